@@ -1,0 +1,84 @@
+// Builds the HTTP API: external plugins first, then the app's own (auth), then one plugin per resource.
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { DatabaseHandle } from '../db/client';
+import { errorResponseSchema, registerErrorHandling } from './errors';
+import { authPlugin } from './plugins/auth';
+import { healthRoutes } from './routes/health';
+import { organizationRoutes } from './routes/organizations';
+import { userRoutes } from './routes/users';
+import { IdentityService } from './services/identity';
+import { validatorCompiler } from './validation';
+
+export interface AppDeps {
+  database: DatabaseHandle;
+  temporal: Client;
+  taskQueue: string;
+  logLevel?: string;
+  bodyLimit?: number;
+  requestTimeoutMs?: number;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: deps.logLevel ?? 'info',
+      redact: ['req.headers.authorization'],
+    },
+    bodyLimit: deps.bodyLimit ?? 1024 * 1024,
+    requestTimeout: deps.requestTimeoutMs ?? 30_000,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.addSchema(errorResponseSchema);
+  registerErrorHandling(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'grantflow API',
+        version: '0.1.0',
+        description: 'Durable workflows for grant-funded government service contracts.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  const identity = new IdentityService(deps.database.db);
+  await app.register(authPlugin, { identity });
+
+  await app.register(healthRoutes, {
+    probes: [
+      { name: 'database', check: () => deps.database.ping() },
+      {
+        name: 'temporal',
+        check: async () => {
+          await deps.temporal.workflowService.describeNamespace({ namespace: deps.temporal.options.namespace });
+        },
+      },
+    ],
+  });
+  await app.register(organizationRoutes, { identity });
+  await app.register(userRoutes, { identity });
+
+  return app;
+}

@@ -1,0 +1,131 @@
+// The API's one error shape: { "error": { "code", "message", "details"? } }. Never a stack trace.
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+export interface ErrorDetail {
+  field?: string;
+  reason: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: ErrorDetail[],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const unauthorized = (message = 'A valid bearer token is required') =>
+  new ApiError(401, 'unauthorized', message);
+export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
+export const notFound = (message: string) => new ApiError(404, 'not_found', message);
+export const conflict = (message: string, details?: ErrorDetail[]) => new ApiError(409, 'conflict', message, details);
+export const unprocessable = (message: string, details?: ErrorDetail[]) =>
+  new ApiError(422, 'unprocessable', message, details);
+
+const codeByStatus: Record<number, string> = {
+  400: 'invalid_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  408: 'request_timeout',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  429: 'too_many_requests',
+  503: 'unavailable',
+};
+
+interface AjvLikeError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+function validationDetails(context: string | undefined, errors: AjvLikeError[]): ErrorDetail[] {
+  return errors.map((e) => {
+    const pointer = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    let field = pointer;
+    let reason = e.message ?? e.keyword;
+    if (e.keyword === 'additionalProperties') {
+      const extra = String(e.params.additionalProperty);
+      field = pointer ? `${pointer}.${extra}` : extra;
+      reason = 'is not a known field';
+    } else if (e.keyword === 'required') {
+      const missing = String(e.params.missingProperty);
+      field = pointer ? `${pointer}.${missing}` : missing;
+      reason = 'is required';
+    }
+    const prefix = context && context !== 'body' ? `${context}.` : '';
+    return { field: field ? `${prefix}${field}` : context ?? '', reason };
+  });
+}
+
+export function errorBody(code: string, message: string, details?: ErrorDetail[]) {
+  return { error: details && details.length > 0 ? { code, message, details } : { code, message } };
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    if (error instanceof ApiError) {
+      if (error.statusCode === 401) reply.header('www-authenticate', 'Bearer');
+      return reply.status(error.statusCode).send(errorBody(error.code, error.message, error.details));
+    }
+    const fastifyError = error as FastifyError;
+    if (fastifyError.validation) {
+      const details = validationDetails(fastifyError.validationContext, fastifyError.validation as AjvLikeError[]);
+      const first = details[0];
+      const message = first ? `${first.field || 'request'} ${first.reason}` : 'Invalid request';
+      return reply.status(400).send(errorBody('invalid_request', message, details));
+    }
+    const status = fastifyError.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const code =
+        fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
+          ? 'malformed_body'
+          : codeByStatus[status] ?? 'invalid_request';
+      return reply.status(status).send(errorBody(code, fastifyError.message));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send(errorBody('internal_error', 'Internal server error'));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send(errorBody('not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
+  });
+}
+
+/** Response schema of every error, for the OpenAPI document. */
+export const errorResponseSchema = {
+  $id: 'ErrorResponse',
+  type: 'object',
+  additionalProperties: false,
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        details: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['reason'],
+            properties: { field: { type: 'string' }, reason: { type: 'string' } },
+          },
+        },
+      },
+    },
+  },
+} as const;

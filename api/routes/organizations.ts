@@ -1,0 +1,65 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { notFound } from '../errors';
+import { actorOf, requireRole } from '../plugins/auth';
+import { errors, IdSchema, OrganizationKindSchema, Timestamp } from '../schemas';
+import type { IdentityService } from '../services/identity';
+
+const Organization = Type.Object(
+  { id: Type.String(), name: Type.String(), kind: OrganizationKindSchema, createdAt: Timestamp },
+  { additionalProperties: false },
+);
+
+export const organizationRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }> = async (app, { identity }) => {
+  app.post(
+    '/v1/organizations',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Register an organization (a party to contracts). Admin only.',
+        body: Type.Object(
+          { name: Type.String({ minLength: 1, maxLength: 200 }), kind: OrganizationKindSchema },
+          { additionalProperties: false },
+        ),
+        response: { 201: Organization, ...errors(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireRole(request, ['admin'], 'register organizations');
+      return reply.status(201).send(await identity.createOrganization(actor, request.body));
+    },
+  );
+
+  app.get(
+    '/v1/organizations',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'List organizations.',
+        response: { 200: Type.Object({ items: Type.Array(Organization) }, { additionalProperties: false }), ...errors(401) },
+      },
+    },
+    async (request) => {
+      actorOf(request);
+      return { items: await identity.listOrganizations() };
+    },
+  );
+
+  app.get(
+    '/v1/organizations/:id',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'One organization.',
+        params: Type.Object({ id: IdSchema }),
+        response: { 200: Organization, ...errors(401, 404) },
+      },
+    },
+    async (request) => {
+      actorOf(request);
+      const org = await identity.getOrganization(request.params.id);
+      if (!org) throw notFound(`Organization ${request.params.id} does not exist`);
+      return org;
+    },
+  );
+};

@@ -1,0 +1,115 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { notFound } from '../errors';
+import { actorOf, requireRole } from '../plugins/auth';
+import { errors, IdSchema, RoleSchema, Timestamp } from '../schemas';
+import type { IdentityService } from '../services/identity';
+
+const userFields = {
+  id: Type.String(),
+  name: Type.String(),
+  organizationId: Type.Union([Type.String(), Type.Null()]),
+  roles: Type.Array(RoleSchema),
+  createdAt: Timestamp,
+};
+const User = Type.Object(userFields, { additionalProperties: false });
+const UserWithToken = Type.Object(
+  { ...userFields, token: Type.String({ description: 'Bearer token; shown only in this response.' }) },
+  { additionalProperties: false },
+);
+
+export const userRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }> = async (app, { identity }) => {
+  app.post(
+    '/v1/users',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Create a user of an organization. Admin only. The response carries the token once.',
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 200 }),
+            organizationId: Type.Optional(IdSchema),
+            roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 9 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: UserWithToken, ...errors(400, 401, 403, 422) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireRole(request, ['admin'], 'create users');
+      return reply.status(201).send(await identity.createUser(actor, request.body));
+    },
+  );
+
+  app.get(
+    '/v1/users',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'List users. Admin only.',
+        response: { 200: Type.Object({ items: Type.Array(User) }, { additionalProperties: false }), ...errors(401, 403) },
+      },
+    },
+    async (request) => {
+      requireRole(request, ['admin'], 'list users');
+      return { items: await identity.listUsers() };
+    },
+  );
+
+  app.post(
+    '/v1/users/:id/token',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: "Replace a user's token (the old one stops working). Admin only.",
+        params: Type.Object({ id: IdSchema }),
+        response: { 201: UserWithToken, ...errors(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireRole(request, ['admin'], "replace users' tokens");
+      const user = await identity.rotateToken(actor, request.params.id);
+      if (!user) throw notFound(`User ${request.params.id} does not exist`);
+      return reply.status(201).send(user);
+    },
+  );
+
+  app.get(
+    '/v1/me',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'The calling user, with their organization.',
+        response: {
+          200: Type.Object(
+            {
+              id: Type.String(),
+              name: Type.String(),
+              roles: Type.Array(RoleSchema),
+              organization: Type.Union([
+                Type.Object(
+                  { id: Type.String(), name: Type.String(), kind: Type.String() },
+                  { additionalProperties: false },
+                ),
+                Type.Null(),
+              ]),
+            },
+            { additionalProperties: false },
+          ),
+          ...errors(401),
+        },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const org = actor.organizationId ? await identity.getOrganization(actor.organizationId) : undefined;
+      return {
+        id: actor.userId,
+        name: actor.name,
+        roles: [...actor.roles],
+        organization: org ? { id: org.id, name: org.name, kind: org.kind } : null,
+      };
+    },
+  );
+};

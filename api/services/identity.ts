@@ -1,0 +1,168 @@
+// Organizations, users and their tokens.
+import { asc, eq } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import { organizations, users } from '../../db/schema';
+import type { Actor, OrganizationKind, Role } from '../../domain/organizations';
+import { appendEvent } from '../../activities/events';
+import { unprocessable } from '../errors';
+import { hashToken, newId, newToken } from './tokens';
+
+export const ADMIN_USER_ID = 'usr_admin';
+
+export interface OrganizationView {
+  id: string;
+  name: string;
+  kind: OrganizationKind;
+  createdAt: string;
+}
+
+export interface UserView {
+  id: string;
+  name: string;
+  organizationId: string | null;
+  roles: Role[];
+  createdAt: string;
+}
+
+const orgView = (row: typeof organizations.$inferSelect): OrganizationView => ({
+  id: row.id,
+  name: row.name,
+  kind: row.kind as OrganizationKind,
+  createdAt: row.createdAt.toISOString(),
+});
+
+const userView = (row: typeof users.$inferSelect): UserView => ({
+  id: row.id,
+  name: row.name,
+  organizationId: row.organizationId,
+  roles: row.roles as Role[],
+  createdAt: row.createdAt.toISOString(),
+});
+
+export class IdentityService {
+  constructor(private readonly db: Database) {}
+
+  async createOrganization(actor: Actor, input: { name: string; kind: OrganizationKind }): Promise<OrganizationView> {
+    const id = newId('org');
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.insert(organizations).values({ id, name: input.name.trim(), kind: input.kind }).returning();
+      await appendEvent(tx, {
+        idempotencyKey: `organization:${id}:created`,
+        kind: 'organization.created',
+        actorId: actor.userId,
+        organizationId: id,
+        occurredAt: row!.createdAt.toISOString(),
+        payload: { name: row!.name, kind: row!.kind },
+      });
+      return orgView(row!);
+    });
+  }
+
+  async listOrganizations(): Promise<OrganizationView[]> {
+    const rows = await this.db.select().from(organizations).orderBy(asc(organizations.createdAt), asc(organizations.id));
+    return rows.map(orgView);
+  }
+
+  async getOrganization(id: string): Promise<OrganizationView | undefined> {
+    const [row] = await this.db.select().from(organizations).where(eq(organizations.id, id));
+    return row ? orgView(row) : undefined;
+  }
+
+  async createUser(
+    actor: Actor,
+    input: { name: string; organizationId?: string; roles: Role[] },
+  ): Promise<UserView & { token: string }> {
+    const roles = [...new Set(input.roles)];
+    if (!input.organizationId && roles.some((r) => r !== 'admin')) {
+      throw unprocessable('Only administrators may belong to no organization', [
+        { field: 'organizationId', reason: 'is required for every role but admin' },
+      ]);
+    }
+    if (input.organizationId && !(await this.getOrganization(input.organizationId))) {
+      throw unprocessable(`Organization ${input.organizationId} does not exist`, [
+        { field: 'organizationId', reason: 'is not a known organization' },
+      ]);
+    }
+    const token = newToken();
+    const id = newId('usr');
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(users)
+        .values({ id, name: input.name.trim(), organizationId: input.organizationId ?? null, roles, tokenHash: hashToken(token) })
+        .returning();
+      await appendEvent(tx, {
+        idempotencyKey: `user:${id}:created`,
+        kind: 'user.created',
+        actorId: actor.userId,
+        organizationId: row!.organizationId,
+        occurredAt: row!.createdAt.toISOString(),
+        payload: { name: row!.name, roles },
+      });
+      return { ...userView(row!), token };
+    });
+  }
+
+  async listUsers(): Promise<UserView[]> {
+    const rows = await this.db.select().from(users).orderBy(asc(users.createdAt), asc(users.id));
+    return rows.map(userView);
+  }
+
+  /** Issues a new token for a user; the old one stops working at once. */
+  async rotateToken(actor: Actor, userId: string): Promise<(UserView & { token: string }) | undefined> {
+    const token = newToken();
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.update(users).set({ tokenHash: hashToken(token) }).where(eq(users.id, userId)).returning();
+      if (!row) return undefined;
+      await appendEvent(tx, {
+        idempotencyKey: `user:${userId}:token:${hashToken(token)}`,
+        kind: 'user.token_rotated',
+        actorId: actor.userId,
+        organizationId: row.organizationId,
+        occurredAt: new Date().toISOString(),
+        payload: {},
+      });
+      return { ...userView(row), token };
+    });
+  }
+
+  async actorForToken(token: string): Promise<(Actor & { name: string }) | undefined> {
+    const [row] = await this.db.select().from(users).where(eq(users.tokenHash, hashToken(token)));
+    if (!row) return undefined;
+    return { userId: row.id, organizationId: row.organizationId, roles: row.roles as Role[], name: row.name };
+  }
+
+  async getUser(id: string): Promise<UserView | undefined> {
+    const [row] = await this.db.select().from(users).where(eq(users.id, id));
+    return row ? userView(row) : undefined;
+  }
+
+  /**
+   * Makes sure a platform administrator exists. With a configured token, that token is (re)bound to
+   * the administrator. Without one, a token is generated on the very first start and returned so the
+   * caller can print it once; later starts return undefined.
+   */
+  async ensureAdmin(configuredToken?: string): Promise<{ generatedToken?: string }> {
+    const [existing] = await this.db.select().from(users).where(eq(users.id, ADMIN_USER_ID));
+    if (configuredToken) {
+      const tokenHash = hashToken(configuredToken);
+      if (!existing) {
+        await this.db
+          .insert(users)
+          .values({ id: ADMIN_USER_ID, name: 'Administrator', organizationId: null, roles: ['admin'], tokenHash })
+          .onConflictDoUpdate({ target: users.id, set: { tokenHash } });
+      } else if (existing.tokenHash !== tokenHash) {
+        await this.db.update(users).set({ tokenHash }).where(eq(users.id, ADMIN_USER_ID));
+      }
+      return {};
+    }
+    if (existing) return {};
+    const token = newToken();
+    const inserted = await this.db
+      .insert(users)
+      .values({ id: ADMIN_USER_ID, name: 'Administrator', organizationId: null, roles: ['admin'], tokenHash: hashToken(token) })
+      .onConflictDoNothing({ target: users.id })
+      .returning({ id: users.id });
+    // Another process may have won the race; then its token is the one that was printed.
+    return inserted.length > 0 ? { generatedToken: token } : {};
+  }
+}

@@ -1,0 +1,44 @@
+// Lint: TypeScript rules everywhere; workflows/ must stay deterministic and free of I/O.
+import { builtinModules } from 'node:module';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'data/', '.temporal/', 'db/migrations/', 'coverage/'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Workflow code is deterministic: no Node builtins (do I/O in an activity).',
+          })),
+          patterns: [
+            {
+              group: ['**/api', '**/api/**', '**/db', '**/db/**', '**/server', '**/server/**'],
+              message: 'Workflow code may not import the API, the database or the server runtime.',
+            },
+            {
+              group: ['**/activities', '**/activities/**'],
+              allowTypeImports: true,
+              message: 'Workflows import activities as types only (import type).',
+            },
+            {
+              group: ['fastify', 'drizzle-orm', 'drizzle-orm/*', 'postgres', '@electric-sql/*', 'pino', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'],
+              message: 'Not available inside the workflow sandbox.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,87 @@
+// Configuration comes only from the environment and is validated once, at start.
+import path from 'node:path';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** PostgreSQL URL; undefined → embedded PGlite under dataDir. */
+  databaseUrl?: string;
+  /** An existing Temporal cluster; undefined → start the dev server binary. */
+  temporalAddress?: string;
+  temporalNamespace: string;
+  temporalUiPort: number;
+  adminToken?: string;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function port(env: Env, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    problems.push(`${name} must be a port number between 0 and 65535, got "${raw}"`);
+    return fallback;
+  }
+  return value;
+}
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw ? raw : undefined;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+
+  const databaseUrl = nonEmpty(env, 'DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push(`DATABASE_URL must start with postgres:// or postgresql://, got "${databaseUrl}"`);
+  }
+
+  const temporalAddress = nonEmpty(env, 'TEMPORAL_ADDRESS');
+  if (temporalAddress && !/^[^\s:/]+:\d{1,5}$/.test(temporalAddress)) {
+    problems.push(`TEMPORAL_ADDRESS must be host:port, got "${temporalAddress}"`);
+  }
+
+  const namespace = nonEmpty(env, 'TEMPORAL_NAMESPACE') ?? 'default';
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/.test(namespace)) {
+    problems.push(`TEMPORAL_NAMESPACE may hold only letters, digits, ".", "_" and "-", got "${namespace}"`);
+  }
+
+  const adminToken = nonEmpty(env, 'GRANTFLOW_ADMIN_TOKEN');
+  if (adminToken && adminToken.length < 16) {
+    problems.push('GRANTFLOW_ADMIN_TOKEN must be at least 16 characters long');
+  }
+
+  const logLevel = (nonEmpty(env, 'LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+
+  const config: Config = {
+    port: port(env, 'PORT', 3000, problems),
+    host: nonEmpty(env, 'HOST') ?? '127.0.0.1',
+    dataDir: path.resolve(nonEmpty(env, 'GRANTFLOW_DATA_DIR') ?? './data'),
+    databaseUrl,
+    temporalAddress,
+    temporalNamespace: namespace,
+    temporalUiPort: port(env, 'TEMPORAL_UI_PORT', 8233, problems),
+    adminToken,
+    logLevel,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,2 @@
+// The worker bundles this file: every workflow type grantflow runs is exported here.
+export { probeWorkflow } from './probe';
