@@ -61,10 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
-  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
-
-  const identity = new IdentityService(deps.database.db);
-  await app.register(authPlugin, { identity });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes, {
     probes: [
@@ -77,8 +74,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     ],
   });
-  await app.register(organizationRoutes, { identity });
-  await app.register(userRoutes, { identity });
+
+  // Everything under /v1 needs a bearer token; health, OpenAPI and docs stay public.
+  const identity = new IdentityService(deps.database.db);
+  await app.register(async (v1) => {
+    await v1.register(authPlugin, { identity });
+    await v1.register(organizationRoutes, { identity });
+    await v1.register(userRoutes, { identity });
+  });
 
   return app;
 }

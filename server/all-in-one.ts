@@ -10,6 +10,7 @@ async function main() {
     address: config.temporalAddress,
     namespace: config.temporalNamespace,
     dbFilename: path.join(config.dataDir, 'temporal', 'dev-server.sqlite'),
+    port: config.temporalPort,
     uiPort: config.temporalUiPort,
   });
   const stops: Array<{ name: string; run: () => Promise<void> }> = [];
@@ -30,7 +31,8 @@ async function main() {
         'grantflow is running',
         `  API:              ${api.url}`,
         `  API docs:         ${api.url}/docs`,
-        temporal.uiUrl ? `  Temporal Web UI:  ${temporal.uiUrl}` : `  Temporal:         ${temporal.address} (namespace ${temporal.namespace})`,
+        `  Temporal:         ${temporal.address} (namespace ${temporal.namespace})`,
+        ...(temporal.uiUrl ? [`  Temporal Web UI:  ${temporal.uiUrl}`] : []),
         `  Data directory:   ${config.dataDir}`,
         'Press Ctrl+C to stop.',
         '',

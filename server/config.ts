@@ -13,6 +13,8 @@ export interface Config {
   /** An existing Temporal cluster; undefined → start the dev server binary. */
   temporalAddress?: string;
   temporalNamespace: string;
+  /** gRPC port of the dev server started when TEMPORAL_ADDRESS is unset (taken → any free port). */
+  temporalPort: number;
   temporalUiPort: number;
   adminToken?: string;
   logLevel: LogLevel;
@@ -78,6 +80,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     temporalAddress,
     temporalNamespace: namespace,
+    temporalPort: port(env, 'TEMPORAL_PORT', 7233, problems),
     temporalUiPort: port(env, 'TEMPORAL_UI_PORT', 8233, problems),
     adminToken,
     logLevel,

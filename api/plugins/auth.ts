@@ -1,4 +1,4 @@
-// Bearer-token authentication for every route but those marked `config: { public: true }`.
+// Bearer-token authentication for the routes registered in the same scope.
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import { hasRole, type Actor, type Role } from '../../domain/organizations';
@@ -11,16 +11,13 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: AuthenticatedActor | null;
   }
-  interface FastifyContextConfig {
-    public?: boolean;
-  }
 }
 
 export const authPlugin = fp(
   async (app, opts: { identity: IdentityService }) => {
     app.decorateRequest('actor', null);
     app.addHook('onRequest', async (request) => {
-      if (request.is404 || request.routeOptions.config.public) return;
+      if (request.is404) return;
       const header = request.headers.authorization;
       const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
       if (!match) throw unauthorized();

@@ -29,7 +29,6 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ probes: ReadinessProbe[] 
   app.get(
     '/healthz',
     {
-      config: { public: true },
       schema: {
         tags: ['operations'],
         summary: 'The process is alive.',
@@ -42,7 +41,6 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ probes: ReadinessProbe[] 
   app.get(
     '/readyz',
     {
-      config: { public: true },
       schema: {
         tags: ['operations'],
         summary: 'Temporal and the database are reachable (200), or not (503).',

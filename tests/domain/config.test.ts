@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config';
+
+describe('configuration', () => {
+  it('needs nothing: every variable has a default', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: path.resolve('./data'),
+      temporalNamespace: 'default',
+      temporalPort: 7233,
+      temporalUiPort: 8233,
+      logLevel: 'info',
+    });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.temporalAddress).toBeUndefined();
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      GRANTFLOW_DATA_DIR: '/var/lib/grantflow',
+      DATABASE_URL: 'postgres://u@db:5432/grantflow',
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      TEMPORAL_NAMESPACE: 'grantflow',
+      TEMPORAL_UI_PORT: '0',
+      GRANTFLOW_ADMIN_TOKEN: 'a-long-enough-admin-token',
+      LOG_LEVEL: 'warn',
+    });
+    expect(config).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      dataDir: '/var/lib/grantflow',
+      databaseUrl: 'postgres://u@db:5432/grantflow',
+      temporalAddress: 'temporal:7233',
+      temporalNamespace: 'grantflow',
+      temporalPort: 7233,
+      temporalUiPort: 0,
+      adminToken: 'a-long-enough-admin-token',
+      logLevel: 'warn',
+    });
+  });
+
+  it('names every wrong variable at once', () => {
+    let caught: unknown;
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        TEMPORAL_ADDRESS: 'no-port',
+        LOG_LEVEL: 'loud',
+        GRANTFLOW_ADMIN_TOKEN: 'short',
+        TEMPORAL_UI_PORT: '70000',
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems.join('\n');
+    for (const name of ['PORT', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'LOG_LEVEL', 'GRANTFLOW_ADMIN_TOKEN', 'TEMPORAL_UI_PORT']) {
+      expect(problems).toContain(name);
+    }
+  });
+});
