@@ -1,0 +1,316 @@
+// The contract definition: what the purchaser submits (API shape, money as decimal strings) and
+// its normalized form (integer fen, instants), which the workflow and the read model use.
+import { parseInstant, shanghaiDate, startOfShanghaiDay, type IsoDate } from './dates';
+import { moneyProblem, moneyProblemText, parseMoney, percentToBasisPoints, shareOf, type Fen } from './money';
+import type { OrganizationKind } from './organizations';
+import type { Problem } from './problems';
+
+export const FUNDING_SOURCES = ['fiscal', 'social_assistance_fund', 'welfare_lottery_fund', 'other'] as const;
+export type FundingSource = (typeof FUNDING_SOURCES)[number];
+
+export const BUDGET_LINE_KINDS = ['personnel', 'activities', 'supervision', 'administration', 'other'] as const;
+export type BudgetLineKind = (typeof BUDGET_LINE_KINDS)[number];
+
+export const PARTY_ROLES = ['purchaser', 'payer', 'contractor', 'evaluator', 'oversight'] as const;
+export type PartyRole = (typeof PARTY_ROLES)[number];
+
+export const CONTRACT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** Days after the term's end during which the contract may still be paid in full. */
+export const DEFAULT_CLOSE_GRACE_DAYS = 90;
+
+export interface ContractDefinitionInput {
+  id: string;
+  title: string;
+  term: { start: string; end: string };
+  value: string;
+  parties: { purchaser: string; payer: string; contractor: string; evaluator: string; oversight?: string };
+  stations: Array<{ id: string; name: string; township: string; villages: string[] }>;
+  budgetLines?: Array<{ id: string; kind: BudgetLineKind; amount: string }>;
+  staffing?: { headcount: number; monthlyPayroll: string };
+  tranches: Array<{
+    id: string;
+    label: string;
+    due: string;
+    amount?: string;
+    percent?: number;
+    fundingSource: FundingSource;
+  }>;
+  checkpoints: Array<{ id: string; by: string; minPercent: number }>;
+  closeGraceDays?: number;
+}
+
+export interface Tranche {
+  id: string;
+  label: string;
+  due: string;
+  dueAt: number;
+  amountFen: Fen;
+  percent?: number;
+  fundingSource: FundingSource;
+}
+
+export interface Checkpoint {
+  id: string;
+  by: string;
+  byAt: number;
+  minPercent: number;
+  requiredFen: Fen;
+}
+
+export interface Contract {
+  id: string;
+  title: string;
+  term: { start: string; end: string; startAt: number; endAt: number };
+  valueFen: Fen;
+  parties: ContractDefinitionInput['parties'];
+  stations: ContractDefinitionInput['stations'];
+  budgetLines: Array<{ id: string; kind: BudgetLineKind; amountFen: Fen }>;
+  staffing?: { headcount: number; monthlyPayrollFen: Fen };
+  tranches: Tranche[];
+  checkpoints: Checkpoint[];
+  closeGraceDays: number;
+}
+
+/** Kinds an organization may have to stand in each party role. */
+const PARTY_KINDS: Record<PartyRole, OrganizationKind[]> = {
+  purchaser: ['purchaser'],
+  // The purchasing bureau sometimes pays from its own budget.
+  payer: ['payer', 'purchaser'],
+  contractor: ['contractor'],
+  evaluator: ['evaluator', 'purchaser'],
+  oversight: ['purchaser', 'payer', 'auditor', 'township'],
+};
+
+export type OrganizationLookup = (id: string) => OrganizationKind | undefined;
+
+/** Every organization a contract names: its parties and the villages of its stations. */
+export function contractOrganizations(def: Pick<ContractDefinitionInput, 'parties' | 'stations'>): string[] {
+  const ids = Object.values(def.parties).filter((v): v is string => typeof v === 'string');
+  for (const station of def.stations) ids.push(...station.villages);
+  return [...new Set(ids)];
+}
+
+function money(problems: Problem[], field: string, text: string, positive: boolean): Fen | undefined {
+  const problem = moneyProblem(text);
+  if (problem) {
+    problems.push({ field, reason: moneyProblemText[problem] });
+    return undefined;
+  }
+  const fen = parseMoney(text);
+  if (positive && fen <= 0) {
+    problems.push({ field, reason: 'must be greater than zero' });
+    return undefined;
+  }
+  return fen;
+}
+
+function instant(problems: Problem[], field: string, text: string): number | undefined {
+  const at = parseInstant(text);
+  if (at === undefined) problems.push({ field, reason: 'must be an ISO 8601 date (YYYY-MM-DD) or date-time' });
+  return at;
+}
+
+function uniqueIds(problems: Problem[], field: string, items: Array<{ id: string }>): void {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(item.id)) problems.push({ field: `${field}.${i}.id`, reason: `repeats the id "${item.id}"` });
+    seen.add(item.id);
+  });
+}
+
+/** Term days are whole Shanghai days: the start is the first moment of its day. */
+function termStart(text: string): number | undefined {
+  const at = parseInstant(text);
+  if (at === undefined) return undefined;
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) ? startOfShanghaiDay(text as IsoDate) : at;
+}
+
+export function validateSchedule(
+  input: Pick<ContractDefinitionInput, 'tranches' | 'checkpoints'>,
+  valueFen: Fen,
+  term: { startAt: number; endAt: number },
+  problems: Problem[],
+): { tranches: Tranche[]; checkpoints: Checkpoint[] } {
+  uniqueIds(problems, 'tranches', input.tranches);
+  const tranches: Tranche[] = [];
+  // Exact sum in 1/10000 fen, so percentages that add to 100 always add up to the value.
+  let exact = 0;
+  const percentIndexes: number[] = [];
+  input.tranches.forEach((t, i) => {
+    const field = `tranches.${i}`;
+    const dueAt = instant(problems, `${field}.due`, t.due);
+    if (dueAt !== undefined && dueAt < term.startAt) problems.push({ field: `${field}.due`, reason: 'is before the term starts' });
+    let amountFen: Fen | undefined;
+    if ((t.amount === undefined) === (t.percent === undefined)) {
+      problems.push({ field, reason: 'must give exactly one of amount or percent' });
+    } else if (t.amount !== undefined) {
+      amountFen = money(problems, `${field}.amount`, t.amount, true);
+      if (amountFen !== undefined) exact += amountFen * 10000;
+    } else {
+      const bp = percentToBasisPoints(t.percent!);
+      if (bp === undefined || bp === 0) {
+        problems.push({ field: `${field}.percent`, reason: 'must be a percentage above 0 and at most 100, with at most two decimals' });
+      } else {
+        exact += valueFen * bp;
+        amountFen = Math.floor((valueFen * bp) / 10000);
+        percentIndexes.push(tranches.length);
+      }
+    }
+    tranches.push({
+      id: t.id,
+      label: t.label,
+      due: t.due,
+      dueAt: dueAt ?? 0,
+      amountFen: amountFen ?? 0,
+      ...(t.percent !== undefined ? { percent: t.percent } : {}),
+      fundingSource: t.fundingSource,
+    });
+  });
+  if (problems.length === 0) {
+    if (exact !== valueFen * 10000) {
+      const total = exact / 10000;
+      problems.push({
+        field: 'tranches',
+        reason: `must add up to the contract value ${(valueFen / 100).toFixed(2)}, but add up to ${(total / 100).toFixed(2)}`,
+      });
+    } else if (percentIndexes.length > 0) {
+      // Rounding fen of percentage tranches goes to the last of them.
+      const sum = tranches.reduce((s, t) => s + t.amountFen, 0);
+      tranches[percentIndexes[percentIndexes.length - 1]!]!.amountFen += valueFen - sum;
+    }
+  }
+
+  uniqueIds(problems, 'checkpoints', input.checkpoints);
+  const checkpoints: Checkpoint[] = [];
+  let previous: Checkpoint | undefined;
+  input.checkpoints.forEach((c, i) => {
+    const field = `checkpoints.${i}`;
+    const byAt = instant(problems, `${field}.by`, c.by);
+    const bp = percentToBasisPoints(c.minPercent);
+    if (bp === undefined || bp === 0) {
+      problems.push({ field: `${field}.minPercent`, reason: 'must be a percentage above 0 and at most 100, with at most two decimals' });
+    }
+    if (byAt !== undefined && (byAt < term.startAt || byAt > term.endAt)) {
+      problems.push({ field: `${field}.by`, reason: 'is outside the contract term' });
+    }
+    if (previous && byAt !== undefined && byAt <= previous.byAt) {
+      problems.push({ field: `${field}.by`, reason: `must come after checkpoint "${previous.id}" (checkpoints are in date order)` });
+    }
+    if (previous && bp !== undefined && c.minPercent < previous.minPercent) {
+      problems.push({ field: `${field}.minPercent`, reason: `must not be below checkpoint "${previous.id}" (shares are cumulative)` });
+    }
+    const checkpoint: Checkpoint = {
+      id: c.id,
+      by: c.by,
+      byAt: byAt ?? 0,
+      minPercent: c.minPercent,
+      requiredFen: bp === undefined ? 0 : shareOf(valueFen, bp),
+    };
+    checkpoints.push(checkpoint);
+    if (byAt !== undefined) previous = checkpoint;
+  });
+  return { tranches, checkpoints };
+}
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
+
+export function validateContractDefinition(
+  input: ContractDefinitionInput,
+  organizationKind: OrganizationLookup,
+): Validation<Contract> {
+  const problems: Problem[] = [];
+  if (!CONTRACT_ID.test(input.id)) {
+    problems.push({ field: 'id', reason: 'must be 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit' });
+  }
+  if (!input.title.trim()) problems.push({ field: 'title', reason: 'must not be empty' });
+
+  const startAt = termStart(input.term.start);
+  if (startAt === undefined) problems.push({ field: 'term.start', reason: 'must be an ISO 8601 date (YYYY-MM-DD) or date-time' });
+  const endAt = instant(problems, 'term.end', input.term.end);
+  if (startAt !== undefined && endAt !== undefined && endAt <= startAt) {
+    problems.push({ field: 'term.end', reason: 'must be after term.start' });
+  }
+  const valueFen = money(problems, 'value', input.value, true);
+
+  for (const role of PARTY_ROLES) {
+    const id = input.parties[role];
+    if (id === undefined) continue;
+    const kind = organizationKind(id);
+    if (!kind) problems.push({ field: `parties.${role}`, reason: `is not a known organization ("${id}")` });
+    else if (!PARTY_KINDS[role].includes(kind)) {
+      problems.push({ field: `parties.${role}`, reason: `is an organization of kind ${kind}; a ${role} must be of kind ${PARTY_KINDS[role].join(' or ')}` });
+    }
+  }
+
+  uniqueIds(problems, 'stations', input.stations);
+  input.stations.forEach((station, i) => {
+    station.villages.forEach((village, j) => {
+      const kind = organizationKind(village);
+      if (!kind) problems.push({ field: `stations.${i}.villages.${j}`, reason: `is not a known organization ("${village}")` });
+      else if (kind !== 'village') problems.push({ field: `stations.${i}.villages.${j}`, reason: `is of kind ${kind}, not village` });
+    });
+  });
+
+  const budgetLines: Contract['budgetLines'] = [];
+  if (input.budgetLines) {
+    uniqueIds(problems, 'budgetLines', input.budgetLines);
+    let sum = 0;
+    let complete = true;
+    input.budgetLines.forEach((line, i) => {
+      const amountFen = money(problems, `budgetLines.${i}.amount`, line.amount, true);
+      if (amountFen === undefined) complete = false;
+      else sum += amountFen;
+      budgetLines.push({ id: line.id, kind: line.kind, amountFen: amountFen ?? 0 });
+    });
+    if (complete && valueFen !== undefined && sum !== valueFen) {
+      problems.push({ field: 'budgetLines', reason: `must add up to the contract value ${input.value}, but add up to ${(sum / 100).toFixed(2)}` });
+    }
+  }
+
+  let staffing: Contract['staffing'];
+  if (input.staffing) {
+    if (!Number.isInteger(input.staffing.headcount) || input.staffing.headcount < 1) {
+      problems.push({ field: 'staffing.headcount', reason: 'must be a whole number of at least 1' });
+    }
+    const payroll = money(problems, 'staffing.monthlyPayroll', input.staffing.monthlyPayroll, true);
+    if (payroll !== undefined) staffing = { headcount: input.staffing.headcount, monthlyPayrollFen: payroll };
+  }
+
+  const graceDays = input.closeGraceDays ?? DEFAULT_CLOSE_GRACE_DAYS;
+  if (!Number.isInteger(graceDays) || graceDays < 0 || graceDays > 3650) {
+    problems.push({ field: 'closeGraceDays', reason: 'must be a whole number of days between 0 and 3650' });
+  }
+
+  if (problems.length > 0 || startAt === undefined || endAt === undefined || valueFen === undefined) {
+    // Schedule checks need a valid term and value; report what we can.
+    if (startAt !== undefined && endAt !== undefined && valueFen !== undefined) {
+      validateSchedule(input, valueFen, { startAt, endAt }, problems);
+    }
+    return { ok: false, problems };
+  }
+  const schedule = validateSchedule(input, valueFen, { startAt, endAt }, problems);
+  if (problems.length > 0) return { ok: false, problems };
+
+  return {
+    ok: true,
+    value: {
+      id: input.id,
+      title: input.title.trim(),
+      term: { start: input.term.start, end: input.term.end, startAt, endAt },
+      valueFen,
+      parties: { ...input.parties },
+      stations: input.stations.map((s) => ({ ...s, villages: [...s.villages] })),
+      budgetLines,
+      ...(staffing ? { staffing } : {}),
+      tranches: schedule.tranches,
+      checkpoints: schedule.checkpoints,
+      closeGraceDays: graceDays,
+    },
+  };
+}
+
+/** The day a term date names, for display and day counts. */
+export function dayOf(instantMs: number): IsoDate {
+  return shanghaiDate(instantMs);
+}

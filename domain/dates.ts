@@ -1,0 +1,81 @@
+// Dates live in Asia/Shanghai (UTC+8 all year; China has had no daylight saving since 1991).
+// A date without a time means the end of that day there.
+
+const OFFSET_MS = 8 * 3600 * 1000;
+const DAY_MS = 24 * 3600 * 1000;
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+export type IsoDate = string; // YYYY-MM-DD, a calendar day in Asia/Shanghai
+
+function validDay(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/**
+ * The instant (epoch ms) an ISO 8601 date or date-time stands for. A date alone is the last
+ * millisecond of that day in Asia/Shanghai; a date-time without offset is Shanghai local time.
+ * undefined when the text is not such a date.
+ */
+export function parseInstant(text: string): number | undefined {
+  const date = DATE_ONLY.exec(text);
+  if (date) {
+    const [y, m, d] = [Number(date[1]), Number(date[2]), Number(date[3])];
+    if (!validDay(y, m, d)) return undefined;
+    return Date.UTC(y, m - 1, d + 1) - OFFSET_MS - 1;
+  }
+  const dt = DATE_TIME.exec(text);
+  if (!dt) return undefined;
+  const [y, m, d, hh, mm, ss] = [1, 2, 3, 4, 5, 6].map((i) => Number(dt[i] ?? 0)) as [number, number, number, number, number, number];
+  if (!validDay(y, m, d) || hh > 23 || mm > 59 || ss > 59) return undefined;
+  const ms = Number((dt[7] ?? '').padEnd(3, '0'));
+  const local = Date.UTC(y, m - 1, d, hh, mm, ss, ms);
+  const zone = dt[8];
+  if (!zone) return local - OFFSET_MS;
+  if (zone === 'Z') return local;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const offset = sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
+  return local - offset;
+}
+
+/** The Shanghai calendar day of an instant. */
+export function shanghaiDate(instant: number): IsoDate {
+  return new Date(instant + OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The first millisecond of a Shanghai calendar day. */
+export function startOfShanghaiDay(day: IsoDate): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return Date.UTC(y, m - 1, d) - OFFSET_MS;
+}
+
+/** Whole calendar days from `from` to `to` (Shanghai days; negative when `to` is earlier). */
+export function calendarDaysBetween(from: IsoDate, to: IsoDate): number {
+  return Math.round((startOfShanghaiDay(to) - startOfShanghaiDay(from)) / DAY_MS);
+}
+
+export function addDays(day: IsoDate, days: number): IsoDate {
+  return shanghaiDate(startOfShanghaiDay(day) + days * DAY_MS);
+}
+
+/** Adds whole months, clamping to the month's last day (31 Jan + 1 month = 28/29 Feb). */
+export function addMonths(day: IsoDate, months: number): IsoDate {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(y, m - 1 + months, 1));
+  const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(d, last));
+  return target.toISOString().slice(0, 10);
+}
+
+/** Complete months from `start` up to `day` (a month completes on the same day-of-month). */
+export function completedMonths(start: IsoDate, day: IsoDate): number {
+  if (day < start) return 0;
+  const [sy, sm] = start.split('-').map(Number) as [number, number];
+  const [dy, dm] = day.split('-').map(Number) as [number, number];
+  let months = (dy - sy) * 12 + (dm - sm);
+  while (months > 0 && addMonths(start, months) > day) months -= 1;
+  return months;
+}
+
+export const DAY = DAY_MS;

@@ -1,0 +1,216 @@
+// Where a contract stands at an instant: received, due, arrears, each checkpoint and tranche, and
+// payroll coverage. A pure function of (contract, ledger, now), so the workflow (deciding when to
+// escalate) and the read model (answering the API) always agree.
+import type { Contract, FundingSource } from './contract';
+import {
+  addDays,
+  addMonths,
+  calendarDaysBetween,
+  completedMonths,
+  shanghaiDate,
+  startOfShanghaiDay,
+  type IsoDate,
+} from './dates';
+import type { Fen } from './money';
+import type { LedgerEntry } from './ledger';
+
+export type CheckpointState = 'pending' | 'met' | 'missed' | 'recovered';
+
+export interface CheckpointStatus {
+  id: string;
+  by: string;
+  minPercent: number;
+  requiredFen: Fen;
+  /** Received by the checkpoint's time (so far, while pending). */
+  receivedByFen: Fen;
+  status: CheckpointState;
+  /** What was missing at the checkpoint's time (0 unless missed or recovered). */
+  shortfallFen: Fen;
+  /** What is still missing now (0 unless missed). */
+  outstandingFen: Fen;
+  recoveredOn: IsoDate | null;
+  /** Recovered: days from the checkpoint to recovery. Missed: days so far. */
+  daysLate: number | null;
+}
+
+export interface TrancheStatus {
+  id: string;
+  label: string;
+  due: string;
+  amountFen: Fen;
+  fundingSource: FundingSource;
+  status: 'upcoming' | 'paid' | 'overdue';
+  outstandingFen: Fen;
+  paidOn: IsoDate | null;
+}
+
+export interface PayrollStatus {
+  headcount: number;
+  monthlyPayrollFen: Fen;
+  personnelReceivedFen: Fen;
+  monthsCovered: number;
+  monthsUnfunded: number;
+  runOutDate: IsoDate;
+}
+
+export interface ContractFigures {
+  receivedFen: Fen;
+  dueToDateFen: Fen;
+  arrearsFen: Fen;
+  unpaidFen: Fen;
+  checkpoints: CheckpointStatus[];
+  tranches: TrancheStatus[];
+  payroll?: PayrollStatus;
+}
+
+interface DayTotal {
+  day: IsoDate;
+  cumulativeFen: Fen;
+}
+
+/** Cumulative receipts at the end of each day that had entries, up to `now`. */
+function dailyTotals(ledger: readonly LedgerEntry[], now: number): DayTotal[] {
+  const byDay = new Map<IsoDate, Fen>();
+  for (const entry of ledger) {
+    if (startOfShanghaiDay(entry.receivedOn) > now) continue;
+    byDay.set(entry.receivedOn, (byDay.get(entry.receivedOn) ?? 0) + entry.amountFen);
+  }
+  let cumulative = 0;
+  return [...byDay.keys()].sort().map((day) => {
+    cumulative += byDay.get(day)!;
+    return { day, cumulativeFen: cumulative };
+  });
+}
+
+function totalAt(totals: DayTotal[], instant: number): Fen {
+  let result = 0;
+  for (const t of totals) {
+    if (startOfShanghaiDay(t.day) > instant) break;
+    result = t.cumulativeFen;
+  }
+  return result;
+}
+
+/** The day from which the total has stayed at or above `amount` (undefined if it is below now). */
+function reachedOn(totals: DayTotal[], amount: Fen): IsoDate | undefined {
+  let since: IsoDate | undefined;
+  for (const t of totals) {
+    if (t.cumulativeFen >= amount) since ??= t.day;
+    else since = undefined;
+  }
+  return since;
+}
+
+function checkpointStatus(contract: Contract, totals: DayTotal[], now: number): CheckpointStatus[] {
+  const today = shanghaiDate(now);
+  const current = totals.at(-1)?.cumulativeFen ?? 0;
+  return contract.checkpoints.map((c) => {
+    const base = { id: c.id, by: c.by, minPercent: c.minPercent, requiredFen: c.requiredFen };
+    const receivedByFen = totalAt(totals, Math.min(c.byAt, now));
+    if (now < c.byAt) {
+      return { ...base, receivedByFen, status: 'pending', shortfallFen: 0, outstandingFen: 0, recoveredOn: null, daysLate: null };
+    }
+    if (receivedByFen >= c.requiredFen) {
+      return { ...base, receivedByFen, status: 'met', shortfallFen: 0, outstandingFen: 0, recoveredOn: null, daysLate: null };
+    }
+    const byDay = shanghaiDate(c.byAt);
+    const shortfallFen = c.requiredFen - receivedByFen;
+    if (current >= c.requiredFen) {
+      const recoveredOn = reachedOn(totals, c.requiredFen)!;
+      return {
+        ...base,
+        receivedByFen,
+        status: 'recovered',
+        shortfallFen,
+        outstandingFen: 0,
+        recoveredOn,
+        daysLate: calendarDaysBetween(byDay, recoveredOn),
+      };
+    }
+    return {
+      ...base,
+      receivedByFen,
+      status: 'missed',
+      shortfallFen,
+      outstandingFen: c.requiredFen - current,
+      recoveredOn: null,
+      daysLate: calendarDaysBetween(byDay, today),
+    };
+  });
+}
+
+function trancheStatus(contract: Contract, totals: DayTotal[], now: number): TrancheStatus[] {
+  const received = totals.at(-1)?.cumulativeFen ?? 0;
+  let cumulative = 0;
+  return [...contract.tranches]
+    .sort((a, b) => a.dueAt - b.dueAt)
+    .map((t) => {
+      cumulative += t.amountFen;
+      const outstandingFen = Math.min(t.amountFen, Math.max(0, cumulative - received));
+      const paidOn = outstandingFen === 0 ? (reachedOn(totals, cumulative) ?? null) : null;
+      return {
+        id: t.id,
+        label: t.label,
+        due: t.due,
+        amountFen: t.amountFen,
+        fundingSource: t.fundingSource,
+        status: outstandingFen === 0 ? 'paid' : t.dueAt <= now ? 'overdue' : 'upcoming',
+        outstandingFen,
+        paidOn,
+      };
+    });
+}
+
+/** Personnel money received: a payment naming a line goes to it, otherwise pro rata to the budget. */
+export function personnelReceived(contract: Contract, ledger: readonly LedgerEntry[], now: number): Fen {
+  const personnelBudget = contract.budgetLines.filter((l) => l.kind === 'personnel').reduce((s, l) => s + l.amountFen, 0);
+  const noBudget = contract.budgetLines.length === 0;
+  let total = 0;
+  for (const entry of ledger) {
+    if (startOfShanghaiDay(entry.receivedOn) > now) continue;
+    if (noBudget) total += entry.amountFen;
+    else if (entry.budgetLine !== undefined) {
+      const line = contract.budgetLines.find((l) => l.id === entry.budgetLine);
+      if (line?.kind === 'personnel') total += entry.amountFen;
+    } else {
+      const sign = Math.sign(entry.amountFen);
+      total += sign * Math.floor((Math.abs(entry.amountFen) * personnelBudget) / contract.valueFen);
+    }
+  }
+  return total;
+}
+
+function payrollStatus(contract: Contract, ledger: readonly LedgerEntry[], now: number): PayrollStatus | undefined {
+  if (!contract.staffing) return undefined;
+  const { headcount, monthlyPayrollFen } = contract.staffing;
+  const personnelReceivedFen = personnelReceived(contract, ledger, now);
+  const monthsCovered = Math.floor((Math.max(0, personnelReceivedFen) * 100) / monthlyPayrollFen) / 100;
+  const startDay = shanghaiDate(contract.term.startAt);
+  const endDay = shanghaiDate(contract.term.endAt);
+  const today = shanghaiDate(now);
+  const termMonths = Math.max(1, completedMonths(startDay, addDays(endDay, 1)));
+  const monthsElapsed = Math.min(completedMonths(startDay, today), termMonths);
+  const wholeMonths = Math.floor(monthsCovered);
+  const monthsUnfunded = Math.max(0, monthsElapsed - wholeMonths);
+  // Salaries run out part-way through the first month the money does not cover.
+  const monthStart = addMonths(startDay, wholeMonths);
+  const monthLength = calendarDaysBetween(monthStart, addMonths(startDay, wholeMonths + 1));
+  const runOutDate = addDays(monthStart, Math.floor((monthsCovered - wholeMonths) * monthLength));
+  return { headcount, monthlyPayrollFen, personnelReceivedFen, monthsCovered, monthsUnfunded, runOutDate };
+}
+
+export function contractFigures(contract: Contract, ledger: readonly LedgerEntry[], now: number): ContractFigures {
+  const totals = dailyTotals(ledger, now);
+  const receivedFen = totals.at(-1)?.cumulativeFen ?? 0;
+  const dueToDateFen = contract.tranches.filter((t) => t.dueAt <= now).reduce((s, t) => s + t.amountFen, 0);
+  const payroll = payrollStatus(contract, ledger, now);
+  return {
+    receivedFen,
+    dueToDateFen,
+    arrearsFen: Math.max(0, dueToDateFen - receivedFen),
+    unpaidFen: Math.max(0, contract.valueFen - receivedFen),
+    checkpoints: checkpointStatus(contract, totals, now),
+    tranches: trancheStatus(contract, totals, now),
+    ...(payroll ? { payroll } : {}),
+  };
+}

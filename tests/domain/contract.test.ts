@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { validateContractDefinition, type ContractDefinitionInput } from '../../domain/contract';
+import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-county';
+
+const lookup = (id: string) => sCountyKinds[id];
+const problemsOf = (input: ContractDefinitionInput) => {
+  const result = validateContractDefinition(input, lookup);
+  return result.ok ? [] : result.problems;
+};
+
+describe('contract definition', () => {
+  it('normalizes the source case: fen, instants, tranche amounts, required shares', () => {
+    const result = validateContractDefinition(sCountyContract(sCountyOrgIds), lookup);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const contract = result.value;
+    expect(contract.valueFen).toBe(115_400_000);
+    expect(contract.tranches.map((t) => t.amountFen)).toEqual([46_160_000, 46_160_000, 23_080_000]);
+    expect(contract.checkpoints[0]).toMatchObject({ id: 'june-80', requiredFen: 92_320_000 });
+    expect(new Date(contract.term.startAt).toISOString()).toBe('2022-08-31T16:00:00.000Z');
+  });
+
+  it('gives the rounding fen of percentage tranches to the last of them', () => {
+    const result = validateContractDefinition(
+      sCountyContract(sCountyOrgIds, {
+        value: '100.00',
+        budgetLines: undefined,
+        tranches: [
+          { id: 'a', label: 'a', due: '2022-10-01', percent: 33.33, fundingSource: 'fiscal' },
+          { id: 'b', label: 'b', due: '2022-11-01', percent: 33.33, fundingSource: 'fiscal' },
+          { id: 'c', label: 'c', due: '2022-12-01', percent: 33.34, fundingSource: 'fiscal' },
+        ],
+      }),
+      lookup,
+    );
+    expect(result.ok && result.value.tranches.map((t) => t.amountFen)).toEqual([3333, 3333, 3334]);
+  });
+
+  it('names the field and the reason of each problem', () => {
+    const base = sCountyContract(sCountyOrgIds);
+    expect(problemsOf({ ...base, tranches: base.tranches.slice(0, 2) })).toEqual([
+      { field: 'tranches', reason: 'must add up to the contract value 1154000.00, but add up to 923200.00' },
+    ]);
+    expect(problemsOf({ ...base, checkpoints: [{ id: 'x', by: '2023-06-30', minPercent: 120 }] })).toEqual([
+      { field: 'checkpoints.0.minPercent', reason: expect.stringContaining('at most 100') },
+    ]);
+    expect(problemsOf({ ...base, checkpoints: [{ id: 'x', by: '2024-01-01', minPercent: 50 }] })).toEqual([
+      { field: 'checkpoints.0.by', reason: 'is outside the contract term' },
+    ]);
+    expect(
+      problemsOf({
+        ...base,
+        checkpoints: [
+          { id: 'a', by: '2023-06-30', minPercent: 80 },
+          { id: 'b', by: '2023-03-31', minPercent: 50 },
+        ],
+      }),
+    ).toEqual([
+      { field: 'checkpoints.1.by', reason: 'must come after checkpoint "a" (checkpoints are in date order)' },
+      { field: 'checkpoints.1.minPercent', reason: 'must not be below checkpoint "a" (shares are cumulative)' },
+    ]);
+    expect(problemsOf({ ...base, parties: { ...base.parties, payer: 'org_nobody' } })).toEqual([
+      { field: 'parties.payer', reason: 'is not a known organization ("org_nobody")' },
+    ]);
+    expect(problemsOf({ ...base, parties: { ...base.parties, contractor: 'org_finance' } })).toEqual([
+      { field: 'parties.contractor', reason: expect.stringContaining('kind payer') },
+    ]);
+    expect(problemsOf({ ...base, value: '-5.00' })).toContainEqual({ field: 'value', reason: 'must not be negative' });
+    expect(problemsOf({ ...base, value: '1154000.001' })).toContainEqual({
+      field: 'value',
+      reason: 'must have at most two decimals (fen)',
+    });
+    expect(
+      problemsOf({ ...base, budgetLines: [{ id: 'p', kind: 'personnel', amount: '1000.00' }] }),
+    ).toEqual([{ field: 'budgetLines', reason: 'must add up to the contract value 1154000.00, but add up to 1000.00' }]);
+    expect(
+      problemsOf({
+        ...base,
+        tranches: [{ id: 'x', label: 'x', due: '2022-10-01', amount: '1154000.00', percent: 100, fundingSource: 'fiscal' }],
+      }),
+    ).toEqual([{ field: 'tranches.0', reason: 'must give exactly one of amount or percent' }]);
+    expect(problemsOf({ ...base, term: { start: '2023-09-01', end: '2022-08-31' } })).toContainEqual({
+      field: 'term.end',
+      reason: 'must be after term.start',
+    });
+  });
+});

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { validateContractDefinition, type Contract } from '../../domain/contract';
+import { parseInstant } from '../../domain/dates';
+import { checkPayment, checkReversal, type LedgerEntry } from '../../domain/ledger';
+import { contractFigures } from '../../domain/status';
+import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-county';
+
+function contract(): Contract {
+  const result = validateContractDefinition(sCountyContract(sCountyOrgIds), (id) => sCountyKinds[id]);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result.value;
+}
+
+function payment(reference: string, amountFen: number, receivedOn: string): LedgerEntry {
+  return { reference, kind: 'payment', amountFen, receivedOn, fundingSource: 'fiscal', recordedBy: 'usr_f', recordedAt: `${receivedOn}T10:00:00Z` };
+}
+
+const at = (date: string) => parseInstant(date)!;
+// 530,000.00 had arrived by June 2023 in the source case.
+const sourceLedger = [payment('p1', 30_000_000, '2022-11-20'), payment('p2', 23_000_000, '2023-03-10')];
+
+describe('contract figures', () => {
+  it('reproduces the source case at 30 June 2023: 923,200.00 required, 530,000.00 received, 393,200.00 short', () => {
+    const figures = contractFigures(contract(), sourceLedger, at('2023-06-30'));
+    expect(figures.receivedFen).toBe(53_000_000);
+    expect(figures.dueToDateFen).toBe(92_320_000);
+    expect(figures.arrearsFen).toBe(39_320_000);
+    expect(figures.checkpoints).toEqual([
+      {
+        id: 'june-80',
+        by: '2023-06-30',
+        minPercent: 80,
+        requiredFen: 92_320_000,
+        receivedByFen: 53_000_000,
+        status: 'missed',
+        shortfallFen: 39_320_000,
+        outstandingFen: 39_320_000,
+        recoveredOn: null,
+        daysLate: 0,
+      },
+    ]);
+    expect(figures.tranches.map((t) => [t.id, t.status, t.outstandingFen])).toEqual([
+      ['t1', 'paid', 0],
+      ['t2', 'overdue', 39_320_000],
+      ['t3', 'upcoming', 23_080_000],
+    ]);
+  });
+
+  it('is pending before the checkpoint and met when the share arrived in time', () => {
+    expect(contractFigures(contract(), sourceLedger, at('2023-05-01')).checkpoints[0]!.status).toBe('pending');
+    const paid = [...sourceLedger, payment('p3', 39_320_000, '2023-06-30')];
+    expect(contractFigures(contract(), paid, at('2023-07-02')).checkpoints[0]).toMatchObject({ status: 'met', shortfallFen: 0 });
+  });
+
+  it('marks a missed checkpoint recovered, with the day and the days late', () => {
+    const ledger = [...sourceLedger, payment('p3', 39_320_000, '2023-08-14')];
+    const figures = contractFigures(contract(), ledger, at('2023-08-20'));
+    expect(figures.checkpoints[0]).toMatchObject({
+      status: 'recovered',
+      shortfallFen: 39_320_000,
+      outstandingFen: 0,
+      recoveredOn: '2023-08-14',
+      daysLate: 45,
+    });
+    // Seen from before the late payment arrived, it was still missed.
+    expect(contractFigures(contract(), ledger, at('2023-08-01')).checkpoints[0]).toMatchObject({ status: 'missed', daysLate: 32 });
+  });
+
+  it('counts a reversal as of the reversed payment, undoing a recovery', () => {
+    const ledger: LedgerEntry[] = [
+      ...sourceLedger,
+      payment('p3', 39_320_000, '2023-08-14'),
+      { ...payment('p3~reversal', -39_320_000, '2023-08-14'), kind: 'reversal', reverses: 'p3', reason: 'bounced' },
+    ];
+    const figures = contractFigures(contract(), ledger, at('2023-08-20'));
+    expect(figures.receivedFen).toBe(53_000_000);
+    expect(figures.checkpoints[0]!.status).toBe('missed');
+  });
+
+  it('shows how much payroll the personnel money covers', () => {
+    const payroll = contractFigures(contract(), sourceLedger, at('2023-06-30')).payroll!;
+    // 530,000.00 × 900,000 / 1,154,000 = 413,344.88 (floored per payment) for personnel at 75,000.00 a month.
+    expect(payroll.personnelReceivedFen).toBe(41_334_488);
+    expect(payroll.monthsCovered).toBe(5.51);
+    expect(payroll.monthsUnfunded).toBe(4);
+    expect(payroll.runOutDate).toBe('2023-02-15');
+  });
+});
+
+describe('payment checks', () => {
+  const now = at('2023-06-30');
+  const request = { reference: 'CZ-2023-001', amount: '100000.00', receivedOn: '2023-06-01', fundingSource: 'fiscal' as const };
+
+  it('accepts a new payment in fen', () => {
+    expect(checkPayment(contract(), sourceLedger, request, now)).toEqual({ outcome: 'new', amountFen: 10_000_000 });
+  });
+
+  it('returns the original for the same reference and content, and refuses other content', () => {
+    const recorded = { ...payment('CZ-2023-001', 10_000_000, '2023-06-01') };
+    expect(checkPayment(contract(), [recorded], request, now)).toEqual({ outcome: 'duplicate', entry: recorded });
+    expect(checkPayment(contract(), [recorded], { ...request, amount: '100000.01' }, now).outcome).toBe('conflict');
+  });
+
+  it('names each invalid field', () => {
+    const check = (overrides: object) => checkPayment(contract(), sourceLedger, { ...request, ...overrides }, now);
+    expect(check({ amount: '0' })).toEqual({ outcome: 'invalid', problems: [{ field: 'amount', reason: 'must be greater than zero' }] });
+    expect(check({ amount: '-1' })).toMatchObject({ problems: [{ field: 'amount', reason: 'must not be negative' }] });
+    expect(check({ amount: '1.234' })).toMatchObject({ problems: [{ field: 'amount', reason: 'must have at most two decimals (fen)' }] });
+    expect(check({ amount: '624000.01' })).toMatchObject({
+      problems: [{ field: 'amount', reason: 'exceeds what is still unpaid (624000.00)' }],
+    });
+    expect(check({ receivedOn: '2023-07-01' })).toMatchObject({
+      problems: [{ field: 'receivedOn', reason: 'is in the future (today is 2023-06-30 in Asia/Shanghai)' }],
+    });
+    expect(check({ budgetLine: 'travel' })).toMatchObject({ problems: [{ field: 'budgetLine' }] });
+  });
+
+  it('reverses a payment once', () => {
+    expect(checkReversal(sourceLedger, 'p1', 'wrong amount')).toMatchObject({ outcome: 'new' });
+    expect(checkReversal(sourceLedger, 'nope', 'x')).toEqual({ outcome: 'not_found' });
+    const reversed = [...sourceLedger, { ...payment('p1~reversal', -30_000_000, '2022-11-20'), kind: 'reversal' as const, reverses: 'p1', reason: 'wrong amount' }];
+    expect(checkReversal(reversed, 'p1', 'wrong amount').outcome).toBe('duplicate');
+    expect(checkReversal(reversed, 'p1', 'other').outcome).toBe('conflict');
+  });
+});
