@@ -1,6 +1,7 @@
 // Activities reach the database through this factory: the worker passes the real one, tests too
 // (PGlite in memory or a fresh PostgreSQL database).
 import type { Database } from '../db/client';
+import { createContractActivities } from './contracts';
 import { createEventActivities } from './events';
 
 export interface ActivityDeps {
@@ -10,6 +11,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createEventActivities(deps),
+    ...createContractActivities(deps),
   };
 }
 

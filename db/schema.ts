@@ -1,6 +1,18 @@
 // The one Drizzle schema. Migrations under db/migrations are generated from it (npm run db:generate).
 import { sql } from 'drizzle-orm';
-import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 export const organizations = pgTable('organizations', {
   id: text('id').primaryKey(),
@@ -40,4 +52,91 @@ export const events = pgTable(
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('events_contract_idx').on(t.contractId, t.id)],
+);
+
+// Read model of each contract, written only by the contract workflow's projection activity.
+// `revision` guards the upsert, so an older projection never overwrites a newer one.
+export const contracts = pgTable(
+  'contracts',
+  {
+    id: text('id').primaryKey(),
+    workflowId: text('workflow_id').notNull(),
+    title: text('title').notNull(),
+    status: text('status').notNull(),
+    valueFen: bigint('value_fen', { mode: 'number' }).notNull(),
+    receivedFen: bigint('received_fen', { mode: 'number' }).notNull(),
+    purchaserId: text('purchaser_id').notNull(),
+    payerId: text('payer_id').notNull(),
+    contractorId: text('contractor_id').notNull(),
+    evaluatorId: text('evaluator_id').notNull(),
+    // Every organization the contract names (parties and villages): who may see it.
+    partyOrganizationIds: text('party_organization_ids').array().notNull(),
+    definition: jsonb('definition').notNull(),
+    scheduleVersion: integer('schedule_version').notNull(),
+    amendments: jsonb('amendments').notNull(),
+    announced: jsonb('announced').notNull(),
+    termination: jsonb('termination'),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    revision: integer('revision').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('contracts_parties_idx').using('gin', t.partyOrganizationIds)],
+);
+
+// The payment ledger: append-only, one row per business reference per contract.
+export const ledgerEntries = pgTable(
+  'ledger_entries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    contractId: text('contract_id').notNull(),
+    reference: text('reference').notNull(),
+    kind: text('kind').notNull(),
+    amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
+    receivedOn: date('received_on', { mode: 'string' }).notNull(),
+    fundingSource: text('funding_source').notNull(),
+    budgetLine: text('budget_line'),
+    note: text('note'),
+    reverses: text('reverses'),
+    reason: text('reason'),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('ledger_entries_reference_idx').on(t.contractId, t.reference)],
+);
+
+// Messages to organizations (the inbox); one per idempotency key.
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    organizationId: text('organization_id').notNull(),
+    contractId: text('contract_id'),
+    kind: text('kind').notNull(),
+    severity: text('severity').notNull(),
+    subject: jsonb('subject').notNull(),
+    body: jsonb('body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('notifications_key_idx').on(t.idempotencyKey, t.organizationId),
+    index('notifications_org_idx').on(t.organizationId, t.id),
+  ],
+);
+
+// Responses to requests that carried an Idempotency-Key, replayed when the same key comes again.
+export const idempotencyRecords = pgTable(
+  'idempotency_records',
+  {
+    actorId: text('actor_id').notNull(),
+    key: text('key').notNull(),
+    route: text('route').notNull(),
+    requestHash: text('request_hash').notNull(),
+    statusCode: integer('status_code'),
+    response: jsonb('response'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.actorId, t.route, t.key] })],
 );

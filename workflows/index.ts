@@ -1,2 +1,3 @@
 // The worker bundles this file: every workflow type grantflow runs is exported here.
 export { probeWorkflow } from './probe';
+export { contractWorkflow } from './contract';

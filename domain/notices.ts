@@ -1,0 +1,73 @@
+// What the parties are told when a money step changes state, in zh-CN and en: what is stalled,
+// since when, what is owed, and who can unblock it.
+import type { Contract, PartyRole } from './contract';
+import { formatMoney } from './money';
+import type { CheckpointStatus, TrancheStatus } from './status';
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+export interface Notice {
+  kind: string;
+  severity: Severity;
+  recipients: PartyRole[];
+  subject: { en: string; 'zh-CN': string };
+  body: { en: string; 'zh-CN': string };
+}
+
+const yuan = (fen: number) => `${formatMoney(fen)} CNY`;
+const zhYuan = (fen: number) => `${formatMoney(fen)} 元`;
+
+export function checkpointNotice(contract: Contract, c: CheckpointStatus): Notice | undefined {
+  if (c.status === 'missed') {
+    return {
+      kind: 'checkpoint.missed',
+      severity: 'warning',
+      recipients: ['payer', 'purchaser'],
+      subject: {
+        en: `${contract.title}: payment checkpoint ${c.id} missed, ${yuan(c.shortfallFen)} short`,
+        'zh-CN': `${contract.title}：拨付节点 ${c.id} 未达标，缺口 ${zhYuan(c.shortfallFen)}`,
+      },
+      body: {
+        en:
+          `By ${c.by}, ${c.minPercent}% of the contract value (${yuan(c.requiredFen)}) was due to the contractor; ` +
+          `${yuan(c.receivedByFen)} had arrived, ${yuan(c.shortfallFen)} short. The payer can unblock this by disbursing the shortfall.`,
+        'zh-CN':
+          `截至 ${c.by}，应拨付合同金额的 ${c.minPercent}%（${zhYuan(c.requiredFen)}）；` +
+          `实际到账 ${zhYuan(c.receivedByFen)}，缺口 ${zhYuan(c.shortfallFen)}。请付款方（财政局）拨付缺口资金。`,
+      },
+    };
+  }
+  if (c.status === 'recovered') {
+    return {
+      kind: 'checkpoint.recovered',
+      severity: 'info',
+      recipients: ['payer', 'purchaser', 'contractor'],
+      subject: {
+        en: `${contract.title}: payment checkpoint ${c.id} recovered on ${c.recoveredOn}, ${c.daysLate} days late`,
+        'zh-CN': `${contract.title}：拨付节点 ${c.id} 已于 ${c.recoveredOn} 补足，迟延 ${c.daysLate} 天`,
+      },
+      body: {
+        en: `The ${yuan(c.shortfallFen)} missing at ${c.by} has been received.`,
+        'zh-CN': `${c.by} 时的缺口 ${zhYuan(c.shortfallFen)} 已到账。`,
+      },
+    };
+  }
+  return undefined;
+}
+
+export function trancheNotice(contract: Contract, t: TrancheStatus): Notice | undefined {
+  if (t.status !== 'overdue') return undefined;
+  return {
+    kind: 'tranche.overdue',
+    severity: 'warning',
+    recipients: ['payer', 'contractor'],
+    subject: {
+      en: `${contract.title}: tranche "${t.label}" overdue since ${t.due}, ${yuan(t.outstandingFen)} unpaid`,
+      'zh-CN': `${contract.title}：款项「${t.label}」自 ${t.due} 起逾期，未付 ${zhYuan(t.outstandingFen)}`,
+    },
+    body: {
+      en: `The tranche of ${yuan(t.amountFen)} was due on ${t.due}; ${yuan(t.outstandingFen)} has not arrived. The payer can unblock this.`,
+      'zh-CN': `该笔 ${zhYuan(t.amountFen)} 应于 ${t.due} 拨付，尚有 ${zhYuan(t.outstandingFen)} 未到账，请付款方处理。`,
+    },
+  };
+}

@@ -1,0 +1,88 @@
+// A whole contract year on the time-skipping server: a checkpoint missed with the exact shortfall,
+// recovered later with the right days late, and the contract completed when paid in full.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities';
+import { contracts, events, ledgerEntries, notifications } from '../../db/schema';
+import { shanghaiDate } from '../../domain/dates';
+import { workflowBundle } from '../../server/worker';
+import { contractWorkflow } from '../../workflows';
+import { contractStateQuery, contractWorkflowId, recordPaymentUpdate, registeredUpdate } from '../../workflows/contract-messages';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { timeSkippingEnvironment, uniqueTaskQueue } from '../helpers/temporal';
+import { relativeContract } from '../fixtures/relative-contract';
+
+describe('contract workflow over a year (time-skipping)', () => {
+  let env: TestWorkflowEnvironment;
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    env = await timeSkippingEnvironment();
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+    await env?.teardown();
+  });
+
+  it('misses the 80% checkpoint by the exact shortfall, recovers it, and completes', async () => {
+    const taskQueue = uniqueTaskQueue('year');
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: createActivities({ db: database.handle.db }),
+    });
+    const db = database.handle.db;
+    await worker.runUntil(async () => {
+      const startNow = await env.currentTimeMs();
+      const contract = relativeContract(startNow, 'year-1');
+      const handle = await env.client.workflow.start(contractWorkflow, {
+        workflowId: contractWorkflowId(contract.id),
+        taskQueue,
+        args: [{ contract, createdBy: 'usr_agency', createdAt: new Date(startNow).toISOString() }],
+      });
+      await handle.executeUpdate(registeredUpdate);
+      const pay = (reference: string, amount: string, receivedOn: string) =>
+        handle.executeUpdate(recordPaymentUpdate, {
+          args: [{ reference, amount, receivedOn, fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
+        });
+
+      const today = shanghaiDate(startNow);
+      expect((await pay('P-1', '300000.00', today)).outcome).toBe('created');
+      expect((await pay('P-2', '230000.00', today)).outcome).toBe('created');
+
+      // Past the checkpoint (day 300): 923,200.00 required, 530,000.00 received.
+      await env.sleep('302 days');
+      const afterCheckpoint = await handle.query(contractStateQuery);
+      expect(afterCheckpoint.announced['checkpoint:eighty']).toBe('missed');
+      const missed = await db.select().from(events).where(eq(events.kind, 'checkpoint.missed'));
+      expect(missed).toHaveLength(1);
+      expect(missed[0]!.payload).toMatchObject({ requiredFen: 92_320_000, receivedByFen: 53_000_000, shortfallFen: 39_320_000 });
+      const inbox = await db
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.kind, 'checkpoint.missed'), eq(notifications.contractId, contract.id)));
+      expect(inbox.map((n) => n.organizationId).sort()).toEqual([contract.parties.payer, contract.parties.purchaser].sort());
+      expect((inbox[0]!.subject as Record<string, string>)['zh-CN']).toContain('393200.00');
+
+      // The shortfall arrives 10 days after the checkpoint's day.
+      await env.sleep('8 days');
+      const lateDay = shanghaiDate(await env.currentTimeMs());
+      await pay('P-3', '393200.00', lateDay);
+      await env.sleep('1 hour');
+      const recovered = await db.select().from(events).where(eq(events.kind, 'checkpoint.recovered'));
+      expect(recovered).toHaveLength(1);
+      expect(recovered[0]!.payload).toMatchObject({ recoveredOn: lateDay, daysLate: 10, shortfallFen: 39_320_000 });
+
+      await pay('P-4', '230800.00', lateDay);
+      const final = await handle.result();
+      expect(final.status).toBe('completed');
+      const [row] = await db.select().from(contracts).where(eq(contracts.id, contract.id));
+      expect(row).toMatchObject({ status: 'completed', receivedFen: 115_400_000 });
+      expect(await db.select().from(ledgerEntries).where(eq(ledgerEntries.contractId, contract.id))).toHaveLength(4);
+    });
+  });
+});

@@ -1,0 +1,294 @@
+// One durable workflow per contract, for its whole life: it holds the ledger, watches every
+// checkpoint and tranche on durable timers, announces misses and recoveries, and mirrors each
+// change into the read model through an idempotent projection activity.
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { ContractEventInput, ContractNoticeInput } from '../activities/contracts';
+import { validateSchedule } from '../domain/contract';
+import { checkPayment, checkReversal, receivedTotal, reversalReference, type LedgerEntry } from '../domain/ledger';
+import { checkpointNotice, trancheNotice } from '../domain/notices';
+import type { Problem } from '../domain/problems';
+import { contractFigures } from '../domain/status';
+import {
+  amendScheduleUpdate,
+  contractStateQuery,
+  recordPaymentUpdate,
+  registeredUpdate,
+  REJECTION,
+  reversePaymentUpdate,
+  terminateUpdate,
+  type Amendment,
+  type ContractState,
+  type ContractWorkflowInput,
+} from './contract-messages';
+
+const { projectContract } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+const DAY_MS = 24 * 3600 * 1000;
+
+function reject(type: string, message: string, problems?: Problem[]): never {
+  throw ApplicationFailure.create({ type, message, details: problems ? [problems] : [], nonRetryable: true });
+}
+
+export async function contractWorkflow(input: ContractWorkflowInput): Promise<ContractState> {
+  const state: ContractState = input.state ?? {
+    contract: input.contract,
+    status: 'active',
+    createdBy: input.createdBy,
+    createdAt: input.createdAt,
+    revision: 0,
+    scheduleVersion: 1,
+    amendments: [],
+    ledger: [],
+    announced: {},
+  };
+  const contractId = state.contract.id;
+  let changed = false;
+  let registered = state.revision > 0;
+
+  /** Writes the change to the read model; `entries`, `events` and `notices` are what is new. */
+  async function project(
+    entries: LedgerEntry[],
+    events: ContractEventInput[],
+    notices: ContractNoticeInput[] = [],
+  ): Promise<void> {
+    state.revision += 1;
+    const { ledger: _ledger, ...snapshot } = state;
+    await projectContract({
+      snapshot: { ...snapshot, receivedFen: receivedTotal(state.ledger) },
+      entries,
+      events,
+      notices,
+    });
+  }
+
+  const event = (kind: string, actorId: string | null, payload: Record<string, unknown>): ContractEventInput => ({
+    idempotencyKey: `contract:${contractId}:${state.revision + 1}:${kind}`,
+    kind,
+    actorId,
+    occurredAt: new Date().toISOString(),
+    payload,
+  });
+
+  const requireActive = () => {
+    if (state.status !== 'active') reject(REJECTION.notActive, `Contract ${contractId} is ${state.status}`);
+  };
+
+  setHandler(contractStateQuery, () => state);
+
+  setHandler(registeredUpdate, async () => {
+    await condition(() => registered);
+    return { revision: state.revision };
+  });
+
+  setHandler(
+    recordPaymentUpdate,
+    async (request) => {
+      const check = checkPayment(state.contract, state.ledger, request, Date.now());
+      if (check.outcome === 'duplicate') return { outcome: 'duplicate', entry: check.entry };
+      requireActive();
+      if (check.outcome === 'conflict') reject(REJECTION.conflict, check.message);
+      if (check.outcome === 'invalid') reject(REJECTION.invalid, 'The payment cannot be recorded', check.problems);
+      const entry: LedgerEntry = {
+        reference: request.reference,
+        kind: 'payment',
+        amountFen: check.amountFen,
+        receivedOn: request.receivedOn,
+        fundingSource: request.fundingSource,
+        ...(request.budgetLine !== undefined ? { budgetLine: request.budgetLine } : {}),
+        ...(request.note !== undefined ? { note: request.note } : {}),
+        recordedBy: request.recordedBy,
+        recordedAt: new Date().toISOString(),
+      };
+      state.ledger.push(entry);
+      changed = true;
+      await project([entry], [event('payment.recorded', request.recordedBy, { ...entry })]);
+      return { outcome: 'created', entry };
+    },
+    {
+      validator: (request) => {
+        const check = checkPayment(state.contract, state.ledger, request, Date.now());
+        if (check.outcome === 'duplicate') return;
+        requireActive();
+        if (check.outcome === 'conflict') reject(REJECTION.conflict, check.message);
+        if (check.outcome === 'invalid') reject(REJECTION.invalid, 'The payment cannot be recorded', check.problems);
+      },
+    },
+  );
+
+  const reversalRejection = (request: { reference: string; reason: string }) => {
+    const check = checkReversal(state.ledger, request.reference, request.reason);
+    if (check.outcome === 'not_found') reject(REJECTION.notFound, `No payment with reference ${request.reference}`);
+    if (check.outcome === 'conflict') reject(REJECTION.conflict, check.message);
+    if (check.outcome === 'new') requireActive();
+    return check;
+  };
+
+  setHandler(
+    reversePaymentUpdate,
+    async (request) => {
+      const check = reversalRejection(request);
+      if (check.outcome === 'duplicate') return { outcome: 'duplicate', entry: check.entry };
+      if (check.outcome !== 'new') throw new Error('unreachable');
+      const entry: LedgerEntry = {
+        reference: reversalReference(request.reference),
+        kind: 'reversal',
+        amountFen: -check.original.amountFen,
+        receivedOn: check.original.receivedOn,
+        fundingSource: check.original.fundingSource,
+        ...(check.original.budgetLine !== undefined ? { budgetLine: check.original.budgetLine } : {}),
+        reverses: request.reference,
+        reason: request.reason,
+        recordedBy: request.recordedBy,
+        recordedAt: new Date().toISOString(),
+      };
+      state.ledger.push(entry);
+      changed = true;
+      await project([entry], [event('payment.reversed', request.recordedBy, { ...entry })]);
+      return { outcome: 'created', entry };
+    },
+    { validator: (request) => void reversalRejection(request) },
+  );
+
+  const scheduleProblems = (request: { tranches: unknown; checkpoints: unknown }) => {
+    const problems: Problem[] = [];
+    const schedule = validateSchedule(
+      request as Parameters<typeof validateSchedule>[0],
+      state.contract.valueFen,
+      state.contract.term,
+      problems,
+    );
+    return { schedule, problems };
+  };
+
+  setHandler(
+    amendScheduleUpdate,
+    async (request) => {
+      requireActive();
+      const { schedule, problems } = scheduleProblems(request);
+      if (problems.length > 0) reject(REJECTION.invalid, 'The schedule cannot be amended', problems);
+      const amendment: Amendment = {
+        version: state.scheduleVersion + 1,
+        reason: request.reason,
+        amendedBy: request.amendedBy,
+        amendedAt: new Date().toISOString(),
+        tranches: schedule.tranches,
+        checkpoints: schedule.checkpoints,
+      };
+      state.contract = { ...state.contract, tranches: schedule.tranches, checkpoints: schedule.checkpoints };
+      state.scheduleVersion = amendment.version;
+      state.amendments.push(amendment);
+      changed = true;
+      await project([], [event('contract.schedule_amended', request.amendedBy, { ...amendment })]);
+      return amendment;
+    },
+    {
+      validator: (request) => {
+        requireActive();
+        const { problems } = scheduleProblems(request);
+        if (problems.length > 0) reject(REJECTION.invalid, 'The schedule cannot be amended', problems);
+      },
+    },
+  );
+
+  setHandler(
+    terminateUpdate,
+    async (request) => {
+      if (state.terminated) return state.terminated;
+      requireActive();
+      const termination = { reason: request.reason, terminatedBy: request.terminatedBy, terminatedAt: new Date().toISOString() };
+      state.status = 'terminated';
+      state.terminated = termination;
+      state.endedAt = termination.terminatedAt;
+      changed = true;
+      await project([], [event('contract.terminated', request.terminatedBy, { reason: request.reason })]);
+      return termination;
+    },
+    {
+      validator: (_request) => {
+        if (!state.terminated) requireActive();
+      },
+    },
+  );
+
+  /** Announces every checkpoint and tranche whose state changed since it was last announced. */
+  async function announceChanges(now: number): Promise<void> {
+    const figures = contractFigures(state.contract, state.ledger, now);
+    const events: ContractEventInput[] = [];
+    const notices: ContractNoticeInput[] = [];
+    const track = (key: string, status: string, payload: Record<string, unknown>, notice: ReturnType<typeof checkpointNotice>) => {
+      const previous = state.announced[key];
+      if (previous === status || (previous === undefined && (status === 'pending' || status === 'upcoming'))) return;
+      state.announced[key] = status;
+      const [what] = key.split(':');
+      events.push(event(`${what}.${status}`, null, payload));
+      if (notice) notices.push({ ...notice, idempotencyKey: `contract:${contractId}:${state.revision + 1}:${key}:${status}` });
+    };
+    for (const c of figures.checkpoints) track(`checkpoint:${c.id}`, c.status, { ...c }, checkpointNotice(state.contract, c));
+    for (const t of figures.tranches) track(`tranche:${t.id}`, t.status, { ...t }, trancheNotice(state.contract, t));
+    if (events.length > 0) await project([], events, notices);
+  }
+
+  /** The next instant at which something falls due, or undefined when nothing is left to wait for. */
+  function nextDeadline(now: number): number | undefined {
+    const { contract } = state;
+    const graceEnd = contract.term.endAt + contract.closeGraceDays * DAY_MS;
+    const times = [
+      ...contract.checkpoints.map((c) => c.byAt),
+      ...contract.tranches.map((t) => t.dueAt),
+      contract.term.endAt,
+      graceEnd,
+    ].filter((t) => t > now);
+    return times.length > 0 ? Math.min(...times) : undefined;
+  }
+
+  if (!registered) {
+    await project([], [event('contract.started', state.createdBy, { contract: state.contract })]);
+    registered = true;
+  }
+
+  while (state.status === 'active') {
+    const now = Date.now();
+    await announceChanges(now);
+    const { contract } = state;
+    const unpaid = contract.valueFen - receivedTotal(state.ledger);
+    if (now >= contract.term.endAt && unpaid <= 0) {
+      state.status = 'completed';
+      state.endedAt = new Date(now).toISOString();
+      await project([], [event('contract.completed', null, { receivedFen: receivedTotal(state.ledger) })]);
+      break;
+    }
+    if (now >= contract.term.endAt + contract.closeGraceDays * DAY_MS) {
+      state.status = 'closed';
+      state.endedAt = new Date(now).toISOString();
+      await project([], [event('contract.closed_with_arrears', null, { unpaidFen: unpaid })]);
+      break;
+    }
+
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || (input.continueAsNewAfterEvents && info.historyLength > input.continueAsNewAfterEvents)) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof contractWorkflow>({ ...input, state });
+    }
+
+    changed = false;
+    const next = nextDeadline(now);
+    const wake = () => changed || state.status !== 'active';
+    if (next === undefined) await condition(wake);
+    else await condition(wake, Math.max(1, next - now));
+  }
+
+  await condition(allHandlersFinished);
+  return state;
+}
