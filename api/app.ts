@@ -9,8 +9,12 @@ import type { DatabaseHandle } from '../db/client';
 import { errorResponseSchema, registerErrorHandling } from './errors';
 import { authPlugin } from './plugins/auth';
 import { healthRoutes } from './routes/health';
+import { contractRoutes } from './routes/contracts';
 import { organizationRoutes } from './routes/organizations';
+import { paymentRoutes } from './routes/payments';
 import { userRoutes } from './routes/users';
+import { ContractService } from './services/contracts';
+import { IdempotencyService } from './services/idempotency';
 import { IdentityService } from './services/identity';
 import { validatorCompiler } from './validation';
 
@@ -81,6 +85,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(authPlugin, { identity });
     await v1.register(organizationRoutes, { identity });
     await v1.register(userRoutes, { identity });
+    const contracts = new ContractService(deps.database.db, deps.temporal, deps.taskQueue);
+    await v1.register(contractRoutes, { contracts, idempotency: new IdempotencyService(deps.database.db) });
+    await v1.register(paymentRoutes, { contracts });
   });
 
   return app;

@@ -199,10 +199,26 @@ function payrollStatus(contract: Contract, ledger: readonly LedgerEntry[], now: 
   return { headcount, monthlyPayrollFen, personnelReceivedFen, monthsCovered, monthsUnfunded, runOutDate };
 }
 
+/** The sum of the tranches due by `now`. */
+export function dueToDate(contract: Contract, now: number): Fen {
+  return contract.tranches.filter((t) => t.dueAt <= now).reduce((s, t) => s + t.amountFen, 0);
+}
+
+/** Due to date minus received, never below zero. */
+export function arrears(contract: Contract, receivedFen: Fen, now: number): Fen {
+  return Math.max(0, dueToDate(contract, now) - receivedFen);
+}
+
+/** The next checkpoint or tranche date after `now`. */
+export function nextDeadline(contract: Contract, now: number): number | undefined {
+  const times = [...contract.checkpoints.map((c) => c.byAt), ...contract.tranches.map((t) => t.dueAt)].filter((t) => t > now);
+  return times.length > 0 ? Math.min(...times) : undefined;
+}
+
 export function contractFigures(contract: Contract, ledger: readonly LedgerEntry[], now: number): ContractFigures {
   const totals = dailyTotals(ledger, now);
   const receivedFen = totals.at(-1)?.cumulativeFen ?? 0;
-  const dueToDateFen = contract.tranches.filter((t) => t.dueAt <= now).reduce((s, t) => s + t.amountFen, 0);
+  const dueToDateFen = dueToDate(contract, now);
   const payroll = payrollStatus(contract, ledger, now);
   return {
     receivedFen,

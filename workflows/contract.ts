@@ -16,7 +16,7 @@ import { validateSchedule } from '../domain/contract';
 import { checkPayment, checkReversal, receivedTotal, reversalReference, type LedgerEntry } from '../domain/ledger';
 import { checkpointNotice, trancheNotice } from '../domain/notices';
 import type { Problem } from '../domain/problems';
-import { contractFigures } from '../domain/status';
+import { contractFigures, nextDeadline } from '../domain/status';
 import {
   amendScheduleUpdate,
   contractStateQuery,
@@ -241,15 +241,12 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   }
 
   /** The next instant at which something falls due, or undefined when nothing is left to wait for. */
-  function nextDeadline(now: number): number | undefined {
+  function nextWakeUp(now: number): number | undefined {
     const { contract } = state;
     const graceEnd = contract.term.endAt + contract.closeGraceDays * DAY_MS;
-    const times = [
-      ...contract.checkpoints.map((c) => c.byAt),
-      ...contract.tranches.map((t) => t.dueAt),
-      contract.term.endAt,
-      graceEnd,
-    ].filter((t) => t > now);
+    const times = [nextDeadline(contract, now), contract.term.endAt, graceEnd].filter(
+      (t): t is number => t !== undefined && t > now,
+    );
     return times.length > 0 ? Math.min(...times) : undefined;
   }
 
@@ -283,7 +280,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     }
 
     changed = false;
-    const next = nextDeadline(now);
+    const next = nextWakeUp(now);
     const wake = () => changed || state.status !== 'active';
     if (next === undefined) await condition(wake);
     else await condition(wake, Math.max(1, next - now));

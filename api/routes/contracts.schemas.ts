@@ -1,0 +1,198 @@
+// TypeBox schemas of the contract resource. Field names are the public contract of the API.
+import { Type } from 'typebox';
+import { BUDGET_LINE_KINDS, FUNDING_SOURCES } from '../../domain/contract';
+import { IdSchema } from '../schemas';
+
+const closed = { additionalProperties: false } as const;
+const Money = Type.String({ description: 'CNY as a decimal string with at most two decimals, e.g. "1154000.00"' });
+const DateText = Type.String({ description: 'ISO 8601 date (end of that day in Asia/Shanghai) or date-time', maxLength: 40 });
+const Label = Type.String({ minLength: 1, maxLength: 200 });
+export const FundingSourceSchema = Type.Enum(FUNDING_SOURCES);
+const Percent = Type.Number({ description: 'Percentage of the contract value, at most two decimals' });
+
+export const TrancheInput = Type.Object(
+  {
+    id: IdSchema,
+    label: Label,
+    due: DateText,
+    amount: Type.Optional(Money),
+    percent: Type.Optional(Percent),
+    fundingSource: FundingSourceSchema,
+  },
+  closed,
+);
+
+export const CheckpointInput = Type.Object({ id: IdSchema, by: DateText, minPercent: Percent }, closed);
+
+export const ContractDefinition = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64 }),
+    title: Label,
+    term: Type.Object({ start: DateText, end: DateText }, closed),
+    value: Money,
+    parties: Type.Object(
+      {
+        purchaser: IdSchema,
+        payer: IdSchema,
+        contractor: IdSchema,
+        evaluator: IdSchema,
+        oversight: Type.Optional(IdSchema),
+      },
+      closed,
+    ),
+    stations: Type.Array(
+      Type.Object(
+        { id: IdSchema, name: Label, township: Label, villages: Type.Array(IdSchema, { maxItems: 200 }) },
+        closed,
+      ),
+      { maxItems: 200 },
+    ),
+    budgetLines: Type.Optional(
+      Type.Array(Type.Object({ id: IdSchema, kind: Type.Enum(BUDGET_LINE_KINDS), amount: Money }, closed), { maxItems: 50 }),
+    ),
+    staffing: Type.Optional(Type.Object({ headcount: Type.Integer(), monthlyPayroll: Money }, closed)),
+    tranches: Type.Array(TrancheInput, { minItems: 1, maxItems: 100 }),
+    checkpoints: Type.Array(CheckpointInput, { maxItems: 100 }),
+    closeGraceDays: Type.Optional(Type.Integer({ description: 'Days after the term during which full payment completes the contract (default 90)' })),
+  },
+  closed,
+);
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const LedgerEntryView = Type.Object(
+  {
+    reference: Type.String(),
+    kind: Type.Enum(['payment', 'reversal']),
+    amount: Type.String(),
+    receivedOn: Type.String(),
+    fundingSource: FundingSourceSchema,
+    budgetLine: Nullable(Type.String()),
+    note: Nullable(Type.String()),
+    reverses: Nullable(Type.String()),
+    reason: Nullable(Type.String()),
+    recordedBy: Type.String(),
+    recordedAt: Type.String(),
+  },
+  closed,
+);
+
+const StatusEnum = Type.Enum(['active', 'completed', 'closed', 'terminated']);
+
+const summaryFields = {
+  id: Type.String(),
+  title: Type.String(),
+  status: StatusEnum,
+  value: Type.String(),
+  received: Type.String(),
+  dueToDate: Type.String(),
+  arrears: Type.String(),
+  overdue: Type.Boolean(),
+  nextDeadline: Nullable(Type.String()),
+};
+
+export const ContractSummaryView = Type.Object(summaryFields, closed);
+
+export const ContractDetailView = Type.Object(
+  {
+    ...summaryFields,
+    term: Type.Object({ start: Type.String(), end: Type.String() }, closed),
+    parties: Type.Object(
+      {
+        purchaser: Type.String(),
+        payer: Type.String(),
+        contractor: Type.String(),
+        evaluator: Type.String(),
+        oversight: Type.Optional(Type.String()),
+      },
+      closed,
+    ),
+    stations: Type.Array(
+      Type.Object({ id: Type.String(), name: Type.String(), township: Type.String(), villages: Type.Array(Type.String()) }, closed),
+    ),
+    budgetLines: Type.Array(Type.Object({ id: Type.String(), kind: Type.String(), amount: Type.String() }, closed)),
+    staffing: Nullable(Type.Object({ headcount: Type.Integer(), monthlyPayroll: Type.String() }, closed)),
+    closeGraceDays: Type.Integer(),
+    unpaid: Type.String(),
+    asOf: Type.String(),
+    checkpoints: Type.Array(
+      Type.Object(
+        {
+          id: Type.String(),
+          by: Type.String(),
+          minPercent: Type.Number(),
+          required: Type.String(),
+          receivedBy: Type.String(),
+          status: Type.Enum(['pending', 'met', 'missed', 'recovered']),
+          shortfall: Type.String(),
+          outstanding: Type.String(),
+          recoveredOn: Nullable(Type.String()),
+          daysLate: Nullable(Type.Integer()),
+        },
+        closed,
+      ),
+    ),
+    tranches: Type.Array(
+      Type.Object(
+        {
+          id: Type.String(),
+          label: Type.String(),
+          due: Type.String(),
+          amount: Type.String(),
+          percent: Nullable(Type.Number()),
+          fundingSource: FundingSourceSchema,
+          status: Type.Enum(['upcoming', 'paid', 'overdue']),
+          outstanding: Type.String(),
+          paidOn: Nullable(Type.String()),
+        },
+        closed,
+      ),
+    ),
+    payroll: Nullable(
+      Type.Object(
+        {
+          headcount: Type.Integer(),
+          monthlyPayroll: Type.String(),
+          personnelReceived: Type.String(),
+          monthsCovered: Type.Number(),
+          monthsUnfunded: Type.Integer(),
+          runOutDate: Type.String(),
+        },
+        closed,
+      ),
+    ),
+    ledger: Type.Array(LedgerEntryView),
+    scheduleVersion: Type.Integer(),
+    amendments: Type.Array(
+      Type.Object({ version: Type.Integer(), reason: Type.String(), amendedBy: Type.String(), amendedAt: Type.String() }, closed),
+    ),
+    termination: Nullable(Type.Object({ reason: Type.String(), terminatedBy: Type.String(), terminatedAt: Type.String() }, closed)),
+    createdBy: Type.String(),
+    createdAt: Type.String(),
+    endedAt: Nullable(Type.String()),
+  },
+  closed,
+);
+
+export const PaymentInput = Type.Object(
+  {
+    reference: Type.String({ minLength: 1, maxLength: 100, description: "The payer's business reference (e.g. the voucher number)" }),
+    amount: Money,
+    receivedOn: Type.String({ description: 'Day the money arrived (YYYY-MM-DD, Asia/Shanghai)', maxLength: 40 }),
+    fundingSource: FundingSourceSchema,
+    budgetLine: Type.Optional(IdSchema),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  closed,
+);
+
+export const ReasonInput = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, closed);
+
+export const AmendmentInput = Type.Object(
+  {
+    tranches: Type.Array(TrancheInput, { minItems: 1, maxItems: 100 }),
+    checkpoints: Type.Array(CheckpointInput, { maxItems: 100 }),
+    reason: Type.String({ minLength: 1, maxLength: 2000 }),
+  },
+  closed,
+);

@@ -1,0 +1,110 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { requireRole, actorOf } from '../plugins/auth';
+import { errors } from '../schemas';
+import type { ContractService } from '../services/contracts';
+import type { IdempotencyService } from '../services/idempotency';
+import {
+  AmendmentInput,
+  ContractDefinition,
+  ContractDetailView,
+  ContractSummaryView,
+  ReasonInput,
+} from './contracts.schemas';
+
+const ContractParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractService; idempotency: IdempotencyService }> = async (
+  app,
+  { contracts, idempotency },
+) => {
+  app.post(
+    '/v1/contracts',
+    {
+      schema: {
+        tags: ['contracts'],
+        summary: "Start a contract's workflow (agency_officer of the purchaser). Honours Idempotency-Key.",
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        body: ContractDefinition,
+        response: { 201: ContractDetailView, ...errors(400, 401, 403, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireRole(request, ['agency_officer'], 'start contracts');
+      const result = await idempotency.run(
+        { actorId: actor.userId, route: 'POST /v1/contracts', key: request.headers['idempotency-key'] },
+        request.body,
+        async () => ({ statusCode: 201, body: await contracts.create(actor, request.body) }),
+      );
+      return reply.status(result.statusCode as 201).send(result.body as never);
+    },
+  );
+
+  app.get(
+    '/v1/contracts',
+    {
+      schema: {
+        tags: ['contracts'],
+        summary: "Contracts the caller's organization is party to.",
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Type.Enum(['active', 'completed', 'closed', 'terminated'])),
+            overdue: Type.Optional(Type.Boolean()),
+            limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+            offset: Type.Integer({ minimum: 0, default: 0 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object(
+            { items: Type.Array(ContractSummaryView), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() },
+            { additionalProperties: false },
+          ),
+          ...errors(400, 401),
+        },
+      },
+    },
+    async (request) => contracts.list(actorOf(request), request.query),
+  );
+
+  app.get(
+    '/v1/contracts/:id',
+    {
+      schema: {
+        tags: ['contracts'],
+        summary: 'One contract with its figures as of now: received, due, arrears, checkpoints, payroll, ledger.',
+        params: ContractParams,
+        response: { 200: ContractDetailView, ...errors(401, 404) },
+      },
+    },
+    async (request) => contracts.detail(actorOf(request), request.params.id),
+  );
+
+  app.post(
+    '/v1/contracts/:id/schedule',
+    {
+      schema: {
+        tags: ['contracts'],
+        summary: 'Amend the disbursement schedule (agency_officer of the purchaser); versioned and recorded.',
+        params: ContractParams,
+        body: AmendmentInput,
+        response: { 200: ContractDetailView, ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request) => contracts.amendSchedule(actorOf(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/v1/contracts/:id/termination',
+    {
+      schema: {
+        tags: ['contracts'],
+        summary: 'Terminate the contract with a reason (agency_officer of the purchaser).',
+        params: ContractParams,
+        body: ReasonInput,
+        response: { 200: ContractDetailView, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => contracts.terminate(actorOf(request), request.params.id, request.body.reason),
+  );
+};

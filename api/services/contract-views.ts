@@ -1,0 +1,135 @@
+// How a contract reads at the API: money as decimal strings, figures computed for "now" from the
+// read model with the same domain function the workflow uses.
+import type { contracts, ledgerEntries } from '../../db/schema';
+import type { Contract } from '../../domain/contract';
+import { shanghaiDate } from '../../domain/dates';
+import type { LedgerEntry } from '../../domain/ledger';
+import { formatMoney } from '../../domain/money';
+import { arrears, contractFigures, dueToDate, nextDeadline } from '../../domain/status';
+import type { Amendment, ContractStatus, Termination } from '../../workflows/contract-messages';
+
+type ContractRow = typeof contracts.$inferSelect;
+type LedgerRow = typeof ledgerEntries.$inferSelect;
+
+export function ledgerEntryOf(row: LedgerRow): LedgerEntry {
+  return {
+    reference: row.reference,
+    kind: row.kind as LedgerEntry['kind'],
+    amountFen: row.amountFen,
+    receivedOn: row.receivedOn,
+    fundingSource: row.fundingSource as LedgerEntry['fundingSource'],
+    ...(row.budgetLine !== null ? { budgetLine: row.budgetLine } : {}),
+    ...(row.note !== null ? { note: row.note } : {}),
+    ...(row.reverses !== null ? { reverses: row.reverses } : {}),
+    ...(row.reason !== null ? { reason: row.reason } : {}),
+    recordedBy: row.recordedBy,
+    recordedAt: row.recordedAt.toISOString(),
+  };
+}
+
+export function ledgerEntryView(entry: LedgerEntry) {
+  return {
+    reference: entry.reference,
+    kind: entry.kind,
+    amount: formatMoney(entry.amountFen),
+    receivedOn: entry.receivedOn,
+    fundingSource: entry.fundingSource,
+    budgetLine: entry.budgetLine ?? null,
+    note: entry.note ?? null,
+    reverses: entry.reverses ?? null,
+    reason: entry.reason ?? null,
+    recordedBy: entry.recordedBy,
+    recordedAt: entry.recordedAt,
+  };
+}
+
+function definitionView(contract: Contract) {
+  return {
+    term: { start: contract.term.start, end: contract.term.end },
+    parties: contract.parties,
+    stations: contract.stations,
+    budgetLines: contract.budgetLines.map((l) => ({ id: l.id, kind: l.kind, amount: formatMoney(l.amountFen) })),
+    staffing: contract.staffing
+      ? { headcount: contract.staffing.headcount, monthlyPayroll: formatMoney(contract.staffing.monthlyPayrollFen) }
+      : null,
+    closeGraceDays: contract.closeGraceDays,
+  };
+}
+
+/** The list entry of a contract: needs only the row (received total kept by the projection). */
+export function contractSummary(row: ContractRow, now: number) {
+  const contract = row.definition as Contract;
+  const due = dueToDate(contract, now);
+  const owed = arrears(contract, row.receivedFen, now);
+  const next = nextDeadline(contract, now);
+  return {
+    id: row.id,
+    title: row.title,
+    status: row.status as ContractStatus,
+    value: formatMoney(row.valueFen),
+    received: formatMoney(row.receivedFen),
+    dueToDate: formatMoney(due),
+    arrears: formatMoney(owed),
+    overdue: owed > 0,
+    nextDeadline: next !== undefined ? shanghaiDate(next) : null,
+  };
+}
+
+export function contractDetail(row: ContractRow, ledger: LedgerEntry[], now: number) {
+  const contract = row.definition as Contract;
+  const figures = contractFigures(contract, ledger, now);
+  return {
+    ...contractSummary(row, now),
+    ...definitionView(contract),
+    unpaid: formatMoney(figures.unpaidFen),
+    asOf: new Date(now).toISOString(),
+    checkpoints: figures.checkpoints.map((c) => ({
+      id: c.id,
+      by: c.by,
+      minPercent: c.minPercent,
+      required: formatMoney(c.requiredFen),
+      receivedBy: formatMoney(c.receivedByFen),
+      status: c.status,
+      shortfall: formatMoney(c.shortfallFen),
+      outstanding: formatMoney(c.outstandingFen),
+      recoveredOn: c.recoveredOn,
+      daysLate: c.daysLate,
+    })),
+    tranches: figures.tranches.map((t) => {
+      const defined = contract.tranches.find((d) => d.id === t.id);
+      return {
+        id: t.id,
+        label: t.label,
+        due: t.due,
+        amount: formatMoney(t.amountFen),
+        percent: defined?.percent ?? null,
+        fundingSource: t.fundingSource,
+        status: t.status,
+        outstanding: formatMoney(t.outstandingFen),
+        paidOn: t.paidOn,
+      };
+    }),
+    payroll: figures.payroll
+      ? {
+          headcount: figures.payroll.headcount,
+          monthlyPayroll: formatMoney(figures.payroll.monthlyPayrollFen),
+          personnelReceived: formatMoney(figures.payroll.personnelReceivedFen),
+          monthsCovered: figures.payroll.monthsCovered,
+          monthsUnfunded: figures.payroll.monthsUnfunded,
+          runOutDate: figures.payroll.runOutDate,
+        }
+      : null,
+    ledger: ledger.map(ledgerEntryView),
+    scheduleVersion: row.scheduleVersion,
+    amendments: (row.amendments as Amendment[]).map((a) => ({
+      version: a.version,
+      reason: a.reason,
+      amendedBy: a.amendedBy,
+      amendedAt: a.amendedAt,
+    })),
+    termination: (row.termination as Termination | null) ?? null,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt.toISOString(),
+    endedAt: row.endedAt ? row.endedAt.toISOString() : null,
+  };
+}

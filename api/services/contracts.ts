@@ -1,0 +1,179 @@
+// Contracts and payments: authorization against the contract's parties, reads from the read model,
+// changes through the contract workflow's Updates.
+import type { Client } from '@temporalio/client';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import { contracts, ledgerEntries, organizations } from '../../db/schema';
+import {
+  contractOrganizations,
+  validateContractDefinition,
+  type ContractDefinitionInput,
+  type FundingSource,
+} from '../../domain/contract';
+import { isAdmin, type Actor, type OrganizationKind, type Role } from '../../domain/organizations';
+import type { contractWorkflow } from '../../workflows';
+import {
+  amendScheduleUpdate,
+  contractWorkflowId,
+  recordPaymentUpdate,
+  registeredUpdate,
+  reversePaymentUpdate,
+  terminateUpdate,
+  type ContractStatus,
+} from '../../workflows/contract-messages';
+import { conflict, forbidden, notFound, unprocessable } from '../errors';
+import { contractDetail, contractSummary, ledgerEntryOf, ledgerEntryView } from './contract-views';
+import { apiErrorFromTemporal } from './temporal-errors';
+
+type ContractRow = typeof contracts.$inferSelect;
+type PartyColumn = 'purchaserId' | 'payerId';
+
+export interface ListFilter {
+  status?: ContractStatus;
+  overdue?: boolean;
+  limit: number;
+  offset: number;
+}
+
+export class ContractService {
+  constructor(
+    private readonly db: Database,
+    private readonly temporal: Client,
+    private readonly taskQueue: string,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** The contract, if the caller's organization is party to it; 404 otherwise (existence is not leaked). */
+  private async visibleContract(actor: Actor, id: string): Promise<ContractRow> {
+    const [row] = await this.db.select().from(contracts).where(eq(contracts.id, id));
+    if (!row || !(isAdmin(actor) || (actor.organizationId !== null && row.partyOrganizationIds.includes(actor.organizationId)))) {
+      throw notFound(`Contract ${id} does not exist or is not shared with your organization`);
+    }
+    return row;
+  }
+
+  /** Only a user with `role` at the party `column` names may act. */
+  private async actingParty(actor: Actor, id: string, column: PartyColumn, role: Role, action: string): Promise<ContractRow> {
+    const row = await this.visibleContract(actor, id);
+    if (actor.organizationId !== row[column] || !actor.roles.includes(role)) {
+      const party = column === 'payerId' ? 'the payer' : 'the purchaser';
+      throw forbidden(`Only a ${role} of ${party} of contract ${id} may ${action}`);
+    }
+    return row;
+  }
+
+  private async ledger(contractId: string) {
+    const rows = await this.db.select().from(ledgerEntries).where(eq(ledgerEntries.contractId, contractId)).orderBy(asc(ledgerEntries.id));
+    return rows.map(ledgerEntryOf);
+  }
+
+  async create(actor: Actor, definition: ContractDefinitionInput) {
+    if (actor.organizationId !== definition.parties.purchaser) {
+      throw forbidden('Only an agency_officer of the purchaser named in the contract may start it');
+    }
+    const ids = contractOrganizations(definition);
+    const known = new Map<string, OrganizationKind>();
+    if (ids.length > 0) {
+      const rows = await this.db.select({ id: organizations.id, kind: organizations.kind }).from(organizations).where(inArray(organizations.id, ids));
+      for (const row of rows) known.set(row.id, row.kind as OrganizationKind);
+    }
+    const result = validateContractDefinition(definition, (id) => known.get(id));
+    if (!result.ok) throw unprocessable('The contract definition is not valid', result.problems);
+    const contract = result.value;
+
+    const [existing] = await this.db.select({ id: contracts.id }).from(contracts).where(eq(contracts.id, contract.id));
+    if (existing) throw conflict(`Contract ${contract.id} already exists`);
+    try {
+      const handle = await this.temporal.workflow.start<typeof contractWorkflow>('contractWorkflow', {
+        workflowId: contractWorkflowId(contract.id),
+        taskQueue: this.taskQueue,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [{ contract, createdBy: actor.userId, createdAt: new Date(this.clock()).toISOString() }],
+      });
+      await handle.executeUpdate(registeredUpdate);
+    } catch (error) {
+      throw apiErrorFromTemporal(error, `Contract ${contract.id}`);
+    }
+    return this.detail(actor, contract.id);
+  }
+
+  async list(actor: Actor, filter: ListFilter) {
+    const conditions = [];
+    if (!isAdmin(actor)) {
+      if (!actor.organizationId) return { items: [], total: 0, limit: filter.limit, offset: filter.offset };
+      conditions.push(sql`${actor.organizationId} = any(${contracts.partyOrganizationIds})`);
+    }
+    if (filter.status) conditions.push(eq(contracts.status, filter.status));
+    const rows = await this.db
+      .select()
+      .from(contracts)
+      .where(conditions.length > 0 ? and(...conditions) : undefined)
+      .orderBy(asc(contracts.createdAt), asc(contracts.id));
+    const now = this.clock();
+    // Arrears depend on "now", so the overdue filter is applied to computed summaries.
+    let items = rows.map((row) => contractSummary(row, now));
+    if (filter.overdue !== undefined) items = items.filter((item) => item.overdue === filter.overdue);
+    return { items: items.slice(filter.offset, filter.offset + filter.limit), total: items.length, limit: filter.limit, offset: filter.offset };
+  }
+
+  async detail(actor: Actor, id: string) {
+    const row = await this.visibleContract(actor, id);
+    return contractDetail(row, await this.ledger(id), this.clock());
+  }
+
+  async recordPayment(
+    actor: Actor,
+    id: string,
+    payment: { reference: string; amount: string; receivedOn: string; fundingSource: FundingSource; budgetLine?: string; note?: string },
+  ) {
+    await this.actingParty(actor, id, 'payerId', 'finance_officer', 'record payments');
+    try {
+      const result = await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(recordPaymentUpdate, {
+        args: [{ ...payment, recordedBy: actor.userId }],
+      });
+      return { created: result.outcome === 'created', entry: ledgerEntryView(result.entry) };
+    } catch (error) {
+      throw apiErrorFromTemporal(error, `Contract ${id}`);
+    }
+  }
+
+  async reversePayment(actor: Actor, id: string, reference: string, reason: string) {
+    await this.actingParty(actor, id, 'payerId', 'finance_officer', 'reverse payments');
+    try {
+      const result = await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(reversePaymentUpdate, {
+        args: [{ reference, reason, recordedBy: actor.userId }],
+      });
+      return { created: result.outcome === 'created', entry: ledgerEntryView(result.entry) };
+    } catch (error) {
+      throw apiErrorFromTemporal(error, `Contract ${id}`);
+    }
+  }
+
+  async amendSchedule(
+    actor: Actor,
+    id: string,
+    amendment: { tranches: ContractDefinitionInput['tranches']; checkpoints: ContractDefinitionInput['checkpoints']; reason: string },
+  ) {
+    await this.actingParty(actor, id, 'purchaserId', 'agency_officer', 'amend the schedule');
+    try {
+      await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(amendScheduleUpdate, {
+        args: [{ ...amendment, amendedBy: actor.userId }],
+      });
+    } catch (error) {
+      throw apiErrorFromTemporal(error, `Contract ${id}`);
+    }
+    return this.detail(actor, id);
+  }
+
+  async terminate(actor: Actor, id: string, reason: string) {
+    await this.actingParty(actor, id, 'purchaserId', 'agency_officer', 'terminate the contract');
+    try {
+      await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(terminateUpdate, {
+        args: [{ reason, terminatedBy: actor.userId }],
+      });
+    } catch (error) {
+      throw apiErrorFromTemporal(error, `Contract ${id}`);
+    }
+    return this.detail(actor, id);
+  }
+}

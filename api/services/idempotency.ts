@@ -1,0 +1,78 @@
+// Idempotency-Key: the first response to a key is stored and replayed for the same request; the
+// same key with another request is refused. A second request arriving while the first is still
+// running waits for its response.
+import { createHash } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import { idempotencyRecords } from '../../db/schema';
+import { ApiError } from '../errors';
+
+export interface StoredResponse {
+  statusCode: number;
+  body: unknown;
+}
+
+const KEY = /^[\x21-\x7e]{1,200}$/;
+
+function hashRequest(body: unknown): string {
+  return createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
+}
+
+export class IdempotencyService {
+  constructor(private readonly db: Database) {}
+
+  async run(
+    scope: { actorId: string; route: string; key: string | undefined },
+    body: unknown,
+    perform: () => Promise<StoredResponse>,
+  ): Promise<StoredResponse> {
+    if (scope.key === undefined) return perform();
+    if (!KEY.test(scope.key)) {
+      throw new ApiError(400, 'invalid_request', 'Idempotency-Key must be 1–200 visible ASCII characters', [
+        { field: 'headers.idempotency-key', reason: 'is not a valid key' },
+      ]);
+    }
+    const where = and(
+      eq(idempotencyRecords.actorId, scope.actorId),
+      eq(idempotencyRecords.route, scope.route),
+      eq(idempotencyRecords.key, scope.key),
+    );
+    const requestHash = hashRequest(body);
+    const claimed = await this.db
+      .insert(idempotencyRecords)
+      .values({ actorId: scope.actorId, route: scope.route, key: scope.key, requestHash })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyRecords.key });
+
+    if (claimed.length === 0) {
+      for (let waited = 0; ; waited += 100) {
+        const [record] = await this.db.select().from(idempotencyRecords).where(where);
+        if (!record) break; // the first attempt failed and released the key: try ourselves
+        if (record.requestHash !== requestHash) {
+          throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request');
+        }
+        if (record.statusCode !== null) return { statusCode: record.statusCode, body: record.response };
+        if (waited >= 30_000) {
+          throw new ApiError(409, 'request_in_progress', 'A request with this Idempotency-Key is still being processed');
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return this.run(scope, body, perform);
+    }
+
+    try {
+      const response = await perform();
+      await this.db.update(idempotencyRecords).set({ statusCode: response.statusCode, response: response.body as object }).where(where);
+      return response;
+    } catch (error) {
+      if (error instanceof ApiError && error.statusCode < 500) {
+        const stored = { statusCode: error.statusCode, body: { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } } };
+        await this.db.update(idempotencyRecords).set({ statusCode: stored.statusCode, response: stored.body }).where(where);
+      } else {
+        // Nothing was decided: free the key so the client can retry.
+        await this.db.delete(idempotencyRecords).where(where);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+// Turns what Temporal answers into the API's errors.
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Problem } from '../../domain/problems';
+import { REJECTION } from '../../workflows/contract-messages';
+import { ApiError, conflict, notFound, unprocessable } from '../errors';
+
+export function apiErrorFromTemporal(error: unknown, what: string): unknown {
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const failure = error.cause;
+    const problems = (failure.details?.[0] as Problem[] | undefined) ?? undefined;
+    switch (failure.type) {
+      case REJECTION.invalid:
+        return unprocessable(failure.message, problems);
+      case REJECTION.conflict:
+        return conflict(failure.message);
+      case REJECTION.notFound:
+        return notFound(failure.message);
+      case REJECTION.notActive:
+        return new ApiError(409, 'contract_not_active', failure.message);
+    }
+  }
+  if (error instanceof WorkflowNotFoundError) {
+    return new ApiError(409, 'contract_not_active', `${what}: the contract's workflow has ended`);
+  }
+  if (error instanceof WorkflowExecutionAlreadyStartedError) {
+    return conflict(`${what}: a contract with this id already exists`);
+  }
+  return error;
+}
