@@ -1,0 +1,116 @@
+// Records workflow histories under tests/histories/ for the replay test. Run after adding a
+// scenario (npm run histories:record); never re-record to make a failing replay pass: a replay
+// failure means a change broke running workflows and needs patched().
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { openDatabase } from '../db/client';
+import { addDays, shanghaiDate } from '../domain/dates';
+import { temporalTestServerPath } from '../server/temporal-binaries';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { workflowBundle } from '../server/worker';
+import { contractWorkflow, probeWorkflow } from '../workflows';
+import {
+  amendScheduleUpdate,
+  contractWorkflowId,
+  recordPaymentUpdate,
+  registeredUpdate,
+  reversePaymentUpdate,
+  terminateUpdate,
+} from '../workflows/contract-messages';
+import { relativeContract } from '../tests/fixtures/relative-contract';
+import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../tests/fixtures/s-county';
+import { validateContractDefinition } from '../domain/contract';
+
+const out = path.resolve(__dirname, '../tests/histories');
+
+async function main() {
+  const serverPath = temporalTestServerPath();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: serverPath ? { type: 'existing-path', path: serverPath } : { type: 'cached-download' } },
+  });
+  const database = openDatabase({ memory: true });
+  await database.migrate();
+  const taskQueue = 'record-histories';
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({ db: database.db }),
+  });
+
+  const save = async (name: string, workflowId: string) => {
+    const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    writeFileSync(path.join(out, `${name}.json`), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
+    console.log(`recorded ${name} (${history.events?.length} events)`);
+  };
+
+  await worker.runUntil(async () => {
+    // The source case, backdated: checkpoint missed at once, then terminated.
+    const source = validateContractDefinition(sCountyContract(sCountyOrgIds, { id: 'history-source', closeGraceDays: 3650 }), (id) => sCountyKinds[id]);
+    if (!source.ok) throw new Error('fixture invalid');
+    const second = await env.client.workflow.start(contractWorkflow, {
+      workflowId: contractWorkflowId(source.value.id),
+      taskQueue,
+      args: [{ contract: source.value, createdBy: 'usr_agency', createdAt: new Date(await env.currentTimeMs()).toISOString() }],
+    });
+    await second.executeUpdate(registeredUpdate);
+    await second.executeUpdate(recordPaymentUpdate, {
+      args: [{ reference: 'CZ-1', amount: '530000.00', receivedOn: '2023-03-10', fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
+    });
+    await second.executeUpdate(terminateUpdate, { args: [{ reason: 'dissolved', terminatedBy: 'usr_agency' }] });
+    await second.result();
+    await save('contract-source-terminated', second.workflowId);
+
+    // A contract year: payments, a reversal, an amendment, a missed then recovered checkpoint, completion.
+    const now = await env.currentTimeMs();
+    const year = relativeContract(now, 'history-year');
+    const handle = await env.client.workflow.start(contractWorkflow, {
+      workflowId: contractWorkflowId(year.id),
+      taskQueue,
+      args: [{ contract: year, createdBy: 'usr_agency', createdAt: new Date(now).toISOString() }],
+    });
+    await handle.executeUpdate(registeredUpdate);
+    const pay = async (reference: string, amount: string) =>
+      handle.executeUpdate(recordPaymentUpdate, {
+        args: [{ reference, amount, receivedOn: shanghaiDate(await env.currentTimeMs()), fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
+      });
+    await pay('P-1', '300000.00');
+    await pay('P-2', '230000.00');
+    await pay('P-X', '1000.00');
+    await handle.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'P-X', reason: 'wrong contract', recordedBy: 'usr_finance' }] });
+    const start = shanghaiDate(now);
+    await handle.executeUpdate(amendScheduleUpdate, {
+      args: [
+        {
+          reason: 'move the advance',
+          amendedBy: 'usr_agency',
+          tranches: [
+            { id: 't1', label: 'Advance', due: addDays(start, 90), percent: 40, fundingSource: 'fiscal' },
+            { id: 't2', label: 'Mid-term', due: addDays(start, 300), percent: 40, fundingSource: 'fiscal' },
+            { id: 't3', label: 'Final', due: addDays(start, 364), percent: 20, fundingSource: 'fiscal' },
+          ],
+          checkpoints: [{ id: 'eighty', by: addDays(start, 300), minPercent: 80 }],
+        },
+      ],
+    });
+    await env.sleep('310 days');
+    await pay('P-3', '393200.00');
+    await pay('P-4', '230800.00');
+    await handle.result();
+    await save('contract-year', handle.workflowId);
+
+    const probe = await env.client.workflow.start(probeWorkflow, { workflowId: 'history-probe', taskQueue, args: [{ wait: '30 days' }] });
+    await probe.result();
+    await save('probe', probe.workflowId);
+  });
+  await database.close();
+  await env.teardown();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
