@@ -31,7 +31,8 @@ import {
 } from './contract-messages';
 
 const { projectContract } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+  // One short transaction; a worker that dies mid-write is retried soon.
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
