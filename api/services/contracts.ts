@@ -36,16 +36,28 @@ export interface ListFilter {
 }
 
 export class ContractService {
+  // The contract detail is the hottest read: prepared statements save planning on each call.
+  private readonly contractById;
+  private readonly ledgerOfContract;
+
   constructor(
     private readonly db: Database,
     private readonly temporal: Client,
     private readonly taskQueue: string,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.contractById = db.select().from(contracts).where(eq(contracts.id, sql.placeholder('id'))).prepare('contract_by_id');
+    this.ledgerOfContract = db
+      .select()
+      .from(ledgerEntries)
+      .where(eq(ledgerEntries.contractId, sql.placeholder('contractId')))
+      .orderBy(asc(ledgerEntries.id))
+      .prepare('ledger_of_contract');
+  }
 
   /** The contract, if the caller's organization is party to it; 404 otherwise (existence is not leaked). */
   private async visibleContract(actor: Actor, id: string): Promise<ContractRow> {
-    const [row] = await this.db.select().from(contracts).where(eq(contracts.id, id));
+    const [row] = await this.contractById.execute({ id });
     if (!row || !(isAdmin(actor) || (actor.organizationId !== null && row.partyOrganizationIds.includes(actor.organizationId)))) {
       throw notFound(`Contract ${id} does not exist or is not shared with your organization`);
     }
@@ -63,7 +75,7 @@ export class ContractService {
   }
 
   private async ledger(contractId: string) {
-    const rows = await this.db.select().from(ledgerEntries).where(eq(ledgerEntries.contractId, contractId)).orderBy(asc(ledgerEntries.id));
+    const rows = await this.ledgerOfContract.execute({ contractId });
     return rows.map(ledgerEntryOf);
   }
 
