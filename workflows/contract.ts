@@ -74,8 +74,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     });
   }
 
-  const event = (kind: string, actorId: string | null, payload: Record<string, unknown>): ContractEventInput => ({
-    idempotencyKey: `contract:${contractId}:${state.revision + 1}:${kind}`,
+  /** An audit event of the next projection; `subject` tells apart events of one kind in it. */
+  const event = (kind: string, actorId: string | null, payload: Record<string, unknown>, subject = ''): ContractEventInput => ({
+    idempotencyKey: `contract:${contractId}:${state.revision + 1}:${kind}${subject ? `:${subject}` : ''}`,
     kind,
     actorId,
     occurredAt: new Date().toISOString(),
@@ -114,7 +115,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       };
       state.ledger.push(entry);
       changed = true;
-      await project([entry], [event('payment.recorded', request.recordedBy, { ...entry })]);
+      await projectChange([entry], event('payment.recorded', request.recordedBy, { ...entry }));
       return { outcome: 'created', entry };
     },
     {
@@ -156,7 +157,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       };
       state.ledger.push(entry);
       changed = true;
-      await project([entry], [event('payment.reversed', request.recordedBy, { ...entry })]);
+      await projectChange([entry], event('payment.reversed', request.recordedBy, { ...entry }));
       return { outcome: 'created', entry };
     },
     { validator: (request) => void reversalRejection(request) },
@@ -191,7 +192,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       state.scheduleVersion = amendment.version;
       state.amendments.push(amendment);
       changed = true;
-      await project([], [event('contract.schedule_amended', request.amendedBy, { ...amendment })]);
+      await projectChange([], event('contract.schedule_amended', request.amendedBy, { ...amendment }));
       return amendment;
     },
     {
@@ -223,8 +224,11 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     },
   );
 
-  /** Announces every checkpoint and tranche whose state changed since it was last announced. */
-  async function announceChanges(now: number): Promise<void> {
+  /**
+   * The events and notices for every checkpoint and tranche whose state changed since it was last
+   * announced; marks them announced. Synchronous, so concurrent handlers never announce twice.
+   */
+  function announcements(now: number): { events: ContractEventInput[]; notices: ContractNoticeInput[] } {
     const figures = contractFigures(state.contract, state.ledger, now);
     const events: ContractEventInput[] = [];
     const notices: ContractNoticeInput[] = [];
@@ -233,12 +237,18 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       if (previous === status || (previous === undefined && (status === 'pending' || status === 'upcoming'))) return;
       state.announced[key] = status;
       const [what] = key.split(':');
-      events.push(event(`${what}.${status}`, null, payload));
+      events.push(event(`${what}.${status}`, null, payload, key));
       if (notice) notices.push({ ...notice, idempotencyKey: `contract:${contractId}:${state.revision + 1}:${key}:${status}` });
     };
     for (const c of figures.checkpoints) track(`checkpoint:${c.id}`, c.status, { ...c }, checkpointNotice(state.contract, c));
     for (const t of figures.tranches) track(`tranche:${t.id}`, t.status, { ...t }, trancheNotice(state.contract, t));
-    if (events.length > 0) await project([], events, notices);
+    return { events, notices };
+  }
+
+  /** A change by a party, projected together with what it caused (a recovered checkpoint, …). */
+  async function projectChange(entries: LedgerEntry[], change: ContractEventInput): Promise<void> {
+    const caused = announcements(Date.now());
+    await project(entries, [change, ...caused.events], caused.notices);
   }
 
   /** The next instant at which something falls due, or undefined when nothing is left to wait for. */
@@ -258,7 +268,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
 
   while (state.status === 'active') {
     const now = Date.now();
-    await announceChanges(now);
+    const due = announcements(now);
+    if (due.events.length > 0) await project([], due.events, due.notices);
     const { contract } = state;
     const unpaid = contract.valueFen - receivedTotal(state.ledger);
     if (now >= contract.term.endAt && unpaid <= 0) {

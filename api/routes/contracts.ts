@@ -80,6 +80,46 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
     async (request) => contracts.detail(actorOf(request), request.params.id),
   );
 
+  app.get(
+    '/v1/contracts/:id/events',
+    {
+      schema: {
+        tags: ['contracts'],
+        summary: "The contract's timeline: every event with its actor and time, oldest first.",
+        params: ContractParams,
+        querystring: Type.Object(
+          {
+            after: Type.Integer({ minimum: 0, default: 0, description: 'Return events after this id (the previous page\'s `next`)' }),
+            limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object(
+            {
+              items: Type.Array(
+                Type.Object(
+                  {
+                    id: Type.Integer(),
+                    kind: Type.String(),
+                    actorId: Type.Unsafe<string | null>({ type: ['string', 'null'] }),
+                    occurredAt: Type.String(),
+                    payload: Type.Object({}, { additionalProperties: true }),
+                  },
+                  { additionalProperties: false },
+                ),
+              ),
+              next: Type.Unsafe<number | null>({ type: ['integer', 'null'] }),
+            },
+            { additionalProperties: false },
+          ),
+          ...errors(400, 401, 404),
+        },
+      },
+    },
+    async (request) => contracts.timeline(actorOf(request), request.params.id, request.query),
+  );
+
   app.post(
     '/v1/contracts/:id/schedule',
     {

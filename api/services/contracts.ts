@@ -1,9 +1,9 @@
 // Contracts and payments: authorization against the contract's parties, reads from the read model,
 // changes through the contract workflow's Updates.
 import type { Client } from '@temporalio/client';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { contracts, ledgerEntries, organizations } from '../../db/schema';
+import { contracts, events, ledgerEntries, organizations } from '../../db/schema';
 import {
   contractOrganizations,
   validateContractDefinition,
@@ -131,6 +131,27 @@ export class ContractService {
   async detail(actor: Actor, id: string) {
     const row = await this.visibleContract(actor, id);
     return contractDetail(row, await this.ledger(id), this.clock());
+  }
+
+  /** The contract's audit trail, oldest first: every change with its actor and time. */
+  async timeline(actor: Actor, id: string, page: { after: number; limit: number }) {
+    await this.visibleContract(actor, id);
+    const rows = await this.db
+      .select()
+      .from(events)
+      .where(and(eq(events.contractId, id), gt(events.id, page.after)))
+      .orderBy(asc(events.id))
+      .limit(page.limit);
+    return {
+      items: rows.map((e) => ({
+        id: e.id,
+        kind: e.kind,
+        actorId: e.actorId,
+        occurredAt: e.occurredAt.toISOString(),
+        payload: e.payload as Record<string, unknown>,
+      })),
+      next: rows.length === page.limit ? rows[rows.length - 1]!.id : null,
+    };
   }
 
   async recordPayment(

@@ -64,6 +64,26 @@ describe('contracts and payments over the API', () => {
     const after = await stack.http('GET', `/v1/contracts/${id}`, { token: parties.tokens.finance });
     expect(after.body.checkpoints[0]).toMatchObject({ status: 'recovered', recoveredOn: '2023-08-14', daysLate: 45, outstanding: '0.00' });
     expect(after.body.arrears).toBe('230800.00');
+
+    // The payer and the purchaser were told, in both languages; the timeline names every actor.
+    const inbox = await stack.http('GET', '/v1/inbox', { token: parties.tokens.finance });
+    const missed = inbox.body.items.find((n: any) => n.contractId === id && n.kind === 'checkpoint.missed');
+    expect(missed).toMatchObject({ severity: 'warning' });
+    expect(missed.subject.en).toContain('june-80');
+    expect(missed.body['zh-CN']).toContain('财政局');
+    const agencyInbox = await stack.http('GET', '/v1/inbox', { token: parties.tokens.agency });
+    expect(agencyInbox.body.items.some((n: any) => n.contractId === id && n.kind === 'checkpoint.recovered')).toBe(true);
+    const outsiderInbox = await stack.http('GET', '/v1/inbox', { token: parties.tokens.outsider });
+    expect(outsiderInbox.body.items.filter((n: any) => n.contractId === id)).toEqual([]);
+
+    const timeline = await stack.http('GET', `/v1/contracts/${id}/events`, { token: parties.tokens.contractor });
+    const kinds = timeline.body.items.map((e: any) => e.kind);
+    expect(kinds[0]).toBe('contract.started');
+    expect(kinds).toEqual(expect.arrayContaining(['checkpoint.missed', 'payment.recorded', 'checkpoint.recovered', 'tranche.overdue']));
+    const payments = timeline.body.items.filter((e: any) => e.kind === 'payment.recorded');
+    expect(payments).toHaveLength(3);
+    expect(new Set(payments.map((e: any) => e.actorId)).size).toBe(1);
+    expect((await stack.http('GET', `/v1/contracts/${id}/events`, { token: parties.tokens.outsider })).status).toBe(404);
   });
 
   it('names each problem of a contract definition', async () => {

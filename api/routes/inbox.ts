@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { actorOf } from '../plugins/auth';
+import { errors } from '../schemas';
+import type { InboxService } from '../services/inbox';
+
+const Text = Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, { additionalProperties: false });
+
+export const inboxRoutes: FastifyPluginAsyncTypebox<{ inbox: InboxService }> = async (app, { inbox }) => {
+  app.get(
+    '/v1/inbox',
+    {
+      schema: {
+        tags: ['inbox'],
+        summary: "Notifications to the caller's organization (missed checkpoints, overdue tranches, …), newest first.",
+        querystring: Type.Object(
+          {
+            before: Type.Optional(Type.Integer({ minimum: 1, description: "The previous page's `next`" })),
+            limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object(
+            {
+              items: Type.Array(
+                Type.Object(
+                  {
+                    id: Type.Integer(),
+                    kind: Type.String(),
+                    severity: Type.Enum(['info', 'warning', 'critical']),
+                    contractId: Type.Unsafe<string | null>({ type: ['string', 'null'] }),
+                    subject: Text,
+                    body: Text,
+                    createdAt: Type.String(),
+                  },
+                  { additionalProperties: false },
+                ),
+              ),
+              next: Type.Unsafe<number | null>({ type: ['integer', 'null'] }),
+            },
+            { additionalProperties: false },
+          ),
+          ...errors(400, 401),
+        },
+      },
+    },
+    async (request) => inbox.list(actorOf(request), request.query),
+  );
+};
