@@ -72,7 +72,6 @@ describe('contract workflow over a year (time-skipping)', () => {
       await env.sleep('8 days');
       const lateDay = shanghaiDate(await env.currentTimeMs());
       await pay('P-3', '393200.00', lateDay);
-      await env.sleep('1 hour');
       const recovered = await db.select().from(events).where(eq(events.kind, 'checkpoint.recovered'));
       expect(recovered).toHaveLength(1);
       expect(recovered[0]!.payload).toMatchObject({ recoveredOn: lateDay, daysLate: 10, shortfallFen: 39_320_000 });
@@ -83,6 +82,54 @@ describe('contract workflow over a year (time-skipping)', () => {
       const [row] = await db.select().from(contracts).where(eq(contracts.id, contract.id));
       expect(row).toMatchObject({ status: 'completed', receivedFen: 115_400_000 });
       expect(await db.select().from(ledgerEntries).where(eq(ledgerEntries.contractId, contract.id))).toHaveLength(4);
+    });
+  });
+});
+
+describe('contract closing with arrears (time-skipping)', () => {
+  let env: TestWorkflowEnvironment;
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    env = await timeSkippingEnvironment();
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+    await env?.teardown();
+  });
+
+  it('closes at the end of the term plus the grace period when money is still owed', async () => {
+    const taskQueue = uniqueTaskQueue('closed');
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: createActivities({ db: database.handle.db }),
+    });
+    await worker.runUntil(async () => {
+      const startNow = await env.currentTimeMs();
+      const contract = relativeContract(startNow, 'closing-1');
+      const handle = await env.client.workflow.start(contractWorkflow, {
+        workflowId: contractWorkflowId(contract.id),
+        taskQueue,
+        args: [{ contract, createdBy: 'usr_agency', createdAt: new Date(startNow).toISOString() }],
+      });
+      await handle.executeUpdate(registeredUpdate);
+      await handle.executeUpdate(recordPaymentUpdate, {
+        args: [{ reference: 'P-1', amount: '530000.00', receivedOn: shanghaiDate(startNow), fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
+      });
+      const final = await handle.result();
+      expect(final.status).toBe('closed');
+      // Term (364 days) plus 30 days of grace, in workflow time.
+      expect(Date.parse(final.endedAt!) - startNow).toBeGreaterThanOrEqual((364 + 30) * 24 * 3600 * 1000);
+      const db = database.handle.db;
+      const [row] = await db.select().from(contracts).where(eq(contracts.id, contract.id));
+      expect(row).toMatchObject({ status: 'closed', receivedFen: 53_000_000 });
+      const closed = await db.select().from(events).where(eq(events.kind, 'contract.closed_with_arrears'));
+      expect(closed[0]!.payload).toEqual({ unpaidFen: 62_400_000 });
+      const overdue = await db.select().from(events).where(eq(events.kind, 'tranche.overdue'));
+      expect(overdue.map((e) => (e.payload as { id: string }).id).sort()).toEqual(['t2', 't3']);
     });
   });
 });
