@@ -1,7 +1,9 @@
 // Activities reach the database through this factory: the worker passes the real one, tests too
 // (PGlite in memory or a fresh PostgreSQL database).
 import type { Database } from '../db/client';
+import { createCalendarActivities } from './calendar';
 import { createContractActivities } from './contracts';
+import { createEscalationActivities } from './escalations';
 import { createEventActivities } from './events';
 
 export interface ActivityDeps {
@@ -12,6 +14,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createEventActivities(deps),
     ...createContractActivities(deps),
+    ...createCalendarActivities(),
+    ...createEscalationActivities(deps),
   };
 }
 

@@ -118,6 +118,7 @@ export const notifications = pgTable(
     severity: text('severity').notNull(),
     subject: jsonb('subject').notNull(),
     body: jsonb('body').notNull(),
+    escalationId: text('escalation_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
@@ -139,4 +140,48 @@ export const idempotencyRecords = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.actorId, t.route, t.key] })],
+);
+
+// Escalations, one row per level reached by a stalled step, written only by the escalation workflow.
+export const escalations = pgTable(
+  'escalations',
+  {
+    id: text('id').primaryKey(),
+    contractId: text('contract_id').notNull(),
+    stepId: text('step_id').notNull(),
+    stepKind: text('step_kind').notNull(),
+    stepReference: text('step_reference').notNull(),
+    level: integer('level').notNull(),
+    severity: text('severity').notNull(),
+    notifiedParties: text('notified_parties').array().notNull(),
+    notifiedOrganizationIds: text('notified_organization_ids').array().notNull(),
+    state: text('state').notNull(),
+    summary: jsonb('summary').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    acknowledgedBy: text('acknowledged_by'),
+    acknowledgementNote: text('acknowledgement_note'),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    // Bumped by the workflow on every change of the step; guards the upsert.
+    version: integer('version').notNull(),
+  },
+  (t) => [index('escalations_contract_idx').on(t.contractId), index('escalations_state_idx').on(t.state)],
+);
+
+// Who held each stalled step and for how long: the basis of delay attribution.
+export const stepDelays = pgTable(
+  'step_delays',
+  {
+    stepId: text('step_id').primaryKey(),
+    contractId: text('contract_id').notNull(),
+    stepKind: text('step_kind').notNull(),
+    stepReference: text('step_reference').notNull(),
+    holderParty: text('holder_party').notNull(),
+    holderOrganizationId: text('holder_organization_id'),
+    since: timestamp('since', { withTimezone: true }).notNull(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    workingDays: integer('working_days'),
+  },
+  (t) => [index('step_delays_contract_idx').on(t.contractId)],
 );

@@ -1,6 +1,8 @@
 // The contract definition: what the purchaser submits (API shape, money as decimal strings) and
 // its normalized form (integer fen, instants), which the workflow and the read model use.
+import type { CalendarOverrides } from './calendar';
 import { parseInstant, shanghaiDate, startOfShanghaiDay, type IsoDate } from './dates';
+import { validateEscalationPolicies, type EscalationPolicies } from './escalation';
 import { moneyProblem, moneyProblemText, parseMoney, percentToBasisPoints, shareOf, type Fen } from './money';
 import type { OrganizationKind } from './organizations';
 import type { Problem } from './problems';
@@ -38,6 +40,10 @@ export interface ContractDefinitionInput {
   }>;
   checkpoints: Array<{ id: string; by: string; minPercent: number }>;
   closeGraceDays?: number;
+  /** Ladders per kind of step; kinds not given use the defaults. */
+  escalationPolicies?: EscalationPolicies;
+  /** Days this contract treats differently from the official calendar. */
+  calendar?: CalendarOverrides;
 }
 
 export interface Tranche {
@@ -70,6 +76,8 @@ export interface Contract {
   tranches: Tranche[];
   checkpoints: Checkpoint[];
   closeGraceDays: number;
+  escalationPolicies?: EscalationPolicies;
+  calendar?: CalendarOverrides;
 }
 
 /** Kinds an organization may have to stand in each party role. */
@@ -282,6 +290,17 @@ export function validateContractDefinition(
     problems.push({ field: 'closeGraceDays', reason: 'must be a whole number of days between 0 and 3650' });
   }
 
+  if (input.escalationPolicies) validateEscalationPolicies(input.escalationPolicies, problems);
+  if (input.calendar) {
+    for (const list of ['holidays', 'workdays'] as const) {
+      (input.calendar[list] ?? []).forEach((day, i) => {
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || parseInstant(day) === undefined) {
+          problems.push({ field: `calendar.${list}.${i}`, reason: 'must be a date (YYYY-MM-DD)' });
+        }
+      });
+    }
+  }
+
   if (problems.length > 0 || startAt === undefined || endAt === undefined || valueFen === undefined) {
     // Schedule checks need a valid term and value; report what we can.
     if (startAt !== undefined && endAt !== undefined && valueFen !== undefined) {
@@ -306,6 +325,8 @@ export function validateContractDefinition(
       tranches: schedule.tranches,
       checkpoints: schedule.checkpoints,
       closeGraceDays: graceDays,
+      ...(input.escalationPolicies ? { escalationPolicies: input.escalationPolicies } : {}),
+      ...(input.calendar ? { calendar: input.calendar } : {}),
     },
   };
 }

@@ -71,3 +71,35 @@ export function trancheNotice(contract: Contract, t: TrancheStatus): Notice | un
     },
   };
 }
+
+const PARTY_NAMES: Record<string, { en: string; 'zh-CN': string }> = {
+  purchaser: { en: 'the purchaser (civil affairs bureau)', 'zh-CN': '购买方（民政局）' },
+  payer: { en: 'the payer (finance bureau)', 'zh-CN': '付款方（财政局）' },
+  contractor: { en: 'the contractor (social work organization)', 'zh-CN': '承接方（社工机构）' },
+  evaluator: { en: 'the evaluator', 'zh-CN': '评估方' },
+  township: { en: 'the township government', 'zh-CN': '乡镇政府' },
+  village: { en: 'the village committee', 'zh-CN': '村委' },
+  oversight: { en: 'the oversight body', 'zh-CN': '监督机构' },
+};
+
+/** The message of one escalation level: what is stalled, since when, what is owed, who can unblock it. */
+export function escalationNotice(input: {
+  contractTitle: string;
+  summary: { en: string; 'zh-CN': string };
+  since: string;
+  level: number;
+  levels: number;
+  holder: string;
+}): { subject: { en: string; 'zh-CN': string }; body: { en: string; 'zh-CN': string } } {
+  const holder = PARTY_NAMES[input.holder] ?? { en: input.holder, 'zh-CN': input.holder };
+  return {
+    subject: {
+      en: `${input.contractTitle}: stalled since ${input.since} — escalation level ${input.level} of ${input.levels}`,
+      'zh-CN': `${input.contractTitle}：自 ${input.since} 起停滞——第 ${input.level}/${input.levels} 级督办`,
+    },
+    body: {
+      en: `${input.summary.en} It has been stalled since ${input.since}. ${holder.en} can unblock it.`,
+      'zh-CN': `${input.summary['zh-CN']}自 ${input.since} 起未办结，需由${holder['zh-CN']}处理。`,
+    },
+  };
+}

@@ -1,3 +1,4 @@
 // The worker bundles this file: every workflow type grantflow runs is exported here.
 export { probeWorkflow } from './probe';
 export { contractWorkflow } from './contract';
+export { escalationWorkflow } from './escalation';

@@ -1,6 +1,7 @@
 // TypeBox schemas of the contract resource. Field names are the public contract of the API.
 import { Type } from 'typebox';
 import { BUDGET_LINE_KINDS, FUNDING_SOURCES } from '../../domain/contract';
+import { ESCALATION_PARTIES, SEVERITIES, STEP_KINDS } from '../../domain/escalation';
 import { IdSchema } from '../schemas';
 
 const closed = { additionalProperties: false } as const;
@@ -18,6 +19,25 @@ export const TrancheInput = Type.Object(
     amount: Type.Optional(Money),
     percent: Type.Optional(Percent),
     fundingSource: FundingSourceSchema,
+  },
+  closed,
+);
+
+export const Ladder = Type.Object(
+  {
+    levels: Type.Array(
+      Type.Object(
+        {
+          afterWorkingDays: Type.Optional(Type.Integer()),
+          afterDays: Type.Optional(Type.Integer()),
+          notify: Type.Array(Type.Enum(ESCALATION_PARTIES), { maxItems: 7 }),
+          severity: Type.Enum(SEVERITIES),
+        },
+        closed,
+      ),
+      { maxItems: 10 },
+    ),
+    acknowledgementGraceWorkingDays: Type.Optional(Type.Integer()),
   },
   closed,
 );
@@ -54,6 +74,18 @@ export const ContractDefinition = Type.Object(
     tranches: Type.Array(TrancheInput, { minItems: 1, maxItems: 100 }),
     checkpoints: Type.Array(CheckpointInput, { maxItems: 100 }),
     closeGraceDays: Type.Optional(Type.Integer({ description: 'Days after the term during which full payment completes the contract (default 90)' })),
+    escalationPolicies: Type.Optional(
+      Type.Object(Object.fromEntries(STEP_KINDS.map((kind) => [kind, Type.Optional(Ladder)])), closed),
+    ),
+    calendar: Type.Optional(
+      Type.Object(
+        {
+          holidays: Type.Optional(Type.Array(Type.String({ maxLength: 10 }), { maxItems: 400 })),
+          workdays: Type.Optional(Type.Array(Type.String({ maxLength: 10 }), { maxItems: 400 })),
+        },
+        { ...closed, description: 'Days this contract treats as days off / working days, over the official calendar' },
+      ),
+    ),
   },
   closed,
 );

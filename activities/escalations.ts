@@ -1,0 +1,133 @@
+// Read model of escalations and step delays, plus their notifications and audit events, in one
+// transaction per change; every write is keyed so retries and replays change nothing.
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { escalations, notifications, stepDelays } from '../db/schema';
+import type { Severity } from '../domain/notices';
+import { appendEvent } from './events';
+
+export interface EscalationRecord {
+  id: string;
+  contractId: string;
+  stepId: string;
+  stepKind: string;
+  stepReference: string;
+  level: number;
+  severity: Severity;
+  notifiedParties: string[];
+  notifiedOrganizationIds: string[];
+  state: 'open' | 'acknowledged' | 'resolved' | 'superseded';
+  summary: { en: string; 'zh-CN': string };
+  dueAt: string;
+  openedAt: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+  acknowledgementNote?: string;
+  closedAt?: string;
+}
+
+export interface StepDelayRecord {
+  stepId: string;
+  contractId: string;
+  stepKind: string;
+  stepReference: string;
+  holderParty: string;
+  holderOrganizationId: string | null;
+  since: string;
+  resolvedAt?: string;
+  workingDays?: number;
+}
+
+export interface EscalationProjection {
+  version: number;
+  records: EscalationRecord[];
+  delay: StepDelayRecord;
+  notices: Array<{
+    idempotencyKey: string;
+    escalationId: string;
+    organizationIds: string[];
+    severity: Severity;
+    subject: { en: string; 'zh-CN': string };
+    body: { en: string; 'zh-CN': string };
+    at: string;
+  }>;
+  events: Array<{ idempotencyKey: string; kind: string; actorId: string | null; occurredAt: string; payload: Record<string, unknown> }>;
+}
+
+const date = (iso?: string) => (iso ? new Date(iso) : null);
+
+export async function projectEscalation(db: Database, projection: EscalationProjection): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const r of projection.records) {
+      const row = {
+        id: r.id,
+        contractId: r.contractId,
+        stepId: r.stepId,
+        stepKind: r.stepKind,
+        stepReference: r.stepReference,
+        level: r.level,
+        severity: r.severity,
+        notifiedParties: r.notifiedParties,
+        notifiedOrganizationIds: r.notifiedOrganizationIds,
+        state: r.state,
+        summary: r.summary,
+        dueAt: new Date(r.dueAt),
+        openedAt: new Date(r.openedAt),
+        acknowledgedAt: date(r.acknowledgedAt),
+        acknowledgedBy: r.acknowledgedBy ?? null,
+        acknowledgementNote: r.acknowledgementNote ?? null,
+        closedAt: date(r.closedAt),
+        version: projection.version,
+      };
+      const { id: _id, ...changes } = row;
+      await tx
+        .insert(escalations)
+        .values(row)
+        .onConflictDoUpdate({ target: escalations.id, set: changes, setWhere: sql`${escalations.version} < ${projection.version}` });
+    }
+    const d = projection.delay;
+    const delayRow = {
+      stepId: d.stepId,
+      contractId: d.contractId,
+      stepKind: d.stepKind,
+      stepReference: d.stepReference,
+      holderParty: d.holderParty,
+      holderOrganizationId: d.holderOrganizationId,
+      since: new Date(d.since),
+      resolvedAt: date(d.resolvedAt),
+      workingDays: d.workingDays ?? null,
+    };
+    const { stepId: _stepId, ...delayChanges } = delayRow;
+    await tx.insert(stepDelays).values(delayRow).onConflictDoUpdate({ target: stepDelays.stepId, set: delayChanges });
+    for (const n of projection.notices) {
+      if (n.organizationIds.length === 0) continue;
+      await tx
+        .insert(notifications)
+        .values(
+          n.organizationIds.map((organizationId) => ({
+            idempotencyKey: n.idempotencyKey,
+            organizationId,
+            contractId: d.contractId,
+            kind: `escalation.${d.stepKind}`,
+            severity: n.severity,
+            subject: n.subject,
+            body: n.body,
+            escalationId: n.escalationId,
+            createdAt: new Date(n.at),
+          })),
+        )
+        .onConflictDoNothing();
+    }
+    for (const e of projection.events) {
+      await appendEvent(tx, { ...e, contractId: d.contractId, organizationId: null });
+    }
+  });
+}
+
+export function createEscalationActivities(deps: { db: Database }) {
+  return {
+    async projectEscalation(projection: EscalationProjection): Promise<void> {
+      await projectEscalation(deps.db, projection);
+    },
+  };
+}

@@ -1,0 +1,79 @@
+// Working days on the mainland China calendar: Monday to Friday, less public holidays, plus the
+// adjusted working weekends (调休). Pure arithmetic over calendar data handed in, so a workflow
+// that received the data once (from an activity) replays the same whatever the data becomes later.
+import { addDays, type IsoDate } from './dates';
+
+export interface WorkingCalendar {
+  /** Days off (public holidays), YYYY-MM-DD. */
+  holidays: IsoDate[];
+  /** Weekend days that are working days (调休), YYYY-MM-DD. */
+  workdays: IsoDate[];
+  /** Years the official data covers; outside them only weekends are days off (plus overrides). */
+  coveredYears: { from: number; to: number };
+}
+
+export interface CalendarOverrides {
+  holidays?: IsoDate[];
+  workdays?: IsoDate[];
+}
+
+const indexes = new WeakMap<WorkingCalendar, { off: Set<string>; on: Set<string> }>();
+
+function index(calendar: WorkingCalendar) {
+  let found = indexes.get(calendar);
+  if (!found) {
+    found = { off: new Set(calendar.holidays), on: new Set(calendar.workdays) };
+    indexes.set(calendar, found);
+  }
+  return found;
+}
+
+/** The calendar with a contract's own additions: its holidays and workdays win over the data. */
+export function withOverrides(calendar: WorkingCalendar, overrides: CalendarOverrides | undefined): WorkingCalendar {
+  if (!overrides || (!overrides.holidays?.length && !overrides.workdays?.length)) return calendar;
+  const extraOff = new Set(overrides.holidays ?? []);
+  const extraOn = new Set(overrides.workdays ?? []);
+  return {
+    holidays: [...calendar.holidays.filter((d) => !extraOn.has(d)), ...extraOff],
+    workdays: [...calendar.workdays.filter((d) => !extraOff.has(d)), ...extraOn],
+    coveredYears: calendar.coveredYears,
+  };
+}
+
+function weekday(day: IsoDate): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+}
+
+export function isWorkingDay(day: IsoDate, calendar: WorkingCalendar): boolean {
+  const { off, on } = index(calendar);
+  if (off.has(day)) return false;
+  if (on.has(day)) return true;
+  const dow = weekday(day);
+  return dow !== 0 && dow !== 6;
+}
+
+/** The day `n` working days after `day` (n = 0: `day` itself). */
+export function addWorkingDays(day: IsoDate, n: number, calendar: WorkingCalendar): IsoDate {
+  let current = day;
+  let left = n;
+  while (left > 0) {
+    current = addDays(current, 1);
+    if (isWorkingDay(current, calendar)) left -= 1;
+  }
+  return current;
+}
+
+/** Working days after `from` up to and including `to` (0 when `to` is not after `from`). */
+export function workingDaysBetween(from: IsoDate, to: IsoDate, calendar: WorkingCalendar): number {
+  let count = 0;
+  for (let day = addDays(from, 1); day <= to; day = addDays(day, 1)) {
+    if (isWorkingDay(day, calendar)) count += 1;
+  }
+  return count;
+}
+
+/** True when every year from `fromDay` to `toDay` has official holiday data. */
+export function isCovered(calendar: WorkingCalendar, fromDay: IsoDate, toDay: IsoDate): boolean {
+  return Number(fromDay.slice(0, 4)) >= calendar.coveredYears.from && Number(toDay.slice(0, 4)) <= calendar.coveredYears.to;
+}

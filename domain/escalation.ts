@@ -1,0 +1,130 @@
+// Escalation ladders: when a step with a due time stalls, it climbs ordered levels, each addressed
+// to the parties that can unblock it, after a delay in working (or calendar) days.
+import type { WorkingCalendar } from './calendar';
+import { addWorkingDays } from './calendar';
+import { addDays, shanghaiDate, startOfShanghaiDay, type IsoDate } from './dates';
+import type { Severity } from './notices';
+import type { Problem } from './problems';
+
+export const STEP_KINDS = [
+  'paymentShortfall',
+  'trancheOverdue',
+  'reviewOverdue',
+  'tooManyReturns',
+  'materialRequestOverdue',
+  'quotaShortfall',
+  'milestoneOverdue',
+] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+export const ESCALATION_PARTIES = ['purchaser', 'payer', 'contractor', 'evaluator', 'township', 'village', 'oversight'] as const;
+export type EscalationParty = (typeof ESCALATION_PARTIES)[number];
+
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+
+export interface EscalationLevel {
+  afterWorkingDays?: number;
+  afterDays?: number;
+  notify: EscalationParty[];
+  severity: Severity;
+}
+
+export interface EscalationLadder {
+  levels: EscalationLevel[];
+  /** How long an acknowledgement pauses the climb, in working days. */
+  acknowledgementGraceWorkingDays?: number;
+}
+
+export const DEFAULT_ACKNOWLEDGEMENT_GRACE_WORKING_DAYS = 3;
+
+/** Which party holds each kind of step (whose delay it is). */
+export const STEP_HOLDER: Record<StepKind, EscalationParty> = {
+  paymentShortfall: 'payer',
+  trancheOverdue: 'payer',
+  reviewOverdue: 'evaluator',
+  tooManyReturns: 'contractor',
+  materialRequestOverdue: 'village',
+  quotaShortfall: 'contractor',
+  milestoneOverdue: 'contractor',
+};
+
+const level = (after: number, notify: EscalationParty[], severity: Severity): EscalationLevel => ({
+  afterWorkingDays: after,
+  notify,
+  severity,
+});
+
+export const DEFAULT_LADDERS: Record<StepKind, EscalationLadder> = {
+  // Payer's finance officers at once, the payer's heads after 5 working days, the purchaser after
+  // 10, oversight after 20.
+  paymentShortfall: {
+    levels: [level(0, ['payer'], 'warning'), level(5, ['payer'], 'critical'), level(10, ['purchaser'], 'critical'), level(20, ['oversight'], 'critical')],
+  },
+  trancheOverdue: {
+    levels: [level(0, ['payer'], 'info'), level(5, ['payer'], 'warning'), level(10, ['purchaser'], 'critical'), level(20, ['oversight'], 'critical')],
+  },
+  reviewOverdue: { levels: [level(0, ['evaluator'], 'warning'), level(5, ['purchaser'], 'critical')] },
+  tooManyReturns: { levels: [level(0, ['contractor'], 'warning'), level(5, ['purchaser'], 'critical')] },
+  materialRequestOverdue: {
+    levels: [level(0, ['village'], 'info'), level(2, ['village'], 'warning'), level(5, ['township'], 'critical'), level(10, ['purchaser'], 'critical')],
+  },
+  quotaShortfall: { levels: [level(0, ['contractor'], 'warning'), level(5, ['purchaser'], 'critical')] },
+  milestoneOverdue: { levels: [level(0, ['contractor'], 'warning'), level(5, ['purchaser'], 'critical')] },
+};
+
+export type EscalationPolicies = Partial<Record<StepKind, EscalationLadder>>;
+
+export function ladderFor(kind: StepKind, policies: EscalationPolicies | undefined): EscalationLadder {
+  return policies?.[kind] ?? DEFAULT_LADDERS[kind];
+}
+
+export function validateEscalationPolicies(policies: EscalationPolicies, problems: Problem[]): void {
+  for (const [kind, ladder] of Object.entries(policies) as Array<[StepKind, EscalationLadder]>) {
+    const field = `escalationPolicies.${kind}`;
+    if (!STEP_KINDS.includes(kind)) {
+      problems.push({ field, reason: 'is not a kind of step' });
+      continue;
+    }
+    if (ladder.levels.length === 0) problems.push({ field: `${field}.levels`, reason: 'must have at least one level' });
+    let previous = -1;
+    ladder.levels.forEach((l, i) => {
+      const f = `${field}.levels.${i}`;
+      if ((l.afterWorkingDays === undefined) === (l.afterDays === undefined)) {
+        problems.push({ field: f, reason: 'must give exactly one of afterWorkingDays or afterDays' });
+        return;
+      }
+      const after = l.afterWorkingDays ?? l.afterDays!;
+      if (!Number.isInteger(after) || after < 0 || after > 365) {
+        problems.push({ field: f, reason: 'must wait a whole number of days between 0 and 365' });
+      } else if (l.afterWorkingDays !== undefined && after < previous) {
+        problems.push({ field: f, reason: 'must not come before the level above it' });
+      }
+      if (l.afterWorkingDays !== undefined) previous = after;
+      if (l.notify.length === 0) problems.push({ field: `${f}.notify`, reason: 'must name at least one party' });
+    });
+    const grace = ladder.acknowledgementGraceWorkingDays;
+    if (grace !== undefined && (!Number.isInteger(grace) || grace < 0 || grace > 60)) {
+      problems.push({ field: `${field}.acknowledgementGraceWorkingDays`, reason: 'must be a whole number between 0 and 60' });
+    }
+  }
+}
+
+/** Escalations reach people in the morning of a working day: 09:00 Asia/Shanghai. */
+const NINE_AM_MS = 9 * 3600 * 1000;
+
+/**
+ * When a level fires for a step due at `dueAt`: at once for a delay of 0; otherwise at 09:00 on
+ * the day that many working (or calendar) days after the due day.
+ */
+export function levelFiresAt(dueAt: number, level: EscalationLevel, calendar: WorkingCalendar): number {
+  const after = level.afterWorkingDays ?? level.afterDays ?? 0;
+  if (after === 0) return dueAt;
+  const dueDay: IsoDate = shanghaiDate(dueAt);
+  const day = level.afterWorkingDays !== undefined ? addWorkingDays(dueDay, after, calendar) : addDays(dueDay, after);
+  return startOfShanghaiDay(day) + NINE_AM_MS;
+}
+
+/** The instant an acknowledgement made at `at` stops pausing the climb. */
+export function acknowledgementEndsAt(at: number, graceWorkingDays: number, calendar: WorkingCalendar): number {
+  return startOfShanghaiDay(addWorkingDays(shanghaiDate(at), graceWorkingDays, calendar)) + NINE_AM_MS;
+}

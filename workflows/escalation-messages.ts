@@ -1,0 +1,64 @@
+// Messages of the escalation workflow (one per open step), shared with the contract workflow and the API.
+import { defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { WorkingCalendar } from '../domain/calendar';
+import type { EscalationLadder, EscalationParty, StepKind } from '../domain/escalation';
+
+export interface StepMessage {
+  en: string;
+  'zh-CN': string;
+}
+
+export interface EscalationStep {
+  contractId: string;
+  contractTitle: string;
+  kind: StepKind;
+  /** What stalled: a checkpoint id, a tranche id, a submission id, … */
+  reference: string;
+  /** Unique per occurrence of the step (a step can stall again after it resolved). */
+  stepId: string;
+  dueAt: number;
+  /** What is stalled and what is owed, for the messages. */
+  summary: StepMessage;
+}
+
+export interface EscalationWorkflowInput {
+  step: EscalationStep;
+  ladder: EscalationLadder;
+  calendar: WorkingCalendar;
+  /** Organization of each party role in the contract (undefined when the contract names none). */
+  parties: Partial<Record<EscalationParty, string>>;
+  holder: EscalationParty;
+}
+
+export interface AcknowledgeInput {
+  escalationId: string;
+  organizationId: string;
+  userId: string;
+  note: string;
+}
+
+export interface Acknowledgement {
+  escalationId: string;
+  acknowledgedAt: string;
+  acknowledgedBy: string;
+  note: string;
+  /** The climb resumes at this instant unless the step is resolved first. */
+  pausedUntil: string;
+}
+
+export const ESCALATION_REJECTION = {
+  notFound: 'NotFound',
+  notOpen: 'NotOpen',
+  notNotified: 'NotNotified',
+} as const;
+
+export const stepResolvedSignal = defineSignal<[{ resolvedAt: string; reason: string }]>('stepResolved');
+export const acknowledgeUpdate = defineUpdate<Acknowledgement, [AcknowledgeInput]>('acknowledge');
+
+export function escalationWorkflowId(stepId: string): string {
+  return `escalation-${stepId}`;
+}
+
+export function escalationId(stepId: string, level: number): string {
+  return `${stepId}.L${level + 1}`;
+}

@@ -1,0 +1,191 @@
+// One workflow per stalled step: it climbs the step's escalation ladder on durable timers, in
+// working days, pauses when a notified party acknowledges, and closes every open escalation of the
+// step when the step resolves (signalled by the workflow that owns the step).
+import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { EscalationRecord } from '../activities/escalations';
+import { workingDaysBetween } from '../domain/calendar';
+import { shanghaiDate } from '../domain/dates';
+import {
+  acknowledgementEndsAt,
+  DEFAULT_ACKNOWLEDGEMENT_GRACE_WORKING_DAYS,
+  levelFiresAt,
+} from '../domain/escalation';
+import { escalationNotice } from '../domain/notices';
+import {
+  acknowledgeUpdate,
+  ESCALATION_REJECTION,
+  escalationId,
+  stepResolvedSignal,
+  type EscalationWorkflowInput,
+} from './escalation-messages';
+
+const { projectEscalation } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+export interface EscalationOutcome {
+  levelsReached: number;
+  resolvedAt: string;
+  reason: string;
+  workingDaysHeld: number;
+}
+
+export async function escalationWorkflow(input: EscalationWorkflowInput): Promise<EscalationOutcome> {
+  const { step, ladder, calendar, parties } = input;
+  const records: EscalationRecord[] = [];
+  let version = 0;
+  let resolution: { resolvedAt: string; reason: string } | undefined;
+  let pausedUntil = 0;
+  let changed = false;
+  const grace = ladder.acknowledgementGraceWorkingDays ?? DEFAULT_ACKNOWLEDGEMENT_GRACE_WORKING_DAYS;
+  const since = shanghaiDate(step.dueAt);
+  const holderOrganizationId = parties[input.holder] ?? null;
+
+  const delay = (resolvedAt?: string) => ({
+    stepId: step.stepId,
+    contractId: step.contractId,
+    stepKind: step.kind,
+    stepReference: step.reference,
+    holderParty: input.holder,
+    holderOrganizationId,
+    since: new Date(step.dueAt).toISOString(),
+    ...(resolvedAt
+      ? { resolvedAt, workingDays: workingDaysBetween(since, shanghaiDate(Date.parse(resolvedAt)), calendar) }
+      : {}),
+  });
+
+  const event = (kind: string, actorId: string | null, payload: Record<string, unknown>) => ({
+    idempotencyKey: `escalation:${step.stepId}:${version + 1}:${kind}`,
+    kind,
+    actorId,
+    occurredAt: new Date().toISOString(),
+    payload: { stepId: step.stepId, stepKind: step.kind, stepReference: step.reference, ...payload },
+  });
+
+  setHandler(stepResolvedSignal, (signal) => {
+    resolution ??= signal;
+  });
+
+  setHandler(
+    acknowledgeUpdate,
+    async (request) => {
+      const record = records.find((r) => r.id === request.escalationId)!;
+      const now = new Date();
+      record.state = 'acknowledged';
+      record.acknowledgedAt = now.toISOString();
+      record.acknowledgedBy = request.userId;
+      record.acknowledgementNote = request.note;
+      pausedUntil = Math.max(pausedUntil, acknowledgementEndsAt(now.getTime(), grace, calendar));
+      changed = true;
+      const ev = event('escalation.acknowledged', request.userId, { escalationId: record.id, note: request.note });
+      version += 1;
+      await projectEscalation({ version, records: [...records], delay: delay(), notices: [], events: [ev] });
+      return {
+        escalationId: record.id,
+        acknowledgedAt: record.acknowledgedAt,
+        acknowledgedBy: request.userId,
+        note: request.note,
+        pausedUntil: new Date(pausedUntil).toISOString(),
+      };
+    },
+    {
+      validator: (request) => {
+        const record = records.find((r) => r.id === request.escalationId);
+        if (!record) {
+          throw ApplicationFailure.create({ type: ESCALATION_REJECTION.notFound, message: `No escalation ${request.escalationId}`, nonRetryable: true });
+        }
+        if (!record.notifiedOrganizationIds.includes(request.organizationId)) {
+          throw ApplicationFailure.create({
+            type: ESCALATION_REJECTION.notNotified,
+            message: 'Only a user of an organization this escalation notified may acknowledge it',
+            nonRetryable: true,
+          });
+        }
+        if (record.state !== 'open' || resolution) {
+          throw ApplicationFailure.create({
+            type: ESCALATION_REJECTION.notOpen,
+            message: `Escalation ${record.id} is ${resolution ? 'resolved' : record.state}`,
+            nonRetryable: true,
+          });
+        }
+      },
+    },
+  );
+
+  for (let level = 0; level < ladder.levels.length; level++) {
+    const definition = ladder.levels[level]!;
+    // Wait for the level's time, later while an acknowledgement pauses the climb.
+    for (;;) {
+      const fireAt = Math.max(levelFiresAt(step.dueAt, definition, calendar), pausedUntil);
+      const wait = fireAt - Date.now();
+      if (wait <= 0 || resolution) break;
+      changed = false;
+      await condition(() => changed || resolution !== undefined, wait);
+    }
+    if (resolution) break;
+
+    const openedAt = new Date().toISOString();
+    for (const previous of records) {
+      if (previous.state === 'open' || previous.state === 'acknowledged') {
+        previous.state = 'superseded';
+        previous.closedAt = openedAt;
+      }
+    }
+    const organizationIds = [...new Set(definition.notify.map((p) => parties[p]).filter((id): id is string => !!id))];
+    const record: EscalationRecord = {
+      id: escalationId(step.stepId, level),
+      contractId: step.contractId,
+      stepId: step.stepId,
+      stepKind: step.kind,
+      stepReference: step.reference,
+      level: level + 1,
+      severity: definition.severity,
+      notifiedParties: [...definition.notify],
+      notifiedOrganizationIds: organizationIds,
+      state: 'open',
+      summary: step.summary,
+      dueAt: new Date(step.dueAt).toISOString(),
+      openedAt,
+    };
+    records.push(record);
+    const message = escalationNotice({
+      contractTitle: step.contractTitle,
+      summary: step.summary,
+      since,
+      level: level + 1,
+      levels: ladder.levels.length,
+      holder: input.holder,
+    });
+    const ev = event('escalation.opened', null, { escalationId: record.id, level: level + 1, notified: organizationIds });
+    version += 1;
+    await projectEscalation({
+      version,
+      records: [...records],
+      delay: delay(),
+      notices: [{ idempotencyKey: `escalation:${record.id}`, escalationId: record.id, organizationIds, severity: definition.severity, ...message, at: openedAt }],
+      events: [ev],
+    });
+  }
+
+  await condition(() => resolution !== undefined);
+  const resolved = resolution!;
+  for (const record of records) {
+    if (record.state === 'open' || record.state === 'acknowledged') {
+      record.state = 'resolved';
+      record.closedAt = resolved.resolvedAt;
+    }
+  }
+  const finalDelay = delay(resolved.resolvedAt);
+  const ev = event('escalation.step_resolved', null, { reason: resolved.reason, workingDaysHeld: finalDelay.workingDays });
+  version += 1;
+  await projectEscalation({ version, records: [...records], delay: finalDelay, notices: [], events: [ev] });
+  await condition(allHandlersFinished);
+  return {
+    levelsReached: records.length,
+    resolvedAt: resolved.resolvedAt,
+    reason: resolved.reason,
+    workingDaysHeld: finalDelay.workingDays ?? 0,
+  };
+}
