@@ -10,11 +10,13 @@ import { errorResponseSchema, registerErrorHandling } from './errors';
 import { authPlugin } from './plugins/auth';
 import { healthRoutes } from './routes/health';
 import { contractRoutes } from './routes/contracts';
+import { escalationRoutes } from './routes/escalations';
 import { inboxRoutes } from './routes/inbox';
 import { organizationRoutes } from './routes/organizations';
 import { paymentRoutes } from './routes/payments';
 import { userRoutes } from './routes/users';
 import { ContractService } from './services/contracts';
+import { EscalationService } from './services/escalations';
 import { IdempotencyService } from './services/idempotency';
 import { InboxService } from './services/inbox';
 import { IdentityService } from './services/identity';
@@ -91,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(contractRoutes, { contracts, idempotency: new IdempotencyService(deps.database.db) });
     await v1.register(paymentRoutes, { contracts });
     await v1.register(inboxRoutes, { inbox: new InboxService(deps.database.db) });
+    await v1.register(escalationRoutes, { escalations: new EscalationService(deps.database.db, deps.temporal) });
   });
 
   return app;

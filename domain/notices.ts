@@ -103,3 +103,18 @@ export function escalationNotice(input: {
     },
   };
 }
+
+/** What a stalled money step is about, for escalation messages. */
+export function checkpointStepSummary(c: CheckpointStatus): { en: string; 'zh-CN': string } {
+  return {
+    en: `Payment checkpoint ${c.id}: ${c.minPercent}% of the contract value (${yuan(c.requiredFen)}) was due by ${c.by}; ${yuan(c.receivedByFen)} arrived, ${yuan(c.shortfallFen)} short.`,
+    'zh-CN': `拨付节点 ${c.id}：截至 ${c.by} 应拨付 ${c.minPercent}%（${zhYuan(c.requiredFen)}），实际到账 ${zhYuan(c.receivedByFen)}，缺口 ${zhYuan(c.shortfallFen)}。`,
+  };
+}
+
+export function trancheStepSummary(t: TrancheStatus): { en: string; 'zh-CN': string } {
+  return {
+    en: `Tranche "${t.label}" of ${yuan(t.amountFen)} was due on ${t.due}; ${yuan(t.outstandingFen)} has not arrived.`,
+    'zh-CN': `款项「${t.label}」${zhYuan(t.amountFen)} 应于 ${t.due} 拨付，尚有 ${zhYuan(t.outstandingFen)} 未到账。`,
+  };
+}

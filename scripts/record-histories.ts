@@ -1,7 +1,9 @@
 // Records workflow histories under tests/histories/ for the replay test. Run after adding a
 // scenario (npm run histories:record); never re-record to make a failing replay pass: a replay
-// failure means a change broke running workflows and needs patched().
-import { writeFileSync } from 'node:fs';
+// failure means a change broke running workflows and needs patched(). Files are never overwritten:
+// histories recorded by earlier code (e.g. contract-year.json, before the escalation engine) stay
+// as they are, standing for workflows that were running then.
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
@@ -12,6 +14,9 @@ import { temporalTestServerPath } from '../server/temporal-binaries';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { workflowBundle } from '../server/worker';
 import { contractWorkflow, probeWorkflow } from '../workflows';
+import { eq } from 'drizzle-orm';
+import { escalations } from '../db/schema';
+import { acknowledgeUpdate, escalationWorkflowId } from '../workflows/escalation-messages';
 import {
   amendScheduleUpdate,
   contractWorkflowId,
@@ -42,6 +47,10 @@ async function main() {
   });
 
   const save = async (name: string, workflowId: string) => {
+    if (existsSync(path.join(out, `${name}.json`))) {
+      console.log(`kept ${name} (already recorded)`);
+      return;
+    }
     const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
     writeFileSync(path.join(out, `${name}.json`), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
     console.log(`recorded ${name} (${history.events?.length} events)`);
@@ -62,7 +71,7 @@ async function main() {
     });
     await second.executeUpdate(terminateUpdate, { args: [{ reason: 'dissolved', terminatedBy: 'usr_agency' }] });
     await second.result();
-    await save('contract-source-terminated', second.workflowId);
+    await save('contract-source-terminated-escalating', second.workflowId);
 
     // A contract year: payments, a reversal, an amendment, a missed then recovered checkpoint, completion.
     const now = await env.currentTimeMs();
@@ -96,11 +105,20 @@ async function main() {
         },
       ],
     });
-    await env.sleep('310 days');
+    await env.sleep('302 days');
+    // The shortfall's escalation is open: the payer acknowledges it, then pays.
+    const shortfallStep = `${year.id}.paymentShortfall.eighty.1`;
+    const [open] = await database.db.select().from(escalations).where(eq(escalations.stepId, shortfallStep));
+    await env.client.workflow.getHandle(escalationWorkflowId(shortfallStep)).executeUpdate(acknowledgeUpdate, {
+      args: [{ escalationId: open!.id, organizationId: year.parties.payer, userId: 'usr_finance', note: 'transfer on its way' }],
+    });
+    await env.sleep('8 days');
     await pay('P-3', '393200.00');
     await pay('P-4', '230800.00');
     await handle.result();
-    await save('contract-year', handle.workflowId);
+    await env.client.workflow.getHandle(escalationWorkflowId(shortfallStep)).result();
+    await save('contract-year-escalating', handle.workflowId);
+    await save('escalation-payment-shortfall', escalationWorkflowId(shortfallStep));
 
     const probe = await env.client.workflow.start(probeWorkflow, { workflowId: 'history-probe', taskQueue, args: [{ wait: '30 days' }] });
     await probe.result();

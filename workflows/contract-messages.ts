@@ -1,6 +1,7 @@
 // The contract workflow's messages, defined once and imported by the workflow and the API.
 // Side-effect free: only definitions and plain types.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { WorkingCalendar } from '../domain/calendar';
 import type { Checkpoint, Contract, ContractDefinitionInput, Tranche } from '../domain/contract';
 import type { LedgerEntry, PaymentRequest } from '../domain/ledger';
 
@@ -30,6 +31,10 @@ export interface ContractState {
   announced: Record<string, string>;
   terminated?: Termination;
   endedAt?: string;
+  /** Working-day calendar for the contract's years (with its overrides), fetched once. */
+  calendar?: WorkingCalendar;
+  /** Stalled steps handed to the escalation engine, by "kind:reference". */
+  steps?: Record<string, { stepId: string; occurrence: number; open: boolean }>;
 }
 
 export interface Termination {

@@ -3,18 +3,26 @@
 // change into the read model through an idempotent projection activity.
 import {
   ApplicationFailure,
+  ParentClosePolicy,
   allHandlersFinished,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  patched,
   proxyActivities,
   setHandler,
+  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ContractEventInput, ContractNoticeInput } from '../activities/contracts';
 import { validateSchedule } from '../domain/contract';
 import { checkPayment, checkReversal, receivedTotal, reversalReference, type LedgerEntry } from '../domain/ledger';
-import { checkpointNotice, trancheNotice } from '../domain/notices';
+import { withOverrides } from '../domain/calendar';
+import { startOfShanghaiDay } from '../domain/dates';
+import { ladderFor, STEP_HOLDER, type StepKind } from '../domain/escalation';
+import { checkpointNotice, checkpointStepSummary, trancheNotice, trancheStepSummary } from '../domain/notices';
 import type { Problem } from '../domain/problems';
 import { contractFigures, nextDeadline } from '../domain/status';
 import {
@@ -29,6 +37,16 @@ import {
   type ContractState,
   type ContractWorkflowInput,
 } from './contract-messages';
+import { escalationWorkflow } from './escalation';
+import { escalationWorkflowId, stepResolvedSignal, type EscalationStep } from './escalation-messages';
+
+/** Stalled money steps go to the escalation engine (contracts started before it keep inbox notices). */
+const ESCALATION_ENGINE = 'escalation-engine';
+
+const { workingCalendar } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
 
 const { projectContract } = proxyActivities<Activities>({
   // One short transaction; a worker that dies mid-write is retried soon.
@@ -57,6 +75,13 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   const contractId = state.contract.id;
   let changed = false;
   let registered = state.revision > 0;
+  const escalating = patched(ESCALATION_ENGINE);
+  /** Steps to hand to (or take back from) the escalation engine after the next projection. */
+  const stepChanges: Array<{
+    key: string;
+    open?: Omit<EscalationStep, 'stepId'>;
+    resolve?: { reason: string; at: number };
+  }> = [];
 
   /** Writes the change to the read model; `entries`, `events` and `notices` are what is new. */
   async function project(
@@ -65,13 +90,58 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     notices: ContractNoticeInput[] = [],
   ): Promise<void> {
     state.revision += 1;
-    const { ledger: _ledger, ...snapshot } = state;
+    const { ledger: _ledger, calendar: _calendar, steps: _steps, ...snapshot } = state;
     await projectContract({
       snapshot: { ...snapshot, receivedFen: receivedTotal(state.ledger) },
       entries,
       events,
       notices,
     });
+    await applyStepChanges();
+  }
+
+  /** Starts an escalation workflow for each newly stalled step; tells resolved steps' workflows. */
+  async function applyStepChanges(): Promise<void> {
+    while (stepChanges.length > 0) {
+      const change = stepChanges.shift()!;
+      const steps = (state.steps ??= {});
+      const current = steps[change.key];
+      if (change.open && !current?.open) {
+        const occurrence = (current?.occurrence ?? 0) + 1;
+        const stepId = `${contractId}.${change.open.kind}.${change.open.reference}.${occurrence}`;
+        steps[change.key] = { stepId, occurrence, open: true };
+        const { parties } = state.contract;
+        await startChild(escalationWorkflow, {
+          workflowId: escalationWorkflowId(stepId),
+          // The step outlives a continue-as-new of the contract; the contract closes it explicitly.
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          args: [
+            {
+              step: { ...change.open, stepId },
+              ladder: ladderFor(change.open.kind, state.contract.escalationPolicies),
+              calendar: state.calendar!,
+              parties: { purchaser: parties.purchaser, payer: parties.payer, contractor: parties.contractor, evaluator: parties.evaluator, oversight: parties.oversight },
+              holder: STEP_HOLDER[change.open.kind],
+            },
+          ],
+        });
+      } else if (change.resolve && current?.open) {
+        current.open = false;
+        await resolveStep(current.stepId, change.resolve.reason, change.resolve.at);
+      }
+    }
+  }
+
+  async function resolveStep(stepId: string, reason: string, at = Date.now()): Promise<void> {
+    try {
+      await getExternalWorkflowHandle(escalationWorkflowId(stepId)).signal(stepResolvedSignal, {
+        resolvedAt: new Date(at).toISOString(),
+        reason,
+      });
+    } catch (error) {
+      // Its workflow is gone already (terminated by an operator): nothing is left to close.
+      log.warn('could not signal a resolved step', { stepId, error: String(error) });
+    }
   }
 
   /** An audit event of the next projection; `subject` tells apart events of one kind in it. */
@@ -232,16 +302,61 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     const figures = contractFigures(state.contract, state.ledger, now);
     const events: ContractEventInput[] = [];
     const notices: ContractNoticeInput[] = [];
-    const track = (key: string, status: string, payload: Record<string, unknown>, notice: ReturnType<typeof checkpointNotice>) => {
+    const track = (
+      key: string,
+      status: string,
+      payload: Record<string, unknown>,
+      notice: ReturnType<typeof checkpointNotice>,
+      step: {
+        kind: StepKind;
+        reference: string;
+        stalled: boolean;
+        dueAt: number;
+        summary: EscalationStep['summary'];
+        /** The day the condition was met (money arrived), when known. */
+        metOn?: string | null;
+      },
+    ) => {
       const previous = state.announced[key];
       if (previous === status || (previous === undefined && (status === 'pending' || status === 'upcoming'))) return;
       state.announced[key] = status;
       const [what] = key.split(':');
       events.push(event(`${what}.${status}`, null, payload, key));
-      if (notice) notices.push({ ...notice, idempotencyKey: `contract:${contractId}:${state.revision + 1}:${key}:${status}` });
+      // With the escalation engine, a stall is announced by its ladder's first level instead.
+      if (notice && !(escalating && step.stalled)) {
+        notices.push({ ...notice, idempotencyKey: `contract:${contractId}:${state.revision + 1}:${key}:${status}` });
+      }
+      if (escalating) {
+        const stepKey = `${step.kind}:${step.reference}`;
+        const { kind, reference, dueAt, summary } = step;
+        if (step.stalled) stepChanges.push({ key: stepKey, open: { contractId, contractTitle: state.contract.title, kind, reference, dueAt, summary } });
+        else {
+          // Money can be recorded after it arrived: the step was held until the day it arrived.
+          const at = step.metOn ? Math.min(startOfShanghaiDay(step.metOn), now) : now;
+          stepChanges.push({ key: stepKey, resolve: { reason: `${what} ${status}`, at } });
+        }
+      }
     };
-    for (const c of figures.checkpoints) track(`checkpoint:${c.id}`, c.status, { ...c }, checkpointNotice(state.contract, c));
-    for (const t of figures.tranches) track(`tranche:${t.id}`, t.status, { ...t }, trancheNotice(state.contract, t));
+    for (const c of figures.checkpoints) {
+      track(`checkpoint:${c.id}`, c.status, { ...c }, checkpointNotice(state.contract, c), {
+        kind: 'paymentShortfall',
+        reference: c.id,
+        stalled: c.status === 'missed',
+        dueAt: state.contract.checkpoints.find((d) => d.id === c.id)?.byAt ?? now,
+        summary: checkpointStepSummary(c),
+        metOn: c.recoveredOn,
+      });
+    }
+    for (const t of figures.tranches) {
+      track(`tranche:${t.id}`, t.status, { ...t }, trancheNotice(state.contract, t), {
+        kind: 'trancheOverdue',
+        reference: t.id,
+        stalled: t.status === 'overdue',
+        dueAt: state.contract.tranches.find((d) => d.id === t.id)?.dueAt ?? now,
+        summary: trancheStepSummary(t),
+        metOn: t.paidOn,
+      });
+    }
     return { events, notices };
   }
 
@@ -259,6 +374,12 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       (t): t is number => t !== undefined && t > now,
     );
     return times.length > 0 ? Math.min(...times) : undefined;
+  }
+
+  if (escalating && !state.calendar) {
+    const fromYear = Number(state.contract.term.start.slice(0, 4));
+    const toYear = new Date(state.contract.term.endAt + (state.contract.closeGraceDays + 366) * DAY_MS).getUTCFullYear();
+    state.calendar = withOverrides(await workingCalendar({ fromYear, toYear }), state.contract.calendar);
   }
 
   if (!registered) {
@@ -299,5 +420,10 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   }
 
   await condition(allHandlersFinished);
+  for (const step of Object.values(state.steps ?? {})) {
+    if (!step.open) continue;
+    step.open = false;
+    await resolveStep(step.stepId, `contract ${state.status}`);
+  }
   return state;
 }

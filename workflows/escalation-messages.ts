@@ -52,6 +52,7 @@ export const ESCALATION_REJECTION = {
   notNotified: 'NotNotified',
 } as const;
 
+/** The step's condition was met at `resolvedAt` (which may be before the signal is sent). */
 export const stepResolvedSignal = defineSignal<[{ resolvedAt: string; reason: string }]>('stepResolved');
 export const acknowledgeUpdate = defineUpdate<Acknowledgement, [AcknowledgeInput]>('acknowledge');
 

@@ -10,6 +10,7 @@ import {
   acknowledgementEndsAt,
   DEFAULT_ACKNOWLEDGEMENT_GRACE_WORKING_DAYS,
   levelFiresAt,
+  type EscalationParty,
 } from '../domain/escalation';
 import { escalationNotice } from '../domain/notices';
 import {
@@ -114,6 +115,8 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
     },
   );
 
+  // Parties of levels passed over (their time had already come) are told at the next level.
+  const passedOver = new Set<EscalationParty>();
   for (let level = 0; level < ladder.levels.length; level++) {
     const definition = ladder.levels[level]!;
     // Wait for the level's time, later while an acknowledgement pauses the climb.
@@ -125,6 +128,12 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
       await condition(() => changed || resolution !== undefined, wait);
     }
     if (resolution) break;
+    // A step handed over late (its due time long past) goes straight to the highest level due.
+    const next = ladder.levels[level + 1];
+    if (next && Math.max(levelFiresAt(step.dueAt, next, calendar), pausedUntil) <= Date.now()) {
+      definition.notify.forEach((p) => passedOver.add(p));
+      continue;
+    }
 
     const openedAt = new Date().toISOString();
     for (const previous of records) {
@@ -133,7 +142,9 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
         previous.closedAt = openedAt;
       }
     }
-    const organizationIds = [...new Set(definition.notify.map((p) => parties[p]).filter((id): id is string => !!id))];
+    const notify = [...new Set([...passedOver, ...definition.notify])];
+    passedOver.clear();
+    const organizationIds = [...new Set(notify.map((p) => parties[p]).filter((id): id is string => !!id))];
     const record: EscalationRecord = {
       id: escalationId(step.stepId, level),
       contractId: step.contractId,
@@ -142,7 +153,7 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
       stepReference: step.reference,
       level: level + 1,
       severity: definition.severity,
-      notifiedParties: [...definition.notify],
+      notifiedParties: notify,
       notifiedOrganizationIds: organizationIds,
       state: 'open',
       summary: step.summary,
@@ -171,10 +182,13 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
 
   await condition(() => resolution !== undefined);
   const resolved = resolution!;
+  // Escalations close now; the step's delay runs to when its condition was met (resolvedAt),
+  // which is earlier when, say, a payment is recorded days after the money arrived.
+  const closedAt = new Date().toISOString();
   for (const record of records) {
     if (record.state === 'open' || record.state === 'acknowledged') {
       record.state = 'resolved';
-      record.closedAt = resolved.resolvedAt;
+      record.closedAt = closedAt;
     }
   }
   const finalDelay = delay(resolved.resolvedAt);

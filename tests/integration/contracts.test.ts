@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sCountyContract } from '../fixtures/s-county';
 import { registerParties, type Parties } from '../helpers/parties';
+import { eventually } from '../helpers/eventually';
 import { startStack, type Stack } from '../helpers/stack';
 
 describe('contracts and payments over the API', () => {
@@ -65,16 +66,55 @@ describe('contracts and payments over the API', () => {
     expect(after.body.checkpoints[0]).toMatchObject({ status: 'recovered', recoveredOn: '2023-08-14', daysLate: 45, outstanding: '0.00' });
     expect(after.body.arrears).toBe('230800.00');
 
-    // The payer and the purchaser were told, in both languages; the timeline names every actor.
+    // The shortfall was escalated (handed over years late, straight to the highest level due,
+    // telling the payer and the purchaser), in both languages; recovery resolved it.
+    const shortfall = await eventually(
+      () => stack.http('GET', `/v1/contracts/${id}/escalations`, { token: parties.tokens.finance }),
+      (res) => res.body.items.some((e: any) => e.step.kind === 'paymentShortfall' && e.state === 'resolved'),
+    );
+    const escalated = shortfall.body.items.find((e: any) => e.step.kind === 'paymentShortfall');
+    expect(escalated).toMatchObject({ step: { reference: 'june-80' }, severity: 'critical', state: 'resolved' });
+    expect(escalated.notifiedOrganizationIds.sort()).toEqual([parties.orgs.payer, parties.orgs.purchaser].sort());
     const inbox = await stack.http('GET', '/v1/inbox', { token: parties.tokens.finance });
-    const missed = inbox.body.items.find((n: any) => n.contractId === id && n.kind === 'checkpoint.missed');
-    expect(missed).toMatchObject({ severity: 'warning' });
-    expect(missed.subject.en).toContain('june-80');
-    expect(missed.body['zh-CN']).toContain('财政局');
+    const notice = inbox.body.items.find((n: any) => n.contractId === id && n.kind === 'escalation.paymentShortfall');
+    expect(notice.subject.en).toContain('stalled since 2023-06-30');
+    // Written when the step stalled, before any payment was recorded.
+    expect(notice.body.en).toContain('Payment checkpoint june-80: 80% of the contract value (923200.00 CNY) was due by 2023-06-30');
+    expect(notice.body['zh-CN']).toContain('财政局');
     const agencyInbox = await stack.http('GET', '/v1/inbox', { token: parties.tokens.agency });
     expect(agencyInbox.body.items.some((n: any) => n.contractId === id && n.kind === 'checkpoint.recovered')).toBe(true);
     const outsiderInbox = await stack.http('GET', '/v1/inbox', { token: parties.tokens.outsider });
     expect(outsiderInbox.body.items.filter((n: any) => n.contractId === id)).toEqual([]);
+
+    // The final tranche is still unpaid: its escalation is open and the payer can acknowledge it.
+    const open = await eventually(
+      () => stack.http('GET', '/v1/escalations?status=open', { token: parties.tokens.finance }),
+      (res) => res.body.items.some((e: any) => e.contractId === id && e.step.reference === 't3'),
+    );
+    const t3 = open.body.items.find((e: any) => e.contractId === id && e.step.reference === 't3');
+    const byContractor = await stack.http('POST', `/v1/escalations/${t3.id}/acknowledge`, {
+      token: parties.tokens.contractor,
+      body: { note: 'not ours to pay' },
+    });
+    expect(byContractor.status).toBe(403);
+    const byOutsider = await stack.http('POST', `/v1/escalations/${t3.id}/acknowledge`, { token: parties.tokens.outsider, body: { note: 'x' } });
+    expect(byOutsider.status).toBe(404);
+    const acknowledged = await stack.http('POST', `/v1/escalations/${t3.id}/acknowledge`, {
+      token: parties.tokens.finance,
+      body: { note: 'Final tranche waits for the evaluation report' },
+    });
+    expect(acknowledged.status).toBe(200);
+    expect(acknowledged.body).toMatchObject({ state: 'acknowledged', acknowledgementNote: 'Final tranche waits for the evaluation report' });
+    expect((await stack.http('POST', `/v1/escalations/${t3.id}/acknowledge`, { token: parties.tokens.finance, body: { note: 'again' } })).status).toBe(409);
+
+    // Who held the money steps, in working days: the payer.
+    const delays = await stack.http('GET', `/v1/contracts/${id}/delays`, { token: parties.tokens.agency });
+    expect(delays.status).toBe(200);
+    expect(delays.body.parties[0]).toMatchObject({ party: 'payer', organizationId: parties.orgs.payer });
+    expect(delays.body.parties[0].workingDays).toBeGreaterThan(30);
+    const june = delays.body.steps.find((s: any) => s.reference === 'june-80');
+    // Held from 30 June until the money arrived on 14 August 2023: 31 working days (July 21, August 10).
+    expect(june).toMatchObject({ party: 'payer', resolvedAt: '2023-08-13T16:00:00.000Z', workingDays: 31 });
 
     const timeline = await stack.http('GET', `/v1/contracts/${id}/events`, { token: parties.tokens.contractor });
     const kinds = timeline.body.items.map((e: any) => e.kind);

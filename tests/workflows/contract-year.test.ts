@@ -5,7 +5,7 @@ import { Worker } from '@temporalio/worker';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
-import { contracts, events, ledgerEntries, notifications } from '../../db/schema';
+import { contracts, escalations, events, ledgerEntries, notifications, stepDelays } from '../../db/schema';
 import { shanghaiDate } from '../../domain/dates';
 import { workflowBundle } from '../../server/worker';
 import { contractWorkflow } from '../../workflows';
@@ -13,6 +13,7 @@ import { contractStateQuery, contractWorkflowId, recordPaymentUpdate, registered
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { timeSkippingEnvironment, uniqueTaskQueue } from '../helpers/temporal';
 import { relativeContract } from '../fixtures/relative-contract';
+import { eventually } from '../helpers/eventually';
 
 describe('contract workflow over a year (time-skipping)', () => {
   let env: TestWorkflowEnvironment;
@@ -61,12 +62,19 @@ describe('contract workflow over a year (time-skipping)', () => {
       const missed = await db.select().from(events).where(eq(events.kind, 'checkpoint.missed'));
       expect(missed).toHaveLength(1);
       expect(missed[0]!.payload).toMatchObject({ requiredFen: 92_320_000, receivedByFen: 53_000_000, shortfallFen: 39_320_000 });
+      // The shortfall went to the escalation engine: its first level tells the payer.
+      const stepId = `${contract.id}.paymentShortfall.eighty.1`;
+      const opened = await eventually(
+        () => db.select().from(escalations).where(eq(escalations.stepId, stepId)),
+        (rows) => rows.length > 0,
+      );
+      expect(opened[0]).toMatchObject({ level: 1, notifiedOrganizationIds: [contract.parties.payer] });
       const inbox = await db
         .select()
         .from(notifications)
-        .where(and(eq(notifications.kind, 'checkpoint.missed'), eq(notifications.contractId, contract.id)));
-      expect(inbox.map((n) => n.organizationId).sort()).toEqual([contract.parties.payer, contract.parties.purchaser].sort());
-      expect((inbox[0]!.subject as Record<string, string>)['zh-CN']).toContain('393200.00');
+        .where(and(eq(notifications.kind, 'escalation.paymentShortfall'), eq(notifications.contractId, contract.id)));
+      expect(inbox.map((n) => n.organizationId)).toContain(contract.parties.payer);
+      expect((inbox[0]!.body as Record<string, string>)['zh-CN']).toContain('393200.00');
 
       // The shortfall arrives 10 days after the checkpoint's day.
       await env.sleep('8 days');
@@ -75,6 +83,16 @@ describe('contract workflow over a year (time-skipping)', () => {
       const recovered = await db.select().from(events).where(eq(events.kind, 'checkpoint.recovered'));
       expect(recovered).toHaveLength(1);
       expect(recovered[0]!.payload).toMatchObject({ recoveredOn: lateDay, daysLate: 10, shortfallFen: 39_320_000 });
+      // Recovery resolves the step: none of its escalations stays open, and the payer is charged the delay.
+      const closed = await eventually(
+        () => db.select().from(escalations).where(eq(escalations.stepId, stepId)),
+        (rows) => rows.every((r) => r.state === 'resolved' || r.state === 'superseded'),
+      );
+      expect(closed.at(-1)!.state).toBe('resolved');
+      const [delay] = await db.select().from(stepDelays).where(eq(stepDelays.stepId, stepId));
+      expect(delay).toMatchObject({ holderParty: 'payer', holderOrganizationId: contract.parties.payer });
+      expect(delay!.workingDays).toBeGreaterThanOrEqual(6);
+      expect(delay!.workingDays).toBeLessThanOrEqual(10);
 
       await pay('P-4', '230800.00', lateDay);
       const final = await handle.result();

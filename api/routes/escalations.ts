@@ -1,0 +1,118 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ESCALATION_PARTIES, SEVERITIES, STEP_KINDS } from '../../domain/escalation';
+import { actorOf } from '../plugins/auth';
+import { errors } from '../schemas';
+import type { EscalationService } from '../services/escalations';
+
+const closed = { additionalProperties: false } as const;
+const NullableString = () => Type.Unsafe<string | null>({ type: ['string', 'null'] });
+const STATES = ['open', 'acknowledged', 'resolved', 'superseded'] as const;
+
+const Escalation = Type.Object(
+  {
+    id: Type.String(),
+    contractId: Type.String(),
+    step: Type.Object({ id: Type.String(), kind: Type.Enum(STEP_KINDS), reference: Type.String() }, closed),
+    level: Type.Integer(),
+    severity: Type.Enum(SEVERITIES),
+    state: Type.Enum(STATES),
+    notifiedParties: Type.Array(Type.Enum(ESCALATION_PARTIES)),
+    notifiedOrganizationIds: Type.Array(Type.String()),
+    summary: Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, closed),
+    dueAt: Type.String(),
+    openedAt: Type.String(),
+    acknowledgedAt: NullableString(),
+    acknowledgedBy: NullableString(),
+    acknowledgementNote: NullableString(),
+    closedAt: NullableString(),
+  },
+  closed,
+);
+const EscalationList = Type.Object({ items: Type.Array(Escalation) }, closed);
+const ContractParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export const escalationRoutes: FastifyPluginAsyncTypebox<{ escalations: EscalationService }> = async (app, { escalations }) => {
+  app.get(
+    '/v1/escalations',
+    {
+      schema: {
+        tags: ['escalations'],
+        summary: 'Escalations across the contracts the caller may see, most severe then oldest first.',
+        querystring: Type.Object({ status: Type.Optional(Type.Enum(STATES)) }, closed),
+        response: { 200: EscalationList, ...errors(400, 401) },
+      },
+    },
+    async (request) => escalations.list(actorOf(request), { status: request.query.status }),
+  );
+
+  app.get(
+    '/v1/contracts/:id/escalations',
+    {
+      schema: {
+        tags: ['escalations'],
+        summary: "A contract's escalations, most severe then oldest first.",
+        params: ContractParams,
+        querystring: Type.Object({ status: Type.Optional(Type.Enum(STATES)) }, closed),
+        response: { 200: EscalationList, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => escalations.list(actorOf(request), { status: request.query.status, contractId: request.params.id }),
+  );
+
+  app.post(
+    '/v1/escalations/:id/acknowledge',
+    {
+      schema: {
+        tags: ['escalations'],
+        summary:
+          'Acknowledge an open escalation (a user of a notified organization): pauses the climb for the ladder’s grace period; the step stays open until its condition is met.',
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }),
+        body: Type.Object({ note: Type.String({ minLength: 1, maxLength: 2000 }) }, closed),
+        response: { 200: Escalation, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => escalations.acknowledge(actorOf(request), request.params.id, request.body.note),
+  );
+
+  app.get(
+    '/v1/contracts/:id/delays',
+    {
+      schema: {
+        tags: ['escalations'],
+        summary: 'Working days each party held stalled steps of the contract (open steps count up to today).',
+        params: ContractParams,
+        response: {
+          200: Type.Object(
+            {
+              parties: Type.Array(
+                Type.Object(
+                  { party: Type.String(), organizationId: NullableString(), workingDays: Type.Integer(), steps: Type.Integer() },
+                  closed,
+                ),
+              ),
+              steps: Type.Array(
+                Type.Object(
+                  {
+                    stepId: Type.String(),
+                    kind: Type.String(),
+                    reference: Type.String(),
+                    party: Type.String(),
+                    organizationId: NullableString(),
+                    since: Type.String(),
+                    resolvedAt: NullableString(),
+                    workingDays: Type.Integer(),
+                  },
+                  closed,
+                ),
+              ),
+            },
+            closed,
+          ),
+          ...errors(401, 404),
+        },
+      },
+    },
+    async (request) => escalations.delays(actorOf(request), request.params.id),
+  );
+};
