@@ -1,6 +1,6 @@
 // Read model of escalations and step delays, plus their notifications and audit events, in one
 // transaction per change; every write is keyed so retries and replays change nothing.
-import { sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { escalations, notifications, stepDelays } from '../db/schema';
 import type { Severity } from '../domain/notices';
@@ -56,8 +56,9 @@ export interface EscalationProjection {
 
 const date = (iso?: string) => (iso ? new Date(iso) : null);
 
-export async function projectEscalation(db: Database, projection: EscalationProjection): Promise<void> {
-  await db.transaction(async (tx) => {
+/** Returns the ids of the projection's notifications (new or already recorded), for delivery. */
+export async function projectEscalation(db: Database, projection: EscalationProjection): Promise<number[]> {
+  return db.transaction(async (tx) => {
     for (const r of projection.records) {
       const row = {
         id: r.id,
@@ -121,13 +122,17 @@ export async function projectEscalation(db: Database, projection: EscalationProj
     for (const e of projection.events) {
       await appendEvent(tx, { ...e, contractId: d.contractId, organizationId: null });
     }
+    const keys = projection.notices.map((n) => n.idempotencyKey);
+    if (keys.length === 0) return [];
+    const rows = await tx.select({ id: notifications.id }).from(notifications).where(inArray(notifications.idempotencyKey, keys));
+    return rows.map((r) => r.id).sort((a, b) => a - b);
   });
 }
 
 export function createEscalationActivities(deps: { db: Database }) {
   return {
-    async projectEscalation(projection: EscalationProjection): Promise<void> {
-      await projectEscalation(deps.db, projection);
+    async projectEscalation(projection: EscalationProjection): Promise<number[]> {
+      return projectEscalation(deps.db, projection);
     },
   };
 }

@@ -3,11 +3,15 @@
 import type { Database } from '../db/client';
 import { createCalendarActivities } from './calendar';
 import { createContractActivities } from './contracts';
+import { createDeliveryActivities } from './delivery';
 import { createEscalationActivities } from './escalations';
 import { createEventActivities } from './events';
 
 export interface ActivityDeps {
   db: Database;
+  /** SMTP server for e-mail notifications (smtp://…); unset → none are sent. */
+  smtpUrl?: string;
+  mailFrom?: string;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -16,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createContractActivities(deps),
     ...createCalendarActivities(),
     ...createEscalationActivities(deps),
+    ...createDeliveryActivities(deps),
   };
 }
 

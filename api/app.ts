@@ -15,11 +15,13 @@ import { inboxRoutes } from './routes/inbox';
 import { organizationRoutes } from './routes/organizations';
 import { paymentRoutes } from './routes/payments';
 import { userRoutes } from './routes/users';
+import { webhookRoutes } from './routes/webhooks';
 import { ContractService } from './services/contracts';
 import { EscalationService } from './services/escalations';
 import { IdempotencyService } from './services/idempotency';
 import { InboxService } from './services/inbox';
 import { IdentityService } from './services/identity';
+import { WebhookService } from './services/webhooks';
 import { validatorCompiler } from './validation';
 
 export interface AppDeps {
@@ -94,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(paymentRoutes, { contracts });
     await v1.register(inboxRoutes, { inbox: new InboxService(deps.database.db) });
     await v1.register(escalationRoutes, { escalations: new EscalationService(deps.database.db, deps.temporal) });
+    await v1.register(webhookRoutes, { webhooks: new WebhookService(deps.database.db, identity) });
   });
 
   return app;

@@ -29,6 +29,8 @@ export const users = pgTable(
     // null only for platform administrators, who belong to no party.
     organizationId: text('organization_id').references(() => organizations.id),
     roles: text('roles').array().notNull(),
+    // Where e-mail notifications go (when SMTP_URL is configured); optional.
+    email: text('email'),
     // sha256 of the bearer token; the token itself is never stored.
     tokenHash: text('token_hash').notNull().unique(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -184,4 +186,49 @@ export const stepDelays = pgTable(
     workingDays: integer('working_days'),
   },
   (t) => [index('step_delays_contract_idx').on(t.contractId)],
+);
+
+// Outbound webhooks of an organization; the secret signs each body (HMAC-SHA256).
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    url: text('url').notNull(),
+    secret: text('secret').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('webhook_endpoints_org_idx').on(t.organizationId)],
+);
+
+// Every attempt to deliver a notification outside the app (webhook, e-mail), one row per target.
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: text('id').primaryKey(),
+    notificationId: bigint('notification_id', { mode: 'number' }).notNull(),
+    organizationId: text('organization_id').notNull(),
+    channel: text('channel').notNull(),
+    target: text('target').notNull(),
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    responseStatus: integer('response_status'),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('deliveries_org_idx').on(t.organizationId, t.updatedAt)],
+);
+
+// Which user has read which notification of their organization's inbox.
+export const notificationReads = pgTable(
+  'notification_reads',
+  {
+    notificationId: bigint('notification_id', { mode: 'number' }).notNull(),
+    userId: text('user_id').notNull(),
+    readAt: timestamp('read_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.notificationId, t.userId] })],
 );

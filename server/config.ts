@@ -18,6 +18,9 @@ export interface Config {
   temporalUiPort: number;
   adminToken?: string;
   logLevel: LogLevel;
+  /** smtp:// or smtps:// URL for e-mail notifications; unset → no e-mail. */
+  smtpUrl?: string;
+  mailFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +71,9 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('GRANTFLOW_ADMIN_TOKEN must be at least 16 characters long');
   }
 
+  const smtpUrl = nonEmpty(env, 'SMTP_URL');
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push(`SMTP_URL must start with smtp:// or smtps://, got "${smtpUrl}"`);
+
   const logLevel = (nonEmpty(env, 'LOG_LEVEL') ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -84,6 +90,8 @@ export function loadConfig(env: Env = process.env): Config {
     temporalUiPort: port(env, 'TEMPORAL_UI_PORT', 8233, problems),
     adminToken,
     logLevel,
+    smtpUrl,
+    mailFrom: nonEmpty(env, 'SMTP_FROM') ?? 'grantflow <noreply@grantflow.local>',
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

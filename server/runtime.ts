@@ -50,7 +50,7 @@ export async function startWorker(config: Config, address: string, database: Dat
     address,
     namespace: config.temporalNamespace,
     taskQueue: DEFAULT_TASK_QUEUE,
-    deps: { db: database.db },
+    deps: { db: database.db, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom },
   });
   const running = worker.run();
   running.catch((error) => logger.error({ err: error }, 'worker stopped with an error'));

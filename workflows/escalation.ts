@@ -26,6 +26,13 @@ const { projectEscalation } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
+// Webhooks and e-mail: retried with backoff for about half a day (a receiver may be down for hours);
+// every attempt is in the delivery log.
+const { deliverNotification } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', maximumAttempts: 30 },
+});
+
 export interface EscalationOutcome {
   levelsReached: number;
   resolvedAt: string;
@@ -41,6 +48,8 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
   let pausedUntil = 0;
   let changed = false;
   const grace = ladder.acknowledgementGraceWorkingDays ?? DEFAULT_ACKNOWLEDGEMENT_GRACE_WORKING_DAYS;
+  // Deliveries run beside the climb; the workflow ends only after they are done.
+  const deliveriesInFlight: Array<Promise<void>> = [];
   const since = shanghaiDate(step.dueAt);
   const holderOrganizationId = parties[input.holder] ?? null;
 
@@ -171,13 +180,14 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
     });
     const ev = event('escalation.opened', null, { escalationId: record.id, level: level + 1, notified: organizationIds });
     version += 1;
-    await projectEscalation({
+    const notificationIds = await projectEscalation({
       version,
       records: [...records],
       delay: delay(),
       notices: [{ idempotencyKey: `escalation:${record.id}`, escalationId: record.id, organizationIds, severity: definition.severity, ...message, at: openedAt }],
       events: [ev],
     });
+    for (const notificationId of notificationIds) deliveriesInFlight.push(deliverNotification({ notificationId }));
   }
 
   await condition(() => resolution !== undefined);
@@ -195,6 +205,7 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
   const ev = event('escalation.step_resolved', null, { reason: resolved.reason, workingDaysHeld: finalDelay.workingDays });
   version += 1;
   await projectEscalation({ version, records: [...records], delay: finalDelay, notices: [], events: [ev] });
+  await Promise.allSettled(deliveriesInFlight);
   await condition(allHandlersFinished);
   return {
     levelsReached: records.length,

@@ -16,6 +16,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{ inbox: InboxService }> = a
         querystring: Type.Object(
           {
             before: Type.Optional(Type.Integer({ minimum: 1, description: "The previous page's `next`" })),
+            unread: Type.Optional(Type.Boolean({ description: 'Only notifications the caller has not read' })),
             limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
           },
           { additionalProperties: false },
@@ -30,9 +31,11 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{ inbox: InboxService }> = a
                     kind: Type.String(),
                     severity: Type.Enum(['info', 'warning', 'critical']),
                     contractId: Type.Unsafe<string | null>({ type: ['string', 'null'] }),
+                    escalationId: Type.Unsafe<string | null>({ type: ['string', 'null'] }),
                     subject: Text,
                     body: Text,
                     createdAt: Type.String(),
+                    readAt: Type.Unsafe<string | null>({ type: ['string', 'null'] }),
                   },
                   { additionalProperties: false },
                 ),
@@ -46,5 +49,21 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{ inbox: InboxService }> = a
       },
     },
     async (request) => inbox.list(actorOf(request), request.query),
+  );
+
+  app.post(
+    '/v1/inbox/:id/read',
+    {
+      schema: {
+        tags: ['inbox'],
+        summary: 'Mark a notification of your inbox read.',
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        response: {
+          200: Type.Object({ id: Type.Integer(), readAt: Type.String() }, { additionalProperties: false }),
+          ...errors(401, 404),
+        },
+      },
+    },
+    async (request) => inbox.markRead(actorOf(request), request.params.id),
   );
 };

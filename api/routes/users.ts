@@ -10,6 +10,7 @@ const userFields = {
   name: Type.String(),
   organizationId: Type.Union([Type.String(), Type.Null()]),
   roles: Type.Array(RoleSchema),
+  email: Type.Unsafe<string | null>({ type: ['string', 'null'] }),
   createdAt: Timestamp,
 };
 const User = Type.Object(userFields, { additionalProperties: false });
@@ -30,6 +31,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }
             name: Type.String({ minLength: 1, maxLength: 200 }),
             organizationId: Type.Optional(IdSchema),
             roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 9 }),
+            email: Type.Optional(Type.String({ format: 'email', maxLength: 254, description: 'Receives e-mail notifications when SMTP is configured' })),
           },
           { additionalProperties: false },
         ),

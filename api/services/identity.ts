@@ -21,6 +21,7 @@ export interface UserView {
   name: string;
   organizationId: string | null;
   roles: Role[];
+  email: string | null;
   createdAt: string;
 }
 
@@ -36,6 +37,7 @@ const userView = (row: typeof users.$inferSelect): UserView => ({
   name: row.name,
   organizationId: row.organizationId,
   roles: row.roles as Role[],
+  email: row.email,
   createdAt: row.createdAt.toISOString(),
 });
 
@@ -79,7 +81,7 @@ export class IdentityService {
 
   async createUser(
     actor: Actor,
-    input: { name: string; organizationId?: string; roles: Role[] },
+    input: { name: string; organizationId?: string; roles: Role[]; email?: string },
   ): Promise<UserView & { token: string }> {
     const roles = [...new Set(input.roles)];
     if (!input.organizationId && roles.some((r) => r !== 'admin')) {
@@ -97,7 +99,14 @@ export class IdentityService {
     return this.db.transaction(async (tx) => {
       const [row] = await tx
         .insert(users)
-        .values({ id, name: input.name.trim(), organizationId: input.organizationId ?? null, roles, tokenHash: hashToken(token) })
+        .values({
+          id,
+          name: input.name.trim(),
+          organizationId: input.organizationId ?? null,
+          roles,
+          email: input.email ?? null,
+          tokenHash: hashToken(token),
+        })
         .returning();
       await appendEvent(tx, {
         idempotencyKey: `user:${id}:created`,

@@ -1,37 +1,61 @@
-// The inbox: notifications addressed to the caller's organization, newest first.
-import { and, desc, eq, lt } from 'drizzle-orm';
+// The inbox: notifications addressed to the caller's organization, newest first, each marked read
+// or not for the calling user.
+import { and, desc, eq, isNull, lt } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { notifications } from '../../db/schema';
+import { notificationReads, notifications } from '../../db/schema';
 import type { Severity } from '../../domain/notices';
 import type { Actor } from '../../domain/organizations';
+import { notFound } from '../errors';
 
 export class InboxService {
   constructor(private readonly db: Database) {}
 
-  async list(actor: Actor, page: { before?: number; limit: number }) {
+  async list(actor: Actor, page: { before?: number; limit: number; unread?: boolean }) {
     if (!actor.organizationId) return { items: [], next: null };
     const rows = await this.db
-      .select()
+      .select({ n: notifications, readAt: notificationReads.readAt })
       .from(notifications)
+      .leftJoin(
+        notificationReads,
+        and(eq(notificationReads.notificationId, notifications.id), eq(notificationReads.userId, actor.userId)),
+      )
       .where(
         and(
           eq(notifications.organizationId, actor.organizationId),
           page.before !== undefined ? lt(notifications.id, page.before) : undefined,
+          page.unread ? isNull(notificationReads.readAt) : undefined,
         ),
       )
       .orderBy(desc(notifications.id))
       .limit(page.limit);
     return {
-      items: rows.map((n) => ({
+      items: rows.map(({ n, readAt }) => ({
         id: n.id,
         kind: n.kind,
         severity: n.severity as Severity,
         contractId: n.contractId,
+        escalationId: n.escalationId,
         subject: n.subject as { en: string; 'zh-CN': string },
         body: n.body as { en: string; 'zh-CN': string },
         createdAt: n.createdAt.toISOString(),
+        readAt: readAt ? readAt.toISOString() : null,
       })),
-      next: rows.length === page.limit ? rows[rows.length - 1]!.id : null,
+      next: rows.length === page.limit ? rows[rows.length - 1]!.n.id : null,
     };
+  }
+
+  /** Marks one notification of the caller's inbox read (again: keeps the first time). */
+  async markRead(actor: Actor, id: number) {
+    const [n] = await this.db.select().from(notifications).where(eq(notifications.id, id));
+    if (!n || n.organizationId !== actor.organizationId) throw notFound(`Notification ${id} is not in your inbox`);
+    await this.db
+      .insert(notificationReads)
+      .values({ notificationId: id, userId: actor.userId })
+      .onConflictDoNothing();
+    const [read] = await this.db
+      .select({ readAt: notificationReads.readAt })
+      .from(notificationReads)
+      .where(and(eq(notificationReads.notificationId, id), eq(notificationReads.userId, actor.userId)));
+    return { id, readAt: read!.readAt.toISOString() };
   }
 }

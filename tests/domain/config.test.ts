@@ -41,6 +41,8 @@ describe('configuration', () => {
       temporalUiPort: 0,
       adminToken: 'a-long-enough-admin-token',
       logLevel: 'warn',
+      smtpUrl: undefined,
+      mailFrom: 'grantflow <noreply@grantflow.local>',
     });
   });
 

@@ -55,7 +55,9 @@ export function httpClient(baseUrl: string): Http {
   };
 }
 
-export async function startStack(options: { temporal?: TemporalServer } = {}): Promise<Stack> {
+export async function startStack(
+  options: { temporal?: TemporalServer; smtpUrl?: string } = {},
+): Promise<Stack> {
   const temporal = options.temporal ?? (await devServer());
   const database = await createTestDatabase();
   const taskQueue = uniqueTaskQueue('stack');
@@ -66,7 +68,7 @@ export async function startStack(options: { temporal?: TemporalServer } = {}): P
     address: temporal.address,
     namespace: temporal.namespace,
     taskQueue,
-    deps: { db: database.handle.db },
+    deps: { db: database.handle.db, smtpUrl: options.smtpUrl },
     maxCachedWorkflows: 50,
   });
   const running = worker.run();

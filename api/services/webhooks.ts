@@ -1,0 +1,61 @@
+// Outbound webhooks of organizations and the delivery log of their notifications.
+import { randomBytes } from 'node:crypto';
+import { desc, eq } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import { deliveries, webhookEndpoints } from '../../db/schema';
+import { isAdmin, type Actor } from '../../domain/organizations';
+import { forbidden, notFound } from '../errors';
+import type { IdentityService } from './identity';
+import { newId } from './tokens';
+
+export class WebhookService {
+  constructor(
+    private readonly db: Database,
+    private readonly identity: IdentityService,
+  ) {}
+
+  private async requireOrganization(id: string) {
+    if (!(await this.identity.getOrganization(id))) throw notFound(`Organization ${id} does not exist`);
+  }
+
+  async create(organizationId: string, url: string) {
+    await this.requireOrganization(organizationId);
+    const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+    const [row] = await this.db.insert(webhookEndpoints).values({ id: newId('wh'), organizationId, url, secret }).returning();
+    return { id: row!.id, organizationId, url, secret, createdAt: row!.createdAt.toISOString() };
+  }
+
+  async list(organizationId: string) {
+    await this.requireOrganization(organizationId);
+    const rows = await this.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.organizationId, organizationId));
+    return { items: rows.map((r) => ({ id: r.id, organizationId, url: r.url, createdAt: r.createdAt.toISOString() })) };
+  }
+
+  /** The delivery log: visible to administrators and to the organization's own users. */
+  async deliveries(actor: Actor, organizationId: string, limit: number) {
+    if (!isAdmin(actor) && actor.organizationId !== organizationId) {
+      throw forbidden("Only administrators and the organization's own users may read its delivery log");
+    }
+    await this.requireOrganization(organizationId);
+    const rows = await this.db
+      .select()
+      .from(deliveries)
+      .where(eq(deliveries.organizationId, organizationId))
+      .orderBy(desc(deliveries.updatedAt))
+      .limit(limit);
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        notificationId: r.notificationId,
+        channel: r.channel as 'webhook' | 'email',
+        target: r.target,
+        status: r.status as 'delivered' | 'failed',
+        attempts: r.attempts,
+        lastError: r.lastError,
+        responseStatus: r.responseStatus,
+        deliveredAt: r.deliveredAt?.toISOString() ?? null,
+        updatedAt: r.updatedAt.toISOString(),
+      })),
+    };
+  }
+}
