@@ -3,17 +3,12 @@
 //   npm run bench -- [payments=300] [reads=300]
 // Reports median and p99 of each and their ratios (targets: API ≤ 1.5× raw Update; read model
 // ≤ 0.2× query). Runs are interleaved in rounds so machine noise hits both sides alike.
-import { Client, Connection } from '@temporalio/client';
-import { buildApp } from '../api/app';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ContractService } from '../api/services/contracts';
-import { IdentityService } from '../api/services/identity';
 import { shanghaiDate } from '../domain/dates';
-import { createWorker } from '../server/worker';
-import { obtainTemporalServer } from '../server/temporal-server';
 import { contractStateQuery, contractWorkflowId, recordPaymentUpdate } from '../workflows/contract-messages';
-import { createTestDatabase } from '../tests/helpers/database';
 import { registerParties } from '../tests/helpers/parties';
-import { httpClient } from '../tests/helpers/stack';
+import { startStack } from '../tests/helpers/stack';
 import { sCountyContract } from '../tests/fixtures/s-county';
 
 const payments = Number(process.argv[2] ?? 300);
@@ -33,24 +28,10 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 }
 
 async function main() {
-  const temporal = await obtainTemporalServer({ namespace: 'default', port: 0, uiPort: 0 });
-  const database = await createTestDatabase();
-  const taskQueue = 'bench';
-  const { worker, connection: workerConnection } = await createWorker({
-    address: temporal.address,
-    namespace: temporal.namespace,
-    taskQueue,
-    deps: { db: database.handle.db },
-  });
-  const running = worker.run();
-  const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection });
-  const app = await buildApp({ database: database.handle, temporal: client, taskQueue, logLevel: 'silent' });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const http = httpClient(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`);
-  const adminToken = 'bench-admin-token-0123456789';
-  await new IdentityService(database.handle.db).ensureAdmin(adminToken);
-  const parties = await registerParties(http, adminToken);
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const stack = await startStack();
+  const { http, client, taskQueue, database } = stack;
+  const parties = await registerParties(http, stack.adminToken);
 
   // Two identical contracts big enough for every payment: one paid through the API, one directly.
   const start = async (id: string) => {
@@ -124,13 +105,7 @@ async function main() {
     ].join('\n'),
   );
 
-  await app.close();
-  worker.shutdown();
-  await running;
-  await workerConnection.close();
-  await connection.close();
-  await database.drop();
-  await temporal.stop();
+  await stack.stop();
 }
 
 main().catch((error) => {

@@ -1,41 +1,28 @@
 // A whole contract year on the time-skipping server: a checkpoint missed with the exact shortfall,
 // recovered later with the right days late, and the contract completed when paid in full.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
 import { contracts, escalations, events, ledgerEntries, notifications, stepDelays } from '../../db/schema';
 import { shanghaiDate } from '../../domain/dates';
-import { workflowBundle } from '../../server/worker';
 import { contractWorkflow } from '../../workflows';
 import { contractStateQuery, contractWorkflowId, recordPaymentUpdate, registeredUpdate } from '../../workflows/contract-messages';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { timeSkippingEnvironment, uniqueTaskQueue } from '../helpers/temporal';
+import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
 import { relativeContract } from '../fixtures/relative-contract';
 import { eventually } from '../helpers/eventually';
 
 describe('contract workflow over a year (time-skipping)', () => {
-  let env: TestWorkflowEnvironment;
-  let database: TestDatabase;
+  let harness: TimeSkippingHarness;
 
   beforeAll(async () => {
-    env = await timeSkippingEnvironment();
-    database = await createTestDatabase();
+    harness = await timeSkippingHarness();
   });
   afterAll(async () => {
-    await database?.drop();
-    await env?.teardown();
+    await harness?.teardown();
   });
 
   it('misses the 80% checkpoint by the exact shortfall, recovers it, and completes', async () => {
-    const taskQueue = uniqueTaskQueue('year');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: createActivities({ db: database.handle.db }),
-    });
+    const { env, database } = harness;
+    const { worker, taskQueue } = await harness.worker('year');
     const db = database.handle.db;
     await worker.runUntil(async () => {
       const startNow = await env.currentTimeMs();
@@ -105,26 +92,18 @@ describe('contract workflow over a year (time-skipping)', () => {
 });
 
 describe('contract closing with arrears (time-skipping)', () => {
-  let env: TestWorkflowEnvironment;
-  let database: TestDatabase;
+  let harness: TimeSkippingHarness;
 
   beforeAll(async () => {
-    env = await timeSkippingEnvironment();
-    database = await createTestDatabase();
+    harness = await timeSkippingHarness();
   });
   afterAll(async () => {
-    await database?.drop();
-    await env?.teardown();
+    await harness?.teardown();
   });
 
   it('closes at the end of the term plus the grace period when money is still owed', async () => {
-    const taskQueue = uniqueTaskQueue('closed');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: createActivities({ db: database.handle.db }),
-    });
+    const { env, database } = harness;
+    const { worker, taskQueue } = await harness.worker('closed');
     await worker.runUntil(async () => {
       const startNow = await env.currentTimeMs();
       const contract = relativeContract(startNow, 'closing-1');

@@ -2,15 +2,12 @@
 // a public holiday and an adjusted working weekend; acknowledgement pauses the climb; resolution
 // closes every open escalation of the step.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
 import { escalations, notifications, stepDelays } from '../../db/schema';
 import type { WorkingCalendar } from '../../domain/calendar';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../../domain/dates';
 import type { EscalationLadder } from '../../domain/escalation';
-import { workflowBundle } from '../../server/worker';
 import { escalationWorkflow } from '../../workflows';
 import {
   acknowledgeUpdate,
@@ -18,8 +15,8 @@ import {
   stepResolvedSignal,
   type EscalationWorkflowInput,
 } from '../../workflows/escalation-messages';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { timeSkippingEnvironment, uniqueTaskQueue } from '../helpers/temporal';
+import type { TestDatabase } from '../helpers/database';
+import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
 
 const HOUR = 3600 * 1000;
 const ladder: EscalationLadder = {
@@ -40,28 +37,24 @@ function nextFriday(now: number): string {
 }
 
 describe('escalation ladder (time-skipping)', () => {
+  let harness: TimeSkippingHarness;
   let env: TestWorkflowEnvironment;
   let database: TestDatabase;
   let taskQueue: string;
 
   beforeAll(async () => {
-    env = await timeSkippingEnvironment();
-    database = await createTestDatabase();
+    harness = await timeSkippingHarness();
+    ({ env, database } = harness);
+  });
+  afterAll(async () => {
+    await harness?.teardown();
   });
 
   const newWorker = async () => {
-    taskQueue = uniqueTaskQueue('escalation');
-    return Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: createActivities({ db: database.handle.db }),
-    });
+    const created = await harness.worker('escalation');
+    taskQueue = created.taskQueue;
+    return created.worker;
   };
-  afterAll(async () => {
-    await database?.drop();
-    await env?.teardown();
-  });
 
   /** A step due on a Friday at 10:00; Saturday is an adjusted working day, Monday and Tuesday a holiday. */
   async function setUp(stepId: string) {

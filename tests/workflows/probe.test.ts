@@ -1,35 +1,22 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
 import { events } from '../../db/schema';
-import { workflowBundle } from '../../server/worker';
 import { probeWorkflow } from '../../workflows';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { timeSkippingEnvironment, uniqueTaskQueue } from '../helpers/temporal';
+import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
 
 describe('probe workflow on the time-skipping server', () => {
-  let env: TestWorkflowEnvironment;
-  let database: TestDatabase;
+  let harness: TimeSkippingHarness;
 
   beforeAll(async () => {
-    env = await timeSkippingEnvironment();
-    database = await createTestDatabase();
+    harness = await timeSkippingHarness();
   });
   afterAll(async () => {
-    await database?.drop();
-    await env?.teardown();
+    await harness?.teardown();
   });
 
   it('waits 30 days in seconds and records its event exactly once', async () => {
-    const taskQueue = uniqueTaskQueue('probe');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: createActivities({ db: database.handle.db }),
-    });
+    const { env, database } = harness;
+    const { worker, taskQueue } = await harness.worker('probe');
     const started = Date.now();
     const result = await worker.runUntil(
       env.client.workflow.execute(probeWorkflow, {
