@@ -3,6 +3,7 @@
 import type { CalendarOverrides } from './calendar';
 import { parseInstant, shanghaiDate, startOfShanghaiDay, type IsoDate } from './dates';
 import { validateEscalationPolicies, type EscalationPolicies } from './escalation';
+import { templateById, TEMPLATES } from './templates';
 import { moneyProblem, moneyProblemText, parseMoney, percentToBasisPoints, shareOf, type Fen } from './money';
 import type { OrganizationKind } from './organizations';
 import type { Problem } from './problems';
@@ -44,6 +45,28 @@ export interface ContractDefinitionInput {
   escalationPolicies?: EscalationPolicies;
   /** Days this contract treats differently from the official calendar. */
   calendar?: CalendarOverrides;
+  milestones?: MilestoneInput[];
+}
+
+export const REVIEWER_PARTIES = ['evaluator', 'purchaser'] as const;
+export type ReviewerParty = (typeof REVIEWER_PARTIES)[number];
+
+export interface MilestoneInput {
+  id: string;
+  title: string;
+  due: string;
+  /** Stations whose materials are reviewed (empty: the contract as a whole). */
+  stations: string[];
+  /** Template ids every submission must contain. */
+  materials: string[];
+  reviewer?: ReviewerParty;
+  reviewWorkingDays: number;
+  maxRounds: number;
+}
+
+export interface Milestone extends Omit<MilestoneInput, 'reviewer'> {
+  dueAt: number;
+  reviewer: ReviewerParty;
 }
 
 export interface Tranche {
@@ -78,6 +101,7 @@ export interface Contract {
   closeGraceDays: number;
   escalationPolicies?: EscalationPolicies;
   calendar?: CalendarOverrides;
+  milestones?: Milestone[];
 }
 
 /** Kinds an organization may have to stand in each party role. */
@@ -291,6 +315,7 @@ export function validateContractDefinition(
   }
 
   if (input.escalationPolicies) validateEscalationPolicies(input.escalationPolicies, problems);
+  const milestones = validateMilestones(input, startAt, problems);
   if (input.calendar) {
     for (const list of ['holidays', 'workdays'] as const) {
       (input.calendar[list] ?? []).forEach((day, i) => {
@@ -327,8 +352,38 @@ export function validateContractDefinition(
       closeGraceDays: graceDays,
       ...(input.escalationPolicies ? { escalationPolicies: input.escalationPolicies } : {}),
       ...(input.calendar ? { calendar: input.calendar } : {}),
+      ...(milestones.length > 0 ? { milestones } : {}),
     },
   };
+}
+
+function validateMilestones(input: ContractDefinitionInput, startAt: number | undefined, problems: Problem[]): Milestone[] {
+  const milestones: Milestone[] = [];
+  if (!input.milestones) return milestones;
+  uniqueIds(problems, 'milestones', input.milestones);
+  const stationIds = new Set(input.stations.map((s) => s.id));
+  input.milestones.forEach((m, i) => {
+    const field = `milestones.${i}`;
+    const dueAt = instant(problems, `${field}.due`, m.due);
+    if (dueAt !== undefined && startAt !== undefined && dueAt < startAt) problems.push({ field: `${field}.due`, reason: 'is before the term starts' });
+    m.stations.forEach((station, j) => {
+      if (!stationIds.has(station)) problems.push({ field: `${field}.stations.${j}`, reason: `is not a station of this contract ("${station}")` });
+    });
+    if (m.materials.length === 0) problems.push({ field: `${field}.materials`, reason: 'must name at least one template' });
+    m.materials.forEach((templateId, j) => {
+      if (!templateById(templateId)) {
+        problems.push({ field: `${field}.materials.${j}`, reason: `is not a known template ("${templateId}"); known: ${TEMPLATES.map((t) => t.id).join(', ')}` });
+      }
+    });
+    if (!Number.isInteger(m.reviewWorkingDays) || m.reviewWorkingDays < 1 || m.reviewWorkingDays > 60) {
+      problems.push({ field: `${field}.reviewWorkingDays`, reason: 'must be a whole number of working days between 1 and 60' });
+    }
+    if (!Number.isInteger(m.maxRounds) || m.maxRounds < 1 || m.maxRounds > 20) {
+      problems.push({ field: `${field}.maxRounds`, reason: 'must be a whole number between 1 and 20' });
+    }
+    milestones.push({ ...m, stations: [...m.stations], materials: [...m.materials], dueAt: dueAt ?? 0, reviewer: m.reviewer ?? 'evaluator' });
+  });
+  return milestones;
 }
 
 /** The day a term date names, for display and day counts. */

@@ -3,16 +3,12 @@
 // change into the read model through an idempotent projection activity.
 import {
   ApplicationFailure,
-  ParentClosePolicy,
   allHandlersFinished,
   condition,
   continueAsNew,
-  getExternalWorkflowHandle,
-  log,
   patched,
   proxyActivities,
   setHandler,
-  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -21,7 +17,7 @@ import { validateSchedule } from '../domain/contract';
 import { checkPayment, checkReversal, receivedTotal, reversalReference, type LedgerEntry } from '../domain/ledger';
 import { withOverrides } from '../domain/calendar';
 import { startOfShanghaiDay } from '../domain/dates';
-import { ladderFor, STEP_HOLDER, type StepKind } from '../domain/escalation';
+import type { StepKind } from '../domain/escalation';
 import { checkpointNotice, checkpointStepSummary, trancheNotice, trancheStepSummary } from '../domain/notices';
 import type { Problem } from '../domain/problems';
 import { contractFigures, nextDeadline } from '../domain/status';
@@ -37,8 +33,8 @@ import {
   type ContractState,
   type ContractWorkflowInput,
 } from './contract-messages';
-import { escalationWorkflow } from './escalation';
-import { escalationWorkflowId, stepResolvedSignal, type EscalationStep } from './escalation-messages';
+import type { EscalationStep } from './escalation-messages';
+import { openStep, resolveStep } from './steps';
 
 /** Stalled money steps go to the escalation engine (contracts started before it keep inbox notices). */
 const ESCALATION_ENGINE = 'escalation-engine';
@@ -110,37 +106,11 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         const occurrence = (current?.occurrence ?? 0) + 1;
         const stepId = `${contractId}.${change.open.kind}.${change.open.reference}.${occurrence}`;
         steps[change.key] = { stepId, occurrence, open: true };
-        const { parties } = state.contract;
-        await startChild(escalationWorkflow, {
-          workflowId: escalationWorkflowId(stepId),
-          // The step outlives a continue-as-new of the contract; the contract closes it explicitly.
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-          args: [
-            {
-              step: { ...change.open, stepId },
-              ladder: ladderFor(change.open.kind, state.contract.escalationPolicies),
-              calendar: state.calendar!,
-              parties: { purchaser: parties.purchaser, payer: parties.payer, contractor: parties.contractor, evaluator: parties.evaluator, oversight: parties.oversight },
-              holder: STEP_HOLDER[change.open.kind],
-            },
-          ],
-        });
+        await openStep(state.contract, state.calendar!, { ...change.open, stepId });
       } else if (change.resolve && current?.open) {
         current.open = false;
         await resolveStep(current.stepId, change.resolve.reason, change.resolve.at);
       }
-    }
-  }
-
-  async function resolveStep(stepId: string, reason: string, at = Date.now()): Promise<void> {
-    try {
-      await getExternalWorkflowHandle(escalationWorkflowId(stepId)).signal(stepResolvedSignal, {
-        resolvedAt: new Date(at).toISOString(),
-        reason,
-      });
-    } catch (error) {
-      // Its workflow is gone already (terminated by an operator): nothing is left to close.
-      log.warn('could not signal a resolved step', { stepId, error: String(error) });
     }
   }
 
@@ -423,7 +393,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   for (const step of Object.values(state.steps ?? {})) {
     if (!step.open) continue;
     step.open = false;
-    await resolveStep(step.stepId, `contract ${state.status}`);
+    await resolveStep(step.stepId, `contract ${state.status}`, Date.now());
   }
   return state;
 }

@@ -1,6 +1,6 @@
 // TypeBox schemas of the contract resource. Field names are the public contract of the API.
 import { Type } from 'typebox';
-import { BUDGET_LINE_KINDS, FUNDING_SOURCES } from '../../domain/contract';
+import { BUDGET_LINE_KINDS, FUNDING_SOURCES, REVIEWER_PARTIES } from '../../domain/contract';
 import { ESCALATION_PARTIES, SEVERITIES, STEP_KINDS } from '../../domain/escalation';
 import { IdSchema } from '../schemas';
 
@@ -76,6 +76,24 @@ export const ContractDefinition = Type.Object(
     closeGraceDays: Type.Optional(Type.Integer({ description: 'Days after the term during which full payment completes the contract (default 90)' })),
     escalationPolicies: Type.Optional(
       Type.Object(Object.fromEntries(STEP_KINDS.map((kind) => [kind, Type.Optional(Ladder)])), closed),
+    ),
+    milestones: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            id: IdSchema,
+            title: Label,
+            due: DateText,
+            stations: Type.Array(IdSchema, { maxItems: 200 }),
+            materials: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 20 }),
+            reviewer: Type.Optional(Type.Enum(REVIEWER_PARTIES)),
+            reviewWorkingDays: Type.Integer(),
+            maxRounds: Type.Integer(),
+          },
+          closed,
+        ),
+        { maxItems: 50 },
+      ),
     ),
     calendar: Type.Optional(
       Type.Object(
