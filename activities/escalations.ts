@@ -97,9 +97,13 @@ export async function projectEscalation(db: Database, projection: EscalationProj
       since: new Date(d.since),
       resolvedAt: date(d.resolvedAt),
       workingDays: d.workingDays ?? null,
+      version: projection.version,
     };
     const { stepId: _stepId, ...delayChanges } = delayRow;
-    await tx.insert(stepDelays).values(delayRow).onConflictDoUpdate({ target: stepDelays.stepId, set: delayChanges });
+    await tx
+      .insert(stepDelays)
+      .values(delayRow)
+      .onConflictDoUpdate({ target: stepDelays.stepId, set: delayChanges, setWhere: sql`${stepDelays.version} < ${projection.version}` });
     for (const n of projection.notices) {
       if (n.organizationIds.length === 0) continue;
       await tx

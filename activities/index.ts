@@ -6,6 +6,7 @@ import { createContractActivities } from './contracts';
 import { createDeliveryActivities } from './delivery';
 import { createEscalationActivities } from './escalations';
 import { createEventActivities } from './events';
+import { createReviewActivities } from './reviews';
 
 export interface ActivityDeps {
   db: Database;
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCalendarActivities(),
     ...createEscalationActivities(deps),
     ...createDeliveryActivities(deps),
+    ...createReviewActivities(deps),
   };
 }
 

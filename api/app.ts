@@ -1,5 +1,6 @@
 // Builds the HTTP API: external plugins first, then the app's own (auth), then one plugin per resource.
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -14,13 +15,16 @@ import { escalationRoutes } from './routes/escalations';
 import { inboxRoutes } from './routes/inbox';
 import { organizationRoutes } from './routes/organizations';
 import { paymentRoutes } from './routes/payments';
+import { submissionRoutes } from './routes/submissions';
 import { userRoutes } from './routes/users';
 import { webhookRoutes } from './routes/webhooks';
 import { ContractService } from './services/contracts';
 import { EscalationService } from './services/escalations';
 import { IdempotencyService } from './services/idempotency';
 import { InboxService } from './services/inbox';
+import { LocalFileStorage, type FileStorage } from './services/file-storage';
 import { IdentityService } from './services/identity';
+import { SubmissionService } from './services/submissions';
 import { WebhookService } from './services/webhooks';
 import { validatorCompiler } from './validation';
 
@@ -31,6 +35,9 @@ export interface AppDeps {
   logLevel?: string;
   bodyLimit?: number;
   requestTimeoutMs?: number;
+  /** Where attachments are stored; default: files/ under dataDir. */
+  fileStorage?: FileStorage;
+  dataDir?: string;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -97,6 +104,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(inboxRoutes, { inbox: new InboxService(deps.database.db) });
     await v1.register(escalationRoutes, { escalations: new EscalationService(deps.database.db, deps.temporal) });
     await v1.register(webhookRoutes, { webhooks: new WebhookService(deps.database.db, identity) });
+    const storage = deps.fileStorage ?? new LocalFileStorage(path.join(deps.dataDir ?? './data', 'files'));
+    await v1.register(submissionRoutes, { submissions: new SubmissionService(deps.database.db, deps.temporal, storage) });
   });
 
   return app;

@@ -184,6 +184,8 @@ export const stepDelays = pgTable(
     since: timestamp('since', { withTimezone: true }).notNull(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     workingDays: integer('working_days'),
+    // The escalation workflow's version of the step; guards the upsert like escalations.version.
+    version: integer('version').notNull().default(0),
   },
   (t) => [index('step_delays_contract_idx').on(t.contractId)],
 );
@@ -231,4 +233,26 @@ export const notificationReads = pgTable(
     readAt: timestamp('read_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.notificationId, t.userId] })],
+);
+
+// Rounds of evaluation materials, written only by the review workflow.
+export const submissions = pgTable(
+  'submissions',
+  {
+    id: text('id').primaryKey(),
+    contractId: text('contract_id').notNull(),
+    milestoneId: text('milestone_id').notNull(),
+    station: text('station').notNull(),
+    round: integer('round').notNull(),
+    status: text('status').notNull(),
+    materials: jsonb('materials').notNull(),
+    precheck: jsonb('precheck').notNull(),
+    decision: jsonb('decision'),
+    diff: jsonb('diff').notNull(),
+    reviewDueAt: timestamp('review_due_at', { withTimezone: true }),
+    submittedBy: text('submitted_by').notNull(),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
+    version: integer('version').notNull(),
+  },
+  (t) => [index('submissions_contract_idx').on(t.contractId, t.milestoneId, t.station)],
 );

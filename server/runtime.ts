@@ -70,7 +70,7 @@ export async function startApi(config: Config, address: string, database: Databa
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   let app: FastifyInstance;
   try {
-    app = await buildApp({ database, temporal, taskQueue: DEFAULT_TASK_QUEUE, logLevel: config.logLevel });
+    app = await buildApp({ database, temporal, taskQueue: DEFAULT_TASK_QUEUE, logLevel: config.logLevel, dataDir: config.dataDir });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await connection.close();

@@ -35,6 +35,13 @@ export interface ContractState {
   calendar?: WorkingCalendar;
   /** Stalled steps handed to the escalation engine, by "kind:reference". */
   steps?: Record<string, { stepId: string; occurrence: number; open: boolean }>;
+  /** True once each milestone's review workflow was started. */
+  reviewsStarted?: boolean;
+  /**
+   * Which behaviours this contract runs with, decided once when it started (patched()) and carried
+   * across continue-as-new, so a contract never changes behaviour in mid-life.
+   */
+  features?: { escalationEngine: boolean; milestoneReviews: boolean };
 }
 
 export interface Termination {

@@ -3,12 +3,15 @@
 // change into the read model through an idempotent projection activity.
 import {
   ApplicationFailure,
+  ParentClosePolicy,
   allHandlersFinished,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
   patched,
   proxyActivities,
   setHandler,
+  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -34,10 +37,14 @@ import {
   type ContractWorkflowInput,
 } from './contract-messages';
 import type { EscalationStep } from './escalation-messages';
+import { reviewWorkflow } from './review';
+import { contractEndedSignal, reviewWorkflowId } from './review-messages';
 import { openStep, resolveStep } from './steps';
 
 /** Stalled money steps go to the escalation engine (contracts started before it keep inbox notices). */
 const ESCALATION_ENGINE = 'escalation-engine';
+/** Each milestone's review cycle runs as a child workflow (contracts started before keep none). */
+const MILESTONE_REVIEWS = 'milestone-reviews';
 
 const { workingCalendar } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
@@ -71,7 +78,14 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   const contractId = state.contract.id;
   let changed = false;
   let registered = state.revision > 0;
-  const escalating = patched(ESCALATION_ENGINE);
+  // A run continued from an older one keeps that contract's behaviour (state.features); a
+  // contract that started before features existed has none, as its replay shows.
+  state.features ??= input.state
+    ? { escalationEngine: false, milestoneReviews: false }
+    : { escalationEngine: patched(ESCALATION_ENGINE), milestoneReviews: patched(MILESTONE_REVIEWS) };
+  const escalating = state.features.escalationEngine;
+  const reviewing = state.features.milestoneReviews;
+  let draining = false;
   /** Steps to hand to (or take back from) the escalation engine after the next projection. */
   const stepChanges: Array<{
     key: string;
@@ -98,6 +112,17 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
 
   /** Starts an escalation workflow for each newly stalled step; tells resolved steps' workflows. */
   async function applyStepChanges(): Promise<void> {
+    // One drainer at a time, so a step's start always precedes its resolution.
+    if (draining) return;
+    draining = true;
+    try {
+      await drainStepChanges();
+    } finally {
+      draining = false;
+    }
+  }
+
+  async function drainStepChanges(): Promise<void> {
     while (stepChanges.length > 0) {
       const change = stepChanges.shift()!;
       const steps = (state.steps ??= {});
@@ -317,6 +342,15 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         metOn: c.recoveredOn,
       });
     }
+    // An amendment may remove a checkpoint or tranche: its stall ends with it.
+    const current = !escalating ? undefined : new Set([...figures.checkpoints.map((c) => `checkpoint:${c.id}`), ...figures.tranches.map((t) => `tranche:${t.id}`)]);
+    for (const key of current ? Object.keys(state.announced) : []) {
+      if (current!.has(key)) continue;
+      delete state.announced[key];
+      const [what, reference] = key.split(':') as [string, string];
+      const kind: StepKind = what === 'checkpoint' ? 'paymentShortfall' : 'trancheOverdue';
+      stepChanges.push({ key: `${kind}:${reference}`, resolve: { reason: `${what} removed by amendment`, at: now } });
+    }
     for (const t of figures.tranches) {
       track(`tranche:${t.id}`, t.status, { ...t }, trancheNotice(state.contract, t), {
         kind: 'trancheOverdue',
@@ -357,10 +391,24 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     registered = true;
   }
 
+  if (escalating && reviewing && !state.reviewsStarted) {
+    for (const milestone of state.contract.milestones ?? []) {
+      await startChild(reviewWorkflow, {
+        workflowId: reviewWorkflowId(contractId, milestone.id),
+        // Reviews outlive a continue-as-new of the contract; the contract tells them when it ends.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        args: [{ contract: state.contract, milestone, calendar: state.calendar! }],
+      });
+    }
+    state.reviewsStarted = true;
+  }
+
   while (state.status === 'active') {
     const now = Date.now();
     const due = announcements(now);
     if (due.events.length > 0) await project([], due.events, due.notices);
+    // A handler may have ended the contract (terminated it) while the loop awaited.
+    if (state.status !== 'active') break;
     const { contract } = state;
     const unpaid = contract.valueFen - receivedTotal(state.ledger);
     if (now >= contract.term.endAt && unpaid <= 0) {
@@ -394,6 +442,15 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     if (!step.open) continue;
     step.open = false;
     await resolveStep(step.stepId, `contract ${state.status}`, Date.now());
+  }
+  if (state.reviewsStarted) {
+    for (const milestone of state.contract.milestones ?? []) {
+      try {
+        await getExternalWorkflowHandle(reviewWorkflowId(contractId, milestone.id)).signal(contractEndedSignal, { status: state.status });
+      } catch {
+        // That review was approved and has finished.
+      }
+    }
   }
   return state;
 }

@@ -10,6 +10,7 @@ import {
   acknowledgementEndsAt,
   DEFAULT_ACKNOWLEDGEMENT_GRACE_WORKING_DAYS,
   levelFiresAt,
+  type EscalationLevel,
   type EscalationParty,
 } from '../domain/escalation';
 import { escalationNotice } from '../domain/notices';
@@ -126,8 +127,12 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
 
   // Parties of levels passed over (their time had already come) are told at the next level.
   const passedOver = new Set<EscalationParty>();
+  // A level addressed only to parties this contract does not have (no oversight body named) tells
+  // nobody: it is skipped rather than superseding a level someone can act on.
+  const reachable = (l: EscalationLevel) => l.notify.some((p) => parties[p] !== undefined);
   for (let level = 0; level < ladder.levels.length; level++) {
     const definition = ladder.levels[level]!;
+    if (!reachable(definition)) continue;
     // Wait for the level's time, later while an acknowledgement pauses the climb.
     for (;;) {
       const fireAt = Math.max(levelFiresAt(step.dueAt, definition, calendar), pausedUntil);
@@ -138,7 +143,7 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
     }
     if (resolution) break;
     // A step handed over late (its due time long past) goes straight to the highest level due.
-    const next = ladder.levels[level + 1];
+    const next = ladder.levels.slice(level + 1).find(reachable);
     if (next && Math.max(levelFiresAt(step.dueAt, next, calendar), pausedUntil) <= Date.now()) {
       definition.notify.forEach((p) => passedOver.add(p));
       continue;
@@ -151,9 +156,9 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
         previous.closedAt = openedAt;
       }
     }
-    const notify = [...new Set([...passedOver, ...definition.notify])];
+    const notify = [...new Set([...passedOver, ...definition.notify])].filter((p) => parties[p] !== undefined);
     passedOver.clear();
-    const organizationIds = [...new Set(notify.map((p) => parties[p]).filter((id): id is string => !!id))];
+    const organizationIds = [...new Set(notify.map((p) => parties[p]!))];
     const record: EscalationRecord = {
       id: escalationId(step.stepId, level),
       contractId: step.contractId,

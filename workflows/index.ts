@@ -2,3 +2,4 @@
 export { probeWorkflow } from './probe';
 export { contractWorkflow } from './contract';
 export { escalationWorkflow } from './escalation';
+export { reviewWorkflow } from './review';

@@ -2,7 +2,7 @@
 // same key with another request is refused. A second request arriving while the first is still
 // running waits for its response.
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { idempotencyRecords } from '../../db/schema';
 import { ApiError } from '../errors';
@@ -13,6 +13,7 @@ export interface StoredResponse {
 }
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
+const ABANDONED_AFTER_MS = 5 * 60 * 1000;
 
 function hashRequest(body: unknown): string {
   return createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
@@ -52,6 +53,11 @@ export class IdempotencyService {
           throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request');
         }
         if (record.statusCode !== null) return { statusCode: record.statusCode, body: record.response };
+        // A claim with no answer long after it was made belongs to a process that died: take it over.
+        if (Date.now() - record.createdAt.getTime() > ABANDONED_AFTER_MS) {
+          await this.db.delete(idempotencyRecords).where(and(where, isNull(idempotencyRecords.statusCode)));
+          break;
+        }
         if (waited >= 30_000) {
           throw new ApiError(409, 'request_in_progress', 'A request with this Idempotency-Key is still being processed');
         }

@@ -1,0 +1,51 @@
+// Evaluation materials: the pre-check (templates applied before a reviewer sees anything) and the
+// submissions read model, upserted under a version guard.
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { submissions } from '../db/schema';
+import { precheck, type MaterialSubmission, type PrecheckFailure } from '../domain/materials';
+import type { Round } from '../workflows/review-messages';
+import { appendEvent } from './events';
+
+export function createReviewActivities(deps: { db: Database }) {
+  return {
+    async precheckSubmission(input: { materials: MaterialSubmission[]; required: string[] }): Promise<PrecheckFailure[]> {
+      return precheck(input.materials, input.required);
+    },
+
+    async projectSubmission(input: { round: Round; version: number }): Promise<void> {
+      const r = input.round;
+      const row = {
+        id: r.submissionId,
+        contractId: r.contractId,
+        milestoneId: r.milestoneId,
+        station: r.station,
+        round: r.round,
+        status: r.status,
+        materials: r.materials,
+        precheck: r.precheck,
+        decision: r.decision,
+        diff: r.diff,
+        reviewDueAt: r.reviewDueAt ? new Date(r.reviewDueAt) : null,
+        submittedBy: r.submittedBy,
+        submittedAt: new Date(r.submittedAt),
+        version: input.version,
+      };
+      const { id: _id, ...changes } = row;
+      await deps.db.transaction(async (tx) => {
+        await tx
+          .insert(submissions)
+          .values(row)
+          .onConflictDoUpdate({ target: submissions.id, set: changes, setWhere: sql`${submissions.version} < ${input.version}` });
+        await appendEvent(tx, {
+          idempotencyKey: `submission:${r.submissionId}:${r.status}`,
+          kind: `submission.${r.status}`,
+          actorId: r.status === 'in_review' || r.status === 'prechecking' ? r.submittedBy : r.decision?.decidedBy ?? null,
+          contractId: r.contractId,
+          occurredAt: r.decision?.decidedAt ?? r.submittedAt,
+          payload: { submissionId: r.submissionId, milestoneId: r.milestoneId, station: r.station, round: r.round, decision: r.decision, precheck: r.precheck },
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,181 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { RETURN_REASONS } from '../../domain/materials';
+import { ATTACHMENT_KINDS } from '../../domain/templates';
+import { actorOf } from '../plugins/auth';
+import { errors, IdSchema } from '../schemas';
+import type { SubmissionService } from '../services/submissions';
+
+const closed = { additionalProperties: false } as const;
+const Text = Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, closed);
+const Sections = Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 50_000 }));
+const NullableString = () => Type.Unsafe<string | null>({ type: ['string', 'null'] });
+
+const AttachmentMeta = Type.Object(
+  { name: Type.String(), kind: Type.Enum(ATTACHMENT_KINDS), contentType: Type.String(), size: Type.Integer(), sha256: Type.String() },
+  closed,
+);
+const Reason = Type.Object(
+  {
+    code: Type.Enum(RETURN_REASONS),
+    templateId: Type.String({ maxLength: 64 }),
+    sectionId: Type.String({ maxLength: 64 }),
+    text: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  closed,
+);
+
+const Submission = Type.Object(
+  {
+    id: Type.String(),
+    contractId: Type.String(),
+    milestoneId: Type.String(),
+    station: NullableString(),
+    round: Type.Integer(),
+    status: Type.Enum(['prechecking', 'returned', 'in_review', 'approved']),
+    materials: Type.Array(Type.Object({ templateId: Type.String(), sections: Sections, attachments: Type.Array(AttachmentMeta) }, closed)),
+    precheck: Type.Array(Type.Object({ templateId: Type.String(), sectionId: Type.String(), reason: Text }, closed)),
+    decision: Type.Union([
+      Type.Object(
+        { outcome: Type.Enum(['approve', 'return']), reasons: Type.Array(Reason), decidedBy: Type.String(), decidedAt: Type.String() },
+        closed,
+      ),
+      Type.Null(),
+    ]),
+    diff: Type.Array(
+      Type.Object(
+        {
+          templateId: Type.String(),
+          sectionId: Type.String(),
+          change: Type.Enum(['added', 'removed', 'changed']),
+          before: NullableString(),
+          after: NullableString(),
+        },
+        closed,
+      ),
+    ),
+    reviewDueAt: NullableString(),
+    submittedBy: Type.String(),
+    submittedAt: Type.String(),
+  },
+  closed,
+);
+
+export const submissionRoutes: FastifyPluginAsyncTypebox<{ submissions: SubmissionService }> = async (app, { submissions }) => {
+  app.post(
+    '/v1/contracts/:id/milestones/:mid/submissions',
+    {
+      // Attachments travel inside the JSON body, base64-encoded.
+      bodyLimit: 64 * 1024 * 1024,
+      schema: {
+        tags: ['evaluation'],
+        summary:
+          'Submit evaluation materials for a milestone (contractor_staff or station_staff of the contractor). The pre-check runs at once: a submission that fails it comes back returned, with the reasons per section.',
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }), mid: IdSchema }),
+        body: Type.Object(
+          {
+            station: Type.Optional(IdSchema),
+            materials: Type.Array(
+              Type.Object(
+                {
+                  templateId: Type.String({ maxLength: 64 }),
+                  sections: Sections,
+                  attachments: Type.Array(
+                    Type.Object(
+                      {
+                        name: Type.String({ minLength: 1, maxLength: 255 }),
+                        kind: Type.Enum(ATTACHMENT_KINDS),
+                        contentType: Type.String({ maxLength: 100 }),
+                        size: Type.Integer({ minimum: 0 }),
+                        sha256: Type.String({ pattern: '^[0-9a-fA-F]{64}$' }),
+                        content: Type.String({ description: 'The file, base64-encoded' }),
+                      },
+                      closed,
+                    ),
+                    { maxItems: 50 },
+                  ),
+                },
+                closed,
+              ),
+              { minItems: 1, maxItems: 20 },
+            ),
+          },
+          closed,
+        ),
+        response: { 201: Submission, ...errors(400, 401, 403, 404, 409, 413, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { id, mid } = request.params;
+      return reply.status(201).send(await submissions.submit(actorOf(request), id, mid, request.body));
+    },
+  );
+
+  app.post(
+    '/v1/submissions/:sid/decision',
+    {
+      schema: {
+        tags: ['evaluation'],
+        summary: 'Approve, or return with reasons tied to sections (an evaluator of the reviewing organization only).',
+        params: Type.Object({ sid: IdSchema }),
+        body: Type.Object({ outcome: Type.Enum(['approve', 'return']), reasons: Type.Array(Reason, { maxItems: 50, default: [] }) }, closed),
+        response: { 200: Submission, ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request) => submissions.decide(actorOf(request), request.params.sid, request.body),
+  );
+
+  app.get(
+    '/v1/submissions/:sid',
+    {
+      schema: {
+        tags: ['evaluation'],
+        summary: 'One submission: round, materials, pre-check, decision and reasons, diff against the previous round.',
+        params: Type.Object({ sid: IdSchema }),
+        response: { 200: Submission, ...errors(401, 404) },
+      },
+    },
+    async (request) => submissions.get(actorOf(request), request.params.sid),
+  );
+
+  app.get(
+    '/v1/contracts/:id/submissions',
+    {
+      schema: {
+        tags: ['evaluation'],
+        summary: "A contract's submissions with rounds, reasons, decisions and timings.",
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
+        querystring: Type.Object({ milestone: Type.Optional(IdSchema), station: Type.Optional(IdSchema) }, closed),
+        response: { 200: Type.Object({ items: Type.Array(Submission) }, closed), ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => submissions.list(actorOf(request), request.params.id, { milestoneId: request.query.milestone, station: request.query.station }),
+  );
+
+  app.get(
+    '/v1/contracts/:id/review-stats',
+    {
+      schema: {
+        tags: ['evaluation'],
+        summary: 'Submissions and returns per station and per reason, most returned first.',
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: {
+          200: Type.Object(
+            {
+              stations: Type.Array(
+                Type.Object(
+                  { station: NullableString(), submissions: Type.Integer(), approved: Type.Integer(), returned: Type.Integer(), precheckFailures: Type.Integer() },
+                  closed,
+                ),
+              ),
+              reasons: Type.Array(Type.Object({ code: Type.String(), count: Type.Integer() }, closed)),
+            },
+            closed,
+          ),
+          ...errors(401, 404),
+        },
+      },
+    },
+    async (request) => submissions.stats(actorOf(request), request.params.id),
+  );
+};

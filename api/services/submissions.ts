@@ -1,0 +1,210 @@
+// Evaluation materials: uploads checked and stored, then handed to the milestone's review workflow;
+// decisions by the reviewing organization only; reads and statistics from the read model.
+import { createHash } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { and, asc, eq } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import { contracts, submissions } from '../../db/schema';
+import type { Contract } from '../../domain/contract';
+import type { ReasonGiven } from '../../domain/materials';
+import type { Problem } from '../../domain/problems';
+import type { AttachmentKind } from '../../domain/templates';
+import { isAdmin, type Actor } from '../../domain/organizations';
+import { decideUpdate, REVIEW_REJECTION, reviewWorkflowId, submitUpdate, type Round } from '../../workflows/review-messages';
+import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
+import type { FileStorage } from './file-storage';
+import { newId } from './tokens';
+
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+export const ALLOWED_CONTENT_TYPES = [
+  'image/jpeg',
+  'image/png',
+  'application/pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'text/plain',
+];
+
+export interface UploadedMaterial {
+  templateId: string;
+  sections: Record<string, string>;
+  attachments: Array<{ name: string; kind: AttachmentKind; contentType: string; size: number; sha256: string; content: string }>;
+}
+
+type SubmissionRow = typeof submissions.$inferSelect;
+
+export function submissionView(row: SubmissionRow) {
+  return {
+    id: row.id,
+    contractId: row.contractId,
+    milestoneId: row.milestoneId,
+    station: row.station || null,
+    round: row.round,
+    status: row.status as Round['status'],
+    materials: row.materials as Round['materials'],
+    precheck: row.precheck as Round['precheck'],
+    decision: row.decision as Round['decision'],
+    diff: row.diff as Round['diff'],
+    reviewDueAt: row.reviewDueAt?.toISOString() ?? null,
+    submittedBy: row.submittedBy,
+    submittedAt: row.submittedAt.toISOString(),
+  };
+}
+
+function roundView(round: Round) {
+  return submissionView({
+    id: round.submissionId,
+    contractId: round.contractId,
+    milestoneId: round.milestoneId,
+    station: round.station,
+    round: round.round,
+    status: round.status,
+    materials: round.materials,
+    precheck: round.precheck,
+    decision: round.decision,
+    diff: round.diff,
+    reviewDueAt: round.reviewDueAt ? new Date(round.reviewDueAt) : null,
+    submittedBy: round.submittedBy,
+    submittedAt: new Date(round.submittedAt),
+    version: 0,
+  });
+}
+
+function failureOf(error: unknown): ApplicationFailure | undefined {
+  return error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure ? error.cause : undefined;
+}
+
+export class SubmissionService {
+  constructor(
+    private readonly db: Database,
+    private readonly temporal: Client,
+    private readonly storage: FileStorage,
+  ) {}
+
+  private async visibleContract(actor: Actor, id: string): Promise<Contract> {
+    const [row] = await this.db.select().from(contracts).where(eq(contracts.id, id));
+    if (!row || !(isAdmin(actor) || (actor.organizationId !== null && row.partyOrganizationIds.includes(actor.organizationId)))) {
+      throw notFound(`Contract ${id} does not exist or is not shared with your organization`);
+    }
+    return row.definition as Contract;
+  }
+
+  /** Checks every attachment against its bytes; stores nothing unless all are right. */
+  private checkAttachments(materials: UploadedMaterial[]): Buffer[][] {
+    const problems: Problem[] = [];
+    const decoded = materials.map((m, i) =>
+      m.attachments.map((a, j) => {
+        const field = `materials.${i}.attachments.${j}`;
+        const bytes = Buffer.from(a.content, 'base64');
+        if (!ALLOWED_CONTENT_TYPES.includes(a.contentType)) problems.push({ field: `${field}.contentType`, reason: `is not accepted (${ALLOWED_CONTENT_TYPES.join(', ')})` });
+        if (bytes.length > MAX_ATTACHMENT_BYTES) problems.push({ field: `${field}.content`, reason: `is larger than ${MAX_ATTACHMENT_BYTES} bytes` });
+        if (bytes.length !== a.size) problems.push({ field: `${field}.size`, reason: `is ${a.size} but the content has ${bytes.length} bytes` });
+        if (createHash('sha256').update(bytes).digest('hex') !== a.sha256.toLowerCase()) {
+          problems.push({ field: `${field}.sha256`, reason: 'does not match the content' });
+        }
+        return bytes;
+      }),
+    );
+    if (problems.length > 0) throw unprocessable('Attachments were refused; nothing was stored', problems);
+    return decoded;
+  }
+
+  async submit(actor: Actor, contractId: string, milestoneId: string, body: { station?: string; materials: UploadedMaterial[] }) {
+    const contract = await this.visibleContract(actor, contractId);
+    if (actor.organizationId !== contract.parties.contractor || !actor.roles.some((r) => r === 'contractor_staff' || r === 'station_staff')) {
+      throw forbidden('Only contractor_staff or station_staff of the contractor may submit materials');
+    }
+    const milestone = contract.milestones?.find((m) => m.id === milestoneId);
+    if (!milestone) throw notFound(`Contract ${contractId} has no milestone ${milestoneId}`);
+    const bytes = this.checkAttachments(body.materials);
+    for (const [i, material] of body.materials.entries()) {
+      for (const [j, attachment] of material.attachments.entries()) await this.storage.put(attachment.sha256.toLowerCase(), bytes[i]![j]!);
+    }
+    const materials = body.materials.map((m) => ({
+      templateId: m.templateId,
+      sections: m.sections,
+      attachments: m.attachments.map(({ content: _content, ...meta }) => ({ ...meta, sha256: meta.sha256.toLowerCase() })),
+    }));
+    try {
+      const round = await this.temporal.workflow.getHandle(reviewWorkflowId(contractId, milestoneId)).executeUpdate(submitUpdate, {
+        args: [{ submissionId: newId('sub'), station: body.station ?? '', materials, submittedBy: actor.userId }],
+      });
+      return roundView(round);
+    } catch (error) {
+      const failure = failureOf(error);
+      if (failure?.type === REVIEW_REJECTION.invalid) throw unprocessable(failure.message, failure.details?.[0] as Problem[]);
+      if (failure?.type === REVIEW_REJECTION.notAccepting) throw conflict(failure.message);
+      if ((error as Error).name === 'WorkflowNotFoundError') throw new ApiError(409, 'review_closed', `The review of milestone ${milestoneId} has ended`);
+      throw error;
+    }
+  }
+
+  async decide(actor: Actor, submissionId: string, body: { outcome: 'approve' | 'return'; reasons: ReasonGiven[] }) {
+    const [row] = await this.db.select().from(submissions).where(eq(submissions.id, submissionId));
+    if (!row) throw notFound(`Submission ${submissionId} does not exist`);
+    const contract = await this.visibleContract(actor, row.contractId);
+    const milestone = contract.milestones?.find((m) => m.id === row.milestoneId);
+    const reviewer = milestone?.reviewer === 'purchaser' ? contract.parties.purchaser : contract.parties.evaluator;
+    if (actor.organizationId !== reviewer || !actor.roles.includes('evaluator')) {
+      throw forbidden('Only an evaluator of the reviewing organization of this contract may decide');
+    }
+    try {
+      const round = await this.temporal.workflow.getHandle(reviewWorkflowId(row.contractId, row.milestoneId)).executeUpdate(decideUpdate, {
+        args: [{ submissionId, outcome: body.outcome, reasons: body.reasons, decidedBy: actor.userId }],
+      });
+      return roundView(round);
+    } catch (error) {
+      const failure = failureOf(error);
+      if (failure?.type === REVIEW_REJECTION.invalid) throw unprocessable(failure.message, failure.details?.[0] as Problem[]);
+      if (failure?.type === REVIEW_REJECTION.notInReview) throw conflict(failure.message);
+      throw error;
+    }
+  }
+
+  async get(actor: Actor, submissionId: string) {
+    const [row] = await this.db.select().from(submissions).where(eq(submissions.id, submissionId));
+    if (!row) throw notFound(`Submission ${submissionId} does not exist`);
+    await this.visibleContract(actor, row.contractId);
+    return submissionView(row);
+  }
+
+  async list(actor: Actor, contractId: string, filter: { milestoneId?: string; station?: string }) {
+    await this.visibleContract(actor, contractId);
+    const rows = await this.db
+      .select()
+      .from(submissions)
+      .where(
+        and(
+          eq(submissions.contractId, contractId),
+          filter.milestoneId ? eq(submissions.milestoneId, filter.milestoneId) : undefined,
+          filter.station ? eq(submissions.station, filter.station) : undefined,
+        ),
+      )
+      .orderBy(asc(submissions.submittedAt), asc(submissions.round));
+    return { items: rows.map(submissionView) };
+  }
+
+  /** Returns per station and per reason, so the contractor sees where training is needed. */
+  async stats(actor: Actor, contractId: string) {
+    const { items } = await this.list(actor, contractId, {});
+    const stations = new Map<string, { station: string | null; submissions: number; approved: number; returned: number; precheckFailures: number }>();
+    const reasons = new Map<string, number>();
+    for (const s of items) {
+      const key = s.station ?? '';
+      const entry = stations.get(key) ?? { station: s.station, submissions: 0, approved: 0, returned: 0, precheckFailures: 0 };
+      entry.submissions += 1;
+      if (s.status === 'approved') entry.approved += 1;
+      if (s.status === 'returned') entry.returned += 1;
+      if (s.precheck.length > 0) entry.precheckFailures += 1;
+      stations.set(key, entry);
+      for (const r of s.decision?.reasons ?? []) reasons.set(r.code, (reasons.get(r.code) ?? 0) + 1);
+      if (s.precheck.length > 0) reasons.set('precheck', (reasons.get('precheck') ?? 0) + s.precheck.length);
+    }
+    return {
+      stations: [...stations.values()].sort((a, b) => b.returned - a.returned),
+      reasons: [...reasons.entries()].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count),
+    };
+  }
+}

@@ -1,0 +1,1 @@
+ALTER TABLE "step_delays" ADD COLUMN "version" integer DEFAULT 0 NOT NULL;

@@ -1,0 +1,222 @@
+// One milestone's review cycle, a child of its contract: stations submit materials, the pre-check
+// returns those that fail the templates, the reviewer approves or returns with reasons, and stalls
+// escalate — a review not decided in time (reviewOverdue), more returns than allowed
+// (tooManyReturns), a milestone past due without approval (milestoneOverdue).
+import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { addWorkingDays } from '../domain/calendar';
+import { parseInstant, shanghaiDate } from '../domain/dates';
+import type { StepKind } from '../domain/escalation';
+import { sectionDiff } from '../domain/materials';
+import type { Problem } from '../domain/problems';
+import {
+  contractEndedSignal,
+  decideUpdate,
+  REVIEW_REJECTION,
+  reviewStateQuery,
+  submitUpdate,
+  type ReviewState,
+  type ReviewWorkflowInput,
+  type Round,
+} from './review-messages';
+import { openStep, resolveStep } from './steps';
+
+const { precheckSubmission, projectSubmission } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+function reject(type: string, message: string, problems?: Problem[]): never {
+  throw ApplicationFailure.create({ type, message, details: problems ? [problems] : [], nonRetryable: true });
+}
+
+export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<ReviewState> {
+  const { contract, milestone, calendar } = input;
+  const state: ReviewState = { milestoneId: milestone.id, rounds: [] };
+  const stations = milestone.stations.length > 0 ? milestone.stations : [''];
+  const openSteps = new Map<string, string>(); // "kind:station" → stepId
+  let occurrence = 0;
+  let version = 0;
+  let changed = false;
+  let ended = false;
+
+  const roundsOf = (station: string) => state.rounds.filter((r) => r.station === station);
+  const latest = (station: string) => roundsOf(station).at(-1);
+  const approved = (station: string) => latest(station)?.status === 'approved';
+
+  const project = async (round: Round) => {
+    version += 1;
+    await projectSubmission({ round, version });
+  };
+
+  async function open(kind: StepKind, station: string, dueAt: number, en: string, zh: string, holder?: 'evaluator' | 'purchaser' | 'contractor') {
+    const key = `${kind}:${station}`;
+    if (openSteps.has(key)) return;
+    occurrence += 1;
+    const stepId = `${contract.id}.${kind}.${milestone.id}${station ? `.${station}` : ''}.${occurrence}`;
+    openSteps.set(key, stepId);
+    await openStep(
+      contract,
+      calendar,
+      { contractId: contract.id, contractTitle: contract.title, kind, reference: station ? `${milestone.id}/${station}` : milestone.id, stepId, dueAt, summary: { en, 'zh-CN': zh } },
+      holder,
+    );
+  }
+
+  async function close(kind: StepKind, station: string, reason: string) {
+    const key = `${kind}:${station}`;
+    const stepId = openSteps.get(key);
+    if (!stepId) return;
+    openSteps.delete(key);
+    await resolveStep(stepId, reason, Date.now());
+  }
+
+  setHandler(reviewStateQuery, () => state);
+  setHandler(contractEndedSignal, () => {
+    ended = true;
+  });
+
+  const submitProblems = (request: { station: string; submissionId: string }) => {
+    if (state.rounds.some((r) => r.submissionId === request.submissionId)) return;
+    if (ended) reject(REVIEW_REJECTION.notAccepting, 'The contract has ended');
+    if (!stations.includes(request.station)) {
+      reject(REVIEW_REJECTION.invalid, 'The station is not part of this milestone', [
+        { field: 'station', reason: milestone.stations.length > 0 ? `must be one of ${milestone.stations.join(', ')}` : 'must be omitted: this milestone covers the whole contract' },
+      ]);
+    }
+    const last = latest(request.station);
+    if (last?.status === 'in_review' || last?.status === 'prechecking') {
+      reject(REVIEW_REJECTION.notAccepting, `Round ${last.round} is still being reviewed`);
+    }
+    if (last?.status === 'approved') reject(REVIEW_REJECTION.notAccepting, 'These materials were approved already');
+  };
+
+  setHandler(
+    submitUpdate,
+    async (request) => {
+      const existing = state.rounds.find((r) => r.submissionId === request.submissionId);
+      if (existing) return existing;
+      submitProblems(request);
+      const previous = latest(request.station);
+      const now = Date.now();
+      const round: Round = {
+        submissionId: request.submissionId,
+        contractId: contract.id,
+        milestoneId: milestone.id,
+        station: request.station,
+        round: roundsOf(request.station).length + 1,
+        status: 'prechecking',
+        materials: request.materials,
+        submittedBy: request.submittedBy,
+        submittedAt: new Date(now).toISOString(),
+        precheck: [],
+        reviewDueAt: null,
+        decision: null,
+        diff: previous ? sectionDiff(previous.materials, request.materials) : [],
+      };
+      state.rounds.push(round);
+      round.precheck = await precheckSubmission({ materials: request.materials, required: milestone.materials });
+      if (round.precheck.length > 0) {
+        round.status = 'returned';
+        round.decision = { outcome: 'return', reasons: [], decidedBy: 'precheck', decidedAt: new Date().toISOString() };
+      } else {
+        round.status = 'in_review';
+        // The reviewer has until the end of the nth working day after the submission.
+        const dueDay = addWorkingDays(shanghaiDate(now), milestone.reviewWorkingDays, calendar);
+        round.reviewDueAt = new Date(parseInstant(dueDay)!).toISOString();
+      }
+      changed = true;
+      await project(round);
+      if (round.status === 'returned') await afterReturn(round);
+      return round;
+    },
+    { validator: submitProblems },
+  );
+
+  const decideProblems = (request: { submissionId: string; outcome: string; reasons: unknown[] }) => {
+    const round = state.rounds.find((r) => r.submissionId === request.submissionId);
+    if (!round) reject(REVIEW_REJECTION.notFound, `No submission ${request.submissionId}`);
+    if (round.status !== 'in_review') reject(REVIEW_REJECTION.notInReview, `Submission ${round.submissionId} is ${round.status}`);
+    if (request.outcome === 'return' && request.reasons.length === 0) {
+      reject(REVIEW_REJECTION.invalid, 'A return needs at least one reason', [{ field: 'reasons', reason: 'must name at least one reason' }]);
+    }
+    return round;
+  };
+
+  setHandler(
+    decideUpdate,
+    async (request) => {
+      const round = decideProblems(request);
+      round.status = request.outcome === 'approve' ? 'approved' : 'returned';
+      round.decision = { outcome: request.outcome, reasons: request.reasons, decidedBy: request.decidedBy, decidedAt: new Date().toISOString() };
+      changed = true;
+      await project(round);
+      await close('reviewOverdue', round.station, `review ${round.status}`);
+      if (round.status === 'approved') {
+        await close('tooManyReturns', round.station, 'approved');
+        if (stations.every(approved)) await close('milestoneOverdue', '', 'approved');
+      } else {
+        await afterReturn(round);
+      }
+      return round;
+    },
+    { validator: (request) => void decideProblems(request) },
+  );
+
+  /** More returns than the milestone allows: the contractor's lead, then the purchaser, are told. */
+  async function afterReturn(round: Round) {
+    const returns = roundsOf(round.station).filter((r) => r.status === 'returned').length;
+    if (returns > milestone.maxRounds) {
+      await open(
+        'tooManyReturns',
+        round.station,
+        Date.now(),
+        `${milestone.title}${round.station ? ` (station ${round.station})` : ''}: materials returned ${returns} times (at most ${milestone.maxRounds} rounds planned); supervision or training may be needed.`,
+        `${milestone.title}${round.station ? `（${round.station} 站）` : ''}：材料已被退回 ${returns} 次（计划最多 ${milestone.maxRounds} 轮），建议安排督导或培训。`,
+      );
+    }
+  }
+
+  while (!ended && !stations.every(approved)) {
+    const now = Date.now();
+    // Reviews past their deadline escalate to the reviewer (then the purchaser).
+    for (const station of stations) {
+      const last = latest(station);
+      if (last?.status === 'in_review' && last.reviewDueAt && Date.parse(last.reviewDueAt) <= now) {
+        await open(
+          'reviewOverdue',
+          station,
+          Date.parse(last.reviewDueAt),
+          `${milestone.title}${station ? ` (station ${station})` : ''}: round ${last.round} submitted on ${last.submittedAt.slice(0, 10)} awaits a decision.`,
+          `${milestone.title}${station ? `（${station} 站）` : ''}：第 ${last.round} 轮材料（${last.submittedAt.slice(0, 10)} 提交）尚待评审决定。`,
+          milestone.reviewer,
+        );
+      }
+    }
+    if (now >= milestone.dueAt) {
+      await open(
+        'milestoneOverdue',
+        '',
+        milestone.dueAt,
+        `${milestone.title} was due on ${shanghaiDate(milestone.dueAt)} and is not approved yet.`,
+        `${milestone.title} 应于 ${shanghaiDate(milestone.dueAt)} 完成，尚未通过评审。`,
+      );
+    }
+    const deadlines = [
+      ...stations.map((s) => latest(s)).filter((r) => r?.status === 'in_review' && r.reviewDueAt).map((r) => Date.parse(r!.reviewDueAt!)),
+      milestone.dueAt,
+    ].filter((t) => t > now);
+    changed = false;
+    const next = deadlines.length > 0 ? Math.min(...deadlines) : undefined;
+    if (next === undefined) await condition(() => changed || ended);
+    else await condition(() => changed || ended, Math.max(1, next - now));
+  }
+
+  await condition(allHandlersFinished);
+  for (const key of [...openSteps.keys()]) {
+    const [kind, station] = key.split(':') as [StepKind, string];
+    await close(kind, station, ended ? 'contract ended' : 'approved');
+  }
+  return state;
+}
+
