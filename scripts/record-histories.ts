@@ -17,6 +17,7 @@ import { contractWorkflow, probeWorkflow } from '../workflows';
 import { eq } from 'drizzle-orm';
 import { escalations } from '../db/schema';
 import { acknowledgeUpdate, escalationWorkflowId } from '../workflows/escalation-messages';
+import { decideUpdate, reviewWorkflowId, submitUpdate } from '../workflows/review-messages';
 import {
   amendScheduleUpdate,
   contractWorkflowId,
@@ -25,7 +26,8 @@ import {
   reversePaymentUpdate,
   terminateUpdate,
 } from '../workflows/contract-messages';
-import { relativeContract } from '../tests/fixtures/relative-contract';
+import { completeMaterial } from '../tests/fixtures/materials';
+import { relativeContract, relativeDefinition } from '../tests/fixtures/relative-contract';
 import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../tests/fixtures/s-county';
 import { validateContractDefinition } from '../domain/contract';
 
@@ -119,6 +121,34 @@ async function main() {
     await env.client.workflow.getHandle(escalationWorkflowId(shortfallStep)).result();
     await save('contract-year-escalating', handle.workflowId);
     await save('escalation-payment-shortfall', escalationWorkflowId(shortfallStep));
+
+    // A contract with a milestone: its review cycle runs as a child; one round returned, one approved.
+    const reviewNow = await env.currentTimeMs();
+    const withMilestone = relativeDefinition(reviewNow, 'history-review');
+    withMilestone.milestones = [
+      { id: 'q1', title: 'Quarterly report', due: addDays(shanghaiDate(reviewNow), 90), stations: [], materials: ['activity_evidence_pack'], reviewWorkingDays: 3, maxRounds: 2 },
+    ];
+    const reviewed = validateContractDefinition(withMilestone, (id) => sCountyKinds[id]);
+    if (!reviewed.ok) throw new Error('fixture invalid');
+    const third = await env.client.workflow.start(contractWorkflow, {
+      workflowId: contractWorkflowId(reviewed.value.id),
+      taskQueue,
+      args: [{ contract: reviewed.value, createdBy: 'usr_agency', createdAt: new Date(reviewNow).toISOString() }],
+    });
+    await third.executeUpdate(registeredUpdate);
+    const review = env.client.workflow.getHandle(reviewWorkflowId(reviewed.value.id, 'q1'));
+    const material = completeMaterial('activity_evidence_pack');
+    const materials = [{ ...material, attachments: material.attachments.map(({ content: _c, ...meta }) => meta) }];
+    await review.executeUpdate(submitUpdate, { args: [{ submissionId: 'sub_h1', station: '', materials, submittedBy: 'usr_station' }] });
+    await review.executeUpdate(decideUpdate, {
+      args: [{ submissionId: 'sub_h1', outcome: 'return', reasons: [{ code: 'goals_vague', templateId: 'activity_evidence_pack', sectionId: 'plan' }], decidedBy: 'usr_eval' }],
+    });
+    await env.sleep('10 days');
+    await review.executeUpdate(submitUpdate, { args: [{ submissionId: 'sub_h2', station: '', materials, submittedBy: 'usr_station' }] });
+    await review.executeUpdate(decideUpdate, { args: [{ submissionId: 'sub_h2', outcome: 'approve', reasons: [], decidedBy: 'usr_eval' }] });
+    await review.result();
+    await save('contract-with-milestone', third.workflowId);
+    await save('review-returned-then-approved', review.workflowId);
 
     const probe = await env.client.workflow.start(probeWorkflow, { workflowId: 'history-probe', taskQueue, args: [{ wait: '30 days' }] });
     await probe.result();

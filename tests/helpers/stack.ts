@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
+import { LocalFileStorage } from '../../api/services/file-storage';
 import { IdentityService } from '../../api/services/identity';
 import type { TemporalServer } from '../../server/temporal-server';
 import { createWorker } from '../../server/worker';
@@ -56,7 +57,7 @@ export function httpClient(baseUrl: string): Http {
 }
 
 export async function startStack(
-  options: { temporal?: TemporalServer; smtpUrl?: string } = {},
+  options: { temporal?: TemporalServer; smtpUrl?: string; filesDir?: string } = {},
 ): Promise<Stack> {
   const temporal = options.temporal ?? (await devServer());
   const database = await createTestDatabase();
@@ -74,7 +75,8 @@ export async function startStack(
   const running = worker.run();
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection, namespace: temporal.namespace });
-  const app = await buildApp({ database: database.handle, temporal: client, taskQueue, logLevel: 'silent' });
+  const fileStorage = options.filesDir ? new LocalFileStorage(options.filesDir) : undefined;
+  const app = await buildApp({ database: database.handle, temporal: client, taskQueue, logLevel: 'silent', fileStorage });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };
   const baseUrl = `http://127.0.0.1:${port}`;

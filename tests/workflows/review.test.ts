@@ -1,0 +1,90 @@
+// A review not decided in time escalates to the reviewing organization, then the purchaser, on
+// the time-skipping server; the decision closes the step.
+import { asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calendarForYears } from '../../activities/calendar';
+import { escalations } from '../../db/schema';
+import { validateContractDefinition } from '../../domain/contract';
+import { addDays, shanghaiDate } from '../../domain/dates';
+import { reviewWorkflow } from '../../workflows';
+import { decideUpdate, reviewWorkflowId, submitUpdate } from '../../workflows/review-messages';
+import { completeMaterial } from '../fixtures/materials';
+import { relativeDefinition } from '../fixtures/relative-contract';
+import { sCountyKinds } from '../fixtures/s-county';
+import { eventually } from '../helpers/eventually';
+import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
+
+describe('review deadline (time-skipping)', () => {
+  let harness: TimeSkippingHarness;
+  beforeAll(async () => {
+    harness = await timeSkippingHarness();
+  });
+  afterAll(async () => {
+    await harness?.teardown();
+  });
+
+  it('escalates a review left undecided past its working days, and closes it on the decision', async () => {
+    const { env, database } = harness;
+    const { worker, taskQueue } = await harness.worker('review');
+    await worker.runUntil(async () => {
+      const now = await env.currentTimeMs();
+      const definition = relativeDefinition(now, 'review-1');
+      definition.milestones = [
+        {
+          id: 'q1',
+          title: 'Quarterly service report',
+          due: addDays(shanghaiDate(now), 200),
+          stations: [],
+          materials: ['activity_evidence_pack'],
+          reviewWorkingDays: 3,
+          maxRounds: 3,
+        },
+      ];
+      const result = validateContractDefinition(definition, (id) => sCountyKinds[id]);
+      if (!result.ok) throw new Error(JSON.stringify(result.problems));
+      const contract = result.value;
+      const year = Number(shanghaiDate(now).slice(0, 4));
+      const handle = await env.client.workflow.start(reviewWorkflow, {
+        workflowId: reviewWorkflowId(contract.id, 'q1'),
+        taskQueue,
+        args: [{ contract, milestone: contract.milestones![0]!, calendar: calendarForYears(year, year + 1) }],
+      });
+      const material = completeMaterial('activity_evidence_pack');
+      const round = await handle.executeUpdate(submitUpdate, {
+        args: [
+          {
+            submissionId: 'sub_1',
+            station: '',
+            materials: [{ ...material, attachments: material.attachments.map(({ content: _c, ...meta }) => meta) }],
+            submittedBy: 'usr_station',
+          },
+        ],
+      });
+      expect(round.status).toBe('in_review');
+
+      // Three working days pass without a decision, then five more.
+      await env.sleep('20 days');
+      const rows = await eventually(
+        () => database.handle.db.select().from(escalations).where(eq(escalations.contractId, contract.id)).orderBy(asc(escalations.level)),
+        (r) => r.length >= 2,
+      );
+      expect(rows.map((r) => [r.stepKind, r.level, r.notifiedOrganizationIds])).toEqual([
+        ['reviewOverdue', 1, [contract.parties.evaluator]],
+        ['reviewOverdue', 2, [contract.parties.purchaser]],
+      ]);
+      expect(rows[0]!.dueAt.toISOString()).toBe(round.reviewDueAt);
+
+      const decided = await handle.executeUpdate(decideUpdate, {
+        args: [{ submissionId: 'sub_1', outcome: 'approve', reasons: [], decidedBy: 'usr_evaluator' }],
+      });
+      expect(decided.status).toBe('approved');
+      const final = await handle.result();
+      expect(final.rounds).toHaveLength(1);
+      const closed = await eventually(
+        () => database.handle.db.select().from(escalations).where(eq(escalations.contractId, contract.id)),
+        (r) => r.every((e) => e.state === 'resolved' || e.state === 'superseded'),
+      );
+      expect(closed.find((e) => e.level === 2)!.state).toBe('resolved');
+    });
+  });
+});
