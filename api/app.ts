@@ -16,6 +16,7 @@ import { inboxRoutes } from './routes/inbox';
 import { organizationRoutes } from './routes/organizations';
 import { paymentRoutes } from './routes/payments';
 import { submissionRoutes } from './routes/submissions';
+import { templateRoutes } from './routes/templates';
 import { userRoutes } from './routes/users';
 import { webhookRoutes } from './routes/webhooks';
 import { ContractService } from './services/contracts';
@@ -105,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(escalationRoutes, { escalations: new EscalationService(deps.database.db, deps.temporal) });
     await v1.register(webhookRoutes, { webhooks: new WebhookService(deps.database.db, identity) });
     const storage = deps.fileStorage ?? new LocalFileStorage(path.join(deps.dataDir ?? './data', 'files'));
+    await v1.register(templateRoutes);
     await v1.register(submissionRoutes, { submissions: new SubmissionService(deps.database.db, deps.temporal, storage) });
   });
 

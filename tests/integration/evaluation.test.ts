@@ -63,6 +63,12 @@ describe('evaluation materials', () => {
     rmSync(filesDir, { recursive: true, force: true });
   });
 
+  it('publishes the templates the pre-check applies', async () => {
+    const res = await stack.http('GET', '/v1/templates', { token: parties.tokens.contractor });
+    expect(res.body.items.map((t: any) => t.id)).toEqual(['midterm_report', 'casework_record', 'groupwork_record', 'activity_evidence_pack']);
+    expect(res.body.items[0].sections[0]).toMatchObject({ id: 'overview', title: { 'zh-CN': '项目概况' }, minLength: 100 });
+  });
+
   it('returns a submission that fails the pre-check at once, naming each section and why', async () => {
     const res = await submit({
       station: 'G',
