@@ -12,3 +12,9 @@ export const ErrorRef = Type.Ref('ErrorResponse');
 export function errors(...statuses: number[]) {
   return Object.fromEntries(statuses.map((s) => [s, ErrorRef]));
 }
+
+// `type: [T, "null"]` rather than anyOf: the response serializer handles it without running a
+// validator per value, which matters for long lists (ledgers, inboxes).
+export const NullableString = () => Type.Unsafe<string | null>({ type: ['string', 'null'] });
+export const NullableInteger = () => Type.Unsafe<number | null>({ type: ['integer', 'null'] });
+export const NullableNumber = () => Type.Unsafe<number | null>({ type: ['number', 'null'] });

@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import { BUDGET_LINE_KINDS, FUNDING_SOURCES, REVIEWER_PARTIES } from '../../domain/contract';
 import { ESCALATION_PARTIES, SEVERITIES, STEP_KINDS } from '../../domain/escalation';
-import { IdSchema } from '../schemas';
+import { IdSchema, NullableInteger, NullableNumber, NullableString } from '../schemas';
 
 const closed = { additionalProperties: false } as const;
 const Money = Type.String({ description: 'CNY as a decimal string with at most two decimals, e.g. "1154000.00"' });
@@ -108,11 +108,6 @@ export const ContractDefinition = Type.Object(
   closed,
 );
 
-// `type: [T, "null"]` rather than anyOf: the response serializer handles it without running a
-// validator per value, which matters for ledgers of hundreds of entries.
-const NullableString = () => Type.Unsafe<string | null>({ type: ['string', 'null'] });
-const NullableInteger = () => Type.Unsafe<number | null>({ type: ['integer', 'null'] });
-const NullableNumber = () => Type.Unsafe<number | null>({ type: ['number', 'null'] });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const LedgerEntryView = Type.Object(

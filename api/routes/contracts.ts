@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireRole, actorOf } from '../plugins/auth';
-import { errors } from '../schemas';
+import { errors, NullableInteger, NullableString } from '../schemas';
 import type { ContractService } from '../services/contracts';
 import type { IdempotencyService } from '../services/idempotency';
 import {
@@ -102,14 +102,14 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
                   {
                     id: Type.Integer(),
                     kind: Type.String(),
-                    actorId: Type.Unsafe<string | null>({ type: ['string', 'null'] }),
+                    actorId: NullableString(),
                     occurredAt: Type.String(),
                     payload: Type.Object({}, { additionalProperties: true }),
                   },
                   { additionalProperties: false },
                 ),
               ),
-              next: Type.Unsafe<number | null>({ type: ['integer', 'null'] }),
+              next: NullableInteger(),
             },
             { additionalProperties: false },
           ),

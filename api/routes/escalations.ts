@@ -2,11 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ESCALATION_PARTIES, SEVERITIES, STEP_KINDS } from '../../domain/escalation';
 import { actorOf } from '../plugins/auth';
-import { errors } from '../schemas';
+import { errors, NullableString } from '../schemas';
 import type { EscalationService } from '../services/escalations';
 
 const closed = { additionalProperties: false } as const;
-const NullableString = () => Type.Unsafe<string | null>({ type: ['string', 'null'] });
 const STATES = ['open', 'acknowledged', 'resolved', 'superseded'] as const;
 
 const Escalation = Type.Object(

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../plugins/auth';
-import { errors } from '../schemas';
+import { errors, NullableInteger, NullableString } from '../schemas';
 import type { InboxService } from '../services/inbox';
 
 const Text = Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, { additionalProperties: false });
@@ -30,17 +30,17 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{ inbox: InboxService }> = a
                     id: Type.Integer(),
                     kind: Type.String(),
                     severity: Type.Enum(['info', 'warning', 'critical']),
-                    contractId: Type.Unsafe<string | null>({ type: ['string', 'null'] }),
-                    escalationId: Type.Unsafe<string | null>({ type: ['string', 'null'] }),
+                    contractId: NullableString(),
+                    escalationId: NullableString(),
                     subject: Text,
                     body: Text,
                     createdAt: Type.String(),
-                    readAt: Type.Unsafe<string | null>({ type: ['string', 'null'] }),
+                    readAt: NullableString(),
                   },
                   { additionalProperties: false },
                 ),
               ),
-              next: Type.Unsafe<number | null>({ type: ['integer', 'null'] }),
+              next: NullableInteger(),
             },
             { additionalProperties: false },
           ),

@@ -3,13 +3,12 @@ import { Type } from 'typebox';
 import { RETURN_REASONS } from '../../domain/materials';
 import { ATTACHMENT_KINDS } from '../../domain/templates';
 import { actorOf } from '../plugins/auth';
-import { errors, IdSchema } from '../schemas';
+import { errors, IdSchema, NullableString } from '../schemas';
 import type { SubmissionService } from '../services/submissions';
 
 const closed = { additionalProperties: false } as const;
 const Text = Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, closed);
 const Sections = Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 50_000 }));
-const NullableString = () => Type.Unsafe<string | null>({ type: ['string', 'null'] });
 
 const AttachmentMeta = Type.Object(
   { name: Type.String(), kind: Type.Enum(ATTACHMENT_KINDS), contentType: Type.String(), size: Type.Integer(), sha256: Type.String() },

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notFound } from '../errors';
 import { actorOf, requireRole } from '../plugins/auth';
-import { errors, IdSchema, RoleSchema, Timestamp } from '../schemas';
+import { errors, IdSchema, NullableString, RoleSchema, Timestamp } from '../schemas';
 import type { IdentityService } from '../services/identity';
 
 const userFields = {
@@ -10,7 +10,7 @@ const userFields = {
   name: Type.String(),
   organizationId: Type.Union([Type.String(), Type.Null()]),
   roles: Type.Array(RoleSchema),
-  email: Type.Unsafe<string | null>({ type: ['string', 'null'] }),
+  email: NullableString(),
   createdAt: Timestamp,
 };
 const User = Type.Object(userFields, { additionalProperties: false });

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf, requireRole } from '../plugins/auth';
-import { errors, IdSchema } from '../schemas';
+import { errors, IdSchema, NullableInteger, NullableString } from '../schemas';
 import type { WebhookService } from '../services/webhooks';
 
 const closed = { additionalProperties: false } as const;
 const Params = Type.Object({ id: IdSchema });
-const Nullable = (type: string) => Type.Unsafe<string | number | null>({ type: [type, 'null'] });
 const endpointFields = { id: Type.String(), organizationId: Type.String(), url: Type.String(), createdAt: Type.String() };
 
 export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService }> = async (app, { webhooks }) => {
@@ -64,9 +63,9 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
                     target: Type.String(),
                     status: Type.Enum(['delivered', 'failed']),
                     attempts: Type.Integer(),
-                    lastError: Nullable('string'),
-                    responseStatus: Nullable('integer'),
-                    deliveredAt: Nullable('string'),
+                    lastError: NullableString(),
+                    responseStatus: NullableInteger(),
+                    deliveredAt: NullableString(),
                     updatedAt: Type.String(),
                   },
                   closed,

@@ -21,8 +21,9 @@ import {
   terminateUpdate,
   type ContractStatus,
 } from '../../workflows/contract-messages';
-import { conflict, forbidden, notFound, unprocessable } from '../errors';
+import { conflict, forbidden, unprocessable } from '../errors';
 import { contractDetail, contractSummary, ledgerEntryOf, ledgerEntryView } from './contract-views';
+import { requireVisible } from './visibility';
 import { apiErrorFromTemporal } from './temporal-errors';
 
 type ContractRow = typeof contracts.$inferSelect;
@@ -58,10 +59,7 @@ export class ContractService {
   /** The contract, if the caller's organization is party to it; 404 otherwise (existence is not leaked). */
   private async visibleContract(actor: Actor, id: string): Promise<ContractRow> {
     const [row] = await this.contractById.execute({ id });
-    if (!row || !(isAdmin(actor) || (actor.organizationId !== null && row.partyOrganizationIds.includes(actor.organizationId)))) {
-      throw notFound(`Contract ${id} does not exist or is not shared with your organization`);
-    }
-    return row;
+    return requireVisible(actor, id, row);
   }
 
   /** Only a user with `role` at the party `column` names may act. */

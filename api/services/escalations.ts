@@ -13,6 +13,7 @@ import { shanghaiDate } from '../../domain/dates';
 import { isAdmin, type Actor } from '../../domain/organizations';
 import { acknowledgeUpdate, ESCALATION_REJECTION, escalationWorkflowId } from '../../workflows/escalation-messages';
 import { ApiError, forbidden, notFound } from '../errors';
+import { loadVisibleContract } from './visibility';
 
 type EscalationRow = typeof escalations.$inferSelect;
 const SEVERITY_RANK: Record<string, number> = { critical: 0, warning: 1, info: 2 };
@@ -59,11 +60,8 @@ export class EscalationService {
     return rows.map((r) => r.id);
   }
 
-  private async requireVisibleContract(actor: Actor, contractId: string) {
-    const [row] = await this.db.select().from(contracts).where(eq(contracts.id, contractId));
-    const visible = row && (isAdmin(actor) || (actor.organizationId !== null && row.partyOrganizationIds.includes(actor.organizationId)));
-    if (!visible) throw notFound(`Contract ${contractId} does not exist or is not shared with your organization`);
-    return row;
+  private requireVisibleContract(actor: Actor, contractId: string) {
+    return loadVisibleContract(this.db, actor, contractId);
   }
 
   async list(actor: Actor, filter: { status?: string; contractId?: string }) {

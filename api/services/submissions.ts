@@ -11,11 +11,12 @@ import type { Contract } from '../../domain/contract';
 import type { ReasonGiven } from '../../domain/materials';
 import type { Problem } from '../../domain/problems';
 import type { AttachmentKind } from '../../domain/templates';
-import { isAdmin, type Actor } from '../../domain/organizations';
+import type { Actor } from '../../domain/organizations';
 import { decideUpdate, REVIEW_REJECTION, reviewWorkflowId, submitUpdate, type Round } from '../../workflows/review-messages';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import type { FileStorage } from './file-storage';
 import { newId } from './tokens';
+import { loadVisibleContract } from './visibility';
 
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 export const ALLOWED_CONTENT_TYPES = [
@@ -84,11 +85,7 @@ export class SubmissionService {
   ) {}
 
   private async visibleContract(actor: Actor, id: string): Promise<Contract> {
-    const [row] = await this.db.select().from(contracts).where(eq(contracts.id, id));
-    if (!row || !(isAdmin(actor) || (actor.organizationId !== null && row.partyOrganizationIds.includes(actor.organizationId)))) {
-      throw notFound(`Contract ${id} does not exist or is not shared with your organization`);
-    }
-    return row.definition as Contract;
+    return (await loadVisibleContract(this.db, actor, id)).definition as Contract;
   }
 
   /** Checks every attachment against its bytes; stores nothing unless all are right. */
