@@ -34,7 +34,10 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
       const result = await idempotency.run(
         { actorId: actor.userId, route: 'POST /v1/contracts', key: request.headers['idempotency-key'] },
         request.body,
-        async () => ({ statusCode: 201, body: await contracts.create(actor, request.body) }),
+        async () => ({
+          statusCode: 201,
+          body: await contracts.create(actor, request.body, { resumable: request.headers['idempotency-key'] !== undefined }),
+        }),
       );
       return reply.status(result.statusCode as 201).send(result.body as never);
     },

@@ -1,6 +1,6 @@
 // Contracts and payments: authorization against the contract's parties, reads from the read model,
 // changes through the contract workflow's Updates.
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { contracts, events, ledgerEntries, organizations } from '../../db/schema';
@@ -27,6 +27,15 @@ import { requireVisible } from './visibility';
 import { apiErrorFromTemporal } from './temporal-errors';
 
 type ContractRow = typeof contracts.$inferSelect;
+
+/** JSON with object keys sorted, to compare values whatever order a store gave their keys. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}
 type PartyColumn = 'purchaserId' | 'payerId';
 
 export interface ListFilter {
@@ -77,7 +86,12 @@ export class ContractService {
     return rows.map(ledgerEntryOf);
   }
 
-  async create(actor: Actor, definition: ContractDefinitionInput) {
+  /**
+   * `resumable`: the request carries an Idempotency-Key, so it may be the retry of an attempt that
+   * started the workflow and then failed; finding that same contract, started by the same user
+   * from the same definition, finishes the attempt instead of answering 409.
+   */
+  async create(actor: Actor, definition: ContractDefinitionInput, options: { resumable?: boolean } = {}) {
     if (actor.organizationId !== definition.parties.purchaser) {
       throw forbidden('Only an agency_officer of the purchaser named in the contract may start it');
     }
@@ -91,18 +105,35 @@ export class ContractService {
     if (!result.ok) throw unprocessable('The contract definition is not valid', result.problems);
     const contract = result.value;
 
-    const [existing] = await this.db.select({ id: contracts.id }).from(contracts).where(eq(contracts.id, contract.id));
-    if (existing) throw conflict(`Contract ${contract.id} already exists`);
+    const alreadyExists = () => conflict(`Contract ${contract.id} already exists`);
+    const sameAttempt = (row: { createdBy: string; definition: unknown }) =>
+      options.resumable === true && row.createdBy === actor.userId && canonicalJson(row.definition) === canonicalJson(contract);
+    const existingRow = async () =>
+      (await this.db.select({ createdBy: contracts.createdBy, definition: contracts.definition }).from(contracts).where(eq(contracts.id, contract.id)))[0];
+
+    const existing = await existingRow();
+    if (existing && !sameAttempt(existing)) throw alreadyExists();
+    const handle = this.temporal.workflow.getHandle(contractWorkflowId(contract.id));
     try {
-      const handle = await this.temporal.workflow.start<typeof contractWorkflow>('contractWorkflow', {
-        workflowId: contractWorkflowId(contract.id),
-        taskQueue: this.taskQueue,
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [{ contract, createdBy: actor.userId, createdAt: new Date(this.clock()).toISOString() }],
-      });
+      if (!existing) {
+        await this.temporal.workflow
+          .start<typeof contractWorkflow>('contractWorkflow', {
+            workflowId: contractWorkflowId(contract.id),
+            taskQueue: this.taskQueue,
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            args: [{ contract, createdBy: actor.userId, createdAt: new Date(this.clock()).toISOString() }],
+          })
+          .catch((error) => {
+            if (!(options.resumable && error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+          });
+      }
       await handle.executeUpdate(registeredUpdate);
     } catch (error) {
       throw apiErrorFromTemporal(error, `Contract ${contract.id}`);
+    }
+    if (!existing && options.resumable) {
+      const row = await existingRow();
+      if (!row || !sameAttempt(row)) throw alreadyExists();
     }
     return this.detail(actor, contract.id);
   }

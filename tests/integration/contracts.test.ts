@@ -1,5 +1,9 @@
 // Contracts and payments through the public API, over HTTP, on the dev server and a real database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateContractDefinition } from '../../domain/contract';
+import type { OrganizationKind } from '../../domain/organizations';
+import { contractWorkflow } from '../../workflows';
+import { contractWorkflowId } from '../../workflows/contract-messages';
 import { sCountyContract } from '../fixtures/s-county';
 import { registerParties, type Parties } from '../helpers/parties';
 import { eventually } from '../helpers/eventually';
@@ -169,6 +173,33 @@ describe('contracts and payments over the API', () => {
 
     const again = await start(definition);
     expect(again.status).toBe(409);
+  });
+
+  it('finishes an attempt that started the workflow but never answered, when retried with an Idempotency-Key', async () => {
+    const definition = sourceCase(freshId('resume'));
+    const me = await stack.http('GET', '/v1/me', { token: parties.tokens.agency });
+    const kinds: Record<string, OrganizationKind> = {
+      [parties.orgs.purchaser]: 'purchaser',
+      [parties.orgs.payer]: 'payer',
+      [parties.orgs.contractor]: 'contractor',
+      [parties.orgs.evaluator]: 'evaluator',
+      [parties.orgs.villages[0]!]: 'village',
+      [parties.orgs.villages[1]!]: 'village',
+    };
+    const validated = validateContractDefinition(definition, (id) => kinds[id]);
+    if (!validated.ok) throw new Error(JSON.stringify(validated.problems));
+    // The first attempt got as far as starting the workflow, then its response was lost.
+    await stack.client.workflow.start(contractWorkflow, {
+      workflowId: contractWorkflowId(definition.id),
+      taskQueue: stack.taskQueue,
+      args: [{ contract: validated.value, createdBy: me.body.id, createdAt: new Date().toISOString() }],
+    });
+    const retried = await start(definition, { 'idempotency-key': `retry-${definition.id}` });
+    expect(retried.status).toBe(201);
+    expect(retried.body).toMatchObject({ id: definition.id, status: 'active', createdBy: me.body.id });
+    // Without a key, or with another definition, it is still a second start: 409.
+    expect((await start(definition)).status).toBe(409);
+    expect((await start({ ...definition, title: 'Another' }, { 'idempotency-key': `other-${definition.id}` })).status).toBe(409);
   });
 
   it('records a payment exactly once: same reference and content → 200 with the original, other content → 409', async () => {
