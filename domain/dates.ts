@@ -35,7 +35,9 @@ export function parseInstant(text: string): number | undefined {
   if (!zone) return local - OFFSET_MS;
   if (zone === 'Z') return local;
   const sign = zone.startsWith('-') ? -1 : 1;
-  const offset = sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
+  const [offsetHours, offsetMinutes] = [Number(zone.slice(1, 3)), Number(zone.slice(4, 6))];
+  if (offsetHours > 14 || offsetMinutes > 59) return undefined;
+  const offset = sign * (offsetHours * 60 + offsetMinutes) * 60_000;
   return local - offset;
 }
 

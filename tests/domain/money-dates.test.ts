@@ -35,6 +35,7 @@ describe('dates in Asia/Shanghai', () => {
     expect(new Date(parseInstant('2023-06-30T09:00:00Z')!).toISOString()).toBe('2023-06-30T09:00:00.000Z');
     expect(parseInstant('2023-02-30')).toBeUndefined();
     expect(parseInstant('30/06/2023')).toBeUndefined();
+    expect(parseInstant('2023-06-30T09:00+99:99')).toBeUndefined();
   });
 
   it('counts days and months on the Shanghai calendar', () => {
