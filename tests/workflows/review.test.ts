@@ -87,4 +87,45 @@ describe('review deadline (time-skipping)', () => {
       expect(closed.find((e) => e.level === 2)!.state).toBe('resolved');
     });
   });
+
+});
+
+// Its own environment: workflows left by the test above (on a stopped worker's task queue) would
+// hold the time-skipping clock.
+describe('milestone deadline (time-skipping)', () => {
+  let harness: TimeSkippingHarness;
+  beforeAll(async () => {
+    harness = await timeSkippingHarness();
+  });
+  afterAll(async () => {
+    await harness?.teardown();
+  });
+
+  it('escalates a milestone past due with nothing approved to the contractor', async () => {
+    const { env, database } = harness;
+    const { worker, taskQueue } = await harness.worker('milestone');
+    await worker.runUntil(async () => {
+      const now = await env.currentTimeMs();
+      const definition = relativeDefinition(now, 'review-2');
+      definition.milestones = [
+        { id: 'm1', title: 'Mid-term evaluation', due: addDays(shanghaiDate(now), 10), stations: [], materials: ['midterm_report'], reviewWorkingDays: 5, maxRounds: 3 },
+      ];
+      const result = validateContractDefinition(definition, (id) => sCountyKinds[id]);
+      if (!result.ok) throw new Error(JSON.stringify(result.problems));
+      const contract = result.value;
+      const year = Number(shanghaiDate(now).slice(0, 4));
+      await env.client.workflow.start(reviewWorkflow, {
+        workflowId: reviewWorkflowId(contract.id, 'm1'),
+        taskQueue,
+        args: [{ contract, milestone: contract.milestones![0]!, calendar: calendarForYears(year, year + 1) }],
+      });
+      await env.sleep('12 days');
+      const rows = await eventually(
+        () => database.handle.db.select().from(escalations).where(eq(escalations.contractId, contract.id)),
+        (r) => r.length >= 1,
+      );
+      expect(rows[0]).toMatchObject({ stepKind: 'milestoneOverdue', stepReference: 'm1', level: 1, notifiedOrganizationIds: [contract.parties.contractor] });
+      expect(rows[0]!.dueAt.getTime()).toBe(contract.milestones![0]!.dueAt);
+    });
+  });
 });
