@@ -97,6 +97,8 @@ describe('a worker killed with SIGKILL mid-contract', () => {
   let dataDir: string;
   let database: TestDatabase | undefined;
   let workerEnv: NodeJS.ProcessEnv;
+  // Every worker process this test starts, so none outlives a failed assertion.
+  const started: ChildProcess[] = [];
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'grantflow-sigkill-'));
@@ -115,14 +117,18 @@ describe('a worker killed with SIGKILL mid-contract', () => {
     }
   });
   afterAll(async () => {
+    for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await database?.drop();
     await temporal?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   // The production worker entry point, as a separate process.
-  const startWorkerProcess = (): ChildProcess =>
-    spawn(process.execPath, ['--import', 'tsx', 'server/worker-main.ts'], { cwd: projectRoot, env: workerEnv, stdio: 'ignore' });
+  const startWorkerProcess = (): ChildProcess => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/worker-main.ts'], { cwd: projectRoot, env: workerEnv, stdio: 'ignore' });
+    started.push(child);
+    return child;
+  };
   const exited = (child: ChildProcess) => new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   it('loses nothing and duplicates nothing', async () => {
