@@ -2,7 +2,6 @@
 // checkpoint and tranche on durable timers, announces misses and recoveries, and mirrors each
 // change into the read model through an idempotent projection activity.
 import {
-  ApplicationFailure,
   ParentClosePolicy,
   allHandlersFinished,
   condition,
@@ -39,6 +38,7 @@ import {
 import type { EscalationStep } from './escalation-messages';
 import { reviewWorkflow } from './review';
 import { contractEndedSignal, reviewWorkflowId } from './review-messages';
+import { reject } from './rejection';
 import { openStep, resolveStep } from './steps';
 
 /** Stalled money steps go to the escalation engine (contracts started before it keep inbox notices). */
@@ -58,10 +58,6 @@ const { projectContract } = proxyActivities<Activities>({
 });
 
 const DAY_MS = 24 * 3600 * 1000;
-
-function reject(type: string, message: string, problems?: Problem[]): never {
-  throw ApplicationFailure.create({ type, message, details: problems ? [problems] : [], nonRetryable: true });
-}
 
 export async function contractWorkflow(input: ContractWorkflowInput): Promise<ContractState> {
   const state: ContractState = input.state ?? {

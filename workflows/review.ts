@@ -2,13 +2,12 @@
 // returns those that fail the templates, the reviewer approves or returns with reasons, and stalls
 // escalate — a review not decided in time (reviewOverdue), more returns than allowed
 // (tooManyReturns), a milestone past due without approval (milestoneOverdue).
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { addWorkingDays } from '../domain/calendar';
 import { parseInstant, shanghaiDate } from '../domain/dates';
 import type { StepKind } from '../domain/escalation';
 import { sectionDiff } from '../domain/materials';
-import type { Problem } from '../domain/problems';
 import {
   contractEndedSignal,
   decideUpdate,
@@ -19,16 +18,13 @@ import {
   type ReviewWorkflowInput,
   type Round,
 } from './review-messages';
+import { reject } from './rejection';
 import { openStep, resolveStep } from './steps';
 
 const { precheckSubmission, projectSubmission } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
-
-function reject(type: string, message: string, problems?: Problem[]): never {
-  throw ApplicationFailure.create({ type, message, details: problems ? [problems] : [], nonRetryable: true });
-}
 
 export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<ReviewState> {
   const { contract, milestone, calendar } = input;

@@ -1,6 +1,7 @@
 // How a contract reads at the API: money as decimal strings, figures computed for "now" from the
 // read model with the same domain function the workflow uses.
-import type { contracts, ledgerEntries } from '../../db/schema';
+import type { ledgerEntries } from '../../db/schema';
+import type { ContractRow } from './visibility';
 import type { Contract } from '../../domain/contract';
 import { shanghaiDate } from '../../domain/dates';
 import type { LedgerEntry } from '../../domain/ledger';
@@ -8,7 +9,6 @@ import { formatMoney } from '../../domain/money';
 import { arrears, contractFigures, dueToDate, nextDeadline } from '../../domain/status';
 import type { Amendment, ContractStatus, Termination } from '../../workflows/contract-messages';
 
-type ContractRow = typeof contracts.$inferSelect;
 type LedgerRow = typeof ledgerEntries.$inferSelect;
 
 export function ledgerEntryOf(row: LedgerRow): LedgerEntry {

@@ -23,10 +23,9 @@ import {
 } from '../../workflows/contract-messages';
 import { conflict, forbidden, unprocessable } from '../errors';
 import { contractDetail, contractSummary, ledgerEntryOf, ledgerEntryView } from './contract-views';
-import { requireVisible } from './visibility';
+import { requireVisible, type ContractRow } from './visibility';
 import { apiErrorFromTemporal } from './temporal-errors';
 
-type ContractRow = typeof contracts.$inferSelect;
 
 /** JSON with object keys sorted, to compare values whatever order a store gave their keys. */
 function canonicalJson(value: unknown): string {

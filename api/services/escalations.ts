@@ -1,7 +1,5 @@
 // Escalations and delays: read from the read model, acknowledged through the step's workflow.
 import type { Client } from '@temporalio/client';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { calendarForYears } from '../../activities/calendar';
 import type { Database } from '../../db/client';
@@ -13,6 +11,7 @@ import { shanghaiDate } from '../../domain/dates';
 import { isAdmin, type Actor } from '../../domain/organizations';
 import { acknowledgeUpdate, ESCALATION_REJECTION, escalationWorkflowId } from '../../workflows/escalation-messages';
 import { ApiError, forbidden, notFound } from '../errors';
+import { updateRejection } from './temporal-errors';
 import { loadVisibleContract } from './visibility';
 
 type EscalationRow = typeof escalations.$inferSelect;
@@ -93,7 +92,7 @@ export class EscalationService {
         args: [{ escalationId: id, organizationId: actor.organizationId, userId: actor.userId, note }],
       });
     } catch (error) {
-      const failure = error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure ? error.cause : undefined;
+      const failure = updateRejection(error);
       if (failure?.type === ESCALATION_REJECTION.notNotified) throw forbidden(failure.message);
       if (failure?.type === ESCALATION_REJECTION.notOpen || failure?.type === ESCALATION_REJECTION.notFound) {
         throw new ApiError(409, 'escalation_not_open', failure.message);

@@ -2,8 +2,6 @@
 // decisions by the reviewing organization only; reads and statistics from the read model.
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { contracts, submissions } from '../../db/schema';
@@ -15,6 +13,7 @@ import type { Actor } from '../../domain/organizations';
 import { decideUpdate, REVIEW_REJECTION, reviewWorkflowId, submitUpdate, type Round } from '../../workflows/review-messages';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import type { FileStorage } from './file-storage';
+import { updateRejection } from './temporal-errors';
 import { newId } from './tokens';
 import { loadVisibleContract } from './visibility';
 
@@ -73,10 +72,6 @@ function roundView(round: Round) {
   });
 }
 
-function failureOf(error: unknown): ApplicationFailure | undefined {
-  return error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure ? error.cause : undefined;
-}
-
 export class SubmissionService {
   constructor(
     private readonly db: Database,
@@ -130,7 +125,7 @@ export class SubmissionService {
       });
       return roundView(round);
     } catch (error) {
-      const failure = failureOf(error);
+      const failure = updateRejection(error);
       if (failure?.type === REVIEW_REJECTION.invalid) throw unprocessable(failure.message, failure.details?.[0] as Problem[]);
       if (failure?.type === REVIEW_REJECTION.notAccepting) throw conflict(failure.message);
       if ((error as Error).name === 'WorkflowNotFoundError') throw new ApiError(409, 'review_closed', `The review of milestone ${milestoneId} has ended`);
@@ -155,7 +150,7 @@ export class SubmissionService {
       });
       return roundView(round);
     } catch (error) {
-      const failure = failureOf(error);
+      const failure = updateRejection(error);
       if (failure?.type === REVIEW_REJECTION.invalid) throw unprocessable(failure.message, failure.details?.[0] as Problem[]);
       if (failure?.type === REVIEW_REJECTION.notInReview) throw conflict(failure.message);
       throw error;

@@ -9,9 +9,14 @@ import type { Problem } from '../../domain/problems';
 import { REJECTION } from '../../workflows/contract-messages';
 import { ApiError, conflict, notFound, unprocessable } from '../errors';
 
+/** The ApplicationFailure an Update's validator or handler rejected with, if that is what happened. */
+export function updateRejection(error: unknown): ApplicationFailure | undefined {
+  return error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure ? error.cause : undefined;
+}
+
 export function apiErrorFromTemporal(error: unknown, what: string): unknown {
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    const failure = error.cause;
+  const failure = updateRejection(error);
+  if (failure) {
     const problems = (failure.details?.[0] as Problem[] | undefined) ?? undefined;
     switch (failure.type) {
       case REJECTION.invalid:
