@@ -6,6 +6,8 @@ import { createContractActivities } from './contracts';
 import { createDeliveryActivities } from './delivery';
 import { createEscalationActivities } from './escalations';
 import { createEventActivities } from './events';
+import { createMaterialRequestActivities } from './material-requests';
+import { createQuotaActivities } from './quotas';
 import { createReviewActivities } from './reviews';
 
 export interface ActivityDeps {
@@ -23,6 +25,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createEscalationActivities(deps),
     ...createDeliveryActivities(deps),
     ...createReviewActivities(deps),
+    ...createMaterialRequestActivities(deps),
+    ...createQuotaActivities(deps),
   };
 }
 

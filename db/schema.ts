@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   bigserial,
   date,
   index,
@@ -255,4 +256,56 @@ export const submissions = pgTable(
     version: integer('version').notNull(),
   },
   (t) => [index('submissions_contract_idx').on(t.contractId, t.milestoneId, t.station)],
+);
+
+// Hamlet volunteers: contacts of a village (no account), reached through their village.
+export const villageContacts = pgTable(
+  'village_contacts',
+  {
+    id: text('id').primaryKey(),
+    villageId: text('village_id')
+      .notNull()
+      .references(() => organizations.id),
+    name: text('name').notNull(),
+    phone: text('phone').notNull(),
+    hamlet: text('hamlet').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('village_contacts_village_idx').on(t.villageId)],
+);
+
+// Read model of material requests: the request workflow's state, newest version only.
+export const materialRequests = pgTable(
+  'material_requests',
+  {
+    id: text('id').primaryKey(),
+    contractId: text('contract_id').notNull(),
+    station: text('station').notNull(),
+    villages: text('villages').array().notNull(),
+    status: text('status').notNull(),
+    overdue: boolean('overdue').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    state: jsonb('state').notNull(),
+    version: integer('version').notNull(),
+  },
+  (t) => [index('material_requests_contract_idx').on(t.contractId, t.station, t.status)],
+);
+
+// Indicator progress as recorded by station staff (append-only, one row per record).
+export const progressRecords = pgTable(
+  'progress_records',
+  {
+    id: text('id').primaryKey(),
+    contractId: text('contract_id').notNull(),
+    station: text('station').notNull(),
+    metric: text('metric').notNull(),
+    count: integer('count').notNull(),
+    date: date('date', { mode: 'string' }).notNull(),
+    evidence: jsonb('evidence').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('progress_records_contract_idx').on(t.contractId, t.station, t.metric, t.date)],
 );

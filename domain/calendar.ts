@@ -64,6 +64,13 @@ export function addWorkingDays(day: IsoDate, n: number, calendar: WorkingCalenda
   return current;
 }
 
+/** The last working day before `day`. */
+export function previousWorkingDay(day: IsoDate, calendar: WorkingCalendar): IsoDate {
+  let current = addDays(day, -1);
+  while (!isWorkingDay(current, calendar)) current = addDays(current, -1);
+  return current;
+}
+
 /** Working days after `from` up to and including `to` (0 when `to` is not after `from`). */
 export function workingDaysBetween(from: IsoDate, to: IsoDate, calendar: WorkingCalendar): number {
   let count = 0;

@@ -7,6 +7,7 @@ import { templateById, TEMPLATES } from './templates';
 import { moneyProblem, moneyProblemText, parseMoney, percentToBasisPoints, shareOf, type Fen } from './money';
 import type { OrganizationKind } from './organizations';
 import type { Problem } from './problems';
+import { validateQuotas, type Quota } from './quotas';
 
 export const FUNDING_SOURCES = ['fiscal', 'social_assistance_fund', 'welfare_lottery_fund', 'other'] as const;
 export type FundingSource = (typeof FUNDING_SOURCES)[number];
@@ -28,7 +29,7 @@ export interface ContractDefinitionInput {
   term: { start: string; end: string };
   value: string;
   parties: { purchaser: string; payer: string; contractor: string; evaluator: string; oversight?: string };
-  stations: Array<{ id: string; name: string; township: string; villages: string[] }>;
+  stations: StationInput[];
   budgetLines?: Array<{ id: string; kind: BudgetLineKind; amount: string }>;
   staffing?: { headcount: number; monthlyPayroll: string };
   tranches: Array<{
@@ -46,6 +47,19 @@ export interface ContractDefinitionInput {
   /** Days this contract treats differently from the official calendar. */
   calendar?: CalendarOverrides;
   milestones?: MilestoneInput[];
+  /** Indicator quotas the stations owe per month or quarter. */
+  quotas?: Quota[];
+}
+
+export interface StationInput {
+  id: string;
+  name: string;
+  /** The township's name. */
+  township: string;
+  /** Village organizations (their committees) whose social work rooms the station works through. */
+  villages: string[];
+  /** The township government's organization (kind township), told when a village stalls. */
+  townshipOrganization?: string;
 }
 
 export const REVIEWER_PARTIES = ['evaluator', 'purchaser'] as const;
@@ -102,6 +116,7 @@ export interface Contract {
   escalationPolicies?: EscalationPolicies;
   calendar?: CalendarOverrides;
   milestones?: Milestone[];
+  quotas?: Quota[];
 }
 
 /** Kinds an organization may have to stand in each party role. */
@@ -119,7 +134,10 @@ export type OrganizationLookup = (id: string) => OrganizationKind | undefined;
 /** Every organization a contract names: its parties and the villages of its stations. */
 export function contractOrganizations(def: Pick<ContractDefinitionInput, 'parties' | 'stations'>): string[] {
   const ids = Object.values(def.parties).filter((v): v is string => typeof v === 'string');
-  for (const station of def.stations) ids.push(...station.villages);
+  for (const station of def.stations) {
+    ids.push(...station.villages);
+    if (station.townshipOrganization) ids.push(station.townshipOrganization);
+  }
   return [...new Set(ids)];
 }
 
@@ -282,6 +300,12 @@ export function validateContractDefinition(
       if (!kind) problems.push({ field: `stations.${i}.villages.${j}`, reason: `is not a known organization ("${village}")` });
       else if (kind !== 'village') problems.push({ field: `stations.${i}.villages.${j}`, reason: `is of kind ${kind}, not village` });
     });
+    if (station.townshipOrganization !== undefined) {
+      const kind = organizationKind(station.townshipOrganization);
+      const field = `stations.${i}.townshipOrganization`;
+      if (!kind) problems.push({ field, reason: `is not a known organization ("${station.townshipOrganization}")` });
+      else if (kind !== 'township') problems.push({ field, reason: `is of kind ${kind}, not township` });
+    }
   });
 
   const budgetLines: Contract['budgetLines'] = [];
@@ -316,6 +340,7 @@ export function validateContractDefinition(
 
   if (input.escalationPolicies) validateEscalationPolicies(input.escalationPolicies, problems);
   const milestones = validateMilestones(input, startAt, problems);
+  if (input.quotas) validateQuotas(input.quotas, problems);
   if (input.calendar) {
     for (const list of ['holidays', 'workdays'] as const) {
       (input.calendar[list] ?? []).forEach((day, i) => {
@@ -353,6 +378,7 @@ export function validateContractDefinition(
       ...(input.escalationPolicies ? { escalationPolicies: input.escalationPolicies } : {}),
       ...(input.calendar ? { calendar: input.calendar } : {}),
       ...(milestones.length > 0 ? { milestones } : {}),
+      ...(input.quotas && input.quotas.length > 0 ? { quotas: input.quotas.map((q) => ({ ...q })) } : {}),
     },
   };
 }

@@ -37,6 +37,10 @@ export interface ContractState {
   steps?: Record<string, { stepId: string; occurrence: number; open: boolean }>;
   /** True once each milestone's review workflow was started. */
   reviewsStarted?: boolean;
+  /** True once the indicator-quota workflow was started (contracts with quotas). */
+  quotasStarted?: boolean;
+  /** Ids of material requests whose workflows this contract started. */
+  materialRequests?: string[];
   /**
    * Which behaviours this contract runs with, decided once when it started (patched()) and carried
    * across continue-as-new, so a contract never changes behaviour in mid-life.

@@ -36,8 +36,14 @@ import {
   type ContractWorkflowInput,
 } from './contract-messages';
 import type { EscalationStep } from './escalation-messages';
+import { materialRequestProblems, type MaterialRequest } from '../domain/material-requests';
+import { contractEndedSignal } from './contract-ended';
+import { materialRequestWorkflow } from './material-request';
+import { materialRequestWorkflowId, requestMaterialsUpdate } from './material-request-messages';
+import { quotaWorkflow } from './quotas';
+import { quotaWorkflowId } from './quota-messages';
 import { reviewWorkflow } from './review';
-import { contractEndedSignal, reviewWorkflowId } from './review-messages';
+import { reviewWorkflowId } from './review-messages';
 import { reject } from './rejection';
 import { openStep, resolveStep } from './steps';
 
@@ -45,6 +51,8 @@ import { openStep, resolveStep } from './steps';
 const ESCALATION_ENGINE = 'escalation-engine';
 /** Each milestone's review cycle runs as a child workflow (contracts started before keep none). */
 const MILESTONE_REVIEWS = 'milestone-reviews';
+/** Indicator quotas are judged by a child workflow (contracts started before had no quotas). */
+const INDICATOR_QUOTAS = 'indicator-quotas';
 
 const { workingCalendar } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
@@ -285,6 +293,32 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     },
   );
 
+  const materialRequestCheck = (request: MaterialRequest) => {
+    if (state.materialRequests?.includes(request.id)) return 'duplicate';
+    requireActive();
+    // Material requests escalate through the engine, which contracts started before it lack.
+    if (!state.calendar) reject(REJECTION.conflict, `Contract ${contractId} started before material requests existed`);
+    const problems = materialRequestProblems(request, state.contract);
+    if (problems.length > 0) reject(REJECTION.invalid, 'The material request cannot be made', problems);
+    return 'new';
+  };
+
+  setHandler(
+    requestMaterialsUpdate,
+    async (request) => {
+      if (materialRequestCheck(request) === 'duplicate') return { requestId: request.id, created: false };
+      (state.materialRequests ??= []).push(request.id);
+      await startChild(materialRequestWorkflow, {
+        workflowId: materialRequestWorkflowId(request.id),
+        // A request outlives a continue-as-new of the contract; the contract tells it when it ends.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        args: [{ contract: state.contract, calendar: state.calendar!, request }],
+      });
+      return { requestId: request.id, created: true };
+    },
+    { validator: (request) => void materialRequestCheck(request) },
+  );
+
   /**
    * The events and notices for every checkpoint and tranche whose state changed since it was last
    * announced; marks them announced. Synchronous, so concurrent handlers never announce twice.
@@ -399,6 +433,15 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     state.reviewsStarted = true;
   }
 
+  if (escalating && !state.quotasStarted && (state.contract.quotas?.length ?? 0) > 0 && patched(INDICATOR_QUOTAS)) {
+    await startChild(quotaWorkflow, {
+      workflowId: quotaWorkflowId(contractId),
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [{ contract: state.contract, calendar: state.calendar! }],
+    });
+    state.quotasStarted = true;
+  }
+
   while (state.status === 'active') {
     const now = Date.now();
     const due = announcements(now);
@@ -439,13 +482,16 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     step.open = false;
     await resolveStep(step.stepId, `contract ${state.status}`, Date.now());
   }
-  if (state.reviewsStarted) {
-    for (const milestone of state.contract.milestones ?? []) {
-      try {
-        await getExternalWorkflowHandle(reviewWorkflowId(contractId, milestone.id)).signal(contractEndedSignal, { status: state.status });
-      } catch {
-        // That review was approved and has finished.
-      }
+  const children = [
+    ...(state.reviewsStarted ? (state.contract.milestones ?? []).map((m) => reviewWorkflowId(contractId, m.id)) : []),
+    ...(state.quotasStarted ? [quotaWorkflowId(contractId)] : []),
+    ...(state.materialRequests ?? []).map(materialRequestWorkflowId),
+  ];
+  for (const workflowId of children) {
+    try {
+      await getExternalWorkflowHandle(workflowId).signal(contractEndedSignal, { status: state.status });
+    } catch {
+      // That child finished already (a review approved, a request accepted).
     }
   }
   return state;

@@ -3,3 +3,5 @@ export { probeWorkflow } from './probe';
 export { contractWorkflow } from './contract';
 export { escalationWorkflow } from './escalation';
 export { reviewWorkflow } from './review';
+export { materialRequestWorkflow } from './material-request';
+export { quotaWorkflow } from './quotas';

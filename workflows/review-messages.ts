@@ -1,5 +1,5 @@
 // Messages of a milestone's review cycle, shared by the contract workflow, the review workflow and the API.
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Contract, Milestone } from '../domain/contract';
 import type { MaterialSubmission, PrecheckFailure, ReasonGiven, SectionChange } from '../domain/materials';
@@ -62,8 +62,7 @@ export const REVIEW_REJECTION = {
 export const submitUpdate = defineUpdate<Round, [SubmitInput]>('submit');
 export const decideUpdate = defineUpdate<Round, [DecideInput]>('decide');
 export const reviewStateQuery = defineQuery<ReviewState>('reviewState');
-/** The contract ended: close what is open and stop. */
-export const contractEndedSignal = defineSignal<[{ status: string }]>('contractEnded');
+export { contractEndedSignal } from './contract-ended';
 
 export function reviewWorkflowId(contractId: string, milestoneId: string): string {
   return `review-${contractId}-${milestoneId}`;

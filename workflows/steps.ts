@@ -24,12 +24,13 @@ export async function openStep(
   calendar: WorkingCalendar,
   step: EscalationStep,
   holder: EscalationParty = STEP_HOLDER[step.kind],
+  parties: Partial<Record<EscalationParty, string>> = partiesOf(contract),
 ): Promise<void> {
   await startChild(escalationWorkflow, {
     workflowId: escalationWorkflowId(step.stepId),
     // The step outlives a continue-as-new of its owner, which closes it explicitly.
     parentClosePolicy: ParentClosePolicy.ABANDON,
-    args: [{ step, ladder: ladderFor(step.kind, contract.escalationPolicies), calendar, parties: partiesOf(contract), holder }],
+    args: [{ step, ladder: ladderFor(step.kind, contract.escalationPolicies), calendar, parties, holder }],
   });
 }
 

@@ -2,6 +2,7 @@
 import { Type } from 'typebox';
 import { BUDGET_LINE_KINDS, FUNDING_SOURCES, REVIEWER_PARTIES } from '../../domain/contract';
 import { ESCALATION_PARTIES, SEVERITIES, STEP_KINDS } from '../../domain/escalation';
+import { QUOTA_METRICS, QUOTA_PERIODS } from '../../domain/quotas';
 import { IdSchema, NullableInteger, NullableNumber, NullableString } from '../schemas';
 
 const closed = { additionalProperties: false } as const;
@@ -42,6 +43,17 @@ export const Ladder = Type.Object(
   closed,
 );
 
+const QuotaSchema = Type.Object(
+  {
+    id: IdSchema,
+    metric: Type.Enum(QUOTA_METRICS),
+    perStation: Type.Boolean({ description: 'true: every station owes the target; false: the stations together owe it' }),
+    period: Type.Enum(QUOTA_PERIODS),
+    target: Type.Integer({ description: 'How much per period (a period the term covers in part owes a prorated share)' }),
+  },
+  closed,
+);
+
 export const CheckpointInput = Type.Object({ id: IdSchema, by: DateText, minPercent: Percent }, closed);
 
 export const ContractDefinition = Type.Object(
@@ -62,7 +74,13 @@ export const ContractDefinition = Type.Object(
     ),
     stations: Type.Array(
       Type.Object(
-        { id: IdSchema, name: Label, township: Label, villages: Type.Array(IdSchema, { maxItems: 200 }) },
+        {
+          id: IdSchema,
+          name: Label,
+          township: Label,
+          villages: Type.Array(IdSchema, { maxItems: 200 }),
+          townshipOrganization: Type.Optional(IdSchema),
+        },
         closed,
       ),
       { maxItems: 200 },
@@ -95,6 +113,7 @@ export const ContractDefinition = Type.Object(
         { maxItems: 50 },
       ),
     ),
+    quotas: Type.Optional(Type.Array(QuotaSchema, { maxItems: 50 })),
     calendar: Type.Optional(
       Type.Object(
         {
@@ -158,8 +177,12 @@ export const ContractDetailView = Type.Object(
       closed,
     ),
     stations: Type.Array(
-      Type.Object({ id: Type.String(), name: Type.String(), township: Type.String(), villages: Type.Array(Type.String()) }, closed),
+      Type.Object(
+        { id: Type.String(), name: Type.String(), township: Type.String(), villages: Type.Array(Type.String()), townshipOrganization: NullableString() },
+        closed,
+      ),
     ),
+    quotas: Type.Array(QuotaSchema),
     budgetLines: Type.Array(Type.Object({ id: Type.String(), kind: Type.String(), amount: Type.String() }, closed)),
     staffing: Nullable(Type.Object({ headcount: Type.Integer(), monthlyPayroll: Type.String() }, closed)),
     closeGraceDays: Type.Integer(),

@@ -47,7 +47,8 @@ function definitionView(contract: Contract) {
   return {
     term: { start: contract.term.start, end: contract.term.end },
     parties: contract.parties,
-    stations: contract.stations,
+    stations: contract.stations.map((s) => ({ ...s, townshipOrganization: s.townshipOrganization ?? null })),
+    quotas: contract.quotas ?? [],
     budgetLines: contract.budgetLines.map((l) => ({ id: l.id, kind: l.kind, amount: formatMoney(l.amountFen) })),
     staffing: contract.staffing
       ? { headcount: contract.staffing.headcount, monthlyPayroll: formatMoney(contract.staffing.monthlyPayrollFen) }

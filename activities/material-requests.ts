@@ -1,0 +1,79 @@
+// Read model of material requests: the request's state (newest version only), its audit events
+// and its reminders, in one transaction per change; every write is keyed so retries change nothing.
+import { inArray, sql } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { materialRequests, notifications } from '../db/schema';
+import type { MaterialRequestState } from '../workflows/material-request-messages';
+import type { ContractEventInput } from './contracts';
+import { appendEvent } from './events';
+
+export interface MaterialRequestNotice {
+  idempotencyKey: string;
+  organizationIds: string[];
+  subject: { en: string; 'zh-CN': string };
+  body: { en: string; 'zh-CN': string };
+  at: string;
+}
+
+export interface MaterialRequestProjection {
+  version: number;
+  state: MaterialRequestState;
+  events: ContractEventInput[];
+  notices: MaterialRequestNotice[];
+}
+
+/** Returns the ids of the projection's notifications (new or already recorded), for delivery. */
+export async function projectMaterialRequest(db: Database, projection: MaterialRequestProjection): Promise<number[]> {
+  const { state, version } = projection;
+  const { request } = state;
+  return db.transaction(async (tx) => {
+    const row = {
+      id: request.id,
+      contractId: request.contractId,
+      station: request.station,
+      villages: request.villages,
+      status: state.status,
+      overdue: state.overdue,
+      dueAt: new Date(request.dueAt),
+      requestedAt: new Date(request.requestedAt),
+      state,
+      version,
+    };
+    const { id: _id, ...changes } = row;
+    await tx
+      .insert(materialRequests)
+      .values(row)
+      .onConflictDoUpdate({ target: materialRequests.id, set: changes, setWhere: sql`${materialRequests.version} < ${version}` });
+    for (const e of projection.events) await appendEvent(tx, { ...e, contractId: request.contractId, organizationId: null });
+    for (const n of projection.notices) {
+      if (n.organizationIds.length === 0) continue;
+      await tx
+        .insert(notifications)
+        .values(
+          n.organizationIds.map((organizationId) => ({
+            idempotencyKey: n.idempotencyKey,
+            organizationId,
+            contractId: request.contractId,
+            kind: 'material_request.reminder',
+            severity: 'info',
+            subject: n.subject,
+            body: n.body,
+            createdAt: new Date(n.at),
+          })),
+        )
+        .onConflictDoNothing();
+    }
+    const keys = projection.notices.map((n) => n.idempotencyKey);
+    if (keys.length === 0) return [];
+    const rows = await tx.select({ id: notifications.id }).from(notifications).where(inArray(notifications.idempotencyKey, keys));
+    return rows.map((r) => r.id).sort((a, b) => a - b);
+  });
+}
+
+export function createMaterialRequestActivities(deps: { db: Database }) {
+  return {
+    async projectMaterialRequest(projection: MaterialRequestProjection): Promise<number[]> {
+      return projectMaterialRequest(deps.db, projection);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+// Read model of indicator progress: each record once (append-only), with its audit event.
+import type { Database } from '../db/client';
+import { progressRecords } from '../db/schema';
+import type { ProgressRecord } from '../workflows/quota-messages';
+import { appendEvent } from './events';
+
+export function createQuotaActivities(deps: { db: Database }) {
+  return {
+    async projectProgress(input: { contractId: string; record: ProgressRecord }): Promise<void> {
+      const r = input.record;
+      await deps.db.transaction(async (tx) => {
+        await tx
+          .insert(progressRecords)
+          .values({
+            id: r.id,
+            contractId: input.contractId,
+            station: r.station,
+            metric: r.metric,
+            count: r.count,
+            date: r.date,
+            evidence: r.evidence,
+            recordedBy: r.recordedBy,
+            recordedAt: new Date(r.recordedAt),
+          })
+          .onConflictDoNothing({ target: progressRecords.id });
+        await appendEvent(tx, {
+          idempotencyKey: `progress:${r.id}`,
+          kind: 'progress.recorded',
+          actorId: r.recordedBy,
+          contractId: input.contractId,
+          occurredAt: r.recordedAt,
+          payload: { ...r },
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,264 @@
+// Material requests down the three-level service system: a township station asks its villages'
+// social work rooms (and, through them, hamlet volunteers) for records and evidence by a due date.
+// Villages deliver in parts; station staff accept each delivered item or send it back.
+import { previousWorkingDay, type WorkingCalendar } from './calendar';
+import type { Contract } from './contract';
+import { parseInstant, shanghaiDate, startOfShanghaiDay } from './dates';
+import type { AttachmentMeta } from './materials';
+import type { Problem } from './problems';
+
+export const MATERIAL_KINDS = [
+  'visit_records',
+  'casework_records',
+  'group_work_records',
+  'activity_photos',
+  'sign_in_sheets',
+  'household_roster',
+  'meeting_minutes',
+  'other',
+] as const;
+export type MaterialKind = (typeof MATERIAL_KINDS)[number];
+
+export interface RequestedItem {
+  id: string;
+  kind: MaterialKind;
+  /** How many each village owes (sheets, records, photos…). */
+  quantity: number;
+  description?: string;
+}
+
+/** A hamlet volunteer: no account of their own, reached through their village. */
+export interface HamletContact {
+  id: string;
+  village: string;
+  name: string;
+  phone: string;
+  hamlet: string;
+}
+
+export interface MaterialRequestInput {
+  station: string;
+  villages: string[];
+  title: string;
+  note?: string;
+  items: RequestedItem[];
+  due: string;
+  /** Hamlet volunteers who hold the materials; named in the reminders and escalations. */
+  contacts?: string[];
+}
+
+export interface MaterialRequest {
+  id: string;
+  contractId: string;
+  station: string;
+  villages: string[];
+  title: string;
+  note?: string;
+  items: RequestedItem[];
+  due: string;
+  dueAt: number;
+  contacts: HamletContact[];
+  requestedBy: string;
+  requestedAt: string;
+}
+
+export type LineStatus = 'pending' | 'accepted' | 'returned';
+
+export interface DeliveryLine {
+  itemId: string;
+  quantity: number;
+  status: LineStatus;
+  /** Why station staff sent it back. */
+  reason?: string;
+}
+
+export interface Delivery {
+  id: string;
+  village: string;
+  lines: DeliveryLine[];
+  attachments: AttachmentMeta[];
+  note?: string;
+  deliveredBy: string;
+  deliveredAt: string;
+  reviewedBy?: string;
+  reviewedAt?: string;
+}
+
+export interface ItemStanding {
+  itemId: string;
+  requested: number;
+  /** Delivered and not sent back (accepted or awaiting a decision). */
+  delivered: number;
+  accepted: number;
+  pending: number;
+  returned: number;
+  outstanding: number;
+}
+
+export type VillageStatus = 'awaiting' | 'partially_delivered' | 'delivered' | 'accepted';
+export type RequestStatus = 'open' | 'partially_delivered' | 'delivered' | 'accepted' | 'cancelled';
+export const REQUEST_STATUSES: readonly RequestStatus[] = ['open', 'partially_delivered', 'delivered', 'accepted', 'cancelled'];
+
+export interface VillageStanding {
+  village: string;
+  status: VillageStatus;
+  items: ItemStanding[];
+}
+
+export function villageStanding(request: Pick<MaterialRequest, 'items'>, deliveries: readonly Delivery[], village: string): VillageStanding {
+  const lines = deliveries.filter((d) => d.village === village).flatMap((d) => d.lines);
+  const items = request.items.map((item): ItemStanding => {
+    const mine = lines.filter((l) => l.itemId === item.id);
+    const sum = (status: LineStatus) => mine.filter((l) => l.status === status).reduce((s, l) => s + l.quantity, 0);
+    const [accepted, pending, returned] = [sum('accepted'), sum('pending'), sum('returned')];
+    const delivered = accepted + pending;
+    return { itemId: item.id, requested: item.quantity, delivered, accepted, pending, returned, outstanding: Math.max(0, item.quantity - delivered) };
+  });
+  const status: VillageStatus = items.every((i) => i.accepted >= i.requested)
+    ? 'accepted'
+    : items.every((i) => i.outstanding === 0)
+      ? 'delivered'
+      : items.some((i) => i.delivered > 0)
+        ? 'partially_delivered'
+        : 'awaiting';
+  return { village, status, items };
+}
+
+/** A request is as far along as its least advanced village. */
+export function requestStatus(villages: readonly VillageStanding[], cancelled: boolean): RequestStatus {
+  if (cancelled) return 'cancelled';
+  if (villages.every((v) => v.status === 'accepted')) return 'accepted';
+  if (villages.every((v) => v.status === 'accepted' || v.status === 'delivered')) return 'delivered';
+  if (villages.some((v) => v.status !== 'awaiting')) return 'partially_delivered';
+  return 'open';
+}
+
+/** A village still holds the request while anything it owes is neither delivered nor accepted. */
+export function villageHolds(standing: VillageStanding): boolean {
+  return standing.status === 'awaiting' || standing.status === 'partially_delivered';
+}
+
+const ITEM_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** Problems with a new request against the contract (contacts are checked by the caller, who can look them up). */
+export function materialRequestProblems(input: Omit<MaterialRequestInput, 'contacts'>, contract: Pick<Contract, 'stations' | 'term'>): Problem[] {
+  const problems: Problem[] = [];
+  const station = contract.stations.find((s) => s.id === input.station);
+  if (!station) problems.push({ field: 'station', reason: `is not a station of this contract (${contract.stations.map((s) => s.id).join(', ')})` });
+  if (input.villages.length === 0) problems.push({ field: 'villages', reason: 'must name at least one village' });
+  const seenVillages = new Set<string>();
+  input.villages.forEach((village, i) => {
+    if (seenVillages.has(village)) problems.push({ field: `villages.${i}`, reason: `repeats the village "${village}"` });
+    seenVillages.add(village);
+    if (station && !station.villages.includes(village)) {
+      problems.push({ field: `villages.${i}`, reason: `is not a village of station ${station.id} (${station.villages.join(', ') || 'it has none'})` });
+    }
+  });
+  if (!input.title.trim()) problems.push({ field: 'title', reason: 'must not be empty' });
+  if (input.items.length === 0) problems.push({ field: 'items', reason: 'must ask for at least one item' });
+  const seenItems = new Set<string>();
+  input.items.forEach((item, i) => {
+    if (!ITEM_ID.test(item.id)) problems.push({ field: `items.${i}.id`, reason: 'must be 1–64 letters, digits, ".", "_" or "-"' });
+    if (seenItems.has(item.id)) problems.push({ field: `items.${i}.id`, reason: `repeats the id "${item.id}"` });
+    seenItems.add(item.id);
+    if (!MATERIAL_KINDS.includes(item.kind)) problems.push({ field: `items.${i}.kind`, reason: `must be one of ${MATERIAL_KINDS.join(', ')}` });
+    if (!Number.isInteger(item.quantity) || item.quantity < 1 || item.quantity > 10_000) {
+      problems.push({ field: `items.${i}.quantity`, reason: 'must be a whole number between 1 and 10000' });
+    }
+  });
+  const dueAt = parseInstant(input.due);
+  if (dueAt === undefined) problems.push({ field: 'due', reason: 'must be an ISO 8601 date (YYYY-MM-DD) or date-time' });
+  else if (dueAt < contract.term.startAt || dueAt > contract.term.endAt) {
+    problems.push({ field: 'due', reason: `must fall within the contract term (${shanghaiDate(contract.term.startAt)} to ${shanghaiDate(contract.term.endAt)})` });
+  }
+  return problems;
+}
+
+/** Problems with a delivery: the village must be asked, and no item delivered beyond what it still owes. */
+export function deliveryProblems(
+  request: MaterialRequest,
+  deliveries: readonly Delivery[],
+  delivery: { village: string; lines: Array<{ itemId: string; quantity: number }> },
+): Problem[] {
+  const problems: Problem[] = [];
+  if (!request.villages.includes(delivery.village)) {
+    problems.push({ field: 'village', reason: `was not asked by this request (${request.villages.join(', ')})` });
+    return problems;
+  }
+  if (delivery.lines.length === 0) problems.push({ field: 'items', reason: 'must deliver at least one item' });
+  const standing = villageStanding(request, deliveries, delivery.village);
+  const seen = new Set<string>();
+  delivery.lines.forEach((line, i) => {
+    const item = standing.items.find((s) => s.itemId === line.itemId);
+    if (!item) {
+      problems.push({ field: `items.${i}.itemId`, reason: `is not an item of this request (${request.items.map((r) => r.id).join(', ')})` });
+      return;
+    }
+    if (seen.has(line.itemId)) problems.push({ field: `items.${i}.itemId`, reason: `repeats the item "${line.itemId}"` });
+    seen.add(line.itemId);
+    if (!Number.isInteger(line.quantity) || line.quantity < 1) problems.push({ field: `items.${i}.quantity`, reason: 'must be a whole number of at least 1' });
+    else if (line.quantity > item.outstanding) {
+      problems.push({
+        field: `items.${i}.quantity`,
+        reason: item.outstanding === 0 ? 'is not owed any more: everything asked for was delivered' : `is more than the ${item.outstanding} still owed`,
+      });
+    }
+  });
+  return problems;
+}
+
+export interface LineDecision {
+  itemId: string;
+  outcome: 'accept' | 'return';
+  reason?: string;
+}
+
+/** Problems with station staff's decisions on a delivery's pending items. */
+export function reviewProblems(delivery: Delivery, decisions: readonly LineDecision[]): Problem[] {
+  const problems: Problem[] = [];
+  if (decisions.length === 0) problems.push({ field: 'items', reason: 'must decide at least one item' });
+  const seen = new Set<string>();
+  decisions.forEach((d, i) => {
+    const line = delivery.lines.find((l) => l.itemId === d.itemId);
+    if (!line) problems.push({ field: `items.${i}.itemId`, reason: `was not delivered in ${delivery.id}` });
+    else if (line.status !== 'pending') problems.push({ field: `items.${i}.itemId`, reason: `was ${line.status} already` });
+    if (seen.has(d.itemId)) problems.push({ field: `items.${i}.itemId`, reason: `repeats the item "${d.itemId}"` });
+    seen.add(d.itemId);
+    if (d.outcome === 'return' && !d.reason?.trim()) problems.push({ field: `items.${i}.reason`, reason: 'must say why the item is sent back' });
+  });
+  return problems;
+}
+
+/** "Wang Li (Banli hamlet, 138…)" for the messages. */
+export function contactsText(contacts: readonly HamletContact[], village: string, lang: 'en' | 'zh-CN'): string {
+  const mine = contacts.filter((c) => c.village === village);
+  if (mine.length === 0) return '';
+  return lang === 'en'
+    ? ` Hamlet volunteers holding them: ${mine.map((c) => `${c.name} (${c.hamlet}, ${c.phone})`).join('; ')}.`
+    : `屯志愿者：${mine.map((c) => `${c.name}（${c.hamlet}，${c.phone}）`).join('；')}。`;
+}
+
+/** Villages are reminded at 09:00 Asia/Shanghai on the last working day before the due day. */
+export function reminderAt(dueAt: number, calendar: WorkingCalendar): number {
+  return startOfShanghaiDay(previousWorkingDay(shanghaiDate(dueAt), calendar)) + 9 * 3600 * 1000;
+}
+
+function outstandingText(request: MaterialRequest, standing: VillageStanding, lang: 'en' | 'zh-CN'): string {
+  const parts = standing.items
+    .filter((i) => i.outstanding > 0)
+    .map((i) => {
+      const item = request.items.find((r) => r.id === i.itemId)!;
+      const name = item.description ? `${item.description} (${item.kind})` : item.kind;
+      return lang === 'en' ? `${i.outstanding} of ${i.requested} ${name}` : `${name} ${i.outstanding}/${i.requested}`;
+    });
+  return parts.join(lang === 'en' ? ', ' : '、');
+}
+
+/** What a village still owes, for its reminder and its escalation ladder. */
+export function villageOwes(request: MaterialRequest, standing: VillageStanding, stationName: string): { en: string; 'zh-CN': string } {
+  const due = shanghaiDate(request.dueAt);
+  return {
+    en: `Station ${stationName} asked village ${standing.village} for "${request.title}" by ${due}; still owed: ${outstandingText(request, standing, 'en')}.${contactsText(request.contacts, standing.village, 'en')}`,
+    'zh-CN': `${stationName}社工站请 ${standing.village} 村于 ${due} 前提供“${request.title}”，尚欠：${outstandingText(request, standing, 'zh-CN')}。${contactsText(request.contacts, standing.village, 'zh-CN')}`,
+  };
+}

@@ -1,0 +1,198 @@
+// Indicator quotas: how much of each kind of work a station (or the contract as a whole) owes per
+// month or quarter, and how recorded progress compares with it. Periods are Shanghai calendar
+// months or quarters; a period the term covers only in part owes a share of the target.
+import { addDays, calendarDaysBetween, parseInstant, shanghaiDate, startOfShanghaiDay, type IsoDate } from './dates';
+import type { Problem } from './problems';
+
+export const QUOTA_METRICS = ['village_visits', 'casework', 'group_work', 'community_activities', 'service_records'] as const;
+export type QuotaMetric = (typeof QUOTA_METRICS)[number];
+
+export const QUOTA_PERIODS = ['month', 'quarter'] as const;
+export type QuotaPeriod = (typeof QUOTA_PERIODS)[number];
+
+export interface Quota {
+  id: string;
+  metric: QuotaMetric;
+  /** true: every station owes the target; false: the stations together owe it. */
+  perStation: boolean;
+  period: QuotaPeriod;
+  target: number;
+}
+
+export interface PeriodWindow {
+  /** "2023-05" for a month, "2023-Q2" for a quarter. */
+  key: string;
+  /** First and last Shanghai day of the period inside the term. */
+  from: IsoDate;
+  to: IsoDate;
+  /** The instant the period ends (the first moment of the next day): progress is judged then. */
+  endsAt: number;
+  /** The target for this period, prorated when the term covers only part of it. */
+  target: number;
+}
+
+/** The station a quota counts for: a station id, or '' for the contract as a whole. */
+export const WHOLE_CONTRACT = '';
+
+/** The period of a day: "2023-05" or "2023-Q2". */
+export function periodKey(day: IsoDate, period: QuotaPeriod): string {
+  const [y, m] = [day.slice(0, 4), Number(day.slice(5, 7))];
+  return period === 'month' ? day.slice(0, 7) : `${y}-Q${Math.ceil(m / 3)}`;
+}
+
+/** First and last day of the period containing `day`. */
+function periodBounds(day: IsoDate, period: QuotaPeriod): { first: IsoDate; last: IsoDate } {
+  const y = Number(day.slice(0, 4));
+  const m = Number(day.slice(5, 7));
+  const firstMonth = period === 'month' ? m : Math.floor((m - 1) / 3) * 3 + 1;
+  const months = period === 'month' ? 1 : 3;
+  const first = `${y}-${String(firstMonth).padStart(2, '0')}-01`;
+  const next = new Date(Date.UTC(y, firstMonth - 1 + months, 1)).toISOString().slice(0, 10);
+  return { first, last: addDays(next, -1) };
+}
+
+/**
+ * Every period of a quota within the term [termStart, termEnd] (Shanghai days), in order. A period
+ * the term covers only in part owes the target times the share of its days covered, rounded up.
+ */
+export function quotaPeriods(quota: Pick<Quota, 'period' | 'target'>, termStart: IsoDate, termEnd: IsoDate): PeriodWindow[] {
+  const windows: PeriodWindow[] = [];
+  let day = termStart;
+  while (day <= termEnd) {
+    const { first, last } = periodBounds(day, quota.period);
+    const from = first < termStart ? termStart : first;
+    const to = last > termEnd ? termEnd : last;
+    const covered = calendarDaysBetween(from, to) + 1;
+    const length = calendarDaysBetween(first, last) + 1;
+    windows.push({
+      key: periodKey(day, quota.period),
+      from,
+      to,
+      endsAt: startOfShanghaiDay(addDays(to, 1)),
+      target: covered === length ? quota.target : Math.ceil((quota.target * covered) / length),
+    });
+    day = addDays(last, 1);
+  }
+  return windows;
+}
+
+export interface ProgressEntry {
+  station: string;
+  metric: QuotaMetric;
+  count: number;
+  /** The Shanghai day the work was done. */
+  date: IsoDate;
+}
+
+export type PeriodStatus = 'upcoming' | 'in_progress' | 'met' | 'short';
+
+export interface QuotaStanding {
+  quotaId: string;
+  metric: QuotaMetric;
+  period: QuotaPeriod;
+  /** The station, or null for a quota the stations owe together. */
+  station: string | null;
+  periodKey: string;
+  from: IsoDate;
+  to: IsoDate;
+  target: number;
+  achieved: number;
+  shortfall: number;
+  status: PeriodStatus;
+}
+
+/** Where every quota stands for every station and period of the term, as of `now`. */
+export function quotaStandings(
+  quotas: readonly Quota[],
+  stations: readonly string[],
+  term: { start: IsoDate; end: IsoDate },
+  progress: readonly ProgressEntry[],
+  now: number,
+): QuotaStanding[] {
+  const standings: QuotaStanding[] = [];
+  for (const quota of quotas) {
+    const windows = quotaPeriods(quota, term.start, term.end);
+    const owners = quota.perStation ? [...stations] : [WHOLE_CONTRACT];
+    for (const owner of owners) {
+      for (const w of windows) {
+        const achieved = progress
+          .filter((p) => p.metric === quota.metric && (owner === WHOLE_CONTRACT || p.station === owner) && p.date >= w.from && p.date <= w.to)
+          .reduce((sum, p) => sum + p.count, 0);
+        const started = now >= startOfShanghaiDay(w.from);
+        const ended = now >= w.endsAt;
+        const status: PeriodStatus = achieved >= w.target ? 'met' : ended ? 'short' : started ? 'in_progress' : 'upcoming';
+        standings.push({
+          quotaId: quota.id,
+          metric: quota.metric,
+          period: quota.period,
+          station: owner === WHOLE_CONTRACT ? null : owner,
+          periodKey: w.key,
+          from: w.from,
+          to: w.to,
+          target: w.target,
+          achieved,
+          shortfall: Math.max(0, w.target - achieved),
+          status,
+        });
+      }
+    }
+  }
+  return standings;
+}
+
+export function validateQuotas(quotas: readonly Quota[], problems: Problem[]): void {
+  const seen = new Set<string>();
+  quotas.forEach((q, i) => {
+    const field = `quotas.${i}`;
+    if (seen.has(q.id)) problems.push({ field: `${field}.id`, reason: `repeats the id "${q.id}"` });
+    seen.add(q.id);
+    if (!QUOTA_METRICS.includes(q.metric)) problems.push({ field: `${field}.metric`, reason: `must be one of ${QUOTA_METRICS.join(', ')}` });
+    if (!QUOTA_PERIODS.includes(q.period)) problems.push({ field: `${field}.period`, reason: `must be one of ${QUOTA_PERIODS.join(', ')}` });
+    if (!Number.isInteger(q.target) || q.target < 1 || q.target > 100_000) {
+      problems.push({ field: `${field}.target`, reason: 'must be a whole number between 1 and 100000' });
+    }
+  });
+}
+
+/** Problems with a progress record against the contract's quotas, as of `now`. */
+export function progressProblems(
+  entry: { station: string; metric: string; count: number; date: string },
+  contract: { quotas?: readonly Quota[]; stations: ReadonlyArray<{ id: string }>; term: { startAt: number; endAt: number } },
+  now: number,
+): Problem[] {
+  const problems: Problem[] = [];
+  if (!contract.stations.some((s) => s.id === entry.station)) {
+    problems.push({ field: 'station', reason: `is not a station of this contract (${contract.stations.map((s) => s.id).join(', ')})` });
+  }
+  const metrics = [...new Set((contract.quotas ?? []).map((q) => q.metric))];
+  if (!metrics.includes(entry.metric as QuotaMetric)) {
+    problems.push({ field: 'metric', reason: metrics.length ? `has no quota in this contract (quotas count ${metrics.join(', ')})` : 'cannot be recorded: this contract has no quotas' });
+  }
+  if (!Number.isInteger(entry.count) || entry.count < 1 || entry.count > 10_000) {
+    problems.push({ field: 'count', reason: 'must be a whole number between 1 and 10000' });
+  }
+  const at = /^\d{4}-\d{2}-\d{2}$/.test(entry.date) ? parseInstant(entry.date) : undefined;
+  if (at === undefined) problems.push({ field: 'date', reason: 'must be a date (YYYY-MM-DD)' });
+  else if (entry.date < shanghaiDate(contract.term.startAt) || entry.date > shanghaiDate(contract.term.endAt)) {
+    problems.push({ field: 'date', reason: `must fall within the contract term (${shanghaiDate(contract.term.startAt)} to ${shanghaiDate(contract.term.endAt)})` });
+  } else if (entry.date > shanghaiDate(now)) problems.push({ field: 'date', reason: 'must not be in the future' });
+  return problems;
+}
+
+export const METRIC_LABELS: Record<QuotaMetric, { en: string; 'zh-CN': string }> = {
+  village_visits: { en: 'village visits', 'zh-CN': '入村走访' },
+  casework: { en: 'casework sessions', 'zh-CN': '个案服务' },
+  group_work: { en: 'group work sessions', 'zh-CN': '小组活动' },
+  community_activities: { en: 'community activities', 'zh-CN': '社区活动' },
+  service_records: { en: 'service records', 'zh-CN': '服务记录' },
+};
+
+/** What fell short, for the quotaShortfall ladder's messages. */
+export function shortfallSummary(standing: QuotaStanding, stationName: string | null): { en: string; 'zh-CN': string } {
+  const label = METRIC_LABELS[standing.metric];
+  const who = stationName ? { en: `Station ${stationName}`, zh: `${stationName}社工站` } : { en: 'The stations together', zh: '各社工站合计' };
+  return {
+    en: `${who.en} recorded ${standing.achieved} of ${standing.target} ${label.en} in ${standing.periodKey} (${standing.from} to ${standing.to}), ${standing.shortfall} short.`,
+    'zh-CN': `${who.zh}${standing.periodKey}（${standing.from} 至 ${standing.to}）${label['zh-CN']}完成 ${standing.achieved}/${standing.target}，差 ${standing.shortfall}。`,
+  };
+}

@@ -1,0 +1,64 @@
+// Messages of a material request's workflow (a child of its contract), shared with the contract
+// workflow and the API. Side-effect free: only definitions and plain types.
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { WorkingCalendar } from '../domain/calendar';
+import type { Contract } from '../domain/contract';
+import type { Delivery, LineDecision, MaterialRequest, RequestStatus, VillageStanding } from '../domain/material-requests';
+import type { AttachmentMeta } from '../domain/materials';
+
+export interface MaterialRequestWorkflowInput {
+  contract: Contract;
+  calendar: WorkingCalendar;
+  request: MaterialRequest;
+}
+
+export interface DeliverInput {
+  deliveryId: string;
+  village: string;
+  items: Array<{ itemId: string; quantity: number }>;
+  attachments: AttachmentMeta[];
+  note?: string;
+  deliveredBy: string;
+}
+
+export interface ReviewDeliveryInput {
+  deliveryId: string;
+  items: LineDecision[];
+  reviewedBy: string;
+}
+
+export interface CancelRequestInput {
+  reason: string;
+  cancelledBy: string;
+}
+
+export interface MaterialRequestState {
+  request: MaterialRequest;
+  deliveries: Delivery[];
+  villages: VillageStanding[];
+  status: RequestStatus;
+  /** Past due with a village still holding it. */
+  overdue: boolean;
+  remindedAt: string | null;
+  cancelled: { reason: string; cancelledBy: string; cancelledAt: string } | null;
+  closedAt: string | null;
+}
+
+export const MATERIAL_REQUEST_REJECTION = {
+  invalid: 'Invalid', // 422, details: Problem[]
+  notFound: 'NotFound', // 404
+  closed: 'Closed', // 409
+} as const;
+
+/** Asks for materials: the contract validates the request and starts its workflow. */
+export const requestMaterialsUpdate = defineUpdate<{ requestId: string; created: boolean }, [MaterialRequest]>('requestMaterials');
+export const deliverUpdate = defineUpdate<MaterialRequestState, [DeliverInput]>('deliver');
+export const reviewDeliveryUpdate = defineUpdate<MaterialRequestState, [ReviewDeliveryInput]>('reviewDelivery');
+export const cancelRequestUpdate = defineUpdate<MaterialRequestState, [CancelRequestInput]>('cancelRequest');
+/** Resolves once the request is in the read model, with its state. */
+export const requestRegisteredUpdate = defineUpdate<MaterialRequestState, []>('registered');
+export const materialRequestStateQuery = defineQuery<MaterialRequestState>('materialRequestState');
+
+export function materialRequestWorkflowId(requestId: string): string {
+  return `material-request-${requestId}`;
+}

@@ -1,0 +1,256 @@
+// One workflow per material request, a child of its contract: villages deliver in parts, station
+// staff accept or send back each item, the villages still owing are reminded the working day
+// before the due day, and after it each village still holding the request climbs its own
+// materialRequestOverdue ladder (village liaison, village committee, township, purchaser).
+import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { MaterialRequestNotice } from '../activities/material-requests';
+import {
+  deliveryProblems,
+  reminderAt,
+  requestStatus,
+  reviewProblems,
+  villageHolds,
+  villageOwes,
+  villageStanding,
+  type Delivery,
+} from '../domain/material-requests';
+import { contractEndedSignal } from './contract-ended';
+import {
+  cancelRequestUpdate,
+  deliverUpdate,
+  MATERIAL_REQUEST_REJECTION,
+  materialRequestStateQuery,
+  requestRegisteredUpdate,
+  reviewDeliveryUpdate,
+  type MaterialRequestState,
+  type MaterialRequestWorkflowInput,
+} from './material-request-messages';
+import { reject } from './rejection';
+import { openStep, partiesOf, resolveStep } from './steps';
+
+const { projectMaterialRequest } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+// Webhooks and e-mail for reminders, retried like escalation deliveries.
+const { deliverNotification } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', maximumAttempts: 30 },
+});
+
+export async function materialRequestWorkflow(input: MaterialRequestWorkflowInput): Promise<MaterialRequestState> {
+  const { contract, calendar, request } = input;
+  const station = contract.stations.find((s) => s.id === request.station)!;
+  const state: MaterialRequestState = {
+    request,
+    deliveries: [],
+    villages: [],
+    status: 'open',
+    overdue: false,
+    remindedAt: null,
+    cancelled: null,
+    closedAt: null,
+  };
+  const remindAt = reminderAt(request.dueAt, calendar);
+  // A request made after its reminder time (or already due) is not reminded.
+  let reminderDue = remindAt > Date.parse(request.requestedAt) && request.dueAt > Date.parse(request.requestedAt);
+  let version = 0;
+  let changed = false;
+  let ended = false;
+  let announcedOverdue = false;
+  /** The open overdue step per village, and how many times each village's step was opened. */
+  const openSteps = new Map<string, string>();
+  const occurrences = new Map<string, number>();
+  /** When a village began holding the request again after an item was sent back past the due day. */
+  const heldAgainSince = new Map<string, number>();
+  const deliveriesInFlight: Array<Promise<void>> = [];
+
+  const refresh = (now: number) => {
+    state.villages = request.villages.map((v) => villageStanding(request, state.deliveries, v));
+    state.status = requestStatus(state.villages, state.cancelled !== null);
+    state.overdue = state.status !== 'cancelled' && now >= request.dueAt && state.villages.some(villageHolds);
+  };
+
+  const event = (kind: string, actorId: string | null, payload: Record<string, unknown>) => ({
+    idempotencyKey: `material-request:${request.id}:${version + 1}:${kind}`,
+    kind,
+    actorId,
+    occurredAt: new Date().toISOString(),
+    payload: { requestId: request.id, station: request.station, ...payload },
+  });
+
+  async function project(events: ReturnType<typeof event>[], notices: MaterialRequestNotice[] = []): Promise<void> {
+    refresh(Date.now());
+    version += 1;
+    const notificationIds = await projectMaterialRequest({ version, state, events, notices });
+    for (const notificationId of notificationIds) deliveriesInFlight.push(deliverNotification({ notificationId }));
+  }
+
+  const isClosed = () => ended || state.cancelled !== null || state.status === 'accepted';
+  const requireOpen = () => {
+    if (isClosed()) reject(MATERIAL_REQUEST_REJECTION.closed, `Material request ${request.id} is ${ended ? 'closed: its contract ended' : state.status}`);
+  };
+
+  setHandler(materialRequestStateQuery, () => state);
+  setHandler(contractEndedSignal, () => {
+    ended = true;
+  });
+  setHandler(requestRegisteredUpdate, async () => {
+    await condition(() => version > 0);
+    return state;
+  });
+
+  const deliverCheck = (delivery: Parameters<typeof deliveryProblems>[2] & { deliveryId: string }) => {
+    if (state.deliveries.some((d) => d.id === delivery.deliveryId)) return 'duplicate';
+    requireOpen();
+    const problems = deliveryProblems(request, state.deliveries, delivery);
+    if (problems.length > 0) reject(MATERIAL_REQUEST_REJECTION.invalid, 'The delivery cannot be recorded', problems);
+    return 'new';
+  };
+
+  setHandler(
+    deliverUpdate,
+    async (delivery) => {
+      if (deliverCheck({ ...delivery, lines: delivery.items }) === 'duplicate') return state;
+      const recorded: Delivery = {
+        id: delivery.deliveryId,
+        village: delivery.village,
+        lines: delivery.items.map((i) => ({ itemId: i.itemId, quantity: i.quantity, status: 'pending' })),
+        attachments: delivery.attachments,
+        ...(delivery.note ? { note: delivery.note } : {}),
+        deliveredBy: delivery.deliveredBy,
+        deliveredAt: new Date().toISOString(),
+      };
+      state.deliveries.push(recorded);
+      changed = true;
+      await project([event('material_request.delivered', delivery.deliveredBy, { delivery: recorded })]);
+      return state;
+    },
+    { validator: (delivery) => void deliverCheck({ ...delivery, lines: delivery.items }) },
+  );
+
+  const reviewCheck = (review: { deliveryId: string; items: Parameters<typeof reviewProblems>[1] }) => {
+    if (ended || state.cancelled) requireOpen();
+    const delivery = state.deliveries.find((d) => d.id === review.deliveryId);
+    if (!delivery) reject(MATERIAL_REQUEST_REJECTION.notFound, `Material request ${request.id} has no delivery ${review.deliveryId}`);
+    const problems = reviewProblems(delivery, review.items);
+    if (problems.length > 0) reject(MATERIAL_REQUEST_REJECTION.invalid, 'The decision cannot be recorded', problems);
+    return delivery;
+  };
+
+  setHandler(
+    reviewDeliveryUpdate,
+    async (review) => {
+      const delivery = reviewCheck(review);
+      const now = Date.now();
+      for (const decision of review.items) {
+        const line = delivery.lines.find((l) => l.itemId === decision.itemId)!;
+        line.status = decision.outcome === 'accept' ? 'accepted' : 'returned';
+        if (decision.outcome === 'return') line.reason = decision.reason!.trim();
+      }
+      delivery.reviewedBy = review.reviewedBy;
+      delivery.reviewedAt = new Date(now).toISOString();
+      // Sent back after the due day: the village holds the request again from now.
+      if (review.items.some((d) => d.outcome === 'return') && now >= request.dueAt) heldAgainSince.set(delivery.village, now);
+      changed = true;
+      await project([event('material_request.reviewed', review.reviewedBy, { deliveryId: delivery.id, village: delivery.village, items: review.items })]);
+      return state;
+    },
+    { validator: (review) => void reviewCheck(review) },
+  );
+
+  setHandler(
+    cancelRequestUpdate,
+    async (cancel) => {
+      if (state.cancelled) return state;
+      requireOpen();
+      state.cancelled = { reason: cancel.reason, cancelledBy: cancel.cancelledBy, cancelledAt: new Date().toISOString() };
+      changed = true;
+      await project([event('material_request.cancelled', cancel.cancelledBy, { reason: cancel.reason })]);
+      return state;
+    },
+    {
+      validator: (_cancel) => {
+        if (!state.cancelled) requireOpen();
+      },
+    },
+  );
+
+  /** Opens the overdue ladder of each village holding the request past due; closes the others'. */
+  async function reconcileSteps(now: number): Promise<void> {
+    for (const standing of state.villages) {
+      const village = standing.village;
+      const holds = !isClosed() && now >= request.dueAt && villageHolds(standing);
+      const stepId = openSteps.get(village);
+      if (holds && !stepId) {
+        const occurrence = (occurrences.get(village) ?? 0) + 1;
+        occurrences.set(village, occurrence);
+        const id = `${contract.id}.materialRequestOverdue.${request.id}.${village}.${occurrence}`;
+        openSteps.set(village, id);
+        await openStep(
+          contract,
+          calendar,
+          {
+            contractId: contract.id,
+            contractTitle: contract.title,
+            kind: 'materialRequestOverdue',
+            reference: `${request.id}/${village}`,
+            stepId: id,
+            dueAt: Math.max(request.dueAt, heldAgainSince.get(village) ?? 0),
+            summary: villageOwes(request, standing, station.name),
+          },
+          'village',
+          // This village and its township stand in the ladder's village and township places.
+          { ...partiesOf(contract), village, township: station.townshipOrganization },
+        );
+      } else if (!holds && stepId) {
+        openSteps.delete(village);
+        await resolveStep(stepId, ended ? 'contract ended' : state.cancelled ? 'request cancelled' : `village ${standing.status}`, now);
+      }
+    }
+  }
+
+  await project([event('material_request.created', request.requestedBy, { request })]);
+
+  while (!isClosed()) {
+    const now = Date.now();
+    if (reminderDue && now >= remindAt) {
+      reminderDue = false;
+      const owing = state.villages.filter(villageHolds);
+      state.remindedAt = new Date(now).toISOString();
+      await project(
+        [event('material_request.reminded', null, { villages: owing.map((v) => v.village) })],
+        owing.map((standing) => {
+          const owes = villageOwes(request, standing, station.name);
+          return {
+            idempotencyKey: `material-request:${request.id}:reminder:${standing.village}`,
+            organizationIds: [standing.village],
+            subject: { en: `Reminder: "${request.title}" is due tomorrow`, 'zh-CN': `提醒：“${request.title}”明日到期` },
+            body: owes,
+            at: new Date(now).toISOString(),
+          };
+        }),
+      );
+    }
+    refresh(now);
+    if (state.overdue && !announcedOverdue) {
+      announcedOverdue = true;
+      await project([event('material_request.overdue', null, { villages: state.villages.filter(villageHolds).map((v) => v.village) })]);
+    }
+    await reconcileSteps(now);
+    const next = [reminderDue ? remindAt : undefined, request.dueAt].filter((t): t is number => t !== undefined && t > now);
+    changed = false;
+    const wake = () => changed || ended;
+    if (next.length === 0) await condition(wake);
+    else await condition(wake, Math.max(1, Math.min(...next) - now));
+  }
+
+  await condition(allHandlersFinished);
+  state.closedAt = new Date().toISOString();
+  await project([event('material_request.closed', null, { status: ended && state.status !== 'accepted' ? 'contract ended' : state.status })]);
+  await reconcileSteps(Date.now());
+  await Promise.allSettled(deliveriesInFlight);
+  return state;
+}

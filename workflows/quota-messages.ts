@@ -1,0 +1,41 @@
+// Messages of a contract's indicator-quota workflow (a child of the contract), shared with the
+// contract workflow and the API. Side-effect free: only definitions and plain types.
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { WorkingCalendar } from '../domain/calendar';
+import type { Contract } from '../domain/contract';
+import type { AttachmentMeta } from '../domain/materials';
+import type { ProgressEntry } from '../domain/quotas';
+
+export interface ProgressRecord extends ProgressEntry {
+  id: string;
+  evidence: { note?: string; attachments: AttachmentMeta[] };
+  recordedBy: string;
+  recordedAt: string;
+}
+
+export interface QuotaState {
+  /** Every progress record, as counted (evidence lives in the read model). */
+  progress: Array<ProgressEntry & { id: string }>;
+  /** Shortfall steps handed to the escalation engine, by "quota:station:period". */
+  steps: Record<string, { stepId: string; open: boolean }>;
+  ended: boolean;
+}
+
+export interface QuotaWorkflowInput {
+  contract: Contract;
+  calendar: WorkingCalendar;
+  /** Present when continuing as new. */
+  state?: QuotaState;
+}
+
+export const QUOTA_REJECTION = {
+  invalid: 'Invalid', // 422, details: Problem[]
+  closed: 'Closed', // 409
+} as const;
+
+export const recordProgressUpdate = defineUpdate<ProgressRecord, [Omit<ProgressRecord, 'recordedAt'>]>('recordProgress');
+export const quotaStateQuery = defineQuery<QuotaState>('quotaState');
+
+export function quotaWorkflowId(contractId: string): string {
+  return `quotas-${contractId}`;
+}

@@ -1,0 +1,108 @@
+// One workflow per contract with indicator quotas, a child of the contract: station staff record
+// progress, and at each period's end every station (or the contract as a whole) that fell short of
+// its target is handed to the escalation engine (quotaShortfall). Progress recorded late for a
+// period that fell short resolves its step once the target is reached.
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { shanghaiDate } from '../domain/dates';
+import { progressProblems, quotaPeriods, quotaStandings, shortfallSummary } from '../domain/quotas';
+import { contractEndedSignal } from './contract-ended';
+import {
+  QUOTA_REJECTION,
+  quotaStateQuery,
+  recordProgressUpdate,
+  type ProgressRecord,
+  type QuotaState,
+  type QuotaWorkflowInput,
+} from './quota-messages';
+import { reject } from './rejection';
+import { openStep, resolveStep } from './steps';
+
+const { projectProgress } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaState> {
+  const { contract, calendar } = input;
+  const quotas = contract.quotas ?? [];
+  const state: QuotaState = input.state ?? { progress: [], steps: {}, ended: false };
+  const stationIds = contract.stations.map((s) => s.id);
+  const term = { start: shanghaiDate(contract.term.startAt), end: shanghaiDate(contract.term.endAt) };
+  let changed = false;
+
+  setHandler(quotaStateQuery, () => state);
+  setHandler(contractEndedSignal, () => {
+    state.ended = true;
+  });
+
+  const recordCheck = (record: Omit<ProgressRecord, 'recordedAt'>) => {
+    if (state.progress.some((p) => p.id === record.id)) return 'duplicate';
+    if (state.ended) reject(QUOTA_REJECTION.closed, `Contract ${contract.id} has ended; progress can no longer be recorded`);
+    const problems = progressProblems(record, contract, Date.now());
+    if (problems.length > 0) reject(QUOTA_REJECTION.invalid, 'The progress cannot be recorded', problems);
+    return 'new';
+  };
+
+  setHandler(
+    recordProgressUpdate,
+    async (record) => {
+      const full: ProgressRecord = { ...record, recordedAt: new Date().toISOString() };
+      if (recordCheck(record) === 'duplicate') return full;
+      state.progress.push({ id: record.id, station: record.station, metric: record.metric, count: record.count, date: record.date });
+      changed = true;
+      await projectProgress({ contractId: contract.id, record: full });
+      return full;
+    },
+    { validator: (record) => void recordCheck(record) },
+  );
+
+  /** Hands each period that ended short to the escalation engine; takes back those now met. */
+  async function judge(now: number): Promise<void> {
+    for (const standing of quotaStandings(quotas, stationIds, term, state.progress, now)) {
+      const key = `${standing.quotaId}:${standing.station ?? ''}:${standing.periodKey}`;
+      const step = state.steps[key];
+      if (standing.status === 'short' && !step && !state.ended) {
+        const stepId = `${contract.id}.quotaShortfall.${standing.quotaId}.${standing.station ?? 'all'}.${standing.periodKey}`;
+        state.steps[key] = { stepId, open: true };
+        const stationName = standing.station === null ? null : (contract.stations.find((s) => s.id === standing.station)?.name ?? standing.station);
+        await openStep(contract, calendar, {
+          contractId: contract.id,
+          contractTitle: contract.title,
+          kind: 'quotaShortfall',
+          reference: `${standing.quotaId}/${standing.station ?? 'all'}/${standing.periodKey}`,
+          stepId,
+          dueAt: quotaPeriods(quotas.find((q) => q.id === standing.quotaId)!, term.start, term.end).find((w) => w.key === standing.periodKey)!.endsAt,
+          summary: shortfallSummary(standing, stationName),
+        });
+      } else if (step?.open && (standing.status === 'met' || state.ended)) {
+        step.open = false;
+        await resolveStep(step.stepId, state.ended ? 'contract ended' : 'target reached by progress recorded late', now);
+      }
+    }
+  }
+
+  /** The next period end still to judge. */
+  const nextPeriodEnd = (now: number) => {
+    const ends = quotas.flatMap((q) => quotaPeriods(q, term.start, term.end).map((w) => w.endsAt)).filter((t) => t > now);
+    return ends.length > 0 ? Math.min(...ends) : undefined;
+  };
+
+  while (!state.ended) {
+    const now = Date.now();
+    await judge(now);
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof quotaWorkflow>({ ...input, state });
+    }
+    changed = false;
+    const next = nextPeriodEnd(now);
+    const wake = () => changed || state.ended;
+    if (next === undefined) await condition(wake);
+    else await condition(wake, Math.max(1, next - now));
+  }
+
+  await condition(allHandlersFinished);
+  await judge(Date.now());
+  return state;
+}
