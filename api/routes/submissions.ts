@@ -1,19 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { RETURN_REASONS } from '../../domain/materials';
-import { ATTACHMENT_KINDS } from '../../domain/templates';
 import { actorOf } from '../plugins/auth';
-import { errors, IdSchema, NullableString } from '../schemas';
+import { AttachmentMetaSchema, errors, IdSchema, NullableString, UploadedAttachmentSchema } from '../schemas';
 import type { SubmissionService } from '../services/submissions';
 
 const closed = { additionalProperties: false } as const;
 const Text = Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, closed);
 const Sections = Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 50_000 }));
 
-const AttachmentMeta = Type.Object(
-  { name: Type.String(), kind: Type.Enum(ATTACHMENT_KINDS), contentType: Type.String(), size: Type.Integer(), sha256: Type.String() },
-  closed,
-);
 const Reason = Type.Object(
   {
     code: Type.Enum(RETURN_REASONS),
@@ -32,7 +27,7 @@ const Submission = Type.Object(
     station: NullableString(),
     round: Type.Integer(),
     status: Type.Enum(['prechecking', 'returned', 'in_review', 'approved']),
-    materials: Type.Array(Type.Object({ templateId: Type.String(), sections: Sections, attachments: Type.Array(AttachmentMeta) }, closed)),
+    materials: Type.Array(Type.Object({ templateId: Type.String(), sections: Sections, attachments: Type.Array(AttachmentMetaSchema) }, closed)),
     precheck: Type.Array(Type.Object({ templateId: Type.String(), sectionId: Type.String(), reason: Text }, closed)),
     decision: Type.Union([
       Type.Object(
@@ -80,17 +75,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<{ submissions: Submissi
                   templateId: Type.String({ maxLength: 64 }),
                   sections: Sections,
                   attachments: Type.Array(
-                    Type.Object(
-                      {
-                        name: Type.String({ minLength: 1, maxLength: 255 }),
-                        kind: Type.Enum(ATTACHMENT_KINDS),
-                        contentType: Type.String({ maxLength: 100 }),
-                        size: Type.Integer({ minimum: 0 }),
-                        sha256: Type.String({ pattern: '^[0-9a-fA-F]{64}$' }),
-                        content: Type.String({ description: 'The file, base64-encoded' }),
-                      },
-                      closed,
-                    ),
+                    UploadedAttachmentSchema,
                     { maxItems: 50 },
                   ),
                 },

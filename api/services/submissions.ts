@@ -1,6 +1,5 @@
 // Evaluation materials: uploads checked and stored, then handed to the milestone's review workflow;
 // decisions by the reviewing organization only; reads and statistics from the read model.
-import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
@@ -8,29 +7,19 @@ import { contracts, submissions } from '../../db/schema';
 import type { Contract } from '../../domain/contract';
 import type { ReasonGiven } from '../../domain/materials';
 import type { Problem } from '../../domain/problems';
-import type { AttachmentKind } from '../../domain/templates';
 import type { Actor } from '../../domain/organizations';
 import { decideUpdate, REVIEW_REJECTION, reviewWorkflowId, submitUpdate, type Round } from '../../workflows/review-messages';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
+import { storeAttachments, type UploadedAttachment } from './attachments';
 import type { FileStorage } from './file-storage';
 import { updateRejection } from './temporal-errors';
 import { newId } from './tokens';
 import { loadVisibleContract } from './visibility';
 
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
-export const ALLOWED_CONTENT_TYPES = [
-  'image/jpeg',
-  'image/png',
-  'application/pdf',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  'text/plain',
-];
-
 export interface UploadedMaterial {
   templateId: string;
   sections: Record<string, string>;
-  attachments: Array<{ name: string; kind: AttachmentKind; contentType: string; size: number; sha256: string; content: string }>;
+  attachments: UploadedAttachment[];
 }
 
 type SubmissionRow = typeof submissions.$inferSelect;
@@ -83,26 +72,6 @@ export class SubmissionService {
     return (await loadVisibleContract(this.db, actor, id)).definition as Contract;
   }
 
-  /** Checks every attachment against its bytes; stores nothing unless all are right. */
-  private checkAttachments(materials: UploadedMaterial[]): Buffer[][] {
-    const problems: Problem[] = [];
-    const decoded = materials.map((m, i) =>
-      m.attachments.map((a, j) => {
-        const field = `materials.${i}.attachments.${j}`;
-        const bytes = Buffer.from(a.content, 'base64');
-        if (!ALLOWED_CONTENT_TYPES.includes(a.contentType)) problems.push({ field: `${field}.contentType`, reason: `is not accepted (${ALLOWED_CONTENT_TYPES.join(', ')})` });
-        if (bytes.length > MAX_ATTACHMENT_BYTES) problems.push({ field: `${field}.content`, reason: `is larger than ${MAX_ATTACHMENT_BYTES} bytes` });
-        if (bytes.length !== a.size) problems.push({ field: `${field}.size`, reason: `is ${a.size} but the content has ${bytes.length} bytes` });
-        if (createHash('sha256').update(bytes).digest('hex') !== a.sha256.toLowerCase()) {
-          problems.push({ field: `${field}.sha256`, reason: 'does not match the content' });
-        }
-        return bytes;
-      }),
-    );
-    if (problems.length > 0) throw unprocessable('Attachments were refused; nothing was stored', problems);
-    return decoded;
-  }
-
   async submit(actor: Actor, contractId: string, milestoneId: string, body: { station?: string; materials: UploadedMaterial[] }) {
     const contract = await this.visibleContract(actor, contractId);
     if (actor.organizationId !== contract.parties.contractor || !actor.roles.some((r) => r === 'contractor_staff' || r === 'station_staff')) {
@@ -110,15 +79,11 @@ export class SubmissionService {
     }
     const milestone = contract.milestones?.find((m) => m.id === milestoneId);
     if (!milestone) throw notFound(`Contract ${contractId} has no milestone ${milestoneId}`);
-    const bytes = this.checkAttachments(body.materials);
-    for (const [i, material] of body.materials.entries()) {
-      for (const [j, attachment] of material.attachments.entries()) await this.storage.put(attachment.sha256.toLowerCase(), bytes[i]![j]!);
-    }
-    const materials = body.materials.map((m) => ({
-      templateId: m.templateId,
-      sections: m.sections,
-      attachments: m.attachments.map(({ content: _content, ...meta }) => ({ ...meta, sha256: meta.sha256.toLowerCase() })),
-    }));
+    const stored = await storeAttachments(
+      this.storage,
+      body.materials.map((m, i) => ({ field: `materials.${i}.attachments`, attachments: m.attachments })),
+    );
+    const materials = body.materials.map((m, i) => ({ templateId: m.templateId, sections: m.sections, attachments: stored[i]! }));
     try {
       const round = await this.temporal.workflow.getHandle(reviewWorkflowId(contractId, milestoneId)).executeUpdate(submitUpdate, {
         args: [{ submissionId: newId('sub'), station: body.station ?? '', materials, submittedBy: actor.userId }],
