@@ -10,19 +10,25 @@ import type { DatabaseHandle } from '../db/client';
 import { errorResponseSchema, registerErrorHandling } from './errors';
 import { authPlugin } from './plugins/auth';
 import { healthRoutes } from './routes/health';
+import { contactRoutes } from './routes/contacts';
 import { contractRoutes } from './routes/contracts';
 import { escalationRoutes } from './routes/escalations';
 import { inboxRoutes } from './routes/inbox';
+import { materialRequestRoutes } from './routes/material-requests';
 import { organizationRoutes } from './routes/organizations';
 import { paymentRoutes } from './routes/payments';
+import { quotaRoutes } from './routes/quotas';
 import { submissionRoutes } from './routes/submissions';
 import { templateRoutes } from './routes/templates';
 import { userRoutes } from './routes/users';
 import { webhookRoutes } from './routes/webhooks';
+import { ContactService } from './services/contacts';
 import { ContractService } from './services/contracts';
 import { EscalationService } from './services/escalations';
 import { IdempotencyService } from './services/idempotency';
 import { InboxService } from './services/inbox';
+import { MaterialRequestService } from './services/material-requests';
+import { QuotaService } from './services/quotas';
 import { LocalFileStorage, type FileStorage } from './services/file-storage';
 import { IdentityService } from './services/identity';
 import { SubmissionService } from './services/submissions';
@@ -100,14 +106,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(organizationRoutes, { identity });
     await v1.register(userRoutes, { identity });
     const contracts = new ContractService(deps.database.db, deps.temporal, deps.taskQueue);
-    await v1.register(contractRoutes, { contracts, idempotency: new IdempotencyService(deps.database.db) });
+    const idempotency = new IdempotencyService(deps.database.db);
+    await v1.register(contractRoutes, { contracts, idempotency });
     await v1.register(paymentRoutes, { contracts });
     await v1.register(inboxRoutes, { inbox: new InboxService(deps.database.db) });
-    await v1.register(escalationRoutes, { escalations: new EscalationService(deps.database.db, deps.temporal) });
+    const escalations = new EscalationService(deps.database.db, deps.temporal);
+    await v1.register(escalationRoutes, { escalations });
     await v1.register(webhookRoutes, { webhooks: new WebhookService(deps.database.db, identity) });
     const storage = deps.fileStorage ?? new LocalFileStorage(path.join(deps.dataDir ?? './data', 'files'));
     await v1.register(templateRoutes);
     await v1.register(submissionRoutes, { submissions: new SubmissionService(deps.database.db, deps.temporal, storage) });
+    await v1.register(contactRoutes, { contacts: new ContactService(deps.database.db) });
+    await v1.register(materialRequestRoutes, {
+      materialRequests: new MaterialRequestService(deps.database.db, deps.temporal, storage, escalations),
+      idempotency,
+    });
+    await v1.register(quotaRoutes, { quotas: new QuotaService(deps.database.db, deps.temporal, storage), idempotency });
   });
 
   return app;

@@ -37,3 +37,19 @@ export function apiErrorFromTemporal(error: unknown, what: string): unknown {
   }
   return error;
 }
+
+/**
+ * For the workflows a contract starts (material requests, quotas): what their Updates reject with,
+ * or that they have finished, as the API's errors.
+ */
+export function apiErrorFromChild(error: unknown, closedMessage: string): unknown {
+  const failure = updateRejection(error);
+  if (failure) {
+    const problems = (failure.details?.[0] as Problem[] | undefined) ?? undefined;
+    if (failure.type === 'Invalid') return unprocessable(failure.message, problems);
+    if (failure.type === 'NotFound') return notFound(failure.message);
+    if (failure.type === 'Closed') return new ApiError(409, 'closed', failure.message);
+  }
+  if (error instanceof WorkflowNotFoundError) return new ApiError(409, 'closed', closedMessage);
+  return apiErrorFromTemporal(error, closedMessage);
+}

@@ -10,6 +10,15 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/**
+ * The id of what a request with an Idempotency-Key creates: the same for every retry of it, so the
+ * workflow recognises a retry even when the first attempt's answer was lost.
+ */
+export function idForKey(prefix: string, actorId: string, key: string | undefined): string {
+  if (key === undefined) return newId(prefix);
+  return `${prefix}_${createHash('sha256').update(`${actorId}\n${key}`).digest('hex').slice(0, 20)}`;
+}
+
 export function newId(prefix: string): string {
   return `${prefix}_${randomBytes(10).toString('hex')}`;
 }

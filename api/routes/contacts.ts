@@ -1,0 +1,47 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { actorOf } from '../plugins/auth';
+import { errors, IdSchema, Timestamp } from '../schemas';
+import type { ContactService } from '../services/contacts';
+
+const closed = { additionalProperties: false } as const;
+const Contact = Type.Object(
+  { id: Type.String(), village: Type.String(), name: Type.String(), phone: Type.String(), hamlet: Type.String(), createdAt: Timestamp },
+  closed,
+);
+
+export const contactRoutes: FastifyPluginAsyncTypebox<{ contacts: ContactService }> = async (app, { contacts }) => {
+  app.post(
+    '/v1/organizations/:id/contacts',
+    {
+      schema: {
+        tags: ['village chain'],
+        summary: "Add a hamlet volunteer to a village's contacts (the village's village_liaison, or an admin). Volunteers have no account; they are reached through their village.",
+        params: Type.Object({ id: IdSchema }),
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            phone: Type.String({ pattern: '^\\+?[0-9][0-9 -]{4,19}$', description: 'Digits, spaces and dashes, optionally starting with +' }),
+            hamlet: Type.String({ minLength: 1, maxLength: 100 }),
+          },
+          closed,
+        ),
+        response: { 201: Contact, ...errors(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await contacts.create(actorOf(request), request.params.id, request.body)),
+  );
+
+  app.get(
+    '/v1/organizations/:id/contacts',
+    {
+      schema: {
+        tags: ['village chain'],
+        summary: "A village's hamlet volunteers, by hamlet.",
+        params: Type.Object({ id: IdSchema }),
+        response: { 200: Type.Object({ items: Type.Array(Contact) }, closed), ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => contacts.list(actorOf(request), request.params.id),
+  );
+};

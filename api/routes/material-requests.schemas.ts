@@ -1,0 +1,129 @@
+// TypeBox schemas of material requests. Field names are the public contract of the API.
+import { Type } from 'typebox';
+import { MATERIAL_KINDS, REQUEST_STATUSES } from '../../domain/material-requests';
+import { AttachmentMetaSchema, IdSchema, NullableString, UploadedAttachmentSchema } from '../schemas';
+
+const closed = { additionalProperties: false } as const;
+
+export const MaterialRequestInput = Type.Object(
+  {
+    station: IdSchema,
+    villages: Type.Array(IdSchema, { minItems: 1, maxItems: 50 }),
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    items: Type.Array(
+      Type.Object(
+        {
+          id: IdSchema,
+          kind: Type.Enum(MATERIAL_KINDS),
+          quantity: Type.Integer({ description: 'How many each village owes' }),
+          description: Type.Optional(Type.String({ maxLength: 500 })),
+        },
+        closed,
+      ),
+      { minItems: 1, maxItems: 50 },
+    ),
+    due: Type.String({ maxLength: 40, description: 'ISO 8601 date (end of that day in Asia/Shanghai) or date-time' }),
+    contacts: Type.Optional(Type.Array(IdSchema, { maxItems: 50, description: 'Hamlet volunteers holding the materials (contact ids of the villages asked)' })),
+  },
+  closed,
+);
+
+export const DeliveryInput = Type.Object(
+  {
+    village: Type.Optional(IdSchema),
+    items: Type.Array(Type.Object({ itemId: IdSchema, quantity: Type.Integer() }, closed), { minItems: 1, maxItems: 50 }),
+    attachments: Type.Optional(Type.Array(UploadedAttachmentSchema, { maxItems: 50 })),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  closed,
+);
+
+export const DeliveryDecisionInput = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object({ itemId: IdSchema, outcome: Type.Enum(['accept', 'return']), reason: Type.Optional(Type.String({ maxLength: 2000 })) }, closed),
+      { minItems: 1, maxItems: 50 },
+    ),
+  },
+  closed,
+);
+
+const ItemStanding = Type.Object(
+  {
+    itemId: Type.String(),
+    requested: Type.Integer(),
+    delivered: Type.Integer(),
+    accepted: Type.Integer(),
+    pending: Type.Integer(),
+    returned: Type.Integer(),
+    outstanding: Type.Integer(),
+  },
+  closed,
+);
+
+export const MaterialRequestView = Type.Object(
+  {
+    id: Type.String(),
+    contractId: Type.String(),
+    station: Type.String(),
+    villages: Type.Array(Type.String()),
+    title: Type.String(),
+    note: NullableString(),
+    items: Type.Array(Type.Object({ id: Type.String(), kind: Type.Enum(MATERIAL_KINDS), quantity: Type.Integer(), description: NullableString() }, closed)),
+    due: Type.String(),
+    dueAt: Type.String(),
+    contacts: Type.Array(Type.Object({ id: Type.String(), village: Type.String(), name: Type.String(), phone: Type.String(), hamlet: Type.String() }, closed)),
+    status: Type.Enum(REQUEST_STATUSES),
+    overdue: Type.Boolean(),
+    villageStatus: Type.Array(
+      Type.Object(
+        { village: Type.String(), status: Type.Enum(['awaiting', 'partially_delivered', 'delivered', 'accepted']), items: Type.Array(ItemStanding) },
+        closed,
+      ),
+    ),
+    deliveries: Type.Array(
+      Type.Object(
+        {
+          id: Type.String(),
+          village: Type.String(),
+          items: Type.Array(
+            Type.Object({ itemId: Type.String(), quantity: Type.Integer(), status: Type.Enum(['pending', 'accepted', 'returned']), reason: NullableString() }, closed),
+          ),
+          attachments: Type.Array(AttachmentMetaSchema),
+          note: NullableString(),
+          deliveredBy: Type.String(),
+          deliveredAt: Type.String(),
+          reviewedBy: NullableString(),
+          reviewedAt: NullableString(),
+        },
+        closed,
+      ),
+    ),
+    remindedAt: NullableString(),
+    cancelled: Type.Union([Type.Object({ reason: Type.String(), cancelledBy: Type.String(), cancelledAt: Type.String() }, closed), Type.Null()]),
+    closedAt: NullableString(),
+    requestedBy: Type.String(),
+    requestedAt: Type.String(),
+  },
+  closed,
+);
+
+export const VillageSummary = Type.Object(
+  {
+    village: Type.String(),
+    name: Type.String(),
+    station: Type.String(),
+    requests: Type.Integer(),
+    open: Type.Integer(),
+    overdue: Type.Integer(),
+    workingDaysHeld: Type.Integer(),
+    overdueSteps: Type.Array(
+      Type.Object(
+        { stepId: Type.String(), reference: Type.String(), since: Type.String(), resolvedAt: NullableString(), workingDays: Type.Integer() },
+        closed,
+      ),
+    ),
+  },
+  closed,
+);

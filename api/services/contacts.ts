@@ -1,0 +1,75 @@
+// Hamlet volunteers are contacts of their village: the village's own users (and administrators)
+// keep the list; the contractor's staff of a contract that works with the village may read it, to
+// name the volunteers holding the materials they ask for.
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import { contracts, organizations, villageContacts } from '../../db/schema';
+import { hasRole, isAdmin, type Actor } from '../../domain/organizations';
+import { appendEvent } from '../../activities/events';
+import { forbidden, notFound, unprocessable } from '../errors';
+import { newId } from './tokens';
+
+type ContactRow = typeof villageContacts.$inferSelect;
+
+const contactView = (row: ContactRow) => ({
+  id: row.id,
+  village: row.villageId,
+  name: row.name,
+  phone: row.phone,
+  hamlet: row.hamlet,
+  createdAt: row.createdAt.toISOString(),
+});
+
+export class ContactService {
+  constructor(private readonly db: Database) {}
+
+  private async village(villageId: string) {
+    const [org] = await this.db.select().from(organizations).where(eq(organizations.id, villageId));
+    if (!org) throw notFound(`Organization ${villageId} does not exist`);
+    return org;
+  }
+
+  async create(actor: Actor, villageId: string, input: { name: string; phone: string; hamlet: string }) {
+    const org = await this.village(villageId);
+    if (!isAdmin(actor) && !(actor.organizationId === villageId && hasRole(actor, 'village_liaison'))) {
+      throw forbidden("Only the village's own village_liaison (or an administrator) may add its contacts");
+    }
+    if (org.kind !== 'village') throw unprocessable('Contacts belong to villages', [{ field: 'id', reason: `is an organization of kind ${org.kind}, not village` }]);
+    const id = newId('ct');
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(villageContacts)
+        .values({ id, villageId, name: input.name.trim(), phone: input.phone.trim(), hamlet: input.hamlet.trim(), createdBy: actor.userId })
+        .returning();
+      await appendEvent(tx, {
+        idempotencyKey: `contact:${id}:created`,
+        kind: 'village_contact.created',
+        actorId: actor.userId,
+        organizationId: villageId,
+        occurredAt: row!.createdAt.toISOString(),
+        payload: { id, hamlet: row!.hamlet },
+      });
+      return contactView(row!);
+    });
+  }
+
+  async list(actor: Actor, villageId: string) {
+    await this.village(villageId);
+    if (!isAdmin(actor) && actor.organizationId !== villageId && !(await this.worksWith(actor, villageId))) {
+      throw forbidden("Only the village's users, the contractor's staff of a contract with this village, or an administrator may read its contacts");
+    }
+    const rows = await this.db.select().from(villageContacts).where(eq(villageContacts.villageId, villageId)).orderBy(asc(villageContacts.hamlet), asc(villageContacts.name));
+    return { items: rows.map(contactView) };
+  }
+
+  /** The actor is staff of the contractor of a contract one of whose stations works with the village. */
+  private async worksWith(actor: Actor, villageId: string): Promise<boolean> {
+    if (!actor.organizationId || !hasRole(actor, 'station_staff', 'contractor_staff')) return false;
+    const rows = await this.db
+      .select({ id: contracts.id })
+      .from(contracts)
+      .where(and(sql`${villageId} = any(${contracts.partyOrganizationIds})`, sql`${contracts.definition}->'parties'->>'contractor' = ${actor.organizationId}`))
+      .limit(1);
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,126 @@
+// Indicator quotas: station staff record progress through the contract's quota workflow (which
+// judges each period's end); standings per station and period are computed from the recorded
+// progress by the same rule the workflow uses.
+import type { Client } from '@temporalio/client';
+import { and, asc, eq, gte, lte } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import { progressRecords } from '../../db/schema';
+import type { Contract } from '../../domain/contract';
+import { shanghaiDate } from '../../domain/dates';
+import { hasRole, type Actor } from '../../domain/organizations';
+import { progressProblems, quotaStandings, type PeriodStatus, type QuotaMetric } from '../../domain/quotas';
+import { quotaWorkflowId, recordProgressUpdate, type ProgressRecord } from '../../workflows/quota-messages';
+import { forbidden, unprocessable } from '../errors';
+import { storeAttachments, type UploadedAttachment } from './attachments';
+import type { FileStorage } from './file-storage';
+import { apiErrorFromChild } from './temporal-errors';
+import { idForKey } from './tokens';
+import { loadVisibleContract } from './visibility';
+
+type ProgressRow = typeof progressRecords.$inferSelect;
+
+const recordView = (contractId: string, r: ProgressRecord | ProgressRow) => ({
+  id: r.id,
+  contractId,
+  station: r.station,
+  metric: r.metric as QuotaMetric,
+  count: r.count,
+  date: r.date,
+  evidence: {
+    note: (r.evidence as ProgressRecord['evidence']).note ?? null,
+    attachments: (r.evidence as ProgressRecord['evidence']).attachments,
+  },
+  recordedBy: r.recordedBy,
+  recordedAt: typeof r.recordedAt === 'string' ? r.recordedAt : r.recordedAt.toISOString(),
+});
+
+export interface ProgressBody {
+  station: string;
+  metric: QuotaMetric;
+  count: number;
+  date: string;
+  evidence?: { note?: string; attachments?: UploadedAttachment[] };
+}
+
+export class QuotaService {
+  constructor(
+    private readonly db: Database,
+    private readonly temporal: Client,
+    private readonly storage: FileStorage,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  private async contract(actor: Actor, contractId: string): Promise<Contract> {
+    return (await loadVisibleContract(this.db, actor, contractId)).definition as Contract;
+  }
+
+  async record(actor: Actor, contractId: string, body: ProgressBody, idempotencyKey?: string) {
+    const contract = await this.contract(actor, contractId);
+    if (actor.organizationId !== contract.parties.contractor || !hasRole(actor, 'station_staff', 'contractor_staff')) {
+      throw forbidden('Only station_staff or contractor_staff of the contractor may record progress');
+    }
+    const problems = progressProblems(body, contract, this.clock());
+    if (problems.length > 0) throw unprocessable('The progress cannot be recorded', problems);
+    const [attachments] = await storeAttachments(this.storage, [{ field: 'evidence.attachments', attachments: body.evidence?.attachments ?? [] }]);
+    try {
+      const record = await this.temporal.workflow.getHandle(quotaWorkflowId(contractId)).executeUpdate(recordProgressUpdate, {
+        args: [
+          {
+            id: idForKey('pr', actor.userId, idempotencyKey),
+            station: body.station,
+            metric: body.metric,
+            count: body.count,
+            date: body.date,
+            evidence: { ...(body.evidence?.note ? { note: body.evidence.note } : {}), attachments: attachments! },
+            recordedBy: actor.userId,
+          },
+        ],
+      });
+      return recordView(contractId, record);
+    } catch (error) {
+      throw apiErrorFromChild(error, `Contract ${contractId} no longer takes progress (it has ended, or it started before quotas existed)`);
+    }
+  }
+
+  async records(actor: Actor, contractId: string, filter: { station?: string; metric?: string; from?: string; to?: string }) {
+    await this.contract(actor, contractId);
+    const rows = await this.db
+      .select()
+      .from(progressRecords)
+      .where(
+        and(
+          eq(progressRecords.contractId, contractId),
+          filter.station ? eq(progressRecords.station, filter.station) : undefined,
+          filter.metric ? eq(progressRecords.metric, filter.metric) : undefined,
+          filter.from ? gte(progressRecords.date, filter.from) : undefined,
+          filter.to ? lte(progressRecords.date, filter.to) : undefined,
+        ),
+      )
+      .orderBy(asc(progressRecords.date), asc(progressRecords.recordedAt));
+    return { items: rows.map((r) => recordView(contractId, r)) };
+  }
+
+  /** Every quota's standing per station (or for the stations together) and period. */
+  async standings(actor: Actor, contractId: string, filter: { station?: string; quota?: string; status?: PeriodStatus }) {
+    const contract = await this.contract(actor, contractId);
+    const rows = await this.db
+      .select({ station: progressRecords.station, metric: progressRecords.metric, count: progressRecords.count, date: progressRecords.date })
+      .from(progressRecords)
+      .where(eq(progressRecords.contractId, contractId));
+    const standings = quotaStandings(
+      contract.quotas ?? [],
+      contract.stations.map((s) => s.id),
+      { start: shanghaiDate(contract.term.startAt), end: shanghaiDate(contract.term.endAt) },
+      rows.map((r) => ({ ...r, metric: r.metric as QuotaMetric })),
+      this.clock(),
+    );
+    return {
+      items: standings.filter(
+        (s) =>
+          (!filter.station || s.station === filter.station) &&
+          (!filter.quota || s.quotaId === filter.quota) &&
+          (!filter.status || s.status === filter.status),
+      ),
+    };
+  }
+}
