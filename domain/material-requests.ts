@@ -58,6 +58,8 @@ export interface MaterialRequest {
   due: string;
   dueAt: number;
   contacts: HamletContact[];
+  /** Each village's name, for the messages. */
+  villageNames?: Record<string, string>;
   requestedBy: string;
   requestedAt: string;
 }
@@ -257,8 +259,9 @@ function outstandingText(request: MaterialRequest, standing: VillageStanding, la
 /** What a village still owes, for its reminder and its escalation ladder. */
 export function villageOwes(request: MaterialRequest, standing: VillageStanding, stationName: string): { en: string; 'zh-CN': string } {
   const due = shanghaiDate(request.dueAt);
+  const village = request.villageNames?.[standing.village] ?? standing.village;
   return {
-    en: `Station ${stationName} asked village ${standing.village} for "${request.title}" by ${due}; still owed: ${outstandingText(request, standing, 'en')}.${contactsText(request.contacts, standing.village, 'en')}`,
-    'zh-CN': `${stationName}社工站请 ${standing.village} 村于 ${due} 前提供“${request.title}”，尚欠：${outstandingText(request, standing, 'zh-CN')}。${contactsText(request.contacts, standing.village, 'zh-CN')}`,
+    en: `${stationName} asked ${village} for "${request.title}" by ${due}; still owed: ${outstandingText(request, standing, 'en')}.${contactsText(request.contacts, standing.village, 'en')}`,
+    'zh-CN': `${stationName}请${village}于 ${due} 前提供“${request.title}”，尚欠：${outstandingText(request, standing, 'zh-CN')}。${contactsText(request.contacts, standing.village, 'zh-CN')}`,
   };
 }

@@ -190,9 +190,9 @@ export const METRIC_LABELS: Record<QuotaMetric, { en: string; 'zh-CN': string }>
 /** What fell short, for the quotaShortfall ladder's messages. */
 export function shortfallSummary(standing: QuotaStanding, stationName: string | null): { en: string; 'zh-CN': string } {
   const label = METRIC_LABELS[standing.metric];
-  const who = stationName ? { en: `Station ${stationName}`, zh: `${stationName}社工站` } : { en: 'The stations together', zh: '各社工站合计' };
+  const who = stationName ? { en: stationName, zh: stationName } : { en: 'The stations together', zh: '各社工站合计' };
   return {
     en: `${who.en} recorded ${standing.achieved} of ${standing.target} ${label.en} in ${standing.periodKey} (${standing.from} to ${standing.to}), ${standing.shortfall} short.`,
-    'zh-CN': `${who.zh}${standing.periodKey}（${standing.from} 至 ${standing.to}）${label['zh-CN']}完成 ${standing.achieved}/${standing.target}，差 ${standing.shortfall}。`,
+    'zh-CN': `${who.zh}：${standing.periodKey}（${standing.from} 至 ${standing.to}）${label['zh-CN']}完成 ${standing.achieved}/${standing.target}，差 ${standing.shortfall}。`,
   };
 }

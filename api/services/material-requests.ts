@@ -132,6 +132,10 @@ export class MaterialRequestService {
       else if (!body.villages.includes(contact.villageId)) problems.push({ field: `contacts.${i}`, reason: `is a contact of ${contact.villageId}, which this request does not ask` });
     });
     if (problems.length > 0) throw unprocessable('The material request cannot be made', problems);
+    const villageNames = await this.db
+      .select({ id: organizations.id, name: organizations.name })
+      .from(organizations)
+      .where(inArray(organizations.id, body.villages));
 
     const request: MaterialRequest = {
       id: idForKey('mr', actor.userId, idempotencyKey),
@@ -147,6 +151,7 @@ export class MaterialRequestService {
         const c = contacts.find((x) => x.id === id)!;
         return { id: c.id, village: c.villageId, name: c.name, phone: c.phone, hamlet: c.hamlet };
       }),
+      villageNames: Object.fromEntries(villageNames.map((v) => [v.id, v.name])),
       requestedBy: actor.userId,
       requestedAt: new Date().toISOString(),
     };
