@@ -9,7 +9,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { openDatabase } from '../db/client';
-import { addDays, shanghaiDate } from '../domain/dates';
+import { addDays, parseInstant, shanghaiDate } from '../domain/dates';
 import { temporalTestServerPath } from '../server/temporal-binaries';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { workflowBundle } from '../server/worker';
@@ -18,6 +18,8 @@ import { eq } from 'drizzle-orm';
 import { escalations } from '../db/schema';
 import { acknowledgeUpdate, escalationWorkflowId } from '../workflows/escalation-messages';
 import { decideUpdate, reviewWorkflowId, submitUpdate } from '../workflows/review-messages';
+import { deliverUpdate, materialRequestWorkflowId, requestMaterialsUpdate, reviewDeliveryUpdate } from '../workflows/material-request-messages';
+import { quotaWorkflowId, recordProgressUpdate } from '../workflows/quota-messages';
 import {
   amendScheduleUpdate,
   contractWorkflowId,
@@ -149,6 +151,74 @@ async function main() {
     await review.result();
     await save('contract-with-milestone', third.workflowId);
     await save('review-returned-then-approved', review.workflowId);
+
+    // The village chain: a contract with a monthly visit quota and a material request. The request
+    // is delivered in part, falls overdue, is delivered in full and accepted; a station misses its
+    // first month's visits; then the contract is terminated and its children close.
+    const chainNow = await env.currentTimeMs();
+    const chain = relativeDefinition(chainNow, 'history-village');
+    chain.stations = [
+      { id: 'G', name: 'Station G', township: 'G Town', villages: ['org_village_1'], townshipOrganization: 'org_township_g' },
+      { id: 'Y', name: 'Station Y', township: 'Y Town', villages: ['org_village_2'] },
+    ];
+    chain.quotas = [{ id: 'visits', metric: 'village_visits', perStation: true, period: 'month', target: 8 }];
+    const chainKinds: Record<string, string> = { ...sCountyKinds, org_township_g: 'township' };
+    const chained = validateContractDefinition(chain, (id) => chainKinds[id] as never);
+    if (!chained.ok) throw new Error('fixture invalid');
+    const fourth = await env.client.workflow.start(contractWorkflow, {
+      workflowId: contractWorkflowId(chained.value.id),
+      taskQueue,
+      args: [{ contract: chained.value, createdBy: 'usr_agency', createdAt: new Date(chainNow).toISOString() }],
+    });
+    await fourth.executeUpdate(registeredUpdate);
+    const today = shanghaiDate(chainNow);
+    const due = addDays(today, 7);
+    await fourth.executeUpdate(requestMaterialsUpdate, {
+      args: [
+        {
+          id: 'mr_history',
+          contractId: chained.value.id,
+          station: 'G',
+          villages: ['org_village_1'],
+          title: 'Visit records',
+          items: [{ id: 'visits', kind: 'visit_records', quantity: 10 }],
+          due,
+          dueAt: parseInstant(due)!,
+          contacts: [{ id: 'ct_h', village: 'org_village_1', name: 'Wang Li', phone: '13800000001', hamlet: 'Banli' }],
+          requestedBy: 'usr_station',
+          requestedAt: new Date(chainNow).toISOString(),
+        },
+      ],
+    });
+    const requestHandle = env.client.workflow.getHandle(materialRequestWorkflowId('mr_history'));
+    await requestHandle.executeUpdate(deliverUpdate, {
+      args: [{ deliveryId: 'dl_h1', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 4 }], attachments: [], deliveredBy: 'usr_liaison' }],
+    });
+    const quotas = env.client.workflow.getHandle(quotaWorkflowId(chained.value.id));
+    await quotas.executeUpdate(recordProgressUpdate, {
+      args: [{ id: 'pr_h1', station: 'G', metric: 'village_visits', count: 8, date: today, evidence: { attachments: [] }, recordedBy: 'usr_station' }],
+    });
+    await env.sleep('12 days');
+    await requestHandle.executeUpdate(deliverUpdate, {
+      args: [{ deliveryId: 'dl_h2', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 6 }], attachments: [], deliveredBy: 'usr_liaison' }],
+    });
+    await requestHandle.executeUpdate(reviewDeliveryUpdate, {
+      args: [{ deliveryId: 'dl_h1', items: [{ itemId: 'visits', outcome: 'return', reason: 'unsigned' }], reviewedBy: 'usr_station' }],
+    });
+    await requestHandle.executeUpdate(deliverUpdate, {
+      args: [{ deliveryId: 'dl_h3', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 4 }], attachments: [], deliveredBy: 'usr_liaison' }],
+    });
+    for (const deliveryId of ['dl_h2', 'dl_h3']) {
+      await requestHandle.executeUpdate(reviewDeliveryUpdate, { args: [{ deliveryId, items: [{ itemId: 'visits', outcome: 'accept' }], reviewedBy: 'usr_station' }] });
+    }
+    await requestHandle.result();
+    await env.sleep('25 days');
+    await fourth.executeUpdate(terminateUpdate, { args: [{ reason: 'merged into a new lot', terminatedBy: 'usr_agency' }] });
+    await fourth.result();
+    await quotas.result();
+    await save('contract-village-chain', fourth.workflowId);
+    await save('material-request-returned-then-accepted', requestHandle.workflowId);
+    await save('quotas-short-then-terminated', quotas.workflowId);
 
     const probe = await env.client.workflow.start(probeWorkflow, { workflowId: 'history-probe', taskQueue, args: [{ wait: '30 days' }] });
     await probe.result();
