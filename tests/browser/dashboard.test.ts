@@ -214,6 +214,7 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     expect(await figure(page, '欠款').textContent()).toBe('¥230,800.00');
     expect(await page.locator('#ledger tr', { hasText: 'CZ-2023-077' }).textContent()).toContain('2023/07/15');
     await page.getByRole('button', { name: '登记到账' }).waitFor();
+    await page.getByText('已登记到账 CZ-2023-077，金额 ¥393,200.00。').waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'contract-page.zh-CN.png'), fullPage: true });
     await context.close();
   });
@@ -253,7 +254,7 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     await context.close();
   });
 
-  it('lets an evaluator return a submission with a reason from the checklist', async () => {
+  it('lets an evaluator return a submission with a reason from the checklist, then approve the next round', async () => {
     const { context, page } = await openTab('zh-CN');
     await signIn(page, parties.tokens.evaluator, 'API 令牌');
     await page.getByRole('link', { name: '评审队列' }).click();
@@ -291,6 +292,22 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     expect(await round.textContent()).toContain('中期评估报告 › 服务目标与指标');
     expect(await round.textContent()).toContain('已退回');
     expect(await unlabelledControls(page)).toEqual([]);
+
+    // The station rewrites its goals; round 2 shows what changed, and the evaluator approves it.
+    const goals = '目标：每月走访 20 户低保家庭，覆盖 5 个村，建立 30 份个案档案，开展 4 次小组活动。'.repeat(2);
+    const resubmitted = await stack.http('POST', `/v1/contracts/${contractId}/milestones/midterm/submissions`, {
+      token: parties.tokens.contractor,
+      body: { station: 'G', materials: [completeMaterial('midterm_report', { goals }), completeMaterial('casework_record')] },
+    });
+    expect(resubmitted.body).toMatchObject({ round: 2, status: 'in_review' });
+    await page.getByRole('link', { name: '评审队列' }).click();
+    const round2 = page.getByRole('article').filter({ hasText: '第 2 轮' });
+    await round2.waitFor();
+    expect(await round2.locator('details', { hasText: '较上一轮的修改' }).textContent()).toContain('每月走访 20 户');
+    await round2.getByRole('button', { name: '通过', exact: true }).click();
+    await page.getByText(/：通过。$/).waitFor();
+    const approved = await stack.http('GET', `/v1/submissions/${resubmitted.body.id}`, { token: parties.tokens.evaluator });
+    expect(approved.body).toMatchObject({ status: 'approved', decision: { outcome: 'approve' } });
     await context.close();
   });
 

@@ -191,6 +191,8 @@ export const MESSAGES = {
   timelineMore: t('Show more', '显示更多'),
   actorSystem: t('grantflow (automatic)', 'grantflow（自动）'),
   actorYou: t('you', '您'),
+  actorPrecheck: t('pre-check (automatic)', '预审（自动）'),
+  workingDays: t('{days} working days', '{days} 个工作日'),
 
   inboxTitle: t('My inbox', '我的收件箱'),
   inboxUnreadOnly: t('Unread only', '只看未读'),

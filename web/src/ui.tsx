@@ -144,11 +144,12 @@ export function useOrgName(): (id: string | null | undefined) => string {
   return (id) => (id ? organizations.get(id)?.name ?? id : '');
 }
 
-/** A user id as shown: "you" for the signed-in user. The API shows other users' ids only. */
+/** A user id as shown: "you" for the signed-in user; the API shows other users' ids only. */
 export function useActorName(): (id: string | null) => string {
   const { me } = useSession();
   const { m } = useI18n();
-  return (id) => (id === null ? m('actorSystem') : id === me.id ? `${me.name} (${m('actorYou')})` : id);
+  return (id) =>
+    id === null ? m('actorSystem') : id === 'precheck' ? m('actorPrecheck') : id === me.id ? `${me.name} (${m('actorYou')})` : id;
 }
 
 export function Section({ title, id, children, actions }: { title: string; id: string; children: ComponentChildren; actions?: ComponentChildren }) {

@@ -25,7 +25,8 @@ export function PaymentForm({ contract, onRecorded }: { contract: ContractDetail
     note: '',
   });
   const [failure, setFailure] = useState<ApiFailure>();
-  const [done, setDone] = useState<string>();
+  // Kept as data, written out at render: the message follows a change of language.
+  const [done, setDone] = useState<{ created: boolean; reference: string; amount: string }>();
   const [busy, setBusy] = useState(false);
   const set = (field: keyof typeof form) => (event: Event) => {
     const value = (event.currentTarget as HTMLInputElement).value;
@@ -48,7 +49,7 @@ export function PaymentForm({ contract, onRecorded }: { contract: ContractDetail
       // 201: recorded now; 200: this very payment was recorded before (the API answers with it).
       const { status, body: entry } = await request<LedgerEntry>('POST', `/v1/contracts/${encode(contract.id)}/payments`, body);
       setFailure(undefined);
-      setDone(m(status === 201 ? 'paymentRecorded' : 'paymentDuplicate', { reference: entry.reference, amount: money(entry.amount) }));
+      setDone({ created: status === 201, reference: entry.reference, amount: entry.amount });
       setForm((f) => ({ ...f, reference: '', amount: '', note: '' }));
       onRecorded();
     } catch (error) {
@@ -104,7 +105,7 @@ export function PaymentForm({ contract, onRecorded }: { contract: ContractDetail
       <FormProblems failure={failure} fields={FIELDS} prefix={m('paymentRefused', { message: failure?.message ?? '' })} />
       {done && (
         <p class="alert alert-ok" role="status">
-          {done}
+          {m(done.created ? 'paymentRecorded' : 'paymentDuplicate', { reference: done.reference, amount: money(done.amount) })}
         </p>
       )}
       <button type="submit" class="primary" disabled={busy}>

@@ -60,7 +60,7 @@ export function SubmissionHistory({ items, templates }: { items: Submission[]; t
                   <p class="small">
                     {m('submissionDecidedBy', {
                       outcome: m(s.decision.outcome === 'approve' ? 'outcomeApprove' : 'outcomeReturn'),
-                      who: s.decision.decidedBy === 'precheck' ? m('submissionPrecheck') : actorName(s.decision.decidedBy),
+                      who: actorName(s.decision.decidedBy),
                       time: dateTime(s.decision.decidedAt),
                     })}
                   </p>

@@ -22,7 +22,7 @@ function detailsOf(event: TimelineEvent, i18n: I18n, orgName: (id: string) => st
   } else if (event.kind === 'escalation.acknowledged') {
     parts.push(str('note'));
   } else if (event.kind === 'escalation.step_resolved') {
-    parts.push(str('reason'), num('workingDaysHeld') !== undefined ? `${num('workingDaysHeld')}` : undefined);
+    parts.push(str('reason'), num('workingDaysHeld') !== undefined ? i18n.m('workingDays', { days: num('workingDaysHeld')! }) : undefined);
   } else if (event.kind.startsWith('submission.')) {
     parts.push(str('milestoneId'), str('station') ?? undefined, num('round') !== undefined ? `#${num('round')}` : undefined);
   } else if (event.kind === 'contract.started') {

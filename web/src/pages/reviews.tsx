@@ -26,7 +26,12 @@ function sectionChoices(submission: Submission, templates: Template[]) {
   });
 }
 
-function DecisionForm({ submission, templates, onDecided }: { submission: Submission; templates: Template[]; onDecided(message: string): void }) {
+interface Decided {
+  id: string;
+  outcome: 'approve' | 'return';
+}
+
+function DecisionForm({ submission, templates, onDecided }: { submission: Submission; templates: Template[]; onDecided(decided: Decided): void }) {
   const i18n = useI18n();
   const { m, text } = i18n;
   const choices = sectionChoices(submission, templates);
@@ -50,7 +55,7 @@ function DecisionForm({ submission, templates, onDecided }: { submission: Submis
     try {
       const decided = await post<Submission>(`/v1/submissions/${encode(submission.id)}/decision`, { outcome, reasons });
       setFailure(undefined);
-      onDecided(m('reviewsDecided', { id: decided.id, outcome: m(outcome === 'approve' ? 'outcomeApprove' : 'outcomeReturn') }));
+      onDecided({ id: decided.id, outcome });
     } catch (error) {
       setFailure(asFailure(error));
     } finally {
@@ -179,7 +184,7 @@ export function ReviewsPage() {
   const { inboxChanged } = useSession();
   const actorName = useActorName();
   const templates = useTemplates();
-  const [message, setMessage] = useState<string>();
+  const [decided, setDecided] = useState<Decided>();
   const queue = useLoad(async () => {
     const contracts = await get<Page<ContractSummary>>('/v1/contracts?limit=200');
     const lists = await Promise.all(
@@ -196,7 +201,11 @@ export function ReviewsPage() {
     <>
       <PageTitle>{m('reviewsTitle')}</PageTitle>
       <p class="muted">{m('reviewsIntro')}</p>
-      <div role="status">{message && <p class="alert alert-ok">{message}</p>}</div>
+      <div role="status">
+        {decided && (
+          <p class="alert alert-ok">{m('reviewsDecided', { id: decided.id, outcome: m(decided.outcome === 'approve' ? 'outcomeApprove' : 'outcomeReturn') })}</p>
+        )}
+      </div>
       <Await loaded={templates}>
         {(templateList) => (
           <Await loaded={queue}>
@@ -220,8 +229,8 @@ export function ReviewsPage() {
                         <DecisionForm
                           submission={s}
                           templates={templateList}
-                          onDecided={(text) => {
-                            setMessage(text);
+                          onDecided={(result) => {
+                            setDecided(result);
                             queue.reload();
                             inboxChanged();
                           }}
