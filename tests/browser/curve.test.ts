@@ -66,6 +66,13 @@ describe('disbursement curve', () => {
     });
   });
 
+  it('shades nothing after now, where the steps hold the last value until the next instant', () => {
+    const second = curve.now + 1;
+    expect(valueAt(curve.xs, curve.floor, second)).toBe(valueAt(curve.xs, curve.planned, second));
+    expect(valueAt(curve.xs, curve.received, second)).toBeNull();
+    expect(valueAt(curve.xs, curve.planned, curve.now)! - valueAt(curve.xs, curve.floor, curve.now)!).toBe(923200 - 530000);
+  });
+
   it('takes reversals off what was received', () => {
     const reversed = disbursementCurve(
       detail('2023-07-01T04:00:00.000Z', [

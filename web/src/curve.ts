@@ -65,7 +65,8 @@ export function disbursementCurve(detail: ContractDetail): Curve {
 
   // Long after the term the lines only run flat: keep the term readable.
   const viewEnd = Math.min(Math.max(end, now), end + Math.round((end - start) / 4));
-  const xs = [...new Set([start, end, viewEnd, now, ...tranches.map((t) => t.at), ...entries.map((e) => e.at), ...checkpoints.map((c) => c.x)])].sort(
+  // The second after now closes the shading: nothing is known to be missing in the future.
+  const xs = [...new Set([start, end, viewEnd, now, ...(now < viewEnd ? [now + 1] : []), ...tranches.map((t) => t.at), ...entries.map((e) => e.at), ...checkpoints.map((c) => c.x)])].sort(
     (a, b) => a - b,
   );
   const planned: number[] = [];
