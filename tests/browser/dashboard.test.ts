@@ -261,6 +261,8 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     const item = page.getByRole('article').filter({ hasText: '站点 G' });
     await item.waitFor();
 
+    await page.screenshot({ path: path.join(ARTIFACTS, 'review-queue.zh-CN.png'), fullPage: true });
+
     // A return without a reason: the API's answer appears at the checklist.
     await item.getByRole('button', { name: '按所选原因退回' }).click();
     await item.locator('fieldset .field-problem', { hasText: 'must name at least one reason' }).waitFor();

@@ -7,6 +7,7 @@ import { parseInstant } from '../../domain/dates';
 import type { EscalationParty, StepKind } from '../../domain/escalation';
 import type { ReturnReason } from '../../domain/materials';
 import type { Role } from '../../domain/organizations';
+import type { AttachmentKind } from '../../domain/templates';
 
 export const LANGS = ['zh-CN', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -326,6 +327,15 @@ export const MATERIAL_REQUEST_STATUS: Labels<'open' | 'partially_delivered' | 'd
   delivered: t('Delivered', '已交付'),
   accepted: t('Accepted', '已验收'),
   cancelled: t('Cancelled', '已取消'),
+};
+
+export const ATTACHMENT_KIND: Labels<AttachmentKind> = {
+  photo: t('photo', '照片'),
+  sign_in_sheet: t('sign-in sheet', '签到表'),
+  case_record: t('case record', '个案记录'),
+  service_register: t('service register', '服务对象台账'),
+  report: t('report', '报告'),
+  other: t('other', '其他'),
 };
 
 export const ROLE: Labels<Role> = {

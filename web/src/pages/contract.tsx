@@ -34,7 +34,6 @@ function Figures({ c }: { c: ContractDetail }) {
     [m('figArrears'), money(c.arrears), c.overdue ? 'bad' : 'ok'],
     [m('figUnpaid'), money(c.unpaid)],
     [m('figNextDeadline'), c.nextDeadline ? date(c.nextDeadline) : m('none')],
-    [m('figTerm'), `${date(c.term.start)} – ${date(c.term.end)}`],
   ];
   return (
     <>
@@ -273,7 +272,7 @@ function Parties({ c }: { c: ContractDetail }) {
 }
 
 export function ContractPage({ id }: { id: string }) {
-  const { m, text } = useI18n();
+  const { m, text, date } = useI18n();
   const { me, inboxChanged } = useSession();
   // Bumped by every change made from this page: the figures, curve, escalations and timeline reload.
   const [version, setVersion] = useState(0);
@@ -301,7 +300,10 @@ export function ContractPage({ id }: { id: string }) {
               <PageTitle
                 sub={
                   <p class="subtitle">
-                    <span class="mono">{c.id}</span> <Badge tone={statusTone(c.status)}>{text(CONTRACT_STATUS[c.status])}</Badge>
+                    <span class="mono">{c.id}</span> <Badge tone={statusTone(c.status)}>{text(CONTRACT_STATUS[c.status])}</Badge>{' '}
+                    <span class="muted">
+                      {m('figTerm')} {date(c.term.start)} – {date(c.term.end)}
+                    </span>
                   </p>
                 }
               >

@@ -3,9 +3,10 @@
 // reasons from the checklist, each tied to a section.
 import { useState } from 'preact/hooks';
 import { RETURN_REASONS, type ReturnReason } from '../../../domain/materials';
+import type { AttachmentKind } from '../../../domain/templates';
 import { get, post, type ApiFailure } from '../api';
 import { sectionTitle } from '../components/submissions';
-import { RETURN_REASON, useI18n } from '../i18n';
+import { ATTACHMENT_KIND, RETURN_REASON, useI18n } from '../i18n';
 import { href } from '../router';
 import { useTemplates } from '../templates';
 import type { ContractSummary, Page, ReasonGiven, Submission, Template } from '../types';
@@ -135,6 +136,12 @@ function DecisionForm({ submission, templates, onDecided }: { submission: Submis
   );
 }
 
+/** The template's order of sections, then any the template does not name. */
+function sectionOrder(material: Submission['materials'][number], template: Template | undefined): string[] {
+  const known = (template?.sections.map((s) => s.id) ?? []).filter((id) => id in material.sections);
+  return [...known, ...Object.keys(material.sections).filter((id) => !known.includes(id))];
+}
+
 function Materials({ submission, templates }: { submission: Submission; templates: Template[] }) {
   const i18n = useI18n();
   const { m, text } = i18n;
@@ -145,15 +152,18 @@ function Materials({ submission, templates }: { submission: Submission; template
         return (
           <section key={material.templateId} class="material" aria-label={template ? text(template.title) : material.templateId}>
             <h4>{template ? text(template.title) : material.templateId}</h4>
-            {Object.entries(material.sections).map(([sectionId, body]) => (
+            {sectionOrder(material, template).map((sectionId) => (
               <details key={sectionId}>
-                <summary>{sectionTitle(i18n, templates, material.templateId, sectionId)}</summary>
-                <p class="section-text">{body}</p>
+                <summary>{text(template?.sections.find((s) => s.id === sectionId)?.title) || sectionId}</summary>
+                <p class="section-text">{material.sections[sectionId]}</p>
               </details>
             ))}
             {material.attachments.length > 0 && (
               <p class="small">
-                {m('reviewsAttachments')}: {material.attachments.map((a) => `${a.name} (${a.kind}, ${Math.ceil(a.size / 1024)} KB)`).join(', ')}
+                {m('reviewsAttachments')}:{' '}
+                {material.attachments
+                  .map((a) => `${a.name} (${text(ATTACHMENT_KIND[a.kind as AttachmentKind]) || a.kind}, ${Math.ceil(a.size / 1024)} KB)`)
+                  .join(', ')}
               </p>
             )}
           </section>
