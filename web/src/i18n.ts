@@ -31,7 +31,6 @@ export const MESSAGES = {
   notFound: t('No such page.', '页面不存在。'),
   saving: t('Sending…', '正在提交…'),
   none: t('—', '—'),
-  yes: t('yes', '是'),
 
   loginTitle: t('Sign in', '登录'),
   loginIntro: t(
@@ -54,7 +53,6 @@ export const MESSAGES = {
 
   colContract: t('Contract', '合同'),
   colStatus: t('Status', '状态'),
-  colValue: t('Value', '合同金额'),
   colReceived: t('Received', '已到账'),
   colDueToDate: t('Due to date', '应付至今'),
   colReceivedShare: t('Received of due', '到账/应付'),
@@ -72,14 +70,12 @@ export const MESSAGES = {
   colTranche: t('Tranche', '款项'),
   colDueOn: t('Due on', '应付日期'),
   colAmount: t('Amount', '金额'),
-  colShare: t('Share', '比例'),
   colFundingSource: t('Funding source', '资金来源'),
   colPaidOn: t('Paid on', '付清日期'),
   colReference: t('Reference', '凭证号'),
   colKind: t('Kind', '类型'),
   colReceivedOn: t('Received on', '到账日期'),
   colRecordedBy: t('Recorded by', '登记人'),
-  colRecordedAt: t('Recorded at', '登记时间'),
   colNote: t('Note', '备注'),
   colMilestone: t('Milestone', '评估节点'),
   colStation: t('Station', '站点'),
@@ -101,7 +97,6 @@ export const MESSAGES = {
   colOrganization: t('Organization', '单位'),
   colWorkingDays: t('Working days held', '占用工作日'),
   colSteps: t('Steps', '环节数'),
-  colSince: t('Since', '开始'),
   colTime: t('Time (Asia/Shanghai)', '时间（北京时间）'),
   colEvent: t('Event', '事件'),
   colActor: t('By', '操作人'),

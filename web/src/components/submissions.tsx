@@ -14,7 +14,7 @@ export function sectionTitle(i18n: I18n, templates: Template[], templateId: stri
   return `${template ? i18n.text(template.title) : templateId} › ${sectionName}`;
 }
 
-export const statusTone = (status: Submission['status']) =>
+export const submissionTone = (status: Submission['status']) =>
   status === 'approved' ? 'ok' : status === 'returned' ? 'bad' : status === 'in_review' ? 'warn' : 'muted';
 
 export function SubmissionHistory({ items, templates }: { items: Submission[]; templates: Template[] }) {
@@ -48,7 +48,7 @@ export function SubmissionHistory({ items, templates }: { items: Submission[]; t
               <td>{s.station ?? m('reviewsWholeContract')}</td>
               <td class="num">{s.round}</td>
               <td>
-                <Badge tone={statusTone(s.status)}>{text(SUBMISSION_STATUS[s.status])}</Badge>
+                <Badge tone={submissionTone(s.status)}>{text(SUBMISSION_STATUS[s.status])}</Badge>
               </td>
               <td>
                 {dateTime(s.submittedAt)}
