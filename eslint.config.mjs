@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', '.temporal/', 'db/migrations/', 'coverage/'] },
+  { ignores: ['node_modules/', 'data/', '.temporal/', 'db/migrations/', 'coverage/', 'web/dist/', 'artifacts/'] },
   ...tseslint.configs.recommended,
   {
     rules: {

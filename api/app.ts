@@ -21,6 +21,7 @@ import { quotaRoutes } from './routes/quotas';
 import { submissionRoutes } from './routes/submissions';
 import { templateRoutes } from './routes/templates';
 import { userRoutes } from './routes/users';
+import { builtWebRoot, webRoutes } from './routes/web';
 import { webhookRoutes } from './routes/webhooks';
 import { ContactService } from './services/contacts';
 import { ContractService } from './services/contracts';
@@ -45,6 +46,8 @@ export interface AppDeps {
   /** Where attachments are stored; default: files/ under dataDir. */
   fileStorage?: FileStorage;
   dataDir?: string;
+  /** The built dashboard served at /; default: web/dist. */
+  webRoot?: string;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -99,7 +102,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ],
   });
 
-  // Everything under /v1 needs a bearer token; health, OpenAPI and docs stay public.
+  // The dashboard page is public; it calls /v1 with the token the user signs in with.
+  await app.register(webRoutes, { root: deps.webRoot ?? builtWebRoot });
+
+  // Everything under /v1 needs a bearer token; health, OpenAPI, docs and the dashboard stay public.
   const identity = new IdentityService(deps.database.db);
   await app.register(async (v1) => {
     await v1.register(authPlugin, { identity });

@@ -1,0 +1,319 @@
+// The dashboard in a real browser (Debian's Chromium driven by playwright-core) against the whole
+// engine: a finance officer records a payment and sees the curve and arrears change, acknowledges
+// an escalation and reads the inbox; an evaluator returns a submission with a reason. The contract
+// page is saved to artifacts/ as screenshots.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../server/temporal-binaries';
+import { completeMaterial } from '../fixtures/materials';
+import { sCountyContract } from '../fixtures/s-county';
+import { eventually } from '../helpers/eventually';
+import { registerParties, type Parties } from '../helpers/parties';
+import { startStack, type Stack } from '../helpers/stack';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(
+    `\n[tests/browser] SKIPPED: no Chromium at ${CHROMIUM}. Install it (apt-get install -y chromium) or set CHROMIUM_PATH; ` +
+      '.ci/run installs it, so CI always runs these tests.\n',
+  );
+}
+
+const ARTIFACTS = path.join(projectRoot, 'artifacts');
+
+describe.skipIf(!hasChromium)('dashboard in a browser', () => {
+  let stack: Stack;
+  let parties: Parties;
+  let browser: Browser;
+  let filesDir: string;
+  const contractId = `S-2023-lot3-web-${Date.now()}`;
+  const pageErrors: string[] = [];
+
+  /** A browser tab of its own (own session storage) in a time zone far from Shanghai. */
+  async function openTab(locale: string): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ locale, timezoneId: 'America/New_York', viewport: { width: 1360, height: 900 } });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) pageErrors.push(message.text());
+    });
+    return { context, page };
+  }
+
+  async function signIn(page: Page, token: string, label: string) {
+    await page.goto(`${stack.baseUrl}/`);
+    // Keyboard only: the token field, then Enter.
+    await page.getByLabel(label).focus();
+    await page.keyboard.type(token);
+    await page.keyboard.press('Enter');
+  }
+
+  const figure = (page: Page, label: string) =>
+    page.locator('dl.figures > div').filter({ has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
+
+  /** Every form control on the page has a label (or an accessible name of its own). Runs in the page. */
+  const unlabelledControls = (page: Page) =>
+    page.evaluate(() =>
+      [...(globalThis as any).document.querySelectorAll('input, select, textarea')]
+        .filter((el: any) => el.labels?.length === 0 && !el.getAttribute('aria-label'))
+        .map((el: any) => el.outerHTML as string),
+    );
+  const pixels = (canvas: ReturnType<Page['locator']>) => canvas.evaluate((c: any) => c.toDataURL() as string);
+
+  beforeAll(async () => {
+    filesDir = mkdtempSync(path.join(os.tmpdir(), 'grantflow-web-files-'));
+    stack = await startStack({ filesDir });
+    parties = await registerParties(stack.http, stack.adminToken);
+    const { agency, finance, contractor } = parties.tokens;
+    const created = await stack.http('POST', '/v1/contracts', {
+      token: agency,
+      body: sCountyContract(parties.orgs, {
+        id: contractId,
+        closeGraceDays: 3650,
+        milestones: [
+          {
+            id: 'midterm',
+            title: 'Mid-term evaluation',
+            due: '2023-03-31',
+            stations: ['G', 'B'],
+            materials: ['midterm_report', 'casework_record'],
+            reviewWorkingDays: 5,
+            maxRounds: 2,
+          },
+        ],
+      }),
+    });
+    expect(created.status).toBe(201);
+    // The source case: 530,000 of 1,154,000 arrived.
+    for (const payment of [
+      { reference: 'CZ-2022-118', amount: '300000.00', receivedOn: '2022-11-20', fundingSource: 'fiscal' },
+      { reference: 'CZ-2023-031', amount: '230000.00', receivedOn: '2023-03-10', fundingSource: 'fiscal' },
+    ]) {
+      expect((await stack.http('POST', `/v1/contracts/${contractId}/payments`, { token: finance, body: payment })).status).toBe(201);
+    }
+    // Station B's first round bounces at the pre-check; station G's waits for the evaluator.
+    const submit = (body: object) => stack.http('POST', `/v1/contracts/${contractId}/milestones/midterm/submissions`, { token: contractor, body });
+    expect((await submit({ station: 'B', materials: [completeMaterial('midterm_report', { goals: '【请填写服务目标】' })] })).body.status).toBe('returned');
+    expect((await submit({ station: 'G', materials: [completeMaterial('midterm_report'), completeMaterial('casework_record')] })).body.status).toBe('in_review');
+    // The overdue steps reach the escalation engine.
+    await eventually(
+      () => stack.http('GET', `/v1/contracts/${contractId}/escalations`, { token: finance }),
+      (r) => r.body.items.some((e: any) => e.step.kind === 'paymentShortfall') && r.body.items.some((e: any) => e.step.kind === 'trancheOverdue'),
+      30_000,
+    );
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    if (filesDir) rmSync(filesDir, { recursive: true, force: true });
+  });
+
+  it('serves the page at / without a token, from local files only', async () => {
+    const page = await stack.http('GET', '/');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const assets = [...String(page.body).matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.some((a) => a.endsWith('.js'))).toBe(true);
+    for (const asset of assets) {
+      expect(asset.startsWith('/'), `${asset} is served by the API, not a CDN`).toBe(true);
+      const answer = await fetch(`${stack.baseUrl}${asset}`);
+      expect(answer.status, asset).toBe(200);
+    }
+    // The API behind it still wants a token.
+    expect((await stack.http('GET', '/v1/contracts')).status).toBe(401);
+  });
+
+  it('lets a finance officer record a payment and shows the curve and the arrears change', async () => {
+    const { context, page } = await openTab('en-US');
+    await signIn(page, 'not-a-token', 'API token');
+    await page.getByText('The API does not accept this token.').waitFor();
+    await signIn(page, parties.tokens.finance, 'API token');
+
+    // My contracts: received against due, arrears, open escalations; filtered and sorted.
+    const row = page.locator('table.contracts tbody tr', { hasText: contractId });
+    await row.waitFor();
+    await expect.poll(() => row.textContent()).toContain('CN¥624,000.00');
+    expect(await row.textContent()).toContain('CN¥530,000.00');
+    await page.getByLabel('Search id or title').fill('no such contract');
+    await page.getByText('No contract matches.').waitFor();
+    await page.getByLabel('Search id or title').fill('');
+    await page.getByLabel('Only contracts in arrears').check();
+    await row.waitFor();
+    await page.getByRole('button', { name: /^Arrears/ }).click();
+    expect(await page.locator('th', { hasText: 'Arrears' }).getAttribute('aria-sort')).toMatch(/ascending|descending/);
+
+    await row.getByRole('link', { name: contractId }).click();
+    await page.getByRole('heading', { level: 1, name: /Township Social Work/ }).waitFor();
+    const arrears = figure(page, 'Arrears');
+    await expect.poll(() => arrears.textContent()).toBe('CN¥624,000.00');
+    expect(await figure(page, 'Received').textContent()).toBe('CN¥530,000.00');
+    const caption = page.locator('figure.curve figcaption');
+    expect(await caption.textContent()).toContain('Received: CN¥530,000.00');
+    expect(await caption.textContent()).toContain('Checkpoint 80% by 06/30/2023: Missed.');
+    const checkpoint = page.locator('#checkpoints tbody tr').first();
+    expect(await checkpoint.textContent()).toContain('Missed');
+    // Who holds what, beside the curve: the payer holds the shortfall.
+    await page.locator('#holding li', { hasText: 'Payment shortfall' }).first().waitFor();
+    expect(await page.locator('#holding').textContent()).toContain('S County Finance Bureau');
+    const canvas = page.locator('.curve-canvas canvas');
+    await canvas.waitFor();
+    const curveBefore = await pixels(canvas);
+
+    // The API refuses what is wrong, and says why beside each field.
+    await page.getByLabel('Voucher reference').fill('CZ-2023-077');
+    await page.getByLabel('Amount (CNY)').fill('393200.005');
+    await page.getByLabel('Received on (Asia/Shanghai)').fill('2099-01-01');
+    await page.getByRole('button', { name: 'Record payment' }).click();
+    const amountField = page.locator('.field', { has: page.getByLabel('Amount (CNY)') });
+    await amountField.getByText('must have at most two decimals (fen)').waitFor();
+    expect(await page.getByLabel('Amount (CNY)').getAttribute('aria-invalid')).toBe('true');
+    const dateField = page.locator('.field', { has: page.getByLabel('Received on (Asia/Shanghai)') });
+    expect(await dateField.locator('.field-problem').textContent()).toContain('is in the future');
+    expect(await arrears.textContent()).toBe('CN¥624,000.00');
+
+    // The shortfall of the June checkpoint arrives on 15 July.
+    await page.getByLabel('Amount (CNY)').fill('393,200.00');
+    await page.getByLabel('Received on (Asia/Shanghai)').fill('2023-07-15');
+    await page.getByRole('button', { name: 'Record payment' }).click();
+    await page.getByText('Payment CZ-2023-077 of CN¥393,200.00 recorded.').waitFor();
+    await expect.poll(() => arrears.textContent()).toBe('CN¥230,800.00');
+    expect(await figure(page, 'Received').textContent()).toBe('CN¥923,200.00');
+    await expect.poll(() => caption.textContent()).toContain('Received: CN¥923,200.00');
+    await expect.poll(() => pixels(canvas)).not.toBe(curveBefore);
+    await expect.poll(() => checkpoint.textContent()).toContain('Recovered late');
+    expect(await caption.textContent()).toContain('Checkpoint 80% by 06/30/2023: Recovered late.');
+    // A day in Shanghai stays that day in a browser in New York.
+    expect(await page.locator('#ledger tr', { hasText: 'CZ-2023-077' }).textContent()).toContain('07/15/2023');
+    await page.locator('#timeline tr', { hasText: 'CZ-2023-077' }).filter({ hasText: 'Payment recorded' }).filter({ hasText: 'Finance Officer Li (you)' }).waitFor();
+    expect(await unlabelledControls(page)).toEqual([]);
+
+    // The API agrees with what the page shows.
+    const detail = await stack.http('GET', `/v1/contracts/${contractId}`, { token: parties.tokens.finance });
+    expect(detail.body).toMatchObject({ received: '923200.00', arrears: '230800.00', checkpoints: [{ status: 'recovered' }] });
+
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'contract-page.png'), fullPage: true });
+    await page.locator('.curve-row').screenshot({ path: path.join(ARTIFACTS, 'curve.png') });
+
+    // 中文: labels, CNY and dates switch with the language.
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.getByRole('heading', { name: '拨付曲线' }).waitFor();
+    expect(await figure(page, '欠款').textContent()).toBe('¥230,800.00');
+    expect(await page.locator('#ledger tr', { hasText: 'CZ-2023-077' }).textContent()).toContain('2023/07/15');
+    await page.getByRole('button', { name: '登记到账' }).waitFor();
+    await page.getByText('已登记到账 CZ-2023-077，金额 ¥393,200.00。').waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'contract-page.zh-CN.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('lets a finance officer acknowledge an escalation and mark a notification read', async () => {
+    const { finance } = parties.tokens;
+    // The final tranche stays unpaid: its escalation stays open while the test acknowledges it.
+    const forPayer = (e: any) =>
+      e.contractId === contractId && e.step.kind === 'trancheOverdue' && e.step.reference === 't3' && e.notifiedOrganizationIds.includes(parties.orgs.payer);
+    const open = await eventually(
+      () => stack.http('GET', '/v1/escalations?status=open', { token: finance }),
+      (r) => r.body.items.some(forPayer),
+    );
+    const escalation = open.body.items.find(forPayer);
+    const unreadBefore = (await stack.http('GET', '/v1/inbox?unread=true&limit=200', { token: finance })).body.items.length;
+    expect(unreadBefore).toBeGreaterThan(0);
+
+    const { context, page } = await openTab('en-US');
+    await signIn(page, finance, 'API token');
+    await page.getByRole('link', { name: /^Inbox/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'My inbox' }).waitFor();
+    const form = page.getByRole('form', { name: 'Acknowledge: Tranche overdue t3' }).first();
+    await form.getByLabel('Note (what you will do)').fill('Treasury transfer scheduled for Friday');
+    await form.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.getByText('Escalation acknowledged; the climb pauses for the grace period.').waitFor();
+    const after = await stack.http('GET', `/v1/contracts/${contractId}/escalations`, { token: finance });
+    expect(after.body.items.find((e: any) => e.id === escalation.id)).toMatchObject({
+      state: 'acknowledged',
+      acknowledgementNote: 'Treasury transfer scheduled for Friday',
+    });
+
+    await page.getByRole('button', { name: /^Mark read: / }).first().click();
+    await page.getByText(/^read /).first().waitFor();
+    await expect
+      .poll(async () => (await stack.http('GET', '/v1/inbox?unread=true&limit=200', { token: finance })).body.items.length)
+      .toBe(unreadBefore - 1);
+    await context.close();
+  });
+
+  it('lets an evaluator return a submission with a reason from the checklist, then approve the next round', async () => {
+    const { context, page } = await openTab('zh-CN');
+    await signIn(page, parties.tokens.evaluator, 'API 令牌');
+    await page.getByRole('link', { name: '评审队列' }).click();
+    const item = page.getByRole('article').filter({ hasText: '站点 G' });
+    await item.waitFor();
+
+    await page.screenshot({ path: path.join(ARTIFACTS, 'review-queue.zh-CN.png'), fullPage: true });
+
+    // A return without a reason: the API's answer appears at the checklist.
+    await item.getByRole('button', { name: '按所选原因退回' }).click();
+    await item.locator('fieldset .field-problem', { hasText: 'must name at least one reason' }).waitFor();
+
+    // Keyboard: tick the reason with Space, pick its section, explain, submit with Enter.
+    await item.getByLabel('目标模糊', { exact: true }).focus();
+    await page.keyboard.press('Space');
+    await item.getByLabel('涉及章节（目标模糊）').selectOption({ label: '中期评估报告 › 服务目标与指标' });
+    await item.getByLabel('给站点的说明（目标模糊，可选）').fill('Name measurable goals: households visited per month');
+    await page.keyboard.press('Enter');
+    await page.getByText(/：退回。$/).waitFor();
+    await page.getByText('暂无待评审材料。').waitFor();
+
+    const submissions = await stack.http('GET', `/v1/contracts/${contractId}/submissions?station=G`, { token: parties.tokens.evaluator });
+    expect(submissions.body.items).toEqual([
+      expect.objectContaining({
+        status: 'returned',
+        decision: expect.objectContaining({
+          outcome: 'return',
+          reasons: [{ code: 'goals_vague', templateId: 'midterm_report', sectionId: 'goals', text: 'Name measurable goals: households visited per month' }],
+        }),
+      }),
+    ]);
+
+    // The contract page shows the round with its reason, in the evaluator's language.
+    await page.goto(`${stack.baseUrl}/#/contracts/${contractId}`);
+    const round = page.locator('#submissions tr', { hasText: '目标模糊' });
+    await round.waitFor();
+    expect(await round.textContent()).toContain('中期评估报告 › 服务目标与指标');
+    expect(await round.textContent()).toContain('已退回');
+    expect(await unlabelledControls(page)).toEqual([]);
+
+    // The station rewrites its goals; round 2 shows what changed, and the evaluator approves it.
+    const goals = '目标：每月走访 20 户低保家庭，覆盖 5 个村，建立 30 份个案档案，开展 4 次小组活动。'.repeat(2);
+    const resubmitted = await stack.http('POST', `/v1/contracts/${contractId}/milestones/midterm/submissions`, {
+      token: parties.tokens.contractor,
+      body: { station: 'G', materials: [completeMaterial('midterm_report', { goals }), completeMaterial('casework_record')] },
+    });
+    expect(resubmitted.body).toMatchObject({ round: 2, status: 'in_review' });
+    await page.getByRole('link', { name: '评审队列' }).click();
+    const round2 = page.getByRole('article').filter({ hasText: '第 2 轮' });
+    await round2.waitFor();
+    expect(await round2.locator('details', { hasText: '较上一轮的修改' }).textContent()).toContain('每月走访 20 户');
+    await round2.getByRole('button', { name: '通过', exact: true }).click();
+    await page.getByText(/：通过。$/).waitFor();
+    const approved = await stack.http('GET', `/v1/submissions/${resubmitted.body.id}`, { token: parties.tokens.evaluator });
+    expect(approved.body).toMatchObject({ status: 'approved', decision: { outcome: 'approve' } });
+    await context.close();
+  });
+
+  it('raised no script error and no Content-Security-Policy violation', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,72 @@
+// The dashboard's only way to the data: the public /v1 API, with the user's bearer token from
+// session storage. Errors arrive in the API's one shape { error: { code, message, details? } }.
+
+export interface Problem {
+  field?: string;
+  reason: string;
+}
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Problem[],
+  ) {
+    super(message);
+    this.name = 'ApiFailure';
+  }
+
+  /** The API's reasons for one field (e.g. "amount"), joined. */
+  reasonFor(field: string): string | undefined {
+    const reasons = this.details.filter((d) => d.field === field || d.field?.startsWith(`${field}.`)).map((d) => d.reason);
+    return reasons.length > 0 ? reasons.join('; ') : undefined;
+  }
+}
+
+const TOKEN_KEY = 'grantflow.token';
+
+export const session = {
+  token: (): string | null => sessionStorage.getItem(TOKEN_KEY),
+  start: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
+  end: () => sessionStorage.removeItem(TOKEN_KEY),
+};
+
+let onUnauthorized: () => void = () => {};
+/** What to do when the API stops accepting the token (it was replaced, or the tab's session ended). */
+export function whenUnauthorized(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+/** One request; the status with the parsed body when it succeeds, an ApiFailure when it does not. */
+export async function request<T>(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  token = session.token(),
+): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!response.ok) {
+    const error = (parsed as { error?: { code?: string; message?: string; details?: Problem[] } } | undefined)?.error;
+    if (response.status === 401 && token === session.token()) onUnauthorized();
+    throw new ApiFailure(response.status, error?.code ?? 'http_error', error?.message ?? `${response.status} ${response.statusText}`, error?.details ?? []);
+  }
+  return { status: response.status, body: parsed as T };
+}
+
+export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown, token = session.token()): Promise<T> {
+  return (await request<T>(method, path, body, token)).body;
+}
+
+export const get = <T>(path: string) => api<T>('GET', path);
+export const post = <T>(path: string, body: unknown) => api<T>('POST', path, body);

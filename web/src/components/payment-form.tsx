@@ -1,0 +1,116 @@
+// A finance officer of the payer records money received. The browser checks nothing itself: the
+// API's problems ({ field, reason }) appear beside their fields, anything else above the button.
+import { useState } from 'preact/hooks';
+import { FUNDING_SOURCES } from '../../../domain/contract';
+import { request, type ApiFailure } from '../api';
+import { BUDGET_LINE, FUNDING_SOURCE, useI18n } from '../i18n';
+import type { ContractDetail, LedgerEntry, PaymentRequest } from '../types';
+import { asFailure, encode, Field, FormProblems } from '../ui';
+
+const FIELDS = ['reference', 'amount', 'receivedOn', 'fundingSource', 'budgetLine', 'note'];
+
+/** Today's date in Asia/Shanghai, YYYY-MM-DD. */
+function shanghaiToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+export function PaymentForm({ contract, onRecorded }: { contract: ContractDetail; onRecorded(): void }) {
+  const { m, text, money } = useI18n();
+  const [form, setForm] = useState({
+    reference: '',
+    amount: '',
+    receivedOn: shanghaiToday(),
+    fundingSource: contract.tranches.find((t) => t.status !== 'paid')?.fundingSource ?? 'fiscal',
+    budgetLine: '',
+    note: '',
+  });
+  const [failure, setFailure] = useState<ApiFailure>();
+  // Kept as data, written out at render: the message follows a change of language.
+  const [done, setDone] = useState<{ created: boolean; reference: string; amount: string }>();
+  const [busy, setBusy] = useState(false);
+  const set = (field: keyof typeof form) => (event: Event) => {
+    const value = (event.currentTarget as HTMLInputElement).value;
+    setForm((f) => ({ ...f, [field]: value }));
+  };
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setDone(undefined);
+    const body: PaymentRequest = {
+      reference: form.reference.trim(),
+      amount: form.amount.trim().replace(/[,，\s]/g, ''),
+      receivedOn: form.receivedOn,
+      fundingSource: form.fundingSource,
+      ...(form.budgetLine ? { budgetLine: form.budgetLine } : {}),
+      ...(form.note.trim() ? { note: form.note.trim() } : {}),
+    };
+    try {
+      // 201: recorded now; 200: this very payment was recorded before (the API answers with it).
+      const { status, body: entry } = await request<LedgerEntry>('POST', `/v1/contracts/${encode(contract.id)}/payments`, body);
+      setFailure(undefined);
+      setDone({ created: status === 201, reference: entry.reference, amount: entry.amount });
+      setForm((f) => ({ ...f, reference: '', amount: '', note: '' }));
+      onRecorded();
+    } catch (error) {
+      setFailure(asFailure(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const problem = (field: string) => failure?.reasonFor(field);
+  return (
+    <form class="payment-form" onSubmit={submit} noValidate aria-describedby="payment-intro">
+      <p id="payment-intro" class="muted">
+        {m('paymentIntro')}
+      </p>
+      <div class="form-grid">
+        <Field label={m('paymentReference')} hint={m('paymentReferenceHint')} problem={problem('reference')}>
+          {(attrs) => <input {...attrs} name="reference" autoComplete="off" value={form.reference} onInput={set('reference')} />}
+        </Field>
+        <Field label={m('paymentAmount')} hint={m('paymentAmountHint')} problem={problem('amount')}>
+          {(attrs) => <input {...attrs} name="amount" inputMode="decimal" autoComplete="off" value={form.amount} onInput={set('amount')} />}
+        </Field>
+        <Field label={m('paymentReceivedOn')} problem={problem('receivedOn')}>
+          {(attrs) => <input {...attrs} name="receivedOn" type="date" value={form.receivedOn} onInput={set('receivedOn')} />}
+        </Field>
+        <Field label={m('paymentFundingSource')} problem={problem('fundingSource')}>
+          {(attrs) => (
+            <select {...attrs} name="fundingSource" value={form.fundingSource} onChange={set('fundingSource')}>
+              {FUNDING_SOURCES.map((s) => (
+                <option key={s} value={s}>
+                  {text(FUNDING_SOURCE[s])}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={m('paymentBudgetLine')} problem={problem('budgetLine')}>
+          {(attrs) => (
+            <select {...attrs} name="budgetLine" value={form.budgetLine} onChange={set('budgetLine')}>
+              <option value="">{m('paymentNoBudgetLine')}</option>
+              {contract.budgetLines.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {text(BUDGET_LINE[l.kind as keyof typeof BUDGET_LINE]) || l.kind} · {l.id} · {money(l.amount)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={m('paymentNote')} problem={problem('note')}>
+          {(attrs) => <textarea {...attrs} name="note" rows={2} value={form.note} onInput={set('note')} />}
+        </Field>
+      </div>
+      <FormProblems failure={failure} fields={FIELDS} prefix={m('paymentRefused', { message: failure?.message ?? '' })} />
+      {done && (
+        <p class="alert alert-ok" role="status">
+          {m(done.created ? 'paymentRecorded' : 'paymentDuplicate', { reference: done.reference, amount: money(done.amount) })}
+        </p>
+      )}
+      <button type="submit" class="primary" disabled={busy}>
+        {busy ? m('saving') : m('paymentSubmit')}
+      </button>
+    </form>
+  );
+}

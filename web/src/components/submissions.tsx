@@ -1,0 +1,104 @@
+// Milestones and submissions: every round with its status, pre-check failures, the decision with
+// its reasons tied to sections, and what changed since the previous round.
+import type { ReturnReason } from '../../../domain/materials';
+import { RETURN_REASON, SUBMISSION_STATUS, useI18n, type I18n } from '../i18n';
+import type { Submission, Template } from '../types';
+import { Badge, useActorName } from '../ui';
+
+/** "Mid-term evaluation report › Goals and indicators" for a template's section. */
+export function sectionTitle(i18n: I18n, templates: Template[], templateId: string, sectionId: string): string {
+  const template = templates.find((t) => t.id === templateId);
+  const section = template?.sections.find((s) => s.id === sectionId);
+  const sectionName =
+    section ? i18n.text(section.title) : sectionId === 'evidence' ? i18n.m('reviewsEvidence') : sectionId === 'document' ? i18n.m('reviewsDocument') : sectionId;
+  return `${template ? i18n.text(template.title) : templateId} › ${sectionName}`;
+}
+
+export const submissionTone = (status: Submission['status']) =>
+  status === 'approved' ? 'ok' : status === 'returned' ? 'bad' : status === 'in_review' ? 'warn' : 'muted';
+
+export function SubmissionHistory({ items, templates }: { items: Submission[]; templates: Template[] }) {
+  const i18n = useI18n();
+  const { m, text, dateTime } = i18n;
+  const actorName = useActorName();
+  if (items.length === 0) return <p class="muted">{m('submissionsEmpty')}</p>;
+  const sorted = [...items].sort(
+    (a, b) => a.milestoneId.localeCompare(b.milestoneId) || (a.station ?? '').localeCompare(b.station ?? '') || a.round - b.round,
+  );
+  return (
+    <div class="table-wrap">
+      <table class="submissions">
+        <thead>
+          <tr>
+            <th scope="col">{m('colMilestone')}</th>
+            <th scope="col">{m('colStation')}</th>
+            <th scope="col" class="num">
+              {m('colRound')}
+            </th>
+            <th scope="col">{m('colStatus')}</th>
+            <th scope="col">{m('colSubmittedAt')}</th>
+            <th scope="col">{m('colReviewDue')}</th>
+            <th scope="col">{m('colDecision')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((s) => (
+            <tr key={s.id} id={`submission-${s.id}`}>
+              <td>{s.milestoneId}</td>
+              <td>{s.station ?? m('reviewsWholeContract')}</td>
+              <td class="num">{s.round}</td>
+              <td>
+                <Badge tone={submissionTone(s.status)}>{text(SUBMISSION_STATUS[s.status])}</Badge>
+              </td>
+              <td>
+                {dateTime(s.submittedAt)}
+                <div class="muted small">{actorName(s.submittedBy)}</div>
+              </td>
+              <td>{s.reviewDueAt ? dateTime(s.reviewDueAt) : m('none')}</td>
+              <td>
+                {s.decision && (
+                  <p class="small">
+                    {m('submissionDecidedBy', {
+                      outcome: m(s.decision.outcome === 'approve' ? 'outcomeApprove' : 'outcomeReturn'),
+                      who: actorName(s.decision.decidedBy),
+                      time: dateTime(s.decision.decidedAt),
+                    })}
+                  </p>
+                )}
+                {s.decision && s.decision.reasons.length > 0 && (
+                  <ul class="reasons">
+                    {s.decision.reasons.map((r, i) => (
+                      <li key={i}>
+                        <strong>{text(RETURN_REASON[r.code as ReturnReason]) || r.code}</strong> — {sectionTitle(i18n, templates, r.templateId, r.sectionId)}
+                        {r.text && <div class="small">“{r.text}”</div>}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                {s.precheck.length > 0 && (
+                  <details>
+                    <summary>
+                      {m('submissionPrecheck')} ({s.precheck.length})
+                    </summary>
+                    <ul class="reasons">
+                      {s.precheck.map((p, i) => (
+                        <li key={i}>
+                          {sectionTitle(i18n, templates, p.templateId, p.sectionId)}: {text(p.reason)}
+                        </li>
+                      ))}
+                    </ul>
+                  </details>
+                )}
+                {s.diff.length > 0 && (
+                  <p class="muted small">
+                    {m('submissionChanged', { sections: s.diff.map((d) => sectionTitle(i18n, templates, d.templateId, d.sectionId)).join('; ') })}
+                  </p>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

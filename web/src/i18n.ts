@@ -1,0 +1,453 @@
+// Every text of the dashboard in zh-CN and en side by side (a label cannot exist in one language
+// only), and the formats: CNY with thousands separators, dates and times in Asia/Shanghai.
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { BudgetLineKind, FundingSource } from '../../domain/contract';
+import { parseInstant } from '../../domain/dates';
+import type { EscalationParty, StepKind } from '../../domain/escalation';
+import type { ReturnReason } from '../../domain/materials';
+import type { Role } from '../../domain/organizations';
+import type { AttachmentKind } from '../../domain/templates';
+
+export const LANGS = ['zh-CN', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+export type Text = Record<Lang, string>;
+
+const t = (en: string, zh: string): Text => ({ en, 'zh-CN': zh });
+
+export const MESSAGES = {
+  appName: t('grantflow', 'grantflow'),
+  tagline: t('Contracts, disbursements and escalations', '合同、拨付与督办'),
+  skip: t('Skip to content', '跳到正文'),
+  navLabel: t('Main', '主导航'),
+  navContracts: t('My contracts', '我的合同'),
+  navInbox: t('Inbox', '收件箱'),
+  navReviews: t('Review queue', '评审队列'),
+  language: t('Language', '语言'),
+  signedInAs: t('Signed in as {name}', '当前用户：{name}'),
+  logout: t('Log out', '退出'),
+  loading: t('Loading…', '加载中…'),
+  failed: t('Could not load: {message}', '加载失败：{message}'),
+  notFound: t('No such page.', '页面不存在。'),
+  saving: t('Sending…', '正在提交…'),
+  none: t('—', '—'),
+
+  loginTitle: t('Sign in', '登录'),
+  loginIntro: t(
+    'Paste the API token your administrator gave you. It is kept in this browser tab only (session storage) and sent with every request to the API.',
+    '请粘贴管理员发给您的 API 令牌。令牌只保存在本浏览器标签页中（会话存储），并随每个 API 请求发送。',
+  ),
+  loginToken: t('API token', 'API 令牌'),
+  loginSubmit: t('Sign in', '登录'),
+  loginInvalid: t('The API does not accept this token.', 'API 不接受此令牌。'),
+  loginEmpty: t('Enter a token.', '请输入令牌。'),
+
+  contractsTitle: t('My contracts', '我的合同'),
+  filterStatus: t('Status', '状态'),
+  filterAny: t('All', '全部'),
+  filterOverdue: t('Only contracts in arrears', '只看有欠款的合同'),
+  filterSearch: t('Search id or title', '搜索编号或名称'),
+  contractsCount: t('{shown} of {total} contracts', '共 {total} 份合同，显示 {shown} 份'),
+  contractsEmpty: t('No contract matches.', '没有符合条件的合同。'),
+  contractsCaption: t('Contracts your organization is party to; select a column heading to sort.', '贵单位参与的合同；点击列标题排序。'),
+
+  colContract: t('Contract', '合同'),
+  colStatus: t('Status', '状态'),
+  colReceived: t('Received', '已到账'),
+  colDueToDate: t('Due to date', '应付至今'),
+  colReceivedShare: t('Received of due', '到账/应付'),
+  colArrears: t('Arrears', '欠款'),
+  colEscalations: t('Open escalations', '未结督办'),
+  colNextDeadline: t('Next deadline', '下一期限'),
+  colBy: t('By', '截止日期'),
+  colMinPercent: t('Share required', '应拨比例'),
+  colRequired: t('Required', '应拨金额'),
+  colReceivedBy: t('Received by then', '届时到账'),
+  colShortfall: t('Shortfall', '缺口'),
+  colOutstanding: t('Still outstanding', '仍未补足'),
+  colRecoveredOn: t('Recovered on', '补足日期'),
+  colDaysLate: t('Days late', '迟延天数'),
+  colTranche: t('Tranche', '款项'),
+  colDueOn: t('Due on', '应付日期'),
+  colAmount: t('Amount', '金额'),
+  colFundingSource: t('Funding source', '资金来源'),
+  colPaidOn: t('Paid on', '付清日期'),
+  colReference: t('Reference', '凭证号'),
+  colKind: t('Kind', '类型'),
+  colReceivedOn: t('Received on', '到账日期'),
+  colRecordedBy: t('Recorded by', '登记人'),
+  colNote: t('Note', '备注'),
+  colMilestone: t('Milestone', '评估节点'),
+  colStation: t('Station', '站点'),
+  colRound: t('Round', '轮次'),
+  colSubmittedAt: t('Submitted', '提交时间'),
+  colReviewDue: t('Review due', '评审期限'),
+  colDecision: t('Decision and reasons', '结论与原因'),
+  colTitle: t('Title', '名称'),
+  colVillages: t('Villages', '村'),
+  colDue: t('Due', '期限'),
+  colStep: t('Step', '环节'),
+  colLevel: t('Level', '级别'),
+  colSeverity: t('Severity', '严重程度'),
+  colState: t('State', '状态'),
+  colNotified: t('Notified', '已通知'),
+  colOpenedAt: t('Opened', '发起时间'),
+  colAction: t('Action', '操作'),
+  colParty: t('Party', '责任方'),
+  colOrganization: t('Organization', '单位'),
+  colWorkingDays: t('Working days held', '占用工作日'),
+  colSteps: t('Steps', '环节数'),
+  colTime: t('Time (Asia/Shanghai)', '时间（北京时间）'),
+  colEvent: t('Event', '事件'),
+  colActor: t('By', '操作人'),
+  colDetails: t('Details', '详情'),
+
+  backToContracts: t('← All contracts', '← 全部合同'),
+  figValue: t('Contract value', '合同金额'),
+  figReceived: t('Received', '已到账'),
+  figDueToDate: t('Due to date', '应付至今'),
+  figArrears: t('Arrears', '欠款'),
+  figUnpaid: t('Still unpaid of the value', '合同尚未拨付'),
+  figNextDeadline: t('Next deadline', '下一期限'),
+  figTerm: t('Term', '服务期'),
+  figAsOf: t('Figures as of {time}', '数据截至 {time}'),
+  partiesTitle: t('Parties', '合同各方'),
+
+  chartTitle: t('Disbursement curve', '拨付曲线'),
+  chartPlanned: t('Planned, cumulative', '计划累计拨付'),
+  chartReceived: t('Received, cumulative', '实际累计到账'),
+  chartShortfall: t('Shortfall', '缺口'),
+  chartCheckpoint: t('Checkpoint {percent}% by {date}: {status}.', '节点“{date}前{percent}%”：{status}。'),
+  chartToday: t('today', '今天'),
+  chartTodayBeyond: t('today ({date}) →', '今天（{date}）→'),
+  chartSummary: t(
+    'Planned by today: {planned}. Received: {received}. Shortfall: {shortfall}.',
+    '截至今天计划拨付 {planned}，实际到账 {received}，缺口 {shortfall}。',
+  ),
+  chartCheckpointLegend: t('Checkpoint', '拨付节点'),
+  chartCheckpointLine: t('{percent}% by {date}', '{date}前{percent}%'),
+
+  holdingTitle: t('Who is holding what', '谁在卡哪一步'),
+  holdingNone: t('No step is stalled.', '目前没有停滞的环节。'),
+  holdingStep: t('{party} holds {step} ({reference})', '{party}：{step}（{reference}）'),
+  holdingSince: t('since {date}, {days} working days', '自 {date} 起，{days} 个工作日'),
+  holdingTotals: t('Working days held so far, per party', '各方累计占用工作日'),
+
+  paymentTitle: t('Record a payment received', '登记到账'),
+  paymentIntro: t('The API checks every field; its answer appears beside the field.', '各字段由 API 校验，结果显示在字段旁。'),
+  paymentReference: t('Voucher reference', '凭证号'),
+  paymentReferenceHint: t('The payer’s own reference, e.g. CZ-2023-031. Sending it again is harmless.', '付款方自己的凭证号，例如 CZ-2023-031。重复提交不会重复登记。'),
+  paymentAmount: t('Amount (CNY)', '金额（元）'),
+  paymentAmountHint: t('Decimal, at most two decimals, e.g. 230000.00', '小数，最多两位，例如 230000.00'),
+  paymentReceivedOn: t('Received on (Asia/Shanghai)', '到账日期（北京时间）'),
+  paymentFundingSource: t('Funding source', '资金来源'),
+  paymentBudgetLine: t('Budget line (optional)', '预算科目（可选）'),
+  paymentNoBudgetLine: t('not specified', '不指定'),
+  paymentNote: t('Note (optional)', '备注（可选）'),
+  paymentSubmit: t('Record payment', '登记到账'),
+  paymentRecorded: t('Payment {reference} of {amount} recorded.', '已登记到账 {reference}，金额 {amount}。'),
+  paymentDuplicate: t('Payment {reference} was already recorded with this content; nothing changed.', '凭证 {reference} 已按相同内容登记过，未重复登记。'),
+  paymentRefused: t('Not recorded: {message}', '未登记：{message}'),
+
+  checkpointsTitle: t('Checkpoints', '拨付节点'),
+  checkpointsEmpty: t('This contract has no checkpoints.', '本合同没有拨付节点。'),
+  tranchesTitle: t('Tranches', '拨付计划'),
+  payrollTitle: t('Payroll coverage', '工资保障'),
+  payrollHeadcount: t('Staff', '人员'),
+  payrollMonthly: t('Monthly payroll', '月工资总额'),
+  payrollPersonnelReceived: t('Personnel money received', '已到账人员经费'),
+  payrollMonthsCovered: t('Months of payroll covered', '可覆盖工资月数'),
+  payrollMonthsUnfunded: t('Months so far without money', '至今无经费月数'),
+  payrollRunOut: t('Money runs out on', '经费耗尽日期'),
+  payrollNone: t('This contract states no staffing.', '本合同未填写人员配置。'),
+  ledgerTitle: t('Payments received', '到账记录'),
+  ledgerEmpty: t('No payment yet.', '尚无到账记录。'),
+
+  submissionsTitle: t('Milestones and submissions', '评估节点与材料提交'),
+  submissionsEmpty: t('No material submitted yet.', '尚未提交评估材料。'),
+  submissionPrecheck: t('Pre-check', '预审'),
+  submissionDecidedBy: t('{outcome} by {who}, {time}', '{who} 于 {time} {outcome}'),
+  submissionChanged: t('Changed since the previous round: {sections}', '较上一轮修改：{sections}'),
+
+  materialRequestsTitle: t('Material requests', '物资需求'),
+  materialRequestsEmpty: t('No material request.', '暂无物资需求。'),
+  overdue: t('overdue', '逾期'),
+
+  escalationsTitle: t('Escalations', '督办'),
+  escalationsEmpty: t('No escalation.', '暂无督办。'),
+  acknowledge: t('Acknowledge', '确认收悉'),
+  acknowledgeNote: t('Note (what you will do)', '说明（将如何处理）'),
+  acknowledged: t('Acknowledged {time}: {note}', '已于 {time} 确认：{note}'),
+  acknowledgeDone: t('Escalation acknowledged; the climb pauses for the grace period.', '已确认督办，升级在宽限期内暂停。'),
+  delaysTitle: t('Delay attributed per party', '各方延误归属'),
+  delaysEmpty: t('No delay recorded.', '暂无延误记录。'),
+
+  timelineTitle: t('Timeline', '时间线'),
+  timelineEmpty: t('No event yet.', '暂无事件。'),
+  timelineMore: t('Show more', '显示更多'),
+  actorSystem: t('grantflow (automatic)', 'grantflow（自动）'),
+  actorYou: t('you', '您'),
+  actorPrecheck: t('pre-check (automatic)', '预审（自动）'),
+  workingDays: t('{days} working days', '{days} 个工作日'),
+
+  inboxTitle: t('My inbox', '我的收件箱'),
+  inboxUnreadOnly: t('Unread only', '只看未读'),
+  inboxMarkRead: t('Mark read', '标为已读'),
+  inboxRead: t('read {time}', '已读 {time}'),
+  inboxUnread: t('unread', '未读'),
+  inboxEmpty: t('No notification.', '没有通知。'),
+  inboxOlder: t('Older notifications', '更早的通知'),
+  inboxAwaiting: t('Escalations waiting for your acknowledgement', '待您确认的督办'),
+  inboxAwaitingNone: t('None.', '无。'),
+  inboxNotifications: t('Notifications', '通知'),
+  openContract: t('Contract {id}', '合同 {id}'),
+
+  reviewsTitle: t('Review queue', '评审队列'),
+  reviewsIntro: t('Submissions that passed the pre-check and wait for a decision.', '已通过预审、等待评审结论的材料。'),
+  reviewsEmpty: t('Nothing waits for review.', '暂无待评审材料。'),
+  reviewsItem: t('{contract} · {milestone} · station {station} · round {round}', '{contract} · {milestone} · 站点 {station} · 第 {round} 轮'),
+  reviewsWholeContract: t('whole contract', '全合同'),
+  reviewsAttachments: t('Attachments', '附件'),
+  reviewsEvidence: t('Evidence attachments', '佐证材料'),
+  reviewsDocument: t('The document as a whole', '整份材料'),
+  reviewsChecklist: t('Reasons for returning (tick each that applies)', '退回原因（勾选所有适用项）'),
+  reviewsSectionFor: t('Section concerned ({reason})', '涉及章节（{reason}）'),
+  reviewsTextFor: t('Explanation for the station, optional ({reason})', '给站点的说明（{reason}，可选）'),
+  reviewsApprove: t('Approve', '通过'),
+  reviewsReturn: t('Return with these reasons', '按所选原因退回'),
+  reviewsDecided: t('Submission {id}: {outcome}.', '材料 {id}：{outcome}。'),
+  reviewsRefused: t('Not decided: {message}', '未能提交结论：{message}'),
+  reviewsChangedSections: t('Changed since the previous round', '较上一轮的修改'),
+  outcomeApprove: t('approved', '通过'),
+  outcomeReturn: t('returned', '退回'),
+} satisfies Record<string, Text>;
+
+export type MessageKey = keyof typeof MESSAGES;
+
+type Labels<K extends string> = Record<K, Text>;
+
+export const CONTRACT_STATUS: Labels<'active' | 'completed' | 'closed' | 'terminated'> = {
+  active: t('Active', '执行中'),
+  completed: t('Completed', '已完成'),
+  closed: t('Closed with arrears', '带欠款结束'),
+  terminated: t('Terminated', '已终止'),
+};
+
+export const CHECKPOINT_STATUS: Labels<'pending' | 'met' | 'missed' | 'recovered'> = {
+  pending: t('Pending', '未到期'),
+  met: t('Met', '已达标'),
+  missed: t('Missed', '未达标'),
+  recovered: t('Recovered late', '逾期补足'),
+};
+
+export const TRANCHE_STATUS: Labels<'upcoming' | 'paid' | 'overdue'> = {
+  upcoming: t('Upcoming', '未到期'),
+  paid: t('Paid', '已付清'),
+  overdue: t('Overdue', '逾期'),
+};
+
+export const FUNDING_SOURCE: Labels<FundingSource> = {
+  fiscal: t('Fiscal budget', '财政预算'),
+  social_assistance_fund: t('Social assistance fund', '社会救助专项资金'),
+  welfare_lottery_fund: t('Welfare lottery fund', '福彩公益金'),
+  other: t('Other', '其他'),
+};
+
+export const BUDGET_LINE: Labels<BudgetLineKind> = {
+  personnel: t('Personnel', '人员经费'),
+  activities: t('Activities', '活动经费'),
+  supervision: t('Supervision', '督导经费'),
+  administration: t('Administration', '管理费'),
+  other: t('Other', '其他'),
+};
+
+export const LEDGER_KIND: Labels<'payment' | 'reversal'> = {
+  payment: t('Payment', '到账'),
+  reversal: t('Reversal', '冲正'),
+};
+
+export const PARTY: Labels<EscalationParty> = {
+  purchaser: t('Purchaser', '采购方'),
+  payer: t('Payer', '付款方'),
+  contractor: t('Contractor', '承接机构'),
+  evaluator: t('Evaluator', '评估方'),
+  township: t('Township government', '乡镇政府'),
+  village: t('Village committee', '村委会'),
+  oversight: t('Oversight', '监督方'),
+};
+
+export const STEP_KIND: Labels<StepKind> = {
+  paymentShortfall: t('Payment shortfall', '拨付缺口'),
+  trancheOverdue: t('Tranche overdue', '款项逾期'),
+  reviewOverdue: t('Review overdue', '评审逾期'),
+  tooManyReturns: t('Too many returns', '退回次数过多'),
+  materialRequestOverdue: t('Material request overdue', '物资需求逾期'),
+  quotaShortfall: t('Service quota short', '服务指标未完成'),
+  milestoneOverdue: t('Milestone overdue', '评估节点逾期'),
+};
+
+export const ESCALATION_STATE: Labels<'open' | 'acknowledged' | 'resolved' | 'superseded'> = {
+  open: t('Open', '待处理'),
+  acknowledged: t('Acknowledged', '已确认'),
+  resolved: t('Resolved', '已解决'),
+  superseded: t('Superseded by a higher level', '已升级'),
+};
+
+export const SEVERITY: Labels<'info' | 'warning' | 'critical'> = {
+  info: t('Info', '提示'),
+  warning: t('Warning', '警告'),
+  critical: t('Critical', '严重'),
+};
+
+export const SUBMISSION_STATUS: Labels<'prechecking' | 'returned' | 'in_review' | 'approved'> = {
+  prechecking: t('Pre-checking', '预审中'),
+  returned: t('Returned', '已退回'),
+  in_review: t('In review', '评审中'),
+  approved: t('Approved', '已通过'),
+};
+
+export const RETURN_REASON: Labels<ReturnReason> = {
+  theory_misapplied: t('Theory misapplied', '理论运用不当'),
+  goals_vague: t('Goals vague', '目标模糊'),
+  steps_too_general: t('Activity steps too general', '活动步骤过于笼统'),
+  evidence_missing: t('Evidence missing', '缺少佐证材料'),
+  writing_errors: t('Typos or broken sentences', '错别字或语句不通'),
+  format_inconsistent: t('Format does not follow the template', '格式与模板不一致'),
+  other: t('Other', '其他'),
+};
+
+export const MATERIAL_REQUEST_STATUS: Labels<'open' | 'partially_delivered' | 'delivered' | 'accepted' | 'cancelled'> = {
+  open: t('Open', '待交付'),
+  partially_delivered: t('Partially delivered', '部分交付'),
+  delivered: t('Delivered', '已交付'),
+  accepted: t('Accepted', '已验收'),
+  cancelled: t('Cancelled', '已取消'),
+};
+
+export const ATTACHMENT_KIND: Labels<AttachmentKind> = {
+  photo: t('photo', '照片'),
+  sign_in_sheet: t('sign-in sheet', '签到表'),
+  case_record: t('case record', '个案记录'),
+  service_register: t('service register', '服务对象台账'),
+  report: t('report', '报告'),
+  other: t('other', '其他'),
+};
+
+export const ROLE: Labels<Role> = {
+  agency_officer: t('Agency officer', '业务主管'),
+  finance_officer: t('Finance officer', '财务人员'),
+  evaluator: t('Evaluator', '评估人员'),
+  contractor_staff: t('Contractor staff', '机构工作人员'),
+  station_staff: t('Station staff', '站点社工'),
+  village_liaison: t('Village liaison', '村联络员'),
+  township_officer: t('Township officer', '乡镇干部'),
+  auditor: t('Auditor', '审计人员'),
+  admin: t('Administrator', '管理员'),
+};
+
+export const EVENT_KIND: Record<string, Text> = {
+  'contract.started': t('Contract started', '合同启动'),
+  'contract.schedule_amended': t('Schedule amended', '拨付计划变更'),
+  'contract.terminated': t('Contract terminated', '合同终止'),
+  'contract.completed': t('Contract completed', '合同完成'),
+  'contract.closed_with_arrears': t('Contract closed with arrears', '合同带欠款结束'),
+  'payment.recorded': t('Payment recorded', '登记到账'),
+  'payment.reversed': t('Payment reversed', '到账冲正'),
+  'checkpoint.missed': t('Checkpoint missed', '拨付节点未达标'),
+  'checkpoint.recovered': t('Checkpoint recovered', '拨付节点已补足'),
+  'checkpoint.met': t('Checkpoint met', '拨付节点达标'),
+  'tranche.overdue': t('Tranche overdue', '款项逾期'),
+  'tranche.paid': t('Tranche paid', '款项付清'),
+  'escalation.opened': t('Escalation opened', '发起督办'),
+  'escalation.acknowledged': t('Escalation acknowledged', '督办已确认'),
+  'escalation.step_resolved': t('Stalled step resolved', '停滞环节已解决'),
+  'submission.prechecking': t('Materials submitted', '提交评估材料'),
+  'submission.in_review': t('Materials passed pre-check, in review', '材料通过预审，进入评审'),
+  'submission.returned': t('Materials returned', '材料被退回'),
+  'submission.approved': t('Materials approved', '材料通过'),
+};
+
+export interface I18n {
+  lang: Lang;
+  setLang(lang: Lang): void;
+  /** A message with {placeholders} filled in. */
+  m(key: MessageKey, values?: Record<string, string | number>): string;
+  /** One of the label maps above, or any { en, zh-CN } text from the API. */
+  text(value: Text | undefined): string;
+  money(amount: string | number): string;
+  compactMoney(yuan: number): string;
+  /** A calendar day "YYYY-MM-DD" (already a Shanghai day), or an instant, as a Shanghai date. */
+  date(value: string): string;
+  /** An instant as date and time in Asia/Shanghai. */
+  dateTime(value: string): string;
+  percent(value: number): string;
+}
+
+export const TIME_ZONE = 'Asia/Shanghai';
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The API's instants (ISO with Z) and the definition's date-times (Shanghai when without offset). */
+function instantOf(value: string): number | undefined {
+  const instant = parseInstant(value) ?? Date.parse(value);
+  return Number.isNaN(instant) ? undefined : instant;
+}
+
+export function createI18n(lang: Lang, setLang: (lang: Lang) => void): I18n {
+  const moneyFormat = new Intl.NumberFormat(lang, { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 });
+  const compactFormat = new Intl.NumberFormat(lang, { style: 'currency', currency: 'CNY', notation: 'compact', maximumFractionDigits: 1 });
+  const dateFormat = new Intl.DateTimeFormat(lang, { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const dayFormat = new Intl.DateTimeFormat(lang, { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' });
+  const dateTimeFormat = new Intl.DateTimeFormat(lang, {
+    timeZone: TIME_ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const percentFormat = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 });
+  return {
+    lang,
+    setLang,
+    m(key, values = {}) {
+      return MESSAGES[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+    },
+    text: (value) => (value ? value[lang] : ''),
+    // Decimal strings are exact to the fen; Number() of them is exact enough to print (< 2^53 fen).
+    money: (amount) => moneyFormat.format(Number(amount)),
+    compactMoney: (yuan) => compactFormat.format(yuan),
+    date(value) {
+      // A bare day is a day in Shanghai already: print it as that day, whatever the browser's zone.
+      if (DAY.test(value)) return dayFormat.format(new Date(`${value}T00:00:00Z`));
+      const instant = instantOf(value);
+      return instant === undefined ? value : dateFormat.format(instant);
+    },
+    dateTime(value) {
+      const instant = instantOf(value);
+      return instant === undefined ? value : dateTimeFormat.format(instant);
+    },
+    percent: (value) => percentFormat.format(value),
+  };
+}
+
+const LANG_KEY = 'grantflow.lang';
+
+export function initialLang(): Lang {
+  const saved = localStorage.getItem(LANG_KEY);
+  if (saved === 'en' || saved === 'zh-CN') return saved;
+  return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+export function rememberLang(lang: Lang): void {
+  localStorage.setItem(LANG_KEY, lang);
+  document.documentElement.lang = lang;
+}
+
+export const I18nContext = createContext<I18n | null>(null);
+
+export function useI18n(): I18n {
+  const i18n = useContext(I18nContext);
+  if (!i18n) throw new Error('useI18n outside I18nContext');
+  return i18n;
+}

@@ -1,0 +1,140 @@
+// Shapes of the API's answers. The contract resource's come from its TypeBox schemas (type-only
+// imports: nothing of the server reaches the bundle, and a change of shape fails the web typecheck);
+// the others mirror api/routes/*.ts.
+import type { Static } from 'typebox';
+import type { ContractDetailView, ContractSummaryView, LedgerEntryView, PaymentInput } from '../../api/routes/contracts.schemas';
+import type { EscalationParty, StepKind } from '../../domain/escalation';
+import type { ReturnReason } from '../../domain/materials';
+import type { Role } from '../../domain/organizations';
+import type { Text } from '../../domain/templates';
+
+export type ContractSummary = Static<typeof ContractSummaryView>;
+export type ContractDetail = Static<typeof ContractDetailView>;
+export type LedgerEntry = Static<typeof LedgerEntryView>;
+export type PaymentRequest = Static<typeof PaymentInput>;
+export type ContractStatus = ContractSummary['status'];
+
+export interface Me {
+  id: string;
+  name: string;
+  roles: Role[];
+  organization: { id: string; name: string; kind: string } | null;
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+  kind: string;
+}
+
+export interface TimelineEvent {
+  id: number;
+  kind: string;
+  actorId: string | null;
+  occurredAt: string;
+  payload: Record<string, unknown>;
+}
+
+export type EscalationState = 'open' | 'acknowledged' | 'resolved' | 'superseded';
+export type Severity = 'info' | 'warning' | 'critical';
+
+export interface Escalation {
+  id: string;
+  contractId: string;
+  step: { id: string; kind: StepKind; reference: string };
+  level: number;
+  severity: Severity;
+  state: EscalationState;
+  notifiedParties: EscalationParty[];
+  notifiedOrganizationIds: string[];
+  summary: Text;
+  dueAt: string;
+  openedAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  acknowledgementNote: string | null;
+  closedAt: string | null;
+}
+
+export interface Delays {
+  parties: Array<{ party: string; organizationId: string | null; workingDays: number; steps: number }>;
+  steps: Array<{
+    stepId: string;
+    kind: string;
+    reference: string;
+    party: string;
+    organizationId: string | null;
+    since: string;
+    resolvedAt: string | null;
+    workingDays: number;
+  }>;
+}
+
+export interface Notification {
+  id: number;
+  kind: string;
+  severity: Severity;
+  contractId: string | null;
+  escalationId: string | null;
+  subject: Text;
+  body: Text;
+  createdAt: string;
+  readAt: string | null;
+}
+
+export interface ReasonGiven {
+  code: ReturnReason;
+  templateId: string;
+  sectionId: string;
+  text?: string;
+}
+
+export type SubmissionStatus = 'prechecking' | 'returned' | 'in_review' | 'approved';
+
+export interface Submission {
+  id: string;
+  contractId: string;
+  milestoneId: string;
+  station: string | null;
+  round: number;
+  status: SubmissionStatus;
+  materials: Array<{
+    templateId: string;
+    sections: Record<string, string>;
+    attachments: Array<{ name: string; kind: string; contentType: string; size: number; sha256: string }>;
+  }>;
+  precheck: Array<{ templateId: string; sectionId: string; reason: Text }>;
+  decision: { outcome: 'approve' | 'return'; reasons: ReasonGiven[]; decidedBy: string; decidedAt: string } | null;
+  diff: Array<{ templateId: string; sectionId: string; change: 'added' | 'removed' | 'changed'; before: string | null; after: string | null }>;
+  reviewDueAt: string | null;
+  submittedBy: string;
+  submittedAt: string;
+}
+
+export interface Template {
+  id: string;
+  version: number;
+  title: Text;
+  sections: Array<{ id: string; title: Text; minLength: number; placeholder?: string }>;
+  evidence: Array<{ kind: string; min: number; label: Text }>;
+}
+
+export type MaterialRequestStatus = 'open' | 'partially_delivered' | 'delivered' | 'accepted' | 'cancelled';
+
+/** GET /v1/contracts/:id/material-requests (issue 6); only the fields the dashboard shows. */
+export interface MaterialRequest {
+  id: string;
+  contractId: string;
+  station: string;
+  villages: string[];
+  title: string;
+  due: string;
+  status: MaterialRequestStatus;
+  overdue: boolean;
+  items: Array<{ id: string; kind: string; quantity: number }>;
+  createdAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+}

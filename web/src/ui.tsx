@@ -1,0 +1,167 @@
+// Small pieces every page uses: loading an API answer, showing a failure, labelled form fields
+// whose API problems appear beside them, badges, and who the user is.
+import type { ComponentChildren, JSX } from 'preact';
+import { createContext } from 'preact';
+import { useCallback, useContext, useEffect, useId, useState } from 'preact/hooks';
+import { ApiFailure } from './api';
+import { useI18n } from './i18n';
+import type { Me, Organization } from './types';
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: Error | undefined;
+  loading: boolean;
+  reload(): void;
+}
+
+/** Runs `load` when `deps` change (and on reload()); keeps the previous data while reloading. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
+  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => {
+    let current = true;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => current && setState({ data, loading: false }),
+      (error: unknown) => current && setState((s) => ({ ...s, error: error instanceof Error ? error : new Error(String(error)), loading: false })),
+    );
+    return () => {
+      current = false;
+    };
+    // The caller names the dependencies, as with useEffect.
+  }, [...deps, generation]);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  return { data: state.data, error: state.error, loading: state.loading, reload };
+}
+
+export function Loading() {
+  const { m } = useI18n();
+  return (
+    <p class="muted" role="status">
+      {m('loading')}
+    </p>
+  );
+}
+
+export function Failure({ error }: { error: Error }) {
+  const { m } = useI18n();
+  return (
+    <p class="alert alert-error" role="alert">
+      {m('failed', { message: error.message })}
+    </p>
+  );
+}
+
+/** Data once loaded; the loading note at first; the failure when there is no data to show. */
+export function Await<T>({ loaded, children }: { loaded: Loaded<T>; children: (data: T) => ComponentChildren }) {
+  if (loaded.data !== undefined) {
+    return (
+      <>
+        {loaded.error && <Failure error={loaded.error} />}
+        {children(loaded.data)}
+      </>
+    );
+  }
+  if (loaded.error) return <Failure error={loaded.error} />;
+  return <Loading />;
+}
+
+interface FieldProps {
+  label: string;
+  hint?: string;
+  /** The API's reason this field was refused, shown beside it and announced. */
+  problem?: string;
+  children: (attrs: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: 'true' }) => JSX.Element;
+}
+
+export function Field({ label, hint, problem, children }: FieldProps) {
+  const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
+  const problemId = problem ? `${id}-problem` : undefined;
+  const describedBy = [problemId, hintId].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${problem ? ' field-invalid' : ''}`}>
+      <label for={id}>{label}</label>
+      {children({ id, 'aria-describedby': describedBy, ...(problem ? { 'aria-invalid': 'true' as const } : {}) })}
+      {problem && (
+        <p class="field-problem" id={problemId}>
+          {problem}
+        </p>
+      )}
+      {hint && (
+        <p class="field-hint" id={hintId}>
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Problems of a failed request that no field shows: the message, and details of other fields. */
+export function FormProblems({ failure, fields, prefix }: { failure: ApiFailure | undefined; fields: string[]; prefix: string }) {
+  if (!failure) return null;
+  const others = failure.details.filter((d) => !fields.some((f) => d.field === f || d.field?.startsWith(`${f}.`)));
+  return (
+    <div class="alert alert-error" role="alert">
+      <p>{prefix}</p>
+      {others.length > 0 && (
+        <ul>
+          {others.map((d, i) => (
+            <li key={i}>{d.field ? `${d.field}: ${d.reason}` : d.reason}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function asFailure(error: unknown): ApiFailure {
+  return error instanceof ApiFailure ? error : new ApiFailure(0, 'network', error instanceof Error ? error.message : String(error), []);
+}
+
+export function Badge({ tone, children }: { tone: 'ok' | 'warn' | 'bad' | 'info' | 'muted'; children: ComponentChildren }) {
+  return <span class={`badge badge-${tone}`}>{children}</span>;
+}
+
+export interface Session {
+  me: Me;
+  organizations: Map<string, Organization>;
+  /** Tell the header that the unread count may have changed. */
+  inboxChanged(): void;
+}
+
+export const SessionContext = createContext<Session | null>(null);
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession outside SessionContext');
+  return session;
+}
+
+/** An organization's name when the API lists it, else its id. */
+export function useOrgName(): (id: string | null | undefined) => string {
+  const { organizations } = useSession();
+  return (id) => (id ? organizations.get(id)?.name ?? id : '');
+}
+
+/** A user id as shown: "you" for the signed-in user; the API shows other users' ids only. */
+export function useActorName(): (id: string | null) => string {
+  const { me } = useSession();
+  const { m } = useI18n();
+  return (id) =>
+    id === null ? m('actorSystem') : id === 'precheck' ? m('actorPrecheck') : id === me.id ? `${me.name} (${m('actorYou')})` : id;
+}
+
+export function Section({ title, id, children, actions }: { title: string; id: string; children: ComponentChildren; actions?: ComponentChildren }) {
+  return (
+    <section class="card" aria-labelledby={`${id}-title`} id={id}>
+      <div class="card-head">
+        <h2 id={`${id}-title`}>{title}</h2>
+        {actions}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+export const encode = encodeURIComponent;
