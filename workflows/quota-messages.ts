@@ -19,6 +19,11 @@ export interface QuotaState {
   /** Shortfall steps handed to the escalation engine, by "quota:station:period". */
   steps: Record<string, { stepId: string; open: boolean }>;
   ended: boolean;
+  /**
+   * Only periods ending after this instant (when the contract was registered) escalate: a contract
+   * entered after the fact does not flood its parties with shortfalls nobody could have acted on.
+   */
+  judgingFrom: number;
 }
 
 export interface QuotaWorkflowInput {

@@ -26,7 +26,7 @@ const { projectProgress } = proxyActivities<Activities>({
 export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaState> {
   const { contract, calendar } = input;
   const quotas = contract.quotas ?? [];
-  const state: QuotaState = input.state ?? { progress: [], steps: {}, ended: false };
+  const state: QuotaState = input.state ?? { progress: [], steps: {}, ended: false, judgingFrom: Date.now() };
   const stationIds = contract.stations.map((s) => s.id);
   const term = { start: shanghaiDate(contract.term.startAt), end: shanghaiDate(contract.term.endAt) };
   let changed = false;
@@ -62,7 +62,8 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
     for (const standing of quotaStandings(quotas, stationIds, term, state.progress, now)) {
       const key = `${standing.quotaId}:${standing.station ?? ''}:${standing.periodKey}`;
       const step = state.steps[key];
-      if (standing.status === 'short' && !step && !state.ended) {
+      const endsAt = quotaPeriods(quotas.find((q) => q.id === standing.quotaId)!, term.start, term.end).find((w) => w.key === standing.periodKey)!.endsAt;
+      if (standing.status === 'short' && !step && !state.ended && endsAt > state.judgingFrom) {
         const stepId = `${contract.id}.quotaShortfall.${standing.quotaId}.${standing.station ?? 'all'}.${standing.periodKey}`;
         state.steps[key] = { stepId, open: true };
         const stationName = standing.station === null ? null : (contract.stations.find((s) => s.id === standing.station)?.name ?? standing.station);
@@ -72,7 +73,7 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
           kind: 'quotaShortfall',
           reference: `${standing.quotaId}/${standing.station ?? 'all'}/${standing.periodKey}`,
           stepId,
-          dueAt: quotaPeriods(quotas.find((q) => q.id === standing.quotaId)!, term.start, term.end).find((w) => w.key === standing.periodKey)!.endsAt,
+          dueAt: endsAt,
           summary: shortfallSummary(standing, stationName),
         });
       } else if (step?.open && (standing.status === 'met' || state.ended)) {

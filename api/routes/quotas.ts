@@ -25,7 +25,7 @@ const ProgressRecord = Type.Object(
   closed,
 );
 
-const Standing = Type.Object(
+export const QuotaStandingView = Type.Object(
   {
     quotaId: Type.String(),
     metric: Type.Enum(QUOTA_METRICS),
@@ -111,7 +111,7 @@ export const quotaRoutes: FastifyPluginAsyncTypebox<{ quotas: QuotaService; idem
           { station: Type.Optional(IdSchema), quota: Type.Optional(IdSchema), status: Type.Optional(Type.Enum(['upcoming', 'in_progress', 'met', 'short'])) },
           closed,
         ),
-        response: { 200: Type.Object({ items: Type.Array(Standing) }, closed), ...errors(400, 401, 404) },
+        response: { 200: Type.Object({ items: Type.Array(QuotaStandingView) }, closed), ...errors(400, 401, 404) },
       },
     },
     async (request) => quotas.standings(actorOf(request), request.params.id, request.query),

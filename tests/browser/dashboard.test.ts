@@ -74,6 +74,7 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
       body: sCountyContract(parties.orgs, {
         id: contractId,
         closeGraceDays: 3650,
+        quotas: [{ id: 'visits', metric: 'village_visits', perStation: true, period: 'month', target: 8 }],
         milestones: [
           {
             id: 'midterm',
@@ -99,6 +100,17 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     const submit = (body: object) => stack.http('POST', `/v1/contracts/${contractId}/milestones/midterm/submissions`, { token: contractor, body });
     expect((await submit({ station: 'B', materials: [completeMaterial('midterm_report', { goals: '【请填写服务目标】' })] })).body.status).toBe('returned');
     expect((await submit({ station: 'G', materials: [completeMaterial('midterm_report'), completeMaterial('casework_record')] })).body.status).toBe('in_review');
+    // Station G asked village A for visit records by 12 May 2023, still owed; it recorded 6 visits in August.
+    const asked = await stack.http('POST', `/v1/contracts/${contractId}/material-requests`, {
+      token: contractor,
+      body: { station: 'G', villages: [parties.orgs.villages[0]], title: 'May visit records', items: [{ id: 'visits', kind: 'visit_records', quantity: 12 }], due: '2023-05-12' },
+    });
+    expect(asked.status).toBe(201);
+    const visits = await stack.http('POST', `/v1/contracts/${contractId}/progress`, {
+      token: contractor,
+      body: { station: 'G', metric: 'village_visits', count: 6, date: '2023-08-20' },
+    });
+    expect(visits.status).toBe(201);
     // The overdue steps reach the escalation engine.
     await eventually(
       () => stack.http('GET', `/v1/contracts/${contractId}/escalations`, { token: finance }),
@@ -199,6 +211,16 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     expect(await page.locator('#ledger tr', { hasText: 'CZ-2023-077' }).textContent()).toContain('07/15/2023');
     await page.locator('#timeline tr', { hasText: 'CZ-2023-077' }).filter({ hasText: 'Payment recorded' }).filter({ hasText: 'Finance Officer Li (you)' }).waitFor();
     expect(await unlabelledControls(page)).toEqual([]);
+
+    // The village chain: the request village A still owes, and station G's visits.
+    const requestRow = page.locator('#material-requests tbody tr', { hasText: 'May visit records' });
+    await requestRow.waitFor();
+    expect(await requestRow.textContent()).toMatch(/overdue/i);
+    expect(await requestRow.textContent()).toContain('Village A Committee: 12');
+    const quotaRow = page.locator('#quotas tbody tr').filter({ has: page.getByRole('rowheader', { name: 'G', exact: true }) });
+    await quotaRow.waitFor();
+    expect(await quotaRow.textContent()).toContain('2023-08');
+    expect(await quotaRow.textContent()).toContain('6 / 8');
 
     // The API agrees with what the page shows.
     const detail = await stack.http('GET', `/v1/contracts/${contractId}`, { token: parties.tokens.finance });

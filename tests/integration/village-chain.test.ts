@@ -276,6 +276,11 @@ describe('village chain', () => {
     ]);
     const records = await stack.http('GET', `/v1/contracts/${contractId}/progress?station=G`, { token: parties.tokens.agency });
     expect(records.body.items).toHaveLength(1);
+    // The months before the contract was registered show as short but escalate to nobody.
+    const past = await stack.http('GET', `/v1/contracts/${contractId}/quotas?station=G&status=short`, { token: parties.tokens.agency });
+    expect(past.body.items[0]).toMatchObject({ periodKey: '2026-01', achieved: 0, status: 'short' });
+    const escalations = await stack.http('GET', `/v1/contracts/${contractId}/escalations`, { token: parties.tokens.agency });
+    expect(escalations.body.items.filter((e: any) => e.step.kind === 'quotaShortfall')).toEqual([]);
 
     const wrong = await stack.http('POST', `/v1/contracts/${contractId}/progress`, {
       token: tokens.station,

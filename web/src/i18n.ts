@@ -169,8 +169,17 @@ export const MESSAGES = {
   submissionDecidedBy: t('{outcome} by {who}, {time}', '{who} 于 {time} {outcome}'),
   submissionChanged: t('Changed since the previous round: {sections}', '较上一轮修改：{sections}'),
 
-  materialRequestsTitle: t('Material requests', '物资需求'),
-  materialRequestsEmpty: t('No material request.', '暂无物资需求。'),
+  materialRequestsTitle: t('Material requests to villages', '向村收集资料'),
+  materialRequestsEmpty: t('No material request.', '暂无资料收集请求。'),
+  colStillOwed: t('Still owed', '尚欠'),
+  villageOwes: t('{village}: {count}', '{village}：{count}'),
+  quotasTitle: t('Indicator quotas', '指标任务'),
+  quotasEmpty: t('No quota in this contract, or none has begun.', '本合同无指标任务，或尚未开始。'),
+  colPeriodsShort: t('Periods short so far', '累计未完成周期'),
+  colMetric: t('Indicator', '指标'),
+  colPeriod: t('Period', '周期'),
+  colAchieved: t('Done / target', '完成 / 目标'),
+  wholeContract: t('All stations', '全部站点'),
   overdue: t('overdue', '逾期'),
 
   escalationsTitle: t('Escalations', '督办'),
@@ -281,7 +290,7 @@ export const STEP_KIND: Labels<StepKind> = {
   trancheOverdue: t('Tranche overdue', '款项逾期'),
   reviewOverdue: t('Review overdue', '评审逾期'),
   tooManyReturns: t('Too many returns', '退回次数过多'),
-  materialRequestOverdue: t('Material request overdue', '物资需求逾期'),
+  materialRequestOverdue: t('Material request overdue', '资料收集逾期'),
   quotaShortfall: t('Service quota short', '服务指标未完成'),
   milestoneOverdue: t('Milestone overdue', '评估节点逾期'),
 };
@@ -322,6 +331,13 @@ export const MATERIAL_REQUEST_STATUS: Labels<'open' | 'partially_delivered' | 'd
   delivered: t('Delivered', '已交付'),
   accepted: t('Accepted', '已验收'),
   cancelled: t('Cancelled', '已取消'),
+};
+
+export const QUOTA_STATUS: Labels<'upcoming' | 'in_progress' | 'met' | 'short'> = {
+  upcoming: t('Upcoming', '未开始'),
+  in_progress: t('Under way', '进行中'),
+  met: t('Met', '已完成'),
+  short: t('Short', '未完成'),
 };
 
 export const ATTACHMENT_KIND: Labels<AttachmentKind> = {

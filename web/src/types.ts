@@ -3,6 +3,8 @@
 // the others mirror api/routes/*.ts.
 import type { Static } from 'typebox';
 import type { ContractDetailView, ContractSummaryView, LedgerEntryView, PaymentInput } from '../../api/routes/contracts.schemas';
+import type { MaterialRequestView } from '../../api/routes/material-requests.schemas';
+import type { QuotaStandingView } from '../../api/routes/quotas';
 import type { EscalationParty, StepKind } from '../../domain/escalation';
 import type { ReturnReason } from '../../domain/materials';
 import type { Role } from '../../domain/organizations';
@@ -119,21 +121,9 @@ export interface Template {
   evidence: Array<{ kind: string; min: number; label: Text }>;
 }
 
-export type MaterialRequestStatus = 'open' | 'partially_delivered' | 'delivered' | 'accepted' | 'cancelled';
-
-/** GET /v1/contracts/:id/material-requests (issue 6); only the fields the dashboard shows. */
-export interface MaterialRequest {
-  id: string;
-  contractId: string;
-  station: string;
-  villages: string[];
-  title: string;
-  due: string;
-  status: MaterialRequestStatus;
-  overdue: boolean;
-  items: Array<{ id: string; kind: string; quantity: number }>;
-  createdAt: string;
-}
+/** GET /v1/contracts/:id/material-requests and /quotas, typed from the API's schemas. */
+export type MaterialRequest = Static<typeof MaterialRequestView>;
+export type QuotaStanding = Static<typeof QuotaStandingView>;
 
 export interface Page<T> {
   items: T[];

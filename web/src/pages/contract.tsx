@@ -3,9 +3,10 @@
 // and delays per party, milestones and submissions, material requests, and the timeline.
 import { useState } from 'preact/hooks';
 import type { EscalationParty } from '../../../domain/escalation';
-import { ApiFailure, get } from '../api';
+import { get } from '../api';
 import { CurveChart } from '../components/curve-chart';
 import { DelayTable, EscalationTable, Holding } from '../components/escalations';
+import { MaterialRequests, QuotaTable } from '../components/village-chain';
 import { PaymentForm } from '../components/payment-form';
 import { SubmissionHistory } from '../components/submissions';
 import { Timeline } from '../components/timeline';
@@ -14,14 +15,13 @@ import {
   CONTRACT_STATUS,
   FUNDING_SOURCE,
   LEDGER_KIND,
-  MATERIAL_REQUEST_STATUS,
   PARTY,
   TRANCHE_STATUS,
   useI18n,
 } from '../i18n';
 import { href } from '../router';
 import { useTemplates } from '../templates';
-import type { ContractDetail, Delays, Escalation, MaterialRequest, Page, Submission } from '../types';
+import type { ContractDetail, Delays, Escalation, Page, Submission } from '../types';
 import { Await, Badge, encode, Section, useActorName, useLoad, useOrgName, useSession } from '../ui';
 import { PageTitle, statusTone } from './common';
 
@@ -195,61 +195,6 @@ function Ledger({ c }: { c: ContractDetail }) {
   );
 }
 
-function MaterialRequests({ contractId }: { contractId: string }) {
-  const { m, text, date } = useI18n();
-  const orgName = useOrgName();
-  // The route arrives with issue 6; until then (404) the section stays empty.
-  const loaded = useLoad(async () => {
-    try {
-      return (await get<Page<MaterialRequest>>(`/v1/contracts/${encode(contractId)}/material-requests`)).items;
-    } catch (error) {
-      if (error instanceof ApiFailure && error.status === 404) return [];
-      throw error;
-    }
-  }, [contractId]);
-  return (
-    <Await loaded={loaded}>
-      {(items) =>
-        items.length === 0 ? (
-          <p class="muted">{m('materialRequestsEmpty')}</p>
-        ) : (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{m('colReference')}</th>
-                  <th scope="col">{m('colTitle')}</th>
-                  <th scope="col">{m('colStation')}</th>
-                  <th scope="col">{m('colVillages')}</th>
-                  <th scope="col">{m('colDue')}</th>
-                  <th scope="col">{m('colStatus')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((r) => (
-                  <tr key={r.id}>
-                    <th scope="row">{r.id}</th>
-                    <td>{r.title}</td>
-                    <td>{r.station}</td>
-                    <td>{r.villages.map(orgName).join(', ')}</td>
-                    <td>{date(r.due)}</td>
-                    <td>
-                      <Badge tone={r.status === 'accepted' || r.status === 'delivered' ? 'ok' : r.status === 'cancelled' ? 'muted' : 'info'}>
-                        {text(MATERIAL_REQUEST_STATUS[r.status]) || r.status}
-                      </Badge>{' '}
-                      {r.overdue && <Badge tone="bad">{m('overdue')}</Badge>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )
-      }
-    </Await>
-  );
-}
-
 function Parties({ c }: { c: ContractDetail }) {
   const { m, text } = useI18n();
   const orgName = useOrgName();
@@ -345,8 +290,11 @@ export function ContractPage({ id }: { id: string }) {
                   {(items) => <SubmissionHistory items={items} templates={templates.data ?? []} />}
                 </Await>
               </Section>
+              <Section id="quotas" title={m('quotasTitle')}>
+                <QuotaTable contractId={c.id} version={version} />
+              </Section>
               <Section id="material-requests" title={m('materialRequestsTitle')}>
-                <MaterialRequests contractId={c.id} />
+                <MaterialRequests contractId={c.id} version={version} />
               </Section>
               <Section id="timeline" title={m('timelineTitle')}>
                 <Timeline contractId={c.id} version={version} />
