@@ -231,6 +231,18 @@ export function reviewProblems(delivery: Delivery, decisions: readonly LineDecis
   return problems;
 }
 
+/** The same decisions sent again (a retry): every item already stands as decided, with the same reason. */
+export function isRepeatedDecision(delivery: Delivery, decisions: readonly LineDecision[]): boolean {
+  return (
+    decisions.length > 0 &&
+    decisions.every((d) => {
+      const line = delivery.lines.find((l) => l.itemId === d.itemId);
+      if (!line) return false;
+      return d.outcome === 'accept' ? line.status === 'accepted' : line.status === 'returned' && line.reason === d.reason?.trim();
+    })
+  );
+}
+
 /** "Wang Li (Banli hamlet, 138…)" for the messages. */
 export function contactsText(contacts: readonly HamletContact[], village: string, lang: 'en' | 'zh-CN'): string {
   const mine = contacts.filter((c) => c.village === village);

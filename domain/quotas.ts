@@ -99,6 +99,8 @@ export interface QuotaStanding {
   achieved: number;
   shortfall: number;
   status: PeriodStatus;
+  /** When the period is judged (the first moment after its last day). */
+  endsAt: number;
 }
 
 /** Where every quota stands for every station and period of the term, as of `now`. */
@@ -133,6 +135,7 @@ export function quotaStandings(
           achieved,
           shortfall: Math.max(0, w.target - achieved),
           status,
+          endsAt: w.endsAt,
         });
       }
     }

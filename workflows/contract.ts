@@ -13,6 +13,7 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { ContractEventInput, ContractNoticeInput } from '../activities/contracts';
 import { validateSchedule } from '../domain/contract';
@@ -307,13 +308,21 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     requestMaterialsUpdate,
     async (request) => {
       if (materialRequestCheck(request) === 'duplicate') return { requestId: request.id, created: false };
-      (state.materialRequests ??= []).push(request.id);
-      await startChild(materialRequestWorkflow, {
-        workflowId: materialRequestWorkflowId(request.id),
-        // A request outlives a continue-as-new of the contract; the contract tells it when it ends.
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        args: [{ contract: state.contract, calendar: state.calendar!, request }],
-      });
+      // Recorded before the start, so a retry arriving meanwhile is recognised as one.
+      const requests = (state.materialRequests ??= []);
+      requests.push(request.id);
+      try {
+        await startChild(materialRequestWorkflow, {
+          workflowId: materialRequestWorkflowId(request.id),
+          // A request outlives a continue-as-new of the contract; the contract tells it when it ends.
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          args: [{ contract: state.contract, calendar: state.calendar!, request }],
+        });
+      } catch (error) {
+        requests.splice(requests.indexOf(request.id), 1);
+        if (error instanceof WorkflowExecutionAlreadyStartedError) reject(REJECTION.conflict, `A material request ${request.id} exists already`);
+        throw error;
+      }
       return { requestId: request.id, created: true };
     },
     { validator: (request) => void materialRequestCheck(request) },

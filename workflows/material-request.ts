@@ -5,8 +5,10 @@
 import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { MaterialRequestNotice } from '../activities/material-requests';
+import { shanghaiDate } from '../domain/dates';
 import {
   deliveryProblems,
+  isRepeatedDecision,
   reminderAt,
   requestStatus,
   reviewProblems,
@@ -60,6 +62,8 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
   let changed = false;
   let ended = false;
   let announcedOverdue = false;
+  /** True once the request's first projection is in the read model. */
+  let registered = false;
   /** The open overdue step per village, and how many times each village's step was opened. */
   const openSteps = new Map<string, string>();
   const occurrences = new Map<string, number>();
@@ -98,7 +102,7 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
     ended = true;
   });
   setHandler(requestRegisteredUpdate, async () => {
-    await condition(() => version > 0);
+    await condition(() => registered);
     return state;
   });
 
@@ -132,18 +136,20 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
   );
 
   const reviewCheck = (review: { deliveryId: string; items: Parameters<typeof reviewProblems>[1] }) => {
-    if (ended || state.cancelled) requireOpen();
     const delivery = state.deliveries.find((d) => d.id === review.deliveryId);
     if (!delivery) reject(MATERIAL_REQUEST_REJECTION.notFound, `Material request ${request.id} has no delivery ${review.deliveryId}`);
+    if (isRepeatedDecision(delivery, review.items)) return { delivery, repeated: true };
+    if (ended || state.cancelled) requireOpen();
     const problems = reviewProblems(delivery, review.items);
     if (problems.length > 0) reject(MATERIAL_REQUEST_REJECTION.invalid, 'The decision cannot be recorded', problems);
-    return delivery;
+    return { delivery, repeated: false };
   };
 
   setHandler(
     reviewDeliveryUpdate,
     async (review) => {
-      const delivery = reviewCheck(review);
+      const { delivery, repeated } = reviewCheck(review);
+      if (repeated) return state;
       const now = Date.now();
       for (const decision of review.items) {
         const line = delivery.lines.find((l) => l.itemId === decision.itemId)!;
@@ -180,8 +186,9 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
 
   /** Opens the overdue ladder of each village holding the request past due; closes the others'. */
   async function reconcileSteps(now: number): Promise<void> {
-    for (const standing of state.villages) {
-      const village = standing.village;
+    for (const village of request.villages) {
+      // Read afresh each time: a handler may have changed the standings while this loop awaited.
+      const standing = villageStanding(request, state.deliveries, village);
       const holds = !isClosed() && now >= request.dueAt && villageHolds(standing);
       const stepId = openSteps.get(village);
       if (holds && !stepId) {
@@ -213,25 +220,26 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
   }
 
   await project([event('material_request.created', request.requestedBy, { request })]);
+  registered = true;
 
   while (!isClosed()) {
+    // Cleared before anything is read, so a change made while this pass awaits wakes the next one.
+    changed = false;
     const now = Date.now();
     if (reminderDue && now >= remindAt) {
       reminderDue = false;
       const owing = state.villages.filter(villageHolds);
       state.remindedAt = new Date(now).toISOString();
+      const dueDay = shanghaiDate(request.dueAt);
       await project(
         [event('material_request.reminded', null, { villages: owing.map((v) => v.village) })],
-        owing.map((standing) => {
-          const owes = villageOwes(request, standing, station.name);
-          return {
-            idempotencyKey: `material-request:${request.id}:reminder:${standing.village}`,
-            organizationIds: [standing.village],
-            subject: { en: `Reminder: "${request.title}" is due tomorrow`, 'zh-CN': `提醒：“${request.title}”明日到期` },
-            body: owes,
-            at: new Date(now).toISOString(),
-          };
-        }),
+        owing.map((standing) => ({
+          idempotencyKey: `material-request:${request.id}:reminder:${standing.village}`,
+          organizationIds: [standing.village],
+          subject: { en: `Reminder: "${request.title}" is due on ${dueDay}`, 'zh-CN': `提醒：“${request.title}”将于 ${dueDay} 到期` },
+          body: villageOwes(request, standing, station.name),
+          at: new Date(now).toISOString(),
+        })),
       );
     }
     refresh(now);
@@ -241,8 +249,7 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
     }
     await reconcileSteps(now);
     const next = [reminderDue ? remindAt : undefined, request.dueAt].filter((t): t is number => t !== undefined && t > now);
-    changed = false;
-    const wake = () => changed || ended;
+    const wake = () => changed || isClosed();
     if (next.length === 0) await condition(wake);
     else await condition(wake, Math.max(1, Math.min(...next) - now));
   }

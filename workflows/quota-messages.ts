@@ -14,8 +14,13 @@ export interface ProgressRecord extends ProgressEntry {
 }
 
 export interface QuotaState {
-  /** Every progress record, as counted (evidence lives in the read model). */
-  progress: Array<ProgressEntry & { id: string }>;
+  /**
+   * Progress counted per station, metric and month (a month lies within one period of either
+   * kind), so the state stays small however many records a long contract collects.
+   */
+  progress: ProgressEntry[];
+  /** Records of the last days, to recognise a retried record (older retries are answered by the API's Idempotency-Key store). */
+  recent: Array<{ id: string; recordedAt: string }>;
   /** Shortfall steps handed to the escalation engine, by "quota:station:period". */
   steps: Record<string, { stepId: string; open: boolean }>;
   ended: boolean;

@@ -5,7 +5,7 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { shanghaiDate } from '../domain/dates';
-import { progressProblems, quotaPeriods, quotaStandings, shortfallSummary } from '../domain/quotas';
+import { progressProblems, quotaPeriods, quotaStandings, shortfallSummary, type ProgressEntry } from '../domain/quotas';
 import { contractEndedSignal } from './contract-ended';
 import {
   QUOTA_REJECTION,
@@ -23,10 +23,20 @@ const { projectProgress } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
+const RECENT_MS = 7 * 24 * 3600 * 1000;
+
+/** Adds a record to its station's month for its metric (dated by the month's first record). */
+function addToMonth(progress: ProgressEntry[], record: ProgressEntry): void {
+  const month = record.date.slice(0, 7);
+  const bucket = progress.find((p) => p.station === record.station && p.metric === record.metric && p.date.slice(0, 7) === month);
+  if (bucket) bucket.count += record.count;
+  else progress.push({ station: record.station, metric: record.metric, count: record.count, date: record.date });
+}
+
 export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaState> {
   const { contract, calendar } = input;
   const quotas = contract.quotas ?? [];
-  const state: QuotaState = input.state ?? { progress: [], steps: {}, ended: false, judgingFrom: Date.now() };
+  const state: QuotaState = input.state ?? { progress: [], recent: [], steps: {}, ended: false, judgingFrom: Date.now() };
   const stationIds = contract.stations.map((s) => s.id);
   const term = { start: shanghaiDate(contract.term.startAt), end: shanghaiDate(contract.term.endAt) };
   let changed = false;
@@ -37,19 +47,24 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
   });
 
   const recordCheck = (record: Omit<ProgressRecord, 'recordedAt'>) => {
-    if (state.progress.some((p) => p.id === record.id)) return 'duplicate';
+    const earlier = state.recent.find((r) => r.id === record.id);
+    if (earlier) return earlier;
     if (state.ended) reject(QUOTA_REJECTION.closed, `Contract ${contract.id} has ended; progress can no longer be recorded`);
     const problems = progressProblems(record, contract, Date.now());
     if (problems.length > 0) reject(QUOTA_REJECTION.invalid, 'The progress cannot be recorded', problems);
-    return 'new';
+    return undefined;
   };
 
   setHandler(
     recordProgressUpdate,
     async (record) => {
-      const full: ProgressRecord = { ...record, recordedAt: new Date().toISOString() };
-      if (recordCheck(record) === 'duplicate') return full;
-      state.progress.push({ id: record.id, station: record.station, metric: record.metric, count: record.count, date: record.date });
+      const earlier = recordCheck(record);
+      if (earlier) return { ...record, recordedAt: earlier.recordedAt };
+      const now = Date.now();
+      const full: ProgressRecord = { ...record, recordedAt: new Date(now).toISOString() };
+      state.recent = state.recent.filter((r) => Date.parse(r.recordedAt) > now - RECENT_MS);
+      state.recent.push({ id: record.id, recordedAt: full.recordedAt });
+      addToMonth(state.progress, record);
       changed = true;
       await projectProgress({ contractId: contract.id, record: full });
       return full;
@@ -62,7 +77,7 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
     for (const standing of quotaStandings(quotas, stationIds, term, state.progress, now)) {
       const key = `${standing.quotaId}:${standing.station ?? ''}:${standing.periodKey}`;
       const step = state.steps[key];
-      const endsAt = quotaPeriods(quotas.find((q) => q.id === standing.quotaId)!, term.start, term.end).find((w) => w.key === standing.periodKey)!.endsAt;
+      const endsAt = standing.endsAt;
       if (standing.status === 'short' && !step && !state.ended && endsAt > state.judgingFrom) {
         const stepId = `${contract.id}.quotaShortfall.${standing.quotaId}.${standing.station ?? 'all'}.${standing.periodKey}`;
         state.steps[key] = { stepId, open: true };
@@ -90,13 +105,14 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
   };
 
   while (!state.ended) {
+    // Cleared before anything is read, so progress recorded while this pass awaits wakes the next one.
+    changed = false;
     const now = Date.now();
     await judge(now);
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof quotaWorkflow>({ ...input, state });
     }
-    changed = false;
     const next = nextPeriodEnd(now);
     const wake = () => changed || state.ended;
     if (next === undefined) await condition(wake);

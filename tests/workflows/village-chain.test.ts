@@ -195,10 +195,11 @@ describe('indicator quota (time-skipping)', () => {
         args: [{ contract, calendar }],
       });
 
-      // Station G makes its visits; station Y records none.
-      await handle.executeUpdate(recordProgressUpdate, {
-        args: [{ id: 'pr_g', station: 'G', metric: 'village_visits', count: 8, date: shanghaiDate(now), evidence: { attachments: [] }, recordedBy: 'usr_g' }],
-      });
+      // Station G makes its visits (its record sent twice counts once); station Y records none.
+      const visits = { id: 'pr_g', station: 'G', metric: 'village_visits' as const, count: 8, date: shanghaiDate(now), evidence: { attachments: [] }, recordedBy: 'usr_g' };
+      const recorded = await handle.executeUpdate(recordProgressUpdate, { args: [visits] });
+      const retried = await handle.executeUpdate(recordProgressUpdate, { args: [visits] });
+      expect(retried.recordedAt).toBe(recorded.recordedAt);
       await env.sleep(first!.endsAt - (await env.currentTimeMs()) + HOUR);
       const missed = await eventually(
         () => db.select().from(escalations).where(eq(escalations.contractId, contract.id)),
@@ -234,7 +235,12 @@ describe('indicator quota (time-skipping)', () => {
 
       await handle.signal(contractEndedSignal, { status: 'terminated' });
       const final = await handle.result();
-      expect(final.progress.map((p) => p.id)).toEqual(['pr_g', 'pr_y']);
+      // Only the last week's record ids are kept for recognising retries; counts are per month.
+      expect(final.recent.map((p) => p.id)).toEqual(['pr_y']);
+      expect(final.progress.map((p) => [p.station, p.count])).toEqual([
+        ['G', 8],
+        ['Y', first!.target],
+      ]);
       expect(Object.values(final.steps)).toEqual([{ stepId: expect.stringContaining('quotaShortfall.visits.Y'), open: false }]);
     });
   });
