@@ -37,3 +37,8 @@ export function hasRole(actor: Actor, ...roles: Role[]): boolean {
 export function isAdmin(actor: Actor): boolean {
   return actor.roles.includes('admin');
 }
+
+/** The contractor's own staff (project leads and station workers) act for the stations. */
+export function isContractorStaff(actor: Actor, contractorId: string): boolean {
+  return actor.organizationId === contractorId && hasRole(actor, 'contractor_staff', 'station_staff');
+}

@@ -3,10 +3,11 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { contracts, events, ledgerEntries, organizations } from '../../db/schema';
+import { contracts, events, ledgerEntries, materialRequests, organizations } from '../../db/schema';
 import {
   contractOrganizations,
   validateContractDefinition,
+  type Contract,
   type ContractDefinitionInput,
   type FundingSource,
 } from '../../domain/contract';
@@ -23,7 +24,7 @@ import {
 } from '../../workflows/contract-messages';
 import { conflict, forbidden, unprocessable } from '../errors';
 import { contractDetail, contractSummary, ledgerEntryOf, ledgerEntryView } from './contract-views';
-import { requireVisible, type ContractRow } from './visibility';
+import { requireVisible, villageEventView, villageScope, type ContractRow } from './visibility';
 import { apiErrorFromTemporal } from './temporal-errors';
 
 
@@ -163,21 +164,34 @@ export class ContractService {
 
   /** The contract's audit trail, oldest first: every change with its actor and time. */
   async timeline(actor: Actor, id: string, page: { after: number; limit: number }) {
-    await this.visibleContract(actor, id);
+    const contractRow = await this.visibleContract(actor, id);
+    const village = villageScope(actor, contractRow.definition as Contract);
+    const ownRequests = village
+      ? new Set(
+          (
+            await this.db
+              .select({ id: materialRequests.id })
+              .from(materialRequests)
+              .where(and(eq(materialRequests.contractId, id), sql`${village} = any(${materialRequests.villages})`))
+          ).map((r) => r.id),
+        )
+      : undefined;
     const rows = await this.db
       .select()
       .from(events)
       .where(and(eq(events.contractId, id), gt(events.id, page.after)))
       .orderBy(asc(events.id))
       .limit(page.limit);
+    const items = rows.map((e) => ({
+      id: e.id,
+      kind: e.kind,
+      actorId: e.actorId,
+      occurredAt: e.occurredAt.toISOString(),
+      payload: e.payload as Record<string, unknown>,
+    }));
     return {
-      items: rows.map((e) => ({
-        id: e.id,
-        kind: e.kind,
-        actorId: e.actorId,
-        occurredAt: e.occurredAt.toISOString(),
-        payload: e.payload as Record<string, unknown>,
-      })),
+      // A village's users see only their own village's part of the village chain.
+      items: village ? items.flatMap((e) => villageEventView(e, village, ownRequests!) ?? []) : items,
       next: rows.length === page.limit ? rows[rows.length - 1]!.id : null,
     };
   }

@@ -12,7 +12,7 @@ import { isAdmin, type Actor } from '../../domain/organizations';
 import { acknowledgeUpdate, ESCALATION_REJECTION, escalationWorkflowId } from '../../workflows/escalation-messages';
 import { ApiError, forbidden, notFound } from '../errors';
 import { updateRejection } from './temporal-errors';
-import { loadVisibleContract } from './visibility';
+import { isVillagesOwnStep, loadVisibleContract, villageScope } from './visibility';
 
 type EscalationRow = typeof escalations.$inferSelect;
 const SEVERITY_RANK: Record<string, number> = { critical: 0, warning: 1, info: 2 };
@@ -49,14 +49,15 @@ export class EscalationService {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  private async visibleContractIds(actor: Actor): Promise<string[] | 'all'> {
+  /** The contracts the actor may see, each with the village the actor speaks for in it (if any). */
+  private async visibleContracts(actor: Actor): Promise<Map<string, string | undefined> | 'all'> {
     if (isAdmin(actor)) return 'all';
-    if (!actor.organizationId) return [];
+    if (!actor.organizationId) return new Map();
     const rows = await this.db
-      .select({ id: contracts.id })
+      .select({ id: contracts.id, definition: contracts.definition })
       .from(contracts)
       .where(sql`${actor.organizationId} = any(${contracts.partyOrganizationIds})`);
-    return rows.map((r) => r.id);
+    return new Map(rows.map((r) => [r.id, villageScope(actor, r.definition as Contract)]));
   }
 
   private requireVisibleContract(actor: Actor, contractId: string) {
@@ -65,19 +66,27 @@ export class EscalationService {
 
   async list(actor: Actor, filter: { status?: string; contractId?: string }) {
     const conditions = [];
+    let villages: Map<string, string | undefined>;
     if (filter.contractId) {
-      await this.requireVisibleContract(actor, filter.contractId);
+      const row = await this.requireVisibleContract(actor, filter.contractId);
+      villages = new Map([[row.id, villageScope(actor, row.definition as Contract)]]);
       conditions.push(eq(escalations.contractId, filter.contractId));
     } else {
-      const ids = await this.visibleContractIds(actor);
-      if (ids !== 'all') {
-        if (ids.length === 0) return { items: [] };
-        conditions.push(inArray(escalations.contractId, ids));
+      const visible = await this.visibleContracts(actor);
+      villages = visible === 'all' ? new Map() : visible;
+      if (visible !== 'all') {
+        if (visible.size === 0) return { items: [] };
+        conditions.push(inArray(escalations.contractId, [...visible.keys()]));
       }
     }
     if (filter.status) conditions.push(eq(escalations.state, filter.status));
     const rows = await this.db.select().from(escalations).where(conditions.length ? and(...conditions) : undefined);
-    return { items: rows.sort(bySeverityThenAge).map(escalationView) };
+    // A village's users see the village chain's escalations of their own village only.
+    const own = (r: EscalationRow) => {
+      const village = villages.get(r.contractId);
+      return !village || isVillagesOwnStep(village, { kind: r.stepKind, reference: r.stepReference });
+    };
+    return { items: rows.filter(own).sort(bySeverityThenAge).map(escalationView) };
   }
 
   async acknowledge(actor: Actor, id: string, note: string) {
@@ -114,7 +123,8 @@ export class EscalationService {
     const today = shanghaiDate(this.clock());
     const years = rows.map((r) => r.since.getUTCFullYear());
     const calendar = withOverrides(calendarForYears(Math.min(...years, 9999), Number(today.slice(0, 4))), contract.calendar);
-    const steps = rows.map((r) => ({
+    const village = villageScope(actor, contract);
+    const steps = rows.filter((r) => !village || isVillagesOwnStep(village, { kind: r.stepKind, reference: r.stepReference })).map((r) => ({
       stepId: r.stepId,
       kind: r.stepKind,
       reference: r.stepReference,

@@ -1,20 +1,22 @@
 // Material requests: made by the contractor's station staff through the contract's workflow,
 // delivered by the villages asked (each only for itself), accepted or sent back by station staff.
 // Reads come from the read model; a village's users see only requests addressed to their village.
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { materialRequests, organizations, villageContacts } from '../../db/schema';
 import type { Contract } from '../../domain/contract';
 import { parseInstant } from '../../domain/dates';
 import {
+  isRepeatedDecision,
   materialRequestProblems,
+  villageHolds,
   type LineDecision,
   type MaterialRequest,
   type MaterialRequestInput,
   type RequestStatus,
 } from '../../domain/material-requests';
-import { hasRole, isAdmin, type Actor } from '../../domain/organizations';
+import { hasRole, isContractorStaff, type Actor } from '../../domain/organizations';
 import type { Problem } from '../../domain/problems';
 import { contractWorkflowId } from '../../workflows/contract-messages';
 import {
@@ -32,7 +34,7 @@ import type { EscalationService } from './escalations';
 import type { FileStorage } from './file-storage';
 import { apiErrorFromChild, apiErrorFromTemporal } from './temporal-errors';
 import { idForKey } from './tokens';
-import { loadVisibleContract, type ContractRow } from './visibility';
+import { loadVisibleContract, villageScope, type ContractRow } from './visibility';
 
 type RequestRow = typeof materialRequests.$inferSelect;
 
@@ -90,15 +92,9 @@ export class MaterialRequestService {
 
   /** Station staff: contractor_staff or station_staff of the contract's contractor. */
   private requireStationStaff(actor: Actor, contract: Contract, action: string): void {
-    if (actor.organizationId !== contract.parties.contractor || !hasRole(actor, 'station_staff', 'contractor_staff')) {
+    if (!isContractorStaff(actor, contract.parties.contractor)) {
       throw forbidden(`Only station_staff or contractor_staff of the contractor may ${action}`);
     }
-  }
-
-  /** The village a user speaks for, when their organization is one of the contract's villages. */
-  private villageOf(actor: Actor, contract: Contract): string | undefined {
-    if (!actor.organizationId) return undefined;
-    return contract.stations.some((s) => s.villages.includes(actor.organizationId!)) ? actor.organizationId : undefined;
   }
 
   /** A request and its contract, or 404 for anyone who may not see it (another village's users included). */
@@ -113,7 +109,7 @@ export class MaterialRequestService {
       throw missing;
     }
     const contract = contractRow.definition as Contract;
-    const village = isAdmin(actor) ? undefined : this.villageOf(actor, contract);
+    const village = villageScope(actor, contract);
     if (village && !row.villages.includes(village)) throw missing;
     return { row, contractRow, contract, village };
   }
@@ -138,7 +134,7 @@ export class MaterialRequestService {
       .where(inArray(organizations.id, body.villages));
 
     const request: MaterialRequest = {
-      id: idForKey('mr', actor.userId, idempotencyKey),
+      id: idForKey('mr', `${actor.userId}:${contractId}`, idempotencyKey),
       contractId,
       station: body.station,
       villages: body.villages,
@@ -185,7 +181,7 @@ export class MaterialRequestService {
 
   async list(actor: Actor, contractId: string, filter: { station?: string; village?: string; status?: RequestStatus; overdue?: boolean }) {
     const contract = (await loadVisibleContract(this.db, actor, contractId)).definition as Contract;
-    const ownVillage = isAdmin(actor) ? undefined : this.villageOf(actor, contract);
+    const ownVillage = villageScope(actor, contract);
     if (ownVillage && filter.village && filter.village !== ownVillage) return { items: [] };
     const village = ownVillage ?? filter.village;
     const rows = await this.db
@@ -216,7 +212,7 @@ export class MaterialRequestService {
       const state = await this.temporal.workflow.getHandle(materialRequestWorkflowId(requestId)).executeUpdate(deliverUpdate, {
         args: [
           {
-            deliveryId: idForKey('dl', actor.userId, idempotencyKey),
+            deliveryId: idForKey('dl', `${actor.userId}:${requestId}`, idempotencyKey),
             village,
             items: body.items,
             attachments: attachments!,
@@ -240,6 +236,10 @@ export class MaterialRequestService {
         .executeUpdate(reviewDeliveryUpdate, { args: [{ deliveryId, items, reviewedBy: actor.userId }] });
       return materialRequestView(state);
     } catch (error) {
+      // The last acceptance ends the request's workflow: a retry of it is answered from the read model.
+      const state = await this.finishedState(requestId, error);
+      const delivery = state.deliveries.find((d) => d.id === deliveryId);
+      if (delivery && isRepeatedDecision(delivery, items)) return materialRequestView(state);
       throw apiErrorFromChild(error, `Material request ${requestId} is closed`);
     }
   }
@@ -253,8 +253,18 @@ export class MaterialRequestService {
         .executeUpdate(cancelRequestUpdate, { args: [{ reason, cancelledBy: actor.userId }] });
       return materialRequestView(state);
     } catch (error) {
+      // Cancelling ends the workflow: a retry is answered from the read model.
+      const state = await this.finishedState(requestId, error);
+      if (state.cancelled) return materialRequestView(state);
       throw apiErrorFromChild(error, `Material request ${requestId} is closed`);
     }
+  }
+
+  /** The read model's state of a request whose workflow has finished; rethrows any other failure. */
+  private async finishedState(requestId: string, error: unknown): Promise<MaterialRequestState> {
+    if (!(error instanceof WorkflowNotFoundError)) throw apiErrorFromChild(error, `Material request ${requestId} is closed`);
+    const [row] = await this.db.select().from(materialRequests).where(eq(materialRequests.id, requestId));
+    return row!.state as MaterialRequestState;
   }
 
   /**
@@ -265,16 +275,17 @@ export class MaterialRequestService {
     const contract = (await loadVisibleContract(this.db, actor, contractId)).definition as Contract;
     const rows = await this.db.select().from(materialRequests).where(eq(materialRequests.contractId, contractId));
     const { steps } = await this.escalations.delays(actor, contractId);
-    const villageIds = contract.stations.flatMap((s) => s.villages);
+    // A village's users see their own village's row only.
+    const own = villageScope(actor, contract);
+    const villageIds = contract.stations.flatMap((s) => s.villages).filter((v) => !own || v === own);
     const names = villageIds.length
       ? await this.db.select({ id: organizations.id, name: organizations.name }).from(organizations).where(inArray(organizations.id, villageIds))
       : [];
     const items = contract.stations.flatMap((station) =>
-      station.villages.map((village) => {
+      station.villages.filter((village) => !own || village === own).map((village) => {
         const mine = rows.filter((r) => r.villages.includes(village));
         const held = steps.filter((s) => s.kind === 'materialRequestOverdue' && s.organizationId === village);
-        const owing = (r: RequestRow) =>
-          (r.state as MaterialRequestState).villages.some((v) => v.village === village && (v.status === 'awaiting' || v.status === 'partially_delivered'));
+        const owing = (r: RequestRow) => (r.state as MaterialRequestState).villages.some((v) => v.village === village && villageHolds(v));
         return {
           village,
           name: names.find((n) => n.id === village)?.name ?? village,

@@ -7,7 +7,7 @@ import type { Database } from '../../db/client';
 import { progressRecords } from '../../db/schema';
 import type { Contract } from '../../domain/contract';
 import { shanghaiDate } from '../../domain/dates';
-import { hasRole, type Actor } from '../../domain/organizations';
+import { isContractorStaff, type Actor } from '../../domain/organizations';
 import { progressProblems, quotaStandings, type PeriodStatus, type QuotaMetric } from '../../domain/quotas';
 import { quotaWorkflowId, recordProgressUpdate, type ProgressRecord } from '../../workflows/quota-messages';
 import { forbidden, unprocessable } from '../errors';
@@ -56,7 +56,7 @@ export class QuotaService {
 
   async record(actor: Actor, contractId: string, body: ProgressBody, idempotencyKey?: string) {
     const contract = await this.contract(actor, contractId);
-    if (actor.organizationId !== contract.parties.contractor || !hasRole(actor, 'station_staff', 'contractor_staff')) {
+    if (!isContractorStaff(actor, contract.parties.contractor)) {
       throw forbidden('Only station_staff or contractor_staff of the contractor may record progress');
     }
     const problems = progressProblems(body, contract, this.clock());
@@ -66,7 +66,7 @@ export class QuotaService {
       const record = await this.temporal.workflow.getHandle(quotaWorkflowId(contractId)).executeUpdate(recordProgressUpdate, {
         args: [
           {
-            id: idForKey('pr', actor.userId, idempotencyKey),
+            id: idForKey('pr', `${actor.userId}:${contractId}`, idempotencyKey),
             station: body.station,
             metric: body.metric,
             count: body.count,

@@ -7,7 +7,7 @@ import { contracts, submissions } from '../../db/schema';
 import type { Contract } from '../../domain/contract';
 import type { ReasonGiven } from '../../domain/materials';
 import type { Problem } from '../../domain/problems';
-import type { Actor } from '../../domain/organizations';
+import { isContractorStaff, type Actor } from '../../domain/organizations';
 import { decideUpdate, REVIEW_REJECTION, reviewWorkflowId, submitUpdate, type Round } from '../../workflows/review-messages';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import { storeAttachments, type UploadedAttachment } from './attachments';
@@ -74,7 +74,7 @@ export class SubmissionService {
 
   async submit(actor: Actor, contractId: string, milestoneId: string, body: { station?: string; materials: UploadedMaterial[] }) {
     const contract = await this.visibleContract(actor, contractId);
-    if (actor.organizationId !== contract.parties.contractor || !actor.roles.some((r) => r === 'contractor_staff' || r === 'station_staff')) {
+    if (!isContractorStaff(actor, contract.parties.contractor)) {
       throw forbidden('Only contractor_staff or station_staff of the contractor may submit materials');
     }
     const milestone = contract.milestones?.find((m) => m.id === milestoneId);

@@ -3,6 +3,7 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { contracts } from '../../db/schema';
+import type { Contract } from '../../domain/contract';
 import { isAdmin, type Actor } from '../../domain/organizations';
 import { notFound } from '../errors';
 
@@ -20,4 +21,42 @@ export function requireVisible(actor: Actor, id: string, row: ContractRow | unde
 export async function loadVisibleContract(db: Database, actor: Actor, id: string): Promise<ContractRow> {
   const [row] = await db.select().from(contracts).where(eq(contracts.id, id));
   return requireVisible(actor, id, row);
+}
+
+/**
+ * The village a user speaks for in this contract (their organization is one of its stations'
+ * villages), or undefined. A village's users see the contract, but of the village chain only what
+ * concerns their own village.
+ */
+export function villageScope(actor: Actor, contract: Pick<Contract, 'stations'>): string | undefined {
+  if (isAdmin(actor) || !actor.organizationId) return undefined;
+  return contract.stations.some((s) => s.villages.includes(actor.organizationId!)) ? actor.organizationId : undefined;
+}
+
+/** Whether a material-request step ("request/village" reference) is the village's own. */
+export function isVillagesOwnStep(village: string, step: { kind: string; reference: string }): boolean {
+  return step.kind !== 'materialRequestOverdue' || step.reference.endsWith(`/${village}`);
+}
+
+/**
+ * An audit event as a village's users may see it: village-chain events of requests addressed to
+ * their village only, and within those, only their own village's deliveries and volunteers.
+ * `ownRequests` are the ids of the requests that ask the village. Other events pass unchanged.
+ */
+export function villageEventView<E extends { kind: string; payload: Record<string, unknown> }>(
+  event: E,
+  village: string,
+  ownRequests: ReadonlySet<string>,
+): E | undefined {
+  const p = event.payload;
+  if (event.kind.startsWith('escalation.')) {
+    return isVillagesOwnStep(village, { kind: String(p.stepKind), reference: String(p.stepReference) }) ? event : undefined;
+  }
+  if (!event.kind.startsWith('material_request.')) return event;
+  if (!ownRequests.has(String(p.requestId))) return undefined;
+  const delivery = p.delivery as { village?: string } | undefined;
+  if ((delivery?.village ?? p.village ?? village) !== village) return undefined;
+  const request = p.request as { contacts?: Array<{ village: string }> } | undefined;
+  if (!request?.contacts) return event;
+  return { ...event, payload: { ...p, request: { ...request, contacts: request.contacts.filter((c) => c.village === village) } } };
 }

@@ -108,6 +108,12 @@ describe('village chain', () => {
     const accepted = await decide(rid, delivered.body.deliveries[0].id, [{ itemId: 'visits', outcome: 'accept' }]);
     expect(accepted.status).toBe(200);
     expect(accepted.body.status).toBe('accepted');
+    // The acceptance ended the request's workflow; sending it again (a lost answer) is answered the same.
+    const retried = await eventually(
+      () => decide(rid, delivered.body.deliveries[0].id, [{ itemId: 'visits', outcome: 'accept' }]),
+      (r) => r.status === 200 && r.body.closedAt !== null,
+    );
+    expect(retried.body.status).toBe('accepted');
     const read = await eventually(
       () => stack.http('GET', `/v1/material-requests/${rid}`, { token: tokens.station }),
       (r) => r.body.closedAt !== null,
@@ -196,6 +202,14 @@ describe('village chain', () => {
     ]);
     expect(full.body.status).toBe('partially_delivered');
 
+    // Withdrawn, twice (a retry): the same answer both times.
+    const withdrawn = await request({ station: 'G', villages: [villageB], title: 'Wrong village', items: [{ id: 'm', kind: 'other', quantity: 1 }], due: inTenDays });
+    const cancel = () => stack.http('POST', `/v1/material-requests/${withdrawn.body.id}/cancellation`, { token: tokens.station, body: { reason: 'asked the wrong village' } });
+    expect((await cancel()).body).toMatchObject({ status: 'cancelled', cancelled: { reason: 'asked the wrong village' } });
+    const again = await eventually(cancel, (r) => r.status === 200 && r.body.closedAt !== null);
+    expect(again.body.status).toBe('cancelled');
+    expect((await deliver(withdrawn.body.id, { items: [{ itemId: 'm', quantity: 1 }] }, tokens.liaisonB)).status).toBe(409);
+
     const bad = await request({ station: 'Y', villages: [villageA], title: 'x', items: [{ id: 'm', kind: 'other', quantity: 1 }], due: '2030-01-01', contacts: ['ct_nope'] });
     expect(bad.status).toBe(422);
     expect(bad.body.error.details.map((p: any) => p.field)).toEqual(['villages.0', 'due', 'contacts.0']);
@@ -251,6 +265,18 @@ describe('village chain', () => {
       (r) => r.body.items.filter((e: any) => e.step.reference === `${rid}/${villageA}`).every((e: any) => e.state === 'resolved' || e.state === 'superseded'),
     );
     expect(closed.body.items.find((e: any) => e.id === escalation.id).state).toBe('resolved');
+    // Village B's users see neither village A's escalations, its delays, its row nor its events.
+    const seenByB = await stack.http('GET', `/v1/contracts/${contractId}/escalations`, { token: tokens.liaisonB });
+    expect(seenByB.body.items.filter((e: any) => e.step.reference.includes(villageA))).toEqual([]);
+    expect((await stack.http('GET', '/v1/escalations', { token: tokens.liaisonB })).body.items.filter((e: any) => e.step.reference.includes(villageA))).toEqual([]);
+    const delaysB = await stack.http('GET', `/v1/contracts/${contractId}/delays`, { token: tokens.liaisonB });
+    expect(delaysB.body.steps.filter((s: any) => s.reference.includes(villageA))).toEqual([]);
+    expect((await stack.http('GET', `/v1/contracts/${contractId}/villages`, { token: tokens.liaisonB })).body.items.map((v: any) => v.village)).toEqual([villageB]);
+    const eventsB = await stack.http('GET', `/v1/contracts/${contractId}/events?limit=500`, { token: tokens.liaisonB });
+    expect(eventsB.body.items.filter((e: any) => e.payload.requestId === rid || String(e.payload.stepReference ?? '').includes(villageA))).toEqual([]);
+    const eventsA = await stack.http('GET', `/v1/contracts/${contractId}/events?limit=500`, { token: tokens.liaisonA });
+    expect(eventsA.body.items.some((e: any) => e.payload.requestId === rid)).toBe(true);
+
     const after = await eventually(
       () => stack.http('GET', `/v1/contracts/${contractId}/villages`, { token: parties.tokens.agency }),
       (r) => r.body.items.find((v: any) => v.village === villageA).overdueSteps[0]?.resolvedAt != null,
