@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { actorOf } from '../plugins/auth';
 import { errors, IdSchema, Timestamp } from '../schemas';
 import type { ContactService } from '../services/contacts';
+import type { IdempotencyService } from '../services/idempotency';
 
 const closed = { additionalProperties: false } as const;
 const Contact = Type.Object(
@@ -10,14 +11,19 @@ const Contact = Type.Object(
   closed,
 );
 
-export const contactRoutes: FastifyPluginAsyncTypebox<{ contacts: ContactService }> = async (app, { contacts }) => {
+export const contactRoutes: FastifyPluginAsyncTypebox<{ contacts: ContactService; idempotency: IdempotencyService }> = async (
+  app,
+  { contacts, idempotency },
+) => {
   app.post(
     '/v1/organizations/:id/contacts',
     {
       schema: {
         tags: ['village chain'],
-        summary: "Add a hamlet volunteer to a village's contacts (the village's village_liaison, or an admin). Volunteers have no account; they are reached through their village.",
+        summary:
+          "Add a hamlet volunteer to a village's contacts (the village's village_liaison, or an admin). Volunteers have no account; they are reached through their village. Honours Idempotency-Key.",
         params: Type.Object({ id: IdSchema }),
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
         body: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 100 }),
@@ -29,7 +35,15 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ contacts: ContactService
         response: { 201: Contact, ...errors(400, 401, 403, 404, 422) },
       },
     },
-    async (request, reply) => reply.status(201).send(await contacts.create(actorOf(request), request.params.id, request.body)),
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const result = await idempotency.run(
+        { actorId: actor.userId, route: 'POST /v1/organizations/:id/contacts', key: request.headers['idempotency-key'] },
+        { village: request.params.id, body: request.body },
+        async () => ({ statusCode: 201, body: await contacts.create(actor, request.params.id, request.body) }),
+      );
+      return reply.status(result.statusCode as 201).send(result.body as never);
+    },
   );
 
   app.get(

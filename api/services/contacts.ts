@@ -30,10 +30,11 @@ export class ContactService {
   }
 
   async create(actor: Actor, villageId: string, input: { name: string; phone: string; hamlet: string }) {
-    const org = await this.village(villageId);
+    // Refused before the lookup, so whether an organization exists is not told to outsiders.
     if (!isAdmin(actor) && !(actor.organizationId === villageId && hasRole(actor, 'village_liaison'))) {
       throw forbidden("Only the village's own village_liaison (or an administrator) may add its contacts");
     }
+    const org = await this.village(villageId);
     if (org.kind !== 'village') throw unprocessable('Contacts belong to villages', [{ field: 'id', reason: `is an organization of kind ${org.kind}, not village` }]);
     const id = newId('ct');
     return this.db.transaction(async (tx) => {
@@ -54,10 +55,10 @@ export class ContactService {
   }
 
   async list(actor: Actor, villageId: string) {
-    await this.village(villageId);
     if (!isAdmin(actor) && actor.organizationId !== villageId && !(await this.worksWith(actor, villageId))) {
       throw forbidden("Only the village's users, the contractor's staff of a contract with this village, or an administrator may read its contacts");
     }
+    await this.village(villageId);
     const rows = await this.db.select().from(villageContacts).where(eq(villageContacts.villageId, villageId)).orderBy(asc(villageContacts.hamlet), asc(villageContacts.name));
     return { items: rows.map(contactView) };
   }

@@ -69,11 +69,15 @@ describe('village chain', () => {
   });
 
   it("keeps a village's hamlet volunteers, readable by the contractor's staff working with it", async () => {
-    const added = await stack.http('POST', `/v1/organizations/${villageA}/contacts`, {
-      token: tokens.liaisonA,
-      body: { name: 'Wang Li', phone: '138 0000 0001', hamlet: 'Banli' },
-    });
+    const add = () =>
+      stack.http('POST', `/v1/organizations/${villageA}/contacts`, {
+        token: tokens.liaisonA,
+        body: { name: 'Wang Li', phone: '138 0000 0001', hamlet: 'Banli' },
+        headers: { 'idempotency-key': 'wang-li' },
+      });
+    const added = await add();
     expect(added.status).toBe(201);
+    expect((await add()).body.id).toBe(added.body.id);
     expect(added.body).toMatchObject({ village: villageA, name: 'Wang Li', hamlet: 'Banli' });
     const byOther = await stack.http('POST', `/v1/organizations/${villageA}/contacts`, {
       token: tokens.liaisonB,
