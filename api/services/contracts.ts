@@ -1,7 +1,7 @@
 // Contracts and payments: authorization against the contract's parties, reads from the read model,
 // changes through the contract workflow's Updates.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { contracts, events, ledgerEntries, materialRequests, organizations } from '../../db/schema';
 import {
@@ -11,6 +11,7 @@ import {
   type ContractDefinitionInput,
   type FundingSource,
 } from '../../domain/contract';
+import type { LedgerEntry } from '../../domain/ledger';
 import { isAdmin, type Actor, type OrganizationKind, type Role } from '../../domain/organizations';
 import type { contractWorkflow } from '../../workflows';
 import {
@@ -45,10 +46,20 @@ export interface ListFilter {
   offset: number;
 }
 
+/** Contracts whose ledgers are kept in memory (the most recently read; the oldest are dropped). */
+const LEDGER_CACHE_SIZE = 500;
+
 export class ContractService {
   // The contract detail is the hottest read: prepared statements save planning on each call.
   private readonly contractById;
+  private readonly contractWithLedgerCount;
   private readonly ledgerOfContract;
+  /**
+   * Ledgers read before, with their number of entries. The ledger is append-only, so the set of
+   * committed entries only grows: two reads that count as many entries saw the same entries, and a
+   * contract read with an unchanged count is answered without fetching its ledger again.
+   */
+  private readonly ledgerCache = new Map<string, { count: number; entries: LedgerEntry[] }>();
 
   constructor(
     private readonly db: Database,
@@ -57,6 +68,15 @@ export class ContractService {
     private readonly clock: () => number = Date.now,
   ) {
     this.contractById = db.select().from(contracts).where(eq(contracts.id, sql.placeholder('id'))).prepare('contract_by_id');
+    this.contractWithLedgerCount = db
+      .select({
+        ...getTableColumns(contracts),
+        // Qualified by hand: inside the subquery an unqualified "id" would be the ledger entry's.
+        ledgerCount: sql<number>`(select count(*) from "ledger_entries" as "le" where "le"."contract_id" = "contracts"."id")`.mapWith(Number),
+      })
+      .from(contracts)
+      .where(eq(contracts.id, sql.placeholder('id')))
+      .prepare('contract_with_ledger_count');
     this.ledgerOfContract = db
       .select()
       .from(ledgerEntries)
@@ -81,9 +101,15 @@ export class ContractService {
     return row;
   }
 
-  private async ledger(contractId: string) {
-    const rows = await this.ledgerOfContract.execute({ contractId });
-    return rows.map(ledgerEntryOf);
+  /** The contract's ledger, from memory when no entry was added since it was last read. */
+  private async ledger(contractId: string, count: number): Promise<LedgerEntry[]> {
+    const cached = this.ledgerCache.get(contractId);
+    if (cached && cached.count === count) return cached.entries;
+    const entries = (await this.ledgerOfContract.execute({ contractId })).map(ledgerEntryOf);
+    this.ledgerCache.delete(contractId);
+    if (this.ledgerCache.size >= LEDGER_CACHE_SIZE) this.ledgerCache.delete(this.ledgerCache.keys().next().value!);
+    this.ledgerCache.set(contractId, { count: entries.length, entries });
+    return entries;
   }
 
   /**
@@ -158,8 +184,9 @@ export class ContractService {
   }
 
   async detail(actor: Actor, id: string) {
-    const row = await this.visibleContract(actor, id);
-    return contractDetail(row, await this.ledger(id), this.clock());
+    const [found] = await this.contractWithLedgerCount.execute({ id });
+    const { ledgerCount, ...row } = requireVisible(actor, id, found as (ContractRow & { ledgerCount: number }) | undefined) as ContractRow & { ledgerCount: number };
+    return contractDetail(row, await this.ledger(id, ledgerCount), this.clock());
   }
 
   /** The contract's audit trail, oldest first: every change with its actor and time. */
