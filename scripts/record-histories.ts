@@ -50,6 +50,9 @@ async function main() {
     activities: createActivities({ db: database.db }),
   });
 
+  // Only scenarios with a history still to record are run (the time-skipping server sometimes stalls
+  // on a long scenario: fewer scenarios, fewer chances; a stalled run is simply run again).
+  const missing = (...names: string[]) => names.some((name) => !existsSync(path.join(out, `${name}.json`)));
   const save = async (name: string, workflowId: string) => {
     if (existsSync(path.join(out, `${name}.json`))) {
       console.log(`kept ${name} (already recorded)`);
@@ -61,168 +64,203 @@ async function main() {
   };
 
   await worker.runUntil(async () => {
-    // The source case, backdated: checkpoint missed at once, then terminated.
-    const source = validateContractDefinition(sCountyContract(sCountyOrgIds, { id: 'history-source', closeGraceDays: 3650 }), (id) => sCountyKinds[id]);
-    if (!source.ok) throw new Error('fixture invalid');
-    const second = await env.client.workflow.start(contractWorkflow, {
-      workflowId: contractWorkflowId(source.value.id),
-      taskQueue,
-      args: [{ contract: source.value, createdBy: 'usr_agency', createdAt: new Date(await env.currentTimeMs()).toISOString() }],
-    });
-    await second.executeUpdate(registeredUpdate);
-    await second.executeUpdate(recordPaymentUpdate, {
-      args: [{ reference: 'CZ-1', amount: '530000.00', receivedOn: '2023-03-10', fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
-    });
-    await second.executeUpdate(terminateUpdate, { args: [{ reason: 'dissolved', terminatedBy: 'usr_agency' }] });
-    await second.result();
-    await save('contract-source-terminated-escalating', second.workflowId);
-
-    // A contract year: payments, a reversal, an amendment, a missed then recovered checkpoint, completion.
-    const now = await env.currentTimeMs();
-    const year = relativeContract(now, 'history-year');
-    const handle = await env.client.workflow.start(contractWorkflow, {
-      workflowId: contractWorkflowId(year.id),
-      taskQueue,
-      args: [{ contract: year, createdBy: 'usr_agency', createdAt: new Date(now).toISOString() }],
-    });
-    await handle.executeUpdate(registeredUpdate);
-    const pay = async (reference: string, amount: string) =>
-      handle.executeUpdate(recordPaymentUpdate, {
-        args: [{ reference, amount, receivedOn: shanghaiDate(await env.currentTimeMs()), fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
+    if (missing('contract-source-terminated-escalating')) {
+      // The source case, backdated: checkpoint missed at once, then terminated.
+      const source = validateContractDefinition(sCountyContract(sCountyOrgIds, { id: 'history-source', closeGraceDays: 3650 }), (id) => sCountyKinds[id]);
+      if (!source.ok) throw new Error('fixture invalid');
+      const second = await env.client.workflow.start(contractWorkflow, {
+        workflowId: contractWorkflowId(source.value.id),
+        taskQueue,
+        args: [{ contract: source.value, createdBy: 'usr_agency', createdAt: new Date(await env.currentTimeMs()).toISOString() }],
       });
-    await pay('P-1', '300000.00');
-    await pay('P-2', '230000.00');
-    await pay('P-X', '1000.00');
-    await handle.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'P-X', reason: 'wrong contract', recordedBy: 'usr_finance' }] });
-    const start = shanghaiDate(now);
-    await handle.executeUpdate(amendScheduleUpdate, {
-      args: [
-        {
-          reason: 'move the advance',
-          amendedBy: 'usr_agency',
-          tranches: [
-            { id: 't1', label: 'Advance', due: addDays(start, 90), percent: 40, fundingSource: 'fiscal' },
-            { id: 't2', label: 'Mid-term', due: addDays(start, 300), percent: 40, fundingSource: 'fiscal' },
-            { id: 't3', label: 'Final', due: addDays(start, 364), percent: 20, fundingSource: 'fiscal' },
-          ],
-          checkpoints: [{ id: 'eighty', by: addDays(start, 300), minPercent: 80 }],
-        },
-      ],
-    });
-    await env.sleep('302 days');
-    // The shortfall's escalation is open: the payer acknowledges it, then pays.
-    const shortfallStep = `${year.id}.paymentShortfall.eighty.1`;
-    const [open] = await database.db.select().from(escalations).where(eq(escalations.stepId, shortfallStep));
-    await env.client.workflow.getHandle(escalationWorkflowId(shortfallStep)).executeUpdate(acknowledgeUpdate, {
-      args: [{ escalationId: open!.id, organizationId: year.parties.payer, userId: 'usr_finance', note: 'transfer on its way' }],
-    });
-    await env.sleep('8 days');
-    await pay('P-3', '393200.00');
-    await pay('P-4', '230800.00');
-    await handle.result();
-    await env.client.workflow.getHandle(escalationWorkflowId(shortfallStep)).result();
-    await save('contract-year-escalating', handle.workflowId);
-    await save('escalation-payment-shortfall', escalationWorkflowId(shortfallStep));
-
-    // A contract with a milestone: its review cycle runs as a child; one round returned, one approved.
-    const reviewNow = await env.currentTimeMs();
-    const withMilestone = relativeDefinition(reviewNow, 'history-review');
-    withMilestone.milestones = [
-      { id: 'q1', title: 'Quarterly report', due: addDays(shanghaiDate(reviewNow), 90), stations: [], materials: ['activity_evidence_pack'], reviewWorkingDays: 3, maxRounds: 2 },
-    ];
-    const reviewed = validateContractDefinition(withMilestone, (id) => sCountyKinds[id]);
-    if (!reviewed.ok) throw new Error('fixture invalid');
-    const third = await env.client.workflow.start(contractWorkflow, {
-      workflowId: contractWorkflowId(reviewed.value.id),
-      taskQueue,
-      args: [{ contract: reviewed.value, createdBy: 'usr_agency', createdAt: new Date(reviewNow).toISOString() }],
-    });
-    await third.executeUpdate(registeredUpdate);
-    const review = env.client.workflow.getHandle(reviewWorkflowId(reviewed.value.id, 'q1'));
-    const material = completeMaterial('activity_evidence_pack');
-    const materials = [{ ...material, attachments: material.attachments.map(({ content: _c, ...meta }) => meta) }];
-    await review.executeUpdate(submitUpdate, { args: [{ submissionId: 'sub_h1', station: '', materials, submittedBy: 'usr_station' }] });
-    await review.executeUpdate(decideUpdate, {
-      args: [{ submissionId: 'sub_h1', outcome: 'return', reasons: [{ code: 'goals_vague', templateId: 'activity_evidence_pack', sectionId: 'plan' }], decidedBy: 'usr_eval' }],
-    });
-    await env.sleep('10 days');
-    await review.executeUpdate(submitUpdate, { args: [{ submissionId: 'sub_h2', station: '', materials, submittedBy: 'usr_station' }] });
-    await review.executeUpdate(decideUpdate, { args: [{ submissionId: 'sub_h2', outcome: 'approve', reasons: [], decidedBy: 'usr_eval' }] });
-    await review.result();
-    await save('contract-with-milestone', third.workflowId);
-    await save('review-returned-then-approved', review.workflowId);
-
-    // The village chain: a contract with a monthly visit quota and a material request. The request
-    // is delivered in part, falls overdue, is delivered in full and accepted; a station misses its
-    // first month's visits; then the contract is terminated and its children close.
-    const chainNow = await env.currentTimeMs();
-    const chain = relativeDefinition(chainNow, 'history-village');
-    chain.stations = [
-      { id: 'G', name: 'Station G', township: 'G Town', villages: ['org_village_1'], townshipOrganization: 'org_township_g' },
-      { id: 'Y', name: 'Station Y', township: 'Y Town', villages: ['org_village_2'] },
-    ];
-    chain.quotas = [{ id: 'visits', metric: 'village_visits', perStation: true, period: 'month', target: 8 }];
-    const chainKinds: Record<string, string> = { ...sCountyKinds, org_township_g: 'township' };
-    const chained = validateContractDefinition(chain, (id) => chainKinds[id] as never);
-    if (!chained.ok) throw new Error('fixture invalid');
-    const fourth = await env.client.workflow.start(contractWorkflow, {
-      workflowId: contractWorkflowId(chained.value.id),
-      taskQueue,
-      args: [{ contract: chained.value, createdBy: 'usr_agency', createdAt: new Date(chainNow).toISOString() }],
-    });
-    await fourth.executeUpdate(registeredUpdate);
-    const today = shanghaiDate(chainNow);
-    const due = addDays(today, 7);
-    await fourth.executeUpdate(requestMaterialsUpdate, {
-      args: [
-        {
-          id: 'mr_history',
-          contractId: chained.value.id,
-          station: 'G',
-          villages: ['org_village_1'],
-          title: 'Visit records',
-          items: [{ id: 'visits', kind: 'visit_records', quantity: 10 }],
-          due,
-          dueAt: parseInstant(due)!,
-          contacts: [{ id: 'ct_h', village: 'org_village_1', name: 'Wang Li', phone: '13800000001', hamlet: 'Banli' }],
-          requestedBy: 'usr_station',
-          requestedAt: new Date(chainNow).toISOString(),
-        },
-      ],
-    });
-    const requestHandle = env.client.workflow.getHandle(materialRequestWorkflowId('mr_history'));
-    await requestHandle.executeUpdate(deliverUpdate, {
-      args: [{ deliveryId: 'dl_h1', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 4 }], attachments: [], deliveredBy: 'usr_liaison' }],
-    });
-    const quotas = env.client.workflow.getHandle(quotaWorkflowId(chained.value.id));
-    await quotas.executeUpdate(recordProgressUpdate, {
-      args: [{ id: 'pr_h1', station: 'G', metric: 'village_visits', count: 8, date: today, evidence: { attachments: [] }, recordedBy: 'usr_station' }],
-    });
-    await env.sleep('12 days');
-    await requestHandle.executeUpdate(deliverUpdate, {
-      args: [{ deliveryId: 'dl_h2', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 6 }], attachments: [], deliveredBy: 'usr_liaison' }],
-    });
-    await requestHandle.executeUpdate(reviewDeliveryUpdate, {
-      args: [{ deliveryId: 'dl_h1', items: [{ itemId: 'visits', outcome: 'return', reason: 'unsigned' }], reviewedBy: 'usr_station' }],
-    });
-    await requestHandle.executeUpdate(deliverUpdate, {
-      args: [{ deliveryId: 'dl_h3', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 4 }], attachments: [], deliveredBy: 'usr_liaison' }],
-    });
-    for (const deliveryId of ['dl_h2', 'dl_h3']) {
-      await requestHandle.executeUpdate(reviewDeliveryUpdate, { args: [{ deliveryId, items: [{ itemId: 'visits', outcome: 'accept' }], reviewedBy: 'usr_station' }] });
+      await second.executeUpdate(registeredUpdate);
+      await second.executeUpdate(recordPaymentUpdate, {
+        args: [{ reference: 'CZ-1', amount: '530000.00', receivedOn: '2023-03-10', fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
+      });
+      await second.executeUpdate(terminateUpdate, { args: [{ reason: 'dissolved', terminatedBy: 'usr_agency' }] });
+      await second.result();
+      await save('contract-source-terminated-escalating', second.workflowId);
     }
-    await requestHandle.result();
-    await env.sleep('25 days');
-    await fourth.executeUpdate(terminateUpdate, { args: [{ reason: 'merged into a new lot', terminatedBy: 'usr_agency' }] });
-    await fourth.result();
-    await quotas.result();
-    await save('contract-village-chain', fourth.workflowId);
-    await save('material-request-returned-then-accepted', requestHandle.workflowId);
-    await save('quotas-short-then-terminated', quotas.workflowId);
 
-    const probe = await env.client.workflow.start(probeWorkflow, { workflowId: 'history-probe', taskQueue, args: [{ wait: '30 days' }] });
-    await probe.result();
-    await save('probe', probe.workflowId);
+    if (missing('contract-year-escalating', 'escalation-payment-shortfall')) {
+      // A contract year: payments, a reversal, an amendment, a missed then recovered checkpoint, completion.
+      const now = await env.currentTimeMs();
+      const year = relativeContract(now, 'history-year');
+      const handle = await env.client.workflow.start(contractWorkflow, {
+        workflowId: contractWorkflowId(year.id),
+        taskQueue,
+        args: [{ contract: year, createdBy: 'usr_agency', createdAt: new Date(now).toISOString() }],
+      });
+      await handle.executeUpdate(registeredUpdate);
+      const pay = async (reference: string, amount: string) =>
+        handle.executeUpdate(recordPaymentUpdate, {
+          args: [{ reference, amount, receivedOn: shanghaiDate(await env.currentTimeMs()), fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
+        });
+      await pay('P-1', '300000.00');
+      await pay('P-2', '230000.00');
+      await pay('P-X', '1000.00');
+      await handle.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'P-X', reason: 'wrong contract', recordedBy: 'usr_finance' }] });
+      const start = shanghaiDate(now);
+      await handle.executeUpdate(amendScheduleUpdate, {
+        args: [
+          {
+            reason: 'move the advance',
+            amendedBy: 'usr_agency',
+            tranches: [
+              { id: 't1', label: 'Advance', due: addDays(start, 90), percent: 40, fundingSource: 'fiscal' },
+              { id: 't2', label: 'Mid-term', due: addDays(start, 300), percent: 40, fundingSource: 'fiscal' },
+              { id: 't3', label: 'Final', due: addDays(start, 364), percent: 20, fundingSource: 'fiscal' },
+            ],
+            checkpoints: [{ id: 'eighty', by: addDays(start, 300), minPercent: 80 }],
+          },
+        ],
+      });
+      await env.sleep('302 days');
+      // The shortfall's escalation is open: the payer acknowledges it, then pays.
+      const shortfallStep = `${year.id}.paymentShortfall.eighty.1`;
+      const [open] = await database.db.select().from(escalations).where(eq(escalations.stepId, shortfallStep));
+      await env.client.workflow.getHandle(escalationWorkflowId(shortfallStep)).executeUpdate(acknowledgeUpdate, {
+        args: [{ escalationId: open!.id, organizationId: year.parties.payer, userId: 'usr_finance', note: 'transfer on its way' }],
+      });
+      await env.sleep('8 days');
+      await pay('P-3', '393200.00');
+      await pay('P-4', '230800.00');
+      await handle.result();
+      await env.client.workflow.getHandle(escalationWorkflowId(shortfallStep)).result();
+      await save('contract-year-escalating', handle.workflowId);
+      await save('escalation-payment-shortfall', escalationWorkflowId(shortfallStep));
+    }
+
+    if (missing('contract-with-milestone', 'review-returned-then-approved')) {
+      // A contract with a milestone: its review cycle runs as a child; one round returned, one approved.
+      const reviewNow = await env.currentTimeMs();
+      const withMilestone = relativeDefinition(reviewNow, 'history-review');
+      withMilestone.milestones = [
+        { id: 'q1', title: 'Quarterly report', due: addDays(shanghaiDate(reviewNow), 90), stations: [], materials: ['activity_evidence_pack'], reviewWorkingDays: 3, maxRounds: 2 },
+      ];
+      const reviewed = validateContractDefinition(withMilestone, (id) => sCountyKinds[id]);
+      if (!reviewed.ok) throw new Error('fixture invalid');
+      const third = await env.client.workflow.start(contractWorkflow, {
+        workflowId: contractWorkflowId(reviewed.value.id),
+        taskQueue,
+        args: [{ contract: reviewed.value, createdBy: 'usr_agency', createdAt: new Date(reviewNow).toISOString() }],
+      });
+      await third.executeUpdate(registeredUpdate);
+      const review = env.client.workflow.getHandle(reviewWorkflowId(reviewed.value.id, 'q1'));
+      const material = completeMaterial('activity_evidence_pack');
+      const materials = [{ ...material, attachments: material.attachments.map(({ content: _c, ...meta }) => meta) }];
+      await review.executeUpdate(submitUpdate, { args: [{ submissionId: 'sub_h1', station: '', materials, submittedBy: 'usr_station' }] });
+      await review.executeUpdate(decideUpdate, {
+        args: [{ submissionId: 'sub_h1', outcome: 'return', reasons: [{ code: 'goals_vague', templateId: 'activity_evidence_pack', sectionId: 'plan' }], decidedBy: 'usr_eval' }],
+      });
+      await env.sleep('10 days');
+      await review.executeUpdate(submitUpdate, { args: [{ submissionId: 'sub_h2', station: '', materials, submittedBy: 'usr_station' }] });
+      await review.executeUpdate(decideUpdate, { args: [{ submissionId: 'sub_h2', outcome: 'approve', reasons: [], decidedBy: 'usr_eval' }] });
+      await review.result();
+      await save('contract-with-milestone', third.workflowId);
+      await save('review-returned-then-approved', review.workflowId);
+    }
+
+    if (missing('contract-village-chain', 'material-request-returned-then-accepted', 'quotas-short-then-terminated')) {
+      // The village chain: a contract with a monthly visit quota and a material request. The request
+      // is delivered in part, falls overdue, is delivered in full and accepted; a station misses its
+      // first month's visits; then the contract is terminated and its children close.
+      const chainNow = await env.currentTimeMs();
+      const chain = relativeDefinition(chainNow, 'history-village');
+      chain.stations = [
+        { id: 'G', name: 'Station G', township: 'G Town', villages: ['org_village_1'], townshipOrganization: 'org_township_g' },
+        { id: 'Y', name: 'Station Y', township: 'Y Town', villages: ['org_village_2'] },
+      ];
+      chain.quotas = [{ id: 'visits', metric: 'village_visits', perStation: true, period: 'month', target: 8 }];
+      const chainKinds: Record<string, string> = { ...sCountyKinds, org_township_g: 'township' };
+      const chained = validateContractDefinition(chain, (id) => chainKinds[id] as never);
+      if (!chained.ok) throw new Error('fixture invalid');
+      const fourth = await env.client.workflow.start(contractWorkflow, {
+        workflowId: contractWorkflowId(chained.value.id),
+        taskQueue,
+        args: [{ contract: chained.value, createdBy: 'usr_agency', createdAt: new Date(chainNow).toISOString() }],
+      });
+      await fourth.executeUpdate(registeredUpdate);
+      const today = shanghaiDate(chainNow);
+      const due = addDays(today, 7);
+      await fourth.executeUpdate(requestMaterialsUpdate, {
+        args: [
+          {
+            id: 'mr_history',
+            contractId: chained.value.id,
+            station: 'G',
+            villages: ['org_village_1'],
+            title: 'Visit records',
+            items: [{ id: 'visits', kind: 'visit_records', quantity: 10 }],
+            due,
+            dueAt: parseInstant(due)!,
+            contacts: [{ id: 'ct_h', village: 'org_village_1', name: 'Wang Li', phone: '13800000001', hamlet: 'Banli' }],
+            requestedBy: 'usr_station',
+            requestedAt: new Date(chainNow).toISOString(),
+          },
+        ],
+      });
+      const requestHandle = env.client.workflow.getHandle(materialRequestWorkflowId('mr_history'));
+      await requestHandle.executeUpdate(deliverUpdate, {
+        args: [{ deliveryId: 'dl_h1', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 4 }], attachments: [], deliveredBy: 'usr_liaison' }],
+      });
+      const quotas = env.client.workflow.getHandle(quotaWorkflowId(chained.value.id));
+      await quotas.executeUpdate(recordProgressUpdate, {
+        args: [{ id: 'pr_h1', station: 'G', metric: 'village_visits', count: 8, date: today, evidence: { attachments: [] }, recordedBy: 'usr_station' }],
+      });
+      await env.sleep('12 days');
+      await requestHandle.executeUpdate(deliverUpdate, {
+        args: [{ deliveryId: 'dl_h2', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 6 }], attachments: [], deliveredBy: 'usr_liaison' }],
+      });
+      await requestHandle.executeUpdate(reviewDeliveryUpdate, {
+        args: [{ deliveryId: 'dl_h1', items: [{ itemId: 'visits', outcome: 'return', reason: 'unsigned' }], reviewedBy: 'usr_station' }],
+      });
+      await requestHandle.executeUpdate(deliverUpdate, {
+        args: [{ deliveryId: 'dl_h3', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 4 }], attachments: [], deliveredBy: 'usr_liaison' }],
+      });
+      for (const deliveryId of ['dl_h2', 'dl_h3']) {
+        await requestHandle.executeUpdate(reviewDeliveryUpdate, { args: [{ deliveryId, items: [{ itemId: 'visits', outcome: 'accept' }], reviewedBy: 'usr_station' }] });
+      }
+      await requestHandle.result();
+      await env.sleep('25 days');
+      await fourth.executeUpdate(terminateUpdate, { args: [{ reason: 'merged into a new lot', terminatedBy: 'usr_agency' }] });
+      await fourth.result();
+      await quotas.result();
+      await save('contract-village-chain', fourth.workflowId);
+      await save('material-request-returned-then-accepted', requestHandle.workflowId);
+      await save('quotas-short-then-terminated', quotas.workflowId);
+    }
+
+    if (missing('contract-restalled')) {
+      // A checkpoint missed, recovered, then missed again when the recovering payment is reversed.
+      const restallNow = await env.currentTimeMs();
+      const restall = relativeContract(restallNow, 'history-restall');
+      const fifth = await env.client.workflow.start(contractWorkflow, {
+        workflowId: contractWorkflowId(restall.id),
+        taskQueue,
+        args: [{ contract: restall, createdBy: 'usr_agency', createdAt: new Date(restallNow).toISOString() }],
+      });
+      await fifth.executeUpdate(registeredUpdate);
+      const payRestall = async (reference: string, amount: string) =>
+        fifth.executeUpdate(recordPaymentUpdate, {
+          args: [{ reference, amount, receivedOn: shanghaiDate(await env.currentTimeMs()), fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
+        });
+      await payRestall('R-1', '530000.00');
+      await env.sleep('302 days');
+      await payRestall('R-2', '393200.00');
+      await env.sleep('10 days');
+      await fifth.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'R-2', reason: 'bounced', recordedBy: 'usr_finance' }] });
+      await env.sleep('3 days');
+      await fifth.executeUpdate(terminateUpdate, { args: [{ reason: 'recorded', terminatedBy: 'usr_agency' }] });
+      await fifth.result();
+      await save('contract-restalled', fifth.workflowId);
+    }
+
+    if (missing('probe')) {
+      const probe = await env.client.workflow.start(probeWorkflow, { workflowId: 'history-probe', taskQueue, args: [{ wait: '30 days' }] });
+      await probe.result();
+      await save('probe', probe.workflowId);
+    }
   });
   await database.close();
   await env.teardown();

@@ -34,7 +34,7 @@ export interface ContractState {
   /** Working-day calendar for the contract's years (with its overrides), fetched once. */
   calendar?: WorkingCalendar;
   /** Stalled steps handed to the escalation engine, by "kind:reference". */
-  steps?: Record<string, { stepId: string; occurrence: number; open: boolean }>;
+  steps?: Record<string, { stepId: string; occurrence: number; open: boolean; resolvedAt?: number }>;
   /** True once each milestone's review workflow was started. */
   reviewsStarted?: boolean;
   /** True once the indicator-quota workflow was started (contracts with quotas). */

@@ -52,6 +52,8 @@ import { openStep, resolveStep } from './steps';
 const ESCALATION_ENGINE = 'escalation-engine';
 /** Each milestone's review cycle runs as a child workflow (contracts started before keep none). */
 const MILESTONE_REVIEWS = 'milestone-reviews';
+/** A step that stalls again is held from when it was last met (before: from its original due time again). */
+const RESTALL_FROM_LAST_MET = 'restall-from-last-met';
 /** Indicator quotas are judged by a child workflow (contracts started before had no quotas). */
 const INDICATOR_QUOTAS = 'indicator-quotas';
 
@@ -136,9 +138,14 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         const occurrence = (current?.occurrence ?? 0) + 1;
         const stepId = `${contractId}.${change.open.kind}.${change.open.reference}.${occurrence}`;
         steps[change.key] = { stepId, occurrence, open: true };
-        await openStep(state.contract, state.calendar!, { ...change.open, stepId });
+        // A step that stalls again (a reversal after a recovery) is held again from when it was
+        // last met, not from its original due time, so no day is charged to its holder twice.
+        const heldAgainFrom = current?.resolvedAt ?? Date.now();
+        const dueAt = occurrence > 1 && patched(RESTALL_FROM_LAST_MET) ? Math.max(change.open.dueAt, heldAgainFrom) : change.open.dueAt;
+        await openStep(state.contract, state.calendar!, { ...change.open, stepId, dueAt });
       } else if (change.resolve && current?.open) {
         current.open = false;
+        current.resolvedAt = change.resolve.at;
         await resolveStep(current.stepId, change.resolve.reason, change.resolve.at);
       }
     }

@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contracts, escalations, events, ledgerEntries, notifications, stepDelays } from '../../db/schema';
 import { shanghaiDate } from '../../domain/dates';
 import { contractWorkflow } from '../../workflows';
-import { contractStateQuery, contractWorkflowId, recordPaymentUpdate, registeredUpdate } from '../../workflows/contract-messages';
+import {
+  contractStateQuery,
+  contractWorkflowId,
+  recordPaymentUpdate,
+  registeredUpdate,
+  reversePaymentUpdate,
+  terminateUpdate,
+} from '../../workflows/contract-messages';
 import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
 import { relativeContract } from '../fixtures/relative-contract';
 import { eventually } from '../helpers/eventually';
@@ -127,6 +134,61 @@ describe('contract closing with arrears (time-skipping)', () => {
       expect(closed[0]!.payload).toEqual({ unpaidFen: 62_400_000 });
       const overdue = await db.select().from(events).where(eq(events.kind, 'tranche.overdue'));
       expect(overdue.map((e) => (e.payload as { id: string }).id).sort()).toEqual(['t2', 't3']);
+    });
+  });
+});
+
+// Its own environment, so no workflow left by another test holds the clock.
+describe('a checkpoint that stalls again (time-skipping)', () => {
+  let harness: TimeSkippingHarness;
+
+  beforeAll(async () => {
+    harness = await timeSkippingHarness();
+  });
+  afterAll(async () => {
+    await harness?.teardown();
+  });
+
+  it('holds the payer again from the day the checkpoint was met, not from its original day', async () => {
+    const { env, database } = harness;
+    const { worker, taskQueue } = await harness.worker('restall');
+    const db = database.handle.db;
+    await worker.runUntil(async () => {
+      const startNow = await env.currentTimeMs();
+      const contract = relativeContract(startNow, 'restall-1');
+      const handle = await env.client.workflow.start(contractWorkflow, {
+        workflowId: contractWorkflowId(contract.id),
+        taskQueue,
+        args: [{ contract, createdBy: 'usr_agency', createdAt: new Date(startNow).toISOString() }],
+      });
+      await handle.executeUpdate(registeredUpdate);
+      const pay = (reference: string, amount: string, receivedOn: string) =>
+        handle.executeUpdate(recordPaymentUpdate, { args: [{ reference, amount, receivedOn, fundingSource: 'fiscal', recordedBy: 'usr_finance' }] });
+
+      await pay('P-1', '530000.00', shanghaiDate(startNow));
+      await env.sleep('302 days');
+      const recoveredOn = shanghaiDate(await env.currentTimeMs());
+      await pay('P-2', '393200.00', recoveredOn);
+      const first = `${contract.id}.paymentShortfall.eighty.1`;
+      const [met] = await eventually(
+        () => db.select().from(stepDelays).where(eq(stepDelays.stepId, first)),
+        (rows) => rows[0]?.resolvedAt != null,
+      );
+
+      // Ten days later the recovering payment turns out to be a mistake: it is reversed.
+      await env.sleep('10 days');
+      await handle.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'P-2', reason: 'bounced', recordedBy: 'usr_finance' }] });
+      const second = `${contract.id}.paymentShortfall.eighty.2`;
+      const [again] = await eventually(
+        () => db.select().from(stepDelays).where(eq(stepDelays.stepId, second)),
+        (rows) => rows.length === 1,
+      );
+      // The second stall starts where the first one ended: no day is counted twice.
+      expect(again!.since.getTime()).toBe(met!.resolvedAt!.getTime());
+      expect(again!.since.getTime()).toBeGreaterThan(met!.since.getTime());
+
+      await handle.executeUpdate(terminateUpdate, { args: [{ reason: 'test over', terminatedBy: 'usr_agency' }] });
+      expect((await handle.result()).status).toBe('terminated');
     });
   });
 });
