@@ -183,6 +183,21 @@ export const ContractDetailView = Type.Object(
       ),
     ),
     quotas: Type.Array(QuotaSchema),
+    milestones: Type.Array(
+      Type.Object(
+        {
+          id: Type.String(),
+          title: Type.String(),
+          due: Type.String(),
+          stations: Type.Array(Type.String()),
+          materials: Type.Array(Type.String()),
+          reviewer: Type.Enum(REVIEWER_PARTIES),
+          reviewWorkingDays: Type.Integer(),
+          maxRounds: Type.Integer(),
+        },
+        closed,
+      ),
+    ),
     budgetLines: Type.Array(Type.Object({ id: Type.String(), kind: Type.String(), amount: Type.String() }, closed)),
     staffing: Nullable(Type.Object({ headcount: Type.Integer(), monthlyPayroll: Type.String() }, closed)),
     closeGraceDays: Type.Integer(),

@@ -49,6 +49,16 @@ function definitionView(contract: Contract) {
     parties: contract.parties,
     stations: contract.stations.map((s) => ({ ...s, townshipOrganization: s.townshipOrganization ?? null })),
     quotas: contract.quotas ?? [],
+    milestones: (contract.milestones ?? []).map((m) => ({
+      id: m.id,
+      title: m.title,
+      due: m.due,
+      stations: m.stations,
+      materials: m.materials,
+      reviewer: m.reviewer,
+      reviewWorkingDays: m.reviewWorkingDays,
+      maxRounds: m.maxRounds,
+    })),
     budgetLines: contract.budgetLines.map((l) => ({ id: l.id, kind: l.kind, amount: formatMoney(l.amountFen) })),
     staffing: contract.staffing
       ? { headcount: contract.staffing.headcount, monthlyPayroll: formatMoney(contract.staffing.monthlyPayrollFen) }

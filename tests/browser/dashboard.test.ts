@@ -16,6 +16,9 @@ import { startStack, type Stack } from '../helpers/stack';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && process.env.GRANTFLOW_REQUIRE_BROWSER) {
+  throw new Error(`[tests/browser] no Chromium at ${CHROMIUM}, and GRANTFLOW_REQUIRE_BROWSER is set (as .ci/run sets it)`);
+}
 if (!hasChromium) {
   console.warn(
     `\n[tests/browser] SKIPPED: no Chromium at ${CHROMIUM}. Install it (apt-get install -y chromium) or set CHROMIUM_PATH; ` +
@@ -164,8 +167,11 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     await page.getByLabel('Search id or title').fill('');
     await page.getByLabel('Only contracts in arrears').check();
     await row.waitFor();
+    const arrearsHeader = page.locator('th', { hasText: 'Arrears' });
+    const sortedBefore = await arrearsHeader.getAttribute('aria-sort');
     await page.getByRole('button', { name: /^Arrears/ }).click();
-    expect(await page.locator('th', { hasText: 'Arrears' }).getAttribute('aria-sort')).toMatch(/ascending|descending/);
+    await expect.poll(() => arrearsHeader.getAttribute('aria-sort')).not.toBe(sortedBefore);
+    expect(await arrearsHeader.getAttribute('aria-sort')).toMatch(/ascending|descending/);
 
     await row.getByRole('link', { name: contractId }).click();
     await page.getByRole('heading', { level: 1, name: /Township Social Work/ }).waitFor();
@@ -194,6 +200,8 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     expect(await page.getByLabel('Amount (CNY)').getAttribute('aria-invalid')).toBe('true');
     const dateField = page.locator('.field', { has: page.getByLabel('Received on (Asia/Shanghai)') });
     expect(await dateField.locator('.field-problem').textContent()).toContain('is in the future');
+    // Focus goes to the first field refused, so a keyboard user is where the problem is.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('amount');
     expect(await arrears.textContent()).toBe('CN¥624,000.00');
 
     // The shortfall of the June checkpoint arrives on 15 July.
@@ -201,6 +209,7 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     await page.getByLabel('Received on (Asia/Shanghai)').fill('2023-07-15');
     await page.getByRole('button', { name: 'Record payment' }).click();
     await page.getByText('Payment CZ-2023-077 of CN¥393,200.00 recorded.').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toContain('Payment CZ-2023-077');
     await expect.poll(() => arrears.textContent()).toBe('CN¥230,800.00');
     expect(await figure(page, 'Received').textContent()).toBe('CN¥923,200.00');
     await expect.poll(() => caption.textContent()).toContain('Received: CN¥923,200.00');
@@ -211,6 +220,10 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     expect(await page.locator('#ledger tr', { hasText: 'CZ-2023-077' }).textContent()).toContain('07/15/2023');
     await page.locator('#timeline tr', { hasText: 'CZ-2023-077' }).filter({ hasText: 'Payment recorded' }).filter({ hasText: 'Finance Officer Li (you)' }).waitFor();
     expect(await unlabelledControls(page)).toEqual([]);
+
+    // Milestones are listed with their titles, reviewer and rounds.
+    expect(await page.locator('#submissions ul.milestones').textContent()).toContain('Mid-term evaluation');
+    expect(await page.locator('#submissions ul.milestones').textContent()).toContain('at most 2 rounds');
 
     // The village chain: the request village A still owes, and station G's visits.
     const requestRow = page.locator('#material-requests tbody tr', { hasText: 'May visit records' });

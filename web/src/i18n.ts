@@ -165,6 +165,10 @@ export const MESSAGES = {
 
   submissionsTitle: t('Milestones and submissions', '评估节点与材料提交'),
   submissionsEmpty: t('No material submitted yet.', '尚未提交评估材料。'),
+  milestoneLine: t(
+    'due {due}; reviewed by the {reviewer} within {days} working days; stations: {stations}; at most {rounds} rounds',
+    '{due} 前完成；由{reviewer}在 {days} 个工作日内评审；站点：{stations}；最多 {rounds} 轮',
+  ),
   submissionPrecheck: t('Pre-check', '预审'),
   submissionDecidedBy: t('{outcome} by {who}, {time}', '{who} 于 {time} {outcome}'),
   submissionChanged: t('Changed since the previous round: {sections}', '较上一轮修改：{sections}'),

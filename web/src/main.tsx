@@ -190,7 +190,11 @@ function App() {
     if (!session.token()) return;
     get<Me>('/v1/me').then(
       (found) => (setMe(found), setChecking(false)),
-      () => (session.end(), setChecking(false)),
+      // Only a refused token ends the session; an API restarting or a network error does not.
+      (error) => {
+        if (error instanceof ApiFailure && error.status === 401) session.end();
+        setChecking(false);
+      },
     );
   }, []);
   useEffect(() => {

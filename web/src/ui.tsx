@@ -102,7 +102,7 @@ export function FormProblems({ failure, fields, prefix }: { failure: ApiFailure 
   if (!failure) return null;
   const others = failure.details.filter((d) => !fields.some((f) => d.field === f || d.field?.startsWith(`${f}.`)));
   return (
-    <div class="alert alert-error" role="alert">
+    <div class="alert alert-error" role="alert" tabIndex={-1}>
       <p>{prefix}</p>
       {others.length > 0 && (
         <ul>

@@ -1,6 +1,6 @@
 // A finance officer of the payer records money received. The browser checks nothing itself: the
 // API's problems ({ field, reason }) appear beside their fields, anything else above the button.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { FUNDING_SOURCES } from '../../../domain/contract';
 import { request, type ApiFailure } from '../api';
 import { BUDGET_LINE, FUNDING_SOURCE, useI18n } from '../i18n';
@@ -33,8 +33,22 @@ export function PaymentForm({ contract, onRecorded }: { contract: ContractDetail
     setForm((f) => ({ ...f, [field]: value }));
   };
 
+  const formRef = useRef<HTMLFormElement>(null);
+  const doneRef = useRef<HTMLParagraphElement>(null);
+  // Keyboard users land where the answer is: the first field refused, else the refusal, else the confirmation.
+  useEffect(() => {
+    if (!failure) return;
+    const target = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? formRef.current?.querySelector<HTMLElement>('[role="alert"]');
+    target?.focus();
+  }, [failure]);
+  useEffect(() => {
+    if (done) doneRef.current?.focus();
+  }, [done]);
+
   const submit = async (event: Event) => {
     event.preventDefault();
+    // The button stays focusable while sending (aria-disabled), so focus is never dropped.
+    if (busy) return;
     setBusy(true);
     setDone(undefined);
     const body: PaymentRequest = {
@@ -61,7 +75,7 @@ export function PaymentForm({ contract, onRecorded }: { contract: ContractDetail
 
   const problem = (field: string) => failure?.reasonFor(field);
   return (
-    <form class="payment-form" onSubmit={submit} noValidate aria-describedby="payment-intro">
+    <form ref={formRef} class="payment-form" onSubmit={submit} noValidate aria-describedby="payment-intro">
       <p id="payment-intro" class="muted">
         {m('paymentIntro')}
       </p>
@@ -103,12 +117,15 @@ export function PaymentForm({ contract, onRecorded }: { contract: ContractDetail
         </Field>
       </div>
       <FormProblems failure={failure} fields={FIELDS} prefix={m('paymentRefused', { message: failure?.message ?? '' })} />
-      {done && (
-        <p class="alert alert-ok" role="status">
-          {m(done.created ? 'paymentRecorded' : 'paymentDuplicate', { reference: done.reference, amount: money(done.amount) })}
-        </p>
-      )}
-      <button type="submit" class="primary" disabled={busy}>
+      {/* Always present, so screen readers announce what is put in it. */}
+      <div role="status">
+        {done && (
+          <p ref={doneRef} tabIndex={-1} class="alert alert-ok">
+            {m(done.created ? 'paymentRecorded' : 'paymentDuplicate', { reference: done.reference, amount: money(done.amount) })}
+          </p>
+        )}
+      </div>
+      <button type="submit" class="primary" aria-disabled={busy}>
         {busy ? m('saving') : m('paymentSubmit')}
       </button>
     </form>

@@ -1,8 +1,8 @@
 // Milestones and submissions: every round with its status, pre-check failures, the decision with
 // its reasons tied to sections, and what changed since the previous round.
 import type { ReturnReason } from '../../../domain/materials';
-import { RETURN_REASON, SUBMISSION_STATUS, useI18n, type I18n } from '../i18n';
-import type { Submission, Template } from '../types';
+import { PARTY, RETURN_REASON, SUBMISSION_STATUS, useI18n, type I18n } from '../i18n';
+import type { ContractDetail, Submission, Template } from '../types';
 import { Badge, useActorName } from '../ui';
 
 /** "Mid-term evaluation report › Goals and indicators" for a template's section. */
@@ -17,10 +17,35 @@ export function sectionTitle(i18n: I18n, templates: Template[], templateId: stri
 export const submissionTone = (status: Submission['status']) =>
   status === 'approved' ? 'ok' : status === 'returned' ? 'bad' : status === 'in_review' ? 'warn' : 'muted';
 
-export function SubmissionHistory({ items, templates }: { items: Submission[]; templates: Template[] }) {
+type Milestone = ContractDetail['milestones'][number];
+
+/** Each milestone: its due day, reviewer, stations, review days and rounds allowed. */
+export function MilestoneList({ milestones }: { milestones: Milestone[] }) {
+  const { m, text, date } = useI18n();
+  if (milestones.length === 0) return null;
+  return (
+    <ul class="plain milestones">
+      {milestones.map((ms) => (
+        <li key={ms.id}>
+          <strong>{ms.title}</strong> <span class="mono muted">{ms.id}</span> —{' '}
+          {m('milestoneLine', {
+            due: date(ms.due),
+            reviewer: text(PARTY[ms.reviewer]),
+            stations: ms.stations.length > 0 ? ms.stations.join(', ') : m('reviewsWholeContract'),
+            days: ms.reviewWorkingDays,
+            rounds: ms.maxRounds,
+          })}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function SubmissionHistory({ items, templates, milestones = [] }: { items: Submission[]; templates: Template[]; milestones?: Milestone[] }) {
   const i18n = useI18n();
   const { m, text, dateTime } = i18n;
   const actorName = useActorName();
+  const milestoneTitle = (id: string) => milestones.find((ms) => ms.id === id)?.title ?? id;
   if (items.length === 0) return <p class="muted">{m('submissionsEmpty')}</p>;
   const sorted = [...items].sort(
     (a, b) => a.milestoneId.localeCompare(b.milestoneId) || (a.station ?? '').localeCompare(b.station ?? '') || a.round - b.round,
@@ -44,7 +69,7 @@ export function SubmissionHistory({ items, templates }: { items: Submission[]; t
         <tbody>
           {sorted.map((s) => (
             <tr key={s.id} id={`submission-${s.id}`}>
-              <td>{s.milestoneId}</td>
+              <td>{milestoneTitle(s.milestoneId)}</td>
               <td>{s.station ?? m('reviewsWholeContract')}</td>
               <td class="num">{s.round}</td>
               <td>

@@ -8,7 +8,7 @@ import { CurveChart } from '../components/curve-chart';
 import { DelayTable, EscalationTable, Holding } from '../components/escalations';
 import { MaterialRequests, QuotaTable } from '../components/village-chain';
 import { PaymentForm } from '../components/payment-form';
-import { SubmissionHistory } from '../components/submissions';
+import { MilestoneList, SubmissionHistory } from '../components/submissions';
 import { Timeline } from '../components/timeline';
 import {
   CHECKPOINT_STATUS,
@@ -287,7 +287,12 @@ export function ContractPage({ id }: { id: string }) {
               </Section>
               <Section id="submissions" title={m('submissionsTitle')}>
                 <Await loaded={submissions}>
-                  {(items) => <SubmissionHistory items={items} templates={templates.data ?? []} />}
+                  {(items) => (
+                    <>
+                      <MilestoneList milestones={c.milestones} />
+                      <SubmissionHistory items={items} templates={templates.data ?? []} milestones={c.milestones} />
+                    </>
+                  )}
                 </Await>
               </Section>
               <Section id="quotas" title={m('quotasTitle')}>

@@ -9,7 +9,7 @@ import { sectionTitle } from '../components/submissions';
 import { ATTACHMENT_KIND, RETURN_REASON, useI18n } from '../i18n';
 import { href } from '../router';
 import { useTemplates } from '../templates';
-import type { ContractSummary, Page, ReasonGiven, Submission, Template } from '../types';
+import type { ContractDetail, ContractSummary, Page, ReasonGiven, Submission, Template } from '../types';
 import { asFailure, Await, encode, Field, FormProblems, useActorName, useLoad, useSession } from '../ui';
 import { PageTitle } from './common';
 
@@ -191,7 +191,7 @@ function Materials({ submission, templates }: { submission: Submission; template
 
 export function ReviewsPage() {
   const { m, dateTime } = useI18n();
-  const { inboxChanged } = useSession();
+  const { inboxChanged, me } = useSession();
   const actorName = useActorName();
   const templates = useTemplates();
   const [decided, setDecided] = useState<Decided>();
@@ -199,8 +199,18 @@ export function ReviewsPage() {
     const contracts = await get<Page<ContractSummary>>('/v1/contracts?limit=200');
     const lists = await Promise.all(
       contracts.items.map(async (contract) => {
-        const submissions = await get<Page<Submission>>(`/v1/contracts/${encode(contract.id)}/submissions`);
-        return submissions.items.filter((s) => s.status === 'in_review').map((submission): Queued => ({ submission, contract }));
+        const [detail, submissions] = await Promise.all([
+          get<ContractDetail>(`/v1/contracts/${encode(contract.id)}`),
+          get<Page<Submission>>(`/v1/contracts/${encode(contract.id)}/submissions`),
+        ]);
+        // Only the milestones this user's organization reviews (the evaluator, or the purchaser when a milestone says so).
+        const reviewerOf = (milestoneId: string) => {
+          const milestone = detail.milestones.find((ms) => ms.id === milestoneId);
+          return milestone?.reviewer === 'purchaser' ? detail.parties.purchaser : detail.parties.evaluator;
+        };
+        return submissions.items
+          .filter((s) => s.status === 'in_review' && reviewerOf(s.milestoneId) === me.organization?.id)
+          .map((submission): Queued => ({ submission, contract }));
       }),
     );
     // Oldest review deadline first.
