@@ -201,7 +201,7 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     const dateField = page.locator('.field', { has: page.getByLabel('Received on (Asia/Shanghai)') });
     expect(await dateField.locator('.field-problem').textContent()).toContain('is in the future');
     // Focus goes to the first field refused, so a keyboard user is where the problem is.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('amount');
+    await expect.poll(() => page.locator(':focus').getAttribute('name')).toBe('amount');
     expect(await arrears.textContent()).toBe('CN¥624,000.00');
 
     // The shortfall of the June checkpoint arrives on 15 July.
@@ -209,7 +209,7 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     await page.getByLabel('Received on (Asia/Shanghai)').fill('2023-07-15');
     await page.getByRole('button', { name: 'Record payment' }).click();
     await page.getByText('Payment CZ-2023-077 of CN¥393,200.00 recorded.').waitFor();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toContain('Payment CZ-2023-077');
+    await expect.poll(() => page.locator(':focus').textContent()).toContain('Payment CZ-2023-077');
     await expect.poll(() => arrears.textContent()).toBe('CN¥230,800.00');
     expect(await figure(page, 'Received').textContent()).toBe('CN¥923,200.00');
     await expect.poll(() => caption.textContent()).toContain('Received: CN¥923,200.00');
