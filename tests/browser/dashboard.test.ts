@@ -31,6 +31,8 @@ const ARTIFACTS = path.join(projectRoot, 'artifacts');
 describe.skipIf(!hasChromium)('dashboard in a browser', () => {
   let stack: Stack;
   let parties: Parties;
+  /** A village liaison of village A. */
+  let liaison: string;
   let browser: Browser;
   let filesDir: string;
   const contractId = `S-2023-lot3-web-${Date.now()}`;
@@ -103,6 +105,12 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     const submit = (body: object) => stack.http('POST', `/v1/contracts/${contractId}/milestones/midterm/submissions`, { token: contractor, body });
     expect((await submit({ station: 'B', materials: [completeMaterial('midterm_report', { goals: '【请填写服务目标】' })] })).body.status).toBe('returned');
     expect((await submit({ station: 'G', materials: [completeMaterial('midterm_report'), completeMaterial('casework_record')] })).body.status).toBe('in_review');
+    liaison = (
+      await stack.http('POST', '/v1/users', {
+        token: stack.adminToken,
+        body: { name: 'Liaison Lan', organizationId: parties.orgs.villages[0], roles: ['village_liaison'] },
+      })
+    ).body.token;
     // Station G asked village A for visit records by 12 May 2023, still owed; it recorded 6 visits in August.
     const asked = await stack.http('POST', `/v1/contracts/${contractId}/material-requests`, {
       token: contractor,
@@ -345,6 +353,28 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     await page.getByText(/：通过。$/).waitFor();
     const approved = await stack.http('GET', `/v1/submissions/${resubmitted.body.id}`, { token: parties.tokens.evaluator });
     expect(approved.body).toMatchObject({ status: 'approved', decision: { outcome: 'approve' } });
+    await context.close();
+  });
+
+  it('lets a village liaison deliver part of what the village owes, with the API refusing more than is owed', async () => {
+    const { context, page } = await openTab('en-US');
+    await signIn(page, liaison, 'API token');
+    const row = page.locator('table.contracts tbody tr', { hasText: contractId });
+    await row.getByRole('link', { name: contractId }).click();
+    const request = page.locator('#material-requests tbody tr', { hasText: 'May visit records' });
+    await request.waitFor();
+    const quantity = request.getByLabel('visit records (still owed: 12)');
+    await quantity.fill('13');
+    await request.getByRole('button', { name: 'Deliver' }).click();
+    await request.getByText('is more than the 12 still owed').waitFor();
+    await quantity.fill('5');
+    await request.getByLabel('Note (optional)').fill('First five sheets, signed');
+    await request.getByRole('button', { name: 'Deliver' }).click();
+    await expect.poll(() => request.textContent()).toContain('Village A Committee: 7');
+    expect(await request.textContent()).toContain('Partially delivered');
+    const read = await stack.http('GET', `/v1/contracts/${contractId}/material-requests`, { token: liaison });
+    expect(read.body.items[0].deliveries).toEqual([expect.objectContaining({ note: 'First five sheets, signed', items: [expect.objectContaining({ quantity: 5 })] })]);
+    expect(await unlabelledControls(page)).toEqual([]);
     await context.close();
   });
 

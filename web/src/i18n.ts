@@ -5,6 +5,7 @@ import { useContext } from 'preact/hooks';
 import type { BudgetLineKind, FundingSource } from '../../domain/contract';
 import { parseInstant } from '../../domain/dates';
 import type { EscalationParty, StepKind } from '../../domain/escalation';
+import type { MaterialKind } from '../../domain/material-requests';
 import type { ReturnReason } from '../../domain/materials';
 import type { Role } from '../../domain/organizations';
 import type { AttachmentKind } from '../../domain/templates';
@@ -176,6 +177,13 @@ export const MESSAGES = {
   materialRequestsTitle: t('Material requests to villages', '向村收集资料'),
   materialRequestsEmpty: t('No material request.', '暂无资料收集请求。'),
   colStillOwed: t('Still owed', '尚欠'),
+  deliverTitle: t('Deliver for {village}', '为{village}交付'),
+  deliverQuantity: t('{item} (still owed: {owed})', '{item}（尚欠 {owed}）'),
+  deliverNote: t('Note (optional)', '备注（可选）'),
+  deliverSubmit: t('Deliver', '交付'),
+  deliverNothing: t('Enter how many of at least one item you deliver.', '请至少填写一项的交付数量。'),
+  deliverRefused: t('The delivery was refused: {message}', '交付未被接受：{message}'),
+  delivered: t('Delivered. The station will accept the items or send them back.', '已交付，等待站点验收或退回。'),
   villageOwes: t('{village}: {count}', '{village}：{count}'),
   quotasTitle: t('Indicator quotas', '指标任务'),
   quotasEmpty: t('No quota in this contract, or none has begun.', '本合同无指标任务，或尚未开始。'),
@@ -335,6 +343,17 @@ export const MATERIAL_REQUEST_STATUS: Labels<'open' | 'partially_delivered' | 'd
   delivered: t('Delivered', '已交付'),
   accepted: t('Accepted', '已验收'),
   cancelled: t('Cancelled', '已取消'),
+};
+
+export const MATERIAL_KIND: Labels<MaterialKind> = {
+  visit_records: t('visit records', '走访记录'),
+  casework_records: t('casework records', '个案记录'),
+  group_work_records: t('group work records', '小组活动记录'),
+  activity_photos: t('activity photos', '活动照片'),
+  sign_in_sheets: t('sign-in sheets', '签到表'),
+  household_roster: t('household roster', '户籍花名册'),
+  meeting_minutes: t('meeting minutes', '会议纪要'),
+  other: t('other materials', '其他材料'),
 };
 
 export const QUOTA_STATUS: Labels<'upcoming' | 'in_progress' | 'met' | 'short'> = {

@@ -1,15 +1,91 @@
 // The village chain on a contract's page: material requests to villages with what each village
 // still owes, and the indicator quotas under way or short, per station.
 import { METRIC_LABELS } from '../../../domain/quotas';
-import { get } from '../api';
-import { MATERIAL_REQUEST_STATUS, QUOTA_STATUS, useI18n } from '../i18n';
+import { useState } from 'preact/hooks';
+import { get, post, type ApiFailure } from '../api';
+import { MATERIAL_KIND, MATERIAL_REQUEST_STATUS, QUOTA_STATUS, useI18n } from '../i18n';
 import type { MaterialRequest, Page, QuotaStanding } from '../types';
-import { Await, Badge, encode, useLoad, useOrgName } from '../ui';
+import { asFailure, Await, Badge, encode, Field, FormProblems, useLoad, useOrgName, useSession } from '../ui';
+
+/** A village liaison delivers what their village still owes: a quantity per item, a note. */
+function DeliverForm({ request, village, onDelivered }: { request: MaterialRequest; village: string; onDelivered(): void }) {
+  const { m, text } = useI18n();
+  const orgName = useOrgName();
+  const owing = request.villageStatus.find((v) => v.village === village)?.items.filter((i) => i.outstanding > 0) ?? [];
+  const [quantities, setQuantities] = useState<Record<string, string>>({});
+  const [note, setNote] = useState('');
+  const [failure, setFailure] = useState<ApiFailure>();
+  const [empty, setEmpty] = useState(false);
+  const [busy, setBusy] = useState(false);
+  // The items sent, in order: the API names a refused one by its place in that list.
+  const [sent, setSent] = useState<string[]>([]);
+  if (owing.length === 0) return null;
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    const items = owing
+      .map((i) => ({ itemId: i.itemId, quantity: Number(quantities[i.itemId] || '0') }))
+      .filter((i) => i.quantity > 0);
+    setEmpty(items.length === 0);
+    if (items.length === 0) return;
+    setSent(items.map((i) => i.itemId));
+    setBusy(true);
+    try {
+      await post(`/v1/material-requests/${encode(request.id)}/deliveries`, { items, ...(note.trim() ? { note: note.trim() } : {}) });
+      setFailure(undefined);
+      setQuantities({});
+      setNote('');
+      onDelivered();
+    } catch (error) {
+      setFailure(asFailure(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="deliver-form" onSubmit={submit} noValidate>
+      <h4>{m('deliverTitle', { village: orgName(village) })}</h4>
+      {owing.map((standing) => {
+        const item = request.items.find((i) => i.id === standing.itemId)!;
+        const label = m('deliverQuantity', { item: item.description ?? text(MATERIAL_KIND[item.kind]), owed: standing.outstanding });
+        return (
+          <Field key={standing.itemId} label={label} problem={sent.includes(standing.itemId) ? failure?.reasonFor(`items.${sent.indexOf(standing.itemId)}.quantity`) : undefined}>
+            {(attrs) => (
+              <input
+                {...attrs}
+                type="number"
+                min={0}
+                max={standing.outstanding}
+                inputMode="numeric"
+                value={quantities[standing.itemId] ?? ''}
+                onInput={(e) => setQuantities((q) => ({ ...q, [standing.itemId]: (e.currentTarget as HTMLInputElement).value }))}
+              />
+            )}
+          </Field>
+        );
+      })}
+      <Field label={m('deliverNote')}>{(attrs) => <input {...attrs} value={note} onInput={(e) => setNote((e.currentTarget as HTMLInputElement).value)} />}</Field>
+      <div role="status">{empty && <p class="field-problem">{m('deliverNothing')}</p>}</div>
+      <FormProblems failure={failure} fields={['items']} prefix={m('deliverRefused', { message: failure?.message ?? '' })} />
+      <button type="submit" class="primary" aria-disabled={busy}>
+        {busy ? m('saving') : m('deliverSubmit')}
+      </button>
+    </form>
+  );
+}
 
 export function MaterialRequests({ contractId, version }: { contractId: string; version: number }) {
   const { m, text, date } = useI18n();
   const orgName = useOrgName();
-  const loaded = useLoad(() => get<Page<MaterialRequest>>(`/v1/contracts/${encode(contractId)}/material-requests`).then((p) => p.items), [contractId, version]);
+  const { me } = useSession();
+  const [delivered, setDelivered] = useState(0);
+  const loaded = useLoad(
+    () => get<Page<MaterialRequest>>(`/v1/contracts/${encode(contractId)}/material-requests`).then((p) => p.items),
+    [contractId, version, delivered],
+  );
+  // A village liaison may deliver their own village's part of the requests that ask it.
+  const myVillage = me.roles.includes('village_liaison') ? me.organization?.id : undefined;
+  const open = (r: MaterialRequest) => r.closedAt === null && r.status !== 'cancelled';
   const owed = (r: MaterialRequest) =>
     r.villageStatus
       .map((v) => ({ village: v.village, count: v.items.reduce((sum, i) => sum + i.outstanding, 0) }))
@@ -49,7 +125,12 @@ export function MaterialRequests({ contractId, version }: { contractId: string; 
                       </Badge>{' '}
                       {r.overdue && <Badge tone="bad">{m('overdue')}</Badge>}
                     </td>
-                    <td>{owed(r)}</td>
+                    <td>
+                      {owed(r)}
+                      {myVillage && r.villages.includes(myVillage) && open(r) && (
+                        <DeliverForm request={r} village={myVillage} onDelivered={() => setDelivered((n) => n + 1)} />
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
