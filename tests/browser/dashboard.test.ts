@@ -376,6 +376,22 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     expect(read.body.items[0].deliveries).toEqual([expect.objectContaining({ note: 'First five sheets, signed', items: [expect.objectContaining({ quantity: 5 })] })]);
     expect(await unlabelledControls(page)).toEqual([]);
     await context.close();
+
+    // The station's staff send the five sheets back with a reason: the village owes twelve again.
+    const station = await openTab('en-US');
+    await signIn(station.page, parties.tokens.contractor, 'API token');
+    await station.page.locator('table.contracts tbody tr', { hasText: contractId }).getByRole('link', { name: contractId }).click();
+    const pending = station.page.locator('#material-requests tbody tr', { hasText: 'May visit records' });
+    await pending.getByText('5 × visit records').waitFor();
+    await pending.getByRole('button', { name: 'Send back' }).click();
+    await pending.getByText('Say why the items are sent back.').waitFor();
+    await pending.getByLabel('Why send it back').fill('Two sheets are not signed');
+    await pending.getByRole('button', { name: 'Send back' }).click();
+    await expect.poll(() => pending.textContent()).toContain('Village A Committee: 12');
+    const decided = await stack.http('GET', `/v1/contracts/${contractId}/material-requests`, { token: liaison });
+    expect(decided.body.items[0].deliveries[0].items[0]).toMatchObject({ status: 'returned', reason: 'Two sheets are not signed' });
+    expect(await unlabelledControls(station.page)).toEqual([]);
+    await station.context.close();
   });
 
   it('raised no script error and no Content-Security-Policy violation', () => {

@@ -74,7 +74,60 @@ function DeliverForm({ request, village, onDelivered }: { request: MaterialReque
   );
 }
 
-export function MaterialRequests({ contractId, version }: { contractId: string; version: number }) {
+/** Station staff accept a delivery's pending items, or send them back with a reason. */
+function DecideForm({ request, delivery, onDecided }: { request: MaterialRequest; delivery: MaterialRequest['deliveries'][number]; onDecided(): void }) {
+  const { m, text, dateTime } = useI18n();
+  const orgName = useOrgName();
+  const [reason, setReason] = useState('');
+  const [failure, setFailure] = useState<ApiFailure>();
+  const [needsReason, setNeedsReason] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const pending = delivery.items.filter((i) => i.status === 'pending');
+  const itemName = (itemId: string) => {
+    const item = request.items.find((i) => i.id === itemId)!;
+    return item.description ?? text(MATERIAL_KIND[item.kind]);
+  };
+  const decide = async (outcome: 'accept' | 'return') => {
+    if (busy) return;
+    setNeedsReason(outcome === 'return' && !reason.trim());
+    if (outcome === 'return' && !reason.trim()) return;
+    setBusy(true);
+    try {
+      const items = pending.map((i) => ({ itemId: i.itemId, outcome, ...(outcome === 'return' ? { reason: reason.trim() } : {}) }));
+      await post(`/v1/material-requests/${encode(request.id)}/deliveries/${encode(delivery.id)}/decision`, { items });
+      setFailure(undefined);
+      onDecided();
+    } catch (error) {
+      setFailure(asFailure(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="decide-form" onSubmit={(e) => (e.preventDefault(), void decide('return'))} noValidate>
+      <p class="small">
+        {m('pendingDelivery', {
+          village: orgName(delivery.village),
+          time: dateTime(delivery.deliveredAt),
+          items: pending.map((i) => `${i.quantity} × ${itemName(i.itemId)}`).join(', '),
+        })}
+        {delivery.note && <span class="muted"> — {delivery.note}</span>}
+      </p>
+      <button type="button" class="primary" aria-disabled={busy} onClick={() => void decide('accept')}>
+        {m('acceptDelivery')}
+      </button>
+      <Field label={m('returnReason')} problem={needsReason ? m('returnNeedsReason') : undefined}>
+        {(attrs) => <input {...attrs} value={reason} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />}
+      </Field>
+      <button type="submit" aria-disabled={busy}>
+        {m('returnDelivery')}
+      </button>
+      <FormProblems failure={failure} fields={[]} prefix={m('decisionRefused', { message: failure?.message ?? '' })} />
+    </form>
+  );
+}
+
+export function MaterialRequests({ contractId, contractorId, version }: { contractId: string; contractorId: string; version: number }) {
   const { m, text, date } = useI18n();
   const orgName = useOrgName();
   const { me } = useSession();
@@ -86,6 +139,8 @@ export function MaterialRequests({ contractId, version }: { contractId: string; 
   // A village liaison may deliver their own village's part of the requests that ask it.
   const myVillage = me.roles.includes('village_liaison') ? me.organization?.id : undefined;
   const open = (r: MaterialRequest) => r.closedAt === null && r.status !== 'cancelled';
+  // The contractor's staff accept what villages delivered, or send it back.
+  const stationStaff = me.organization?.id === contractorId && me.roles.some((r) => r === 'station_staff' || r === 'contractor_staff');
   const owed = (r: MaterialRequest) =>
     r.villageStatus
       .map((v) => ({ village: v.village, count: v.items.reduce((sum, i) => sum + i.outstanding, 0) }))
@@ -130,6 +185,11 @@ export function MaterialRequests({ contractId, version }: { contractId: string; 
                       {myVillage && r.villages.includes(myVillage) && open(r) && (
                         <DeliverForm request={r} village={myVillage} onDelivered={() => setDelivered((n) => n + 1)} />
                       )}
+                      {stationStaff &&
+                        open(r) &&
+                        r.deliveries
+                          .filter((d) => d.items.some((i) => i.status === 'pending'))
+                          .map((d) => <DecideForm key={d.id} request={r} delivery={d} onDecided={() => setDelivered((n) => n + 1)} />)}
                     </td>
                   </tr>
                 ))}

@@ -299,7 +299,7 @@ export function ContractPage({ id }: { id: string }) {
                 <QuotaTable contractId={c.id} version={version} />
               </Section>
               <Section id="material-requests" title={m('materialRequestsTitle')}>
-                <MaterialRequests contractId={c.id} version={version} />
+                <MaterialRequests contractId={c.id} contractorId={c.parties.contractor} version={version} />
               </Section>
               <Section id="timeline" title={m('timelineTitle')}>
                 <Timeline contractId={c.id} version={version} />
