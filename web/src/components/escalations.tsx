@@ -1,6 +1,6 @@
 // Escalations with their acknowledgement, the working days each party held stalled steps, and
 // who holds which stalled step now.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { EscalationParty, StepKind } from '../../../domain/escalation';
 import { post, type ApiFailure } from '../api';
 import { ESCALATION_STATE, PARTY, SEVERITY, STEP_KIND, useI18n } from '../i18n';
@@ -59,13 +59,20 @@ export function EscalationTable({
   const orgName = useOrgName();
   const actorName = useActorName();
   const [acknowledged, setAcknowledged] = useState<string>();
+  const doneRef = useRef<HTMLParagraphElement>(null);
+  // The form is gone once acknowledged: the keyboard goes to the confirmation.
+  useEffect(() => {
+    if (acknowledged) doneRef.current?.focus();
+  }, [acknowledged]);
   return (
     <>
-      {acknowledged && (
-        <p class="alert alert-ok" role="status">
-          {m('acknowledgeDone')}
-        </p>
-      )}
+      <div role="status">
+        {acknowledged && (
+          <p ref={doneRef} tabIndex={-1} class="alert alert-ok">
+            {m('acknowledgeDone')}
+          </p>
+        )}
+      </div>
       {items.length === 0 ? (
         <p class="muted">{emptyText ?? m('escalationsEmpty')}</p>
       ) : (

@@ -38,6 +38,8 @@ function Notifications({ unreadOnly }: { unreadOnly: boolean }) {
       const { readAt } = await post<{ id: number; readAt: string }>(`/v1/inbox/${id}/read`, {});
       setItems((list) => list?.map((n) => (n.id === id ? { ...n, readAt } : n)));
       inboxChanged();
+      // The button is gone: keep the keyboard on the notification just read.
+      requestAnimationFrame(() => document.getElementById(`notification-${id}`)?.closest<HTMLElement>('article')?.focus());
     } catch (failure) {
       setError(asFailure(failure));
     }
@@ -53,7 +55,7 @@ function Notifications({ unreadOnly }: { unreadOnly: boolean }) {
         <ul class="notifications">
           {items.map((n) => (
             <li key={n.id} class={n.readAt ? 'read' : 'unread'}>
-              <article aria-labelledby={`notification-${n.id}`}>
+              <article aria-labelledby={`notification-${n.id}`} tabIndex={-1}>
                 <header>
                   <Badge tone={severityTone(n.severity)}>{text(SEVERITY[n.severity])}</Badge>{' '}
                   <h3 id={`notification-${n.id}`}>{text(n.subject)}</h3>
