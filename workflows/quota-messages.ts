@@ -22,8 +22,10 @@ export interface QuotaState {
   /** Records of the last days, to recognise a retried record (older retries are answered by the API's Idempotency-Key store). */
   recent: Array<{ id: string; recordedAt: string }>;
   /** Shortfall steps handed to the escalation engine, by "quota:station:period". */
-  steps: Record<string, { stepId: string; open: boolean }>;
+  steps: Record<string, { stepId: string; open: boolean; dueAt?: number }>;
   ended: boolean;
+  /** How the contract ended (completed, closed, terminated). */
+  endedStatus?: string;
   /**
    * Only periods ending after this instant (when the contract was registered) escalate: a contract
    * entered after the fact does not flood its parties with shortfalls nobody could have acted on.

@@ -2,7 +2,8 @@
 // progress, and at each period's end every station (or the contract as a whole) that fell short of
 // its target is handed to the escalation engine (quotaShortfall). Progress recorded late for a
 // period that fell short resolves its step once the target is reached.
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { ladderFor, levelFiresAt } from '../domain/escalation';
 import type { Activities } from '../activities';
 import { shanghaiDate } from '../domain/dates';
 import { progressProblems, quotaPeriods, quotaStandings, shortfallSummary, type ProgressEntry } from '../domain/quotas';
@@ -42,8 +43,9 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
   let changed = false;
 
   setHandler(quotaStateQuery, () => state);
-  setHandler(contractEndedSignal, () => {
+  setHandler(contractEndedSignal, ({ status }) => {
     state.ended = true;
+    state.endedStatus = status;
   });
 
   const recordCheck = (record: Omit<ProgressRecord, 'recordedAt'>) => {
@@ -72,15 +74,18 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
     { validator: (record) => void recordCheck(record) },
   );
 
-  /** Hands each period that ended short to the escalation engine; takes back those now met. */
-  async function judge(now: number): Promise<void> {
+  /**
+   * Hands each period that ended short to the escalation engine; takes back those now met, and
+   * (`closing`) every one still open.
+   */
+  async function judge(now: number, { opening = !state.ended, closing = state.ended } = {}): Promise<void> {
     for (const standing of quotaStandings(quotas, stationIds, term, state.progress, now)) {
       const key = `${standing.quotaId}:${standing.station ?? ''}:${standing.periodKey}`;
       const step = state.steps[key];
       const endsAt = standing.endsAt;
-      if (standing.status === 'short' && !step && !state.ended && endsAt > state.judgingFrom) {
+      if (standing.status === 'short' && !step && opening && endsAt > state.judgingFrom) {
         const stepId = `${contract.id}.quotaShortfall.${standing.quotaId}.${standing.station ?? 'all'}.${standing.periodKey}`;
-        state.steps[key] = { stepId, open: true };
+        state.steps[key] = { stepId, open: true, dueAt: endsAt };
         const stationName = standing.station === null ? null : (contract.stations.find((s) => s.id === standing.station)?.name ?? standing.station);
         await openStep(contract, calendar, {
           contractId: contract.id,
@@ -91,7 +96,7 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
           dueAt: endsAt,
           summary: shortfallSummary(standing, stationName),
         });
-      } else if (step?.open && (standing.status === 'met' || state.ended)) {
+      } else if (step?.open && (standing.status === 'met' || closing)) {
         step.open = false;
         await resolveStep(step.stepId, state.ended ? 'contract ended' : 'target reached by progress recorded late', now);
       }
@@ -120,6 +125,18 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
   }
 
   await condition(allHandlersFinished);
-  await judge(Date.now());
+  if (state.endedStatus === 'completed' || state.endedStatus === 'closed') {
+    // The term is over: its last period (which ends with the term) is judged too, and the
+    // shortfalls still open climb their whole ladder (to the purchaser, for the final evaluation)
+    // before they close with the contract.
+    const lastEnd = Math.max(...quotas.flatMap((q) => quotaPeriods(q, term.start, term.end).map((w) => w.endsAt)));
+    if (lastEnd > Date.now()) await sleep(lastEnd - Date.now());
+    await judge(Date.now(), { opening: true, closing: false });
+    const lastLevel = ladderFor('quotaShortfall', contract.escalationPolicies).levels.at(-1)!;
+    const climbedBy = Math.max(0, ...Object.values(state.steps).filter((s) => s.open).map((s) => levelFiresAt(s.dueAt ?? lastEnd, lastLevel, calendar)));
+    // An hour's margin, so the last level fires before the step closes.
+    if (climbedBy > Date.now()) await sleep(climbedBy - Date.now() + 3600 * 1000);
+  }
+  await judge(Date.now(), { opening: false, closing: true });
   return state;
 }

@@ -241,7 +241,60 @@ describe('indicator quota (time-skipping)', () => {
         ['G', 8],
         ['Y', first!.target],
       ]);
-      expect(Object.values(final.steps)).toEqual([{ stepId: expect.stringContaining('quotaShortfall.visits.Y'), open: false }]);
+      expect(Object.values(final.steps)).toEqual([expect.objectContaining({ stepId: expect.stringContaining('quotaShortfall.visits.Y'), open: false })]);
+    });
+  });
+});
+
+// Its own environment, so no workflow left by the tests above holds the clock.
+describe('the last quota period (time-skipping)', () => {
+  let harness: TimeSkippingHarness;
+  beforeAll(async () => {
+    harness = await timeSkippingHarness();
+  });
+  afterAll(async () => {
+    await harness?.teardown();
+  });
+
+  it('escalates the last period of a completed contract to the purchaser before it closes', async () => {
+    const { env, database } = harness;
+    const db = database.handle.db;
+    const { worker, taskQueue } = await harness.worker('last-period');
+    await worker.runUntil(async () => {
+      const now = await env.currentTimeMs();
+      const start = shanghaiDate(now);
+      // A term that is a single period: the rest of this month, in which nothing is recorded.
+      const end = quotaPeriods({ period: 'month', target: 8 }, start, addDays(start, 40))[0]!.to;
+      const definition = relativeDefinition(now, 'quota-last');
+      Object.assign(definition, {
+        term: { start, end },
+        tranches: [{ id: 't1', label: 'All', due: end, percent: 100, fundingSource: 'fiscal' }],
+        checkpoints: [],
+        stations: [{ id: 'G', name: 'Station G', township: 'G Town', villages: [] }],
+        quotas: [{ id: 'visits', metric: 'village_visits', perStation: true, period: 'month', target: 8 }],
+      });
+      const contract = contractOf(definition);
+      const year = Number(start.slice(0, 4));
+      const [last] = quotaPeriods(contract.quotas![0]!, start, end);
+      const handle = await env.client.workflow.start(quotaWorkflow, {
+        workflowId: quotaWorkflowId(contract.id),
+        taskQueue,
+        args: [{ contract, calendar: calendarForYears(year, year + 1) }],
+      });
+      // The contract completes at the end of its term, fully paid.
+      await env.sleep(contract.term.endAt - (await env.currentTimeMs()));
+      await handle.signal(contractEndedSignal, { status: 'completed' });
+      const final = await handle.result();
+      const rows = await eventually(
+        () => db.select().from(escalations).where(eq(escalations.contractId, contract.id)).orderBy(asc(escalations.level)),
+        (r) => r.length === 2 && r.every((e) => e.state !== 'open'),
+      );
+      expect(rows.map((e) => [e.stepReference, e.level, e.notifiedOrganizationIds])).toEqual([
+        [`visits/G/${last!.key}`, 1, [contract.parties.contractor]],
+        [`visits/G/${last!.key}`, 2, [contract.parties.purchaser]],
+      ]);
+      expect(rows[1]!.state).toBe('resolved');
+      expect(Object.values(final.steps).map((s) => s.open)).toEqual([false]);
     });
   });
 });
