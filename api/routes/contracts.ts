@@ -88,11 +88,14 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
     {
       schema: {
         tags: ['contracts'],
-        summary: "The contract's timeline: every event with its actor and time, oldest first.",
+        summary:
+          "The contract's timeline: every event with its actor and time, oldest first (`order=desc`: newest first, paged with `before`).",
         params: ContractParams,
         querystring: Type.Object(
           {
             after: Type.Integer({ minimum: 0, default: 0, description: 'Return events after this id (the previous page\'s `next`)' }),
+            before: Type.Optional(Type.Integer({ minimum: 1, description: 'With order=desc: events before this id (the previous page\'s `next`)' })),
+            order: Type.Enum(['asc', 'desc'], { default: 'asc' }),
             limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
           },
           { additionalProperties: false },

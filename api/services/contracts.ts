@@ -1,7 +1,7 @@
 // Contracts and payments: authorization against the contract's parties, reads from the read model,
 // changes through the contract workflow's Updates.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { and, asc, eq, getTableColumns, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { contracts, events, ledgerEntries, materialRequests, organizations } from '../../db/schema';
 import {
@@ -190,7 +190,7 @@ export class ContractService {
   }
 
   /** The contract's audit trail, oldest first: every change with its actor and time. */
-  async timeline(actor: Actor, id: string, page: { after: number; limit: number }) {
+  async timeline(actor: Actor, id: string, page: { after: number; before?: number; order: 'asc' | 'desc'; limit: number }) {
     const contractRow = await this.visibleContract(actor, id);
     const village = villageScope(actor, contractRow.definition as Contract);
     const ownRequests = village
@@ -206,8 +206,14 @@ export class ContractService {
     const rows = await this.db
       .select()
       .from(events)
-      .where(and(eq(events.contractId, id), gt(events.id, page.after)))
-      .orderBy(asc(events.id))
+      .where(
+        and(
+          eq(events.contractId, id),
+          gt(events.id, page.after),
+          page.order === 'desc' && page.before !== undefined ? lt(events.id, page.before) : undefined,
+        ),
+      )
+      .orderBy(page.order === 'desc' ? desc(events.id) : asc(events.id))
       .limit(page.limit);
     const items = rows.map((e) => ({
       id: e.id,

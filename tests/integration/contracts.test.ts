@@ -127,6 +127,12 @@ describe('contracts and payments over the API', () => {
     const payments = timeline.body.items.filter((e: any) => e.kind === 'payment.recorded');
     expect(payments).toHaveLength(3);
     expect(new Set(payments.map((e: any) => e.actorId)).size).toBe(1);
+    // Newest first, a page at a time: the pages together are the timeline reversed.
+    const first = await stack.http('GET', `/v1/contracts/${id}/events?order=desc&limit=3`, { token: parties.tokens.contractor });
+    const rest = await stack.http('GET', `/v1/contracts/${id}/events?order=desc&limit=500&before=${first.body.next}`, { token: parties.tokens.contractor });
+    const newestFirst = [...first.body.items, ...rest.body.items].map((e: any) => e.id);
+    expect(newestFirst).toEqual(timeline.body.items.map((e: any) => e.id).reverse());
+    expect(rest.body.next).toBeNull();
     expect((await stack.http('GET', `/v1/contracts/${id}/events`, { token: parties.tokens.outsider })).status).toBe(404);
   });
 

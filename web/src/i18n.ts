@@ -210,7 +210,7 @@ export const MESSAGES = {
 
   timelineTitle: t('Timeline', '时间线'),
   timelineEmpty: t('No event yet.', '暂无事件。'),
-  timelineMore: t('Show more', '显示更多'),
+  timelineMore: t('Show older events', '显示更早的记录'),
   actorSystem: t('grantflow (automatic)', 'grantflow（自动）'),
   actorYou: t('you', '您'),
   actorPrecheck: t('pre-check (automatic)', '预审（自动）'),

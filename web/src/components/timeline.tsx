@@ -1,4 +1,4 @@
-// The contract's timeline: every event with its actor and time (Asia/Shanghai), oldest first, a
+// The contract's timeline: every event with its actor and time (Asia/Shanghai), newest first, a
 // page at a time.
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api';
@@ -47,10 +47,11 @@ export function Timeline({ contractId, version }: { contractId: string; version:
   const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState<Error>();
 
-  const load = async (after: number, append: boolean) => {
+  // Newest first, so what was just done is at the top however long the contract's history.
+  const load = async (before: number | null, append: boolean) => {
     try {
       const page = await get<{ items: TimelineEvent[]; next: number | null }>(
-        `/v1/contracts/${encode(contractId)}/events?after=${after}&limit=${PAGE}`,
+        `/v1/contracts/${encode(contractId)}/events?order=desc&limit=${PAGE}${before === null ? '' : `&before=${before}`}`,
       );
       setEvents((previous) => (append ? [...(previous ?? []), ...page.items] : page.items));
       setNext(page.next);
@@ -60,7 +61,7 @@ export function Timeline({ contractId, version }: { contractId: string; version:
     }
   };
   useEffect(() => {
-    void load(0, false);
+    void load(null, false);
     // Start over when the contract changes (a payment, an acknowledgement).
   }, [contractId, version]);
 
