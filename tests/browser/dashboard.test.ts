@@ -388,6 +388,20 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     await pending.getByLabel('Why send it back').fill('Two sheets are not signed');
     await pending.getByRole('button', { name: 'Send back' }).click();
     await expect.poll(() => pending.textContent()).toContain('Village A Committee: 12');
+    // Station G's two more visits in August complete its month.
+    const quotaRow = station.page.locator('#quotas tbody tr').filter({ has: station.page.getByRole('rowheader', { name: 'G', exact: true }) });
+    expect(await quotaRow.textContent()).toContain('6 / 8');
+    await station.page.getByLabel('How many').fill('0');
+    await station.page.getByRole('button', { name: 'Record progress' }).click();
+    await station.page.locator('.progress-form').getByText('must be a whole number between 1 and 10000').waitFor();
+    await station.page.getByLabel('How many').fill('2');
+    await station.page.getByLabel('Done on (Asia/Shanghai)').fill('2023-08-21');
+    await station.page.getByLabel('Evidence note (optional)').fill('Visited two households in Banli');
+    await station.page.getByRole('button', { name: 'Record progress' }).click();
+    await station.page.getByText('Recorded: 2 village visits at station G on 08/21/2023.').waitFor();
+    await expect.poll(() => quotaRow.textContent()).toContain('8 / 8');
+    expect(await quotaRow.textContent()).toContain('Met');
+
     const decided = await stack.http('GET', `/v1/contracts/${contractId}/material-requests`, { token: liaison });
     expect(decided.body.items[0].deliveries[0].items[0]).toMatchObject({ status: 'returned', reason: 'Two sheets are not signed' });
     expect(await unlabelledControls(station.page)).toEqual([]);

@@ -165,3 +165,13 @@ export function Section({ title, id, children, actions }: { title: string; id: s
 }
 
 export const encode = encodeURIComponent;
+
+/** Today's date in Asia/Shanghai, YYYY-MM-DD. */
+export function shanghaiToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+/** The contractor's own staff (project leads, station workers) act for its stations. */
+export function isStationStaff(me: Me, contractorId: string): boolean {
+  return me.organization?.id === contractorId && me.roles.some((r) => r === 'station_staff' || r === 'contractor_staff');
+}

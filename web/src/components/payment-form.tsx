@@ -5,14 +5,10 @@ import { FUNDING_SOURCES } from '../../../domain/contract';
 import { request, type ApiFailure } from '../api';
 import { BUDGET_LINE, FUNDING_SOURCE, useI18n } from '../i18n';
 import type { ContractDetail, LedgerEntry, PaymentRequest } from '../types';
-import { asFailure, encode, Field, FormProblems } from '../ui';
+import { asFailure, encode, Field, FormProblems, shanghaiToday } from '../ui';
 
 const FIELDS = ['reference', 'amount', 'receivedOn', 'fundingSource', 'budgetLine', 'note'];
 
-/** Today's date in Asia/Shanghai, YYYY-MM-DD. */
-function shanghaiToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
 
 export function PaymentForm({ contract, onRecorded }: { contract: ContractDetail; onRecorded(): void }) {
   const { m, text, money } = useI18n();

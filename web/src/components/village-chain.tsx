@@ -1,11 +1,11 @@
 // The village chain on a contract's page: material requests to villages with what each village
 // still owes, and the indicator quotas under way or short, per station.
-import { METRIC_LABELS } from '../../../domain/quotas';
+import { METRIC_LABELS, type QuotaMetric } from '../../../domain/quotas';
 import { useState } from 'preact/hooks';
 import { get, post, type ApiFailure } from '../api';
 import { MATERIAL_KIND, MATERIAL_REQUEST_STATUS, QUOTA_STATUS, useI18n } from '../i18n';
-import type { MaterialRequest, Page, QuotaStanding } from '../types';
-import { asFailure, Await, Badge, encode, Field, FormProblems, useLoad, useOrgName, useSession } from '../ui';
+import type { ContractDetail, MaterialRequest, Page, QuotaStanding } from '../types';
+import { asFailure, Await, Badge, encode, Field, FormProblems, isStationStaff, shanghaiToday, useLoad, useOrgName, useSession } from '../ui';
 
 /** A village liaison delivers what their village still owes: a quantity per item, a note. */
 function DeliverForm({ request, village, onDelivered }: { request: MaterialRequest; village: string; onDelivered(): void }) {
@@ -140,7 +140,7 @@ export function MaterialRequests({ contractId, contractorId, version }: { contra
   const myVillage = me.roles.includes('village_liaison') ? me.organization?.id : undefined;
   const open = (r: MaterialRequest) => r.closedAt === null && r.status !== 'cancelled';
   // The contractor's staff accept what villages delivered, or send it back.
-  const stationStaff = me.organization?.id === contractorId && me.roles.some((r) => r === 'station_staff' || r === 'contractor_staff');
+  const stationStaff = isStationStaff(me, contractorId);
   const owed = (r: MaterialRequest) =>
     r.villageStatus
       .map((v) => ({ village: v.village, count: v.items.reduce((sum, i) => sum + i.outstanding, 0) }))
@@ -199,6 +199,103 @@ export function MaterialRequests({ contractId, contractorId, version }: { contra
         )
       }
     </Await>
+  );
+}
+
+const PROGRESS_FIELDS = ['station', 'metric', 'count', 'date', 'evidence'];
+
+/** Station staff record what a station did: so many village visits, casework sessions… on a day. */
+export function ProgressForm({ contract, onRecorded }: { contract: ContractDetail; onRecorded(): void }) {
+  const { m, text, date } = useI18n();
+  const metrics = [...new Set(contract.quotas.map((q) => q.metric))];
+  const lastDay = contract.term.end.slice(0, 10);
+  const [form, setForm] = useState({
+    station: contract.stations[0]?.id ?? '',
+    metric: metrics[0] ?? '',
+    count: '',
+    date: shanghaiToday() > lastDay ? lastDay : shanghaiToday(),
+    note: '',
+  });
+  const [failure, setFailure] = useState<ApiFailure>();
+  const [done, setDone] = useState<{ count: number; metric: QuotaMetric; station: string; date: string }>();
+  const [busy, setBusy] = useState(false);
+  const set = (field: keyof typeof form) => (event: Event) => {
+    const value = (event.currentTarget as HTMLInputElement).value;
+    setForm((f) => ({ ...f, [field]: value }));
+  };
+  if (metrics.length === 0) return null;
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setDone(undefined);
+    try {
+      const record = await post<{ count: number; metric: QuotaMetric; station: string; date: string }>(`/v1/contracts/${encode(contract.id)}/progress`, {
+        station: form.station,
+        metric: form.metric,
+        count: Number(form.count),
+        date: form.date,
+        ...(form.note.trim() ? { evidence: { note: form.note.trim() } } : {}),
+      });
+      setFailure(undefined);
+      setDone(record);
+      setForm((f) => ({ ...f, count: '', note: '' }));
+      onRecorded();
+    } catch (error) {
+      setFailure(asFailure(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const problem = (field: string) => failure?.reasonFor(field);
+  return (
+    <form class="progress-form" onSubmit={submit} noValidate>
+      <h3>{m('progressTitle')}</h3>
+      <div class="form-grid">
+        <Field label={m('progressStation')} problem={problem('station')}>
+          {(attrs) => (
+            <select {...attrs} value={form.station} onChange={set('station')}>
+              {contract.stations.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={m('progressMetric')} problem={problem('metric')}>
+          {(attrs) => (
+            <select {...attrs} value={form.metric} onChange={set('metric')}>
+              {metrics.map((metric) => (
+                <option key={metric} value={metric}>
+                  {text(METRIC_LABELS[metric])}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={m('progressCount')} problem={problem('count')}>
+          {(attrs) => <input {...attrs} type="number" min={1} inputMode="numeric" value={form.count} onInput={set('count')} />}
+        </Field>
+        <Field label={m('progressDate')} problem={problem('date')}>
+          {(attrs) => <input {...attrs} type="date" value={form.date} onInput={set('date')} />}
+        </Field>
+        <Field label={m('progressNote')} problem={problem('evidence.note')}>
+          {(attrs) => <input {...attrs} value={form.note} onInput={set('note')} />}
+        </Field>
+      </div>
+      <FormProblems failure={failure} fields={PROGRESS_FIELDS} prefix={m('progressRefused', { message: failure?.message ?? '' })} />
+      <div role="status">
+        {done && (
+          <p class="alert alert-ok">
+            {m('progressRecorded', { count: done.count, metric: text(METRIC_LABELS[done.metric]), station: done.station, date: date(done.date) })}
+          </p>
+        )}
+      </div>
+      <button type="submit" class="primary" aria-disabled={busy}>
+        {busy ? m('saving') : m('progressSubmit')}
+      </button>
+    </form>
   );
 }
 

@@ -6,7 +6,7 @@ import type { EscalationParty } from '../../../domain/escalation';
 import { get } from '../api';
 import { CurveChart } from '../components/curve-chart';
 import { DelayTable, EscalationTable, Holding } from '../components/escalations';
-import { MaterialRequests, QuotaTable } from '../components/village-chain';
+import { MaterialRequests, ProgressForm, QuotaTable } from '../components/village-chain';
 import { PaymentForm } from '../components/payment-form';
 import { MilestoneList, SubmissionHistory } from '../components/submissions';
 import { Timeline } from '../components/timeline';
@@ -22,7 +22,7 @@ import {
 import { href } from '../router';
 import { useTemplates } from '../templates';
 import type { ContractDetail, Delays, Escalation, Page, Submission } from '../types';
-import { Await, Badge, encode, Section, useActorName, useLoad, useOrgName, useSession } from '../ui';
+import { Await, Badge, encode, isStationStaff, Section, useActorName, useLoad, useOrgName, useSession } from '../ui';
 import { PageTitle, statusTone } from './common';
 
 function Figures({ c }: { c: ContractDetail }) {
@@ -240,6 +240,7 @@ export function ContractPage({ id }: { id: string }) {
       <Await loaded={detail}>
         {(c) => {
           const pays = me.roles.includes('finance_officer') && me.organization?.id === c.parties.payer && c.status === 'active';
+          const stationStaff = isStationStaff(me, c.parties.contractor);
           return (
             <>
               <PageTitle
@@ -297,6 +298,7 @@ export function ContractPage({ id }: { id: string }) {
               </Section>
               <Section id="quotas" title={m('quotasTitle')}>
                 <QuotaTable contractId={c.id} version={version} />
+                {stationStaff && c.status === 'active' && <ProgressForm contract={c} onRecorded={changed} />}
               </Section>
               <Section id="material-requests" title={m('materialRequestsTitle')}>
                 <MaterialRequests contractId={c.id} contractorId={c.parties.contractor} version={version} />
