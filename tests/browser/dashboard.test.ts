@@ -391,19 +391,35 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     // Station G's two more visits in August complete its month.
     const quotaRow = station.page.locator('#quotas tbody tr').filter({ has: station.page.getByRole('rowheader', { name: 'G', exact: true }) });
     expect(await quotaRow.textContent()).toContain('6 / 8');
-    await station.page.getByLabel('How many').fill('0');
-    await station.page.getByRole('button', { name: 'Record progress' }).click();
-    await station.page.locator('.progress-form').getByText('must be a whole number between 1 and 10000').waitFor();
-    await station.page.getByLabel('How many').fill('2');
-    await station.page.getByLabel('Done on (Asia/Shanghai)').fill('2023-08-21');
-    await station.page.getByLabel('Evidence note (optional)').fill('Visited two households in Banli');
-    await station.page.getByRole('button', { name: 'Record progress' }).click();
-    await station.page.getByText('Recorded: 2 village visits at station G on 08/21/2023.').waitFor();
+    const progress = station.page.locator('form.progress-form');
+    await progress.getByLabel('How many', { exact: true }).fill('0');
+    await progress.getByRole('button', { name: 'Record progress' }).click();
+    await progress.getByText('must be a whole number between 1 and 10000').waitFor();
+    await progress.getByLabel('How many', { exact: true }).fill('2');
+    await progress.getByLabel('Done on (Asia/Shanghai)').fill('2023-08-21');
+    await progress.getByLabel('Evidence note (optional)').fill('Visited two households in Banli');
+    await progress.getByRole('button', { name: 'Record progress' }).click();
+    await progress.getByText('Recorded: 2 village visits at station G on 08/21/2023.').waitFor();
     await expect.poll(() => quotaRow.textContent()).toContain('8 / 8');
     expect(await quotaRow.textContent()).toContain('Met');
 
+    // And ask village A for three sign-in sheets; a quantity of 0 is refused beside its field.
+    const ask = station.page.locator('form.request-form');
+    await ask.getByLabel('Village A Committee').check();
+    await ask.getByLabel('What is asked for').fill('September sign-in sheets');
+    await ask.getByLabel('Item 1: kind').selectOption('sign_in_sheets');
+    await ask.getByLabel('Item 1: how many each village owes').fill('0');
+    await ask.getByLabel('Due on (Asia/Shanghai)').fill('2023-08-30');
+    await ask.getByRole('button', { name: 'Send the request' }).click();
+    await ask.getByText('must be a whole number between 1 and 10000').waitFor();
+    await ask.getByLabel('Item 1: how many each village owes').fill('3');
+    await ask.getByRole('button', { name: 'Send the request' }).click();
+    await ask.getByText('Request "September sign-in sheets" sent to Village A Committee.').waitFor();
+    await station.page.locator('#material-requests tbody tr', { hasText: 'September sign-in sheets' }).waitFor();
+
     const decided = await stack.http('GET', `/v1/contracts/${contractId}/material-requests`, { token: liaison });
-    expect(decided.body.items[0].deliveries[0].items[0]).toMatchObject({ status: 'returned', reason: 'Two sheets are not signed' });
+    const may = decided.body.items.find((r: any) => r.title === 'May visit records');
+    expect(may.deliveries[0].items[0]).toMatchObject({ status: 'returned', reason: 'Two sheets are not signed' });
     expect(await unlabelledControls(station.page)).toEqual([]);
     await station.context.close();
   });

@@ -1,7 +1,9 @@
 // The village chain on a contract's page: material requests to villages with what each village
 // still owes, and the indicator quotas under way or short, per station.
 import { METRIC_LABELS, type QuotaMetric } from '../../../domain/quotas';
+import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
+import { MATERIAL_KINDS, type MaterialKind } from '../../../domain/material-requests';
 import { get, post, type ApiFailure } from '../api';
 import { MATERIAL_KIND, MATERIAL_REQUEST_STATUS, QUOTA_STATUS, useI18n } from '../i18n';
 import type { ContractDetail, MaterialRequest, Page, QuotaStanding } from '../types';
@@ -199,6 +201,129 @@ export function MaterialRequests({ contractId, contractorId, version }: { contra
         )
       }
     </Await>
+  );
+}
+
+const REQUEST_FIELDS = ['station', 'villages', 'title', 'items', 'due'];
+
+/** Station staff ask some of a station's villages for materials, by a due day. */
+export function RequestForm({ contract, onRequested }: { contract: ContractDetail; onRequested(): void }) {
+  const { m, text } = useI18n();
+  const orgName = useOrgName();
+  const stations = contract.stations.filter((s) => s.villages.length > 0);
+  const [station, setStation] = useState(stations[0]?.id ?? '');
+  const [villages, setVillages] = useState<string[]>([]);
+  const [title, setTitle] = useState('');
+  const [items, setItems] = useState([{ kind: 'visit_records' as MaterialKind, quantity: '', description: '' }]);
+  const [due, setDue] = useState('');
+  const [failure, setFailure] = useState<ApiFailure>();
+  const [sent, setSent] = useState<{ title: string; villages: string[] }>();
+  const [busy, setBusy] = useState(false);
+  if (stations.length === 0) return null;
+  const villagesOf = stations.find((s) => s.id === station)?.villages ?? [];
+  const setItem = (index: number, field: 'kind' | 'quantity' | 'description') => (event: Event) => {
+    const value = (event.currentTarget as HTMLInputElement).value;
+    setItems((list) => list.map((item, i) => (i === index ? { ...item, [field]: value } : item)));
+  };
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setSent(undefined);
+    try {
+      const made = await post<MaterialRequest>(`/v1/contracts/${encode(contract.id)}/material-requests`, {
+        station,
+        villages,
+        title: title.trim(),
+        items: items.map((item, i) => ({
+          id: `item-${i + 1}`,
+          kind: item.kind,
+          quantity: Number(item.quantity),
+          ...(item.description.trim() ? { description: item.description.trim() } : {}),
+        })),
+        due,
+      });
+      setFailure(undefined);
+      setSent({ title: made.title, villages: made.villages });
+      setTitle('');
+      setItems([{ kind: 'visit_records', quantity: '', description: '' }]);
+      onRequested();
+    } catch (error) {
+      setFailure(asFailure(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const problem = (field: string) => failure?.reasonFor(field);
+  return (
+    <form class="request-form" onSubmit={submit} noValidate>
+      <h3>{m('requestTitle')}</h3>
+      <div class="form-grid">
+        <Field label={m('requestStation')} problem={problem('station')}>
+          {(attrs) => (
+            <select {...attrs} value={station} onChange={(e) => (setStation((e.currentTarget as HTMLSelectElement).value), setVillages([]))}>
+              {stations.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <fieldset class="field">
+          <legend>{m('requestVillages')}</legend>
+          {villagesOf.map((v) => (
+            <label key={v} class="checkbox">
+              <input
+                type="checkbox"
+                checked={villages.includes(v)}
+                onChange={(e) => {
+                  const on = (e.currentTarget as HTMLInputElement).checked;
+                  setVillages((list) => (on ? [...list, v] : list.filter((x) => x !== v)));
+                }}
+              />{' '}
+              {orgName(v)}
+            </label>
+          ))}
+          {problem('villages') && <p class="field-problem">{problem('villages')}</p>}
+        </fieldset>
+        <Field label={m('requestWhat')} problem={problem('title')}>
+          {(attrs) => <input {...attrs} value={title} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} />}
+        </Field>
+        <Field label={m('requestDue')} problem={problem('due')}>
+          {(attrs) => <input {...attrs} type="date" value={due} onInput={(e) => setDue((e.currentTarget as HTMLInputElement).value)} />}
+        </Field>
+        {items.map((item, i) => (
+          <Fragment key={i}>
+            <Field label={m('requestItemKind', { n: i + 1 })} problem={problem(`items.${i}.kind`)}>
+              {(attrs) => (
+                <select {...attrs} value={item.kind} onChange={setItem(i, 'kind')}>
+                  {MATERIAL_KINDS.map((kind) => (
+                    <option key={kind} value={kind}>
+                      {text(MATERIAL_KIND[kind])}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={m('requestItemQuantity', { n: i + 1 })} problem={problem(`items.${i}.quantity`)}>
+              {(attrs) => <input {...attrs} type="number" min={1} inputMode="numeric" value={item.quantity} onInput={setItem(i, 'quantity')} />}
+            </Field>
+            <Field label={m('requestItemDescription', { n: i + 1 })}>
+              {(attrs) => <input {...attrs} value={item.description} onInput={setItem(i, 'description')} />}
+            </Field>
+          </Fragment>
+        ))}
+      </div>
+      <button type="button" onClick={() => setItems((list) => [...list, { kind: 'visit_records', quantity: '', description: '' }])}>
+        {m('requestAddItem')}
+      </button>
+      <FormProblems failure={failure} fields={REQUEST_FIELDS} prefix={m('requestRefused', { message: failure?.message ?? '' })} />
+      <div role="status">{sent && <p class="alert alert-ok">{m('requestSent', { title: sent.title, villages: sent.villages.map(orgName).join(', ') })}</p>}</div>
+      <button type="submit" class="primary" aria-disabled={busy}>
+        {busy ? m('saving') : m('requestSubmit')}
+      </button>
+    </form>
   );
 }
 

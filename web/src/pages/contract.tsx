@@ -6,7 +6,7 @@ import type { EscalationParty } from '../../../domain/escalation';
 import { get } from '../api';
 import { CurveChart } from '../components/curve-chart';
 import { DelayTable, EscalationTable, Holding } from '../components/escalations';
-import { MaterialRequests, ProgressForm, QuotaTable } from '../components/village-chain';
+import { MaterialRequests, ProgressForm, QuotaTable, RequestForm } from '../components/village-chain';
 import { PaymentForm } from '../components/payment-form';
 import { MilestoneList, SubmissionHistory } from '../components/submissions';
 import { Timeline } from '../components/timeline';
@@ -302,6 +302,7 @@ export function ContractPage({ id }: { id: string }) {
               </Section>
               <Section id="material-requests" title={m('materialRequestsTitle')}>
                 <MaterialRequests contractId={c.id} contractorId={c.parties.contractor} version={version} />
+                {stationStaff && c.status === 'active' && <RequestForm contract={c} onRequested={changed} />}
               </Section>
               <Section id="timeline" title={m('timelineTitle')}>
                 <Timeline contractId={c.id} version={version} />
