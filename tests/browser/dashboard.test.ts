@@ -416,6 +416,8 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     await ask.getByRole('button', { name: 'Send the request' }).click();
     await ask.getByText('Request "September sign-in sheets" sent to Village A Committee.').waitFor();
     await station.page.locator('#material-requests tbody tr', { hasText: 'September sign-in sheets' }).waitFor();
+    await station.page.locator('#quotas').screenshot({ path: path.join(ARTIFACTS, 'quotas.png') });
+    await station.page.locator('#material-requests').screenshot({ path: path.join(ARTIFACTS, 'village-chain.png') });
 
     const decided = await stack.http('GET', `/v1/contracts/${contractId}/material-requests`, { token: liaison });
     const may = decided.body.items.find((r: any) => r.title === 'May visit records');

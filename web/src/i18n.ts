@@ -218,7 +218,7 @@ export const MESSAGES = {
   progressSubmit: t('Record progress', '登记'),
   progressRecorded: t('Recorded: {count} {metric} at station {station} on {date}.', '已登记：{station} 站 {date} {metric} {count}。'),
   progressRefused: t('The progress was refused: {message}', '登记未被接受：{message}'),
-  overdue: t('overdue', '逾期'),
+  overdue: t('Overdue', '逾期'),
 
   escalationsTitle: t('Escalations', '督办'),
   escalationsEmpty: t('No escalation.', '暂无督办。'),
