@@ -1,5 +1,6 @@
 // The village chain on a contract's page: material requests to villages with what each village
-// still owes, and the indicator quotas under way or short, per station.
+// still owes, and each station's indicator quotas; the forms with which villages deliver and
+// station staff ask, accept or send back, and record progress.
 import { METRIC_LABELS, type QuotaMetric } from '../../../domain/quotas';
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
