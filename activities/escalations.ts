@@ -1,10 +1,11 @@
 // Read model of escalations and step delays, plus their notifications and audit events, in one
 // transaction per change; every write is keyed so retries and replays change nothing.
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { escalations, notifications, stepDelays } from '../db/schema';
+import { escalations, stepDelays } from '../db/schema';
 import type { Severity } from '../domain/notices';
 import { appendEvent } from './events';
+import { writeNotifications } from './notifications';
 
 export interface EscalationRecord {
   id: string;
@@ -104,32 +105,14 @@ export async function projectEscalation(db: Database, projection: EscalationProj
       .insert(stepDelays)
       .values(delayRow)
       .onConflictDoUpdate({ target: stepDelays.stepId, set: delayChanges, setWhere: sql`${stepDelays.version} < ${projection.version}` });
-    for (const n of projection.notices) {
-      if (n.organizationIds.length === 0) continue;
-      await tx
-        .insert(notifications)
-        .values(
-          n.organizationIds.map((organizationId) => ({
-            idempotencyKey: n.idempotencyKey,
-            organizationId,
-            contractId: d.contractId,
-            kind: `escalation.${d.stepKind}`,
-            severity: n.severity,
-            subject: n.subject,
-            body: n.body,
-            escalationId: n.escalationId,
-            createdAt: new Date(n.at),
-          })),
-        )
-        .onConflictDoNothing();
-    }
     for (const e of projection.events) {
       await appendEvent(tx, { ...e, contractId: d.contractId, organizationId: null });
     }
-    const keys = projection.notices.map((n) => n.idempotencyKey);
-    if (keys.length === 0) return [];
-    const rows = await tx.select({ id: notifications.id }).from(notifications).where(inArray(notifications.idempotencyKey, keys));
-    return rows.map((r) => r.id).sort((a, b) => a - b);
+    return writeNotifications(
+      tx,
+      d.contractId,
+      projection.notices.map((n) => ({ ...n, kind: `escalation.${d.stepKind}` })),
+    );
   });
 }
 

@@ -1,11 +1,12 @@
 // Read model of material requests: the request's state (newest version only), its audit events
 // and its reminders, in one transaction per change; every write is keyed so retries change nothing.
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { materialRequests, notifications } from '../db/schema';
+import { materialRequests } from '../db/schema';
 import type { MaterialRequestState } from '../workflows/material-request-messages';
 import type { ContractEventInput } from './contracts';
 import { appendEvent } from './events';
+import { writeNotifications } from './notifications';
 
 export interface MaterialRequestNotice {
   idempotencyKey: string;
@@ -45,28 +46,11 @@ export async function projectMaterialRequest(db: Database, projection: MaterialR
       .values(row)
       .onConflictDoUpdate({ target: materialRequests.id, set: changes, setWhere: sql`${materialRequests.version} < ${version}` });
     for (const e of projection.events) await appendEvent(tx, { ...e, contractId: request.contractId, organizationId: null });
-    for (const n of projection.notices) {
-      if (n.organizationIds.length === 0) continue;
-      await tx
-        .insert(notifications)
-        .values(
-          n.organizationIds.map((organizationId) => ({
-            idempotencyKey: n.idempotencyKey,
-            organizationId,
-            contractId: request.contractId,
-            kind: 'material_request.reminder',
-            severity: 'info',
-            subject: n.subject,
-            body: n.body,
-            createdAt: new Date(n.at),
-          })),
-        )
-        .onConflictDoNothing();
-    }
-    const keys = projection.notices.map((n) => n.idempotencyKey);
-    if (keys.length === 0) return [];
-    const rows = await tx.select({ id: notifications.id }).from(notifications).where(inArray(notifications.idempotencyKey, keys));
-    return rows.map((r) => r.id).sort((a, b) => a - b);
+    return writeNotifications(
+      tx,
+      request.contractId,
+      projection.notices.map((n) => ({ ...n, kind: 'material_request.reminder', severity: 'info' })),
+    );
   });
 }
 

@@ -15,6 +15,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
+import { PROJECTION } from './activity-options';
 import type { ContractEventInput, ContractNoticeInput } from '../activities/contracts';
 import { validateSchedule } from '../domain/contract';
 import { checkPayment, checkReversal, receivedTotal, reversalReference, type LedgerEntry } from '../domain/ledger';
@@ -62,11 +63,7 @@ const { workingCalendar } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-const { projectContract } = proxyActivities<Activities>({
-  // One short transaction; a worker that dies mid-write is retried soon.
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+const { projectContract } = proxyActivities<Activities>(PROJECTION);
 
 const DAY_MS = 24 * 3600 * 1000;
 

@@ -3,6 +3,7 @@
 // step when the step resolves (signalled by the workflow that owns the step).
 import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { DELIVERY, PROJECTION } from './activity-options';
 import type { EscalationRecord } from '../activities/escalations';
 import { workingDaysBetween } from '../domain/calendar';
 import { shanghaiDate } from '../domain/dates';
@@ -22,17 +23,10 @@ import {
   type EscalationWorkflowInput,
 } from './escalation-messages';
 
-const { projectEscalation } = proxyActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+const { projectEscalation } = proxyActivities<Activities>(PROJECTION);
 
-// Webhooks and e-mail: retried with backoff for about half a day (a receiver may be down for hours);
-// every attempt is in the delivery log.
-const { deliverNotification } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', maximumAttempts: 30 },
-});
+// Every delivery attempt is in the delivery log.
+const { deliverNotification } = proxyActivities<Activities>(DELIVERY);
 
 export interface EscalationOutcome {
   levelsReached: number;

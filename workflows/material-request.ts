@@ -4,6 +4,7 @@
 // materialRequestOverdue ladder (village liaison, village committee, township, purchaser).
 import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { DELIVERY, PROJECTION } from './activity-options';
 import type { MaterialRequestNotice } from '../activities/material-requests';
 import { shanghaiDate } from '../domain/dates';
 import {
@@ -31,16 +32,10 @@ import {
 import { reject } from './rejection';
 import { openStep, partiesOf, resolveStep } from './steps';
 
-const { projectMaterialRequest } = proxyActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+const { projectMaterialRequest } = proxyActivities<Activities>(PROJECTION);
 
-// Webhooks and e-mail for reminders, retried like escalation deliveries.
-const { deliverNotification } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', maximumAttempts: 30 },
-});
+// Every delivery attempt is in the delivery log.
+const { deliverNotification } = proxyActivities<Activities>(DELIVERY);
 
 export async function materialRequestWorkflow(input: MaterialRequestWorkflowInput): Promise<MaterialRequestState> {
   const { contract, calendar, request } = input;

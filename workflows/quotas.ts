@@ -5,6 +5,7 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { ladderFor, levelFiresAt } from '../domain/escalation';
 import type { Activities } from '../activities';
+import { PROJECTION } from './activity-options';
 import { shanghaiDate } from '../domain/dates';
 import { progressProblems, quotaPeriods, quotaStandings, shortfallSummary, type ProgressEntry } from '../domain/quotas';
 import { contractEndedSignal } from './contract-ended';
@@ -19,10 +20,7 @@ import {
 import { reject } from './rejection';
 import { openStep, resolveStep } from './steps';
 
-const { projectProgress } = proxyActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+const { projectProgress } = proxyActivities<Activities>(PROJECTION);
 
 const RECENT_MS = 7 * 24 * 3600 * 1000;
 

@@ -4,6 +4,7 @@
 // (tooManyReturns), a milestone past due without approval (milestoneOverdue).
 import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { PROJECTION } from './activity-options';
 import { addWorkingDays } from '../domain/calendar';
 import { parseInstant, shanghaiDate } from '../domain/dates';
 import type { StepKind } from '../domain/escalation';
@@ -21,10 +22,7 @@ import {
 import { reject } from './rejection';
 import { openStep, resolveStep } from './steps';
 
-const { precheckSubmission, projectSubmission } = proxyActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+const { precheckSubmission, projectSubmission } = proxyActivities<Activities>(PROJECTION);
 
 export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<ReviewState> {
   const { contract, milestone, calendar } = input;

@@ -1,0 +1,14 @@
+// How workflows call their activities, defined once.
+import type { ActivityOptions } from '@temporalio/workflow';
+
+/** Read-model projections: one short transaction; a worker that dies mid-write is retried soon. */
+export const PROJECTION: ActivityOptions = {
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+};
+
+/** Webhooks and e-mail: retried with backoff for about half a day (a receiver may be down for hours). */
+export const DELIVERY: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', maximumAttempts: 30 },
+};
