@@ -4,6 +4,7 @@ import { actorOf } from '../plugins/auth';
 import { errors, IdSchema, Timestamp } from '../schemas';
 import type { ContactService } from '../services/contacts';
 import type { IdempotencyService } from '../services/idempotency';
+import { sendIdempotently } from './idempotent';
 
 const closed = { additionalProperties: false } as const;
 const Contact = Type.Object(
@@ -37,12 +38,13 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ contacts: ContactService
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      const result = await idempotency.run(
+      return sendIdempotently(
+        reply,
+        idempotency,
         { actorId: actor.userId, route: 'POST /v1/organizations/:id/contacts', key: request.headers['idempotency-key'] },
         { village: request.params.id, body: request.body },
         async () => ({ statusCode: 201, body: await contacts.create(actor, request.params.id, request.body) }),
       );
-      return reply.status(result.statusCode as 201).send(result.body as never);
     },
   );
 

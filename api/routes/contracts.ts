@@ -4,6 +4,7 @@ import { requireRole, actorOf } from '../plugins/auth';
 import { errors, NullableInteger, NullableString } from '../schemas';
 import type { ContractService } from '../services/contracts';
 import type { IdempotencyService } from '../services/idempotency';
+import { sendIdempotently } from './idempotent';
 import {
   AmendmentInput,
   ContractDefinition,
@@ -31,7 +32,9 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
     },
     async (request, reply) => {
       const actor = requireRole(request, ['agency_officer'], 'start contracts');
-      const result = await idempotency.run(
+      return sendIdempotently(
+        reply,
+        idempotency,
         { actorId: actor.userId, route: 'POST /v1/contracts', key: request.headers['idempotency-key'] },
         request.body,
         async () => ({
@@ -39,7 +42,6 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
           body: await contracts.create(actor, request.body, { resumable: request.headers['idempotency-key'] !== undefined }),
         }),
       );
-      return reply.status(result.statusCode as 201).send(result.body as never);
     },
   );
 

@@ -4,6 +4,7 @@ import { REQUEST_STATUSES } from '../../domain/material-requests';
 import { actorOf } from '../plugins/auth';
 import { errors, IdSchema } from '../schemas';
 import type { IdempotencyService } from '../services/idempotency';
+import { sendIdempotently } from './idempotent';
 import type { MaterialRequestService } from '../services/material-requests';
 import { DeliveryDecisionInput, DeliveryInput, MaterialRequestInput, MaterialRequestView, VillageSummary } from './material-requests.schemas';
 
@@ -32,7 +33,9 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests
     async (request, reply) => {
       const actor = actorOf(request);
       const key = request.headers['idempotency-key'];
-      const result = await idempotency.run(
+      return sendIdempotently(
+        reply,
+        idempotency,
         { actorId: actor.userId, route: 'POST /v1/contracts/:id/material-requests', key },
         { contract: request.params.id, body: request.body },
         async () => {
@@ -40,7 +43,6 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests
           return { statusCode: created ? 201 : 200, body: view };
         },
       );
-      return reply.status(result.statusCode as 201).send(result.body as never);
     },
   );
 
@@ -97,12 +99,13 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests
     async (request, reply) => {
       const actor = actorOf(request);
       const key = request.headers['idempotency-key'];
-      const result = await idempotency.run(
+      return sendIdempotently(
+        reply,
+        idempotency,
         { actorId: actor.userId, route: 'POST /v1/material-requests/:rid/deliveries', key },
         { request: request.params.rid, body: request.body },
         async () => ({ statusCode: 201, body: await materialRequests.deliver(actor, request.params.rid, request.body, key) }),
       );
-      return reply.status(result.statusCode as 201).send(result.body as never);
     },
   );
 

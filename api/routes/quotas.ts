@@ -4,6 +4,7 @@ import { QUOTA_METRICS, QUOTA_PERIODS } from '../../domain/quotas';
 import { actorOf } from '../plugins/auth';
 import { AttachmentMetaSchema, errors, IdSchema, NullableString, UploadedAttachmentSchema } from '../schemas';
 import type { IdempotencyService } from '../services/idempotency';
+import { sendIdempotently } from './idempotent';
 import type { QuotaService } from '../services/quotas';
 
 const closed = { additionalProperties: false } as const;
@@ -74,12 +75,13 @@ export const quotaRoutes: FastifyPluginAsyncTypebox<{ quotas: QuotaService; idem
     async (request, reply) => {
       const actor = actorOf(request);
       const key = request.headers['idempotency-key'];
-      const result = await idempotency.run(
+      return sendIdempotently(
+        reply,
+        idempotency,
         { actorId: actor.userId, route: 'POST /v1/contracts/:id/progress', key },
         { contract: request.params.id, body: request.body },
         async () => ({ statusCode: 201, body: await quotas.record(actor, request.params.id, request.body, key) }),
       );
-      return reply.status(result.statusCode as 201).send(result.body as never);
     },
   );
 
