@@ -78,6 +78,11 @@ export interface MilestoneInput {
   maxRounds: number;
 }
 
+/** The organization that decides a milestone's submissions: its evaluator, or the purchaser when the milestone says so. */
+export function reviewingOrganization(contract: { parties: { purchaser: string; evaluator: string } }, milestone: { reviewer?: ReviewerParty } | undefined): string {
+  return milestone?.reviewer === 'purchaser' ? contract.parties.purchaser : contract.parties.evaluator;
+}
+
 export interface Milestone extends Omit<MilestoneInput, 'reviewer'> {
   dueAt: number;
   reviewer: ReviewerParty;

@@ -47,15 +47,10 @@ export interface MaterialRequestInput {
   contacts?: string[];
 }
 
-export interface MaterialRequest {
+/** A request as made: the input, with the contacts looked up and the due instant parsed. */
+export interface MaterialRequest extends Omit<MaterialRequestInput, 'contacts'> {
   id: string;
   contractId: string;
-  station: string;
-  villages: string[];
-  title: string;
-  note?: string;
-  items: RequestedItem[];
-  due: string;
   dueAt: number;
   contacts: HamletContact[];
   /** Each village's name, for the messages. */

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { contracts, submissions } from '../../db/schema';
-import type { Contract } from '../../domain/contract';
+import { reviewingOrganization, type Contract } from '../../domain/contract';
 import type { ReasonGiven } from '../../domain/materials';
 import type { Problem } from '../../domain/problems';
 import { isContractorStaff, type Actor } from '../../domain/organizations';
@@ -104,7 +104,7 @@ export class SubmissionService {
     const [contractRow] = await this.db.select().from(contracts).where(eq(contracts.id, row.contractId));
     const contract = contractRow!.definition as Contract;
     const milestone = contract.milestones?.find((m) => m.id === row.milestoneId);
-    const reviewer = milestone?.reviewer === 'purchaser' ? contract.parties.purchaser : contract.parties.evaluator;
+    const reviewer = reviewingOrganization(contract, milestone);
     // Anyone else, evaluators of other contracts included, is refused outright.
     if (actor.organizationId !== reviewer || !actor.roles.includes('evaluator')) {
       throw forbidden('Only an evaluator of the reviewing organization of this contract may decide');

@@ -5,6 +5,7 @@ import { createContext } from 'preact';
 import { useCallback, useContext, useEffect, useId, useState } from 'preact/hooks';
 import { ApiFailure } from './api';
 import { useI18n } from './i18n';
+import { isContractorStaff } from '../../domain/organizations';
 import type { Me, Organization } from './types';
 
 export interface Loaded<T> {
@@ -173,5 +174,27 @@ export function shanghaiToday(): string {
 
 /** The contractor's own staff (project leads, station workers) act for its stations. */
 export function isStationStaff(me: Me, contractorId: string): boolean {
-  return me.organization?.id === contractorId && me.roles.some((r) => r === 'station_staff' || r === 'contractor_staff');
+  return isContractorStaff({ userId: me.id, organizationId: me.organization?.id ?? null, roles: me.roles }, contractorId);
+}
+
+/**
+ * A form's sending: one at a time (the button stays focusable while sending, so focus is never
+ * dropped), and the API's refusal kept for the fields to show.
+ */
+export function useSubmission() {
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<ApiFailure>();
+  const submit = async (send: () => Promise<void>) => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      await send();
+      setFailure(undefined);
+    } catch (error) {
+      setFailure(asFailure(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, failure, submit };
 }

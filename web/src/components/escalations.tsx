@@ -2,12 +2,12 @@
 // who holds which stalled step now.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { EscalationParty, StepKind } from '../../../domain/escalation';
-import { post, type ApiFailure } from '../api';
+import { post } from '../api';
 import { ESCALATION_STATE, PARTY, SEVERITY, STEP_KIND, useI18n } from '../i18n';
 import { escalationTone, severityTone } from '../pages/common';
 import { href } from '../router';
 import type { Delays, Escalation } from '../types';
-import { asFailure, Badge, encode, Field, FormProblems, useActorName, useOrgName, useSession } from '../ui';
+import { Badge, encode, Field, FormProblems, useActorName, useOrgName, useSession, useSubmission } from '../ui';
 
 const partyLabel = (party: string) => PARTY[party as EscalationParty];
 const stepLabel = (kind: string) => STEP_KIND[kind as StepKind];
@@ -15,20 +15,13 @@ const stepLabel = (kind: string) => STEP_KIND[kind as StepKind];
 function AcknowledgeForm({ escalation, onDone }: { escalation: Escalation; onDone(): void }) {
   const { m, text } = useI18n();
   const [note, setNote] = useState('');
-  const [failure, setFailure] = useState<ApiFailure>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: Event) => {
+  const { busy, failure, submit: send } = useSubmission();
+  const submit = (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    try {
+    void send(async () => {
       await post(`/v1/escalations/${encode(escalation.id)}/acknowledge`, { note: note.trim() });
-      setFailure(undefined);
       onDone();
-    } catch (error) {
-      setFailure(asFailure(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="inline-form" onSubmit={submit} noValidate aria-label={`${m('acknowledge')}: ${text(stepLabel(escalation.step.kind))} ${escalation.step.reference}`}>

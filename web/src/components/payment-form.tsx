@@ -2,10 +2,10 @@
 // API's problems ({ field, reason }) appear beside their fields, anything else above the button.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { FUNDING_SOURCES } from '../../../domain/contract';
-import { request, type ApiFailure } from '../api';
+import { request } from '../api';
 import { BUDGET_LINE, FUNDING_SOURCE, useI18n } from '../i18n';
 import type { ContractDetail, LedgerEntry, PaymentRequest } from '../types';
-import { asFailure, encode, Field, FormProblems, shanghaiToday } from '../ui';
+import { encode, Field, FormProblems, shanghaiToday, useSubmission } from '../ui';
 
 const FIELDS = ['reference', 'amount', 'receivedOn', 'fundingSource', 'budgetLine', 'note'];
 
@@ -20,10 +20,9 @@ export function PaymentForm({ contract, onRecorded }: { contract: ContractDetail
     budgetLine: '',
     note: '',
   });
-  const [failure, setFailure] = useState<ApiFailure>();
+  const { busy, failure, submit: send } = useSubmission();
   // Kept as data, written out at render: the message follows a change of language.
   const [done, setDone] = useState<{ created: boolean; reference: string; amount: string }>();
-  const [busy, setBusy] = useState(false);
   const set = (field: keyof typeof form) => (event: Event) => {
     const value = (event.currentTarget as HTMLInputElement).value;
     setForm((f) => ({ ...f, [field]: value }));
@@ -41,32 +40,24 @@ export function PaymentForm({ contract, onRecorded }: { contract: ContractDetail
     if (done) doneRef.current?.focus();
   }, [done]);
 
-  const submit = async (event: Event) => {
+  const submit = (event: Event) => {
     event.preventDefault();
-    // The button stays focusable while sending (aria-disabled), so focus is never dropped.
-    if (busy) return;
-    setBusy(true);
-    setDone(undefined);
-    const body: PaymentRequest = {
-      reference: form.reference.trim(),
-      amount: form.amount.trim().replace(/[,，\s]/g, ''),
-      receivedOn: form.receivedOn,
-      fundingSource: form.fundingSource,
-      ...(form.budgetLine ? { budgetLine: form.budgetLine } : {}),
-      ...(form.note.trim() ? { note: form.note.trim() } : {}),
-    };
-    try {
+    void send(async () => {
+      setDone(undefined);
+      const body: PaymentRequest = {
+        reference: form.reference.trim(),
+        amount: form.amount.trim().replace(/[,，\s]/g, ''),
+        receivedOn: form.receivedOn,
+        fundingSource: form.fundingSource,
+        ...(form.budgetLine ? { budgetLine: form.budgetLine } : {}),
+        ...(form.note.trim() ? { note: form.note.trim() } : {}),
+      };
       // 201: recorded now; 200: this very payment was recorded before (the API answers with it).
       const { status, body: entry } = await request<LedgerEntry>('POST', `/v1/contracts/${encode(contract.id)}/payments`, body);
-      setFailure(undefined);
       setDone({ created: status === 201, reference: entry.reference, amount: entry.amount });
       setForm((f) => ({ ...f, reference: '', amount: '', note: '' }));
       onRecorded();
-    } catch (error) {
-      setFailure(asFailure(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const problem = (field: string) => failure?.reasonFor(field);

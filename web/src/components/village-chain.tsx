@@ -5,10 +5,10 @@ import { METRIC_LABELS, type QuotaMetric } from '../../../domain/quotas';
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { MATERIAL_KINDS, type MaterialKind } from '../../../domain/material-requests';
-import { get, post, type ApiFailure } from '../api';
+import { get, post } from '../api';
 import { MATERIAL_KIND, MATERIAL_REQUEST_STATUS, QUOTA_STATUS, useI18n } from '../i18n';
 import type { ContractDetail, MaterialRequest, Page, QuotaStanding } from '../types';
-import { asFailure, Await, Badge, encode, Field, FormProblems, isStationStaff, shanghaiToday, useLoad, useOrgName, useSession } from '../ui';
+import { Await, Badge, encode, Field, FormProblems, isStationStaff, shanghaiToday, useLoad, useOrgName, useSession, useSubmission } from '../ui';
 
 /** A village liaison delivers what their village still owes: a quantity per item, a note. */
 function DeliverForm({ request, village, onDelivered }: { request: MaterialRequest; village: string; onDelivered(): void }) {
@@ -17,33 +17,25 @@ function DeliverForm({ request, village, onDelivered }: { request: MaterialReque
   const owing = request.villageStatus.find((v) => v.village === village)?.items.filter((i) => i.outstanding > 0) ?? [];
   const [quantities, setQuantities] = useState<Record<string, string>>({});
   const [note, setNote] = useState('');
-  const [failure, setFailure] = useState<ApiFailure>();
+  const { busy, failure, submit: send } = useSubmission();
   const [empty, setEmpty] = useState(false);
-  const [busy, setBusy] = useState(false);
   // The items sent, in order: the API names a refused one by its place in that list.
   const [sent, setSent] = useState<string[]>([]);
   if (owing.length === 0) return null;
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (busy) return;
     const items = owing
       .map((i) => ({ itemId: i.itemId, quantity: Number(quantities[i.itemId] || '0') }))
       .filter((i) => i.quantity > 0);
     setEmpty(items.length === 0);
     if (items.length === 0) return;
     setSent(items.map((i) => i.itemId));
-    setBusy(true);
-    try {
+    await send(async () => {
       await post(`/v1/material-requests/${encode(request.id)}/deliveries`, { items, ...(note.trim() ? { note: note.trim() } : {}) });
-      setFailure(undefined);
       setQuantities({});
       setNote('');
       onDelivered();
-    } catch (error) {
-      setFailure(asFailure(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="deliver-form" onSubmit={submit} noValidate>
@@ -82,29 +74,21 @@ function DecideForm({ request, delivery, onDecided }: { request: MaterialRequest
   const { m, text, dateTime } = useI18n();
   const orgName = useOrgName();
   const [reason, setReason] = useState('');
-  const [failure, setFailure] = useState<ApiFailure>();
+  const { busy, failure, submit: send } = useSubmission();
   const [needsReason, setNeedsReason] = useState(false);
-  const [busy, setBusy] = useState(false);
   const pending = delivery.items.filter((i) => i.status === 'pending');
   const itemName = (itemId: string) => {
     const item = request.items.find((i) => i.id === itemId)!;
     return item.description ?? text(MATERIAL_KIND[item.kind]);
   };
   const decide = async (outcome: 'accept' | 'return') => {
-    if (busy) return;
     setNeedsReason(outcome === 'return' && !reason.trim());
     if (outcome === 'return' && !reason.trim()) return;
-    setBusy(true);
-    try {
+    await send(async () => {
       const items = pending.map((i) => ({ itemId: i.itemId, outcome, ...(outcome === 'return' ? { reason: reason.trim() } : {}) }));
       await post(`/v1/material-requests/${encode(request.id)}/deliveries/${encode(delivery.id)}/decision`, { items });
-      setFailure(undefined);
       onDecided();
-    } catch (error) {
-      setFailure(asFailure(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="decide-form" onSubmit={(e) => (e.preventDefault(), void decide('return'))} noValidate>
@@ -217,9 +201,8 @@ export function RequestForm({ contract, onRequested }: { contract: ContractDetai
   const [title, setTitle] = useState('');
   const [items, setItems] = useState([{ kind: 'visit_records' as MaterialKind, quantity: '', description: '' }]);
   const [due, setDue] = useState('');
-  const [failure, setFailure] = useState<ApiFailure>();
+  const { busy, failure, submit: send } = useSubmission();
   const [sent, setSent] = useState<{ title: string; villages: string[] }>();
-  const [busy, setBusy] = useState(false);
   if (stations.length === 0) return null;
   const villagesOf = stations.find((s) => s.id === station)?.villages ?? [];
   const setItem = (index: number, field: 'kind' | 'quantity' | 'description') => (event: Event) => {
@@ -228,10 +211,8 @@ export function RequestForm({ contract, onRequested }: { contract: ContractDetai
   };
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (busy) return;
-    setBusy(true);
     setSent(undefined);
-    try {
+    await send(async () => {
       const made = await post<MaterialRequest>(`/v1/contracts/${encode(contract.id)}/material-requests`, {
         station,
         villages,
@@ -244,16 +225,11 @@ export function RequestForm({ contract, onRequested }: { contract: ContractDetai
         })),
         due,
       });
-      setFailure(undefined);
       setSent({ title: made.title, villages: made.villages });
       setTitle('');
       setItems([{ kind: 'visit_records', quantity: '', description: '' }]);
       onRequested();
-    } catch (error) {
-      setFailure(asFailure(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const problem = (field: string) => failure?.reasonFor(field);
   return (
@@ -342,9 +318,8 @@ export function ProgressForm({ contract, onRecorded }: { contract: ContractDetai
     date: shanghaiToday() > lastDay ? lastDay : shanghaiToday(),
     note: '',
   });
-  const [failure, setFailure] = useState<ApiFailure>();
+  const { busy, failure, submit: send } = useSubmission();
   const [done, setDone] = useState<{ count: number; metric: QuotaMetric; station: string; date: string }>();
-  const [busy, setBusy] = useState(false);
   const set = (field: keyof typeof form) => (event: Event) => {
     const value = (event.currentTarget as HTMLInputElement).value;
     setForm((f) => ({ ...f, [field]: value }));
@@ -352,10 +327,8 @@ export function ProgressForm({ contract, onRecorded }: { contract: ContractDetai
   if (metrics.length === 0) return null;
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (busy) return;
-    setBusy(true);
     setDone(undefined);
-    try {
+    await send(async () => {
       const record = await post<{ count: number; metric: QuotaMetric; station: string; date: string }>(`/v1/contracts/${encode(contract.id)}/progress`, {
         station: form.station,
         metric: form.metric,
@@ -363,15 +336,10 @@ export function ProgressForm({ contract, onRecorded }: { contract: ContractDetai
         date: form.date,
         ...(form.note.trim() ? { evidence: { note: form.note.trim() } } : {}),
       });
-      setFailure(undefined);
       setDone(record);
       setForm((f) => ({ ...f, count: '', note: '' }));
       onRecorded();
-    } catch (error) {
-      setFailure(asFailure(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const problem = (field: string) => failure?.reasonFor(field);
   return (

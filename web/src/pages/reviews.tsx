@@ -2,6 +2,7 @@
 // organization is party to, its materials and changes, and the decision: approve, or return with
 // reasons from the checklist, each tied to a section.
 import { useState } from 'preact/hooks';
+import { reviewingOrganization } from '../../../domain/contract';
 import { RETURN_REASONS, type ReturnReason } from '../../../domain/materials';
 import type { AttachmentKind } from '../../../domain/templates';
 import { get, post, type ApiFailure } from '../api';
@@ -204,10 +205,7 @@ export function ReviewsPage() {
           get<Page<Submission>>(`/v1/contracts/${encode(contract.id)}/submissions`),
         ]);
         // Only the milestones this user's organization reviews (the evaluator, or the purchaser when a milestone says so).
-        const reviewerOf = (milestoneId: string) => {
-          const milestone = detail.milestones.find((ms) => ms.id === milestoneId);
-          return milestone?.reviewer === 'purchaser' ? detail.parties.purchaser : detail.parties.evaluator;
-        };
+        const reviewerOf = (milestoneId: string) => reviewingOrganization(detail, detail.milestones.find((ms) => ms.id === milestoneId));
         return submissions.items
           .filter((s) => s.status === 'in_review' && reviewerOf(s.milestoneId) === me.organization?.id)
           .map((submission): Queued => ({ submission, contract }));
