@@ -5,6 +5,7 @@ import { createContext } from 'preact';
 import { useCallback, useContext, useEffect, useId, useState } from 'preact/hooks';
 import { ApiFailure } from './api';
 import { useI18n } from './i18n';
+import { shanghaiDate } from '../../domain/dates';
 import { isContractorStaff } from '../../domain/organizations';
 import type { Me, Organization } from './types';
 
@@ -169,7 +170,7 @@ export const encode = encodeURIComponent;
 
 /** Today's date in Asia/Shanghai, YYYY-MM-DD. */
 export function shanghaiToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  return shanghaiDate(Date.now());
 }
 
 /** The contractor's own staff (project leads, station workers) act for its stations. */
