@@ -84,3 +84,32 @@ export function workingDaysBetween(from: IsoDate, to: IsoDate, calendar: Working
 export function isCovered(calendar: WorkingCalendar, fromDay: IsoDate, toDay: IsoDate): boolean {
   return Number(fromDay.slice(0, 4)) >= calendar.coveredYears.from && Number(toDay.slice(0, 4)) <= calendar.coveredYears.to;
 }
+
+/** A span a step was held: from `since`'s day (exclusive) up to `until`'s day (inclusive). */
+export interface HeldInterval {
+  since: IsoDate;
+  until: IsoDate;
+}
+
+/**
+ * Working days on which at least one of the intervals was held: the union of the intervals, each
+ * counted as `workingDaysBetween` counts (after `since`'s day, up to and including `until`'s day),
+ * so steps held in parallel count each working day once. Empty intervals (`until` ≤ `since`) add
+ * nothing. A count of days (integer).
+ */
+export function workingDaysInAny(intervals: readonly HeldInterval[], calendar: WorkingCalendar): number {
+  const sorted = intervals.filter((i) => i.until > i.since).sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
+  let count = 0;
+  let current: HeldInterval | undefined;
+  for (const interval of sorted) {
+    // (a, b] and (c, d] with c ≤ b overlap or touch: one span (a, max(b, d)].
+    if (current && interval.since <= current.until) {
+      if (interval.until > current.until) current = { since: current.since, until: interval.until };
+      continue;
+    }
+    if (current) count += workingDaysBetween(current.since, current.until, calendar);
+    current = interval;
+  }
+  if (current) count += workingDaysBetween(current.since, current.until, calendar);
+  return count;
+}

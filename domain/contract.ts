@@ -4,7 +4,18 @@ import type { CalendarOverrides } from './calendar';
 import { parseInstant, shanghaiDate, startOfShanghaiDay, type IsoDate } from './dates';
 import { validateEscalationPolicies, type EscalationPolicies } from './escalation';
 import { templateById, TEMPLATES } from './templates';
-import { moneyProblem, moneyProblemText, parseMoney, percentToBasisPoints, shareOf, type Fen } from './money';
+import {
+  formatMoney,
+  moneyProblem,
+  moneyProblemText,
+  parseMoney,
+  percentToBasisPoints,
+  scheduleAmounts,
+  scheduleTotal,
+  shareOf,
+  type Fen,
+  type SchedulePart,
+} from './money';
 import type { OrganizationKind } from './organizations';
 import type { Problem } from './problems';
 import { validateQuotas, type Quota } from './quotas';
@@ -189,56 +200,52 @@ export function validateSchedule(
 ): { tranches: Tranche[]; checkpoints: Checkpoint[] } {
   uniqueIds(problems, 'tranches', input.tranches);
   const tranches: Tranche[] = [];
-  // Exact sum in 1/10000 fen, so percentages that add to 100 always add up to the value.
-  let exact = 0;
-  const percentIndexes: number[] = [];
+  // Each valid tranche's part of the value, by its index; amounts are set once all are known.
+  const parts = new Map<number, SchedulePart>();
   input.tranches.forEach((t, i) => {
     const field = `tranches.${i}`;
     const dueAt = instant(problems, `${field}.due`, t.due);
     if (dueAt !== undefined && dueAt < term.startAt) problems.push({ field: `${field}.due`, reason: 'is before the term starts' });
-    let amountFen: Fen | undefined;
     if ((t.amount === undefined) === (t.percent === undefined)) {
       problems.push({ field, reason: 'must give exactly one of amount or percent' });
     } else if (t.amount !== undefined) {
-      amountFen = money(problems, `${field}.amount`, t.amount, true);
-      if (amountFen !== undefined) exact += amountFen * 10000;
+      const fen = money(problems, `${field}.amount`, t.amount, true);
+      if (fen !== undefined) parts.set(i, { fen });
     } else {
       const bp = percentToBasisPoints(t.percent!);
       if (bp === undefined || bp === 0) {
         problems.push({ field: `${field}.percent`, reason: 'must be a percentage above 0 and at most 100, with at most two decimals' });
-      } else {
-        exact += valueFen * bp;
-        amountFen = Math.floor((valueFen * bp) / 10000);
-        percentIndexes.push(tranches.length);
-      }
+      } else parts.set(i, { basisPoints: bp });
     }
     tranches.push({
       id: t.id,
       label: t.label,
       due: t.due,
       dueAt: dueAt ?? 0,
-      amountFen: amountFen ?? 0,
+      amountFen: 0,
       ...(t.percent !== undefined ? { percent: t.percent } : {}),
       fundingSource: t.fundingSource,
     });
   });
   if (problems.length === 0) {
-    if (exact !== valueFen * 10000) {
-      const total = exact / 10000;
+    const total = scheduleTotal(valueFen, [...parts.values()]);
+    if (!total.exact) {
       problems.push({
         field: 'tranches',
-        reason: `must add up to the contract value ${(valueFen / 100).toFixed(2)}, but add up to ${(total / 100).toFixed(2)}`,
+        reason: `must add up to the contract value ${formatMoney(valueFen)}, but add up to ${total.text}`,
       });
-    } else if (percentIndexes.length > 0) {
-      // Rounding fen of percentage tranches goes to the last of them.
-      const sum = tranches.reduce((s, t) => s + t.amountFen, 0);
-      tranches[percentIndexes[percentIndexes.length - 1]!]!.amountFen += valueFen - sum;
+    } else {
+      // Cumulative shares in the order the tranches fall due (ties keep their order), so the
+      // money due by any instant is one rounded share of the value: see scheduleAmounts.
+      const order = tranches.map((t, i) => ({ t, i })).sort((a, b) => a.t.dueAt - b.t.dueAt || a.i - b.i);
+      const amounts = scheduleAmounts(valueFen, order.map(({ i }) => parts.get(i)!));
+      order.forEach(({ t }, k) => (t.amountFen = amounts[k]!));
     }
   }
 
   uniqueIds(problems, 'checkpoints', input.checkpoints);
   const checkpoints: Checkpoint[] = [];
-  let previous: Checkpoint | undefined;
+  let previous: { checkpoint: Checkpoint; bp: number | undefined } | undefined;
   input.checkpoints.forEach((c, i) => {
     const field = `checkpoints.${i}`;
     const byAt = instant(problems, `${field}.by`, c.by);
@@ -249,21 +256,22 @@ export function validateSchedule(
     if (byAt !== undefined && (byAt < term.startAt || byAt > term.endAt)) {
       problems.push({ field: `${field}.by`, reason: 'is outside the contract term' });
     }
-    if (previous && byAt !== undefined && byAt <= previous.byAt) {
-      problems.push({ field: `${field}.by`, reason: `must come after checkpoint "${previous.id}" (checkpoints are in date order)` });
+    if (previous && byAt !== undefined && byAt <= previous.checkpoint.byAt) {
+      problems.push({ field: `${field}.by`, reason: `must come after checkpoint "${previous.checkpoint.id}" (checkpoints are in date order)` });
     }
-    if (previous && bp !== undefined && c.minPercent < previous.minPercent) {
-      problems.push({ field: `${field}.minPercent`, reason: `must not be below checkpoint "${previous.id}" (shares are cumulative)` });
+    if (previous?.bp !== undefined && bp !== undefined && bp < previous.bp) {
+      problems.push({ field: `${field}.minPercent`, reason: `must not be below checkpoint "${previous.checkpoint.id}" (shares are cumulative)` });
     }
     const checkpoint: Checkpoint = {
       id: c.id,
       by: c.by,
       byAt: byAt ?? 0,
       minPercent: c.minPercent,
+      // The same rounding rule as the tranches' cumulative shares (money.ts shareOf).
       requiredFen: bp === undefined ? 0 : shareOf(valueFen, bp),
     };
     checkpoints.push(checkpoint);
-    if (byAt !== undefined) previous = checkpoint;
+    if (byAt !== undefined) previous = { checkpoint, bp };
   });
   return { tranches, checkpoints };
 }
@@ -325,7 +333,7 @@ export function validateContractDefinition(
       budgetLines.push({ id: line.id, kind: line.kind, amountFen: amountFen ?? 0 });
     });
     if (complete && valueFen !== undefined && sum !== valueFen) {
-      problems.push({ field: 'budgetLines', reason: `must add up to the contract value ${input.value}, but add up to ${(sum / 100).toFixed(2)}` });
+      problems.push({ field: 'budgetLines', reason: `must add up to the contract value ${input.value}, but add up to ${formatMoney(sum)}` });
     }
   }
 

@@ -1,5 +1,6 @@
 // Dates live in Asia/Shanghai (UTC+8 all year; China has had no daylight saving since 1991).
 // A date without a time means the end of that day there.
+import { divFloor } from './integers';
 
 const OFFSET_MS = 8 * 3600 * 1000;
 const DAY_MS = 24 * 3600 * 1000;
@@ -52,9 +53,25 @@ export function startOfShanghaiDay(day: IsoDate): number {
   return Date.UTC(y, m - 1, d) - OFFSET_MS;
 }
 
+/**
+ * The day number of a calendar day: days since 1970-01-01 (negative before). Integer arithmetic
+ * on year, month and day only (the civil-to-days count of the proleptic Gregorian calendar).
+ */
+export function dayNumber(day: IsoDate): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  // Years start in March, so the leap day is the last day of its year.
+  const year = m <= 2 ? y - 1 : y;
+  const era = divFloor(year, 400);
+  const yearOfEra = year - era * 400;
+  const marchMonth = m > 2 ? m - 3 : m + 9;
+  const dayOfYear = divFloor(153 * marchMonth + 2, 5) + d - 1;
+  const dayOfEra = yearOfEra * 365 + divFloor(yearOfEra, 4) - divFloor(yearOfEra, 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
 /** Whole calendar days from `from` to `to` (Shanghai days; negative when `to` is earlier). */
 export function calendarDaysBetween(from: IsoDate, to: IsoDate): number {
-  return Math.round((startOfShanghaiDay(to) - startOfShanghaiDay(from)) / DAY_MS);
+  return dayNumber(to) - dayNumber(from);
 }
 
 export function addDays(day: IsoDate, days: number): IsoDate {

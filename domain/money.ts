@@ -1,4 +1,5 @@
 // Money is integer fen inside grantflow (never floats) and a decimal string at the API ("1154000.00").
+import { divFloor, mulDivFloor, mulDivRest, mulDivRoundHalfUp } from './integers';
 
 export type Fen = number;
 
@@ -34,12 +35,58 @@ export function parseMoney(text: string): Fen {
 export function formatMoney(fen: Fen): string {
   const sign = fen < 0 ? '-' : '';
   const abs = Math.abs(fen);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+  return `${sign}${divFloor(abs, 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
-/** A share of an amount, rounded half up to the fen. `basisPoints`: 8000 = 80%. */
+/** Basis points in a whole: 10000 = 100 %. */
+export const WHOLE_BASIS_POINTS = 10000;
+
+/**
+ * The one rounding rule for shares of a value (fen): `amount` × `basisPoints` / 10000, rounded
+ * half up to the fen, once. A checkpoint's requirement is such a share; so is the cumulative
+ * amount of the tranches due by any day (see `scheduleAmounts`). Rounding is monotonic, so a
+ * checkpoint never asks for more than the tranches due by its day at the same or a higher share.
+ */
 export function shareOf(amount: Fen, basisPoints: number): Fen {
-  return Math.floor((amount * basisPoints + 5000) / 10000);
+  return mulDivRoundHalfUp(amount, basisPoints, WHOLE_BASIS_POINTS);
+}
+
+/** A part of a schedule: a fixed amount (fen) or a share of the value (basis points). */
+export type SchedulePart = { fen: Fen } | { basisPoints: number };
+
+/**
+ * The amounts (fen) of consecutive parts of `valueFen`, given in the order they fall due. The
+ * cumulative amount after each part is the fixed fen so far plus `shareOf` the value at the
+ * basis points so far — rounded once — and each part is the difference of two cumulative
+ * amounts. So fixed parts keep their amount exactly, parts that add up to the value add up to it
+ * to the fen, and the money due by any day is the rounded share of what is due by then.
+ */
+export function scheduleAmounts(valueFen: Fen, parts: readonly SchedulePart[]): Fen[] {
+  let fixedFen = 0;
+  let basisPoints = 0;
+  let previous = 0;
+  return parts.map((part) => {
+    if ('fen' in part) fixedFen += part.fen;
+    else basisPoints += part.basisPoints;
+    const cumulative = fixedFen + shareOf(valueFen, basisPoints);
+    const amount = cumulative - previous;
+    previous = cumulative;
+    return amount;
+  });
+}
+
+/**
+ * The exact total of schedule parts as a decimal string in yuan (up to six decimals: a share may
+ * end in a fraction of a fen), and whether it equals `valueFen` exactly.
+ */
+export function scheduleTotal(valueFen: Fen, parts: readonly SchedulePart[]): { exact: boolean; text: string } {
+  const fixedFen = parts.reduce((s, p) => s + ('fen' in p ? p.fen : 0), 0);
+  const basisPoints = parts.reduce((s, p) => s + ('fen' in p ? 0 : p.basisPoints), 0);
+  const wholeFen = fixedFen + mulDivFloor(valueFen, basisPoints, WHOLE_BASIS_POINTS);
+  // The rest is in 1/10000 fen.
+  const rest = mulDivRest(valueFen, basisPoints, WHOLE_BASIS_POINTS);
+  const digits = rest === 0 ? '' : String(rest).padStart(4, '0').replace(/0+$/, '');
+  return { exact: rest === 0 && wholeFen === valueFen, text: `${formatMoney(wholeFen)}${digits}` };
 }
 
 const PERCENT = /^(100|[1-9]?\d)(?:\.(\d{1,2}))?$/;

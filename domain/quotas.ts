@@ -2,6 +2,7 @@
 // month or quarter, and how recorded progress compares with it. Periods are Shanghai calendar
 // months or quarters; a period the term covers only in part owes a share of the target.
 import { addDays, calendarDaysBetween, parseInstant, shanghaiDate, startOfShanghaiDay, type IsoDate } from './dates';
+import { divCeil, divFloor } from './integers';
 import type { Problem } from './problems';
 
 export const QUOTA_METRICS = ['village_visits', 'casework', 'group_work', 'community_activities', 'service_records'] as const;
@@ -37,14 +38,14 @@ export const WHOLE_CONTRACT = '';
 /** The period of a day: "2023-05" or "2023-Q2". */
 export function periodKey(day: IsoDate, period: QuotaPeriod): string {
   const [y, m] = [day.slice(0, 4), Number(day.slice(5, 7))];
-  return period === 'month' ? day.slice(0, 7) : `${y}-Q${Math.ceil(m / 3)}`;
+  return period === 'month' ? day.slice(0, 7) : `${y}-Q${divCeil(m, 3)}`;
 }
 
 /** First and last day of the period containing `day`. */
 function periodBounds(day: IsoDate, period: QuotaPeriod): { first: IsoDate; last: IsoDate } {
   const y = Number(day.slice(0, 4));
   const m = Number(day.slice(5, 7));
-  const firstMonth = period === 'month' ? m : Math.floor((m - 1) / 3) * 3 + 1;
+  const firstMonth = period === 'month' ? m : divFloor(m - 1, 3) * 3 + 1;
   const months = period === 'month' ? 1 : 3;
   const first = `${y}-${String(firstMonth).padStart(2, '0')}-01`;
   const next = new Date(Date.UTC(y, firstMonth - 1 + months, 1)).toISOString().slice(0, 10);
@@ -69,7 +70,7 @@ export function quotaPeriods(quota: Pick<Quota, 'period' | 'target'>, termStart:
       from,
       to,
       endsAt: startOfShanghaiDay(addDays(to, 1)),
-      target: covered === length ? quota.target : Math.ceil((quota.target * covered) / length),
+      target: covered === length ? quota.target : divCeil(quota.target * covered, length),
     });
     day = addDays(last, 1);
   }

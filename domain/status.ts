@@ -11,6 +11,7 @@ import {
   startOfShanghaiDay,
   type IsoDate,
 } from './dates';
+import { divFloor, mulDivFloor } from './integers';
 import type { Fen } from './money';
 import type { LedgerEntry } from './ledger';
 
@@ -173,8 +174,9 @@ export function personnelReceived(contract: Contract, ledger: readonly LedgerEnt
       const line = contract.budgetLines.find((l) => l.id === entry.budgetLine);
       if (line?.kind === 'personnel') total += entry.amountFen;
     } else {
+      // Rounded toward zero, so a reversal takes back exactly what its payment gave.
       const sign = Math.sign(entry.amountFen);
-      total += sign * Math.floor((Math.abs(entry.amountFen) * personnelBudget) / contract.valueFen);
+      total += sign * mulDivFloor(Math.abs(entry.amountFen), personnelBudget, contract.valueFen);
     }
   }
   return total;
@@ -184,19 +186,43 @@ function payrollStatus(contract: Contract, ledger: readonly LedgerEntry[], now: 
   if (!contract.staffing) return undefined;
   const { headcount, monthlyPayrollFen } = contract.staffing;
   const personnelReceivedFen = personnelReceived(contract, ledger, now);
-  const monthsCovered = Math.floor((Math.max(0, personnelReceivedFen) * 100) / monthlyPayrollFen) / 100;
+  const coverage = payrollCoverage(shanghaiDate(contract.term.startAt), Math.max(0, personnelReceivedFen), monthlyPayrollFen);
   const startDay = shanghaiDate(contract.term.startAt);
   const endDay = shanghaiDate(contract.term.endAt);
   const today = shanghaiDate(now);
   const termMonths = Math.max(1, completedMonths(startDay, addDays(endDay, 1)));
   const monthsElapsed = Math.min(completedMonths(startDay, today), termMonths);
-  const wholeMonths = Math.floor(monthsCovered);
-  const monthsUnfunded = Math.max(0, monthsElapsed - wholeMonths);
+  const monthsUnfunded = Math.max(0, monthsElapsed - coverage.wholeMonths);
+  return {
+    headcount,
+    monthlyPayrollFen,
+    personnelReceivedFen,
+    // Hundredths of a month counted in integers; the number is only their public form.
+    monthsCovered: coverage.hundredthsOfMonths / 100,
+    monthsUnfunded,
+    runOutDate: coverage.runOutDate,
+  };
+}
+
+/**
+ * How far `fundedFen` (≥ 0) pays a payroll of `monthlyPayrollFen` a month from `startDay`, in
+ * integers only: whole months, then the days of the next month the rest pays for, each day of
+ * that month costing monthlyPayroll / its length (rounded down: a day is covered only in full).
+ * `runOutDate` is the first day not paid for; `hundredthsOfMonths` is the coverage in 1/100
+ * months, rounded down.
+ */
+export function payrollCoverage(
+  startDay: IsoDate,
+  fundedFen: Fen,
+  monthlyPayrollFen: Fen,
+): { wholeMonths: number; hundredthsOfMonths: number; runOutDate: IsoDate } {
+  const wholeMonths = divFloor(fundedFen, monthlyPayrollFen);
+  const restFen = fundedFen - wholeMonths * monthlyPayrollFen;
   // Salaries run out part-way through the first month the money does not cover.
   const monthStart = addMonths(startDay, wholeMonths);
   const monthLength = calendarDaysBetween(monthStart, addMonths(startDay, wholeMonths + 1));
-  const runOutDate = addDays(monthStart, Math.floor((monthsCovered - wholeMonths) * monthLength));
-  return { headcount, monthlyPayrollFen, personnelReceivedFen, monthsCovered, monthsUnfunded, runOutDate };
+  const runOutDate = addDays(monthStart, mulDivFloor(restFen, monthLength, monthlyPayrollFen));
+  return { wholeMonths, hundredthsOfMonths: mulDivFloor(fundedFen, 100, monthlyPayrollFen), runOutDate };
 }
 
 /** The sum of the tranches due by `now`. */

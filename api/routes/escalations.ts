@@ -31,6 +31,44 @@ const Escalation = Type.Object(
 const EscalationList = Type.Object({ items: Type.Array(Escalation) }, closed);
 const ContractParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
+/** GET /v1/contracts/:id/delays. */
+export const DelaysView = Type.Object(
+  {
+    parties: Type.Array(
+      Type.Object(
+        {
+          party: Type.String(),
+          organizationId: NullableString(),
+          workingDays: Type.Integer({
+            description: "The sum of the party's steps' working days held: steps held in parallel each add their days",
+          }),
+          workingDaysHoldingAnyStep: Type.Integer({
+            description: 'Working days on which the party held at least one step (the union of the steps\' spans): the delay attributed to it',
+          }),
+          steps: Type.Integer(),
+        },
+        closed,
+      ),
+    ),
+    steps: Type.Array(
+      Type.Object(
+        {
+          stepId: Type.String(),
+          kind: Type.String(),
+          reference: Type.String(),
+          party: Type.String(),
+          organizationId: NullableString(),
+          since: Type.String(),
+          resolvedAt: NullableString(),
+          workingDays: Type.Integer(),
+        },
+        closed,
+      ),
+    ),
+  },
+  closed,
+);
+
 export const escalationRoutes: FastifyPluginAsyncTypebox<{ escalations: EscalationService }> = async (app, { escalations }) => {
   app.get(
     '/v1/escalations',
@@ -79,35 +117,11 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<{ escalations: Escalati
     {
       schema: {
         tags: ['escalations'],
-        summary: 'Working days each party held stalled steps of the contract (open steps count up to today).',
+        summary:
+          'Working days each party held stalled steps of the contract (open steps count up to today): per step, and per party both summed over its steps and counted once per day it held any step.',
         params: ContractParams,
         response: {
-          200: Type.Object(
-            {
-              parties: Type.Array(
-                Type.Object(
-                  { party: Type.String(), organizationId: NullableString(), workingDays: Type.Integer(), steps: Type.Integer() },
-                  closed,
-                ),
-              ),
-              steps: Type.Array(
-                Type.Object(
-                  {
-                    stepId: Type.String(),
-                    kind: Type.String(),
-                    reference: Type.String(),
-                    party: Type.String(),
-                    organizationId: NullableString(),
-                    since: Type.String(),
-                    resolvedAt: NullableString(),
-                    workingDays: Type.Integer(),
-                  },
-                  closed,
-                ),
-              ),
-            },
-            closed,
-          ),
+          200: DelaysView,
           ...errors(401, 404),
         },
       },

@@ -117,7 +117,10 @@ export const VillageSummary = Type.Object(
     requests: Type.Integer(),
     open: Type.Integer(),
     overdue: Type.Integer(),
-    workingDaysHeld: Type.Integer(),
+    workingDaysHeld: Type.Integer({ description: "The sum of the village's overdue requests' working days held: requests overdue at once each add their days" }),
+    workingDaysHoldingAnyRequest: Type.Integer({
+      description: 'Working days on which the village held at least one overdue request: the delay attributed to the village',
+    }),
     overdueSteps: Type.Array(
       Type.Object(
         { stepId: Type.String(), reference: Type.String(), since: Type.String(), resolvedAt: NullableString(), workingDays: Type.Integer() },

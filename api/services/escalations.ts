@@ -4,7 +4,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { calendarForYears } from '../../activities/calendar';
 import type { Database } from '../../db/client';
 import { contracts, escalations, stepDelays } from '../../db/schema';
-import { withOverrides, workingDaysBetween } from '../../domain/calendar';
+import { withOverrides, workingDaysBetween, workingDaysInAny } from '../../domain/calendar';
 import type { Contract } from '../../domain/contract';
 import type { EscalationParty, StepKind } from '../../domain/escalation';
 import { shanghaiDate } from '../../domain/dates';
@@ -115,8 +115,12 @@ export class EscalationService {
     return escalationView(updated!);
   }
 
-  /** Working days each party held the contract's stalled steps (open steps count up to today). */
-  async delays(actor: Actor, contractId: string) {
+  /**
+   * The contract's stalled steps the actor may see, each with the working days it was held (open
+   * steps count up to today), and a counter of the working days on which any of a set of them was
+   * held (steps held in parallel count each day once).
+   */
+  async heldSteps(actor: Actor, contractId: string) {
     const contractRow = await this.requireVisibleContract(actor, contractId);
     const contract = contractRow.definition as Contract;
     const rows = await this.db.select().from(stepDelays).where(eq(stepDelays.contractId, contractId));
@@ -134,14 +138,37 @@ export class EscalationService {
       resolvedAt: r.resolvedAt?.toISOString() ?? null,
       workingDays: r.workingDays ?? workingDaysBetween(shanghaiDate(r.since.getTime()), today, calendar),
     }));
-    const totals = new Map<string, { party: string; organizationId: string | null; workingDays: number; steps: number }>();
+    const workingDaysHoldingAny = (held: ReadonlyArray<{ since: string; resolvedAt: string | null }>) =>
+      workingDaysInAny(
+        held.map((s) => ({ since: shanghaiDate(Date.parse(s.since)), until: s.resolvedAt ? shanghaiDate(Date.parse(s.resolvedAt)) : today })),
+        calendar,
+      );
+    return { steps, workingDaysHoldingAny };
+  }
+
+  /**
+   * Per party: `workingDays`, the sum of its steps' working days (parallel steps add up), and
+   * `workingDaysHoldingAnyStep`, the working days on which it held at least one step.
+   */
+  async delays(actor: Actor, contractId: string) {
+    const { steps, workingDaysHoldingAny } = await this.heldSteps(actor, contractId);
+    const byParty = new Map<string, { party: string; organizationId: string | null; held: typeof steps }>();
     for (const s of steps) {
       const key = `${s.party}:${s.organizationId}`;
-      const total = totals.get(key) ?? { party: s.party, organizationId: s.organizationId, workingDays: 0, steps: 0 };
-      total.workingDays += s.workingDays;
-      total.steps += 1;
-      totals.set(key, total);
+      const entry = byParty.get(key) ?? { party: s.party, organizationId: s.organizationId, held: [] };
+      entry.held.push(s);
+      byParty.set(key, entry);
     }
-    return { parties: [...totals.values()].sort((a, b) => b.workingDays - a.workingDays), steps };
+    const parties = [...byParty.values()].map(({ party, organizationId, held }) => ({
+      party,
+      organizationId,
+      workingDays: held.reduce((sum, s) => sum + s.workingDays, 0),
+      workingDaysHoldingAnyStep: workingDaysHoldingAny(held),
+      steps: held.length,
+    }));
+    return {
+      parties: parties.sort((a, b) => b.workingDaysHoldingAnyStep - a.workingDaysHoldingAnyStep || b.workingDays - a.workingDays),
+      steps,
+    };
   }
 }

@@ -269,12 +269,13 @@ export class MaterialRequestService {
 
   /**
    * Each village of the contract: its requests, those overdue now, and the working days it held
-   * requests past due (from the escalation engine's step delays; open ones count up to today).
+   * requests past due (from the escalation engine's step delays; open ones count up to today),
+   * summed over requests (`workingDaysHeld`) and once per day it held any (`workingDaysHoldingAnyRequest`).
    */
   async villages(actor: Actor, contractId: string) {
     const contract = (await loadVisibleContract(this.db, actor, contractId)).definition as Contract;
     const rows = await this.db.select().from(materialRequests).where(eq(materialRequests.contractId, contractId));
-    const { steps } = await this.escalations.delays(actor, contractId);
+    const { steps, workingDaysHoldingAny } = await this.escalations.heldSteps(actor, contractId);
     // A village's users see their own village's row only.
     const own = villageScope(actor, contract);
     const villageIds = contract.stations.flatMap((s) => s.villages).filter((v) => !own || v === own);
@@ -294,10 +295,12 @@ export class MaterialRequestService {
           open: mine.filter((r) => r.status !== 'accepted' && r.status !== 'cancelled').length,
           overdue: mine.filter((r) => r.overdue && owing(r)).length,
           workingDaysHeld: held.reduce((sum, s) => sum + s.workingDays, 0),
+          // Requests overdue at once count each day once: the delay attributed to the village.
+          workingDaysHoldingAnyRequest: workingDaysHoldingAny(held),
           overdueSteps: held.map((s) => ({ stepId: s.stepId, reference: s.reference, since: s.since, resolvedAt: s.resolvedAt, workingDays: s.workingDays })),
         };
       }),
     );
-    return { items: items.sort((a, b) => b.workingDaysHeld - a.workingDaysHeld || b.overdue - a.overdue) };
+    return { items: items.sort((a, b) => b.workingDaysHoldingAnyRequest - a.workingDaysHoldingAnyRequest || b.overdue - a.overdue) };
   }
 }

@@ -20,7 +20,7 @@ describe('contract definition', () => {
     expect(new Date(contract.term.startAt).toISOString()).toBe('2022-08-31T16:00:00.000Z');
   });
 
-  it('gives the rounding fen of percentage tranches to the last of them', () => {
+  it('rounds cumulative shares once, so 33.33/33.33/33.34 % of 100.00 add up to it', () => {
     const result = validateContractDefinition(
       sCountyContract(sCountyOrgIds, {
         value: '100.00',

@@ -119,6 +119,14 @@ describe('contracts and payments over the API', () => {
     const june = delays.body.steps.find((s: any) => s.reference === 'june-80');
     // Held from 30 June until the money arrived on 14 August 2023: 31 working days (July 21, August 10).
     expect(june).toMatchObject({ party: 'payer', resolvedAt: '2023-08-13T16:00:00.000Z', workingDays: 31 });
+    // The mid-term tranche fell due the same day as the checkpoint and was paid by the same money:
+    // the payer held both over the same 31 working days, which count once in the days it held any step.
+    const t2 = delays.body.steps.find((s: any) => s.reference === 't2');
+    expect(t2).toMatchObject({ party: 'payer', resolvedAt: '2023-08-13T16:00:00.000Z', workingDays: 31 });
+    const payerSteps = delays.body.steps.filter((s: any) => s.party === 'payer');
+    const payer = delays.body.parties.find((p: any) => p.party === 'payer');
+    expect(payer.workingDays).toBe(payerSteps.reduce((sum: number, s: any) => sum + s.workingDays, 0));
+    expect(payer.workingDaysHoldingAnyStep).toBe(payer.workingDays - 31);
 
     const timeline = await stack.http('GET', `/v1/contracts/${id}/events`, { token: parties.tokens.contractor });
     const kinds = timeline.body.items.map((e: any) => e.kind);

@@ -260,7 +260,7 @@ describe('village chain', () => {
 
     const villages = await stack.http('GET', `/v1/contracts/${contractId}/villages`, { token: parties.tokens.agency });
     const rowA = villages.body.items.find((v: any) => v.village === villageA);
-    expect(rowA).toMatchObject({ name: 'Village A Committee', station: 'G', overdue: 1, workingDaysHeld: 7 });
+    expect(rowA).toMatchObject({ name: 'Village A Committee', station: 'G', overdue: 1, workingDaysHeld: 7, workingDaysHoldingAnyRequest: 7 });
 
     const delivered = await deliver(rid, { items: [{ itemId: 'roster', quantity: 1 }] });
     expect(delivered.body).toMatchObject({ status: 'delivered', overdue: false });
@@ -285,7 +285,7 @@ describe('village chain', () => {
       () => stack.http('GET', `/v1/contracts/${contractId}/villages`, { token: parties.tokens.agency }),
       (r) => r.body.items.find((v: any) => v.village === villageA).overdueSteps[0]?.resolvedAt != null,
     );
-    expect(after.body.items.find((v: any) => v.village === villageA)).toMatchObject({ overdue: 0, workingDaysHeld: 7 });
+    expect(after.body.items.find((v: any) => v.village === villageA)).toMatchObject({ overdue: 0, workingDaysHeld: 7, workingDaysHoldingAnyRequest: 7 });
   });
 
   it('records indicator progress once per key and shows each station its standing', async () => {
@@ -320,5 +320,35 @@ describe('village chain', () => {
     expect(wrong.body.error.details.map((p: any) => p.field)).toEqual(['metric', 'date']);
     const village = await stack.http('POST', `/v1/contracts/${contractId}/progress`, { token: tokens.liaisonA, body });
     expect(village.status).toBe(403);
+  });
+
+  it('counts the working days a village held any overdue request once, however many were overdue at the same time', async () => {
+    const calendar = calendarForYears(2026, 2028);
+    const workingDaysAgo = (n: number) => {
+      let due = addDays(today, -1);
+      while (workingDaysBetween(due, today, calendar) < n) due = addDays(due, -1);
+      return due;
+    };
+    // Two requests to village B, overdue for six and for three working days: held in parallel.
+    for (const [title, due] of [
+      ['Sign-in sheets', workingDaysAgo(6)],
+      ['Meeting minutes', workingDaysAgo(3)],
+    ] as const) {
+      const made = await request({ station: 'G', villages: [villageB], title, items: [{ id: 'm', kind: 'other', quantity: 1 }], due });
+      expect(made.status).toBe(201);
+    }
+    const villages = await eventually(
+      () => stack.http('GET', `/v1/contracts/${contractId}/villages`, { token: parties.tokens.agency }),
+      (r) => r.body.items?.find((v: any) => v.village === villageB)?.overdueSteps.length === 2,
+    );
+    const rowB = villages.body.items.find((v: any) => v.village === villageB);
+    expect(rowB.overdueSteps.map((s: any) => s.workingDays).sort()).toEqual([3, 6]);
+    expect(rowB).toMatchObject({ overdue: 2, workingDaysHeld: 9, workingDaysHoldingAnyRequest: 6 });
+
+    const delays = await stack.http('GET', `/v1/contracts/${contractId}/delays`, { token: parties.tokens.agency });
+    expect(delays.body.parties.find((p: any) => p.organizationId === villageB)).toMatchObject({ steps: 2, workingDays: 9, workingDaysHoldingAnyStep: 6 });
+    // Village B's liaison sees the same figures for its own village.
+    const seenByB = await stack.http('GET', `/v1/contracts/${contractId}/delays`, { token: tokens.liaisonB });
+    expect(seenByB.body.parties).toEqual([expect.objectContaining({ organizationId: villageB, workingDays: 9, workingDaysHoldingAnyStep: 6 })]);
   });
 });

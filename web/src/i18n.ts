@@ -96,7 +96,7 @@ export const MESSAGES = {
   colAction: t('Action', '操作'),
   colParty: t('Party', '责任方'),
   colOrganization: t('Organization', '单位'),
-  colWorkingDays: t('Working days held', '占用工作日'),
+  colWorkingDays: t('Working days holding any step', '占用任一环节的工作日'),
   colSteps: t('Steps', '环节数'),
   colTime: t('Time (Asia/Shanghai)', '时间（北京时间）'),
   colEvent: t('Event', '事件'),
@@ -132,7 +132,7 @@ export const MESSAGES = {
   holdingNone: t('No step is stalled.', '目前没有停滞的环节。'),
   holdingStep: t('{party} holds {step} ({reference})', '{party}：{step}（{reference}）'),
   holdingSince: t('since {date}, {days} working days', '自 {date} 起，{days} 个工作日'),
-  holdingTotals: t('Working days held so far, per party', '各方累计占用工作日'),
+  holdingTotals: t('Working days holding any step so far, per party', '各方至今占用任一环节的工作日'),
 
   paymentTitle: t('Record a payment received', '登记到账'),
   paymentIntro: t('The API checks every field; its answer appears beside the field.', '各字段由 API 校验，结果显示在字段旁。'),

@@ -3,6 +3,7 @@
 // the others mirror api/routes/*.ts.
 import type { Static } from 'typebox';
 import type { ContractDetailView, ContractSummaryView, LedgerEntryView, PaymentInput } from '../../api/routes/contracts.schemas';
+import type { DelaysView } from '../../api/routes/escalations';
 import type { MaterialRequestView } from '../../api/routes/material-requests.schemas';
 import type { QuotaStandingView } from '../../api/routes/quotas';
 import type { EscalationParty, StepKind } from '../../domain/escalation';
@@ -58,19 +59,8 @@ export interface Escalation {
   closedAt: string | null;
 }
 
-export interface Delays {
-  parties: Array<{ party: string; organizationId: string | null; workingDays: number; steps: number }>;
-  steps: Array<{
-    stepId: string;
-    kind: string;
-    reference: string;
-    party: string;
-    organizationId: string | null;
-    since: string;
-    resolvedAt: string | null;
-    workingDays: number;
-  }>;
-}
+/** Per step, and per party both summed over steps (`workingDays`) and once per day (`workingDaysHoldingAnyStep`). */
+export type Delays = Static<typeof DelaysView>;
 
 export interface Notification {
   id: number;

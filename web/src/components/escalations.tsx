@@ -141,7 +141,8 @@ export function DelayTable({ delays }: { delays: Delays }) {
   const { m, text } = useI18n();
   const orgName = useOrgName();
   if (delays.parties.length === 0) return <p class="muted">{m('delaysEmpty')}</p>;
-  const most = Math.max(1, ...delays.parties.map((p) => p.workingDays));
+  // A party's delay is the working days it held any step: parallel steps do not add up.
+  const most = Math.max(1, ...delays.parties.map((p) => p.workingDaysHoldingAnyStep));
   return (
     <table>
       <thead>
@@ -162,7 +163,7 @@ export function DelayTable({ delays }: { delays: Delays }) {
             <th scope="row">{text(partyLabel(p.party)) || p.party}</th>
             <td>{orgName(p.organizationId)}</td>
             <td class="num">
-              <span class="bar" aria-hidden="true" style={{ width: `${(p.workingDays / most) * 6}em` }} /> {p.workingDays}
+              <span class="bar" aria-hidden="true" style={{ width: `${(p.workingDaysHoldingAnyStep / most) * 6}em` }} /> {p.workingDaysHoldingAnyStep}
             </td>
             <td class="num">{p.steps}</td>
           </tr>
@@ -203,7 +204,7 @@ export function Holding({ delays }: { delays: Delays }) {
           <ul class="plain">
             {delays.parties.map((p) => (
               <li key={`${p.party}-${p.organizationId}`}>
-                {text(partyLabel(p.party)) || p.party}: {p.workingDays}
+                {text(partyLabel(p.party)) || p.party}: {p.workingDaysHoldingAnyStep}
               </li>
             ))}
           </ul>
