@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { NO_EXCEPTIONS, type OutboundPolicy } from '../activities/outbound';
 import type { DatabaseHandle } from '../db/client';
 import { errorResponseSchema, registerErrorHandling } from './errors';
 import { authPlugin } from './plugins/auth';
@@ -48,6 +49,8 @@ export interface AppDeps {
   dataDir?: string;
   /** The built dashboard served at /; default: web/dist. */
   webRoot?: string;
+  /** Webhook targets allowed although loopback, private or plain http; default none. */
+  outbound?: OutboundPolicy;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -118,7 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(inboxRoutes, { inbox: new InboxService(deps.database.db) });
     const escalations = new EscalationService(deps.database.db, deps.temporal);
     await v1.register(escalationRoutes, { escalations });
-    await v1.register(webhookRoutes, { webhooks: new WebhookService(deps.database.db, identity) });
+    await v1.register(webhookRoutes, { webhooks: new WebhookService(deps.database.db, identity, deps.outbound ?? NO_EXCEPTIONS) });
     const storage = deps.fileStorage ?? new LocalFileStorage(path.join(deps.dataDir ?? './data', 'files'));
     await v1.register(templateRoutes);
     await v1.register(submissionRoutes, { submissions: new SubmissionService(deps.database.db, deps.temporal, storage) });

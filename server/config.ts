@@ -1,5 +1,6 @@
 // Configuration comes only from the environment and is validated once, at start.
 import path from 'node:path';
+import { parseAllowList, type OutboundPolicy } from '../activities/outbound';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -21,6 +22,8 @@ export interface Config {
   /** smtp:// or smtps:// URL for e-mail notifications; unset → no e-mail. */
   smtpUrl?: string;
   mailFrom: string;
+  /** Webhook targets allowed although loopback, private or plain http (GRANTFLOW_WEBHOOK_ALLOW). */
+  outbound: OutboundPolicy;
 }
 
 export class ConfigError extends Error {
@@ -74,6 +77,9 @@ export function loadConfig(env: Env = process.env): Config {
   const smtpUrl = nonEmpty(env, 'SMTP_URL');
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push(`SMTP_URL must start with smtp:// or smtps://, got "${smtpUrl}"`);
 
+  const allow = parseAllowList(env.GRANTFLOW_WEBHOOK_ALLOW);
+  for (const problem of allow.problems) problems.push(`GRANTFLOW_WEBHOOK_ALLOW: ${problem}`);
+
   const logLevel = (nonEmpty(env, 'LOG_LEVEL') ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -92,6 +98,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     smtpUrl,
     mailFrom: nonEmpty(env, 'SMTP_FROM') ?? 'grantflow <noreply@grantflow.local>',
+    outbound: allow.policy,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

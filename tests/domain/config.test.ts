@@ -29,8 +29,12 @@ describe('configuration', () => {
       TEMPORAL_UI_PORT: '0',
       GRANTFLOW_ADMIN_TOKEN: 'a-long-enough-admin-token',
       LOG_LEVEL: 'warn',
+      GRANTFLOW_WEBHOOK_ALLOW: 'hooks.internal, 10.0.3.0/24',
     });
-    expect(config).toEqual({
+    const { outbound, ...rest } = config;
+    expect(outbound.hosts).toEqual(['hooks.internal']);
+    expect(outbound.ranges.map(([base, bits]) => `${base.toString()}/${bits}`)).toEqual(['10.0.3.0/24']);
+    expect(rest).toEqual({
       port: 8080,
       host: '0.0.0.0',
       dataDir: '/var/lib/grantflow',
@@ -56,13 +60,14 @@ describe('configuration', () => {
         LOG_LEVEL: 'loud',
         GRANTFLOW_ADMIN_TOKEN: 'short',
         TEMPORAL_UI_PORT: '70000',
+        GRANTFLOW_WEBHOOK_ALLOW: '10.0.0.0/40',
       });
     } catch (error) {
       caught = error;
     }
     expect(caught).toBeInstanceOf(ConfigError);
     const problems = (caught as ConfigError).problems.join('\n');
-    for (const name of ['PORT', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'LOG_LEVEL', 'GRANTFLOW_ADMIN_TOKEN', 'TEMPORAL_UI_PORT']) {
+    for (const name of ['PORT', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'LOG_LEVEL', 'GRANTFLOW_ADMIN_TOKEN', 'TEMPORAL_UI_PORT', 'GRANTFLOW_WEBHOOK_ALLOW']) {
       expect(problems).toContain(name);
     }
   });

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
+import type { OutboundPolicy } from '../../activities/outbound';
 import { buildApp } from '../../api/app';
 import { LocalFileStorage } from '../../api/services/file-storage';
 import { IdentityService } from '../../api/services/identity';
@@ -57,7 +58,7 @@ export function httpClient(baseUrl: string): Http {
 }
 
 export async function startStack(
-  options: { temporal?: TemporalServer; smtpUrl?: string; filesDir?: string } = {},
+  options: { temporal?: TemporalServer; smtpUrl?: string; filesDir?: string; outbound?: OutboundPolicy } = {},
 ): Promise<Stack> {
   const temporal = options.temporal ?? (await devServer());
   const database = await createTestDatabase();
@@ -69,14 +70,14 @@ export async function startStack(
     address: temporal.address,
     namespace: temporal.namespace,
     taskQueue,
-    deps: { db: database.handle.db, smtpUrl: options.smtpUrl },
+    deps: { db: database.handle.db, smtpUrl: options.smtpUrl, outbound: options.outbound },
     maxCachedWorkflows: 50,
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection, namespace: temporal.namespace });
   const fileStorage = options.filesDir ? new LocalFileStorage(options.filesDir) : undefined;
-  const app = await buildApp({ database: database.handle, temporal: client, taskQueue, logLevel: 'silent', fileStorage });
+  const app = await buildApp({ database: database.handle, temporal: client, taskQueue, logLevel: 'silent', fileStorage, outbound: options.outbound });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };
   const baseUrl = `http://127.0.0.1:${port}`;
