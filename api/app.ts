@@ -8,7 +8,8 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { NO_EXCEPTIONS, type OutboundPolicy } from '../activities/outbound';
 import type { DatabaseHandle } from '../db/client';
-import { errorResponseSchema, registerErrorHandling } from './errors';
+import { textProblems } from '../domain/text';
+import { ApiError, errorResponseSchema, registerErrorHandling } from './errors';
 import { authPlugin } from './plugins/auth';
 import { healthRoutes } from './routes/health';
 import { contactRoutes } from './routes/contacts';
@@ -73,6 +74,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.addSchema(errorResponseSchema);
   registerErrorHandling(app);
+  // Text no person writes (NUL and other control characters, unpaired surrogates) is refused at
+  // the boundary, in every route's params, query and body, before anything stores or forwards it.
+  app.addHook('preValidation', async (request) => {
+    const problems = [
+      ...textProblems(request.params, 'params'),
+      ...textProblems(request.query, 'querystring'),
+      ...textProblems(request.body),
+    ];
+    if (problems.length > 0) {
+      throw new ApiError(400, 'invalid_request', `${problems[0]!.field || 'body'} ${problems[0]!.reason}`, problems);
+    }
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
