@@ -10,7 +10,7 @@ import { NO_EXCEPTIONS, type OutboundPolicy } from '../activities/outbound';
 import type { DatabaseHandle } from '../db/client';
 import { textProblems } from '../domain/text';
 import { ApiError, errorResponseSchema, registerErrorHandling } from './errors';
-import { authPlugin } from './plugins/auth';
+import { authPlugin, type RateLimits } from './plugins/auth';
 import { healthRoutes } from './routes/health';
 import { contactRoutes } from './routes/contacts';
 import { contractRoutes } from './routes/contracts';
@@ -52,6 +52,8 @@ export interface AppDeps {
   webRoot?: string;
   /** Webhook targets allowed although loopback, private or plain http; default none. */
   outbound?: OutboundPolicy;
+  /** Per-minute limits on failed authentication and on writes; default DEFAULT_RATE_LIMITS. */
+  rateLimits?: RateLimits;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -124,7 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Everything under /v1 needs a bearer token; health, OpenAPI, docs and the dashboard stay public.
   const identity = new IdentityService(deps.database.db);
   await app.register(async (v1) => {
-    await v1.register(authPlugin, { identity });
+    await v1.register(authPlugin, { identity, rateLimits: deps.rateLimits });
     await v1.register(organizationRoutes, { identity });
     await v1.register(userRoutes, { identity });
     const contracts = new ContractService(deps.database.db, deps.temporal, deps.taskQueue);

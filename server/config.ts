@@ -24,6 +24,8 @@ export interface Config {
   mailFrom: string;
   /** Webhook targets allowed although loopback, private or plain http (GRANTFLOW_WEBHOOK_ALLOW). */
   outbound: OutboundPolicy;
+  /** Requests per minute: failed authentications per address, writes per token (0: no limit). */
+  rateLimits: { authFailuresPerMinute: number; writesPerMinute: number };
 }
 
 export class ConfigError extends Error {
@@ -41,6 +43,17 @@ function port(env: Env, name: string, fallback: number, problems: string[]): num
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
     problems.push(`${name} must be a port number between 0 and 65535, got "${raw}"`);
+    return fallback;
+  }
+  return value;
+}
+
+function perMinute(env: Env, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 1_000_000) {
+    problems.push(`${name} must be a whole number of requests per minute (0: no limit), got "${raw}"`);
     return fallback;
   }
   return value;
@@ -99,6 +112,10 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl,
     mailFrom: nonEmpty(env, 'SMTP_FROM') ?? 'grantflow <noreply@grantflow.local>',
     outbound: allow.policy,
+    rateLimits: {
+      authFailuresPerMinute: perMinute(env, 'GRANTFLOW_RATE_LIMIT_AUTH_FAILURES', 30, problems),
+      writesPerMinute: perMinute(env, 'GRANTFLOW_RATE_LIMIT_WRITES', 300, problems),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

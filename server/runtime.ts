@@ -77,6 +77,7 @@ export async function startApi(config: Config, address: string, database: Databa
       logLevel: config.logLevel,
       dataDir: config.dataDir,
       outbound: config.outbound,
+      rateLimits: config.rateLimits,
     });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {

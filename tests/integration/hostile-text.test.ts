@@ -78,3 +78,38 @@ describe('hostile text over HTTP', () => {
     expect(JSON.stringify(res.body).length).toBeLessThan(10_000);
   });
 });
+
+describe('rate limits', () => {
+  let stack: Stack;
+  let parties: Parties;
+  beforeAll(async () => {
+    stack = await startStack({ rateLimits: { authFailuresPerMinute: 10, writesPerMinute: 14 } });
+    parties = await registerParties(stack.http, stack.adminToken);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('answers 429 with Retry-After after too many wrong tokens from one address, in the error shape', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 14; i++) statuses.push((await stack.http('GET', '/v1/me', { token: `gf_wrong_${i}` })).status);
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(10).every((s) => s === 429)).toBe(true);
+    const limited = await stack.http('GET', '/v1/me', { token: 'gf_wrong' });
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('too_many_requests');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Users with good tokens from that address are not locked out.
+    expect((await stack.http('GET', '/v1/me', { token: parties.tokens.finance })).status).toBe(200);
+  });
+
+  it('limits writes per token, not reads, and not another user', async () => {
+    // registerParties wrote 14 times (8 organizations, 6 users) as the administrator already: its next write is refused.
+    const refused = await stack.http('POST', '/v1/organizations', { token: stack.adminToken, body: { name: 'One more', kind: 'payer' } });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('too_many_requests');
+    expect((await stack.http('GET', '/v1/organizations', { token: stack.adminToken })).status).toBe(200);
+    const id = `limit-${Date.now()}`;
+    expect((await stack.http('POST', '/v1/contracts', { token: parties.tokens.agency, body: sCountyContract(parties.orgs, { id, closeGraceDays: 3650 }) })).status).toBe(201);
+  });
+});
