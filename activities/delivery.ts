@@ -9,6 +9,7 @@ import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import type { Database } from '../db/client';
 import { deliveries, notifications, users, webhookEndpoints } from '../db/schema';
+import { NO_EXCEPTIONS, postWebhook, type OutboundPolicy } from './outbound';
 
 export const SIGNATURE_HEADER = 'x-grantflow-signature';
 export const DELIVERY_HEADER = 'x-grantflow-delivery';
@@ -18,6 +19,8 @@ export interface DeliveryDeps {
   /** smtp://user:pass@host:port; unset → no e-mail. */
   smtpUrl?: string;
   mailFrom?: string;
+  /** Private or loopback webhook targets the operator allows (GRANTFLOW_WEBHOOK_ALLOW); default none. */
+  outbound?: OutboundPolicy;
 }
 
 /** `sha256=<hex>` of the body under the endpoint's secret. */
@@ -92,16 +95,14 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
       for (const endpoint of endpoints) {
         const id = `${n.id}.webhook.${endpoint.id}`;
         const body = webhookBody(id, n);
-        const failure = await attempt({ id, notification: n, channel: 'webhook', address: endpoint.url }, async () => {
-          const response = await fetch(endpoint.url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(endpoint.secret, body), [DELIVERY_HEADER]: id },
+        const failure = await attempt({ id, notification: n, channel: 'webhook', address: endpoint.url }, () =>
+          postWebhook(
+            endpoint.url,
+            { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(endpoint.secret, body), [DELIVERY_HEADER]: id },
             body,
-            signal: AbortSignal.timeout(10_000),
-          });
-          await response.body?.cancel();
-          return { ok: response.ok, status: response.status };
-        });
+            deps.outbound ?? NO_EXCEPTIONS,
+          ),
+        );
         if (failure) failures.push(failure);
       }
 

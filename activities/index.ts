@@ -8,6 +8,7 @@ import { createEscalationActivities } from './escalations';
 import { createEventActivities } from './events';
 import { createMaterialRequestActivities } from './material-requests';
 import { createQuotaActivities } from './quotas';
+import type { OutboundPolicy } from './outbound';
 import { createReviewActivities } from './reviews';
 
 export interface ActivityDeps {
@@ -15,6 +16,8 @@ export interface ActivityDeps {
   /** SMTP server for e-mail notifications (smtp://…); unset → none are sent. */
   smtpUrl?: string;
   mailFrom?: string;
+  /** Private or loopback webhook targets the operator allows (GRANTFLOW_WEBHOOK_ALLOW); default none. */
+  outbound?: OutboundPolicy;
 }
 
 export function createActivities(deps: ActivityDeps) {

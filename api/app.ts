@@ -6,9 +6,11 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { NO_EXCEPTIONS, type OutboundPolicy } from '../activities/outbound';
 import type { DatabaseHandle } from '../db/client';
-import { errorResponseSchema, registerErrorHandling } from './errors';
-import { authPlugin } from './plugins/auth';
+import { textProblems } from '../domain/text';
+import { ApiError, errorResponseSchema, registerErrorHandling } from './errors';
+import { authPlugin, type RateLimits } from './plugins/auth';
 import { healthRoutes } from './routes/health';
 import { contactRoutes } from './routes/contacts';
 import { contractRoutes } from './routes/contracts';
@@ -48,6 +50,10 @@ export interface AppDeps {
   dataDir?: string;
   /** The built dashboard served at /; default: web/dist. */
   webRoot?: string;
+  /** Webhook targets allowed although loopback, private or plain http; default none. */
+  outbound?: OutboundPolicy;
+  /** Per-minute limits on failed authentication and on writes; default DEFAULT_RATE_LIMITS. */
+  rateLimits?: RateLimits;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -70,6 +76,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.addSchema(errorResponseSchema);
   registerErrorHandling(app);
+  // Text no person writes (NUL and other control characters, unpaired surrogates) is refused at
+  // the boundary, in every route's params, query and body, before anything stores or forwards it.
+  app.addHook('preValidation', async (request) => {
+    const problems = [
+      ...textProblems(request.params, 'params'),
+      ...textProblems(request.query, 'querystring'),
+      ...textProblems(request.body),
+    ];
+    if (problems.length > 0) {
+      throw new ApiError(400, 'invalid_request', `${problems[0]!.field || 'body'} ${problems[0]!.reason}`, problems);
+    }
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -108,7 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Everything under /v1 needs a bearer token; health, OpenAPI, docs and the dashboard stay public.
   const identity = new IdentityService(deps.database.db);
   await app.register(async (v1) => {
-    await v1.register(authPlugin, { identity });
+    await v1.register(authPlugin, { identity, rateLimits: deps.rateLimits });
     await v1.register(organizationRoutes, { identity });
     await v1.register(userRoutes, { identity });
     const contracts = new ContractService(deps.database.db, deps.temporal, deps.taskQueue);
@@ -118,7 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(inboxRoutes, { inbox: new InboxService(deps.database.db) });
     const escalations = new EscalationService(deps.database.db, deps.temporal);
     await v1.register(escalationRoutes, { escalations });
-    await v1.register(webhookRoutes, { webhooks: new WebhookService(deps.database.db, identity) });
+    await v1.register(webhookRoutes, { webhooks: new WebhookService(deps.database.db, identity, deps.outbound ?? NO_EXCEPTIONS) });
     const storage = deps.fileStorage ?? new LocalFileStorage(path.join(deps.dataDir ?? './data', 'files'));
     await v1.register(templateRoutes);
     await v1.register(submissionRoutes, { submissions: new SubmissionService(deps.database.db, deps.temporal, storage) });

@@ -68,8 +68,18 @@ function validationDetails(context: string | undefined, errors: AjvLikeError[]):
   });
 }
 
+/** At most this many details go into an error body; the rest are counted in one last detail. */
+export const MAX_ERROR_DETAILS = 20;
+
+/** Caps the details so that no request, however wrong, makes a large answer. */
+function capped(details: ErrorDetail[]): ErrorDetail[] {
+  if (details.length <= MAX_ERROR_DETAILS) return details;
+  const more = details.length - MAX_ERROR_DETAILS;
+  return [...details.slice(0, MAX_ERROR_DETAILS), { reason: `and ${more} more problem${more === 1 ? '' : 's'}` }];
+}
+
 export function errorBody(code: string, message: string, details?: ErrorDetail[]) {
-  return { error: details && details.length > 0 ? { code, message, details } : { code, message } };
+  return { error: details && details.length > 0 ? { code, message, details: capped(details) } : { code, message } };
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

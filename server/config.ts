@@ -1,5 +1,6 @@
 // Configuration comes only from the environment and is validated once, at start.
 import path from 'node:path';
+import { parseAllowList, type OutboundPolicy } from '../activities/outbound';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -21,6 +22,10 @@ export interface Config {
   /** smtp:// or smtps:// URL for e-mail notifications; unset → no e-mail. */
   smtpUrl?: string;
   mailFrom: string;
+  /** Webhook targets allowed although loopback, private or plain http (GRANTFLOW_WEBHOOK_ALLOW). */
+  outbound: OutboundPolicy;
+  /** Requests per minute: failed authentications per address, writes per token (0: no limit). */
+  rateLimits: { authFailuresPerMinute: number; writesPerMinute: number };
 }
 
 export class ConfigError extends Error {
@@ -38,6 +43,17 @@ function port(env: Env, name: string, fallback: number, problems: string[]): num
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
     problems.push(`${name} must be a port number between 0 and 65535, got "${raw}"`);
+    return fallback;
+  }
+  return value;
+}
+
+function perMinute(env: Env, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 1_000_000) {
+    problems.push(`${name} must be a whole number of requests per minute (0: no limit), got "${raw}"`);
     return fallback;
   }
   return value;
@@ -74,6 +90,9 @@ export function loadConfig(env: Env = process.env): Config {
   const smtpUrl = nonEmpty(env, 'SMTP_URL');
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push(`SMTP_URL must start with smtp:// or smtps://, got "${smtpUrl}"`);
 
+  const allow = parseAllowList(env.GRANTFLOW_WEBHOOK_ALLOW);
+  for (const problem of allow.problems) problems.push(`GRANTFLOW_WEBHOOK_ALLOW: ${problem}`);
+
   const logLevel = (nonEmpty(env, 'LOG_LEVEL') ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -92,6 +111,11 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     smtpUrl,
     mailFrom: nonEmpty(env, 'SMTP_FROM') ?? 'grantflow <noreply@grantflow.local>',
+    outbound: allow.policy,
+    rateLimits: {
+      authFailuresPerMinute: perMinute(env, 'GRANTFLOW_RATE_LIMIT_AUTH_FAILURES', 30, problems),
+      writesPerMinute: perMinute(env, 'GRANTFLOW_RATE_LIMIT_WRITES', 300, problems),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

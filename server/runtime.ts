@@ -50,7 +50,7 @@ export async function startWorker(config: Config, address: string, database: Dat
     address,
     namespace: config.temporalNamespace,
     taskQueue: DEFAULT_TASK_QUEUE,
-    deps: { db: database.db, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom },
+    deps: { db: database.db, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, outbound: config.outbound },
   });
   const running = worker.run();
   running.catch((error) => logger.error({ err: error }, 'worker stopped with an error'));
@@ -70,7 +70,15 @@ export async function startApi(config: Config, address: string, database: Databa
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   let app: FastifyInstance;
   try {
-    app = await buildApp({ database, temporal, taskQueue: DEFAULT_TASK_QUEUE, logLevel: config.logLevel, dataDir: config.dataDir });
+    app = await buildApp({
+      database,
+      temporal,
+      taskQueue: DEFAULT_TASK_QUEUE,
+      logLevel: config.logLevel,
+      dataDir: config.dataDir,
+      outbound: config.outbound,
+      rateLimits: config.rateLimits,
+    });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await connection.close();

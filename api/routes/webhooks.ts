@@ -15,10 +15,12 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
       schema: {
         tags: ['notifications'],
         summary:
-          "Add a webhook to an organization (admin). Each notification to it is POSTed as JSON with an x-grantflow-signature header: sha256=HMAC-SHA256(secret, body). The secret is shown once.",
+"Add a webhook to an organization (admin). Each notification to it is POSTed as JSON with an x-grantflow-signature header: sha256=HMAC-SHA256(secret, body). The secret is shown once. " +
+          'The URL must use https and reach a public address (checked now and on every delivery after name resolution; redirects are never followed); ' +
+          'loopback, link-local, private and unspecified addresses and plain http are refused (422) unless GRANTFLOW_WEBHOOK_ALLOW names the host or its range.',
         params: Params,
         body: Type.Object({ url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }) }, closed),
-        response: { 201: Type.Object({ ...endpointFields, secret: Type.String() }, closed), ...errors(400, 401, 403, 404) },
+        response: { 201: Type.Object({ ...endpointFields, secret: Type.String() }, closed), ...errors(400, 401, 403, 404, 422) },
       },
     },
     async (request, reply) => {

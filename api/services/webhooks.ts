@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { deliveries, webhookEndpoints } from '../../db/schema';
+import { refusedTarget, type OutboundPolicy } from '../../activities/outbound';
 import { isAdmin, type Actor } from '../../domain/organizations';
-import { forbidden, notFound } from '../errors';
+import { forbidden, notFound, unprocessable } from '../errors';
 import type { IdentityService } from './identity';
 import { newId } from './tokens';
 
@@ -12,6 +13,7 @@ export class WebhookService {
   constructor(
     private readonly db: Database,
     private readonly identity: IdentityService,
+    private readonly outbound: OutboundPolicy,
   ) {}
 
   private async requireOrganization(id: string) {
@@ -20,6 +22,8 @@ export class WebhookService {
 
   async create(organizationId: string, url: string) {
     await this.requireOrganization(organizationId);
+    const refused = await refusedTarget(url, this.outbound);
+    if (refused) throw unprocessable(`The webhook cannot be added: ${url} ${refused}`, [{ field: 'url', reason: refused }]);
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
     const [row] = await this.db.insert(webhookEndpoints).values({ id: newId('wh'), organizationId, url, secret }).returning();
     return { id: row!.id, organizationId, url, secret, createdAt: row!.createdAt.toISOString() };

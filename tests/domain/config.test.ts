@@ -29,8 +29,14 @@ describe('configuration', () => {
       TEMPORAL_UI_PORT: '0',
       GRANTFLOW_ADMIN_TOKEN: 'a-long-enough-admin-token',
       LOG_LEVEL: 'warn',
+      GRANTFLOW_WEBHOOK_ALLOW: 'hooks.internal, 10.0.3.0/24',
     });
-    expect(config).toEqual({
+    const { outbound, ...rest } = config;
+    expect(outbound.hosts).toEqual(['hooks.internal']);
+    expect(outbound.ranges.map(([base, bits]) => `${base.toString()}/${bits}`)).toEqual(['10.0.3.0/24']);
+    expect(rest.rateLimits).toEqual({ authFailuresPerMinute: 30, writesPerMinute: 300 });
+    expect(loadConfig({ GRANTFLOW_RATE_LIMIT_WRITES: '0', GRANTFLOW_RATE_LIMIT_AUTH_FAILURES: '5' }).rateLimits).toEqual({ authFailuresPerMinute: 5, writesPerMinute: 0 });
+    expect(rest).toEqual({
       port: 8080,
       host: '0.0.0.0',
       dataDir: '/var/lib/grantflow',
@@ -43,6 +49,7 @@ describe('configuration', () => {
       logLevel: 'warn',
       smtpUrl: undefined,
       mailFrom: 'grantflow <noreply@grantflow.local>',
+      rateLimits: { authFailuresPerMinute: 30, writesPerMinute: 300 },
     });
   });
 
@@ -56,13 +63,15 @@ describe('configuration', () => {
         LOG_LEVEL: 'loud',
         GRANTFLOW_ADMIN_TOKEN: 'short',
         TEMPORAL_UI_PORT: '70000',
+        GRANTFLOW_WEBHOOK_ALLOW: '10.0.0.0/40',
+        GRANTFLOW_RATE_LIMIT_WRITES: '-1',
       });
     } catch (error) {
       caught = error;
     }
     expect(caught).toBeInstanceOf(ConfigError);
     const problems = (caught as ConfigError).problems.join('\n');
-    for (const name of ['PORT', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'LOG_LEVEL', 'GRANTFLOW_ADMIN_TOKEN', 'TEMPORAL_UI_PORT']) {
+    for (const name of ['PORT', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'LOG_LEVEL', 'GRANTFLOW_ADMIN_TOKEN', 'TEMPORAL_UI_PORT', 'GRANTFLOW_WEBHOOK_ALLOW', 'GRANTFLOW_RATE_LIMIT_WRITES']) {
       expect(problems).toContain(name);
     }
   });

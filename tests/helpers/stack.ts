@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
+import type { OutboundPolicy } from '../../activities/outbound';
 import { buildApp } from '../../api/app';
+import type { RateLimits } from '../../api/plugins/auth';
 import { LocalFileStorage } from '../../api/services/file-storage';
 import { IdentityService } from '../../api/services/identity';
 import type { TemporalServer } from '../../server/temporal-server';
@@ -57,7 +59,7 @@ export function httpClient(baseUrl: string): Http {
 }
 
 export async function startStack(
-  options: { temporal?: TemporalServer; smtpUrl?: string; filesDir?: string } = {},
+  options: { temporal?: TemporalServer; smtpUrl?: string; filesDir?: string; outbound?: OutboundPolicy; rateLimits?: RateLimits } = {},
 ): Promise<Stack> {
   const temporal = options.temporal ?? (await devServer());
   const database = await createTestDatabase();
@@ -69,14 +71,14 @@ export async function startStack(
     address: temporal.address,
     namespace: temporal.namespace,
     taskQueue,
-    deps: { db: database.handle.db, smtpUrl: options.smtpUrl },
+    deps: { db: database.handle.db, smtpUrl: options.smtpUrl, outbound: options.outbound },
     maxCachedWorkflows: 50,
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection, namespace: temporal.namespace });
   const fileStorage = options.filesDir ? new LocalFileStorage(options.filesDir) : undefined;
-  const app = await buildApp({ database: database.handle, temporal: client, taskQueue, logLevel: 'silent', fileStorage });
+  const app = await buildApp({ database: database.handle, temporal: client, taskQueue, logLevel: 'silent', fileStorage, outbound: options.outbound, rateLimits: options.rateLimits });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };
   const baseUrl = `http://127.0.0.1:${port}`;

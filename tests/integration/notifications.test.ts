@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryActivities, DELIVERY_HEADER, signBody, SIGNATURE_HEADER } from '../../activities/delivery';
+import { parseAllowList } from '../../activities/outbound';
 import { deliveries } from '../../db/schema';
 import { sCountyContract } from '../fixtures/s-county';
 import { eventually } from '../helpers/eventually';
@@ -61,7 +62,8 @@ describe('notification delivery', () => {
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     const smtpPort = (smtp.server.address() as AddressInfo).port;
 
-    stack = await startStack({ smtpUrl: `smtp://127.0.0.1:${smtpPort}` });
+    // The receiver runs on loopback, which webhooks may reach only when the operator allows it.
+    stack = await startStack({ smtpUrl: `smtp://127.0.0.1:${smtpPort}`, outbound: parseAllowList('127.0.0.1').policy });
     parties = await registerParties(stack.http, stack.adminToken);
     const user = await stack.http('POST', '/v1/users', {
       token: stack.adminToken,
@@ -133,7 +135,11 @@ describe('notification delivery', () => {
     // A retried or replayed delivery (a worker restarted after sending) sends nothing again.
     const before = received.length;
     const mailsBefore = mails.length;
-    const activities = createDeliveryActivities({ db: stack.database.handle.db, smtpUrl: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}` });
+    const activities = createDeliveryActivities({
+      db: stack.database.handle.db,
+      smtpUrl: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+      outbound: parseAllowList('127.0.0.1').policy,
+    });
     for (const d of webhookLog) await activities.deliverNotification({ notificationId: d.notificationId });
     expect(received.length).toBe(before);
     expect(mails.length).toBe(mailsBefore);
@@ -142,6 +148,28 @@ describe('notification delivery', () => {
 
     // The delivery log is the payer's own business.
     expect((await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/deliveries`, { token: parties.tokens.contractor })).status).toBe(403);
+  });
+
+  it('refuses webhooks to loopback, link-local, private and unspecified addresses and plain http', async () => {
+    const targets = [
+      'https://169.254.169.254/latest/meta-data/',
+      'https://[::1]/hook',
+      'https://127.0.0.2/hook', // loopback, though 127.0.0.1 alone is allowed here
+      'https://0.0.0.0/hook',
+      'https://167772161/hook', // 10.0.0.1 written as one number
+      'https://10.0.0.1/hook',
+      'https://[::ffff:192.168.1.5]/hook',
+      'https://[fd00::1]/hook',
+      'http://93.184.216.34/hook',
+    ];
+    for (const url of targets) {
+      const res = await stack.http('POST', `/v1/organizations/${parties.orgs.payer}/webhooks`, { token: stack.adminToken, body: { url } });
+      expect(res.status, url).toBe(422);
+      expect(res.body.error.details[0].field, url).toBe('url');
+    }
+    // The organization's webhooks did not change.
+    const listed = await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/webhooks`, { token: stack.adminToken });
+    expect(listed.body.items.map((w: any) => w.url).filter((u: string) => !u.startsWith('http://127.0.0.1:'))).toEqual([]);
   });
 
   it('keeps an inbox read state per user', async () => {

@@ -1,0 +1,52 @@
+// What counts as text a person can have written. Control characters (other than newline and tab)
+// and unpaired UTF-16 surrogates are never part of a name, a note or a reason; PostgreSQL refuses
+// NUL and unpaired surrogates outright, so one of them reaching a projection poisons it.
+
+// C0 controls less \t and \n, DEL, C1 controls; then a high surrogate not followed by a low one, or
+// a low surrogate not preceded by a high one.
+const FORBIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why `text` is not acceptable text, or undefined when it is. */
+export function textProblem(text: string): string | undefined {
+  const found = FORBIDDEN.exec(text);
+  if (!found) return undefined;
+  const code = found[0].charCodeAt(0);
+  const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  return code >= 0xd800 && code <= 0xdfff
+    ? `holds an unpaired surrogate (${hex}) at character ${found.index + 1}`
+    : `holds a control character (${hex}) at character ${found.index + 1}; only newline and tab are allowed`;
+}
+
+export interface TextProblem {
+  field: string;
+  reason: string;
+}
+
+/**
+ * Every string in a JSON value (keys included) that is not acceptable text, with its path
+ * (`tranches.3.label`). Walks iteratively, so deep nesting cannot exhaust the stack; stops after
+ * `limit` problems.
+ */
+export function textProblems(value: unknown, prefix = '', limit = 20): TextProblem[] {
+  const problems: TextProblem[] = [];
+  const stack: Array<[unknown, string]> = [[value, prefix]];
+  while (stack.length > 0 && problems.length < limit) {
+    const [current, path] = stack.pop()!;
+    if (typeof current === 'string') {
+      const reason = textProblem(current);
+      if (reason) problems.push({ field: path, reason });
+    } else if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--) stack.push([current[i], path ? `${path}.${i}` : String(i)]);
+    } else if (current !== null && typeof current === 'object') {
+      const entries = Object.entries(current);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, child] = entries[i]!;
+        const keyReason = textProblem(key);
+        const childPath = path ? `${path}.${key}` : key;
+        if (keyReason) problems.push({ field: path || '(field name)', reason: `has a field name that ${keyReason}` });
+        stack.push([child, childPath]);
+      }
+    }
+  }
+  return problems;
+}
