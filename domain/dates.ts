@@ -47,6 +47,11 @@ export function shanghaiDate(instant: number): IsoDate {
   return new Date(instant + OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The Shanghai wall-clock minute of an instant, "YYYY-MM-DD HH:mm", for texts that date their figures. */
+export function shanghaiDateTime(instant: number): string {
+  return new Date(instant + OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 /** The first millisecond of a Shanghai calendar day. */
 export function startOfShanghaiDay(day: IsoDate): number {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];

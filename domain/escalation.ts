@@ -109,6 +109,19 @@ export function validateEscalationPolicies(policies: EscalationPolicies, problem
   }
 }
 
+/**
+ * The levels of a ladder that can reach someone with this contract's parties (`parties`: the
+ * organization of each party role, undefined when the contract names none), each with its index
+ * in the ladder. A level addressed only to absent parties (no oversight body named) never fires,
+ * so it is neither climbed nor counted in "level n of m".
+ */
+export function reachableLevels(
+  ladder: EscalationLadder,
+  parties: Partial<Record<EscalationParty, string>>,
+): Array<{ index: number; level: EscalationLevel }> {
+  return ladder.levels.flatMap((level, index) => (level.notify.some((p) => parties[p] !== undefined) ? [{ index, level }] : []));
+}
+
 /** Escalations reach people in the morning of a working day: 09:00 Asia/Shanghai. */
 const NINE_AM_MS = 9 * 3600 * 1000;
 

@@ -1,5 +1,6 @@
 // Submissions of evaluation materials: the pre-check against the templates, review reasons, and
 // the per-section difference between two rounds.
+import type { Problem } from './problems';
 import { templateById, type AttachmentKind, type Text } from './templates';
 
 export interface AttachmentMeta {
@@ -39,6 +40,61 @@ export interface ReasonGiven {
   templateId: string;
   sectionId: string;
   text?: string;
+}
+
+/** Where a reason or pre-check failure may point besides a template's own sections. */
+export const EVIDENCE_SECTION = 'evidence';
+export const DOCUMENT_SECTION = 'document';
+
+/**
+ * Reasons that name something the milestone's materials do not have: a template that does not
+ * exist or that the milestone does not use, or a section the template does not have (its
+ * evidence and the document as a whole may always be named). `milestoneTemplates` are the
+ * template ids the milestone requires.
+ */
+export function reasonProblems(reasons: readonly ReasonGiven[], milestoneTemplates: readonly string[]): Problem[] {
+  const problems: Problem[] = [];
+  reasons.forEach((r, i) => {
+    const template = templateById(r.templateId);
+    if (!template) {
+      problems.push({ field: `reasons.${i}.templateId`, reason: `is not a known template ("${r.templateId}")` });
+    } else if (!milestoneTemplates.includes(r.templateId)) {
+      problems.push({ field: `reasons.${i}.templateId`, reason: `"${r.templateId}" is not among this milestone's materials (${milestoneTemplates.join(', ')})` });
+    } else if (r.sectionId !== EVIDENCE_SECTION && r.sectionId !== DOCUMENT_SECTION && !template.sections.some((s) => s.id === r.sectionId)) {
+      problems.push({
+        field: `reasons.${i}.sectionId`,
+        reason: `"${r.sectionId}" is not a section of ${r.templateId} (${[...template.sections.map((s) => s.id), EVIDENCE_SECTION, DOCUMENT_SECTION].join(', ')})`,
+      });
+    }
+  });
+  return problems;
+}
+
+/**
+ * Materials that cannot be reviewed as submitted: a template that does not exist or that the
+ * milestone does not use, the same template twice, or a section the template does not have.
+ * (Missing templates and sections are the pre-check's business: it returns them with reasons.)
+ */
+export function materialsProblems(materials: readonly MaterialSubmission[], milestoneTemplates: readonly string[]): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  materials.forEach((m, i) => {
+    const field = `materials.${i}.templateId`;
+    const template = templateById(m.templateId);
+    if (!template) problems.push({ field, reason: `is not a known template ("${m.templateId}")` });
+    else if (!milestoneTemplates.includes(m.templateId)) {
+      problems.push({ field, reason: `"${m.templateId}" is not among this milestone's materials (${milestoneTemplates.join(', ')})` });
+    } else if (seen.has(m.templateId)) problems.push({ field, reason: `"${m.templateId}" is submitted more than once` });
+    else {
+      for (const sectionId of Object.keys(m.sections)) {
+        if (!template.sections.some((s) => s.id === sectionId)) {
+          problems.push({ field: `materials.${i}.sections.${sectionId}`, reason: `is not a section of ${m.templateId} (${template.sections.map((s) => s.id).join(', ')})` });
+        }
+      }
+    }
+    seen.add(m.templateId);
+  });
+  return problems;
 }
 
 /** Characters that count: whitespace is not content. */
@@ -91,25 +147,78 @@ export function precheck(materials: MaterialSubmission[], required: string[]): P
 
 export interface SectionChange {
   templateId: string;
+  /** The section, or "evidence" for an attachment. */
   sectionId: string;
-  change: 'added' | 'removed' | 'changed';
+  /** Sections are added, removed or changed; attachments added, removed or replaced (same name, other content). */
+  change: 'added' | 'removed' | 'changed' | 'replaced';
+  /** A section's text, or an attachment's sha256 (hex); null when absent in that round. */
   before: string | null;
   after: string | null;
+  /** The attachment's file name (attachment changes only). */
+  attachment?: string;
 }
 
-/** What changed section by section from the previous round to this one. */
-export function sectionDiff(previous: MaterialSubmission[], current: MaterialSubmission[]): SectionChange[] {
+/**
+ * Attachments keyed by name; a name used more than once is told apart by its occurrence
+ * ("a.png", "a.png#2"), so every file is compared, none shadowed.
+ */
+function attachmentsByName(attachments: readonly AttachmentMeta[]): Map<string, AttachmentMeta> {
+  const byName = new Map<string, AttachmentMeta>();
+  const seen = new Map<string, number>();
+  for (const a of attachments) {
+    const n = (seen.get(a.name) ?? 0) + 1;
+    seen.set(a.name, n);
+    byName.set(n === 1 ? a.name : `${a.name}#${n}`, a);
+  }
+  return byName;
+}
+
+/**
+ * What changed from the previous round to this one: each section's text, and each attachment
+ * (by name: added, removed, or replaced when its content hash or kind differs).
+ */
+export function sectionDiff(previous: readonly MaterialSubmission[], current: readonly MaterialSubmission[]): SectionChange[] {
   const changes: SectionChange[] = [];
   const templates = [...new Set([...previous, ...current].map((m) => m.templateId))];
   for (const templateId of templates) {
-    const before = previous.find((m) => m.templateId === templateId)?.sections ?? {};
-    const after = current.find((m) => m.templateId === templateId)?.sections ?? {};
+    const was = previous.find((m) => m.templateId === templateId);
+    const is = current.find((m) => m.templateId === templateId);
+    const before = was?.sections ?? {};
+    const after = is?.sections ?? {};
     for (const sectionId of [...new Set([...Object.keys(before), ...Object.keys(after)])]) {
       const b = before[sectionId] ?? null;
       const a = after[sectionId] ?? null;
       if (b === a) continue;
       changes.push({ templateId, sectionId, change: b === null ? 'added' : a === null ? 'removed' : 'changed', before: b, after: a });
     }
+    const filesBefore = attachmentsByName(was?.attachments ?? []);
+    const filesAfter = attachmentsByName(is?.attachments ?? []);
+    for (const key of [...new Set([...filesBefore.keys(), ...filesAfter.keys()])]) {
+      const b = filesBefore.get(key);
+      const a = filesAfter.get(key);
+      if (b && a && b.sha256 === a.sha256 && b.kind === a.kind) continue;
+      changes.push({
+        templateId,
+        sectionId: EVIDENCE_SECTION,
+        change: !b ? 'added' : !a ? 'removed' : 'replaced',
+        before: b?.sha256 ?? null,
+        after: a?.sha256 ?? null,
+        attachment: (a ?? b)!.name,
+      });
+    }
   }
   return changes;
+}
+
+/** A resubmission identical to the round it follows (sections and attachments): nothing to review again. */
+export function nothingChanged(previous: readonly MaterialSubmission[], current: readonly MaterialSubmission[]): boolean {
+  return sectionDiff(previous, current).length === 0;
+}
+
+/**
+ * How many times the reviewer returned a station's materials: rounds the pre-check returned do
+ * not count, since no reviewer spent a round on them. `maxRounds` is measured against this.
+ */
+export function reviewerReturns(rounds: ReadonlyArray<{ status: string; precheck: readonly unknown[] }>): number {
+  return rounds.filter((r) => r.status === 'returned' && r.precheck.length === 0).length;
 }

@@ -1,8 +1,10 @@
 // What the parties are told when a money step changes state, in zh-CN and en: what is stalled,
 // since when, what is owed, and who can unblock it.
 import type { Contract, PartyRole } from './contract';
-import { formatMoney } from './money';
-import type { CheckpointStatus, TrancheStatus } from './status';
+import { shanghaiDateTime } from './dates';
+import type { StepKind } from './escalation';
+import { formatMoney, type Fen } from './money';
+import type { CheckpointStatus, ContractFigures, TrancheStatus } from './status';
 
 export type Severity = 'info' | 'warning' | 'critical';
 
@@ -17,7 +19,15 @@ export interface Notice {
 const yuan = (fen: number) => `${formatMoney(fen)} CNY`;
 const zhYuan = (fen: number) => `${formatMoney(fen)} 元`;
 
-export function checkpointNotice(contract: Contract, c: CheckpointStatus): Notice | undefined {
+/**
+ * The instant (epoch ms) a text's figures were computed, in Shanghai time: later payments change
+ * the figures, so every text that quotes them says when they held.
+ */
+const asOf = (at: number) => ({ en: `as of ${shanghaiDateTime(at)} Beijing time`, 'zh-CN': `数据截至北京时间 ${shanghaiDateTime(at)}` });
+
+/** `at`: the instant (epoch ms) the figures in `c` were computed for. */
+export function checkpointNotice(contract: Contract, c: CheckpointStatus, at: number): Notice | undefined {
+  const when = asOf(at);
   if (c.status === 'missed') {
     return {
       kind: 'checkpoint.missed',
@@ -30,10 +40,10 @@ export function checkpointNotice(contract: Contract, c: CheckpointStatus): Notic
       body: {
         en:
           `By ${c.by}, ${c.minPercent}% of the contract value (${yuan(c.requiredFen)}) was due to the contractor; ` +
-          `${yuan(c.receivedByFen)} had arrived, ${yuan(c.shortfallFen)} short. The payer can unblock this by disbursing the shortfall.`,
+          `${yuan(c.receivedByFen)} had arrived, ${yuan(c.shortfallFen)} short (${when.en}). The payer can unblock this by disbursing the shortfall.`,
         'zh-CN':
           `截至 ${c.by}，应拨付合同金额的 ${c.minPercent}%（${zhYuan(c.requiredFen)}）；` +
-          `实际到账 ${zhYuan(c.receivedByFen)}，缺口 ${zhYuan(c.shortfallFen)}。请付款方（财政局）拨付缺口资金。`,
+          `实际到账 ${zhYuan(c.receivedByFen)}，缺口 ${zhYuan(c.shortfallFen)}（${when['zh-CN']}）。请付款方（财政局）拨付缺口资金。`,
       },
     };
   }
@@ -47,16 +57,18 @@ export function checkpointNotice(contract: Contract, c: CheckpointStatus): Notic
         'zh-CN': `${contract.title}：拨付节点 ${c.id} 已于 ${c.recoveredOn} 补足，迟延 ${c.daysLate} 天`,
       },
       body: {
-        en: `The ${yuan(c.shortfallFen)} missing at ${c.by} has been received.`,
-        'zh-CN': `${c.by} 时的缺口 ${zhYuan(c.shortfallFen)} 已到账。`,
+        en: `The ${yuan(c.shortfallFen)} missing at ${c.by} has been received (${when.en}).`,
+        'zh-CN': `${c.by} 时的缺口 ${zhYuan(c.shortfallFen)} 已到账（${when['zh-CN']}）。`,
       },
     };
   }
   return undefined;
 }
 
-export function trancheNotice(contract: Contract, t: TrancheStatus): Notice | undefined {
+/** `at`: the instant (epoch ms) the figures in `t` were computed for. */
+export function trancheNotice(contract: Contract, t: TrancheStatus, at: number): Notice | undefined {
   if (t.status !== 'overdue') return undefined;
+  const when = asOf(at);
   return {
     kind: 'tranche.overdue',
     severity: 'warning',
@@ -66,8 +78,8 @@ export function trancheNotice(contract: Contract, t: TrancheStatus): Notice | un
       'zh-CN': `${contract.title}：款项「${t.label}」自 ${t.due} 起逾期，未付 ${zhYuan(t.outstandingFen)}`,
     },
     body: {
-      en: `The tranche of ${yuan(t.amountFen)} was due on ${t.due}; ${yuan(t.outstandingFen)} has not arrived. The payer can unblock this.`,
-      'zh-CN': `该笔 ${zhYuan(t.amountFen)} 应于 ${t.due} 拨付，尚有 ${zhYuan(t.outstandingFen)} 未到账，请付款方处理。`,
+      en: `The tranche of ${yuan(t.amountFen)} was due on ${t.due}; ${yuan(t.outstandingFen)} has not arrived (${when.en}). The payer can unblock this.`,
+      'zh-CN': `该笔 ${zhYuan(t.amountFen)} 应于 ${t.due} 拨付，尚有 ${zhYuan(t.outstandingFen)} 未到账（${when['zh-CN']}），请付款方处理。`,
     },
   };
 }
@@ -104,17 +116,69 @@ export function escalationNotice(input: {
   };
 }
 
-/** What a stalled money step is about, for escalation messages. */
-export function checkpointStepSummary(c: CheckpointStatus): { en: string; 'zh-CN': string } {
+/**
+ * What a stalled money step is about, for escalation messages and the escalation's view: the
+ * checkpoint's figures as they stood at `at` (epoch ms), which the text dates.
+ */
+export function checkpointStepSummary(c: CheckpointStatus, at: number): { en: string; 'zh-CN': string } {
+  const when = asOf(at);
+  const head = {
+    en: `Payment checkpoint ${c.id}: ${c.minPercent}% of the contract value (${yuan(c.requiredFen)}) was due by ${c.by}; ${yuan(c.receivedByFen)} arrived by then, ${yuan(c.shortfallFen)} short`,
+    'zh-CN': `拨付节点 ${c.id}：截至 ${c.by} 应拨付 ${c.minPercent}%（${zhYuan(c.requiredFen)}），实际到账 ${zhYuan(c.receivedByFen)}，缺口 ${zhYuan(c.shortfallFen)}`,
+  };
+  // Money that arrived after the checkpoint day leaves the shortfall at the day as it was but
+  // lowers what is missing now; covered, the step is over.
+  const tail =
+    c.status === 'recovered'
+      ? { en: `; covered on ${c.recoveredOn}`, 'zh-CN': `；已于 ${c.recoveredOn} 补足` }
+      : c.outstandingFen !== c.shortfallFen
+        ? { en: `; ${yuan(c.outstandingFen)} still missing`, 'zh-CN': `；目前仍缺 ${zhYuan(c.outstandingFen)}` }
+        : { en: '', 'zh-CN': '' };
   return {
-    en: `Payment checkpoint ${c.id}: ${c.minPercent}% of the contract value (${yuan(c.requiredFen)}) was due by ${c.by}; ${yuan(c.receivedByFen)} arrived, ${yuan(c.shortfallFen)} short.`,
-    'zh-CN': `拨付节点 ${c.id}：截至 ${c.by} 应拨付 ${c.minPercent}%（${zhYuan(c.requiredFen)}），实际到账 ${zhYuan(c.receivedByFen)}，缺口 ${zhYuan(c.shortfallFen)}。`,
+    en: `${head.en}${tail.en} (${when.en}).`,
+    'zh-CN': `${head['zh-CN']}${tail['zh-CN']}（${when['zh-CN']}）。`,
   };
 }
 
-export function trancheStepSummary(t: TrancheStatus): { en: string; 'zh-CN': string } {
+/** A tranche's figures as they stood at `at` (epoch ms), which the text dates. */
+export function trancheStepSummary(t: TrancheStatus, at: number): { en: string; 'zh-CN': string } {
+  const when = asOf(at);
+  if (t.outstandingFen === 0) {
+    return {
+      en: `Tranche "${t.label}" of ${yuan(t.amountFen)} was due on ${t.due}; paid in full${t.paidOn ? ` on ${t.paidOn}` : ''} (${when.en}).`,
+      'zh-CN': `款项「${t.label}」${zhYuan(t.amountFen)} 应于 ${t.due} 拨付，${t.paidOn ? `已于 ${t.paidOn} ` : '已'}全额到账（${when['zh-CN']}）。`,
+    };
+  }
   return {
-    en: `Tranche "${t.label}" of ${yuan(t.amountFen)} was due on ${t.due}; ${yuan(t.outstandingFen)} has not arrived.`,
-    'zh-CN': `款项「${t.label}」${zhYuan(t.amountFen)} 应于 ${t.due} 拨付，尚有 ${zhYuan(t.outstandingFen)} 未到账。`,
+    en: `Tranche "${t.label}" of ${yuan(t.amountFen)} was due on ${t.due}; ${yuan(t.outstandingFen)} has not arrived (${when.en}).`,
+    'zh-CN': `款项「${t.label}」${zhYuan(t.amountFen)} 应于 ${t.due} 拨付，尚有 ${zhYuan(t.outstandingFen)} 未到账（${when['zh-CN']}）。`,
   };
+}
+
+/** A money step's figures now: what it requires, what arrived toward it and what is missing (fen). */
+export interface MoneyStepFigures {
+  status: CheckpointStatus['status'] | TrancheStatus['status'];
+  requiredFen: Fen;
+  receivedFen: Fen;
+  outstandingFen: Fen;
+  summary: { en: string; 'zh-CN': string };
+}
+
+/**
+ * Where a money step (a checkpoint's shortfall, an overdue tranche) stands in `figures`, computed
+ * for `at` (epoch ms): for an escalation's view beside the text written when it opened. undefined
+ * for other kinds of step, or when an amendment removed the checkpoint or tranche.
+ */
+export function moneyStepFigures(kind: StepKind, reference: string, figures: ContractFigures, at: number): MoneyStepFigures | undefined {
+  if (kind === 'paymentShortfall') {
+    const c = figures.checkpoints.find((x) => x.id === reference);
+    if (!c) return undefined;
+    return { status: c.status, requiredFen: c.requiredFen, receivedFen: c.requiredFen - c.outstandingFen, outstandingFen: c.outstandingFen, summary: checkpointStepSummary(c, at) };
+  }
+  if (kind === 'trancheOverdue') {
+    const t = figures.tranches.find((x) => x.id === reference);
+    if (!t) return undefined;
+    return { status: t.status, requiredFen: t.amountFen, receivedFen: t.amountFen - t.outstandingFen, outstandingFen: t.outstandingFen, summary: trancheStepSummary(t, at) };
+  }
+  return undefined;
 }

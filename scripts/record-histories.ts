@@ -154,7 +154,9 @@ async function main() {
         args: [{ submissionId: 'sub_h1', outcome: 'return', reasons: [{ code: 'goals_vague', templateId: 'activity_evidence_pack', sectionId: 'plan' }], decidedBy: 'usr_eval' }],
       });
       await env.sleep('10 days');
-      await review.executeUpdate(submitUpdate, { args: [{ submissionId: 'sub_h2', station: '', materials, submittedBy: 'usr_station' }] });
+      // Round 2 rewrites the section the reason named: an identical resubmission is refused.
+      const revised = [{ ...materials[0]!, sections: { ...materials[0]!.sections, plan: '活动方案：每月在 5 个村各开展 1 次长者互助小组，每次 10 人，由驻站社工带领。'.repeat(2) } }];
+      await review.executeUpdate(submitUpdate, { args: [{ submissionId: 'sub_h2', station: '', materials: revised, submittedBy: 'usr_station' }] });
       await review.executeUpdate(decideUpdate, { args: [{ submissionId: 'sub_h2', outcome: 'approve', reasons: [], decidedBy: 'usr_eval' }] });
       await review.result();
       await save('contract-with-milestone', third.workflowId);

@@ -376,12 +376,12 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       }
     };
     for (const c of figures.checkpoints) {
-      track(`checkpoint:${c.id}`, c.status, { ...c }, checkpointNotice(state.contract, c), {
+      track(`checkpoint:${c.id}`, c.status, { ...c }, checkpointNotice(state.contract, c, now), {
         kind: 'paymentShortfall',
         reference: c.id,
         stalled: c.status === 'missed',
         dueAt: state.contract.checkpoints.find((d) => d.id === c.id)?.byAt ?? now,
-        summary: checkpointStepSummary(c),
+        summary: checkpointStepSummary(c, now),
         metOn: c.recoveredOn,
       });
     }
@@ -395,12 +395,12 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       stepChanges.push({ key: `${kind}:${reference}`, resolve: { reason: `${what} removed by amendment`, at: now } });
     }
     for (const t of figures.tranches) {
-      track(`tranche:${t.id}`, t.status, { ...t }, trancheNotice(state.contract, t), {
+      track(`tranche:${t.id}`, t.status, { ...t }, trancheNotice(state.contract, t, now), {
         kind: 'trancheOverdue',
         reference: t.id,
         stalled: t.status === 'overdue',
         dueAt: state.contract.tranches.find((d) => d.id === t.id)?.dueAt ?? now,
-        summary: trancheStepSummary(t),
+        summary: trancheStepSummary(t, now),
         metOn: t.paidOn,
       });
     }

@@ -11,7 +11,7 @@ import {
   acknowledgementEndsAt,
   DEFAULT_ACKNOWLEDGEMENT_GRACE_WORKING_DAYS,
   levelFiresAt,
-  type EscalationLevel,
+  reachableLevels,
   type EscalationParty,
 } from '../domain/escalation';
 import { escalationNotice } from '../domain/notices';
@@ -121,12 +121,11 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
 
   // Parties of levels passed over (their time had already come) are told at the next level.
   const passedOver = new Set<EscalationParty>();
-  // A level addressed only to parties this contract does not have (no oversight body named) tells
-  // nobody: it is skipped rather than superseding a level someone can act on.
-  const reachable = (l: EscalationLevel) => l.notify.some((p) => parties[p] !== undefined);
-  for (let level = 0; level < ladder.levels.length; level++) {
-    const definition = ladder.levels[level]!;
-    if (!reachable(definition)) continue;
+  // Only levels that reach one of this contract's parties are climbed and counted: a level
+  // addressed to a party it does not have (no oversight body named) would tell nobody.
+  const climb = reachableLevels(ladder, parties);
+  for (let rank = 0; rank < climb.length; rank++) {
+    const { index: level, level: definition } = climb[rank]!;
     // Wait for the level's time, later while an acknowledgement pauses the climb.
     for (;;) {
       const fireAt = Math.max(levelFiresAt(step.dueAt, definition, calendar), pausedUntil);
@@ -137,7 +136,7 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
     }
     if (resolution) break;
     // A step handed over late (its due time long past) goes straight to the highest level due.
-    const next = ladder.levels.slice(level + 1).find(reachable);
+    const next = climb[rank + 1]?.level;
     if (next && Math.max(levelFiresAt(step.dueAt, next, calendar), pausedUntil) <= Date.now()) {
       definition.notify.forEach((p) => passedOver.add(p));
       continue;
@@ -159,7 +158,7 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
       stepId: step.stepId,
       stepKind: step.kind,
       stepReference: step.reference,
-      level: level + 1,
+      level: rank + 1,
       severity: definition.severity,
       notifiedParties: notify,
       notifiedOrganizationIds: organizationIds,
@@ -173,11 +172,11 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
       contractTitle: step.contractTitle,
       summary: step.summary,
       since,
-      level: level + 1,
-      levels: ladder.levels.length,
+      level: rank + 1,
+      levels: climb.length,
       holder: input.holder,
     });
-    const ev = event('escalation.opened', null, { escalationId: record.id, level: level + 1, notified: organizationIds });
+    const ev = event('escalation.opened', null, { escalationId: record.id, level: rank + 1, notified: organizationIds });
     version += 1;
     const notificationIds = await projectEscalation({
       version,

@@ -8,16 +8,18 @@ import { PROJECTION } from './activity-options';
 import { addWorkingDays } from '../domain/calendar';
 import { parseInstant, shanghaiDate } from '../domain/dates';
 import type { StepKind } from '../domain/escalation';
-import { sectionDiff } from '../domain/materials';
+import { materialsProblems, nothingChanged, reasonProblems, reviewerReturns, sectionDiff } from '../domain/materials';
 import {
   contractEndedSignal,
   decideUpdate,
   REVIEW_REJECTION,
   reviewStateQuery,
   submitUpdate,
+  type DecideInput,
   type ReviewState,
   type ReviewWorkflowInput,
   type Round,
+  type SubmitInput,
 } from './review-messages';
 import { reject } from './rejection';
 import { openStep, resolveStep } from './steps';
@@ -70,7 +72,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     ended = true;
   });
 
-  const submitProblems = (request: { station: string; submissionId: string }) => {
+  const submitProblems = (request: { station: string; submissionId: string; materials: SubmitInput['materials'] }) => {
     if (state.rounds.some((r) => r.submissionId === request.submissionId)) return;
     if (ended) reject(REVIEW_REJECTION.notAccepting, 'The contract has ended');
     if (!stations.includes(request.station)) {
@@ -83,6 +85,14 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
       reject(REVIEW_REJECTION.notAccepting, `Round ${last.round} is still being reviewed`);
     }
     if (last?.status === 'approved') reject(REVIEW_REJECTION.notAccepting, 'These materials were approved already');
+    const problems = materialsProblems(request.materials, milestone.materials);
+    if (problems.length > 0) reject(REVIEW_REJECTION.invalid, 'The materials do not fit this milestone', problems);
+    // A round identical to the returned one would only be returned again: refused, not counted.
+    if (last && nothingChanged(last.materials, request.materials)) {
+      reject(REVIEW_REJECTION.invalid, `Nothing changed since round ${last.round}`, [
+        { field: 'materials', reason: `are identical to round ${last.round} (sections and attachments), which was returned` },
+      ]);
+    }
   };
 
   setHandler(
@@ -127,13 +137,15 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     { validator: submitProblems },
   );
 
-  const decideProblems = (request: { submissionId: string; outcome: string; reasons: unknown[] }) => {
+  const decideProblems = (request: { submissionId: string; outcome: string; reasons: DecideInput['reasons'] }) => {
     const round = state.rounds.find((r) => r.submissionId === request.submissionId);
     if (!round) reject(REVIEW_REJECTION.notFound, `No submission ${request.submissionId}`);
     if (round.status !== 'in_review') reject(REVIEW_REJECTION.notInReview, `Submission ${round.submissionId} is ${round.status}`);
     if (request.outcome === 'return' && request.reasons.length === 0) {
       reject(REVIEW_REJECTION.invalid, 'A return needs at least one reason', [{ field: 'reasons', reason: 'must name at least one reason' }]);
     }
+    const problems = reasonProblems(request.reasons, milestone.materials);
+    if (problems.length > 0) reject(REVIEW_REJECTION.invalid, 'A reason names a template or section this milestone does not have', problems);
     return round;
   };
 
@@ -157,9 +169,9 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     { validator: (request) => void decideProblems(request) },
   );
 
-  /** More returns than the milestone allows: the contractor's lead, then the purchaser, are told. */
+  /** More reviewer returns than the milestone allows: the contractor's lead, then the purchaser, are told. */
   async function afterReturn(round: Round) {
-    const returns = roundsOf(round.station).filter((r) => r.status === 'returned').length;
+    const returns = reviewerReturns(roundsOf(round.station));
     if (returns > milestone.maxRounds) {
       await open(
         'tooManyReturns',

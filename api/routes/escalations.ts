@@ -25,6 +25,21 @@ const Escalation = Type.Object(
     acknowledgedBy: NullableString(),
     acknowledgementNote: NullableString(),
     closedAt: NullableString(),
+    // Beside the text written when the escalation opened: where a money step stands now.
+    current: Type.Union([
+      Type.Object(
+        {
+          asOf: Type.String({ description: 'When these figures were computed (ISO 8601)' }),
+          status: Type.String({ description: "The checkpoint's or tranche's status now" }),
+          required: Type.String({ description: 'What the step requires: the checkpoint amount or the tranche, CNY' }),
+          received: Type.String({ description: 'Received toward it so far, CNY' }),
+          outstanding: Type.String({ description: 'Still missing today, CNY' }),
+          summary: Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, closed),
+        },
+        { ...closed, description: "Today's figures of a payment shortfall or overdue tranche (null for other steps)" },
+      ),
+      Type.Null(),
+    ]),
   },
   closed,
 );

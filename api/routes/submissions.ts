@@ -41,9 +41,10 @@ const Submission = Type.Object(
         {
           templateId: Type.String(),
           sectionId: Type.String(),
-          change: Type.Enum(['added', 'removed', 'changed']),
+          change: Type.Enum(['added', 'removed', 'changed', 'replaced']),
           before: NullableString(),
           after: NullableString(),
+          attachment: Type.Optional(Type.String({ description: 'The attachment’s file name (attachment changes only, under section "evidence")' })),
         },
         closed,
       ),

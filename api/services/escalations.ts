@@ -1,23 +1,48 @@
 // Escalations and delays: read from the read model, acknowledged through the step's workflow.
 import type { Client } from '@temporalio/client';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { calendarForYears } from '../../activities/calendar';
 import type { Database } from '../../db/client';
-import { contracts, escalations, stepDelays } from '../../db/schema';
+import { contracts, escalations, ledgerEntries, stepDelays } from '../../db/schema';
 import { withOverrides, workingDaysBetween, workingDaysInAny } from '../../domain/calendar';
 import type { Contract } from '../../domain/contract';
 import type { EscalationParty, StepKind } from '../../domain/escalation';
 import { shanghaiDate } from '../../domain/dates';
+import type { LedgerEntry } from '../../domain/ledger';
+import { formatMoney } from '../../domain/money';
+import { moneyStepFigures, type MoneyStepFigures } from '../../domain/notices';
 import { isAdmin, type Actor } from '../../domain/organizations';
+import { contractFigures, type ContractFigures } from '../../domain/status';
 import { acknowledgeUpdate, ESCALATION_REJECTION, escalationWorkflowId } from '../../workflows/escalation-messages';
 import { ApiError, forbidden, notFound } from '../errors';
+import { ledgerEntryOf } from './contract-views';
 import { updateRejection } from './temporal-errors';
 import { isVillagesOwnStep, loadVisibleContract, villageScope } from './visibility';
 
 type EscalationRow = typeof escalations.$inferSelect;
 const SEVERITY_RANK: Record<string, number> = { critical: 0, warning: 1, info: 2 };
 
-export function escalationView(row: EscalationRow) {
+/** Kinds of step about money: their view carries today's figures beside the text written when they opened. */
+const MONEY_STEPS: ReadonlySet<string> = new Set<StepKind>(['paymentShortfall', 'trancheOverdue']);
+
+/** Today's figures of a money step, money as decimal strings; `at` is when they were computed (epoch ms). */
+function currentView(now: MoneyStepFigures | undefined, at: number) {
+  if (!now) return null;
+  return {
+    asOf: new Date(at).toISOString(),
+    status: now.status,
+    required: formatMoney(now.requiredFen),
+    received: formatMoney(now.receivedFen),
+    outstanding: formatMoney(now.outstandingFen),
+    summary: now.summary,
+  };
+}
+
+/**
+ * One escalation. `summary` is the text sent when it opened (its figures dated in it); `current`
+ * is where a money step stands now (null for other steps), from `figures` computed for `at`.
+ */
+export function escalationView(row: EscalationRow, figures: ContractFigures | undefined, at: number) {
   return {
     id: row.id,
     contractId: row.contractId,
@@ -34,6 +59,7 @@ export function escalationView(row: EscalationRow) {
     acknowledgedBy: row.acknowledgedBy,
     acknowledgementNote: row.acknowledgementNote,
     closedAt: row.closedAt?.toISOString() ?? null,
+    current: figures ? currentView(moneyStepFigures(row.stepKind as StepKind, row.stepReference, figures, at), at) : null,
   };
 }
 
@@ -64,6 +90,27 @@ export class EscalationService {
     return loadVisibleContract(this.db, actor, contractId);
   }
 
+  /** Views of escalations, money steps with their contract's figures now (from the read model's ledger). */
+  private async views(rows: EscalationRow[]) {
+    const now = this.clock();
+    const ids = [...new Set(rows.filter((r) => MONEY_STEPS.has(r.stepKind)).map((r) => r.contractId))];
+    const figures = new Map<string, ContractFigures>();
+    if (ids.length > 0) {
+      const [definitions, entries] = await Promise.all([
+        this.db.select({ id: contracts.id, definition: contracts.definition }).from(contracts).where(inArray(contracts.id, ids)),
+        this.db.select().from(ledgerEntries).where(inArray(ledgerEntries.contractId, ids)).orderBy(asc(ledgerEntries.id)),
+      ]);
+      const ledgers = new Map<string, LedgerEntry[]>();
+      for (const e of entries) {
+        const ledger = ledgers.get(e.contractId) ?? [];
+        ledger.push(ledgerEntryOf(e));
+        ledgers.set(e.contractId, ledger);
+      }
+      for (const { id, definition } of definitions) figures.set(id, contractFigures(definition as Contract, ledgers.get(id) ?? [], now));
+    }
+    return rows.map((r) => escalationView(r, figures.get(r.contractId), now));
+  }
+
   async list(actor: Actor, filter: { status?: string; contractId?: string }) {
     const conditions = [];
     let villages: Map<string, string | undefined>;
@@ -86,7 +133,7 @@ export class EscalationService {
       const village = villages.get(r.contractId);
       return !village || isVillagesOwnStep(village, { kind: r.stepKind, reference: r.stepReference });
     };
-    return { items: rows.filter(own).sort(bySeverityThenAge).map(escalationView) };
+    return { items: await this.views(rows.filter(own).sort(bySeverityThenAge)) };
   }
 
   async acknowledge(actor: Actor, id: string, note: string) {
@@ -112,7 +159,7 @@ export class EscalationService {
       throw error;
     }
     const [updated] = await this.db.select().from(escalations).where(eq(escalations.id, id));
-    return escalationView(updated!);
+    return (await this.views([updated!]))[0]!;
   }
 
   /**

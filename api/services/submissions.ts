@@ -5,7 +5,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { contracts, submissions } from '../../db/schema';
 import { reviewingOrganization, type Contract } from '../../domain/contract';
-import type { ReasonGiven } from '../../domain/materials';
+import { materialsProblems, reasonProblems, type ReasonGiven } from '../../domain/materials';
 import type { Problem } from '../../domain/problems';
 import { isContractorStaff, type Actor } from '../../domain/organizations';
 import { decideUpdate, REVIEW_REJECTION, reviewWorkflowId, submitUpdate, type Round } from '../../workflows/review-messages';
@@ -79,6 +79,9 @@ export class SubmissionService {
     }
     const milestone = contract.milestones?.find((m) => m.id === milestoneId);
     if (!milestone) throw notFound(`Contract ${contractId} has no milestone ${milestoneId}`);
+    // Refused before any file is stored; the workflow applies the same rule again.
+    const problems = materialsProblems(body.materials, milestone.materials);
+    if (problems.length > 0) throw unprocessable('The materials do not fit this milestone', problems);
     const stored = await storeAttachments(
       this.storage,
       body.materials.map((m, i) => ({ field: `materials.${i}.attachments`, attachments: m.attachments })),
@@ -109,6 +112,8 @@ export class SubmissionService {
     if (actor.organizationId !== reviewer || !actor.roles.includes('evaluator')) {
       throw forbidden('Only an evaluator of the reviewing organization of this contract may decide');
     }
+    const problems = reasonProblems(body.reasons, milestone?.materials ?? []);
+    if (problems.length > 0) throw unprocessable('A reason names a template or section this milestone does not have', problems);
     try {
       const round = await this.temporal.workflow.getHandle(reviewWorkflowId(row.contractId, row.milestoneId)).executeUpdate(decideUpdate, {
         args: [{ submissionId, outcome: body.outcome, reasons: body.reasons, decidedBy: actor.userId }],

@@ -110,8 +110,19 @@ describe('evaluation materials', () => {
     expect((await decide(res.body.id, { outcome: 'approve' }, parties.tokens.contractor)).status).toBe(403);
     expect((await decide(res.body.id, { outcome: 'approve' }, parties.tokens.agency)).status).toBe(403);
     expect((await decide(res.body.id, { outcome: 'approve' }, otherEvaluator)).status).toBe(403);
-    // A return needs a reason.
+    // A return needs a reason, and each reason must point at something the milestone's materials have.
     expect((await decide(res.body.id, { outcome: 'return', reasons: [] })).status).toBe(422);
+    for (const [reason, field, words] of [
+      [{ code: 'other', templateId: 'casework_record', sectionId: 'nonexistent' }, 'reasons.0.sectionId', 'not a section of casework_record'],
+      [{ code: 'other', templateId: 'no_such_template', sectionId: 'goals' }, 'reasons.0.templateId', 'not a known template'],
+      [{ code: 'other', templateId: 'groupwork_record', sectionId: 'goals' }, 'reasons.0.templateId', "not among this milestone's materials"],
+    ] as const) {
+      const refused = await decide(res.body.id, { outcome: 'return', reasons: [reason] });
+      expect(refused.status).toBe(422);
+      expect(refused.body.error.details).toEqual([{ field, reason: expect.stringContaining(words) }]);
+    }
+    // Nothing was decided by the refusals.
+    expect((await stack.http('GET', `/v1/submissions/${res.body.id}`, { token: parties.tokens.evaluator })).body.status).toBe('in_review');
 
     // Return → resubmit → return → resubmit → approve, each round with its diff.
     const returned = await decide(res.body.id, {
@@ -127,17 +138,47 @@ describe('evaluation materials', () => {
     ]);
     await decide(round3.body.id, { outcome: 'return', reasons: [{ code: 'evidence_missing', templateId: 'casework_record', sectionId: 'evidence' }] });
 
-    // Three returns against two planned rounds: the contractor is told, then the purchaser.
+    // A pre-check failure and two returns: the evaluator has used the two rounds planned, no more.
+    // The same materials again are refused (nothing changed) and open no round.
+    const same = await submit({ station: 'G', materials: complete({ goals: '目标：每月走访 20 户低保家庭，覆盖 5 个村，建立 30 份个案档案。'.repeat(3) }) });
+    expect(same.status).toBe(422);
+    expect(same.body.error.message).toMatch(/Nothing changed since round 3/);
+
+    // Round 4 differs only in one attachment's content: the diff names it, replaced.
+    const withNewRecord = complete({ goals: '目标：每月走访 20 户低保家庭，覆盖 5 个村，建立 30 份个案档案。'.repeat(3) });
+    const caseRecord = withNewRecord[1]!.attachments[0]!;
+    withNewRecord[1]!.attachments[0] = attachment(caseRecord.kind, caseRecord.name, 'the signed case record, scanned again');
+    const round4 = await submit({ station: 'G', materials: withNewRecord });
+    expect(round4.status).toBe(201);
+    expect(round4.body).toMatchObject({ round: 4, status: 'in_review' });
+    expect(round4.body.diff).toEqual([
+      {
+        templateId: 'casework_record',
+        sectionId: 'evidence',
+        change: 'replaced',
+        attachment: caseRecord.name,
+        before: caseRecord.sha256,
+        after: withNewRecord[1]!.attachments[0]!.sha256,
+      },
+    ]);
+    const third = await decide(round4.body.id, { outcome: 'return', reasons: [{ code: 'writing_errors', templateId: 'midterm_report', sectionId: 'overview' }] });
+    expect(third.status).toBe(200);
+
+    // Three returns by the evaluator against two planned rounds (the pre-check's does not count):
+    // the contractor is told, then the purchaser.
     const escalated = await eventually(
       () => stack.http('GET', `/v1/contracts/${contractId}/escalations`, { token: parties.tokens.contractor }),
       (r) => r.body.items.some((e: any) => e.step.kind === 'tooManyReturns'),
     );
     const tooMany = escalated.body.items.find((e: any) => e.step.kind === 'tooManyReturns');
     expect(tooMany).toMatchObject({ state: 'open', notifiedOrganizationIds: [parties.orgs.contractor], step: { reference: 'midterm/G' } });
+    expect(tooMany.summary.en).toContain('returned 3 times');
+    // Opened by the third return, not by the second (which the pre-check's failure would have made a third).
+    expect(Date.parse(tooMany.openedAt)).toBeGreaterThanOrEqual(Date.parse(third.body.decision.decidedAt));
 
-    const round4 = await submit({ station: 'G', materials: complete({ goals: '目标：每月走访 20 户低保家庭，覆盖 5 个村，建立 30 份个案档案。'.repeat(3) }) });
-    expect(round4.body.round).toBe(4);
-    const approved = await decide(round4.body.id, { outcome: 'approve' });
+    const round5 = await submit({ station: 'G', materials: complete({ goals: '目标：每月走访 20 户低保家庭，覆盖 5 个村，建立 30 份个案档案。'.repeat(3), overview: '项目概况：本项目在 G 镇 5 个村设立社工站，服务低保、特困和留守老人家庭，配备社工 4 名。'.repeat(3) }) });
+    expect(round5.body.round).toBe(5);
+    const approved = await decide(round5.body.id, { outcome: 'approve' });
     expect(approved.body.status).toBe('approved');
     await eventually(
       () => stack.http('GET', `/v1/contracts/${contractId}/escalations?status=open`, { token: parties.tokens.contractor }),
@@ -149,12 +190,13 @@ describe('evaluation materials', () => {
       [1, 'returned'],
       [2, 'returned'],
       [3, 'returned'],
-      [4, 'approved'],
+      [4, 'returned'],
+      [5, 'approved'],
     ]);
     const stats = await stack.http('GET', `/v1/contracts/${contractId}/review-stats`, { token: parties.tokens.contractor });
-    expect(stats.body.stations[0]).toMatchObject({ station: 'G', submissions: 4, returned: 3, approved: 1, precheckFailures: 1 });
+    expect(stats.body.stations[0]).toMatchObject({ station: 'G', submissions: 5, returned: 4, approved: 1, precheckFailures: 1 });
     expect(stats.body.reasons).toEqual(expect.arrayContaining([{ code: 'goals_vague', count: 1 }, { code: 'evidence_missing', count: 1 }]));
-    expect((await stack.http('GET', `/v1/submissions/${round4.body.id}`, { token: parties.tokens.outsider })).status).toBe(404);
+    expect((await stack.http('GET', `/v1/submissions/${round5.body.id}`, { token: parties.tokens.outsider })).status).toBe(404);
   });
 
   it('refuses bad attachments and stores nothing', async () => {
@@ -175,6 +217,13 @@ describe('evaluation materials', () => {
     ]);
     expect(readdirSync(filesDir, { recursive: true }).length).toBe(before);
     expect(existsSync(path.join(filesDir, good.sha256.slice(0, 2), good.sha256))).toBe(false);
+    // Materials must be the milestone's templates, once each, with their own sections.
+    const unused = await submit({ station: 'G', materials: [...complete(), completeMaterial('groupwork_record')] });
+    expect(unused.status).toBe(422);
+    expect(unused.body.error.details).toEqual([{ field: 'materials.2.templateId', reason: expect.stringContaining("not among this milestone's materials") }]);
+    const stray = await submit({ station: 'G', materials: [{ ...complete()[0]!, sections: { ...complete()[0]!.sections, summary: 'text' } }, complete()[1]!] });
+    expect(stray.body.error.details).toEqual([{ field: 'materials.0.sections.summary', reason: expect.stringContaining('not a section of midterm_report') }]);
+    expect(readdirSync(filesDir, { recursive: true }).length).toBe(before);
     // Only the contractor's staff submit.
     expect((await submit({ station: 'G', materials: complete() }, parties.tokens.evaluator)).status).toBe(403);
   });

@@ -74,6 +74,14 @@ describe('review deadline (time-skipping)', () => {
       ]);
       expect(rows[0]!.dueAt.toISOString()).toBe(round.reviewDueAt);
 
+      // The workflow's own validator refuses a reason naming a section the template does not have
+      // (the API checks reasons too, before it asks).
+      await expect(
+        handle.executeUpdate(decideUpdate, {
+          args: [{ submissionId: 'sub_1', outcome: 'return', reasons: [{ code: 'other', templateId: 'activity_evidence_pack', sectionId: 'nonexistent' }], decidedBy: 'usr_evaluator' }],
+        }),
+      ).rejects.toMatchObject({ cause: { type: 'Invalid', message: expect.stringContaining('does not have') } });
+
       const decided = await handle.executeUpdate(decideUpdate, {
         args: [{ submissionId: 'sub_1', outcome: 'approve', reasons: [], decidedBy: 'usr_evaluator' }],
       });

@@ -222,6 +222,9 @@ export const MESSAGES = {
 
   escalationsTitle: t('Escalations', '督办'),
   escalationsEmpty: t('No escalation.', '暂无督办。'),
+  escalationNow: t('Now ({time}): {outstanding} still missing; {received} of {required} received', '当前（{time}）：仍缺 {outstanding}；应付 {required}，已到账 {received}'),
+  escalationNowCovered: t('Now ({time}): covered; {received} of {required} received', '当前（{time}）：已补足；应付 {required}，已到账 {received}'),
+  escalationWhenOpened: t('When escalated: {summary}', '督办发起时：{summary}'),
   acknowledge: t('Acknowledge', '确认收悉'),
   acknowledgeNote: t('Note (what you will do)', '说明（将如何处理）'),
   acknowledged: t('Acknowledged {time}: {note}', '已于 {time} 确认：{note}'),
@@ -265,6 +268,9 @@ export const MESSAGES = {
   reviewsDecided: t('Submission {id}: {outcome}.', '材料 {id}：{outcome}。'),
   reviewsRefused: t('Not decided: {message}', '未能提交结论：{message}'),
   reviewsChangedSections: t('Changed since the previous round', '较上一轮的修改'),
+  reviewsAttachmentAdded: t('{name}: added', '{name}：新增'),
+  reviewsAttachmentRemoved: t('{name}: removed', '{name}：删除'),
+  reviewsAttachmentReplaced: t('{name}: replaced by a different file', '{name}：已替换为不同文件'),
   outcomeApprove: t('approved', '通过'),
   outcomeReturn: t('returned', '退回'),
 } satisfies Record<string, Text>;

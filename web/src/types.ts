@@ -57,6 +57,8 @@ export interface Escalation {
   acknowledgedBy: string | null;
   acknowledgementNote: string | null;
   closedAt: string | null;
+  /** A money step's figures now (decimal CNY strings), beside the text written when it opened; null for other steps. */
+  current: { asOf: string; status: string; required: string; received: string; outstanding: string; summary: Text } | null;
 }
 
 /** Per step, and per party both summed over steps (`workingDays`) and once per day (`workingDaysHoldingAnyStep`). */
@@ -97,7 +99,15 @@ export interface Submission {
   }>;
   precheck: Array<{ templateId: string; sectionId: string; reason: Text }>;
   decision: { outcome: 'approve' | 'return'; reasons: ReasonGiven[]; decidedBy: string; decidedAt: string } | null;
-  diff: Array<{ templateId: string; sectionId: string; change: 'added' | 'removed' | 'changed'; before: string | null; after: string | null }>;
+  /** Sections changed; attachments (with `attachment`, their name; before/after their sha256) added, removed or replaced. */
+  diff: Array<{
+    templateId: string;
+    sectionId: string;
+    change: 'added' | 'removed' | 'changed' | 'replaced';
+    before: string | null;
+    after: string | null;
+    attachment?: string;
+  }>;
   reviewDueAt: string | null;
   submittedBy: string;
   submittedAt: string;

@@ -47,7 +47,7 @@ export function EscalationTable({
   showContract?: boolean;
   emptyText?: string;
 }) {
-  const { m, text, dateTime } = useI18n();
+  const { m, text, dateTime, money } = useI18n();
   const { me } = useSession();
   const orgName = useOrgName();
   const actorName = useActorName();
@@ -93,7 +93,22 @@ export function EscalationTable({
                         <a href={href.contract(e.contractId)}>{m('openContract', { id: e.contractId })}</a>
                       </div>
                     )}
-                    <div class="small">{text(e.summary)}</div>
+                    {e.current ? (
+                      // A money step: today's figures first, then the text as it was sent (its figures dated).
+                      <>
+                        <div class="small">
+                          {m(e.current.outstanding !== '0.00' ? 'escalationNow' : 'escalationNowCovered', {
+                            time: dateTime(e.current.asOf),
+                            outstanding: money(e.current.outstanding),
+                            received: money(e.current.received),
+                            required: money(e.current.required),
+                          })}
+                        </div>
+                        <div class="small muted">{m('escalationWhenOpened', { summary: text(e.summary) })}</div>
+                      </>
+                    ) : (
+                      <div class="small">{text(e.summary)}</div>
+                    )}
                   </td>
                   <td>
                     <Badge tone={severityTone(e.severity)}>{text(SEVERITY[e.severity])}</Badge>

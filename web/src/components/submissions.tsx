@@ -116,7 +116,12 @@ export function SubmissionHistory({ items, templates, milestones = [] }: { items
                 )}
                 {s.diff.length > 0 && (
                   <p class="muted small">
-                    {m('submissionChanged', { sections: s.diff.map((d) => sectionTitle(i18n, templates, d.templateId, d.sectionId)).join('; ') })}
+                    {m('submissionChanged', {
+                      // Each section once; an attachment by its name.
+                      sections: [
+                        ...new Set(s.diff.map((d) => `${sectionTitle(i18n, templates, d.templateId, d.sectionId)}${d.attachment !== undefined ? ` (${d.attachment})` : ''}`)),
+                      ].join('; '),
+                    })}
                   </p>
                 )}
               </td>

@@ -175,12 +175,21 @@ function Materials({ submission, templates }: { submission: Submission; template
           <summary>{m('reviewsChangedSections')}</summary>
           <ul class="reasons">
             {submission.diff.map((d) => (
-              <li key={`${d.templateId}/${d.sectionId}`}>
+              <li key={`${d.templateId}/${d.sectionId}/${d.attachment ?? ''}`}>
                 <strong>{sectionTitle(i18n, templates, d.templateId, d.sectionId)}</strong>
-                <div class="diff">
-                  {d.before !== null && <del>{d.before}</del>}
-                  {d.after !== null && <ins>{d.after}</ins>}
-                </div>
+                {d.attachment !== undefined ? (
+                  // An attachment: its name and what happened to it (before/after are content hashes).
+                  <div class="small">
+                    {m(d.change === 'added' ? 'reviewsAttachmentAdded' : d.change === 'removed' ? 'reviewsAttachmentRemoved' : 'reviewsAttachmentReplaced', {
+                      name: d.attachment,
+                    })}
+                  </div>
+                ) : (
+                  <div class="diff">
+                    {d.before !== null && <del>{d.before}</del>}
+                    {d.after !== null && <ins>{d.after}</ins>}
+                  </div>
+                )}
               </li>
             ))}
           </ul>
