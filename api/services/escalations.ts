@@ -6,12 +6,12 @@ import type { Database } from '../../db/client';
 import { contracts, escalations, stepDelays } from '../../db/schema';
 import { withOverrides, workingDaysBetween } from '../../domain/calendar';
 import type { Contract } from '../../domain/contract';
-import type { EscalationParty, StepKind } from '../../domain/escalation';
+import { isRepeatedAcknowledgement, type EscalationParty, type StepKind } from '../../domain/escalation';
 import { shanghaiDate } from '../../domain/dates';
 import { isAdmin, type Actor } from '../../domain/organizations';
 import { acknowledgeUpdate, ESCALATION_REJECTION, escalationWorkflowId } from '../../workflows/escalation-messages';
 import { ApiError, forbidden, notFound } from '../errors';
-import { updateRejection } from './temporal-errors';
+import { sendToWorkflow, updateRejection } from './temporal-errors';
 import { isVillagesOwnStep, loadVisibleContract, villageScope } from './visibility';
 
 type EscalationRow = typeof escalations.$inferSelect;
@@ -96,23 +96,25 @@ export class EscalationService {
     if (!actor.organizationId || !row.notifiedOrganizationIds.includes(actor.organizationId)) {
       throw forbidden('Only a user of an organization this escalation notified may acknowledge it');
     }
-    try {
-      await this.temporal.workflow.getHandle(escalationWorkflowId(row.stepId)).executeUpdate(acknowledgeUpdate, {
-        args: [{ escalationId: id, organizationId: actor.organizationId, userId: actor.userId, note }],
-      });
-    } catch (error) {
-      const failure = updateRejection(error);
-      if (failure?.type === ESCALATION_REJECTION.notNotified) throw forbidden(failure.message);
-      if (failure?.type === ESCALATION_REJECTION.notOpen || failure?.type === ESCALATION_REJECTION.notFound) {
-        throw new ApiError(409, 'escalation_not_open', failure.message);
-      }
-      if (!failure && (error as Error).name === 'WorkflowNotFoundError') {
-        throw new ApiError(409, 'escalation_not_open', `Escalation ${id} is closed`);
-      }
-      throw error;
-    }
-    const [updated] = await this.db.select().from(escalations).where(eq(escalations.id, id));
-    return escalationView(updated!);
+    const request = { escalationId: id, organizationId: actor.organizationId, userId: actor.userId, note };
+    const current = async () => (await this.db.select().from(escalations).where(eq(escalations.id, id)))[0]!;
+    await sendToWorkflow(
+      async () => void (await this.temporal.workflow.getHandle(escalationWorkflowId(row.stepId)).executeUpdate(acknowledgeUpdate, { args: [request] })),
+      {
+        // The same rule the workflow applies while it runs.
+        recorded: async () => (isRepeatedAcknowledgement(await current(), request) ? null : undefined),
+        closed: async () => new ApiError(409, 'escalation_not_open', `Escalation ${id} is ${(await current()).state}`),
+        rejected: (error) => {
+          const failure = updateRejection(error);
+          if (failure?.type === ESCALATION_REJECTION.notNotified) return forbidden(failure.message);
+          if (failure?.type === ESCALATION_REJECTION.notOpen || failure?.type === ESCALATION_REJECTION.notFound) {
+            return new ApiError(409, 'escalation_not_open', failure.message);
+          }
+          return error;
+        },
+      },
+    );
+    return escalationView(await current());
   }
 
   /** Working days each party held the contract's stalled steps (open steps count up to today). */
