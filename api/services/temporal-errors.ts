@@ -71,13 +71,13 @@ export interface LateCall<T> {
   /**
    * Read from the read model once the workflow has closed: the answer when the request repeats
    * what was recorded (the record as it stands; null when the caller reads the record itself),
-   * else undefined. May throw a more precise 4xx (a
-   * repeat with other content: 409 conflict; something that never existed: 404).
+   * else undefined. May throw a more precise 4xx (a repeat with other content: 409 conflict;
+   * something that never existed: 404).
    */
   recorded: () => Promise<T | undefined>;
   /** The 409 for any other call after the workflow closed, with a code saying why. */
   closed: () => Promise<ApiError> | ApiError;
-  /** The workflow's own refusals as the API's errors (default: a contract's). */
+  /** The workflow's own refusals as the API's errors (default: a contract workflow's mapping). */
   rejected?: (error: unknown) => unknown;
 }
 
