@@ -139,7 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(webhookRoutes, { webhooks: new WebhookService(deps.database.db, identity, deps.outbound ?? NO_EXCEPTIONS) });
     const storage = deps.fileStorage ?? new LocalFileStorage(path.join(deps.dataDir ?? './data', 'files'));
     await v1.register(templateRoutes);
-    await v1.register(submissionRoutes, { submissions: new SubmissionService(deps.database.db, deps.temporal, storage) });
+    await v1.register(submissionRoutes, { submissions: new SubmissionService(deps.database.db, deps.temporal, storage), idempotency });
     await v1.register(contactRoutes, { contacts: new ContactService(deps.database.db), idempotency });
     await v1.register(materialRequestRoutes, {
       materialRequests: new MaterialRequestService(deps.database.db, deps.temporal, storage, escalations),

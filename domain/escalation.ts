@@ -141,3 +141,14 @@ export function levelFiresAt(dueAt: number, level: EscalationLevel, calendar: Wo
 export function acknowledgementEndsAt(at: number, graceWorkingDays: number, calendar: WorkingCalendar): number {
   return startOfShanghaiDay(addWorkingDays(shanghaiDate(at), graceWorkingDays, calendar)) + NINE_AM_MS;
 }
+
+/**
+ * True when an acknowledgement repeats one recorded on the escalation: the same user with the same
+ * note. A repeat is answered with the escalation as it stands, even after it closed.
+ */
+export function isRepeatedAcknowledgement(
+  recorded: { acknowledgedBy?: string | null; acknowledgementNote?: string | null },
+  request: { userId: string; note: string },
+): boolean {
+  return recorded.acknowledgedBy === request.userId && recorded.acknowledgementNote === request.note;
+}

@@ -97,6 +97,25 @@ export function materialsProblems(materials: readonly MaterialSubmission[], mile
   return problems;
 }
 
+/**
+ * True when a reviewer's decision repeats the one recorded: the same outcome with the same reasons
+ * (in any order). A repeat is answered with the submission as it stands; anything else is refused.
+ * The pre-check's return is nobody's decision to repeat.
+ */
+export function isRepeatedReviewDecision(
+  recorded: { outcome: 'approve' | 'return'; reasons: readonly ReasonGiven[]; decidedBy: string } | null,
+  request: { outcome: 'approve' | 'return'; reasons: readonly ReasonGiven[] },
+): boolean {
+  if (!recorded || recorded.decidedBy === PRECHECK || recorded.outcome !== request.outcome || recorded.reasons.length !== request.reasons.length) return false;
+  const key = (r: ReasonGiven) => JSON.stringify([r.code, r.templateId, r.sectionId, r.text ?? '']);
+  const left = recorded.reasons.map(key).sort();
+  const right = request.reasons.map(key).sort();
+  return left.every((k, i) => k === right[i]);
+}
+
+/** Who "decided" a round the pre-check returned. */
+export const PRECHECK = 'precheck';
+
 /** Characters that count: whitespace is not content. */
 function contentLength(text: string): number {
   return [...text.replace(/\s+/g, '')].length;

@@ -103,7 +103,7 @@ export const recordPaymentUpdate = defineUpdate<LedgerResult, [RecordPaymentInpu
 export const reversePaymentUpdate = defineUpdate<LedgerResult, [ReversePaymentInput]>('reversePayment');
 export const amendScheduleUpdate = defineUpdate<Amendment, [AmendScheduleInput]>('amendSchedule');
 export const terminateUpdate = defineUpdate<Termination, [TerminateInput]>('terminate');
-/** Resolves once the contract's first projection is in the read model. */
+/** Resolves once the contract is in the read model and its review and quota workflows have started. */
 export const registeredUpdate = defineUpdate<{ revision: number }, []>('registered');
 export const contractStateQuery = defineQuery<ContractState>('contractState');
 

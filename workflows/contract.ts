@@ -81,6 +81,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   };
   const contractId = state.contract.id;
   let changed = false;
+  /** True once the contract is in the read model and its review and quota workflows run. */
   let registered = state.revision > 0;
   // A run continued from an older one keeps that contract's behaviour (state.features); a
   // contract that started before features existed has none, as its replay shows.
@@ -431,7 +432,6 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
 
   if (!registered) {
     await project([], [event('contract.started', state.createdBy, { contract: state.contract })]);
-    registered = true;
   }
 
   if (escalating && reviewing && !state.reviewsStarted) {
@@ -454,6 +454,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     });
     state.quotasStarted = true;
   }
+  // Registered (and its creation answered) only once the children run: a submission or progress
+  // sent right after the answer finds its review or quota workflow.
+  registered = true;
 
   while (state.status === 'active') {
     const now = Date.now();

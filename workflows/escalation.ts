@@ -10,6 +10,7 @@ import { shanghaiDate } from '../domain/dates';
 import {
   acknowledgementEndsAt,
   DEFAULT_ACKNOWLEDGEMENT_GRACE_WORKING_DAYS,
+  isRepeatedAcknowledgement,
   levelFiresAt,
   reachableLevels,
   type EscalationParty,
@@ -73,10 +74,20 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
     resolution ??= signal;
   });
 
+  const acknowledgement = (record: EscalationRecord) => ({
+    escalationId: record.id,
+    acknowledgedAt: record.acknowledgedAt!,
+    acknowledgedBy: record.acknowledgedBy!,
+    note: record.acknowledgementNote!,
+    pausedUntil: new Date(pausedUntil).toISOString(),
+  });
+
   setHandler(
     acknowledgeUpdate,
     async (request) => {
       const record = records.find((r) => r.id === request.escalationId)!;
+      // A repeat (its answer lost) changes nothing and is answered as the first was.
+      if (isRepeatedAcknowledgement(record, request)) return acknowledgement(record);
       const now = new Date();
       record.state = 'acknowledged';
       record.acknowledgedAt = now.toISOString();
@@ -87,13 +98,7 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
       const ev = event('escalation.acknowledged', request.userId, { escalationId: record.id, note: request.note });
       version += 1;
       await projectEscalation({ version, records: [...records], delay: delay(), notices: [], events: [ev] });
-      return {
-        escalationId: record.id,
-        acknowledgedAt: record.acknowledgedAt,
-        acknowledgedBy: request.userId,
-        note: request.note,
-        pausedUntil: new Date(pausedUntil).toISOString(),
-      };
+      return acknowledgement(record);
     },
     {
       validator: (request) => {
@@ -108,6 +113,7 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
             nonRetryable: true,
           });
         }
+        if (isRepeatedAcknowledgement(record, request)) return;
         if (record.state !== 'open' || resolution) {
           throw ApplicationFailure.create({
             type: ESCALATION_REJECTION.notOpen,

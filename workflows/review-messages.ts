@@ -53,6 +53,8 @@ export interface ReviewState {
 }
 
 export const REVIEW_REJECTION = {
+  /** The review has ended with its contract (409 review_closed). */
+  closed: 'Closed',
   notAccepting: 'NotAccepting',
   invalid: 'Invalid',
   notFound: 'NotFound',

@@ -8,14 +8,13 @@ import { PROJECTION } from './activity-options';
 import { addWorkingDays } from '../domain/calendar';
 import { parseInstant, shanghaiDate } from '../domain/dates';
 import type { StepKind } from '../domain/escalation';
-import { materialsProblems, nothingChanged, reasonProblems, reviewerReturns, sectionDiff } from '../domain/materials';
+import { isRepeatedReviewDecision, materialsProblems, nothingChanged, PRECHECK, reasonProblems, reviewerReturns, sectionDiff, type ReasonGiven } from '../domain/materials';
 import {
   contractEndedSignal,
   decideUpdate,
   REVIEW_REJECTION,
   reviewStateQuery,
   submitUpdate,
-  type DecideInput,
   type ReviewState,
   type ReviewWorkflowInput,
   type Round,
@@ -74,7 +73,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
 
   const submitProblems = (request: { station: string; submissionId: string; materials: SubmitInput['materials'] }) => {
     if (state.rounds.some((r) => r.submissionId === request.submissionId)) return;
-    if (ended) reject(REVIEW_REJECTION.notAccepting, 'The contract has ended');
+    if (ended) reject(REVIEW_REJECTION.closed, `The review of milestone ${milestone.id} has ended with its contract`);
     if (!stations.includes(request.station)) {
       reject(REVIEW_REJECTION.invalid, 'The station is not part of this milestone', [
         { field: 'station', reason: milestone.stations.length > 0 ? `must be one of ${milestone.stations.join(', ')}` : 'must be omitted: this milestone covers the whole contract' },
@@ -122,7 +121,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
       round.precheck = await precheckSubmission({ materials: request.materials, required: milestone.materials });
       if (round.precheck.length > 0) {
         round.status = 'returned';
-        round.decision = { outcome: 'return', reasons: [], decidedBy: 'precheck', decidedAt: new Date().toISOString() };
+        round.decision = { outcome: 'return', reasons: [], decidedBy: PRECHECK, decidedAt: new Date().toISOString() };
       } else {
         round.status = 'in_review';
         // The reviewer has until the end of the nth working day after the submission.
@@ -137,22 +136,25 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     { validator: submitProblems },
   );
 
-  const decideProblems = (request: { submissionId: string; outcome: string; reasons: DecideInput['reasons'] }) => {
+  const decideProblems = (request: { submissionId: string; outcome: 'approve' | 'return'; reasons: ReasonGiven[] }) => {
     const round = state.rounds.find((r) => r.submissionId === request.submissionId);
     if (!round) reject(REVIEW_REJECTION.notFound, `No submission ${request.submissionId}`);
+    if (isRepeatedReviewDecision(round.decision, request)) return { round, repeated: true };
     if (round.status !== 'in_review') reject(REVIEW_REJECTION.notInReview, `Submission ${round.submissionId} is ${round.status}`);
     if (request.outcome === 'return' && request.reasons.length === 0) {
       reject(REVIEW_REJECTION.invalid, 'A return needs at least one reason', [{ field: 'reasons', reason: 'must name at least one reason' }]);
     }
     const problems = reasonProblems(request.reasons, milestone.materials);
     if (problems.length > 0) reject(REVIEW_REJECTION.invalid, 'A reason names a template or section this milestone does not have', problems);
-    return round;
+    return { round, repeated: false };
   };
 
   setHandler(
     decideUpdate,
     async (request) => {
-      const round = decideProblems(request);
+      const { round, repeated } = decideProblems(request);
+      // A repeat (its answer lost) is answered with the submission as it stands.
+      if (repeated) return round;
       round.status = request.outcome === 'approve' ? 'approved' : 'returned';
       round.decision = { outcome: request.outcome, reasons: request.reasons, decidedBy: request.decidedBy, decidedAt: new Date().toISOString() };
       changed = true;

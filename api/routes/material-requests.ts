@@ -27,7 +27,7 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests
         params: ContractParams,
         headers: IdempotencyHeader,
         body: MaterialRequestInput,
-        response: { 200: MaterialRequestView, 201: MaterialRequestView, ...errors(400, 401, 403, 404, 409, 422) },
+        response: { 201: MaterialRequestView, ...errors(400, 401, 403, 404, 409, 422) },
       },
     },
     async (request, reply) => {
@@ -38,10 +38,8 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests
         idempotency,
         { actorId: actor.userId, route: 'POST /v1/contracts/:id/material-requests', key },
         { contract: request.params.id, body: request.body },
-        async () => {
-          const { created, request: view } = await materialRequests.create(actor, request.params.id, request.body, key);
-          return { statusCode: created ? 201 : 200, body: view };
-        },
+        // A request made again under the same key (its first answer lost) is the creation that key asked for.
+        async () => ({ statusCode: 201, body: (await materialRequests.create(actor, request.params.id, request.body, key)).request }),
       );
     },
   );

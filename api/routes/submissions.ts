@@ -3,7 +3,9 @@ import { Type } from 'typebox';
 import { RETURN_REASONS } from '../../domain/materials';
 import { actorOf } from '../plugins/auth';
 import { AttachmentMetaSchema, errors, IdSchema, NullableString, UploadedAttachmentSchema } from '../schemas';
+import type { IdempotencyService } from '../services/idempotency';
 import type { SubmissionService } from '../services/submissions';
+import { sendIdempotently } from './idempotent';
 
 const closed = { additionalProperties: false } as const;
 const Text = Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, closed);
@@ -56,7 +58,10 @@ const Submission = Type.Object(
   closed,
 );
 
-export const submissionRoutes: FastifyPluginAsyncTypebox<{ submissions: SubmissionService }> = async (app, { submissions }) => {
+export const submissionRoutes: FastifyPluginAsyncTypebox<{ submissions: SubmissionService; idempotency: IdempotencyService }> = async (
+  app,
+  { submissions, idempotency },
+) => {
   app.post(
     '/v1/contracts/:id/milestones/:mid/submissions',
     {
@@ -65,8 +70,9 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<{ submissions: Submissi
       schema: {
         tags: ['evaluation'],
         summary:
-          'Submit evaluation materials for a milestone (contractor_staff or station_staff of the contractor). The pre-check runs at once: a submission that fails it comes back returned, with the reasons per section.',
+          'Submit evaluation materials for a milestone (contractor_staff or station_staff of the contractor). The pre-check runs at once: a submission that fails it comes back returned, with the reasons per section. Honours Idempotency-Key.',
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }), mid: IdSchema }),
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
         body: Type.Object(
           {
             station: Type.Optional(IdSchema),
@@ -92,7 +98,15 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<{ submissions: Submissi
     },
     async (request, reply) => {
       const { id, mid } = request.params;
-      return reply.status(201).send(await submissions.submit(actorOf(request), id, mid, request.body));
+      const actor = actorOf(request);
+      const key = request.headers['idempotency-key'];
+      return sendIdempotently(
+        reply,
+        idempotency,
+        { actorId: actor.userId, route: 'POST /v1/contracts/:id/milestones/:mid/submissions', key },
+        { contract: id, milestone: mid, body: request.body },
+        async () => ({ statusCode: 201, body: await submissions.submit(actor, id, mid, request.body, key) }),
+      );
     },
   );
 

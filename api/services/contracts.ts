@@ -11,7 +11,7 @@ import {
   type ContractDefinitionInput,
   type FundingSource,
 } from '../../domain/contract';
-import type { LedgerEntry } from '../../domain/ledger';
+import { checkPayment, checkReversal, type LedgerEntry } from '../../domain/ledger';
 import { isAdmin, type Actor, type OrganizationKind, type Role } from '../../domain/organizations';
 import type { contractWorkflow } from '../../workflows';
 import {
@@ -23,20 +23,13 @@ import {
   terminateUpdate,
   type ContractStatus,
 } from '../../workflows/contract-messages';
-import { conflict, forbidden, unprocessable } from '../errors';
+import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import { contractDetail, contractSummary, ledgerEntryOf, ledgerEntryView } from './contract-views';
 import { requireVisible, villageEventView, villageScope, type ContractRow } from './visibility';
-import { apiErrorFromTemporal } from './temporal-errors';
+import { apiErrorFromTemporal, sendToWorkflow } from './temporal-errors';
+import { canonicalJson } from './canonical-json';
 
 
-/** JSON with object keys sorted, to compare values whatever order a store gave their keys. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
-}
 type PartyColumn = 'purchaserId' | 'payerId';
 
 export interface ListFilter {
@@ -112,6 +105,19 @@ export class ContractService {
     return entries;
   }
 
+  /** The contract as the read model has it, with its ledger: what a closed workflow recorded. */
+  private async recorded(id: string): Promise<{ row: ContractRow; ledger: LedgerEntry[] }> {
+    const [found] = await this.contractWithLedgerCount.execute({ id });
+    const { ledgerCount, ...row } = found as ContractRow & { ledgerCount: number };
+    return { row, ledger: await this.ledger(id, ledgerCount) };
+  }
+
+  /** The 409 for a change sent to a contract whose workflow has ended. */
+  private async notActive(id: string): Promise<ApiError> {
+    const { row } = await this.recorded(id);
+    return new ApiError(409, 'contract_not_active', `Contract ${id} is ${row.status}: its workflow has ended`);
+  }
+
   /**
    * `resumable`: the request carries an Idempotency-Key, so it may be the retry of an attempt that
    * started the workflow and then failed; finding that same contract, started by the same user
@@ -153,10 +159,15 @@ export class ContractService {
             if (!(options.resumable && error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
           });
       }
-      await handle.executeUpdate(registeredUpdate);
     } catch (error) {
       throw apiErrorFromTemporal(error, `Contract ${contract.id}`);
     }
+    await sendToWorkflow(async () => void (await handle.executeUpdate(registeredUpdate)), {
+      // A contract whose term and grace are over closes at once: registered all the same.
+      recorded: async () => ((await existingRow()) ? null : undefined),
+      closed: () => this.notActive(contract.id),
+      rejected: (error) => apiErrorFromTemporal(error, `Contract ${contract.id}`),
+    });
     if (!existing && options.resumable) {
       const row = await existingRow();
       if (!row || !sameAttempt(row)) throw alreadyExists();
@@ -235,26 +246,47 @@ export class ContractService {
     payment: { reference: string; amount: string; receivedOn: string; fundingSource: FundingSource; budgetLine?: string; note?: string },
   ) {
     await this.actingParty(actor, id, 'payerId', 'finance_officer', 'record payments');
-    try {
-      const result = await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(recordPaymentUpdate, {
-        args: [{ ...payment, recordedBy: actor.userId }],
-      });
-      return { created: result.outcome === 'created', entry: ledgerEntryView(result.entry) };
-    } catch (error) {
-      throw apiErrorFromTemporal(error, `Contract ${id}`);
-    }
+    return sendToWorkflow(
+      async () => {
+        const result = await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(recordPaymentUpdate, {
+          args: [{ ...payment, recordedBy: actor.userId }],
+        });
+        return { created: result.outcome === 'created', entry: ledgerEntryView(result.entry) };
+      },
+      {
+        // The same rule the workflow applies: the same reference and content is the recorded entry.
+        recorded: async () => {
+          const { row, ledger } = await this.recorded(id);
+          const check = checkPayment(row.definition as Contract, ledger, payment, this.clock());
+          if (check.outcome === 'conflict') throw conflict(check.message);
+          return check.outcome === 'duplicate' ? { created: false, entry: ledgerEntryView(check.entry) } : undefined;
+        },
+        closed: () => this.notActive(id),
+        rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
+      },
+    );
   }
 
   async reversePayment(actor: Actor, id: string, reference: string, reason: string) {
     await this.actingParty(actor, id, 'payerId', 'finance_officer', 'reverse payments');
-    try {
-      const result = await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(reversePaymentUpdate, {
-        args: [{ reference, reason, recordedBy: actor.userId }],
-      });
-      return { created: result.outcome === 'created', entry: ledgerEntryView(result.entry) };
-    } catch (error) {
-      throw apiErrorFromTemporal(error, `Contract ${id}`);
-    }
+    return sendToWorkflow(
+      async () => {
+        const result = await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(reversePaymentUpdate, {
+          args: [{ reference, reason, recordedBy: actor.userId }],
+        });
+        return { created: result.outcome === 'created', entry: ledgerEntryView(result.entry) };
+      },
+      {
+        recorded: async () => {
+          const check = checkReversal((await this.recorded(id)).ledger, reference, reason);
+          if (check.outcome === 'not_found') throw notFound(`No payment with reference ${reference}`);
+          if (check.outcome === 'conflict') throw conflict(check.message);
+          return check.outcome === 'duplicate' ? { created: false, entry: ledgerEntryView(check.entry) } : undefined;
+        },
+        closed: () => this.notActive(id),
+        rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
+      },
+    );
   }
 
   async amendSchedule(
@@ -263,25 +295,29 @@ export class ContractService {
     amendment: { tranches: ContractDefinitionInput['tranches']; checkpoints: ContractDefinitionInput['checkpoints']; reason: string },
   ) {
     await this.actingParty(actor, id, 'purchaserId', 'agency_officer', 'amend the schedule');
-    try {
-      await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(amendScheduleUpdate, {
-        args: [{ ...amendment, amendedBy: actor.userId }],
-      });
-    } catch (error) {
-      throw apiErrorFromTemporal(error, `Contract ${id}`);
-    }
+    await sendToWorkflow(
+      async () => void (await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(amendScheduleUpdate, { args: [{ ...amendment, amendedBy: actor.userId }] })),
+      {
+        // Each amendment is a new version, even with the same content: none is a repeat.
+        recorded: async () => undefined,
+        closed: () => this.notActive(id),
+        rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
+      },
+    );
     return this.detail(actor, id);
   }
 
   async terminate(actor: Actor, id: string, reason: string) {
     await this.actingParty(actor, id, 'purchaserId', 'agency_officer', 'terminate the contract');
-    try {
-      await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(terminateUpdate, {
-        args: [{ reason, terminatedBy: actor.userId }],
-      });
-    } catch (error) {
-      throw apiErrorFromTemporal(error, `Contract ${id}`);
-    }
+    await sendToWorkflow(
+      async () => void (await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(terminateUpdate, { args: [{ reason, terminatedBy: actor.userId }] })),
+      {
+        // As the workflow answers while it runs: a terminated contract is terminated, whatever the reason sent again.
+        recorded: async () => ((await this.recorded(id)).row.status === 'terminated' ? null : undefined),
+        closed: () => this.notActive(id),
+        rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
+      },
+    );
     return this.detail(actor, id);
   }
 }

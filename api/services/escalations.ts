@@ -6,7 +6,7 @@ import type { Database } from '../../db/client';
 import { contracts, escalations, ledgerEntries, stepDelays } from '../../db/schema';
 import { withOverrides, workingDaysBetween, workingDaysInAny } from '../../domain/calendar';
 import type { Contract } from '../../domain/contract';
-import type { EscalationParty, StepKind } from '../../domain/escalation';
+import { isRepeatedAcknowledgement, type EscalationParty, type StepKind } from '../../domain/escalation';
 import { shanghaiDate } from '../../domain/dates';
 import type { LedgerEntry } from '../../domain/ledger';
 import { formatMoney } from '../../domain/money';
@@ -16,7 +16,7 @@ import { contractFigures, type ContractFigures } from '../../domain/status';
 import { acknowledgeUpdate, ESCALATION_REJECTION, escalationWorkflowId } from '../../workflows/escalation-messages';
 import { ApiError, forbidden, notFound } from '../errors';
 import { ledgerEntryOf } from './contract-views';
-import { updateRejection } from './temporal-errors';
+import { sendToWorkflow, updateRejection } from './temporal-errors';
 import { isVillagesOwnStep, loadVisibleContract, villageScope } from './visibility';
 
 type EscalationRow = typeof escalations.$inferSelect;
@@ -143,23 +143,25 @@ export class EscalationService {
     if (!actor.organizationId || !row.notifiedOrganizationIds.includes(actor.organizationId)) {
       throw forbidden('Only a user of an organization this escalation notified may acknowledge it');
     }
-    try {
-      await this.temporal.workflow.getHandle(escalationWorkflowId(row.stepId)).executeUpdate(acknowledgeUpdate, {
-        args: [{ escalationId: id, organizationId: actor.organizationId, userId: actor.userId, note }],
-      });
-    } catch (error) {
-      const failure = updateRejection(error);
-      if (failure?.type === ESCALATION_REJECTION.notNotified) throw forbidden(failure.message);
-      if (failure?.type === ESCALATION_REJECTION.notOpen || failure?.type === ESCALATION_REJECTION.notFound) {
-        throw new ApiError(409, 'escalation_not_open', failure.message);
-      }
-      if (!failure && (error as Error).name === 'WorkflowNotFoundError') {
-        throw new ApiError(409, 'escalation_not_open', `Escalation ${id} is closed`);
-      }
-      throw error;
-    }
-    const [updated] = await this.db.select().from(escalations).where(eq(escalations.id, id));
-    return (await this.views([updated!]))[0]!;
+    const request = { escalationId: id, organizationId: actor.organizationId, userId: actor.userId, note };
+    const current = async () => (await this.db.select().from(escalations).where(eq(escalations.id, id)))[0]!;
+    await sendToWorkflow(
+      async () => void (await this.temporal.workflow.getHandle(escalationWorkflowId(row.stepId)).executeUpdate(acknowledgeUpdate, { args: [request] })),
+      {
+        // The same rule the workflow applies while it runs.
+        recorded: async () => (isRepeatedAcknowledgement(await current(), request) ? null : undefined),
+        closed: async () => new ApiError(409, 'escalation_not_open', `Escalation ${id} is ${(await current()).state}`),
+        rejected: (error) => {
+          const failure = updateRejection(error);
+          if (failure?.type === ESCALATION_REJECTION.notNotified) return forbidden(failure.message);
+          if (failure?.type === ESCALATION_REJECTION.notOpen || failure?.type === ESCALATION_REJECTION.notFound) {
+            return new ApiError(409, 'escalation_not_open', failure.message);
+          }
+          return error;
+        },
+      },
+    );
+    return (await this.views([await current()]))[0]!;
   }
 
   /**

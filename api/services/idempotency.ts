@@ -1,22 +1,28 @@
-// Idempotency-Key: the first response to a key is stored and replayed for the same request; the
-// same key with another request is refused. A second request arriving while the first is still
-// running waits for its response.
+// Idempotency-Key, one rule for every route that honours it: the first answer to a key (its status
+// and body, an error of 4xx included) is stored and replayed as it was for a repeat of the same
+// request, marked as a replay; the same key with another request is refused (422). "The same
+// request" is the same JSON value: key order does not matter. A second request arriving while the
+// first is still running waits for its answer.
 import { createHash } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { idempotencyRecords } from '../../db/schema';
 import { ApiError } from '../errors';
+import { canonicalJson } from './canonical-json';
 
 export interface StoredResponse {
   statusCode: number;
   body: unknown;
+  /** True when this is the stored answer to an earlier request with the same key. */
+  replayed?: boolean;
 }
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 const ABANDONED_AFTER_MS = 5 * 60 * 1000;
 
-function hashRequest(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
+/** SHA-256 (hex) of the request's canonical JSON: equal for equal JSON values, whatever their key order. */
+export function hashRequest(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body ?? null)).digest('hex');
 }
 
 export class IdempotencyService {
@@ -52,7 +58,7 @@ export class IdempotencyService {
         if (record.requestHash !== requestHash) {
           throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request');
         }
-        if (record.statusCode !== null) return { statusCode: record.statusCode, body: record.response };
+        if (record.statusCode !== null) return { statusCode: record.statusCode, body: record.response, replayed: true };
         // A claim with no answer long after it was made belongs to a process that died: take it over.
         if (Date.now() - record.createdAt.getTime() > ABANDONED_AFTER_MS) {
           await this.db.delete(idempotencyRecords).where(and(where, isNull(idempotencyRecords.statusCode)));

@@ -1,7 +1,7 @@
 // Material requests: made by the contractor's station staff through the contract's workflow,
 // delivered by the villages asked (each only for itself), accepted or sent back by station staff.
 // Reads come from the read model; a village's users see only requests addressed to their village.
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { materialRequests, organizations, villageContacts } from '../../db/schema';
@@ -28,11 +28,11 @@ import {
   reviewDeliveryUpdate,
   type MaterialRequestState,
 } from '../../workflows/material-request-messages';
-import { forbidden, notFound, unprocessable } from '../errors';
+import { ApiError, forbidden, notFound, unprocessable } from '../errors';
 import { storeAttachments, type UploadedAttachment } from './attachments';
 import type { EscalationService } from './escalations';
 import type { FileStorage } from './file-storage';
-import { apiErrorFromChild, apiErrorFromTemporal } from './temporal-errors';
+import { apiErrorFromChild, apiErrorFromTemporal, sendToWorkflow } from './temporal-errors';
 import { idForKey } from './tokens';
 import { loadVisibleContract, villageScope, type ContractRow } from './visibility';
 
@@ -151,27 +151,53 @@ export class MaterialRequestService {
       requestedBy: actor.userId,
       requestedAt: new Date().toISOString(),
     };
-    let created: boolean;
-    try {
-      ({ created } = await this.temporal.workflow
-        .getHandle(contractWorkflowId(contractId))
-        .executeUpdate(requestMaterialsUpdate, { args: [request] }));
-    } catch (error) {
-      throw apiErrorFromTemporal(error, 'The material request cannot be made');
-    }
+    const { created } = await sendToWorkflow(
+      () => this.temporal.workflow.getHandle(contractWorkflowId(contractId)).executeUpdate(requestMaterialsUpdate, { args: [request] }),
+      {
+        // Made before the contract ended (a retry under the same key has the same id): it stands.
+        recorded: async () => ((await this.recordedState(request.id)) ? { requestId: request.id, created: false } : undefined),
+        closed: () => new ApiError(409, 'contract_not_active', `Contract ${contractId} has ended; no material request can be made`),
+        rejected: (error) => apiErrorFromTemporal(error, 'The material request cannot be made'),
+      },
+    );
     const state = await this.current(request.id);
     return { created, request: materialRequestView(state) };
   }
 
+  /** The request as the read model has it (all there is once its workflow has closed). */
+  private async recordedState(requestId: string): Promise<MaterialRequestState | undefined> {
+    const [row] = await this.db.select().from(materialRequests).where(eq(materialRequests.id, requestId));
+    return row?.state as MaterialRequestState | undefined;
+  }
+
+  /** Sends an Update to a request's workflow; once it has closed, a repeat is answered from the read model. */
+  private sendToRequest(
+    requestId: string,
+    send: () => Promise<MaterialRequestState>,
+    repeat: (recorded: MaterialRequestState) => boolean,
+    onlyVillage?: string,
+  ) {
+    const closedMessage = `Material request ${requestId} is closed`;
+    return sendToWorkflow(async () => materialRequestView(await send(), onlyVillage), {
+      recorded: async () => {
+        const state = await this.recordedState(requestId);
+        return state && repeat(state) ? materialRequestView(state, onlyVillage) : undefined;
+      },
+      closed: async () => {
+        const state = await this.recordedState(requestId);
+        return new ApiError(409, 'closed', state ? `Material request ${requestId} is ${state.status}` : closedMessage);
+      },
+      rejected: (error) => apiErrorFromChild(error, closedMessage),
+    });
+  }
+
   /** The request's state once it is in the read model (from the workflow; from the read model once it has finished). */
-  private async current(requestId: string): Promise<MaterialRequestState> {
-    try {
-      return await this.temporal.workflow.getHandle(materialRequestWorkflowId(requestId)).executeUpdate(requestRegisteredUpdate);
-    } catch (error) {
-      const [row] = await this.db.select().from(materialRequests).where(eq(materialRequests.id, requestId));
-      if (row) return row.state as MaterialRequestState;
-      throw error;
-    }
+  private current(requestId: string): Promise<MaterialRequestState> {
+    return sendToWorkflow(() => this.temporal.workflow.getHandle(materialRequestWorkflowId(requestId)).executeUpdate(requestRegisteredUpdate), {
+      recorded: () => this.recordedState(requestId),
+      closed: () => new ApiError(409, 'closed', `Material request ${requestId} is closed`),
+      rejected: (error) => apiErrorFromChild(error, `Material request ${requestId} is closed`),
+    });
   }
 
   async get(actor: Actor, requestId: string) {
@@ -208,63 +234,49 @@ export class MaterialRequestService {
     }
     if (village !== ownVillage) throw forbidden(`A user of ${ownVillage} may deliver only for ${ownVillage}, not for ${village}`);
     const [attachments] = await storeAttachments(this.storage, [{ field: 'attachments', attachments: body.attachments ?? [] }]);
-    try {
-      const state = await this.temporal.workflow.getHandle(materialRequestWorkflowId(requestId)).executeUpdate(deliverUpdate, {
-        args: [
-          {
-            deliveryId: idForKey('dl', `${actor.userId}:${requestId}`, idempotencyKey),
-            village,
-            items: body.items,
-            attachments: attachments!,
-            ...(body.note ? { note: body.note } : {}),
-            deliveredBy: actor.userId,
-          },
-        ],
-      });
-      return materialRequestView(state, ownVillage);
-    } catch (error) {
-      throw apiErrorFromChild(error, `Material request ${requestId} is closed`);
-    }
+    const deliveryId = idForKey('dl', `${actor.userId}:${requestId}`, idempotencyKey);
+    return this.sendToRequest(
+      requestId,
+      () =>
+        this.temporal.workflow.getHandle(materialRequestWorkflowId(requestId)).executeUpdate(deliverUpdate, {
+          args: [{ deliveryId, village, items: body.items, attachments: attachments!, ...(body.note ? { note: body.note } : {}), deliveredBy: actor.userId }],
+        }),
+      // A retry under the same key is the same delivery.
+      (recorded) => recorded.deliveries.some((d) => d.id === deliveryId),
+      ownVillage,
+    );
   }
 
   async review(actor: Actor, requestId: string, deliveryId: string, items: LineDecision[]) {
     const { contract } = await this.load(actor, requestId);
     this.requireStationStaff(actor, contract, 'accept or send back delivered materials');
-    try {
-      const state = await this.temporal.workflow
-        .getHandle(materialRequestWorkflowId(requestId))
-        .executeUpdate(reviewDeliveryUpdate, { args: [{ deliveryId, items, reviewedBy: actor.userId }] });
-      return materialRequestView(state);
-    } catch (error) {
-      // The last acceptance ends the request's workflow: a retry of it is answered from the read model.
-      const state = await this.finishedState(requestId, error);
-      const delivery = state.deliveries.find((d) => d.id === deliveryId);
-      if (delivery && isRepeatedDecision(delivery, items)) return materialRequestView(state);
-      throw apiErrorFromChild(error, `Material request ${requestId} is closed`);
-    }
+    return this.sendToRequest(
+      requestId,
+      () =>
+        this.temporal.workflow
+          .getHandle(materialRequestWorkflowId(requestId))
+          .executeUpdate(reviewDeliveryUpdate, { args: [{ deliveryId, items, reviewedBy: actor.userId }] }),
+      // The last acceptance ends the request's workflow: a retry of it is the decision recorded.
+      (recorded) => {
+        const delivery = recorded.deliveries.find((d) => d.id === deliveryId);
+        if (!delivery) throw notFound(`Material request ${requestId} has no delivery ${deliveryId}`);
+        return isRepeatedDecision(delivery, items);
+      },
+    );
   }
 
   async cancel(actor: Actor, requestId: string, reason: string) {
     const { contract } = await this.load(actor, requestId);
     this.requireStationStaff(actor, contract, 'cancel material requests');
-    try {
-      const state = await this.temporal.workflow
-        .getHandle(materialRequestWorkflowId(requestId))
-        .executeUpdate(cancelRequestUpdate, { args: [{ reason, cancelledBy: actor.userId }] });
-      return materialRequestView(state);
-    } catch (error) {
-      // Cancelling ends the workflow: a retry is answered from the read model.
-      const state = await this.finishedState(requestId, error);
-      if (state.cancelled) return materialRequestView(state);
-      throw apiErrorFromChild(error, `Material request ${requestId} is closed`);
-    }
-  }
-
-  /** The read model's state of a request whose workflow has finished; rethrows any other failure. */
-  private async finishedState(requestId: string, error: unknown): Promise<MaterialRequestState> {
-    if (!(error instanceof WorkflowNotFoundError)) throw apiErrorFromChild(error, `Material request ${requestId} is closed`);
-    const [row] = await this.db.select().from(materialRequests).where(eq(materialRequests.id, requestId));
-    return row!.state as MaterialRequestState;
+    return this.sendToRequest(
+      requestId,
+      () =>
+        this.temporal.workflow
+          .getHandle(materialRequestWorkflowId(requestId))
+          .executeUpdate(cancelRequestUpdate, { args: [{ reason, cancelledBy: actor.userId }] }),
+      // Cancelling ends the workflow: a retry is answered with the cancelled request, as the workflow does.
+      (recorded) => recorded.cancelled !== null,
+    );
   }
 
   /**

@@ -5,15 +5,15 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { contracts, submissions } from '../../db/schema';
 import { reviewingOrganization, type Contract } from '../../domain/contract';
-import { materialsProblems, reasonProblems, type ReasonGiven } from '../../domain/materials';
+import { isRepeatedReviewDecision, materialsProblems, reasonProblems, type ReasonGiven } from '../../domain/materials';
 import type { Problem } from '../../domain/problems';
 import { isContractorStaff, type Actor } from '../../domain/organizations';
 import { decideUpdate, REVIEW_REJECTION, reviewWorkflowId, submitUpdate, type Round } from '../../workflows/review-messages';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import { storeAttachments, type UploadedAttachment } from './attachments';
 import type { FileStorage } from './file-storage';
-import { updateRejection } from './temporal-errors';
-import { newId } from './tokens';
+import { sendToWorkflow, updateRejection } from './temporal-errors';
+import { idForKey } from './tokens';
 import { loadVisibleContract } from './visibility';
 
 export interface UploadedMaterial {
@@ -72,7 +72,31 @@ export class SubmissionService {
     return (await loadVisibleContract(this.db, actor, id)).definition as Contract;
   }
 
-  async submit(actor: Actor, contractId: string, milestoneId: string, body: { station?: string; materials: UploadedMaterial[] }) {
+  /** The review's refusals as the API's errors. */
+  private static rejected(error: unknown): unknown {
+    const failure = updateRejection(error);
+    if (failure?.type === REVIEW_REJECTION.invalid) return unprocessable(failure.message, failure.details?.[0] as Problem[]);
+    if (failure?.type === REVIEW_REJECTION.notFound) return notFound(failure.message);
+    if (failure?.type === REVIEW_REJECTION.closed) return new ApiError(409, 'review_closed', failure.message);
+    if (failure?.type === REVIEW_REJECTION.notAccepting || failure?.type === REVIEW_REJECTION.notInReview) return conflict(failure.message);
+    return error;
+  }
+
+  private async submissionRow(id: string): Promise<SubmissionRow | undefined> {
+    return (await this.db.select().from(submissions).where(eq(submissions.id, id)))[0];
+  }
+
+  /**
+   * `idempotencyKey`: a retry under the same key is the same submission (the same id), so the
+   * review recognises it even after it closed.
+   */
+  async submit(
+    actor: Actor,
+    contractId: string,
+    milestoneId: string,
+    body: { station?: string; materials: UploadedMaterial[] },
+    idempotencyKey?: string,
+  ) {
     const contract = await this.visibleContract(actor, contractId);
     if (!isContractorStaff(actor, contract.parties.contractor)) {
       throw forbidden('Only contractor_staff or station_staff of the contractor may submit materials');
@@ -87,18 +111,23 @@ export class SubmissionService {
       body.materials.map((m, i) => ({ field: `materials.${i}.attachments`, attachments: m.attachments })),
     );
     const materials = body.materials.map((m, i) => ({ templateId: m.templateId, sections: m.sections, attachments: stored[i]! }));
-    try {
-      const round = await this.temporal.workflow.getHandle(reviewWorkflowId(contractId, milestoneId)).executeUpdate(submitUpdate, {
-        args: [{ submissionId: newId('sub'), station: body.station ?? '', materials, submittedBy: actor.userId }],
-      });
-      return roundView(round);
-    } catch (error) {
-      const failure = updateRejection(error);
-      if (failure?.type === REVIEW_REJECTION.invalid) throw unprocessable(failure.message, failure.details?.[0] as Problem[]);
-      if (failure?.type === REVIEW_REJECTION.notAccepting) throw conflict(failure.message);
-      if ((error as Error).name === 'WorkflowNotFoundError') throw new ApiError(409, 'review_closed', `The review of milestone ${milestoneId} has ended`);
-      throw error;
-    }
+    const submissionId = idForKey('sub', `${actor.userId}:${contractId}:${milestoneId}`, idempotencyKey);
+    return sendToWorkflow(
+      async () =>
+        roundView(
+          await this.temporal.workflow.getHandle(reviewWorkflowId(contractId, milestoneId)).executeUpdate(submitUpdate, {
+            args: [{ submissionId, station: body.station ?? '', materials, submittedBy: actor.userId }],
+          }),
+        ),
+      {
+        recorded: async () => {
+          const row = await this.submissionRow(submissionId);
+          return row ? submissionView(row) : undefined;
+        },
+        closed: () => new ApiError(409, 'review_closed', `The review of milestone ${milestoneId} has ended`),
+        rejected: SubmissionService.rejected,
+      },
+    );
   }
 
   async decide(actor: Actor, submissionId: string, body: { outcome: 'approve' | 'return'; reasons: ReasonGiven[] }) {
@@ -114,17 +143,26 @@ export class SubmissionService {
     }
     const problems = reasonProblems(body.reasons, milestone?.materials ?? []);
     if (problems.length > 0) throw unprocessable('A reason names a template or section this milestone does not have', problems);
-    try {
-      const round = await this.temporal.workflow.getHandle(reviewWorkflowId(row.contractId, row.milestoneId)).executeUpdate(decideUpdate, {
-        args: [{ submissionId, outcome: body.outcome, reasons: body.reasons, decidedBy: actor.userId }],
-      });
-      return roundView(round);
-    } catch (error) {
-      const failure = updateRejection(error);
-      if (failure?.type === REVIEW_REJECTION.invalid) throw unprocessable(failure.message, failure.details?.[0] as Problem[]);
-      if (failure?.type === REVIEW_REJECTION.notInReview) throw conflict(failure.message);
-      throw error;
-    }
+    return sendToWorkflow(
+      async () =>
+        roundView(
+          await this.temporal.workflow.getHandle(reviewWorkflowId(row.contractId, row.milestoneId)).executeUpdate(decideUpdate, {
+            args: [{ submissionId, outcome: body.outcome, reasons: body.reasons, decidedBy: actor.userId }],
+          }),
+        ),
+      {
+        // The same rule the review applies while it runs.
+        recorded: async () => {
+          const current = (await this.submissionRow(submissionId))!;
+          return isRepeatedReviewDecision(current.decision as Round['decision'], body) ? submissionView(current) : undefined;
+        },
+        closed: async () => {
+          const current = (await this.submissionRow(submissionId))!;
+          return new ApiError(409, 'review_closed', `The review of milestone ${row.milestoneId} has ended; submission ${submissionId} is ${current.status}`);
+        },
+        rejected: SubmissionService.rejected,
+      },
+    );
   }
 
   async get(actor: Actor, submissionId: string) {

@@ -1,5 +1,6 @@
 // Turns what Temporal answers into the API's errors.
 import {
+  ServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -52,4 +53,46 @@ export function apiErrorFromChild(error: unknown, closedMessage: string): unknow
   }
   if (error instanceof WorkflowNotFoundError) return new ApiError(409, 'closed', closedMessage);
   return apiErrorFromTemporal(error, closedMessage);
+}
+
+/**
+ * True when the workflow a message was sent to has closed: it no longer exists as a running
+ * execution ("workflow execution already completed"), or it completed after accepting the Update
+ * and before answering it.
+ */
+export function isWorkflowClosed(error: unknown): boolean {
+  if (error instanceof WorkflowNotFoundError) return true;
+  if (updateRejection(error)?.type === 'AcceptedUpdateCompletedWorkflow') return true;
+  const details = error instanceof ServiceError ? (error.cause as { details?: unknown } | undefined)?.details : undefined;
+  return typeof details === 'string' && /workflow execution already completed/i.test(details);
+}
+
+export interface LateCall<T> {
+  /**
+   * Read from the read model once the workflow has closed: the answer when the request repeats
+   * what was recorded (the record as it stands; null when the caller reads the record itself),
+   * else undefined. May throw a more precise 4xx (a repeat with other content: 409 conflict;
+   * something that never existed: 404).
+   */
+  recorded: () => Promise<T | undefined>;
+  /** The 409 for any other call after the workflow closed, with a code saying why. */
+  closed: () => Promise<ApiError> | ApiError;
+  /** The workflow's own refusals as the API's errors (default: a contract workflow's mapping). */
+  rejected?: (error: unknown) => unknown;
+}
+
+/**
+ * Every route that sends an Update to a workflow goes through here, so a repeat or a late call
+ * after the workflow closed is answered from the read model — the record as it stands, or a 409 —
+ * and never surfaces as a 500.
+ */
+export async function sendToWorkflow<T>(send: () => Promise<T>, late: LateCall<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    if (!isWorkflowClosed(error)) throw late.rejected ? late.rejected(error) : apiErrorFromTemporal(error, 'The request');
+    const recorded = await late.recorded();
+    if (recorded !== undefined) return recorded;
+    throw await late.closed();
+  }
 }

@@ -180,6 +180,7 @@ describe('contracts and payments over the API', () => {
     const repeat = await start(definition, { 'idempotency-key': key });
     expect(repeat.status).toBe(201);
     expect(repeat.body).toEqual(first.body);
+    expect(repeat.headers.get('idempotent-replayed')).toBe('true');
 
     const reused = await start({ ...definition, title: 'Something else' }, { 'idempotency-key': key });
     expect(reused.status).toBe(422);

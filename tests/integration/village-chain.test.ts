@@ -149,6 +149,7 @@ describe('village chain', () => {
     // The same request sent again with its key is the same request.
     const again = await request(body, tokens.station, key);
     expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body.id).toBe(rid);
 
     const first = await deliver(rid, { items: [{ itemId: 'cases', quantity: 4 }, { itemId: 'photos', quantity: 2 }] });
