@@ -200,7 +200,7 @@ async function main() {
           },
         ],
       });
-      const requestHandle = env.client.workflow.getHandle(materialRequestWorkflowId('mr_history'));
+      const requestHandle = env.client.workflow.getHandle(materialRequestWorkflowId(chained.value.id, 'mr_history'));
       await requestHandle.executeUpdate(deliverUpdate, {
         args: [{ deliveryId: 'dl_h1', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 4 }], attachments: [], deliveredBy: 'usr_liaison' }],
       });

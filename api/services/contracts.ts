@@ -26,7 +26,7 @@ import {
 import { conflict, forbidden, unprocessable } from '../errors';
 import { contractDetail, contractSummary, ledgerEntryOf, ledgerEntryView } from './contract-views';
 import { requireVisible, villageEventView, villageScope, type ContractRow } from './visibility';
-import { apiErrorFromTemporal } from './temporal-errors';
+import { apiErrorFromTemporal, refusedStart } from './temporal-errors';
 
 
 /** JSON with object keys sorted, to compare values whatever order a store gave their keys. */
@@ -155,7 +155,7 @@ export class ContractService {
       }
       await handle.executeUpdate(registeredUpdate);
     } catch (error) {
-      throw apiErrorFromTemporal(error, `Contract ${contract.id}`);
+      throw (await refusedStart(handle, error)) ?? apiErrorFromTemporal(error, `Contract ${contract.id}`);
     }
     if (!existing && options.resumable) {
       const row = await existingRow();

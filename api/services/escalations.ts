@@ -136,7 +136,7 @@ export class EscalationService {
     }));
     const totals = new Map<string, { party: string; organizationId: string | null; workingDays: number; steps: number }>();
     for (const s of steps) {
-      const key = `${s.party}:${s.organizationId}`;
+      const key = JSON.stringify([s.party, s.organizationId]);
       const total = totals.get(key) ?? { party: s.party, organizationId: s.organizationId, workingDays: 0, steps: 0 };
       total.workingDays += s.workingDays;
       total.steps += 1;

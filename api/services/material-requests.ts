@@ -134,7 +134,7 @@ export class MaterialRequestService {
       .where(inArray(organizations.id, body.villages));
 
     const request: MaterialRequest = {
-      id: idForKey('mr', `${actor.userId}:${contractId}`, idempotencyKey),
+      id: idForKey('mr', [actor.userId, contractId], idempotencyKey),
       contractId,
       station: body.station,
       villages: body.villages,
@@ -159,14 +159,14 @@ export class MaterialRequestService {
     } catch (error) {
       throw apiErrorFromTemporal(error, 'The material request cannot be made');
     }
-    const state = await this.current(request.id);
+    const state = await this.current(contractId, request.id);
     return { created, request: materialRequestView(state) };
   }
 
   /** The request's state once it is in the read model (from the workflow; from the read model once it has finished). */
-  private async current(requestId: string): Promise<MaterialRequestState> {
+  private async current(contractId: string, requestId: string): Promise<MaterialRequestState> {
     try {
-      return await this.temporal.workflow.getHandle(materialRequestWorkflowId(requestId)).executeUpdate(requestRegisteredUpdate);
+      return await this.temporal.workflow.getHandle(materialRequestWorkflowId(contractId, requestId)).executeUpdate(requestRegisteredUpdate);
     } catch (error) {
       const [row] = await this.db.select().from(materialRequests).where(eq(materialRequests.id, requestId));
       if (row) return row.state as MaterialRequestState;
@@ -201,7 +201,7 @@ export class MaterialRequestService {
   }
 
   async deliver(actor: Actor, requestId: string, body: DeliveryBody, idempotencyKey?: string) {
-    const { village: ownVillage } = await this.load(actor, requestId);
+    const { row, village: ownVillage } = await this.load(actor, requestId);
     const village = body.village ?? ownVillage;
     if (!ownVillage || !hasRole(actor, 'village_liaison')) {
       throw forbidden('Only a village_liaison of a village this request asks may deliver');
@@ -209,10 +209,10 @@ export class MaterialRequestService {
     if (village !== ownVillage) throw forbidden(`A user of ${ownVillage} may deliver only for ${ownVillage}, not for ${village}`);
     const [attachments] = await storeAttachments(this.storage, [{ field: 'attachments', attachments: body.attachments ?? [] }]);
     try {
-      const state = await this.temporal.workflow.getHandle(materialRequestWorkflowId(requestId)).executeUpdate(deliverUpdate, {
+      const state = await this.temporal.workflow.getHandle(materialRequestWorkflowId(row.contractId, requestId)).executeUpdate(deliverUpdate, {
         args: [
           {
-            deliveryId: idForKey('dl', `${actor.userId}:${requestId}`, idempotencyKey),
+            deliveryId: idForKey('dl', [actor.userId, requestId], idempotencyKey),
             village,
             items: body.items,
             attachments: attachments!,
@@ -228,11 +228,11 @@ export class MaterialRequestService {
   }
 
   async review(actor: Actor, requestId: string, deliveryId: string, items: LineDecision[]) {
-    const { contract } = await this.load(actor, requestId);
+    const { row, contract } = await this.load(actor, requestId);
     this.requireStationStaff(actor, contract, 'accept or send back delivered materials');
     try {
       const state = await this.temporal.workflow
-        .getHandle(materialRequestWorkflowId(requestId))
+        .getHandle(materialRequestWorkflowId(row.contractId, requestId))
         .executeUpdate(reviewDeliveryUpdate, { args: [{ deliveryId, items, reviewedBy: actor.userId }] });
       return materialRequestView(state);
     } catch (error) {
@@ -245,11 +245,11 @@ export class MaterialRequestService {
   }
 
   async cancel(actor: Actor, requestId: string, reason: string) {
-    const { contract } = await this.load(actor, requestId);
+    const { row, contract } = await this.load(actor, requestId);
     this.requireStationStaff(actor, contract, 'cancel material requests');
     try {
       const state = await this.temporal.workflow
-        .getHandle(materialRequestWorkflowId(requestId))
+        .getHandle(materialRequestWorkflowId(row.contractId, requestId))
         .executeUpdate(cancelRequestUpdate, { args: [{ reason, cancelledBy: actor.userId }] });
       return materialRequestView(state);
     } catch (error) {

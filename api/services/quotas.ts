@@ -66,7 +66,7 @@ export class QuotaService {
       const record = await this.temporal.workflow.getHandle(quotaWorkflowId(contractId)).executeUpdate(recordProgressUpdate, {
         args: [
           {
-            id: idForKey('pr', `${actor.userId}:${contractId}`, idempotencyKey),
+            id: idForKey('pr', [actor.userId, contractId], idempotencyKey),
             station: body.station,
             metric: body.metric,
             count: body.count,

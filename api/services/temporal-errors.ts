@@ -1,11 +1,14 @@
 // Turns what Temporal answers into the API's errors.
 import {
   WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Problem } from '../../domain/problems';
+import { WORKFLOW_ID_TAKEN } from '../../workflows/children';
 import { REJECTION } from '../../workflows/contract-messages';
 import { ApiError, conflict, notFound, unprocessable } from '../errors';
 
@@ -52,4 +55,19 @@ export function apiErrorFromChild(error: unknown, closedMessage: string): unknow
   }
   if (error instanceof WorkflowNotFoundError) return new ApiError(409, 'closed', closedMessage);
   return apiErrorFromTemporal(error, closedMessage);
+}
+
+/**
+ * A workflow just started that ended before answering (`error` is then WorkflowNotFoundError)
+ * because a child's workflow id was taken: that reason as a 409, never a bare "has ended".
+ */
+export async function refusedStart(handle: WorkflowHandle, error: unknown): Promise<ApiError | undefined> {
+  if (!(error instanceof WorkflowNotFoundError)) return undefined;
+  try {
+    await handle.result();
+  } catch (failed) {
+    const cause = failed instanceof WorkflowFailedError ? failed.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.type === WORKFLOW_ID_TAKEN) return conflict(cause.message);
+  }
+  return undefined;
 }

@@ -85,7 +85,7 @@ describe('material request (time-skipping)', () => {
         requestedAt: new Date(now).toISOString(),
       };
       const handle = await env.client.workflow.start(materialRequestWorkflow, {
-        workflowId: materialRequestWorkflowId(request.id),
+        workflowId: materialRequestWorkflowId(contract.id, request.id),
         taskQueue,
         args: [{ contract, calendar, request }],
       });
