@@ -6,11 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { escalationId, stepId, stepReference } from '../../domain/ids';
+import { reviewStateQuery, reviewWorkflowId } from '../../workflows/review-messages';
 import { completeMaterial } from '../fixtures/materials';
 import { sCountyContract } from '../fixtures/s-county';
 import { registerParties, type Parties } from '../helpers/parties';
 import { startStack, type Stack } from '../helpers/stack';
-import { reviewStateQuery, reviewWorkflowId } from '../../workflows/review-messages';
 
 describe('ids derived from business ids', () => {
   let stack: Stack;
@@ -87,6 +88,14 @@ describe('ids derived from business ids', () => {
       const state = await stack.client.workflow.getHandle(reviewWorkflowId(c.id, c.milestone)).query(reviewStateQuery);
       expect(state.rounds.map((r) => [r.contractId, r.submissionId])).toEqual([[c.id, sid]]);
     }
+  });
+
+  it('takes the longest derived ids in a path (an escalation id of 64-character business ids)', async () => {
+    const longest = escalationId(stepId('C'.repeat(64), 'quotaShortfall', stepReference(['Q'.repeat(64), 'S'.repeat(64), '2027-Q4']), 1), 9);
+    const res = await stack.http('POST', `/v1/escalations/${encodeURIComponent(longest)}/acknowledge`, { token: parties.tokens.finance, body: { note: 'x' } });
+    // Looked up and not found, rather than refused by the router as too long (414).
+    expect(res.status).toBe(404);
+    expect(res.body.error.message).toContain(longest);
   });
 
   it('refuses a contract whose review workflow id is taken, with a 409 naming it, and registers nothing', async () => {
