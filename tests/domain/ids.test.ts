@@ -212,9 +212,12 @@ describe('adversarial pairs that collided before', () => {
   });
 
   it('ids that end where another begins, with "." (the old step separator)', () => {
-    // Before: "A.paymentShortfall.x.1.1" for both checkpoint "x.1" (occurrence 1) and checkpoint "x" (occurrence "1.1" shape).
-    expect(stepId('A', 'paymentShortfall', stepReference(['x.1']), 1)).not.toBe(stepId('A', 'paymentShortfall', stepReference(['x']), 11));
-    expect(stepId('A.b', 'paymentShortfall', stepReference(['x']), 1)).not.toBe(stepId('A', 'paymentShortfall', stepReference(['b.x']), 1));
+    // Before: "A.paymentShortfall.x.paymentShortfall.y.1" for both of these.
+    expect(stepId('A.paymentShortfall.x', 'paymentShortfall', stepReference(['y']), 1)).not.toBe(
+      stepId('A', 'paymentShortfall', stepReference(['x.paymentShortfall.y']), 1),
+    );
+    // Before: "C.materialRequestOverdue.mr.1.v.1" for request "mr.1" of village "v" and request "mr" of village "1.v".
+    expect(stepId('C', 'materialRequestOverdue', stepReference(['mr.1', 'v']), 1)).not.toBe(stepId('C', 'materialRequestOverdue', stepReference(['mr', '1.v']), 1));
     expect(contractWorkflowId('GZ-2024')).not.toBe(quotaWorkflowId('GZ-2024'));
     expect(materialRequestWorkflowId('A', 'mr_1')).not.toBe(materialRequestWorkflowId('B', 'mr_1'));
   });
