@@ -374,12 +374,12 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       if (escalating) {
         const { kind, dueAt, summary } = step;
         const reference = stepReference([id]);
-        const key = stepKey(kind, reference);
-        if (step.stalled) stepChanges.push({ key, open: { contractId, contractTitle: state.contract.title, kind, reference, dueAt, summary } });
+        const changeKey = stepKey(kind, reference);
+        if (step.stalled) stepChanges.push({ key: changeKey, open: { contractId, contractTitle: state.contract.title, kind, reference, dueAt, summary } });
         else {
           // Money can be recorded after it arrived: the step was held until the day it arrived.
           const at = step.metOn ? Math.min(startOfShanghaiDay(step.metOn), now) : now;
-          stepChanges.push({ key, resolve: { reason: `${what} ${status}`, at } });
+          stepChanges.push({ key: changeKey, resolve: { reason: `${what} ${status}`, at } });
         }
       }
     };
@@ -472,7 +472,12 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     if (registered || !isWorkflowIdTaken(error)) throw error;
     startRefusal = error.message;
     // The children already started end with the contract that never began.
-    for (const workflowId of startedChildren) await getExternalWorkflowHandle(workflowId).signal(contractEndedSignal, { status: 'terminated' });
+    for (const workflowId of startedChildren) {
+      // A child already gone has nothing left to end; the refusal below must not be masked.
+      await getExternalWorkflowHandle(workflowId)
+        .signal(contractEndedSignal, { status: 'terminated' })
+        .catch(() => undefined);
+    }
     await condition(allHandlersFinished);
     // The contract's workflow fails with the reason, visible in the Temporal Web UI.
     throw error;
