@@ -1,6 +1,7 @@
 // Read model of indicator progress: each record once (append-only), with its audit event.
 import type { Database } from '../db/client';
 import { progressRecords } from '../db/schema';
+import { progressEventKey } from '../domain/ids';
 import type { ProgressRecord } from '../workflows/quota-messages';
 import { appendEvent } from './events';
 
@@ -24,7 +25,7 @@ export function createQuotaActivities(deps: { db: Database }) {
           })
           .onConflictDoNothing({ target: progressRecords.id });
         await appendEvent(tx, {
-          idempotencyKey: `progress:${r.id}`,
+          idempotencyKey: progressEventKey(input.contractId, r.id),
           kind: 'progress.recorded',
           actorId: r.recordedBy,
           contractId: input.contractId,

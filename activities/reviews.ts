@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { submissions } from '../db/schema';
+import { submissionEventKey } from '../domain/ids';
 import { precheck, type MaterialSubmission, type PrecheckFailure } from '../domain/materials';
 import type { Round } from '../workflows/review-messages';
 import { appendEvent } from './events';
@@ -38,7 +39,7 @@ export function createReviewActivities(deps: { db: Database }) {
           .values(row)
           .onConflictDoUpdate({ target: submissions.id, set: changes, setWhere: sql`${submissions.version} < ${input.version}` });
         await appendEvent(tx, {
-          idempotencyKey: `submission:${r.submissionId}:${r.status}`,
+          idempotencyKey: submissionEventKey(r.submissionId, r.status),
           kind: `submission.${r.status}`,
           actorId: r.status === 'in_review' || r.status === 'prechecking' ? r.submittedBy : r.decision?.decidedBy ?? null,
           contractId: r.contractId,

@@ -16,6 +16,7 @@ import { workflowBundle } from '../server/worker';
 import { contractWorkflow, probeWorkflow } from '../workflows';
 import { eq } from 'drizzle-orm';
 import { escalations } from '../db/schema';
+import { stepId, stepReference } from '../domain/ids';
 import { acknowledgeUpdate, escalationWorkflowId } from '../workflows/escalation-messages';
 import { decideUpdate, reviewWorkflowId, submitUpdate } from '../workflows/review-messages';
 import { deliverUpdate, materialRequestWorkflowId, requestMaterialsUpdate, reviewDeliveryUpdate } from '../workflows/material-request-messages';
@@ -117,7 +118,7 @@ async function main() {
       });
       await env.sleep('302 days');
       // The shortfall's escalation is open: the payer acknowledges it, then pays.
-      const shortfallStep = `${year.id}.paymentShortfall.eighty.1`;
+      const shortfallStep = stepId(year.id, 'paymentShortfall', stepReference(['eighty']), 1);
       const [open] = await database.db.select().from(escalations).where(eq(escalations.stepId, shortfallStep));
       await env.client.workflow.getHandle(escalationWorkflowId(shortfallStep)).executeUpdate(acknowledgeUpdate, {
         args: [{ escalationId: open!.id, organizationId: year.parties.payer, userId: 'usr_finance', note: 'transfer on its way' }],
@@ -202,7 +203,7 @@ async function main() {
           },
         ],
       });
-      const requestHandle = env.client.workflow.getHandle(materialRequestWorkflowId('mr_history'));
+      const requestHandle = env.client.workflow.getHandle(materialRequestWorkflowId(chained.value.id, 'mr_history'));
       await requestHandle.executeUpdate(deliverUpdate, {
         args: [{ deliveryId: 'dl_h1', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 4 }], attachments: [], deliveredBy: 'usr_liaison' }],
       });

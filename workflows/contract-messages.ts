@@ -27,13 +27,13 @@ export interface ContractState {
   scheduleVersion: number;
   amendments: Amendment[];
   ledger: LedgerEntry[];
-  /** Last status announced per checkpoint/tranche ("checkpoint:june-80" → "missed"). */
+  /** Last status announced per checkpoint/tranche, by domain/ids announcedKey ("checkpoint~june-80" → "missed"). */
   announced: Record<string, string>;
   terminated?: Termination;
   endedAt?: string;
   /** Working-day calendar for the contract's years (with its overrides), fetched once. */
   calendar?: WorkingCalendar;
-  /** Stalled steps handed to the escalation engine, by "kind:reference". */
+  /** Stalled steps handed to the escalation engine, by domain/ids stepKey (kind and reference). */
   steps?: Record<string, { stepId: string; occurrence: number; open: boolean; resolvedAt?: number }>;
   /** True once each milestone's review workflow was started. */
   reviewsStarted?: boolean;
@@ -107,6 +107,4 @@ export const terminateUpdate = defineUpdate<Termination, [TerminateInput]>('term
 export const registeredUpdate = defineUpdate<{ revision: number }, []>('registered');
 export const contractStateQuery = defineQuery<ContractState>('contractState');
 
-export function contractWorkflowId(contractId: string): string {
-  return `contract-${contractId}`;
-}
+export { contractWorkflowId } from '../domain/ids';

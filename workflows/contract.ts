@@ -10,10 +10,8 @@ import {
   patched,
   proxyActivities,
   setHandler,
-  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { PROJECTION } from './activity-options';
 import type { ContractEventInput, ContractNoticeInput } from '../activities/contracts';
@@ -22,6 +20,7 @@ import { checkPayment, checkReversal, receivedTotal, reversalReference, type Led
 import { withOverrides } from '../domain/calendar';
 import { startOfShanghaiDay } from '../domain/dates';
 import type { StepKind } from '../domain/escalation';
+import { announcedKey, contractEventKey, contractNoticeKey, parseAnnouncedKey, stepId as buildStepId, stepKey, stepReference, type Announced } from '../domain/ids';
 import { checkpointNotice, checkpointStepSummary, trancheNotice, trancheStepSummary } from '../domain/notices';
 import type { Problem } from '../domain/problems';
 import { contractFigures, nextDeadline } from '../domain/status';
@@ -47,6 +46,7 @@ import { quotaWorkflowId } from './quota-messages';
 import { reviewWorkflow } from './review';
 import { reviewWorkflowId } from './review-messages';
 import { reject } from './rejection';
+import { isWorkflowIdTaken, startOwnChild } from './children';
 import { openStep, resolveStep } from './steps';
 
 /** Stalled money steps go to the escalation engine (contracts started before it keep inbox notices). */
@@ -83,6 +83,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   let changed = false;
   /** True once the contract is in the read model and its review and quota workflows run. */
   let registered = state.revision > 0;
+  /** Why the contract could not start (a child's workflow id was taken): its registration is refused with it. */
+  let startRefusal: string | undefined;
   // A run continued from an older one keeps that contract's behaviour (state.features); a
   // contract that started before features existed has none, as its replay shows.
   state.features ??= input.state
@@ -134,7 +136,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       const current = steps[change.key];
       if (change.open && !current?.open) {
         const occurrence = (current?.occurrence ?? 0) + 1;
-        const stepId = `${contractId}.${change.open.kind}.${change.open.reference}.${occurrence}`;
+        const stepId = buildStepId(contractId, change.open.kind, change.open.reference, occurrence);
         steps[change.key] = { stepId, occurrence, open: true };
         // A step that stalls again (a reversal after a recovery) is held again from when it was
         // last met, not from its original due time, so no day is charged to its holder twice.
@@ -149,9 +151,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     }
   }
 
-  /** An audit event of the next projection; `subject` tells apart events of one kind in it. */
-  const event = (kind: string, actorId: string | null, payload: Record<string, unknown>, subject = ''): ContractEventInput => ({
-    idempotencyKey: `contract:${contractId}:${state.revision + 1}:${kind}${subject ? `:${subject}` : ''}`,
+  /** An audit event of the next projection; `subject` (an announced key) tells apart events of one kind in it. */
+  const event = (kind: string, actorId: string | null, payload: Record<string, unknown>, subject?: string): ContractEventInput => ({
+    idempotencyKey: contractEventKey(contractId, state.revision + 1, kind, subject),
     kind,
     actorId,
     occurredAt: new Date().toISOString(),
@@ -165,7 +167,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   setHandler(contractStateQuery, () => state);
 
   setHandler(registeredUpdate, async () => {
-    await condition(() => registered);
+    await condition(() => registered || startRefusal !== undefined);
+    if (startRefusal !== undefined) reject(REJECTION.conflict, startRefusal);
     return { revision: state.revision };
   });
 
@@ -317,15 +320,19 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       const requests = (state.materialRequests ??= []);
       requests.push(request.id);
       try {
-        await startChild(materialRequestWorkflow, {
-          workflowId: materialRequestWorkflowId(request.id),
-          // A request outlives a continue-as-new of the contract; the contract tells it when it ends.
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-          args: [{ contract: state.contract, calendar: state.calendar!, request }],
-        });
+        await startOwnChild(
+          materialRequestWorkflow,
+          {
+            workflowId: materialRequestWorkflowId(contractId, request.id),
+            // A request outlives a continue-as-new of the contract; the contract tells it when it ends.
+            parentClosePolicy: ParentClosePolicy.ABANDON,
+            args: [{ contract: state.contract, calendar: state.calendar!, request }],
+          },
+          `Material request ${request.id}`,
+        );
       } catch (error) {
         requests.splice(requests.indexOf(request.id), 1);
-        if (error instanceof WorkflowExecutionAlreadyStartedError) reject(REJECTION.conflict, `A material request ${request.id} exists already`);
+        if (isWorkflowIdTaken(error)) reject(REJECTION.conflict, error.message);
         throw error;
       }
       return { requestId: request.id, created: true };
@@ -342,13 +349,13 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     const events: ContractEventInput[] = [];
     const notices: ContractNoticeInput[] = [];
     const track = (
-      key: string,
+      what: Announced,
+      id: string,
       status: string,
       payload: Record<string, unknown>,
       notice: ReturnType<typeof checkpointNotice>,
       step: {
         kind: StepKind;
-        reference: string;
         stalled: boolean;
         dueAt: number;
         summary: EscalationStep['summary'];
@@ -356,30 +363,30 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         metOn?: string | null;
       },
     ) => {
+      const key = announcedKey(what, id);
       const previous = state.announced[key];
       if (previous === status || (previous === undefined && (status === 'pending' || status === 'upcoming'))) return;
       state.announced[key] = status;
-      const [what] = key.split(':');
       events.push(event(`${what}.${status}`, null, payload, key));
       // With the escalation engine, a stall is announced by its ladder's first level instead.
       if (notice && !(escalating && step.stalled)) {
-        notices.push({ ...notice, idempotencyKey: `contract:${contractId}:${state.revision + 1}:${key}:${status}` });
+        notices.push({ ...notice, idempotencyKey: contractNoticeKey(contractId, state.revision + 1, key, status) });
       }
       if (escalating) {
-        const stepKey = `${step.kind}:${step.reference}`;
-        const { kind, reference, dueAt, summary } = step;
-        if (step.stalled) stepChanges.push({ key: stepKey, open: { contractId, contractTitle: state.contract.title, kind, reference, dueAt, summary } });
+        const { kind, dueAt, summary } = step;
+        const reference = stepReference([id]);
+        const changeKey = stepKey(kind, reference);
+        if (step.stalled) stepChanges.push({ key: changeKey, open: { contractId, contractTitle: state.contract.title, kind, reference, dueAt, summary } });
         else {
           // Money can be recorded after it arrived: the step was held until the day it arrived.
           const at = step.metOn ? Math.min(startOfShanghaiDay(step.metOn), now) : now;
-          stepChanges.push({ key: stepKey, resolve: { reason: `${what} ${status}`, at } });
+          stepChanges.push({ key: changeKey, resolve: { reason: `${what} ${status}`, at } });
         }
       }
     };
     for (const c of figures.checkpoints) {
-      track(`checkpoint:${c.id}`, c.status, { ...c }, checkpointNotice(state.contract, c, now), {
+      track('checkpoint', c.id, c.status, { ...c }, checkpointNotice(state.contract, c, now), {
         kind: 'paymentShortfall',
-        reference: c.id,
         stalled: c.status === 'missed',
         dueAt: state.contract.checkpoints.find((d) => d.id === c.id)?.byAt ?? now,
         summary: checkpointStepSummary(c, now),
@@ -387,18 +394,20 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       });
     }
     // An amendment may remove a checkpoint or tranche: its stall ends with it.
-    const current = !escalating ? undefined : new Set([...figures.checkpoints.map((c) => `checkpoint:${c.id}`), ...figures.tranches.map((t) => `tranche:${t.id}`)]);
+    const current = !escalating
+      ? undefined
+      : new Set([...figures.checkpoints.map((c) => announcedKey('checkpoint', c.id)), ...figures.tranches.map((t) => announcedKey('tranche', t.id))]);
     for (const key of current ? Object.keys(state.announced) : []) {
       if (current!.has(key)) continue;
       delete state.announced[key];
-      const [what, reference] = key.split(':') as [string, string];
+      // Parsed, not split: a checkpoint id may hold any separator.
+      const { what, id } = parseAnnouncedKey(key)!;
       const kind: StepKind = what === 'checkpoint' ? 'paymentShortfall' : 'trancheOverdue';
-      stepChanges.push({ key: `${kind}:${reference}`, resolve: { reason: `${what} removed by amendment`, at: now } });
+      stepChanges.push({ key: stepKey(kind, stepReference([id])), resolve: { reason: `${what} removed by amendment`, at: now } });
     }
     for (const t of figures.tranches) {
-      track(`tranche:${t.id}`, t.status, { ...t }, trancheNotice(state.contract, t, now), {
+      track('tranche', t.id, t.status, { ...t }, trancheNotice(state.contract, t, now), {
         kind: 'trancheOverdue',
-        reference: t.id,
         stalled: t.status === 'overdue',
         dueAt: state.contract.tranches.find((d) => d.id === t.id)?.dueAt ?? now,
         summary: trancheStepSummary(t, now),
@@ -430,33 +439,57 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     state.calendar = withOverrides(await workingCalendar({ fromYear, toYear }), state.contract.calendar);
   }
 
+  // The children start before the contract is registered: a child whose workflow id is taken
+  // refuses the contract's creation (409 with the id) instead of failing it after a 201.
+  const startedChildren: string[] = [];
+  try {
+    if (escalating && reviewing && !state.reviewsStarted) {
+      for (const milestone of state.contract.milestones ?? []) {
+        const workflowId = reviewWorkflowId(contractId, milestone.id);
+        await startOwnChild(
+          reviewWorkflow,
+          {
+            workflowId,
+            // Reviews outlive a continue-as-new of the contract; the contract tells them when it ends.
+            parentClosePolicy: ParentClosePolicy.ABANDON,
+            args: [{ contract: state.contract, milestone, calendar: state.calendar! }],
+          },
+          `The review of milestone ${milestone.id} of contract ${contractId}`,
+        );
+        startedChildren.push(workflowId);
+      }
+      state.reviewsStarted = true;
+    }
+
+    if (escalating && !state.quotasStarted && (state.contract.quotas?.length ?? 0) > 0 && patched(INDICATOR_QUOTAS)) {
+      await startOwnChild(
+        quotaWorkflow,
+        { workflowId: quotaWorkflowId(contractId), parentClosePolicy: ParentClosePolicy.ABANDON, args: [{ contract: state.contract, calendar: state.calendar! }] },
+        `The indicator quotas of contract ${contractId}`,
+      );
+      state.quotasStarted = true;
+    }
+  } catch (error) {
+    if (registered || !isWorkflowIdTaken(error)) throw error;
+    startRefusal = error.message;
+    // The children already started end with the contract that never began.
+    for (const workflowId of startedChildren) {
+      // A child already gone has nothing left to end; the refusal below must not be masked.
+      await getExternalWorkflowHandle(workflowId)
+        .signal(contractEndedSignal, { status: 'terminated' })
+        .catch(() => undefined);
+    }
+    await condition(allHandlersFinished);
+    // The contract's workflow fails with the reason, visible in the Temporal Web UI.
+    throw error;
+  }
+
   if (!registered) {
     await project([], [event('contract.started', state.createdBy, { contract: state.contract })]);
+    // Registered (and its creation answered) only once the children run: a submission or progress
+    // sent right after the answer finds its review or quota workflow.
+    registered = true;
   }
-
-  if (escalating && reviewing && !state.reviewsStarted) {
-    for (const milestone of state.contract.milestones ?? []) {
-      await startChild(reviewWorkflow, {
-        workflowId: reviewWorkflowId(contractId, milestone.id),
-        // Reviews outlive a continue-as-new of the contract; the contract tells them when it ends.
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        args: [{ contract: state.contract, milestone, calendar: state.calendar! }],
-      });
-    }
-    state.reviewsStarted = true;
-  }
-
-  if (escalating && !state.quotasStarted && (state.contract.quotas?.length ?? 0) > 0 && patched(INDICATOR_QUOTAS)) {
-    await startChild(quotaWorkflow, {
-      workflowId: quotaWorkflowId(contractId),
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [{ contract: state.contract, calendar: state.calendar! }],
-    });
-    state.quotasStarted = true;
-  }
-  // Registered (and its creation answered) only once the children run: a submission or progress
-  // sent right after the answer finds its review or quota workflow.
-  registered = true;
 
   while (state.status === 'active') {
     const now = Date.now();
@@ -501,7 +534,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   const children = [
     ...(state.reviewsStarted ? (state.contract.milestones ?? []).map((m) => reviewWorkflowId(contractId, m.id)) : []),
     ...(state.quotasStarted ? [quotaWorkflowId(contractId)] : []),
-    ...(state.materialRequests ?? []).map(materialRequestWorkflowId),
+    ...(state.materialRequests ?? []).map((requestId) => materialRequestWorkflowId(contractId, requestId)),
   ];
   for (const workflowId of children) {
     try {

@@ -12,9 +12,9 @@ export interface EscalationStep {
   contractId: string;
   contractTitle: string;
   kind: StepKind;
-  /** What stalled: a checkpoint id, a tranche id, a submission id, … */
+  /** What stalled: a checkpoint id, a tranche id, a milestone and station, … (domain/ids stepReference). */
   reference: string;
-  /** Unique per occurrence of the step (a step can stall again after it resolved). */
+  /** Unique per occurrence of the step (a step can stall again after it resolved): domain/ids stepId. */
   stepId: string;
   dueAt: number;
   /** What is stalled and what is owed, for the messages. */
@@ -56,10 +56,4 @@ export const ESCALATION_REJECTION = {
 export const stepResolvedSignal = defineSignal<[{ resolvedAt: string; reason: string }]>('stepResolved');
 export const acknowledgeUpdate = defineUpdate<Acknowledgement, [AcknowledgeInput]>('acknowledge');
 
-export function escalationWorkflowId(stepId: string): string {
-  return `escalation-${stepId}`;
-}
-
-export function escalationId(stepId: string, level: number): string {
-  return `${stepId}.L${level + 1}`;
-}
+export { escalationId, escalationWorkflowId } from '../domain/ids';

@@ -15,6 +15,7 @@ import {
   reachableLevels,
   type EscalationParty,
 } from '../domain/escalation';
+import { escalationEventKey, escalationNoticeKey } from '../domain/ids';
 import { escalationNotice } from '../domain/notices';
 import {
   acknowledgeUpdate,
@@ -63,7 +64,7 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
   });
 
   const event = (kind: string, actorId: string | null, payload: Record<string, unknown>) => ({
-    idempotencyKey: `escalation:${step.stepId}:${version + 1}:${kind}`,
+    idempotencyKey: escalationEventKey(step.stepId, version + 1, kind),
     kind,
     actorId,
     occurredAt: new Date().toISOString(),
@@ -188,7 +189,7 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
       version,
       records: [...records],
       delay: delay(),
-      notices: [{ idempotencyKey: `escalation:${record.id}`, escalationId: record.id, organizationIds, severity: definition.severity, ...message, at: openedAt }],
+      notices: [{ idempotencyKey: escalationNoticeKey(record.id), escalationId: record.id, organizationIds, severity: definition.severity, ...message, at: openedAt }],
       events: [ev],
     });
     for (const notificationId of notificationIds) deliveriesInFlight.push(deliverNotification({ notificationId }));

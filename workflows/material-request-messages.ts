@@ -59,6 +59,4 @@ export const cancelRequestUpdate = defineUpdate<MaterialRequestState, [CancelReq
 export const requestRegisteredUpdate = defineUpdate<MaterialRequestState, []>('registered');
 export const materialRequestStateQuery = defineQuery<MaterialRequestState>('materialRequestState');
 
-export function materialRequestWorkflowId(requestId: string): string {
-  return `material-request-${requestId}`;
-}
+export { materialRequestWorkflowId } from '../domain/ids';

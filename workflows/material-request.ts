@@ -7,6 +7,7 @@ import type { Activities } from '../activities';
 import { DELIVERY, PROJECTION } from './activity-options';
 import type { MaterialRequestNotice } from '../activities/material-requests';
 import { shanghaiDate } from '../domain/dates';
+import { materialRequestEventKey, materialRequestReminderKey, stepId as buildStepId, stepReference } from '../domain/ids';
 import {
   deliveryProblems,
   isRepeatedDecision,
@@ -73,7 +74,7 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
   };
 
   const event = (kind: string, actorId: string | null, payload: Record<string, unknown>) => ({
-    idempotencyKey: `material-request:${request.id}:${version + 1}:${kind}`,
+    idempotencyKey: materialRequestEventKey(contract.id, request.id, version + 1, kind),
     kind,
     actorId,
     occurredAt: new Date().toISOString(),
@@ -189,7 +190,8 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
       if (holds && !stepId) {
         const occurrence = (occurrences.get(village) ?? 0) + 1;
         occurrences.set(village, occurrence);
-        const id = `${contract.id}.materialRequestOverdue.${request.id}.${village}.${occurrence}`;
+        const reference = stepReference([request.id, village]);
+        const id = buildStepId(contract.id, 'materialRequestOverdue', reference, occurrence);
         openSteps.set(village, id);
         await openStep(
           contract,
@@ -198,7 +200,7 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
             contractId: contract.id,
             contractTitle: contract.title,
             kind: 'materialRequestOverdue',
-            reference: `${request.id}/${village}`,
+            reference,
             stepId: id,
             dueAt: Math.max(request.dueAt, heldAgainSince.get(village) ?? 0),
             summary: villageOwes(request, standing, station.name),
@@ -229,7 +231,7 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
       await project(
         [event('material_request.reminded', null, { villages: owing.map((v) => v.village) })],
         owing.map((standing) => ({
-          idempotencyKey: `material-request:${request.id}:reminder:${standing.village}`,
+          idempotencyKey: materialRequestReminderKey(contract.id, request.id, standing.village),
           organizationIds: [standing.village],
           subject: { en: `Reminder: "${request.title}" is due on ${dueDay}`, 'zh-CN': `提醒：“${request.title}”将于 ${dueDay} 到期` },
           body: villageOwes(request, standing, station.name),

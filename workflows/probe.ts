@@ -2,6 +2,7 @@
 // through an activity. Used by readiness checks of a deployment and by the tests.
 import { proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { probeEventKey } from '../domain/ids';
 
 const { recordEvent } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -23,7 +24,7 @@ export async function probeWorkflow(input: ProbeInput): Promise<ProbeResult> {
   await sleep(input.wait);
   const finishedAt = new Date().toISOString();
   await recordEvent({
-    idempotencyKey: `probe:${workflowInfo().workflowId}:${workflowInfo().runId}:finished`,
+    idempotencyKey: probeEventKey(workflowInfo().workflowId, workflowInfo().runId, 'finished'),
     kind: 'probe.finished',
     occurredAt: finishedAt,
     payload: { startedAt, wait: input.wait },

@@ -21,7 +21,7 @@ export interface QuotaState {
   progress: ProgressEntry[];
   /** Records of the last days, to recognise a retried record (older retries are answered by the API's Idempotency-Key store). */
   recent: Array<{ id: string; recordedAt: string }>;
-  /** Shortfall steps handed to the escalation engine, by "quota:station:period". */
+  /** Shortfall steps handed to the escalation engine, by their reference (domain/ids: quota, station if any, period). */
   steps: Record<string, { stepId: string; open: boolean; dueAt?: number }>;
   ended: boolean;
   /** How the contract ended (completed, closed, terminated). */
@@ -48,6 +48,4 @@ export const QUOTA_REJECTION = {
 export const recordProgressUpdate = defineUpdate<ProgressRecord, [Omit<ProgressRecord, 'recordedAt'>]>('recordProgress');
 export const quotaStateQuery = defineQuery<QuotaState>('quotaState');
 
-export function quotaWorkflowId(contractId: string): string {
-  return `quotas-${contractId}`;
-}
+export { quotaWorkflowId } from '../domain/ids';

@@ -4,6 +4,7 @@
 // period that fell short resolves its step once the target is reached.
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { ladderFor, levelFiresAt } from '../domain/escalation';
+import { stepId as buildStepId, stepReference } from '../domain/ids';
 import type { Activities } from '../activities';
 import { PROJECTION } from './activity-options';
 import { shanghaiDate } from '../domain/dates';
@@ -78,18 +79,23 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
    */
   async function judge(now: number, { opening = !state.ended, closing = state.ended } = {}): Promise<void> {
     for (const standing of quotaStandings(quotas, stationIds, term, state.progress, now)) {
-      const key = `${standing.quotaId}:${standing.station ?? ''}:${standing.periodKey}`;
+      // A quota of the whole contract has no station part (a station may well be called "all").
+      const reference = stepReference(
+        standing.station === null ? [standing.quotaId, standing.periodKey] : [standing.quotaId, standing.station, standing.periodKey],
+      );
+      const key = reference;
       const step = state.steps[key];
       const endsAt = standing.endsAt;
       if (standing.status === 'short' && !step && opening && endsAt > state.judgingFrom) {
-        const stepId = `${contract.id}.quotaShortfall.${standing.quotaId}.${standing.station ?? 'all'}.${standing.periodKey}`;
+        // A period falls short once: its step has one occurrence.
+        const stepId = buildStepId(contract.id, 'quotaShortfall', reference, 1);
         state.steps[key] = { stepId, open: true, dueAt: endsAt };
         const stationName = standing.station === null ? null : (contract.stations.find((s) => s.id === standing.station)?.name ?? standing.station);
         await openStep(contract, calendar, {
           contractId: contract.id,
           contractTitle: contract.title,
           kind: 'quotaShortfall',
-          reference: `${standing.quotaId}/${standing.station ?? 'all'}/${standing.periodKey}`,
+          reference,
           stepId,
           dueAt: endsAt,
           summary: shortfallSummary(standing, stationName),

@@ -66,6 +66,4 @@ export const decideUpdate = defineUpdate<Round, [DecideInput]>('decide');
 export const reviewStateQuery = defineQuery<ReviewState>('reviewState');
 export { contractEndedSignal } from './contract-ended';
 
-export function reviewWorkflowId(contractId: string, milestoneId: string): string {
-  return `review-${contractId}-${milestoneId}`;
-}
+export { reviewWorkflowId } from '../domain/ids';

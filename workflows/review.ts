@@ -8,6 +8,7 @@ import { PROJECTION } from './activity-options';
 import { addWorkingDays } from '../domain/calendar';
 import { parseInstant, shanghaiDate } from '../domain/dates';
 import type { StepKind } from '../domain/escalation';
+import { stepId as buildStepId, stepKey, stepReference } from '../domain/ids';
 import { isRepeatedReviewDecision, materialsProblems, nothingChanged, PRECHECK, reasonProblems, reviewerReturns, sectionDiff, type ReasonGiven } from '../domain/materials';
 import {
   contractEndedSignal,
@@ -29,7 +30,9 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   const { contract, milestone, calendar } = input;
   const state: ReviewState = { milestoneId: milestone.id, rounds: [] };
   const stations = milestone.stations.length > 0 ? milestone.stations : [''];
-  const openSteps = new Map<string, string>(); // "kind:station" → stepId
+  /** Open steps by domain/ids stepKey (kind and reference: the milestone, and the station if any). */
+  const openSteps = new Map<string, { kind: StepKind; station: string; stepId: string }>();
+  const referenceOf = (station: string) => stepReference(station ? [milestone.id, station] : [milestone.id]);
   let occurrence = 0;
   let version = 0;
   let changed = false;
@@ -45,25 +48,26 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   };
 
   async function open(kind: StepKind, station: string, dueAt: number, en: string, zh: string, holder?: 'evaluator' | 'purchaser' | 'contractor') {
-    const key = `${kind}:${station}`;
+    const reference = referenceOf(station);
+    const key = stepKey(kind, reference);
     if (openSteps.has(key)) return;
     occurrence += 1;
-    const stepId = `${contract.id}.${kind}.${milestone.id}${station ? `.${station}` : ''}.${occurrence}`;
-    openSteps.set(key, stepId);
+    const stepId = buildStepId(contract.id, kind, reference, occurrence);
+    openSteps.set(key, { kind, station, stepId });
     await openStep(
       contract,
       calendar,
-      { contractId: contract.id, contractTitle: contract.title, kind, reference: station ? `${milestone.id}/${station}` : milestone.id, stepId, dueAt, summary: { en, 'zh-CN': zh } },
+      { contractId: contract.id, contractTitle: contract.title, kind, reference, stepId, dueAt, summary: { en, 'zh-CN': zh } },
       holder,
     );
   }
 
   async function close(kind: StepKind, station: string, reason: string) {
-    const key = `${kind}:${station}`;
-    const stepId = openSteps.get(key);
-    if (!stepId) return;
+    const key = stepKey(kind, referenceOf(station));
+    const step = openSteps.get(key);
+    if (!step) return;
     openSteps.delete(key);
-    await resolveStep(stepId, reason, Date.now());
+    await resolveStep(step.stepId, reason, Date.now());
   }
 
   setHandler(reviewStateQuery, () => state);
@@ -221,8 +225,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   }
 
   await condition(allHandlersFinished);
-  for (const key of [...openSteps.keys()]) {
-    const [kind, station] = key.split(':') as [StepKind, string];
+  for (const { kind, station } of [...openSteps.values()]) {
     await close(kind, station, ended ? 'contract ended' : 'approved');
   }
   return state;

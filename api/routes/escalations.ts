@@ -119,7 +119,8 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<{ escalations: Escalati
         tags: ['escalations'],
         summary:
           'Acknowledge an open escalation (a user of a notified organization): pauses the climb for the ladder’s grace period; the step stays open until its condition is met.',
-        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }),
+        // An escalation id is derived from several business ids (domain/ids): under 1000 bytes, not 200.
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 1000 }) }),
         body: Type.Object({ note: Type.String({ minLength: 1, maxLength: 2000 }) }, closed),
         response: { 200: Escalation, ...errors(400, 401, 403, 404, 409) },
       },

@@ -4,6 +4,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { contracts, organizations, villageContacts } from '../../db/schema';
+import { contactEventKey } from '../../domain/ids';
 import { hasRole, isAdmin, type Actor } from '../../domain/organizations';
 import { appendEvent } from '../../activities/events';
 import { forbidden, notFound, unprocessable } from '../errors';
@@ -43,7 +44,7 @@ export class ContactService {
         .values({ id, villageId, name: input.name.trim(), phone: input.phone.trim(), hamlet: input.hamlet.trim(), createdBy: actor.userId })
         .returning();
       await appendEvent(tx, {
-        idempotencyKey: `contact:${id}:created`,
+        idempotencyKey: contactEventKey(id, 'created'),
         kind: 'village_contact.created',
         actorId: actor.userId,
         organizationId: villageId,

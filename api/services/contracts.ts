@@ -26,9 +26,8 @@ import {
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import { contractDetail, contractSummary, ledgerEntryOf, ledgerEntryView } from './contract-views';
 import { requireVisible, villageEventView, villageScope, type ContractRow } from './visibility';
-import { apiErrorFromTemporal, sendToWorkflow } from './temporal-errors';
+import { apiErrorFromTemporal, refusedStart, sendToWorkflow, startRefusal } from './temporal-errors';
 import { canonicalJson } from './canonical-json';
-
 
 type PartyColumn = 'purchaserId' | 'payerId';
 
@@ -160,12 +159,13 @@ export class ContractService {
           });
       }
     } catch (error) {
-      throw apiErrorFromTemporal(error, `Contract ${contract.id}`);
+      throw (await refusedStart(handle, error)) ?? apiErrorFromTemporal(error, `Contract ${contract.id}`);
     }
     await sendToWorkflow(async () => void (await handle.executeUpdate(registeredUpdate)), {
       // A contract whose term and grace are over closes at once: registered all the same.
       recorded: async () => ((await existingRow()) ? null : undefined),
-      closed: () => this.notActive(contract.id),
+      // Or it failed at once because a child's workflow id was taken: say which.
+      closed: async () => (await startRefusal(handle)) ?? this.notActive(contract.id),
       rejected: (error) => apiErrorFromTemporal(error, `Contract ${contract.id}`),
     });
     if (!existing && options.resumable) {

@@ -203,7 +203,7 @@ export class EscalationService {
     const { steps, workingDaysHoldingAny } = await this.heldSteps(actor, contractId);
     const byParty = new Map<string, { party: string; organizationId: string | null; held: typeof steps }>();
     for (const s of steps) {
-      const key = `${s.party}:${s.organizationId}`;
+      const key = JSON.stringify([s.party, s.organizationId]);
       const entry = byParty.get(key) ?? { party: s.party, organizationId: s.organizationId, held: [] };
       entry.held.push(s);
       byParty.set(key, entry);

@@ -2,6 +2,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { organizations, users } from '../../db/schema';
+import { organizationEventKey, userEventKey } from '../../domain/ids';
 import type { Actor, OrganizationKind, Role } from '../../domain/organizations';
 import { appendEvent } from '../../activities/events';
 import { unprocessable } from '../errors';
@@ -58,7 +59,7 @@ export class IdentityService {
     return this.db.transaction(async (tx) => {
       const [row] = await tx.insert(organizations).values({ id, name: input.name.trim(), kind: input.kind }).returning();
       await appendEvent(tx, {
-        idempotencyKey: `organization:${id}:created`,
+        idempotencyKey: organizationEventKey(id, 'created'),
         kind: 'organization.created',
         actorId: actor.userId,
         organizationId: id,
@@ -109,7 +110,7 @@ export class IdentityService {
         })
         .returning();
       await appendEvent(tx, {
-        idempotencyKey: `user:${id}:created`,
+        idempotencyKey: userEventKey(id, 'created'),
         kind: 'user.created',
         actorId: actor.userId,
         organizationId: row!.organizationId,
@@ -132,7 +133,7 @@ export class IdentityService {
       const [row] = await tx.update(users).set({ tokenHash: hashToken(token) }).where(eq(users.id, userId)).returning();
       if (!row) return undefined;
       await appendEvent(tx, {
-        idempotencyKey: `user:${userId}:token:${hashToken(token)}`,
+        idempotencyKey: userEventKey(userId, 'token', hashToken(token)),
         kind: 'user.token_rotated',
         actorId: actor.userId,
         organizationId: row.organizationId,

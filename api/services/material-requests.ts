@@ -134,7 +134,7 @@ export class MaterialRequestService {
       .where(inArray(organizations.id, body.villages));
 
     const request: MaterialRequest = {
-      id: idForKey('mr', `${actor.userId}:${contractId}`, idempotencyKey),
+      id: idForKey('mr', [actor.userId, contractId], idempotencyKey),
       contractId,
       station: body.station,
       villages: body.villages,
@@ -160,7 +160,7 @@ export class MaterialRequestService {
         rejected: (error) => apiErrorFromTemporal(error, 'The material request cannot be made'),
       },
     );
-    const state = await this.current(request.id);
+    const state = await this.current(contractId, request.id);
     return { created, request: materialRequestView(state) };
   }
 
@@ -192,8 +192,8 @@ export class MaterialRequestService {
   }
 
   /** The request's state once it is in the read model (from the workflow; from the read model once it has finished). */
-  private current(requestId: string): Promise<MaterialRequestState> {
-    return sendToWorkflow(() => this.temporal.workflow.getHandle(materialRequestWorkflowId(requestId)).executeUpdate(requestRegisteredUpdate), {
+  private current(contractId: string, requestId: string): Promise<MaterialRequestState> {
+    return sendToWorkflow(() => this.temporal.workflow.getHandle(materialRequestWorkflowId(contractId, requestId)).executeUpdate(requestRegisteredUpdate), {
       recorded: () => this.recordedState(requestId),
       closed: () => new ApiError(409, 'closed', `Material request ${requestId} is closed`),
       rejected: (error) => apiErrorFromChild(error, `Material request ${requestId} is closed`),
@@ -227,18 +227,18 @@ export class MaterialRequestService {
   }
 
   async deliver(actor: Actor, requestId: string, body: DeliveryBody, idempotencyKey?: string) {
-    const { village: ownVillage } = await this.load(actor, requestId);
+    const { row, village: ownVillage } = await this.load(actor, requestId);
     const village = body.village ?? ownVillage;
     if (!ownVillage || !hasRole(actor, 'village_liaison')) {
       throw forbidden('Only a village_liaison of a village this request asks may deliver');
     }
     if (village !== ownVillage) throw forbidden(`A user of ${ownVillage} may deliver only for ${ownVillage}, not for ${village}`);
     const [attachments] = await storeAttachments(this.storage, [{ field: 'attachments', attachments: body.attachments ?? [] }]);
-    const deliveryId = idForKey('dl', `${actor.userId}:${requestId}`, idempotencyKey);
+    const deliveryId = idForKey('dl', [actor.userId, requestId], idempotencyKey);
     return this.sendToRequest(
       requestId,
       () =>
-        this.temporal.workflow.getHandle(materialRequestWorkflowId(requestId)).executeUpdate(deliverUpdate, {
+        this.temporal.workflow.getHandle(materialRequestWorkflowId(row.contractId, requestId)).executeUpdate(deliverUpdate, {
           args: [{ deliveryId, village, items: body.items, attachments: attachments!, ...(body.note ? { note: body.note } : {}), deliveredBy: actor.userId }],
         }),
       // A retry under the same key is the same delivery.
@@ -248,13 +248,13 @@ export class MaterialRequestService {
   }
 
   async review(actor: Actor, requestId: string, deliveryId: string, items: LineDecision[]) {
-    const { contract } = await this.load(actor, requestId);
+    const { row, contract } = await this.load(actor, requestId);
     this.requireStationStaff(actor, contract, 'accept or send back delivered materials');
     return this.sendToRequest(
       requestId,
       () =>
         this.temporal.workflow
-          .getHandle(materialRequestWorkflowId(requestId))
+          .getHandle(materialRequestWorkflowId(row.contractId, requestId))
           .executeUpdate(reviewDeliveryUpdate, { args: [{ deliveryId, items, reviewedBy: actor.userId }] }),
       // The last acceptance ends the request's workflow: a retry of it is the decision recorded.
       (recorded) => {
@@ -266,13 +266,13 @@ export class MaterialRequestService {
   }
 
   async cancel(actor: Actor, requestId: string, reason: string) {
-    const { contract } = await this.load(actor, requestId);
+    const { row, contract } = await this.load(actor, requestId);
     this.requireStationStaff(actor, contract, 'cancel material requests');
     return this.sendToRequest(
       requestId,
       () =>
         this.temporal.workflow
-          .getHandle(materialRequestWorkflowId(requestId))
+          .getHandle(materialRequestWorkflowId(row.contractId, requestId))
           .executeUpdate(cancelRequestUpdate, { args: [{ reason, cancelledBy: actor.userId }] }),
       // Cancelling ends the workflow: a retry is answered with the cancelled request, as the workflow does.
       (recorded) => recorded.cancelled !== null,

@@ -62,7 +62,7 @@ export class QuotaService {
     const problems = progressProblems(body, contract, this.clock());
     if (problems.length > 0) throw unprocessable('The progress cannot be recorded', problems);
     const [attachments] = await storeAttachments(this.storage, [{ field: 'evidence.attachments', attachments: body.evidence?.attachments ?? [] }]);
-    const id = idForKey('pr', `${actor.userId}:${contractId}`, idempotencyKey);
+    const id = idForKey('pr', [actor.userId, contractId], idempotencyKey);
     const closedMessage = `Contract ${contractId} no longer takes progress (it has ended, or it started before quotas existed)`;
     return sendToWorkflow(
       async () =>

@@ -111,7 +111,7 @@ export class SubmissionService {
       body.materials.map((m, i) => ({ field: `materials.${i}.attachments`, attachments: m.attachments })),
     );
     const materials = body.materials.map((m, i) => ({ templateId: m.templateId, sections: m.sections, attachments: stored[i]! }));
-    const submissionId = idForKey('sub', `${actor.userId}:${contractId}:${milestoneId}`, idempotencyKey);
+    const submissionId = idForKey('sub', [actor.userId, contractId, milestoneId], idempotencyKey);
     return sendToWorkflow(
       async () =>
         roundView(

@@ -2,11 +2,14 @@
 import {
   ServiceError,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Problem } from '../../domain/problems';
+import { WORKFLOW_ID_TAKEN } from '../../workflows/children';
 import { REJECTION } from '../../workflows/contract-messages';
 import { ApiError, conflict, notFound, unprocessable } from '../errors';
 
@@ -95,4 +98,23 @@ export async function sendToWorkflow<T>(send: () => Promise<T>, late: LateCall<T
     if (recorded !== undefined) return recorded;
     throw await late.closed();
   }
+}
+
+/**
+ * A workflow just started that ended before answering (`error` is then WorkflowNotFoundError)
+ * because a child's workflow id was taken: that reason as a 409, never a bare "has ended".
+ */
+export async function refusedStart(handle: WorkflowHandle, error: unknown): Promise<ApiError | undefined> {
+  return error instanceof WorkflowNotFoundError ? startRefusal(handle) : undefined;
+}
+
+/** Why a workflow just started has already failed, when a child's workflow id was taken: a 409 naming it. */
+export async function startRefusal(handle: WorkflowHandle): Promise<ApiError | undefined> {
+  try {
+    await handle.result();
+  } catch (failed) {
+    const cause = failed instanceof WorkflowFailedError ? failed.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.type === WORKFLOW_ID_TAKEN) return conflict(cause.message);
+  }
+  return undefined;
 }

@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { contracts } from '../../db/schema';
 import type { Contract } from '../../domain/contract';
+import { referenceParts } from '../../domain/ids';
 import { isAdmin, type Actor } from '../../domain/organizations';
 import { notFound } from '../errors';
 
@@ -33,9 +34,12 @@ export function villageScope(actor: Actor, contract: Pick<Contract, 'stations'>)
   return contract.stations.some((s) => s.villages.includes(actor.organizationId!)) ? actor.organizationId : undefined;
 }
 
-/** Whether a material-request step ("request/village" reference) is the village's own. */
+/** Whether a material-request step (its reference: the request, then the village) is the village's own. */
 export function isVillagesOwnStep(village: string, step: { kind: string; reference: string }): boolean {
-  return step.kind !== 'materialRequestOverdue' || step.reference.endsWith(`/${village}`);
+  if (step.kind !== 'materialRequestOverdue') return true;
+  // Parsed, not matched by suffix: a village whose id ends another's must not see its steps.
+  const parts = referenceParts(step.reference);
+  return parts?.length === 2 && parts[1] === village;
 }
 
 /**

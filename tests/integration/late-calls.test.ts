@@ -268,7 +268,7 @@ describe('repeats, late calls and readiness', () => {
     const did = delivered.body.deliveries[0].id;
     const decide = (items: object[]) => post(`/v1/material-requests/${rid}/deliveries/${did}/decision`, parties.tokens.contractor, { items });
     expect((await decide([{ itemId: 'm', outcome: 'accept' }])).status).toBe(200);
-    await closed(materialRequestWorkflowId(rid));
+    await closed(materialRequestWorkflowId(id, rid));
 
     const repeat = await decide([{ itemId: 'm', outcome: 'accept' }]);
     expect([repeat.status, repeat.body.status]).toEqual([200, 'accepted']);

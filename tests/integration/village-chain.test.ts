@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendarForYears } from '../../activities/calendar';
 import { workingDaysBetween } from '../../domain/calendar';
 import { addDays, shanghaiDate } from '../../domain/dates';
+import { stepReference } from '../../domain/ids';
 import { attachment } from '../fixtures/materials';
 import { sCountyContract } from '../fixtures/s-county';
 import { eventually } from '../helpers/eventually';
@@ -241,9 +242,9 @@ describe('village chain', () => {
 
     const opened = await eventually(
       () => stack.http('GET', `/v1/contracts/${contractId}/escalations?status=open`, { token: tokens.township }),
-      (r) => r.body.items?.some((e: any) => e.step.reference === `${rid}/${villageA}`),
+      (r) => r.body.items?.some((e: any) => e.step.reference === stepReference([rid, villageA])),
     );
-    const escalation = opened.body.items.find((e: any) => e.step.reference === `${rid}/${villageA}`);
+    const escalation = opened.body.items.find((e: any) => e.step.reference === stepReference([rid, villageA]));
     expect(escalation).toMatchObject({ level: 3, severity: 'critical', step: { kind: 'materialRequestOverdue' } });
     // The levels passed over are told together with the township.
     expect(escalation.notifiedOrganizationIds.sort()).toEqual([villageA, township].sort());
@@ -267,7 +268,7 @@ describe('village chain', () => {
     expect(delivered.body).toMatchObject({ status: 'delivered', overdue: false });
     const closed = await eventually(
       () => stack.http('GET', `/v1/contracts/${contractId}/escalations`, { token: tokens.township }),
-      (r) => r.body.items.filter((e: any) => e.step.reference === `${rid}/${villageA}`).every((e: any) => e.state === 'resolved' || e.state === 'superseded'),
+      (r) => r.body.items.filter((e: any) => e.step.reference === stepReference([rid, villageA])).every((e: any) => e.state === 'resolved' || e.state === 'superseded'),
     );
     expect(closed.body.items.find((e: any) => e.id === escalation.id).state).toBe('resolved');
     // Village B's users see neither village A's escalations, its delays, its row nor its events.

@@ -4,6 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contracts, escalations, events, ledgerEntries, notifications, stepDelays } from '../../db/schema';
 import { shanghaiDate } from '../../domain/dates';
+import { announcedKey, stepId as buildStepId, stepReference } from '../../domain/ids';
 import { contractWorkflow } from '../../workflows';
 import {
   contractStateQuery,
@@ -52,12 +53,12 @@ describe('contract workflow over a year (time-skipping)', () => {
       // Past the checkpoint (day 300): 923,200.00 required, 530,000.00 received.
       await env.sleep('302 days');
       const afterCheckpoint = await handle.query(contractStateQuery);
-      expect(afterCheckpoint.announced['checkpoint:eighty']).toBe('missed');
+      expect(afterCheckpoint.announced[announcedKey('checkpoint', 'eighty')]).toBe('missed');
       const missed = await db.select().from(events).where(eq(events.kind, 'checkpoint.missed'));
       expect(missed).toHaveLength(1);
       expect(missed[0]!.payload).toMatchObject({ requiredFen: 92_320_000, receivedByFen: 53_000_000, shortfallFen: 39_320_000 });
       // The shortfall went to the escalation engine: its first level tells the payer.
-      const stepId = `${contract.id}.paymentShortfall.eighty.1`;
+      const stepId = buildStepId(contract.id, 'paymentShortfall', stepReference(['eighty']), 1);
       const opened = await eventually(
         () => db.select().from(escalations).where(eq(escalations.stepId, stepId)),
         (rows) => rows.length > 0,
@@ -169,7 +170,7 @@ describe('a checkpoint that stalls again (time-skipping)', () => {
       await env.sleep('302 days');
       const recoveredOn = shanghaiDate(await env.currentTimeMs());
       await pay('P-2', '393200.00', recoveredOn);
-      const first = `${contract.id}.paymentShortfall.eighty.1`;
+      const first = buildStepId(contract.id, 'paymentShortfall', stepReference(['eighty']), 1);
       const [met] = await eventually(
         () => db.select().from(stepDelays).where(eq(stepDelays.stepId, first)),
         (rows) => rows[0]?.resolvedAt != null,
@@ -178,7 +179,7 @@ describe('a checkpoint that stalls again (time-skipping)', () => {
       // Ten days later the recovering payment turns out to be a mistake: it is reversed.
       await env.sleep('10 days');
       await handle.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'P-2', reason: 'bounced', recordedBy: 'usr_finance' }] });
-      const second = `${contract.id}.paymentShortfall.eighty.2`;
+      const second = buildStepId(contract.id, 'paymentShortfall', stepReference(['eighty']), 2);
       const [again] = await eventually(
         () => db.select().from(stepDelays).where(eq(stepDelays.stepId, second)),
         (rows) => rows.length === 1,

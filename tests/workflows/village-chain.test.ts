@@ -9,6 +9,7 @@ import { escalations, materialRequests, notifications, stepDelays } from '../../
 import { withOverrides, workingDaysBetween } from '../../domain/calendar';
 import { validateContractDefinition, type Contract, type ContractDefinitionInput } from '../../domain/contract';
 import { addDays, parseInstant, shanghaiDate, startOfShanghaiDay } from '../../domain/dates';
+import { stepReference } from '../../domain/ids';
 import type { MaterialRequest } from '../../domain/material-requests';
 import { quotaPeriods } from '../../domain/quotas';
 import { materialRequestWorkflow, quotaWorkflow } from '../../workflows';
@@ -85,7 +86,7 @@ describe('material request (time-skipping)', () => {
         requestedAt: new Date(now).toISOString(),
       };
       const handle = await env.client.workflow.start(materialRequestWorkflow, {
-        workflowId: materialRequestWorkflowId(request.id),
+        workflowId: materialRequestWorkflowId(contract.id, request.id),
         taskQueue,
         args: [{ contract, calendar, request }],
       });
@@ -115,7 +116,7 @@ describe('material request (time-skipping)', () => {
       await env.sleep(levelTwo - (await env.currentTimeMs()) - HOUR);
       const beforeLevelTwo = await db.select().from(escalations).where(eq(escalations.contractId, contract.id));
       expect(beforeLevelTwo.map((e) => e.level)).toEqual([1]);
-      expect(beforeLevelTwo[0]).toMatchObject({ stepKind: 'materialRequestOverdue', stepReference: 'mr_ladder/org_village_1', notifiedOrganizationIds: ['org_village_1'] });
+      expect(beforeLevelTwo[0]).toMatchObject({ stepKind: 'materialRequestOverdue', stepReference: stepReference(['mr_ladder', 'org_village_1']), notifiedOrganizationIds: ['org_village_1'] });
       const overdue = await db.select().from(materialRequests).where(eq(materialRequests.id, request.id));
       expect(overdue[0]).toMatchObject({ status: 'partially_delivered', overdue: true });
 
@@ -207,7 +208,7 @@ describe('indicator quota (time-skipping)', () => {
       );
       expect(missed[0]).toMatchObject({
         stepKind: 'quotaShortfall',
-        stepReference: `visits/Y/${first!.key}`,
+        stepReference: stepReference(['visits', 'Y', first!.key]),
         level: 1,
         notifiedOrganizationIds: [contract.parties.contractor],
       });
@@ -241,7 +242,7 @@ describe('indicator quota (time-skipping)', () => {
         ['G', 8],
         ['Y', first!.target],
       ]);
-      expect(Object.values(final.steps)).toEqual([expect.objectContaining({ stepId: expect.stringContaining('quotaShortfall.visits.Y'), open: false })]);
+      expect(Object.values(final.steps)).toEqual([expect.objectContaining({ stepId: expect.stringContaining('quotaShortfall~visits~Y~'), open: false })]);
     });
   });
 });
@@ -290,8 +291,8 @@ describe('the last quota period (time-skipping)', () => {
         (r) => r.length === 2 && r.every((e) => e.state !== 'open'),
       );
       expect(rows.map((e) => [e.stepReference, e.level, e.notifiedOrganizationIds])).toEqual([
-        [`visits/G/${last!.key}`, 1, [contract.parties.contractor]],
-        [`visits/G/${last!.key}`, 2, [contract.parties.purchaser]],
+        [stepReference(['visits', 'G', last!.key]), 1, [contract.parties.contractor]],
+        [stepReference(['visits', 'G', last!.key]), 2, [contract.parties.purchaser]],
       ]);
       expect(rows[1]!.state).toBe('resolved');
       expect(Object.values(final.steps).map((s) => s.open)).toEqual([false]);
