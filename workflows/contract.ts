@@ -20,11 +20,10 @@ import type { ContractEventInput, ContractNoticeInput } from '../activities/cont
 import { validateSchedule } from '../domain/contract';
 import { checkPayment, checkReversal, receivedTotal, reversalReference, type LedgerEntry } from '../domain/ledger';
 import { withOverrides } from '../domain/calendar';
-import { startOfShanghaiDay } from '../domain/dates';
-import type { StepKind } from '../domain/escalation';
+import { stepDueAt, type StepKind } from '../domain/escalation';
 import { checkpointNotice, checkpointStepSummary, trancheNotice, trancheStepSummary } from '../domain/notices';
 import type { Problem } from '../domain/problems';
-import { contractFigures, nextDeadline } from '../domain/status';
+import { contractFigures, moneyStepHeldUntil, nextDeadline } from '../domain/status';
 import {
   amendScheduleUpdate,
   contractStateQuery,
@@ -351,8 +350,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         stalled: boolean;
         dueAt: number;
         summary: EscalationStep['summary'];
-        /** The day the condition was met (money arrived), when known. */
-        metOn?: string | null;
+        /** The day the required money was reached, by the receipts' dates. */
+        coveredOn: string | null;
       },
     ) => {
       const previous = state.announced[key];
@@ -370,7 +369,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         if (step.stalled) stepChanges.push({ key: stepKey, open: { contractId, contractTitle: state.contract.title, kind, reference, dueAt, summary } });
         else {
           // Money can be recorded after it arrived: the step was held until the day it arrived.
-          const at = step.metOn ? Math.min(startOfShanghaiDay(step.metOn), now) : now;
+          const at = step.coveredOn ? moneyStepHeldUntil(step.coveredOn, now) : now;
           stepChanges.push({ key: stepKey, resolve: { reason: `${what} ${status}`, at } });
         }
       }
@@ -380,9 +379,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         kind: 'paymentShortfall',
         reference: c.id,
         stalled: c.status === 'missed',
-        dueAt: state.contract.checkpoints.find((d) => d.id === c.id)?.byAt ?? now,
+        dueAt: stepDueAt(state.contract.checkpoints.find((d) => d.id === c.id)?.byAt ?? now),
         summary: checkpointStepSummary(c),
-        metOn: c.recoveredOn,
+        coveredOn: c.coveredOn,
       });
     }
     // An amendment may remove a checkpoint or tranche: its stall ends with it.
@@ -399,9 +398,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         kind: 'trancheOverdue',
         reference: t.id,
         stalled: t.status === 'overdue',
-        dueAt: state.contract.tranches.find((d) => d.id === t.id)?.dueAt ?? now,
+        dueAt: stepDueAt(state.contract.tranches.find((d) => d.id === t.id)?.dueAt ?? now),
         summary: trancheStepSummary(t),
-        metOn: t.paidOn,
+        coveredOn: t.paidOn,
       });
     }
     return { events, notices };
