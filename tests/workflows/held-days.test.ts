@@ -1,0 +1,192 @@
+// Who held a stalled step, and for how many working days, on the time-skipping server: a money step
+// until the day its money arrived (by the receipt's date, however late it was entered); every step
+// from the day after its due day (the last day it was on time); a party only while the step was in
+// its hands (a submission waiting for its reviewer is the reviewer's, not the contractor's).
+import { and, asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calendarForYears } from '../../activities/calendar';
+import { escalations, notifications, stepDelays } from '../../db/schema';
+import { addWorkingDays, workingDaysBetween, type WorkingCalendar } from '../../domain/calendar';
+import { validateContractDefinition, type Contract, type ContractDefinitionInput } from '../../domain/contract';
+import { addDays, parseInstant, shanghaiDate, startOfShanghaiDay } from '../../domain/dates';
+import type { MaterialRequest } from '../../domain/material-requests';
+import { quotaPeriods } from '../../domain/quotas';
+import { contractWorkflow, materialRequestWorkflow, reviewWorkflow } from '../../workflows';
+import {
+  contractStateQuery,
+  contractWorkflowId,
+  recordPaymentUpdate,
+  registeredUpdate,
+  reversePaymentUpdate,
+  terminateUpdate,
+} from '../../workflows/contract-messages';
+import { deliverUpdate, materialRequestWorkflowId } from '../../workflows/material-request-messages';
+import { quotaWorkflowId, recordProgressUpdate } from '../../workflows/quota-messages';
+import { decideUpdate, reviewWorkflowId, submitUpdate } from '../../workflows/review-messages';
+import { completeMaterial } from '../fixtures/materials';
+import { relativeDefinition } from '../fixtures/relative-contract';
+import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-county';
+import { eventually } from '../helpers/eventually';
+import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
+
+const HOUR = 3600 * 1000;
+const at9 = (day: string) => startOfShanghaiDay(day) + 9 * HOUR;
+const at10 = (day: string) => startOfShanghaiDay(day) + 10 * HOUR;
+/** Timers fire at their time, give or take the few milliseconds a workflow task takes. */
+const expectAbout = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThan(60_000);
+
+function contractOf(definition: ContractDefinitionInput): Contract {
+  const result = validateContractDefinition(definition, (id) => sCountyKinds[id] ?? ('township' as never));
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result.value;
+}
+
+/** The first Friday at least `minDays` after `now`'s Shanghai day. */
+function fridayAfter(now: number, minDays: number): string {
+  let day = addDays(shanghaiDate(now), minDays);
+  while (new Date(`${day}T00:00:00Z`).getUTCDay() !== 5) day = addDays(day, 1);
+  return day;
+}
+
+function calendarAround(now: number): WorkingCalendar {
+  const year = Number(shanghaiDate(now).slice(0, 4));
+  return calendarForYears(year - 3, year + 1);
+}
+
+/** The recorded delay of each step of a contract, once every step named has resolved. */
+async function resolvedDelays(harness: TimeSkippingHarness, contractId: string, stepIds: string[]) {
+  const rows = await eventually(
+    () => harness.database.handle.db.select().from(stepDelays).where(eq(stepDelays.contractId, contractId)),
+    (r) => stepIds.every((id) => r.some((row) => row.stepId === id && row.resolvedAt !== null)),
+  );
+  return new Map(rows.map((r) => [r.stepId, r]));
+}
+
+describe('money dated on time but recorded late (time-skipping)', () => {
+  let harness: TimeSkippingHarness;
+  beforeAll(async () => {
+    harness = await timeSkippingHarness();
+  });
+  afterAll(async () => {
+    await harness?.teardown();
+  });
+
+  it('charges the payer nothing for money that arrived on time, whenever it was entered', async () => {
+    const { env } = harness;
+    const { worker, taskQueue } = await harness.worker('registered-late');
+    await worker.runUntil(async () => {
+      const now = await env.currentTimeMs();
+      // The issue's contract, registered after the fact (its term long over, still payable).
+      const contract = contractOf(
+        sCountyContract(sCountyOrgIds, {
+          id: 'late-2024',
+          term: { start: '2024-01-01', end: '2024-12-31' },
+          value: '100000.00',
+          budgetLines: [{ id: 'personnel', kind: 'personnel', amount: '100000.00' }],
+          staffing: undefined,
+          tranches: [
+            { id: 't1', label: 'First half', due: '2024-06-28', percent: 50, fundingSource: 'fiscal' },
+            { id: 't2', label: 'Second half', due: '2024-12-31', percent: 50, fundingSource: 'fiscal' },
+          ],
+          checkpoints: [{ id: 'c1', by: '2024-06-28', minPercent: 50 }],
+          closeGraceDays: 3650,
+        }),
+      );
+      const handle = await env.client.workflow.start(contractWorkflow, {
+        workflowId: contractWorkflowId(contract.id),
+        taskQueue,
+        args: [{ contract, createdBy: 'usr_agency', createdAt: new Date(now).toISOString() }],
+      });
+      await handle.executeUpdate(registeredUpdate);
+      await handle.executeUpdate(recordPaymentUpdate, {
+        args: [{ reference: 'P-1', amount: '50000.00', receivedOn: '2024-06-28', fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
+      });
+      expect((await handle.query(contractStateQuery)).announced['checkpoint:c1']).toBe('met');
+      const delays = await resolvedDelays(harness, contract.id, [`${contract.id}.paymentShortfall.c1.1`, `${contract.id}.trancheOverdue.t1.1`]);
+      expect(delays.get(`${contract.id}.paymentShortfall.c1.1`)).toMatchObject({ holderParty: 'payer', workingDays: 0 });
+      expect(delays.get(`${contract.id}.trancheOverdue.t1.1`)).toMatchObject({ holderParty: 'payer', workingDays: 0 });
+      // The second half is still owed: its step stays open.
+      expect(delays.get(`${contract.id}.trancheOverdue.t2.1`)!.resolvedAt).toBeNull();
+      await handle.executeUpdate(terminateUpdate, { args: [{ reason: 'test over', terminatedBy: 'usr_agency' }] });
+      await handle.result();
+    });
+  });
+
+});
+
+// Its own environment: workflows left by the test above (on a stopped worker's task queue) would
+// hold the time-skipping clock.
+describe('money recorded late, recovered late and reversed (time-skipping)', () => {
+  let harness: TimeSkippingHarness;
+  beforeAll(async () => {
+    harness = await timeSkippingHarness();
+  });
+  afterAll(async () => {
+    await harness?.teardown();
+  });
+
+  it('stops holding at the receipt date on time, recovered late, and again after a reversal, counting no day twice', async () => {
+    const { env } = harness;
+    const { worker, taskQueue } = await harness.worker('dated-money');
+    await worker.runUntil(async () => {
+      const now = await env.currentTimeMs();
+      const calendar = calendarAround(now);
+      const friday = fridayAfter(now, 14); // c1 and t1 due
+      const later = addDays(friday, 14); // c2 due, a Friday too
+      const definition = relativeDefinition(now, 'dated-money');
+      definition.tranches = [
+        { id: 't1', label: 'First half', due: friday, percent: 50, fundingSource: 'fiscal' },
+        { id: 't2', label: 'Second half', due: definition.term.end, percent: 50, fundingSource: 'fiscal' },
+      ];
+      definition.checkpoints = [
+        { id: 'c1', by: friday, minPercent: 50 },
+        { id: 'c2', by: later, minPercent: 75 },
+      ];
+      const contract = contractOf(definition);
+      const handle = await env.client.workflow.start(contractWorkflow, {
+        workflowId: contractWorkflowId(contract.id),
+        taskQueue,
+        args: [{ contract, createdBy: 'usr_agency', createdAt: new Date(now).toISOString() }],
+      });
+      await handle.executeUpdate(registeredUpdate);
+      const pay = (reference: string, amount: string, receivedOn: string) =>
+        handle.executeUpdate(recordPaymentUpdate, { args: [{ reference, amount, receivedOn, fundingSource: 'fiscal', recordedBy: 'usr_finance' }] });
+      const step = (kind: string, ref: string, n: number) => `${contract.id}.${kind}.${ref}.${n}`;
+
+      // Half the value, received on the due Friday, entered the next Tuesday at 10:00: met, 0 days.
+      await env.sleep(at10(addDays(friday, 4)) - (await env.currentTimeMs()));
+      await pay('P-1', '577000.00', friday);
+      expect((await handle.query(contractStateQuery)).announced['checkpoint:c1']).toBe('met');
+      let delays = await resolvedDelays(harness, contract.id, [step('paymentShortfall', 'c1', 1), step('trancheOverdue', 't1', 1)]);
+      expect(delays.get(step('paymentShortfall', 'c1', 1))!.workingDays).toBe(0);
+      expect(delays.get(step('trancheOverdue', 't1', 1))!.workingDays).toBe(0);
+
+      // c2 (75 %) is missed; the quarter it lacks arrives on the Monday after, entered on Thursday:
+      // held until Monday, not Thursday.
+      const monday = addDays(later, 3);
+      const thursday = addDays(later, 6);
+      await env.sleep(at10(thursday) - (await env.currentTimeMs()));
+      await pay('P-2', '288500.00', monday);
+      expect((await handle.query(contractStateQuery)).announced['checkpoint:c2']).toBe('recovered');
+      delays = await resolvedDelays(harness, contract.id, [step('paymentShortfall', 'c2', 1)]);
+      expect(delays.get(step('paymentShortfall', 'c2', 1))!.workingDays).toBe(workingDaysBetween(later, monday, calendar));
+      expect(workingDaysBetween(later, monday, calendar)).toBeLessThan(workingDaysBetween(later, thursday, calendar));
+
+      // The first payment bounces (reversed the next day): it never arrived, so c1 and c2 stall again;
+      // money arriving the Monday after covers both. c1 is held again from its own due day (its
+      // first stall charged nothing), c2 from the day it was last covered: no day counted twice.
+      await env.sleep(at10(addDays(thursday, 1)) - (await env.currentTimeMs()));
+      await handle.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'P-1', reason: 'bounced', recordedBy: 'usr_finance' }] });
+      const nextMonday = addDays(thursday, 4);
+      await env.sleep(at10(nextMonday) - (await env.currentTimeMs()));
+      await pay('P-3', '577000.00', nextMonday);
+      delays = await resolvedDelays(harness, contract.id, [step('paymentShortfall', 'c1', 2), step('paymentShortfall', 'c2', 2)]);
+      expect(delays.get(step('paymentShortfall', 'c1', 2))!.workingDays).toBe(workingDaysBetween(friday, nextMonday, calendar));
+      const c2Total = delays.get(step('paymentShortfall', 'c2', 1))!.workingDays! + delays.get(step('paymentShortfall', 'c2', 2))!.workingDays!;
+      expect(c2Total).toBe(workingDaysBetween(later, nextMonday, calendar));
+
+      await handle.executeUpdate(terminateUpdate, { args: [{ reason: 'test over', terminatedBy: 'usr_agency' }] });
+      await handle.result();
+    });
+  });
+});
