@@ -6,7 +6,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendarForYears } from '../../activities/calendar';
 import { escalations, notifications, stepDelays } from '../../db/schema';
-import { addWorkingDays, workingDaysBetween, type WorkingCalendar } from '../../domain/calendar';
+import { addWorkingDays, previousWorkingDay, workingDaysBetween, type WorkingCalendar } from '../../domain/calendar';
 import { validateContractDefinition, type Contract, type ContractDefinitionInput } from '../../domain/contract';
 import { addDays, parseInstant, shanghaiDate, startOfShanghaiDay } from '../../domain/dates';
 import type { MaterialRequest } from '../../domain/material-requests';
@@ -20,6 +20,7 @@ import {
   reversePaymentUpdate,
   terminateUpdate,
 } from '../../workflows/contract-messages';
+import { contractEndedSignal } from '../../workflows/contract-ended';
 import { deliverUpdate, materialRequestWorkflowId } from '../../workflows/material-request-messages';
 import { quotaWorkflowId, recordProgressUpdate } from '../../workflows/quota-messages';
 import { decideUpdate, reviewWorkflowId, submitUpdate } from '../../workflows/review-messages';
@@ -187,6 +188,118 @@ describe('money recorded late, recovered late and reversed (time-skipping)', () 
 
       await handle.executeUpdate(terminateUpdate, { args: [{ reason: 'test over', terminatedBy: 'usr_agency' }] });
       await handle.result();
+    });
+  });
+});
+
+describe('a due day anchored on the last day on time (time-skipping)', () => {
+  let harness: TimeSkippingHarness;
+  beforeAll(async () => {
+    harness = await timeSkippingHarness();
+  });
+  afterAll(async () => {
+    await harness?.teardown();
+  });
+
+  it('climbs a month and a quarter quota, a checkpoint and a material request due at midnight from the same due day', async () => {
+    const { env, database } = harness;
+    const db = database.handle.db;
+    const { worker, taskQueue } = await harness.worker('due-day');
+    await worker.runUntil(async () => {
+      const now = await env.currentTimeMs();
+      const calendar = calendarAround(now);
+      const start = shanghaiDate(now);
+      const definition = relativeDefinition(now, 'due-day');
+      definition.quotas = [
+        { id: 'visits', metric: 'village_visits', perStation: false, period: 'month', target: 8 },
+        { id: 'cases', metric: 'casework', perStation: false, period: 'quarter', target: 30 },
+      ];
+      const [month] = quotaPeriods(definition.quotas[0]!, start, definition.term.end);
+      const [quarter] = quotaPeriods(definition.quotas[1]!, start, definition.term.end);
+      // For comparison, a checkpoint by the month's last day (nothing is paid).
+      definition.checkpoints = [{ id: 'c1', by: month!.to, minPercent: 10 }];
+      const contract = contractOf(definition);
+      const handle = await env.client.workflow.start(contractWorkflow, {
+        workflowId: contractWorkflowId(contract.id),
+        taskQueue,
+        args: [{ contract, createdBy: 'usr_agency', createdAt: new Date(now).toISOString() }],
+      });
+      await handle.executeUpdate(registeredUpdate);
+      // A material request due at 00:00 after the month's last day: on time through that day.
+      const due = `${addDays(month!.to, 1)}T00:00`;
+      const request: MaterialRequest = {
+        id: 'mr_midnight',
+        contractId: contract.id,
+        station: 'G',
+        villages: ['org_village_1'],
+        title: 'Month-end visit records',
+        items: [{ id: 'visits', kind: 'visit_records', quantity: 4 }],
+        due,
+        dueAt: parseInstant(due)!,
+        contacts: [],
+        requestedBy: 'usr_station',
+        requestedAt: new Date(now).toISOString(),
+      };
+      const requestHandle = await env.client.workflow.start(materialRequestWorkflow, {
+        workflowId: materialRequestWorkflowId(request.id),
+        taskQueue,
+        args: [{ contract, calendar, request }],
+      });
+
+      // Reminded on the working day before the due day (not before the day after it).
+      const previous = previousWorkingDay(month!.to, calendar);
+      await env.sleep(at9(previous) + HOUR - (await env.currentTimeMs()));
+      const [reminder] = await eventually(
+        () => db.select().from(notifications).where(and(eq(notifications.contractId, contract.id), eq(notifications.kind, 'material_request.reminder'))),
+        (r) => r.length === 1,
+      );
+      expectAbout(reminder!.createdAt.getTime(), at9(previous));
+
+      // Each level counts working days from the day after its due day, the same for every kind.
+      const levelAt = (dueDay: string, n: number) => at9(addWorkingDays(dueDay, n, calendar));
+      const lastDue = quarter!.to > month!.to ? quarter!.to : month!.to;
+      await env.sleep(levelAt(lastDue, 5) + HOUR - (await env.currentTimeMs()));
+      const rows = await eventually(
+        () => db.select().from(escalations).where(eq(escalations.contractId, contract.id)).orderBy(asc(escalations.openedAt)),
+        (r) => ['paymentShortfall', 'quotaShortfall', 'materialRequestOverdue'].every((k) => r.some((e) => e.stepKind === k && e.level >= 2)),
+      );
+      const opened = (kind: string, reference: string, level: number) =>
+        rows.find((e) => e.stepKind === kind && e.stepReference.startsWith(reference) && e.level === level)!.openedAt.getTime();
+      expectAbout(opened('paymentShortfall', 'c1', 2), levelAt(month!.to, 5));
+      expectAbout(opened('quotaShortfall', `visits/all/${month!.key}`, 2), levelAt(month!.to, 5));
+      expectAbout(opened('quotaShortfall', `cases/all/${quarter!.key}`, 2), levelAt(quarter!.to, 5));
+      expectAbout(opened('materialRequestOverdue', 'mr_midnight', 2), levelAt(month!.to, 2));
+
+      // Progress and the village's delivery arrive late, on the 7th working day: 7 days held.
+      const seventh = addWorkingDays(lastDue, 7, calendar);
+      await env.sleep(at10(seventh) - (await env.currentTimeMs()));
+      const quotaHandle = env.client.workflow.getHandle(quotaWorkflowId(contract.id));
+      for (const [quota, window] of [
+        [definition.quotas[0]!, month!],
+        [definition.quotas[1]!, quarter!],
+      ] as const) {
+        await quotaHandle.executeUpdate(recordProgressUpdate, {
+          args: [{ id: `pr_${quota.id}`, station: 'G', metric: quota.metric, count: window.target, date: window.to, evidence: { attachments: [] }, recordedBy: 'usr_g' }],
+        });
+      }
+      await requestHandle.executeUpdate(deliverUpdate, {
+        args: [{ deliveryId: 'dl_1', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 4 }], attachments: [], deliveredBy: 'usr_liaison' }],
+      });
+      const visitsStep = `${contract.id}.quotaShortfall.visits.all.${month!.key}`;
+      const casesStep = `${contract.id}.quotaShortfall.cases.all.${quarter!.key}`;
+      const requestStep = `${contract.id}.materialRequestOverdue.mr_midnight.org_village_1.1`;
+      const delays = await resolvedDelays(harness, contract.id, [visitsStep, casesStep, requestStep]);
+      expect(delays.get(visitsStep)!.workingDays).toBe(workingDaysBetween(month!.to, seventh, calendar));
+      expect(delays.get(casesStep)!.workingDays).toBe(7);
+      expect(delays.get(requestStep)!.workingDays).toBe(workingDaysBetween(month!.to, seventh, calendar));
+      expect(shanghaiDate(delays.get(visitsStep)!.since.getTime())).toBe(month!.to);
+      expect(shanghaiDate(delays.get(requestStep)!.since.getTime())).toBe(month!.to);
+
+      await handle.executeUpdate(terminateUpdate, { args: [{ reason: 'test over', terminatedBy: 'usr_agency' }] });
+      await handle.result();
+      // Started here rather than by the contract, so told of its end here.
+      await requestHandle.signal(contractEndedSignal, { status: 'terminated' });
+      await requestHandle.result();
     });
   });
 });
