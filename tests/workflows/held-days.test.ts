@@ -303,3 +303,109 @@ describe('a due day anchored on the last day on time (time-skipping)', () => {
     });
   });
 });
+
+describe('days charged to the party holding a milestone (time-skipping)', () => {
+  let harness: TimeSkippingHarness;
+  beforeAll(async () => {
+    harness = await timeSkippingHarness();
+  });
+  afterAll(async () => {
+    await harness?.teardown();
+  });
+
+  it('charges the contractor only while it has to submit, and the reviewer its own clock', async () => {
+    const { env } = harness;
+    const { worker, taskQueue } = await harness.worker('milestone-holder');
+    await worker.runUntil(async () => {
+      const now = await env.currentTimeMs();
+      const calendar = calendarAround(now);
+      const friday = fridayAfter(now, 14);
+      const thursday = addDays(friday, -1);
+      const after = (n: number) => addWorkingDays(friday, n, calendar);
+      const definition = relativeDefinition(now, 'milestone-holder');
+      const milestone = (id: string, due: string, maxRounds = 3) => ({
+        id,
+        title: `Milestone ${id}`,
+        due,
+        stations: [],
+        materials: ['activity_evidence_pack'],
+        reviewWorkingDays: 10,
+        maxRounds,
+      });
+      definition.milestones = [
+        milestone('early', friday), // submitted the day before, approved inside review time
+        milestone('late', friday), // submitted 3 working days late, approved inside review time
+        milestone('returned', friday), // in review on the due day, returned after it, resubmitted
+        milestone('rounds', addDays(friday, 90), 1), // returned more often than planned
+      ];
+      const contract = contractOf(definition);
+      const handles = new Map(
+        await Promise.all(
+          contract.milestones!.map(
+            async (m) =>
+              [
+                m.id,
+                await env.client.workflow.start(reviewWorkflow, {
+                  workflowId: reviewWorkflowId(contract.id, m.id),
+                  taskQueue,
+                  args: [{ contract, milestone: m, calendar }],
+                }),
+              ] as const,
+          ),
+        ),
+      );
+      const material = completeMaterial('activity_evidence_pack');
+      const materials = [{ ...material, attachments: material.attachments.map(({ content: _c, ...meta }) => meta) }];
+      const submit = (m: string, submissionId: string) =>
+        handles.get(m)!.executeUpdate(submitUpdate, { args: [{ submissionId, station: '', materials, submittedBy: 'usr_station' }] });
+      const decide = (m: string, submissionId: string, outcome: 'approve' | 'return') =>
+        handles.get(m)!.executeUpdate(decideUpdate, {
+          args: [{ submissionId, outcome, reasons: outcome === 'return' ? [{ code: 'evidence_missing' as const, templateId: 'activity_evidence_pack', sectionId: 'evidence' }] : [], decidedBy: 'usr_evaluator' }],
+        });
+
+      // In time order; each at 10:00 (plus minutes to keep the order) of its day.
+      const timeline: Array<[number, () => Promise<unknown>]> = [
+        [at10(thursday), () => submit('early', 'e1')],
+        [at10(thursday), () => submit('returned', 'r1')],
+        [at10(thursday), () => submit('rounds', 'x1')],
+        [at10(thursday) + 60_000, () => decide('rounds', 'x1', 'return')],
+        [at10(thursday) + 120_000, () => submit('rounds', 'x2')],
+        // The second return is one more than planned: tooManyReturns, the contractor's.
+        [at10(thursday) + 180_000, () => decide('rounds', 'x2', 'return')],
+        [at10(addWorkingDays(thursday, 2, calendar)), () => submit('rounds', 'x3')],
+        [at10(after(2)), () => decide('returned', 'r1', 'return')],
+        [at10(after(3)), () => submit('late', 'l1')],
+        [at10(after(5)), () => submit('returned', 'r2')],
+        [at10(after(6)), () => decide('late', 'l1', 'approve')],
+        [at10(after(7)), () => decide('returned', 'r2', 'approve')],
+        [at10(addWorkingDays(thursday, 9, calendar)), () => decide('early', 'e1', 'approve')],
+        [at10(after(9)), () => decide('rounds', 'x3', 'approve')],
+      ];
+      for (const [at, action] of timeline.sort((a, b) => a[0] - b[0])) {
+        const wait = at - (await env.currentTimeMs());
+        if (wait > 0) await env.sleep(wait);
+        await action();
+      }
+      for (const h of handles.values()) await h.result();
+
+      const db = harness.database.handle.db;
+      const rows = await eventually(
+        () => db.select().from(stepDelays).where(eq(stepDelays.contractId, contract.id)),
+        (r) => r.length >= 3 && r.every((row) => row.resolvedAt !== null),
+      );
+      const held = (kind: string, reference: string) =>
+        rows.filter((r) => r.stepKind === kind && r.stepReference === reference).map((r) => [r.holderParty, r.workingDays]);
+      // The issue's case: submitted the day before it was due, approved inside review time: nothing.
+      expect(held('milestoneOverdue', 'early')).toEqual([]);
+      // Submitted late: held by the contractor until the day it submitted.
+      expect(held('milestoneOverdue', 'late')).toEqual([['contractor', 3]]);
+      // In review on the due day (the reviewer's); returned on the 2nd working day after it: the
+      // contractor's again until it resubmitted on the 5th.
+      expect(held('milestoneOverdue', 'returned')).toEqual([['contractor', 3]]);
+      // Too many returns: the contractor's until it resubmitted, two working days later.
+      expect(held('tooManyReturns', 'rounds')).toEqual([['contractor', 2]]);
+      // Every review was decided in time: no reviewOverdue.
+      expect(rows.filter((r) => r.stepKind === 'reviewOverdue')).toEqual([]);
+    });
+  });
+});
