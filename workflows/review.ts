@@ -142,7 +142,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
       await project(round);
       if (round.status === 'returned') await afterReturn(round);
       else {
-        // Now the reviewer's to decide: the contractor stops holding what waits for it, held until today.
+        // Now the reviewer's to decide: the contractor held what waits for it until today.
         await close('tooManyReturns', round.station, 'resubmitted for review');
         if (!contractorHolds()) await close('milestoneOverdue', '', 'submitted for review');
       }
@@ -202,12 +202,13 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     for (const station of stations) {
       const last = latest(station);
       if (last?.status === 'in_review' && last.reviewDueAt && Date.parse(last.reviewDueAt) <= now) {
+        const submittedOn = shanghaiDate(Date.parse(last.submittedAt));
         await open(
           'reviewOverdue',
           station,
           stepDueAt(Date.parse(last.reviewDueAt)),
-          `${milestone.title}${station ? ` (station ${station})` : ''}: round ${last.round} submitted on ${last.submittedAt.slice(0, 10)} awaits a decision.`,
-          `${milestone.title}${station ? `（${station} 站）` : ''}：第 ${last.round} 轮材料（${last.submittedAt.slice(0, 10)} 提交）尚待评审决定。`,
+          `${milestone.title}${station ? ` (station ${station})` : ''}: round ${last.round} submitted on ${submittedOn} awaits a decision.`,
+          `${milestone.title}${station ? `（${station} 站）` : ''}：第 ${last.round} 轮材料（${submittedOn} 提交）尚待评审决定。`,
           milestone.reviewer,
         );
       }
