@@ -295,11 +295,11 @@ describe('a due day anchored on the last day on time (time-skipping)', () => {
       expect(shanghaiDate(delays.get(visitsStep)!.since.getTime())).toBe(month!.to);
       expect(shanghaiDate(delays.get(requestStep)!.since.getTime())).toBe(month!.to);
 
-      await handle.executeUpdate(terminateUpdate, { args: [{ reason: 'test over', terminatedBy: 'usr_agency' }] });
-      await handle.result();
       // Started here rather than by the contract, so told of its end here.
       await requestHandle.signal(contractEndedSignal, { status: 'terminated' });
       await requestHandle.result();
+      await handle.executeUpdate(terminateUpdate, { args: [{ reason: 'test over', terminatedBy: 'usr_agency' }] });
+      await handle.result();
     });
   });
 });
