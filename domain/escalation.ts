@@ -126,8 +126,28 @@ export function reachableLevels(
 const NINE_AM_MS = 9 * 3600 * 1000;
 
 /**
- * When a level fires for a step due at `dueAt`: at once for a delay of 0; otherwise at 09:00 on
- * the day that many working (or calendar) days after the due day.
+ * A step's due instant (epoch ms) from its deadline (epoch ms, the moment it is late): the
+ * deadline, kept inside the step's due day — the last Shanghai day on which it was still on time —
+ * because its ladder and its held days count from the next working day after the day of its due
+ * instant (levelFiresAt, workingDaysBetween). A deadline at the first moment of a day (a quota
+ * period judged at midnight, a due date-time of 00:00) was met on time through the day before, so
+ * it becomes that day's last millisecond. Every workflow passes its deadlines through this before
+ * handing a step over; an instant at which a step is held again (a return, a re-stall) is already
+ * in the last day it was not held and is passed as it is.
+ */
+export function stepDueAt(deadline: number): number {
+  return deadline === startOfShanghaiDay(shanghaiDate(deadline)) ? deadline - 1 : deadline;
+}
+
+/** The due day of a deadline (epoch ms): the last Shanghai day on which the step was on time. */
+export function stepDueDay(deadline: number): IsoDate {
+  return shanghaiDate(stepDueAt(deadline));
+}
+
+/**
+ * When a level fires for a step due at `dueAt` (epoch ms, inside its due day: see stepDueAt): at
+ * once for a delay of 0; otherwise at 09:00 on the day that many working (or calendar) days after
+ * the due day.
  */
 export function levelFiresAt(dueAt: number, level: EscalationLevel, calendar: WorkingCalendar): number {
   const after = level.afterWorkingDays ?? level.afterDays ?? 0;

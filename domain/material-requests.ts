@@ -3,6 +3,7 @@
 // Villages deliver in parts; station staff accept each delivered item or send it back.
 import { previousWorkingDay, type WorkingCalendar } from './calendar';
 import type { Contract } from './contract';
+import { stepDueDay } from './escalation';
 import { parseInstant, shanghaiDate, startOfShanghaiDay } from './dates';
 import type { AttachmentMeta } from './materials';
 import type { Problem } from './problems';
@@ -247,9 +248,9 @@ export function contactsText(contacts: readonly HamletContact[], village: string
     : `屯志愿者：${mine.map((c) => `${c.name}（${c.hamlet}，${c.phone}）`).join('；')}。`;
 }
 
-/** Villages are reminded at 09:00 Asia/Shanghai on the last working day before the due day. */
+/** Villages are reminded at 09:00 Asia/Shanghai on the last working day before the due day (see stepDueDay). */
 export function reminderAt(dueAt: number, calendar: WorkingCalendar): number {
-  return startOfShanghaiDay(previousWorkingDay(shanghaiDate(dueAt), calendar)) + 9 * 3600 * 1000;
+  return startOfShanghaiDay(previousWorkingDay(stepDueDay(dueAt), calendar)) + 9 * 3600 * 1000;
 }
 
 function outstandingText(request: MaterialRequest, standing: VillageStanding, lang: 'en' | 'zh-CN'): string {
@@ -265,7 +266,7 @@ function outstandingText(request: MaterialRequest, standing: VillageStanding, la
 
 /** What a village still owes, for its reminder and its escalation ladder. */
 export function villageOwes(request: MaterialRequest, standing: VillageStanding, stationName: string): { en: string; 'zh-CN': string } {
-  const due = shanghaiDate(request.dueAt);
+  const due = stepDueDay(request.dueAt);
   const village = request.villageNames?.[standing.village] ?? standing.village;
   return {
     en: `${stationName} asked ${village} for "${request.title}" by ${due}; still owed: ${outstandingText(request, standing, 'en')}.${contactsText(request.contacts, standing.village, 'en')}`,

@@ -30,6 +30,12 @@ export interface CheckpointStatus {
   /** What is still missing now (0 unless missed). */
   outstandingFen: Fen;
   recoveredOn: IsoDate | null;
+  /**
+   * Met or recovered: the day from which the money received has covered the required amount (the
+   * receipts' dates, not the days they were entered), on or before `by` when met. The day the
+   * payer stopped holding the checkpoint (see moneyStepHeldUntil). null otherwise.
+   */
+  coveredOn: IsoDate | null;
   /** Recovered: days from the checkpoint to recovery. Missed: days so far. */
   daysLate: number | null;
 }
@@ -42,7 +48,19 @@ export interface TrancheStatus {
   fundingSource: FundingSource;
   status: 'upcoming' | 'paid' | 'overdue';
   outstandingFen: Fen;
+  /** Paid: the day from which the money received has covered it and every earlier tranche. */
   paidOn: IsoDate | null;
+}
+
+/**
+ * The instant (epoch ms) a money step — a checkpoint or a tranche — stopped being held by the
+ * payer: the first moment of `coveredOn`, the day its amount was reached by the receipts' own
+ * dates (CheckpointStatus.coveredOn, TrancheStatus.paidOn), so money entered days after it arrived
+ * is not charged for those days; that day itself counts as held when it is after the due day.
+ * Never later than `now`.
+ */
+export function moneyStepHeldUntil(coveredOn: IsoDate, now: number): number {
+  return Math.min(startOfShanghaiDay(coveredOn), now);
 }
 
 export interface PayrollStatus {
@@ -109,10 +127,12 @@ function checkpointStatus(contract: Contract, totals: DayTotal[], now: number): 
     const base = { id: c.id, by: c.by, minPercent: c.minPercent, requiredFen: c.requiredFen };
     const receivedByFen = totalAt(totals, Math.min(c.byAt, now));
     if (now < c.byAt) {
-      return { ...base, receivedByFen, status: 'pending', shortfallFen: 0, outstandingFen: 0, recoveredOn: null, daysLate: null };
+      return { ...base, receivedByFen, status: 'pending', shortfallFen: 0, outstandingFen: 0, recoveredOn: null, coveredOn: null, daysLate: null };
     }
     if (receivedByFen >= c.requiredFen) {
-      return { ...base, receivedByFen, status: 'met', shortfallFen: 0, outstandingFen: 0, recoveredOn: null, daysLate: null };
+      // Reached by the checkpoint's day (a required amount of 0 is reached by then at the latest).
+      const coveredOn = reachedOn(totals, c.requiredFen) ?? shanghaiDate(c.byAt);
+      return { ...base, receivedByFen, status: 'met', shortfallFen: 0, outstandingFen: 0, recoveredOn: null, coveredOn, daysLate: null };
     }
     const byDay = shanghaiDate(c.byAt);
     const shortfallFen = c.requiredFen - receivedByFen;
@@ -125,6 +145,7 @@ function checkpointStatus(contract: Contract, totals: DayTotal[], now: number): 
         shortfallFen,
         outstandingFen: 0,
         recoveredOn,
+        coveredOn: recoveredOn,
         daysLate: calendarDaysBetween(byDay, recoveredOn),
       };
     }
@@ -135,6 +156,7 @@ function checkpointStatus(contract: Contract, totals: DayTotal[], now: number): 
       shortfallFen,
       outstandingFen: c.requiredFen - current,
       recoveredOn: null,
+      coveredOn: null,
       daysLate: calendarDaysBetween(byDay, today),
     };
   });

@@ -18,12 +18,11 @@ import type { ContractEventInput, ContractNoticeInput } from '../activities/cont
 import { validateSchedule } from '../domain/contract';
 import { checkPayment, checkReversal, receivedTotal, reversalReference, type LedgerEntry } from '../domain/ledger';
 import { withOverrides } from '../domain/calendar';
-import { startOfShanghaiDay } from '../domain/dates';
-import type { StepKind } from '../domain/escalation';
+import { stepDueAt, type StepKind } from '../domain/escalation';
 import { announcedKey, contractEventKey, contractNoticeKey, parseAnnouncedKey, stepId as buildStepId, stepKey, stepReference, type Announced } from '../domain/ids';
 import { checkpointNotice, checkpointStepSummary, trancheNotice, trancheStepSummary } from '../domain/notices';
 import type { Problem } from '../domain/problems';
-import { contractFigures, nextDeadline } from '../domain/status';
+import { contractFigures, moneyStepHeldUntil, nextDeadline } from '../domain/status';
 import {
   amendScheduleUpdate,
   contractStateQuery,
@@ -359,8 +358,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         stalled: boolean;
         dueAt: number;
         summary: EscalationStep['summary'];
-        /** The day the condition was met (money arrived), when known. */
-        metOn?: string | null;
+        /** The day the required money was reached, by the receipts' dates. */
+        coveredOn: string | null;
       },
     ) => {
       const key = announcedKey(what, id);
@@ -379,7 +378,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         if (step.stalled) stepChanges.push({ key: changeKey, open: { contractId, contractTitle: state.contract.title, kind, reference, dueAt, summary } });
         else {
           // Money can be recorded after it arrived: the step was held until the day it arrived.
-          const at = step.metOn ? Math.min(startOfShanghaiDay(step.metOn), now) : now;
+          const at = step.coveredOn ? moneyStepHeldUntil(step.coveredOn, now) : now;
           stepChanges.push({ key: changeKey, resolve: { reason: `${what} ${status}`, at } });
         }
       }
@@ -388,9 +387,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       track('checkpoint', c.id, c.status, { ...c }, checkpointNotice(state.contract, c, now), {
         kind: 'paymentShortfall',
         stalled: c.status === 'missed',
-        dueAt: state.contract.checkpoints.find((d) => d.id === c.id)?.byAt ?? now,
+        dueAt: stepDueAt(state.contract.checkpoints.find((d) => d.id === c.id)?.byAt ?? now),
         summary: checkpointStepSummary(c, now),
-        metOn: c.recoveredOn,
+        coveredOn: c.coveredOn,
       });
     }
     // An amendment may remove a checkpoint or tranche: its stall ends with it.
@@ -409,9 +408,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       track('tranche', t.id, t.status, { ...t }, trancheNotice(state.contract, t, now), {
         kind: 'trancheOverdue',
         stalled: t.status === 'overdue',
-        dueAt: state.contract.tranches.find((d) => d.id === t.id)?.dueAt ?? now,
+        dueAt: stepDueAt(state.contract.tranches.find((d) => d.id === t.id)?.dueAt ?? now),
         summary: trancheStepSummary(t, now),
-        metOn: t.paidOn,
+        coveredOn: t.paidOn,
       });
     }
     return { events, notices };

@@ -6,8 +6,8 @@ import { allHandlersFinished, condition, proxyActivities, setHandler } from '@te
 import type { Activities } from '../activities';
 import { DELIVERY, PROJECTION } from './activity-options';
 import type { MaterialRequestNotice } from '../activities/material-requests';
-import { shanghaiDate } from '../domain/dates';
 import { materialRequestEventKey, materialRequestReminderKey, stepId as buildStepId, stepReference } from '../domain/ids';
+import { stepDueAt, stepDueDay } from '../domain/escalation';
 import {
   deliveryProblems,
   isRepeatedDecision,
@@ -202,7 +202,7 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
             kind: 'materialRequestOverdue',
             reference,
             stepId: id,
-            dueAt: Math.max(request.dueAt, heldAgainSince.get(village) ?? 0),
+            dueAt: Math.max(stepDueAt(request.dueAt), heldAgainSince.get(village) ?? 0),
             summary: villageOwes(request, standing, station.name),
           },
           'village',
@@ -227,7 +227,7 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
       reminderDue = false;
       const owing = state.villages.filter(villageHolds);
       state.remindedAt = new Date(now).toISOString();
-      const dueDay = shanghaiDate(request.dueAt);
+      const dueDay = stepDueDay(request.dueAt);
       await project(
         [event('material_request.reminded', null, { villages: owing.map((v) => v.village) })],
         owing.map((standing) => ({

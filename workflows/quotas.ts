@@ -3,7 +3,7 @@
 // its target is handed to the escalation engine (quotaShortfall). Progress recorded late for a
 // period that fell short resolves its step once the target is reached.
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import { ladderFor, levelFiresAt } from '../domain/escalation';
+import { ladderFor, levelFiresAt, stepDueAt } from '../domain/escalation';
 import { stepId as buildStepId, stepReference } from '../domain/ids';
 import type { Activities } from '../activities';
 import { PROJECTION } from './activity-options';
@@ -86,10 +86,12 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
       const key = reference;
       const step = state.steps[key];
       const endsAt = standing.endsAt;
+      // Judged at midnight after the period's last day, which is the step's due day.
+      const dueAt = stepDueAt(endsAt);
       if (standing.status === 'short' && !step && opening && endsAt > state.judgingFrom) {
         // A period falls short once: its step has one occurrence.
         const stepId = buildStepId(contract.id, 'quotaShortfall', reference, 1);
-        state.steps[key] = { stepId, open: true, dueAt: endsAt };
+        state.steps[key] = { stepId, open: true, dueAt };
         const stationName = standing.station === null ? null : (contract.stations.find((s) => s.id === standing.station)?.name ?? standing.station);
         await openStep(contract, calendar, {
           contractId: contract.id,
@@ -97,7 +99,7 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
           kind: 'quotaShortfall',
           reference,
           stepId,
-          dueAt: endsAt,
+          dueAt,
           summary: shortfallSummary(standing, stationName),
         });
       } else if (step?.open && (standing.status === 'met' || closing)) {
@@ -137,7 +139,7 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
     if (lastEnd > Date.now()) await sleep(lastEnd - Date.now());
     await judge(Date.now(), { opening: true, closing: false });
     const lastLevel = ladderFor('quotaShortfall', contract.escalationPolicies).levels.at(-1)!;
-    const climbedBy = Math.max(0, ...Object.values(state.steps).filter((s) => s.open).map((s) => levelFiresAt(s.dueAt ?? lastEnd, lastLevel, calendar)));
+    const climbedBy = Math.max(0, ...Object.values(state.steps).filter((s) => s.open).map((s) => levelFiresAt(s.dueAt ?? stepDueAt(lastEnd), lastLevel, calendar)));
     // An hour's margin, so the last level fires before the step closes.
     if (climbedBy > Date.now()) await sleep(climbedBy - Date.now() + 3600 * 1000);
   }

@@ -7,7 +7,7 @@ import type { Activities } from '../activities';
 import { PROJECTION } from './activity-options';
 import { addWorkingDays } from '../domain/calendar';
 import { parseInstant, shanghaiDate } from '../domain/dates';
-import type { StepKind } from '../domain/escalation';
+import { stepDueAt, stepDueDay, type StepKind } from '../domain/escalation';
 import { stepId as buildStepId, stepKey, stepReference } from '../domain/ids';
 import { isRepeatedReviewDecision, materialsProblems, nothingChanged, PRECHECK, reasonProblems, reviewerReturns, sectionDiff, type ReasonGiven } from '../domain/materials';
 import {
@@ -33,6 +33,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   /** Open steps by domain/ids stepKey (kind and reference: the milestone, and the station if any). */
   const openSteps = new Map<string, { kind: StepKind; station: string; stepId: string }>();
   const referenceOf = (station: string) => stepReference(station ? [milestone.id, station] : [milestone.id]);
+  const starting = new Map<string, Promise<void>>(); // stepId → its escalation workflow starting
   let occurrence = 0;
   let version = 0;
   let changed = false;
@@ -41,6 +42,14 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   const roundsOf = (station: string) => state.rounds.filter((r) => r.station === station);
   const latest = (station: string) => roundsOf(station).at(-1);
   const approved = (station: string) => latest(station)?.status === 'approved';
+  /**
+   * The contractor holds the milestone while a station still has to submit (nothing yet, or its
+   * last round returned); a round that passed the pre-check is the reviewer's (reviewOverdue).
+   */
+  const contractorHolds = () => stations.some((s) => latest(s)?.status !== 'approved' && latest(s)?.status !== 'in_review');
+  /** When a reviewer last returned a round: the contractor holds the milestone again from then. */
+  let lastReturnedAt = 0;
+  const milestoneDueDay = stepDueDay(milestone.dueAt);
 
   const project = async (round: Round) => {
     version += 1;
@@ -54,12 +63,18 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     occurrence += 1;
     const stepId = buildStepId(contract.id, kind, reference, occurrence);
     openSteps.set(key, { kind, station, stepId });
-    await openStep(
+    const started = openStep(
       contract,
       calendar,
       { contractId: contract.id, contractTitle: contract.title, kind, reference, stepId, dueAt, summary: { en, 'zh-CN': zh } },
       holder,
     );
+    starting.set(stepId, started);
+    try {
+      await started;
+    } finally {
+      starting.delete(stepId);
+    }
   }
 
   async function close(kind: StepKind, station: string, reason: string) {
@@ -67,7 +82,10 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     const step = openSteps.get(key);
     if (!step) return;
     openSteps.delete(key);
-    await resolveStep(step.stepId, reason, Date.now());
+    const at = Date.now();
+    // A step closed while its escalation is still starting is told once it has started.
+    await starting.get(step.stepId);
+    await resolveStep(step.stepId, reason, at);
   }
 
   setHandler(reviewStateQuery, () => state);
@@ -124,6 +142,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
       state.rounds.push(round);
       round.precheck = await precheckSubmission({ materials: request.materials, required: milestone.materials });
       if (round.precheck.length > 0) {
+        // Failing the pre-check never left the contractor's hands: it keeps holding what it held.
         round.status = 'returned';
         round.decision = { outcome: 'return', reasons: [], decidedBy: PRECHECK, decidedAt: new Date().toISOString() };
       } else {
@@ -135,6 +154,11 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
       changed = true;
       await project(round);
       if (round.status === 'returned') await afterReturn(round);
+      else {
+        // Now the reviewer's to decide: the contractor held what waits for it until today.
+        await close('tooManyReturns', round.station, 'resubmitted for review');
+        if (!contractorHolds()) await close('milestoneOverdue', '', 'submitted for review');
+      }
       return round;
     },
     { validator: submitProblems },
@@ -161,6 +185,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
       if (repeated) return round;
       round.status = request.outcome === 'approve' ? 'approved' : 'returned';
       round.decision = { outcome: request.outcome, reasons: request.reasons, decidedBy: request.decidedBy, decidedAt: new Date().toISOString() };
+      if (round.status === 'returned') lastReturnedAt = Date.now();
       changed = true;
       await project(round);
       await close('reviewOverdue', round.station, `review ${round.status}`);
@@ -195,23 +220,26 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     for (const station of stations) {
       const last = latest(station);
       if (last?.status === 'in_review' && last.reviewDueAt && Date.parse(last.reviewDueAt) <= now) {
+        const submittedOn = shanghaiDate(Date.parse(last.submittedAt));
         await open(
           'reviewOverdue',
           station,
-          Date.parse(last.reviewDueAt),
-          `${milestone.title}${station ? ` (station ${station})` : ''}: round ${last.round} submitted on ${last.submittedAt.slice(0, 10)} awaits a decision.`,
-          `${milestone.title}${station ? `（${station} 站）` : ''}：第 ${last.round} 轮材料（${last.submittedAt.slice(0, 10)} 提交）尚待评审决定。`,
+          stepDueAt(Date.parse(last.reviewDueAt)),
+          `${milestone.title}${station ? ` (station ${station})` : ''}: round ${last.round} submitted on ${submittedOn} awaits a decision.`,
+          `${milestone.title}${station ? `（${station} 站）` : ''}：第 ${last.round} 轮材料（${submittedOn} 提交）尚待评审决定。`,
           milestone.reviewer,
         );
       }
     }
-    if (now >= milestone.dueAt) {
+    // Past due and in the contractor's hands: held from the due day, or from a return after it
+    // (the return's day being the reviewer's).
+    if (now >= milestone.dueAt && contractorHolds()) {
       await open(
         'milestoneOverdue',
         '',
-        milestone.dueAt,
-        `${milestone.title} was due on ${shanghaiDate(milestone.dueAt)} and is not approved yet.`,
-        `${milestone.title} 应于 ${shanghaiDate(milestone.dueAt)} 完成，尚未通过评审。`,
+        Math.max(stepDueAt(milestone.dueAt), lastReturnedAt),
+        `${milestone.title} was due on ${milestoneDueDay} and is not approved yet.`,
+        `${milestone.title} 应于 ${milestoneDueDay} 完成，尚未通过评审。`,
       );
     }
     const deadlines = [

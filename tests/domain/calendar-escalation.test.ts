@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { calendarForYears, officialCalendar } from '../../activities/calendar';
 import { addWorkingDays, isCovered, isWorkingDay, withOverrides, workingDaysBetween } from '../../domain/calendar';
 import { validateContractDefinition } from '../../domain/contract';
-import { DEFAULT_LADDERS, ladderFor, levelFiresAt } from '../../domain/escalation';
-import { parseInstant } from '../../domain/dates';
+import fc from 'fast-check';
+import { DEFAULT_LADDERS, ladderFor, levelFiresAt, stepDueAt, stepDueDay } from '../../domain/escalation';
+import { addDays, parseInstant, shanghaiDate, startOfShanghaiDay } from '../../domain/dates';
+import { quotaPeriods } from '../../domain/quotas';
 import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-county';
 
 describe('the mainland China working-day calendar', () => {
@@ -89,5 +91,57 @@ describe('escalation ladders', () => {
       { field: 'escalationPolicies.paymentShortfall.levels.2.notify', reason: 'must name at least one party' },
       { field: 'calendar.holidays.0', reason: 'must be a date (YYYY-MM-DD)' },
     ]);
+  });
+});
+
+describe("a step's due day: the last day it was on time", () => {
+  const calendar = calendarForYears(2020, 2026);
+  const HOUR = 3600 * 1000;
+  const DAY = 24 * HOUR;
+  const at9 = (day: string) => startOfShanghaiDay(day) + 9 * HOUR;
+
+  it('anchors a monthly quota on the month\'s last day, as a checkpoint by that day (July 2024)', () => {
+    const [july] = quotaPeriods({ period: 'month', target: 8 }, '2024-07-15', '2024-08-31');
+    const quotaDue = stepDueAt(july!.endsAt); // judged at midnight on 1 August
+    const checkpointDue = stepDueAt(parseInstant('2024-07-31')!);
+    expect(stepDueDay(july!.endsAt)).toBe('2024-07-31');
+    const purchaser = DEFAULT_LADDERS.quotaShortfall.levels[1]!;
+    expect(levelFiresAt(quotaDue, purchaser, calendar)).toBe(at9('2024-08-07'));
+    expect(levelFiresAt(checkpointDue, purchaser, calendar)).toBe(at9('2024-08-07'));
+    // Progress recorded late on 9 August: 1, 2, 5, 6, 7, 8, 9 August are held.
+    expect(workingDaysBetween(shanghaiDate(quotaDue), '2024-08-09', calendar)).toBe(7);
+    // A quarter judged at midnight on 1 October 2024: due 30 September; the National Day holiday
+    // and the worked Saturday 12 October count as the calendar says.
+    const [q3] = quotaPeriods({ period: 'quarter', target: 30 }, '2024-07-01', '2024-12-31');
+    expect(stepDueDay(q3!.endsAt)).toBe('2024-09-30');
+    expect(levelFiresAt(stepDueAt(q3!.endsAt), purchaser, calendar)).toBe(at9('2024-10-12')); // 8, 9, 10, 11, Sat 12 Oct
+    // A due date-time of 00:00 is the day before's deadline too.
+    expect(stepDueDay(parseInstant('2024-07-01T00:00')!)).toBe('2024-06-30');
+    expect(stepDueDay(parseInstant('2024-07-01T00:00:01')!)).toBe('2024-07-01');
+  });
+
+  it('fires level N at 09:00 of the N-th working day after the due day, however the deadline is written', () => {
+    const days = fc.integer({ min: 0, max: 6 * 365 }).map((n) => addDays('2020-01-01', n));
+    // The same last on-time day as a date, as the next midnight, or as a moment inside it.
+    const deadline = (day: string, form: number, offset: number) =>
+      form === 0 ? parseInstant(day)! : form === 1 ? startOfShanghaiDay(addDays(day, 1)) : startOfShanghaiDay(day) + 1 + (offset % (DAY - 1));
+    fc.assert(
+      fc.property(days, fc.integer({ min: 0, max: 2 }), fc.nat(), fc.integer({ min: 1, max: 25 }), (day, form, offset, n) => {
+        const due = stepDueAt(deadline(day, form, offset));
+        expect(stepDueAt(due)).toBe(due);
+        expect(shanghaiDate(due)).toBe(day);
+        expect(stepDueDay(deadline(day, form, offset))).toBe(day);
+        const fires = levelFiresAt(due, { afterWorkingDays: n, notify: ['payer'], severity: 'warning' }, calendar);
+        const fireDay = shanghaiDate(fires);
+        expect(fires).toBe(at9(fireDay));
+        expect(isWorkingDay(fireDay, calendar)).toBe(true);
+        expect(workingDaysBetween(day, fireDay, calendar)).toBe(n);
+        expect(workingDaysBetween(day, addDays(fireDay, -1), calendar)).toBe(n - 1);
+        // Resolved on or before the due day: nothing held; on the day level N fires: N held.
+        expect(workingDaysBetween(shanghaiDate(due), day, calendar)).toBe(0);
+        expect(workingDaysBetween(shanghaiDate(due), addDays(day, -offset % 40), calendar)).toBe(0);
+        expect(workingDaysBetween(shanghaiDate(due), fireDay, calendar)).toBe(n);
+      }),
+    );
   });
 });

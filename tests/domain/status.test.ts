@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { validateContractDefinition, type Contract } from '../../domain/contract';
-import { parseInstant } from '../../domain/dates';
+import fc from 'fast-check';
+import { addDays, parseInstant, startOfShanghaiDay } from '../../domain/dates';
 import { checkPayment, checkReversal, type LedgerEntry } from '../../domain/ledger';
-import { contractFigures } from '../../domain/status';
+import { contractFigures, moneyStepHeldUntil } from '../../domain/status';
 import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-county';
 
 function contract(): Contract {
@@ -36,6 +37,7 @@ describe('contract figures', () => {
         shortfallFen: 39_320_000,
         outstandingFen: 39_320_000,
         recoveredOn: null,
+        coveredOn: null,
         daysLate: 0,
       },
     ]);
@@ -49,7 +51,43 @@ describe('contract figures', () => {
   it('is pending before the checkpoint and met when the share arrived in time', () => {
     expect(contractFigures(contract(), sourceLedger, at('2023-05-01')).checkpoints[0]!.status).toBe('pending');
     const paid = [...sourceLedger, payment('p3', 39_320_000, '2023-06-30')];
-    expect(contractFigures(contract(), paid, at('2023-07-02')).checkpoints[0]).toMatchObject({ status: 'met', shortfallFen: 0 });
+    expect(contractFigures(contract(), paid, at('2023-07-02')).checkpoints[0]).toMatchObject({ status: 'met', shortfallFen: 0, coveredOn: '2023-06-30' });
+    // Entered a year late, dated on time: still met, covered on the receipt's day.
+    expect(contractFigures(contract(), paid, at('2024-07-02')).checkpoints[0]).toMatchObject({ status: 'met', coveredOn: '2023-06-30' });
+    // Covered by money that came before the checkpoint's day: the day the total reached the share.
+    const early = [...sourceLedger, payment('p3', 39_320_000, '2023-05-08'), payment('p4', 5_000_000, '2023-06-20')];
+    expect(contractFigures(contract(), early, at('2023-07-02')).checkpoints[0]).toMatchObject({ status: 'met', coveredOn: '2023-05-08' });
+  });
+
+  it('stops holding a money step on the day its amount was reached, whenever that money was entered', () => {
+    // Every checkpoint and tranche covered by receipts of given dates: the day it stopped being
+    // held is the day the dated total first reached its amount, never the day of entry (now).
+    const c = contract();
+    const days = fc.integer({ min: 0, max: 420 }).map((n) => addDays('2022-09-01', n));
+    const receipts = fc.array(fc.tuple(days, fc.integer({ min: 1, max: 40_000_000 })), { minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(receipts, fc.integer({ min: 0, max: 900 }), (list, enteredAfter) => {
+        const ledger = list.map(([day, fen], i) => payment(`p${i}`, fen, day));
+        const lastDay = list.map(([day]) => day).sort().at(-1)!;
+        const now = at(addDays(lastDay, enteredAfter));
+        const figures = contractFigures(c, ledger, now);
+        const reached = (amount: number) => [...list].sort((a, b) => (a[0] < b[0] ? -1 : 1)).reduce<{ sum: number; day: string | null }>(
+          (acc, [day, fen]) => (acc.day ? acc : { sum: acc.sum + fen, day: acc.sum + fen >= amount ? day : null }),
+          { sum: 0, day: null },
+        ).day;
+        for (const cp of figures.checkpoints) {
+          if (cp.status !== 'met' && cp.status !== 'recovered') continue;
+          expect(cp.coveredOn).toBe(reached(cp.requiredFen));
+          if (cp.status === 'met') expect(cp.coveredOn! <= cp.by).toBe(true);
+          expect(moneyStepHeldUntil(cp.coveredOn!, now)).toBe(startOfShanghaiDay(cp.coveredOn!));
+        }
+        let cumulative = 0;
+        for (const t of [...figures.tranches].sort((a, b) => (a.due < b.due ? -1 : 1))) {
+          cumulative += t.amountFen;
+          if (t.status === 'paid') expect(t.paidOn).toBe(reached(cumulative));
+        }
+      }),
+    );
   });
 
   it('marks a missed checkpoint recovered, with the day and the days late', () => {
