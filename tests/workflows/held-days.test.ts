@@ -12,7 +12,7 @@ import { addDays, parseInstant, shanghaiDate, startOfShanghaiDay } from '../../d
 import type { MaterialRequest } from '../../domain/material-requests';
 import { quotaPeriods } from '../../domain/quotas';
 import type { StepKind } from '../../domain/escalation';
-import { stepId, stepReference } from '../../domain/ids';
+import { announcedKey, stepId, stepReference } from '../../domain/ids';
 import { contractWorkflow, materialRequestWorkflow, reviewWorkflow } from '../../workflows';
 import {
   contractStateQuery,
@@ -104,7 +104,7 @@ describe('money dated on time but recorded late (time-skipping)', () => {
       await handle.executeUpdate(recordPaymentUpdate, {
         args: [{ reference: 'P-1', amount: '50000.00', receivedOn: '2024-06-28', fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
       });
-      expect((await handle.query(contractStateQuery)).announced['checkpoint:c1']).toBe('met');
+      expect((await handle.query(contractStateQuery)).announced[announcedKey('checkpoint', 'c1')]).toBe('met');
       const delays = await resolvedDelays(harness, contract.id, [stepId(contract.id, 'paymentShortfall', stepReference(['c1']), 1), stepId(contract.id, 'trancheOverdue', stepReference(['t1']), 1)]);
       expect(delays.get(stepId(contract.id, 'paymentShortfall', stepReference(['c1']), 1))).toMatchObject({ holderParty: 'payer', workingDays: 0 });
       expect(delays.get(stepId(contract.id, 'trancheOverdue', stepReference(['t1']), 1))).toMatchObject({ holderParty: 'payer', workingDays: 0 });
@@ -159,7 +159,7 @@ describe('money recorded late, recovered late and reversed (time-skipping)', () 
       // Half the value, received on the due Friday, entered the next Tuesday at 10:00: met, 0 days.
       await env.sleep(at10(addDays(friday, 4)) - (await env.currentTimeMs()));
       await pay('P-1', '577000.00', friday);
-      expect((await handle.query(contractStateQuery)).announced['checkpoint:c1']).toBe('met');
+      expect((await handle.query(contractStateQuery)).announced[announcedKey('checkpoint', 'c1')]).toBe('met');
       let delays = await resolvedDelays(harness, contract.id, [step('paymentShortfall', 'c1', 1), step('trancheOverdue', 't1', 1)]);
       expect(delays.get(step('paymentShortfall', 'c1', 1))!.workingDays).toBe(0);
       expect(delays.get(step('trancheOverdue', 't1', 1))!.workingDays).toBe(0);
@@ -170,7 +170,7 @@ describe('money recorded late, recovered late and reversed (time-skipping)', () 
       const thursday = addDays(later, 6);
       await env.sleep(at10(thursday) - (await env.currentTimeMs()));
       await pay('P-2', '288500.00', monday);
-      expect((await handle.query(contractStateQuery)).announced['checkpoint:c2']).toBe('recovered');
+      expect((await handle.query(contractStateQuery)).announced[announcedKey('checkpoint', 'c2')]).toBe('recovered');
       delays = await resolvedDelays(harness, contract.id, [step('paymentShortfall', 'c2', 1)]);
       expect(delays.get(step('paymentShortfall', 'c2', 1))!.workingDays).toBe(workingDaysBetween(later, monday, calendar));
       expect(workingDaysBetween(later, monday, calendar)).toBeLessThan(workingDaysBetween(later, thursday, calendar));
@@ -268,8 +268,8 @@ describe('a due day anchored on the last day on time (time-skipping)', () => {
       const opened = (kind: string, reference: string, level: number) =>
         rows.find((e) => e.stepKind === kind && e.stepReference.startsWith(reference) && e.level === level)!.openedAt.getTime();
       expectAbout(opened('paymentShortfall', 'c1', 2), levelAt(month!.to, 5));
-      expectAbout(opened('quotaShortfall', `visits/all/${month!.key}`, 2), levelAt(month!.to, 5));
-      expectAbout(opened('quotaShortfall', `cases/all/${quarter!.key}`, 2), levelAt(quarter!.to, 5));
+      expectAbout(opened('quotaShortfall', stepReference(['visits', month!.key]), 2), levelAt(month!.to, 5));
+      expectAbout(opened('quotaShortfall', stepReference(['cases', quarter!.key]), 2), levelAt(quarter!.to, 5));
       expectAbout(opened('materialRequestOverdue', 'mr_midnight', 2), levelAt(month!.to, 2));
 
       // Progress and the village's delivery arrive late, on the 7th working day: 7 days held.
@@ -358,8 +358,12 @@ describe('days charged to the party holding a milestone (time-skipping)', () => 
       );
       const material = completeMaterial('activity_evidence_pack');
       const materials = [{ ...material, attachments: material.attachments.map(({ content: _c, ...meta }) => meta) }];
+      // Each round rewrites a section (a resubmission identical to the returned round is refused).
+      const firstSection = Object.keys(material.sections)[0]!;
+      const roundOf = (submissionId: string) =>
+        materials.map((m) => ({ ...m, sections: { ...m.sections, [firstSection]: `${m.sections[firstSection]}（${submissionId}）` } }));
       const submit = (m: string, submissionId: string) =>
-        handles.get(m)!.executeUpdate(submitUpdate, { args: [{ submissionId, station: '', materials, submittedBy: 'usr_station' }] });
+        handles.get(m)!.executeUpdate(submitUpdate, { args: [{ submissionId, station: '', materials: roundOf(submissionId), submittedBy: 'usr_station' }] });
       const decide = (m: string, submissionId: string, outcome: 'approve' | 'return') =>
         handles.get(m)!.executeUpdate(decideUpdate, {
           args: [{ submissionId, outcome, reasons: outcome === 'return' ? [{ code: 'evidence_missing' as const, templateId: 'activity_evidence_pack', sectionId: 'evidence' }] : [], decidedBy: 'usr_evaluator' }],
