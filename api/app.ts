@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { DatabaseHandle } from '../db/client';
 import { errorResponseSchema, registerErrorHandling } from './errors';
 import { authPlugin } from './plugins/auth';
-import { healthRoutes } from './routes/health';
+import { healthRoutes, type ReadinessProbe } from './routes/health';
 import { contactRoutes } from './routes/contacts';
 import { contractRoutes } from './routes/contracts';
 import { escalationRoutes } from './routes/escalations';
@@ -48,6 +48,8 @@ export interface AppDeps {
   dataDir?: string;
   /** The built dashboard served at /; default: web/dist. */
   webRoot?: string;
+  /** More readiness checks for /readyz (e.g. the dev server `npm start` supervises). */
+  probes?: ReadinessProbe[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -99,6 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           await deps.temporal.workflowService.describeNamespace({ namespace: deps.temporal.options.namespace });
         },
       },
+      ...(deps.probes ?? []),
     ],
   });
 

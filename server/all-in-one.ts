@@ -56,7 +56,16 @@ async function main() {
     const database = await lifecycle.start('database', () => openConfiguredDatabase(config), (db) => db.close());
     await bootstrapAdmin(config, database);
     await lifecycle.start('worker', () => startWorker(config, temporal.address, database), (worker) => worker.stop());
-    const api = await lifecycle.start('api', () => startApi(config, temporal.address, database), (a) => a.stop());
+    // While the supervised dev server is down, /readyz says so at once (the Temporal client would
+    // otherwise retry quietly and answer 200 a little late).
+    const devServerProbe = {
+      name: 'temporal dev server',
+      check: async () => {
+        const problem = temporal.problem?.();
+        if (problem) throw new Error(problem);
+      },
+    };
+    const api = await lifecycle.start('api', () => startApi(config, temporal.address, database, [devServerProbe]), (a) => a.stop());
     lock.update({ url: api.url });
 
     await waitUntilReady(api.url, () => lifecycle.stopping);

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApp } from '../api/app';
+import type { ReadinessProbe } from '../api/routes/health';
 import { IdentityService } from '../api/services/identity';
 import { openDatabase, type DatabaseHandle } from '../db/client';
 import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue';
@@ -67,12 +68,12 @@ export async function startWorker(config: Config, address: string, database: Dat
   };
 }
 
-export async function startApi(config: Config, address: string, database: DatabaseHandle) {
+export async function startApi(config: Config, address: string, database: DatabaseHandle, probes: ReadinessProbe[] = []) {
   const connection = await Connection.connect({ address });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   let app: FastifyInstance;
   try {
-    app = await buildApp({ database, temporal, taskQueue: DEFAULT_TASK_QUEUE, logLevel: config.logLevel, dataDir: config.dataDir });
+    app = await buildApp({ database, temporal, taskQueue: DEFAULT_TASK_QUEUE, logLevel: config.logLevel, dataDir: config.dataDir, probes });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await connection.close();

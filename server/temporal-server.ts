@@ -17,6 +17,8 @@ export interface TemporalServer {
   uiUrl?: string;
   /** True when this process started the server (and `stop` stops it). */
   owned: boolean;
+  /** Why a supervised server is not serving right now (it died and is being restarted), or undefined. */
+  problem?(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -190,11 +192,14 @@ async function startDevServer(cli: string, options: TemporalServerOptions): Prom
   // Supervision: a dev server that dies while the engine runs is started again on the same ports
   // (the engine's clients keep their address); too many deaths in a row and the engine gives up.
   const restarts: number[] = [];
+  let down: string | undefined;
   async function restart(reason: string): Promise<void> {
     if (stopping) return;
+    down = `${reason}; restarting it`;
     const now = Date.now();
     while (restarts.length > 0 && now - restarts[0]! > RESTART_WINDOW_MS) restarts.shift();
     if (restarts.length >= MAX_RESTARTS) {
+      down = `${reason}; given up after ${MAX_RESTARTS} restarts`;
       options.supervise?.onGiveUp?.(`${reason}; it died ${MAX_RESTARTS + 1} times within ${RESTART_WINDOW_MS / 60_000} minutes:\n${tail.join('\n')}`);
       return;
     }
@@ -205,6 +210,7 @@ async function startDevServer(cli: string, options: TemporalServerOptions): Prom
     if (stopping) return;
     try {
       await launch();
+      down = undefined;
       options.supervise?.onRestarted?.(address);
     } catch (error) {
       await restart(error instanceof Error ? error.message : String(error));
@@ -222,6 +228,7 @@ async function startDevServer(cli: string, options: TemporalServerOptions): Prom
     namespace: options.namespace,
     uiUrl: `http://${ip}:${uiPort}`,
     owned: true,
+    problem: () => down,
     async stop() {
       stopping = true;
       await stopChild(child);

@@ -29,6 +29,7 @@ describe('npm start on one data directory', () => {
     env = engineEnv(dataDir, { GRANTFLOW_ADMIN_TOKEN: ADMIN });
   });
   afterAll(() => {
+    // The second test stops the first one's engine; only a failure leaves one to kill here.
     if (engine) killGroup(engine.child, 'SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -58,7 +59,7 @@ describe('npm start on one data directory', () => {
     expect((await fetch(`${engine.api}/readyz`)).status).toBe(200);
     const listed = await http('GET', `/v1/organizations/${created.body.id}`, { token: ADMIN });
     expect(listed.body.name).toBe('S County Civil Affairs Bureau');
-  });
+  }, 200_000);
 
   it('drains on one Ctrl+C sent to the whole process group, even with another signal right after', async () => {
     const running = engine!;
@@ -89,5 +90,5 @@ describe('npm start on one data directory', () => {
     engine = undefined;
     expect(again.output()).toContain('"msg":"worker drained"');
     expect(processesMentioning(dataDir)).toEqual([]);
-  });
+  }, 200_000);
 });
