@@ -11,7 +11,7 @@ import type { DatabaseHandle } from '../db/client';
 import { textProblems } from '../domain/text';
 import { ApiError, errorResponseSchema, registerErrorHandling } from './errors';
 import { authPlugin, type RateLimits } from './plugins/auth';
-import { healthRoutes } from './routes/health';
+import { healthRoutes, type ReadinessProbe } from './routes/health';
 import { contactRoutes } from './routes/contacts';
 import { contractRoutes } from './routes/contracts';
 import { escalationRoutes } from './routes/escalations';
@@ -54,6 +54,8 @@ export interface AppDeps {
   outbound?: OutboundPolicy;
   /** Per-minute limits on failed authentication and on writes; default DEFAULT_RATE_LIMITS. */
   rateLimits?: RateLimits;
+  /** More readiness checks for /readyz (e.g. the dev server `npm start` supervises). */
+  probes?: ReadinessProbe[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -120,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           await deps.temporal.workflowService.describeNamespace({ namespace: deps.temporal.options.namespace });
         },
       },
+      ...(deps.probes ?? []),
     ],
   });
 

@@ -1,30 +1,76 @@
 // `npm start`: Temporal dev server (unless TEMPORAL_ADDRESS), database, migrations, worker and API
 // in one process tree, stopped together on SIGINT/SIGTERM.
+//
+// Order matters: the data directory's lock first (a second start refuses before it touches
+// anything), then the servers an earlier, killed start left behind are stopped, and only then is
+// anything started. "grantflow is running" is printed once /readyz answers 200.
 import path from 'node:path';
+import { acquireDataDirOrExit } from './engine-lock';
+import { stopOrphans } from './orphans';
 import { obtainTemporalServer } from './temporal-server';
-import { bootstrapAdmin, configOrExit, logger, onShutdown, openConfiguredDatabase, startApi, startWorker } from './runtime';
+import {
+  bootstrapAdmin,
+  configOrExit,
+  Lifecycle,
+  logger,
+  openConfiguredDatabase,
+  startApi,
+  startWorker,
+  Stopping,
+  waitUntilReady,
+} from './runtime';
 
 async function main() {
   const config = configOrExit();
-  const temporal = await obtainTemporalServer({
-    address: config.temporalAddress,
-    namespace: config.temporalNamespace,
-    dbFilename: path.join(config.dataDir, 'temporal', 'dev-server.sqlite'),
-    port: config.temporalPort,
-    uiPort: config.temporalUiPort,
-  });
-  const stops: Array<{ name: string; run: () => Promise<void> }> = [];
-  onShutdown(stops);
-  stops.push({ name: 'temporal', run: () => temporal.stop() });
-  try {
-    const database = await openConfiguredDatabase(config);
-    stops.unshift({ name: 'database', run: () => database.close() });
-    await bootstrapAdmin(config, database);
-    const worker = await startWorker(config, temporal.address, database);
-    stops.unshift({ name: 'worker', run: () => worker.stop() });
-    const api = await startApi(config, temporal.address, database);
-    stops.unshift({ name: 'api', run: () => api.stop() });
+  const lock = await acquireDataDirOrExit(config.dataDir, 'engine');
+  const lifecycle = new Lifecycle(() => lock.update({ state: 'stopping' })).handleSignals();
 
+  const runDir = path.join(config.dataDir, 'run');
+  const dbFilename = path.join(config.dataDir, 'temporal', 'dev-server.sqlite');
+  try {
+    for (const orphan of await stopOrphans(runDir, dbFilename)) {
+      logger.warn({ pid: orphan.pid, command: orphan.command }, 'stopped a server an earlier start left running');
+    }
+    const temporal = await lifecycle.start(
+      'temporal',
+      () =>
+        obtainTemporalServer({
+          address: config.temporalAddress,
+          namespace: config.temporalNamespace,
+          dbFilename,
+          port: config.temporalPort,
+          uiPort: config.temporalUiPort,
+          pidFile: path.join(runDir, 'temporal.pid'),
+          supervise: {
+            onRestart: (reason, attempt) => logger.error({ reason, attempt }, 'Temporal dev server died; restarting it on the same ports'),
+            onRestarted: (address) => logger.info({ address }, 'Temporal dev server restarted'),
+            onGiveUp: (reason) => {
+              logger.fatal({ reason }, 'Temporal dev server keeps dying; stopping grantflow');
+              void lifecycle.shutdown(1);
+            },
+          },
+        }),
+      (server) => server.stop(),
+    );
+    lock.update({ temporal: temporal.address });
+    const database = await lifecycle.start('database', () => openConfiguredDatabase(config), (db) => db.close());
+    await bootstrapAdmin(config, database);
+    await lifecycle.start('worker', () => startWorker(config, temporal.address, database), (worker) => worker.stop());
+    // While the supervised dev server is down, /readyz says so at once (the Temporal client would
+    // otherwise retry quietly and answer 200 a little late).
+    const devServerProbe = {
+      name: 'temporal dev server',
+      check: async () => {
+        const problem = temporal.problem?.();
+        if (problem) throw new Error(problem);
+      },
+    };
+    const api = await lifecycle.start('api', () => startApi(config, temporal.address, database, [devServerProbe]), (a) => a.stop());
+    lock.update({ url: api.url });
+
+    await waitUntilReady(api.url, () => lifecycle.stopping);
+    if (lifecycle.stopping) return;
+    lock.update({ state: 'running' });
     console.log(
       [
         '',
@@ -34,14 +80,20 @@ async function main() {
         `  Temporal:         ${temporal.address} (namespace ${temporal.namespace})`,
         ...(temporal.uiUrl ? [`  Temporal Web UI:  ${temporal.uiUrl}`] : []),
         `  Data directory:   ${config.dataDir}`,
-        'Press Ctrl+C to stop.',
+        'Press Ctrl+C to stop (once: it drains the worker, then stops every server).',
         '',
       ].join('\n'),
     );
   } catch (error) {
-    logger.error({ err: error }, 'start failed');
-    for (const step of stops) await step.run().catch(() => {});
-    process.exit(1);
+    if (error instanceof Stopping) return; // a signal arrived while starting; the lifecycle stops the rest
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      // Another program holds the API's port: say so plainly, no stack trace.
+      const { address, port } = error as { address?: string; port?: number };
+      console.error(`Port ${port} on ${address} is taken by another program: stop it or set PORT to another port (PORT=0: any free port).`);
+    } else {
+      logger.error({ err: error }, 'start failed');
+    }
+    await lifecycle.shutdown(1);
   }
 }
 

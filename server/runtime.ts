@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApp } from '../api/app';
+import type { ReadinessProbe } from '../api/routes/health';
 import { IdentityService } from '../api/services/identity';
 import { openDatabase, type DatabaseHandle } from '../db/client';
 import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue';
@@ -60,12 +61,14 @@ export async function startWorker(config: Config, address: string, database: Dat
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => {});
+      // Every workflow and activity task in progress has finished (or its grace ran out).
+      logger.info('worker drained');
       await connection.close();
     },
   };
 }
 
-export async function startApi(config: Config, address: string, database: DatabaseHandle) {
+export async function startApi(config: Config, address: string, database: DatabaseHandle, probes: ReadinessProbe[] = []) {
   const connection = await Connection.connect({ address });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   let app: FastifyInstance;
@@ -78,6 +81,7 @@ export async function startApi(config: Config, address: string, database: Databa
       dataDir: config.dataDir,
       outbound: config.outbound,
       rateLimits: config.rateLimits,
+      probes,
     });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
@@ -96,30 +100,122 @@ export async function startApi(config: Config, address: string, database: Databa
   };
 }
 
+/** Milliseconds after the first stop signal during which further signals are taken as the same request. */
+export const FORCE_GRACE_MS = 2000;
+
+type Step = { name: string; run: () => Promise<void> };
+
 /**
- * Runs `steps` in order on SIGINT/SIGTERM, then exits. A second signal exits at once.
+ * What a process started, stopped in reverse order on SIGINT/SIGTERM (or `shutdown`), then exit.
+ *
+ * One Ctrl+C in a terminal often arrives twice: the terminal signals the whole foreground process
+ * group and `npm start` forwards the signal to its child as well. Signals within FORCE_GRACE_MS of
+ * the first are therefore the same request and are ignored; a signal after that forces the exit
+ * (the servers' guards and the `exit` hooks still kill the child servers).
  */
-export function onShutdown(steps: Array<{ name: string; run: () => Promise<void> }>): void {
-  let stopping = false;
-  const handler = async (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting now');
+export class Lifecycle {
+  private readonly steps: Step[] = [];
+  private inFlight: Promise<unknown> | undefined;
+  private firstSignalAt: number | undefined;
+  stopping = false;
+
+  constructor(private readonly onStopping?: () => void) {}
+
+  /** Handles SIGINT and SIGTERM for the rest of the process's life. */
+  handleSignals(): this {
+    const handler = (signal: NodeJS.Signals) => {
+      if (!this.stopping) {
+        this.firstSignalAt = Date.now();
+        void this.shutdown(0, { signal });
+        return;
+      }
+      const since = Date.now() - (this.firstSignalAt ?? 0);
+      if (since < FORCE_GRACE_MS) {
+        logger.info({ signal }, `already stopping (a signal more than ${FORCE_GRACE_MS / 1000} s after the first forces the exit)`);
+        return;
+      }
+      logger.warn({ signal }, 'another signal while stopping: exiting now without draining');
       process.exit(130);
-    }
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    let code = 0;
-    for (const step of steps) {
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return this;
+  }
+
+  /** Starts one piece; its `stop` runs at shutdown. Throws Stopping if a shutdown began meanwhile. */
+  async start<T>(name: string, begin: () => Promise<T>, stop: (value: T) => Promise<void>): Promise<T> {
+    if (this.stopping) throw new Stopping();
+    const started = begin().then((value) => {
+      this.steps.unshift({ name, run: () => stop(value) });
+      return value;
+    });
+    this.inFlight = started;
+    const value = await started;
+    this.inFlight = undefined;
+    if (this.stopping) throw new Stopping();
+    return value;
+  }
+
+  /** Registers a stop step for something already started. */
+  add(name: string, run: () => Promise<void>): void {
+    this.steps.unshift({ name, run });
+  }
+
+  /** Stops everything (waiting for a piece still starting), then exits with `code` (1 if a step failed). */
+  async shutdown(code: number, context: Record<string, unknown> = {}): Promise<never> {
+    if (this.stopping) return new Promise<never>(() => {});
+    this.stopping = true;
+    this.firstSignalAt ??= Date.now();
+    this.onStopping?.();
+    logger.info(context, 'shutting down');
+    await this.inFlight?.catch(() => {});
+    for (const step of this.steps) {
       try {
         await step.run();
+        logger.info({ step: step.name }, 'stopped');
       } catch (error) {
-        code = 1;
+        code = code || 1;
         logger.error({ err: error, step: step.name }, 'shutdown step failed');
       }
     }
-    logger.info('stopped');
+    logger.info('all stopped');
     process.exit(code);
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  }
+}
+
+/** Thrown by Lifecycle.start when a shutdown began while the process was starting. */
+export class Stopping extends Error {
+  constructor() {
+    super('stopping');
+    this.name = 'Stopping';
+  }
+}
+
+/** Runs `steps` in order on SIGINT/SIGTERM, then exits (see Lifecycle for repeated signals). */
+export function onShutdown(steps: Step[]): void {
+  const lifecycle = new Lifecycle().handleSignals();
+  for (const step of [...steps].reverse()) lifecycle.add(step.name, step.run);
+}
+
+/**
+ * Waits until GET `url`/readyz answers 200, checking every 200 ms and logging what is not ready
+ * every 15 s.
+ */
+export async function waitUntilReady(url: string, isStopping: () => boolean): Promise<void> {
+  let lastReport = Date.now();
+  let last = '';
+  while (!isStopping()) {
+    try {
+      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) });
+      if (response.status === 200) return;
+      last = await response.text();
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    if (Date.now() - lastReport > 15_000) {
+      logger.warn({ readyz: last }, 'the API is not ready yet');
+      lastReport = Date.now();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -16,6 +17,8 @@ export interface TemporalServer {
   uiUrl?: string;
   /** True when this process started the server (and `stop` stops it). */
   owned: boolean;
+  /** Why a supervised server is not serving right now (it died and is being restarted), or undefined. */
+  problem?(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -32,6 +35,15 @@ export interface TemporalServerOptions {
   ip?: string;
   startTimeoutMs?: number;
   log?: (line: string) => void;
+  /** Where the server's guard records its pid and the server's (default: the temp directory). */
+  pidFile?: string;
+  /** Restart the dev server when it dies after it was ready, on the same ports. */
+  supervise?: {
+    onRestart?(reason: string, attempt: number): void;
+    onRestarted?(address: string): void;
+    /** Called when it died too often; the server stays stopped. */
+    onGiveUp?(reason: string): void;
+  };
 }
 
 export async function freePort(host = '127.0.0.1'): Promise<number> {
@@ -82,10 +94,26 @@ export async function waitForTemporal(
   throw new Error(`Temporal at ${address} (namespace ${namespace}) not ready after ${timeoutMs} ms: ${String(lastError)}`);
 }
 
+/** The guard that ties a server's life to this process's (see child-guard.mjs). */
+const childGuard = path.resolve(__dirname, 'child-guard.mjs');
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+/** Signals the guard's whole process group (the guard and its server). */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
 function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  if (hasExited(child)) return Promise.resolve();
   return new Promise((resolve) => {
-    const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    const killer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
     child.once('exit', () => {
       clearTimeout(killer);
       resolve();
@@ -93,6 +121,10 @@ function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
     child.kill('SIGTERM');
   });
 }
+
+/** Restarts of a dead dev server allowed within RESTART_WINDOW_MS before the engine gives up. */
+const MAX_RESTARTS = 5;
+const RESTART_WINDOW_MS = 5 * 60_000;
 
 async function startDevServer(cli: string, options: TemporalServerOptions): Promise<TemporalServer> {
   const ip = options.ip ?? '127.0.0.1';
@@ -107,32 +139,87 @@ async function startDevServer(cli: string, options: TemporalServerOptions): Prom
     mkdirSync(path.dirname(options.dbFilename), { recursive: true });
     args.push('--db-filename', options.dbFilename);
   }
+  const pidFile = options.pidFile ?? path.join(os.tmpdir(), `grantflow-temporal-${process.pid}-${port}.pid`);
+  mkdirSync(path.dirname(pidFile), { recursive: true });
+  const address = `${ip}:${port}`;
+  const log = options.log ?? (() => {});
 
-  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let child: ChildProcess;
+  let stopping = false;
   const tail: string[] = [];
-  const keep = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) {
-      if (!line.trim()) continue;
-      tail.push(line);
-      if (tail.length > 20) tail.shift();
-      options.log?.(line);
-    }
+  // A crash of this process must not leave the server running (the guard also watches for it).
+  const killOnExit = () => {
+    if (!hasExited(child)) signalGroup(child, 'SIGKILL');
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let exited: string | undefined;
-  child.once('exit', (code, signal) => {
-    exited = `Temporal dev server exited (code ${code}, signal ${signal}) before it was ready:\n${tail.join('\n')}`;
-  });
-  // A crash of this process must not leave the server running.
-  const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
-  const address = `${ip}:${port}`;
+  /** Starts the server (through its guard, in a process group of its own) and waits until it answers. */
+  async function launch(): Promise<void> {
+    child = spawn(process.execPath, [childGuard, pidFile, '--', cli, ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const started = child;
+    const keep = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) {
+        if (!line.trim()) continue;
+        tail.push(line);
+        if (tail.length > 20) tail.shift();
+        log(line);
+      }
+    };
+    started.stdout?.on('data', keep);
+    started.stderr?.on('data', keep);
+    let exited: string | undefined;
+    started.once('exit', (code, signal) => {
+      exited = `Temporal dev server exited (code ${code}, signal ${signal}) before it was ready:\n${tail.join('\n')}`;
+    });
+    try {
+      await waitForTemporal(address, options.namespace, options.startTimeoutMs ?? 60_000, () => exited);
+    } catch (error) {
+      await stopChild(started, 2000);
+      throw error;
+    }
+    if (options.supervise) {
+      started.once('exit', (code, signal) => {
+        // If the guard was the one killed, its server may live on in the group: end it before a restart.
+        signalGroup(started, 'SIGKILL');
+        void restart(`Temporal dev server exited (code ${code}, signal ${signal})`);
+      });
+    }
+  }
+
+  // Supervision: a dev server that dies while the engine runs is started again on the same ports
+  // (the engine's clients keep their address); too many deaths in a row and the engine gives up.
+  const restarts: number[] = [];
+  let down: string | undefined;
+  async function restart(reason: string): Promise<void> {
+    if (stopping) return;
+    down = `${reason}; restarting it`;
+    const now = Date.now();
+    while (restarts.length > 0 && now - restarts[0]! > RESTART_WINDOW_MS) restarts.shift();
+    if (restarts.length >= MAX_RESTARTS) {
+      down = `${reason}; given up after ${MAX_RESTARTS} restarts`;
+      options.supervise?.onGiveUp?.(`${reason}; it died ${MAX_RESTARTS + 1} times within ${RESTART_WINDOW_MS / 60_000} minutes:\n${tail.join('\n')}`);
+      return;
+    }
+    restarts.push(now);
+    options.supervise?.onRestart?.(reason, restarts.length);
+    // 0.5 s, 1 s, 2 s, …: time for the ports to be released and for a transient cause to pass.
+    await new Promise((r) => setTimeout(r, 500 * 2 ** (restarts.length - 1)));
+    if (stopping) return;
+    try {
+      await launch();
+      down = undefined;
+      options.supervise?.onRestarted?.(address);
+    } catch (error) {
+      await restart(error instanceof Error ? error.message : String(error));
+    }
+  }
+
   try {
-    await waitForTemporal(address, options.namespace, options.startTimeoutMs ?? 60_000, () => exited);
+    await launch();
   } catch (error) {
-    await stopChild(child, 2000);
     process.removeListener('exit', killOnExit);
     throw error;
   }
@@ -141,7 +228,9 @@ async function startDevServer(cli: string, options: TemporalServerOptions): Prom
     namespace: options.namespace,
     uiUrl: `http://${ip}:${uiPort}`,
     owned: true,
+    problem: () => down,
     async stop() {
+      stopping = true;
       await stopChild(child);
       process.removeListener('exit', killOnExit);
     },
