@@ -3,7 +3,7 @@
 // tests/integration/schemathesis.test.ts (or alone: `node --import tsx scripts/setup-schemathesis.ts`);
 // does nothing when that version is already there.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const SCHEMATHESIS_VERSION = '4.32.5';
@@ -26,8 +26,20 @@ function main(): void {
   if (!python) throw new Error('schemathesis needs Python 3 with pip (python3 -m venv); none found');
   rmSync(schemathesisDir, { recursive: true, force: true });
   console.log(`[setup-schemathesis] installing schemathesis==${SCHEMATHESIS_VERSION} into ${path.relative(process.cwd(), venv)}/`);
-  run(python, ['-m', 'venv', venv]);
-  run(path.join(venv, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', `schemathesis==${SCHEMATHESIS_VERSION}`]);
+  const requirement = `schemathesis==${SCHEMATHESIS_VERSION}`;
+  if (spawnSync(python, ['-m', 'venv', venv], { stdio: 'inherit' }).status === 0 && existsSync(path.join(venv, 'bin', 'python'))) {
+    run(path.join(venv, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', requirement]);
+  } else {
+    // No venv module (Debian without python3-venv): install beside it and call it through a wrapper.
+    const lib = path.join(schemathesisDir, 'lib');
+    run(python, ['-m', 'pip', 'install', '--quiet', '--no-warn-script-location', '--target', lib, requirement]);
+    mkdirSync(path.dirname(schemathesisBinary), { recursive: true });
+    writeFileSync(
+      schemathesisBinary,
+      `#!/bin/sh\nPYTHONPATH='${lib}' exec ${python} -c 'import sys; from schemathesis.cli import schemathesis; sys.argv[0] = "schemathesis"; sys.exit(schemathesis())' "$@"\n`,
+    );
+    chmodSync(schemathesisBinary, 0o755);
+  }
   writeFileSync(stamp, `${SCHEMATHESIS_VERSION}\n`);
 }
 

@@ -88,7 +88,10 @@ describe('schemathesis over /openapi.json', () => {
   ])('finds no server error and no answer unlike the document, as %s', async (_who, token, seed) => {
     const { code, output } = await fuzz(stack.baseUrl, token(), config, seed);
     const summary = output.split('\n').filter((line) => /generated|passed|failed|error|Failed|Error/.test(line)).slice(-20).join('\n');
-    expect(code, `schemathesis exited ${code}:\n${output.slice(-6000)}`).toBe(0);
+    // On failure, show the failures themselves (each with its curl to reproduce), then the summary.
+    const failures = output.indexOf('FAILURES');
+    const report = failures >= 0 ? output.slice(failures, failures + 20_000) : output.slice(-6000);
+    expect(code, `schemathesis exited ${code}:\n${report}\n${summary}`).toBe(0);
     const cases = /Test cases:\s*\n\s*(\d+) generated, (\d+) passed/.exec(output);
     expect(cases, summary).not.toBeNull();
     expect(Number(cases![1])).toBeGreaterThan(500);
