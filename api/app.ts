@@ -9,7 +9,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { NO_EXCEPTIONS, type OutboundPolicy } from '../activities/outbound';
 import type { DatabaseHandle } from '../db/client';
 import { textProblems } from '../domain/text';
-import { ApiError, errorResponseSchema, registerErrorHandling } from './errors';
+import { ApiError, errorResponseSchema, frameworkErrors, registerErrorHandling } from './errors';
+import { documentCommonErrors } from './openapi';
 import { authPlugin, type RateLimits } from './plugins/auth';
 import { healthRoutes, type ReadinessProbe } from './routes/health';
 import { contactRoutes } from './routes/contacts';
@@ -76,11 +77,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Escalation ids in paths are derived from several business ids (domain/ids keeps them under
     // 1000 bytes); the router's default of 100 characters would answer 414 for long ones.
     routerOptions: { maxParamLength: 1000 },
+    // The router's own refusals (a malformed URL, a parameter past that length: 414) in the error shape.
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.addSchema(errorResponseSchema);
   registerErrorHandling(app);
+  app.addHook('onRoute', documentCommonErrors);
   // Text no person writes (NUL and other control characters, unpaired surrogates) is refused at
   // the boundary, in every route's params, query and body, before anything stores or forwards it.
   app.addHook('preValidation', async (request) => {

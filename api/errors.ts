@@ -1,5 +1,5 @@
 // The API's one error shape: { "error": { "code", "message", "details"? } }. Never a stack trace.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export interface ErrorDetail {
   field?: string;
@@ -36,6 +36,7 @@ const codeByStatus: Record<number, string> = {
   408: 'request_timeout',
   409: 'conflict',
   413: 'payload_too_large',
+  414: 'uri_too_long',
   415: 'unsupported_media_type',
   422: 'unprocessable',
   429: 'too_many_requests',
@@ -110,6 +111,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send(errorBody('not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
   });
+}
+
+/** Fastify's `frameworkErrors`: what the router refuses before any route (a malformed URL, 400; a path parameter too long, 414). */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode ?? 400;
+  void reply.status(status).send(errorBody(codeByStatus[status] ?? 'invalid_request', error.message));
 }
 
 /** Response schema of every error, for the OpenAPI document. */

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { actorOf } from '../plugins/auth';
-import { errors, IdSchema, Timestamp } from '../schemas';
+import { actorOf, onlyRoles } from '../plugins/auth';
+import { errors, IdempotencyHeaders, IdSchema, Timestamp } from '../schemas';
 import type { ContactService } from '../services/contacts';
 import type { IdempotencyService } from '../services/idempotency';
 import { sendIdempotently } from './idempotent';
@@ -19,12 +19,13 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ contacts: ContactService
   app.post(
     '/v1/organizations/:id/contacts',
     {
+      config: onlyRoles(['village_liaison', 'admin'], "add a village's contacts"),
       schema: {
         tags: ['village chain'],
         summary:
           "Add a hamlet volunteer to a village's contacts (the village's village_liaison, or an admin). Volunteers have no account; they are reached through their village. Honours Idempotency-Key.",
         params: Type.Object({ id: IdSchema }),
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        headers: IdempotencyHeaders,
         body: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 100 }),

@@ -3,12 +3,33 @@ import { Type } from 'typebox';
 import { BUDGET_LINE_KINDS, FUNDING_SOURCES, REVIEWER_PARTIES } from '../../domain/contract';
 import { ESCALATION_PARTIES, SEVERITIES, STEP_KINDS } from '../../domain/escalation';
 import { QUOTA_METRICS, QUOTA_PERIODS } from '../../domain/quotas';
-import { IdSchema, NullableInteger, NullableNumber, NullableString } from '../schemas';
+import {
+  IdSchema,
+  MAX_AMOUNT_LENGTH,
+  MAX_BUDGET_LINES,
+  MAX_CALENDAR_DAYS,
+  MAX_CHECKPOINTS,
+  MAX_DATE_TEXT_LENGTH,
+  MAX_ID_LENGTH,
+  MAX_LABEL_LENGTH,
+  MAX_LADDER_LEVELS,
+  MAX_MATERIALS,
+  MAX_MILESTONES,
+  MAX_NOTE_LENGTH,
+  MAX_QUOTAS,
+  MAX_REFERENCE_LENGTH,
+  MAX_STATIONS,
+  MAX_TRANCHES,
+  MAX_VILLAGES_PER_STATION,
+  NullableInteger,
+  NullableNumber,
+  NullableString,
+} from '../schemas';
 
 const closed = { additionalProperties: false } as const;
-const Money = Type.String({ description: 'CNY as a decimal string with at most two decimals, e.g. "1154000.00"' });
-const DateText = Type.String({ description: 'ISO 8601 date (end of that day in Asia/Shanghai) or date-time', maxLength: 40 });
-const Label = Type.String({ minLength: 1, maxLength: 200 });
+const Money = Type.String({ maxLength: MAX_AMOUNT_LENGTH, description: 'CNY as a decimal string with at most two decimals, e.g. "1154000.00"' });
+const DateText = Type.String({ description: 'ISO 8601 date (end of that day in Asia/Shanghai) or date-time', maxLength: MAX_DATE_TEXT_LENGTH });
+const Label = Type.String({ minLength: 1, maxLength: MAX_LABEL_LENGTH });
 export const FundingSourceSchema = Type.Enum(FUNDING_SOURCES);
 const Percent = Type.Number({ description: 'Percentage of the contract value, at most two decimals' });
 
@@ -31,12 +52,12 @@ export const Ladder = Type.Object(
         {
           afterWorkingDays: Type.Optional(Type.Integer()),
           afterDays: Type.Optional(Type.Integer()),
-          notify: Type.Array(Type.Enum(ESCALATION_PARTIES), { maxItems: 7 }),
+          notify: Type.Array(Type.Enum(ESCALATION_PARTIES), { maxItems: ESCALATION_PARTIES.length }),
           severity: Type.Enum(SEVERITIES),
         },
         closed,
       ),
-      { maxItems: 10 },
+      { maxItems: MAX_LADDER_LEVELS },
     ),
     acknowledgementGraceWorkingDays: Type.Optional(Type.Integer()),
   },
@@ -58,7 +79,7 @@ export const CheckpointInput = Type.Object({ id: IdSchema, by: DateText, minPerc
 
 export const ContractDefinition = Type.Object(
   {
-    id: Type.String({ minLength: 1, maxLength: 64 }),
+    id: Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH }),
     title: Label,
     term: Type.Object({ start: DateText, end: DateText }, closed),
     value: Money,
@@ -78,19 +99,19 @@ export const ContractDefinition = Type.Object(
           id: IdSchema,
           name: Label,
           township: Label,
-          villages: Type.Array(IdSchema, { maxItems: 200 }),
+          villages: Type.Array(IdSchema, { maxItems: MAX_VILLAGES_PER_STATION }),
           townshipOrganization: Type.Optional(IdSchema),
         },
         closed,
       ),
-      { maxItems: 200 },
+      { maxItems: MAX_STATIONS },
     ),
     budgetLines: Type.Optional(
-      Type.Array(Type.Object({ id: IdSchema, kind: Type.Enum(BUDGET_LINE_KINDS), amount: Money }, closed), { maxItems: 50 }),
+      Type.Array(Type.Object({ id: IdSchema, kind: Type.Enum(BUDGET_LINE_KINDS), amount: Money }, closed), { maxItems: MAX_BUDGET_LINES }),
     ),
     staffing: Type.Optional(Type.Object({ headcount: Type.Integer(), monthlyPayroll: Money }, closed)),
-    tranches: Type.Array(TrancheInput, { minItems: 1, maxItems: 100 }),
-    checkpoints: Type.Array(CheckpointInput, { maxItems: 100 }),
+    tranches: Type.Array(TrancheInput, { minItems: 1, maxItems: MAX_TRANCHES }),
+    checkpoints: Type.Array(CheckpointInput, { maxItems: MAX_CHECKPOINTS }),
     closeGraceDays: Type.Optional(Type.Integer({ description: 'Days after the term during which full payment completes the contract (default 90)' })),
     escalationPolicies: Type.Optional(
       Type.Object(Object.fromEntries(STEP_KINDS.map((kind) => [kind, Type.Optional(Ladder)])), closed),
@@ -102,23 +123,23 @@ export const ContractDefinition = Type.Object(
             id: IdSchema,
             title: Label,
             due: DateText,
-            stations: Type.Array(IdSchema, { maxItems: 200 }),
-            materials: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 20 }),
+            stations: Type.Array(IdSchema, { maxItems: MAX_STATIONS }),
+            materials: Type.Array(Type.String({ maxLength: MAX_ID_LENGTH }), { maxItems: MAX_MATERIALS }),
             reviewer: Type.Optional(Type.Enum(REVIEWER_PARTIES)),
             reviewWorkingDays: Type.Integer(),
             maxRounds: Type.Integer(),
           },
           closed,
         ),
-        { maxItems: 50 },
+        { maxItems: MAX_MILESTONES },
       ),
     ),
-    quotas: Type.Optional(Type.Array(QuotaSchema, { maxItems: 50 })),
+    quotas: Type.Optional(Type.Array(QuotaSchema, { maxItems: MAX_QUOTAS })),
     calendar: Type.Optional(
       Type.Object(
         {
-          holidays: Type.Optional(Type.Array(Type.String({ maxLength: 10 }), { maxItems: 400 })),
-          workdays: Type.Optional(Type.Array(Type.String({ maxLength: 10 }), { maxItems: 400 })),
+          holidays: Type.Optional(Type.Array(Type.String({ maxLength: 10 }), { maxItems: MAX_CALENDAR_DAYS })),
+          workdays: Type.Optional(Type.Array(Type.String({ maxLength: 10 }), { maxItems: MAX_CALENDAR_DAYS })),
         },
         { ...closed, description: 'Days this contract treats as days off / working days, over the official calendar' },
       ),
@@ -264,23 +285,23 @@ export const ContractDetailView = Type.Object(
 
 export const PaymentInput = Type.Object(
   {
-    reference: Type.String({ minLength: 1, maxLength: 100, description: "The payer's business reference (e.g. the voucher number)" }),
+    reference: Type.String({ minLength: 1, maxLength: MAX_REFERENCE_LENGTH, description: "The payer's business reference (e.g. the voucher number)" }),
     amount: Money,
-    receivedOn: Type.String({ description: 'Day the money arrived (YYYY-MM-DD, Asia/Shanghai)', maxLength: 40 }),
+    receivedOn: Type.String({ description: 'Day the money arrived (YYYY-MM-DD, Asia/Shanghai)', maxLength: MAX_DATE_TEXT_LENGTH }),
     fundingSource: FundingSourceSchema,
     budgetLine: Type.Optional(IdSchema),
-    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    note: Type.Optional(Type.String({ maxLength: MAX_NOTE_LENGTH })),
   },
   closed,
 );
 
-export const ReasonInput = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, closed);
+export const ReasonInput = Type.Object({ reason: Type.String({ minLength: 1, maxLength: MAX_NOTE_LENGTH }) }, closed);
 
 export const AmendmentInput = Type.Object(
   {
-    tranches: Type.Array(TrancheInput, { minItems: 1, maxItems: 100 }),
-    checkpoints: Type.Array(CheckpointInput, { maxItems: 100 }),
-    reason: Type.String({ minLength: 1, maxLength: 2000 }),
+    tranches: Type.Array(TrancheInput, { minItems: 1, maxItems: MAX_TRANCHES }),
+    checkpoints: Type.Array(CheckpointInput, { maxItems: MAX_CHECKPOINTS }),
+    reason: Type.String({ minLength: 1, maxLength: MAX_NOTE_LENGTH }),
   },
   closed,
 );

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { requireRole, actorOf } from '../plugins/auth';
-import { errors, NullableInteger, NullableString } from '../schemas';
+import { actorOf, onlyRoles } from '../plugins/auth';
+import { errors, IdempotencyHeaders, MAX_ID_LENGTH, MAX_OFFSET, MAX_ROW_ID, NullableInteger, NullableString, RowId } from '../schemas';
 import type { ContractService } from '../services/contracts';
 import type { IdempotencyService } from '../services/idempotency';
 import { sendIdempotently } from './idempotent';
@@ -13,7 +13,7 @@ import {
   ReasonInput,
 } from './contracts.schemas';
 
-const ContractParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+const ContractParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH }) });
 
 export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractService; idempotency: IdempotencyService }> = async (
   app,
@@ -22,16 +22,17 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
   app.post(
     '/v1/contracts',
     {
+      config: onlyRoles(['agency_officer'], 'start contracts'),
       schema: {
         tags: ['contracts'],
         summary: "Start a contract's workflow (agency_officer of the purchaser). Honours Idempotency-Key.",
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        headers: IdempotencyHeaders,
         body: ContractDefinition,
         response: { 201: ContractDetailView, ...errors(400, 401, 403, 409, 422) },
       },
     },
     async (request, reply) => {
-      const actor = requireRole(request, ['agency_officer'], 'start contracts');
+      const actor = actorOf(request);
       return sendIdempotently(
         reply,
         idempotency,
@@ -56,7 +57,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
             status: Type.Optional(Type.Enum(['active', 'completed', 'closed', 'terminated'])),
             overdue: Type.Optional(Type.Boolean()),
             limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-            offset: Type.Integer({ minimum: 0, default: 0 }),
+            offset: Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0 }),
           },
           { additionalProperties: false },
         ),
@@ -95,8 +96,8 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
         params: ContractParams,
         querystring: Type.Object(
           {
-            after: Type.Integer({ minimum: 0, default: 0, description: 'Return events after this id (the previous page\'s `next`)' }),
-            before: Type.Optional(Type.Integer({ minimum: 1, description: 'With order=desc: events before this id (the previous page\'s `next`)' })),
+            after: Type.Integer({ minimum: 0, maximum: MAX_ROW_ID, default: 0, description: 'Return events after this id (the previous page\'s `next`)' }),
+            before: Type.Optional(RowId('With order=desc: events before this id (the previous page\'s `next`)')),
             order: Type.Enum(['asc', 'desc'], { default: 'asc' }),
             limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
           },
@@ -131,6 +132,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
   app.post(
     '/v1/contracts/:id/schedule',
     {
+      config: onlyRoles(['agency_officer'], 'amend disbursement schedules'),
       schema: {
         tags: ['contracts'],
         summary: 'Amend the disbursement schedule (agency_officer of the purchaser); versioned and recorded.',
@@ -145,6 +147,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
   app.post(
     '/v1/contracts/:id/termination',
     {
+      config: onlyRoles(['agency_officer'], 'terminate contracts'),
       schema: {
         tags: ['contracts'],
         summary: 'Terminate the contract with a reason (agency_officer of the purchaser).',

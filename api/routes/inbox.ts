@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../plugins/auth';
-import { errors, NullableInteger, NullableString } from '../schemas';
+import { errors, NullableInteger, NullableString, RowId } from '../schemas';
 import type { InboxService } from '../services/inbox';
 
 const Text = Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, { additionalProperties: false });
@@ -15,7 +15,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{ inbox: InboxService }> = a
         summary: "Notifications to the caller's organization (missed checkpoints, overdue tranches, …), newest first.",
         querystring: Type.Object(
           {
-            before: Type.Optional(Type.Integer({ minimum: 1, description: "The previous page's `next`" })),
+            before: Type.Optional(RowId("The previous page's `next`")),
             unread: Type.Optional(Type.Boolean({ description: 'Only notifications the caller has not read' })),
             limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
           },
@@ -57,7 +57,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{ inbox: InboxService }> = a
       schema: {
         tags: ['inbox'],
         summary: 'Mark a notification of your inbox read.',
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: RowId() }),
         response: {
           200: Type.Object({ id: Type.Integer(), readAt: Type.String() }, { additionalProperties: false }),
           ...errors(401, 404),

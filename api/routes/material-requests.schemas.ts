@@ -1,16 +1,28 @@
 // TypeBox schemas of material requests. Field names are the public contract of the API.
 import { Type } from 'typebox';
 import { MATERIAL_KINDS, REQUEST_STATUSES } from '../../domain/material-requests';
-import { AttachmentMetaSchema, IdSchema, NullableString, UploadedAttachmentSchema } from '../schemas';
+import {
+  AttachmentMetaSchema,
+  IdSchema,
+  MAX_ATTACHMENTS,
+  MAX_DATE_TEXT_LENGTH,
+  MAX_LABEL_LENGTH,
+  MAX_NOTE_LENGTH,
+  MAX_REQUEST_CONTACTS,
+  MAX_REQUEST_ITEMS,
+  MAX_REQUEST_VILLAGES,
+  NullableString,
+  UploadedAttachmentSchema,
+} from '../schemas';
 
 const closed = { additionalProperties: false } as const;
 
 export const MaterialRequestInput = Type.Object(
   {
     station: IdSchema,
-    villages: Type.Array(IdSchema, { minItems: 1, maxItems: 50 }),
-    title: Type.String({ minLength: 1, maxLength: 200 }),
-    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    villages: Type.Array(IdSchema, { minItems: 1, maxItems: MAX_REQUEST_VILLAGES }),
+    title: Type.String({ minLength: 1, maxLength: MAX_LABEL_LENGTH }),
+    note: Type.Optional(Type.String({ maxLength: MAX_NOTE_LENGTH })),
     items: Type.Array(
       Type.Object(
         {
@@ -21,10 +33,10 @@ export const MaterialRequestInput = Type.Object(
         },
         closed,
       ),
-      { minItems: 1, maxItems: 50 },
+      { minItems: 1, maxItems: MAX_REQUEST_ITEMS },
     ),
-    due: Type.String({ maxLength: 40, description: 'ISO 8601 date (end of that day in Asia/Shanghai) or date-time' }),
-    contacts: Type.Optional(Type.Array(IdSchema, { maxItems: 50, description: 'Hamlet volunteers holding the materials (contact ids of the villages asked)' })),
+    due: Type.String({ maxLength: MAX_DATE_TEXT_LENGTH, description: 'ISO 8601 date (end of that day in Asia/Shanghai) or date-time' }),
+    contacts: Type.Optional(Type.Array(IdSchema, { maxItems: MAX_REQUEST_CONTACTS, description: 'Hamlet volunteers holding the materials (contact ids of the villages asked)' })),
   },
   closed,
 );
@@ -32,9 +44,9 @@ export const MaterialRequestInput = Type.Object(
 export const DeliveryInput = Type.Object(
   {
     village: Type.Optional(IdSchema),
-    items: Type.Array(Type.Object({ itemId: IdSchema, quantity: Type.Integer() }, closed), { minItems: 1, maxItems: 50 }),
-    attachments: Type.Optional(Type.Array(UploadedAttachmentSchema, { maxItems: 50 })),
-    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    items: Type.Array(Type.Object({ itemId: IdSchema, quantity: Type.Integer() }, closed), { minItems: 1, maxItems: MAX_REQUEST_ITEMS }),
+    attachments: Type.Optional(Type.Array(UploadedAttachmentSchema, { maxItems: MAX_ATTACHMENTS })),
+    note: Type.Optional(Type.String({ maxLength: MAX_NOTE_LENGTH })),
   },
   closed,
 );
@@ -42,8 +54,8 @@ export const DeliveryInput = Type.Object(
 export const DeliveryDecisionInput = Type.Object(
   {
     items: Type.Array(
-      Type.Object({ itemId: IdSchema, outcome: Type.Enum(['accept', 'return']), reason: Type.Optional(Type.String({ maxLength: 2000 })) }, closed),
-      { minItems: 1, maxItems: 50 },
+      Type.Object({ itemId: IdSchema, outcome: Type.Enum(['accept', 'return']), reason: Type.Optional(Type.String({ maxLength: MAX_NOTE_LENGTH })) }, closed),
+      { minItems: 1, maxItems: MAX_REQUEST_ITEMS },
     ),
   },
   closed,

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { REQUEST_STATUSES } from '../../domain/material-requests';
-import { actorOf } from '../plugins/auth';
-import { errors, IdSchema } from '../schemas';
+import { actorOf, onlyRoles } from '../plugins/auth';
+import { errors, IdempotencyHeaders, IdSchema, MAX_NOTE_LENGTH } from '../schemas';
 import type { IdempotencyService } from '../services/idempotency';
 import { sendIdempotently } from './idempotent';
 import type { MaterialRequestService } from '../services/material-requests';
@@ -11,7 +11,6 @@ import { DeliveryDecisionInput, DeliveryInput, MaterialRequestInput, MaterialReq
 const closed = { additionalProperties: false } as const;
 const ContractParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const RequestParams = Type.Object({ rid: IdSchema });
-const IdempotencyHeader = Type.Object({ 'idempotency-key': Type.Optional(Type.String()) });
 
 export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests: MaterialRequestService; idempotency: IdempotencyService }> = async (
   app,
@@ -20,12 +19,13 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests
   app.post(
     '/v1/contracts/:id/material-requests',
     {
+      config: onlyRoles(['station_staff', 'contractor_staff'], 'ask villages for materials'),
       schema: {
         tags: ['village chain'],
         summary:
           "Ask villages of a station for materials by a due date (station_staff or contractor_staff of the contractor). The villages are reminded the working day before; after the due day each village still owing climbs the materialRequestOverdue ladder. Honours Idempotency-Key.",
         params: ContractParams,
-        headers: IdempotencyHeader,
+        headers: IdempotencyHeaders,
         body: MaterialRequestInput,
         response: { 201: MaterialRequestView, ...errors(400, 401, 403, 404, 409, 422) },
       },
@@ -84,12 +84,13 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests
     {
       // Attachments travel inside the JSON body, base64-encoded.
       bodyLimit: 64 * 1024 * 1024,
+      config: onlyRoles(['village_liaison'], 'deliver materials'),
       schema: {
         tags: ['village chain'],
         summary:
           "Deliver some or all of the items (village_liaison of a village asked, for that village only). Partial deliveries add up; nothing beyond what is still owed is accepted. Honours Idempotency-Key.",
         params: RequestParams,
-        headers: IdempotencyHeader,
+        headers: IdempotencyHeaders,
         body: DeliveryInput,
         response: { 201: MaterialRequestView, ...errors(400, 401, 403, 404, 409, 413, 422) },
       },
@@ -110,6 +111,7 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests
   app.post(
     '/v1/material-requests/:rid/deliveries/:did/decision',
     {
+      config: onlyRoles(['station_staff', 'contractor_staff'], 'accept or send back deliveries'),
       schema: {
         tags: ['village chain'],
         summary:
@@ -125,11 +127,12 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests
   app.post(
     '/v1/material-requests/:rid/cancellation',
     {
+      config: onlyRoles(['station_staff', 'contractor_staff'], 'cancel material requests'),
       schema: {
         tags: ['village chain'],
         summary: 'Withdraw a request with a reason (station_staff or contractor_staff of the contractor); its escalations close.',
         params: RequestParams,
-        body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, closed),
+        body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: MAX_NOTE_LENGTH }) }, closed),
         response: { 200: MaterialRequestView, ...errors(400, 401, 403, 404, 409) },
       },
     },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notFound } from '../errors';
-import { actorOf, requireRole } from '../plugins/auth';
+import { actorOf, onlyRoles } from '../plugins/auth';
 import { errors, IdSchema, OrganizationKindSchema, Timestamp } from '../schemas';
 import type { IdentityService } from '../services/identity';
 
@@ -14,6 +14,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityS
   app.post(
     '/v1/organizations',
     {
+      config: onlyRoles(['admin'], 'register organizations'),
       schema: {
         tags: ['identity'],
         summary: 'Register an organization (a party to contracts). Admin only.',
@@ -25,7 +26,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityS
       },
     },
     async (request, reply) => {
-      const actor = requireRole(request, ['admin'], 'register organizations');
+      const actor = actorOf(request);
       return reply.status(201).send(await identity.createOrganization(actor, request.body));
     },
   );

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { actorOf } from '../plugins/auth';
+import { actorOf, onlyRoles } from '../plugins/auth';
 import { errors } from '../schemas';
 import type { ContractService } from '../services/contracts';
 import { LedgerEntryView, PaymentInput, ReasonInput } from './contracts.schemas';
@@ -11,6 +11,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServi
   app.post(
     '/v1/contracts/:id/payments',
     {
+      config: onlyRoles(['finance_officer'], 'record payments'),
       schema: {
         tags: ['payments'],
         summary:
@@ -30,6 +31,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServi
   app.post(
     '/v1/contracts/:id/payments/:reference/reversal',
     {
+      config: onlyRoles(['finance_officer'], 'reverse payments'),
       schema: {
         tags: ['payments'],
         summary: 'Reverse a recorded payment with a reason (finance_officer of the payer). Nothing is edited or deleted.',

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { QUOTA_METRICS, QUOTA_PERIODS } from '../../domain/quotas';
-import { actorOf } from '../plugins/auth';
-import { AttachmentMetaSchema, errors, IdSchema, NullableString, UploadedAttachmentSchema } from '../schemas';
+import { actorOf, onlyRoles } from '../plugins/auth';
+import { AttachmentMetaSchema, errors, IdempotencyHeaders, IdSchema, MAX_NOTE_LENGTH, MAX_PROGRESS_ATTACHMENTS, NullableString, QueryDay, UploadedAttachmentSchema } from '../schemas';
 import type { IdempotencyService } from '../services/idempotency';
 import { sendIdempotently } from './idempotent';
 import type { QuotaService } from '../services/quotas';
@@ -48,12 +48,13 @@ export const quotaRoutes: FastifyPluginAsyncTypebox<{ quotas: QuotaService; idem
     '/v1/contracts/:id/progress',
     {
       bodyLimit: 64 * 1024 * 1024,
+      config: onlyRoles(['station_staff', 'contractor_staff'], 'record progress'),
       schema: {
         tags: ['quotas'],
         summary:
           "Record indicator progress (station_staff or contractor_staff of the contractor): so many village visits, casework sessions… on a day, with evidence. At each period's end a shortfall escalates (quotaShortfall). Honours Idempotency-Key.",
         params: ContractParams,
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        headers: IdempotencyHeaders,
         body: Type.Object(
           {
             station: IdSchema,
@@ -62,7 +63,7 @@ export const quotaRoutes: FastifyPluginAsyncTypebox<{ quotas: QuotaService; idem
             date: Day,
             evidence: Type.Optional(
               Type.Object(
-                { note: Type.Optional(Type.String({ maxLength: 2000 })), attachments: Type.Optional(Type.Array(UploadedAttachmentSchema, { maxItems: 20 })) },
+                { note: Type.Optional(Type.String({ maxLength: MAX_NOTE_LENGTH })), attachments: Type.Optional(Type.Array(UploadedAttachmentSchema, { maxItems: MAX_PROGRESS_ATTACHMENTS })) },
                 closed,
               ),
             ),
@@ -93,7 +94,7 @@ export const quotaRoutes: FastifyPluginAsyncTypebox<{ quotas: QuotaService; idem
         summary: 'Recorded progress, oldest first.',
         params: ContractParams,
         querystring: Type.Object(
-          { station: Type.Optional(IdSchema), metric: Type.Optional(Type.Enum(QUOTA_METRICS)), from: Type.Optional(Day), to: Type.Optional(Day) },
+          { station: Type.Optional(IdSchema), metric: Type.Optional(Type.Enum(QUOTA_METRICS)), from: Type.Optional(QueryDay('Records on or after this day (YYYY-MM-DD)')), to: Type.Optional(QueryDay('Records on or before this day (YYYY-MM-DD)')) },
           closed,
         ),
         response: { 200: Type.Object({ items: Type.Array(ProgressRecord) }, closed), ...errors(400, 401, 404) },

@@ -1,22 +1,40 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { RETURN_REASONS } from '../../domain/materials';
-import { actorOf } from '../plugins/auth';
-import { AttachmentMetaSchema, errors, IdSchema, NullableString, UploadedAttachmentSchema } from '../schemas';
+import { actorOf, onlyRoles } from '../plugins/auth';
+import {
+  AttachmentMetaSchema,
+  errors,
+  IdempotencyHeaders,
+  IdSchema,
+  MAX_ATTACHMENTS,
+  MAX_ID_LENGTH,
+  MAX_MATERIALS,
+  MAX_NOTE_LENGTH,
+  MAX_RETURN_REASONS,
+  MAX_SECTION_LENGTH,
+  MAX_SECTIONS,
+  NullableString,
+  UploadedAttachmentSchema,
+} from '../schemas';
 import type { IdempotencyService } from '../services/idempotency';
 import type { SubmissionService } from '../services/submissions';
 import { sendIdempotently } from './idempotent';
 
 const closed = { additionalProperties: false } as const;
 const Text = Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, closed);
-const Sections = Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 50_000 }));
+// A record is an array in disguise: its keys are bounded in number and in length too.
+const Sections = Type.Record(Type.String({ maxLength: MAX_ID_LENGTH }), Type.String({ maxLength: MAX_SECTION_LENGTH }), {
+  maxProperties: MAX_SECTIONS,
+  propertyNames: { maxLength: MAX_ID_LENGTH },
+});
 
 const Reason = Type.Object(
   {
     code: Type.Enum(RETURN_REASONS),
-    templateId: Type.String({ maxLength: 64 }),
-    sectionId: Type.String({ maxLength: 64 }),
-    text: Type.Optional(Type.String({ maxLength: 2000 })),
+    templateId: Type.String({ maxLength: MAX_ID_LENGTH }),
+    sectionId: Type.String({ maxLength: MAX_ID_LENGTH }),
+    text: Type.Optional(Type.String({ maxLength: MAX_NOTE_LENGTH })),
   },
   closed,
 );
@@ -67,28 +85,29 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<{ submissions: Submissi
     {
       // Attachments travel inside the JSON body, base64-encoded.
       bodyLimit: 64 * 1024 * 1024,
+      config: onlyRoles(['contractor_staff', 'station_staff'], 'submit materials'),
       schema: {
         tags: ['evaluation'],
         summary:
           'Submit evaluation materials for a milestone (contractor_staff or station_staff of the contractor). The pre-check runs at once: a submission that fails it comes back returned, with the reasons per section. Honours Idempotency-Key.',
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }), mid: IdSchema }),
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        headers: IdempotencyHeaders,
         body: Type.Object(
           {
             station: Type.Optional(IdSchema),
             materials: Type.Array(
               Type.Object(
                 {
-                  templateId: Type.String({ maxLength: 64 }),
+                  templateId: Type.String({ maxLength: MAX_ID_LENGTH }),
                   sections: Sections,
                   attachments: Type.Array(
                     UploadedAttachmentSchema,
-                    { maxItems: 50 },
+                    { maxItems: MAX_ATTACHMENTS },
                   ),
                 },
                 closed,
               ),
-              { minItems: 1, maxItems: 20 },
+              { minItems: 1, maxItems: MAX_MATERIALS },
             ),
           },
           closed,
@@ -113,11 +132,12 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<{ submissions: Submissi
   app.post(
     '/v1/submissions/:sid/decision',
     {
+      config: onlyRoles(['evaluator'], 'decide on submissions'),
       schema: {
         tags: ['evaluation'],
         summary: 'Approve, or return with reasons tied to sections (an evaluator of the reviewing organization only).',
         params: Type.Object({ sid: IdSchema }),
-        body: Type.Object({ outcome: Type.Enum(['approve', 'return']), reasons: Type.Array(Reason, { maxItems: 50, default: [] }) }, closed),
+        body: Type.Object({ outcome: Type.Enum(['approve', 'return']), reasons: Type.Array(Reason, { maxItems: MAX_RETURN_REASONS, default: [] }) }, closed),
         response: { 200: Submission, ...errors(400, 401, 403, 404, 409, 422) },
       },
     },

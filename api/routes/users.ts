@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notFound } from '../errors';
-import { actorOf, requireRole } from '../plugins/auth';
+import { actorOf, onlyRoles } from '../plugins/auth';
 import { errors, IdSchema, NullableString, RoleSchema, Timestamp } from '../schemas';
 import type { IdentityService } from '../services/identity';
 
@@ -23,6 +23,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }
   app.post(
     '/v1/users',
     {
+      config: onlyRoles(['admin'], 'create users'),
       schema: {
         tags: ['identity'],
         summary: 'Create a user of an organization. Admin only. The response carries the token once.',
@@ -39,7 +40,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }
       },
     },
     async (request, reply) => {
-      const actor = requireRole(request, ['admin'], 'create users');
+      const actor = actorOf(request);
       return reply.status(201).send(await identity.createUser(actor, request.body));
     },
   );
@@ -47,21 +48,20 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }
   app.get(
     '/v1/users',
     {
+      config: onlyRoles(['admin'], 'list users'),
       schema: {
         tags: ['identity'],
         summary: 'List users. Admin only.',
         response: { 200: Type.Object({ items: Type.Array(User) }, { additionalProperties: false }), ...errors(401, 403) },
       },
     },
-    async (request) => {
-      requireRole(request, ['admin'], 'list users');
-      return { items: await identity.listUsers() };
-    },
+    async () => ({ items: await identity.listUsers() }),
   );
 
   app.post(
     '/v1/users/:id/token',
     {
+      config: onlyRoles(['admin'], "replace users' tokens"),
       schema: {
         tags: ['identity'],
         summary: "Replace a user's token (the old one stops working). Admin only.",
@@ -70,7 +70,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }
       },
     },
     async (request, reply) => {
-      const actor = requireRole(request, ['admin'], "replace users' tokens");
+      const actor = actorOf(request);
       const user = await identity.rotateToken(actor, request.params.id);
       if (!user) throw notFound(`User ${request.params.id} does not exist`);
       return reply.status(201).send(user);

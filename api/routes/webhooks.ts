@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { actorOf, requireRole } from '../plugins/auth';
+import { actorOf, onlyRoles } from '../plugins/auth';
 import { errors, IdSchema, NullableInteger, NullableString } from '../schemas';
 import type { WebhookService } from '../services/webhooks';
 
@@ -12,6 +12,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
   app.post(
     '/v1/organizations/:id/webhooks',
     {
+      config: onlyRoles(['admin'], 'add webhooks'),
       schema: {
         tags: ['notifications'],
         summary:
@@ -23,15 +24,13 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
         response: { 201: Type.Object({ ...endpointFields, secret: Type.String() }, closed), ...errors(400, 401, 403, 404, 422) },
       },
     },
-    async (request, reply) => {
-      requireRole(request, ['admin'], 'add webhooks');
-      return reply.status(201).send(await webhooks.create(request.params.id, request.body.url));
-    },
+    async (request, reply) => reply.status(201).send(await webhooks.create(request.params.id, request.body.url)),
   );
 
   app.get(
     '/v1/organizations/:id/webhooks',
     {
+      config: onlyRoles(['admin'], 'list webhooks'),
       schema: {
         tags: ['notifications'],
         summary: "An organization's webhooks (admin), without their secrets.",
@@ -39,10 +38,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
         response: { 200: Type.Object({ items: Type.Array(Type.Object(endpointFields, closed)) }, closed), ...errors(401, 403, 404) },
       },
     },
-    async (request) => {
-      requireRole(request, ['admin'], 'list webhooks');
-      return webhooks.list(request.params.id);
-    },
+    async (request) => webhooks.list(request.params.id),
   );
 
   app.get(
