@@ -30,7 +30,7 @@ import {
   type MaterialRequestState,
 } from '../../workflows/material-request-messages';
 import { ApiError, forbidden, notFound, unprocessable } from '../errors';
-import { storeAttachments, type UploadedAttachment } from './attachments';
+import { withAttachments, type UploadedAttachment } from './attachments';
 import type { EscalationService } from './escalations';
 import type { FileStorage } from './file-storage';
 import { apiErrorFromChild, apiErrorFromTemporal, sendToWorkflow } from './temporal-errors';
@@ -239,17 +239,19 @@ export class MaterialRequestService {
       throw forbidden('Only a village_liaison of a village this request asks may deliver');
     }
     if (village !== ownVillage) throw forbidden(`A user of ${ownVillage} may deliver only for ${ownVillage}, not for ${village}`);
-    const [attachments] = await storeAttachments(this.storage, [{ field: 'attachments', attachments: body.attachments ?? [] }]);
     const deliveryId = idForKey('dl', [actor.userId, requestId], idempotencyKey);
-    return this.sendToRequest(
-      requestId,
-      () =>
-        this.temporal.workflow.getHandle(materialRequestWorkflowId(row.contractId, requestId)).executeUpdate(deliverUpdate, {
-          args: [{ deliveryId, village, items: body.items, attachments: attachments!, ...(body.note ? { note: body.note } : {}), deliveredBy: actor.userId }],
-        }),
-      // A retry under the same key is the same delivery.
-      (recorded) => recorded.deliveries.some((d) => d.id === deliveryId),
-      { actor, contract },
+    // A delivery the workflow refuses (more than is owed) leaves none of its files stored.
+    return withAttachments(this.storage, [{ field: 'attachments', attachments: body.attachments ?? [] }], ([attachments]) =>
+      this.sendToRequest(
+        requestId,
+        () =>
+          this.temporal.workflow.getHandle(materialRequestWorkflowId(row.contractId, requestId)).executeUpdate(deliverUpdate, {
+            args: [{ deliveryId, village, items: body.items, attachments: attachments!, ...(body.note ? { note: body.note } : {}), deliveredBy: actor.userId }],
+          }),
+        // A retry under the same key is the same delivery.
+        (recorded) => recorded.deliveries.some((d) => d.id === deliveryId),
+        { actor, contract },
+      ),
     );
   }
 
