@@ -2,6 +2,7 @@
 // social work rooms (and, through them, hamlet volunteers) for records and evidence by a due date.
 // Villages deliver in parts; station staff accept each delivered item or send it back.
 import { previousWorkingDay, type WorkingCalendar } from './calendar';
+import { noticeMayCarryContacts, type HamletContact } from './contacts';
 import type { Contract } from './contract';
 import { stepDueDay } from './escalation';
 import { parseInstant, shanghaiDate, startOfShanghaiDay } from './dates';
@@ -28,14 +29,7 @@ export interface RequestedItem {
   description?: string;
 }
 
-/** A hamlet volunteer: no account of their own, reached through their village. */
-export interface HamletContact {
-  id: string;
-  village: string;
-  name: string;
-  phone: string;
-  hamlet: string;
-}
+export type { HamletContact } from './contacts';
 
 export interface MaterialRequestInput {
   station: string;
@@ -239,13 +233,18 @@ export function isRepeatedDecision(delivery: Delivery, decisions: readonly LineD
   );
 }
 
-/** "Wang Li (Banli hamlet, 138…)" for the messages. */
-export function contactsText(contacts: readonly HamletContact[], village: string, lang: 'en' | 'zh-CN'): string {
+/**
+ * The village's volunteers for the messages: "Wang Li (Banli, 138…)" in a text for `reader` (an
+ * organization id) that may read the village's contact details, "Wang Li (Banli)" in any other;
+ * `reader` null: a text every party may read.
+ */
+export function contactsText(contacts: readonly HamletContact[], village: string, lang: 'en' | 'zh-CN', reader: string | null): string {
   const mine = contacts.filter((c) => c.village === village);
   if (mine.length === 0) return '';
+  const phones = noticeMayCarryContacts(reader, village);
   return lang === 'en'
-    ? ` Hamlet volunteers holding them: ${mine.map((c) => `${c.name} (${c.hamlet}, ${c.phone})`).join('; ')}.`
-    : `屯志愿者：${mine.map((c) => `${c.name}（${c.hamlet}，${c.phone}）`).join('；')}。`;
+    ? ` Hamlet volunteers holding them: ${mine.map((c) => `${c.name} (${c.hamlet}${phones ? `, ${c.phone}` : ''})`).join('; ')}.`
+    : `屯志愿者：${mine.map((c) => `${c.name}（${c.hamlet}${phones ? `，${c.phone}` : ''}）`).join('；')}。`;
 }
 
 /** Villages are reminded at 09:00 Asia/Shanghai on the last working day before the due day (see stepDueDay). */
@@ -264,12 +263,16 @@ function outstandingText(request: MaterialRequest, standing: VillageStanding, la
   return parts.join(lang === 'en' ? ', ' : '、');
 }
 
-/** What a village still owes, for its reminder and its escalation ladder. */
-export function villageOwes(request: MaterialRequest, standing: VillageStanding, stationName: string): { en: string; 'zh-CN': string } {
+/**
+ * What a village still owes, for its reminder and its escalation ladder, as told to `reader` (an
+ * organization id; null: every party): only a reader that may read the village's contact details
+ * is given its volunteers' phones.
+ */
+export function villageOwes(request: MaterialRequest, standing: VillageStanding, stationName: string, reader: string | null): { en: string; 'zh-CN': string } {
   const due = stepDueDay(request.dueAt);
   const village = request.villageNames?.[standing.village] ?? standing.village;
   return {
-    en: `${stationName} asked ${village} for "${request.title}" by ${due}; still owed: ${outstandingText(request, standing, 'en')}.${contactsText(request.contacts, standing.village, 'en')}`,
-    'zh-CN': `${stationName}请${village}于 ${due} 前提供“${request.title}”，尚欠：${outstandingText(request, standing, 'zh-CN')}。${contactsText(request.contacts, standing.village, 'zh-CN')}`,
+    en: `${stationName} asked ${village} for "${request.title}" by ${due}; still owed: ${outstandingText(request, standing, 'en')}.${contactsText(request.contacts, standing.village, 'en', reader)}`,
+    'zh-CN': `${stationName}请${village}于 ${due} 前提供“${request.title}”，尚欠：${outstandingText(request, standing, 'zh-CN')}。${contactsText(request.contacts, standing.village, 'zh-CN', reader)}`,
   };
 }

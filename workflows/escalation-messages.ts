@@ -17,8 +17,13 @@ export interface EscalationStep {
   /** Unique per occurrence of the step (a step can stall again after it resolved): domain/ids stepId. */
   stepId: string;
   dueAt: number;
-  /** What is stalled and what is owed, for the messages. */
+  /** What is stalled and what is owed, for the messages: a text every notified party may read. */
   summary: StepMessage;
+  /**
+   * The same told to particular organizations (by id) that may read more than every party may,
+   * e.g. a village its own volunteers' phones; their notices carry this text instead of `summary`.
+   */
+  summaryFor?: Record<string, StepMessage>;
 }
 
 export interface EscalationWorkflowInput {

@@ -175,13 +175,19 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
       openedAt,
     };
     records.push(record);
-    const message = escalationNotice({
-      contractTitle: step.contractTitle,
-      summary: step.summary,
-      since,
-      level: rank + 1,
-      levels: climb.length,
-      holder: input.holder,
+    const message = (summary: typeof step.summary) =>
+      escalationNotice({ contractTitle: step.contractTitle, summary, since, level: rank + 1, levels: climb.length, holder: input.holder });
+    // One notice per audience: an organization with a text of its own gets it, the others the
+    // shared summary. A notification is unique per key and organization, so they share the key.
+    const own = organizationIds.filter((id) => step.summaryFor?.[id] !== undefined);
+    const shared = organizationIds.filter((id) => step.summaryFor?.[id] === undefined);
+    const notice = (ids: string[], summary: typeof step.summary) => ({
+      idempotencyKey: escalationNoticeKey(record.id),
+      escalationId: record.id,
+      organizationIds: ids,
+      severity: definition.severity,
+      ...message(summary),
+      at: openedAt,
     });
     const ev = event('escalation.opened', null, { escalationId: record.id, level: rank + 1, notified: organizationIds });
     version += 1;
@@ -189,7 +195,7 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
       version,
       records: [...records],
       delay: delay(),
-      notices: [{ idempotencyKey: escalationNoticeKey(record.id), escalationId: record.id, organizationIds, severity: definition.severity, ...message, at: openedAt }],
+      notices: [...(shared.length > 0 ? [notice(shared, step.summary)] : []), ...own.map((id) => notice([id], step.summaryFor![id]!))],
       events: [ev],
     });
     for (const notificationId of notificationIds) deliveriesInFlight.push(deliverNotification({ notificationId }));

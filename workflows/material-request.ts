@@ -203,7 +203,9 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
             reference,
             stepId: id,
             dueAt: Math.max(stepDueAt(request.dueAt), heldAgainSince.get(village) ?? 0),
-            summary: villageOwes(request, standing, station.name),
+            // Every notified party reads the summary; the village alone its volunteers' phones.
+            summary: villageOwes(request, standing, station.name, null),
+            summaryFor: { [village]: villageOwes(request, standing, station.name, village) },
           },
           'village',
           // This village and its township stand in the ladder's village and township places.
@@ -234,7 +236,7 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
           idempotencyKey: materialRequestReminderKey(contract.id, request.id, standing.village),
           organizationIds: [standing.village],
           subject: { en: `Reminder: "${request.title}" is due on ${dueDay}`, 'zh-CN': `提醒：“${request.title}”将于 ${dueDay} 到期` },
-          body: villageOwes(request, standing, station.name),
+          body: villageOwes(request, standing, station.name, standing.village),
           at: new Date(now).toISOString(),
         })),
       );

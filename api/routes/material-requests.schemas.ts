@@ -85,7 +85,18 @@ export const MaterialRequestView = Type.Object(
     items: Type.Array(Type.Object({ id: Type.String(), kind: Type.Enum(MATERIAL_KINDS), quantity: Type.Integer(), description: NullableString() }, closed)),
     due: Type.String(),
     dueAt: Type.String(),
-    contacts: Type.Array(Type.Object({ id: Type.String(), village: Type.String(), name: Type.String(), phone: Type.String(), hamlet: Type.String() }, closed)),
+    contacts: Type.Array(
+      Type.Object(
+        {
+          id: Type.String(),
+          village: Type.String(),
+          name: Type.String(),
+          phone: Type.Unsafe<string | null>({ type: ['string', 'null'], description: "null unless you may read the village's contacts (GET /v1/organizations/:id/contacts)" }),
+          hamlet: Type.String(),
+        },
+        closed,
+      ),
+    ),
     status: Type.Enum(REQUEST_STATUSES),
     overdue: Type.Boolean(),
     villageStatus: Type.Array(

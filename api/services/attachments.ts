@@ -1,21 +1,14 @@
 // Uploaded attachments (base64 inside JSON): every one is checked against its declared size,
-// sha256 and content type before any is stored, so a refused upload stores nothing.
+// sha256 and content type — identified from the bytes — before any is stored, and the files of a
+// request the workflow then refuses are deleted again, so a refused request leaves nothing stored.
 import { createHash } from 'node:crypto';
+import { fileTypeFromBuffer } from 'file-type';
+import { attachmentContentProblem, MAX_ATTACHMENT_BYTES } from '../../domain/attachments';
 import type { AttachmentMeta } from '../../domain/materials';
 import type { Problem } from '../../domain/problems';
 import type { AttachmentKind } from '../../domain/templates';
-import { unprocessable } from '../errors';
-import type { FileStorage } from './file-storage';
-
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
-export const ALLOWED_CONTENT_TYPES = [
-  'image/jpeg',
-  'image/png',
-  'application/pdf',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  'text/plain',
-];
+import { ApiError, unprocessable } from '../errors';
+import type { FileStorage, FileToStore } from './file-storage';
 
 export interface UploadedAttachment {
   name: string;
@@ -27,31 +20,48 @@ export interface UploadedAttachment {
   content: string;
 }
 
+type Groups = Array<{ field: string; attachments: UploadedAttachment[] }>;
+
 /**
- * Checks every group's attachments (`field` names the group in problems), then stores them all.
- * Returns each group's metadata, content left out and hashes in lower case.
+ * Checks every group's attachments (`field` names the group in problems): 422 with every problem,
+ * nothing stored. Returns the files to store and each group's metadata (content left out, hashes
+ * in lower case).
  */
-export async function storeAttachments(
-  storage: FileStorage,
-  groups: Array<{ field: string; attachments: UploadedAttachment[] }>,
-): Promise<AttachmentMeta[][]> {
+export async function checkAttachments(groups: Groups): Promise<{ files: FileToStore[]; metas: AttachmentMeta[][] }> {
   const problems: Problem[] = [];
-  const decoded = groups.map((group) =>
-    group.attachments.map((a, j) => {
+  const files: FileToStore[] = [];
+  for (const group of groups) {
+    for (const [j, a] of group.attachments.entries()) {
       const field = `${group.field}.${j}`;
       const bytes = Buffer.from(a.content, 'base64');
-      if (!ALLOWED_CONTENT_TYPES.includes(a.contentType)) problems.push({ field: `${field}.contentType`, reason: `is not accepted (${ALLOWED_CONTENT_TYPES.join(', ')})` });
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
       if (bytes.length > MAX_ATTACHMENT_BYTES) problems.push({ field: `${field}.content`, reason: `is larger than ${MAX_ATTACHMENT_BYTES} bytes` });
       if (bytes.length !== a.size) problems.push({ field: `${field}.size`, reason: `is ${a.size} but the content has ${bytes.length} bytes` });
-      if (createHash('sha256').update(bytes).digest('hex') !== a.sha256.toLowerCase()) {
-        problems.push({ field: `${field}.sha256`, reason: 'does not match the content' });
-      }
-      return bytes;
-    }),
-  );
-  if (problems.length > 0) throw unprocessable('Attachments were refused; nothing was stored', problems);
-  for (const [i, group] of groups.entries()) {
-    for (const [j, attachment] of group.attachments.entries()) await storage.put(attachment.sha256.toLowerCase(), decoded[i]![j]!);
+      if (sha256 !== a.sha256.toLowerCase()) problems.push({ field: `${field}.sha256`, reason: 'does not match the content' });
+      const detected = (await fileTypeFromBuffer(bytes))?.mime;
+      const mismatch = attachmentContentProblem(a.name, a.contentType, detected, bytes);
+      if (mismatch) problems.push({ field: `${field}.contentType`, reason: mismatch });
+      files.push({ sha256, bytes });
+    }
   }
-  return groups.map((group) => group.attachments.map(({ content: _content, ...meta }) => ({ ...meta, sha256: meta.sha256.toLowerCase() })));
+  if (problems.length > 0) throw unprocessable('Attachments were refused; nothing was stored', problems);
+  const metas = groups.map((group) => group.attachments.map(({ content: _content, ...meta }) => ({ ...meta, sha256: meta.sha256.toLowerCase() })));
+  return { files, metas };
+}
+
+/**
+ * Checks and stores the attachments, then records them (`record`, which sends them to a workflow).
+ * If the record is refused (a 4xx), the files this request wrote are deleted again, unless another
+ * request holds them; a failure whose outcome is unknown (5xx, a timeout) keeps them, as the
+ * record may have been made after all.
+ */
+export async function withAttachments<T>(storage: FileStorage, groups: Groups, record: (metas: AttachmentMeta[][]) => Promise<T>): Promise<T> {
+  const { files, metas } = await checkAttachments(groups);
+  const held = await storage.hold(files);
+  try {
+    return await record(metas);
+  } catch (error) {
+    if (error instanceof ApiError && error.statusCode < 500) await held.discard();
+    throw error;
+  }
 }

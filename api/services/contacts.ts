@@ -1,10 +1,12 @@
 // Hamlet volunteers are contacts of their village: the village's own users (and administrators)
 // keep the list; the contractor's staff of a contract that works with the village may read it, to
-// name the volunteers holding the materials they ask for.
+// name the volunteers holding the materials they ask for. Who may read contact details is
+// domain/contacts.ts's rule, applied here and wherever else a contact appears.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { contracts, organizations, villageContacts } from '../../db/schema';
 import { contactEventKey } from '../../domain/ids';
+import { mayReadVillageContacts } from '../../domain/contacts';
 import { hasRole, isAdmin, type Actor } from '../../domain/organizations';
 import { appendEvent } from '../../activities/events';
 import { forbidden, notFound, unprocessable } from '../errors';
@@ -56,7 +58,7 @@ export class ContactService {
   }
 
   async list(actor: Actor, villageId: string) {
-    if (!isAdmin(actor) && actor.organizationId !== villageId && !(await this.worksWith(actor, villageId))) {
+    if (!mayReadVillageContacts(actor, villageId, await this.contractorsWorkingWith(actor, villageId))) {
       throw forbidden("Only the village's users, the contractor's staff of a contract with this village, or an administrator may read its contacts");
     }
     await this.village(villageId);
@@ -64,14 +66,17 @@ export class ContactService {
     return { items: rows.map(contactView) };
   }
 
-  /** The actor is staff of the contractor of a contract one of whose stations works with the village. */
-  private async worksWith(actor: Actor, villageId: string): Promise<boolean> {
-    if (!actor.organizationId || !hasRole(actor, 'station_staff', 'contractor_staff')) return false;
+  /**
+   * The actor's organization if it is the contractor of a contract one of whose stations works
+   * with the village (the only contractor the rule needs to know of for this actor), else none.
+   */
+  private async contractorsWorkingWith(actor: Actor, villageId: string): Promise<string[]> {
+    if (!actor.organizationId || isAdmin(actor) || actor.organizationId === villageId) return [];
     const rows = await this.db
       .select({ id: contracts.id })
       .from(contracts)
       .where(and(sql`${villageId} = any(${contracts.partyOrganizationIds})`, sql`${contracts.definition}->'parties'->>'contractor' = ${actor.organizationId}`))
       .limit(1);
-    return rows.length > 0;
+    return rows.length > 0 ? [actor.organizationId] : [];
   }
 }

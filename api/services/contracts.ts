@@ -25,7 +25,7 @@ import {
 } from '../../workflows/contract-messages';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import { contractDetail, contractSummary, ledgerEntryOf, ledgerEntryView } from './contract-views';
-import { requireVisible, villageEventView, villageScope, type ContractRow } from './visibility';
+import { contactsEventView, requireVisible, villageEventView, villageScope, type ContractRow } from './visibility';
 import { apiErrorFromTemporal, refusedStart, sendToWorkflow, startRefusal } from './temporal-errors';
 import { canonicalJson } from './canonical-json';
 
@@ -203,7 +203,8 @@ export class ContractService {
   /** The contract's audit trail, oldest first: every change with its actor and time. */
   async timeline(actor: Actor, id: string, page: { after: number; before?: number; order: 'asc' | 'desc'; limit: number }) {
     const contractRow = await this.visibleContract(actor, id);
-    const village = villageScope(actor, contractRow.definition as Contract);
+    const contract = contractRow.definition as Contract;
+    const village = villageScope(actor, contract);
     const ownRequests = village
       ? new Set(
           (
@@ -235,7 +236,8 @@ export class ContractService {
     }));
     return {
       // A village's users see only their own village's part of the village chain.
-      items: village ? items.flatMap((e) => villageEventView(e, village, ownRequests!) ?? []) : items,
+      // Volunteers' phones only for those who may read the village's contact details.
+      items: (village ? items.flatMap((e) => villageEventView(e, village, ownRequests!) ?? []) : items).map((e) => contactsEventView(e, actor, contract)),
       next: rows.length === page.limit ? rows[rows.length - 1]!.id : null,
     };
   }

@@ -16,6 +16,7 @@ import {
   type MaterialRequestInput,
   type RequestStatus,
 } from '../../domain/material-requests';
+import { contactForReader } from '../../domain/contacts';
 import { hasRole, isContractorStaff, type Actor } from '../../domain/organizations';
 import type { Problem } from '../../domain/problems';
 import { contractWorkflowId } from '../../workflows/contract-messages';
@@ -29,7 +30,7 @@ import {
   type MaterialRequestState,
 } from '../../workflows/material-request-messages';
 import { ApiError, forbidden, notFound, unprocessable } from '../errors';
-import { storeAttachments, type UploadedAttachment } from './attachments';
+import { withAttachments, type UploadedAttachment } from './attachments';
 import type { EscalationService } from './escalations';
 import type { FileStorage } from './file-storage';
 import { apiErrorFromChild, apiErrorFromTemporal, sendToWorkflow } from './temporal-errors';
@@ -38,9 +39,13 @@ import { loadVisibleContract, villageScope, type ContractRow } from './visibilit
 
 type RequestRow = typeof materialRequests.$inferSelect;
 
-/** The request as a village's user sees it: its own village's part only; everyone else sees all. */
-export function materialRequestView(state: MaterialRequestState, onlyVillage?: string) {
+/**
+ * The request as `actor` sees it: a village's user its own village's part only, everyone else all
+ * of it; volunteers' phones only to those who may read the village's contact details.
+ */
+export function materialRequestView(state: MaterialRequestState, actor: Actor, contract: Pick<Contract, 'parties' | 'stations'>) {
   const { request } = state;
+  const onlyVillage = villageScope(actor, contract);
   const mine = <T extends { village: string }>(list: T[]) => (onlyVillage ? list.filter((x) => x.village === onlyVillage) : list);
   return {
     id: request.id,
@@ -52,7 +57,7 @@ export function materialRequestView(state: MaterialRequestState, onlyVillage?: s
     items: request.items.map((i) => ({ id: i.id, kind: i.kind, quantity: i.quantity, description: i.description ?? null })),
     due: request.due,
     dueAt: new Date(request.dueAt).toISOString(),
-    contacts: mine(request.contacts),
+    contacts: mine(request.contacts).map((c) => contactForReader(actor, contract, c)),
     status: state.status,
     overdue: state.overdue,
     villageStatus: mine(state.villages),
@@ -161,7 +166,7 @@ export class MaterialRequestService {
       },
     );
     const state = await this.current(contractId, request.id);
-    return { created, request: materialRequestView(state) };
+    return { created, request: materialRequestView(state, actor, contract) };
   }
 
   /** The request as the read model has it (all there is once its workflow has closed). */
@@ -175,13 +180,14 @@ export class MaterialRequestService {
     requestId: string,
     send: () => Promise<MaterialRequestState>,
     repeat: (recorded: MaterialRequestState) => boolean,
-    onlyVillage?: string,
+    reader: { actor: Actor; contract: Contract },
   ) {
     const closedMessage = `Material request ${requestId} is closed`;
-    return sendToWorkflow(async () => materialRequestView(await send(), onlyVillage), {
+    const view = (state: MaterialRequestState) => materialRequestView(state, reader.actor, reader.contract);
+    return sendToWorkflow(async () => view(await send()), {
       recorded: async () => {
         const state = await this.recordedState(requestId);
-        return state && repeat(state) ? materialRequestView(state, onlyVillage) : undefined;
+        return state && repeat(state) ? view(state) : undefined;
       },
       closed: async () => {
         const state = await this.recordedState(requestId);
@@ -201,8 +207,8 @@ export class MaterialRequestService {
   }
 
   async get(actor: Actor, requestId: string) {
-    const { row, village } = await this.load(actor, requestId);
-    return materialRequestView(row.state as MaterialRequestState, village);
+    const { row, contract } = await this.load(actor, requestId);
+    return materialRequestView(row.state as MaterialRequestState, actor, contract);
   }
 
   async list(actor: Actor, contractId: string, filter: { station?: string; village?: string; status?: RequestStatus; overdue?: boolean }) {
@@ -223,27 +229,29 @@ export class MaterialRequestService {
         ),
       )
       .orderBy(asc(materialRequests.dueAt), asc(materialRequests.id));
-    return { items: rows.map((r) => materialRequestView(r.state as MaterialRequestState, ownVillage)) };
+    return { items: rows.map((r) => materialRequestView(r.state as MaterialRequestState, actor, contract)) };
   }
 
   async deliver(actor: Actor, requestId: string, body: DeliveryBody, idempotencyKey?: string) {
-    const { row, village: ownVillage } = await this.load(actor, requestId);
+    const { row, contract, village: ownVillage } = await this.load(actor, requestId);
     const village = body.village ?? ownVillage;
     if (!ownVillage || !hasRole(actor, 'village_liaison')) {
       throw forbidden('Only a village_liaison of a village this request asks may deliver');
     }
     if (village !== ownVillage) throw forbidden(`A user of ${ownVillage} may deliver only for ${ownVillage}, not for ${village}`);
-    const [attachments] = await storeAttachments(this.storage, [{ field: 'attachments', attachments: body.attachments ?? [] }]);
     const deliveryId = idForKey('dl', [actor.userId, requestId], idempotencyKey);
-    return this.sendToRequest(
-      requestId,
-      () =>
-        this.temporal.workflow.getHandle(materialRequestWorkflowId(row.contractId, requestId)).executeUpdate(deliverUpdate, {
-          args: [{ deliveryId, village, items: body.items, attachments: attachments!, ...(body.note ? { note: body.note } : {}), deliveredBy: actor.userId }],
-        }),
-      // A retry under the same key is the same delivery.
-      (recorded) => recorded.deliveries.some((d) => d.id === deliveryId),
-      ownVillage,
+    // A delivery the workflow refuses (more than is owed) leaves none of its files stored.
+    return withAttachments(this.storage, [{ field: 'attachments', attachments: body.attachments ?? [] }], ([attachments]) =>
+      this.sendToRequest(
+        requestId,
+        () =>
+          this.temporal.workflow.getHandle(materialRequestWorkflowId(row.contractId, requestId)).executeUpdate(deliverUpdate, {
+            args: [{ deliveryId, village, items: body.items, attachments: attachments!, ...(body.note ? { note: body.note } : {}), deliveredBy: actor.userId }],
+          }),
+        // A retry under the same key is the same delivery.
+        (recorded) => recorded.deliveries.some((d) => d.id === deliveryId),
+        { actor, contract },
+      ),
     );
   }
 
@@ -262,6 +270,7 @@ export class MaterialRequestService {
         if (!delivery) throw notFound(`Material request ${requestId} has no delivery ${deliveryId}`);
         return isRepeatedDecision(delivery, items);
       },
+      { actor, contract },
     );
   }
 
@@ -276,6 +285,7 @@ export class MaterialRequestService {
           .executeUpdate(cancelRequestUpdate, { args: [{ reason, cancelledBy: actor.userId }] }),
       // Cancelling ends the workflow: a retry is answered with the cancelled request, as the workflow does.
       (recorded) => recorded.cancelled !== null,
+      { actor, contract },
     );
   }
 

@@ -11,7 +11,7 @@ import { isContractorStaff, type Actor } from '../../domain/organizations';
 import { progressProblems, quotaStandings, type PeriodStatus, type QuotaMetric } from '../../domain/quotas';
 import { quotaWorkflowId, recordProgressUpdate, type ProgressRecord } from '../../workflows/quota-messages';
 import { ApiError, forbidden, unprocessable } from '../errors';
-import { storeAttachments, type UploadedAttachment } from './attachments';
+import { withAttachments, type UploadedAttachment } from './attachments';
 import type { FileStorage } from './file-storage';
 import { apiErrorFromChild, sendToWorkflow } from './temporal-errors';
 import { idForKey } from './tokens';
@@ -61,36 +61,38 @@ export class QuotaService {
     }
     const problems = progressProblems(body, contract, this.clock());
     if (problems.length > 0) throw unprocessable('The progress cannot be recorded', problems);
-    const [attachments] = await storeAttachments(this.storage, [{ field: 'evidence.attachments', attachments: body.evidence?.attachments ?? [] }]);
     const id = idForKey('pr', [actor.userId, contractId], idempotencyKey);
     const closedMessage = `Contract ${contractId} no longer takes progress (it has ended, or it started before quotas existed)`;
-    return sendToWorkflow(
-      async () =>
-        recordView(
-          contractId,
-          await this.temporal.workflow.getHandle(quotaWorkflowId(contractId)).executeUpdate(recordProgressUpdate, {
-            args: [
-              {
-                id,
-                station: body.station,
-                metric: body.metric,
-                count: body.count,
-                date: body.date,
-                evidence: { ...(body.evidence?.note ? { note: body.evidence.note } : {}), attachments: attachments! },
-                recordedBy: actor.userId,
-              },
-            ],
-          }),
-        ),
-      {
-        // A retry under the same key is the record made before the contract ended.
-        recorded: async () => {
-          const [row] = await this.db.select().from(progressRecords).where(eq(progressRecords.id, id));
-          return row ? recordView(contractId, row) : undefined;
+    // Progress the workflow refuses leaves none of its evidence stored.
+    return withAttachments(this.storage, [{ field: 'evidence.attachments', attachments: body.evidence?.attachments ?? [] }], ([attachments]) =>
+      sendToWorkflow(
+        async () =>
+          recordView(
+            contractId,
+            await this.temporal.workflow.getHandle(quotaWorkflowId(contractId)).executeUpdate(recordProgressUpdate, {
+              args: [
+                {
+                  id,
+                  station: body.station,
+                  metric: body.metric,
+                  count: body.count,
+                  date: body.date,
+                  evidence: { ...(body.evidence?.note ? { note: body.evidence.note } : {}), attachments: attachments! },
+                  recordedBy: actor.userId,
+                },
+              ],
+            }),
+          ),
+        {
+          // A retry under the same key is the record made before the contract ended.
+          recorded: async () => {
+            const [row] = await this.db.select().from(progressRecords).where(eq(progressRecords.id, id));
+            return row ? recordView(contractId, row) : undefined;
+          },
+          closed: () => new ApiError(409, 'closed', closedMessage),
+          rejected: (error) => apiErrorFromChild(error, closedMessage),
         },
-        closed: () => new ApiError(409, 'closed', closedMessage),
-        rejected: (error) => apiErrorFromChild(error, closedMessage),
-      },
+      ),
     );
   }
 

@@ -10,7 +10,7 @@ import type { Problem } from '../../domain/problems';
 import { isContractorStaff, type Actor } from '../../domain/organizations';
 import { decideUpdate, REVIEW_REJECTION, reviewWorkflowId, submitUpdate, type Round } from '../../workflows/review-messages';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
-import { storeAttachments, type UploadedAttachment } from './attachments';
+import { withAttachments, type UploadedAttachment } from './attachments';
 import type { FileStorage } from './file-storage';
 import { sendToWorkflow, updateRejection } from './temporal-errors';
 import { idForKey } from './tokens';
@@ -106,26 +106,29 @@ export class SubmissionService {
     // Refused before any file is stored; the workflow applies the same rule again.
     const problems = materialsProblems(body.materials, milestone.materials);
     if (problems.length > 0) throw unprocessable('The materials do not fit this milestone', problems);
-    const stored = await storeAttachments(
+    const submissionId = idForKey('sub', [actor.userId, contractId, milestoneId], idempotencyKey);
+    // A submission the workflow refuses leaves none of its files stored.
+    return withAttachments(
       this.storage,
       body.materials.map((m, i) => ({ field: `materials.${i}.attachments`, attachments: m.attachments })),
-    );
-    const materials = body.materials.map((m, i) => ({ templateId: m.templateId, sections: m.sections, attachments: stored[i]! }));
-    const submissionId = idForKey('sub', [actor.userId, contractId, milestoneId], idempotencyKey);
-    return sendToWorkflow(
-      async () =>
-        roundView(
-          await this.temporal.workflow.getHandle(reviewWorkflowId(contractId, milestoneId)).executeUpdate(submitUpdate, {
-            args: [{ submissionId, station: body.station ?? '', materials, submittedBy: actor.userId }],
-          }),
-        ),
-      {
-        recorded: async () => {
-          const row = await this.submissionRow(submissionId);
-          return row ? submissionView(row) : undefined;
-        },
-        closed: () => new ApiError(409, 'review_closed', `The review of milestone ${milestoneId} has ended`),
-        rejected: SubmissionService.rejected,
+      (stored) => {
+        const materials = body.materials.map((m, i) => ({ templateId: m.templateId, sections: m.sections, attachments: stored[i]! }));
+        return sendToWorkflow(
+          async () =>
+            roundView(
+              await this.temporal.workflow.getHandle(reviewWorkflowId(contractId, milestoneId)).executeUpdate(submitUpdate, {
+                args: [{ submissionId, station: body.station ?? '', materials, submittedBy: actor.userId }],
+              }),
+            ),
+          {
+            recorded: async () => {
+              const row = await this.submissionRow(submissionId);
+              return row ? submissionView(row) : undefined;
+            },
+            closed: () => new ApiError(409, 'review_closed', `The review of milestone ${milestoneId} has ended`),
+            rejected: SubmissionService.rejected,
+          },
+        );
       },
     );
   }

@@ -3,6 +3,7 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { contracts } from '../../db/schema';
+import { contactForReader, type HamletContact } from '../../domain/contacts';
 import type { Contract } from '../../domain/contract';
 import { referenceParts } from '../../domain/ids';
 import { isAdmin, type Actor } from '../../domain/organizations';
@@ -63,4 +64,18 @@ export function villageEventView<E extends { kind: string; payload: Record<strin
   const request = p.request as { contacts?: Array<{ village: string }> } | undefined;
   if (!request?.contacts) return event;
   return { ...event, payload: { ...p, request: { ...request, contacts: request.contacts.filter((c) => c.village === village) } } };
+}
+
+/**
+ * An audit event with the volunteers it names (a request's contacts) as `actor` may see them:
+ * phones only for those who may read the village's contact details. Other events pass unchanged.
+ */
+export function contactsEventView<E extends { kind: string; payload: Record<string, unknown> }>(
+  event: E,
+  actor: Actor,
+  contract: Pick<Contract, 'parties' | 'stations'>,
+): E {
+  const request = event.payload.request as { contacts?: HamletContact[] } | undefined;
+  if (!event.kind.startsWith('material_request.') || !Array.isArray(request?.contacts)) return event;
+  return { ...event, payload: { ...event.payload, request: { ...request, contacts: request.contacts.map((c) => contactForReader(actor, contract, c)) } } };
 }

@@ -213,7 +213,7 @@ describe('evaluation materials', () => {
     expect(res.status).toBe(422);
     expect(res.body.error.details).toEqual([
       { field: 'materials.0.attachments.1.sha256', reason: 'does not match the content' },
-      { field: 'materials.0.attachments.2.size', reason: 'is 3 but the content has 11 bytes' },
+      { field: 'materials.0.attachments.2.size', reason: `is 3 but the content has ${Buffer.from(wrongSize.content, 'base64').length} bytes` },
       { field: 'materials.0.attachments.3.contentType', reason: expect.stringContaining('is not accepted') },
     ]);
     expect(readdirSync(filesDir, { recursive: true }).length).toBe(before);

@@ -249,7 +249,9 @@ describe('village chain', () => {
     expect(escalation).toMatchObject({ level: 3, severity: 'critical', step: { kind: 'materialRequestOverdue' } });
     // The levels passed over are told together with the township.
     expect(escalation.notifiedOrganizationIds.sort()).toEqual([villageA, township].sort());
-    expect(escalation.summary.en).toContain('Wang Li (Banli, 138 0000 0001)');
+    // Every party reads the summary: the volunteer is named, the phone left out (the village's own notice carries it).
+    expect(escalation.summary.en).toContain('Wang Li (Banli)');
+    expect(JSON.stringify(escalation)).not.toContain('138 0000 0001');
     const overdueList = await stack.http('GET', `/v1/contracts/${contractId}/material-requests?overdue=true`, { token: tokens.station });
     expect(overdueList.body.items.map((r: any) => r.id)).toEqual([rid]);
 

@@ -133,6 +133,19 @@ describe('material request (time-skipping)', () => {
       expectAbout(climbed[1]!.openedAt.getTime(), levelTwo);
       expectAbout(climbed[2]!.openedAt.getTime(), township);
       expect((climbed[2]!.summary as { en: string }).en).toContain('still owed: 7 of 12 visit_records');
+      // The summary every party reads names the volunteer without the phone; of the notices, the
+      // village's carry the phone, the township's does not.
+      for (const e of climbed) {
+        expect(JSON.stringify(e.summary)).toContain('Wang Li (Banli)');
+        expect(JSON.stringify(e.summary)).not.toContain('13800000001');
+      }
+      const notices = await db.select().from(notifications).where(and(eq(notifications.contractId, contract.id), eq(notifications.kind, 'escalation.materialRequestOverdue')));
+      expect(notices.map((n) => n.organizationId).sort()).toEqual(['org_village_1', 'org_village_1', TOWNSHIP].sort());
+      for (const n of notices) {
+        const text = JSON.stringify([n.subject, n.body]);
+        if (n.organizationId === 'org_village_1') expect(text).toContain('Wang Li (Banli, 13800000001)');
+        else expect(text).not.toContain('13800000001');
+      }
 
       // The village delivers the rest: its step resolves and every escalation closes.
       const delivered = await handle.executeUpdate(deliverUpdate, {

@@ -1,0 +1,56 @@
+// Which files may be attached (evaluation materials, deliveries, progress evidence), and whether
+// a file's bytes are what its declared content type says. A type is judged by the bytes, never by
+// the name or the declaration alone: binary formats by their signature (identified by the API with
+// the `file-type` library and passed in here), text formats — which have no signature — by being
+// valid UTF-8 text a person could have written (domain/text.ts's rule; CR allowed before LF).
+import { textProblem } from './text';
+
+/** Largest attachment, in bytes. */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+/** Accepted content types: binary ones are identified by their signature, text ones have none. */
+export const ACCEPTED_CONTENT_TYPES = {
+  'image/jpeg': 'binary',
+  'image/png': 'binary',
+  'application/pdf': 'binary',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'binary',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'binary',
+  'text/plain': 'text',
+  'text/csv': 'text',
+} as const satisfies Record<string, 'binary' | 'text'>;
+export type AcceptedContentType = keyof typeof ACCEPTED_CONTENT_TYPES;
+
+export function isAcceptedContentType(type: string): type is AcceptedContentType {
+  return Object.hasOwn(ACCEPTED_CONTENT_TYPES, type);
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Why `bytes` are not text a person wrote (invalid UTF-8, a control character), or undefined. */
+function textFileProblem(bytes: Uint8Array): string | undefined {
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    return 'is not valid UTF-8 text';
+  }
+  // Files written on Windows end their lines with CR LF: a CR is allowed there and nowhere else.
+  return textProblem(text.replace(/\r\n/g, '\n'));
+}
+
+/**
+ * Why an attachment's bytes do not match its declared content type, or undefined when they do.
+ * `detected`: the MIME type identified from the bytes' signature, undefined when they have none.
+ * The reason names the attachment (`name`), for the refusal.
+ */
+export function attachmentContentProblem(name: string, declared: string, detected: string | undefined, bytes: Uint8Array): string | undefined {
+  if (!isAcceptedContentType(declared)) return `is not accepted (${Object.keys(ACCEPTED_CONTENT_TYPES).join(', ')})`;
+  if (ACCEPTED_CONTENT_TYPES[declared] === 'text') {
+    // Judged as text alone: text may begin like a signature ("BMW,…" looks like a BMP to a
+    // sniffer), while a real binary file fails this rule on its first NUL or invalid byte.
+    const problem = textFileProblem(bytes);
+    return problem ? `"${name}" is declared ${declared} but its content ${problem}` : undefined;
+  }
+  if (detected === declared) return undefined;
+  return `"${name}" is declared ${declared} but its content is ${detected ?? 'of no recognised type'}`;
+}
