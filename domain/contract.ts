@@ -425,6 +425,14 @@ function validateMilestones(input: ContractDefinitionInput, startAt: number | un
   return milestones;
 }
 
+/**
+ * True when a termination request repeats the one recorded (the same reason): it is answered with
+ * the termination as it stands; a termination with another reason is refused (409).
+ */
+export function isRepeatedTermination(recorded: { reason: string } | null | undefined, request: { reason: string }): boolean {
+  return recorded !== null && recorded !== undefined && recorded.reason === request.reason;
+}
+
 /** The day a term date names, for display and day counts. */
 export function dayOf(instantMs: number): IsoDate {
   return shanghaiDate(instantMs);

@@ -15,7 +15,7 @@ import {
 import type { Activities } from '../activities';
 import { PROJECTION } from './activity-options';
 import type { ContractEventInput, ContractNoticeInput } from '../activities/contracts';
-import { validateSchedule } from '../domain/contract';
+import { isRepeatedTermination, validateSchedule } from '../domain/contract';
 import { checkPayment, checkReversal, receivedTotal, reversalReference, type LedgerEntry } from '../domain/ledger';
 import { withOverrides } from '../domain/calendar';
 import { stepDueAt, type StepKind } from '../domain/escalation';
@@ -284,7 +284,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   setHandler(
     terminateUpdate,
     async (request) => {
-      if (state.terminated) return state.terminated;
+      if (isRepeatedTermination(state.terminated, request)) return state.terminated!;
       requireActive();
       const termination = { reason: request.reason, terminatedBy: request.terminatedBy, terminatedAt: new Date().toISOString() };
       state.status = 'terminated';
@@ -295,8 +295,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       return termination;
     },
     {
-      validator: (_request) => {
-        if (!state.terminated) requireActive();
+      validator: (request) => {
+        if (!isRepeatedTermination(state.terminated, request)) requireActive();
       },
     },
   );

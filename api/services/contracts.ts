@@ -6,6 +6,7 @@ import type { Database } from '../../db/client';
 import { contracts, events, ledgerEntries, materialRequests, organizations } from '../../db/schema';
 import {
   contractOrganizations,
+  isRepeatedTermination,
   validateContractDefinition,
   type Contract,
   type ContractDefinitionInput,
@@ -22,6 +23,7 @@ import {
   reversePaymentUpdate,
   terminateUpdate,
   type ContractStatus,
+  type Termination,
 } from '../../workflows/contract-messages';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import { contractDetail, contractSummary, ledgerEntryOf, ledgerEntryView } from './contract-views';
@@ -314,8 +316,8 @@ export class ContractService {
     await sendToWorkflow(
       async () => void (await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(terminateUpdate, { args: [{ reason, terminatedBy: actor.userId }] })),
       {
-        // As the workflow answers while it runs: a terminated contract is terminated, whatever the reason sent again.
-        recorded: async () => ((await this.recorded(id)).row.status === 'terminated' ? null : undefined),
+        // The same rule the workflow applies while it runs: the same reason is the termination recorded.
+        recorded: async () => (isRepeatedTermination((await this.recorded(id)).row.termination as Termination | null, { reason }) ? null : undefined),
         closed: () => this.notActive(id),
         rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
       },

@@ -296,6 +296,9 @@ describe('repeats, late calls and readiness', () => {
     await closed(quotaWorkflowId(id));
     const terminatedAgain = await post(`/v1/contracts/${id}/termination`, parties.tokens.agency, { reason: 'Contractor dissolved' });
     expect([terminatedAgain.status, terminatedAgain.body.status]).toEqual([200, 'terminated']);
+    // Another reason is not the termination recorded: refused, the recorded reason unchanged.
+    const otherReason = await post(`/v1/contracts/${id}/termination`, parties.tokens.agency, { reason: 'Budget withdrawn' });
+    expect(otherReason.status).toBe(409);
     await forgetKeys();
     const again = await post(`/v1/contracts/${id}/progress`, parties.tokens.contractor, body, progressKey);
     expect(again.status).toBe(201);
