@@ -67,8 +67,15 @@ export function refusedAddress(address: string, policy: OutboundPolicy): string 
   const parsed = normalized(address);
   if (allowListed(parsed, policy)) return undefined;
   const range = parsed.range();
-  return range === 'unicast' ? undefined : `${parsed.toString()} is a ${range} address`;
+  if (range !== 'unicast') return `${parsed.toString()} is a ${range} address`;
+  // ipaddr.js calls every IPv6 address outside its named ranges unicast, including the deprecated
+  // IPv4-compatible ::/96 (::127.0.0.1 reaches loopback on some stacks); only the global unicast
+  // block 2000::/3 (RFC 4291 §2.4) is public.
+  if (parsed.kind() === 'ipv6' && !parsed.match(GLOBAL_UNICAST_V6)) return `${parsed.toString()} is a non-global IPv6 address`;
+  return undefined;
 }
+
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
 
 function hostOf(url: URL): string {
   return url.hostname.replace(/^\[|\]$/g, '').toLowerCase();

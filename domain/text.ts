@@ -2,9 +2,12 @@
 // and unpaired UTF-16 surrogates are never part of a name, a note or a reason; PostgreSQL refuses
 // NUL and unpaired surrogates outright, so one of them reaching a projection poisons it.
 
-// C0 controls less \t and \n, DEL, C1 controls; then a high surrogate not followed by a low one, or
-// a low surrogate not preceded by a high one.
-const FORBIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// C0 controls less \t and \n, DEL, C1 controls; the line and paragraph separators U+2028/2029 (a
+// line break that is not a newline); the bidirectional embedding, override and isolate controls
+// U+202A–202E and U+2066–2069, which reorder what a reader sees ("Trojan Source", CVE-2021-42574:
+// a name that displays as another); then a high surrogate not followed by a low one, or a low
+// surrogate not preceded by a high one. The marks U+200E/200F that right-to-left text needs stay.
+const FORBIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Why `text` is not acceptable text, or undefined when it is. */
 export function textProblem(text: string): string | undefined {
@@ -12,9 +15,11 @@ export function textProblem(text: string): string | undefined {
   if (!found) return undefined;
   const code = found[0].charCodeAt(0);
   const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  return code >= 0xd800 && code <= 0xdfff
-    ? `holds an unpaired surrogate (${hex}) at character ${found.index + 1}`
-    : `holds a control character (${hex}) at character ${found.index + 1}; only newline and tab are allowed`;
+  const at = `at character ${found.index + 1}`;
+  if (code >= 0xd800 && code <= 0xdfff) return `holds an unpaired surrogate (${hex}) ${at}`;
+  if (code === 0x2028 || code === 0x2029) return `holds a line separator (${hex}) ${at}; use a newline`;
+  if (code >= 0x2000) return `holds a bidirectional control character (${hex}) ${at}, which changes how the text displays`;
+  return `holds a control character (${hex}) ${at}; only newline and tab are allowed`;
 }
 
 export interface TextProblem {

@@ -15,6 +15,17 @@ describe('the text rule', () => {
     }
   });
 
+  it('refuses text that displays as other text (bidirectional overrides and isolates, line separators)', () => {
+    // "Officer Wei" with an override makes a payee name read backwards; U+2028 is a line break that is not one.
+    for (const bad of ['\u202eieW reciffO', 'a\u202ab', '\u202b', '\u202c', '\u202d', 'x\u2066y', '\u2067', '\u2068', '\u2069', 'one\u2028two', '\u2029']) {
+      expect(textProblem(bad), JSON.stringify(bad)).toMatch(/bidirectional control|line separator/);
+    }
+    // What right-to-left and emoji text needs stays: marks, joiners, a byte-order mark.
+    for (const good of ['\u200f\u0645\u0631\u062d\u0628\u0627', 'a\u200eb', '👩\u200d💻', 'x\u200by', '\ufeffname,phone']) {
+      expect(textProblem(good), JSON.stringify(good)).toBeUndefined();
+    }
+  });
+
   it('names the path of every bad string, keys included, and survives deep nesting', () => {
     expect(textProblems({ a: [{ b: 'ok' }, { b: 'x\u0000' }], 'k\u0001': 1 }).map((p) => p.field).sort()).toEqual(['(field name)', 'a.1.b']);
     let deep: unknown = 'bad\u0000';

@@ -1,6 +1,7 @@
 // Where webhooks may go: public unicast over https only, unless the operator's allow-list says
 // otherwise; checked on the address the connection really uses; redirects never followed.
 import http from 'node:http';
+import fc from 'fast-check';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardedLookup, NO_EXCEPTIONS, parseAllowList, postWebhook, refusedAddress, refusedUrl } from '../../activities/outbound';
@@ -8,14 +9,26 @@ import { loadConfig } from '../../server/config';
 
 describe('webhook target rules', () => {
   it('refuses every non-public address family and form, and lets public unicast through', () => {
-    const refused = ['127.0.0.1', '127.8.9.10', '::1', '0.0.0.0', '::', '169.254.169.254', 'fe80::1', '10.0.0.1', '172.16.5.4', '192.168.0.1', 'fd12::3', '100.64.0.1', '224.0.0.1', '255.255.255.255', '::ffff:127.0.0.1', '::ffff:10.1.2.3'];
-    for (const address of refused) expect(refusedAddress(address, NO_EXCEPTIONS), address).toMatch(/is a \w+ address/);
+    const refused = ['127.0.0.1', '127.8.9.10', '::1', '0.0.0.0', '::', '169.254.169.254', 'fe80::1', '10.0.0.1', '172.16.5.4', '192.168.0.1', 'fd12::3', '100.64.0.1', '224.0.0.1', '255.255.255.255', '::ffff:127.0.0.1', '::ffff:10.1.2.3', '::127.0.0.1', '::7f00:1', '::a00:1', '100::1', '64:ff9b::7f00:1', '2002:7f00:1::', '2001::1', '4000::1'];
+    for (const address of refused) expect(refusedAddress(address, NO_EXCEPTIONS), address).toMatch(/is a [\w-]+( IPv6)? address/);
     for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111']) expect(refusedAddress(address, NO_EXCEPTIONS), address).toBeUndefined();
   });
 
+  it('lets no IPv6 address outside the global unicast block 2000::/3 through', () => {
+    const group = fc.integer({ min: 0, max: 0xffff });
+    fc.assert(
+      fc.property(fc.array(group, { minLength: 8, maxLength: 8 }), (groups) => {
+        const address = groups.map((g) => g.toString(16)).join(':');
+        const global = groups[0]! >= 0x2000 && groups[0]! <= 0x3fff;
+        if (!global) expect(refusedAddress(address, NO_EXCEPTIONS), address).toBeDefined();
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('reads literal addresses in any form the URL parser accepts', () => {
-    for (const url of ['https://2130706433/', 'https://0x7f000001/', 'https://0177.0.0.1/', 'https://127.1/', 'https://[::1]/', 'https://[::ffff:7f00:1]/', 'https://0/']) {
-      expect(refusedUrl(url, NO_EXCEPTIONS), url).toMatch(/is a \w+ address/);
+    for (const url of ['https://2130706433/', 'https://0x7f000001/', 'https://0177.0.0.1/', 'https://127.1/', 'https://[::1]/', 'https://[::ffff:7f00:1]/', 'https://0/', 'https://[::127.0.0.1]/']) {
+      expect(refusedUrl(url, NO_EXCEPTIONS), url).toMatch(/is a [\w-]+( IPv6)? address/);
     }
     expect(refusedUrl('http://93.184.216.34/', NO_EXCEPTIONS)).toMatch(/must use https/);
     expect(refusedUrl('https://user:pw@93.184.216.34/', NO_EXCEPTIONS)).toMatch(/credentials/);
