@@ -5,8 +5,11 @@
 // it when the owner dies (however it dies), so there is no stale lock to guess about by age; and a
 // second process that can connect to it knows the directory is taken and asks the owner who it is.
 // On Linux the socket lives in the abstract namespace under a name derived from the directory's
-// device and inode: binding it is atomic and it never leaves a file behind. Elsewhere it is the file
-// `engine.sock` in the directory; a file nobody listens on is stale (its owner died) and is replaced.
+// device and inode: binding it is atomic and it never leaves a file behind. But the abstract
+// namespace belongs to a network namespace: two containers sharing the directory as a volume would
+// each get their own. So the owner also listens on the file `engine.sock` in the directory, which
+// every process that sees the directory sees (elsewhere than Linux it is the only lock). A file
+// nobody listens on is stale (its owner died) and is replaced.
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
@@ -39,24 +42,41 @@ export class DataDirBusyError extends Error {
   }
 }
 
-/** The address of the lock socket of `dataDir` (which must exist). */
-export function lockAddress(dataDir: string): string {
+/** Longest path a Unix socket address can hold (sun_path: 108 bytes with its terminating NUL). */
+const SOCKET_PATH_BYTES = 107;
+
+/**
+ * The addresses of the lock sockets of `dataDir` (which must exist), strongest first: on Linux the
+ * abstract name, then the file; elsewhere the file. A file path too long for a socket address is
+ * left out on Linux (the abstract name still locks within one network namespace).
+ */
+export function lockAddresses(dataDir: string): string[] {
+  const file = path.join(path.resolve(dataDir), 'engine.sock');
+  const fileFits = Buffer.byteLength(file) <= SOCKET_PATH_BYTES;
   if (process.platform === 'linux') {
     const { dev, ino } = statSync(dataDir, { bigint: true });
     const key = createHash('sha256').update(`${dev}:${ino}`).digest('hex').slice(0, 40);
-    return `\0grantflow-data-dir-${key}`;
+    return [`\0grantflow-data-dir-${key}`, ...(fileFits ? [file] : [])];
   }
-  return path.join(dataDir, 'engine.sock');
+  return [file];
 }
 
 /** Asks the owner of `dataDir` who it is: its answer, `null` if it is taken but did not answer, or undefined if free. */
 export async function queryOwner(dataDir: string, timeoutMs = 2000): Promise<OwnerInfo | null | undefined> {
-  let address: string;
+  let addresses: string[];
   try {
-    address = lockAddress(dataDir);
+    addresses = lockAddresses(dataDir);
   } catch {
     return undefined; // no such directory: nobody owns it
   }
+  for (const address of addresses) {
+    const owner = await queryAddress(address, timeoutMs);
+    if (owner !== undefined) return owner;
+  }
+  return undefined;
+}
+
+function queryAddress(address: string, timeoutMs: number): Promise<OwnerInfo | null | undefined> {
   return new Promise((resolve) => {
     const socket = net.connect(address);
     let text = '';
@@ -107,8 +127,26 @@ function listen(server: net.Server, address: string): Promise<void> {
  */
 export async function acquireDataDir(dataDir: string, role: string, state = 'starting'): Promise<DataDirLock> {
   mkdirSync(dataDir, { recursive: true });
-  const address = lockAddress(dataDir);
   const info: OwnerInfo = { pid: process.pid, role, state, dataDir, since: new Date().toISOString() };
+  const servers: net.Server[] = [];
+  const releaseAll = () => Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())))).then(() => undefined);
+  try {
+    for (const address of lockAddresses(dataDir)) servers.push(await holdAddress(dataDir, address, info));
+  } catch (error) {
+    await releaseAll();
+    throw error;
+  }
+  return {
+    info,
+    update(patch) {
+      Object.assign(info, patch);
+    },
+    release: releaseAll,
+  };
+}
+
+/** Listens on one lock address for this process's life; throws DataDirBusyError when another owner answers there. */
+async function holdAddress(dataDir: string, address: string, info: OwnerInfo): Promise<net.Server> {
   const server = net.createServer((socket) => {
     socket.on('error', () => {});
     socket.end(JSON.stringify(info));
@@ -118,24 +156,15 @@ export async function acquireDataDir(dataDir: string, role: string, state = 'sta
   for (let attempt = 0; ; attempt++) {
     try {
       await listen(server, address);
-      break;
+      return server;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 3) throw error;
-      const owner = await queryOwner(dataDir);
+      const owner = await queryAddress(address, 2000);
       if (owner !== undefined) throw new DataDirBusyError(dataDir, owner ?? undefined);
-      // Nobody answers: on Linux the owner just exited (try again); elsewhere a stale socket file.
+      // Nobody answers: an abstract name's owner just exited (try again); a socket file is stale.
       if (!address.startsWith('\0')) rmSync(address, { force: true });
     }
   }
-  return {
-    info,
-    update(patch) {
-      Object.assign(info, patch);
-    },
-    release() {
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
 }
 
 /** The one paragraph a refused process prints. */

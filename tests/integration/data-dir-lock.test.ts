@@ -3,6 +3,7 @@
 // processes racing for it exactly one wins.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,7 +64,7 @@ describe('the data directory lock', () => {
       expect(output).not.toMatch(/^\s+at /m); // no stack trace
     }
     // Nothing was created: no database, no Temporal state, no pid files.
-    expect(readdirSync(dataDir)).toEqual([]);
+    expect(readdirSync(dataDir)).toEqual(['engine.sock']); // the holder's own lock, nothing else
   });
 
   it('refuses `npm start` before its prestart rebuilds the dashboard, and backup and restore', async () => {
@@ -76,7 +77,7 @@ describe('the data directory lock', () => {
       expect(run.code).toBe(BUSY_EXIT_CODE);
       expect(run.output).toContain(`pid ${process.pid}`);
     }
-    expect(readdirSync(dataDir)).toEqual([]);
+    expect(readdirSync(dataDir)).toEqual(['engine.sock']); // the holder's own lock, nothing else
   });
 
   it('is released by the kernel when its owner is killed: no stale lock', async () => {
@@ -90,6 +91,39 @@ describe('the data directory lock', () => {
       await new Promise((r) => holder.child.once('exit', r));
       expect(await queryOwner(other)).toBeUndefined();
       const mine = await acquireDataDir(other, 'engine');
+      await mine.release();
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a directory whose owner is only reachable through its socket file (another network namespace)', async () => {
+    // A container sharing the directory as a volume has its own abstract namespace: only the file
+    // socket is common. Listen there alone, as that owner would appear, and try to take the directory.
+    const other = newDataDir('lock-file-only');
+    const owner = net.createServer((socket) => socket.end(JSON.stringify({ pid: 4242, role: 'engine', state: 'running', dataDir: other, since: new Date().toISOString() })));
+    try {
+      await new Promise<void>((resolve) => owner.listen(path.join(other, 'engine.sock'), resolve));
+      const refusal = await acquireDataDir(other, 'engine').catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(DataDirBusyError);
+      expect((refusal as DataDirBusyError).message).toContain('pid 4242');
+      expect(await queryOwner(other)).toMatchObject({ pid: 4242 });
+    } finally {
+      await new Promise((resolve) => owner.close(resolve));
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('replaces a socket file its dead owner left behind', async () => {
+    const other = newDataDir('lock-stale-file');
+    try {
+      const holder = contender(other);
+      expect(await holder.said).toBe('won');
+      holder.child.kill('SIGKILL'); // the kernel closes its sockets; the file stays
+      await new Promise((r) => holder.child.once('exit', r));
+      expect(readdirSync(other)).toContain('engine.sock');
+      const mine = await acquireDataDir(other, 'engine');
+      expect(await queryOwner(other)).toMatchObject({ pid: process.pid });
       await mine.release();
     } finally {
       rmSync(other, { recursive: true, force: true });
