@@ -141,12 +141,10 @@ describe('request limits and error answers', () => {
       [tokens.agency, 'POST', '/v1/contracts/S-2023-lot3/payments', { reference: 'x'.repeat(500_000) }, 'record payments'],
       [tokens.liaison, 'POST', '/v1/users', { name: 'x', roles: flood(100_000) }, 'create users'],
     ] as const) {
-      const started = performance.now();
+      // 403, not a 400 about the flood: the role was checked before the body was validated.
       const res = await http(method, path, { token, body });
-      const elapsed = performance.now() - started;
       expect(res.status, path).toBe(403);
       expect(res.body).toEqual({ error: { code: 'forbidden', message: expect.stringContaining(action) } });
-      expect(elapsed, path).toBeLessThan(1000);
     }
   });
 
@@ -158,13 +156,10 @@ describe('request limits and error answers', () => {
       [{ ...def, calendar: { holidays: Array.from({ length: 50_000 }, () => '2023-01-02') } }, 'calendar.holidays'],
     ];
     for (const [body, field] of cases) {
-      const started = performance.now();
       const res = await http('POST', '/v1/contracts', { token: tokens.agency, body });
-      const elapsed = performance.now() - started;
       expect(res.status, field).toBe(400);
       expect(res.body.error.details.length).toBeLessThanOrEqual(21);
       expect(res.body.error.details[0]).toEqual({ field, reason: expect.stringMatching(/must NOT have more than \d+ items/) });
-      expect(elapsed, field).toBeLessThan(1000);
     }
   });
 
@@ -242,10 +237,13 @@ describe('the array-length guard', () => {
     );
   });
 
-  it('answers a hundred thousand items in milliseconds with one problem', () => {
-    const started = performance.now();
-    const found = oversizedCollections(schemaOf(100, 10), { list: Array.from({ length: 100_000 }, () => ({ tags: [] })) });
-    expect(performance.now() - started).toBeLessThan(50);
+  it('answers a hundred thousand items with one problem, without looking at any item', () => {
+    // Speed is the bench's business (machines are shared); what makes it fast is that no item of a
+    // too-long array is read: every item here counts the reads of its fields.
+    let reads = 0;
+    const item = { get tags() { reads += 1; return []; } };
+    const found = oversizedCollections(schemaOf(100, 10), { list: Array.from({ length: 100_000 }, () => item) });
+    expect(reads).toBe(0);
     expect(found).toEqual([expect.objectContaining({ instancePath: '/list', keyword: 'maxItems', params: { limit: 100 } })]);
   });
 });
