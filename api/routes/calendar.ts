@@ -78,7 +78,8 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{
       calendar.announceMissingYear().catch((error: unknown) => app.log.warn({ err: error }, 'missing calendar year check failed'));
     let timer: NodeJS.Timeout | undefined;
     app.addHook('onReady', async () => {
-      await check();
+      // Not awaited: starting the API does not wait on it (a failure is logged, the next run retries).
+      void check();
       timer = setInterval(() => void check(), missingYearCheckEveryMs);
       timer.unref();
     });
