@@ -204,4 +204,21 @@ describe('the official calendar as data', () => {
       'The official calendar for 2027 is not published yet',
     ]);
   });
+
+  it('gives administrators publishing the same year at once each a version of their own', async () => {
+    const publish = (holiday: string) =>
+      stack.http('PUT', '/v1/calendar/years/2029', {
+        token: admin(),
+        body: { holidays: [holiday], workdays: [], source: { title: 'concurrent', date: '2028-11-01' } },
+      });
+    const answers = await Promise.all(['2029-01-01', '2029-05-01', '2029-10-01'].map(publish));
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201]);
+    expect(answers.map((a) => a.body.version).sort()).toEqual([1, 2, 3]);
+    const read = await stack.http('GET', '/v1/calendar/years/2029', { token: admin() });
+    expect(read.body.versions.map((v: any) => v.version)).toEqual([3, 2, 1]);
+    // 2028 is still missing: the covered span stops before it, although 2029 is published.
+    const list = await stack.http('GET', '/v1/calendar/years', { token: admin() });
+    expect(list.body.coveredYears).toEqual({ from: 2004, to: 2027 });
+    expect(list.body.items.map((y: any) => y.year).slice(-2)).toEqual([2027, 2029]);
+  });
 });
