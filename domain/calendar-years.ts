@@ -176,7 +176,8 @@ export function unpublishedYears(term: { start: string; end: string }, isPublish
   const first = Number(term.start.slice(0, 4));
   const last = Number(term.end.slice(0, 4));
   const missing: number[] = [];
-  for (let y = first; y <= last && y <= first + MAX_CALENDAR_YEAR - MIN_CALENDAR_YEAR; y++) if (!isPublished(y)) missing.push(y);
+  // Bounded by the years a publication can name, whatever the term says.
+  for (let y = Math.max(first, MIN_CALENDAR_YEAR - 1); y <= Math.min(last, MAX_CALENDAR_YEAR + 1); y++) if (!isPublished(y)) missing.push(y);
   return missing;
 }
 
