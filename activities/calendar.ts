@@ -39,17 +39,18 @@ export type PublishedYearRow = typeof calendarYears.$inferSelect;
 
 /** The version in force of every published year (the highest version of each), by year. */
 export async function publishedYears(db: Database): Promise<PublishedYearRow[]> {
-  // A handful of years with a few versions each: reading them all is cheaper than being clever.
-  const rows = await db.select().from(calendarYears).orderBy(calendarYears.year, desc(calendarYears.version));
-  const latest: PublishedYearRow[] = [];
-  for (const row of rows) if (latest.at(-1)?.year !== row.year) latest.push(row);
-  return latest;
+  return db
+    .selectDistinctOn([calendarYears.year])
+    .from(calendarYears)
+    .orderBy(calendarYears.year, desc(calendarYears.version));
 }
 
 /** Which years have an official schedule: the package's span or a publication. */
 export async function coveredYearTest(db: Database): Promise<(year: number) => boolean> {
   const { coveredYears } = officialCalendar();
-  const published = new Set((await publishedYears(db)).map((r) => r.year));
+  // Only which years: every read of a contract's detail asks this.
+  const rows = await db.selectDistinct({ year: calendarYears.year }).from(calendarYears);
+  const published = new Set(rows.map((r) => r.year));
   return (year) => published.has(year) || (year >= coveredYears.from && year <= coveredYears.to);
 }
 
