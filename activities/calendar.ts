@@ -1,8 +1,14 @@
-// The official calendar data, read from the chinese-days package (public holidays and adjusted
-// working weekends, 2004 through the last year the State Council has published). Only activities
-// and the API read it; workflows receive it through an activity, recorded in their history.
+// The official calendar data: the chinese-days package (public holidays and adjusted working
+// weekends, 2004 through the last year its release carries), overlaid with the years an
+// administrator published here (table calendar_years, the latest version of each year wins; see
+// domain/calendar-years.ts). Only activities and the API read it; workflows receive it through an
+// activity, recorded in their history, so a later publication reaches contracts started after it.
 import { createRequire } from 'node:module';
+import { desc } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { calendarYears } from '../db/schema';
 import type { WorkingCalendar } from '../domain/calendar';
+import { mergeCalendar } from '../domain/calendar-years';
 
 interface ChineseDaysData {
   holidays: Record<string, string>;
@@ -11,7 +17,13 @@ interface ChineseDaysData {
 
 let loaded: WorkingCalendar | undefined;
 
-/** The whole calendar the package carries. */
+/** The name and version of the package the packaged years come from, e.g. "chinese-days 1.5.7". */
+export const PACKAGE_SOURCE = (() => {
+  const { name, version } = createRequire(__filename)('chinese-days/package.json') as { name: string; version: string };
+  return `${name} ${version}`;
+})();
+
+/** The whole calendar the package carries (no published years). */
 export function officialCalendar(): WorkingCalendar {
   if (!loaded) {
     const data = createRequire(__filename)('chinese-days/dist/chinese-days.json') as ChineseDaysData;
@@ -23,21 +35,43 @@ export function officialCalendar(): WorkingCalendar {
   return loaded;
 }
 
-/** The part of the calendar between two years (inclusive): what a contract's workflow needs. */
-export function calendarForYears(fromYear: number, toYear: number): WorkingCalendar {
-  const all = officialCalendar();
-  const inRange = (d: string) => {
-    const y = Number(d.slice(0, 4));
-    return y >= fromYear && y <= toYear;
-  };
-  return { holidays: all.holidays.filter(inRange), workdays: all.workdays.filter(inRange), coveredYears: all.coveredYears };
+export type PublishedYearRow = typeof calendarYears.$inferSelect;
+
+/** The version in force of every published year (the highest version of each), by year. */
+export async function publishedYears(db: Database): Promise<PublishedYearRow[]> {
+  return db
+    .selectDistinctOn([calendarYears.year])
+    .from(calendarYears)
+    .orderBy(calendarYears.year, desc(calendarYears.version));
 }
 
-export function createCalendarActivities() {
+/** Which years have an official schedule: the package's span or a publication. */
+export async function coveredYearTest(db: Database): Promise<(year: number) => boolean> {
+  const { coveredYears } = officialCalendar();
+  // Only which years: every read of a contract's detail asks this.
+  const rows = await db.selectDistinct({ year: calendarYears.year }).from(calendarYears);
+  const published = new Set(rows.map((r) => r.year));
+  return (year) => published.has(year) || (year >= coveredYears.from && year <= coveredYears.to);
+}
+
+/**
+ * The part of the calendar between two years (inclusive), published years over the package's:
+ * what a contract's workflow needs, and what the API counts held days with.
+ */
+export async function calendarInForce(db: Database, fromYear: number, toYear: number): Promise<WorkingCalendar> {
+  return mergeCalendar(officialCalendar(), await publishedYears(db), fromYear, toYear);
+}
+
+/** The packaged data alone between two years (inclusive), for tests and fixtures that need no database. */
+export function calendarForYears(fromYear: number, toYear: number): WorkingCalendar {
+  return mergeCalendar(officialCalendar(), [], fromYear, toYear);
+}
+
+export function createCalendarActivities(deps: { db: Database }) {
   return {
     /** Calendar data for a span of years; its result is recorded in the calling workflow's history. */
     async workingCalendar(input: { fromYear: number; toYear: number }): Promise<WorkingCalendar> {
-      return calendarForYears(input.fromYear, input.toYear);
+      return calendarInForce(deps.db, input.fromYear, input.toYear);
     },
   };
 }

@@ -24,7 +24,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createEventActivities(deps),
     ...createContractActivities(deps),
-    ...createCalendarActivities(),
+    ...createCalendarActivities(deps),
     ...createEscalationActivities(deps),
     ...createDeliveryActivities(deps),
     ...createReviewActivities(deps),

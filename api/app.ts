@@ -13,6 +13,7 @@ import { ApiError, errorResponseSchema, frameworkErrors, registerErrorHandling }
 import { documentCommonErrors } from './openapi';
 import { authPlugin, type RateLimits } from './plugins/auth';
 import { healthRoutes, type ReadinessProbe } from './routes/health';
+import { calendarRoutes } from './routes/calendar';
 import { contactRoutes } from './routes/contacts';
 import { contractRoutes } from './routes/contracts';
 import { escalationRoutes } from './routes/escalations';
@@ -26,6 +27,7 @@ import { templateRoutes } from './routes/templates';
 import { userRoutes } from './routes/users';
 import { builtWebRoot, webRoutes } from './routes/web';
 import { webhookRoutes } from './routes/webhooks';
+import { CalendarService } from './services/calendar';
 import { ContactService } from './services/contacts';
 import { ContractService } from './services/contracts';
 import { EscalationService } from './services/escalations';
@@ -156,6 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       idempotency,
     });
     await v1.register(quotaRoutes, { quotas: new QuotaService(deps.database.db, deps.temporal, storage), idempotency });
+    await v1.register(calendarRoutes, { calendar: new CalendarService(deps.database.db), idempotency });
   });
 
   return app;

@@ -309,3 +309,22 @@ export const progressRecords = pgTable(
   },
   (t) => [index('progress_records_contract_idx').on(t.contractId, t.station, t.metric, t.date)],
 );
+
+// Official calendar years published here (issue 17): append-only, one row per version of a year;
+// the highest version of a year is the one in force, over the packaged data (activities/calendar.ts).
+export const calendarYears = pgTable(
+  'calendar_years',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    year: integer('year').notNull(),
+    version: integer('version').notNull(),
+    // YYYY-MM-DD strings, sorted ascending (jsonb: read back the same by PostgreSQL and PGlite).
+    holidays: jsonb('holidays').$type<string[]>().notNull(),
+    workdays: jsonb('workdays').$type<string[]>().notNull(),
+    sourceTitle: text('source_title').notNull(),
+    sourceDate: date('source_date', { mode: 'string' }).notNull(),
+    publishedBy: text('published_by').notNull(),
+    publishedAt: timestamp('published_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('calendar_years_version_idx').on(t.year, t.version)],
+);

@@ -222,6 +222,10 @@ export const ContractDetailView = Type.Object(
     budgetLines: Type.Array(Type.Object({ id: Type.String(), kind: Type.String(), amount: Type.String() }, closed)),
     staffing: Nullable(Type.Object({ headcount: Type.Integer(), monthlyPayroll: Type.String() }, closed)),
     closeGraceDays: Type.Integer(),
+    calendarWarnings: Type.Array(
+      Type.Object({ year: Type.Integer(), message: Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, closed) }, closed),
+      { description: 'Years of the term with no official calendar yet (only weekends count as days off there), issue 17' },
+    ),
     unpaid: Type.String(),
     asOf: Type.String(),
     checkpoints: Type.Array(

@@ -2,6 +2,7 @@
 // read model with the same domain function the workflow uses.
 import type { ledgerEntries } from '../../db/schema';
 import type { ContractRow } from './visibility';
+import { calendarWarnings } from '../../domain/calendar-years';
 import type { Contract } from '../../domain/contract';
 import { shanghaiDate } from '../../domain/dates';
 import type { LedgerEntry } from '../../domain/ledger';
@@ -86,12 +87,14 @@ export function contractSummary(row: ContractRow, now: number) {
   };
 }
 
-export function contractDetail(row: ContractRow, ledger: LedgerEntry[], now: number) {
+/** `hasSchedule`: whether a year has an official calendar (activities/calendar.ts coveredYearTest). */
+export function contractDetail(row: ContractRow, ledger: LedgerEntry[], now: number, hasSchedule: (year: number) => boolean = () => true) {
   const contract = row.definition as Contract;
   const figures = contractFigures(contract, ledger, now);
   return {
     ...contractSummary(row, now),
     ...definitionView(contract),
+    calendarWarnings: calendarWarnings({ start: shanghaiDate(contract.term.startAt), end: shanghaiDate(contract.term.endAt) }, hasSchedule),
     unpaid: formatMoney(figures.unpaidFen),
     asOf: new Date(now).toISOString(),
     checkpoints: figures.checkpoints.map((c) => ({

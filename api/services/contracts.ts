@@ -2,6 +2,7 @@
 // changes through the contract workflow's Updates.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, sql } from 'drizzle-orm';
+import { coveredYearTest } from '../../activities/calendar';
 import type { Database } from '../../db/client';
 import { contracts, events, ledgerEntries, materialRequests, organizations } from '../../db/schema';
 import {
@@ -199,7 +200,7 @@ export class ContractService {
   async detail(actor: Actor, id: string) {
     const [found] = await this.contractWithLedgerCount.execute({ id });
     const { ledgerCount, ...row } = requireVisible(actor, id, found as (ContractRow & { ledgerCount: number }) | undefined) as ContractRow & { ledgerCount: number };
-    return contractDetail(row, await this.ledger(id, ledgerCount), this.clock());
+    return contractDetail(row, await this.ledger(id, ledgerCount), this.clock(), await coveredYearTest(this.db));
   }
 
   /** The contract's audit trail, oldest first: every change with its actor and time. */

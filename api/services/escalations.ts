@@ -1,7 +1,7 @@
 // Escalations and delays: read from the read model, acknowledged through the step's workflow.
 import type { Client } from '@temporalio/client';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { calendarForYears } from '../../activities/calendar';
+import { calendarInForce } from '../../activities/calendar';
 import type { Database } from '../../db/client';
 import { contracts, escalations, ledgerEntries, stepDelays } from '../../db/schema';
 import { withOverrides, workingDaysBetween, workingDaysInAny } from '../../domain/calendar';
@@ -175,7 +175,7 @@ export class EscalationService {
     const rows = await this.db.select().from(stepDelays).where(eq(stepDelays.contractId, contractId));
     const today = shanghaiDate(this.clock());
     const years = rows.map((r) => r.since.getUTCFullYear());
-    const calendar = withOverrides(calendarForYears(Math.min(...years, 9999), Number(today.slice(0, 4))), contract.calendar);
+    const calendar = withOverrides(await calendarInForce(this.db, Math.min(...years, 9999), Number(today.slice(0, 4))), contract.calendar);
     const village = villageScope(actor, contract);
     const steps = rows.filter((r) => !village || isVillagesOwnStep(village, { kind: r.stepKind, reference: r.stepReference })).map((r) => ({
       stepId: r.stepId,

@@ -1,17 +1,27 @@
 // The inbox: notifications addressed to the caller's organization, newest first, each marked read
-// or not for the calling user.
-import { and, desc, eq, isNull, lt } from 'drizzle-orm';
+// or not for the calling user. Platform administrators belong to no organization: their inbox is
+// ADMINISTRATORS_INBOX (e.g. "next year's official calendar is not published yet").
+import { and, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { notificationReads, notifications } from '../../db/schema';
 import type { Severity } from '../../domain/notices';
-import type { Actor } from '../../domain/organizations';
+import { isAdmin, type Actor } from '../../domain/organizations';
 import { notFound } from '../errors';
+
+/** The organization id of the administrators' notices: no organization id can take this form (ids start with a letter or digit). */
+export const ADMINISTRATORS_INBOX = '~administrators';
+
+/** The inboxes an actor reads: its organization's, and the administrators' for an administrator. */
+function inboxesOf(actor: Actor): string[] {
+  return [...(actor.organizationId ? [actor.organizationId] : []), ...(isAdmin(actor) ? [ADMINISTRATORS_INBOX] : [])];
+}
 
 export class InboxService {
   constructor(private readonly db: Database) {}
 
   async list(actor: Actor, page: { before?: number; limit: number; unread?: boolean }) {
-    if (!actor.organizationId) return { items: [], next: null };
+    const inboxes = inboxesOf(actor);
+    if (inboxes.length === 0) return { items: [], next: null };
     const rows = await this.db
       .select({ n: notifications, readAt: notificationReads.readAt })
       .from(notifications)
@@ -21,7 +31,7 @@ export class InboxService {
       )
       .where(
         and(
-          eq(notifications.organizationId, actor.organizationId),
+          inArray(notifications.organizationId, inboxes),
           page.before !== undefined ? lt(notifications.id, page.before) : undefined,
           page.unread ? isNull(notificationReads.readAt) : undefined,
         ),
@@ -47,7 +57,7 @@ export class InboxService {
   /** Marks one notification of the caller's inbox read (again: keeps the first time). */
   async markRead(actor: Actor, id: number) {
     const [n] = await this.db.select().from(notifications).where(eq(notifications.id, id));
-    if (!n || n.organizationId !== actor.organizationId) throw notFound(`Notification ${id} is not in your inbox`);
+    if (!n || !inboxesOf(actor).includes(n.organizationId)) throw notFound(`Notification ${id} is not in your inbox`);
     await this.db
       .insert(notificationReads)
       .values({ notificationId: id, userId: actor.userId })

@@ -255,6 +255,7 @@ export function ContractPage({ id }: { id: string }) {
               >
                 {c.title}
               </PageTitle>
+              <CalendarWarnings warnings={c.calendarWarnings} />
               <Figures c={c} />
               <div class="curve-row">
                 <Section id="curve" title={m('chartTitle')}>
@@ -315,5 +316,18 @@ export function ContractPage({ id }: { id: string }) {
         }}
       </Await>
     </>
+  );
+}
+
+/** Years of the term without an official calendar (only weekends are days off there): said above everything else. */
+function CalendarWarnings({ warnings }: { warnings: ContractDetail['calendarWarnings'] }) {
+  const { text } = useI18n();
+  if (warnings.length === 0) return null;
+  return (
+    <div class="alert alert-warn" role="note" data-testid="calendar-warnings">
+      {warnings.map((w) => (
+        <p key={w.year}>{text(w.message)}</p>
+      ))}
+    </div>
   );
 }
