@@ -11,7 +11,9 @@ import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createWorker } from './worker';
 
-export const logger = pino({ level: process.env.LOG_LEVEL || 'info', base: undefined });
+// A child process of the engine (the worker) marks its lines: they share the engine's stdout.
+const role = process.env.GRANTFLOW_LOG_PROCESS;
+export const logger = pino({ level: process.env.LOG_LEVEL || 'info', base: role ? { process: role } : undefined });
 
 /** Loads the configuration, or prints what is wrong and exits. */
 export function configOrExit(options: { requireTemporalAddress?: boolean } = {}): Config {
