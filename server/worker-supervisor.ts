@@ -7,6 +7,7 @@
 // only the engine, which drains the worker itself: SIGTERM to the guard, which passes it on) and dies
 // with the engine; its pid file lives in the data directory's run/ so the next start stops a leftover.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 /** The line a worker child prints once it polls (whatever LOG_LEVEL says); see worker-child.ts. */
@@ -58,6 +59,7 @@ function exitText(code: number | null, signal: NodeJS.Signals | null): string {
 
 export function superviseWorker(options: WorkerSupervisorOptions): WorkerSupervisor {
   const pidFile = path.join(options.runDir, 'worker.pid');
+  mkdirSync(options.runDir, { recursive: true });
   const output = options.output ?? ((line: string) => process.stdout.write(`${line}\n`));
   let guard: ChildProcess | undefined;
   let workerPid: number | undefined;

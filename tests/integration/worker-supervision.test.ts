@@ -56,7 +56,7 @@ describe('npm start supervises its worker', () => {
   async function killAndWatch(running: Engine, pid: number) {
     const health: Array<{ status: number; ms: number }> = [];
     const reads: Array<{ status: number; ms: number }> = [];
-    const ready: Array<{ status: number; body: string }> = [];
+    const ready: Array<{ status: number; body: string; at: number }> = [];
     let watching = true;
     const watcher = (async () => {
       while (watching) {
@@ -67,7 +67,7 @@ describe('npm start supervises its worker', () => {
         ]);
         health.push(h);
         reads.push(r);
-        ready.push(z);
+        ready.push({ ...z, at: performance.now() });
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     })();
@@ -89,7 +89,9 @@ describe('npm start supervises its worker', () => {
       watching = false;
       await watcher;
     }
-    return { health, reads, ready, writeMs };
+    const firstDown = ready.findIndex((z) => z.status === 503);
+    const backMs = (ready.find((z, i) => i > firstDown && z.status === 200)?.at ?? NaN) - killedAt;
+    return { health, reads, ready, writeMs, backMs };
   }
 
   beforeAll(() => {
@@ -120,7 +122,7 @@ describe('npm start supervises its worker', () => {
       [2, 'guard'],
     ] as const) {
       const before = workerPids(dataDir);
-      const { health, reads, ready, writeMs } = await killAndWatch(running, before[which]);
+      const { health, reads, ready, writeMs, backMs } = await killAndWatch(running, before[which]);
       // The API answered every health check and every read during the outage, and quickly.
       expect(health.length).toBeGreaterThan(5);
       expect(health.every((h) => h.status === 200)).toBe(true);
@@ -134,7 +136,7 @@ describe('npm start supervises its worker', () => {
       expect(alive(before.guard)).toBe(false);
       const ms = (xs: Array<{ ms: number }>) => xs.map((x) => x.ms);
       console.log(
-        `[measure] kill ${which}: next successful write after ${(writeMs / 1000).toFixed(1)} s; ` +
+        `[measure] kill ${which}: /readyz 200 again after ${(backMs / 1000).toFixed(1)} s, next successful write after ${(writeMs / 1000).toFixed(1)} s; ` +
           `during the outage /healthz p50 ${percentile(ms(health), 50).toFixed(0)} ms, max ${Math.max(...ms(health)).toFixed(0)} ms ` +
           `(${health.length} asked); GET /v1/contracts p50 ${percentile(ms(reads), 50).toFixed(0)} ms, max ${Math.max(...ms(reads)).toFixed(0)} ms`,
       );
