@@ -170,7 +170,7 @@ describe('npm start supervises its worker', () => {
     // A real worker child with a configuration it refuses at once (exit 78).
     const supervisor = superviseWorker({ runDir, env: { PATH: process.env.PATH, PORT: 'not-a-port' }, output: (line) => lines.push(line), log });
     try {
-      await waitFor(() => events.some((e) => e.startsWith('fatal')), 60_000, 'the supervisor gives up', () => events.join('\n'));
+      await waitFor(() => events.some((e) => e.startsWith('fatal')), 150_000, 'the supervisor gives up', () => events.join('\n'));
       expect(events.filter((e) => e === 'error worker died; restarting it')).toHaveLength(MAX_QUICK_DEATHS);
       expect(supervisor.problem()).toMatch(/died \(exit code 78\) 6 times in a row.*not restarted/);
       expect(lines.join('\n')).toContain('PORT must be a port number');
@@ -179,5 +179,5 @@ describe('npm start supervises its worker', () => {
     } finally {
       await supervisor.stop();
     }
-  }, 90_000);
+  }, 200_000);
 });
