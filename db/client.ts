@@ -18,6 +18,8 @@ export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 export interface DatabaseHandle {
   db: Database;
   kind: 'postgres' | 'pglite';
+  /** The embedded instance when this process holds it (the engine serves it to its worker: server/pglite-bridge.ts). */
+  pglite?: PGlite;
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>;
   ping(): Promise<void>;
@@ -68,6 +70,7 @@ export function openDatabase(target: DatabaseTarget): DatabaseHandle {
   return {
     db,
     kind: 'pglite',
+    pglite,
     async migrate() {
       await migratePglite(drizzlePglite(pglite), { migrationsFolder });
     },

@@ -1,5 +1,8 @@
 // `npm start`: Temporal dev server (unless TEMPORAL_ADDRESS), database, migrations, worker and API
-// in one process tree, stopped together on SIGINT/SIGTERM.
+// in one process tree, stopped together on SIGINT/SIGTERM. The API and the database (PGlite, or the
+// pool of DATABASE_URL) live in this process; the worker runs as a supervised child process
+// (worker-supervisor.ts) that reaches the embedded database through pglite-bridge.ts, so a worker
+// that dies is restarted while the API goes on answering.
 //
 // Order matters: the data directory's lock first (a second start refuses before it touches
 // anything), then the servers an earlier, killed start left behind are stopped, and only then is
@@ -7,7 +10,9 @@
 import path from 'node:path';
 import { acquireDataDirOrExit } from './engine-lock';
 import { stopOrphans } from './orphans';
+import { servePglite } from './pglite-bridge';
 import { obtainTemporalServer } from './temporal-server';
+import { superviseWorker } from './worker-supervisor';
 import {
   bootstrapAdmin,
   configOrExit,
@@ -15,7 +20,6 @@ import {
   logger,
   openConfiguredDatabase,
   startApi,
-  startWorker,
   Stopping,
   waitUntilReady,
 } from './runtime';
@@ -28,7 +32,8 @@ async function main() {
   const runDir = path.join(config.dataDir, 'run');
   const dbFilename = path.join(config.dataDir, 'temporal', 'dev-server.sqlite');
   try {
-    for (const orphan of await stopOrphans(runDir, dbFilename)) {
+    // The dev server names its SQLite file, the worker and the guards name the run directory.
+    for (const orphan of await stopOrphans(runDir, [dbFilename, `${runDir}${path.sep}`])) {
       logger.warn({ pid: orphan.pid, command: orphan.command }, 'stopped a server an earlier start left running');
     }
     const temporal = await lifecycle.start(
@@ -55,7 +60,32 @@ async function main() {
     lock.update({ temporal: temporal.address });
     const database = await lifecycle.start('database', () => openConfiguredDatabase(config), (db) => db.close());
     await bootstrapAdmin(config, database);
-    await lifecycle.start('worker', () => startWorker(config, temporal.address, database), (worker) => worker.stop());
+    // The worker child reaches the embedded database through this process (PGlite admits one).
+    const bridge = database.pglite
+      ? await lifecycle.start('database bridge', () => servePglite(database.pglite!, path.join(runDir, 'pglite.sock')), (b) => b.close())
+      : undefined;
+    const worker = await lifecycle.start(
+      'worker',
+      async () =>
+        superviseWorker({
+          runDir,
+          env: {
+            ...process.env,
+            TEMPORAL_ADDRESS: temporal.address,
+            ...(bridge ? { GRANTFLOW_PGLITE_SOCKET: bridge.socketPath } : {}),
+          },
+          log: logger,
+        }),
+      (supervisor) => supervisor.stop(),
+    );
+    // While the worker is down (restarting, or given up), /readyz says so; the API still answers.
+    const workerProbe = {
+      name: 'worker',
+      check: async () => {
+        const problem = worker.problem();
+        if (problem) throw new Error(problem);
+      },
+    };
     // While the supervised dev server is down, /readyz says so at once (the Temporal client would
     // otherwise retry quietly and answer 200 a little late).
     const devServerProbe = {
@@ -65,7 +95,7 @@ async function main() {
         if (problem) throw new Error(problem);
       },
     };
-    const api = await lifecycle.start('api', () => startApi(config, temporal.address, database, [devServerProbe]), (a) => a.stop());
+    const api = await lifecycle.start('api', () => startApi(config, temporal.address, database, [devServerProbe, workerProbe]), (a) => a.stop());
     lock.update({ url: api.url });
 
     await waitUntilReady(api.url, () => lifecycle.stopping);

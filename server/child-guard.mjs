@@ -21,23 +21,31 @@ if (separator !== 3 || !pidFile || command.length === 0) {
 
 // Milliseconds the server gets to stop on SIGTERM before it is killed.
 const GRACE_MS = Number(process.env.GRANTFLOW_CHILD_GRACE_MS) || 10_000;
+// The same when the parent went away (0: killed at once; a worker has nothing to drain into then).
+const orphanGrace = process.env.GRANTFLOW_CHILD_ORPHAN_GRACE_MS?.trim();
+const ORPHAN_GRACE_MS = orphanGrace && Number.isFinite(Number(orphanGrace)) ? Number(orphanGrace) : GRACE_MS;
 const parent = process.ppid;
 const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'inherit', 'inherit'] });
 writeFileSync(pidFile, JSON.stringify({ pid: child.pid, guard: process.pid, parent, command }));
 
 let stopping = false;
-function stop() {
+function stop(graceMs = GRACE_MS) {
   if (stopping) return;
   stopping = true;
+  if (graceMs <= 0) {
+    child.kill('SIGKILL');
+    return;
+  }
   child.kill('SIGTERM');
-  setTimeout(() => child.kill('SIGKILL'), GRACE_MS).unref();
+  setTimeout(() => child.kill('SIGKILL'), graceMs).unref();
 }
-for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, stop);
+const orphaned = () => stop(ORPHAN_GRACE_MS);
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => stop());
 const watch = setInterval(() => {
-  if (process.ppid !== parent) stop();
+  if (process.ppid !== parent) orphaned();
 }, 500);
-process.stdin.on('end', stop);
-process.stdin.on('error', stop);
+process.stdin.on('end', orphaned);
+process.stdin.on('error', orphaned);
 process.stdin.resume();
 
 child.on('error', (error) => {

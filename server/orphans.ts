@@ -26,12 +26,13 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Stops the processes recorded in `runDir/*.pid` whose command line contains `marker`, SIGTERM
- * first and SIGKILL after `graceMs` milliseconds, and removes the pid files. Returns what it stopped.
+ * Stops the processes recorded in `runDir/*.pid` whose command line contains one of `markers`,
+ * SIGTERM first and SIGKILL after `graceMs` milliseconds, and removes the pid files. Returns what it
+ * stopped.
  */
 export async function stopOrphans(
   runDir: string,
-  marker: string,
+  markers: string | string[],
   graceMs = 10_000,
 ): Promise<Array<{ pid: number; command: string }>> {
   let files: string[];
@@ -52,7 +53,7 @@ export async function stopOrphans(
     for (const pid of [recorded.guard, recorded.pid]) {
       if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 1 || pid === process.pid) continue;
       const command = alive(pid) ? commandLine(pid) : undefined;
-      if (command?.includes(marker)) found.push({ pid, command });
+      if (command && [markers].flat().some((marker) => command.includes(marker))) found.push({ pid, command });
     }
   }
   for (const { pid } of found) {

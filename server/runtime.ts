@@ -3,15 +3,15 @@ import { mkdirSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { buildApp } from '../api/app';
 import type { ReadinessProbe } from '../api/routes/health';
-import { IdentityService } from '../api/services/identity';
 import { openDatabase, type DatabaseHandle } from '../db/client';
 import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createWorker } from './worker';
 
-export const logger = pino({ level: process.env.LOG_LEVEL || 'info', base: undefined });
+// A child process of the engine (the worker) marks its lines: they share the engine's stdout.
+const role = process.env.GRANTFLOW_LOG_PROCESS;
+export const logger = pino({ level: process.env.LOG_LEVEL || 'info', base: role ? { process: role } : undefined });
 
 /** Loads the configuration, or prints what is wrong and exits. */
 export function configOrExit(options: { requireTemporalAddress?: boolean } = {}): Config {
@@ -37,6 +37,8 @@ export async function openConfiguredDatabase(config: Config): Promise<DatabaseHa
 
 /** Creates the administrator on first start; prints a generated token exactly once. */
 export async function bootstrapAdmin(config: Config, database: DatabaseHandle): Promise<void> {
+  // Loaded here, not at the top: the worker process (which shares this module) never needs the API.
+  const { IdentityService } = await import('../api/services/identity');
   const { generatedToken } = await new IdentityService(database.db).ensureAdmin(config.adminToken);
   if (generatedToken) {
     console.log(
@@ -69,6 +71,7 @@ export async function startWorker(config: Config, address: string, database: Dat
 }
 
 export async function startApi(config: Config, address: string, database: DatabaseHandle, probes: ReadinessProbe[] = []) {
+  const { buildApp } = await import('../api/app');
   const connection = await Connection.connect({ address });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   let app: FastifyInstance;
