@@ -13,6 +13,8 @@ import { addDays, parseInstant, shanghaiDate } from '../domain/dates';
 import { temporalTestServerPath } from '../server/temporal-binaries';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { workflowBundle } from '../server/worker';
+import { signingClientOptions } from '../api/services/actor-claims';
+import { TEST_ACTOR_SECRET } from '../tests/helpers/temporal';
 import { contractWorkflow, probeWorkflow } from '../workflows';
 import { eq } from 'drizzle-orm';
 import { escalations } from '../db/schema';
@@ -40,6 +42,8 @@ async function main() {
   const serverPath = temporalTestServerPath();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: serverPath ? { type: 'existing-path', path: serverPath } : { type: 'cached-download' } },
+    // Updates signed as the API signs them (workflows refuse unsigned ones).
+    client: signingClientOptions(TEST_ACTOR_SECRET),
   });
   const database = openDatabase({ memory: true });
   await database.migrate();
@@ -47,7 +51,7 @@ async function main() {
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: await workflowBundle(TEST_ACTOR_SECRET),
     activities: createActivities({ db: database.db }),
   });
 
