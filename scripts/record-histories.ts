@@ -10,11 +10,8 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { openDatabase } from '../db/client';
 import { addDays, parseInstant, shanghaiDate } from '../domain/dates';
-import { temporalTestServerPath } from '../server/temporal-binaries';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { workflowBundle } from '../server/worker';
-import { signingClientOptions } from '../api/services/actor-claims';
-import { TEST_ACTOR_SECRET } from '../tests/helpers/temporal';
+import { TEST_ACTOR_SECRET, timeSkippingEnvironment } from '../tests/helpers/temporal';
 import { contractWorkflow, probeWorkflow } from '../workflows';
 import { eq } from 'drizzle-orm';
 import { escalations } from '../db/schema';
@@ -39,12 +36,8 @@ import { validateContractDefinition } from '../domain/contract';
 const out = path.resolve(__dirname, '../tests/histories');
 
 async function main() {
-  const serverPath = temporalTestServerPath();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: serverPath ? { type: 'existing-path', path: serverPath } : { type: 'cached-download' } },
-    // Updates signed as the API signs them (workflows refuse unsigned ones).
-    client: signingClientOptions(TEST_ACTOR_SECRET),
-  });
+  // Its client signs Updates as the API does (workflows refuse unsigned ones).
+  const env = await timeSkippingEnvironment();
   const database = openDatabase({ memory: true });
   await database.migrate();
   const taskQueue = 'record-histories';

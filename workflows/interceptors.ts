@@ -23,6 +23,7 @@ const EXPLANATION: Record<ClaimRefusal, string> = {
   missing: 'it carries no actor claim; changes are made through the grantflow API',
   malformed: 'its actor claim is malformed',
   forged: 'its actor claim is not the API’s signature of this Update (or GRANTFLOW_ACTOR_SECRET differs between API and worker)',
+  expired: 'its actor claim has expired (claims are valid for minutes; send the request again through the API)',
   no_secret: 'this worker was bundled without GRANTFLOW_ACTOR_SECRET',
 };
 
@@ -38,7 +39,8 @@ export const interceptors: WorkflowInterceptorsFactory = () => ({
         } catch {
           refusal = 'malformed';
         }
-        refusal ??= verifyActorClaim(actorSecret, { workflowId: workflowInfo().workflowId, update: input.name, args: input.args }, claim);
+        // Date.now() in a workflow is the time of this workflow task (Temporal's clock).
+        refusal ??= verifyActorClaim(actorSecret, { workflowId: workflowInfo().workflowId, update: input.name, args: input.args }, claim, Date.now());
         if (refusal) {
           // Names only, never the arguments: they may hold personal data.
           log.warn('refused an Update without a valid actor claim', { update: input.name, updateId: input.updateId, refusal });

@@ -2,10 +2,11 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ACTOR_SECRET_MIN_LENGTH, claimText, signActorClaim, verifyActorClaim, type ClaimSubject } from '../../domain/actor-claim';
+import { ACTOR_SECRET_MIN_LENGTH, CLAIM_LIFETIME_MS, claimText, signActorClaim, verifyActorClaim, type ClaimSubject } from '../../domain/actor-claim';
 import { loadConfig } from '../../server/config';
 
 const secret = 's'.repeat(ACTOR_SECRET_MIN_LENGTH);
+const now = Date.UTC(2026, 0, 1);
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
 const subject = fc.record({
   workflowId: fc.string({ minLength: 1, maxLength: 40 }),
@@ -26,8 +27,9 @@ describe('actor claims', () => {
   it('is HMAC-SHA256 of the canonical text, as Node computes it', () => {
     fc.assert(
       fc.property(subject, fc.string({ minLength: 1, maxLength: 80 }), (s, key) => {
-        const expected = createHmac('sha256', Buffer.from(key, 'utf8')).update(claimText(s), 'utf8').digest('hex');
-        expect(signActorClaim(key, s)).toEqual({ v: 1, mac: expected });
+        const exp = now + CLAIM_LIFETIME_MS;
+        const expected = createHmac('sha256', Buffer.from(key, 'utf8')).update(claimText(s, exp), 'utf8').digest('hex');
+        expect(signActorClaim(key, s, now)).toEqual({ v: 1, exp, mac: expected });
       }),
     );
   });
@@ -35,9 +37,9 @@ describe('actor claims', () => {
   it('verifies after the JSON round trip through Temporal and in any key order', () => {
     fc.assert(
       fc.property(subject, (s) => {
-        const claim = signActorClaim(secret, s);
+        const claim = signActorClaim(secret, s, now);
         const travelled = JSON.parse(JSON.stringify({ ...s, args: reordered(s.args) })) as ClaimSubject;
-        expect(verifyActorClaim(secret, travelled, JSON.parse(JSON.stringify(claim)))).toBeUndefined();
+        expect(verifyActorClaim(secret, travelled, JSON.parse(JSON.stringify(claim)), now + 1000)).toBeUndefined();
       }),
     );
   });
@@ -45,26 +47,37 @@ describe('actor claims', () => {
   it('refuses a claim for another workflow, another Update, other arguments or another secret', () => {
     fc.assert(
       fc.property(subject, subject, (s, other) => {
-        const claim = signActorClaim(secret, s);
-        if (claimText(other) !== claimText(s)) expect(verifyActorClaim(secret, other, claim)).toBe('forged');
-        expect(verifyActorClaim(`${secret}x`, s, claim)).toBe('forged');
+        const claim = signActorClaim(secret, s, now);
+        if (claimText(other, 0) !== claimText(s, 0)) expect(verifyActorClaim(secret, other, claim, now)).toBe('forged');
+        expect(verifyActorClaim(`${secret}x`, s, claim, now)).toBe('forged');
+        // A later expiry written into the claim breaks its MAC.
+        expect(verifyActorClaim(secret, s, { ...claim, exp: claim.exp + 60_000 }, now)).toBe('forged');
       }),
     );
     const payment: ClaimSubject = { workflowId: 'contract~C-1', update: 'recordPayment', args: [{ reference: 'P-1', recordedBy: 'usr_a' }] };
-    const claim = signActorClaim(secret, payment);
-    expect(verifyActorClaim(secret, { ...payment, args: [{ reference: 'P-1', recordedBy: 'usr_b' }] }, claim)).toBe('forged');
+    const claim = signActorClaim(secret, payment, now);
+    expect(verifyActorClaim(secret, { ...payment, args: [{ reference: 'P-1', recordedBy: 'usr_b' }] }, claim, now)).toBe('forged');
+  });
+
+  it('expires CLAIM_LIFETIME_MS after it is made', () => {
+    const s: ClaimSubject = { workflowId: 'w', update: 'u', args: [1] };
+    const claim = signActorClaim(secret, s, now);
+    expect(verifyActorClaim(secret, s, claim, now + CLAIM_LIFETIME_MS)).toBeUndefined();
+    expect(verifyActorClaim(secret, s, claim, now + CLAIM_LIFETIME_MS + 1)).toBe('expired');
   });
 
   it('refuses a missing or malformed claim, and everything without a secret', () => {
     const s: ClaimSubject = { workflowId: 'w', update: 'u', args: [] };
-    const good = signActorClaim(secret, s);
-    expect(verifyActorClaim(secret, s, undefined)).toBe('missing');
-    expect(verifyActorClaim(secret, s, null)).toBe('missing');
-    for (const bad of ['x', 42, {}, { v: 2, mac: good.mac }, { v: 1, mac: good.mac.toUpperCase() }, { v: 1, mac: good.mac.slice(1) }, { v: 1, mac: 7 }]) {
-      expect(verifyActorClaim(secret, s, bad)).toBe('malformed');
+    const good = signActorClaim(secret, s, now);
+    expect(verifyActorClaim(secret, s, good, now)).toBeUndefined();
+    expect(verifyActorClaim(secret, s, undefined, now)).toBe('missing');
+    expect(verifyActorClaim(secret, s, null, now)).toBe('missing');
+    const { exp, mac } = good;
+    for (const bad of ['x', 42, {}, { v: 2, exp, mac }, { v: 1, exp, mac: mac.toUpperCase() }, { v: 1, exp, mac: mac.slice(1) }, { v: 1, exp, mac: 7 }, { v: 1, mac }, { v: 1, exp: String(exp), mac }, { v: 1, exp: exp + 0.5, mac }]) {
+      expect(verifyActorClaim(secret, s, bad, now)).toBe('malformed');
     }
-    expect(verifyActorClaim(undefined, s, good)).toBe('no_secret');
-    expect(verifyActorClaim('', s, good)).toBe('no_secret');
+    expect(verifyActorClaim(undefined, s, good, now)).toBe('no_secret');
+    expect(verifyActorClaim('', s, good, now)).toBe('no_secret');
   });
 
   it('takes GRANTFLOW_ACTOR_SECRET of at least 32 characters from the configuration', () => {

@@ -12,13 +12,18 @@ import { obtainTemporalServer, type TemporalServer } from '../../server/temporal
  */
 export const TEST_ACTOR_SECRET = 'test-actor-secret-0123456789abcdef-not-for-production';
 
-/** The time-skipping server; `env.client` signs its Updates as the API does. */
+/**
+ * The time-skipping server; `env.client` signs its Updates as the API does, dated by the server's
+ * skipped clock (which the workflows check a claim's expiry against).
+ */
 export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
   const path = temporalTestServerPath();
-  return TestWorkflowEnvironment.createTimeSkipping({
+  // Read only when an Update is sent, after `env` exists.
+  const env: TestWorkflowEnvironment = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: path ? { type: 'existing-path', path } : { type: 'cached-download' } },
-    client: signingClientOptions(TEST_ACTOR_SECRET),
+    client: signingClientOptions(TEST_ACTOR_SECRET, () => env.currentTimeMs()),
   });
+  return env;
 }
 
 export async function devServer(options: { dbFilename?: string } = {}): Promise<TemporalServer> {

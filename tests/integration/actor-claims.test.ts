@@ -9,7 +9,7 @@ import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common'
 import { Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signingClientOptions } from '../../api/services/actor-claims';
-import { ACTOR_CLAIM_HEADER, signActorClaim } from '../../domain/actor-claim';
+import { ACTOR_CLAIM_HEADER, CLAIM_LIFETIME_MS, signActorClaim } from '../../domain/actor-claim';
 import { loadConfig } from '../../server/config';
 import { actorSecretOf } from '../../server/runtime';
 import {
@@ -123,7 +123,7 @@ describe('Updates need the API’s actor claim', () => {
     expect((await stack.client.workflow.getHandle(workflowId).query(contractStateQuery)).status).toBe('active');
   });
 
-  it('refuses a claim signed with another secret, or made for other arguments', async () => {
+  it('refuses a claim signed with another secret, made for other arguments, expired or malformed', async () => {
     const forged = clientWith(signingClientOptions('another-secret-that-is-long-enough-0123').interceptors!.workflow as WorkflowClientInterceptor[]);
     const byOtherSecret = await refusal(forged.workflow.getHandle(workflowId).executeUpdate(recordPaymentUpdate, { args: [payment('RAW-2')] }));
     expect(byOtherSecret.message).toMatch(/not the API’s signature/);
@@ -132,7 +132,7 @@ describe('Updates need the API’s actor claim', () => {
     const swapActor: WorkflowClientInterceptor = {
       async startUpdate(input, next) {
         const args = input.args as [ReturnType<typeof payment>];
-        const claim = signActorClaim(TEST_ACTOR_SECRET, { workflowId, update: input.updateName, args });
+        const claim = signActorClaim(TEST_ACTOR_SECRET, { workflowId, update: input.updateName, args }, Date.now());
         return next({
           ...input,
           args: [{ ...args[0], recordedBy: 'usr_mallory' }],
@@ -143,9 +143,19 @@ describe('Updates need the API’s actor claim', () => {
     const swapped = await refusal(clientWith([swapActor]).workflow.getHandle(workflowId).executeUpdate(recordPaymentUpdate, { args: [payment('RAW-3')] }));
     expect(swapped.type).toBe(ACTOR_CLAIM_REFUSED);
 
+    // A claim the API made long ago, sent again.
+    const stale: WorkflowClientInterceptor = {
+      async startUpdate(input, next) {
+        const claim = signActorClaim(TEST_ACTOR_SECRET, { workflowId, update: input.updateName, args: input.args }, Date.now() - CLAIM_LIFETIME_MS - 60_000);
+        return next({ ...input, headers: { ...input.headers, [ACTOR_CLAIM_HEADER]: defaultPayloadConverter.toPayload(claim) } });
+      },
+    };
+    const expired = await refusal(clientWith([stale]).workflow.getHandle(workflowId).executeUpdate(recordPaymentUpdate, { args: [payment('RAW-5')] }));
+    expect(expired.message).toMatch(/expired/);
+
     const garbage: WorkflowClientInterceptor = {
       async startUpdate(input, next) {
-        return next({ ...input, headers: { ...input.headers, [ACTOR_CLAIM_HEADER]: defaultPayloadConverter.toPayload({ v: 1, mac: 'not hex' }) } });
+        return next({ ...input, headers: { ...input.headers, [ACTOR_CLAIM_HEADER]: defaultPayloadConverter.toPayload({ v: 1, exp: Date.now() + 60_000, mac: 'not hex' }) } });
       },
     };
     const malformed = await refusal(clientWith([garbage]).workflow.getHandle(workflowId).executeUpdate(recordPaymentUpdate, { args: [payment('RAW-4')] }));
@@ -154,6 +164,7 @@ describe('Updates need the API’s actor claim', () => {
     expect(await ledgerReferences()).toEqual([]);
     expect(logged).toHaveBeenCalledWith('WARN', 'refused an Update without a valid actor claim', expect.objectContaining({ refusal: 'forged' }));
     expect(logged).toHaveBeenCalledWith('WARN', 'refused an Update without a valid actor claim', expect.objectContaining({ refusal: 'malformed' }));
+    expect(logged).toHaveBeenCalledWith('WARN', 'refused an Update without a valid actor claim', expect.objectContaining({ refusal: 'expired' }));
   });
 
   it('takes the same payment through the API, and keeps the secret out of the history', async () => {
