@@ -10,9 +10,8 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { openDatabase } from '../db/client';
 import { addDays, parseInstant, shanghaiDate } from '../domain/dates';
-import { temporalTestServerPath } from '../server/temporal-binaries';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { workflowBundle } from '../server/worker';
+import { TEST_ACTOR_SECRET, timeSkippingEnvironment } from '../tests/helpers/temporal';
 import { contractWorkflow, probeWorkflow } from '../workflows';
 import { eq } from 'drizzle-orm';
 import { escalations } from '../db/schema';
@@ -37,17 +36,15 @@ import { validateContractDefinition } from '../domain/contract';
 const out = path.resolve(__dirname, '../tests/histories');
 
 async function main() {
-  const serverPath = temporalTestServerPath();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: serverPath ? { type: 'existing-path', path: serverPath } : { type: 'cached-download' } },
-  });
+  // Its client signs Updates as the API does (workflows refuse unsigned ones).
+  const env = await timeSkippingEnvironment();
   const database = openDatabase({ memory: true });
   await database.migrate();
   const taskQueue = 'record-histories';
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: await workflowBundle(TEST_ACTOR_SECRET),
     activities: createActivities({ db: database.db }),
   });
 

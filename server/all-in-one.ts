@@ -14,6 +14,7 @@ import { servePglite } from './pglite-bridge';
 import { obtainTemporalServer } from './temporal-server';
 import { superviseWorker } from './worker-supervisor';
 import {
+  actorSecretOf,
   bootstrapAdmin,
   configOrExit,
   Lifecycle,
@@ -72,6 +73,8 @@ async function main() {
           env: {
             ...process.env,
             TEMPORAL_ADDRESS: temporal.address,
+            // The secret the API signs Updates with (generated once under the data directory).
+            GRANTFLOW_ACTOR_SECRET: actorSecretOf(config),
             ...(bridge ? { GRANTFLOW_PGLITE_SOCKET: bridge.socketPath } : {}),
           },
           log: logger,

@@ -1,6 +1,7 @@
 // Configuration comes only from the environment and is validated once, at start.
 import path from 'node:path';
 import { parseAllowList, type OutboundPolicy } from '../activities/outbound';
+import { actorSecretProblems } from '../domain/actor-claim';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -18,6 +19,12 @@ export interface Config {
   temporalPort: number;
   temporalUiPort: number;
   adminToken?: string;
+  /**
+   * GRANTFLOW_ACTOR_SECRET, shared by API and worker: the API signs every Update with it, workflows
+   * refuse Updates without that signature. Unset → `npm start` keeps a generated one in the data
+   * directory; the separate API and worker processes require it (see runtime.ts).
+   */
+  actorSecret?: string;
   logLevel: LogLevel;
   /** smtp:// or smtps:// URL for e-mail notifications; unset → no e-mail. */
   smtpUrl?: string;
@@ -87,6 +94,9 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('GRANTFLOW_ADMIN_TOKEN must be at least 16 characters long');
   }
 
+  const actorSecret = nonEmpty(env, 'GRANTFLOW_ACTOR_SECRET');
+  if (actorSecret) problems.push(...actorSecretProblems(actorSecret));
+
   const smtpUrl = nonEmpty(env, 'SMTP_URL');
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push(`SMTP_URL must start with smtp:// or smtps://, got "${smtpUrl}"`);
 
@@ -108,6 +118,7 @@ export function loadConfig(env: Env = process.env): Config {
     temporalPort: port(env, 'TEMPORAL_PORT', 7233, problems),
     temporalUiPort: port(env, 'TEMPORAL_UI_PORT', 8233, problems),
     adminToken,
+    actorSecret,
     logLevel,
     smtpUrl,
     mailFrom: nonEmpty(env, 'SMTP_FROM') ?? 'grantflow <noreply@grantflow.local>',

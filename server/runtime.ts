@@ -1,9 +1,12 @@
 // Pieces shared by the three entry points (all-in-one, api, worker).
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { ReadinessProbe } from '../api/routes/health';
+import { ACTOR_SECRET_MIN_LENGTH } from '../domain/actor-claim';
 import { openDatabase, type DatabaseHandle } from '../db/client';
 import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -13,18 +16,47 @@ import { createWorker } from './worker';
 const role = process.env.GRANTFLOW_LOG_PROCESS;
 export const logger = pino({ level: process.env.LOG_LEVEL || 'info', base: role ? { process: role } : undefined });
 
-/** Loads the configuration, or prints what is wrong and exits. */
+/**
+ * Loads the configuration, or prints what is wrong and exits. `requireTemporalAddress` is set by
+ * the separate API and worker processes: they also need GRANTFLOW_ACTOR_SECRET, since each would
+ * otherwise generate its own and the worker would refuse every Update the API signs.
+ */
 export function configOrExit(options: { requireTemporalAddress?: boolean } = {}): Config {
   try {
     const config = loadConfig();
+    const problems: string[] = [];
     if (options.requireTemporalAddress && !config.temporalAddress) {
-      throw new ConfigError(['TEMPORAL_ADDRESS is required for this process (host:port of the Temporal frontend)']);
+      problems.push('TEMPORAL_ADDRESS is required for this process (host:port of the Temporal frontend)');
     }
+    if (options.requireTemporalAddress && !config.actorSecret) {
+      problems.push('GRANTFLOW_ACTOR_SECRET is required for this process: the same value (at least 32 characters, e.g. `openssl rand -hex 32`) for the API and the worker');
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
     return config;
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(78); // EX_CONFIG
   }
+}
+
+/**
+ * GRANTFLOW_ACTOR_SECRET, or (for `npm start`, which runs API and worker together) the one kept in
+ * `<data directory>/actor-secret`, generated on first use: 32 random bytes, base64url, mode 0600.
+ */
+export function actorSecretOf(config: Config): string {
+  if (config.actorSecret) return config.actorSecret;
+  const file = path.join(config.dataDir, 'actor-secret');
+  mkdirSync(config.dataDir, { recursive: true });
+  try {
+    // 'wx': never overwrite; every later start (and a concurrent one) reads the same secret.
+    writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { flag: 'wx', mode: 0o600 });
+    logger.info({ file }, 'generated GRANTFLOW_ACTOR_SECRET (the API signs Updates with it, workflows check)');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const secret = readFileSync(file, 'utf8').trim();
+  if (secret.length < ACTOR_SECRET_MIN_LENGTH) throw new ConfigError([`${file} holds a secret shorter than ${ACTOR_SECRET_MIN_LENGTH} characters: remove the file or set GRANTFLOW_ACTOR_SECRET`]);
+  return secret;
 }
 
 export async function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
@@ -53,6 +85,7 @@ export async function startWorker(config: Config, address: string, database: Dat
     address,
     namespace: config.temporalNamespace,
     taskQueue: DEFAULT_TASK_QUEUE,
+    actorSecret: actorSecretOf(config),
     deps: { db: database.db, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, outbound: config.outbound },
   });
   const running = worker.run();
@@ -72,8 +105,9 @@ export async function startWorker(config: Config, address: string, database: Dat
 
 export async function startApi(config: Config, address: string, database: DatabaseHandle, probes: ReadinessProbe[] = []) {
   const { buildApp } = await import('../api/app');
+  const { signingClientOptions } = await import('../api/services/actor-claims');
   const connection = await Connection.connect({ address });
-  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  const temporal = new Client({ connection, namespace: config.temporalNamespace, ...signingClientOptions(actorSecretOf(config)) });
   let app: FastifyInstance;
   try {
     app = await buildApp({

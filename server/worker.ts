@@ -1,17 +1,43 @@
 // Builds the grantflow worker: the workflow bundle, the activities with their real dependencies.
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type BundleOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue';
 
 export const workflowsPath = path.resolve(__dirname, '../workflows/index.ts');
+/** Inbound interceptor that checks every Update's actor claim (workflows/interceptors.ts). */
+export const workflowInterceptorsPath = path.resolve(__dirname, '../workflows/interceptors.ts');
 
-let cachedBundle: Promise<WorkflowBundle> | undefined;
+// The webpack the SDK bundles with (its own dependency), for its DefinePlugin.
+const webpack = createRequire(require.resolve('@temporalio/worker'))('webpack') as {
+  DefinePlugin: new (definitions: Record<string, string>) => WebpackPlugin;
+};
+type WebpackConfig = Parameters<NonNullable<BundleOptions['webpackConfigHook']>>[0];
+type WebpackPlugin = NonNullable<WebpackConfig['plugins']>[number];
 
-/** Bundles workflows/ once per process (a few seconds of webpack). */
-export function workflowBundle(): Promise<WorkflowBundle> {
-  cachedBundle ??= bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
-  return cachedBundle;
+const cachedBundles = new Map<string, Promise<WorkflowBundle>>();
+
+/**
+ * Bundles workflows/ once per process and secret (a few seconds of webpack), with the actor-claim
+ * interceptor and `actorSecret` (GRANTFLOW_ACTOR_SECRET) compiled in: workflow code cannot read the
+ * environment, and the secret must not travel in workflow inputs, which histories keep.
+ */
+export function workflowBundle(actorSecret: string): Promise<WorkflowBundle> {
+  let bundle = cachedBundles.get(actorSecret);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({
+      workflowsPath,
+      workflowInterceptorModules: [workflowInterceptorsPath],
+      logger: quietBundlerLogger,
+      webpackConfigHook: (config) => ({
+        ...config,
+        plugins: [...(config.plugins ?? []), new webpack.DefinePlugin({ __GRANTFLOW_ACTOR_SECRET__: JSON.stringify(actorSecret) })],
+      }),
+    });
+    cachedBundles.set(actorSecret, bundle);
+  }
+  return bundle;
 }
 
 const quietBundlerLogger = {
@@ -32,6 +58,8 @@ export interface WorkerOptions {
   namespace: string;
   taskQueue?: string;
   deps: ActivityDeps;
+  /** GRANTFLOW_ACTOR_SECRET: the API signs Updates with it, the workflows check (see workflowBundle). */
+  actorSecret: string;
   /** How many workflow executions stay cached in memory. */
   maxCachedWorkflows?: number;
 }
@@ -43,7 +71,7 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
       connection,
       namespace: options.namespace,
       taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
-      workflowBundle: await workflowBundle(),
+      workflowBundle: await workflowBundle(options.actorSecret),
       activities: createActivities(options.deps),
       maxCachedWorkflows: options.maxCachedWorkflows ?? 500,
       shutdownGraceTime: '10 seconds',

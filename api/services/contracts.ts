@@ -30,7 +30,7 @@ import { ApiError, conflict, forbidden, notFound, unprocessable } from '../error
 import { contractDetail, contractSummary, ledgerEntryOf, ledgerEntryView } from './contract-views';
 import { contactsEventView, requireVisible, villageEventView, villageScope, type ContractRow } from './visibility';
 import { apiErrorFromTemporal, refusedStart, sendToWorkflow, startRefusal } from './temporal-errors';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../../domain/canonical-json';
 
 type PartyColumn = 'purchaserId' | 'payerId';
 

@@ -8,7 +8,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { idempotencyRecords } from '../../db/schema';
 import { ApiError } from '../errors';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../../domain/canonical-json';
 
 export interface StoredResponse {
   statusCode: number;

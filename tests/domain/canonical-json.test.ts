@@ -3,7 +3,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../api/services/canonical-json';
+import { canonicalJson } from '../../domain/canonical-json';
 import { hashRequest } from '../../api/services/idempotency';
 
 /** The same value with the keys of every object, at every depth, in an order drawn from `order`. */

@@ -8,11 +8,12 @@ import type { OutboundPolicy } from '../../activities/outbound';
 import { buildApp } from '../../api/app';
 import type { RateLimits } from '../../api/plugins/auth';
 import { LocalFileStorage } from '../../api/services/file-storage';
+import { signingClientOptions } from '../../api/services/actor-claims';
 import { IdentityService } from '../../api/services/identity';
 import type { TemporalServer } from '../../server/temporal-server';
 import { createWorker } from '../../server/worker';
 import { createTestDatabase, type TestDatabase } from './database';
-import { devServer, uniqueTaskQueue } from './temporal';
+import { devServer, TEST_ACTOR_SECRET, uniqueTaskQueue } from './temporal';
 
 export interface Stack {
   baseUrl: string;
@@ -71,12 +72,14 @@ export async function startStack(
     address: temporal.address,
     namespace: temporal.namespace,
     taskQueue,
+    actorSecret: TEST_ACTOR_SECRET,
     deps: { db: database.handle.db, smtpUrl: options.smtpUrl, outbound: options.outbound },
     maxCachedWorkflows: 50,
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection, namespace: temporal.namespace });
+  // Signs its Updates as the API's client does (stack.client is the API's own client).
+  const client = new Client({ connection, namespace: temporal.namespace, ...signingClientOptions(TEST_ACTOR_SECRET) });
   const fileStorage = options.filesDir ? new LocalFileStorage(options.filesDir) : undefined;
   const app = await buildApp({ database: database.handle, temporal: client, taskQueue, logLevel: 'silent', fileStorage, outbound: options.outbound, rateLimits: options.rateLimits });
   await app.listen({ port: 0, host: '127.0.0.1' });

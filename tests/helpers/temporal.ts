@@ -1,14 +1,29 @@
 // Temporal for tests: the time-skipping test server for deadlines, the dev server (or the cluster at
 // TEMPORAL_ADDRESS) for Updates and integration. Servers start on free ports.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { signingClientOptions } from '../../api/services/actor-claims';
 import { temporalTestServerPath } from '../../server/temporal-binaries';
 import { obtainTemporalServer, type TemporalServer } from '../../server/temporal-server';
 
+/**
+ * GRANTFLOW_ACTOR_SECRET of every test worker and client (workflowBundle(TEST_ACTOR_SECRET),
+ * signingClientOptions(TEST_ACTOR_SECRET)); the replay test bundles with it too (validators, and so
+ * the claim check, do not run on replay, so any secret replays any history).
+ */
+export const TEST_ACTOR_SECRET = 'test-actor-secret-0123456789abcdef-not-for-production';
+
+/**
+ * The time-skipping server; `env.client` signs its Updates as the API does, dated by the server's
+ * skipped clock (which the workflows check a claim's expiry against).
+ */
 export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
   const path = temporalTestServerPath();
-  return TestWorkflowEnvironment.createTimeSkipping({
+  // Read only when an Update is sent, after `env` exists.
+  const env: TestWorkflowEnvironment = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: path ? { type: 'existing-path', path } : { type: 'cached-download' } },
+    client: signingClientOptions(TEST_ACTOR_SECRET, () => env.currentTimeMs()),
   });
+  return env;
 }
 
 export async function devServer(options: { dbFilename?: string } = {}): Promise<TemporalServer> {

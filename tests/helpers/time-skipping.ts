@@ -5,7 +5,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { workflowBundle } from '../../server/worker';
 import { createTestDatabase, type TestDatabase } from './database';
-import { timeSkippingEnvironment, uniqueTaskQueue } from './temporal';
+import { TEST_ACTOR_SECRET, timeSkippingEnvironment, uniqueTaskQueue } from './temporal';
 
 export interface TimeSkippingHarness {
   env: TestWorkflowEnvironment;
@@ -26,7 +26,7 @@ export async function timeSkippingHarness(): Promise<TimeSkippingHarness> {
       const worker = await Worker.create({
         connection: env.nativeConnection,
         taskQueue,
-        workflowBundle: await workflowBundle(),
+        workflowBundle: await workflowBundle(TEST_ACTOR_SECRET),
         activities: createActivities({ db: database.handle.db }),
       });
       return { worker, taskQueue };

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireDataDir, BUSY_EXIT_CODE, DataDirBusyError, queryOwner, type DataDirLock } from '../../server/engine-lock';
 import { projectRoot } from '../../server/temporal-binaries';
 import { engineEnv, newDataDir, runNpm } from '../helpers/engine';
+import { TEST_ACTOR_SECRET } from '../helpers/temporal';
 
 function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -50,7 +51,7 @@ describe('the data directory lock', () => {
   });
 
   it('refuses every process that would open the embedded state, naming the owner, touching nothing', async () => {
-    const env = engineEnv(dataDir, { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    const env = engineEnv(dataDir, { TEMPORAL_ADDRESS: '127.0.0.1:1', GRANTFLOW_ACTOR_SECRET: TEST_ACTOR_SECRET });
     const refusals = await Promise.all([
       runNode(['server/all-in-one.ts'], engineEnv(dataDir)),
       runNode(['server/api-main.ts'], env),

@@ -9,6 +9,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
+import { signingClientOptions } from '../../api/services/actor-claims';
 import { openDatabase } from '../../db/client';
 import { events, ledgerEntries } from '../../db/schema';
 import { shanghaiDate } from '../../domain/dates';
@@ -25,7 +26,7 @@ import {
 import { DEFAULT_TASK_QUEUE } from '../../workflows/task-queue';
 import { relativeContract } from '../fixtures/relative-contract';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { devServer, uniqueTaskQueue } from '../helpers/temporal';
+import { devServer, TEST_ACTOR_SECRET, uniqueTaskQueue } from '../helpers/temporal';
 
 const paymentArgs = (i: number) => ({
   reference: `P-${String(i).padStart(3, '0')}`,
@@ -52,14 +53,14 @@ describe('continue-as-new', () => {
   });
 
   it('carries the whole ledger into the new run and keeps accepting payments', async () => {
-    const client = new Client({ connection, namespace: temporal.namespace });
+    const client = new Client({ connection, namespace: temporal.namespace, ...signingClientOptions(TEST_ACTOR_SECRET) });
     const taskQueue = uniqueTaskQueue('can');
     const workerConnection = await NativeConnection.connect({ address: temporal.address });
     const worker = await Worker.create({
       connection: workerConnection,
       namespace: temporal.namespace,
       taskQueue,
-      workflowBundle: await workflowBundle(),
+      workflowBundle: await workflowBundle(TEST_ACTOR_SECRET),
       activities: createActivities({ db: database.handle.db }),
     });
     await worker.runUntil(async () => {
@@ -109,6 +110,7 @@ describe('a worker killed with SIGKILL mid-contract', () => {
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: temporal.namespace,
       GRANTFLOW_DATA_DIR: dataDir,
+      GRANTFLOW_ACTOR_SECRET: TEST_ACTOR_SECRET,
       LOG_LEVEL: 'warn',
     };
     if (process.env.DATABASE_URL) {
@@ -133,7 +135,7 @@ describe('a worker killed with SIGKILL mid-contract', () => {
 
   it('loses nothing and duplicates nothing', async () => {
     const connection = await Connection.connect({ address: temporal.address });
-    const client = new Client({ connection, namespace: temporal.namespace });
+    const client = new Client({ connection, namespace: temporal.namespace, ...signingClientOptions(TEST_ACTOR_SECRET) });
     const contract = relativeContract(Date.now(), `sigkill-${Date.now()}`);
 
     let worker = startWorkerProcess();

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { workflowBundle } from '../../server/worker';
+import { TEST_ACTOR_SECRET } from '../helpers/temporal';
 
 const dir = path.resolve(__dirname, '../histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -18,7 +19,7 @@ describe('replay of recorded histories', () => {
   it.each(files)('%s replays deterministically', async (file) => {
     const history = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
     await expect(
-      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `replay-${file}`),
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle(TEST_ACTOR_SECRET) }, history, `replay-${file}`),
     ).resolves.toBeUndefined();
   });
 });
