@@ -38,9 +38,6 @@ export const MAX_ATTACHMENTS_PER_MATERIAL = 30;
 /** Reasons of one returned submission, and characters of each reason's text. */
 export const MAX_RETURN_REASONS = 20;
 export const MAX_REASON_CHARS = 1000;
-/** Characters of a note (payments, deliveries, decisions) that a workflow carries. */
-export const MAX_NOTE_CHARS = 2000;
-
 /** Payments (ledger entries of kind payment) one contract may hold over its whole life. */
 export const MAX_PAYMENTS_PER_CONTRACT = 2000;
 
