@@ -1,19 +1,15 @@
-// Evaluation materials: the pre-check (templates applied before a reviewer sees anything) and the
-// submissions read model, upserted under a version guard.
+// Evaluation materials: the submissions read model, upserted under a version guard. The texts are
+// not here: the API stored them (submission_contents) and ran the pre-check before the review
+// workflow heard of the submission.
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { submissions } from '../db/schema';
 import { submissionEventKey } from '../domain/ids';
-import { precheck, type MaterialSubmission, type PrecheckFailure } from '../domain/materials';
 import type { Round } from '../workflows/review-messages';
 import { appendEvent } from './events';
 
 export function createReviewActivities(deps: { db: Database }) {
   return {
-    async precheckSubmission(input: { materials: MaterialSubmission[]; required: string[] }): Promise<PrecheckFailure[]> {
-      return precheck(input.materials, input.required);
-    },
-
     async projectSubmission(input: { round: Round; version: number }): Promise<void> {
       const r = input.round;
       const row = {
@@ -23,10 +19,8 @@ export function createReviewActivities(deps: { db: Database }) {
         station: r.station,
         round: r.round,
         status: r.status,
-        materials: r.materials,
         precheck: r.precheck,
         decision: r.decision,
-        diff: r.diff,
         reviewDueAt: r.reviewDueAt ? new Date(r.reviewDueAt) : null,
         submittedBy: r.submittedBy,
         submittedAt: new Date(r.submittedAt),

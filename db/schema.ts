@@ -246,16 +246,31 @@ export const submissions = pgTable(
     station: text('station').notNull(),
     round: integer('round').notNull(),
     status: text('status').notNull(),
-    materials: jsonb('materials').notNull(),
     precheck: jsonb('precheck').notNull(),
     decision: jsonb('decision'),
-    diff: jsonb('diff').notNull(),
     reviewDueAt: timestamp('review_due_at', { withTimezone: true }),
     submittedBy: text('submitted_by').notNull(),
     submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
     version: integer('version').notNull(),
   },
   (t) => [index('submissions_contract_idx').on(t.contractId, t.milestoneId, t.station)],
+);
+
+// What a submission contains (section texts and attachment metadata), stored by the API before
+// the review workflow hears of it (claim check: the workflow carries only hashes, sizes and the
+// pre-check's verdict). Written once per submission id; deleted again when the review refuses it.
+export const submissionContents = pgTable(
+  'submission_contents',
+  {
+    submissionId: text('submission_id').primaryKey(),
+    contractId: text('contract_id').notNull(),
+    milestoneId: text('milestone_id').notNull(),
+    /** sha256 (hex) of the materials' canonical digest text (domain/materials materialsDigestText). */
+    sha256: text('sha256').notNull(),
+    materials: jsonb('materials').notNull(),
+    storedAt: timestamp('stored_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('submission_contents_contract_idx').on(t.contractId, t.milestoneId)],
 );
 
 // Hamlet volunteers: contacts of a village (no account), reached through their village.

@@ -1,7 +1,7 @@
 // Working days on the mainland China calendar: Monday to Friday, less public holidays, plus the
 // adjusted working weekends (调休). Pure arithmetic over calendar data handed in, so a workflow
 // that received the data once (from an activity) replays the same whatever the data becomes later.
-import { addDays, type IsoDate } from './dates';
+import { addDays, utcInstant, type IsoDate } from './dates';
 
 export interface WorkingCalendar {
   /** Days off (public holidays), YYYY-MM-DD. */
@@ -42,7 +42,7 @@ export function withOverrides(calendar: WorkingCalendar, overrides: CalendarOver
 
 function weekday(day: IsoDate): number {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+  return new Date(utcInstant(y, m - 1, d)).getUTCDay();
 }
 
 export function isWorkingDay(day: IsoDate, calendar: WorkingCalendar): boolean {

@@ -1,7 +1,22 @@
 // The contract definition: what the purchaser submits (API shape, money as decimal strings) and
 // its normalized form (integer fen, instants), which the workflow and the read model use.
 import type { CalendarOverrides } from './calendar';
-import { parseInstant, shanghaiDate, startOfShanghaiDay, type IsoDate } from './dates';
+import { addMonths, parseInstant, shanghaiDate, startOfShanghaiDay, type IsoDate } from './dates';
+import {
+  countProblem,
+  MAX_CHECKPOINTS,
+  MAX_HEADCOUNT,
+  MAX_MATERIALS_PER_MILESTONE,
+  MAX_MILESTONES,
+  MAX_QUOTAS,
+  MAX_STATIONS_PER_CONTRACT,
+  MAX_TERM_YEARS,
+  MAX_TRANCHES,
+  MAX_VILLAGES_PER_STATION,
+  pushProblems,
+  TERM_FIRST_YEAR,
+  TERM_LAST_YEAR,
+} from './limits';
 import { validateEscalationPolicies, type EscalationPolicies } from './escalation';
 import { templateById, TEMPLATES } from './templates';
 import {
@@ -171,9 +186,19 @@ function money(problems: Problem[], field: string, text: string, positive: boole
   return fen;
 }
 
+/** The first and last instants any date of a contract may name (domain/limits TERM_FIRST_YEAR–TERM_LAST_YEAR, Shanghai). */
+const FIRST_INSTANT = startOfShanghaiDay(`${TERM_FIRST_YEAR}-01-01`);
+const LAST_INSTANT = parseInstant(`${TERM_LAST_YEAR}-12-31`)!;
+const YEARS_REASON = `must be in the years ${TERM_FIRST_YEAR}–${TERM_LAST_YEAR}`;
+
+/** A date of the definition: parsed, and within the years a contract may name (else undefined, with a problem). */
 function instant(problems: Problem[], field: string, text: string): number | undefined {
   const at = parseInstant(text);
   if (at === undefined) problems.push({ field, reason: 'must be an ISO 8601 date (YYYY-MM-DD) or date-time' });
+  else if (at < FIRST_INSTANT || at > LAST_INSTANT) {
+    problems.push({ field, reason: YEARS_REASON });
+    return undefined;
+  }
   return at;
 }
 
@@ -288,11 +313,21 @@ export function validateContractDefinition(
   }
   if (!input.title.trim()) problems.push({ field: 'title', reason: 'must not be empty' });
 
-  const startAt = termStart(input.term.start);
+  let startAt = termStart(input.term.start);
   if (startAt === undefined) problems.push({ field: 'term.start', reason: 'must be an ISO 8601 date (YYYY-MM-DD) or date-time' });
+  else if (startAt < FIRST_INSTANT || startAt > LAST_INSTANT) {
+    problems.push({ field: 'term.start', reason: YEARS_REASON });
+    startAt = undefined;
+  }
   const endAt = instant(problems, 'term.end', input.term.end);
   if (startAt !== undefined && endAt !== undefined && endAt <= startAt) {
     problems.push({ field: 'term.end', reason: 'must be after term.start' });
+  } else if (startAt !== undefined && endAt !== undefined) {
+    // At most MAX_TERM_YEARS: the term ends before the same day MAX_TERM_YEARS later.
+    const limitDay = addMonths(shanghaiDate(startAt), 12 * MAX_TERM_YEARS);
+    if (endAt >= startOfShanghaiDay(limitDay)) {
+      problems.push({ field: 'term.end', reason: `must be less than ${MAX_TERM_YEARS} years after term.start (before ${limitDay})` });
+    }
   }
   const valueFen = money(problems, 'value', input.value, true);
 
@@ -306,8 +341,17 @@ export function validateContractDefinition(
     }
   }
 
+  pushProblems(
+    problems,
+    countProblem('stations', input.stations.length, MAX_STATIONS_PER_CONTRACT, 'stations'),
+    countProblem('tranches', input.tranches.length, MAX_TRANCHES, 'tranches'),
+    countProblem('checkpoints', input.checkpoints.length, MAX_CHECKPOINTS, 'checkpoints'),
+    countProblem('milestones', input.milestones?.length ?? 0, MAX_MILESTONES, 'milestones'),
+    countProblem('quotas', input.quotas?.length ?? 0, MAX_QUOTAS, 'quotas'),
+  );
   uniqueIds(problems, 'stations', input.stations);
   input.stations.forEach((station, i) => {
+    pushProblems(problems, countProblem(`stations.${i}.villages`, station.villages.length, MAX_VILLAGES_PER_STATION, 'villages'));
     station.villages.forEach((village, j) => {
       const kind = organizationKind(village);
       if (!kind) problems.push({ field: `stations.${i}.villages.${j}`, reason: `is not a known organization ("${village}")` });
@@ -339,8 +383,8 @@ export function validateContractDefinition(
 
   let staffing: Contract['staffing'];
   if (input.staffing) {
-    if (!Number.isInteger(input.staffing.headcount) || input.staffing.headcount < 1) {
-      problems.push({ field: 'staffing.headcount', reason: 'must be a whole number of at least 1' });
+    if (!Number.isInteger(input.staffing.headcount) || input.staffing.headcount < 1 || input.staffing.headcount > MAX_HEADCOUNT) {
+      problems.push({ field: 'staffing.headcount', reason: `must be a whole number from 1 to ${MAX_HEADCOUNT}` });
     }
     const payroll = money(problems, 'staffing.monthlyPayroll', input.staffing.monthlyPayroll, true);
     if (payroll !== undefined) staffing = { headcount: input.staffing.headcount, monthlyPayrollFen: payroll };
@@ -409,6 +453,11 @@ function validateMilestones(input: ContractDefinitionInput, startAt: number | un
       if (!stationIds.has(station)) problems.push({ field: `${field}.stations.${j}`, reason: `is not a station of this contract ("${station}")` });
     });
     if (m.materials.length === 0) problems.push({ field: `${field}.materials`, reason: 'must name at least one template' });
+    pushProblems(
+      problems,
+      countProblem(`${field}.materials`, m.materials.length, MAX_MATERIALS_PER_MILESTONE, 'templates'),
+      countProblem(`${field}.stations`, m.stations.length, MAX_STATIONS_PER_CONTRACT, 'stations'),
+    );
     m.materials.forEach((templateId, j) => {
       if (!templateById(templateId)) {
         problems.push({ field: `${field}.materials.${j}`, reason: `is not a known template ("${templateId}"); known: ${TEMPLATES.map((t) => t.id).join(', ')}` });

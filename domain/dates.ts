@@ -9,9 +9,26 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1
 
 export type IsoDate = string; // YYYY-MM-DD, a calendar day in Asia/Shanghai
 
+/**
+ * Epoch ms of a UTC date and time, the year read literally. Date.UTC reads years 0–99 as
+ * 1900–1999 (so "0050-01-01" became 1950); setUTCFullYear does not. Months and days overflow
+ * as in Date.UTC (month 12 is January of the next year, day 0 the last day of the month before).
+ */
+export function utcInstant(year: number, monthIndex: number, day = 1, hours = 0, minutes = 0, seconds = 0, ms = 0): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, monthIndex, day);
+  date.setUTCHours(hours, minutes, seconds, ms);
+  return date.getTime();
+}
+
+/** Days in a month (1–12) of a year, read literally. */
+export function daysInMonth(year: number, month: number): number {
+  return new Date(utcInstant(year, month, 0)).getUTCDate();
+}
+
 function validDay(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
-  return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return d <= daysInMonth(y, m);
 }
 
 /**
@@ -24,14 +41,14 @@ export function parseInstant(text: string): number | undefined {
   if (date) {
     const [y, m, d] = [Number(date[1]), Number(date[2]), Number(date[3])];
     if (!validDay(y, m, d)) return undefined;
-    return Date.UTC(y, m - 1, d + 1) - OFFSET_MS - 1;
+    return utcInstant(y, m - 1, d + 1) - OFFSET_MS - 1;
   }
   const dt = DATE_TIME.exec(text);
   if (!dt) return undefined;
   const [y, m, d, hh, mm, ss] = [1, 2, 3, 4, 5, 6].map((i) => Number(dt[i] ?? 0)) as [number, number, number, number, number, number];
   if (!validDay(y, m, d) || hh > 23 || mm > 59 || ss > 59) return undefined;
   const ms = Number((dt[7] ?? '').padEnd(3, '0'));
-  const local = Date.UTC(y, m - 1, d, hh, mm, ss, ms);
+  const local = utcInstant(y, m - 1, d, hh, mm, ss, ms);
   const zone = dt[8];
   if (!zone) return local - OFFSET_MS;
   if (zone === 'Z') return local;
@@ -44,7 +61,16 @@ export function parseInstant(text: string): number | undefined {
 
 /** The Shanghai calendar day of an instant. */
 export function shanghaiDate(instant: number): IsoDate {
-  return new Date(instant + OFFSET_MS).toISOString().slice(0, 10);
+  return isoDay(instant + OFFSET_MS);
+}
+
+/**
+ * The UTC day of an instant as YYYY-MM-DD. toISOString writes years past 9999 as "+010000", which
+ * slice(0, 10) would cut into a wrong date: those (and years before 0000) are written in full.
+ */
+function isoDay(instant: number): IsoDate {
+  const text = new Date(instant).toISOString();
+  return text.length === 24 ? text.slice(0, 10) : text.slice(0, 13);
 }
 
 /** The Shanghai wall-clock minute of an instant, "YYYY-MM-DD HH:mm", for texts that date their figures. */
@@ -55,7 +81,7 @@ export function shanghaiDateTime(instant: number): string {
 /** The first millisecond of a Shanghai calendar day. */
 export function startOfShanghaiDay(day: IsoDate): number {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return Date.UTC(y, m - 1, d) - OFFSET_MS;
+  return utcInstant(y, m - 1, d) - OFFSET_MS;
 }
 
 /**
@@ -86,10 +112,10 @@ export function addDays(day: IsoDate, days: number): IsoDate {
 /** Adds whole months, clamping to the month's last day (31 Jan + 1 month = 28/29 Feb). */
 export function addMonths(day: IsoDate, months: number): IsoDate {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const target = new Date(Date.UTC(y, m - 1 + months, 1));
-  const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  const target = new Date(utcInstant(y, m - 1 + months, 1));
+  const last = daysInMonth(target.getUTCFullYear(), target.getUTCMonth() + 1);
   target.setUTCDate(Math.min(d, last));
-  return target.toISOString().slice(0, 10);
+  return isoDay(target.getTime());
 }
 
 /** Complete months from `start` up to `day` (a month completes on the same day-of-month). */

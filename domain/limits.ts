@@ -1,8 +1,77 @@
 /**
  * Domain limits: the upper bounds that keep every contract's workflow state, payloads and history
  * bounded by design (Temporal: 2 MB per payload, 50 MB and 51,200 events per run). Each bound is
- * validated at the API (422 naming the field and the limit) and listed in the README.
+ * validated where the input enters (a 422 naming the field and the limit) and listed in the README
+ * ("Limits"), with what its worst case costs. The API's schema caps (api/schemas.ts, a 400) sit
+ * above these, so a person meets the domain's message, not the schema's.
  */
+import type { Problem } from './problems';
 
-/** Payments (ledger entries, reversals included) one contract may hold over its whole life. */
+/** A contract's term lies within these years (Asia/Shanghai) … */
+export const TERM_FIRST_YEAR = 2000;
+export const TERM_LAST_YEAR = 2100;
+/** … and lasts at most this many years (the quota and calendar workflows enumerate its periods). */
+export const MAX_TERM_YEARS = 10;
+
+/** Stations of one contract, and villages one station works through. */
+export const MAX_STATIONS_PER_CONTRACT = 100;
+export const MAX_VILLAGES_PER_STATION = 100;
+/** Payment tranches and cumulative checkpoints of one contract. */
+export const MAX_TRANCHES = 60;
+export const MAX_CHECKPOINTS = 60;
+/** Milestones of one contract (one review workflow each), and quotas (each enumerated per period and station). */
+export const MAX_MILESTONES = 40;
+export const MAX_QUOTAS = 20;
+/** Templates one milestone asks for: each known template at most once. */
+export const MAX_MATERIALS_PER_MILESTONE = 10;
+/** Staff a contract plans (staffing.headcount). */
+export const MAX_HEADCOUNT = 10_000;
+
+/** Materials in one submission (each a template, at most once) and sections in one material. */
+export const MAX_MATERIALS_PER_SUBMISSION = 10;
+export const MAX_SECTIONS_PER_MATERIAL = 20;
+/** Characters of one section of evaluation material (kept in PostgreSQL, never in a workflow). */
+export const MAX_SECTION_CHARS = 20_000;
+/** Attachments of one submitted material (their bytes are bounded by domain/attachments MAX_ATTACHMENT_BYTES). */
+export const MAX_ATTACHMENTS_PER_MATERIAL = 30;
+
+/** Reasons of one returned submission, and characters of each reason's text. */
+export const MAX_RETURN_REASONS = 20;
+export const MAX_REASON_CHARS = 1000;
+/** Payments (ledger entries of kind payment) one contract may hold over its whole life. */
 export const MAX_PAYMENTS_PER_CONTRACT = 2000;
+
+/** Characters, as a person counts them (code points, so one Chinese character is one). */
+export function charCount(text: string): number {
+  let n = 0;
+  for (const _ of text) n += 1;
+  return n;
+}
+
+/** A list longer than its limit: the problem naming the field and the limit. */
+export function countProblem(field: string, count: number, limit: number, what: string): Problem | undefined {
+  return count > limit ? { field, reason: `has ${count} ${what}; at most ${limit} are allowed` } : undefined;
+}
+
+/** A text longer than its limit (in characters). */
+export function lengthProblem(field: string, text: string, limit: number): Problem | undefined {
+  // Cheap first: UTF-16 units are never fewer than code points.
+  if (text.length <= limit) return undefined;
+  const chars = charCount(text);
+  return chars > limit ? { field, reason: `has ${chars} characters; at most ${limit} are allowed` } : undefined;
+}
+
+/** Pushes the problems that are there. */
+export function pushProblems(problems: Problem[], ...found: Array<Problem | undefined>): void {
+  for (const p of found) if (p) problems.push(p);
+}
+
+/**
+ * The problem of one more payment to a contract that holds `payments` already (the
+ * MAX_PAYMENTS_PER_CONTRACT + 1st is refused; a repeat of a recorded one is not a new payment).
+ */
+export function paymentLimitProblem(payments: number): Problem | undefined {
+  return payments >= MAX_PAYMENTS_PER_CONTRACT
+    ? { field: 'reference', reason: `this contract holds ${payments} payments; at most ${MAX_PAYMENTS_PER_CONTRACT} are allowed per contract` }
+    : undefined;
+}

@@ -1,5 +1,16 @@
 // Submissions of evaluation materials: the pre-check against the templates, review reasons, and
 // the per-section difference between two rounds.
+import {
+  countProblem,
+  lengthProblem,
+  MAX_ATTACHMENTS_PER_MATERIAL,
+  MAX_MATERIALS_PER_SUBMISSION,
+  MAX_REASON_CHARS,
+  MAX_RETURN_REASONS,
+  MAX_SECTION_CHARS,
+  MAX_SECTIONS_PER_MATERIAL,
+  pushProblems,
+} from './limits';
 import type { Problem } from './problems';
 import { templateById, type AttachmentKind, type Text } from './templates';
 
@@ -15,6 +26,17 @@ export interface MaterialSubmission {
   templateId: string;
   sections: Record<string, string>;
   attachments: AttachmentMeta[];
+}
+
+/**
+ * A submitted material as the review workflow sees it (claim check): the texts and files stay in
+ * PostgreSQL and the file store; the workflow carries per section its sha256 (hex, of the UTF-8
+ * text) and length in characters, per attachment its sha256, size in bytes and kind.
+ */
+export interface MaterialReference {
+  templateId: string;
+  sections: Record<string, { sha256: string; chars: number }>;
+  attachments: Array<{ sha256: string; size: number; kind: AttachmentKind }>;
 }
 
 export interface PrecheckFailure {
@@ -54,7 +76,10 @@ export const DOCUMENT_SECTION = 'document';
  */
 export function reasonProblems(reasons: readonly ReasonGiven[], milestoneTemplates: readonly string[]): Problem[] {
   const problems: Problem[] = [];
+  // Bounded (domain/limits): a decision's reasons travel through the review workflow's history.
+  pushProblems(problems, countProblem('reasons', reasons.length, MAX_RETURN_REASONS, 'reasons'));
   reasons.forEach((r, i) => {
+    if (r.text !== undefined) pushProblems(problems, lengthProblem(`reasons.${i}.text`, r.text, MAX_REASON_CHARS));
     const template = templateById(r.templateId);
     if (!template) {
       problems.push({ field: `reasons.${i}.templateId`, reason: `is not a known template ("${r.templateId}")` });
@@ -75,8 +100,12 @@ export function reasonProblems(reasons: readonly ReasonGiven[], milestoneTemplat
  * milestone does not use, the same template twice, or a section the template does not have.
  * (Missing templates and sections are the pre-check's business: it returns them with reasons.)
  */
-export function materialsProblems(materials: readonly MaterialSubmission[], milestoneTemplates: readonly string[]): Problem[] {
+export function materialsProblems(
+  materials: ReadonlyArray<{ templateId: string; sections: Record<string, unknown> }>,
+  milestoneTemplates: readonly string[],
+): Problem[] {
   const problems: Problem[] = [];
+  pushProblems(problems, countProblem('materials', materials.length, MAX_MATERIALS_PER_SUBMISSION, 'materials'));
   const seen = new Set<string>();
   materials.forEach((m, i) => {
     const field = `materials.${i}.templateId`;
@@ -95,6 +124,42 @@ export function materialsProblems(materials: readonly MaterialSubmission[], mile
     seen.add(m.templateId);
   });
   return problems;
+}
+
+/**
+ * Submitted materials past the domain limits (domain/limits): sections per material, characters
+ * per section, attachments per material. Each problem names the field and the limit.
+ */
+export function submissionLimitProblems(materials: ReadonlyArray<{ sections: Record<string, string>; attachments: readonly unknown[] }>): Problem[] {
+  const problems: Problem[] = [];
+  materials.forEach((m, i) => {
+    const sections = Object.entries(m.sections);
+    pushProblems(
+      problems,
+      countProblem(`materials.${i}.sections`, sections.length, MAX_SECTIONS_PER_MATERIAL, 'sections'),
+      countProblem(`materials.${i}.attachments`, m.attachments.length, MAX_ATTACHMENTS_PER_MATERIAL, 'attachments'),
+    );
+    for (const [id, text] of sections) pushProblems(problems, lengthProblem(`materials.${i}.sections.${id}`, text, MAX_SECTION_CHARS));
+  });
+  return problems;
+}
+
+/**
+ * The text whose sha256 identifies a submission's content for "nothing changed": materials by
+ * template, sections by id (each given by its text or its hash — the same kind on both sides),
+ * attachments by name (a repeated name by its occurrence) with hash and kind. Two submissions have
+ * the same text exactly when sectionDiff finds no change between them.
+ */
+export function materialsDigestText(materials: ReadonlyArray<{ templateId: string; sections: Record<string, string>; attachments: readonly AttachmentMeta[] }>): string {
+  const byTemplate = new Map<string, unknown>();
+  for (const m of materials) {
+    if (byTemplate.has(m.templateId)) continue; // sectionDiff compares the first of a template
+    const sections = Object.entries(m.sections).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const files = [...attachmentsByName(m.attachments).entries()].map(([name, a]) => [name, a.sha256, a.kind]).sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
+    byTemplate.set(m.templateId, sections.length === 0 && files.length === 0 ? null : [sections, files]);
+  }
+  const entries = [...byTemplate.entries()].filter(([, v]) => v !== null).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify(entries);
 }
 
 /**

@@ -1,7 +1,7 @@
 // Indicator quotas: how much of each kind of work a station (or the contract as a whole) owes per
 // month or quarter, and how recorded progress compares with it. Periods are Shanghai calendar
 // months or quarters; a period the term covers only in part owes a share of the target.
-import { addDays, calendarDaysBetween, parseInstant, shanghaiDate, startOfShanghaiDay, type IsoDate } from './dates';
+import { addDays, calendarDaysBetween, dayNumber, parseInstant, shanghaiDate, startOfShanghaiDay, utcInstant, type IsoDate } from './dates';
 import { divCeil, divFloor } from './integers';
 import type { Problem } from './problems';
 
@@ -47,8 +47,8 @@ function periodBounds(day: IsoDate, period: QuotaPeriod): { first: IsoDate; last
   const m = Number(day.slice(5, 7));
   const firstMonth = period === 'month' ? m : divFloor(m - 1, 3) * 3 + 1;
   const months = period === 'month' ? 1 : 3;
-  const first = `${y}-${String(firstMonth).padStart(2, '0')}-01`;
-  const next = new Date(Date.UTC(y, firstMonth - 1 + months, 1)).toISOString().slice(0, 10);
+  const first = `${String(y).padStart(4, '0')}-${String(firstMonth).padStart(2, '0')}-01`;
+  const next = shanghaiDate(utcInstant(y, firstMonth - 1 + months, 1));
   return { first, last: addDays(next, -1) };
 }
 
@@ -59,7 +59,8 @@ function periodBounds(day: IsoDate, period: QuotaPeriod): { first: IsoDate; last
 export function quotaPeriods(quota: Pick<Quota, 'period' | 'target'>, termStart: IsoDate, termEnd: IsoDate): PeriodWindow[] {
   const windows: PeriodWindow[] = [];
   let day = termStart;
-  while (day <= termEnd) {
+  // By day number, not text: "+010000-01-01" (the day after 9999-12-31) sorts before "9999-…".
+  while (dayNumber(day) <= dayNumber(termEnd)) {
     const { first, last } = periodBounds(day, quota.period);
     const from = first < termStart ? termStart : first;
     const to = last > termEnd ? termEnd : last;

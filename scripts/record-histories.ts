@@ -32,6 +32,8 @@ import { completeMaterial } from '../tests/fixtures/materials';
 import { relativeContract, relativeDefinition } from '../tests/fixtures/relative-contract';
 import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../tests/fixtures/s-county';
 import { validateContractDefinition } from '../domain/contract';
+import { precheck } from '../domain/materials';
+import { materialReferences } from '../api/services/submission-content';
 
 const out = path.resolve(__dirname, '../tests/histories');
 
@@ -147,14 +149,19 @@ async function main() {
       const review = env.client.workflow.getHandle(reviewWorkflowId(reviewed.value.id, 'q1'));
       const material = completeMaterial('activity_evidence_pack');
       const materials = [{ ...material, attachments: material.attachments.map(({ content: _c, ...meta }) => meta) }];
-      await review.executeUpdate(submitUpdate, { args: [{ submissionId: 'sub_h1', station: '', materials, submittedBy: 'usr_station' }] });
+      // Sent as the API sends them: by reference, pre-checked (claim check).
+      const byReference = (ms: typeof materials) => {
+        const { references, contentSha256 } = materialReferences(ms);
+        return { materials: references, contentSha256, precheck: precheck(ms, ['activity_evidence_pack']) };
+      };
+      await review.executeUpdate(submitUpdate, { args: [{ submissionId: 'sub_h1', station: '', ...byReference(materials), submittedBy: 'usr_station' }] });
       await review.executeUpdate(decideUpdate, {
         args: [{ submissionId: 'sub_h1', outcome: 'return', reasons: [{ code: 'goals_vague', templateId: 'activity_evidence_pack', sectionId: 'plan' }], decidedBy: 'usr_eval' }],
       });
       await env.sleep('10 days');
       // Round 2 rewrites the section the reason named: an identical resubmission is refused.
       const revised = [{ ...materials[0]!, sections: { ...materials[0]!.sections, plan: '活动方案：每月在 5 个村各开展 1 次长者互助小组，每次 10 人，由驻站社工带领。'.repeat(2) } }];
-      await review.executeUpdate(submitUpdate, { args: [{ submissionId: 'sub_h2', station: '', materials: revised, submittedBy: 'usr_station' }] });
+      await review.executeUpdate(submitUpdate, { args: [{ submissionId: 'sub_h2', station: '', ...byReference(revised), submittedBy: 'usr_station' }] });
       await review.executeUpdate(decideUpdate, { args: [{ submissionId: 'sub_h2', outcome: 'approve', reasons: [], decidedBy: 'usr_eval' }] });
       await review.result();
       await save('contract-with-milestone', third.workflowId);

@@ -42,6 +42,7 @@ import { materialRequestWorkflow } from './material-request';
 import { materialRequestWorkflowId, requestMaterialsUpdate } from './material-request-messages';
 import { quotaWorkflow } from './quotas';
 import { quotaWorkflowId } from './quota-messages';
+import { paymentLimitProblem } from '../domain/limits';
 import { reviewWorkflow } from './review';
 import { reviewWorkflowId } from './review-messages';
 import { reject } from './rejection';
@@ -200,6 +201,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         const check = checkPayment(state.contract, state.ledger, request, Date.now());
         if (check.outcome === 'duplicate') return;
         requireActive();
+        const overLimit = paymentLimitProblem(state.ledger.filter((e) => e.kind === 'payment').length); if (overLimit) reject(REJECTION.invalid, 'The payment cannot be recorded', [overLimit]); // prettier-ignore
         if (check.outcome === 'conflict') reject(REJECTION.conflict, check.message);
         if (check.outcome === 'invalid') reject(REJECTION.invalid, 'The payment cannot be recorded', check.problems);
       },

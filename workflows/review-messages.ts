@@ -2,7 +2,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Contract, Milestone } from '../domain/contract';
-import type { MaterialSubmission, PrecheckFailure, ReasonGiven, SectionChange } from '../domain/materials';
+import type { MaterialReference, PrecheckFailure, ReasonGiven } from '../domain/materials';
 
 export interface ReviewWorkflowInput {
   contract: Contract;
@@ -10,11 +10,20 @@ export interface ReviewWorkflowInput {
   calendar: WorkingCalendar;
 }
 
+/**
+ * A submission, by reference (claim check): the API has stored its texts (submission_contents)
+ * and files (the file store) and run the pre-check before sending this. Bounded: templates and
+ * sections by domain/limits and the templates, attachments by MAX_ATTACHMENTS_PER_MATERIAL.
+ */
 export interface SubmitInput {
   submissionId: string;
   /** The station whose materials these are ('' when the milestone covers the contract as a whole). */
   station: string;
-  materials: MaterialSubmission[];
+  materials: MaterialReference[];
+  /** sha256 (hex) of domain/materials materialsDigestText over the section hashes: equal means nothing changed. */
+  contentSha256: string;
+  /** The pre-check's failures (domain/materials precheck), run by the API on the texts. */
+  precheck: PrecheckFailure[];
   submittedBy: string;
 }
 
@@ -34,7 +43,8 @@ export interface Round {
   station: string;
   round: number;
   status: RoundStatus;
-  materials: MaterialSubmission[];
+  /** Identifies the content (see SubmitInput); the texts are read from submission_contents. */
+  contentSha256: string;
   submittedBy: string;
   submittedAt: string;
   /** Failures of the automatic pre-check; a round that fails it is returned at once. */
@@ -42,8 +52,6 @@ export interface Round {
   /** When the reviewer must decide by (rounds that passed the pre-check). */
   reviewDueAt: string | null;
   decision: { outcome: 'approve' | 'return'; reasons: ReasonGiven[]; decidedBy: string; decidedAt: string } | null;
-  /** Per-section changes against the station's previous round. */
-  diff: SectionChange[];
 }
 
 export interface ReviewState {
@@ -51,6 +59,17 @@ export interface ReviewState {
   /** Rounds of every station, oldest first. */
   rounds: Round[];
 }
+
+/** The review's result, small whatever the rounds: how many there were, and which stations were approved. */
+export interface ReviewOutcome {
+  milestoneId: string;
+  rounds: number;
+  approvedStations: string[];
+  ended: boolean;
+}
+
+/** An Update's answer: the round's status, small; the API reads the round from the read model. */
+export type RoundReceipt = Pick<Round, 'submissionId' | 'round' | 'status' | 'reviewDueAt'>;
 
 export const REVIEW_REJECTION = {
   /** The review has ended with its contract (409 review_closed). */
@@ -61,8 +80,8 @@ export const REVIEW_REJECTION = {
   notInReview: 'NotInReview',
 } as const;
 
-export const submitUpdate = defineUpdate<Round, [SubmitInput]>('submit');
-export const decideUpdate = defineUpdate<Round, [DecideInput]>('decide');
+export const submitUpdate = defineUpdate<RoundReceipt, [SubmitInput]>('submit');
+export const decideUpdate = defineUpdate<RoundReceipt, [DecideInput]>('decide');
 export const reviewStateQuery = defineQuery<ReviewState>('reviewState');
 export { contractEndedSignal } from './contract-ended';
 

@@ -9,24 +9,34 @@ import { addWorkingDays } from '../domain/calendar';
 import { parseInstant, shanghaiDate } from '../domain/dates';
 import { stepDueAt, stepDueDay, type StepKind } from '../domain/escalation';
 import { stepId as buildStepId, stepKey, stepReference } from '../domain/ids';
-import { isRepeatedReviewDecision, materialsProblems, nothingChanged, PRECHECK, reasonProblems, reviewerReturns, sectionDiff, type ReasonGiven } from '../domain/materials';
+import { isRepeatedReviewDecision, materialsProblems, PRECHECK, reasonProblems, reviewerReturns, type ReasonGiven } from '../domain/materials';
 import {
   contractEndedSignal,
   decideUpdate,
   REVIEW_REJECTION,
   reviewStateQuery,
   submitUpdate,
+  type ReviewOutcome,
   type ReviewState,
   type ReviewWorkflowInput,
   type Round,
+  type RoundReceipt,
   type SubmitInput,
 } from './review-messages';
 import { reject } from './rejection';
 import { openStep, resolveStep } from './steps';
 
-const { precheckSubmission, projectSubmission } = proxyActivities<Activities>(PROJECTION);
+const { projectSubmission } = proxyActivities<Activities>(PROJECTION);
 
-export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<ReviewState> {
+/** What an Update answers: small, whatever the submission's size (the API reads the rest). */
+const receipt = (round: Round): RoundReceipt => ({
+  submissionId: round.submissionId,
+  round: round.round,
+  status: round.status,
+  reviewDueAt: round.reviewDueAt,
+});
+
+export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<ReviewOutcome> {
   const { contract, milestone, calendar } = input;
   const state: ReviewState = { milestoneId: milestone.id, rounds: [] };
   const stations = milestone.stations.length > 0 ? milestone.stations : [''];
@@ -93,7 +103,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     ended = true;
   });
 
-  const submitProblems = (request: { station: string; submissionId: string; materials: SubmitInput['materials'] }) => {
+  const submitProblems = (request: Pick<SubmitInput, 'station' | 'submissionId' | 'materials' | 'contentSha256'>) => {
     if (state.rounds.some((r) => r.submissionId === request.submissionId)) return;
     if (ended) reject(REVIEW_REJECTION.closed, `The review of milestone ${milestone.id} has ended with its contract`);
     if (!stations.includes(request.station)) {
@@ -109,7 +119,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     const problems = materialsProblems(request.materials, milestone.materials);
     if (problems.length > 0) reject(REVIEW_REJECTION.invalid, 'The materials do not fit this milestone', problems);
     // A round identical to the returned one would only be returned again: refused, not counted.
-    if (last && nothingChanged(last.materials, request.materials)) {
+    if (last && last.contentSha256 === request.contentSha256) {
       reject(REVIEW_REJECTION.invalid, `Nothing changed since round ${last.round}`, [
         { field: 'materials', reason: `are identical to round ${last.round} (sections and attachments), which was returned` },
       ]);
@@ -120,9 +130,8 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     submitUpdate,
     async (request) => {
       const existing = state.rounds.find((r) => r.submissionId === request.submissionId);
-      if (existing) return existing;
+      if (existing) return receipt(existing);
       submitProblems(request);
-      const previous = latest(request.station);
       const now = Date.now();
       const round: Round = {
         submissionId: request.submissionId,
@@ -131,16 +140,15 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
         station: request.station,
         round: roundsOf(request.station).length + 1,
         status: 'prechecking',
-        materials: request.materials,
+        contentSha256: request.contentSha256,
         submittedBy: request.submittedBy,
         submittedAt: new Date(now).toISOString(),
-        precheck: [],
+        // The API ran the pre-check on the texts, which never reach the workflow.
+        precheck: request.precheck,
         reviewDueAt: null,
         decision: null,
-        diff: previous ? sectionDiff(previous.materials, request.materials) : [],
       };
       state.rounds.push(round);
-      round.precheck = await precheckSubmission({ materials: request.materials, required: milestone.materials });
       if (round.precheck.length > 0) {
         // Failing the pre-check never left the contractor's hands: it keeps holding what it held.
         round.status = 'returned';
@@ -159,7 +167,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
         await close('tooManyReturns', round.station, 'resubmitted for review');
         if (!contractorHolds()) await close('milestoneOverdue', '', 'submitted for review');
       }
-      return round;
+      return receipt(round);
     },
     { validator: submitProblems },
   );
@@ -182,7 +190,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     async (request) => {
       const { round, repeated } = decideProblems(request);
       // A repeat (its answer lost) is answered with the submission as it stands.
-      if (repeated) return round;
+      if (repeated) return receipt(round);
       round.status = request.outcome === 'approve' ? 'approved' : 'returned';
       round.decision = { outcome: request.outcome, reasons: request.reasons, decidedBy: request.decidedBy, decidedAt: new Date().toISOString() };
       if (round.status === 'returned') lastReturnedAt = Date.now();
@@ -195,7 +203,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
       } else {
         await afterReturn(round);
       }
-      return round;
+      return receipt(round);
     },
     { validator: (request) => void decideProblems(request) },
   );
@@ -256,6 +264,6 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   for (const { kind, station } of [...openSteps.values()]) {
     await close(kind, station, ended ? 'contract ended' : 'approved');
   }
-  return state;
+  return { milestoneId: milestone.id, rounds: state.rounds.length, approvedStations: stations.filter(approved), ended };
 }
 

@@ -1,17 +1,28 @@
-// Evaluation materials: uploads checked and stored, then handed to the milestone's review workflow;
-// decisions by the reviewing organization only; reads and statistics from the read model.
+// Evaluation materials: uploads checked and stored, the texts stored and pre-checked, then handed
+// to the milestone's review workflow by reference (claim check: api/services/submission-content);
+// decisions by the reviewing organization only; reads from the read model joined with the content.
 import type { Client } from '@temporalio/client';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { contracts, submissions } from '../../db/schema';
 import { reviewingOrganization, type Contract } from '../../domain/contract';
-import { isRepeatedReviewDecision, materialsProblems, reasonProblems, type ReasonGiven } from '../../domain/materials';
+import {
+  isRepeatedReviewDecision,
+  materialsProblems,
+  precheck,
+  reasonProblems,
+  submissionLimitProblems,
+  type MaterialSubmission,
+  type ReasonGiven,
+  type SectionChange,
+} from '../../domain/materials';
 import type { Problem } from '../../domain/problems';
 import { isContractorStaff, type Actor } from '../../domain/organizations';
 import { decideUpdate, REVIEW_REJECTION, reviewWorkflowId, submitUpdate, type Round } from '../../workflows/review-messages';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import { withAttachments, type UploadedAttachment } from './attachments';
 import type { FileStorage } from './file-storage';
+import { materialReferences, SubmissionContentStore } from './submission-content';
 import { sendToWorkflow, updateRejection } from './temporal-errors';
 import { idForKey } from './tokens';
 import { loadVisibleContract } from './visibility';
@@ -24,7 +35,8 @@ export interface UploadedMaterial {
 
 type SubmissionRow = typeof submissions.$inferSelect;
 
-export function submissionView(row: SubmissionRow) {
+/** A submission as the API shows it: the read model's row with its content and its changes against the round before. */
+export function submissionView(row: SubmissionRow, content: { materials: MaterialSubmission[]; diff: SectionChange[] }) {
   return {
     id: row.id,
     contractId: row.contractId,
@@ -32,41 +44,38 @@ export function submissionView(row: SubmissionRow) {
     station: row.station || null,
     round: row.round,
     status: row.status as Round['status'],
-    materials: row.materials as Round['materials'],
+    materials: content.materials,
     precheck: row.precheck as Round['precheck'],
     decision: row.decision as Round['decision'],
-    diff: row.diff as Round['diff'],
+    diff: content.diff,
     reviewDueAt: row.reviewDueAt?.toISOString() ?? null,
     submittedBy: row.submittedBy,
     submittedAt: row.submittedAt.toISOString(),
   };
 }
 
-function roundView(round: Round) {
-  return submissionView({
-    id: round.submissionId,
-    contractId: round.contractId,
-    milestoneId: round.milestoneId,
-    station: round.station,
-    round: round.round,
-    status: round.status,
-    materials: round.materials,
-    precheck: round.precheck,
-    decision: round.decision,
-    diff: round.diff,
-    reviewDueAt: round.reviewDueAt ? new Date(round.reviewDueAt) : null,
-    submittedBy: round.submittedBy,
-    submittedAt: new Date(round.submittedAt),
-    version: 0,
-  });
-}
-
 export class SubmissionService {
+  private readonly contents: SubmissionContentStore;
+
   constructor(
     private readonly db: Database,
     private readonly temporal: Client,
     private readonly storage: FileStorage,
-  ) {}
+  ) {
+    this.contents = new SubmissionContentStore(db);
+  }
+
+  private async views(rows: SubmissionRow[]) {
+    const contents = await this.contents.withDiffs(rows);
+    return rows.map((row) => submissionView(row, contents.get(row.id)!));
+  }
+
+  /** The submission as it stands in the read model (the review projects a round before it answers). */
+  private async view(id: string) {
+    const row = await this.submissionRow(id);
+    if (!row) throw new Error(`Submission ${id} was answered by its review but is not in the read model`);
+    return (await this.views([row]))[0]!;
+  }
 
   private async visibleContract(actor: Actor, id: string): Promise<Contract> {
     return (await loadVisibleContract(this.db, actor, id)).definition as Contract;
@@ -103,32 +112,49 @@ export class SubmissionService {
     }
     const milestone = contract.milestones?.find((m) => m.id === milestoneId);
     if (!milestone) throw notFound(`Contract ${contractId} has no milestone ${milestoneId}`);
-    // Refused before any file is stored; the workflow applies the same rule again.
-    const problems = materialsProblems(body.materials, milestone.materials);
+    // Refused before anything is stored; the workflow applies the template rule again.
+    const problems = [...materialsProblems(body.materials, milestone.materials), ...submissionLimitProblems(body.materials)];
     if (problems.length > 0) throw unprocessable('The materials do not fit this milestone', problems);
     const submissionId = idForKey('sub', [actor.userId, contractId, milestoneId], idempotencyKey);
-    // A submission the workflow refuses leaves none of its files stored.
+    // A submission the workflow refuses leaves none of its files, and none of its texts, stored.
     return withAttachments(
       this.storage,
       body.materials.map((m, i) => ({ field: `materials.${i}.attachments`, attachments: m.attachments })),
-      (stored) => {
-        const materials = body.materials.map((m, i) => ({ templateId: m.templateId, sections: m.sections, attachments: stored[i]! }));
-        return sendToWorkflow(
-          async () =>
-            roundView(
-              await this.temporal.workflow.getHandle(reviewWorkflowId(contractId, milestoneId)).executeUpdate(submitUpdate, {
-                args: [{ submissionId, station: body.station ?? '', materials, submittedBy: actor.userId }],
-              }),
-            ),
-          {
-            recorded: async () => {
-              const row = await this.submissionRow(submissionId);
-              return row ? submissionView(row) : undefined;
+      async (stored) => {
+        const materials: MaterialSubmission[] = body.materials.map((m, i) => ({ templateId: m.templateId, sections: m.sections, attachments: stored[i]! }));
+        const { references, contentSha256 } = materialReferences(materials);
+        await this.contents.store({ submissionId, contractId, milestoneId, sha256: contentSha256, materials });
+        try {
+          return await sendToWorkflow(
+            async () => {
+              const receipt = await this.temporal.workflow.getHandle(reviewWorkflowId(contractId, milestoneId)).executeUpdate(submitUpdate, {
+                args: [
+                  {
+                    submissionId,
+                    station: body.station ?? '',
+                    materials: references,
+                    contentSha256,
+                    precheck: precheck(materials, milestone.materials),
+                    submittedBy: actor.userId,
+                  },
+                ],
+              });
+              return this.view(receipt.submissionId);
             },
-            closed: () => new ApiError(409, 'review_closed', `The review of milestone ${milestoneId} has ended`),
-            rejected: SubmissionService.rejected,
-          },
-        );
+            {
+              recorded: async () => {
+                const row = await this.submissionRow(submissionId);
+                return row ? (await this.views([row]))[0] : undefined;
+              },
+              closed: () => new ApiError(409, 'review_closed', `The review of milestone ${milestoneId} has ended`),
+              rejected: SubmissionService.rejected,
+            },
+          );
+        } catch (error) {
+          // Refused (4xx): the texts go, as the files do; an unknown outcome (5xx) keeps them for a retry.
+          if (error instanceof ApiError && error.statusCode < 500) await this.contents.discard(submissionId);
+          throw error;
+        }
       },
     );
   }
@@ -147,17 +173,17 @@ export class SubmissionService {
     const problems = reasonProblems(body.reasons, milestone?.materials ?? []);
     if (problems.length > 0) throw unprocessable('A reason names a template or section this milestone does not have', problems);
     return sendToWorkflow(
-      async () =>
-        roundView(
-          await this.temporal.workflow.getHandle(reviewWorkflowId(row.contractId, row.milestoneId)).executeUpdate(decideUpdate, {
-            args: [{ submissionId, outcome: body.outcome, reasons: body.reasons, decidedBy: actor.userId }],
-          }),
-        ),
+      async () => {
+        await this.temporal.workflow.getHandle(reviewWorkflowId(row.contractId, row.milestoneId)).executeUpdate(decideUpdate, {
+          args: [{ submissionId, outcome: body.outcome, reasons: body.reasons, decidedBy: actor.userId }],
+        });
+        return this.view(submissionId);
+      },
       {
         // The same rule the review applies while it runs.
         recorded: async () => {
           const current = (await this.submissionRow(submissionId))!;
-          return isRepeatedReviewDecision(current.decision as Round['decision'], body) ? submissionView(current) : undefined;
+          return isRepeatedReviewDecision(current.decision as Round['decision'], body) ? (await this.views([current]))[0] : undefined;
         },
         closed: async () => {
           const current = (await this.submissionRow(submissionId))!;
@@ -172,12 +198,16 @@ export class SubmissionService {
     const [row] = await this.db.select().from(submissions).where(eq(submissions.id, submissionId));
     if (!row) throw notFound(`Submission ${submissionId} does not exist`);
     await this.visibleContract(actor, row.contractId);
-    return submissionView(row);
+    return (await this.views([row]))[0]!;
   }
 
   async list(actor: Actor, contractId: string, filter: { milestoneId?: string; station?: string }) {
     await this.visibleContract(actor, contractId);
-    const rows = await this.db
+    return { items: await this.views(await this.rows(contractId, filter)) };
+  }
+
+  private async rows(contractId: string, filter: { milestoneId?: string; station?: string }): Promise<SubmissionRow[]> {
+    return this.db
       .select()
       .from(submissions)
       .where(
@@ -188,12 +218,18 @@ export class SubmissionService {
         ),
       )
       .orderBy(asc(submissions.submittedAt), asc(submissions.round));
-    return { items: rows.map(submissionView) };
   }
 
   /** Returns per station and per reason, so the contractor sees where training is needed. */
   async stats(actor: Actor, contractId: string) {
-    const { items } = await this.list(actor, contractId, {});
+    await this.visibleContract(actor, contractId);
+    // Statistics need no texts: the read model's rows alone.
+    const items = (await this.rows(contractId, {})).map((row) => ({
+      station: row.station || null,
+      status: row.status,
+      precheck: row.precheck as Round['precheck'],
+      decision: row.decision as Round['decision'],
+    }));
     const stations = new Map<string, { station: string | null; submissions: number; approved: number; returned: number; precheckFailures: number }>();
     const reasons = new Map<string, number>();
     for (const s of items) {

@@ -3,9 +3,13 @@
 // and only the reviewer's returns count against maxRounds.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { materialReferences } from '../../api/services/submission-content';
+import { MAX_SECTION_CHARS } from '../../domain/limits';
 import {
+  materialsDigestText,
   materialsProblems,
   nothingChanged,
+  submissionLimitProblems,
   reasonProblems,
   reviewerReturns,
   sectionDiff,
@@ -179,5 +183,44 @@ describe('returns counted against maxRounds', () => {
         expect(reviewerReturns(returns)).toBe(rounds.filter((r) => r.status === 'returned' && r.failures === 0).length);
       }),
     );
+  });
+});
+
+describe('the content digest the review workflow compares (claim check)', () => {
+  const pair = fc.tuple(materialsArb, materialsArb).chain(([a, b]) =>
+    // Half the time a near copy of a: one section or one file changed, or one file moved.
+    fc.oneof(fc.constant([a, b] as const), fc.constant([a, structuredClone(a)] as const), fc.nat().map((n) => {
+      const c = structuredClone(a);
+      const m = c[n % c.length]!;
+      if (n % 3 === 0 && m.attachments.length > 1) m.attachments.reverse();
+      else if (n % 3 === 1) m.sections[Object.keys(m.sections)[0] ?? 'x'] = 'changed';
+      else m.attachments.push(file('added.png', 'f'));
+      return [a, c] as const;
+    })),
+  );
+
+  it('is equal exactly when nothing changed, texts or their hashes alike', () => {
+    fc.assert(
+      fc.property(pair, ([a, b]) => {
+        expect(materialsDigestText(a) === materialsDigestText(b)).toBe(nothingChanged(a, b));
+        expect(materialReferences(a).contentSha256 === materialReferences(b).contentSha256).toBe(nothingChanged(a, b));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('carries no text: per section its hash and length, per file its hash, size and kind', () => {
+    const materials: MaterialSubmission[] = [{ templateId: 'casework_record', sections: { background: '个案'.repeat(50) }, attachments: [file('r.png', '1', 'case_record')] }];
+    expect(materialReferences(materials).references).toEqual([
+      { templateId: 'casework_record', sections: { background: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/), chars: 100 } }, attachments: [{ sha256: hash('1'), size: 10, kind: 'case_record' }] },
+    ]);
+  });
+
+  it('refuses a section past MAX_SECTION_CHARS characters, counted as a person counts them', () => {
+    const at = (n: number) => [{ sections: { background: '字'.repeat(n) }, attachments: [] }];
+    expect(submissionLimitProblems(at(MAX_SECTION_CHARS))).toEqual([]);
+    expect(submissionLimitProblems(at(MAX_SECTION_CHARS + 1))).toEqual([
+      { field: 'materials.0.sections.background', reason: `has ${MAX_SECTION_CHARS + 1} characters; at most ${MAX_SECTION_CHARS} are allowed` },
+    ]);
   });
 });

@@ -5,6 +5,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { submissionContents } from '../../db/schema';
 import { addDays, shanghaiDate } from '../../domain/dates';
 import { attachment, completeMaterial, PNG_1X1, upload } from '../fixtures/materials';
 import { sCountyContract } from '../fixtures/s-county';
@@ -129,5 +131,29 @@ describe('uploads', () => {
     expect(second.status).toBe(409);
     expect(stored(rescanned.sha256)).toBe(false);
     expect(storeFiles()).toEqual(before);
+    // Nor its texts (claim check): only the accepted submission's content is stored, once, even
+    // when the accepted request is retried under its Idempotency-Key and the refused one is too.
+    const contents = async () =>
+      (await stack.database.handle.db.select({ id: submissionContents.submissionId }).from(submissionContents).where(eq(submissionContents.contractId, contractId))).map((r) => r.id);
+    expect(await contents()).toEqual([first.body.id]);
+    const keyed = (station: string, materials: object[], key: string) =>
+      stack.http('POST', `/v1/contracts/${contractId}/milestones/midterm/submissions`, {
+        token: parties.tokens.contractor,
+        headers: { 'idempotency-key': key },
+        body: { station, materials },
+      });
+    const returned = await stack.http('POST', `/v1/submissions/${first.body.id}/decision`, {
+      token: parties.tokens.evaluator,
+      body: { outcome: 'return', reasons: [{ code: 'goals_vague', templateId: 'midterm_report', sectionId: 'goals' }] },
+    });
+    expect(returned.status).toBe(200);
+    const round2 = () => [completeMaterial('midterm_report', { goals: '目标：每月走访 20 户家庭。'.repeat(10) }), completeMaterial('casework_record')];
+    const accepted = await keyed('G', round2(), 'uploads-g-2');
+    expect(accepted.status).toBe(201);
+    const retried = await keyed('G', round2(), 'uploads-g-2');
+    expect([retried.status, retried.body.id]).toEqual([201, accepted.body.id]);
+    // Refused by the workflow (a station this milestone does not have), twice under one key.
+    for (let i = 0; i < 2; i++) expect((await keyed('Y', round2(), 'uploads-y-1')).status).toBe(422);
+    expect((await contents()).sort()).toEqual([first.body.id, accepted.body.id].sort());
   });
 });

@@ -26,7 +26,7 @@ import { contractEndedSignal } from '../../workflows/contract-ended';
 import { deliverUpdate, materialRequestWorkflowId } from '../../workflows/material-request-messages';
 import { quotaWorkflowId, recordProgressUpdate } from '../../workflows/quota-messages';
 import { decideUpdate, reviewWorkflowId, submitUpdate } from '../../workflows/review-messages';
-import { completeMaterial } from '../fixtures/materials';
+import { byReference, completeMaterial } from '../fixtures/materials';
 import { relativeDefinition } from '../fixtures/relative-contract';
 import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-county';
 import { eventually } from '../helpers/eventually';
@@ -363,7 +363,9 @@ describe('days charged to the party holding a milestone (time-skipping)', () => 
       const roundOf = (submissionId: string) =>
         materials.map((m) => ({ ...m, sections: { ...m.sections, [firstSection]: `${m.sections[firstSection]}（${submissionId}）` } }));
       const submit = (m: string, submissionId: string) =>
-        handles.get(m)!.executeUpdate(submitUpdate, { args: [{ submissionId, station: '', materials: roundOf(submissionId), submittedBy: 'usr_station' }] });
+        handles.get(m)!.executeUpdate(submitUpdate, {
+          args: [{ submissionId, station: '', ...byReference(roundOf(submissionId), ['activity_evidence_pack']), submittedBy: 'usr_station' }],
+        });
       const decide = (m: string, submissionId: string, outcome: 'approve' | 'return') =>
         handles.get(m)!.executeUpdate(decideUpdate, {
           args: [{ submissionId, outcome, reasons: outcome === 'return' ? [{ code: 'evidence_missing' as const, templateId: 'activity_evidence_pack', sectionId: 'evidence' }] : [], decidedBy: 'usr_evaluator' }],
