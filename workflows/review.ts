@@ -2,9 +2,8 @@
 // returns those that fail the templates, the reviewer approves or returns with reasons, and stalls
 // escalate — a review not decided in time (reviewOverdue), more returns than allowed
 // (tooManyReturns), a milestone past due without approval (milestoneOverdue).
-import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { PROJECTION } from './activity-options';
+import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { projections } from './projection';
 import { addWorkingDays } from '../domain/calendar';
 import { parseInstant, shanghaiDate } from '../domain/dates';
 import { stepDueAt, stepDueDay, type StepKind } from '../domain/escalation';
@@ -24,7 +23,7 @@ import {
 import { reject } from './rejection';
 import { openStep, resolveStep } from './steps';
 
-const { precheckSubmission, projectSubmission } = proxyActivities<Activities>(PROJECTION);
+const { precheckSubmission, projectSubmission } = projections;
 
 export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<ReviewState> {
   const { contract, milestone, calendar } = input;
