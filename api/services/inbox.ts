@@ -1,17 +1,24 @@
 // The inbox: notifications addressed to the caller's organization, newest first, each marked read
 // or not for the calling user.
-import { and, desc, eq, isNull, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
+import { ADMINISTRATORS_INBOX } from '../../activities/notifications';
 import type { Database } from '../../db/client';
 import { notificationReads, notifications } from '../../db/schema';
 import type { Severity } from '../../domain/notices';
-import type { Actor } from '../../domain/organizations';
+import { hasRole, type Actor } from '../../domain/organizations';
 import { notFound } from '../errors';
+
+/** The inboxes a user reads: their organization's, and administrators also the engine's notices. */
+function inboxesOf(actor: Actor): string[] {
+  return [...(actor.organizationId ? [actor.organizationId] : []), ...(hasRole(actor, 'admin') ? [ADMINISTRATORS_INBOX] : [])];
+}
 
 export class InboxService {
   constructor(private readonly db: Database) {}
 
   async list(actor: Actor, page: { before?: number; limit: number; unread?: boolean }) {
-    if (!actor.organizationId) return { items: [], next: null };
+    const inboxes = inboxesOf(actor);
+    if (inboxes.length === 0) return { items: [], next: null };
     const rows = await this.db
       .select({ n: notifications, readAt: notificationReads.readAt })
       .from(notifications)
@@ -21,7 +28,7 @@ export class InboxService {
       )
       .where(
         and(
-          eq(notifications.organizationId, actor.organizationId),
+          inArray(notifications.organizationId, inboxes),
           page.before !== undefined ? lt(notifications.id, page.before) : undefined,
           page.unread ? isNull(notificationReads.readAt) : undefined,
         ),
@@ -47,7 +54,7 @@ export class InboxService {
   /** Marks one notification of the caller's inbox read (again: keeps the first time). */
   async markRead(actor: Actor, id: number) {
     const [n] = await this.db.select().from(notifications).where(eq(notifications.id, id));
-    if (!n || n.organizationId !== actor.organizationId) throw notFound(`Notification ${id} is not in your inbox`);
+    if (!n || !inboxesOf(actor).includes(n.organizationId)) throw notFound(`Notification ${id} is not in your inbox`);
     await this.db
       .insert(notificationReads)
       .values({ notificationId: id, userId: actor.userId })

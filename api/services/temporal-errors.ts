@@ -12,6 +12,7 @@ import type { Problem } from '../../domain/problems';
 import { WORKFLOW_ID_TAKEN } from '../../workflows/children';
 import { REJECTION } from '../../workflows/contract-messages';
 import { ApiError, conflict, notFound, unprocessable } from '../errors';
+import { outageOf } from '../outages';
 
 /** The ApplicationFailure an Update's validator or handler rejected with, if that is what happened. */
 export function updateRejection(error: unknown): ApplicationFailure | undefined {
@@ -39,7 +40,9 @@ export function apiErrorFromTemporal(error: unknown, what: string): unknown {
   if (error instanceof WorkflowExecutionAlreadyStartedError) {
     return conflict(`${what}: a contract with this id already exists`);
   }
-  return error;
+  // Temporal or its worker not answering (the request's deadline passed, RESOURCE_EXHAUSTED, an
+  // aborted Update): 503 with Retry-After, never a 500. A workflow's own refusal is mapped above.
+  return outageOf(error) ?? error;
 }
 
 /**
