@@ -108,9 +108,11 @@ describe('outages and stuck workflows', () => {
           raise exception 'poisoned row for %', new.contract_id using errcode = 'check_violation';
         end if;
         return new;
-      end $$;
-      create trigger outages_poison before insert on ledger_entries for each row execute function outages_poison();
+      end $$
     `));
+    await database.handle.db.execute(
+      sql.raw('create trigger outages_poison before insert on ledger_entries for each row execute function outages_poison()'),
+    );
 
     // The workflow records the payment but cannot write it: the request gets no answer in time.
     const started = Date.now();
