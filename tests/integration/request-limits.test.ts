@@ -60,7 +60,8 @@ describe('request limits and error answers', () => {
     admin = `gf_test_admin_${randomBytes(12).toString('hex')}`;
     await new IdentityService(database.handle.db).ensureAdmin(admin);
     // No handler runs for what these tests send, so no Temporal server is needed.
-    const temporal = { options: { namespace: 'default' } } as unknown as Client;
+    // (withDeadline: the API gives every /v1 handler's Temporal calls a deadline through it.)
+    const temporal = { options: { namespace: 'default' }, withDeadline: (_at: number, fn: () => Promise<unknown>) => fn() } as unknown as Client;
     app = await buildApp({ database: database.handle, temporal, taskQueue: 'unused', logLevel: 'silent', rateLimits: { writesPerMinute: 0, authFailuresPerMinute: 0 } });
     await app.listen({ port: 0, host: '127.0.0.1' });
     http = httpClient(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`);
