@@ -176,6 +176,33 @@ describe('outages and stuck workflows', () => {
     expect(detail).toMatchObject({ ok: true, detail: expect.stringMatching(/^1 stuck workflow/) });
   }, 120_000);
 
+  it('shows a workflow whose tasks keep failing to operators, once in their inbox', async () => {
+    // A workflow type the worker does not know: every workflow task it gets fails.
+    const workflowId = `stray-${suffix}`;
+    await client.workflow.start('noSuchWorkflow', { taskQueue, workflowId, args: [] });
+    const listed = await eventually(
+      () => http('GET', '/v1/admin/stuck-workflows', { token: adminToken }),
+      (res) => res.status === 200 && res.body.items.some((i: { workflowId: string }) => i.workflowId === workflowId),
+      60_000,
+    );
+    expect(listed.body.items.find((i: { workflowId: string }) => i.workflowId === workflowId)).toMatchObject({
+      workflowType: 'noSuchWorkflow',
+      contractId: null,
+      reason: 'workflow_task_failing',
+      attempts: expect.any(Number),
+      since: expect.any(String),
+      projection: null,
+    });
+    const inbox = await http('GET', '/v1/inbox', { token: adminToken });
+    const notices = inbox.body.items.filter((n: { kind: string; body: { en: string } }) => n.kind === 'workflow_stuck' && n.body.en.includes(workflowId));
+    expect(notices).toHaveLength(1);
+    // Ready all the same: the count is a detail.
+    const ready = await http('GET', '/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks).toContainEqual({ name: 'workflows', ok: true, detail: expect.stringMatching(/^2 stuck workflow/) });
+    await client.workflow.getHandle(workflowId).terminate('test over');
+  }, 90_000);
+
   it('answers 503 with Retry-After within the deadline when no worker runs, and /readyz names the worker', async () => {
     expect((await http('GET', '/readyz')).status).toBe(200);
     worker.shutdown();
