@@ -17,12 +17,6 @@ export interface NotificationToWrite {
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
-/**
- * The inbox of the platform's administrators, who belong to no organization: notices about the
- * engine itself (a workflow that is stuck). Not an organization id: those start with a letter or digit.
- */
-export const ADMINISTRATORS_INBOX = '@administrators';
-
 /** Writes the notifications (new ones only) and returns the ids of all of them, oldest first. */
 export async function writeNotifications(tx: Transaction, contractId: string | null, notices: NotificationToWrite[]): Promise<number[]> {
   for (const n of notices) {
@@ -62,17 +56,18 @@ export interface StuckWorkflowNotice {
 }
 
 /**
- * The administrators' notice that a workflow is stuck: one per workflow (its idempotency key is the
- * workflow id), however often it is found stuck again.
+ * The administrators' notice that a workflow is stuck, for `inbox` (the administrators' inbox, see
+ * api/services/inbox): one per workflow (its idempotency key is the workflow id), however often it
+ * is found stuck again.
  */
-export function stuckWorkflowNotification(stuck: StuckWorkflowNotice): NotificationToWrite {
+export function stuckWorkflowNotification(stuck: StuckWorkflowNotice, inbox: string): NotificationToWrite {
   const what =
     stuck.reason === 'workflow_task_failing'
       ? { en: 'its workflow tasks keep failing', zh: '其工作流任务持续失败' }
       : { en: 'a read-model projection cannot be written', zh: '读模型投影无法写入' };
   return {
     idempotencyKey: `workflow-stuck:${stuck.workflowId}`,
-    organizationIds: [ADMINISTRATORS_INBOX],
+    organizationIds: [inbox],
     kind: 'workflow_stuck',
     severity: 'critical',
     subject: {

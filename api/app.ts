@@ -12,8 +12,8 @@ import { textProblems } from '../domain/text';
 import { ApiError, errorResponseSchema, frameworkErrors, registerErrorHandling } from './errors';
 import { documentCommonErrors } from './openapi';
 import { outageOf, temporalOutage, workerOutage } from './outages';
-import { authPlugin, type RateLimits } from './plugins/auth';
 import { adminRoutes } from './routes/admin';
+import { authPlugin, type RateLimits } from './plugins/auth';
 import { healthRoutes, type ReadinessProbe } from './routes/health';
 import { contactRoutes } from './routes/contacts';
 import { contractRoutes } from './routes/contracts';
@@ -190,6 +190,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(authPlugin, { identity, rateLimits: deps.rateLimits });
     await v1.register(organizationRoutes, { identity });
     await v1.register(userRoutes, { identity });
+    await v1.register(adminRoutes, { operators });
     const contracts = new ContractService(deps.database.db, deps.temporal, deps.taskQueue);
     const idempotency = new IdempotencyService(deps.database.db);
     await v1.register(contractRoutes, { contracts, idempotency });
@@ -207,7 +208,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       idempotency,
     });
     await v1.register(quotaRoutes, { quotas: new QuotaService(deps.database.db, deps.temporal, storage), idempotency });
-    await v1.register(adminRoutes, { operators });
   });
 
   return app;

@@ -1,16 +1,19 @@
 // The inbox: notifications addressed to the caller's organization, newest first, each marked read
-// or not for the calling user.
+// or not for the calling user. Platform administrators belong to no organization: their inbox is
+// ADMINISTRATORS_INBOX (e.g. "next year's official calendar is not published yet").
 import { and, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
-import { ADMINISTRATORS_INBOX } from '../../activities/notifications';
 import type { Database } from '../../db/client';
 import { notificationReads, notifications } from '../../db/schema';
 import type { Severity } from '../../domain/notices';
-import { hasRole, type Actor } from '../../domain/organizations';
+import { isAdmin, type Actor } from '../../domain/organizations';
 import { notFound } from '../errors';
 
-/** The inboxes a user reads: their organization's, and administrators also the engine's notices. */
+/** The organization id of the administrators' notices: no organization id can take this form (ids start with a letter or digit). */
+export const ADMINISTRATORS_INBOX = '~administrators';
+
+/** The inboxes an actor reads: its organization's, and the administrators' for an administrator. */
 function inboxesOf(actor: Actor): string[] {
-  return [...(actor.organizationId ? [actor.organizationId] : []), ...(hasRole(actor, 'admin') ? [ADMINISTRATORS_INBOX] : [])];
+  return [...(actor.organizationId ? [actor.organizationId] : []), ...(isAdmin(actor) ? [ADMINISTRATORS_INBOX] : [])];
 }
 
 export class InboxService {

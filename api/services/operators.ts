@@ -12,6 +12,7 @@ import {
 import type { Database } from '../../db/client';
 import { parseId } from '../../domain/ids';
 import { PROJECTION_FAILURE_MEMO, type ProjectionFailure } from '../../workflows/projection-messages';
+import { ADMINISTRATORS_INBOX } from './inbox';
 
 /** At most this many running workflows are looked at per scan (the answer says when there were more). */
 export const MAX_SCANNED_WORKFLOWS = 2000;
@@ -154,7 +155,7 @@ export class OperatorService {
     try {
       for (const item of items) {
         const notice: StuckWorkflowNotice = { ...item, at };
-        await this.db.transaction((tx) => writeNotifications(tx, item.contractId, [stuckWorkflowNotification(notice)]));
+        await this.db.transaction((tx) => writeNotifications(tx, item.contractId, [stuckWorkflowNotification(notice, ADMINISTRATORS_INBOX)]));
       }
     } catch (error) {
       this.log?.warn({ err: error }, 'could not write stuck-workflow notices');
