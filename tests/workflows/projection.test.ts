@@ -1,18 +1,16 @@
-// A projection that keeps failing is never retried silently forever: the real contract workflow,
-// with a projection activity that fails like a database that is down, stops after PROJECTION's
-// bounded attempts, records the failure in its memo, and writes it an hour later once it can.
-import { ApplicationFailure } from '@temporalio/common';
-import { Worker } from '@temporalio/worker';
+// A projection that keeps failing is never retried silently forever: the real contract workflow and
+// activities, with the read model failing for one contract as a lost connection does, stop after
+// PROJECTION's bounded attempts, record the failure in the memo, and write it an hour later.
+import { temporal } from '@temporalio/proto';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
+import { contracts } from '../../db/schema';
 import { contractWorkflowId } from '../../domain/ids';
-import { workflowBundle } from '../../server/worker';
 import { contractWorkflow } from '../../workflows';
 import { PROJECTION } from '../../workflows/activity-options';
 import { PROJECTION_FAILURE_MEMO, type ProjectionFailure } from '../../workflows/projection-messages';
 import { relativeContract } from '../fixtures/relative-contract';
 import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
-import { uniqueTaskQueue } from '../helpers/temporal';
 
 describe('projections that cannot be written', () => {
   let harness: TimeSkippingHarness;
@@ -26,28 +24,30 @@ describe('projections that cannot be written', () => {
 
   it('are tried a bounded number of times, recorded in the memo, and written an hour later', async () => {
     const { env, database } = harness;
-    const real = createActivities({ db: database.handle.db });
-    let attempts = 0;
-    let broken = true;
-    const taskQueue = uniqueTaskQueue('projection');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: {
-        ...real,
-        async projectContract(input: Parameters<typeof real.projectContract>[0]) {
-          attempts += 1;
-          // Retryable, as a lost connection is: only the retry policy's bound stops it.
-          if (broken) throw ApplicationFailure.retryable('connect ECONNREFUSED 127.0.0.1:5432', 'Error');
-          return real.projectContract(input);
-        },
-      },
-    });
+    const { worker, taskQueue } = await harness.worker('projection');
     const contract = relativeContract(Date.now(), `PROJ-${Date.now()}`);
+    // The read model's contracts table fails for this contract as a lost connection does
+    // (SQLSTATE 08006: retryable, unlike a data error).
+    const db = database.handle.db;
+    await db.execute(
+      sql.raw(`
+        create function projection_broken() returns trigger language plpgsql as $$
+        begin
+          if new.id = '${contract.id}' then
+            raise exception 'connection lost' using errcode = 'connection_failure';
+          end if;
+          return new;
+        end $$
+      `),
+    );
+    await db.execute(sql.raw('create trigger projection_broken before insert or update on contracts for each row execute function projection_broken()'));
     const memo = async () => {
       const description = await env.client.workflow.getHandle(contractWorkflowId(contract.id)).describe();
       return description.memo?.[PROJECTION_FAILURE_MEMO] as ProjectionFailure | undefined;
+    };
+    const failedAttempts = async () => {
+      const { events } = await env.client.workflow.getHandle(contractWorkflowId(contract.id)).fetchHistory();
+      return events!.filter((e) => e.activityTaskFailedEventAttributes).map((e) => e.activityTaskFailedEventAttributes!);
     };
 
     await worker.runUntil(async () => {
@@ -58,18 +58,26 @@ describe('projections that cannot be written', () => {
       });
       // 10 attempts with 1 s doubling backoff take about 8.5 minutes.
       await env.sleep('15 minutes');
-      expect(attempts).toBe(PROJECTION.retry!.maximumAttempts);
-      expect(await memo()).toMatchObject({ activity: 'projectContract', rounds: 1, pending: 1, message: expect.stringMatching(/ECONNREFUSED/) });
+      const failed = await failedAttempts();
+      expect(failed).toHaveLength(1);
+      expect(failed[0]!.retryState).toBe(temporal.api.enums.v1.RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED);
+      const started = (await env.client.workflow.getHandle(contractWorkflowId(contract.id)).fetchHistory()).events!.find(
+        (e) => e.activityTaskStartedEventAttributes && e.eventId! > failed[0]!.scheduledEventId!,
+      );
+      expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(PROJECTION.retry!.maximumAttempts);
+      expect(await memo()).toMatchObject({ activity: 'projectContract', rounds: 1, pending: 1, message: expect.stringMatching(/connection lost/) });
 
       // Nothing more until the hour is up.
       await env.sleep('30 minutes');
-      expect(attempts).toBe(10);
+      expect(await failedAttempts()).toHaveLength(1);
 
       // Repaired: the next try writes it and the memo no longer names a failure.
-      broken = false;
+      await db.execute(sql.raw('drop trigger projection_broken on contracts'));
       await env.sleep('40 minutes');
-      expect(attempts).toBe(11);
       expect(await memo()).toBeUndefined();
+      const [row] = await db.select().from(contracts).where(eq(contracts.id, contract.id));
+      expect(row).toBeDefined();
+      expect(await failedAttempts()).toHaveLength(1);
     });
   }, 120_000);
 });
