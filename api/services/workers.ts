@@ -55,10 +55,14 @@ export class WorkerService {
     return `${workflowPollers} workflow and ${activityPollers} activity poller(s) on ${this.taskQueue}`;
   }
 
-  /** True when no worker polls for workflow tasks; false when one does or when Temporal cannot say. */
+  /**
+   * True when no worker polls for workflow or for activity tasks (a workflow needs both to answer:
+   * its projections are activities), as `check` says; false when both are polled or Temporal cannot say.
+   */
   async isAbsent(): Promise<boolean> {
     try {
-      return (await this.presence()).workflowPollers === 0;
+      const { workflowPollers, activityPollers } = await this.presence();
+      return workflowPollers === 0 || activityPollers === 0;
     } catch {
       return false;
     }
