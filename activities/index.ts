@@ -9,6 +9,7 @@ import { createEventActivities } from './events';
 import { createMaterialRequestActivities } from './material-requests';
 import { createQuotaActivities } from './quotas';
 import type { OutboundPolicy } from './outbound';
+import { withPermanentFailures } from './permanent-failures';
 import { createReviewActivities } from './reviews';
 
 export interface ActivityDeps {
@@ -21,7 +22,7 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return withPermanentFailures({
     ...createEventActivities(deps),
     ...createContractActivities(deps),
     ...createCalendarActivities(deps),
@@ -30,7 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReviewActivities(deps),
     ...createMaterialRequestActivities(deps),
     ...createQuotaActivities(deps),
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -11,6 +11,8 @@ import type { DatabaseHandle } from '../db/client';
 import { textProblems } from '../domain/text';
 import { ApiError, errorResponseSchema, frameworkErrors, registerErrorHandling } from './errors';
 import { documentCommonErrors } from './openapi';
+import { outageOf, temporalOutage, workerOutage } from './outages';
+import { adminRoutes } from './routes/admin';
 import { authPlugin, type RateLimits } from './plugins/auth';
 import { healthRoutes, type ReadinessProbe } from './routes/health';
 import { calendarRoutes } from './routes/calendar';
@@ -34,11 +36,13 @@ import { EscalationService } from './services/escalations';
 import { IdempotencyService } from './services/idempotency';
 import { InboxService } from './services/inbox';
 import { MaterialRequestService } from './services/material-requests';
+import { OperatorService } from './services/operators';
 import { QuotaService } from './services/quotas';
 import { LocalFileStorage, type FileStorage } from './services/file-storage';
 import { IdentityService } from './services/identity';
 import { SubmissionService } from './services/submissions';
 import { WebhookService } from './services/webhooks';
+import { WorkerService } from './services/workers';
 import { validatorCompiler } from './validation';
 
 export interface AppDeps {
@@ -59,7 +63,16 @@ export interface AppDeps {
   rateLimits?: RateLimits;
   /** More readiness checks for /readyz (e.g. the dev server `npm start` supervises). */
   probes?: ReadinessProbe[];
+  /** Deadline of each request's Temporal calls; past it the request answers 503. Default 20 s. */
+  temporalDeadlineMs?: number;
+  /** A worker counts as present when it polled within this window (default 90 s; see api/services/workers). */
+  workerPollWindowMs?: number;
+  /** How often the API looks for stuck workflows in the background (0: only when asked). Default 60 s. */
+  stuckScanIntervalMs?: number;
 }
+
+export const DEFAULT_TEMPORAL_DEADLINE_MS = 20_000;
+const DEFAULT_STUCK_SCAN_INTERVAL_MS = 60_000;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -85,8 +98,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setValidatorCompiler(validatorCompiler);
   app.addSchema(errorResponseSchema);
-  registerErrorHandling(app);
+  registerErrorHandling(app, outageOf);
   app.addHook('onRoute', documentCommonErrors);
+
+  // Outages: every /v1 request's Temporal calls share one deadline, so a workflow that cannot be
+  // reached (no worker, Temporal down) answers 503 with Retry-After instead of hanging; the 503
+  // names the worker when none polls the task queue.
+  const workers = new WorkerService(deps.temporal, deps.taskQueue, deps.workerPollWindowMs);
+  const deadlineMs = deps.temporalDeadlineMs ?? DEFAULT_TEMPORAL_DEADLINE_MS;
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/v1/')) return;
+    const handler = route.handler;
+    route.handler = async function withTemporalDeadline(request, reply) {
+      try {
+        return await deps.temporal.withDeadline(Date.now() + deadlineMs, async () => handler.call(this, request, reply));
+      } catch (error) {
+        const outage = outageOf(error);
+        if (outage?.down !== 'temporal') throw error;
+        throw (await workers.isAbsent()) ? workerOutage(deps.taskQueue) : temporalOutage(Math.round(deadlineMs / 1000));
+      }
+    };
+  });
   // Text no person writes (NUL and other control characters, unpaired surrogates) is refused at
   // the boundary, in every route's params, query and body, before anything stores or forwards it.
   app.addHook('preValidation', async (request) => {
@@ -119,6 +151,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  const operators = new OperatorService(deps.database.db, deps.temporal, deps.taskQueue, app.log);
+  const scanEvery = deps.stuckScanIntervalMs ?? DEFAULT_STUCK_SCAN_INTERVAL_MS;
+  if (scanEvery > 0) {
+    const stop = operators.every(scanEvery);
+    app.addHook('onClose', async () => stop());
+  }
   await app.register(healthRoutes, {
     probes: [
       { name: 'database', check: () => deps.database.ping() },
@@ -126,6 +164,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         name: 'temporal',
         check: async () => {
           await deps.temporal.workflowService.describeNamespace({ namespace: deps.temporal.options.namespace });
+        },
+      },
+      { name: 'worker', check: () => workers.check() },
+      {
+        // A detail, never a failure: one stuck contract must not take the API out of a balancer.
+        name: 'workflows',
+        check: async () => {
+          const last = operators.latest;
+          if (!last) {
+            operators.scan().catch(() => {});
+            return 'stuck workflows: not scanned yet';
+          }
+          return `${last.items.length} stuck workflow(s) among ${last.scanned} running, as of ${last.scannedAt} (GET /v1/admin/stuck-workflows)`;
         },
       },
       ...(deps.probes ?? []),
@@ -141,6 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(authPlugin, { identity, rateLimits: deps.rateLimits });
     await v1.register(organizationRoutes, { identity });
     await v1.register(userRoutes, { identity });
+    await v1.register(adminRoutes, { operators });
     const contracts = new ContractService(deps.database.db, deps.temporal, deps.taskQueue);
     const idempotency = new IdempotencyService(deps.database.db);
     await v1.register(contractRoutes, { contracts, idempotency });

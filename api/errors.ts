@@ -83,10 +83,18 @@ export function errorBody(code: string, message: string, details?: ErrorDetail[]
   return { error: details && details.length > 0 ? { code, message, details: capped(details) } : { code, message } };
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+/**
+ * `translate` turns errors that are not the client's fault nor a bug — an outage (api/outages.ts) —
+ * into their ApiError; an ApiError with `retryAfterSeconds` gets a Retry-After header.
+ */
+export function registerErrorHandling(app: FastifyInstance, translate?: (error: unknown) => ApiError | undefined): void {
+  app.setErrorHandler((thrown: FastifyError | ApiError, request, reply) => {
+    const error = thrown instanceof ApiError ? thrown : translate?.(thrown) ?? thrown;
     if (error instanceof ApiError) {
       if (error.statusCode === 401) reply.header('www-authenticate', 'Bearer');
+      const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+      if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+      if (error.statusCode >= 500) request.log.warn({ err: thrown }, error.message);
       return reply.status(error.statusCode).send(errorBody(error.code, error.message, error.details));
     }
     const fastifyError = error as FastifyError;

@@ -10,7 +10,7 @@ export function commonErrorStatuses(route: Pick<RouteOptions, 'method' | 'url' |
   const methods = [route.method].flat();
   const statuses = [400]; // bad text in the query or path, a malformed URL: any route
   if (route.url.includes(':')) statuses.push(414); // a path parameter past the router's maximum length
-  if (route.url.startsWith('/v1/')) statuses.push(401, 429); // the bearer token and the rate limits
+  if (route.url.startsWith('/v1/')) statuses.push(401, 429, 503); // the bearer token, the rate limits, an outage (api/outages)
   if ((route.config as { access?: unknown } | undefined)?.access) statuses.push(403); // its static roles
   if (methods.some((m) => WITH_BODY.has(m))) statuses.push(413, 415); // body too large, not JSON
   return statuses;

@@ -83,3 +83,6 @@ function sameText(a: string, b: string): boolean {
 export function actorSecretProblems(secret: string): string[] {
   return secret.length < ACTOR_SECRET_MIN_LENGTH ? [`GRANTFLOW_ACTOR_SECRET must be at least ${ACTOR_SECRET_MIN_LENGTH} characters long`] : [];
 }
+
+/** The ApplicationFailure type of a refused claim (non-retryable; the API never causes one unless its secret differs from the worker's). */
+export const ACTOR_CLAIM_REFUSED = 'ActorClaimRefused';

@@ -33,6 +33,8 @@ export interface Config {
   outbound: OutboundPolicy;
   /** Requests per minute: failed authentications per address, writes per token (0: no limit). */
   rateLimits: { authFailuresPerMinute: number; writesPerMinute: number };
+  /** Deadline of each API request's Temporal calls, in seconds; past it the request answers 503. */
+  temporalDeadlineSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -61,6 +63,17 @@ function perMinute(env: Env, name: string, fallback: number, problems: string[])
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 1_000_000) {
     problems.push(`${name} must be a whole number of requests per minute (0: no limit), got "${raw}"`);
+    return fallback;
+  }
+  return value;
+}
+
+function seconds(env: Env, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 600) {
+    problems.push(`${name} must be a whole number of seconds from 1 to 600, got "${raw}"`);
     return fallback;
   }
   return value;
@@ -127,6 +140,7 @@ export function loadConfig(env: Env = process.env): Config {
       authFailuresPerMinute: perMinute(env, 'GRANTFLOW_RATE_LIMIT_AUTH_FAILURES', 30, problems),
       writesPerMinute: perMinute(env, 'GRANTFLOW_RATE_LIMIT_WRITES', 300, problems),
     },
+    temporalDeadlineSeconds: seconds(env, 'GRANTFLOW_TEMPORAL_DEADLINE_SECONDS', 20, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -119,6 +119,7 @@ export async function startApi(config: Config, address: string, database: Databa
       outbound: config.outbound,
       rateLimits: config.rateLimits,
       probes,
+      temporalDeadlineMs: config.temporalDeadlineSeconds * 1000,
     });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {

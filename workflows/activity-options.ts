@@ -1,10 +1,15 @@
 // How workflows call their activities, defined once.
 import type { ActivityOptions } from '@temporalio/workflow';
 
-/** Read-model projections: one short transaction; a worker that dies mid-write is retried soon. */
+/**
+ * Read-model projections: one short transaction; a worker that dies mid-write is retried soon.
+ * Bounded: 10 attempts over about 8.5 minutes (1 s doubling); after that workflows/projection.ts
+ * records the failure for operators and tries again hourly. Workflows call these through
+ * `projections` from ./projection, never with proxyActivities(PROJECTION) directly.
+ */
 export const PROJECTION: ActivityOptions = {
   startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
 };
 
 /** Webhooks and e-mail: retried with backoff for about half a day (a receiver may be down for hours). */

@@ -13,7 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { PROJECTION } from './activity-options';
+import { projections } from './projection';
 import type { ContractEventInput, ContractNoticeInput } from '../activities/contracts';
 import { isRepeatedTermination, validateSchedule } from '../domain/contract';
 import { checkPayment, checkReversal, receivedTotal, reversalReference, type LedgerEntry } from '../domain/ledger';
@@ -63,7 +63,7 @@ const { workingCalendar } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-const { projectContract } = proxyActivities<Activities>(PROJECTION);
+const { projectContract } = projections;
 
 const DAY_MS = 24 * 3600 * 1000;
 

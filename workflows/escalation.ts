@@ -3,7 +3,8 @@
 // step when the step resolves (signalled by the workflow that owns the step).
 import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { DELIVERY, PROJECTION } from './activity-options';
+import { DELIVERY } from './activity-options';
+import { projections } from './projection';
 import type { EscalationRecord } from '../activities/escalations';
 import { workingDaysBetween } from '../domain/calendar';
 import { shanghaiDate } from '../domain/dates';
@@ -25,7 +26,7 @@ import {
   type EscalationWorkflowInput,
 } from './escalation-messages';
 
-const { projectEscalation } = proxyActivities<Activities>(PROJECTION);
+const { projectEscalation } = projections;
 
 // Every delivery attempt is in the delivery log.
 const { deliverNotification } = proxyActivities<Activities>(DELIVERY);

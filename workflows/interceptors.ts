@@ -9,15 +9,14 @@
 // requests) only wait and answer the state, like a query. Validators do not run on replay, so
 // rotating the secret never makes a recorded history diverge.
 import { ApplicationFailure, defaultPayloadConverter, log, workflowInfo, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
-import { ACTOR_CLAIM_HEADER, verifyActorClaim, type ClaimRefusal } from '../domain/actor-claim';
+import { ACTOR_CLAIM_HEADER, ACTOR_CLAIM_REFUSED, verifyActorClaim, type ClaimRefusal } from '../domain/actor-claim';
 
 // Replaced at bundle time by webpack's DefinePlugin (server/worker.ts): workflow code cannot read
 // the environment, and a secret passed in a workflow's input would be written into its history.
 declare const __GRANTFLOW_ACTOR_SECRET__: string;
 const actorSecret: string | undefined = typeof __GRANTFLOW_ACTOR_SECRET__ === 'string' ? __GRANTFLOW_ACTOR_SECRET__ : undefined;
 
-/** The ApplicationFailure type of a refused claim (non-retryable; the API never causes one unless its secret differs). */
-export const ACTOR_CLAIM_REFUSED = 'ActorClaimRefused';
+export { ACTOR_CLAIM_REFUSED };
 
 const EXPLANATION: Record<ClaimRefusal, string> = {
   missing: 'it carries no actor claim; changes are made through the grantflow API',

@@ -4,7 +4,8 @@
 // materialRequestOverdue ladder (village liaison, village committee, township, purchaser).
 import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { DELIVERY, PROJECTION } from './activity-options';
+import { DELIVERY } from './activity-options';
+import { projections } from './projection';
 import type { MaterialRequestNotice } from '../activities/material-requests';
 import { materialRequestEventKey, materialRequestReminderKey, stepId as buildStepId, stepReference } from '../domain/ids';
 import { stepDueAt, stepDueDay } from '../domain/escalation';
@@ -33,7 +34,7 @@ import {
 import { reject } from './rejection';
 import { openStep, partiesOf, resolveStep } from './steps';
 
-const { projectMaterialRequest } = proxyActivities<Activities>(PROJECTION);
+const { projectMaterialRequest } = projections;
 
 // Every delivery attempt is in the delivery log.
 const { deliverNotification } = proxyActivities<Activities>(DELIVERY);

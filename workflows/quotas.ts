@@ -2,11 +2,10 @@
 // progress, and at each period's end every station (or the contract as a whole) that fell short of
 // its target is handed to the escalation engine (quotaShortfall). Progress recorded late for a
 // period that fell short resolves its step once the target is reached.
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { ladderFor, levelFiresAt, stepDueAt } from '../domain/escalation';
 import { stepId as buildStepId, stepReference } from '../domain/ids';
-import type { Activities } from '../activities';
-import { PROJECTION } from './activity-options';
+import { projections } from './projection';
 import { shanghaiDate } from '../domain/dates';
 import { progressProblems, quotaPeriods, quotaStandings, shortfallSummary, type ProgressEntry } from '../domain/quotas';
 import { contractEndedSignal } from './contract-ended';
@@ -21,7 +20,7 @@ import {
 import { reject } from './rejection';
 import { openStep, resolveStep } from './steps';
 
-const { projectProgress } = proxyActivities<Activities>(PROJECTION);
+const { projectProgress } = projections;
 
 const RECENT_MS = 7 * 24 * 3600 * 1000;
 

@@ -2,9 +2,8 @@
 // returns those that fail the templates, the reviewer approves or returns with reasons, and stalls
 // escalate — a review not decided in time (reviewOverdue), more returns than allowed
 // (tooManyReturns), a milestone past due without approval (milestoneOverdue).
-import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { PROJECTION } from './activity-options';
+import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { projections } from './projection';
 import { addWorkingDays } from '../domain/calendar';
 import { parseInstant, shanghaiDate } from '../domain/dates';
 import { stepDueAt, stepDueDay, type StepKind } from '../domain/escalation';
@@ -26,7 +25,7 @@ import {
 import { reject } from './rejection';
 import { openStep, resolveStep } from './steps';
 
-const { projectSubmission } = proxyActivities<Activities>(PROJECTION);
+const { projectSubmission } = projections;
 
 /** What an Update answers: small, whatever the submission's size (the API reads the rest). */
 const receipt = (round: Round): RoundReceipt => ({

@@ -1,13 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { RETRY_AFTER_SECONDS } from '../outages';
 
 export interface ReadinessProbe {
   name: string;
-  check(): Promise<void>;
+  /** Rejects when the dependency is not ready; may resolve to a detail worth showing (e.g. a count). */
+  check(): Promise<string | void>;
 }
 
 const Check = Type.Object(
-  { name: Type.String(), ok: Type.Boolean(), error: Type.Optional(Type.String()) },
+  { name: Type.String(), ok: Type.Boolean(), error: Type.Optional(Type.String()), detail: Type.Optional(Type.String()) },
   { additionalProperties: false },
 );
 const Readiness = Type.Object(
@@ -43,7 +45,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ probes: ReadinessProbe[] 
     {
       schema: {
         tags: ['operations'],
-        summary: 'Temporal and the database are reachable (200), or not (503).',
+        summary:
+          'Ready (200) when the database and Temporal answer and a worker polls the task queue; else 503 naming the failing check. Stuck workflows are a detail, not a failure.',
         response: { 200: Readiness, 503: Readiness },
       },
     },
@@ -51,8 +54,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ probes: ReadinessProbe[] 
       const checks = await Promise.all(
         probes.map(async (probe) => {
           try {
-            await withTimeout(probe.check(), 3000);
-            return { name: probe.name, ok: true };
+            const detail = await withTimeout(probe.check(), 3000);
+            return detail ? { name: probe.name, ok: true, detail } : { name: probe.name, ok: true };
           } catch (error) {
             request.log.warn({ err: error, probe: probe.name }, 'readiness check failed');
             return { name: probe.name, ok: false, error: error instanceof Error ? error.message : String(error) };
@@ -60,6 +63,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ probes: ReadinessProbe[] 
         }),
       );
       const ready = checks.every((c) => c.ok);
+      if (!ready) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks });
     },
   );

@@ -8,10 +8,12 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { ACTOR_CLAIM_REFUSED } from '../../domain/actor-claim';
 import type { Problem } from '../../domain/problems';
 import { WORKFLOW_ID_TAKEN } from '../../workflows/children';
 import { REJECTION } from '../../workflows/contract-messages';
 import { ApiError, conflict, notFound, unprocessable } from '../errors';
+import { outageOf, ServiceUnavailableError } from '../outages';
 
 /** The ApplicationFailure an Update's validator or handler rejected with, if that is what happened. */
 export function updateRejection(error: unknown): ApplicationFailure | undefined {
@@ -31,6 +33,10 @@ export function apiErrorFromTemporal(error: unknown, what: string): unknown {
         return notFound(failure.message);
       case REJECTION.notActive:
         return new ApiError(409, 'contract_not_active', failure.message);
+      case ACTOR_CLAIM_REFUSED:
+        // Not the client's doing: this API and the worker hold different GRANTFLOW_ACTOR_SECRETs
+        // (e.g. mid-rotation). Nothing was recorded; the request can be sent again once they agree.
+        return new ServiceUnavailableError('worker', `The worker refused this API's signature, so nothing was recorded (${failure.message}); try again later`);
     }
   }
   if (error instanceof WorkflowNotFoundError) {
@@ -39,7 +45,9 @@ export function apiErrorFromTemporal(error: unknown, what: string): unknown {
   if (error instanceof WorkflowExecutionAlreadyStartedError) {
     return conflict(`${what}: a contract with this id already exists`);
   }
-  return error;
+  // Temporal or its worker not answering (the request's deadline passed, RESOURCE_EXHAUSTED, an
+  // aborted Update): 503 with Retry-After, never a 500. A workflow's own refusal is mapped above.
+  return outageOf(error) ?? error;
 }
 
 /**

@@ -13,6 +13,7 @@ describe('configuration', () => {
       temporalPort: 7233,
       temporalUiPort: 8233,
       logLevel: 'info',
+      temporalDeadlineSeconds: 20,
     });
     expect(config.databaseUrl).toBeUndefined();
     expect(config.temporalAddress).toBeUndefined();
@@ -30,6 +31,7 @@ describe('configuration', () => {
       GRANTFLOW_ADMIN_TOKEN: 'a-long-enough-admin-token',
       LOG_LEVEL: 'warn',
       GRANTFLOW_WEBHOOK_ALLOW: 'hooks.internal, 10.0.3.0/24',
+      GRANTFLOW_TEMPORAL_DEADLINE_SECONDS: '5',
     });
     const { outbound, ...rest } = config;
     expect(outbound.hosts).toEqual(['hooks.internal']);
@@ -50,6 +52,7 @@ describe('configuration', () => {
       smtpUrl: undefined,
       mailFrom: 'grantflow <noreply@grantflow.local>',
       rateLimits: { authFailuresPerMinute: 30, writesPerMinute: 300 },
+      temporalDeadlineSeconds: 5,
     });
   });
 
@@ -65,13 +68,14 @@ describe('configuration', () => {
         TEMPORAL_UI_PORT: '70000',
         GRANTFLOW_WEBHOOK_ALLOW: '10.0.0.0/40',
         GRANTFLOW_RATE_LIMIT_WRITES: '-1',
+        GRANTFLOW_TEMPORAL_DEADLINE_SECONDS: '0',
       });
     } catch (error) {
       caught = error;
     }
     expect(caught).toBeInstanceOf(ConfigError);
     const problems = (caught as ConfigError).problems.join('\n');
-    for (const name of ['PORT', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'LOG_LEVEL', 'GRANTFLOW_ADMIN_TOKEN', 'TEMPORAL_UI_PORT', 'GRANTFLOW_WEBHOOK_ALLOW', 'GRANTFLOW_RATE_LIMIT_WRITES']) {
+    for (const name of ['PORT', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'LOG_LEVEL', 'GRANTFLOW_ADMIN_TOKEN', 'TEMPORAL_UI_PORT', 'GRANTFLOW_WEBHOOK_ALLOW', 'GRANTFLOW_RATE_LIMIT_WRITES', 'GRANTFLOW_TEMPORAL_DEADLINE_SECONDS']) {
       expect(problems).toContain(name);
     }
   });

@@ -24,6 +24,8 @@ import { ACTOR_CLAIM_REFUSED } from '../../workflows/interceptors';
 import { sCountyContract } from '../fixtures/s-county';
 import { registerParties, type Parties } from '../helpers/parties';
 import { startStack, type Stack } from '../helpers/stack';
+import { ApiError } from '../../api/errors';
+import { apiErrorFromTemporal } from '../../api/services/temporal-errors';
 import { TEST_ACTOR_SECRET } from '../helpers/temporal';
 
 describe('Updates need the API’s actor claim', () => {
@@ -165,6 +167,20 @@ describe('Updates need the API’s actor claim', () => {
     expect(logged).toHaveBeenCalledWith('WARN', 'refused an Update without a valid actor claim', expect.objectContaining({ refusal: 'forged' }));
     expect(logged).toHaveBeenCalledWith('WARN', 'refused an Update without a valid actor claim', expect.objectContaining({ refusal: 'malformed' }));
     expect(logged).toHaveBeenCalledWith('WARN', 'refused an Update without a valid actor claim', expect.objectContaining({ refusal: 'expired' }));
+  });
+
+  it('answers 503, not 500, when the API and the worker hold different secrets', async () => {
+    // What the API does with the refusal a mismatched secret causes: the worker refused, nothing
+    // was recorded, and the client may send the request again once the two agree.
+    const mismatched = clientWith(signingClientOptions('a-secret-the-worker-does-not-hold-0123456').interceptors!.workflow as WorkflowClientInterceptor[]);
+    const error = await mismatched.workflow
+      .getHandle(workflowId)
+      .executeUpdate(recordPaymentUpdate, { args: [payment('RAW-MISMATCH')] })
+      .then(() => undefined, (e: unknown) => e);
+    const answered = apiErrorFromTemporal(error, `Contract ${contractId}`);
+    expect(answered).toBeInstanceOf(ApiError);
+    expect([(answered as ApiError).statusCode, (answered as ApiError).code]).toEqual([503, 'unavailable']);
+    expect(await ledgerReferences()).not.toContain('RAW-MISMATCH');
   });
 
   it('takes the same payment through the API, and keeps the secret out of the history', async () => {

@@ -20,6 +20,8 @@ describe('API foundation', () => {
       checks: [
         { name: 'database', ok: true },
         { name: 'temporal', ok: true },
+        { name: 'worker', ok: true, detail: expect.stringContaining(stack.taskQueue) },
+        { name: 'workflows', ok: true, detail: expect.any(String) },
       ],
     });
   });

@@ -60,7 +60,8 @@ describe('request limits and error answers', () => {
     admin = `gf_test_admin_${randomBytes(12).toString('hex')}`;
     await new IdentityService(database.handle.db).ensureAdmin(admin);
     // No handler runs for what these tests send, so no Temporal server is needed.
-    const temporal = { options: { namespace: 'default' } } as unknown as Client;
+    // (withDeadline: the API gives every /v1 handler's Temporal calls a deadline through it.)
+    const temporal = { options: { namespace: 'default' }, withDeadline: (_at: number, fn: () => Promise<unknown>) => fn() } as unknown as Client;
     app = await buildApp({ database: database.handle, temporal, taskQueue: 'unused', logLevel: 'silent', rateLimits: { writesPerMinute: 0, authFailuresPerMinute: 0 } });
     await app.listen({ port: 0, host: '127.0.0.1' });
     http = httpClient(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`);
@@ -115,7 +116,7 @@ describe('request limits and error answers', () => {
     for (const [route, methods] of Object.entries<Schema>(doc.paths)) {
       for (const [method, operation] of Object.entries<Schema>(methods)) {
         const expected = [400];
-        if (route.startsWith('/v1/')) expected.push(401, 429);
+        if (route.startsWith('/v1/')) expected.push(401, 429, 503);
         if (route.includes('{')) expected.push(414);
         if (WRITES.has(method)) expected.push(413, 415);
         for (const status of expected) if (!operation.responses[status]) missing.push(`${method.toUpperCase()} ${route} ${status}`);
