@@ -2,7 +2,7 @@
 // to the milestone's review workflow by reference (claim check: api/services/submission-content);
 // decisions by the reviewing organization only; reads from the read model joined with the content.
 import type { Client } from '@temporalio/client';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, max } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { contracts, submissions } from '../../db/schema';
 import { reviewingOrganization, type Contract } from '../../domain/contract';
@@ -16,6 +16,7 @@ import {
   type ReasonGiven,
   type SectionChange,
 } from '../../domain/materials';
+import { roundLimitProblem } from '../../domain/limits';
 import type { Problem } from '../../domain/problems';
 import { isContractorStaff, type Actor } from '../../domain/organizations';
 import { decideUpdate, REVIEW_REJECTION, reviewWorkflowId, submitUpdate, type Round } from '../../workflows/review-messages';
@@ -95,6 +96,15 @@ export class SubmissionService {
     return (await this.db.select().from(submissions).where(eq(submissions.id, id)))[0];
   }
 
+  /** Rounds a station has submitted for a milestone (its latest round's number; 0 if none). */
+  private async stationRounds(contractId: string, milestoneId: string, station: string): Promise<number> {
+    const [row] = await this.db
+      .select({ rounds: max(submissions.round) })
+      .from(submissions)
+      .where(and(eq(submissions.contractId, contractId), eq(submissions.milestoneId, milestoneId), eq(submissions.station, station)));
+    return row?.rounds ?? 0;
+  }
+
   /**
    * `idempotencyKey`: a retry under the same key is the same submission (the same id), so the
    * review recognises it even after it closed.
@@ -112,10 +122,17 @@ export class SubmissionService {
     }
     const milestone = contract.milestones?.find((m) => m.id === milestoneId);
     if (!milestone) throw notFound(`Contract ${contractId} has no milestone ${milestoneId}`);
-    // Refused before anything is stored; the workflow applies the template rule again.
-    const problems = [...materialsProblems(body.materials, milestone.materials), ...submissionLimitProblems(body.materials)];
-    if (problems.length > 0) throw unprocessable('The materials do not fit this milestone', problems);
     const submissionId = idForKey('sub', [actor.userId, contractId, milestoneId], idempotencyKey);
+    // A repeat of a recorded submission is answered as it stands: the review keeps only each
+    // station's latest round, so an earlier one is recognised here, from the read model.
+    const recorded = await this.submissionRow(submissionId);
+    if (recorded) return (await this.views([recorded]))[0]!;
+    // Refused before anything is stored; the workflow applies the template and round rules again.
+    const station = body.station ?? '';
+    const problems = [...materialsProblems(body.materials, milestone.materials), ...submissionLimitProblems(body.materials)];
+    const overLimit = roundLimitProblem(station, await this.stationRounds(contractId, milestoneId, station));
+    if (overLimit) problems.push(overLimit);
+    if (problems.length > 0) throw unprocessable('The materials do not fit this milestone', problems);
     // A submission the workflow refuses leaves none of its files, and none of its texts, stored.
     return withAttachments(
       this.storage,
@@ -131,7 +148,7 @@ export class SubmissionService {
                 args: [
                   {
                     submissionId,
-                    station: body.station ?? '',
+                    station,
                     materials: references,
                     contentSha256,
                     precheck: precheck(materials, milestone.materials),
@@ -172,6 +189,9 @@ export class SubmissionService {
     }
     const problems = reasonProblems(body.reasons, milestone?.materials ?? []);
     if (problems.length > 0) throw unprocessable('A reason names a template or section this milestone does not have', problems);
+    // A repeat (its answer lost) is answered from the read model, by the rule the review applies:
+    // the review keeps decisions of its current run only.
+    if (isRepeatedReviewDecision(row.decision as Round['decision'], body)) return (await this.views([row]))[0]!;
     return sendToWorkflow(
       async () => {
         await this.temporal.workflow.getHandle(reviewWorkflowId(row.contractId, row.milestoneId)).executeUpdate(decideUpdate, {
