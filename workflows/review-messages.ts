@@ -112,6 +112,11 @@ export const REVIEW_REJECTION = {
   invalid: 'Invalid',
   notFound: 'NotFound',
   notInReview: 'NotInReview',
+  /**
+   * The review is handing over to its next run (continue-as-new): refused before anything is
+   * recorded, so the caller sends it again shortly and the next run answers (the API does).
+   */
+  handingOver: 'HandingOver',
 } as const;
 
 export const submitUpdate = defineUpdate<RoundReceipt, [SubmitInput]>('submit');

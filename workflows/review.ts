@@ -55,6 +55,14 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   let changed = false;
   let ended = false;
   /**
+   * Set once the run has decided to continue as new: new Updates are refused (handingOver) so that
+   * those in flight can finish; without this, a steady stream of Updates would keep the run open.
+   */
+  let handingOver = false;
+  const refuseWhileHandingOver = () => {
+    if (handingOver) reject(REVIEW_REJECTION.handingOver, `The review of milestone ${milestone.id} is moving to its next run; send again`);
+  };
+  /**
    * This run's decisions of the stations' latest rounds, to recognise a repeated decision (its
    * answer lost); not carried into the next run, where the API recognises it from the read model.
    */
@@ -114,6 +122,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   });
 
   const submitProblems = (request: Pick<SubmitInput, 'station' | 'submissionId' | 'materials' | 'contentSha256'>) => {
+    refuseWhileHandingOver();
     if (state.rounds.some((r) => r.submissionId === request.submissionId)) return;
     if (ended) reject(REVIEW_REJECTION.closed, `The review of milestone ${milestone.id} has ended with its contract`);
     if (!stations.includes(request.station)) {
@@ -141,6 +150,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   setHandler(
     submitUpdate,
     async (request) => {
+      refuseWhileHandingOver();
       const existing = state.rounds.find((r) => r.submissionId === request.submissionId);
       if (existing) return receipt(existing);
       submitProblems(request);
@@ -192,6 +202,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   );
 
   const decideProblems = (request: { submissionId: string; outcome: 'approve' | 'return'; reasons: ReasonGiven[] }) => {
+    refuseWhileHandingOver();
     const round = state.rounds.find((r) => r.submissionId === request.submissionId);
     // An earlier round of a station is decided already (the API answers its repeats from the read model).
     if (!round) reject(REVIEW_REJECTION.notFound, `No submission ${request.submissionId} awaits a decision in this review`);
@@ -283,8 +294,9 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     const info = workflowInfo();
     const bound = input.continueAsNewAfterEvents ?? REVIEW_RUN_MAX_EVENTS;
     if (info.continueAsNewSuggested || info.historyLength > bound || info.historySize > REVIEW_RUN_MAX_BYTES) {
-      // Updates already admitted finish in this run; those arriving later reach the next (the
-      // server retries them there), which carries what decisions need.
+      // Updates already accepted finish in this run; later ones are refused until the next run
+      // answers them (the server moves those admitted but not yet delivered there itself).
+      handingOver = true;
       await condition(allHandlersFinished);
       // Ended or approved meanwhile: this run finishes instead (the contract's end is not carried).
       if (!ended && !stations.every(approved)) {
@@ -293,6 +305,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
           carried: { state, openSteps: [...openSteps].map(([key, step]) => ({ key, ...step })), occurrence, version, lastReturnedAt },
         });
       }
+      handingOver = false;
       continue;
     }
     changed = false;

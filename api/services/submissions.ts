@@ -36,6 +36,26 @@ export interface UploadedMaterial {
 
 type SubmissionRow = typeof submissions.$inferSelect;
 
+/** A review hands over to its next run within a few workflow tasks: tries and the pause between them. */
+const HANDOVER_ATTEMPTS = 20;
+const HANDOVER_PAUSE_MS = 100;
+
+/**
+ * Sends an Update to a milestone's review, again while the review refuses it because it is
+ * continuing as new (REVIEW_REJECTION.handingOver, nothing recorded), about 2 s at most; any other
+ * outcome is the caller's.
+ */
+export async function sendToReview<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (updateRejection(error)?.type !== REVIEW_REJECTION.handingOver || attempt >= HANDOVER_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, HANDOVER_PAUSE_MS));
+    }
+  }
+}
+
 /** A submission as the API shows it: the read model's row with its content and its changes against the round before. */
 export function submissionView(row: SubmissionRow, content: { materials: MaterialSubmission[]; diff: SectionChange[] }) {
   return {
@@ -89,6 +109,7 @@ export class SubmissionService {
     if (failure?.type === REVIEW_REJECTION.notFound) return notFound(failure.message);
     if (failure?.type === REVIEW_REJECTION.closed) return new ApiError(409, 'review_closed', failure.message);
     if (failure?.type === REVIEW_REJECTION.notAccepting || failure?.type === REVIEW_REJECTION.notInReview) return conflict(failure.message);
+    if (failure?.type === REVIEW_REJECTION.handingOver) return new ApiError(503, 'review_busy', `${failure.message}: try again in a moment`);
     return error;
   }
 
@@ -144,7 +165,8 @@ export class SubmissionService {
         try {
           return await sendToWorkflow(
             async () => {
-              const receipt = await this.temporal.workflow.getHandle(reviewWorkflowId(contractId, milestoneId)).executeUpdate(submitUpdate, {
+              const handle = this.temporal.workflow.getHandle(reviewWorkflowId(contractId, milestoneId));
+              const receipt = await sendToReview(() => handle.executeUpdate(submitUpdate, {
                 args: [
                   {
                     submissionId,
@@ -155,7 +177,7 @@ export class SubmissionService {
                     submittedBy: actor.userId,
                   },
                 ],
-              });
+              }));
               return this.view(receipt.submissionId);
             },
             {
@@ -194,9 +216,8 @@ export class SubmissionService {
     if (isRepeatedReviewDecision(row.decision as Round['decision'], body)) return (await this.views([row]))[0]!;
     return sendToWorkflow(
       async () => {
-        await this.temporal.workflow.getHandle(reviewWorkflowId(row.contractId, row.milestoneId)).executeUpdate(decideUpdate, {
-          args: [{ submissionId, outcome: body.outcome, reasons: body.reasons, decidedBy: actor.userId }],
-        });
+        const handle = this.temporal.workflow.getHandle(reviewWorkflowId(row.contractId, row.milestoneId));
+        await sendToReview(() => handle.executeUpdate(decideUpdate, { args: [{ submissionId, outcome: body.outcome, reasons: body.reasons, decidedBy: actor.userId }] }));
         return this.view(submissionId);
       },
       {
