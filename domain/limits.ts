@@ -75,3 +75,35 @@ export function paymentLimitProblem(payments: number): Problem | undefined {
     ? { field: 'reference', reason: `this contract holds ${payments} payments; at most ${MAX_PAYMENTS_PER_CONTRACT} are allowed per contract` }
     : undefined;
 }
+
+/**
+ * Rounds one station may submit for one milestone, pre-check returns included: three times the
+ * most reviewer rounds a milestone may plan (maxRounds ≤ 20, domain/contract), so a station may
+ * fail the pre-check twice per planned round, and past maxRounds the tooManyReturns escalation
+ * has room to act before the station is stopped. Bounds a review's total work: 100 stations × 60
+ * rounds, spread over continued runs (REVIEW_RUN_MAX_EVENTS).
+ */
+export const MAX_ROUNDS_PER_STATION = 60;
+
+/**
+ * The problem of one more round for a station that has submitted `rounds` already (the
+ * MAX_ROUNDS_PER_STATION + 1st is refused; a repeat of a recorded submission is not a new round).
+ * `station` is '' for a milestone that covers the contract as a whole.
+ */
+export function roundLimitProblem(station: string, rounds: number): Problem | undefined {
+  return rounds >= MAX_ROUNDS_PER_STATION
+    ? {
+        field: 'station',
+        reason: `${station ? `station ${station}` : 'this milestone'} has submitted ${rounds} rounds; at most ${MAX_ROUNDS_PER_STATION} are allowed per station (pre-check returns included)`,
+      }
+    : undefined;
+}
+
+/**
+ * A review workflow continues as new past this many events or bytes of history (or when Temporal
+ * suggests it), well inside Temporal's 51,200 events and 50 MB per run and under its warnings
+ * (10,240 events, 10 MB): up to 10 Updates in flight when the bound is crossed (≈ 13 events each)
+ * still finish in the same run.
+ */
+export const REVIEW_RUN_MAX_EVENTS = 4000;
+export const REVIEW_RUN_MAX_BYTES = 4 * 1024 * 1024;

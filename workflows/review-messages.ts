@@ -2,12 +2,34 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Contract, Milestone } from '../domain/contract';
+import type { StepKind } from '../domain/escalation';
 import type { MaterialReference, PrecheckFailure, ReasonGiven } from '../domain/materials';
 
 export interface ReviewWorkflowInput {
   contract: Contract;
   milestone: Milestone;
   calendar: WorkingCalendar;
+  /** What a continued run carries from the run before (absent in the first run). */
+  carried?: ReviewCarried;
+  /** Tests: continue as new past this many events instead of domain/limits REVIEW_RUN_MAX_EVENTS. */
+  continueAsNewAfterEvents?: number;
+}
+
+/**
+ * The bounded state a review carries into its next run: per station its latest round and counters
+ * (≈ 0.5 KB each, ≤ 100 stations), its open escalation steps (≤ 2 per station + 1) and the
+ * counters that keep step ids and projection versions increasing. Earlier rounds live in the read
+ * model (submissions) only.
+ */
+export interface ReviewCarried {
+  state: ReviewState;
+  openSteps: Array<{ key: string; kind: StepKind; station: string; stepId: string }>;
+  /** Step occurrences used so far (domain/ids stepId). */
+  occurrence: number;
+  /** The last projection version (activities/reviews projectSubmission). */
+  version: number;
+  /** When a reviewer last returned a round (epoch ms; 0: never). */
+  lastReturnedAt: number;
 }
 
 /**
@@ -54,10 +76,22 @@ export interface Round {
   decision: { outcome: 'approve' | 'return'; reasons: ReasonGiven[]; decidedBy: string; decidedAt: string } | null;
 }
 
+/**
+ * A station's latest round as the review keeps it: without its pre-check failures and decision
+ * (they are in the read model), with the station's count of reviewer returns.
+ */
+export type StationRound = Omit<Round, 'precheck' | 'decision'> & {
+  /** Rounds of this station returned by the reviewer (not by the pre-check): tooManyReturns counts these. */
+  reviewerReturns: number;
+};
+
 export interface ReviewState {
   milestoneId: string;
-  /** Rounds of every station, oldest first. */
-  rounds: Round[];
+  /**
+   * The latest round of each station that has submitted, in the order stations first submitted:
+   * bounded by the milestone's stations. `round` is that station's count of rounds.
+   */
+  rounds: StationRound[];
 }
 
 /** The review's result, small whatever the rounds: how many there were, and which stations were approved. */
@@ -78,6 +112,11 @@ export const REVIEW_REJECTION = {
   invalid: 'Invalid',
   notFound: 'NotFound',
   notInReview: 'NotInReview',
+  /**
+   * The review is handing over to its next run (continue-as-new): refused before anything is
+   * recorded, so the caller sends it again shortly and the next run answers (the API does).
+   */
+  handingOver: 'HandingOver',
 } as const;
 
 export const submitUpdate = defineUpdate<RoundReceipt, [SubmitInput]>('submit');

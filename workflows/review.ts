@@ -1,14 +1,17 @@
 // One milestone's review cycle, a child of its contract: stations submit materials, the pre-check
 // returns those that fail the templates, the reviewer approves or returns with reasons, and stalls
 // escalate — a review not decided in time (reviewOverdue), more returns than allowed
-// (tooManyReturns), a milestone past due without approval (milestoneOverdue).
-import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+// (tooManyReturns), a milestone past due without approval (milestoneOverdue). Bounded: each
+// station's rounds by MAX_ROUNDS_PER_STATION, each run's history by continuing as new with the
+// latest round per station (domain/limits).
+import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { projections } from './projection';
 import { addWorkingDays } from '../domain/calendar';
 import { parseInstant, shanghaiDate } from '../domain/dates';
 import { stepDueAt, stepDueDay, type StepKind } from '../domain/escalation';
 import { stepId as buildStepId, stepKey, stepReference } from '../domain/ids';
-import { isRepeatedReviewDecision, materialsProblems, PRECHECK, reasonProblems, reviewerReturns, type ReasonGiven } from '../domain/materials';
+import { MAX_ROUNDS_PER_STATION, REVIEW_RUN_MAX_BYTES, REVIEW_RUN_MAX_EVENTS, roundLimitProblem } from '../domain/limits';
+import { isRepeatedReviewDecision, materialsProblems, PRECHECK, reasonProblems, type ReasonGiven } from '../domain/materials';
 import {
   contractEndedSignal,
   decideUpdate,
@@ -20,6 +23,7 @@ import {
   type ReviewWorkflowInput,
   type Round,
   type RoundReceipt,
+  type StationRound,
   type SubmitInput,
 } from './review-messages';
 import { reject } from './rejection';
@@ -28,7 +32,7 @@ import { openStep, resolveStep } from './steps';
 const { projectSubmission } = projections;
 
 /** What an Update answers: small, whatever the submission's size (the API reads the rest). */
-const receipt = (round: Round): RoundReceipt => ({
+const receipt = (round: Round | StationRound): RoundReceipt => ({
   submissionId: round.submissionId,
   round: round.round,
   status: round.status,
@@ -36,20 +40,34 @@ const receipt = (round: Round): RoundReceipt => ({
 });
 
 export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<ReviewOutcome> {
-  const { contract, milestone, calendar } = input;
-  const state: ReviewState = { milestoneId: milestone.id, rounds: [] };
+  const { contract, milestone, calendar, carried } = input;
+  const state: ReviewState = carried?.state ?? { milestoneId: milestone.id, rounds: [] };
   const stations = milestone.stations.length > 0 ? milestone.stations : [''];
   /** Open steps by domain/ids stepKey (kind and reference: the milestone, and the station if any). */
-  const openSteps = new Map<string, { kind: StepKind; station: string; stepId: string }>();
+  const openSteps = new Map<string, { kind: StepKind; station: string; stepId: string }>(
+    (carried?.openSteps ?? []).map(({ key, ...step }) => [key, step]),
+  );
   const referenceOf = (station: string) => stepReference(station ? [milestone.id, station] : [milestone.id]);
   const starting = new Map<string, Promise<void>>(); // stepId → its escalation workflow starting
-  let occurrence = 0;
-  let version = 0;
+  let occurrence = carried?.occurrence ?? 0;
+  let version = carried?.version ?? 0;
   let changed = false;
   let ended = false;
+  /**
+   * Set once the run has decided to continue as new: new Updates are refused (handingOver) so that
+   * those in flight can finish; without this, a steady stream of Updates would keep the run open.
+   */
+  let handingOver = false;
+  const refuseWhileHandingOver = () => {
+    if (handingOver) reject(REVIEW_REJECTION.handingOver, `The review of milestone ${milestone.id} is moving to its next run; send again`);
+  };
+  /**
+   * This run's decisions of the stations' latest rounds, to recognise a repeated decision (its
+   * answer lost); not carried into the next run, where the API recognises it from the read model.
+   */
+  const decisions = new Map<string, NonNullable<Round['decision']>>();
 
-  const roundsOf = (station: string) => state.rounds.filter((r) => r.station === station);
-  const latest = (station: string) => roundsOf(station).at(-1);
+  const latest = (station: string) => state.rounds.find((r) => r.station === station);
   const approved = (station: string) => latest(station)?.status === 'approved';
   /**
    * The contractor holds the milestone while a station still has to submit (nothing yet, or its
@@ -57,7 +75,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
    */
   const contractorHolds = () => stations.some((s) => latest(s)?.status !== 'approved' && latest(s)?.status !== 'in_review');
   /** When a reviewer last returned a round: the contractor holds the milestone again from then. */
-  let lastReturnedAt = 0;
+  let lastReturnedAt = carried?.lastReturnedAt ?? 0;
   const milestoneDueDay = stepDueDay(milestone.dueAt);
 
   const project = async (round: Round) => {
@@ -103,6 +121,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   });
 
   const submitProblems = (request: Pick<SubmitInput, 'station' | 'submissionId' | 'materials' | 'contentSha256'>) => {
+    refuseWhileHandingOver();
     if (state.rounds.some((r) => r.submissionId === request.submissionId)) return;
     if (ended) reject(REVIEW_REJECTION.closed, `The review of milestone ${milestone.id} has ended with its contract`);
     if (!stations.includes(request.station)) {
@@ -115,6 +134,8 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
       reject(REVIEW_REJECTION.notAccepting, `Round ${last.round} is still being reviewed`);
     }
     if (last?.status === 'approved') reject(REVIEW_REJECTION.notAccepting, 'These materials were approved already');
+    const overLimit = roundLimitProblem(request.station, last?.round ?? 0);
+    if (overLimit) reject(REVIEW_REJECTION.invalid, `At most ${MAX_ROUNDS_PER_STATION} rounds per station`, [overLimit]);
     const problems = materialsProblems(request.materials, milestone.materials);
     if (problems.length > 0) reject(REVIEW_REJECTION.invalid, 'The materials do not fit this milestone', problems);
     // A round identical to the returned one would only be returned again: refused, not counted.
@@ -128,16 +149,18 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   setHandler(
     submitUpdate,
     async (request) => {
+      refuseWhileHandingOver();
       const existing = state.rounds.find((r) => r.submissionId === request.submissionId);
       if (existing) return receipt(existing);
       submitProblems(request);
       const now = Date.now();
+      const last = latest(request.station);
       const round: Round = {
         submissionId: request.submissionId,
         contractId: contract.id,
         milestoneId: milestone.id,
         station: request.station,
-        round: roundsOf(request.station).length + 1,
+        round: (last?.round ?? 0) + 1,
         status: 'prechecking',
         contentSha256: request.contentSha256,
         submittedBy: request.submittedBy,
@@ -147,7 +170,6 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
         reviewDueAt: null,
         decision: null,
       };
-      state.rounds.push(round);
       if (round.precheck.length > 0) {
         // Failing the pre-check never left the contractor's hands: it keeps holding what it held.
         round.status = 'returned';
@@ -158,9 +180,16 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
         const dueDay = addWorkingDays(shanghaiDate(now), milestone.reviewWorkingDays, calendar);
         round.reviewDueAt = new Date(parseInstant(dueDay)!).toISOString();
       }
+      // The station's latest round replaces the one before: the state stays one round per station.
+      const { precheck: _precheck, decision: _decision, ...kept } = round;
+      const entry: StationRound = { ...kept, reviewerReturns: last?.reviewerReturns ?? 0 };
+      if (last) {
+        state.rounds[state.rounds.indexOf(last)] = entry;
+        decisions.delete(last.submissionId);
+      } else state.rounds.push(entry);
       changed = true;
       await project(round);
-      if (round.status === 'returned') await afterReturn(round);
+      if (round.status === 'returned') await afterReturn(entry);
       else {
         // Now the reviewer's to decide: the contractor held what waits for it until today.
         await close('tooManyReturns', round.station, 'resubmitted for review');
@@ -172,9 +201,11 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   );
 
   const decideProblems = (request: { submissionId: string; outcome: 'approve' | 'return'; reasons: ReasonGiven[] }) => {
+    refuseWhileHandingOver();
     const round = state.rounds.find((r) => r.submissionId === request.submissionId);
-    if (!round) reject(REVIEW_REJECTION.notFound, `No submission ${request.submissionId}`);
-    if (isRepeatedReviewDecision(round.decision, request)) return { round, repeated: true };
+    // An earlier round of a station is decided already (the API answers its repeats from the read model).
+    if (!round) reject(REVIEW_REJECTION.notFound, `No submission ${request.submissionId} awaits a decision in this review`);
+    if (isRepeatedReviewDecision(decisions.get(round.submissionId) ?? null, request)) return { round, repeated: true };
     if (round.status !== 'in_review') reject(REVIEW_REJECTION.notInReview, `Submission ${round.submissionId} is ${round.status}`);
     if (request.outcome === 'return' && request.reasons.length === 0) {
       reject(REVIEW_REJECTION.invalid, 'A return needs at least one reason', [{ field: 'reasons', reason: 'must name at least one reason' }]);
@@ -191,10 +222,16 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
       // A repeat (its answer lost) is answered with the submission as it stands.
       if (repeated) return receipt(round);
       round.status = request.outcome === 'approve' ? 'approved' : 'returned';
-      round.decision = { outcome: request.outcome, reasons: request.reasons, decidedBy: request.decidedBy, decidedAt: new Date().toISOString() };
-      if (round.status === 'returned') lastReturnedAt = Date.now();
+      const decision = { outcome: request.outcome, reasons: request.reasons, decidedBy: request.decidedBy, decidedAt: new Date().toISOString() };
+      decisions.set(round.submissionId, decision);
+      if (round.status === 'returned') {
+        lastReturnedAt = Date.now();
+        round.reviewerReturns += 1;
+      }
       changed = true;
-      await project(round);
+      // A round in review passed the pre-check: its failures are none.
+      const { reviewerReturns: _returns, ...decided } = round;
+      await project({ ...decided, precheck: [], decision });
       await close('reviewOverdue', round.station, `review ${round.status}`);
       if (round.status === 'approved') {
         await close('tooManyReturns', round.station, 'approved');
@@ -208,8 +245,8 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   );
 
   /** More reviewer returns than the milestone allows: the contractor's lead, then the purchaser, are told. */
-  async function afterReturn(round: Round) {
-    const returns = reviewerReturns(roundsOf(round.station));
+  async function afterReturn(round: StationRound) {
+    const returns = round.reviewerReturns;
     if (returns > milestone.maxRounds) {
       await open(
         'tooManyReturns',
@@ -253,6 +290,23 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
       ...stations.map((s) => latest(s)).filter((r) => r?.status === 'in_review' && r.reviewDueAt).map((r) => Date.parse(r!.reviewDueAt!)),
       milestone.dueAt,
     ].filter((t) => t > now);
+    const info = workflowInfo();
+    const bound = input.continueAsNewAfterEvents ?? REVIEW_RUN_MAX_EVENTS;
+    if (info.continueAsNewSuggested || info.historyLength > bound || info.historySize > REVIEW_RUN_MAX_BYTES) {
+      // Updates already accepted finish in this run; later ones are refused until the next run
+      // answers them (the server moves those admitted but not yet delivered there itself).
+      handingOver = true;
+      await condition(allHandlersFinished);
+      // Ended or approved meanwhile: this run finishes instead (the contract's end is not carried).
+      if (!ended && !stations.every(approved)) {
+        await continueAsNew<typeof reviewWorkflow>({
+          ...input,
+          carried: { state, openSteps: [...openSteps].map(([key, step]) => ({ key, ...step })), occurrence, version, lastReturnedAt },
+        });
+      }
+      handingOver = false;
+      continue;
+    }
     changed = false;
     const next = deadlines.length > 0 ? Math.min(...deadlines) : undefined;
     if (next === undefined) await condition(() => changed || ended);
@@ -263,6 +317,6 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   for (const { kind, station } of [...openSteps.values()]) {
     await close(kind, station, ended ? 'contract ended' : 'approved');
   }
-  return { milestoneId: milestone.id, rounds: state.rounds.length, approvedStations: stations.filter(approved), ended };
+  return { milestoneId: milestone.id, rounds: state.rounds.reduce((n, r) => n + r.round, 0), approvedStations: stations.filter(approved), ended };
 }
 

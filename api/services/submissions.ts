@@ -2,7 +2,7 @@
 // to the milestone's review workflow by reference (claim check: api/services/submission-content);
 // decisions by the reviewing organization only; reads from the read model joined with the content.
 import type { Client } from '@temporalio/client';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, max } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { contracts, submissions } from '../../db/schema';
 import { reviewingOrganization, type Contract } from '../../domain/contract';
@@ -16,10 +16,12 @@ import {
   type ReasonGiven,
   type SectionChange,
 } from '../../domain/materials';
+import { roundLimitProblem } from '../../domain/limits';
 import type { Problem } from '../../domain/problems';
 import { isContractorStaff, type Actor } from '../../domain/organizations';
 import { decideUpdate, REVIEW_REJECTION, reviewWorkflowId, submitUpdate, type Round } from '../../workflows/review-messages';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
+import { ServiceUnavailableError } from '../outages';
 import { withAttachments, type UploadedAttachment } from './attachments';
 import type { FileStorage } from './file-storage';
 import { materialReferences, SubmissionContentStore } from './submission-content';
@@ -34,6 +36,26 @@ export interface UploadedMaterial {
 }
 
 type SubmissionRow = typeof submissions.$inferSelect;
+
+/** A review hands over to its next run within a few workflow tasks: tries and the pause between them. */
+const HANDOVER_ATTEMPTS = 20;
+const HANDOVER_PAUSE_MS = 100;
+
+/**
+ * Sends an Update to a milestone's review, again while the review refuses it because it is
+ * continuing as new (REVIEW_REJECTION.handingOver, nothing recorded), about 2 s at most; any other
+ * outcome is the caller's.
+ */
+export async function sendToReview<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (updateRejection(error)?.type !== REVIEW_REJECTION.handingOver || attempt >= HANDOVER_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, HANDOVER_PAUSE_MS));
+    }
+  }
+}
 
 /** A submission as the API shows it: the read model's row with its content and its changes against the round before. */
 export function submissionView(row: SubmissionRow, content: { materials: MaterialSubmission[]; diff: SectionChange[] }) {
@@ -88,11 +110,23 @@ export class SubmissionService {
     if (failure?.type === REVIEW_REJECTION.notFound) return notFound(failure.message);
     if (failure?.type === REVIEW_REJECTION.closed) return new ApiError(409, 'review_closed', failure.message);
     if (failure?.type === REVIEW_REJECTION.notAccepting || failure?.type === REVIEW_REJECTION.notInReview) return conflict(failure.message);
+    // The review is handing over to its next run (continue-as-new) and the API's resends ran out: a
+    // moment's outage, answered like any other (503 `unavailable`, Retry-After 1 s).
+    if (failure?.type === REVIEW_REJECTION.handingOver) return new ServiceUnavailableError('temporal', `${failure.message}: try again in a moment`, 1);
     return error;
   }
 
   private async submissionRow(id: string): Promise<SubmissionRow | undefined> {
     return (await this.db.select().from(submissions).where(eq(submissions.id, id)))[0];
+  }
+
+  /** Rounds a station has submitted for a milestone (its latest round's number; 0 if none). */
+  private async stationRounds(contractId: string, milestoneId: string, station: string): Promise<number> {
+    const [row] = await this.db
+      .select({ rounds: max(submissions.round) })
+      .from(submissions)
+      .where(and(eq(submissions.contractId, contractId), eq(submissions.milestoneId, milestoneId), eq(submissions.station, station)));
+    return row?.rounds ?? 0;
   }
 
   /**
@@ -112,10 +146,17 @@ export class SubmissionService {
     }
     const milestone = contract.milestones?.find((m) => m.id === milestoneId);
     if (!milestone) throw notFound(`Contract ${contractId} has no milestone ${milestoneId}`);
-    // Refused before anything is stored; the workflow applies the template rule again.
-    const problems = [...materialsProblems(body.materials, milestone.materials), ...submissionLimitProblems(body.materials)];
-    if (problems.length > 0) throw unprocessable('The materials do not fit this milestone', problems);
     const submissionId = idForKey('sub', [actor.userId, contractId, milestoneId], idempotencyKey);
+    // A repeat of a recorded submission is answered as it stands: the review keeps only each
+    // station's latest round, so an earlier one is recognised here, from the read model.
+    const recorded = await this.submissionRow(submissionId);
+    if (recorded) return (await this.views([recorded]))[0]!;
+    // Refused before anything is stored; the workflow applies the template and round rules again.
+    const station = body.station ?? '';
+    const problems = [...materialsProblems(body.materials, milestone.materials), ...submissionLimitProblems(body.materials)];
+    const overLimit = roundLimitProblem(station, await this.stationRounds(contractId, milestoneId, station));
+    if (overLimit) problems.push(overLimit);
+    if (problems.length > 0) throw unprocessable('The materials do not fit this milestone', problems);
     // A submission the workflow refuses leaves none of its files, and none of its texts, stored.
     return withAttachments(
       this.storage,
@@ -127,18 +168,19 @@ export class SubmissionService {
         try {
           return await sendToWorkflow(
             async () => {
-              const receipt = await this.temporal.workflow.getHandle(reviewWorkflowId(contractId, milestoneId)).executeUpdate(submitUpdate, {
+              const handle = this.temporal.workflow.getHandle(reviewWorkflowId(contractId, milestoneId));
+              const receipt = await sendToReview(() => handle.executeUpdate(submitUpdate, {
                 args: [
                   {
                     submissionId,
-                    station: body.station ?? '',
+                    station,
                     materials: references,
                     contentSha256,
                     precheck: precheck(materials, milestone.materials),
                     submittedBy: actor.userId,
                   },
                 ],
-              });
+              }));
               return this.view(receipt.submissionId);
             },
             {
@@ -172,11 +214,13 @@ export class SubmissionService {
     }
     const problems = reasonProblems(body.reasons, milestone?.materials ?? []);
     if (problems.length > 0) throw unprocessable('A reason names a template or section this milestone does not have', problems);
+    // A repeat (its answer lost) is answered from the read model, by the rule the review applies:
+    // the review keeps decisions of its current run only.
+    if (isRepeatedReviewDecision(row.decision as Round['decision'], body)) return (await this.views([row]))[0]!;
     return sendToWorkflow(
       async () => {
-        await this.temporal.workflow.getHandle(reviewWorkflowId(row.contractId, row.milestoneId)).executeUpdate(decideUpdate, {
-          args: [{ submissionId, outcome: body.outcome, reasons: body.reasons, decidedBy: actor.userId }],
-        });
+        const handle = this.temporal.workflow.getHandle(reviewWorkflowId(row.contractId, row.milestoneId));
+        await sendToReview(() => handle.executeUpdate(decideUpdate, { args: [{ submissionId, outcome: body.outcome, reasons: body.reasons, decidedBy: actor.userId }] }));
         return this.view(submissionId);
       },
       {
