@@ -4,6 +4,7 @@ import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { BudgetLineKind, FundingSource } from '../../domain/contract';
 import { parseInstant } from '../../domain/dates';
+import type { EventKind } from '../../domain/events';
 import type { EscalationParty, StepKind } from '../../domain/escalation';
 import type { MaterialKind } from '../../domain/material-requests';
 import type { ReturnReason } from '../../domain/materials';
@@ -239,6 +240,10 @@ export const MESSAGES = {
   actorYou: t('you', '您'),
   actorPrecheck: t('pre-check (automatic)', '预审（自动）'),
   workingDays: t('{days} working days', '{days} 个工作日'),
+  listSeparator: t(', ', '、'),
+  eventLevel: t('level {level}', '第 {level} 级'),
+  eventRound: t('round {round}', '第 {round} 轮'),
+  eventStation: t('station {station}', '站点 {station}'),
 
   inboxTitle: t('My inbox', '我的收件箱'),
   inboxUnreadOnly: t('Unread only', '只看未读'),
@@ -416,7 +421,8 @@ export const ROLE: Labels<Role> = {
   admin: t('Administrator', '管理员'),
 };
 
-export const EVENT_KIND: Record<string, Text> = {
+// Typed by domain/events.ts's list: a kind without a label in both languages fails the typecheck.
+export const EVENT_KIND: Labels<EventKind> = {
   'contract.started': t('Contract started', '合同启动'),
   'contract.schedule_amended': t('Schedule amended', '拨付计划变更'),
   'contract.terminated': t('Contract terminated', '合同终止'),
@@ -424,11 +430,13 @@ export const EVENT_KIND: Record<string, Text> = {
   'contract.closed_with_arrears': t('Contract closed with arrears', '合同带欠款结束'),
   'payment.recorded': t('Payment recorded', '登记到账'),
   'payment.reversed': t('Payment reversed', '到账冲正'),
+  'checkpoint.pending': t('Checkpoint no longer due', '拨付节点恢复为未到期'),
+  'checkpoint.met': t('Checkpoint met', '拨付节点达标'),
   'checkpoint.missed': t('Checkpoint missed', '拨付节点未达标'),
   'checkpoint.recovered': t('Checkpoint recovered', '拨付节点已补足'),
-  'checkpoint.met': t('Checkpoint met', '拨付节点达标'),
-  'tranche.overdue': t('Tranche overdue', '款项逾期'),
+  'tranche.upcoming': t('Tranche no longer due', '款项恢复为未到期'),
   'tranche.paid': t('Tranche paid', '款项付清'),
+  'tranche.overdue': t('Tranche overdue', '款项逾期'),
   'escalation.opened': t('Escalation opened', '发起督办'),
   'escalation.acknowledged': t('Escalation acknowledged', '督办已确认'),
   'escalation.step_resolved': t('Stalled step resolved', '停滞环节已解决'),
@@ -436,7 +444,29 @@ export const EVENT_KIND: Record<string, Text> = {
   'submission.in_review': t('Materials passed pre-check, in review', '材料通过预审，进入评审'),
   'submission.returned': t('Materials returned', '材料被退回'),
   'submission.approved': t('Materials approved', '材料通过'),
+  'material_request.created': t('Materials requested from villages', '向村发出资料收集请求'),
+  'material_request.delivered': t('Village delivered materials', '村交付资料'),
+  'material_request.reviewed': t('Delivery checked', '交付资料已验收或退回'),
+  'material_request.cancelled': t('Material request cancelled', '资料收集请求已取消'),
+  'material_request.reminded': t('Villages reminded', '已提醒村'),
+  'material_request.overdue': t('Material request overdue', '资料收集逾期'),
+  'material_request.closed': t('Material request closed', '资料收集结束'),
+  'progress.recorded': t('Progress recorded', '登记指标进展'),
+  'organization.created': t('Organization registered', '登记单位'),
+  'user.created': t('User registered', '登记用户'),
+  'user.token_rotated': t('User token replaced', '更换用户令牌'),
+  'village_contact.created': t('Village contact registered', '登记村联系人'),
+  'probe.finished': t('Deployment probe finished', '部署自检完成'),
 };
+
+/** A material request's closing status, as workflows/material-request.ts writes it. */
+export const MATERIAL_REQUEST_CLOSED: Record<string, Text> = {
+  accepted: t('all accepted', '全部验收'),
+  cancelled: t('cancelled', '已取消'),
+  'contract ended': t('contract ended', '合同已结束'),
+};
+
+export const UNKNOWN_EVENT = t('Other event', '其他事件');
 
 export interface I18n {
   lang: Lang;
