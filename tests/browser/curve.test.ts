@@ -90,4 +90,24 @@ describe('disbursement curve', () => {
     const term = at('2023-08-31T15:59:59Z') - at('2022-08-31T16:00:00Z');
     expect(years.end).toBe(at('2023-08-31T15:59:59Z') + Math.round(term / 4));
   });
+
+  it('reaches the last day money arrived when that is after the term, so the shortfall closes on the chart', () => {
+    // The rest of the value arrived on 15 July 2025, two years after the term; today is 29 Nov 2026.
+    const late = disbursementCurve(
+      detail('2026-11-29T00:00:00.000Z', [
+        { reference: 'CZ-2022-118', amount: '300000.00', receivedOn: '2022-11-20' },
+        { reference: 'CZ-2025-201', amount: '854000.00', receivedOn: '2025-07-15' },
+      ]),
+    );
+    expect(late.end).toBe(at('2025-07-15T15:59:59Z'));
+    const last = late.xs.indexOf(late.end);
+    expect(late.received[last]).toBe(1154000);
+    expect(late.floor[last]).toBe(late.planned[last]);
+    // The day before it arrived, the shortfall was still open.
+    expect(valueAt(late.xs, late.received, at('2025-07-14T15:59:59Z'))).toBe(300000);
+    // A payment recorded today reaches only as far as now.
+    const today = disbursementCurve(detail('2026-11-29T00:00:00.000Z', [{ reference: 'X', amount: '1154000.00', receivedOn: '2026-11-29' }]));
+    expect(today.end).toBe(at('2026-11-29T00:00:00Z'));
+    expect(today.received[today.xs.indexOf(today.end)]).toBe(1154000);
+  });
 });

@@ -16,7 +16,10 @@ export interface Curve {
   floor: number[];
   checkpoints: Array<{ id: string; x: number; required: number; minPercent: number; by: string; status: ContractDetail['checkpoints'][number]['status'] }>;
   now: number;
-  /** The span to draw: the term, and after it up to today, but at most a quarter of the term more. */
+  /**
+   * The span to draw: the term, and after it up to today, but at most a quarter of the term more
+   * unless money arrived later: then up to the end of the last day money arrived.
+   */
   start: number;
   end: number;
   value: number;
@@ -45,6 +48,7 @@ function dueAt(text: string): number {
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
+const DAY_SECONDS = 86_400;
 const yuan = (fen: Fen) => fen / 100;
 
 export function disbursementCurve(detail: ContractDetail): Curve {
@@ -63,8 +67,11 @@ export function disbursementCurve(detail: ContractDetail): Curve {
     status: c.status,
   }));
 
-  // Long after the term the lines only run flat: keep the term readable.
-  const viewEnd = Math.min(Math.max(end, now), end + Math.round((end - start) / 4));
+  // Long after the term the lines only run flat: keep the term readable by showing at most a
+  // quarter of it more, but always up to the end of the last day money arrived (up to now), so
+  // money paid after the term appears and the shortfall is seen to close.
+  const lastReceipt = Math.max(...entries.filter((e) => e.at <= now).map((e) => Math.min(e.at + DAY_SECONDS - 1, now)), end);
+  const viewEnd = Math.max(Math.min(Math.max(end, now), end + Math.round((end - start) / 4)), lastReceipt);
   // The second after now closes the shading: nothing is known to be missing in the future.
   const xs = [...new Set([start, end, viewEnd, now, ...(now < viewEnd ? [now + 1] : []), ...tranches.map((t) => t.at), ...entries.map((e) => e.at), ...checkpoints.map((c) => c.x)])].sort(
     (a, b) => a - b,
