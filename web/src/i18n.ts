@@ -191,6 +191,7 @@ export const MESSAGES = {
   returnNeedsReason: t('Say why the items are sent back.', '请填写退回原因。'),
   decisionRefused: t('The decision was refused: {message}', '决定未被接受：{message}'),
   villageOwes: t('{village}: {count}', '{village}：{count}'),
+  owedItem: t('{count} {item}', '{item} {count}'),
   quotasTitle: t('Indicator quotas', '指标任务'),
   quotasEmpty: t('No quota in this contract, or none has begun.', '本合同无指标任务，或尚未开始。'),
   colPeriodsShort: t('Periods short so far', '累计未完成周期'),
