@@ -167,6 +167,13 @@ export const MESSAGES = {
 
   submissionsTitle: t('Milestones and submissions', '评估节点与材料提交'),
   submissionsEmpty: t('No material submitted yet.', '尚未提交评估材料。'),
+  milestonesEmpty: t('This contract has no evaluation milestone.', '本合同没有评估节点。'),
+  milestoneNotSubmitted: t('not submitted', '未提交'),
+  milestoneInReview: t('in review (round {round})', '评审中（第 {round} 轮）'),
+  milestoneReturned: t('returned in round {round}', '第 {round} 轮被退回'),
+  milestoneApproved: t('approved (round {round})', '已通过（第 {round} 轮）'),
+  milestoneStationState: t('Station {station}: {state}', '站点 {station}：{state}'),
+  milestoneStatesLabel: t('State of {milestone}', '{milestone}进度'),
   milestoneLine: t(
     'due {due}; reviewed by the {reviewer} within {days} working days; stations: {stations}; at most {rounds} rounds',
     '{due} 前完成；由{reviewer}在 {days} 个工作日内评审；站点：{stations}；最多 {rounds} 轮',

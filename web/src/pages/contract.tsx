@@ -290,7 +290,7 @@ export function ContractPage({ id }: { id: string }) {
                 <Await loaded={submissions}>
                   {(items) => (
                     <>
-                      <MilestoneList milestones={c.milestones} />
+                      <MilestoneList milestones={c.milestones} submissions={items} />
                       <SubmissionHistory items={items} templates={templates.data ?? []} milestones={c.milestones} />
                     </>
                   )}
