@@ -162,6 +162,19 @@ export const MESSAGES = {
   payrollMonthsUnfunded: t('Months so far without money', '至今无经费月数'),
   payrollRunOut: t('Money runs out on', '经费耗尽日期'),
   payrollNone: t('This contract states no staffing.', '本合同未填写人员配置。'),
+  payrollOfTerm: t('{months} of {term}', '{months} / {term}'),
+  payrollShareAll: t(
+    'Personnel money: the contract has no budget lines, so every payment counts as personnel money.',
+    '人员经费：本合同未列预算科目，每笔到账全部计为人员经费。',
+  ),
+  payrollShare: t(
+    'Personnel money: a payment naming a budget line counts toward that line in full; a payment naming none counts toward personnel at the personnel budget’s share of the contract value, {personnel} of {value} = {share}.',
+    '人员经费：指定预算科目的到账全额计入该科目；未指定科目的到账按人员经费预算占合同金额的比例计入，即 {personnel} / {value} = {share}。',
+  ),
+  payrollMonthsRule: t(
+    'Months covered: personnel money received ÷ the monthly payroll of {monthly}, at most the term’s {term} months. Months without money: months elapsed of which no day is paid for; a month paid in part counts as neither. The two never add up to more than {term}.',
+    '可覆盖月数 = 已到账人员经费 ÷ 月工资总额 {monthly}，最多为服务期的 {term} 个月。无经费月数：已过去的月份中一天工资都未覆盖的月数；部分覆盖的月份两边都不计。两者之和不超过 {term}。',
+  ),
   ledgerTitle: t('Payments received', '到账记录'),
   ledgerEmpty: t('No payment yet.', '尚无到账记录。'),
 

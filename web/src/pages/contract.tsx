@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 import type { EscalationParty } from '../../../domain/escalation';
 import { get } from '../api';
 import { CurveChart } from '../components/curve-chart';
+import { fenOf } from '../curve';
 import { DelayTable, EscalationTable, Holding } from '../components/escalations';
 import { MaterialRequests, ProgressForm, QuotaTable, RequestForm } from '../components/village-chain';
 import { PaymentForm } from '../components/payment-form';
@@ -133,26 +134,43 @@ function Tranches({ c }: { c: ContractDetail }) {
 }
 
 function Payroll({ c }: { c: ContractDetail }) {
-  const { m, money, date } = useI18n();
+  const { m, money, date, percent } = useI18n();
   const p = c.payroll;
   if (!p) return <p class="muted">{m('payrollNone')}</p>;
   const rows: Array<[string, string, string?]> = [
     [m('payrollHeadcount'), String(p.headcount)],
     [m('payrollMonthly'), money(p.monthlyPayroll)],
     [m('payrollPersonnelReceived'), money(p.personnelReceived)],
-    [m('payrollMonthsCovered'), p.monthsCovered.toFixed(1)],
+    [m('payrollMonthsCovered'), m('payrollOfTerm', { months: p.monthsCovered.toFixed(1), term: p.termMonths })],
     [m('payrollMonthsUnfunded'), String(p.monthsUnfunded), p.monthsUnfunded > 0 ? 'bad' : 'ok'],
     [m('payrollRunOut'), date(p.runOutDate)],
   ];
+  // The rule is domain/status.ts personnelReceived and payrollStatus; said here in the reader's words.
+  const personnelFen = c.budgetLines.filter((l) => l.kind === 'personnel').reduce((sum, l) => sum + fenOf(l.amount), 0);
+  const valueFen = fenOf(c.value);
   return (
-    <dl class="figures compact">
-      {rows.map(([label, value, tone]) => (
-        <div key={label} class={tone ? `figure ${tone}` : 'figure'}>
-          <dt>{label}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
+    <>
+      <dl class="figures compact">
+        {rows.map(([label, value, tone]) => (
+          <div key={label} class={tone ? `figure ${tone}` : 'figure'}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <div class="muted small payroll-rule">
+        <p>
+          {c.budgetLines.length === 0
+            ? m('payrollShareAll')
+            : m('payrollShare', {
+                personnel: money(personnelFen / 100),
+                value: money(valueFen / 100),
+                share: percent(valueFen > 0 ? personnelFen / valueFen : 0),
+              })}
+        </p>
+        <p>{m('payrollMonthsRule', { monthly: money(p.monthlyPayroll), term: p.termMonths })}</p>
+      </div>
+    </>
   );
 }
 
