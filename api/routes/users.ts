@@ -27,6 +27,8 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }
       schema: {
         tags: ['identity'],
         summary: 'Create a user of an organization. Admin only. The response carries the token once.',
+        description:
+          'Each role only in an organization of a kind that may hold it (README, Organizations and roles); any other is refused with 422 naming the role (`roles.<i>`) and the rule. Only admin may belong to no organization.',
         body: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 200 }),
