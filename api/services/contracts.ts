@@ -3,7 +3,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { contracts, events, ledgerEntries, materialRequests, organizations } from '../../db/schema';
+import { contracts, events, ledgerEntries, materialRequests, organizations, users } from '../../db/schema';
 import {
   contractOrganizations,
   isRepeatedTermination,
@@ -217,9 +217,11 @@ export class ContractService {
           ).map((r) => r.id),
         )
       : undefined;
+    // Each actor by name beside the id (issue 16 item 2): a person reads "Finance Officer Li", not usr_9cd1….
     const rows = await this.db
-      .select()
+      .select({ ...getTableColumns(events), actorName: users.name })
       .from(events)
+      .leftJoin(users, eq(users.id, events.actorId))
       .where(
         and(
           eq(events.contractId, id),
@@ -233,6 +235,7 @@ export class ContractService {
       id: e.id,
       kind: e.kind,
       actorId: e.actorId,
+      actorName: e.actorName ?? null,
       occurredAt: e.occurredAt.toISOString(),
       payload: e.payload as Record<string, unknown>,
     }));

@@ -6,7 +6,7 @@ import { isEventKind, stepResolutionText } from '../../../domain/events';
 import { METRIC_LABELS, QUOTA_METRICS, type QuotaMetric } from '../../../domain/quotas';
 import { EVENT_KIND, MATERIAL_REQUEST_CLOSED, UNKNOWN_EVENT, useI18n, type I18n } from '../i18n';
 import type { TimelineEvent } from '../types';
-import { asFailure, encode, Failure, Loading, useActorName, useOrgName } from '../ui';
+import { asFailure, encode, Failure, Loading, useActorName, useOrgName, useSession } from '../ui';
 
 const PAGE = 100;
 
@@ -116,6 +116,7 @@ export function Timeline({ contractId, version }: { contractId: string; version:
   const { m, text, dateTime } = i18n;
   const orgName = useOrgName();
   const actorName = useActorName();
+  const { me } = useSession();
   const [events, setEvents] = useState<TimelineEvent[]>();
   const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState<Error>();
@@ -166,7 +167,16 @@ export function Timeline({ contractId, version }: { contractId: string; version:
                     </>
                   )}
                 </td>
-                <td>{actorName(e.actorId)}</td>
+                <td>
+                  {/* By name; the id beside it as secondary text, never broken across lines. */}
+                  {e.actorName && e.actorId !== me.id ? (
+                    <>
+                      {e.actorName} <span class="mono muted small nowrap">{e.actorId}</span>
+                    </>
+                  ) : (
+                    actorName(e.actorId)
+                  )}
+                </td>
                 <td class="small">{detailsOf(e, i18n, orgName)}</td>
               </tr>
             ))}
