@@ -121,6 +121,7 @@ export const MESSAGES = {
   chartShortfall: t('Shortfall', '缺口'),
   chartCheckpoint: t('Checkpoint {percent}% by {date}: {status}.', '节点“{date}前{percent}%”：{status}。'),
   chartToday: t('today', '今天'),
+  chartSpan: t('The chart runs from {start} to {end}.', '图表时间范围：{start} 至 {end}。'),
   chartTodayBeyond: t('today ({date}) →', '今天（{date}）→'),
   chartSummary: t(
     'Planned by today: {planned}. Received: {received}. Shortfall: {shortfall}.',
