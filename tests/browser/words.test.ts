@@ -140,7 +140,9 @@ describe.skipIf(!hasChromium)('the page in the reader’s words', () => {
     expect(await submitted.locator('.mono').evaluate((el) => getComputedStyle(el).whiteSpace)).toBe('nowrap');
     // The progress recorded, in Chinese: station, indicator and count.
     expect(await timelineRows(page, '登记指标进展').first().locator('td:nth-child(4)').textContent()).toContain('站点 G · 入村走访 6');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'timeline.zh-CN.png'), fullPage: true });
+    await page.locator('#timeline').screenshot({ path: path.join(ARTIFACTS, 'timeline.zh-CN.png') });
+    await page.locator('#submissions').screenshot({ path: path.join(ARTIFACTS, 'milestones.zh-CN.png') });
+    await page.locator('#payroll').screenshot({ path: path.join(ARTIFACTS, 'payroll.zh-CN.png') });
     await page.context().close();
   });
 
@@ -205,11 +207,12 @@ describe.skipIf(!hasChromium)('the page in the reader’s words', () => {
   });
 
   it('draws the curve up to money paid after the term, so the shortfall closes', async () => {
-    // The rest arrives on 15 July 2025, nearly two years after the term ended.
+    // The rest arrives on 15 July 2025, nearly two years after the term ended: the chart runs a
+    // twentieth of its span past that day (to 5 September 2025), the step standing inside it.
     expect((await pay('CZ-2025-201', '462400.00', '2025-07-15')).status).toBe(201);
     for (const [locale, span, shortfall] of [
-      ['en-US', 'The chart runs from 09/01/2022 to 07/15/2025.', 'Shortfall: CN¥0.00.'],
-      ['zh-CN', '图表时间范围：2022/09/01 至 2025/07/15。', '缺口 ¥0.00。'],
+      ['en-US', 'The chart runs from 09/01/2022 to 09/05/2025.', 'Shortfall: CN¥0.00.'],
+      ['zh-CN', '图表时间范围：2022/09/01 至 2025/09/05。', '缺口 ¥0.00。'],
     ] as const) {
       const page = await open(locale, parties.tokens.finance);
       const caption = page.locator('figure.curve figcaption');

@@ -18,7 +18,8 @@ export interface Curve {
   now: number;
   /**
    * The span to draw: the term, and after it up to today, but at most a quarter of the term more
-   * unless money arrived later: then up to the end of the last day money arrived.
+   * unless money arrived later: then a twentieth of the span past the day money last arrived
+   * (at least to that day's end), but never past now.
    */
   start: number;
   end: number;
@@ -70,8 +71,10 @@ export function disbursementCurve(detail: ContractDetail): Curve {
   // Long after the term the lines only run flat: keep the term readable by showing at most a
   // quarter of it more, but always up to the end of the last day money arrived (up to now), so
   // money paid after the term appears and the shortfall is seen to close.
-  const lastReceipt = Math.max(...entries.filter((e) => e.at <= now).map((e) => Math.min(e.at + DAY_SECONDS - 1, now)), end);
-  const viewEnd = Math.max(Math.min(Math.max(end, now), end + Math.round((end - start) / 4)), lastReceipt);
+  // A twentieth of the span more shows the last step standing, not on the chart's edge.
+  const lastReceipt = Math.max(...entries.filter((e) => e.at <= now).map((e) => e.at), end);
+  const termView = Math.min(Math.max(end, now), end + Math.round((end - start) / 4));
+  const viewEnd = lastReceipt <= termView ? termView : Math.min(now, lastReceipt + Math.max(DAY_SECONDS - 1, Math.round((lastReceipt - start) / 20)));
   // The second after now closes the shading: nothing is known to be missing in the future.
   const xs = [...new Set([start, end, viewEnd, now, ...(now < viewEnd ? [now + 1] : []), ...tranches.map((t) => t.at), ...entries.map((e) => e.at), ...checkpoints.map((c) => c.x)])].sort(
     (a, b) => a - b,
