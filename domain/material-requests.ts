@@ -5,7 +5,7 @@ import { previousWorkingDay, type WorkingCalendar } from './calendar';
 import { noticeMayCarryContacts, type HamletContact } from './contacts';
 import type { Contract } from './contract';
 import { stepDueDay } from './escalation';
-import { parseInstant, shanghaiDate, startOfShanghaiDay } from './dates';
+import { dayText, parseInstant, shanghaiDate, startOfShanghaiDay } from './dates';
 import type { AttachmentMeta } from './materials';
 import type { Problem } from './problems';
 
@@ -272,7 +272,7 @@ export function villageOwes(request: MaterialRequest, standing: VillageStanding,
   const due = stepDueDay(request.dueAt);
   const village = request.villageNames?.[standing.village] ?? standing.village;
   return {
-    en: `${stationName} asked ${village} for "${request.title}" by ${due}; still owed: ${outstandingText(request, standing, 'en')}.${contactsText(request.contacts, standing.village, 'en', reader)}`,
-    'zh-CN': `${stationName}请${village}于 ${due} 前提供“${request.title}”，尚欠：${outstandingText(request, standing, 'zh-CN')}。${contactsText(request.contacts, standing.village, 'zh-CN', reader)}`,
+    en: `${stationName} asked ${village} for "${request.title}" by ${dayText(due, 'en')}; still owed: ${outstandingText(request, standing, 'en')}.${contactsText(request.contacts, standing.village, 'en', reader)}`,
+    'zh-CN': `${stationName}请${village}于 ${dayText(due, 'zh-CN')} 前提供“${request.title}”，尚欠：${outstandingText(request, standing, 'zh-CN')}。${contactsText(request.contacts, standing.village, 'zh-CN', reader)}`,
   };
 }

@@ -1,4 +1,4 @@
-// The page speaks to people (issue 16 items 2, 3, 5, 6, 7, 8), in English and in 中文, in a real
+// The page speaks to people (issue 16 items 2, 3, 4, 5, 6, 7, 8), in English and in 中文, in a real
 // browser against the whole engine: every timeline event labelled in the page's language (no raw
 // key, no English fragment on a Chinese page), actors by name, each milestone's state per station,
 // what villages still owe item by item, a payroll card that adds up and says how, and a
@@ -206,13 +206,33 @@ describe.skipIf(!hasChromium)('the page in the reader’s words', () => {
     expect(detail.body.payroll).toMatchObject({ monthsCovered: 7.19, monthsUnfunded: 4, termMonths: 12 });
   });
 
+  it('writes dates as each language does, and money in one format in figures and escalation texts alike', async () => {
+    for (const [locale, day, amount, wrongMoney] of [
+      ['en-US', '20 Nov 2022', 'CN¥461,600.00', /\d CNY/],
+      ['zh-CN', '2022年11月20日', '¥461,600.00', /\d 元/],
+    ] as const) {
+      const page = await open(locale, parties.tokens.finance);
+      const row = page.locator('#ledger tbody tr', { hasText: 'CZ-2022-118' });
+      expect(await row.textContent()).toContain(day);
+      expect(await row.textContent()).toContain(amount);
+      const escalations = page.locator('#escalations');
+      await escalations.locator('tbody tr').first().waitFor();
+      const texts = (await escalations.textContent()) ?? '';
+      // The escalations' own texts (written by the engine) use the page's money format, never "923200.00 CNY".
+      expect(texts).toContain(locale === 'en-US' ? 'CN¥923,200.00' : '¥923,200.00');
+      expect(texts).not.toMatch(wrongMoney);
+      expect(texts).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+      await page.context().close();
+    }
+  });
+
   it('draws the curve up to money paid after the term, so the shortfall closes', async () => {
     // The rest arrives on 15 July 2025, nearly two years after the term ended: the chart runs a
     // twentieth of its span past that day (to 5 September 2025), the step standing inside it.
     expect((await pay('CZ-2025-201', '462400.00', '2025-07-15')).status).toBe(201);
     for (const [locale, span, shortfall] of [
-      ['en-US', 'The chart runs from 09/01/2022 to 09/05/2025.', 'Shortfall: CN¥0.00.'],
-      ['zh-CN', '图表时间范围：2022/09/01 至 2025/09/05。', '缺口 ¥0.00。'],
+      ['en-US', 'The chart runs from 1 Sep 2022 to 5 Sep 2025.', 'Shortfall: CN¥0.00.'],
+      ['zh-CN', '图表时间范围：2022年9月1日 至 2025年9月5日。', '缺口 ¥0.00。'],
     ] as const) {
       const page = await open(locale, parties.tokens.finance);
       const caption = page.locator('figure.curve figcaption');

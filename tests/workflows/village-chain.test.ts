@@ -8,7 +8,7 @@ import { calendarForYears } from '../../activities/calendar';
 import { escalations, materialRequests, notifications, stepDelays } from '../../db/schema';
 import { withOverrides, workingDaysBetween } from '../../domain/calendar';
 import { validateContractDefinition, type Contract, type ContractDefinitionInput } from '../../domain/contract';
-import { addDays, parseInstant, shanghaiDate, startOfShanghaiDay } from '../../domain/dates';
+import { addDays, dayText, parseInstant, shanghaiDate, startOfShanghaiDay } from '../../domain/dates';
 import { stepReference } from '../../domain/ids';
 import type { MaterialRequest } from '../../domain/material-requests';
 import { quotaPeriods } from '../../domain/quotas';
@@ -226,7 +226,7 @@ describe('indicator quota (time-skipping)', () => {
         notifiedOrganizationIds: [contract.parties.contractor],
       });
       expect((missed[0]!.summary as { en: string }).en).toBe(
-        `Station Y recorded 0 of ${first!.target} village visits in ${first!.key} (${first!.from} to ${first!.to}), ${first!.target} short.`,
+        `Station Y recorded 0 of ${first!.target} village visits in ${first!.key} (${dayText(first!.from, 'en')} to ${dayText(first!.to, 'en')}), ${first!.target} short.`,
       );
 
       // Five working days later the purchaser is told.

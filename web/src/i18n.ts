@@ -1,9 +1,11 @@
 // Every text of the dashboard in zh-CN and en side by side (a label cannot exist in one language
-// only), and the formats: CNY with thousands separators, dates and times in Asia/Shanghai.
+// only), and the formats: CNY with thousands separators, dates and times in Asia/Shanghai, as
+// each language writes them (domain/money.ts moneyText, domain/dates.ts dayText).
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { BudgetLineKind, FundingSource } from '../../domain/contract';
-import { parseInstant } from '../../domain/dates';
+import { dateTimeText, dayText, parseInstant, shanghaiDate } from '../../domain/dates';
+import { moneyProblem, moneyText, parseMoney } from '../../domain/money';
 import type { EventKind } from '../../domain/events';
 import type { EscalationParty, StepKind } from '../../domain/escalation';
 import type { MaterialKind } from '../../domain/material-requests';
@@ -516,19 +518,7 @@ function instantOf(value: string): number | undefined {
 }
 
 export function createI18n(lang: Lang, setLang: (lang: Lang) => void): I18n {
-  const moneyFormat = new Intl.NumberFormat(lang, { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 });
   const compactFormat = new Intl.NumberFormat(lang, { style: 'currency', currency: 'CNY', notation: 'compact', maximumFractionDigits: 1 });
-  const dateFormat = new Intl.DateTimeFormat(lang, { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
-  const dayFormat = new Intl.DateTimeFormat(lang, { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' });
-  const dateTimeFormat = new Intl.DateTimeFormat(lang, {
-    timeZone: TIME_ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
   const percentFormat = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 });
   return {
     lang,
@@ -537,21 +527,30 @@ export function createI18n(lang: Lang, setLang: (lang: Lang) => void): I18n {
       return MESSAGES[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
     },
     text: (value) => (value ? value[lang] : ''),
-    // Decimal strings are exact to the fen; Number() of them is exact enough to print (< 2^53 fen).
-    money: (amount) => moneyFormat.format(Number(amount)),
+    // The one money format of the page and the API's texts (domain/money.ts), exact to the fen.
+    money: (amount) => moneyText(typeof amount === 'number' ? Math.round(amount * 100) : signedFen(amount), lang),
     compactMoney: (yuan) => compactFormat.format(yuan),
     date(value) {
       // A bare day is a day in Shanghai already: print it as that day, whatever the browser's zone.
-      if (DAY.test(value)) return dayFormat.format(new Date(`${value}T00:00:00Z`));
+      if (DAY.test(value)) return dayText(value, lang);
       const instant = instantOf(value);
-      return instant === undefined ? value : dateFormat.format(instant);
+      return instant === undefined ? value : dayText(shanghaiDate(instant), lang);
     },
     dateTime(value) {
       const instant = instantOf(value);
-      return instant === undefined ? value : dateTimeFormat.format(instant);
+      return instant === undefined ? value : dateTimeText(instant, lang);
     },
     percent: (value) => percentFormat.format(value),
   };
+}
+
+/** A decimal string as the API writes money ("-300000.00" for a reversal), in fen. */
+function signedFen(text: string): number {
+  const negative = text.startsWith('-');
+  const unsigned = negative ? text.slice(1) : text;
+  // Not the API's form (should not happen): the nearest fen rather than a broken page.
+  const fen = moneyProblem(unsigned) ? Math.round(Number(unsigned) * 100) : parseMoney(unsigned);
+  return negative ? -fen : fen;
 }
 
 const LANG_KEY = 'grantflow.lang';
