@@ -1,5 +1,5 @@
 // Organizations, users and their tokens.
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { organizations, users } from '../../db/schema';
 import { organizationEventKey, userEventKey } from '../../domain/ids';
@@ -131,6 +131,12 @@ export class IdentityService {
       });
       return { ...userView(row!), token };
     });
+  }
+
+  /** The names of the users among `ids` (at most a hundred; unknown ids left out). */
+  async userNames(ids: readonly string[]): Promise<Array<{ id: string; name: string }>> {
+    if (ids.length === 0) return [];
+    return this.db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, [...ids])).orderBy(asc(users.id));
   }
 
   async listUsers(): Promise<UserView[]> {

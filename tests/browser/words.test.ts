@@ -159,7 +159,7 @@ describe.skipIf(!hasChromium)('the page in the reader’s words', () => {
     await page.context().close();
   });
 
-  it('shows each milestone’s state per station, in both languages', async () => {
+  it('shows each milestone’s state per station, and people by name, in both languages', async () => {
     for (const [locale, expected] of [
       ['en-US', { G: 'Station G: in review (round 1)', B: 'Station B: returned in round 1', L: 'Station L: not submitted', whole: 'not submitted' }],
       ['zh-CN', { G: '站点 G：评审中（第 1 轮）', B: '站点 B：第 1 轮被退回', L: '站点 L：未提交', whole: '未提交' }],
@@ -171,6 +171,11 @@ describe.skipIf(!hasChromium)('the page in the reader’s words', () => {
       const final = page.locator('#submissions ul.milestones > li', { hasText: 'Final evaluation' });
       expect(await final.locator('li[data-station=""]').textContent()).toBe(expected.whole);
       if (locale === 'zh-CN') expect(ENGLISH.test((await midterm.locator('ul.milestone-states').textContent()) ?? '')).toBe(false);
+      // People by name where the API gives their ids: who submitted, who recorded a payment.
+      const submitted = page.locator('#submissions tbody tr', { hasText: /^Mid-term evaluationG/ }).locator('td:nth-child(5) > div');
+      await expect.poll(() => submitted.textContent()).toMatch(/^Project Lead Huang usr_\w+$/);
+      const recorder = page.locator('#ledger tbody tr', { hasText: 'CZ-2022-118' }).locator('td:nth-child(6)');
+      await expect.poll(() => recorder.textContent()).toMatch(/^Finance Officer Li usr_\w+/);
       await page.context().close();
     }
   });

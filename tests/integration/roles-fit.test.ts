@@ -1,5 +1,5 @@
 // Roles fit organizations (issue 16 item 9): POST /v1/users refuses a role the organization's kind
-// may not hold, with 422 naming the rule, and creates nothing. The route runs no workflow, so the
+// may not hold, with 422 naming the rule, and creates nothing. And users' names by id (item 2). The route runs no workflow, so the
 // API here runs without Temporal (as tests/integration/request-limits.test.ts does).
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -59,5 +59,23 @@ describe('roles fit organizations', () => {
         if (!fits) expect(res.body.error.details).toEqual([{ field: 'roles.0', reason: expect.stringMatching(new RegExp(`^is held only in organizations of kind .*, not ${kind}$`)) }]);
       }
     }
+  });
+
+  it("gives users' names by id to any signed-in user, leaving unknown ids out", async () => {
+    const a = await http('POST', '/v1/users', { token: admin, body: { name: 'Officer Wei', organizationId: orgs.purchaser, roles: ['agency_officer'] } });
+    const b = await http('POST', '/v1/users', { token: admin, body: { name: 'Liaison Lan', organizationId: orgs.village, roles: ['village_liaison'] } });
+    const names = await http('GET', `/v1/users/names?ids=${a.body.id},usr_nobody,${b.body.id},${a.body.id}`, { token: b.body.token });
+    expect(names.status).toBe(200);
+    expect(names.body.items).toEqual(
+      [
+        { id: a.body.id, name: 'Officer Wei' },
+        { id: b.body.id, name: 'Liaison Lan' },
+      ].sort((x, y) => x.id.localeCompare(y.id)),
+    );
+    expect((await http('GET', `/v1/users/names?ids=${a.body.id}`)).status).toBe(401);
+    expect((await http('GET', '/v1/users/names?ids=a,,b', { token: admin })).status).toBe(400);
+    const tooMany = await http('GET', `/v1/users/names?ids=${Array.from({ length: 101 }, (_, i) => `usr_${i}`).join(',')}`, { token: admin });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.details).toEqual([{ field: 'querystring.ids', reason: 'must name at most 100 ids' }]);
   });
 });

@@ -4,7 +4,7 @@ import type { ReturnReason } from '../../../domain/materials';
 import { PARTY, RETURN_REASON, SUBMISSION_STATUS, useI18n, type I18n, type MessageKey } from '../i18n';
 import { milestoneStates, type MilestoneStateKind } from '../milestones';
 import type { ContractDetail, Submission, Template } from '../types';
-import { Badge, useActorName } from '../ui';
+import { Actor, Badge, useActorName } from '../ui';
 
 /** "Mid-term evaluation report › Goals and indicators" for a template's section. */
 export function sectionTitle(i18n: I18n, templates: Template[], templateId: string, sectionId: string): string {
@@ -96,7 +96,9 @@ export function SubmissionHistory({ items, templates, milestones = [] }: { items
               </td>
               <td>
                 {dateTime(s.submittedAt)}
-                <div class="muted small">{actorName(s.submittedBy)}</div>
+                <div class="muted small">
+                  <Actor id={s.submittedBy} />
+                </div>
               </td>
               <td>{s.reviewDueAt ? dateTime(s.reviewDueAt) : m('none')}</td>
               <td>

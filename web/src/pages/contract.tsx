@@ -23,7 +23,7 @@ import {
 import { href } from '../router';
 import { useTemplates } from '../templates';
 import type { ContractDetail, Delays, Escalation, Page, Submission } from '../types';
-import { Await, Badge, encode, isStationStaff, Section, useActorName, useLoad, useOrgName, useSession } from '../ui';
+import { Actor, Await, Badge, encode, isStationStaff, Section, useLoad, useOrgName, useSession } from '../ui';
 import { PageTitle, statusTone } from './common';
 
 function Figures({ c }: { c: ContractDetail }) {
@@ -176,7 +176,6 @@ function Payroll({ c }: { c: ContractDetail }) {
 
 function Ledger({ c }: { c: ContractDetail }) {
   const { m, text, money, date, dateTime } = useI18n();
-  const actorName = useActorName();
   if (c.ledger.length === 0) return <p class="muted">{m('ledgerEmpty')}</p>;
   return (
     <div class="table-wrap">
@@ -201,7 +200,7 @@ function Ledger({ c }: { c: ContractDetail }) {
               <td>{date(e.receivedOn)}</td>
               <td>{text(FUNDING_SOURCE[e.fundingSource])}</td>
               <td>
-                {actorName(e.recordedBy)}
+                <Actor id={e.recordedBy} />
                 <div class="muted small">{dateTime(e.recordedAt)}</div>
               </td>
               <td class="small">{[e.budgetLine, e.note, e.reason].filter(Boolean).join(' · ')}</td>
