@@ -322,7 +322,7 @@ export function ContractPage({ id }: { id: string }) {
                 {stationStaff && c.status === 'active' && <RequestForm contract={c} onRequested={changed} />}
               </Section>
               <Section id="timeline" title={m('timelineTitle')}>
-                <Timeline contractId={c.id} version={version} />
+                <Timeline contractId={c.id} version={version} milestones={c.milestones} />
               </Section>
               <Section id="parties" title={m('partiesTitle')}>
                 <Parties c={c} />
