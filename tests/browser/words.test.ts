@@ -189,6 +189,10 @@ describe.skipIf(!hasChromium)('the page in the reader’s words', () => {
       const row = page.locator('#material-requests tbody tr', { hasText: 'May records' });
       await row.waitFor();
       expect(await row.locator('ul.owed li').allTextContents()).toEqual([expected]);
+      // Beside the curve, the stalled request names the village, and its id never breaks midway.
+      const held = page.locator('#holding li', { hasText: locale === 'en-US' ? 'Material request overdue' : '资料收集逾期' });
+      expect(await held.textContent()).toContain('Village A Committee');
+      expect(await held.locator('.mono').evaluate((el) => getComputedStyle(el).whiteSpace)).toBe('nowrap');
       await page.context().close();
     }
   });
