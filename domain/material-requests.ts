@@ -21,6 +21,18 @@ export const MATERIAL_KINDS = [
 ] as const;
 export type MaterialKind = (typeof MATERIAL_KINDS)[number];
 
+/** Each kind as people call it, for texts and the page alike (no "visit_records" in a sentence). */
+export const MATERIAL_KIND_LABELS: Readonly<Record<MaterialKind, { en: string; 'zh-CN': string }>> = {
+  visit_records: { en: 'visit records', 'zh-CN': '走访记录' },
+  casework_records: { en: 'casework records', 'zh-CN': '个案记录' },
+  group_work_records: { en: 'group work records', 'zh-CN': '小组活动记录' },
+  activity_photos: { en: 'activity photos', 'zh-CN': '活动照片' },
+  sign_in_sheets: { en: 'sign-in sheets', 'zh-CN': '签到表' },
+  household_roster: { en: 'household roster', 'zh-CN': '户籍花名册' },
+  meeting_minutes: { en: 'meeting minutes', 'zh-CN': '会议纪要' },
+  other: { en: 'other materials', 'zh-CN': '其他材料' },
+};
+
 export interface RequestedItem {
   id: string;
   kind: MaterialKind;
@@ -257,7 +269,8 @@ function outstandingText(request: MaterialRequest, standing: VillageStanding, la
     .filter((i) => i.outstanding > 0)
     .map((i) => {
       const item = request.items.find((r) => r.id === i.itemId)!;
-      const name = item.description ? `${item.description} (${item.kind})` : item.kind;
+      const kind = MATERIAL_KIND_LABELS[item.kind]?.[lang] ?? item.kind;
+      const name = item.description ? `${item.description} (${kind})` : kind;
       return lang === 'en' ? `${i.outstanding} of ${i.requested} ${name}` : `${name} ${i.outstanding}/${i.requested}`;
     });
   return parts.join(lang === 'en' ? ', ' : '、');

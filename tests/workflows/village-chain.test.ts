@@ -105,7 +105,7 @@ describe('material request (time-skipping)', () => {
         (r) => r.length === 1,
       );
       expect(reminders[0]!.organizationId).toBe('org_village_1');
-      expect((reminders[0]!.body as { en: string }).en).toContain('7 of 12 visit_records');
+      expect((reminders[0]!.body as { en: string }).en).toContain('7 of 12 visit records');
       expect((reminders[0]!.body as { en: string }).en).toContain('Wang Li (Banli, 13800000001)');
       expectAbout(reminders[0]!.createdAt.getTime(), at9(thursday));
 
@@ -132,7 +132,7 @@ describe('material request (time-skipping)', () => {
       ]);
       expectAbout(climbed[1]!.openedAt.getTime(), levelTwo);
       expectAbout(climbed[2]!.openedAt.getTime(), township);
-      expect((climbed[2]!.summary as { en: string }).en).toContain('still owed: 7 of 12 visit_records');
+      expect((climbed[2]!.summary as { en: string }).en).toContain('still owed: 7 of 12 visit records');
       // The summary every party reads names the volunteer without the phone; of the notices, the
       // village's carry the phone, the township's does not.
       for (const e of climbed) {

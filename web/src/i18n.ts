@@ -8,7 +8,7 @@ import { dateTimeText, dayText, parseInstant, shanghaiDate } from '../../domain/
 import { moneyProblem, moneyText, parseMoney } from '../../domain/money';
 import type { EventKind } from '../../domain/events';
 import type { EscalationParty, StepKind } from '../../domain/escalation';
-import type { MaterialKind } from '../../domain/material-requests';
+import { MATERIAL_KIND_LABELS, type MaterialKind } from '../../domain/material-requests';
 import type { ReturnReason } from '../../domain/materials';
 import type { Role } from '../../domain/organizations';
 import type { AttachmentKind } from '../../domain/templates';
@@ -406,16 +406,7 @@ export const MATERIAL_REQUEST_STATUS: Labels<'open' | 'partially_delivered' | 'd
   cancelled: t('Cancelled', '已取消'),
 };
 
-export const MATERIAL_KIND: Labels<MaterialKind> = {
-  visit_records: t('visit records', '走访记录'),
-  casework_records: t('casework records', '个案记录'),
-  group_work_records: t('group work records', '小组活动记录'),
-  activity_photos: t('activity photos', '活动照片'),
-  sign_in_sheets: t('sign-in sheets', '签到表'),
-  household_roster: t('household roster', '户籍花名册'),
-  meeting_minutes: t('meeting minutes', '会议纪要'),
-  other: t('other materials', '其他材料'),
-};
+export const MATERIAL_KIND: Labels<MaterialKind> = MATERIAL_KIND_LABELS;
 
 export const QUOTA_STATUS: Labels<'upcoming' | 'in_progress' | 'met' | 'short'> = {
   upcoming: t('Upcoming', '未开始'),
