@@ -129,3 +129,22 @@ export function completedMonths(start: IsoDate, day: IsoDate): number {
 }
 
 export const DAY = DAY_MS;
+
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+/**
+ * A calendar day as each language writes it (issue 16 item 4): en "30 Nov 2026", zh-CN
+ * "2026年11月30日". Written by hand, not by Intl, so every runtime (browser, Node, workflow
+ * sandbox) writes the same; the text unchanged when it is not a YYYY-MM-DD day.
+ */
+export function dayText(day: IsoDate, lang: 'en' | 'zh-CN'): string {
+  const match = DATE_ONLY.exec(day);
+  if (!match) return day;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return lang === 'en' ? `${d} ${MONTHS_EN[m - 1]} ${y}` : `${y}年${m}月${d}日`;
+}
+
+/** An instant's Shanghai day and minute as each language writes them: "30 Nov 2026 14:05", "2026年11月30日 14:05". */
+export function dateTimeText(instant: number, lang: 'en' | 'zh-CN'): string {
+  return `${dayText(shanghaiDate(instant), lang)} ${shanghaiDateTime(instant).slice(11)}`;
+}

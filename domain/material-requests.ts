@@ -5,7 +5,7 @@ import { previousWorkingDay, type WorkingCalendar } from './calendar';
 import { noticeMayCarryContacts, type HamletContact } from './contacts';
 import type { Contract } from './contract';
 import { stepDueDay } from './escalation';
-import { parseInstant, shanghaiDate, startOfShanghaiDay } from './dates';
+import { dayText, parseInstant, shanghaiDate, startOfShanghaiDay } from './dates';
 import type { AttachmentMeta } from './materials';
 import type { Problem } from './problems';
 
@@ -20,6 +20,18 @@ export const MATERIAL_KINDS = [
   'other',
 ] as const;
 export type MaterialKind = (typeof MATERIAL_KINDS)[number];
+
+/** Each kind as people call it, for texts and the page alike (no "visit_records" in a sentence). */
+export const MATERIAL_KIND_LABELS: Readonly<Record<MaterialKind, { en: string; 'zh-CN': string }>> = {
+  visit_records: { en: 'visit records', 'zh-CN': '走访记录' },
+  casework_records: { en: 'casework records', 'zh-CN': '个案记录' },
+  group_work_records: { en: 'group work records', 'zh-CN': '小组活动记录' },
+  activity_photos: { en: 'activity photos', 'zh-CN': '活动照片' },
+  sign_in_sheets: { en: 'sign-in sheets', 'zh-CN': '签到表' },
+  household_roster: { en: 'household roster', 'zh-CN': '户籍花名册' },
+  meeting_minutes: { en: 'meeting minutes', 'zh-CN': '会议纪要' },
+  other: { en: 'other materials', 'zh-CN': '其他材料' },
+};
 
 export interface RequestedItem {
   id: string;
@@ -257,7 +269,8 @@ function outstandingText(request: MaterialRequest, standing: VillageStanding, la
     .filter((i) => i.outstanding > 0)
     .map((i) => {
       const item = request.items.find((r) => r.id === i.itemId)!;
-      const name = item.description ? `${item.description} (${item.kind})` : item.kind;
+      const kind = MATERIAL_KIND_LABELS[item.kind]?.[lang] ?? item.kind;
+      const name = item.description ? `${item.description} (${kind})` : kind;
       return lang === 'en' ? `${i.outstanding} of ${i.requested} ${name}` : `${name} ${i.outstanding}/${i.requested}`;
     });
   return parts.join(lang === 'en' ? ', ' : '、');
@@ -272,7 +285,7 @@ export function villageOwes(request: MaterialRequest, standing: VillageStanding,
   const due = stepDueDay(request.dueAt);
   const village = request.villageNames?.[standing.village] ?? standing.village;
   return {
-    en: `${stationName} asked ${village} for "${request.title}" by ${due}; still owed: ${outstandingText(request, standing, 'en')}.${contactsText(request.contacts, standing.village, 'en', reader)}`,
-    'zh-CN': `${stationName}请${village}于 ${due} 前提供“${request.title}”，尚欠：${outstandingText(request, standing, 'zh-CN')}。${contactsText(request.contacts, standing.village, 'zh-CN', reader)}`,
+    en: `${stationName} asked ${village} for "${request.title}" by ${dayText(due, 'en')}; still owed: ${outstandingText(request, standing, 'en')}.${contactsText(request.contacts, standing.village, 'en', reader)}`,
+    'zh-CN': `${stationName}请${village}于 ${dayText(due, 'zh-CN')} 前提供“${request.title}”，尚欠：${outstandingText(request, standing, 'zh-CN')}。${contactsText(request.contacts, standing.village, 'zh-CN', reader)}`,
   };
 }

@@ -100,3 +100,15 @@ export function percentToBasisPoints(percent: number): number | undefined {
   const bp = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
   return bp <= 10000 ? bp : undefined;
 }
+
+/**
+ * Money as people read it, the one format of every text and the page (issue 16 item 4): thousands
+ * separated, two decimals, the currency as each language writes it — en "CN¥923,200.00",
+ * zh-CN "¥923,200.00" (as Intl.NumberFormat's CNY currency style writes them, but in integers).
+ */
+export function moneyText(fen: Fen, lang: 'en' | 'zh-CN'): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  const whole = String(divFloor(abs, 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${sign}${lang === 'en' ? 'CN¥' : '¥'}${whole}.${String(abs % 100).padStart(2, '0')}`;
+}

@@ -1,9 +1,9 @@
 // What the parties are told when a money step changes state, in zh-CN and en: what is stalled,
 // since when, what is owed, and who can unblock it.
 import type { Contract, PartyRole } from './contract';
-import { shanghaiDateTime } from './dates';
+import { dateTimeText, dayText, parseInstant, shanghaiDate } from './dates';
 import type { StepKind } from './escalation';
-import { formatMoney, type Fen } from './money';
+import { moneyText, type Fen } from './money';
 import type { CheckpointStatus, ContractFigures, TrancheStatus } from './status';
 
 export type Severity = 'info' | 'warning' | 'critical';
@@ -16,14 +16,17 @@ export interface Notice {
   body: { en: string; 'zh-CN': string };
 }
 
-const yuan = (fen: number) => `${formatMoney(fen)} CNY`;
-const zhYuan = (fen: number) => `${formatMoney(fen)} 元`;
+// Money and days as each language writes them, as the page does (issue 16 item 4).
+const yuan = (fen: number) => moneyText(fen, 'en');
+const zhYuan = (fen: number) => moneyText(fen, 'zh-CN');
+const day = (d: string) => dayText(d, 'en');
+const zhDay = (d: string) => dayText(d, 'zh-CN');
 
 /**
  * The instant (epoch ms) a text's figures were computed, in Shanghai time: later payments change
  * the figures, so every text that quotes them says when they held.
  */
-const asOf = (at: number) => ({ en: `as of ${shanghaiDateTime(at)} Beijing time`, 'zh-CN': `数据截至北京时间 ${shanghaiDateTime(at)}` });
+const asOf = (at: number) => ({ en: `as of ${dateTimeText(at, 'en')} Beijing time`, 'zh-CN': `数据截至北京时间 ${dateTimeText(at, 'zh-CN')}` });
 
 /** `at`: the instant (epoch ms) the figures in `c` were computed for. */
 export function checkpointNotice(contract: Contract, c: CheckpointStatus, at: number): Notice | undefined {
@@ -39,10 +42,10 @@ export function checkpointNotice(contract: Contract, c: CheckpointStatus, at: nu
       },
       body: {
         en:
-          `By ${c.by}, ${c.minPercent}% of the contract value (${yuan(c.requiredFen)}) was due to the contractor; ` +
+          `By ${day(c.by)}, ${c.minPercent}% of the contract value (${yuan(c.requiredFen)}) was due to the contractor; ` +
           `${yuan(c.receivedByFen)} had arrived, ${yuan(c.shortfallFen)} short (${when.en}). The payer can unblock this by disbursing the shortfall.`,
         'zh-CN':
-          `截至 ${c.by}，应拨付合同金额的 ${c.minPercent}%（${zhYuan(c.requiredFen)}）；` +
+          `截至 ${zhDay(c.by)}，应拨付合同金额的 ${c.minPercent}%（${zhYuan(c.requiredFen)}）；` +
           `实际到账 ${zhYuan(c.receivedByFen)}，缺口 ${zhYuan(c.shortfallFen)}（${when['zh-CN']}）。请付款方（财政局）拨付缺口资金。`,
       },
     };
@@ -53,12 +56,12 @@ export function checkpointNotice(contract: Contract, c: CheckpointStatus, at: nu
       severity: 'info',
       recipients: ['payer', 'purchaser', 'contractor'],
       subject: {
-        en: `${contract.title}: payment checkpoint ${c.id} recovered on ${c.recoveredOn}, ${c.daysLate} days late`,
-        'zh-CN': `${contract.title}：拨付节点 ${c.id} 已于 ${c.recoveredOn} 补足，迟延 ${c.daysLate} 天`,
+        en: `${contract.title}: payment checkpoint ${c.id} recovered on ${day(c.recoveredOn!)}, ${c.daysLate} days late`,
+        'zh-CN': `${contract.title}：拨付节点 ${c.id} 已于 ${zhDay(c.recoveredOn!)} 补足，迟延 ${c.daysLate} 天`,
       },
       body: {
-        en: `The ${yuan(c.shortfallFen)} missing at ${c.by} has been received (${when.en}).`,
-        'zh-CN': `${c.by} 时的缺口 ${zhYuan(c.shortfallFen)} 已到账（${when['zh-CN']}）。`,
+        en: `The ${yuan(c.shortfallFen)} missing at ${day(c.by)} has been received (${when.en}).`,
+        'zh-CN': `${zhDay(c.by)} 时的缺口 ${zhYuan(c.shortfallFen)} 已到账（${when['zh-CN']}）。`,
       },
     };
   }
@@ -74,12 +77,12 @@ export function trancheNotice(contract: Contract, t: TrancheStatus, at: number):
     severity: 'warning',
     recipients: ['payer', 'contractor'],
     subject: {
-      en: `${contract.title}: tranche "${t.label}" overdue since ${t.due}, ${yuan(t.outstandingFen)} unpaid`,
-      'zh-CN': `${contract.title}：款项「${t.label}」自 ${t.due} 起逾期，未付 ${zhYuan(t.outstandingFen)}`,
+      en: `${contract.title}: tranche "${t.label}" overdue since ${day(t.due)}, ${yuan(t.outstandingFen)} unpaid`,
+      'zh-CN': `${contract.title}：款项「${t.label}」自 ${zhDay(t.due)} 起逾期，未付 ${zhYuan(t.outstandingFen)}`,
     },
     body: {
-      en: `The tranche of ${yuan(t.amountFen)} was due on ${t.due}; ${yuan(t.outstandingFen)} has not arrived (${when.en}). The payer can unblock this.`,
-      'zh-CN': `该笔 ${zhYuan(t.amountFen)} 应于 ${t.due} 拨付，尚有 ${zhYuan(t.outstandingFen)} 未到账（${when['zh-CN']}），请付款方处理。`,
+      en: `The tranche of ${yuan(t.amountFen)} was due on ${day(t.due)}; ${yuan(t.outstandingFen)} has not arrived (${when.en}). The payer can unblock this.`,
+      'zh-CN': `该笔 ${zhYuan(t.amountFen)} 应于 ${zhDay(t.due)} 拨付，尚有 ${zhYuan(t.outstandingFen)} 未到账（${when['zh-CN']}），请付款方处理。`,
     },
   };
 }
@@ -104,14 +107,17 @@ export function escalationNotice(input: {
   holder: string;
 }): { subject: { en: string; 'zh-CN': string }; body: { en: string; 'zh-CN': string } } {
   const holder = PARTY_NAMES[input.holder] ?? { en: input.holder, 'zh-CN': input.holder };
+  // `since` is the step's due instant (the end of its Shanghai day): said as that day.
+  const sinceAt = parseInstant(input.since);
+  const since = sinceAt === undefined ? { en: input.since, zh: input.since } : { en: day(shanghaiDate(sinceAt)), zh: zhDay(shanghaiDate(sinceAt)) };
   return {
     subject: {
-      en: `${input.contractTitle}: stalled since ${input.since} — escalation level ${input.level} of ${input.levels}`,
-      'zh-CN': `${input.contractTitle}：自 ${input.since} 起停滞——第 ${input.level}/${input.levels} 级督办`,
+      en: `${input.contractTitle}: stalled since ${since.en} — escalation level ${input.level} of ${input.levels}`,
+      'zh-CN': `${input.contractTitle}：自 ${since.zh} 起停滞——第 ${input.level}/${input.levels} 级督办`,
     },
     body: {
-      en: `${input.summary.en} It has been stalled since ${input.since}. ${holder.en} can unblock it.`,
-      'zh-CN': `${input.summary['zh-CN']}自 ${input.since} 起未办结，需由${holder['zh-CN']}处理。`,
+      en: `${input.summary.en} It has been stalled since ${since.en}. ${holder.en} can unblock it.`,
+      'zh-CN': `${input.summary['zh-CN']}自 ${since.zh} 起未办结，需由${holder['zh-CN']}处理。`,
     },
   };
 }
@@ -123,14 +129,14 @@ export function escalationNotice(input: {
 export function checkpointStepSummary(c: CheckpointStatus, at: number): { en: string; 'zh-CN': string } {
   const when = asOf(at);
   const head = {
-    en: `Payment checkpoint ${c.id}: ${c.minPercent}% of the contract value (${yuan(c.requiredFen)}) was due by ${c.by}; ${yuan(c.receivedByFen)} arrived by then, ${yuan(c.shortfallFen)} short`,
-    'zh-CN': `拨付节点 ${c.id}：截至 ${c.by} 应拨付 ${c.minPercent}%（${zhYuan(c.requiredFen)}），实际到账 ${zhYuan(c.receivedByFen)}，缺口 ${zhYuan(c.shortfallFen)}`,
+    en: `Payment checkpoint ${c.id}: ${c.minPercent}% of the contract value (${yuan(c.requiredFen)}) was due by ${day(c.by)}; ${yuan(c.receivedByFen)} arrived by then, ${yuan(c.shortfallFen)} short`,
+    'zh-CN': `拨付节点 ${c.id}：截至 ${zhDay(c.by)} 应拨付 ${c.minPercent}%（${zhYuan(c.requiredFen)}），实际到账 ${zhYuan(c.receivedByFen)}，缺口 ${zhYuan(c.shortfallFen)}`,
   };
   // Money that arrived after the checkpoint day leaves the shortfall at the day as it was but
   // lowers what is missing now; covered, the step is over.
   const tail =
     c.status === 'recovered'
-      ? { en: `; covered on ${c.recoveredOn}`, 'zh-CN': `；已于 ${c.recoveredOn} 补足` }
+      ? { en: `; covered on ${day(c.recoveredOn!)}`, 'zh-CN': `；已于 ${zhDay(c.recoveredOn!)} 补足` }
       : c.outstandingFen !== c.shortfallFen
         ? { en: `; ${yuan(c.outstandingFen)} still missing`, 'zh-CN': `；目前仍缺 ${zhYuan(c.outstandingFen)}` }
         : { en: '', 'zh-CN': '' };
@@ -145,13 +151,13 @@ export function trancheStepSummary(t: TrancheStatus, at: number): { en: string; 
   const when = asOf(at);
   if (t.outstandingFen === 0) {
     return {
-      en: `Tranche "${t.label}" of ${yuan(t.amountFen)} was due on ${t.due}; paid in full${t.paidOn ? ` on ${t.paidOn}` : ''} (${when.en}).`,
-      'zh-CN': `款项「${t.label}」${zhYuan(t.amountFen)} 应于 ${t.due} 拨付，${t.paidOn ? `已于 ${t.paidOn} ` : '已'}全额到账（${when['zh-CN']}）。`,
+      en: `Tranche "${t.label}" of ${yuan(t.amountFen)} was due on ${day(t.due)}; paid in full${t.paidOn ? ` on ${day(t.paidOn!)}` : ''} (${when.en}).`,
+      'zh-CN': `款项「${t.label}」${zhYuan(t.amountFen)} 应于 ${zhDay(t.due)} 拨付，${t.paidOn ? `已于 ${zhDay(t.paidOn!)} ` : '已'}全额到账（${when['zh-CN']}）。`,
     };
   }
   return {
-    en: `Tranche "${t.label}" of ${yuan(t.amountFen)} was due on ${t.due}; ${yuan(t.outstandingFen)} has not arrived (${when.en}).`,
-    'zh-CN': `款项「${t.label}」${zhYuan(t.amountFen)} 应于 ${t.due} 拨付，尚有 ${zhYuan(t.outstandingFen)} 未到账（${when['zh-CN']}）。`,
+    en: `Tranche "${t.label}" of ${yuan(t.amountFen)} was due on ${day(t.due)}; ${yuan(t.outstandingFen)} has not arrived (${when.en}).`,
+    'zh-CN': `款项「${t.label}」${zhYuan(t.amountFen)} 应于 ${zhDay(t.due)} 拨付，尚有 ${zhYuan(t.outstandingFen)} 未到账（${when['zh-CN']}）。`,
   };
 }
 

@@ -1,7 +1,7 @@
 // Indicator quotas: how much of each kind of work a station (or the contract as a whole) owes per
 // month or quarter, and how recorded progress compares with it. Periods are Shanghai calendar
 // months or quarters; a period the term covers only in part owes a share of the target.
-import { addDays, calendarDaysBetween, dayNumber, parseInstant, shanghaiDate, startOfShanghaiDay, utcInstant, type IsoDate } from './dates';
+import { addDays, calendarDaysBetween, dayNumber, dayText, parseInstant, shanghaiDate, startOfShanghaiDay, utcInstant, type IsoDate } from './dates';
 import { divCeil, divFloor } from './integers';
 import type { Problem } from './problems';
 
@@ -197,7 +197,7 @@ export function shortfallSummary(standing: QuotaStanding, stationName: string | 
   const label = METRIC_LABELS[standing.metric];
   const who = stationName ? { en: stationName, zh: stationName } : { en: 'The stations together', zh: '各社工站合计' };
   return {
-    en: `${who.en} recorded ${standing.achieved} of ${standing.target} ${label.en} in ${standing.periodKey} (${standing.from} to ${standing.to}), ${standing.shortfall} short.`,
-    'zh-CN': `${who.zh}：${standing.periodKey}（${standing.from} 至 ${standing.to}）${label['zh-CN']}完成 ${standing.achieved}/${standing.target}，差 ${standing.shortfall}。`,
+    en: `${who.en} recorded ${standing.achieved} of ${standing.target} ${label.en} in ${standing.periodKey} (${dayText(standing.from, 'en')} to ${dayText(standing.to, 'en')}), ${standing.shortfall} short.`,
+    'zh-CN': `${who.zh}：${standing.periodKey}（${dayText(standing.from, 'zh-CN')} 至 ${dayText(standing.to, 'zh-CN')}）${label['zh-CN']}完成 ${standing.achieved}/${standing.target}，差 ${standing.shortfall}。`,
   };
 }

@@ -69,6 +69,9 @@ export interface PayrollStatus {
   personnelReceivedFen: Fen;
   monthsCovered: number;
   monthsUnfunded: number;
+  /** Whole months of the term (at least 1): monthsCovered + monthsUnfunded never exceed it. */
+  termMonths: number;
+  /** The first day the personnel money does not pay for (may lie after the term). */
   runOutDate: IsoDate;
 }
 
@@ -204,24 +207,34 @@ export function personnelReceived(contract: Contract, ledger: readonly LedgerEnt
   return total;
 }
 
-function payrollStatus(contract: Contract, ledger: readonly LedgerEntry[], now: number): PayrollStatus | undefined {
+/**
+ * Payroll coverage over the term, in whole months of the term (`termMonths`, at least 1):
+ * `monthsCovered` is what the personnel money pays for, never more than the term's months;
+ * `monthsUnfunded` counts the months elapsed so far of which no day is paid for (a month paid in
+ * part is not without money). So covered + unfunded ≤ max(covered, months elapsed) ≤ termMonths.
+ */
+export function payrollStatus(contract: Contract, ledger: readonly LedgerEntry[], now: number): PayrollStatus | undefined {
   if (!contract.staffing) return undefined;
   const { headcount, monthlyPayrollFen } = contract.staffing;
   const personnelReceivedFen = personnelReceived(contract, ledger, now);
-  const coverage = payrollCoverage(shanghaiDate(contract.term.startAt), Math.max(0, personnelReceivedFen), monthlyPayrollFen);
   const startDay = shanghaiDate(contract.term.startAt);
+  const fundedFen = Math.max(0, personnelReceivedFen);
+  const coverage = payrollCoverage(startDay, fundedFen, monthlyPayrollFen);
   const endDay = shanghaiDate(contract.term.endAt);
   const today = shanghaiDate(now);
   const termMonths = Math.max(1, completedMonths(startDay, addDays(endDay, 1)));
   const monthsElapsed = Math.min(completedMonths(startDay, today), termMonths);
-  const monthsUnfunded = Math.max(0, monthsElapsed - coverage.wholeMonths);
+  // The months with at least one day paid for: the whole ones, and the one the rest runs into.
+  const monthsTouched = coverage.wholeMonths + (fundedFen > coverage.wholeMonths * monthlyPayrollFen ? 1 : 0);
+  const monthsUnfunded = Math.max(0, monthsElapsed - monthsTouched);
   return {
     headcount,
     monthlyPayrollFen,
     personnelReceivedFen,
     // Hundredths of a month counted in integers; the number is only their public form.
-    monthsCovered: coverage.hundredthsOfMonths / 100,
+    monthsCovered: Math.min(coverage.hundredthsOfMonths, termMonths * 100) / 100,
     monthsUnfunded,
+    termMonths,
     runOutDate: coverage.runOutDate,
   };
 }

@@ -112,6 +112,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
                     id: Type.Integer(),
                     kind: Type.String(),
                     actorId: NullableString(),
+                    actorName: NullableString(),
                     occurredAt: Type.String(),
                     payload: Type.Object({}, { additionalProperties: true }),
                   },

@@ -1,8 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { notFound } from '../errors';
+import { ApiError, notFound } from '../errors';
 import { actorOf, onlyRoles } from '../plugins/auth';
-import { errors, IdSchema, NullableString, RoleSchema, Timestamp } from '../schemas';
+import { errors, IdSchema, MAX_ID_LENGTH, NullableString, RoleSchema, Timestamp } from '../schemas';
+
+/** Ids one GET /v1/users/names may ask for. */
+const MAX_NAME_LOOKUPS = 100;
 import type { IdentityService } from '../services/identity';
 
 const userFields = {
@@ -27,6 +30,8 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }
       schema: {
         tags: ['identity'],
         summary: 'Create a user of an organization. Admin only. The response carries the token once.',
+        description:
+          'Each role only in an organization of a kind that may hold it (README, Organizations and roles); any other is refused with 422 naming the role (`roles.<i>`) and the rule. Only admin may belong to no organization.',
         body: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -56,6 +61,45 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }
       },
     },
     async () => ({ items: await identity.listUsers() }),
+  );
+
+  app.get(
+    '/v1/users/names',
+    {
+      schema: {
+        tags: ['identity'],
+        summary:
+          "Users' names by id, for showing people by name where a read gives their ids (recordedBy, submittedBy, decidedBy, acknowledgedBy). Any signed-in user; unknown ids are left out.",
+        querystring: Type.Object(
+          {
+            ids: Type.String({
+              minLength: 1,
+              maxLength: MAX_NAME_LOOKUPS * (MAX_ID_LENGTH + 1),
+              pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*(,[A-Za-z0-9][A-Za-z0-9_.:-]*)*$',
+              description: `Comma-separated user ids, at most ${MAX_NAME_LOOKUPS}`,
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object(
+            { items: Type.Array(Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false }), { maxItems: MAX_NAME_LOOKUPS }) },
+            { additionalProperties: false },
+          ),
+          ...errors(400, 401),
+        },
+      },
+    },
+    async (request) => {
+      actorOf(request);
+      const ids = [...new Set(request.query.ids.split(','))];
+      if (ids.length > MAX_NAME_LOOKUPS) {
+        throw new ApiError(400, 'invalid_request', `At most ${MAX_NAME_LOOKUPS} ids at once`, [
+          { field: 'querystring.ids', reason: `must name at most ${MAX_NAME_LOOKUPS} ids` },
+        ]);
+      }
+      return { items: await identity.userNames(ids) };
+    },
   );
 
   app.post(

@@ -130,6 +130,7 @@ export function contractDetail(row: ContractRow, ledger: LedgerEntry[], now: num
           personnelReceived: formatMoney(figures.payroll.personnelReceivedFen),
           monthsCovered: figures.payroll.monthsCovered,
           monthsUnfunded: figures.payroll.monthsUnfunded,
+          termMonths: figures.payroll.termMonths,
           runOutDate: figures.payroll.runOutDate,
         }
       : null,

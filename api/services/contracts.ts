@@ -4,7 +4,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, sql } from 'drizzle-orm';
 import { coveredYearTest } from '../../activities/calendar';
 import type { Database } from '../../db/client';
-import { contracts, events, ledgerEntries, materialRequests, organizations } from '../../db/schema';
+import { contracts, events, ledgerEntries, materialRequests, organizations, users } from '../../db/schema';
 import {
   contractOrganizations,
   isRepeatedTermination,
@@ -218,9 +218,11 @@ export class ContractService {
           ).map((r) => r.id),
         )
       : undefined;
+    // Each actor by name beside the id (issue 16 item 2): a person reads "Finance Officer Li", not usr_9cd1….
     const rows = await this.db
-      .select()
+      .select({ ...getTableColumns(events), actorName: users.name })
       .from(events)
+      .leftJoin(users, eq(users.id, events.actorId))
       .where(
         and(
           eq(events.contractId, id),
@@ -234,6 +236,7 @@ export class ContractService {
       id: e.id,
       kind: e.kind,
       actorId: e.actorId,
+      actorName: e.actorName ?? null,
       occurredAt: e.occurredAt.toISOString(),
       payload: e.payload as Record<string, unknown>,
     }));

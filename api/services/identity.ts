@@ -1,9 +1,9 @@
 // Organizations, users and their tokens.
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { organizations, users } from '../../db/schema';
 import { organizationEventKey, userEventKey } from '../../domain/ids';
-import type { Actor, OrganizationKind, Role } from '../../domain/organizations';
+import { roleRuleText, rolesNotFitting, type Actor, type OrganizationKind, type Role } from '../../domain/organizations';
 import { appendEvent } from '../../activities/events';
 import { unprocessable } from '../errors';
 import { hashToken, newId, newToken } from './tokens';
@@ -90,10 +90,22 @@ export class IdentityService {
         { field: 'organizationId', reason: 'is required for every role but admin' },
       ]);
     }
-    if (input.organizationId && !(await this.getOrganization(input.organizationId))) {
+    const organization = input.organizationId ? await this.getOrganization(input.organizationId) : undefined;
+    if (input.organizationId && !organization) {
       throw unprocessable(`Organization ${input.organizationId} does not exist`, [
         { field: 'organizationId', reason: 'is not a known organization' },
       ]);
+    }
+    // Roles fit organizations (domain/organizations.ts ROLE_ORGANIZATION_KINDS): a role its
+    // organization can never play in a contract grants nothing and only misleads.
+    if (organization) {
+      const misfits = rolesNotFitting(organization.kind, roles);
+      if (misfits.length > 0) {
+        throw unprocessable(
+          `An organization of kind ${organization.kind} may not hold ${misfits.map((r) => `the role ${r} (${roleRuleText(r)})`).join(', nor ')}`,
+          misfits.map((role) => ({ field: `roles.${input.roles.indexOf(role)}`, reason: `is ${roleRuleText(role)}, not ${organization.kind}` })),
+        );
+      }
     }
     const token = newToken();
     const id = newId('usr');
@@ -119,6 +131,12 @@ export class IdentityService {
       });
       return { ...userView(row!), token };
     });
+  }
+
+  /** The names of the users among `ids` (at most a hundred; unknown ids left out). */
+  async userNames(ids: readonly string[]): Promise<Array<{ id: string; name: string }>> {
+    if (ids.length === 0) return [];
+    return this.db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, [...ids])).orderBy(asc(users.id));
   }
 
   async listUsers(): Promise<UserView[]> {

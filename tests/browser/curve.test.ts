@@ -90,4 +90,29 @@ describe('disbursement curve', () => {
     const term = at('2023-08-31T15:59:59Z') - at('2022-08-31T16:00:00Z');
     expect(years.end).toBe(at('2023-08-31T15:59:59Z') + Math.round(term / 4));
   });
+
+  it('reaches past the last day money arrived when that is after the term, so the shortfall closes on the chart', () => {
+    // The rest of the value arrived on 15 July 2025, two years after the term; today is 29 Nov 2026.
+    const late = disbursementCurve(
+      detail('2026-11-29T00:00:00.000Z', [
+        { reference: 'CZ-2022-118', amount: '300000.00', receivedOn: '2022-11-20' },
+        { reference: 'CZ-2025-201', amount: '854000.00', receivedOn: '2025-07-15' },
+      ]),
+    );
+    // A twentieth of the span past the day it arrived (1 Sep 2022 to 15 Jul 2025: 1048 days, so 52.4 more).
+    const arrived = at('2025-07-14T16:00:00Z');
+    expect(late.end).toBe(arrived + Math.round((arrived - at('2022-08-31T16:00:00Z')) / 20));
+    const last = late.xs.indexOf(late.end);
+    expect(late.received[last]).toBe(1154000);
+    expect(late.floor[last]).toBe(late.planned[last]);
+    // The day before it arrived, the shortfall was still open.
+    expect(valueAt(late.xs, late.received, at('2025-07-14T15:59:59Z'))).toBe(300000);
+    // A payment recorded today reaches only as far as now.
+    const today = disbursementCurve(detail('2026-11-29T00:00:00.000Z', [{ reference: 'X', amount: '1154000.00', receivedOn: '2026-11-29' }]));
+    expect(today.end).toBe(at('2026-11-29T00:00:00Z'));
+    // Money arriving within the quarter after the term changes nothing of the span.
+    const soon = disbursementCurve(detail('2026-11-29T00:00:00.000Z', [{ reference: 'X', amount: '1154000.00', receivedOn: '2023-09-20' }]));
+    expect(soon.end).toBe(at('2023-08-31T15:59:59Z') + Math.round((at('2023-08-31T15:59:59Z') - at('2022-08-31T16:00:00Z')) / 4));
+    expect(today.received[today.xs.indexOf(today.end)]).toBe(1154000);
+  });
 });

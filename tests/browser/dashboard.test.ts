@@ -188,7 +188,7 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     expect(await figure(page, 'Received').textContent()).toBe('CN¥530,000.00');
     const caption = page.locator('figure.curve figcaption');
     expect(await caption.textContent()).toContain('Received: CN¥530,000.00');
-    expect(await caption.textContent()).toContain('Checkpoint 80% by 06/30/2023: Missed.');
+    expect(await caption.textContent()).toContain('Checkpoint 80% by 30 Jun 2023: Missed.');
     const checkpoint = page.locator('#checkpoints tbody tr').first();
     expect(await checkpoint.textContent()).toContain('Missed');
     // Who holds what, beside the curve: the payer holds the shortfall.
@@ -223,9 +223,9 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     await expect.poll(() => caption.textContent()).toContain('Received: CN¥923,200.00');
     await expect.poll(() => pixels(canvas)).not.toBe(curveBefore);
     await expect.poll(() => checkpoint.textContent()).toContain('Recovered late');
-    expect(await caption.textContent()).toContain('Checkpoint 80% by 06/30/2023: Recovered late.');
+    expect(await caption.textContent()).toContain('Checkpoint 80% by 30 Jun 2023: Recovered late.');
     // A day in Shanghai stays that day in a browser in New York.
-    expect(await page.locator('#ledger tr', { hasText: 'CZ-2023-077' }).textContent()).toContain('07/15/2023');
+    expect(await page.locator('#ledger tr', { hasText: 'CZ-2023-077' }).textContent()).toContain('15 Jul 2023');
     await page.locator('#timeline tr', { hasText: 'CZ-2023-077' }).filter({ hasText: 'Payment recorded' }).filter({ hasText: 'Finance Officer Li (you)' }).waitFor();
     expect(await unlabelledControls(page)).toEqual([]);
 
@@ -251,11 +251,11 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'contract-page.png'), fullPage: true });
     await page.locator('.curve-row').screenshot({ path: path.join(ARTIFACTS, 'curve.png') });
 
-    // 中文: labels, CNY and dates switch with the language.
+    // 中文: labels, CNY and dates switch with the language (30 Jun 2023, 2023年6月30日).
     await page.getByLabel('Language').selectOption('zh-CN');
     await page.getByRole('heading', { name: '拨付曲线' }).waitFor();
     expect(await figure(page, '欠款').textContent()).toBe('¥230,800.00');
-    expect(await page.locator('#ledger tr', { hasText: 'CZ-2023-077' }).textContent()).toContain('2023/07/15');
+    expect(await page.locator('#ledger tr', { hasText: 'CZ-2023-077' }).textContent()).toContain('2023年7月15日');
     await page.getByRole('button', { name: '登记到账' }).waitFor();
     await page.getByText('已登记到账 CZ-2023-077，金额 ¥393,200.00。').waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'contract-page.zh-CN.png'), fullPage: true });
@@ -399,7 +399,7 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     await progress.getByLabel('Done on (Asia/Shanghai)').fill('2023-08-21');
     await progress.getByLabel('Evidence note (optional)').fill('Visited two households in Banli');
     await progress.getByRole('button', { name: 'Record progress' }).click();
-    await progress.getByText('Recorded: 2 village visits at station G on 08/21/2023.').waitFor();
+    await progress.getByText('Recorded: 2 village visits at station G on 21 Aug 2023.').waitFor();
     await expect.poll(() => quotaRow.textContent()).toContain('8 / 8');
     expect(await quotaRow.textContent()).toContain('Met');
 

@@ -52,9 +52,9 @@ describe('texts of a money step', () => {
     const [checkpoint] = contractFigures(c, [], opened).checkpoints;
     const text = checkpointStepSummary(checkpoint!, opened);
     expect(text.en).toBe(
-      'Payment checkpoint june-80: 80% of the contract value (923200.00 CNY) was due by 2023-06-30; 0.00 CNY arrived by then, 923200.00 CNY short (as of 2023-07-03 09:00 Beijing time).',
+      'Payment checkpoint june-80: 80% of the contract value (CN¥923,200.00) was due by 30 Jun 2023; CN¥0.00 arrived by then, CN¥923,200.00 short (as of 3 Jul 2023 09:00 Beijing time).',
     );
-    expect(text['zh-CN']).toContain('（数据截至北京时间 2023-07-03 09:00）');
+    expect(text['zh-CN']).toContain('（数据截至北京时间 2023年7月3日 09:00）');
   });
 
   it('tells today’s figures once money recorded later arrived before the day, or after it', () => {
@@ -62,37 +62,37 @@ describe('texts of a money step', () => {
     // The source case: 530,000.00 received before the checkpoint, recorded later.
     const recorded = [payment('p1', 30_000_000, '2022-11-20'), payment('p2', 23_000_000, '2023-03-10')];
     const now = checkpointStepSummary(contractFigures(c, recorded, later).checkpoints[0]!, later);
-    expect(now.en).toContain('530000.00 CNY arrived by then, 393200.00 CNY short (as of 2023-07-20 10:15 Beijing time).');
-    expect(now['zh-CN']).toContain('实际到账 530000.00 元，缺口 393200.00 元（数据截至北京时间 2023-07-20 10:15）');
+    expect(now.en).toContain('CN¥530,000.00 arrived by then, CN¥393,200.00 short (as of 20 Jul 2023 10:15 Beijing time).');
+    expect(now['zh-CN']).toContain('实际到账 ¥530,000.00，缺口 ¥393,200.00（数据截至北京时间 2023年7月20日 10:15）');
     // 100,000.00 more after the day: the shortfall at the day stays, less is missing now.
     const more = [...recorded, payment('p3', 10_000_000, '2023-07-10')];
     const partly = checkpointStepSummary(contractFigures(c, more, later).checkpoints[0]!, later);
-    expect(partly.en).toContain('393200.00 CNY short; 293200.00 CNY still missing (as of');
-    expect(partly['zh-CN']).toContain('目前仍缺 293200.00 元');
+    expect(partly.en).toContain('CN¥393,200.00 short; CN¥293,200.00 still missing (as of');
+    expect(partly['zh-CN']).toContain('目前仍缺 ¥293,200.00');
     // Covered in full.
     const covered = [...more, payment('p4', 29_320_000, '2023-07-15')];
-    expect(checkpointStepSummary(contractFigures(c, covered, later).checkpoints[0]!, later).en).toContain('covered on 2023-07-15 (as of');
+    expect(checkpointStepSummary(contractFigures(c, covered, later).checkpoints[0]!, later).en).toContain('covered on 15 Jul 2023 (as of');
   });
 
   it('dates a tranche’s figures, unpaid and paid', () => {
     const when = at('2022-11-02T09:00');
     const t1 = contractFigures(c, [], when).tranches[0]!;
     expect(trancheStepSummary(t1, when).en).toBe(
-      `Tranche "${t1.label}" of 461600.00 CNY was due on 2022-10-31; 461600.00 CNY has not arrived (as of 2022-11-02 09:00 Beijing time).`,
+      `Tranche "${t1.label}" of CN¥461,600.00 was due on 31 Oct 2022; CN¥461,600.00 has not arrived (as of 2 Nov 2022 09:00 Beijing time).`,
     );
-    expect(trancheStepSummary(t1, when)['zh-CN']).toContain('数据截至北京时间 2022-11-02 09:00');
+    expect(trancheStepSummary(t1, when)['zh-CN']).toContain('数据截至北京时间 2022年11月2日 09:00');
     const paid = contractFigures(c, [payment('p', 46_160_000, '2022-11-01')], when).tranches[0]!;
-    expect(trancheStepSummary(paid, when).en).toContain('paid in full on 2022-11-01 (as of 2022-11-02 09:00 Beijing time)');
+    expect(trancheStepSummary(paid, when).en).toContain('paid in full on 1 Nov 2022 (as of 2 Nov 2022 09:00 Beijing time)');
   });
 
   it('dates the figures of the notices sent without the escalation engine', () => {
     const when = at('2023-07-01T09:00');
     const missed = checkpointNotice(c, contractFigures(c, [], when).checkpoints[0]!, when)!;
-    expect(missed.body.en).toContain('(as of 2023-07-01 09:00 Beijing time)');
-    expect(missed.body['zh-CN']).toContain('数据截至北京时间 2023-07-01 09:00');
+    expect(missed.body.en).toContain('(as of 1 Jul 2023 09:00 Beijing time)');
+    expect(missed.body['zh-CN']).toContain('数据截至北京时间 2023年7月1日 09:00');
     const overdue = trancheNotice(c, contractFigures(c, [], when).tranches[0]!, when)!;
-    expect(overdue.body.en).toContain('(as of 2023-07-01 09:00 Beijing time)');
-    expect(overdue.body['zh-CN']).toContain('数据截至北京时间 2023-07-01 09:00');
+    expect(overdue.body.en).toContain('(as of 1 Jul 2023 09:00 Beijing time)');
+    expect(overdue.body['zh-CN']).toContain('数据截至北京时间 2023年7月1日 09:00');
   });
 
   it("gives a money step's figures now: required, received toward it, still missing", () => {
@@ -119,7 +119,7 @@ describe('levels an escalation can reach', () => {
   it('does not count a last level for oversight on a contract without oversight: "level 3 of 3"', () => {
     const ladder = DEFAULT_LADDERS.paymentShortfall;
     expect(reachableLevels(ladder, withoutOversight).map((l) => l.index)).toEqual([0, 1, 2]);
-    expect(message(ladder, withoutOversight, 3).subject.en).toBe('Lot 3: stalled since 2023-06-30 — escalation level 3 of 3');
+    expect(message(ladder, withoutOversight, 3).subject.en).toBe('Lot 3: stalled since 30 Jun 2023 — escalation level 3 of 3');
     expect(message(ladder, withoutOversight, 3).subject['zh-CN']).toContain('第 3/3 级督办');
     // With an oversight body named, all four count.
     expect(message(ladder, { ...withoutOversight, oversight: 'org_o' }, 3).subject.en).toContain('level 3 of 4');

@@ -81,9 +81,9 @@ describe('contracts and payments over the API', () => {
     expect(escalated.notifiedOrganizationIds.sort()).toEqual([parties.orgs.payer, parties.orgs.purchaser].sort());
     const inbox = await stack.http('GET', '/v1/inbox', { token: parties.tokens.finance });
     const notice = inbox.body.items.find((n: any) => n.contractId === id && n.kind === 'escalation.paymentShortfall');
-    expect(notice.subject.en).toContain('stalled since 2023-06-30');
+    expect(notice.subject.en).toContain('stalled since 30 Jun 2023');
     // Written when the step stalled, before any payment was recorded.
-    expect(notice.body.en).toContain('Payment checkpoint june-80: 80% of the contract value (923200.00 CNY) was due by 2023-06-30');
+    expect(notice.body.en).toContain('Payment checkpoint june-80: 80% of the contract value (CN¥923,200.00) was due by 30 Jun 2023');
     expect(notice.body['zh-CN']).toContain('财政局');
     const agencyInbox = await stack.http('GET', '/v1/inbox', { token: parties.tokens.agency });
     expect(agencyInbox.body.items.some((n: any) => n.contractId === id && n.kind === 'checkpoint.recovered')).toBe(true);

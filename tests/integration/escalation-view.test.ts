@@ -30,8 +30,8 @@ describe('escalation view with figures now', () => {
     expect(created.status).toBe(201);
     const opened = await eventually(escalationsOf, (res) => step(res, 'june-80') !== undefined && step(res, 't2') !== undefined);
     const before = step(opened, 'june-80');
-    expect(before.summary.en).toMatch(/0\.00 CNY arrived by then, 923200\.00 CNY short \(as of \d{4}-\d{2}-\d{2} \d{2}:\d{2} Beijing time\)\.$/);
-    expect(before.summary['zh-CN']).toMatch(/（数据截至北京时间 \d{4}-\d{2}-\d{2} \d{2}:\d{2}）。$/);
+    expect(before.summary.en).toMatch(/CN¥0\.00 arrived by then, CN¥923,200\.00 short \(as of \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2} Beijing time\)\.$/);
+    expect(before.summary['zh-CN']).toMatch(/（数据截至北京时间 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}）。$/);
     expect(before.current).toMatchObject({ status: 'missed', required: '923200.00', received: '0.00', outstanding: '923200.00' });
 
     // 530,000.00 arrives (recorded now, received before the checkpoint): still short, by less.
@@ -43,8 +43,8 @@ describe('escalation view with figures now', () => {
     expect(shortfall.id).toBe(before.id);
     expect(shortfall.summary).toEqual(before.summary);
     expect(shortfall.current).toMatchObject({ status: 'missed', required: '923200.00', received: '530000.00', outstanding: '393200.00' });
-    expect(shortfall.current.summary.en).toContain('530000.00 CNY arrived by then, 393200.00 CNY short (as of');
-    expect(shortfall.current.summary['zh-CN']).toContain('缺口 393200.00 元（数据截至北京时间');
+    expect(shortfall.current.summary.en).toContain('CN¥530,000.00 arrived by then, CN¥393,200.00 short (as of');
+    expect(shortfall.current.summary['zh-CN']).toContain('缺口 ¥393,200.00（数据截至北京时间');
     expect(Math.abs(Date.parse(shortfall.current.asOf) - Date.now())).toBeLessThan(60_000);
     // The tranches: t1 (461,600.00) paid, t2 short of 393,200.00 after the 68,400.00 left over.
     expect(step(after, 't2').current).toMatchObject({ status: 'overdue', required: '461600.00', received: '68400.00', outstanding: '393200.00' });
@@ -53,7 +53,7 @@ describe('escalation view with figures now', () => {
     expect((await pay({ reference: 'CZ-2023-090', amount: '100000.00', receivedOn: '2023-09-01', fundingSource: 'fiscal' })).status).toBe(201);
     const later = step(await escalationsOf(), 'june-80');
     expect(later.current).toMatchObject({ received: '630000.00', outstanding: '293200.00' });
-    expect(later.current.summary.en).toContain('393200.00 CNY short; 293200.00 CNY still missing');
+    expect(later.current.summary.en).toContain('CN¥393,200.00 short; CN¥293,200.00 still missing');
     // The same figures across contracts and in the acknowledgement's answer.
     const all = await stack.http('GET', '/v1/escalations?status=open', { token: parties.tokens.finance });
     expect(all.body.items.find((e: any) => e.id === later.id).current).toMatchObject({ outstanding: '293200.00' });

@@ -8,7 +8,7 @@ import { calendarForYears } from '../../activities/calendar';
 import { escalations, materialRequests, notifications, stepDelays } from '../../db/schema';
 import { withOverrides, workingDaysBetween } from '../../domain/calendar';
 import { validateContractDefinition, type Contract, type ContractDefinitionInput } from '../../domain/contract';
-import { addDays, parseInstant, shanghaiDate, startOfShanghaiDay } from '../../domain/dates';
+import { addDays, dayText, parseInstant, shanghaiDate, startOfShanghaiDay } from '../../domain/dates';
 import { stepReference } from '../../domain/ids';
 import type { MaterialRequest } from '../../domain/material-requests';
 import { quotaPeriods } from '../../domain/quotas';
@@ -105,7 +105,7 @@ describe('material request (time-skipping)', () => {
         (r) => r.length === 1,
       );
       expect(reminders[0]!.organizationId).toBe('org_village_1');
-      expect((reminders[0]!.body as { en: string }).en).toContain('7 of 12 visit_records');
+      expect((reminders[0]!.body as { en: string }).en).toContain('7 of 12 visit records');
       expect((reminders[0]!.body as { en: string }).en).toContain('Wang Li (Banli, 13800000001)');
       expectAbout(reminders[0]!.createdAt.getTime(), at9(thursday));
 
@@ -132,7 +132,7 @@ describe('material request (time-skipping)', () => {
       ]);
       expectAbout(climbed[1]!.openedAt.getTime(), levelTwo);
       expectAbout(climbed[2]!.openedAt.getTime(), township);
-      expect((climbed[2]!.summary as { en: string }).en).toContain('still owed: 7 of 12 visit_records');
+      expect((climbed[2]!.summary as { en: string }).en).toContain('still owed: 7 of 12 visit records');
       // The summary every party reads names the volunteer without the phone; of the notices, the
       // village's carry the phone, the township's does not.
       for (const e of climbed) {
@@ -226,7 +226,7 @@ describe('indicator quota (time-skipping)', () => {
         notifiedOrganizationIds: [contract.parties.contractor],
       });
       expect((missed[0]!.summary as { en: string }).en).toBe(
-        `Station Y recorded 0 of ${first!.target} village visits in ${first!.key} (${first!.from} to ${first!.to}), ${first!.target} short.`,
+        `Station Y recorded 0 of ${first!.target} village visits in ${first!.key} (${dayText(first!.from, 'en')} to ${dayText(first!.to, 'en')}), ${first!.target} short.`,
       );
 
       // Five working days later the purchaser is told.

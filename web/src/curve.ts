@@ -16,7 +16,11 @@ export interface Curve {
   floor: number[];
   checkpoints: Array<{ id: string; x: number; required: number; minPercent: number; by: string; status: ContractDetail['checkpoints'][number]['status'] }>;
   now: number;
-  /** The span to draw: the term, and after it up to today, but at most a quarter of the term more. */
+  /**
+   * The span to draw: the term, and after it up to today, but at most a quarter of the term more
+   * unless money arrived later: then a twentieth of the span past the day money last arrived
+   * (at least to that day's end), but never past now.
+   */
   start: number;
   end: number;
   value: number;
@@ -45,6 +49,7 @@ function dueAt(text: string): number {
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
+const DAY_SECONDS = 86_400;
 const yuan = (fen: Fen) => fen / 100;
 
 export function disbursementCurve(detail: ContractDetail): Curve {
@@ -63,8 +68,13 @@ export function disbursementCurve(detail: ContractDetail): Curve {
     status: c.status,
   }));
 
-  // Long after the term the lines only run flat: keep the term readable.
-  const viewEnd = Math.min(Math.max(end, now), end + Math.round((end - start) / 4));
+  // Long after the term the lines only run flat: keep the term readable by showing at most a
+  // quarter of it more, but always up to the end of the last day money arrived (up to now), so
+  // money paid after the term appears and the shortfall is seen to close.
+  // A twentieth of the span more shows the last step standing, not on the chart's edge.
+  const lastReceipt = Math.max(...entries.filter((e) => e.at <= now).map((e) => e.at), end);
+  const termView = Math.min(Math.max(end, now), end + Math.round((end - start) / 4));
+  const viewEnd = lastReceipt <= termView ? termView : Math.min(now, lastReceipt + Math.max(DAY_SECONDS - 1, Math.round((lastReceipt - start) / 20)));
   // The second after now closes the shading: nothing is known to be missing in the future.
   const xs = [...new Set([start, end, viewEnd, now, ...(now < viewEnd ? [now + 1] : []), ...tranches.map((t) => t.at), ...entries.map((e) => e.at), ...checkpoints.map((c) => c.x)])].sort(
     (a, b) => a - b,

@@ -1,11 +1,14 @@
 // Every text of the dashboard in zh-CN and en side by side (a label cannot exist in one language
-// only), and the formats: CNY with thousands separators, dates and times in Asia/Shanghai.
+// only), and the formats: CNY with thousands separators, dates and times in Asia/Shanghai, as
+// each language writes them (domain/money.ts moneyText, domain/dates.ts dayText).
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { BudgetLineKind, FundingSource } from '../../domain/contract';
-import { parseInstant } from '../../domain/dates';
+import { dateTimeText, dayText, parseInstant, shanghaiDate } from '../../domain/dates';
+import { moneyProblem, moneyText, parseMoney } from '../../domain/money';
+import type { EventKind } from '../../domain/events';
 import type { EscalationParty, StepKind } from '../../domain/escalation';
-import type { MaterialKind } from '../../domain/material-requests';
+import { MATERIAL_KIND_LABELS, type MaterialKind } from '../../domain/material-requests';
 import type { ReturnReason } from '../../domain/materials';
 import type { Role } from '../../domain/organizations';
 import type { AttachmentKind } from '../../domain/templates';
@@ -120,6 +123,7 @@ export const MESSAGES = {
   chartShortfall: t('Shortfall', '缺口'),
   chartCheckpoint: t('Checkpoint {percent}% by {date}: {status}.', '节点“{date}前{percent}%”：{status}。'),
   chartToday: t('today', '今天'),
+  chartSpan: t('The chart runs from {start} to {end}.', '图表时间范围：{start} 至 {end}。'),
   chartTodayBeyond: t('today ({date}) →', '今天（{date}）→'),
   chartSummary: t(
     'Planned by today: {planned}. Received: {received}. Shortfall: {shortfall}.',
@@ -161,11 +165,31 @@ export const MESSAGES = {
   payrollMonthsUnfunded: t('Months so far without money', '至今无经费月数'),
   payrollRunOut: t('Money runs out on', '经费耗尽日期'),
   payrollNone: t('This contract states no staffing.', '本合同未填写人员配置。'),
+  payrollOfTerm: t('{months} of {term}', '{months} / {term}'),
+  payrollShareAll: t(
+    'Personnel money: the contract has no budget lines, so every payment counts as personnel money.',
+    '人员经费：本合同未列预算科目，每笔到账全部计为人员经费。',
+  ),
+  payrollShare: t(
+    'Personnel money: a payment naming a budget line counts toward that line in full; a payment naming none counts toward personnel at the personnel budget’s share of the contract value, {personnel} of {value} = {share}.',
+    '人员经费：指定预算科目的到账全额计入该科目；未指定科目的到账按人员经费预算占合同金额的比例计入，即 {personnel} / {value} = {share}。',
+  ),
+  payrollMonthsRule: t(
+    'Months covered: personnel money received ÷ the monthly payroll of {monthly}, at most the term’s {term} months. Months without money: months elapsed of which no day is paid for; a month paid in part counts as neither. The two never add up to more than {term}.',
+    '可覆盖月数 = 已到账人员经费 ÷ 月工资总额 {monthly}，最多为服务期的 {term} 个月。无经费月数：已过去的月份中一天工资都未覆盖的月数；部分覆盖的月份两边都不计。两者之和不超过 {term}。',
+  ),
   ledgerTitle: t('Payments received', '到账记录'),
   ledgerEmpty: t('No payment yet.', '尚无到账记录。'),
 
   submissionsTitle: t('Milestones and submissions', '评估节点与材料提交'),
   submissionsEmpty: t('No material submitted yet.', '尚未提交评估材料。'),
+  milestonesEmpty: t('This contract has no evaluation milestone.', '本合同没有评估节点。'),
+  milestoneNotSubmitted: t('not submitted', '未提交'),
+  milestoneInReview: t('in review (round {round})', '评审中（第 {round} 轮）'),
+  milestoneReturned: t('returned in round {round}', '第 {round} 轮被退回'),
+  milestoneApproved: t('approved (round {round})', '已通过（第 {round} 轮）'),
+  milestoneStationState: t('Station {station}: {state}', '站点 {station}：{state}'),
+  milestoneStatesLabel: t('State of {milestone}', '{milestone}进度'),
   milestoneLine: t(
     'due {due}; reviewed by the {reviewer} within {days} working days; stations: {stations}; at most {rounds} rounds',
     '{due} 前完成；由{reviewer}在 {days} 个工作日内评审；站点：{stations}；最多 {rounds} 轮',
@@ -190,6 +214,7 @@ export const MESSAGES = {
   returnNeedsReason: t('Say why the items are sent back.', '请填写退回原因。'),
   decisionRefused: t('The decision was refused: {message}', '决定未被接受：{message}'),
   villageOwes: t('{village}: {count}', '{village}：{count}'),
+  owedItem: t('{count} {item}', '{item} {count}'),
   quotasTitle: t('Indicator quotas', '指标任务'),
   quotasEmpty: t('No quota in this contract, or none has begun.', '本合同无指标任务，或尚未开始。'),
   colPeriodsShort: t('Periods short so far', '累计未完成周期'),
@@ -239,6 +264,10 @@ export const MESSAGES = {
   actorYou: t('you', '您'),
   actorPrecheck: t('pre-check (automatic)', '预审（自动）'),
   workingDays: t('{days} working days', '{days} 个工作日'),
+  listSeparator: t(', ', '、'),
+  eventLevel: t('level {level}', '第 {level} 级'),
+  eventRound: t('round {round}', '第 {round} 轮'),
+  eventStation: t('station {station}', '站点 {station}'),
 
   inboxTitle: t('My inbox', '我的收件箱'),
   inboxUnreadOnly: t('Unread only', '只看未读'),
@@ -377,16 +406,7 @@ export const MATERIAL_REQUEST_STATUS: Labels<'open' | 'partially_delivered' | 'd
   cancelled: t('Cancelled', '已取消'),
 };
 
-export const MATERIAL_KIND: Labels<MaterialKind> = {
-  visit_records: t('visit records', '走访记录'),
-  casework_records: t('casework records', '个案记录'),
-  group_work_records: t('group work records', '小组活动记录'),
-  activity_photos: t('activity photos', '活动照片'),
-  sign_in_sheets: t('sign-in sheets', '签到表'),
-  household_roster: t('household roster', '户籍花名册'),
-  meeting_minutes: t('meeting minutes', '会议纪要'),
-  other: t('other materials', '其他材料'),
-};
+export const MATERIAL_KIND: Labels<MaterialKind> = MATERIAL_KIND_LABELS;
 
 export const QUOTA_STATUS: Labels<'upcoming' | 'in_progress' | 'met' | 'short'> = {
   upcoming: t('Upcoming', '未开始'),
@@ -416,7 +436,8 @@ export const ROLE: Labels<Role> = {
   admin: t('Administrator', '管理员'),
 };
 
-export const EVENT_KIND: Record<string, Text> = {
+// Typed by domain/events.ts's list: a kind without a label in both languages fails the typecheck.
+export const EVENT_KIND: Labels<EventKind> = {
   'contract.started': t('Contract started', '合同启动'),
   'contract.schedule_amended': t('Schedule amended', '拨付计划变更'),
   'contract.terminated': t('Contract terminated', '合同终止'),
@@ -424,11 +445,13 @@ export const EVENT_KIND: Record<string, Text> = {
   'contract.closed_with_arrears': t('Contract closed with arrears', '合同带欠款结束'),
   'payment.recorded': t('Payment recorded', '登记到账'),
   'payment.reversed': t('Payment reversed', '到账冲正'),
+  'checkpoint.pending': t('Checkpoint no longer due', '拨付节点恢复为未到期'),
+  'checkpoint.met': t('Checkpoint met', '拨付节点达标'),
   'checkpoint.missed': t('Checkpoint missed', '拨付节点未达标'),
   'checkpoint.recovered': t('Checkpoint recovered', '拨付节点已补足'),
-  'checkpoint.met': t('Checkpoint met', '拨付节点达标'),
-  'tranche.overdue': t('Tranche overdue', '款项逾期'),
+  'tranche.upcoming': t('Tranche no longer due', '款项恢复为未到期'),
   'tranche.paid': t('Tranche paid', '款项付清'),
+  'tranche.overdue': t('Tranche overdue', '款项逾期'),
   'escalation.opened': t('Escalation opened', '发起督办'),
   'escalation.acknowledged': t('Escalation acknowledged', '督办已确认'),
   'escalation.step_resolved': t('Stalled step resolved', '停滞环节已解决'),
@@ -436,7 +459,29 @@ export const EVENT_KIND: Record<string, Text> = {
   'submission.in_review': t('Materials passed pre-check, in review', '材料通过预审，进入评审'),
   'submission.returned': t('Materials returned', '材料被退回'),
   'submission.approved': t('Materials approved', '材料通过'),
+  'material_request.created': t('Materials requested from villages', '向村发出资料收集请求'),
+  'material_request.delivered': t('Village delivered materials', '村交付资料'),
+  'material_request.reviewed': t('Delivery checked', '交付资料已验收或退回'),
+  'material_request.cancelled': t('Material request cancelled', '资料收集请求已取消'),
+  'material_request.reminded': t('Villages reminded', '已提醒村'),
+  'material_request.overdue': t('Material request overdue', '资料收集逾期'),
+  'material_request.closed': t('Material request closed', '资料收集结束'),
+  'progress.recorded': t('Progress recorded', '登记指标进展'),
+  'organization.created': t('Organization registered', '登记单位'),
+  'user.created': t('User registered', '登记用户'),
+  'user.token_rotated': t('User token replaced', '更换用户令牌'),
+  'village_contact.created': t('Village contact registered', '登记村联系人'),
+  'probe.finished': t('Deployment probe finished', '部署自检完成'),
 };
+
+/** A material request's closing status, as workflows/material-request.ts writes it. */
+export const MATERIAL_REQUEST_CLOSED: Record<string, Text> = {
+  accepted: t('all accepted', '全部验收'),
+  cancelled: t('cancelled', '已取消'),
+  'contract ended': t('contract ended', '合同已结束'),
+};
+
+export const UNKNOWN_EVENT = t('Other event', '其他事件');
 
 export interface I18n {
   lang: Lang;
@@ -464,19 +509,7 @@ function instantOf(value: string): number | undefined {
 }
 
 export function createI18n(lang: Lang, setLang: (lang: Lang) => void): I18n {
-  const moneyFormat = new Intl.NumberFormat(lang, { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 });
   const compactFormat = new Intl.NumberFormat(lang, { style: 'currency', currency: 'CNY', notation: 'compact', maximumFractionDigits: 1 });
-  const dateFormat = new Intl.DateTimeFormat(lang, { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
-  const dayFormat = new Intl.DateTimeFormat(lang, { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' });
-  const dateTimeFormat = new Intl.DateTimeFormat(lang, {
-    timeZone: TIME_ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
   const percentFormat = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 });
   return {
     lang,
@@ -485,21 +518,30 @@ export function createI18n(lang: Lang, setLang: (lang: Lang) => void): I18n {
       return MESSAGES[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
     },
     text: (value) => (value ? value[lang] : ''),
-    // Decimal strings are exact to the fen; Number() of them is exact enough to print (< 2^53 fen).
-    money: (amount) => moneyFormat.format(Number(amount)),
+    // The one money format of the page and the API's texts (domain/money.ts), exact to the fen.
+    money: (amount) => moneyText(typeof amount === 'number' ? Math.round(amount * 100) : signedFen(amount), lang),
     compactMoney: (yuan) => compactFormat.format(yuan),
     date(value) {
       // A bare day is a day in Shanghai already: print it as that day, whatever the browser's zone.
-      if (DAY.test(value)) return dayFormat.format(new Date(`${value}T00:00:00Z`));
+      if (DAY.test(value)) return dayText(value, lang);
       const instant = instantOf(value);
-      return instant === undefined ? value : dateFormat.format(instant);
+      return instant === undefined ? value : dayText(shanghaiDate(instant), lang);
     },
     dateTime(value) {
       const instant = instantOf(value);
-      return instant === undefined ? value : dateTimeFormat.format(instant);
+      return instant === undefined ? value : dateTimeText(instant, lang);
     },
     percent: (value) => percentFormat.format(value),
   };
+}
+
+/** A decimal string as the API writes money ("-300000.00" for a reversal), in fen. */
+function signedFen(text: string): number {
+  const negative = text.startsWith('-');
+  const unsigned = negative ? text.slice(1) : text;
+  // Not the API's form (should not happen): the nearest fen rather than a broken page.
+  const fen = moneyProblem(unsigned) ? Math.round(Number(unsigned) * 100) : parseMoney(unsigned);
+  return negative ? -fen : fen;
 }
 
 const LANG_KEY = 'grantflow.lang';

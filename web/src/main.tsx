@@ -3,7 +3,7 @@
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import { render } from 'preact';
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiFailure, get, session, whenUnauthorized } from './api';
 import { createI18n, I18nContext, initialLang, LANGS, rememberLang, ROLE, useI18n, type Lang } from './i18n';
 import { ContractPage } from './pages/contract';
@@ -205,9 +205,25 @@ function App() {
     );
   }, [me]);
 
+  // Users' names, asked for as the page meets their ids: each id once, in batches of at most 100.
+  const [userNames, setUserNames] = useState<Map<string, string>>(new Map());
+  const asked = useRef(new Set<string>());
+  const learnUserNames = useCallback((ids: string[]) => {
+    const fresh = [...new Set(ids)].filter((id) => !asked.current.has(id) && id.length <= 64 && /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(id));
+    for (const id of fresh) asked.current.add(id);
+    for (let i = 0; i < fresh.length; i += 100) {
+      const batch = fresh.slice(i, i + 100);
+      get<Page<{ id: string; name: string }>>(`/v1/users/names?ids=${encodeURIComponent(batch.join(','))}`).then(
+        (page) => setUserNames((known) => new Map([...known, ...page.items.map((u) => [u.id, u.name] as const)])),
+        // Not known, or not now: the id stays as it is.
+        () => {},
+      );
+    }
+  }, []);
+
   const sessionValue = useMemo<Session | null>(
-    () => (me ? { me, organizations, inboxChanged: () => setInboxGeneration((g) => g + 1) } : null),
-    [me, organizations],
+    () => (me ? { me, organizations, inboxChanged: () => setInboxGeneration((g) => g + 1), userNames, learnUserNames } : null),
+    [me, organizations, userNames, learnUserNames],
   );
 
   return (

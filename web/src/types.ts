@@ -34,6 +34,8 @@ export interface TimelineEvent {
   id: number;
   kind: string;
   actorId: string | null;
+  /** The acting user's name; null for the engine's own events. */
+  actorName: string | null;
   occurredAt: string;
   payload: Record<string, unknown>;
 }

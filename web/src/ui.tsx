@@ -130,6 +130,10 @@ export interface Session {
   organizations: Map<string, Organization>;
   /** Tell the header that the unread count may have changed. */
   inboxChanged(): void;
+  /** Users' names by id, as far as asked for so far (GET /v1/users/names). */
+  userNames: Map<string, string>;
+  /** Ask for the names of these users (batched; each id asked once). */
+  learnUserNames(ids: string[]): void;
 }
 
 export const SessionContext = createContext<Session | null>(null);
@@ -146,12 +150,39 @@ export function useOrgName(): (id: string | null | undefined) => string {
   return (id) => (id ? organizations.get(id)?.name ?? id : '');
 }
 
-/** A user id as shown: "you" for the signed-in user; the API shows other users' ids only. */
+/**
+ * A user id as shown: "you" for the signed-in user, a person by name (asked for once per id),
+ * the engine and the pre-check by what they are; the id itself only until the name is known.
+ */
 export function useActorName(): (id: string | null) => string {
-  const { me } = useSession();
+  const { me, userNames, learnUserNames } = useSession();
   const { m } = useI18n();
-  return (id) =>
-    id === null ? m('actorSystem') : id === 'precheck' ? m('actorPrecheck') : id === me.id ? `${me.name} (${m('actorYou')})` : id;
+  const unknown: string[] = [];
+  useEffect(() => {
+    if (unknown.length > 0) learnUserNames(unknown);
+  });
+  return (id) => {
+    if (id === null) return m('actorSystem');
+    if (id === 'precheck') return m('actorPrecheck');
+    if (id === me.id) return `${me.name} (${m('actorYou')})`;
+    const name = userNames.get(id);
+    if (name === undefined) unknown.push(id);
+    return name ?? id;
+  };
+}
+
+/** A person by name with their id beside it as secondary text, never broken across lines. */
+export function Actor({ id }: { id: string | null }) {
+  const actorName = useActorName();
+  const { me, userNames } = useSession();
+  const name = actorName(id);
+  return id !== null && id !== me.id && userNames.has(id) ? (
+    <>
+      {name} <span class="mono muted small nowrap">{id}</span>
+    </>
+  ) : (
+    <>{name}</>
+  );
 }
 
 export function Section({ title, id, children, actions }: { title: string; id: string; children: ComponentChildren; actions?: ComponentChildren }) {

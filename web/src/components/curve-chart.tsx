@@ -20,6 +20,8 @@ export function CurveChart({ detail }: { detail: ContractDetail }) {
   const i18n = useI18n();
   const { m, money, date, text, lang } = i18n;
   const holder = useRef<HTMLDivElement>(null);
+  // The span drawn, said in the caption too: it reaches the last day money arrived after the term.
+  const span = disbursementCurve(detail);
 
   useEffect(() => {
     const element = holder.current;
@@ -131,6 +133,7 @@ export function CurveChart({ detail }: { detail: ContractDetail }) {
         </li>
       </ul>
       <figcaption>
+        {m('chartSpan', { start: date(new Date(span.start * 1000).toISOString()), end: date(new Date(span.end * 1000).toISOString()) })}{' '}
         {m('chartSummary', { planned: money(detail.dueToDate), received: money(detail.received), shortfall: money(detail.arrears) })}{' '}
         {detail.checkpoints.map((c) => m('chartCheckpoint', { percent: c.minPercent, date: date(c.by), status: text(CHECKPOINT_STATUS[c.status]) })).join(' ')}
       </figcaption>

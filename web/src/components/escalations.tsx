@@ -2,6 +2,7 @@
 // who holds which stalled step now.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { EscalationParty, StepKind } from '../../../domain/escalation';
+import { referenceParts } from '../../../domain/ids';
 import { post } from '../api';
 import { ESCALATION_STATE, PARTY, SEVERITY, STEP_KIND, useI18n } from '../i18n';
 import { escalationTone, severityTone } from '../pages/common';
@@ -87,7 +88,9 @@ export function EscalationTable({
               return (
                 <tr key={e.id}>
                   <td>
-                    <strong>{text(stepLabel(e.step.kind)) || e.step.kind}</strong> <span class="muted">{e.step.reference}</span>
+                    <strong>{text(stepLabel(e.step.kind)) || e.step.kind}</strong> <span class="muted">
+                      <Reference reference={e.step.reference} />
+                    </span>
                     {showContract && (
                       <div>
                         <a href={href.contract(e.contractId)}>{m('openContract', { id: e.contractId })}</a>
@@ -188,6 +191,27 @@ export function DelayTable({ delays }: { delays: Delays }) {
   );
 }
 
+/**
+ * What a step is about, part by part (a request and a village, a milestone and a station): an
+ * organization by name, any other part as it is, each kept on one line so no id breaks midway.
+ */
+function Reference({ reference }: { reference: string }) {
+  const orgName = useOrgName();
+  const parts = referenceParts(reference) ?? [reference];
+  return (
+    <>
+      {parts.map((part, i) => (
+        <span key={i}>
+          {i > 0 && ' · '}
+          {orgName(part) !== part ? orgName(part) : <span class="mono nowrap">{part}</span>}
+        </span>
+      ))}
+    </>
+  );
+}
+
+const REFERENCE_SLOT = '\u0000';
+
 /** Beside the curve: each stalled step still open, who holds it and for how long. */
 export function Holding({ delays }: { delays: Delays }) {
   const { m, text, date } = useI18n();
@@ -205,8 +229,10 @@ export function Holding({ delays }: { delays: Delays }) {
                 {m('holdingStep', {
                   party: `${text(partyLabel(s.party)) || s.party}${s.organizationId ? ` (${orgName(s.organizationId)})` : ''}`,
                   step: text(stepLabel(s.kind)) || s.kind,
-                  reference: s.reference,
-                })}
+                  reference: REFERENCE_SLOT,
+                })
+                  .split(REFERENCE_SLOT)
+                  .flatMap((piece, i) => (i === 0 ? [piece] : [<Reference key={i} reference={s.reference} />, piece]))}
               </strong>
               <div class="muted small">{m('holdingSince', { date: date(s.since), days: s.workingDays })}</div>
             </li>

@@ -1,9 +1,10 @@
 // Milestones and submissions: every round with its status, pre-check failures, the decision with
 // its reasons tied to sections, and what changed since the previous round.
 import type { ReturnReason } from '../../../domain/materials';
-import { PARTY, RETURN_REASON, SUBMISSION_STATUS, useI18n, type I18n } from '../i18n';
+import { PARTY, RETURN_REASON, SUBMISSION_STATUS, useI18n, type I18n, type MessageKey } from '../i18n';
+import { milestoneStates, type MilestoneStateKind } from '../milestones';
 import type { ContractDetail, Submission, Template } from '../types';
-import { Badge, useActorName } from '../ui';
+import { Actor, Badge, useActorName } from '../ui';
 
 /** "Mid-term evaluation report › Goals and indicators" for a template's section. */
 export function sectionTitle(i18n: I18n, templates: Template[], templateId: string, sectionId: string): string {
@@ -19,15 +20,23 @@ export const submissionTone = (status: Submission['status']) =>
 
 type Milestone = ContractDetail['milestones'][number];
 
-/** Each milestone: its due day, reviewer, stations, review days and rounds allowed. */
-export function MilestoneList({ milestones }: { milestones: Milestone[] }) {
+const STATE_TONE: Record<MilestoneStateKind, 'ok' | 'warn' | 'bad' | 'muted'> = { not_submitted: 'muted', in_review: 'warn', returned: 'bad', approved: 'ok' };
+const STATE_MESSAGE = {
+  not_submitted: 'milestoneNotSubmitted',
+  in_review: 'milestoneInReview',
+  returned: 'milestoneReturned',
+  approved: 'milestoneApproved',
+} as const satisfies Record<MilestoneStateKind, MessageKey>;
+
+/** Each milestone: its due day, reviewer, stations, review days and rounds allowed, and where each station stands. */
+export function MilestoneList({ milestones, submissions }: { milestones: Milestone[]; submissions: Submission[] }) {
   const { m, text, date } = useI18n();
-  if (milestones.length === 0) return null;
+  if (milestones.length === 0) return <p class="muted">{m('milestonesEmpty')}</p>;
   return (
     <ul class="plain milestones">
       {milestones.map((ms) => (
         <li key={ms.id}>
-          <strong>{ms.title}</strong> <span class="mono muted">{ms.id}</span> —{' '}
+          <strong>{ms.title}</strong> <span class="mono muted nowrap">{ms.id}</span> —{' '}
           {m('milestoneLine', {
             due: date(ms.due),
             reviewer: text(PARTY[ms.reviewer]),
@@ -35,6 +44,16 @@ export function MilestoneList({ milestones }: { milestones: Milestone[] }) {
             days: ms.reviewWorkingDays,
             rounds: ms.maxRounds,
           })}
+          <ul class="plain milestone-states" aria-label={m('milestoneStatesLabel', { milestone: ms.title })}>
+            {milestoneStates(ms, submissions).map((st) => {
+              const state = m(STATE_MESSAGE[st.state], { round: st.round ?? 0 });
+              return (
+                <li key={st.station ?? ''} data-station={st.station ?? ''} data-state={st.state}>
+                  <Badge tone={STATE_TONE[st.state]}>{st.station === null ? state : m('milestoneStationState', { station: st.station, state })}</Badge>
+                </li>
+              );
+            })}
+          </ul>
         </li>
       ))}
     </ul>
@@ -46,7 +65,7 @@ export function SubmissionHistory({ items, templates, milestones = [] }: { items
   const { m, text, dateTime } = i18n;
   const actorName = useActorName();
   const milestoneTitle = (id: string) => milestones.find((ms) => ms.id === id)?.title ?? id;
-  if (items.length === 0) return <p class="muted">{m('submissionsEmpty')}</p>;
+  if (items.length === 0) return milestones.length > 0 ? <p class="muted">{m('submissionsEmpty')}</p> : null;
   const sorted = [...items].sort(
     (a, b) => a.milestoneId.localeCompare(b.milestoneId) || (a.station ?? '').localeCompare(b.station ?? '') || a.round - b.round,
   );
@@ -77,7 +96,9 @@ export function SubmissionHistory({ items, templates, milestones = [] }: { items
               </td>
               <td>
                 {dateTime(s.submittedAt)}
-                <div class="muted small">{actorName(s.submittedBy)}</div>
+                <div class="muted small">
+                  <Actor id={s.submittedBy} />
+                </div>
               </td>
               <td>{s.reviewDueAt ? dateTime(s.reviewDueAt) : m('none')}</td>
               <td>

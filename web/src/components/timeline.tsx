@@ -2,47 +2,20 @@
 // page at a time.
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api';
-import { EVENT_KIND, useI18n, type I18n } from '../i18n';
+import { isEventKind } from '../../../domain/events';
+import { EVENT_KIND, UNKNOWN_EVENT, useI18n } from '../i18n';
+import { detailsOf } from '../timeline-details';
 import type { TimelineEvent } from '../types';
-import { asFailure, encode, Failure, Loading, useActorName, useOrgName } from '../ui';
+import { asFailure, encode, Failure, Loading, useActorName, useOrgName, useSession } from '../ui';
 
 const PAGE = 100;
 
-function detailsOf(event: TimelineEvent, i18n: I18n, orgName: (id: string) => string): string {
-  const p = event.payload;
-  const str = (key: string) => (typeof p[key] === 'string' ? (p[key] as string) : undefined);
-  const num = (key: string) => (typeof p[key] === 'number' ? (p[key] as number) : undefined);
-  const fen = (key: string) => (num(key) !== undefined ? i18n.money(num(key)! / 100) : undefined);
-  const parts: Array<string | undefined> = [];
-  if (event.kind.startsWith('payment.')) {
-    parts.push(str('reference'), fen('amountFen'), str('receivedOn') && i18n.date(str('receivedOn')!), str('reason'));
-  } else if (event.kind === 'escalation.opened') {
-    const notified = Array.isArray(p.notified) ? (p.notified as string[]).map(orgName).join(', ') : undefined;
-    parts.push(num('level') !== undefined ? `L${num('level')}` : undefined, notified);
-  } else if (event.kind === 'escalation.acknowledged') {
-    parts.push(str('note'));
-  } else if (event.kind === 'escalation.step_resolved') {
-    parts.push(str('reason'), num('workingDaysHeld') !== undefined ? i18n.m('workingDays', { days: num('workingDaysHeld')! }) : undefined);
-  } else if (event.kind.startsWith('submission.')) {
-    parts.push(str('milestoneId'), str('station') ?? undefined, num('round') !== undefined ? `#${num('round')}` : undefined);
-  } else if (event.kind === 'contract.started') {
-    const contract = p.contract as { title?: string } | undefined;
-    parts.push(contract?.title);
-  } else if (event.kind === 'contract.completed') {
-    parts.push(fen('receivedFen'));
-  } else if (event.kind === 'contract.closed_with_arrears') {
-    parts.push(fen('unpaidFen'));
-  } else {
-    parts.push(str('id'), str('label'), str('reason'), fen('shortfallFen'), fen('outstandingFen'));
-  }
-  return parts.filter((x): x is string => Boolean(x)).join(' · ');
-}
-
-export function Timeline({ contractId, version }: { contractId: string; version: number }) {
+export function Timeline({ contractId, version, milestones = [] }: { contractId: string; version: number; milestones?: Array<{ id: string; title: string }> }) {
   const i18n = useI18n();
   const { m, text, dateTime } = i18n;
   const orgName = useOrgName();
   const actorName = useActorName();
+  const { me } = useSession();
   const [events, setEvents] = useState<TimelineEvent[]>();
   const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState<Error>();
@@ -84,9 +57,26 @@ export function Timeline({ contractId, version }: { contractId: string; version:
             {events.map((e) => (
               <tr key={e.id}>
                 <td class="nowrap">{dateTime(e.occurredAt)}</td>
-                <td>{text(EVENT_KIND[e.kind]) || e.kind}</td>
-                <td>{actorName(e.actorId)}</td>
-                <td class="small">{detailsOf(e, i18n, orgName)}</td>
+                <td>
+                  {isEventKind(e.kind) ? (
+                    text(EVENT_KIND[e.kind])
+                  ) : (
+                    <>
+                      {text(UNKNOWN_EVENT)} <span class="mono muted small nowrap">{e.kind}</span>
+                    </>
+                  )}
+                </td>
+                <td>
+                  {/* By name; the id beside it as secondary text, never broken across lines. */}
+                  {e.actorName && e.actorId !== me.id ? (
+                    <>
+                      {e.actorName} <span class="mono muted small nowrap">{e.actorId}</span>
+                    </>
+                  ) : (
+                    actorName(e.actorId)
+                  )}
+                </td>
+                <td class="small">{detailsOf(e, i18n, orgName, (id) => milestones.find((ms) => ms.id === id)?.title ?? id)}</td>
               </tr>
             ))}
           </tbody>

@@ -128,12 +128,23 @@ export function MaterialRequests({ contractId, contractorId, version }: { contra
   const open = (r: MaterialRequest) => r.closedAt === null && r.status !== 'cancelled';
   // The contractor's staff accept what villages delivered, or send it back.
   const stationStaff = isStationStaff(me, contractorId);
+  // Each item with its own count: 12 sign-in sheets and 1 household roster are not "13".
   const owed = (r: MaterialRequest) =>
     r.villageStatus
-      .map((v) => ({ village: v.village, count: v.items.reduce((sum, i) => sum + i.outstanding, 0) }))
-      .filter((v) => v.count > 0)
-      .map((v) => m('villageOwes', { village: orgName(v.village), count: String(v.count) }))
-      .join('; ');
+      .map((v) => ({ village: v.village, items: v.items.filter((i) => i.outstanding > 0) }))
+      .filter((v) => v.items.length > 0)
+      .map((v) => ({
+        village: v.village,
+        text: m('villageOwes', {
+          village: orgName(v.village),
+          count: v.items
+            .map((i) => {
+              const item = r.items.find((x) => x.id === i.itemId);
+              return m('owedItem', { count: i.outstanding, item: item ? item.description ?? text(MATERIAL_KIND[item.kind]) : i.itemId });
+            })
+            .join(m('listSeparator')),
+        }),
+      }));
   return (
     <Await loaded={loaded}>
       {(items) =>
@@ -168,7 +179,13 @@ export function MaterialRequests({ contractId, contractorId, version }: { contra
                       {r.overdue && <Badge tone="bad">{m('overdue')}</Badge>}
                     </td>
                     <td>
-                      {owed(r)}
+                      {owed(r).length > 0 && (
+                        <ul class="owed">
+                          {owed(r).map((v) => (
+                            <li key={v.village}>{v.text}</li>
+                          ))}
+                        </ul>
+                      )}
                       {myVillage && r.villages.includes(myVillage) && open(r) && (
                         <DeliverForm request={r} village={myVillage} onDelivered={() => setDelivered((n) => n + 1)} />
                       )}

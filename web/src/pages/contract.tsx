@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 import type { EscalationParty } from '../../../domain/escalation';
 import { get } from '../api';
 import { CurveChart } from '../components/curve-chart';
+import { fenOf } from '../curve';
 import { DelayTable, EscalationTable, Holding } from '../components/escalations';
 import { MaterialRequests, ProgressForm, QuotaTable, RequestForm } from '../components/village-chain';
 import { PaymentForm } from '../components/payment-form';
@@ -22,7 +23,7 @@ import {
 import { href } from '../router';
 import { useTemplates } from '../templates';
 import type { ContractDetail, Delays, Escalation, Page, Submission } from '../types';
-import { Await, Badge, encode, isStationStaff, Section, useActorName, useLoad, useOrgName, useSession } from '../ui';
+import { Actor, Await, Badge, encode, isStationStaff, Section, useLoad, useOrgName, useSession } from '../ui';
 import { PageTitle, statusTone } from './common';
 
 function Figures({ c }: { c: ContractDetail }) {
@@ -133,32 +134,48 @@ function Tranches({ c }: { c: ContractDetail }) {
 }
 
 function Payroll({ c }: { c: ContractDetail }) {
-  const { m, money, date } = useI18n();
+  const { m, money, date, percent } = useI18n();
   const p = c.payroll;
   if (!p) return <p class="muted">{m('payrollNone')}</p>;
   const rows: Array<[string, string, string?]> = [
     [m('payrollHeadcount'), String(p.headcount)],
     [m('payrollMonthly'), money(p.monthlyPayroll)],
     [m('payrollPersonnelReceived'), money(p.personnelReceived)],
-    [m('payrollMonthsCovered'), p.monthsCovered.toFixed(1)],
+    [m('payrollMonthsCovered'), m('payrollOfTerm', { months: p.monthsCovered.toFixed(1), term: p.termMonths })],
     [m('payrollMonthsUnfunded'), String(p.monthsUnfunded), p.monthsUnfunded > 0 ? 'bad' : 'ok'],
     [m('payrollRunOut'), date(p.runOutDate)],
   ];
+  // The rule is domain/status.ts personnelReceived and payrollStatus; said here in the reader's words.
+  const personnelFen = c.budgetLines.filter((l) => l.kind === 'personnel').reduce((sum, l) => sum + fenOf(l.amount), 0);
+  const valueFen = fenOf(c.value);
   return (
-    <dl class="figures compact">
-      {rows.map(([label, value, tone]) => (
-        <div key={label} class={tone ? `figure ${tone}` : 'figure'}>
-          <dt>{label}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
+    <>
+      <dl class="figures compact">
+        {rows.map(([label, value, tone]) => (
+          <div key={label} class={tone ? `figure ${tone}` : 'figure'}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <div class="muted small payroll-rule">
+        <p>
+          {c.budgetLines.length === 0
+            ? m('payrollShareAll')
+            : m('payrollShare', {
+                personnel: money(personnelFen / 100),
+                value: money(valueFen / 100),
+                share: percent(valueFen > 0 ? personnelFen / valueFen : 0),
+              })}
+        </p>
+        <p>{m('payrollMonthsRule', { monthly: money(p.monthlyPayroll), term: p.termMonths })}</p>
+      </div>
+    </>
   );
 }
 
 function Ledger({ c }: { c: ContractDetail }) {
   const { m, text, money, date, dateTime } = useI18n();
-  const actorName = useActorName();
   if (c.ledger.length === 0) return <p class="muted">{m('ledgerEmpty')}</p>;
   return (
     <div class="table-wrap">
@@ -183,7 +200,7 @@ function Ledger({ c }: { c: ContractDetail }) {
               <td>{date(e.receivedOn)}</td>
               <td>{text(FUNDING_SOURCE[e.fundingSource])}</td>
               <td>
-                {actorName(e.recordedBy)}
+                <Actor id={e.recordedBy} />
                 <div class="muted small">{dateTime(e.recordedAt)}</div>
               </td>
               <td class="small">{[e.budgetLine, e.note, e.reason].filter(Boolean).join(' · ')}</td>
@@ -291,7 +308,7 @@ export function ContractPage({ id }: { id: string }) {
                 <Await loaded={submissions}>
                   {(items) => (
                     <>
-                      <MilestoneList milestones={c.milestones} />
+                      <MilestoneList milestones={c.milestones} submissions={items} />
                       <SubmissionHistory items={items} templates={templates.data ?? []} milestones={c.milestones} />
                     </>
                   )}
@@ -306,7 +323,7 @@ export function ContractPage({ id }: { id: string }) {
                 {stationStaff && c.status === 'active' && <RequestForm contract={c} onRequested={changed} />}
               </Section>
               <Section id="timeline" title={m('timelineTitle')}>
-                <Timeline contractId={c.id} version={version} />
+                <Timeline contractId={c.id} version={version} milestones={c.milestones} />
               </Section>
               <Section id="parties" title={m('partiesTitle')}>
                 <Parties c={c} />

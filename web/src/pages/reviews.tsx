@@ -11,7 +11,7 @@ import { ATTACHMENT_KIND, RETURN_REASON, useI18n } from '../i18n';
 import { href } from '../router';
 import { useTemplates } from '../templates';
 import type { ContractDetail, ContractSummary, Page, ReasonGiven, Submission, Template } from '../types';
-import { asFailure, Await, encode, Field, FormProblems, useActorName, useLoad, useSession } from '../ui';
+import { Actor, asFailure, Await, encode, Field, FormProblems, useLoad, useSession } from '../ui';
 import { PageTitle } from './common';
 
 interface Queued {
@@ -202,7 +202,6 @@ function Materials({ submission, templates }: { submission: Submission; template
 export function ReviewsPage() {
   const { m, dateTime } = useI18n();
   const { inboxChanged, me } = useSession();
-  const actorName = useActorName();
   const templates = useTemplates();
   const [decided, setDecided] = useState<Decided>();
   const queue = useLoad(async () => {
@@ -249,7 +248,7 @@ export function ReviewsPage() {
                         </h2>
                         <p class="muted small">
                           <a href={href.contract(contract.id)}>{m('openContract', { id: contract.id })}</a> · {m('colSubmittedAt')} {dateTime(s.submittedAt)} ·{' '}
-                          {actorName(s.submittedBy)}
+                          <Actor id={s.submittedBy} />
                           {s.reviewDueAt && ` · ${m('colReviewDue')} ${dateTime(s.reviewDueAt)}`}
                         </p>
                         <Materials submission={s} templates={templateList} />

@@ -1,0 +1,95 @@
+// The kinds of audit event written to the events table (and read back as a contract's timeline),
+// listed once: the page labels each in both languages as a Record<EventKind, …>, so a kind added
+// here without labels fails the web typecheck, and tests/domain/events.test.ts fails when a kind
+// written by activities/, workflows/ or api/ is missing here.
+import type { Text } from './templates';
+
+export const EVENT_KINDS = [
+  // workflows/contract.ts
+  'contract.started',
+  'contract.schedule_amended',
+  'contract.terminated',
+  'contract.completed',
+  'contract.closed_with_arrears',
+  'payment.recorded',
+  'payment.reversed',
+  // workflows/contract.ts: `${what}.${status}` for every checkpoint and tranche status it moves to
+  'checkpoint.pending',
+  'checkpoint.met',
+  'checkpoint.missed',
+  'checkpoint.recovered',
+  'tranche.upcoming',
+  'tranche.paid',
+  'tranche.overdue',
+  // workflows/escalation.ts
+  'escalation.opened',
+  'escalation.acknowledged',
+  'escalation.step_resolved',
+  // activities/reviews.ts: `submission.${RoundStatus}`
+  'submission.prechecking',
+  'submission.in_review',
+  'submission.returned',
+  'submission.approved',
+  // workflows/material-request.ts
+  'material_request.created',
+  'material_request.delivered',
+  'material_request.reviewed',
+  'material_request.cancelled',
+  'material_request.reminded',
+  'material_request.overdue',
+  'material_request.closed',
+  // activities/quotas.ts
+  'progress.recorded',
+  // api/services/identity.ts, api/services/contacts.ts (no contract: not on a timeline)
+  'organization.created',
+  'user.created',
+  'user.token_rotated',
+  'village_contact.created',
+  // workflows/probe.ts (the deployment probe)
+  'probe.finished',
+] as const;
+
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+const KINDS: ReadonlySet<string> = new Set(EVENT_KINDS);
+
+export function isEventKind(kind: string): kind is EventKind {
+  return KINDS.has(kind);
+}
+
+const t = (en: string, zh: string): Text => ({ en, 'zh-CN': zh });
+
+/**
+ * Why an escalated step was closed, as the workflows word it (workflows/contract.ts, review.ts,
+ * material-request.ts, quotas.ts pass these strings to resolveStep), in both languages. The
+ * event stores the English reason; a reason not listed here is shown in English pages only.
+ */
+export const STEP_RESOLUTION_REASONS: Readonly<Record<string, Text>> = {
+  'checkpoint met': t('checkpoint met', '拨付节点达标'),
+  'checkpoint recovered': t('checkpoint recovered', '拨付节点已补足'),
+  'checkpoint pending': t('checkpoint no longer due', '拨付节点尚未到期'),
+  'checkpoint removed by amendment': t('checkpoint removed by amendment', '拨付节点已因合同变更删除'),
+  'tranche paid': t('tranche paid', '款项已付清'),
+  'tranche upcoming': t('tranche no longer due', '款项尚未到期'),
+  'tranche removed by amendment': t('tranche removed by amendment', '款项已因合同变更删除'),
+  'contract completed': t('contract completed', '合同已完成'),
+  'contract closed': t('contract closed with arrears', '合同带欠款结束'),
+  'contract terminated': t('contract terminated', '合同已终止'),
+  'contract ended': t('contract ended', '合同已结束'),
+  'request cancelled': t('request cancelled', '收集请求已取消'),
+  'village delivered': t('village delivered everything', '村已全部交付'),
+  'village accepted': t('village’s delivery accepted', '村交付已验收'),
+  'village partially_delivered': t('village delivered part', '村已部分交付'),
+  'village awaiting': t('village awaiting', '村待交付'),
+  'submitted for review': t('submitted for review', '已提交评审'),
+  'resubmitted for review': t('resubmitted for review', '已重新提交评审'),
+  'review approved': t('review done: approved', '评审完成：通过'),
+  'review returned': t('review done: returned', '评审完成：退回'),
+  approved: t('approved', '已通过'),
+  'target reached by progress recorded late': t('target reached by progress recorded late', '补登进展后指标已完成'),
+};
+
+/** The reason a step was resolved, in both languages; undefined for a reason not known here. */
+export function stepResolutionText(reason: string): Text | undefined {
+  return Object.hasOwn(STEP_RESOLUTION_REASONS, reason) ? STEP_RESOLUTION_REASONS[reason] : undefined;
+}
