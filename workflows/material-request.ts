@@ -9,6 +9,7 @@ import { projections } from './projection';
 import type { MaterialRequestNotice } from '../activities/material-requests';
 import { materialRequestEventKey, materialRequestReminderKey, stepId as buildStepId, stepReference } from '../domain/ids';
 import { stepDueAt, stepDueDay } from '../domain/escalation';
+import { dayText } from '../domain/dates';
 import {
   deliveryProblems,
   isRepeatedDecision,
@@ -236,7 +237,7 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
         owing.map((standing) => ({
           idempotencyKey: materialRequestReminderKey(contract.id, request.id, standing.village),
           organizationIds: [standing.village],
-          subject: { en: `Reminder: "${request.title}" is due on ${dueDay}`, 'zh-CN': `提醒：“${request.title}”将于 ${dueDay} 到期` },
+          subject: { en: `Reminder: "${request.title}" is due on ${dayText(dueDay, 'en')}`, 'zh-CN': `提醒：“${request.title}”将于${dayText(dueDay, 'zh-CN')}到期` },
           body: villageOwes(request, standing, station.name, standing.village),
           at: new Date(now).toISOString(),
         })),

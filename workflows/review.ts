@@ -7,7 +7,7 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { projections } from './projection';
 import { addWorkingDays } from '../domain/calendar';
-import { parseInstant, shanghaiDate } from '../domain/dates';
+import { dayText, parseInstant, shanghaiDate } from '../domain/dates';
 import { stepDueAt, stepDueDay, type StepKind } from '../domain/escalation';
 import { stepId as buildStepId, stepKey, stepReference } from '../domain/ids';
 import { MAX_ROUNDS_PER_STATION, REVIEW_RUN_MAX_BYTES, REVIEW_RUN_MAX_EVENTS, roundLimitProblem } from '../domain/limits';
@@ -269,8 +269,8 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
           'reviewOverdue',
           station,
           stepDueAt(Date.parse(last.reviewDueAt)),
-          `${milestone.title}${station ? ` (station ${station})` : ''}: round ${last.round} submitted on ${submittedOn} awaits a decision.`,
-          `${milestone.title}${station ? `（${station} 站）` : ''}：第 ${last.round} 轮材料（${submittedOn} 提交）尚待评审决定。`,
+          `${milestone.title}${station ? ` (station ${station})` : ''}: round ${last.round} submitted on ${dayText(submittedOn, 'en')} awaits a decision.`,
+          `${milestone.title}${station ? `（${station} 站）` : ''}：第 ${last.round} 轮材料（${dayText(submittedOn, 'zh-CN')}提交）尚待评审决定。`,
           milestone.reviewer,
         );
       }
@@ -282,8 +282,8 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
         'milestoneOverdue',
         '',
         Math.max(stepDueAt(milestone.dueAt), lastReturnedAt),
-        `${milestone.title} was due on ${milestoneDueDay} and is not approved yet.`,
-        `${milestone.title} 应于 ${milestoneDueDay} 完成，尚未通过评审。`,
+        `${milestone.title} was due on ${dayText(milestoneDueDay, 'en')} and is not approved yet.`,
+        `${milestone.title} 应于 ${dayText(milestoneDueDay, 'zh-CN')}完成，尚未通过评审。`,
       );
     }
     const deadlines = [
