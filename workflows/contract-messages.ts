@@ -122,6 +122,11 @@ export const REJECTION = {
   conflict: 'Conflict', // 409
   notFound: 'NotFound', // 404
   notActive: 'NotActive', // 409
+  /**
+   * The run is about to continue as new and takes no more payments or reversals: nothing was
+   * recorded, send the same request again (the API does, after a moment, to the new run).
+   */
+  continuing: 'ContinuingAsNew',
 } as const;
 
 export const recordPaymentUpdate = defineUpdate<LedgerResult, [RecordPaymentInput]>('recordPayment');

@@ -103,6 +103,14 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   const escalating = state.features.escalationEngine;
   const reviewing = state.features.milestoneReviews;
   let draining = false;
+  /**
+   * Set once this run is to continue as new: payments and reversals are refused (REJECTION.continuing,
+   * the API sends them again) so that the handlers in flight can finish even under a steady stream.
+   */
+  let continuing = false;
+  const refuseWhileContinuing = () => {
+    if (continuing) reject(REJECTION.continuing, `The workflow of contract ${contractId} is continuing as new; send the request again`);
+  };
   /** Payments (by reference digest) whose projection is still being written: a repeat waits for it. */
   const projecting = new Set<string>();
   /** Whether the read model's row still needs the definition (first projection, after an amendment). */
@@ -241,6 +249,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     },
     {
       validator: (request) => {
+        refuseWhileContinuing();
         const check = checkPayment(state.contract, state.ledger, request, Date.now());
         if (check.outcome === 'duplicate') return;
         requireActive();
@@ -269,7 +278,12 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       await recordEntry(entry, event('payment.reversed', request.recordedBy, { ...entry }), shortDigest(request.reference));
       return { outcome: 'created', reference: entry.reference };
     },
-    { validator: (request) => void reversalRejection(request) },
+    {
+      validator: (request) => {
+        refuseWhileContinuing();
+        reversalRejection(request);
+      },
+    },
   );
 
   const scheduleProblems = (request: { tranches: unknown; checkpoints: unknown }) => {
@@ -547,6 +561,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     const events = input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_EVENTS;
     const bytes = input.continueAsNewAfterBytes ?? CONTINUE_AS_NEW_BYTES;
     if (info.continueAsNewSuggested || info.historyLength > events || info.historySize > bytes) {
+      continuing = true;
       await condition(allHandlersFinished);
       // The definition travels once, in the state (it may have been amended since the first run).
       await continueAsNew<typeof contractWorkflow>({ ...input, state });

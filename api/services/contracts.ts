@@ -20,6 +20,7 @@ import {
   contractWorkflowId,
   recordPaymentUpdate,
   registeredUpdate,
+  REJECTION,
   reversePaymentUpdate,
   terminateUpdate,
   type ContractStatus,
@@ -28,7 +29,7 @@ import {
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import { contractDetail, contractSummary, ledgerEntryOf, ledgerEntryView } from './contract-views';
 import { contactsEventView, requireVisible, villageEventView, villageScope, type ContractRow } from './visibility';
-import { apiErrorFromTemporal, refusedStart, sendToWorkflow, startRefusal } from './temporal-errors';
+import { apiErrorFromTemporal, refusedStart, sendToWorkflow, startRefusal, updateRejection } from './temporal-errors';
 import { canonicalJson } from './canonical-json';
 
 type PartyColumn = 'purchaserId' | 'payerId';
@@ -38,6 +39,26 @@ export interface ListFilter {
   overdue?: boolean;
   limit: number;
   offset: number;
+}
+
+/** How long a payment or reversal is sent again while its contract's workflow continues as new. */
+const CONTINUING_RETRY_MS = 10_000;
+
+/**
+ * Sends a payment or reversal Update, again while the contract's run refuses it because it is
+ * continuing as new (REJECTION.continuing: nothing was recorded; the new run takes it a moment
+ * later). Any other outcome is returned or thrown as is.
+ */
+export async function sendWhileContinuing<T>(send: () => Promise<T>, clock: () => number = Date.now): Promise<T> {
+  const until = clock() + CONTINUING_RETRY_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (updateRejection(error)?.type !== REJECTION.continuing || clock() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(10 * attempt, 200)));
+    }
+  }
 }
 
 /** Contracts whose ledgers are kept in memory (the most recently read; the oldest are dropped). */
@@ -273,9 +294,8 @@ export class ContractService {
     await this.actingParty(actor, id, 'payerId', 'finance_officer', 'record payments');
     return sendToWorkflow(
       async () => {
-        const result = await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(recordPaymentUpdate, {
-          args: [{ ...payment, recordedBy: actor.userId }],
-        });
+        const handle = this.temporal.workflow.getHandle(contractWorkflowId(id));
+        const result = await sendWhileContinuing(() => handle.executeUpdate(recordPaymentUpdate, { args: [{ ...payment, recordedBy: actor.userId }] }));
         return { created: result.outcome === 'created', entry: ledgerEntryView(await this.entry(id, result.reference)) };
       },
       {
@@ -297,9 +317,8 @@ export class ContractService {
     await this.actingParty(actor, id, 'payerId', 'finance_officer', 'reverse payments');
     return sendToWorkflow(
       async () => {
-        const result = await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(reversePaymentUpdate, {
-          args: [{ reference, reason, recordedBy: actor.userId }],
-        });
+        const handle = this.temporal.workflow.getHandle(contractWorkflowId(id));
+        const result = await sendWhileContinuing(() => handle.executeUpdate(reversePaymentUpdate, { args: [{ reference, reason, recordedBy: actor.userId }] }));
         return { created: result.outcome === 'created', entry: ledgerEntryView(await this.entry(id, result.reference)) };
       },
       {
