@@ -1,0 +1,119 @@
+// Issue 12, worst case for quotas: the longest term the limits allow (10 years) with the most
+// stations and monthly per-station quotas, every station short every month. The quota workflow
+// judges period by period (never the whole term at once) and keeps one open step per quota and
+// station, so each workflow task stays under 1 s and each run's history bounded, on the
+// time-skipping server.
+import type { Client } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calendarForYears } from '../../activities/calendar';
+import { validateContractDefinition, type ContractDefinitionInput } from '../../domain/contract';
+import { addDays, shanghaiDate } from '../../domain/dates';
+import { QUOTA_METRICS } from '../../domain/quotas';
+import { quotaWorkflow } from '../../workflows';
+import { contractEndedSignal } from '../../workflows/contract-ended';
+import { quotaStateQuery, quotaWorkflowId } from '../../workflows/quota-messages';
+import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-county';
+import { historyFigures, TEMPORAL_LIMITS, type HistoryFigures } from '../helpers/history-size';
+import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
+
+// The most stations and quotas a contract may have. domain/limits.ts is getting MAX_STATIONS and
+// MAX_QUOTAS from another change; until then these are the figures the worst case is drawn for.
+const STATIONS = 50;
+const QUOTAS = 20;
+const TERM_YEARS = 10;
+const HOUR = 3600 * 1000;
+
+/** Every run of a workflow, first to last, following its continue-as-new chain. */
+async function runsOf(client: Client, workflowId: string, firstRunId: string): Promise<string[]> {
+  const runs = [firstRunId];
+  for (;;) {
+    const history = await client.workflow.getHandle(workflowId, runs.at(-1)).fetchHistory();
+    const last = history.events?.at(-1);
+    const next = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+    if (last?.eventType !== proto.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW || !next) return runs;
+    runs.push(next);
+  }
+}
+
+/** The last day of the month after the one `day` is in. */
+function endOfNextMonth(day: string): string {
+  const [y, m] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
+  const twoOn = m + 2 > 12 ? `${y + 1}-${String(m + 2 - 12).padStart(2, '0')}-01` : `${y}-${String(m + 2).padStart(2, '0')}-01`;
+  return addDays(twoOn, -1);
+}
+
+describe('worst case: a 10-year term with the most stations and monthly quotas (time-skipping)', () => {
+  let harness: TimeSkippingHarness;
+  beforeAll(async () => {
+    harness = await timeSkippingHarness();
+  });
+  afterAll(async () => {
+    await harness?.teardown();
+  });
+
+  it('judges month by month with bounded tasks and histories', { timeout: 300_000 }, async () => {
+    const { env } = harness;
+    const { worker, taskQueue } = await harness.worker('worst-quotas');
+    await worker.runUntil(async () => {
+      const now = await env.currentTimeMs();
+      // Ten years ending with next month: the contract is registered in its last two months, so
+      // 118 months lie behind it (shown, never escalated) and two are judged with every station short.
+      const end = endOfNextMonth(shanghaiDate(now));
+      const afterEnd = addDays(end, 1);
+      const start = `${Number(afterEnd.slice(0, 4)) - TERM_YEARS}${afterEnd.slice(4)}`;
+      const definition: ContractDefinitionInput = sCountyContract(sCountyOrgIds, {
+        id: `worst-quotas-${now}`,
+        term: { start, end },
+        tranches: [{ id: 't1', label: 'All', due: end, percent: 100, fundingSource: 'fiscal' }],
+        checkpoints: [],
+        stations: Array.from({ length: STATIONS }, (_, i) => ({ id: `S${i}`, name: `Station ${i}`, township: `Town ${i}`, villages: [] })),
+        quotas: Array.from({ length: QUOTAS }, (_, i) => ({ id: `q${i}`, metric: QUOTA_METRICS[i % QUOTA_METRICS.length]!, perStation: true, period: 'month' as const, target: 5 })),
+      });
+      const result = validateContractDefinition(definition, (id) => sCountyKinds[id]);
+      if (!result.ok) throw new Error(JSON.stringify(result.problems));
+      const contract = result.value;
+      const workflowId = quotaWorkflowId(contract.id);
+      const handle = await env.client.workflow.start(quotaWorkflow, {
+        workflowId,
+        taskQueue,
+        args: [{ contract, calendar: calendarForYears(Number(start.slice(0, 4)), Number(end.slice(0, 4)) + 1) }],
+      });
+
+      // The current month ends: every station is short on every quota.
+      const firstEnd = Date.parse(`${addDays(`${end.slice(0, 7)}-01`, -1)}T16:00:00Z`);
+      await env.sleep(firstEnd - (await env.currentTimeMs()) + HOUR);
+      const afterFirst = await env.client.workflow.getHandle(workflowId).query(quotaStateQuery);
+      expect(Object.keys(afterFirst.steps)).toHaveLength(STATIONS * QUOTAS);
+      // The last month ends: each of those steps is superseded by the new month's shortfall.
+      await env.sleep(Date.parse(`${end}T16:00:00Z`) - (await env.currentTimeMs()) + HOUR);
+      const afterLast = await env.client.workflow.getHandle(workflowId).query(quotaStateQuery);
+      expect(Object.keys(afterLast.steps)).toHaveLength(STATIONS * QUOTAS);
+      expect(Object.values(afterLast.steps).every((s) => s.periodKey === end.slice(0, 7))).toBe(true);
+      // Only the months still needed keep progress counts, whatever the term's length.
+      expect(afterLast.progress).toEqual([]);
+
+      await env.client.workflow.getHandle(workflowId).signal(contractEndedSignal, { status: 'terminated' });
+      const final = await env.client.workflow.getHandle(workflowId).result();
+      expect(final.steps).toEqual({});
+
+      const runs = await runsOf(env.client, workflowId, handle.firstExecutionRunId);
+      const figures: HistoryFigures[] = [];
+      for (const runId of runs) figures.push(await historyFigures(env.client, workflowId, runId));
+      console.table(figures.map((f) => ({ ...f, runId: f.runId.slice(0, 8), kb: Math.round(f.bytes / 1024) })));
+      let started = 0;
+      for (const runId of runs) {
+        const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+        started += (history.events ?? []).filter((e) => e.eventType === proto.api.enums.v1.EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED).length;
+      }
+      expect(started).toBe(2 * STATIONS * QUOTAS);
+      for (const f of figures) {
+        expect(f.failedTasks).toBe(0);
+        expect(f.largestEventBytes).toBeLessThan(0.25 * TEMPORAL_LIMITS.payloadBytes);
+        expect(f.longestTaskMs).toBeLessThan(1000);
+        expect(f.bytes).toBeLessThan(0.1 * TEMPORAL_LIMITS.historyBytes);
+        expect(f.events).toBeLessThan(0.1 * TEMPORAL_LIMITS.historyEvents);
+      }
+    });
+  });
+});
