@@ -29,7 +29,7 @@ const { projectProgress } = proxyActivities<Activities>(PROJECTION);
 
 const RECENT_MS = 7 * 24 * 3600 * 1000;
 /** Escalations started or told at once (one workflow task each batch, instead of one per step). */
-const BATCH = 100;
+const BATCH = 20;
 /** A run continues as new after a judging pass past this many events (a pass adds at most ~4 per step). */
 const CONTINUE_AS_NEW_EVENTS = 1_000;
 /** …or past this many bytes (a step's start carries its summary, ladder and calendar, ~3 KB). */
