@@ -115,6 +115,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   const projecting = new Set<string>();
   /** Whether the read model's row still needs the definition (first projection, after an amendment). */
   let definitionChanged = !registered;
+  let definitionsInFlight = 0;
   /** Steps to hand to (or take back from) the escalation engine after the next projection. */
   const stepChanges: Array<{
     key: string;
@@ -134,16 +135,23 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   ): Promise<void> {
     state.revision += 1;
     const { ledger, calendar: _calendar, steps: _steps, contract, ...rest } = state;
-    const withDefinition = definitionChanged;
+    // While a projection carrying the definition is in flight, later ones carry it too: one of
+    // them may commit first, and the row takes only the newest revision.
+    const withDefinition = definitionChanged || definitionsInFlight > 0;
     definitionChanged = false;
-    await projectContract({
-      contractId,
-      snapshot: { ...rest, ...(withDefinition ? { contract } : {}), receivedFen: ledger.receivedFen },
-      entries,
-      events,
-      notices,
-      ...(amendment ? { amendment } : {}),
-    });
+    if (withDefinition) definitionsInFlight += 1;
+    try {
+      await projectContract({
+        contractId,
+        snapshot: { ...rest, ...(withDefinition ? { contract } : {}), receivedFen: ledger.receivedFen },
+        entries,
+        events,
+        notices,
+        ...(amendment ? { amendment } : {}),
+      });
+    } finally {
+      if (withDefinition) definitionsInFlight -= 1;
+    }
     await applyStepChanges();
   }
 
