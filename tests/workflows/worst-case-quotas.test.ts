@@ -117,13 +117,14 @@ describe('worst case: a 10-year term with the most stations and monthly quotas (
     });
   }
 
-  // Every escalation is a workflow with its own notifications: the full size is judged for one
-  // month (1,000 shortfalls at once), the month-to-month hand-over on a smaller contract.
-  it(`judges the last month of ${STATIONS} stations × ${QUOTAS} quotas with bounded tasks and history`, { timeout: 420_000 }, async () => {
-    await drive('worst-quotas', STATIONS, QUOTAS, 1);
-  });
-
+  // Every escalation is a workflow with its own notifications: the month-to-month hand-over is shown
+  // on a smaller contract, the full size judged for one month (1,000 shortfalls at once). Last, as
+  // the escalations it leaves climbing would hold the shared server's clock.
   it('supersedes each shortfall when the next month is judged, with bounded state', { timeout: 120_000 }, async () => {
     await drive('worst-quotas-months', 5, 4, 2);
+  });
+
+  it(`judges the last month of ${STATIONS} stations × ${QUOTAS} quotas with bounded tasks and history`, { timeout: 420_000 }, async () => {
+    await drive('worst-quotas', STATIONS, QUOTAS, 1);
   });
 });
