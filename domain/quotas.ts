@@ -113,14 +113,22 @@ export function quotaStandings(
   now: number,
 ): QuotaStanding[] {
   const standings: QuotaStanding[] = [];
+  // Progress by owner and metric ('' for every station), so each period sums only its own kind.
+  const byKey = new Map<string, ProgressEntry[]>();
+  for (const p of progress) {
+    for (const key of [`${p.station}\u0000${p.metric}`, `${WHOLE_CONTRACT}\u0000${p.metric}`]) {
+      const list = byKey.get(key) ?? [];
+      list.push(p);
+      byKey.set(key, list);
+    }
+  }
   for (const quota of quotas) {
     const windows = quotaPeriods(quota, term.start, term.end);
     const owners = quota.perStation ? [...stations] : [WHOLE_CONTRACT];
     for (const owner of owners) {
+      const own = byKey.get(`${owner}\u0000${quota.metric}`) ?? [];
       for (const w of windows) {
-        const achieved = progress
-          .filter((p) => p.metric === quota.metric && (owner === WHOLE_CONTRACT || p.station === owner) && p.date >= w.from && p.date <= w.to)
-          .reduce((sum, p) => sum + p.count, 0);
+        const achieved = own.filter((p) => p.date >= w.from && p.date <= w.to).reduce((sum, p) => sum + p.count, 0);
         const started = now >= startOfShanghaiDay(w.from);
         const ended = now >= w.endsAt;
         const status: PeriodStatus = achieved >= w.target ? 'met' : ended ? 'short' : started ? 'in_progress' : 'upcoming';
