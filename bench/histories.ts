@@ -4,8 +4,8 @@
 // its year on the time-skipping server: two stations with a monthly visit quota and a quarterly
 // casework quota (station G records its first month, station Y nothing), a milestone reviewed in two
 // rounds, a material request delivered in part then in full, the advance paid on time, the
-// mid-term paid 10 days late (a missed checkpoint and an overdue tranche escalate), the rest at the
-// end. Reports per kind: workflows, runs, events and bytes (total and the largest run), the largest
+// mid-term paid 10 days late (a missed checkpoint and an overdue tranche escalate), the rest a few
+// days after the term. Reports per kind: workflows, runs, events and bytes (total and the largest run), the largest
 // event and the longest workflow task, and writes bench/results/histories.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -156,6 +156,10 @@ export async function benchHistories(): Promise<void> {
         await env.sleep('30 days');
       }
     }
+    // The final tranche a few days late (it escalates, then closes): paid after the term's last
+    // instant, not at it — on the time-skipping server an end signalled to the quota workflow at
+    // the very instant its own last timer fires fails its task ("invalid history builder state").
+    await env.sleep('6 days');
     await pay('P-3', '230800.00');
     await handle.result();
     await quotas.result();
