@@ -1,13 +1,13 @@
 // The contract read model. One transaction per projection: the contract row (only if this revision
 // is newer), new ledger entries, audit events and notifications, each keyed so a retry or a replay
 // changes nothing.
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { contracts, ledgerEntries, notifications } from '../db/schema';
-import { contractOrganizations } from '../domain/contract';
+import { contractOrganizations, type Contract } from '../domain/contract';
 import type { LedgerEntry } from '../domain/ledger';
 import type { Notice } from '../domain/notices';
-import { contractWorkflowId, type ContractState } from '../workflows/contract-messages';
+import { contractWorkflowId, type Amendment, type ContractState } from '../workflows/contract-messages';
 import { appendEvent } from './events';
 
 export interface ContractEventInput {
@@ -21,53 +21,69 @@ export interface ContractEventInput {
 export type ContractNoticeInput = Notice & { idempotencyKey: string };
 
 export interface ContractProjection {
-  snapshot: Omit<ContractState, 'ledger'> & { receivedFen: number };
+  contractId: string;
+  /**
+   * The workflow's state as the read model keeps it. `contract` (the definition) only when it
+   * changed — the first projection and after an amendment — so a payment's projection stays small.
+   */
+  snapshot: Omit<ContractState, 'ledger' | 'contract' | 'calendar' | 'steps'> & { contract?: Contract; receivedFen: number };
   entries: LedgerEntry[];
   events: ContractEventInput[];
   notices: ContractNoticeInput[];
+  /** A new schedule version, appended to the row's amendments once (by version). */
+  amendment?: Amendment;
 }
 
 export async function projectContract(db: Database, projection: ContractProjection): Promise<void> {
-  const { snapshot } = projection;
+  const { snapshot, contractId } = projection;
   const contract = snapshot.contract;
-  const row = {
-    id: contract.id,
-    workflowId: contractWorkflowId(contract.id),
-    title: contract.title,
+  const changes = {
     status: snapshot.status,
-    valueFen: contract.valueFen,
     receivedFen: snapshot.receivedFen,
-    purchaserId: contract.parties.purchaser,
-    payerId: contract.parties.payer,
-    contractorId: contract.parties.contractor,
-    evaluatorId: contract.parties.evaluator,
-    partyOrganizationIds: contractOrganizations(contract),
-    definition: contract,
     scheduleVersion: snapshot.scheduleVersion,
-    amendments: snapshot.amendments,
     announced: snapshot.announced,
     termination: snapshot.terminated ?? null,
-    createdBy: snapshot.createdBy,
-    createdAt: new Date(snapshot.createdAt),
     endedAt: snapshot.endedAt ? new Date(snapshot.endedAt) : null,
     revision: snapshot.revision,
   };
+  const newer = sql`${contracts.revision} < ${snapshot.revision}`;
   await db.transaction(async (tx) => {
-    const { id: _id, createdAt: _createdAt, createdBy: _createdBy, ...changes } = row;
-    await tx
-      .insert(contracts)
-      .values(row)
-      .onConflictDoUpdate({
-        target: contracts.id,
-        set: { ...changes, updatedAt: sql`now()` },
-        setWhere: sql`${contracts.revision} < ${row.revision}`,
-      });
+    if (contract) {
+      const definition = {
+        workflowId: contractWorkflowId(contract.id),
+        title: contract.title,
+        valueFen: contract.valueFen,
+        purchaserId: contract.parties.purchaser,
+        payerId: contract.parties.payer,
+        contractorId: contract.parties.contractor,
+        evaluatorId: contract.parties.evaluator,
+        partyOrganizationIds: contractOrganizations(contract),
+        definition: contract,
+      };
+      await tx
+        .insert(contracts)
+        .values({ id: contract.id, ...definition, ...changes, amendments: [], createdBy: snapshot.createdBy, createdAt: new Date(snapshot.createdAt) })
+        .onConflictDoUpdate({ target: contracts.id, set: { ...definition, ...changes, updatedAt: sql`now()` }, setWhere: newer });
+    } else {
+      await tx
+        .update(contracts)
+        .set({ ...changes, updatedAt: sql`now()` })
+        .where(and(eq(contracts.id, contractId), newer));
+    }
+    if (projection.amendment) {
+      // Appended once whatever order projections commit in: amendments are not kept in the workflow.
+      const amendment = JSON.stringify([projection.amendment]);
+      await tx
+        .update(contracts)
+        .set({ amendments: sql`${contracts.amendments} || ${amendment}::jsonb` })
+        .where(and(eq(contracts.id, contractId), sql`not (${contracts.amendments} @> ${JSON.stringify([{ version: projection.amendment.version }])}::jsonb)`));
+    }
     if (projection.entries.length > 0) {
       await tx
         .insert(ledgerEntries)
         .values(
           projection.entries.map((e) => ({
-            contractId: contract.id,
+            contractId,
             reference: e.reference,
             kind: e.kind,
             amountFen: e.amountFen,
@@ -84,10 +100,15 @@ export async function projectContract(db: Database, projection: ContractProjecti
         .onConflictDoNothing();
     }
     for (const event of projection.events) {
-      await appendEvent(tx, { ...event, contractId: contract.id, organizationId: null });
+      await appendEvent(tx, { ...event, contractId, organizationId: null });
     }
+    // Notices need the parties: from this projection's definition, else from the row.
+    const parties =
+      projection.notices.length === 0
+        ? undefined
+        : (contract ?? ((await tx.select({ definition: contracts.definition }).from(contracts).where(eq(contracts.id, contractId)))[0]!.definition as Contract)).parties;
     for (const notice of projection.notices) {
-      const recipients = [...new Set(notice.recipients.map((role) => contract.parties[role]).filter((id): id is string => !!id))];
+      const recipients = [...new Set(notice.recipients.map((role) => parties![role]).filter((id): id is string => !!id))];
       if (recipients.length === 0) continue;
       await tx
         .insert(notifications)
@@ -95,7 +116,7 @@ export async function projectContract(db: Database, projection: ContractProjecti
           recipients.map((organizationId) => ({
             idempotencyKey: notice.idempotencyKey,
             organizationId,
-            contractId: contract.id,
+            contractId,
             kind: notice.kind,
             severity: notice.severity,
             subject: notice.subject,

@@ -1,6 +1,7 @@
 // Benchmark (not a test): recording payments through the API vs. directly as Temporal Updates, and
 // reading a contract from the read model vs. a workflow query, on one dev server in one run.
 //   npm run bench -- [payments=300] [reads=300]
+//   npm run bench -- histories      (bench/histories.ts: history bytes and events per workflow kind)
 // Reports median and p99 of each and their ratios (targets: API ≤ 1.5× raw Update; read model
 // ≤ 0.2× query). Runs are interleaved in rounds so machine noise hits both sides alike.
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -109,7 +110,7 @@ async function main() {
   await stack.stop();
 }
 
-main().catch((error) => {
+(process.argv[2] === 'histories' ? import('./histories').then((m) => m.benchHistories()) : main()).catch((error) => {
   console.error(error);
   process.exit(1);
 });

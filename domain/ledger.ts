@@ -1,7 +1,11 @@
 // The payment ledger: entries are only ever added. A correction is a reversal entry that cancels an
-// earlier payment as of that payment's own date.
+// earlier payment as of that payment's own date. The entries (notes and all) are the record in
+// PostgreSQL (ledger_entries); the contract's workflow keeps only a LedgerSummary — the totals and
+// digests its decisions need — so its state stays bounded however the ledger is used.
 import type { Contract, FundingSource } from './contract';
 import { parseInstant, shanghaiDate, type IsoDate } from './dates';
+import { shortDigest } from './digest';
+import { mulDivFloor } from './integers';
 import { formatMoney, moneyProblem, moneyProblemText, parseMoney, type Fen } from './money';
 import type { Problem } from './problems';
 
@@ -41,36 +45,149 @@ export function reversalReference(reference: string): string {
   return `${reference}~reversal`;
 }
 
-/** True when a repeated request carries the same content as the recorded payment. */
-export function samePayment(entry: LedgerEntry, request: PaymentRequest): boolean {
-  const amount = moneyProblem(request.amount) ? undefined : parseMoney(request.amount);
-  return (
-    entry.kind === 'payment' &&
-    entry.amountFen === amount &&
-    entry.receivedOn === request.receivedOn &&
-    entry.fundingSource === request.fundingSource &&
-    (entry.budgetLine ?? null) === (request.budgetLine ?? null) &&
-    (entry.note ?? '') === (request.note ?? '')
-  );
+/**
+ * What a contract's workflow knows of its ledger: enough to decide exactly what the whole ledger
+ * would decide (checkpoints, tranches, payroll, duplicates, reversals), nothing that grows with a
+ * note's length. Plain JSON, carried across continue-as-new.
+ *
+ * Bound: every map has at most `count` keys, and `count` ≤ MAX_PAYMENTS_PER_CONTRACT (2,000,
+ * domain/limits.ts). A recorded payment costs at most ~130 bytes in `payments` (22-character
+ * digests of its reference, its content and its reversal's reason; its amount, day, funding
+ * source and budget line index), a day ~35 bytes in `days`: at most ~330 KB, under a quarter of
+ * Temporal's 2 MB payload limit. With the reference's or note's text instead it could be 4 MB.
+ */
+export interface LedgerSummary {
+  /** Entries recorded, payments and reversals. */
+  count: number;
+  /** The sum of every entry (reversals are negative), in fen. */
+  receivedFen: Fen;
+  /** Per day money arrived (receivedOn): [net fen, personnel share in fen] (see personnelShare). */
+  days: Record<IsoDate, [Fen, Fen]>;
+  /** Net fen per funding source. */
+  byFundingSource: Partial<Record<FundingSource, Fen>>;
+  /** Net fen per budget line id ('' for entries naming none). */
+  byBudgetLine: Record<string, Fen>;
+  /**
+   * Each payment by shortDigest(reference): "contentDigest amountFen receivedOn fundingSource
+   * budgetLineIndex|- reversalReasonDigest|-" (see RecordedPayment).
+   */
+  payments: Record<string, string>;
+}
+
+/** A payment as the summary remembers it (unpacked). */
+export interface RecordedPayment {
+  /** paymentContentDigest of what was recorded. */
+  content: string;
+  amountFen: Fen;
+  receivedOn: IsoDate;
+  fundingSource: FundingSource;
+  budgetLine?: string;
+  /** shortDigest of the reason, once reversed. */
+  reversedBecause?: string;
+}
+
+export function emptyLedgerSummary(): LedgerSummary {
+  return { count: 0, receivedFen: 0, days: {}, byFundingSource: {}, byBudgetLine: {}, payments: {} };
+}
+
+/** The digest that tells a repeated payment (same content) from a conflicting one. */
+export function paymentContentDigest(p: { amountFen: Fen; receivedOn: string; fundingSource: string; budgetLine?: string; note?: string }): string {
+  return shortDigest(JSON.stringify([p.amountFen, p.receivedOn, p.fundingSource, p.budgetLine ?? null, p.note ?? '']));
+}
+
+function packPayment(contract: Contract, p: RecordedPayment): string {
+  const line = p.budgetLine === undefined ? '-' : String(contract.budgetLines.findIndex((l) => l.id === p.budgetLine));
+  return [p.content, p.amountFen, p.receivedOn, p.fundingSource, line, p.reversedBecause ?? '-'].join(' ');
+}
+
+function unpackPayment(contract: Contract, packed: string): RecordedPayment {
+  const [content, amount, receivedOn, fundingSource, line, reversed] = packed.split(' ') as [string, string, string, string, string, string];
+  return {
+    content,
+    amountFen: Number(amount),
+    receivedOn,
+    fundingSource: fundingSource as FundingSource,
+    ...(line !== '-' ? { budgetLine: contract.budgetLines[Number(line)]!.id } : {}),
+    ...(reversed !== '-' ? { reversedBecause: reversed } : {}),
+  };
+}
+
+/** The payment recorded under `reference`, if any. */
+export function recordedPayment(contract: Contract, summary: LedgerSummary, reference: string): RecordedPayment | undefined {
+  const packed = summary.payments[shortDigest(reference)];
+  return packed === undefined ? undefined : unpackPayment(contract, packed);
+}
+
+/**
+ * The part of an entry that counts as personnel money: all of it when the contract has no budget
+ * lines, all or nothing when it names a line, otherwise its share of the personnel lines in the
+ * budget, rounded toward zero so that a reversal takes back exactly what its payment gave.
+ */
+export function personnelShare(contract: Contract, amountFen: Fen, budgetLine: string | undefined): Fen {
+  if (contract.budgetLines.length === 0) return amountFen;
+  if (budgetLine !== undefined) return contract.budgetLines.find((l) => l.id === budgetLine)?.kind === 'personnel' ? amountFen : 0;
+  const personnelBudget = contract.budgetLines.filter((l) => l.kind === 'personnel').reduce((s, l) => s + l.amountFen, 0);
+  return Math.sign(amountFen) * mulDivFloor(Math.abs(amountFen), personnelBudget, contract.valueFen);
+}
+
+/** Per day: [net fen, personnel fen] of the entries. */
+export function ledgerDays(contract: Contract, ledger: readonly LedgerEntry[]): Record<IsoDate, [Fen, Fen]> {
+  const days: Record<IsoDate, [Fen, Fen]> = {};
+  for (const e of ledger) addToDay(days, e.receivedOn, e.amountFen, personnelShare(contract, e.amountFen, e.budgetLine));
+  return days;
+}
+
+function addToDay(days: Record<IsoDate, [Fen, Fen]>, day: IsoDate, amountFen: Fen, personnelFen: Fen): void {
+  const d = (days[day] ??= [0, 0]);
+  d[0] += amountFen;
+  d[1] += personnelFen;
+}
+
+/** Adds one entry (a payment or a reversal) to the summary, in place. */
+export function addToSummary(contract: Contract, summary: LedgerSummary, entry: LedgerEntry): void {
+  summary.count += 1;
+  summary.receivedFen += entry.amountFen;
+  addToDay(summary.days, entry.receivedOn, entry.amountFen, personnelShare(contract, entry.amountFen, entry.budgetLine));
+  summary.byFundingSource[entry.fundingSource] = (summary.byFundingSource[entry.fundingSource] ?? 0) + entry.amountFen;
+  const line = entry.budgetLine ?? '';
+  summary.byBudgetLine[line] = (summary.byBudgetLine[line] ?? 0) + entry.amountFen;
+  if (entry.kind === 'payment') {
+    summary.payments[shortDigest(entry.reference)] = packPayment(contract, {
+      content: paymentContentDigest(entry),
+      amountFen: entry.amountFen,
+      receivedOn: entry.receivedOn,
+      fundingSource: entry.fundingSource,
+      ...(entry.budgetLine !== undefined ? { budgetLine: entry.budgetLine } : {}),
+    });
+  } else if (entry.reverses !== undefined) {
+    const key = shortDigest(entry.reverses);
+    const original = unpackPayment(contract, summary.payments[key]!);
+    summary.payments[key] = packPayment(contract, { ...original, reversedBecause: shortDigest(entry.reason ?? '') });
+  }
+}
+
+/** The summary of a whole ledger (entries in the order recorded). */
+export function summarize(contract: Contract, ledger: readonly LedgerEntry[]): LedgerSummary {
+  const summary = emptyLedgerSummary();
+  for (const entry of ledger) addToSummary(contract, summary, entry);
+  return summary;
 }
 
 export type PaymentCheck =
   | { outcome: 'new'; amountFen: Fen }
-  | { outcome: 'duplicate'; entry: LedgerEntry }
+  | { outcome: 'duplicate' }
   | { outcome: 'conflict'; message: string }
   | { outcome: 'invalid'; problems: Problem[] };
 
 /** Decides what recording `request` would do, without doing it. `now`: the current instant. */
-export function checkPayment(
-  contract: Contract,
-  ledger: readonly LedgerEntry[],
-  request: PaymentRequest,
-  now: number,
-): PaymentCheck {
-  const existing = ledger.find((e) => e.reference === request.reference);
+export function checkPayment(contract: Contract, ledger: LedgerSummary, request: PaymentRequest, now: number): PaymentCheck {
+  const existing = recordedPayment(contract, ledger, request.reference);
   if (existing) {
-    return samePayment(existing, request)
-      ? { outcome: 'duplicate', entry: existing }
+    const amountFen = moneyProblem(request.amount) ? undefined : parseMoney(request.amount);
+    // Only a valid amount can equal the recorded one (NaN never matches a digest of a number).
+    const same = amountFen !== undefined && existing.content === paymentContentDigest({ ...request, amountFen });
+    return same
+      ? { outcome: 'duplicate' }
       : { outcome: 'conflict', message: `Payment reference ${request.reference} is already recorded with other content` };
   }
   const problems: Problem[] = [];
@@ -82,7 +199,7 @@ export function checkPayment(
   if (problem) problems.push({ field: 'amount', reason: moneyProblemText[problem] });
   else {
     amountFen = parseMoney(request.amount);
-    const unpaid = contract.valueFen - receivedTotal(ledger);
+    const unpaid = contract.valueFen - ledger.receivedFen;
     if (amountFen <= 0) problems.push({ field: 'amount', reason: 'must be greater than zero' });
     else if (amountFen > unpaid) {
       problems.push({ field: 'amount', reason: `exceeds what is still unpaid (${formatMoney(Math.max(0, unpaid))})` });
@@ -101,19 +218,39 @@ export function checkPayment(
 }
 
 export type ReversalCheck =
-  | { outcome: 'new'; original: LedgerEntry }
-  | { outcome: 'duplicate'; entry: LedgerEntry }
+  | { outcome: 'new'; original: RecordedPayment }
+  | { outcome: 'duplicate' }
   | { outcome: 'not_found' }
   | { outcome: 'conflict'; message: string };
 
-export function checkReversal(ledger: readonly LedgerEntry[], reference: string, reason: string): ReversalCheck {
-  const original = ledger.find((e) => e.reference === reference && e.kind === 'payment');
+export function checkReversal(contract: Contract, ledger: LedgerSummary, reference: string, reason: string): ReversalCheck {
+  const original = recordedPayment(contract, ledger, reference);
   if (!original) return { outcome: 'not_found' };
-  const done = ledger.find((e) => e.reverses === reference);
-  if (done) {
-    return done.reason === reason
-      ? { outcome: 'duplicate', entry: done }
-      : { outcome: 'conflict', message: `Payment ${reference} was already reversed (${done.reason})` };
+  if (original.reversedBecause !== undefined) {
+    return original.reversedBecause === shortDigest(reason)
+      ? { outcome: 'duplicate' }
+      : { outcome: 'conflict', message: `Payment ${reference} was already reversed with another reason` };
   }
   return { outcome: 'new', original };
+}
+
+/** The reversal entry that cancels `original` (recorded under `reference`). */
+export function reversalEntry(
+  reference: string,
+  original: RecordedPayment,
+  request: { reason: string; recordedBy: string },
+  recordedAt: string,
+): LedgerEntry {
+  return {
+    reference: reversalReference(reference),
+    kind: 'reversal',
+    amountFen: -original.amountFen,
+    receivedOn: original.receivedOn,
+    fundingSource: original.fundingSource,
+    ...(original.budgetLine !== undefined ? { budgetLine: original.budgetLine } : {}),
+    reverses: reference,
+    reason: request.reason,
+    recordedBy: request.recordedBy,
+    recordedAt,
+  };
 }

@@ -114,14 +114,22 @@ export function quotaStandings(
   now: number,
 ): QuotaStanding[] {
   const standings: QuotaStanding[] = [];
+  // Progress by owner and metric ('' for every station), so each period sums only its own kind.
+  const byKey = new Map<string, ProgressEntry[]>();
+  for (const p of progress) {
+    for (const key of [`${p.station}\u0000${p.metric}`, `${WHOLE_CONTRACT}\u0000${p.metric}`]) {
+      const list = byKey.get(key) ?? [];
+      list.push(p);
+      byKey.set(key, list);
+    }
+  }
   for (const quota of quotas) {
     const windows = quotaPeriods(quota, term.start, term.end);
     const owners = quota.perStation ? [...stations] : [WHOLE_CONTRACT];
     for (const owner of owners) {
+      const own = byKey.get(`${owner}\u0000${quota.metric}`) ?? [];
       for (const w of windows) {
-        const achieved = progress
-          .filter((p) => p.metric === quota.metric && (owner === WHOLE_CONTRACT || p.station === owner) && p.date >= w.from && p.date <= w.to)
-          .reduce((sum, p) => sum + p.count, 0);
+        const achieved = own.filter((p) => p.date >= w.from && p.date <= w.to).reduce((sum, p) => sum + p.count, 0);
         const started = now >= startOfShanghaiDay(w.from);
         const ended = now >= w.endsAt;
         const status: PeriodStatus = achieved >= w.target ? 'met' : ended ? 'short' : started ? 'in_progress' : 'upcoming';
@@ -200,4 +208,50 @@ export function shortfallSummary(standing: QuotaStanding, stationName: string | 
     en: `${who.en} recorded ${standing.achieved} of ${standing.target} ${label.en} in ${standing.periodKey} (${dayText(standing.from, 'en')} to ${dayText(standing.to, 'en')}), ${standing.shortfall} short.`,
     'zh-CN': `${who.zh}：${standing.periodKey}（${dayText(standing.from, 'zh-CN')} 至 ${dayText(standing.to, 'zh-CN')}）${label['zh-CN']}完成 ${standing.achieved}/${standing.target}，差 ${standing.shortfall}。`,
   };
+}
+
+/**
+ * The window of a quota's period that contains `day`, clipped to the term; undefined outside it.
+ * One period at a time, so nothing ever enumerates a whole (long) term.
+ */
+export function periodWindowAt(quota: Pick<Quota, 'period' | 'target'>, term: { start: IsoDate; end: IsoDate }, day: IsoDate): PeriodWindow | undefined {
+  if (day < term.start || day > term.end) return undefined;
+  const { first, last } = periodBounds(day, quota.period);
+  const from = first < term.start ? term.start : first;
+  const to = last > term.end ? term.end : last;
+  const covered = calendarDaysBetween(from, to) + 1;
+  const length = calendarDaysBetween(first, last) + 1;
+  return {
+    key: periodKey(day, quota.period),
+    from,
+    to,
+    endsAt: startOfShanghaiDay(addDays(to, 1)),
+    target: covered === length ? quota.target : divCeil(quota.target * covered, length),
+  };
+}
+
+/** The windows of a quota whose periods end in (after, upTo] (instants), in order. */
+export function periodsEndingIn(quota: Pick<Quota, 'period' | 'target'>, term: { start: IsoDate; end: IsoDate }, after: number, upTo: number): PeriodWindow[] {
+  const windows: PeriodWindow[] = [];
+  const firstDay = shanghaiDate(after);
+  let window = periodWindowAt(quota, term, firstDay < term.start ? term.start : firstDay);
+  while (window && window.endsAt <= upTo) {
+    if (window.endsAt > after) windows.push(window);
+    window = periodWindowAt(quota, term, addDays(window.to, 1));
+  }
+  return windows;
+}
+
+/** The first instant after `now` at which a period of any quota ends, or undefined once the term's last has. */
+export function nextPeriodEnd(quotas: ReadonlyArray<Pick<Quota, 'period' | 'target'>>, term: { start: IsoDate; end: IsoDate }, now: number): number | undefined {
+  const today = shanghaiDate(now);
+  const ends = quotas.flatMap((q) => periodWindowAt(q, term, today < term.start ? term.start : today)?.endsAt ?? []).filter((t) => t > now);
+  return ends.length > 0 ? Math.min(...ends) : undefined;
+}
+
+/** Work recorded for `quota` by `station` (null: every station) within a window. */
+export function achievedIn(quota: Pick<Quota, 'metric'>, station: string | null, window: { from: IsoDate; to: IsoDate }, progress: readonly ProgressEntry[]): number {
+  return progress
+    .filter((p) => p.metric === quota.metric && (station === null || p.station === station) && p.date >= window.from && p.date <= window.to)
+    .reduce((sum, p) => sum + p.count, 0);
 }

@@ -1,6 +1,7 @@
 // Where a contract stands at an instant: received, due, arrears, each checkpoint and tranche, and
 // payroll coverage. A pure function of (contract, ledger, now), so the workflow (deciding when to
-// escalate) and the read model (answering the API) always agree.
+// escalate, from its LedgerSummary) and the read model (answering the API, from the entries)
+// always agree: both reduce the ledger to the same per-day totals first.
 import type { Contract, FundingSource } from './contract';
 import {
   addDays,
@@ -13,7 +14,18 @@ import {
 } from './dates';
 import { divFloor, mulDivFloor } from './integers';
 import type { Fen } from './money';
-import type { LedgerEntry } from './ledger';
+import { ledgerDays, type LedgerEntry, type LedgerSummary } from './ledger';
+
+/** The ledger's entries, or the workflow's summary of them: every figure is the same from either. */
+export type LedgerInput = readonly LedgerEntry[] | LedgerSummary;
+
+function daysOf(contract: Contract, ledger: LedgerInput): Record<IsoDate, [Fen, Fen]> {
+  return isEntries(ledger) ? ledgerDays(contract, ledger) : ledger.days;
+}
+
+function isEntries(ledger: LedgerInput): ledger is readonly LedgerEntry[] {
+  return Array.isArray(ledger);
+}
 
 export type CheckpointState = 'pending' | 'met' | 'missed' | 'recovered';
 
@@ -91,17 +103,15 @@ interface DayTotal {
 }
 
 /** Cumulative receipts at the end of each day that had entries, up to `now`. */
-function dailyTotals(ledger: readonly LedgerEntry[], now: number): DayTotal[] {
-  const byDay = new Map<IsoDate, Fen>();
-  for (const entry of ledger) {
-    if (startOfShanghaiDay(entry.receivedOn) > now) continue;
-    byDay.set(entry.receivedOn, (byDay.get(entry.receivedOn) ?? 0) + entry.amountFen);
-  }
+function dailyTotals(days: Record<IsoDate, [Fen, Fen]>, now: number): DayTotal[] {
   let cumulative = 0;
-  return [...byDay.keys()].sort().map((day) => {
-    cumulative += byDay.get(day)!;
-    return { day, cumulativeFen: cumulative };
-  });
+  return Object.keys(days)
+    .filter((day) => startOfShanghaiDay(day) <= now)
+    .sort()
+    .map((day) => {
+      cumulative += days[day]![0];
+      return { day, cumulativeFen: cumulative };
+    });
 }
 
 function totalAt(totals: DayTotal[], instant: number): Fen {
@@ -187,22 +197,15 @@ function trancheStatus(contract: Contract, totals: DayTotal[], now: number): Tra
     });
 }
 
-/** Personnel money received: a payment naming a line goes to it, otherwise pro rata to the budget. */
-export function personnelReceived(contract: Contract, ledger: readonly LedgerEntry[], now: number): Fen {
-  const personnelBudget = contract.budgetLines.filter((l) => l.kind === 'personnel').reduce((s, l) => s + l.amountFen, 0);
-  const noBudget = contract.budgetLines.length === 0;
+/** Personnel money received by `now`: each entry's personnelShare (domain/ledger), summed. */
+export function personnelReceived(contract: Contract, ledger: LedgerInput, now: number): Fen {
+  return personnelByDays(daysOf(contract, ledger), now);
+}
+
+function personnelByDays(days: Record<IsoDate, [Fen, Fen]>, now: number): Fen {
   let total = 0;
-  for (const entry of ledger) {
-    if (startOfShanghaiDay(entry.receivedOn) > now) continue;
-    if (noBudget) total += entry.amountFen;
-    else if (entry.budgetLine !== undefined) {
-      const line = contract.budgetLines.find((l) => l.id === entry.budgetLine);
-      if (line?.kind === 'personnel') total += entry.amountFen;
-    } else {
-      // Rounded toward zero, so a reversal takes back exactly what its payment gave.
-      const sign = Math.sign(entry.amountFen);
-      total += sign * mulDivFloor(Math.abs(entry.amountFen), personnelBudget, contract.valueFen);
-    }
+  for (const [day, [, personnelFen]] of Object.entries(days)) {
+    if (startOfShanghaiDay(day) <= now) total += personnelFen;
   }
   return total;
 }
@@ -213,10 +216,14 @@ export function personnelReceived(contract: Contract, ledger: readonly LedgerEnt
  * `monthsUnfunded` counts the months elapsed so far of which no day is paid for (a month paid in
  * part is not without money). So covered + unfunded ≤ max(covered, months elapsed) ≤ termMonths.
  */
-export function payrollStatus(contract: Contract, ledger: readonly LedgerEntry[], now: number): PayrollStatus | undefined {
+export function payrollStatus(contract: Contract, ledger: LedgerInput, now: number): PayrollStatus | undefined {
+  return payrollStatusOfDays(contract, daysOf(contract, ledger), now);
+}
+
+function payrollStatusOfDays(contract: Contract, days: Record<IsoDate, [Fen, Fen]>, now: number): PayrollStatus | undefined {
   if (!contract.staffing) return undefined;
   const { headcount, monthlyPayrollFen } = contract.staffing;
-  const personnelReceivedFen = personnelReceived(contract, ledger, now);
+  const personnelReceivedFen = personnelByDays(days, now);
   const startDay = shanghaiDate(contract.term.startAt);
   const fundedFen = Math.max(0, personnelReceivedFen);
   const coverage = payrollCoverage(startDay, fundedFen, monthlyPayrollFen);
@@ -276,11 +283,12 @@ export function nextDeadline(contract: Contract, now: number): number | undefine
   return times.length > 0 ? Math.min(...times) : undefined;
 }
 
-export function contractFigures(contract: Contract, ledger: readonly LedgerEntry[], now: number): ContractFigures {
-  const totals = dailyTotals(ledger, now);
+export function contractFigures(contract: Contract, ledger: LedgerInput, now: number): ContractFigures {
+  const days = daysOf(contract, ledger);
+  const totals = dailyTotals(days, now);
   const receivedFen = totals.at(-1)?.cumulativeFen ?? 0;
   const dueToDateFen = dueToDate(contract, now);
-  const payroll = payrollStatus(contract, ledger, now);
+  const payroll = payrollStatusOfDays(contract, days, now);
   return {
     receivedFen,
     dueToDateFen,

@@ -3,7 +3,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Checkpoint, Contract, ContractDefinitionInput, Tranche } from '../domain/contract';
-import type { LedgerEntry, PaymentRequest } from '../domain/ledger';
+import type { LedgerSummary, PaymentRequest } from '../domain/ledger';
 
 export type ContractStatus = 'active' | 'completed' | 'closed' | 'terminated';
 
@@ -16,7 +16,11 @@ export interface Amendment {
   checkpoints: Checkpoint[];
 }
 
-/** Everything the workflow knows; carried across continue-as-new and mirrored to the read model. */
+/**
+ * What the workflow's decisions need; carried across continue-as-new and mirrored to the read
+ * model. Bounded: nothing in it grows with use beyond the domain limits (the ledger is a
+ * LedgerSummary; amendments and ledger entries are the read model's record, not the state's).
+ */
 export interface ContractState {
   contract: Contract;
   status: ContractStatus;
@@ -25,8 +29,8 @@ export interface ContractState {
   /** Bumped on every change; the read model keeps only the newest revision. */
   revision: number;
   scheduleVersion: number;
-  amendments: Amendment[];
-  ledger: LedgerEntry[];
+  /** Totals, per-day aggregates and digests of the ledger (domain/ledger LedgerSummary). */
+  ledger: LedgerSummary;
   /** Last status announced per checkpoint/tranche, by domain/ids announcedKey ("checkpoint~june-80" → "missed"). */
   announced: Record<string, string>;
   terminated?: Termination;
@@ -60,17 +64,38 @@ export interface ContractWorkflowInput {
   createdAt: string;
   /** Present when continuing as new. */
   state?: ContractState;
-  /** Continue as new once history is longer than this (tests lower it). */
+  /** Continue as new once history is longer than this many events (default 4,000; tests lower it). */
   continueAsNewAfterEvents?: number;
+  /** …or larger than this many bytes (default 3 MB). */
+  continueAsNewAfterBytes?: number;
 }
+
+/** What a contract's workflow returns when it ends: small, the read model has the rest. */
+export interface ContractOutcome {
+  status: ContractStatus;
+  revision: number;
+  receivedFen: number;
+  endedAt?: string;
+  terminated?: Termination;
+}
+
+/** The contractState query's answer: the state without the ledger's digests and the calendar. */
+export type ContractStateView = Omit<ContractState, 'ledger' | 'calendar'> & {
+  ledger: Pick<LedgerSummary, 'count' | 'receivedFen' | 'byFundingSource' | 'byBudgetLine'>;
+};
 
 export interface RecordPaymentInput extends PaymentRequest {
   recordedBy: string;
 }
 
+/**
+ * A payment's or reversal's outcome, small on purpose: the entry itself (with its note) is read
+ * from the read model (ledger_entries), committed before the Update answers.
+ */
 export interface LedgerResult {
   outcome: 'created' | 'duplicate';
-  entry: LedgerEntry;
+  /** The ledger entry's reference (a reversal's: reversalReference of the payment's). */
+  reference: string;
 }
 
 export interface ReversePaymentInput {
@@ -97,6 +122,11 @@ export const REJECTION = {
   conflict: 'Conflict', // 409
   notFound: 'NotFound', // 404
   notActive: 'NotActive', // 409
+  /**
+   * The run is about to continue as new and takes no more payments or reversals: nothing was
+   * recorded, send the same request again (the API does, after a moment, to the new run).
+   */
+  continuing: 'ContinuingAsNew',
 } as const;
 
 export const recordPaymentUpdate = defineUpdate<LedgerResult, [RecordPaymentInput]>('recordPayment');
@@ -105,6 +135,6 @@ export const amendScheduleUpdate = defineUpdate<Amendment, [AmendScheduleInput]>
 export const terminateUpdate = defineUpdate<Termination, [TerminateInput]>('terminate');
 /** Resolves once the contract is in the read model and its review and quota workflows have started. */
 export const registeredUpdate = defineUpdate<{ revision: number }, []>('registered');
-export const contractStateQuery = defineQuery<ContractState>('contractState');
+export const contractStateQuery = defineQuery<ContractStateView>('contractState');
 
 export { contractWorkflowId } from '../domain/ids';

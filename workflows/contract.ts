@@ -1,6 +1,8 @@
-// One durable workflow per contract, for its whole life: it holds the ledger, watches every
-// checkpoint and tranche on durable timers, announces misses and recoveries, and mirrors each
-// change into the read model through an idempotent projection activity.
+// One durable workflow per contract, for its whole life: it keeps the ledger's summary (the entries
+// are the read model's record), watches every checkpoint and tranche on durable timers, announces
+// misses and recoveries, and mirrors each change into the read model through an idempotent
+// projection activity. Its state is bounded (see ContractState) and it continues as new before its
+// history grows past CONTINUE_AS_NEW_EVENTS events or CONTINUE_AS_NEW_BYTES.
 import {
   ParentClosePolicy,
   allHandlersFinished,
@@ -16,7 +18,8 @@ import type { Activities } from '../activities';
 import { projections } from './projection';
 import type { ContractEventInput, ContractNoticeInput } from '../activities/contracts';
 import { isRepeatedTermination, validateSchedule } from '../domain/contract';
-import { checkPayment, checkReversal, receivedTotal, reversalReference, type LedgerEntry } from '../domain/ledger';
+import { addToSummary, checkPayment, checkReversal, emptyLedgerSummary, reversalEntry, reversalReference, type LedgerEntry } from '../domain/ledger';
+import { shortDigest } from '../domain/digest';
 import { withOverrides } from '../domain/calendar';
 import { stepDueAt, type StepKind } from '../domain/escalation';
 import { announcedKey, contractEventKey, contractNoticeKey, parseAnnouncedKey, stepId as buildStepId, stepKey, stepReference, type Announced } from '../domain/ids';
@@ -32,6 +35,7 @@ import {
   reversePaymentUpdate,
   terminateUpdate,
   type Amendment,
+  type ContractOutcome,
   type ContractState,
   type ContractWorkflowInput,
 } from './contract-messages';
@@ -67,7 +71,15 @@ const { projectContract } = projections;
 
 const DAY_MS = 24 * 3600 * 1000;
 
-export async function contractWorkflow(input: ContractWorkflowInput): Promise<ContractState> {
+/**
+ * A run continues as new past these, well inside Temporal's limits (51,200 events, 50 MB per run):
+ * a payment adds about 10 events and at most ~7 KB (its note travels in the Update and in the
+ * projection), so a run ends before 5,120 events and 5 MB whatever arrives while it drains.
+ */
+const CONTINUE_AS_NEW_EVENTS = 4_000;
+const CONTINUE_AS_NEW_BYTES = 3 * 1024 * 1024;
+
+export async function contractWorkflow(input: ContractWorkflowInput): Promise<ContractOutcome> {
   const state: ContractState = input.state ?? {
     contract: input.contract,
     status: 'active',
@@ -75,8 +87,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     createdAt: input.createdAt,
     revision: 0,
     scheduleVersion: 1,
-    amendments: [],
-    ledger: [],
+    ledger: emptyLedgerSummary(),
     announced: {},
   };
   const contractId = state.contract.id;
@@ -93,6 +104,19 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   const escalating = state.features.escalationEngine;
   const reviewing = state.features.milestoneReviews;
   let draining = false;
+  /**
+   * Set once this run is to continue as new: payments and reversals are refused (REJECTION.continuing,
+   * the API sends them again) so that the handlers in flight can finish even under a steady stream.
+   */
+  let continuing = false;
+  const refuseWhileContinuing = () => {
+    if (continuing) reject(REJECTION.continuing, `The workflow of contract ${contractId} is continuing as new; send the request again`);
+  };
+  /** Payments (by reference digest) whose projection is still being written: a repeat waits for it. */
+  const projecting = new Set<string>();
+  /** Whether the read model's row still needs the definition (first projection, after an amendment). */
+  let definitionChanged = !registered;
+  let definitionsInFlight = 0;
   /** Steps to hand to (or take back from) the escalation engine after the next projection. */
   const stepChanges: Array<{
     key: string;
@@ -100,20 +124,35 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     resolve?: { reason: string; at: number };
   }> = [];
 
-  /** Writes the change to the read model; `entries`, `events` and `notices` are what is new. */
+  /**
+   * Writes the change to the read model; `entries`, `events`, `notices` and `amendment` are what is
+   * new. The definition travels only when it changed, so a payment's projection stays small.
+   */
   async function project(
     entries: LedgerEntry[],
     events: ContractEventInput[],
     notices: ContractNoticeInput[] = [],
+    amendment?: Amendment,
   ): Promise<void> {
     state.revision += 1;
-    const { ledger: _ledger, calendar: _calendar, steps: _steps, ...snapshot } = state;
-    await projectContract({
-      snapshot: { ...snapshot, receivedFen: receivedTotal(state.ledger) },
-      entries,
-      events,
-      notices,
-    });
+    const { ledger, calendar: _calendar, steps: _steps, contract, ...rest } = state;
+    // While a projection carrying the definition is in flight, later ones carry it too: one of
+    // them may commit first, and the row takes only the newest revision.
+    const withDefinition = definitionChanged || definitionsInFlight > 0;
+    definitionChanged = false;
+    if (withDefinition) definitionsInFlight += 1;
+    try {
+      await projectContract({
+        contractId,
+        snapshot: { ...rest, ...(withDefinition ? { contract } : {}), receivedFen: ledger.receivedFen },
+        entries,
+        events,
+        notices,
+        ...(amendment ? { amendment } : {}),
+      });
+    } finally {
+      if (withDefinition) definitionsInFlight -= 1;
+    }
     await applyStepChanges();
   }
 
@@ -164,7 +203,30 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     if (state.status !== 'active') reject(REJECTION.notActive, `Contract ${contractId} is ${state.status}`);
   };
 
-  setHandler(contractStateQuery, () => state);
+  setHandler(contractStateQuery, () => {
+    const { ledger, calendar: _calendar, ...rest } = state;
+    const { count, receivedFen, byFundingSource, byBudgetLine } = ledger;
+    return { ...rest, ledger: { count, receivedFen, byFundingSource, byBudgetLine } };
+  });
+
+  /** A repeat is answered once the entry it repeats is in the read model (where the API reads it). */
+  const recorded = async (reference: string) => {
+    const key = shortDigest(reference);
+    await condition(() => !projecting.has(key));
+    return { outcome: 'duplicate' as const, reference };
+  };
+
+  /** Adds an entry to the summary at once (a concurrent repeat sees it) and projects it. */
+  async function recordEntry(entry: LedgerEntry, change: ContractEventInput, key: string): Promise<void> {
+    addToSummary(state.contract, state.ledger, entry);
+    changed = true;
+    projecting.add(key);
+    try {
+      await projectChange([entry], change);
+    } finally {
+      projecting.delete(key);
+    }
+  }
 
   setHandler(registeredUpdate, async () => {
     await condition(() => registered || startRefusal !== undefined);
@@ -172,12 +234,20 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     return { revision: state.revision };
   });
 
+  /** A new payment past MAX_PAYMENTS_PER_CONTRACT is refused (reversals stay possible: a mistake can always be corrected). */
+  const refuseOverPaymentLimit = () => {
+    const overLimit = paymentLimitProblem(Object.keys(state.ledger.payments).length);
+    if (overLimit) reject(REJECTION.invalid, 'The payment cannot be recorded', [overLimit]);
+  };
+
   setHandler(
     recordPaymentUpdate,
     async (request) => {
       const check = checkPayment(state.contract, state.ledger, request, Date.now());
-      if (check.outcome === 'duplicate') return { outcome: 'duplicate', entry: check.entry };
+      if (check.outcome === 'duplicate') return recorded(request.reference);
       requireActive();
+      // Again here: two Updates validated together at the limit would otherwise both be recorded.
+      refuseOverPaymentLimit();
       if (check.outcome === 'conflict') reject(REJECTION.conflict, check.message);
       if (check.outcome === 'invalid') reject(REJECTION.invalid, 'The payment cannot be recorded', check.problems);
       const entry: LedgerEntry = {
@@ -191,17 +261,16 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         recordedBy: request.recordedBy,
         recordedAt: new Date().toISOString(),
       };
-      state.ledger.push(entry);
-      changed = true;
-      await projectChange([entry], event('payment.recorded', request.recordedBy, { ...entry }));
-      return { outcome: 'created', entry };
+      await recordEntry(entry, event('payment.recorded', request.recordedBy, { ...entry }), shortDigest(request.reference));
+      return { outcome: 'created', reference: entry.reference };
     },
     {
       validator: (request) => {
+        refuseWhileContinuing();
         const check = checkPayment(state.contract, state.ledger, request, Date.now());
         if (check.outcome === 'duplicate') return;
         requireActive();
-        const overLimit = paymentLimitProblem(state.ledger.filter((e) => e.kind === 'payment').length); if (overLimit) reject(REJECTION.invalid, 'The payment cannot be recorded', [overLimit]); // prettier-ignore
+        refuseOverPaymentLimit();
         if (check.outcome === 'conflict') reject(REJECTION.conflict, check.message);
         if (check.outcome === 'invalid') reject(REJECTION.invalid, 'The payment cannot be recorded', check.problems);
       },
@@ -209,7 +278,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   );
 
   const reversalRejection = (request: { reference: string; reason: string }) => {
-    const check = checkReversal(state.ledger, request.reference, request.reason);
+    const check = checkReversal(state.contract, state.ledger, request.reference, request.reason);
     if (check.outcome === 'not_found') reject(REJECTION.notFound, `No payment with reference ${request.reference}`);
     if (check.outcome === 'conflict') reject(REJECTION.conflict, check.message);
     if (check.outcome === 'new') requireActive();
@@ -220,26 +289,19 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     reversePaymentUpdate,
     async (request) => {
       const check = reversalRejection(request);
-      if (check.outcome === 'duplicate') return { outcome: 'duplicate', entry: check.entry };
+      // Keyed by the payment's reference: its reversal's projection is what a repeat waits for.
+      if (check.outcome === 'duplicate') return recorded(request.reference).then(() => ({ outcome: 'duplicate' as const, reference: reversalReference(request.reference) }));
       if (check.outcome !== 'new') throw new Error('unreachable');
-      const entry: LedgerEntry = {
-        reference: reversalReference(request.reference),
-        kind: 'reversal',
-        amountFen: -check.original.amountFen,
-        receivedOn: check.original.receivedOn,
-        fundingSource: check.original.fundingSource,
-        ...(check.original.budgetLine !== undefined ? { budgetLine: check.original.budgetLine } : {}),
-        reverses: request.reference,
-        reason: request.reason,
-        recordedBy: request.recordedBy,
-        recordedAt: new Date().toISOString(),
-      };
-      state.ledger.push(entry);
-      changed = true;
-      await projectChange([entry], event('payment.reversed', request.recordedBy, { ...entry }));
-      return { outcome: 'created', entry };
+      const entry = reversalEntry(request.reference, check.original, request, new Date().toISOString());
+      await recordEntry(entry, event('payment.reversed', request.recordedBy, { ...entry }), shortDigest(request.reference));
+      return { outcome: 'created', reference: entry.reference };
     },
-    { validator: (request) => void reversalRejection(request) },
+    {
+      validator: (request) => {
+        refuseWhileContinuing();
+        reversalRejection(request);
+      },
+    },
   );
 
   const scheduleProblems = (request: { tranches: unknown; checkpoints: unknown }) => {
@@ -269,9 +331,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       };
       state.contract = { ...state.contract, tranches: schedule.tranches, checkpoints: schedule.checkpoints };
       state.scheduleVersion = amendment.version;
-      state.amendments.push(amendment);
+      definitionChanged = true;
       changed = true;
-      await projectChange([], event('contract.schedule_amended', request.amendedBy, { ...amendment }));
+      await projectChange([], event('contract.schedule_amended', request.amendedBy, { ...amendment }), amendment);
       return amendment;
     },
     {
@@ -419,9 +481,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   }
 
   /** A change by a party, projected together with what it caused (a recovered checkpoint, …). */
-  async function projectChange(entries: LedgerEntry[], change: ContractEventInput): Promise<void> {
+  async function projectChange(entries: LedgerEntry[], change: ContractEventInput, amendment?: Amendment): Promise<void> {
     const caused = announcements(Date.now());
-    await project(entries, [change, ...caused.events], caused.notices);
+    await project(entries, [change, ...caused.events], caused.notices, amendment);
   }
 
   /** The next instant at which something falls due, or undefined when nothing is left to wait for. */
@@ -499,11 +561,11 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     // A handler may have ended the contract (terminated it) while the loop awaited.
     if (state.status !== 'active') break;
     const { contract } = state;
-    const unpaid = contract.valueFen - receivedTotal(state.ledger);
+    const unpaid = contract.valueFen - state.ledger.receivedFen;
     if (now >= contract.term.endAt && unpaid <= 0) {
       state.status = 'completed';
       state.endedAt = new Date(now).toISOString();
-      await project([], [event('contract.completed', null, { receivedFen: receivedTotal(state.ledger) })]);
+      await project([], [event('contract.completed', null, { receivedFen: state.ledger.receivedFen })]);
       break;
     }
     if (now >= contract.term.endAt + contract.closeGraceDays * DAY_MS) {
@@ -514,8 +576,12 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     }
 
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || (input.continueAsNewAfterEvents && info.historyLength > input.continueAsNewAfterEvents)) {
+    const events = input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_EVENTS;
+    const bytes = input.continueAsNewAfterBytes ?? CONTINUE_AS_NEW_BYTES;
+    if (info.continueAsNewSuggested || info.historyLength > events || info.historySize > bytes) {
+      continuing = true;
       await condition(allHandlersFinished);
+      // The definition travels once, in the state (it may have been amended since the first run).
       await continueAsNew<typeof contractWorkflow>({ ...input, state });
     }
 
@@ -544,5 +610,11 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       // That child finished already (a review approved, a request accepted).
     }
   }
-  return state;
+  return {
+    status: state.status,
+    revision: state.revision,
+    receivedFen: state.ledger.receivedFen,
+    ...(state.endedAt ? { endedAt: state.endedAt } : {}),
+    ...(state.terminated ? { terminated: state.terminated } : {}),
+  };
 }

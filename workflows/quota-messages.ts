@@ -4,6 +4,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Contract } from '../domain/contract';
 import type { AttachmentMeta } from '../domain/materials';
+import type { IsoDate } from '../domain/dates';
 import type { ProgressEntry } from '../domain/quotas';
 
 export interface ProgressRecord extends ProgressEntry {
@@ -13,16 +14,35 @@ export interface ProgressRecord extends ProgressEntry {
   recordedAt: string;
 }
 
+/** A shortfall handed to the escalation engine and not yet closed. */
+export interface OpenQuotaStep {
+  stepId: string;
+  dueAt: number;
+  quotaId: string;
+  /** null for a quota the stations owe together. */
+  station: string | null;
+  periodKey: string;
+  from: IsoDate;
+  to: IsoDate;
+  target: number;
+}
+
+/**
+ * Bounded whatever the term: periods are judged one at a time up to `judgedThrough`, never
+ * enumerated; at most one step is open per quota and station (a period's shortfall closes when
+ * the next period is judged), and progress is kept only for the periods still to be judged or
+ * with an open step — at most quotas × stations steps and stations × metrics × 6 months of buckets.
+ */
 export interface QuotaState {
   /**
    * Progress counted per station, metric and month (a month lies within one period of either
-   * kind), so the state stays small however many records a long contract collects.
+   * kind), for the months still needed (see above); the read model keeps every record.
    */
   progress: ProgressEntry[];
   /** Records of the last days, to recognise a retried record (older retries are answered by the API's Idempotency-Key store). */
   recent: Array<{ id: string; recordedAt: string }>;
-  /** Shortfall steps handed to the escalation engine, by their reference (domain/ids: quota, station if any, period). */
-  steps: Record<string, { stepId: string; open: boolean; dueAt?: number }>;
+  /** Open shortfall steps, by their reference (domain/ids: quota, station if any, period). */
+  steps: Record<string, OpenQuotaStep>;
   ended: boolean;
   /** How the contract ended (completed, closed, terminated). */
   endedStatus?: string;
@@ -31,6 +51,8 @@ export interface QuotaState {
    * entered after the fact does not flood its parties with shortfalls nobody could have acted on.
    */
   judgingFrom: number;
+  /** Every period ending at or before this instant has been judged (each is judged once). */
+  judgedThrough: number;
 }
 
 export interface QuotaWorkflowInput {
@@ -38,6 +60,8 @@ export interface QuotaWorkflowInput {
   calendar: WorkingCalendar;
   /** Present when continuing as new. */
   state?: QuotaState;
+  /** Continue as new past this many events after a judging pass (default 1,000; tests may lower it). */
+  continueAsNewAfterEvents?: number;
 }
 
 export const QUOTA_REJECTION = {

@@ -1,28 +1,52 @@
 // One workflow per contract with indicator quotas, a child of the contract: station staff record
 // progress, and at each period's end every station (or the contract as a whole) that fell short of
 // its target is handed to the escalation engine (quotaShortfall). Progress recorded late for a
-// period that fell short resolves its step once the target is reached.
+// period that fell short resolves its step once the target is reached, until the next period is
+// judged. Bounded whatever the term (see QuotaState): periods are judged one at a time.
 import { allHandlersFinished, condition, continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { ladderFor, levelFiresAt, stepDueAt } from '../domain/escalation';
 import { stepId as buildStepId, stepReference } from '../domain/ids';
 import { projections } from './projection';
-import { shanghaiDate } from '../domain/dates';
-import { progressProblems, quotaPeriods, quotaStandings, shortfallSummary, type ProgressEntry } from '../domain/quotas';
+import { addDays, shanghaiDate, startOfShanghaiDay } from '../domain/dates';
+import type { WorkingCalendar } from '../domain/calendar';
+import { achievedIn, nextPeriodEnd, periodsEndingIn, periodWindowAt, progressProblems, shortfallSummary, type ProgressEntry, type Quota } from '../domain/quotas';
 import { contractEndedSignal } from './contract-ended';
 import {
   QUOTA_REJECTION,
   quotaStateQuery,
   recordProgressUpdate,
+  type OpenQuotaStep,
   type ProgressRecord,
   type QuotaState,
   type QuotaWorkflowInput,
 } from './quota-messages';
 import { reject } from './rejection';
+import type { EscalationStep } from './escalation-messages';
 import { openStep, resolveStep } from './steps';
 
 const { projectProgress } = projections;
 
 const RECENT_MS = 7 * 24 * 3600 * 1000;
+/** Escalations started or told at once (one workflow task each batch, instead of one per step). */
+const BATCH = 20;
+/** A run continues as new after a judging pass past this many events (a pass adds at most ~4 per step). */
+const CONTINUE_AS_NEW_EVENTS = 1_000;
+/** …or past this many bytes (a step's start carries its summary, ladder and calendar, ~3 KB). */
+const CONTINUE_AS_NEW_BYTES = 1024 * 1024;
+
+/**
+ * The calendar an escalation needs: the years from its due day's to two years after (a ladder
+ * climbs days or weeks), so a long contract's steps do not each carry every year of its term.
+ */
+function calendarNear(calendar: WorkingCalendar, dueAt: number): WorkingCalendar {
+  const year = Number(shanghaiDate(dueAt).slice(0, 4));
+  const inYears = (day: string) => Number(day.slice(0, 4)) >= year && Number(day.slice(0, 4)) <= year + 2;
+  return {
+    holidays: calendar.holidays.filter(inYears),
+    workdays: calendar.workdays.filter(inYears),
+    coveredYears: { from: Math.max(calendar.coveredYears.from, year), to: Math.min(calendar.coveredYears.to, year + 2) },
+  };
+}
 
 /** Adds a record to its station's month for its metric (dated by the month's first record). */
 function addToMonth(progress: ProgressEntry[], record: ProgressEntry): void {
@@ -35,9 +59,12 @@ function addToMonth(progress: ProgressEntry[], record: ProgressEntry): void {
 export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaState> {
   const { contract, calendar } = input;
   const quotas = contract.quotas ?? [];
-  const state: QuotaState = input.state ?? { progress: [], recent: [], steps: {}, ended: false, judgingFrom: Date.now() };
+  const startedAt = Date.now();
+  const state: QuotaState = input.state ?? { progress: [], recent: [], steps: {}, ended: false, judgingFrom: startedAt, judgedThrough: startedAt };
   const stationIds = contract.stations.map((s) => s.id);
   const term = { start: shanghaiDate(contract.term.startAt), end: shanghaiDate(contract.term.endAt) };
+  /** The instant the term's last period ends (every quota's last period ends with the term). */
+  const lastEnd = startOfShanghaiDay(addDays(term.end, 1));
   let changed = false;
 
   setHandler(quotaStateQuery, () => state);
@@ -64,7 +91,8 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
       const full: ProgressRecord = { ...record, recordedAt: new Date(now).toISOString() };
       state.recent = state.recent.filter((r) => Date.parse(r.recordedAt) > now - RECENT_MS);
       state.recent.push({ id: record.id, recordedAt: full.recordedAt });
-      addToMonth(state.progress, record);
+      // Only what a judgement may still need (see prune); the read model keeps the record.
+      if (record.date >= firstDayNeeded()) addToMonth(state.progress, record);
       changed = true;
       await projectProgress({ contractId: contract.id, record: full });
       return full;
@@ -72,58 +100,95 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
     { validator: (record) => void recordCheck(record) },
   );
 
-  /**
-   * Hands each period that ended short to the escalation engine; takes back those now met, and
-   * (`closing`) every one still open.
-   */
-  async function judge(now: number, { opening = !state.ended, closing = state.ended } = {}): Promise<void> {
-    for (const standing of quotaStandings(quotas, stationIds, term, state.progress, now)) {
-      // A quota of the whole contract has no station part (a station may well be called "all").
-      const reference = stepReference(
-        standing.station === null ? [standing.quotaId, standing.periodKey] : [standing.quotaId, standing.station, standing.periodKey],
-      );
-      const key = reference;
-      const step = state.steps[key];
-      const endsAt = standing.endsAt;
-      // Judged at midnight after the period's last day, which is the step's due day.
-      const dueAt = stepDueAt(endsAt);
-      if (standing.status === 'short' && !step && opening && endsAt > state.judgingFrom) {
-        // A period falls short once: its step has one occurrence.
-        const stepId = buildStepId(contract.id, 'quotaShortfall', reference, 1);
-        state.steps[key] = { stepId, open: true, dueAt };
-        const stationName = standing.station === null ? null : (contract.stations.find((s) => s.id === standing.station)?.name ?? standing.station);
-        await openStep(contract, calendar, {
-          contractId: contract.id,
-          contractTitle: contract.title,
-          kind: 'quotaShortfall',
-          reference,
-          stepId,
-          dueAt,
-          summary: shortfallSummary(standing, stationName),
-        });
-      } else if (step?.open && (standing.status === 'met' || closing)) {
-        step.open = false;
-        await resolveStep(step.stepId, state.ended ? 'contract ended' : 'target reached by progress recorded late', now);
-      }
+  const quotaById = new Map<string, Quota>(quotas.map((q) => [q.id, q]));
+  const achieved = (step: Pick<OpenQuotaStep, 'quotaId' | 'station' | 'from' | 'to'>) =>
+    achievedIn(quotaById.get(step.quotaId)!, step.station, step, state.progress);
+
+  /** The first day whose progress a judgement may still need: of an open step's period, or of a period not yet judged. */
+  function firstDayNeeded(): string {
+    const days = Object.values(state.steps).map((s) => s.from);
+    const judged = shanghaiDate(state.judgedThrough);
+    for (const quota of quotas) {
+      let window = periodWindowAt(quota, term, judged < term.start ? term.start : judged);
+      if (window && window.endsAt <= state.judgedThrough) window = periodWindowAt(quota, term, addDays(window.to, 1));
+      days.push(window?.from ?? addDays(term.end, 1));
     }
+    return days.reduce((a, b) => (a < b ? a : b), addDays(term.end, 1));
   }
 
-  /** The next period end still to judge. */
-  const nextPeriodEnd = (now: number) => {
-    const ends = quotas.flatMap((q) => quotaPeriods(q, term.start, term.end).map((w) => w.endsAt)).filter((t) => t > now);
-    return ends.length > 0 ? Math.min(...ends) : undefined;
-  };
+  /** Drops the monthly buckets no judgement needs any more. */
+  function prune(): void {
+    const month = firstDayNeeded().slice(0, 7);
+    state.progress = state.progress.filter((p) => p.date.slice(0, 7) >= month);
+  }
+
+  /**
+   * Judges the periods that ended since the last pass (a shortfall opens a step, `opening`; the
+   * same quota and station's previous step closes, superseded), closes open steps whose target
+   * late progress reached, and (`closing`) every one still open. State first, then the
+   * escalations, in batches.
+   */
+  async function judge(now: number, { opening = !state.ended, closing = state.ended } = {}): Promise<void> {
+    const opens: EscalationStep[] = [];
+    const resolves: Array<{ stepId: string; reason: string }> = [];
+    const close = (reference: string, reason: string) => {
+      resolves.push({ stepId: state.steps[reference]!.stepId, reason });
+      delete state.steps[reference];
+    };
+    for (const [reference, step] of Object.entries(state.steps)) {
+      if (closing) close(reference, 'contract ended');
+      else if (achieved(step) >= step.target) close(reference, 'target reached by progress recorded late');
+    }
+    if (!closing) {
+      const openByOwner = new Map(Object.entries(state.steps).map(([reference, s]) => [`${s.quotaId}\u0000${s.station ?? ''}`, reference]));
+      for (const quota of quotas) {
+        const owners: Array<string | null> = quota.perStation ? stationIds : [null];
+        for (const window of periodsEndingIn(quota, term, state.judgedThrough, now)) {
+          for (const station of owners) {
+            const previous = openByOwner.get(`${quota.id}\u0000${station ?? ''}`);
+            if (previous !== undefined) {
+              close(previous, `superseded: period ${window.key} was judged`);
+              openByOwner.delete(`${quota.id}\u0000${station ?? ''}`);
+            }
+            const done = achievedIn(quota, station, window, state.progress);
+            if (done >= window.target || !opening || window.endsAt <= state.judgingFrom) continue;
+            // A quota of the whole contract has no station part (a station may well be called "all").
+            const reference = stepReference(station === null ? [quota.id, window.key] : [quota.id, station, window.key]);
+            // Judged at midnight after the period's last day, which is the step's due day.
+            const dueAt = stepDueAt(window.endsAt);
+            // A period falls short once (it is judged once): its step has one occurrence.
+            const step: OpenQuotaStep = { stepId: buildStepId(contract.id, 'quotaShortfall', reference, 1), dueAt, quotaId: quota.id, station, periodKey: window.key, from: window.from, to: window.to, target: window.target };
+            state.steps[reference] = step;
+            openByOwner.set(`${quota.id}\u0000${station ?? ''}`, reference);
+            const stationName = station === null ? null : (contract.stations.find((s) => s.id === station)?.name ?? station);
+            const standing = { quotaId: quota.id, metric: quota.metric, period: quota.period, station, periodKey: window.key, from: window.from, to: window.to, target: window.target, achieved: done, shortfall: window.target - done, status: 'short' as const, endsAt: window.endsAt };
+            opens.push({ contractId: contract.id, contractTitle: contract.title, kind: 'quotaShortfall', reference, stepId: step.stepId, dueAt, summary: shortfallSummary(standing, stationName) });
+          }
+        }
+      }
+      state.judgedThrough = Math.max(state.judgedThrough, now);
+      prune();
+    }
+    // Closing first: a superseded step and its successor never race for the same owner's attention.
+    for (let i = 0; i < resolves.length; i += BATCH) {
+      await Promise.all(resolves.slice(i, i + BATCH).map((r) => resolveStep(r.stepId, r.reason, now)));
+    }
+    for (let i = 0; i < opens.length; i += BATCH) {
+      await Promise.all(opens.slice(i, i + BATCH).map((step) => openStep(contract, calendarNear(calendar, step.dueAt), step)));
+    }
+  }
 
   while (!state.ended) {
     // Cleared before anything is read, so progress recorded while this pass awaits wakes the next one.
     changed = false;
     const now = Date.now();
     await judge(now);
-    if (workflowInfo().continueAsNewSuggested) {
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength > (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_EVENTS) || info.historySize > CONTINUE_AS_NEW_BYTES) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof quotaWorkflow>({ ...input, state });
     }
-    const next = nextPeriodEnd(now);
+    const next = nextPeriodEnd(quotas, term, now);
     const wake = () => changed || state.ended;
     if (next === undefined) await condition(wake);
     else await condition(wake, Math.max(1, next - now));
@@ -134,11 +199,10 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
     // The term is over: its last period (which ends with the term) is judged too, and the
     // shortfalls still open climb their whole ladder (to the purchaser, for the final evaluation)
     // before they close with the contract.
-    const lastEnd = Math.max(...quotas.flatMap((q) => quotaPeriods(q, term.start, term.end).map((w) => w.endsAt)));
     if (lastEnd > Date.now()) await sleep(lastEnd - Date.now());
     await judge(Date.now(), { opening: true, closing: false });
     const lastLevel = ladderFor('quotaShortfall', contract.escalationPolicies).levels.at(-1)!;
-    const climbedBy = Math.max(0, ...Object.values(state.steps).filter((s) => s.open).map((s) => levelFiresAt(s.dueAt ?? stepDueAt(lastEnd), lastLevel, calendar)));
+    const climbedBy = Math.max(0, ...Object.values(state.steps).map((s) => levelFiresAt(s.dueAt, lastLevel, calendar)));
     // An hour's margin, so the last level fires before the step closes.
     if (climbedBy > Date.now()) await sleep(climbedBy - Date.now() + 3600 * 1000);
   }

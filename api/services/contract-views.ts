@@ -136,7 +136,8 @@ export function contractDetail(row: ContractRow, ledger: LedgerEntry[], now: num
       : null,
     ledger: ledger.map(ledgerEntryView),
     scheduleVersion: row.scheduleVersion,
-    amendments: (row.amendments as Amendment[]).map((a) => ({
+    // Appended by version as projections commit, so ordered here.
+    amendments: [...(row.amendments as Amendment[])].sort((a, b) => a.version - b.version).map((a) => ({
       version: a.version,
       reason: a.reason,
       amendedBy: a.amendedBy,

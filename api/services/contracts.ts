@@ -13,7 +13,7 @@ import {
   type ContractDefinitionInput,
   type FundingSource,
 } from '../../domain/contract';
-import { checkPayment, checkReversal, type LedgerEntry } from '../../domain/ledger';
+import { checkPayment, checkReversal, reversalReference, summarize, type LedgerEntry } from '../../domain/ledger';
 import { isAdmin, type Actor, type OrganizationKind, type Role } from '../../domain/organizations';
 import type { contractWorkflow } from '../../workflows';
 import {
@@ -21,6 +21,7 @@ import {
   contractWorkflowId,
   recordPaymentUpdate,
   registeredUpdate,
+  REJECTION,
   reversePaymentUpdate,
   terminateUpdate,
   type ContractStatus,
@@ -29,7 +30,7 @@ import {
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import { contractDetail, contractSummary, ledgerEntryOf, ledgerEntryView } from './contract-views';
 import { contactsEventView, requireVisible, villageEventView, villageScope, type ContractRow } from './visibility';
-import { apiErrorFromTemporal, refusedStart, sendToWorkflow, startRefusal } from './temporal-errors';
+import { apiErrorFromTemporal, refusedStart, sendToWorkflow, startRefusal, updateRejection } from './temporal-errors';
 import { canonicalJson } from '../../domain/canonical-json';
 
 type PartyColumn = 'purchaserId' | 'payerId';
@@ -41,6 +42,26 @@ export interface ListFilter {
   offset: number;
 }
 
+/** How long a payment or reversal is sent again while its contract's workflow continues as new. */
+const CONTINUING_RETRY_MS = 10_000;
+
+/**
+ * Sends a payment or reversal Update, again while the contract's run refuses it because it is
+ * continuing as new (REJECTION.continuing: nothing was recorded; the new run takes it a moment
+ * later). Any other outcome is returned or thrown as is.
+ */
+export async function sendWhileContinuing<T>(send: () => Promise<T>, clock: () => number = Date.now): Promise<T> {
+  const until = clock() + CONTINUING_RETRY_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (updateRejection(error)?.type !== REJECTION.continuing || clock() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(10 * attempt, 200)));
+    }
+  }
+}
+
 /** Contracts whose ledgers are kept in memory (the most recently read; the oldest are dropped). */
 const LEDGER_CACHE_SIZE = 500;
 
@@ -49,6 +70,7 @@ export class ContractService {
   private readonly contractById;
   private readonly contractWithLedgerCount;
   private readonly ledgerOfContract;
+  private readonly entryByReference;
   /**
    * Ledgers read before, with their number of entries. The ledger is append-only, so the set of
    * committed entries only grows: two reads that count as many entries saw the same entries, and a
@@ -78,6 +100,26 @@ export class ContractService {
       .where(eq(ledgerEntries.contractId, sql.placeholder('contractId')))
       .orderBy(asc(ledgerEntries.id))
       .prepare('ledger_of_contract');
+    this.entryByReference = db
+      .select()
+      .from(ledgerEntries)
+      .where(and(eq(ledgerEntries.contractId, sql.placeholder('contractId')), eq(ledgerEntries.reference, sql.placeholder('reference'))))
+      .prepare('ledger_entry_by_reference');
+  }
+
+  /**
+   * The entry a payment or reversal Update answered with: the workflow answers only its reference
+   * (its results stay small), and has written the entry to the read model before answering.
+   */
+  private async entry(contractId: string, reference: string): Promise<LedgerEntry> {
+    const [row] = await this.entryByReference.execute({ contractId, reference });
+    if (!row) throw new Error(`Ledger entry ${reference} of contract ${contractId} is not in the read model`);
+    return ledgerEntryOf(row);
+  }
+
+  /** The recorded entry with `reference` in a ledger read from the read model. */
+  private static find(ledger: LedgerEntry[], reference: string): LedgerEntry {
+    return ledger.find((e) => e.reference === reference)!;
   }
 
   /** The contract, if the caller's organization is party to it; 404 otherwise (existence is not leaked). */
@@ -256,18 +298,18 @@ export class ContractService {
     await this.actingParty(actor, id, 'payerId', 'finance_officer', 'record payments');
     return sendToWorkflow(
       async () => {
-        const result = await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(recordPaymentUpdate, {
-          args: [{ ...payment, recordedBy: actor.userId }],
-        });
-        return { created: result.outcome === 'created', entry: ledgerEntryView(result.entry) };
+        const handle = this.temporal.workflow.getHandle(contractWorkflowId(id));
+        const result = await sendWhileContinuing(() => handle.executeUpdate(recordPaymentUpdate, { args: [{ ...payment, recordedBy: actor.userId }] }));
+        return { created: result.outcome === 'created', entry: ledgerEntryView(await this.entry(id, result.reference)) };
       },
       {
         // The same rule the workflow applies: the same reference and content is the recorded entry.
         recorded: async () => {
           const { row, ledger } = await this.recorded(id);
-          const check = checkPayment(row.definition as Contract, ledger, payment, this.clock());
+          const contract = row.definition as Contract;
+          const check = checkPayment(contract, summarize(contract, ledger), payment, this.clock());
           if (check.outcome === 'conflict') throw conflict(check.message);
-          return check.outcome === 'duplicate' ? { created: false, entry: ledgerEntryView(check.entry) } : undefined;
+          return check.outcome === 'duplicate' ? { created: false, entry: ledgerEntryView(ContractService.find(ledger, payment.reference)) } : undefined;
         },
         closed: () => this.notActive(id),
         rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
@@ -279,17 +321,18 @@ export class ContractService {
     await this.actingParty(actor, id, 'payerId', 'finance_officer', 'reverse payments');
     return sendToWorkflow(
       async () => {
-        const result = await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(reversePaymentUpdate, {
-          args: [{ reference, reason, recordedBy: actor.userId }],
-        });
-        return { created: result.outcome === 'created', entry: ledgerEntryView(result.entry) };
+        const handle = this.temporal.workflow.getHandle(contractWorkflowId(id));
+        const result = await sendWhileContinuing(() => handle.executeUpdate(reversePaymentUpdate, { args: [{ reference, reason, recordedBy: actor.userId }] }));
+        return { created: result.outcome === 'created', entry: ledgerEntryView(await this.entry(id, result.reference)) };
       },
       {
         recorded: async () => {
-          const check = checkReversal((await this.recorded(id)).ledger, reference, reason);
+          const { row, ledger } = await this.recorded(id);
+          const contract = row.definition as Contract;
+          const check = checkReversal(contract, summarize(contract, ledger), reference, reason);
           if (check.outcome === 'not_found') throw notFound(`No payment with reference ${reference}`);
           if (check.outcome === 'conflict') throw conflict(check.message);
-          return check.outcome === 'duplicate' ? { created: false, entry: ledgerEntryView(check.entry) } : undefined;
+          return check.outcome === 'duplicate' ? { created: false, entry: ledgerEntryView(ContractService.find(ledger, reversalReference(reference))) } : undefined;
         },
         closed: () => this.notActive(id),
         rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),

@@ -121,18 +121,26 @@ export class QuotaService {
       .select({ station: progressRecords.station, metric: progressRecords.metric, count: progressRecords.count, date: progressRecords.date })
       .from(progressRecords)
       .where(eq(progressRecords.contractId, contractId));
+    // Counted per station, metric and month first (a month lies within one period of either kind,
+    // and every record lies within the term), and only for the quotas and stations asked for.
+    const months = new Map<string, { station: string; metric: QuotaMetric; count: number; date: string }>();
+    for (const r of rows) {
+      const key = `${r.station}\u0000${r.metric}\u0000${r.date.slice(0, 7)}`;
+      const bucket = months.get(key);
+      if (bucket) bucket.count += r.count;
+      else months.set(key, { station: r.station, metric: r.metric as QuotaMetric, count: r.count, date: r.date });
+    }
     const standings = quotaStandings(
-      contract.quotas ?? [],
-      contract.stations.map((s) => s.id),
+      (contract.quotas ?? []).filter((q) => !filter.quota || q.id === filter.quota),
+      contract.stations.map((s) => s.id).filter((id) => !filter.station || id === filter.station),
       { start: shanghaiDate(contract.term.startAt), end: shanghaiDate(contract.term.endAt) },
-      rows.map((r) => ({ ...r, metric: r.metric as QuotaMetric })),
+      [...months.values()],
       this.clock(),
     );
     return {
       items: standings.filter(
         (s) =>
           (!filter.station || s.station === filter.station) &&
-          (!filter.quota || s.quotaId === filter.quota) &&
           (!filter.status || s.status === filter.status),
       ),
     };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validateContractDefinition, type Contract } from '../../domain/contract';
 import fc from 'fast-check';
 import { addDays, parseInstant, startOfShanghaiDay } from '../../domain/dates';
-import { checkPayment, checkReversal, type LedgerEntry } from '../../domain/ledger';
+import { checkPayment, checkReversal, summarize, type LedgerEntry } from '../../domain/ledger';
 import { contractFigures, moneyStepHeldUntil } from '../../domain/status';
 import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-county';
 
@@ -129,20 +129,25 @@ describe('contract figures', () => {
 
 describe('payment checks', () => {
   const now = at('2023-06-30');
+  const summary = (ledger: LedgerEntry[]) => summarize(contract(), ledger);
   const request = { reference: 'CZ-2023-001', amount: '100000.00', receivedOn: '2023-06-01', fundingSource: 'fiscal' as const };
 
   it('accepts a new payment in fen', () => {
-    expect(checkPayment(contract(), sourceLedger, request, now)).toEqual({ outcome: 'new', amountFen: 10_000_000 });
+    expect(checkPayment(contract(), summary(sourceLedger), request, now)).toEqual({ outcome: 'new', amountFen: 10_000_000 });
   });
 
   it('returns the original for the same reference and content, and refuses other content', () => {
     const recorded = { ...payment('CZ-2023-001', 10_000_000, '2023-06-01') };
-    expect(checkPayment(contract(), [recorded], request, now)).toEqual({ outcome: 'duplicate', entry: recorded });
-    expect(checkPayment(contract(), [recorded], { ...request, amount: '100000.01' }, now).outcome).toBe('conflict');
+    expect(checkPayment(contract(), summary([recorded]), request, now)).toEqual({ outcome: 'duplicate' });
+    // "100000.0" is the same amount in fen: the same payment.
+    expect(checkPayment(contract(), summary([recorded]), { ...request, amount: '100000.0' }, now)).toEqual({ outcome: 'duplicate' });
+    expect(checkPayment(contract(), summary([recorded]), { ...request, amount: '100000.01' }, now).outcome).toBe('conflict');
+    expect(checkPayment(contract(), summary([recorded]), { ...request, note: 'x' }, now).outcome).toBe('conflict');
+    expect(checkPayment(contract(), summary([recorded]), { ...request, amount: 'abc' }, now).outcome).toBe('conflict');
   });
 
   it('names each invalid field', () => {
-    const check = (overrides: object) => checkPayment(contract(), sourceLedger, { ...request, ...overrides }, now);
+    const check = (overrides: object) => checkPayment(contract(), summary(sourceLedger), { ...request, ...overrides }, now);
     expect(check({ amount: '0' })).toEqual({ outcome: 'invalid', problems: [{ field: 'amount', reason: 'must be greater than zero' }] });
     expect(check({ amount: '-1' })).toMatchObject({ problems: [{ field: 'amount', reason: 'must not be negative' }] });
     expect(check({ amount: '1.234' })).toMatchObject({ problems: [{ field: 'amount', reason: 'must have at most two decimals (fen)' }] });
@@ -156,10 +161,10 @@ describe('payment checks', () => {
   });
 
   it('reverses a payment once', () => {
-    expect(checkReversal(sourceLedger, 'p1', 'wrong amount')).toMatchObject({ outcome: 'new' });
-    expect(checkReversal(sourceLedger, 'nope', 'x')).toEqual({ outcome: 'not_found' });
+    expect(checkReversal(contract(), summary(sourceLedger), 'p1', 'wrong amount')).toMatchObject({ outcome: 'new', original: { amountFen: 30_000_000, receivedOn: '2022-11-20' } });
+    expect(checkReversal(contract(), summary(sourceLedger), 'nope', 'x')).toEqual({ outcome: 'not_found' });
     const reversed = [...sourceLedger, { ...payment('p1~reversal', -30_000_000, '2022-11-20'), kind: 'reversal' as const, reverses: 'p1', reason: 'wrong amount' }];
-    expect(checkReversal(reversed, 'p1', 'wrong amount').outcome).toBe('duplicate');
-    expect(checkReversal(reversed, 'p1', 'other').outcome).toBe('conflict');
+    expect(checkReversal(contract(), summary(reversed), 'p1', 'wrong amount').outcome).toBe('duplicate');
+    expect(checkReversal(contract(), summary(reversed), 'p1', 'other').outcome).toBe('conflict');
   });
 });

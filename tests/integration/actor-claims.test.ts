@@ -24,6 +24,8 @@ import { ACTOR_CLAIM_REFUSED } from '../../workflows/interceptors';
 import { sCountyContract } from '../fixtures/s-county';
 import { registerParties, type Parties } from '../helpers/parties';
 import { startStack, type Stack } from '../helpers/stack';
+import { asc, eq } from 'drizzle-orm';
+import { ledgerEntries } from '../../db/schema';
 import { ApiError } from '../../api/errors';
 import { apiErrorFromTemporal } from '../../api/services/temporal-errors';
 import { TEST_ACTOR_SECRET } from '../helpers/temporal';
@@ -56,8 +58,9 @@ describe('Updates need the API’s actor claim', () => {
     expect(cause).toBeInstanceOf(ApplicationFailure);
     return cause as ApplicationFailure;
   };
+  /** The ledger as recorded: the read model's rows (the workflow keeps only a summary). */
   const ledgerReferences = async () =>
-    (await stack.client.workflow.getHandle(workflowId).query(contractStateQuery)).ledger.map((entry) => entry.reference);
+    (await stack.database.handle.db.select({ reference: ledgerEntries.reference }).from(ledgerEntries).where(eq(ledgerEntries.contractId, contractId)).orderBy(asc(ledgerEntries.id))).map((row) => row.reference);
   /** The history as text, every payload decoded (payload data travels as bytes, base64 in JSON). */
   const historyText = async () => {
     const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();

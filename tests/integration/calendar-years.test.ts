@@ -1,6 +1,7 @@
 // The official calendar as data, over the API (issue 17): an administrator publishes 2027, everyone
 // reads it back with its source and versions, contracts started afterwards count its days off,
 // and what is not known is said (contract warnings, the administrators' inbox).
+import { defaultPayloadConverter } from '@temporalio/common';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
@@ -8,7 +9,6 @@ import { CalendarService } from '../../api/services/calendar';
 import { events } from '../../db/schema';
 import { isWorkingDay, type WorkingCalendar } from '../../domain/calendar';
 import { contractWorkflowId } from '../../domain/ids';
-import { contractStateQuery } from '../../workflows/contract-messages';
 import { sCountyContract } from '../fixtures/s-county';
 import { registerParties, type Parties } from '../helpers/parties';
 import { startStack, type Stack } from '../helpers/stack';
@@ -44,9 +44,13 @@ describe('the official calendar as data', () => {
       ],
       checkpoints: [{ id: 'c1', by: '2027-02-04', minPercent: 80 }],
     });
+  /** The calendar the contract's workflow took when it started: its workingCalendar activity's result, from its history. */
   const calendarOf = async (contractId: string): Promise<WorkingCalendar> => {
-    const state = await stack.client.workflow.getHandle(contractWorkflowId(contractId)).query(contractStateQuery);
-    return state.calendar!;
+    const history = (await stack.client.workflow.getHandle(contractWorkflowId(contractId)).fetchHistory()).events ?? [];
+    const scheduled = history.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'workingCalendar');
+    expect(scheduled).toBeDefined();
+    const completed = history.find((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '') === String(scheduled!.eventId));
+    return defaultPayloadConverter.fromPayload(completed!.activityTaskCompletedEventAttributes!.result!.payloads![0]!);
   };
 
   it('reads the packaged years, each saying it comes from the package', async () => {
