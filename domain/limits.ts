@@ -77,6 +77,21 @@ export function paymentLimitProblem(payments: number): Problem | undefined {
 }
 
 /**
+ * Material requests one contract may make over its whole life. The contract's workflow keeps each
+ * request's id (to recognise a retry and to tell every request when the contract ends): at about
+ * 40 bytes an id, 2,000 requests keep its state under 100 KB — a monthly request to each of 16
+ * stations for 10 years.
+ */
+export const MAX_MATERIAL_REQUESTS_PER_CONTRACT = 2000;
+
+/** The problem of one more material request to a contract that has made `requests` already. */
+export function materialRequestLimitProblem(requests: number): Problem | undefined {
+  return requests >= MAX_MATERIAL_REQUESTS_PER_CONTRACT
+    ? { field: 'items', reason: `this contract has made ${requests} material requests; at most ${MAX_MATERIAL_REQUESTS_PER_CONTRACT} are allowed per contract` }
+    : undefined;
+}
+
+/**
  * Rounds one station may submit for one milestone, pre-check returns included: three times the
  * most reviewer rounds a milestone may plan (maxRounds ≤ 20, domain/contract), so a station may
  * fail the pre-check twice per planned round, and past maxRounds the tooManyReturns escalation

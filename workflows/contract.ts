@@ -46,7 +46,7 @@ import { materialRequestWorkflow } from './material-request';
 import { materialRequestWorkflowId, requestMaterialsUpdate } from './material-request-messages';
 import { quotaWorkflow } from './quotas';
 import { quotaWorkflowId } from './quota-messages';
-import { paymentLimitProblem } from '../domain/limits';
+import { materialRequestLimitProblem, paymentLimitProblem } from '../domain/limits';
 import { reviewWorkflow } from './review';
 import { reviewWorkflowId } from './review-messages';
 import { reject } from './rejection';
@@ -371,6 +371,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     // Material requests escalate through the engine, which contracts started before it lack.
     if (!state.calendar) reject(REJECTION.conflict, `Contract ${contractId} started before material requests existed`);
     const problems = materialRequestProblems(request, state.contract);
+    const overLimit = materialRequestLimitProblem(state.materialRequests?.length ?? 0);
+    if (overLimit) problems.push(overLimit);
     if (problems.length > 0) reject(REJECTION.invalid, 'The material request cannot be made', problems);
     return 'new';
   };

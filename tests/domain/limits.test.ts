@@ -15,6 +15,8 @@ import {
   MAX_STATIONS_PER_CONTRACT,
   MAX_TRANCHES,
   MAX_VILLAGES_PER_STATION,
+  materialRequestLimitProblem,
+  MAX_MATERIAL_REQUESTS_PER_CONTRACT,
   paymentLimitProblem,
 } from '../../domain/limits';
 import { quotaPeriods } from '../../domain/quotas';
@@ -127,6 +129,8 @@ describe('contract limits', () => {
   it('payments: the one past the limit is refused; texts are counted in characters', () => {
     expect(paymentLimitProblem(MAX_PAYMENTS_PER_CONTRACT - 1)).toBeUndefined();
     expect(paymentLimitProblem(MAX_PAYMENTS_PER_CONTRACT)?.reason).toContain(`at most ${MAX_PAYMENTS_PER_CONTRACT}`);
+    expect(materialRequestLimitProblem(MAX_MATERIAL_REQUESTS_PER_CONTRACT - 1)).toBeUndefined();
+    expect(materialRequestLimitProblem(MAX_MATERIAL_REQUESTS_PER_CONTRACT)?.reason).toContain(`at most ${MAX_MATERIAL_REQUESTS_PER_CONTRACT}`);
     expect(lengthProblem('note', '字'.repeat(10), 10)).toBeUndefined();
     expect(lengthProblem('note', '😀'.repeat(10), 10)).toBeUndefined();
     expect(lengthProblem('note', '字'.repeat(11), 10)).toEqual({ field: 'note', reason: 'has 11 characters; at most 10 are allowed' });
