@@ -86,6 +86,10 @@ function grpcCode(error: unknown): number | undefined {
  */
 export function outageOf(error: unknown): ServiceUnavailableError | undefined {
   if (error instanceof ServiceUnavailableError) return error;
+  // An error Fastify already judged the client's (an aborted upload is ECONNRESET with status 400)
+  // is not an outage of ours.
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return undefined;
   for (const e of causes(error)) {
     if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return temporalOutage();
     const grpc = grpcCode(e);

@@ -31,6 +31,7 @@ import {
   type Fen,
   type SchedulePart,
 } from './money';
+import { pushReservedId } from './ids';
 import type { OrganizationKind } from './organizations';
 import type { Problem } from './problems';
 import { validateQuotas, type Quota } from './quotas';
@@ -205,6 +206,7 @@ function instant(problems: Problem[], field: string, text: string): number | und
 function uniqueIds(problems: Problem[], field: string, items: Array<{ id: string }>): void {
   const seen = new Set<string>();
   items.forEach((item, i) => {
+    pushReservedId(problems, `${field}.${i}.id`, item.id);
     if (seen.has(item.id)) problems.push({ field: `${field}.${i}.id`, reason: `repeats the id "${item.id}"` });
     seen.add(item.id);
   });

@@ -218,3 +218,15 @@ export function probeEventKey(workflowId: string, runId: string, what: string): 
 export function keyedIdSource(scope: readonly string[], key: string): string {
   return buildId('keyed-id', [...scope, key]);
 }
+
+/**
+ * Ids become keys of plain objects (totals per budget line, standings per station and quota): a
+ * name every object already has ("constructor", "toString") would read as a function where a
+ * total is missing. Such an id is refused wherever a definition names one.
+ */
+const RESERVED_IDS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** Adds a problem when `id` is a reserved name. */
+export function pushReservedId(problems: Array<{ field: string; reason: string }>, field: string, id: string): void {
+  if (RESERVED_IDS.has(id)) problems.push({ field, reason: `"${id}" is a reserved name; choose another id` });
+}

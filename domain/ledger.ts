@@ -143,14 +143,17 @@ function addToDay(days: Record<IsoDate, [Fen, Fen]>, day: IsoDate, amountFen: Fe
   d[1] += personnelFen;
 }
 
+/** A total kept under `key`, 0 when there is none (never an inherited member such as "constructor"). */
+const ownOr0 = (totals: Record<string, Fen>, key: string): Fen => (Object.hasOwn(totals, key) ? totals[key]! : 0);
+
 /** Adds one entry (a payment or a reversal) to the summary, in place. */
 export function addToSummary(contract: Contract, summary: LedgerSummary, entry: LedgerEntry): void {
   summary.count += 1;
   summary.receivedFen += entry.amountFen;
   addToDay(summary.days, entry.receivedOn, entry.amountFen, personnelShare(contract, entry.amountFen, entry.budgetLine));
-  summary.byFundingSource[entry.fundingSource] = (summary.byFundingSource[entry.fundingSource] ?? 0) + entry.amountFen;
+  summary.byFundingSource[entry.fundingSource] = ownOr0(summary.byFundingSource, entry.fundingSource) + entry.amountFen;
   const line = entry.budgetLine ?? '';
-  summary.byBudgetLine[line] = (summary.byBudgetLine[line] ?? 0) + entry.amountFen;
+  summary.byBudgetLine[line] = ownOr0(summary.byBudgetLine, line) + entry.amountFen;
   if (entry.kind === 'payment') {
     summary.payments[shortDigest(entry.reference)] = packPayment(contract, {
       content: paymentContentDigest(entry),

@@ -2,6 +2,7 @@
 // month or quarter, and how recorded progress compares with it. Periods are Shanghai calendar
 // months or quarters; a period the term covers only in part owes a share of the target.
 import { addDays, calendarDaysBetween, dayNumber, dayText, parseInstant, shanghaiDate, startOfShanghaiDay, utcInstant, type IsoDate } from './dates';
+import { pushReservedId } from './ids';
 import { divCeil, divFloor } from './integers';
 import type { Problem } from './problems';
 
@@ -157,6 +158,7 @@ export function validateQuotas(quotas: readonly Quota[], problems: Problem[]): v
   const seen = new Set<string>();
   quotas.forEach((q, i) => {
     const field = `quotas.${i}`;
+    pushReservedId(problems, `${field}.id`, q.id);
     if (seen.has(q.id)) problems.push({ field: `${field}.id`, reason: `repeats the id "${q.id}"` });
     seen.add(q.id);
     if (!QUOTA_METRICS.includes(q.metric)) problems.push({ field: `${field}.metric`, reason: `must be one of ${QUOTA_METRICS.join(', ')}` });

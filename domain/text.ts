@@ -6,8 +6,12 @@
 // line break that is not a newline); the bidirectional embedding, override and isolate controls
 // U+202A–202E and U+2066–2069, which reorder what a reader sees ("Trojan Source", CVE-2021-42574:
 // a name that displays as another); then a high surrogate not followed by a low one, or a low
-// surrogate not preceded by a high one. The marks U+200E/200F that right-to-left text needs stay.
-const FORBIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// surrogate not preceded by a high one. Invisible characters that make one name look like another
+// ("L\u200Bi" shows as "Li") go too: zero-width space U+200B, word joiner and invisible operators
+// U+2060–2064, the deprecated format controls U+206A–206F, and U+FEFF anywhere but at the start
+// (a byte-order mark). The marks U+200E/200F that right-to-left text needs, and the joiners
+// U+200C/200D of scripts and emoji, stay.
+const FORBIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B\u2028-\u202E\u2060-\u2064\u2066-\u206F]|(?<=[\s\S])\uFEFF|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Why `text` is not acceptable text, or undefined when it is. */
 export function textProblem(text: string): string | undefined {
@@ -15,10 +19,14 @@ export function textProblem(text: string): string | undefined {
   if (!found) return undefined;
   const code = found[0].charCodeAt(0);
   const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  const at = `at character ${found.index + 1}`;
+  // Counted in characters as a person sees them (an emoji is one), not UTF-16 units.
+  const at = `at character ${[...text.slice(0, found.index)].length + 1}`;
   if (code >= 0xd800 && code <= 0xdfff) return `holds an unpaired surrogate (${hex}) ${at}`;
   if (code === 0x2028 || code === 0x2029) return `holds a line separator (${hex}) ${at}; use a newline`;
-  if (code >= 0x2000) return `holds a bidirectional control character (${hex}) ${at}, which changes how the text displays`;
+  if ((code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)) {
+    return `holds a bidirectional control character (${hex}) ${at}, which changes how the text displays`;
+  }
+  if (code >= 0x2000) return `holds an invisible character (${hex}) ${at}, which makes it look like other text`;
   return `holds a control character (${hex}) ${at}; only newline and tab are allowed`;
 }
 

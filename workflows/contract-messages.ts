@@ -63,7 +63,8 @@ export interface ContractWorkflowInput {
   createdBy: string;
   createdAt: string;
   /** Present when continuing as new. */
-  state?: ContractState;
+  /** A continued run's state; its definition travels once, as `contract` above (never twice in one payload). */
+  state?: Omit<ContractState, 'contract'> & { contract?: Contract };
   /** Continue as new once history is longer than this many events (default 4,000; tests lower it). */
   continueAsNewAfterEvents?: number;
   /** …or larger than this many bytes (default 3 MB). */

@@ -80,7 +80,7 @@ const CONTINUE_AS_NEW_EVENTS = 4_000;
 const CONTINUE_AS_NEW_BYTES = 3 * 1024 * 1024;
 
 export async function contractWorkflow(input: ContractWorkflowInput): Promise<ContractOutcome> {
-  const state: ContractState = input.state ?? {
+  const state: ContractState = input.state ? { ...input.state, contract: input.state.contract ?? input.contract } : {
     contract: input.contract,
     status: 'active',
     createdBy: input.createdBy,
@@ -583,8 +583,10 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     if (info.continueAsNewSuggested || info.historyLength > events || info.historySize > bytes) {
       continuing = true;
       await condition(allHandlersFinished);
-      // The definition travels once, in the state (it may have been amended since the first run).
-      await continueAsNew<typeof contractWorkflow>({ ...input, state });
+      // The definition travels once, as the input's contract (amended since the first run, perhaps):
+      // twice, a definition at the body limit plus the ledger summary could pass 2 MB.
+      const { contract: current, ...carried } = state;
+      await continueAsNew<typeof contractWorkflow>({ ...input, contract: current, state: carried });
     }
 
     changed = false;

@@ -30,6 +30,7 @@ import {
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import { contractDetail, contractSummary, ledgerEntryOf, ledgerEntryView } from './contract-views';
 import { contactsEventView, requireVisible, villageEventView, villageScope, type ContractRow } from './visibility';
+import { ServiceUnavailableError } from '../outages';
 import { apiErrorFromTemporal, refusedStart, sendToWorkflow, startRefusal, updateRejection } from './temporal-errors';
 import { canonicalJson } from '../../domain/canonical-json';
 
@@ -56,7 +57,10 @@ export async function sendWhileContinuing<T>(send: () => Promise<T>, clock: () =
     try {
       return await send();
     } catch (error) {
-      if (updateRejection(error)?.type !== REJECTION.continuing || clock() > until) throw error;
+      if (updateRejection(error)?.type !== REJECTION.continuing) throw error;
+      // Still handing over after the resends (e.g. a projection it waits on is retrying): nothing
+      // was recorded, so a moment's outage, not a 500.
+      if (clock() > until) throw new ServiceUnavailableError('temporal', "The contract's workflow is handing over to its next run, so nothing was recorded; try again later");
       await new Promise((resolve) => setTimeout(resolve, Math.min(10 * attempt, 200)));
     }
   }

@@ -36,6 +36,18 @@ describe('contract definition', () => {
     expect(result.ok && result.value.tranches.map((t) => t.amountFen)).toEqual([3333, 3333, 3334]);
   });
 
+  it('refuses ids that every JavaScript object already names (they would read as functions in totals)', () => {
+    const base = sCountyContract(sCountyOrgIds);
+    for (const id of Object.getOwnPropertyNames(Object.prototype).filter((name) => /^[A-Za-z0-9]/.test(name))) {
+      const problems = problemsOf({ ...base, checkpoints: [{ ...base.checkpoints[0]!, id }] });
+      expect(problems, id).toContainEqual({ field: 'checkpoints.0.id', reason: `"${id}" is a reserved name; choose another id` });
+    }
+    expect(problemsOf({ ...base, tranches: base.tranches.map((t, i) => (i === 0 ? { ...t, id: 'constructor' } : t)) })).toContainEqual({
+      field: 'tranches.0.id',
+      reason: '"constructor" is a reserved name; choose another id',
+    });
+  });
+
   it('names the field and the reason of each problem', () => {
     const base = sCountyContract(sCountyOrgIds);
     expect(problemsOf({ ...base, tranches: base.tranches.slice(0, 2) })).toEqual([

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/errors';
 import { outageOf } from '../../api/outages';
+import { sendWhileContinuing } from '../../api/services/contracts';
 import { apiErrorFromTemporal } from '../../api/services/temporal-errors';
 import { REJECTION } from '../../workflows/contract-messages';
 
@@ -67,5 +68,28 @@ describe('outages', () => {
         },
       ),
     );
+  });
+
+  it("leaves a client's own failure alone: an aborted upload (ECONNRESET, 400) is not a database outage", () => {
+    const aborted = Object.assign(new Error('aborted'), { code: 'ECONNRESET', statusCode: 400 });
+    expect(outageOf(aborted)).toBeUndefined();
+    expect(outageOf(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))?.statusCode).toBe(503);
+  });
+
+  it('answers 503, never 500, when a contract is still handing over after the resends', async () => {
+    const handingOver = new WorkflowUpdateFailedError('refused', ApplicationFailure.create({ type: REJECTION.continuing, message: 'continuing as new', nonRetryable: true }));
+    let now = 0;
+    let sent = 0;
+    const answer = await sendWhileContinuing(
+      () => {
+        sent += 1;
+        now += 3_000; // each attempt "takes" 3 s of the 10 s window
+        return Promise.reject(handingOver);
+      },
+      () => now,
+    ).catch((e: unknown) => e);
+    expect(sent).toBeGreaterThan(1);
+    expect(answer).toBeInstanceOf(ApiError);
+    expect([(answer as ApiError).statusCode, (answer as ApiError).code]).toEqual([503, 'unavailable']);
   });
 });

@@ -21,7 +21,12 @@ describe('the text rule', () => {
       expect(textProblem(bad), JSON.stringify(bad)).toMatch(/bidirectional control|line separator/);
     }
     // What right-to-left and emoji text needs stays: marks, joiners, a byte-order mark.
-    for (const good of ['\u200f\u0645\u0631\u062d\u0628\u0627', 'a\u200eb', '👩\u200d💻', 'x\u200by', '\ufeffname,phone']) {
+    for (const bad of ['L\u200bi', 'a\u2060b', '\u2062', '\u206a', '\u206f', 'name\ufeff']) {
+      expect(textProblem(bad), JSON.stringify(bad)).toMatch(/invisible character/);
+    }
+    // Positions are counted as a person counts characters: the emoji before it is one.
+    expect(textProblem('😀\u0000')).toContain('at character 2');
+    for (const good of ['\u200f\u0645\u0631\u062d\u0628\u0627', 'a\u200eb', '👩\u200d💻', 'क्\u200cष', '\ufeffname,phone']) {
       expect(textProblem(good), JSON.stringify(good)).toBeUndefined();
     }
   });
