@@ -69,7 +69,7 @@ describe('contract workflow over a year (time-skipping)', () => {
         .from(notifications)
         .where(and(eq(notifications.kind, 'escalation.paymentShortfall'), eq(notifications.contractId, contract.id)));
       expect(inbox.map((n) => n.organizationId)).toContain(contract.parties.payer);
-      expect((inbox[0]!.body as Record<string, string>)['zh-CN']).toContain('393200.00');
+      expect((inbox[0]!.body as Record<string, string>)['zh-CN']).toContain('¥393,200.00');
 
       // The shortfall arrives 10 days after the checkpoint's day.
       await env.sleep('8 days');
