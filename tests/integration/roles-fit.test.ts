@@ -22,7 +22,8 @@ describe('roles fit organizations', () => {
     database = await createTestDatabase();
     admin = `gf_test_admin_${randomBytes(12).toString('hex')}`;
     await new IdentityService(database.handle.db).ensureAdmin(admin);
-    const temporal = { options: { namespace: 'default' } } as unknown as Client;
+    // No workflow is reached here; the API still wraps every /v1 handler in the client's deadline.
+    const temporal = { options: { namespace: 'default' }, withDeadline: (_at: number, fn: () => Promise<unknown>) => fn() } as unknown as Client;
     app = await buildApp({ database: database.handle, temporal, taskQueue: 'unused', logLevel: 'silent', rateLimits: { writesPerMinute: 0, authFailuresPerMinute: 0 } });
     await app.listen({ port: 0, host: '127.0.0.1' });
     http = httpClient(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`);
