@@ -45,6 +45,9 @@ export const EVENT_KINDS = [
   'user.created',
   'user.token_rotated',
   'village_contact.created',
+  // api/services/calendar.ts (no contract: not on a timeline); the administrators' notice of a missing year
+  'calendar_year.published',
+  'calendar.year_missing',
   // workflows/probe.ts (the deployment probe)
   'probe.finished',
 ] as const;

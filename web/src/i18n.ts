@@ -471,6 +471,8 @@ export const EVENT_KIND: Labels<EventKind> = {
   'user.created': t('User registered', '登记用户'),
   'user.token_rotated': t('User token replaced', '更换用户令牌'),
   'village_contact.created': t('Village contact registered', '登记村联系人'),
+  'calendar_year.published': t('Official calendar year published', '发布官方年度节假日安排'),
+  'calendar.year_missing': t("Next year's official calendar not published yet", '下一年度官方节假日安排尚未发布'),
   'probe.finished': t('Deployment probe finished', '部署自检完成'),
 };
 
