@@ -186,7 +186,10 @@ export async function servePglite(db: PGlite, socketPath: string): Promise<Pglit
     tempDir = mkdtempSync(path.join(os.tmpdir(), 'grantflow-db-'));
     socketPath = path.join(tempDir, 'pglite.sock');
   }
-  mkdirSync(path.dirname(socketPath), { recursive: true });
+  // The directory is the socket's real guard: owner only, before the socket exists (chmod-ing the
+  // socket after listen leaves a moment in which the umask decides who may connect).
+  mkdirSync(path.dirname(socketPath), { recursive: true, mode: 0o700 });
+  chmodSync(path.dirname(socketPath), 0o700);
   rmSync(socketPath, { force: true });
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {

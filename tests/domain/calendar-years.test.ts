@@ -126,6 +126,10 @@ describe('publishing a year of the official calendar', () => {
     expect(problemsOf(2027, { ...sample, holidays: [] }).map((p) => p.field)).toEqual(['holidays']);
     expect(problemsOf(2027, { ...sample, source: { title: '   ', date: '2026-11-10' } }).map((p) => p.field)).toEqual(['source.title']);
     expect(problemsOf(2027, { ...sample, source: { title: 'x', date: '2026-13-01' } }).map((p) => p.field)).toEqual(['source.date']);
+    for (const date of ['9999-12-31', '2028-01-01', '2025-12-31']) {
+      expect(problemsOf(2027, { ...sample, source: { title: 'x', date } }), date).toEqual([{ field: 'source.date', reason: "must be in 2026 or 2027 (the notice of 2027's schedule)" }]);
+    }
+    expect(problemsOf(2027, { ...sample, source: { title: 'x', date: '2027-03-01' } })).toEqual([]);
     expect(problemsOf(1999, { ...sample, holidays: ['1999-10-01'], workdays: [] }).map((p) => p.field)).toEqual(['year']);
     expect(problemsOf(2027, { ...sample, workdays: [], holidays: daysOf(2027).slice(0, MAX_CALENDAR_YEAR_DAYS + 1) }).map((p) => p.field)).toEqual(['holidays']);
   });
