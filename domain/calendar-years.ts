@@ -105,7 +105,7 @@ export function validateCalendarYear(
   if (!isRealDate(input.source.date)) problems.push({ field: 'source.date', reason: 'must be a real date (YYYY-MM-DD)' });
   // The State Council publishes a year's schedule late in the year before (a correction may come
   // within the year): a notice dated outside those two years is a typing mistake.
-  else if (input.source.date < `${year - 1}-01-01` || input.source.date > `${year}-12-31`) {
+  else if (!problems.some((p) => p.field === 'year') && (input.source.date < `${year - 1}-01-01` || input.source.date > `${year}-12-31`)) {
     problems.push({ field: 'source.date', reason: `must be in ${year - 1} or ${year} (the notice of ${year}'s schedule)` });
   }
   if (problems.length > 0) return { ok: false, problems };
