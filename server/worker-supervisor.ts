@@ -33,6 +33,8 @@ export interface WorkerSupervisorOptions {
   env: NodeJS.ProcessEnv;
   /** Each line the child prints (default: this process's stdout). */
   output?: (line: string) => void;
+  /** Backoff before the first restart, doubled for each quick death after it (default 500 ms; tests shorten it). */
+  backoffBaseMs?: number;
   /** Logging of the supervisor's own events. */
   log: {
     info(fields: Record<string, unknown>, message: string): void;
@@ -136,7 +138,7 @@ export function superviseWorker(options: WorkerSupervisorOptions): WorkerSupervi
       options.log.fatal({ deaths: quickDeaths }, `worker keeps dying: gave up restarting it; the API goes on answering without a worker`);
       return;
     }
-    const delay = Math.min(BACKOFF_BASE_MS * 2 ** (quickDeaths - 1), BACKOFF_MAX_MS);
+    const delay = Math.min((options.backoffBaseMs ?? BACKOFF_BASE_MS) * 2 ** (quickDeaths - 1), BACKOFF_MAX_MS);
     problem = `the worker died (${how}); restarting it (attempt ${quickDeaths} of ${MAX_QUICK_DEATHS})`;
     options.log.error({ how, attempt: quickDeaths, delayMs: delay, livedMs: lived }, 'worker died; restarting it');
     timer = setTimeout(() => {

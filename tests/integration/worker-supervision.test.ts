@@ -168,7 +168,8 @@ describe('npm start supervises its worker', () => {
       fatal: (_: unknown, message: string) => events.push(`fatal ${message}`),
     };
     // A real worker child with a configuration it refuses at once (exit 78).
-    const supervisor = superviseWorker({ runDir, env: { PATH: process.env.PATH, PORT: 'not-a-port' }, output: (line) => lines.push(line), log });
+    // The backoff shortened tenfold: the give-up is what is tested here, not the waits.
+    const supervisor = superviseWorker({ runDir, env: { PATH: process.env.PATH, PORT: 'not-a-port' }, output: (line) => lines.push(line), log, backoffBaseMs: 50 });
     try {
       await waitFor(() => events.some((e) => e.startsWith('fatal')), 150_000, 'the supervisor gives up', () => events.join('\n'));
       expect(events.filter((e) => e === 'error worker died; restarting it')).toHaveLength(MAX_QUICK_DEATHS);
