@@ -58,7 +58,8 @@ describe.skipIf(!hasChromium)('the calendar banner of a contract page', () => {
       await page.getByLabel(label).focus();
       await page.keyboard.type(parties.tokens.agency);
       await page.keyboard.press('Enter');
-      await page.goto(`${stack.baseUrl}/#/contracts/${encodeURIComponent(contractId)}`);
+      // Signed in once the contracts list shows (navigating before that could race the sign-in).
+      await page.locator('table.contracts tbody tr', { hasText: contractId }).getByRole('link', { name: contractId }).click();
       await page.getByRole('heading', { level: 1, name: /Township Social Work/ }).waitFor();
       return { context, page };
     };
