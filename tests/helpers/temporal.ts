@@ -1,5 +1,6 @@
 // Temporal for tests: the time-skipping test server for deadlines, the dev server (or the cluster at
 // TEMPORAL_ADDRESS) for Updates and integration. Servers start on free ports.
+import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { signingClientOptions } from '../../api/services/actor-claims';
 import { temporalTestServerPath } from '../../server/temporal-binaries';
@@ -41,4 +42,13 @@ let counter = 0;
 export function uniqueTaskQueue(name: string): string {
   counter += 1;
   return `test-${name}-${process.pid}-${Date.now()}-${counter}`;
+}
+
+/**
+ * A Temporal client for API tests whose requests never reach a workflow (refused by roles, limits
+ * or validation first): no server behind it, only what the API touches on every /v1 request — the
+ * namespace and the per-request deadline wrapper.
+ */
+export function offlineTemporalClient(): Client {
+  return { options: { namespace: 'default' }, withDeadline: (_at: number, fn: () => Promise<unknown>) => fn() } as unknown as Client;
 }

@@ -3,7 +3,7 @@
 // from the schema's DoS caps, which sit above. Validation comes before any workflow, so the API
 // here runs without Temporal.
 import { randomBytes } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { offlineTemporalClient } from '../helpers/temporal';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app';
@@ -24,8 +24,7 @@ describe('domain limits over the API', () => {
     database = await createTestDatabase();
     const admin = `gf_test_admin_${randomBytes(12).toString('hex')}`;
     await new IdentityService(database.handle.db).ensureAdmin(admin);
-    // No workflow is reached here; the API still wraps every /v1 handler in the client's deadline.
-    const temporal = { options: { namespace: 'default' }, withDeadline: (_at: number, fn: () => Promise<unknown>) => fn() } as unknown as Client;
+    const temporal = offlineTemporalClient();
     app = await buildApp({ database: database.handle, temporal, taskQueue: 'unused', logLevel: 'silent', rateLimits: { writesPerMinute: 0, authFailuresPerMinute: 0 } });
     await app.listen({ port: 0, host: '127.0.0.1' });
     http = httpClient(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`);

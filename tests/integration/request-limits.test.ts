@@ -8,7 +8,7 @@ import { Ajv } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@temporalio/client';
+import { offlineTemporalClient } from '../helpers/temporal';
 import { buildApp } from '../../api/app';
 import { IdentityService } from '../../api/services/identity';
 import { oversizedCollections } from '../../api/validation';
@@ -60,8 +60,7 @@ describe('request limits and error answers', () => {
     admin = `gf_test_admin_${randomBytes(12).toString('hex')}`;
     await new IdentityService(database.handle.db).ensureAdmin(admin);
     // No handler runs for what these tests send, so no Temporal server is needed.
-    // (withDeadline: the API gives every /v1 handler's Temporal calls a deadline through it.)
-    const temporal = { options: { namespace: 'default' }, withDeadline: (_at: number, fn: () => Promise<unknown>) => fn() } as unknown as Client;
+    const temporal = offlineTemporalClient();
     app = await buildApp({ database: database.handle, temporal, taskQueue: 'unused', logLevel: 'silent', rateLimits: { writesPerMinute: 0, authFailuresPerMinute: 0 } });
     await app.listen({ port: 0, host: '127.0.0.1' });
     http = httpClient(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`);

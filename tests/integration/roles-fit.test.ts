@@ -2,7 +2,7 @@
 // may not hold, with 422 naming the rule, and creates nothing. And users' names by id (item 2). The route runs no workflow, so the
 // API here runs without Temporal (as tests/integration/request-limits.test.ts does).
 import { randomBytes } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { offlineTemporalClient } from '../helpers/temporal';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app';
@@ -22,8 +22,7 @@ describe('roles fit organizations', () => {
     database = await createTestDatabase();
     admin = `gf_test_admin_${randomBytes(12).toString('hex')}`;
     await new IdentityService(database.handle.db).ensureAdmin(admin);
-    // No workflow is reached here; the API still wraps every /v1 handler in the client's deadline.
-    const temporal = { options: { namespace: 'default' }, withDeadline: (_at: number, fn: () => Promise<unknown>) => fn() } as unknown as Client;
+    const temporal = offlineTemporalClient();
     app = await buildApp({ database: database.handle, temporal, taskQueue: 'unused', logLevel: 'silent', rateLimits: { writesPerMinute: 0, authFailuresPerMinute: 0 } });
     await app.listen({ port: 0, host: '127.0.0.1' });
     http = httpClient(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`);
