@@ -3,8 +3,10 @@
 // changes nothing.
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
+import { resolveAndAcceptTexts } from '../db/free-texts';
 import { contracts, ledgerEntries, notifications } from '../db/schema';
 import { contractOrganizations, type Contract } from '../domain/contract';
+import type { Resolved } from '../domain/free-text';
 import type { LedgerEntry } from '../domain/ledger';
 import type { Notice } from '../domain/notices';
 import { contractWorkflowId, type Amendment, type ContractState } from '../workflows/contract-messages';
@@ -34,7 +36,15 @@ export interface ContractProjection {
   amendment?: Amendment;
 }
 
-export async function projectContract(db: Database, projection: ContractProjection): Promise<void> {
+export async function projectContract(db: Database, input: ContractProjection): Promise<void> {
+  await db.transaction(async (tx) => {
+    // The read model holds the texts (notes, reasons) the workflow carries by reference.
+    const projection = await resolveAndAcceptTexts(tx, input);
+    await writeContract(tx, projection);
+  });
+}
+
+async function writeContract(tx: Parameters<Parameters<Database['transaction']>[0]>[0], projection: Resolved<ContractProjection>): Promise<void> {
   const { snapshot, contractId } = projection;
   const contract = snapshot.contract;
   const changes = {
@@ -47,86 +57,84 @@ export async function projectContract(db: Database, projection: ContractProjecti
     revision: snapshot.revision,
   };
   const newer = sql`${contracts.revision} < ${snapshot.revision}`;
-  await db.transaction(async (tx) => {
-    if (contract) {
-      const definition = {
-        workflowId: contractWorkflowId(contract.id),
-        title: contract.title,
-        valueFen: contract.valueFen,
-        purchaserId: contract.parties.purchaser,
-        payerId: contract.parties.payer,
-        contractorId: contract.parties.contractor,
-        evaluatorId: contract.parties.evaluator,
-        partyOrganizationIds: contractOrganizations(contract),
-        definition: contract,
-      };
-      await tx
-        .insert(contracts)
-        .values({ id: contract.id, ...definition, ...changes, amendments: [], createdBy: snapshot.createdBy, createdAt: new Date(snapshot.createdAt) })
-        .onConflictDoUpdate({ target: contracts.id, set: { ...definition, ...changes, updatedAt: sql`now()` }, setWhere: newer });
-    } else {
-      await tx
-        .update(contracts)
-        .set({ ...changes, updatedAt: sql`now()` })
-        .where(and(eq(contracts.id, contractId), newer));
-    }
-    if (projection.amendment) {
-      // Appended once whatever order projections commit in: amendments are not kept in the workflow.
-      const amendment = JSON.stringify([projection.amendment]);
-      await tx
-        .update(contracts)
-        .set({ amendments: sql`${contracts.amendments} || ${amendment}::jsonb` })
-        .where(and(eq(contracts.id, contractId), sql`not (${contracts.amendments} @> ${JSON.stringify([{ version: projection.amendment.version }])}::jsonb)`));
-    }
-    if (projection.entries.length > 0) {
-      await tx
-        .insert(ledgerEntries)
-        .values(
-          projection.entries.map((e) => ({
-            contractId,
-            reference: e.reference,
-            kind: e.kind,
-            amountFen: e.amountFen,
-            receivedOn: e.receivedOn,
-            fundingSource: e.fundingSource,
-            budgetLine: e.budgetLine ?? null,
-            note: e.note ?? null,
-            reverses: e.reverses ?? null,
-            reason: e.reason ?? null,
-            recordedBy: e.recordedBy,
-            recordedAt: new Date(e.recordedAt),
-          })),
-        )
-        .onConflictDoNothing();
-    }
-    for (const event of projection.events) {
-      await appendEvent(tx, { ...event, contractId, organizationId: null });
-    }
-    // Notices need the parties: from this projection's definition, else from the row.
-    const parties =
-      projection.notices.length === 0
-        ? undefined
-        : (contract ?? ((await tx.select({ definition: contracts.definition }).from(contracts).where(eq(contracts.id, contractId)))[0]!.definition as Contract)).parties;
-    for (const notice of projection.notices) {
-      const recipients = [...new Set(notice.recipients.map((role) => parties![role]).filter((id): id is string => !!id))];
-      if (recipients.length === 0) continue;
-      await tx
-        .insert(notifications)
-        .values(
-          recipients.map((organizationId) => ({
-            idempotencyKey: notice.idempotencyKey,
-            organizationId,
-            contractId,
-            kind: notice.kind,
-            severity: notice.severity,
-            subject: notice.subject,
-            body: notice.body,
-            createdAt: new Date(projection.events[0]?.occurredAt ?? snapshot.createdAt),
-          })),
-        )
-        .onConflictDoNothing();
-    }
-  });
+  if (contract) {
+    const definition = {
+      workflowId: contractWorkflowId(contract.id),
+      title: contract.title,
+      valueFen: contract.valueFen,
+      purchaserId: contract.parties.purchaser,
+      payerId: contract.parties.payer,
+      contractorId: contract.parties.contractor,
+      evaluatorId: contract.parties.evaluator,
+      partyOrganizationIds: contractOrganizations(contract),
+      definition: contract,
+    };
+    await tx
+      .insert(contracts)
+      .values({ id: contract.id, ...definition, ...changes, amendments: [], createdBy: snapshot.createdBy, createdAt: new Date(snapshot.createdAt) })
+      .onConflictDoUpdate({ target: contracts.id, set: { ...definition, ...changes, updatedAt: sql`now()` }, setWhere: newer });
+  } else {
+    await tx
+      .update(contracts)
+      .set({ ...changes, updatedAt: sql`now()` })
+      .where(and(eq(contracts.id, contractId), newer));
+  }
+  if (projection.amendment) {
+    // Appended once whatever order projections commit in: amendments are not kept in the workflow.
+    const amendment = JSON.stringify([projection.amendment]);
+    await tx
+      .update(contracts)
+      .set({ amendments: sql`${contracts.amendments} || ${amendment}::jsonb` })
+      .where(and(eq(contracts.id, contractId), sql`not (${contracts.amendments} @> ${JSON.stringify([{ version: projection.amendment.version }])}::jsonb)`));
+  }
+  if (projection.entries.length > 0) {
+    await tx
+      .insert(ledgerEntries)
+      .values(
+        projection.entries.map((e) => ({
+          contractId,
+          reference: e.reference,
+          kind: e.kind,
+          amountFen: e.amountFen,
+          receivedOn: e.receivedOn,
+          fundingSource: e.fundingSource,
+          budgetLine: e.budgetLine ?? null,
+          note: e.note ?? null,
+          reverses: e.reverses ?? null,
+          reason: e.reason ?? null,
+          recordedBy: e.recordedBy,
+          recordedAt: new Date(e.recordedAt),
+        })),
+      )
+      .onConflictDoNothing();
+  }
+  for (const event of projection.events) {
+    await appendEvent(tx, { ...event, contractId, organizationId: null });
+  }
+  // Notices need the parties: from this projection's definition, else from the row.
+  const parties =
+    projection.notices.length === 0
+      ? undefined
+      : (contract ?? ((await tx.select({ definition: contracts.definition }).from(contracts).where(eq(contracts.id, contractId)))[0]!.definition as Contract)).parties;
+  for (const notice of projection.notices) {
+    const recipients = [...new Set(notice.recipients.map((role) => parties![role]).filter((id): id is string => !!id))];
+    if (recipients.length === 0) continue;
+    await tx
+      .insert(notifications)
+      .values(
+        recipients.map((organizationId) => ({
+          idempotencyKey: notice.idempotencyKey,
+          organizationId,
+          contractId,
+          kind: notice.kind,
+          severity: notice.severity,
+          subject: notice.subject,
+          body: notice.body,
+          createdAt: new Date(projection.events[0]?.occurredAt ?? snapshot.createdAt),
+        })),
+      )
+      .onConflictDoNothing();
+  }
 }
 
 export function createContractActivities(deps: { db: Database }) {

@@ -1,5 +1,7 @@
 // Read model of escalations and step delays, plus their notifications and audit events, in one
 // transaction per change; every write is keyed so retries and replays change nothing.
+import { resolveAndAcceptTexts } from '../db/free-texts';
+import type { FreeText } from '../domain/free-text';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { escalations, stepDelays } from '../db/schema';
@@ -23,7 +25,8 @@ export interface EscalationRecord {
   openedAt: string;
   acknowledgedAt?: string;
   acknowledgedBy?: string;
-  acknowledgementNote?: string;
+  /** A reference inside the workflow, the text in the read model (domain/free-text). */
+  acknowledgementNote?: FreeText;
   closedAt?: string;
 }
 
@@ -58,8 +61,9 @@ export interface EscalationProjection {
 const date = (iso?: string) => (iso ? new Date(iso) : null);
 
 /** Returns the ids of the projection's notifications (new or already recorded), for delivery. */
-export async function projectEscalation(db: Database, projection: EscalationProjection): Promise<number[]> {
+export async function projectEscalation(db: Database, input: EscalationProjection): Promise<number[]> {
   return db.transaction(async (tx) => {
+    const projection = await resolveAndAcceptTexts(tx, input);
     for (const r of projection.records) {
       const row = {
         id: r.id,

@@ -2,6 +2,7 @@
 // and its reminders, in one transaction per change; every write is keyed so retries change nothing.
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
+import { resolveAndAcceptTexts } from '../db/free-texts';
 import { materialRequests } from '../db/schema';
 import type { MaterialRequestState } from '../workflows/material-request-messages';
 import type { ContractEventInput } from './contracts';
@@ -24,10 +25,12 @@ export interface MaterialRequestProjection {
 }
 
 /** Returns the ids of the projection's notifications (new or already recorded), for delivery. */
-export async function projectMaterialRequest(db: Database, projection: MaterialRequestProjection): Promise<number[]> {
-  const { state, version } = projection;
-  const { request } = state;
+export async function projectMaterialRequest(db: Database, input: MaterialRequestProjection): Promise<number[]> {
   return db.transaction(async (tx) => {
+    // The read model holds the texts the workflow carries by reference.
+    const projection = await resolveAndAcceptTexts(tx, input);
+    const { state, version } = projection;
+    const { request } = state;
     const row = {
       id: request.id,
       contractId: request.contractId,

@@ -1,5 +1,6 @@
 // Read model of indicator progress: each record once (append-only), with its audit event.
 import type { Database } from '../db/client';
+import { resolveAndAcceptTexts } from '../db/free-texts';
 import { progressRecords } from '../db/schema';
 import { progressEventKey } from '../domain/ids';
 import type { ProgressRecord } from '../workflows/quota-messages';
@@ -8,8 +9,8 @@ import { appendEvent } from './events';
 export function createQuotaActivities(deps: { db: Database }) {
   return {
     async projectProgress(input: { contractId: string; record: ProgressRecord }): Promise<void> {
-      const r = input.record;
       await deps.db.transaction(async (tx) => {
+        const r = await resolveAndAcceptTexts(tx, input.record);
         await tx
           .insert(progressRecords)
           .values({

@@ -3,6 +3,7 @@
 // workflow heard of the submission.
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
+import { resolveAndAcceptTexts } from '../db/free-texts';
 import { submissions } from '../db/schema';
 import { submissionEventKey } from '../domain/ids';
 import type { Round } from '../workflows/review-messages';
@@ -11,23 +12,24 @@ import { appendEvent } from './events';
 export function createReviewActivities(deps: { db: Database }) {
   return {
     async projectSubmission(input: { round: Round; version: number }): Promise<void> {
-      const r = input.round;
-      const row = {
-        id: r.submissionId,
-        contractId: r.contractId,
-        milestoneId: r.milestoneId,
-        station: r.station,
-        round: r.round,
-        status: r.status,
-        precheck: r.precheck,
-        decision: r.decision,
-        reviewDueAt: r.reviewDueAt ? new Date(r.reviewDueAt) : null,
-        submittedBy: r.submittedBy,
-        submittedAt: new Date(r.submittedAt),
-        version: input.version,
-      };
-      const { id: _id, ...changes } = row;
       await deps.db.transaction(async (tx) => {
+        // A decision's reason texts are stored by the API and carried by reference.
+        const r = (await resolveAndAcceptTexts(tx, input)).round;
+        const row = {
+          id: r.submissionId,
+          contractId: r.contractId,
+          milestoneId: r.milestoneId,
+          station: r.station,
+          round: r.round,
+          status: r.status,
+          precheck: r.precheck,
+          decision: r.decision,
+          reviewDueAt: r.reviewDueAt ? new Date(r.reviewDueAt) : null,
+          submittedBy: r.submittedBy,
+          submittedAt: new Date(r.submittedAt),
+          version: input.version,
+        };
+        const { id: _id, ...changes } = row;
         await tx
           .insert(submissions)
           .values(row)

@@ -36,6 +36,7 @@ import { EscalationService } from './services/escalations';
 import { IdempotencyService } from './services/idempotency';
 import { InboxService } from './services/inbox';
 import { MaterialRequestService } from './services/material-requests';
+import { sweepTextsEvery } from './services/free-texts';
 import { OperatorService } from './services/operators';
 import { QuotaService } from './services/quotas';
 import { LocalFileStorage, type FileStorage } from './services/file-storage';
@@ -157,6 +158,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const stop = operators.every(scanEvery);
     app.addHook('onClose', async () => stop());
   }
+  const stopSweep = sweepTextsEvery(deps.database.db, 60 * 60 * 1000, app.log);
+  app.addHook('onClose', async () => stopSweep());
   await app.register(healthRoutes, {
     probes: [
       { name: 'database', check: () => deps.database.ping() },

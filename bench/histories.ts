@@ -27,6 +27,7 @@ import { relativeDefinition } from '../tests/fixtures/relative-contract';
 import { sCountyKinds } from '../tests/fixtures/s-county';
 import { historyFigures, type HistoryFigures } from '../tests/helpers/history-size';
 import { timeSkippingHarness } from '../tests/helpers/time-skipping';
+import { storeTexts } from '../db/free-texts';
 
 type Kind = 'contract' | 'review' | 'escalation' | 'material request' | 'quotas';
 
@@ -50,6 +51,8 @@ export async function benchHistories(): Promise<void> {
   const harness = await timeSkippingHarness();
   const { env, database } = harness;
   const db = database.handle.db;
+  // Free texts are stored first, as the API does (claim check): workflows carry references.
+  const text = async (body: string) => (await storeTexts(db, 'bench', [body]))[0]!;
   const { worker, taskQueue } = await harness.worker('bench-histories');
   const figures = new Map<Kind, HistoryFigures[]>();
   const workflows = new Map<Kind, number>();
@@ -81,7 +84,7 @@ export async function benchHistories(): Promise<void> {
     const today = async () => shanghaiDate(await env.currentTimeMs());
     const pay = async (reference: string, amount: string) =>
       handle.executeUpdate(recordPaymentUpdate, {
-        args: [{ reference, amount, receivedOn: await today(), fundingSource: 'fiscal', recordedBy: 'usr_finance', note: '财政直接支付，见凭证' }],
+        args: [{ reference, amount, receivedOn: await today(), fundingSource: 'fiscal', recordedBy: 'usr_finance', note: await text('财政直接支付，见凭证') }],
       });
 
     // The advance, on time.
@@ -130,7 +133,7 @@ export async function benchHistories(): Promise<void> {
       if (month === 0) {
         for (const metric of ['village_visits', 'casework'] as const) {
           await quotas.executeUpdate(recordProgressUpdate, {
-            args: [{ id: `pr_${++records}`, station: 'G', metric, count: 8, date: day, evidence: { note: '走访记录已上传', attachments: [] }, recordedBy: 'usr_station' }],
+            args: [{ id: `pr_${++records}`, station: 'G', metric, count: 8, date: day, evidence: { note: await text('走访记录已上传'), attachments: [] }, recordedBy: 'usr_station' }],
           });
         }
       }

@@ -343,3 +343,26 @@ export const calendarYears = pgTable(
   },
   (t) => [uniqueIndex('calendar_years_version_idx').on(t.year, t.version)],
 );
+
+// Free texts people write (payment notes, reasons, progress evidence, delivery notes…), stored by the
+// API before a workflow hears of them (claim check, domain/free-text.ts): workflows carry only the
+// row's id, digest and length. `holders` counts requests in flight with this text; a refused request
+// releases its hold and the row goes once none holds it and no projection has accepted it.
+export const freeTexts = pgTable(
+  'free_texts',
+  {
+    /** "txt_" and 64 hex digits: sha256 of the scope and the text's digest (db/free-texts textRefId). */
+    id: text('id').primaryKey(),
+    /** What the text belongs to (a contract id, an escalation id…), for audits and erasure. */
+    scope: text('scope').notNull(),
+    sha256: text('sha256').notNull(),
+    chars: integer('chars').notNull(),
+    body: text('body').notNull(),
+    holders: integer('holders').notNull().default(1),
+    /** Set by the projection that wrote a record with this text: from then on it is never deleted here. */
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    /** Of the latest store; unaccepted rows older than a day are a crashed request's and are swept. */
+    storedAt: timestamp('stored_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('free_texts_scope_idx').on(t.scope), index('free_texts_unaccepted_idx').on(t.storedAt).where(sql`accepted_at IS NULL`)],
+);

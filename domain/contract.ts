@@ -1,5 +1,6 @@
 // The contract definition: what the purchaser submits (API shape, money as decimal strings) and
 // its normalized form (integer fen, instants), which the workflow and the read model use.
+import { sameFreeText, type FreeText } from './free-text';
 import type { CalendarOverrides } from './calendar';
 import { addMonths, parseInstant, shanghaiDate, startOfShanghaiDay, type IsoDate } from './dates';
 import {
@@ -480,8 +481,8 @@ function validateMilestones(input: ContractDefinitionInput, startAt: number | un
  * True when a termination request repeats the one recorded (the same reason): it is answered with
  * the termination as it stands; a termination with another reason is refused (409).
  */
-export function isRepeatedTermination(recorded: { reason: string } | null | undefined, request: { reason: string }): boolean {
-  return recorded !== null && recorded !== undefined && recorded.reason === request.reason;
+export function isRepeatedTermination(recorded: { reason: FreeText } | null | undefined, request: { reason: FreeText }): boolean {
+  return recorded !== null && recorded !== undefined && sameFreeText(recorded.reason, request.reason);
 }
 
 /** The day a term date names, for display and day counts. */

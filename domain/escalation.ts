@@ -1,5 +1,6 @@
 // Escalation ladders: when a step with a due time stalls, it climbs ordered levels, each addressed
 // to the parties that can unblock it, after a delay in working (or calendar) days.
+import { sameFreeText, type FreeText } from './free-text';
 import type { WorkingCalendar } from './calendar';
 import { addWorkingDays } from './calendar';
 import { addDays, shanghaiDate, startOfShanghaiDay, type IsoDate } from './dates';
@@ -167,8 +168,8 @@ export function acknowledgementEndsAt(at: number, graceWorkingDays: number, cale
  * note. A repeat is answered with the escalation as it stands, even after it closed.
  */
 export function isRepeatedAcknowledgement(
-  recorded: { acknowledgedBy?: string | null; acknowledgementNote?: string | null },
-  request: { userId: string; note: string },
+  recorded: { acknowledgedBy?: string | null; acknowledgementNote?: FreeText | null },
+  request: { userId: string; note: FreeText },
 ): boolean {
-  return recorded.acknowledgedBy === request.userId && recorded.acknowledgementNote === request.note;
+  return recorded.acknowledgedBy === request.userId && recorded.acknowledgementNote != null && sameFreeText(recorded.acknowledgementNote, request.note);
 }

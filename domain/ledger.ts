@@ -5,6 +5,7 @@
 import type { Contract, FundingSource } from './contract';
 import { parseInstant, shanghaiDate, type IsoDate } from './dates';
 import { shortDigest } from './digest';
+import { freeTextDigest, type FreeText, type Resolved } from './free-text';
 import { mulDivFloor } from './integers';
 import { formatMoney, moneyProblem, moneyProblemText, parseMoney, type Fen } from './money';
 import type { Problem } from './problems';
@@ -18,13 +19,17 @@ export interface LedgerEntry {
   receivedOn: IsoDate;
   fundingSource: FundingSource;
   budgetLine?: string;
-  note?: string;
+  /** A reference inside workflows, the text in the read model (domain/free-text). */
+  note?: FreeText;
   /** For a reversal: the payment it cancels, and why. */
   reverses?: string;
-  reason?: string;
+  reason?: FreeText;
   recordedBy: string;
   recordedAt: string;
 }
+
+/** A ledger entry as the read model holds it: note and reason as texts. */
+export type StoredLedgerEntry = Resolved<LedgerEntry>;
 
 export interface PaymentRequest {
   reference: string;
@@ -32,7 +37,8 @@ export interface PaymentRequest {
   receivedOn: string;
   fundingSource: FundingSource;
   budgetLine?: string;
-  note?: string;
+  /** The text from a client; a reference once the API has stored it (domain/free-text). */
+  note?: FreeText;
 }
 
 export const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,99}$/;
@@ -91,8 +97,9 @@ export function emptyLedgerSummary(): LedgerSummary {
 }
 
 /** The digest that tells a repeated payment (same content) from a conflicting one. */
-export function paymentContentDigest(p: { amountFen: Fen; receivedOn: string; fundingSource: string; budgetLine?: string; note?: string }): string {
-  return shortDigest(JSON.stringify([p.amountFen, p.receivedOn, p.fundingSource, p.budgetLine ?? null, p.note ?? '']));
+export function paymentContentDigest(p: { amountFen: Fen; receivedOn: string; fundingSource: string; budgetLine?: string; note?: FreeText }): string {
+  // The note by its digest: the same whether the note is the text (read model) or its reference (workflow).
+  return shortDigest(JSON.stringify([p.amountFen, p.receivedOn, p.fundingSource, p.budgetLine ?? null, freeTextDigest(p.note)]));
 }
 
 function packPayment(contract: Contract, p: RecordedPayment): string {
@@ -165,7 +172,7 @@ export function addToSummary(contract: Contract, summary: LedgerSummary, entry: 
   } else if (entry.reverses !== undefined) {
     const key = shortDigest(entry.reverses);
     const original = unpackPayment(contract, summary.payments[key]!);
-    summary.payments[key] = packPayment(contract, { ...original, reversedBecause: shortDigest(entry.reason ?? '') });
+    summary.payments[key] = packPayment(contract, { ...original, reversedBecause: shortDigest(freeTextDigest(entry.reason)) });
   }
 }
 
@@ -226,11 +233,11 @@ export type ReversalCheck =
   | { outcome: 'not_found' }
   | { outcome: 'conflict'; message: string };
 
-export function checkReversal(contract: Contract, ledger: LedgerSummary, reference: string, reason: string): ReversalCheck {
+export function checkReversal(contract: Contract, ledger: LedgerSummary, reference: string, reason: FreeText): ReversalCheck {
   const original = recordedPayment(contract, ledger, reference);
   if (!original) return { outcome: 'not_found' };
   if (original.reversedBecause !== undefined) {
-    return original.reversedBecause === shortDigest(reason)
+    return original.reversedBecause === shortDigest(freeTextDigest(reason))
       ? { outcome: 'duplicate' }
       : { outcome: 'conflict', message: `Payment ${reference} was already reversed with another reason` };
   }
@@ -241,7 +248,7 @@ export function checkReversal(contract: Contract, ledger: LedgerSummary, referen
 export function reversalEntry(
   reference: string,
   original: RecordedPayment,
-  request: { reason: string; recordedBy: string },
+  request: { reason: FreeText; recordedBy: string },
   recordedAt: string,
 ): LedgerEntry {
   return {

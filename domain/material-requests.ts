@@ -1,6 +1,7 @@
 // Material requests down the three-level service system: a township station asks its villages'
 // social work rooms (and, through them, hamlet volunteers) for records and evidence by a due date.
 // Villages deliver in parts; station staff accept each delivered item or send it back.
+import { isBlankText, sameFreeText, type FreeText } from './free-text';
 import { previousWorkingDay, type WorkingCalendar } from './calendar';
 import { noticeMayCarryContacts, type HamletContact } from './contacts';
 import type { Contract } from './contract';
@@ -55,7 +56,9 @@ export interface MaterialRequestInput {
 }
 
 /** A request as made: the input, with the contacts looked up and the due instant parsed. */
-export interface MaterialRequest extends Omit<MaterialRequestInput, 'contacts'> {
+export interface MaterialRequest extends Omit<MaterialRequestInput, 'contacts' | 'note'> {
+  /** A reference inside workflows, the text in the read model (domain/free-text). */
+  note?: FreeText;
   id: string;
   contractId: string;
   dueAt: number;
@@ -72,8 +75,8 @@ export interface DeliveryLine {
   itemId: string;
   quantity: number;
   status: LineStatus;
-  /** Why station staff sent it back. */
-  reason?: string;
+  /** Why station staff sent it back (a reference inside workflows, the text in the read model). */
+  reason?: FreeText;
 }
 
 export interface Delivery {
@@ -81,7 +84,7 @@ export interface Delivery {
   village: string;
   lines: DeliveryLine[];
   attachments: AttachmentMeta[];
-  note?: string;
+  note?: FreeText;
   deliveredBy: string;
   deliveredAt: string;
   reviewedBy?: string;
@@ -145,7 +148,7 @@ export function villageHolds(standing: VillageStanding): boolean {
 const ITEM_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** Problems with a new request against the contract (contacts are checked by the caller, who can look them up). */
-export function materialRequestProblems(input: Omit<MaterialRequestInput, 'contacts'>, contract: Pick<Contract, 'stations' | 'term'>): Problem[] {
+export function materialRequestProblems(input: Omit<MaterialRequestInput, 'contacts' | 'note'>, contract: Pick<Contract, 'stations' | 'term'>): Problem[] {
   const problems: Problem[] = [];
   const station = contract.stations.find((s) => s.id === input.station);
   if (!station) problems.push({ field: 'station', reason: `is not a station of this contract (${contract.stations.map((s) => s.id).join(', ')})` });
@@ -214,7 +217,7 @@ export function deliveryProblems(
 export interface LineDecision {
   itemId: string;
   outcome: 'accept' | 'return';
-  reason?: string;
+  reason?: FreeText;
 }
 
 /** Problems with station staff's decisions on a delivery's pending items. */
@@ -228,7 +231,7 @@ export function reviewProblems(delivery: Delivery, decisions: readonly LineDecis
     else if (line.status !== 'pending') problems.push({ field: `items.${i}.itemId`, reason: `was ${line.status} already` });
     if (seen.has(d.itemId)) problems.push({ field: `items.${i}.itemId`, reason: `repeats the item "${d.itemId}"` });
     seen.add(d.itemId);
-    if (d.outcome === 'return' && !d.reason?.trim()) problems.push({ field: `items.${i}.reason`, reason: 'must say why the item is sent back' });
+    if (d.outcome === 'return' && isBlankText(d.reason)) problems.push({ field: `items.${i}.reason`, reason: 'must say why the item is sent back' });
   });
   return problems;
 }
@@ -240,7 +243,7 @@ export function isRepeatedDecision(delivery: Delivery, decisions: readonly LineD
     decisions.every((d) => {
       const line = delivery.lines.find((l) => l.itemId === d.itemId);
       if (!line) return false;
-      return d.outcome === 'accept' ? line.status === 'accepted' : line.status === 'returned' && line.reason === d.reason?.trim();
+      return d.outcome === 'accept' ? line.status === 'accepted' : line.status === 'returned' && sameFreeText(line.reason, typeof d.reason === 'string' ? d.reason.trim() : d.reason);
     })
   );
 }

@@ -1,5 +1,6 @@
 // Submissions of evaluation materials: the pre-check against the templates, review reasons, and
 // the per-section difference between two rounds.
+import { freeTextDigest, type FreeText } from './free-text';
 import {
   countProblem,
   lengthProblem,
@@ -61,7 +62,8 @@ export interface ReasonGiven {
   code: ReturnReason;
   templateId: string;
   sectionId: string;
-  text?: string;
+  /** The evaluator's words: a reference inside the review workflow, the text in the read model (domain/free-text). */
+  text?: FreeText;
 }
 
 /** Where a reason or pre-check failure may point besides a template's own sections. */
@@ -79,7 +81,7 @@ export function reasonProblems(reasons: readonly ReasonGiven[], milestoneTemplat
   // Bounded (domain/limits): a decision's reasons travel through the review workflow's history.
   pushProblems(problems, countProblem('reasons', reasons.length, MAX_RETURN_REASONS, 'reasons'));
   reasons.forEach((r, i) => {
-    if (r.text !== undefined) pushProblems(problems, lengthProblem(`reasons.${i}.text`, r.text, MAX_REASON_CHARS));
+    if (typeof r.text === 'string') pushProblems(problems, lengthProblem(`reasons.${i}.text`, r.text, MAX_REASON_CHARS));
     const template = templateById(r.templateId);
     if (!template) {
       problems.push({ field: `reasons.${i}.templateId`, reason: `is not a known template ("${r.templateId}")` });
@@ -172,7 +174,7 @@ export function isRepeatedReviewDecision(
   request: { outcome: 'approve' | 'return'; reasons: readonly ReasonGiven[] },
 ): boolean {
   if (!recorded || recorded.decidedBy === PRECHECK || recorded.outcome !== request.outcome || recorded.reasons.length !== request.reasons.length) return false;
-  const key = (r: ReasonGiven) => JSON.stringify([r.code, r.templateId, r.sectionId, r.text ?? '']);
+  const key = (r: ReasonGiven) => JSON.stringify([r.code, r.templateId, r.sectionId, freeTextDigest(r.text)]);
   const left = recorded.reasons.map(key).sort();
   const right = request.reasons.map(key).sort();
   return left.every((k, i) => k === right[i]);

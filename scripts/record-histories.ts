@@ -34,6 +34,7 @@ import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../tests/fixtures/
 import { validateContractDefinition } from '../domain/contract';
 import { precheck } from '../domain/materials';
 import { materialReferences } from '../api/services/submission-content';
+import { storeTexts } from '../db/free-texts';
 
 const out = path.resolve(__dirname, '../tests/histories');
 
@@ -42,6 +43,8 @@ async function main() {
   const env = await timeSkippingEnvironment();
   const database = openDatabase({ memory: true });
   await database.migrate();
+  // Free texts are stored first, as the API does (claim check): workflows carry references.
+  const text = async (body: string) => (await storeTexts(database.db, 'history', [body]))[0]!;
   const taskQueue = 'record-histories';
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -77,7 +80,7 @@ async function main() {
       await second.executeUpdate(recordPaymentUpdate, {
         args: [{ reference: 'CZ-1', amount: '530000.00', receivedOn: '2023-03-10', fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
       });
-      await second.executeUpdate(terminateUpdate, { args: [{ reason: 'dissolved', terminatedBy: 'usr_agency' }] });
+      await second.executeUpdate(terminateUpdate, { args: [{ reason: await text('dissolved'), terminatedBy: 'usr_agency' }] });
       await second.result();
       await save('contract-source-terminated-escalating', second.workflowId);
     }
@@ -99,12 +102,12 @@ async function main() {
       await pay('P-1', '300000.00');
       await pay('P-2', '230000.00');
       await pay('P-X', '1000.00');
-      await handle.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'P-X', reason: 'wrong contract', recordedBy: 'usr_finance' }] });
+      await handle.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'P-X', reason: await text('wrong contract'), recordedBy: 'usr_finance' }] });
       const start = shanghaiDate(now);
       await handle.executeUpdate(amendScheduleUpdate, {
         args: [
           {
-            reason: 'move the advance',
+            reason: await text('move the advance'),
             amendedBy: 'usr_agency',
             tranches: [
               { id: 't1', label: 'Advance', due: addDays(start, 90), percent: 40, fundingSource: 'fiscal' },
@@ -120,7 +123,7 @@ async function main() {
       const shortfallStep = stepId(year.id, 'paymentShortfall', stepReference(['eighty']), 1);
       const [open] = await database.db.select().from(escalations).where(eq(escalations.stepId, shortfallStep));
       await env.client.workflow.getHandle(escalationWorkflowId(shortfallStep)).executeUpdate(acknowledgeUpdate, {
-        args: [{ escalationId: open!.id, organizationId: year.parties.payer, userId: 'usr_finance', note: 'transfer on its way' }],
+        args: [{ escalationId: open!.id, organizationId: year.parties.payer, userId: 'usr_finance', note: await text('transfer on its way') }],
       });
       await env.sleep('8 days');
       await pay('P-3', '393200.00');
@@ -220,7 +223,7 @@ async function main() {
         args: [{ deliveryId: 'dl_h2', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 6 }], attachments: [], deliveredBy: 'usr_liaison' }],
       });
       await requestHandle.executeUpdate(reviewDeliveryUpdate, {
-        args: [{ deliveryId: 'dl_h1', items: [{ itemId: 'visits', outcome: 'return', reason: 'unsigned' }], reviewedBy: 'usr_station' }],
+        args: [{ deliveryId: 'dl_h1', items: [{ itemId: 'visits', outcome: 'return', reason: await text('unsigned') }], reviewedBy: 'usr_station' }],
       });
       await requestHandle.executeUpdate(deliverUpdate, {
         args: [{ deliveryId: 'dl_h3', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 4 }], attachments: [], deliveredBy: 'usr_liaison' }],
@@ -230,7 +233,7 @@ async function main() {
       }
       await requestHandle.result();
       await env.sleep('25 days');
-      await fourth.executeUpdate(terminateUpdate, { args: [{ reason: 'merged into a new lot', terminatedBy: 'usr_agency' }] });
+      await fourth.executeUpdate(terminateUpdate, { args: [{ reason: await text('merged into a new lot'), terminatedBy: 'usr_agency' }] });
       await fourth.result();
       await quotas.result();
       await save('contract-village-chain', fourth.workflowId);
@@ -256,9 +259,9 @@ async function main() {
       await env.sleep('302 days');
       await payRestall('R-2', '393200.00');
       await env.sleep('10 days');
-      await fifth.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'R-2', reason: 'bounced', recordedBy: 'usr_finance' }] });
+      await fifth.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'R-2', reason: await text('bounced'), recordedBy: 'usr_finance' }] });
       await env.sleep('3 days');
-      await fifth.executeUpdate(terminateUpdate, { args: [{ reason: 'recorded', terminatedBy: 'usr_agency' }] });
+      await fifth.executeUpdate(terminateUpdate, { args: [{ reason: await text('recorded'), terminatedBy: 'usr_agency' }] });
       await fifth.result();
       await save('contract-restalled', fifth.workflowId);
     }

@@ -3,13 +3,15 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Checkpoint, Contract, ContractDefinitionInput, Tranche } from '../domain/contract';
+import type { FreeText, Resolved, TextReference } from '../domain/free-text';
 import type { LedgerSummary, PaymentRequest } from '../domain/ledger';
 
 export type ContractStatus = 'active' | 'completed' | 'closed' | 'terminated';
 
 export interface Amendment {
   version: number;
-  reason: string;
+  /** A reference inside the workflow, the text in the read model (domain/free-text). */
+  reason: FreeText;
   amendedBy: string;
   amendedAt: string;
   tranches: Tranche[];
@@ -53,7 +55,8 @@ export interface ContractState {
 }
 
 export interface Termination {
-  reason: string;
+  /** A reference inside the workflow, the text in the read model (domain/free-text). */
+  reason: FreeText;
   terminatedBy: string;
   terminatedAt: string;
 }
@@ -85,7 +88,9 @@ export type ContractStateView = Omit<ContractState, 'ledger' | 'calendar'> & {
   ledger: Pick<LedgerSummary, 'count' | 'receivedFen' | 'byFundingSource' | 'byBudgetLine'>;
 };
 
-export interface RecordPaymentInput extends PaymentRequest {
+/** A payment as the API sends it: the note stored first, by reference (domain/free-text). */
+export interface RecordPaymentInput extends Omit<PaymentRequest, 'note'> {
+  note?: TextReference;
   recordedBy: string;
 }
 
@@ -101,19 +106,23 @@ export interface LedgerResult {
 
 export interface ReversePaymentInput {
   reference: string;
-  reason: string;
+  reason: TextReference;
   recordedBy: string;
 }
 
 export interface AmendScheduleInput {
   tranches: ContractDefinitionInput['tranches'];
   checkpoints: ContractDefinitionInput['checkpoints'];
-  reason: string;
+  reason: TextReference;
   amendedBy: string;
 }
 
+/** A termination or amendment as the read model and the API hold it: with its reason's text. */
+export type StoredTermination = Resolved<Termination>;
+export type StoredAmendment = Resolved<Amendment>;
+
 export interface TerminateInput {
-  reason: string;
+  reason: TextReference;
   terminatedBy: string;
 }
 

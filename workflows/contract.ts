@@ -19,6 +19,7 @@ import { projections } from './projection';
 import type { ContractEventInput, ContractNoticeInput } from '../activities/contracts';
 import { isRepeatedTermination, validateSchedule } from '../domain/contract';
 import { addToSummary, checkPayment, checkReversal, emptyLedgerSummary, reversalEntry, reversalReference, type LedgerEntry } from '../domain/ledger';
+import type { FreeText } from '../domain/free-text';
 import { shortDigest } from '../domain/digest';
 import { withOverrides } from '../domain/calendar';
 import { stepDueAt, type StepKind } from '../domain/escalation';
@@ -277,7 +278,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     },
   );
 
-  const reversalRejection = (request: { reference: string; reason: string }) => {
+  const reversalRejection = (request: { reference: string; reason: FreeText }) => {
     const check = checkReversal(state.contract, state.ledger, request.reference, request.reason);
     if (check.outcome === 'not_found') reject(REJECTION.notFound, `No payment with reference ${request.reference}`);
     if (check.outcome === 'conflict') reject(REJECTION.conflict, check.message);

@@ -1,4 +1,5 @@
 // Messages of the escalation workflow (one per open step), shared with the contract workflow and the API.
+import type { FreeText, TextReference } from '../domain/free-text';
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { EscalationLadder, EscalationParty, StepKind } from '../domain/escalation';
@@ -39,14 +40,15 @@ export interface AcknowledgeInput {
   escalationId: string;
   organizationId: string;
   userId: string;
-  note: string;
+  /** Stored by the API (domain/free-text). */
+  note: TextReference;
 }
 
 export interface Acknowledgement {
   escalationId: string;
   acknowledgedAt: string;
   acknowledgedBy: string;
-  note: string;
+  note: FreeText;
   /** The climb resumes at this instant unless the step is resolved first. */
   pausedUntil: string;
 }

@@ -4,6 +4,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Contract } from '../domain/contract';
 import type { Delivery, LineDecision, MaterialRequest, RequestStatus, VillageStanding } from '../domain/material-requests';
+import type { FreeText, Resolved, TextReference } from '../domain/free-text';
 import type { AttachmentMeta } from '../domain/materials';
 
 export interface MaterialRequestWorkflowInput {
@@ -17,7 +18,8 @@ export interface DeliverInput {
   village: string;
   items: Array<{ itemId: string; quantity: number }>;
   attachments: AttachmentMeta[];
-  note?: string;
+  /** Stored by the API (domain/free-text); village records may name beneficiaries. */
+  note?: TextReference;
   deliveredBy: string;
 }
 
@@ -28,7 +30,7 @@ export interface ReviewDeliveryInput {
 }
 
 export interface CancelRequestInput {
-  reason: string;
+  reason: TextReference;
   cancelledBy: string;
 }
 
@@ -40,9 +42,12 @@ export interface MaterialRequestState {
   /** Past due with a village still holding it. */
   overdue: boolean;
   remindedAt: string | null;
-  cancelled: { reason: string; cancelledBy: string; cancelledAt: string } | null;
+  cancelled: { reason: FreeText; cancelledBy: string; cancelledAt: string } | null;
   closedAt: string | null;
 }
+
+/** The state as the read model keeps it and the API answers it: texts instead of references. */
+export type StoredMaterialRequestState = Resolved<MaterialRequestState>;
 
 export const MATERIAL_REQUEST_REJECTION = {
   invalid: 'Invalid', // 422, details: Problem[]

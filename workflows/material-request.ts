@@ -152,7 +152,7 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
       for (const decision of review.items) {
         const line = delivery.lines.find((l) => l.itemId === decision.itemId)!;
         line.status = decision.outcome === 'accept' ? 'accepted' : 'returned';
-        if (decision.outcome === 'return') line.reason = decision.reason!.trim();
+        if (decision.outcome === 'return') line.reason = decision.reason!;
       }
       delivery.reviewedBy = review.reviewedBy;
       delivery.reviewedAt = new Date(now).toISOString();

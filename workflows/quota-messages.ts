@@ -5,14 +5,19 @@ import type { WorkingCalendar } from '../domain/calendar';
 import type { Contract } from '../domain/contract';
 import type { AttachmentMeta } from '../domain/materials';
 import type { IsoDate } from '../domain/dates';
+import type { Resolved, TextReference } from '../domain/free-text';
 import type { ProgressEntry } from '../domain/quotas';
 
 export interface ProgressRecord extends ProgressEntry {
   id: string;
-  evidence: { note?: string; attachments: AttachmentMeta[] };
+  /** The note is a casework text, possibly about beneficiaries: stored by the API, carried by reference. */
+  evidence: { note?: TextReference; attachments: AttachmentMeta[] };
   recordedBy: string;
   recordedAt: string;
 }
+
+/** A progress record as the read model and the API hold it: with its note's text. */
+export type StoredProgressRecord = Resolved<ProgressRecord>;
 
 /** A shortfall handed to the escalation engine and not yet closed. */
 export interface OpenQuotaStep {

@@ -5,20 +5,20 @@ import type { ContractRow } from './visibility';
 import { calendarWarnings } from '../../domain/calendar-years';
 import type { Contract } from '../../domain/contract';
 import { shanghaiDate } from '../../domain/dates';
-import type { LedgerEntry } from '../../domain/ledger';
+import type { StoredLedgerEntry } from '../../domain/ledger';
 import { formatMoney } from '../../domain/money';
 import { arrears, contractFigures, dueToDate, nextDeadline } from '../../domain/status';
-import type { Amendment, ContractStatus, Termination } from '../../workflows/contract-messages';
+import type { ContractStatus, StoredAmendment, StoredTermination } from '../../workflows/contract-messages';
 
 type LedgerRow = typeof ledgerEntries.$inferSelect;
 
-export function ledgerEntryOf(row: LedgerRow): LedgerEntry {
+export function ledgerEntryOf(row: LedgerRow): StoredLedgerEntry {
   return {
     reference: row.reference,
-    kind: row.kind as LedgerEntry['kind'],
+    kind: row.kind as StoredLedgerEntry['kind'],
     amountFen: row.amountFen,
     receivedOn: row.receivedOn,
-    fundingSource: row.fundingSource as LedgerEntry['fundingSource'],
+    fundingSource: row.fundingSource as StoredLedgerEntry['fundingSource'],
     ...(row.budgetLine !== null ? { budgetLine: row.budgetLine } : {}),
     ...(row.note !== null ? { note: row.note } : {}),
     ...(row.reverses !== null ? { reverses: row.reverses } : {}),
@@ -28,7 +28,7 @@ export function ledgerEntryOf(row: LedgerRow): LedgerEntry {
   };
 }
 
-export function ledgerEntryView(entry: LedgerEntry) {
+export function ledgerEntryView(entry: StoredLedgerEntry) {
   return {
     reference: entry.reference,
     kind: entry.kind,
@@ -88,7 +88,7 @@ export function contractSummary(row: ContractRow, now: number) {
 }
 
 /** `hasSchedule`: whether a year has an official calendar (activities/calendar.ts coveredYearTest). */
-export function contractDetail(row: ContractRow, ledger: LedgerEntry[], now: number, hasSchedule: (year: number) => boolean = () => true) {
+export function contractDetail(row: ContractRow, ledger: StoredLedgerEntry[], now: number, hasSchedule: (year: number) => boolean = () => true) {
   const contract = row.definition as Contract;
   const figures = contractFigures(contract, ledger, now);
   return {
@@ -137,13 +137,13 @@ export function contractDetail(row: ContractRow, ledger: LedgerEntry[], now: num
     ledger: ledger.map(ledgerEntryView),
     scheduleVersion: row.scheduleVersion,
     // Appended by version as projections commit, so ordered here.
-    amendments: [...(row.amendments as Amendment[])].sort((a, b) => a.version - b.version).map((a) => ({
+    amendments: [...(row.amendments as StoredAmendment[])].sort((a, b) => a.version - b.version).map((a) => ({
       version: a.version,
       reason: a.reason,
       amendedBy: a.amendedBy,
       amendedAt: a.amendedAt,
     })),
-    termination: (row.termination as Termination | null) ?? null,
+    termination: (row.termination as StoredTermination | null) ?? null,
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
     endedAt: row.endedAt ? row.endedAt.toISOString() : null,

@@ -13,7 +13,7 @@ import {
   type ContractDefinitionInput,
   type FundingSource,
 } from '../../domain/contract';
-import { checkPayment, checkReversal, reversalReference, summarize, type LedgerEntry } from '../../domain/ledger';
+import { checkPayment, checkReversal, reversalReference, summarize, type StoredLedgerEntry } from '../../domain/ledger';
 import { isAdmin, type Actor, type OrganizationKind, type Role } from '../../domain/organizations';
 import type { contractWorkflow } from '../../workflows';
 import {
@@ -25,10 +25,11 @@ import {
   reversePaymentUpdate,
   terminateUpdate,
   type ContractStatus,
-  type Termination,
+  type StoredTermination,
 } from '../../workflows/contract-messages';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import { contractDetail, contractSummary, ledgerEntryOf, ledgerEntryView } from './contract-views';
+import { withTexts } from './free-texts';
 import { contactsEventView, requireVisible, villageEventView, villageScope, type ContractRow } from './visibility';
 import { ServiceUnavailableError } from '../outages';
 import { apiErrorFromTemporal, refusedStart, sendToWorkflow, startRefusal, updateRejection } from './temporal-errors';
@@ -80,7 +81,7 @@ export class ContractService {
    * committed entries only grows: two reads that count as many entries saw the same entries, and a
    * contract read with an unchanged count is answered without fetching its ledger again.
    */
-  private readonly ledgerCache = new Map<string, { count: number; entries: LedgerEntry[] }>();
+  private readonly ledgerCache = new Map<string, { count: number; entries: StoredLedgerEntry[] }>();
 
   constructor(
     private readonly db: Database,
@@ -115,14 +116,14 @@ export class ContractService {
    * The entry a payment or reversal Update answered with: the workflow answers only its reference
    * (its results stay small), and has written the entry to the read model before answering.
    */
-  private async entry(contractId: string, reference: string): Promise<LedgerEntry> {
+  private async entry(contractId: string, reference: string): Promise<StoredLedgerEntry> {
     const [row] = await this.entryByReference.execute({ contractId, reference });
     if (!row) throw new Error(`Ledger entry ${reference} of contract ${contractId} is not in the read model`);
     return ledgerEntryOf(row);
   }
 
   /** The recorded entry with `reference` in a ledger read from the read model. */
-  private static find(ledger: LedgerEntry[], reference: string): LedgerEntry {
+  private static find(ledger: StoredLedgerEntry[], reference: string): StoredLedgerEntry {
     return ledger.find((e) => e.reference === reference)!;
   }
 
@@ -143,7 +144,7 @@ export class ContractService {
   }
 
   /** The contract's ledger, from memory when no entry was added since it was last read. */
-  private async ledger(contractId: string, count: number): Promise<LedgerEntry[]> {
+  private async ledger(contractId: string, count: number): Promise<StoredLedgerEntry[]> {
     const cached = this.ledgerCache.get(contractId);
     if (cached && cached.count === count) return cached.entries;
     const entries = (await this.ledgerOfContract.execute({ contractId })).map(ledgerEntryOf);
@@ -154,7 +155,7 @@ export class ContractService {
   }
 
   /** The contract as the read model has it, with its ledger: what a closed workflow recorded. */
-  private async recorded(id: string): Promise<{ row: ContractRow; ledger: LedgerEntry[] }> {
+  private async recorded(id: string): Promise<{ row: ContractRow; ledger: StoredLedgerEntry[] }> {
     const [found] = await this.contractWithLedgerCount.execute({ id });
     const { ledgerCount, ...row } = found as ContractRow & { ledgerCount: number };
     return { row, ledger: await this.ledger(id, ledgerCount) };
@@ -300,10 +301,12 @@ export class ContractService {
     payment: { reference: string; amount: string; receivedOn: string; fundingSource: FundingSource; budgetLine?: string; note?: string },
   ) {
     await this.actingParty(actor, id, 'payerId', 'finance_officer', 'record payments');
-    return sendToWorkflow(
+    const { note: text, ...fields } = payment;
+    // The note is stored first and travels by reference (claim check); a refused payment leaves none.
+    return withTexts(this.db, id, [text], ([note]) => sendToWorkflow(
       async () => {
         const handle = this.temporal.workflow.getHandle(contractWorkflowId(id));
-        const result = await sendWhileContinuing(() => handle.executeUpdate(recordPaymentUpdate, { args: [{ ...payment, recordedBy: actor.userId }] }));
+        const result = await sendWhileContinuing(() => handle.executeUpdate(recordPaymentUpdate, { args: [{ ...fields, ...(note ? { note } : {}), recordedBy: actor.userId }] }));
         return { created: result.outcome === 'created', entry: ledgerEntryView(await this.entry(id, result.reference)) };
       },
       {
@@ -318,15 +321,15 @@ export class ContractService {
         closed: () => this.notActive(id),
         rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
       },
-    );
+    ));
   }
 
   async reversePayment(actor: Actor, id: string, reference: string, reason: string) {
     await this.actingParty(actor, id, 'payerId', 'finance_officer', 'reverse payments');
-    return sendToWorkflow(
+    return withTexts(this.db, id, [reason], ([stored]) => sendToWorkflow(
       async () => {
         const handle = this.temporal.workflow.getHandle(contractWorkflowId(id));
-        const result = await sendWhileContinuing(() => handle.executeUpdate(reversePaymentUpdate, { args: [{ reference, reason, recordedBy: actor.userId }] }));
+        const result = await sendWhileContinuing(() => handle.executeUpdate(reversePaymentUpdate, { args: [{ reference, reason: stored!, recordedBy: actor.userId }] }));
         return { created: result.outcome === 'created', entry: ledgerEntryView(await this.entry(id, result.reference)) };
       },
       {
@@ -341,7 +344,7 @@ export class ContractService {
         closed: () => this.notActive(id),
         rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
       },
-    );
+    ));
   }
 
   async amendSchedule(
@@ -350,28 +353,35 @@ export class ContractService {
     amendment: { tranches: ContractDefinitionInput['tranches']; checkpoints: ContractDefinitionInput['checkpoints']; reason: string },
   ) {
     await this.actingParty(actor, id, 'purchaserId', 'agency_officer', 'amend the schedule');
-    await sendToWorkflow(
-      async () => void (await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(amendScheduleUpdate, { args: [{ ...amendment, amendedBy: actor.userId }] })),
-      {
-        // Each amendment is a new version, even with the same content: none is a repeat.
-        recorded: async () => undefined,
-        closed: () => this.notActive(id),
-        rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
-      },
+    await withTexts(this.db, id, [amendment.reason], ([reason]) =>
+      sendToWorkflow(
+        async () =>
+          void (await this.temporal.workflow
+            .getHandle(contractWorkflowId(id))
+            .executeUpdate(amendScheduleUpdate, { args: [{ ...amendment, reason: reason!, amendedBy: actor.userId }] })),
+        {
+          // Each amendment is a new version, even with the same content: none is a repeat.
+          recorded: async () => undefined,
+          closed: () => this.notActive(id),
+          rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
+        },
+      ),
     );
     return this.detail(actor, id);
   }
 
   async terminate(actor: Actor, id: string, reason: string) {
     await this.actingParty(actor, id, 'purchaserId', 'agency_officer', 'terminate the contract');
-    await sendToWorkflow(
-      async () => void (await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(terminateUpdate, { args: [{ reason, terminatedBy: actor.userId }] })),
-      {
-        // The same rule the workflow applies while it runs: the same reason is the termination recorded.
-        recorded: async () => (isRepeatedTermination((await this.recorded(id)).row.termination as Termination | null, { reason }) ? null : undefined),
-        closed: () => this.notActive(id),
-        rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
-      },
+    await withTexts(this.db, id, [reason], ([stored]) =>
+      sendToWorkflow(
+        async () => void (await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(terminateUpdate, { args: [{ reason: stored!, terminatedBy: actor.userId }] })),
+        {
+          // The same rule the workflow applies while it runs: the same reason is the termination recorded.
+          recorded: async () => (isRepeatedTermination((await this.recorded(id)).row.termination as StoredTermination | null, { reason }) ? null : undefined),
+          closed: () => this.notActive(id),
+          rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
+        },
+      ),
     );
     return this.detail(actor, id);
   }

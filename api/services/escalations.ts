@@ -14,6 +14,7 @@ import { moneyStepFigures, type MoneyStepFigures } from '../../domain/notices';
 import { isAdmin, type Actor } from '../../domain/organizations';
 import { contractFigures, type ContractFigures } from '../../domain/status';
 import { acknowledgeUpdate, ESCALATION_REJECTION, escalationWorkflowId } from '../../workflows/escalation-messages';
+import { withTexts } from './free-texts';
 import { ApiError, forbidden, notFound } from '../errors';
 import { ledgerEntryOf } from './contract-views';
 import { sendToWorkflow, updateRejection } from './temporal-errors';
@@ -145,8 +146,9 @@ export class EscalationService {
     }
     const request = { escalationId: id, organizationId: actor.organizationId, userId: actor.userId, note };
     const current = async () => (await this.db.select().from(escalations).where(eq(escalations.id, id)))[0]!;
-    await sendToWorkflow(
-      async () => void (await this.temporal.workflow.getHandle(escalationWorkflowId(row.stepId)).executeUpdate(acknowledgeUpdate, { args: [request] })),
+    await withTexts(this.db, row.contractId, [note], ([stored]) => sendToWorkflow(
+      async () =>
+        void (await this.temporal.workflow.getHandle(escalationWorkflowId(row.stepId)).executeUpdate(acknowledgeUpdate, { args: [{ ...request, note: stored! }] })),
       {
         // The same rule the workflow applies while it runs.
         recorded: async () => (isRepeatedAcknowledgement(await current(), request) ? null : undefined),
@@ -160,7 +162,7 @@ export class EscalationService {
           return error;
         },
       },
-    );
+    ));
     return (await this.views([await current()]))[0]!;
   }
 

@@ -4,6 +4,7 @@
 import type { Client } from '@temporalio/client';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
+import { resolveTexts } from '../../db/free-texts';
 import { materialRequests, organizations, villageContacts } from '../../db/schema';
 import type { Contract } from '../../domain/contract';
 import { parseInstant } from '../../domain/dates';
@@ -28,9 +29,11 @@ import {
   requestRegisteredUpdate,
   reviewDeliveryUpdate,
   type MaterialRequestState,
+  type StoredMaterialRequestState,
 } from '../../workflows/material-request-messages';
 import { ApiError, forbidden, notFound, unprocessable } from '../errors';
 import { withAttachments, type UploadedAttachment } from './attachments';
+import { withTexts } from './free-texts';
 import type { EscalationService } from './escalations';
 import type { FileStorage } from './file-storage';
 import { apiErrorFromChild, apiErrorFromTemporal, sendToWorkflow } from './temporal-errors';
@@ -43,7 +46,7 @@ type RequestRow = typeof materialRequests.$inferSelect;
  * The request as `actor` sees it: a village's user its own village's part only, everyone else all
  * of it; volunteers' phones only to those who may read the village's contact details.
  */
-export function materialRequestView(state: MaterialRequestState, actor: Actor, contract: Pick<Contract, 'parties' | 'stations'>) {
+export function materialRequestView(state: StoredMaterialRequestState, actor: Actor, contract: Pick<Contract, 'parties' | 'stations'>) {
   const { request } = state;
   const onlyVillage = villageScope(actor, contract);
   const mine = <T extends { village: string }>(list: T[]) => (onlyVillage ? list.filter((x) => x.village === onlyVillage) : list);
@@ -138,53 +141,57 @@ export class MaterialRequestService {
       .from(organizations)
       .where(inArray(organizations.id, body.villages));
 
-    const request: MaterialRequest = {
-      id: idForKey('mr', [actor.userId, contractId], idempotencyKey),
-      contractId,
-      station: body.station,
-      villages: body.villages,
-      title: body.title.trim(),
-      ...(body.note ? { note: body.note } : {}),
-      items: body.items.map((i) => ({ id: i.id, kind: i.kind, quantity: i.quantity, ...(i.description ? { description: i.description } : {}) })),
-      due: body.due,
-      dueAt: parseInstant(body.due)!,
-      contacts: contactIds.map((id) => {
-        const c = contacts.find((x) => x.id === id)!;
-        return { id: c.id, village: c.villageId, name: c.name, phone: c.phone, hamlet: c.hamlet };
-      }),
-      villageNames: Object.fromEntries(villageNames.map((v) => [v.id, v.name])),
-      requestedBy: actor.userId,
-      requestedAt: new Date().toISOString(),
-    };
-    const { created } = await sendToWorkflow(
-      () => this.temporal.workflow.getHandle(contractWorkflowId(contractId)).executeUpdate(requestMaterialsUpdate, { args: [request] }),
-      {
-        // Made before the contract ended (a retry under the same key has the same id): it stands.
-        recorded: async () => ((await this.recordedState(request.id)) ? { requestId: request.id, created: false } : undefined),
-        closed: () => new ApiError(409, 'contract_not_active', `Contract ${contractId} has ended; no material request can be made`),
-        rejected: (error) => apiErrorFromTemporal(error, 'The material request cannot be made'),
-      },
-    );
-    const state = await this.current(contractId, request.id);
+    const id = idForKey('mr', [actor.userId, contractId], idempotencyKey);
+    // The note is stored first (claim check); a request the contract refuses leaves none of it.
+    const { created } = await withTexts(this.db, id, [body.note], async ([note]) => {
+      const request: MaterialRequest = {
+        id,
+        contractId,
+        station: body.station,
+        villages: body.villages,
+        title: body.title.trim(),
+        ...(note ? { note } : {}),
+        items: body.items.map((i) => ({ id: i.id, kind: i.kind, quantity: i.quantity, ...(i.description ? { description: i.description } : {}) })),
+        due: body.due,
+        dueAt: parseInstant(body.due)!,
+        contacts: contactIds.map((id) => {
+          const c = contacts.find((x) => x.id === id)!;
+          return { id: c.id, village: c.villageId, name: c.name, phone: c.phone, hamlet: c.hamlet };
+        }),
+        villageNames: Object.fromEntries(villageNames.map((v) => [v.id, v.name])),
+        requestedBy: actor.userId,
+        requestedAt: new Date().toISOString(),
+      };
+      return sendToWorkflow(
+        () => this.temporal.workflow.getHandle(contractWorkflowId(contractId)).executeUpdate(requestMaterialsUpdate, { args: [request] }),
+        {
+          // Made before the contract ended (a retry under the same key has the same id): it stands.
+          recorded: async () => ((await this.recordedState(request.id)) ? { requestId: request.id, created: false } : undefined),
+          closed: () => new ApiError(409, 'contract_not_active', `Contract ${contractId} has ended; no material request can be made`),
+          rejected: (error) => apiErrorFromTemporal(error, 'The material request cannot be made'),
+        },
+      );
+    });
+    const state = await this.current(contractId, id);
     return { created, request: materialRequestView(state, actor, contract) };
   }
 
   /** The request as the read model has it (all there is once its workflow has closed). */
-  private async recordedState(requestId: string): Promise<MaterialRequestState | undefined> {
+  private async recordedState(requestId: string): Promise<StoredMaterialRequestState | undefined> {
     const [row] = await this.db.select().from(materialRequests).where(eq(materialRequests.id, requestId));
-    return row?.state as MaterialRequestState | undefined;
+    return row?.state as StoredMaterialRequestState | undefined;
   }
 
   /** Sends an Update to a request's workflow; once it has closed, a repeat is answered from the read model. */
   private sendToRequest(
     requestId: string,
     send: () => Promise<MaterialRequestState>,
-    repeat: (recorded: MaterialRequestState) => boolean,
+    repeat: (recorded: StoredMaterialRequestState) => boolean,
     reader: { actor: Actor; contract: Contract },
   ) {
     const closedMessage = `Material request ${requestId} is closed`;
-    const view = (state: MaterialRequestState) => materialRequestView(state, reader.actor, reader.contract);
-    return sendToWorkflow(async () => view(await send()), {
+    const view = (state: StoredMaterialRequestState) => materialRequestView(state, reader.actor, reader.contract);
+    return sendToWorkflow(async () => view(await resolveTexts(this.db, await send())), {
       recorded: async () => {
         const state = await this.recordedState(requestId);
         return state && repeat(state) ? view(state) : undefined;
@@ -198,8 +205,8 @@ export class MaterialRequestService {
   }
 
   /** The request's state once it is in the read model (from the workflow; from the read model once it has finished). */
-  private current(contractId: string, requestId: string): Promise<MaterialRequestState> {
-    return sendToWorkflow(() => this.temporal.workflow.getHandle(materialRequestWorkflowId(contractId, requestId)).executeUpdate(requestRegisteredUpdate), {
+  private current(contractId: string, requestId: string): Promise<StoredMaterialRequestState> {
+    return sendToWorkflow(async () => resolveTexts(this.db, await this.temporal.workflow.getHandle(materialRequestWorkflowId(contractId, requestId)).executeUpdate(requestRegisteredUpdate)), {
       recorded: () => this.recordedState(requestId),
       closed: () => new ApiError(409, 'closed', `Material request ${requestId} is closed`),
       rejected: (error) => apiErrorFromChild(error, `Material request ${requestId} is closed`),
@@ -208,7 +215,7 @@ export class MaterialRequestService {
 
   async get(actor: Actor, requestId: string) {
     const { row, contract } = await this.load(actor, requestId);
-    return materialRequestView(row.state as MaterialRequestState, actor, contract);
+    return materialRequestView(row.state as StoredMaterialRequestState, actor, contract);
   }
 
   async list(actor: Actor, contractId: string, filter: { station?: string; village?: string; status?: RequestStatus; overdue?: boolean }) {
@@ -229,7 +236,7 @@ export class MaterialRequestService {
         ),
       )
       .orderBy(asc(materialRequests.dueAt), asc(materialRequests.id));
-    return { items: rows.map((r) => materialRequestView(r.state as MaterialRequestState, actor, contract)) };
+    return { items: rows.map((r) => materialRequestView(r.state as StoredMaterialRequestState, actor, contract)) };
   }
 
   async deliver(actor: Actor, requestId: string, body: DeliveryBody, idempotencyKey?: string) {
@@ -241,29 +248,33 @@ export class MaterialRequestService {
     if (village !== ownVillage) throw forbidden(`A user of ${ownVillage} may deliver only for ${ownVillage}, not for ${village}`);
     const deliveryId = idForKey('dl', [actor.userId, requestId], idempotencyKey);
     // A delivery the workflow refuses (more than is owed) leaves none of its files stored.
-    return withAttachments(this.storage, [{ field: 'attachments', attachments: body.attachments ?? [] }], ([attachments]) =>
+    return withTexts(this.db, requestId, [body.note], ([note]) => withAttachments(this.storage, [{ field: 'attachments', attachments: body.attachments ?? [] }], ([attachments]) =>
       this.sendToRequest(
         requestId,
         () =>
           this.temporal.workflow.getHandle(materialRequestWorkflowId(row.contractId, requestId)).executeUpdate(deliverUpdate, {
-            args: [{ deliveryId, village, items: body.items, attachments: attachments!, ...(body.note ? { note: body.note } : {}), deliveredBy: actor.userId }],
+            args: [{ deliveryId, village, items: body.items, attachments: attachments!, ...(note ? { note } : {}), deliveredBy: actor.userId }],
           }),
         // A retry under the same key is the same delivery.
         (recorded) => recorded.deliveries.some((d) => d.id === deliveryId),
         { actor, contract },
       ),
-    );
+    ));
   }
 
   async review(actor: Actor, requestId: string, deliveryId: string, items: LineDecision[]) {
     const { row, contract } = await this.load(actor, requestId);
     this.requireStationStaff(actor, contract, 'accept or send back delivered materials');
-    return this.sendToRequest(
+    // Reasons are stored trimmed (claim check); blank ones stay for the workflow to refuse.
+    const reasons = items.map((d) => (typeof d.reason === 'string' ? d.reason.trim() : undefined));
+    return withTexts(this.db, requestId, reasons, (references) => this.sendToRequest(
       requestId,
       () =>
         this.temporal.workflow
           .getHandle(materialRequestWorkflowId(row.contractId, requestId))
-          .executeUpdate(reviewDeliveryUpdate, { args: [{ deliveryId, items, reviewedBy: actor.userId }] }),
+          .executeUpdate(reviewDeliveryUpdate, {
+            args: [{ deliveryId, items: items.map(({ reason: _r, ...d }, i) => ({ ...d, ...(references[i] ? { reason: references[i] } : {}) })), reviewedBy: actor.userId }],
+          }),
       // The last acceptance ends the request's workflow: a retry of it is the decision recorded.
       (recorded) => {
         const delivery = recorded.deliveries.find((d) => d.id === deliveryId);
@@ -271,22 +282,22 @@ export class MaterialRequestService {
         return isRepeatedDecision(delivery, items);
       },
       { actor, contract },
-    );
+    ));
   }
 
   async cancel(actor: Actor, requestId: string, reason: string) {
     const { row, contract } = await this.load(actor, requestId);
     this.requireStationStaff(actor, contract, 'cancel material requests');
-    return this.sendToRequest(
+    return withTexts(this.db, requestId, [reason], ([stored]) => this.sendToRequest(
       requestId,
       () =>
         this.temporal.workflow
           .getHandle(materialRequestWorkflowId(row.contractId, requestId))
-          .executeUpdate(cancelRequestUpdate, { args: [{ reason, cancelledBy: actor.userId }] }),
+          .executeUpdate(cancelRequestUpdate, { args: [{ reason: stored!, cancelledBy: actor.userId }] }),
       // Cancelling ends the workflow: a retry is answered with the cancelled request, as the workflow does.
       (recorded) => recorded.cancelled !== null,
       { actor, contract },
-    );
+    ));
   }
 
   /**
@@ -308,7 +319,7 @@ export class MaterialRequestService {
       station.villages.filter((village) => !own || village === own).map((village) => {
         const mine = rows.filter((r) => r.villages.includes(village));
         const held = steps.filter((s) => s.kind === 'materialRequestOverdue' && s.organizationId === village);
-        const owing = (r: RequestRow) => (r.state as MaterialRequestState).villages.some((v) => v.village === village && villageHolds(v));
+        const owing = (r: RequestRow) => (r.state as StoredMaterialRequestState).villages.some((v) => v.village === village && villageHolds(v));
         return {
           village,
           name: names.find((n) => n.id === village)?.name ?? village,

@@ -9,9 +9,11 @@ import type { Contract } from '../../domain/contract';
 import { shanghaiDate } from '../../domain/dates';
 import { isContractorStaff, type Actor } from '../../domain/organizations';
 import { progressProblems, quotaStandings, type PeriodStatus, type QuotaMetric } from '../../domain/quotas';
-import { quotaWorkflowId, recordProgressUpdate, type ProgressRecord } from '../../workflows/quota-messages';
+import { resolveTexts } from '../../db/free-texts';
+import { quotaWorkflowId, recordProgressUpdate, type StoredProgressRecord } from '../../workflows/quota-messages';
 import { ApiError, forbidden, unprocessable } from '../errors';
 import { withAttachments, type UploadedAttachment } from './attachments';
+import { withTexts } from './free-texts';
 import type { FileStorage } from './file-storage';
 import { apiErrorFromChild, sendToWorkflow } from './temporal-errors';
 import { idForKey } from './tokens';
@@ -19,7 +21,7 @@ import { loadVisibleContract } from './visibility';
 
 type ProgressRow = typeof progressRecords.$inferSelect;
 
-const recordView = (contractId: string, r: ProgressRecord | ProgressRow) => ({
+const recordView = (contractId: string, r: StoredProgressRecord | ProgressRow) => ({
   id: r.id,
   contractId,
   station: r.station,
@@ -27,8 +29,8 @@ const recordView = (contractId: string, r: ProgressRecord | ProgressRow) => ({
   count: r.count,
   date: r.date,
   evidence: {
-    note: (r.evidence as ProgressRecord['evidence']).note ?? null,
-    attachments: (r.evidence as ProgressRecord['evidence']).attachments,
+    note: (r.evidence as StoredProgressRecord['evidence']).note ?? null,
+    attachments: (r.evidence as StoredProgressRecord['evidence']).attachments,
   },
   recordedBy: r.recordedBy,
   recordedAt: typeof r.recordedAt === 'string' ? r.recordedAt : r.recordedAt.toISOString(),
@@ -63,13 +65,13 @@ export class QuotaService {
     if (problems.length > 0) throw unprocessable('The progress cannot be recorded', problems);
     const id = idForKey('pr', [actor.userId, contractId], idempotencyKey);
     const closedMessage = `Contract ${contractId} no longer takes progress (it has ended, or it started before quotas existed)`;
-    // Progress the workflow refuses leaves none of its evidence stored.
-    return withAttachments(this.storage, [{ field: 'evidence.attachments', attachments: body.evidence?.attachments ?? [] }], ([attachments]) =>
+    // Progress the workflow refuses leaves none of its evidence stored: neither note nor attachments.
+    return withTexts(this.db, contractId, [body.evidence?.note], ([note]) => withAttachments(this.storage, [{ field: 'evidence.attachments', attachments: body.evidence?.attachments ?? [] }], ([attachments]) =>
       sendToWorkflow(
         async () =>
           recordView(
             contractId,
-            await this.temporal.workflow.getHandle(quotaWorkflowId(contractId)).executeUpdate(recordProgressUpdate, {
+            await resolveTexts(this.db, await this.temporal.workflow.getHandle(quotaWorkflowId(contractId)).executeUpdate(recordProgressUpdate, {
               args: [
                 {
                   id,
@@ -77,11 +79,11 @@ export class QuotaService {
                   metric: body.metric,
                   count: body.count,
                   date: body.date,
-                  evidence: { ...(body.evidence?.note ? { note: body.evidence.note } : {}), attachments: attachments! },
+                  evidence: { ...(note ? { note } : {}), attachments: attachments! },
                   recordedBy: actor.userId,
                 },
               ],
-            }),
+            })),
           ),
         {
           // A retry under the same key is the record made before the contract ended.
@@ -93,7 +95,7 @@ export class QuotaService {
           rejected: (error) => apiErrorFromChild(error, closedMessage),
         },
       ),
-    );
+    ));
   }
 
   async records(actor: Actor, contractId: string, filter: { station?: string; metric?: string; from?: string; to?: string }) {

@@ -20,6 +20,8 @@ import { roundLimitProblem } from '../../domain/limits';
 import type { Problem } from '../../domain/problems';
 import { isContractorStaff, type Actor } from '../../domain/organizations';
 import { decideUpdate, REVIEW_REJECTION, reviewWorkflowId, submitUpdate, type Round } from '../../workflows/review-messages';
+import { withTexts } from './free-texts';
+import type { Resolved } from '../../domain/free-text';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import { ServiceUnavailableError } from '../outages';
 import { withAttachments, type UploadedAttachment } from './attachments';
@@ -68,7 +70,7 @@ export function submissionView(row: SubmissionRow, content: { materials: Materia
     status: row.status as Round['status'],
     materials: content.materials,
     precheck: row.precheck as Round['precheck'],
-    decision: row.decision as Round['decision'],
+    decision: row.decision as Resolved<Round['decision']>,
     diff: content.diff,
     reviewDueAt: row.reviewDueAt?.toISOString() ?? null,
     submittedBy: row.submittedBy,
@@ -216,18 +218,20 @@ export class SubmissionService {
     if (problems.length > 0) throw unprocessable('A reason names a template or section this milestone does not have', problems);
     // A repeat (its answer lost) is answered from the read model, by the rule the review applies:
     // the review keeps decisions of its current run only.
-    if (isRepeatedReviewDecision(row.decision as Round['decision'], body)) return (await this.views([row]))[0]!;
-    return sendToWorkflow(
+    if (isRepeatedReviewDecision(row.decision as Resolved<Round['decision']>, body)) return (await this.views([row]))[0]!;
+    // The reasons' words are stored first and travel by reference (claim check).
+    return withTexts(this.db, row.contractId, body.reasons.map((r) => (typeof r.text === 'string' ? r.text : undefined)), (texts) => sendToWorkflow(
       async () => {
         const handle = this.temporal.workflow.getHandle(reviewWorkflowId(row.contractId, row.milestoneId));
-        await sendToReview(() => handle.executeUpdate(decideUpdate, { args: [{ submissionId, outcome: body.outcome, reasons: body.reasons, decidedBy: actor.userId }] }));
+        const reasons = body.reasons.map(({ text: _t, ...r }, i) => ({ ...r, ...(texts[i] ? { text: texts[i] } : {}) }));
+        await sendToReview(() => handle.executeUpdate(decideUpdate, { args: [{ submissionId, outcome: body.outcome, reasons, decidedBy: actor.userId }] }));
         return this.view(submissionId);
       },
       {
         // The same rule the review applies while it runs.
         recorded: async () => {
           const current = (await this.submissionRow(submissionId))!;
-          return isRepeatedReviewDecision(current.decision as Round['decision'], body) ? (await this.views([current]))[0] : undefined;
+          return isRepeatedReviewDecision(current.decision as Resolved<Round['decision']>, body) ? (await this.views([current]))[0] : undefined;
         },
         closed: async () => {
           const current = (await this.submissionRow(submissionId))!;
@@ -235,7 +239,7 @@ export class SubmissionService {
         },
         rejected: SubmissionService.rejected,
       },
-    );
+    ));
   }
 
   async get(actor: Actor, submissionId: string) {
@@ -272,7 +276,7 @@ export class SubmissionService {
       station: row.station || null,
       status: row.status,
       precheck: row.precheck as Round['precheck'],
-      decision: row.decision as Round['decision'],
+      decision: row.decision as Resolved<Round['decision']>,
     }));
     const stations = new Map<string, { station: string | null; submissions: number; approved: number; returned: number; precheckFailures: number }>();
     const reasons = new Map<string, number>();

@@ -52,3 +52,24 @@ export async function historyFigures(client: Client, workflowId: string, runId?:
   const description = await handle.describe();
   return { runId: runId ?? description.runId, events: events.length, bytes, largestEventBytes, largestEventType, longestTaskMs, failedTasks };
 }
+
+/**
+ * Every payload of a run's history (Update arguments and results, activity inputs and results,
+ * signals, memos, the workflow's input and result…) decoded as UTF-8 text and joined: what a
+ * person could read out of that history. The current run when runId is omitted.
+ */
+export async function historyText(client: Client, workflowId: string, runId?: string): Promise<string> {
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  const parts: string[] = [];
+  const decoder = new TextDecoder();
+  const walk = (value: unknown, depth: number): void => {
+    if (depth > 64 || value === null || typeof value !== 'object') return;
+    if (value instanceof Uint8Array) {
+      parts.push(decoder.decode(value));
+      return;
+    }
+    for (const child of Array.isArray(value) ? value : Object.values(value)) walk(child, depth + 1);
+  };
+  walk(history.events ?? [], 0);
+  return parts.join('\n');
+}

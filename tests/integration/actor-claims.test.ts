@@ -29,6 +29,7 @@ import { ledgerEntries } from '../../db/schema';
 import { ApiError } from '../../api/errors';
 import { apiErrorFromTemporal } from '../../api/services/temporal-errors';
 import { TEST_ACTOR_SECRET } from '../helpers/temporal';
+import { textReferenceOf } from '../../db/free-texts';
 
 describe('Updates need the API’s actor claim', () => {
   let stack: Stack;
@@ -119,9 +120,9 @@ describe('Updates need the API’s actor claim', () => {
   it('refuses every kind of change a contract takes, before its own validator', async () => {
     const bare = clientWith([]).workflow.getHandle(workflowId);
     const attempts = [
-      bare.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'RAW-1', reason: 'x', recordedBy: 'usr_x' }] }),
-      bare.executeUpdate(amendScheduleUpdate, { args: [{ tranches: [], checkpoints: [], reason: 'x', amendedBy: 'usr_x' }] }),
-      bare.executeUpdate(terminateUpdate, { args: [{ reason: 'taken over', terminatedBy: 'usr_x' }] }),
+      bare.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'RAW-1', reason: textReferenceOf('tests', 'x'), recordedBy: 'usr_x' }] }),
+      bare.executeUpdate(amendScheduleUpdate, { args: [{ tranches: [], checkpoints: [], reason: textReferenceOf('tests', 'x'), amendedBy: 'usr_x' }] }),
+      bare.executeUpdate(terminateUpdate, { args: [{ reason: textReferenceOf('tests', 'taken over'), terminatedBy: 'usr_x' }] }),
     ];
     const refusals = await Promise.all(attempts.map(refusal));
     expect(refusals.map((r) => r.type)).toEqual([ACTOR_CLAIM_REFUSED, ACTOR_CLAIM_REFUSED, ACTOR_CLAIM_REFUSED]);

@@ -10,6 +10,8 @@ import { sCountyContract } from '../fixtures/s-county';
 import { eventually } from '../helpers/eventually';
 import { registerParties, type Parties } from '../helpers/parties';
 import { startStack, type Stack } from '../helpers/stack';
+import { historyText } from '../helpers/history-size';
+import { reviewWorkflowId } from '../../workflows/review-messages';
 
 describe('evaluation materials', () => {
   let stack: Stack;
@@ -130,7 +132,11 @@ describe('evaluation materials', () => {
       outcome: 'return',
       reasons: [{ code: 'goals_vague', templateId: 'midterm_report', sectionId: 'goals', text: 'Name measurable goals' }],
     });
-    expect(returned.body).toMatchObject({ status: 'returned', decision: { reasons: [{ code: 'goals_vague', sectionId: 'goals' }] } });
+    expect(returned.body).toMatchObject({ status: 'returned', decision: { reasons: [{ code: 'goals_vague', sectionId: 'goals', text: 'Name measurable goals' }] } });
+    // The evaluator's words reach the review's history by reference only.
+    const reviewHistory = await historyText(stack.client, reviewWorkflowId(res.body.contractId, res.body.milestoneId));
+    expect(reviewHistory).toContain(res.body.id);
+    expect(reviewHistory).not.toContain('Name measurable goals');
 
     const round3 = await submit({ station: 'G', materials: complete({ goals: '目标：每月走访 20 户低保家庭，覆盖 5 个村，建立 30 份个案档案。'.repeat(3) }) });
     expect(round3.body).toMatchObject({ round: 3, status: 'in_review' });

@@ -14,6 +14,13 @@ import { sCountyContract } from '../fixtures/s-county';
 import { eventually } from '../helpers/eventually';
 import { registerParties, type Parties } from '../helpers/parties';
 import { startStack, type Stack } from '../helpers/stack';
+import { eq, inArray } from 'drizzle-orm';
+import { escalations, freeTexts, materialRequests } from '../../db/schema';
+import { contractWorkflowId } from '../../workflows/contract-messages';
+import { escalationWorkflowId } from '../../workflows/escalation-messages';
+import { materialRequestWorkflowId } from '../../workflows/material-request-messages';
+import { quotaWorkflowId } from '../../workflows/quota-messages';
+import { historyText } from '../helpers/history-size';
 
 describe('village chain', () => {
   let stack: Stack;
@@ -355,5 +362,30 @@ describe('village chain', () => {
     // Village B's liaison sees the same figures for its own village.
     const seenByB = await stack.http('GET', `/v1/contracts/${contractId}/delays`, { token: tokens.liaisonB });
     expect(seenByB.body.parties).toEqual([expect.objectContaining({ organizationId: villageB, workingDays: 9, workingDaysHoldingAnyStep: 6 })]);
+  });
+
+  it('keeps every text people wrote here out of the workflow histories, and answers it from the read model', async () => {
+    // Written by the tests above: a delivery note, a return reason, a cancellation reason, an
+    // acknowledgement and a casework note naming a household's village.
+    const texts = ['All twelve', 'Two records have no signature', 'asked the wrong village', 'Calling the village head today', 'Visited 6 households in Banli'];
+    const db = stack.database.handle.db;
+    const requestIds = (await db.select({ id: materialRequests.id }).from(materialRequests).where(eq(materialRequests.contractId, contractId))).map((r) => r.id);
+    const stepIds = [...new Set((await db.select({ stepId: escalations.stepId }).from(escalations).where(eq(escalations.contractId, contractId))).map((r) => r.stepId))];
+    const workflowIds = [contractWorkflowId(contractId), quotaWorkflowId(contractId), ...requestIds.map((rid) => materialRequestWorkflowId(contractId, rid)), ...stepIds.map(escalationWorkflowId)];
+    expect(requestIds.length).toBeGreaterThanOrEqual(3);
+    expect(stepIds.length).toBeGreaterThan(0);
+    // The reading itself works: a contract's history carries its definition.
+    expect(await historyText(stack.client, contractWorkflowId(contractId))).toContain('Station G');
+    for (const workflowId of workflowIds) {
+      const history = await historyText(stack.client, workflowId);
+      for (const text of texts) expect(history, `${workflowId} carries "${text}"`).not.toContain(text);
+    }
+    // The read model has every one of them, accepted (kept for good).
+    const stored = await db.select().from(freeTexts).where(inArray(freeTexts.body, texts));
+    expect(stored.map((t) => t.body).sort()).toEqual([...texts].sort());
+    expect(stored.every((t) => t.acceptedAt !== null)).toBe(true);
+    const events = await stack.http('GET', `/v1/contracts/${contractId}/events?limit=500`, { token: tokens.station });
+    const timeline = JSON.stringify(events.body.items);
+    for (const text of texts) expect(timeline).toContain(text);
   });
 });

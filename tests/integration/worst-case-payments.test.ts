@@ -14,6 +14,8 @@ import { sCountyContract } from '../fixtures/s-county';
 import { historyFigures, TEMPORAL_LIMITS, type HistoryFigures } from '../helpers/history-size';
 import { registerParties, type Parties } from '../helpers/parties';
 import { startStack, type Stack } from '../helpers/stack';
+import { textReferenceOf } from '../../db/free-texts';
+import { storedText } from '../helpers/texts';
 
 /** The longest note a payment may carry (api/schemas.ts: notes and reasons 2,000 characters). */
 const NOTE_LENGTH = 2000;
@@ -84,7 +86,9 @@ describe('worst case: the most payments allowed, each with the longest note', ()
 
     const outcomes = new Map<string, number>();
     await pool(THROUGH_HTTP, payments, CONCURRENCY, async (i) => {
-      const result = await sendWhileContinuing(() => handle.executeUpdate(recordPaymentUpdate, { args: [{ ...body(i), recordedBy: 'usr_worst_case' }] }));
+      // As the API does: the note stored first, the workflow told its reference.
+      const stored = await storedText(stack.database.handle.db, note(i), id);
+      const result = await sendWhileContinuing(() => handle.executeUpdate(recordPaymentUpdate, { args: [{ ...body(i), note: stored, recordedBy: 'usr_worst_case' }] }));
       outcomes.set(result.outcome, (outcomes.get(result.outcome) ?? 0) + 1);
     });
     expect(Object.fromEntries(outcomes)).toEqual({ created: payments - THROUGH_HTTP });
@@ -100,7 +104,7 @@ describe('worst case: the most payments allowed, each with the longest note', ()
     const reversal = await stack.http('POST', `/v1/contracts/${id}/payments/WC-7/reversal`, { token: parties.tokens.finance, body: { reason: '退回'.repeat(1000) } });
     expect(reversal.status).toBe(201);
     expect(reversal.body).toMatchObject({ reference: 'WC-7~reversal', amount: '-1.00' });
-    expect((await sendWhileContinuing(() => handle.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'WC-7', reason: '退回'.repeat(1000), recordedBy: 'usr_x' }] }))).outcome).toBe('duplicate');
+    expect((await sendWhileContinuing(() => handle.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'WC-7', reason: textReferenceOf(id, '退回'.repeat(1000)), recordedBy: 'usr_x' }] }))).outcome).toBe('duplicate');
 
     const state = await handle.query(contractStateQuery);
     expect(state.ledger).toMatchObject({ count: MAX_PAYMENTS_PER_CONTRACT, receivedFen: (payments - 1) * 100 });

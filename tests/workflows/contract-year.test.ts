@@ -17,6 +17,7 @@ import {
 import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
 import { relativeContract } from '../fixtures/relative-contract';
 import { eventually } from '../helpers/eventually';
+import { storedText } from '../helpers/texts';
 
 describe('contract workflow over a year (time-skipping)', () => {
   let harness: TimeSkippingHarness;
@@ -178,7 +179,7 @@ describe('a checkpoint that stalls again (time-skipping)', () => {
 
       // Ten days later the recovering payment turns out to be a mistake: it is reversed.
       await env.sleep('10 days');
-      await handle.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'P-2', reason: 'bounced', recordedBy: 'usr_finance' }] });
+      await handle.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'P-2', reason: await storedText(db, 'bounced'), recordedBy: 'usr_finance' }] });
       const second = buildStepId(contract.id, 'paymentShortfall', stepReference(['eighty']), 2);
       const [again] = await eventually(
         () => db.select().from(stepDelays).where(eq(stepDelays.stepId, second)),
@@ -188,7 +189,7 @@ describe('a checkpoint that stalls again (time-skipping)', () => {
       expect(again!.since.getTime()).toBe(met!.resolvedAt!.getTime());
       expect(again!.since.getTime()).toBeGreaterThan(met!.since.getTime());
 
-      await handle.executeUpdate(terminateUpdate, { args: [{ reason: 'test over', terminatedBy: 'usr_agency' }] });
+      await handle.executeUpdate(terminateUpdate, { args: [{ reason: await storedText(db, 'test over'), terminatedBy: 'usr_agency' }] });
       expect((await handle.result()).status).toBe('terminated');
     });
   });

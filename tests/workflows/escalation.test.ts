@@ -17,6 +17,7 @@ import {
 } from '../../workflows/escalation-messages';
 import type { TestDatabase } from '../helpers/database';
 import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
+import { storedText } from '../helpers/texts';
 
 const HOUR = 3600 * 1000;
 const ladder: EscalationLadder = {
@@ -139,10 +140,10 @@ describe('escalation ladder (time-skipping)', () => {
       expect(first!.state).toBe('open');
 
       await expect(
-        handle.executeUpdate(acknowledgeUpdate, { args: [{ escalationId: first!.id, organizationId: 'org_bureau', userId: 'usr_x', note: 'not ours' }] }),
+        handle.executeUpdate(acknowledgeUpdate, { args: [{ escalationId: first!.id, organizationId: 'org_bureau', userId: 'usr_x', note: await storedText(database.handle.db, 'not ours') }] }),
       ).rejects.toThrow();
       const ack = await handle.executeUpdate(acknowledgeUpdate, {
-        args: [{ escalationId: first!.id, organizationId: 'org_finance', userId: 'usr_li', note: 'Transfer submitted to the treasury' }],
+        args: [{ escalationId: first!.id, organizationId: 'org_finance', userId: 'usr_li', note: await storedText(database.handle.db, 'Transfer submitted to the treasury') }],
       });
       // Acknowledged on Friday with 2 working days of grace: Saturday, then Wednesday (holidays Mon–Tue).
       expect(ack.pausedUntil).toBe(new Date(startOfShanghaiDay(addDays(friday, 5)) + 9 * HOUR).toISOString());

@@ -31,6 +31,7 @@ import { relativeDefinition } from '../fixtures/relative-contract';
 import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-county';
 import { eventually } from '../helpers/eventually';
 import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
+import { storedText } from '../helpers/texts';
 
 const HOUR = 3600 * 1000;
 const at9 = (day: string) => startOfShanghaiDay(day) + 9 * HOUR;
@@ -110,7 +111,7 @@ describe('money dated on time but recorded late (time-skipping)', () => {
       expect(delays.get(stepId(contract.id, 'trancheOverdue', stepReference(['t1']), 1))).toMatchObject({ holderParty: 'payer', workingDays: 0 });
       // The second half is still owed: its step stays open.
       expect(delays.get(stepId(contract.id, 'trancheOverdue', stepReference(['t2']), 1))!.resolvedAt).toBeNull();
-      await handle.executeUpdate(terminateUpdate, { args: [{ reason: 'test over', terminatedBy: 'usr_agency' }] });
+      await handle.executeUpdate(terminateUpdate, { args: [{ reason: await storedText(harness.database.handle.db, 'test over'), terminatedBy: 'usr_agency' }] });
       await handle.result();
     });
   });
@@ -179,7 +180,7 @@ describe('money recorded late, recovered late and reversed (time-skipping)', () 
       // money arriving the Monday after covers both. c1 is held again from its own due day (its
       // first stall charged nothing), c2 from the day it was last covered: no day counted twice.
       await env.sleep(at10(addDays(thursday, 1)) - (await env.currentTimeMs()));
-      await handle.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'P-1', reason: 'bounced', recordedBy: 'usr_finance' }] });
+      await handle.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'P-1', reason: await storedText(harness.database.handle.db, 'bounced'), recordedBy: 'usr_finance' }] });
       const nextMonday = addDays(thursday, 4);
       await env.sleep(at10(nextMonday) - (await env.currentTimeMs()));
       await pay('P-3', '577000.00', nextMonday);
@@ -188,7 +189,7 @@ describe('money recorded late, recovered late and reversed (time-skipping)', () 
       const c2Total = delays.get(step('paymentShortfall', 'c2', 1))!.workingDays! + delays.get(step('paymentShortfall', 'c2', 2))!.workingDays!;
       expect(c2Total).toBe(workingDaysBetween(later, nextMonday, calendar));
 
-      await handle.executeUpdate(terminateUpdate, { args: [{ reason: 'test over', terminatedBy: 'usr_agency' }] });
+      await handle.executeUpdate(terminateUpdate, { args: [{ reason: await storedText(harness.database.handle.db, 'test over'), terminatedBy: 'usr_agency' }] });
       await handle.result();
     });
   });
@@ -300,7 +301,7 @@ describe('a due day anchored on the last day on time (time-skipping)', () => {
       // Started here rather than by the contract, so told of its end here.
       await requestHandle.signal(contractEndedSignal, { status: 'terminated' });
       await requestHandle.result();
-      await handle.executeUpdate(terminateUpdate, { args: [{ reason: 'test over', terminatedBy: 'usr_agency' }] });
+      await handle.executeUpdate(terminateUpdate, { args: [{ reason: await storedText(harness.database.handle.db, 'test over'), terminatedBy: 'usr_agency' }] });
       await handle.result();
     });
   });
