@@ -10,8 +10,6 @@ import type { Problem } from './problems';
 
 /** Days of each list of a contract's own calendar (holidays, workdays): the API's schema cap too. */
 export const MAX_CONTRACT_CALENDAR_DAYS = 400;
-/** Characters of the reason given for amending a contract's own calendar. */
-export const MAX_CALENDAR_REASON_CHARS = 500;
 
 /**
  * Checks a contract's own days (`calendar` of its definition, or the body of an amendment), each
@@ -40,6 +38,23 @@ export function validateCalendarOverrides(input: CalendarOverrides, problems: Pr
     }
   }
   return { holidays: [...lists.holidays.keys()].sort(), workdays: [...lists.workdays.keys()].sort() };
+}
+
+/**
+ * Checks an amendment of a running contract's own days (POST /v1/contracts/:id/calendar): the
+ * rules of validateCalendarOverrides, fields named as the body names them (`holidays.3`), and a
+ * reason that is not blank. Returns the days normalized and the reason trimmed, or the problems.
+ */
+export function validateCalendarAmendment(input: {
+  holidays?: string[];
+  workdays?: string[];
+  reason: string;
+}): { ok: true; value: Required<CalendarOverrides> & { reason: string } } | { ok: false; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const days = validateCalendarOverrides({ holidays: input.holidays ?? [], workdays: input.workdays ?? [] }, problems, '');
+  const reason = input.reason.trim();
+  if (reason.length === 0) problems.push({ field: 'reason', reason: 'must say why the days change' });
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: { ...days, reason } };
 }
 
 /** True when two sets of a contract's own days say the same (order and repeats aside). */

@@ -21,7 +21,7 @@ import { isRepeatedTermination, validateSchedule } from '../domain/contract';
 import { addToSummary, checkPayment, checkReversal, emptyLedgerSummary, reversalEntry, reversalReference, type LedgerEntry } from '../domain/ledger';
 import { shortDigest } from '../domain/digest';
 import { withOverrides, type WorkingCalendar as WorkingCalendarValue } from '../domain/calendar';
-import { calendarPatch, contractCalendarYears, sameOverrides, validateCalendarOverrides } from '../domain/calendar-changes';
+import { calendarPatch, contractCalendarYears, sameOverrides, validateCalendarAmendment } from '../domain/calendar-changes';
 import { stepDueAt, type StepKind } from '../domain/escalation';
 import { announcedKey, contractEventKey, contractNoticeKey, parseAnnouncedKey, stepId as buildStepId, stepKey, stepReference, type Announced } from '../domain/ids';
 import { checkpointNotice, checkpointStepSummary, trancheNotice, trancheStepSummary } from '../domain/notices';
@@ -466,24 +466,23 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     created,
   });
 
-  const calendarAmendmentCheck = (request: { holidays: string[]; workdays: string[] }) => {
+  const calendarAmendmentCheck = (request: { holidays: string[]; workdays: string[]; reason: string }) => {
     requireActive();
     if (!state.calendar) reject(REJECTION.conflict, `Contract ${contractId} started before its calendar could change`);
-    const problems: Problem[] = [];
-    const overrides = validateCalendarOverrides(request, problems, '');
-    if (problems.length > 0) reject(REJECTION.invalid, "The contract's calendar cannot be amended", problems);
-    return overrides;
+    const checked = validateCalendarAmendment(request);
+    if (!checked.ok) reject(REJECTION.invalid, "The contract's calendar cannot be amended", checked.problems);
+    return checked.value;
   };
 
   setHandler(
     amendCalendarUpdate,
     async (request) => {
-      const overrides = calendarAmendmentCheck(request);
+      const { reason, ...overrides } = calendarAmendmentCheck(request);
       // The days in force already: no new version (a repeat whose answer was lost is answered too).
       if (sameOverrides(state.contract.calendar, overrides)) return ownCalendar(false);
       patched(CALENDAR_UPDATES_PATCH);
       const amendedAt = new Date().toISOString();
-      state.ownCalendar = { version: (state.ownCalendar?.version ?? 1) + 1, reason: request.reason, amendedBy: request.amendedBy, amendedAt };
+      state.ownCalendar = { version: (state.ownCalendar?.version ?? 1) + 1, reason, amendedBy: request.amendedBy, amendedAt };
       state.contract = { ...state.contract, calendar: overrides };
       definitionChanged = true;
       changed = true;
