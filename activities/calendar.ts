@@ -4,9 +4,9 @@
 // domain/calendar-years.ts). Only activities and the API read it; workflows receive it through an
 // activity, recorded in their history, so a later publication reaches contracts started after it.
 import { createRequire } from 'node:module';
-import { desc } from 'drizzle-orm';
+import { and, asc, desc, eq, gt } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { calendarYears } from '../db/schema';
+import { calendarYears, contracts } from '../db/schema';
 import type { WorkingCalendar } from '../domain/calendar';
 import { mergeCalendar } from '../domain/calendar-years';
 
@@ -72,6 +72,20 @@ export function createCalendarActivities(deps: { db: Database }) {
     /** Calendar data for a span of years; its result is recorded in the calling workflow's history. */
     async workingCalendar(input: { fromYear: number; toYear: number }): Promise<WorkingCalendar> {
       return calendarInForce(deps.db, input.fromYear, input.toYear);
+    },
+    /**
+     * One page of the ids of active contracts (the read model), ascending, after `afterId`
+     * (keyset): what a publication's fan-out signals. At most `limit` ids (1..500).
+     */
+    async openContractIds(input: { afterId?: string; limit: number }): Promise<string[]> {
+      const limit = Math.min(Math.max(1, Math.trunc(input.limit)), 500);
+      const rows = await deps.db
+        .select({ id: contracts.id })
+        .from(contracts)
+        .where(input.afterId === undefined ? eq(contracts.status, 'active') : and(eq(contracts.status, 'active'), gt(contracts.id, input.afterId)))
+        .orderBy(asc(contracts.id))
+        .limit(limit);
+      return rows.map((r) => r.id);
     },
   };
 }

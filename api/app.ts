@@ -16,6 +16,7 @@ import { adminRoutes } from './routes/admin';
 import { authPlugin, type RateLimits } from './plugins/auth';
 import { healthRoutes, type ReadinessProbe } from './routes/health';
 import { calendarRoutes } from './routes/calendar';
+import { contractCalendarRoutes } from './routes/contract-calendar';
 import { contactRoutes } from './routes/contacts';
 import { contractRoutes } from './routes/contracts';
 import { escalationRoutes } from './routes/escalations';
@@ -30,6 +31,8 @@ import { userRoutes } from './routes/users';
 import { builtWebRoot, webRoutes } from './routes/web';
 import { webhookRoutes } from './routes/webhooks';
 import { CalendarService } from './services/calendar';
+import { reachRunningContracts } from './services/calendar-reach';
+import { ContractCalendarService } from './services/contract-calendar';
 import { ContactService } from './services/contacts';
 import { ContractService } from './services/contracts';
 import { EscalationService } from './services/escalations';
@@ -213,7 +216,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       idempotency,
     });
     await v1.register(quotaRoutes, { quotas: new QuotaService(deps.database.db, deps.temporal, storage), idempotency });
-    await v1.register(calendarRoutes, { calendar: new CalendarService(deps.database.db), idempotency });
+    await v1.register(calendarRoutes, {
+      calendar: new CalendarService(deps.database.db, Date.now, reachRunningContracts(deps.temporal, deps.taskQueue)),
+      idempotency,
+    });
+    await v1.register(contractCalendarRoutes, { contractCalendars: new ContractCalendarService(deps.database.db, deps.temporal), idempotency });
   });
 
   return app;

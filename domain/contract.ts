@@ -2,6 +2,7 @@
 // its normalized form (integer fen, instants), which the workflow and the read model use.
 import { sameFreeText, type FreeText } from './free-text';
 import type { CalendarOverrides } from './calendar';
+import { validateCalendarOverrides } from './calendar-changes';
 import { addMonths, parseInstant, shanghaiDate, startOfShanghaiDay, type IsoDate } from './dates';
 import {
   countProblem,
@@ -401,15 +402,8 @@ export function validateContractDefinition(
   if (input.escalationPolicies) validateEscalationPolicies(input.escalationPolicies, problems);
   const milestones = validateMilestones(input, startAt, problems);
   if (input.quotas) validateQuotas(input.quotas, problems);
-  if (input.calendar) {
-    for (const list of ['holidays', 'workdays'] as const) {
-      (input.calendar[list] ?? []).forEach((day, i) => {
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || parseInstant(day) === undefined) {
-          problems.push({ field: `calendar.${list}.${i}`, reason: 'must be a date (YYYY-MM-DD)' });
-        }
-      });
-    }
-  }
+  // The same rules as an amendment of a running contract's own days (POST /v1/contracts/:id/calendar).
+  if (input.calendar) validateCalendarOverrides(input.calendar, problems);
 
   if (problems.length > 0 || startAt === undefined || endAt === undefined || valueFen === undefined) {
     // Schedule checks need a valid term and value; report what we can.

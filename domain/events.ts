@@ -8,6 +8,7 @@ export const EVENT_KINDS = [
   // workflows/contract.ts
   'contract.started',
   'contract.schedule_amended',
+  'contract.calendar_amended',
   'contract.terminated',
   'contract.completed',
   'contract.closed_with_arrears',

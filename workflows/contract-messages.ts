@@ -52,6 +52,11 @@ export interface ContractState {
    * across continue-as-new, so a contract never changes behaviour in mid-life.
    */
   features?: { escalationEngine: boolean; milestoneReviews: boolean };
+  /**
+   * The version in force of the contract's own days (`contract.calendar`) once amended (issue 17;
+   * version 1, absent here, is the definition's): who amended it, when, and why.
+   */
+  ownCalendar?: { version: number; reason: string; amendedBy: string; amendedAt: string };
 }
 
 export interface Termination {

@@ -21,7 +21,8 @@ import { isRepeatedTermination, validateSchedule } from '../domain/contract';
 import { addToSummary, checkPayment, checkReversal, emptyLedgerSummary, reversalEntry, reversalReference, type LedgerEntry } from '../domain/ledger';
 import type { FreeText } from '../domain/free-text';
 import { shortDigest } from '../domain/digest';
-import { withOverrides } from '../domain/calendar';
+import { withOverrides, type WorkingCalendar as WorkingCalendarValue } from '../domain/calendar';
+import { calendarPatch, contractCalendarYears, sameOverrides, validateCalendarAmendment } from '../domain/calendar-changes';
 import { stepDueAt, type StepKind } from '../domain/escalation';
 import { announcedKey, contractEventKey, contractNoticeKey, parseAnnouncedKey, stepId as buildStepId, stepKey, stepReference, type Announced } from '../domain/ids';
 import { checkpointNotice, checkpointStepSummary, trancheNotice, trancheStepSummary } from '../domain/notices';
@@ -53,6 +54,9 @@ import { reviewWorkflowId } from './review-messages';
 import { reject } from './rejection';
 import { isWorkflowIdTaken, startOwnChild } from './children';
 import { openStep, resolveStep } from './steps';
+import { amendCalendarUpdate, calendarPublishedSignal, CALENDAR_UPDATES_PATCH, type CalendarAmendment } from './calendar-messages';
+import { tellCalendar } from './calendar-updates';
+import { escalationWorkflowId } from './escalation-messages';
 
 /** Stalled money steps go to the escalation engine (contracts started before it keep inbox notices). */
 const ESCALATION_ENGINE = 'escalation-engine';
@@ -182,7 +186,10 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         // last met, not from its original due time, so no day is charged to its holder twice.
         const heldAgainFrom = current?.resolvedAt ?? Date.now();
         const dueAt = occurrence > 1 && patched(RESTALL_FROM_LAST_MET) ? Math.max(change.open.dueAt, heldAgainFrom) : change.open.dueAt;
-        await openStep(state.contract, state.calendar!, { ...change.open, stepId, dueAt });
+        const startedWith = state.calendar!;
+        await openStep(state.contract, startedWith, { ...change.open, stepId, dueAt });
+        // The calendar changed while the step was starting: the step hears of it too.
+        await tellIfChanged([escalationWorkflowId(stepId)], startedWith, 'calendar changed while the step started');
       } else if (change.resolve && current?.open) {
         current.open = false;
         current.resolvedAt = change.resolve.at;
@@ -385,6 +392,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       // Recorded before the start, so a retry arriving meanwhile is recognised as one.
       const requests = (state.materialRequests ??= []);
       requests.push(request.id);
+      const startedWith = state.calendar!;
       try {
         await startOwnChild(
           materialRequestWorkflow,
@@ -392,10 +400,11 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
             workflowId: materialRequestWorkflowId(contractId, request.id),
             // A request outlives a continue-as-new of the contract; the contract tells it when it ends.
             parentClosePolicy: ParentClosePolicy.ABANDON,
-            args: [{ contract: state.contract, calendar: state.calendar!, request }],
+            args: [{ contract: state.contract, calendar: startedWith, request }],
           },
           `Material request ${request.id}`,
         );
+        await tellIfChanged([materialRequestWorkflowId(contractId, request.id)], startedWith, 'calendar changed while the request started');
       } catch (error) {
         requests.splice(requests.indexOf(request.id), 1);
         if (isWorkflowIdTaken(error)) reject(REJECTION.conflict, error.message);
@@ -404,6 +413,87 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       return { requestId: request.id, created: true };
     },
     { validator: (request) => void materialRequestCheck(request) },
+  );
+
+  // ---- The calendar of a running contract (issue 17): published years and its own days. ----
+
+  /** Tells `workflowIds` what changed since `since` (the calendar they were started with), if anything did. */
+  async function tellIfChanged(workflowIds: string[], since: WorkingCalendarValue, cause: string): Promise<void> {
+    const patch = state.calendar && since !== state.calendar ? calendarPatch(since, state.calendar) : undefined;
+    if (patch) await tellCalendar(workflowIds, patch, cause);
+  }
+
+  /** Calendar refreshes run one at a time, in the order asked, so an older read never wins. */
+  let calendarRefreshes: Promise<void> = Promise.resolve();
+
+  /**
+   * Reads the calendar in force (published years over the package's, the contract's own days over
+   * both) and, when it differs from the one held, passes the years that changed on to every open
+   * step and every child (reviews, quotas, material requests), which recompute what has not
+   * happened yet. Idempotent: the same calendar again changes nothing.
+   */
+  function refreshCalendar(cause: string): Promise<void> {
+    const run = async () => {
+      const next = withOverrides(await workingCalendar(contractCalendarYears(state.contract)), state.contract.calendar);
+      const patch = calendarPatch(state.calendar!, next);
+      if (!patch) return;
+      state.calendar = next;
+      const children = [
+        ...Object.values(state.steps ?? {}).filter((s) => s.open).map((s) => escalationWorkflowId(s.stepId)),
+        ...(state.reviewsStarted ? (state.contract.milestones ?? []).map((m) => reviewWorkflowId(contractId, m.id)) : []),
+        ...(state.quotasStarted ? [quotaWorkflowId(contractId)] : []),
+        ...(state.materialRequests ?? []).map((requestId) => materialRequestWorkflowId(contractId, requestId)),
+      ];
+      await tellCalendar(children, patch, cause);
+    };
+    calendarRefreshes = calendarRefreshes.then(run);
+    return calendarRefreshes;
+  }
+
+  setHandler(calendarPublishedSignal, async ({ year, version }) => {
+    // A contract without the escalation engine holds no calendar; one replayed from a history
+    // without the marker (an older worker dropped the signal) stays as it was.
+    if (!state.calendar || state.status !== 'active' || !patched(CALENDAR_UPDATES_PATCH)) return;
+    await refreshCalendar(`calendar ${year} published (version ${version})`);
+  });
+
+  const ownCalendar = (created: boolean): CalendarAmendment => ({
+    version: state.ownCalendar?.version ?? 1,
+    holidays: state.contract.calendar?.holidays ?? [],
+    workdays: state.contract.calendar?.workdays ?? [],
+    reason: state.ownCalendar?.reason ?? '',
+    amendedBy: state.ownCalendar?.amendedBy ?? state.createdBy,
+    amendedAt: state.ownCalendar?.amendedAt ?? state.createdAt,
+    created,
+  });
+
+  const calendarAmendmentCheck = (request: { holidays: string[]; workdays: string[]; reason: string }) => {
+    requireActive();
+    if (!state.calendar) reject(REJECTION.conflict, `Contract ${contractId} started before its calendar could change`);
+    const checked = validateCalendarAmendment(request);
+    if (!checked.ok) reject(REJECTION.invalid, "The contract's calendar cannot be amended", checked.problems);
+    return checked.value;
+  };
+
+  setHandler(
+    amendCalendarUpdate,
+    async (request) => {
+      const { reason, ...overrides } = calendarAmendmentCheck(request);
+      // The days in force already: no new version (a repeat whose answer was lost is answered too).
+      if (sameOverrides(state.contract.calendar, overrides)) return ownCalendar(false);
+      patched(CALENDAR_UPDATES_PATCH);
+      const amendedAt = new Date().toISOString();
+      state.ownCalendar = { version: (state.ownCalendar?.version ?? 1) + 1, reason, amendedBy: request.amendedBy, amendedAt };
+      state.contract = { ...state.contract, calendar: overrides };
+      definitionChanged = true;
+      changed = true;
+      const amendment = ownCalendar(true);
+      const { created: _created, ...payload } = amendment;
+      await projectChange([], event('contract.calendar_amended', request.amendedBy, payload));
+      await refreshCalendar(`own calendar amended (version ${amendment.version})`);
+      return amendment;
+    },
+    { validator: (request) => void calendarAmendmentCheck(request) },
   );
 
   /**
@@ -500,9 +590,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   }
 
   if (escalating && !state.calendar) {
-    const fromYear = Number(state.contract.term.start.slice(0, 4));
-    const toYear = new Date(state.contract.term.endAt + (state.contract.closeGraceDays + 366) * DAY_MS).getUTCFullYear();
-    state.calendar = withOverrides(await workingCalendar({ fromYear, toYear }), state.contract.calendar);
+    state.calendar = withOverrides(await workingCalendar(contractCalendarYears(state.contract)), state.contract.calendar);
   }
 
   // The children start before the contract is registered: a child whose workflow id is taken

@@ -1,12 +1,13 @@
 // One workflow per stalled step: it climbs the step's escalation ladder on durable timers, in
 // working days, pauses when a notified party acknowledges, and closes every open escalation of the
 // step when the step resolves (signalled by the workflow that owns the step).
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { DELIVERY } from './activity-options';
 import { projections } from './projection';
 import type { EscalationRecord } from '../activities/escalations';
 import { workingDaysBetween } from '../domain/calendar';
+import { applyCalendarPatch } from '../domain/calendar-changes';
 import { shanghaiDate } from '../domain/dates';
 import {
   acknowledgementEndsAt,
@@ -25,6 +26,7 @@ import {
   stepResolvedSignal,
   type EscalationWorkflowInput,
 } from './escalation-messages';
+import { calendarChangedSignal, CALENDAR_UPDATES_PATCH } from './calendar-messages';
 
 const { projectEscalation } = projections;
 
@@ -39,7 +41,11 @@ export interface EscalationOutcome {
 }
 
 export async function escalationWorkflow(input: EscalationWorkflowInput): Promise<EscalationOutcome> {
-  const { step, ladder, calendar, parties } = input;
+  const { step, ladder, parties } = input;
+  /** The calendar in force: a published year or the contract's own days may change it (calendarChangedSignal). */
+  let calendar = input.calendar;
+  /** When the latest acknowledgement was made (its pause is counted again on a new calendar). */
+  let lastAcknowledgedAt: number | undefined;
   const records: EscalationRecord[] = [];
   let version = 0;
   let resolution: { resolvedAt: string; reason: string } | undefined;
@@ -76,6 +82,16 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
     resolution ??= signal;
   });
 
+  // What has not happened yet is counted on the new calendar: a level still ahead fires on its
+  // new day (the climb's wait below recomputes), a level fired stays fired, a pause still running
+  // ends on the new calendar's working day, and the held days (delay()) are counted with it.
+  setHandler(calendarChangedSignal, ({ patch }) => {
+    if (!patched(CALENDAR_UPDATES_PATCH)) return;
+    calendar = applyCalendarPatch(calendar, patch);
+    if (lastAcknowledgedAt !== undefined && pausedUntil > Date.now()) pausedUntil = acknowledgementEndsAt(lastAcknowledgedAt, grace, calendar);
+    changed = true;
+  });
+
   const acknowledgement = (record: EscalationRecord) => ({
     escalationId: record.id,
     acknowledgedAt: record.acknowledgedAt!,
@@ -96,6 +112,7 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
       record.acknowledgedBy = request.userId;
       record.acknowledgementNote = request.note;
       pausedUntil = Math.max(pausedUntil, acknowledgementEndsAt(now.getTime(), grace, calendar));
+      lastAcknowledgedAt = now.getTime();
       changed = true;
       const ev = event('escalation.acknowledged', request.userId, { escalationId: record.id, note: request.note });
       version += 1;

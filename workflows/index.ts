@@ -5,3 +5,4 @@ export { escalationWorkflow } from './escalation';
 export { reviewWorkflow } from './review';
 export { materialRequestWorkflow } from './material-request';
 export { quotaWorkflow } from './quotas';
+export { calendarPublicationWorkflow } from './calendar-updates';

@@ -2,7 +2,7 @@
 // staff accept or send back each item, the villages still owing are reminded the working day
 // before the due day, and after it each village still holding the request climbs its own
 // materialRequestOverdue ladder (village liaison, village committee, township, purchaser).
-import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { DELIVERY } from './activity-options';
 import { projections } from './projection';
@@ -34,6 +34,10 @@ import {
 } from './material-request-messages';
 import { reject } from './rejection';
 import { openStep, partiesOf, resolveStep } from './steps';
+import { applyCalendarPatch, calendarPatch } from '../domain/calendar-changes';
+import { calendarChangedSignal, CALENDAR_UPDATES_PATCH } from './calendar-messages';
+import { tellCalendar } from './calendar-updates';
+import { escalationWorkflowId } from './escalation-messages';
 
 const { projectMaterialRequest } = projections;
 
@@ -41,7 +45,9 @@ const { projectMaterialRequest } = projections;
 const { deliverNotification } = proxyActivities<Activities>(DELIVERY);
 
 export async function materialRequestWorkflow(input: MaterialRequestWorkflowInput): Promise<MaterialRequestState> {
-  const { contract, calendar, request } = input;
+  const { contract, request } = input;
+  /** The calendar in force: its contract passes on published years and its own days (calendarChangedSignal). */
+  let calendar = input.calendar;
   const station = contract.stations.find((s) => s.id === request.station)!;
   const state: MaterialRequestState = {
     request,
@@ -53,7 +59,7 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
     cancelled: null,
     closedAt: null,
   };
-  const remindAt = reminderAt(request.dueAt, calendar);
+  let remindAt = reminderAt(request.dueAt, calendar);
   // A request made after its reminder time (or already due) is not reminded.
   let reminderDue = remindAt > Date.parse(request.requestedAt) && request.dueAt > Date.parse(request.requestedAt);
   let version = 0;
@@ -96,6 +102,16 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
   };
 
   setHandler(materialRequestStateQuery, () => state);
+
+  // A new calendar: a reminder not sent yet moves to the new working day before the due day, and
+  // each village's open ladder recomputes its levels still ahead and its held days.
+  setHandler(calendarChangedSignal, async ({ patch, cause }) => {
+    if (!patched(CALENDAR_UPDATES_PATCH)) return;
+    calendar = applyCalendarPatch(calendar, patch);
+    if (reminderDue) remindAt = reminderAt(request.dueAt, calendar);
+    changed = true;
+    await tellCalendar([...openSteps.values()].map(escalationWorkflowId), patch, cause);
+  });
   setHandler(contractEndedSignal, () => {
     ended = true;
   });
@@ -195,9 +211,10 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
         const reference = stepReference([request.id, village]);
         const id = buildStepId(contract.id, 'materialRequestOverdue', reference, occurrence);
         openSteps.set(village, id);
+        const startedWith = calendar;
         await openStep(
           contract,
-          calendar,
+          startedWith,
           {
             contractId: contract.id,
             contractTitle: contract.title,
@@ -213,6 +230,9 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
           // This village and its township stand in the ladder's village and township places.
           { ...partiesOf(contract), village, township: station.townshipOrganization },
         );
+        // The calendar changed while the step was starting: the step hears of it too.
+        const patch = calendar !== startedWith ? calendarPatch(startedWith, calendar) : undefined;
+        if (patch) await tellCalendar([escalationWorkflowId(id)], patch, 'calendar changed while the step started');
       } else if (!holds && stepId) {
         openSteps.delete(village);
         await resolveStep(stepId, ended ? 'contract ended' : state.cancelled ? 'request cancelled' : `village ${standing.status}`, now);

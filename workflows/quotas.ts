@@ -3,7 +3,7 @@
 // its target is handed to the escalation engine (quotaShortfall). Progress recorded late for a
 // period that fell short resolves its step once the target is reached, until the next period is
 // judged. Bounded whatever the term (see QuotaState): periods are judged one at a time.
-import { allHandlersFinished, condition, continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { ladderFor, levelFiresAt, stepDueAt } from '../domain/escalation';
 import { stepId as buildStepId, stepReference } from '../domain/ids';
 import { projections } from './projection';
@@ -23,6 +23,10 @@ import {
 import { reject } from './rejection';
 import type { EscalationStep } from './escalation-messages';
 import { openStep, resolveStep } from './steps';
+import { applyCalendarPatch, calendarPatch, patchForYears, type CalendarPatch } from '../domain/calendar-changes';
+import { calendarChangedSignal, CALENDAR_UPDATES_PATCH } from './calendar-messages';
+import { tellCalendar } from './calendar-updates';
+import { escalationWorkflowId } from './escalation-messages';
 
 const { projectProgress } = projections;
 
@@ -57,7 +61,9 @@ function addToMonth(progress: ProgressEntry[], record: ProgressEntry): void {
 }
 
 export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaState> {
-  const { contract, calendar } = input;
+  const { contract } = input;
+  /** The calendar in force: its contract passes on published years and its own days (calendarChangedSignal). */
+  let calendar = input.calendar;
   const quotas = contract.quotas ?? [];
   const startedAt = Date.now();
   const state: QuotaState = input.state ?? { progress: [], recent: [], steps: {}, ended: false, judgingFrom: startedAt, judgedThrough: startedAt };
@@ -68,6 +74,23 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
   let changed = false;
 
   setHandler(quotaStateQuery, () => state);
+
+  /** Tells open steps (each holding the years calendarNear gave it) the part of `patch` about their years. */
+  async function tellSteps(steps: ReadonlyArray<{ stepId: string; dueAt: number }>, patch: CalendarPatch, cause: string): Promise<void> {
+    for (const step of steps) {
+      const year = Number(shanghaiDate(step.dueAt).slice(0, 4));
+      const part = patchForYears(patch, year, year + 2);
+      if (part) await tellCalendar([escalationWorkflowId(step.stepId)], part, cause);
+    }
+  }
+
+  // A new calendar: open shortfalls recompute their levels still ahead and their held days; the
+  // wait for the last level before the contract's close uses it too.
+  setHandler(calendarChangedSignal, async ({ patch, cause }) => {
+    if (!patched(CALENDAR_UPDATES_PATCH)) return;
+    calendar = applyCalendarPatch(calendar, patch);
+    await tellSteps(Object.values(state.steps), patch, cause);
+  });
   setHandler(contractEndedSignal, ({ status }) => {
     state.ended = true;
     state.endedStatus = status;
@@ -173,9 +196,13 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
     for (let i = 0; i < resolves.length; i += BATCH) {
       await Promise.all(resolves.slice(i, i + BATCH).map((r) => resolveStep(r.stepId, r.reason, now)));
     }
+    const startedWith = calendar;
     for (let i = 0; i < opens.length; i += BATCH) {
-      await Promise.all(opens.slice(i, i + BATCH).map((step) => openStep(contract, calendarNear(calendar, step.dueAt), step)));
+      await Promise.all(opens.slice(i, i + BATCH).map((step) => openStep(contract, calendarNear(startedWith, step.dueAt), step)));
     }
+    // The calendar changed while these steps were starting: they hear of it too.
+    const patch = calendar !== startedWith ? calendarPatch(startedWith, calendar) : undefined;
+    if (patch) await tellSteps(opens, patch, 'calendar changed while the steps started');
   }
 
   while (!state.ended) {
@@ -186,7 +213,7 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_EVENTS) || info.historySize > CONTINUE_AS_NEW_BYTES) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof quotaWorkflow>({ ...input, state });
+      await continueAsNew<typeof quotaWorkflow>({ ...input, calendar, state });
     }
     const next = nextPeriodEnd(quotas, term, now);
     const wake = () => changed || state.ended;

@@ -4,7 +4,7 @@
 // (tooManyReturns), a milestone past due without approval (milestoneOverdue). Bounded: each
 // station's rounds by MAX_ROUNDS_PER_STATION, each run's history by continuing as new with the
 // latest round per station (domain/limits).
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { projections } from './projection';
 import { addWorkingDays } from '../domain/calendar';
 import { dayText, parseInstant, shanghaiDate } from '../domain/dates';
@@ -28,6 +28,10 @@ import {
 } from './review-messages';
 import { reject } from './rejection';
 import { openStep, resolveStep } from './steps';
+import { applyCalendarPatch, calendarPatch } from '../domain/calendar-changes';
+import { calendarChangedSignal, CALENDAR_UPDATES_PATCH } from './calendar-messages';
+import { tellCalendar } from './calendar-updates';
+import { escalationWorkflowId } from './escalation-messages';
 
 const { projectSubmission } = projections;
 
@@ -40,7 +44,9 @@ const receipt = (round: Round | StationRound): RoundReceipt => ({
 });
 
 export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<ReviewOutcome> {
-  const { contract, milestone, calendar, carried } = input;
+  const { contract, milestone, carried } = input;
+  /** The calendar in force: its contract passes on published years and its own days (calendarChangedSignal). */
+  let calendar = input.calendar;
   const state: ReviewState = carried?.state ?? { milestoneId: milestone.id, rounds: [] };
   const stations = milestone.stations.length > 0 ? milestone.stations : [''];
   /** Open steps by domain/ids stepKey (kind and reference: the milestone, and the station if any). */
@@ -90,9 +96,10 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     occurrence += 1;
     const stepId = buildStepId(contract.id, kind, reference, occurrence);
     openSteps.set(key, { kind, station, stepId });
+    const startedWith = calendar;
     const started = openStep(
       contract,
-      calendar,
+      startedWith,
       { contractId: contract.id, contractTitle: contract.title, kind, reference, stepId, dueAt, summary: { en, 'zh-CN': zh } },
       holder,
     );
@@ -102,6 +109,9 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     } finally {
       starting.delete(stepId);
     }
+    // The calendar changed while the step was starting: the step hears of it too.
+    const patch = calendar !== startedWith ? calendarPatch(startedWith, calendar) : undefined;
+    if (patch) await tellCalendar([escalationWorkflowId(stepId)], patch, 'calendar changed while the step started');
   }
 
   async function close(kind: StepKind, station: string, reason: string) {
@@ -116,6 +126,26 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   }
 
   setHandler(reviewStateQuery, () => state);
+
+  // A new calendar: review deadlines still ahead move (each the nth working day after its
+  // submission), and the open steps recompute their ladders and held days.
+  setHandler(calendarChangedSignal, async ({ patch, cause }) => {
+    if (!patched(CALENDAR_UPDATES_PATCH)) return;
+    calendar = applyCalendarPatch(calendar, patch);
+    const now = Date.now();
+    for (const round of state.rounds) {
+      if (round.status !== 'in_review' || !round.reviewDueAt || Date.parse(round.reviewDueAt) <= now) continue;
+      const dueDay = addWorkingDays(shanghaiDate(Date.parse(round.submittedAt)), milestone.reviewWorkingDays, calendar);
+      const reviewDueAt = new Date(parseInstant(dueDay)!).toISOString();
+      if (reviewDueAt === round.reviewDueAt) continue;
+      round.reviewDueAt = reviewDueAt;
+      // A round in review passed the pre-check and awaits its decision.
+      const { reviewerReturns: _returns, ...kept } = round;
+      await project({ ...kept, precheck: [], decision: null });
+    }
+    changed = true;
+    await tellCalendar([...openSteps.values()].map((step) => escalationWorkflowId(step.stepId)), patch, cause);
+  });
   setHandler(contractEndedSignal, () => {
     ended = true;
   });
@@ -301,6 +331,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
       if (!ended && !stations.every(approved)) {
         await continueAsNew<typeof reviewWorkflow>({
           ...input,
+          calendar,
           carried: { state, openSteps: [...openSteps].map(([key, step]) => ({ key, ...step })), occurrence, version, lastReturnedAt },
         });
       }

@@ -136,11 +136,12 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{
         tags: ['calendar'],
         summary:
           "Publish a year's official days off and adjusted working days (admin). Each publication that changes the year is a new version (201); " +
-          'the same days and notice again answer the version in force (200). Contracts whose workflow starts afterwards use it. Honours Idempotency-Key.',
+          'the same days and notice again answer the version in force (200). Every running contract takes it (a level still ahead moves, a level fired stays fired); ' +
+          'contracts started afterwards use it from the start. 503 when the running contracts cannot be told now: the version is kept, repeat the PUT. Honours Idempotency-Key.',
         params: YearParams,
         headers: IdempotencyHeaders,
         body: CalendarYearInputSchema,
-        response: { 200: CalendarYearView, 201: CalendarYearView, ...errors(400, 401, 403, 422) },
+        response: { 200: CalendarYearView, 201: CalendarYearView, ...errors(400, 401, 403, 422, 503) },
       },
     },
     async (request, reply) => {

@@ -22,6 +22,7 @@ import { shanghaiDate } from '../../domain/dates';
 import type { Actor } from '../../domain/organizations';
 import { notFound, unprocessable } from '../errors';
 import type { StoredResponse } from './idempotency';
+import type { ReachRunningContracts } from './calendar-reach';
 import { ADMINISTRATORS_INBOX } from './inbox';
 
 /** Versions of one year shown with it, newest first (a year is republished a handful of times). */
@@ -77,6 +78,8 @@ export class CalendarService {
   constructor(
     private readonly db: Database,
     private readonly clock: () => number = Date.now,
+    /** Tells the running contracts of a version (api/services/calendar-reach.ts); none: only contracts started later use it. */
+    private readonly reach?: ReachRunningContracts,
   ) {}
 
   /** Every year with an official schedule, oldest first, each with its source (days counted, not listed). */
@@ -115,7 +118,9 @@ export class CalendarService {
   /**
    * Publishes a year (admin; the route checks the role): 201 with the new version, or 200 with the
    * version in force when it already says exactly this (so a repeated PUT adds nothing). 422 naming
-   * each problem when the days break a rule of domain/calendar-years.ts.
+   * each problem when the days break a rule of domain/calendar-years.ts. Either way the running
+   * contracts are told of the version in force (`reach`); 503 when Temporal cannot be reached then
+   * (the version is kept; repeating the PUT tells them).
    */
   async publish(actor: Actor, year: number, input: CalendarYearInput): Promise<StoredResponse> {
     const checked = validateCalendarYear(year, input);
@@ -134,6 +139,8 @@ export class CalendarService {
         .orderBy(desc(calendarYears.version))
         .limit(1);
       if (current && samePublication(publicationOf(current), publication)) {
+        // Again, in case the first attempt's fan-out could not start (it starts once per version).
+        await this.reach?.(year, current.version);
         return { statusCode: 200, body: yearView(year, current) };
       }
       const version = (current?.version ?? 0) + 1;
@@ -163,7 +170,11 @@ export class CalendarService {
         });
         return row;
       });
-      if (inserted) return { statusCode: 201, body: yearView(year, inserted) };
+      if (inserted) {
+        // Committed first: a fan-out that cannot start now (503) starts when the PUT is repeated.
+        await this.reach?.(year, version);
+        return { statusCode: 201, body: yearView(year, inserted) };
+      }
     }
     throw new Error(`Could not publish ${year}: its version kept changing`);
   }

@@ -440,6 +440,7 @@ export const ROLE: Labels<Role> = {
 export const EVENT_KIND: Labels<EventKind> = {
   'contract.started': t('Contract started', '合同启动'),
   'contract.schedule_amended': t('Schedule amended', '拨付计划变更'),
+  'contract.calendar_amended': t("Contract's own days off and working days amended", '合同自定休息日和工作日变更'),
   'contract.terminated': t('Contract terminated', '合同终止'),
   'contract.completed': t('Contract completed', '合同完成'),
   'contract.closed_with_arrears': t('Contract closed with arrears', '合同带欠款结束'),

@@ -1,0 +1,59 @@
+// A running contract's own days (issue 17): the purchaser's agency officer amends them through the
+// contract's workflow (amendCalendarUpdate), which keeps the versions (who, when, why), writes the
+// timeline event and passes the change on to what has not happened yet. Checked here first by the
+// same domain rule the workflow applies (domain/calendar-changes validateCalendarAmendment).
+import type { Client } from '@temporalio/client';
+import type { Database } from '../../db/client';
+import { validateCalendarAmendment } from '../../domain/calendar-changes';
+import type { Actor } from '../../domain/organizations';
+import { amendCalendarUpdate, type CalendarAmendment } from '../../workflows/calendar-messages';
+import { contractWorkflowId } from '../../workflows/contract-messages';
+import { ApiError, forbidden, unprocessable } from '../errors';
+import type { StoredResponse } from './idempotency';
+import { apiErrorFromTemporal, sendToWorkflow } from './temporal-errors';
+import { loadVisibleContract } from './visibility';
+
+export interface CalendarAmendmentBody {
+  holidays?: string[];
+  workdays?: string[];
+  reason: string;
+}
+
+export class ContractCalendarService {
+  constructor(
+    private readonly db: Database,
+    private readonly temporal: Client,
+  ) {}
+
+  /**
+   * Amends contract `id`'s own days: 201 with the new version, 200 with the version in force when
+   * the days are already those (nothing changes). 404 not visible, 403 not an agency_officer of its
+   * purchaser, 422 naming each field, 409 when the contract has ended (or started before its
+   * calendar could change).
+   */
+  async amend(actor: Actor, id: string, body: CalendarAmendmentBody): Promise<StoredResponse> {
+    const row = await loadVisibleContract(this.db, actor, id);
+    if (actor.organizationId !== row.purchaserId || !actor.roles.includes('agency_officer')) {
+      throw forbidden(`Only an agency_officer of the purchaser of contract ${id} may amend its calendar`);
+    }
+    const checked = validateCalendarAmendment(body);
+    if (!checked.ok) throw unprocessable("The contract's calendar cannot be amended", checked.problems);
+    const { holidays, workdays, reason } = checked.value;
+    const amendment: CalendarAmendment = await sendToWorkflow(
+      () =>
+        this.temporal.workflow
+          .getHandle(contractWorkflowId(id))
+          .executeUpdate(amendCalendarUpdate, { args: [{ holidays, workdays, reason, amendedBy: actor.userId }] }),
+      {
+        // Each amendment is answered by the workflow; once it has ended nothing can change.
+        recorded: async () => undefined,
+        closed: async () => {
+          const ended = await loadVisibleContract(this.db, actor, id);
+          return new ApiError(409, 'contract_not_active', `Contract ${id} is ${ended.status}: its workflow has ended`);
+        },
+        rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
+      },
+    );
+    return { statusCode: amendment.created ? 201 : 200, body: amendment };
+  }
+}

@@ -1,0 +1,67 @@
+// How a calendar change reaches running workflows (issue 17).
+// - calendarPublicationWorkflow: one per published version of an official year (started by the
+//   API after the publication is committed; its id makes a second start a no-op). It reads the
+//   active contracts from the read model a page at a time, keyset by id, and signals each one's
+//   workflow in batches; it continues as new carrying only its cursor, so it is bounded whatever
+//   the number of contracts and resumes where it was after a worker restart.
+// - tellCalendar: a workflow passes a calendar patch on to other workflows (its children, its open
+//   escalation steps), in batches; a workflow already gone has nothing left to count.
+import { continueAsNew, getExternalWorkflowHandle, log, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { CalendarPatch } from '../domain/calendar-changes';
+import { contractWorkflowId } from '../domain/ids';
+import {
+  CALENDAR_FANOUT_BATCH,
+  CALENDAR_FANOUT_PAGE,
+  calendarChangedSignal,
+  calendarPublishedSignal,
+  type CalendarPublicationInput,
+} from './calendar-messages';
+
+const { openContractIds } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/** Pages per run: a page adds about 2 events per contract (≈ 200) and 6 for its activity. */
+const PAGES_PER_RUN = 10;
+
+/** Workflows told at once (one workflow task per batch, as the quota workflow does with its steps). */
+const TELL_BATCH = 20;
+
+/** Signals each workflow the patch, in batches; one already closed (or never started) is skipped, logged. */
+export async function tellCalendar(workflowIds: readonly string[], patch: CalendarPatch, cause: string): Promise<void> {
+  for (let i = 0; i < workflowIds.length; i += TELL_BATCH) {
+    await Promise.all(
+      workflowIds.slice(i, i + TELL_BATCH).map((id) =>
+        getExternalWorkflowHandle(id)
+          .signal(calendarChangedSignal, { patch, cause })
+          .catch((error: unknown) => log.info('calendar change not passed on: the workflow is gone', { workflowId: id, error: String(error) })),
+      ),
+    );
+  }
+}
+
+/** Tells every active contract that `year` was published as `version`. Returns how many were signalled. */
+export async function calendarPublicationWorkflow(input: CalendarPublicationInput): Promise<{ signalled: number }> {
+  let afterId = input.afterId;
+  let signalled = input.signalled ?? 0;
+  const pages = input.pagesPerRun ?? PAGES_PER_RUN;
+  for (let page = 0; page < pages; page++) {
+    const ids = await openContractIds({ ...(afterId !== undefined ? { afterId } : {}), limit: CALENDAR_FANOUT_PAGE });
+    for (let i = 0; i < ids.length; i += CALENDAR_FANOUT_BATCH) {
+      await Promise.all(
+        ids.slice(i, i + CALENDAR_FANOUT_BATCH).map((id) =>
+          getExternalWorkflowHandle(contractWorkflowId(id))
+            .signal(calendarPublishedSignal, { year: input.year, version: input.version })
+            // Ended since the read model said active: nothing left to recompute.
+            .catch((error: unknown) => log.info('contract not told of the publication: its workflow is gone', { contractId: id, error: String(error) })),
+        ),
+      );
+    }
+    signalled += ids.length;
+    if (ids.length < CALENDAR_FANOUT_PAGE) return { signalled };
+    afterId = ids.at(-1)!;
+  }
+  return continueAsNew<typeof calendarPublicationWorkflow>({ ...input, afterId, signalled });
+}
