@@ -4,7 +4,7 @@
 // domain/calendar-years.ts). Only activities and the API read it; workflows receive it through an
 // activity, recorded in their history, so a later publication reaches contracts started after it.
 import { createRequire } from 'node:module';
-import { and, asc, desc, eq, gt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { calendarYears, contracts } from '../db/schema';
 import type { WorkingCalendar } from '../domain/calendar';
@@ -75,14 +75,21 @@ export function createCalendarActivities(deps: { db: Database }) {
     },
     /**
      * One page of the ids of active contracts (the read model), ascending, after `afterId`
-     * (keyset): what a publication's fan-out signals. At most `limit` ids (1..500).
+     * (keyset): what a publication's fan-out signals. At most `limit` ids (1..500). With
+     * `createdSince` (ISO instant), only contracts registered since then.
      */
-    async openContractIds(input: { afterId?: string; limit: number }): Promise<string[]> {
+    async openContractIds(input: { afterId?: string; limit: number; createdSince?: string }): Promise<string[]> {
       const limit = Math.min(Math.max(1, Math.trunc(input.limit)), 500);
       const rows = await deps.db
         .select({ id: contracts.id })
         .from(contracts)
-        .where(input.afterId === undefined ? eq(contracts.status, 'active') : and(eq(contracts.status, 'active'), gt(contracts.id, input.afterId)))
+        .where(
+          and(
+            eq(contracts.status, 'active'),
+            input.afterId === undefined ? undefined : gt(contracts.id, input.afterId),
+            input.createdSince === undefined ? undefined : gte(contracts.createdAt, new Date(input.createdSince)),
+          ),
+        )
         .orderBy(asc(contracts.id))
         .limit(limit);
       return rows.map((r) => r.id);

@@ -3,6 +3,7 @@
 // is a patch of whole years (the years whose days changed, each with all its days), so a message
 // is bounded by the years that changed, not by the contract's term. The rules a contract's own
 // days must satisfy (at registration and on each amendment) are here too.
+import { isBlankText, type FreeText } from './free-text';
 import type { CalendarOverrides, WorkingCalendar } from './calendar';
 import { isRealDate } from './calendar-years';
 import type { IsoDate } from './dates';
@@ -45,15 +46,16 @@ export function validateCalendarOverrides(input: CalendarOverrides, problems: Pr
  * rules of validateCalendarOverrides, fields named as the body names them (`holidays.3`), and a
  * reason that is not blank. Returns the days normalized and the reason trimmed, or the problems.
  */
-export function validateCalendarAmendment(input: {
+export function validateCalendarAmendment<R extends FreeText>(input: {
   holidays?: string[];
   workdays?: string[];
-  reason: string;
-}): { ok: true; value: Required<CalendarOverrides> & { reason: string } } | { ok: false; problems: Problem[] } {
+  reason: R;
+}): { ok: true; value: Required<CalendarOverrides> & { reason: R } } | { ok: false; problems: Problem[] } {
   const problems: Problem[] = [];
   const days = validateCalendarOverrides({ holidays: input.holidays ?? [], workdays: input.workdays ?? [] }, problems, '');
-  const reason = input.reason.trim();
-  if (reason.length === 0) problems.push({ field: 'reason', reason: 'must say why the days change' });
+  // The text at the API (trimmed); its stored reference in the workflow (stored trimmed, never blank).
+  const reason = (typeof input.reason === 'string' ? input.reason.trim() : input.reason) as R;
+  if (isBlankText(reason)) problems.push({ field: 'reason', reason: 'must say why the days change' });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: { ...days, reason } };
 }
 

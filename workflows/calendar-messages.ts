@@ -1,5 +1,6 @@
 // Messages of a running contract's calendar (issue 17), defined once and shared by the workflows
 // and the API. Side-effect free: only definitions and plain types.
+import type { FreeText, TextReference } from '../domain/free-text';
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CalendarPatch } from '../domain/calendar-changes';
 
@@ -24,7 +25,8 @@ export const calendarChangedSignal = defineSignal<[{ patch: CalendarPatch; cause
 export interface AmendCalendarInput {
   holidays: string[];
   workdays: string[];
-  reason: string;
+  /** Stored by the API (domain/free-text). */
+  reason: TextReference;
   amendedBy: string;
 }
 
@@ -33,7 +35,8 @@ export interface CalendarAmendment {
   version: number;
   holidays: string[];
   workdays: string[];
-  reason: string;
+  /** A reference from the workflow; the text once the API has resolved it. */
+  reason: FreeText;
   amendedBy: string;
   amendedAt: string;
   /** False when the days were already those in force: no new version, this is the one in force. */
@@ -56,6 +59,15 @@ export interface CalendarPublicationInput {
   signalled?: number;
   /** Continue as new after this many pages (default 10; tests lower it). */
   pagesPerRun?: number;
+  /**
+   * Set once the pass over every active contract is done: the second pass, over contracts
+   * registered since this instant (an hour before the fan-out began). A contract that read its
+   * calendar just before the publication committed, and reached the read model after the first
+   * pass went by its id, is told in this one.
+   */
+  recentSince?: string;
+  /** When the first run began (ISO), carried so the second pass knows where to start. */
+  startedAt?: string;
 }
 
 /** One fan-out per published version: starting it twice finds the first (idempotent). */

@@ -23,6 +23,9 @@ const { openContractIds } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
+/** How far before the fan-out's start its second pass looks for contracts registered meanwhile. */
+const RECENT_MARGIN_MS = 60 * 60 * 1000;
+
 /** Pages per run: a page adds about 2 events per contract (≈ 200) and 6 for its activity. */
 const PAGES_PER_RUN = 10;
 
@@ -46,9 +49,11 @@ export async function tellCalendar(workflowIds: readonly string[], patch: Calend
 export async function calendarPublicationWorkflow(input: CalendarPublicationInput): Promise<{ signalled: number }> {
   let afterId = input.afterId;
   let signalled = input.signalled ?? 0;
+  let recentSince = input.recentSince;
+  const startedAt = input.startedAt ?? new Date().toISOString();
   const pages = input.pagesPerRun ?? PAGES_PER_RUN;
   for (let page = 0; page < pages; page++) {
-    const ids = await openContractIds({ ...(afterId !== undefined ? { afterId } : {}), limit: CALENDAR_FANOUT_PAGE });
+    const ids = await openContractIds({ ...(afterId !== undefined ? { afterId } : {}), ...(recentSince !== undefined ? { createdSince: recentSince } : {}), limit: CALENDAR_FANOUT_PAGE });
     for (let i = 0; i < ids.length; i += CALENDAR_FANOUT_BATCH) {
       await Promise.all(
         ids.slice(i, i + CALENDAR_FANOUT_BATCH).map((id) =>
@@ -60,8 +65,21 @@ export async function calendarPublicationWorkflow(input: CalendarPublicationInpu
       );
     }
     signalled += ids.length;
-    if (ids.length < CALENDAR_FANOUT_PAGE) return { signalled };
+    if (ids.length < CALENDAR_FANOUT_PAGE) {
+      if (recentSince !== undefined) return { signalled };
+      // Second pass: contracts registered since shortly before the first began (telling one twice is harmless).
+      recentSince = new Date(Date.parse(startedAt) - RECENT_MARGIN_MS).toISOString();
+      afterId = undefined;
+      continue;
+    }
     afterId = ids.at(-1)!;
   }
-  return continueAsNew<typeof calendarPublicationWorkflow>({ ...input, afterId, signalled });
+  const { afterId: _after, recentSince: _since, ...fixed } = input;
+  return continueAsNew<typeof calendarPublicationWorkflow>({
+    ...fixed,
+    ...(afterId !== undefined ? { afterId } : {}),
+    ...(recentSince !== undefined ? { recentSince } : {}),
+    startedAt,
+    signalled,
+  });
 }

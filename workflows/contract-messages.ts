@@ -56,7 +56,7 @@ export interface ContractState {
    * The version in force of the contract's own days (`contract.calendar`) once amended (issue 17;
    * version 1, absent here, is the definition's): who amended it, when, and why.
    */
-  ownCalendar?: { version: number; reason: string; amendedBy: string; amendedAt: string };
+  ownCalendar?: { version: number; reason: FreeText; amendedBy: string; amendedAt: string };
 }
 
 export interface Termination {

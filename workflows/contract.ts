@@ -467,7 +467,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     created,
   });
 
-  const calendarAmendmentCheck = (request: { holidays: string[]; workdays: string[]; reason: string }) => {
+  const calendarAmendmentCheck = (request: { holidays: string[]; workdays: string[]; reason: FreeText }) => {
     requireActive();
     if (!state.calendar) reject(REJECTION.conflict, `Contract ${contractId} started before its calendar could change`);
     const checked = validateCalendarAmendment(request);

@@ -4,11 +4,14 @@
 // same domain rule the workflow applies (domain/calendar-changes validateCalendarAmendment).
 import type { Client } from '@temporalio/client';
 import type { Database } from '../../db/client';
+import { resolveTexts } from '../../db/free-texts';
+import type { Resolved } from '../../domain/free-text';
 import { validateCalendarAmendment } from '../../domain/calendar-changes';
 import type { Actor } from '../../domain/organizations';
 import { amendCalendarUpdate, type CalendarAmendment } from '../../workflows/calendar-messages';
 import { contractWorkflowId } from '../../workflows/contract-messages';
 import { ApiError, forbidden, unprocessable } from '../errors';
+import { withTexts } from './free-texts';
 import type { StoredResponse } from './idempotency';
 import { apiErrorFromTemporal, sendToWorkflow } from './temporal-errors';
 import { loadVisibleContract } from './visibility';
@@ -39,11 +42,15 @@ export class ContractCalendarService {
     const checked = validateCalendarAmendment(body);
     if (!checked.ok) throw unprocessable("The contract's calendar cannot be amended", checked.problems);
     const { holidays, workdays, reason } = checked.value;
-    const amendment: CalendarAmendment = await sendToWorkflow(
-      () =>
-        this.temporal.workflow
-          .getHandle(contractWorkflowId(id))
-          .executeUpdate(amendCalendarUpdate, { args: [{ holidays, workdays, reason, amendedBy: actor.userId }] }),
+    // The reason is stored first and travels by reference (claim check, domain/free-text).
+    const amendment: Resolved<CalendarAmendment> = await withTexts(this.db, id, [reason], ([stored]) => sendToWorkflow(
+      async () =>
+        resolveTexts(
+          this.db,
+          await this.temporal.workflow
+            .getHandle(contractWorkflowId(id))
+            .executeUpdate(amendCalendarUpdate, { args: [{ holidays, workdays, reason: stored!, amendedBy: actor.userId }] }),
+        ),
       {
         // Each amendment is answered by the workflow; once it has ended nothing can change.
         recorded: async () => undefined,
@@ -53,7 +60,7 @@ export class ContractCalendarService {
         },
         rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
       },
-    );
+    ));
     return { statusCode: amendment.created ? 201 : 200, body: amendment };
   }
 }

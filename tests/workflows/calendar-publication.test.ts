@@ -30,6 +30,8 @@ import { requestMaterialsUpdate } from '../../workflows/material-request-message
 import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-county';
 import { eventually } from '../helpers/eventually';
 import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
+import { resolveTexts } from '../../db/free-texts';
+import { storedText } from '../helpers/texts';
 
 const HOUR = 3600 * 1000;
 const TOWNSHIP = 'org_township_g';
@@ -166,13 +168,13 @@ describe('a published year reaches a running contract and its children (time-ski
       // 10-working-day levels still ahead (25 February) move to the 26th; the levels fired stay.
       await env.sleep(at9(`${year}-02-19`) - (await env.currentTimeMs()));
       const amendment = await handle.executeUpdate(amendCalendarUpdate, {
-        args: [{ holidays: [`${year}-02-22`], workdays: [], reason: 'Lantern festival of the county (invented)', amendedBy: 'usr_agency' }],
+        args: [{ holidays: [`${year}-02-22`], workdays: [], reason: await storedText(harness.database.handle.db, 'Lantern festival of the county (invented)'), amendedBy: 'usr_agency' }],
       });
       expect(amendment).toMatchObject({ version: 2, holidays: [`${year}-02-22`], created: true });
       const again = await handle.executeUpdate(amendCalendarUpdate, {
-        args: [{ holidays: [`${year}-02-22`], workdays: [], reason: 'sent twice', amendedBy: 'usr_agency' }],
+        args: [{ holidays: [`${year}-02-22`], workdays: [], reason: await storedText(harness.database.handle.db, 'sent twice'), amendedBy: 'usr_agency' }],
       });
-      expect(again).toMatchObject({ version: 2, created: false, reason: 'Lantern festival of the county (invented)' });
+      expect(await resolveTexts(harness.database.handle.db, again)).toMatchObject({ version: 2, created: false, reason: 'Lantern festival of the county (invented)' });
       const amended = await eventually(
         () => db.select().from(events).where(and(eq(events.contractId, contract.id), eq(events.kind, 'contract.calendar_amended'))),
         (r) => r.length === 1,
