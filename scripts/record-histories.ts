@@ -35,6 +35,7 @@ import { validateContractDefinition } from '../domain/contract';
 import { precheck } from '../domain/materials';
 import { materialReferences } from '../api/services/submission-content';
 import { storeTexts } from '../db/free-texts';
+import { amendCalendarUpdate, calendarPublishedSignal } from '../workflows/calendar-messages';
 
 const out = path.resolve(__dirname, '../tests/histories');
 
@@ -264,6 +265,33 @@ async function main() {
       await fifth.executeUpdate(terminateUpdate, { args: [{ reason: await text('recorded'), terminatedBy: 'usr_agency' }] });
       await fifth.result();
       await save('contract-restalled', fifth.workflowId);
+    }
+
+    if (missing('contract-calendar-amended', 'escalation-calendar-amended')) {
+      // A missed checkpoint escalating; a year published (the contract re-reads its calendar) and
+      // the purchaser's own days off ahead (patched: the open step's levels still ahead move).
+      const calendarNow = await env.currentTimeMs();
+      const amended = relativeContract(calendarNow, 'history-calendar');
+      const sixth = await env.client.workflow.start(contractWorkflow, {
+        workflowId: contractWorkflowId(amended.id),
+        taskQueue,
+        args: [{ contract: amended, createdBy: 'usr_agency', createdAt: new Date(calendarNow).toISOString() }],
+      });
+      await sixth.executeUpdate(registeredUpdate);
+      await env.sleep('302 days');
+      const day = shanghaiDate(await env.currentTimeMs());
+      await sixth.signal(calendarPublishedSignal, { year: Number(day.slice(0, 4)) + 1, version: 1 });
+      await env.sleep('1 hour');
+      await sixth.executeUpdate(amendCalendarUpdate, {
+        args: [{ holidays: [addDays(day, 2), addDays(day, 3)], workdays: [], reason: await text('county festival'), amendedBy: 'usr_agency' }],
+      });
+      await env.sleep('10 days');
+      const shortfallStep = stepId(amended.id, 'paymentShortfall', stepReference(['eighty']), 1);
+      await sixth.executeUpdate(terminateUpdate, { args: [{ reason: await text('recorded'), terminatedBy: 'usr_agency' }] });
+      await sixth.result();
+      await env.client.workflow.getHandle(escalationWorkflowId(shortfallStep)).result();
+      await save('contract-calendar-amended', sixth.workflowId);
+      await save('escalation-calendar-amended', escalationWorkflowId(shortfallStep));
     }
 
     if (missing('probe')) {
