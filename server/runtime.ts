@@ -9,12 +9,14 @@ import type { ReadinessProbe } from '../api/routes/health';
 import { ACTOR_SECRET_MIN_LENGTH } from '../domain/actor-claim';
 import { openDatabase, type DatabaseHandle } from '../db/client';
 import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, LOG_LEVELS, loadConfig, type Config } from './config';
 import { createWorker } from './worker';
 
 // A child process of the engine (the worker) marks its lines: they share the engine's stdout.
 const role = process.env.GRANTFLOW_LOG_PROCESS;
-export const logger = pino({ level: process.env.LOG_LEVEL || 'info', base: role ? { process: role } : undefined });
+// An unknown LOG_LEVEL logs at info until configOrExit names the mistake (pino would throw here, at import).
+const requestedLevel = process.env.LOG_LEVEL || 'info';
+export const logger = pino({ level: (LOG_LEVELS as readonly string[]).includes(requestedLevel) ? requestedLevel : 'info', base: role ? { process: role } : undefined });
 
 /**
  * Loads the configuration, or prints what is wrong and exits. `requireTemporalAddress` is set by

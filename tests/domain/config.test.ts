@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config';
@@ -78,5 +79,17 @@ describe('configuration', () => {
     for (const name of ['PORT', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'LOG_LEVEL', 'GRANTFLOW_ADMIN_TOKEN', 'TEMPORAL_UI_PORT', 'GRANTFLOW_WEBHOOK_ALLOW', 'GRANTFLOW_RATE_LIMIT_WRITES', 'GRANTFLOW_TEMPORAL_DEADLINE_SECONDS']) {
       expect(problems).toContain(name);
     }
+  });
+
+  it('names an unknown LOG_LEVEL at start, without a stack trace', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.resolve('server/api-main.ts')], {
+      env: { ...process.env, LOG_LEVEL: 'loud', TEMPORAL_ADDRESS: '127.0.0.1:1', GRANTFLOW_ACTOR_SECRET: 'x'.repeat(40) },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const output = run.stdout + run.stderr;
+    expect(run.status).not.toBe(0);
+    expect(output).toContain('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"');
+    expect(output).not.toMatch(/\n\s+at /);
   });
 });
