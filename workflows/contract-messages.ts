@@ -9,6 +9,8 @@ import type { LedgerSummary, PaymentRequest } from '../domain/ledger';
 export type ContractStatus = 'active' | 'completed' | 'closed' | 'terminated';
 
 export interface Amendment {
+  /** From the request's Idempotency-Key (api/services/tokens idForKey): a retry is the same amendment. */
+  id?: string;
   version: number;
   /** A reference inside the workflow, the text in the read model (domain/free-text). */
   reason: FreeText;
@@ -41,6 +43,8 @@ export interface ContractState {
   calendar?: WorkingCalendar;
   /** Stalled steps handed to the escalation engine, by domain/ids stepKey (kind and reference). */
   steps?: Record<string, { stepId: string; occurrence: number; open: boolean; resolvedAt?: number }>;
+  /** "<amendment id> <digest of its content>" of the most recent amendments (at most RECENT_AMENDMENT_IDS): a retry is not a second version, a key reused for other content is refused. */
+  recentAmendmentIds?: string[];
   /** True once each milestone's review workflow was started. */
   reviewsStarted?: boolean;
   /** True once the indicator-quota workflow was started (contracts with quotas). */
@@ -120,6 +124,8 @@ export interface AmendScheduleInput {
   checkpoints: ContractDefinitionInput['checkpoints'];
   reason: TextReference;
   amendedBy: string;
+  /** Present when the request carried an Idempotency-Key: a repeat of a recent amendment changes nothing. */
+  amendmentId?: string;
 }
 
 /** A termination or amendment as the read model and the API hold it: with its reason's text. */
@@ -130,6 +136,9 @@ export interface TerminateInput {
   reason: TextReference;
   terminatedBy: string;
 }
+
+/** How many amendment ids a contract remembers: retries come soon after their first attempt. */
+export const RECENT_AMENDMENT_IDS = 20;
 
 /** ApplicationFailure types the updates reject with; the API maps them to status codes. */
 export const REJECTION = {

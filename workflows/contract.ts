@@ -19,7 +19,8 @@ import { projections } from './projection';
 import type { ContractEventInput, ContractNoticeInput } from '../activities/contracts';
 import { isRepeatedTermination, validateSchedule } from '../domain/contract';
 import { addToSummary, checkPayment, checkReversal, emptyLedgerSummary, reversalEntry, reversalReference, type LedgerEntry } from '../domain/ledger';
-import type { FreeText } from '../domain/free-text';
+import { freeTextDigest, type FreeText } from '../domain/free-text';
+import { canonicalJson } from '../domain/canonical-json';
 import { shortDigest } from '../domain/digest';
 import { withOverrides, type WorkingCalendar as WorkingCalendarValue } from '../domain/calendar';
 import { calendarPatch, contractCalendarYears, sameOverrides, validateCalendarAmendment } from '../domain/calendar-changes';
@@ -30,12 +31,14 @@ import type { Problem } from '../domain/problems';
 import { contractFigures, moneyStepHeldUntil, nextDeadline } from '../domain/status';
 import {
   amendScheduleUpdate,
+  RECENT_AMENDMENT_IDS,
   contractStateQuery,
   recordPaymentUpdate,
   registeredUpdate,
   REJECTION,
   reversePaymentUpdate,
   terminateUpdate,
+  type AmendScheduleInput,
   type Amendment,
   type ContractOutcome,
   type ContractState,
@@ -323,13 +326,35 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     return { schedule, problems };
   };
 
+  /** A retry of a recent amendment (same Idempotency-Key): answered with the schedule in force, nothing added. */
+  const amendmentKey = (request: AmendScheduleInput) =>
+    `${request.amendmentId} ${shortDigest(canonicalJson([request.tranches, request.checkpoints, freeTextDigest(request.reason)]))}`;
+  const repeatedAmendment = (request: AmendScheduleInput): Amendment | undefined => {
+    if (request.amendmentId === undefined) return undefined;
+    const recorded = state.recentAmendmentIds?.find((k) => k.startsWith(`${request.amendmentId} `));
+    if (recorded === undefined) return undefined;
+    if (recorded !== amendmentKey(request)) reject(REJECTION.conflict, 'This Idempotency-Key was used for another amendment');
+    return {
+      id: request.amendmentId,
+      version: state.scheduleVersion,
+      reason: request.reason,
+      amendedBy: request.amendedBy,
+      amendedAt: new Date().toISOString(),
+      tranches: state.contract.tranches,
+      checkpoints: state.contract.checkpoints,
+    };
+  };
+
   setHandler(
     amendScheduleUpdate,
     async (request) => {
+      const repeated = repeatedAmendment(request);
+      if (repeated) return repeated;
       requireActive();
       const { schedule, problems } = scheduleProblems(request);
       if (problems.length > 0) reject(REJECTION.invalid, 'The schedule cannot be amended', problems);
       const amendment: Amendment = {
+        ...(request.amendmentId !== undefined ? { id: request.amendmentId } : {}),
         version: state.scheduleVersion + 1,
         reason: request.reason,
         amendedBy: request.amendedBy,
@@ -339,6 +364,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       };
       state.contract = { ...state.contract, tranches: schedule.tranches, checkpoints: schedule.checkpoints };
       state.scheduleVersion = amendment.version;
+      if (request.amendmentId !== undefined) state.recentAmendmentIds = [...(state.recentAmendmentIds ?? []), amendmentKey(request)].slice(-RECENT_AMENDMENT_IDS);
       definitionChanged = true;
       changed = true;
       await projectChange([], event('contract.schedule_amended', request.amendedBy, { ...amendment }), amendment);
@@ -346,6 +372,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     },
     {
       validator: (request) => {
+        if (repeatedAmendment(request)) return;
         requireActive();
         const { problems } = scheduleProblems(request);
         if (problems.length > 0) reject(REJECTION.invalid, 'The schedule cannot be amended', problems);

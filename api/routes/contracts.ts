@@ -136,13 +136,14 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
       config: onlyRoles(['agency_officer'], 'amend disbursement schedules'),
       schema: {
         tags: ['contracts'],
-        summary: 'Amend the disbursement schedule (agency_officer of the purchaser); versioned and recorded.',
+        summary: 'Amend the disbursement schedule (agency_officer of the purchaser); versioned and recorded. With an Idempotency-Key, a retry is the same version.',
         params: ContractParams,
+        headers: IdempotencyHeaders,
         body: AmendmentInput,
         response: { 200: ContractDetailView, ...errors(400, 401, 403, 404, 409, 422) },
       },
     },
-    async (request) => contracts.amendSchedule(actorOf(request), request.params.id, request.body),
+    async (request) => contracts.amendSchedule(actorOf(request), request.params.id, request.body, request.headers['idempotency-key']),
   );
 
   app.post(

@@ -25,11 +25,13 @@ import {
   reversePaymentUpdate,
   terminateUpdate,
   type ContractStatus,
+  type StoredAmendment,
   type StoredTermination,
 } from '../../workflows/contract-messages';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import { contractDetail, contractSummary, ledgerEntryOf, ledgerEntryView } from './contract-views';
 import { withTexts } from './free-texts';
+import { idForKey } from './tokens';
 import { contactsEventView, requireVisible, villageEventView, villageScope, type ContractRow } from './visibility';
 import { ServiceUnavailableError } from '../outages';
 import { apiErrorFromTemporal, refusedStart, sendToWorkflow, startRefusal, updateRejection } from './temporal-errors';
@@ -351,17 +353,22 @@ export class ContractService {
     actor: Actor,
     id: string,
     amendment: { tranches: ContractDefinitionInput['tranches']; checkpoints: ContractDefinitionInput['checkpoints']; reason: string },
+    idempotencyKey?: string,
   ) {
     await this.actingParty(actor, id, 'purchaserId', 'agency_officer', 'amend the schedule');
+    // With an Idempotency-Key a retry (after a 503, say) is the same amendment, not a second version.
+    const amendmentId = idempotencyKey === undefined ? undefined : idForKey('am', [actor.userId, id], idempotencyKey);
     await withTexts(this.db, id, [amendment.reason], ([reason]) =>
       sendToWorkflow(
         async () =>
           void (await this.temporal.workflow
             .getHandle(contractWorkflowId(id))
-            .executeUpdate(amendScheduleUpdate, { args: [{ ...amendment, reason: reason!, amendedBy: actor.userId }] })),
+            .executeUpdate(amendScheduleUpdate, { args: [{ ...amendment, reason: reason!, amendedBy: actor.userId, ...(amendmentId ? { amendmentId } : {}) }] })),
         {
-          // Each amendment is a new version, even with the same content: none is a repeat.
-          recorded: async () => undefined,
+          // Without a key each amendment is a new version, even with the same content; with one, the
+          // version recorded under it (once the workflow has ended) is the answer.
+          recorded: async () =>
+            amendmentId !== undefined && ((await this.recorded(id)).row.amendments as StoredAmendment[]).some((a) => a.id === amendmentId) ? null : undefined,
           closed: () => this.notActive(id),
           rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
         },

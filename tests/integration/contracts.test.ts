@@ -240,6 +240,29 @@ describe('contracts and payments over the API', () => {
     expect(detail.body.received).toBe('1000.00');
   });
 
+  it('takes a schedule amendment once per Idempotency-Key: a retry is the same version, the key on other content 409', async () => {
+    const id = freshId('amend-key');
+    await start(sourceCase(id));
+    const schedule = sourceCase(id);
+    const amend = (reason: string, key?: string) =>
+      stack.http('POST', `/v1/contracts/${id}/schedule`, {
+        token: parties.tokens.agency,
+        body: { tranches: schedule.tranches, checkpoints: schedule.checkpoints, reason },
+        headers: key ? { 'idempotency-key': key } : {},
+      });
+    const first = await amend('move nothing', `amend-${id}`);
+    expect(first.status).toBe(200);
+    expect(first.body.scheduleVersion).toBe(2);
+    const retry = await amend('move nothing', `amend-${id}`);
+    expect(retry.status).toBe(200);
+    expect(retry.body.scheduleVersion).toBe(2);
+    expect(retry.body.amendments).toHaveLength(1);
+    const reused = await amend('something else', `amend-${id}`);
+    expect(reused.status).toBe(409);
+    // Without a key every amendment is a version of its own.
+    expect((await amend('move nothing')).body.scheduleVersion).toBe(3);
+  });
+
   it('refuses bad payments with 422 naming the reason, and records nothing', async () => {
     const id = freshId('bad-pay');
     await start(sourceCase(id));
