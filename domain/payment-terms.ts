@@ -381,6 +381,9 @@ export interface TrancheClock {
   paymentDueOn: IsoDate | null;
   /** What the interest is charged on: the tranche (basis due_date) or what was applied for (basis acceptance). */
   owedFen: Fen;
+  /** What is left of owedFen after what arrived toward the tranche (by `asOf`). */
+  owedOutstandingFen: Fen;
+  /** What is left of the tranche. */
   outstandingFen: Fen;
   daysOverdue: number;
   interestFen: Fen;
@@ -430,6 +433,7 @@ export function trancheClock(
     purchaserLateWorkingDays: filed.reduce((max, a) => Math.max(max, applicationClock(a, terms, calendar, asOf).purchaserLateWorkingDays), 0),
     paymentDueOn: dueOn,
     owedFen,
+    owedOutstandingFen: Math.min(owedFen, Math.max(0, owedFen - paid)),
     outstandingFen: Math.min(tranche.amountFen, Math.max(0, tranche.amountFen - paid)),
     daysOverdue: late?.daysOverdue ?? 0,
     interestFen: late?.interestFen ?? 0,
@@ -444,3 +448,6 @@ export function trancheClock(
 export function applicableFen(trancheFen: Fen, appliedFen: Fen, receivedFen: Fen): Fen {
   return Math.max(0, trancheFen - Math.max(appliedFen, receivedFen));
 }
+
+/** Payment applications one contract may hold (each ~150 bytes of workflow state: ~30 KB at most). */
+export const MAX_PAYMENT_APPLICATIONS = 200;

@@ -52,6 +52,7 @@ import { reviewWorkflowId } from './review-messages';
 import { reject } from './rejection';
 import { isWorkflowIdTaken, startOwnChild } from './children';
 import { openStep, resolveStep } from './steps';
+import { amendedPaymentTerms, installPaymentClock, milestoneIdsOf, paymentClockStepChanges, paymentClockWakeUp } from './payment-clock';
 
 /** Stalled money steps go to the escalation engine (contracts started before it keep inbox notices). */
 const ESCALATION_ENGINE = 'escalation-engine';
@@ -304,22 +305,23 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     },
   );
 
-  const scheduleProblems = (request: { tranches: unknown; checkpoints: unknown }) => {
+  const scheduleProblems = (request: { tranches: unknown; checkpoints: unknown; paymentTerms?: unknown }) => {
     const problems: Problem[] = [];
     const schedule = validateSchedule(
       request as Parameters<typeof validateSchedule>[0],
       state.contract.valueFen,
       state.contract.term,
       problems,
+      milestoneIdsOf(state.contract),
     );
-    return { schedule, problems };
+    return { schedule, problems, paymentTerms: amendedPaymentTerms(request, problems) };
   };
 
   setHandler(
     amendScheduleUpdate,
     async (request) => {
       requireActive();
-      const { schedule, problems } = scheduleProblems(request);
+      const { schedule, problems, paymentTerms } = scheduleProblems(request);
       if (problems.length > 0) reject(REJECTION.invalid, 'The schedule cannot be amended', problems);
       const amendment: Amendment = {
         version: state.scheduleVersion + 1,
@@ -328,8 +330,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         amendedAt: new Date().toISOString(),
         tranches: schedule.tranches,
         checkpoints: schedule.checkpoints,
+        ...(paymentTerms ? { paymentTerms } : {}),
       };
-      state.contract = { ...state.contract, tranches: schedule.tranches, checkpoints: schedule.checkpoints };
+      state.contract = { ...state.contract, tranches: schedule.tranches, checkpoints: schedule.checkpoints, ...(paymentTerms ? { paymentTerms } : {}) };
       state.scheduleVersion = amendment.version;
       definitionChanged = true;
       changed = true;
@@ -405,6 +408,17 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     { validator: (request) => void materialRequestCheck(request) },
   );
 
+  // Payment applications and the payer's legal clock (issue 18): workflows/payment-clock.ts.
+  installPaymentClock({
+    state: () => state,
+    requireActive,
+    refuseWhileContinuing,
+    record: async (kind, actorId, payload) => {
+      changed = true;
+      await projectChange([], event(kind, actorId, payload));
+    },
+  });
+
   /**
    * The events and notices for every checkpoint and tranche whose state changed since it was last
    * announced; marks them announced. Synchronous, so concurrent handlers never announce twice.
@@ -479,6 +493,11 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         coveredOn: t.paidOn,
       });
     }
+    if (escalating) {
+      const clock = paymentClockStepChanges(state, now);
+      stepChanges.push(...clock.steps);
+      events.push(...clock.events.map((e) => event(e.kind, null, e.payload, e.subject)));
+    }
     return { events, notices };
   }
 
@@ -492,7 +511,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   function nextWakeUp(now: number): number | undefined {
     const { contract } = state;
     const graceEnd = contract.term.endAt + contract.closeGraceDays * DAY_MS;
-    const times = [nextDeadline(contract, now), contract.term.endAt, graceEnd].filter(
+    const times = [nextDeadline(contract, now), contract.term.endAt, graceEnd, paymentClockWakeUp(state, now)].filter(
       (t): t is number => t !== undefined && t > now,
     );
     return times.length > 0 ? Math.min(...times) : undefined;

@@ -347,7 +347,7 @@ export class ContractService {
   async amendSchedule(
     actor: Actor,
     id: string,
-    amendment: { tranches: ContractDefinitionInput['tranches']; checkpoints: ContractDefinitionInput['checkpoints']; reason: string },
+    amendment: { tranches: ContractDefinitionInput['tranches']; checkpoints: ContractDefinitionInput['checkpoints']; paymentTerms?: ContractDefinitionInput['paymentTerms']; reason: string },
   ) {
     await this.actingParty(actor, id, 'purchaserId', 'agency_officer', 'amend the schedule');
     await sendToWorkflow(

@@ -12,6 +12,7 @@ import {
   applicationClock,
   applicationNotYetAllowed,
   DEFAULT_PAYMENT_TERMS,
+  STATUTE_RULES,
   interestFor,
   lateInterest,
   trancheClock,
@@ -23,6 +24,8 @@ import {
   type Receipt,
 } from '../../domain/payment-terms';
 import type { Problem } from '../../domain/problems';
+import { validateContractDefinition } from '../../domain/contract';
+import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-county';
 
 const calendar = calendarForYears(2023, 2025);
 const STATUTORY: LateInterest = { kind: 'statutory_daily' };
@@ -243,5 +246,32 @@ describe('the acceptance window and what may still be applied for (invariants)',
         expect(sum).toBe(total);
       }),
     );
+  });
+});
+
+describe('the contract definition carries the terms and releases (issue 18 item 1)', () => {
+  const lookup = (id: string) => sCountyKinds[id];
+  const base = sCountyContract(sCountyOrgIds);
+  it('keeps a definition without terms as it was, and fills in the defaults of terms given in part', () => {
+    const plain = validateContractDefinition(base, lookup);
+    expect(plain.ok && plain.value.paymentTerms).toBe(undefined);
+    const given = validateContractDefinition({ ...base, paymentTerms: { basis: 'acceptance', statute: 'sme_payment_2025', lateInterest: STATUTORY } }, lookup);
+    expect(given.ok && given.value.paymentTerms).toEqual({ ...terms });
+  });
+  it('refuses statute breaches (naming the rule) and releases after unknown milestones', () => {
+    const result = validateContractDefinition(
+      {
+        ...base,
+        paymentTerms: { statute: 'sme_payment_2025', payWithinDays: 90, lateInterest: STATUTORY },
+        tranches: base.tranches.map((t, i) => (i === 0 ? { ...t, release: { afterApproval: 'no-such-milestone' } } : t)),
+      },
+      lookup,
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([
+      { field: 'paymentTerms.payWithinDays', reason: expect.stringContaining(STATUTE_RULES.maxPayWithin) },
+      { field: 'tranches.0.release.afterApproval', reason: expect.stringContaining('no-such-milestone') },
+    ]);
   });
 });

@@ -361,6 +361,8 @@ export const PARTY: Labels<EscalationParty> = {
 export const STEP_KIND: Labels<StepKind> = {
   paymentShortfall: t('Payment shortfall', '拨付缺口'),
   trancheOverdue: t('Tranche overdue', '款项逾期'),
+  acceptanceOverdue: t('Acceptance overdue', '验收逾期'),
+  paymentOverdue: t('Payment overdue under the statute', '逾期付款（条例）'),
   reviewOverdue: t('Review overdue', '评审逾期'),
   tooManyReturns: t('Too many returns', '退回次数过多'),
   materialRequestOverdue: t('Material request overdue', '资料收集逾期'),
