@@ -23,6 +23,8 @@ import { inboxRoutes } from './routes/inbox';
 import { materialRequestRoutes } from './routes/material-requests';
 import { organizationRoutes } from './routes/organizations';
 import { paymentRoutes } from './routes/payments';
+import { paymentApplicationRoutes } from './routes/payment-applications';
+import { PaymentApplicationService } from './services/payment-applications';
 import { quotaRoutes } from './routes/quotas';
 import { submissionRoutes } from './routes/submissions';
 import { templateRoutes } from './routes/templates';
@@ -211,6 +213,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     await v1.register(quotaRoutes, { quotas: new QuotaService(deps.database.db, deps.temporal, storage), idempotency });
     await v1.register(calendarRoutes, { calendar: new CalendarService(deps.database.db), idempotency });
+    await v1.register(paymentApplicationRoutes, { applications: new PaymentApplicationService(deps.database.db, deps.temporal, storage), idempotency });
   });
 
   return app;

@@ -198,6 +198,59 @@ export const LedgerEntryView = Type.Object(
 
 const StatusEnum = Type.Enum(['active', 'completed', 'closed', 'terminated']);
 
+const DayOrNull = NullableString;
+
+/** The payer's clock per tranche and the contract's total interest (issue 18; domain/payment-terms). */
+export const PaymentClockSchema = Type.Object(
+  {
+    terms: Type.Object(
+      {
+        basis: Type.Enum(PAYMENT_BASES),
+        payWithinDays: Type.Integer(),
+        dayCount: Type.Enum(DAY_COUNTS),
+        acceptanceWorkingDays: Type.Integer(),
+        lateInterest: Type.Union([
+          Type.Object({ kind: Type.Literal('statutory_daily') }, closed),
+          Type.Object({ kind: Type.Literal('agreed'), annualRatePercent: Type.Number(), lprAtSigningPercent: Type.Number() }, closed),
+          Type.Object({ kind: Type.Literal('none') }, closed),
+        ]),
+        statute: Type.Enum(STATUTES),
+      },
+      closed,
+    ),
+    asOf: Type.String(),
+    tranches: Type.Array(
+      Type.Object(
+        {
+          id: Type.String(),
+          label: Type.String(),
+          release: ReleaseSchema,
+          releasedOn: DayOrNull(),
+          applied: Type.String({ description: 'What the applications not returned ask for' }),
+          appliedOn: DayOrNull(),
+          acceptanceDueOn: DayOrNull(),
+          acceptedOn: DayOrNull(),
+          deemedAcceptedOn: DayOrNull(),
+          purchaserLateWorkingDays: Type.Integer(),
+          paymentDueOn: DayOrNull(),
+          outstanding: Type.String(),
+          overdue: Type.String(),
+          daysOverdue: Type.Integer(),
+          interest: Type.String(),
+          segments: Type.Array(
+            Type.Object({ from: Type.String(), to: Type.String(), days: Type.Integer(), base: Type.String(), interest: Type.String() }, closed),
+            { maxItems: 2000 },
+          ),
+        },
+        closed,
+      ),
+      { maxItems: 100 },
+    ),
+    interest: Type.String({ description: 'Late-payment interest accrued on every tranche' }),
+  },
+  closed,
+);
+
 const summaryFields = {
   id: Type.String(),
   title: Type.String(),
@@ -305,6 +358,7 @@ export const ContractDetailView = Type.Object(
       ),
     ),
     ledger: Type.Array(LedgerEntryView),
+    paymentClock: PaymentClockSchema,
     scheduleVersion: Type.Integer(),
     amendments: Type.Array(
       Type.Object({ version: Type.Integer(), reason: Type.String(), amendedBy: Type.String(), amendedAt: Type.String() }, closed),

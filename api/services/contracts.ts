@@ -33,6 +33,8 @@ import { contactsEventView, requireVisible, villageEventView, villageScope, type
 import { ServiceUnavailableError } from '../outages';
 import { apiErrorFromTemporal, refusedStart, sendToWorkflow, startRefusal, updateRejection } from './temporal-errors';
 import { canonicalJson } from '../../domain/canonical-json';
+import { shanghaiDate } from '../../domain/dates';
+import { clockOfContract } from './payment-clock-view';
 
 type PartyColumn = 'purchaserId' | 'payerId';
 
@@ -246,7 +248,12 @@ export class ContractService {
   async detail(actor: Actor, id: string) {
     const [found] = await this.contractWithLedgerCount.execute({ id });
     const { ledgerCount, ...row } = requireVisible(actor, id, found as (ContractRow & { ledgerCount: number }) | undefined) as ContractRow & { ledgerCount: number };
-    return contractDetail(row, await this.ledger(id, ledgerCount), this.clock(), await coveredYearTest(this.db));
+    const ledger = await this.ledger(id, ledgerCount);
+    const now = this.clock();
+    // The payer's clock (issue 18): each tranche's deadline, days overdue and interest.
+    const { interestFen: _total, tranches, ...clock } = await clockOfContract(this.db, row.definition as Contract, ledger, shanghaiDate(now));
+    const paymentClock = { ...clock, tranches: tranches.map(({ interestFen: _i, overdueFen: _o, ...t }) => t) };
+    return { ...contractDetail(row, ledger, now, await coveredYearTest(this.db)), paymentClock };
   }
 
   /** The contract's audit trail, oldest first: every change with its actor and time. */
