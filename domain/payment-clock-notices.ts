@@ -57,7 +57,7 @@ export function paymentOverdueSummary(input: {
   return {
     en:
       `Tranche "${trancheLabel}": under ${statute.en} the payer was to pay by ${dayText(paymentDueOn, 'en')}; ${moneyText(outstandingFen, 'en')} is unpaid, ` +
-      `${daysOverdue} days overdue as of ${dayText(asOf, 'en')}, late-payment interest so far ${moneyText(interestFen, 'en')} at ${rate.en}.`,
+      `overdue by ${daysOverdue} ${daysOverdue === 1 ? 'day' : 'days'} as of ${dayText(asOf, 'en')}, late-payment interest so far ${moneyText(interestFen, 'en')} at ${rate.en}.`,
     'zh-CN':
       `款项「${trancheLabel}」：依${statute['zh-CN']}，付款方应于 ${dayText(paymentDueOn, 'zh-CN')} 前支付；尚欠 ${moneyText(outstandingFen, 'zh-CN')}，` +
       `截至 ${dayText(asOf, 'zh-CN')} 已逾期 ${daysOverdue} 天，逾期利息已达 ${moneyText(interestFen, 'zh-CN')}（${rate['zh-CN']}）。`,
