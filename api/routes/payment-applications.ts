@@ -85,6 +85,11 @@ export function wantsCsv(accept: string | undefined): boolean {
   return csv >= 0 && (json < 0 || csv < json);
 }
 
+export const OverduePaymentsView = Type.Object(
+  { organizationId: Type.String(), asOf: Type.String(), items: Type.Array(OverdueRow, { maxItems: MAX_OVERDUE_ROWS }) },
+  closed,
+);
+
 export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{ applications: PaymentApplicationService; idempotency: IdempotencyService }> = async (
   app,
   { applications, idempotency },
@@ -199,7 +204,7 @@ export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{ applications:
         response: {
           200: {
             content: {
-              'application/json': { schema: Type.Object({ organizationId: Type.String(), asOf: Type.String(), items: Type.Array(OverdueRow, { maxItems: MAX_OVERDUE_ROWS }) }, closed) },
+              'application/json': { schema: OverduePaymentsView },
               'text/csv': { schema: Type.String() },
             },
           },
