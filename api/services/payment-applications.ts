@@ -3,7 +3,7 @@
 // the contract workflow decides (files, accepts, returns) with ids, amounts and days, so a decision
 // is durable and drives the acceptanceOverdue / paymentOverdue escalations (workflows/payment-clock.ts).
 import type { Client } from '@temporalio/client';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { contracts, ledgerEntries, organizations, paymentApplications } from '../../db/schema';
 import type { Contract } from '../../domain/contract';
@@ -238,7 +238,12 @@ export class PaymentApplicationService {
     const [org] = await this.db.select().from(organizations).where(eq(organizations.id, organizationId));
     if (!org) throw notFound(`Organization ${organizationId} does not exist`);
     const rows = await this.db.select().from(contracts).where(eq(contracts.payerId, organizationId)).orderBy(asc(contracts.id));
-    const names = new Map((await this.db.select({ id: organizations.id, name: organizations.name }).from(organizations)).map((o) => [o.id, o.name]));
+    const contractors = [...new Set(rows.map((r) => r.contractorId))];
+    const names = new Map(
+      contractors.length === 0
+        ? []
+        : (await this.db.select({ id: organizations.id, name: organizations.name }).from(organizations).where(inArray(organizations.id, contractors))).map((o) => [o.id, o.name]),
+    );
     const items: Array<{ contractId: string; contractTitle: string; contractor: string; contractorName: string; tranche: string; trancheLabel: string; paymentDueOn: IsoDate; outstanding: string; daysOverdue: number; interest: string }> = [];
     for (const row of rows) {
       const ledger = (await this.db.select().from(ledgerEntries).where(eq(ledgerEntries.contractId, row.id)).orderBy(asc(ledgerEntries.id))).map(ledgerEntryOf);

@@ -124,5 +124,48 @@ describe('payment applications over the API', () => {
     expect(history).toContain(filed.body.id);
     expect(history).not.toContain('Salaries unpaid');
     expect(history).not.toContain('INV-001');
+
+    // Returned with reasons (kept with the row only); what was applied for is free again.
+    const second = await apply({ ...body, amount: '20000.00', invoice: { number: 'INV-002', date: today } });
+    expect(second.status).toBe(201);
+    const returnWithout = await stack.http('POST', `/v1/payment-applications/${second.body.id}/decision`, { token: parties.tokens.agency, body: { outcome: 'return' } });
+    expect(returnWithout.status).toBe(422);
+    const returned = await stack.http('POST', `/v1/payment-applications/${second.body.id}/decision`, {
+      token: parties.tokens.agency,
+      body: { outcome: 'return', reasons: ['Invoice names the wrong lot'] },
+    });
+    expect(returned.body).toMatchObject({ status: 'returned', decision: { outcome: 'return', reasons: ['Invoice names the wrong lot'] } });
+    expect((await stack.http('GET', `/v1/payment-applications/${second.body.id}`, { token: parties.tokens.contractor })).body.decision.reasons).toEqual([
+      'Invoice names the wrong lot',
+    ]);
+    expect(historyText(await stack.client.workflow.getHandle(contractWorkflowId(id)).fetchHistory())).not.toContain('wrong lot');
+    expect((await apply({ ...body, amount: '20000.00', invoice: { number: 'INV-003', date: today } })).status).toBe(201);
+
+    // The purchaser amends the terms where it amends the schedule; the statute's rules hold there too.
+    const amend = (paymentTerms: Record<string, unknown>) =>
+      stack.http('POST', `/v1/contracts/${id}/schedule`, {
+        token: parties.tokens.agency,
+        body: { tranches: definition.tranches, checkpoints: [], paymentTerms, reason: 'terms agreed anew' },
+      });
+    const refused = await amend({ ...definition.paymentTerms, payWithinDays: 90 });
+    expect(refused.status).toBe(422);
+    expect(JSON.stringify(refused.body)).toContain('sme_payment_2025.max_60_days');
+    const amended = await amend({ ...definition.paymentTerms, payWithinDays: 45 });
+    expect(amended.status).toBe(200);
+    expect(amended.body.paymentClock.terms.payWithinDays).toBe(45);
+    expect(amended.body.paymentClock.tranches.find((t: any) => t.id === 't1').paymentDueOn).toBe(addDays(today, 45));
+  });
+
+  it('documents the routes, the CSV answer included', async () => {
+    const doc = await stack.http('GET', '/openapi.json');
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/contracts/{id}/payment-applications',
+        '/v1/payment-applications/{aid}/decision',
+        '/v1/payment-applications/{aid}',
+        '/v1/organizations/{id}/overdue-payments',
+      ]),
+    );
+    expect(Object.keys(doc.body.paths['/v1/organizations/{id}/overdue-payments'].get.responses['200'].content).sort()).toEqual(['application/json', 'text/csv']);
   });
 });
