@@ -494,7 +494,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       });
     }
     if (escalating) {
-      const clock = paymentClockStepChanges(state, now);
+      const clock = paymentClockStepChanges(state, now, new Set(stepChanges.map((c) => c.key)));
       stepChanges.push(...clock.steps);
       events.push(...clock.events.map((e) => event(e.kind, null, e.payload, e.subject)));
     }

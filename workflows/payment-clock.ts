@@ -107,7 +107,12 @@ export interface ClockEvent {
  * application-driven tranche unpaid after its deadline (resolved from the day it is paid, or when
  * its application is returned). Idempotent: repeated calls push nothing the drainer would act on twice.
  */
-export function paymentClockStepChanges(state: ContractState, now: number): { steps: StepChange[]; events: ClockEvent[] } {
+export function paymentClockStepChanges(
+  state: ContractState,
+  now: number,
+  /** Keys of step changes queued and not yet handed over: not announced again meanwhile. */
+  queued: ReadonlySet<string> = new Set(),
+): { steps: StepChange[]; events: ClockEvent[] } {
   if (!state.paymentClock || !state.calendar) return { steps: [], events: [] };
   const changes: StepChange[] = [];
   const events: ClockEvent[] = [];
@@ -118,6 +123,7 @@ export function paymentClockStepChanges(state: ContractState, now: number): { st
   for (const [id, app] of Object.entries(state.paymentClock.applications)) {
     const clock = applicationClock(app, terms, state.calendar, today);
     const key = stepKey('acceptanceOverdue', stepReference([id]));
+    if (queued.has(key)) continue;
     const step = state.steps?.[key];
     const late = (app.decision?.on ?? today) > clock.acceptanceDueOn;
     if (late && !step) {
@@ -156,6 +162,7 @@ export function paymentClockStepChanges(state: ContractState, now: number): { st
   for (const { label, clock, driven } of clocks(state, today)) {
     if (!driven) continue;
     const key = stepKey('paymentOverdue', stepReference([clock.trancheId]));
+    if (queued.has(key)) continue;
     const step = state.steps?.[key];
     const owedLeft = clock.owedOutstandingFen;
     const stalled = clock.paymentDueOn !== null && today > clock.paymentDueOn && clock.daysOverdue > 0 && owedLeft > 0;
