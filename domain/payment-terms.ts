@@ -71,8 +71,14 @@ export const STATUTE_RULES = {
   interestNotWaived: 'sme_payment_2025.interest_not_waived',
 } as const;
 
+/**
+ * The complete terms: those given, the rest DEFAULT_PAYMENT_TERMS — except that under the statute
+ * interest not given is the statute's 0.05 % per day (where none is agreed, that is what is owed).
+ */
 export function paymentTermsOf(contract: { paymentTerms?: PaymentTermsInput }): PaymentTerms {
-  return { ...DEFAULT_PAYMENT_TERMS, ...(contract.paymentTerms ?? {}) };
+  const given = contract.paymentTerms ?? {};
+  const lateInterest: LateInterest = given.lateInterest ?? (given.statute === 'sme_payment_2025' ? { kind: 'statutory_daily' } : DEFAULT_PAYMENT_TERMS.lateInterest);
+  return { ...DEFAULT_PAYMENT_TERMS, ...given, lateInterest };
 }
 
 /**

@@ -113,8 +113,10 @@ describe('payment terms under the statute', () => {
     expect(problems({ statute: 'sme_payment_2025', lateInterest: { kind: 'agreed', annualRatePercent: 3.45, lprAtSigningPercent: 3.45 } })).toEqual([]);
     expect(problems({ statute: 'sme_payment_2025', lateInterest: { kind: 'none' } })[0]!.reason).toContain('sme_payment_2025.interest_not_waived');
   });
-  it('defaults keep today’s behaviour', () => {
+  it('defaults keep today’s behaviour; under the statute, interest not given is the statute’s', () => {
     expect(problems({})).toEqual([]);
+    expect(validatePaymentTerms({ statute: 'sme_payment_2025' }, [])).toMatchObject({ lateInterest: { kind: 'statutory_daily' } });
+    expect(problems({ statute: 'sme_payment_2025' })).toEqual([]);
     expect(DEFAULT_PAYMENT_TERMS).toMatchObject({ basis: 'due_date', payWithinDays: 30, acceptanceWorkingDays: 10, statute: 'none' });
   });
   it('a release names a milestone of the contract', () => {
