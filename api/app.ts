@@ -24,6 +24,8 @@ import { inboxRoutes } from './routes/inbox';
 import { materialRequestRoutes } from './routes/material-requests';
 import { organizationRoutes } from './routes/organizations';
 import { paymentRoutes } from './routes/payments';
+import { paymentApplicationRoutes } from './routes/payment-applications';
+import { PaymentApplicationService } from './services/payment-applications';
 import { quotaRoutes } from './routes/quotas';
 import { submissionRoutes } from './routes/submissions';
 import { templateRoutes } from './routes/templates';
@@ -221,6 +223,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       idempotency,
     });
     await v1.register(contractCalendarRoutes, { contractCalendars: new ContractCalendarService(deps.database.db, deps.temporal), idempotency });
+    await v1.register(paymentApplicationRoutes, { applications: new PaymentApplicationService(deps.database.db, deps.temporal, storage), idempotency });
   });
 
   return app;

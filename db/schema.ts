@@ -366,3 +366,34 @@ export const freeTexts = pgTable(
   },
   (t) => [index('free_texts_scope_idx').on(t.scope), index('free_texts_unaccepted_idx').on(t.storedAt).where(sql`accepted_at IS NULL`)],
 );
+
+// Payment applications (请款, issue 18): the contractor's application with its texts (invoice,
+// note, attachments' metadata, the purchaser's reasons) — the claim check: the contract workflow
+// holds only the id, tranche, amount and days (workflows/payment-clock.ts). Written by the API:
+// the row first (status "filing"), then the workflow's Update, then its answer's days.
+export const paymentApplications = pgTable(
+  'payment_applications',
+  {
+    id: text('id').primaryKey(),
+    contractId: text('contract_id').notNull(),
+    tranche: text('tranche').notNull(),
+    amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
+    invoiceNumber: text('invoice_number').notNull(),
+    invoiceDate: date('invoice_date', { mode: 'string' }).notNull(),
+    note: text('note'),
+    attachments: jsonb('attachments').notNull().default(sql`'[]'::jsonb`),
+    /** filing → pending → accepted | returned */
+    status: text('status').notNull(),
+    filedBy: text('filed_by').notNull(),
+    filedAt: timestamp('filed_at', { withTimezone: true }),
+    filedOn: date('filed_on', { mode: 'string' }),
+    acceptanceDueOn: date('acceptance_due_on', { mode: 'string' }),
+    decisionReasons: jsonb('decision_reasons'),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decidedOn: date('decided_on', { mode: 'string' }),
+    decidedLate: boolean('decided_late'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('payment_applications_contract_idx').on(t.contractId, t.tranche)],
+);

@@ -37,6 +37,7 @@ import { pushReservedId } from './ids';
 import type { OrganizationKind } from './organizations';
 import type { Problem } from './problems';
 import { validateQuotas, type Quota } from './quotas';
+import { validatePaymentTerms, validateRelease, type PaymentTerms, type PaymentTermsInput, type TrancheRelease } from './payment-terms';
 
 export const FUNDING_SOURCES = ['fiscal', 'social_assistance_fund', 'welfare_lottery_fund', 'other'] as const;
 export type FundingSource = (typeof FUNDING_SOURCES)[number];
@@ -68,8 +69,12 @@ export interface ContractDefinitionInput {
     amount?: string;
     percent?: number;
     fundingSource: FundingSource;
+    /** When the tranche may be paid (domain/payment-terms; default "on_due_date"). */
+    release?: TrancheRelease;
   }>;
   checkpoints: Array<{ id: string; by: string; minPercent: number }>;
+  /** The payer's legal clock (domain/payment-terms, issue 18); fields not given take DEFAULT_PAYMENT_TERMS. */
+  paymentTerms?: PaymentTermsInput;
   closeGraceDays?: number;
   /** Ladders per kind of step; kinds not given use the defaults. */
   escalationPolicies?: EscalationPolicies;
@@ -125,6 +130,7 @@ export interface Tranche {
   amountFen: Fen;
   percent?: number;
   fundingSource: FundingSource;
+  release?: TrancheRelease;
 }
 
 export interface Checkpoint {
@@ -151,6 +157,8 @@ export interface Contract {
   calendar?: CalendarOverrides;
   milestones?: Milestone[];
   quotas?: Quota[];
+  /** Present when the definition gave terms: complete (defaults filled in). Read with paymentTermsOf. */
+  paymentTerms?: PaymentTerms;
 }
 
 /** Kinds an organization may have to stand in each party role. */
@@ -226,6 +234,8 @@ export function validateSchedule(
   valueFen: Fen,
   term: { startAt: number; endAt: number },
   problems: Problem[],
+  /** The contract's milestones, which an `afterApproval` release must name. */
+  milestoneIds: ReadonlySet<string> = new Set(),
 ): { tranches: Tranche[]; checkpoints: Checkpoint[] } {
   uniqueIds(problems, 'tranches', input.tranches);
   const tranches: Tranche[] = [];
@@ -246,6 +256,7 @@ export function validateSchedule(
         problems.push({ field: `${field}.percent`, reason: 'must be a percentage above 0 and at most 100, with at most two decimals' });
       } else parts.set(i, { basisPoints: bp });
     }
+    validateRelease(t.release, `${field}.release`, milestoneIds, problems);
     tranches.push({
       id: t.id,
       label: t.label,
@@ -254,6 +265,7 @@ export function validateSchedule(
       amountFen: 0,
       ...(t.percent !== undefined ? { percent: t.percent } : {}),
       fundingSource: t.fundingSource,
+      ...(t.release !== undefined ? { release: t.release } : {}),
     });
   });
   if (problems.length === 0) {
@@ -401,6 +413,8 @@ export function validateContractDefinition(
 
   if (input.escalationPolicies) validateEscalationPolicies(input.escalationPolicies, problems);
   const milestones = validateMilestones(input, startAt, problems);
+  const milestoneIds = new Set((input.milestones ?? []).map((m) => m.id));
+  const paymentTerms = input.paymentTerms ? validatePaymentTerms(input.paymentTerms, problems) : undefined;
   if (input.quotas) validateQuotas(input.quotas, problems);
   // The same rules as an amendment of a running contract's own days (POST /v1/contracts/:id/calendar).
   if (input.calendar) validateCalendarOverrides(input.calendar, problems);
@@ -408,11 +422,11 @@ export function validateContractDefinition(
   if (problems.length > 0 || startAt === undefined || endAt === undefined || valueFen === undefined) {
     // Schedule checks need a valid term and value; report what we can.
     if (startAt !== undefined && endAt !== undefined && valueFen !== undefined) {
-      validateSchedule(input, valueFen, { startAt, endAt }, problems);
+      validateSchedule(input, valueFen, { startAt, endAt }, problems, milestoneIds);
     }
     return { ok: false, problems };
   }
-  const schedule = validateSchedule(input, valueFen, { startAt, endAt }, problems);
+  const schedule = validateSchedule(input, valueFen, { startAt, endAt }, problems, milestoneIds);
   if (problems.length > 0) return { ok: false, problems };
 
   return {
@@ -433,6 +447,7 @@ export function validateContractDefinition(
       ...(input.calendar ? { calendar: input.calendar } : {}),
       ...(milestones.length > 0 ? { milestones } : {}),
       ...(input.quotas && input.quotas.length > 0 ? { quotas: input.quotas.map((q) => ({ ...q })) } : {}),
+      ...(paymentTerms ? { paymentTerms } : {}),
     },
   };
 }

@@ -15,6 +15,10 @@ export const STEP_KINDS = [
   'materialRequestOverdue',
   'quotaShortfall',
   'milestoneOverdue',
+  // The payer's legal clock (issue 18, domain/payment-terms): the purchaser late accepting an
+  // application, the payer late paying after its statutory deadline.
+  'acceptanceOverdue',
+  'paymentOverdue',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
@@ -47,6 +51,8 @@ export const STEP_HOLDER: Record<StepKind, EscalationParty> = {
   materialRequestOverdue: 'village',
   quotaShortfall: 'contractor',
   milestoneOverdue: 'contractor',
+  acceptanceOverdue: 'purchaser',
+  paymentOverdue: 'payer',
 };
 
 const level = (after: number, notify: EscalationParty[], severity: Severity): EscalationLevel => ({
@@ -71,6 +77,12 @@ export const DEFAULT_LADDERS: Record<StepKind, EscalationLadder> = {
   },
   quotaShortfall: { levels: [level(0, ['contractor'], 'warning'), level(5, ['purchaser'], 'critical')] },
   milestoneOverdue: { levels: [level(0, ['contractor'], 'warning'), level(5, ['purchaser'], 'critical')] },
+  // The purchaser's officers at once, its heads after 3 working days, oversight after 10.
+  acceptanceOverdue: { levels: [level(0, ['purchaser'], 'warning'), level(3, ['purchaser'], 'critical'), level(10, ['oversight'], 'critical')] },
+  // As a tranche overdue, but the statute's deadline has passed and interest runs: warning at once.
+  paymentOverdue: {
+    levels: [level(0, ['payer'], 'warning'), level(5, ['payer'], 'critical'), level(10, ['purchaser'], 'critical'), level(20, ['oversight'], 'critical')],
+  },
 };
 
 export type EscalationPolicies = Partial<Record<StepKind, EscalationLadder>>;

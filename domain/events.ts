@@ -22,6 +22,14 @@ export const EVENT_KINDS = [
   'tranche.upcoming',
   'tranche.paid',
   'tranche.overdue',
+  // workflows/payment-clock.ts (issue 18): payment applications and the payer's legal clock
+  'payment_application.filed',
+  'payment_application.accepted',
+  'payment_application.returned',
+  'payment_application.acceptance_overdue',
+  'payment_application.acceptance_decided_late',
+  'tranche.payment_overdue',
+  'tranche.payment_overdue_ended',
   // workflows/escalation.ts
   'escalation.opened',
   'escalation.acknowledged',

@@ -28,6 +28,7 @@ import {
   reversePaymentUpdate,
   terminateUpdate,
 } from '../workflows/contract-messages';
+import { decideApplicationUpdate, fileApplicationUpdate } from '../workflows/payment-clock-messages';
 import { completeMaterial } from '../tests/fixtures/materials';
 import { relativeContract, relativeDefinition } from '../tests/fixtures/relative-contract';
 import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../tests/fixtures/s-county';
@@ -292,6 +293,48 @@ async function main() {
       await env.client.workflow.getHandle(escalationWorkflowId(shortfallStep)).result();
       await save('contract-calendar-amended', sixth.workflowId);
       await save('escalation-calendar-amended', escalationWorkflowId(shortfallStep));
+    }
+
+    if (missing('contract-payment-clock')) {
+      // Issue 18: an application accepted late (deemed accepted at its window's end), the payer
+      // late after the statutory deadline, then paid.
+      const clockNow = await env.currentTimeMs();
+      const year = Number(shanghaiDate(clockNow).slice(0, 4));
+      const clockContract = validateContractDefinition(
+        sCountyContract(sCountyOrgIds, {
+          id: 'history-payment-clock',
+          term: { start: `${year}-01-01`, end: `${year + 1}-12-31` },
+          value: '100000.00',
+          budgetLines: undefined,
+          staffing: undefined,
+          tranches: [
+            { id: 't1', label: 'First half', due: `${year}-01-31`, percent: 50, fundingSource: 'fiscal' },
+            { id: 't2', label: 'Second half', due: `${year + 1}-12-31`, percent: 50, fundingSource: 'fiscal', release: 'on_application' },
+          ],
+          checkpoints: [],
+          paymentTerms: { basis: 'acceptance', payWithinDays: 30, acceptanceWorkingDays: 5, statute: 'sme_payment_2025', lateInterest: { kind: 'statutory_daily' } },
+          closeGraceDays: 3650,
+        }),
+        (id) => sCountyKinds[id],
+      );
+      if (!clockContract.ok) throw new Error('fixture invalid');
+      const sixth = await env.client.workflow.start(contractWorkflow, {
+        workflowId: contractWorkflowId(clockContract.value.id),
+        taskQueue,
+        args: [{ contract: clockContract.value, createdBy: 'usr_agency', createdAt: new Date(clockNow).toISOString() }],
+      });
+      await sixth.executeUpdate(registeredUpdate);
+      await sixth.executeUpdate(fileApplicationUpdate, { args: [{ applicationId: 'pa_1', tranche: 't1', amountFen: 5_000_000, filedBy: 'usr_contractor' }] });
+      await env.sleep('12 days');
+      await sixth.executeUpdate(decideApplicationUpdate, { args: [{ applicationId: 'pa_1', outcome: 'accept', decidedBy: 'usr_agency' }] });
+      await env.sleep('40 days');
+      await sixth.executeUpdate(recordPaymentUpdate, {
+        args: [{ reference: 'PC-1', amount: '50000.00', receivedOn: shanghaiDate(await env.currentTimeMs()), fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
+      });
+      await env.sleep('1 day');
+      await sixth.executeUpdate(terminateUpdate, { args: [{ reason: await text('recorded'), terminatedBy: 'usr_agency' }] });
+      await sixth.result();
+      await save('contract-payment-clock', sixth.workflowId);
     }
 
     if (missing('probe')) {

@@ -5,6 +5,8 @@ import type { WorkingCalendar } from '../domain/calendar';
 import type { Checkpoint, Contract, ContractDefinitionInput, Tranche } from '../domain/contract';
 import type { FreeText, Resolved, TextReference } from '../domain/free-text';
 import type { LedgerSummary, PaymentRequest } from '../domain/ledger';
+import type { PaymentTerms } from '../domain/payment-terms';
+import type { PaymentClockState } from './payment-clock-messages';
 
 export type ContractStatus = 'active' | 'completed' | 'closed' | 'terminated';
 
@@ -18,6 +20,8 @@ export interface Amendment {
   amendedAt: string;
   tranches: Tranche[];
   checkpoints: Checkpoint[];
+  /** The payment terms in force from this version, when the amendment changed them (issue 18). */
+  paymentTerms?: PaymentTerms;
 }
 
 /**
@@ -51,6 +55,8 @@ export interface ContractState {
   quotasStarted?: boolean;
   /** Ids of material requests whose workflows this contract started. */
   materialRequests?: string[];
+  /** Payment applications' ids, amounts and dates (no texts): workflows/payment-clock.ts. */
+  paymentClock?: PaymentClockState;
   /**
    * Which behaviours this contract runs with, decided once when it started (patched()) and carried
    * across continue-as-new, so a contract never changes behaviour in mid-life.
@@ -122,6 +128,7 @@ export interface ReversePaymentInput {
 export interface AmendScheduleInput {
   tranches: ContractDefinitionInput['tranches'];
   checkpoints: ContractDefinitionInput['checkpoints'];
+  paymentTerms?: ContractDefinitionInput['paymentTerms'];
   reason: TextReference;
   amendedBy: string;
   /** Present when the request carried an Idempotency-Key: a repeat of a recent amendment changes nothing. */

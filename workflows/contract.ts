@@ -61,6 +61,8 @@ import { amendCalendarUpdate, calendarPublishedSignal, CALENDAR_UPDATES_PATCH, t
 import { tellCalendar } from './calendar-updates';
 import { escalationWorkflowId } from './escalation-messages';
 
+import { amendedPaymentTerms, installPaymentClock, milestoneIdsOf, paymentClockStepChanges, paymentClockWakeUp } from './payment-clock';
+
 /** Stalled money steps go to the escalation engine (contracts started before it keep inbox notices). */
 const ESCALATION_ENGINE = 'escalation-engine';
 /** Each milestone's review cycle runs as a child workflow (contracts started before keep none). */
@@ -315,15 +317,16 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     },
   );
 
-  const scheduleProblems = (request: { tranches: unknown; checkpoints: unknown }) => {
+  const scheduleProblems = (request: { tranches: unknown; checkpoints: unknown; paymentTerms?: unknown }) => {
     const problems: Problem[] = [];
     const schedule = validateSchedule(
       request as Parameters<typeof validateSchedule>[0],
       state.contract.valueFen,
       state.contract.term,
       problems,
+      milestoneIdsOf(state.contract),
     );
-    return { schedule, problems };
+    return { schedule, problems, paymentTerms: amendedPaymentTerms(request, problems) };
   };
 
   /** A retry of a recent amendment (same Idempotency-Key): answered with the schedule in force, nothing added. */
@@ -351,7 +354,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       const repeated = repeatedAmendment(request);
       if (repeated) return repeated;
       requireActive();
-      const { schedule, problems } = scheduleProblems(request);
+      const { schedule, problems, paymentTerms } = scheduleProblems(request);
       if (problems.length > 0) reject(REJECTION.invalid, 'The schedule cannot be amended', problems);
       const amendment: Amendment = {
         ...(request.amendmentId !== undefined ? { id: request.amendmentId } : {}),
@@ -361,8 +364,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         amendedAt: new Date().toISOString(),
         tranches: schedule.tranches,
         checkpoints: schedule.checkpoints,
+        ...(paymentTerms ? { paymentTerms } : {}),
       };
-      state.contract = { ...state.contract, tranches: schedule.tranches, checkpoints: schedule.checkpoints };
+      state.contract = { ...state.contract, tranches: schedule.tranches, checkpoints: schedule.checkpoints, ...(paymentTerms ? { paymentTerms } : {}) };
       state.scheduleVersion = amendment.version;
       if (request.amendmentId !== undefined) state.recentAmendmentIds = [...(state.recentAmendmentIds ?? []), amendmentKey(request)].slice(-RECENT_AMENDMENT_IDS);
       definitionChanged = true;
@@ -523,6 +527,17 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     { validator: (request) => void calendarAmendmentCheck(request) },
   );
 
+  // Payment applications and the payer's legal clock (issue 18): workflows/payment-clock.ts.
+  installPaymentClock({
+    state: () => state,
+    requireActive,
+    refuseWhileContinuing,
+    record: async (kind, actorId, payload) => {
+      changed = true;
+      await projectChange([], event(kind, actorId, payload));
+    },
+  });
+
   /**
    * The events and notices for every checkpoint and tranche whose state changed since it was last
    * announced; marks them announced. Synchronous, so concurrent handlers never announce twice.
@@ -597,6 +612,11 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         coveredOn: t.paidOn,
       });
     }
+    if (escalating) {
+      const clock = paymentClockStepChanges(state, now, new Set(stepChanges.map((c) => c.key)));
+      stepChanges.push(...clock.steps);
+      events.push(...clock.events.map((e) => event(e.kind, null, e.payload, e.subject)));
+    }
     return { events, notices };
   }
 
@@ -610,7 +630,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   function nextWakeUp(now: number): number | undefined {
     const { contract } = state;
     const graceEnd = contract.term.endAt + contract.closeGraceDays * DAY_MS;
-    const times = [nextDeadline(contract, now), contract.term.endAt, graceEnd].filter(
+    const times = [nextDeadline(contract, now), contract.term.endAt, graceEnd, paymentClockWakeUp(state, now)].filter(
       (t): t is number => t !== undefined && t > now,
     );
     return times.length > 0 ? Math.min(...times) : undefined;

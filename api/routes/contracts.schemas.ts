@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { BUDGET_LINE_KINDS, FUNDING_SOURCES, REVIEWER_PARTIES } from '../../domain/contract';
 import { ESCALATION_PARTIES, SEVERITIES, STEP_KINDS } from '../../domain/escalation';
 import { QUOTA_METRICS, QUOTA_PERIODS } from '../../domain/quotas';
+import { DAY_COUNTS, PAYMENT_BASES, STATUTES } from '../../domain/payment-terms';
 import {
   IdSchema,
   MAX_AMOUNT_LENGTH,
@@ -33,6 +34,11 @@ const Label = Type.String({ minLength: 1, maxLength: MAX_LABEL_LENGTH });
 export const FundingSourceSchema = Type.Enum(FUNDING_SOURCES);
 const Percent = Type.Number({ description: 'Percentage of the contract value, at most two decimals' });
 
+export const ReleaseSchema = Type.Union(
+  [Type.Literal('on_due_date'), Type.Literal('on_application'), Type.Object({ afterApproval: IdSchema }, closed)],
+  { description: 'When the tranche may be paid: on its due date (default), on an application, or once a milestone is approved (issue 18)' },
+);
+
 export const TrancheInput = Type.Object(
   {
     id: IdSchema,
@@ -41,6 +47,28 @@ export const TrancheInput = Type.Object(
     amount: Type.Optional(Money),
     percent: Type.Optional(Percent),
     fundingSource: FundingSourceSchema,
+    release: Type.Optional(ReleaseSchema),
+  },
+  closed,
+);
+
+const RatePercent = Type.Number({ description: 'Percent per year, at most two decimals' });
+
+/** The payer's legal clock (domain/payment-terms; 《保障中小企业款项支付条例》, State Council Order No. 802). */
+export const PaymentTermsSchema = Type.Object(
+  {
+    basis: Type.Optional(Type.Enum(PAYMENT_BASES, { description: "What starts the payer's period (default due_date)" })),
+    payWithinDays: Type.Optional(Type.Integer({ description: 'Days the payer has (default 30; at most 60 under the statute)' })),
+    dayCount: Type.Optional(Type.Enum(DAY_COUNTS, { description: 'How payWithinDays counts (default calendar)' })),
+    acceptanceWorkingDays: Type.Optional(Type.Integer({ description: 'Working days the purchaser has to accept or return an application (default 10)' })),
+    lateInterest: Type.Optional(
+      Type.Union([
+        Type.Object({ kind: Type.Literal('statutory_daily') }, closed),
+        Type.Object({ kind: Type.Literal('agreed'), annualRatePercent: RatePercent, lprAtSigningPercent: RatePercent }, closed),
+        Type.Object({ kind: Type.Literal('none') }, closed),
+      ]),
+    ),
+    statute: Type.Optional(Type.Enum(STATUTES, { description: 'sme_payment_2025: the contract falls under the SME payment regulation (default none)' })),
   },
   closed,
 );
@@ -112,6 +140,7 @@ export const ContractDefinition = Type.Object(
     staffing: Type.Optional(Type.Object({ headcount: Type.Integer(), monthlyPayroll: Money }, closed)),
     tranches: Type.Array(TrancheInput, { minItems: 1, maxItems: MAX_TRANCHES }),
     checkpoints: Type.Array(CheckpointInput, { maxItems: MAX_CHECKPOINTS }),
+    paymentTerms: Type.Optional(PaymentTermsSchema),
     closeGraceDays: Type.Optional(Type.Integer({ description: 'Days after the term during which full payment completes the contract (default 90)' })),
     escalationPolicies: Type.Optional(
       Type.Object(Object.fromEntries(STEP_KINDS.map((kind) => [kind, Type.Optional(Ladder)])), closed),
@@ -168,6 +197,59 @@ export const LedgerEntryView = Type.Object(
 );
 
 const StatusEnum = Type.Enum(['active', 'completed', 'closed', 'terminated']);
+
+const DayOrNull = NullableString;
+
+/** The payer's clock per tranche and the contract's total interest (issue 18; domain/payment-terms). */
+export const PaymentClockSchema = Type.Object(
+  {
+    terms: Type.Object(
+      {
+        basis: Type.Enum(PAYMENT_BASES),
+        payWithinDays: Type.Integer(),
+        dayCount: Type.Enum(DAY_COUNTS),
+        acceptanceWorkingDays: Type.Integer(),
+        lateInterest: Type.Union([
+          Type.Object({ kind: Type.Literal('statutory_daily') }, closed),
+          Type.Object({ kind: Type.Literal('agreed'), annualRatePercent: Type.Number(), lprAtSigningPercent: Type.Number() }, closed),
+          Type.Object({ kind: Type.Literal('none') }, closed),
+        ]),
+        statute: Type.Enum(STATUTES),
+      },
+      closed,
+    ),
+    asOf: Type.String(),
+    tranches: Type.Array(
+      Type.Object(
+        {
+          id: Type.String(),
+          label: Type.String(),
+          release: ReleaseSchema,
+          releasedOn: DayOrNull(),
+          applied: Type.String({ description: 'What the applications not returned ask for' }),
+          appliedOn: DayOrNull(),
+          acceptanceDueOn: DayOrNull(),
+          acceptedOn: DayOrNull(),
+          deemedAcceptedOn: DayOrNull(),
+          purchaserLateWorkingDays: Type.Integer(),
+          paymentDueOn: DayOrNull(),
+          outstanding: Type.String(),
+          overdue: Type.String(),
+          daysOverdue: Type.Integer(),
+          interest: Type.String(),
+          segments: Type.Array(
+            Type.Object({ from: Type.String(), to: Type.String(), days: Type.Integer(), base: Type.String(), interest: Type.String() }, closed),
+            { maxItems: 2000 },
+          ),
+        },
+        closed,
+      ),
+      { maxItems: 100 },
+    ),
+    interest: Type.String({ description: 'Late-payment interest accrued on every tranche' }),
+  },
+  closed,
+);
 
 const summaryFields = {
   id: Type.String(),
@@ -276,6 +358,7 @@ export const ContractDetailView = Type.Object(
       ),
     ),
     ledger: Type.Array(LedgerEntryView),
+    paymentClock: PaymentClockSchema,
     scheduleVersion: Type.Integer(),
     amendments: Type.Array(
       Type.Object({ version: Type.Integer(), reason: Type.String(), amendedBy: Type.String(), amendedAt: Type.String() }, closed),
@@ -306,6 +389,7 @@ export const AmendmentInput = Type.Object(
   {
     tranches: Type.Array(TrancheInput, { minItems: 1, maxItems: MAX_TRANCHES }),
     checkpoints: Type.Array(CheckpointInput, { maxItems: MAX_CHECKPOINTS }),
+    paymentTerms: Type.Optional(PaymentTermsSchema),
     reason: Type.String({ minLength: 1, maxLength: MAX_NOTE_LENGTH }),
   },
   closed,

@@ -36,6 +36,8 @@ import { contactsEventView, requireVisible, villageEventView, villageScope, type
 import { ServiceUnavailableError } from '../outages';
 import { apiErrorFromTemporal, refusedStart, sendToWorkflow, startRefusal, updateRejection } from './temporal-errors';
 import { canonicalJson } from '../../domain/canonical-json';
+import { shanghaiDate } from '../../domain/dates';
+import { clockOfContract } from './payment-clock-view';
 
 type PartyColumn = 'purchaserId' | 'payerId';
 
@@ -249,7 +251,12 @@ export class ContractService {
   async detail(actor: Actor, id: string) {
     const [found] = await this.contractWithLedgerCount.execute({ id });
     const { ledgerCount, ...row } = requireVisible(actor, id, found as (ContractRow & { ledgerCount: number }) | undefined) as ContractRow & { ledgerCount: number };
-    return contractDetail(row, await this.ledger(id, ledgerCount), this.clock(), await coveredYearTest(this.db));
+    const ledger = await this.ledger(id, ledgerCount);
+    const now = this.clock();
+    // The payer's clock (issue 18): each tranche's deadline, days overdue and interest.
+    const { interestFen: _total, tranches, ...clock } = await clockOfContract(this.db, row.definition as Contract, ledger, shanghaiDate(now));
+    const paymentClock = { ...clock, tranches: tranches.map(({ interestFen: _i, overdueFen: _o, ...t }) => t) };
+    return { ...contractDetail(row, ledger, now, await coveredYearTest(this.db)), paymentClock };
   }
 
   /** The contract's audit trail, oldest first: every change with its actor and time. */
@@ -352,7 +359,7 @@ export class ContractService {
   async amendSchedule(
     actor: Actor,
     id: string,
-    amendment: { tranches: ContractDefinitionInput['tranches']; checkpoints: ContractDefinitionInput['checkpoints']; reason: string },
+    amendment: { tranches: ContractDefinitionInput['tranches']; checkpoints: ContractDefinitionInput['checkpoints']; paymentTerms?: ContractDefinitionInput['paymentTerms']; reason: string },
     idempotencyKey?: string,
   ) {
     await this.actingParty(actor, id, 'purchaserId', 'agency_officer', 'amend the schedule');

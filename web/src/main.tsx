@@ -11,6 +11,7 @@ import { ContractsPage } from './pages/contracts';
 import { InboxPage } from './pages/inbox';
 import { ReviewsPage } from './pages/reviews';
 import { href, useRoute } from './router';
+import { OverduePage } from './pages/overdue';
 import type { Me, Notification, Organization, Page } from './types';
 import { Field, Loading, SessionContext, useSession, type Session } from './ui';
 
@@ -102,6 +103,8 @@ function Shell({ onSignOut, inboxGeneration }: { onSignOut(): void; inboxGenerat
   const { me } = useSession();
   const route = useRoute();
   const isEvaluator = me.roles.includes('evaluator');
+  // The payer's yearly list: its users (a purchaser may pay from its own budget), auditors, administrators.
+  const seesOverdue = me.organization?.kind === 'payer' || me.organization?.kind === 'purchaser' || me.roles.includes('auditor') || me.roles.includes('admin');
   const current = (page: string) => (route.page === page || (page === 'contracts' && route.page === 'contract') ? 'page' : undefined);
   return (
     <>
@@ -139,6 +142,13 @@ function Shell({ onSignOut, inboxGeneration }: { onSignOut(): void; inboxGenerat
                 </a>
               </li>
             )}
+            {seesOverdue && (
+              <li>
+                <a href={href.overdue()} aria-current={current('overdue')}>
+                  {m('navOverdue')}
+                </a>
+              </li>
+            )}
           </ul>
         </nav>
         <div class="who">
@@ -157,6 +167,7 @@ function Shell({ onSignOut, inboxGeneration }: { onSignOut(): void; inboxGenerat
         {route.page === 'contract' && <ContractPage key={route.id} id={route.id} />}
         {route.page === 'inbox' && <InboxPage />}
         {route.page === 'reviews' && <ReviewsPage />}
+        {route.page === 'overdue' && <OverduePage />}
         {route.page === 'missing' && <p>{m('notFound')}</p>}
       </main>
     </>

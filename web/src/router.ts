@@ -6,6 +6,7 @@ export type Route =
   | { page: 'contract'; id: string }
   | { page: 'inbox' }
   | { page: 'reviews' }
+  | { page: 'overdue' }
   | { page: 'missing' };
 
 export function parseRoute(hash: string): Route {
@@ -15,6 +16,7 @@ export function parseRoute(hash: string): Route {
   if (contract) return { page: 'contract', id: decodeURIComponent(contract[1]!) };
   if (path === '/inbox') return { page: 'inbox' };
   if (path === '/reviews') return { page: 'reviews' };
+  if (path === '/overdue-payments') return { page: 'overdue' };
   return { page: 'missing' };
 }
 
@@ -23,6 +25,7 @@ export const href = {
   contract: (id: string) => `#/contracts/${encodeURIComponent(id)}`,
   inbox: () => '#/inbox',
   reviews: () => '#/reviews',
+  overdue: () => '#/overdue-payments',
 };
 
 export function useRoute(): Route {

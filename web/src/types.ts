@@ -6,6 +6,7 @@ import type { ContractDetailView, ContractSummaryView, LedgerEntryView, PaymentI
 import type { DelaysView } from '../../api/routes/escalations';
 import type { MaterialRequestView } from '../../api/routes/material-requests.schemas';
 import type { QuotaStandingView } from '../../api/routes/quotas';
+import type { OverduePaymentsView, PaymentApplicationView } from '../../api/routes/payment-applications';
 import type { EscalationParty, StepKind } from '../../domain/escalation';
 import type { ReturnReason } from '../../domain/materials';
 import type { Role } from '../../domain/organizations';
@@ -16,6 +17,8 @@ export type ContractDetail = Static<typeof ContractDetailView>;
 export type LedgerEntry = Static<typeof LedgerEntryView>;
 export type PaymentRequest = Static<typeof PaymentInput>;
 export type ContractStatus = ContractSummary['status'];
+export type PaymentApplication = Static<typeof PaymentApplicationView>;
+export type OverduePayments = Static<typeof OverduePaymentsView>;
 
 export interface Me {
   id: string;

@@ -9,6 +9,7 @@ import { fenOf } from '../curve';
 import { DelayTable, EscalationTable, Holding } from '../components/escalations';
 import { MaterialRequests, ProgressForm, QuotaTable, RequestForm } from '../components/village-chain';
 import { PaymentForm } from '../components/payment-form';
+import { ApplicationForm, ApplicationList, PaymentClockTable } from '../components/payment-applications';
 import { MilestoneList, SubmissionHistory } from '../components/submissions';
 import { Timeline } from '../components/timeline';
 import {
@@ -258,6 +259,7 @@ export function ContractPage({ id }: { id: string }) {
         {(c) => {
           const pays = me.roles.includes('finance_officer') && me.organization?.id === c.parties.payer && c.status === 'active';
           const stationStaff = isStationStaff(me, c.parties.contractor);
+          const files = me.roles.includes('contractor_staff') && me.organization?.id === c.parties.contractor && c.status === 'active';
           return (
             <>
               <PageTitle
@@ -292,6 +294,12 @@ export function ContractPage({ id }: { id: string }) {
               </Section>
               <Section id="tranches" title={m('tranchesTitle')}>
                 <Tranches c={c} />
+              </Section>
+              <Section id="payment-clock" title={m('clockTitle')}>
+                <PaymentClockTable c={c} />
+                <h3>{m('applicationsTitle')}</h3>
+                <ApplicationList c={c} version={version} onChanged={changed} />
+                {files && <ApplicationForm c={c} onFiled={changed} />}
               </Section>
               <Section id="payroll" title={m('payrollTitle')}>
                 <Payroll c={c} />

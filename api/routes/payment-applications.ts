@@ -1,0 +1,230 @@
+// Payment applications (请款) and the payer's yearly list of overdue payments (issue 18).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { toCsv } from '../../domain/csv';
+import { actorOf, onlyRoles } from '../plugins/auth';
+import {
+  AttachmentMetaSchema,
+  errors,
+  IdempotencyHeaders,
+  IdSchema,
+  MAX_AMOUNT_LENGTH,
+  MAX_ATTACHMENTS,
+  MAX_NOTE_LENGTH,
+  MAX_REFERENCE_LENGTH,
+  MAX_RETURN_REASONS,
+  NullableString,
+  QueryDay,
+  UploadedAttachmentSchema,
+} from '../schemas';
+import type { IdempotencyService } from '../services/idempotency';
+import type { PaymentApplicationService } from '../services/payment-applications';
+import { sendIdempotently } from './idempotent';
+
+const closed = { additionalProperties: false } as const;
+/** Applications shown per contract: at most the workflow's MAX_PAYMENT_APPLICATIONS. */
+const MAX_APPLICATIONS_SHOWN = 200;
+const MAX_OVERDUE_ROWS = 10_000;
+
+export const PaymentApplicationView = Type.Object(
+  {
+    id: Type.String(),
+    contractId: Type.String(),
+    tranche: Type.String(),
+    amount: Type.String(),
+    invoice: Type.Object({ number: Type.String(), date: Type.String() }, closed),
+    note: NullableString(),
+    attachments: Type.Array(AttachmentMetaSchema, { maxItems: MAX_ATTACHMENTS }),
+    status: Type.Enum(['filing', 'pending', 'accepted', 'returned']),
+    filedBy: Type.String(),
+    filedAt: NullableString(),
+    filedOn: NullableString(),
+    /** The last day of the purchaser's acceptance window (working days, Asia/Shanghai). */
+    acceptanceDueOn: NullableString(),
+    acceptanceDueAt: NullableString(),
+    deemedAccepted: Type.Boolean({ description: "Undecided after its window: the payer's period runs from the window's end" }),
+    decision: Type.Union([
+      Type.Object(
+        {
+          outcome: Type.Enum(['accept', 'return']),
+          reasons: Type.Array(Type.String(), { maxItems: MAX_RETURN_REASONS }),
+          decidedBy: Type.String(),
+          decidedAt: Type.String(),
+          decidedOn: Type.String(),
+          late: Type.Boolean(),
+        },
+        closed,
+      ),
+      Type.Null(),
+    ]),
+  },
+  closed,
+);
+
+const OverdueRow = Type.Object(
+  {
+    contractId: Type.String(),
+    contractTitle: Type.String(),
+    contractor: Type.String(),
+    contractorName: Type.String(),
+    tranche: Type.String(),
+    trancheLabel: Type.String(),
+    paymentDueOn: Type.String(),
+    outstanding: Type.String(),
+    daysOverdue: Type.Integer(),
+    interest: Type.String(),
+  },
+  closed,
+);
+
+/** CSV when the Accept header names text/csv before (or without) application/json. */
+export function wantsCsv(accept: string | undefined): boolean {
+  const types = (accept ?? '').split(',').map((part) => part.split(';')[0]!.trim().toLowerCase());
+  const csv = types.indexOf('text/csv');
+  const json = types.indexOf('application/json');
+  return csv >= 0 && (json < 0 || csv < json);
+}
+
+export const OverduePaymentsView = Type.Object(
+  { organizationId: Type.String(), asOf: Type.String(), items: Type.Array(OverdueRow, { maxItems: MAX_OVERDUE_ROWS }) },
+  closed,
+);
+
+export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{ applications: PaymentApplicationService; idempotency: IdempotencyService }> = async (
+  app,
+  { applications, idempotency },
+) => {
+  app.post(
+    '/v1/contracts/:id/payment-applications',
+    {
+      bodyLimit: 64 * 1024 * 1024,
+      config: onlyRoles(['contractor_staff'], 'file payment applications'),
+      schema: {
+        tags: ['payments'],
+        summary:
+          "File a payment application (请款) for a tranche (contractor_staff of the contractor). 201 with its acceptance due time; 422 for an amount beyond what the tranche still owes or a tranche not released yet. Honours Idempotency-Key.",
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
+        headers: IdempotencyHeaders,
+        body: Type.Object(
+          {
+            tranche: IdSchema,
+            amount: Type.String({ maxLength: MAX_AMOUNT_LENGTH, description: 'CNY, e.g. "393200.00"' }),
+            invoice: Type.Object(
+              { number: Type.String({ minLength: 1, maxLength: MAX_REFERENCE_LENGTH }), date: Type.String({ maxLength: 10, description: 'YYYY-MM-DD' }) },
+              closed,
+            ),
+            note: Type.Optional(Type.String({ maxLength: MAX_NOTE_LENGTH })),
+            attachments: Type.Optional(Type.Array(UploadedAttachmentSchema, { maxItems: MAX_ATTACHMENTS })),
+          },
+          closed,
+        ),
+        response: { 200: PaymentApplicationView, 201: PaymentApplicationView, ...errors(400, 401, 403, 404, 409, 413, 422) },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const key = request.headers['idempotency-key'];
+      return sendIdempotently(
+        reply,
+        idempotency,
+        { actorId: actor.userId, route: 'POST /v1/contracts/:id/payment-applications', key },
+        { contract: request.params.id, body: request.body },
+        async () => ({ statusCode: 201, body: await applications.file(actor, request.params.id, request.body, key) }),
+      );
+    },
+  );
+
+  app.post(
+    '/v1/payment-applications/:aid/decision',
+    {
+      config: onlyRoles(['agency_officer'], 'decide payment applications'),
+      schema: {
+        tags: ['payments'],
+        summary:
+          'Accept or return a payment application with reasons (agency_officer of the purchaser). The same decision again answers as recorded; the other decision is 409. Honours Idempotency-Key.',
+        params: Type.Object({ aid: IdSchema }),
+        headers: IdempotencyHeaders,
+        body: Type.Object(
+          {
+            outcome: Type.Enum(['accept', 'return']),
+            reasons: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: MAX_NOTE_LENGTH }), { maxItems: MAX_RETURN_REASONS })),
+          },
+          closed,
+        ),
+        response: { 200: PaymentApplicationView, ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      return sendIdempotently(
+        reply,
+        idempotency,
+        { actorId: actor.userId, route: 'POST /v1/payment-applications/:aid/decision', key: request.headers['idempotency-key'] },
+        { application: request.params.aid, body: request.body },
+        async () => ({ statusCode: 200, body: await applications.decide(actor, request.params.aid, request.body) }),
+      );
+    },
+  );
+
+  app.get(
+    '/v1/contracts/:id/payment-applications',
+    {
+      schema: {
+        tags: ['payments'],
+        summary: "A contract's payment applications, oldest first.",
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: Type.Object({ items: Type.Array(PaymentApplicationView, { maxItems: MAX_APPLICATIONS_SHOWN }) }, closed), ...errors(401, 404) },
+      },
+    },
+    async (request) => applications.list(actorOf(request), request.params.id),
+  );
+
+  app.get(
+    '/v1/payment-applications/:aid',
+    {
+      schema: {
+        tags: ['payments'],
+        summary: 'One payment application with its decision.',
+        params: Type.Object({ aid: IdSchema }),
+        response: { 200: PaymentApplicationView, ...errors(401, 404) },
+      },
+    },
+    async (request) => applications.get(actorOf(request), request.params.aid),
+  );
+
+  app.get(
+    '/v1/organizations/:id/overdue-payments',
+    {
+      schema: {
+        tags: ['payments'],
+        summary:
+          "The payer's yearly list (《保障中小企业款项支付条例》): every contract it pays with money overdue on `asOf` — contractor, tranche, amount, days, interest. JSON, or CSV with `Accept: text/csv`. The payer's users, auditors and administrators.",
+        params: Type.Object({ id: IdSchema }),
+        querystring: Type.Object({ asOf: QueryDay('The day the list is drawn up for (YYYY-MM-DD, Asia/Shanghai)') }, closed),
+        response: {
+          200: {
+            content: {
+              'application/json': { schema: OverduePaymentsView },
+              'text/csv': { schema: Type.String() },
+            },
+          },
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const list = await applications.overdue(actorOf(request), request.params.id, request.query.asOf);
+      if (wantsCsv(request.headers.accept)) {
+        const csv = toCsv(
+          ['contract_id', 'contract_title', 'contractor_id', 'contractor_name', 'tranche', 'tranche_label', 'payment_due_on', 'outstanding', 'days_overdue', 'interest'],
+          list.items.map((i) => [i.contractId, i.contractTitle, i.contractor, i.contractorName, i.tranche, i.trancheLabel, i.paymentDueOn, i.outstanding, i.daysOverdue, i.interest]),
+        );
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="overdue-payments-${request.params.id}-${list.asOf}.csv"`)
+          .send(csv);
+      }
+      return list;
+    },
+  );
+};

@@ -1,0 +1,144 @@
+// The payer's clock as the API shows it (issue 18): each tranche's clock and the contract's total
+// interest, from the read model (ledger, payment applications, approved submissions) and the
+// calendar in force. The rules are domain/payment-terms'.
+import { and, eq, inArray } from 'drizzle-orm';
+import { calendarInForce } from '../../activities/calendar';
+import type { Database } from '../../db/client';
+import { paymentApplications, submissions } from '../../db/schema';
+import { withOverrides, type WorkingCalendar } from '../../domain/calendar';
+import type { Contract } from '../../domain/contract';
+import { shanghaiDate, type IsoDate } from '../../domain/dates';
+import { stepDueDay } from '../../domain/escalation';
+import { ledgerDays, type LedgerEntry } from '../../domain/ledger';
+import { formatMoney, type Fen } from '../../domain/money';
+import { paymentTermsOf, releaseOf, trancheClock, trancheReceipts, type PaymentTerms, type TrancheApplication, type TrancheClock } from '../../domain/payment-terms';
+
+export type ApplicationRow = typeof paymentApplications.$inferSelect;
+
+/**
+ * The day each milestone was approved (every station it names, or the contract as a whole, has an
+ * approved submission): the latest of those approvals' days. Missing while not approved.
+ */
+export async function milestoneApprovals(db: Database, contract: Contract): Promise<Map<string, IsoDate>> {
+  const wanted = [...new Set(contract.tranches.flatMap((t) => (typeof t.release === 'object' ? [t.release.afterApproval] : [])))];
+  const approvals = new Map<string, IsoDate>();
+  if (wanted.length === 0) return approvals;
+  const rows = await db
+    .select({ milestoneId: submissions.milestoneId, station: submissions.station, decision: submissions.decision })
+    .from(submissions)
+    .where(and(eq(submissions.contractId, contract.id), inArray(submissions.milestoneId, wanted), eq(submissions.status, 'approved')));
+  for (const id of wanted) {
+    const milestone = contract.milestones?.find((m) => m.id === id);
+    if (!milestone) continue;
+    const stations = milestone.stations.length > 0 ? milestone.stations : [''];
+    let latest: IsoDate | undefined;
+    let all = true;
+    for (const station of stations) {
+      const approved = rows.filter((r) => r.milestoneId === id && r.station === station);
+      if (approved.length === 0) {
+        all = false;
+        break;
+      }
+      for (const r of approved) {
+        const at = (r.decision as { decidedAt?: string } | null)?.decidedAt;
+        const day = at ? shanghaiDate(Date.parse(at)) : undefined;
+        if (day && (!latest || day > latest)) latest = day;
+      }
+    }
+    if (all && latest) approvals.set(id, latest);
+  }
+  return approvals;
+}
+
+/** The calendar a contract's days are counted on: the official one in force, with the contract's overrides. */
+export async function contractCalendar(db: Database, contract: Contract, asOf: IsoDate): Promise<WorkingCalendar> {
+  const fromYear = Number(contract.term.start.slice(0, 4));
+  const toYear = Math.max(Number(asOf.slice(0, 4)), new Date(contract.term.endAt).getUTCFullYear()) + 1;
+  return withOverrides(await calendarInForce(db, fromYear, toYear), contract.calendar);
+}
+
+export interface PaymentClockView {
+  terms: PaymentTerms;
+  asOf: IsoDate;
+  tranches: Array<{
+    id: string;
+    label: string;
+    release: TrancheClock['release'];
+    releasedOn: IsoDate | null;
+    applied: string;
+    appliedOn: IsoDate | null;
+    acceptanceDueOn: IsoDate | null;
+    acceptedOn: IsoDate | null;
+    deemedAcceptedOn: IsoDate | null;
+    purchaserLateWorkingDays: number;
+    paymentDueOn: IsoDate | null;
+    outstanding: string;
+    /** What is overdue on `asOf`: what the clock is owed and has not arrived, once its deadline passed (else 0). */
+    overdue: string;
+    overdueFen: Fen;
+    daysOverdue: number;
+    interest: string;
+    interestFen: Fen;
+    segments: Array<{ from: IsoDate; to: IsoDate; days: number; base: string; interest: string }>;
+  }>;
+  interest: string;
+  interestFen: Fen;
+}
+
+/** Each tranche's clock on `asOf` (domain/payment-terms trancheClock) and the contract's total interest. */
+export function paymentClockOf(
+  contract: Contract,
+  ledger: readonly LedgerEntry[],
+  applications: readonly ApplicationRow[],
+  approvals: ReadonlyMap<string, IsoDate>,
+  calendar: WorkingCalendar,
+  asOf: IsoDate,
+): PaymentClockView {
+  const terms = paymentTermsOf(contract);
+  const days = Object.fromEntries(Object.entries(ledgerDays(contract, [...ledger])).map(([day, [net]]) => [day, net]));
+  const receipts = trancheReceipts(contract.tranches, days);
+  const tranches = [...contract.tranches]
+    .sort((a, b) => a.dueAt - b.dueAt)
+    .map((t) => {
+      const apps: TrancheApplication[] = applications
+        .filter((a) => a.tranche === t.id && a.filedOn !== null)
+        .map((a) => ({
+          id: a.id,
+          filedOn: a.filedOn!,
+          amountFen: a.amountFen,
+          ...(a.decidedOn && (a.status === 'accepted' || a.status === 'returned') ? { decision: { outcome: a.status === 'accepted' ? ('accept' as const) : ('return' as const), on: a.decidedOn } } : {}),
+        }));
+      const release = releaseOf(t);
+      const approvedOn = typeof release === 'object' ? (approvals.get(release.afterApproval) ?? null) : null;
+      const clock = trancheClock(terms, { id: t.id, dueOn: stepDueDay(t.dueAt), amountFen: t.amountFen, release }, apps, receipts.get(t.id) ?? [], approvedOn, calendar, asOf);
+      const overdueFen = clock.paymentDueOn !== null && asOf > clock.paymentDueOn ? clock.owedOutstandingFen : 0;
+      return {
+        id: t.id,
+        label: t.label,
+        release,
+        releasedOn: clock.releasedOn,
+        applied: formatMoney(clock.appliedFen),
+        appliedOn: clock.appliedOn,
+        acceptanceDueOn: clock.acceptanceDueOn,
+        acceptedOn: clock.acceptedOn,
+        deemedAcceptedOn: clock.deemedAcceptedOn,
+        purchaserLateWorkingDays: clock.purchaserLateWorkingDays,
+        paymentDueOn: clock.paymentDueOn,
+        outstanding: formatMoney(clock.outstandingFen),
+        overdue: formatMoney(overdueFen),
+        overdueFen,
+        daysOverdue: clock.daysOverdue,
+        interest: formatMoney(clock.interestFen),
+        interestFen: clock.interestFen,
+        segments: clock.segments.map((s) => ({ from: s.from, to: s.to, days: s.days, base: formatMoney(s.baseFen), interest: formatMoney(s.interestFen) })),
+      };
+    });
+  const interestFen = tranches.reduce((s, t) => s + t.interestFen, 0);
+  return { terms, asOf, tranches, interest: formatMoney(interestFen), interestFen };
+}
+
+/** The clock of a contract on `asOf`, read from the database. */
+export async function clockOfContract(db: Database, contract: Contract, ledger: readonly LedgerEntry[], asOf: IsoDate): Promise<PaymentClockView> {
+  const applications = await db.select().from(paymentApplications).where(eq(paymentApplications.contractId, contract.id));
+  return paymentClockOf(contract, ledger, applications, await milestoneApprovals(db, contract), await contractCalendar(db, contract, asOf), asOf);
+}

@@ -1,0 +1,459 @@
+// The payer's legal clock (issue 18): a contract's payment terms, when each tranche is released,
+// the purchaser's acceptance window, the payer's deadline and the interest on late money.
+//
+// Source: 《保障中小企业款项支付条例》 (Regulation on Ensuring Payments to Small and Medium-sized
+// Enterprises, 2020; revised by State Council Order No. 802, in force 2025-06-01). Public bodies
+// buying services pay within 30 days of delivery or acceptance, at most 60 days where the contract
+// says so; where acceptance is late the period runs from the end of the agreed acceptance period;
+// late money bears interest at the agreed rate (not below the one-year LPR at signing) or, where
+// none is agreed, 0.05 % per day. Whether a contract falls under it is said per contract
+// (`statute`), never assumed.
+//
+// Pure: days are Asia/Shanghai calendar days (YYYY-MM-DD), money integer fen, working days on the
+// calendar handed in (domain/calendar.ts), so the workflow, the API and the page compute the same.
+import { addWorkingDays, workingDaysBetween, type WorkingCalendar } from './calendar';
+import { addDays, dayNumber, type IsoDate } from './dates';
+import { percentToBasisPoints, WHOLE_BASIS_POINTS, type Fen } from './money';
+import type { Problem } from './problems';
+
+export const PAYMENT_BASES = ['due_date', 'acceptance'] as const;
+export type PaymentBasis = (typeof PAYMENT_BASES)[number];
+export const DAY_COUNTS = ['calendar', 'working'] as const;
+export type DayCount = (typeof DAY_COUNTS)[number];
+export const STATUTES = ['sme_payment_2025', 'none'] as const;
+export type Statute = (typeof STATUTES)[number];
+
+export type LateInterest =
+  | { kind: 'statutory_daily' }
+  | { kind: 'agreed'; annualRatePercent: number; lprAtSigningPercent: number }
+  | { kind: 'none' };
+
+export interface PaymentTerms {
+  /** What starts the payer's period: the tranche's due date, or the acceptance of an application. */
+  basis: PaymentBasis;
+  /** Days the payer has from the start of its period (default 30). */
+  payWithinDays: number;
+  /** How payWithinDays is counted. */
+  dayCount: DayCount;
+  /** Working days the purchaser has to accept or return an application (default 10). */
+  acceptanceWorkingDays: number;
+  lateInterest: LateInterest;
+  statute: Statute;
+}
+
+/** What a definition may give: every field optional, the rest from DEFAULT_PAYMENT_TERMS. */
+export type PaymentTermsInput = Partial<PaymentTerms>;
+
+/**
+ * The terms of a contract that says nothing: today's behaviour (tranches fall due on their dates,
+ * no interest, no statute); the periods at the issue's defaults.
+ */
+export const DEFAULT_PAYMENT_TERMS: PaymentTerms = {
+  basis: 'due_date',
+  payWithinDays: 30,
+  dayCount: 'calendar',
+  acceptanceWorkingDays: 10,
+  lateInterest: { kind: 'none' },
+  statute: 'none',
+};
+
+/** The statute's cap on an agreed payment period (days). */
+export const SME_MAX_PAY_WITHIN_DAYS = 60;
+/** The statute's interest where no rate is agreed: 0.05 % per day = 5 / 10000. */
+export const STATUTORY_DAILY_BASIS_POINTS = 5;
+/** An agreed annual rate is charged per calendar day as 1/365 of it. */
+export const DAYS_PER_YEAR = 365;
+
+/** The statute's rules, as named in 422 answers. */
+export const STATUTE_RULES = {
+  maxPayWithin: 'sme_payment_2025.max_60_days',
+  rateNotBelowLpr: 'sme_payment_2025.rate_not_below_lpr',
+  interestNotWaived: 'sme_payment_2025.interest_not_waived',
+} as const;
+
+/**
+ * The complete terms: those given, the rest DEFAULT_PAYMENT_TERMS — except that under the statute
+ * interest not given is the statute's 0.05 % per day (where none is agreed, that is what is owed).
+ */
+export function paymentTermsOf(contract: { paymentTerms?: PaymentTermsInput }): PaymentTerms {
+  const given = contract.paymentTerms ?? {};
+  const lateInterest: LateInterest = given.lateInterest ?? (given.statute === 'sme_payment_2025' ? { kind: 'statutory_daily' } : DEFAULT_PAYMENT_TERMS.lateInterest);
+  return { ...DEFAULT_PAYMENT_TERMS, ...given, lateInterest };
+}
+
+/**
+ * Problems of payment terms (field paths under `paymentTerms`). Under `sme_payment_2025` a period
+ * above 60 days, an agreed rate below the LPR at signing and a waiver of interest are refused,
+ * each naming its rule (STATUTE_RULES).
+ */
+export function validatePaymentTerms(input: PaymentTermsInput, problems: Problem[]): PaymentTerms {
+  const terms = paymentTermsOf({ paymentTerms: input });
+  const field = (f: string) => `paymentTerms.${f}`;
+  if (!PAYMENT_BASES.includes(terms.basis)) problems.push({ field: field('basis'), reason: `must be one of ${PAYMENT_BASES.join(', ')}` });
+  if (!DAY_COUNTS.includes(terms.dayCount)) problems.push({ field: field('dayCount'), reason: `must be one of ${DAY_COUNTS.join(', ')}` });
+  if (!STATUTES.includes(terms.statute)) problems.push({ field: field('statute'), reason: `must be one of ${STATUTES.join(', ')}` });
+  if (!Number.isInteger(terms.payWithinDays) || terms.payWithinDays < 0 || terms.payWithinDays > 365) {
+    problems.push({ field: field('payWithinDays'), reason: 'must be a whole number of days between 0 and 365' });
+  } else if (terms.statute === 'sme_payment_2025' && terms.payWithinDays > SME_MAX_PAY_WITHIN_DAYS) {
+    problems.push({
+      field: field('payWithinDays'),
+      reason: `must be at most ${SME_MAX_PAY_WITHIN_DAYS} days under the statute (rule ${STATUTE_RULES.maxPayWithin}: 《保障中小企业款项支付条例》)`,
+    });
+  }
+  if (!Number.isInteger(terms.acceptanceWorkingDays) || terms.acceptanceWorkingDays < 1 || terms.acceptanceWorkingDays > 60) {
+    problems.push({ field: field('acceptanceWorkingDays'), reason: 'must be a whole number of working days between 1 and 60' });
+  }
+  const interest = terms.lateInterest;
+  if (interest.kind === 'agreed') {
+    const rate = percentToBasisPoints(interest.annualRatePercent);
+    const lpr = percentToBasisPoints(interest.lprAtSigningPercent);
+    if (rate === undefined) problems.push({ field: field('lateInterest.annualRatePercent'), reason: 'must be a percentage from 0 to 100 with at most two decimals' });
+    if (lpr === undefined) problems.push({ field: field('lateInterest.lprAtSigningPercent'), reason: 'must be a percentage from 0 to 100 with at most two decimals' });
+    if (rate !== undefined && lpr !== undefined && terms.statute === 'sme_payment_2025' && rate < lpr) {
+      problems.push({
+        field: field('lateInterest.annualRatePercent'),
+        reason: `must not be below the one-year LPR at signing (${interest.lprAtSigningPercent} %) under the statute (rule ${STATUTE_RULES.rateNotBelowLpr}: 《保障中小企业款项支付条例》, State Council Order No. 802)`,
+      });
+    }
+  } else if (interest.kind === 'none') {
+    if (terms.statute === 'sme_payment_2025') {
+      problems.push({
+        field: field('lateInterest'),
+        reason: `cannot be none under the statute: where no rate is agreed it is 0.05 % per day (rule ${STATUTE_RULES.interestNotWaived})`,
+      });
+    }
+  } else if (interest.kind !== 'statutory_daily') {
+    problems.push({ field: field('lateInterest.kind'), reason: 'must be one of statutory_daily, agreed, none' });
+  }
+  return terms;
+}
+
+/** When a tranche may be paid: on its due date (today's behaviour), after a milestone's approval, or on an application. */
+export type TrancheRelease = 'on_due_date' | 'on_application' | { afterApproval: string };
+
+export function releaseOf(tranche: { release?: TrancheRelease }): TrancheRelease {
+  return tranche.release ?? 'on_due_date';
+}
+
+/** Problems of a tranche's release (field `tranches.<i>.release`): a milestone must be one of the contract's. */
+export function validateRelease(release: TrancheRelease | undefined, field: string, milestoneIds: ReadonlySet<string>, problems: Problem[]): void {
+  if (release === undefined || release === 'on_due_date' || release === 'on_application') return;
+  if (typeof release === 'object' && release !== null && typeof release.afterApproval === 'string') {
+    if (!milestoneIds.has(release.afterApproval)) {
+      problems.push({ field: `${field}.afterApproval`, reason: `is not a milestone of this contract ("${release.afterApproval}")` });
+    }
+    return;
+  }
+  problems.push({ field, reason: 'must be "on_due_date", "on_application" or { "afterApproval": "<milestone id>" }' });
+}
+
+/**
+ * The day a tranche is released (payable), or null while it is not: its due day; the day its
+ * milestone was approved (`approvedOn`, null while not approved); or, on application, the day its
+ * clock started (`clockStartOn`, see applicationClock).
+ */
+export function releasedOn(
+  release: TrancheRelease,
+  dueOn: IsoDate,
+  approvedOn: IsoDate | null,
+  clockStartOn: IsoDate | null,
+): IsoDate | null {
+  if (release === 'on_due_date') return dueOn;
+  if (release === 'on_application') return clockStartOn;
+  return approvedOn;
+}
+
+/**
+ * Whether an application for a tranche may be filed on `day`: under `on_application` at any
+ * time; otherwise once the tranche is released (its due day reached, its milestone approved).
+ * A reason (for a 422 / 409) when not.
+ */
+export function applicationNotYetAllowed(release: TrancheRelease, dueOn: IsoDate, approvedOn: IsoDate | null, day: IsoDate): string | undefined {
+  if (release === 'on_application') return undefined;
+  if (release === 'on_due_date') return day < dueOn ? `the tranche is released on its due date ${dueOn}` : undefined;
+  return approvedOn === null ? `the tranche is released only once milestone "${release.afterApproval}" is approved` : undefined;
+}
+
+/** The last day of the purchaser's acceptance window for an application filed on `filedOn`: that many working days after it. */
+export function acceptanceWindowEnd(filedOn: IsoDate, terms: Pick<PaymentTerms, 'acceptanceWorkingDays'>, calendar: WorkingCalendar): IsoDate {
+  return addWorkingDays(filedOn, terms.acceptanceWorkingDays, calendar);
+}
+
+export interface ApplicationFacts {
+  filedOn: IsoDate;
+  decision?: { outcome: 'accept' | 'return'; on: IsoDate };
+}
+
+export interface ApplicationClock {
+  /** The last day of the acceptance window. */
+  acceptanceDueOn: IsoDate;
+  /** The day the payer's period starts: the acceptance, or the window's end when the purchaser was late; null while neither. */
+  startOn: IsoDate | null;
+  /** True when the period starts from the window's end, not from an acceptance within it. */
+  deemed: boolean;
+  /** Working days the purchaser was late deciding (after the window's end, up to the decision or `asOf`). */
+  purchaserLateWorkingDays: number;
+}
+
+/**
+ * Where an application stands on `asOf`: an acceptance within the window starts the payer's
+ * period that day; with no decision by the window's end, the period starts from the window's end
+ * (the statute: late acceptance does not delay the payer's deadline), and the purchaser is charged
+ * every working day after the window's end up to the day it decides (or `asOf`). A return stops
+ * the clock (the days already charged to the purchaser stay).
+ */
+export function applicationClock(app: ApplicationFacts, terms: Pick<PaymentTerms, 'acceptanceWorkingDays'>, calendar: WorkingCalendar, asOf: IsoDate): ApplicationClock {
+  const acceptanceDueOn = acceptanceWindowEnd(app.filedOn, terms, calendar);
+  const decidedOn = app.decision && app.decision.on <= asOf ? app.decision.on : undefined;
+  const heldUntil = decidedOn ?? asOf;
+  const purchaserLateWorkingDays = workingDaysBetween(acceptanceDueOn, heldUntil, calendar);
+  if (decidedOn !== undefined && app.decision!.outcome === 'return') {
+    return { acceptanceDueOn, startOn: null, deemed: false, purchaserLateWorkingDays };
+  }
+  if (decidedOn !== undefined && decidedOn <= acceptanceDueOn) {
+    return { acceptanceDueOn, startOn: decidedOn, deemed: false, purchaserLateWorkingDays };
+  }
+  if (asOf > acceptanceDueOn) return { acceptanceDueOn, startOn: acceptanceDueOn, deemed: true, purchaserLateWorkingDays };
+  return { acceptanceDueOn, startOn: null, deemed: false, purchaserLateWorkingDays };
+}
+
+/** The last day the payer is on time, `payWithinDays` calendar or working days after `startOn`. */
+export function payerDeadline(startOn: IsoDate, terms: Pick<PaymentTerms, 'payWithinDays' | 'dayCount'>, calendar: WorkingCalendar): IsoDate {
+  return terms.dayCount === 'working' ? addWorkingDays(startOn, terms.payWithinDays, calendar) : addDays(startOn, terms.payWithinDays);
+}
+
+/**
+ * A tranche's payment due day, or null while its clock has not started.
+ * - basis `acceptance`: payerDeadline from the start of its clock (`clockStartOn`).
+ * - basis `due_date`: its due day when released on it; otherwise the later of its due day and
+ *   payerDeadline from the day it was released (the approval, the clock's start).
+ */
+export function paymentDueOn(
+  terms: PaymentTerms,
+  release: TrancheRelease,
+  dueOn: IsoDate,
+  approvedOn: IsoDate | null,
+  clockStartOn: IsoDate | null,
+  calendar: WorkingCalendar,
+): IsoDate | null {
+  if (terms.basis === 'acceptance') return clockStartOn === null ? null : payerDeadline(clockStartOn, terms, calendar);
+  if (release === 'on_due_date') return dueOn;
+  const released = releasedOn(release, dueOn, approvedOn, clockStartOn);
+  if (released === null) return null;
+  const deadline = payerDeadline(released, terms, calendar);
+  return deadline > dueOn ? deadline : dueOn;
+}
+
+/** Money that arrived toward a debt on a day (negative: a reversal). */
+export interface Receipt {
+  on: IsoDate;
+  fen: Fen;
+}
+
+export interface InterestSegment {
+  /** First and last day charged (inclusive). */
+  from: IsoDate;
+  to: IsoDate;
+  days: number;
+  baseFen: Fen;
+  interestFen: Fen;
+}
+
+export interface LateMoney {
+  /** Calendar days charged: after the due day, on which money was outstanding at the day's start, up to `asOf`. */
+  daysOverdue: number;
+  /** Outstanding at the end of `asOf`. */
+  outstandingFen: Fen;
+  segments: InterestSegment[];
+  /** The sum of the segments' interest (each rounded half up to the fen). */
+  interestFen: Fen;
+}
+
+/** a × b × c / d rounded half up (d > 0), exact in BigInt. */
+function mulMulDivRoundHalfUp(a: number, b: number, c: number, d: number): number {
+  const n = 2n * BigInt(a) * BigInt(b) * BigInt(c) + BigInt(d);
+  const q = n / (2n * BigInt(d));
+  return Number(q);
+}
+
+/** Interest (fen) on `baseFen` for `days` calendar days at `rate`, rounded half up to the fen. */
+export function interestFor(baseFen: Fen, days: number, rate: LateInterest): Fen {
+  if (rate.kind === 'none' || baseFen <= 0 || days <= 0) return 0;
+  if (rate.kind === 'statutory_daily') return mulMulDivRoundHalfUp(baseFen, days, STATUTORY_DAILY_BASIS_POINTS, WHOLE_BASIS_POINTS);
+  const bp = percentToBasisPoints(rate.annualRatePercent) ?? 0;
+  return mulMulDivRoundHalfUp(baseFen, days, bp, WHOLE_BASIS_POINTS * DAYS_PER_YEAR);
+}
+
+/**
+ * Interest on money paid late: for each calendar day after `dueOn` up to and including `asOf`, the
+ * amount outstanding at that day's start (before that day's receipts) is charged — so the day
+ * money is paid is charged, and a partial payment reduces the base from the day after its
+ * receipt date. Runs of days with the same base form segments; each segment's interest is
+ * rounded half up to the fen once, and the total is their sum.
+ * `amountFen`: the debt; `receipts`: money toward it by day (any order; before `dueOn` too).
+ * Outstanding is clamped to [0, amountFen].
+ */
+export function lateInterest(amountFen: Fen, receipts: readonly Receipt[], dueOn: IsoDate, asOf: IsoDate, rate: LateInterest): LateMoney {
+  const byDay = new Map<number, Fen>();
+  for (const r of receipts) {
+    const n = dayNumber(r.on);
+    byDay.set(n, (byDay.get(n) ?? 0) + r.fen);
+  }
+  const dueN = dayNumber(dueOn);
+  const asOfN = dayNumber(asOf);
+  const clamp = (fen: Fen) => Math.min(amountFen, Math.max(0, fen));
+  // Outstanding at the end of the due day.
+  let paid = 0;
+  const later: number[] = [];
+  for (const [n, fen] of byDay) {
+    if (n <= dueN) paid += fen;
+    else if (n <= asOfN) later.push(n);
+  }
+  later.sort((a, b) => a - b);
+  const segments: InterestSegment[] = [];
+  let daysOverdue = 0;
+  // Day k (dueN < k ≤ asOfN) is charged clamp(amount − paid through k − 1).
+  let from = dueN + 1;
+  const close = (to: number) => {
+    const base = clamp(amountFen - paid);
+    if (to < from) return;
+    const days = to - from + 1;
+    if (base > 0) {
+      daysOverdue += days;
+      segments.push({ from: addDays(dueOn, from - dueN), to: addDays(dueOn, to - dueN), days, baseFen: base, interestFen: interestFor(base, days, rate) });
+    }
+  };
+  for (const n of later) {
+    // Day n itself is charged at the base before its receipts.
+    close(n);
+    paid += byDay.get(n)!;
+    from = n + 1;
+  }
+  close(asOfN);
+  return {
+    daysOverdue,
+    outstandingFen: clamp(amountFen - paid),
+    segments,
+    interestFen: segments.reduce((s, x) => s + x.interestFen, 0),
+  };
+}
+
+/**
+ * Each tranche's receipts from the contract's receipts by day: money covers the tranches in the
+ * order they fall due (as domain/status does), so tranche i receives what brings the running
+ * total from the sum of the tranches before it up to its own end. `days`: net fen per day (the
+ * ledger's per-day totals). Returns receipts per tranche id.
+ */
+export function trancheReceipts(
+  tranches: ReadonlyArray<{ id: string; dueAt: number; amountFen: Fen }>,
+  days: Readonly<Record<IsoDate, Fen>>,
+): Map<string, Receipt[]> {
+  const ordered = [...tranches].sort((a, b) => a.dueAt - b.dueAt);
+  const result = new Map<string, Receipt[]>(ordered.map((t) => [t.id, []]));
+  let total = 0;
+  for (const day of Object.keys(days).sort()) {
+    const before = total;
+    total += days[day]!;
+    let start = 0;
+    for (const t of ordered) {
+      const coveredBefore = Math.min(t.amountFen, Math.max(0, before - start));
+      const coveredAfter = Math.min(t.amountFen, Math.max(0, total - start));
+      if (coveredAfter !== coveredBefore) result.get(t.id)!.push({ on: day, fen: coveredAfter - coveredBefore });
+      start += t.amountFen;
+    }
+  }
+  return result;
+}
+
+export interface TrancheApplication extends ApplicationFacts {
+  id: string;
+  amountFen: Fen;
+}
+
+export interface TrancheClock {
+  trancheId: string;
+  release: TrancheRelease;
+  /** The day the tranche became payable, null while not (see releasedOn). */
+  releasedOn: IsoDate | null;
+  /** What the applications not returned ask for (fen), and the first one's filing day. */
+  appliedFen: Fen;
+  appliedOn: IsoDate | null;
+  /** The clock's application: its acceptance window's last day, and its acceptance (or the window's end, deemed). */
+  acceptanceDueOn: IsoDate | null;
+  acceptedOn: IsoDate | null;
+  deemedAcceptedOn: IsoDate | null;
+  purchaserLateWorkingDays: number;
+  /** The payer's last day on time; null while its clock has not started. */
+  paymentDueOn: IsoDate | null;
+  /** What the interest is charged on: the tranche (basis due_date) or what was applied for (basis acceptance). */
+  owedFen: Fen;
+  /** What is left of owedFen after what arrived toward the tranche (by `asOf`). */
+  owedOutstandingFen: Fen;
+  /** What is left of the tranche. */
+  outstandingFen: Fen;
+  daysOverdue: number;
+  interestFen: Fen;
+  segments: InterestSegment[];
+}
+
+/**
+ * A tranche's clock on `asOf`. The clock's application is the first filed and not returned (by
+ * `asOf`); later ones add to what was applied for. Under basis `acceptance` interest runs on what
+ * was applied for less what arrived toward the tranche; under `due_date` on the tranche's amount
+ * less what arrived. `receipts`: the tranche's own (trancheReceipts); `approvedOn`: the day the
+ * milestone of an `afterApproval` release was approved, or null.
+ */
+export function trancheClock(
+  terms: PaymentTerms,
+  tranche: { id: string; dueOn: IsoDate; amountFen: Fen; release?: TrancheRelease },
+  applications: readonly TrancheApplication[],
+  receipts: readonly Receipt[],
+  approvedOn: IsoDate | null,
+  calendar: WorkingCalendar,
+  asOf: IsoDate,
+): TrancheClock {
+  const release = releaseOf(tranche);
+  const filed = applications.filter((a) => a.filedOn <= asOf).sort((a, b) => (a.filedOn < b.filedOn ? -1 : a.filedOn > b.filedOn ? 1 : 0));
+  const open = filed.filter((a) => !(a.decision && a.decision.outcome === 'return' && a.decision.on <= asOf));
+  const first = open[0];
+  const clock = first ? applicationClock(first, terms, calendar, asOf) : undefined;
+  const clockStartOn = clock?.startOn ?? null;
+  const appliedFen = open.reduce((s, a) => s + a.amountFen, 0);
+  const dueOn = paymentDueOn(terms, release, tranche.dueOn, approvedOn, clockStartOn, calendar);
+  const owedFen = terms.basis === 'acceptance' ? Math.min(appliedFen, tranche.amountFen) : tranche.amountFen;
+  const late =
+    dueOn === null
+      ? undefined
+      : lateInterest(owedFen, receipts, dueOn, asOf, terms.lateInterest);
+  const paid = receipts.filter((r) => r.on <= asOf).reduce((s, r) => s + r.fen, 0);
+  return {
+    trancheId: tranche.id,
+    release,
+    releasedOn: releasedOn(release, tranche.dueOn, approvedOn, clockStartOn),
+    appliedFen,
+    appliedOn: first?.filedOn ?? null,
+    acceptanceDueOn: clock?.acceptanceDueOn ?? null,
+    acceptedOn: clock && !clock.deemed ? clock.startOn : null,
+    deemedAcceptedOn: clock?.deemed ? clock.startOn : null,
+    // The latest of the applications' delays (applications in parallel are one delay, not a sum).
+    purchaserLateWorkingDays: filed.reduce((max, a) => Math.max(max, applicationClock(a, terms, calendar, asOf).purchaserLateWorkingDays), 0),
+    paymentDueOn: dueOn,
+    owedFen,
+    owedOutstandingFen: Math.min(owedFen, Math.max(0, owedFen - paid)),
+    outstandingFen: Math.min(tranche.amountFen, Math.max(0, tranche.amountFen - paid)),
+    daysOverdue: late?.daysOverdue ?? 0,
+    interestFen: late?.interestFen ?? 0,
+    segments: late?.segments ?? [],
+  };
+}
+
+/**
+ * What a new application for a tranche may still ask for (fen): the tranche less the larger of
+ * what the applications not returned ask for and what has arrived toward it. Never negative.
+ */
+export function applicableFen(trancheFen: Fen, appliedFen: Fen, receivedFen: Fen): Fen {
+  return Math.max(0, trancheFen - Math.max(appliedFen, receivedFen));
+}
+
+/** Payment applications one contract may hold (each ~150 bytes of workflow state: ~30 KB at most). */
+export const MAX_PAYMENT_APPLICATIONS = 200;

@@ -1,0 +1,275 @@
+// The payer's legal clock on the contract page (issue 18): each tranche's application, acceptance
+// (or deemed acceptance), payment deadline, days overdue and interest; the contractor's staff file
+// an application; the purchaser's agency officers accept or return it with reasons. Every rule is
+// the API's (domain/payment-terms); the page shows its answers and its refusals beside the fields.
+import { useState } from 'preact/hooks';
+import { request } from '../api';
+import { useI18n } from '../i18n';
+import type { ContractDetail, PaymentApplication } from '../types';
+import { Actor, Await, Badge, encode, Field, FormProblems, shanghaiToday, useLoad, useSession, useSubmission } from '../ui';
+import { get } from '../api';
+
+type Clock = ContractDetail['paymentClock'];
+
+function termsText(terms: Clock['terms'], m: ReturnType<typeof useI18n>['m']): string {
+  const rate =
+    terms.lateInterest.kind === 'statutory_daily'
+      ? m('clockRateStatutory')
+      : terms.lateInterest.kind === 'agreed'
+        ? m('clockRateAgreed', { rate: terms.lateInterest.annualRatePercent, lpr: terms.lateInterest.lprAtSigningPercent })
+        : m('clockRateNone');
+  return m(terms.basis === 'acceptance' ? 'clockTermsAcceptance' : 'clockTermsDueDate', {
+    days: terms.payWithinDays,
+    count: m(terms.dayCount === 'working' ? 'clockWorkingDays' : 'clockCalendarDays'),
+    acceptance: terms.acceptanceWorkingDays,
+    rate,
+    statute: terms.statute === 'sme_payment_2025' ? m('clockStatute') : m('clockNoStatute'),
+  });
+}
+
+/** The clock of every tranche, and the contract's total interest. */
+export function PaymentClockTable({ c }: { c: ContractDetail }) {
+  const { m, money, date } = useI18n();
+  const clock = c.paymentClock;
+  const day = (d: string | null) => (d ? date(d) : m('none'));
+  const release = (r: Clock['tranches'][number]['release']) =>
+    r === 'on_due_date' ? m('releaseOnDueDate') : r === 'on_application' ? m('releaseOnApplication') : m('releaseAfterApproval', { milestone: r.afterApproval });
+  return (
+    <>
+      <p class="muted small" data-testid="clock-terms">
+        {termsText(clock.terms, m)}
+      </p>
+      <div class="table-wrap">
+        <table data-testid="payment-clock">
+          <thead>
+            <tr>
+              <th scope="col">{m('colTranche')}</th>
+              <th scope="col">{m('colRelease')}</th>
+              <th scope="col" class="num">{m('colApplied')}</th>
+              <th scope="col">{m('colAcceptance')}</th>
+              <th scope="col">{m('colPaymentDue')}</th>
+              <th scope="col" class="num">{m('colOverdue')}</th>
+              <th scope="col" class="num">{m('colDaysOverdue')}</th>
+              <th scope="col" class="num">{m('colInterest')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {clock.tranches.map((t) => (
+              <tr key={t.id}>
+                <th scope="row">{t.label}</th>
+                <td class="small">
+                  {release(t.release)}
+                  {t.releasedOn && <div class="muted">{m('releasedOn', { day: date(t.releasedOn) })}</div>}
+                </td>
+                <td class="num">
+                  {money(t.applied)}
+                  {t.appliedOn && <div class="muted small">{date(t.appliedOn)}</div>}
+                </td>
+                <td class="small">
+                  {t.acceptedOn && m('acceptedOn', { day: date(t.acceptedOn) })}
+                  {t.deemedAcceptedOn && <Badge tone="warn">{m('deemedAcceptedOn', { day: date(t.deemedAcceptedOn) })}</Badge>}
+                  {!t.acceptedOn && !t.deemedAcceptedOn && t.acceptanceDueOn && m('acceptanceDueBy', { day: date(t.acceptanceDueOn) })}
+                  {!t.acceptanceDueOn && m('none')}
+                  {t.purchaserLateWorkingDays > 0 && <div class="bad">{m('purchaserLate', { days: t.purchaserLateWorkingDays })}</div>}
+                </td>
+                <td>{day(t.paymentDueOn)}</td>
+                <td class={`num${t.overdue !== '0.00' ? ' bad' : ''}`}>{money(t.overdue)}</td>
+                <td class="num">{t.daysOverdue}</td>
+                <td class={`num${t.interest !== '0.00' ? ' bad' : ''}`} title={t.segments.map((s) => `${s.from}–${s.to}: ${s.days} × ${s.base} → ${s.interest}`).join('\n')}>
+                  {money(t.interest)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row" colSpan={7}>
+                {m('interestTotal', { day: date(clock.asOf) })}
+              </th>
+              <td class="num" data-testid="interest-total">
+                {money(clock.interest)}
+              </td>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+    </>
+  );
+}
+
+const FILE_FIELDS = ['tranche', 'amount', 'invoice', 'note'];
+
+/** Contractor staff file an application for a tranche. */
+export function ApplicationForm({ c, onFiled }: { c: ContractDetail; onFiled(): void }) {
+  const { m, money } = useI18n();
+  const [form, setForm] = useState({ tranche: c.tranches.find((t) => t.status !== 'paid')?.id ?? c.tranches[0]?.id ?? '', amount: '', number: '', date: shanghaiToday(), note: '' });
+  const [done, setDone] = useState<PaymentApplication>();
+  const { busy, failure, submit: send } = useSubmission();
+  const set = (field: keyof typeof form) => (event: Event) => {
+    const value = (event.currentTarget as HTMLInputElement).value;
+    setForm((f) => ({ ...f, [field]: value }));
+  };
+  const submit = (event: Event) => {
+    event.preventDefault();
+    void send(async () => {
+      setDone(undefined);
+      const { body } = await request<PaymentApplication>('POST', `/v1/contracts/${encode(c.id)}/payment-applications`, {
+        tranche: form.tranche,
+        amount: form.amount.trim().replace(/[,，\s]/g, ''),
+        invoice: { number: form.number.trim(), date: form.date },
+        ...(form.note.trim() ? { note: form.note.trim() } : {}),
+      });
+      setDone(body);
+      setForm((f) => ({ ...f, amount: '', number: '', note: '' }));
+      onFiled();
+    });
+  };
+  const problem = (field: string) => failure?.reasonFor(field);
+  return (
+    <form class="payment-form" onSubmit={submit} noValidate data-testid="application-form">
+      <p class="muted">{m('applicationIntro')}</p>
+      <div class="form-grid">
+        <Field label={m('colTranche')} problem={problem('tranche')}>
+          {(attrs) => (
+            <select {...attrs} name="tranche" value={form.tranche} onChange={set('tranche')}>
+              {c.tranches.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.label} · {money(t.amount)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={m('paymentAmount')} hint={m('paymentAmountHint')} problem={problem('amount')}>
+          {(attrs) => <input {...attrs} name="amount" inputMode="decimal" autoComplete="off" value={form.amount} onInput={set('amount')} />}
+        </Field>
+        <Field label={m('invoiceNumber')} problem={problem('invoice.number')}>
+          {(attrs) => <input {...attrs} name="invoiceNumber" autoComplete="off" value={form.number} onInput={set('number')} />}
+        </Field>
+        <Field label={m('invoiceDate')} problem={problem('invoice.date')}>
+          {(attrs) => <input {...attrs} name="invoiceDate" type="date" value={form.date} onInput={set('date')} />}
+        </Field>
+        <Field label={m('paymentNote')} problem={problem('note')}>
+          {(attrs) => <textarea {...attrs} name="note" rows={2} value={form.note} onInput={set('note')} />}
+        </Field>
+      </div>
+      <FormProblems failure={failure} fields={FILE_FIELDS} prefix={m('applicationRefused', { message: failure?.message ?? '' })} />
+      <div role="status">
+        {done && (
+          <p class="alert alert-ok">
+            {m('applicationFiled', { amount: money(done.amount), day: done.acceptanceDueOn ? m('acceptanceDueBy', { day: done.acceptanceDueOn }) : '' })}
+          </p>
+        )}
+      </div>
+      <button type="submit" class="primary" aria-disabled={busy}>
+        {busy ? m('saving') : m('applicationSubmit')}
+      </button>
+    </form>
+  );
+}
+
+function Decide({ application, onDecided }: { application: PaymentApplication; onDecided(): void }) {
+  const { m } = useI18n();
+  const [reasons, setReasons] = useState('');
+  const { busy, failure, submit } = useSubmission();
+  const decide = (outcome: 'accept' | 'return') =>
+    void submit(async () => {
+      const list = reasons
+        .split('\n')
+        .map((r) => r.trim())
+        .filter(Boolean);
+      await request('POST', `/v1/payment-applications/${encode(application.id)}/decision`, { outcome, ...(list.length > 0 ? { reasons: list } : {}) });
+      onDecided();
+    });
+  return (
+    <div class="decide">
+      <Field label={m('returnReasons')} hint={m('returnReasonsHint')} problem={failure?.reasonFor('reasons')}>
+        {(attrs) => <textarea {...attrs} rows={2} value={reasons} onInput={(e) => setReasons((e.currentTarget as HTMLTextAreaElement).value)} />}
+      </Field>
+      <FormProblems failure={failure} fields={['reasons']} prefix={m('applicationDecisionRefused', { message: failure?.message ?? '' })} />
+      <button type="button" class="primary" aria-disabled={busy} onClick={() => decide('accept')}>
+        {m('applicationAccept')}
+      </button>{' '}
+      <button type="button" aria-disabled={busy} onClick={() => decide('return')}>
+        {m('applicationReturn')}
+      </button>
+    </div>
+  );
+}
+
+/** The contract's applications; the purchaser's agency officers decide the pending ones. */
+export function ApplicationList({ c, version, onChanged }: { c: ContractDetail; version: number; onChanged(): void }) {
+  const { m, money, date, dateTime } = useI18n();
+  const { me } = useSession();
+  const loaded = useLoad(() => get<{ items: PaymentApplication[] }>(`/v1/contracts/${encode(c.id)}/payment-applications`).then((r) => r.items), [c.id, version]);
+  const decides = me.roles.includes('agency_officer') && me.organization?.id === c.parties.purchaser && c.status === 'active';
+  const label = (id: string) => c.tranches.find((t) => t.id === id)?.label ?? id;
+  const tone = (s: string) => (s === 'accepted' ? 'ok' : s === 'returned' ? 'bad' : 'warn');
+  return (
+    <Await loaded={loaded}>
+      {(items) =>
+        items.length === 0 ? (
+          <p class="muted">{m('applicationsEmpty')}</p>
+        ) : (
+          <div class="table-wrap">
+            <table data-testid="applications">
+              <thead>
+                <tr>
+                  <th scope="col">{m('colTranche')}</th>
+                  <th scope="col" class="num">{m('colAmount')}</th>
+                  <th scope="col">{m('colInvoice')}</th>
+                  <th scope="col">{m('colFiled')}</th>
+                  <th scope="col">{m('colAcceptanceDue')}</th>
+                  <th scope="col">{m('colStatus')}</th>
+                  <th scope="col">{m('colApplicationDecision')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((a) => (
+                  <tr key={a.id}>
+                    <th scope="row">
+                      {label(a.tranche)} <span class="muted small mono">{a.id}</span>
+                    </th>
+                    <td class="num">{money(a.amount)}</td>
+                    <td class="small">
+                      {a.invoice.number} · {date(a.invoice.date)}
+                      {a.note && <div class="muted">{a.note}</div>}
+                    </td>
+                    <td class="small">
+                      <Actor id={a.filedBy} />
+                      {a.filedAt && <div class="muted">{dateTime(a.filedAt)}</div>}
+                    </td>
+                    <td>{a.acceptanceDueOn ? date(a.acceptanceDueOn) : m('none')}</td>
+                    <td>
+                      <Badge tone={tone(a.status)}>{m(`applicationStatus_${a.status}`)}</Badge>
+                      {a.deemedAccepted && <div class="small bad">{m('deemedAccepted')}</div>}
+                    </td>
+                    <td class="small">
+                      {a.decision ? (
+                        <>
+                          <Actor id={a.decision.decidedBy} /> · {date(a.decision.decidedOn)}
+                          {a.decision.late && <div class="bad">{m('decidedLate')}</div>}
+                          {a.decision.reasons.length > 0 && (
+                            <ul>
+                              {a.decision.reasons.map((r, i) => (
+                                <li key={i}>{r}</li>
+                              ))}
+                            </ul>
+                          )}
+                        </>
+                      ) : decides && a.status === 'pending' ? (
+                        <Decide application={a} onDecided={onChanged} />
+                      ) : (
+                        m('none')
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )
+      }
+    </Await>
+  );
+}

@@ -1,0 +1,63 @@
+// Messages of the payer's legal clock (issue 18) on the contract workflow, shared with the API.
+// Side-effect free. Applications travel as ids, amounts and days only: their invoice, note,
+// attachments and reasons are rows in PostgreSQL (payment_applications), never in a workflow.
+import { defineUpdate } from '@temporalio/workflow';
+import type { IsoDate } from '../domain/dates';
+
+export interface ClockApplication {
+  tranche: string;
+  amountFen: number;
+  /** The Shanghai day it was filed (workflow time). */
+  filedOn: IsoDate;
+  filedAt: number;
+  decision?: { outcome: 'accept' | 'return'; on: IsoDate; at: number };
+}
+
+/**
+ * Bounded: at most MAX_PAYMENT_APPLICATIONS (domain/payment-terms) applications of ~150 bytes
+ * each (ids ≤ 64 characters), about 30 KB.
+ */
+export interface PaymentClockState {
+  applications: Record<string, ClockApplication>;
+}
+
+export interface FileApplicationInput {
+  applicationId: string;
+  tranche: string;
+  amountFen: number;
+  filedBy: string;
+  /**
+   * For a tranche released after a milestone's approval: the day the milestone was approved, as
+   * the read model (submissions) says, or null while it is not. The workflow does not follow reviews.
+   */
+  approvedOn?: IsoDate | null;
+}
+
+export interface FiledApplication {
+  outcome: 'created' | 'duplicate';
+  applicationId: string;
+  filedOn: IsoDate;
+  /** The last day of the purchaser's acceptance window. */
+  acceptanceDueOn: IsoDate;
+  /** The end of that day (Asia/Shanghai), ISO 8601. */
+  acceptanceDueAt: string;
+}
+
+export interface DecideApplicationInput {
+  applicationId: string;
+  outcome: 'accept' | 'return';
+  decidedBy: string;
+}
+
+export interface DecidedApplication {
+  outcome: 'created' | 'duplicate';
+  applicationId: string;
+  decision: 'accept' | 'return';
+  decidedOn: IsoDate;
+  decidedAt: string;
+  /** True when the decision came after the window: the payer's period ran from the window's end. */
+  late: boolean;
+}
+
+export const fileApplicationUpdate = defineUpdate<FiledApplication, [FileApplicationInput]>('filePaymentApplication');
+export const decideApplicationUpdate = defineUpdate<DecidedApplication, [DecideApplicationInput]>('decidePaymentApplication');
