@@ -7,7 +7,11 @@ import { isBlankText, type FreeText } from './free-text';
 import type { CalendarOverrides, WorkingCalendar } from './calendar';
 import { isRealDate } from './calendar-years';
 import type { IsoDate } from './dates';
+import { TERM_FIRST_YEAR, TERM_LAST_YEAR } from './limits';
 import type { Problem } from './problems';
+
+/** Years past a term's last a contract may still count (its close grace, at most 3,650 days, and a year's margin). */
+const MAX_CLOSE_GRACE_YEARS = 11;
 
 /** Days of each list of a contract's own calendar (holidays, workdays): the API's schema cap too. */
 export const MAX_CONTRACT_CALENDAR_DAYS = 400;
@@ -15,11 +19,17 @@ export const MAX_CONTRACT_CALENDAR_DAYS = 400;
 /**
  * Checks a contract's own days (`calendar` of its definition, or the body of an amendment), each
  * problem named under `prefix` (`calendar.holidays.3`; no prefix: `holidays.3`): a date that is not a real YYYY-MM-DD, more
- * than MAX_CONTRACT_CALENDAR_DAYS days in a list, a day both off and working. A day listed twice
+ * than MAX_CONTRACT_CALENDAR_DAYS days in a list, a day outside `years` (the contract's calendar
+ * years, contractCalendarYears; by default the years any contract may count), a day both off and working. A day listed twice
  * in one list is harmless (it is one day). Returns the overrides normalized: each list sorted,
  * each day once.
  */
-export function validateCalendarOverrides(input: CalendarOverrides, problems: Problem[], prefix = 'calendar'): Required<CalendarOverrides> {
+export function validateCalendarOverrides(
+  input: CalendarOverrides,
+  problems: Problem[],
+  prefix = 'calendar',
+  years: { fromYear: number; toYear: number } = { fromYear: TERM_FIRST_YEAR, toYear: TERM_LAST_YEAR + MAX_CLOSE_GRACE_YEARS },
+): Required<CalendarOverrides> {
   const lists = { holidays: new Map<string, number>(), workdays: new Map<string, number>() };
   const field = (name: string) => (prefix ? `${prefix}.${name}` : name);
   for (const list of ['holidays', 'workdays'] as const) {
@@ -29,7 +39,10 @@ export function validateCalendarOverrides(input: CalendarOverrides, problems: Pr
     }
     days.forEach((day, i) => {
       if (!isRealDate(day)) problems.push({ field: field(`${list}.${i}`), reason: 'must be a date (YYYY-MM-DD)' });
-      else if (!lists[list].has(day)) lists[list].set(day, i);
+      else if (Number(day.slice(0, 4)) < years.fromYear || Number(day.slice(0, 4)) > years.toYear) {
+        // Only the contract's years are ever counted: a day outside them could only bloat the calendar its workflows carry.
+        problems.push({ field: field(`${list}.${i}`), reason: `must fall within the contract's years (${years.fromYear}–${years.toYear})` });
+      } else if (!lists[list].has(day)) lists[list].set(day, i);
     });
   }
   for (const [day, i] of lists.workdays) {
@@ -46,13 +59,16 @@ export function validateCalendarOverrides(input: CalendarOverrides, problems: Pr
  * rules of validateCalendarOverrides, fields named as the body names them (`holidays.3`), and a
  * reason that is not blank. Returns the days normalized and the reason trimmed, or the problems.
  */
-export function validateCalendarAmendment<R extends FreeText>(input: {
-  holidays?: string[];
-  workdays?: string[];
-  reason: R;
-}): { ok: true; value: Required<CalendarOverrides> & { reason: R } } | { ok: false; problems: Problem[] } {
+export function validateCalendarAmendment<R extends FreeText>(
+  input: {
+    holidays?: string[];
+    workdays?: string[];
+    reason: R;
+  },
+  years: { fromYear: number; toYear: number },
+): { ok: true; value: Required<CalendarOverrides> & { reason: R } } | { ok: false; problems: Problem[] } {
   const problems: Problem[] = [];
-  const days = validateCalendarOverrides({ holidays: input.holidays ?? [], workdays: input.workdays ?? [] }, problems, '');
+  const days = validateCalendarOverrides({ holidays: input.holidays ?? [], workdays: input.workdays ?? [] }, problems, '', years);
   // The text at the API (trimmed); its stored reference in the workflow (stored trimmed, never blank).
   const reason = (typeof input.reason === 'string' ? input.reason.trim() : input.reason) as R;
   if (isBlankText(reason)) problems.push({ field: 'reason', reason: 'must say why the days change' });

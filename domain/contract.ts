@@ -2,7 +2,7 @@
 // its normalized form (integer fen, instants), which the workflow and the read model use.
 import { sameFreeText, type FreeText } from './free-text';
 import type { CalendarOverrides } from './calendar';
-import { validateCalendarOverrides } from './calendar-changes';
+import { contractCalendarYears, validateCalendarOverrides } from './calendar-changes';
 import { addMonths, parseInstant, shanghaiDate, startOfShanghaiDay, type IsoDate } from './dates';
 import {
   countProblem,
@@ -417,7 +417,13 @@ export function validateContractDefinition(
   const paymentTerms = input.paymentTerms ? validatePaymentTerms(input.paymentTerms, problems) : undefined;
   if (input.quotas) validateQuotas(input.quotas, problems);
   // The same rules as an amendment of a running contract's own days (POST /v1/contracts/:id/calendar).
-  if (input.calendar) validateCalendarOverrides(input.calendar, problems);
+  if (input.calendar) {
+    const years =
+      startAt !== undefined && endAt !== undefined && Number.isInteger(graceDays)
+        ? contractCalendarYears({ term: { start: shanghaiDate(startAt), endAt }, closeGraceDays: graceDays })
+        : undefined;
+    validateCalendarOverrides(input.calendar, problems, 'calendar', years);
+  }
 
   if (problems.length > 0 || startAt === undefined || endAt === undefined || valueFen === undefined) {
     // Schedule checks need a valid term and value; report what we can.

@@ -501,7 +501,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   const calendarAmendmentCheck = (request: { holidays: string[]; workdays: string[]; reason: FreeText }) => {
     requireActive();
     if (!state.calendar) reject(REJECTION.conflict, `Contract ${contractId} started before its calendar could change`);
-    const checked = validateCalendarAmendment(request);
+    const checked = validateCalendarAmendment(request, contractCalendarYears(state.contract));
     if (!checked.ok) reject(REJECTION.invalid, "The contract's calendar cannot be amended", checked.problems);
     return checked.value;
   };

@@ -143,7 +143,18 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
         response: { 200: ContractDetailView, ...errors(400, 401, 403, 404, 409, 422) },
       },
     },
-    async (request) => contracts.amendSchedule(actorOf(request), request.params.id, request.body, request.headers['idempotency-key']),
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const key = request.headers['idempotency-key'];
+      // A repeat gets the first answer; a retry the first never answered (a 503) is recognised by the workflow (amendment id).
+      return sendIdempotently(
+        reply,
+        idempotency,
+        { actorId: actor.userId, route: 'POST /v1/contracts/:id/schedule', key },
+        { id: request.params.id, body: request.body },
+        async () => ({ statusCode: 200, body: await contracts.amendSchedule(actor, request.params.id, request.body, key) }),
+      );
+    },
   );
 
   app.post(

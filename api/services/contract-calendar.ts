@@ -6,7 +6,8 @@ import type { Client } from '@temporalio/client';
 import type { Database } from '../../db/client';
 import { resolveTexts } from '../../db/free-texts';
 import type { Resolved } from '../../domain/free-text';
-import { validateCalendarAmendment } from '../../domain/calendar-changes';
+import { contractCalendarYears, validateCalendarAmendment } from '../../domain/calendar-changes';
+import type { Contract } from '../../domain/contract';
 import type { Actor } from '../../domain/organizations';
 import { amendCalendarUpdate, type CalendarAmendment } from '../../workflows/calendar-messages';
 import { contractWorkflowId } from '../../workflows/contract-messages';
@@ -39,7 +40,7 @@ export class ContractCalendarService {
     if (actor.organizationId !== row.purchaserId || !actor.roles.includes('agency_officer')) {
       throw forbidden(`Only an agency_officer of the purchaser of contract ${id} may amend its calendar`);
     }
-    const checked = validateCalendarAmendment(body);
+    const checked = validateCalendarAmendment(body, contractCalendarYears(row.definition as Contract));
     if (!checked.ok) throw unprocessable("The contract's calendar cannot be amended", checked.problems);
     const { holidays, workdays, reason } = checked.value;
     // The reason is stored first and travels by reference (claim check, domain/free-text).
@@ -60,7 +61,7 @@ export class ContractCalendarService {
         },
         rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
       },
-    ));
+    ), (answer) => answer.created);
     return { statusCode: amendment.created ? 201 : 200, body: amendment };
   }
 }

@@ -309,7 +309,17 @@ export class ContractService {
     id: string,
     payment: { reference: string; amount: string; receivedOn: string; fundingSource: FundingSource; budgetLine?: string; note?: string },
   ) {
-    await this.actingParty(actor, id, 'payerId', 'finance_officer', 'record payments');
+    const row = await this.actingParty(actor, id, 'payerId', 'finance_officer', 'record payments');
+    // A repeat of a recorded payment is answered from the read model (entries are committed before
+    // an Update answers) by the workflow's own rule — whichever version of grantflow digested it.
+    const [recordedRow] = await this.entryByReference.execute({ contractId: id, reference: payment.reference });
+    if (recordedRow) {
+      const recorded = ledgerEntryOf(recordedRow);
+      const contract = row.definition as Contract;
+      const check = checkPayment(contract, summarize(contract, [recorded]), payment, this.clock());
+      if (check.outcome === 'duplicate') return { created: false, entry: ledgerEntryView(recorded) };
+      if (check.outcome === 'conflict') throw conflict(check.message);
+    }
     const { note: text, ...fields } = payment;
     // The note is stored first and travels by reference (claim check); a refused payment leaves none.
     return withTexts(this.db, id, [text], ([note]) => sendToWorkflow(
@@ -334,7 +344,16 @@ export class ContractService {
   }
 
   async reversePayment(actor: Actor, id: string, reference: string, reason: string) {
-    await this.actingParty(actor, id, 'payerId', 'finance_officer', 'reverse payments');
+    const row = await this.actingParty(actor, id, 'payerId', 'finance_officer', 'reverse payments');
+    // A repeat of a recorded reversal: answered from the read model by the workflow's rule (see recordPayment).
+    const [reversalRow] = await this.entryByReference.execute({ contractId: id, reference: reversalReference(reference) });
+    const [originalRow] = reversalRow ? await this.entryByReference.execute({ contractId: id, reference }) : [];
+    if (reversalRow && originalRow) {
+      const contract = row.definition as Contract;
+      const check = checkReversal(contract, summarize(contract, [ledgerEntryOf(originalRow), ledgerEntryOf(reversalRow)]), reference, reason);
+      if (check.outcome === 'duplicate') return { created: false, entry: ledgerEntryView(ledgerEntryOf(reversalRow)) };
+      if (check.outcome === 'conflict') throw conflict(check.message);
+    }
     return withTexts(this.db, id, [reason], ([stored]) => sendToWorkflow(
       async () => {
         const handle = this.temporal.workflow.getHandle(contractWorkflowId(id));

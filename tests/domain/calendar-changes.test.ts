@@ -49,14 +49,27 @@ describe('calendar patches', () => {
   });
 });
 
+const YEARS = { fromYear: 2026, toYear: 2028 };
+
 describe("a contract's own days", () => {
+  it("keep to the contract's years: no day of 0050, 1999 or 9999, nor of a year it never counts", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 12 }), (year, month) => {
+        const day = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-01`;
+        const checked = validateCalendarAmendment({ holidays: [day], reason: 'x' }, YEARS);
+        expect(checked.ok).toBe(year >= YEARS.fromYear && year <= YEARS.toYear);
+        if (!checked.ok) expect(checked.problems).toEqual([{ field: 'holidays.0', reason: "must fall within the contract's years (2026–2028)" }]);
+      }),
+    );
+  });
+
   it('name each problem by the field the body names', () => {
-    const checked = validateCalendarAmendment({ holidays: ['2027-02-30', '2027-02-22'], workdays: ['2027-02-22'], reason: '  ' });
+    const checked = validateCalendarAmendment({ holidays: ['2027-02-30', '2027-02-22'], workdays: ['2027-02-22'], reason: '  ' }, YEARS);
     expect(checked.ok).toBe(false);
     if (!checked.ok) {
       expect(checked.problems.map((p) => p.field)).toEqual(['holidays.0', 'workdays.0', 'reason']);
     }
-    expect(validateCalendarAmendment({ holidays: ['2027-02-22', '2027-02-22'], reason: ' festival ' })).toEqual({
+    expect(validateCalendarAmendment({ holidays: ['2027-02-22', '2027-02-22'], reason: ' festival ' }, YEARS)).toEqual({
       ok: true,
       value: { holidays: ['2027-02-22'], workdays: [], reason: 'festival' },
     });

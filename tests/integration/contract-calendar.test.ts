@@ -1,6 +1,8 @@
 // POST /v1/contracts/:id/calendar (issue 17): the purchaser's agency officer amends a running
 // contract's own days; versioned, in the timeline, Idempotency-Key honoured, 422s naming the field.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freeTexts } from '../../db/schema';
 import { sCountyContract } from '../fixtures/s-county';
 import { registerParties, type Parties } from '../helpers/parties';
 import { startStack, type Stack } from '../helpers/stack';
@@ -39,6 +41,8 @@ describe("a running contract's own days", () => {
     const same = await amend({ holidays: ['2027-03-01', '2027-02-22'], reason: 'again' });
     expect(same.status).toBe(200);
     expect(same.body).toMatchObject({ version: 2, created: false, reason: 'County lantern festival' });
+    // It changed nothing, so nothing of it stays stored.
+    expect(await stack.database.handle.db.select().from(freeTexts).where(eq(freeTexts.body, 'again'))).toEqual([]);
     const timeline = await stack.http('GET', `/v1/contracts/${id}/events`, { token: parties.tokens.contractor });
     const amended = timeline.body.items.filter((e: { kind: string }) => e.kind === 'contract.calendar_amended');
     expect(amended).toHaveLength(1);
@@ -49,6 +53,11 @@ describe("a running contract's own days", () => {
     const bad = await amend({ holidays: ['2027-02-30'], workdays: ['2027-03-06', '2027-03-06x'], reason: ' ' });
     expect(bad.status).toBe(422);
     expect(bad.body.error.details.map((p: { field: string }) => p.field)).toEqual(['holidays.0', 'workdays.1', 'reason']);
+    // Only the contract's years: no day of 0050, 9999 or a year it never counts.
+    const far = await amend({ holidays: ['0050-01-01', '9999-12-31', '2045-01-01', '2027-03-03'], reason: 'far away days' });
+    expect(far.status).toBe(422);
+    expect(far.body.error.details.map((p: { field: string }) => p.field)).toEqual(['holidays.0', 'holidays.1', 'holidays.2']);
+    expect(far.body.error.details[0].reason).toMatch(/^must fall within the contract's years \(2026–20\d\d\)$/);
     const both = await amend({ holidays: ['2027-03-06'], workdays: ['2027-03-06'], reason: 'x' });
     expect(both.status).toBe(422);
     expect(both.body.error.details[0].field).toBe('workdays.0');

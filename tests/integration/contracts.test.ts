@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateContractDefinition } from '../../domain/contract';
 import type { OrganizationKind } from '../../domain/organizations';
 import { contractWorkflow } from '../../workflows';
-import { contractWorkflowId } from '../../workflows/contract-messages';
+import { amendScheduleUpdate, contractWorkflowId } from '../../workflows/contract-messages';
 import { sCountyContract } from '../fixtures/s-county';
 import { registerParties, type Parties } from '../helpers/parties';
 import { eventually } from '../helpers/eventually';
 import { startStack, type Stack } from '../helpers/stack';
+import { storedText } from '../helpers/texts';
 
 describe('contracts and payments over the API', () => {
   let stack: Stack;
@@ -240,7 +241,7 @@ describe('contracts and payments over the API', () => {
     expect(detail.body.received).toBe('1000.00');
   });
 
-  it('takes a schedule amendment once per Idempotency-Key: a retry is the same version, the key on other content 409', async () => {
+  it('takes a schedule amendment once per Idempotency-Key: a retry is the same version, the key on other content 422', async () => {
     const id = freshId('amend-key');
     await start(sourceCase(id));
     const schedule = sourceCase(id);
@@ -257,10 +258,21 @@ describe('contracts and payments over the API', () => {
     expect(retry.status).toBe(200);
     expect(retry.body.scheduleVersion).toBe(2);
     expect(retry.body.amendments).toHaveLength(1);
+    // The key on other content: refused before anything is sent, as every route with a key does.
     const reused = await amend('something else', `amend-${id}`);
-    expect(reused.status).toBe(409);
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.code).toBe('idempotency_key_reused');
     // Without a key every amendment is a version of its own.
     expect((await amend('move nothing')).body.scheduleVersion).toBe(3);
+    // A retry whose first attempt was never answered (a 503: no stored answer) reaches the workflow
+    // again with the same amendment id: it is the same version.
+    const handle = stack.client.workflow.getHandle(contractWorkflowId(id));
+    const reason = await storedText(stack.database.handle.db, 'after a 503', id);
+    const update = { tranches: schedule.tranches, checkpoints: schedule.checkpoints, reason, amendedBy: 'usr_agency', amendmentId: 'am_retried' };
+    expect((await handle.executeUpdate(amendScheduleUpdate, { args: [update] })).version).toBe(4);
+    expect((await handle.executeUpdate(amendScheduleUpdate, { args: [update] })).version).toBe(4);
+    await expect(handle.executeUpdate(amendScheduleUpdate, { args: [{ ...update, checkpoints: [] }] })).rejects.toThrow();
+    expect((await stack.http('GET', `/v1/contracts/${id}`, { token: parties.tokens.agency })).body.amendments).toHaveLength(3);
   });
 
   it('refuses bad payments with 422 naming the reason, and records nothing', async () => {
