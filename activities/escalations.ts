@@ -5,7 +5,7 @@ import type { FreeText } from '../domain/free-text';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { escalations, stepDelays } from '../db/schema';
-import type { Severity } from '../domain/notices';
+import type { Severity } from '../domain/severity';
 import { appendEvent } from './events';
 import { writeNotifications } from './notifications';
 

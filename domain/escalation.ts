@@ -4,7 +4,7 @@ import { sameFreeText, type FreeText } from './free-text';
 import type { WorkingCalendar } from './calendar';
 import { addWorkingDays } from './calendar';
 import { addDays, shanghaiDate, startOfShanghaiDay, type IsoDate } from './dates';
-import type { Severity } from './notices';
+import { SEVERITIES, type Severity } from './severity';
 import type { Problem } from './problems';
 
 export const STEP_KINDS = [
@@ -25,7 +25,7 @@ export type StepKind = (typeof STEP_KINDS)[number];
 export const ESCALATION_PARTIES = ['purchaser', 'payer', 'contractor', 'evaluator', 'township', 'village', 'oversight'] as const;
 export type EscalationParty = (typeof ESCALATION_PARTIES)[number];
 
-export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export { SEVERITIES };
 
 export interface EscalationLevel {
   afterWorkingDays?: number;

@@ -69,7 +69,8 @@ export interface MaterialRequest extends Omit<MaterialRequestInput, 'contacts' |
   requestedAt: string;
 }
 
-export type LineStatus = 'pending' | 'accepted' | 'returned';
+export const LINE_STATUSES = ['pending', 'accepted', 'returned'] as const;
+export type LineStatus = (typeof LINE_STATUSES)[number];
 
 export interface DeliveryLine {
   itemId: string;
@@ -102,7 +103,8 @@ export interface ItemStanding {
   outstanding: number;
 }
 
-export type VillageStatus = 'awaiting' | 'partially_delivered' | 'delivered' | 'accepted';
+export const VILLAGE_STATUSES = ['awaiting', 'partially_delivered', 'delivered', 'accepted'] as const;
+export type VillageStatus = (typeof VILLAGE_STATUSES)[number];
 export type RequestStatus = 'open' | 'partially_delivered' | 'delivered' | 'accepted' | 'cancelled';
 export const REQUEST_STATUSES: readonly RequestStatus[] = ['open', 'partially_delivered', 'delivered', 'accepted', 'cancelled'];
 

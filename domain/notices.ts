@@ -6,7 +6,8 @@ import type { StepKind } from './escalation';
 import { moneyText, type Fen } from './money';
 import type { CheckpointStatus, ContractFigures, TrancheStatus } from './status';
 
-export type Severity = 'info' | 'warning' | 'critical';
+import type { Severity } from './severity';
+export type { Severity };
 
 export interface Notice {
   kind: string;

@@ -87,7 +87,8 @@ export interface ProgressEntry {
   date: IsoDate;
 }
 
-export type PeriodStatus = 'upcoming' | 'in_progress' | 'met' | 'short';
+export const PERIOD_STATUSES = ['upcoming', 'in_progress', 'met', 'short'] as const;
+export type PeriodStatus = (typeof PERIOD_STATUSES)[number];
 
 export interface QuotaStanding {
   quotaId: string;

@@ -27,7 +27,15 @@ function isEntries(ledger: LedgerInput): ledger is readonly LedgerEntry[] {
   return Array.isArray(ledger);
 }
 
-export type CheckpointState = 'pending' | 'met' | 'missed' | 'recovered';
+/** A contract's lifecycle: one list for the workflow, the API's schemas and the page's labels. */
+export const CONTRACT_STATUSES = ['active', 'completed', 'closed', 'terminated'] as const;
+export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
+
+export const CHECKPOINT_STATES = ['pending', 'met', 'missed', 'recovered'] as const;
+export type CheckpointState = (typeof CHECKPOINT_STATES)[number];
+
+export const TRANCHE_STATES = ['upcoming', 'paid', 'overdue'] as const;
+export type TrancheState = (typeof TRANCHE_STATES)[number];
 
 export interface CheckpointStatus {
   id: string;
@@ -58,7 +66,7 @@ export interface TrancheStatus {
   due: string;
   amountFen: Fen;
   fundingSource: FundingSource;
-  status: 'upcoming' | 'paid' | 'overdue';
+  status: TrancheState;
   outstandingFen: Fen;
   /** Paid: the day from which the money received has covered it and every earlier tranche. */
   paidOn: IsoDate | null;

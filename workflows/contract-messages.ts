@@ -8,7 +8,8 @@ import type { LedgerSummary, PaymentRequest } from '../domain/ledger';
 import type { PaymentTerms } from '../domain/payment-terms';
 import type { PaymentClockState } from './payment-clock-messages';
 
-export type ContractStatus = 'active' | 'completed' | 'closed' | 'terminated';
+export type { ContractStatus } from '../domain/status';
+import type { ContractStatus } from '../domain/status';
 
 export interface Amendment {
   /** From the request's Idempotency-Key (api/services/tokens idForKey): a retry is the same amendment. */

@@ -1,4 +1,5 @@
 // TypeBox schemas of the contract resource. Field names are the public contract of the API.
+import { CHECKPOINT_STATES, CONTRACT_STATUSES, TRANCHE_STATES } from '../../domain/status';
 import { Type } from 'typebox';
 import { BUDGET_LINE_KINDS, FUNDING_SOURCES, REVIEWER_PARTIES } from '../../domain/contract';
 import { ESCALATION_PARTIES, SEVERITIES, STEP_KINDS } from '../../domain/escalation';
@@ -196,7 +197,7 @@ export const LedgerEntryView = Type.Object(
   closed,
 );
 
-const StatusEnum = Type.Enum(['active', 'completed', 'closed', 'terminated']);
+const StatusEnum = Type.Enum(CONTRACT_STATUSES);
 
 const DayOrNull = NullableString;
 
@@ -318,7 +319,7 @@ export const ContractDetailView = Type.Object(
           minPercent: Type.Number(),
           required: Type.String(),
           receivedBy: Type.String(),
-          status: Type.Enum(['pending', 'met', 'missed', 'recovered']),
+          status: Type.Enum(CHECKPOINT_STATES),
           shortfall: Type.String(),
           outstanding: Type.String(),
           recoveredOn: NullableString(),
@@ -336,7 +337,7 @@ export const ContractDetailView = Type.Object(
           amount: Type.String(),
           percent: NullableNumber(),
           fundingSource: FundingSourceSchema,
-          status: Type.Enum(['upcoming', 'paid', 'overdue']),
+          status: Type.Enum(TRANCHE_STATES),
           outstanding: Type.String(),
           paidOn: NullableString(),
         },

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CONTRACT_STATUSES } from '../../domain/status';
 import { Type } from 'typebox';
 import { actorOf, onlyRoles } from '../plugins/auth';
 import { errors, IdempotencyHeaders, MAX_ID_LENGTH, MAX_OFFSET, MAX_ROW_ID, NullableInteger, NullableString, RowId } from '../schemas';
@@ -54,7 +55,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
         summary: "Contracts the caller's organization is party to.",
         querystring: Type.Object(
           {
-            status: Type.Optional(Type.Enum(['active', 'completed', 'closed', 'terminated'])),
+            status: Type.Optional(Type.Enum(CONTRACT_STATUSES)),
             overdue: Type.Optional(Type.Boolean()),
             limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
             offset: Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0 }),

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { SEVERITIES } from '../../domain/severity';
 import { Type } from 'typebox';
 import { actorOf } from '../plugins/auth';
 import { errors, NullableInteger, NullableString, RowId } from '../schemas';
@@ -29,7 +30,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{ inbox: InboxService }> = a
                   {
                     id: Type.Integer(),
                     kind: Type.String(),
-                    severity: Type.Enum(['info', 'warning', 'critical']),
+                    severity: Type.Enum(SEVERITIES),
                     contractId: NullableString(),
                     escalationId: NullableString(),
                     subject: Text,

@@ -1,4 +1,5 @@
 // TypeBox schemas of material requests. Field names are the public contract of the API.
+import { LINE_STATUSES, VILLAGE_STATUSES } from '../../domain/material-requests';
 import { Type } from 'typebox';
 import { MATERIAL_KINDS, REQUEST_STATUSES } from '../../domain/material-requests';
 import {
@@ -101,7 +102,7 @@ export const MaterialRequestView = Type.Object(
     overdue: Type.Boolean(),
     villageStatus: Type.Array(
       Type.Object(
-        { village: Type.String(), status: Type.Enum(['awaiting', 'partially_delivered', 'delivered', 'accepted']), items: Type.Array(ItemStanding) },
+        { village: Type.String(), status: Type.Enum(VILLAGE_STATUSES), items: Type.Array(ItemStanding) },
         closed,
       ),
     ),
@@ -111,7 +112,7 @@ export const MaterialRequestView = Type.Object(
           id: Type.String(),
           village: Type.String(),
           items: Type.Array(
-            Type.Object({ itemId: Type.String(), quantity: Type.Integer(), status: Type.Enum(['pending', 'accepted', 'returned']), reason: NullableString() }, closed),
+            Type.Object({ itemId: Type.String(), quantity: Type.Integer(), status: Type.Enum(LINE_STATUSES), reason: NullableString() }, closed),
           ),
           attachments: Type.Array(AttachmentMetaSchema),
           note: NullableString(),

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { PERIOD_STATUSES } from '../../domain/quotas';
 import { Type } from 'typebox';
 import { QUOTA_METRICS, QUOTA_PERIODS } from '../../domain/quotas';
 import { actorOf, onlyRoles } from '../plugins/auth';
@@ -38,7 +39,7 @@ export const QuotaStandingView = Type.Object(
     target: Type.Integer(),
     achieved: Type.Integer(),
     shortfall: Type.Integer(),
-    status: Type.Enum(['upcoming', 'in_progress', 'met', 'short']),
+    status: Type.Enum(PERIOD_STATUSES),
   },
   closed,
 );
@@ -111,7 +112,7 @@ export const quotaRoutes: FastifyPluginAsyncTypebox<{ quotas: QuotaService; idem
         summary: "Each quota's standing per station (station null: the stations together) and period: target, achieved, shortfall, status.",
         params: ContractParams,
         querystring: Type.Object(
-          { station: Type.Optional(IdSchema), quota: Type.Optional(IdSchema), status: Type.Optional(Type.Enum(['upcoming', 'in_progress', 'met', 'short'])) },
+          { station: Type.Optional(IdSchema), quota: Type.Optional(IdSchema), status: Type.Optional(Type.Enum(PERIOD_STATUSES)) },
           closed,
         ),
         response: { 200: Type.Object({ items: Type.Array(QuotaStandingView) }, closed), ...errors(400, 401, 404) },

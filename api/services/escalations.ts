@@ -1,4 +1,5 @@
 // Escalations and delays: read from the read model, acknowledged through the step's workflow.
+import type { Severity } from '../../domain/severity';
 import type { Client } from '@temporalio/client';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { calendarInForce } from '../../activities/calendar';
@@ -49,7 +50,7 @@ export function escalationView(row: EscalationRow, figures: ContractFigures | un
     contractId: row.contractId,
     step: { id: row.stepId, kind: row.stepKind as StepKind, reference: row.stepReference },
     level: row.level,
-    severity: row.severity as 'info' | 'warning' | 'critical',
+    severity: row.severity as Severity,
     state: row.state as 'open' | 'acknowledged' | 'resolved' | 'superseded',
     notifiedParties: row.notifiedParties as EscalationParty[],
     notifiedOrganizationIds: row.notifiedOrganizationIds,

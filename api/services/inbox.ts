@@ -4,7 +4,7 @@
 import { and, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { notificationReads, notifications } from '../../db/schema';
-import type { Severity } from '../../domain/notices';
+import type { Severity } from '../../domain/severity';
 import { isAdmin, type Actor } from '../../domain/organizations';
 import { notFound } from '../errors';
 

@@ -1,6 +1,9 @@
 // Every text of the dashboard in zh-CN and en side by side (a label cannot exist in one language
 // only), and the formats: CNY with thousands separators, dates and times in Asia/Shanghai, as
 // each language writes them (domain/money.ts moneyText, domain/dates.ts dayText).
+import type { PeriodStatus } from '../../domain/quotas';
+import type { Severity } from '../../domain/severity';
+import type { ContractStatus, TrancheState } from '../../domain/status';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { BudgetLineKind, FundingSource } from '../../domain/contract';
@@ -380,7 +383,7 @@ export type MessageKey = keyof typeof MESSAGES;
 
 type Labels<K extends string> = Record<K, Text>;
 
-export const CONTRACT_STATUS: Labels<'active' | 'completed' | 'closed' | 'terminated'> = {
+export const CONTRACT_STATUS: Labels<ContractStatus> = {
   active: t('Active', '执行中'),
   completed: t('Completed', '已完成'),
   closed: t('Closed with arrears', '带欠款结束'),
@@ -394,7 +397,7 @@ export const CHECKPOINT_STATUS: Labels<'pending' | 'met' | 'missed' | 'recovered
   recovered: t('Recovered late', '逾期补足'),
 };
 
-export const TRANCHE_STATUS: Labels<'upcoming' | 'paid' | 'overdue'> = {
+export const TRANCHE_STATUS: Labels<TrancheState> = {
   upcoming: t('Upcoming', '未到期'),
   paid: t('Paid', '已付清'),
   overdue: t('Overdue', '逾期'),
@@ -449,7 +452,7 @@ export const ESCALATION_STATE: Labels<'open' | 'acknowledged' | 'resolved' | 'su
   superseded: t('Superseded by a higher level', '已升级'),
 };
 
-export const SEVERITY: Labels<'info' | 'warning' | 'critical'> = {
+export const SEVERITY: Labels<Severity> = {
   info: t('Info', '提示'),
   warning: t('Warning', '警告'),
   critical: t('Critical', '严重'),
@@ -482,7 +485,7 @@ export const MATERIAL_REQUEST_STATUS: Labels<'open' | 'partially_delivered' | 'd
 
 export const MATERIAL_KIND: Labels<MaterialKind> = MATERIAL_KIND_LABELS;
 
-export const QUOTA_STATUS: Labels<'upcoming' | 'in_progress' | 'met' | 'short'> = {
+export const QUOTA_STATUS: Labels<PeriodStatus> = {
   upcoming: t('Upcoming', '未开始'),
   in_progress: t('Under way', '进行中'),
   met: t('Met', '已完成'),

@@ -44,7 +44,8 @@ export interface TimelineEvent {
 }
 
 export type EscalationState = 'open' | 'acknowledged' | 'resolved' | 'superseded';
-export type Severity = 'info' | 'warning' | 'critical';
+export type { Severity } from '../../domain/severity';
+import type { Severity } from '../../domain/severity';
 
 export interface Escalation {
   id: string;

@@ -1,5 +1,6 @@
 // My contracts: status, received against due, arrears, open escalations and the next deadline,
 // filtered (status and arrears by the API, text here) and sortable by any column.
+import { CONTRACT_STATUSES } from '../../../domain/status';
 import { useMemo, useState } from 'preact/hooks';
 import { get } from '../api';
 import { CONTRACT_STATUS, useI18n } from '../i18n';
@@ -11,7 +12,7 @@ import { PageTitle, statusTone } from './common';
 type SortKey = 'id' | 'status' | 'received' | 'share' | 'arrears' | 'escalations' | 'nextDeadline';
 type Row = ContractSummary & { escalations: number; share: number };
 
-const STATUSES: ContractStatus[] = ['active', 'completed', 'closed', 'terminated'];
+const STATUSES: readonly ContractStatus[] = CONTRACT_STATUSES;
 
 function compare(a: Row, b: Row, key: SortKey): number {
   switch (key) {

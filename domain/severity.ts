@@ -1,0 +1,4 @@
+// How urgent a notice or an escalation level is: one list for the domain, the API's schemas and
+// the page's labels (web/src/i18n.ts SEVERITY is typed by it).
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
