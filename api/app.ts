@@ -9,7 +9,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { NO_EXCEPTIONS, type OutboundPolicy } from '../activities/outbound';
 import type { DatabaseHandle } from '../db/client';
 import { textProblems } from '../domain/text';
-import { ApiError, errorResponseSchema, frameworkErrors, registerErrorHandling } from './errors';
+import { say } from '../domain/messages';
+import { ApiError, errorResponseSchema, firstProblemMessage, frameworkErrors, registerErrorHandling } from './errors';
 import { documentCommonErrors } from './openapi';
 import { outageOf, temporalOutage, workerOutage } from './outages';
 import { adminRoutes } from './routes/admin';
@@ -128,7 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...textProblems(request.body),
     ];
     if (problems.length > 0) {
-      throw new ApiError(400, 'invalid_request', `${problems[0]!.field || 'body'} ${problems[0]!.reason}`, problems);
+      throw new ApiError(400, 'invalid_request', firstProblemMessage(problems, say('invalid_request')), problems);
     }
   });
   app.addHook('onSend', async (request, reply) => {

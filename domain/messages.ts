@@ -148,7 +148,10 @@ export const MESSAGES = {
     en: ({ hex, at }) => `holds a control character (${hex}) at character ${at}; only newline and tab are allowed`,
     'zh-CN': ({ hex, at }) => `第 ${at} 个字符是控制字符（${hex}），只允许换行和制表符`,
   }),
-  text_field_name: entry({ en: () => 'has a field name with a character no person writes', 'zh-CN': () => '字段名包含不应出现的字符' }),
+  text_field_name: entry<{ reason: LooseSaid }>({
+    en: ({ reason }) => `has a field name that ${renderLoose(reason, 'en')}`,
+    'zh-CN': ({ reason }) => `字段名中${renderLoose(reason, 'zh-CN')}`,
+  }),
 
   // ---- business rules (domain/) ----
   not_empty: entry({ en: () => 'must not be empty', 'zh-CN': () => '不能为空' }),
@@ -459,7 +462,7 @@ export const MESSAGES = {
   }),
   payment_invalid: entry({ en: () => 'The payment cannot be recorded', 'zh-CN': () => '无法记录这笔付款' }),
   payment_reference_used: entry<{ reference: string }>({
-    en: ({ reference }) => `Payment ${reference} was recorded already with other details`,
+    en: ({ reference }) => `Payment reference ${reference} is already recorded with other content`,
     'zh-CN': ({ reference }) => `凭证号 ${reference} 的付款已记录，且内容不同`,
   }),
   payment_reversed_otherwise: entry<{ reference: string }>({
