@@ -346,8 +346,12 @@ export const MESSAGES = {
   return_needs_reason: entry({ en: () => 'must name at least one reason', 'zh-CN': () => '至少要给出一条理由' }),
   station_not_in_milestone: entry({ en: () => 'is not a station of this milestone', 'zh-CN': () => '不是本里程碑的社工站' }),
   nothing_changed: entry<{ round: number }>({
-    en: ({ round }) => `is the same as in round ${round}; change what was returned before sending again`,
-    'zh-CN': ({ round }) => `与第 ${round} 轮相同；请先修改被退回的内容再提交`,
+    en: ({ round }) => `are identical to round ${round} (sections and attachments), which was returned`,
+    'zh-CN': ({ round }) => `与已被退回的第 ${round} 轮完全相同（章节和附件），请先修改再提交`,
+  }),
+  station_must_be_omitted: entry({
+    en: () => 'must be omitted: this milestone covers the whole contract',
+    'zh-CN': () => '不应填写：本里程碑针对整份合同',
   }),
 
   // ---- refusals (the error's message) ----
