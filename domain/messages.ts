@@ -6,6 +6,7 @@
 // Side-effect free: the API, the workflows and the page import it.
 import { dayText } from './dates';
 import { moneyText, type Fen } from './money';
+import type { OrganizationKind, Role } from './organizations';
 
 export const LANGS = ['en', 'zh-CN'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -55,7 +56,59 @@ const FORMAT_NAMES: Record<string, { en: string; zh: string }> = {
   uuid: { en: 'a UUID', zh: 'UUID' },
 };
 
-const kindName = (kinds: readonly string[], lang: Lang) => (lang === 'en' ? kinds.join(' or ') : kinds.join(' 或 '));
+/** Organization kinds and party roles as a Chinese reader calls them (the API's own names in English). */
+const KIND_ZH: Readonly<Record<OrganizationKind, string>> = {
+  purchaser: '购买方',
+  payer: '付款方',
+  contractor: '承接机构',
+  evaluator: '评估机构',
+  township: '乡镇',
+  village: '村',
+  auditor: '审计机构',
+};
+const ROLE_ZH: Readonly<Record<Role, string>> = {
+  agency_officer: '业务主管',
+  finance_officer: '财务人员',
+  evaluator: '评估人员',
+  contractor_staff: '机构工作人员',
+  station_staff: '站点社工',
+  village_liaison: '村联络员',
+  township_officer: '乡镇干部',
+  auditor: '审计人员',
+  admin: '管理员',
+};
+/** What a refused caller wanted to do (the routes' and services' action phrases), in Chinese; one not listed is left out. */
+const ACTION_ZH: Readonly<Record<string, string>> = {
+  "replace users' tokens": '更换用户令牌',
+  'add webhooks': '添加 webhook',
+  'create users': '创建用户',
+  'list users': '查看用户列表',
+  'list webhooks': '查看 webhook 列表',
+  'publish the official calendar': '发布官方节假日安排',
+  'register organizations': '登记机构',
+  'see stuck workflows': '查看停滞的流程',
+  'amend disbursement schedules': '修改拨付计划',
+  'amend the schedule': '修改拨付计划',
+  'start contracts': '启动合同',
+  'terminate contracts': '终止合同',
+  'terminate the contract': '终止合同',
+  'submit materials': '提交材料',
+  'decide on submissions': '评审提交的材料',
+  'record payments': '登记付款',
+  'reverse payments': '冲销付款',
+  'accept or send back deliveries': '验收或退回交付的材料',
+  'accept or send back delivered materials': '验收或退回交付的材料',
+  'ask villages for materials': '向村索取材料',
+  'request materials': '索取材料',
+  'cancel material requests': '取消材料索取',
+  'record progress': '记录进度',
+  "add a village's contacts": '添加村联系人',
+  'deliver materials': '交付材料',
+};
+const kindName = (kinds: readonly string[], lang: Lang) =>
+  lang === 'en' ? kinds.join(' or ') : kinds.map((k) => KIND_ZH[k as OrganizationKind] ?? k).join('或');
+const roleZh = (role: string) => ROLE_ZH[role as Role] ?? role;
+const actionZh = (action: string) => ACTION_ZH[action] ?? '执行此操作';
 
 /**
  * The catalog. Codes are stable (clients may match on them); parameters are plain JSON. Field
@@ -153,6 +206,27 @@ export const MESSAGES = {
     'zh-CN': ({ reason }) => `字段名中${renderLoose(reason, 'zh-CN')}`,
   }),
 
+  // ---- attachments (domain/attachments.ts, api/services/attachments.ts) ----
+  not_utf8: entry({ en: () => 'is not valid UTF-8 text', 'zh-CN': () => '不是有效的 UTF-8 文本' }),
+  content_type_not_accepted: entry<{ types: readonly string[] }>({
+    en: ({ types }) => `is not accepted (${plainList(types, 'en')})`,
+    'zh-CN': ({ types }) => `不是可接受的文件类型（可接受：${plainList(types, 'zh-CN')}）`,
+  }),
+  content_not_text: entry<{ name: string; declared: string; reason: LooseSaid }>({
+    en: ({ name, declared, reason }) => `"${name}" is declared ${declared} but its content ${renderLoose(reason, 'en')}`,
+    'zh-CN': ({ name, declared, reason }) => `"${name}" 声明为 ${declared}，但其内容${renderLoose(reason, 'zh-CN')}`,
+  }),
+  content_type_mismatch: entry<{ name: string; declared: string; detected?: string }>({
+    en: ({ name, declared, detected }) => `"${name}" is declared ${declared} but its content is ${detected ?? 'of no recognised type'}`,
+    'zh-CN': ({ name, declared, detected }) => `"${name}" 声明为 ${declared}，但其内容${detected ? `是 ${detected}` : '不是可识别的类型'}`,
+  }),
+  larger_than_bytes: entry<Limit>({ en: ({ limit }) => `is larger than ${limit} bytes`, 'zh-CN': ({ limit }) => `超过 ${limit} 字节` }),
+  size_mismatch: entry<{ size: number; actual: number }>({
+    en: ({ size, actual }) => `is ${size} but the content has ${actual} bytes`,
+    'zh-CN': ({ size, actual }) => `为 ${size}，但内容有 ${actual} 字节`,
+  }),
+  digest_mismatch: entry({ en: () => 'does not match the content', 'zh-CN': () => '与内容不符' }),
+
   // ---- business rules (domain/) ----
   not_empty: entry({ en: () => 'must not be empty', 'zh-CN': () => '不能为空' }),
   repeats_id: entry<Id>({ en: ({ id }) => `repeats the id "${id}"`, 'zh-CN': ({ id }) => `标识 "${id}" 重复` }),
@@ -235,11 +309,11 @@ export const MESSAGES = {
   unknown_organization: entry<Id>({ en: ({ id }) => `is not a known organization ("${id}")`, 'zh-CN': ({ id }) => `不是已登记的机构（"${id}"）` }),
   party_kind: entry<{ kind: string; role: string; kinds: readonly string[] }>({
     en: ({ kind, role, kinds }) => `is an organization of kind ${kind}; a ${role} must be of kind ${kindName(kinds, 'en')}`,
-    'zh-CN': ({ kind, role, kinds }) => `是 ${kind} 类机构；${role} 必须是 ${kindName(kinds, 'zh-CN')} 类机构`,
+    'zh-CN': ({ kind, role, kinds }) => `是${kindName([kind], 'zh-CN')}类机构；合同的${kindName([role], 'zh-CN')}必须是${kindName(kinds, 'zh-CN')}类机构`,
   }),
   of_kind_not: entry<{ kind: string; expected: string }>({
     en: ({ kind, expected }) => `is of kind ${kind}, not ${expected}`,
-    'zh-CN': ({ kind, expected }) => `是 ${kind} 类机构，不是 ${expected}`,
+    'zh-CN': ({ kind, expected }) => `是${kindName([kind], 'zh-CN')}类机构，不是${kindName([expected], 'zh-CN')}`,
   }),
   headcount_range: entry<{ max: number }>({ en: ({ max }) => `must be a whole number from 1 to ${max}`, 'zh-CN': ({ max }) => `必须是 1 到 ${max} 之间的整数` }),
   not_a_station: entry<{ id?: string; known: readonly string[] }>({
@@ -365,23 +439,23 @@ export const MESSAGES = {
   too_many_attempts: entry<{ after: string }>({ en: ({ after }) => `Too many requests; retry in ${after}`, 'zh-CN': ({ after }) => `请求过于频繁，请 ${after} 后再试` }),
   only_roles_may: entry<{ roles: readonly string[]; action: string }>({
     en: ({ roles, action }) => `Only ${roles.join(' or ')} may ${action}`,
-    'zh-CN': ({ roles, action }) => `只有 ${roles.join(' 或 ')} 可以执行此操作（${action}）`,
+    'zh-CN': ({ roles, action }) => `只有${roles.map(roleZh).join('或')}可以${actionZh(action)}`,
   }),
   only_party_may: entry<{ role: string; party: string; contract: string; action: string }>({
     en: ({ role, party, contract, action }) => `Only a ${role} of ${party} of contract ${contract} may ${action}`,
-    'zh-CN': ({ role, party, contract, action }) => `只有合同 ${contract} 的 ${party} 的 ${role} 可以执行此操作（${action}）`,
+    'zh-CN': ({ role, party, contract, action }) => `只有合同 ${contract} 的${party === 'the payer' ? '付款方' : '购买方'}的${roleZh(role)}可以${actionZh(action)}`,
   }),
   only_purchaser_starts: entry({
     en: () => 'Only an agency_officer of the purchaser named in the contract may start it',
-    'zh-CN': () => '只有合同所列购买方的 agency_officer 可以启动合同',
+    'zh-CN': () => '只有合同所列购买方的业务主管可以启动合同',
   }),
   only_contractor_staff: entry<{ action: string }>({
     en: ({ action }) => `Only station_staff or contractor_staff of the contractor may ${action}`,
-    'zh-CN': ({ action }) => `只有承接方的 station_staff 或 contractor_staff 可以执行此操作（${action}）`,
+    'zh-CN': ({ action }) => `只有承接机构的站点社工或机构工作人员可以${actionZh(action)}`,
   }),
   only_reviewing_evaluator: entry({
     en: () => 'Only an evaluator of the reviewing organization of this contract may decide',
-    'zh-CN': () => '只有本合同评审机构的 evaluator 可以作出评审决定',
+    'zh-CN': () => '只有本合同评审机构的评估人员可以作出评审决定',
   }),
   only_notified_acknowledge: entry({
     en: () => 'Only a user of an organization this escalation notified may acknowledge it',
@@ -389,7 +463,7 @@ export const MESSAGES = {
   }),
   only_village_liaison_delivers: entry({
     en: () => 'Only a village_liaison of a village this request asks may deliver',
-    'zh-CN': () => '只有被索取材料的村的 village_liaison 可以交付',
+    'zh-CN': () => '只有被索取材料的村的村联络员可以交付',
   }),
   deliver_own_village: entry<{ own: string; village: string }>({
     en: ({ own, village }) => `A user of ${own} may deliver only for ${own}, not for ${village}`,
@@ -397,7 +471,7 @@ export const MESSAGES = {
   }),
   only_village_adds_contacts: entry({
     en: () => "Only the village's own village_liaison (or an administrator) may add its contacts",
-    'zh-CN': () => '只有本村的 village_liaison（或管理员）可以添加本村联系人',
+    'zh-CN': () => '只有本村的村联络员（或管理员）可以添加本村联系人',
   }),
   only_village_reads_contacts: entry({
     en: () => "Only the village's users, the contractor's staff of a contract with this village, or an administrator may read its contacts",
@@ -419,7 +493,7 @@ export const MESSAGES = {
     en: ({ method, path }) => `No route ${method} ${path}`,
     'zh-CN': ({ method, path }) => `没有 ${method} ${path} 这个接口`,
   }),
-  not_in_inbox: entry<Id>({ en: ({ id }) => `Notification ${id} is not in your inbox`, 'zh-CN': ({ id }) => `通知 ${id} 不在您的收件箱中` }),
+  not_in_inbox: entry<{ id: string | number }>({ en: ({ id }) => `Notification ${id} is not in your inbox`, 'zh-CN': ({ id }) => `通知 ${id} 不在您的收件箱中` }),
   no_milestone: entry<{ contract: string; milestone: string }>({
     en: ({ contract, milestone }) => `Contract ${contract} has no milestone ${milestone}`,
     'zh-CN': ({ contract, milestone }) => `合同 ${contract} 没有里程碑 ${milestone}`,
@@ -483,6 +557,28 @@ export const MESSAGES = {
     en: ({ id }) => `Material request ${id} is closed: its contract ended`,
     'zh-CN': ({ id }) => `材料索取 ${id} 已结束：其合同已结束`,
   }),
+  progress_closed: entry<Id>({
+    en: ({ id }) => `Contract ${id} no longer takes progress (it has ended, or it started before quotas existed)`,
+    'zh-CN': ({ id }) => `合同 ${id} 不再接受进度记录（已结束，或启动于指标功能之前）`,
+  }),
+  contract_handing_over: entry({
+    en: () => "The contract's workflow is handing over to its next run, so nothing was recorded; try again later",
+    'zh-CN': () => '合同的流程正在续接，未记录任何内容，请稍后再试',
+  }),
+  review_handing_over_retry: entry<{ milestone: string }>({
+    en: ({ milestone }) => `The review of milestone ${milestone} is moving to its next run; send again: try again in a moment`,
+    'zh-CN': ({ milestone }) => `里程碑 ${milestone} 的评审正在续接，请稍后重新发送`,
+  }),
+  unknown_contact: entry<Id>({ en: ({ id }) => `is not a known contact ("${id}")`, 'zh-CN': ({ id }) => `不是已登记的联系人（"${id}"）` }),
+  contact_of_other_village: entry<{ village: string }>({
+    en: ({ village }) => `is a contact of ${village}, which this request does not ask`,
+    'zh-CN': ({ village }) => `是 ${village} 的联系人，而本次索取不涉及该村`,
+  }),
+  org_required_for_role: entry({ en: () => 'is required for every role but admin', 'zh-CN': () => '除管理员外，每个角色都必须属于一个机构' }),
+  unknown_organization_plain: entry({ en: () => 'is not a known organization', 'zh-CN': () => '不是已登记的机构' }),
+  organization_missing: entry<Id>({ en: ({ id }) => `Organization ${id} does not exist`, 'zh-CN': ({ id }) => `机构 ${id} 不存在` }),
+  not_a_valid_key: entry({ en: () => 'is not a valid key', 'zh-CN': () => '不是有效的键' }),
+  at_most_ids_field: entry<Limit>({ en: ({ limit }) => `must name at most ${limit} ids`, 'zh-CN': ({ limit }) => `最多 ${limit} 个标识` }),
   delivery_invalid: entry({ en: () => 'The delivery cannot be recorded', 'zh-CN': () => '无法记录这次交付' }),
   decision_invalid: entry({ en: () => 'The decision cannot be recorded', 'zh-CN': () => '无法记录这项决定' }),
   progress_invalid: entry({ en: () => 'The progress cannot be recorded', 'zh-CN': () => '无法记录这条进度' }),
@@ -623,6 +719,12 @@ export function isMessageCode(code: unknown): code is MessageCode {
 /** True when `value` is a Said whose code is in the catalog (e.g. read back from a workflow failure). */
 export function isSaid(value: unknown): value is Said {
   return typeof value === 'object' && value !== null && isMessageCode((value as { code?: unknown }).code);
+}
+
+/** The catalog message a workflow's rejection carries (workflows/rejection.ts: its second detail), if any. */
+export function rejectionSaid(details: readonly unknown[] | null | undefined): Said | undefined {
+  const said = details?.[1];
+  return isSaid(said) ? said : undefined;
 }
 
 /** The message in `lang`. */

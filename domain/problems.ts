@@ -1,7 +1,7 @@
 // A validation problem names the field (dotted path, e.g. "tranches.2.amount") and the reason.
 // `reason` is English; `code` and `params` say the same through the message catalog
 // (domain/messages.ts), so the API writes it in the reader's language.
-import { render, say, type MessageCode, type MessageParams } from './messages';
+import { render, say, type MessageCode, type MessageParams, type Said } from './messages';
 import type { MoneyProblem } from './money';
 
 export interface Problem {
@@ -29,4 +29,9 @@ const MONEY_CODES = {
 /** What is wrong with a money text (domain/money moneyProblem), as a problem of `field`. */
 export function moneyTextProblem(field: string, wrong: MoneyProblem): Problem {
   return problem(field, MONEY_CODES[wrong]);
+}
+
+/** A problem of `field` from a message already said. */
+export function saidProblem(field: string, said: Said): Problem {
+  return said.params === undefined ? { field, reason: render(said, 'en'), code: said.code } : { field, reason: render(said, 'en'), code: said.code, params: said.params };
 }

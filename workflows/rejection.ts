@@ -3,17 +3,11 @@
 // the message as the catalog says it (domain/messages.ts), so the API answers in the reader's
 // language. The failure's own message stays English (logs, the Temporal UI).
 import { ApplicationFailure } from '@temporalio/workflow';
-import { isSaid, render, type Said } from '../domain/messages';
+import { render, type Said } from '../domain/messages';
 import type { Problem } from '../domain/problems';
 
 export function reject(type: string, message: string | Said, problems?: Problem[]): never {
   const text = typeof message === 'string' ? message : render(message, 'en');
   const details = typeof message === 'string' ? (problems ? [problems] : []) : [problems ?? null, message];
   throw ApplicationFailure.create({ type, message: text, details, nonRetryable: true });
-}
-
-/** The catalog message a rejection carries (see reject), if any: read by the API from the failure's details. */
-export function rejectionSaid(details: readonly unknown[] | undefined): Said | undefined {
-  const said = details?.[1];
-  return isSaid(said) ? said : undefined;
 }

@@ -7,6 +7,8 @@ import { roleRuleText, rolesNotFitting, type Actor, type OrganizationKind, type 
 import { appendEvent } from '../../activities/events';
 import { unprocessable } from '../errors';
 import { hashToken, newId, newToken } from './tokens';
+import { say } from '../../domain/messages';
+import { problem } from '../../domain/problems';
 
 export const ADMIN_USER_ID = 'usr_admin';
 
@@ -86,15 +88,11 @@ export class IdentityService {
   ): Promise<UserView & { token: string }> {
     const roles = [...new Set(input.roles)];
     if (!input.organizationId && roles.some((r) => r !== 'admin')) {
-      throw unprocessable('Only administrators may belong to no organization', [
-        { field: 'organizationId', reason: 'is required for every role but admin' },
-      ]);
+      throw unprocessable(say('administrators_only_without_org'), [problem('organizationId', 'org_required_for_role')]);
     }
     const organization = input.organizationId ? await this.getOrganization(input.organizationId) : undefined;
     if (input.organizationId && !organization) {
-      throw unprocessable(`Organization ${input.organizationId} does not exist`, [
-        { field: 'organizationId', reason: 'is not a known organization' },
-      ]);
+      throw unprocessable(say('organization_missing', { id: input.organizationId }), [problem('organizationId', 'unknown_organization_plain')]);
     }
     // Roles fit organizations (domain/organizations.ts ROLE_ORGANIZATION_KINDS): a role its
     // organization can never play in a contract grants nothing and only misleads.

@@ -8,6 +8,7 @@ import { isAdmin, type Actor } from '../../domain/organizations';
 import { forbidden, notFound, unprocessable } from '../errors';
 import type { IdentityService } from './identity';
 import { newId } from './tokens';
+import { say } from '../../domain/messages';
 
 export class WebhookService {
   constructor(
@@ -17,7 +18,7 @@ export class WebhookService {
   ) {}
 
   private async requireOrganization(id: string) {
-    if (!(await this.identity.getOrganization(id))) throw notFound(`Organization ${id} does not exist`);
+    if (!(await this.identity.getOrganization(id))) throw notFound(say('organization_missing', { id }));
   }
 
   async create(organizationId: string, url: string) {
@@ -38,7 +39,7 @@ export class WebhookService {
   /** The delivery log: visible to administrators and to the organization's own users. */
   async deliveries(actor: Actor, organizationId: string, limit: number) {
     if (!isAdmin(actor) && actor.organizationId !== organizationId) {
-      throw forbidden("Only administrators and the organization's own users may read its delivery log");
+      throw forbidden(say('only_own_delivery_log'));
     }
     await this.requireOrganization(organizationId);
     const rows = await this.db
