@@ -574,6 +574,14 @@ export const MESSAGES = {
     en: ({ village }) => `is a contact of ${village}, which this request does not ask`,
     'zh-CN': ({ village }) => `是 ${village} 的联系人，而本次索取不涉及该村`,
   }),
+  roles_misfit: entry<{ kind: string; roles: readonly string[]; rules: readonly string[] }>({
+    en: ({ kind, roles, rules }) => `An organization of kind ${kind} may not hold ${roles.map((r, i) => `the role ${r} (${rules[i]})`).join(', nor ')}`,
+    'zh-CN': ({ kind, roles }) => `${kindName([kind], 'zh-CN')}类机构不能担任${roles.map(roleZh).join('、')}角色`,
+  }),
+  role_kinds: entry<{ kind: string; kinds?: readonly string[]; rule: string }>({
+    en: ({ kind, rule }) => `is ${rule}, not ${kind}`,
+    'zh-CN': ({ kind, kinds }) => (kinds ? `只能由${kindName(kinds, 'zh-CN')}类机构担任，不能由${kindName([kind], 'zh-CN')}类机构担任` : '可以属于任何机构或不属于机构'),
+  }),
   org_required_for_role: entry({ en: () => 'is required for every role but admin', 'zh-CN': () => '除管理员外，每个角色都必须属于一个机构' }),
   unknown_organization_plain: entry({ en: () => 'is not a known organization', 'zh-CN': () => '不是已登记的机构' }),
   organization_missing: entry<Id>({ en: ({ id }) => `Organization ${id} does not exist`, 'zh-CN': ({ id }) => `机构 ${id} 不存在` }),

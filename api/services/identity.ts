@@ -3,7 +3,7 @@ import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { organizations, users } from '../../db/schema';
 import { organizationEventKey, userEventKey } from '../../domain/ids';
-import { roleRuleText, rolesNotFitting, type Actor, type OrganizationKind, type Role } from '../../domain/organizations';
+import { organizationKindsFor, roleRuleText, rolesNotFitting, type Actor, type OrganizationKind, type Role } from '../../domain/organizations';
 import { appendEvent } from '../../activities/events';
 import { unprocessable } from '../errors';
 import { hashToken, newId, newToken } from './tokens';
@@ -99,9 +99,13 @@ export class IdentityService {
     if (organization) {
       const misfits = rolesNotFitting(organization.kind, roles);
       if (misfits.length > 0) {
+        const kind = organization.kind;
         throw unprocessable(
-          `An organization of kind ${organization.kind} may not hold ${misfits.map((r) => `the role ${r} (${roleRuleText(r)})`).join(', nor ')}`,
-          misfits.map((role) => ({ field: `roles.${input.roles.indexOf(role)}`, reason: `is ${roleRuleText(role)}, not ${organization.kind}` })),
+          say('roles_misfit', { kind, roles: misfits, rules: misfits.map(roleRuleText) }),
+          misfits.map((role) => {
+            const kinds = organizationKindsFor(role);
+            return problem(`roles.${input.roles.indexOf(role)}`, 'role_kinds', { kind, rule: roleRuleText(role), ...(kinds ? { kinds } : {}) });
+          }),
         );
       }
     }

@@ -27,7 +27,7 @@ import { materialReferences, SubmissionContentStore } from './submission-content
 import { sendToWorkflow, updateRejection } from './temporal-errors';
 import { idForKey } from './tokens';
 import { loadVisibleContract } from './visibility';
-import { say } from '../../domain/messages';
+import { rejectionSaid, say } from '../../domain/messages';
 import { rejectionMessage, rejectionProblems } from './temporal-errors';
 
 export interface UploadedMaterial {
@@ -113,7 +113,11 @@ export class SubmissionService {
     if (failure?.type === REVIEW_REJECTION.notAccepting || failure?.type === REVIEW_REJECTION.notInReview) return conflict(rejectionMessage(failure));
     // The review is handing over to its next run (continue-as-new) and the API's resends ran out: a
     // moment's outage, answered like any other (503 `unavailable`, Retry-After 1 s).
-    if (failure?.type === REVIEW_REJECTION.handingOver) return new ServiceUnavailableError('temporal', `${failure.message}: try again in a moment`, 1);
+    if (failure?.type === REVIEW_REJECTION.handingOver) {
+      const said = rejectionSaid(failure.details);
+      const milestone = said?.code === 'review_handing_over' ? (said.params as { milestone: string }).milestone : undefined;
+      return new ServiceUnavailableError('temporal', milestone ? say('review_handing_over_retry', { milestone }) : `${failure.message}: try again in a moment`, 1);
+    }
     return error;
   }
 
