@@ -167,6 +167,17 @@ export class ContractService {
     return new ApiError(409, 'contract_not_active', say('contract_has_ended', { id, status: row.status }));
   }
 
+  /** The definition judged by the business rules (domain/contract.ts), its organizations looked up. */
+  async validate(definition: ContractDefinitionInput) {
+    const ids = contractOrganizations(definition);
+    const known = new Map<string, OrganizationKind>();
+    if (ids.length > 0) {
+      const rows = await this.db.select({ id: organizations.id, kind: organizations.kind }).from(organizations).where(inArray(organizations.id, ids));
+      for (const row of rows) known.set(row.id, row.kind as OrganizationKind);
+    }
+    return validateContractDefinition(definition, (id) => known.get(id));
+  }
+
   /**
    * `resumable`: the request carries an Idempotency-Key, so it may be the retry of an attempt that
    * started the workflow and then failed; finding that same contract, started by the same user
@@ -176,13 +187,7 @@ export class ContractService {
     if (actor.organizationId !== definition.parties.purchaser) {
       throw forbidden(say('only_purchaser_starts'));
     }
-    const ids = contractOrganizations(definition);
-    const known = new Map<string, OrganizationKind>();
-    if (ids.length > 0) {
-      const rows = await this.db.select({ id: organizations.id, kind: organizations.kind }).from(organizations).where(inArray(organizations.id, ids));
-      for (const row of rows) known.set(row.id, row.kind as OrganizationKind);
-    }
-    const result = validateContractDefinition(definition, (id) => known.get(id));
+    const result = await this.validate(definition);
     if (!result.ok) throw unprocessable(say('contract_definition_invalid'), result.problems);
     const contract = result.value;
 
