@@ -20,6 +20,7 @@ import {
 import { validateEscalationPolicies, type EscalationPolicies } from './escalation';
 import { templateById, TEMPLATES } from './templates';
 import {
+  formatMoney,
   moneyProblem,
   parseMoney,
   percentToBasisPoints,
@@ -255,7 +256,7 @@ export function validateSchedule(
   if (problems.length === 0) {
     const total = scheduleTotal(valueFen, [...parts.values()]);
     if (!total.exact) {
-      problems.push(problem('tranches', 'must_add_up', { expectedFen: valueFen, actual: total.text }));
+      problems.push(problem('tranches', 'must_add_up', { expected: formatMoney(valueFen), actual: total.text }));
     } else {
       // Cumulative shares in the order the tranches fall due (ties keep their order), so the
       // money due by any instant is one rounded share of the value: see scheduleAmounts.
@@ -374,7 +375,7 @@ export function validateContractDefinition(
       budgetLines.push({ id: line.id, kind: line.kind, amountFen: amountFen ?? 0 });
     });
     if (complete && valueFen !== undefined && sum !== valueFen) {
-      problems.push(problem('budgetLines', 'must_add_up', { expectedFen: valueFen, actualFen: sum }));
+      problems.push(problem('budgetLines', 'must_add_up', { expected: input.value, actual: formatMoney(sum) }));
     }
   }
 

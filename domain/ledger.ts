@@ -6,7 +6,7 @@ import type { Contract, FundingSource } from './contract';
 import { parseInstant, shanghaiDate, type IsoDate } from './dates';
 import { shortDigest } from './digest';
 import { mulDivFloor } from './integers';
-import { moneyProblem, parseMoney, type Fen } from './money';
+import { formatMoney, moneyProblem, parseMoney, type Fen } from './money';
 import { moneyTextProblem, problem, type Problem } from './problems';
 import { render, say, type Said } from './messages';
 
@@ -208,7 +208,7 @@ export function checkPayment(contract: Contract, ledger: LedgerSummary, request:
     const unpaid = contract.valueFen - ledger.receivedFen;
     if (amountFen <= 0) problems.push(problem('amount', 'above_zero'));
     else if (amountFen > unpaid) {
-      problems.push(problem('amount', 'exceeds_unpaid', { unpaidFen: Math.max(0, unpaid) }));
+      problems.push(problem('amount', 'exceeds_unpaid', { unpaid: formatMoney(Math.max(0, unpaid)) }));
     }
   }
   if (!/^\d{4}-\d{2}-\d{2}$/.test(request.receivedOn) || parseInstant(request.receivedOn) === undefined) {

@@ -5,7 +5,6 @@
 // `entry` demands every language of LANGS, so a message missing a translation fails the typecheck.
 // Side-effect free: the API, the workflows and the page import it.
 import { dayText } from './dates';
-import { moneyText, type Fen } from './money';
 import type { OrganizationKind, Role } from './organizations';
 
 export const LANGS = ['en', 'zh-CN'] as const;
@@ -256,13 +255,13 @@ export const MESSAGES = {
     'zh-CN': ({ from, to }) => `年份必须在 ${from}–${to} 之间`,
   }),
   within_term: entry<{ from: string; to: string }>({
-    en: ({ from, to }) => `must fall within the contract term (${dayText(from, 'en')} to ${dayText(to, 'en')})`,
+    en: ({ from, to }) => `must fall within the contract term (${from} to ${to})`,
     'zh-CN': ({ from, to }) => `必须在合同期内（${dayText(from, 'zh-CN')}至${dayText(to, 'zh-CN')}）`,
   }),
   outside_term: entry({ en: () => 'is outside the contract term', 'zh-CN': () => '不在合同期内' }),
   before_term: entry({ en: () => 'is before the term starts', 'zh-CN': () => '早于合同期开始' }),
   in_future: entry<{ today?: string }>({
-    en: ({ today }) => (today ? `is in the future (today is ${dayText(today, 'en')} in Asia/Shanghai)` : 'must not be in the future'),
+    en: ({ today }) => (today ? `is in the future (today is ${today} in Asia/Shanghai)` : 'must not be in the future'),
     'zh-CN': ({ today }) => (today ? `是将来的日期（北京时间今天是${dayText(today, 'zh-CN')}）` : '不能是将来的日期'),
   }),
   money_not_a_number: entry({
@@ -278,11 +277,10 @@ export const MESSAGES = {
     'zh-CN': () => '必须是大于 0、不超过 100 的百分比，最多两位小数',
   }),
   amount_or_percent: entry({ en: () => 'must give exactly one of amount or percent', 'zh-CN': () => 'amount 和 percent 必须且只能填写一个' }),
-  must_add_up: entry<{ expectedFen: Fen; actualFen?: Fen; actual?: string }>({
-    en: ({ expectedFen, actualFen, actual }) =>
-      `must add up to the contract value ${moneyText(expectedFen, 'en')}, but add up to ${actualFen === undefined ? actual : moneyText(actualFen, 'en')}`,
-    'zh-CN': ({ expectedFen, actualFen, actual }) =>
-      `合计应等于合同金额 ${moneyText(expectedFen, 'zh-CN')}，实际合计 ${actualFen === undefined ? actual : moneyText(actualFen, 'zh-CN')}`,
+  // Amounts as the form takes them ("1154000.00"; a sum of shares may hold a fraction of a fen).
+  must_add_up: entry<{ expected: string; actual: string }>({
+    en: ({ expected, actual }) => `must add up to the contract value ${expected}, but add up to ${actual}`,
+    'zh-CN': ({ expected, actual }) => `合计应等于合同金额 ${expected} 元，实际合计 ${actual} 元`,
   }),
   checkpoint_order: entry<Id>({
     en: ({ id }) => `must come after checkpoint "${id}" (checkpoints are in date order)`,
@@ -303,7 +301,7 @@ export const MESSAGES = {
   }),
   term_end_after_start: entry({ en: () => 'must be after term.start', 'zh-CN': () => '必须晚于 term.start' }),
   term_too_long: entry<{ years: number; before: string }>({
-    en: ({ years, before }) => `must be less than ${years} years after term.start (before ${dayText(before, 'en')})`,
+    en: ({ years, before }) => `must be less than ${years} years after term.start (before ${before})`,
     'zh-CN': ({ years, before }) => `必须在 term.start 之后 ${years} 年以内（早于${dayText(before, 'zh-CN')}）`,
   }),
   unknown_organization: entry<Id>({ en: ({ id }) => `is not a known organization ("${id}")`, 'zh-CN': ({ id }) => `不是已登记的机构（"${id}"）` }),
@@ -355,9 +353,9 @@ export const MESSAGES = {
   not_delivered_in: entry<Id>({ en: ({ id }) => `was not delivered in ${id}`, 'zh-CN': ({ id }) => `不在交付 ${id} 之中` }),
   already_decided: entry<{ status: string }>({ en: ({ status }) => `was ${status} already`, 'zh-CN': ({ status }) => `已经是 ${status} 状态` }),
   say_why_returned: entry({ en: () => 'must say why the item is sent back', 'zh-CN': () => '退回时必须说明原因' }),
-  exceeds_unpaid: entry<{ unpaidFen: Fen }>({
-    en: ({ unpaidFen }) => `exceeds what is still unpaid (${moneyText(unpaidFen, 'en')})`,
-    'zh-CN': ({ unpaidFen }) => `超过了尚未支付的金额（${moneyText(unpaidFen, 'zh-CN')}）`,
+  exceeds_unpaid: entry<{ unpaid: string }>({
+    en: ({ unpaid }) => `exceeds what is still unpaid (${unpaid})`,
+    'zh-CN': ({ unpaid }) => `超过了尚未支付的金额（${unpaid} 元）`,
   }),
   not_a_budget_line: entry<Id>({ en: ({ id }) => `is not a budget line of this contract ("${id}")`, 'zh-CN': ({ id }) => `不是本合同的预算科目（"${id}"）` }),
   metric_not_counted: entry<{ known: readonly string[] }>({

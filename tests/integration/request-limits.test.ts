@@ -159,7 +159,7 @@ describe('request limits and error answers', () => {
       const res = await http('POST', '/v1/contracts', { token: tokens.agency, body });
       expect(res.status, field).toBe(400);
       expect(res.body.error.details.length).toBeLessThanOrEqual(21);
-      expect(res.body.error.details[0]).toEqual({ field, reason: expect.stringMatching(/must NOT have more than \d+ items/) });
+      expect(res.body.error.details[0]).toMatchObject({ field, reason: expect.stringMatching(/^must have at most \d+ items \(has \d+\)$/), code: 'max_items' });
     }
   });
 

@@ -143,7 +143,7 @@ describe('review of many stations (dev server)', () => {
     const refused = await submit(MAX_ROUNDS_PER_STATION + 1, true).catch((error: unknown) => error);
     const failure = updateRejection(refused);
     expect(failure?.type).toBe('Invalid');
-    expect(failure?.details?.[0]).toEqual([{ field: 'station', reason: expect.stringContaining(`at most ${MAX_ROUNDS_PER_STATION} are allowed per station`) }]);
+    expect(failure?.details?.[0]).toMatchObject([{ field: 'station', reason: expect.stringContaining(`at most ${MAX_ROUNDS_PER_STATION} are allowed per station`) }]);
 
     const figures = await runs(handle.workflowId);
     expect(figures.length).toBeGreaterThanOrEqual(3);
