@@ -432,7 +432,7 @@ export const MESSAGES = {
     en: ({ field, reason }) => `${field || 'request'} ${renderLoose(reason, 'en')}`,
     'zh-CN': ({ field, reason }) => `${field || '请求'}：${renderLoose(reason, 'zh-CN')}`,
   }),
-  sign_in_required: entry({ en: () => 'A valid bearer token is required', 'zh-CN': () => '需要有效的访问令牌（Bearer token）' }),
+  sign_in_required: entry({ en: () => 'A valid bearer token is required', 'zh-CN': () => '需要有效的访问令牌' }),
   token_not_valid: entry({ en: () => 'The bearer token is not valid', 'zh-CN': () => '访问令牌无效' }),
   too_many_attempts: entry<{ after: string }>({ en: ({ after }) => `Too many requests; retry in ${after}`, 'zh-CN': ({ after }) => `请求过于频繁，请 ${after} 后再试` }),
   only_roles_may: entry<{ roles: readonly string[]; action: string }>({
