@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app';
 import { ApiError, errorBody } from '../../api/errors';
+import { PATTERN_WORDS } from '../../api/validation';
 import { IdentityService } from '../../api/services/identity';
 import { apiErrorFromTemporal } from '../../api/services/temporal-errors';
 import { problem } from '../../domain/problems';
@@ -142,6 +143,22 @@ describe('refusals in the reader’s words', () => {
     // The schema's fault is not repeated by the rules: one reason per field.
     const fields = res.body.error.details.map((d: { field: string }) => d.field);
     expect(new Set(fields).size).toBe(fields.length);
+  });
+
+  it('says every pattern of every schema of the API in words (a new pattern without words fails here)', async () => {
+    const patterns = new Set<string>();
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'pattern' && typeof value === 'string') patterns.add(value);
+          else walk(value);
+        }
+      }
+    };
+    walk(app.swagger());
+    expect(patterns.size).toBeGreaterThan(3);
+    for (const pattern of patterns) expect(PATTERN_WORDS, pattern).toHaveProperty([pattern]);
   });
 
   it('a refusal by role, and a route that does not exist, in Chinese with no English word but ids', async () => {
