@@ -137,7 +137,7 @@ export function registerErrorHandling(app: FastifyInstance, translate?: (error: 
       const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
       if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
       if (error.statusCode >= 500) request.log.warn({ err: thrown }, error.message);
-      const said = error.said ?? outageSaid(error);
+      const said = error.said ?? (lang === 'en' ? undefined : outageSaid(error));
       return reply.status(error.statusCode).send(errorBody(error.code, error.message, error.details, lang, said));
     }
     const fastifyError = error as FastifyError;
