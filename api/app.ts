@@ -11,6 +11,7 @@ import type { DatabaseHandle } from '../db/client';
 import { textProblems } from '../domain/text';
 import { say } from '../domain/messages';
 import { ApiError, errorResponseSchema, firstProblemMessage, frameworkErrors, registerErrorHandling } from './errors';
+import { documentExamples } from './examples';
 import { documentCommonErrors } from './openapi';
 import { outageOf, temporalOutage, workerOutage } from './outages';
 import { adminRoutes } from './routes/admin';
@@ -101,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addSchema(errorResponseSchema);
   registerErrorHandling(app, outageOf);
   app.addHook('onRoute', documentCommonErrors);
+  app.addHook('onRoute', documentExamples);
 
   // Outages: every /v1 request's Temporal calls share one deadline, so a workflow that cannot be
   // reached (no worker, Temporal down) answers 503 with Retry-After instead of hanging; the 503
