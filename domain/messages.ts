@@ -658,6 +658,10 @@ export const MESSAGES = {
     en: ({ url, why }) => `The webhook cannot be added: ${url} ${why}`,
     'zh-CN': ({ url, why }) => `无法添加 webhook：${url} ${why}`,
   }),
+  webhook_target_refused: entry<{ why: string }>({
+    en: ({ why }) => why,
+    'zh-CN': ({ why }) => `不是可接受的 webhook 地址（${why}）`,
+  }),
   internal_error: entry({ en: () => 'Internal server error', 'zh-CN': () => '服务器内部错误' }),
   // What an error code means, for a refusal without its own message in the reader's language.
   error_invalid_request: entry({ en: () => 'The request is not valid', 'zh-CN': () => '请求无效' }),

@@ -9,6 +9,7 @@ import { forbidden, notFound, unprocessable } from '../errors';
 import type { IdentityService } from './identity';
 import { newId } from './tokens';
 import { say } from '../../domain/messages';
+import { problem } from '../../domain/problems';
 
 export class WebhookService {
   constructor(
@@ -24,7 +25,7 @@ export class WebhookService {
   async create(organizationId: string, url: string) {
     await this.requireOrganization(organizationId);
     const refused = await refusedTarget(url, this.outbound);
-    if (refused) throw unprocessable(`The webhook cannot be added: ${url} ${refused}`, [{ field: 'url', reason: refused }]);
+    if (refused) throw unprocessable(say('webhook_refused', { url, why: refused }), [problem('url', 'webhook_target_refused', { why: refused })]);
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
     const [row] = await this.db.insert(webhookEndpoints).values({ id: newId('wh'), organizationId, url, secret }).returning();
     return { id: row!.id, organizationId, url, secret, createdAt: row!.createdAt.toISOString() };
