@@ -145,6 +145,19 @@ describe('refusals in the reader’s words', () => {
     expect(new Set(fields).size).toBe(fields.length);
   });
 
+  it('reports a calendar year’s schema and rule problems in one answer', async () => {
+    const res = await http('PUT', '/v1/calendar/years/2027', {
+      token: admin,
+      body: { holidays: ['2026-05-01'], workdays: [], source: { title: '', date: '2026-11-12' } },
+      headers: ZH,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([
+      { field: 'source.title', reason: '为必填项', code: 'required' },
+      { field: 'holidays.0', reason: '2026年5月1日不在 2027 年内', code: 'day_not_in_year' },
+    ]);
+  });
+
   it('says every pattern of every schema of the API in words (a new pattern without words fails here)', async () => {
     const patterns = new Set<string>();
     const walk = (node: unknown): void => {
