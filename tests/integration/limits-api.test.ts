@@ -45,7 +45,7 @@ describe('domain limits over the API', () => {
     ]) {
       const res = await create({ term });
       expect(res.status, JSON.stringify(term)).toBe(422);
-      expect(res.body.error.details).toMatchObject(expect.arrayContaining([{ field: expect.stringMatching(/^term\./), reason: 'must be in the years 2000–2100' }]));
+      expect(res.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.stringMatching(/^term\./), reason: 'must be in the years 2000–2100' })]));
     }
   });
 
@@ -60,6 +60,6 @@ describe('domain limits over the API', () => {
       tranches: Array.from({ length: MAX_TRANCHES + 1 }, (_, i) => ({ id: `t${i}`, label: 't', due: '2023-06-30', amount: '1.00', fundingSource: 'fiscal' })),
     });
     expect(tranches.status).toBe(422);
-    expect(tranches.body.error.details).toContainEqual(expect.objectContaining(expect.objectContaining({ field: 'tranches', reason: expect.stringContaining(`at most ${MAX_TRANCHES}`) })));
+    expect(tranches.body.error.details).toContainEqual(expect.objectContaining({ field: 'tranches', reason: expect.stringContaining(`at most ${MAX_TRANCHES}`) }));
   });
 });
