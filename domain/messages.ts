@@ -104,6 +104,27 @@ const ACTION_ZH: Readonly<Record<string, string>> = {
   "add a village's contacts": '添加村联系人',
   'deliver materials': '交付材料',
 };
+/** The states a refusal names (contracts, submissions, escalations, requests and their items), in Chinese. */
+const STATUS_ZH: Readonly<Record<string, string>> = {
+  active: '执行中',
+  completed: '已完成',
+  closed: '已关闭',
+  terminated: '已终止',
+  prechecking: '预审中',
+  in_review: '评审中',
+  returned: '已退回',
+  approved: '已通过',
+  open: '待处理',
+  acknowledged: '已确认',
+  resolved: '已解决',
+  superseded: '已被取代',
+  partially_delivered: '部分交付',
+  delivered: '已交付',
+  accepted: '已验收',
+  cancelled: '已取消',
+  pending: '待验收',
+};
+const statusZh = (status: string) => STATUS_ZH[status] ?? status;
 const kindName = (kinds: readonly string[], lang: Lang) =>
   lang === 'en' ? kinds.join(' or ') : kinds.map((k) => KIND_ZH[k as OrganizationKind] ?? k).join('或');
 const roleZh = (role: string) => ROLE_ZH[role as Role] ?? role;
@@ -351,7 +372,7 @@ export const MESSAGES = {
   more_than_owed: entry<{ owed: number }>({ en: ({ owed }) => `is more than the ${owed} still owed`, 'zh-CN': ({ owed }) => `超过了尚欠的 ${owed} 份` }),
   decide_at_least_one: entry({ en: () => 'must decide at least one item', 'zh-CN': () => '至少要对一项材料作出决定' }),
   not_delivered_in: entry<Id>({ en: ({ id }) => `was not delivered in ${id}`, 'zh-CN': ({ id }) => `不在交付 ${id} 之中` }),
-  already_decided: entry<{ status: string }>({ en: ({ status }) => `was ${status} already`, 'zh-CN': ({ status }) => `已经是 ${status} 状态` }),
+  already_decided: entry<{ status: string }>({ en: ({ status }) => `was ${status} already`, 'zh-CN': ({ status }) => `已经${statusZh(status)}` }),
   say_why_returned: entry({ en: () => 'must say why the item is sent back', 'zh-CN': () => '退回时必须说明原因' }),
   exceeds_unpaid: entry<{ unpaid: string }>({
     en: ({ unpaid }) => `exceeds what is still unpaid (${unpaid})`,
@@ -512,11 +533,11 @@ export const MESSAGES = {
   contract_exists: entry<Id>({ en: ({ id }) => `Contract ${id} already exists`, 'zh-CN': ({ id }) => `合同 ${id} 已存在` }),
   contract_has_ended: entry<Id & { status: string }>({
     en: ({ id, status }) => `Contract ${id} is ${status}: its workflow has ended`,
-    'zh-CN': ({ id, status }) => `合同 ${id} 已是 ${status} 状态，其流程已结束`,
+    'zh-CN': ({ id, status }) => `合同 ${id} ${statusZh(status)}，其流程已结束`,
   }),
   contract_not_active: entry<Id & { status: string }>({
     en: ({ id, status }) => `Contract ${id} is ${status}`,
-    'zh-CN': ({ id, status }) => `合同 ${id} 当前为 ${status} 状态`,
+    'zh-CN': ({ id, status }) => `合同 ${id} 当前${statusZh(status)}`,
   }),
   workflow_ended: entry({ en: () => "The request: the contract's workflow has ended", 'zh-CN': () => '合同的流程已结束，无法处理此请求' }),
   contract_id_taken: entry({ en: () => 'A contract with this id already exists', 'zh-CN': () => '已存在相同标识的合同' }),
@@ -549,7 +570,7 @@ export const MESSAGES = {
   material_request_invalid: entry({ en: () => 'The material request cannot be made', 'zh-CN': () => '无法发起这次材料索取' }),
   material_request_closed: entry<Id & { status?: string }>({
     en: ({ id, status }) => `Material request ${id} is ${status ?? 'closed'}`,
-    'zh-CN': ({ id, status }) => `材料索取 ${id} 已${status ? `是 ${status} 状态` : '结束'}`,
+    'zh-CN': ({ id, status }) => `材料索取 ${id} ${status ? statusZh(status) : '已结束'}`,
   }),
   material_request_contract_ended: entry<Id>({
     en: ({ id }) => `Material request ${id} is closed: its contract ended`,
@@ -605,7 +626,7 @@ export const MESSAGES = {
   }),
   review_ended_submission: entry<{ milestone: string; submission: string; status: string }>({
     en: ({ milestone, submission, status }) => `The review of milestone ${milestone} has ended; submission ${submission} is ${status}`,
-    'zh-CN': ({ milestone, submission, status }) => `里程碑 ${milestone} 的评审已结束；提交 ${submission} 为 ${status} 状态`,
+    'zh-CN': ({ milestone, submission, status }) => `里程碑 ${milestone} 的评审已结束；提交 ${submission} ${statusZh(status)}`,
   }),
   review_handing_over: entry<{ milestone: string }>({
     en: ({ milestone }) => `The review of milestone ${milestone} is moving to its next run; send again`,
@@ -628,11 +649,11 @@ export const MESSAGES = {
   }),
   submission_status: entry<Id & { status: string }>({
     en: ({ id, status }) => `Submission ${id} is ${status}`,
-    'zh-CN': ({ id, status }) => `提交 ${id} 为 ${status} 状态`,
+    'zh-CN': ({ id, status }) => `提交 ${id} ${statusZh(status)}`,
   }),
   escalation_not_open: entry<Id & { state: string }>({
     en: ({ id, state }) => `Escalation ${id} is ${state}`,
-    'zh-CN': ({ id, state }) => `催办 ${id} 为 ${state} 状态`,
+    'zh-CN': ({ id, state }) => `催办 ${id} ${statusZh(state)}`,
   }),
   no_escalation: entry<Id>({ en: ({ id }) => `No escalation ${id}`, 'zh-CN': ({ id }) => `没有催办 ${id}` }),
   closed: entry({ en: () => 'It has closed', 'zh-CN': () => '已结束' }),

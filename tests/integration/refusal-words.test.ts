@@ -223,7 +223,7 @@ describe('a workflow’s rejection, as the API answers it', () => {
   it('a conflict without problems, and a rejection from before the catalog (text only) keeps its text in English', () => {
     const conflict = apiErrorFromTemporal(rejectedUpdate(() => reject(REJECTION.notActive, say('contract_not_active', { id: 'S-1', status: 'terminated' }))), 'x') as ApiError;
     expect(conflict.statusCode).toBe(409);
-    expect(errorBody(conflict.code, conflict.message, conflict.details, 'zh-CN', conflict.said).error.message).toBe('合同 S-1 当前为 terminated 状态');
+    expect(errorBody(conflict.code, conflict.message, conflict.details, 'zh-CN', conflict.said).error.message).toBe('合同 S-1 当前已终止');
     const old = apiErrorFromTemporal(
       new WorkflowUpdateFailedError('rejected', ApplicationFailure.create({ type: REJECTION.conflict, message: 'Old words', nonRetryable: true })),
       'x',
