@@ -145,7 +145,9 @@ export function registerErrorHandling(app: FastifyInstance, translate?: (error: 
       const details = validationDetails(fastifyError.validationContext, fastifyError.validation as AjvLikeError[]);
       // The form's business rules too, when the route has them and they can judge the body as sent:
       // a person fixes every problem in one round (api/validation.ts alsoChecked).
-      if (fastifyError.validationContext === 'body') details.push(...(await alsoChecked(request, details)));
+      // Not past a collection's limit: the rules would walk what the array-length guard refused to look at.
+      const oversized = (fastifyError.validation as AjvLikeError[]).some((e) => e.keyword === 'maxItems' || e.keyword === 'maxProperties');
+      if (fastifyError.validationContext === 'body' && !oversized) details.push(...(await alsoChecked(request, details)));
       const message = firstProblemMessage(details, say('invalid_request'));
       const said = typeof message === 'string' ? undefined : message;
       return reply.status(400).send(errorBody('invalid_request', typeof message === 'string' ? message : render(message, 'en'), details, lang, said));

@@ -145,6 +145,16 @@ describe('refusals in the reader’s words', () => {
     expect(new Set(fields).size).toBe(fields.length);
   });
 
+  it('does not run the rules on a body past a collection’s limit (the array-length guard looks at no item)', async () => {
+    const definition = sCountyContract(parties.orgs, {
+      id: 'words-flood',
+      stations: Array.from({ length: 5000 }, (_, i) => ({ id: `s${i}`, name: 's', township: 't', villages: ['org_nobody'] })),
+    });
+    const res = await http('POST', '/v1/contracts', { token: parties.tokens.agency, body: definition, headers: EN });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ field: 'stations', reason: expect.stringMatching(/^must have at most \d+ items \(has 5000\)$/), code: 'max_items' }]);
+  });
+
   it('reports a calendar year’s schema and rule problems in one answer', async () => {
     const res = await http('PUT', '/v1/calendar/years/2027', {
       token: admin,
