@@ -78,7 +78,8 @@ export class IdempotencyService {
       return response;
     } catch (error) {
       if (error instanceof ApiError && error.statusCode < 500) {
-        const stored = { statusCode: error.statusCode, body: { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } } };
+        // With its catalog message (`said`), so a replay answers in the language the repeat asks for.
+        const stored = { statusCode: error.statusCode, body: { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }, ...(error.said ? { said: error.said } : {}) } };
         await this.db.update(idempotencyRecords).set({ statusCode: stored.statusCode, response: stored.body }).where(where);
       } else {
         // Nothing was decided: free the key so the client can retry.

@@ -123,6 +123,24 @@ describe('refusals in the reader’s words', () => {
     });
   });
 
+  it('a refusal replayed under its Idempotency-Key speaks the language the repeat asks for', async () => {
+    const definition = sCountyContract(parties.orgs, {
+      id: 'words-replay',
+      tranches: [{ id: 't1', label: 'All', due: '2022-10-31', percent: 90, fundingSource: 'fiscal' }],
+    });
+    const key = { 'idempotency-key': `words-replay-${randomBytes(4).toString('hex')}` };
+    const first = await http('POST', '/v1/contracts', { token: parties.tokens.agency, body: definition, headers: { ...EN, ...key } });
+    const again = await http('POST', '/v1/contracts', { token: parties.tokens.agency, body: definition, headers: { ...ZH, ...key } });
+    expect(first.status).toBe(422);
+    expect(again.status).toBe(422);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.error).toEqual({
+      code: 'unprocessable',
+      message: '合同定义有误',
+      details: [{ field: 'tranches', reason: '合计应等于合同金额 1154000.00 元，实际合计 1038600.00 元', code: 'must_add_up' }],
+    });
+  });
+
   it('reports the schema’s and the business rules’ problems of a contract definition in one answer', async () => {
     const definition = {
       ...sCountyContract(parties.orgs, { id: 'words-both' }),
