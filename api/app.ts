@@ -9,7 +9,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { NO_EXCEPTIONS, type OutboundPolicy } from '../activities/outbound';
 import type { DatabaseHandle } from '../db/client';
 import { textProblems } from '../domain/text';
-import { ApiError, errorResponseSchema, frameworkErrors, registerErrorHandling } from './errors';
+import { say } from '../domain/messages';
+import { ApiError, errorResponseSchema, firstProblemMessage, frameworkErrors, registerErrorHandling } from './errors';
+import { documentExamples } from './examples';
 import { documentCommonErrors } from './openapi';
 import { outageOf, temporalOutage, workerOutage } from './outages';
 import { adminRoutes } from './routes/admin';
@@ -106,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addSchema(errorResponseSchema);
   registerErrorHandling(app, outageOf);
   app.addHook('onRoute', documentCommonErrors);
+  app.addHook('onRoute', documentExamples);
 
   // Outages: every /v1 request's Temporal calls share one deadline, so a workflow that cannot be
   // reached (no worker, Temporal down) answers 503 with Retry-After instead of hanging; the 503
@@ -134,7 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...textProblems(request.body),
     ];
     if (problems.length > 0) {
-      throw new ApiError(400, 'invalid_request', `${problems[0]!.field || 'body'} ${problems[0]!.reason}`, problems);
+      throw new ApiError(400, 'invalid_request', firstProblemMessage(problems, say('invalid_request')), problems);
     }
   });
   app.addHook('onSend', async (request, reply) => {

@@ -3,7 +3,7 @@
 // socket's timeout. The one place that tells an outage (Temporal or a worker not answering,
 // the database gone) from a bug; the app's error handler and api/services/temporal-errors use it.
 import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { ApiError } from './errors';
+import { ApiError, type Message } from './errors';
 
 /** Seconds a client is told to wait before trying again (the Retry-After header). */
 export const RETRY_AFTER_SECONDS = 10;
@@ -14,7 +14,7 @@ export type OutageKind = 'temporal' | 'worker' | 'database';
 export class ServiceUnavailableError extends ApiError {
   constructor(
     readonly down: OutageKind,
-    message: string,
+    message: Message,
     readonly retryAfterSeconds = RETRY_AFTER_SECONDS,
   ) {
     super(503, 'unavailable', message);

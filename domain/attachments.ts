@@ -3,7 +3,8 @@
 // the name or the declaration alone: binary formats by their signature (identified by the API with
 // the `file-type` library and passed in here), text formats — which have no signature — by being
 // valid UTF-8 text a person could have written (domain/text.ts's rule; CR allowed before LF).
-import { textProblem } from './text';
+import { render, say, type Said } from './messages';
+import { textProblemSaid } from './text';
 
 /** Largest attachment, in bytes. */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
@@ -27,15 +28,15 @@ export function isAcceptedContentType(type: string): type is AcceptedContentType
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Why `bytes` are not text a person wrote (invalid UTF-8, a control character), or undefined. */
-function textFileProblem(bytes: Uint8Array): string | undefined {
+function textFileProblem(bytes: Uint8Array): Said | undefined {
   let text: string;
   try {
     text = UTF8.decode(bytes);
   } catch {
-    return 'is not valid UTF-8 text';
+    return say('not_utf8');
   }
   // Files written on Windows end their lines with CR LF: a CR is allowed there and nowhere else.
-  return textProblem(text.replace(/\r\n/g, '\n'));
+  return textProblemSaid(text.replace(/\r\n/g, '\n'));
 }
 
 /**
@@ -43,14 +44,20 @@ function textFileProblem(bytes: Uint8Array): string | undefined {
  * `detected`: the MIME type identified from the bytes' signature, undefined when they have none.
  * The reason names the attachment (`name`), for the refusal.
  */
-export function attachmentContentProblem(name: string, declared: string, detected: string | undefined, bytes: Uint8Array): string | undefined {
-  if (!isAcceptedContentType(declared)) return `is not accepted (${Object.keys(ACCEPTED_CONTENT_TYPES).join(', ')})`;
+export function attachmentContentSaid(name: string, declared: string, detected: string | undefined, bytes: Uint8Array): Said | undefined {
+  if (!isAcceptedContentType(declared)) return say('content_type_not_accepted', { types: Object.keys(ACCEPTED_CONTENT_TYPES) });
   if (ACCEPTED_CONTENT_TYPES[declared] === 'text') {
     // Judged as text alone: text may begin like a signature ("BMW,…" looks like a BMP to a
     // sniffer), while a real binary file fails this rule on its first NUL or invalid byte.
     const problem = textFileProblem(bytes);
-    return problem ? `"${name}" is declared ${declared} but its content ${problem}` : undefined;
+    return problem ? say('content_not_text', { name, declared, reason: problem }) : undefined;
   }
   if (detected === declared) return undefined;
-  return `"${name}" is declared ${declared} but its content is ${detected ?? 'of no recognised type'}`;
+  return say('content_type_mismatch', detected ? { name, declared, detected } : { name, declared });
+}
+
+/** attachmentContentSaid in English. */
+export function attachmentContentProblem(name: string, declared: string, detected: string | undefined, bytes: Uint8Array): string | undefined {
+  const said = attachmentContentSaid(name, declared, detected, bytes);
+  return said && render(said, 'en');
 }

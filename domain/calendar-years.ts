@@ -4,7 +4,7 @@
 // and what is said about a contract whose term reaches into a year nobody has published yet.
 import type { WorkingCalendar } from './calendar';
 import { dayNumber, type IsoDate } from './dates';
-import type { Problem } from './problems';
+import { problem, type Problem } from './problems';
 import type { Text } from './templates';
 
 /** Years a publication may name: far around any contract term; every date column holds them. */
@@ -63,26 +63,26 @@ export function validateCalendarYear(
 ): { ok: true; value: CalendarYearPublication } | { ok: false; problems: Problem[] } {
   const problems: Problem[] = [];
   if (!Number.isInteger(year) || year < MIN_CALENDAR_YEAR || year > MAX_CALENDAR_YEAR) {
-    problems.push({ field: 'year', reason: `must be a year from ${MIN_CALENDAR_YEAR} to ${MAX_CALENDAR_YEAR}` });
+    problems.push(problem('year', 'calendar_year_range', { from: MIN_CALENDAR_YEAR, to: MAX_CALENDAR_YEAR }));
   }
   const valid = { holidays: new Map<string, number>(), workdays: new Map<string, number>() };
   for (const list of ['holidays', 'workdays'] as const) {
     if (input[list].length > MAX_CALENDAR_YEAR_DAYS) {
-      problems.push({ field: list, reason: `must list at most ${MAX_CALENDAR_YEAR_DAYS} days` });
+      problems.push(problem(list, 'at_most_days', { limit: MAX_CALENDAR_YEAR_DAYS }));
     }
     input[list].forEach((day, i) => {
       const field = `${list}.${i}`;
       if (!isRealDate(day)) {
-        problems.push({ field, reason: 'must be a real date (YYYY-MM-DD)' });
+        problems.push(problem(field, 'real_day_required'));
         return;
       }
       if (Number(day.slice(0, 4)) !== year) {
-        problems.push({ field, reason: `${day} is not in ${year}` });
+        problems.push(problem(field, 'day_not_in_year', { day, year }));
         return;
       }
       const earlier = valid[list].get(day);
       if (earlier !== undefined) {
-        problems.push({ field, reason: `${day} repeats ${list}.${earlier}` });
+        problems.push(problem(field, 'day_repeats', { day, other: `${list}.${earlier}` }));
         return;
       }
       valid[list].set(day, i);
@@ -91,22 +91,22 @@ export function validateCalendarYear(
   for (const [day, i] of valid.workdays) {
     const off = valid.holidays.get(day);
     if (off !== undefined) {
-      problems.push({ field: `workdays.${i}`, reason: `${day} is also a day off (holidays.${off}); a day is either off or working` });
+      problems.push(problem(`workdays.${i}`, 'day_off_and_working', { day, other: `holidays.${off}` }));
       continue;
     }
     const dow = dayOfWeek(day);
     if (dow !== 0 && dow !== 6) {
-      problems.push({ field: `workdays.${i}`, reason: `${day} is a ${WEEKDAYS[dow]}; an adjusted working day must be a Saturday or Sunday` });
+      problems.push(problem(`workdays.${i}`, 'workday_on_weekend_only', { day, weekday: WEEKDAYS[dow] ?? '' }));
     }
   }
-  if (input.holidays.length === 0) problems.push({ field: 'holidays', reason: 'must list the days off (at least one)' });
+  if (input.holidays.length === 0) problems.push(problem('holidays', 'holidays_required'));
   const title = input.source.title.trim();
-  if (title.length === 0) problems.push({ field: 'source.title', reason: "must name the notice (its title)" });
-  if (!isRealDate(input.source.date)) problems.push({ field: 'source.date', reason: 'must be a real date (YYYY-MM-DD)' });
+  if (title.length === 0) problems.push(problem('source.title', 'notice_title_required'));
+  if (!isRealDate(input.source.date)) problems.push(problem('source.date', 'real_day_required'));
   // The State Council publishes a year's schedule late in the year before (a correction may come
   // within the year): a notice dated outside those two years is a typing mistake.
   else if (!problems.some((p) => p.field === 'year') && (input.source.date < `${year - 1}-01-01` || input.source.date > `${year}-12-31`)) {
-    problems.push({ field: 'source.date', reason: `must be in ${year - 1} or ${year} (the notice of ${year}'s schedule)` });
+    problems.push(problem('source.date', 'notice_year', { year }));
   }
   if (problems.length > 0) return { ok: false, problems };
   return {

@@ -24,7 +24,6 @@ import { templateById, TEMPLATES } from './templates';
 import {
   formatMoney,
   moneyProblem,
-  moneyProblemText,
   parseMoney,
   percentToBasisPoints,
   scheduleAmounts,
@@ -35,7 +34,7 @@ import {
 } from './money';
 import { pushReservedId } from './ids';
 import type { OrganizationKind } from './organizations';
-import type { Problem } from './problems';
+import { moneyTextProblem, problem, type Problem } from './problems';
 import { validateQuotas, type Quota } from './quotas';
 import { validatePaymentTerms, validateRelease, type PaymentTerms, type PaymentTermsInput, type TrancheRelease } from './payment-terms';
 
@@ -184,14 +183,14 @@ export function contractOrganizations(def: Pick<ContractDefinitionInput, 'partie
 }
 
 function money(problems: Problem[], field: string, text: string, positive: boolean): Fen | undefined {
-  const problem = moneyProblem(text);
-  if (problem) {
-    problems.push({ field, reason: moneyProblemText[problem] });
+  const wrong = moneyProblem(text);
+  if (wrong) {
+    problems.push(moneyTextProblem(field, wrong));
     return undefined;
   }
   const fen = parseMoney(text);
   if (positive && fen <= 0) {
-    problems.push({ field, reason: 'must be greater than zero' });
+    problems.push(problem(field, 'above_zero'));
     return undefined;
   }
   return fen;
@@ -200,14 +199,14 @@ function money(problems: Problem[], field: string, text: string, positive: boole
 /** The first and last instants any date of a contract may name (domain/limits TERM_FIRST_YEAR–TERM_LAST_YEAR, Shanghai). */
 const FIRST_INSTANT = startOfShanghaiDay(`${TERM_FIRST_YEAR}-01-01`);
 const LAST_INSTANT = parseInstant(`${TERM_LAST_YEAR}-12-31`)!;
-const YEARS_REASON = `must be in the years ${TERM_FIRST_YEAR}–${TERM_LAST_YEAR}`;
+const YEARS = { from: TERM_FIRST_YEAR, to: TERM_LAST_YEAR };
 
 /** A date of the definition: parsed, and within the years a contract may name (else undefined, with a problem). */
 function instant(problems: Problem[], field: string, text: string): number | undefined {
   const at = parseInstant(text);
-  if (at === undefined) problems.push({ field, reason: 'must be an ISO 8601 date (YYYY-MM-DD) or date-time' });
+  if (at === undefined) problems.push(problem(field, 'date_or_date_time'));
   else if (at < FIRST_INSTANT || at > LAST_INSTANT) {
-    problems.push({ field, reason: YEARS_REASON });
+    problems.push(problem(field, 'years_between', YEARS));
     return undefined;
   }
   return at;
@@ -217,7 +216,7 @@ function uniqueIds(problems: Problem[], field: string, items: Array<{ id: string
   const seen = new Set<string>();
   items.forEach((item, i) => {
     pushReservedId(problems, `${field}.${i}.id`, item.id);
-    if (seen.has(item.id)) problems.push({ field: `${field}.${i}.id`, reason: `repeats the id "${item.id}"` });
+    if (seen.has(item.id)) problems.push(problem(`${field}.${i}.id`, 'repeats_id', { id: item.id }));
     seen.add(item.id);
   });
 }
@@ -244,16 +243,16 @@ export function validateSchedule(
   input.tranches.forEach((t, i) => {
     const field = `tranches.${i}`;
     const dueAt = instant(problems, `${field}.due`, t.due);
-    if (dueAt !== undefined && dueAt < term.startAt) problems.push({ field: `${field}.due`, reason: 'is before the term starts' });
+    if (dueAt !== undefined && dueAt < term.startAt) problems.push(problem(`${field}.due`, 'before_term'));
     if ((t.amount === undefined) === (t.percent === undefined)) {
-      problems.push({ field, reason: 'must give exactly one of amount or percent' });
+      problems.push(problem(field, 'amount_or_percent'));
     } else if (t.amount !== undefined) {
       const fen = money(problems, `${field}.amount`, t.amount, true);
       if (fen !== undefined) parts.set(i, { fen });
     } else {
       const bp = percentToBasisPoints(t.percent!);
       if (bp === undefined || bp === 0) {
-        problems.push({ field: `${field}.percent`, reason: 'must be a percentage above 0 and at most 100, with at most two decimals' });
+        problems.push(problem(`${field}.percent`, 'percent_format'));
       } else parts.set(i, { basisPoints: bp });
     }
     validateRelease(t.release, `${field}.release`, milestoneIds, problems);
@@ -271,10 +270,7 @@ export function validateSchedule(
   if (problems.length === 0) {
     const total = scheduleTotal(valueFen, [...parts.values()]);
     if (!total.exact) {
-      problems.push({
-        field: 'tranches',
-        reason: `must add up to the contract value ${formatMoney(valueFen)}, but add up to ${total.text}`,
-      });
+      problems.push(problem('tranches', 'must_add_up', { expected: formatMoney(valueFen), actual: total.text }));
     } else {
       // Cumulative shares in the order the tranches fall due (ties keep their order), so the
       // money due by any instant is one rounded share of the value: see scheduleAmounts.
@@ -292,16 +288,16 @@ export function validateSchedule(
     const byAt = instant(problems, `${field}.by`, c.by);
     const bp = percentToBasisPoints(c.minPercent);
     if (bp === undefined || bp === 0) {
-      problems.push({ field: `${field}.minPercent`, reason: 'must be a percentage above 0 and at most 100, with at most two decimals' });
+      problems.push(problem(`${field}.minPercent`, 'percent_format'));
     }
     if (byAt !== undefined && (byAt < term.startAt || byAt > term.endAt)) {
-      problems.push({ field: `${field}.by`, reason: 'is outside the contract term' });
+      problems.push(problem(`${field}.by`, 'outside_term'));
     }
     if (previous && byAt !== undefined && byAt <= previous.checkpoint.byAt) {
-      problems.push({ field: `${field}.by`, reason: `must come after checkpoint "${previous.checkpoint.id}" (checkpoints are in date order)` });
+      problems.push(problem(`${field}.by`, 'checkpoint_order', { id: previous.checkpoint.id }));
     }
     if (previous?.bp !== undefined && bp !== undefined && bp < previous.bp) {
-      problems.push({ field: `${field}.minPercent`, reason: `must not be below checkpoint "${previous.checkpoint.id}" (shares are cumulative)` });
+      problems.push(problem(`${field}.minPercent`, 'checkpoint_cumulative', { id: previous.checkpoint.id }));
     }
     const checkpoint: Checkpoint = {
       id: c.id,
@@ -325,24 +321,24 @@ export function validateContractDefinition(
 ): Validation<Contract> {
   const problems: Problem[] = [];
   if (!CONTRACT_ID.test(input.id)) {
-    problems.push({ field: 'id', reason: 'must be 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit' });
+    problems.push(problem('id', 'contract_id_format'));
   }
-  if (!input.title.trim()) problems.push({ field: 'title', reason: 'must not be empty' });
+  if (!input.title.trim()) problems.push(problem('title', 'not_empty'));
 
   let startAt = termStart(input.term.start);
-  if (startAt === undefined) problems.push({ field: 'term.start', reason: 'must be an ISO 8601 date (YYYY-MM-DD) or date-time' });
+  if (startAt === undefined) problems.push(problem('term.start', 'date_or_date_time'));
   else if (startAt < FIRST_INSTANT || startAt > LAST_INSTANT) {
-    problems.push({ field: 'term.start', reason: YEARS_REASON });
+    problems.push(problem('term.start', 'years_between', YEARS));
     startAt = undefined;
   }
   const endAt = instant(problems, 'term.end', input.term.end);
   if (startAt !== undefined && endAt !== undefined && endAt <= startAt) {
-    problems.push({ field: 'term.end', reason: 'must be after term.start' });
+    problems.push(problem('term.end', 'term_end_after_start'));
   } else if (startAt !== undefined && endAt !== undefined) {
     // At most MAX_TERM_YEARS: the term ends before the same day MAX_TERM_YEARS later.
     const limitDay = addMonths(shanghaiDate(startAt), 12 * MAX_TERM_YEARS);
     if (endAt >= startOfShanghaiDay(limitDay)) {
-      problems.push({ field: 'term.end', reason: `must be less than ${MAX_TERM_YEARS} years after term.start (before ${limitDay})` });
+      problems.push(problem('term.end', 'term_too_long', { years: MAX_TERM_YEARS, before: limitDay }));
     }
   }
   const valueFen = money(problems, 'value', input.value, true);
@@ -351,9 +347,9 @@ export function validateContractDefinition(
     const id = input.parties[role];
     if (id === undefined) continue;
     const kind = organizationKind(id);
-    if (!kind) problems.push({ field: `parties.${role}`, reason: `is not a known organization ("${id}")` });
+    if (!kind) problems.push(problem(`parties.${role}`, 'unknown_organization', { id }));
     else if (!PARTY_KINDS[role].includes(kind)) {
-      problems.push({ field: `parties.${role}`, reason: `is an organization of kind ${kind}; a ${role} must be of kind ${PARTY_KINDS[role].join(' or ')}` });
+      problems.push(problem(`parties.${role}`, 'party_kind', { kind, role, kinds: PARTY_KINDS[role] }));
     }
   }
 
@@ -370,14 +366,14 @@ export function validateContractDefinition(
     pushProblems(problems, countProblem(`stations.${i}.villages`, station.villages.length, MAX_VILLAGES_PER_STATION, 'villages'));
     station.villages.forEach((village, j) => {
       const kind = organizationKind(village);
-      if (!kind) problems.push({ field: `stations.${i}.villages.${j}`, reason: `is not a known organization ("${village}")` });
-      else if (kind !== 'village') problems.push({ field: `stations.${i}.villages.${j}`, reason: `is of kind ${kind}, not village` });
+      if (!kind) problems.push(problem(`stations.${i}.villages.${j}`, 'unknown_organization', { id: village }));
+      else if (kind !== 'village') problems.push(problem(`stations.${i}.villages.${j}`, 'of_kind_not', { kind, expected: 'village' }));
     });
     if (station.townshipOrganization !== undefined) {
       const kind = organizationKind(station.townshipOrganization);
       const field = `stations.${i}.townshipOrganization`;
-      if (!kind) problems.push({ field, reason: `is not a known organization ("${station.townshipOrganization}")` });
-      else if (kind !== 'township') problems.push({ field, reason: `is of kind ${kind}, not township` });
+      if (!kind) problems.push(problem(field, 'unknown_organization', { id: station.townshipOrganization }));
+      else if (kind !== 'township') problems.push(problem(field, 'of_kind_not', { kind, expected: 'township' }));
     }
   });
 
@@ -393,14 +389,14 @@ export function validateContractDefinition(
       budgetLines.push({ id: line.id, kind: line.kind, amountFen: amountFen ?? 0 });
     });
     if (complete && valueFen !== undefined && sum !== valueFen) {
-      problems.push({ field: 'budgetLines', reason: `must add up to the contract value ${input.value}, but add up to ${formatMoney(sum)}` });
+      problems.push(problem('budgetLines', 'must_add_up', { expected: input.value, actual: formatMoney(sum) }));
     }
   }
 
   let staffing: Contract['staffing'];
   if (input.staffing) {
     if (!Number.isInteger(input.staffing.headcount) || input.staffing.headcount < 1 || input.staffing.headcount > MAX_HEADCOUNT) {
-      problems.push({ field: 'staffing.headcount', reason: `must be a whole number from 1 to ${MAX_HEADCOUNT}` });
+      problems.push(problem('staffing.headcount', 'headcount_range', { max: MAX_HEADCOUNT }));
     }
     const payroll = money(problems, 'staffing.monthlyPayroll', input.staffing.monthlyPayroll, true);
     if (payroll !== undefined) staffing = { headcount: input.staffing.headcount, monthlyPayrollFen: payroll };
@@ -408,7 +404,7 @@ export function validateContractDefinition(
 
   const graceDays = input.closeGraceDays ?? DEFAULT_CLOSE_GRACE_DAYS;
   if (!Number.isInteger(graceDays) || graceDays < 0 || graceDays > 3650) {
-    problems.push({ field: 'closeGraceDays', reason: 'must be a whole number of days between 0 and 3650' });
+    problems.push(problem('closeGraceDays', 'days_between', { min: 0, max: 3650 }));
   }
 
   if (input.escalationPolicies) validateEscalationPolicies(input.escalationPolicies, problems);
@@ -466,11 +462,11 @@ function validateMilestones(input: ContractDefinitionInput, startAt: number | un
   input.milestones.forEach((m, i) => {
     const field = `milestones.${i}`;
     const dueAt = instant(problems, `${field}.due`, m.due);
-    if (dueAt !== undefined && startAt !== undefined && dueAt < startAt) problems.push({ field: `${field}.due`, reason: 'is before the term starts' });
+    if (dueAt !== undefined && startAt !== undefined && dueAt < startAt) problems.push(problem(`${field}.due`, 'before_term'));
     m.stations.forEach((station, j) => {
-      if (!stationIds.has(station)) problems.push({ field: `${field}.stations.${j}`, reason: `is not a station of this contract ("${station}")` });
+      if (!stationIds.has(station)) problems.push(problem(`${field}.stations.${j}`, 'not_a_station', { id: station, known: [...stationIds] }));
     });
-    if (m.materials.length === 0) problems.push({ field: `${field}.materials`, reason: 'must name at least one template' });
+    if (m.materials.length === 0) problems.push(problem(`${field}.materials`, 'at_least_one_template'));
     pushProblems(
       problems,
       countProblem(`${field}.materials`, m.materials.length, MAX_MATERIALS_PER_MILESTONE, 'templates'),
@@ -478,14 +474,14 @@ function validateMilestones(input: ContractDefinitionInput, startAt: number | un
     );
     m.materials.forEach((templateId, j) => {
       if (!templateById(templateId)) {
-        problems.push({ field: `${field}.materials.${j}`, reason: `is not a known template ("${templateId}"); known: ${TEMPLATES.map((t) => t.id).join(', ')}` });
+        problems.push(problem(`${field}.materials.${j}`, 'unknown_template', { id: templateId, known: TEMPLATES.map((t) => t.id) }));
       }
     });
     if (!Number.isInteger(m.reviewWorkingDays) || m.reviewWorkingDays < 1 || m.reviewWorkingDays > 60) {
-      problems.push({ field: `${field}.reviewWorkingDays`, reason: 'must be a whole number of working days between 1 and 60' });
+      problems.push(problem(`${field}.reviewWorkingDays`, 'working_days_between', { min: 1, max: 60 }));
     }
     if (!Number.isInteger(m.maxRounds) || m.maxRounds < 1 || m.maxRounds > 20) {
-      problems.push({ field: `${field}.maxRounds`, reason: 'must be a whole number between 1 and 20' });
+      problems.push(problem(`${field}.maxRounds`, 'whole_number_between', { min: 1, max: 20 }));
     }
     milestones.push({ ...m, stations: [...m.stations], materials: [...m.materials], dueAt: dueAt ?? 0, reviewer: m.reviewer ?? 'evaluator' });
   });

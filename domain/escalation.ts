@@ -5,7 +5,7 @@ import type { WorkingCalendar } from './calendar';
 import { addWorkingDays } from './calendar';
 import { addDays, shanghaiDate, startOfShanghaiDay, type IsoDate } from './dates';
 import { SEVERITIES, type Severity } from './severity';
-import type { Problem } from './problems';
+import { problem, type Problem } from './problems';
 
 export const STEP_KINDS = [
   'paymentShortfall',
@@ -95,29 +95,29 @@ export function validateEscalationPolicies(policies: EscalationPolicies, problem
   for (const [kind, ladder] of Object.entries(policies) as Array<[StepKind, EscalationLadder]>) {
     const field = `escalationPolicies.${kind}`;
     if (!STEP_KINDS.includes(kind)) {
-      problems.push({ field, reason: 'is not a kind of step' });
+      problems.push(problem(field, 'not_a_step_kind'));
       continue;
     }
-    if (ladder.levels.length === 0) problems.push({ field: `${field}.levels`, reason: 'must have at least one level' });
+    if (ladder.levels.length === 0) problems.push(problem(`${field}.levels`, 'at_least_one_level'));
     let previous = -1;
     ladder.levels.forEach((l, i) => {
       const f = `${field}.levels.${i}`;
       if ((l.afterWorkingDays === undefined) === (l.afterDays === undefined)) {
-        problems.push({ field: f, reason: 'must give exactly one of afterWorkingDays or afterDays' });
+        problems.push(problem(f, 'after_days_one_of'));
         return;
       }
       const after = l.afterWorkingDays ?? l.afterDays!;
       if (!Number.isInteger(after) || after < 0 || after > 365) {
-        problems.push({ field: f, reason: 'must wait a whole number of days between 0 and 365' });
+        problems.push(problem(f, 'days_between', { min: 0, max: 365 }));
       } else if (l.afterWorkingDays !== undefined && after < previous) {
-        problems.push({ field: f, reason: 'must not come before the level above it' });
+        problems.push(problem(f, 'level_order'));
       }
       if (l.afterWorkingDays !== undefined) previous = after;
-      if (l.notify.length === 0) problems.push({ field: `${f}.notify`, reason: 'must name at least one party' });
+      if (l.notify.length === 0) problems.push(problem(`${f}.notify`, 'at_least_one_party'));
     });
     const grace = ladder.acknowledgementGraceWorkingDays;
     if (grace !== undefined && (!Number.isInteger(grace) || grace < 0 || grace > 60)) {
-      problems.push({ field: `${field}.acknowledgementGraceWorkingDays`, reason: 'must be a whole number between 0 and 60' });
+      problems.push(problem(`${field}.acknowledgementGraceWorkingDays`, 'whole_number_between', { min: 0, max: 60 }));
     }
   }
 }

@@ -12,6 +12,7 @@
 // ASCII without '~' or '%' (contract, milestone, station, quota, village, request ids), so the
 // longest id built here (an escalation's event key: about eight such parts) stays under 600.
 import type { StepKind } from './escalation';
+import { problem, type Problem } from './problems';
 
 const SEPARATOR = '~';
 
@@ -227,6 +228,6 @@ export function keyedIdSource(scope: readonly string[], key: string): string {
 const RESERVED_IDS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** Adds a problem when `id` is a reserved name. */
-export function pushReservedId(problems: Array<{ field: string; reason: string }>, field: string, id: string): void {
-  if (RESERVED_IDS.has(id)) problems.push({ field, reason: `"${id}" is a reserved name; choose another id` });
+export function pushReservedId(problems: Problem[], field: string, id: string): void {
+  if (RESERVED_IDS.has(id)) problems.push(problem(field, 'reserved_id', { id }));
 }

@@ -7,8 +7,11 @@ import { parseInstant, shanghaiDate, type IsoDate } from './dates';
 import { shortDigest } from './digest';
 import { freeTextDigest, type FreeText, type Resolved } from './free-text';
 import { mulDivFloor } from './integers';
-import { formatMoney, moneyProblem, moneyProblemText, parseMoney, type Fen } from './money';
-import type { Problem } from './problems';
+import { formatMoney, moneyProblem, parseMoney, type Fen } from './money';
+import { moneyTextProblem, problem, type Problem } from './problems';
+import { render, say, type Said } from './messages';
+
+const conflictOf = (said: Said) => ({ outcome: 'conflict' as const, message: render(said, 'en'), said });
 
 export interface LedgerEntry {
   reference: string;
@@ -186,7 +189,7 @@ export function summarize(contract: Contract, ledger: readonly LedgerEntry[]): L
 export type PaymentCheck =
   | { outcome: 'new'; amountFen: Fen }
   | { outcome: 'duplicate' }
-  | { outcome: 'conflict'; message: string }
+  | { outcome: 'conflict'; message: string; said: Said }
   | { outcome: 'invalid'; problems: Problem[] };
 
 /** Decides what recording `request` would do, without doing it. `now`: the current instant. */
@@ -198,30 +201,30 @@ export function checkPayment(contract: Contract, ledger: LedgerSummary, request:
     const same = amountFen !== undefined && existing.content === paymentContentDigest({ ...request, amountFen });
     return same
       ? { outcome: 'duplicate' }
-      : { outcome: 'conflict', message: `Payment reference ${request.reference} is already recorded with other content` };
+      : conflictOf(say('payment_reference_used', { reference: request.reference }));
   }
   const problems: Problem[] = [];
   if (!REFERENCE.test(request.reference)) {
-    problems.push({ field: 'reference', reason: 'must be 1–100 letters, digits or . _ : / -, starting with a letter or digit' });
+    problems.push(problem('reference', 'reference_format'));
   }
   let amountFen: Fen | undefined;
-  const problem = moneyProblem(request.amount);
-  if (problem) problems.push({ field: 'amount', reason: moneyProblemText[problem] });
+  const wrong = moneyProblem(request.amount);
+  if (wrong) problems.push(moneyTextProblem('amount', wrong));
   else {
     amountFen = parseMoney(request.amount);
     const unpaid = contract.valueFen - ledger.receivedFen;
-    if (amountFen <= 0) problems.push({ field: 'amount', reason: 'must be greater than zero' });
+    if (amountFen <= 0) problems.push(problem('amount', 'above_zero'));
     else if (amountFen > unpaid) {
-      problems.push({ field: 'amount', reason: `exceeds what is still unpaid (${formatMoney(Math.max(0, unpaid))})` });
+      problems.push(problem('amount', 'exceeds_unpaid', { unpaid: formatMoney(Math.max(0, unpaid)) }));
     }
   }
   if (!/^\d{4}-\d{2}-\d{2}$/.test(request.receivedOn) || parseInstant(request.receivedOn) === undefined) {
-    problems.push({ field: 'receivedOn', reason: 'must be a date (YYYY-MM-DD)' });
+    problems.push(problem('receivedOn', 'day_required'));
   } else if (request.receivedOn > shanghaiDate(now)) {
-    problems.push({ field: 'receivedOn', reason: `is in the future (today is ${shanghaiDate(now)} in Asia/Shanghai)` });
+    problems.push(problem('receivedOn', 'in_future', { today: shanghaiDate(now) }));
   }
   if (request.budgetLine !== undefined && !contract.budgetLines.some((l) => l.id === request.budgetLine)) {
-    problems.push({ field: 'budgetLine', reason: `is not a budget line of this contract ("${request.budgetLine}")` });
+    problems.push(problem('budgetLine', 'not_a_budget_line', { id: request.budgetLine }));
   }
   if (problems.length > 0) return { outcome: 'invalid', problems };
   return { outcome: 'new', amountFen: amountFen! };
@@ -231,7 +234,7 @@ export type ReversalCheck =
   | { outcome: 'new'; original: RecordedPayment }
   | { outcome: 'duplicate' }
   | { outcome: 'not_found' }
-  | { outcome: 'conflict'; message: string };
+  | { outcome: 'conflict'; message: string; said: Said };
 
 export function checkReversal(contract: Contract, ledger: LedgerSummary, reference: string, reason: FreeText): ReversalCheck {
   const original = recordedPayment(contract, ledger, reference);
@@ -239,7 +242,7 @@ export function checkReversal(contract: Contract, ledger: LedgerSummary, referen
   if (original.reversedBecause !== undefined) {
     return original.reversedBecause === shortDigest(freeTextDigest(reason))
       ? { outcome: 'duplicate' }
-      : { outcome: 'conflict', message: `Payment ${reference} was already reversed with another reason` };
+      : conflictOf(say('payment_reversed_otherwise', { reference }));
   }
   return { outcome: 'new', original };
 }

@@ -5,7 +5,7 @@
  * ("Limits"), with what its worst case costs. The API's schema caps (api/schemas.ts, a 400) sit
  * above these, so a person meets the domain's message, not the schema's.
  */
-import type { Problem } from './problems';
+import { problem, type Problem } from './problems';
 
 /** A contract's term lies within these years (Asia/Shanghai) … */
 export const TERM_FIRST_YEAR = 2000;
@@ -50,7 +50,7 @@ export function charCount(text: string): number {
 
 /** A list longer than its limit: the problem naming the field and the limit. */
 export function countProblem(field: string, count: number, limit: number, what: string): Problem | undefined {
-  return count > limit ? { field, reason: `has ${count} ${what}; at most ${limit} are allowed` } : undefined;
+  return count > limit ? problem(field, 'too_many', { count, limit, what }) : undefined;
 }
 
 /** A text longer than its limit (in characters). */
@@ -58,7 +58,7 @@ export function lengthProblem(field: string, text: string, limit: number): Probl
   // Cheap first: UTF-16 units are never fewer than code points.
   if (text.length <= limit) return undefined;
   const chars = charCount(text);
-  return chars > limit ? { field, reason: `has ${chars} characters; at most ${limit} are allowed` } : undefined;
+  return chars > limit ? problem(field, 'too_long', { count: chars, limit }) : undefined;
 }
 
 /** Pushes the problems that are there. */
@@ -72,7 +72,7 @@ export function pushProblems(problems: Problem[], ...found: Array<Problem | unde
  */
 export function paymentLimitProblem(payments: number): Problem | undefined {
   return payments >= MAX_PAYMENTS_PER_CONTRACT
-    ? { field: 'reference', reason: `this contract holds ${payments} payments; at most ${MAX_PAYMENTS_PER_CONTRACT} are allowed per contract` }
+    ? problem('reference', 'too_many_payments', { count: payments, limit: MAX_PAYMENTS_PER_CONTRACT })
     : undefined;
 }
 
@@ -87,7 +87,7 @@ export const MAX_MATERIAL_REQUESTS_PER_CONTRACT = 2000;
 /** The problem of one more material request to a contract that has made `requests` already. */
 export function materialRequestLimitProblem(requests: number): Problem | undefined {
   return requests >= MAX_MATERIAL_REQUESTS_PER_CONTRACT
-    ? { field: 'items', reason: `this contract has made ${requests} material requests; at most ${MAX_MATERIAL_REQUESTS_PER_CONTRACT} are allowed per contract` }
+    ? problem('items', 'too_many_requests_made', { count: requests, limit: MAX_MATERIAL_REQUESTS_PER_CONTRACT })
     : undefined;
 }
 
@@ -107,10 +107,7 @@ export const MAX_ROUNDS_PER_STATION = 60;
  */
 export function roundLimitProblem(station: string, rounds: number): Problem | undefined {
   return rounds >= MAX_ROUNDS_PER_STATION
-    ? {
-        field: 'station',
-        reason: `${station ? `station ${station}` : 'this milestone'} has submitted ${rounds} rounds; at most ${MAX_ROUNDS_PER_STATION} are allowed per station (pre-check returns included)`,
-      }
+    ? problem('station', 'too_many_rounds', { ...(station ? { station } : {}), count: rounds, limit: MAX_ROUNDS_PER_STATION })
     : undefined;
 }
 

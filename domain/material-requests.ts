@@ -8,7 +8,7 @@ import type { Contract } from './contract';
 import { stepDueDay } from './escalation';
 import { dayText, parseInstant, shanghaiDate, startOfShanghaiDay } from './dates';
 import type { AttachmentMeta } from './materials';
-import type { Problem } from './problems';
+import { problem, type Problem } from './problems';
 
 export const MATERIAL_KINDS = [
   'visit_records',
@@ -153,32 +153,32 @@ const ITEM_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export function materialRequestProblems(input: Omit<MaterialRequestInput, 'contacts' | 'note'>, contract: Pick<Contract, 'stations' | 'term'>): Problem[] {
   const problems: Problem[] = [];
   const station = contract.stations.find((s) => s.id === input.station);
-  if (!station) problems.push({ field: 'station', reason: `is not a station of this contract (${contract.stations.map((s) => s.id).join(', ')})` });
-  if (input.villages.length === 0) problems.push({ field: 'villages', reason: 'must name at least one village' });
+  if (!station) problems.push(problem('station', 'not_a_station', { known: contract.stations.map((s) => s.id) }));
+  if (input.villages.length === 0) problems.push(problem('villages', 'at_least_one_village'));
   const seenVillages = new Set<string>();
   input.villages.forEach((village, i) => {
-    if (seenVillages.has(village)) problems.push({ field: `villages.${i}`, reason: `repeats the village "${village}"` });
+    if (seenVillages.has(village)) problems.push(problem(`villages.${i}`, 'repeats_value', { value: village }));
     seenVillages.add(village);
     if (station && !station.villages.includes(village)) {
-      problems.push({ field: `villages.${i}`, reason: `is not a village of station ${station.id} (${station.villages.join(', ') || 'it has none'})` });
+      problems.push(problem(`villages.${i}`, 'not_a_village_of_station', { station: station.id, known: station.villages }));
     }
   });
-  if (!input.title.trim()) problems.push({ field: 'title', reason: 'must not be empty' });
-  if (input.items.length === 0) problems.push({ field: 'items', reason: 'must ask for at least one item' });
+  if (!input.title.trim()) problems.push(problem('title', 'not_empty'));
+  if (input.items.length === 0) problems.push(problem('items', 'at_least_one_item'));
   const seenItems = new Set<string>();
   input.items.forEach((item, i) => {
-    if (!ITEM_ID.test(item.id)) problems.push({ field: `items.${i}.id`, reason: 'must be 1–64 letters, digits, ".", "_" or "-"' });
-    if (seenItems.has(item.id)) problems.push({ field: `items.${i}.id`, reason: `repeats the id "${item.id}"` });
+    if (!ITEM_ID.test(item.id)) problems.push(problem(`items.${i}.id`, 'item_id_format'));
+    if (seenItems.has(item.id)) problems.push(problem(`items.${i}.id`, 'repeats_id', { id: item.id }));
     seenItems.add(item.id);
-    if (!MATERIAL_KINDS.includes(item.kind)) problems.push({ field: `items.${i}.kind`, reason: `must be one of ${MATERIAL_KINDS.join(', ')}` });
+    if (!MATERIAL_KINDS.includes(item.kind)) problems.push(problem(`items.${i}.kind`, 'one_of', { values: MATERIAL_KINDS }));
     if (!Number.isInteger(item.quantity) || item.quantity < 1 || item.quantity > 10_000) {
-      problems.push({ field: `items.${i}.quantity`, reason: 'must be a whole number between 1 and 10000' });
+      problems.push(problem(`items.${i}.quantity`, 'whole_number_between', { min: 1, max: 10_000 }));
     }
   });
   const dueAt = parseInstant(input.due);
-  if (dueAt === undefined) problems.push({ field: 'due', reason: 'must be an ISO 8601 date (YYYY-MM-DD) or date-time' });
+  if (dueAt === undefined) problems.push(problem('due', 'date_or_date_time'));
   else if (dueAt < contract.term.startAt || dueAt > contract.term.endAt) {
-    problems.push({ field: 'due', reason: `must fall within the contract term (${shanghaiDate(contract.term.startAt)} to ${shanghaiDate(contract.term.endAt)})` });
+    problems.push(problem('due', 'within_term', { from: shanghaiDate(contract.term.startAt), to: shanghaiDate(contract.term.endAt) }));
   }
   return problems;
 }
@@ -191,26 +191,23 @@ export function deliveryProblems(
 ): Problem[] {
   const problems: Problem[] = [];
   if (!request.villages.includes(delivery.village)) {
-    problems.push({ field: 'village', reason: `was not asked by this request (${request.villages.join(', ')})` });
+    problems.push(problem('village', 'village_not_asked', { known: request.villages }));
     return problems;
   }
-  if (delivery.lines.length === 0) problems.push({ field: 'items', reason: 'must deliver at least one item' });
+  if (delivery.lines.length === 0) problems.push(problem('items', 'deliver_at_least_one'));
   const standing = villageStanding(request, deliveries, delivery.village);
   const seen = new Set<string>();
   delivery.lines.forEach((line, i) => {
     const item = standing.items.find((s) => s.itemId === line.itemId);
     if (!item) {
-      problems.push({ field: `items.${i}.itemId`, reason: `is not an item of this request (${request.items.map((r) => r.id).join(', ')})` });
+      problems.push(problem(`items.${i}.itemId`, 'not_an_item', { known: request.items.map((r) => r.id) }));
       return;
     }
-    if (seen.has(line.itemId)) problems.push({ field: `items.${i}.itemId`, reason: `repeats the item "${line.itemId}"` });
+    if (seen.has(line.itemId)) problems.push(problem(`items.${i}.itemId`, 'repeats_value', { value: line.itemId }));
     seen.add(line.itemId);
-    if (!Number.isInteger(line.quantity) || line.quantity < 1) problems.push({ field: `items.${i}.quantity`, reason: 'must be a whole number of at least 1' });
+    if (!Number.isInteger(line.quantity) || line.quantity < 1) problems.push(problem(`items.${i}.quantity`, 'whole_number_at_least', { min: 1 }));
     else if (line.quantity > item.outstanding) {
-      problems.push({
-        field: `items.${i}.quantity`,
-        reason: item.outstanding === 0 ? 'is not owed any more: everything asked for was delivered' : `is more than the ${item.outstanding} still owed`,
-      });
+      problems.push(item.outstanding === 0 ? problem(`items.${i}.quantity`, 'nothing_owed') : problem(`items.${i}.quantity`, 'more_than_owed', { owed: item.outstanding }));
     }
   });
   return problems;
@@ -225,15 +222,15 @@ export interface LineDecision {
 /** Problems with station staff's decisions on a delivery's pending items. */
 export function reviewProblems(delivery: Delivery, decisions: readonly LineDecision[]): Problem[] {
   const problems: Problem[] = [];
-  if (decisions.length === 0) problems.push({ field: 'items', reason: 'must decide at least one item' });
+  if (decisions.length === 0) problems.push(problem('items', 'decide_at_least_one'));
   const seen = new Set<string>();
   decisions.forEach((d, i) => {
     const line = delivery.lines.find((l) => l.itemId === d.itemId);
-    if (!line) problems.push({ field: `items.${i}.itemId`, reason: `was not delivered in ${delivery.id}` });
-    else if (line.status !== 'pending') problems.push({ field: `items.${i}.itemId`, reason: `was ${line.status} already` });
-    if (seen.has(d.itemId)) problems.push({ field: `items.${i}.itemId`, reason: `repeats the item "${d.itemId}"` });
+    if (!line) problems.push(problem(`items.${i}.itemId`, 'not_delivered_in', { id: delivery.id }));
+    else if (line.status !== 'pending') problems.push(problem(`items.${i}.itemId`, 'already_decided', { status: line.status }));
+    if (seen.has(d.itemId)) problems.push(problem(`items.${i}.itemId`, 'repeats_value', { value: d.itemId }));
     seen.add(d.itemId);
-    if (d.outcome === 'return' && isBlankText(d.reason)) problems.push({ field: `items.${i}.reason`, reason: 'must say why the item is sent back' });
+    if (d.outcome === 'return' && isBlankText(d.reason)) problems.push(problem(`items.${i}.reason`, 'say_why_returned'));
   });
   return problems;
 }

@@ -12,7 +12,7 @@ import {
   MAX_SECTIONS_PER_MATERIAL,
   pushProblems,
 } from './limits';
-import type { Problem } from './problems';
+import { problem, type Problem } from './problems';
 import { templateById, type AttachmentKind, type Text } from './templates';
 
 export interface AttachmentMeta {
@@ -84,14 +84,17 @@ export function reasonProblems(reasons: readonly ReasonGiven[], milestoneTemplat
     if (typeof r.text === 'string') pushProblems(problems, lengthProblem(`reasons.${i}.text`, r.text, MAX_REASON_CHARS));
     const template = templateById(r.templateId);
     if (!template) {
-      problems.push({ field: `reasons.${i}.templateId`, reason: `is not a known template ("${r.templateId}")` });
+      problems.push(problem(`reasons.${i}.templateId`, 'unknown_template', { id: r.templateId }));
     } else if (!milestoneTemplates.includes(r.templateId)) {
-      problems.push({ field: `reasons.${i}.templateId`, reason: `"${r.templateId}" is not among this milestone's materials (${milestoneTemplates.join(', ')})` });
+      problems.push(problem(`reasons.${i}.templateId`, 'template_not_in_milestone', { id: r.templateId, known: milestoneTemplates }));
     } else if (r.sectionId !== EVIDENCE_SECTION && r.sectionId !== DOCUMENT_SECTION && !template.sections.some((s) => s.id === r.sectionId)) {
-      problems.push({
-        field: `reasons.${i}.sectionId`,
-        reason: `"${r.sectionId}" is not a section of ${r.templateId} (${[...template.sections.map((s) => s.id), EVIDENCE_SECTION, DOCUMENT_SECTION].join(', ')})`,
-      });
+      problems.push(
+        problem(`reasons.${i}.sectionId`, 'not_a_section', {
+          id: r.sectionId,
+          template: r.templateId,
+          known: [...template.sections.map((s) => s.id), EVIDENCE_SECTION, DOCUMENT_SECTION],
+        }),
+      );
     }
   });
   return problems;
@@ -112,14 +115,14 @@ export function materialsProblems(
   materials.forEach((m, i) => {
     const field = `materials.${i}.templateId`;
     const template = templateById(m.templateId);
-    if (!template) problems.push({ field, reason: `is not a known template ("${m.templateId}")` });
+    if (!template) problems.push(problem(field, 'unknown_template', { id: m.templateId }));
     else if (!milestoneTemplates.includes(m.templateId)) {
-      problems.push({ field, reason: `"${m.templateId}" is not among this milestone's materials (${milestoneTemplates.join(', ')})` });
-    } else if (seen.has(m.templateId)) problems.push({ field, reason: `"${m.templateId}" is submitted more than once` });
+      problems.push(problem(field, 'template_not_in_milestone', { id: m.templateId, known: milestoneTemplates }));
+    } else if (seen.has(m.templateId)) problems.push(problem(field, 'submitted_twice', { id: m.templateId }));
     else {
       for (const sectionId of Object.keys(m.sections)) {
         if (!template.sections.some((s) => s.id === sectionId)) {
-          problems.push({ field: `materials.${i}.sections.${sectionId}`, reason: `is not a section of ${m.templateId} (${template.sections.map((s) => s.id).join(', ')})` });
+          problems.push(problem(`materials.${i}.sections.${sectionId}`, 'not_a_section', { id: sectionId, template: m.templateId, known: template.sections.map((s) => s.id) }));
         }
       }
     }

@@ -4,7 +4,7 @@
 import { addDays, calendarDaysBetween, dayNumber, dayText, parseInstant, shanghaiDate, startOfShanghaiDay, utcInstant, type IsoDate } from './dates';
 import { pushReservedId } from './ids';
 import { divCeil, divFloor } from './integers';
-import type { Problem } from './problems';
+import { problem, type Problem } from './problems';
 
 export const QUOTA_METRICS = ['village_visits', 'casework', 'group_work', 'community_activities', 'service_records'] as const;
 export type QuotaMetric = (typeof QUOTA_METRICS)[number];
@@ -160,12 +160,12 @@ export function validateQuotas(quotas: readonly Quota[], problems: Problem[]): v
   quotas.forEach((q, i) => {
     const field = `quotas.${i}`;
     pushReservedId(problems, `${field}.id`, q.id);
-    if (seen.has(q.id)) problems.push({ field: `${field}.id`, reason: `repeats the id "${q.id}"` });
+    if (seen.has(q.id)) problems.push(problem(`${field}.id`, 'repeats_id', { id: q.id }));
     seen.add(q.id);
-    if (!QUOTA_METRICS.includes(q.metric)) problems.push({ field: `${field}.metric`, reason: `must be one of ${QUOTA_METRICS.join(', ')}` });
-    if (!QUOTA_PERIODS.includes(q.period)) problems.push({ field: `${field}.period`, reason: `must be one of ${QUOTA_PERIODS.join(', ')}` });
+    if (!QUOTA_METRICS.includes(q.metric)) problems.push(problem(`${field}.metric`, 'one_of', { values: QUOTA_METRICS }));
+    if (!QUOTA_PERIODS.includes(q.period)) problems.push(problem(`${field}.period`, 'one_of', { values: QUOTA_PERIODS }));
     if (!Number.isInteger(q.target) || q.target < 1 || q.target > 100_000) {
-      problems.push({ field: `${field}.target`, reason: 'must be a whole number between 1 and 100000' });
+      problems.push(problem(`${field}.target`, 'whole_number_between', { min: 1, max: 100_000 }));
     }
   });
 }
@@ -178,20 +178,20 @@ export function progressProblems(
 ): Problem[] {
   const problems: Problem[] = [];
   if (!contract.stations.some((s) => s.id === entry.station)) {
-    problems.push({ field: 'station', reason: `is not a station of this contract (${contract.stations.map((s) => s.id).join(', ')})` });
+    problems.push(problem('station', 'not_a_station', { known: contract.stations.map((s) => s.id) }));
   }
   const metrics = [...new Set((contract.quotas ?? []).map((q) => q.metric))];
   if (!metrics.includes(entry.metric as QuotaMetric)) {
-    problems.push({ field: 'metric', reason: metrics.length ? `has no quota in this contract (quotas count ${metrics.join(', ')})` : 'cannot be recorded: this contract has no quotas' });
+    problems.push(problem('metric', 'metric_not_counted', { known: metrics }));
   }
   if (!Number.isInteger(entry.count) || entry.count < 1 || entry.count > 10_000) {
-    problems.push({ field: 'count', reason: 'must be a whole number between 1 and 10000' });
+    problems.push(problem('count', 'whole_number_between', { min: 1, max: 10_000 }));
   }
   const at = /^\d{4}-\d{2}-\d{2}$/.test(entry.date) ? parseInstant(entry.date) : undefined;
-  if (at === undefined) problems.push({ field: 'date', reason: 'must be a date (YYYY-MM-DD)' });
+  if (at === undefined) problems.push(problem('date', 'day_required'));
   else if (entry.date < shanghaiDate(contract.term.startAt) || entry.date > shanghaiDate(contract.term.endAt)) {
-    problems.push({ field: 'date', reason: `must fall within the contract term (${shanghaiDate(contract.term.startAt)} to ${shanghaiDate(contract.term.endAt)})` });
-  } else if (entry.date > shanghaiDate(now)) problems.push({ field: 'date', reason: 'must not be in the future' });
+    problems.push(problem('date', 'within_term', { from: shanghaiDate(contract.term.startAt), to: shanghaiDate(contract.term.endAt) }));
+  } else if (entry.date > shanghaiDate(now)) problems.push(problem('date', 'in_future'));
   return problems;
 }
 

@@ -1,3 +1,6 @@
+import { render, say, type Said } from './messages';
+import type { Problem } from './problems';
+
 // What counts as text a person can have written. Control characters (other than newline and tab)
 // and unpaired UTF-16 surrogates are never part of a name, a note or a reason; PostgreSQL refuses
 // NUL and unpaired surrogates outright, so one of them reaching a projection poisons it.
@@ -13,27 +16,28 @@
 // U+200C/200D of scripts and emoji, stay.
 const FORBIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B\u2028-\u202E\u2060-\u2064\u2066-\u206F]|(?<=[\s\S])\uFEFF|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Why `text` is not acceptable text, or undefined when it is. */
-export function textProblem(text: string): string | undefined {
+/** Why `text` is not acceptable text (a catalog message, domain/messages.ts), or undefined when it is. */
+export function textProblemSaid(text: string): Said | undefined {
   const found = FORBIDDEN.exec(text);
   if (!found) return undefined;
   const code = found[0].charCodeAt(0);
   const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
   // Counted in characters as a person sees them (an emoji is one), not UTF-16 units.
-  const at = `at character ${[...text.slice(0, found.index)].length + 1}`;
-  if (code >= 0xd800 && code <= 0xdfff) return `holds an unpaired surrogate (${hex}) ${at}`;
-  if (code === 0x2028 || code === 0x2029) return `holds a line separator (${hex}) ${at}; use a newline`;
-  if ((code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)) {
-    return `holds a bidirectional control character (${hex}) ${at}, which changes how the text displays`;
-  }
-  if (code >= 0x2000) return `holds an invisible character (${hex}) ${at}, which makes it look like other text`;
-  return `holds a control character (${hex}) ${at}; only newline and tab are allowed`;
+  const at = [...text.slice(0, found.index)].length + 1;
+  if (code >= 0xd800 && code <= 0xdfff) return say('text_unpaired_surrogate', { hex, at });
+  if (code === 0x2028 || code === 0x2029) return say('text_line_separator', { hex, at });
+  if ((code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)) return say('text_bidi_control', { hex, at });
+  if (code >= 0x2000) return say('text_invisible', { hex, at });
+  return say('text_control', { hex, at });
 }
 
-export interface TextProblem {
-  field: string;
-  reason: string;
+/** Why `text` is not acceptable text, in English, or undefined when it is. */
+export function textProblem(text: string): string | undefined {
+  const said = textProblemSaid(text);
+  return said && render(said, 'en');
 }
+
+export type TextProblem = Problem;
 
 /**
  * Every string in a JSON value (keys included) that is not acceptable text, with its path
@@ -46,17 +50,20 @@ export function textProblems(value: unknown, prefix = '', limit = 20): TextProbl
   while (stack.length > 0 && problems.length < limit) {
     const [current, path] = stack.pop()!;
     if (typeof current === 'string') {
-      const reason = textProblem(current);
-      if (reason) problems.push({ field: path, reason });
+      const said = textProblemSaid(current);
+      if (said) problems.push({ field: path, reason: render(said, 'en'), code: said.code, params: said.params });
     } else if (Array.isArray(current)) {
       for (let i = current.length - 1; i >= 0; i--) stack.push([current[i], path ? `${path}.${i}` : String(i)]);
     } else if (current !== null && typeof current === 'object') {
       const entries = Object.entries(current);
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, child] = entries[i]!;
-        const keyReason = textProblem(key);
+        const keyReason = textProblemSaid(key);
         const childPath = path ? `${path}.${key}` : key;
-        if (keyReason) problems.push({ field: path || '(field name)', reason: `has a field name that ${keyReason}` });
+        if (keyReason) {
+          const said = say('text_field_name', { reason: keyReason });
+          problems.push({ field: path || '(field name)', reason: render(said, 'en'), code: said.code, params: said.params });
+        }
         stack.push([child, childPath]);
       }
     }

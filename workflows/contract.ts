@@ -55,6 +55,7 @@ import { materialRequestLimitProblem, paymentLimitProblem } from '../domain/limi
 import { reviewWorkflow } from './review';
 import { reviewWorkflowId } from './review-messages';
 import { reject } from './rejection';
+import { say } from '../domain/messages';
 import { isWorkflowIdTaken, startOwnChild } from './children';
 import { openStep, resolveStep } from './steps';
 import { amendCalendarUpdate, calendarPublishedSignal, CALENDAR_UPDATES_PATCH, type CalendarAmendment } from './calendar-messages';
@@ -120,7 +121,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
    */
   let continuing = false;
   const refuseWhileContinuing = () => {
-    if (continuing) reject(REJECTION.continuing, `The workflow of contract ${contractId} is continuing as new; send the request again`);
+    if (continuing) reject(REJECTION.continuing, say('contract_continuing', { id: contractId }));
   };
   /** Payments (by reference digest) whose projection is still being written: a repeat waits for it. */
   const projecting = new Set<string>();
@@ -213,7 +214,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   });
 
   const requireActive = () => {
-    if (state.status !== 'active') reject(REJECTION.notActive, `Contract ${contractId} is ${state.status}`);
+    if (state.status !== 'active') reject(REJECTION.notActive, say('contract_not_active', { id: contractId, status: state.status }));
   };
 
   setHandler(contractStateQuery, () => {
@@ -250,7 +251,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   /** A new payment past MAX_PAYMENTS_PER_CONTRACT is refused (reversals stay possible: a mistake can always be corrected). */
   const refuseOverPaymentLimit = () => {
     const overLimit = paymentLimitProblem(Object.keys(state.ledger.payments).length);
-    if (overLimit) reject(REJECTION.invalid, 'The payment cannot be recorded', [overLimit]);
+    if (overLimit) reject(REJECTION.invalid, say('payment_invalid'), [overLimit]);
   };
 
   setHandler(
@@ -261,8 +262,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       requireActive();
       // Again here: two Updates validated together at the limit would otherwise both be recorded.
       refuseOverPaymentLimit();
-      if (check.outcome === 'conflict') reject(REJECTION.conflict, check.message);
-      if (check.outcome === 'invalid') reject(REJECTION.invalid, 'The payment cannot be recorded', check.problems);
+      if (check.outcome === 'conflict') reject(REJECTION.conflict, check.said);
+      if (check.outcome === 'invalid') reject(REJECTION.invalid, say('payment_invalid'), check.problems);
       const entry: LedgerEntry = {
         reference: request.reference,
         kind: 'payment',
@@ -284,16 +285,16 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         if (check.outcome === 'duplicate') return;
         requireActive();
         refuseOverPaymentLimit();
-        if (check.outcome === 'conflict') reject(REJECTION.conflict, check.message);
-        if (check.outcome === 'invalid') reject(REJECTION.invalid, 'The payment cannot be recorded', check.problems);
+        if (check.outcome === 'conflict') reject(REJECTION.conflict, check.said);
+        if (check.outcome === 'invalid') reject(REJECTION.invalid, say('payment_invalid'), check.problems);
       },
     },
   );
 
   const reversalRejection = (request: { reference: string; reason: FreeText }) => {
     const check = checkReversal(state.contract, state.ledger, request.reference, request.reason);
-    if (check.outcome === 'not_found') reject(REJECTION.notFound, `No payment with reference ${request.reference}`);
-    if (check.outcome === 'conflict') reject(REJECTION.conflict, check.message);
+    if (check.outcome === 'not_found') reject(REJECTION.notFound, say('no_payment', { reference: request.reference }));
+    if (check.outcome === 'conflict') reject(REJECTION.conflict, check.said);
     if (check.outcome === 'new') requireActive();
     return check;
   };
@@ -355,7 +356,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       if (repeated) return repeated;
       requireActive();
       const { schedule, problems, paymentTerms } = scheduleProblems(request);
-      if (problems.length > 0) reject(REJECTION.invalid, 'The schedule cannot be amended', problems);
+      if (problems.length > 0) reject(REJECTION.invalid, say('schedule_invalid'), problems);
       const amendment: Amendment = {
         ...(request.amendmentId !== undefined ? { id: request.amendmentId } : {}),
         version: state.scheduleVersion + 1,
@@ -379,7 +380,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         if (repeatedAmendment(request)) return;
         requireActive();
         const { problems } = scheduleProblems(request);
-        if (problems.length > 0) reject(REJECTION.invalid, 'The schedule cannot be amended', problems);
+        if (problems.length > 0) reject(REJECTION.invalid, say('schedule_invalid'), problems);
       },
     },
   );
@@ -408,11 +409,11 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     if (state.materialRequests?.includes(request.id)) return 'duplicate';
     requireActive();
     // Material requests escalate through the engine, which contracts started before it lack.
-    if (!state.calendar) reject(REJECTION.conflict, `Contract ${contractId} started before material requests existed`);
+    if (!state.calendar) reject(REJECTION.conflict, say('contract_before_material_requests', { id: contractId }));
     const problems = materialRequestProblems(request, state.contract);
     const overLimit = materialRequestLimitProblem(state.materialRequests?.length ?? 0);
     if (overLimit) problems.push(overLimit);
-    if (problems.length > 0) reject(REJECTION.invalid, 'The material request cannot be made', problems);
+    if (problems.length > 0) reject(REJECTION.invalid, say('material_request_invalid'), problems);
     return 'new';
   };
 

@@ -1,7 +1,7 @@
 // One workflow per stalled step: it climbs the step's escalation ladder on durable timers, in
 // working days, pauses when a notified party acknowledges, and closes every open escalation of the
 // step when the step resolves (signalled by the workflow that owns the step).
-import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { DELIVERY } from './activity-options';
 import { projections } from './projection';
@@ -9,6 +9,8 @@ import type { EscalationRecord } from '../activities/escalations';
 import { workingDaysBetween } from '../domain/calendar';
 import { applyCalendarPatch } from '../domain/calendar-changes';
 import { shanghaiDate } from '../domain/dates';
+import { say } from '../domain/messages';
+import { reject } from './rejection';
 import {
   acknowledgementEndsAt,
   DEFAULT_ACKNOWLEDGEMENT_GRACE_WORKING_DAYS,
@@ -123,22 +125,14 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
       validator: (request) => {
         const record = records.find((r) => r.id === request.escalationId);
         if (!record) {
-          throw ApplicationFailure.create({ type: ESCALATION_REJECTION.notFound, message: `No escalation ${request.escalationId}`, nonRetryable: true });
+          reject(ESCALATION_REJECTION.notFound, say('no_escalation', { id: request.escalationId }));
         }
         if (!record.notifiedOrganizationIds.includes(request.organizationId)) {
-          throw ApplicationFailure.create({
-            type: ESCALATION_REJECTION.notNotified,
-            message: 'Only a user of an organization this escalation notified may acknowledge it',
-            nonRetryable: true,
-          });
+          reject(ESCALATION_REJECTION.notNotified, say('only_notified_acknowledge'));
         }
         if (isRepeatedAcknowledgement(record, request)) return;
         if (record.state !== 'open' || resolution) {
-          throw ApplicationFailure.create({
-            type: ESCALATION_REJECTION.notOpen,
-            message: `Escalation ${record.id} is ${resolution ? 'resolved' : record.state}`,
-            nonRetryable: true,
-          });
+          reject(ESCALATION_REJECTION.notOpen, say('escalation_not_open', { id: record.id, state: resolution ? 'resolved' : record.state }));
         }
       },
     },

@@ -21,6 +21,7 @@ import {
   type QuotaWorkflowInput,
 } from './quota-messages';
 import { reject } from './rejection';
+import { say } from '../domain/messages';
 import type { EscalationStep } from './escalation-messages';
 import { openStep, resolveStep } from './steps';
 import { applyCalendarPatch, calendarPatch, patchForYears, type CalendarPatch } from '../domain/calendar-changes';
@@ -99,9 +100,9 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
   const recordCheck = (record: Omit<ProgressRecord, 'recordedAt'>) => {
     const earlier = state.recent.find((r) => r.id === record.id);
     if (earlier) return earlier;
-    if (state.ended) reject(QUOTA_REJECTION.closed, `Contract ${contract.id} has ended; progress can no longer be recorded`);
+    if (state.ended) reject(QUOTA_REJECTION.closed, say('contract_ended_no_progress', { id: contract.id }));
     const problems = progressProblems(record, contract, Date.now());
-    if (problems.length > 0) reject(QUOTA_REJECTION.invalid, 'The progress cannot be recorded', problems);
+    if (problems.length > 0) reject(QUOTA_REJECTION.invalid, say('progress_invalid'), problems);
     return undefined;
   };
 

@@ -27,6 +27,8 @@ import {
   type SubmitInput,
 } from './review-messages';
 import { reject } from './rejection';
+import { say } from '../domain/messages';
+import { problem } from '../domain/problems';
 import { openStep, resolveStep } from './steps';
 import { applyCalendarPatch, calendarPatch } from '../domain/calendar-changes';
 import { calendarChangedSignal, CALENDAR_UPDATES_PATCH } from './calendar-messages';
@@ -65,7 +67,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
    */
   let handingOver = false;
   const refuseWhileHandingOver = () => {
-    if (handingOver) reject(REVIEW_REJECTION.handingOver, `The review of milestone ${milestone.id} is moving to its next run; send again`);
+    if (handingOver) reject(REVIEW_REJECTION.handingOver, say('review_handing_over', { milestone: milestone.id }));
   };
   /**
    * This run's decisions of the stations' latest rounds, to recognise a repeated decision (its
@@ -153,26 +155,24 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   const submitProblems = (request: Pick<SubmitInput, 'station' | 'submissionId' | 'materials' | 'contentSha256'>) => {
     refuseWhileHandingOver();
     if (state.rounds.some((r) => r.submissionId === request.submissionId)) return;
-    if (ended) reject(REVIEW_REJECTION.closed, `The review of milestone ${milestone.id} has ended with its contract`);
+    if (ended) reject(REVIEW_REJECTION.closed, say('review_ended_with_contract', { milestone: milestone.id }));
     if (!stations.includes(request.station)) {
-      reject(REVIEW_REJECTION.invalid, 'The station is not part of this milestone', [
-        { field: 'station', reason: milestone.stations.length > 0 ? `must be one of ${milestone.stations.join(', ')}` : 'must be omitted: this milestone covers the whole contract' },
+      reject(REVIEW_REJECTION.invalid, say('station_not_in_this_milestone'), [
+        milestone.stations.length > 0 ? problem('station', 'one_of', { values: milestone.stations }) : problem('station', 'station_must_be_omitted'),
       ]);
     }
     const last = latest(request.station);
     if (last?.status === 'in_review' || last?.status === 'prechecking') {
-      reject(REVIEW_REJECTION.notAccepting, `Round ${last.round} is still being reviewed`);
+      reject(REVIEW_REJECTION.notAccepting, say('round_in_review', { round: last.round }));
     }
-    if (last?.status === 'approved') reject(REVIEW_REJECTION.notAccepting, 'These materials were approved already');
+    if (last?.status === 'approved') reject(REVIEW_REJECTION.notAccepting, say('already_approved'));
     const overLimit = roundLimitProblem(request.station, last?.round ?? 0);
-    if (overLimit) reject(REVIEW_REJECTION.invalid, `At most ${MAX_ROUNDS_PER_STATION} rounds per station`, [overLimit]);
+    if (overLimit) reject(REVIEW_REJECTION.invalid, say('rounds_limit', { limit: MAX_ROUNDS_PER_STATION }), [overLimit]);
     const problems = materialsProblems(request.materials, milestone.materials);
-    if (problems.length > 0) reject(REVIEW_REJECTION.invalid, 'The materials do not fit this milestone', problems);
+    if (problems.length > 0) reject(REVIEW_REJECTION.invalid, say('materials_do_not_fit'), problems);
     // A round identical to the returned one would only be returned again: refused, not counted.
     if (last && last.contentSha256 === request.contentSha256) {
-      reject(REVIEW_REJECTION.invalid, `Nothing changed since round ${last.round}`, [
-        { field: 'materials', reason: `are identical to round ${last.round} (sections and attachments), which was returned` },
-      ]);
+      reject(REVIEW_REJECTION.invalid, say('nothing_changed_since', { round: last.round }), [problem('materials', 'nothing_changed', { round: last.round })]);
     }
   };
 
@@ -234,14 +234,14 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     refuseWhileHandingOver();
     const round = state.rounds.find((r) => r.submissionId === request.submissionId);
     // An earlier round of a station is decided already (the API answers its repeats from the read model).
-    if (!round) reject(REVIEW_REJECTION.notFound, `No submission ${request.submissionId} awaits a decision in this review`);
+    if (!round) reject(REVIEW_REJECTION.notFound, say('no_submission_awaits', { id: request.submissionId }));
     if (isRepeatedReviewDecision(decisions.get(round.submissionId) ?? null, request)) return { round, repeated: true };
-    if (round.status !== 'in_review') reject(REVIEW_REJECTION.notInReview, `Submission ${round.submissionId} is ${round.status}`);
+    if (round.status !== 'in_review') reject(REVIEW_REJECTION.notInReview, say('submission_status', { id: round.submissionId, status: round.status }));
     if (request.outcome === 'return' && request.reasons.length === 0) {
-      reject(REVIEW_REJECTION.invalid, 'A return needs at least one reason', [{ field: 'reasons', reason: 'must name at least one reason' }]);
+      reject(REVIEW_REJECTION.invalid, say('return_needs_a_reason'), [problem('reasons', 'return_needs_reason')]);
     }
     const problems = reasonProblems(request.reasons, milestone.materials);
-    if (problems.length > 0) reject(REVIEW_REJECTION.invalid, 'A reason names a template or section this milestone does not have', problems);
+    if (problems.length > 0) reject(REVIEW_REJECTION.invalid, say('reason_not_in_milestone'), problems);
     return { round, repeated: false };
   };
 

@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasRole, type Actor, type Role } from '../../domain/organizations';
 import { ApiError, forbidden, unauthorized } from '../errors';
 import type { IdentityService } from '../services/identity';
+import { say } from '../../domain/messages';
 
 export type AuthenticatedActor = Actor & { name: string };
 
@@ -38,7 +39,7 @@ export function onlyRoles(roles: readonly Role[], action: string): { access: Rou
 
 /** The 403 for a caller without any of the route's roles. */
 export function roleRefusal(access: RouteAccess) {
-  return forbidden(`Only ${access.roles.join(' or ')} may ${access.action}`);
+  return forbidden(say('only_roles_may', { roles: access.roles, action: access.action }));
 }
 
 /** Requests allowed per minute; 0 turns a limit off. */
@@ -61,7 +62,7 @@ export const authPlugin = fp(
     await app.register(rateLimit, {
       global: false,
       errorResponseBuilder: (_request, context) =>
-        new ApiError(429, 'too_many_requests', `Too many requests; retry in ${context.after}`),
+        new ApiError(429, 'too_many_requests', say('too_many_attempts', { after: context.after })),
     });
     const limiter = (max: number, key: (request: FastifyRequest) => string): Limiter | undefined =>
       max > 0 ? (app.rateLimit({ max, timeWindow: 60_000, keyGenerator: key }) as Limiter) : undefined;
@@ -77,7 +78,7 @@ export const authPlugin = fp(
       const actor = match ? await opts.identity.actorForToken(match[1]!) : undefined;
       if (!actor) {
         await failedAuthentication?.(request, reply);
-        throw match ? unauthorized('The bearer token is not valid') : unauthorized();
+        throw match ? unauthorized(say('token_not_valid')) : unauthorized();
       }
       request.actor = actor;
       if (WRITES.has(request.method)) await writes?.(request, reply);

@@ -2,7 +2,7 @@
 // Also runs the check that tells administrators, from 1 November, that next year is missing.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { MAX_CALENDAR_YEAR, MAX_CALENDAR_YEAR_DAYS, MIN_CALENDAR_YEAR } from '../../domain/calendar-years';
+import { MAX_CALENDAR_YEAR, MAX_CALENDAR_YEAR_DAYS, MIN_CALENDAR_YEAR, validateCalendarYear, type CalendarYearInput } from '../../domain/calendar-years';
 import { actorOf, onlyRoles } from '../plugins/auth';
 import { errors, IdempotencyHeaders, MAX_DATE_TEXT_LENGTH, MAX_LABEL_LENGTH, NullableInteger, NullableString } from '../schemas';
 import type { CalendarService } from '../services/calendar';
@@ -131,7 +131,14 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{
   app.put(
     '/v1/calendar/years/:year',
     {
-      config: onlyRoles(['admin'], 'publish the official calendar'),
+      config: {
+        ...onlyRoles(['admin'], 'publish the official calendar'),
+        // Days that fail the schema and days that break the calendar's rules, in one answer.
+        alsoCheck: (body, request) => {
+          const checked = validateCalendarYear(Number((request.params as { year: unknown }).year), body as CalendarYearInput);
+          return checked.ok ? [] : checked.problems;
+        },
+      },
       schema: {
         tags: ['calendar'],
         summary:

@@ -3,6 +3,7 @@ import { CONTRACT_STATUSES } from '../../domain/status';
 import { Type } from 'typebox';
 import { actorOf, onlyRoles } from '../plugins/auth';
 import { errors, IdempotencyHeaders, MAX_ID_LENGTH, MAX_OFFSET, MAX_ROW_ID, NullableInteger, NullableString, RowId } from '../schemas';
+import type { ContractDefinitionInput } from '../../domain/contract';
 import type { ContractService } from '../services/contracts';
 import type { IdempotencyService } from '../services/idempotency';
 import { sendIdempotently } from './idempotent';
@@ -23,7 +24,14 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
   app.post(
     '/v1/contracts',
     {
-      config: onlyRoles(['agency_officer'], 'start contracts'),
+      config: {
+        ...onlyRoles(['agency_officer'], 'start contracts'),
+        // A definition that fails its schema is judged by the business rules too, so one answer lists every problem.
+        alsoCheck: async (body) => {
+          const result = await contracts.validate(body as ContractDefinitionInput);
+          return result.ok ? [] : result.problems;
+        },
+      },
       schema: {
         tags: ['contracts'],
         summary: "Start a contract's workflow (agency_officer of the purchaser). Honours Idempotency-Key.",

@@ -2,6 +2,8 @@
 // a repeat of the same request gets the first answer again, with its status, and the header
 // `Idempotent-Replayed: true`.
 import type { FastifyReply } from 'fastify';
+import { isSaid } from '../../domain/messages';
+import { errorBody, requestLang, type ErrorDetail } from '../errors';
 import type { IdempotencyService, StoredResponse } from '../services/idempotency';
 
 export const REPLAYED_HEADER = 'idempotent-replayed';
@@ -15,5 +17,14 @@ export async function sendIdempotently(
 ): Promise<FastifyReply> {
   const result = await idempotency.run(scope, request, perform);
   if (result.replayed) reply.header(REPLAYED_HEADER, 'true');
-  return reply.status(result.statusCode).send(result.body);
+  return reply.status(result.statusCode).send(result.replayed ? inRequestLanguage(reply, result) : result.body);
+}
+
+/** A replayed refusal in the language the repeat asks for (its stored message and details carry their catalog codes). */
+function inRequestLanguage(reply: FastifyReply, result: StoredResponse): unknown {
+  const stored = result.body as { error?: { code: string; message: string; details?: ErrorDetail[] }; said?: unknown } | undefined;
+  if (result.statusCode < 400 || !stored?.error) return result.body;
+  const lang = requestLang(reply.request);
+  reply.header('content-language', lang);
+  return errorBody(stored.error.code, stored.error.message, stored.error.details, lang, isSaid(stored.said) ? stored.said : undefined);
 }

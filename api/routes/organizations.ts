@@ -4,6 +4,7 @@ import { notFound } from '../errors';
 import { actorOf, onlyRoles } from '../plugins/auth';
 import { errors, IdSchema, OrganizationKindSchema, Timestamp } from '../schemas';
 import type { IdentityService } from '../services/identity';
+import { say } from '../../domain/messages';
 
 const Organization = Type.Object(
   { id: Type.String(), name: Type.String(), kind: OrganizationKindSchema, createdAt: Timestamp },
@@ -59,7 +60,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityS
     async (request) => {
       actorOf(request);
       const org = await identity.getOrganization(request.params.id);
-      if (!org) throw notFound(`Organization ${request.params.id} does not exist`);
+      if (!org) throw notFound(say('organization_missing', { id: request.params.id }));
       return org;
     },
   );

@@ -7,6 +7,8 @@ import { errors, IdSchema, MAX_ID_LENGTH, NullableString, RoleSchema, Timestamp 
 /** Ids one GET /v1/users/names may ask for. */
 const MAX_NAME_LOOKUPS = 100;
 import type { IdentityService } from '../services/identity';
+import { say } from '../../domain/messages';
+import { problem } from '../../domain/problems';
 
 const userFields = {
   id: Type.String(),
@@ -94,9 +96,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }
       actorOf(request);
       const ids = [...new Set(request.query.ids.split(','))];
       if (ids.length > MAX_NAME_LOOKUPS) {
-        throw new ApiError(400, 'invalid_request', `At most ${MAX_NAME_LOOKUPS} ids at once`, [
-          { field: 'querystring.ids', reason: `must name at most ${MAX_NAME_LOOKUPS} ids` },
-        ]);
+        throw new ApiError(400, 'invalid_request', say('at_most_ids', { limit: MAX_NAME_LOOKUPS }), [problem('querystring.ids', 'at_most_ids_field', { limit: MAX_NAME_LOOKUPS })]);
       }
       return { items: await identity.userNames(ids) };
     },
@@ -116,7 +116,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }
     async (request, reply) => {
       const actor = actorOf(request);
       const user = await identity.rotateToken(actor, request.params.id);
-      if (!user) throw notFound(`User ${request.params.id} does not exist`);
+      if (!user) throw notFound(say('not_found', { what: 'user', id: request.params.id }));
       return reply.status(201).send(user);
     },
   );

@@ -3,7 +3,9 @@
 // request the workflow then refuses are deleted again, so a refused request leaves nothing stored.
 import { createHash } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
-import { attachmentContentProblem, MAX_ATTACHMENT_BYTES } from '../../domain/attachments';
+import { attachmentContentSaid, MAX_ATTACHMENT_BYTES } from '../../domain/attachments';
+import { say } from '../../domain/messages';
+import { problem, saidProblem } from '../../domain/problems';
 import type { AttachmentMeta } from '../../domain/materials';
 import type { Problem } from '../../domain/problems';
 import type { AttachmentKind } from '../../domain/templates';
@@ -35,16 +37,16 @@ export async function checkAttachments(groups: Groups): Promise<{ files: FileToS
       const field = `${group.field}.${j}`;
       const bytes = Buffer.from(a.content, 'base64');
       const sha256 = createHash('sha256').update(bytes).digest('hex');
-      if (bytes.length > MAX_ATTACHMENT_BYTES) problems.push({ field: `${field}.content`, reason: `is larger than ${MAX_ATTACHMENT_BYTES} bytes` });
-      if (bytes.length !== a.size) problems.push({ field: `${field}.size`, reason: `is ${a.size} but the content has ${bytes.length} bytes` });
-      if (sha256 !== a.sha256.toLowerCase()) problems.push({ field: `${field}.sha256`, reason: 'does not match the content' });
+      if (bytes.length > MAX_ATTACHMENT_BYTES) problems.push(problem(`${field}.content`, 'larger_than_bytes', { limit: MAX_ATTACHMENT_BYTES }));
+      if (bytes.length !== a.size) problems.push(problem(`${field}.size`, 'size_mismatch', { size: a.size, actual: bytes.length }));
+      if (sha256 !== a.sha256.toLowerCase()) problems.push(problem(`${field}.sha256`, 'digest_mismatch'));
       const detected = (await fileTypeFromBuffer(bytes))?.mime;
-      const mismatch = attachmentContentProblem(a.name, a.contentType, detected, bytes);
-      if (mismatch) problems.push({ field: `${field}.contentType`, reason: mismatch });
+      const mismatch = attachmentContentSaid(a.name, a.contentType, detected, bytes);
+      if (mismatch) problems.push(saidProblem(`${field}.contentType`, mismatch));
       files.push({ sha256, bytes });
     }
   }
-  if (problems.length > 0) throw unprocessable('Attachments were refused; nothing was stored', problems);
+  if (problems.length > 0) throw unprocessable(say('attachments_refused'), problems);
   const metas = groups.map((group) => group.attachments.map(({ content: _content, ...meta }) => ({ ...meta, sha256: meta.sha256.toLowerCase() })));
   return { files, metas };
 }

@@ -24,6 +24,8 @@ import { notFound, unprocessable } from '../errors';
 import type { StoredResponse } from './idempotency';
 import type { ReachRunningContracts } from './calendar-reach';
 import { ADMINISTRATORS_INBOX } from './inbox';
+import { say } from '../../domain/messages';
+import { firstProblemMessage } from '../errors';
 
 /** Versions of one year shown with it, newest first (a year is republished a handful of times). */
 export const MAX_VERSIONS_SHOWN = 100;
@@ -110,7 +112,7 @@ export class CalendarService {
       .limit(MAX_VERSIONS_SHOWN);
     const { coveredYears } = officialCalendar();
     if (rows.length === 0 && (year < coveredYears.from || year > coveredYears.to)) {
-      throw notFound(`${year} has no official schedule: the package ends with ${coveredYears.to} and none was published here`);
+      throw notFound(say('no_official_schedule', { year, to: coveredYears.to }));
     }
     return { ...yearView(year, rows[0]), versions: rows.map(versionView) };
   }
@@ -125,8 +127,7 @@ export class CalendarService {
   async publish(actor: Actor, year: number, input: CalendarYearInput): Promise<StoredResponse> {
     const checked = validateCalendarYear(year, input);
     if (!checked.ok) {
-      const first = checked.problems[0]!;
-      throw unprocessable(`${first.field} ${first.reason}`, checked.problems);
+      throw unprocessable(firstProblemMessage(checked.problems, say('invalid_request')), checked.problems);
     }
     const publication = checked.value;
     // Two administrators publishing the same year at once both read version n; the unique index

@@ -11,6 +11,8 @@ import { hasRole, isAdmin, type Actor } from '../../domain/organizations';
 import { appendEvent } from '../../activities/events';
 import { forbidden, notFound, unprocessable } from '../errors';
 import { newId } from './tokens';
+import { say } from '../../domain/messages';
+import { problem } from '../../domain/problems';
 
 type ContactRow = typeof villageContacts.$inferSelect;
 
@@ -28,17 +30,17 @@ export class ContactService {
 
   private async village(villageId: string) {
     const [org] = await this.db.select().from(organizations).where(eq(organizations.id, villageId));
-    if (!org) throw notFound(`Organization ${villageId} does not exist`);
+    if (!org) throw notFound(say('organization_missing', { id: villageId }));
     return org;
   }
 
   async create(actor: Actor, villageId: string, input: { name: string; phone: string; hamlet: string }) {
     // Refused before the lookup, so whether an organization exists is not told to outsiders.
     if (!isAdmin(actor) && !(actor.organizationId === villageId && hasRole(actor, 'village_liaison'))) {
-      throw forbidden("Only the village's own village_liaison (or an administrator) may add its contacts");
+      throw forbidden(say('only_village_adds_contacts'));
     }
     const org = await this.village(villageId);
-    if (org.kind !== 'village') throw unprocessable('Contacts belong to villages', [{ field: 'id', reason: `is an organization of kind ${org.kind}, not village` }]);
+    if (org.kind !== 'village') throw unprocessable(say('contacts_belong_to_villages'), [problem('id', 'of_kind_not', { kind: org.kind, expected: 'village' })]);
     const id = newId('ct');
     return this.db.transaction(async (tx) => {
       const [row] = await tx
@@ -59,7 +61,7 @@ export class ContactService {
 
   async list(actor: Actor, villageId: string) {
     if (!mayReadVillageContacts(actor, villageId, await this.contractorsWorkingWith(actor, villageId))) {
-      throw forbidden("Only the village's users, the contractor's staff of a contract with this village, or an administrator may read its contacts");
+      throw forbidden(say('only_village_reads_contacts'));
     }
     await this.village(villageId);
     const rows = await this.db.select().from(villageContacts).where(eq(villageContacts.villageId, villageId)).orderBy(asc(villageContacts.hamlet), asc(villageContacts.name));

@@ -38,6 +38,7 @@ import { apiErrorFromTemporal, refusedStart, sendToWorkflow, startRefusal, updat
 import { canonicalJson } from '../../domain/canonical-json';
 import { shanghaiDate } from '../../domain/dates';
 import { clockOfContract } from './payment-clock-view';
+import { say } from '../../domain/messages';
 
 type PartyColumn = 'purchaserId' | 'payerId';
 
@@ -65,7 +66,7 @@ export async function sendWhileContinuing<T>(send: () => Promise<T>, clock: () =
       if (updateRejection(error)?.type !== REJECTION.continuing) throw error;
       // Still handing over after the resends (e.g. a projection it waits on is retrying): nothing
       // was recorded, so a moment's outage, not a 500.
-      if (clock() > until) throw new ServiceUnavailableError('temporal', "The contract's workflow is handing over to its next run, so nothing was recorded; try again later");
+      if (clock() > until) throw new ServiceUnavailableError('temporal', say('contract_handing_over'));
       await new Promise((resolve) => setTimeout(resolve, Math.min(10 * attempt, 200)));
     }
   }
@@ -142,7 +143,7 @@ export class ContractService {
     const row = await this.visibleContract(actor, id);
     if (actor.organizationId !== row[column] || !actor.roles.includes(role)) {
       const party = column === 'payerId' ? 'the payer' : 'the purchaser';
-      throw forbidden(`Only a ${role} of ${party} of contract ${id} may ${action}`);
+      throw forbidden(say('only_party_may', { role, party, contract: id, action }));
     }
     return row;
   }
@@ -168,7 +169,18 @@ export class ContractService {
   /** The 409 for a change sent to a contract whose workflow has ended. */
   private async notActive(id: string): Promise<ApiError> {
     const { row } = await this.recorded(id);
-    return new ApiError(409, 'contract_not_active', `Contract ${id} is ${row.status}: its workflow has ended`);
+    return new ApiError(409, 'contract_not_active', say('contract_has_ended', { id, status: row.status }));
+  }
+
+  /** The definition judged by the business rules (domain/contract.ts), its organizations looked up. */
+  async validate(definition: ContractDefinitionInput) {
+    const ids = contractOrganizations(definition);
+    const known = new Map<string, OrganizationKind>();
+    if (ids.length > 0) {
+      const rows = await this.db.select({ id: organizations.id, kind: organizations.kind }).from(organizations).where(inArray(organizations.id, ids));
+      for (const row of rows) known.set(row.id, row.kind as OrganizationKind);
+    }
+    return validateContractDefinition(definition, (id) => known.get(id));
   }
 
   /**
@@ -178,19 +190,13 @@ export class ContractService {
    */
   async create(actor: Actor, definition: ContractDefinitionInput, options: { resumable?: boolean } = {}) {
     if (actor.organizationId !== definition.parties.purchaser) {
-      throw forbidden('Only an agency_officer of the purchaser named in the contract may start it');
+      throw forbidden(say('only_purchaser_starts'));
     }
-    const ids = contractOrganizations(definition);
-    const known = new Map<string, OrganizationKind>();
-    if (ids.length > 0) {
-      const rows = await this.db.select({ id: organizations.id, kind: organizations.kind }).from(organizations).where(inArray(organizations.id, ids));
-      for (const row of rows) known.set(row.id, row.kind as OrganizationKind);
-    }
-    const result = validateContractDefinition(definition, (id) => known.get(id));
-    if (!result.ok) throw unprocessable('The contract definition is not valid', result.problems);
+    const result = await this.validate(definition);
+    if (!result.ok) throw unprocessable(say('contract_definition_invalid'), result.problems);
     const contract = result.value;
 
-    const alreadyExists = () => conflict(`Contract ${contract.id} already exists`);
+    const alreadyExists = () => conflict(say('contract_exists', { id: contract.id }));
     const sameAttempt = (row: { createdBy: string; definition: unknown }) =>
       options.resumable === true && row.createdBy === actor.userId && canonicalJson(row.definition) === canonicalJson(contract);
     const existingRow = async () =>
@@ -334,7 +340,7 @@ export class ContractService {
           const { row, ledger } = await this.recorded(id);
           const contract = row.definition as Contract;
           const check = checkPayment(contract, summarize(contract, ledger), payment, this.clock());
-          if (check.outcome === 'conflict') throw conflict(check.message);
+          if (check.outcome === 'conflict') throw conflict(check.said);
           return check.outcome === 'duplicate' ? { created: false, entry: ledgerEntryView(ContractService.find(ledger, payment.reference)) } : undefined;
         },
         closed: () => this.notActive(id),
@@ -365,8 +371,8 @@ export class ContractService {
           const { row, ledger } = await this.recorded(id);
           const contract = row.definition as Contract;
           const check = checkReversal(contract, summarize(contract, ledger), reference, reason);
-          if (check.outcome === 'not_found') throw notFound(`No payment with reference ${reference}`);
-          if (check.outcome === 'conflict') throw conflict(check.message);
+          if (check.outcome === 'not_found') throw notFound(say('no_payment', { reference }));
+          if (check.outcome === 'conflict') throw conflict(check.said);
           return check.outcome === 'duplicate' ? { created: false, entry: ledgerEntryView(ContractService.find(ledger, reversalReference(reference))) } : undefined;
         },
         closed: () => this.notActive(id),

@@ -20,6 +20,8 @@ import { ApiError, forbidden, notFound } from '../errors';
 import { ledgerEntryOf } from './contract-views';
 import { sendToWorkflow, updateRejection } from './temporal-errors';
 import { isVillagesOwnStep, loadVisibleContract, villageScope } from './visibility';
+import { say } from '../../domain/messages';
+import { rejectionMessage } from './temporal-errors';
 
 type EscalationRow = typeof escalations.$inferSelect;
 const SEVERITY_RANK: Record<string, number> = { critical: 0, warning: 1, info: 2 };
@@ -140,10 +142,10 @@ export class EscalationService {
 
   async acknowledge(actor: Actor, id: string, note: string) {
     const [row] = await this.db.select().from(escalations).where(eq(escalations.id, id));
-    if (!row) throw notFound(`Escalation ${id} does not exist`);
+    if (!row) throw notFound(say('not_found', { what: 'escalation', id }));
     await this.requireVisibleContract(actor, row.contractId);
     if (!actor.organizationId || !row.notifiedOrganizationIds.includes(actor.organizationId)) {
-      throw forbidden('Only a user of an organization this escalation notified may acknowledge it');
+      throw forbidden(say('only_notified_acknowledge'));
     }
     const request = { escalationId: id, organizationId: actor.organizationId, userId: actor.userId, note };
     const current = async () => (await this.db.select().from(escalations).where(eq(escalations.id, id)))[0]!;
@@ -153,12 +155,12 @@ export class EscalationService {
       {
         // The same rule the workflow applies while it runs.
         recorded: async () => (isRepeatedAcknowledgement(await current(), request) ? null : undefined),
-        closed: async () => new ApiError(409, 'escalation_not_open', `Escalation ${id} is ${(await current()).state}`),
+        closed: async () => new ApiError(409, 'escalation_not_open', say('escalation_not_open', { id, state: (await current()).state })),
         rejected: (error) => {
           const failure = updateRejection(error);
-          if (failure?.type === ESCALATION_REJECTION.notNotified) return forbidden(failure.message);
+          if (failure?.type === ESCALATION_REJECTION.notNotified) return forbidden(rejectionMessage(failure));
           if (failure?.type === ESCALATION_REJECTION.notOpen || failure?.type === ESCALATION_REJECTION.notFound) {
-            return new ApiError(409, 'escalation_not_open', failure.message);
+            return new ApiError(409, 'escalation_not_open', rejectionMessage(failure));
           }
           return error;
         },

@@ -9,6 +9,8 @@ import type { Database } from '../../db/client';
 import { idempotencyRecords } from '../../db/schema';
 import { ApiError } from '../errors';
 import { canonicalJson } from '../../domain/canonical-json';
+import { say } from '../../domain/messages';
+import { problem } from '../../domain/problems';
 
 export interface StoredResponse {
   statusCode: number;
@@ -35,9 +37,7 @@ export class IdempotencyService {
   ): Promise<StoredResponse> {
     if (scope.key === undefined) return perform();
     if (!KEY.test(scope.key)) {
-      throw new ApiError(400, 'invalid_request', 'Idempotency-Key must be 1–200 visible ASCII characters', [
-        { field: 'headers.idempotency-key', reason: 'is not a valid key' },
-      ]);
+      throw new ApiError(400, 'invalid_request', say('idempotency_key_format'), [problem('headers.idempotency-key', 'not_a_valid_key')]);
     }
     const where = and(
       eq(idempotencyRecords.actorId, scope.actorId),
@@ -56,7 +56,7 @@ export class IdempotencyService {
         const [record] = await this.db.select().from(idempotencyRecords).where(where);
         if (!record) break; // the first attempt failed and released the key: try ourselves
         if (record.requestHash !== requestHash) {
-          throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request');
+          throw new ApiError(422, 'idempotency_key_reused', say('idempotency_key_reused'));
         }
         if (record.statusCode !== null) return { statusCode: record.statusCode, body: record.response, replayed: true };
         // A claim with no answer long after it was made belongs to a process that died: take it over.
@@ -65,7 +65,7 @@ export class IdempotencyService {
           break;
         }
         if (waited >= 30_000) {
-          throw new ApiError(409, 'request_in_progress', 'A request with this Idempotency-Key is still being processed');
+          throw new ApiError(409, 'request_in_progress', say('request_in_progress'));
         }
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -78,7 +78,8 @@ export class IdempotencyService {
       return response;
     } catch (error) {
       if (error instanceof ApiError && error.statusCode < 500) {
-        const stored = { statusCode: error.statusCode, body: { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } } };
+        // With its catalog message (`said`), so a replay answers in the language the repeat asks for.
+        const stored = { statusCode: error.statusCode, body: { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }, ...(error.said ? { said: error.said } : {}) } };
         await this.db.update(idempotencyRecords).set({ statusCode: stored.statusCode, response: stored.body }).where(where);
       } else {
         // Nothing was decided: free the key so the client can retry.

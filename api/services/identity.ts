@@ -3,10 +3,12 @@ import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { organizations, users } from '../../db/schema';
 import { organizationEventKey, userEventKey } from '../../domain/ids';
-import { roleRuleText, rolesNotFitting, type Actor, type OrganizationKind, type Role } from '../../domain/organizations';
+import { organizationKindsFor, roleRuleText, rolesNotFitting, type Actor, type OrganizationKind, type Role } from '../../domain/organizations';
 import { appendEvent } from '../../activities/events';
 import { unprocessable } from '../errors';
 import { hashToken, newId, newToken } from './tokens';
+import { say } from '../../domain/messages';
+import { problem } from '../../domain/problems';
 
 export const ADMIN_USER_ID = 'usr_admin';
 
@@ -86,24 +88,24 @@ export class IdentityService {
   ): Promise<UserView & { token: string }> {
     const roles = [...new Set(input.roles)];
     if (!input.organizationId && roles.some((r) => r !== 'admin')) {
-      throw unprocessable('Only administrators may belong to no organization', [
-        { field: 'organizationId', reason: 'is required for every role but admin' },
-      ]);
+      throw unprocessable(say('administrators_only_without_org'), [problem('organizationId', 'org_required_for_role')]);
     }
     const organization = input.organizationId ? await this.getOrganization(input.organizationId) : undefined;
     if (input.organizationId && !organization) {
-      throw unprocessable(`Organization ${input.organizationId} does not exist`, [
-        { field: 'organizationId', reason: 'is not a known organization' },
-      ]);
+      throw unprocessable(say('organization_missing', { id: input.organizationId }), [problem('organizationId', 'unknown_organization_plain')]);
     }
     // Roles fit organizations (domain/organizations.ts ROLE_ORGANIZATION_KINDS): a role its
     // organization can never play in a contract grants nothing and only misleads.
     if (organization) {
       const misfits = rolesNotFitting(organization.kind, roles);
       if (misfits.length > 0) {
+        const kind = organization.kind;
         throw unprocessable(
-          `An organization of kind ${organization.kind} may not hold ${misfits.map((r) => `the role ${r} (${roleRuleText(r)})`).join(', nor ')}`,
-          misfits.map((role) => ({ field: `roles.${input.roles.indexOf(role)}`, reason: `is ${roleRuleText(role)}, not ${organization.kind}` })),
+          say('roles_misfit', { kind, roles: misfits, rules: misfits.map(roleRuleText) }),
+          misfits.map((role) => {
+            const kinds = organizationKindsFor(role);
+            return problem(`roles.${input.roles.indexOf(role)}`, 'role_kinds', { kind, rule: roleRuleText(role), ...(kinds ? { kinds } : {}) });
+          }),
         );
       }
     }

@@ -7,6 +7,7 @@ import { notificationReads, notifications } from '../../db/schema';
 import type { Severity } from '../../domain/severity';
 import { isAdmin, type Actor } from '../../domain/organizations';
 import { notFound } from '../errors';
+import { say } from '../../domain/messages';
 
 /** The organization id of the administrators' notices: no organization id can take this form (ids start with a letter or digit). */
 export const ADMINISTRATORS_INBOX = '~administrators';
@@ -57,7 +58,7 @@ export class InboxService {
   /** Marks one notification of the caller's inbox read (again: keeps the first time). */
   async markRead(actor: Actor, id: number) {
     const [n] = await this.db.select().from(notifications).where(eq(notifications.id, id));
-    if (!n || !inboxesOf(actor).includes(n.organizationId)) throw notFound(`Notification ${id} is not in your inbox`);
+    if (!n || !inboxesOf(actor).includes(n.organizationId)) throw notFound(say('not_in_inbox', { id }));
     await this.db
       .insert(notificationReads)
       .values({ notificationId: id, userId: actor.userId })

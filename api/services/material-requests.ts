@@ -39,6 +39,8 @@ import type { FileStorage } from './file-storage';
 import { apiErrorFromChild, apiErrorFromTemporal, sendToWorkflow } from './temporal-errors';
 import { idForKey } from './tokens';
 import { loadVisibleContract, villageScope, type ContractRow } from './visibility';
+import { say } from '../../domain/messages';
+import { problem } from '../../domain/problems';
 
 type RequestRow = typeof materialRequests.$inferSelect;
 
@@ -101,14 +103,14 @@ export class MaterialRequestService {
   /** Station staff: contractor_staff or station_staff of the contract's contractor. */
   private requireStationStaff(actor: Actor, contract: Contract, action: string): void {
     if (!isContractorStaff(actor, contract.parties.contractor)) {
-      throw forbidden(`Only station_staff or contractor_staff of the contractor may ${action}`);
+      throw forbidden(say('only_contractor_staff', { action }));
     }
   }
 
   /** A request and its contract, or 404 for anyone who may not see it (another village's users included). */
   private async load(actor: Actor, requestId: string): Promise<{ row: RequestRow; contractRow: ContractRow; contract: Contract; village?: string }> {
     const [row] = await this.db.select().from(materialRequests).where(eq(materialRequests.id, requestId));
-    const missing = notFound(`Material request ${requestId} does not exist or is not shared with your organization`);
+    const missing = notFound(say('not_found_or_not_shared', { what: 'material_request', id: requestId }));
     if (!row) throw missing;
     let contractRow: ContractRow;
     try {
@@ -132,10 +134,10 @@ export class MaterialRequestService {
       : [];
     contactIds.forEach((id, i) => {
       const contact = contacts.find((c) => c.id === id);
-      if (!contact) problems.push({ field: `contacts.${i}`, reason: `is not a known contact ("${id}")` });
-      else if (!body.villages.includes(contact.villageId)) problems.push({ field: `contacts.${i}`, reason: `is a contact of ${contact.villageId}, which this request does not ask` });
+      if (!contact) problems.push(problem(`contacts.${i}`, 'unknown_contact', { id }));
+      else if (!body.villages.includes(contact.villageId)) problems.push(problem(`contacts.${i}`, 'contact_of_other_village', { village: contact.villageId }));
     });
-    if (problems.length > 0) throw unprocessable('The material request cannot be made', problems);
+    if (problems.length > 0) throw unprocessable(say('material_request_invalid'), problems);
     const villageNames = await this.db
       .select({ id: organizations.id, name: organizations.name })
       .from(organizations)
@@ -167,7 +169,7 @@ export class MaterialRequestService {
         {
           // Made before the contract ended (a retry under the same key has the same id): it stands.
           recorded: async () => ((await this.recordedState(request.id)) ? { requestId: request.id, created: false } : undefined),
-          closed: () => new ApiError(409, 'contract_not_active', `Contract ${contractId} has ended; no material request can be made`),
+          closed: () => new ApiError(409, 'contract_not_active', say('contract_ended_no_requests', { id: contractId })),
           rejected: (error) => apiErrorFromTemporal(error, 'The material request cannot be made'),
         },
       );
@@ -189,7 +191,7 @@ export class MaterialRequestService {
     repeat: (recorded: StoredMaterialRequestState) => boolean,
     reader: { actor: Actor; contract: Contract },
   ) {
-    const closedMessage = `Material request ${requestId} is closed`;
+    const closedMessage = say('material_request_closed', { id: requestId });
     const view = (state: StoredMaterialRequestState) => materialRequestView(state, reader.actor, reader.contract);
     return sendToWorkflow(async () => view(await resolveTexts(this.db, await send())), {
       recorded: async () => {
@@ -198,7 +200,7 @@ export class MaterialRequestService {
       },
       closed: async () => {
         const state = await this.recordedState(requestId);
-        return new ApiError(409, 'closed', state ? `Material request ${requestId} is ${state.status}` : closedMessage);
+        return new ApiError(409, 'closed', state ? say('material_request_closed', { id: requestId, status: state.status }) : closedMessage);
       },
       rejected: (error) => apiErrorFromChild(error, closedMessage),
     });
@@ -208,8 +210,8 @@ export class MaterialRequestService {
   private current(contractId: string, requestId: string): Promise<StoredMaterialRequestState> {
     return sendToWorkflow(async () => resolveTexts(this.db, await this.temporal.workflow.getHandle(materialRequestWorkflowId(contractId, requestId)).executeUpdate(requestRegisteredUpdate)), {
       recorded: () => this.recordedState(requestId),
-      closed: () => new ApiError(409, 'closed', `Material request ${requestId} is closed`),
-      rejected: (error) => apiErrorFromChild(error, `Material request ${requestId} is closed`),
+      closed: () => new ApiError(409, 'closed', say('material_request_closed', { id: requestId })),
+      rejected: (error) => apiErrorFromChild(error, say('material_request_closed', { id: requestId })),
     });
   }
 
@@ -243,9 +245,9 @@ export class MaterialRequestService {
     const { row, contract, village: ownVillage } = await this.load(actor, requestId);
     const village = body.village ?? ownVillage;
     if (!ownVillage || !hasRole(actor, 'village_liaison')) {
-      throw forbidden('Only a village_liaison of a village this request asks may deliver');
+      throw forbidden(say('only_village_liaison_delivers'));
     }
-    if (village !== ownVillage) throw forbidden(`A user of ${ownVillage} may deliver only for ${ownVillage}, not for ${village}`);
+    if (village !== ownVillage) throw forbidden(say('deliver_own_village', { own: ownVillage, village: village ?? '' }));
     const deliveryId = idForKey('dl', [actor.userId, requestId], idempotencyKey);
     // A delivery the workflow refuses (more than is owed) leaves none of its files stored.
     return withTexts(this.db, requestId, [body.note], ([note]) => withAttachments(this.storage, [{ field: 'attachments', attachments: body.attachments ?? [] }], ([attachments]) =>
@@ -278,7 +280,7 @@ export class MaterialRequestService {
       // The last acceptance ends the request's workflow: a retry of it is the decision recorded.
       (recorded) => {
         const delivery = recorded.deliveries.find((d) => d.id === deliveryId);
-        if (!delivery) throw notFound(`Material request ${requestId} has no delivery ${deliveryId}`);
+        if (!delivery) throw notFound(say('no_delivery', { request: requestId, delivery: deliveryId }));
         return isRepeatedDecision(delivery, items);
       },
       { actor, contract },

@@ -18,6 +18,7 @@ import type { FileStorage } from './file-storage';
 import { apiErrorFromChild, sendToWorkflow } from './temporal-errors';
 import { idForKey } from './tokens';
 import { loadVisibleContract } from './visibility';
+import { say } from '../../domain/messages';
 
 type ProgressRow = typeof progressRecords.$inferSelect;
 
@@ -59,12 +60,12 @@ export class QuotaService {
   async record(actor: Actor, contractId: string, body: ProgressBody, idempotencyKey?: string) {
     const contract = await this.contract(actor, contractId);
     if (!isContractorStaff(actor, contract.parties.contractor)) {
-      throw forbidden('Only station_staff or contractor_staff of the contractor may record progress');
+      throw forbidden(say('only_contractor_staff', { action: 'record progress' }));
     }
     const problems = progressProblems(body, contract, this.clock());
-    if (problems.length > 0) throw unprocessable('The progress cannot be recorded', problems);
+    if (problems.length > 0) throw unprocessable(say('progress_invalid'), problems);
     const id = idForKey('pr', [actor.userId, contractId], idempotencyKey);
-    const closedMessage = `Contract ${contractId} no longer takes progress (it has ended, or it started before quotas existed)`;
+    const closedMessage = say('progress_closed', { id: contractId });
     // Progress the workflow refuses leaves none of its evidence stored: neither note nor attachments.
     return withTexts(this.db, contractId, [body.evidence?.note], ([note]) => withAttachments(this.storage, [{ field: 'evidence.attachments', attachments: body.evidence?.attachments ?? [] }], ([attachments]) =>
       sendToWorkflow(

@@ -17,7 +17,6 @@ import {
   type SectionChange,
 } from '../../domain/materials';
 import { roundLimitProblem } from '../../domain/limits';
-import type { Problem } from '../../domain/problems';
 import { isContractorStaff, type Actor } from '../../domain/organizations';
 import { decideUpdate, REVIEW_REJECTION, reviewWorkflowId, submitUpdate, type Round } from '../../workflows/review-messages';
 import { withTexts } from './free-texts';
@@ -30,6 +29,8 @@ import { materialReferences, SubmissionContentStore } from './submission-content
 import { sendToWorkflow, updateRejection } from './temporal-errors';
 import { idForKey } from './tokens';
 import { loadVisibleContract } from './visibility';
+import { rejectionSaid, say } from '../../domain/messages';
+import { rejectionMessage, rejectionProblems } from './temporal-errors';
 
 export interface UploadedMaterial {
   templateId: string;
@@ -108,13 +109,17 @@ export class SubmissionService {
   /** The review's refusals as the API's errors. */
   private static rejected(error: unknown): unknown {
     const failure = updateRejection(error);
-    if (failure?.type === REVIEW_REJECTION.invalid) return unprocessable(failure.message, failure.details?.[0] as Problem[]);
-    if (failure?.type === REVIEW_REJECTION.notFound) return notFound(failure.message);
-    if (failure?.type === REVIEW_REJECTION.closed) return new ApiError(409, 'review_closed', failure.message);
-    if (failure?.type === REVIEW_REJECTION.notAccepting || failure?.type === REVIEW_REJECTION.notInReview) return conflict(failure.message);
+    if (failure?.type === REVIEW_REJECTION.invalid) return unprocessable(rejectionMessage(failure), rejectionProblems(failure));
+    if (failure?.type === REVIEW_REJECTION.notFound) return notFound(rejectionMessage(failure));
+    if (failure?.type === REVIEW_REJECTION.closed) return new ApiError(409, 'review_closed', rejectionMessage(failure));
+    if (failure?.type === REVIEW_REJECTION.notAccepting || failure?.type === REVIEW_REJECTION.notInReview) return conflict(rejectionMessage(failure));
     // The review is handing over to its next run (continue-as-new) and the API's resends ran out: a
     // moment's outage, answered like any other (503 `unavailable`, Retry-After 1 s).
-    if (failure?.type === REVIEW_REJECTION.handingOver) return new ServiceUnavailableError('temporal', `${failure.message}: try again in a moment`, 1);
+    if (failure?.type === REVIEW_REJECTION.handingOver) {
+      const said = rejectionSaid(failure.details);
+      const milestone = said?.code === 'review_handing_over' ? (said.params as { milestone: string }).milestone : undefined;
+      return new ServiceUnavailableError('temporal', milestone ? say('review_handing_over_retry', { milestone }) : `${failure.message}: try again in a moment`, 1);
+    }
     return error;
   }
 
@@ -144,10 +149,10 @@ export class SubmissionService {
   ) {
     const contract = await this.visibleContract(actor, contractId);
     if (!isContractorStaff(actor, contract.parties.contractor)) {
-      throw forbidden('Only contractor_staff or station_staff of the contractor may submit materials');
+      throw forbidden(say('only_contractor_staff', { action: 'submit materials' }));
     }
     const milestone = contract.milestones?.find((m) => m.id === milestoneId);
-    if (!milestone) throw notFound(`Contract ${contractId} has no milestone ${milestoneId}`);
+    if (!milestone) throw notFound(say('no_milestone', { contract: contractId, milestone: milestoneId }));
     const submissionId = idForKey('sub', [actor.userId, contractId, milestoneId], idempotencyKey);
     // A repeat of a recorded submission is answered as it stands: the review keeps only each
     // station's latest round, so an earlier one is recognised here, from the read model.
@@ -158,7 +163,7 @@ export class SubmissionService {
     const problems = [...materialsProblems(body.materials, milestone.materials), ...submissionLimitProblems(body.materials)];
     const overLimit = roundLimitProblem(station, await this.stationRounds(contractId, milestoneId, station));
     if (overLimit) problems.push(overLimit);
-    if (problems.length > 0) throw unprocessable('The materials do not fit this milestone', problems);
+    if (problems.length > 0) throw unprocessable(say('materials_do_not_fit'), problems);
     // A submission the workflow refuses leaves none of its files, and none of its texts, stored.
     return withAttachments(
       this.storage,
@@ -190,7 +195,7 @@ export class SubmissionService {
                 const row = await this.submissionRow(submissionId);
                 return row ? (await this.views([row]))[0] : undefined;
               },
-              closed: () => new ApiError(409, 'review_closed', `The review of milestone ${milestoneId} has ended`),
+              closed: () => new ApiError(409, 'review_closed', say('review_ended', { milestone: milestoneId })),
               rejected: SubmissionService.rejected,
             },
           );
@@ -205,17 +210,17 @@ export class SubmissionService {
 
   async decide(actor: Actor, submissionId: string, body: { outcome: 'approve' | 'return'; reasons: ReasonGiven[] }) {
     const [row] = await this.db.select().from(submissions).where(eq(submissions.id, submissionId));
-    if (!row) throw notFound(`Submission ${submissionId} does not exist`);
+    if (!row) throw notFound(say('not_found', { what: 'submission', id: submissionId }));
     const [contractRow] = await this.db.select().from(contracts).where(eq(contracts.id, row.contractId));
     const contract = contractRow!.definition as Contract;
     const milestone = contract.milestones?.find((m) => m.id === row.milestoneId);
     const reviewer = reviewingOrganization(contract, milestone);
     // Anyone else, evaluators of other contracts included, is refused outright.
     if (actor.organizationId !== reviewer || !actor.roles.includes('evaluator')) {
-      throw forbidden('Only an evaluator of the reviewing organization of this contract may decide');
+      throw forbidden(say('only_reviewing_evaluator'));
     }
     const problems = reasonProblems(body.reasons, milestone?.materials ?? []);
-    if (problems.length > 0) throw unprocessable('A reason names a template or section this milestone does not have', problems);
+    if (problems.length > 0) throw unprocessable(say('reason_not_in_milestone'), problems);
     // A repeat (its answer lost) is answered from the read model, by the rule the review applies:
     // the review keeps decisions of its current run only.
     if (isRepeatedReviewDecision(row.decision as Resolved<Round['decision']>, body)) return (await this.views([row]))[0]!;
@@ -235,7 +240,7 @@ export class SubmissionService {
         },
         closed: async () => {
           const current = (await this.submissionRow(submissionId))!;
-          return new ApiError(409, 'review_closed', `The review of milestone ${row.milestoneId} has ended; submission ${submissionId} is ${current.status}`);
+          return new ApiError(409, 'review_closed', say('review_ended_submission', { milestone: row.milestoneId, submission: submissionId, status: current.status }));
         },
         rejected: SubmissionService.rejected,
       },
@@ -244,7 +249,7 @@ export class SubmissionService {
 
   async get(actor: Actor, submissionId: string) {
     const [row] = await this.db.select().from(submissions).where(eq(submissions.id, submissionId));
-    if (!row) throw notFound(`Submission ${submissionId} does not exist`);
+    if (!row) throw notFound(say('not_found', { what: 'submission', id: submissionId }));
     await this.visibleContract(actor, row.contractId);
     return (await this.views([row]))[0]!;
   }

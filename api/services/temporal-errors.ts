@@ -9,10 +9,11 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ACTOR_CLAIM_REFUSED } from '../../domain/actor-claim';
+import { rejectionSaid, render } from '../../domain/messages';
 import type { Problem } from '../../domain/problems';
 import { WORKFLOW_ID_TAKEN } from '../../workflows/children';
 import { REJECTION } from '../../workflows/contract-messages';
-import { ApiError, conflict, notFound, unprocessable } from '../errors';
+import { ApiError, conflict, notFound, unprocessable, type Message } from '../errors';
 import { outageOf, ServiceUnavailableError } from '../outages';
 
 /** The ApplicationFailure an Update's validator or handler rejected with, if that is what happened. */
@@ -20,19 +21,30 @@ export function updateRejection(error: unknown): ApplicationFailure | undefined 
   return error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure ? error.cause : undefined;
 }
 
+/** What a workflow's rejection says: its catalog message (workflows/rejection.ts), else its English text. */
+export function rejectionMessage(failure: ApplicationFailure): Message {
+  return rejectionSaid(failure.details) ?? failure.message;
+}
+
+/** The problems a workflow's rejection lists (its first detail), if any. */
+export function rejectionProblems(failure: ApplicationFailure): Problem[] | undefined {
+  return (failure.details?.[0] as Problem[] | null | undefined) ?? undefined;
+}
+
 export function apiErrorFromTemporal(error: unknown, what: string): unknown {
   const failure = updateRejection(error);
   if (failure) {
-    const problems = (failure.details?.[0] as Problem[] | undefined) ?? undefined;
+    const problems = rejectionProblems(failure);
+    const message = rejectionMessage(failure);
     switch (failure.type) {
       case REJECTION.invalid:
-        return unprocessable(failure.message, problems);
+        return unprocessable(message, problems);
       case REJECTION.conflict:
-        return conflict(failure.message);
+        return conflict(message);
       case REJECTION.notFound:
-        return notFound(failure.message);
+        return notFound(message);
       case REJECTION.notActive:
-        return new ApiError(409, 'contract_not_active', failure.message);
+        return new ApiError(409, 'contract_not_active', message);
       case ACTOR_CLAIM_REFUSED:
         // Not the client's doing: this API and the worker hold different GRANTFLOW_ACTOR_SECRETs
         // (e.g. mid-rotation). Nothing was recorded; the request can be sent again once they agree.
@@ -54,16 +66,17 @@ export function apiErrorFromTemporal(error: unknown, what: string): unknown {
  * For the workflows a contract starts (material requests, quotas): what their Updates reject with,
  * or that they have finished, as the API's errors.
  */
-export function apiErrorFromChild(error: unknown, closedMessage: string): unknown {
+export function apiErrorFromChild(error: unknown, closedMessage: Message): unknown {
   const failure = updateRejection(error);
   if (failure) {
-    const problems = (failure.details?.[0] as Problem[] | undefined) ?? undefined;
-    if (failure.type === 'Invalid') return unprocessable(failure.message, problems);
-    if (failure.type === 'NotFound') return notFound(failure.message);
-    if (failure.type === 'Closed') return new ApiError(409, 'closed', failure.message);
+    const problems = rejectionProblems(failure);
+    const message = rejectionMessage(failure);
+    if (failure.type === 'Invalid') return unprocessable(message, problems);
+    if (failure.type === 'NotFound') return notFound(message);
+    if (failure.type === 'Closed') return new ApiError(409, 'closed', message);
   }
   if (error instanceof WorkflowNotFoundError) return new ApiError(409, 'closed', closedMessage);
-  return apiErrorFromTemporal(error, closedMessage);
+  return apiErrorFromTemporal(error, typeof closedMessage === 'string' ? closedMessage : render(closedMessage, 'en'));
 }
 
 /**

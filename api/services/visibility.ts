@@ -8,6 +8,7 @@ import type { Contract } from '../../domain/contract';
 import { referenceParts } from '../../domain/ids';
 import { isAdmin, type Actor } from '../../domain/organizations';
 import { notFound } from '../errors';
+import { say } from '../../domain/messages';
 
 export type ContractRow = typeof contracts.$inferSelect;
 
@@ -16,7 +17,7 @@ export function maySee(actor: Actor, row: Pick<ContractRow, 'partyOrganizationId
 }
 
 export function requireVisible(actor: Actor, id: string, row: ContractRow | undefined): ContractRow {
-  if (!row || !maySee(actor, row)) throw notFound(`Contract ${id} does not exist or is not shared with your organization`);
+  if (!row || !maySee(actor, row)) throw notFound(say('not_found_or_not_shared', { what: 'contract', id }));
   return row;
 }
 

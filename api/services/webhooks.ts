@@ -8,6 +8,8 @@ import { isAdmin, type Actor } from '../../domain/organizations';
 import { forbidden, notFound, unprocessable } from '../errors';
 import type { IdentityService } from './identity';
 import { newId } from './tokens';
+import { say } from '../../domain/messages';
+import { problem } from '../../domain/problems';
 
 export class WebhookService {
   constructor(
@@ -17,13 +19,13 @@ export class WebhookService {
   ) {}
 
   private async requireOrganization(id: string) {
-    if (!(await this.identity.getOrganization(id))) throw notFound(`Organization ${id} does not exist`);
+    if (!(await this.identity.getOrganization(id))) throw notFound(say('organization_missing', { id }));
   }
 
   async create(organizationId: string, url: string) {
     await this.requireOrganization(organizationId);
     const refused = await refusedTarget(url, this.outbound);
-    if (refused) throw unprocessable(`The webhook cannot be added: ${url} ${refused}`, [{ field: 'url', reason: refused }]);
+    if (refused) throw unprocessable(say('webhook_refused', { url, why: refused }), [problem('url', 'webhook_target_refused', { why: refused })]);
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
     const [row] = await this.db.insert(webhookEndpoints).values({ id: newId('wh'), organizationId, url, secret }).returning();
     return { id: row!.id, organizationId, url, secret, createdAt: row!.createdAt.toISOString() };
@@ -38,7 +40,7 @@ export class WebhookService {
   /** The delivery log: visible to administrators and to the organization's own users. */
   async deliveries(actor: Actor, organizationId: string, limit: number) {
     if (!isAdmin(actor) && actor.organizationId !== organizationId) {
-      throw forbidden("Only administrators and the organization's own users may read its delivery log");
+      throw forbidden(say('only_own_delivery_log'));
     }
     await this.requireOrganization(organizationId);
     const rows = await this.db

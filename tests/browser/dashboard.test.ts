@@ -306,9 +306,9 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
 
     await page.screenshot({ path: path.join(ARTIFACTS, 'review-queue.zh-CN.png'), fullPage: true });
 
-    // A return without a reason: the API's answer appears at the checklist.
+    // A return without a reason: the API's answer appears at the checklist, in the page's language.
     await item.getByRole('button', { name: '按所选原因退回' }).click();
-    await item.locator('fieldset .field-problem', { hasText: 'must name at least one reason' }).waitFor();
+    await item.locator('fieldset .field-problem', { hasText: '至少要给出一条理由' }).waitFor();
 
     // Keyboard: tick the reason with Space, pick its section, explain, submit with Enter.
     await item.getByLabel('目标模糊', { exact: true }).focus();

@@ -85,7 +85,7 @@ describe('escalation ladders', () => {
     );
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.problems).toEqual([
+    expect(result.problems).toMatchObject([
       { field: 'escalationPolicies.paymentShortfall.levels.1', reason: 'must give exactly one of afterWorkingDays or afterDays' },
       { field: 'escalationPolicies.paymentShortfall.levels.2', reason: 'must not come before the level above it' },
       { field: 'escalationPolicies.paymentShortfall.levels.2.notify', reason: 'must name at least one party' },

@@ -19,6 +19,7 @@ import { MAX_PAYMENTS_PER_CONTRACT } from '../../domain/limits';
 import { formatMoney } from '../../domain/money';
 import { contractFigures } from '../../domain/status';
 import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-county';
+import { reportFigure } from '../helpers/figures';
 
 function contract(overrides: Parameters<typeof sCountyContract>[1] = {}): Contract {
   const result = validateContractDefinition(sCountyContract(sCountyOrgIds, overrides), (id) => sCountyKinds[id]);
@@ -183,7 +184,7 @@ describe('LedgerSummary', () => {
       if (i % 2 === 1) addToSummary(c, summary, reversalEntry(reference, { ...entry, content: '' }, { reason: '因'.repeat(2000), recordedBy: 'usr_f' }, 'x'));
     }
     const bytes = Buffer.byteLength(JSON.stringify(summary));
-    console.log(`LedgerSummary at ${MAX_PAYMENTS_PER_CONTRACT} payments (half reversed): ${bytes} bytes`);
+    reportFigure(`LedgerSummary at ${MAX_PAYMENTS_PER_CONTRACT} payments (half reversed): ${bytes} bytes`);
     expect(bytes).toBeLessThan(0.25 * 2 * 1024 * 1024);
     // ~0.1 KB per payment, however long its note.
     expect(bytes / MAX_PAYMENTS_PER_CONTRACT).toBeLessThan(200);

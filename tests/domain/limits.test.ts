@@ -90,10 +90,10 @@ describe('contract limits', () => {
 
   it('a term is shorter than ten years', () => {
     expect(problemsOf({ term: { start: '2022-09-01', end: '2032-08-31' } }).filter((p) => p.field.startsWith('term'))).toEqual([]);
-    expect(problemsOf({ term: { start: '2022-09-01', end: '2032-09-01' } })).toContainEqual({
+    expect(problemsOf({ term: { start: '2022-09-01', end: '2032-09-01' } })).toContainEqual(expect.objectContaining({
       field: 'term.end',
       reason: 'must be less than 10 years after term.start (before 2032-09-01)',
-    });
+    }));
   });
 
   it('every list of a contract is bounded, the violation naming the field and the limit', () => {
@@ -118,10 +118,10 @@ describe('contract limits', () => {
 
   it('staffing.headcount is a whole number up to the limit (1e300 is refused)', () => {
     for (const headcount of [1e300, MAX_HEADCOUNT + 1, 0, 2.5]) {
-      expect(problemsOf({ staffing: { headcount, monthlyPayroll: '75000.00' } })).toContainEqual({
+      expect(problemsOf({ staffing: { headcount, monthlyPayroll: '75000.00' } })).toContainEqual(expect.objectContaining({
         field: 'staffing.headcount',
         reason: `must be a whole number from 1 to ${MAX_HEADCOUNT}`,
-      });
+      }));
     }
     expect(validate({ staffing: { headcount: MAX_HEADCOUNT, monthlyPayroll: '75000.00' } }).ok).toBe(true);
   });
@@ -133,6 +133,6 @@ describe('contract limits', () => {
     expect(materialRequestLimitProblem(MAX_MATERIAL_REQUESTS_PER_CONTRACT)?.reason).toContain(`at most ${MAX_MATERIAL_REQUESTS_PER_CONTRACT}`);
     expect(lengthProblem('note', '字'.repeat(10), 10)).toBeUndefined();
     expect(lengthProblem('note', '😀'.repeat(10), 10)).toBeUndefined();
-    expect(lengthProblem('note', '字'.repeat(11), 10)).toEqual({ field: 'note', reason: 'has 11 characters; at most 10 are allowed' });
+    expect(lengthProblem('note', '字'.repeat(11), 10)).toMatchObject({ field: 'note', reason: 'has 11 characters; at most 10 are allowed' });
   });
 });

@@ -26,7 +26,7 @@ const file = (name: string, sha: string, kind: AttachmentMeta['kind'] = 'photo')
 
 describe('reasons of a return', () => {
   it('refuses a reason naming an unknown section of a template the milestone uses ("casework_record › nonexistent")', () => {
-    expect(reasonProblems([reason('casework_record', 'nonexistent')], MILESTONE)).toEqual([
+    expect(reasonProblems([reason('casework_record', 'nonexistent')], MILESTONE)).toMatchObject([
       { field: 'reasons.0.sectionId', reason: expect.stringContaining('"nonexistent" is not a section of casework_record') },
     ]);
     // A section of another template is no section of this one.
@@ -34,10 +34,10 @@ describe('reasons of a return', () => {
   });
 
   it('refuses a template that does not exist, and a known template the milestone does not use', () => {
-    expect(reasonProblems([reason('no_such_template', 'goals')], MILESTONE)).toEqual([
+    expect(reasonProblems([reason('no_such_template', 'goals')], MILESTONE)).toMatchObject([
       { field: 'reasons.0.templateId', reason: expect.stringContaining('not a known template') },
     ]);
-    expect(reasonProblems([reason('groupwork_record', 'goals')], MILESTONE)).toEqual([
+    expect(reasonProblems([reason('groupwork_record', 'goals')], MILESTONE)).toMatchObject([
       { field: 'reasons.0.templateId', reason: expect.stringContaining("not among this milestone's materials") },
     ]);
   });
@@ -219,7 +219,7 @@ describe('the content digest the review workflow compares (claim check)', () => 
   it('refuses a section past MAX_SECTION_CHARS characters, counted as a person counts them', () => {
     const at = (n: number) => [{ sections: { background: '字'.repeat(n) }, attachments: [] }];
     expect(submissionLimitProblems(at(MAX_SECTION_CHARS))).toEqual([]);
-    expect(submissionLimitProblems(at(MAX_SECTION_CHARS + 1))).toEqual([
+    expect(submissionLimitProblems(at(MAX_SECTION_CHARS + 1))).toMatchObject([
       { field: 'materials.0.sections.background', reason: `has ${MAX_SECTION_CHARS + 1} characters; at most ${MAX_SECTION_CHARS} are allowed` },
     ]);
   });

@@ -124,7 +124,7 @@ describe('one rounding rule for the shares of a value', () => {
       { startAt: startOfShanghaiDay('2023-01-01'), endAt: at('2023-12-31') },
       problems,
     );
-    expect(problems).toEqual([{ field: 'tranches', reason: 'must add up to the contract value 100.01, but add up to 100.005' }]);
+    expect(problems).toMatchObject([{ field: 'tranches', reason: 'must add up to the contract value 100.01, but add up to 100.005' }]);
   });
 
   it('keeps shares exact beyond 2^53 fen·basis points', () => {

@@ -140,7 +140,7 @@ describe('material requests', () => {
         { itemId: 'nope', quantity: 1 },
       ],
     });
-    expect(problems).toEqual([
+    expect(problems).toMatchObject([
       { field: 'items.0.quantity', reason: 'is more than the 2 still owed' },
       { field: 'items.1.itemId', reason: 'is not an item of this request (visits, photos)' },
     ]);
@@ -152,7 +152,7 @@ describe('material requests', () => {
       { itemId: 'visits', quantity: 8, status: 'pending' },
       { itemId: 'photos', quantity: 2, status: 'accepted' },
     ]);
-    expect(reviewProblems(d, [{ itemId: 'visits', outcome: 'return' }])).toEqual([{ field: 'items.0.reason', reason: 'must say why the item is sent back' }]);
+    expect(reviewProblems(d, [{ itemId: 'visits', outcome: 'return' }])).toMatchObject([{ field: 'items.0.reason', reason: 'must say why the item is sent back' }]);
     expect(reviewProblems(d, [{ itemId: 'photos', outcome: 'accept' }])[0]!.reason).toBe('was accepted already');
     expect(reviewProblems(d, [{ itemId: 'visits', outcome: 'return', reason: 'not signed' }])).toEqual([]);
   });
@@ -183,7 +183,7 @@ describe('contract definition: township organizations and quotas', () => {
     const result = validateContractDefinition(definition, lookup);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.problems).toEqual([
+    expect(result.problems).toMatchObject([
       { field: 'stations.1.townshipOrganization', reason: 'is of kind village, not township' },
       { field: 'quotas.1.id', reason: 'repeats the id "v"' },
       { field: 'quotas.1.target', reason: 'must be a whole number between 1 and 100000' },

@@ -130,7 +130,7 @@ describe('API foundation', () => {
       body: { name: 'Ghost', organizationId: 'org_missing', roles: ['auditor'] },
     });
     expect(res.status).toBe(422);
-    expect(res.body.error.details).toEqual([{ field: 'organizationId', reason: 'is not a known organization' }]);
+    expect(res.body.error.details).toMatchObject([{ field: 'organizationId', reason: 'is not a known organization' }]);
   });
 
   it('replaces a token so the old one stops working', async () => {

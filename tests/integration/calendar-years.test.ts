@@ -117,7 +117,7 @@ describe('the official calendar as data', () => {
     expect(bad.status).toBe(422);
     expect(bad.body.error.code).toBe('unprocessable');
     expect(bad.body.error.message).toMatch(/^holidays\.6 /);
-    expect(bad.body.error.details).toEqual([
+    expect(bad.body.error.details).toMatchObject([
       { field: 'holidays.6', reason: 'must be a real date (YYYY-MM-DD)' },
       { field: 'holidays.7', reason: '2028-01-01 is not in 2027' },
       { field: 'workdays.0', reason: '2027-02-09 is also a day off (holidays.3); a day is either off or working' },

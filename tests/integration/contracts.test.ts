@@ -149,19 +149,19 @@ describe('contracts and payments over the API', () => {
     const base = sourceCase(freshId('bad'));
     const unknownField = await start({ ...base, colour: 'red' });
     expect(unknownField.status).toBe(400);
-    expect(unknownField.body.error.details).toContainEqual({ field: 'colour', reason: 'is not a known field' });
+    expect(unknownField.body.error.details).toContainEqual(expect.objectContaining({ field: 'colour', reason: 'is not a known field' }));
 
     const wrongSum = await start({ ...base, tranches: base.tranches.slice(0, 1) });
     expect(wrongSum.status).toBe(422);
-    expect(wrongSum.body.error.details).toEqual([{ field: 'tranches', reason: expect.stringContaining('must add up to the contract value') }]);
+    expect(wrongSum.body.error.details).toMatchObject([{ field: 'tranches', reason: expect.stringContaining('must add up to the contract value') }]);
 
     const unknownOrg = await start({ ...base, parties: { ...base.parties, evaluator: 'org_nobody' } });
     expect(unknownOrg.status).toBe(422);
-    expect(unknownOrg.body.error.details).toEqual([{ field: 'parties.evaluator', reason: 'is not a known organization ("org_nobody")' }]);
+    expect(unknownOrg.body.error.details).toMatchObject([{ field: 'parties.evaluator', reason: 'is not a known organization ("org_nobody")' }]);
 
     const overPrecise = await start({ ...base, value: '1154000.001' });
     expect(overPrecise.status).toBe(422);
-    expect(overPrecise.body.error.details).toContainEqual({ field: 'value', reason: 'must have at most two decimals (fen)' });
+    expect(overPrecise.body.error.details).toContainEqual(expect.objectContaining({ field: 'value', reason: 'must have at most two decimals (fen)' }));
 
     const list = await stack.http('GET', '/v1/contracts', { token: parties.tokens.agency });
     expect(list.body.items.map((c: any) => c.id)).not.toContain(base.id);
@@ -289,7 +289,7 @@ describe('contracts and payments over the API', () => {
     for (const [change, field, reason] of cases) {
       const res = await pay(id, { ...base, ...change });
       expect(res.status, JSON.stringify(change)).toBe(422);
-      expect(res.body.error.details).toEqual([{ field, reason }]);
+      expect(res.body.error.details).toMatchObject([{ field, reason }]);
     }
     const detail = await stack.http('GET', `/v1/contracts/${id}`, { token: parties.tokens.finance });
     expect(detail.body.ledger).toEqual([]);

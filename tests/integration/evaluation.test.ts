@@ -122,7 +122,7 @@ describe('evaluation materials', () => {
     ] as const) {
       const refused = await decide(res.body.id, { outcome: 'return', reasons: [reason] });
       expect(refused.status).toBe(422);
-      expect(refused.body.error.details).toEqual([{ field, reason: expect.stringContaining(words) }]);
+      expect(refused.body.error.details).toMatchObject([{ field, reason: expect.stringContaining(words) }]);
     }
     // Nothing was decided by the refusals.
     expect((await stack.http('GET', `/v1/submissions/${res.body.id}`, { token: parties.tokens.evaluator })).body.status).toBe('in_review');
@@ -217,7 +217,7 @@ describe('evaluation materials', () => {
       station: 'G',
     });
     expect(res.status).toBe(422);
-    expect(res.body.error.details).toEqual([
+    expect(res.body.error.details).toMatchObject([
       { field: 'materials.0.attachments.1.sha256', reason: 'does not match the content' },
       { field: 'materials.0.attachments.2.size', reason: `is 3 but the content has ${Buffer.from(wrongSize.content, 'base64').length} bytes` },
       { field: 'materials.0.attachments.3.contentType', reason: expect.stringContaining('is not accepted') },
@@ -227,9 +227,9 @@ describe('evaluation materials', () => {
     // Materials must be the milestone's templates, once each, with their own sections.
     const unused = await submit({ station: 'G', materials: [...complete(), completeMaterial('groupwork_record')] });
     expect(unused.status).toBe(422);
-    expect(unused.body.error.details).toEqual([{ field: 'materials.2.templateId', reason: expect.stringContaining("not among this milestone's materials") }]);
+    expect(unused.body.error.details).toMatchObject([{ field: 'materials.2.templateId', reason: expect.stringContaining("not among this milestone's materials") }]);
     const stray = await submit({ station: 'G', materials: [{ ...complete()[0]!, sections: { ...complete()[0]!.sections, summary: 'text' } }, complete()[1]!] });
-    expect(stray.body.error.details).toEqual([{ field: 'materials.0.sections.summary', reason: expect.stringContaining('not a section of midterm_report') }]);
+    expect(stray.body.error.details).toMatchObject([{ field: 'materials.0.sections.summary', reason: expect.stringContaining('not a section of midterm_report') }]);
     expect(readdirSync(filesDir, { recursive: true }).length).toBe(before);
     // Only the contractor's staff submit.
     expect((await submit({ station: 'G', materials: complete() }, parties.tokens.evaluator)).status).toBe(403);

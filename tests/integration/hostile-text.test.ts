@@ -54,7 +54,7 @@ describe('hostile text over HTTP', () => {
   it('refuses a NUL in any text with 400 naming the field, and changes nothing', async () => {
     const org = await stack.http('POST', '/v1/organizations', { token: stack.adminToken, body: { name: 'Bureau\u0000', kind: 'payer' } });
     expect(org.status).toBe(400);
-    expect(org.body.error.details).toEqual([{ field: 'name', reason: expect.stringMatching(/U\+0000/) }]);
+    expect(org.body.error.details).toMatchObject([{ field: 'name', reason: expect.stringMatching(/U\+0000/) }]);
     const user = await stack.http('POST', '/v1/users', {
       token: stack.adminToken,
       body: { name: 'Li\u0008', organizationId: parties.orgs.payer, roles: ['finance_officer'] },

@@ -45,17 +45,17 @@ describe('domain limits over the API', () => {
     ]) {
       const res = await create({ term });
       expect(res.status, JSON.stringify(term)).toBe(422);
-      expect(res.body.error.details).toEqual(expect.arrayContaining([{ field: expect.stringMatching(/^term\./), reason: 'must be in the years 2000–2100' }]));
+      expect(res.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.stringMatching(/^term\./), reason: 'must be in the years 2000–2100' })]));
     }
   });
 
   it('refuses a headcount of 1e300 and lists past their limit with 422, not the schema’s 400', async () => {
     const headcount = await create({ staffing: { headcount: 1e300, monthlyPayroll: '75000.00' } });
     expect(headcount.status).toBe(422);
-    expect(headcount.body.error.details).toContainEqual({ field: 'staffing.headcount', reason: `must be a whole number from 1 to ${MAX_HEADCOUNT}` });
+    expect(headcount.body.error.details).toContainEqual(expect.objectContaining({ field: 'staffing.headcount', reason: `must be a whole number from 1 to ${MAX_HEADCOUNT}` }));
     const stations = await create({ stations: Array.from({ length: MAX_STATIONS_PER_CONTRACT + 1 }, (_, i) => ({ id: `s${i}`, name: 's', township: 't', villages: [] })) });
     expect(stations.status).toBe(422);
-    expect(stations.body.error.details).toContainEqual({ field: 'stations', reason: `has ${MAX_STATIONS_PER_CONTRACT + 1} stations; at most ${MAX_STATIONS_PER_CONTRACT} are allowed` });
+    expect(stations.body.error.details).toContainEqual(expect.objectContaining({ field: 'stations', reason: `has ${MAX_STATIONS_PER_CONTRACT + 1} stations; at most ${MAX_STATIONS_PER_CONTRACT} are allowed` }));
     const tranches = await create({
       tranches: Array.from({ length: MAX_TRANCHES + 1 }, (_, i) => ({ id: `t${i}`, label: 't', due: '2023-06-30', amount: '1.00', fundingSource: 'fiscal' })),
     });

@@ -23,6 +23,10 @@ import { eventually } from '../helpers/eventually';
 import { registerParties, type Parties } from '../helpers/parties';
 import { httpClient, type Http } from '../helpers/stack';
 import { devServer, TEST_ACTOR_SECRET, uniqueTaskQueue } from '../helpers/temporal';
+import { expectWorkerFailures } from '../helpers/expected-failures';
+
+// Failures this file causes on purpose: not printed (tests/helpers/expected-failures.ts).
+expectWorkerFailures(/poisoned row/, /noSuchWorkflow/);
 
 const DEADLINE_MS = 3000;
 const POLL_WINDOW_MS = 65_000;

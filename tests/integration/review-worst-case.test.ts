@@ -16,6 +16,7 @@ import { sCountyContract } from '../fixtures/s-county';
 import { historyFigures, TEMPORAL_LIMITS } from '../helpers/history-size';
 import { registerParties, type Parties } from '../helpers/parties';
 import { startStack, type Stack } from '../helpers/stack';
+import { reportFigure } from '../helpers/figures';
 
 /** The most rounds a milestone may plan (domain/contract validateMilestones). */
 const MAX_ROUNDS = 20;
@@ -103,7 +104,7 @@ describe('review worst case', () => {
     const handle = stack.client.workflow.getHandle(reviewWorkflowId(contractId, 'm'));
     expect(await handle.result()).toEqual({ milestoneId: 'm', rounds: MAX_ROUNDS, approvedStations: ['G'], ended: false });
     const figures = await historyFigures(stack.client, handle.workflowId);
-    console.log(`review worst case: ${MAX_ROUNDS} rounds in ${Math.round(elapsed)} ms; history ${JSON.stringify(figures)}`);
+    reportFigure(`review worst case: ${MAX_ROUNDS} rounds in ${Math.round(elapsed)} ms; history ${JSON.stringify(figures)}`);
     expect(figures.failedTasks).toBe(0);
     expect(figures.largestEventBytes).toBeLessThan(0.25 * TEMPORAL_LIMITS.payloadBytes);
     expect(figures.longestTaskMs).toBeLessThan(1000);

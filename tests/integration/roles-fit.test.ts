@@ -46,7 +46,7 @@ describe('roles fit organizations', () => {
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('unprocessable');
     expect(res.body.error.message).toBe('An organization of kind contractor may not hold the role evaluator (held only in organizations of kind evaluator or purchaser)');
-    expect(res.body.error.details).toEqual([{ field: 'roles.1', reason: 'is held only in organizations of kind evaluator or purchaser, not contractor' }]);
+    expect(res.body.error.details).toMatchObject([{ field: 'roles.1', reason: 'is held only in organizations of kind evaluator or purchaser, not contractor' }]);
     expect(await users()).toBe(before);
   });
 
@@ -56,7 +56,7 @@ describe('roles fit organizations', () => {
         const res = await http('POST', '/v1/users', { token: admin, body: { name: `${role} of ${kind}`, organizationId: orgs[kind], roles: [role] } });
         const fits = role === 'admin' || ROLE_ORGANIZATION_KINDS[role].includes(kind);
         expect({ kind, role, status: res.status }).toEqual({ kind, role, status: fits ? 201 : 422 });
-        if (!fits) expect(res.body.error.details).toEqual([{ field: 'roles.0', reason: expect.stringMatching(new RegExp(`^is held only in organizations of kind .*, not ${kind}$`)) }]);
+        if (!fits) expect(res.body.error.details).toMatchObject([{ field: 'roles.0', reason: expect.stringMatching(new RegExp(`^is held only in organizations of kind .*, not ${kind}$`)) }]);
       }
     }
   });
@@ -76,6 +76,6 @@ describe('roles fit organizations', () => {
     expect((await http('GET', '/v1/users/names?ids=a,,b', { token: admin })).status).toBe(400);
     const tooMany = await http('GET', `/v1/users/names?ids=${Array.from({ length: 101 }, (_, i) => `usr_${i}`).join(',')}`, { token: admin });
     expect(tooMany.status).toBe(400);
-    expect(tooMany.body.error.details).toEqual([{ field: 'querystring.ids', reason: 'must name at most 100 ids' }]);
+    expect(tooMany.body.error.details).toMatchObject([{ field: 'querystring.ids', reason: 'must name at most 100 ids' }]);
   });
 });

@@ -69,7 +69,7 @@ describe('uploads', () => {
       // More than the 2 owed: the workflow refuses it after the API has checked the files.
       const res = await deliver({ items: [{ itemId: 'visits', quantity: 5 }], attachments: [sheet] });
       expect(res.status).toBe(422);
-      expect(res.body.error.details).toEqual([{ field: 'items.0.quantity', reason: 'is more than the 2 still owed' }]);
+      expect(res.body.error.details).toMatchObject([{ field: 'items.0.quantity', reason: 'is more than the 2 still owed' }]);
     }
     expect(storeFiles()).toEqual(before);
     for (const sheet of refused) expect(stored(sheet.sha256)).toBe(false);
@@ -94,7 +94,7 @@ describe('uploads', () => {
     const binaryAsText = upload('other', 'notes.txt', 'text/plain', PNG_1X1);
     const res = await deliver({ items: [{ itemId: 'visits', quantity: 1 }], attachments: [exe, pngAsPdf, binaryAsText] });
     expect(res.status).toBe(422);
-    expect(res.body.error.details).toEqual([
+    expect(res.body.error.details).toMatchObject([
       { field: 'attachments.0.contentType', reason: '"setup.png" is declared image/png but its content is application/x-msdownload' },
       { field: 'attachments.1.contentType', reason: '"report.pdf" is declared application/pdf but its content is image/png' },
       { field: 'attachments.2.contentType', reason: expect.stringMatching(/^"notes.txt" is declared text\/plain but its content /) },
@@ -106,14 +106,14 @@ describe('uploads', () => {
       body: { station: 'G', metric: 'village_visits', count: 1, date: today, evidence: { attachments: [exe] } },
     });
     expect(progress.status).toBe(422);
-    expect(progress.body.error.details).toEqual([{ field: 'evidence.attachments.0.contentType', reason: expect.stringContaining('"setup.png"') }]);
+    expect(progress.body.error.details).toMatchObject([{ field: 'evidence.attachments.0.contentType', reason: expect.stringContaining('"setup.png"') }]);
     const materials = completeMaterial('casework_record');
     const submission = await stack.http('POST', `/v1/contracts/${contractId}/milestones/midterm/submissions`, {
       token: parties.tokens.contractor,
       body: { station: 'G', materials: [completeMaterial('midterm_report'), { ...materials, attachments: [...materials.attachments, pngAsPdf] }] },
     });
     expect(submission.status).toBe(422);
-    expect(submission.body.error.details).toEqual([{ field: `materials.1.attachments.${materials.attachments.length}.contentType`, reason: expect.stringContaining('"report.pdf"') }]);
+    expect(submission.body.error.details).toMatchObject([{ field: `materials.1.attachments.${materials.attachments.length}.contentType`, reason: expect.stringContaining('"report.pdf"') }]);
     expect(storeFiles()).toEqual(before);
   });
 

@@ -164,7 +164,7 @@ describe('village chain', () => {
     expect(first.body.status).toBe('partially_delivered');
     const tooMany = await deliver(rid, { items: [{ itemId: 'photos', quantity: 5 }] });
     expect(tooMany.status).toBe(422);
-    expect(tooMany.body.error.details).toEqual([{ field: 'items.0.quantity', reason: 'is more than the 4 still owed' }]);
+    expect(tooMany.body.error.details).toMatchObject([{ field: 'items.0.quantity', reason: 'is more than the 4 still owed' }]);
     const second = await deliver(rid, { items: [{ itemId: 'photos', quantity: 4 }] });
     expect(second.body.status).toBe('delivered');
 

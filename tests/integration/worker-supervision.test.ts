@@ -10,6 +10,7 @@ import { sCountyContract } from '../fixtures/s-county';
 import { alive, engineEnv, killGroup, newDataDir, processesMentioning, startEngine, waitFor, type Engine } from '../helpers/engine';
 import { registerParties, type Parties } from '../helpers/parties';
 import { httpClient, type Http } from '../helpers/stack';
+import { reportFigure } from '../helpers/figures';
 
 const ADMIN = 'gf_worker_supervision_admin_token';
 
@@ -135,7 +136,7 @@ describe('npm start supervises its worker', () => {
       expect(alive(before.pid)).toBe(false);
       expect(alive(before.guard)).toBe(false);
       const ms = (xs: Array<{ ms: number }>) => xs.map((x) => x.ms);
-      console.log(
+      reportFigure(
         `[measure] kill ${which}: /readyz 200 again after ${(backMs / 1000).toFixed(1)} s, next successful write after ${(writeMs / 1000).toFixed(1)} s; ` +
           `during the outage /healthz p50 ${percentile(ms(health), 50).toFixed(0)} ms, max ${Math.max(...ms(health)).toFixed(0)} ms ` +
           `(${health.length} asked); GET /v1/contracts p50 ${percentile(ms(reads), 50).toFixed(0)} ms, max ${Math.max(...ms(reads)).toFixed(0)} ms`,

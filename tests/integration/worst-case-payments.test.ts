@@ -16,6 +16,7 @@ import { registerParties, type Parties } from '../helpers/parties';
 import { startStack, type Stack } from '../helpers/stack';
 import { textReferenceOf } from '../../db/free-texts';
 import { storedText } from '../helpers/texts';
+import { reportFigure } from '../helpers/figures';
 
 /** The longest note a payment may carry (api/schemas.ts: notes and reasons 2,000 characters). */
 const NOTE_LENGTH = 2000;
@@ -93,7 +94,7 @@ describe('worst case: the most payments allowed, each with the longest note', ()
     });
     expect(Object.fromEntries(outcomes)).toEqual({ created: payments - THROUGH_HTTP });
     const elapsed = (Date.now() - started) / 1000;
-    console.log(`${payments} payments with ${NOTE_LENGTH}-character notes in ${elapsed.toFixed(1)} s (${(payments / elapsed).toFixed(1)}/s)`);
+    reportFigure(`${payments} payments with ${NOTE_LENGTH}-character notes in ${elapsed.toFixed(1)} s (${(payments / elapsed).toFixed(1)}/s)`);
 
     // After many continue-as-new: a repeat, a conflict and a reversal still answer as they should.
     const repeat = await stack.http('POST', `/v1/contracts/${id}/payments`, { token: parties.tokens.finance, body: body(5) });

@@ -3,7 +3,10 @@
 
 export interface Problem {
   field?: string;
+  /** In the page's language (the API reads the Accept-Language every request sends). */
   reason: string;
+  /** The reason's stable code (domain/messages.ts). */
+  code?: string;
 }
 
 export class ApiFailure extends Error {
@@ -32,6 +35,16 @@ export const session = {
   end: () => sessionStorage.removeItem(TOKEN_KEY),
 };
 
+let language: string | undefined;
+/**
+ * The language every later request asks the API to answer in (Accept-Language; the API speaks
+ * zh-CN and en, domain/messages.ts): the page's own. Returns `lang`.
+ */
+export function speakWithApiIn<L extends string>(lang: L): L {
+  language = lang;
+  return lang;
+}
+
 let onUnauthorized: () => void = () => {};
 /** What to do when the API stops accepting the token (it was replaced, or the tab's session ended). */
 export function whenUnauthorized(handler: () => void): void {
@@ -46,6 +59,7 @@ export async function request<T>(
   token = session.token(),
 ): Promise<{ status: number; body: T }> {
   const headers: Record<string, string> = { accept: 'application/json' };
+  if (language) headers['accept-language'] = language;
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });

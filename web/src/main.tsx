@@ -4,7 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import { render } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, ApiFailure, get, session, whenUnauthorized } from './api';
+import { api, ApiFailure, get, session, speakWithApiIn, whenUnauthorized } from './api';
 import { createI18n, I18nContext, initialLang, LANGS, rememberLang, ROLE, useI18n, type Lang } from './i18n';
 import { ContractPage } from './pages/contract';
 import { ContractsPage } from './pages/contracts';
@@ -175,10 +175,11 @@ function Shell({ onSignOut, inboxGeneration }: { onSignOut(): void; inboxGenerat
 }
 
 function App() {
-  const [lang, setLangState] = useState<Lang>(initialLang);
+  // The API answers (its refusal reasons included) in the page's language: set before the first request.
+  const [lang, setLangState] = useState<Lang>(() => speakWithApiIn(initialLang()));
   const setLang = useCallback((next: Lang) => {
     rememberLang(next);
-    setLangState(next);
+    setLangState(speakWithApiIn(next));
   }, []);
   const i18n = useMemo(() => createI18n(lang, setLang), [lang, setLang]);
   useEffect(() => {
