@@ -56,6 +56,14 @@ export const REQUEST_EXAMPLES: Readonly<Record<string, unknown>> = {
     reason: 'The finance bureau moved the mid-term tranche to July',
   },
   'POST /v1/contracts/:id/termination': { reason: 'The contractor was dissolved' },
+  'POST /v1/contracts/:id/calendar': { holidays: ['2023-04-04'], workdays: [], reason: 'Sanyuesan, a county holiday this year' },
+  'POST /v1/contracts/:id/payment-applications': {
+    tranche: 't2',
+    amount: '393200.00',
+    invoice: { number: 'FP-2023-0601', date: '2023-06-01' },
+    note: 'Mid-term report delivered on 28 May',
+  },
+  'POST /v1/payment-applications/:aid/decision': { outcome: 'return', reasons: ['The invoice names another contract'] },
   'POST /v1/contracts/:id/material-requests': {
     station: 'G',
     villages: [ORG.villageA],
