@@ -8,7 +8,7 @@ import type { CalendarOverrides, WorkingCalendar } from './calendar';
 import { isRealDate } from './calendar-years';
 import type { IsoDate } from './dates';
 import { TERM_FIRST_YEAR, TERM_LAST_YEAR } from './limits';
-import type { Problem } from './problems';
+import { problem, type Problem } from './problems';
 
 /** Years past a term's last a contract may still count (its close grace, at most 3,650 days, and a year's margin). */
 const MAX_CLOSE_GRACE_YEARS = 11;
@@ -35,20 +35,20 @@ export function validateCalendarOverrides(
   for (const list of ['holidays', 'workdays'] as const) {
     const days = input[list] ?? [];
     if (days.length > MAX_CONTRACT_CALENDAR_DAYS) {
-      problems.push({ field: field(list), reason: `must list at most ${MAX_CONTRACT_CALENDAR_DAYS} days` });
+      problems.push(problem(field(list), 'at_most_days', { limit: MAX_CONTRACT_CALENDAR_DAYS }));
     }
     days.forEach((day, i) => {
-      if (!isRealDate(day)) problems.push({ field: field(`${list}.${i}`), reason: 'must be a date (YYYY-MM-DD)' });
+      if (!isRealDate(day)) problems.push(problem(field(`${list}.${i}`), 'day_required'));
       else if (Number(day.slice(0, 4)) < years.fromYear || Number(day.slice(0, 4)) > years.toYear) {
         // Only the contract's years are ever counted: a day outside them could only bloat the calendar its workflows carry.
-        problems.push({ field: field(`${list}.${i}`), reason: `must fall within the contract's years (${years.fromYear}–${years.toYear})` });
+        problems.push(problem(field(`${list}.${i}`), 'within_contract_years', { from: years.fromYear, to: years.toYear }));
       } else if (!lists[list].has(day)) lists[list].set(day, i);
     });
   }
   for (const [day, i] of lists.workdays) {
     const off = lists.holidays.get(day);
     if (off !== undefined) {
-      problems.push({ field: field(`workdays.${i}`), reason: `${day} is also a day off (${field(`holidays.${off}`)}); a day is either off or working` });
+      problems.push(problem(field(`workdays.${i}`), 'day_off_and_working', { day, other: field(`holidays.${off}`) }));
     }
   }
   return { holidays: [...lists.holidays.keys()].sort(), workdays: [...lists.workdays.keys()].sort() };
@@ -71,7 +71,7 @@ export function validateCalendarAmendment<R extends FreeText>(
   const days = validateCalendarOverrides({ holidays: input.holidays ?? [], workdays: input.workdays ?? [] }, problems, '', years);
   // The text at the API (trimmed); its stored reference in the workflow (stored trimmed, never blank).
   const reason = (typeof input.reason === 'string' ? input.reason.trim() : input.reason) as R;
-  if (isBlankText(reason)) problems.push({ field: 'reason', reason: 'must say why the days change' });
+  if (isBlankText(reason)) problems.push(problem('reason', 'say_why_days_change'));
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: { ...days, reason } };
 }
 

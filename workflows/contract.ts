@@ -337,7 +337,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     if (request.amendmentId === undefined) return undefined;
     const recorded = state.recentAmendmentIds?.find((k) => k.startsWith(`${request.amendmentId} `));
     if (recorded === undefined) return undefined;
-    if (recorded !== amendmentKey(request)) reject(REJECTION.conflict, 'This Idempotency-Key was used for another amendment');
+    if (recorded !== amendmentKey(request)) reject(REJECTION.conflict, say('idempotency_key_other_amendment'));
     return {
       id: request.amendmentId,
       version: state.scheduleVersion,
@@ -501,9 +501,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
 
   const calendarAmendmentCheck = (request: { holidays: string[]; workdays: string[]; reason: FreeText }) => {
     requireActive();
-    if (!state.calendar) reject(REJECTION.conflict, `Contract ${contractId} started before its calendar could change`);
+    if (!state.calendar) reject(REJECTION.conflict, say('contract_before_calendar_changes', { id: contractId }));
     const checked = validateCalendarAmendment(request, contractCalendarYears(state.contract));
-    if (!checked.ok) reject(REJECTION.invalid, "The contract's calendar cannot be amended", checked.problems);
+    if (!checked.ok) reject(REJECTION.invalid, say('contract_calendar_invalid'), checked.problems);
     return checked.value;
   };
 

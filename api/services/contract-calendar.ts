@@ -2,6 +2,7 @@
 // contract's workflow (amendCalendarUpdate), which keeps the versions (who, when, why), writes the
 // timeline event and passes the change on to what has not happened yet. Checked here first by the
 // same domain rule the workflow applies (domain/calendar-changes validateCalendarAmendment).
+import { say } from '../../domain/messages';
 import type { Client } from '@temporalio/client';
 import type { Database } from '../../db/client';
 import { resolveTexts } from '../../db/free-texts';
@@ -38,10 +39,10 @@ export class ContractCalendarService {
   async amend(actor: Actor, id: string, body: CalendarAmendmentBody): Promise<StoredResponse> {
     const row = await loadVisibleContract(this.db, actor, id);
     if (actor.organizationId !== row.purchaserId || !actor.roles.includes('agency_officer')) {
-      throw forbidden(`Only an agency_officer of the purchaser of contract ${id} may amend its calendar`);
+      throw forbidden(say('only_party_may', { role: 'agency_officer', party: 'the purchaser', contract: id, action: 'amend its calendar' }));
     }
     const checked = validateCalendarAmendment(body, contractCalendarYears(row.definition as Contract));
-    if (!checked.ok) throw unprocessable("The contract's calendar cannot be amended", checked.problems);
+    if (!checked.ok) throw unprocessable(say('contract_calendar_invalid'), checked.problems);
     const { holidays, workdays, reason } = checked.value;
     // The reason is stored first and travels by reference (claim check, domain/free-text).
     const amendment: Resolved<CalendarAmendment> = await withTexts(this.db, id, [reason], ([stored]) => sendToWorkflow(
@@ -57,7 +58,7 @@ export class ContractCalendarService {
         recorded: async () => undefined,
         closed: async () => {
           const ended = await loadVisibleContract(this.db, actor, id);
-          return new ApiError(409, 'contract_not_active', `Contract ${id} is ${ended.status}: its workflow has ended`);
+          return new ApiError(409, 'contract_not_active', say('contract_has_ended', { id, status: ended.status }));
         },
         rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
       },

@@ -58,7 +58,7 @@ describe("a contract's own days", () => {
         const day = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-01`;
         const checked = validateCalendarAmendment({ holidays: [day], reason: 'x' }, YEARS);
         expect(checked.ok).toBe(year >= YEARS.fromYear && year <= YEARS.toYear);
-        if (!checked.ok) expect(checked.problems).toEqual([{ field: 'holidays.0', reason: "must fall within the contract's years (2026–2028)" }]);
+        if (!checked.ok) expect(checked.problems).toMatchObject([{ field: 'holidays.0', reason: "must fall within the contract's years (2026–2028)", code: 'within_contract_years' }]);
       }),
     );
   });
