@@ -42,7 +42,7 @@ export function upsertChanged(pairs: Pair[]): number {
 }
 
 /** The contract's search attributes at `now` (arrears as the API's summary computes them). */
-export function contractSearchAttributes(state: Pick<ContractState, 'contract' | 'status' | 'ledger'>, now: number): Pair[] {
+export function contractSearchAttributes(state: Pick<ContractState, 'contract' | 'status'> & { ledger: { receivedFen: number } }, now: number): Pair[] {
   const { contract } = state;
   const owed = arrears(contract, state.ledger.receivedFen, now);
   const next = state.status === 'active' ? nextDeadline(contract, now) : undefined;
