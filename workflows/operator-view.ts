@@ -95,7 +95,7 @@ export function escalationStaticSummary(step: Pick<EscalationStep, 'kind' | 'ref
 
 /**
  * The contract's current details (Markdown, shown in the Web UI and by `temporal workflow
- * describe`): status, arrears and next deadline, and each open step with the party and
+ * describe`): title and value, status, arrears and next deadline, and each open step with the party and
  * organization holding it. Not a command: setting it costs no history.
  */
 export function showContractDetails(state: Pick<ContractState, 'contract' | 'status' | 'ledger' | 'steps'>, now: number): void {
@@ -103,6 +103,8 @@ export function showContractDetails(state: Pick<ContractState, 'contract' | 'sta
   const owed = arrears(contract, state.ledger.receivedFen, now);
   const next = state.status === 'active' ? nextDeadline(contract, now) : undefined;
   const lines = [
+    // The static summary says the same, but a run continued as new has none (this SDK cannot set it on continue-as-new).
+    `${contract.title} (${contract.id}) · ${formatMoney(contract.valueFen)} CNY`,
     `**${state.status}** · received ${formatMoney(state.ledger.receivedFen)} of ${formatMoney(contract.valueFen)} CNY · arrears ${formatMoney(owed)}` +
       (next !== undefined ? ` · next deadline ${shanghaiDateTime(next)}` : ''),
   ];

@@ -91,6 +91,11 @@ describe('search attributes, summaries and escalationState (dev server)', () => 
     // A date falls due at the end of its day in Asia/Shanghai.
     expect(current.get(NEXT_DEADLINE)?.getTime()).toBe(Date.parse(`${addDays(today, 60)}T23:59:59.999+08:00`));
 
+    const soon = await list(
+      `${PAYER.name} = "${payer}" AND ${NEXT_DEADLINE.name} BETWEEN "${addDays(today, 59)}T00:00:00+08:00" AND "${addDays(today, 61)}T00:00:00+08:00"`,
+    );
+    expect(ids(soon)).toEqual([contractWorkflowId(currentId)]);
+
     // 530,000.00 arrives: arrears 624,000.00, found by amount.
     await pay('CZ-2022-118', '300000.00', '2022-11-20');
     await pay('CZ-2023-031', '230000.00', '2023-03-10');
@@ -149,6 +154,7 @@ describe('search attributes, summaries and escalationState (dev server)', () => 
     expect(await description.staticDetails()).toContain(`payer ${parties.orgs.payer}`);
     // Who holds which step: the missed checkpoint and the tranches still short, each held by the payer.
     const { currentDetails } = await handle.query(workflowMetadataQuery);
+    expect(currentDetails).toContain(`2023 Township Social Work Service Station Operation, lot 3 (${overdueId}) · 1154000.00 CNY`);
     expect(currentDetails).toContain('arrears 624000.00');
     expect(currentDetails).toMatch(new RegExp(`- paymentShortfall june-80: held by payer \\(${parties.orgs.payer}\\)`));
     expect(currentDetails).toMatch(/- trancheOverdue t2: held by payer/);
