@@ -634,7 +634,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
           workflowId: quotaWorkflowId(contractId),
           parentClosePolicy: ParentClosePolicy.ABANDON,
           staticSummary: `Indicator quotas · ${state.contract.title}`,
-          args: [{ contract: state.contract, calendar: state.calendar! }] },
+          args: [{ contract: state.contract, calendar: state.calendar! }],
+        },
         `The indicator quotas of contract ${contractId}`,
       );
       state.quotasStarted = true;
