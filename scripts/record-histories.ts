@@ -87,10 +87,10 @@ async function main() {
       await save('contract-source-terminated-escalating', second.workflowId);
     }
 
-    if (missing('contract-year-escalating', 'escalation-payment-shortfall')) {
-      // A contract year: payments, a reversal, an amendment, a missed then recovered checkpoint, completion.
+    // A contract year: payments, a reversal, an amendment, a missed then recovered checkpoint, completion.
+    const contractYear = async (contractId: string, contractName: string, escalationName: string) => {
       const now = await env.currentTimeMs();
-      const year = relativeContract(now, 'history-year');
+      const year = relativeContract(now, contractId);
       const handle = await env.client.workflow.start(contractWorkflow, {
         workflowId: contractWorkflowId(year.id),
         taskQueue,
@@ -132,8 +132,15 @@ async function main() {
       await pay('P-4', '230800.00');
       await handle.result();
       await env.client.workflow.getHandle(escalationWorkflowId(shortfallStep)).result();
-      await save('contract-year-escalating', handle.workflowId);
-      await save('escalation-payment-shortfall', escalationWorkflowId(shortfallStep));
+      await save(contractName, handle.workflowId);
+      await save(escalationName, escalationWorkflowId(shortfallStep));
+    };
+    if (missing('contract-year-escalating', 'escalation-payment-shortfall')) {
+      await contractYear('history-year', 'contract-year-escalating', 'escalation-payment-shortfall');
+    }
+    // The same year with issue 19's operator view (search attributes, summaries) and local projections.
+    if (missing('contract-year-operator-view', 'escalation-operator-view')) {
+      await contractYear('history-year-19', 'contract-year-operator-view', 'escalation-operator-view');
     }
 
     if (missing('contract-with-milestone', 'review-returned-then-approved')) {

@@ -8,7 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { devServerSearchAttributeArgs } from './search-attributes';
 import { temporalCliPath } from './temporal-binaries';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { defineSearchAttributeKey } from '@temporalio/common';
 
 export interface TemporalServer {
   address: string;
@@ -135,6 +138,8 @@ async function startDevServer(cli: string, options: TemporalServerOptions): Prom
 
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--ui-port', String(uiPort)];
   args.push('--namespace', options.namespace, '--log-level', 'warn', '--ui-disable-news-fetch');
+  // grantflow's search attributes exist from the start (workflows/search-attributes.ts).
+  args.push(...devServerSearchAttributeArgs());
   if (options.dbFilename) {
     mkdirSync(path.dirname(options.dbFilename), { recursive: true });
     args.push('--db-filename', options.dbFilename);
@@ -248,6 +253,7 @@ async function startDownloadedServer(options: TemporalServerOptions): Promise<Te
       dbFilename: options.dbFilename,
       ui: true,
       uiPort: options.uiPort || undefined,
+      searchAttributes: SEARCH_ATTRIBUTES.map(({ name, type }) => defineSearchAttributeKey(name, type)),
     },
   });
   return {

@@ -1,6 +1,7 @@
 // Builds the grantflow worker: the workflow bundle, the activities with their real dependencies.
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { requireSearchAttributes } from './search-attributes';
 import { bundleWorkflowCode, NativeConnection, Worker, type BundleOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue';
@@ -67,6 +68,8 @@ export interface WorkerOptions {
 export async function createWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: options.address });
   try {
+    // Workflows upsert grantflow's search attributes: without them every contract's task would fail.
+    await requireSearchAttributes(connection.operatorService, options.namespace);
     const worker = await Worker.create({
       connection,
       namespace: options.namespace,

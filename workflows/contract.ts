@@ -29,6 +29,7 @@ import { announcedKey, contractEventKey, contractNoticeKey, parseAnnouncedKey, s
 import { checkpointNotice, checkpointStepSummary, trancheNotice, trancheStepSummary } from '../domain/notices';
 import type { Problem } from '../domain/problems';
 import { contractFigures, moneyStepHeldUntil, nextDeadline } from '../domain/status';
+import { shanghaiDateTime } from '../domain/dates';
 import {
   amendScheduleUpdate,
   RECENT_AMENDMENT_IDS,
@@ -61,6 +62,7 @@ import { openStep, resolveStep } from './steps';
 import { amendCalendarUpdate, calendarPublishedSignal, CALENDAR_UPDATES_PATCH, type CalendarAmendment } from './calendar-messages';
 import { tellCalendar } from './calendar-updates';
 import { escalationWorkflowId } from './escalation-messages';
+import { contractSearchAttributes, keepSearchAttributes, showContractDetails } from './operator-view';
 
 import { amendedPaymentTerms, installPaymentClock, milestoneIdsOf, paymentClockStepChanges, paymentClockWakeUp } from './payment-clock';
 
@@ -165,6 +167,14 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       if (withDefinition) definitionsInFlight -= 1;
     }
     await applyStepChanges();
+    showToOperators();
+  }
+
+  /** Search attributes (upserted when a value changed) and current details, as of now (issue 19). */
+  function showToOperators(): void {
+    const now = Date.now();
+    keepSearchAttributes(() => contractSearchAttributes(state, now));
+    showContractDetails(state, now);
   }
 
   /** Starts an escalation workflow for each newly stalled step; tells resolved steps' workflows. */
@@ -432,6 +442,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
             workflowId: materialRequestWorkflowId(contractId, request.id),
             // A request outlives a continue-as-new of the contract; the contract tells it when it ends.
             parentClosePolicy: ParentClosePolicy.ABANDON,
+            staticSummary: `Material request ${request.id} · ${state.contract.title}`,
             args: [{ contract: state.contract, calendar: startedWith, request }],
           },
           `Material request ${request.id}`,
@@ -654,6 +665,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
             workflowId,
             // Reviews outlive a continue-as-new of the contract; the contract tells them when it ends.
             parentClosePolicy: ParentClosePolicy.ABANDON,
+            staticSummary: `Review of milestone ${milestone.id} · ${state.contract.title}`,
             args: [{ contract: state.contract, milestone, calendar: state.calendar! }],
           },
           `The review of milestone ${milestone.id} of contract ${contractId}`,
@@ -666,7 +678,12 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     if (escalating && !state.quotasStarted && (state.contract.quotas?.length ?? 0) > 0 && patched(INDICATOR_QUOTAS)) {
       await startOwnChild(
         quotaWorkflow,
-        { workflowId: quotaWorkflowId(contractId), parentClosePolicy: ParentClosePolicy.ABANDON, args: [{ contract: state.contract, calendar: state.calendar! }] },
+        {
+          workflowId: quotaWorkflowId(contractId),
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          staticSummary: `Indicator quotas · ${state.contract.title}`,
+          args: [{ contract: state.contract, calendar: state.calendar! }],
+        },
         `The indicator quotas of contract ${contractId}`,
       );
       state.quotasStarted = true;
@@ -727,10 +744,12 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     }
 
     changed = false;
+    // Arrears and the next deadline move with time alone: brought up to date before each wait.
+    showToOperators();
     const next = nextWakeUp(now);
     const wake = () => changed || state.status !== 'active';
     if (next === undefined) await condition(wake);
-    else await condition(wake, Math.max(1, next - now));
+    else await condition(wake, Math.max(1, next - now), { summary: `Wakes ${shanghaiDateTime(next)} Asia/Shanghai: next checkpoint, tranche, term end or close` });
   }
 
   await condition(allHandlersFinished);

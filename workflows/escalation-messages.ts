@@ -1,8 +1,9 @@
 // Messages of the escalation workflow (one per open step), shared with the contract workflow and the API.
 import type { FreeText, TextReference } from '../domain/free-text';
-import { defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { EscalationLadder, EscalationParty, StepKind } from '../domain/escalation';
+import type { Severity } from '../domain/notices';
 
 export interface StepMessage {
   en: string;
@@ -64,3 +65,31 @@ export const stepResolvedSignal = defineSignal<[{ resolvedAt: string; reason: st
 export const acknowledgeUpdate = defineUpdate<Acknowledgement, [AcknowledgeInput]>('acknowledge');
 
 export { escalationId, escalationWorkflowId } from '../domain/ids';
+
+/** Where an escalation stands: the answer of `escalationState` (small; times ISO 8601, UTC). */
+export interface EscalationStateView {
+  stepId: string;
+  contractId: string;
+  kind: StepKind;
+  /** What stalled (domain/ids stepReference). */
+  reference: string;
+  /** When the step fell due (its hold began). */
+  dueAt: string;
+  /** The party holding the step, and its organization (null when the contract names none). */
+  holder: EscalationParty;
+  holderOrganizationId: string | null;
+  /** Levels reached so far (0 before the first opens), of `levels` this contract's parties can be told at. */
+  level: number;
+  levels: number;
+  /** The next level to open, when it fires and whom it tells; null once the top is reached or the step resolved. */
+  nextLevel: { level: number; firesAt: string; severity: Severity; notify: EscalationParty[] } | null;
+  /** An acknowledgement's pause, while it runs. */
+  pausedUntil: string | null;
+  /** Set once the step's condition was met. */
+  resolved: { resolvedAt: string; reason: string } | null;
+  /** The escalations opened so far, oldest first. */
+  escalations: Array<{ id: string; level: number; severity: Severity; state: string; notifiedOrganizationIds: string[]; openedAt: string; closedAt?: string }>;
+}
+
+/** Where the escalation stands (for operators: `temporal workflow query --type escalationState`). */
+export const escalationStateQuery = defineQuery<EscalationStateView>('escalationState');

@@ -25,9 +25,12 @@ import {
   acknowledgeUpdate,
   ESCALATION_REJECTION,
   escalationId,
+  escalationStateQuery,
   stepResolvedSignal,
   type EscalationWorkflowInput,
 } from './escalation-messages';
+import { escalationSearchAttributes, keepSearchAttributes } from './operator-view';
+import { shanghaiDateTime } from '../domain/dates';
 import { calendarChangedSignal, CALENDAR_UPDATES_PATCH } from './calendar-messages';
 
 const { projectEscalation } = projections;
@@ -143,7 +146,50 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
   // Only levels that reach one of this contract's parties are climbed and counted: a level
   // addressed to a party it does not have (no oversight body named) would tell nobody.
   const climb = reachableLevels(ladder, parties);
+  /** The rank of the level waited for next (climb.length once every level opened). */
+  let nextRank = 0;
+  /** The level last opened (1-based, as each escalation record counts it), 0 before the first. */
+  const levelsReached = () => records.at(-1)?.level ?? 0;
+
+  setHandler(escalationStateQuery, () => {
+    const next = resolution ? undefined : climb[nextRank];
+    return {
+      stepId: step.stepId,
+      contractId: step.contractId,
+      kind: step.kind,
+      reference: step.reference,
+      dueAt: new Date(step.dueAt).toISOString(),
+      holder: input.holder,
+      holderOrganizationId,
+      level: levelsReached(),
+      levels: climb.length,
+      nextLevel: next
+        ? {
+            level: nextRank + 1,
+            firesAt: new Date(Math.max(levelFiresAt(step.dueAt, next.level, calendar), pausedUntil)).toISOString(),
+            severity: next.level.severity,
+            notify: next.level.notify.filter((p) => parties[p] !== undefined),
+          }
+        : null,
+      pausedUntil: pausedUntil > Date.now() && !resolution ? new Date(pausedUntil).toISOString() : null,
+      resolved: resolution ?? null,
+      escalations: records.map((r) => ({
+        id: r.id,
+        level: r.level,
+        severity: r.severity,
+        state: r.state,
+        notifiedOrganizationIds: r.notifiedOrganizationIds,
+        openedAt: r.openedAt,
+        ...(r.closedAt ? { closedAt: r.closedAt } : {}),
+      })),
+    };
+  });
+
+  // Operators find escalations by contract, step kind, holder and level (issue 19).
+  keepSearchAttributes(() => escalationSearchAttributes(step, holderOrganizationId, levelsReached()));
+
   for (let rank = 0; rank < climb.length; rank++) {
+    nextRank = rank;
     const { index: level, level: definition } = climb[rank]!;
     // Wait for the level's time, later while an acknowledgement pauses the climb.
     for (;;) {
@@ -151,7 +197,10 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
       const wait = fireAt - Date.now();
       if (wait <= 0 || resolution) break;
       changed = false;
-      await condition(() => changed || resolution !== undefined, wait);
+      const told = definition.notify.filter((p) => parties[p] !== undefined).map((p) => `${p} ${parties[p]}`);
+      await condition(() => changed || resolution !== undefined, wait, {
+        summary: `Level ${rank + 1}/${climb.length} (${definition.severity}) tells ${told.join(', ')} at ${shanghaiDateTime(fireAt)} Asia/Shanghai${pausedUntil >= fireAt ? ', after an acknowledgement' : ''}`,
+      });
     }
     if (resolution) break;
     // A step handed over late (its due time long past) goes straight to the highest level due.
@@ -187,6 +236,8 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
       openedAt,
     };
     records.push(record);
+    nextRank = rank + 1;
+    keepSearchAttributes(() => escalationSearchAttributes(step, holderOrganizationId, levelsReached()));
     const message = (summary: typeof step.summary) =>
       escalationNotice({ contractTitle: step.contractTitle, summary, since, level: rank + 1, levels: climb.length, holder: input.holder });
     // One notice per audience: an organization with a text of its own gets it, the others the

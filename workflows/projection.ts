@@ -5,9 +5,10 @@
 // — its other handlers and timers go on — and tries the same call again every hour on a durable
 // timer until it is written. The caller keeps awaiting it, so projections stay in order and nothing
 // a projection carries (new ledger entries, events, notices) is ever skipped.
-import { ActivityFailure, isCancellation, log, proxyActivities, sleep, upsertMemo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, log, proxyActivities, proxyLocalActivities, sleep, upsertMemo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { PROJECTION } from './activity-options';
+import { PROJECTION, PROJECTION_LOCAL } from './activity-options';
+import { projectLocally } from './projection-mode';
 import { PROJECTION_FAILURE_MEMO, PROJECTION_RETRY_LATER_MS, type ProjectionFailure } from './projection-messages';
 
 const MAX_MESSAGE_LENGTH = 500;
@@ -21,8 +22,8 @@ function publish(): void {
   upsertMemo({ [PROJECTION_FAILURE_MEMO]: oldest ? { ...oldest, pending: failing.size } : null });
 }
 
-function failureMessage(error: ActivityFailure): string {
-  const message = error.cause?.message ?? error.message;
+function failureMessage(error: ActivityFailure | ApplicationFailure): string {
+  const message = (error instanceof ActivityFailure ? error.cause?.message : undefined) ?? error.message;
   return message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : message;
 }
 
@@ -39,7 +40,9 @@ export async function projectReliably<R>(activity: string, call: () => Promise<R
       }
       return result;
     } catch (error) {
-      if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error;
+      // A local activity's last failure can arrive as the activity's own ApplicationFailure,
+      // unwrapped (seen after its retries waited on timers; tests/workflows/projection.test.ts).
+      if (!(error instanceof ActivityFailure || error instanceof ApplicationFailure) || isCancellation(error)) throw error;
       const now = new Date();
       id ??= ++calls;
       failing.set(id, {
@@ -60,15 +63,22 @@ export async function projectReliably<R>(activity: string, call: () => Promise<R
 type ActivityFunctions = ReturnType<typeof proxyActivities<Activities>>;
 
 const proxied = proxyActivities<Activities>(PROJECTION);
+const local = proxyLocalActivities<Activities>(PROJECTION_LOCAL);
 
 /**
  * The projection activities (and the other short database writes workflows make with PROJECTION's
  * options), each call going through projectReliably. Use instead of `proxyActivities(PROJECTION)`.
+ * Each call runs as a local activity once the workflow is past LOCAL_PROJECTIONS_PATCH (issue 19),
+ * as a regular one where its history says so.
  */
 export const projections: ActivityFunctions = new Proxy(proxied, {
   get(target, name) {
     const fn = Reflect.get(target, name) as (...args: unknown[]) => Promise<unknown>;
     if (typeof name !== 'string' || typeof fn !== 'function') return fn;
-    return (...args: unknown[]) => projectReliably(name, () => fn(...args));
+    return (...args: unknown[]) => {
+      // Decided once per call, at the call: a retry round after an hour keeps the same kind.
+      const call = projectLocally() ? (Reflect.get(local, name) as typeof fn) : fn;
+      return projectReliably(name, () => call(...args));
+    };
   },
 });

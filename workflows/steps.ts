@@ -7,6 +7,7 @@ import { ladderFor, STEP_HOLDER, type EscalationParty } from '../domain/escalati
 import { escalationWorkflow } from './escalation';
 import { escalationWorkflowId, stepResolvedSignal, type EscalationStep } from './escalation-messages';
 import { isWorkflowIdTaken, startOwnChild } from './children';
+import { escalationStaticSummary } from './operator-view';
 
 /** The organizations of a contract's party roles. */
 export function partiesOf(contract: Contract): Partial<Record<EscalationParty, string>> {
@@ -34,6 +35,8 @@ export async function openStep(
         workflowId: escalationWorkflowId(step.stepId),
         // The step outlives a continue-as-new of its owner, which closes it explicitly.
         parentClosePolicy: ParentClosePolicy.ABANDON,
+        // What the Web UI lists it as (issue 19).
+        staticSummary: escalationStaticSummary(step),
         args: [{ step, ladder: ladderFor(step.kind, contract.escalationPolicies), calendar, parties, holder }],
       },
       `The escalation of step ${step.stepId}`,

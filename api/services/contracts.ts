@@ -1,6 +1,7 @@
 // Contracts and payments: authorization against the contract's parties, reads from the read model,
 // changes through the contract workflow's Updates.
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
 import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, sql } from 'drizzle-orm';
 import { coveredYearTest } from '../../activities/calendar';
 import type { Database } from '../../db/client';
@@ -28,6 +29,7 @@ import {
   type StoredAmendment,
   type StoredTermination,
 } from '../../workflows/contract-messages';
+import { contractSearchAttributes, contractStaticDetails, contractStaticSummary } from '../../workflows/operator-view';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import { contractDetail, contractSummary, ledgerEntryOf, ledgerEntryView } from './contract-views';
 import { withTexts } from './free-texts';
@@ -205,23 +207,38 @@ export class ContractService {
     const existing = await existingRow();
     if (existing && !sameAttempt(existing)) throw alreadyExists();
     const handle = this.temporal.workflow.getHandle(contractWorkflowId(contract.id));
-    try {
-      if (!existing) {
-        await this.temporal.workflow
-          .start<typeof contractWorkflow>('contractWorkflow', {
-            workflowId: contractWorkflowId(contract.id),
-            taskQueue: this.taskQueue,
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            args: [{ contract, createdBy: actor.userId, createdAt: new Date(this.clock()).toISOString() }],
-          })
-          .catch((error) => {
-            if (!(options.resumable && error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-          });
+    const registration = async () => void (await handle.executeUpdate(registeredUpdate));
+    /**
+     * Starts the workflow and waits for its registration in one call to Temporal (Update-with-Start,
+     * issue 19): the Update rides in the start's first workflow task. A running workflow of the same
+     * id is a 409, unless this is a retry under the same Idempotency-Key (`resumable`): then the
+     * Update goes to the workflow its first attempt started. A closed one of the same id is never
+     * reused (REJECT_DUPLICATE): a 409, or for a retry its registration is read as before.
+     */
+    const startAndRegister = async () => {
+      const now = this.clock();
+      const startWorkflowOperation = new WithStartWorkflowOperation<typeof contractWorkflow>('contractWorkflow', {
+        workflowId: contractWorkflowId(contract.id),
+        taskQueue: this.taskQueue,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: options.resumable ? 'USE_EXISTING' : 'FAIL',
+        args: [{ contract, createdBy: actor.userId, createdAt: new Date(now).toISOString() }],
+        // What the Temporal Web UI shows; the search attributes from the first instant, so the
+        // workflow's own first upsert finds nothing to change.
+        staticSummary: contractStaticSummary(contract),
+        staticDetails: contractStaticDetails(contract),
+        typedSearchAttributes: contractSearchAttributes({ contract, status: 'active', ledger: { receivedFen: 0 } }, now).filter(
+          (pair): pair is SearchAttributePair => pair.value !== null,
+        ),
+      });
+      try {
+        await this.temporal.workflow.executeUpdateWithStart(registeredUpdate, { startWorkflowOperation });
+      } catch (error) {
+        if (options.resumable && error instanceof WorkflowExecutionAlreadyStartedError) return registration();
+        throw (await refusedStart(handle, error)) ?? error;
       }
-    } catch (error) {
-      throw (await refusedStart(handle, error)) ?? apiErrorFromTemporal(error, `Contract ${contract.id}`);
-    }
-    await sendToWorkflow(async () => void (await handle.executeUpdate(registeredUpdate)), {
+    };
+    await sendToWorkflow(existing ? registration : startAndRegister, {
       // A contract whose term and grace are over closes at once: registered all the same.
       recorded: async () => ((await existingRow()) ? null : undefined),
       // Or it failed at once because a child's workflow id was taken: say which.

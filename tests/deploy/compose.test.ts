@@ -16,6 +16,7 @@ interface Service {
   expose?: unknown[];
   networks?: string[] | Record<string, unknown>;
   network_mode?: string;
+  restart?: string;
 }
 
 const compose = parse(readFileSync(path.join(projectRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -39,15 +40,30 @@ function published(port: NonNullable<Service['ports']>[number]): { hostIp: strin
 describe('docker-compose.yml', () => {
   const services = compose.services;
 
-  it('has PostgreSQL, Temporal, its UI, and grantflow api and worker', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'postgresql', 'temporal', 'temporal-ui', 'worker']);
+  it('has PostgreSQL, Temporal, its setup and UI, and grantflow api and worker', () => {
+    expect(Object.keys(services).sort()).toEqual(['api', 'postgresql', 'temporal', 'temporal-setup', 'temporal-ui', 'worker']);
   });
 
-  it('gives every service an image or a build, and a healthcheck', () => {
+  it('gives every service an image or a build, and every long-running one a healthcheck', () => {
     for (const [name, service] of Object.entries(services)) {
       expect(Boolean(service.image) || Boolean(service.build), `${name} has image or build`).toBe(true);
+      if (service.restart === 'no') continue;
       expect(service.healthcheck?.test, `${name} has a healthcheck`).toBeDefined();
     }
+  });
+
+  it('registers the search attributes (npm run temporal:setup) before the worker and the API start', () => {
+    const setup = services['temporal-setup']!;
+    expect(setup.restart).toBe('no');
+    expect(setup.command).toEqual(['npm', 'run', 'temporal:setup']);
+    const scripts = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const entry = /server\/[\w-]+\.ts/.exec(scripts['temporal:setup'] ?? '')?.[0];
+    expect(entry, 'the script runs a file the image holds (server/)').toBeDefined();
+    expect(() => readFileSync(path.join(projectRoot, entry!))).not.toThrow();
+    expect(setup.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
+    expect(setup.depends_on?.temporal?.condition).toBe('service_healthy');
+    for (const name of ['api', 'worker']) expect(services[name]!.depends_on?.['temporal-setup']?.condition).toBe('service_completed_successfully');
+    expect(networksOf(setup)).toEqual(['backend']);
   });
 
   it('runs Temporal on that PostgreSQL', () => {

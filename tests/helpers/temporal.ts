@@ -1,9 +1,10 @@
 // Temporal for tests: the time-skipping test server for deadlines, the dev server (or the cluster at
 // TEMPORAL_ADDRESS) for Updates and integration. Servers start on free ports.
-import type { Client } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { signingClientOptions } from '../../api/services/actor-claims';
 import { temporalTestServerPath } from '../../server/temporal-binaries';
+import { ensureSearchAttributes } from '../../server/search-attributes';
 import { obtainTemporalServer, type TemporalServer } from '../../server/temporal-server';
 
 /**
@@ -24,17 +25,32 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
     server: { executable: path ? { type: 'existing-path', path } : { type: 'cached-download' } },
     client: signingClientOptions(TEST_ACTOR_SECRET, () => env.currentTimeMs()),
   });
+  // The time-skipping server refuses a workflow's upsert of an attribute it does not know ("search
+  // attribute … is not defined", the workflow task fails), and takes them through the operator
+  // service like a cluster. It does not answer visibility queries (ListWorkflowExecutions):
+  // listing by search attribute is tested on the dev server (tests/integration/search-attributes.test.ts).
+  await ensureSearchAttributes(env.connection.operatorService, env.namespace ?? 'default');
   return env;
 }
 
+/** The dev server (started with grantflow's search attributes), or the cluster at TEMPORAL_ADDRESS (they are registered there). */
 export async function devServer(options: { dbFilename?: string } = {}): Promise<TemporalServer> {
-  return obtainTemporalServer({
+  const server = await obtainTemporalServer({
     address: process.env.TEMPORAL_ADDRESS,
     namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
     dbFilename: options.dbFilename,
     port: 0,
     uiPort: 0,
   });
+  if (!server.owned) {
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      await ensureSearchAttributes(connection.operatorService, server.namespace);
+    } finally {
+      await connection.close();
+    }
+  }
+  return server;
 }
 
 let counter = 0;

@@ -122,7 +122,12 @@ describe('worst case: the most payments allowed, each with the longest note', ()
     for (const f of figures) {
       expect(f.failedTasks).toBe(0);
       expect(f.largestEventBytes).toBeLessThan(0.25 * TEMPORAL_LIMITS.payloadBytes);
-      expect(f.longestTaskMs).toBeLessThan(1000);
+      // A workflow task now includes the projections it runs as local activities (issue 19: the
+      // database writes of every payment answered in that task), so its wall time is bounded by
+      // the workflow task timeout (10 s; the worker heartbeats the task past 8 s), kept at half of it.
+      // (Measured under a load average of 14 on 2 cores: 1.7 s; the workflow code's own CPU per
+      // task is what the deadlock detector bounds, and is not visible in the history.)
+      expect(f.longestTaskMs).toBeLessThan(5000);
       expect(f.bytes).toBeLessThan(0.1 * TEMPORAL_LIMITS.historyBytes);
       expect(f.events).toBeLessThan(0.1 * TEMPORAL_LIMITS.historyEvents);
     }

@@ -1,6 +1,7 @@
 // The escalation ladder on the time-skipping server: levels at the right working-day times across
 // a public holiday and an adjusted working weekend; acknowledgement pauses the climb; resolution
 // closes every open escalation of the step.
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,10 +12,12 @@ import type { EscalationLadder } from '../../domain/escalation';
 import { escalationWorkflow } from '../../workflows';
 import {
   acknowledgeUpdate,
+  escalationStateQuery,
   escalationWorkflowId,
   stepResolvedSignal,
   type EscalationWorkflowInput,
 } from '../../workflows/escalation-messages';
+import { CONTRACT_ID, HOLDER, LEVEL, STEP_KIND } from '../../workflows/search-attributes';
 import type { TestDatabase } from '../helpers/database';
 import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
 import { storedText } from '../helpers/texts';
@@ -113,6 +116,24 @@ describe('escalation ladder (time-skipping)', () => {
       }
       expect(opened.map((r) => r.state)).toEqual(['superseded', 'superseded', 'superseded', 'open']);
       expect(opened[2]!.notifiedOrganizationIds).toEqual(['org_bureau']);
+
+      // What an operator sees (issue 19): where it stands, its search attributes, its timers' summaries.
+      const state = await handle.query(escalationStateQuery);
+      expect(state).toMatchObject({ stepId: 'climb', holder: 'payer', holderOrganizationId: 'org_finance', level: 4, levels: 4, nextLevel: null, resolved: null });
+      expect(state.escalations.map((e) => [e.level, e.state])).toEqual([[1, 'superseded'], [2, 'superseded'], [3, 'superseded'], [4, 'open']]);
+      const attributes = (await handle.describe()).typedSearchAttributes;
+      expect([attributes.get(CONTRACT_ID), attributes.get(STEP_KIND), attributes.get(HOLDER), attributes.get(LEVEL)]).toEqual(['c-esc', 'paymentShortfall', 'org_finance', 4]);
+      const { events } = await handle.fetchHistory();
+      const summaries = events!
+        .filter((e) => e.timerStartedEventAttributes && e.userMetadata?.summary)
+        .map((e) => defaultPayloadConverter.fromPayload(e.userMetadata!.summary!) as string);
+      expect(summaries).toEqual([
+        // Started an hour before the step fell due.
+        `Level 1/4 (warning) tells payer org_finance at ${friday} 10:00 Asia/Shanghai`,
+        `Level 2/4 (critical) tells payer org_finance at ${addDays(friday, 1)} 09:00 Asia/Shanghai`,
+        `Level 3/4 (critical) tells purchaser org_bureau at ${addDays(friday, 5)} 09:00 Asia/Shanghai`,
+        `Level 4/4 (critical) tells oversight org_county at ${addDays(friday, 6)} 09:00 Asia/Shanghai`,
+      ]);
 
       const signalledAt = await env.currentTimeMs();
       await handle.signal(stepResolvedSignal, { resolvedAt: new Date(signalledAt).toISOString(), reason: 'payment arrived' });
