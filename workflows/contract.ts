@@ -61,7 +61,7 @@ import { amendCalendarUpdate, calendarPublishedSignal, CALENDAR_UPDATES_PATCH, t
 import { tellCalendar } from './calendar-updates';
 import { escalationWorkflowId } from './escalation-messages';
 
-import { amendedPaymentTerms, installPaymentClock, milestoneIdsOf, paymentClockStepChanges, paymentClockWakeUp } from './payment-clock';
+import { amendedPaymentTerms, installPaymentClock, milestoneIdsOf, paymentClockStepChanges, paymentClockWakeUp, trancheRemovalProblems } from './payment-clock';
 
 /** Stalled money steps go to the escalation engine (contracts started before it keep inbox notices). */
 const ESCALATION_ENGINE = 'escalation-engine';
@@ -331,7 +331,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
 
   /** A retry of a recent amendment (same Idempotency-Key): answered with the schedule in force, nothing added. */
   const amendmentKey = (request: AmendScheduleInput) =>
-    `${request.amendmentId} ${shortDigest(canonicalJson([request.tranches, request.checkpoints, freeTextDigest(request.reason)]))}`;
+    `${request.amendmentId} ${shortDigest(canonicalJson([request.tranches, request.checkpoints, freeTextDigest(request.reason), ...(request.paymentTerms !== undefined ? [request.paymentTerms] : [])]))}`;
   const repeatedAmendment = (request: AmendScheduleInput): Amendment | undefined => {
     if (request.amendmentId === undefined) return undefined;
     const recorded = state.recentAmendmentIds?.find((k) => k.startsWith(`${request.amendmentId} `));
@@ -379,6 +379,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         if (repeatedAmendment(request)) return;
         requireActive();
         const { problems } = scheduleProblems(request);
+        // Validator only (not replayed): a tranche with an application standing is not amended away.
+        problems.push(...trancheRemovalProblems(state, Array.isArray(request.tranches) ? request.tranches : []));
         if (problems.length > 0) reject(REJECTION.invalid, 'The schedule cannot be amended', problems);
       },
     },
