@@ -57,10 +57,11 @@ describe('payment applications over the API: access, inputs, retries and amendme
     const auditor = (await stack.http('POST', '/v1/users', { token: stack.adminToken, body: { name: 'Auditor Far', organizationId: township, roles: ['auditor'] } })).body.token;
     const res = await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/overdue-payments?asOf=${today}`, { token: auditor });
     expect(res.status).toBe(403);
-    // An auditor of the contractor (party to the payer's contracts) is let in, and sees only contracts its organization is party to.
-    const near = (await stack.http('POST', '/v1/users', { token: stack.adminToken, body: { name: 'Auditor Near', organizationId: parties.orgs.contractor, roles: ['auditor'] } })).body.token;
+    // An auditor of the purchaser (party to the payer's contracts) is let in.
+    const near = await stack.http('POST', '/v1/users', { token: stack.adminToken, body: { name: 'Auditor Near', organizationId: parties.orgs.purchaser, roles: ['auditor'] } });
+    expect(near.status, JSON.stringify(near.body)).toBe(201);
     await newContract(`pa-r1-${Date.now()}`);
-    const seen = await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/overdue-payments?asOf=${today}`, { token: near });
+    const seen = await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/overdue-payments?asOf=${today}`, { token: near.body.token });
     expect(seen.status).toBe(200);
     // Nothing of another organization's contracts: the auditor of the far township sees no list at all, even for an unknown payer.
     expect((await stack.http('GET', `/v1/organizations/org_unknown/overdue-payments?asOf=${today}`, { token: auditor })).status).toBe(403);
