@@ -13,13 +13,20 @@ export function csvField(value: string | number | null): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/**
+ * The UTF-8 byte order mark a CSV answer starts with: without it Excel on a Chinese Windows reads
+ * the file as GBK and garbles every Chinese name.
+ */
+export const UTF8_BOM = '\uFEFF';
+
 /** A header row and the records, each field written by csvField; ends with CRLF. */
 export function toCsv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | null>>): string {
   return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
 
-/** The records of a CSV text written by toCsv (for tests and readers): quoted fields, doubled quotes, CRLF. */
+/** The records of a CSV text written by toCsv (for tests and readers): quoted fields, doubled quotes, CRLF; a leading BOM skipped. */
 export function parseCsv(text: string): string[][] {
+  if (text.startsWith(UTF8_BOM)) text = text.slice(UTF8_BOM.length);
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';

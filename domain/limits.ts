@@ -5,6 +5,7 @@
  * ("Limits"), with what its worst case costs. The API's schema caps (api/schemas.ts, a 400) sit
  * above these, so a person meets the domain's message, not the schema's.
  */
+import { daysInMonth } from './dates';
 import { problem, type Problem } from './problems';
 
 /** A contract's term lies within these years (Asia/Shanghai) … */
@@ -119,3 +120,19 @@ export function roundLimitProblem(station: string, rounds: number): Problem | un
  */
 export const REVIEW_RUN_MAX_EVENTS = 4000;
 export const REVIEW_RUN_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Problem of a calendar day (YYYY-MM-DD, Asia/Shanghai) given with a contract's business (an
+ * invoice's date, …): a real day within TERM_FIRST_YEAR–TERM_LAST_YEAR, as the contract's own
+ * dates are. `field` names it in the 422.
+ */
+export function dayWithinYearsProblem(field: string, text: string): Problem | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const year = match ? Number(match[1]) : NaN;
+  const month = match ? Number(match[2]) : NaN;
+  const day = match ? Number(match[3]) : NaN;
+  const real = match !== null && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+  if (!real) return { field, reason: 'must be a date (YYYY-MM-DD)' };
+  if (year < TERM_FIRST_YEAR || year > TERM_LAST_YEAR) return { field, reason: `must be in the years ${TERM_FIRST_YEAR}–${TERM_LAST_YEAR}` };
+  return undefined;
+}

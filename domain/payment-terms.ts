@@ -69,7 +69,16 @@ export const STATUTE_RULES = {
   maxPayWithin: 'sme_payment_2025.max_60_days',
   rateNotBelowLpr: 'sme_payment_2025.rate_not_below_lpr',
   interestNotWaived: 'sme_payment_2025.interest_not_waived',
+  lprPlausible: 'sme_payment_2025.lpr_at_signing_plausible',
 } as const;
+
+/**
+ * The one-year LPR at signing a contract under the statute may state (percent, exclusive lower,
+ * inclusive upper bound): above 0 — an "LPR" of 0 % would let an agreed 0 % rate waive the
+ * interest the statute owes — and at most 20 % (the published one-year LPR has stayed between
+ * 2 % and 5 % since its reform in 2019; 20 % leaves room without admitting a typo of 345).
+ */
+export const LPR_AT_SIGNING_MAX_PERCENT = 20;
 
 /**
  * The complete terms: those given, the rest DEFAULT_PAYMENT_TERMS — except that under the statute
@@ -109,7 +118,12 @@ export function validatePaymentTerms(input: PaymentTermsInput, problems: Problem
     const lpr = percentToBasisPoints(interest.lprAtSigningPercent);
     if (rate === undefined) problems.push({ field: field('lateInterest.annualRatePercent'), reason: 'must be a percentage from 0 to 100 with at most two decimals' });
     if (lpr === undefined) problems.push({ field: field('lateInterest.lprAtSigningPercent'), reason: 'must be a percentage from 0 to 100 with at most two decimals' });
-    if (rate !== undefined && lpr !== undefined && terms.statute === 'sme_payment_2025' && rate < lpr) {
+    if (lpr !== undefined && terms.statute === 'sme_payment_2025' && (lpr <= 0 || lpr > LPR_AT_SIGNING_MAX_PERCENT * 100)) {
+      problems.push({
+        field: field('lateInterest.lprAtSigningPercent'),
+        reason: `must be above 0 and at most ${LPR_AT_SIGNING_MAX_PERCENT} % under the statute: the one-year LPR published on the day of signing (rule ${STATUTE_RULES.lprPlausible}: 《保障中小企业款项支付条例》)`,
+      });
+    } else if (rate !== undefined && lpr !== undefined && terms.statute === 'sme_payment_2025' && rate < lpr) {
       problems.push({
         field: field('lateInterest.annualRatePercent'),
         reason: `must not be below the one-year LPR at signing (${interest.lprAtSigningPercent} %) under the statute (rule ${STATUTE_RULES.rateNotBelowLpr}: 《保障中小企业款项支付条例》, State Council Order No. 802)`,
@@ -181,7 +195,35 @@ export function acceptanceWindowEnd(filedOn: IsoDate, terms: Pick<PaymentTerms, 
 
 export interface ApplicationFacts {
   filedOn: IsoDate;
+  /**
+   * The last day of its acceptance window as fixed when it was filed (the terms in force then).
+   * Absent for applications filed before windows were kept: then computed from the terms given.
+   */
+  acceptanceDueOn?: IsoDate;
   decision?: { outcome: 'accept' | 'return'; on: IsoDate };
+}
+
+/** The last day of an application's acceptance window: the one fixed at filing, else computed from `terms`. */
+export function windowOf(app: ApplicationFacts, terms: Pick<PaymentTerms, 'acceptanceWorkingDays'>, calendar: WorkingCalendar): IsoDate {
+  return app.acceptanceDueOn ?? acceptanceWindowEnd(app.filedOn, terms, calendar);
+}
+
+/**
+ * Whether a return decided on `on` may still undo an application whose window ends on
+ * `acceptanceDueOn`: only within the window. Once the window has expired the application stands
+ * deemed accepted (the statute: where acceptance is late, the payer's period runs from the end
+ * of the acceptance period), so a later return is refused (409) and, where one was recorded
+ * before this rule, does not stop the clock. A reason when refused.
+ */
+export function lateReturnRefusal(acceptanceDueOn: IsoDate, on: IsoDate): string | undefined {
+  return on > acceptanceDueOn
+    ? `its acceptance window ended on ${acceptanceDueOn}: it stands deemed accepted (《保障中小企业款项支付条例》: the payment period runs from the end of the acceptance period) and can no longer be returned`
+    : undefined;
+}
+
+/** Whether the application stands returned on `asOf`: returned by then, within its window. */
+export function isReturned(app: ApplicationFacts, acceptanceDueOn: IsoDate, asOf: IsoDate): boolean {
+  return app.decision?.outcome === 'return' && app.decision.on <= asOf && lateReturnRefusal(acceptanceDueOn, app.decision.on) === undefined;
 }
 
 export interface ApplicationClock {
@@ -199,15 +241,16 @@ export interface ApplicationClock {
  * Where an application stands on `asOf`: an acceptance within the window starts the payer's
  * period that day; with no decision by the window's end, the period starts from the window's end
  * (the statute: late acceptance does not delay the payer's deadline), and the purchaser is charged
- * every working day after the window's end up to the day it decides (or `asOf`). A return stops
- * the clock (the days already charged to the purchaser stay).
+ * every working day after the window's end up to the day it decides (or `asOf`). A return within
+ * the window stops the clock; a return after it does not (lateReturnRefusal). The window is the
+ * one fixed at filing when the facts carry it (windowOf).
  */
 export function applicationClock(app: ApplicationFacts, terms: Pick<PaymentTerms, 'acceptanceWorkingDays'>, calendar: WorkingCalendar, asOf: IsoDate): ApplicationClock {
-  const acceptanceDueOn = acceptanceWindowEnd(app.filedOn, terms, calendar);
+  const acceptanceDueOn = windowOf(app, terms, calendar);
   const decidedOn = app.decision && app.decision.on <= asOf ? app.decision.on : undefined;
   const heldUntil = decidedOn ?? asOf;
   const purchaserLateWorkingDays = workingDaysBetween(acceptanceDueOn, heldUntil, calendar);
-  if (decidedOn !== undefined && app.decision!.outcome === 'return') {
+  if (isReturned(app, acceptanceDueOn, asOf)) {
     return { acceptanceDueOn, startOn: null, deemed: false, purchaserLateWorkingDays };
   }
   if (decidedOn !== undefined && decidedOn <= acceptanceDueOn) {
@@ -288,8 +331,9 @@ export function interestFor(baseFen: Fen, days: number, rate: LateInterest): Fen
  * Interest on money paid late: for each calendar day after `dueOn` up to and including `asOf`, the
  * amount outstanding at that day's start (before that day's receipts) is charged — so the day
  * money is paid is charged, and a partial payment reduces the base from the day after its
- * receipt date. Runs of days with the same base form segments; each segment's interest is
- * rounded half up to the fen once, and the total is their sum.
+ * receipt date. Runs of consecutive days with the same base form segments (a receipt that leaves
+ * the base as it was — 0 fen, or clipped by the clamp — does not split a run); each segment's
+ * interest is rounded half up to the fen once, and the total is their sum.
  * `amountFen`: the debt; `receipts`: money toward it by day (any order; before `dueOn` too).
  * Outstanding is clamped to [0, amountFen].
  */
@@ -302,7 +346,7 @@ export function lateInterest(amountFen: Fen, receipts: readonly Receipt[], dueOn
   const dueN = dayNumber(dueOn);
   const asOfN = dayNumber(asOf);
   const clamp = (fen: Fen) => Math.min(amountFen, Math.max(0, fen));
-  // Outstanding at the end of the due day.
+  // Paid by the end of the due day.
   let paid = 0;
   const later: number[] = [];
   for (const [n, fen] of byDay) {
@@ -310,18 +354,15 @@ export function lateInterest(amountFen: Fen, receipts: readonly Receipt[], dueOn
     else if (n <= asOfN) later.push(n);
   }
   later.sort((a, b) => a - b);
-  const segments: InterestSegment[] = [];
-  let daysOverdue = 0;
-  // Day k (dueN < k ≤ asOfN) is charged clamp(amount − paid through k − 1).
+  // Runs of days (dueN < k ≤ asOfN), day k charged clamp(amount − paid through k − 1); equal bases merged.
+  const runs: Array<{ from: number; to: number; base: Fen }> = [];
   let from = dueN + 1;
   const close = (to: number) => {
-    const base = clamp(amountFen - paid);
     if (to < from) return;
-    const days = to - from + 1;
-    if (base > 0) {
-      daysOverdue += days;
-      segments.push({ from: addDays(dueOn, from - dueN), to: addDays(dueOn, to - dueN), days, baseFen: base, interestFen: interestFor(base, days, rate) });
-    }
+    const base = clamp(amountFen - paid);
+    const last = runs.at(-1);
+    if (last && last.base === base && last.to === from - 1) last.to = to;
+    else runs.push({ from, to, base });
   };
   for (const n of later) {
     // Day n itself is charged at the base before its receipts.
@@ -330,8 +371,14 @@ export function lateInterest(amountFen: Fen, receipts: readonly Receipt[], dueOn
     from = n + 1;
   }
   close(asOfN);
+  const segments: InterestSegment[] = runs
+    .filter((r) => r.base > 0)
+    .map((r) => {
+      const days = r.to - r.from + 1;
+      return { from: addDays(dueOn, r.from - dueN), to: addDays(dueOn, r.to - dueN), days, baseFen: r.base, interestFen: interestFor(r.base, days, rate) };
+    });
   return {
-    daysOverdue,
+    daysOverdue: segments.reduce((s, x) => s + x.days, 0),
     outstandingFen: clamp(amountFen - paid),
     segments,
     interestFen: segments.reduce((s, x) => s + x.interestFen, 0),
@@ -370,6 +417,21 @@ export interface TrancheApplication extends ApplicationFacts {
   amountFen: Fen;
 }
 
+/** One application's own clock within its tranche (basis `acceptance`). */
+export interface ApplicationMoney extends ApplicationClock {
+  id: string;
+  filedOn: IsoDate;
+  /** The payer's last day on time for this application; null while its clock has not started. */
+  paymentDueOn: IsoDate | null;
+  /** What this application is owed: its amount, within what is left of the tranche (see applicationLayers). */
+  owedFen: Fen;
+  /** What is left of owedFen on `asOf`. */
+  outstandingFen: Fen;
+  daysOverdue: number;
+  interestFen: Fen;
+  segments: InterestSegment[];
+}
+
 export interface TrancheClock {
   trancheId: string;
   release: TrancheRelease;
@@ -378,30 +440,69 @@ export interface TrancheClock {
   /** What the applications not returned ask for (fen), and the first one's filing day. */
   appliedFen: Fen;
   appliedOn: IsoDate | null;
-  /** The clock's application: its acceptance window's last day, and its acceptance (or the window's end, deemed). */
+  /** The first application not returned: its acceptance window's last day, and its acceptance (or the window's end, deemed). */
   acceptanceDueOn: IsoDate | null;
   acceptedOn: IsoDate | null;
   deemedAcceptedOn: IsoDate | null;
   purchaserLateWorkingDays: number;
-  /** The payer's last day on time; null while its clock has not started. */
+  /**
+   * The payer's last day on time; null while no clock has started. Under basis `acceptance` with
+   * several applications: the earliest deadline of those still owed money (else the earliest).
+   */
   paymentDueOn: IsoDate | null;
   /** What the interest is charged on: the tranche (basis due_date) or what was applied for (basis acceptance). */
   owedFen: Fen;
-  /** What is left of owedFen after what arrived toward the tranche (by `asOf`). */
+  /** What is left of owedFen after what arrived toward it (by `asOf`). */
   owedOutstandingFen: Fen;
+  /** What is left of owedFen whose deadline has passed on `asOf` (the overdue money). */
+  overdueFen: Fen;
   /** What is left of the tranche. */
   outstandingFen: Fen;
+  /** The longest delay, in calendar days charged, of the tranche's clocks. */
   daysOverdue: number;
+  /** The sum of the clocks' interest. */
   interestFen: Fen;
+  /** Every clock's segments, by first day. */
   segments: InterestSegment[];
+  /** Basis `acceptance`: each application's own clock (the tranche's figures are their sums); else empty. */
+  applications: ApplicationMoney[];
+}
+
+const byFiling = (a: TrancheApplication, b: TrancheApplication) => (a.filedOn < b.filedOn ? -1 : a.filedOn > b.filedOn ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * What each application (in filing order) is owed out of its tranche: a layer [startFen, endFen)
+ * of the tranche's money counted in the order it arrives. An application asks for what is left
+ * once what arrived by its filing day (inclusive) is deducted, so its layer starts at the larger
+ * of the previous layer's end and the money received by then, and ends its amount later — never
+ * beyond the tranche. Money arriving afterwards pays the layers in turn: an application's
+ * outstanding on a day is its layer less what had arrived by then.
+ */
+export function applicationLayers(
+  trancheFen: Fen,
+  applications: readonly TrancheApplication[],
+  receipts: readonly Receipt[],
+): Array<{ id: string; startFen: Fen; endFen: Fen }> {
+  let previousEnd = 0;
+  return [...applications].sort(byFiling).map((a) => {
+    const received = receipts.filter((r) => r.on <= a.filedOn).reduce((s, r) => s + r.fen, 0);
+    const startFen = Math.min(trancheFen, Math.max(previousEnd, received));
+    const endFen = Math.min(trancheFen, startFen + a.amountFen);
+    previousEnd = endFen;
+    return { id: a.id, startFen, endFen };
+  });
 }
 
 /**
- * A tranche's clock on `asOf`. The clock's application is the first filed and not returned (by
- * `asOf`); later ones add to what was applied for. Under basis `acceptance` interest runs on what
- * was applied for less what arrived toward the tranche; under `due_date` on the tranche's amount
- * less what arrived. `receipts`: the tranche's own (trancheReceipts); `approvedOn`: the day the
- * milestone of an `afterApproval` release was approved, or null.
+ * A tranche's clock on `asOf`. Applications returned within their window (by `asOf`) do not
+ * count. Under basis `acceptance` each application has its own clock — its acceptance window
+ * (fixed at filing), the payer's deadline from its acceptance, and interest on its layer of the
+ * tranche (applicationLayers) still outstanding — and the tranche's figures are their sums: money
+ * received before an application was filed is not deducted from it again, and a later
+ * application is charged nothing for days before its own deadline. Under `due_date` interest runs
+ * on the tranche's amount less what arrived, from its due day (or, released on application or
+ * approval, from the payer's deadline). `receipts`: the tranche's own (trancheReceipts);
+ * `approvedOn`: the day the milestone of an `afterApproval` release was approved, or null.
  */
 export function trancheClock(
   terms: PaymentTerms,
@@ -413,20 +514,14 @@ export function trancheClock(
   asOf: IsoDate,
 ): TrancheClock {
   const release = releaseOf(tranche);
-  const filed = applications.filter((a) => a.filedOn <= asOf).sort((a, b) => (a.filedOn < b.filedOn ? -1 : a.filedOn > b.filedOn ? 1 : 0));
-  const open = filed.filter((a) => !(a.decision && a.decision.outcome === 'return' && a.decision.on <= asOf));
+  const filed = applications.filter((a) => a.filedOn <= asOf).sort(byFiling);
+  const open = filed.filter((a) => !isReturned(a, windowOf(a, terms, calendar), asOf));
   const first = open[0];
   const clock = first ? applicationClock(first, terms, calendar, asOf) : undefined;
   const clockStartOn = clock?.startOn ?? null;
   const appliedFen = open.reduce((s, a) => s + a.amountFen, 0);
-  const dueOn = paymentDueOn(terms, release, tranche.dueOn, approvedOn, clockStartOn, calendar);
-  const owedFen = terms.basis === 'acceptance' ? Math.min(appliedFen, tranche.amountFen) : tranche.amountFen;
-  const late =
-    dueOn === null
-      ? undefined
-      : lateInterest(owedFen, receipts, dueOn, asOf, terms.lateInterest);
   const paid = receipts.filter((r) => r.on <= asOf).reduce((s, r) => s + r.fen, 0);
-  return {
+  const common = {
     trancheId: tranche.id,
     release,
     releasedOn: releasedOn(release, tranche.dueOn, approvedOn, clockStartOn),
@@ -437,13 +532,58 @@ export function trancheClock(
     deemedAcceptedOn: clock?.deemed ? clock.startOn : null,
     // The latest of the applications' delays (applications in parallel are one delay, not a sum).
     purchaserLateWorkingDays: filed.reduce((max, a) => Math.max(max, applicationClock(a, terms, calendar, asOf).purchaserLateWorkingDays), 0),
+    outstandingFen: Math.min(tranche.amountFen, Math.max(0, tranche.amountFen - paid)),
+  };
+  if (terms.basis === 'acceptance') {
+    const layers = new Map(applicationLayers(tranche.amountFen, open, receipts).map((l) => [l.id, l]));
+    const apps: ApplicationMoney[] = open.map((a) => {
+      const own = applicationClock(a, terms, calendar, asOf);
+      const layer = layers.get(a.id)!;
+      const owedFen = layer.endFen - layer.startFen;
+      const dueOn = own.startOn === null ? null : payerDeadline(own.startOn, terms, calendar);
+      // The layer as a debt of its own: what arrived up to its start does not pay it.
+      const late = dueOn === null ? undefined : lateInterest(owedFen, [{ on: a.filedOn, fen: -layer.startFen }, ...receipts], dueOn, asOf, terms.lateInterest);
+      const outstandingFen = Math.min(owedFen, Math.max(0, layer.endFen - Math.max(layer.startFen, paid)));
+      return {
+        id: a.id,
+        filedOn: a.filedOn,
+        ...own,
+        paymentDueOn: dueOn,
+        owedFen,
+        outstandingFen,
+        daysOverdue: late?.daysOverdue ?? 0,
+        interestFen: late?.interestFen ?? 0,
+        segments: late?.segments ?? [],
+      };
+    });
+    const dues = (list: ApplicationMoney[]) => list.flatMap((a) => (a.paymentDueOn === null ? [] : [a.paymentDueOn])).sort();
+    const owedDues = dues(apps.filter((a) => a.outstandingFen > 0));
+    return {
+      ...common,
+      paymentDueOn: owedDues[0] ?? dues(apps)[0] ?? null,
+      owedFen: apps.reduce((s, a) => s + a.owedFen, 0),
+      owedOutstandingFen: apps.reduce((s, a) => s + a.outstandingFen, 0),
+      overdueFen: apps.filter((a) => a.paymentDueOn !== null && asOf > a.paymentDueOn).reduce((s, a) => s + a.outstandingFen, 0),
+      daysOverdue: apps.reduce((max, a) => Math.max(max, a.daysOverdue), 0),
+      interestFen: apps.reduce((s, a) => s + a.interestFen, 0),
+      segments: apps.flatMap((a) => a.segments).sort((x, y) => (x.from < y.from ? -1 : x.from > y.from ? 1 : 0)),
+      applications: apps,
+    };
+  }
+  const dueOn = paymentDueOn(terms, release, tranche.dueOn, approvedOn, clockStartOn, calendar);
+  const owedFen = tranche.amountFen;
+  const late = dueOn === null ? undefined : lateInterest(owedFen, receipts, dueOn, asOf, terms.lateInterest);
+  const owedOutstandingFen = Math.min(owedFen, Math.max(0, owedFen - paid));
+  return {
+    ...common,
     paymentDueOn: dueOn,
     owedFen,
-    owedOutstandingFen: Math.min(owedFen, Math.max(0, owedFen - paid)),
-    outstandingFen: Math.min(tranche.amountFen, Math.max(0, tranche.amountFen - paid)),
+    owedOutstandingFen,
+    overdueFen: dueOn !== null && asOf > dueOn ? owedOutstandingFen : 0,
     daysOverdue: late?.daysOverdue ?? 0,
     interestFen: late?.interestFen ?? 0,
     segments: late?.segments ?? [],
+    applications: [],
   };
 }
 

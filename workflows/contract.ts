@@ -64,7 +64,7 @@ import { tellCalendar } from './calendar-updates';
 import { escalationWorkflowId } from './escalation-messages';
 import { contractSearchAttributes, keepSearchAttributes, showContractDetails } from './operator-view';
 
-import { amendedPaymentTerms, installPaymentClock, milestoneIdsOf, paymentClockStepChanges, paymentClockWakeUp } from './payment-clock';
+import { amendedPaymentTerms, installPaymentClock, milestoneIdsOf, paymentClockStepChanges, paymentClockWakeUp, trancheRemovalProblems } from './payment-clock';
 
 /** Stalled money steps go to the escalation engine (contracts started before it keep inbox notices). */
 const ESCALATION_ENGINE = 'escalation-engine';
@@ -342,7 +342,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
 
   /** A retry of a recent amendment (same Idempotency-Key): answered with the schedule in force, nothing added. */
   const amendmentKey = (request: AmendScheduleInput) =>
-    `${request.amendmentId} ${shortDigest(canonicalJson([request.tranches, request.checkpoints, freeTextDigest(request.reason)]))}`;
+    `${request.amendmentId} ${shortDigest(canonicalJson([request.tranches, request.checkpoints, freeTextDigest(request.reason), ...(request.paymentTerms !== undefined ? [request.paymentTerms] : [])]))}`;
   const repeatedAmendment = (request: AmendScheduleInput): Amendment | undefined => {
     if (request.amendmentId === undefined) return undefined;
     const recorded = state.recentAmendmentIds?.find((k) => k.startsWith(`${request.amendmentId} `));
@@ -390,6 +390,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         if (repeatedAmendment(request)) return;
         requireActive();
         const { problems } = scheduleProblems(request);
+        // Validator only (not replayed): a tranche with an application standing is not amended away.
+        problems.push(...trancheRemovalProblems(state, Array.isArray(request.tranches) ? request.tranches : []));
         if (problems.length > 0) reject(REJECTION.invalid, say('schedule_invalid'), problems);
       },
     },

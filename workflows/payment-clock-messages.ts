@@ -10,6 +10,8 @@ export interface ClockApplication {
   /** The Shanghai day it was filed (workflow time). */
   filedOn: IsoDate;
   filedAt: number;
+  /** The last day of its acceptance window, fixed at filing (absent for applications filed before it was kept). */
+  acceptanceDueOn?: IsoDate;
   decision?: { outcome: 'accept' | 'return'; on: IsoDate; at: number };
 }
 

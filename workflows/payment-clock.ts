@@ -3,7 +3,7 @@
 // watched on the workflow's own timers (its wake-ups), and the `acceptanceOverdue` and
 // `paymentOverdue` steps handed to the escalation engine. The rules are domain/payment-terms'.
 // Deterministic: no I/O; applications carry ids, amounts and days only (texts stay in PostgreSQL).
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import type { Contract } from '../domain/contract';
 import { parseInstant, shanghaiDate, type IsoDate } from '../domain/dates';
 import { stepDueAt, stepDueDay } from '../domain/escalation';
@@ -14,6 +14,8 @@ import {
   applicableFen,
   applicationClock,
   applicationNotYetAllowed,
+  isReturned,
+  lateReturnRefusal,
   MAX_PAYMENT_APPLICATIONS,
   paymentDueOn,
   paymentTermsOf,
@@ -25,6 +27,7 @@ import {
   type PaymentTermsInput,
   type TrancheApplication,
   type TrancheClock,
+  windowOf,
 } from '../domain/payment-terms';
 import type { Problem } from '../domain/problems';
 import { moneyStepHeldUntil } from '../domain/status';
@@ -49,6 +52,14 @@ export function amendedPaymentTerms(request: { paymentTerms?: unknown }, problem
   return validatePaymentTerms(request.paymentTerms as PaymentTermsInput, problems);
 }
 
+/**
+ * Patches of the clock after review (issue 18): windows fixed per application at filing; an
+ * acceptanceOverdue step closed on any decision; steps of tranches no longer on the clock closed.
+ */
+export const PAYMENT_CLOCK_OWN_WINDOWS = 'payment-clock-own-windows';
+export const PAYMENT_CLOCK_CLOSE_ON_DECISION = 'payment-clock-close-on-decision';
+export const PAYMENT_CLOCK_ORPHAN_STEPS = 'payment-clock-orphan-steps';
+
 /** A change of a step, as the contract workflow's drainer takes it. */
 export interface StepChange {
   key: string;
@@ -63,7 +74,7 @@ const endOf = (day: IsoDate): number => parseInstant(day)!;
 function applicationsOf(state: ContractState, trancheId: string): TrancheApplication[] {
   return Object.entries(state.paymentClock?.applications ?? {})
     .filter(([, a]) => a.tranche === trancheId)
-    .map(([id, a]) => ({ id, filedOn: a.filedOn, amountFen: a.amountFen, ...(a.decision ? { decision: { outcome: a.decision.outcome, on: a.decision.on } } : {}) }));
+    .map(([id, a]) => ({ id, filedOn: a.filedOn, amountFen: a.amountFen, ...(a.acceptanceDueOn ? { acceptanceDueOn: a.acceptanceDueOn } : {}), ...(a.decision ? { decision: { outcome: a.decision.outcome, on: a.decision.on } } : {}) }));
 }
 
 /** Net fen per day, from the ledger summary. */
@@ -157,7 +168,25 @@ export function paymentClockStepChanges(
     if (late && app.decision && (!step || step.open)) {
       changes.push({ key, resolve: { reason: `application ${app.decision.outcome}`, at: app.decision.at } });
       events.push({ kind: 'payment_application.acceptance_decided_late', subject: key, payload: { applicationId: id, decidedOn: app.decision.on, purchaserLateWorkingDays: clock.purchaserLateWorkingDays } });
+    } else if (!late && step?.open && (app.decision || !trancheLabel.has(app.tranche)) && patched(PAYMENT_CLOCK_CLOSE_ON_DECISION)) {
+      // Opened under a window the terms later widened (contracts filed before windows were kept), or its tranche amended away: a decision (or the tranche's removal) closes it all the same.
+      const reason = app.decision ? `application ${app.decision.outcome}` : 'tranche removed by amendment';
+      changes.push({ key, resolve: { reason, at: app.decision?.at ?? now } });
+      events.push({ kind: 'payment_application.acceptance_overdue_ended', subject: key, payload: { applicationId: id, reason } });
     }
+    if (late && !app.decision && step?.open && !trancheLabel.has(app.tranche) && patched(PAYMENT_CLOCK_ORPHAN_STEPS)) {
+      changes.push({ key, resolve: { reason: 'tranche removed by amendment', at: now } });
+      events.push({ kind: 'payment_application.acceptance_overdue_ended', subject: key, payload: { applicationId: id, reason: 'tranche removed by amendment' } });
+    }
+  }
+  // A paymentOverdue step of a tranche amended away, or no longer driven by applications, closes.
+  const onClock = new Set(contract.tranches.filter((t) => applicationDriven(terms, releaseOf(t))).map((t) => t.id));
+  for (const trancheId of new Set(Object.values(state.paymentClock.applications).map((a) => a.tranche))) {
+    if (onClock.has(trancheId)) continue;
+    const key = stepKey('paymentOverdue', stepReference([trancheId]));
+    if (queued.has(key) || !state.steps?.[key]?.open || !patched(PAYMENT_CLOCK_ORPHAN_STEPS)) continue;
+    changes.push({ key, resolve: { reason: 'tranche no longer on the payer’s clock (amended)', at: now } });
+    events.push({ kind: 'tranche.payment_overdue_ended', subject: key, payload: { tranche: trancheId, paidOn: null, reason: 'amended' } });
   }
   for (const { label, clock, driven } of clocks(state, today)) {
     if (!driven) continue;
@@ -165,7 +194,7 @@ export function paymentClockStepChanges(
     if (queued.has(key)) continue;
     const step = state.steps?.[key];
     const owedLeft = clock.owedOutstandingFen;
-    const stalled = clock.paymentDueOn !== null && today > clock.paymentDueOn && clock.daysOverdue > 0 && owedLeft > 0;
+    const stalled = clock.overdueFen > 0 && clock.daysOverdue > 0;
     if (stalled && !step?.open) {
       changes.push({
         key,
@@ -212,7 +241,9 @@ export function paymentClockWakeUp(state: ContractState, now: number): number | 
     if (!app.decision) times.push(endOf(applicationClock(app, terms, state.calendar, today).acceptanceDueOn) + 1);
   }
   for (const { clock, driven } of clocks(state, today)) {
-    if (driven && clock.paymentDueOn !== null) times.push(endOf(clock.paymentDueOn) + 1);
+    if (!driven) continue;
+    if (clock.paymentDueOn !== null) times.push(endOf(clock.paymentDueOn) + 1);
+    for (const a of clock.applications) if (a.paymentDueOn !== null) times.push(endOf(a.paymentDueOn) + 1);
   }
   const future = times.filter((t) => t > now);
   return future.length > 0 ? Math.min(...future) : undefined;
@@ -224,6 +255,35 @@ export interface PaymentClockContext {
   refuseWhileContinuing: () => void;
   /** Marks the state changed and projects an audit event (kind, actor, payload of ids, amounts and days). */
   record: (kind: string, actorId: string, payload: Record<string, unknown>) => Promise<void>;
+}
+
+/**
+ * Problems of a schedule amendment for the clock (field `tranches`): a tranche may not be amended
+ * away while an application for it stands — undecided, or accepted (or deemed) with money of the
+ * tranche still owed — or its application would be decided, and its interest owed, for a tranche
+ * that no longer exists. Return or settle it first.
+ */
+export function trancheRemovalProblems(state: ContractState, tranches: ReadonlyArray<{ id: string }>): Problem[] {
+  if (!state.paymentClock || !state.calendar) return [];
+  const kept = new Set(tranches.map((t) => t.id));
+  const terms = paymentTermsOf(state.contract);
+  const today = shanghaiDate(Date.now());
+  const receipts = trancheReceipts(state.contract.tranches, netDays(state));
+  const problems: Problem[] = [];
+  for (const t of state.contract.tranches) {
+    if (kept.has(t.id)) continue;
+    const received = (receipts.get(t.id) ?? []).reduce((s, r) => s + r.fen, 0);
+    const standing = applicationsOf(state, t.id).filter(
+      (a) => !isReturned(a, windowOf(a, terms, state.calendar!), today) && (a.decision === undefined || received < t.amountFen),
+    );
+    if (standing.length > 0) {
+      problems.push({
+        field: 'tranches',
+        reason: `cannot remove tranche "${t.id}": payment application(s) ${standing.map((a) => a.id).join(', ')} stand for it (return them within their window, or pay the tranche, first)`,
+      });
+    }
+  }
+  return problems;
 }
 
 /** Registers the file and decide Updates on the contract workflow. */
@@ -262,7 +322,7 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
 
   const filed = (id: string, app: ClockApplication, outcome: 'created' | 'duplicate') => {
     const state = ctx.state();
-    const acceptanceDueOn = applicationClock(app, paymentTermsOf(state.contract), state.calendar!, app.filedOn).acceptanceDueOn;
+    const acceptanceDueOn = windowOf(app, paymentTermsOf(state.contract), state.calendar!);
     return { outcome, applicationId: id, filedOn: app.filedOn, acceptanceDueOn, acceptanceDueAt: new Date(endOf(acceptanceDueOn)).toISOString() };
   };
 
@@ -275,6 +335,8 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
       const state = ctx.state();
       const now = Date.now();
       const app: ClockApplication = { tranche: request.tranche, amountFen: request.amountFen, filedOn: shanghaiDate(now), filedAt: now };
+      // The window as the terms in force fix it today: a later amendment of the terms does not move it.
+      if (patched(PAYMENT_CLOCK_OWN_WINDOWS)) app.acceptanceDueOn = windowOf(app, paymentTermsOf(state.contract), state.calendar!);
       (state.paymentClock ??= { applications: {} }).applications[request.applicationId] = app;
       const answer = filed(request.applicationId, app, 'created');
       await ctx.record('payment_application.filed', request.filedBy, { applicationId: request.applicationId, tranche: app.tranche, amountFen: app.amountFen, filedOn: app.filedOn, acceptanceDueOn: answer.acceptanceDueOn });
@@ -302,9 +364,9 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
 
   const decided = (id: string, app: ClockApplication, outcome: 'created' | 'duplicate') => {
     const state = ctx.state();
-    const clock = applicationClock({ filedOn: app.filedOn }, paymentTermsOf(state.contract), state.calendar!, app.filedOn);
+    const acceptanceDueOn = windowOf(app, paymentTermsOf(state.contract), state.calendar!);
     const decision = app.decision!;
-    return { outcome, applicationId: id, decision: decision.outcome, decidedOn: decision.on, decidedAt: new Date(decision.at).toISOString(), late: decision.on > clock.acceptanceDueOn };
+    return { outcome, applicationId: id, decision: decision.outcome, decidedOn: decision.on, decidedAt: new Date(decision.at).toISOString(), late: decision.on > acceptanceDueOn };
   };
 
   setHandler(
@@ -324,6 +386,15 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
       });
       return answer;
     },
-    { validator: (request) => void decideCheck(request) },
+    {
+      validator: (request) => {
+        if (decideCheck(request) !== 'new' || request.outcome !== 'return') return;
+        // In the validator only (not replayed): histories recorded before this rule replay as they ran.
+        const state = ctx.state();
+        const app = state.paymentClock!.applications[request.applicationId]!;
+        const refusal = lateReturnRefusal(windowOf(app, paymentTermsOf(state.contract), state.calendar!), shanghaiDate(Date.now()));
+        if (refusal) reject(REJECTION.conflict, `Payment application ${request.applicationId} cannot be returned: ${refusal}`);
+      },
+    },
   );
 }

@@ -1,7 +1,7 @@
 // Payment applications (请款) and the payer's yearly list of overdue payments (issue 18).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { toCsv } from '../../domain/csv';
+import { toCsv, UTF8_BOM } from '../../domain/csv';
 import { actorOf, onlyRoles } from '../plugins/auth';
 import {
   AttachmentMetaSchema,
@@ -198,7 +198,7 @@ export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{ applications:
       schema: {
         tags: ['payments'],
         summary:
-          "The payer's yearly list (《保障中小企业款项支付条例》): every contract it pays with money overdue on `asOf` — contractor, tranche, amount, days, interest. JSON, or CSV with `Accept: text/csv`. The payer's users, auditors and administrators.",
+          "The payer's yearly list (《保障中小企业款项支付条例》): every contract it pays with money overdue on `asOf` — contractor, tranche, amount, days, interest. JSON, or CSV with `Accept: text/csv`. The payer's users, administrators, and auditors of an organization party to its contracts (those contracts only); 403 otherwise. The CSV starts with a UTF-8 byte order mark.",
         params: Type.Object({ id: IdSchema }),
         querystring: Type.Object({ asOf: QueryDay('The day the list is drawn up for (YYYY-MM-DD, Asia/Shanghai)') }, closed),
         response: {
@@ -222,7 +222,7 @@ export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{ applications:
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="overdue-payments-${request.params.id}-${list.asOf}.csv"`)
-          .send(csv);
+          .send(UTF8_BOM + csv);
       }
       return list;
     },

@@ -12,19 +12,20 @@ import type { LedgerEntry } from '../../domain/ledger';
 import type { AttachmentMeta } from '../../domain/materials';
 import { formatMoney, moneyProblem, moneyProblemText, parseMoney } from '../../domain/money';
 import { isAdmin, type Actor } from '../../domain/organizations';
-import { releaseOf } from '../../domain/payment-terms';
+import { dayWithinYearsProblem } from '../../domain/limits';
+import { paymentTermsOf, releaseOf, windowOf } from '../../domain/payment-terms';
 import type { Problem } from '../../domain/problems';
-import { contractWorkflowId } from '../../workflows/contract-messages';
+import { contractStateQuery, contractWorkflowId } from '../../workflows/contract-messages';
 import { decideApplicationUpdate, fileApplicationUpdate } from '../../workflows/payment-clock-messages';
 import { ApiError, forbidden, notFound, unprocessable } from '../errors';
 import { withAttachments, type UploadedAttachment } from './attachments';
 import type { FileStorage } from './file-storage';
 import { sendWhileContinuing } from './contracts';
 import { ledgerEntryOf } from './contract-views';
-import { clockOfContract, milestoneApprovals, type ApplicationRow, type PaymentClockView } from './payment-clock-view';
+import { clockOfContract, contractCalendar, milestoneApprovals, type ApplicationRow, type PaymentClockView } from './payment-clock-view';
 import { apiErrorFromTemporal, sendToWorkflow } from './temporal-errors';
 import { idForKey } from './tokens';
-import { loadVisibleContract, type ContractRow } from './visibility';
+import { loadVisibleContract, maySee, type ContractRow } from './visibility';
 
 export interface FileApplicationBody {
   tranche: string;
@@ -38,8 +39,6 @@ export interface DecisionBody {
   outcome: 'accept' | 'return';
   reasons?: string[];
 }
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** An application as the API shows it. */
 export function applicationView(row: ApplicationRow, today: IsoDate) {
@@ -74,6 +73,11 @@ export function applicationView(row: ApplicationRow, today: IsoDate) {
   };
 }
 
+/** An Idempotency-Key already used for an application with other figures (409). */
+function keyReused(id: string): ApiError {
+  return new ApiError(409, 'idempotency_key_reused', `This Idempotency-Key was used for another payment application (${id}), which stands as it was filed`);
+}
+
 export class PaymentApplicationService {
   constructor(
     private readonly db: Database,
@@ -101,6 +105,31 @@ export class PaymentApplicationService {
     }
   }
 
+  /**
+   * A row still "filing" (its filing's answer lost: a timeout, a 5xx) as the workflow has it: when
+   * the contract's workflow holds the application, the row becomes "pending" with the workflow's
+   * days (and returns), so that an application the workflow holds is always listed and decidable;
+   * undefined when the workflow does not hold it (or cannot be asked).
+   */
+  private async settleFiling(row: ApplicationRow): Promise<ApplicationRow | undefined> {
+    let held;
+    try {
+      const state = await this.temporal.workflow.getHandle(contractWorkflowId(row.contractId)).query(contractStateQuery);
+      held = state.paymentClock?.applications[row.id];
+    } catch {
+      return undefined;
+    }
+    if (!held) return undefined;
+    const [contractRow] = await this.db.select().from(contracts).where(eq(contracts.id, row.contractId));
+    const contract = contractRow!.definition as Contract;
+    const acceptanceDueOn = held.acceptanceDueOn ?? windowOf(held, paymentTermsOf(contract), await contractCalendar(this.db, contract, held.filedOn));
+    await this.db
+      .update(paymentApplications)
+      .set({ status: 'pending', tranche: held.tranche, amountFen: held.amountFen, filedAt: new Date(held.filedAt), filedOn: held.filedOn, acceptanceDueOn })
+      .where(and(eq(paymentApplications.id, row.id), eq(paymentApplications.status, 'filing')));
+    return this.row(row.id);
+  }
+
   /** The full clock of a contract on `asOf` (default today), for the contract's detail. */
   async clockOf(contractRow: ContractRow, ledger: readonly LedgerEntry[], asOf: IsoDate = this.today()): Promise<PaymentClockView> {
     return clockOfContract(this.db, contractRow.definition as Contract, ledger, asOf);
@@ -121,17 +150,26 @@ export class PaymentApplicationService {
     const problems: Problem[] = [];
     const amountProblem = moneyProblem(body.amount);
     if (amountProblem) problems.push({ field: 'amount', reason: moneyProblemText[amountProblem] });
-    if (!DAY.test(body.invoice.date) || parseInstant(body.invoice.date) === undefined) problems.push({ field: 'invoice.date', reason: 'must be a date (YYYY-MM-DD)' });
+    const dateProblem = dayWithinYearsProblem('invoice.date', body.invoice.date);
+    if (dateProblem) problems.push(dateProblem);
     if (!body.invoice.number.trim()) problems.push({ field: 'invoice.number', reason: 'must not be empty' });
     const tranche = contract.tranches.find((t) => t.id === body.tranche);
     if (!tranche) problems.push({ field: 'tranche', reason: `is not a tranche of this contract ("${body.tranche}")` });
     if (problems.length > 0) throw unprocessable('The payment application cannot be filed', problems);
     const id = idForKey('pa', [actor.userId, contractId], idempotencyKey);
-    const recorded = await this.row(id);
-    if (recorded && recorded.status !== 'filing') return applicationView(recorded, this.today());
+    const amountFen = parseMoney(body.amount);
+    const sameFigures = (row: ApplicationRow) => row.tranche === tranche!.id && row.amountFen === amountFen;
+    let recorded = await this.row(id);
+    // A row left "filing" by an earlier attempt (its answer lost): settled from the workflow first.
+    if (recorded?.status === 'filing') recorded = (await this.settleFiling(recorded)) ?? recorded;
+    if (recorded && recorded.status !== 'filing') {
+      if (!sameFigures(recorded)) throw keyReused(id);
+      return applicationView(recorded, this.today());
+    }
+    // Not held by the workflow: a leftover of an attempt that never reached it, replaced by this one.
+    if (recorded && !sameFigures(recorded)) await this.db.delete(paymentApplications).where(and(eq(paymentApplications.id, id), eq(paymentApplications.status, 'filing')));
     const release = releaseOf(tranche!);
     const approvedOn = typeof release === 'object' ? ((await milestoneApprovals(this.db, contract)).get(release.afterApproval) ?? null) : null;
-    const amountFen = parseMoney(body.amount);
     return withAttachments(this.storage, [{ field: 'attachments', attachments: body.attachments ?? [] }], async ([metas]) => {
       await this.db
         .insert(paymentApplications)
@@ -167,7 +205,14 @@ export class PaymentApplicationService {
           .set({ status: 'pending', filedAt: new Date(this.clock()), filedOn: filed.filedOn, acceptanceDueOn: filed.acceptanceDueOn })
           .where(and(eq(paymentApplications.id, id), eq(paymentApplications.status, 'filing')));
       } catch (error) {
-        if (error instanceof ApiError && error.statusCode < 500) await this.db.delete(paymentApplications).where(and(eq(paymentApplications.id, id), eq(paymentApplications.status, 'filing')));
+        // A refusal removes the row — unless the workflow holds the application after all (filed
+        // with other figures under this key): then the row is its record and stays, settled.
+        if (error instanceof ApiError && error.statusCode < 500) {
+          const row = await this.row(id);
+          if (row?.status === 'filing' && !(await this.settleFiling(row))) {
+            await this.db.delete(paymentApplications).where(and(eq(paymentApplications.id, id), eq(paymentApplications.status, 'filing')));
+          }
+        }
         throw error;
       }
       return applicationView((await this.row(id))!, this.today());
@@ -180,7 +225,7 @@ export class PaymentApplicationService {
     if (actor.organizationId !== contract.purchaserId || !actor.roles.includes('agency_officer')) {
       throw forbidden(`Only an agency_officer of the purchaser of contract ${contract.id} may decide payment applications`);
     }
-    if (row.status === 'filing') throw new ApiError(409, 'application_not_filed', `Payment application ${applicationId} is still being filed`);
+    if (row.status === 'filing' && !(await this.settleFiling(row))) throw new ApiError(409, 'application_not_filed', `Payment application ${applicationId} is still being filed`);
     const reasons = body.reasons ?? [];
     if (body.outcome === 'return' && reasons.length === 0) throw unprocessable('A returned application needs its reasons', [{ field: 'reasons', reason: 'must give at least one reason to return' }]);
     const decided = await sendToWorkflow(
@@ -218,6 +263,8 @@ export class PaymentApplicationService {
 
   async list(actor: Actor, contractId: string) {
     await loadVisibleContract(this.db, actor, contractId);
+    const filing = await this.db.select().from(paymentApplications).where(and(eq(paymentApplications.contractId, contractId), eq(paymentApplications.status, 'filing')));
+    for (const row of filing) await this.settleFiling(row);
     const rows = await this.db
       .select()
       .from(paymentApplications)
@@ -233,11 +280,15 @@ export class PaymentApplicationService {
    * payer's users, auditors and administrators.
    */
   async overdue(actor: Actor, organizationId: string, asOf: IsoDate) {
-    const allowed = isAdmin(actor) || actor.organizationId === organizationId || actor.roles.includes('auditor');
-    if (!allowed) throw forbidden(`Only users of organization ${organizationId}, auditors and administrators may read its overdue payments`);
+    const own = isAdmin(actor) || actor.organizationId === organizationId;
+    const denied = () => forbidden(`Only users of organization ${organizationId}, administrators and auditors of an organization party to its contracts may read its overdue payments`);
+    if (!own && !actor.roles.includes('auditor')) throw denied();
     const [org] = await this.db.select().from(organizations).where(eq(organizations.id, organizationId));
-    if (!org) throw notFound(`Organization ${organizationId} does not exist`);
-    const rows = await this.db.select().from(contracts).where(eq(contracts.payerId, organizationId)).orderBy(asc(contracts.id));
+    if (!org) throw (own ? notFound(`Organization ${organizationId} does not exist`) : denied());
+    const paid = await this.db.select().from(contracts).where(eq(contracts.payerId, organizationId)).orderBy(asc(contracts.id));
+    // An auditor of another organization sees the contracts its organization is party to (as everywhere: api/services/visibility), and none is 403.
+    const rows = own ? paid : paid.filter((r) => maySee(actor, r));
+    if (!own && rows.length === 0) throw denied();
     const contractors = [...new Set(rows.map((r) => r.contractorId))];
     const names = new Map(
       contractors.length === 0

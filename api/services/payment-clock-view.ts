@@ -105,13 +105,14 @@ export function paymentClockOf(
         .map((a) => ({
           id: a.id,
           filedOn: a.filedOn!,
+          ...(a.acceptanceDueOn ? { acceptanceDueOn: a.acceptanceDueOn } : {}),
           amountFen: a.amountFen,
           ...(a.decidedOn && (a.status === 'accepted' || a.status === 'returned') ? { decision: { outcome: a.status === 'accepted' ? ('accept' as const) : ('return' as const), on: a.decidedOn } } : {}),
         }));
       const release = releaseOf(t);
       const approvedOn = typeof release === 'object' ? (approvals.get(release.afterApproval) ?? null) : null;
       const clock = trancheClock(terms, { id: t.id, dueOn: stepDueDay(t.dueAt), amountFen: t.amountFen, release }, apps, receipts.get(t.id) ?? [], approvedOn, calendar, asOf);
-      const overdueFen = clock.paymentDueOn !== null && asOf > clock.paymentDueOn ? clock.owedOutstandingFen : 0;
+      const overdueFen = clock.overdueFen;
       return {
         id: t.id,
         label: t.label,

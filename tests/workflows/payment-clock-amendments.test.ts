@@ -1,0 +1,155 @@
+// The payer's clock against amendments (issue 18, after review), on the time-skipping server: a
+// window fixed at filing, steps that close whatever the terms later say, a tranche with an
+// application standing that cannot be amended away, and an amendment's key covering its terms.
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calendarForYears } from '../../activities/calendar';
+import { stepDelays } from '../../db/schema';
+import { addWorkingDays } from '../../domain/calendar';
+import { validateContractDefinition, type Contract } from '../../domain/contract';
+import { addDays, calendarDaysBetween, shanghaiDate } from '../../domain/dates';
+import { stepId, stepReference } from '../../domain/ids';
+import type { PaymentTermsInput } from '../../domain/payment-terms';
+import { contractWorkflow } from '../../workflows';
+import { amendScheduleUpdate, contractWorkflowId, registeredUpdate, terminateUpdate, type AmendScheduleInput } from '../../workflows/contract-messages';
+import { decideApplicationUpdate, fileApplicationUpdate } from '../../workflows/payment-clock-messages';
+import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-county';
+import { eventually } from '../helpers/eventually';
+import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
+import { storedText } from '../helpers/texts';
+
+const DAY = 24 * 3600 * 1000;
+const TERMS: PaymentTermsInput = { basis: 'acceptance', payWithinDays: 30, acceptanceWorkingDays: 5, statute: 'sme_payment_2025', lateInterest: { kind: 'statutory_daily' } };
+
+function tranchesOf(year: number, firstId = 't1'): AmendScheduleInput['tranches'] {
+  return [
+    { id: firstId, label: 'First half', due: `${year}-01-31`, percent: 50, fundingSource: 'fiscal' },
+    { id: 't2', label: 'Second half', due: `${year + 1}-12-31`, percent: 50, fundingSource: 'fiscal' },
+  ];
+}
+
+function contractOf(id: string, year: number): Contract {
+  const result = validateContractDefinition(
+    sCountyContract(sCountyOrgIds, {
+      id,
+      term: { start: `${year}-01-01`, end: `${year + 1}-12-31` },
+      value: '100000.00',
+      budgetLines: undefined,
+      staffing: undefined,
+      tranches: tranchesOf(year),
+      checkpoints: [],
+      paymentTerms: TERMS,
+      closeGraceDays: 3650,
+    } as never),
+    (org) => sCountyKinds[org],
+  );
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result.value;
+}
+
+describe('the payer’s clock when the schedule or the terms are amended', () => {
+  let harness: TimeSkippingHarness;
+  beforeAll(async () => {
+    harness = await timeSkippingHarness();
+  });
+  afterAll(async () => {
+    await harness?.teardown();
+  });
+
+  async function started(id: string, taskQueue: string) {
+    const { env } = harness;
+    const start = await env.currentTimeMs();
+    const year = Number(shanghaiDate(start).slice(0, 4));
+    const contract = contractOf(id, year);
+    const handle = await env.client.workflow.start(contractWorkflow, {
+      workflowId: contractWorkflowId(contract.id),
+      taskQueue,
+      args: [{ contract, createdBy: 'usr_agency', createdAt: new Date(start).toISOString() }],
+    });
+    await handle.executeUpdate(registeredUpdate);
+    return { handle, contract, year, calendar: calendarForYears(year, year + 1) };
+  }
+
+  it('an acceptanceOverdue step opened before the window is widened by amendment closes when the application is decided; the decision counts as late', async () => {
+    const { env } = harness;
+    const db = harness.database.handle.db;
+    const { worker, taskQueue } = await harness.worker('clock-widened');
+    await worker.runUntil(async () => {
+      const { handle, contract, year, calendar } = await started('clock-widened', taskQueue);
+      const filed = await handle.executeUpdate(fileApplicationUpdate, { args: [{ applicationId: 'pa_w1', tranche: 't1', amountFen: 5_000_000, filedBy: 'usr_contractor' }] });
+      const windowEnd = addWorkingDays(filed.filedOn, 5, calendar);
+      await env.sleep(calendarDaysBetween(shanghaiDate(await env.currentTimeMs()), addWorkingDays(windowEnd, 3, calendar)) * DAY);
+      const step = stepId(contract.id, 'acceptanceOverdue', stepReference(['pa_w1']), 1);
+      await eventually(() => db.select().from(stepDelays).where(eq(stepDelays.stepId, step)), (rows) => rows.length > 0);
+      // The purchaser widens its own window to 60 working days, then accepts.
+      await handle.executeUpdate(amendScheduleUpdate, {
+        args: [{ tranches: tranchesOf(year), checkpoints: [], paymentTerms: { ...TERMS, acceptanceWorkingDays: 60 }, reason: await storedText(db, 'wider window'), amendedBy: 'usr_agency' }],
+      });
+      // A return is no longer possible: the window (fixed at filing) has ended, the application stands deemed accepted.
+      const returned = await handle.executeUpdate(decideApplicationUpdate, { args: [{ applicationId: 'pa_w1', outcome: 'return', decidedBy: 'usr_agency' }] }).then(
+        () => 'returned',
+        (e: Error) => String(e.cause ?? e.message),
+      );
+      expect(returned).toMatch(/deemed accepted/);
+      const decided = await handle.executeUpdate(decideApplicationUpdate, { args: [{ applicationId: 'pa_w1', outcome: 'accept', decidedBy: 'usr_agency' }] });
+      expect(decided.late).toBe(true);
+      const rows = await eventually(() => db.select().from(stepDelays).where(eq(stepDelays.stepId, step)), (r) => r[0]?.resolvedAt != null);
+      expect(rows[0]!.resolvedAt).not.toBeNull();
+      await handle.executeUpdate(terminateUpdate, { args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }] });
+      await handle.result();
+    });
+  });
+
+  it('a tranche whose accepted application is still unpaid is not amended away (422 naming it); a paymentOverdue step closes when the terms take the tranche off the clock', { timeout: 240_000 }, async () => {
+    const { env } = harness;
+    const db = harness.database.handle.db;
+    const { worker, taskQueue } = await harness.worker('clock-amended-away');
+    await worker.runUntil(async () => {
+      const { handle, contract, year } = await started('clock-amended-away', taskQueue);
+      await handle.executeUpdate(fileApplicationUpdate, { args: [{ applicationId: 'pa_w2', tranche: 't1', amountFen: 5_000_000, filedBy: 'usr_contractor' }] });
+      const decided = await handle.executeUpdate(decideApplicationUpdate, { args: [{ applicationId: 'pa_w2', outcome: 'accept', decidedBy: 'usr_agency' }] });
+      const dueOn = addDays(decided.decidedOn, 30);
+      await env.sleep(calendarDaysBetween(shanghaiDate(await env.currentTimeMs()), addDays(dueOn, 3)) * DAY);
+      const step = stepId(contract.id, 'paymentOverdue', stepReference(['t1']), 1);
+      await eventually(() => db.select().from(stepDelays).where(eq(stepDelays.stepId, step)), (rows) => rows.length > 0);
+      // Renaming t1 away while its application is owed: refused, naming the tranche.
+      const renamed = await handle
+        .executeUpdate(amendScheduleUpdate, { args: [{ tranches: tranchesOf(year, 't1b'), checkpoints: [], reason: await storedText(db, 'rename'), amendedBy: 'usr_agency' }] })
+        .then(
+          () => 'accepted',
+          (e: Error & { cause?: { type?: string; message?: string } }) => `${e.cause?.type}: ${e.cause?.message}`,
+        );
+      expect(renamed).toMatch(/^Invalid/);
+      // The terms change to basis due_date: applications no longer drive t1's deadline (its due date does), so the step closes.
+      await handle.executeUpdate(amendScheduleUpdate, {
+        args: [{ tranches: tranchesOf(year), checkpoints: [], paymentTerms: { ...TERMS, basis: 'due_date' }, reason: await storedText(db, 'basis'), amendedBy: 'usr_agency' }],
+      });
+      const rows = await eventually(() => db.select().from(stepDelays).where(eq(stepDelays.stepId, step)), (r) => r[0]?.resolvedAt != null);
+      expect(rows[0]!.resolvedAt).not.toBeNull();
+      await handle.executeUpdate(terminateUpdate, { args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }] });
+      await handle.result();
+    });
+  });
+
+  it('an amendment retried under the same id with other paymentTerms is refused (409), not answered with the old terms', async () => {
+    const db = harness.database.handle.db;
+    const { worker, taskQueue } = await harness.worker('clock-amendment-key');
+    await worker.runUntil(async () => {
+      const { handle, year } = await started('clock-amendment-key', taskQueue);
+      const reason = await storedText(db, 'terms');
+      const first = { tranches: tranchesOf(year), checkpoints: [], paymentTerms: { ...TERMS, payWithinDays: 45 }, reason, amendedBy: 'usr_agency', amendmentId: 'am_same' };
+      expect((await handle.executeUpdate(amendScheduleUpdate, { args: [first] })).version).toBe(2);
+      // A retry after a 503 (the API's idempotency record freed) with other terms: same tranches, checkpoints, reason.
+      const second = { ...first, paymentTerms: { ...TERMS, payWithinDays: 60 } };
+      const outcome = await handle.executeUpdate(amendScheduleUpdate, { args: [second] }).then(
+        (a) => `answered version ${a.version}`,
+        (e: Error & { cause?: { type?: string } }) => `refused ${e.cause?.type}`,
+      );
+      expect(outcome).toBe('refused Conflict');
+      // The same retry with the same terms is the same amendment.
+      expect((await handle.executeUpdate(amendScheduleUpdate, { args: [first] })).version).toBe(2);
+      await handle.executeUpdate(terminateUpdate, { args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }] });
+      await handle.result();
+    });
+  });
+});
