@@ -28,6 +28,7 @@ export const EVENT_KINDS = [
   'payment_application.returned',
   'payment_application.acceptance_overdue',
   'payment_application.acceptance_decided_late',
+  'payment_application.acceptance_overdue_ended',
   'tranche.payment_overdue',
   'tranche.payment_overdue_ended',
   // workflows/escalation.ts

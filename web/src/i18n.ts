@@ -528,6 +528,7 @@ export const EVENT_KIND: Labels<EventKind> = {
   'payment_application.returned': t('Payment application returned', '请款申请退回'),
   'payment_application.acceptance_overdue': t('Acceptance window passed without a decision', '验收期限届满未处理'),
   'payment_application.acceptance_decided_late': t('Application decided after its acceptance window', '逾期后作出验收决定'),
+  'payment_application.acceptance_overdue_ended': t('Acceptance no longer overdue', '验收逾期已结束'),
   'tranche.payment_overdue': t('Statutory payment deadline passed', '超过法定付款期限'),
   'tranche.payment_overdue_ended': t('Overdue payment settled', '逾期款项已付清'),
   'checkpoint.pending': t('Checkpoint no longer due', '拨付节点恢复为未到期'),
