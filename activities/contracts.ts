@@ -107,6 +107,12 @@ async function writeContract(tx: Parameters<Parameters<Database['transaction']>[
         })),
       )
       .onConflictDoNothing();
+    // The total received is the ledger's, whatever revision the row holds: the revision guard
+    // trusts revisions never to repeat with other content, and the ledger is the record.
+    await tx
+      .update(contracts)
+      .set({ receivedFen: sql`(select coalesce(sum(${ledgerEntries.amountFen}), 0) from ${ledgerEntries} where ${ledgerEntries.contractId} = ${contractId})` })
+      .where(eq(contracts.id, contractId));
   }
   for (const event of projection.events) {
     await appendEvent(tx, { ...event, contractId, organizationId: null });

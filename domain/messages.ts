@@ -539,6 +539,10 @@ export const MESSAGES = {
     en: ({ id, status }) => `Contract ${id} is ${status}`,
     'zh-CN': ({ id, status }) => `合同 ${id} 当前${statusZh(status)}`,
   }),
+  workflow_busy_retry: entry({
+    en: () => 'The contract\'s workflow could not take the request just now (nothing was recorded); send it again in a moment',
+    'zh-CN': () => '合同流程暂时无法处理此请求（未作任何记录），请稍后重新发送',
+  }),
   workflow_ended: entry({ en: () => "The request: the contract's workflow has ended", 'zh-CN': () => '合同的流程已结束，无法处理此请求' }),
   contract_id_taken: entry({ en: () => 'A contract with this id already exists', 'zh-CN': () => '已存在相同标识的合同' }),
   contract_continuing: entry<Id>({

@@ -68,8 +68,7 @@ const local = proxyLocalActivities<Activities>(PROJECTION_LOCAL);
 /**
  * The projection activities (and the other short database writes workflows make with PROJECTION's
  * options), each call going through projectReliably. Use instead of `proxyActivities(PROJECTION)`.
- * Each call runs as a local activity once the workflow is past LOCAL_PROJECTIONS_PATCH (issue 19),
- * as a regular one where its history says so.
+ * Each call runs as a regular activity (projectLocally is off: see workflows/projection-mode.ts).
  */
 export const projections: ActivityFunctions = new Proxy(proxied, {
   get(target, name) {

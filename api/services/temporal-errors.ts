@@ -9,7 +9,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ACTOR_CLAIM_REFUSED } from '../../domain/actor-claim';
-import { rejectionSaid, render } from '../../domain/messages';
+import { rejectionSaid, render, say } from '../../domain/messages';
 import type { Problem } from '../../domain/problems';
 import { WORKFLOW_ID_TAKEN } from '../../workflows/children';
 import { REJECTION } from '../../workflows/contract-messages';
@@ -111,15 +111,43 @@ export interface LateCall<T> {
  * and never surfaces as a 500.
  */
 export async function sendToWorkflow<T>(send: () => Promise<T>, late: LateCall<T>): Promise<T> {
-  try {
-    return await send();
-  } catch (error) {
-    if (!isWorkflowClosed(error)) throw late.rejected ? late.rejected(error) : apiErrorFromTemporal(error, 'The request');
-    const recorded = await late.recorded();
-    if (recorded !== undefined) return recorded;
-    throw await late.closed();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      // The Update met the workflow task in which the workflow closed (or a task that failed): it was
+      // not applied. Sent again it meets the closed workflow (the late path below) or a task that works.
+      if (isUpdateTaskFailure(error)) {
+        if (attempt < UPDATE_TASK_FAILURE_TRIES) {
+          await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+          continue;
+        }
+        throw new ServiceUnavailableError('temporal', say('workflow_busy_retry'));
+      }
+      if (!isWorkflowClosed(error)) throw late.rejected ? late.rejected(error) : apiErrorFromTemporal(error, 'The request');
+      const recorded = await late.recorded();
+      if (recorded !== undefined) return recorded;
+      throw await late.closed();
+    }
   }
 }
+
+/** Sends of an Update that met a failing workflow task, before the API answers 503. */
+const UPDATE_TASK_FAILURE_TRIES = 4;
+
+/** Temporal's answer to an Update whose workflow task failed or closed the workflow before taking it (FAILED_PRECONDITION). */
+export function isUpdateTaskFailure(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e = error; e && typeof e === 'object' && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    const { code, details, message } = e as { code?: unknown; details?: unknown; message?: unknown };
+    const text = `${typeof details === 'string' ? details : ''} ${typeof message === 'string' ? message : ''}`;
+    if ((code === undefined || code === GRPC_FAILED_PRECONDITION) && /unexpected workflow task failure/i.test(text)) return true;
+  }
+  return false;
+}
+
+const GRPC_FAILED_PRECONDITION = 9;
 
 /**
  * A workflow just started that ended before answering (`error` is then WorkflowNotFoundError)

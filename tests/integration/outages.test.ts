@@ -4,6 +4,7 @@
 // Retry-After in the error shape within the request's deadline, and /readyz names what is down.
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
 import type { Worker } from '@temporalio/worker';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -18,7 +19,6 @@ import type { TemporalServer } from '../../server/temporal-server';
 import { createWorker } from '../../server/worker';
 import { sCountyContract } from '../fixtures/s-county';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { localActivityMarkers } from '../helpers/local-activities';
 import { eventually } from '../helpers/eventually';
 import { registerParties, type Parties } from '../helpers/parties';
 import { httpClient, type Http } from '../helpers/stack';
@@ -128,15 +128,20 @@ describe('outages and stuck workflows', () => {
     expect(stuck.body.error.code).toBe('unavailable');
     expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 4000);
 
-    // Bounded: PROJECTION_LOCAL allows 10 attempts; a data error is not retried at all. Projections
-    // run as local activities: each resolution is a marker naming the attempt it reached.
+    // Bounded: PROJECTION allows 10 attempts; a data error is not retried at all.
     const workflowId = contractWorkflowId(poisoned);
+    const { events } = await client.workflow.getHandle(workflowId).fetchHistory();
+    const projections = events!.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'projectContract',
+    );
+    expect(projections.length).toBeGreaterThan(0);
+    for (const e of projections) expect(e.activityTaskScheduledEventAttributes!.retryPolicy!.maximumAttempts).toBe(10);
     const failed = await eventually(
-      async () => localActivityMarkers((await client.workflow.getHandle(workflowId).fetchHistory()).events!).filter((m) => m.failure !== undefined),
+      async () => (await client.workflow.getHandle(workflowId).fetchHistory()).events!.filter((e) => e.activityTaskFailedEventAttributes),
       (list) => list.length > 0,
     );
     expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatchObject({ activityType: 'projectContract', attempt: 1, failure: expect.stringMatching(/poisoned row/) });
+    expect(failed[0]!.activityTaskFailedEventAttributes!.retryState).toBe(proto.api.enums.v1.RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE);
 
     // Shown to operators: the admin route, from the workflow's memo.
     const listed = await eventually(

@@ -1,15 +1,15 @@
 // A projection that keeps failing is never retried silently forever: the real contract workflow and
 // activities, with the read model failing for one contract as a lost connection does, stop after
-// PROJECTION_LOCAL's bounded attempts, record the failure in the memo, and write it an hour later.
+// PROJECTION's bounded attempts, record the failure in the memo, and write it an hour later.
+import { temporal } from '@temporalio/proto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contracts } from '../../db/schema';
 import { contractWorkflowId } from '../../domain/ids';
 import { contractWorkflow } from '../../workflows';
-import { PROJECTION_LOCAL } from '../../workflows/activity-options';
+import { PROJECTION } from '../../workflows/activity-options';
 import { PROJECTION_FAILURE_MEMO, type ProjectionFailure } from '../../workflows/projection-messages';
 import { relativeContract } from '../fixtures/relative-contract';
-import { localActivityMarkers } from '../helpers/local-activities';
 import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
 
 describe('projections that cannot be written', () => {
@@ -45,10 +45,9 @@ describe('projections that cannot be written', () => {
       const description = await env.client.workflow.getHandle(contractWorkflowId(contract.id)).describe();
       return description.memo?.[PROJECTION_FAILURE_MEMO] as ProjectionFailure | undefined;
     };
-    // Projections run as local activities (workflows/projection-mode.ts): their failures are markers.
     const failedAttempts = async () => {
       const { events } = await env.client.workflow.getHandle(contractWorkflowId(contract.id)).fetchHistory();
-      return localActivityMarkers(events!).filter((m) => m.failure !== undefined);
+      return events!.filter((e) => e.activityTaskFailedEventAttributes).map((e) => e.activityTaskFailedEventAttributes!);
     };
 
     await worker.runUntil(async () => {
@@ -59,18 +58,18 @@ describe('projections that cannot be written', () => {
       });
       // 10 attempts with 1 s doubling backoff take about 8.5 minutes.
       await env.sleep('15 minutes');
-      // Attempts past localRetryThreshold wait on durable timers, each leaving a failure marker;
-      // the last is the tenth attempt, and then no more.
       const failed = await failedAttempts();
-      expect(failed.length).toBeGreaterThan(0);
-      expect(failed.map((f) => f.activityType)).toEqual(failed.map(() => 'projectContract'));
-      expect(failed.map((f) => f.attempt)).toEqual([...failed.map((f) => f.attempt)].sort((x, y) => x - y));
-      expect(failed.at(-1)!.attempt).toBe(PROJECTION_LOCAL.retry!.maximumAttempts);
+      expect(failed).toHaveLength(1);
+      expect(failed[0]!.retryState).toBe(temporal.api.enums.v1.RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED);
+      const started = (await env.client.workflow.getHandle(contractWorkflowId(contract.id)).fetchHistory()).events!.find(
+        (e) => e.activityTaskStartedEventAttributes && e.eventId! > failed[0]!.scheduledEventId!,
+      );
+      expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(PROJECTION.retry!.maximumAttempts);
       expect(await memo()).toMatchObject({ activity: 'projectContract', rounds: 1, pending: 1, message: expect.stringMatching(/connection lost/) });
 
       // Nothing more until the hour is up.
       await env.sleep('30 minutes');
-      expect(await failedAttempts()).toHaveLength(failed.length);
+      expect(await failedAttempts()).toHaveLength(1);
 
       // Repaired: the next try writes it and the memo no longer names a failure.
       await db.execute(sql.raw('drop trigger projection_broken on contracts'));
@@ -78,7 +77,7 @@ describe('projections that cannot be written', () => {
       expect(await memo()).toBeUndefined();
       const [row] = await db.select().from(contracts).where(eq(contracts.id, contract.id));
       expect(row).toBeDefined();
-      expect(await failedAttempts()).toHaveLength(failed.length);
+      expect(await failedAttempts()).toHaveLength(1);
     });
   }, 120_000);
 });
