@@ -40,6 +40,8 @@ export interface TemporalServerOptions {
   log?: (line: string) => void;
   /** Where the server's guard records its pid and the server's (default: the temp directory). */
   pidFile?: string;
+  /** Dynamic configuration of a started dev server (key → JSON value), e.g. a shorter long-poll expiry for tests. */
+  dynamicConfig?: Record<string, string | number | boolean>;
   /** Restart the dev server when it dies after it was ready, on the same ports. */
   supervise?: {
     onRestart?(reason: string, attempt: number): void;
@@ -140,6 +142,7 @@ async function startDevServer(cli: string, options: TemporalServerOptions): Prom
   args.push('--namespace', options.namespace, '--log-level', 'warn', '--ui-disable-news-fetch');
   // grantflow's search attributes exist from the start (workflows/search-attributes.ts).
   args.push(...devServerSearchAttributeArgs());
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   if (options.dbFilename) {
     mkdirSync(path.dirname(options.dbFilename), { recursive: true });
     args.push('--db-filename', options.dbFilename);

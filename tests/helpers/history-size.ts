@@ -5,7 +5,18 @@ import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 
 /** Temporal's limits per run (defaults of the server). */
-export const TEMPORAL_LIMITS = { payloadBytes: 2 * 1024 * 1024, historyBytes: 50 * 1024 * 1024, historyEvents: 51_200 } as const;
+/**
+ * Temporal's hard limits, and the TypeScript worker's isolate execution timeout (a workflow task that
+ * runs longer is failed as a potential deadlock, 5 s by default).
+ */
+export const TEMPORAL_LIMITS = { payloadBytes: 2 * 1024 * 1024, historyBytes: 50 * 1024 * 1024, historyEvents: 51_200, isolateExecutionMs: 5_000 } as const;
+
+/**
+ * The longest workflow task a worst-case test accepts: half the deadlock limit. A task's wall time on a
+ * shared two-core machine swings with the other test file's load (0.4 s alone, 1.2 s beside a busy one),
+ * so the bound proves the distance from the limit, not a speed.
+ */
+export const LONGEST_TASK_BOUND_MS = TEMPORAL_LIMITS.isolateExecutionMs / 2;
 
 export interface HistoryFigures {
   runId: string;

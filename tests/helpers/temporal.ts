@@ -34,11 +34,12 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
 }
 
 /** The dev server (started with grantflow's search attributes), or the cluster at TEMPORAL_ADDRESS (they are registered there). */
-export async function devServer(options: { dbFilename?: string } = {}): Promise<TemporalServer> {
+export async function devServer(options: { dbFilename?: string; dynamicConfig?: Record<string, string | number | boolean> } = {}): Promise<TemporalServer> {
   const server = await obtainTemporalServer({
     address: process.env.TEMPORAL_ADDRESS,
     namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
     dbFilename: options.dbFilename,
+    dynamicConfig: options.dynamicConfig,
     port: 0,
     uiPort: 0,
   });

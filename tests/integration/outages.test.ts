@@ -29,7 +29,10 @@ import { expectWorkerFailures } from '../helpers/expected-failures';
 expectWorkerFailures(/poisoned row/, /noSuchWorkflow/);
 
 const DEADLINE_MS = 3000;
-const POLL_WINDOW_MS = 65_000;
+// The test's dev server ends an idle long poll after 5 s (Temporal's default is 60 s), so a live worker
+// re-polls every 5 s and a window of 15 s tells a stopped worker from a live one within seconds.
+const LONG_POLL_EXPIRY = '5s';
+const POLL_WINDOW_MS = 15_000;
 
 describe('outages and stuck workflows', () => {
   let temporal: TemporalServer;
@@ -59,7 +62,7 @@ describe('outages and stuck workflows', () => {
   const payment = (reference: string) => ({ reference, amount: '1000.00', receivedOn: today, fundingSource: 'fiscal' });
 
   beforeAll(async () => {
-    temporal = await devServer();
+    temporal = await devServer({ dynamicConfig: { 'matching.longPollExpirationInterval': LONG_POLL_EXPIRY } });
     database = await createTestDatabase();
     await new IdentityService(database.handle.db).ensureAdmin(adminToken);
     const created = await createWorker({
@@ -81,8 +84,8 @@ describe('outages and stuck workflows', () => {
       taskQueue,
       logLevel: 'silent',
       temporalDeadlineMs: DEADLINE_MS,
-      // An idle worker re-polls every 60 s (the server's long-poll expiry), so a window just over
-      // that still sees a live worker and notices a stopped one sooner than the default 90 s.
+      // An idle worker re-polls at every long-poll expiry, so a window three expiries long still sees
+      // a live worker and notices a stopped one sooner than the default 90 s.
       workerPollWindowMs: POLL_WINDOW_MS,
       stuckScanIntervalMs: 0,
     });
