@@ -447,6 +447,55 @@ export const MESSAGES = {
     'zh-CN': () => '不应填写：本里程碑针对整份合同',
   }),
 
+  // payment terms and applications: the rules of 《保障中小企业款项支付条例》 (State Council Order No. 802, in force 2025-06-01)
+  statute_pay_within: entry<{ max: number; rule: string }>({
+    en: ({ max, rule }) => `must be at most ${max} days under the statute (rule ${rule}: 《保障中小企业款项支付条例》)`,
+    'zh-CN': ({ max, rule }) => `依《保障中小企业款项支付条例》不得超过 ${max} 天（规则 ${rule}）`,
+  }),
+  percent_to_100: entry({
+    en: () => 'must be a percentage from 0 to 100 with at most two decimals',
+    'zh-CN': () => '必须是 0 到 100 之间的百分比，最多两位小数',
+  }),
+  statute_lpr_plausible: entry<{ max: number; rule: string }>({
+    en: ({ max, rule }) => `must be above 0 and at most ${max} % under the statute: the one-year LPR published on the day of signing (rule ${rule}: 《保障中小企业款项支付条例》)`,
+    'zh-CN': ({ max, rule }) => `必须大于 0 且不超过 ${max}%：签约当日公布的一年期贷款市场报价利率（规则 ${rule}：《保障中小企业款项支付条例》）`,
+  }),
+  statute_rate_below_lpr: entry<{ lpr: string; rule: string }>({
+    en: ({ lpr, rule }) => `must not be below the one-year LPR at signing (${lpr} %) under the statute (rule ${rule}: 《保障中小企业款项支付条例》, State Council Order No. 802)`,
+    'zh-CN': ({ lpr, rule }) => `依《保障中小企业款项支付条例》（国务院令第 802 号）不得低于签约时的一年期贷款市场报价利率（${lpr}%）（规则 ${rule}）`,
+  }),
+  statute_interest_not_waived: entry<{ rule: string }>({
+    en: ({ rule }) => `cannot be none under the statute: where no rate is agreed it is 0.05 % per day (rule ${rule})`,
+    'zh-CN': ({ rule }) => `依条例不得约定为无：未约定利率的，按每日万分之五计付（规则 ${rule}）`,
+  }),
+  not_a_milestone: entry<Id>({ en: ({ id }) => `is not a milestone of this contract ("${id}")`, 'zh-CN': ({ id }) => `不是本合同的里程碑（"${id}"）` }),
+  release_form: entry({
+    en: () => 'must be "on_due_date", "on_application" or { "afterApproval": "<milestone id>" }',
+    'zh-CN': () => '必须是 "on_due_date"、"on_application" 或 { "afterApproval": "<里程碑标识>" }',
+  }),
+  not_a_tranche: entry<Id>({ en: ({ id }) => `is not a tranche of this contract ("${id}")`, 'zh-CN': ({ id }) => `不是本合同的拨付批次（"${id}"）` }),
+  too_many_applications: entry<{ max: number }>({
+    en: ({ max }) => `a contract holds at most ${max} payment applications`,
+    'zh-CN': ({ max }) => `每份合同最多 ${max} 份请款申请`,
+  }),
+  released_on_due_date: entry<{ day: string }>({
+    en: ({ day }) => `cannot be applied for yet: the tranche is released on its due date ${dayText(day, 'en')}`,
+    'zh-CN': ({ day }) => `尚不能请款：该批次于到期日${dayText(day, 'zh-CN')}起才可请款`,
+  }),
+  released_after_approval: entry<{ milestone: string }>({
+    en: ({ milestone }) => `cannot be applied for yet: the tranche is released only once milestone "${milestone}" is approved`,
+    'zh-CN': ({ milestone }) => `尚不能请款：里程碑 "${milestone}" 通过评审后该批次才可请款`,
+  }),
+  more_than_tranche_owes: entry<{ left: string; tranche: string; applied: string; received: string }>({
+    en: ({ left, tranche, applied, received }) => `is more than the tranche still owes: at most ${left} (tranche ${tranche}, applied for ${applied}, received ${received})`,
+    'zh-CN': ({ left, tranche, applied, received }) => `超过了该批次尚欠的金额：最多 ${left}（批次 ${tranche}，已申请 ${applied}，已收到 ${received}）`,
+  }),
+  tranche_has_applications: entry<Id & { applications: readonly string[] }>({
+    en: ({ id, applications }) => `cannot remove tranche "${id}": payment application(s) ${plainList(applications, 'en')} stand for it (return them within their window, or pay the tranche, first)`,
+    'zh-CN': ({ id, applications }) => `不能删除批次 "${id}"：请款申请 ${plainList(applications, 'zh-CN')} 仍然有效（请先在验收期内退回，或付清该批次）`,
+  }),
+  give_a_reason_to_return: entry({ en: () => 'must give at least one reason to return', 'zh-CN': () => '退回时至少要给出一条理由' }),
+
   // ---- refusals (the error's message) ----
   invalid_request: entry({ en: () => 'The request is not valid', 'zh-CN': () => '请求无效' }),
   field_problem: entry<{ field: string; reason: LooseSaid }>({
@@ -633,6 +682,46 @@ export const MESSAGES = {
     en: () => 'A reason names a template or section this milestone does not have',
     'zh-CN': () => '退回理由提到了本里程碑没有的模板或章节',
   }),
+  application_cannot_be_filed: entry({ en: () => 'The payment application cannot be filed', 'zh-CN': () => '无法提交该请款申请' }),
+  application_needs_reasons: entry({ en: () => 'A returned application needs its reasons', 'zh-CN': () => '退回请款申请须说明理由' }),
+  application_other_figures: entry<Id>({
+    en: ({ id }) => `Payment application ${id} was filed with other figures`,
+    'zh-CN': ({ id }) => `请款申请 ${id} 已按其他金额或批次提交`,
+  }),
+  application_key_reused: entry<Id>({
+    en: ({ id }) => `This Idempotency-Key was used for another payment application (${id}), which stands as it was filed`,
+    'zh-CN': ({ id }) => `这个 Idempotency-Key 已用于另一份请款申请（${id}），该申请按原样有效`,
+  }),
+  contract_before_applications: entry<Id>({
+    en: ({ id }) => `Contract ${id} started before payment applications existed`,
+    'zh-CN': ({ id }) => `合同 ${id} 启动于请款功能上线之前，不能请款`,
+  }),
+  no_payment_application: entry<Id>({ en: ({ id }) => `No payment application ${id}`, 'zh-CN': ({ id }) => `没有请款申请 ${id}` }),
+  application_decided: entry<Id & { outcome: string }>({
+    en: ({ id, outcome }) => `Payment application ${id} was already decided (${outcome})`,
+    'zh-CN': ({ id, outcome }) => `请款申请 ${id} 已有决定（${outcome === 'accept' ? '已验收' : '已退回'}）`,
+  }),
+  application_deemed_accepted: entry<Id & { day: string }>({
+    en: ({ id, day }) => `Payment application ${id} cannot be returned: its acceptance window ended on ${dayText(day, 'en')}: it stands deemed accepted (《保障中小企业款项支付条例》: the payment period runs from the end of the acceptance period) and can no longer be returned`,
+    'zh-CN': ({ id, day }) => `请款申请 ${id} 不能退回：其验收期已于${dayText(day, 'zh-CN')}届满，视为已验收（《保障中小企业款项支付条例》：付款期限自验收期届满之日起算）`,
+  }),
+  application_not_filed: entry<Id>({
+    en: ({ id }) => `Payment application ${id} is still being filed`,
+    'zh-CN': ({ id }) => `请款申请 ${id} 仍在提交中`,
+  }),
+  contract_ended_plain: entry<Id>({ en: ({ id }) => `Contract ${id} has ended`, 'zh-CN': ({ id }) => `合同 ${id} 已结束` }),
+  only_contractor_staff_applies: entry<{ contract: string }>({
+    en: ({ contract }) => `Only contractor_staff of the contractor of contract ${contract} may file payment applications`,
+    'zh-CN': ({ contract }) => `只有合同 ${contract} 承接机构的机构工作人员可以提交请款申请`,
+  }),
+  only_purchaser_officer_decides: entry<{ contract: string }>({
+    en: ({ contract }) => `Only an agency_officer of the purchaser of contract ${contract} may decide payment applications`,
+    'zh-CN': ({ contract }) => `只有合同 ${contract} 购买方的业务主管可以对请款申请作出决定`,
+  }),
+  overdue_list_denied: entry<Id>({
+    en: ({ id }) => `Only users of organization ${id}, administrators and auditors of an organization party to its contracts may read its overdue payments`,
+    'zh-CN': ({ id }) => `只有机构 ${id} 的用户、管理员和其合同相关方的审计人员可以查看其逾期付款`,
+  }),
   return_needs_a_reason: entry({ en: () => 'A return needs at least one reason', 'zh-CN': () => '退回至少需要一条理由' }),
   review_ended: entry<{ milestone: string }>({
     en: ({ milestone }) => `The review of milestone ${milestone} has ended`,
@@ -742,6 +831,7 @@ const WHAT: Record<string, { en: string; zh: string }> = {
   escalation: { en: 'Escalation', zh: '催办' },
   material_request: { en: 'Material request', zh: '材料索取' },
   notification: { en: 'Notification', zh: '通知' },
+  payment_application: { en: 'Payment application', zh: '请款申请' },
 };
 
 export type MessageCode = keyof typeof MESSAGES;

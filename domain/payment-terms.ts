@@ -14,7 +14,8 @@
 import { addWorkingDays, workingDaysBetween, type WorkingCalendar } from './calendar';
 import { addDays, dayNumber, type IsoDate } from './dates';
 import { percentToBasisPoints, WHOLE_BASIS_POINTS, type Fen } from './money';
-import type { Problem } from './problems';
+import { say, type Said } from './messages';
+import { problem, type Problem } from './problems';
 
 export const PAYMENT_BASES = ['due_date', 'acceptance'] as const;
 export type PaymentBasis = (typeof PAYMENT_BASES)[number];
@@ -98,46 +99,34 @@ export function paymentTermsOf(contract: { paymentTerms?: PaymentTermsInput }): 
 export function validatePaymentTerms(input: PaymentTermsInput, problems: Problem[]): PaymentTerms {
   const terms = paymentTermsOf({ paymentTerms: input });
   const field = (f: string) => `paymentTerms.${f}`;
-  if (!PAYMENT_BASES.includes(terms.basis)) problems.push({ field: field('basis'), reason: `must be one of ${PAYMENT_BASES.join(', ')}` });
-  if (!DAY_COUNTS.includes(terms.dayCount)) problems.push({ field: field('dayCount'), reason: `must be one of ${DAY_COUNTS.join(', ')}` });
-  if (!STATUTES.includes(terms.statute)) problems.push({ field: field('statute'), reason: `must be one of ${STATUTES.join(', ')}` });
+  if (!PAYMENT_BASES.includes(terms.basis)) problems.push(problem(field('basis'), 'one_of', { values: PAYMENT_BASES }));
+  if (!DAY_COUNTS.includes(terms.dayCount)) problems.push(problem(field('dayCount'), 'one_of', { values: DAY_COUNTS }));
+  if (!STATUTES.includes(terms.statute)) problems.push(problem(field('statute'), 'one_of', { values: STATUTES }));
   if (!Number.isInteger(terms.payWithinDays) || terms.payWithinDays < 0 || terms.payWithinDays > 365) {
-    problems.push({ field: field('payWithinDays'), reason: 'must be a whole number of days between 0 and 365' });
+    problems.push(problem(field('payWithinDays'), 'days_between', { min: 0, max: 365 }));
   } else if (terms.statute === 'sme_payment_2025' && terms.payWithinDays > SME_MAX_PAY_WITHIN_DAYS) {
-    problems.push({
-      field: field('payWithinDays'),
-      reason: `must be at most ${SME_MAX_PAY_WITHIN_DAYS} days under the statute (rule ${STATUTE_RULES.maxPayWithin}: 《保障中小企业款项支付条例》)`,
-    });
+    problems.push(problem(field('payWithinDays'), 'statute_pay_within', { max: SME_MAX_PAY_WITHIN_DAYS, rule: STATUTE_RULES.maxPayWithin }));
   }
   if (!Number.isInteger(terms.acceptanceWorkingDays) || terms.acceptanceWorkingDays < 1 || terms.acceptanceWorkingDays > 60) {
-    problems.push({ field: field('acceptanceWorkingDays'), reason: 'must be a whole number of working days between 1 and 60' });
+    problems.push(problem(field('acceptanceWorkingDays'), 'working_days_between', { min: 1, max: 60 }));
   }
   const interest = terms.lateInterest;
   if (interest.kind === 'agreed') {
     const rate = percentToBasisPoints(interest.annualRatePercent);
     const lpr = percentToBasisPoints(interest.lprAtSigningPercent);
-    if (rate === undefined) problems.push({ field: field('lateInterest.annualRatePercent'), reason: 'must be a percentage from 0 to 100 with at most two decimals' });
-    if (lpr === undefined) problems.push({ field: field('lateInterest.lprAtSigningPercent'), reason: 'must be a percentage from 0 to 100 with at most two decimals' });
+    if (rate === undefined) problems.push(problem(field('lateInterest.annualRatePercent'), 'percent_to_100'));
+    if (lpr === undefined) problems.push(problem(field('lateInterest.lprAtSigningPercent'), 'percent_to_100'));
     if (lpr !== undefined && terms.statute === 'sme_payment_2025' && (lpr <= 0 || lpr > LPR_AT_SIGNING_MAX_PERCENT * 100)) {
-      problems.push({
-        field: field('lateInterest.lprAtSigningPercent'),
-        reason: `must be above 0 and at most ${LPR_AT_SIGNING_MAX_PERCENT} % under the statute: the one-year LPR published on the day of signing (rule ${STATUTE_RULES.lprPlausible}: 《保障中小企业款项支付条例》)`,
-      });
+      problems.push(problem(field('lateInterest.lprAtSigningPercent'), 'statute_lpr_plausible', { max: LPR_AT_SIGNING_MAX_PERCENT, rule: STATUTE_RULES.lprPlausible }));
     } else if (rate !== undefined && lpr !== undefined && terms.statute === 'sme_payment_2025' && rate < lpr) {
-      problems.push({
-        field: field('lateInterest.annualRatePercent'),
-        reason: `must not be below the one-year LPR at signing (${interest.lprAtSigningPercent} %) under the statute (rule ${STATUTE_RULES.rateNotBelowLpr}: 《保障中小企业款项支付条例》, State Council Order No. 802)`,
-      });
+      problems.push(problem(field('lateInterest.annualRatePercent'), 'statute_rate_below_lpr', { lpr: String(interest.lprAtSigningPercent), rule: STATUTE_RULES.rateNotBelowLpr }));
     }
   } else if (interest.kind === 'none') {
     if (terms.statute === 'sme_payment_2025') {
-      problems.push({
-        field: field('lateInterest'),
-        reason: `cannot be none under the statute: where no rate is agreed it is 0.05 % per day (rule ${STATUTE_RULES.interestNotWaived})`,
-      });
+      problems.push(problem(field('lateInterest'), 'statute_interest_not_waived', { rule: STATUTE_RULES.interestNotWaived }));
     }
   } else if (interest.kind !== 'statutory_daily') {
-    problems.push({ field: field('lateInterest.kind'), reason: 'must be one of statutory_daily, agreed, none' });
+    problems.push(problem(field('lateInterest.kind'), 'one_of', { values: ['statutory_daily', 'agreed', 'none'] }));
   }
   return terms;
 }
@@ -154,11 +143,11 @@ export function validateRelease(release: TrancheRelease | undefined, field: stri
   if (release === undefined || release === 'on_due_date' || release === 'on_application') return;
   if (typeof release === 'object' && release !== null && typeof release.afterApproval === 'string') {
     if (!milestoneIds.has(release.afterApproval)) {
-      problems.push({ field: `${field}.afterApproval`, reason: `is not a milestone of this contract ("${release.afterApproval}")` });
+      problems.push(problem(`${field}.afterApproval`, 'not_a_milestone', { id: release.afterApproval }));
     }
     return;
   }
-  problems.push({ field, reason: 'must be "on_due_date", "on_application" or { "afterApproval": "<milestone id>" }' });
+  problems.push(problem(field, 'release_form'));
 }
 
 /**
@@ -182,10 +171,15 @@ export function releasedOn(
  * time; otherwise once the tranche is released (its due day reached, its milestone approved).
  * A reason (for a 422 / 409) when not.
  */
-export function applicationNotYetAllowed(release: TrancheRelease, dueOn: IsoDate, approvedOn: IsoDate | null, day: IsoDate): string | undefined {
+export function applicationNotYetAllowed(
+  release: TrancheRelease,
+  dueOn: IsoDate,
+  approvedOn: IsoDate | null,
+  day: IsoDate,
+): Said<'released_on_due_date' | 'released_after_approval'> | undefined {
   if (release === 'on_application') return undefined;
-  if (release === 'on_due_date') return day < dueOn ? `the tranche is released on its due date ${dueOn}` : undefined;
-  return approvedOn === null ? `the tranche is released only once milestone "${release.afterApproval}" is approved` : undefined;
+  if (release === 'on_due_date') return day < dueOn ? say('released_on_due_date', { day: dueOn }) : undefined;
+  return approvedOn === null ? say('released_after_approval', { milestone: release.afterApproval }) : undefined;
 }
 
 /** The last day of the purchaser's acceptance window for an application filed on `filedOn`: that many working days after it. */
@@ -215,15 +209,13 @@ export function windowOf(app: ApplicationFacts, terms: Pick<PaymentTerms, 'accep
  * of the acceptance period), so a later return is refused (409) and, where one was recorded
  * before this rule, does not stop the clock. A reason when refused.
  */
-export function lateReturnRefusal(acceptanceDueOn: IsoDate, on: IsoDate): string | undefined {
-  return on > acceptanceDueOn
-    ? `its acceptance window ended on ${acceptanceDueOn}: it stands deemed accepted (《保障中小企业款项支付条例》: the payment period runs from the end of the acceptance period) and can no longer be returned`
-    : undefined;
+export function lateReturnRefusal(applicationId: string, acceptanceDueOn: IsoDate, on: IsoDate): Said<'application_deemed_accepted'> | undefined {
+  return on > acceptanceDueOn ? say('application_deemed_accepted', { id: applicationId, day: acceptanceDueOn }) : undefined;
 }
 
 /** Whether the application stands returned on `asOf`: returned by then, within its window. */
 export function isReturned(app: ApplicationFacts, acceptanceDueOn: IsoDate, asOf: IsoDate): boolean {
-  return app.decision?.outcome === 'return' && app.decision.on <= asOf && lateReturnRefusal(acceptanceDueOn, app.decision.on) === undefined;
+  return app.decision?.outcome === 'return' && app.decision.on <= asOf && app.decision.on <= acceptanceDueOn;
 }
 
 export interface ApplicationClock {

@@ -29,7 +29,8 @@ import {
   type TrancheClock,
   windowOf,
 } from '../domain/payment-terms';
-import type { Problem } from '../domain/problems';
+import { say } from '../domain/messages';
+import { problem, saidProblem, type Problem } from '../domain/problems';
 import { moneyStepHeldUntil } from '../domain/status';
 import { REJECTION, type ContractState } from './contract-messages';
 import type { EscalationStep } from './escalation-messages';
@@ -277,10 +278,7 @@ export function trancheRemovalProblems(state: ContractState, tranches: ReadonlyA
       (a) => !isReturned(a, windowOf(a, terms, state.calendar!), today) && (a.decision === undefined || received < t.amountFen),
     );
     if (standing.length > 0) {
-      problems.push({
-        field: 'tranches',
-        reason: `cannot remove tranche "${t.id}": payment application(s) ${standing.map((a) => a.id).join(', ')} stand for it (return them within their window, or pay the tranche, first)`,
-      });
+      problems.push(problem('tranches', 'tranche_has_applications', { id: t.id, applications: standing.map((a) => a.id) }));
     }
   }
   return problems;
@@ -293,30 +291,32 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
     const existing = state.paymentClock?.applications[request.applicationId];
     if (existing) {
       if (existing.tranche === request.tranche && existing.amountFen === request.amountFen) return existing;
-      reject(REJECTION.conflict, `Payment application ${request.applicationId} was filed with other figures`);
+      reject(REJECTION.conflict, say('application_other_figures', { id: request.applicationId }));
     }
     ctx.requireActive();
-    if (!state.calendar) reject(REJECTION.conflict, `Contract ${state.contract.id} started before payment applications existed`);
+    if (!state.calendar) reject(REJECTION.conflict, say('contract_before_applications', { id: state.contract.id }));
     const problems: Problem[] = [];
     const count = Object.keys(state.paymentClock?.applications ?? {}).length;
-    if (count >= MAX_PAYMENT_APPLICATIONS) problems.push({ field: 'applications', reason: `a contract holds at most ${MAX_PAYMENT_APPLICATIONS} payment applications` });
+    if (count >= MAX_PAYMENT_APPLICATIONS) problems.push(problem('applications', 'too_many_applications', { max: MAX_PAYMENT_APPLICATIONS }));
     const tranche = state.contract.tranches.find((t) => t.id === request.tranche);
-    if (!tranche) problems.push({ field: 'tranche', reason: `is not a tranche of this contract ("${request.tranche}")` });
-    if (!Number.isSafeInteger(request.amountFen) || request.amountFen <= 0) problems.push({ field: 'amount', reason: 'must be greater than zero' });
+    if (!tranche) problems.push(problem('tranche', 'not_a_tranche', { id: request.tranche }));
+    if (!Number.isSafeInteger(request.amountFen) || request.amountFen <= 0) problems.push(problem('amount', 'above_zero'));
     if (tranche && problems.length === 0) {
       const today = shanghaiDate(Date.now());
       const notYet = applicationNotYetAllowed(releaseOf(tranche), stepDueDay(tranche.dueAt), request.approvedOn ?? null, today);
-      if (notYet) problems.push({ field: 'tranche', reason: `cannot be applied for yet: ${notYet}` });
+      if (notYet) problems.push(saidProblem('tranche', notYet));
       const applied = applicationsOf(state, tranche.id)
         .filter((a) => a.decision?.outcome !== 'return')
         .reduce((s, a) => s + a.amountFen, 0);
       const received = (trancheReceipts(state.contract.tranches, netDays(state)).get(tranche.id) ?? []).reduce((s, r) => s + r.fen, 0);
       const left = applicableFen(tranche.amountFen, applied, received);
       if (request.amountFen > left) {
-        problems.push({ field: 'amount', reason: `is more than the tranche still owes: at most ${formatMoney(left)} (tranche ${formatMoney(tranche.amountFen)}, applied for ${formatMoney(applied)}, received ${formatMoney(received)})` });
+        problems.push(
+          problem('amount', 'more_than_tranche_owes', { left: formatMoney(left), tranche: formatMoney(tranche.amountFen), applied: formatMoney(applied), received: formatMoney(received) }),
+        );
       }
     }
-    if (problems.length > 0) reject(REJECTION.invalid, 'The payment application cannot be filed', problems);
+    if (problems.length > 0) reject(REJECTION.invalid, say('application_cannot_be_filed'), problems);
     return 'new';
   };
 
@@ -353,10 +353,10 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
   const decideCheck = (request: DecideApplicationInput): 'new' | ClockApplication => {
     const state = ctx.state();
     const app = state.paymentClock?.applications[request.applicationId];
-    if (!app) reject(REJECTION.notFound, `No payment application ${request.applicationId}`);
+    if (!app) reject(REJECTION.notFound, say('no_payment_application', { id: request.applicationId }));
     if (app.decision) {
       if (app.decision.outcome === request.outcome) return app;
-      reject(REJECTION.conflict, `Payment application ${request.applicationId} was already decided (${app.decision.outcome})`);
+      reject(REJECTION.conflict, say('application_decided', { id: request.applicationId, outcome: app.decision.outcome }));
     }
     ctx.requireActive();
     return 'new';
@@ -392,8 +392,8 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
         // In the validator only (not replayed): histories recorded before this rule replay as they ran.
         const state = ctx.state();
         const app = state.paymentClock!.applications[request.applicationId]!;
-        const refusal = lateReturnRefusal(windowOf(app, paymentTermsOf(state.contract), state.calendar!), shanghaiDate(Date.now()));
-        if (refusal) reject(REJECTION.conflict, `Payment application ${request.applicationId} cannot be returned: ${refusal}`);
+        const refusal = lateReturnRefusal(request.applicationId, windowOf(app, paymentTermsOf(state.contract), state.calendar!), shanghaiDate(Date.now()));
+        if (refusal) reject(REJECTION.conflict, refusal);
       },
     },
   );

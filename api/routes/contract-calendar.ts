@@ -26,11 +26,11 @@ export const CalendarAmendmentInput = Type.Object(
 export const CalendarAmendmentView = Type.Object(
   {
     version: Type.Integer({ description: 'Version of the contract\'s own days; 1 is what it was registered with' }),
-    holidays: Type.Array(Type.String()),
-    workdays: Type.Array(Type.String()),
-    reason: Type.String(),
-    amendedBy: Type.String(),
-    amendedAt: Type.String(),
+    holidays: Type.Array(Type.String({ format: 'date', maxLength: MAX_DATE_TEXT_LENGTH }), { maxItems: MAX_CONTRACT_CALENDAR_DAYS }),
+    workdays: Type.Array(Type.String({ format: 'date', maxLength: MAX_DATE_TEXT_LENGTH }), { maxItems: MAX_CONTRACT_CALENDAR_DAYS }),
+    reason: Type.String({ maxLength: MAX_NOTE_LENGTH }),
+    amendedBy: Type.String({ maxLength: MAX_ID_LENGTH, description: 'The user who amended the days' }),
+    amendedAt: Type.String({ format: 'date-time', maxLength: 40 }),
     created: Type.Boolean({ description: 'False when the days were those in force already (no new version)' }),
   },
   closed,

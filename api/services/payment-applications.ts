@@ -10,11 +10,12 @@ import type { Contract } from '../../domain/contract';
 import { parseInstant, shanghaiDate, type IsoDate } from '../../domain/dates';
 import type { LedgerEntry } from '../../domain/ledger';
 import type { AttachmentMeta } from '../../domain/materials';
-import { formatMoney, moneyProblem, moneyProblemText, parseMoney } from '../../domain/money';
+import { say } from '../../domain/messages';
+import { formatMoney, moneyProblem, parseMoney } from '../../domain/money';
 import { isAdmin, type Actor } from '../../domain/organizations';
 import { dayWithinYearsProblem } from '../../domain/limits';
 import { paymentTermsOf, releaseOf, windowOf } from '../../domain/payment-terms';
-import type { Problem } from '../../domain/problems';
+import { moneyTextProblem, problem, type Problem } from '../../domain/problems';
 import { contractStateQuery, contractWorkflowId } from '../../workflows/contract-messages';
 import { decideApplicationUpdate, fileApplicationUpdate } from '../../workflows/payment-clock-messages';
 import { ApiError, forbidden, notFound, unprocessable } from '../errors';
@@ -75,7 +76,7 @@ export function applicationView(row: ApplicationRow, today: IsoDate) {
 
 /** An Idempotency-Key already used for an application with other figures (409). */
 function keyReused(id: string): ApiError {
-  return new ApiError(409, 'idempotency_key_reused', `This Idempotency-Key was used for another payment application (${id}), which stands as it was filed`);
+  return new ApiError(409, 'idempotency_key_reused', say('application_key_reused', { id }));
 }
 
 export class PaymentApplicationService {
@@ -97,11 +98,12 @@ export class PaymentApplicationService {
   /** The application, if its contract is visible to the caller (404 otherwise, existence not leaked). */
   private async visibleApplication(actor: Actor, id: string): Promise<{ row: ApplicationRow; contract: ContractRow }> {
     const row = await this.row(id);
-    if (!row) throw notFound(`Payment application ${id} does not exist or is not shared with your organization`);
+    const hidden = () => notFound(say('not_found_or_not_shared', { what: 'payment_application', id }));
+    if (!row) throw hidden();
     try {
       return { row, contract: await loadVisibleContract(this.db, actor, row.contractId) };
     } catch {
-      throw notFound(`Payment application ${id} does not exist or is not shared with your organization`);
+      throw hidden();
     }
   }
 
@@ -144,18 +146,18 @@ export class PaymentApplicationService {
   async file(actor: Actor, contractId: string, body: FileApplicationBody, idempotencyKey?: string) {
     const contractRow = await loadVisibleContract(this.db, actor, contractId);
     if (actor.organizationId !== contractRow.contractorId || !actor.roles.includes('contractor_staff')) {
-      throw forbidden(`Only contractor_staff of the contractor of contract ${contractId} may file payment applications`);
+      throw forbidden(say('only_contractor_staff_applies', { contract: contractId }));
     }
     const contract = contractRow.definition as Contract;
     const problems: Problem[] = [];
     const amountProblem = moneyProblem(body.amount);
-    if (amountProblem) problems.push({ field: 'amount', reason: moneyProblemText[amountProblem] });
+    if (amountProblem) problems.push(moneyTextProblem('amount', amountProblem));
     const dateProblem = dayWithinYearsProblem('invoice.date', body.invoice.date);
     if (dateProblem) problems.push(dateProblem);
-    if (!body.invoice.number.trim()) problems.push({ field: 'invoice.number', reason: 'must not be empty' });
+    if (!body.invoice.number.trim()) problems.push(problem('invoice.number', 'not_empty'));
     const tranche = contract.tranches.find((t) => t.id === body.tranche);
-    if (!tranche) problems.push({ field: 'tranche', reason: `is not a tranche of this contract ("${body.tranche}")` });
-    if (problems.length > 0) throw unprocessable('The payment application cannot be filed', problems);
+    if (!tranche) problems.push(problem('tranche', 'not_a_tranche', { id: body.tranche }));
+    if (problems.length > 0) throw unprocessable(say('application_cannot_be_filed'), problems);
     const id = idForKey('pa', [actor.userId, contractId], idempotencyKey);
     const amountFen = parseMoney(body.amount);
     const sameFigures = (row: ApplicationRow) => row.tranche === tranche!.id && row.amountFen === amountFen;
@@ -196,7 +198,7 @@ export class PaymentApplicationService {
             ),
           {
             recorded: async () => undefined,
-            closed: async () => new ApiError(409, 'contract_not_active', `Contract ${contractId} has ended`),
+            closed: async () => new ApiError(409, 'contract_not_active', say('contract_ended_plain', { id: contractId })),
             rejected: (error) => apiErrorFromTemporal(error, `Contract ${contractId}`),
           },
         );
@@ -223,11 +225,11 @@ export class PaymentApplicationService {
   async decide(actor: Actor, applicationId: string, body: DecisionBody) {
     const { row, contract } = await this.visibleApplication(actor, applicationId);
     if (actor.organizationId !== contract.purchaserId || !actor.roles.includes('agency_officer')) {
-      throw forbidden(`Only an agency_officer of the purchaser of contract ${contract.id} may decide payment applications`);
+      throw forbidden(say('only_purchaser_officer_decides', { contract: contract.id }));
     }
-    if (row.status === 'filing' && !(await this.settleFiling(row))) throw new ApiError(409, 'application_not_filed', `Payment application ${applicationId} is still being filed`);
+    if (row.status === 'filing' && !(await this.settleFiling(row))) throw new ApiError(409, 'application_not_filed', say('application_not_filed', { id: applicationId }));
     const reasons = body.reasons ?? [];
-    if (body.outcome === 'return' && reasons.length === 0) throw unprocessable('A returned application needs its reasons', [{ field: 'reasons', reason: 'must give at least one reason to return' }]);
+    if (body.outcome === 'return' && reasons.length === 0) throw unprocessable(say('application_needs_reasons'), [problem('reasons', 'give_a_reason_to_return')]);
     const decided = await sendToWorkflow(
       () =>
         sendWhileContinuing(() =>
@@ -237,7 +239,7 @@ export class PaymentApplicationService {
         ),
       {
         recorded: async () => undefined,
-        closed: async () => new ApiError(409, 'contract_not_active', `Contract ${row.contractId} has ended`),
+        closed: async () => new ApiError(409, 'contract_not_active', say('contract_ended_plain', { id: row.contractId })),
         rejected: (error) => apiErrorFromTemporal(error, `Payment application ${applicationId}`),
       },
     );
@@ -281,10 +283,10 @@ export class PaymentApplicationService {
    */
   async overdue(actor: Actor, organizationId: string, asOf: IsoDate) {
     const own = isAdmin(actor) || actor.organizationId === organizationId;
-    const denied = () => forbidden(`Only users of organization ${organizationId}, administrators and auditors of an organization party to its contracts may read its overdue payments`);
+    const denied = () => forbidden(say('overdue_list_denied', { id: organizationId }));
     if (!own && !actor.roles.includes('auditor')) throw denied();
     const [org] = await this.db.select().from(organizations).where(eq(organizations.id, organizationId));
-    if (!org) throw (own ? notFound(`Organization ${organizationId} does not exist`) : denied());
+    if (!org) throw (own ? notFound(say('not_found', { what: 'organization', id: organizationId })) : denied());
     const paid = await this.db.select().from(contracts).where(eq(contracts.payerId, organizationId)).orderBy(asc(contracts.id));
     // An auditor of another organization sees the contracts its organization is party to (as everywhere: api/services/visibility), and none is 403.
     const rows = own ? paid : paid.filter((r) => maySee(actor, r));

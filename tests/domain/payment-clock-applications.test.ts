@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { calendarForYears } from '../../activities/calendar';
 import { addDays, dayNumber } from '../../domain/dates';
 import { parseMoney } from '../../domain/money';
+import { render } from '../../domain/messages';
 import {
   applicableFen,
   applicationClock,
@@ -80,8 +81,9 @@ describe('each application has its own clock', () => {
 
 describe('a return after the window', () => {
   it('is refused, naming the window, and where one was recorded the deemed acceptance and its interest stand', () => {
-    expect(lateReturnRefusal('2023-06-15', '2023-06-15')).toBeUndefined();
-    expect(lateReturnRefusal('2023-06-15', '2023-06-16')).toMatch(/2023-06-15.*deemed accepted/);
+    expect(lateReturnRefusal('pa_1', '2023-06-15', '2023-06-15')).toBeUndefined();
+    expect(lateReturnRefusal('pa_1', '2023-06-15', '2023-06-16')).toEqual({ code: 'application_deemed_accepted', params: { id: 'pa_1', day: '2023-06-15' } });
+    expect(render(lateReturnRefusal('pa_1', '2023-06-15', '2023-06-16')!, 'zh-CN')).toMatch(/2023年6月15日.*视为已验收/);
     // Filed 2023-06-01, window ends 2023-06-15, deemed accepted, due 2023-07-15; "returned" only on 2023-09-01.
     const apps = [{ id: 'a1', filedOn: '2023-06-01', amountFen: T.amountFen, decision: { outcome: 'return' as const, on: '2023-09-01' } }];
     const aug31 = trancheClock(terms, T, apps, [], null, calendar, '2023-08-31');
@@ -104,7 +106,7 @@ describe('the LPR at signing under the statute', () => {
     return list;
   };
   it('must be above 0 (an agreed 0 % at an "LPR" of 0 % would waive the interest) and plausible, naming the rule', () => {
-    expect(problems(0, 0)).toEqual([{ field: 'paymentTerms.lateInterest.lprAtSigningPercent', reason: expect.stringContaining(STATUTE_RULES.lprPlausible) }]);
+    expect(problems(0, 0)).toEqual([expect.objectContaining({ field: 'paymentTerms.lateInterest.lprAtSigningPercent', reason: expect.stringContaining(STATUTE_RULES.lprPlausible), code: 'statute_lpr_plausible' })]);
     expect(problems(34.5, 40)[0]!.reason).toContain(STATUTE_RULES.lprPlausible);
     expect(problems(3.45, 3.45)).toEqual([]);
     // Without the statute an agreed rate stands as agreed.

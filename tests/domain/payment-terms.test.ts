@@ -1,6 +1,7 @@
 // The payer's legal clock (issue 18 item 6): exact values of the source case, and invariants of
 // the interest rule and the acceptance window.
 import fc from 'fast-check';
+import { render, type Said } from '../../domain/messages';
 import { describe, expect, it } from 'vitest';
 import { calendarForYears } from '../../activities/calendar';
 import { isWorkingDay, workingDaysBetween } from '../../domain/calendar';
@@ -82,7 +83,7 @@ describe('the source case (issue 18 item 6)', () => {
 
   it('a tranche released after a milestone’s approval becomes payable only once it is approved', () => {
     const release = { afterApproval: 'mid-term' };
-    expect(applicationNotYetAllowed(release, '2023-06-30', null, '2023-07-15')).toMatch(/mid-term/);
+    expect(applicationNotYetAllowed(release, '2023-06-30', null, '2023-07-15')).toEqual({ code: 'released_after_approval', params: { milestone: 'mid-term' } });
     expect(applicationNotYetAllowed(release, '2023-06-30', '2023-07-10', '2023-07-15')).toBeUndefined();
     const dueDate: PaymentTerms = { ...terms, basis: 'due_date' };
     const t = { ...tranche, release };
@@ -109,7 +110,11 @@ describe('payment terms under the statute', () => {
     expect(problems({ statute: 'sme_payment_2025', payWithinDays: 60, lateInterest: STATUTORY })).toEqual([]);
     expect(problems({ statute: 'none', payWithinDays: 90 })).toEqual([]);
     const below = problems({ statute: 'sme_payment_2025', lateInterest: { kind: 'agreed', annualRatePercent: 3.4, lprAtSigningPercent: 3.45 } });
-    expect(below).toEqual([{ field: 'paymentTerms.lateInterest.annualRatePercent', reason: expect.stringContaining('sme_payment_2025.rate_not_below_lpr') }]);
+    expect(below).toEqual([
+      expect.objectContaining({ field: 'paymentTerms.lateInterest.annualRatePercent', reason: expect.stringContaining('sme_payment_2025.rate_not_below_lpr'), code: 'statute_rate_below_lpr' }),
+    ]);
+    // The reader's language: the same rule in Chinese.
+    expect(render({ code: below[0]!.code!, params: below[0]!.params } as Said, 'zh-CN')).toMatch(/不得低于签约时的一年期贷款市场报价利率（3\.45%）/);
     expect(problems({ statute: 'sme_payment_2025', lateInterest: { kind: 'agreed', annualRatePercent: 3.45, lprAtSigningPercent: 3.45 } })).toEqual([]);
     expect(problems({ statute: 'sme_payment_2025', lateInterest: { kind: 'none' } })[0]!.reason).toContain('sme_payment_2025.interest_not_waived');
   });
@@ -272,8 +277,8 @@ describe('the contract definition carries the terms and releases (issue 18 item 
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems).toEqual([
-      { field: 'paymentTerms.payWithinDays', reason: expect.stringContaining(STATUTE_RULES.maxPayWithin) },
-      { field: 'tranches.0.release.afterApproval', reason: expect.stringContaining('no-such-milestone') },
+      expect.objectContaining({ field: 'paymentTerms.payWithinDays', reason: expect.stringContaining(STATUTE_RULES.maxPayWithin), code: 'statute_pay_within' }),
+      expect.objectContaining({ field: 'tranches.0.release.afterApproval', reason: expect.stringContaining('no-such-milestone'), code: 'not_a_milestone' }),
     ]);
   });
 });
