@@ -91,6 +91,9 @@ async function main() {
     // The second worker only: the profiler's own memory would count in the first one's RSS.
     workerNodeArgs: (i) => (i === 1 ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, '--cpu-prof-interval=2000'] : []),
   });
+  // Stopped early (Ctrl+C, kill): the processes, the database and the files go too.
+  const cleanUp = () => void replicas.stop().finally(() => process.exit(130));
+  process.once('SIGINT', cleanUp).once('SIGTERM', cleanUp);
   try {
     await run(replicas, temporalDb, profiles, log);
   } finally {
