@@ -88,6 +88,10 @@ async function writeContract(tx: Parameters<Parameters<Database['transaction']>[
       .where(and(eq(contracts.id, contractId), sql`not (${contracts.amendments} @> ${JSON.stringify([{ version: projection.amendment.version }])}::jsonb)`));
   }
   if (projection.entries.length > 0) {
+    // The row first, locked: two projections with entries committing together (an older revision's
+    // skips the guarded update above, so nothing else orders them) would each total the ledger
+    // without the other's entry, and the later commit would leave the row behind its ledger.
+    await tx.select({ id: contracts.id }).from(contracts).where(eq(contracts.id, contractId)).for('update');
     await tx
       .insert(ledgerEntries)
       .values(

@@ -87,6 +87,9 @@ export class ContractService {
    * Ledgers read before, with their number of entries. The ledger is append-only, so the set of
    * committed entries only grows: two reads that count as many entries saw the same entries, and a
    * contract read with an unchanged count is answered without fetching its ledger again.
+   * Exact across API replicas: the count is read with the row in one statement, the database
+   * refuses edits and deletions (migration 0003), and a payment's Update answers only once its
+   * entry is committed, so another replica's next read counts it (tests/integration/replicas.test.ts).
    */
   private readonly ledgerCache = new Map<string, { count: number; entries: StoredLedgerEntry[] }>();
 
