@@ -692,6 +692,11 @@ export const MESSAGES = {
     'zh-CN': () => '只有管理员可以不属于任何机构',
   }),
   contacts_belong_to_villages: entry({ en: () => 'Contacts belong to villages', 'zh-CN': () => '联系人只属于村' }),
+  invalid_cursor: entry({
+    en: () => 'The cursor is not one this list gave out; start again without it',
+    'zh-CN': () => '该游标不是此列表给出的，请不带游标重新开始',
+  }),
+  invalid_cursor_field: entry({ en: () => "is not a cursor this list gave out (a previous page's nextCursor)", 'zh-CN': () => '不是此列表给出的游标（上一页的 nextCursor）' }),
   at_most_ids: entry<Limit>({ en: ({ limit }) => `At most ${limit} ids at once`, 'zh-CN': ({ limit }) => `一次最多 ${limit} 个标识` }),
   webhook_refused: entry<{ url: string; why: string }>({
     en: ({ url, why }) => `The webhook cannot be added: ${url} ${why}`,
