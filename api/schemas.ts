@@ -71,6 +71,13 @@ export const NextCursor = () =>
     description: 'Pass as `cursor` for the next page; null when this page is the last (a full page may still be followed by an empty one)',
   });
 
+/** Rows per page of the administrators' lists (organizations, users): the whole of a county's at once. */
+export const MAX_ADMIN_PAGE = 1000;
+export const AdminListQuery = Type.Object(
+  { limit: Type.Integer({ minimum: 1, maximum: MAX_ADMIN_PAGE, default: MAX_ADMIN_PAGE }), cursor: CursorQuery },
+  { additionalProperties: false },
+);
+
 export const OrganizationKindSchema = Type.Enum(ORGANIZATION_KINDS);
 export const RoleSchema = Type.Enum(ROLES);
 export const IdSchema = Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$' });

@@ -331,6 +331,25 @@ describe('reads that do not grow with the province', () => {
     }
   }, 120_000);
 
+  it('pages the administrators\' lists (organizations, users) by cursor, every row once', async () => {
+    const whole = (await http('GET', '/v1/organizations?limit=1000', { token: adminToken })).body.items.map((o: { id: string }) => o.id);
+    expect(whole.length).toBe(PURCHASERS + CONTRACTORS + 2);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { status: number; body: { items: Array<{ id: string }>; nextCursor: string | null } } = await http('GET', `/v1/organizations?limit=7${cursor ? `&cursor=${cursor}` : ''}`, { token: adminToken });
+      expect(res.status).toBe(200);
+      seen.push(...res.body.items.map((o) => o.id));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(whole);
+    const users = await http('GET', '/v1/users?limit=1', { token: adminToken });
+    expect(users.body.items).toHaveLength(1);
+    const next = await http('GET', `/v1/users?limit=1&cursor=${users.body.nextCursor}`, { token: adminToken });
+    expect(next.body.items.map((u: { id: string }) => u.id)).not.toEqual(users.body.items.map((u: { id: string }) => u.id));
+    expect((await http('GET', `/v1/users?cursor=${seen.length}`, { token: adminToken })).status).toBe(400);
+  });
+
   it('a cursor is positional only: another actor sees from it only rows of their own', async () => {
     // Deep into the payer's list (which sees everything), handed to one contractor.
     const deep = all[7000]!;
@@ -352,7 +371,7 @@ describe('reads that do not grow with the province', () => {
       fc.tuple(fc.constantFrom('contracts', 'escalations', 'other'), fc.anything()).map((v) => Buffer.from(JSON.stringify(v)).toString('base64url')),
     );
     await fc.assert(
-      fc.asyncProperty(bad, fc.constantFrom('/v1/contracts', '/v1/escalations', '/v1/contracts/c00001/escalations'), async (cursor, route) => {
+      fc.asyncProperty(bad, fc.constantFrom('/v1/contracts', '/v1/escalations', '/v1/contracts/c00001/escalations', '/v1/organizations', '/v1/users'), async (cursor, route) => {
         const res = await http('GET', `${route}?cursor=${encodeURIComponent(cursor)}`, { token: adminToken });
         expect([200, 400]).toContain(res.status);
         if (res.status === 400) expect(res.body).toEqual({ error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }) });
