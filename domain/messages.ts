@@ -190,6 +190,7 @@ export const MESSAGES = {
   }),
   pattern_http_url: entry({ en: () => 'a web address starting with http:// or https://', 'zh-CN': () => '以 http:// 或 https:// 开头的网址' }),
   pattern_sha256: entry({ en: () => 'a SHA-256 digest: 64 hexadecimal digits', 'zh-CN': () => 'SHA-256 摘要：64 位十六进制数字' }),
+  pattern_cursor: entry({ en: () => "a previous page's nextCursor, as it was given", 'zh-CN': () => '上一页给出的 nextCursor，原样传入' }),
   pattern_other: entry({ en: () => 'holds characters that are not allowed here', 'zh-CN': () => '包含此处不允许的字符' }),
   must_be: entry<{ what: string }>({
     en: ({ what }) => `must be ${renderLoose({ code: what }, 'en')}`,
