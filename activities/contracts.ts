@@ -9,6 +9,7 @@ import { contractOrganizations, type Contract } from '../domain/contract';
 import type { Resolved } from '../domain/free-text';
 import type { LedgerEntry } from '../domain/ledger';
 import type { Notice } from '../domain/notices';
+import { arrearsFrom } from '../domain/status';
 import { contractWorkflowId, type Amendment, type ContractState } from '../workflows/contract-messages';
 import { appendEvent } from './events';
 
@@ -44,7 +45,9 @@ export async function projectContract(db: Database, input: ContractProjection): 
   });
 }
 
-async function writeContract(tx: Parameters<Parameters<Database['transaction']>[0]>[0], projection: Resolved<ContractProjection>): Promise<void> {
+type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+async function writeContract(tx: Transaction, projection: Resolved<ContractProjection>): Promise<void> {
   const { snapshot, contractId } = projection;
   const contract = snapshot.contract;
   const changes = {
@@ -118,6 +121,7 @@ async function writeContract(tx: Parameters<Parameters<Database['transaction']>[
       .set({ receivedFen: sql`(select coalesce(sum(${ledgerEntries.amountFen}), 0) from ${ledgerEntries} where ${ledgerEntries.contractId} = ${contractId})` })
       .where(eq(contracts.id, contractId));
   }
+  await writeArrearsFrom(tx, contractId);
   for (const event of projection.events) {
     await appendEvent(tx, { ...event, contractId, organizationId: null });
   }
@@ -145,6 +149,22 @@ async function writeContract(tx: Parameters<Parameters<Database['transaction']>[
       )
       .onConflictDoNothing();
   }
+}
+
+/**
+ * Overdue as an indexed fact (issue 19): the instant from which the contract is in arrears given
+ * what it has received, by the domain's rule, written after every change of the row (its received
+ * total or its schedule may have moved); unchanged values are not written again.
+ */
+async function writeArrearsFrom(tx: Transaction, contractId: string): Promise<void> {
+  const [row] = await tx
+    .select({ tranches: sql<Contract['tranches']>`${contracts.definition} -> 'tranches'`, receivedFen: contracts.receivedFen, arrearsFrom: contracts.arrearsFrom })
+    .from(contracts)
+    .where(eq(contracts.id, contractId));
+  if (!row) return;
+  const from = arrearsFrom({ tranches: row.tranches }, row.receivedFen);
+  if ((row.arrearsFrom?.getTime() ?? null) === from) return;
+  await tx.update(contracts).set({ arrearsFrom: from === null ? null : new Date(from) }).where(eq(contracts.id, contractId));
 }
 
 export function createContractActivities(deps: { db: Database }) {

@@ -52,6 +52,32 @@ export const MAX_ROW_ID = Number.MAX_SAFE_INTEGER;
 /** The highest `offset` of a list: far past any real list, small enough to stay exact. */
 export const MAX_OFFSET = 1_000_000;
 
+/** Longest cursor of a keyset-paged list (api/services/cursor.ts). */
+export const MAX_CURSOR_LENGTH = 2048;
+/** A keyset-paged list's `cursor` query parameter (issue 19). */
+export const CursorQuery = Type.Optional(
+  Type.String({
+    minLength: 1,
+    maxLength: MAX_CURSOR_LENGTH,
+    pattern: '^[A-Za-z0-9_-]+$',
+    description: "The previous page's `nextCursor`: the page after it, in the same order (opaque; positional only — your own visibility and filters apply)",
+  }),
+);
+/** A keyset-paged list's `nextCursor`: the cursor of the next page, or null on the last. */
+export const NextCursor = () =>
+  Type.Unsafe<string | null>({
+    type: ['string', 'null'],
+    maxLength: MAX_CURSOR_LENGTH,
+    description: 'Pass as `cursor` for the next page; null when this page is the last (a full page may still be followed by an empty one)',
+  });
+
+/** Rows per page of the administrators' lists (organizations, users): the whole of a county's at once. */
+export const MAX_ADMIN_PAGE = 1000;
+export const AdminListQuery = Type.Object(
+  { limit: Type.Integer({ minimum: 1, maximum: MAX_ADMIN_PAGE, default: MAX_ADMIN_PAGE }), cursor: CursorQuery },
+  { additionalProperties: false },
+);
+
 export const OrganizationKindSchema = Type.Enum(ORGANIZATION_KINDS);
 export const RoleSchema = Type.Enum(ROLES);
 export const IdSchema = Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$' });

@@ -115,6 +115,7 @@ export const PATTERN_WORDS: Readonly<Record<string, PatternCode>> = {
   '^(19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$': 'pattern_day_in_range',
   '^https?://': 'pattern_http_url',
   '^[0-9a-fA-F]{64}$': 'pattern_sha256',
+  '^[A-Za-z0-9_-]+$': 'pattern_cursor',
 };
 
 interface SchemaError {

@@ -15,12 +15,17 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
-export const organizations = pgTable('organizations', {
-  id: text('id').primaryKey(),
-  name: text('name').notNull(),
-  kind: text('kind').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const organizations = pgTable(
+  'organizations',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    kind: text('kind').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  // The administrators' list pages by (created_at, id) (issue 19).
+  (t) => [index('organizations_created_idx').on(t.createdAt, t.id)],
+);
 
 export const users = pgTable(
   'users',
@@ -36,7 +41,7 @@ export const users = pgTable(
     tokenHash: text('token_hash').notNull().unique(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('users_organization_idx').on(t.organizationId)],
+  (t) => [index('users_organization_idx').on(t.organizationId), index('users_created_idx').on(t.createdAt, t.id)],
 );
 
 // Append-only audit trail. Writers insert with ON CONFLICT (idempotency_key) DO NOTHING, so a
@@ -84,8 +89,41 @@ export const contracts = pgTable(
     endedAt: timestamp('ended_at', { withTimezone: true }),
     revision: integer('revision').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * From when the contract is in arrears given what it has received (domain/status arrearsFrom);
+     * null when that covers every tranche. Overdue now ⇔ arrears_from <= now: an indexed fact,
+     * recomputed by the projection whenever received_fen or the schedule changes (issue 19).
+     */
+    arrearsFrom: timestamp('arrears_from', { withTimezone: true }),
   },
-  (t) => [index('contracts_parties_idx').using('gin', t.partyOrganizationIds)],
+  (t) => [
+    index('contracts_parties_idx').using('gin', t.partyOrganizationIds),
+    // Administrators' pages, in the list's order (created_at, id), whole or by status.
+    index('contracts_created_idx').on(t.createdAt, t.id),
+    index('contracts_status_created_idx').on(t.status, t.createdAt, t.id),
+  ],
+);
+
+// Who may see each contract, one row per organization it names, in the contract list's order
+// (issue 19): an organization's page is a bounded index scan however many contracts the province
+// has. Kept by triggers on contracts (migration 0013) from party_organization_ids; status and
+// arrears_from copied so the list's filters need no join.
+export const contractParties = pgTable(
+  'contract_parties',
+  {
+    contractId: text('contract_id')
+      .notNull()
+      .references(() => contracts.id, { onDelete: 'cascade' }),
+    organizationId: text('organization_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    status: text('status').notNull(),
+    arrearsFrom: timestamp('arrears_from', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.contractId, t.organizationId] }),
+    index('contract_parties_org_idx').on(t.organizationId, t.createdAt, t.contractId),
+    index('contract_parties_org_status_idx').on(t.organizationId, t.status, t.createdAt, t.contractId),
+  ],
 );
 
 // The payment ledger: append-only, one row per business reference per contract.
@@ -169,7 +207,35 @@ export const escalations = pgTable(
     // Bumped by the workflow on every change of the step; guards the upsert.
     version: integer('version').notNull(),
   },
-  (t) => [index('escalations_contract_idx').on(t.contractId), index('escalations_state_idx').on(t.state)],
+  (t) => [
+    index('escalations_contract_idx').on(t.contractId),
+    index('escalations_state_idx').on(t.state),
+    // Administrators' pages in the list's order: by severity, then oldest first (issue 19).
+    index('escalations_severity_idx').on(t.severity, t.openedAt, t.id),
+    index('escalations_state_severity_idx').on(t.state, t.severity, t.openedAt, t.id),
+  ],
+);
+
+// Which organizations see each escalation (those its contract names), in the list's order (issue
+// 19). Kept by triggers on escalations and contracts (migration 0013).
+export const escalationParties = pgTable(
+  'escalation_parties',
+  {
+    escalationId: text('escalation_id')
+      .notNull()
+      .references(() => escalations.id, { onDelete: 'cascade' }),
+    organizationId: text('organization_id').notNull(),
+    contractId: text('contract_id').notNull(),
+    severity: text('severity').notNull(),
+    state: text('state').notNull(),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.escalationId, t.organizationId] }),
+    index('escalation_parties_org_idx').on(t.organizationId, t.severity, t.openedAt, t.escalationId),
+    index('escalation_parties_org_state_idx').on(t.organizationId, t.state, t.severity, t.openedAt, t.escalationId),
+    index('escalation_parties_contract_idx').on(t.contractId),
+  ],
 );
 
 // Who held each stalled step and for how long: the basis of delay attribution.

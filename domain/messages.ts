@@ -190,6 +190,7 @@ export const MESSAGES = {
   }),
   pattern_http_url: entry({ en: () => 'a web address starting with http:// or https://', 'zh-CN': () => '以 http:// 或 https:// 开头的网址' }),
   pattern_sha256: entry({ en: () => 'a SHA-256 digest: 64 hexadecimal digits', 'zh-CN': () => 'SHA-256 摘要：64 位十六进制数字' }),
+  pattern_cursor: entry({ en: () => "a previous page's nextCursor, as it was given", 'zh-CN': () => '上一页给出的 nextCursor，原样传入' }),
   pattern_other: entry({ en: () => 'holds characters that are not allowed here', 'zh-CN': () => '包含此处不允许的字符' }),
   must_be: entry<{ what: string }>({
     en: ({ what }) => `must be ${renderLoose({ code: what }, 'en')}`,
@@ -781,6 +782,11 @@ export const MESSAGES = {
     'zh-CN': () => '只有管理员可以不属于任何机构',
   }),
   contacts_belong_to_villages: entry({ en: () => 'Contacts belong to villages', 'zh-CN': () => '联系人只属于村' }),
+  invalid_cursor: entry({
+    en: () => 'The cursor is not one this list gave out; start again without it',
+    'zh-CN': () => '该游标不是此列表给出的，请不带游标重新开始',
+  }),
+  invalid_cursor_field: entry({ en: () => "is not a cursor this list gave out (a previous page's nextCursor)", 'zh-CN': () => '不是此列表给出的游标（上一页的 nextCursor）' }),
   at_most_ids: entry<Limit>({ en: ({ limit }) => `At most ${limit} ids at once`, 'zh-CN': ({ limit }) => `一次最多 ${limit} 个标识` }),
   webhook_refused: entry<{ url: string; why: string }>({
     en: ({ url, why }) => `The webhook cannot be added: ${url} ${why}`,

@@ -276,13 +276,24 @@ export function payrollCoverage(
 }
 
 /** The sum of the tranches due by `now`. */
-export function dueToDate(contract: Contract, now: number): Fen {
+export function dueToDate(contract: Pick<Contract, 'tranches'>, now: number): Fen {
   return contract.tranches.filter((t) => t.dueAt <= now).reduce((s, t) => s + t.amountFen, 0);
 }
 
 /** Due to date minus received, never below zero. */
-export function arrears(contract: Contract, receivedFen: Fen, now: number): Fen {
+export function arrears(contract: Pick<Contract, 'tranches'>, receivedFen: Fen, now: number): Fen {
   return Math.max(0, dueToDate(contract, now) - receivedFen);
+}
+
+/**
+ * The first instant (epoch ms) from which the contract is in arrears having received `receivedFen`
+ * and nothing more, or null if that money covers every tranche. Arrears only change at a tranche's
+ * due instant, so `arrears(contract, receivedFen, now) > 0` exactly when this is at or before
+ * `now`: the read model stores it so "overdue" is an indexed comparison (issue 19).
+ */
+export function arrearsFrom(contract: Pick<Contract, 'tranches'>, receivedFen: Fen): number | null {
+  const instants = [...new Set(contract.tranches.map((t) => t.dueAt))].sort((a, b) => a - b);
+  return instants.find((at) => arrears(contract, receivedFen, at) > 0) ?? null;
 }
 
 /** The next checkpoint or tranche date after `now`. */

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CONTRACT_STATUSES } from '../../domain/status';
 import { Type } from 'typebox';
 import { actorOf, onlyRoles } from '../plugins/auth';
-import { errors, IdempotencyHeaders, MAX_ID_LENGTH, MAX_OFFSET, MAX_ROW_ID, NullableInteger, NullableString, RowId } from '../schemas';
+import { CursorQuery, errors, IdempotencyHeaders, MAX_ID_LENGTH, MAX_OFFSET, MAX_ROW_ID, NextCursor, NullableInteger, NullableString, RowId } from '../schemas';
+import { MAX_COUNTED } from '../services/cursor';
 import type { ContractDefinitionInput } from '../../domain/contract';
 import type { ContractService } from '../services/contracts';
 import type { IdempotencyService } from '../services/idempotency';
@@ -60,19 +61,29 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
     {
       schema: {
         tags: ['contracts'],
-        summary: "Contracts the caller's organization is party to.",
+        summary:
+          "Contracts the caller's organization is party to, oldest first (created_at, id). Page with `cursor` (the previous page's `nextCursor`); `offset` skips that many more.",
         querystring: Type.Object(
           {
             status: Type.Optional(Type.Enum(CONTRACT_STATUSES)),
             overdue: Type.Optional(Type.Boolean()),
             limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
             offset: Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0 }),
+            cursor: CursorQuery,
           },
           { additionalProperties: false },
         ),
         response: {
           200: Type.Object(
-            { items: Type.Array(ContractSummaryView), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() },
+            {
+              items: Type.Array(ContractSummaryView, { maxItems: 200 }),
+              total: Type.Integer({
+                description: `Contracts matching the filters (before cursor and offset), counted up to ${MAX_COUNTED}: exact below that; ${MAX_COUNTED} means at least that many`,
+              }),
+              limit: Type.Integer(),
+              offset: Type.Integer(),
+              nextCursor: NextCursor(),
+            },
             { additionalProperties: false },
           ),
           ...errors(400, 401),

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ESCALATION_PARTIES, SEVERITIES, STEP_KINDS } from '../../domain/escalation';
 import { actorOf } from '../plugins/auth';
-import { errors, NullableString } from '../schemas';
+import { CursorQuery, errors, NextCursor, NullableString } from '../schemas';
 import type { EscalationService } from '../services/escalations';
 
 const closed = { additionalProperties: false } as const;
@@ -43,7 +43,16 @@ const Escalation = Type.Object(
   },
   closed,
 );
-const EscalationList = Type.Object({ items: Type.Array(Escalation) }, closed);
+const MAX_PAGE = 200;
+const EscalationList = Type.Object({ items: Type.Array(Escalation, { maxItems: MAX_PAGE }), nextCursor: NextCursor() }, closed);
+const ListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Enum(STATES)),
+    limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: MAX_PAGE }),
+    cursor: CursorQuery,
+  },
+  closed,
+);
 const ContractParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 /** GET /v1/contracts/:id/delays. */
@@ -90,12 +99,13 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<{ escalations: Escalati
     {
       schema: {
         tags: ['escalations'],
-        summary: 'Escalations across the contracts the caller may see, most severe then oldest first.',
-        querystring: Type.Object({ status: Type.Optional(Type.Enum(STATES)) }, closed),
+        summary:
+          'Escalations across the contracts the caller may see, most severe then oldest first; `limit` per page (a village\'s page may show fewer: other villages\' steps are left out), the next with `cursor`.',
+        querystring: ListQuery,
         response: { 200: EscalationList, ...errors(400, 401) },
       },
     },
-    async (request) => escalations.list(actorOf(request), { status: request.query.status }),
+    async (request) => escalations.list(actorOf(request), request.query),
   );
 
   app.get(
@@ -103,13 +113,13 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<{ escalations: Escalati
     {
       schema: {
         tags: ['escalations'],
-        summary: "A contract's escalations, most severe then oldest first.",
+        summary: "A contract's escalations, most severe then oldest first; `limit` per page, the next with `cursor`.",
         params: ContractParams,
-        querystring: Type.Object({ status: Type.Optional(Type.Enum(STATES)) }, closed),
+        querystring: ListQuery,
         response: { 200: EscalationList, ...errors(400, 401, 404) },
       },
     },
-    async (request) => escalations.list(actorOf(request), { status: request.query.status, contractId: request.params.id }),
+    async (request) => escalations.list(actorOf(request), { ...request.query, contractId: request.params.id }),
   );
 
   app.post(

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notFound } from '../errors';
 import { actorOf, onlyRoles } from '../plugins/auth';
-import { errors, IdSchema, OrganizationKindSchema, Timestamp } from '../schemas';
+import { AdminListQuery, errors, IdSchema, MAX_ADMIN_PAGE, NextCursor, OrganizationKindSchema, Timestamp } from '../schemas';
 import type { IdentityService } from '../services/identity';
 import { say } from '../../domain/messages';
 
@@ -37,13 +37,17 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityS
     {
       schema: {
         tags: ['identity'],
-        summary: 'List organizations.',
-        response: { 200: Type.Object({ items: Type.Array(Organization) }, { additionalProperties: false }), ...errors(401) },
+        summary: 'List organizations, oldest first; `limit` per page, the next with `cursor` (the previous page\'s `nextCursor`).',
+        querystring: AdminListQuery,
+        response: {
+          200: Type.Object({ items: Type.Array(Organization, { maxItems: MAX_ADMIN_PAGE }), nextCursor: NextCursor() }, { additionalProperties: false }),
+          ...errors(400, 401),
+        },
       },
     },
     async (request) => {
       actorOf(request);
-      return { items: await identity.listOrganizations() };
+      return identity.listOrganizations(request.query);
     },
   );
 

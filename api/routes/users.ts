@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError, notFound } from '../errors';
 import { actorOf, onlyRoles } from '../plugins/auth';
-import { errors, IdSchema, MAX_ID_LENGTH, NullableString, RoleSchema, Timestamp } from '../schemas';
+import { AdminListQuery, errors, IdSchema, MAX_ADMIN_PAGE, MAX_ID_LENGTH, NextCursor, NullableString, RoleSchema, Timestamp } from '../schemas';
 
 /** Ids one GET /v1/users/names may ask for. */
 const MAX_NAME_LOOKUPS = 100;
@@ -58,11 +58,15 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }
       config: onlyRoles(['admin'], 'list users'),
       schema: {
         tags: ['identity'],
-        summary: 'List users. Admin only.',
-        response: { 200: Type.Object({ items: Type.Array(User) }, { additionalProperties: false }), ...errors(401, 403) },
+        summary: 'List users, oldest first; `limit` per page, the next with `cursor` (the previous page\'s `nextCursor`). Admin only.',
+        querystring: AdminListQuery,
+        response: {
+          200: Type.Object({ items: Type.Array(User, { maxItems: MAX_ADMIN_PAGE }), nextCursor: NextCursor() }, { additionalProperties: false }),
+          ...errors(400, 401, 403),
+        },
       },
     },
-    async () => ({ items: await identity.listUsers() }),
+    async (request) => identity.listUsers(request.query),
   );
 
   app.get(

@@ -40,6 +40,8 @@ import { apiErrorFromTemporal, refusedStart, sendToWorkflow, startRefusal, updat
 import { canonicalJson } from '../../domain/canonical-json';
 import { shanghaiDate } from '../../domain/dates';
 import { clockOfContract } from './payment-clock-view';
+import { decodeCursor, encodeCursor } from './cursor';
+import { contractsPageQuery } from './contract-pages';
 import { say } from '../../domain/messages';
 
 type PartyColumn = 'purchaserId' | 'payerId';
@@ -49,6 +51,8 @@ export interface ListFilter {
   overdue?: boolean;
   limit: number;
   offset: number;
+  /** A previous page's nextCursor (api/services/cursor.ts). */
+  cursor?: string;
 }
 
 /** How long a payment or reversal is sent again while its contract's workflow continues as new. */
@@ -255,23 +259,30 @@ export class ContractService {
     return this.detail(actor, contract.id);
   }
 
+  /**
+   * The caller's contracts in the order (created_at, id): a bounded index scan however many
+   * contracts the province has (issue 19). An organization's come from contract_parties, an
+   * administrator's from contracts; `overdue` compares the stored arrears_from with now (the same
+   * fact as the summary's `overdue`); `cursor` continues after a previous page's last contract
+   * (`offset` then skips that many more). `total` is counted up to MAX_COUNTED.
+   */
   async list(actor: Actor, filter: ListFilter) {
-    const conditions = [];
-    if (!isAdmin(actor)) {
-      if (!actor.organizationId) return { items: [], total: 0, limit: filter.limit, offset: filter.offset };
-      conditions.push(sql`${actor.organizationId} = any(${contracts.partyOrganizationIds})`);
-    }
-    if (filter.status) conditions.push(eq(contracts.status, filter.status));
-    const rows = await this.db
-      .select()
-      .from(contracts)
-      .where(conditions.length > 0 ? and(...conditions) : undefined)
-      .orderBy(asc(contracts.createdAt), asc(contracts.id));
+    const position = filter.cursor === undefined ? undefined : decodeCursor('contracts', filter.cursor, ['integer', 'string'] as const);
+    const page = { limit: filter.limit, offset: filter.offset };
+    if (!isAdmin(actor) && !actor.organizationId) return { items: [], total: 0, ...page, nextCursor: null };
     const now = this.clock();
-    // Arrears depend on "now", so the overdue filter is applied to computed summaries.
-    let items = rows.map((row) => contractSummary(row, now));
-    if (filter.overdue !== undefined) items = items.filter((item) => item.overdue === filter.overdue);
-    return { items: items.slice(filter.offset, filter.offset + filter.limit), total: items.length, limit: filter.limit, offset: filter.offset };
+    const query = contractsPageQuery(this.db, actor, filter, now, position);
+    const [rows, [counted]] = await Promise.all([
+      query.page.limit(filter.limit).offset(filter.offset),
+      this.db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(query.counted),
+    ]);
+    const last = rows.length === filter.limit ? rows[rows.length - 1] : undefined;
+    return {
+      items: rows.map(({ row }) => contractSummary(row, now)),
+      total: counted?.total ?? 0,
+      ...page,
+      nextCursor: last ? encodeCursor('contracts', [last.createdMicros, last.row.id]) : null,
+    };
   }
 
   async detail(actor: Actor, id: string) {

@@ -1,7 +1,7 @@
 // Escalations and delays: read from the read model, acknowledged through the step's workflow.
-import type { Severity } from '../../domain/severity';
+import { SEVERITIES_MOST_URGENT_FIRST, type Severity } from '../../domain/severity';
 import type { Client } from '@temporalio/client';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import { calendarInForce } from '../../activities/calendar';
 import type { Database } from '../../db/client';
 import { contracts, escalations, ledgerEntries, stepDelays } from '../../db/schema';
@@ -19,12 +19,13 @@ import { withTexts } from './free-texts';
 import { ApiError, forbidden, notFound } from '../errors';
 import { ledgerEntryOf } from './contract-views';
 import { sendToWorkflow, updateRejection } from './temporal-errors';
-import { isVillagesOwnStep, loadVisibleContract, villageScope } from './visibility';
+import { isVillagesOwnStep, loadVisibleContract, villageScope, type ContractRow } from './visibility';
+import { decodeCursor, encodeCursor } from './cursor';
+import { escalationsPageQuery } from './escalation-pages';
 import { say } from '../../domain/messages';
 import { rejectionMessage } from './temporal-errors';
 
 type EscalationRow = typeof escalations.$inferSelect;
-const SEVERITY_RANK: Record<string, number> = { critical: 0, warning: 1, info: 2 };
 
 /** Kinds of step about money: their view carries today's figures beside the text written when they opened. */
 const MONEY_STEPS: ReadonlySet<string> = new Set<StepKind>(['paymentShortfall', 'trancheOverdue']);
@@ -67,9 +68,12 @@ export function escalationView(row: EscalationRow, figures: ContractFigures | un
   };
 }
 
-/** Most severe first, then oldest first. */
-function bySeverityThenAge(a: EscalationRow, b: EscalationRow): number {
-  return (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) || a.openedAt.getTime() - b.openedAt.getTime();
+export interface EscalationListFilter {
+  status?: string;
+  contractId?: string;
+  limit: number;
+  /** A previous page's nextCursor (api/services/cursor.ts). */
+  cursor?: string;
 }
 
 export class EscalationService {
@@ -78,17 +82,6 @@ export class EscalationService {
     private readonly temporal: Client,
     private readonly clock: () => number = Date.now,
   ) {}
-
-  /** The contracts the actor may see, each with the village the actor speaks for in it (if any). */
-  private async visibleContracts(actor: Actor): Promise<Map<string, string | undefined> | 'all'> {
-    if (isAdmin(actor)) return 'all';
-    if (!actor.organizationId) return new Map();
-    const rows = await this.db
-      .select({ id: contracts.id, definition: contracts.definition })
-      .from(contracts)
-      .where(sql`${actor.organizationId} = any(${contracts.partyOrganizationIds})`);
-    return new Map(rows.map((r) => [r.id, villageScope(actor, r.definition as Contract)]));
-  }
 
   private requireVisibleContract(actor: Actor, contractId: string) {
     return loadVisibleContract(this.db, actor, contractId);
@@ -115,29 +108,45 @@ export class EscalationService {
     return rows.map((r) => escalationView(r, figures.get(r.contractId), now));
   }
 
-  async list(actor: Actor, filter: { status?: string; contractId?: string }) {
-    const conditions = [];
-    let villages: Map<string, string | undefined>;
-    if (filter.contractId) {
-      const row = await this.requireVisibleContract(actor, filter.contractId);
-      villages = new Map([[row.id, villageScope(actor, row.definition as Contract)]]);
-      conditions.push(eq(escalations.contractId, filter.contractId));
-    } else {
-      const visible = await this.visibleContracts(actor);
-      villages = visible === 'all' ? new Map() : visible;
-      if (visible !== 'all') {
-        if (visible.size === 0) return { items: [] };
-        conditions.push(inArray(escalations.contractId, [...visible.keys()]));
-      }
+  /**
+   * Escalations the actor may see, most severe first, then oldest first (opened_at, id): one
+   * severity at a time, each a bounded index scan in that order (escalation_parties for an
+   * organization, escalations for an administrator or one contract), so a page costs the same
+   * however many contracts the province has (issue 19).
+   */
+  async list(actor: Actor, filter: EscalationListFilter) {
+    const position = filter.cursor === undefined ? undefined : decodeCursor('escalations', filter.cursor, ['integer', 'integer', 'string'] as const);
+    let contract: ContractRow | undefined;
+    if (filter.contractId) contract = await this.requireVisibleContract(actor, filter.contractId);
+    else if (!isAdmin(actor) && !actor.organizationId) return { items: [], nextCursor: null };
+    const rows: Array<{ row: EscalationRow; openedMicros: number }> = [];
+    const first = position?.[0] ?? 0;
+    for (let rank = first; rank < SEVERITIES_MOST_URGENT_FIRST.length && rows.length < filter.limit; rank++) {
+      const after = rank === first && position ? ([position[1], position[2]] as const) : undefined;
+      const query = escalationsPageQuery(this.db, actor, { ...filter, severity: SEVERITIES_MOST_URGENT_FIRST[rank]! }, after);
+      rows.push(...(await query.limit(filter.limit - rows.length)));
     }
-    if (filter.status) conditions.push(eq(escalations.state, filter.status));
-    const rows = await this.db.select().from(escalations).where(conditions.length ? and(...conditions) : undefined);
+    const last = rows.length === filter.limit ? rows[rows.length - 1] : undefined;
+    const nextCursor = last
+      ? encodeCursor('escalations', [SEVERITIES_MOST_URGENT_FIRST.indexOf(last.row.severity as Severity), last.openedMicros, last.row.id])
+      : null;
     // A village's users see the village chain's escalations of their own village only.
+    const villages = await this.villagesOf(actor, contract, rows.map((r) => r.row.contractId));
     const own = (r: EscalationRow) => {
       const village = villages.get(r.contractId);
       return !village || isVillagesOwnStep(village, { kind: r.stepKind, reference: r.stepReference });
     };
-    return { items: await this.views(rows.filter(own).sort(bySeverityThenAge)) };
+    return { items: await this.views(rows.map((r) => r.row).filter(own)), nextCursor };
+  }
+
+  /** The village the actor speaks for in each of these contracts (if any): read for one page's contracts only. */
+  private async villagesOf(actor: Actor, known: ContractRow | undefined, contractIds: string[]): Promise<Map<string, string | undefined>> {
+    if (isAdmin(actor) || !actor.organizationId) return new Map();
+    if (known) return new Map([[known.id, villageScope(actor, known.definition as Contract)]]);
+    const ids = [...new Set(contractIds)];
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.select({ id: contracts.id, definition: contracts.definition }).from(contracts).where(inArray(contracts.id, ids));
+    return new Map(rows.map((r) => [r.id, villageScope(actor, r.definition as Contract)]));
   }
 
   async acknowledge(actor: Actor, id: string, note: string) {

@@ -8,6 +8,13 @@ import { appendEvent } from '../../activities/events';
 import { unprocessable } from '../errors';
 import { hashToken, newId, newToken } from './tokens';
 import { say } from '../../domain/messages';
+import { atMicros, beyond, decodeCursor, encodeCursor, microsOf } from './cursor';
+
+/** One page of an administrators' list: `limit` rows after the `cursor` a previous page gave. */
+export interface AdminPage {
+  limit: number;
+  cursor?: string;
+}
 import { problem } from '../../domain/problems';
 
 export const ADMIN_USER_ID = 'usr_admin';
@@ -72,9 +79,17 @@ export class IdentityService {
     });
   }
 
-  async listOrganizations(): Promise<OrganizationView[]> {
-    const rows = await this.db.select().from(organizations).orderBy(asc(organizations.createdAt), asc(organizations.id));
-    return rows.map(orgView);
+  /** Organizations oldest first (created_at, id), a page at a time by cursor (issue 19). */
+  async listOrganizations(page: AdminPage): Promise<{ items: OrganizationView[]; nextCursor: string | null }> {
+    const position = page.cursor === undefined ? undefined : decodeCursor('organizations', page.cursor, ['integer', 'string'] as const);
+    const rows = await this.db
+      .select({ row: organizations, micros: microsOf(organizations.createdAt) })
+      .from(organizations)
+      .where(position ? beyond([organizations.createdAt, organizations.id], [atMicros(position[0]), position[1]]) : undefined)
+      .orderBy(asc(organizations.createdAt), asc(organizations.id))
+      .limit(page.limit);
+    const last = rows.length === page.limit ? rows[rows.length - 1] : undefined;
+    return { items: rows.map((r) => orgView(r.row)), nextCursor: last ? encodeCursor('organizations', [last.micros, last.row.id]) : null };
   }
 
   async getOrganization(id: string): Promise<OrganizationView | undefined> {
@@ -141,9 +156,17 @@ export class IdentityService {
     return this.db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, [...ids])).orderBy(asc(users.id));
   }
 
-  async listUsers(): Promise<UserView[]> {
-    const rows = await this.db.select().from(users).orderBy(asc(users.createdAt), asc(users.id));
-    return rows.map(userView);
+  /** Users oldest first (created_at, id), a page at a time by cursor (issue 19). */
+  async listUsers(page: AdminPage): Promise<{ items: UserView[]; nextCursor: string | null }> {
+    const position = page.cursor === undefined ? undefined : decodeCursor('users', page.cursor, ['integer', 'string'] as const);
+    const rows = await this.db
+      .select({ row: users, micros: microsOf(users.createdAt) })
+      .from(users)
+      .where(position ? beyond([users.createdAt, users.id], [atMicros(position[0]), position[1]]) : undefined)
+      .orderBy(asc(users.createdAt), asc(users.id))
+      .limit(page.limit);
+    const last = rows.length === page.limit ? rows[rows.length - 1] : undefined;
+    return { items: rows.map((r) => userView(r.row)), nextCursor: last ? encodeCursor('users', [last.micros, last.row.id]) : null };
   }
 
   /** Issues a new token for a user; the old one stops working at once. */

@@ -1,7 +1,7 @@
 // The inbox: notifications addressed to the caller's organization, newest first, each marked read
 // or not for the calling user. Platform administrators belong to no organization: their inbox is
 // ADMINISTRATORS_INBOX (e.g. "next year's official calendar is not published yet").
-import { and, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { notificationReads, notifications } from '../../db/schema';
 import type { Severity } from '../../domain/severity';
@@ -20,25 +20,36 @@ function inboxesOf(actor: Actor): string[] {
 export class InboxService {
   constructor(private readonly db: Database) {}
 
-  async list(actor: Actor, page: { before?: number; limit: number; unread?: boolean }) {
-    const inboxes = inboxesOf(actor);
-    if (inboxes.length === 0) return { items: [], next: null };
-    const rows = await this.db
-      .select({ n: notifications, readAt: notificationReads.readAt })
+  /**
+   * One page of the actor's inbox, newest first: a Limit over notifications (organization, id)
+   * (issue 19), apart so tests can read its plan.
+   */
+  pageQuery(actor: Actor, page: { before?: number; limit: number; unread?: boolean }) {
+    // The caller's read marks looked up per row of the page (the reads' primary key), never by
+    // scanning every read of everyone: correlated subqueries rather than a join the planner may hash.
+    // A scalar subquery stays a per-row probe (NOT EXISTS would become an anti-join over all
+    // reads), and "fewer than one read" is not guessed rare by the planner as "IS NULL" is, so
+    // an unread page still walks the inbox's index in order.
+    const mine = sql`${notificationReads.notificationId} = ${notifications.id} and ${notificationReads.userId} = ${actor.userId}`;
+    const readAt = sql<Date | null>`(select ${notificationReads.readAt} from ${notificationReads} where ${mine})`;
+    return this.db
+      .select({ n: notifications, readAt: readAt.mapWith(notificationReads.readAt) })
       .from(notifications)
-      .leftJoin(
-        notificationReads,
-        and(eq(notificationReads.notificationId, notifications.id), eq(notificationReads.userId, actor.userId)),
-      )
       .where(
         and(
-          inArray(notifications.organizationId, inboxes),
+          inArray(notifications.organizationId, inboxesOf(actor)),
           page.before !== undefined ? lt(notifications.id, page.before) : undefined,
-          page.unread ? isNull(notificationReads.readAt) : undefined,
+          page.unread ? sql`(select count(*) from ${notificationReads} where ${mine}) < 1` : undefined,
         ),
       )
       .orderBy(desc(notifications.id))
       .limit(page.limit);
+  }
+
+  async list(actor: Actor, page: { before?: number; limit: number; unread?: boolean }) {
+    const inboxes = inboxesOf(actor);
+    if (inboxes.length === 0) return { items: [], next: null };
+    const rows = await this.pageQuery(actor, page);
     return {
       items: rows.map(({ n, readAt }) => ({
         id: n.id,

@@ -3,7 +3,7 @@ import { validateContractDefinition, type Contract } from '../../domain/contract
 import fc from 'fast-check';
 import { addDays, parseInstant, startOfShanghaiDay } from '../../domain/dates';
 import { checkPayment, checkReversal, summarize, type LedgerEntry } from '../../domain/ledger';
-import { contractFigures, moneyStepHeldUntil } from '../../domain/status';
+import { arrears, arrearsFrom, contractFigures, moneyStepHeldUntil } from '../../domain/status';
 import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-county';
 
 function contract(): Contract {
@@ -124,6 +124,30 @@ describe('contract figures', () => {
     expect(payroll.monthsUnfunded).toBe(3);
     expect(payroll.termMonths).toBe(12);
     expect(payroll.runOutDate).toBe('2023-02-15');
+  });
+});
+
+describe('arrears from', () => {
+  it('is at or before an instant exactly when the contract is in arrears then (the read model stores it for "overdue")', () => {
+    const tranches = fc.array(
+      fc.record({ dueAt: fc.integer({ min: 0, max: 20 }).map((d) => at('2023-01-01') + d * 86_400_000), amountFen: fc.integer({ min: 0, max: 1_000_000 }) }),
+      { maxLength: 8 },
+    );
+    fc.assert(
+      fc.property(tranches, fc.integer({ min: 0, max: 5_000_000 }), fc.integer({ min: -2, max: 23 }), fc.integer({ min: -1, max: 1 }), (list, received, day, nudge) => {
+        const schedule = { tranches: list.map((t, i) => ({ ...t, id: `t${i}`, label: '', due: '', fundingSource: 'fiscal' as const })) } as unknown as Contract;
+        const now = at('2023-01-01') + day * 86_400_000 + nudge;
+        const from = arrearsFrom(schedule, received);
+        expect(from !== null && from <= now).toBe(arrears(schedule, received, now) > 0);
+      }),
+    );
+  });
+
+  it('in the source case: the first instant the tranches due outrun 530,000.00; never once the whole value arrived', () => {
+    const from = arrearsFrom(contract(), 53_000_000)!;
+    expect(arrears(contract(), 53_000_000, from)).toBeGreaterThan(0);
+    expect(arrears(contract(), 53_000_000, from - 1)).toBe(0);
+    expect(arrearsFrom(contract(), contract().valueFen)).toBeNull();
   });
 });
 
