@@ -188,6 +188,7 @@ export class PaymentApplicationService {
         .onConflictDoNothing();
       try {
         const filed = await sendToWorkflow(
+          contractWorkflowId(contractId),
           () =>
             sendWhileContinuing(() =>
               this.temporal.workflow
@@ -229,6 +230,7 @@ export class PaymentApplicationService {
     const reasons = body.reasons ?? [];
     if (body.outcome === 'return' && reasons.length === 0) throw unprocessable('A returned application needs its reasons', [{ field: 'reasons', reason: 'must give at least one reason to return' }]);
     const decided = await sendToWorkflow(
+      contractWorkflowId(row.contractId),
       () =>
         sendWhileContinuing(() =>
           this.temporal.workflow
