@@ -9,22 +9,30 @@ type Interceptor = NonNullable<ConnectionOptions['interceptors']>[number];
 type Status = Parameters<ReturnType<typeof defaultGrpcRetryOptions>['retryableDecider']>[1];
 
 const GRPC_RESOURCE_EXHAUSTED = 8;
+const GRPC_FAILED_PRECONDITION = 9;
 /** Attempts of an Update its workflow refused for its Updates in flight (so 3 more, waiting ~0.2, 0.4, 0.8 s). */
 export const UPDATE_EXHAUSTED_ATTEMPTS = 4;
 const UPDATE_EXHAUSTED_FIRST_WAIT_MS = 200;
 
-/** Temporal's words for an Update refused by its workflow's limits (in-flight or total Updates). */
-export function isUpdateLimitStatus(code: unknown, details: unknown): boolean {
-  return code === GRPC_RESOURCE_EXHAUSTED && typeof details === 'string' && /updates/i.test(details);
+/**
+ * Temporal's answer to an Update its workflow has no room for: RESOURCE_EXHAUSTED "limit on number
+ * of concurrent in-flight updates has been reached (10)" (or on their payload size), or
+ * FAILED_PRECONDITION "limit on number of total updates has been reached" (a run near its 2,000
+ * Updates, which continues as new). `onlyRetryable`: only the first kind, worth trying again at once.
+ */
+export function isUpdateLimitStatus(code: unknown, details: unknown, onlyRetryable = false): boolean {
+  if (typeof details !== 'string') return false;
+  if (code === GRPC_RESOURCE_EXHAUSTED) return /in-flight updates/i.test(details);
+  return !onlyRetryable && code === GRPC_FAILED_PRECONDITION && /total updates/i.test(details);
 }
 
 function updateRetryInterceptor(): Interceptor {
   const standard = defaultGrpcRetryOptions();
   return makeGrpcRetryInterceptor({
     retryableDecider: (attempt: number, status: Status) =>
-      isUpdateLimitStatus(status.code, status.details) ? attempt < UPDATE_EXHAUSTED_ATTEMPTS : standard.retryableDecider(attempt, status),
+      isUpdateLimitStatus(status.code, status.details, true) ? attempt < UPDATE_EXHAUSTED_ATTEMPTS : standard.retryableDecider(attempt, status),
     delayFunction: (attempt: number, status: Status) =>
-      isUpdateLimitStatus(status.code, status.details)
+      isUpdateLimitStatus(status.code, status.details, true)
         ? UPDATE_EXHAUSTED_FIRST_WAIT_MS * 2 ** (attempt - 1) * (0.8 + Math.random() * 0.4)
         : standard.delayFunction(attempt, status),
   });
