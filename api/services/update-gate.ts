@@ -21,10 +21,18 @@ export interface UpdateGateOptions {
 
 export const DEFAULT_UPDATE_GATE: UpdateGateOptions = { perWorkflow: 8, queueLength: 32, waitMs: 5_000, retryAfterSeconds: 2 };
 
-/** 429 `too_many_requests` with Retry-After: the workflow has as many Updates in flight as it takes; nothing was recorded. */
+/**
+ * 429 `too_many_requests` with Retry-After: the workflow has as many Updates in flight as it takes.
+ * From this process's gate the Update was never sent (nothing was recorded); from Temporal
+ * (`byTemporal`) the message says only that it may be sent again — seen under load: a payment
+ * answered so was recorded after all (an Update Temporal had admitted, dropped and was sent again).
+ */
 export class UpdatesInFlightError extends ApiError {
-  constructor(readonly retryAfterSeconds: number) {
-    super(429, 'too_many_requests', say('updates_in_flight_full', { seconds: retryAfterSeconds }));
+  constructor(
+    readonly retryAfterSeconds: number,
+    byTemporal = false,
+  ) {
+    super(429, 'too_many_requests', say(byTemporal ? 'updates_in_flight_refused' : 'updates_in_flight_full', { seconds: retryAfterSeconds }));
   }
 }
 
@@ -142,5 +150,5 @@ export function throughUpdateGate<T>(workflowId: string, send: () => Promise<T>)
 
 /** The 429 for an Update Temporal refused for its workflow's Updates in flight, with the current gate's Retry-After. */
 export function updatesInFlightFull(): UpdatesInFlightError {
-  return new UpdatesInFlightError((current.getStore()?.options ?? DEFAULT_UPDATE_GATE).retryAfterSeconds);
+  return new UpdatesInFlightError((current.getStore()?.options ?? DEFAULT_UPDATE_GATE).retryAfterSeconds, true);
 }
