@@ -51,6 +51,7 @@ import { IdentityService } from './services/identity';
 import { SubmissionService } from './services/submissions';
 import { WebhookService } from './services/webhooks';
 import { WorkerService } from './services/workers';
+import { DEFAULT_UPDATE_GATE, UpdateGate, withUpdateGate, type UpdateGateOptions } from './services/update-gate';
 import { validatorCompiler } from './validation';
 
 export interface AppDeps {
@@ -77,6 +78,8 @@ export interface AppDeps {
   workerPollWindowMs?: number;
   /** How often the API looks for stuck workflows in the background (0: only when asked). Default 60 s. */
   stuckScanIntervalMs?: number;
+  /** Updates in flight per workflow from this process, and the queue behind them (api/services/update-gate.ts); default DEFAULT_UPDATE_GATE. */
+  updateGate?: Partial<UpdateGateOptions>;
 }
 
 export const DEFAULT_TEMPORAL_DEADLINE_MS = 20_000;
@@ -115,12 +118,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // names the worker when none polls the task queue.
   const workers = new WorkerService(deps.temporal, deps.taskQueue, deps.workerPollWindowMs);
   const deadlineMs = deps.temporalDeadlineMs ?? DEFAULT_TEMPORAL_DEADLINE_MS;
+  // And every Update a request sends waits for a slot on its workflow (or is answered 429).
+  const updateGate = new UpdateGate({ ...DEFAULT_UPDATE_GATE, ...deps.updateGate });
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/v1/')) return;
     const handler = route.handler;
     route.handler = async function withTemporalDeadline(request, reply) {
       try {
-        return await deps.temporal.withDeadline(Date.now() + deadlineMs, async () => handler.call(this, request, reply));
+        return await deps.temporal.withDeadline(Date.now() + deadlineMs, async () => withUpdateGate(updateGate, () => handler.call(this, request, reply)));
       } catch (error) {
         const outage = outageOf(error);
         if (outage?.down !== 'temporal') throw error;

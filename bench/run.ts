@@ -2,6 +2,7 @@
 // reading a contract from the read model vs. a workflow query, on one dev server in one run.
 //   npm run bench -- [payments=300] [reads=300]
 //   npm run bench -- histories      (bench/histories.ts: history bytes and events per workflow kind)
+//   npm run bench -- replay [payments=380] (bench/replay-cost.ts: replay cost per history event)
 // Reports median and p99 of each and their ratios (targets: API ≤ 1.5× raw Update; read model
 // ≤ 0.2× query). Runs are interleaved in rounds so machine noise hits both sides alike.
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -110,7 +111,12 @@ async function main() {
   await stack.stop();
 }
 
-(process.argv[2] === 'histories' ? import('./histories').then((m) => m.benchHistories()) : main()).catch((error) => {
+(process.argv[2] === 'histories'
+  ? import('./histories').then((m) => m.benchHistories())
+  : process.argv[2] === 'replay'
+    ? import('./replay-cost').then((m) => m.benchReplay(process.argv[3] ? Number(process.argv[3]) : undefined))
+    : main()
+).catch((error) => {
   console.error(error);
   process.exit(1);
 });

@@ -648,6 +648,14 @@ export const MESSAGES = {
     en: ({ id }) => `Contract ${id} no longer takes progress (it has ended, or it started before quotas existed)`,
     'zh-CN': ({ id }) => `合同 ${id} 不再接受进度记录（已结束，或启动于指标功能之前）`,
   }),
+  updates_in_flight_full: entry<{ seconds: number }>({
+    en: ({ seconds }) => `Too many changes to this contract or request are in progress at once, so nothing was recorded; send it again in ${seconds} s`,
+    'zh-CN': ({ seconds }) => `此合同或申请同时处理的变更过多，未作任何记录，请 ${seconds} 秒后重新发送`,
+  }),
+  updates_in_flight_refused: entry<{ seconds: number }>({
+    en: ({ seconds }) => `The workflow service refused this change: too many changes to this contract or request are in progress at once; send it again in ${seconds} s (sent again, it is recorded once)`,
+    'zh-CN': ({ seconds }) => `工作流服务拒绝了此变更：此合同或申请同时处理的变更过多，请 ${seconds} 秒后重新发送（重新发送只会记录一次）`,
+  }),
   contract_handing_over: entry({
     en: () => "The contract's workflow is handing over to its next run, so nothing was recorded; try again later",
     'zh-CN': () => '合同的流程正在续接，未记录任何内容，请稍后再试',

@@ -35,6 +35,12 @@ export interface Config {
   rateLimits: { authFailuresPerMinute: number; writesPerMinute: number };
   /** Deadline of each API request's Temporal calls, in seconds; past it the request answers 503. */
   temporalDeadlineSeconds: number;
+  /**
+   * Updates in flight to one workflow from this API process (GRANTFLOW_UPDATES_PER_WORKFLOW, 1–9:
+   * Temporal admits 10), how many more wait behind them (GRANTFLOW_UPDATE_QUEUE) and for how long
+   * (GRANTFLOW_UPDATE_WAIT_SECONDS); past those a request is answered 429 with Retry-After.
+   */
+  updateGate: { perWorkflow: number; queueLength: number; waitMs: number };
 }
 
 export class ConfigError extends Error {
@@ -74,6 +80,17 @@ function seconds(env: Env, name: string, fallback: number, problems: string[]): 
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1 || value > 600) {
     problems.push(`${name} must be a whole number of seconds from 1 to 600, got "${raw}"`);
+    return fallback;
+  }
+  return value;
+}
+
+function wholeNumber(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
     return fallback;
   }
   return value;
@@ -141,6 +158,12 @@ export function loadConfig(env: Env = process.env): Config {
       writesPerMinute: perMinute(env, 'GRANTFLOW_RATE_LIMIT_WRITES', 300, problems),
     },
     temporalDeadlineSeconds: seconds(env, 'GRANTFLOW_TEMPORAL_DEADLINE_SECONDS', 20, problems),
+    updateGate: {
+      // Below Temporal's default history.maxInFlightUpdates (10), so one API process never meets it.
+      perWorkflow: wholeNumber(env, 'GRANTFLOW_UPDATES_PER_WORKFLOW', 8, 1, 9, problems),
+      queueLength: wholeNumber(env, 'GRANTFLOW_UPDATE_QUEUE', 32, 0, 1000, problems),
+      waitMs: seconds(env, 'GRANTFLOW_UPDATE_WAIT_SECONDS', 5, problems) * 1000,
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -108,7 +108,8 @@ export async function startWorker(config: Config, address: string, database: Dat
 export async function startApi(config: Config, address: string, database: DatabaseHandle, probes: ReadinessProbe[] = []) {
   const { buildApp } = await import('../api/app');
   const { signingClientOptions } = await import('../api/services/actor-claims');
-  const connection = await Connection.connect({ address });
+  const { apiConnectionOptions } = await import('../api/services/temporal-connection');
+  const connection = await Connection.connect({ address, ...apiConnectionOptions() });
   const temporal = new Client({ connection, namespace: config.temporalNamespace, ...signingClientOptions(actorSecretOf(config)) });
   let app: FastifyInstance;
   try {
@@ -122,6 +123,7 @@ export async function startApi(config: Config, address: string, database: Databa
       rateLimits: config.rateLimits,
       probes,
       temporalDeadlineMs: config.temporalDeadlineSeconds * 1000,
+      updateGate: config.updateGate,
     });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {

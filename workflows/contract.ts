@@ -2,7 +2,7 @@
 // are the read model's record), watches every checkpoint and tranche on durable timers, announces
 // misses and recoveries, and mirrors each change into the read model through an idempotent
 // projection activity. Its state is bounded (see ContractState) and it continues as new before its
-// history grows past CONTINUE_AS_NEW_EVENTS events or CONTINUE_AS_NEW_BYTES.
+// history grows past SHORT_RUN_EVENTS events (CONTINUE_AS_NEW_EVENTS before issue 19) or CONTINUE_AS_NEW_BYTES.
 import {
   ParentClosePolicy,
   allHandlersFinished,
@@ -91,6 +91,17 @@ const DAY_MS = 24 * 3600 * 1000;
  */
 const CONTINUE_AS_NEW_EVENTS = 4_000;
 const CONTINUE_AS_NEW_BYTES = 3 * 1024 * 1024;
+
+/**
+ * Runs started or continued since issue 19 continue as new past SHORT_RUN_EVENTS: a worker that
+ * does not hold a contract in its cache (a restart, an eviction, a failed workflow task — what a
+ * burst brings) replays the whole run before it answers anything, and replay measured about 2 ms
+ * per event (bench/replay-cost.ts: a 3,300-event run 7 to 8 s, on 2 loaded cores). So a run's replay
+ * is bounded to about 2.6 s (about 110 payments a run). Behind a patch: a run recorded
+ * without it keeps its 4,000 until it continues as new.
+ */
+const SHORT_RUNS = 'short-runs';
+const SHORT_RUN_EVENTS = 1_000;
 
 export async function contractWorkflow(input: ContractWorkflowInput): Promise<ContractOutcome> {
   const state: ContractState = input.state ? { ...input.state, contract: input.state.contract ?? input.contract } : {
@@ -734,7 +745,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     }
 
     const info = workflowInfo();
-    const events = input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_EVENTS;
+    const events = input.continueAsNewAfterEvents ?? (patched(SHORT_RUNS) ? SHORT_RUN_EVENTS : CONTINUE_AS_NEW_EVENTS);
     const bytes = input.continueAsNewAfterBytes ?? CONTINUE_AS_NEW_BYTES;
     if (info.continueAsNewSuggested || info.historyLength > events || info.historySize > bytes) {
       continuing = true;

@@ -46,6 +46,7 @@ export class ContractCalendarService {
     const { holidays, workdays, reason } = checked.value;
     // The reason is stored first and travels by reference (claim check, domain/free-text).
     const amendment: Resolved<CalendarAmendment> = await withTexts(this.db, id, [reason], ([stored]) => sendToWorkflow(
+      contractWorkflowId(id),
       async () =>
         resolveTexts(
           this.db,

@@ -245,7 +245,7 @@ export class ContractService {
         throw (await refusedStart(handle, error)) ?? error;
       }
     };
-    await sendToWorkflow(existing ? registration : startAndRegister, {
+    await sendToWorkflow(contractWorkflowId(contract.id), existing ? registration : startAndRegister, {
       // A contract whose term and grace are over closes at once: registered all the same.
       recorded: async () => ((await existingRow()) ? null : undefined),
       // Or it failed at once because a child's workflow id was taken: say which.
@@ -360,6 +360,7 @@ export class ContractService {
     const { note: text, ...fields } = payment;
     // The note is stored first and travels by reference (claim check); a refused payment leaves none.
     return withTexts(this.db, id, [text], ([note]) => sendToWorkflow(
+      contractWorkflowId(id),
       async () => {
         const handle = this.temporal.workflow.getHandle(contractWorkflowId(id));
         const result = await sendWhileContinuing(() => handle.executeUpdate(recordPaymentUpdate, { args: [{ ...fields, ...(note ? { note } : {}), recordedBy: actor.userId }] }));
@@ -392,6 +393,7 @@ export class ContractService {
       if (check.outcome === 'conflict') throw conflict(check.message);
     }
     return withTexts(this.db, id, [reason], ([stored]) => sendToWorkflow(
+      contractWorkflowId(id),
       async () => {
         const handle = this.temporal.workflow.getHandle(contractWorkflowId(id));
         const result = await sendWhileContinuing(() => handle.executeUpdate(reversePaymentUpdate, { args: [{ reference, reason: stored!, recordedBy: actor.userId }] }));
@@ -423,6 +425,7 @@ export class ContractService {
     const amendmentId = idempotencyKey === undefined ? undefined : idForKey('am', [actor.userId, id], idempotencyKey);
     await withTexts(this.db, id, [amendment.reason], ([reason]) =>
       sendToWorkflow(
+        contractWorkflowId(id),
         async () =>
           void (await this.temporal.workflow
             .getHandle(contractWorkflowId(id))
@@ -444,6 +447,7 @@ export class ContractService {
     await this.actingParty(actor, id, 'purchaserId', 'agency_officer', 'terminate the contract');
     await withTexts(this.db, id, [reason], ([stored]) =>
       sendToWorkflow(
+        contractWorkflowId(id),
         async () => void (await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(terminateUpdate, { args: [{ reason: stored!, terminatedBy: actor.userId }] })),
         {
           // The same rule the workflow applies while it runs: the same reason is the termination recorded.

@@ -159,6 +159,7 @@ export class EscalationService {
     const request = { escalationId: id, organizationId: actor.organizationId, userId: actor.userId, note };
     const current = async () => (await this.db.select().from(escalations).where(eq(escalations.id, id)))[0]!;
     await withTexts(this.db, row.contractId, [note], ([stored]) => sendToWorkflow(
+      escalationWorkflowId(row.stepId),
       async () =>
         void (await this.temporal.workflow.getHandle(escalationWorkflowId(row.stepId)).executeUpdate(acknowledgeUpdate, { args: [{ ...request, note: stored! }] })),
       {

@@ -165,6 +165,7 @@ export class MaterialRequestService {
         requestedAt: new Date().toISOString(),
       };
       return sendToWorkflow(
+        contractWorkflowId(contractId),
         () => this.temporal.workflow.getHandle(contractWorkflowId(contractId)).executeUpdate(requestMaterialsUpdate, { args: [request] }),
         {
           // Made before the contract ended (a retry under the same key has the same id): it stands.
@@ -186,6 +187,7 @@ export class MaterialRequestService {
 
   /** Sends an Update to a request's workflow; once it has closed, a repeat is answered from the read model. */
   private sendToRequest(
+    contractId: string,
     requestId: string,
     send: () => Promise<MaterialRequestState>,
     repeat: (recorded: StoredMaterialRequestState) => boolean,
@@ -193,7 +195,7 @@ export class MaterialRequestService {
   ) {
     const closedMessage = say('material_request_closed', { id: requestId });
     const view = (state: StoredMaterialRequestState) => materialRequestView(state, reader.actor, reader.contract);
-    return sendToWorkflow(async () => view(await resolveTexts(this.db, await send())), {
+    return sendToWorkflow(materialRequestWorkflowId(contractId, requestId), async () => view(await resolveTexts(this.db, await send())), {
       recorded: async () => {
         const state = await this.recordedState(requestId);
         return state && repeat(state) ? view(state) : undefined;
@@ -208,7 +210,7 @@ export class MaterialRequestService {
 
   /** The request's state once it is in the read model (from the workflow; from the read model once it has finished). */
   private current(contractId: string, requestId: string): Promise<StoredMaterialRequestState> {
-    return sendToWorkflow(async () => resolveTexts(this.db, await this.temporal.workflow.getHandle(materialRequestWorkflowId(contractId, requestId)).executeUpdate(requestRegisteredUpdate)), {
+    return sendToWorkflow(materialRequestWorkflowId(contractId, requestId), async () => resolveTexts(this.db, await this.temporal.workflow.getHandle(materialRequestWorkflowId(contractId, requestId)).executeUpdate(requestRegisteredUpdate)), {
       recorded: () => this.recordedState(requestId),
       closed: () => new ApiError(409, 'closed', say('material_request_closed', { id: requestId })),
       rejected: (error) => apiErrorFromChild(error, say('material_request_closed', { id: requestId })),
@@ -252,6 +254,7 @@ export class MaterialRequestService {
     // A delivery the workflow refuses (more than is owed) leaves none of its files stored.
     return withTexts(this.db, requestId, [body.note], ([note]) => withAttachments(this.storage, [{ field: 'attachments', attachments: body.attachments ?? [] }], ([attachments]) =>
       this.sendToRequest(
+        row.contractId,
         requestId,
         () =>
           this.temporal.workflow.getHandle(materialRequestWorkflowId(row.contractId, requestId)).executeUpdate(deliverUpdate, {
@@ -270,6 +273,7 @@ export class MaterialRequestService {
     // Reasons are stored trimmed (claim check); blank ones stay for the workflow to refuse.
     const reasons = items.map((d) => (typeof d.reason === 'string' ? d.reason.trim() : undefined));
     return withTexts(this.db, requestId, reasons, (references) => this.sendToRequest(
+      row.contractId,
       requestId,
       () =>
         this.temporal.workflow
@@ -291,6 +295,7 @@ export class MaterialRequestService {
     const { row, contract } = await this.load(actor, requestId);
     this.requireStationStaff(actor, contract, 'cancel material requests');
     return withTexts(this.db, requestId, [reason], ([stored]) => this.sendToRequest(
+      row.contractId,
       requestId,
       () =>
         this.temporal.workflow

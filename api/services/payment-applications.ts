@@ -190,6 +190,7 @@ export class PaymentApplicationService {
         .onConflictDoNothing();
       try {
         const filed = await sendToWorkflow(
+          contractWorkflowId(contractId),
           () =>
             sendWhileContinuing(() =>
               this.temporal.workflow
@@ -231,6 +232,7 @@ export class PaymentApplicationService {
     const reasons = body.reasons ?? [];
     if (body.outcome === 'return' && reasons.length === 0) throw unprocessable(say('application_needs_reasons'), [problem('reasons', 'give_a_reason_to_return')]);
     const decided = await sendToWorkflow(
+      contractWorkflowId(row.contractId),
       () =>
         sendWhileContinuing(() =>
           this.temporal.workflow

@@ -69,6 +69,7 @@ export class QuotaService {
     // Progress the workflow refuses leaves none of its evidence stored: neither note nor attachments.
     return withTexts(this.db, contractId, [body.evidence?.note], ([note]) => withAttachments(this.storage, [{ field: 'evidence.attachments', attachments: body.evidence?.attachments ?? [] }], ([attachments]) =>
       sendToWorkflow(
+        quotaWorkflowId(contractId),
         async () =>
           recordView(
             contractId,

@@ -174,6 +174,7 @@ export class SubmissionService {
         await this.contents.store({ submissionId, contractId, milestoneId, sha256: contentSha256, materials });
         try {
           return await sendToWorkflow(
+            reviewWorkflowId(contractId, milestoneId),
             async () => {
               const handle = this.temporal.workflow.getHandle(reviewWorkflowId(contractId, milestoneId));
               const receipt = await sendToReview(() => handle.executeUpdate(submitUpdate, {
@@ -226,6 +227,7 @@ export class SubmissionService {
     if (isRepeatedReviewDecision(row.decision as Resolved<Round['decision']>, body)) return (await this.views([row]))[0]!;
     // The reasons' words are stored first and travel by reference (claim check).
     return withTexts(this.db, row.contractId, body.reasons.map((r) => (typeof r.text === 'string' ? r.text : undefined)), (texts) => sendToWorkflow(
+      reviewWorkflowId(row.contractId, row.milestoneId),
       async () => {
         const handle = this.temporal.workflow.getHandle(reviewWorkflowId(row.contractId, row.milestoneId));
         const reasons = body.reasons.map(({ text: _t, ...r }, i) => ({ ...r, ...(texts[i] ? { text: texts[i] } : {}) }));

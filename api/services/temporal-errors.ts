@@ -15,6 +15,8 @@ import { WORKFLOW_ID_TAKEN } from '../../workflows/children';
 import { REJECTION } from '../../workflows/contract-messages';
 import { ApiError, conflict, notFound, unprocessable, type Message } from '../errors';
 import { outageOf, ServiceUnavailableError } from '../outages';
+import { isUpdateLimitStatus } from './temporal-connection';
+import { throughUpdateGate, updatesInFlightFull, UpdatesInFlightError } from './update-gate';
 
 /** The ApplicationFailure an Update's validator or handler rejected with, if that is what happened. */
 export function updateRejection(error: unknown): ApplicationFailure | undefined {
@@ -108,13 +110,18 @@ export interface LateCall<T> {
 /**
  * Every route that sends an Update to a workflow goes through here, so a repeat or a late call
  * after the workflow closed is answered from the read model — the record as it stands, or a 409 —
- * and never surfaces as a 500.
+ * and never surfaces as a 500. Each send passes the request's in-flight gate for `workflowId`
+ * (api/services/update-gate.ts): a burst on one workflow waits its turn or is answered 429 with
+ * Retry-After, as is an Update Temporal refused because the workflow has all the Updates in flight
+ * it admits (another API process sent them).
  */
-export async function sendToWorkflow<T>(send: () => Promise<T>, late: LateCall<T>): Promise<T> {
+export async function sendToWorkflow<T>(workflowId: string, send: () => Promise<T>, late: LateCall<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await send();
+      return await throughUpdateGate(workflowId, send);
     } catch (error) {
+      if (error instanceof UpdatesInFlightError) throw error;
+      if (isUpdateLimitExhausted(error)) throw updatesInFlightFull();
       // The Update met the workflow task in which the workflow closed (or a task that failed): it was
       // not applied. Sent again it meets the closed workflow (the late path below) or a task that works.
       if (isUpdateTaskFailure(error)) {
@@ -130,6 +137,20 @@ export async function sendToWorkflow<T>(send: () => Promise<T>, late: LateCall<T
       throw await late.closed();
     }
   }
+}
+
+/**
+ * Temporal refused the Update because its workflow has as many Updates in flight (or in its run)
+ * as it admits: RESOURCE_EXHAUSTED from UpdateWorkflowExecution, wrapped in a ServiceError.
+ */
+export function isUpdateLimitExhausted(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e = error; e && typeof e === 'object' && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    const { code, details } = e as { code?: unknown; details?: unknown };
+    if (isUpdateLimitStatus(code, details)) return true;
+  }
+  return false;
 }
 
 /** Sends of an Update that met a failing workflow task, before the API answers 503. */

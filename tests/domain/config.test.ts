@@ -15,6 +15,7 @@ describe('configuration', () => {
       temporalUiPort: 8233,
       logLevel: 'info',
       temporalDeadlineSeconds: 20,
+      updateGate: { perWorkflow: 8, queueLength: 32, waitMs: 5000 },
     });
     expect(config.databaseUrl).toBeUndefined();
     expect(config.temporalAddress).toBeUndefined();
@@ -33,6 +34,9 @@ describe('configuration', () => {
       LOG_LEVEL: 'warn',
       GRANTFLOW_WEBHOOK_ALLOW: 'hooks.internal, 10.0.3.0/24',
       GRANTFLOW_TEMPORAL_DEADLINE_SECONDS: '5',
+      GRANTFLOW_UPDATES_PER_WORKFLOW: '4',
+      GRANTFLOW_UPDATE_QUEUE: '0',
+      GRANTFLOW_UPDATE_WAIT_SECONDS: '2',
     });
     const { outbound, ...rest } = config;
     expect(outbound.hosts).toEqual(['hooks.internal']);
@@ -54,6 +58,7 @@ describe('configuration', () => {
       mailFrom: 'grantflow <noreply@grantflow.local>',
       rateLimits: { authFailuresPerMinute: 30, writesPerMinute: 300 },
       temporalDeadlineSeconds: 5,
+      updateGate: { perWorkflow: 4, queueLength: 0, waitMs: 2000 },
     });
   });
 
@@ -70,13 +75,14 @@ describe('configuration', () => {
         GRANTFLOW_WEBHOOK_ALLOW: '10.0.0.0/40',
         GRANTFLOW_RATE_LIMIT_WRITES: '-1',
         GRANTFLOW_TEMPORAL_DEADLINE_SECONDS: '0',
+        GRANTFLOW_UPDATES_PER_WORKFLOW: '10',
       });
     } catch (error) {
       caught = error;
     }
     expect(caught).toBeInstanceOf(ConfigError);
     const problems = (caught as ConfigError).problems.join('\n');
-    for (const name of ['PORT', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'LOG_LEVEL', 'GRANTFLOW_ADMIN_TOKEN', 'TEMPORAL_UI_PORT', 'GRANTFLOW_WEBHOOK_ALLOW', 'GRANTFLOW_RATE_LIMIT_WRITES', 'GRANTFLOW_TEMPORAL_DEADLINE_SECONDS']) {
+    for (const name of ['PORT', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'LOG_LEVEL', 'GRANTFLOW_ADMIN_TOKEN', 'TEMPORAL_UI_PORT', 'GRANTFLOW_WEBHOOK_ALLOW', 'GRANTFLOW_RATE_LIMIT_WRITES', 'GRANTFLOW_TEMPORAL_DEADLINE_SECONDS', 'GRANTFLOW_UPDATES_PER_WORKFLOW']) {
       expect(problems).toContain(name);
     }
   });

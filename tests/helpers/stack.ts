@@ -10,6 +10,8 @@ import type { RateLimits } from '../../api/plugins/auth';
 import { LocalFileStorage } from '../../api/services/file-storage';
 import { signingClientOptions } from '../../api/services/actor-claims';
 import { IdentityService } from '../../api/services/identity';
+import { apiConnectionOptions } from '../../api/services/temporal-connection';
+import type { UpdateGateOptions } from '../../api/services/update-gate';
 import type { TemporalServer } from '../../server/temporal-server';
 import { createWorker } from '../../server/worker';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -60,7 +62,14 @@ export function httpClient(baseUrl: string): Http {
 }
 
 export async function startStack(
-  options: { temporal?: TemporalServer; smtpUrl?: string; filesDir?: string; outbound?: OutboundPolicy; rateLimits?: RateLimits } = {},
+  options: {
+    temporal?: TemporalServer;
+    smtpUrl?: string;
+    filesDir?: string;
+    outbound?: OutboundPolicy;
+    rateLimits?: RateLimits;
+    updateGate?: Partial<UpdateGateOptions>;
+  } = {},
 ): Promise<Stack> {
   const temporal = options.temporal ?? (await devServer());
   const database = await createTestDatabase();
@@ -77,11 +86,11 @@ export async function startStack(
     maxCachedWorkflows: 50,
   });
   const running = worker.run();
-  const connection = await Connection.connect({ address: temporal.address });
+  const connection = await Connection.connect({ address: temporal.address, ...apiConnectionOptions() });
   // Signs its Updates as the API's client does (stack.client is the API's own client).
   const client = new Client({ connection, namespace: temporal.namespace, ...signingClientOptions(TEST_ACTOR_SECRET) });
   const fileStorage = options.filesDir ? new LocalFileStorage(options.filesDir) : undefined;
-  const app = await buildApp({ database: database.handle, temporal: client, taskQueue, logLevel: (process.env.STACK_LOG_LEVEL as 'silent') ?? 'silent', fileStorage, outbound: options.outbound, rateLimits: options.rateLimits });
+  const app = await buildApp({ database: database.handle, temporal: client, taskQueue, logLevel: (process.env.STACK_LOG_LEVEL as 'silent') ?? 'silent', fileStorage, outbound: options.outbound, rateLimits: options.rateLimits, updateGate: options.updateGate });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };
   const baseUrl = `http://127.0.0.1:${port}`;
