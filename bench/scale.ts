@@ -34,7 +34,7 @@ interface Series {
   perSecond: number;
   p50: number;
   p99: number;
-  /** 503 answers sent again (Temporal busy, e.g. more than 10 Updates in flight on one workflow). */
+  /** 503 and 429 answers sent again (Temporal busy; more Updates in flight on one workflow than it admits). */
   resent: number;
 }
 
@@ -60,13 +60,17 @@ async function series(count: number, concurrency: number, fn: (i: number) => Pro
   return { n: count, perSecond: count / seconds, p50: at(0.5), p99: at(0.99), resent };
 }
 
-/** Sends until the answer is not 503 (as a client honouring Retry-After would); returns the resends. */
+/**
+ * Sends until the answer is neither 503 nor 429, as a client honouring Retry-After would (a 429
+ * waits the seconds it names; a 503 a short backoff); returns the resends.
+ */
 async function send(request: () => Promise<HttpResult>, ok: number[]): Promise<number> {
   for (let resent = 0; ; resent++) {
     const res = await request();
     if (ok.includes(res.status)) return resent;
-    if (res.status !== 503 || resent > 50) throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
-    await new Promise((r) => setTimeout(r, Math.min(50 * (resent + 1), 1000)));
+    if ((res.status !== 503 && res.status !== 429) || resent > 50) throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
+    const retryAfterMs = res.status === 429 ? Number(res.headers.get('retry-after') ?? 1) * 1000 : Math.min(50 * (resent + 1), 1000);
+    await new Promise((r) => setTimeout(r, retryAfterMs));
   }
 }
 
@@ -232,9 +236,9 @@ function print(r: {
   console.log(`\n${line(rows[0]!)}\n| ${width.map((w) => '-'.repeat(w)).join(' | ')} |\n${rows.slice(1).map(line).join('\n')}\n`);
   for (const c of [8, 32] as const) {
     const k = r.creation[c];
-    if (k.n > 0) console.log(`contract creation, ${c} concurrent: ${k.n} in ${k.seconds.toFixed(0)} s = ${(k.n / k.seconds).toFixed(1)}/s, p50 / p99 (median block, worst block) ${pooled(k)}; resent after 503: ${k.latencies.reduce((a, s) => a + s.resent, 0)}`);
+    if (k.n > 0) console.log(`contract creation, ${c} concurrent: ${k.n} in ${k.seconds.toFixed(0)} s = ${(k.n / k.seconds).toFixed(1)}/s, p50 / p99 (median block, worst block) ${pooled(k)}; resent after 503/429: ${k.latencies.reduce((a, s) => a + s.resent, 0)}`);
   }
-  console.log(`resent after 503 (payments, ${r.N} open): ${r.many.pay16.resent + r.many.spread16.resent} at 16 concurrent, ${r.one.pay16.resent} with 1 open`);
+  console.log(`resent after 503/429 (payments, ${r.N} open): ${r.many.pay16.resent + r.many.spread16.resent} at 16 concurrent, ${r.one.pay16.resent} with 1 open`);
   console.log(`worker restart (both stopped, one started) to the first answered payment of a contract not in memory: ${(r.firstAnswerMs / 1000).toFixed(1)} s (the worker logged "running" after ${(r.runningMs / 1000).toFixed(1)} s)`);
   console.log(`\nworkers' CPU, top functions by self time (${(r.hot.busyMs / 1000).toFixed(1)} s busy, ${(r.hot.idleMs / 1000).toFixed(1)} s idle, both workers, whole run):`);
   for (const f of r.hot.functions) console.log(`  ${(f.share * 100).toFixed(1).padStart(5)} %  ${(f.selfMs / 1000).toFixed(2).padStart(7)} s  ${f.name}`);
