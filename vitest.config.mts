@@ -1,21 +1,30 @@
 import { defineConfig } from 'vitest/config';
 
-// Tests that kill workers or dev servers on purpose, or assert how long an outage takes to be
-// answered: one at a time, after the rest, so no other test's load can bend their timings.
+// Tests that start whole engines (`npm start`, its supervised children, signals to process groups),
+// kill workers or dev servers on purpose, or assert how long an outage takes to be answered: one at
+// a time, last, so no other test's load can bend their timings.
 const ONE_AT_A_TIME = [
   'tests/integration/engine-supervision.test.ts',
-  'tests/integration/worker-supervision.test.ts',
-  'tests/integration/outages.test.ts',
-];
-// Tests that start whole engines (`npm start`, its supervised children, signals to process groups)
-// but judge outcomes, not timings: two at a time, after the shared ones (two engines fit two cores;
-// an engine beside the shared files' Temporal servers starts too slowly).
-const ENGINES = [
   'tests/integration/embedded-engine.test.ts',
+  'tests/integration/worker-supervision.test.ts',
   'tests/integration/backup-restore.test.ts',
   'tests/integration/restart.test.ts',
   'tests/integration/data-dir-lock.test.ts',
   'tests/integration/durability.test.ts',
+  'tests/integration/outages.test.ts',
+];
+// The worst cases and bursts: each keeps both cores busy for a minute or more, and two of them side
+// by side slow each other past their timeouts (a time-skipping server fires timers in real time
+// while its workers lag). One at a time, after the shared files.
+const HEAVY = [
+  'tests/integration/worst-case-payments.test.ts',
+  'tests/workflows/worst-case-quotas.test.ts',
+  'tests/workflows/review-many-stations.test.ts',
+  'tests/integration/review-worst-case.test.ts',
+  'tests/integration/schemathesis.test.ts',
+  'tests/integration/update-bursts.test.ts',
+  'tests/integration/replicas.test.ts',
+  'tests/integration/scale-reads.test.ts',
 ];
 
 export default defineConfig({
@@ -24,11 +33,13 @@ export default defineConfig({
     hookTimeout: 120_000,
     reporters: ['default'],
     setupFiles: ['tests/setup.ts'],
+    // The workflows bundled once for every file (tests/global-setup.ts).
+    globalSetup: ['tests/global-setup.ts'],
     // Two cores: two test files at a time (each starts its own Temporal servers and databases).
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'shared', include: ['tests/**/*.test.ts'], exclude: [...ONE_AT_A_TIME, ...ENGINES], sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'engines', include: ENGINES, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'shared', include: ['tests/**/*.test.ts'], exclude: [...HEAVY, ...ONE_AT_A_TIME], sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'heavy', include: HEAVY, fileParallelism: false, sequence: { groupOrder: 1 } } },
       { extends: true, test: { name: 'alone', include: ONE_AT_A_TIME, fileParallelism: false, sequence: { groupOrder: 2 } } },
     ],
   },

@@ -128,7 +128,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         return await deps.temporal.withDeadline(Date.now() + deadlineMs, async () => withUpdateGate(updateGate, () => handler.call(this, request, reply)));
       } catch (error) {
         const outage = outageOf(error);
-        if (outage?.down !== 'temporal') throw error;
+        // A 503 a service said in its own words (a contract handing over, Temporal refusing an Update
+        // for its Updates in flight) stands; only a bare "Temporal did not answer" is judged here.
+        if (outage?.down !== 'temporal' || outage.said !== undefined) throw error;
         throw (await workers.isAbsent()) ? workerOutage(deps.taskQueue) : temporalOutage(Math.round(deadlineMs / 1000));
       }
     };

@@ -593,6 +593,14 @@ export const MESSAGES = {
     en: () => 'The contract\'s workflow could not take the request just now (nothing was recorded); send it again in a moment',
     'zh-CN': () => '合同流程暂时无法处理此请求（未作任何记录），请稍后重新发送',
   }),
+  subject_workflow_ended: entry<{ subject: string }>({
+    en: ({ subject }) => `${subject}: the contract's workflow has ended`,
+    'zh-CN': ({ subject }) => `${subject}：合同的流程已结束`,
+  }),
+  worker_refused_signature: entry<{ reason: string }>({
+    en: ({ reason }) => `The worker refused this API's signature, so nothing was recorded (${reason}); try again later`,
+    'zh-CN': ({ reason }) => `工作进程拒绝了本 API 的签名，未作任何记录（${reason}）；请稍后再试`,
+  }),
   workflow_ended: entry({ en: () => "The request: the contract's workflow has ended", 'zh-CN': () => '合同的流程已结束，无法处理此请求' }),
   contract_id_taken: entry({ en: () => 'A contract with this id already exists', 'zh-CN': () => '已存在相同标识的合同' }),
   contract_continuing: entry<Id>({
@@ -653,8 +661,10 @@ export const MESSAGES = {
     'zh-CN': ({ seconds }) => `此合同或申请同时处理的变更过多，未作任何记录，请 ${seconds} 秒后重新发送`,
   }),
   updates_in_flight_refused: entry<{ seconds: number }>({
-    en: ({ seconds }) => `The workflow service refused this change: too many changes to this contract or request are in progress at once; send it again in ${seconds} s (sent again, it is recorded once)`,
-    'zh-CN': ({ seconds }) => `工作流服务拒绝了此变更：此合同或申请同时处理的变更过多，请 ${seconds} 秒后重新发送（重新发送只会记录一次）`,
+    en: ({ seconds }) =>
+      `Too many changes to this contract or request are in progress at once, and the workflow service could not confirm this one (it may have been recorded); send it again in ${seconds} s with the same Idempotency-Key (a payment: the same reference), and it is recorded once`,
+    'zh-CN': ({ seconds }) =>
+      `此合同或申请同时处理的变更过多，工作流服务未能确认此变更（可能已记录）；请 ${seconds} 秒后使用相同的 Idempotency-Key（付款：相同的付款编号）重新发送，只会记录一次`,
   }),
   contract_handing_over: entry({
     en: () => "The contract's workflow is handing over to its next run, so nothing was recorded; try again later",

@@ -165,6 +165,12 @@ export function loadConfig(env: Env = process.env): Config {
       waitMs: seconds(env, 'GRANTFLOW_UPDATE_WAIT_SECONDS', 5, problems) * 1000,
     },
   };
+  // A request waiting for a slot longer than its own Temporal deadline would be sent already expired.
+  if (config.updateGate.waitMs >= config.temporalDeadlineSeconds * 1000) {
+    problems.push(
+      `GRANTFLOW_UPDATE_WAIT_SECONDS (${config.updateGate.waitMs / 1000}) must be shorter than GRANTFLOW_TEMPORAL_DEADLINE_SECONDS (${config.temporalDeadlineSeconds})`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

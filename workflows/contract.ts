@@ -97,8 +97,10 @@ const CONTINUE_AS_NEW_BYTES = 3 * 1024 * 1024;
  * does not hold a contract in its cache (a restart, an eviction, a failed workflow task — what a
  * burst brings) replays the whole run before it answers anything, and replay measured about 2 ms
  * per event (bench/replay-cost.ts: a 3,300-event run 7 to 8 s, on 2 loaded cores). So a run's replay
- * is bounded to about 2.6 s (about 110 payments a run). Behind a patch: a run recorded
- * without it keeps its 4,000 until it continues as new.
+ * is bounded to about 2.6 s (about 110 payments a run). Behind a patch, so recorded histories
+ * replay as they ran: a running run takes the new bound the first time its loop runs this code
+ * anew after a deploy (the marker recorded then), so runs already past 1,000 events continue as
+ * new at their next turn — a one-time wave after the deploy, deterministic on replay.
  */
 const SHORT_RUNS = 'short-runs';
 const SHORT_RUN_EVENTS = 1_000;

@@ -19,9 +19,17 @@ export function encodeCursor(list: string, position: ReadonlyArray<string | numb
   return Buffer.from(JSON.stringify([list, ...position]), 'utf8').toString('base64url');
 }
 
+/** The 400 for a cursor this list did not give out. */
+export function invalidCursor(): ApiError {
+  return new ApiError(400, 'invalid_cursor', say('invalid_cursor'), [problem('querystring.cursor', 'invalid_cursor_field')]);
+}
+
+/** Characters no position holds and PostgreSQL or postgres.js refuse (NUL, controls, lone surrogates): a 400, not a 500. */
+const NOT_IN_A_POSITION = /[\u0000-\u001f\u007f-\u009f]|\p{Cs}/u;
+
 /** The position a cursor of `list` holds, its fields of the kinds `fields`; a 400 for anything else. */
 export function decodeCursor<const F extends readonly Field[]>(list: string, cursor: string, fields: F): Position<F> {
-  const refused = () => new ApiError(400, 'invalid_cursor', say('invalid_cursor'), [problem('querystring.cursor', 'invalid_cursor_field')]);
+  const refused = invalidCursor;
   if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw refused();
   let parsed: unknown;
   try {
@@ -32,7 +40,7 @@ export function decodeCursor<const F extends readonly Field[]>(list: string, cur
   if (!Array.isArray(parsed) || parsed.length !== fields.length + 1 || parsed[0] !== list) throw refused();
   const values = parsed.slice(1);
   const fits = values.every((v, i) =>
-    fields[i] === 'string' ? typeof v === 'string' && v.length <= 1000 : Number.isSafeInteger(v),
+    fields[i] === 'string' ? typeof v === 'string' && v.length <= 1000 && !NOT_IN_A_POSITION.test(v) : Number.isSafeInteger(v),
   );
   if (!fits) throw refused();
   return values as Position<F>;

@@ -20,7 +20,7 @@ import { ApiError, forbidden, notFound } from '../errors';
 import { ledgerEntryOf } from './contract-views';
 import { sendToWorkflow, updateRejection } from './temporal-errors';
 import { isVillagesOwnStep, loadVisibleContract, villageScope, type ContractRow } from './visibility';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
 import { escalationsPageQuery } from './escalation-pages';
 import { say } from '../../domain/messages';
 import { rejectionMessage } from './temporal-errors';
@@ -76,6 +76,9 @@ export interface EscalationListFilter {
   cursor?: string;
 }
 
+/** Rows one escalation page may read while skipping another village's steps (at least 20 pages' worth). */
+const MAX_SCANNED = 1_000;
+
 export class EscalationService {
   constructor(
     private readonly db: Database,
@@ -116,27 +119,50 @@ export class EscalationService {
    */
   async list(actor: Actor, filter: EscalationListFilter) {
     const position = filter.cursor === undefined ? undefined : decodeCursor('escalations', filter.cursor, ['integer', 'integer', 'string'] as const);
+    if (position && !(position[0] >= 0 && position[0] < SEVERITIES_MOST_URGENT_FIRST.length)) throw invalidCursor();
     let contract: ContractRow | undefined;
     if (filter.contractId) contract = await this.requireVisibleContract(actor, filter.contractId);
     else if (!isAdmin(actor) && !actor.organizationId) return { items: [], nextCursor: null };
-    const rows: Array<{ row: EscalationRow; openedMicros: number }> = [];
-    const first = position?.[0] ?? 0;
-    for (let rank = first; rank < SEVERITIES_MOST_URGENT_FIRST.length && rows.length < filter.limit; rank++) {
-      const after = rank === first && position ? ([position[1], position[2]] as const) : undefined;
-      const query = escalationsPageQuery(this.db, actor, { ...filter, severity: SEVERITIES_MOST_URGENT_FIRST[rank]! }, after);
-      rows.push(...(await query.limit(filter.limit - rows.length)));
+    // A village's users see the village chain's escalations of their own village only: rows are
+    // scanned in batches and filtered until the page is full or MAX_SCANNED rows were read, and the
+    // cursor names a row the caller may see (or, after a scan of hidden rows only, just the instant
+    // where it stopped), never another village's step.
+    type Scanned = { row: EscalationRow; openedMicros: number; rank: number };
+    const visible: Scanned[] = [];
+    let lastScanned: Scanned | undefined;
+    let scanned = 0;
+    let exhausted = false;
+    const maxScanned = Math.max(MAX_SCANNED, 20 * filter.limit);
+    let from: { rank: number; after?: readonly [number, string] } = { rank: position?.[0] ?? 0, after: position ? [position[1], position[2]] : undefined };
+    while (visible.length < filter.limit && scanned < maxScanned) {
+      if (from.rank >= SEVERITIES_MOST_URGENT_FIRST.length) {
+        exhausted = true;
+        break;
+      }
+      const batch = filter.limit - visible.length;
+      const query = escalationsPageQuery(this.db, actor, { ...filter, severity: SEVERITIES_MOST_URGENT_FIRST[from.rank]! }, from.after);
+      const rows = (await query.limit(batch)).map((r) => ({ ...r, rank: from.rank }));
+      scanned += rows.length;
+      const villages = await this.villagesOf(actor, contract, rows.map((r) => r.row.contractId));
+      for (const r of rows) {
+        const village = villages.get(r.row.contractId);
+        if (!village || isVillagesOwnStep(village, { kind: r.row.stepKind, reference: r.row.stepReference })) visible.push(r);
+      }
+      lastScanned = rows[rows.length - 1] ?? lastScanned;
+      from = rows.length < batch ? { rank: from.rank + 1 } : { rank: from.rank, after: [lastScanned!.openedMicros, lastScanned!.row.id] };
     }
-    const last = rows.length === filter.limit ? rows[rows.length - 1] : undefined;
-    const nextCursor = last
-      ? encodeCursor('escalations', [SEVERITIES_MOST_URGENT_FIRST.indexOf(last.row.severity as Severity), last.openedMicros, last.row.id])
-      : null;
-    // A village's users see the village chain's escalations of their own village only.
-    const villages = await this.villagesOf(actor, contract, rows.map((r) => r.row.contractId));
-    const own = (r: EscalationRow) => {
-      const village = villages.get(r.contractId);
-      return !village || isVillagesOwnStep(village, { kind: r.stepKind, reference: r.stepReference });
-    };
-    return { items: await this.views(rows.map((r) => r.row).filter(own)), nextCursor };
+    const lastVisible = visible[visible.length - 1];
+    let nextCursor: string | null = null;
+    if (!exhausted && lastScanned) {
+      const at = (r: Scanned, id: string) => encodeCursor('escalations', [r.rank, r.openedMicros, id]);
+      if (lastVisible && (visible.length === filter.limit || lastVisible === lastScanned || (lastVisible.rank === lastScanned.rank && lastVisible.openedMicros === lastScanned.openedMicros))) {
+        nextCursor = at(lastVisible, lastVisible.row.id);
+      } else {
+        // Only hidden rows since the last visible one: resume at their last instant ('' sorts before every id).
+        nextCursor = at(lastScanned, '');
+      }
+    }
+    return { items: await this.views(visible.map((r) => r.row)), nextCursor };
   }
 
   /** The village the actor speaks for in each of these contracts (if any): read for one page's contracts only. */

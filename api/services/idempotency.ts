@@ -77,7 +77,8 @@ export class IdempotencyService {
       await this.db.update(idempotencyRecords).set({ statusCode: response.statusCode, response: response.body as object }).where(where);
       return response;
     } catch (error) {
-      if (error instanceof ApiError && error.statusCode < 500) {
+      // A 429 (a rate limit, a workflow's full gate) decided nothing either: the key stays free for the resend.
+      if (error instanceof ApiError && error.statusCode < 500 && error.statusCode !== 429) {
         // With its catalog message (`said`), so a replay answers in the language the repeat asks for.
         const stored = { statusCode: error.statusCode, body: { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }, ...(error.said ? { said: error.said } : {}) } };
         await this.db.update(idempotencyRecords).set({ statusCode: stored.statusCode, response: stored.body }).where(where);

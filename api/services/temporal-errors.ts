@@ -16,7 +16,7 @@ import { REJECTION } from '../../workflows/contract-messages';
 import { ApiError, conflict, notFound, unprocessable, type Message } from '../errors';
 import { outageOf, ServiceUnavailableError } from '../outages';
 import { isUpdateLimitStatus } from './temporal-connection';
-import { throughUpdateGate, updatesInFlightFull, UpdatesInFlightError } from './update-gate';
+import { throughUpdateGate, updatesRefusedByTemporal, UpdatesInFlightError } from './update-gate';
 
 /** The ApplicationFailure an Update's validator or handler rejected with, if that is what happened. */
 export function updateRejection(error: unknown): ApplicationFailure | undefined {
@@ -50,14 +50,14 @@ export function apiErrorFromTemporal(error: unknown, what: string): unknown {
       case ACTOR_CLAIM_REFUSED:
         // Not the client's doing: this API and the worker hold different GRANTFLOW_ACTOR_SECRETs
         // (e.g. mid-rotation). Nothing was recorded; the request can be sent again once they agree.
-        return new ServiceUnavailableError('worker', `The worker refused this API's signature, so nothing was recorded (${failure.message}); try again later`);
+        return new ServiceUnavailableError('worker', say('worker_refused_signature', { reason: failure.message }));
     }
   }
   if (error instanceof WorkflowNotFoundError) {
-    return new ApiError(409, 'contract_not_active', `${what}: the contract's workflow has ended`);
+    return new ApiError(409, 'contract_not_active', say('subject_workflow_ended', { subject: what }));
   }
   if (error instanceof WorkflowExecutionAlreadyStartedError) {
-    return conflict(`${what}: a contract with this id already exists`);
+    return conflict(say('contract_id_taken'));
   }
   // Temporal or its worker not answering (the request's deadline passed, RESOURCE_EXHAUSTED, an
   // aborted Update): 503 with Retry-After, never a 500. A workflow's own refusal is mapped above.
@@ -112,8 +112,8 @@ export interface LateCall<T> {
  * after the workflow closed is answered from the read model — the record as it stands, or a 409 —
  * and never surfaces as a 500. Each send passes the request's in-flight gate for `workflowId`
  * (api/services/update-gate.ts): a burst on one workflow waits its turn or is answered 429 with
- * Retry-After, as is an Update Temporal refused because the workflow has all the Updates in flight
- * it admits (another API process sent them).
+ * Retry-After; an Update Temporal refused because the workflow has all the Updates in flight it
+ * admits (other API processes sent them) is answered 503 with Retry-After (its outcome unknown).
  */
 export async function sendToWorkflow<T>(workflowId: string, send: () => Promise<T>, late: LateCall<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -121,7 +121,7 @@ export async function sendToWorkflow<T>(workflowId: string, send: () => Promise<
       return await throughUpdateGate(workflowId, send);
     } catch (error) {
       if (error instanceof UpdatesInFlightError) throw error;
-      if (isUpdateLimitExhausted(error)) throw updatesInFlightFull();
+      if (isUpdateLimitExhausted(error)) throw updatesRefusedByTemporal();
       // The Update met the workflow task in which the workflow closed (or a task that failed): it was
       // not applied. Sent again it meets the closed workflow (the late path below) or a task that works.
       if (isUpdateTaskFailure(error)) {

@@ -7,6 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { say } from '../../domain/messages';
 import { ApiError } from '../errors';
+import { ServiceUnavailableError } from '../outages';
 
 export interface UpdateGateOptions {
   /** Updates in flight to one workflow from this process at once (1–9: Temporal admits 10). */
@@ -22,17 +23,12 @@ export interface UpdateGateOptions {
 export const DEFAULT_UPDATE_GATE: UpdateGateOptions = { perWorkflow: 8, queueLength: 32, waitMs: 5_000, retryAfterSeconds: 2 };
 
 /**
- * 429 `too_many_requests` with Retry-After: the workflow has as many Updates in flight as it takes.
- * From this process's gate the Update was never sent (nothing was recorded); from Temporal
- * (`byTemporal`) the message says only that it may be sent again — seen under load: a payment
- * answered so was recorded after all (an Update Temporal had admitted, dropped and was sent again).
+ * 429 `too_many_requests` with Retry-After: this process's gate for the workflow is full, so the
+ * Update was never sent and nothing was recorded (an Idempotency-Key is not spent on it).
  */
 export class UpdatesInFlightError extends ApiError {
-  constructor(
-    readonly retryAfterSeconds: number,
-    byTemporal = false,
-  ) {
-    super(429, 'too_many_requests', say(byTemporal ? 'updates_in_flight_refused' : 'updates_in_flight_full', { seconds: retryAfterSeconds }));
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'too_many_requests', say('updates_in_flight_full', { seconds: retryAfterSeconds }));
   }
 }
 
@@ -148,7 +144,14 @@ export function throughUpdateGate<T>(workflowId: string, send: () => Promise<T>)
   return gate ? gate.run(workflowId, send) : send();
 }
 
-/** The 429 for an Update Temporal refused for its workflow's Updates in flight, with the current gate's Retry-After. */
-export function updatesInFlightFull(): UpdatesInFlightError {
-  return new UpdatesInFlightError((current.getStore()?.options ?? DEFAULT_UPDATE_GATE).retryAfterSeconds, true);
+/**
+ * The answer to an Update Temporal refused for its workflow's Updates in flight (other API
+ * processes hold them): 503 with the current gate's Retry-After. Not a 429 as from the gate: seen
+ * under load, an Update so refused was recorded after all (one Temporal had admitted, dropped when a
+ * workflow task timed out, and was sent again), so its outcome is unknown — like any 503, the
+ * request's texts, files and Idempotency-Key stay for the resend, which is recorded once.
+ */
+export function updatesRefusedByTemporal(): ServiceUnavailableError {
+  const seconds = (current.getStore()?.options ?? DEFAULT_UPDATE_GATE).retryAfterSeconds;
+  return new ServiceUnavailableError('temporal', say('updates_in_flight_refused', { seconds }), seconds);
 }

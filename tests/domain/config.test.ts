@@ -43,6 +43,8 @@ describe('configuration', () => {
     expect(outbound.ranges.map(([base, bits]) => `${base.toString()}/${bits}`)).toEqual(['10.0.3.0/24']);
     expect(rest.rateLimits).toEqual({ authFailuresPerMinute: 30, writesPerMinute: 300 });
     expect(loadConfig({ GRANTFLOW_RATE_LIMIT_WRITES: '0', GRANTFLOW_RATE_LIMIT_AUTH_FAILURES: '5' }).rateLimits).toEqual({ authFailuresPerMinute: 5, writesPerMinute: 0 });
+    // A wait for an Update slot must end before the request's own Temporal deadline.
+    expect(() => loadConfig({ GRANTFLOW_TEMPORAL_DEADLINE_SECONDS: '5', GRANTFLOW_UPDATE_WAIT_SECONDS: '5' })).toThrow(/GRANTFLOW_UPDATE_WAIT_SECONDS \(5\) must be shorter than GRANTFLOW_TEMPORAL_DEADLINE_SECONDS \(5\)/);
     expect(rest).toEqual({
       port: 8080,
       host: '0.0.0.0',

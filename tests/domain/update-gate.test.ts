@@ -6,6 +6,7 @@ import { ServiceError } from '@temporalio/client';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sendToWorkflow } from '../../api/services/temporal-errors';
+import { ServiceUnavailableError } from '../../api/outages';
 import { UpdateGate, UpdatesInFlightError, withUpdateGate, type GateTimers } from '../../api/services/update-gate';
 
 /** Timers fired by the test: `fire()` runs every timer due. */
@@ -165,11 +166,11 @@ describe('an Update Temporal refused for its workflow\'s Updates in flight', () 
     });
   const late = { recorded: async () => undefined, closed: () => new UpdatesInFlightError(0) };
 
-  it('is answered 429 with the gate\'s Retry-After, never a 500 or a 503', async () => {
+  it('is answered 503 with the gate\'s Retry-After (its outcome unknown: texts, files and the Idempotency-Key kept), never a 500', async () => {
     const gate = new UpdateGate({ perWorkflow: 8, queueLength: 0, waitMs: 1000, retryAfterSeconds: 7 });
     const refused = await withUpdateGate(gate, () => sendToWorkflow('wf', async () => Promise.reject(exhausted()), late)).catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(UpdatesInFlightError);
-    expect(refused).toMatchObject({ statusCode: 429, code: 'too_many_requests', retryAfterSeconds: 7 });
+    expect(refused).toBeInstanceOf(ServiceUnavailableError);
+    expect(refused).toMatchObject({ statusCode: 503, code: 'unavailable', retryAfterSeconds: 7 });
     expect(gate.lanesHeld).toBe(0);
   });
 });

@@ -71,6 +71,8 @@ export async function startReplicas(options: ReplicaOptions = {}): Promise<Repli
     GRANTFLOW_DATA_DIR: path.join(runDir, 'data'),
     // Benches and bursts measure the engine, not the per-user write limit.
     GRANTFLOW_RATE_LIMIT_WRITES: '0',
+    // Temporal admits 10 Updates in flight per workflow; each API process keeps its share (README: bursts).
+    GRANTFLOW_UPDATES_PER_WORKFLOW: String(Math.floor(10 / (options.apis ?? 2))),
     ...options.env,
   };
   const all: ReplicaProcess[] = [];
@@ -133,9 +135,17 @@ export async function startReplicas(options: ReplicaOptions = {}): Promise<Repli
     return replica;
   };
 
+  /** SIGTERM (a drain), then SIGKILL after 30 s: a stop never hangs. */
   const stopProcess = async (replica: ReplicaProcess): Promise<number> => {
     if (replica.guard.exitCode === null) replica.guard.kill('SIGTERM');
-    return replica.exited;
+    const killer = setTimeout(() => {
+      if (replica.guard.exitCode === null) replica.guard.kill('SIGKILL');
+    }, 30_000);
+    try {
+      return await replica.exited;
+    } finally {
+      clearTimeout(killer);
+    }
   };
 
   try {
@@ -163,6 +173,7 @@ export async function startReplicas(options: ReplicaOptions = {}): Promise<Repli
     await Promise.all(all.map(stopProcess));
     await database.drop();
     await temporal.stop();
+    rmSync(runDir, { recursive: true, force: true });
     throw error;
   }
 }

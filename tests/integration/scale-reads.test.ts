@@ -22,7 +22,8 @@ import { InboxService } from '../../api/services/inbox';
 import { migrationsFolder, type Database } from '../../db/client';
 import type { Contract } from '../../domain/contract';
 import type { Actor } from '../../domain/organizations';
-import { SEVERITIES_MOST_URGENT_FIRST } from '../../domain/severity';
+import { referenceParts, stepReference } from '../../domain/ids';
+import { SEVERITIES_MOST_URGENT_FIRST, type Severity } from '../../domain/severity';
 import { arrears, arrearsFrom } from '../../domain/status';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { httpClient, type Http } from '../helpers/stack';
@@ -369,6 +370,13 @@ describe('reads that do not grow with the province', () => {
       fc.base64String({ minLength: 4, maxLength: 300 }).map((s) => s.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') || 'x'),
       fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v)).toString('base64url') || 'x'),
       fc.tuple(fc.constantFrom('contracts', 'escalations', 'other'), fc.anything()).map((v) => Buffer.from(JSON.stringify(v)).toString('base64url')),
+      // Shaped like each list's own cursors, with crafted fields: any rank, any integer, strings with NUL, controls, lone surrogates.
+      fc
+        .tuple(
+          fc.constantFrom('contracts', 'escalations', 'organizations', 'users'),
+          fc.array(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.constant(-1), fc.string({ unit: 'binary', maxLength: 8 }), fc.constantFrom('\u0000', 'a\u0000b', '\ud800', '\u001f')), { minLength: 1, maxLength: 4 }),
+        )
+        .map(([list, fields]) => Buffer.from(JSON.stringify([list, ...fields])).toString('base64url')),
     );
     await fc.assert(
       fc.asyncProperty(bad, fc.constantFrom('/v1/contracts', '/v1/escalations', '/v1/contracts/c00001/escalations', '/v1/organizations', '/v1/users'), async (cursor, route) => {
@@ -376,12 +384,86 @@ describe('reads that do not grow with the province', () => {
         expect([200, 400]).toContain(res.status);
         if (res.status === 400) expect(res.body).toEqual({ error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }) });
       }),
-      { numRuns: 150 },
+      { numRuns: 250 },
     );
+    // The escalation list's severity rank outside its range, and NUL in a position: 400, not 500.
+    for (const crafted of [['escalations', -1, 0, 'x'], ['escalations', 3, 0, 'x'], ['escalations', 99, 0, 'x'], ['contracts', 0, '\u0000'], ['escalations', 0, 0, 'a\u0000']]) {
+      const cursor = Buffer.from(JSON.stringify(crafted)).toString('base64url');
+      const answer = await http('GET', `/v1/${crafted[0]}?cursor=${cursor}`, { token: adminToken });
+      expect(answer.status, JSON.stringify(crafted)).toBe(400);
+      expect(answer.body.error.code).toBe('invalid_cursor');
+    }
     // A cursor of one list is not one of another's.
     const escalationCursor = encodeCursor('escalations', [0, 1, 'esc_1']);
     const res = await http('GET', `/v1/contracts?cursor=${escalationCursor}`, { token: adminToken });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_cursor');
+  });
+});
+
+describe("a village's escalation pages", () => {
+  let database: TestDatabase;
+  let escalations: EscalationService;
+  const village: Actor = { userId: 'usr_va', organizationId: 'org_va', roles: ['village_liaison'] };
+  /** Every escalation the test wrote: its id, severity rank, instant and whether village A may see it. */
+  let rows: Array<{ id: string; rank: number; micros: number; mine: boolean }>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const db = database.handle.db;
+    await db.execute(sql`
+      insert into organizations (id, name, kind, created_at) values
+        ('org_p', 'Bureau', 'purchaser', now()), ('org_payer', 'Finance', 'payer', now()), ('org_c', 'NGO', 'contractor', now()),
+        ('org_e', 'Evaluator', 'evaluator', now()), ('org_va', 'Village A', 'village', now()), ('org_vb', 'Village B', 'village', now())`);
+    await db.execute(sql`
+      insert into contracts (id, workflow_id, title, status, value_fen, received_fen, purchaser_id, payer_id, contractor_id, evaluator_id,
+        party_organization_ids, definition, schedule_version, amendments, announced, created_by, created_at, revision)
+      values ('cv', 'contract-cv', 'Villages', 'active', 100, 0, 'org_p', 'org_payer', 'org_c', 'org_e', array['org_p','org_payer','org_c','org_e','org_va','org_vb'],
+        ${JSON.stringify({ tranches: [], checkpoints: [], stations: [{ id: 's1', villages: ['org_va', 'org_vb'] }] })}::jsonb, 1, '[]'::jsonb, '{}'::jsonb, 'usr_seed', now(), 1)`);
+    // 120 steps: most are village B's material requests (hidden from A), some A's, some the contract's own;
+    // several opened in the same instant (a batch), severities mixed.
+    const kinds = (i: number) => (i % 7 === 0 ? 'mine' : i % 11 === 0 ? 'contract' : 'other');
+    for (let i = 0; i < 120; i++) {
+      const kind = kinds(i);
+      const reference = kind === 'contract' ? 't1' : stepReference([`mr${i}`, kind === 'mine' ? 'org_va' : 'org_vb']);
+      await db.execute(sql`
+        insert into escalations (id, contract_id, step_id, step_kind, step_reference, level, severity, notified_parties, notified_organization_ids,
+          state, summary, due_at, opened_at, version)
+        values (${`esc_${String(i).padStart(3, '0')}`}, 'cv', ${`step_${i}`}, ${kind === 'contract' ? 'trancheOverdue' : 'materialRequestOverdue'}, ${reference}, 1,
+          ${(['critical', 'warning', 'info'] as const)[i % 3]}, array['payer'], array['org_payer'], 'open', '{"en":"x","zh-CN":"x"}'::jsonb,
+          now(), timestamptz '2024-01-01' + ${Math.floor(i / 4)} * interval '1 minute', 1)`);
+    }
+    const written = rowsOf(await db.execute(sql`select id, severity, (extract(epoch from opened_at) * 1000000)::bigint as micros, step_kind, step_reference from escalations`));
+    rows = written
+      .map((r) => ({
+        id: String(r.id),
+        rank: SEVERITIES_MOST_URGENT_FIRST.indexOf(r.severity as Severity),
+        micros: Number(r.micros),
+        mine: r.step_kind !== 'materialRequestOverdue' || referenceParts(String(r.step_reference))?.[1] === 'org_va',
+      }))
+      .sort((a, b) => a.rank - b.rank || a.micros - b.micros || (a.id < b.id ? -1 : 1));
+    escalations = new EscalationService(db, offlineTemporalClient() as Client, () => NOW);
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('walks exactly the village’s own steps, in order, and no cursor names another village’s step', async () => {
+    const expected = rows.filter((r) => r.mine).map((r) => r.id);
+    const hidden = new Set(rows.filter((r) => !r.mine).map((r) => r.id));
+    for (const limit of [1, 2, 3, 5, 8, 50]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 200; page++) {
+        const answer = await escalations.list(village, { limit, cursor });
+        seen.push(...answer.items.map((i: { id: string }) => i.id));
+        if (!answer.nextCursor) break;
+        const position = JSON.parse(Buffer.from(answer.nextCursor, 'base64url').toString('utf8')) as unknown[];
+        expect(hidden.has(String(position[3])), `limit ${limit}: ${JSON.stringify(position)}`).toBe(false);
+        cursor = answer.nextCursor;
+      }
+      expect(seen, `limit ${limit}`).toEqual(expected);
+    }
   });
 });

@@ -1,8 +1,9 @@
 // Issue 19, item 5: bursts on one contract. Temporal admits a few Updates in flight per workflow
 // (here the dev server is set to 3, in place of 10); the API keeps fewer in flight per workflow
-// (api/services/update-gate.ts) and queues a few more; everything past that — and whatever Temporal
-// itself refuses because another API process filled the workflow's slots — is answered 429 with
-// Retry-After in the error shape, never a 500.
+// (api/services/update-gate.ts) and queues a few more; everything past that is answered 429 with
+// Retry-After in the error shape (nothing recorded), and whatever Temporal itself refuses because
+// another API process filled the workflow's slots 503 with Retry-After (its outcome unknown: sent
+// again it is recorded once) — never a 500.
 //
 // The gate's own counts are deterministic on a loaded machine: while the burst arrives the ledger
 // table is locked, so the payments let through cannot complete (their projection waits) until every
@@ -10,8 +11,8 @@
 // (PostgreSQL only: PGlite has one connection, which the lock would hold for everything.)
 // Temporal's own admission is not: under load a workflow task times out, the server drops the
 // Updates it had admitted and the clients send them again, so how many it refuses varies; those
-// tests check what must always hold (201 or 429 with Retry-After, each payment once in the ledger
-// after the 429s are sent again).
+// tests check what must always hold (201, 429 or 503 with Retry-After, each payment once in the
+// ledger after the refused ones are sent again).
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app';
@@ -73,7 +74,7 @@ describe.skipIf(!process.env.DATABASE_URL)('bursts of payments on one contract',
 
   /**
    * Sends every payment at once while the ledger is locked; lets the lock go once `refusals` of
-   * them were answered 429 (those let through are waiting on their projection until then).
+   * them were answered 429 or 503 (those let through are waiting on their projection until then).
    */
   async function burstWhileLocked(http: Http, id: string, references: string[], refusals: number): Promise<HttpResult[]> {
     let release!: () => void;
@@ -93,7 +94,7 @@ describe.skipIf(!process.env.DATABASE_URL)('bursts of payments on one contract',
     const sends = references.map(async (reference, i) => {
       const res = await pay(http, id, reference);
       answers[i] = res;
-      if (res.status === 429 && ++refused === refusals) allRefused();
+      if ((res.status === 429 || res.status === 503) && ++refused === refusals) allRefused();
       return res;
     });
     try {
@@ -108,10 +109,18 @@ describe.skipIf(!process.env.DATABASE_URL)('bursts of payments on one contract',
     return Promise.all(sends);
   }
 
+  /** The gate's 429: nothing recorded. */
   function expectRefusal(res: HttpResult, retryAfter: number): void {
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe(String(retryAfter));
-    expect(res.body).toEqual({ error: { code: 'too_many_requests', message: expect.stringMatching(/in progress at once/) } });
+    expect(res.body).toEqual({ error: { code: 'too_many_requests', message: expect.stringMatching(/nothing was recorded/) } });
+  }
+
+  /** Temporal's own refusal: 503, its outcome unknown, sent again it is recorded once. */
+  function expectTemporalRefusal(res: HttpResult, retryAfter: number): void {
+    expect(res.status, JSON.stringify(res.body)).toBe(503);
+    expect(res.headers.get('retry-after'), JSON.stringify(res.body)).toBe(String(retryAfter));
+    expect(res.body).toEqual({ error: { code: 'unavailable', message: expect.stringMatching(/may have been recorded/) } });
   }
 
   async function ledgerReferences(id: string): Promise<string[]> {
@@ -127,13 +136,13 @@ describe.skipIf(!process.env.DATABASE_URL)('bursts of payments on one contract',
   }
 
   /**
-   * Every 201 once in the ledger; each 429 sent again is recorded; then every payment is there once.
-   * `strict`: no 429 is in the ledger before it is sent again (else counted: a 429 whose payment was
-   * recorded after all answers 200 when sent again).
+   * Every 201 once in the ledger; each refusal (429 or 503) sent again is recorded; then every payment
+   * is there once. `strict`: no refusal is in the ledger before it is sent again (else counted: a 503
+   * whose payment was recorded after all answers 200 when sent again).
    */
   async function expectLedgerExactlyOnce(http: Http, id: string, references: string[], answers: HttpResult[], strict: boolean): Promise<number> {
     const created = references.filter((_, i) => answers[i]!.status === 201);
-    const refused = references.filter((_, i) => answers[i]!.status === 429);
+    const refused = references.filter((_, i) => answers[i]!.status === 429 || answers[i]!.status === 503);
     const ledger = await ledgerReferences(id);
     for (const reference of created) expect(ledger.filter((r) => r === reference)).toHaveLength(1);
     if (strict) expect([...ledger].sort()).toEqual([...created].sort());
@@ -164,7 +173,7 @@ describe.skipIf(!process.env.DATABASE_URL)('bursts of payments on one contract',
     expect(await expectLedgerExactlyOnce(http, id, references, answers, true)).toBe(0);
   });
 
-  it("answers 429 when Temporal refuses an Update for the workflow's Updates in flight (another API process holds them), never a 500 or a 20 s wait", { timeout: 180_000 }, async () => {
+  it("answers 503 with Retry-After when Temporal refuses an Update for the workflow's Updates in flight (another API process holds them), never a 500 or a 20 s wait", { timeout: 180_000 }, async () => {
     // A gate wider than the server's limit: the refusals come from Temporal, not from this process.
     const gate = { perWorkflow: 8, queueLength: 0, waitMs: 1_000, retryAfterSeconds: 4 };
     const http = await replica(gate);
@@ -177,17 +186,17 @@ describe.skipIf(!process.env.DATABASE_URL)('bursts of payments on one contract',
     const answers = await burstWhileLocked(http, id, references, 1);
 
     for (const res of answers) {
-      expect([201, 429]).toContain(res.status);
-      if (res.status === 429) expectRefusal(res, gate.retryAfterSeconds);
+      expect([201, 503]).toContain(res.status);
+      if (res.status === 503) expectTemporalRefusal(res, gate.retryAfterSeconds);
     }
     expect(answers.filter((a) => a.status === 201).length).toBeGreaterThanOrEqual(1);
     // Refused after a short retry (api/services/temporal-connection.ts), not at the request's 20 s deadline.
     expect(Date.now() - started).toBeLessThan(20_000);
     const recordedAnyway = await expectLedgerExactlyOnce(http, id, references, answers, false);
-    reportFigure(`Temporal's limit: ${JSON.stringify(statusCounts(answers))}, ${recordedAnyway} answered 429 yet recorded`);
+    reportFigure(`Temporal's limit: ${JSON.stringify(statusCounts(answers))}, ${recordedAnyway} answered 503 yet recorded`);
   });
 
-  it('a burst through two API processes with the default gate: every answer 201 or 429 with Retry-After, none 500', { timeout: 180_000 }, async () => {
+  it('a burst through two API processes with the default gate: every answer 201, 429 or 503 with Retry-After, none 500', { timeout: 180_000 }, async () => {
     const one = await replica({});
     const two = await replica({});
     const id = `burst-two-${Date.now()}`;
@@ -195,10 +204,11 @@ describe.skipIf(!process.env.DATABASE_URL)('bursts of payments on one contract',
     const references = Array.from({ length: 40 }, (_, i) => `B2-${i}`);
     const answers = await Promise.all(references.map((reference, i) => pay(i % 2 === 0 ? one : two, id, reference)));
     for (const res of answers) {
-      expect([201, 429]).toContain(res.status);
+      expect([201, 429, 503]).toContain(res.status);
       if (res.status === 429) expectRefusal(res, 2);
+      if (res.status === 503) expectTemporalRefusal(res, 2);
     }
     const recordedAnyway = await expectLedgerExactlyOnce(one, id, references, answers, false);
-    reportFigure(`two API processes: ${JSON.stringify(statusCounts(answers))}, ${recordedAnyway} answered 429 yet recorded`);
+    reportFigure(`two API processes: ${JSON.stringify(statusCounts(answers))}, ${recordedAnyway} answered 503 yet recorded`);
   });
 });
