@@ -1,5 +1,6 @@
 // The dashboard's only way to the data: the public /v1 API, with the user's bearer token from
 // session storage. Errors arrive in the API's one shape { error: { code, message, details? } }.
+import type { Page } from './types';
 
 export interface Problem {
   field?: string;
@@ -83,4 +84,24 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
 }
 
 export const get = <T>(path: string) => api<T>('GET', path);
+
+/** Pages a list route follows at most (a province's lists are long; the page shows what it read). */
+const MAX_PAGES = 50;
+
+/**
+ * Every item of a keyset list, following `nextCursor` page by page (at most MAX_PAGES pages): a
+ * count or a name taken from the first page alone would be wrong past one page.
+ */
+export async function getAll<T>(path: string): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const separator = path.includes('?') ? '&' : '?';
+    const answer = await get<Page<T>>(cursor ? `${path}${separator}cursor=${encodeURIComponent(cursor)}` : path);
+    items.push(...answer.items);
+    cursor = answer.nextCursor;
+    if (!cursor) break;
+  }
+  return items;
+}
 export const post = <T>(path: string, body: unknown) => api<T>('POST', path, body);

@@ -4,7 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import { render } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, ApiFailure, get, session, speakWithApiIn, whenUnauthorized } from './api';
+import { api, ApiFailure, get, getAll, session, speakWithApiIn, whenUnauthorized } from './api';
 import { createI18n, I18nContext, initialLang, LANGS, rememberLang, ROLE, useI18n, type Lang } from './i18n';
 import { ContractPage } from './pages/contract';
 import { ContractsPage } from './pages/contracts';
@@ -211,8 +211,8 @@ function App() {
   }, []);
   useEffect(() => {
     if (!me) return;
-    get<Page<Organization>>('/v1/organizations').then(
-      (page) => setOrganizations(new Map(page.items.map((o) => [o.id, o]))),
+    getAll<Organization>('/v1/organizations').then(
+      (items) => setOrganizations(new Map(items.map((o) => [o.id, o]))),
       () => {},
     );
   }, [me]);

@@ -133,4 +133,6 @@ export type QuotaStanding = Static<typeof QuotaStandingView>;
 
 export interface Page<T> {
   items: T[];
+  /** The next page's cursor (keyset lists: contracts, escalations, organizations, users), or null at the end. */
+  nextCursor?: string | null;
 }

@@ -2,7 +2,7 @@
 // filtered (status and arrears by the API, text here) and sortable by any column.
 import { CONTRACT_STATUSES } from '../../../domain/status';
 import { useMemo, useState } from 'preact/hooks';
-import { get } from '../api';
+import { get, getAll } from '../api';
 import { CONTRACT_STATUS, useI18n } from '../i18n';
 import { href } from '../router';
 import type { ContractStatus, ContractSummary, Escalation, Page } from '../types';
@@ -45,10 +45,10 @@ export function ContractsPage() {
     if (overdueOnly) query.set('overdue', 'true');
     const [contracts, escalations] = await Promise.all([
       get<Page<ContractSummary> & { total: number }>(`/v1/contracts?${query}`),
-      get<Page<Escalation>>('/v1/escalations'),
+      getAll<Escalation>('/v1/escalations?limit=200'),
     ]);
     const open = new Map<string, number>();
-    for (const e of escalations.items) {
+    for (const e of escalations) {
       if (e.state === 'open' || e.state === 'acknowledged') open.set(e.contractId, (open.get(e.contractId) ?? 0) + 1);
     }
     const rows: Row[] = contracts.items.map((c) => ({

@@ -1,11 +1,11 @@
 // My inbox: escalations waiting for my organization's acknowledgement, and the notifications to my
 // organization with my own read state.
 import { useEffect, useState } from 'preact/hooks';
-import { get, post } from '../api';
+import { get, getAll, post } from '../api';
 import { EscalationTable } from '../components/escalations';
 import { SEVERITY, useI18n } from '../i18n';
 import { href } from '../router';
-import type { Escalation, Notification, Page } from '../types';
+import type { Escalation, Notification } from '../types';
 import { asFailure, Await, Badge, Failure, Loading, Section, useLoad, useSession } from '../ui';
 import { PageTitle, severityTone } from './common';
 
@@ -97,8 +97,8 @@ export function InboxPage() {
   const [unreadOnly, setUnreadOnly] = useState(false);
   const awaiting = useLoad(
     () =>
-      get<Page<Escalation>>('/v1/escalations?status=open').then((page) =>
-        page.items.filter((e) => me.organization !== null && e.notifiedOrganizationIds.includes(me.organization.id)),
+      getAll<Escalation>('/v1/escalations?status=open&limit=200').then((items) =>
+        items.filter((e) => me.organization !== null && e.notifiedOrganizationIds.includes(me.organization.id)),
       ),
     [],
   );
