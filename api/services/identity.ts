@@ -1,5 +1,5 @@
 // Organizations, users and their tokens.
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { organizations, users } from '../../db/schema';
 import { organizationEventKey, userEventKey } from '../../domain/ids';
@@ -51,6 +51,23 @@ const userView = (row: typeof users.$inferSelect): UserView => ({
   createdAt: row.createdAt.toISOString(),
 });
 
+/**
+ * One page of an administrators' list ordered by (created_at, id): `read` gets the position after
+ * the cursor (as SQL values for `beyond`), or undefined on the first page; the cursor names the
+ * page's last row when the page is full.
+ */
+async function byCreation<R extends { id: string }, V>(
+  list: string,
+  page: AdminPage,
+  view: (row: R) => V,
+  read: (after: [SQL, string] | undefined) => Promise<Array<{ row: R; micros: number }>>,
+): Promise<{ items: V[]; nextCursor: string | null }> {
+  const position = page.cursor === undefined ? undefined : decodeCursor(list, page.cursor, ['integer', 'string'] as const);
+  const rows = await read(position && [atMicros(position[0]), position[1]]);
+  const last = rows.length === page.limit ? rows[rows.length - 1] : undefined;
+  return { items: rows.map((r) => view(r.row)), nextCursor: last ? encodeCursor(list, [last.micros, last.row.id]) : null };
+}
+
 export class IdentityService {
   // Every authenticated request runs this lookup: a prepared statement saves its planning.
   private readonly userByTokenHash;
@@ -81,15 +98,14 @@ export class IdentityService {
 
   /** Organizations oldest first (created_at, id), a page at a time by cursor (issue 19). */
   async listOrganizations(page: AdminPage): Promise<{ items: OrganizationView[]; nextCursor: string | null }> {
-    const position = page.cursor === undefined ? undefined : decodeCursor('organizations', page.cursor, ['integer', 'string'] as const);
-    const rows = await this.db
-      .select({ row: organizations, micros: microsOf(organizations.createdAt) })
-      .from(organizations)
-      .where(position ? beyond([organizations.createdAt, organizations.id], [atMicros(position[0]), position[1]]) : undefined)
-      .orderBy(asc(organizations.createdAt), asc(organizations.id))
-      .limit(page.limit);
-    const last = rows.length === page.limit ? rows[rows.length - 1] : undefined;
-    return { items: rows.map((r) => orgView(r.row)), nextCursor: last ? encodeCursor('organizations', [last.micros, last.row.id]) : null };
+    return byCreation('organizations', page, orgView, (after) =>
+      this.db
+        .select({ row: organizations, micros: microsOf(organizations.createdAt) })
+        .from(organizations)
+        .where(after && beyond([organizations.createdAt, organizations.id], after))
+        .orderBy(asc(organizations.createdAt), asc(organizations.id))
+        .limit(page.limit),
+    );
   }
 
   async getOrganization(id: string): Promise<OrganizationView | undefined> {
@@ -158,15 +174,14 @@ export class IdentityService {
 
   /** Users oldest first (created_at, id), a page at a time by cursor (issue 19). */
   async listUsers(page: AdminPage): Promise<{ items: UserView[]; nextCursor: string | null }> {
-    const position = page.cursor === undefined ? undefined : decodeCursor('users', page.cursor, ['integer', 'string'] as const);
-    const rows = await this.db
-      .select({ row: users, micros: microsOf(users.createdAt) })
-      .from(users)
-      .where(position ? beyond([users.createdAt, users.id], [atMicros(position[0]), position[1]]) : undefined)
-      .orderBy(asc(users.createdAt), asc(users.id))
-      .limit(page.limit);
-    const last = rows.length === page.limit ? rows[rows.length - 1] : undefined;
-    return { items: rows.map((r) => userView(r.row)), nextCursor: last ? encodeCursor('users', [last.micros, last.row.id]) : null };
+    return byCreation('users', page, userView, (after) =>
+      this.db
+        .select({ row: users, micros: microsOf(users.createdAt) })
+        .from(users)
+        .where(after && beyond([users.createdAt, users.id], after))
+        .orderBy(asc(users.createdAt), asc(users.id))
+        .limit(page.limit),
+    );
   }
 
   /** Issues a new token for a user; the old one stops working at once. */
