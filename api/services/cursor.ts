@@ -59,5 +59,5 @@ export function beyond(columns: SQLWrapper[], values: Array<SQL | string | numbe
   return direction === 'after' ? sql`(${left}) > (${right})` : sql`(${left}) < (${right})`;
 }
 
-/** Counts stop here: `total` is exact up to this many, and a total of this many means at least as many. */
-export const MAX_COUNTED = 10_000;
+/** Counts stop here: `total` is exact up to this many, and a total of this many means at least as many (the rule is in domain/limits). */
+export { MAX_COUNTED } from '../../domain/limits';

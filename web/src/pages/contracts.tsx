@@ -1,5 +1,6 @@
 // My contracts: status, received against due, arrears, open escalations and the next deadline,
 // filtered (status and arrears by the API, text here) and sortable by any column.
+import { MAX_COUNTED } from '../../../domain/limits';
 import { CONTRACT_STATUSES } from '../../../domain/status';
 import { useMemo, useState } from 'preact/hooks';
 import { get, getAll } from '../api';
@@ -106,7 +107,7 @@ export function ContractsPage() {
         {(data) => (
           <>
             <p class="muted" role="status">
-              {m('contractsCount', { shown: shown.length, total: data.total })}
+              {m(data.total >= MAX_COUNTED ? 'contractsCountAtLeast' : 'contractsCount', { shown: shown.length, total: data.total })}
             </p>
             {shown.length === 0 ? (
               <p>{m('contractsEmpty')}</p>
