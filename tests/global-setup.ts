@@ -1,6 +1,7 @@
 // Once per `npm test`: the workflows bundled with the tests' actor secret, written to a file every
 // test file's workers load (server/worker.ts prebuiltBundle) instead of each running webpack for
-// seconds. A process with another secret (an engine a test starts) bundles its own.
+// seconds. An engine a test starts gets the same secret in its data directory (tests/helpers/engine.ts)
+// and loads it too; a process with another secret bundles its own.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

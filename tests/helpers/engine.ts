@@ -1,10 +1,11 @@
 // The embedded engine as a user runs it: the real `npm start` (npm, its prestart, node, the Temporal
 // dev server), in a process group of its own as a terminal would make it, on a data directory of its own.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../server/temporal-binaries';
+import { TEST_ACTOR_SECRET } from './temporal';
 
 export interface Engine {
   /** npm's process, the leader of the group. */
@@ -36,7 +37,10 @@ export function engineEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): NodeJ
     TEMPORAL_UI_PORT: '0',
     ...extra,
   };
-  for (const name of ['TEMPORAL_CLI_PATH', 'TEMPORAL_TEST_SERVER_PATH']) {
+  // The workflows npm test bundled once (tests/global-setup.ts): its worker loads them instead of
+  // running webpack at every start, when the data directory's secret is the one they were built
+  // with (startEngine puts it there).
+  for (const name of ['TEMPORAL_CLI_PATH', 'TEMPORAL_TEST_SERVER_PATH', 'GRANTFLOW_WORKFLOW_BUNDLE']) {
     if (process.env[name]) env[name] = process.env[name];
   }
   return env;
@@ -63,6 +67,7 @@ export async function runNpm(args: string[], env: NodeJS.ProcessEnv): Promise<{ 
 
 /** `npm start` until it prints "grantflow is running" (then /readyz is asked at once). */
 export async function startEngine(env: NodeJS.ProcessEnv, timeoutMs = 150_000): Promise<Engine> {
+  giveTestSecret(env);
   const { child, output, exited } = spawnNpm(['start'], env);
   const deadline = Date.now() + timeoutMs;
   let done = false;
@@ -88,6 +93,20 @@ export async function startEngine(env: NodeJS.ProcessEnv, timeoutMs = 150_000): 
     ui: /Temporal Web UI:\s+(\S+)/.exec(text)![1]!,
     readyAtAnnouncement,
   };
+}
+
+/**
+ * A new data directory gets the tests' actor secret in the file the engine would otherwise
+ * generate (server/runtime.ts actorSecretOf reads it the same way on every later start), so the
+ * prebuilt workflow bundle fits it; a directory that already has a secret keeps it.
+ */
+function giveTestSecret(env: NodeJS.ProcessEnv): void {
+  const dataDir = env.GRANTFLOW_DATA_DIR;
+  if (!dataDir || env.GRANTFLOW_ACTOR_SECRET) return;
+  const file = path.join(dataDir, 'actor-secret');
+  if (existsSync(file)) return;
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${TEST_ACTOR_SECRET}\n`, { flag: 'wx', mode: 0o600 });
 }
 
 /** The pid of the node process npm runs `server/all-in-one.ts` in. */
