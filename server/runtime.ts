@@ -88,6 +88,7 @@ export async function startWorker(config: Config, address: string, database: Dat
     namespace: config.temporalNamespace,
     taskQueue: DEFAULT_TASK_QUEUE,
     actorSecret: actorSecretOf(config),
+    maxCachedWorkflows: config.workerCachedWorkflows,
     deps: { db: database.db, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, outbound: config.outbound },
   });
   const running = worker.run();

@@ -37,6 +37,7 @@ describe('configuration', () => {
       GRANTFLOW_UPDATES_PER_WORKFLOW: '4',
       GRANTFLOW_UPDATE_QUEUE: '0',
       GRANTFLOW_UPDATE_WAIT_SECONDS: '2',
+      GRANTFLOW_WORKER_CACHED_WORKFLOWS: '2000',
     });
     const { outbound, ...rest } = config;
     expect(outbound.hosts).toEqual(['hooks.internal']);
@@ -61,7 +62,9 @@ describe('configuration', () => {
       rateLimits: { authFailuresPerMinute: 30, writesPerMinute: 300 },
       temporalDeadlineSeconds: 5,
       updateGate: { perWorkflow: 4, queueLength: 0, waitMs: 2000 },
+      workerCachedWorkflows: 2000,
     });
+    expect(loadConfig({}).workerCachedWorkflows).toBe(500);
   });
 
   it('names every wrong variable at once', () => {
@@ -78,13 +81,14 @@ describe('configuration', () => {
         GRANTFLOW_RATE_LIMIT_WRITES: '-1',
         GRANTFLOW_TEMPORAL_DEADLINE_SECONDS: '0',
         GRANTFLOW_UPDATES_PER_WORKFLOW: '10',
+        GRANTFLOW_WORKER_CACHED_WORKFLOWS: '5',
       });
     } catch (error) {
       caught = error;
     }
     expect(caught).toBeInstanceOf(ConfigError);
     const problems = (caught as ConfigError).problems.join('\n');
-    for (const name of ['PORT', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'LOG_LEVEL', 'GRANTFLOW_ADMIN_TOKEN', 'TEMPORAL_UI_PORT', 'GRANTFLOW_WEBHOOK_ALLOW', 'GRANTFLOW_RATE_LIMIT_WRITES', 'GRANTFLOW_TEMPORAL_DEADLINE_SECONDS', 'GRANTFLOW_UPDATES_PER_WORKFLOW']) {
+    for (const name of ['PORT', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'LOG_LEVEL', 'GRANTFLOW_ADMIN_TOKEN', 'TEMPORAL_UI_PORT', 'GRANTFLOW_WEBHOOK_ALLOW', 'GRANTFLOW_RATE_LIMIT_WRITES', 'GRANTFLOW_TEMPORAL_DEADLINE_SECONDS', 'GRANTFLOW_UPDATES_PER_WORKFLOW', 'GRANTFLOW_WORKER_CACHED_WORKFLOWS']) {
       expect(problems).toContain(name);
     }
   });
