@@ -5,6 +5,7 @@ import { toCsv, UTF8_BOM } from '../../domain/csv';
 import { actorOf, onlyRoles } from '../plugins/auth';
 import {
   AttachmentMetaSchema,
+  CursorQuery,
   errors,
   IdempotencyHeaders,
   IdSchema,
@@ -13,18 +14,20 @@ import {
   MAX_NOTE_LENGTH,
   MAX_REFERENCE_LENGTH,
   MAX_RETURN_REASONS,
+  NextCursor,
   NullableString,
   QueryDay,
   UploadedAttachmentSchema,
 } from '../schemas';
 import type { IdempotencyService } from '../services/idempotency';
-import type { PaymentApplicationService } from '../services/payment-applications';
+import { MAX_OVERDUE_PAGE_CONTRACTS, OVERDUE_PAGE_CONTRACTS, type PaymentApplicationService } from '../services/payment-applications';
+import { MAX_TRANCHES } from '../../domain/limits';
+import type { Static } from 'typebox';
 import { sendIdempotently } from './idempotent';
 
 const closed = { additionalProperties: false } as const;
 /** Applications shown per contract: at most the workflow's MAX_PAYMENT_APPLICATIONS. */
 const MAX_APPLICATIONS_SHOWN = 200;
-const MAX_OVERDUE_ROWS = 10_000;
 
 export const PaymentApplicationView = Type.Object(
   {
@@ -86,9 +89,17 @@ export function wantsCsv(accept: string | undefined): boolean {
 }
 
 export const OverduePaymentsView = Type.Object(
-  { organizationId: Type.String(), asOf: Type.String(), items: Type.Array(OverdueRow, { maxItems: MAX_OVERDUE_ROWS }) },
+  {
+    organizationId: Type.String(),
+    asOf: Type.String(),
+    // Each contract read adds at most one row per tranche.
+    items: Type.Array(OverdueRow, { maxItems: MAX_OVERDUE_PAGE_CONTRACTS * MAX_TRANCHES }),
+    nextCursor: NextCursor(),
+  },
   closed,
 );
+
+type OverduePayments = Static<typeof OverduePaymentsView>;
 
 export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{ applications: PaymentApplicationService; idempotency: IdempotencyService }> = async (
   app,
@@ -198,9 +209,16 @@ export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{ applications:
       schema: {
         tags: ['payments'],
         summary:
-          "The payer's yearly list (《保障中小企业款项支付条例》): every contract it pays with money overdue on `asOf` — contractor, tranche, amount, days, interest. JSON, or CSV with `Accept: text/csv`. The payer's users, administrators, and auditors of an organization party to its contracts (those contracts only); 403 otherwise. The CSV starts with a UTF-8 byte order mark.",
+          "The payer's yearly list (《保障中小企业款项支付条例》): every contract it pays with money overdue on `asOf` — contractor, tranche, amount, days, interest. JSON, or CSV with `Accept: text/csv`. The payer's users, administrators, and auditors of an organization party to its contracts (those contracts only); 403 otherwise. JSON is paged by contract: a page reads `limit` of the payer's contracts (oldest first) and `nextCursor` continues after them, so a page may be empty while a later one is not. The CSV holds the whole list from `cursor` on and starts with a UTF-8 byte order mark.",
         params: Type.Object({ id: IdSchema }),
-        querystring: Type.Object({ asOf: QueryDay('The day the list is drawn up for (YYYY-MM-DD, Asia/Shanghai)') }, closed),
+        querystring: Type.Object(
+          {
+            asOf: QueryDay('The day the list is drawn up for (YYYY-MM-DD, Asia/Shanghai)'),
+            limit: Type.Integer({ minimum: 1, maximum: MAX_OVERDUE_PAGE_CONTRACTS, default: OVERDUE_PAGE_CONTRACTS, description: "The payer's contracts this page reads (JSON; the CSV reads them all)" }),
+            cursor: CursorQuery,
+          },
+          closed,
+        ),
         response: {
           200: {
             content: {
@@ -213,18 +231,26 @@ export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{ applications:
       },
     },
     async (request, reply) => {
-      const list = await applications.overdue(actorOf(request), request.params.id, request.query.asOf);
+      const { asOf, limit, cursor } = request.query;
       if (wantsCsv(request.headers.accept)) {
+        // The file to publish: every page, read MAX_OVERDUE_PAGE_CONTRACTS contracts at a time.
+        const rows: OverduePayments['items'] = [];
+        let next: string | undefined = cursor;
+        do {
+          const page = await applications.overdue(actorOf(request), request.params.id, asOf, { limit: MAX_OVERDUE_PAGE_CONTRACTS, cursor: next });
+          rows.push(...page.items);
+          next = page.nextCursor ?? undefined;
+        } while (next);
         const csv = toCsv(
           ['contract_id', 'contract_title', 'contractor_id', 'contractor_name', 'tranche', 'tranche_label', 'payment_due_on', 'outstanding', 'days_overdue', 'interest'],
-          list.items.map((i) => [i.contractId, i.contractTitle, i.contractor, i.contractorName, i.tranche, i.trancheLabel, i.paymentDueOn, i.outstanding, i.daysOverdue, i.interest]),
+          rows.map((i) => [i.contractId, i.contractTitle, i.contractor, i.contractorName, i.tranche, i.trancheLabel, i.paymentDueOn, i.outstanding, i.daysOverdue, i.interest]),
         );
         return reply
           .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="overdue-payments-${request.params.id}-${list.asOf}.csv"`)
+          .header('content-disposition', `attachment; filename="overdue-payments-${request.params.id}-${asOf}.csv"`)
           .send(UTF8_BOM + csv);
       }
-      return list;
+      return applications.overdue(actorOf(request), request.params.id, asOf, { limit, cursor });
     },
   );
 };

@@ -3,9 +3,9 @@
 // the contract workflow decides (files, accepts, returns) with ids, amounts and days, so a decision
 // is durable and drives the acceptanceOverdue / paymentOverdue escalations (workflows/payment-clock.ts).
 import type { Client } from '@temporalio/client';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { contracts, ledgerEntries, organizations, paymentApplications } from '../../db/schema';
+import { contractParties, contracts, ledgerEntries, organizations, paymentApplications } from '../../db/schema';
 import type { Contract } from '../../domain/contract';
 import { parseInstant, shanghaiDate, type IsoDate } from '../../domain/dates';
 import type { LedgerEntry } from '../../domain/ledger';
@@ -20,13 +20,18 @@ import { contractStateQuery, contractWorkflowId } from '../../workflows/contract
 import { decideApplicationUpdate, fileApplicationUpdate } from '../../workflows/payment-clock-messages';
 import { ApiError, forbidden, notFound, unprocessable } from '../errors';
 import { withAttachments, type UploadedAttachment } from './attachments';
+import { atMicros, beyond, decodeCursor, encodeCursor, microsOf } from './cursor';
 import type { FileStorage } from './file-storage';
 import { sendWhileContinuing } from './contracts';
 import { ledgerEntryOf } from './contract-views';
 import { clockOfContract, contractCalendar, milestoneApprovals, type ApplicationRow, type PaymentClockView } from './payment-clock-view';
 import { apiErrorFromTemporal, sendToWorkflow } from './temporal-errors';
 import { idForKey } from './tokens';
-import { loadVisibleContract, maySee, type ContractRow } from './visibility';
+import { loadVisibleContract, type ContractRow } from './visibility';
+
+/** Contracts one page of the yearly list reads by default, and at most (each is its clock computed from its ledger). */
+export const OVERDUE_PAGE_CONTRACTS = 100;
+export const MAX_OVERDUE_PAGE_CONTRACTS = 500;
 
 export interface FileApplicationBody {
   tranche: string;
@@ -282,27 +287,47 @@ export class PaymentApplicationService {
    * The yearly list (issue 18 item 4): every contract the organization pays with money overdue on
    * `asOf` under its clock — contractor, tranche, amount outstanding, days, interest. For that
    * payer's users, auditors and administrators.
+   *
+   * Paged by contract (issue 19: reads that do not grow with the province): a page reads at most
+   * `limit` of the payer's contracts, in the order (created_at, id), through the party index
+   * (contract_parties) — an auditor of another organization through its own organization's —
+   * with their ledgers in one query; `nextCursor` continues after the last contract read (null
+   * when none is left). A page may hold no row while a later one does.
    */
-  async overdue(actor: Actor, organizationId: string, asOf: IsoDate) {
+  async overdue(actor: Actor, organizationId: string, asOf: IsoDate, page: { limit: number; cursor?: string } = { limit: OVERDUE_PAGE_CONTRACTS }) {
+    const position = page.cursor === undefined ? undefined : decodeCursor('overdue-payments', page.cursor, ['integer', 'string'] as const);
     const own = isAdmin(actor) || actor.organizationId === organizationId;
     const denied = () => forbidden(say('overdue_list_denied', { id: organizationId }));
     if (!own && !actor.roles.includes('auditor')) throw denied();
     const [org] = await this.db.select().from(organizations).where(eq(organizations.id, organizationId));
     if (!org) throw (own ? notFound(say('not_found', { what: 'organization', id: organizationId })) : denied());
-    const paid = await this.db.select().from(contracts).where(eq(contracts.payerId, organizationId)).orderBy(asc(contracts.id));
     // An auditor of another organization sees the contracts its organization is party to (as everywhere: api/services/visibility), and none is 403.
-    const rows = own ? paid : paid.filter((r) => maySee(actor, r));
-    if (!own && rows.length === 0) throw denied();
+    const through = own ? organizationId : (actor.organizationId ?? '');
+    const paidThrough = (after?: SQL) =>
+      this.db
+        .select({ row: contracts, createdMicros: microsOf(contractParties.createdAt).as('created_micros') })
+        .from(contractParties)
+        .innerJoin(contracts, eq(contracts.id, contractParties.contractId))
+        .where(and(eq(contractParties.organizationId, through), eq(contracts.payerId, organizationId), after))
+        .orderBy(asc(contractParties.createdAt), asc(contractParties.contractId));
+    if (!own && (await paidThrough().limit(1)).length === 0) throw denied();
+    const after = position ? beyond([contractParties.createdAt, contractParties.contractId], [atMicros(position[0]), position[1]]) : undefined;
+    const read = await paidThrough(after).limit(page.limit);
+    const rows = read.map((r) => r.row);
     const contractors = [...new Set(rows.map((r) => r.contractorId))];
     const names = new Map(
       contractors.length === 0
         ? []
         : (await this.db.select({ id: organizations.id, name: organizations.name }).from(organizations).where(inArray(organizations.id, contractors))).map((o) => [o.id, o.name]),
     );
+    const ledgers = new Map<string, LedgerEntry[]>();
+    if (rows.length > 0) {
+      const entries = await this.db.select().from(ledgerEntries).where(inArray(ledgerEntries.contractId, rows.map((r) => r.id))).orderBy(asc(ledgerEntries.contractId), asc(ledgerEntries.id));
+      for (const entry of entries) ledgers.set(entry.contractId, [...(ledgers.get(entry.contractId) ?? []), ledgerEntryOf(entry)]);
+    }
     const items: Array<{ contractId: string; contractTitle: string; contractor: string; contractorName: string; tranche: string; trancheLabel: string; paymentDueOn: IsoDate; outstanding: string; daysOverdue: number; interest: string }> = [];
     for (const row of rows) {
-      const ledger = (await this.db.select().from(ledgerEntries).where(eq(ledgerEntries.contractId, row.id)).orderBy(asc(ledgerEntries.id))).map(ledgerEntryOf);
-      const clock = await this.clockOf(row, ledger, asOf);
+      const clock = await this.clockOf(row, ledgers.get(row.id) ?? [], asOf);
       for (const t of clock.tranches) {
         if (t.overdueFen <= 0) continue;
         items.push({
@@ -319,6 +344,7 @@ export class PaymentApplicationService {
         });
       }
     }
-    return { organizationId, asOf, items };
+    const last = read.length === page.limit ? read[read.length - 1] : undefined;
+    return { organizationId, asOf, items, nextCursor: last ? encodeCursor('overdue-payments', [last.createdMicros, last.row.id]) : null };
   }
 }

@@ -67,6 +67,48 @@ describe('payment applications over the API: access, inputs, retries and amendme
     expect((await stack.http('GET', `/v1/organizations/org_unknown/overdue-payments?asOf=${today}`, { token: auditor })).status).toBe(403);
   });
 
+  it('the overdue list pages by the payer’s contracts: every row exactly once, in order; the CSV whole; a cursor it did not give out is a 400', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const id = `pa-page-${i}-${Date.now()}`;
+      // Due on 31 January under the default terms (due date + 30 days): overdue today, without interest.
+      const body = { ...definitionOf(id), paymentTerms: undefined, tranches: [{ id: 't1', label: 'Whole', due: `${year}-01-31`, percent: 100, fundingSource: 'fiscal' }] };
+      const res = await stack.http('POST', '/v1/contracts', { token: parties.tokens.agency, body });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      ids.push(id);
+    }
+    const base = `/v1/organizations/${parties.orgs.payer}/overdue-payments?asOf=${today}`;
+    const key = (i: { contractId: string; tranche: string }) => `${i.contractId}/${i.tranche}`;
+    const whole = await stack.http('GET', base, { token: parties.tokens.finance });
+    expect(whole.status).toBe(200);
+    expect(whole.body.nextCursor).toBeNull();
+    const all: string[] = whole.body.items.map(key);
+    expect(all).toEqual(expect.arrayContaining(ids.map((id) => `${id}/t1`)));
+    for (const limit of [1, 2]) {
+      const walked: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const page: { status: number; body: any } = await stack.http('GET', `${base}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, { token: parties.tokens.finance });
+        expect(page.status, JSON.stringify(page.body)).toBe(200);
+        expect(new Set(page.body.items.map((i: { contractId: string }) => i.contractId)).size).toBeLessThanOrEqual(limit);
+        walked.push(...page.body.items.map(key));
+        cursor = page.body.nextCursor;
+      } while (cursor && ++pages < 200);
+      expect(walked).toEqual(all);
+    }
+    // The CSV is the whole list whatever the page size.
+    const csv = await stack.http('GET', `${base}&limit=1`, { token: parties.tokens.finance, headers: { accept: 'text/csv' } });
+    expect(parseCsv(csv.body as string).slice(1).map(([contract, , , , tranche]) => `${contract}/${tranche}`)).toEqual(all);
+    // Another list's cursor, or none at all.
+    const contractsPage = await stack.http('GET', '/v1/contracts?limit=1', { token: parties.tokens.finance });
+    for (const cursor of [contractsPage.body.nextCursor as string, 'bm90LWEtY3Vyc29y']) {
+      const res = await stack.http('GET', `${base}&cursor=${cursor}`, { token: parties.tokens.finance });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('invalid_cursor');
+    }
+  });
+
   it('asOf at the ends of its range answers 200 or a 4xx, never a 5xx', async () => {
     await newContract(`pa-r2-${Date.now()}`);
     for (const asOf of ['1900-01-01', '2199-12-31']) {

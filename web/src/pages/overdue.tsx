@@ -2,7 +2,7 @@
 // payments yearly): every contract the organization pays with money overdue on a day, its
 // contractor, tranche, amount, days and interest; as a table, and as CSV to publish.
 import { useState } from 'preact/hooks';
-import { get, session } from '../api';
+import { getAll, session } from '../api';
 import { useI18n } from '../i18n';
 import { href } from '../router';
 import type { OverduePayments } from '../types';
@@ -15,7 +15,8 @@ export function OverduePage() {
   const [organization, setOrganization] = useState(me.organization?.id ?? '');
   const [asOf, setAsOf] = useState(`${shanghaiToday().slice(0, 4)}-12-31` > shanghaiToday() ? shanghaiToday() : `${shanghaiToday().slice(0, 4)}-12-31`);
   const path = `/v1/organizations/${encode(organization)}/overdue-payments?asOf=${encode(asOf)}`;
-  const loaded = useLoad(() => (organization ? get<OverduePayments>(path) : Promise.resolve(undefined)), [path]);
+  // Paged by the payer's contracts (nextCursor): the table is every page's rows.
+  const loaded = useLoad(async () => (organization ? { items: await getAll<OverduePayments['items'][number]>(`${path}&limit=500`) } : undefined), [path]);
   const [csvUrl, setCsvUrl] = useState<string>();
 
   const downloadCsv = async () => {
