@@ -3,6 +3,7 @@
 // Every target gets a row in the delivery log; a target already delivered is never sent again, so
 // an activity retry or a worker restart sends nothing twice. A failed target fails the activity,
 // and Temporal retries it with backoff.
+import type { Text } from '../domain/languages';
 import { createHmac } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
@@ -111,8 +112,8 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
           .select({ id: users.id, email: users.email })
           .from(users)
           .where(and(eq(users.organizationId, n.organizationId), isNotNull(users.email)));
-        const subject = n.subject as { en: string; 'zh-CN': string };
-        const text = n.body as { en: string; 'zh-CN': string };
+        const subject = n.subject as Text;
+        const text = n.body as Text;
         for (const user of recipients) {
           const id = `${n.id}.email.${user.id}`;
           const failure = await attempt({ id, notification: n, channel: 'email', address: user.email! }, async () => {

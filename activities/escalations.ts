@@ -1,5 +1,6 @@
 // Read model of escalations and step delays, plus their notifications and audit events, in one
 // transaction per change; every write is keyed so retries and replays change nothing.
+import type { Text } from '../domain/languages';
 import { resolveAndAcceptTexts } from '../db/free-texts';
 import type { FreeText } from '../domain/free-text';
 import { sql } from 'drizzle-orm';
@@ -20,7 +21,7 @@ export interface EscalationRecord {
   notifiedParties: string[];
   notifiedOrganizationIds: string[];
   state: 'open' | 'acknowledged' | 'resolved' | 'superseded';
-  summary: { en: string; 'zh-CN': string };
+  summary: Text;
   dueAt: string;
   openedAt: string;
   acknowledgedAt?: string;
@@ -51,8 +52,8 @@ export interface EscalationProjection {
     escalationId: string;
     organizationIds: string[];
     severity: Severity;
-    subject: { en: string; 'zh-CN': string };
-    body: { en: string; 'zh-CN': string };
+    subject: Text;
+    body: Text;
     at: string;
   }>;
   events: Array<{ idempotencyKey: string; kind: string; actorId: string | null; occurredAt: string; payload: Record<string, unknown> }>;

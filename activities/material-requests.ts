@@ -1,5 +1,6 @@
 // Read model of material requests: the request's state (newest version only), its audit events
 // and its reminders, in one transaction per change; every write is keyed so retries change nothing.
+import type { Text } from '../domain/languages';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { resolveAndAcceptTexts } from '../db/free-texts';
@@ -12,8 +13,8 @@ import { writeNotifications } from './notifications';
 export interface MaterialRequestNotice {
   idempotencyKey: string;
   organizationIds: string[];
-  subject: { en: string; 'zh-CN': string };
-  body: { en: string; 'zh-CN': string };
+  subject: Text;
+  body: Text;
   at: string;
 }
 

@@ -1,5 +1,6 @@
 // Inbox notifications written by projections: one row per organization and idempotency key, so a
 // retried or replayed projection writes nothing twice; the ids are returned for delivery.
+import type { Text } from '../domain/languages';
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { notifications } from '../db/schema';
@@ -9,8 +10,8 @@ export interface NotificationToWrite {
   organizationIds: string[];
   kind: string;
   severity: string;
-  subject: { en: string; 'zh-CN': string };
-  body: { en: string; 'zh-CN': string };
+  subject: Text;
+  body: Text;
   escalationId?: string;
   at: string;
 }

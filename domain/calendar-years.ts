@@ -5,7 +5,7 @@
 import type { WorkingCalendar } from './calendar';
 import { dayNumber, type IsoDate } from './dates';
 import { problem, type Problem } from './problems';
-import type { Text } from './templates';
+import type { NoticeText, Text } from './languages';
 
 /** Years a publication may name: far around any contract term; every date column holds them. */
 export const MIN_CALENDAR_YEAR = 2000;
@@ -215,7 +215,7 @@ export function yearToAnnounceMissing(today: IsoDate, isPublished: (year: number
 }
 
 /** The administrators' notice that `year` has no official schedule yet. */
-export function missingYearNotice(year: number): { subject: Text; body: Text } {
+export function missingYearNotice(year: number): NoticeText {
   return {
     subject: {
       en: `The official calendar for ${year} is not published yet`,

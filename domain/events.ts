@@ -2,7 +2,7 @@
 // listed once: the page labels each in both languages as a Record<EventKind, …>, so a kind added
 // here without labels fails the web typecheck, and tests/domain/events.test.ts fails when a kind
 // written by activities/, workflows/ or api/ is missing here.
-import type { Text } from './templates';
+import type { Text } from './languages';
 
 export const EVENT_KINDS = [
   // workflows/contract.ts

@@ -9,6 +9,7 @@ import { stepDueDay } from './escalation';
 import { dayText, parseInstant, shanghaiDate, startOfShanghaiDay } from './dates';
 import type { AttachmentMeta } from './materials';
 import { problem, type Problem } from './problems';
+import type { Lang, Text } from './languages';
 
 export const MATERIAL_KINDS = [
   'visit_records',
@@ -23,7 +24,7 @@ export const MATERIAL_KINDS = [
 export type MaterialKind = (typeof MATERIAL_KINDS)[number];
 
 /** Each kind as people call it, for texts and the page alike (no "visit_records" in a sentence). */
-export const MATERIAL_KIND_LABELS: Readonly<Record<MaterialKind, { en: string; 'zh-CN': string }>> = {
+export const MATERIAL_KIND_LABELS: Readonly<Record<MaterialKind, Text>> = {
   visit_records: { en: 'visit records', 'zh-CN': '走访记录' },
   casework_records: { en: 'casework records', 'zh-CN': '个案记录' },
   group_work_records: { en: 'group work records', 'zh-CN': '小组活动记录' },
@@ -252,7 +253,7 @@ export function isRepeatedDecision(delivery: Delivery, decisions: readonly LineD
  * organization id) that may read the village's contact details, "Wang Li (Banli)" in any other;
  * `reader` null: a text every party may read.
  */
-export function contactsText(contacts: readonly HamletContact[], village: string, lang: 'en' | 'zh-CN', reader: string | null): string {
+export function contactsText(contacts: readonly HamletContact[], village: string, lang: Lang, reader: string | null): string {
   const mine = contacts.filter((c) => c.village === village);
   if (mine.length === 0) return '';
   const phones = noticeMayCarryContacts(reader, village);
@@ -266,7 +267,7 @@ export function reminderAt(dueAt: number, calendar: WorkingCalendar): number {
   return startOfShanghaiDay(previousWorkingDay(stepDueDay(dueAt), calendar)) + 9 * 3600 * 1000;
 }
 
-function outstandingText(request: MaterialRequest, standing: VillageStanding, lang: 'en' | 'zh-CN'): string {
+function outstandingText(request: MaterialRequest, standing: VillageStanding, lang: Lang): string {
   const parts = standing.items
     .filter((i) => i.outstanding > 0)
     .map((i) => {
@@ -283,7 +284,7 @@ function outstandingText(request: MaterialRequest, standing: VillageStanding, la
  * organization id; null: every party): only a reader that may read the village's contact details
  * is given its volunteers' phones.
  */
-export function villageOwes(request: MaterialRequest, standing: VillageStanding, stationName: string, reader: string | null): { en: string; 'zh-CN': string } {
+export function villageOwes(request: MaterialRequest, standing: VillageStanding, stationName: string, reader: string | null): Text {
   const due = stepDueDay(request.dueAt);
   const village = request.villageNames?.[standing.village] ?? standing.village;
   return {

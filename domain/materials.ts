@@ -13,7 +13,8 @@ import {
   pushProblems,
 } from './limits';
 import { problem, type Problem } from './problems';
-import { templateById, type AttachmentKind, type Text } from './templates';
+import type { Text } from './languages';
+import { templateById, type AttachmentKind } from './templates';
 
 export interface AttachmentMeta {
   name: string;

@@ -5,16 +5,13 @@ import { dateTimeText, dayText, parseInstant, shanghaiDate } from './dates';
 import type { StepKind } from './escalation';
 import { moneyText, type Fen } from './money';
 import type { CheckpointStatus, ContractFigures, TrancheStatus } from './status';
-
 import type { Severity } from './severity';
-export type { Severity };
+import type { NoticeText, Text } from './languages';
 
-export interface Notice {
+export interface Notice extends NoticeText {
   kind: string;
   severity: Severity;
   recipients: PartyRole[];
-  subject: { en: string; 'zh-CN': string };
-  body: { en: string; 'zh-CN': string };
 }
 
 // Money and days as each language writes them, as the page does (issue 16 item 4).
@@ -88,7 +85,7 @@ export function trancheNotice(contract: Contract, t: TrancheStatus, at: number):
   };
 }
 
-const PARTY_NAMES: Record<string, { en: string; 'zh-CN': string }> = {
+const PARTY_NAMES: Record<string, Text> = {
   purchaser: { en: 'the purchaser (civil affairs bureau)', 'zh-CN': '购买方（民政局）' },
   payer: { en: 'the payer (finance bureau)', 'zh-CN': '付款方（财政局）' },
   contractor: { en: 'the contractor (social work organization)', 'zh-CN': '承接方（社工机构）' },
@@ -101,12 +98,12 @@ const PARTY_NAMES: Record<string, { en: string; 'zh-CN': string }> = {
 /** The message of one escalation level: what is stalled, since when, what is owed, who can unblock it. */
 export function escalationNotice(input: {
   contractTitle: string;
-  summary: { en: string; 'zh-CN': string };
+  summary: Text;
   since: string;
   level: number;
   levels: number;
   holder: string;
-}): { subject: { en: string; 'zh-CN': string }; body: { en: string; 'zh-CN': string } } {
+}): NoticeText {
   const holder = PARTY_NAMES[input.holder] ?? { en: input.holder, 'zh-CN': input.holder };
   // `since` is the step's due instant (the end of its Shanghai day): said as that day.
   const sinceAt = parseInstant(input.since);
@@ -127,7 +124,7 @@ export function escalationNotice(input: {
  * What a stalled money step is about, for escalation messages and the escalation's view: the
  * checkpoint's figures as they stood at `at` (epoch ms), which the text dates.
  */
-export function checkpointStepSummary(c: CheckpointStatus, at: number): { en: string; 'zh-CN': string } {
+export function checkpointStepSummary(c: CheckpointStatus, at: number): Text {
   const when = asOf(at);
   const head = {
     en: `Payment checkpoint ${c.id}: ${c.minPercent}% of the contract value (${yuan(c.requiredFen)}) was due by ${day(c.by)}; ${yuan(c.receivedByFen)} arrived by then, ${yuan(c.shortfallFen)} short`,
@@ -148,7 +145,7 @@ export function checkpointStepSummary(c: CheckpointStatus, at: number): { en: st
 }
 
 /** A tranche's figures as they stood at `at` (epoch ms), which the text dates. */
-export function trancheStepSummary(t: TrancheStatus, at: number): { en: string; 'zh-CN': string } {
+export function trancheStepSummary(t: TrancheStatus, at: number): Text {
   const when = asOf(at);
   if (t.outstandingFen === 0) {
     return {
@@ -168,7 +165,7 @@ export interface MoneyStepFigures {
   requiredFen: Fen;
   receivedFen: Fen;
   outstandingFen: Fen;
-  summary: { en: string; 'zh-CN': string };
+  summary: Text;
 }
 
 /**

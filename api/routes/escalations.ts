@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ESCALATION_PARTIES, SEVERITIES, STEP_KINDS } from '../../domain/escalation';
+import { ESCALATION_PARTIES, STEP_KINDS } from '../../domain/escalation';
+import { SEVERITIES } from '../../domain/severity';
 import { actorOf } from '../plugins/auth';
-import { CursorQuery, errors, NextCursor, NullableString } from '../schemas';
+import { CursorQuery, errors, NextCursor, NullableString, TextSchema } from '../schemas';
 import type { EscalationService } from '../services/escalations';
 
 const closed = { additionalProperties: false } as const;
@@ -18,7 +19,7 @@ const Escalation = Type.Object(
     state: Type.Enum(STATES),
     notifiedParties: Type.Array(Type.Enum(ESCALATION_PARTIES)),
     notifiedOrganizationIds: Type.Array(Type.String()),
-    summary: Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, closed),
+    summary: TextSchema,
     dueAt: Type.String(),
     openedAt: Type.String(),
     acknowledgedAt: NullableString(),
@@ -34,7 +35,7 @@ const Escalation = Type.Object(
           required: Type.String({ description: 'What the step requires: the checkpoint amount or the tranche, CNY' }),
           received: Type.String({ description: 'Received toward it so far, CNY' }),
           outstanding: Type.String({ description: 'Still missing today, CNY' }),
-          summary: Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, closed),
+          summary: TextSchema,
         },
         { ...closed, description: "Today's figures of a payment shortfall or overdue tranche (null for other steps)" },
       ),

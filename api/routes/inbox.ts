@@ -2,10 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SEVERITIES } from '../../domain/severity';
 import { Type } from 'typebox';
 import { actorOf } from '../plugins/auth';
-import { errors, NullableInteger, NullableString, RowId } from '../schemas';
+import { errors, NullableInteger, NullableString, RowId, TextSchema } from '../schemas';
 import type { InboxService } from '../services/inbox';
 
-const Text = Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, { additionalProperties: false });
 
 export const inboxRoutes: FastifyPluginAsyncTypebox<{ inbox: InboxService }> = async (app, { inbox }) => {
   app.get(
@@ -33,8 +32,8 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{ inbox: InboxService }> = a
                     severity: Type.Enum(SEVERITIES),
                     contractId: NullableString(),
                     escalationId: NullableString(),
-                    subject: Text,
-                    body: Text,
+                    subject: TextSchema,
+                    body: TextSchema,
                     createdAt: Type.String(),
                     readAt: NullableString(),
                   },

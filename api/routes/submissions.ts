@@ -15,6 +15,7 @@ import {
   MAX_SECTION_LENGTH,
   MAX_SECTIONS,
   NullableString,
+  TextSchema,
   UploadedAttachmentSchema,
 } from '../schemas';
 import type { IdempotencyService } from '../services/idempotency';
@@ -22,7 +23,6 @@ import type { SubmissionService } from '../services/submissions';
 import { sendIdempotently } from './idempotent';
 
 const closed = { additionalProperties: false } as const;
-const Text = Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, closed);
 // A record is an array in disguise: its keys are bounded in number and in length too.
 const Sections = Type.Record(Type.String({ maxLength: MAX_ID_LENGTH }), Type.String({ maxLength: MAX_SECTION_LENGTH }), {
   maxProperties: MAX_SECTIONS,
@@ -48,7 +48,7 @@ const Submission = Type.Object(
     round: Type.Integer(),
     status: Type.Enum(['prechecking', 'returned', 'in_review', 'approved']),
     materials: Type.Array(Type.Object({ templateId: Type.String(), sections: Sections, attachments: Type.Array(AttachmentMetaSchema) }, closed)),
-    precheck: Type.Array(Type.Object({ templateId: Type.String(), sectionId: Type.String(), reason: Text }, closed)),
+    precheck: Type.Array(Type.Object({ templateId: Type.String(), sectionId: Type.String(), reason: TextSchema }, closed)),
     decision: Type.Union([
       Type.Object(
         { outcome: Type.Enum(['approve', 'return']), reasons: Type.Array(Reason), decidedBy: Type.String(), decidedAt: Type.String() },

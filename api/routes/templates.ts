@@ -2,10 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { TEMPLATES } from '../../domain/templates';
 import { actorOf } from '../plugins/auth';
-import { errors } from '../schemas';
+import { errors, TextSchema } from '../schemas';
 
 const closed = { additionalProperties: false } as const;
-const Text = Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, closed);
 
 export const templateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -22,14 +21,14 @@ export const templateRoutes: FastifyPluginAsyncTypebox = async (app) => {
                   {
                     id: Type.String(),
                     version: Type.Integer(),
-                    title: Text,
+                    title: TextSchema,
                     sections: Type.Array(
                       Type.Object(
-                        { id: Type.String(), title: Text, minLength: Type.Integer(), placeholder: Type.Optional(Type.String()) },
+                        { id: Type.String(), title: TextSchema, minLength: Type.Integer(), placeholder: Type.Optional(Type.String()) },
                         closed,
                       ),
                     ),
-                    evidence: Type.Array(Type.Object({ kind: Type.String(), min: Type.Integer(), label: Text }, closed)),
+                    evidence: Type.Array(Type.Object({ kind: Type.String(), min: Type.Integer(), label: TextSchema }, closed)),
                   },
                   closed,
                 ),

@@ -1,4 +1,5 @@
 // Escalations and delays: read from the read model, acknowledged through the step's workflow.
+import type { Text } from '../../domain/languages';
 import { SEVERITIES_MOST_URGENT_FIRST, type Severity } from '../../domain/severity';
 import type { Client } from '@temporalio/client';
 import { asc, eq, inArray } from 'drizzle-orm';
@@ -57,7 +58,7 @@ export function escalationView(row: EscalationRow, figures: ContractFigures | un
     state: row.state as 'open' | 'acknowledged' | 'resolved' | 'superseded',
     notifiedParties: row.notifiedParties as EscalationParty[],
     notifiedOrganizationIds: row.notifiedOrganizationIds,
-    summary: row.summary as { en: string; 'zh-CN': string },
+    summary: row.summary as Text,
     dueAt: row.dueAt.toISOString(),
     openedAt: row.openedAt.toISOString(),
     acknowledgedAt: row.acknowledgedAt?.toISOString() ?? null,

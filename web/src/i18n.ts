@@ -15,10 +15,12 @@ import { MATERIAL_KIND_LABELS, type MaterialKind } from '../../domain/material-r
 import type { ReturnReason } from '../../domain/materials';
 import type { Role } from '../../domain/organizations';
 import type { AttachmentKind } from '../../domain/templates';
+import { isLang, type Lang, type Text } from '../../domain/languages';
 
-export const LANGS = ['zh-CN', 'en'] as const;
-export type Lang = (typeof LANGS)[number];
-export type Text = Record<Lang, string>;
+export type { Lang, Text };
+
+/** Each language by its own name, in the order the language switch offers them (the users' own first). */
+export const LANGUAGE_NAMES: Record<Lang, string> = { 'zh-CN': '中文（简体）', en: 'English' };
 
 const t = (en: string, zh: string): Text => ({ en, 'zh-CN': zh });
 
@@ -637,7 +639,7 @@ const LANG_KEY = 'grantflow.lang';
 
 export function initialLang(): Lang {
   const saved = localStorage.getItem(LANG_KEY);
-  if (saved === 'en' || saved === 'zh-CN') return saved;
+  if (isLang(saved)) return saved;
   return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 

@@ -10,7 +10,7 @@ import type { OverduePaymentsView, PaymentApplicationView } from '../../api/rout
 import type { EscalationParty, StepKind } from '../../domain/escalation';
 import type { ReturnReason } from '../../domain/materials';
 import type { Role } from '../../domain/organizations';
-import type { Text } from '../../domain/templates';
+import type { Text } from '../../domain/languages';
 
 export type ContractSummary = Static<typeof ContractSummaryView>;
 export type ContractDetail = Static<typeof ContractDetailView>;
