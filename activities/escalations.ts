@@ -1,11 +1,13 @@
 // Read model of escalations and step delays, plus their notifications and audit events, in one
 // transaction per change; every write is keyed so retries and replays change nothing.
-import type { Text } from '../domain/languages';
 import { resolveAndAcceptTexts } from '../db/free-texts';
 import type { FreeText } from '../domain/free-text';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { escalations, stepDelays } from '../db/schema';
+import type { AuditEvent } from '../domain/events';
+import type { Text } from '../domain/languages';
+import type { InboxNotification } from '../domain/notices';
 import type { Severity } from '../domain/severity';
 import { appendEvent } from './events';
 import { writeNotifications } from './notifications';
@@ -47,16 +49,9 @@ export interface EscalationProjection {
   version: number;
   records: EscalationRecord[];
   delay: StepDelayRecord;
-  notices: Array<{
-    idempotencyKey: string;
-    escalationId: string;
-    organizationIds: string[];
-    severity: Severity;
-    subject: Text;
-    body: Text;
-    at: string;
-  }>;
-  events: Array<{ idempotencyKey: string; kind: string; actorId: string | null; occurredAt: string; payload: Record<string, unknown> }>;
+  /** Their kind is the step's (`escalation.<step kind>`). */
+  notices: Array<Omit<InboxNotification, 'kind' | 'escalationId'> & { escalationId: string }>;
+  events: AuditEvent[];
 }
 
 const date = (iso?: string) => (iso ? new Date(iso) : null);

@@ -1,27 +1,22 @@
 // Read model of material requests: the request's state (newest version only), its audit events
 // and its reminders, in one transaction per change; every write is keyed so retries change nothing.
-import type { Text } from '../domain/languages';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { resolveAndAcceptTexts } from '../db/free-texts';
 import { materialRequests } from '../db/schema';
 import type { MaterialRequestState } from '../workflows/material-request-messages';
-import type { ContractEventInput } from './contracts';
+import type { AuditEvent } from '../domain/events';
+import type { InboxNotification } from '../domain/notices';
 import { appendEvent } from './events';
 import { writeNotifications } from './notifications';
 
-export interface MaterialRequestNotice {
-  idempotencyKey: string;
-  organizationIds: string[];
-  subject: Text;
-  body: Text;
-  at: string;
-}
+/** A village's reminder: kind material_request.reminder, severity info. */
+export type MaterialRequestNotice = Omit<InboxNotification, 'kind' | 'severity' | 'escalationId'>;
 
 export interface MaterialRequestProjection {
   version: number;
   state: MaterialRequestState;
-  events: ContractEventInput[];
+  events: AuditEvent[];
   notices: MaterialRequestNotice[];
 }
 

@@ -1,25 +1,14 @@
 // Inbox notifications written by projections: one row per organization and idempotency key, so a
 // retried or replayed projection writes nothing twice; the ids are returned for delivery.
-import type { Text } from '../domain/languages';
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { notifications } from '../db/schema';
-
-export interface NotificationToWrite {
-  idempotencyKey: string;
-  organizationIds: string[];
-  kind: string;
-  severity: string;
-  subject: Text;
-  body: Text;
-  escalationId?: string;
-  at: string;
-}
+import type { InboxNotification } from '../domain/notices';
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /** Writes the notifications (new ones only) and returns the ids of all of them, oldest first. */
-export async function writeNotifications(tx: Transaction, contractId: string | null, notices: NotificationToWrite[]): Promise<number[]> {
+export async function writeNotifications(tx: Transaction, contractId: string | null, notices: InboxNotification[]): Promise<number[]> {
   for (const n of notices) {
     if (n.organizationIds.length === 0) continue;
     await tx
@@ -61,7 +50,7 @@ export interface StuckWorkflowNotice {
  * api/services/inbox): one per workflow (its idempotency key is the workflow id), however often it
  * is found stuck again.
  */
-export function stuckWorkflowNotification(stuck: StuckWorkflowNotice, inbox: string): NotificationToWrite {
+export function stuckWorkflowNotification(stuck: StuckWorkflowNotice, inbox: string): InboxNotification {
   const what =
     stuck.reason === 'workflow_task_failing'
       ? { en: 'its workflow tasks keep failing', zh: '其工作流任务持续失败' }

@@ -64,6 +64,20 @@ export const EVENT_KINDS = [
 
 export type EventKind = (typeof EVENT_KINDS)[number];
 
+/**
+ * An audit event as the workflows and the API write it: appended once per `idempotencyKey`
+ * (domain/ids), `kind` one of EVENT_KINDS (a string: the workflows compose some, e.g.
+ * `checkpoint.${status}`; tests/domain/events.test.ts checks them), `occurredAt` an ISO 8601
+ * instant, `actorId` null for the engine's own.
+ */
+export interface AuditEvent {
+  idempotencyKey: string;
+  kind: string;
+  actorId: string | null;
+  occurredAt: string;
+  payload: Record<string, unknown>;
+}
+
 const KINDS: ReadonlySet<string> = new Set(EVENT_KINDS);
 
 export function isEventKind(kind: string): kind is EventKind {

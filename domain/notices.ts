@@ -8,10 +8,26 @@ import type { CheckpointStatus, ContractFigures, TrancheStatus } from './status'
 import type { Severity } from './severity';
 import type { NoticeText, Text } from './languages';
 
+/** A notice to a contract's parties (by role), before the projection finds their organizations. */
 export interface Notice extends NoticeText {
   kind: string;
   severity: Severity;
   recipients: PartyRole[];
+}
+
+/**
+ * An inbox notification as a projection writes it (activities/notifications.ts writeNotifications):
+ * one row per organization of `organizationIds` and `idempotencyKey`, so a retried or replayed
+ * projection writes nothing twice. `at`: ISO 8601 instant; `escalationId` when an escalation level
+ * sent it.
+ */
+export interface InboxNotification extends NoticeText {
+  idempotencyKey: string;
+  organizationIds: string[];
+  kind: string;
+  severity: Severity;
+  escalationId?: string;
+  at: string;
 }
 
 // Money and days as each language writes them, as the page does (issue 16 item 4).
