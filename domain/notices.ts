@@ -1,6 +1,7 @@
 // What the parties are told when a money step changes state, in zh-CN and en: what is stalled,
 // since when, what is owed, and who can unblock it.
-import type { Contract, PartyRole } from './contract';
+import type { Contract } from './contract';
+import type { PartyRole } from './organizations';
 import { dateTimeText, dayText, parseInstant, shanghaiDate } from './dates';
 import type { StepKind } from './escalation';
 import { moneyText, type Fen } from './money';
@@ -29,6 +30,16 @@ export interface InboxNotification extends NoticeText {
   escalationId?: string;
   at: string;
 }
+
+/** How a notification reaches an organization beyond its inbox (activities/delivery.ts), and how that went. */
+export const DELIVERY_CHANNELS = ['webhook', 'email'] as const;
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+export const DELIVERY_STATUSES = ['delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** Why the administrators are told a workflow is stuck (api/services/operators.ts finds them). */
+export const STUCK_REASONS = ['workflow_task_failing', 'projection_failing'] as const;
+export type StuckReason = (typeof STUCK_REASONS)[number];
 
 // Money and days as each language writes them, as the page does (issue 16 item 4).
 const yuan = (fen: number) => moneyText(fen, 'en');
