@@ -4,6 +4,7 @@
 // an activity retry or a worker restart sends nothing twice. A failed target fails the activity,
 // and Temporal retries it with backoff.
 import type { Text } from '../domain/languages';
+import type { DeliveryChannel } from '../domain/notices';
 import { createHmac } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
@@ -53,7 +54,7 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
 
   /** Runs `send` for one target unless already delivered, logging the outcome. */
   async function attempt(
-    target: { id: string; notification: NotificationRow; channel: 'webhook' | 'email'; address: string },
+    target: { id: string; notification: NotificationRow; channel: DeliveryChannel; address: string },
     send: () => Promise<{ ok: boolean; status?: number; error?: string }>,
   ): Promise<string | undefined> {
     const [existing] = await deps.db.select().from(deliveries).where(eq(deliveries.id, target.id));

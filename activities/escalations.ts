@@ -5,6 +5,7 @@ import type { FreeText } from '../domain/free-text';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { escalations, stepDelays } from '../db/schema';
+import type { EscalationState } from '../domain/escalation';
 import type { AuditEvent } from '../domain/events';
 import type { Text } from '../domain/languages';
 import type { InboxNotification } from '../domain/notices';
@@ -22,7 +23,7 @@ export interface EscalationRecord {
   severity: Severity;
   notifiedParties: string[];
   notifiedOrganizationIds: string[];
-  state: 'open' | 'acknowledged' | 'resolved' | 'superseded';
+  state: EscalationState;
   summary: Text;
   dueAt: string;
   openedAt: string;

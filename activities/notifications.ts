@@ -3,7 +3,7 @@
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { notifications } from '../db/schema';
-import type { InboxNotification } from '../domain/notices';
+import type { InboxNotification, StuckReason } from '../domain/notices';
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
@@ -39,7 +39,7 @@ export interface StuckWorkflowNotice {
   workflowId: string;
   workflowType: string;
   contractId: string | null;
-  reason: 'workflow_task_failing' | 'projection_failing';
+  reason: StuckReason;
   /** What failed, in the engine's words (English only: it is a technical message). */
   detail: string;
   at: string;

@@ -25,6 +25,10 @@ export type StepKind = (typeof STEP_KINDS)[number];
 export const ESCALATION_PARTIES = ['purchaser', 'payer', 'contractor', 'evaluator', 'township', 'village', 'oversight'] as const;
 export type EscalationParty = (typeof ESCALATION_PARTIES)[number];
 
+/** An escalation level's life: open until acknowledged, resolved (its step unblocked) or superseded by the next level. */
+export const ESCALATION_STATES = ['open', 'acknowledged', 'resolved', 'superseded'] as const;
+export type EscalationState = (typeof ESCALATION_STATES)[number];
+
 export interface EscalationLevel {
   afterWorkingDays?: number;
   afterDays?: number;

@@ -9,6 +9,7 @@ import { stepDueDay } from './escalation';
 import { dayText, parseInstant, shanghaiDate, startOfShanghaiDay } from './dates';
 import type { AttachmentMeta } from './materials';
 import { problem, type Problem } from './problems';
+import type { AcceptanceDecision } from './decisions';
 import type { Lang, Text } from './languages';
 
 export const MATERIAL_KINDS = [
@@ -106,8 +107,8 @@ export interface ItemStanding {
 
 export const VILLAGE_STATUSES = ['awaiting', 'partially_delivered', 'delivered', 'accepted'] as const;
 export type VillageStatus = (typeof VILLAGE_STATUSES)[number];
-export type RequestStatus = 'open' | 'partially_delivered' | 'delivered' | 'accepted' | 'cancelled';
-export const REQUEST_STATUSES: readonly RequestStatus[] = ['open', 'partially_delivered', 'delivered', 'accepted', 'cancelled'];
+export const REQUEST_STATUSES = ['open', 'partially_delivered', 'delivered', 'accepted', 'cancelled'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export interface VillageStanding {
   village: string;
@@ -216,7 +217,7 @@ export function deliveryProblems(
 
 export interface LineDecision {
   itemId: string;
-  outcome: 'accept' | 'return';
+  outcome: AcceptanceDecision;
   reason?: FreeText;
 }
 

@@ -3,6 +3,7 @@ import { CHECKPOINT_STATES, CONTRACT_STATUSES, TRANCHE_STATES } from '../../doma
 import { Type } from 'typebox';
 import { BUDGET_LINE_KINDS, FUNDING_SOURCES, REVIEWER_PARTIES } from '../../domain/contract';
 import { ESCALATION_PARTIES, STEP_KINDS } from '../../domain/escalation';
+import { LEDGER_KINDS } from '../../domain/ledger';
 import { SEVERITIES } from '../../domain/severity';
 import { QUOTA_METRICS, QUOTA_PERIODS } from '../../domain/quotas';
 import { DAY_COUNTS, PAYMENT_BASES, STATUTES } from '../../domain/payment-terms';
@@ -185,7 +186,7 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 export const LedgerEntryView = Type.Object(
   {
     reference: Type.String(),
-    kind: Type.Enum(['payment', 'reversal']),
+    kind: Type.Enum(LEDGER_KINDS),
     amount: Type.String(),
     receivedOn: Type.String(),
     fundingSource: FundingSourceSchema,

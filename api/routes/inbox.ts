@@ -5,6 +5,21 @@ import { actorOf } from '../plugins/auth';
 import { errors, NullableInteger, NullableString, RowId, TextSchema } from '../schemas';
 import type { InboxService } from '../services/inbox';
 
+/** One notification in an organization's inbox. */
+export const NotificationView = Type.Object(
+  {
+    id: Type.Integer(),
+    kind: Type.String(),
+    severity: Type.Enum(SEVERITIES),
+    contractId: NullableString(),
+    escalationId: NullableString(),
+    subject: TextSchema,
+    body: TextSchema,
+    createdAt: Type.String(),
+    readAt: NullableString(),
+  },
+  { additionalProperties: false },
+);
 
 export const inboxRoutes: FastifyPluginAsyncTypebox<{ inbox: InboxService }> = async (app, { inbox }) => {
   app.get(
@@ -24,22 +39,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{ inbox: InboxService }> = a
         response: {
           200: Type.Object(
             {
-              items: Type.Array(
-                Type.Object(
-                  {
-                    id: Type.Integer(),
-                    kind: Type.String(),
-                    severity: Type.Enum(SEVERITIES),
-                    contractId: NullableString(),
-                    escalationId: NullableString(),
-                    subject: TextSchema,
-                    body: TextSchema,
-                    createdAt: Type.String(),
-                    readAt: NullableString(),
-                  },
-                  { additionalProperties: false },
-                ),
-              ),
+              items: Type.Array(NotificationView),
               next: NullableInteger(),
             },
             { additionalProperties: false },

@@ -6,6 +6,20 @@ import { errors, TextSchema } from '../schemas';
 
 const closed = { additionalProperties: false } as const;
 
+/** A material template: its sections with their rules, and the evidence it requires. */
+export const TemplateView = Type.Object(
+  {
+    id: Type.String(),
+    version: Type.Integer(),
+    title: TextSchema,
+    sections: Type.Array(
+      Type.Object({ id: Type.String(), title: TextSchema, minLength: Type.Integer(), placeholder: Type.Optional(Type.String()) }, closed),
+    ),
+    evidence: Type.Array(Type.Object({ kind: Type.String(), min: Type.Integer(), label: TextSchema }, closed)),
+  },
+  closed,
+);
+
 export const templateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/templates',
@@ -16,23 +30,7 @@ export const templateRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: Type.Object(
             {
-              items: Type.Array(
-                Type.Object(
-                  {
-                    id: Type.String(),
-                    version: Type.Integer(),
-                    title: TextSchema,
-                    sections: Type.Array(
-                      Type.Object(
-                        { id: Type.String(), title: TextSchema, minLength: Type.Integer(), placeholder: Type.Optional(Type.String()) },
-                        closed,
-                      ),
-                    ),
-                    evidence: Type.Array(Type.Object({ kind: Type.String(), min: Type.Integer(), label: TextSchema }, closed)),
-                  },
-                  closed,
-                ),
-              ),
+              items: Type.Array(TemplateView),
             },
             closed,
           ),

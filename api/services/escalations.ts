@@ -8,7 +8,7 @@ import type { Database } from '../../db/client';
 import { contracts, escalations, ledgerEntries, stepDelays } from '../../db/schema';
 import { withOverrides, workingDaysBetween, workingDaysInAny } from '../../domain/calendar';
 import type { Contract } from '../../domain/contract';
-import { isRepeatedAcknowledgement, type EscalationParty, type StepKind } from '../../domain/escalation';
+import { isRepeatedAcknowledgement, type EscalationParty, type EscalationState, type StepKind } from '../../domain/escalation';
 import { shanghaiDate } from '../../domain/dates';
 import type { LedgerEntry } from '../../domain/ledger';
 import { formatMoney } from '../../domain/money';
@@ -55,7 +55,7 @@ export function escalationView(row: EscalationRow, figures: ContractFigures | un
     step: { id: row.stepId, kind: row.stepKind as StepKind, reference: row.stepReference },
     level: row.level,
     severity: row.severity as Severity,
-    state: row.state as 'open' | 'acknowledged' | 'resolved' | 'superseded',
+    state: row.state as EscalationState,
     notifiedParties: row.notifiedParties as EscalationParty[],
     notifiedOrganizationIds: row.notifiedOrganizationIds,
     summary: row.summary as Text,

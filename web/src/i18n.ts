@@ -3,16 +3,17 @@
 // each language writes them (domain/money.ts moneyText, domain/dates.ts dayText).
 import type { PeriodStatus } from '../../domain/quotas';
 import type { Severity } from '../../domain/severity';
-import type { ContractStatus, TrancheState } from '../../domain/status';
+import type { CheckpointState, ContractStatus, TrancheState } from '../../domain/status';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { BudgetLineKind, FundingSource } from '../../domain/contract';
 import { dateTimeText, dayText, parseInstant, shanghaiDate } from '../../domain/dates';
 import { moneyProblem, moneyText, parseMoney } from '../../domain/money';
 import type { EventKind } from '../../domain/events';
-import type { EscalationParty, StepKind } from '../../domain/escalation';
-import { MATERIAL_KIND_LABELS, type MaterialKind } from '../../domain/material-requests';
-import type { ReturnReason } from '../../domain/materials';
+import type { EscalationParty, EscalationState, StepKind } from '../../domain/escalation';
+import { MATERIAL_KIND_LABELS, type MaterialKind, type RequestStatus } from '../../domain/material-requests';
+import type { ReturnReason, SubmissionStatus } from '../../domain/materials';
+import type { LedgerKind } from '../../domain/ledger';
 import type { Role } from '../../domain/organizations';
 import type { AttachmentKind } from '../../domain/templates';
 import { isLang, type Lang, type Text } from '../../domain/languages';
@@ -393,7 +394,7 @@ export const CONTRACT_STATUS: Labels<ContractStatus> = {
   terminated: t('Terminated', '已终止'),
 };
 
-export const CHECKPOINT_STATUS: Labels<'pending' | 'met' | 'missed' | 'recovered'> = {
+export const CHECKPOINT_STATUS: Labels<CheckpointState> = {
   pending: t('Pending', '未到期'),
   met: t('Met', '已达标'),
   missed: t('Missed', '未达标'),
@@ -421,7 +422,7 @@ export const BUDGET_LINE: Labels<BudgetLineKind> = {
   other: t('Other', '其他'),
 };
 
-export const LEDGER_KIND: Labels<'payment' | 'reversal'> = {
+export const LEDGER_KIND: Labels<LedgerKind> = {
   payment: t('Payment', '到账'),
   reversal: t('Reversal', '冲正'),
 };
@@ -448,7 +449,7 @@ export const STEP_KIND: Labels<StepKind> = {
   milestoneOverdue: t('Milestone overdue', '评估节点逾期'),
 };
 
-export const ESCALATION_STATE: Labels<'open' | 'acknowledged' | 'resolved' | 'superseded'> = {
+export const ESCALATION_STATE: Labels<EscalationState> = {
   open: t('Open', '待处理'),
   acknowledged: t('Acknowledged', '已确认'),
   resolved: t('Resolved', '已解决'),
@@ -461,7 +462,7 @@ export const SEVERITY: Labels<Severity> = {
   critical: t('Critical', '严重'),
 };
 
-export const SUBMISSION_STATUS: Labels<'prechecking' | 'returned' | 'in_review' | 'approved'> = {
+export const SUBMISSION_STATUS: Labels<SubmissionStatus> = {
   prechecking: t('Pre-checking', '预审中'),
   returned: t('Returned', '已退回'),
   in_review: t('In review', '评审中'),
@@ -478,7 +479,7 @@ export const RETURN_REASON: Labels<ReturnReason> = {
   other: t('Other', '其他'),
 };
 
-export const MATERIAL_REQUEST_STATUS: Labels<'open' | 'partially_delivered' | 'delivered' | 'accepted' | 'cancelled'> = {
+export const MATERIAL_REQUEST_STATUS: Labels<RequestStatus> = {
   open: t('Open', '待交付'),
   partially_delivered: t('Partially delivered', '部分交付'),
   delivered: t('Delivered', '已交付'),

@@ -4,6 +4,7 @@
 import { METRIC_LABELS, type QuotaMetric } from '../../../domain/quotas';
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
+import type { AcceptanceDecision } from '../../../domain/decisions';
 import { MATERIAL_KINDS, type MaterialKind } from '../../../domain/material-requests';
 import { get, post } from '../api';
 import { MATERIAL_KIND, MATERIAL_REQUEST_STATUS, QUOTA_STATUS, useI18n } from '../i18n';
@@ -81,7 +82,7 @@ function DecideForm({ request, delivery, onDecided }: { request: MaterialRequest
     const item = request.items.find((i) => i.id === itemId)!;
     return item.description ?? text(MATERIAL_KIND[item.kind]);
   };
-  const decide = async (outcome: 'accept' | 'return') => {
+  const decide = async (outcome: AcceptanceDecision) => {
     setNeedsReason(outcome === 'return' && !reason.trim());
     if (outcome === 'return' && !reason.trim()) return;
     await send(async () => {
