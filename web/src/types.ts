@@ -3,6 +3,7 @@
 // the others mirror api/routes/*.ts.
 import type { Static } from 'typebox';
 import type { ContractDetailView, ContractSummaryView, LedgerEntryView, PaymentInput } from '../../api/routes/contracts.schemas';
+import type { TimelineEventView } from '../../api/routes/contracts';
 import type { DelaysView, EscalationView } from '../../api/routes/escalations';
 import type { NotificationView } from '../../api/routes/inbox';
 import type { MaterialRequestView } from '../../api/routes/material-requests.schemas';
@@ -33,15 +34,8 @@ export interface Organization {
   kind: string;
 }
 
-export interface TimelineEvent {
-  id: number;
-  kind: string;
-  actorId: string | null;
-  /** The acting user's name; null for the engine's own events. */
-  actorName: string | null;
-  occurredAt: string;
-  payload: Record<string, unknown>;
-}
+/** A timeline event; its payload read field by field (web/src/timeline-details.ts). */
+export type TimelineEvent = Omit<Static<typeof TimelineEventView>, 'payload'> & { payload: Record<string, unknown> };
 
 export type { EscalationState } from '../../domain/escalation';
 export type { Severity } from '../../domain/severity';
