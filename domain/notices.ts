@@ -3,7 +3,7 @@
 import type { Contract } from './contract';
 import type { PartyRole } from './organizations';
 import { dateTimeText, dayText, parseInstant, shanghaiDate } from './dates';
-import type { StepKind } from './escalation';
+import type { EscalationParty, StepKind } from './escalation';
 import { moneyText, type Fen } from './money';
 import type { CheckpointStatus, ContractFigures, TrancheStatus } from './status';
 import type { Severity } from './severity';
@@ -112,7 +112,8 @@ export function trancheNotice(contract: Contract, t: TrancheStatus, at: number):
   };
 }
 
-const PARTY_NAMES: Record<string, Text> = {
+/** Each party that can hold a step, as a notice names it (typed by ESCALATION_PARTIES: none goes unnamed). */
+const PARTY_NAMES: Record<EscalationParty, Text> = {
   purchaser: { en: 'the purchaser (civil affairs bureau)', 'zh-CN': '购买方（民政局）' },
   payer: { en: 'the payer (finance bureau)', 'zh-CN': '付款方（财政局）' },
   contractor: { en: 'the contractor (social work organization)', 'zh-CN': '承接方（社工机构）' },
@@ -131,7 +132,7 @@ export function escalationNotice(input: {
   levels: number;
   holder: string;
 }): NoticeText {
-  const holder = PARTY_NAMES[input.holder] ?? { en: input.holder, 'zh-CN': input.holder };
+  const holder = Object.hasOwn(PARTY_NAMES, input.holder) ? PARTY_NAMES[input.holder as EscalationParty] : { en: input.holder, 'zh-CN': input.holder };
   // `since` is the step's due instant (the end of its Shanghai day): said as that day.
   const sinceAt = parseInstant(input.since);
   const since = sinceAt === undefined ? { en: input.since, zh: input.since } : { en: day(shanghaiDate(sinceAt)), zh: zhDay(shanghaiDate(sinceAt)) };
