@@ -8,18 +8,14 @@ import { contracts, ledgerEntries, notifications } from '../db/schema';
 import { contractOrganizations, type Contract } from '../domain/contract';
 import type { Resolved } from '../domain/free-text';
 import type { LedgerEntry } from '../domain/ledger';
+import type { AuditEvent } from '../domain/events';
 import type { Notice } from '../domain/notices';
 import { arrearsFrom } from '../domain/status';
 import { contractWorkflowId, type Amendment, type ContractState } from '../workflows/contract-messages';
 import { appendEvent } from './events';
 
-export interface ContractEventInput {
-  idempotencyKey: string;
-  kind: string;
-  actorId: string | null;
-  occurredAt: string;
-  payload: Record<string, unknown>;
-}
+/** The name workflows/contract.ts knows the audit event by. */
+export type ContractEventInput = AuditEvent;
 
 export type ContractNoticeInput = Notice & { idempotencyKey: string };
 

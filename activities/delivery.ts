@@ -3,6 +3,8 @@
 // Every target gets a row in the delivery log; a target already delivered is never sent again, so
 // an activity retry or a worker restart sends nothing twice. A failed target fails the activity,
 // and Temporal retries it with backoff.
+import type { Text } from '../domain/languages';
+import type { DeliveryChannel } from '../domain/notices';
 import { createHmac } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
@@ -52,7 +54,7 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
 
   /** Runs `send` for one target unless already delivered, logging the outcome. */
   async function attempt(
-    target: { id: string; notification: NotificationRow; channel: 'webhook' | 'email'; address: string },
+    target: { id: string; notification: NotificationRow; channel: DeliveryChannel; address: string },
     send: () => Promise<{ ok: boolean; status?: number; error?: string }>,
   ): Promise<string | undefined> {
     const [existing] = await deps.db.select().from(deliveries).where(eq(deliveries.id, target.id));
@@ -111,8 +113,8 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
           .select({ id: users.id, email: users.email })
           .from(users)
           .where(and(eq(users.organizationId, n.organizationId), isNotNull(users.email)));
-        const subject = n.subject as { en: string; 'zh-CN': string };
-        const text = n.body as { en: string; 'zh-CN': string };
+        const subject = n.subject as Text;
+        const text = n.body as Text;
         for (const user of recipients) {
           const id = `${n.id}.email.${user.id}`;
           const failure = await attempt({ id, notification: n, channel: 'email', address: user.email! }, async () => {

@@ -5,6 +5,10 @@ import type { FreeText } from '../domain/free-text';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { escalations, stepDelays } from '../db/schema';
+import type { EscalationState } from '../domain/escalation';
+import type { AuditEvent } from '../domain/events';
+import type { Text } from '../domain/languages';
+import type { InboxNotification } from '../domain/notices';
 import type { Severity } from '../domain/severity';
 import { appendEvent } from './events';
 import { writeNotifications } from './notifications';
@@ -19,8 +23,8 @@ export interface EscalationRecord {
   severity: Severity;
   notifiedParties: string[];
   notifiedOrganizationIds: string[];
-  state: 'open' | 'acknowledged' | 'resolved' | 'superseded';
-  summary: { en: string; 'zh-CN': string };
+  state: EscalationState;
+  summary: Text;
   dueAt: string;
   openedAt: string;
   acknowledgedAt?: string;
@@ -46,16 +50,9 @@ export interface EscalationProjection {
   version: number;
   records: EscalationRecord[];
   delay: StepDelayRecord;
-  notices: Array<{
-    idempotencyKey: string;
-    escalationId: string;
-    organizationIds: string[];
-    severity: Severity;
-    subject: { en: string; 'zh-CN': string };
-    body: { en: string; 'zh-CN': string };
-    at: string;
-  }>;
-  events: Array<{ idempotencyKey: string; kind: string; actorId: string | null; occurredAt: string; payload: Record<string, unknown> }>;
+  /** Their kind is the step's (`escalation.<step kind>`). */
+  notices: Array<Omit<InboxNotification, 'kind' | 'escalationId'> & { escalationId: string }>;
+  events: AuditEvent[];
 }
 
 const date = (iso?: string) => (iso ? new Date(iso) : null);

@@ -1,16 +1,11 @@
 // Audit events: appended once per idempotency key, whatever the number of retries or replays.
 import type { Database } from '../db/client';
 import { events } from '../db/schema';
+import type { AuditEvent } from '../domain/events';
 
-export interface EventRecord {
-  idempotencyKey: string;
-  kind: string;
-  occurredAt: string;
-  actorId?: string | null;
-  organizationId?: string | null;
-  contractId?: string | null;
-  payload?: Record<string, unknown>;
-}
+/** An audit event with what it belongs to; no actor (the engine's own) and an empty payload when left out. */
+export type EventRecord = Omit<AuditEvent, 'actorId' | 'payload'> &
+  Partial<Pick<AuditEvent, 'actorId' | 'payload'>> & { organizationId?: string | null; contractId?: string | null };
 
 export async function appendEvent(db: Pick<Database, 'insert'>, event: EventRecord): Promise<boolean> {
   const inserted = await db

@@ -5,22 +5,18 @@ import type { Database } from '../db/client';
 import { resolveAndAcceptTexts } from '../db/free-texts';
 import { materialRequests } from '../db/schema';
 import type { MaterialRequestState } from '../workflows/material-request-messages';
-import type { ContractEventInput } from './contracts';
+import type { AuditEvent } from '../domain/events';
+import type { InboxNotification } from '../domain/notices';
 import { appendEvent } from './events';
 import { writeNotifications } from './notifications';
 
-export interface MaterialRequestNotice {
-  idempotencyKey: string;
-  organizationIds: string[];
-  subject: { en: string; 'zh-CN': string };
-  body: { en: string; 'zh-CN': string };
-  at: string;
-}
+/** A village's reminder: kind material_request.reminder, severity info. */
+export type MaterialRequestNotice = Omit<InboxNotification, 'kind' | 'severity' | 'escalationId'>;
 
 export interface MaterialRequestProjection {
   version: number;
   state: MaterialRequestState;
-  events: ContractEventInput[];
+  events: AuditEvent[];
   notices: MaterialRequestNotice[];
 }
 

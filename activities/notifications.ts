@@ -3,22 +3,12 @@
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { notifications } from '../db/schema';
-
-export interface NotificationToWrite {
-  idempotencyKey: string;
-  organizationIds: string[];
-  kind: string;
-  severity: string;
-  subject: { en: string; 'zh-CN': string };
-  body: { en: string; 'zh-CN': string };
-  escalationId?: string;
-  at: string;
-}
+import type { InboxNotification, StuckReason } from '../domain/notices';
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /** Writes the notifications (new ones only) and returns the ids of all of them, oldest first. */
-export async function writeNotifications(tx: Transaction, contractId: string | null, notices: NotificationToWrite[]): Promise<number[]> {
+export async function writeNotifications(tx: Transaction, contractId: string | null, notices: InboxNotification[]): Promise<number[]> {
   for (const n of notices) {
     if (n.organizationIds.length === 0) continue;
     await tx
@@ -49,7 +39,7 @@ export interface StuckWorkflowNotice {
   workflowId: string;
   workflowType: string;
   contractId: string | null;
-  reason: 'workflow_task_failing' | 'projection_failing';
+  reason: StuckReason;
   /** What failed, in the engine's words (English only: it is a technical message). */
   detail: string;
   at: string;
@@ -60,7 +50,7 @@ export interface StuckWorkflowNotice {
  * api/services/inbox): one per workflow (its idempotency key is the workflow id), however often it
  * is found stuck again.
  */
-export function stuckWorkflowNotification(stuck: StuckWorkflowNotice, inbox: string): NotificationToWrite {
+export function stuckWorkflowNotification(stuck: StuckWorkflowNotice, inbox: string): InboxNotification {
   const what =
     stuck.reason === 'workflow_task_failing'
       ? { en: 'its workflow tasks keep failing', zh: '其工作流任务持续失败' }

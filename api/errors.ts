@@ -4,7 +4,8 @@
 // with `code`) is written in that language here, at the edge, and a detail carries its `code`.
 import { alsoChecked, schemaReasons } from './validation';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isMessageCode, languageOf, render, renderLoose, say, type Lang, type Said } from '../domain/messages';
+import type { Lang } from '../domain/languages';
+import { isMessageCode, languageOf, render, renderLoose, say, type Said } from '../domain/messages';
 
 export interface ErrorDetail {
   field?: string;

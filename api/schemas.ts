@@ -1,5 +1,6 @@
 // Schema pieces shared by several resources.
-import { Type } from 'typebox';
+import { Type, type TString } from 'typebox';
+import { LANGS, type Lang } from '../domain/languages';
 import { ORGANIZATION_KINDS, ROLES } from '../domain/organizations';
 import { ATTACHMENT_KINDS } from '../domain/templates';
 import { MAX_ATTACHMENT_BYTES } from '../domain/attachments';
@@ -77,6 +78,11 @@ export const AdminListQuery = Type.Object(
   { limit: Type.Integer({ minimum: 1, maximum: MAX_ADMIN_PAGE, default: MAX_ADMIN_PAGE }), cursor: CursorQuery },
   { additionalProperties: false },
 );
+
+/** A text in every language (domain/languages.ts Text): `{ en, 'zh-CN' }`. */
+export const TextSchema = Type.Object(Object.fromEntries(LANGS.map((lang) => [lang, Type.String()])) as Record<Lang, TString>, {
+  additionalProperties: false,
+});
 
 export const OrganizationKindSchema = Type.Enum(ORGANIZATION_KINDS);
 export const RoleSchema = Type.Enum(ROLES);

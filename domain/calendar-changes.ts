@@ -4,7 +4,7 @@
 // is bounded by the years that changed, not by the contract's term. The rules a contract's own
 // days must satisfy (at registration and on each amendment) are here too.
 import { isBlankText, type FreeText } from './free-text';
-import type { CalendarOverrides, WorkingCalendar } from './calendar';
+import { DAY_LISTS, type CalendarOverrides, type WorkingCalendar } from './calendar';
 import { isRealDate } from './calendar-years';
 import type { IsoDate } from './dates';
 import { TERM_FIRST_YEAR, TERM_LAST_YEAR } from './limits';
@@ -32,7 +32,7 @@ export function validateCalendarOverrides(
 ): Required<CalendarOverrides> {
   const lists = { holidays: new Map<string, number>(), workdays: new Map<string, number>() };
   const field = (name: string) => (prefix ? `${prefix}.${name}` : name);
-  for (const list of ['holidays', 'workdays'] as const) {
+  for (const list of DAY_LISTS) {
     const days = input[list] ?? [];
     if (days.length > MAX_CONTRACT_CALENDAR_DAYS) {
       problems.push(problem(field(list), 'at_most_days', { limit: MAX_CONTRACT_CALENDAR_DAYS }));

@@ -2,10 +2,10 @@
 // and adjusted working weekends (调休) late in the year before, and an administrator publishes them
 // here. The rules a publication must satisfy, how published years combine with the packaged data,
 // and what is said about a contract whose term reaches into a year nobody has published yet.
-import type { WorkingCalendar } from './calendar';
+import { DAY_LISTS, type WorkingCalendar } from './calendar';
 import { dayNumber, type IsoDate } from './dates';
 import { problem, type Problem } from './problems';
-import type { Text } from './templates';
+import type { NoticeText, Text } from './languages';
 
 /** Years a publication may name: far around any contract term; every date column holds them. */
 export const MIN_CALENDAR_YEAR = 2000;
@@ -66,7 +66,7 @@ export function validateCalendarYear(
     problems.push(problem('year', 'calendar_year_range', { from: MIN_CALENDAR_YEAR, to: MAX_CALENDAR_YEAR }));
   }
   const valid = { holidays: new Map<string, number>(), workdays: new Map<string, number>() };
-  for (const list of ['holidays', 'workdays'] as const) {
+  for (const list of DAY_LISTS) {
     if (input[list].length > MAX_CALENDAR_YEAR_DAYS) {
       problems.push(problem(list, 'at_most_days', { limit: MAX_CALENDAR_YEAR_DAYS }));
     }
@@ -215,7 +215,7 @@ export function yearToAnnounceMissing(today: IsoDate, isPublished: (year: number
 }
 
 /** The administrators' notice that `year` has no official schedule yet. */
-export function missingYearNotice(year: number): { subject: Text; body: Text } {
+export function missingYearNotice(year: number): NoticeText {
   return {
     subject: {
       en: `The official calendar for ${year} is not published yet`,

@@ -17,6 +17,9 @@ export interface CalendarOverrides {
   workdays?: IsoDate[];
 }
 
+/** The two lists of days a calendar (its official data or a contract's own) sets: days off and working weekends. */
+export const DAY_LISTS = ['holidays', 'workdays'] as const satisfies readonly (keyof CalendarOverrides & keyof WorkingCalendar)[];
+
 const indexes = new WeakMap<WorkingCalendar, { off: Set<string>; on: Set<string> }>();
 
 function index(calendar: WorkingCalendar) {

@@ -3,7 +3,7 @@
 // administrators, the village's own users, and the station or contractor staff of a contractor
 // whose stations work with the village. Everyone else sees a volunteer's name and hamlet only.
 import type { Contract } from './contract';
-import { hasRole, isAdmin, type Actor } from './organizations';
+import { CONTRACTOR_STAFF_ROLES, hasRole, isAdmin, type Actor } from './organizations';
 
 /** A hamlet volunteer: no account of their own, reached through their village. */
 export interface HamletContact {
@@ -26,7 +26,7 @@ export function mayReadVillageContacts(actor: Actor, village: string, contractor
   if (isAdmin(actor)) return true;
   if (!actor.organizationId) return false;
   if (actor.organizationId === village) return true;
-  return hasRole(actor, 'station_staff', 'contractor_staff') && contractorsWorkingWithVillage.includes(actor.organizationId);
+  return hasRole(actor, ...CONTRACTOR_STAFF_ROLES) && contractorsWorkingWithVillage.includes(actor.organizationId);
 }
 
 /** The contractor of `contract`, if one of its stations works with `village`; else none. */

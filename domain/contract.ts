@@ -33,7 +33,7 @@ import {
   type SchedulePart,
 } from './money';
 import { pushReservedId } from './ids';
-import type { OrganizationKind } from './organizations';
+import { PARTY_KINDS, PARTY_ROLES, type OrganizationKind } from './organizations';
 import { moneyTextProblem, problem, type Problem } from './problems';
 import { validateQuotas, type Quota } from './quotas';
 import { validatePaymentTerms, validateRelease, type PaymentTerms, type PaymentTermsInput, type TrancheRelease } from './payment-terms';
@@ -43,9 +43,6 @@ export type FundingSource = (typeof FUNDING_SOURCES)[number];
 
 export const BUDGET_LINE_KINDS = ['personnel', 'activities', 'supervision', 'administration', 'other'] as const;
 export type BudgetLineKind = (typeof BUDGET_LINE_KINDS)[number];
-
-export const PARTY_ROLES = ['purchaser', 'payer', 'contractor', 'evaluator', 'oversight'] as const;
-export type PartyRole = (typeof PARTY_ROLES)[number];
 
 export const CONTRACT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -159,16 +156,6 @@ export interface Contract {
   /** Present when the definition gave terms: complete (defaults filled in). Read with paymentTermsOf. */
   paymentTerms?: PaymentTerms;
 }
-
-/** Kinds an organization may have to stand in each party role. */
-const PARTY_KINDS: Record<PartyRole, OrganizationKind[]> = {
-  purchaser: ['purchaser'],
-  // The purchasing bureau sometimes pays from its own budget.
-  payer: ['payer', 'purchaser'],
-  contractor: ['contractor'],
-  evaluator: ['evaluator', 'purchaser'],
-  oversight: ['purchaser', 'payer', 'auditor', 'township'],
-};
 
 export type OrganizationLookup = (id: string) => OrganizationKind | undefined;
 

@@ -1,6 +1,7 @@
 // Dates live in Asia/Shanghai (UTC+8 all year; China has had no daylight saving since 1991).
 // A date without a time means the end of that day there.
 import { divFloor } from './integers';
+import type { Lang } from './languages';
 
 const OFFSET_MS = 8 * 3600 * 1000;
 const DAY_MS = 24 * 3600 * 1000;
@@ -137,7 +138,7 @@ const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep'
  * "2026年11月30日". Written by hand, not by Intl, so every runtime (browser, Node, workflow
  * sandbox) writes the same; the text unchanged when it is not a YYYY-MM-DD day.
  */
-export function dayText(day: IsoDate, lang: 'en' | 'zh-CN'): string {
+export function dayText(day: IsoDate, lang: Lang): string {
   const match = DATE_ONLY.exec(day);
   if (!match) return day;
   const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
@@ -145,6 +146,6 @@ export function dayText(day: IsoDate, lang: 'en' | 'zh-CN'): string {
 }
 
 /** An instant's Shanghai day and minute as each language writes them: "30 Nov 2026 14:05", "2026年11月30日 14:05". */
-export function dateTimeText(instant: number, lang: 'en' | 'zh-CN'): string {
+export function dateTimeText(instant: number, lang: Lang): string {
   return `${dayText(shanghaiDate(instant), lang)} ${shanghaiDateTime(instant).slice(11)}`;
 }

@@ -4,7 +4,7 @@ import { sameFreeText, type FreeText } from './free-text';
 import type { WorkingCalendar } from './calendar';
 import { addWorkingDays } from './calendar';
 import { addDays, shanghaiDate, startOfShanghaiDay, type IsoDate } from './dates';
-import { SEVERITIES, type Severity } from './severity';
+import type { Severity } from './severity';
 import { problem, type Problem } from './problems';
 
 export const STEP_KINDS = [
@@ -25,7 +25,9 @@ export type StepKind = (typeof STEP_KINDS)[number];
 export const ESCALATION_PARTIES = ['purchaser', 'payer', 'contractor', 'evaluator', 'township', 'village', 'oversight'] as const;
 export type EscalationParty = (typeof ESCALATION_PARTIES)[number];
 
-export { SEVERITIES };
+/** An escalation level's life: open until acknowledged, resolved (its step unblocked) or superseded by the next level. */
+export const ESCALATION_STATES = ['open', 'acknowledged', 'resolved', 'superseded'] as const;
+export type EscalationState = (typeof ESCALATION_STATES)[number];
 
 export interface EscalationLevel {
   afterWorkingDays?: number;

@@ -2,7 +2,14 @@
 // listed once: the page labels each in both languages as a Record<EventKind, …>, so a kind added
 // here without labels fails the web typecheck, and tests/domain/events.test.ts fails when a kind
 // written by activities/, workflows/ or api/ is missing here.
-import type { Text } from './templates';
+import type { Text } from './languages';
+import { SUBMISSION_STATUSES } from './materials';
+import { CHECKPOINT_STATES, TRANCHE_STATES } from './status';
+
+/** `${subject}.${state}` for each of `states`: the kinds written when a subject moves to a state. */
+function stateKinds<S extends string, T extends string>(subject: S, states: readonly T[]): Array<`${S}.${T}`> {
+  return states.map((state) => `${subject}.${state}` as const);
+}
 
 export const EVENT_KINDS = [
   // workflows/contract.ts
@@ -15,13 +22,8 @@ export const EVENT_KINDS = [
   'payment.recorded',
   'payment.reversed',
   // workflows/contract.ts: `${what}.${status}` for every checkpoint and tranche status it moves to
-  'checkpoint.pending',
-  'checkpoint.met',
-  'checkpoint.missed',
-  'checkpoint.recovered',
-  'tranche.upcoming',
-  'tranche.paid',
-  'tranche.overdue',
+  ...stateKinds('checkpoint', CHECKPOINT_STATES),
+  ...stateKinds('tranche', TRANCHE_STATES),
   // workflows/payment-clock.ts (issue 18): payment applications and the payer's legal clock
   'payment_application.filed',
   'payment_application.accepted',
@@ -36,10 +38,7 @@ export const EVENT_KINDS = [
   'escalation.acknowledged',
   'escalation.step_resolved',
   // activities/reviews.ts: `submission.${RoundStatus}`
-  'submission.prechecking',
-  'submission.in_review',
-  'submission.returned',
-  'submission.approved',
+  ...stateKinds('submission', SUBMISSION_STATUSES),
   // workflows/material-request.ts
   'material_request.created',
   'material_request.delivered',
@@ -63,6 +62,20 @@ export const EVENT_KINDS = [
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];
+
+/**
+ * An audit event as the workflows and the API write it: appended once per `idempotencyKey`
+ * (domain/ids), `kind` one of EVENT_KINDS (a string: the workflows compose some, e.g.
+ * `checkpoint.${status}`; tests/domain/events.test.ts checks them), `occurredAt` an ISO 8601
+ * instant, `actorId` null for the engine's own.
+ */
+export interface AuditEvent {
+  idempotencyKey: string;
+  kind: string;
+  actorId: string | null;
+  occurredAt: string;
+  payload: Record<string, unknown>;
+}
 
 const KINDS: ReadonlySet<string> = new Set(EVENT_KINDS);
 

@@ -13,9 +13,12 @@ import { render, say, type Said } from './messages';
 
 const conflictOf = (said: Said) => ({ outcome: 'conflict' as const, message: render(said, 'en'), said });
 
+export const LEDGER_KINDS = ['payment', 'reversal'] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
 export interface LedgerEntry {
   reference: string;
-  kind: 'payment' | 'reversal';
+  kind: LedgerKind;
   /** Signed: reversals are negative. */
   amountFen: Fen;
   /** The day the money arrived (for a reversal: the reversed payment's day). */

@@ -9,6 +9,8 @@ import { stepDueDay } from './escalation';
 import { dayText, parseInstant, shanghaiDate, startOfShanghaiDay } from './dates';
 import type { AttachmentMeta } from './materials';
 import { problem, type Problem } from './problems';
+import type { AcceptanceDecision } from './decisions';
+import type { Lang, Text } from './languages';
 
 export const MATERIAL_KINDS = [
   'visit_records',
@@ -23,7 +25,7 @@ export const MATERIAL_KINDS = [
 export type MaterialKind = (typeof MATERIAL_KINDS)[number];
 
 /** Each kind as people call it, for texts and the page alike (no "visit_records" in a sentence). */
-export const MATERIAL_KIND_LABELS: Readonly<Record<MaterialKind, { en: string; 'zh-CN': string }>> = {
+export const MATERIAL_KIND_LABELS: Readonly<Record<MaterialKind, Text>> = {
   visit_records: { en: 'visit records', 'zh-CN': '走访记录' },
   casework_records: { en: 'casework records', 'zh-CN': '个案记录' },
   group_work_records: { en: 'group work records', 'zh-CN': '小组活动记录' },
@@ -105,8 +107,8 @@ export interface ItemStanding {
 
 export const VILLAGE_STATUSES = ['awaiting', 'partially_delivered', 'delivered', 'accepted'] as const;
 export type VillageStatus = (typeof VILLAGE_STATUSES)[number];
-export type RequestStatus = 'open' | 'partially_delivered' | 'delivered' | 'accepted' | 'cancelled';
-export const REQUEST_STATUSES: readonly RequestStatus[] = ['open', 'partially_delivered', 'delivered', 'accepted', 'cancelled'];
+export const REQUEST_STATUSES = ['open', 'partially_delivered', 'delivered', 'accepted', 'cancelled'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export interface VillageStanding {
   village: string;
@@ -215,7 +217,7 @@ export function deliveryProblems(
 
 export interface LineDecision {
   itemId: string;
-  outcome: 'accept' | 'return';
+  outcome: AcceptanceDecision;
   reason?: FreeText;
 }
 
@@ -252,7 +254,7 @@ export function isRepeatedDecision(delivery: Delivery, decisions: readonly LineD
  * organization id) that may read the village's contact details, "Wang Li (Banli)" in any other;
  * `reader` null: a text every party may read.
  */
-export function contactsText(contacts: readonly HamletContact[], village: string, lang: 'en' | 'zh-CN', reader: string | null): string {
+export function contactsText(contacts: readonly HamletContact[], village: string, lang: Lang, reader: string | null): string {
   const mine = contacts.filter((c) => c.village === village);
   if (mine.length === 0) return '';
   const phones = noticeMayCarryContacts(reader, village);
@@ -266,7 +268,7 @@ export function reminderAt(dueAt: number, calendar: WorkingCalendar): number {
   return startOfShanghaiDay(previousWorkingDay(stepDueDay(dueAt), calendar)) + 9 * 3600 * 1000;
 }
 
-function outstandingText(request: MaterialRequest, standing: VillageStanding, lang: 'en' | 'zh-CN'): string {
+function outstandingText(request: MaterialRequest, standing: VillageStanding, lang: Lang): string {
   const parts = standing.items
     .filter((i) => i.outstanding > 0)
     .map((i) => {
@@ -283,7 +285,7 @@ function outstandingText(request: MaterialRequest, standing: VillageStanding, la
  * organization id; null: every party): only a reader that may read the village's contact details
  * is given its volunteers' phones.
  */
-export function villageOwes(request: MaterialRequest, standing: VillageStanding, stationName: string, reader: string | null): { en: string; 'zh-CN': string } {
+export function villageOwes(request: MaterialRequest, standing: VillageStanding, stationName: string, reader: string | null): Text {
   const due = stepDueDay(request.dueAt);
   const village = request.villageNames?.[standing.village] ?? standing.village;
   return {

@@ -13,7 +13,9 @@ import {
   pushProblems,
 } from './limits';
 import { problem, type Problem } from './problems';
-import { templateById, type AttachmentKind, type Text } from './templates';
+import type { ReviewDecision } from './decisions';
+import type { Text } from './languages';
+import { templateById, type AttachmentKind } from './templates';
 
 export interface AttachmentMeta {
   name: string;
@@ -57,6 +59,14 @@ export const RETURN_REASONS = [
   'other',
 ] as const;
 export type ReturnReason = (typeof RETURN_REASONS)[number];
+
+/** A submitted round's status: pre-checked, then returned (by the pre-check or the reviewer), in review or approved. */
+export const SUBMISSION_STATUSES = ['prechecking', 'returned', 'in_review', 'approved'] as const;
+export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
+
+/** How a section or an attachment changed between two rounds (SectionChange). */
+export const SECTION_CHANGE_KINDS = ['added', 'removed', 'changed', 'replaced'] as const;
+export type SectionChangeKind = (typeof SECTION_CHANGE_KINDS)[number];
 
 export interface ReasonGiven {
   code: ReturnReason;
@@ -173,8 +183,8 @@ export function materialsDigestText(materials: ReadonlyArray<{ templateId: strin
  * The pre-check's return is nobody's decision to repeat.
  */
 export function isRepeatedReviewDecision(
-  recorded: { outcome: 'approve' | 'return'; reasons: readonly ReasonGiven[]; decidedBy: string } | null,
-  request: { outcome: 'approve' | 'return'; reasons: readonly ReasonGiven[] },
+  recorded: { outcome: ReviewDecision; reasons: readonly ReasonGiven[]; decidedBy: string } | null,
+  request: { outcome: ReviewDecision; reasons: readonly ReasonGiven[] },
 ): boolean {
   if (!recorded || recorded.decidedBy === PRECHECK || recorded.outcome !== request.outcome || recorded.reasons.length !== request.reasons.length) return false;
   const key = (r: ReasonGiven) => JSON.stringify([r.code, r.templateId, r.sectionId, freeTextDigest(r.text)]);
@@ -239,7 +249,7 @@ export interface SectionChange {
   /** The section, or "evidence" for an attachment. */
   sectionId: string;
   /** Sections are added, removed or changed; attachments added, removed or replaced (same name, other content). */
-  change: 'added' | 'removed' | 'changed' | 'replaced';
+  change: SectionChangeKind;
   /** A section's text, or an attachment's sha256 (hex); null when absent in that round. */
   before: string | null;
   after: string | null;

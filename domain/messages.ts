@@ -2,13 +2,12 @@
 // code, each a function of its parameters per language. A refusal is built as a `Said` (code and
 // parameters, plain JSON, so it travels through workflows and histories unchanged) and written in
 // the reader's language only at the edge (api/errors.ts, from the request's Accept-Language).
-// `entry` demands every language of LANGS, so a message missing a translation fails the typecheck.
+// `entry` demands every language of LANGS (domain/languages.ts), so a message missing a translation fails the typecheck.
 // Side-effect free: the API, the workflows and the page import it.
 import { dayText } from './dates';
 import type { OrganizationKind, Role } from './organizations';
+import type { Lang } from './languages';
 
-export const LANGS = ['en', 'zh-CN'] as const;
-export type Lang = (typeof LANGS)[number];
 export const DEFAULT_LANG: Lang = 'en';
 
 /** A message in every language, as a function of its parameters (plain JSON values). */

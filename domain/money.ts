@@ -1,5 +1,6 @@
 // Money is integer fen inside grantflow (never floats) and a decimal string at the API ("1154000.00").
 import { divFloor, mulDivFloor, mulDivRest, mulDivRoundHalfUp } from './integers';
+import type { Lang } from './languages';
 
 export type Fen = number;
 
@@ -106,7 +107,7 @@ export function percentToBasisPoints(percent: number): number | undefined {
  * separated, two decimals, the currency as each language writes it — en "CN¥923,200.00",
  * zh-CN "¥923,200.00" (as Intl.NumberFormat's CNY currency style writes them, but in integers).
  */
-export function moneyText(fen: Fen, lang: 'en' | 'zh-CN'): string {
+export function moneyText(fen: Fen, lang: Lang): string {
   const sign = fen < 0 ? '-' : '';
   const abs = Math.abs(fen);
   const whole = String(divFloor(abs, 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');

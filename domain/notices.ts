@@ -1,21 +1,45 @@
 // What the parties are told when a money step changes state, in zh-CN and en: what is stalled,
 // since when, what is owed, and who can unblock it.
-import type { Contract, PartyRole } from './contract';
+import type { Contract } from './contract';
+import type { PartyRole } from './organizations';
 import { dateTimeText, dayText, parseInstant, shanghaiDate } from './dates';
-import type { StepKind } from './escalation';
+import type { EscalationParty, StepKind } from './escalation';
 import { moneyText, type Fen } from './money';
 import type { CheckpointStatus, ContractFigures, TrancheStatus } from './status';
-
 import type { Severity } from './severity';
-export type { Severity };
+import type { NoticeText, Text } from './languages';
 
-export interface Notice {
+/** A notice to a contract's parties (by role), before the projection finds their organizations. */
+export interface Notice extends NoticeText {
   kind: string;
   severity: Severity;
   recipients: PartyRole[];
-  subject: { en: string; 'zh-CN': string };
-  body: { en: string; 'zh-CN': string };
 }
+
+/**
+ * An inbox notification as a projection writes it (activities/notifications.ts writeNotifications):
+ * one row per organization of `organizationIds` and `idempotencyKey`, so a retried or replayed
+ * projection writes nothing twice. `at`: ISO 8601 instant; `escalationId` when an escalation level
+ * sent it.
+ */
+export interface InboxNotification extends NoticeText {
+  idempotencyKey: string;
+  organizationIds: string[];
+  kind: string;
+  severity: Severity;
+  escalationId?: string;
+  at: string;
+}
+
+/** How a notification reaches an organization beyond its inbox (activities/delivery.ts), and how that went. */
+export const DELIVERY_CHANNELS = ['webhook', 'email'] as const;
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+export const DELIVERY_STATUSES = ['delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** Why the administrators are told a workflow is stuck (api/services/operators.ts finds them). */
+export const STUCK_REASONS = ['workflow_task_failing', 'projection_failing'] as const;
+export type StuckReason = (typeof STUCK_REASONS)[number];
 
 // Money and days as each language writes them, as the page does (issue 16 item 4).
 const yuan = (fen: number) => moneyText(fen, 'en');
@@ -88,7 +112,8 @@ export function trancheNotice(contract: Contract, t: TrancheStatus, at: number):
   };
 }
 
-const PARTY_NAMES: Record<string, { en: string; 'zh-CN': string }> = {
+/** Each party that can hold a step, as a notice names it (typed by ESCALATION_PARTIES: none goes unnamed). */
+const PARTY_NAMES: Record<EscalationParty, Text> = {
   purchaser: { en: 'the purchaser (civil affairs bureau)', 'zh-CN': '购买方（民政局）' },
   payer: { en: 'the payer (finance bureau)', 'zh-CN': '付款方（财政局）' },
   contractor: { en: 'the contractor (social work organization)', 'zh-CN': '承接方（社工机构）' },
@@ -101,13 +126,13 @@ const PARTY_NAMES: Record<string, { en: string; 'zh-CN': string }> = {
 /** The message of one escalation level: what is stalled, since when, what is owed, who can unblock it. */
 export function escalationNotice(input: {
   contractTitle: string;
-  summary: { en: string; 'zh-CN': string };
+  summary: Text;
   since: string;
   level: number;
   levels: number;
   holder: string;
-}): { subject: { en: string; 'zh-CN': string }; body: { en: string; 'zh-CN': string } } {
-  const holder = PARTY_NAMES[input.holder] ?? { en: input.holder, 'zh-CN': input.holder };
+}): NoticeText {
+  const holder = Object.hasOwn(PARTY_NAMES, input.holder) ? PARTY_NAMES[input.holder as EscalationParty] : { en: input.holder, 'zh-CN': input.holder };
   // `since` is the step's due instant (the end of its Shanghai day): said as that day.
   const sinceAt = parseInstant(input.since);
   const since = sinceAt === undefined ? { en: input.since, zh: input.since } : { en: day(shanghaiDate(sinceAt)), zh: zhDay(shanghaiDate(sinceAt)) };
@@ -127,7 +152,7 @@ export function escalationNotice(input: {
  * What a stalled money step is about, for escalation messages and the escalation's view: the
  * checkpoint's figures as they stood at `at` (epoch ms), which the text dates.
  */
-export function checkpointStepSummary(c: CheckpointStatus, at: number): { en: string; 'zh-CN': string } {
+export function checkpointStepSummary(c: CheckpointStatus, at: number): Text {
   const when = asOf(at);
   const head = {
     en: `Payment checkpoint ${c.id}: ${c.minPercent}% of the contract value (${yuan(c.requiredFen)}) was due by ${day(c.by)}; ${yuan(c.receivedByFen)} arrived by then, ${yuan(c.shortfallFen)} short`,
@@ -148,7 +173,7 @@ export function checkpointStepSummary(c: CheckpointStatus, at: number): { en: st
 }
 
 /** A tranche's figures as they stood at `at` (epoch ms), which the text dates. */
-export function trancheStepSummary(t: TrancheStatus, at: number): { en: string; 'zh-CN': string } {
+export function trancheStepSummary(t: TrancheStatus, at: number): Text {
   const when = asOf(at);
   if (t.outstandingFen === 0) {
     return {
@@ -168,7 +193,7 @@ export interface MoneyStepFigures {
   requiredFen: Fen;
   receivedFen: Fen;
   outstandingFen: Fen;
-  summary: { en: string; 'zh-CN': string };
+  summary: Text;
 }
 
 /**

@@ -24,22 +24,39 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
+/** The contractor's own staff, project leads and station workers: they act for the stations. */
+export const CONTRACTOR_STAFF_ROLES = ['contractor_staff', 'station_staff'] as const satisfies readonly Role[];
+
+/** The parts organizations play in a contract (domain/contract.ts ContractParties). */
+export const PARTY_ROLES = ['purchaser', 'payer', 'contractor', 'evaluator', 'oversight'] as const;
+export type PartyRole = (typeof PARTY_ROLES)[number];
+
+/** Kinds an organization may have to stand in each party role. */
+export const PARTY_KINDS: Readonly<Record<PartyRole, readonly OrganizationKind[]>> = {
+  purchaser: ['purchaser'],
+  // The purchasing bureau sometimes pays from its own budget.
+  payer: ['payer', 'purchaser'],
+  contractor: ['contractor'],
+  evaluator: ['evaluator', 'purchaser'],
+  oversight: ['auditor', 'purchaser', 'payer', 'township'],
+};
+
 /**
  * Which kinds of organization may hold each role (issue 16 item 9). An administrator may belong to
- * any organization or to none; every other role needs an organization of a listed kind. The lists
- * follow who may stand in each party role (domain/contract.ts PARTY_KINDS): a purchaser may pay
+ * any organization or to none; every other role needs an organization of a listed kind. The roles
+ * acting for a party follow who may stand in that party role (PARTY_KINDS): a purchaser may pay
  * from its own budget (finance officers) and review materials itself (evaluators), and oversight
  * may be held by an auditor, a purchaser, a payer or a township.
  */
 export const ROLE_ORGANIZATION_KINDS: Readonly<Record<Exclude<Role, 'admin'>, readonly OrganizationKind[]>> = {
-  agency_officer: ['purchaser'],
-  finance_officer: ['payer', 'purchaser'],
-  evaluator: ['evaluator', 'purchaser'],
-  contractor_staff: ['contractor'],
-  station_staff: ['contractor'],
+  agency_officer: PARTY_KINDS.purchaser,
+  finance_officer: PARTY_KINDS.payer,
+  evaluator: PARTY_KINDS.evaluator,
+  contractor_staff: PARTY_KINDS.contractor,
+  station_staff: PARTY_KINDS.contractor,
   village_liaison: ['village'],
   township_officer: ['township'],
-  auditor: ['auditor', 'purchaser', 'payer', 'township'],
+  auditor: PARTY_KINDS.oversight,
 };
 
 /** The kinds of organization that may hold `role`; undefined for admin (any organization, or none). */
@@ -82,5 +99,5 @@ export function isAdmin(actor: Actor): boolean {
 
 /** The contractor's own staff (project leads and station workers) act for the stations. */
 export function isContractorStaff(actor: Actor, contractorId: string): boolean {
-  return actor.organizationId === contractorId && hasRole(actor, 'contractor_staff', 'station_staff');
+  return actor.organizationId === contractorId && hasRole(actor, ...CONTRACTOR_STAFF_ROLES);
 }

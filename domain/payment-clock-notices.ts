@@ -4,10 +4,11 @@
 import { dayText } from './dates';
 import { moneyText, type Fen } from './money';
 import type { LateInterest, PaymentTerms } from './payment-terms';
+import type { Text } from './languages';
 
 const STATUTE_NAME = { en: 'the Regulation on Ensuring Payments to SMEs (State Council Order No. 802)', 'zh-CN': '《保障中小企业款项支付条例》' };
 
-function rateText(rate: LateInterest): { en: string; 'zh-CN': string } {
+function rateText(rate: LateInterest): Text {
   if (rate.kind === 'statutory_daily') return { en: '0.05 % per day (statutory)', 'zh-CN': '每日万分之五（法定）' };
   if (rate.kind === 'agreed') return { en: `${rate.annualRatePercent} % a year (agreed)`, 'zh-CN': `年利率 ${rate.annualRatePercent}%（约定）` };
   return { en: 'no interest agreed', 'zh-CN': '未约定逾期利息' };
@@ -22,7 +23,7 @@ export function acceptanceStepSummary(input: {
   acceptanceDueOn: string;
   /** The payer's deadline counted from the window's end, where applications drive it (else null). */
   paymentDueOn: string | null;
-}): { en: string; 'zh-CN': string } {
+}): Text {
   const { trancheLabel, applicationId, amountFen, filedOn, acceptanceDueOn, paymentDueOn } = input;
   const tail =
     paymentDueOn === null
@@ -50,7 +51,7 @@ export function paymentOverdueSummary(input: {
   daysOverdue: number;
   interestFen: Fen;
   asOf: string;
-}): { en: string; 'zh-CN': string } {
+}): Text {
   const { trancheLabel, terms, paymentDueOn, outstandingFen, daysOverdue, interestFen, asOf } = input;
   const rate = rateText(terms.lateInterest);
   const statute = terms.statute === 'sme_payment_2025' ? STATUTE_NAME : { en: 'the contract', 'zh-CN': '合同' };

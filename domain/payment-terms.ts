@@ -13,6 +13,7 @@
 // calendar handed in (domain/calendar.ts), so the workflow, the API and the page compute the same.
 import { addWorkingDays, workingDaysBetween, type WorkingCalendar } from './calendar';
 import { addDays, dayNumber, type IsoDate } from './dates';
+import type { AcceptanceDecision } from './decisions';
 import { percentToBasisPoints, WHOLE_BASIS_POINTS, type Fen } from './money';
 import { say, type Said } from './messages';
 import { problem, type Problem } from './problems';
@@ -194,7 +195,7 @@ export interface ApplicationFacts {
    * Absent for applications filed before windows were kept: then computed from the terms given.
    */
   acceptanceDueOn?: IsoDate;
-  decision?: { outcome: 'accept' | 'return'; on: IsoDate };
+  decision?: { outcome: AcceptanceDecision; on: IsoDate };
 }
 
 /** The last day of an application's acceptance window: the one fixed at filing, else computed from `terms`. */

@@ -5,6 +5,7 @@ import { addDays, calendarDaysBetween, dayNumber, dayText, parseInstant, shangha
 import { pushReservedId } from './ids';
 import { divCeil, divFloor } from './integers';
 import { problem, type Problem } from './problems';
+import type { Text } from './languages';
 
 export const QUOTA_METRICS = ['village_visits', 'casework', 'group_work', 'community_activities', 'service_records'] as const;
 export type QuotaMetric = (typeof QUOTA_METRICS)[number];
@@ -195,7 +196,7 @@ export function progressProblems(
   return problems;
 }
 
-export const METRIC_LABELS: Record<QuotaMetric, { en: string; 'zh-CN': string }> = {
+export const METRIC_LABELS: Record<QuotaMetric, Text> = {
   village_visits: { en: 'village visits', 'zh-CN': '入村走访' },
   casework: { en: 'casework sessions', 'zh-CN': '个案服务' },
   group_work: { en: 'group work sessions', 'zh-CN': '小组活动' },
@@ -204,7 +205,7 @@ export const METRIC_LABELS: Record<QuotaMetric, { en: string; 'zh-CN': string }>
 };
 
 /** What fell short, for the quotaShortfall ladder's messages. */
-export function shortfallSummary(standing: QuotaStanding, stationName: string | null): { en: string; 'zh-CN': string } {
+export function shortfallSummary(standing: QuotaStanding, stationName: string | null): Text {
   const label = METRIC_LABELS[standing.metric];
   const who = stationName ? { en: stationName, zh: stationName } : { en: 'The stations together', zh: '各社工站合计' };
   return {

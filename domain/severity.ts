@@ -4,4 +4,4 @@ export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 /** Most urgent first: the order of escalation lists (issue 19 pages them severity by severity). */
-export const SEVERITIES_MOST_URGENT_FIRST: readonly Severity[] = ['critical', 'warning', 'info'];
+export const SEVERITIES_MOST_URGENT_FIRST: readonly Severity[] = [...SEVERITIES].reverse();

@@ -37,6 +37,14 @@ export type CheckpointState = (typeof CHECKPOINT_STATES)[number];
 export const TRANCHE_STATES = ['upcoming', 'paid', 'overdue'] as const;
 export type TrancheState = (typeof TRANCHE_STATES)[number];
 
+/**
+ * A payment application's status in the read model: `filing` while the API has written its row and
+ * the contract's workflow has not yet taken it (api/services/payment-applications.ts), then pending
+ * acceptance, accepted (or deemed so) or returned.
+ */
+export const PAYMENT_APPLICATION_STATUSES = ['filing', 'pending', 'accepted', 'returned'] as const;
+export type PaymentApplicationStatus = (typeof PAYMENT_APPLICATION_STATUSES)[number];
+
 export interface CheckpointStatus {
   id: string;
   by: string;

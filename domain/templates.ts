@@ -1,14 +1,10 @@
 // Material templates: what an evaluation document must contain, section by section, and which
 // evidence must be attached. Data, versioned, in zh-CN and en. The pre-check applies them before
 // any reviewer spends time on a submission.
+import type { Text } from './languages';
 
 export const ATTACHMENT_KINDS = ['photo', 'sign_in_sheet', 'case_record', 'service_register', 'report', 'other'] as const;
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
-
-export interface Text {
-  en: string;
-  'zh-CN': string;
-}
 
 export interface TemplateSection {
   id: string;

@@ -1,14 +1,10 @@
 // Messages of the escalation workflow (one per open step), shared with the contract workflow and the API.
+import type { Text } from '../domain/languages';
 import type { FreeText, TextReference } from '../domain/free-text';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { EscalationLadder, EscalationParty, StepKind } from '../domain/escalation';
-import type { Severity } from '../domain/notices';
-
-export interface StepMessage {
-  en: string;
-  'zh-CN': string;
-}
+import type { Severity } from '../domain/severity';
 
 export interface EscalationStep {
   contractId: string;
@@ -20,12 +16,12 @@ export interface EscalationStep {
   stepId: string;
   dueAt: number;
   /** What is stalled and what is owed, for the messages: a text every notified party may read. */
-  summary: StepMessage;
+  summary: Text;
   /**
    * The same told to particular organizations (by id) that may read more than every party may,
    * e.g. a village its own volunteers' phones; their notices carry this text instead of `summary`.
    */
-  summaryFor?: Record<string, StepMessage>;
+  summaryFor?: Record<string, Text>;
 }
 
 export interface EscalationWorkflowInput {

@@ -3,6 +3,7 @@
 // attachments and reasons are rows in PostgreSQL (payment_applications), never in a workflow.
 import { defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/dates';
+import type { AcceptanceDecision } from '../domain/decisions';
 
 export interface ClockApplication {
   tranche: string;
@@ -12,7 +13,7 @@ export interface ClockApplication {
   filedAt: number;
   /** The last day of its acceptance window, fixed at filing (absent for applications filed before it was kept). */
   acceptanceDueOn?: IsoDate;
-  decision?: { outcome: 'accept' | 'return'; on: IsoDate; at: number };
+  decision?: { outcome: AcceptanceDecision; on: IsoDate; at: number };
 }
 
 /**
@@ -47,14 +48,14 @@ export interface FiledApplication {
 
 export interface DecideApplicationInput {
   applicationId: string;
-  outcome: 'accept' | 'return';
+  outcome: AcceptanceDecision;
   decidedBy: string;
 }
 
 export interface DecidedApplication {
   outcome: 'created' | 'duplicate';
   applicationId: string;
-  decision: 'accept' | 'return';
+  decision: AcceptanceDecision;
   decidedOn: IsoDate;
   decidedAt: string;
   /** True when the decision came after the window: the payer's period ran from the window's end. */

@@ -3,7 +3,8 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Contract, Milestone } from '../domain/contract';
 import type { StepKind } from '../domain/escalation';
-import type { MaterialReference, PrecheckFailure, ReasonGiven } from '../domain/materials';
+import type { ReviewDecision } from '../domain/decisions';
+import type { MaterialReference, PrecheckFailure, ReasonGiven, SubmissionStatus } from '../domain/materials';
 
 export interface ReviewWorkflowInput {
   contract: Contract;
@@ -51,12 +52,12 @@ export interface SubmitInput {
 
 export interface DecideInput {
   submissionId: string;
-  outcome: 'approve' | 'return';
+  outcome: ReviewDecision;
   reasons: ReasonGiven[];
   decidedBy: string;
 }
 
-export type RoundStatus = 'prechecking' | 'returned' | 'in_review' | 'approved';
+export type RoundStatus = SubmissionStatus;
 
 export interface Round {
   submissionId: string;
@@ -73,7 +74,7 @@ export interface Round {
   precheck: PrecheckFailure[];
   /** When the reviewer must decide by (rounds that passed the pre-check). */
   reviewDueAt: string | null;
-  decision: { outcome: 'approve' | 'return'; reasons: ReasonGiven[]; decidedBy: string; decidedAt: string } | null;
+  decision: { outcome: ReviewDecision; reasons: ReasonGiven[]; decidedBy: string; decidedAt: string } | null;
 }
 
 /**

@@ -11,6 +11,7 @@ import { dayText, parseInstant, shanghaiDate } from '../domain/dates';
 import { stepDueAt, stepDueDay, type StepKind } from '../domain/escalation';
 import { stepId as buildStepId, stepKey, stepReference } from '../domain/ids';
 import { MAX_ROUNDS_PER_STATION, REVIEW_RUN_MAX_BYTES, REVIEW_RUN_MAX_EVENTS, roundLimitProblem } from '../domain/limits';
+import type { ReviewDecision } from '../domain/decisions';
 import { isRepeatedReviewDecision, materialsProblems, PRECHECK, reasonProblems, type ReasonGiven } from '../domain/materials';
 import {
   contractEndedSignal,
@@ -230,7 +231,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     { validator: submitProblems },
   );
 
-  const decideProblems = (request: { submissionId: string; outcome: 'approve' | 'return'; reasons: ReasonGiven[] }) => {
+  const decideProblems = (request: { submissionId: string; outcome: ReviewDecision; reasons: ReasonGiven[] }) => {
     refuseWhileHandingOver();
     const round = state.rounds.find((r) => r.submissionId === request.submissionId);
     // An earlier round of a station is decided already (the API answers its repeats from the read model).

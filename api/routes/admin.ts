@@ -1,6 +1,7 @@
 // Operators' routes: what in the engine needs a person (admin only).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { STUCK_REASONS } from '../../domain/notices';
 import { onlyRoles } from '../plugins/auth';
 import { errors, NullableString } from '../schemas';
 import { MAX_SCANNED_WORKFLOWS, type OperatorService } from '../services/operators';
@@ -23,7 +24,7 @@ const StuckWorkflow = Type.Object(
     runId: Type.String(),
     workflowType: Type.String(),
     contractId: NullableString(),
-    reason: Type.Enum(['workflow_task_failing', 'projection_failing']),
+    reason: Type.Enum(STUCK_REASONS),
     attempts: Type.Integer({ description: "The failing workflow task's attempt, or the projection's rounds of retries" }),
     since: NullableString(),
     detail: Type.String(),

@@ -2,7 +2,9 @@
 import { CHECKPOINT_STATES, CONTRACT_STATUSES, TRANCHE_STATES } from '../../domain/status';
 import { Type } from 'typebox';
 import { BUDGET_LINE_KINDS, FUNDING_SOURCES, REVIEWER_PARTIES } from '../../domain/contract';
-import { ESCALATION_PARTIES, SEVERITIES, STEP_KINDS } from '../../domain/escalation';
+import { ESCALATION_PARTIES, STEP_KINDS } from '../../domain/escalation';
+import { LEDGER_KINDS } from '../../domain/ledger';
+import { SEVERITIES } from '../../domain/severity';
 import { QUOTA_METRICS, QUOTA_PERIODS } from '../../domain/quotas';
 import { DAY_COUNTS, PAYMENT_BASES, STATUTES } from '../../domain/payment-terms';
 import {
@@ -26,6 +28,7 @@ import {
   NullableInteger,
   NullableNumber,
   NullableString,
+  TextSchema,
 } from '../schemas';
 
 const closed = { additionalProperties: false } as const;
@@ -183,7 +186,7 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 export const LedgerEntryView = Type.Object(
   {
     reference: Type.String(),
-    kind: Type.Enum(['payment', 'reversal']),
+    kind: Type.Enum(LEDGER_KINDS),
     amount: Type.String(),
     receivedOn: Type.String(),
     fundingSource: FundingSourceSchema,
@@ -306,7 +309,7 @@ export const ContractDetailView = Type.Object(
     staffing: Nullable(Type.Object({ headcount: Type.Integer(), monthlyPayroll: Type.String() }, closed)),
     closeGraceDays: Type.Integer(),
     calendarWarnings: Type.Array(
-      Type.Object({ year: Type.Integer(), message: Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, closed) }, closed),
+      Type.Object({ year: Type.Integer(), message: TextSchema }, closed),
       { description: 'Years of the term with no official calendar yet (only weekends count as days off there), issue 17' },
     ),
     unpaid: Type.String(),

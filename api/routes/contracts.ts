@@ -18,6 +18,20 @@ import {
 
 const ContractParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH }) });
 
+/** One audit event on a contract's timeline (domain/events.ts AuditEvent as stored, with its row id and the actor's name). */
+export const TimelineEventView = Type.Object(
+  {
+    id: Type.Integer(),
+    kind: Type.String(),
+    actorId: NullableString(),
+    /** The acting user's name; null for the engine's own events. */
+    actorName: NullableString(),
+    occurredAt: Type.String(),
+    payload: Type.Object({}, { additionalProperties: true }),
+  },
+  { additionalProperties: false },
+);
+
 export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractService; idempotency: IdempotencyService }> = async (
   app,
   { contracts, idempotency },
@@ -126,19 +140,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
         response: {
           200: Type.Object(
             {
-              items: Type.Array(
-                Type.Object(
-                  {
-                    id: Type.Integer(),
-                    kind: Type.String(),
-                    actorId: NullableString(),
-                    actorName: NullableString(),
-                    occurredAt: Type.String(),
-                    payload: Type.Object({}, { additionalProperties: true }),
-                  },
-                  { additionalProperties: false },
-                ),
-              ),
+              items: Type.Array(TimelineEventView),
               next: NullableInteger(),
             },
             { additionalProperties: false },

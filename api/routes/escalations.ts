@@ -1,24 +1,25 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ESCALATION_PARTIES, SEVERITIES, STEP_KINDS } from '../../domain/escalation';
+import { ESCALATION_PARTIES, ESCALATION_STATES, STEP_KINDS } from '../../domain/escalation';
+import { SEVERITIES } from '../../domain/severity';
 import { actorOf } from '../plugins/auth';
-import { CursorQuery, errors, NextCursor, NullableString } from '../schemas';
+import { CursorQuery, errors, NextCursor, NullableString, TextSchema } from '../schemas';
 import type { EscalationService } from '../services/escalations';
 
 const closed = { additionalProperties: false } as const;
-const STATES = ['open', 'acknowledged', 'resolved', 'superseded'] as const;
 
-const Escalation = Type.Object(
+/** One escalation level, as GET /v1/escalations and /v1/escalations/:id show it. */
+export const EscalationView = Type.Object(
   {
     id: Type.String(),
     contractId: Type.String(),
     step: Type.Object({ id: Type.String(), kind: Type.Enum(STEP_KINDS), reference: Type.String() }, closed),
     level: Type.Integer(),
     severity: Type.Enum(SEVERITIES),
-    state: Type.Enum(STATES),
+    state: Type.Enum(ESCALATION_STATES),
     notifiedParties: Type.Array(Type.Enum(ESCALATION_PARTIES)),
     notifiedOrganizationIds: Type.Array(Type.String()),
-    summary: Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, closed),
+    summary: TextSchema,
     dueAt: Type.String(),
     openedAt: Type.String(),
     acknowledgedAt: NullableString(),
@@ -34,7 +35,7 @@ const Escalation = Type.Object(
           required: Type.String({ description: 'What the step requires: the checkpoint amount or the tranche, CNY' }),
           received: Type.String({ description: 'Received toward it so far, CNY' }),
           outstanding: Type.String({ description: 'Still missing today, CNY' }),
-          summary: Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, closed),
+          summary: TextSchema,
         },
         { ...closed, description: "Today's figures of a payment shortfall or overdue tranche (null for other steps)" },
       ),
@@ -44,10 +45,10 @@ const Escalation = Type.Object(
   closed,
 );
 const MAX_PAGE = 200;
-const EscalationList = Type.Object({ items: Type.Array(Escalation, { maxItems: MAX_PAGE }), nextCursor: NextCursor() }, closed);
+const EscalationList = Type.Object({ items: Type.Array(EscalationView, { maxItems: MAX_PAGE }), nextCursor: NextCursor() }, closed);
 const ListQuery = Type.Object(
   {
-    status: Type.Optional(Type.Enum(STATES)),
+    status: Type.Optional(Type.Enum(ESCALATION_STATES)),
     limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: MAX_PAGE }),
     cursor: CursorQuery,
   },
@@ -132,7 +133,7 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<{ escalations: Escalati
         // An escalation id is derived from several business ids (domain/ids): under 1000 bytes, not 200.
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 1000 }) }),
         body: Type.Object({ note: Type.String({ minLength: 1, maxLength: 2000 }) }, closed),
-        response: { 200: Escalation, ...errors(400, 401, 403, 404, 409) },
+        response: { 200: EscalationView, ...errors(400, 401, 403, 404, 409) },
       },
     },
     async (request) => escalations.acknowledge(actorOf(request), request.params.id, request.body.note),

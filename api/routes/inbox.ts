@@ -2,10 +2,24 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SEVERITIES } from '../../domain/severity';
 import { Type } from 'typebox';
 import { actorOf } from '../plugins/auth';
-import { errors, NullableInteger, NullableString, RowId } from '../schemas';
+import { errors, NullableInteger, NullableString, RowId, TextSchema } from '../schemas';
 import type { InboxService } from '../services/inbox';
 
-const Text = Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, { additionalProperties: false });
+/** One notification in an organization's inbox. */
+export const NotificationView = Type.Object(
+  {
+    id: Type.Integer(),
+    kind: Type.String(),
+    severity: Type.Enum(SEVERITIES),
+    contractId: NullableString(),
+    escalationId: NullableString(),
+    subject: TextSchema,
+    body: TextSchema,
+    createdAt: Type.String(),
+    readAt: NullableString(),
+  },
+  { additionalProperties: false },
+);
 
 export const inboxRoutes: FastifyPluginAsyncTypebox<{ inbox: InboxService }> = async (app, { inbox }) => {
   app.get(
@@ -25,22 +39,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<{ inbox: InboxService }> = a
         response: {
           200: Type.Object(
             {
-              items: Type.Array(
-                Type.Object(
-                  {
-                    id: Type.Integer(),
-                    kind: Type.String(),
-                    severity: Type.Enum(SEVERITIES),
-                    contractId: NullableString(),
-                    escalationId: NullableString(),
-                    subject: Text,
-                    body: Text,
-                    createdAt: Type.String(),
-                    readAt: NullableString(),
-                  },
-                  { additionalProperties: false },
-                ),
-              ),
+              items: Type.Array(NotificationView),
               next: NullableInteger(),
             },
             { additionalProperties: false },

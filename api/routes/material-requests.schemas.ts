@@ -1,6 +1,7 @@
 // TypeBox schemas of material requests. Field names are the public contract of the API.
 import { LINE_STATUSES, VILLAGE_STATUSES } from '../../domain/material-requests';
 import { Type } from 'typebox';
+import { ACCEPTANCE_DECISIONS } from '../../domain/decisions';
 import { MATERIAL_KINDS, REQUEST_STATUSES } from '../../domain/material-requests';
 import {
   AttachmentMetaSchema,
@@ -55,7 +56,7 @@ export const DeliveryInput = Type.Object(
 export const DeliveryDecisionInput = Type.Object(
   {
     items: Type.Array(
-      Type.Object({ itemId: IdSchema, outcome: Type.Enum(['accept', 'return']), reason: Type.Optional(Type.String({ maxLength: MAX_NOTE_LENGTH })) }, closed),
+      Type.Object({ itemId: IdSchema, outcome: Type.Enum(ACCEPTANCE_DECISIONS), reason: Type.Optional(Type.String({ maxLength: MAX_NOTE_LENGTH })) }, closed),
       { minItems: 1, maxItems: MAX_REQUEST_ITEMS },
     ),
   },

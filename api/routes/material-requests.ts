@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { REQUEST_STATUSES } from '../../domain/material-requests';
+import { CONTRACTOR_STAFF_ROLES } from '../../domain/organizations';
 import { actorOf, onlyRoles } from '../plugins/auth';
 import { errors, IdempotencyHeaders, IdSchema, MAX_NOTE_LENGTH } from '../schemas';
 import type { IdempotencyService } from '../services/idempotency';
@@ -19,7 +20,7 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests
   app.post(
     '/v1/contracts/:id/material-requests',
     {
-      config: onlyRoles(['station_staff', 'contractor_staff'], 'ask villages for materials'),
+      config: onlyRoles(CONTRACTOR_STAFF_ROLES, 'ask villages for materials'),
       schema: {
         tags: ['village chain'],
         summary:
@@ -111,7 +112,7 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests
   app.post(
     '/v1/material-requests/:rid/deliveries/:did/decision',
     {
-      config: onlyRoles(['station_staff', 'contractor_staff'], 'accept or send back deliveries'),
+      config: onlyRoles(CONTRACTOR_STAFF_ROLES, 'accept or send back deliveries'),
       schema: {
         tags: ['village chain'],
         summary:
@@ -127,7 +128,7 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests
   app.post(
     '/v1/material-requests/:rid/cancellation',
     {
-      config: onlyRoles(['station_staff', 'contractor_staff'], 'cancel material requests'),
+      config: onlyRoles(CONTRACTOR_STAFF_ROLES, 'cancel material requests'),
       schema: {
         tags: ['village chain'],
         summary: 'Withdraw a request with a reason (station_staff or contractor_staff of the contractor); its escalations close.',

@@ -2,6 +2,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { toCsv, UTF8_BOM } from '../../domain/csv';
+import { ACCEPTANCE_DECISIONS } from '../../domain/decisions';
+import { PAYMENT_APPLICATION_STATUSES } from '../../domain/status';
 import { actorOf, onlyRoles } from '../plugins/auth';
 import {
   AttachmentMetaSchema,
@@ -38,7 +40,7 @@ export const PaymentApplicationView = Type.Object(
     invoice: Type.Object({ number: Type.String(), date: Type.String() }, closed),
     note: NullableString(),
     attachments: Type.Array(AttachmentMetaSchema, { maxItems: MAX_ATTACHMENTS }),
-    status: Type.Enum(['filing', 'pending', 'accepted', 'returned']),
+    status: Type.Enum(PAYMENT_APPLICATION_STATUSES),
     filedBy: Type.String(),
     filedAt: NullableString(),
     filedOn: NullableString(),
@@ -49,7 +51,7 @@ export const PaymentApplicationView = Type.Object(
     decision: Type.Union([
       Type.Object(
         {
-          outcome: Type.Enum(['accept', 'return']),
+          outcome: Type.Enum(ACCEPTANCE_DECISIONS),
           reasons: Type.Array(Type.String(), { maxItems: MAX_RETURN_REASONS }),
           decidedBy: Type.String(),
           decidedAt: Type.String(),
@@ -157,7 +159,7 @@ export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{ applications:
         headers: IdempotencyHeaders,
         body: Type.Object(
           {
-            outcome: Type.Enum(['accept', 'return']),
+            outcome: Type.Enum(ACCEPTANCE_DECISIONS),
             reasons: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: MAX_NOTE_LENGTH }), { maxItems: MAX_RETURN_REASONS })),
           },
           closed,

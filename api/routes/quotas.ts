@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { PERIOD_STATUSES } from '../../domain/quotas';
 import { Type } from 'typebox';
 import { QUOTA_METRICS, QUOTA_PERIODS } from '../../domain/quotas';
+import { CONTRACTOR_STAFF_ROLES } from '../../domain/organizations';
 import { actorOf, onlyRoles } from '../plugins/auth';
 import { AttachmentMetaSchema, errors, IdempotencyHeaders, IdSchema, MAX_NOTE_LENGTH, MAX_PROGRESS_ATTACHMENTS, NullableString, QueryDay, UploadedAttachmentSchema } from '../schemas';
 import type { IdempotencyService } from '../services/idempotency';
@@ -49,7 +50,7 @@ export const quotaRoutes: FastifyPluginAsyncTypebox<{ quotas: QuotaService; idem
     '/v1/contracts/:id/progress',
     {
       bodyLimit: 64 * 1024 * 1024,
-      config: onlyRoles(['station_staff', 'contractor_staff'], 'record progress'),
+      config: onlyRoles(CONTRACTOR_STAFF_ROLES, 'record progress'),
       schema: {
         tags: ['quotas'],
         summary:

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { RETURN_REASONS } from '../../domain/materials';
+import { REVIEW_DECISIONS } from '../../domain/decisions';
+import { CONTRACTOR_STAFF_ROLES } from '../../domain/organizations';
+import { RETURN_REASONS, SECTION_CHANGE_KINDS, SUBMISSION_STATUSES } from '../../domain/materials';
 import { actorOf, onlyRoles } from '../plugins/auth';
 import {
   AttachmentMetaSchema,
@@ -15,6 +17,7 @@ import {
   MAX_SECTION_LENGTH,
   MAX_SECTIONS,
   NullableString,
+  TextSchema,
   UploadedAttachmentSchema,
 } from '../schemas';
 import type { IdempotencyService } from '../services/idempotency';
@@ -22,7 +25,6 @@ import type { SubmissionService } from '../services/submissions';
 import { sendIdempotently } from './idempotent';
 
 const closed = { additionalProperties: false } as const;
-const Text = Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, closed);
 // A record is an array in disguise: its keys are bounded in number and in length too.
 const Sections = Type.Record(Type.String({ maxLength: MAX_ID_LENGTH }), Type.String({ maxLength: MAX_SECTION_LENGTH }), {
   maxProperties: MAX_SECTIONS,
@@ -39,19 +41,20 @@ const Reason = Type.Object(
   closed,
 );
 
-const Submission = Type.Object(
+/** A submitted round of evaluation materials, with its pre-check, decision and changes since the previous round. */
+export const SubmissionView = Type.Object(
   {
     id: Type.String(),
     contractId: Type.String(),
     milestoneId: Type.String(),
     station: NullableString(),
     round: Type.Integer(),
-    status: Type.Enum(['prechecking', 'returned', 'in_review', 'approved']),
+    status: Type.Enum(SUBMISSION_STATUSES),
     materials: Type.Array(Type.Object({ templateId: Type.String(), sections: Sections, attachments: Type.Array(AttachmentMetaSchema) }, closed)),
-    precheck: Type.Array(Type.Object({ templateId: Type.String(), sectionId: Type.String(), reason: Text }, closed)),
+    precheck: Type.Array(Type.Object({ templateId: Type.String(), sectionId: Type.String(), reason: TextSchema }, closed)),
     decision: Type.Union([
       Type.Object(
-        { outcome: Type.Enum(['approve', 'return']), reasons: Type.Array(Reason), decidedBy: Type.String(), decidedAt: Type.String() },
+        { outcome: Type.Enum(REVIEW_DECISIONS), reasons: Type.Array(Reason), decidedBy: Type.String(), decidedAt: Type.String() },
         closed,
       ),
       Type.Null(),
@@ -61,7 +64,7 @@ const Submission = Type.Object(
         {
           templateId: Type.String(),
           sectionId: Type.String(),
-          change: Type.Enum(['added', 'removed', 'changed', 'replaced']),
+          change: Type.Enum(SECTION_CHANGE_KINDS),
           before: NullableString(),
           after: NullableString(),
           attachment: Type.Optional(Type.String({ description: 'The attachment’s file name (attachment changes only, under section "evidence")' })),
@@ -85,7 +88,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<{ submissions: Submissi
     {
       // Attachments travel inside the JSON body, base64-encoded.
       bodyLimit: 64 * 1024 * 1024,
-      config: onlyRoles(['contractor_staff', 'station_staff'], 'submit materials'),
+      config: onlyRoles(CONTRACTOR_STAFF_ROLES, 'submit materials'),
       schema: {
         tags: ['evaluation'],
         summary:
@@ -112,7 +115,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<{ submissions: Submissi
           },
           closed,
         ),
-        response: { 201: Submission, ...errors(400, 401, 403, 404, 409, 413, 422) },
+        response: { 201: SubmissionView, ...errors(400, 401, 403, 404, 409, 413, 422) },
       },
     },
     async (request, reply) => {
@@ -137,8 +140,8 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<{ submissions: Submissi
         tags: ['evaluation'],
         summary: 'Approve, or return with reasons tied to sections (an evaluator of the reviewing organization only).',
         params: Type.Object({ sid: IdSchema }),
-        body: Type.Object({ outcome: Type.Enum(['approve', 'return']), reasons: Type.Array(Reason, { maxItems: MAX_RETURN_REASONS, default: [] }) }, closed),
-        response: { 200: Submission, ...errors(400, 401, 403, 404, 409, 422) },
+        body: Type.Object({ outcome: Type.Enum(REVIEW_DECISIONS), reasons: Type.Array(Reason, { maxItems: MAX_RETURN_REASONS, default: [] }) }, closed),
+        response: { 200: SubmissionView, ...errors(400, 401, 403, 404, 409, 422) },
       },
     },
     async (request) => submissions.decide(actorOf(request), request.params.sid, request.body),
@@ -151,7 +154,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<{ submissions: Submissi
         tags: ['evaluation'],
         summary: 'One submission: round, materials, pre-check, decision and reasons, diff against the previous round.',
         params: Type.Object({ sid: IdSchema }),
-        response: { 200: Submission, ...errors(401, 404) },
+        response: { 200: SubmissionView, ...errors(401, 404) },
       },
     },
     async (request) => submissions.get(actorOf(request), request.params.sid),
@@ -165,7 +168,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<{ submissions: Submissi
         summary: "A contract's submissions with rounds, reasons, decisions and timings.",
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
         querystring: Type.Object({ milestone: Type.Optional(IdSchema), station: Type.Optional(IdSchema) }, closed),
-        response: { 200: Type.Object({ items: Type.Array(Submission) }, closed), ...errors(400, 401, 404) },
+        response: { 200: Type.Object({ items: Type.Array(SubmissionView) }, closed), ...errors(400, 401, 404) },
       },
     },
     async (request) => submissions.list(actorOf(request), request.params.id, { milestoneId: request.query.milestone, station: request.query.station }),

@@ -2,10 +2,23 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { TEMPLATES } from '../../domain/templates';
 import { actorOf } from '../plugins/auth';
-import { errors } from '../schemas';
+import { errors, TextSchema } from '../schemas';
 
 const closed = { additionalProperties: false } as const;
-const Text = Type.Object({ en: Type.String(), 'zh-CN': Type.String() }, closed);
+
+/** A material template: its sections with their rules, and the evidence it requires. */
+export const TemplateView = Type.Object(
+  {
+    id: Type.String(),
+    version: Type.Integer(),
+    title: TextSchema,
+    sections: Type.Array(
+      Type.Object({ id: Type.String(), title: TextSchema, minLength: Type.Integer(), placeholder: Type.Optional(Type.String()) }, closed),
+    ),
+    evidence: Type.Array(Type.Object({ kind: Type.String(), min: Type.Integer(), label: TextSchema }, closed)),
+  },
+  closed,
+);
 
 export const templateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -17,23 +30,7 @@ export const templateRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: Type.Object(
             {
-              items: Type.Array(
-                Type.Object(
-                  {
-                    id: Type.String(),
-                    version: Type.Integer(),
-                    title: Text,
-                    sections: Type.Array(
-                      Type.Object(
-                        { id: Type.String(), title: Text, minLength: Type.Integer(), placeholder: Type.Optional(Type.String()) },
-                        closed,
-                      ),
-                    ),
-                    evidence: Type.Array(Type.Object({ kind: Type.String(), min: Type.Integer(), label: Text }, closed)),
-                  },
-                  closed,
-                ),
-              ),
+              items: Type.Array(TemplateView),
             },
             closed,
           ),

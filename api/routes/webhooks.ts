@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { DELIVERY_CHANNELS, DELIVERY_STATUSES } from '../../domain/notices';
 import { actorOf, onlyRoles } from '../plugins/auth';
 import { errors, IdSchema, NullableInteger, NullableString } from '../schemas';
 import type { WebhookService } from '../services/webhooks';
@@ -57,9 +58,9 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
                   {
                     id: Type.String(),
                     notificationId: Type.Integer(),
-                    channel: Type.Enum(['webhook', 'email']),
+                    channel: Type.Enum(DELIVERY_CHANNELS),
                     target: Type.String(),
-                    status: Type.Enum(['delivered', 'failed']),
+                    status: Type.Enum(DELIVERY_STATUSES),
                     attempts: Type.Integer(),
                     lastError: NullableString(),
                     responseStatus: NullableInteger(),

@@ -1,4 +1,5 @@
 // Escalations and delays: read from the read model, acknowledged through the step's workflow.
+import type { Text } from '../../domain/languages';
 import { SEVERITIES_MOST_URGENT_FIRST, type Severity } from '../../domain/severity';
 import type { Client } from '@temporalio/client';
 import { asc, eq, inArray } from 'drizzle-orm';
@@ -7,7 +8,7 @@ import type { Database } from '../../db/client';
 import { contracts, escalations, ledgerEntries, stepDelays } from '../../db/schema';
 import { withOverrides, workingDaysBetween, workingDaysInAny } from '../../domain/calendar';
 import type { Contract } from '../../domain/contract';
-import { isRepeatedAcknowledgement, type EscalationParty, type StepKind } from '../../domain/escalation';
+import { isRepeatedAcknowledgement, type EscalationParty, type EscalationState, type StepKind } from '../../domain/escalation';
 import { shanghaiDate } from '../../domain/dates';
 import type { LedgerEntry } from '../../domain/ledger';
 import { formatMoney } from '../../domain/money';
@@ -54,10 +55,10 @@ export function escalationView(row: EscalationRow, figures: ContractFigures | un
     step: { id: row.stepId, kind: row.stepKind as StepKind, reference: row.stepReference },
     level: row.level,
     severity: row.severity as Severity,
-    state: row.state as 'open' | 'acknowledged' | 'resolved' | 'superseded',
+    state: row.state as EscalationState,
     notifiedParties: row.notifiedParties as EscalationParty[],
     notifiedOrganizationIds: row.notifiedOrganizationIds,
-    summary: row.summary as { en: string; 'zh-CN': string },
+    summary: row.summary as Text,
     dueAt: row.dueAt.toISOString(),
     openedAt: row.openedAt.toISOString(),
     acknowledgedAt: row.acknowledgedAt?.toISOString() ?? null,

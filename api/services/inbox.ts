@@ -1,6 +1,7 @@
 // The inbox: notifications addressed to the caller's organization, newest first, each marked read
 // or not for the calling user. Platform administrators belong to no organization: their inbox is
 // ADMINISTRATORS_INBOX (e.g. "next year's official calendar is not published yet").
+import type { Text } from '../../domain/languages';
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { notificationReads, notifications } from '../../db/schema';
@@ -57,8 +58,8 @@ export class InboxService {
         severity: n.severity as Severity,
         contractId: n.contractId,
         escalationId: n.escalationId,
-        subject: n.subject as { en: string; 'zh-CN': string },
-        body: n.body as { en: string; 'zh-CN': string },
+        subject: n.subject as Text,
+        body: n.body as Text,
         createdAt: n.createdAt.toISOString(),
         readAt: readAt ? readAt.toISOString() : null,
       })),

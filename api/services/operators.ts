@@ -11,6 +11,7 @@ import {
 } from '../../activities/notifications';
 import type { Database } from '../../db/client';
 import { parseId } from '../../domain/ids';
+import type { StuckReason } from '../../domain/notices';
 import { PROJECTION_FAILURE_MEMO, type ProjectionFailure } from '../../workflows/projection-messages';
 import { ADMINISTRATORS_INBOX } from './inbox';
 
@@ -28,7 +29,7 @@ export interface StuckWorkflow {
   workflowType: string;
   /** The contract the workflow belongs to, when its id says (every grantflow workflow's does). */
   contractId: string | null;
-  reason: 'workflow_task_failing' | 'projection_failing';
+  reason: StuckReason;
   /** workflow_task_failing: the pending workflow task's attempt; projection_failing: rounds of retries. */
   attempts: number;
   /** Since when (ISO 8601): the failing task's first scheduling, or the projection's first failure. */

@@ -8,6 +8,7 @@ import type { Database } from '../../db/client';
 import { contractParties, contracts, ledgerEntries, organizations, paymentApplications } from '../../db/schema';
 import type { Contract } from '../../domain/contract';
 import { parseInstant, shanghaiDate, type IsoDate } from '../../domain/dates';
+import type { AcceptanceDecision } from '../../domain/decisions';
 import type { LedgerEntry } from '../../domain/ledger';
 import type { AttachmentMeta } from '../../domain/materials';
 import { say } from '../../domain/messages';
@@ -16,6 +17,7 @@ import { isAdmin, type Actor } from '../../domain/organizations';
 import { dayWithinYearsProblem } from '../../domain/limits';
 import { paymentTermsOf, releaseOf, windowOf } from '../../domain/payment-terms';
 import { moneyTextProblem, problem, type Problem } from '../../domain/problems';
+import type { PaymentApplicationStatus } from '../../domain/status';
 import { contractStateQuery, contractWorkflowId } from '../../workflows/contract-messages';
 import { decideApplicationUpdate, fileApplicationUpdate } from '../../workflows/payment-clock-messages';
 import { ApiError, forbidden, notFound, unprocessable } from '../errors';
@@ -42,7 +44,7 @@ export interface FileApplicationBody {
 }
 
 export interface DecisionBody {
-  outcome: 'accept' | 'return';
+  outcome: AcceptanceDecision;
   reasons?: string[];
 }
 
@@ -57,7 +59,7 @@ export function applicationView(row: ApplicationRow, today: IsoDate) {
     invoice: { number: row.invoiceNumber, date: row.invoiceDate },
     note: row.note,
     attachments: row.attachments as AttachmentMeta[],
-    status: row.status as 'filing' | 'pending' | 'accepted' | 'returned',
+    status: row.status as PaymentApplicationStatus,
     filedBy: row.filedBy,
     filedAt: row.filedAt?.toISOString() ?? null,
     filedOn: row.filedOn,

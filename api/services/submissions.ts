@@ -16,6 +16,7 @@ import {
   type ReasonGiven,
   type SectionChange,
 } from '../../domain/materials';
+import type { ReviewDecision } from '../../domain/decisions';
 import { roundLimitProblem } from '../../domain/limits';
 import { isContractorStaff, type Actor } from '../../domain/organizations';
 import { decideUpdate, REVIEW_REJECTION, reviewWorkflowId, submitUpdate, type Round } from '../../workflows/review-messages';
@@ -209,7 +210,7 @@ export class SubmissionService {
     );
   }
 
-  async decide(actor: Actor, submissionId: string, body: { outcome: 'approve' | 'return'; reasons: ReasonGiven[] }) {
+  async decide(actor: Actor, submissionId: string, body: { outcome: ReviewDecision; reasons: ReasonGiven[] }) {
     const [row] = await this.db.select().from(submissions).where(eq(submissions.id, submissionId));
     if (!row) throw notFound(say('not_found', { what: 'submission', id: submissionId }));
     const [contractRow] = await this.db.select().from(contracts).where(eq(contracts.id, row.contractId));

@@ -4,6 +4,7 @@ import { desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { deliveries, webhookEndpoints } from '../../db/schema';
 import { refusedTarget, type OutboundPolicy } from '../../activities/outbound';
+import type { DeliveryChannel, DeliveryStatus } from '../../domain/notices';
 import { isAdmin, type Actor } from '../../domain/organizations';
 import { forbidden, notFound, unprocessable } from '../errors';
 import type { IdentityService } from './identity';
@@ -53,9 +54,9 @@ export class WebhookService {
       items: rows.map((r) => ({
         id: r.id,
         notificationId: r.notificationId,
-        channel: r.channel as 'webhook' | 'email',
+        channel: r.channel as DeliveryChannel,
         target: r.target,
-        status: r.status as 'delivered' | 'failed',
+        status: r.status as DeliveryStatus,
         attempts: r.attempts,
         lastError: r.lastError,
         responseStatus: r.responseStatus,

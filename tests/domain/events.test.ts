@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { EVENT_KINDS, isEventKind, STEP_RESOLUTION_REASONS, stepResolutionText, type EventKind } from '../../domain/events';
-import type { CheckpointState } from '../../domain/status';
+import type { CheckpointState, TrancheState } from '../../domain/status';
 import type { RoundStatus } from '../../workflows/review-messages';
 import { EVENT_KIND } from '../../web/src/i18n';
 
@@ -31,7 +31,7 @@ describe('event kinds', () => {
   it('covers the kinds built from statuses', () => {
     expectTypeOf<`submission.${RoundStatus}`>().toExtend<EventKind>();
     expectTypeOf<`checkpoint.${CheckpointState}`>().toExtend<EventKind>();
-    expectTypeOf<`tranche.${'upcoming' | 'paid' | 'overdue'}`>().toExtend<EventKind>();
+    expectTypeOf<`tranche.${TrancheState}`>().toExtend<EventKind>();
     // And the sources still build them that way (a new template would need a look here).
     const templates = sources.flatMap(({ text }) => [...text.matchAll(/kind:\s*`([^`]+)`|event\(\s*`([^`]+)`/g)].map((m) => m[1] ?? m[2]));
     expect(templates.sort()).toEqual(['${what}.${status}', 'escalation.${d.stepKind}', 'submission.${r.status}'].sort());

@@ -2,7 +2,8 @@
 // missing a language fails the typecheck; Accept-Language chooses, English by default.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { entry, LANGS, languageOf, MESSAGES, render, renderLoose, say } from '../../domain/messages';
+import { LANGS } from '../../domain/languages';
+import { entry, languageOf, MESSAGES, render, renderLoose, say } from '../../domain/messages';
 import { problem } from '../../domain/problems';
 
 describe('the message catalog', () => {

@@ -3,22 +3,25 @@
 // each language writes them (domain/money.ts moneyText, domain/dates.ts dayText).
 import type { PeriodStatus } from '../../domain/quotas';
 import type { Severity } from '../../domain/severity';
-import type { ContractStatus, TrancheState } from '../../domain/status';
+import type { CheckpointState, ContractStatus, TrancheState } from '../../domain/status';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { BudgetLineKind, FundingSource } from '../../domain/contract';
 import { dateTimeText, dayText, parseInstant, shanghaiDate } from '../../domain/dates';
 import { moneyProblem, moneyText, parseMoney } from '../../domain/money';
 import type { EventKind } from '../../domain/events';
-import type { EscalationParty, StepKind } from '../../domain/escalation';
-import { MATERIAL_KIND_LABELS, type MaterialKind } from '../../domain/material-requests';
-import type { ReturnReason } from '../../domain/materials';
+import type { EscalationParty, EscalationState, StepKind } from '../../domain/escalation';
+import { MATERIAL_KIND_LABELS, type MaterialKind, type RequestStatus } from '../../domain/material-requests';
+import type { ReturnReason, SubmissionStatus } from '../../domain/materials';
+import type { LedgerKind } from '../../domain/ledger';
 import type { Role } from '../../domain/organizations';
 import type { AttachmentKind } from '../../domain/templates';
+import { isLang, type Lang, type Text } from '../../domain/languages';
 
-export const LANGS = ['zh-CN', 'en'] as const;
-export type Lang = (typeof LANGS)[number];
-export type Text = Record<Lang, string>;
+export type { Lang, Text };
+
+/** Each language by its own name, in the order the language switch offers them (the users' own first). */
+export const LANGUAGE_NAMES: Record<Lang, string> = { 'zh-CN': '中文（简体）', en: 'English' };
 
 const t = (en: string, zh: string): Text => ({ en, 'zh-CN': zh });
 
@@ -391,7 +394,7 @@ export const CONTRACT_STATUS: Labels<ContractStatus> = {
   terminated: t('Terminated', '已终止'),
 };
 
-export const CHECKPOINT_STATUS: Labels<'pending' | 'met' | 'missed' | 'recovered'> = {
+export const CHECKPOINT_STATUS: Labels<CheckpointState> = {
   pending: t('Pending', '未到期'),
   met: t('Met', '已达标'),
   missed: t('Missed', '未达标'),
@@ -419,7 +422,7 @@ export const BUDGET_LINE: Labels<BudgetLineKind> = {
   other: t('Other', '其他'),
 };
 
-export const LEDGER_KIND: Labels<'payment' | 'reversal'> = {
+export const LEDGER_KIND: Labels<LedgerKind> = {
   payment: t('Payment', '到账'),
   reversal: t('Reversal', '冲正'),
 };
@@ -446,7 +449,7 @@ export const STEP_KIND: Labels<StepKind> = {
   milestoneOverdue: t('Milestone overdue', '评估节点逾期'),
 };
 
-export const ESCALATION_STATE: Labels<'open' | 'acknowledged' | 'resolved' | 'superseded'> = {
+export const ESCALATION_STATE: Labels<EscalationState> = {
   open: t('Open', '待处理'),
   acknowledged: t('Acknowledged', '已确认'),
   resolved: t('Resolved', '已解决'),
@@ -459,7 +462,7 @@ export const SEVERITY: Labels<Severity> = {
   critical: t('Critical', '严重'),
 };
 
-export const SUBMISSION_STATUS: Labels<'prechecking' | 'returned' | 'in_review' | 'approved'> = {
+export const SUBMISSION_STATUS: Labels<SubmissionStatus> = {
   prechecking: t('Pre-checking', '预审中'),
   returned: t('Returned', '已退回'),
   in_review: t('In review', '评审中'),
@@ -476,7 +479,7 @@ export const RETURN_REASON: Labels<ReturnReason> = {
   other: t('Other', '其他'),
 };
 
-export const MATERIAL_REQUEST_STATUS: Labels<'open' | 'partially_delivered' | 'delivered' | 'accepted' | 'cancelled'> = {
+export const MATERIAL_REQUEST_STATUS: Labels<RequestStatus> = {
   open: t('Open', '待交付'),
   partially_delivered: t('Partially delivered', '部分交付'),
   delivered: t('Delivered', '已交付'),
@@ -637,7 +640,7 @@ const LANG_KEY = 'grantflow.lang';
 
 export function initialLang(): Lang {
   const saved = localStorage.getItem(LANG_KEY);
-  if (saved === 'en' || saved === 'zh-CN') return saved;
+  if (isLang(saved)) return saved;
   return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 

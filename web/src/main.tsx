@@ -5,7 +5,7 @@ import './styles.css';
 import { render } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiFailure, get, getAll, session, speakWithApiIn, whenUnauthorized } from './api';
-import { createI18n, I18nContext, initialLang, LANGS, rememberLang, ROLE, useI18n, type Lang } from './i18n';
+import { createI18n, I18nContext, initialLang, LANGUAGE_NAMES, rememberLang, ROLE, useI18n, type Lang } from './i18n';
 import { ContractPage } from './pages/contract';
 import { ContractsPage } from './pages/contracts';
 import { InboxPage } from './pages/inbox';
@@ -21,9 +21,9 @@ function LanguageSwitch() {
     <div class="lang-switch">
       <label for="lang-select">{m('language')}</label>
       <select id="lang-select" value={lang} onChange={(e) => setLang((e.currentTarget as HTMLSelectElement).value as Lang)}>
-        {LANGS.map((l) => (
+        {(Object.entries(LANGUAGE_NAMES) as Array<[Lang, string]>).map(([l, name]) => (
           <option key={l} value={l} lang={l}>
-            {l === 'zh-CN' ? '中文（简体）' : 'English'}
+            {name}
           </option>
         ))}
       </select>

@@ -121,7 +121,10 @@ export function asFailure(error: unknown): ApiFailure {
   return error instanceof ApiFailure ? error : new ApiFailure(0, 'network', error instanceof Error ? error.message : String(error), []);
 }
 
-export function Badge({ tone, children }: { tone: 'ok' | 'warn' | 'bad' | 'info' | 'muted'; children: ComponentChildren }) {
+/** A badge's colour. */
+export type Tone = 'ok' | 'warn' | 'bad' | 'info' | 'muted';
+
+export function Badge({ tone, children }: { tone: Tone; children: ComponentChildren }) {
   return <span class={`badge badge-${tone}`}>{children}</span>;
 }
 

@@ -3,6 +3,7 @@
 // an application; the purchaser's agency officers accept or return it with reasons. Every rule is
 // the API's (domain/payment-terms); the page shows its answers and its refusals beside the fields.
 import { useState } from 'preact/hooks';
+import type { AcceptanceDecision } from '../../../domain/decisions';
 import { request } from '../api';
 import { useI18n } from '../i18n';
 import type { ContractDetail, PaymentApplication } from '../types';
@@ -172,7 +173,7 @@ function Decide({ application, onDecided }: { application: PaymentApplication; o
   const { m } = useI18n();
   const [reasons, setReasons] = useState('');
   const { busy, failure, submit } = useSubmission();
-  const decide = (outcome: 'accept' | 'return') =>
+  const decide = (outcome: AcceptanceDecision) =>
     void submit(async () => {
       const list = reasons
         .split('\n')

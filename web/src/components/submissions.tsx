@@ -1,10 +1,10 @@
 // Milestones and submissions: every round with its status, pre-check failures, the decision with
 // its reasons tied to sections, and what changed since the previous round.
-import type { ReturnReason } from '../../../domain/materials';
+import type { ReturnReason, SubmissionStatus } from '../../../domain/materials';
 import { PARTY, RETURN_REASON, SUBMISSION_STATUS, useI18n, type I18n, type MessageKey } from '../i18n';
 import { milestoneStates, type MilestoneStateKind } from '../milestones';
 import type { ContractDetail, Submission, Template } from '../types';
-import { Actor, Badge, useActorName } from '../ui';
+import { Actor, Badge, useActorName, type Tone } from '../ui';
 
 /** "Mid-term evaluation report › Goals and indicators" for a template's section. */
 export function sectionTitle(i18n: I18n, templates: Template[], templateId: string, sectionId: string): string {
@@ -15,12 +15,12 @@ export function sectionTitle(i18n: I18n, templates: Template[], templateId: stri
   return `${template ? i18n.text(template.title) : templateId} › ${sectionName}`;
 }
 
-export const submissionTone = (status: Submission['status']) =>
-  status === 'approved' ? 'ok' : status === 'returned' ? 'bad' : status === 'in_review' ? 'warn' : 'muted';
+const SUBMISSION_TONE: Record<SubmissionStatus, Tone> = { approved: 'ok', returned: 'bad', in_review: 'warn', prechecking: 'muted' };
+export const submissionTone = (status: SubmissionStatus) => SUBMISSION_TONE[status];
 
 type Milestone = ContractDetail['milestones'][number];
 
-const STATE_TONE: Record<MilestoneStateKind, 'ok' | 'warn' | 'bad' | 'muted'> = { not_submitted: 'muted', in_review: 'warn', returned: 'bad', approved: 'ok' };
+const STATE_TONE: Record<MilestoneStateKind, Tone> = { not_submitted: 'muted', in_review: 'warn', returned: 'bad', approved: 'ok' };
 const STATE_MESSAGE = {
   not_submitted: 'milestoneNotSubmitted',
   in_review: 'milestoneInReview',

@@ -1,14 +1,18 @@
 // The village chain on a contract's page: material requests to villages with what each village
 // still owes, and each station's indicator quotas; the forms with which villages deliver and
 // station staff ask, accept or send back, and record progress.
-import { METRIC_LABELS, type QuotaMetric } from '../../../domain/quotas';
+import { METRIC_LABELS, type PeriodStatus, type QuotaMetric } from '../../../domain/quotas';
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { MATERIAL_KINDS, type MaterialKind } from '../../../domain/material-requests';
+import type { AcceptanceDecision } from '../../../domain/decisions';
+import { MATERIAL_KINDS, type MaterialKind, type RequestStatus } from '../../../domain/material-requests';
 import { get, post } from '../api';
 import { MATERIAL_KIND, MATERIAL_REQUEST_STATUS, QUOTA_STATUS, useI18n } from '../i18n';
 import type { ContractDetail, MaterialRequest, Page, QuotaStanding } from '../types';
-import { Await, Badge, encode, Field, FormProblems, isStationStaff, shanghaiToday, useLoad, useOrgName, useSession, useSubmission } from '../ui';
+import { Await, Badge, encode, Field, FormProblems, isStationStaff, shanghaiToday, useLoad, useOrgName, useSession, useSubmission, type Tone } from '../ui';
+
+const REQUEST_TONE: Record<RequestStatus, Tone> = { open: 'info', partially_delivered: 'info', delivered: 'ok', accepted: 'ok', cancelled: 'muted' };
+const PERIOD_TONE: Record<PeriodStatus, Tone> = { upcoming: 'info', in_progress: 'info', met: 'ok', short: 'bad' };
 
 /** A village liaison delivers what their village still owes: a quantity per item, a note. */
 function DeliverForm({ request, village, onDelivered }: { request: MaterialRequest; village: string; onDelivered(): void }) {
@@ -81,7 +85,7 @@ function DecideForm({ request, delivery, onDecided }: { request: MaterialRequest
     const item = request.items.find((i) => i.id === itemId)!;
     return item.description ?? text(MATERIAL_KIND[item.kind]);
   };
-  const decide = async (outcome: 'accept' | 'return') => {
+  const decide = async (outcome: AcceptanceDecision) => {
     setNeedsReason(outcome === 'return' && !reason.trim());
     if (outcome === 'return' && !reason.trim()) return;
     await send(async () => {
@@ -173,7 +177,7 @@ export function MaterialRequests({ contractId, contractorId, version }: { contra
                     <td>{r.villages.map(orgName).join(', ')}</td>
                     <td>{date(r.dueAt)}</td>
                     <td>
-                      <Badge tone={r.status === 'accepted' || r.status === 'delivered' ? 'ok' : r.status === 'cancelled' ? 'muted' : 'info'}>
+                      <Badge tone={REQUEST_TONE[r.status]}>
                         {text(MATERIAL_REQUEST_STATUS[r.status])}
                       </Badge>{' '}
                       {r.overdue && <Badge tone="bad">{m('overdue')}</Badge>}
@@ -445,7 +449,7 @@ export function QuotaTable({ contractId, version }: { contractId: string; versio
                       {s.achieved} / {s.target}
                     </td>
                     <td>
-                      <Badge tone={s.status === 'short' ? 'bad' : s.status === 'met' ? 'ok' : 'info'}>{text(QUOTA_STATUS[s.status])}</Badge>
+                      <Badge tone={PERIOD_TONE[s.status]}>{text(QUOTA_STATUS[s.status])}</Badge>
                     </td>
                     <td>{short}</td>
                   </tr>

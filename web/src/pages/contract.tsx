@@ -25,7 +25,7 @@ import { href } from '../router';
 import { useTemplates } from '../templates';
 import type { ContractDetail, Delays, Escalation, Page, Submission } from '../types';
 import { Actor, Await, Badge, encode, isStationStaff, Section, useLoad, useOrgName, useSession } from '../ui';
-import { PageTitle, statusTone } from './common';
+import { CHECKPOINT_TONE, PageTitle, statusTone, TRANCHE_TONE } from './common';
 
 function Figures({ c }: { c: ContractDetail }) {
   const { m, money, date, dateTime } = useI18n();
@@ -55,7 +55,6 @@ function Figures({ c }: { c: ContractDetail }) {
 function Checkpoints({ c }: { c: ContractDetail }) {
   const { m, text, money, date } = useI18n();
   if (c.checkpoints.length === 0) return <p class="muted">{m('checkpointsEmpty')}</p>;
-  const tone = (s: string) => (s === 'met' ? 'ok' : s === 'missed' ? 'bad' : s === 'recovered' ? 'warn' : 'muted');
   return (
     <div class="table-wrap">
       <table>
@@ -81,7 +80,7 @@ function Checkpoints({ c }: { c: ContractDetail }) {
               <td class="num">{money(cp.required)}</td>
               <td class="num">{money(cp.receivedBy)}</td>
               <td>
-                <Badge tone={tone(cp.status)}>{text(CHECKPOINT_STATUS[cp.status])}</Badge>
+                <Badge tone={CHECKPOINT_TONE[cp.status]}>{text(CHECKPOINT_STATUS[cp.status])}</Badge>
               </td>
               <td class="num">{money(cp.shortfall)}</td>
               <td class="num">{money(cp.outstanding)}</td>
@@ -96,7 +95,6 @@ function Checkpoints({ c }: { c: ContractDetail }) {
 
 function Tranches({ c }: { c: ContractDetail }) {
   const { m, text, money, date } = useI18n();
-  const tone = (s: string) => (s === 'paid' ? 'ok' : s === 'overdue' ? 'bad' : 'muted');
   return (
     <div class="table-wrap">
       <table>
@@ -122,7 +120,7 @@ function Tranches({ c }: { c: ContractDetail }) {
               </td>
               <td>{text(FUNDING_SOURCE[t.fundingSource])}</td>
               <td>
-                <Badge tone={tone(t.status)}>{text(TRANCHE_STATUS[t.status])}</Badge>
+                <Badge tone={TRANCHE_TONE[t.status]}>{text(TRANCHE_STATUS[t.status])}</Badge>
               </td>
               <td class="num">{money(t.outstanding)}</td>
               <td>{t.paidOn ? date(t.paidOn) : m('none')}</td>

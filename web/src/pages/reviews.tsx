@@ -3,6 +3,7 @@
 // reasons from the checklist, each tied to a section.
 import { useState } from 'preact/hooks';
 import { reviewingOrganization } from '../../../domain/contract';
+import type { ReviewDecision } from '../../../domain/decisions';
 import { RETURN_REASONS, type ReturnReason } from '../../../domain/materials';
 import type { AttachmentKind } from '../../../domain/templates';
 import { get, post, type ApiFailure } from '../api';
@@ -30,7 +31,7 @@ function sectionChoices(submission: Submission, templates: Template[]) {
 
 interface Decided {
   id: string;
-  outcome: 'approve' | 'return';
+  outcome: ReviewDecision;
 }
 
 function DecisionForm({ submission, templates, onDecided }: { submission: Submission; templates: Template[]; onDecided(decided: Decided): void }) {
@@ -43,7 +44,7 @@ function DecisionForm({ submission, templates, onDecided }: { submission: Submis
   const reasonsProblem = failure?.reasonFor('reasons');
   const legendId = `reasons-${submission.id}`;
 
-  const decide = async (outcome: 'approve' | 'return') => {
+  const decide = async (outcome: ReviewDecision) => {
     const reasons: ReasonGiven[] =
       outcome === 'approve'
         ? []
