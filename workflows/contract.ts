@@ -29,7 +29,7 @@ import { announcedKey, contractEventKey, contractNoticeKey, parseAnnouncedKey, s
 import { checkpointNotice, checkpointStepSummary, trancheNotice, trancheStepSummary } from '../domain/notices';
 import type { Problem } from '../domain/problems';
 import { contractFigures, moneyStepHeldUntil, nextDeadline } from '../domain/status';
-import { shanghaiDateTime } from '../domain/dates';
+import { shanghaiDate, shanghaiDateTime } from '../domain/dates';
 import {
   amendScheduleUpdate,
   RECENT_AMENDMENT_IDS,
@@ -350,7 +350,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       problems,
       milestoneIdsOf(state.contract),
     );
-    return { schedule, problems, paymentTerms: amendedPaymentTerms(request, problems) };
+    // The terms in force from today: clocks already started keep theirs (domain/payment-terms).
+    return { schedule, problems, terms: amendedPaymentTerms(state.contract, request, shanghaiDate(Date.now()), problems) };
   };
 
   /** A retry of a recent amendment (same Idempotency-Key): answered with the schedule in force, nothing added. */
@@ -378,7 +379,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       const repeated = repeatedAmendment(request);
       if (repeated) return repeated;
       requireActive();
-      const { schedule, problems, paymentTerms } = scheduleProblems(request);
+      const { schedule, problems, terms } = scheduleProblems(request);
       if (problems.length > 0) reject(REJECTION.invalid, say('schedule_invalid'), problems);
       const amendment: Amendment = {
         ...(request.amendmentId !== undefined ? { id: request.amendmentId } : {}),
@@ -388,9 +389,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         amendedAt: new Date().toISOString(),
         tranches: schedule.tranches,
         checkpoints: schedule.checkpoints,
-        ...(paymentTerms ? { paymentTerms } : {}),
+        ...(terms ? { paymentTerms: terms.paymentTerms } : {}),
       };
-      state.contract = { ...state.contract, tranches: schedule.tranches, checkpoints: schedule.checkpoints, ...(paymentTerms ? { paymentTerms } : {}) };
+      state.contract = { ...state.contract, tranches: schedule.tranches, checkpoints: schedule.checkpoints, ...(terms ?? {}) };
       state.scheduleVersion = amendment.version;
       if (request.amendmentId !== undefined) state.recentAmendmentIds = [...(state.recentAmendmentIds ?? []), amendmentKey(request)].slice(-RECENT_AMENDMENT_IDS);
       definitionChanged = true;

@@ -11,18 +11,20 @@ import { stepKey, stepReference } from '../domain/ids';
 import { formatMoney, type Fen } from '../domain/money';
 import { acceptanceStepSummary, paymentOverdueSummary } from '../domain/payment-clock-notices';
 import {
+  amendPaymentTerms,
   applicableFen,
   applicationClock,
   applicationNotYetAllowed,
+  clockDriven,
   isReturned,
   lateReturnRefusal,
   MAX_PAYMENT_APPLICATIONS,
   paymentDueOn,
-  paymentTermsOf,
   releaseOf,
   trancheClock,
   trancheReceipts,
   validatePaymentTerms,
+  type EarlierPaymentTerms,
   type PaymentTerms,
   type PaymentTermsInput,
   type TrancheApplication,
@@ -47,10 +49,25 @@ export function milestoneIdsOf(contract: Contract): Set<string> {
   return new Set((contract.milestones ?? []).map((m) => m.id));
 }
 
-/** The complete terms an amendment sets (problems under `paymentTerms.*`), or undefined when it leaves them. */
-export function amendedPaymentTerms(request: { paymentTerms?: unknown }, problems: Problem[]): PaymentTerms | undefined {
+/**
+ * The terms an amendment recorded on `on` sets, with the history they make (domain/payment-terms
+ * amendPaymentTerms: clocks already started keep the terms they started on), or undefined when it
+ * leaves them. Problems under `paymentTerms.*`, and `paymentTerms` past MAX_PAYMENT_TERMS_CHANGES.
+ */
+export function amendedPaymentTerms(
+  contract: Contract,
+  request: { paymentTerms?: unknown },
+  on: IsoDate,
+  problems: Problem[],
+): { paymentTerms: PaymentTerms; paymentTermsHistory?: EarlierPaymentTerms[] } | undefined {
   if (request.paymentTerms === undefined) return undefined;
-  return validatePaymentTerms(request.paymentTerms as PaymentTermsInput, problems);
+  const next = validatePaymentTerms(request.paymentTerms as PaymentTermsInput, problems);
+  const amended = amendPaymentTerms(contract, next, on);
+  if (!amended.ok) {
+    problems.push(amended.problem);
+    return undefined;
+  }
+  return amended.value;
 }
 
 /**
@@ -83,26 +100,29 @@ function netDays(state: ContractState): Record<IsoDate, Fen> {
   return Object.fromEntries(Object.entries(state.ledger.days).map(([day, [net]]) => [day, net]));
 }
 
-/** Whether applications drive the tranche's payment deadline (else its due date does, and trancheOverdue already climbs). */
-function applicationDriven(terms: PaymentTerms, release: ReturnType<typeof releaseOf>): boolean {
-  return terms.basis === 'acceptance' || release === 'on_application';
+/** The day the milestone of an `afterApproval` release was approved, as the workflow heard it (null while not, or not a release after approval). */
+function approvedOnOf(state: ContractState, release: ReturnType<typeof releaseOf>): IsoDate | null {
+  return typeof release === 'object' ? (state.milestonesApproved?.[release.afterApproval] ?? null) : null;
 }
 
-/** Every tranche with applications, its clock on `today`. */
-function clocks(state: ContractState, today: IsoDate): Array<{ label: string; clock: TrancheClock; driven: boolean }> {
+interface ClockOfTranche {
+  label: string;
+  clock: TrancheClock;
+  /** Whether the clock, not the due date, watches the tranche (domain/payment-terms clockDriven, on the terms its clock runs on). */
+  driven: boolean;
+}
+
+/** Each tranche's clock on `today` (on the terms in force on the day it started: domain/payment-terms trancheTerms). */
+function clocks(state: ContractState, today: IsoDate): ClockOfTranche[] {
   const { contract } = state;
-  if (!state.paymentClock || !state.calendar) return [];
-  const terms = paymentTermsOf(contract);
+  if (!state.calendar) return [];
   const receipts = trancheReceipts(contract.tranches, netDays(state));
-  const result: Array<{ label: string; clock: TrancheClock; driven: boolean }> = [];
-  for (const t of contract.tranches) {
-    const applications = applicationsOf(state, t.id);
-    if (applications.length === 0) continue;
-    const tranche = { id: t.id, dueOn: stepDueDay(t.dueAt), amountFen: t.amountFen, ...(t.release ? { release: t.release } : {}) };
-    const clock = trancheClock(terms, tranche, applications, receipts.get(t.id) ?? [], null, state.calendar, today);
-    result.push({ label: t.label, clock, driven: applicationDriven(terms, releaseOf(t)) });
-  }
-  return result;
+  return contract.tranches.map((t) => {
+    const release = releaseOf(t);
+    const tranche = { id: t.id, dueOn: stepDueDay(t.dueAt), amountFen: t.amountFen, release };
+    const clock = trancheClock(contract, tranche, applicationsOf(state, t.id), receipts.get(t.id) ?? [], approvedOnOf(state, release), state.calendar!, today);
+    return { label: t.label, clock, driven: clockDriven(clock.terms, release) };
+  });
 }
 
 /** An audit event the clock's step changes cause: `subject` tells apart events of one kind in one projection. */
@@ -130,22 +150,24 @@ export function paymentClockStepChanges(
   const events: ClockEvent[] = [];
   const { contract } = state;
   const today = shanghaiDate(now);
-  const terms = paymentTermsOf(contract);
   const trancheLabel = new Map(contract.tranches.map((t) => [t.id, t.label]));
+  const all = clocks(state, today);
+  const byTranche = new Map(all.map((c) => [c.clock.trancheId, c]));
   for (const [id, app] of Object.entries(state.paymentClock.applications)) {
-    const clock = applicationClock(app, terms, state.calendar, today);
+    const clock = applicationClock(app, contract, state.calendar, today);
     const key = stepKey('acceptanceOverdue', stepReference([id]));
     if (queued.has(key)) continue;
     const step = state.steps?.[key];
     const late = (app.decision?.on ?? today) > clock.acceptanceDueOn;
     if (late && !step) {
       const tranche = contract.tranches.find((t) => t.id === app.tranche);
-      const release = releaseOf(tranche ?? {});
-      // The payer's deadline as the window's end sets it, where applications drive it.
-      const deadline =
-        tranche && applicationDriven(terms, release)
-          ? paymentDueOn(terms, release, stepDueDay(tranche.dueAt), null, clock.acceptanceDueOn, state.calendar)
-          : null;
+      const own = byTranche.get(app.tranche);
+      // The payer's deadline as the window's end sets it, where the clock drives it: the application's own (basis acceptance), or the tranche's.
+      const deadline = !tranche || !own?.driven
+        ? null
+        : own.clock.terms.basis === 'acceptance'
+          ? (own.clock.applications.find((a) => a.id === id)?.paymentDueOn ?? null)
+          : paymentDueOn(own.clock.terms, own.clock.release, stepDueDay(tranche.dueAt), approvedOnOf(state, own.clock.release), clock.acceptanceDueOn, state.calendar);
       changes.push({
         key,
         open: {
@@ -180,8 +202,8 @@ export function paymentClockStepChanges(
       events.push({ kind: 'payment_application.acceptance_overdue_ended', subject: key, payload: { applicationId: id, reason: 'tranche removed by amendment' } });
     }
   }
-  // A paymentOverdue step of a tranche amended away, or no longer driven by applications, closes.
-  const onClock = new Set(contract.tranches.filter((t) => applicationDriven(terms, releaseOf(t))).map((t) => t.id));
+  // A paymentOverdue step of a tranche amended away, or no longer driven by the clock, closes.
+  const onClock = new Set(all.filter((c) => c.driven).map((c) => c.clock.trancheId));
   for (const trancheId of new Set(Object.values(state.paymentClock.applications).map((a) => a.tranche))) {
     if (onClock.has(trancheId)) continue;
     const key = stepKey('paymentOverdue', stepReference([trancheId]));
@@ -189,7 +211,7 @@ export function paymentClockStepChanges(
     changes.push({ key, resolve: { reason: 'tranche no longer on the payer’s clock (amended)', at: now } });
     events.push({ kind: 'tranche.payment_overdue_ended', subject: key, payload: { tranche: trancheId, paidOn: null, reason: 'amended' } });
   }
-  for (const { label, clock, driven } of clocks(state, today)) {
+  for (const { label, clock, driven } of all) {
     if (!driven) continue;
     const key = stepKey('paymentOverdue', stepReference([clock.trancheId]));
     if (queued.has(key)) continue;
@@ -207,7 +229,7 @@ export function paymentClockStepChanges(
           dueAt: stepDueAt(endOf(clock.paymentDueOn!)),
           summary: paymentOverdueSummary({
             trancheLabel: label,
-            terms,
+            terms: clock.terms,
             paymentDueOn: clock.paymentDueOn!,
             outstandingFen: owedLeft,
             daysOverdue: clock.daysOverdue,
@@ -235,11 +257,10 @@ export function paymentClockStepChanges(
 /** The next instant (epoch ms, after `now`) at which the clock has something to judge: a window's or a deadline's end. */
 export function paymentClockWakeUp(state: ContractState, now: number): number | undefined {
   if (!state.paymentClock || !state.calendar) return undefined;
-  const terms = paymentTermsOf(state.contract);
   const today = shanghaiDate(now);
   const times: number[] = [];
   for (const app of Object.values(state.paymentClock.applications)) {
-    if (!app.decision) times.push(endOf(applicationClock(app, terms, state.calendar, today).acceptanceDueOn) + 1);
+    if (!app.decision) times.push(endOf(applicationClock(app, state.contract, state.calendar, today).acceptanceDueOn) + 1);
   }
   for (const { clock, driven } of clocks(state, today)) {
     if (!driven) continue;
@@ -267,7 +288,6 @@ export interface PaymentClockContext {
 export function trancheRemovalProblems(state: ContractState, tranches: ReadonlyArray<{ id: string }>): Problem[] {
   if (!state.paymentClock || !state.calendar) return [];
   const kept = new Set(tranches.map((t) => t.id));
-  const terms = paymentTermsOf(state.contract);
   const today = shanghaiDate(Date.now());
   const receipts = trancheReceipts(state.contract.tranches, netDays(state));
   const problems: Problem[] = [];
@@ -275,7 +295,7 @@ export function trancheRemovalProblems(state: ContractState, tranches: ReadonlyA
     if (kept.has(t.id)) continue;
     const received = (receipts.get(t.id) ?? []).reduce((s, r) => s + r.fen, 0);
     const standing = applicationsOf(state, t.id).filter(
-      (a) => !isReturned(a, windowOf(a, terms, state.calendar!), today) && (a.decision === undefined || received < t.amountFen),
+      (a) => !isReturned(a, windowOf(a, state.contract, state.calendar!), today) && (a.decision === undefined || received < t.amountFen),
     );
     if (standing.length > 0) {
       problems.push(problem('tranches', 'tranche_has_applications', { id: t.id, applications: standing.map((a) => a.id) }));
@@ -322,7 +342,7 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
 
   const filed = (id: string, app: ClockApplication, outcome: 'created' | 'duplicate') => {
     const state = ctx.state();
-    const acceptanceDueOn = windowOf(app, paymentTermsOf(state.contract), state.calendar!);
+    const acceptanceDueOn = windowOf(app, state.contract, state.calendar!);
     return { outcome, applicationId: id, filedOn: app.filedOn, acceptanceDueOn, acceptanceDueAt: new Date(endOf(acceptanceDueOn)).toISOString() };
   };
 
@@ -336,7 +356,7 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
       const now = Date.now();
       const app: ClockApplication = { tranche: request.tranche, amountFen: request.amountFen, filedOn: shanghaiDate(now), filedAt: now };
       // The window as the terms in force fix it today: a later amendment of the terms does not move it.
-      if (patched(PAYMENT_CLOCK_OWN_WINDOWS)) app.acceptanceDueOn = windowOf(app, paymentTermsOf(state.contract), state.calendar!);
+      if (patched(PAYMENT_CLOCK_OWN_WINDOWS)) app.acceptanceDueOn = windowOf(app, state.contract, state.calendar!);
       (state.paymentClock ??= { applications: {} }).applications[request.applicationId] = app;
       const answer = filed(request.applicationId, app, 'created');
       await ctx.record('payment_application.filed', request.filedBy, { applicationId: request.applicationId, tranche: app.tranche, amountFen: app.amountFen, filedOn: app.filedOn, acceptanceDueOn: answer.acceptanceDueOn });
@@ -364,7 +384,7 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
 
   const decided = (id: string, app: ClockApplication, outcome: 'created' | 'duplicate') => {
     const state = ctx.state();
-    const acceptanceDueOn = windowOf(app, paymentTermsOf(state.contract), state.calendar!);
+    const acceptanceDueOn = windowOf(app, state.contract, state.calendar!);
     const decision = app.decision!;
     return { outcome, applicationId: id, decision: decision.outcome, decidedOn: decision.on, decidedAt: new Date(decision.at).toISOString(), late: decision.on > acceptanceDueOn };
   };
@@ -392,7 +412,7 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
         // In the validator only (not replayed): histories recorded before this rule replay as they ran.
         const state = ctx.state();
         const app = state.paymentClock!.applications[request.applicationId]!;
-        const refusal = lateReturnRefusal(request.applicationId, windowOf(app, paymentTermsOf(state.contract), state.calendar!), shanghaiDate(Date.now()));
+        const refusal = lateReturnRefusal(request.applicationId, windowOf(app, state.contract, state.calendar!), shanghaiDate(Date.now()));
         if (refusal) reject(REJECTION.conflict, refusal);
       },
     },
