@@ -64,7 +64,7 @@ import { tellCalendar } from './calendar-updates';
 import { escalationWorkflowId } from './escalation-messages';
 import { contractSearchAttributes, keepSearchAttributes, showContractDetails } from './operator-view';
 
-import { amendedPaymentTerms, installPaymentClock, milestoneIdsOf, paymentClockStepChanges, paymentClockWakeUp, trancheRemovalProblems } from './payment-clock';
+import { amendedPaymentTerms, clockWatchedTranches, installPaymentClock, milestoneIdsOf, paymentClockStepChanges, paymentClockWakeUp, trancheRemovalProblems } from './payment-clock';
 
 /** Stalled money steps go to the escalation engine (contracts started before it keep inbox notices). */
 const ESCALATION_ENGINE = 'escalation-engine';
@@ -564,6 +564,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       changed = true;
       await projectChange([], event(kind, actorId, payload));
     },
+    markChanged: () => {
+      changed = true;
+    },
   });
 
   /**
@@ -631,14 +634,31 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       const kind: StepKind = what === 'checkpoint' ? 'paymentShortfall' : 'trancheOverdue';
       stepChanges.push({ key: stepKey(kind, stepReference([id])), resolve: { reason: `${what} removed by amendment`, at: now } });
     }
+    // A tranche the payer's clock watches (basis acceptance, released on application or after a
+    // milestone's approval) is late from the clock's deadline, not its due date: its paymentOverdue
+    // step (workflows/payment-clock.ts) is the one that climbs, and no trancheOverdue opens for it.
+    const watched = escalating ? clockWatchedTranches(state, now) : new Set<string>();
     for (const t of figures.tranches) {
-      track('tranche', t.id, t.status, { ...t }, trancheNotice(state.contract, t, now), {
+      const onClock = watched.has(t.id);
+      const dueAt = stepDueAt(state.contract.tranches.find((d) => d.id === t.id)?.dueAt ?? now);
+      const stalled = t.status === 'overdue' && !onClock;
+      track('tranche', t.id, t.status, { ...t }, onClock ? undefined : trancheNotice(state.contract, t, now), {
         kind: 'trancheOverdue',
-        stalled: t.status === 'overdue',
-        dueAt: stepDueAt(state.contract.tranches.find((d) => d.id === t.id)?.dueAt ?? now),
+        stalled,
+        dueAt,
         summary: trancheStepSummary(t, now),
         coveredOn: t.paidOn,
       });
+      // The watcher changed while the status did not (an amendment of its release or the terms):
+      // the trancheOverdue step follows.
+      const key = stepKey('trancheOverdue', stepReference([t.id]));
+      if (!escalating || stepChanges.some((c) => c.key === key)) continue;
+      const open = state.steps?.[key]?.open ?? false;
+      if (open && !stalled) stepChanges.push({ key, resolve: { reason: 'tranche on the payer’s clock', at: now } });
+      else if (!open && stalled && state.announced[announcedKey('tranche', t.id)] === 'overdue') {
+        const reference = stepReference([t.id]);
+        stepChanges.push({ key, open: { contractId, contractTitle: state.contract.title, kind: 'trancheOverdue', reference, dueAt, summary: trancheStepSummary(t, now) } });
+      }
     }
     if (escalating) {
       const clock = paymentClockStepChanges(state, now, new Set(stepChanges.map((c) => c.key)));

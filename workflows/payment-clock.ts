@@ -20,6 +20,7 @@ import {
   lateReturnRefusal,
   MAX_PAYMENT_APPLICATIONS,
   paymentDueOn,
+  paymentTermsOf,
   releaseOf,
   trancheClock,
   trancheReceipts,
@@ -44,6 +45,7 @@ import {
   type FileApplicationInput,
 } from './payment-clock-messages';
 import { reject } from './rejection';
+import { milestoneApprovedSignal } from './review-messages';
 
 export function milestoneIdsOf(contract: Contract): Set<string> {
   return new Set((contract.milestones ?? []).map((m) => m.id));
@@ -116,6 +118,9 @@ interface ClockOfTranche {
 function clocks(state: ContractState, today: IsoDate): ClockOfTranche[] {
   const { contract } = state;
   if (!state.calendar) return [];
+  // Only due dates, on every terms the contract has had: no clock to run (most contracts; spares the work on each change).
+  const terms = [paymentTermsOf(contract), ...(contract.paymentTermsHistory ?? []).map((h) => h.terms)];
+  if (terms.every((t) => t.basis === 'due_date') && contract.tranches.every((t) => releaseOf(t) === 'on_due_date')) return [];
   const receipts = trancheReceipts(contract.tranches, netDays(state));
   return contract.tranches.map((t) => {
     const release = releaseOf(t);
@@ -123,6 +128,22 @@ function clocks(state: ContractState, today: IsoDate): ClockOfTranche[] {
     const clock = trancheClock(contract, tranche, applicationsOf(state, t.id), receipts.get(t.id) ?? [], approvedOnOf(state, release), state.calendar!, today);
     return { label: t.label, clock, driven: clockDriven(clock.terms, release) };
   });
+}
+
+/**
+ * The tranches the payer's clock watches on `now` (a paymentOverdue step when late), not their due
+ * dates (trancheOverdue): domain/payment-terms clockDriven, on the terms each clock runs on.
+ */
+export function clockWatchedTranches(state: ContractState, now: number): Set<string> {
+  return new Set(clocks(state, shanghaiDate(now)).flatMap((c) => (c.driven ? [c.clock.trancheId] : [])));
+}
+
+/** For the texts of a tranche released after a milestone's approval: the milestone and the day. */
+function releasedBy(state: ContractState, clock: TrancheClock): { released?: { milestoneTitle: string; on: IsoDate } } {
+  const { release, releasedOn } = clock;
+  if (typeof release !== 'object' || releasedOn === null) return {};
+  const milestone = state.contract.milestones?.find((m) => m.id === release.afterApproval);
+  return { released: { milestoneTitle: milestone?.title ?? release.afterApproval, on: releasedOn } };
 }
 
 /** An audit event the clock's step changes cause: `subject` tells apart events of one kind in one projection. */
@@ -145,7 +166,8 @@ export function paymentClockStepChanges(
   /** Keys of step changes queued and not yet handed over: not announced again meanwhile. */
   queued: ReadonlySet<string> = new Set(),
 ): { steps: StepChange[]; events: ClockEvent[] } {
-  if (!state.paymentClock || !state.calendar) return { steps: [], events: [] };
+  if (!state.calendar) return { steps: [], events: [] };
+  const applications = state.paymentClock?.applications ?? {};
   const changes: StepChange[] = [];
   const events: ClockEvent[] = [];
   const { contract } = state;
@@ -153,7 +175,7 @@ export function paymentClockStepChanges(
   const trancheLabel = new Map(contract.tranches.map((t) => [t.id, t.label]));
   const all = clocks(state, today);
   const byTranche = new Map(all.map((c) => [c.clock.trancheId, c]));
-  for (const [id, app] of Object.entries(state.paymentClock.applications)) {
+  for (const [id, app] of Object.entries(applications)) {
     const clock = applicationClock(app, contract, state.calendar, today);
     const key = stepKey('acceptanceOverdue', stepReference([id]));
     if (queued.has(key)) continue;
@@ -204,7 +226,7 @@ export function paymentClockStepChanges(
   }
   // A paymentOverdue step of a tranche amended away, or no longer driven by the clock, closes.
   const onClock = new Set(all.filter((c) => c.driven).map((c) => c.clock.trancheId));
-  for (const trancheId of new Set(Object.values(state.paymentClock.applications).map((a) => a.tranche))) {
+  for (const trancheId of new Set(Object.values(applications).map((a) => a.tranche))) {
     if (onClock.has(trancheId)) continue;
     const key = stepKey('paymentOverdue', stepReference([trancheId]));
     if (queued.has(key) || !state.steps?.[key]?.open || !patched(PAYMENT_CLOCK_ORPHAN_STEPS)) continue;
@@ -230,6 +252,7 @@ export function paymentClockStepChanges(
           summary: paymentOverdueSummary({
             trancheLabel: label,
             terms: clock.terms,
+            ...releasedBy(state, clock),
             paymentDueOn: clock.paymentDueOn!,
             outstandingFen: owedLeft,
             daysOverdue: clock.daysOverdue,
@@ -256,10 +279,10 @@ export function paymentClockStepChanges(
 
 /** The next instant (epoch ms, after `now`) at which the clock has something to judge: a window's or a deadline's end. */
 export function paymentClockWakeUp(state: ContractState, now: number): number | undefined {
-  if (!state.paymentClock || !state.calendar) return undefined;
+  if (!state.calendar) return undefined;
   const today = shanghaiDate(now);
   const times: number[] = [];
-  for (const app of Object.values(state.paymentClock.applications)) {
+  for (const app of Object.values(state.paymentClock?.applications ?? {})) {
     if (!app.decision) times.push(endOf(applicationClock(app, state.contract, state.calendar, today).acceptanceDueOn) + 1);
   }
   for (const { clock, driven } of clocks(state, today)) {
@@ -277,6 +300,8 @@ export interface PaymentClockContext {
   refuseWhileContinuing: () => void;
   /** Marks the state changed and projects an audit event (kind, actor, payload of ids, amounts and days). */
   record: (kind: string, actorId: string, payload: Record<string, unknown>) => Promise<void>;
+  /** Marks the state changed (the loop judges the clock again and sets its next wake-up). */
+  markChanged: () => void;
 }
 
 /**
@@ -304,8 +329,16 @@ export function trancheRemovalProblems(state: ContractState, tranches: ReadonlyA
   return problems;
 }
 
-/** Registers the file and decide Updates on the contract workflow. */
+/** Registers the file and decide Updates and the milestones' approvals on the contract workflow. */
 export function installPaymentClock(ctx: PaymentClockContext): void {
+  // A milestone approved: tranches released after it fall due from that day (the first approval stands).
+  setHandler(milestoneApprovedSignal, ({ milestoneId, approvedOn }) => {
+    const state = ctx.state();
+    if (!state.contract.milestones?.some((m) => m.id === milestoneId) || state.milestonesApproved?.[milestoneId]) return;
+    (state.milestonesApproved ??= {})[milestoneId] = approvedOn;
+    ctx.markChanged();
+  });
+
   const fileCheck = (request: FileApplicationInput): 'new' | ClockApplication => {
     const state = ctx.state();
     const existing = state.paymentClock?.applications[request.applicationId];
@@ -323,7 +356,9 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
     if (!Number.isSafeInteger(request.amountFen) || request.amountFen <= 0) problems.push(problem('amount', 'above_zero'));
     if (tranche && problems.length === 0) {
       const today = shanghaiDate(Date.now());
-      const notYet = applicationNotYetAllowed(releaseOf(tranche), stepDueDay(tranche.dueAt), request.approvedOn ?? null, today);
+      const release = releaseOf(tranche);
+      // The approval the review told (the read model's, sent by the API, for approvals before reviews told).
+      const notYet = applicationNotYetAllowed(release, stepDueDay(tranche.dueAt), approvedOnOf(state, release) ?? request.approvedOn ?? null, today);
       if (notYet) problems.push(saidProblem('tranche', notYet));
       const applied = applicationsOf(state, tranche.id)
         .filter((a) => a.decision?.outcome !== 'return')
