@@ -9,6 +9,7 @@ import { contracts, stepDelays } from '../../db/schema';
 import { addWorkingDays } from '../../domain/calendar';
 import { validateContractDefinition, type Contract } from '../../domain/contract';
 import { addDays, calendarDaysBetween, shanghaiDate } from '../../domain/dates';
+import { MAX_PAYMENT_TERMS_CHANGES } from '../../domain/limits';
 import { stepId, stepKey, stepReference } from '../../domain/ids';
 import { trancheClock, type PaymentTermsInput } from '../../domain/payment-terms';
 import { contractWorkflow } from '../../workflows';
@@ -144,6 +145,33 @@ describe('the payer’s clock when the schedule or the terms are amended', () =>
       await handle.executeUpdate(recordPaymentUpdate, { args: [{ reference: 'P-W2', amount: '50000.00', receivedOn: today, fundingSource: 'fiscal', recordedBy: 'usr_finance' }] });
       const rows = await eventually(() => db.select().from(stepDelays).where(eq(stepDelays.stepId, step)), (r) => r[0]?.resolvedAt != null);
       expect(rows[0]!.resolvedAt).not.toBeNull();
+      await handle.executeUpdate(terminateUpdate, { args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }] });
+      await handle.result();
+    });
+  });
+
+  it(`the terms change on at most ${MAX_PAYMENT_TERMS_CHANGES} days: the next change is refused, naming paymentTerms and the limit`, { timeout: 240_000 }, async () => {
+    const { env } = harness;
+    const db = harness.database.handle.db;
+    const { worker, taskQueue } = await harness.worker('clock-terms-limit');
+    await worker.runUntil(async () => {
+      const { handle, year } = await started('clock-terms-limit', taskQueue);
+      const amend = async (payWithinDays: number) =>
+        handle.executeUpdate(amendScheduleUpdate, {
+          args: [{ tranches: tranchesOf(year), checkpoints: [], paymentTerms: { ...TERMS, payWithinDays }, reason: await storedText(db, `terms ${payWithinDays}`), amendedBy: 'usr_agency' }],
+        });
+      for (let i = 0; i < MAX_PAYMENT_TERMS_CHANGES; i += 1) {
+        await amend(31 + i);
+        await env.sleep(DAY);
+      }
+      const refused = await amend(10).then(
+        () => 'accepted',
+        (e: Error & { cause?: { type?: string; details?: unknown[] } }) => ({ type: e.cause?.type, details: e.cause?.details }),
+      );
+      expect(refused).toMatchObject({ type: 'Invalid', details: expect.arrayContaining([[expect.objectContaining({ field: 'paymentTerms', code: 'too_many_terms_changes', params: expect.objectContaining({ limit: MAX_PAYMENT_TERMS_CHANGES }) })]]) });
+      const state = await handle.query(contractStateQuery);
+      expect(state.contract.paymentTermsHistory).toHaveLength(MAX_PAYMENT_TERMS_CHANGES);
+      expect(state.contract.paymentTerms?.payWithinDays).toBe(30 + MAX_PAYMENT_TERMS_CHANGES);
       await handle.executeUpdate(terminateUpdate, { args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }] });
       await handle.result();
     });
