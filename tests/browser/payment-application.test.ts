@@ -2,7 +2,8 @@
 // real browser (Debian's Chromium driven by playwright-core) against the whole engine: the
 // contractor's staff choose files, remove one, see the API refuse a file whose bytes are not what
 // its name says beside the field, file the application, and see it listed with its files — stored
-// by the API with the sha256 the page computed.
+// by the API with the sha256 the page computed. After the purchaser amends the late-payment rate,
+// the page says each tranche's clock runs on the terms of the day it started.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -42,7 +43,8 @@ describe.skipIf(!hasChromium)('a payment application with attachments, from the 
       body: sCountyContract(parties.orgs, {
         id: contractId,
         closeGraceDays: 3650,
-        paymentTerms: { basis: 'acceptance', payWithinDays: 30, acceptanceWorkingDays: 10, statute: 'sme_payment_2025' },
+        // Due dates in 2022–2023: every tranche's clock started on its due date, long before today.
+        paymentTerms: { basis: 'due_date', statute: 'sme_payment_2025' },
       }),
     });
     expect(created.status).toBe(201);
@@ -113,6 +115,27 @@ describe.skipIf(!hasChromium)('a payment application with attachments, from the 
       { name: '发票-0601.pdf', kind: 'other', contentType: 'application/pdf', size: PDF.length, sha256: sha256(PDF) },
       { name: '验收记录.txt', kind: 'other', contentType: 'text/plain', size: RECORD.length, sha256: sha256(RECORD) },
     ]);
+
+    // The purchaser accepts it; then amends the late-payment rate. Every tranche's clock started on
+    // its due date, so each keeps the statutory 0.05 % a day, and the page says so beside it.
+    const applicationId = answer.body.items[0].id;
+    expect((await stack.http('POST', `/v1/payment-applications/${applicationId}/decision`, { token: parties.tokens.agency, body: { outcome: 'accept' } })).status).toBe(200);
+    const { tranches, checkpoints } = sCountyContract(parties.orgs);
+    const amended = await stack.http('POST', `/v1/contracts/${encodeURIComponent(contractId)}/schedule`, {
+      token: parties.tokens.agency,
+      body: {
+        tranches,
+        checkpoints,
+        paymentTerms: { basis: 'due_date', statute: 'sme_payment_2025', lateInterest: { kind: 'agreed', annualRatePercent: 7.3, lprAtSigningPercent: 3.45 } },
+        reason: 'Agreed rate',
+      },
+    });
+    expect(amended.status).toBe(200);
+    await page.reload();
+    const clockRow = page.getByTestId('payment-clock').locator('tbody tr', { hasText: 'Advance on signing' });
+    await clockRow.waitFor();
+    expect(await clockRow.textContent()).toContain('Its clock started on 31 Oct 2022 and runs on the terms then in force: 30 calendar days, late money 0.05 % per day');
+    expect(await page.getByTestId('clock-terms').textContent()).toContain('7.3 % a year as agreed');
 
     // 中文: the field and the list say 附件.
     await page.getByLabel('Language').selectOption('zh-CN');

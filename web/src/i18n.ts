@@ -197,6 +197,10 @@ export const MESSAGES = {
   acceptanceDueBy: t('to be decided by {day}', '应于 {day} 前验收'),
   purchaserLate: t('purchaser {days} working days late', '购买方逾期 {days} 个工作日'),
   interestTotal: t('Interest accrued on the contract, as of {day}', '截至 {day} 合同逾期利息合计'),
+  clockOwnTerms: t(
+    'Its clock started on {day} and runs on the terms then in force: {days} {count}, late money {rate}.',
+    '其付款期限自 {day} 起算，适用当时的条款：{days} {count}，逾期利息{rate}。',
+  ),
   applicationsTitle: t('Payment applications', '请款申请'),
   applicationsEmpty: t('No payment application yet.', '尚无请款申请。'),
   applicationIntro: t(

@@ -13,13 +13,16 @@ import { ACCEPTED_EXTENSIONS, toUpload } from '../uploads';
 
 type Clock = ContractDetail['paymentClock'];
 
+function rateText(terms: Clock['terms'], m: ReturnType<typeof useI18n>['m']): string {
+  return terms.lateInterest.kind === 'statutory_daily'
+    ? m('clockRateStatutory')
+    : terms.lateInterest.kind === 'agreed'
+      ? m('clockRateAgreed', { rate: terms.lateInterest.annualRatePercent, lpr: terms.lateInterest.lprAtSigningPercent })
+      : m('clockRateNone');
+}
+
 function termsText(terms: Clock['terms'], m: ReturnType<typeof useI18n>['m']): string {
-  const rate =
-    terms.lateInterest.kind === 'statutory_daily'
-      ? m('clockRateStatutory')
-      : terms.lateInterest.kind === 'agreed'
-        ? m('clockRateAgreed', { rate: terms.lateInterest.annualRatePercent, lpr: terms.lateInterest.lprAtSigningPercent })
-        : m('clockRateNone');
+  const rate = rateText(terms, m);
   return m(terms.basis === 'acceptance' ? 'clockTermsAcceptance' : 'clockTermsDueDate', {
     days: terms.payWithinDays,
     count: m(terms.dayCount === 'working' ? 'clockWorkingDays' : 'clockCalendarDays'),
@@ -74,7 +77,20 @@ export function PaymentClockTable({ c }: { c: ContractDetail }) {
                   {!t.acceptanceDueOn && m('none')}
                   {t.purchaserLateWorkingDays > 0 && <div class="bad">{m('purchaserLate', { days: t.purchaserLateWorkingDays })}</div>}
                 </td>
-                <td>{day(t.paymentDueOn)}</td>
+                <td>
+                  {day(t.paymentDueOn)}
+                  {/* A clock started before the terms were amended runs on the terms of its first day. */}
+                  {t.clockStartedOn && termsText(t.terms, m) !== termsText(clock.terms, m) && (
+                    <div class="muted small">
+                      {m('clockOwnTerms', {
+                        day: date(t.clockStartedOn),
+                        days: t.terms.payWithinDays,
+                        count: m(t.terms.dayCount === 'working' ? 'clockWorkingDays' : 'clockCalendarDays'),
+                        rate: rateText(t.terms, m),
+                      })}
+                    </div>
+                  )}
+                </td>
                 <td class={`num${t.overdue !== '0.00' ? ' bad' : ''}`}>{money(t.overdue)}</td>
                 <td class="num">{t.daysOverdue}</td>
                 <td class={`num${t.interest !== '0.00' ? ' bad' : ''}`} title={t.segments.map((s) => `${s.from}–${s.to}: ${s.days} × ${s.base} → ${s.interest}`).join('\n')}>
