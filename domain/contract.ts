@@ -36,7 +36,7 @@ import { pushReservedId } from './ids';
 import { PARTY_KINDS, PARTY_ROLES, type OrganizationKind } from './organizations';
 import { moneyTextProblem, problem, type Problem } from './problems';
 import { validateQuotas, type Quota } from './quotas';
-import { validatePaymentTerms, validateRelease, type PaymentTerms, type PaymentTermsInput, type TrancheRelease } from './payment-terms';
+import { validatePaymentTerms, validateRelease, type EarlierPaymentTerms, type PaymentTerms, type PaymentTermsInput, type TrancheRelease } from './payment-terms';
 
 export const FUNDING_SOURCES = ['fiscal', 'social_assistance_fund', 'welfare_lottery_fund', 'other'] as const;
 export type FundingSource = (typeof FUNDING_SOURCES)[number];
@@ -155,6 +155,12 @@ export interface Contract {
   quotas?: Quota[];
   /** Present when the definition gave terms: complete (defaults filled in). Read with paymentTermsOf. */
   paymentTerms?: PaymentTerms;
+  /**
+   * The terms in force before the current ones, each with the day the next took effect (kept by
+   * amendments, never given in a definition): a clock that has started runs on the terms in force
+   * on its first day (domain/payment-terms paymentTermsOn, trancheTerms). At most MAX_PAYMENT_TERMS_CHANGES.
+   */
+  paymentTermsHistory?: EarlierPaymentTerms[];
 }
 
 export type OrganizationLookup = (id: string) => OrganizationKind | undefined;

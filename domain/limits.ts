@@ -85,6 +85,22 @@ export function paymentLimitProblem(payments: number): Problem | undefined {
 }
 
 /**
+ * Changes of a contract's payment terms over its whole life (issue 18): the contract keeps the terms
+ * each change replaced, with the day it took effect, so that a clock that has started runs on the
+ * terms in force on its first day (domain/payment-terms amendPaymentTerms). At about 250 bytes
+ * each, 20 changes add about 5 KB to the definition the workflow and the read model carry.
+ * Several changes on one day count once; an amendment that leaves the terms as they are, none.
+ */
+export const MAX_PAYMENT_TERMS_CHANGES = 20;
+
+/** The problem of one more change of payment terms to a contract that keeps `changes` earlier terms already. */
+export function paymentTermsChangeLimitProblem(changes: number): Problem | undefined {
+  return changes >= MAX_PAYMENT_TERMS_CHANGES
+    ? problem('paymentTerms', 'too_many_terms_changes', { count: changes, limit: MAX_PAYMENT_TERMS_CHANGES })
+    : undefined;
+}
+
+/**
  * Material requests one contract may make over its whole life. The contract's workflow keeps each
  * request's id (to recognise a retry and to tell every request when the contract ends): at about
  * 40 bytes an id, 2,000 requests keep its state under 100 KB — a monthly request to each of 16

@@ -395,6 +395,10 @@ export const MESSAGES = {
     en: ({ count, limit }) => `this contract holds ${count} payments; at most ${limit} are allowed per contract`,
     'zh-CN': ({ count, limit }) => `本合同已有 ${count} 笔付款，每份合同最多 ${limit} 笔`,
   }),
+  too_many_terms_changes: entry<{ count: number; limit: number }>({
+    en: ({ count, limit }) => `the payment terms of this contract have changed ${count} times; at most ${limit} changes are allowed per contract`,
+    'zh-CN': ({ count, limit }) => `本合同的付款条款已变更 ${count} 次，每份合同最多变更 ${limit} 次`,
+  }),
   too_many_requests_made: entry<{ count: number; limit: number }>({
     en: ({ count, limit }) => `this contract has made ${count} material requests; at most ${limit} are allowed per contract`,
     'zh-CN': ({ count, limit }) => `本合同已发出 ${count} 次材料索取，每份合同最多 ${limit} 次`,

@@ -46,21 +46,26 @@ export function acceptanceStepSummary(input: {
 export function paymentOverdueSummary(input: {
   trancheLabel: string;
   terms: PaymentTerms;
+  /** A tranche released after a milestone's approval: the milestone's title and the day it was approved. */
+  released?: { milestoneTitle: string; on: string };
   paymentDueOn: string;
   outstandingFen: Fen;
   daysOverdue: number;
   interestFen: Fen;
   asOf: string;
 }): Text {
-  const { trancheLabel, terms, paymentDueOn, outstandingFen, daysOverdue, interestFen, asOf } = input;
+  const { trancheLabel, terms, released, paymentDueOn, outstandingFen, daysOverdue, interestFen, asOf } = input;
   const rate = rateText(terms.lateInterest);
   const statute = terms.statute === 'sme_payment_2025' ? STATUTE_NAME : { en: 'the contract', 'zh-CN': '合同' };
+  const since = released
+    ? { en: ` (payable since milestone "${released.milestoneTitle}" was approved on ${dayText(released.on, 'en')})`, 'zh-CN': `（里程碑「${released.milestoneTitle}」于 ${dayText(released.on, 'zh-CN')}通过评审后应付）` }
+    : { en: '', 'zh-CN': '' };
   return {
     en:
-      `Tranche "${trancheLabel}": under ${statute.en} the payer was to pay by ${dayText(paymentDueOn, 'en')}; ${moneyText(outstandingFen, 'en')} is unpaid, ` +
+      `Tranche "${trancheLabel}"${since.en}: under ${statute.en} the payer was to pay by ${dayText(paymentDueOn, 'en')}; ${moneyText(outstandingFen, 'en')} is unpaid, ` +
       `overdue by ${daysOverdue} ${daysOverdue === 1 ? 'day' : 'days'} as of ${dayText(asOf, 'en')}, late-payment interest so far ${moneyText(interestFen, 'en')} at ${rate.en}.`,
     'zh-CN':
-      `款项「${trancheLabel}」：依${statute['zh-CN']}，付款方应于 ${dayText(paymentDueOn, 'zh-CN')} 前支付；尚欠 ${moneyText(outstandingFen, 'zh-CN')}，` +
+      `款项「${trancheLabel}」${since['zh-CN']}：依${statute['zh-CN']}，付款方应于 ${dayText(paymentDueOn, 'zh-CN')} 前支付；尚欠 ${moneyText(outstandingFen, 'zh-CN')}，` +
       `截至 ${dayText(asOf, 'zh-CN')} 已逾期 ${daysOverdue} 天，逾期利息已达 ${moneyText(interestFen, 'zh-CN')}（${rate['zh-CN']}）。`,
   };
 }

@@ -12,8 +12,10 @@
 // Pure: days are Asia/Shanghai calendar days (YYYY-MM-DD), money integer fen, working days on the
 // calendar handed in (domain/calendar.ts), so the workflow, the API and the page compute the same.
 import { addWorkingDays, workingDaysBetween, type WorkingCalendar } from './calendar';
+import { canonicalJson } from './canonical-json';
 import { addDays, dayNumber, type IsoDate } from './dates';
 import type { AcceptanceDecision } from './decisions';
+import { paymentTermsChangeLimitProblem } from './limits';
 import { percentToBasisPoints, WHOLE_BASIS_POINTS, type Fen } from './money';
 import { say, type Said } from './messages';
 import { problem, type Problem } from './problems';
@@ -132,6 +134,76 @@ export function validatePaymentTerms(input: PaymentTermsInput, problems: Problem
   return terms;
 }
 
+/**
+ * Terms that were in force before the current ones, oldest first: each on the days before `until`
+ * (the day the terms after it took effect — the day their amendment was recorded, Asia/Shanghai).
+ */
+export interface EarlierPaymentTerms {
+  terms: PaymentTerms;
+  until: IsoDate;
+}
+
+/**
+ * Where a contract's terms are read (domain/contract Contract has both): the terms in force now
+ * (`paymentTerms`, absent: the defaults) and those before them. Bounded: at most
+ * MAX_PAYMENT_TERMS_CHANGES earlier terms.
+ */
+export interface PaymentTermsRecord {
+  paymentTerms?: PaymentTermsInput;
+  paymentTermsHistory?: readonly EarlierPaymentTerms[];
+}
+
+/** One stretch of days with the same terms: from `from` (null: since the contract began) up to the day before `until` (null: still in force). */
+interface TermsPeriod {
+  terms: PaymentTerms;
+  from: IsoDate | null;
+  until: IsoDate | null;
+}
+
+function periodsOf(record: PaymentTermsRecord): TermsPeriod[] {
+  const history = record.paymentTermsHistory ?? [];
+  return [
+    ...history.map((h, i) => ({ terms: h.terms, from: history[i - 1]?.until ?? null, until: h.until })),
+    { terms: paymentTermsOf(record), from: history.at(-1)?.until ?? null, until: null },
+  ];
+}
+
+/** The index of the period `day` falls in. */
+function periodIndexOn(periods: readonly TermsPeriod[], day: IsoDate): number {
+  const i = periods.findIndex((p) => p.until === null || day < p.until);
+  return i < 0 ? periods.length - 1 : i;
+}
+
+/** The terms in force on `day`: those of the amendment last recorded on or before it, else the definition's. */
+export function paymentTermsOn(record: PaymentTermsRecord, day: IsoDate): PaymentTerms {
+  const periods = periodsOf(record);
+  return periods[periodIndexOn(periods, day)]!.terms;
+}
+
+/**
+ * The terms and their history after an amendment to `next` recorded on `on` (Asia/Shanghai): the
+ * terms in force until then join the history, up to the day before `on` — so clocks that started
+ * before `on` keep running on them, and those that start on `on` or later run on `next`. Terms
+ * that took effect on `on` itself and are replaced the same day were in force on no day of their
+ * own and are not kept. Terms equal to those in force change nothing. A problem (field
+ * `paymentTerms`, naming MAX_PAYMENT_TERMS_CHANGES) when the history is full.
+ */
+export function amendPaymentTerms(
+  record: PaymentTermsRecord,
+  next: PaymentTerms,
+  on: IsoDate,
+): { ok: true; value: { paymentTerms: PaymentTerms; paymentTermsHistory?: EarlierPaymentTerms[] } } | { ok: false; problem: Problem } {
+  const history = [...(record.paymentTermsHistory ?? [])];
+  const current = paymentTermsOf(record);
+  const keep = () => ({ ok: true as const, value: { paymentTerms: next, ...(history.length > 0 ? { paymentTermsHistory: history } : {}) } });
+  if (canonicalJson(current) === canonicalJson(next)) return keep();
+  if (history.at(-1)?.until === on) return keep();
+  const full = paymentTermsChangeLimitProblem(history.length);
+  if (full) return { ok: false, problem: full };
+  history.push({ terms: current, until: on });
+  return keep();
+}
+
 /** When a tranche may be paid: on its due date (today's behaviour), after a milestone's approval, or on an application. */
 export type TrancheRelease = 'on_due_date' | 'on_application' | { afterApproval: string };
 
@@ -198,9 +270,13 @@ export interface ApplicationFacts {
   decision?: { outcome: AcceptanceDecision; on: IsoDate };
 }
 
-/** The last day of an application's acceptance window: the one fixed at filing, else computed from `terms`. */
-export function windowOf(app: ApplicationFacts, terms: Pick<PaymentTerms, 'acceptanceWorkingDays'>, calendar: WorkingCalendar): IsoDate {
-  return app.acceptanceDueOn ?? acceptanceWindowEnd(app.filedOn, terms, calendar);
+/**
+ * The last day of an application's acceptance window: the one fixed at filing, else computed from
+ * the terms in force on its filing day (an application's window is a clock that starts when it is
+ * filed: later amendments do not move it).
+ */
+export function windowOf(app: ApplicationFacts, record: PaymentTermsRecord, calendar: WorkingCalendar): IsoDate {
+  return app.acceptanceDueOn ?? acceptanceWindowEnd(app.filedOn, paymentTermsOn(record, app.filedOn), calendar);
 }
 
 /**
@@ -238,8 +314,8 @@ export interface ApplicationClock {
  * the window stops the clock; a return after it does not (lateReturnRefusal). The window is the
  * one fixed at filing when the facts carry it (windowOf).
  */
-export function applicationClock(app: ApplicationFacts, terms: Pick<PaymentTerms, 'acceptanceWorkingDays'>, calendar: WorkingCalendar, asOf: IsoDate): ApplicationClock {
-  const acceptanceDueOn = windowOf(app, terms, calendar);
+export function applicationClock(app: ApplicationFacts, record: PaymentTermsRecord, calendar: WorkingCalendar, asOf: IsoDate): ApplicationClock {
+  const acceptanceDueOn = windowOf(app, record, calendar);
   const decidedOn = app.decision && app.decision.on <= asOf ? app.decision.on : undefined;
   const heldUntil = decidedOn ?? asOf;
   const purchaserLateWorkingDays = workingDaysBetween(acceptanceDueOn, heldUntil, calendar);
@@ -428,6 +504,10 @@ export interface ApplicationMoney extends ApplicationClock {
 export interface TrancheClock {
   trancheId: string;
   release: TrancheRelease;
+  /** The terms its clock runs on: those in force on the day it started (trancheTerms). */
+  terms: PaymentTerms;
+  /** The day its clock started (acceptance, deemed acceptance, release, due day), null while it has not on `asOf`. */
+  startedOn: IsoDate | null;
   /** The day the tranche became payable, null while not (see releasedOn). */
   releasedOn: IsoDate | null;
   /** What the applications not returned ask for (fen), and the first one's filing day. */
@@ -487,18 +567,71 @@ export function applicationLayers(
 }
 
 /**
+ * Whether the payer's clock watches the tranche (the paymentOverdue step) rather than its due date
+ * (trancheOverdue): its deadline is not simply its due date — basis `acceptance`, or a tranche
+ * released on application or after a milestone's approval (payable only from then).
+ */
+export function clockDriven(terms: Pick<PaymentTerms, 'basis'>, release: TrancheRelease): boolean {
+  return terms.basis === 'acceptance' || release !== 'on_due_date';
+}
+
+/**
+ * The terms a tranche's clock runs on, and the day it started (null while it has not, on `asOf`).
+ * A clock that has started runs on the terms in force on the day it started; an amendment applies
+ * only to clocks that start on or after the day it was recorded. The day a clock starts depends on
+ * the terms' basis: its release (the due day, the approval, the first acceptance) under
+ * `due_date`, the first acceptance (or deemed acceptance) under `acceptance`. So each stretch of
+ * days with the same terms, oldest first, is asked when the clock starts under its terms; the
+ * first stretch in which that day falls gives the terms — a day before the stretch began counts as
+ * its first day (the amendment itself set the clock going: a tranche whose due day had passed
+ * when an amendment put it on basis `due_date`). Started under none: the terms in force on `asOf`.
+ * `firstStartOn`: the earliest start of the applications' clocks (not returned), or null.
+ */
+export function trancheTerms(
+  record: PaymentTermsRecord,
+  release: TrancheRelease,
+  dueOn: IsoDate,
+  approvedOn: IsoDate | null,
+  firstStartOn: IsoDate | null,
+  asOf: IsoDate,
+): { terms: PaymentTerms; period: number; startedOn: IsoDate | null } {
+  const periods = periodsOf(record);
+  for (const [i, p] of periods.entries()) {
+    const start = p.terms.basis === 'acceptance' ? firstStartOn : releasedOn(release, dueOn, approvedOn, firstStartOn);
+    if (start === null) continue;
+    const on = p.from !== null && start < p.from ? p.from : start;
+    if (p.until === null || on < p.until) return { terms: p.terms, period: i, startedOn: on <= asOf ? on : null };
+  }
+  const i = periodIndexOn(periods, asOf);
+  return { terms: periods[i]!.terms, period: i, startedOn: null };
+}
+
+/**
+ * The terms one application's clock runs on (basis `acceptance`): those in force on the day it
+ * started — never those of a stretch before the tranche's own (`fromPeriod`, see trancheTerms).
+ */
+function applicationTerms(record: PaymentTermsRecord, fromPeriod: number, startOn: IsoDate): PaymentTerms {
+  const periods = periodsOf(record);
+  const from = periods[fromPeriod]!.from;
+  return periods[periodIndexOn(periods, from !== null && startOn < from ? from : startOn)]!.terms;
+}
+
+/**
  * A tranche's clock on `asOf`. Applications returned within their window (by `asOf`) do not
- * count. Under basis `acceptance` each application has its own clock — its acceptance window
- * (fixed at filing), the payer's deadline from its acceptance, and interest on its layer of the
- * tranche (applicationLayers) still outstanding — and the tranche's figures are their sums: money
+ * count. The clock runs on the terms in force on the day it started (trancheTerms): amendments
+ * recorded later do not move its deadline or change its interest. Under basis `acceptance` each
+ * application has its own clock — its acceptance window (fixed at filing), the payer's deadline
+ * from its acceptance on the terms in force that day, and interest on its layer of the tranche
+ * (applicationLayers) still outstanding — and the tranche's figures are their sums: money
  * received before an application was filed is not deducted from it again, and a later
  * application is charged nothing for days before its own deadline. Under `due_date` interest runs
  * on the tranche's amount less what arrived, from its due day (or, released on application or
- * approval, from the payer's deadline). `receipts`: the tranche's own (trancheReceipts);
- * `approvedOn`: the day the milestone of an `afterApproval` release was approved, or null.
+ * approval, from the payer's deadline). `record`: the contract's terms and their history;
+ * `receipts`: the tranche's own (trancheReceipts); `approvedOn`: the day the milestone of an
+ * `afterApproval` release was approved, or null.
  */
 export function trancheClock(
-  terms: PaymentTerms,
+  record: PaymentTermsRecord,
   tranche: { id: string; dueOn: IsoDate; amountFen: Fen; release?: TrancheRelease },
   applications: readonly TrancheApplication[],
   receipts: readonly Receipt[],
@@ -508,15 +641,20 @@ export function trancheClock(
 ): TrancheClock {
   const release = releaseOf(tranche);
   const filed = applications.filter((a) => a.filedOn <= asOf).sort(byFiling);
-  const open = filed.filter((a) => !isReturned(a, windowOf(a, terms, calendar), asOf));
+  const open = filed.filter((a) => !isReturned(a, windowOf(a, record, calendar), asOf));
+  const owns = new Map(open.map((a) => [a.id, applicationClock(a, record, calendar, asOf)]));
   const first = open[0];
-  const clock = first ? applicationClock(first, terms, calendar, asOf) : undefined;
+  const clock = first ? owns.get(first.id) : undefined;
   const clockStartOn = clock?.startOn ?? null;
+  const starts = [...owns.values()].flatMap((c) => (c.startOn === null ? [] : [c.startOn])).sort();
+  const { terms, period, startedOn } = trancheTerms(record, release, tranche.dueOn, approvedOn, starts[0] ?? null, asOf);
   const appliedFen = open.reduce((s, a) => s + a.amountFen, 0);
   const paid = receipts.filter((r) => r.on <= asOf).reduce((s, r) => s + r.fen, 0);
   const common = {
     trancheId: tranche.id,
     release,
+    terms,
+    startedOn,
     releasedOn: releasedOn(release, tranche.dueOn, approvedOn, clockStartOn),
     appliedFen,
     appliedOn: first?.filedOn ?? null,
@@ -524,18 +662,19 @@ export function trancheClock(
     acceptedOn: clock && !clock.deemed ? clock.startOn : null,
     deemedAcceptedOn: clock?.deemed ? clock.startOn : null,
     // The latest of the applications' delays (applications in parallel are one delay, not a sum).
-    purchaserLateWorkingDays: filed.reduce((max, a) => Math.max(max, applicationClock(a, terms, calendar, asOf).purchaserLateWorkingDays), 0),
+    purchaserLateWorkingDays: filed.reduce((max, a) => Math.max(max, applicationClock(a, record, calendar, asOf).purchaserLateWorkingDays), 0),
     outstandingFen: Math.min(tranche.amountFen, Math.max(0, tranche.amountFen - paid)),
   };
   if (terms.basis === 'acceptance') {
     const layers = new Map(applicationLayers(tranche.amountFen, open, receipts).map((l) => [l.id, l]));
     const apps: ApplicationMoney[] = open.map((a) => {
-      const own = applicationClock(a, terms, calendar, asOf);
+      const own = owns.get(a.id)!;
       const layer = layers.get(a.id)!;
       const owedFen = layer.endFen - layer.startFen;
-      const dueOn = own.startOn === null ? null : payerDeadline(own.startOn, terms, calendar);
+      const ownTerms = own.startOn === null ? undefined : applicationTerms(record, period, own.startOn);
+      const dueOn = own.startOn === null || !ownTerms ? null : payerDeadline(own.startOn, ownTerms, calendar);
       // The layer as a debt of its own: what arrived up to its start does not pay it.
-      const late = dueOn === null ? undefined : lateInterest(owedFen, [{ on: a.filedOn, fen: -layer.startFen }, ...receipts], dueOn, asOf, terms.lateInterest);
+      const late = dueOn === null || !ownTerms ? undefined : lateInterest(owedFen, [{ on: a.filedOn, fen: -layer.startFen }, ...receipts], dueOn, asOf, ownTerms.lateInterest);
       const outstandingFen = Math.min(owedFen, Math.max(0, layer.endFen - Math.max(layer.startFen, paid)));
       return {
         id: a.id,

@@ -144,12 +144,15 @@ async function main() {
     }
 
     if (missing('contract-with-milestone', 'review-returned-then-approved')) {
-      // A contract with a milestone: its review cycle runs as a child; one round returned, one approved.
+      // A contract with a milestone: its review cycle runs as a child; one round returned, one approved
+      // (the approval told to the contract, whose mid-term tranche it releases).
       const reviewNow = await env.currentTimeMs();
       const withMilestone = relativeDefinition(reviewNow, 'history-review');
       withMilestone.milestones = [
         { id: 'q1', title: 'Quarterly report', due: addDays(shanghaiDate(reviewNow), 90), stations: [], materials: ['activity_evidence_pack'], reviewWorkingDays: 3, maxRounds: 2 },
       ];
+      // The mid-term tranche is payable once the report is approved: the review tells the contract (issue 18).
+      withMilestone.tranches = withMilestone.tranches.map((t) => (t.id === 't2' ? { ...t, release: { afterApproval: 'q1' } } : t));
       const reviewed = validateContractDefinition(withMilestone, (id) => sCountyKinds[id]);
       if (!reviewed.ok) throw new Error('fixture invalid');
       const third = await env.client.workflow.start(contractWorkflow, {

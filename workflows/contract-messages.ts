@@ -3,6 +3,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Checkpoint, Contract, ContractDefinitionInput, Tranche } from '../domain/contract';
+import type { IsoDate } from '../domain/dates';
 import type { FreeText, Resolved, TextReference } from '../domain/free-text';
 import type { LedgerSummary, PaymentRequest } from '../domain/ledger';
 import type { PaymentTerms } from '../domain/payment-terms';
@@ -58,6 +59,11 @@ export interface ContractState {
   materialRequests?: string[];
   /** Payment applications' ids, amounts and dates (no texts): workflows/payment-clock.ts. */
   paymentClock?: PaymentClockState;
+  /**
+   * The day each milestone was approved (every station it names), as its review workflow told
+   * (milestoneApprovedSignal): tranches released after it fall due from then. At most MAX_MILESTONES entries.
+   */
+  milestonesApproved?: Record<string, IsoDate>;
   /**
    * Which behaviours this contract runs with, decided once when it started (patched()) and carried
    * across continue-as-new, so a contract never changes behaviour in mid-life.

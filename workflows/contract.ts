@@ -29,7 +29,7 @@ import { announcedKey, contractEventKey, contractNoticeKey, parseAnnouncedKey, s
 import { checkpointNotice, checkpointStepSummary, trancheNotice, trancheStepSummary } from '../domain/notices';
 import type { Problem } from '../domain/problems';
 import { contractFigures, moneyStepHeldUntil, nextDeadline } from '../domain/status';
-import { shanghaiDateTime } from '../domain/dates';
+import { shanghaiDate, shanghaiDateTime } from '../domain/dates';
 import {
   amendScheduleUpdate,
   RECENT_AMENDMENT_IDS,
@@ -64,7 +64,7 @@ import { tellCalendar } from './calendar-updates';
 import { escalationWorkflowId } from './escalation-messages';
 import { contractSearchAttributes, keepSearchAttributes, showContractDetails } from './operator-view';
 
-import { amendedPaymentTerms, installPaymentClock, milestoneIdsOf, paymentClockStepChanges, paymentClockWakeUp, trancheRemovalProblems } from './payment-clock';
+import { amendedPaymentTerms, clockWatchedTranches, installPaymentClock, milestoneIdsOf, paymentClockStepChanges, paymentClockWakeUp, trancheRemovalProblems } from './payment-clock';
 
 /** Stalled money steps go to the escalation engine (contracts started before it keep inbox notices). */
 const ESCALATION_ENGINE = 'escalation-engine';
@@ -350,7 +350,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       problems,
       milestoneIdsOf(state.contract),
     );
-    return { schedule, problems, paymentTerms: amendedPaymentTerms(request, problems) };
+    // The terms in force from today: clocks already started keep theirs (domain/payment-terms).
+    return { schedule, problems, terms: amendedPaymentTerms(state.contract, request, shanghaiDate(Date.now()), problems) };
   };
 
   /** A retry of a recent amendment (same Idempotency-Key): answered with the schedule in force, nothing added. */
@@ -378,7 +379,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       const repeated = repeatedAmendment(request);
       if (repeated) return repeated;
       requireActive();
-      const { schedule, problems, paymentTerms } = scheduleProblems(request);
+      const { schedule, problems, terms } = scheduleProblems(request);
       if (problems.length > 0) reject(REJECTION.invalid, say('schedule_invalid'), problems);
       const amendment: Amendment = {
         ...(request.amendmentId !== undefined ? { id: request.amendmentId } : {}),
@@ -388,9 +389,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         amendedAt: new Date().toISOString(),
         tranches: schedule.tranches,
         checkpoints: schedule.checkpoints,
-        ...(paymentTerms ? { paymentTerms } : {}),
+        ...(terms ? { paymentTerms: terms.paymentTerms } : {}),
       };
-      state.contract = { ...state.contract, tranches: schedule.tranches, checkpoints: schedule.checkpoints, ...(paymentTerms ? { paymentTerms } : {}) };
+      state.contract = { ...state.contract, tranches: schedule.tranches, checkpoints: schedule.checkpoints, ...(terms ?? {}) };
       state.scheduleVersion = amendment.version;
       if (request.amendmentId !== undefined) state.recentAmendmentIds = [...(state.recentAmendmentIds ?? []), amendmentKey(request)].slice(-RECENT_AMENDMENT_IDS);
       definitionChanged = true;
@@ -563,6 +564,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       changed = true;
       await projectChange([], event(kind, actorId, payload));
     },
+    markChanged: () => {
+      changed = true;
+    },
   });
 
   /**
@@ -630,14 +634,31 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       const kind: StepKind = what === 'checkpoint' ? 'paymentShortfall' : 'trancheOverdue';
       stepChanges.push({ key: stepKey(kind, stepReference([id])), resolve: { reason: `${what} removed by amendment`, at: now } });
     }
+    // A tranche the payer's clock watches (basis acceptance, released on application or after a
+    // milestone's approval) is late from the clock's deadline, not its due date: its paymentOverdue
+    // step (workflows/payment-clock.ts) is the one that climbs, and no trancheOverdue opens for it.
+    const watched = escalating ? clockWatchedTranches(state, now) : new Set<string>();
     for (const t of figures.tranches) {
-      track('tranche', t.id, t.status, { ...t }, trancheNotice(state.contract, t, now), {
+      const onClock = watched.has(t.id);
+      const dueAt = stepDueAt(state.contract.tranches.find((d) => d.id === t.id)?.dueAt ?? now);
+      const stalled = t.status === 'overdue' && !onClock;
+      track('tranche', t.id, t.status, { ...t }, onClock ? undefined : trancheNotice(state.contract, t, now), {
         kind: 'trancheOverdue',
-        stalled: t.status === 'overdue',
-        dueAt: stepDueAt(state.contract.tranches.find((d) => d.id === t.id)?.dueAt ?? now),
+        stalled,
+        dueAt,
         summary: trancheStepSummary(t, now),
         coveredOn: t.paidOn,
       });
+      // The watcher changed while the status did not (an amendment of its release or the terms):
+      // the trancheOverdue step follows.
+      const key = stepKey('trancheOverdue', stepReference([t.id]));
+      if (!escalating || stepChanges.some((c) => c.key === key)) continue;
+      const open = state.steps?.[key]?.open ?? false;
+      if (open && !stalled) stepChanges.push({ key, resolve: { reason: 'tranche on the payer’s clock', at: now } });
+      else if (!open && stalled && state.announced[announcedKey('tranche', t.id)] === 'overdue') {
+        const reference = stepReference([t.id]);
+        stepChanges.push({ key, open: { contractId, contractTitle: state.contract.title, kind: 'trancheOverdue', reference, dueAt, summary: trancheStepSummary(t, now) } });
+      }
     }
     if (escalating) {
       const clock = paymentClockStepChanges(state, now, new Set(stepChanges.map((c) => c.key)));

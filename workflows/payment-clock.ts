@@ -11,9 +11,11 @@ import { stepKey, stepReference } from '../domain/ids';
 import { formatMoney, type Fen } from '../domain/money';
 import { acceptanceStepSummary, paymentOverdueSummary } from '../domain/payment-clock-notices';
 import {
+  amendPaymentTerms,
   applicableFen,
   applicationClock,
   applicationNotYetAllowed,
+  clockDriven,
   isReturned,
   lateReturnRefusal,
   MAX_PAYMENT_APPLICATIONS,
@@ -23,6 +25,7 @@ import {
   trancheClock,
   trancheReceipts,
   validatePaymentTerms,
+  type EarlierPaymentTerms,
   type PaymentTerms,
   type PaymentTermsInput,
   type TrancheApplication,
@@ -42,15 +45,31 @@ import {
   type FileApplicationInput,
 } from './payment-clock-messages';
 import { reject } from './rejection';
+import { milestoneApprovedSignal } from './review-messages';
 
 export function milestoneIdsOf(contract: Contract): Set<string> {
   return new Set((contract.milestones ?? []).map((m) => m.id));
 }
 
-/** The complete terms an amendment sets (problems under `paymentTerms.*`), or undefined when it leaves them. */
-export function amendedPaymentTerms(request: { paymentTerms?: unknown }, problems: Problem[]): PaymentTerms | undefined {
+/**
+ * The terms an amendment recorded on `on` sets, with the history they make (domain/payment-terms
+ * amendPaymentTerms: clocks already started keep the terms they started on), or undefined when it
+ * leaves them. Problems under `paymentTerms.*`, and `paymentTerms` past MAX_PAYMENT_TERMS_CHANGES.
+ */
+export function amendedPaymentTerms(
+  contract: Contract,
+  request: { paymentTerms?: unknown },
+  on: IsoDate,
+  problems: Problem[],
+): { paymentTerms: PaymentTerms; paymentTermsHistory?: EarlierPaymentTerms[] } | undefined {
   if (request.paymentTerms === undefined) return undefined;
-  return validatePaymentTerms(request.paymentTerms as PaymentTermsInput, problems);
+  const next = validatePaymentTerms(request.paymentTerms as PaymentTermsInput, problems);
+  const amended = amendPaymentTerms(contract, next, on);
+  if (!amended.ok) {
+    problems.push(amended.problem);
+    return undefined;
+  }
+  return amended.value;
 }
 
 /**
@@ -83,26 +102,48 @@ function netDays(state: ContractState): Record<IsoDate, Fen> {
   return Object.fromEntries(Object.entries(state.ledger.days).map(([day, [net]]) => [day, net]));
 }
 
-/** Whether applications drive the tranche's payment deadline (else its due date does, and trancheOverdue already climbs). */
-function applicationDriven(terms: PaymentTerms, release: ReturnType<typeof releaseOf>): boolean {
-  return terms.basis === 'acceptance' || release === 'on_application';
+/** The day the milestone of an `afterApproval` release was approved, as the workflow heard it (null while not, or not a release after approval). */
+function approvedOnOf(state: ContractState, release: ReturnType<typeof releaseOf>): IsoDate | null {
+  return typeof release === 'object' ? (state.milestonesApproved?.[release.afterApproval] ?? null) : null;
 }
 
-/** Every tranche with applications, its clock on `today`. */
-function clocks(state: ContractState, today: IsoDate): Array<{ label: string; clock: TrancheClock; driven: boolean }> {
+interface ClockOfTranche {
+  label: string;
+  clock: TrancheClock;
+  /** Whether the clock, not the due date, watches the tranche (domain/payment-terms clockDriven, on the terms its clock runs on). */
+  driven: boolean;
+}
+
+/** Each tranche's clock on `today` (on the terms in force on the day it started: domain/payment-terms trancheTerms). */
+function clocks(state: ContractState, today: IsoDate): ClockOfTranche[] {
   const { contract } = state;
-  if (!state.paymentClock || !state.calendar) return [];
-  const terms = paymentTermsOf(contract);
+  if (!state.calendar) return [];
+  // Only due dates, on every terms the contract has had: no clock to run (most contracts; spares the work on each change).
+  const terms = [paymentTermsOf(contract), ...(contract.paymentTermsHistory ?? []).map((h) => h.terms)];
+  if (terms.every((t) => t.basis === 'due_date') && contract.tranches.every((t) => releaseOf(t) === 'on_due_date')) return [];
   const receipts = trancheReceipts(contract.tranches, netDays(state));
-  const result: Array<{ label: string; clock: TrancheClock; driven: boolean }> = [];
-  for (const t of contract.tranches) {
-    const applications = applicationsOf(state, t.id);
-    if (applications.length === 0) continue;
-    const tranche = { id: t.id, dueOn: stepDueDay(t.dueAt), amountFen: t.amountFen, ...(t.release ? { release: t.release } : {}) };
-    const clock = trancheClock(terms, tranche, applications, receipts.get(t.id) ?? [], null, state.calendar, today);
-    result.push({ label: t.label, clock, driven: applicationDriven(terms, releaseOf(t)) });
-  }
-  return result;
+  return contract.tranches.map((t) => {
+    const release = releaseOf(t);
+    const tranche = { id: t.id, dueOn: stepDueDay(t.dueAt), amountFen: t.amountFen, release };
+    const clock = trancheClock(contract, tranche, applicationsOf(state, t.id), receipts.get(t.id) ?? [], approvedOnOf(state, release), state.calendar!, today);
+    return { label: t.label, clock, driven: clockDriven(clock.terms, release) };
+  });
+}
+
+/**
+ * The tranches the payer's clock watches on `now` (a paymentOverdue step when late), not their due
+ * dates (trancheOverdue): domain/payment-terms clockDriven, on the terms each clock runs on.
+ */
+export function clockWatchedTranches(state: ContractState, now: number): Set<string> {
+  return new Set(clocks(state, shanghaiDate(now)).flatMap((c) => (c.driven ? [c.clock.trancheId] : [])));
+}
+
+/** For the texts of a tranche released after a milestone's approval: the milestone and the day. */
+function releasedBy(state: ContractState, clock: TrancheClock): { released?: { milestoneTitle: string; on: IsoDate } } {
+  const { release, releasedOn } = clock;
+  if (typeof release !== 'object' || releasedOn === null) return {};
+  const milestone = state.contract.milestones?.find((m) => m.id === release.afterApproval);
+  return { released: { milestoneTitle: milestone?.title ?? release.afterApproval, on: releasedOn } };
 }
 
 /** An audit event the clock's step changes cause: `subject` tells apart events of one kind in one projection. */
@@ -125,27 +166,30 @@ export function paymentClockStepChanges(
   /** Keys of step changes queued and not yet handed over: not announced again meanwhile. */
   queued: ReadonlySet<string> = new Set(),
 ): { steps: StepChange[]; events: ClockEvent[] } {
-  if (!state.paymentClock || !state.calendar) return { steps: [], events: [] };
+  if (!state.calendar) return { steps: [], events: [] };
+  const applications = state.paymentClock?.applications ?? {};
   const changes: StepChange[] = [];
   const events: ClockEvent[] = [];
   const { contract } = state;
   const today = shanghaiDate(now);
-  const terms = paymentTermsOf(contract);
   const trancheLabel = new Map(contract.tranches.map((t) => [t.id, t.label]));
-  for (const [id, app] of Object.entries(state.paymentClock.applications)) {
-    const clock = applicationClock(app, terms, state.calendar, today);
+  const all = clocks(state, today);
+  const byTranche = new Map(all.map((c) => [c.clock.trancheId, c]));
+  for (const [id, app] of Object.entries(applications)) {
+    const clock = applicationClock(app, contract, state.calendar, today);
     const key = stepKey('acceptanceOverdue', stepReference([id]));
     if (queued.has(key)) continue;
     const step = state.steps?.[key];
     const late = (app.decision?.on ?? today) > clock.acceptanceDueOn;
     if (late && !step) {
       const tranche = contract.tranches.find((t) => t.id === app.tranche);
-      const release = releaseOf(tranche ?? {});
-      // The payer's deadline as the window's end sets it, where applications drive it.
-      const deadline =
-        tranche && applicationDriven(terms, release)
-          ? paymentDueOn(terms, release, stepDueDay(tranche.dueAt), null, clock.acceptanceDueOn, state.calendar)
-          : null;
+      const own = byTranche.get(app.tranche);
+      // The payer's deadline as the window's end sets it, where the clock drives it: the application's own (basis acceptance), or the tranche's.
+      const deadline = !tranche || !own?.driven
+        ? null
+        : own.clock.terms.basis === 'acceptance'
+          ? (own.clock.applications.find((a) => a.id === id)?.paymentDueOn ?? null)
+          : paymentDueOn(own.clock.terms, own.clock.release, stepDueDay(tranche.dueAt), approvedOnOf(state, own.clock.release), clock.acceptanceDueOn, state.calendar);
       changes.push({
         key,
         open: {
@@ -180,16 +224,16 @@ export function paymentClockStepChanges(
       events.push({ kind: 'payment_application.acceptance_overdue_ended', subject: key, payload: { applicationId: id, reason: 'tranche removed by amendment' } });
     }
   }
-  // A paymentOverdue step of a tranche amended away, or no longer driven by applications, closes.
-  const onClock = new Set(contract.tranches.filter((t) => applicationDriven(terms, releaseOf(t))).map((t) => t.id));
-  for (const trancheId of new Set(Object.values(state.paymentClock.applications).map((a) => a.tranche))) {
+  // A paymentOverdue step of a tranche amended away, or no longer driven by the clock, closes.
+  const onClock = new Set(all.filter((c) => c.driven).map((c) => c.clock.trancheId));
+  for (const trancheId of new Set(Object.values(applications).map((a) => a.tranche))) {
     if (onClock.has(trancheId)) continue;
     const key = stepKey('paymentOverdue', stepReference([trancheId]));
     if (queued.has(key) || !state.steps?.[key]?.open || !patched(PAYMENT_CLOCK_ORPHAN_STEPS)) continue;
     changes.push({ key, resolve: { reason: 'tranche no longer on the payer’s clock (amended)', at: now } });
     events.push({ kind: 'tranche.payment_overdue_ended', subject: key, payload: { tranche: trancheId, paidOn: null, reason: 'amended' } });
   }
-  for (const { label, clock, driven } of clocks(state, today)) {
+  for (const { label, clock, driven } of all) {
     if (!driven) continue;
     const key = stepKey('paymentOverdue', stepReference([clock.trancheId]));
     if (queued.has(key)) continue;
@@ -207,7 +251,8 @@ export function paymentClockStepChanges(
           dueAt: stepDueAt(endOf(clock.paymentDueOn!)),
           summary: paymentOverdueSummary({
             trancheLabel: label,
-            terms,
+            terms: clock.terms,
+            ...releasedBy(state, clock),
             paymentDueOn: clock.paymentDueOn!,
             outstandingFen: owedLeft,
             daysOverdue: clock.daysOverdue,
@@ -234,12 +279,11 @@ export function paymentClockStepChanges(
 
 /** The next instant (epoch ms, after `now`) at which the clock has something to judge: a window's or a deadline's end. */
 export function paymentClockWakeUp(state: ContractState, now: number): number | undefined {
-  if (!state.paymentClock || !state.calendar) return undefined;
-  const terms = paymentTermsOf(state.contract);
+  if (!state.calendar) return undefined;
   const today = shanghaiDate(now);
   const times: number[] = [];
-  for (const app of Object.values(state.paymentClock.applications)) {
-    if (!app.decision) times.push(endOf(applicationClock(app, terms, state.calendar, today).acceptanceDueOn) + 1);
+  for (const app of Object.values(state.paymentClock?.applications ?? {})) {
+    if (!app.decision) times.push(endOf(applicationClock(app, state.contract, state.calendar, today).acceptanceDueOn) + 1);
   }
   for (const { clock, driven } of clocks(state, today)) {
     if (!driven) continue;
@@ -256,6 +300,8 @@ export interface PaymentClockContext {
   refuseWhileContinuing: () => void;
   /** Marks the state changed and projects an audit event (kind, actor, payload of ids, amounts and days). */
   record: (kind: string, actorId: string, payload: Record<string, unknown>) => Promise<void>;
+  /** Marks the state changed (the loop judges the clock again and sets its next wake-up). */
+  markChanged: () => void;
 }
 
 /**
@@ -267,7 +313,6 @@ export interface PaymentClockContext {
 export function trancheRemovalProblems(state: ContractState, tranches: ReadonlyArray<{ id: string }>): Problem[] {
   if (!state.paymentClock || !state.calendar) return [];
   const kept = new Set(tranches.map((t) => t.id));
-  const terms = paymentTermsOf(state.contract);
   const today = shanghaiDate(Date.now());
   const receipts = trancheReceipts(state.contract.tranches, netDays(state));
   const problems: Problem[] = [];
@@ -275,7 +320,7 @@ export function trancheRemovalProblems(state: ContractState, tranches: ReadonlyA
     if (kept.has(t.id)) continue;
     const received = (receipts.get(t.id) ?? []).reduce((s, r) => s + r.fen, 0);
     const standing = applicationsOf(state, t.id).filter(
-      (a) => !isReturned(a, windowOf(a, terms, state.calendar!), today) && (a.decision === undefined || received < t.amountFen),
+      (a) => !isReturned(a, windowOf(a, state.contract, state.calendar!), today) && (a.decision === undefined || received < t.amountFen),
     );
     if (standing.length > 0) {
       problems.push(problem('tranches', 'tranche_has_applications', { id: t.id, applications: standing.map((a) => a.id) }));
@@ -284,8 +329,16 @@ export function trancheRemovalProblems(state: ContractState, tranches: ReadonlyA
   return problems;
 }
 
-/** Registers the file and decide Updates on the contract workflow. */
+/** Registers the file and decide Updates and the milestones' approvals on the contract workflow. */
 export function installPaymentClock(ctx: PaymentClockContext): void {
+  // A milestone approved: tranches released after it fall due from that day (the first approval stands).
+  setHandler(milestoneApprovedSignal, ({ milestoneId, approvedOn }) => {
+    const state = ctx.state();
+    if (!state.contract.milestones?.some((m) => m.id === milestoneId) || state.milestonesApproved?.[milestoneId]) return;
+    (state.milestonesApproved ??= {})[milestoneId] = approvedOn;
+    ctx.markChanged();
+  });
+
   const fileCheck = (request: FileApplicationInput): 'new' | ClockApplication => {
     const state = ctx.state();
     const existing = state.paymentClock?.applications[request.applicationId];
@@ -303,7 +356,9 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
     if (!Number.isSafeInteger(request.amountFen) || request.amountFen <= 0) problems.push(problem('amount', 'above_zero'));
     if (tranche && problems.length === 0) {
       const today = shanghaiDate(Date.now());
-      const notYet = applicationNotYetAllowed(releaseOf(tranche), stepDueDay(tranche.dueAt), request.approvedOn ?? null, today);
+      const release = releaseOf(tranche);
+      // The approval the review told (the read model's, sent by the API, for approvals before reviews told).
+      const notYet = applicationNotYetAllowed(release, stepDueDay(tranche.dueAt), approvedOnOf(state, release) ?? request.approvedOn ?? null, today);
       if (notYet) problems.push(saidProblem('tranche', notYet));
       const applied = applicationsOf(state, tranche.id)
         .filter((a) => a.decision?.outcome !== 'return')
@@ -322,7 +377,7 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
 
   const filed = (id: string, app: ClockApplication, outcome: 'created' | 'duplicate') => {
     const state = ctx.state();
-    const acceptanceDueOn = windowOf(app, paymentTermsOf(state.contract), state.calendar!);
+    const acceptanceDueOn = windowOf(app, state.contract, state.calendar!);
     return { outcome, applicationId: id, filedOn: app.filedOn, acceptanceDueOn, acceptanceDueAt: new Date(endOf(acceptanceDueOn)).toISOString() };
   };
 
@@ -336,7 +391,7 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
       const now = Date.now();
       const app: ClockApplication = { tranche: request.tranche, amountFen: request.amountFen, filedOn: shanghaiDate(now), filedAt: now };
       // The window as the terms in force fix it today: a later amendment of the terms does not move it.
-      if (patched(PAYMENT_CLOCK_OWN_WINDOWS)) app.acceptanceDueOn = windowOf(app, paymentTermsOf(state.contract), state.calendar!);
+      if (patched(PAYMENT_CLOCK_OWN_WINDOWS)) app.acceptanceDueOn = windowOf(app, state.contract, state.calendar!);
       (state.paymentClock ??= { applications: {} }).applications[request.applicationId] = app;
       const answer = filed(request.applicationId, app, 'created');
       await ctx.record('payment_application.filed', request.filedBy, { applicationId: request.applicationId, tranche: app.tranche, amountFen: app.amountFen, filedOn: app.filedOn, acceptanceDueOn: answer.acceptanceDueOn });
@@ -364,7 +419,7 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
 
   const decided = (id: string, app: ClockApplication, outcome: 'created' | 'duplicate') => {
     const state = ctx.state();
-    const acceptanceDueOn = windowOf(app, paymentTermsOf(state.contract), state.calendar!);
+    const acceptanceDueOn = windowOf(app, state.contract, state.calendar!);
     const decision = app.decision!;
     return { outcome, applicationId: id, decision: decision.outcome, decidedOn: decision.on, decidedAt: new Date(decision.at).toISOString(), late: decision.on > acceptanceDueOn };
   };
@@ -392,7 +447,7 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
         // In the validator only (not replayed): histories recorded before this rule replay as they ran.
         const state = ctx.state();
         const app = state.paymentClock!.applications[request.applicationId]!;
-        const refusal = lateReturnRefusal(request.applicationId, windowOf(app, paymentTermsOf(state.contract), state.calendar!), shanghaiDate(Date.now()));
+        const refusal = lateReturnRefusal(request.applicationId, windowOf(app, state.contract, state.calendar!), shanghaiDate(Date.now()));
         if (refusal) reject(REJECTION.conflict, refusal);
       },
     },

@@ -1,7 +1,8 @@
 // Messages of a milestone's review cycle, shared by the contract workflow, the review workflow and the API.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Contract, Milestone } from '../domain/contract';
+import type { IsoDate } from '../domain/dates';
 import type { StepKind } from '../domain/escalation';
 import type { ReviewDecision } from '../domain/decisions';
 import type { MaterialReference, PrecheckFailure, ReasonGiven, SubmissionStatus } from '../domain/materials';
@@ -122,6 +123,12 @@ export const REVIEW_REJECTION = {
 
 export const submitUpdate = defineUpdate<RoundReceipt, [SubmitInput]>('submit');
 export const decideUpdate = defineUpdate<RoundReceipt, [DecideInput]>('decide');
+
+/**
+ * A review tells its contract when the milestone is approved (every station it names): a tranche
+ * released `{ afterApproval }` of it falls due from that day (issue 18; workflows/payment-clock.ts).
+ */
+export const milestoneApprovedSignal = defineSignal<[{ milestoneId: string; approvedOn: IsoDate }]>('milestoneApproved');
 export const reviewStateQuery = defineQuery<ReviewState>('reviewState');
 export { contractEndedSignal } from './contract-ended';
 

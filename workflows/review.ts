@@ -4,18 +4,19 @@
 // (tooManyReturns), a milestone past due without approval (milestoneOverdue). Bounded: each
 // station's rounds by MAX_ROUNDS_PER_STATION, each run's history by continuing as new with the
 // latest round per station (domain/limits).
-import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { projections } from './projection';
 import { addWorkingDays } from '../domain/calendar';
 import { dayText, parseInstant, shanghaiDate } from '../domain/dates';
 import { stepDueAt, stepDueDay, type StepKind } from '../domain/escalation';
-import { stepId as buildStepId, stepKey, stepReference } from '../domain/ids';
+import { stepId as buildStepId, contractWorkflowId, stepKey, stepReference } from '../domain/ids';
 import { MAX_ROUNDS_PER_STATION, REVIEW_RUN_MAX_BYTES, REVIEW_RUN_MAX_EVENTS, roundLimitProblem } from '../domain/limits';
 import type { ReviewDecision } from '../domain/decisions';
 import { isRepeatedReviewDecision, materialsProblems, PRECHECK, reasonProblems, type ReasonGiven } from '../domain/materials';
 import {
   contractEndedSignal,
   decideUpdate,
+  milestoneApprovedSignal,
   REVIEW_REJECTION,
   reviewStateQuery,
   submitUpdate,
@@ -266,7 +267,10 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
       await close('reviewOverdue', round.station, `review ${round.status}`);
       if (round.status === 'approved') {
         await close('tooManyReturns', round.station, 'approved');
-        if (stations.every(approved)) await close('milestoneOverdue', '', 'approved');
+        if (stations.every(approved)) {
+          await close('milestoneOverdue', '', 'approved');
+          await tellContractApproved(shanghaiDate(Date.parse(decision.decidedAt)));
+        }
       } else {
         await afterReturn(round);
       }
@@ -274,6 +278,15 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     },
     { validator: (request) => void decideProblems(request) },
   );
+
+  /** Tells the contract the milestone is approved: tranches released after it fall due from then. */
+  async function tellContractApproved(approvedOn: string) {
+    try {
+      await getExternalWorkflowHandle(contractWorkflowId(contract.id)).signal(milestoneApprovedSignal, { milestoneId: milestone.id, approvedOn });
+    } catch {
+      // The contract has ended: nothing of it falls due any more.
+    }
+  }
 
   /** More reviewer returns than the milestone allows: the contractor's lead, then the purchaser, are told. */
   async function afterReturn(round: StationRound) {

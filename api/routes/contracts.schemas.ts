@@ -205,23 +205,26 @@ const StatusEnum = Type.Enum(CONTRACT_STATUSES);
 const DayOrNull = NullableString;
 
 /** The payer's clock per tranche and the contract's total interest (issue 18; domain/payment-terms). */
+const TermsView = (description: string) =>
+  Type.Object(
+    {
+      basis: Type.Enum(PAYMENT_BASES),
+      payWithinDays: Type.Integer(),
+      dayCount: Type.Enum(DAY_COUNTS),
+      acceptanceWorkingDays: Type.Integer(),
+      lateInterest: Type.Union([
+        Type.Object({ kind: Type.Literal('statutory_daily') }, closed),
+        Type.Object({ kind: Type.Literal('agreed'), annualRatePercent: Type.Number(), lprAtSigningPercent: Type.Number() }, closed),
+        Type.Object({ kind: Type.Literal('none') }, closed),
+      ]),
+      statute: Type.Enum(STATUTES),
+    },
+    { ...closed, description },
+  );
+
 export const PaymentClockSchema = Type.Object(
   {
-    terms: Type.Object(
-      {
-        basis: Type.Enum(PAYMENT_BASES),
-        payWithinDays: Type.Integer(),
-        dayCount: Type.Enum(DAY_COUNTS),
-        acceptanceWorkingDays: Type.Integer(),
-        lateInterest: Type.Union([
-          Type.Object({ kind: Type.Literal('statutory_daily') }, closed),
-          Type.Object({ kind: Type.Literal('agreed'), annualRatePercent: Type.Number(), lprAtSigningPercent: Type.Number() }, closed),
-          Type.Object({ kind: Type.Literal('none') }, closed),
-        ]),
-        statute: Type.Enum(STATUTES),
-      },
-      closed,
-    ),
+    terms: TermsView('The terms in force now: clocks that start from today run on them'),
     asOf: Type.String(),
     tranches: Type.Array(
       Type.Object(
@@ -229,6 +232,8 @@ export const PaymentClockSchema = Type.Object(
           id: Type.String(),
           label: Type.String(),
           release: ReleaseSchema,
+          terms: TermsView('The terms this tranche’s clock runs on: those in force on the day it started (an amendment recorded later does not change them)'),
+          clockStartedOn: Type.Unsafe<string | null>({ type: ['string', 'null'], description: 'The day its clock started (acceptance, deemed acceptance, release or due day), null while it has not' }),
           releasedOn: DayOrNull(),
           applied: Type.String({ description: 'What the applications not returned ask for' }),
           appliedOn: DayOrNull(),

@@ -15,7 +15,7 @@ import { say } from '../../domain/messages';
 import { formatMoney, moneyProblem, parseMoney } from '../../domain/money';
 import { isAdmin, type Actor } from '../../domain/organizations';
 import { dayWithinYearsProblem } from '../../domain/limits';
-import { paymentTermsOf, releaseOf, windowOf } from '../../domain/payment-terms';
+import { releaseOf, windowOf } from '../../domain/payment-terms';
 import { moneyTextProblem, problem, type Problem } from '../../domain/problems';
 import type { PaymentApplicationStatus } from '../../domain/status';
 import { contractStateQuery, contractWorkflowId } from '../../workflows/contract-messages';
@@ -131,7 +131,7 @@ export class PaymentApplicationService {
     if (!held) return undefined;
     const [contractRow] = await this.db.select().from(contracts).where(eq(contracts.id, row.contractId));
     const contract = contractRow!.definition as Contract;
-    const acceptanceDueOn = held.acceptanceDueOn ?? windowOf(held, paymentTermsOf(contract), await contractCalendar(this.db, contract, held.filedOn));
+    const acceptanceDueOn = held.acceptanceDueOn ?? windowOf(held, contract, await contractCalendar(this.db, contract, held.filedOn));
     await this.db
       .update(paymentApplications)
       .set({ status: 'pending', tranche: held.tranche, amountFen: held.amountFen, filedAt: new Date(held.filedAt), filedOn: held.filedOn, acceptanceDueOn })

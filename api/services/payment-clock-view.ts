@@ -64,6 +64,9 @@ export interface PaymentClockView {
     id: string;
     label: string;
     release: TrancheClock['release'];
+    /** The terms its clock runs on: those in force on the day it started. */
+    terms: PaymentTerms;
+    clockStartedOn: IsoDate | null;
     releasedOn: IsoDate | null;
     applied: string;
     appliedOn: IsoDate | null;
@@ -111,12 +114,14 @@ export function paymentClockOf(
         }));
       const release = releaseOf(t);
       const approvedOn = typeof release === 'object' ? (approvals.get(release.afterApproval) ?? null) : null;
-      const clock = trancheClock(terms, { id: t.id, dueOn: stepDueDay(t.dueAt), amountFen: t.amountFen, release }, apps, receipts.get(t.id) ?? [], approvedOn, calendar, asOf);
+      const clock = trancheClock(contract, { id: t.id, dueOn: stepDueDay(t.dueAt), amountFen: t.amountFen, release }, apps, receipts.get(t.id) ?? [], approvedOn, calendar, asOf);
       const overdueFen = clock.overdueFen;
       return {
         id: t.id,
         label: t.label,
         release,
+        terms: clock.terms,
+        clockStartedOn: clock.startedOn,
         releasedOn: clock.releasedOn,
         applied: formatMoney(clock.appliedFen),
         appliedOn: clock.appliedOn,

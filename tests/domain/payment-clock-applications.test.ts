@@ -41,7 +41,7 @@ describe('each application has its own clock', () => {
     const receipts = [{ on: '2023-05-10', fen: parseMoney('40000.00') }];
     expect(applicableFen(T.amountFen, 0, parseMoney('40000.00'))).toBe(parseMoney('60000.00'));
     const apps = [{ id: 'a1', filedOn: '2023-06-01', amountFen: parseMoney('60000.00'), decision: accepted('2023-06-08') }];
-    const clock = trancheClock(terms, T, apps, receipts, null, calendar, '2023-08-14');
+    const clock = trancheClock({ paymentTerms: terms }, T, apps, receipts, null, calendar, '2023-08-14');
     expect(clock.paymentDueOn).toBe('2023-07-08');
     expect(clock.owedOutstandingFen).toBe(parseMoney('60000.00'));
     expect(clock.overdueFen).toBe(parseMoney('60000.00'));
@@ -49,7 +49,7 @@ describe('each application has its own clock', () => {
     expect(clock.daysOverdue).toBe(37);
     expect(clock.interestFen).toBe(parseMoney('1110.00'));
     // Paid on 2023-08-14: nothing more after it.
-    const paid = trancheClock(terms, T, apps, [...receipts, { on: '2023-08-14', fen: parseMoney('60000.00') }], null, calendar, '2023-12-31');
+    const paid = trancheClock({ paymentTerms: terms }, T, apps, [...receipts, { on: '2023-08-14', fen: parseMoney('60000.00') }], null, calendar, '2023-12-31');
     expect(paid.interestFen).toBe(parseMoney('1110.00'));
     expect(paid.owedOutstandingFen).toBe(0);
   });
@@ -60,11 +60,11 @@ describe('each application has its own clock', () => {
       { id: 'a1', filedOn: '2023-06-01', amountFen: parseMoney('60000.00'), decision: accepted('2023-06-08') },
       { id: 'a2', filedOn: '2023-11-01', amountFen: parseMoney('40000.00') },
     ];
-    expect(trancheClock(terms, T, apps, receipts, null, calendar, '2023-10-31').interestFen).toBe(0);
-    const pending = trancheClock(terms, T, apps, receipts, null, calendar, '2023-11-02');
+    expect(trancheClock({ paymentTerms: terms }, T, apps, receipts, null, calendar, '2023-10-31').interestFen).toBe(0);
+    const pending = trancheClock({ paymentTerms: terms }, T, apps, receipts, null, calendar, '2023-11-02');
     expect(pending).toMatchObject({ daysOverdue: 0, interestFen: 0, overdueFen: 0, owedOutstandingFen: parseMoney('40000.00') });
     // a2: window of 10 working days from 2023-11-01 ends 2023-11-15, deemed accepted; due 2023-12-15.
-    const late = trancheClock(terms, T, apps, receipts, null, calendar, '2023-12-25');
+    const late = trancheClock({ paymentTerms: terms }, T, apps, receipts, null, calendar, '2023-12-25');
     const a2 = late.applications.find((a) => a.id === 'a2')!;
     expect(a2).toMatchObject({ acceptanceDueOn: '2023-11-15', deemed: true, paymentDueOn: '2023-12-15', daysOverdue: 10 });
     // 40,000.00 × 10 days × 0.05 % = 200.00; a1 owes nothing.
@@ -75,7 +75,7 @@ describe('each application has its own clock', () => {
   it('the window fixed at filing stands whatever the terms say later', () => {
     const app = { filedOn: '2023-06-01', acceptanceDueOn: '2023-06-08' };
     const wider = { acceptanceWorkingDays: 60 };
-    expect(applicationClock(app, wider, calendar, '2023-06-20')).toMatchObject({ acceptanceDueOn: '2023-06-08', startOn: '2023-06-08', deemed: true });
+    expect(applicationClock(app, { paymentTerms: wider }, calendar, '2023-06-20')).toMatchObject({ acceptanceDueOn: '2023-06-08', startOn: '2023-06-08', deemed: true });
   });
 });
 
@@ -86,16 +86,16 @@ describe('a return after the window', () => {
     expect(render(lateReturnRefusal('pa_1', '2023-06-15', '2023-06-16')!, 'zh-CN')).toMatch(/2023年6月15日.*视为已验收/);
     // Filed 2023-06-01, window ends 2023-06-15, deemed accepted, due 2023-07-15; "returned" only on 2023-09-01.
     const apps = [{ id: 'a1', filedOn: '2023-06-01', amountFen: T.amountFen, decision: { outcome: 'return' as const, on: '2023-09-01' } }];
-    const aug31 = trancheClock(terms, T, apps, [], null, calendar, '2023-08-31');
+    const aug31 = trancheClock({ paymentTerms: terms }, T, apps, [], null, calendar, '2023-08-31');
     expect(aug31.paymentDueOn).toBe('2023-07-15');
     expect(aug31.interestFen).toBeGreaterThan(0);
-    const sep2 = trancheClock(terms, T, apps, [], null, calendar, '2023-09-02');
+    const sep2 = trancheClock({ paymentTerms: terms }, T, apps, [], null, calendar, '2023-09-02');
     expect(sep2.interestFen).toBeGreaterThan(aug31.interestFen);
     expect(sep2.deemedAcceptedOn).toBe('2023-06-15');
   });
   it('a return within the window stops the clock', () => {
     const apps = [{ id: 'a1', filedOn: '2023-06-01', amountFen: T.amountFen, decision: { outcome: 'return' as const, on: '2023-06-15' } }];
-    expect(trancheClock(terms, T, apps, [], null, calendar, '2023-12-31')).toMatchObject({ appliedFen: 0, paymentDueOn: null, interestFen: 0 });
+    expect(trancheClock({ paymentTerms: terms }, T, apps, [], null, calendar, '2023-12-31')).toMatchObject({ appliedFen: 0, paymentDueOn: null, interestFen: 0 });
   });
 });
 
@@ -198,14 +198,14 @@ describe('interest on late money (invariants)', () => {
           end = l.endFen;
         }
         const asOf = addDays(FIRST, at);
-        const clock = trancheClock(terms, tranche, apps, receipts, null, calendar, asOf);
+        const clock = trancheClock({ paymentTerms: terms }, tranche, apps, receipts, null, calendar, asOf);
         expect(clock.owedOutstandingFen).toBeLessThanOrEqual(clock.outstandingFen);
         expect(clock.overdueFen).toBeLessThanOrEqual(clock.owedOutstandingFen);
         expect(clock.interestFen).toBe(clock.applications.reduce((s, a) => s + a.interestFen, 0));
         // No application is charged for a day on or before its own deadline.
         for (const a of clock.applications) for (const s of a.segments) expect(s.from > a.paymentDueOn!).toBe(true);
         // Interest never decreases as the day moves on.
-        expect(trancheClock(terms, tranche, apps, receipts, null, calendar, addDays(asOf, 1)).interestFen).toBeGreaterThanOrEqual(clock.interestFen);
+        expect(trancheClock({ paymentTerms: terms }, tranche, apps, receipts, null, calendar, addDays(asOf, 1)).interestFen).toBeGreaterThanOrEqual(clock.interestFen);
       }),
       { numRuns: 300 },
     );

@@ -44,7 +44,7 @@ const tranche = { id: 'june', dueOn: '2023-06-30', amountFen: TRANCHE };
 describe('the source case (issue 18 item 6)', () => {
   it('accepted on 2023-06-08, due 2023-07-08; paid in full 2023-08-14: 37 days, 7,274.20', () => {
     const app = { id: 'a1', filedOn: '2023-06-01', amountFen: TRANCHE, decision: { outcome: 'accept' as const, on: '2023-06-08' } };
-    const clock = trancheClock(terms, tranche, [app], [{ on: '2023-08-14', fen: TRANCHE }], null, calendar, '2023-09-01');
+    const clock = trancheClock({ paymentTerms: terms }, tranche, [app], [{ on: '2023-08-14', fen: TRANCHE }], null, calendar, '2023-09-01');
     expect(clock.acceptedOn).toBe('2023-06-08');
     expect(clock.deemedAcceptedOn).toBeNull();
     expect(clock.paymentDueOn).toBe('2023-07-08');
@@ -71,13 +71,13 @@ describe('the source case (issue 18 item 6)', () => {
     const five = { ...terms, acceptanceWorkingDays: 5 };
     expect(acceptanceWindowEnd('2023-06-01', five, calendar)).toBe('2023-06-08');
     const app = { id: 'a1', filedOn: '2023-06-01', amountFen: TRANCHE, decision: { outcome: 'accept' as const, on: '2023-06-20' } };
-    const clock = trancheClock(five, tranche, [app], [], null, calendar, '2023-06-30');
+    const clock = trancheClock({ paymentTerms: five }, tranche, [app], [], null, calendar, '2023-06-30');
     expect(clock.deemedAcceptedOn).toBe('2023-06-08');
     expect(clock.acceptedOn).toBeNull();
     expect(clock.paymentDueOn).toBe('2023-07-08');
     expect(clock.purchaserLateWorkingDays).toBe(8);
     // Still pending on 2023-06-15: deemed accepted from 2023-06-08 already, 5 working days late so far.
-    const pending = applicationClock({ filedOn: '2023-06-01' }, five, calendar, '2023-06-15');
+    const pending = applicationClock({ filedOn: '2023-06-01' }, { paymentTerms: five }, calendar, '2023-06-15');
     expect(pending).toMatchObject({ startOn: '2023-06-08', deemed: true, purchaserLateWorkingDays: 5 });
   });
 
@@ -87,9 +87,9 @@ describe('the source case (issue 18 item 6)', () => {
     expect(applicationNotYetAllowed(release, '2023-06-30', '2023-07-10', '2023-07-15')).toBeUndefined();
     const dueDate: PaymentTerms = { ...terms, basis: 'due_date' };
     const t = { ...tranche, release };
-    const before = trancheClock(dueDate, t, [], [], null, calendar, '2023-12-31');
+    const before = trancheClock({ paymentTerms: dueDate }, t, [], [], null, calendar, '2023-12-31');
     expect(before).toMatchObject({ releasedOn: null, paymentDueOn: null, daysOverdue: 0, interestFen: 0 });
-    const after = trancheClock(dueDate, t, [], [], '2023-07-10', calendar, '2023-08-20');
+    const after = trancheClock({ paymentTerms: dueDate }, t, [], [], '2023-07-10', calendar, '2023-08-20');
     expect(after.releasedOn).toBe('2023-07-10');
     expect(after.paymentDueOn).toBe('2023-08-09');
     expect(after.daysOverdue).toBe(11);
@@ -211,7 +211,7 @@ describe('the acceptance window and what may still be applied for (invariants)',
         const filedOn = dayAt(offset);
         const t = { ...terms, acceptanceWorkingDays: n };
         const decidedOn = addDays(filedOn, after);
-        const clock = applicationClock({ filedOn, decision: { outcome: 'accept', on: decidedOn } }, t, calendar, addDays(decidedOn, 1));
+        const clock = applicationClock({ filedOn, decision: { outcome: 'accept', on: decidedOn } }, { paymentTerms: t }, calendar, addDays(decidedOn, 1));
         expect(clock.startOn! <= clock.acceptanceDueOn).toBe(true);
         expect(clock.deemed).toBe(decidedOn > clock.acceptanceDueOn);
         expect(clock.purchaserLateWorkingDays).toBe(workingDaysBetween(clock.acceptanceDueOn, decidedOn, calendar));

@@ -1,17 +1,19 @@
 // The payer's clock against amendments (issue 18, after review), on the time-skipping server: a
 // window fixed at filing, steps that close whatever the terms later say, a tranche with an
-// application standing that cannot be amended away, and an amendment's key covering its terms.
+// application standing that cannot be amended away, a clock that has started kept on the terms it
+// started on, and an amendment's key covering its terms.
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { calendarForYears } from '../../activities/calendar';
-import { stepDelays } from '../../db/schema';
+import { contracts, stepDelays } from '../../db/schema';
 import { addWorkingDays } from '../../domain/calendar';
 import { validateContractDefinition, type Contract } from '../../domain/contract';
 import { addDays, calendarDaysBetween, shanghaiDate } from '../../domain/dates';
-import { stepId, stepReference } from '../../domain/ids';
-import type { PaymentTermsInput } from '../../domain/payment-terms';
+import { MAX_PAYMENT_TERMS_CHANGES } from '../../domain/limits';
+import { stepId, stepKey, stepReference } from '../../domain/ids';
+import { trancheClock, type PaymentTermsInput } from '../../domain/payment-terms';
 import { contractWorkflow } from '../../workflows';
-import { amendScheduleUpdate, contractWorkflowId, registeredUpdate, terminateUpdate, type AmendScheduleInput } from '../../workflows/contract-messages';
+import { amendScheduleUpdate, contractStateQuery, contractWorkflowId, recordPaymentUpdate, registeredUpdate, terminateUpdate, type AmendScheduleInput } from '../../workflows/contract-messages';
 import { decideApplicationUpdate, fileApplicationUpdate } from '../../workflows/payment-clock-messages';
 import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-county';
 import { eventually } from '../helpers/eventually';
@@ -102,7 +104,7 @@ describe('the payer’s clock when the schedule or the terms are amended', () =>
     });
   });
 
-  it('a tranche whose accepted application is still unpaid is not amended away (422 naming it); a paymentOverdue step closes when the terms take the tranche off the clock', { timeout: 240_000 }, async () => {
+  it('a tranche whose accepted application is still unpaid is not amended away (422 naming it); terms amended after its clock started leave its deadline and its paymentOverdue step, which closes when paid', { timeout: 240_000 }, async () => {
     const { env } = harness;
     const db = harness.database.handle.db;
     const { worker, taskQueue } = await harness.worker('clock-amended-away');
@@ -122,12 +124,54 @@ describe('the payer’s clock when the schedule or the terms are amended', () =>
           (e: Error & { cause?: { type?: string; message?: string } }) => `${e.cause?.type}: ${e.cause?.message}`,
         );
       expect(renamed).toMatch(/^Invalid/);
-      // The terms change to basis due_date: applications no longer drive t1's deadline (its due date does), so the step closes.
+      // The terms change to basis due_date and 60 days: t1's clock started on its acceptance, on
+      // basis acceptance and 30 days, and keeps running on them — the breach is not amended away.
+      const amendedOn = shanghaiDate(await env.currentTimeMs());
       await handle.executeUpdate(amendScheduleUpdate, {
-        args: [{ tranches: tranchesOf(year), checkpoints: [], paymentTerms: { ...TERMS, basis: 'due_date' }, reason: await storedText(db, 'basis'), amendedBy: 'usr_agency' }],
+        args: [{ tranches: tranchesOf(year), checkpoints: [], paymentTerms: { ...TERMS, basis: 'due_date', payWithinDays: 60 }, reason: await storedText(db, 'basis'), amendedBy: 'usr_agency' }],
       });
+      await env.sleep(2 * DAY);
+      const state = await handle.query(contractStateQuery);
+      expect(state.contract.paymentTermsHistory).toEqual([{ terms: expect.objectContaining({ basis: 'acceptance', payWithinDays: 30 }), until: amendedOn }]);
+      expect(state.steps?.[stepKey('paymentOverdue', stepReference(['t1']))]?.open).toBe(true);
+      expect((await db.select().from(stepDelays).where(eq(stepDelays.stepId, step)))[0]!.resolvedAt).toBeNull();
+      // The read model's definition (what the API computes its clock from) carries the same history: due 30 days after the acceptance.
+      const [row] = await db.select().from(contracts).where(eq(contracts.id, contract.id));
+      const t1 = { id: 't1', dueOn: `${year}-01-31`, amountFen: 5_000_000 };
+      const accepted = { id: 'pa_w2', filedOn: decided.decidedOn, amountFen: 5_000_000, decision: { outcome: 'accept' as const, on: decided.decidedOn } };
+      const readClock = trancheClock(row!.definition as Contract, t1, [accepted], [], null, calendarForYears(year, year + 2), shanghaiDate(await env.currentTimeMs()));
+      expect(readClock).toMatchObject({ paymentDueOn: dueOn, terms: expect.objectContaining({ basis: 'acceptance', payWithinDays: 30 }) });
+      const today = shanghaiDate(await env.currentTimeMs());
+      await handle.executeUpdate(recordPaymentUpdate, { args: [{ reference: 'P-W2', amount: '50000.00', receivedOn: today, fundingSource: 'fiscal', recordedBy: 'usr_finance' }] });
       const rows = await eventually(() => db.select().from(stepDelays).where(eq(stepDelays.stepId, step)), (r) => r[0]?.resolvedAt != null);
       expect(rows[0]!.resolvedAt).not.toBeNull();
+      await handle.executeUpdate(terminateUpdate, { args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }] });
+      await handle.result();
+    });
+  });
+
+  it(`the terms change on at most ${MAX_PAYMENT_TERMS_CHANGES} days: the next change is refused, naming paymentTerms and the limit`, { timeout: 240_000 }, async () => {
+    const { env } = harness;
+    const db = harness.database.handle.db;
+    const { worker, taskQueue } = await harness.worker('clock-terms-limit');
+    await worker.runUntil(async () => {
+      const { handle, year } = await started('clock-terms-limit', taskQueue);
+      const amend = async (payWithinDays: number) =>
+        handle.executeUpdate(amendScheduleUpdate, {
+          args: [{ tranches: tranchesOf(year), checkpoints: [], paymentTerms: { ...TERMS, payWithinDays }, reason: await storedText(db, `terms ${payWithinDays}`), amendedBy: 'usr_agency' }],
+        });
+      for (let i = 0; i < MAX_PAYMENT_TERMS_CHANGES; i += 1) {
+        await amend(31 + i);
+        await env.sleep(DAY);
+      }
+      const refused = await amend(10).then(
+        () => 'accepted',
+        (e: Error & { cause?: { type?: string; details?: unknown[] } }) => ({ type: e.cause?.type, details: e.cause?.details }),
+      );
+      expect(refused).toMatchObject({ type: 'Invalid', details: expect.arrayContaining([[expect.objectContaining({ field: 'paymentTerms', code: 'too_many_terms_changes', params: expect.objectContaining({ limit: MAX_PAYMENT_TERMS_CHANGES }) })]]) });
+      const state = await handle.query(contractStateQuery);
+      expect(state.contract.paymentTermsHistory).toHaveLength(MAX_PAYMENT_TERMS_CHANGES);
+      expect(state.contract.paymentTerms?.payWithinDays).toBe(30 + MAX_PAYMENT_TERMS_CHANGES);
       await handle.executeUpdate(terminateUpdate, { args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }] });
       await handle.result();
     });

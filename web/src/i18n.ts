@@ -200,6 +200,10 @@ export const MESSAGES = {
   acceptanceDueBy: t('to be decided by {day}', '应于 {day} 前验收'),
   purchaserLate: t('purchaser {days} working days late', '购买方逾期 {days} 个工作日'),
   interestTotal: t('Interest accrued on the contract, as of {day}', '截至 {day} 合同逾期利息合计'),
+  clockOwnTerms: t(
+    'Its clock started on {day} and runs on the terms then in force: {days} {count}, late money {rate}.',
+    '其付款期限自 {day} 起算，适用当时的条款：{days} {count}，逾期利息{rate}。',
+  ),
   applicationsTitle: t('Payment applications', '请款申请'),
   applicationsEmpty: t('No payment application yet.', '尚无请款申请。'),
   applicationIntro: t(
@@ -208,6 +212,15 @@ export const MESSAGES = {
   ),
   invoiceNumber: t('Invoice number', '发票号码'),
   invoiceDate: t('Invoice date', '开票日期'),
+  applicationAttachments: t('Attachments (optional)', '附件（可选）'),
+  applicationAttachmentsHint: t(
+    'The invoice, its scan, acceptance records: PDF, JPEG, PNG, Word (.docx), Excel (.xlsx), text or CSV, at most {size} each.',
+    '发票及其扫描件、验收材料等：PDF、JPEG、PNG、Word（.docx）、Excel（.xlsx）、文本或 CSV，每个不超过 {size}。',
+  ),
+  attachmentsChosen: t('Files to attach', '待附文件'),
+  attachmentRemove: t('Remove {name}', '移除 {name}'),
+  attachmentTooLarge: t('{name} is larger than {size}', '{name} 超过 {size}'),
+  attachmentsTooLarge: t('A file is too large to attach.', '有文件过大，无法附上。'),
   applicationSubmit: t('File the application', '提交请款'),
   applicationRefused: t('The application was not filed: {message}', '请款未提交：{message}'),
   applicationFiled: t('Filed for {amount}; {day}.', '已提交 {amount} 的请款；{day}。'),

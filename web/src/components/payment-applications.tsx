@@ -8,17 +8,22 @@ import { request } from '../api';
 import { useI18n } from '../i18n';
 import type { ContractDetail, PaymentApplication } from '../types';
 import { Actor, Await, Badge, encode, Field, FormProblems, shanghaiToday, useLoad, useSession, useSubmission } from '../ui';
-import { get } from '../api';
+import { ApiFailure, get } from '../api';
+import { MAX_ATTACHMENT_BYTES } from '../../../domain/attachments';
+import { ACCEPTED_EXTENSIONS, toUpload } from '../uploads';
 
 type Clock = ContractDetail['paymentClock'];
 
+function rateText(terms: Clock['terms'], m: ReturnType<typeof useI18n>['m']): string {
+  return terms.lateInterest.kind === 'statutory_daily'
+    ? m('clockRateStatutory')
+    : terms.lateInterest.kind === 'agreed'
+      ? m('clockRateAgreed', { rate: terms.lateInterest.annualRatePercent, lpr: terms.lateInterest.lprAtSigningPercent })
+      : m('clockRateNone');
+}
+
 function termsText(terms: Clock['terms'], m: ReturnType<typeof useI18n>['m']): string {
-  const rate =
-    terms.lateInterest.kind === 'statutory_daily'
-      ? m('clockRateStatutory')
-      : terms.lateInterest.kind === 'agreed'
-        ? m('clockRateAgreed', { rate: terms.lateInterest.annualRatePercent, lpr: terms.lateInterest.lprAtSigningPercent })
-        : m('clockRateNone');
+  const rate = rateText(terms, m);
   return m(terms.basis === 'acceptance' ? 'clockTermsAcceptance' : 'clockTermsDueDate', {
     days: terms.payWithinDays,
     count: m(terms.dayCount === 'working' ? 'clockWorkingDays' : 'clockCalendarDays'),
@@ -73,7 +78,20 @@ export function PaymentClockTable({ c }: { c: ContractDetail }) {
                   {!t.acceptanceDueOn && m('none')}
                   {t.purchaserLateWorkingDays > 0 && <div class="bad">{m('purchaserLate', { days: t.purchaserLateWorkingDays })}</div>}
                 </td>
-                <td>{day(t.paymentDueOn)}</td>
+                <td>
+                  {day(t.paymentDueOn)}
+                  {/* A clock started before the terms were amended runs on the terms of its first day. */}
+                  {t.clockStartedOn && termsText(t.terms, m) !== termsText(clock.terms, m) && (
+                    <div class="muted small">
+                      {m('clockOwnTerms', {
+                        day: date(t.clockStartedOn),
+                        days: t.terms.payWithinDays,
+                        count: m(t.terms.dayCount === 'working' ? 'clockWorkingDays' : 'clockCalendarDays'),
+                        rate: rateText(t.terms, m),
+                      })}
+                    </div>
+                  )}
+                </td>
                 <td class={`num${t.overdue !== '0.00' ? ' bad' : ''}`}>{money(t.overdue)}</td>
                 <td class="num">{t.daysOverdue}</td>
                 <td class={`num${t.interest !== '0.00' ? ' bad' : ''}`} title={t.segments.map((s) => `${s.from}–${s.to}: ${s.days} × ${s.base} → ${s.interest}`).join('\n')}>
@@ -98,14 +116,28 @@ export function PaymentClockTable({ c }: { c: ContractDetail }) {
   );
 }
 
-const FILE_FIELDS = ['tranche', 'amount', 'invoice', 'note'];
+const FILE_FIELDS = ['tranche', 'amount', 'invoice', 'note', 'attachments'];
+
+/** A size as a person reads it: KB below a megabyte, else MB with one decimal. */
+function sizeText(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.ceil(bytes / 1024))} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
 
 /** Contractor staff file an application for a tranche. */
 export function ApplicationForm({ c, onFiled }: { c: ContractDetail; onFiled(): void }) {
   const { m, money } = useI18n();
   const [form, setForm] = useState({ tranche: c.tranches.find((t) => t.status !== 'paid')?.id ?? c.tranches[0]?.id ?? '', amount: '', number: '', date: shanghaiToday(), note: '' });
   const [done, setDone] = useState<PaymentApplication>();
+  /** The files chosen so far (the invoice, its scan, acceptance records); read and hashed when the form is sent. */
+  const [files, setFiles] = useState<File[]>([]);
+  /** Bumped to clear the file input once its files are taken into `files` or sent. */
+  const [picker, setPicker] = useState(0);
   const { busy, failure, submit: send } = useSubmission();
+  const choose = (event: Event) => {
+    const chosen = [...((event.currentTarget as HTMLInputElement).files ?? [])];
+    setFiles((f) => [...f, ...chosen.filter((c) => !f.some((x) => x.name === c.name && x.size === c.size))]);
+    setPicker((n) => n + 1);
+  };
   const set = (field: keyof typeof form) => (event: Event) => {
     const value = (event.currentTarget as HTMLInputElement).value;
     setForm((f) => ({ ...f, [field]: value }));
@@ -114,14 +146,20 @@ export function ApplicationForm({ c, onFiled }: { c: ContractDetail; onFiled(): 
     event.preventDefault();
     void send(async () => {
       setDone(undefined);
+      // Too large for the API (domain/attachments): said beside the field, nothing sent.
+      const large = files.flatMap((f, i) => (f.size > MAX_ATTACHMENT_BYTES ? [{ field: `attachments.${i}`, reason: m('attachmentTooLarge', { name: f.name, size: sizeText(MAX_ATTACHMENT_BYTES) }) }] : []));
+      if (large.length > 0) throw new ApiFailure(422, 'invalid', m('attachmentsTooLarge'), large);
+      const attachments = await Promise.all(files.map((f) => toUpload(f, 'other')));
       const { body } = await request<PaymentApplication>('POST', `/v1/contracts/${encode(c.id)}/payment-applications`, {
         tranche: form.tranche,
         amount: form.amount.trim().replace(/[,，\s]/g, ''),
         invoice: { number: form.number.trim(), date: form.date },
         ...(form.note.trim() ? { note: form.note.trim() } : {}),
+        ...(attachments.length > 0 ? { attachments } : {}),
       });
       setDone(body);
       setForm((f) => ({ ...f, amount: '', number: '', note: '' }));
+      setFiles([]);
       onFiled();
     });
   };
@@ -153,7 +191,22 @@ export function ApplicationForm({ c, onFiled }: { c: ContractDetail; onFiled(): 
         <Field label={m('paymentNote')} problem={problem('note')}>
           {(attrs) => <textarea {...attrs} name="note" rows={2} value={form.note} onInput={set('note')} />}
         </Field>
+        <Field label={m('applicationAttachments')} hint={m('applicationAttachmentsHint', { size: sizeText(MAX_ATTACHMENT_BYTES) })} problem={problem('attachments')}>
+          {(attrs) => <input {...attrs} key={picker} name="attachments" type="file" multiple accept={ACCEPTED_EXTENSIONS} onChange={choose} />}
+        </Field>
       </div>
+      {files.length > 0 && (
+        <ul class="attachments small" data-testid="chosen-attachments" aria-label={m('attachmentsChosen')}>
+          {files.map((f) => (
+            <li key={`${f.name}/${f.size}`}>
+              {f.name} <span class="muted">· {sizeText(f.size)}</span>{' '}
+              <button type="button" class="small-action" onClick={() => setFiles((all) => all.filter((x) => x !== f))}>
+                {m('attachmentRemove', { name: f.name })}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       <FormProblems failure={failure} fields={FILE_FIELDS} prefix={m('applicationRefused', { message: failure?.message ?? '' })} />
       <div role="status">
         {done && (
@@ -235,6 +288,15 @@ export function ApplicationList({ c, version, onChanged }: { c: ContractDetail; 
                     <td class="small">
                       {a.invoice.number} · {date(a.invoice.date)}
                       {a.note && <div class="muted">{a.note}</div>}
+                      {a.attachments.length > 0 && (
+                        <ul class="attachments" aria-label={m('reviewsAttachments')}>
+                          {a.attachments.map((f) => (
+                            <li key={f.sha256 + f.name} title={`SHA-256 ${f.sha256}`}>
+                              {f.name} <span class="muted">· {sizeText(f.size)}</span>
+                            </li>
+                          ))}
+                        </ul>
+                      )}
                     </td>
                     <td class="small">
                       <Actor id={a.filedBy} />
