@@ -498,6 +498,12 @@ export const MESSAGES = {
     en: ({ id, applications }) => `cannot remove tranche "${id}": payment application(s) ${plainList(applications, 'en')} stand for it (return them within their window, or pay the tranche, first)`,
     'zh-CN': ({ id, applications }) => `不能删除批次 "${id}"：请款申请 ${plainList(applications, 'zh-CN')} 仍然有效（请先在验收期内退回，或付清该批次）`,
   }),
+  overdue_tranche_kept: entry<Id & { day: string; rule: string }>({
+    en: ({ id, day, rule }) =>
+      `cannot change tranche "${id}": the payer was to pay it by ${dayText(day, 'en')} and money of it is overdue; under the statute a tranche in breach keeps its amount, due date and release (pay it first; rule ${rule})`,
+    'zh-CN': ({ id, day, rule }) =>
+      `不能变更批次 "${id}"：付款方应于 ${dayText(day, 'zh-CN')} 前支付，该批次已有逾期款项；依条例，已逾期的批次不得变更金额、到期日或付款条件（请先付清；规则 ${rule}）`,
+  }),
   give_a_reason_to_return: entry({ en: () => 'must give at least one reason to return', 'zh-CN': () => '退回时至少要给出一条理由' }),
 
   // ---- refusals (the error's message) ----

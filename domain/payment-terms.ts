@@ -73,6 +73,7 @@ export const STATUTE_RULES = {
   maxPayWithin: 'sme_payment_2025.max_60_days',
   rateNotBelowLpr: 'sme_payment_2025.rate_not_below_lpr',
   interestNotWaived: 'sme_payment_2025.interest_not_waived',
+  breachNotAmendedAway: 'sme_payment_2025.breach_not_amended_away',
   lprPlausible: 'sme_payment_2025.lpr_at_signing_plausible',
 } as const;
 

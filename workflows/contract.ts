@@ -64,7 +64,7 @@ import { tellCalendar } from './calendar-updates';
 import { escalationWorkflowId } from './escalation-messages';
 import { contractSearchAttributes, keepSearchAttributes, showContractDetails } from './operator-view';
 
-import { amendedPaymentTerms, clockWatchedTranches, installPaymentClock, milestoneIdsOf, paymentClockStepChanges, paymentClockWakeUp, trancheRemovalProblems } from './payment-clock';
+import { amendedPaymentTerms, breachedTrancheProblems, clockWatchedTranches, installPaymentClock, milestoneIdsOf, paymentClockStepChanges, paymentClockWakeUp, trancheRemovalProblems } from './payment-clock';
 
 /** Stalled money steps go to the escalation engine (contracts started before it keep inbox notices). */
 const ESCALATION_ENGINE = 'escalation-engine';
@@ -403,9 +403,11 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       validator: (request) => {
         if (repeatedAmendment(request)) return;
         requireActive();
-        const { problems } = scheduleProblems(request);
-        // Validator only (not replayed): a tranche with an application standing is not amended away.
+        const { problems, schedule } = scheduleProblems(request);
+        // Validator only (not replayed): a tranche with an application standing is not amended away,
+        // nor one in breach of the statute changed.
         problems.push(...trancheRemovalProblems(state, Array.isArray(request.tranches) ? request.tranches : []));
+        if (problems.length === 0) problems.push(...breachedTrancheProblems(state, schedule.tranches));
         if (problems.length > 0) reject(REJECTION.invalid, say('schedule_invalid'), problems);
       },
     },

@@ -22,6 +22,7 @@ import {
   paymentDueOn,
   paymentTermsOf,
   releaseOf,
+  STATUTE_RULES,
   trancheClock,
   trancheReceipts,
   validatePaymentTerms,
@@ -30,6 +31,7 @@ import {
   type PaymentTermsInput,
   type TrancheApplication,
   type TrancheClock,
+  type TrancheRelease,
   windowOf,
 } from '../domain/payment-terms';
 import { say } from '../domain/messages';
@@ -325,6 +327,34 @@ export function trancheRemovalProblems(state: ContractState, tranches: ReadonlyA
     if (standing.length > 0) {
       problems.push(problem('tranches', 'tranche_has_applications', { id: t.id, applications: standing.map((a) => a.id) }));
     }
+  }
+  return problems;
+}
+
+/**
+ * Problems of a schedule amendment for tranches in breach (field `tranches`): under the statute
+ * (sme_payment_2025), a tranche with money overdue past the payer's deadline keeps its amount, due
+ * day and release, and stays — else an amendment would erase the breach and the interest it bears
+ * (《保障中小企业款项支付条例》: a public body may not extend the payment period after the fact).
+ * Tranches not in breach, and contracts not under the statute, are amended as before.
+ */
+export function breachedTrancheProblems(
+  state: ContractState,
+  amended: ReadonlyArray<{ id: string; dueAt: number; amountFen: Fen; release?: TrancheRelease }>,
+): Problem[] {
+  const { contract } = state;
+  if (!state.paymentClock || !state.calendar) return [];
+  const today = shanghaiDate(Date.now());
+  const next = new Map(amended.map((t) => [t.id, t]));
+  const receipts = trancheReceipts(contract.tranches, netDays(state));
+  const problems: Problem[] = [];
+  for (const t of contract.tranches) {
+    const release = releaseOf(t);
+    const clock = trancheClock(contract, { id: t.id, dueOn: stepDueDay(t.dueAt), amountFen: t.amountFen, release }, applicationsOf(state, t.id), receipts.get(t.id) ?? [], approvedOnOf(state, release), state.calendar, today);
+    if (clock.terms.statute !== 'sme_payment_2025' || clock.overdueFen <= 0 || clock.paymentDueOn === null) continue;
+    const kept = next.get(t.id);
+    if (kept && kept.dueAt === t.dueAt && kept.amountFen === t.amountFen && JSON.stringify(releaseOf(kept)) === JSON.stringify(release)) continue;
+    problems.push(problem('tranches', 'overdue_tranche_kept', { id: t.id, day: clock.paymentDueOn, rule: STATUTE_RULES.breachNotAmendedAway }));
   }
   return problems;
 }

@@ -124,6 +124,22 @@ describe('the payer’s clock when the schedule or the terms are amended', () =>
           (e: Error & { cause?: { type?: string; message?: string } }) => `${e.cause?.type}: ${e.cause?.message}`,
         );
       expect(renamed).toMatch(/^Invalid/);
+      // Under the statute a tranche in breach keeps its day, amount and release: moving t1's due
+      // day (or halving it) is refused naming the rule; another tranche may still move.
+      const refusal = (tranches: AmendScheduleInput['tranches']) =>
+        storedText(db, 'move').then((reason) =>
+          handle.executeUpdate(amendScheduleUpdate, { args: [{ tranches, checkpoints: [], reason, amendedBy: 'usr_agency' }] }).then(
+            () => undefined,
+            (e: Error & { cause?: { type?: string; details?: unknown[] } }) => ({ type: e.cause?.type, problems: e.cause?.details?.[0] as Array<{ field: string; code: string; params?: Record<string, unknown> }> }),
+          ),
+        );
+      const [first, second] = tranchesOf(year);
+      for (const t1 of [{ ...first!, due: `${year}-06-30` }, { ...first!, percent: 40 }, { ...first!, release: 'on_application' as const }]) {
+        const refused = await refusal([t1, { ...second!, percent: 100 - (t1.percent ?? 50) }]);
+        expect(refused?.type).toBe('Invalid');
+        expect(refused?.problems).toEqual([expect.objectContaining({ field: 'tranches', code: 'overdue_tranche_kept', params: expect.objectContaining({ id: 't1', day: dueOn, rule: 'sme_payment_2025.breach_not_amended_away' }) })]);
+      }
+      expect(await refusal([first!, { ...second!, due: `${year + 1}-11-30` }])).toBeUndefined();
       // The terms change to basis due_date and 60 days: t1's clock started on its acceptance, on
       // basis acceptance and 30 days, and keeps running on them — the breach is not amended away.
       const amendedOn = shanghaiDate(await env.currentTimeMs());
