@@ -41,7 +41,9 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       // The HTTP layer on fake services (tests/helpers/fake-app.ts): no Temporal, no database, no bundle.
-      { extends: true, test: { name: 'api', include: [API], sequence: { groupOrder: 0 } } },
+      // Files share a worker's modules (each builds its own app; no module keeps state), so the app's
+      // imports load once per worker rather than once per file.
+      { extends: true, test: { name: 'api', include: [API], isolate: false, sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'shared', include: ['tests/**/*.test.ts'], exclude: [API, ...HEAVY, ...ONE_AT_A_TIME], ...WITH_TEMPORAL, sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'heavy', include: HEAVY, fileParallelism: false, ...WITH_TEMPORAL, sequence: { groupOrder: 1 } } },
       { extends: true, test: { name: 'alone', include: ONE_AT_A_TIME, fileParallelism: false, ...WITH_TEMPORAL, sequence: { groupOrder: 2 } } },
