@@ -29,7 +29,12 @@ describe('authentication and roles', () => {
         ['Basic dXNlcjpwYXNz', 'A valid bearer token is required'],
         ['Bearer', 'A valid bearer token is required'],
       ] as const) {
-        const res = await app.inject({ method, url, headers: authorization ? { authorization } : {}, ...(method === 'GET' ? {} : { payload: {} }) });
+        const res = await app.inject({
+          method,
+          url,
+          headers: authorization ? { authorization } : {},
+          ...(method === 'GET' ? {} : { payload: {} }),
+        });
         expect(res.statusCode, `${name} ${authorization}`).toBe(401);
         expect(res.json()).toEqual({ error: { code: 'unauthorized', message } });
         expect(res.headers['www-authenticate']).toBe('Bearer');
@@ -47,7 +52,12 @@ describe('authentication and roles', () => {
         const res = await app.inject({ method, url, headers: as(role), ...(method === 'GET' ? {} : { payload: {} }) });
         if (allowed && !allowed.includes(role)) {
           expect(res.statusCode, `${name} as ${role}`).toBe(403);
-          expect(res.json(), `${name} as ${role}`).toEqual({ error: { code: 'forbidden', message: expect.stringMatching(new RegExp(`^Only ${allowed.join(' or ')} may \\S`)) } });
+          expect(res.json(), `${name} as ${role}`).toEqual({
+            error: {
+              code: 'forbidden',
+              message: expect.stringMatching(new RegExp(`^Only ${allowed.join(' or ')} may \\S`)),
+            },
+          });
         } else {
           expect(res.statusCode, `${name} as ${role}`).not.toBe(403);
         }
@@ -58,7 +68,12 @@ describe('authentication and roles', () => {
   });
 
   it('refuses a role in the reader’s language', async () => {
-    const res = await app.inject({ method: 'POST', url: '/v1/contracts/C-1/payments', headers: { ...as('agency_officer'), 'accept-language': 'zh-CN' }, payload: {} });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/contracts/C-1/payments',
+      headers: { ...as('agency_officer'), 'accept-language': 'zh-CN' },
+      payload: {},
+    });
     expect(res.statusCode).toBe(403);
     expect(res.headers['content-language']).toBe('zh-CN');
     expect(res.json()).toEqual({ error: { code: 'forbidden', message: expect.stringMatching(/^只有.+可以/) } });
@@ -66,9 +81,18 @@ describe('authentication and roles', () => {
 
   it('refuses an officer on an administrator’s route with 403, and no service hears of it', async () => {
     const createOrganization = vi.fn<IdentityService['createOrganization']>();
-    const withSpy = await buildFakeApp({ services: { identity: fake<IdentityService>('identity', { actorForToken: async (t) => fakeActor(t), createOrganization }) } });
+    const withSpy = await buildFakeApp({
+      services: {
+        identity: fake<IdentityService>('identity', { actorForToken: async (t) => fakeActor(t), createOrganization }),
+      },
+    });
     try {
-      const denied = await withSpy.inject({ method: 'POST', url: '/v1/organizations', headers: as('agency_officer'), payload: { name: 'Sneaky', kind: 'payer' } });
+      const denied = await withSpy.inject({
+        method: 'POST',
+        url: '/v1/organizations',
+        headers: as('agency_officer'),
+        payload: { name: 'Sneaky', kind: 'payer' },
+      });
       expect(denied.statusCode).toBe(403);
       expect(denied.json().error.message).toBe('Only admin may register organizations');
       expect(createOrganization).not.toHaveBeenCalled();
@@ -80,7 +104,12 @@ describe('authentication and roles', () => {
 
 describe('rate limits', () => {
   let app: FastifyInstance;
-  const organization: OrganizationView = { id: 'org_new', name: 'One more', kind: 'payer', createdAt: '2024-01-01T00:00:00.000Z' };
+  const organization: OrganizationView = {
+    id: 'org_new',
+    name: 'One more',
+    kind: 'payer',
+    createdAt: '2024-01-01T00:00:00.000Z',
+  };
   const created = vi.fn<IdentityService['createOrganization']>(async () => organization);
 
   beforeAll(async () => {
@@ -102,19 +131,49 @@ describe('rate limits', () => {
 
   it('answers 429 with Retry-After after too many wrong tokens from one address, in the error shape', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 14; i++) statuses.push((await app.inject({ method: 'GET', url: '/v1/organizations', headers: { authorization: `Bearer gf_wrong_${i}` } })).statusCode);
+    for (let i = 0; i < 14; i++)
+      statuses.push(
+        (
+          await app.inject({
+            method: 'GET',
+            url: '/v1/organizations',
+            headers: { authorization: `Bearer gf_wrong_${i}` },
+          })
+        ).statusCode,
+      );
     expect(statuses).toEqual([...Array<number>(10).fill(401), ...Array<number>(4).fill(429)]);
-    const limited = await app.inject({ method: 'GET', url: '/v1/organizations', headers: { authorization: 'Bearer gf_wrong' } });
+    const limited = await app.inject({
+      method: 'GET',
+      url: '/v1/organizations',
+      headers: { authorization: 'Bearer gf_wrong' },
+    });
     expect(limited.statusCode).toBe(429);
     expect(limited.json()).toEqual({ error: { code: 'too_many_requests', message: expect.any(String) } });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     // Users with good tokens from that address are not locked out; another address is not limited.
-    expect((await app.inject({ method: 'GET', url: '/v1/organizations', headers: as('finance_officer') })).statusCode).toBe(200);
-    expect((await app.inject({ method: 'GET', url: '/v1/organizations', remoteAddress: '10.0.0.9', headers: { authorization: 'Bearer gf_wrong' } })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ method: 'GET', url: '/v1/organizations', headers: as('finance_officer') })).statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await app.inject({
+          method: 'GET',
+          url: '/v1/organizations',
+          remoteAddress: '10.0.0.9',
+          headers: { authorization: 'Bearer gf_wrong' },
+        })
+      ).statusCode,
+    ).toBe(401);
   });
 
   it('limits writes per token, not reads, and not another user', async () => {
-    const write = (role: Role) => app.inject({ method: 'POST', url: '/v1/organizations', headers: as(role), payload: { name: 'One more', kind: 'payer' } });
+    const write = (role: Role) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/organizations',
+        headers: as(role),
+        payload: { name: 'One more', kind: 'payer' },
+      });
     for (let i = 0; i < 5; i++) expect((await write('admin')).statusCode).toBe(201);
     const refused = await write('admin');
     expect(refused.statusCode).toBe(429);
@@ -123,6 +182,9 @@ describe('rate limits', () => {
     expect(created).toHaveBeenCalledTimes(5);
     expect((await app.inject({ method: 'GET', url: '/v1/organizations', headers: as('admin') })).statusCode).toBe(200);
     // Another user's write passes the limit (and is judged on its body: 400 for an empty one).
-    expect((await app.inject({ method: 'POST', url: '/v1/contracts', headers: as('agency_officer'), payload: {} })).statusCode).toBe(400);
+    expect(
+      (await app.inject({ method: 'POST', url: '/v1/contracts', headers: as('agency_officer'), payload: {} }))
+        .statusCode,
+    ).toBe(400);
   });
 });

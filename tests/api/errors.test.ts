@@ -25,7 +25,10 @@ describe('the error shape', () => {
   beforeAll(async () => {
     app = await buildFakeApp({
       services: {
-        identity: fake<IdentityService>('identity', { actorForToken: async (token) => fakeActor(token), createOrganization }),
+        identity: fake<IdentityService>('identity', {
+          actorForToken: async (token) => fakeActor(token),
+          createOrganization,
+        }),
         contracts: fake<ContractService>('contracts', { recordPayment, detail, timeline }),
       },
     });
@@ -34,7 +37,8 @@ describe('the error shape', () => {
     await app?.close();
   });
 
-  const post = (url: string, payload: unknown, headers: Record<string, string> = as('admin')) => app.inject({ method: 'POST', url, headers, payload: payload as object });
+  const post = (url: string, payload: unknown, headers: Record<string, string> = as('admin')) =>
+    app.inject({ method: 'POST', url, headers, payload: payload as object });
 
   it('answers 404 for an unknown route, signed in or not, in each language', async () => {
     for (const headers of [{}, as('auditor'), { authorization: 'Bearer gf_wrong' }]) {
@@ -46,7 +50,9 @@ describe('the error shape', () => {
     const zh = await app.inject({ method: 'DELETE', url: '/v1/contracts', headers: ZH });
     expect(zh.statusCode).toBe(404);
     expect(zh.headers['content-language']).toBe('zh-CN');
-    expect(zh.json()).toEqual({ error: { code: 'not_found', message: expect.stringContaining('DELETE /v1/contracts') } });
+    expect(zh.json()).toEqual({
+      error: { code: 'not_found', message: expect.stringContaining('DELETE /v1/contracts') },
+    });
     expect(zh.json().error.message).not.toMatch(/No route/);
   });
 
@@ -97,30 +103,55 @@ describe('the error shape', () => {
       const url = `${path.replace(/\{[^}]+\}/g, '1')}?colour=red`;
       const res = await app.inject({ method: 'GET', url, headers: as('admin') });
       expect(res.statusCode, url).toBe(400);
-      expect(res.json().error.details, url).toContainEqual({ field: 'querystring.colour', reason: 'is not a known field', code: 'unknown_field' });
+      expect(res.json().error.details, url).toContainEqual({
+        field: 'querystring.colour',
+        reason: 'is not a known field',
+        code: 'unknown_field',
+      });
     }
     expect(routes).toBeGreaterThan(10);
     const limit = await app.inject({ method: 'GET', url: '/v1/contracts?limit=0', headers: as('finance_officer') });
     expect(limit.statusCode).toBe(400);
-    expect(limit.json().error.details).toEqual([{ field: 'querystring.limit', reason: 'must be at least 1', code: 'minimum' }]);
+    expect(limit.json().error.details).toEqual([
+      { field: 'querystring.limit', reason: 'must be at least 1', code: 'minimum' },
+    ]);
   });
 
   it('answers a malformed body, a body too large, one not JSON and a path too long in the shape, with their codes', async () => {
-    const malformed = await app.inject({ method: 'POST', url: '/v1/organizations', headers: { ...as('admin'), 'content-type': 'application/json' }, payload: '{"name":' });
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/v1/organizations',
+      headers: { ...as('admin'), 'content-type': 'application/json' },
+      payload: '{"name":',
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json()).toEqual({ error: { code: 'malformed_body', message: expect.any(String) } });
-    const malformedZh = await app.inject({ method: 'POST', url: '/v1/organizations', headers: { ...as('admin'), ...ZH, 'content-type': 'application/json' }, payload: '{"name":' });
+    const malformedZh = await app.inject({
+      method: 'POST',
+      url: '/v1/organizations',
+      headers: { ...as('admin'), ...ZH, 'content-type': 'application/json' },
+      payload: '{"name":',
+    });
     expect(malformedZh.json().error.message).toBe(render(say('malformed_body'), 'zh-CN'));
 
     const huge = await post('/v1/organizations', { name: 'x'.repeat(2 * 1024 * 1024), kind: 'payer' });
     expect(huge.statusCode).toBe(413);
     expect(huge.json()).toEqual({ error: { code: 'payload_too_large', message: expect.any(String) } });
 
-    const xml = await app.inject({ method: 'POST', url: '/v1/organizations', headers: { ...as('admin'), 'content-type': 'application/xml' }, payload: '<name>x</name>' });
+    const xml = await app.inject({
+      method: 'POST',
+      url: '/v1/organizations',
+      headers: { ...as('admin'), 'content-type': 'application/xml' },
+      payload: '<name>x</name>',
+    });
     expect(xml.statusCode).toBe(415);
     expect(xml.json().error.code).toBe('unsupported_media_type');
 
-    const long = await app.inject({ method: 'GET', url: `/v1/contracts/${'a'.repeat(1100)}/events`, headers: as('admin') });
+    const long = await app.inject({
+      method: 'GET',
+      url: `/v1/contracts/${'a'.repeat(1100)}/events`,
+      headers: as('admin'),
+    });
     expect(long.statusCode).toBe(414);
     expect(long.json().error.code).toBe('uri_too_long');
 
@@ -138,7 +169,9 @@ describe('the error shape', () => {
     expect(missing.json()).toEqual({ error: { code: 'not_found', message: render(notShared, 'zh-CN') } });
     expect(render(notShared, 'zh-CN')).not.toBe(render(notShared, 'en'));
 
-    detail.mockRejectedValueOnce(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+    detail.mockRejectedValueOnce(
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+    );
     const down = await app.inject({ method: 'GET', url: '/v1/contracts/C-1', headers: as('auditor') });
     expect(down.statusCode).toBe(503);
     expect(down.json().error.code).toBe('unavailable');
@@ -179,8 +212,17 @@ describe('hostile text', () => {
   beforeAll(async () => {
     app = await buildFakeApp({
       services: {
-        identity: fake<IdentityService>('identity', { actorForToken: async (token) => fakeActor(token), createOrganization, createUser }),
-        contracts: fake<ContractService>('contracts', { recordPayment, timeline, detail, validate: async () => ({ ok: false, problems: [] }) }),
+        identity: fake<IdentityService>('identity', {
+          actorForToken: async (token) => fakeActor(token),
+          createOrganization,
+          createUser,
+        }),
+        contracts: fake<ContractService>('contracts', {
+          recordPayment,
+          timeline,
+          detail,
+          validate: async () => ({ ok: false, problems: [] }),
+        }),
       },
     });
   });
@@ -189,15 +231,30 @@ describe('hostile text', () => {
   });
 
   it('refuses a NUL, a control character or a lone surrogate in any text with 400 naming the field, and no service hears of it', async () => {
-    const org = await app.inject({ method: 'POST', url: '/v1/organizations', headers: as('admin'), payload: { name: 'Bureau\u0000', kind: 'payer' } });
+    const org = await app.inject({
+      method: 'POST',
+      url: '/v1/organizations',
+      headers: as('admin'),
+      payload: { name: 'Bureau\u0000', kind: 'payer' },
+    });
     expect(org.statusCode).toBe(400);
     expect(org.json().error.details).toMatchObject([{ field: 'name', reason: expect.stringMatching(/U\+0000/) }]);
-    const user = await app.inject({ method: 'POST', url: '/v1/users', headers: as('admin'), payload: { name: 'Li\u0008', organizationId: 'org_f', roles: ['finance_officer'] } });
+    const user = await app.inject({
+      method: 'POST',
+      url: '/v1/users',
+      headers: as('admin'),
+      payload: { name: 'Li\u0008', organizationId: 'org_f', roles: ['finance_officer'] },
+    });
     expect(user.statusCode).toBe(400);
     expect(user.json().error.details[0].field).toBe('name');
 
     const paid = { reference: 'CZ-1', amount: '4.00', receivedOn: '2023-01-10', fundingSource: 'fiscal' };
-    const bad = await app.inject({ method: 'POST', url: '/v1/contracts/C-1/payments', headers: as('finance_officer'), payload: { ...paid, note: 'see\u0000attached' } });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/v1/contracts/C-1/payments',
+      headers: as('finance_officer'),
+      payload: { ...paid, note: 'see\u0000attached' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details[0].field).toBe('note');
     const lone = await app.inject({
@@ -209,7 +266,11 @@ describe('hostile text', () => {
     expect(lone.statusCode).toBe(400);
     expect(lone.json().error.details[0].field).toBe('note');
 
-    const query = await app.inject({ method: 'GET', url: '/v1/contracts/C-1/events?order=desc%00', headers: as('finance_officer') });
+    const query = await app.inject({
+      method: 'GET',
+      url: '/v1/contracts/C-1/events?order=desc%00',
+      headers: as('finance_officer'),
+    });
     expect(query.statusCode).toBe(400);
     const path = await app.inject({ method: 'GET', url: '/v1/contracts/C-A%00', headers: as('finance_officer') });
     expect(path.statusCode).toBe(400);
@@ -217,20 +278,43 @@ describe('hostile text', () => {
     const health = await app.inject({ method: 'GET', url: '/healthz?x=%00' });
     expect(health.statusCode).toBe(400);
 
-    for (const service of [createOrganization, createUser, recordPayment, timeline, detail]) expect(service).not.toHaveBeenCalled();
+    for (const service of [createOrganization, createUser, recordPayment, timeline, detail])
+      expect(service).not.toHaveBeenCalled();
     // The same payment with clean text reaches the service: what refused it was the text.
     recordPayment.mockResolvedValueOnce({
       created: true,
-      entry: { reference: 'CZ-1', kind: 'payment', amount: '4.00', receivedOn: '2023-01-10', fundingSource: 'fiscal', budgetLine: null, note: 'see attached\nline two', reverses: null, reason: null, recordedBy: 'usr_finance_officer', recordedAt: '2024-01-01T00:00:00.000Z' },
+      entry: {
+        reference: 'CZ-1',
+        kind: 'payment',
+        amount: '4.00',
+        receivedOn: '2023-01-10',
+        fundingSource: 'fiscal',
+        budgetLine: null,
+        note: 'see attached\nline two',
+        reverses: null,
+        reason: null,
+        recordedBy: 'usr_finance_officer',
+        recordedAt: '2024-01-01T00:00:00.000Z',
+      },
     });
-    const good = await app.inject({ method: 'POST', url: '/v1/contracts/C-1/payments', headers: as('finance_officer'), payload: { ...paid, note: 'see attached\nline two' } });
+    const good = await app.inject({
+      method: 'POST',
+      url: '/v1/contracts/C-1/payments',
+      headers: as('finance_officer'),
+      payload: { ...paid, note: 'see attached\nline two' },
+    });
     expect(good.statusCode).toBe(201);
     expect(recordPayment).toHaveBeenCalledTimes(1);
   });
 
   it('answers a request with a hundred thousand wrong items in a small error body', async () => {
     const def = sCountyContract(ORGS, { id: 'flood' }) as unknown as Record<string, unknown>;
-    const res = await app.inject({ method: 'POST', url: '/v1/contracts', headers: as('agency_officer'), payload: { ...def, tranches: Array.from({ length: 100_000 }, () => ({})) } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/contracts',
+      headers: as('agency_officer'),
+      payload: { ...def, tranches: Array.from({ length: 100_000 }, () => ({})) },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details.length).toBeLessThanOrEqual(21);
     expect(res.body.length).toBeLessThan(10_000);

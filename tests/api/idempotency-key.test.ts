@@ -20,7 +20,13 @@ function request(operation: Operation) {
   const role = ROUTE_ROLES[operation.name]?.[0] ?? 'admin';
   // A calendar year the path accepts (2000–2100), the one its example publishes.
   const url = operation.route === 'PUT /v1/calendar/years/:year' ? '/v1/calendar/years/2027' : operation.url;
-  return { method: operation.method, url, headers: as(role), payload: REQUEST_EXAMPLES[operation.route] as object, actor: fakeActor(as(role).authorization!.slice(7))! };
+  return {
+    method: operation.method,
+    url,
+    headers: as(role),
+    payload: REQUEST_EXAMPLES[operation.route] as object,
+    actor: fakeActor(as(role).authorization!.slice(7))!,
+  };
 }
 
 describe('the Idempotency-Key header', () => {
@@ -32,7 +38,9 @@ describe('the Idempotency-Key header', () => {
   beforeAll(async () => {
     // The real service: its check of the key comes before it touches its store, which is absent.
     checking = await buildFakeApp({ services: { idempotency: new IdempotencyService(fake<Database>('database')) } });
-    replaying = await buildFakeApp({ services: { idempotency: fake<IdempotencyService>('idempotency', { run: stored }) } });
+    replaying = await buildFakeApp({
+      services: { idempotency: fake<IdempotencyService>('idempotency', { run: stored }) },
+    });
     idempotent = operations(checking).filter((o) => o.idempotent);
   });
   afterAll(async () => {
@@ -67,9 +75,14 @@ describe('the Idempotency-Key header', () => {
       ] as const) {
         const res = await checking.inject({ ...base, headers: { ...base.headers, 'idempotency-key': key } });
         expect(res.statusCode, `${operation.name} ${key.slice(0, 10)}`).toBe(400);
-        expect(res.json().error.details, operation.name).toEqual([expect.objectContaining({ field: 'headers.idempotency-key', reason })]);
+        expect(res.json().error.details, operation.name).toEqual([
+          expect.objectContaining({ field: 'headers.idempotency-key', reason }),
+        ]);
       }
-      const zh = await checking.inject({ ...base, headers: { ...base.headers, ...ZH, 'idempotency-key': 'two words' } });
+      const zh = await checking.inject({
+        ...base,
+        headers: { ...base.headers, ...ZH, 'idempotency-key': 'two words' },
+      });
       expect(zh.json().error.message).toBe(render(say('idempotency_key_format'), 'zh-CN'));
     }
   });
@@ -83,15 +96,29 @@ describe('the Idempotency-Key header', () => {
       // What the store holds for this key: a refusal, with its catalog message.
       stored.mockResolvedValueOnce({
         statusCode: 422,
-        body: { error: { code: 'unprocessable', message: render(refusal, 'en'), details: [{ field: 'amount', reason: 'must be greater than zero', code: 'above_zero' }] }, said: refusal },
+        body: {
+          error: {
+            code: 'unprocessable',
+            message: render(refusal, 'en'),
+            details: [{ field: 'amount', reason: 'must be greater than zero', code: 'above_zero' }],
+          },
+          said: refusal,
+        },
         replayed: true,
       } satisfies StoredResponse);
-      const res = await replaying.inject({ ...base, headers: { ...base.headers, ...ZH, 'idempotency-key': `key-${operation.name}` } });
+      const res = await replaying.inject({
+        ...base,
+        headers: { ...base.headers, ...ZH, 'idempotency-key': `key-${operation.name}` },
+      });
       expect(res.statusCode, operation.name).toBe(422);
       expect(res.headers['idempotent-replayed'], operation.name).toBe('true');
       expect(res.headers['content-language']).toBe('zh-CN');
       expect(res.json(), operation.name).toEqual({
-        error: { code: 'unprocessable', message: render(refusal, 'zh-CN'), details: [{ field: 'amount', reason: render(say('above_zero'), 'zh-CN'), code: 'above_zero' }] },
+        error: {
+          code: 'unprocessable',
+          message: render(refusal, 'zh-CN'),
+          details: [{ field: 'amount', reason: render(say('above_zero'), 'zh-CN'), code: 'above_zero' }],
+        },
       });
       expect(stored).toHaveBeenCalledTimes(1);
       const [scope] = stored.mock.calls[0]!;

@@ -50,7 +50,9 @@ export interface Operation {
 
 /** Every /v1 operation of the app's OpenAPI document. */
 export function operations(app: FastifyInstance): Operation[] {
-  const doc = app.swagger() as { paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }> }>> };
+  const doc = app.swagger() as {
+    paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }> }>>;
+  };
   return Object.entries(doc.paths)
     .filter(([path]) => path.startsWith('/v1/'))
     .flatMap(([path, methods]) =>

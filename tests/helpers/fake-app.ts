@@ -63,9 +63,11 @@ export function fakeServices(given: Partial<AppServices> = {}): AppServices {
     'applications',
   ];
   const services = Object.fromEntries(names.map((name) => [name, given[name] ?? fake(name)])) as unknown as AppServices;
-  services.identity = given.identity ?? fake<IdentityService>('identity', { actorForToken: async (token: string) => fakeActor(token) });
+  services.identity =
+    given.identity ?? fake<IdentityService>('identity', { actorForToken: async (token: string) => fakeActor(token) });
   // The calendar routes look for a missing official year once when the app starts: nothing missing.
-  services.calendar = given.calendar ?? fake<CalendarService>('calendar', { announceMissingYear: async () => undefined });
+  services.calendar =
+    given.calendar ?? fake<CalendarService>('calendar', { announceMissingYear: async () => undefined });
   return services;
 }
 
