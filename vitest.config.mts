@@ -27,20 +27,26 @@ const HEAVY = [
   'tests/integration/scale-reads.test.ts',
 ];
 
+const API = 'tests/api/**/*.test.ts';
+// The Temporal SDK's logs, and the workflows bundled once per project that runs (tests/global-setup.ts:
+// seconds of webpack, which a run of tests/api alone does not pay).
+const WITH_TEMPORAL = { setupFiles: ['tests/setup.ts'], globalSetup: ['tests/global-setup.ts'] };
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default'],
-    setupFiles: ['tests/setup.ts'],
-    // The workflows bundled once for every file (tests/global-setup.ts).
-    globalSetup: ['tests/global-setup.ts'],
     // Two cores: two test files at a time (each starts its own Temporal servers and databases).
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'shared', include: ['tests/**/*.test.ts'], exclude: [...HEAVY, ...ONE_AT_A_TIME], sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'heavy', include: HEAVY, fileParallelism: false, sequence: { groupOrder: 1 } } },
-      { extends: true, test: { name: 'alone', include: ONE_AT_A_TIME, fileParallelism: false, sequence: { groupOrder: 2 } } },
+      // The HTTP layer on fake services (tests/helpers/fake-app.ts): no Temporal, no database, no bundle.
+      // Files share a worker's modules (each builds its own app; no module keeps state), so the app's
+      // imports load once per worker rather than once per file.
+      { extends: true, test: { name: 'api', include: [API], isolate: false, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'shared', include: ['tests/**/*.test.ts'], exclude: [API, ...HEAVY, ...ONE_AT_A_TIME], ...WITH_TEMPORAL, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'heavy', include: HEAVY, fileParallelism: false, ...WITH_TEMPORAL, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'alone', include: ONE_AT_A_TIME, fileParallelism: false, ...WITH_TEMPORAL, sequence: { groupOrder: 2 } } },
     ],
   },
 });

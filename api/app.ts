@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { NO_EXCEPTIONS, type OutboundPolicy } from '../activities/outbound';
 import type { DatabaseHandle } from '../db/client';
 import { textProblems } from '../domain/text';
@@ -80,6 +80,50 @@ export interface AppDeps {
   stuckScanIntervalMs?: number;
   /** Updates in flight per workflow from this process, and the queue behind them (api/services/update-gate.ts); default DEFAULT_UPDATE_GATE. */
   updateGate?: Partial<UpdateGateOptions>;
+  /** The services the routes call; default: made from `database` and `temporal` (createServices). Tests of the HTTP layer pass fakes (tests/api/). */
+  services?: AppServices;
+}
+
+/** What the routes call, one service per resource. */
+export interface AppServices {
+  identity: IdentityService;
+  operators: OperatorService;
+  contracts: ContractService;
+  idempotency: IdempotencyService;
+  inbox: InboxService;
+  escalations: EscalationService;
+  webhooks: WebhookService;
+  submissions: SubmissionService;
+  contacts: ContactService;
+  materialRequests: MaterialRequestService;
+  quotas: QuotaService;
+  calendar: CalendarService;
+  contractCalendars: ContractCalendarService;
+  applications: PaymentApplicationService;
+}
+
+/** The services on the database and Temporal client of `deps`, as production runs them. */
+export function createServices(deps: AppDeps, log: FastifyBaseLogger): AppServices {
+  const { db } = deps.database;
+  const identity = new IdentityService(db);
+  const escalations = new EscalationService(db, deps.temporal);
+  const storage = deps.fileStorage ?? new LocalFileStorage(path.join(deps.dataDir ?? './data', 'files'));
+  return {
+    identity,
+    operators: new OperatorService(db, deps.temporal, deps.taskQueue, log),
+    contracts: new ContractService(db, deps.temporal, deps.taskQueue),
+    idempotency: new IdempotencyService(db),
+    inbox: new InboxService(db),
+    escalations,
+    webhooks: new WebhookService(db, identity, deps.outbound ?? NO_EXCEPTIONS),
+    submissions: new SubmissionService(db, deps.temporal, storage),
+    contacts: new ContactService(db),
+    materialRequests: new MaterialRequestService(db, deps.temporal, storage, escalations),
+    quotas: new QuotaService(db, deps.temporal, storage),
+    calendar: new CalendarService(db, Date.now, reachRunningContracts(deps.temporal, deps.taskQueue)),
+    contractCalendars: new ContractCalendarService(db, deps.temporal),
+    applications: new PaymentApplicationService(db, deps.temporal, storage),
+  };
 }
 
 export const DEFAULT_TEMPORAL_DEADLINE_MS = 20_000;
@@ -167,7 +211,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const operators = new OperatorService(deps.database.db, deps.temporal, deps.taskQueue, app.log);
+  const services = deps.services ?? createServices(deps, app.log);
+  const { identity, operators, idempotency, escalations } = services;
   const scanEvery = deps.stuckScanIntervalMs ?? DEFAULT_STUCK_SCAN_INTERVAL_MS;
   if (scanEvery > 0) {
     const stop = operators.every(scanEvery);
@@ -205,35 +250,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webRoutes, { root: deps.webRoot ?? builtWebRoot });
 
   // Everything under /v1 needs a bearer token; health, OpenAPI, docs and the dashboard stay public.
-  const identity = new IdentityService(deps.database.db);
   await app.register(async (v1) => {
     await v1.register(authPlugin, { identity, rateLimits: deps.rateLimits });
     await v1.register(organizationRoutes, { identity });
     await v1.register(userRoutes, { identity });
     await v1.register(adminRoutes, { operators });
-    const contracts = new ContractService(deps.database.db, deps.temporal, deps.taskQueue);
-    const idempotency = new IdempotencyService(deps.database.db);
-    await v1.register(contractRoutes, { contracts, idempotency });
-    await v1.register(paymentRoutes, { contracts });
-    await v1.register(inboxRoutes, { inbox: new InboxService(deps.database.db) });
-    const escalations = new EscalationService(deps.database.db, deps.temporal);
+    await v1.register(contractRoutes, { contracts: services.contracts, idempotency });
+    await v1.register(paymentRoutes, { contracts: services.contracts });
+    await v1.register(inboxRoutes, { inbox: services.inbox });
     await v1.register(escalationRoutes, { escalations });
-    await v1.register(webhookRoutes, { webhooks: new WebhookService(deps.database.db, identity, deps.outbound ?? NO_EXCEPTIONS) });
-    const storage = deps.fileStorage ?? new LocalFileStorage(path.join(deps.dataDir ?? './data', 'files'));
+    await v1.register(webhookRoutes, { webhooks: services.webhooks });
     await v1.register(templateRoutes);
-    await v1.register(submissionRoutes, { submissions: new SubmissionService(deps.database.db, deps.temporal, storage), idempotency });
-    await v1.register(contactRoutes, { contacts: new ContactService(deps.database.db), idempotency });
-    await v1.register(materialRequestRoutes, {
-      materialRequests: new MaterialRequestService(deps.database.db, deps.temporal, storage, escalations),
-      idempotency,
-    });
-    await v1.register(quotaRoutes, { quotas: new QuotaService(deps.database.db, deps.temporal, storage), idempotency });
-    await v1.register(calendarRoutes, {
-      calendar: new CalendarService(deps.database.db, Date.now, reachRunningContracts(deps.temporal, deps.taskQueue)),
-      idempotency,
-    });
-    await v1.register(contractCalendarRoutes, { contractCalendars: new ContractCalendarService(deps.database.db, deps.temporal), idempotency });
-    await v1.register(paymentApplicationRoutes, { applications: new PaymentApplicationService(deps.database.db, deps.temporal, storage), idempotency });
+    await v1.register(submissionRoutes, { submissions: services.submissions, idempotency });
+    await v1.register(contactRoutes, { contacts: services.contacts, idempotency });
+    await v1.register(materialRequestRoutes, { materialRequests: services.materialRequests, idempotency });
+    await v1.register(quotaRoutes, { quotas: services.quotas, idempotency });
+    await v1.register(calendarRoutes, { calendar: services.calendar, idempotency });
+    await v1.register(contractCalendarRoutes, { contractCalendars: services.contractCalendars, idempotency });
+    await v1.register(paymentApplicationRoutes, { applications: services.applications, idempotency });
   });
 
   return app;

@@ -1,6 +1,6 @@
 // Real examples of every request body, for the OpenAPI document (`/docs` shows them instead of
 // "string"): the source case of S County (docs/DOMAIN), the README's walkthrough in JSON. Each is
-// valid against its route's schema (tests/integration/openapi-examples.test.ts); ids of
+// valid against its route's schema (tests/api/openapi.test.ts); ids of
 // organizations, users and requests are what the API hands out (org_…, ct_…), written out.
 import type { RouteOptions } from 'fastify';
 

@@ -1,6 +1,6 @@
 // Roles fit organizations (issue 16 item 9): POST /v1/users refuses a role the organization's kind
 // may not hold, with 422 naming the rule, and creates nothing. And users' names by id (item 2). The route runs no workflow, so the
-// API here runs without Temporal (as tests/integration/request-limits.test.ts does).
+// API here runs without Temporal, on a real database (the identity service judges the rule).
 import { randomBytes } from 'node:crypto';
 import { offlineTemporalClient } from '../helpers/temporal';
 import type { FastifyInstance } from 'fastify';
