@@ -3,6 +3,7 @@
 // changes nothing.
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
+import { appendEvent } from '../db/events';
 import { resolveAndAcceptTexts } from '../db/free-texts';
 import { contracts, ledgerEntries, notifications } from '../db/schema';
 import { contractOrganizations, type Contract } from '../domain/contract';
@@ -12,7 +13,6 @@ import type { AuditEvent } from '../domain/events';
 import type { Notice } from '../domain/notices';
 import { arrearsFrom } from '../domain/status';
 import { contractWorkflowId, type Amendment, type ContractState } from '../workflows/contract-messages';
-import { appendEvent } from './events';
 
 /** The name workflows/contract.ts knows the audit event by. */
 export type ContractEventInput = AuditEvent;
