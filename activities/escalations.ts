@@ -5,13 +5,13 @@ import type { FreeText } from '../domain/free-text';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { appendEvent } from '../db/events';
+import { writeNotifications } from '../db/notifications';
 import { escalations, stepDelays } from '../db/schema';
 import type { EscalationState } from '../domain/escalation';
 import type { AuditEvent } from '../domain/events';
 import type { Text } from '../domain/languages';
 import type { InboxNotification } from '../domain/notices';
 import type { Severity } from '../domain/severity';
-import { writeNotifications } from './notifications';
 
 export interface EscalationRecord {
   id: string;
