@@ -8,10 +8,7 @@ import { writeNotifications } from '../db/notifications';
 import { materialRequests } from '../db/schema';
 import type { MaterialRequestState } from '../workflows/material-request-messages';
 import type { AuditEvent } from '../domain/events';
-import type { InboxNotification } from '../domain/notices';
-
-/** A village's reminder: kind material_request.reminder, severity info. */
-export type MaterialRequestNotice = Omit<InboxNotification, 'kind' | 'severity' | 'escalationId'>;
+import type { MaterialRequestNotice } from '../domain/notices';
 
 export interface MaterialRequestProjection {
   version: number;

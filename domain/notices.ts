@@ -17,6 +17,14 @@ export interface Notice extends NoticeText {
 }
 
 /**
+ * A notice to a contract's parties with the key it is written under once (domain/ids), as the
+ * contract's projection takes it: one inbox row per recipient organization and key.
+ */
+export interface KeyedNotice extends Notice {
+  idempotencyKey: string;
+}
+
+/**
  * An inbox notification as a projection writes it (db/notifications.ts writeNotifications):
  * one row per organization of `organizationIds` and `idempotencyKey`, so a retried or replayed
  * projection writes nothing twice. `at`: ISO 8601 instant; `escalationId` when an escalation level
@@ -30,6 +38,9 @@ export interface InboxNotification extends NoticeText {
   escalationId?: string;
   at: string;
 }
+
+/** A village's reminder about a material request, as its workflow hands it over (kind material_request.reminder, severity info). */
+export type MaterialRequestNotice = Omit<InboxNotification, 'kind' | 'severity' | 'escalationId'>;
 
 /** How a notification reaches an organization beyond its inbox (activities/delivery.ts), and how that went. */
 export const DELIVERY_CHANNELS = ['webhook', 'email'] as const;
