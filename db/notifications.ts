@@ -9,7 +9,11 @@ import { notifications } from './schema';
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /** Writes the notifications (new ones only) and returns the ids of all of them, oldest first. */
-export async function writeNotifications(tx: Transaction, contractId: string | null, notices: InboxNotification[]): Promise<number[]> {
+export async function writeNotifications(
+  tx: Transaction,
+  contractId: string | null,
+  notices: InboxNotification[],
+): Promise<number[]> {
   for (const n of notices) {
     if (n.organizationIds.length === 0) continue;
     await tx
@@ -31,6 +35,9 @@ export async function writeNotifications(tx: Transaction, contractId: string | n
   }
   const keys = notices.map((n) => n.idempotencyKey);
   if (keys.length === 0) return [];
-  const rows = await tx.select({ id: notifications.id }).from(notifications).where(inArray(notifications.idempotencyKey, keys));
+  const rows = await tx
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(inArray(notifications.idempotencyKey, keys));
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }

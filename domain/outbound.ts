@@ -48,7 +48,9 @@ export function parseAllowList(text: string | undefined): { policy: OutboundPoli
 /** IPv4 inside IPv6 (::ffff:127.0.0.1) is judged as the IPv4 address it carries. */
 function normalized(address: string): ipaddr.IPv4 | ipaddr.IPv6 {
   const parsed = ipaddr.parse(address);
-  return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
+  return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()
+    ? (parsed as ipaddr.IPv6).toIPv4Address()
+    : parsed;
 }
 
 function allowListed(address: ipaddr.IPv4 | ipaddr.IPv6, policy: OutboundPolicy): boolean {
@@ -69,7 +71,8 @@ export function refusedAddress(address: string, policy: OutboundPolicy): string 
   // ipaddr.js calls every IPv6 address outside its named ranges unicast, including the deprecated
   // IPv4-compatible ::/96 (::127.0.0.1 reaches loopback on some stacks); only the global unicast
   // block 2000::/3 (RFC 4291 §2.4) is public.
-  if (parsed.kind() === 'ipv6' && !parsed.match(GLOBAL_UNICAST_V6)) return `${parsed.toString()} is a non-global IPv6 address`;
+  if (parsed.kind() === 'ipv6' && !parsed.match(GLOBAL_UNICAST_V6))
+    return `${parsed.toString()} is a non-global IPv6 address`;
   return undefined;
 }
 
@@ -115,7 +118,11 @@ export function needsResolution(host: string, policy: OutboundPolicy): boolean {
  * "<hostname> resolves to <why>" — or undefined when every address may be, or the host name itself
  * is allow-listed (whatever it resolves to).
  */
-export function refusedResolution(hostname: string, addresses: readonly string[], policy: OutboundPolicy): string | undefined {
+export function refusedResolution(
+  hostname: string,
+  addresses: readonly string[],
+  policy: OutboundPolicy,
+): string | undefined {
   if (policy.hosts.includes(hostname.toLowerCase())) return undefined;
   for (const address of addresses) {
     const refused = refusedAddress(address, policy);

@@ -53,7 +53,10 @@ export const DOORS: Record<Room, readonly Door[]> = {
     // side-effect-free module that the client sends with.
     { to: MESSAGE_MODULES, why: 'Temporal messages, defined once, and their types' },
     { to: 'workflows/rejection.ts', why: 'the kinds every workflow refuses with, which the API answers' },
-    { to: 'workflows/operator-view.ts', why: "a contract's search attributes and summaries, set at its start as the workflow keeps them" },
+    {
+      to: 'workflows/operator-view.ts',
+      why: "a contract's search attributes and summaries, set at its start as the workflow keeps them",
+    },
     { to: 'workflows/index.ts', typesOnly: true, why: 'the workflow functions, for typed starts' },
   ],
   web: [
@@ -82,7 +85,7 @@ export const EXCEPTIONS: readonly Exception[] = [
     why:
       'ContractEventInput and ContractNoticeInput: workflows/contract.ts is being split into workflows/contract/ (branch ' +
       'i15-workflows); after that merge its import lines read domain/events AuditEvent and domain/notices KeyedNotice, ' +
-      "and the two aliases in activities/contracts.ts go with this exception",
+      'and the two aliases in activities/contracts.ts go with this exception',
   },
   {
     from: 'activities/contracts.ts',
@@ -127,7 +130,8 @@ export function matches(match: FileMatch, file: string): boolean {
 }
 
 /** A door (or an exception) lets `edge` through when it opens onto its target and the edge is of types only where it must be. */
-const passes = (door: { to: FileMatch; typesOnly?: boolean }, edge: ImportEdge) => matches(door.to, edge.target) && (!door.typesOnly || edge.typeOnly);
+const passes = (door: { to: FileMatch; typesOnly?: boolean }, edge: ImportEdge) =>
+  matches(door.to, edge.target) && (!door.typesOnly || edge.typeOnly);
 
 export interface Violation {
   from: string;
@@ -137,7 +141,8 @@ export interface Violation {
   allowed: string;
 }
 
-const describeMatch = (match: FileMatch) => (typeof match === 'string' ? match : match === MESSAGE_MODULES ? 'workflows/*-messages.ts' : String(match));
+const describeMatch = (match: FileMatch) =>
+  typeof match === 'string' ? match : match === MESSAGE_MODULES ? 'workflows/*-messages.ts' : String(match);
 
 /** What `room` may import, in words: "domain/, db/, activities/index.ts (types only)". */
 export function doorsText(room: Room, doors: Record<Room, readonly Door[]> = DOORS): string {
@@ -182,8 +187,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       `Imports against the rooms' directions (${violations.length}), stale exceptions (${unusedExceptions.length}): ` +
         'move what both sides need to domain/ (records, rules) or db/ (database writers); the table is scripts/import-directions.ts.',
     );
-    for (const v of violations) console.error(`  ${v.from} → ${v.to}${v.typeOnly ? ' (types)' : ''}: ${roomOf(v.from)} may import ${v.allowed}`);
-    for (const e of unusedExceptions) console.error(`  exception no longer used, remove it: ${describeMatch(e.from)} → ${describeMatch(e.to)}`);
+    for (const v of violations)
+      console.error(`  ${v.from} → ${v.to}${v.typeOnly ? ' (types)' : ''}: ${roomOf(v.from)} may import ${v.allowed}`);
+    for (const e of unusedExceptions)
+      console.error(`  exception no longer used, remove it: ${describeMatch(e.from)} → ${describeMatch(e.to)}`);
     process.exit(1);
   }
   console.log(`Imports between rooms follow their directions (${EXCEPTIONS.length} named exceptions in use).`);

@@ -44,7 +44,9 @@ describe('moduleImports', () => {
       { specifier: './n', typeOnly: false },
       { specifier: './o', typeOnly: true },
     ]);
-    expect(moduleImports('x.tsx', "import type { P } from './p';\nexport const q = <div />;\n")).toEqual([{ specifier: './p', typeOnly: true }]);
+    expect(moduleImports('x.tsx', "import type { P } from './p';\nexport const q = <div />;\n")).toEqual([
+      { specifier: './p', typeOnly: true },
+    ]);
   });
 });
 
@@ -64,18 +66,23 @@ describe('directionViolations', () => {
     'activities/index.ts': "import { writer } from '../db/writer';\nexport type Activities = typeof writer;\n",
     'activities/record.ts': 'export interface Rec { id: string }\n',
     'activities/wrong.ts': "import type { State } from '../workflows/flow-messages';\nexport type W = State;\n",
-    'workflows/flow.ts': "import type { Activities } from '../activities';\nimport { rule } from '../domain/rule';\nimport { go } from './flow-messages';\nexport const flow = [rule, go] as unknown as Activities;\n",
+    'workflows/flow.ts':
+      "import type { Activities } from '../activities';\nimport { rule } from '../domain/rule';\nimport { go } from './flow-messages';\nexport const flow = [rule, go] as unknown as Activities;\n",
     'workflows/flow-messages.ts': 'export interface State { n: number }\nexport const go = 1;\n',
     'workflows/index.ts': "export { flow } from './flow';\n",
     'workflows/value.ts': "import { createActivities } from '../activities';\nexport const v = createActivities;\n",
     'workflows/record.ts': "import type { Rec } from '../activities/record';\nexport type R = Rec;\n",
-    'api/app.ts': "import { writer } from '../db/writer';\nimport { go } from '../workflows/flow-messages';\nimport type { flow } from '../workflows';\nexport const app = [writer, go] as unknown as typeof flow;\n",
+    'api/app.ts':
+      "import { writer } from '../db/writer';\nimport { go } from '../workflows/flow-messages';\nimport type { flow } from '../workflows';\nexport const app = [writer, go] as unknown as typeof flow;\n",
     'api/routes/view.ts': 'export interface View { id: string }\n',
-    'api/wrong.ts': "import { flow } from '../workflows/flow';\nimport { createActivities } from '../activities';\nimport { start } from '../server/start';\nexport const w = [flow, createActivities, start];\n",
+    'api/wrong.ts':
+      "import { flow } from '../workflows/flow';\nimport { createActivities } from '../activities';\nimport { start } from '../server/start';\nexport const w = [flow, createActivities, start];\n",
     'api/started.ts': "import { flow } from '../workflows';\nexport const s = flow;\n",
-    'web/src/page.tsx': "import type { View } from '../../api/routes/view';\nimport { rule } from '../../domain/rule';\nexport const p = (v: View) => <b>{rule}</b>;\n",
+    'web/src/page.tsx':
+      "import type { View } from '../../api/routes/view';\nimport { rule } from '../../domain/rule';\nexport const p = (v: View) => <b>{rule}</b>;\n",
     'web/src/wrong.ts': "import { app } from '../../api/app';\nexport const w = app;\n",
-    'server/start.ts': "import { app } from '../api/app';\nimport { flow } from '../workflows/flow';\nimport { createActivities } from '../activities';\nexport const start = [app, flow, createActivities];\n",
+    'server/start.ts':
+      "import { app } from '../api/app';\nimport { flow } from '../workflows/flow';\nimport { createActivities } from '../activities';\nexport const start = [app, flow, createActivities];\n",
     'tests/t.test.ts': "import { wrong } from '../domain/wrong';\nexport const t = wrong;\n",
   };
   for (const [file, text] of Object.entries(files)) write(file, text);
@@ -103,17 +110,31 @@ describe('directionViolations', () => {
   });
 
   it('lets a named exception through for its own files only, and reports one nothing uses', () => {
-    const typesOfRecord: Exception = { from: /^workflows\/record\.ts$/, to: 'activities/record.ts', typesOnly: true, why: 'test' };
+    const typesOfRecord: Exception = {
+      from: /^workflows\/record\.ts$/,
+      to: 'activities/record.ts',
+      typesOnly: true,
+      why: 'test',
+    };
     const stale: Exception = { from: 'api/app.ts', to: 'activities/record.ts', why: 'test' };
     const valueOfIndex: Exception = { from: 'db/wrong.ts', to: 'activities/index.ts', why: 'test' };
-    const { violations, unusedExceptions } = directionViolations(edges, undefined, [typesOfRecord, stale, valueOfIndex]);
+    const { violations, unusedExceptions } = directionViolations(edges, undefined, [
+      typesOfRecord,
+      stale,
+      valueOfIndex,
+    ]);
     expect(pairs(violations)).not.toContain('workflows/record.ts → activities/record.ts');
     expect(pairs(violations)).not.toContain('db/wrong.ts → activities/index.ts');
     expect(pairs(violations)).toContain('workflows/value.ts → activities/index.ts');
     expect(violations).toHaveLength(8);
     expect(unusedExceptions).toEqual([stale]);
     // A types-only exception does not let a run-time import through.
-    const typesOfIndex: Exception = { from: 'workflows/value.ts', to: 'activities/index.ts', typesOnly: true, why: 'test' };
+    const typesOfIndex: Exception = {
+      from: 'workflows/value.ts',
+      to: 'activities/index.ts',
+      typesOnly: true,
+      why: 'test',
+    };
     const again = directionViolations(edges, undefined, [typesOfIndex]);
     expect(pairs(again.violations)).toContain('workflows/value.ts → activities/index.ts');
     expect(again.unusedExceptions).toEqual([typesOfIndex]);
