@@ -1,4 +1,5 @@
-// Lint: TypeScript rules everywhere; workflows/ must stay deterministic and free of I/O.
+// Lint: TypeScript rules everywhere; workflows/ must stay deterministic and free of I/O. Imports
+// between our own folders: scripts/import-directions.ts (also run by `npm run lint`).
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
@@ -27,16 +28,9 @@ export default tseslint.config(
             name,
             message: 'Workflow code is deterministic: no Node builtins (do I/O in an activity).',
           })),
+          // Which of our own modules a workflow may import (domain/, the Activities type) is checked
+          // with every other room's directions by scripts/import-directions.ts; packages here.
           patterns: [
-            {
-              group: ['**/api', '**/api/**', '**/db', '**/db/**', '**/server', '**/server/**'],
-              message: 'Workflow code may not import the API, the database or the server runtime.',
-            },
-            {
-              group: ['**/activities', '**/activities/**'],
-              allowTypeImports: true,
-              message: 'Workflows import activities as types only (import type).',
-            },
             {
               group: ['fastify', 'drizzle-orm', 'drizzle-orm/*', 'postgres', '@electric-sql/*', 'pino', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'],
               message: 'Not available inside the workflow sandbox.',

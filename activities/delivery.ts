@@ -11,7 +11,8 @@ import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import type { Database } from '../db/client';
 import { deliveries, notifications, users, webhookEndpoints } from '../db/schema';
-import { NO_EXCEPTIONS, postWebhook, type OutboundPolicy } from './outbound';
+import { NO_EXCEPTIONS, type OutboundPolicy } from '../domain/outbound';
+import { postWebhook } from './outbound';
 
 export const SIGNATURE_HEADER = 'x-grantflow-signature';
 export const DELIVERY_HEADER = 'x-grantflow-delivery';

@@ -1,38 +1,14 @@
 // Read model of escalations and step delays, plus their notifications and audit events, in one
 // transaction per change; every write is keyed so retries and replays change nothing.
 import { resolveAndAcceptTexts } from '../db/free-texts';
-import type { FreeText } from '../domain/free-text';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
+import { appendEvent } from '../db/events';
+import { writeNotifications } from '../db/notifications';
 import { escalations, stepDelays } from '../db/schema';
-import type { EscalationState } from '../domain/escalation';
+import type { EscalationRecord } from '../domain/escalation';
 import type { AuditEvent } from '../domain/events';
-import type { Text } from '../domain/languages';
 import type { InboxNotification } from '../domain/notices';
-import type { Severity } from '../domain/severity';
-import { appendEvent } from './events';
-import { writeNotifications } from './notifications';
-
-export interface EscalationRecord {
-  id: string;
-  contractId: string;
-  stepId: string;
-  stepKind: string;
-  stepReference: string;
-  level: number;
-  severity: Severity;
-  notifiedParties: string[];
-  notifiedOrganizationIds: string[];
-  state: EscalationState;
-  summary: Text;
-  dueAt: string;
-  openedAt: string;
-  acknowledgedAt?: string;
-  acknowledgedBy?: string;
-  /** A reference inside the workflow, the text in the read model (domain/free-text). */
-  acknowledgementNote?: FreeText;
-  closedAt?: string;
-}
 
 export interface StepDelayRecord {
   stepId: string;

@@ -1,28 +1,7 @@
-// Audit events: appended once per idempotency key, whatever the number of retries or replays.
+// The audit event as an activity, for a workflow that records one outside a projection (the
+// deployment probe, workflows/probe.ts); db/events.ts writes it, once per idempotency key.
 import type { Database } from '../db/client';
-import { events } from '../db/schema';
-import type { AuditEvent } from '../domain/events';
-
-/** An audit event with what it belongs to; no actor (the engine's own) and an empty payload when left out. */
-export type EventRecord = Omit<AuditEvent, 'actorId' | 'payload'> &
-  Partial<Pick<AuditEvent, 'actorId' | 'payload'>> & { organizationId?: string | null; contractId?: string | null };
-
-export async function appendEvent(db: Pick<Database, 'insert'>, event: EventRecord): Promise<boolean> {
-  const inserted = await db
-    .insert(events)
-    .values({
-      idempotencyKey: event.idempotencyKey,
-      kind: event.kind,
-      occurredAt: new Date(event.occurredAt),
-      actorId: event.actorId ?? null,
-      organizationId: event.organizationId ?? null,
-      contractId: event.contractId ?? null,
-      payload: event.payload ?? {},
-    })
-    .onConflictDoNothing({ target: events.idempotencyKey })
-    .returning({ id: events.id });
-  return inserted.length > 0;
-}
+import { appendEvent, type EventRecord } from '../db/events';
 
 export function createEventActivities(deps: { db: Database }) {
   return {

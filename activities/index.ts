@@ -1,6 +1,7 @@
 // Activities reach the database through this factory: the worker passes the real one, tests too
 // (PGlite in memory or a fresh PostgreSQL database).
 import type { Database } from '../db/client';
+import type { OutboundPolicy } from '../domain/outbound';
 import { createCalendarActivities } from './calendar';
 import { createContractActivities } from './contracts';
 import { createDeliveryActivities } from './delivery';
@@ -8,7 +9,6 @@ import { createEscalationActivities } from './escalations';
 import { createEventActivities } from './events';
 import { createMaterialRequestActivities } from './material-requests';
 import { createQuotaActivities } from './quotas';
-import type { OutboundPolicy } from './outbound';
 import { withPermanentFailures } from './permanent-failures';
 import { createReviewActivities } from './reviews';
 

@@ -2,16 +2,13 @@
 // and its reminders, in one transaction per change; every write is keyed so retries change nothing.
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
+import { appendEvent } from '../db/events';
 import { resolveAndAcceptTexts } from '../db/free-texts';
+import { writeNotifications } from '../db/notifications';
 import { materialRequests } from '../db/schema';
 import type { MaterialRequestState } from '../workflows/material-request-messages';
 import type { AuditEvent } from '../domain/events';
-import type { InboxNotification } from '../domain/notices';
-import { appendEvent } from './events';
-import { writeNotifications } from './notifications';
-
-/** A village's reminder: kind material_request.reminder, severity info. */
-export type MaterialRequestNotice = Omit<InboxNotification, 'kind' | 'severity' | 'escalationId'>;
+import type { MaterialRequestNotice } from '../domain/notices';
 
 export interface MaterialRequestProjection {
   version: number;

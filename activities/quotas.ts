@@ -1,10 +1,10 @@
 // Read model of indicator progress: each record once (append-only), with its audit event.
 import type { Database } from '../db/client';
+import { appendEvent } from '../db/events';
 import { resolveAndAcceptTexts } from '../db/free-texts';
 import { progressRecords } from '../db/schema';
 import { progressEventKey } from '../domain/ids';
 import type { ProgressRecord } from '../workflows/quota-messages';
-import { appendEvent } from './events';
 
 export function createQuotaActivities(deps: { db: Database }) {
   return {

@@ -3,11 +3,11 @@
 // workflow heard of the submission.
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
+import { appendEvent } from '../db/events';
 import { resolveAndAcceptTexts } from '../db/free-texts';
 import { submissions } from '../db/schema';
 import { submissionEventKey } from '../domain/ids';
 import type { Round } from '../workflows/review-messages';
-import { appendEvent } from './events';
 
 export function createReviewActivities(deps: { db: Database }) {
   return {

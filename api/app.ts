@@ -6,7 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { NO_EXCEPTIONS, type OutboundPolicy } from '../activities/outbound';
+import { NO_EXCEPTIONS, type OutboundPolicy } from '../domain/outbound';
 import type { DatabaseHandle } from '../db/client';
 import { textProblems } from '../domain/text';
 import { say } from '../domain/messages';

@@ -392,7 +392,7 @@ export const progressRecords = pgTable(
 );
 
 // Official calendar years published here (issue 17): append-only, one row per version of a year;
-// the highest version of a year is the one in force, over the packaged data (activities/calendar.ts).
+// the highest version of a year is the one in force, over the packaged data (db/calendar.ts).
 export const calendarYears = pgTable(
   'calendar_years',
   {

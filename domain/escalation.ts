@@ -4,6 +4,7 @@ import { sameFreeText, type FreeText } from './free-text';
 import type { WorkingCalendar } from './calendar';
 import { addWorkingDays } from './calendar';
 import { addDays, shanghaiDate, startOfShanghaiDay, type IsoDate } from './dates';
+import type { Text } from './languages';
 import type { Severity } from './severity';
 import { problem, type Problem } from './problems';
 
@@ -28,6 +29,32 @@ export type EscalationParty = (typeof ESCALATION_PARTIES)[number];
 /** An escalation level's life: open until acknowledged, resolved (its step unblocked) or superseded by the next level. */
 export const ESCALATION_STATES = ['open', 'acknowledged', 'resolved', 'superseded'] as const;
 export type EscalationState = (typeof ESCALATION_STATES)[number];
+
+/**
+ * One escalation of a stalled step as the escalation workflow records it and its projection writes
+ * it (activities/escalations.ts; one row per id, the newest version): instants ISO 8601, `summary`
+ * what is stalled in both languages.
+ */
+export interface EscalationRecord {
+  id: string;
+  contractId: string;
+  stepId: string;
+  stepKind: string;
+  stepReference: string;
+  level: number;
+  severity: Severity;
+  notifiedParties: string[];
+  notifiedOrganizationIds: string[];
+  state: EscalationState;
+  summary: Text;
+  dueAt: string;
+  openedAt: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+  /** A reference inside the workflow, the text in the read model (domain/free-text). */
+  acknowledgementNote?: FreeText;
+  closedAt?: string;
+}
 
 export interface EscalationLevel {
   afterWorkingDays?: number;

@@ -17,7 +17,15 @@ export interface Notice extends NoticeText {
 }
 
 /**
- * An inbox notification as a projection writes it (activities/notifications.ts writeNotifications):
+ * A notice to a contract's parties with the key it is written under once (domain/ids), as the
+ * contract's projection takes it: one inbox row per recipient organization and key.
+ */
+export interface KeyedNotice extends Notice {
+  idempotencyKey: string;
+}
+
+/**
+ * An inbox notification as a projection writes it (db/notifications.ts writeNotifications):
  * one row per organization of `organizationIds` and `idempotencyKey`, so a retried or replayed
  * projection writes nothing twice. `at`: ISO 8601 instant; `escalationId` when an escalation level
  * sent it.
@@ -31,6 +39,9 @@ export interface InboxNotification extends NoticeText {
   at: string;
 }
 
+/** A village's reminder about a material request, as its workflow hands it over (kind material_request.reminder, severity info). */
+export type MaterialRequestNotice = Omit<InboxNotification, 'kind' | 'severity' | 'escalationId'>;
+
 /** How a notification reaches an organization beyond its inbox (activities/delivery.ts), and how that went. */
 export const DELIVERY_CHANNELS = ['webhook', 'email'] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
@@ -40,6 +51,44 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 /** Why the administrators are told a workflow is stuck (api/services/operators.ts finds them). */
 export const STUCK_REASONS = ['workflow_task_failing', 'projection_failing'] as const;
 export type StuckReason = (typeof STUCK_REASONS)[number];
+
+/** Why a workflow is shown to operators (api/services/operators.ts finds them). */
+export interface StuckWorkflowNotice {
+  workflowId: string;
+  workflowType: string;
+  contractId: string | null;
+  reason: StuckReason;
+  /** What failed, in the engine's words (English only: it is a technical message). */
+  detail: string;
+  at: string;
+}
+
+/**
+ * The administrators' notice that a workflow is stuck, for `inbox` (the administrators' inbox, see
+ * api/services/inbox): one per workflow (its idempotency key is the workflow id), however often it
+ * is found stuck again.
+ */
+export function stuckWorkflowNotification(stuck: StuckWorkflowNotice, inbox: string): InboxNotification {
+  const what =
+    stuck.reason === 'workflow_task_failing'
+      ? { en: 'its workflow tasks keep failing', zh: '其工作流任务持续失败' }
+      : { en: 'a read-model projection cannot be written', zh: '读模型投影无法写入' };
+  return {
+    idempotencyKey: `workflow-stuck:${stuck.workflowId}`,
+    organizationIds: [inbox],
+    kind: 'workflow_stuck',
+    severity: 'critical',
+    subject: {
+      en: `Workflow stuck: ${stuck.workflowType} ${stuck.workflowId}`,
+      'zh-CN': `工作流停滞：${stuck.workflowType} ${stuck.workflowId}`,
+    },
+    body: {
+      en: `The ${stuck.workflowType} workflow ${stuck.workflowId}${stuck.contractId ? ` (contract ${stuck.contractId})` : ''} is stuck: ${what.en}. Other contracts go on. Details: ${stuck.detail}. See GET /v1/admin/stuck-workflows.`,
+      'zh-CN': `${stuck.workflowType} 工作流 ${stuck.workflowId}${stuck.contractId ? `（合同 ${stuck.contractId}）` : ''}停滞：${what.zh}。其他合同不受影响。详情：${stuck.detail}。见 GET /v1/admin/stuck-workflows。`,
+    },
+    at: stuck.at,
+  };
+}
 
 // Money and days as each language writes them, as the page does (issue 16 item 4).
 const yuan = (fen: number) => moneyText(fen, 'en');

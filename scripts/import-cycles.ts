@@ -1,8 +1,9 @@
 // Import circles among grantflow's own modules: there may be none (issue 15). `npm run lint` runs
 // this after eslint and fails on any circle. Every import counts, `import type` and re-exports too:
 // a circle of types still ties two rooms together (domain/contract → escalation → notices →
-// contract was one, through a misplaced type). TypeScript's own scanner reads each file's import
-// specifiers (no type checking, well under a second); only relative ones are ours.
+// contract was one, through a misplaced type). TypeScript's parser reads each file's imports (no
+// type checking, about a second); only relative ones are ours. scripts/import-directions.ts checks
+// which room may import which over the same edges.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,12 +30,54 @@ function sourceFiles(root: string, dir: string): string[] {
   });
 }
 
+/** One import of ours: the file imported, and whether every import of it in this file is of types only. */
+export interface ImportEdge {
+  target: string;
+  /**
+   * True when nothing of `target` is imported at run time: `import type`, `import { type A }`,
+   * `export type … from`, `typeof import('…')`. A bare `import '…'`, `import()` and `require()` are
+   * run-time imports.
+   */
+  typeOnly: boolean;
+}
+
+/** The specifiers `text` imports or re-exports from, each with whether that import is of types only. */
+export function moduleImports(fileName: string, text: string): Array<{ specifier: string; typeOnly: boolean }> {
+  const kind = fileName.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, kind);
+  const found: Array<{ specifier: string; typeOnly: boolean }> = [];
+  const add = (node: ts.Node | undefined, typeOnly: boolean) => {
+    if (node && ts.isStringLiteralLike(node)) found.push({ specifier: node.text, typeOnly });
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node)) {
+      const clause = node.importClause;
+      const bindings = clause?.namedBindings;
+      const onlyTypeNames = !!bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly);
+      add(node.moduleSpecifier, !!clause && (clause.isTypeOnly || (!clause.name && onlyTypeNames)));
+    } else if (ts.isExportDeclaration(node)) {
+      const names = node.exportClause;
+      const onlyTypeNames = !!names && ts.isNamedExports(names) && names.elements.length > 0 && names.elements.every((e) => e.isTypeOnly);
+      add(node.moduleSpecifier, node.isTypeOnly || onlyTypeNames);
+    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+      add(node.moduleReference.expression, node.isTypeOnly);
+    } else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+      add(node.arguments[0], false);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+      add(node.argument.literal, true);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
 /**
  * Each source file under `dirs` (paths relative to `root`, with "/") and the files of ours it
  * imports: relative specifiers resolved as the bundler resolution does (the name as written, then
  * with an extension, then an index file). Imports of packages are left out.
  */
-export function importGraph(root: string, dirs: readonly string[] = SOURCE_DIRS): Map<string, string[]> {
+export function importEdges(root: string, dirs: readonly string[] = SOURCE_DIRS): Map<string, ImportEdge[]> {
   const files = dirs.flatMap((dir) => sourceFiles(root, dir));
   const known = new Set(files);
   const resolve = (from: string, specifier: string): string | undefined => {
@@ -42,17 +85,22 @@ export function importGraph(root: string, dirs: readonly string[] = SOURCE_DIRS)
     const candidates = [base, ...EXTENSIONS.map((ext) => base + ext), ...EXTENSIONS.map((ext) => `${base}/index${ext}`)];
     return candidates.find((c) => known.has(c));
   };
-  const graph = new Map<string, string[]>();
+  const edges = new Map<string, ImportEdge[]>();
   for (const file of files) {
-    const { importedFiles } = ts.preProcessFile(readFileSync(path.join(root, file), 'utf8'), true, true);
-    const targets = importedFiles
-      .map((i) => i.fileName)
-      .filter((specifier) => specifier.startsWith('.'))
-      .map((specifier) => resolve(file, specifier))
-      .filter((target): target is string => target !== undefined);
-    graph.set(file, [...new Set(targets)]);
+    const byTarget = new Map<string, boolean>();
+    for (const { specifier, typeOnly } of moduleImports(file, readFileSync(path.join(root, file), 'utf8'))) {
+      if (!specifier.startsWith('.')) continue;
+      const target = resolve(file, specifier);
+      if (target !== undefined) byTarget.set(target, (byTarget.get(target) ?? true) && typeOnly);
+    }
+    edges.set(file, [...byTarget].map(([target, typeOnly]) => ({ target, typeOnly })));
   }
-  return graph;
+  return edges;
+}
+
+/** importEdges without the kinds: each file and the files of ours it imports in any way. */
+export function importGraph(root: string, dirs: readonly string[] = SOURCE_DIRS): Map<string, string[]> {
+  return new Map([...importEdges(root, dirs)].map(([file, edges]) => [file, edges.map((e) => e.target)]));
 }
 
 /**

@@ -1,6 +1,6 @@
 // Configuration comes only from the environment and is validated once, at start.
 import path from 'node:path';
-import { parseAllowList, type OutboundPolicy } from '../activities/outbound';
+import { parseAllowList, type OutboundPolicy } from '../domain/outbound';
 import { actorSecretProblems } from '../domain/actor-claim';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -5,7 +5,7 @@ import { allHandlersFinished, condition, patched, proxyActivities, setHandler } 
 import type { Activities } from '../activities';
 import { DELIVERY } from './activity-options';
 import { projections } from './projection';
-import type { EscalationRecord } from '../activities/escalations';
+import type { EscalationRecord } from '../domain/escalation';
 import { workingDaysBetween } from '../domain/calendar';
 import { applyCalendarPatch } from '../domain/calendar-changes';
 import { shanghaiDate } from '../domain/dates';

@@ -6,7 +6,7 @@ import { allHandlersFinished, condition, patched, proxyActivities, setHandler } 
 import type { Activities } from '../activities';
 import { DELIVERY } from './activity-options';
 import { projections } from './projection';
-import type { MaterialRequestNotice } from '../activities/material-requests';
+import type { MaterialRequestNotice } from '../domain/notices';
 import { materialRequestEventKey, materialRequestReminderKey, stepId as buildStepId, stepReference } from '../domain/ids';
 import { stepDueAt, stepDueDay } from '../domain/escalation';
 import { dayText } from '../domain/dates';

@@ -1,12 +1,12 @@
 // The official calendar's years: read (the package's, or published here) and published by an
 // administrator. A publication is validated by domain/calendar-years.ts, stored as a new version
 // (calendar_years is append-only) with its audit event in the same transaction, and from then on
-// used wherever the calendar is read (activities/calendar.ts). The administrators' inbox is told,
+// used wherever the calendar is read (db/calendar.ts). The administrators' inbox is told,
 // from 1 November, while next year has no schedule.
 import { desc, eq } from 'drizzle-orm';
-import { appendEvent } from '../../activities/events';
-import { calendarInForce, coveredYearTest, officialCalendar, PACKAGE_SOURCE, publishedYears, type PublishedYearRow } from '../../activities/calendar';
+import { calendarInForce, coveredYearTest, officialCalendar, PACKAGE_SOURCE, publishedYears, type PublishedYearRow } from '../../db/calendar';
 import type { Database } from '../../db/client';
+import { appendEvent } from '../../db/events';
 import { calendarYears, notifications } from '../../db/schema';
 import {
   calendarYearEventKey,

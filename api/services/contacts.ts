@@ -4,11 +4,11 @@
 // domain/contacts.ts's rule, applied here and wherever else a contact appears.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
+import { appendEvent } from '../../db/events';
 import { contracts, organizations, villageContacts } from '../../db/schema';
 import { contactEventKey } from '../../domain/ids';
 import { mayReadVillageContacts } from '../../domain/contacts';
 import { hasRole, isAdmin, type Actor } from '../../domain/organizations';
-import { appendEvent } from '../../activities/events';
 import { forbidden, notFound, unprocessable } from '../errors';
 import { newId } from './tokens';
 import { say } from '../../domain/messages';

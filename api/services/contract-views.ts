@@ -87,7 +87,7 @@ export function contractSummary(row: ContractRow, now: number) {
   };
 }
 
-/** `hasSchedule`: whether a year has an official calendar (activities/calendar.ts coveredYearTest). */
+/** `hasSchedule`: whether a year has an official calendar (db/calendar.ts coveredYearTest). */
 export function contractDetail(row: ContractRow, ledger: StoredLedgerEntry[], now: number, hasSchedule: (year: number) => boolean = () => true) {
   const contract = row.definition as Contract;
   const figures = contractFigures(contract, ledger, now);

@@ -3,7 +3,7 @@
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, sql } from 'drizzle-orm';
-import { coveredYearTest } from '../../activities/calendar';
+import { coveredYearTest } from '../../db/calendar';
 import type { Database } from '../../db/client';
 import { contracts, events, ledgerEntries, materialRequests, organizations, users } from '../../db/schema';
 import {

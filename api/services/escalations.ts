@@ -3,7 +3,7 @@ import type { Text } from '../../domain/languages';
 import { SEVERITIES_MOST_URGENT_FIRST, type Severity } from '../../domain/severity';
 import type { Client } from '@temporalio/client';
 import { asc, eq, inArray } from 'drizzle-orm';
-import { calendarInForce } from '../../activities/calendar';
+import { calendarInForce } from '../../db/calendar';
 import type { Database } from '../../db/client';
 import { contracts, escalations, ledgerEntries, stepDelays } from '../../db/schema';
 import { withOverrides, workingDaysBetween, workingDaysInAny } from '../../domain/calendar';

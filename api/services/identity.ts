@@ -1,10 +1,10 @@
 // Organizations, users and their tokens.
 import { asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client';
+import { appendEvent } from '../../db/events';
 import { organizations, users } from '../../db/schema';
 import { organizationEventKey, userEventKey } from '../../domain/ids';
 import { organizationKindsFor, roleRuleText, rolesNotFitting, type Actor, type OrganizationKind, type Role } from '../../domain/organizations';
-import { appendEvent } from '../../activities/events';
 import { unprocessable } from '../errors';
 import { hashToken, newId, newToken } from './tokens';
 import { say } from '../../domain/messages';

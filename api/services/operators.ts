@@ -4,14 +4,10 @@
 // is announced once in the administrators' inbox. One stuck workflow never stops the others.
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
-import {
-  stuckWorkflowNotification,
-  writeNotifications,
-  type StuckWorkflowNotice,
-} from '../../activities/notifications';
 import type { Database } from '../../db/client';
+import { writeNotifications } from '../../db/notifications';
 import { parseId } from '../../domain/ids';
-import type { StuckReason } from '../../domain/notices';
+import { stuckWorkflowNotification, type StuckReason, type StuckWorkflowNotice } from '../../domain/notices';
 import { PROJECTION_FAILURE_MEMO, type ProjectionFailure } from '../../workflows/projection-messages';
 import { ADMINISTRATORS_INBOX } from './inbox';
 

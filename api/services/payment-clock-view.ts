@@ -2,7 +2,7 @@
 // interest, from the read model (ledger, payment applications, approved submissions) and the
 // calendar in force. The rules are domain/payment-terms'.
 import { and, eq, inArray } from 'drizzle-orm';
-import { calendarInForce } from '../../activities/calendar';
+import { calendarInForce } from '../../db/calendar';
 import type { Database } from '../../db/client';
 import { paymentApplications, submissions } from '../../db/schema';
 import { withOverrides, type WorkingCalendar } from '../../domain/calendar';

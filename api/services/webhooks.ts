@@ -1,16 +1,35 @@
 // Outbound webhooks of organizations and the delivery log of their notifications.
 import { randomBytes } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
 import { desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { deliveries, webhookEndpoints } from '../../db/schema';
-import { refusedTarget, type OutboundPolicy } from '../../activities/outbound';
 import type { DeliveryChannel, DeliveryStatus } from '../../domain/notices';
+import { needsResolution, refusedResolution, refusedUrl, urlHost, type OutboundPolicy } from '../../domain/outbound';
 import { isAdmin, type Actor } from '../../domain/organizations';
 import { forbidden, notFound, unprocessable } from '../errors';
 import type { IdentityService } from './identity';
 import { newId } from './tokens';
 import { say } from '../../domain/messages';
 import { problem } from '../../domain/problems';
+
+/**
+ * Why a webhook URL may not be registered, or undefined: the outbound rule (domain/outbound.ts) on
+ * the URL, then on every address its host name resolves to now (each delivery checks again).
+ */
+export async function refusedTarget(text: string, policy: OutboundPolicy): Promise<string | undefined> {
+  const syntactic = refusedUrl(text, policy);
+  if (syntactic) return syntactic;
+  const host = urlHost(new URL(text));
+  if (!needsResolution(host, policy)) return undefined;
+  let addresses: string[];
+  try {
+    addresses = (await lookup(host, { all: true })).map((a) => a.address);
+  } catch {
+    return `cannot be resolved (${host})`;
+  }
+  return refusedResolution(host, addresses, policy);
+}
 
 export class WebhookService {
   constructor(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarForYears, officialCalendar } from '../../activities/calendar';
+import { calendarForYears, officialCalendar } from '../../db/calendar';
 import { addWorkingDays, isCovered, isWorkingDay, withOverrides, workingDaysBetween } from '../../domain/calendar';
 import { validateContractDefinition } from '../../domain/contract';
 import fc from 'fast-check';

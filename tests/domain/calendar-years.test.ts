@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { officialCalendar } from '../../activities/calendar';
+import { officialCalendar } from '../../db/calendar';
 import { isCovered, isWorkingDay } from '../../domain/calendar';
 import {
   calendarWarnings,

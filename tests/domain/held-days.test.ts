@@ -2,7 +2,7 @@
 // parallel count each working day once.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { calendarForYears } from '../../activities/calendar';
+import { calendarForYears } from '../../db/calendar';
 import { isWorkingDay, workingDaysBetween, workingDaysInAny, type HeldInterval } from '../../domain/calendar';
 import { addDays } from '../../domain/dates';
 

@@ -4,7 +4,7 @@
 // one segment, rounded once.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { calendarForYears } from '../../activities/calendar';
+import { calendarForYears } from '../../db/calendar';
 import { addDays, dayNumber } from '../../domain/dates';
 import { parseMoney } from '../../domain/money';
 import { render } from '../../domain/messages';

@@ -4,7 +4,7 @@
 // amendments recorded after a clock's start never move its deadline or change its interest.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { calendarForYears } from '../../activities/calendar';
+import { calendarForYears } from '../../db/calendar';
 import { addDays } from '../../domain/dates';
 import { MAX_PAYMENT_TERMS_CHANGES } from '../../domain/limits';
 import { formatMoney, parseMoney } from '../../domain/money';

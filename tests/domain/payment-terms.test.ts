@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { render, type Said } from '../../domain/messages';
 import { describe, expect, it } from 'vitest';
-import { calendarForYears } from '../../activities/calendar';
+import { calendarForYears } from '../../db/calendar';
 import { isWorkingDay, workingDaysBetween } from '../../domain/calendar';
 import { addDays } from '../../domain/dates';
 import { formatMoney, parseMoney } from '../../domain/money';

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import type { OutboundPolicy } from '../../activities/outbound';
+import type { OutboundPolicy } from '../../domain/outbound';
 import { buildApp } from '../../api/app';
 import type { RateLimits } from '../../api/plugins/auth';
 import { LocalFileStorage } from '../../api/services/file-storage';

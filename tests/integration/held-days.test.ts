@@ -1,7 +1,7 @@
 // Who held a contract's money steps, over the API: a contract registered after the fact, whose
 // payments are entered long after they arrived, charges the payer by the receipts' dates.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calendarForYears } from '../../activities/calendar';
+import { calendarForYears } from '../../db/calendar';
 import { workingDaysBetween } from '../../domain/calendar';
 import { shanghaiDate } from '../../domain/dates';
 import { sCountyContract } from '../fixtures/s-county';

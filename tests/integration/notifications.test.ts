@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryActivities, DELIVERY_HEADER, signBody, SIGNATURE_HEADER } from '../../activities/delivery';
-import { parseAllowList } from '../../activities/outbound';
+import { parseAllowList } from '../../domain/outbound';
 import { deliveries } from '../../db/schema';
 import { sCountyContract } from '../fixtures/s-county';
 import { eventually } from '../helpers/eventually';

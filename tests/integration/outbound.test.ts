@@ -4,7 +4,9 @@ import http from 'node:http';
 import fc from 'fast-check';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guardedLookup, NO_EXCEPTIONS, parseAllowList, postWebhook, refusedAddress, refusedUrl } from '../../activities/outbound';
+import { guardedLookup, postWebhook } from '../../activities/outbound';
+import { refusedTarget } from '../../api/services/webhooks';
+import { NO_EXCEPTIONS, parseAllowList, refusedAddress, refusedUrl } from '../../domain/outbound';
 import { loadConfig } from '../../server/config';
 
 describe('webhook target rules', () => {
@@ -58,6 +60,13 @@ describe('webhook target rules', () => {
       guardedLookup(parseAllowList('localhost').policy)('localhost', { all: true }, (error) => resolve(error ? String(error.code) : 'connected')),
     );
     expect(allowed).toBe('connected');
+  });
+
+  it('judges a name at registration by what it resolves to, by the rule deliveries use', async () => {
+    expect(await refusedTarget('https://localhost/hook', NO_EXCEPTIONS)).toMatch(/^localhost resolves to .* is a loopback address$/);
+    expect(await refusedTarget('http://localhost/hook', parseAllowList('localhost').policy)).toBeUndefined();
+    expect(await refusedTarget('https://127.0.0.1/hook', NO_EXCEPTIONS)).toMatch(/loopback/);
+    expect(await refusedTarget('https://grantflow.invalid/hook', NO_EXCEPTIONS)).toBe('cannot be resolved (grantflow.invalid)');
   });
 });
 

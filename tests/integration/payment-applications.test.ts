@@ -2,7 +2,7 @@
 // purchaser accepts, the contract shows each tranche's deadline and interest, the payer's yearly
 // list names what is overdue — and the application's texts never enter the workflow's history.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calendarForYears } from '../../activities/calendar';
+import { calendarForYears } from '../../db/calendar';
 import { addWorkingDays } from '../../domain/calendar';
 import { addDays, calendarDaysBetween, shanghaiDate } from '../../domain/dates';
 import { parseCsv } from '../../domain/csv';

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calendarForYears } from '../../activities/calendar';
+import { calendarForYears } from '../../db/calendar';
 import { workingDaysBetween } from '../../domain/calendar';
 import { addDays, shanghaiDate } from '../../domain/dates';
 import { stepReference } from '../../domain/ids';

@@ -4,7 +4,7 @@
 // its hands (a submission waiting for its reviewer is the reviewer's, not the contractor's).
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calendarForYears } from '../../activities/calendar';
+import { calendarForYears } from '../../db/calendar';
 import { escalations, notifications, stepDelays } from '../../db/schema';
 import { addWorkingDays, previousWorkingDay, workingDaysBetween, type WorkingCalendar } from '../../domain/calendar';
 import { validateContractDefinition, type Contract, type ContractDefinitionInput } from '../../domain/contract';

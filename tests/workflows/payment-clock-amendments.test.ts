@@ -4,7 +4,7 @@
 // started on, and an amendment's key covering its terms.
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { calendarForYears } from '../../activities/calendar';
+import { calendarForYears } from '../../db/calendar';
 import { contracts, stepDelays } from '../../db/schema';
 import { addWorkingDays } from '../../domain/calendar';
 import { validateContractDefinition, type Contract } from '../../domain/contract';

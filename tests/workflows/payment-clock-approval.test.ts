@@ -6,7 +6,7 @@
 // interest in its texts — closed, from the day the money arrived, when it is paid.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calendarForYears } from '../../activities/calendar';
+import { calendarForYears } from '../../db/calendar';
 import { escalations, stepDelays } from '../../db/schema';
 import { workingDaysBetween } from '../../domain/calendar';
 import { validateContractDefinition } from '../../domain/contract';

@@ -5,7 +5,7 @@
 // text names the statute, the days and the interest, resolved from the day the money arrived.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calendarForYears } from '../../activities/calendar';
+import { calendarForYears } from '../../db/calendar';
 import { escalations, stepDelays } from '../../db/schema';
 import { addWorkingDays, workingDaysBetween } from '../../domain/calendar';
 import { validateContractDefinition, type Contract } from '../../domain/contract';

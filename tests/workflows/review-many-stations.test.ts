@@ -6,7 +6,7 @@
 // at MAX_ROUNDS_PER_STATION, and an escalation step opened in one run is closed by a later one.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calendarForYears } from '../../activities/calendar';
+import { calendarForYears } from '../../db/calendar';
 import { escalations, submissions } from '../../db/schema';
 import { addDays, parseInstant, shanghaiDate } from '../../domain/dates';
 import { MAX_ROUNDS_PER_STATION, MAX_STATIONS_PER_CONTRACT, REVIEW_RUN_MAX_EVENTS } from '../../domain/limits';

@@ -2,7 +2,7 @@
 // the time-skipping server; the decision closes the step.
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calendarForYears } from '../../activities/calendar';
+import { calendarForYears } from '../../db/calendar';
 import { escalations } from '../../db/schema';
 import { validateContractDefinition } from '../../domain/contract';
 import { addDays, shanghaiDate } from '../../domain/dates';

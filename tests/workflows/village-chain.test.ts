@@ -4,7 +4,7 @@
 // then met by progress recorded late.
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calendarForYears } from '../../activities/calendar';
+import { calendarForYears } from '../../db/calendar';
 import { escalations, materialRequests, notifications, stepDelays } from '../../db/schema';
 import { withOverrides, workingDaysBetween } from '../../domain/calendar';
 import { validateContractDefinition, type Contract, type ContractDefinitionInput } from '../../domain/contract';

@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { calendarForYears } from '../../activities/calendar';
+import { calendarForYears } from '../../db/calendar';
 import { validateContractDefinition, type ContractDefinitionInput } from '../../domain/contract';
 import { addDays, shanghaiDate } from '../../domain/dates';
 import { QUOTA_METRICS } from '../../domain/quotas';

@@ -1,0 +1,43 @@
+// Inbox notifications, written by the projection activities and by the API (the administrators'
+// notice of a stuck workflow): one row per organization and idempotency key, so a retried or
+// replayed write adds nothing twice; the ids are returned for delivery.
+import { inArray } from 'drizzle-orm';
+import type { InboxNotification } from '../domain/notices';
+import type { Database } from './client';
+import { notifications } from './schema';
+
+type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** Writes the notifications (new ones only) and returns the ids of all of them, oldest first. */
+export async function writeNotifications(
+  tx: Transaction,
+  contractId: string | null,
+  notices: InboxNotification[],
+): Promise<number[]> {
+  for (const n of notices) {
+    if (n.organizationIds.length === 0) continue;
+    await tx
+      .insert(notifications)
+      .values(
+        n.organizationIds.map((organizationId) => ({
+          idempotencyKey: n.idempotencyKey,
+          organizationId,
+          contractId,
+          kind: n.kind,
+          severity: n.severity,
+          subject: n.subject,
+          body: n.body,
+          escalationId: n.escalationId ?? null,
+          createdAt: new Date(n.at),
+        })),
+      )
+      .onConflictDoNothing();
+  }
+  const keys = notices.map((n) => n.idempotencyKey);
+  if (keys.length === 0) return [];
+  const rows = await tx
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(inArray(notifications.idempotencyKey, keys));
+  return rows.map((r) => r.id).sort((a, b) => a - b);
+}
