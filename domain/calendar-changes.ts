@@ -56,8 +56,12 @@ export function validateCalendarOverrides(
 
 /**
  * Checks an amendment of a running contract's own days (POST /v1/contracts/:id/calendar): the
- * rules of validateCalendarOverrides, fields named as the body names them (`holidays.3`), and a
- * reason that is not blank. Returns the days normalized and the reason trimmed, or the problems.
+ * rules of validateCalendarOverrides, fields named as the body names them (`holidays.3`), a
+ * reason that is not blank, and — given the days in force (`current`) and `today` (Asia/Shanghai)
+ * — no day before today changed: what was a working day stays one, or the working days already
+ * counted (an acceptance window, a payer's deadline in working days, the days a party held a
+ * step) would be counted again differently, and a breach could be declared away. Today and later
+ * may change. Returns the days normalized and the reason trimmed, or the problems.
  */
 export function validateCalendarAmendment<R extends FreeText>(
   input: {
@@ -66,9 +70,18 @@ export function validateCalendarAmendment<R extends FreeText>(
     reason: R;
   },
   years: { fromYear: number; toYear: number },
+  past?: { current: CalendarOverrides | undefined; today: IsoDate },
 ): { ok: true; value: Required<CalendarOverrides> & { reason: R } } | { ok: false; problems: Problem[] } {
   const problems: Problem[] = [];
   const days = validateCalendarOverrides({ holidays: input.holidays ?? [], workdays: input.workdays ?? [] }, problems, '', years);
+  if (past) {
+    for (const list of ['holidays', 'workdays'] as const) {
+      const was = new Set(past.current?.[list] ?? []);
+      const is = new Set(days[list]);
+      const changed = [...new Set([...was, ...is])].filter((day) => day < past.today && was.has(day) !== is.has(day)).sort();
+      for (const day of changed) problems.push(problem(list, 'calendar_day_past', { day, today: past.today }));
+    }
+  }
   // The text at the API (trimmed); its stored reference in the workflow (stored trimmed, never blank).
   const reason = (typeof input.reason === 'string' ? input.reason.trim() : input.reason) as R;
   if (isBlankText(reason)) problems.push(problem('reason', 'say_why_days_change'));

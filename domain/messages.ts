@@ -500,9 +500,9 @@ export const MESSAGES = {
   }),
   overdue_tranche_kept: entry<Id & { day: string; rule: string }>({
     en: ({ id, day, rule }) =>
-      `cannot change tranche "${id}": the payer was to pay it by ${dayText(day, 'en')} and money of it is overdue; under the statute a tranche in breach keeps its amount, due date and release (pay it first; rule ${rule})`,
+      `would change what tranche "${id}" owes or the interest it bears: the payer was to pay it by ${dayText(day, 'en')} and paid it late or not yet; under the statute an amendment may not change a tranche in breach — its amount, due date, release, or the money already counted toward it (pay it first; rule ${rule})`,
     'zh-CN': ({ id, day, rule }) =>
-      `不能变更批次 "${id}"：付款方应于 ${dayText(day, 'zh-CN')} 前支付，该批次已有逾期款项；依条例，已逾期的批次不得变更金额、到期日或付款条件（请先付清；规则 ${rule}）`,
+      `会改变批次 "${id}" 的欠款或逾期利息：付款方应于 ${dayText(day, 'zh-CN')} 前支付，该批次逾期支付或尚未支付；依条例，变更不得改动已逾期的批次——其金额、到期日、付款条件或已计入的到账款项（请先付清；规则 ${rule}）`,
   }),
   give_a_reason_to_return: entry({ en: () => 'must give at least one reason to return', 'zh-CN': () => '退回时至少要给出一条理由' }),
 
@@ -624,6 +624,10 @@ export const MESSAGES = {
   within_contract_years: entry<{ from: number; to: number }>({
     en: ({ from, to }) => `must fall within the contract's years (${from}–${to})`,
     'zh-CN': ({ from, to }) => `必须在合同涉及的年份内（${from}–${to}）`,
+  }),
+  calendar_day_past: entry<{ day: string; today: string }>({
+    en: ({ day, today }) => `cannot change ${dayText(day, 'en')}: it is before today (${dayText(today, 'en')}), and the working days already counted stay as they were counted`,
+    'zh-CN': ({ day, today }) => `不能修改 ${dayText(day, 'zh-CN')}：该日早于今天（${dayText(today, 'zh-CN')}），已计算的工作日不再变更`,
   }),
   say_why_days_change: entry({ en: () => 'must say why the days change', 'zh-CN': () => '请说明修改日期的原因' }),
   idempotency_key_other_amendment: entry({

@@ -182,12 +182,13 @@ export function paymentTermsOn(record: PaymentTermsRecord, day: IsoDate): Paymen
 }
 
 /**
- * The terms and their history after an amendment to `next` recorded on `on` (Asia/Shanghai): the
- * terms in force until then join the history, up to the day before `on` — so clocks that started
- * before `on` keep running on them, and those that start on `on` or later run on `next`. Terms
- * that took effect on `on` itself and are replaced the same day were in force on no day of their
- * own and are not kept. Terms equal to those in force change nothing. A problem (field
- * `paymentTerms`, naming MAX_PAYMENT_TERMS_CHANGES) when the history is full.
+ * The terms and their history after an amendment to `next` recorded on `on` (Asia/Shanghai). It
+ * takes effect the next day: the terms in force until then join the history up to and including
+ * `on` — so every clock that started on or before `on` (an acceptance earlier that day included:
+ * a day has no order within it) keeps running on them, and those that start after `on` run on
+ * `next`. Terms recorded on `on` and replaced the same day were in force on no day of their own and
+ * are not kept. Terms equal to those in force change nothing. A problem (field `paymentTerms`,
+ * naming MAX_PAYMENT_TERMS_CHANGES) when the history is full.
  */
 export function amendPaymentTerms(
   record: PaymentTermsRecord,
@@ -198,10 +199,11 @@ export function amendPaymentTerms(
   const current = paymentTermsOf(record);
   const keep = () => ({ ok: true as const, value: { paymentTerms: next, ...(history.length > 0 ? { paymentTermsHistory: history } : {}) } });
   if (canonicalJson(current) === canonicalJson(next)) return keep();
-  if (history.at(-1)?.until === on) return keep();
+  const from = addDays(on, 1);
+  if (history.at(-1)?.until === from) return keep();
   const full = paymentTermsChangeLimitProblem(history.length);
   if (full) return { ok: false, problem: full };
-  history.push({ terms: current, until: on });
+  history.push({ terms: current, until: from });
   return keep();
 }
 
@@ -355,6 +357,18 @@ export function paymentDueOn(
   if (released === null) return null;
   const deadline = payerDeadline(released, terms, calendar);
   return deadline > dueOn ? deadline : dueOn;
+}
+
+/**
+ * Basis `due_date`: a tranche released before the terms its clock runs on took effect (`from`; an
+ * amendment to basis `due_date` after the due day of a tranche no application had started) owes
+ * from those terms on, as if released the day they took effect — never interest for days before
+ * them.
+ */
+function stretchedDueOn(dueOn: IsoDate | null, released: IsoDate | null, from: IsoDate | null, terms: PaymentTerms, calendar: WorkingCalendar): IsoDate | null {
+  if (dueOn === null || released === null || from === null || released >= from) return dueOn;
+  const fromThen = payerDeadline(from, terms, calendar);
+  return fromThen > dueOn ? fromThen : dueOn;
 }
 
 /** Money that arrived toward a debt on a day (negative: a reversal). */
@@ -703,7 +717,13 @@ export function trancheClock(
       applications: apps,
     };
   }
-  const dueOn = paymentDueOn(terms, release, tranche.dueOn, approvedOn, clockStartOn, calendar);
+  const dueOn = stretchedDueOn(
+    paymentDueOn(terms, release, tranche.dueOn, approvedOn, clockStartOn, calendar),
+    releasedOn(release, tranche.dueOn, approvedOn, clockStartOn),
+    periodsOf(record)[period]!.from,
+    terms,
+    calendar,
+  );
   const owedFen = tranche.amountFen;
   const late = dueOn === null ? undefined : lateInterest(owedFen, receipts, dueOn, asOf, terms.lateInterest);
   const owedOutstandingFen = Math.min(owedFen, Math.max(0, owedFen - paid));

@@ -499,6 +499,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       const patch = calendarPatch(state.calendar!, next);
       if (!patch) return;
       state.calendar = next;
+      // The loop judges the clock and its next wake-up again with the new days.
+      changed = true;
       const children = [
         ...Object.values(state.steps ?? {}).filter((s) => s.open).map((s) => escalationWorkflowId(s.stepId)),
         ...(state.reviewsStarted ? (state.contract.milestones ?? []).map((m) => reviewWorkflowId(contractId, m.id)) : []),
@@ -531,7 +533,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   const calendarAmendmentCheck = (request: { holidays: string[]; workdays: string[]; reason: FreeText }) => {
     requireActive();
     if (!state.calendar) reject(REJECTION.conflict, say('contract_before_calendar_changes', { id: contractId }));
-    const checked = validateCalendarAmendment(request, contractCalendarYears(state.contract));
+    const checked = validateCalendarAmendment(request, contractCalendarYears(state.contract), { current: state.contract.calendar, today: shanghaiDate(Date.now()) });
     if (!checked.ok) reject(REJECTION.invalid, say('contract_calendar_invalid'), checked.problems);
     return checked.value;
   };

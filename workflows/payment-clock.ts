@@ -4,7 +4,7 @@
 // `paymentOverdue` steps handed to the escalation engine. The rules are domain/payment-terms'.
 // Deterministic: no I/O; applications carry ids, amounts and days only (texts stay in PostgreSQL).
 import { patched, setHandler } from '@temporalio/workflow';
-import type { Contract } from '../domain/contract';
+import type { Contract, Tranche } from '../domain/contract';
 import { parseInstant, shanghaiDate, type IsoDate } from '../domain/dates';
 import { stepDueAt, stepDueDay } from '../domain/escalation';
 import { stepKey, stepReference } from '../domain/ids';
@@ -31,7 +31,6 @@ import {
   type PaymentTermsInput,
   type TrancheApplication,
   type TrancheClock,
-  type TrancheRelease,
   windowOf,
 } from '../domain/payment-terms';
 import { say } from '../domain/messages';
@@ -333,30 +332,40 @@ export function trancheRemovalProblems(state: ContractState, tranches: ReadonlyA
 
 /**
  * Problems of a schedule amendment for tranches in breach (field `tranches`): under the statute
- * (sme_payment_2025), a tranche with money overdue past the payer's deadline keeps its amount, due
- * day and release, and stays — else an amendment would erase the breach and the interest it bears
- * (《保障中小企业款项支付条例》: a public body may not extend the payment period after the fact).
- * Tranches not in breach, and contracts not under the statute, are amended as before.
+ * (sme_payment_2025), what a tranche that is or was in breach — money of it overdue past the
+ * payer's deadline, or interest already accrued because it was paid late — owes today, its deadline
+ * and its interest must come out of the amendment as they went in. Else an amendment would erase
+ * the breach and its interest after the fact (《保障中小企业款项支付条例》: a public body may not
+ * extend the payment period by such means): moving, shrinking, re-releasing or removing the
+ * tranche, or moving the money already received onto it from an earlier tranche (receipts are
+ * spread over the tranches in due order). Other tranches, and contracts not under the statute,
+ * are amended as before.
  */
-export function breachedTrancheProblems(
-  state: ContractState,
-  amended: ReadonlyArray<{ id: string; dueAt: number; amountFen: Fen; release?: TrancheRelease }>,
-): Problem[] {
-  const { contract } = state;
-  if (!state.paymentClock || !state.calendar) return [];
+export function breachedTrancheProblems(state: ContractState, amended: readonly Tranche[]): Problem[] {
+  if (!state.calendar) return [];
   const today = shanghaiDate(Date.now());
-  const next = new Map(amended.map((t) => [t.id, t]));
-  const receipts = trancheReceipts(contract.tranches, netDays(state));
+  const before = clocksOfSchedule(state, state.contract.tranches, today);
+  const after = clocksOfSchedule(state, amended, today);
   const problems: Problem[] = [];
-  for (const t of contract.tranches) {
-    const release = releaseOf(t);
-    const clock = trancheClock(contract, { id: t.id, dueOn: stepDueDay(t.dueAt), amountFen: t.amountFen, release }, applicationsOf(state, t.id), receipts.get(t.id) ?? [], approvedOnOf(state, release), state.calendar, today);
-    if (clock.terms.statute !== 'sme_payment_2025' || clock.overdueFen <= 0 || clock.paymentDueOn === null) continue;
-    const kept = next.get(t.id);
-    if (kept && kept.dueAt === t.dueAt && kept.amountFen === t.amountFen && JSON.stringify(releaseOf(kept)) === JSON.stringify(release)) continue;
-    problems.push(problem('tranches', 'overdue_tranche_kept', { id: t.id, day: clock.paymentDueOn, rule: STATUTE_RULES.breachNotAmendedAway }));
+  for (const [id, was] of before) {
+    if (was.terms.statute !== 'sme_payment_2025' || was.paymentDueOn === null || (was.overdueFen <= 0 && was.interestFen <= 0)) continue;
+    const is = after.get(id);
+    if (is && is.paymentDueOn === was.paymentDueOn && is.overdueFen === was.overdueFen && is.interestFen === was.interestFen) continue;
+    problems.push(problem('tranches', 'overdue_tranche_kept', { id, day: was.paymentDueOn, rule: STATUTE_RULES.breachNotAmendedAway }));
   }
   return problems;
+}
+
+/** Each tranche's clock on `today` were the schedule `tranches` (the money received spread over them in due order). */
+function clocksOfSchedule(state: ContractState, tranches: readonly Tranche[], today: IsoDate): Map<string, TrancheClock> {
+  const receipts = trancheReceipts(tranches, netDays(state));
+  return new Map(
+    tranches.map((t) => {
+      const release = releaseOf(t);
+      const tranche = { id: t.id, dueOn: stepDueDay(t.dueAt), amountFen: t.amountFen, release };
+      return [t.id, trancheClock(state.contract, tranche, applicationsOf(state, t.id), receipts.get(t.id) ?? [], approvedOnOf(state, release), state.calendar!, today)];
+    }),
+  );
 }
 
 /** Registers the file and decide Updates and the milestones' approvals on the contract workflow. */

@@ -9,6 +9,7 @@ import { resolveTexts } from '../../db/free-texts';
 import type { Resolved } from '../../domain/free-text';
 import { contractCalendarYears, validateCalendarAmendment } from '../../domain/calendar-changes';
 import type { Contract } from '../../domain/contract';
+import { shanghaiDate } from '../../domain/dates';
 import type { Actor } from '../../domain/organizations';
 import { amendCalendarUpdate, type CalendarAmendment } from '../../workflows/calendar-messages';
 import { contractWorkflowId } from '../../workflows/contract-messages';
@@ -41,7 +42,7 @@ export class ContractCalendarService {
     if (actor.organizationId !== row.purchaserId || !actor.roles.includes('agency_officer')) {
       throw forbidden(say('only_party_may', { role: 'agency_officer', party: 'the purchaser', contract: id, action: 'amend its calendar' }));
     }
-    const checked = validateCalendarAmendment(body, contractCalendarYears(row.definition as Contract));
+    const checked = validateCalendarAmendment(body, contractCalendarYears(row.definition as Contract), { current: (row.definition as Contract).calendar, today: shanghaiDate(Date.now()) });
     if (!checked.ok) throw unprocessable(say('contract_calendar_invalid'), checked.problems);
     const { holidays, workdays, reason } = checked.value;
     // The reason is stored first and travels by reference (claim check, domain/free-text).

@@ -1,6 +1,6 @@
 // Amendments of the payment terms (issue 18, after review): a clock that has started runs on the
-// terms in force on the day it started; an amendment applies only to clocks that start on or after
-// the day it was recorded. Exact values of the source case, the history's bound, and a property:
+// terms in force on the day it started; an amendment takes effect the day after it was recorded
+// (a clock started earlier that day keeps the old terms). Exact values of the source case, the history's bound, and a property:
 // amendments recorded after a clock's start never move its deadline or change its interest.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -65,10 +65,10 @@ describe('an amendment does not move a clock that has started', () => {
     const clock = trancheClock(sixty, december, [acceptedOn('a2', '2023-07-25', '2023-08-01')], [], null, calendar, '2023-12-31');
     expect(clock).toMatchObject({ startedOn: '2023-08-01', paymentDueOn: '2023-09-30' });
     expect(clock.terms.payWithinDays).toBe(60);
-    // One accepted on the day the amendment was recorded gets it too.
-    expect(trancheClock(sixty, december, [acceptedOn('a3', '2023-07-18', '2023-07-20')], [], null, calendar, '2023-12-31').paymentDueOn).toBe('2023-09-18');
-    // And one accepted the day before keeps 30.
-    expect(trancheClock(sixty, december, [acceptedOn('a4', '2023-07-18', '2023-07-19')], [], null, calendar, '2023-12-31').paymentDueOn).toBe('2023-08-18');
+    // One accepted the day after the amendment was recorded gets it too.
+    expect(trancheClock(sixty, december, [acceptedOn('a3', '2023-07-18', '2023-07-21')], [], null, calendar, '2023-12-31').paymentDueOn).toBe('2023-09-19');
+    // One accepted on the day it was recorded (before or after it: a day has no order) keeps 30.
+    expect(trancheClock(sixty, december, [acceptedOn('a4', '2023-07-18', '2023-07-20')], [], null, calendar, '2023-12-31').paymentDueOn).toBe('2023-08-19');
   });
 
   it('a second application of the same tranche accepted after the amendment runs on 60 days, the first on 30', () => {
@@ -95,7 +95,7 @@ describe('an amendment does not move a clock that has started', () => {
     expect(formatMoney(later.interestFen)).toBe('393.20');
   });
 
-  it('under basis due_date the clock starts on the due day: an amendment the day after leaves its interest, one before it applies', () => {
+  it('under basis due_date the clock starts on the due day: an amendment on it or after leaves its interest, one the day before applies', () => {
     const dueDate: PaymentTerms = { ...terms, basis: 'due_date' };
     const paid = [{ on: '2023-07-10', fen: TRANCHE }];
     // 393,200.00 × 10 days × 0.05 % = 1,966.00
@@ -105,7 +105,9 @@ describe('an amendment does not move a clock that has started', () => {
     const after = amended({ paymentTerms: dueDate }, { on: '2023-07-01', terms: { ...dueDate, lateInterest: AGREED } });
     expect(formatMoney(trancheClock(after, june, [], paid, null, calendar, '2023-08-01').interestFen)).toBe('1966.00');
     const onTheDay = amended({ paymentTerms: dueDate }, { on: '2023-06-30', terms: { ...dueDate, lateInterest: AGREED } });
-    expect(formatMoney(trancheClock(onTheDay, june, [], paid, null, calendar, '2023-08-01').interestFen)).toBe('786.40');
+    expect(formatMoney(trancheClock(onTheDay, june, [], paid, null, calendar, '2023-08-01').interestFen)).toBe('1966.00');
+    const dayBefore = amended({ paymentTerms: dueDate }, { on: '2023-06-29', terms: { ...dueDate, lateInterest: AGREED } });
+    expect(formatMoney(trancheClock(dayBefore, june, [], paid, null, calendar, '2023-08-01').interestFen)).toBe('786.40');
   });
 
   it('a change of basis after the clock started leaves the tranche on the basis it started on', () => {
@@ -113,17 +115,21 @@ describe('an amendment does not move a clock that has started', () => {
     const clock = trancheClock(toDueDate, june, [acceptedOn('a1', '2023-06-01', '2023-06-08')], paidInFull, null, calendar, '2023-09-01');
     expect(clock).toMatchObject({ paymentDueOn: '2023-07-08', daysOverdue: 37 });
     expect(clock.terms.basis).toBe('acceptance');
-    // A tranche whose due day passed under basis acceptance, with no application, falls due when
-    // an amendment puts it on basis due_date — from its due day, as the new terms say.
-    const idle = trancheClock(toDueDate, { ...june, id: 'idle' }, [], [], null, calendar, '2023-07-25');
-    expect(idle).toMatchObject({ startedOn: '2023-07-20', paymentDueOn: '2023-06-30' });
+    // A tranche whose due day passed under basis acceptance, with no application, owes from the
+    // day basis due_date took effect (2023-07-21), as if released then: 30 days, never a day before.
+    const idle = (asOf: string) => trancheClock(toDueDate, { ...june, id: 'idle' }, [], [], null, calendar, asOf);
+    expect(idle('2023-07-20')).toMatchObject({ startedOn: null, overdueFen: 0, interestFen: 0 });
+    expect(idle('2023-07-25')).toMatchObject({ startedOn: '2023-07-21', paymentDueOn: '2023-08-20', overdueFen: 0, interestFen: 0 });
+    // 393,200.00 × 10 days × 0.05 % = 1,966.00
+    expect(idle('2023-08-30')).toMatchObject({ paymentDueOn: '2023-08-20', daysOverdue: 10, interestFen: parseMoney('1966.00') });
   });
 
   it('an application’s window is the one the terms in force on its filing day give, whatever is amended later', () => {
-    // 10 working days from 2023-06-01 end on 2023-06-15; the window widened to 60 on 2023-06-05.
+    // 10 working days from 2023-06-01 end on 2023-06-15; the window widened to 60 on 2023-06-05 (from the 6th).
     const wider = amended(before, { on: '2023-06-05', terms: { ...terms, acceptanceWorkingDays: 60 } });
     expect(applicationClock({ filedOn: '2023-06-01' }, wider, calendar, '2023-06-20')).toMatchObject({ acceptanceDueOn: '2023-06-15', deemed: true });
-    expect(applicationClock({ filedOn: '2023-06-05' }, wider, calendar, '2023-06-20').acceptanceDueOn > '2023-08-01').toBe(true);
+    expect(applicationClock({ filedOn: '2023-06-05' }, wider, calendar, '2023-06-20')).toMatchObject({ deemed: true });
+    expect(applicationClock({ filedOn: '2023-06-06' }, wider, calendar, '2023-06-20').acceptanceDueOn > '2023-08-01').toBe(true);
   });
 });
 
@@ -136,14 +142,15 @@ describe('the history of the terms', () => {
       { on: '2023-05-01', terms: { ...terms, payWithinDays: 50 } },
       { on: '2023-06-01', terms: { ...terms, payWithinDays: 60 } },
     );
+    // Each `until` is the day after the change was recorded: the day its successor took effect.
     expect(record.paymentTermsHistory?.map((h) => [h.until, h.terms.payWithinDays, h.terms.basis])).toEqual([
-      ['2023-03-01', 30, 'due_date'],
-      ['2023-06-01', 50, 'acceptance'],
+      ['2023-03-02', 30, 'due_date'],
+      ['2023-06-02', 50, 'acceptance'],
     ]);
-    expect(paymentTermsOn(record, '2023-02-28').basis).toBe('due_date');
-    expect(paymentTermsOn(record, '2023-03-01').payWithinDays).toBe(50);
-    expect(paymentTermsOn(record, '2023-05-31').payWithinDays).toBe(50);
-    expect(paymentTermsOn(record, '2023-06-01').payWithinDays).toBe(60);
+    expect(paymentTermsOn(record, '2023-03-01').basis).toBe('due_date');
+    expect(paymentTermsOn(record, '2023-03-02').payWithinDays).toBe(50);
+    expect(paymentTermsOn(record, '2023-06-01').payWithinDays).toBe(50);
+    expect(paymentTermsOn(record, '2023-06-02').payWithinDays).toBe(60);
   });
 
   it(`is bounded: past ${MAX_PAYMENT_TERMS_CHANGES} changes the next is refused, naming the limit`, () => {
