@@ -59,11 +59,6 @@ export interface ContractState {
   /** Payment applications' ids, amounts and dates (no texts): workflows/payment-clock.ts. */
   paymentClock?: PaymentClockState;
   /**
-   * Which behaviours this contract runs with, decided once when it started (patched()) and carried
-   * across continue-as-new, so a contract never changes behaviour in mid-life.
-   */
-  features?: { escalationEngine: boolean; milestoneReviews: boolean };
-  /**
    * The version in force of the contract's own days (`contract.calendar`) once amended (issue 17;
    * version 1, absent here, is the definition's): who amended it, when, and why.
    */
@@ -84,7 +79,7 @@ export interface ContractWorkflowInput {
   /** Present when continuing as new. */
   /** A continued run's state; its definition travels once, as `contract` above (never twice in one payload). */
   state?: Omit<ContractState, 'contract'> & { contract?: Contract };
-  /** Continue as new once history is longer than this many events (default 4,000; tests lower it). */
+  /** Continue as new once history is longer than this many events (default 1,000; tests lower it). */
   continueAsNewAfterEvents?: number;
   /** …or larger than this many bytes (default 3 MB). */
   continueAsNewAfterBytes?: number;

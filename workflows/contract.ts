@@ -2,14 +2,13 @@
 // are the read model's record), watches every checkpoint and tranche on durable timers, announces
 // misses and recoveries, and mirrors each change into the read model through an idempotent
 // projection activity. Its state is bounded (see ContractState) and it continues as new before its
-// history grows past SHORT_RUN_EVENTS events (CONTINUE_AS_NEW_EVENTS before issue 19) or CONTINUE_AS_NEW_BYTES.
+// history grows past CONTINUE_AS_NEW_EVENTS events or CONTINUE_AS_NEW_BYTES.
 import {
   ParentClosePolicy,
   allHandlersFinished,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
-  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -59,21 +58,12 @@ import { reject } from './rejection';
 import { say } from '../domain/messages';
 import { isWorkflowIdTaken, startOwnChild } from './children';
 import { openStep, resolveStep } from './steps';
-import { amendCalendarUpdate, calendarPublishedSignal, CALENDAR_UPDATES_PATCH, type CalendarAmendment } from './calendar-messages';
+import { amendCalendarUpdate, calendarPublishedSignal, type CalendarAmendment } from './calendar-messages';
 import { tellCalendar } from './calendar-updates';
 import { escalationWorkflowId } from './escalation-messages';
 import { contractSearchAttributes, keepSearchAttributes, showContractDetails } from './operator-view';
 
 import { amendedPaymentTerms, installPaymentClock, milestoneIdsOf, paymentClockStepChanges, paymentClockWakeUp, trancheRemovalProblems } from './payment-clock';
-
-/** Stalled money steps go to the escalation engine (contracts started before it keep inbox notices). */
-const ESCALATION_ENGINE = 'escalation-engine';
-/** Each milestone's review cycle runs as a child workflow (contracts started before keep none). */
-const MILESTONE_REVIEWS = 'milestone-reviews';
-/** A step that stalls again is held from when it was last met (before: from its original due time again). */
-const RESTALL_FROM_LAST_MET = 'restall-from-last-met';
-/** Indicator quotas are judged by a child workflow (contracts started before had no quotas). */
-const INDICATOR_QUOTAS = 'indicator-quotas';
 
 const { workingCalendar } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
@@ -85,25 +75,16 @@ const { projectContract } = projections;
 const DAY_MS = 24 * 3600 * 1000;
 
 /**
- * A run continues as new past these, well inside Temporal's limits (51,200 events, 50 MB per run):
- * a payment adds about 10 events and at most ~7 KB (its note travels in the Update and in the
- * projection), so a run ends before 5,120 events and 5 MB whatever arrives while it drains.
+ * A run continues as new past these, well inside Temporal's limits (51,200 events, 50 MB per run).
+ * Events: a worker that does not hold a contract in its cache (a restart, an eviction, a failed
+ * workflow task — what a burst brings) replays the whole run before it answers anything, and
+ * replay measured about 2 ms per event (bench/replay-cost.ts: a 3,300-event run 7 to 8 s, on 2
+ * loaded cores); 1,000 events (about 110 payments) bound a run's replay to about 2.6 s. Bytes: a
+ * payment adds at most ~7 KB (its note travels in the Update and in the projection), so a run
+ * ends well before 5 MB whatever arrives while it drains.
  */
-const CONTINUE_AS_NEW_EVENTS = 4_000;
+const CONTINUE_AS_NEW_EVENTS = 1_000;
 const CONTINUE_AS_NEW_BYTES = 3 * 1024 * 1024;
-
-/**
- * Runs started or continued since issue 19 continue as new past SHORT_RUN_EVENTS: a worker that
- * does not hold a contract in its cache (a restart, an eviction, a failed workflow task — what a
- * burst brings) replays the whole run before it answers anything, and replay measured about 2 ms
- * per event (bench/replay-cost.ts: a 3,300-event run 7 to 8 s, on 2 loaded cores). So a run's replay
- * is bounded to about 2.6 s (about 110 payments a run). Behind a patch, so recorded histories
- * replay as they ran: a running run takes the new bound the first time its loop runs this code
- * anew after a deploy (the marker recorded then), so runs already past 1,000 events continue as
- * new at their next turn — a one-time wave after the deploy, deterministic on replay.
- */
-const SHORT_RUNS = 'short-runs';
-const SHORT_RUN_EVENTS = 1_000;
 
 export async function contractWorkflow(input: ContractWorkflowInput): Promise<ContractOutcome> {
   const state: ContractState = input.state ? { ...input.state, contract: input.state.contract ?? input.contract } : {
@@ -122,13 +103,6 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   let registered = state.revision > 0;
   /** Why the contract could not start (a child's workflow id was taken): its registration is refused with it. */
   let startRefusal: string | undefined;
-  // A run continued from an older one keeps that contract's behaviour (state.features); a
-  // contract that started before features existed has none, as its replay shows.
-  state.features ??= input.state
-    ? { escalationEngine: false, milestoneReviews: false }
-    : { escalationEngine: patched(ESCALATION_ENGINE), milestoneReviews: patched(MILESTONE_REVIEWS) };
-  const escalating = state.features.escalationEngine;
-  const reviewing = state.features.milestoneReviews;
   let draining = false;
   /**
    * Set once this run is to continue as new: payments and reversals are refused (REJECTION.continuing,
@@ -186,7 +160,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   /** Search attributes (upserted when a value changed) and current details, as of now (issue 19). */
   function showToOperators(): void {
     const now = Date.now();
-    keepSearchAttributes(() => contractSearchAttributes(state, now));
+    keepSearchAttributes(contractSearchAttributes(state, now));
     showContractDetails(state, now);
   }
 
@@ -214,7 +188,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         // A step that stalls again (a reversal after a recovery) is held again from when it was
         // last met, not from its original due time, so no day is charged to its holder twice.
         const heldAgainFrom = current?.resolvedAt ?? Date.now();
-        const dueAt = occurrence > 1 && patched(RESTALL_FROM_LAST_MET) ? Math.max(change.open.dueAt, heldAgainFrom) : change.open.dueAt;
+        const dueAt = occurrence > 1 ? Math.max(change.open.dueAt, heldAgainFrom) : change.open.dueAt;
         const startedWith = state.calendar!;
         await openStep(state.contract, startedWith, { ...change.open, stepId, dueAt });
         // The calendar changed while the step was starting: the step hears of it too.
@@ -509,9 +483,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   }
 
   setHandler(calendarPublishedSignal, async ({ year, version }) => {
-    // A contract without the escalation engine holds no calendar; one replayed from a history
-    // without the marker (an older worker dropped the signal) stays as it was.
-    if (!state.calendar || state.status !== 'active' || !patched(CALENDAR_UPDATES_PATCH)) return;
+    if (state.status !== 'active') return;
     await refreshCalendar(`calendar ${year} published (version ${version})`);
   });
 
@@ -539,7 +511,6 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       const { reason, ...overrides } = calendarAmendmentCheck(request);
       // The days in force already: no new version (a repeat whose answer was lost is answered too).
       if (sameOverrides(state.contract.calendar, overrides)) return ownCalendar(false);
-      patched(CALENDAR_UPDATES_PATCH);
       const amendedAt = new Date().toISOString();
       state.ownCalendar = { version: (state.ownCalendar?.version ?? 1) + 1, reason, amendedBy: request.amendedBy, amendedAt };
       state.contract = { ...state.contract, calendar: overrides };
@@ -593,20 +564,18 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       if (previous === status || (previous === undefined && (status === 'pending' || status === 'upcoming'))) return;
       state.announced[key] = status;
       events.push(event(`${what}.${status}`, null, payload, key));
-      // With the escalation engine, a stall is announced by its ladder's first level instead.
-      if (notice && !(escalating && step.stalled)) {
+      // A stall is announced by its escalation ladder's first level instead.
+      if (notice && !step.stalled) {
         notices.push({ ...notice, idempotencyKey: contractNoticeKey(contractId, state.revision + 1, key, status) });
       }
-      if (escalating) {
-        const { kind, dueAt, summary } = step;
-        const reference = stepReference([id]);
-        const changeKey = stepKey(kind, reference);
-        if (step.stalled) stepChanges.push({ key: changeKey, open: { contractId, contractTitle: state.contract.title, kind, reference, dueAt, summary } });
-        else {
-          // Money can be recorded after it arrived: the step was held until the day it arrived.
-          const at = step.coveredOn ? moneyStepHeldUntil(step.coveredOn, now) : now;
-          stepChanges.push({ key: changeKey, resolve: { reason: `${what} ${status}`, at } });
-        }
+      const { kind, dueAt, summary } = step;
+      const reference = stepReference([id]);
+      const changeKey = stepKey(kind, reference);
+      if (step.stalled) stepChanges.push({ key: changeKey, open: { contractId, contractTitle: state.contract.title, kind, reference, dueAt, summary } });
+      else {
+        // Money can be recorded after it arrived: the step was held until the day it arrived.
+        const at = step.coveredOn ? moneyStepHeldUntil(step.coveredOn, now) : now;
+        stepChanges.push({ key: changeKey, resolve: { reason: `${what} ${status}`, at } });
       }
     };
     for (const c of figures.checkpoints) {
@@ -619,11 +588,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       });
     }
     // An amendment may remove a checkpoint or tranche: its stall ends with it.
-    const current = !escalating
-      ? undefined
-      : new Set([...figures.checkpoints.map((c) => announcedKey('checkpoint', c.id)), ...figures.tranches.map((t) => announcedKey('tranche', t.id))]);
-    for (const key of current ? Object.keys(state.announced) : []) {
-      if (current!.has(key)) continue;
+    const current = new Set([...figures.checkpoints.map((c) => announcedKey('checkpoint', c.id)), ...figures.tranches.map((t) => announcedKey('tranche', t.id))]);
+    for (const key of Object.keys(state.announced)) {
+      if (current.has(key)) continue;
       delete state.announced[key];
       // Parsed, not split: a checkpoint id may hold any separator.
       const { what, id } = parseAnnouncedKey(key)!;
@@ -639,11 +606,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
         coveredOn: t.paidOn,
       });
     }
-    if (escalating) {
-      const clock = paymentClockStepChanges(state, now, new Set(stepChanges.map((c) => c.key)));
-      stepChanges.push(...clock.steps);
-      events.push(...clock.events.map((e) => event(e.kind, null, e.payload, e.subject)));
-    }
+    const clock = paymentClockStepChanges(state, now, new Set(stepChanges.map((c) => c.key)));
+    stepChanges.push(...clock.steps);
+    events.push(...clock.events.map((e) => event(e.kind, null, e.payload, e.subject)));
     return { events, notices };
   }
 
@@ -663,7 +628,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     return times.length > 0 ? Math.min(...times) : undefined;
   }
 
-  if (escalating && !state.calendar) {
+  if (!state.calendar) {
     state.calendar = withOverrides(await workingCalendar(contractCalendarYears(state.contract)), state.contract.calendar);
   }
 
@@ -671,7 +636,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   // refuses the contract's creation (409 with the id) instead of failing it after a 201.
   const startedChildren: string[] = [];
   try {
-    if (escalating && reviewing && !state.reviewsStarted) {
+    if (!state.reviewsStarted) {
       for (const milestone of state.contract.milestones ?? []) {
         const workflowId = reviewWorkflowId(contractId, milestone.id);
         await startOwnChild(
@@ -690,7 +655,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
       state.reviewsStarted = true;
     }
 
-    if (escalating && !state.quotasStarted && (state.contract.quotas?.length ?? 0) > 0 && patched(INDICATOR_QUOTAS)) {
+    if (!state.quotasStarted && (state.contract.quotas?.length ?? 0) > 0) {
       await startOwnChild(
         quotaWorkflow,
         {
@@ -747,7 +712,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     }
 
     const info = workflowInfo();
-    const events = input.continueAsNewAfterEvents ?? (patched(SHORT_RUNS) ? SHORT_RUN_EVENTS : CONTINUE_AS_NEW_EVENTS);
+    const events = input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_EVENTS;
     const bytes = input.continueAsNewAfterBytes ?? CONTINUE_AS_NEW_BYTES;
     if (info.continueAsNewSuggested || info.historyLength > events || info.historySize > bytes) {
       continuing = true;

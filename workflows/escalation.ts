@@ -1,7 +1,7 @@
 // One workflow per stalled step: it climbs the step's escalation ladder on durable timers, in
 // working days, pauses when a notified party acknowledges, and closes every open escalation of the
 // step when the step resolves (signalled by the workflow that owns the step).
-import { allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { DELIVERY } from './activity-options';
 import { projections } from './projection';
@@ -31,7 +31,7 @@ import {
 } from './escalation-messages';
 import { escalationSearchAttributes, keepSearchAttributes } from './operator-view';
 import { shanghaiDateTime } from '../domain/dates';
-import { calendarChangedSignal, CALENDAR_UPDATES_PATCH } from './calendar-messages';
+import { calendarChangedSignal } from './calendar-messages';
 
 const { projectEscalation } = projections;
 
@@ -91,7 +91,6 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
   // new day (the climb's wait below recomputes), a level fired stays fired, a pause still running
   // ends on the new calendar's working day, and the held days (delay()) are counted with it.
   setHandler(calendarChangedSignal, ({ patch }) => {
-    if (!patched(CALENDAR_UPDATES_PATCH)) return;
     calendar = applyCalendarPatch(calendar, patch);
     if (lastAcknowledgedAt !== undefined && pausedUntil > Date.now()) pausedUntil = acknowledgementEndsAt(lastAcknowledgedAt, grace, calendar);
     changed = true;
@@ -186,7 +185,7 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
   });
 
   // Operators find escalations by contract, step kind, holder and level (issue 19).
-  keepSearchAttributes(() => escalationSearchAttributes(step, holderOrganizationId, levelsReached()));
+  keepSearchAttributes(escalationSearchAttributes(step, holderOrganizationId, levelsReached()));
 
   for (let rank = 0; rank < climb.length; rank++) {
     nextRank = rank;
@@ -237,7 +236,7 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
     };
     records.push(record);
     nextRank = rank + 1;
-    keepSearchAttributes(() => escalationSearchAttributes(step, holderOrganizationId, levelsReached()));
+    keepSearchAttributes(escalationSearchAttributes(step, holderOrganizationId, levelsReached()));
     const message = (summary: typeof step.summary) =>
       escalationNotice({ contractTitle: step.contractTitle, summary, since, level: rank + 1, levels: climb.length, holder: input.holder });
     // One notice per audience: an organization with a text of its own gets it, the others the

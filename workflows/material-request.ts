@@ -2,7 +2,7 @@
 // staff accept or send back each item, the villages still owing are reminded the working day
 // before the due day, and after it each village still holding the request climbs its own
 // materialRequestOverdue ladder (village liaison, village committee, township, purchaser).
-import { allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { DELIVERY } from './activity-options';
 import { projections } from './projection';
@@ -36,7 +36,7 @@ import { reject } from './rejection';
 import { say } from '../domain/messages';
 import { openStep, partiesOf, resolveStep } from './steps';
 import { applyCalendarPatch, calendarPatch } from '../domain/calendar-changes';
-import { calendarChangedSignal, CALENDAR_UPDATES_PATCH } from './calendar-messages';
+import { calendarChangedSignal } from './calendar-messages';
 import { tellCalendar } from './calendar-updates';
 import { escalationWorkflowId } from './escalation-messages';
 
@@ -107,7 +107,6 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
   // A new calendar: a reminder not sent yet moves to the new working day before the due day, and
   // each village's open ladder recomputes its levels still ahead and its held days.
   setHandler(calendarChangedSignal, async ({ patch, cause }) => {
-    if (!patched(CALENDAR_UPDATES_PATCH)) return;
     calendar = applyCalendarPatch(calendar, patch);
     if (reminderDue) remindAt = reminderAt(request.dueAt, calendar);
     changed = true;

@@ -3,7 +3,7 @@
 // its target is handed to the escalation engine (quotaShortfall). Progress recorded late for a
 // period that fell short resolves its step once the target is reached, until the next period is
 // judged. Bounded whatever the term (see QuotaState): periods are judged one at a time.
-import { allHandlersFinished, condition, continueAsNew, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { ladderFor, levelFiresAt, stepDueAt } from '../domain/escalation';
 import { stepId as buildStepId, stepReference } from '../domain/ids';
 import { projections } from './projection';
@@ -25,7 +25,7 @@ import { say } from '../domain/messages';
 import type { EscalationStep } from './escalation-messages';
 import { openStep, resolveStep } from './steps';
 import { applyCalendarPatch, calendarPatch, patchForYears, type CalendarPatch } from '../domain/calendar-changes';
-import { calendarChangedSignal, CALENDAR_UPDATES_PATCH } from './calendar-messages';
+import { calendarChangedSignal } from './calendar-messages';
 import { tellCalendar } from './calendar-updates';
 import { escalationWorkflowId } from './escalation-messages';
 
@@ -88,7 +88,6 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
   // A new calendar: open shortfalls recompute their levels still ahead and their held days; the
   // wait for the last level before the contract's close uses it too.
   setHandler(calendarChangedSignal, async ({ patch, cause }) => {
-    if (!patched(CALENDAR_UPDATES_PATCH)) return;
     calendar = applyCalendarPatch(calendar, patch);
     await tellSteps(Object.values(state.steps), patch, cause);
   });

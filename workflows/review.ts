@@ -4,7 +4,7 @@
 // (tooManyReturns), a milestone past due without approval (milestoneOverdue). Bounded: each
 // station's rounds by MAX_ROUNDS_PER_STATION, each run's history by continuing as new with the
 // latest round per station (domain/limits).
-import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { projections } from './projection';
 import { addWorkingDays } from '../domain/calendar';
 import { dayText, parseInstant, shanghaiDate } from '../domain/dates';
@@ -31,7 +31,7 @@ import { say } from '../domain/messages';
 import { problem } from '../domain/problems';
 import { openStep, resolveStep } from './steps';
 import { applyCalendarPatch, calendarPatch } from '../domain/calendar-changes';
-import { calendarChangedSignal, CALENDAR_UPDATES_PATCH } from './calendar-messages';
+import { calendarChangedSignal } from './calendar-messages';
 import { tellCalendar } from './calendar-updates';
 import { escalationWorkflowId } from './escalation-messages';
 
@@ -132,7 +132,6 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   // A new calendar: review deadlines still ahead move (each the nth working day after its
   // submission), and the open steps recompute their ladders and held days.
   setHandler(calendarChangedSignal, async ({ patch, cause }) => {
-    if (!patched(CALENDAR_UPDATES_PATCH)) return;
     calendar = applyCalendarPatch(calendar, patch);
     const now = Date.now();
     for (const round of state.rounds) {
