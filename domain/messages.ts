@@ -666,14 +666,6 @@ export const MESSAGES = {
     'zh-CN': ({ seconds }) =>
       `此合同或申请同时处理的变更过多，工作流服务未能确认此变更（可能已记录）；请 ${seconds} 秒后使用相同的 Idempotency-Key（付款：相同的付款编号）重新发送，只会记录一次`,
   }),
-  contract_handing_over: entry({
-    en: () => "The contract's workflow is handing over to its next run, so nothing was recorded; try again later",
-    'zh-CN': () => '合同的流程正在续接，未记录任何内容，请稍后再试',
-  }),
-  review_handing_over_retry: entry<{ milestone: string }>({
-    en: ({ milestone }) => `The review of milestone ${milestone} is moving to its next run; send again: try again in a moment`,
-    'zh-CN': ({ milestone }) => `里程碑 ${milestone} 的评审正在续接，请稍后重新发送`,
-  }),
   unknown_contact: entry<Id>({ en: ({ id }) => `is not a known contact ("${id}")`, 'zh-CN': ({ id }) => `不是已登记的联系人（"${id}"）` }),
   contact_of_other_village: entry<{ village: string }>({
     en: ({ village }) => `is a contact of ${village}, which this request does not ask`,

@@ -143,19 +143,6 @@ export interface TerminateInput {
 /** How many amendment ids a contract remembers: retries come soon after their first attempt. */
 export const RECENT_AMENDMENT_IDS = 20;
 
-/** ApplicationFailure types the updates reject with; the API maps them to status codes. */
-export const REJECTION = {
-  invalid: 'Invalid', // 422, details: Problem[]
-  conflict: 'Conflict', // 409
-  notFound: 'NotFound', // 404
-  notActive: 'NotActive', // 409
-  /**
-   * The run is about to continue as new and takes no more payments or reversals: nothing was
-   * recorded, send the same request again (the API does, after a moment, to the new run).
-   */
-  continuing: 'ContinuingAsNew',
-} as const;
-
 export const recordPaymentUpdate = defineUpdate<LedgerResult, [RecordPaymentInput]>('recordPayment');
 export const reversePaymentUpdate = defineUpdate<LedgerResult, [ReversePaymentInput]>('reversePayment');
 export const amendScheduleUpdate = defineUpdate<Amendment, [AmendScheduleInput]>('amendSchedule');

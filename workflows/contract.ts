@@ -35,7 +35,6 @@ import {
   contractStateQuery,
   recordPaymentUpdate,
   registeredUpdate,
-  REJECTION,
   reversePaymentUpdate,
   terminateUpdate,
   type AmendScheduleInput,
@@ -54,7 +53,7 @@ import { quotaWorkflowId } from './quota-messages';
 import { materialRequestLimitProblem, paymentLimitProblem } from '../domain/limits';
 import { reviewWorkflow } from './review';
 import { reviewWorkflowId } from './review-messages';
-import { reject } from './rejection';
+import { reject, REJECTION } from './rejection';
 import { say } from '../domain/messages';
 import { isWorkflowIdTaken, startOwnChild } from './children';
 import { openStep, resolveStep } from './steps';
@@ -105,12 +104,12 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   let startRefusal: string | undefined;
   let draining = false;
   /**
-   * Set once this run is to continue as new: payments and reversals are refused (REJECTION.continuing,
+   * Set once this run is to continue as new: payments and reversals are refused (REJECTION.handingOver,
    * the API sends them again) so that the handlers in flight can finish even under a steady stream.
    */
   let continuing = false;
   const refuseWhileContinuing = () => {
-    if (continuing) reject(REJECTION.continuing, say('contract_continuing', { id: contractId }));
+    if (continuing) reject(REJECTION.handingOver, say('contract_continuing', { id: contractId }));
   };
   /** Payments (by reference digest) whose projection is still being written: a repeat waits for it. */
   const projecting = new Set<string>();

@@ -10,7 +10,7 @@ import { workingDaysBetween } from '../domain/calendar';
 import { applyCalendarPatch } from '../domain/calendar-changes';
 import { shanghaiDate } from '../domain/dates';
 import { say } from '../domain/messages';
-import { reject } from './rejection';
+import { reject, REJECTION } from './rejection';
 import {
   acknowledgementEndsAt,
   DEFAULT_ACKNOWLEDGEMENT_GRACE_WORKING_DAYS,
@@ -23,7 +23,6 @@ import { escalationEventKey, escalationNoticeKey } from '../domain/ids';
 import { escalationNotice } from '../domain/notices';
 import {
   acknowledgeUpdate,
-  ESCALATION_REJECTION,
   escalationId,
   escalationStateQuery,
   stepResolvedSignal,
@@ -127,14 +126,15 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
       validator: (request) => {
         const record = records.find((r) => r.id === request.escalationId);
         if (!record) {
-          reject(ESCALATION_REJECTION.notFound, say('no_escalation', { id: request.escalationId }));
+          // Not this step's (the API found it in the read model): it is not open here.
+          reject(REJECTION.escalationNotOpen, say('no_escalation', { id: request.escalationId }));
         }
         if (!record.notifiedOrganizationIds.includes(request.organizationId)) {
-          reject(ESCALATION_REJECTION.notNotified, say('only_notified_acknowledge'));
+          reject(REJECTION.notNotified, say('only_notified_acknowledge'));
         }
         if (isRepeatedAcknowledgement(record, request)) return;
         if (record.state !== 'open' || resolution) {
-          reject(ESCALATION_REJECTION.notOpen, say('escalation_not_open', { id: record.id, state: resolution ? 'resolved' : record.state }));
+          reject(REJECTION.escalationNotOpen, say('escalation_not_open', { id: record.id, state: resolution ? 'resolved' : record.state }));
         }
       },
     },

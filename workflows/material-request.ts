@@ -25,14 +25,13 @@ import { contractEndedSignal } from './contract-ended';
 import {
   cancelRequestUpdate,
   deliverUpdate,
-  MATERIAL_REQUEST_REJECTION,
   materialRequestStateQuery,
   requestRegisteredUpdate,
   reviewDeliveryUpdate,
   type MaterialRequestState,
   type MaterialRequestWorkflowInput,
 } from './material-request-messages';
-import { reject } from './rejection';
+import { reject, REJECTION } from './rejection';
 import { say } from '../domain/messages';
 import { openStep, partiesOf, resolveStep } from './steps';
 import { applyCalendarPatch, calendarPatch } from '../domain/calendar-changes';
@@ -99,7 +98,7 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
 
   const isClosed = () => ended || state.cancelled !== null || state.status === 'accepted';
   const requireOpen = () => {
-    if (isClosed()) reject(MATERIAL_REQUEST_REJECTION.closed, ended ? say('material_request_contract_ended', { id: request.id }) : say('material_request_closed', { id: request.id, status: state.status }));
+    if (isClosed()) reject(REJECTION.closed, ended ? say('material_request_contract_ended', { id: request.id }) : say('material_request_closed', { id: request.id, status: state.status }));
   };
 
   setHandler(materialRequestStateQuery, () => state);
@@ -124,7 +123,7 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
     if (state.deliveries.some((d) => d.id === delivery.deliveryId)) return 'duplicate';
     requireOpen();
     const problems = deliveryProblems(request, state.deliveries, delivery);
-    if (problems.length > 0) reject(MATERIAL_REQUEST_REJECTION.invalid, say('delivery_invalid'), problems);
+    if (problems.length > 0) reject(REJECTION.invalid, say('delivery_invalid'), problems);
     return 'new';
   };
 
@@ -151,11 +150,11 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
 
   const reviewCheck = (review: { deliveryId: string; items: Parameters<typeof reviewProblems>[1] }) => {
     const delivery = state.deliveries.find((d) => d.id === review.deliveryId);
-    if (!delivery) reject(MATERIAL_REQUEST_REJECTION.notFound, say('no_delivery', { request: request.id, delivery: review.deliveryId }));
+    if (!delivery) reject(REJECTION.notFound, say('no_delivery', { request: request.id, delivery: review.deliveryId }));
     if (isRepeatedDecision(delivery, review.items)) return { delivery, repeated: true };
     if (ended || state.cancelled) requireOpen();
     const problems = reviewProblems(delivery, review.items);
-    if (problems.length > 0) reject(MATERIAL_REQUEST_REJECTION.invalid, say('decision_invalid'), problems);
+    if (problems.length > 0) reject(REJECTION.invalid, say('decision_invalid'), problems);
     return { delivery, repeated: false };
   };
 

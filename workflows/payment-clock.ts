@@ -32,7 +32,7 @@ import {
 import { say } from '../domain/messages';
 import { problem, saidProblem, type Problem } from '../domain/problems';
 import { moneyStepHeldUntil } from '../domain/status';
-import { REJECTION, type ContractState } from './contract-messages';
+import type { ContractState } from './contract-messages';
 import type { EscalationStep } from './escalation-messages';
 import {
   decideApplicationUpdate,
@@ -41,7 +41,7 @@ import {
   type DecideApplicationInput,
   type FileApplicationInput,
 } from './payment-clock-messages';
-import { reject } from './rejection';
+import { reject, REJECTION } from './rejection';
 
 export function milestoneIdsOf(contract: Contract): Set<string> {
   return new Set((contract.milestones ?? []).map((m) => m.id));

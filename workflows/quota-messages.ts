@@ -69,11 +69,6 @@ export interface QuotaWorkflowInput {
   continueAsNewAfterEvents?: number;
 }
 
-export const QUOTA_REJECTION = {
-  invalid: 'Invalid', // 422, details: Problem[]
-  closed: 'Closed', // 409
-} as const;
-
 export const recordProgressUpdate = defineUpdate<ProgressRecord, [Omit<ProgressRecord, 'recordedAt'>]>('recordProgress');
 export const quotaStateQuery = defineQuery<QuotaState>('quotaState');
 

@@ -12,7 +12,6 @@ import type { WorkingCalendar } from '../domain/calendar';
 import { achievedIn, nextPeriodEnd, periodsEndingIn, periodWindowAt, progressProblems, shortfallSummary, type ProgressEntry, type Quota } from '../domain/quotas';
 import { contractEndedSignal } from './contract-ended';
 import {
-  QUOTA_REJECTION,
   quotaStateQuery,
   recordProgressUpdate,
   type OpenQuotaStep,
@@ -20,7 +19,7 @@ import {
   type QuotaState,
   type QuotaWorkflowInput,
 } from './quota-messages';
-import { reject } from './rejection';
+import { reject, REJECTION } from './rejection';
 import { say } from '../domain/messages';
 import type { EscalationStep } from './escalation-messages';
 import { openStep, resolveStep } from './steps';
@@ -99,9 +98,9 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
   const recordCheck = (record: Omit<ProgressRecord, 'recordedAt'>) => {
     const earlier = state.recent.find((r) => r.id === record.id);
     if (earlier) return earlier;
-    if (state.ended) reject(QUOTA_REJECTION.closed, say('contract_ended_no_progress', { id: contract.id }));
+    if (state.ended) reject(REJECTION.closed, say('contract_ended_no_progress', { id: contract.id }));
     const problems = progressProblems(record, contract, Date.now());
-    if (problems.length > 0) reject(QUOTA_REJECTION.invalid, say('progress_invalid'), problems);
+    if (problems.length > 0) reject(REJECTION.invalid, say('progress_invalid'), problems);
     return undefined;
   };
 

@@ -105,20 +105,6 @@ export interface ReviewOutcome {
 /** An Update's answer: the round's status, small; the API reads the round from the read model. */
 export type RoundReceipt = Pick<Round, 'submissionId' | 'round' | 'status' | 'reviewDueAt'>;
 
-export const REVIEW_REJECTION = {
-  /** The review has ended with its contract (409 review_closed). */
-  closed: 'Closed',
-  notAccepting: 'NotAccepting',
-  invalid: 'Invalid',
-  notFound: 'NotFound',
-  notInReview: 'NotInReview',
-  /**
-   * The review is handing over to its next run (continue-as-new): refused before anything is
-   * recorded, so the caller sends it again shortly and the next run answers (the API does).
-   */
-  handingOver: 'HandingOver',
-} as const;
-
 export const submitUpdate = defineUpdate<RoundReceipt, [SubmitInput]>('submit');
 export const decideUpdate = defineUpdate<RoundReceipt, [DecideInput]>('decide');
 export const reviewStateQuery = defineQuery<ReviewState>('reviewState');

@@ -15,7 +15,6 @@ import { isRepeatedReviewDecision, materialsProblems, PRECHECK, reasonProblems, 
 import {
   contractEndedSignal,
   decideUpdate,
-  REVIEW_REJECTION,
   reviewStateQuery,
   submitUpdate,
   type ReviewOutcome,
@@ -26,7 +25,7 @@ import {
   type StationRound,
   type SubmitInput,
 } from './review-messages';
-import { reject } from './rejection';
+import { reject, REJECTION } from './rejection';
 import { say } from '../domain/messages';
 import { problem } from '../domain/problems';
 import { openStep, resolveStep } from './steps';
@@ -67,7 +66,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
    */
   let handingOver = false;
   const refuseWhileHandingOver = () => {
-    if (handingOver) reject(REVIEW_REJECTION.handingOver, say('review_handing_over', { milestone: milestone.id }));
+    if (handingOver) reject(REJECTION.handingOver, say('review_handing_over', { milestone: milestone.id }));
   };
   /**
    * This run's decisions of the stations' latest rounds, to recognise a repeated decision (its
@@ -154,24 +153,24 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   const submitProblems = (request: Pick<SubmitInput, 'station' | 'submissionId' | 'materials' | 'contentSha256'>) => {
     refuseWhileHandingOver();
     if (state.rounds.some((r) => r.submissionId === request.submissionId)) return;
-    if (ended) reject(REVIEW_REJECTION.closed, say('review_ended_with_contract', { milestone: milestone.id }));
+    if (ended) reject(REJECTION.reviewClosed, say('review_ended_with_contract', { milestone: milestone.id }));
     if (!stations.includes(request.station)) {
-      reject(REVIEW_REJECTION.invalid, say('station_not_in_this_milestone'), [
+      reject(REJECTION.invalid, say('station_not_in_this_milestone'), [
         milestone.stations.length > 0 ? problem('station', 'one_of', { values: milestone.stations }) : problem('station', 'station_must_be_omitted'),
       ]);
     }
     const last = latest(request.station);
     if (last?.status === 'in_review' || last?.status === 'prechecking') {
-      reject(REVIEW_REJECTION.notAccepting, say('round_in_review', { round: last.round }));
+      reject(REJECTION.conflict, say('round_in_review', { round: last.round }));
     }
-    if (last?.status === 'approved') reject(REVIEW_REJECTION.notAccepting, say('already_approved'));
+    if (last?.status === 'approved') reject(REJECTION.conflict, say('already_approved'));
     const overLimit = roundLimitProblem(request.station, last?.round ?? 0);
-    if (overLimit) reject(REVIEW_REJECTION.invalid, say('rounds_limit', { limit: MAX_ROUNDS_PER_STATION }), [overLimit]);
+    if (overLimit) reject(REJECTION.invalid, say('rounds_limit', { limit: MAX_ROUNDS_PER_STATION }), [overLimit]);
     const problems = materialsProblems(request.materials, milestone.materials);
-    if (problems.length > 0) reject(REVIEW_REJECTION.invalid, say('materials_do_not_fit'), problems);
+    if (problems.length > 0) reject(REJECTION.invalid, say('materials_do_not_fit'), problems);
     // A round identical to the returned one would only be returned again: refused, not counted.
     if (last && last.contentSha256 === request.contentSha256) {
-      reject(REVIEW_REJECTION.invalid, say('nothing_changed_since', { round: last.round }), [problem('materials', 'nothing_changed', { round: last.round })]);
+      reject(REJECTION.invalid, say('nothing_changed_since', { round: last.round }), [problem('materials', 'nothing_changed', { round: last.round })]);
     }
   };
 
@@ -233,14 +232,14 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     refuseWhileHandingOver();
     const round = state.rounds.find((r) => r.submissionId === request.submissionId);
     // An earlier round of a station is decided already (the API answers its repeats from the read model).
-    if (!round) reject(REVIEW_REJECTION.notFound, say('no_submission_awaits', { id: request.submissionId }));
+    if (!round) reject(REJECTION.notFound, say('no_submission_awaits', { id: request.submissionId }));
     if (isRepeatedReviewDecision(decisions.get(round.submissionId) ?? null, request)) return { round, repeated: true };
-    if (round.status !== 'in_review') reject(REVIEW_REJECTION.notInReview, say('submission_status', { id: round.submissionId, status: round.status }));
+    if (round.status !== 'in_review') reject(REJECTION.conflict, say('submission_status', { id: round.submissionId, status: round.status }));
     if (request.outcome === 'return' && request.reasons.length === 0) {
-      reject(REVIEW_REJECTION.invalid, say('return_needs_a_reason'), [problem('reasons', 'return_needs_reason')]);
+      reject(REJECTION.invalid, say('return_needs_a_reason'), [problem('reasons', 'return_needs_reason')]);
     }
     const problems = reasonProblems(request.reasons, milestone.materials);
-    if (problems.length > 0) reject(REVIEW_REJECTION.invalid, say('reason_not_in_milestone'), problems);
+    if (problems.length > 0) reject(REJECTION.invalid, say('reason_not_in_milestone'), problems);
     return { round, repeated: false };
   };
 
