@@ -608,10 +608,6 @@ export const MESSAGES = {
     'zh-CN': ({ id }) => `合同 ${id} 的流程正在续接，请重新发送请求`,
   }),
   contract_calendar_invalid: entry({ en: () => "The contract's calendar cannot be amended", 'zh-CN': () => '无法修改合同的自有日历' }),
-  contract_before_calendar_changes: entry<Id>({
-    en: ({ id }) => `Contract ${id} started before its calendar could change`,
-    'zh-CN': ({ id }) => `合同 ${id} 启动于日历可修改之前，不能修改其日历`,
-  }),
   within_contract_years: entry<{ from: number; to: number }>({
     en: ({ from, to }) => `must fall within the contract's years (${from}–${to})`,
     'zh-CN': ({ from, to }) => `必须在合同涉及的年份内（${from}–${to}）`,
@@ -620,10 +616,6 @@ export const MESSAGES = {
   idempotency_key_other_amendment: entry({
     en: () => 'This Idempotency-Key was used for another amendment',
     'zh-CN': () => '此幂等键已用于另一项修改',
-  }),
-  contract_before_material_requests: entry<Id>({
-    en: ({ id }) => `Contract ${id} started before material requests existed`,
-    'zh-CN': ({ id }) => `合同 ${id} 启动于材料索取功能之前，不能发起材料索取`,
   }),
   contract_ended_no_requests: entry<Id>({
     en: ({ id }) => `Contract ${id} has ended; no material request can be made`,
