@@ -3,7 +3,7 @@
 // replay failure means a change broke running workflows and needs patched() (README, Architecture).
 // Files are never overwritten: a history recorded by earlier code stays as it is, standing for the
 // workflows that were running then.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
@@ -41,6 +41,7 @@ import { amendCalendarUpdate, calendarPublishedSignal } from '../workflows/calen
 const out = path.resolve(__dirname, '../tests/histories');
 
 async function main() {
+  mkdirSync(out, { recursive: true });
   // Its client signs Updates as the API does (workflows refuse unsigned ones).
   const env = await timeSkippingEnvironment();
   const database = openDatabase({ memory: true });
