@@ -7,6 +7,7 @@ import type { FreeText, Resolved, TextReference } from '../domain/free-text';
 import type { LedgerSummary, PaymentRequest } from '../domain/ledger';
 import type { PaymentTerms } from '../domain/payment-terms';
 import type { PaymentClockState } from './payment-clock-messages';
+import type { StepBook } from './step-book';
 
 export type { ContractStatus } from '../domain/status';
 import type { ContractStatus } from '../domain/status';
@@ -46,8 +47,8 @@ export interface ContractState {
   endedAt?: string;
   /** Working-day calendar for the contract's years (with its overrides), fetched once. */
   calendar?: WorkingCalendar;
-  /** Stalled steps handed to the escalation engine, by domain/ids stepKey (kind and reference). */
-  steps?: Record<string, { stepId: string; occurrence: number; open: boolean; resolvedAt?: number }>;
+  /** Stalled steps handed to the escalation engine (workflows/step-book.ts). */
+  steps?: StepBook;
   /** "<amendment id> <digest of its content>" of the most recent amendments (at most RECENT_AMENDMENT_IDS): a retry is not a second version, a key reused for other content is refused. */
   recentAmendmentIds?: string[];
   /** True once each milestone's review workflow was started. */

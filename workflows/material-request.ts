@@ -11,7 +11,7 @@ import type { Activities } from '../activities';
 import { DELIVERY } from './activity-options';
 import { projections } from './projection';
 import type { MaterialRequestNotice } from '../activities/material-requests';
-import { materialRequestEventKey, materialRequestReminderKey, stepId as buildStepId, stepReference } from '../domain/ids';
+import { materialRequestEventKey, materialRequestReminderKey, stepKey, stepReference } from '../domain/ids';
 import { stepDueAt, stepDueDay } from '../domain/escalation';
 import { dayText } from '../domain/dates';
 import {
@@ -41,6 +41,7 @@ import {
 import { reject, REJECTION } from './rejection';
 import { say } from '../domain/messages';
 import { openStep, partiesOf, resolveStep } from './steps';
+import { openInBook, openInBookSteps, resolveInBook, type StepBook } from './step-book';
 import { applyCalendarPatch, calendarPatch, type CalendarPatch } from '../domain/calendar-changes';
 import { calendarChangedSignal } from './calendar-messages';
 import { tellCalendar } from './calendar-updates';
@@ -98,9 +99,8 @@ class MaterialRequestRun {
   private announcedOverdue = false;
   /** True once the request's first projection is in the read model. */
   registered = false;
-  /** The open overdue step per village, and how many times each village's step was opened. */
-  private readonly openSteps = new Map<string, string>();
-  private readonly occurrences = new Map<string, number>();
+  /** Each village's overdue step (workflows/step-book.ts). */
+  private readonly steps: StepBook = {};
   /** When a village began holding the request again after an item was sent back past the due day. */
   private readonly heldAgainSince = new Map<string, number>();
   private readonly deliveriesInFlight: Array<Promise<void>> = [];
@@ -160,7 +160,7 @@ class MaterialRequestRun {
     this.calendar = applyCalendarPatch(this.calendar, patch);
     if (this.reminderDue) this.remindAt = reminderAt(this.request.dueAt, this.calendar);
     this.changed = true;
-    await tellCalendar([...this.openSteps.values()].map(escalationWorkflowId), patch, cause);
+    await tellCalendar(openInBookSteps(this.steps).map((s) => escalationWorkflowId(s.stepId)), patch, cause);
   }
 
   /** 'duplicate' for a delivery recorded already; refused when the request is closed or the delivery breaks a rule. */
@@ -275,22 +275,21 @@ class MaterialRequestRun {
       // Read afresh each time: a handler may have changed the standings while this loop awaited.
       const standing = villageStanding(request, state.deliveries, village);
       const holds = !this.isClosed() && now >= request.dueAt && villageHolds(standing);
-      const stepId = this.openSteps.get(village);
-      if (holds && !stepId) await this.openVillageStep(village, standing);
-      else if (!holds && stepId) {
-        this.openSteps.delete(village);
-        await resolveStep(stepId, this.ended ? 'contract ended' : state.cancelled ? 'request cancelled' : `village ${standing.status}`, now);
+      if (holds) await this.openVillageStep(village, standing);
+      else {
+        const stepId = resolveInBook(this.steps, stepKey('materialRequestOverdue', stepReference([request.id, village])), now);
+        if (stepId) await resolveStep(stepId, this.ended ? 'contract ended' : state.cancelled ? 'request cancelled' : `village ${standing.status}`, now);
       }
     }
   }
 
+  /** Opens the village's overdue step unless it is open. */
   private async openVillageStep(village: string, standing: ReturnType<typeof villageStanding>): Promise<void> {
     const { contract, request } = this;
-    const occurrence = (this.occurrences.get(village) ?? 0) + 1;
-    this.occurrences.set(village, occurrence);
     const reference = stepReference([request.id, village]);
-    const id = buildStepId(contract.id, 'materialRequestOverdue', reference, occurrence);
-    this.openSteps.set(village, id);
+    const opening = openInBook(this.steps, contract.id, 'materialRequestOverdue', reference, {});
+    if (!opening) return;
+    const id = opening.stepId;
     const startedWith = this.calendar;
     await openStep(
       contract,

@@ -7,7 +7,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Contract } from '../domain/contract';
 import { shanghaiDateTime } from '../domain/dates';
 import { STEP_HOLDER, type EscalationParty, type StepKind } from '../domain/escalation';
-import { decodeParts } from '../domain/ids';
+import { decodeParts, parseStepKey } from '../domain/ids';
 import { formatMoney } from '../domain/money';
 import { arrears, nextDeadline } from '../domain/status';
 import type { ContractState } from './contract-messages';
@@ -101,10 +101,10 @@ export function showContractDetails(state: Pick<ContractState, 'contract' | 'sta
   const open = Object.entries(state.steps ?? {}).filter(([, step]) => step.open);
   if (open.length === 0) lines.push('No stalled step.');
   for (const [key, step] of open) {
-    const [kind, ...reference] = decodeParts(key) ?? [key];
+    const { kind, reference } = parseStepKey(key) ?? { kind: key, reference: '' };
     const holder: EscalationParty | undefined = STEP_HOLDER[kind as StepKind];
     const organization = holder ? (contract.parties as Partial<Record<EscalationParty, string>>)[holder] : undefined;
-    lines.push(`- ${kind} ${reference.join(' / ')}: held by ${holder ?? 'unknown'}${organization ? ` (${organization})` : ''} · escalation ${step.stepId}`);
+    lines.push(`- ${kind} ${(decodeParts(reference) ?? []).join(' / ')}: held by ${holder ?? 'unknown'}${organization ? ` (${organization})` : ''} · escalation ${step.stepId}`);
   }
   setCurrentDetails(lines.join('\n'));
 }

@@ -7,7 +7,7 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Contract } from '../domain/contract';
 import { ladderFor, levelFiresAt, stepDueAt } from '../domain/escalation';
-import { stepId as buildStepId, stepReference } from '../domain/ids';
+import { stepReference } from '../domain/ids';
 import { projections } from './projection';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../domain/dates';
 import type { WorkingCalendar } from '../domain/calendar';
@@ -25,6 +25,7 @@ import { reject, REJECTION } from './rejection';
 import { say } from '../domain/messages';
 import type { EscalationStep } from './escalation-messages';
 import { openStep, resolveStep } from './steps';
+import { openInBook, resolveInBook } from './step-book';
 import { applyCalendarPatch, calendarPatch, patchForYears, type CalendarPatch } from '../domain/calendar-changes';
 import { calendarChangedSignal } from './calendar-messages';
 import { tellCalendar } from './calendar-updates';
@@ -200,13 +201,14 @@ class QuotaRun {
   async judge(now: number, { opening = !this.state.ended, closing = this.state.ended } = {}): Promise<void> {
     const { state } = this;
     const resolves: Array<{ stepId: string; reason: string }> = [];
-    const close = (reference: string, reason: string) => {
-      resolves.push({ stepId: state.steps[reference]!.stepId, reason });
-      delete state.steps[reference];
+    // A period is judged once: its step, once resolved, is forgotten (the book stays bounded).
+    const close = (key: string, reason: string) => {
+      const stepId = resolveInBook(state.steps, key, now, { forget: true });
+      if (stepId) resolves.push({ stepId, reason });
     };
-    for (const [reference, step] of Object.entries(state.steps)) {
-      if (closing) close(reference, 'contract ended');
-      else if (this.achieved(step) >= step.target) close(reference, 'target reached by progress recorded late');
+    for (const [key, step] of Object.entries(state.steps)) {
+      if (closing) close(key, 'contract ended');
+      else if (this.achieved(step) >= step.target) close(key, 'target reached by progress recorded late');
     }
     const opens = closing ? [] : this.judgePeriods(now, opening, close);
     // Closing first: a superseded step and its successor never race for the same owner's attention.
@@ -223,11 +225,11 @@ class QuotaRun {
   }
 
   /** The periods ended since the last pass, judged: the steps to open (`opening`), their predecessors closed through `close`. */
-  private judgePeriods(now: number, opening: boolean, close: (reference: string, reason: string) => void): EscalationStep[] {
+  private judgePeriods(now: number, opening: boolean, close: (key: string, reason: string) => void): EscalationStep[] {
     const { state, contract, term } = this;
     const opens: EscalationStep[] = [];
     const owner = (quota: Quota, station: string | null) => `${quota.id}\u0000${station ?? ''}`;
-    const openByOwner = new Map(Object.entries(state.steps).map(([reference, s]) => [`${s.quotaId}\u0000${s.station ?? ''}`, reference]));
+    const openByOwner = new Map(Object.entries(state.steps).map(([key, s]) => [`${s.quotaId}\u0000${s.station ?? ''}`, key]));
     for (const quota of this.quotas) {
       const owners: Array<string | null> = quota.perStation ? this.stationIds : [null];
       for (const window of periodsEndingIn(quota, term, state.judgedThrough, now)) {
@@ -244,12 +246,12 @@ class QuotaRun {
           // Judged at midnight after the period's last day, which is the step's due day.
           const dueAt = stepDueAt(window.endsAt);
           // A period falls short once (it is judged once): its step has one occurrence.
-          const step: OpenQuotaStep = { stepId: buildStepId(contract.id, 'quotaShortfall', reference, 1), dueAt, quotaId: quota.id, station, periodKey: window.key, from: window.from, to: window.to, target: window.target };
-          state.steps[reference] = step;
-          openByOwner.set(owner(quota, station), reference);
+          const opened = openInBook(state.steps, contract.id, 'quotaShortfall', reference, { dueAt, quotaId: quota.id, station, periodKey: window.key, from: window.from, to: window.to, target: window.target });
+          if (!opened) continue;
+          openByOwner.set(owner(quota, station), opened.key);
           const stationName = station === null ? null : (contract.stations.find((s) => s.id === station)?.name ?? station);
           const standing = { quotaId: quota.id, metric: quota.metric, period: quota.period, station, periodKey: window.key, from: window.from, to: window.to, target: window.target, achieved: done, shortfall: window.target - done, status: 'short' as const, endsAt: window.endsAt };
-          opens.push({ contractId: contract.id, contractTitle: contract.title, kind: 'quotaShortfall', reference, stepId: step.stepId, dueAt, summary: shortfallSummary(standing, stationName) });
+          opens.push({ contractId: contract.id, contractTitle: contract.title, kind: 'quotaShortfall', reference, stepId: opened.stepId, dueAt, summary: shortfallSummary(standing, stationName) });
         }
       }
     }

@@ -2,8 +2,8 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Contract, Milestone } from '../domain/contract';
-import type { StepKind } from '../domain/escalation';
 import type { MaterialReference, PrecheckFailure, ReasonGiven } from '../domain/materials';
+import type { StepBook } from './step-book';
 
 export interface ReviewWorkflowInput {
   contract: Contract;
@@ -17,15 +17,13 @@ export interface ReviewWorkflowInput {
 
 /**
  * The bounded state a review carries into its next run: per station its latest round and counters
- * (≈ 0.5 KB each, ≤ 100 stations), its open escalation steps (≤ 2 per station + 1) and the
- * counters that keep step ids and projection versions increasing. Earlier rounds live in the read
- * model (submissions) only.
+ * (≈ 0.5 KB each, ≤ 100 stations), its steps (≤ 2 per station + 1, workflows/step-book.ts) and the
+ * counter that keeps projection versions increasing. Earlier rounds live in the read model
+ * (submissions) only.
  */
 export interface ReviewCarried {
   state: ReviewState;
-  openSteps: Array<{ key: string; kind: StepKind; station: string; stepId: string }>;
-  /** Step occurrences used so far (domain/ids stepId). */
-  occurrence: number;
+  steps: StepBook;
   /** The last projection version (activities/reviews projectSubmission). */
   version: number;
   /** When a reviewer last returned a round (epoch ms; 0: never). */

@@ -12,7 +12,7 @@ import { projections } from './projection';
 import { addWorkingDays } from '../domain/calendar';
 import { dayText, parseInstant, shanghaiDate } from '../domain/dates';
 import { stepDueAt, stepDueDay, type StepKind } from '../domain/escalation';
-import { stepId as buildStepId, stepKey, stepReference } from '../domain/ids';
+import { stepKey, stepReference } from '../domain/ids';
 import { MAX_ROUNDS_PER_STATION, REVIEW_RUN_MAX_BYTES, REVIEW_RUN_MAX_EVENTS, roundLimitProblem } from '../domain/limits';
 import { isRepeatedReviewDecision, materialsProblems, PRECHECK, reasonProblems, type ReasonGiven } from '../domain/materials';
 import {
@@ -33,6 +33,7 @@ import { reject, REJECTION } from './rejection';
 import { say } from '../domain/messages';
 import { problem } from '../domain/problems';
 import { openStep, resolveStep } from './steps';
+import { openInBook, openInBookSteps, resolveInBook, type StepBook } from './step-book';
 import { applyCalendarPatch, calendarPatch, type CalendarPatch } from '../domain/calendar-changes';
 import { calendarChangedSignal } from './calendar-messages';
 import { tellCalendar } from './calendar-updates';
@@ -88,11 +89,10 @@ class ReviewRun {
   private readonly milestone: Milestone;
   /** The calendar in force: its contract passes on published years and its own days (calendarChangedSignal). */
   private calendar: WorkingCalendar;
-  /** Open steps by domain/ids stepKey (kind and reference: the milestone, and the station if any). */
-  private readonly openSteps: Map<string, { kind: StepKind; station: string; stepId: string }>;
+  /** Its steps (workflows/step-book.ts; references: the milestone, and the station if any). */
+  private readonly steps: StepBook;
   /** stepId → its escalation workflow starting. */
   private readonly starting = new Map<string, Promise<void>>();
-  private occurrence: number;
   private version: number;
   /**
    * Set once the run has decided to continue as new: new Updates are refused (handingOver) so that
@@ -115,8 +115,7 @@ class ReviewRun {
     this.calendar = input.calendar;
     this.state = carried?.state ?? { milestoneId: milestone.id, rounds: [] };
     this.stations = milestone.stations.length > 0 ? milestone.stations : [''];
-    this.openSteps = new Map((carried?.openSteps ?? []).map(({ key, ...step }) => [key, step]));
-    this.occurrence = carried?.occurrence ?? 0;
+    this.steps = carried?.steps ?? {};
     this.version = carried?.version ?? 0;
     this.lastReturnedAt = carried?.lastReturnedAt ?? 0;
     this.milestoneDueDay = stepDueDay(milestone.dueAt);
@@ -158,11 +157,9 @@ class ReviewRun {
   private async open(kind: StepKind, station: string, dueAt: number, summary: { en: string; 'zh-CN': string }, holder?: 'evaluator' | 'purchaser' | 'contractor'): Promise<void> {
     const { contract } = this;
     const reference = this.referenceOf(station);
-    const key = stepKey(kind, reference);
-    if (this.openSteps.has(key)) return;
-    this.occurrence += 1;
-    const stepId = buildStepId(contract.id, kind, reference, this.occurrence);
-    this.openSteps.set(key, { kind, station, stepId });
+    const opening = openInBook(this.steps, contract.id, kind, reference, {});
+    if (!opening) return;
+    const { stepId } = opening;
     const startedWith = this.calendar;
     const started = openStep(contract, startedWith, { contractId: contract.id, contractTitle: contract.title, kind, reference, stepId, dueAt, summary }, holder);
     this.starting.set(stepId, started);
@@ -177,18 +174,20 @@ class ReviewRun {
   }
 
   private async close(kind: StepKind, station: string, reason: string): Promise<void> {
-    const key = stepKey(kind, this.referenceOf(station));
-    const step = this.openSteps.get(key);
-    if (!step) return;
-    this.openSteps.delete(key);
+    await this.resolve(stepKey(kind, this.referenceOf(station)), reason);
+  }
+
+  private async resolve(key: string, reason: string): Promise<void> {
     const at = Date.now();
+    const stepId = resolveInBook(this.steps, key, at);
+    if (!stepId) return;
     // A step closed while its escalation is still starting is told once it has started.
-    await this.starting.get(step.stepId);
-    await resolveStep(step.stepId, reason, at);
+    await this.starting.get(stepId);
+    await resolveStep(stepId, reason, at);
   }
 
   async closeAll(reason: string): Promise<void> {
-    for (const { kind, station } of [...this.openSteps.values()]) await this.close(kind, station, reason);
+    for (const { key } of openInBookSteps(this.steps)) await this.resolve(key, reason);
   }
 
   /**
@@ -210,7 +209,7 @@ class ReviewRun {
       await this.project({ ...kept, precheck: [], decision: null });
     }
     this.changed = true;
-    await tellCalendar([...this.openSteps.values()].map((step) => escalationWorkflowId(step.stepId)), patch, cause);
+    await tellCalendar(openInBookSteps(this.steps).map((step) => escalationWorkflowId(step.stepId)), patch, cause);
   }
 
   /** The round a repeated submission is (answered as it stands), or undefined for a new one; refused when it cannot be taken now. */
@@ -398,8 +397,7 @@ class ReviewRun {
         calendar: this.calendar,
         carried: {
           state: this.state,
-          openSteps: [...this.openSteps].map(([key, step]) => ({ key, ...step })),
-          occurrence: this.occurrence,
+          steps: this.steps,
           version: this.version,
           lastReturnedAt: this.lastReturnedAt,
         },

@@ -1,12 +1,13 @@
 // The contract's stalled money steps (missed checkpoints, overdue tranches, the payment clock's
 // steps): a queue of changes that one drainer at a time hands to the escalation engine after each
 // projection — a new stall starts an escalation workflow, a resolved one tells it — so a step's
-// start always precedes its resolution. What each step is lives in the state (state.steps), so it
-// survives continue-as-new; the queue is drained before a run hands over.
-import { stepId as buildStepId } from '../../domain/ids';
+// start always precedes its resolution. What each step is lives in the state's step book
+// (state.steps, workflows/step-book.ts), so it survives continue-as-new; the queue is drained
+// before a run hands over.
 import type { StepChange } from '../../domain/announcements';
 import type { EscalationStep } from '../escalation-messages';
 import { escalationWorkflowId } from '../escalation-messages';
+import { openInBook, openInBookSteps, resolveInBook } from '../step-book';
 import { openStep, resolveStep } from '../steps';
 import type { ContractRun } from './run';
 
@@ -41,39 +42,35 @@ export class StepQueue {
 
   /** Resolves every step still open (the contract ended with `reason`). */
   async closeAll(reason: string): Promise<void> {
-    for (const step of Object.values(this.run.state.steps ?? {})) {
-      if (!step.open) continue;
-      step.open = false;
-      await resolveStep(step.stepId, reason, Date.now());
+    const steps = this.run.state.steps ?? {};
+    for (const { key } of openInBookSteps(steps)) {
+      const at = Date.now();
+      const stepId = resolveInBook(steps, key, at);
+      if (stepId) await resolveStep(stepId, reason, at);
     }
   }
 
   /** Escalation workflow ids of the steps open now. */
   openWorkflowIds(): string[] {
-    return Object.values(this.run.state.steps ?? {})
-      .filter((s) => s.open)
-      .map((s) => escalationWorkflowId(s.stepId));
+    return openInBookSteps(this.run.state.steps ?? {}).map((s) => escalationWorkflowId(s.stepId));
   }
 
   private async apply(change: QueuedStepChange): Promise<void> {
     const { state, contractId } = this.run;
     const steps = (state.steps ??= {});
-    const current = steps[change.key];
-    if (change.open && !current?.open) {
-      const occurrence = (current?.occurrence ?? 0) + 1;
-      const stepId = buildStepId(contractId, change.open.kind, change.open.reference, occurrence);
-      steps[change.key] = { stepId, occurrence, open: true };
+    if (change.open) {
+      const opening = openInBook(steps, contractId, change.open.kind, change.open.reference, {});
+      if (!opening) return;
       // A step that stalls again (a reversal after a recovery) is held again from when it was
       // last met, not from its original due time, so no day is charged to its holder twice.
-      const dueAt = occurrence > 1 ? Math.max(change.open.dueAt, current?.resolvedAt ?? Date.now()) : change.open.dueAt;
+      const dueAt = opening.occurrence > 1 ? Math.max(change.open.dueAt, opening.lastMetAt ?? Date.now()) : change.open.dueAt;
       const startedWith = state.calendar!;
-      await openStep(state.contract, startedWith, { ...change.open, stepId, dueAt });
+      await openStep(state.contract, startedWith, { ...change.open, stepId: opening.stepId, dueAt });
       // The calendar changed while the step was starting: the step hears of it too.
-      await this.run.tellIfChanged([escalationWorkflowId(stepId)], startedWith, 'calendar changed while the step started');
-    } else if (change.resolve && current?.open) {
-      current.open = false;
-      current.resolvedAt = change.resolve.at;
-      await resolveStep(current.stepId, change.resolve.reason, change.resolve.at);
+      await this.run.tellIfChanged([escalationWorkflowId(opening.stepId)], startedWith, 'calendar changed while the step started');
+    } else if (change.resolve) {
+      const stepId = resolveInBook(steps, change.key, change.resolve.at);
+      if (stepId) await resolveStep(stepId, change.resolve.reason, change.resolve.at);
     }
   }
 }
