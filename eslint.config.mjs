@@ -21,6 +21,9 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts'],
     rules: {
+      // A workflow reads as the handlers it wires and the loop it runs (issue 15): each part of it
+      // in a function of its own, none longer than a screen.
+      'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true }],
       'no-restricted-imports': [
         'error',
         {
@@ -39,5 +42,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Its two longest functions (about 105 lines) are being changed by the payment clock's own
+    // branch (issue 18 leftovers); they are split once it has landed.
+    files: ['workflows/payment-clock.ts'],
+    rules: { 'max-lines-per-function': 'off' },
   },
 );

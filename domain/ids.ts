@@ -138,9 +138,17 @@ export function stepId(contractId: string, kind: StepKind, reference: string, oc
   return buildId('step', [contractId, kind, ...idParts(reference), String(occurrence)]);
 }
 
-/** The key of a step (without its occurrence) among its owner's steps. */
+/** The key of a step (without its occurrence) among its owner's steps (workflows/step-book.ts). */
 export function stepKey(kind: StepKind, reference: string): string {
   return encodeParts([kind, ...idParts(reference)]);
+}
+
+/** The kind and reference `stepKey` was given, or undefined when `key` is not one of its results. */
+export function parseStepKey(key: string): { kind: string; reference: string } | undefined {
+  const parts = decodeParts(key);
+  if (!parts || parts.length < 2) return undefined;
+  const [kind, ...reference] = parts as [string, ...string[]];
+  return { kind, reference: encodeParts(reference) };
 }
 
 /** The escalation a step's `level` (0-based) opened; shown as `L1`, `L2`, … (1-based). */

@@ -31,7 +31,8 @@ export const MAX_HEADCOUNT = 10_000;
  * A list's `total` is counted up to this many rows and no further (issue 19: reads that do not grow
  * with the province). Counting every row of a province's 10,000 contracts cost more than the page
  * itself; a count that stops at 1,000 costs the same from 1,000 contracts on. A total of this many
- * means "at least this many" — the page says "1,000+"; a client walks the rest by `cursor`.
+ * is told apart from more by `totalExact` (the count reads one row past the cap) — the page then
+ * says "more than 1,000"; a client walks the rest by `cursor`.
  */
 export const MAX_COUNTED = 1_000;
 

@@ -617,10 +617,6 @@ export const MESSAGES = {
     'zh-CN': ({ id }) => `合同 ${id} 的流程正在续接，请重新发送请求`,
   }),
   contract_calendar_invalid: entry({ en: () => "The contract's calendar cannot be amended", 'zh-CN': () => '无法修改合同的自有日历' }),
-  contract_before_calendar_changes: entry<Id>({
-    en: ({ id }) => `Contract ${id} started before its calendar could change`,
-    'zh-CN': ({ id }) => `合同 ${id} 启动于日历可修改之前，不能修改其日历`,
-  }),
   within_contract_years: entry<{ from: number; to: number }>({
     en: ({ from, to }) => `must fall within the contract's years (${from}–${to})`,
     'zh-CN': ({ from, to }) => `必须在合同涉及的年份内（${from}–${to}）`,
@@ -633,10 +629,6 @@ export const MESSAGES = {
   idempotency_key_other_amendment: entry({
     en: () => 'This Idempotency-Key was used for another amendment',
     'zh-CN': () => '此幂等键已用于另一项修改',
-  }),
-  contract_before_material_requests: entry<Id>({
-    en: ({ id }) => `Contract ${id} started before material requests existed`,
-    'zh-CN': ({ id }) => `合同 ${id} 启动于材料索取功能之前，不能发起材料索取`,
   }),
   contract_ended_no_requests: entry<Id>({
     en: ({ id }) => `Contract ${id} has ended; no material request can be made`,
@@ -678,14 +670,6 @@ export const MESSAGES = {
       `Too many changes to this contract or request are in progress at once, and the workflow service could not confirm this one (it may have been recorded); send it again in ${seconds} s with the same Idempotency-Key (a payment: the same reference), and it is recorded once`,
     'zh-CN': ({ seconds }) =>
       `此合同或申请同时处理的变更过多，工作流服务未能确认此变更（可能已记录）；请 ${seconds} 秒后使用相同的 Idempotency-Key（付款：相同的付款编号）重新发送，只会记录一次`,
-  }),
-  contract_handing_over: entry({
-    en: () => "The contract's workflow is handing over to its next run, so nothing was recorded; try again later",
-    'zh-CN': () => '合同的流程正在续接，未记录任何内容，请稍后再试',
-  }),
-  review_handing_over_retry: entry<{ milestone: string }>({
-    en: ({ milestone }) => `The review of milestone ${milestone} is moving to its next run; send again: try again in a moment`,
-    'zh-CN': ({ milestone }) => `里程碑 ${milestone} 的评审正在续接，请稍后重新发送`,
   }),
   unknown_contact: entry<Id>({ en: ({ id }) => `is not a known contact ("${id}")`, 'zh-CN': ({ id }) => `不是已登记的联系人（"${id}"）` }),
   contact_of_other_village: entry<{ village: string }>({

@@ -79,15 +79,6 @@ export interface Exception {
  */
 export const EXCEPTIONS: readonly Exception[] = [
   {
-    from: /^workflows\/contract(\.ts$|\/)/,
-    to: 'activities/contracts.ts',
-    typesOnly: true,
-    why:
-      'ContractEventInput and ContractNoticeInput: workflows/contract.ts is being split into workflows/contract/ (branch ' +
-      'i15-workflows); after that merge its import lines read domain/events AuditEvent and domain/notices KeyedNotice, ' +
-      'and the two aliases in activities/contracts.ts go with this exception',
-  },
-  {
     from: 'activities/contracts.ts',
     to: 'workflows/contract-messages.ts',
     typesOnly: true,
@@ -112,11 +103,6 @@ export const EXCEPTIONS: readonly Exception[] = [
     to: 'workflows/quota-messages.ts',
     typesOnly: true,
     why: 'ProgressRecord, the record its projection writes: moves to domain/ once i15-workflows (which edits quota-messages.ts) has merged',
-  },
-  {
-    from: 'api/services/temporal-errors.ts',
-    to: 'workflows/children.ts',
-    why: 'WORKFLOW_ID_TAKEN: goes with i15-workflows, where it is REJECTION.workflowIdTaken in workflows/rejection.ts',
   },
 ];
 

@@ -4,9 +4,6 @@ import type { FreeText, TextReference } from '../domain/free-text';
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CalendarPatch } from '../domain/calendar-changes';
 
-/** Patch ids: a workflow takes calendar changes only from a history that recorded this marker. */
-export const CALENDAR_UPDATES_PATCH = 'calendar-updates';
-
 /**
  * To a contract's workflow: the official year `year` was published as `version`; the contract
  * reads the calendar in force (an activity) and passes on what changed. Idempotent: a repeat, or a

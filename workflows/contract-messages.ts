@@ -8,6 +8,7 @@ import type { FreeText, Resolved, TextReference } from '../domain/free-text';
 import type { LedgerSummary, PaymentRequest } from '../domain/ledger';
 import type { PaymentTerms } from '../domain/payment-terms';
 import type { PaymentClockState } from './payment-clock-messages';
+import type { StepBook } from './step-book';
 
 export type { ContractStatus } from '../domain/status';
 import type { ContractStatus } from '../domain/status';
@@ -47,8 +48,8 @@ export interface ContractState {
   endedAt?: string;
   /** Working-day calendar for the contract's years (with its overrides), fetched once. */
   calendar?: WorkingCalendar;
-  /** Stalled steps handed to the escalation engine, by domain/ids stepKey (kind and reference). */
-  steps?: Record<string, { stepId: string; occurrence: number; open: boolean; resolvedAt?: number }>;
+  /** Stalled steps handed to the escalation engine (workflows/step-book.ts). */
+  steps?: StepBook;
   /** "<amendment id> <digest of its content>" of the most recent amendments (at most RECENT_AMENDMENT_IDS): a retry is not a second version, a key reused for other content is refused. */
   recentAmendmentIds?: string[];
   /** True once each milestone's review workflow was started. */
@@ -64,11 +65,6 @@ export interface ContractState {
    * (milestoneApprovedSignal): tranches released after it fall due from then. At most MAX_MILESTONES entries.
    */
   milestonesApproved?: Record<string, IsoDate>;
-  /**
-   * Which behaviours this contract runs with, decided once when it started (patched()) and carried
-   * across continue-as-new, so a contract never changes behaviour in mid-life.
-   */
-  features?: { escalationEngine: boolean; milestoneReviews: boolean };
   /**
    * The version in force of the contract's own days (`contract.calendar`) once amended (issue 17;
    * version 1, absent here, is the definition's): who amended it, when, and why.
@@ -90,7 +86,7 @@ export interface ContractWorkflowInput {
   /** Present when continuing as new. */
   /** A continued run's state; its definition travels once, as `contract` above (never twice in one payload). */
   state?: Omit<ContractState, 'contract'> & { contract?: Contract };
-  /** Continue as new once history is longer than this many events (default 4,000; tests lower it). */
+  /** Continue as new once history is longer than this many events (default 1,000; tests lower it). */
   continueAsNewAfterEvents?: number;
   /** …or larger than this many bytes (default 3 MB). */
   continueAsNewAfterBytes?: number;
@@ -153,19 +149,6 @@ export interface TerminateInput {
 
 /** How many amendment ids a contract remembers: retries come soon after their first attempt. */
 export const RECENT_AMENDMENT_IDS = 20;
-
-/** ApplicationFailure types the updates reject with; the API maps them to status codes. */
-export const REJECTION = {
-  invalid: 'Invalid', // 422, details: Problem[]
-  conflict: 'Conflict', // 409
-  notFound: 'NotFound', // 404
-  notActive: 'NotActive', // 409
-  /**
-   * The run is about to continue as new and takes no more payments or reversals: nothing was
-   * recorded, send the same request again (the API does, after a moment, to the new run).
-   */
-  continuing: 'ContinuingAsNew',
-} as const;
 
 export const recordPaymentUpdate = defineUpdate<LedgerResult, [RecordPaymentInput]>('recordPayment');
 export const reversePaymentUpdate = defineUpdate<LedgerResult, [ReversePaymentInput]>('reversePayment');

@@ -50,12 +50,6 @@ export interface Acknowledgement {
   pausedUntil: string;
 }
 
-export const ESCALATION_REJECTION = {
-  notFound: 'NotFound',
-  notOpen: 'NotOpen',
-  notNotified: 'NotNotified',
-} as const;
-
 /** The step's condition was met at `resolvedAt` (which may be before the signal is sent). */
 export const stepResolvedSignal = defineSignal<[{ resolvedAt: string; reason: string }]>('stepResolved');
 export const acknowledgeUpdate = defineUpdate<Acknowledgement, [AcknowledgeInput]>('acknowledge');

@@ -8,8 +8,9 @@
 // changes state in grantflow has one; the two without (`registered` on contracts and material
 // requests) only wait and answer the state, like a query. Validators do not run on replay, so
 // rotating the secret never makes a recorded history diverge.
-import { ApplicationFailure, defaultPayloadConverter, log, workflowInfo, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
+import { defaultPayloadConverter, log, workflowInfo, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
 import { ACTOR_CLAIM_HEADER, ACTOR_CLAIM_REFUSED, verifyActorClaim, type ClaimRefusal } from '../domain/actor-claim';
+import { reject, REJECTION } from './rejection';
 
 // Replaced at bundle time by webpack's DefinePlugin (server/worker.ts): workflow code cannot read
 // the environment, and a secret passed in a workflow's input would be written into its history.
@@ -43,11 +44,7 @@ export const interceptors: WorkflowInterceptorsFactory = () => ({
         if (refusal) {
           // Names only, never the arguments: they may hold personal data.
           log.warn('refused an Update without a valid actor claim', { update: input.name, updateId: input.updateId, refusal });
-          throw ApplicationFailure.create({
-            type: ACTOR_CLAIM_REFUSED,
-            message: `Update ${input.name} refused: ${EXPLANATION[refusal]}`,
-            nonRetryable: true,
-          });
+          reject(REJECTION.actorClaimRefused, `Update ${input.name} refused: ${EXPLANATION[refusal]}`);
         }
         next(input);
       },

@@ -49,12 +49,6 @@ export interface MaterialRequestState {
 /** The state as the read model keeps it and the API answers it: texts instead of references. */
 export type StoredMaterialRequestState = Resolved<MaterialRequestState>;
 
-export const MATERIAL_REQUEST_REJECTION = {
-  invalid: 'Invalid', // 422, details: Problem[]
-  notFound: 'NotFound', // 404
-  closed: 'Closed', // 409
-} as const;
-
 /** Asks for materials: the contract validates the request and starts its workflow. */
 export const requestMaterialsUpdate = defineUpdate<{ requestId: string; created: boolean }, [MaterialRequest]>('requestMaterials');
 export const deliverUpdate = defineUpdate<MaterialRequestState, [DeliverInput]>('deliver');

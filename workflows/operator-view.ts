@@ -2,23 +2,17 @@
 // attributes, kept current and upserted only when a value changed (each upsert is a history event),
 // its static summary (set when it starts) and its current details (who holds which step).
 // Workflow code: deterministic, no I/O.
-import { patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Contract } from '../domain/contract';
 import { shanghaiDateTime } from '../domain/dates';
 import { STEP_HOLDER, type EscalationParty, type StepKind } from '../domain/escalation';
-import { decodeParts } from '../domain/ids';
+import { decodeParts, parseStepKey } from '../domain/ids';
 import { formatMoney } from '../domain/money';
 import { arrears, nextDeadline } from '../domain/status';
 import type { ContractState } from './contract-messages';
 import type { EscalationStep } from './escalation-messages';
 import { ARREARS_FEN, CONTRACTOR, CONTRACT_ID, HOLDER, LEVEL, NEXT_DEADLINE, OVERDUE, PAYER, PURCHASER, STATUS, STEP_KIND } from './search-attributes';
-
-/**
- * Workflows upsert search attributes only past this marker: the upserts are new commands, which a
- * workflow that ran before must not meet when it replays (its first upsert comes after the marker).
- */
-export const SEARCH_ATTRIBUTES_PATCH = 'search-attributes';
 
 type Pair = SearchAttributeUpdatePair;
 
@@ -32,9 +26,10 @@ function sameValue(current: unknown, next: unknown): boolean {
 
 /**
  * Upserts those of `pairs` whose value differs from the workflow's current search attributes (a
- * null value removes one); nothing when none differs. Returns how many were upserted.
+ * null value removes one; each upsert is a history event); nothing when none differs. Returns how
+ * many were upserted.
  */
-export function upsertChanged(pairs: Pair[]): number {
+export function keepSearchAttributes(pairs: Pair[]): number {
   const current = workflowInfo().typedSearchAttributes;
   const changed = pairs.filter(({ key, value }) => !sameValue(current.get(key), value));
   if (changed.length > 0) upsertSearchAttributes(changed);
@@ -66,11 +61,6 @@ export function escalationSearchAttributes(step: EscalationStep, holderOrganizat
     { key: HOLDER, value: holderOrganizationId },
     { key: LEVEL, value: level },
   ];
-}
-
-/** Upserts what changed, once the workflow is past SEARCH_ATTRIBUTES_PATCH. */
-export function keepSearchAttributes(pairs: () => Pair[]): void {
-  if (patched(SEARCH_ATTRIBUTES_PATCH)) upsertChanged(pairs());
 }
 
 /** A contract's static summary in the Web UI (one line): its title and value. */
@@ -111,10 +101,10 @@ export function showContractDetails(state: Pick<ContractState, 'contract' | 'sta
   const open = Object.entries(state.steps ?? {}).filter(([, step]) => step.open);
   if (open.length === 0) lines.push('No stalled step.');
   for (const [key, step] of open) {
-    const [kind, ...reference] = decodeParts(key) ?? [key];
+    const { kind, reference } = parseStepKey(key) ?? { kind: key, reference: '' };
     const holder: EscalationParty | undefined = STEP_HOLDER[kind as StepKind];
     const organization = holder ? (contract.parties as Partial<Record<EscalationParty, string>>)[holder] : undefined;
-    lines.push(`- ${kind} ${reference.join(' / ')}: held by ${holder ?? 'unknown'}${organization ? ` (${organization})` : ''} · escalation ${step.stepId}`);
+    lines.push(`- ${kind} ${(decodeParts(reference) ?? []).join(' / ')}: held by ${holder ?? 'unknown'}${organization ? ` (${organization})` : ''} · escalation ${step.stepId}`);
   }
   setCurrentDetails(lines.join('\n'));
 }

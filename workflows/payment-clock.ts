@@ -3,7 +3,7 @@
 // watched on the workflow's own timers (its wake-ups), and the `acceptanceOverdue` and
 // `paymentOverdue` steps handed to the escalation engine. The rules are domain/payment-terms'.
 // Deterministic: no I/O; applications carry ids, amounts and days only (texts stay in PostgreSQL).
-import { patched, setHandler } from '@temporalio/workflow';
+import { setHandler } from '@temporalio/workflow';
 import type { Contract, Tranche } from '../domain/contract';
 import { parseInstant, shanghaiDate, type IsoDate } from '../domain/dates';
 import { stepDueAt, stepDueDay } from '../domain/escalation';
@@ -36,7 +36,7 @@ import {
 import { say } from '../domain/messages';
 import { problem, saidProblem, type Problem } from '../domain/problems';
 import { moneyStepHeldUntil } from '../domain/status';
-import { REJECTION, type ContractState } from './contract-messages';
+import type { ContractState } from './contract-messages';
 import type { EscalationStep } from './escalation-messages';
 import {
   decideApplicationUpdate,
@@ -45,7 +45,7 @@ import {
   type DecideApplicationInput,
   type FileApplicationInput,
 } from './payment-clock-messages';
-import { reject } from './rejection';
+import { reject, REJECTION } from './rejection';
 import { milestoneApprovedSignal } from './review-messages';
 
 export function milestoneIdsOf(contract: Contract): Set<string> {
@@ -72,14 +72,6 @@ export function amendedPaymentTerms(
   }
   return amended.value;
 }
-
-/**
- * Patches of the clock after review (issue 18): windows fixed per application at filing; an
- * acceptanceOverdue step closed on any decision; steps of tranches no longer on the clock closed.
- */
-export const PAYMENT_CLOCK_OWN_WINDOWS = 'payment-clock-own-windows';
-export const PAYMENT_CLOCK_CLOSE_ON_DECISION = 'payment-clock-close-on-decision';
-export const PAYMENT_CLOCK_ORPHAN_STEPS = 'payment-clock-orphan-steps';
 
 /** A change of a step, as the contract workflow's drainer takes it. */
 export interface StepChange {
@@ -214,13 +206,13 @@ export function paymentClockStepChanges(
     if (late && app.decision && (!step || step.open)) {
       changes.push({ key, resolve: { reason: `application ${app.decision.outcome}`, at: app.decision.at } });
       events.push({ kind: 'payment_application.acceptance_decided_late', subject: key, payload: { applicationId: id, decidedOn: app.decision.on, purchaserLateWorkingDays: clock.purchaserLateWorkingDays } });
-    } else if (!late && step?.open && (app.decision || !trancheLabel.has(app.tranche)) && patched(PAYMENT_CLOCK_CLOSE_ON_DECISION)) {
+    } else if (!late && step?.open && (app.decision || !trancheLabel.has(app.tranche))) {
       // Opened under a window the terms later widened (contracts filed before windows were kept), or its tranche amended away: a decision (or the tranche's removal) closes it all the same.
       const reason = app.decision ? `application ${app.decision.outcome}` : 'tranche removed by amendment';
       changes.push({ key, resolve: { reason, at: app.decision?.at ?? now } });
       events.push({ kind: 'payment_application.acceptance_overdue_ended', subject: key, payload: { applicationId: id, reason } });
     }
-    if (late && !app.decision && step?.open && !trancheLabel.has(app.tranche) && patched(PAYMENT_CLOCK_ORPHAN_STEPS)) {
+    if (late && !app.decision && step?.open && !trancheLabel.has(app.tranche)) {
       changes.push({ key, resolve: { reason: 'tranche removed by amendment', at: now } });
       events.push({ kind: 'payment_application.acceptance_overdue_ended', subject: key, payload: { applicationId: id, reason: 'tranche removed by amendment' } });
     }
@@ -230,7 +222,7 @@ export function paymentClockStepChanges(
   for (const trancheId of new Set(Object.values(applications).map((a) => a.tranche))) {
     if (onClock.has(trancheId)) continue;
     const key = stepKey('paymentOverdue', stepReference([trancheId]));
-    if (queued.has(key) || !state.steps?.[key]?.open || !patched(PAYMENT_CLOCK_ORPHAN_STEPS)) continue;
+    if (queued.has(key) || !state.steps?.[key]?.open) continue;
     changes.push({ key, resolve: { reason: 'tranche no longer on the payer’s clock (amended)', at: now } });
     events.push({ kind: 'tranche.payment_overdue_ended', subject: key, payload: { tranche: trancheId, paidOn: null, reason: 'amended' } });
   }
@@ -430,7 +422,7 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
       const now = Date.now();
       const app: ClockApplication = { tranche: request.tranche, amountFen: request.amountFen, filedOn: shanghaiDate(now), filedAt: now };
       // The window as the terms in force fix it today: a later amendment of the terms does not move it.
-      if (patched(PAYMENT_CLOCK_OWN_WINDOWS)) app.acceptanceDueOn = windowOf(app, state.contract, state.calendar!);
+      app.acceptanceDueOn = windowOf(app, state.contract, state.calendar!);
       (state.paymentClock ??= { applications: {} }).applications[request.applicationId] = app;
       const answer = filed(request.applicationId, app, 'created');
       await ctx.record('payment_application.filed', request.filedBy, { applicationId: request.applicationId, tranche: app.tranche, amountFen: app.amountFen, filedOn: app.filedOn, acceptanceDueOn: answer.acceptanceDueOn });

@@ -1,9 +1,8 @@
 // Whether a projection runs as a local activity (in the workflow task's own worker, no round trip
-// through Temporal's task queue) or as a regular activity (before issue 19). A local activity
-// records a marker instead of scheduling a task, so a workflow that ran before must keep its
-// regular activities when it replays: the choice sits behind patched(). bench/round-trips.ts swaps
-// this module for one that always answers false, to measure the difference in one run.
-export const LOCAL_PROJECTIONS_PATCH = 'local-projections';
+// through Temporal's task queue) or as a regular activity. A local activity records a marker
+// instead of scheduling a task, so switching a running workflow over needs patched().
+// bench/round-trips.ts swaps this module for one that always answers false, to measure the
+// difference in one run.
 
 export function projectLocally(): boolean {
   // Off: under bursts (two API processes, 60 payments at once) a workflow task that ran local
@@ -11,6 +10,6 @@ export function projectLocally(): boolean {
   // attempt had written with other content — the contract row fell behind its ledger and a retried
   // payment answered 500 (found by a two-API burst test, not yet on main). Regular activities run only after
   // the task that scheduled them completed. To be designed again (a revision the read model
-  // assigns, not the workflow), then behind a new patch id.
+  // assigns, not the workflow), then behind patched().
   return false;
 }

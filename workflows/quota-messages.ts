@@ -7,6 +7,7 @@ import type { AttachmentMeta } from '../domain/materials';
 import type { IsoDate } from '../domain/dates';
 import type { Resolved, TextReference } from '../domain/free-text';
 import type { ProgressEntry } from '../domain/quotas';
+import type { BookedStep, StepBook } from './step-book';
 
 export interface ProgressRecord extends ProgressEntry {
   id: string;
@@ -19,9 +20,9 @@ export interface ProgressRecord extends ProgressEntry {
 /** A progress record as the read model and the API hold it: with its note's text. */
 export type StoredProgressRecord = Resolved<ProgressRecord>;
 
-/** A shortfall handed to the escalation engine and not yet closed. */
-export interface OpenQuotaStep {
-  stepId: string;
+/** What the quotas keep beside a shortfall step in their step book: the period it judged. */
+export interface QuotaShortfall {
+  /** When the step fell due, epoch ms. */
   dueAt: number;
   quotaId: string;
   /** null for a quota the stations owe together. */
@@ -31,6 +32,9 @@ export interface OpenQuotaStep {
   to: IsoDate;
   target: number;
 }
+
+/** A shortfall handed to the escalation engine and not yet closed. */
+export type OpenQuotaStep = BookedStep & QuotaShortfall;
 
 /**
  * Bounded whatever the term: periods are judged one at a time up to `judgedThrough`, never
@@ -46,8 +50,8 @@ export interface QuotaState {
   progress: ProgressEntry[];
   /** Records of the last days, to recognise a retried record (older retries are answered by the API's Idempotency-Key store). */
   recent: Array<{ id: string; recordedAt: string }>;
-  /** Open shortfall steps, by their reference (domain/ids: quota, station if any, period). */
-  steps: Record<string, OpenQuotaStep>;
+  /** Open shortfall steps (workflows/step-book.ts; references: quota, station if any, period), forgotten once resolved. */
+  steps: StepBook<QuotaShortfall>;
   ended: boolean;
   /** How the contract ended (completed, closed, terminated). */
   endedStatus?: string;
@@ -68,11 +72,6 @@ export interface QuotaWorkflowInput {
   /** Continue as new past this many events after a judging pass (default 1,000; tests may lower it). */
   continueAsNewAfterEvents?: number;
 }
-
-export const QUOTA_REJECTION = {
-  invalid: 'Invalid', // 422, details: Problem[]
-  closed: 'Closed', // 409
-} as const;
 
 export const recordProgressUpdate = defineUpdate<ProgressRecord, [Omit<ProgressRecord, 'recordedAt'>]>('recordProgress');
 export const quotaStateQuery = defineQuery<QuotaState>('quotaState');

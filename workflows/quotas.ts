@@ -2,17 +2,18 @@
 // progress, and at each period's end every station (or the contract as a whole) that fell short of
 // its target is handed to the escalation engine (quotaShortfall). Progress recorded late for a
 // period that fell short resolves its step once the target is reached, until the next period is
-// judged. Bounded whatever the term (see QuotaState): periods are judged one at a time.
-import { allHandlersFinished, condition, continueAsNew, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+// judged. Bounded whatever the term (see QuotaState): periods are judged one at a time. The workflow
+// function wires the handlers and runs the loop; the judging is a QuotaRun's.
+import { allHandlersFinished, condition, continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import type { Contract } from '../domain/contract';
 import { ladderFor, levelFiresAt, stepDueAt } from '../domain/escalation';
-import { stepId as buildStepId, stepReference } from '../domain/ids';
+import { stepReference } from '../domain/ids';
 import { projections } from './projection';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../domain/dates';
 import type { WorkingCalendar } from '../domain/calendar';
 import { achievedIn, nextPeriodEnd, periodsEndingIn, periodWindowAt, progressProblems, shortfallSummary, type ProgressEntry, type Quota } from '../domain/quotas';
 import { contractEndedSignal } from './contract-ended';
 import {
-  QUOTA_REJECTION,
   quotaStateQuery,
   recordProgressUpdate,
   type OpenQuotaStep,
@@ -20,14 +21,16 @@ import {
   type QuotaState,
   type QuotaWorkflowInput,
 } from './quota-messages';
-import { reject } from './rejection';
+import { reject, REJECTION } from './rejection';
 import { say } from '../domain/messages';
 import type { EscalationStep } from './escalation-messages';
 import { openStep, resolveStep } from './steps';
+import { openInBook, resolveInBook } from './step-book';
 import { applyCalendarPatch, calendarPatch, patchForYears, type CalendarPatch } from '../domain/calendar-changes';
-import { calendarChangedSignal, CALENDAR_UPDATES_PATCH } from './calendar-messages';
+import { calendarChangedSignal } from './calendar-messages';
 import { tellCalendar } from './calendar-updates';
 import { escalationWorkflowId } from './escalation-messages';
+import { waitUntil } from './wait';
 
 const { projectProgress } = projections;
 
@@ -62,22 +65,64 @@ function addToMonth(progress: ProgressEntry[], record: ProgressEntry): void {
 }
 
 export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaState> {
-  const { contract } = input;
-  /** The calendar in force: its contract passes on published years and its own days (calendarChangedSignal). */
-  let calendar = input.calendar;
-  const quotas = contract.quotas ?? [];
-  const startedAt = Date.now();
-  const state: QuotaState = input.state ?? { progress: [], recent: [], steps: {}, ended: false, judgingFrom: startedAt, judgedThrough: startedAt };
-  const stationIds = contract.stations.map((s) => s.id);
-  const term = { start: shanghaiDate(contract.term.startAt), end: shanghaiDate(contract.term.endAt) };
-  /** The instant the term's last period ends (every quota's last period ends with the term). */
-  const lastEnd = startOfShanghaiDay(addDays(term.end, 1));
-  let changed = false;
-
+  const run = new QuotaRun(input);
+  const { state } = run;
   setHandler(quotaStateQuery, () => state);
+  setHandler(calendarChangedSignal, ({ patch, cause }) => run.takeCalendar(patch, cause));
+  setHandler(contractEndedSignal, ({ status }) => {
+    state.ended = true;
+    state.endedStatus = status;
+  });
+  setHandler(recordProgressUpdate, (record) => run.recordProgress(record), { validator: (record) => void run.progressCheck(record) });
+
+  while (!state.ended) {
+    // Cleared before anything is read, so progress recorded while this pass awaits wakes the next one.
+    run.changed = false;
+    const now = Date.now();
+    await run.judge(now);
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength > (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_EVENTS) || info.historySize > CONTINUE_AS_NEW_BYTES) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof quotaWorkflow>({ ...input, calendar: run.calendar, state });
+    }
+    await waitUntil(() => run.changed || state.ended, run.nextPeriodEnd(now));
+  }
+
+  await condition(allHandlersFinished);
+  if (state.endedStatus === 'completed' || state.endedStatus === 'closed') await run.finalJudgement();
+  await run.judge(Date.now(), { opening: false, closing: true });
+  return state;
+}
+
+/** A contract's quotas: the progress recorded, the periods judged and the shortfall steps open. */
+class QuotaRun {
+  readonly state: QuotaState;
+  /** The calendar in force: its contract passes on published years and its own days (calendarChangedSignal). */
+  calendar: WorkingCalendar;
+  changed = false;
+  private readonly contract: Contract;
+  private readonly quotas: Quota[];
+  private readonly quotaById: Map<string, Quota>;
+  private readonly stationIds: string[];
+  private readonly term: { start: string; end: string };
+  /** The instant the term's last period ends (every quota's last period ends with the term). */
+  private readonly lastEnd: number;
+
+  constructor(input: QuotaWorkflowInput) {
+    const { contract } = input;
+    this.contract = contract;
+    this.calendar = input.calendar;
+    this.quotas = contract.quotas ?? [];
+    this.quotaById = new Map(this.quotas.map((q) => [q.id, q]));
+    const startedAt = Date.now();
+    this.state = input.state ?? { progress: [], recent: [], steps: {}, ended: false, judgingFrom: startedAt, judgedThrough: startedAt };
+    this.stationIds = contract.stations.map((s) => s.id);
+    this.term = { start: shanghaiDate(contract.term.startAt), end: shanghaiDate(contract.term.endAt) };
+    this.lastEnd = startOfShanghaiDay(addDays(this.term.end, 1));
+  }
 
   /** Tells open steps (each holding the years calendarNear gave it) the part of `patch` about their years. */
-  async function tellSteps(steps: ReadonlyArray<{ stepId: string; dueAt: number }>, patch: CalendarPatch, cause: string): Promise<void> {
+  private async tellSteps(steps: ReadonlyArray<{ stepId: string; dueAt: number }>, patch: CalendarPatch, cause: string): Promise<void> {
     for (const step of steps) {
       const year = Number(shanghaiDate(step.dueAt).slice(0, 4));
       const part = patchForYears(patch, year, year + 2);
@@ -85,54 +130,51 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
     }
   }
 
-  // A new calendar: open shortfalls recompute their levels still ahead and their held days; the
-  // wait for the last level before the contract's close uses it too.
-  setHandler(calendarChangedSignal, async ({ patch, cause }) => {
-    if (!patched(CALENDAR_UPDATES_PATCH)) return;
-    calendar = applyCalendarPatch(calendar, patch);
-    await tellSteps(Object.values(state.steps), patch, cause);
-  });
-  setHandler(contractEndedSignal, ({ status }) => {
-    state.ended = true;
-    state.endedStatus = status;
-  });
+  /**
+   * A new calendar: open shortfalls recompute their levels still ahead and their held days; the
+   * wait for the last level before the contract's close uses it too.
+   */
+  async takeCalendar(patch: CalendarPatch, cause: string): Promise<void> {
+    this.calendar = applyCalendarPatch(this.calendar, patch);
+    await this.tellSteps(Object.values(this.state.steps), patch, cause);
+  }
 
-  const recordCheck = (record: Omit<ProgressRecord, 'recordedAt'>) => {
+  /** The record it repeats (recorded in the last days), or undefined for a new one; refused when the contract has ended or the record breaks a rule. */
+  progressCheck(record: Omit<ProgressRecord, 'recordedAt'>): { recordedAt: string } | undefined {
+    const { state, contract } = this;
     const earlier = state.recent.find((r) => r.id === record.id);
     if (earlier) return earlier;
-    if (state.ended) reject(QUOTA_REJECTION.closed, say('contract_ended_no_progress', { id: contract.id }));
+    if (state.ended) reject(REJECTION.closed, say('contract_ended_no_progress', { id: contract.id }));
     const problems = progressProblems(record, contract, Date.now());
-    if (problems.length > 0) reject(QUOTA_REJECTION.invalid, say('progress_invalid'), problems);
+    if (problems.length > 0) reject(REJECTION.invalid, say('progress_invalid'), problems);
     return undefined;
-  };
+  }
 
-  setHandler(
-    recordProgressUpdate,
-    async (record) => {
-      const earlier = recordCheck(record);
-      if (earlier) return { ...record, recordedAt: earlier.recordedAt };
-      const now = Date.now();
-      const full: ProgressRecord = { ...record, recordedAt: new Date(now).toISOString() };
-      state.recent = state.recent.filter((r) => Date.parse(r.recordedAt) > now - RECENT_MS);
-      state.recent.push({ id: record.id, recordedAt: full.recordedAt });
-      // Only what a judgement may still need (see prune); the read model keeps the record.
-      if (record.date >= firstDayNeeded()) addToMonth(state.progress, record);
-      changed = true;
-      await projectProgress({ contractId: contract.id, record: full });
-      return full;
-    },
-    { validator: (record) => void recordCheck(record) },
-  );
+  async recordProgress(record: Omit<ProgressRecord, 'recordedAt'>): Promise<ProgressRecord> {
+    const earlier = this.progressCheck(record);
+    if (earlier) return { ...record, recordedAt: earlier.recordedAt };
+    const { state } = this;
+    const now = Date.now();
+    const full: ProgressRecord = { ...record, recordedAt: new Date(now).toISOString() };
+    state.recent = state.recent.filter((r) => Date.parse(r.recordedAt) > now - RECENT_MS);
+    state.recent.push({ id: record.id, recordedAt: full.recordedAt });
+    // Only what a judgement may still need (see prune); the read model keeps the record.
+    if (record.date >= this.firstDayNeeded()) addToMonth(state.progress, record);
+    this.changed = true;
+    await projectProgress({ contractId: this.contract.id, record: full });
+    return full;
+  }
 
-  const quotaById = new Map<string, Quota>(quotas.map((q) => [q.id, q]));
-  const achieved = (step: Pick<OpenQuotaStep, 'quotaId' | 'station' | 'from' | 'to'>) =>
-    achievedIn(quotaById.get(step.quotaId)!, step.station, step, state.progress);
+  private achieved(step: Pick<OpenQuotaStep, 'quotaId' | 'station' | 'from' | 'to'>): number {
+    return achievedIn(this.quotaById.get(step.quotaId)!, step.station, step, this.state.progress);
+  }
 
   /** The first day whose progress a judgement may still need: of an open step's period, or of a period not yet judged. */
-  function firstDayNeeded(): string {
+  private firstDayNeeded(): string {
+    const { state, term } = this;
     const days = Object.values(state.steps).map((s) => s.from);
     const judged = shanghaiDate(state.judgedThrough);
-    for (const quota of quotas) {
+    for (const quota of this.quotas) {
       let window = periodWindowAt(quota, term, judged < term.start ? term.start : judged);
       if (window && window.endsAt <= state.judgedThrough) window = periodWindowAt(quota, term, addDays(window.to, 1));
       days.push(window?.from ?? addDays(term.end, 1));
@@ -141,9 +183,13 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
   }
 
   /** Drops the monthly buckets no judgement needs any more. */
-  function prune(): void {
-    const month = firstDayNeeded().slice(0, 7);
-    state.progress = state.progress.filter((p) => p.date.slice(0, 7) >= month);
+  private prune(): void {
+    const month = this.firstDayNeeded().slice(0, 7);
+    this.state.progress = this.state.progress.filter((p) => p.date.slice(0, 7) >= month);
+  }
+
+  nextPeriodEnd(now: number): number | undefined {
+    return nextPeriodEnd(this.quotas, this.term, now);
   }
 
   /**
@@ -152,88 +198,79 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
    * late progress reached, and (`closing`) every one still open. State first, then the
    * escalations, in batches.
    */
-  async function judge(now: number, { opening = !state.ended, closing = state.ended } = {}): Promise<void> {
-    const opens: EscalationStep[] = [];
+  async judge(now: number, { opening = !this.state.ended, closing = this.state.ended } = {}): Promise<void> {
+    const { state } = this;
     const resolves: Array<{ stepId: string; reason: string }> = [];
-    const close = (reference: string, reason: string) => {
-      resolves.push({ stepId: state.steps[reference]!.stepId, reason });
-      delete state.steps[reference];
+    // A period is judged once: its step, once resolved, is forgotten (the book stays bounded).
+    const close = (key: string, reason: string) => {
+      const stepId = resolveInBook(state.steps, key, now, { forget: true });
+      if (stepId) resolves.push({ stepId, reason });
     };
-    for (const [reference, step] of Object.entries(state.steps)) {
-      if (closing) close(reference, 'contract ended');
-      else if (achieved(step) >= step.target) close(reference, 'target reached by progress recorded late');
+    for (const [key, step] of Object.entries(state.steps)) {
+      if (closing) close(key, 'contract ended');
+      else if (this.achieved(step) >= step.target) close(key, 'target reached by progress recorded late');
     }
-    if (!closing) {
-      const openByOwner = new Map(Object.entries(state.steps).map(([reference, s]) => [`${s.quotaId}\u0000${s.station ?? ''}`, reference]));
-      for (const quota of quotas) {
-        const owners: Array<string | null> = quota.perStation ? stationIds : [null];
-        for (const window of periodsEndingIn(quota, term, state.judgedThrough, now)) {
-          for (const station of owners) {
-            const previous = openByOwner.get(`${quota.id}\u0000${station ?? ''}`);
-            if (previous !== undefined) {
-              close(previous, `superseded: period ${window.key} was judged`);
-              openByOwner.delete(`${quota.id}\u0000${station ?? ''}`);
-            }
-            const done = achievedIn(quota, station, window, state.progress);
-            if (done >= window.target || !opening || window.endsAt <= state.judgingFrom) continue;
-            // A quota of the whole contract has no station part (a station may well be called "all").
-            const reference = stepReference(station === null ? [quota.id, window.key] : [quota.id, station, window.key]);
-            // Judged at midnight after the period's last day, which is the step's due day.
-            const dueAt = stepDueAt(window.endsAt);
-            // A period falls short once (it is judged once): its step has one occurrence.
-            const step: OpenQuotaStep = { stepId: buildStepId(contract.id, 'quotaShortfall', reference, 1), dueAt, quotaId: quota.id, station, periodKey: window.key, from: window.from, to: window.to, target: window.target };
-            state.steps[reference] = step;
-            openByOwner.set(`${quota.id}\u0000${station ?? ''}`, reference);
-            const stationName = station === null ? null : (contract.stations.find((s) => s.id === station)?.name ?? station);
-            const standing = { quotaId: quota.id, metric: quota.metric, period: quota.period, station, periodKey: window.key, from: window.from, to: window.to, target: window.target, achieved: done, shortfall: window.target - done, status: 'short' as const, endsAt: window.endsAt };
-            opens.push({ contractId: contract.id, contractTitle: contract.title, kind: 'quotaShortfall', reference, stepId: step.stepId, dueAt, summary: shortfallSummary(standing, stationName) });
-          }
-        }
-      }
-      state.judgedThrough = Math.max(state.judgedThrough, now);
-      prune();
-    }
+    const opens = closing ? [] : this.judgePeriods(now, opening, close);
     // Closing first: a superseded step and its successor never race for the same owner's attention.
     for (let i = 0; i < resolves.length; i += BATCH) {
       await Promise.all(resolves.slice(i, i + BATCH).map((r) => resolveStep(r.stepId, r.reason, now)));
     }
-    const startedWith = calendar;
+    const startedWith = this.calendar;
     for (let i = 0; i < opens.length; i += BATCH) {
-      await Promise.all(opens.slice(i, i + BATCH).map((step) => openStep(contract, calendarNear(startedWith, step.dueAt), step)));
+      await Promise.all(opens.slice(i, i + BATCH).map((step) => openStep(this.contract, calendarNear(startedWith, step.dueAt), step)));
     }
     // The calendar changed while these steps were starting: they hear of it too.
-    const patch = calendar !== startedWith ? calendarPatch(startedWith, calendar) : undefined;
-    if (patch) await tellSteps(opens, patch, 'calendar changed while the steps started');
+    const patch = this.calendar !== startedWith ? calendarPatch(startedWith, this.calendar) : undefined;
+    if (patch) await this.tellSteps(opens, patch, 'calendar changed while the steps started');
   }
 
-  while (!state.ended) {
-    // Cleared before anything is read, so progress recorded while this pass awaits wakes the next one.
-    changed = false;
-    const now = Date.now();
-    await judge(now);
-    const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_EVENTS) || info.historySize > CONTINUE_AS_NEW_BYTES) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof quotaWorkflow>({ ...input, calendar, state });
+  /** The periods ended since the last pass, judged: the steps to open (`opening`), their predecessors closed through `close`. */
+  private judgePeriods(now: number, opening: boolean, close: (key: string, reason: string) => void): EscalationStep[] {
+    const { state, contract, term } = this;
+    const opens: EscalationStep[] = [];
+    const owner = (quota: Quota, station: string | null) => `${quota.id}\u0000${station ?? ''}`;
+    const openByOwner = new Map(Object.entries(state.steps).map(([key, s]) => [`${s.quotaId}\u0000${s.station ?? ''}`, key]));
+    for (const quota of this.quotas) {
+      const owners: Array<string | null> = quota.perStation ? this.stationIds : [null];
+      for (const window of periodsEndingIn(quota, term, state.judgedThrough, now)) {
+        for (const station of owners) {
+          const previous = openByOwner.get(owner(quota, station));
+          if (previous !== undefined) {
+            close(previous, `superseded: period ${window.key} was judged`);
+            openByOwner.delete(owner(quota, station));
+          }
+          const done = achievedIn(quota, station, window, state.progress);
+          if (done >= window.target || !opening || window.endsAt <= state.judgingFrom) continue;
+          // A quota of the whole contract has no station part (a station may well be called "all").
+          const reference = stepReference(station === null ? [quota.id, window.key] : [quota.id, station, window.key]);
+          // Judged at midnight after the period's last day, which is the step's due day.
+          const dueAt = stepDueAt(window.endsAt);
+          // A period falls short once (it is judged once): its step has one occurrence.
+          const opened = openInBook(state.steps, contract.id, 'quotaShortfall', reference, { dueAt, quotaId: quota.id, station, periodKey: window.key, from: window.from, to: window.to, target: window.target });
+          if (!opened) continue;
+          openByOwner.set(owner(quota, station), opened.key);
+          const stationName = station === null ? null : (contract.stations.find((s) => s.id === station)?.name ?? station);
+          const standing = { quotaId: quota.id, metric: quota.metric, period: quota.period, station, periodKey: window.key, from: window.from, to: window.to, target: window.target, achieved: done, shortfall: window.target - done, status: 'short' as const, endsAt: window.endsAt };
+          opens.push({ contractId: contract.id, contractTitle: contract.title, kind: 'quotaShortfall', reference, stepId: opened.stepId, dueAt, summary: shortfallSummary(standing, stationName) });
+        }
+      }
     }
-    const next = nextPeriodEnd(quotas, term, now);
-    const wake = () => changed || state.ended;
-    if (next === undefined) await condition(wake);
-    else await condition(wake, Math.max(1, next - now));
+    state.judgedThrough = Math.max(state.judgedThrough, now);
+    this.prune();
+    return opens;
   }
 
-  await condition(allHandlersFinished);
-  if (state.endedStatus === 'completed' || state.endedStatus === 'closed') {
-    // The term is over: its last period (which ends with the term) is judged too, and the
-    // shortfalls still open climb their whole ladder (to the purchaser, for the final evaluation)
-    // before they close with the contract.
-    if (lastEnd > Date.now()) await sleep(lastEnd - Date.now());
-    await judge(Date.now(), { opening: true, closing: false });
-    const lastLevel = ladderFor('quotaShortfall', contract.escalationPolicies).levels.at(-1)!;
-    const climbedBy = Math.max(0, ...Object.values(state.steps).map((s) => levelFiresAt(s.dueAt, lastLevel, calendar)));
+  /**
+   * The term is over: its last period (which ends with the term) is judged too, and the
+   * shortfalls still open climb their whole ladder (to the purchaser, for the final evaluation)
+   * before they close with the contract.
+   */
+  async finalJudgement(): Promise<void> {
+    if (this.lastEnd > Date.now()) await sleep(this.lastEnd - Date.now());
+    await this.judge(Date.now(), { opening: true, closing: false });
+    const lastLevel = ladderFor('quotaShortfall', this.contract.escalationPolicies).levels.at(-1)!;
+    const climbedBy = Math.max(0, ...Object.values(this.state.steps).map((s) => levelFiresAt(s.dueAt, lastLevel, this.calendar)));
     // An hour's margin, so the last level fires before the step closes.
     if (climbedBy > Date.now()) await sleep(climbedBy - Date.now() + 3600 * 1000);
   }
-  await judge(Date.now(), { opening: false, closing: true });
-  return state;
 }

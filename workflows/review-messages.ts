@@ -3,9 +3,9 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Contract, Milestone } from '../domain/contract';
 import type { IsoDate } from '../domain/dates';
-import type { StepKind } from '../domain/escalation';
 import type { ReviewDecision } from '../domain/decisions';
 import type { MaterialReference, PrecheckFailure, ReasonGiven, SubmissionStatus } from '../domain/materials';
+import type { StepBook } from './step-book';
 
 export interface ReviewWorkflowInput {
   contract: Contract;
@@ -19,15 +19,13 @@ export interface ReviewWorkflowInput {
 
 /**
  * The bounded state a review carries into its next run: per station its latest round and counters
- * (≈ 0.5 KB each, ≤ 100 stations), its open escalation steps (≤ 2 per station + 1) and the
- * counters that keep step ids and projection versions increasing. Earlier rounds live in the read
- * model (submissions) only.
+ * (≈ 0.5 KB each, ≤ 100 stations), its steps (≤ 2 per station + 1, workflows/step-book.ts) and the
+ * counter that keeps projection versions increasing. Earlier rounds live in the read model
+ * (submissions) only.
  */
 export interface ReviewCarried {
   state: ReviewState;
-  openSteps: Array<{ key: string; kind: StepKind; station: string; stepId: string }>;
-  /** Step occurrences used so far (domain/ids stepId). */
-  occurrence: number;
+  steps: StepBook;
   /** The last projection version (activities/reviews projectSubmission). */
   version: number;
   /** When a reviewer last returned a round (epoch ms; 0: never). */
@@ -106,20 +104,6 @@ export interface ReviewOutcome {
 
 /** An Update's answer: the round's status, small; the API reads the round from the read model. */
 export type RoundReceipt = Pick<Round, 'submissionId' | 'round' | 'status' | 'reviewDueAt'>;
-
-export const REVIEW_REJECTION = {
-  /** The review has ended with its contract (409 review_closed). */
-  closed: 'Closed',
-  notAccepting: 'NotAccepting',
-  invalid: 'Invalid',
-  notFound: 'NotFound',
-  notInReview: 'NotInReview',
-  /**
-   * The review is handing over to its next run (continue-as-new): refused before anything is
-   * recorded, so the caller sends it again shortly and the next run answers (the API does).
-   */
-  handingOver: 'HandingOver',
-} as const;
 
 export const submitUpdate = defineUpdate<RoundReceipt, [SubmitInput]>('submit');
 export const decideUpdate = defineUpdate<RoundReceipt, [DecideInput]>('decide');

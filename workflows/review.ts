@@ -3,39 +3,44 @@
 // escalate — a review not decided in time (reviewOverdue), more returns than allowed
 // (tooManyReturns), a milestone past due without approval (milestoneOverdue). Bounded: each
 // station's rounds by MAX_ROUNDS_PER_STATION, each run's history by continuing as new with the
-// latest round per station (domain/limits).
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+// latest round per station (domain/limits). The workflow function wires the handlers and runs the
+// loop; the review's state, steps and handlers are a ReviewRun's.
+import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { WorkingCalendar } from '../domain/calendar';
+import type { Contract, Milestone } from '../domain/contract';
 import { projections } from './projection';
 import { addWorkingDays } from '../domain/calendar';
 import { dayText, parseInstant, shanghaiDate } from '../domain/dates';
 import { stepDueAt, stepDueDay, type StepKind } from '../domain/escalation';
-import { stepId as buildStepId, contractWorkflowId, stepKey, stepReference } from '../domain/ids';
-import { MAX_ROUNDS_PER_STATION, REVIEW_RUN_MAX_BYTES, REVIEW_RUN_MAX_EVENTS, roundLimitProblem } from '../domain/limits';
+import { contractWorkflowId, stepKey, stepReference } from '../domain/ids';
 import type { ReviewDecision } from '../domain/decisions';
+import { MAX_ROUNDS_PER_STATION, REVIEW_RUN_MAX_BYTES, REVIEW_RUN_MAX_EVENTS, roundLimitProblem } from '../domain/limits';
 import { isRepeatedReviewDecision, materialsProblems, PRECHECK, reasonProblems, type ReasonGiven } from '../domain/materials';
 import {
   contractEndedSignal,
   decideUpdate,
   milestoneApprovedSignal,
-  REVIEW_REJECTION,
   reviewStateQuery,
   submitUpdate,
   type ReviewOutcome,
   type ReviewState,
   type ReviewWorkflowInput,
   type Round,
+  type DecideInput,
   type RoundReceipt,
   type StationRound,
   type SubmitInput,
 } from './review-messages';
-import { reject } from './rejection';
+import { reject, REJECTION } from './rejection';
 import { say } from '../domain/messages';
 import { problem } from '../domain/problems';
 import { openStep, resolveStep } from './steps';
-import { applyCalendarPatch, calendarPatch } from '../domain/calendar-changes';
-import { calendarChangedSignal, CALENDAR_UPDATES_PATCH } from './calendar-messages';
+import { openInBook, openInBookSteps, resolveInBook, type StepBook } from './step-book';
+import { applyCalendarPatch, calendarPatch, type CalendarPatch } from '../domain/calendar-changes';
+import { calendarChangedSignal } from './calendar-messages';
 import { tellCalendar } from './calendar-updates';
 import { escalationWorkflowId } from './escalation-messages';
+import { waitUntil } from './wait';
 
 const { projectSubmission } = projections;
 
@@ -48,320 +53,370 @@ const receipt = (round: Round | StationRound): RoundReceipt => ({
 });
 
 export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<ReviewOutcome> {
-  const { contract, milestone, carried } = input;
+  const run = new ReviewRun(input);
+  setHandler(reviewStateQuery, () => run.state);
+  setHandler(calendarChangedSignal, ({ patch, cause }) => run.takeCalendar(patch, cause));
+  setHandler(contractEndedSignal, () => {
+    run.ended = true;
+  });
+  setHandler(submitUpdate, (request) => run.submit(request), { validator: (request) => void run.submitCheck(request) });
+  setHandler(decideUpdate, (request) => run.decide(request), { validator: (request) => void run.decideCheck(request) });
+
+  while (!run.ended && !run.allApproved()) {
+    const now = Date.now();
+    await run.escalate(now);
+    const info = workflowInfo();
+    const bound = input.continueAsNewAfterEvents ?? REVIEW_RUN_MAX_EVENTS;
+    if (info.continueAsNewSuggested || info.historyLength > bound || info.historySize > REVIEW_RUN_MAX_BYTES) {
+      await run.handOver();
+      continue;
+    }
+    run.changed = false;
+    await waitUntil(() => run.changed || run.ended, run.nextDeadline(now));
+  }
+
+  await condition(allHandlersFinished);
+  await run.closeAll(run.ended ? 'contract ended' : 'approved');
+  return { milestoneId: input.milestone.id, rounds: run.state.rounds.reduce((n, r) => n + r.round, 0), approvedStations: run.stations.filter((s) => run.approved(s)), ended: run.ended };
+}
+
+/** One milestone's review: the stations' latest rounds, the open steps, and what each handler does. */
+class ReviewRun {
+  readonly state: ReviewState;
+  /** The stations that submit ('' alone when the milestone covers the contract as a whole). */
+  readonly stations: string[];
+  changed = false;
+  ended = false;
+  private readonly contract: Contract;
+  private readonly milestone: Milestone;
   /** The calendar in force: its contract passes on published years and its own days (calendarChangedSignal). */
-  let calendar = input.calendar;
-  const state: ReviewState = carried?.state ?? { milestoneId: milestone.id, rounds: [] };
-  const stations = milestone.stations.length > 0 ? milestone.stations : [''];
-  /** Open steps by domain/ids stepKey (kind and reference: the milestone, and the station if any). */
-  const openSteps = new Map<string, { kind: StepKind; station: string; stepId: string }>(
-    (carried?.openSteps ?? []).map(({ key, ...step }) => [key, step]),
-  );
-  const referenceOf = (station: string) => stepReference(station ? [milestone.id, station] : [milestone.id]);
-  const starting = new Map<string, Promise<void>>(); // stepId → its escalation workflow starting
-  let occurrence = carried?.occurrence ?? 0;
-  let version = carried?.version ?? 0;
-  let changed = false;
-  let ended = false;
+  private calendar: WorkingCalendar;
+  /** Its steps (workflows/step-book.ts; references: the milestone, and the station if any). */
+  private readonly steps: StepBook;
+  /** stepId → its escalation workflow starting. */
+  private readonly starting = new Map<string, Promise<void>>();
+  private version: number;
   /**
    * Set once the run has decided to continue as new: new Updates are refused (handingOver) so that
    * those in flight can finish; without this, a steady stream of Updates would keep the run open.
    */
-  let handingOver = false;
-  const refuseWhileHandingOver = () => {
-    if (handingOver) reject(REVIEW_REJECTION.handingOver, say('review_handing_over', { milestone: milestone.id }));
-  };
+  private handingOver = false;
   /**
    * This run's decisions of the stations' latest rounds, to recognise a repeated decision (its
    * answer lost); not carried into the next run, where the API recognises it from the read model.
    */
-  const decisions = new Map<string, NonNullable<Round['decision']>>();
+  private readonly decisions = new Map<string, NonNullable<Round['decision']>>();
+  /** When a reviewer last returned a round: the contractor holds the milestone again from then. */
+  private lastReturnedAt: number;
+  private readonly milestoneDueDay: string;
 
-  const latest = (station: string) => state.rounds.find((r) => r.station === station);
-  const approved = (station: string) => latest(station)?.status === 'approved';
+  constructor(private readonly input: ReviewWorkflowInput) {
+    const { contract, milestone, carried } = input;
+    this.contract = contract;
+    this.milestone = milestone;
+    this.calendar = input.calendar;
+    this.state = carried?.state ?? { milestoneId: milestone.id, rounds: [] };
+    this.stations = milestone.stations.length > 0 ? milestone.stations : [''];
+    this.steps = carried?.steps ?? {};
+    this.version = carried?.version ?? 0;
+    this.lastReturnedAt = carried?.lastReturnedAt ?? 0;
+    this.milestoneDueDay = stepDueDay(milestone.dueAt);
+  }
+
+  private latest(station: string): StationRound | undefined {
+    return this.state.rounds.find((r) => r.station === station);
+  }
+
+  approved(station: string): boolean {
+    return this.latest(station)?.status === 'approved';
+  }
+
+  allApproved(): boolean {
+    return this.stations.every((s) => this.approved(s));
+  }
+
   /**
    * The contractor holds the milestone while a station still has to submit (nothing yet, or its
    * last round returned); a round that passed the pre-check is the reviewer's (reviewOverdue).
    */
-  const contractorHolds = () => stations.some((s) => latest(s)?.status !== 'approved' && latest(s)?.status !== 'in_review');
-  /** When a reviewer last returned a round: the contractor holds the milestone again from then. */
-  let lastReturnedAt = carried?.lastReturnedAt ?? 0;
-  const milestoneDueDay = stepDueDay(milestone.dueAt);
+  private contractorHolds(): boolean {
+    return this.stations.some((s) => this.latest(s)?.status !== 'approved' && this.latest(s)?.status !== 'in_review');
+  }
 
-  const project = async (round: Round) => {
-    version += 1;
-    await projectSubmission({ round, version });
-  };
+  private refuseWhileHandingOver(): void {
+    if (this.handingOver) reject(REJECTION.handingOver, say('review_handing_over', { milestone: this.milestone.id }));
+  }
 
-  async function open(kind: StepKind, station: string, dueAt: number, en: string, zh: string, holder?: 'evaluator' | 'purchaser' | 'contractor') {
-    const reference = referenceOf(station);
-    const key = stepKey(kind, reference);
-    if (openSteps.has(key)) return;
-    occurrence += 1;
-    const stepId = buildStepId(contract.id, kind, reference, occurrence);
-    openSteps.set(key, { kind, station, stepId });
-    const startedWith = calendar;
-    const started = openStep(
-      contract,
-      startedWith,
-      { contractId: contract.id, contractTitle: contract.title, kind, reference, stepId, dueAt, summary: { en, 'zh-CN': zh } },
-      holder,
-    );
-    starting.set(stepId, started);
+  private async project(round: Round): Promise<void> {
+    this.version += 1;
+    await projectSubmission({ round, version: this.version });
+  }
+
+  private referenceOf(station: string): string {
+    return stepReference(station ? [this.milestone.id, station] : [this.milestone.id]);
+  }
+
+  private async open(kind: StepKind, station: string, dueAt: number, summary: { en: string; 'zh-CN': string }, holder?: 'evaluator' | 'purchaser' | 'contractor'): Promise<void> {
+    const { contract } = this;
+    const reference = this.referenceOf(station);
+    const opening = openInBook(this.steps, contract.id, kind, reference, {});
+    if (!opening) return;
+    const { stepId } = opening;
+    const startedWith = this.calendar;
+    const started = openStep(contract, startedWith, { contractId: contract.id, contractTitle: contract.title, kind, reference, stepId, dueAt, summary }, holder);
+    this.starting.set(stepId, started);
     try {
       await started;
     } finally {
-      starting.delete(stepId);
+      this.starting.delete(stepId);
     }
     // The calendar changed while the step was starting: the step hears of it too.
-    const patch = calendar !== startedWith ? calendarPatch(startedWith, calendar) : undefined;
+    const patch = this.calendar !== startedWith ? calendarPatch(startedWith, this.calendar) : undefined;
     if (patch) await tellCalendar([escalationWorkflowId(stepId)], patch, 'calendar changed while the step started');
   }
 
-  async function close(kind: StepKind, station: string, reason: string) {
-    const key = stepKey(kind, referenceOf(station));
-    const step = openSteps.get(key);
-    if (!step) return;
-    openSteps.delete(key);
-    const at = Date.now();
-    // A step closed while its escalation is still starting is told once it has started.
-    await starting.get(step.stepId);
-    await resolveStep(step.stepId, reason, at);
+  private async close(kind: StepKind, station: string, reason: string): Promise<void> {
+    await this.resolve(stepKey(kind, this.referenceOf(station)), reason);
   }
 
-  setHandler(reviewStateQuery, () => state);
+  private async resolve(key: string, reason: string): Promise<void> {
+    const at = Date.now();
+    const stepId = resolveInBook(this.steps, key, at);
+    if (!stepId) return;
+    // A step closed while its escalation is still starting is told once it has started.
+    await this.starting.get(stepId);
+    await resolveStep(stepId, reason, at);
+  }
 
-  // A new calendar: review deadlines still ahead move (each the nth working day after its
-  // submission), and the open steps recompute their ladders and held days.
-  setHandler(calendarChangedSignal, async ({ patch, cause }) => {
-    if (!patched(CALENDAR_UPDATES_PATCH)) return;
-    calendar = applyCalendarPatch(calendar, patch);
+  async closeAll(reason: string): Promise<void> {
+    for (const { key } of openInBookSteps(this.steps)) await this.resolve(key, reason);
+  }
+
+  /**
+   * A new calendar: review deadlines still ahead move (each the nth working day after its
+   * submission), and the open steps recompute their ladders and held days.
+   */
+  async takeCalendar(patch: CalendarPatch, cause: string): Promise<void> {
+    const { milestone } = this;
+    this.calendar = applyCalendarPatch(this.calendar, patch);
     const now = Date.now();
-    for (const round of state.rounds) {
+    for (const round of this.state.rounds) {
       if (round.status !== 'in_review' || !round.reviewDueAt || Date.parse(round.reviewDueAt) <= now) continue;
-      const dueDay = addWorkingDays(shanghaiDate(Date.parse(round.submittedAt)), milestone.reviewWorkingDays, calendar);
+      const dueDay = addWorkingDays(shanghaiDate(Date.parse(round.submittedAt)), milestone.reviewWorkingDays, this.calendar);
       const reviewDueAt = new Date(parseInstant(dueDay)!).toISOString();
       if (reviewDueAt === round.reviewDueAt) continue;
       round.reviewDueAt = reviewDueAt;
       // A round in review passed the pre-check and awaits its decision.
       const { reviewerReturns: _returns, ...kept } = round;
-      await project({ ...kept, precheck: [], decision: null });
+      await this.project({ ...kept, precheck: [], decision: null });
     }
-    changed = true;
-    await tellCalendar([...openSteps.values()].map((step) => escalationWorkflowId(step.stepId)), patch, cause);
-  });
-  setHandler(contractEndedSignal, () => {
-    ended = true;
-  });
+    this.changed = true;
+    await tellCalendar(openInBookSteps(this.steps).map((step) => escalationWorkflowId(step.stepId)), patch, cause);
+  }
 
-  const submitProblems = (request: Pick<SubmitInput, 'station' | 'submissionId' | 'materials' | 'contentSha256'>) => {
-    refuseWhileHandingOver();
-    if (state.rounds.some((r) => r.submissionId === request.submissionId)) return;
-    if (ended) reject(REVIEW_REJECTION.closed, say('review_ended_with_contract', { milestone: milestone.id }));
-    if (!stations.includes(request.station)) {
-      reject(REVIEW_REJECTION.invalid, say('station_not_in_this_milestone'), [
+  /** The round a repeated submission is (answered as it stands), or undefined for a new one; refused when it cannot be taken now. */
+  submitCheck(request: Pick<SubmitInput, 'station' | 'submissionId' | 'materials' | 'contentSha256'>): StationRound | undefined {
+    const { milestone } = this;
+    this.refuseWhileHandingOver();
+    const existing = this.state.rounds.find((r) => r.submissionId === request.submissionId);
+    if (existing) return existing;
+    if (this.ended) reject(REJECTION.reviewClosed, say('review_ended_with_contract', { milestone: milestone.id }));
+    if (!this.stations.includes(request.station)) {
+      reject(REJECTION.invalid, say('station_not_in_this_milestone'), [
         milestone.stations.length > 0 ? problem('station', 'one_of', { values: milestone.stations }) : problem('station', 'station_must_be_omitted'),
       ]);
     }
-    const last = latest(request.station);
-    if (last?.status === 'in_review' || last?.status === 'prechecking') {
-      reject(REVIEW_REJECTION.notAccepting, say('round_in_review', { round: last.round }));
-    }
-    if (last?.status === 'approved') reject(REVIEW_REJECTION.notAccepting, say('already_approved'));
+    const last = this.latest(request.station);
+    if (last?.status === 'in_review' || last?.status === 'prechecking') reject(REJECTION.conflict, say('round_in_review', { round: last.round }));
+    if (last?.status === 'approved') reject(REJECTION.conflict, say('already_approved'));
     const overLimit = roundLimitProblem(request.station, last?.round ?? 0);
-    if (overLimit) reject(REVIEW_REJECTION.invalid, say('rounds_limit', { limit: MAX_ROUNDS_PER_STATION }), [overLimit]);
+    if (overLimit) reject(REJECTION.invalid, say('rounds_limit', { limit: MAX_ROUNDS_PER_STATION }), [overLimit]);
     const problems = materialsProblems(request.materials, milestone.materials);
-    if (problems.length > 0) reject(REVIEW_REJECTION.invalid, say('materials_do_not_fit'), problems);
+    if (problems.length > 0) reject(REJECTION.invalid, say('materials_do_not_fit'), problems);
     // A round identical to the returned one would only be returned again: refused, not counted.
     if (last && last.contentSha256 === request.contentSha256) {
-      reject(REVIEW_REJECTION.invalid, say('nothing_changed_since', { round: last.round }), [problem('materials', 'nothing_changed', { round: last.round })]);
+      reject(REJECTION.invalid, say('nothing_changed_since', { round: last.round }), [problem('materials', 'nothing_changed', { round: last.round })]);
     }
-  };
+    return undefined;
+  }
 
-  setHandler(
-    submitUpdate,
-    async (request) => {
-      refuseWhileHandingOver();
-      const existing = state.rounds.find((r) => r.submissionId === request.submissionId);
-      if (existing) return receipt(existing);
-      submitProblems(request);
-      const now = Date.now();
-      const last = latest(request.station);
-      const round: Round = {
-        submissionId: request.submissionId,
-        contractId: contract.id,
-        milestoneId: milestone.id,
-        station: request.station,
-        round: (last?.round ?? 0) + 1,
-        status: 'prechecking',
-        contentSha256: request.contentSha256,
-        submittedBy: request.submittedBy,
-        submittedAt: new Date(now).toISOString(),
-        // The API ran the pre-check on the texts, which never reach the workflow.
-        precheck: request.precheck,
-        reviewDueAt: null,
-        decision: null,
-      };
-      if (round.precheck.length > 0) {
-        // Failing the pre-check never left the contractor's hands: it keeps holding what it held.
-        round.status = 'returned';
-        round.decision = { outcome: 'return', reasons: [], decidedBy: PRECHECK, decidedAt: new Date().toISOString() };
-      } else {
-        round.status = 'in_review';
-        // The reviewer has until the end of the nth working day after the submission.
-        const dueDay = addWorkingDays(shanghaiDate(now), milestone.reviewWorkingDays, calendar);
-        round.reviewDueAt = new Date(parseInstant(dueDay)!).toISOString();
-      }
-      // The station's latest round replaces the one before: the state stays one round per station.
-      const { precheck: _precheck, decision: _decision, ...kept } = round;
-      const entry: StationRound = { ...kept, reviewerReturns: last?.reviewerReturns ?? 0 };
-      if (last) {
-        state.rounds[state.rounds.indexOf(last)] = entry;
-        decisions.delete(last.submissionId);
-      } else state.rounds.push(entry);
-      changed = true;
-      await project(round);
-      if (round.status === 'returned') await afterReturn(entry);
-      else {
-        // Now the reviewer's to decide: the contractor held what waits for it until today.
-        await close('tooManyReturns', round.station, 'resubmitted for review');
-        if (!contractorHolds()) await close('milestoneOverdue', '', 'submitted for review');
-      }
-      return receipt(round);
-    },
-    { validator: submitProblems },
-  );
+  async submit(request: SubmitInput): Promise<RoundReceipt> {
+    const existing = this.submitCheck(request);
+    if (existing) return receipt(existing);
+    const now = Date.now();
+    const last = this.latest(request.station);
+    const round = this.newRound(request, now, (last?.round ?? 0) + 1);
+    // The station's latest round replaces the one before: the state stays one round per station.
+    const { precheck: _precheck, decision: _decision, ...kept } = round;
+    const entry: StationRound = { ...kept, reviewerReturns: last?.reviewerReturns ?? 0 };
+    if (last) {
+      this.state.rounds[this.state.rounds.indexOf(last)] = entry;
+      this.decisions.delete(last.submissionId);
+    } else this.state.rounds.push(entry);
+    this.changed = true;
+    await this.project(round);
+    if (round.status === 'returned') await this.afterReturn(entry);
+    else {
+      // Now the reviewer's to decide: the contractor held what waits for it until today.
+      await this.close('tooManyReturns', round.station, 'resubmitted for review');
+      if (!this.contractorHolds()) await this.close('milestoneOverdue', '', 'submitted for review');
+    }
+    return receipt(round);
+  }
 
-  const decideProblems = (request: { submissionId: string; outcome: ReviewDecision; reasons: ReasonGiven[] }) => {
-    refuseWhileHandingOver();
-    const round = state.rounds.find((r) => r.submissionId === request.submissionId);
+  /** A submission's round: returned at once when the pre-check failed, else in review until the nth working day after it. */
+  private newRound(request: SubmitInput, now: number, number: number): Round {
+    const round: Round = {
+      submissionId: request.submissionId,
+      contractId: this.contract.id,
+      milestoneId: this.milestone.id,
+      station: request.station,
+      round: number,
+      status: 'prechecking',
+      contentSha256: request.contentSha256,
+      submittedBy: request.submittedBy,
+      submittedAt: new Date(now).toISOString(),
+      // The API ran the pre-check on the texts, which never reach the workflow.
+      precheck: request.precheck,
+      reviewDueAt: null,
+      decision: null,
+    };
+    if (round.precheck.length > 0) {
+      // Failing the pre-check never left the contractor's hands: it keeps holding what it held.
+      round.status = 'returned';
+      round.decision = { outcome: 'return', reasons: [], decidedBy: PRECHECK, decidedAt: new Date().toISOString() };
+    } else {
+      round.status = 'in_review';
+      // The reviewer has until the end of the nth working day after the submission.
+      const dueDay = addWorkingDays(shanghaiDate(now), this.milestone.reviewWorkingDays, this.calendar);
+      round.reviewDueAt = new Date(parseInstant(dueDay)!).toISOString();
+    }
+    return round;
+  }
+
+  /** The round decided and whether the decision repeats one; refused when no round awaits it, it is not in review, or its reasons do not fit. */
+  decideCheck(request: { submissionId: string; outcome: ReviewDecision; reasons: ReasonGiven[] }): { round: StationRound; repeated: boolean } {
+    this.refuseWhileHandingOver();
+    const round = this.state.rounds.find((r) => r.submissionId === request.submissionId);
     // An earlier round of a station is decided already (the API answers its repeats from the read model).
-    if (!round) reject(REVIEW_REJECTION.notFound, say('no_submission_awaits', { id: request.submissionId }));
-    if (isRepeatedReviewDecision(decisions.get(round.submissionId) ?? null, request)) return { round, repeated: true };
-    if (round.status !== 'in_review') reject(REVIEW_REJECTION.notInReview, say('submission_status', { id: round.submissionId, status: round.status }));
+    if (!round) reject(REJECTION.notFound, say('no_submission_awaits', { id: request.submissionId }));
+    if (isRepeatedReviewDecision(this.decisions.get(round.submissionId) ?? null, request)) return { round, repeated: true };
+    if (round.status !== 'in_review') reject(REJECTION.conflict, say('submission_status', { id: round.submissionId, status: round.status }));
     if (request.outcome === 'return' && request.reasons.length === 0) {
-      reject(REVIEW_REJECTION.invalid, say('return_needs_a_reason'), [problem('reasons', 'return_needs_reason')]);
+      reject(REJECTION.invalid, say('return_needs_a_reason'), [problem('reasons', 'return_needs_reason')]);
     }
-    const problems = reasonProblems(request.reasons, milestone.materials);
-    if (problems.length > 0) reject(REVIEW_REJECTION.invalid, say('reason_not_in_milestone'), problems);
+    const problems = reasonProblems(request.reasons, this.milestone.materials);
+    if (problems.length > 0) reject(REJECTION.invalid, say('reason_not_in_milestone'), problems);
     return { round, repeated: false };
-  };
+  }
 
-  setHandler(
-    decideUpdate,
-    async (request) => {
-      const { round, repeated } = decideProblems(request);
-      // A repeat (its answer lost) is answered with the submission as it stands.
-      if (repeated) return receipt(round);
-      round.status = request.outcome === 'approve' ? 'approved' : 'returned';
-      const decision = { outcome: request.outcome, reasons: request.reasons, decidedBy: request.decidedBy, decidedAt: new Date().toISOString() };
-      decisions.set(round.submissionId, decision);
-      if (round.status === 'returned') {
-        lastReturnedAt = Date.now();
-        round.reviewerReturns += 1;
+  async decide(request: DecideInput): Promise<RoundReceipt> {
+    const { round, repeated } = this.decideCheck(request);
+    // A repeat (its answer lost) is answered with the submission as it stands.
+    if (repeated) return receipt(round);
+    round.status = request.outcome === 'approve' ? 'approved' : 'returned';
+    const decision = { outcome: request.outcome, reasons: request.reasons, decidedBy: request.decidedBy, decidedAt: new Date().toISOString() };
+    this.decisions.set(round.submissionId, decision);
+    if (round.status === 'returned') {
+      this.lastReturnedAt = Date.now();
+      round.reviewerReturns += 1;
+    }
+    this.changed = true;
+    // A round in review passed the pre-check: its failures are none.
+    const { reviewerReturns: _returns, ...decided } = round;
+    await this.project({ ...decided, precheck: [], decision });
+    await this.close('reviewOverdue', round.station, `review ${round.status}`);
+    if (round.status === 'approved') {
+      await this.close('tooManyReturns', round.station, 'approved');
+      if (this.allApproved()) {
+        await this.close('milestoneOverdue', '', 'approved');
+        await this.tellContractApproved(shanghaiDate(Date.parse(decision.decidedAt)));
       }
-      changed = true;
-      // A round in review passed the pre-check: its failures are none.
-      const { reviewerReturns: _returns, ...decided } = round;
-      await project({ ...decided, precheck: [], decision });
-      await close('reviewOverdue', round.station, `review ${round.status}`);
-      if (round.status === 'approved') {
-        await close('tooManyReturns', round.station, 'approved');
-        if (stations.every(approved)) {
-          await close('milestoneOverdue', '', 'approved');
-          await tellContractApproved(shanghaiDate(Date.parse(decision.decidedAt)));
-        }
-      } else {
-        await afterReturn(round);
-      }
-      return receipt(round);
-    },
-    { validator: (request) => void decideProblems(request) },
-  );
+    } else {
+      await this.afterReturn(round);
+    }
+    return receipt(round);
+  }
 
-  /** Tells the contract the milestone is approved: tranches released after it fall due from then. */
-  async function tellContractApproved(approvedOn: string) {
+  /** Tells the contract the milestone is approved: tranches released after it fall due from then (issue 18). */
+  private async tellContractApproved(approvedOn: string): Promise<void> {
     try {
-      await getExternalWorkflowHandle(contractWorkflowId(contract.id)).signal(milestoneApprovedSignal, { milestoneId: milestone.id, approvedOn });
+      await getExternalWorkflowHandle(contractWorkflowId(this.input.contract.id)).signal(milestoneApprovedSignal, { milestoneId: this.input.milestone.id, approvedOn });
     } catch {
       // The contract has ended: nothing of it falls due any more.
     }
   }
 
   /** More reviewer returns than the milestone allows: the contractor's lead, then the purchaser, are told. */
-  async function afterReturn(round: StationRound) {
+  private async afterReturn(round: StationRound): Promise<void> {
+    const { milestone } = this;
     const returns = round.reviewerReturns;
-    if (returns > milestone.maxRounds) {
-      await open(
-        'tooManyReturns',
-        round.station,
-        Date.now(),
-        `${milestone.title}${round.station ? ` (station ${round.station})` : ''}: materials returned ${returns} times (at most ${milestone.maxRounds} rounds planned); supervision or training may be needed.`,
-        `${milestone.title}${round.station ? `（${round.station} 站）` : ''}：材料已被退回 ${returns} 次（计划最多 ${milestone.maxRounds} 轮），建议安排督导或培训。`,
-      );
+    if (returns <= milestone.maxRounds) return;
+    await this.open('tooManyReturns', round.station, Date.now(), {
+      en: `${milestone.title}${round.station ? ` (station ${round.station})` : ''}: materials returned ${returns} times (at most ${milestone.maxRounds} rounds planned); supervision or training may be needed.`,
+      'zh-CN': `${milestone.title}${round.station ? `（${round.station} 站）` : ''}：材料已被退回 ${returns} 次（计划最多 ${milestone.maxRounds} 轮），建议安排督导或培训。`,
+    });
+  }
+
+  /**
+   * Reviews past their deadline escalate to the reviewer (then the purchaser); past due and in the
+   * contractor's hands, the milestone escalates to the contractor, held from the due day or from
+   * a return after it (the return's day being the reviewer's).
+   */
+  async escalate(now: number): Promise<void> {
+    const { milestone } = this;
+    for (const station of this.stations) {
+      const last = this.latest(station);
+      if (last?.status !== 'in_review' || !last.reviewDueAt || Date.parse(last.reviewDueAt) > now) continue;
+      const submittedOn = shanghaiDate(Date.parse(last.submittedAt));
+      const where = { en: station ? ` (station ${station})` : '', zh: station ? `（${station} 站）` : '' };
+      const summary = {
+        en: `${milestone.title}${where.en}: round ${last.round} submitted on ${dayText(submittedOn, 'en')} awaits a decision.`,
+        'zh-CN': `${milestone.title}${where.zh}：第 ${last.round} 轮材料（${dayText(submittedOn, 'zh-CN')}提交）尚待评审决定。`,
+      };
+      await this.open('reviewOverdue', station, stepDueAt(Date.parse(last.reviewDueAt)), summary, milestone.reviewer);
+    }
+    if (now >= milestone.dueAt && this.contractorHolds()) {
+      const summary = {
+        en: `${milestone.title} was due on ${dayText(this.milestoneDueDay, 'en')} and is not approved yet.`,
+        'zh-CN': `${milestone.title} 应于 ${dayText(this.milestoneDueDay, 'zh-CN')}完成，尚未通过评审。`,
+      };
+      await this.open('milestoneOverdue', '', Math.max(stepDueAt(milestone.dueAt), this.lastReturnedAt), summary);
     }
   }
 
-  while (!ended && !stations.every(approved)) {
-    const now = Date.now();
-    // Reviews past their deadline escalate to the reviewer (then the purchaser).
-    for (const station of stations) {
-      const last = latest(station);
-      if (last?.status === 'in_review' && last.reviewDueAt && Date.parse(last.reviewDueAt) <= now) {
-        const submittedOn = shanghaiDate(Date.parse(last.submittedAt));
-        await open(
-          'reviewOverdue',
-          station,
-          stepDueAt(Date.parse(last.reviewDueAt)),
-          `${milestone.title}${station ? ` (station ${station})` : ''}: round ${last.round} submitted on ${dayText(submittedOn, 'en')} awaits a decision.`,
-          `${milestone.title}${station ? `（${station} 站）` : ''}：第 ${last.round} 轮材料（${dayText(submittedOn, 'zh-CN')}提交）尚待评审决定。`,
-          milestone.reviewer,
-        );
-      }
-    }
-    // Past due and in the contractor's hands: held from the due day, or from a return after it
-    // (the return's day being the reviewer's).
-    if (now >= milestone.dueAt && contractorHolds()) {
-      await open(
-        'milestoneOverdue',
-        '',
-        Math.max(stepDueAt(milestone.dueAt), lastReturnedAt),
-        `${milestone.title} was due on ${dayText(milestoneDueDay, 'en')} and is not approved yet.`,
-        `${milestone.title} 应于 ${dayText(milestoneDueDay, 'zh-CN')}完成，尚未通过评审。`,
-      );
-    }
+  /** The next review deadline or the milestone's due time after `now`, if any. */
+  nextDeadline(now: number): number | undefined {
     const deadlines = [
-      ...stations.map((s) => latest(s)).filter((r) => r?.status === 'in_review' && r.reviewDueAt).map((r) => Date.parse(r!.reviewDueAt!)),
-      milestone.dueAt,
+      ...this.stations
+        .map((s) => this.latest(s))
+        .filter((r) => r?.status === 'in_review' && r.reviewDueAt)
+        .map((r) => Date.parse(r!.reviewDueAt!)),
+      this.milestone.dueAt,
     ].filter((t) => t > now);
-    const info = workflowInfo();
-    const bound = input.continueAsNewAfterEvents ?? REVIEW_RUN_MAX_EVENTS;
-    if (info.continueAsNewSuggested || info.historyLength > bound || info.historySize > REVIEW_RUN_MAX_BYTES) {
-      // Updates already accepted finish in this run; later ones are refused until the next run
-      // answers them (the server moves those admitted but not yet delivered there itself).
-      handingOver = true;
-      await condition(allHandlersFinished);
-      // Ended or approved meanwhile: this run finishes instead (the contract's end is not carried).
-      if (!ended && !stations.every(approved)) {
-        await continueAsNew<typeof reviewWorkflow>({
-          ...input,
-          calendar,
-          carried: { state, openSteps: [...openSteps].map(([key, step]) => ({ key, ...step })), occurrence, version, lastReturnedAt },
-        });
-      }
-      handingOver = false;
-      continue;
+    return deadlines.length > 0 ? Math.min(...deadlines) : undefined;
+  }
+
+  /**
+   * Continues as new with the latest round per station. Updates already accepted finish in this
+   * run; later ones are refused until the next run answers them (the server moves those admitted
+   * but not yet delivered there itself). Ended or approved meanwhile: this run finishes instead.
+   */
+  async handOver(): Promise<void> {
+    this.handingOver = true;
+    await condition(allHandlersFinished);
+    if (!this.ended && !this.allApproved()) {
+      await continueAsNew<typeof reviewWorkflow>({
+        ...this.input,
+        calendar: this.calendar,
+        carried: {
+          state: this.state,
+          steps: this.steps,
+          version: this.version,
+          lastReturnedAt: this.lastReturnedAt,
+        },
+      });
     }
-    changed = false;
-    const next = deadlines.length > 0 ? Math.min(...deadlines) : undefined;
-    if (next === undefined) await condition(() => changed || ended);
-    else await condition(() => changed || ended, Math.max(1, next - now));
+    this.handingOver = false;
   }
-
-  await condition(allHandlersFinished);
-  for (const { kind, station } of [...openSteps.values()]) {
-    await close(kind, station, ended ? 'contract ended' : 'approved');
-  }
-  return { milestoneId: milestone.id, rounds: state.rounds.reduce((n, r) => n + r.round, 0), approvedStations: stations.filter(approved), ended };
 }
-

@@ -92,8 +92,9 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
             {
               items: Type.Array(ContractSummaryView, { maxItems: 200 }),
               total: Type.Integer({
-                description: `Contracts matching the filters (before cursor and offset), counted up to ${MAX_COUNTED}: exact below that; ${MAX_COUNTED} means at least that many`,
+                description: `Contracts matching the filters (before cursor and offset), counted up to ${MAX_COUNTED}; more than that when totalExact is false`,
               }),
+              totalExact: Type.Boolean({ description: `False when more than ${MAX_COUNTED} contracts match (total then says ${MAX_COUNTED})` }),
               limit: Type.Integer(),
               offset: Type.Integer(),
               nextCursor: NextCursor(),

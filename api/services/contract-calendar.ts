@@ -16,7 +16,7 @@ import { contractWorkflowId } from '../../workflows/contract-messages';
 import { ApiError, forbidden, unprocessable } from '../errors';
 import { withTexts } from './free-texts';
 import type { StoredResponse } from './idempotency';
-import { apiErrorFromTemporal, sendToWorkflow } from './temporal-errors';
+import { sendToWorkflow } from './temporal-errors';
 import { loadVisibleContract } from './visibility';
 
 export interface CalendarAmendmentBody {
@@ -62,7 +62,6 @@ export class ContractCalendarService {
           const ended = await loadVisibleContract(this.db, actor, id);
           return new ApiError(409, 'contract_not_active', say('contract_has_ended', { id, status: ended.status }));
         },
-        rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
       },
     ), (answer) => answer.created);
     return { statusCode: amendment.created ? 201 : 200, body: amendment };

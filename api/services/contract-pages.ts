@@ -20,7 +20,7 @@ function overdueIs(arrearsFrom: typeof contracts.arrearsFrom | typeof contractPa
 /**
  * `page`: rows (the contract row and its created_at in microseconds, the cursor's position) in the
  * list's order after `position`, to be limited and offset by the caller. `counted`: the filtered
- * rows up to MAX_COUNTED, a subquery to count.
+ * rows up to MAX_COUNTED + 1 (one more tells whether there are more), a subquery to count.
  */
 export function contractsPageQuery(
   db: Database,
@@ -41,7 +41,7 @@ export function contractsPageQuery(
         .where(and(...filters, after))
         .orderBy(asc(contracts.createdAt), asc(contracts.id))
         .$dynamic(),
-      counted: db.select({ one }).from(contracts).where(and(...filters)).limit(MAX_COUNTED).as('counted'),
+      counted: db.select({ one }).from(contracts).where(and(...filters)).limit(MAX_COUNTED + 1).as('counted'),
     };
   }
   const filters = [
@@ -58,6 +58,6 @@ export function contractsPageQuery(
       .where(and(...filters, after))
       .orderBy(asc(contractParties.createdAt), asc(contractParties.contractId))
       .$dynamic(),
-    counted: db.select({ one }).from(contractParties).where(and(...filters)).limit(MAX_COUNTED).as('counted'),
+    counted: db.select({ one }).from(contractParties).where(and(...filters)).limit(MAX_COUNTED + 1).as('counted'),
   };
 }

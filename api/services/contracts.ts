@@ -22,7 +22,6 @@ import {
   contractWorkflowId,
   recordPaymentUpdate,
   registeredUpdate,
-  REJECTION,
   reversePaymentUpdate,
   terminateUpdate,
   type ContractStatus,
@@ -35,12 +34,11 @@ import { contractDetail, contractSummary, ledgerEntryOf, ledgerEntryView } from 
 import { withTexts } from './free-texts';
 import { idForKey } from './tokens';
 import { contactsEventView, requireVisible, villageEventView, villageScope, type ContractRow } from './visibility';
-import { ServiceUnavailableError } from '../outages';
-import { apiErrorFromTemporal, refusedStart, sendToWorkflow, startRefusal, updateRejection } from './temporal-errors';
+import { refusedStart, sendToWorkflow, startRefusal } from './temporal-errors';
 import { canonicalJson } from '../../domain/canonical-json';
 import { shanghaiDate } from '../../domain/dates';
 import { clockOfContract } from './payment-clock-view';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, MAX_COUNTED } from './cursor';
 import { contractsPageQuery } from './contract-pages';
 import { say } from '../../domain/messages';
 
@@ -53,29 +51,6 @@ export interface ListFilter {
   offset: number;
   /** A previous page's nextCursor (api/services/cursor.ts). */
   cursor?: string;
-}
-
-/** How long a payment or reversal is sent again while its contract's workflow continues as new. */
-const CONTINUING_RETRY_MS = 10_000;
-
-/**
- * Sends a payment or reversal Update, again while the contract's run refuses it because it is
- * continuing as new (REJECTION.continuing: nothing was recorded; the new run takes it a moment
- * later). Any other outcome is returned or thrown as is.
- */
-export async function sendWhileContinuing<T>(send: () => Promise<T>, clock: () => number = Date.now): Promise<T> {
-  const until = clock() + CONTINUING_RETRY_MS;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      if (updateRejection(error)?.type !== REJECTION.continuing) throw error;
-      // Still handing over after the resends (e.g. a projection it waits on is retrying): nothing
-      // was recorded, so a moment's outage, not a 500.
-      if (clock() > until) throw new ServiceUnavailableError('temporal', say('contract_handing_over'));
-      await new Promise((resolve) => setTimeout(resolve, Math.min(10 * attempt, 200)));
-    }
-  }
 }
 
 /** Contracts whose ledgers are kept in memory (the most recently read; the oldest are dropped). */
@@ -250,7 +225,6 @@ export class ContractService {
       recorded: async () => ((await existingRow()) ? null : undefined),
       // Or it failed at once because a child's workflow id was taken: say which.
       closed: async () => (await startRefusal(handle)) ?? this.notActive(contract.id),
-      rejected: (error) => apiErrorFromTemporal(error, `Contract ${contract.id}`),
     });
     if (!existing && options.resumable) {
       const row = await existingRow();
@@ -264,12 +238,12 @@ export class ContractService {
    * contracts the province has (issue 19). An organization's come from contract_parties, an
    * administrator's from contracts; `overdue` compares the stored arrears_from with now (the same
    * fact as the summary's `overdue`); `cursor` continues after a previous page's last contract
-   * (`offset` then skips that many more). `total` is counted up to MAX_COUNTED.
+   * (`offset` then skips that many more). `total` is counted up to MAX_COUNTED; `totalExact` false: there are more.
    */
   async list(actor: Actor, filter: ListFilter) {
     const position = filter.cursor === undefined ? undefined : decodeCursor('contracts', filter.cursor, ['integer', 'string'] as const);
     const page = { limit: filter.limit, offset: filter.offset };
-    if (!isAdmin(actor) && !actor.organizationId) return { items: [], total: 0, ...page, nextCursor: null };
+    if (!isAdmin(actor) && !actor.organizationId) return { items: [], total: 0, totalExact: true, ...page, nextCursor: null };
     const now = this.clock();
     const query = contractsPageQuery(this.db, actor, filter, now, position);
     const [rows, [counted]] = await Promise.all([
@@ -279,7 +253,8 @@ export class ContractService {
     const last = rows.length === filter.limit ? rows[rows.length - 1] : undefined;
     return {
       items: rows.map(({ row }) => contractSummary(row, now)),
-      total: counted?.total ?? 0,
+      total: Math.min(counted?.total ?? 0, MAX_COUNTED),
+      totalExact: (counted?.total ?? 0) <= MAX_COUNTED,
       ...page,
       nextCursor: last ? encodeCursor('contracts', [last.createdMicros, last.row.id]) : null,
     };
@@ -363,7 +338,7 @@ export class ContractService {
       contractWorkflowId(id),
       async () => {
         const handle = this.temporal.workflow.getHandle(contractWorkflowId(id));
-        const result = await sendWhileContinuing(() => handle.executeUpdate(recordPaymentUpdate, { args: [{ ...fields, ...(note ? { note } : {}), recordedBy: actor.userId }] }));
+        const result = await handle.executeUpdate(recordPaymentUpdate, { args: [{ ...fields, ...(note ? { note } : {}), recordedBy: actor.userId }] });
         return { created: result.outcome === 'created', entry: ledgerEntryView(await this.entry(id, result.reference)) };
       },
       {
@@ -376,7 +351,6 @@ export class ContractService {
           return check.outcome === 'duplicate' ? { created: false, entry: ledgerEntryView(ContractService.find(ledger, payment.reference)) } : undefined;
         },
         closed: () => this.notActive(id),
-        rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
       },
     ));
   }
@@ -396,7 +370,7 @@ export class ContractService {
       contractWorkflowId(id),
       async () => {
         const handle = this.temporal.workflow.getHandle(contractWorkflowId(id));
-        const result = await sendWhileContinuing(() => handle.executeUpdate(reversePaymentUpdate, { args: [{ reference, reason: stored!, recordedBy: actor.userId }] }));
+        const result = await handle.executeUpdate(reversePaymentUpdate, { args: [{ reference, reason: stored!, recordedBy: actor.userId }] });
         return { created: result.outcome === 'created', entry: ledgerEntryView(await this.entry(id, result.reference)) };
       },
       {
@@ -409,7 +383,6 @@ export class ContractService {
           return check.outcome === 'duplicate' ? { created: false, entry: ledgerEntryView(ContractService.find(ledger, reversalReference(reference))) } : undefined;
         },
         closed: () => this.notActive(id),
-        rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
       },
     ));
   }
@@ -436,7 +409,6 @@ export class ContractService {
           recorded: async () =>
             amendmentId !== undefined && ((await this.recorded(id)).row.amendments as StoredAmendment[]).some((a) => a.id === amendmentId) ? null : undefined,
           closed: () => this.notActive(id),
-          rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
         },
       ),
     );
@@ -453,7 +425,6 @@ export class ContractService {
           // The same rule the workflow applies while it runs: the same reason is the termination recorded.
           recorded: async () => (isRepeatedTermination((await this.recorded(id)).row.termination as StoredTermination | null, { reason }) ? null : undefined),
           closed: () => this.notActive(id),
-          rejected: (error) => apiErrorFromTemporal(error, `Contract ${id}`),
         },
       ),
     );

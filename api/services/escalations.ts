@@ -15,16 +15,15 @@ import { formatMoney } from '../../domain/money';
 import { moneyStepFigures, type MoneyStepFigures } from '../../domain/notices';
 import { isAdmin, type Actor } from '../../domain/organizations';
 import { contractFigures, type ContractFigures } from '../../domain/status';
-import { acknowledgeUpdate, ESCALATION_REJECTION, escalationWorkflowId } from '../../workflows/escalation-messages';
+import { acknowledgeUpdate, escalationWorkflowId } from '../../workflows/escalation-messages';
 import { withTexts } from './free-texts';
 import { ApiError, forbidden, notFound } from '../errors';
 import { ledgerEntryOf } from './contract-views';
-import { sendToWorkflow, updateRejection } from './temporal-errors';
+import { sendToWorkflow } from './temporal-errors';
 import { isVillagesOwnStep, loadVisibleContract, villageScope, type ContractRow } from './visibility';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
 import { escalationsPageQuery } from './escalation-pages';
 import { say } from '../../domain/messages';
-import { rejectionMessage } from './temporal-errors';
 
 type EscalationRow = typeof escalations.$inferSelect;
 
@@ -193,14 +192,6 @@ export class EscalationService {
         // The same rule the workflow applies while it runs.
         recorded: async () => (isRepeatedAcknowledgement(await current(), request) ? null : undefined),
         closed: async () => new ApiError(409, 'escalation_not_open', say('escalation_not_open', { id, state: (await current()).state })),
-        rejected: (error) => {
-          const failure = updateRejection(error);
-          if (failure?.type === ESCALATION_REJECTION.notNotified) return forbidden(rejectionMessage(failure));
-          if (failure?.type === ESCALATION_REJECTION.notOpen || failure?.type === ESCALATION_REJECTION.notFound) {
-            return new ApiError(409, 'escalation_not_open', rejectionMessage(failure));
-          }
-          return error;
-        },
       },
     ));
     return (await this.views([await current()]))[0]!;

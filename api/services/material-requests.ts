@@ -36,7 +36,7 @@ import { withAttachments, type UploadedAttachment } from './attachments';
 import { withTexts } from './free-texts';
 import type { EscalationService } from './escalations';
 import type { FileStorage } from './file-storage';
-import { apiErrorFromChild, apiErrorFromTemporal, sendToWorkflow } from './temporal-errors';
+import { sendToWorkflow } from './temporal-errors';
 import { idForKey } from './tokens';
 import { loadVisibleContract, villageScope, type ContractRow } from './visibility';
 import { say } from '../../domain/messages';
@@ -171,7 +171,6 @@ export class MaterialRequestService {
           // Made before the contract ended (a retry under the same key has the same id): it stands.
           recorded: async () => ((await this.recordedState(request.id)) ? { requestId: request.id, created: false } : undefined),
           closed: () => new ApiError(409, 'contract_not_active', say('contract_ended_no_requests', { id: contractId })),
-          rejected: (error) => apiErrorFromTemporal(error, 'The material request cannot be made'),
         },
       );
     });
@@ -204,7 +203,6 @@ export class MaterialRequestService {
         const state = await this.recordedState(requestId);
         return new ApiError(409, 'closed', state ? say('material_request_closed', { id: requestId, status: state.status }) : closedMessage);
       },
-      rejected: (error) => apiErrorFromChild(error, closedMessage),
     });
   }
 
@@ -213,7 +211,6 @@ export class MaterialRequestService {
     return sendToWorkflow(materialRequestWorkflowId(contractId, requestId), async () => resolveTexts(this.db, await this.temporal.workflow.getHandle(materialRequestWorkflowId(contractId, requestId)).executeUpdate(requestRegisteredUpdate)), {
       recorded: () => this.recordedState(requestId),
       closed: () => new ApiError(409, 'closed', say('material_request_closed', { id: requestId })),
-      rejected: (error) => apiErrorFromChild(error, say('material_request_closed', { id: requestId })),
     });
   }
 

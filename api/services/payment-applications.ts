@@ -24,10 +24,9 @@ import { ApiError, forbidden, notFound, unprocessable } from '../errors';
 import { withAttachments, type UploadedAttachment } from './attachments';
 import { atMicros, beyond, decodeCursor, encodeCursor, microsOf } from './cursor';
 import type { FileStorage } from './file-storage';
-import { sendWhileContinuing } from './contracts';
 import { ledgerEntryOf } from './contract-views';
 import { clockOfContract, contractCalendar, milestoneApprovals, type ApplicationRow, type PaymentClockView } from './payment-clock-view';
-import { apiErrorFromTemporal, sendToWorkflow } from './temporal-errors';
+import { sendToWorkflow } from './temporal-errors';
 import { idForKey } from './tokens';
 import { loadVisibleContract, type ContractRow } from './visibility';
 
@@ -199,15 +198,12 @@ export class PaymentApplicationService {
         const filed = await sendToWorkflow(
           contractWorkflowId(contractId),
           () =>
-            sendWhileContinuing(() =>
-              this.temporal.workflow
-                .getHandle(contractWorkflowId(contractId))
-                .executeUpdate(fileApplicationUpdate, { args: [{ applicationId: id, tranche: tranche!.id, amountFen, filedBy: actor.userId, approvedOn }] }),
-            ),
+            this.temporal.workflow
+              .getHandle(contractWorkflowId(contractId))
+              .executeUpdate(fileApplicationUpdate, { args: [{ applicationId: id, tranche: tranche!.id, amountFen, filedBy: actor.userId, approvedOn }] }),
           {
             recorded: async () => undefined,
             closed: async () => new ApiError(409, 'contract_not_active', say('contract_ended_plain', { id: contractId })),
-            rejected: (error) => apiErrorFromTemporal(error, `Contract ${contractId}`),
           },
         );
         await this.db
@@ -241,15 +237,12 @@ export class PaymentApplicationService {
     const decided = await sendToWorkflow(
       contractWorkflowId(row.contractId),
       () =>
-        sendWhileContinuing(() =>
-          this.temporal.workflow
-            .getHandle(contractWorkflowId(row.contractId))
-            .executeUpdate(decideApplicationUpdate, { args: [{ applicationId, outcome: body.outcome, decidedBy: actor.userId }] }),
-        ),
+        this.temporal.workflow
+          .getHandle(contractWorkflowId(row.contractId))
+          .executeUpdate(decideApplicationUpdate, { args: [{ applicationId, outcome: body.outcome, decidedBy: actor.userId }] }),
       {
         recorded: async () => undefined,
         closed: async () => new ApiError(409, 'contract_not_active', say('contract_ended_plain', { id: row.contractId })),
-        rejected: (error) => apiErrorFromTemporal(error, `Payment application ${applicationId}`),
       },
     );
     // The first answer's reasons stand: a repeat of the decision does not rewrite them.

@@ -15,7 +15,7 @@ import { ApiError, forbidden, unprocessable } from '../errors';
 import { withAttachments, type UploadedAttachment } from './attachments';
 import { withTexts } from './free-texts';
 import type { FileStorage } from './file-storage';
-import { apiErrorFromChild, sendToWorkflow } from './temporal-errors';
+import { sendToWorkflow } from './temporal-errors';
 import { idForKey } from './tokens';
 import { loadVisibleContract } from './visibility';
 import { say } from '../../domain/messages';
@@ -94,7 +94,6 @@ export class QuotaService {
             return row ? recordView(contractId, row) : undefined;
           },
           closed: () => new ApiError(409, 'closed', closedMessage),
-          rejected: (error) => apiErrorFromChild(error, closedMessage),
         },
       ),
     ));

@@ -19,19 +19,17 @@ import {
 import type { ReviewDecision } from '../../domain/decisions';
 import { roundLimitProblem } from '../../domain/limits';
 import { isContractorStaff, type Actor } from '../../domain/organizations';
-import { decideUpdate, REVIEW_REJECTION, reviewWorkflowId, submitUpdate, type Round } from '../../workflows/review-messages';
+import { decideUpdate, reviewWorkflowId, submitUpdate, type Round } from '../../workflows/review-messages';
 import { withTexts } from './free-texts';
 import type { Resolved } from '../../domain/free-text';
-import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
-import { ServiceUnavailableError } from '../outages';
+import { ApiError, forbidden, notFound, unprocessable } from '../errors';
 import { withAttachments, type UploadedAttachment } from './attachments';
 import type { FileStorage } from './file-storage';
 import { materialReferences, SubmissionContentStore } from './submission-content';
-import { sendToWorkflow, updateRejection } from './temporal-errors';
+import { sendToWorkflow } from './temporal-errors';
 import { idForKey } from './tokens';
 import { loadVisibleContract } from './visibility';
-import { rejectionSaid, say } from '../../domain/messages';
-import { rejectionMessage, rejectionProblems } from './temporal-errors';
+import { say } from '../../domain/messages';
 
 export interface UploadedMaterial {
   templateId: string;
@@ -40,26 +38,6 @@ export interface UploadedMaterial {
 }
 
 type SubmissionRow = typeof submissions.$inferSelect;
-
-/** A review hands over to its next run within a few workflow tasks: tries and the pause between them. */
-const HANDOVER_ATTEMPTS = 20;
-const HANDOVER_PAUSE_MS = 100;
-
-/**
- * Sends an Update to a milestone's review, again while the review refuses it because it is
- * continuing as new (REVIEW_REJECTION.handingOver, nothing recorded), about 2 s at most; any other
- * outcome is the caller's.
- */
-export async function sendToReview<T>(send: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      if (updateRejection(error)?.type !== REVIEW_REJECTION.handingOver || attempt >= HANDOVER_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, HANDOVER_PAUSE_MS));
-    }
-  }
-}
 
 /** A submission as the API shows it: the read model's row with its content and its changes against the round before. */
 export function submissionView(row: SubmissionRow, content: { materials: MaterialSubmission[]; diff: SectionChange[] }) {
@@ -105,23 +83,6 @@ export class SubmissionService {
 
   private async visibleContract(actor: Actor, id: string): Promise<Contract> {
     return (await loadVisibleContract(this.db, actor, id)).definition as Contract;
-  }
-
-  /** The review's refusals as the API's errors. */
-  private static rejected(error: unknown): unknown {
-    const failure = updateRejection(error);
-    if (failure?.type === REVIEW_REJECTION.invalid) return unprocessable(rejectionMessage(failure), rejectionProblems(failure));
-    if (failure?.type === REVIEW_REJECTION.notFound) return notFound(rejectionMessage(failure));
-    if (failure?.type === REVIEW_REJECTION.closed) return new ApiError(409, 'review_closed', rejectionMessage(failure));
-    if (failure?.type === REVIEW_REJECTION.notAccepting || failure?.type === REVIEW_REJECTION.notInReview) return conflict(rejectionMessage(failure));
-    // The review is handing over to its next run (continue-as-new) and the API's resends ran out: a
-    // moment's outage, answered like any other (503 `unavailable`, Retry-After 1 s).
-    if (failure?.type === REVIEW_REJECTION.handingOver) {
-      const said = rejectionSaid(failure.details);
-      const milestone = said?.code === 'review_handing_over' ? (said.params as { milestone: string }).milestone : undefined;
-      return new ServiceUnavailableError('temporal', milestone ? say('review_handing_over_retry', { milestone }) : `${failure.message}: try again in a moment`, 1);
-    }
-    return error;
   }
 
   private async submissionRow(id: string): Promise<SubmissionRow | undefined> {
@@ -178,7 +139,7 @@ export class SubmissionService {
             reviewWorkflowId(contractId, milestoneId),
             async () => {
               const handle = this.temporal.workflow.getHandle(reviewWorkflowId(contractId, milestoneId));
-              const receipt = await sendToReview(() => handle.executeUpdate(submitUpdate, {
+              const receipt = await handle.executeUpdate(submitUpdate, {
                 args: [
                   {
                     submissionId,
@@ -189,7 +150,7 @@ export class SubmissionService {
                     submittedBy: actor.userId,
                   },
                 ],
-              }));
+              });
               return this.view(receipt.submissionId);
             },
             {
@@ -198,7 +159,6 @@ export class SubmissionService {
                 return row ? (await this.views([row]))[0] : undefined;
               },
               closed: () => new ApiError(409, 'review_closed', say('review_ended', { milestone: milestoneId })),
-              rejected: SubmissionService.rejected,
             },
           );
         } catch (error) {
@@ -232,7 +192,7 @@ export class SubmissionService {
       async () => {
         const handle = this.temporal.workflow.getHandle(reviewWorkflowId(row.contractId, row.milestoneId));
         const reasons = body.reasons.map(({ text: _t, ...r }, i) => ({ ...r, ...(texts[i] ? { text: texts[i] } : {}) }));
-        await sendToReview(() => handle.executeUpdate(decideUpdate, { args: [{ submissionId, outcome: body.outcome, reasons, decidedBy: actor.userId }] }));
+        await handle.executeUpdate(decideUpdate, { args: [{ submissionId, outcome: body.outcome, reasons, decidedBy: actor.userId }] });
         return this.view(submissionId);
       },
       {
@@ -245,7 +205,6 @@ export class SubmissionService {
           const current = (await this.submissionRow(submissionId))!;
           return new ApiError(409, 'review_closed', say('review_ended_submission', { milestone: row.milestoneId, submission: submissionId, status: current.status }));
         },
-        rejected: SubmissionService.rejected,
       },
     ));
   }

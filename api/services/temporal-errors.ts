@@ -8,12 +8,10 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { ACTOR_CLAIM_REFUSED } from '../../domain/actor-claim';
-import { rejectionSaid, render, say } from '../../domain/messages';
+import { rejectionSaid, say } from '../../domain/messages';
 import type { Problem } from '../../domain/problems';
-import { WORKFLOW_ID_TAKEN } from '../../workflows/children';
-import { REJECTION } from '../../workflows/contract-messages';
-import { ApiError, conflict, notFound, unprocessable, type Message } from '../errors';
+import { isRejection, REJECTION, type Rejection } from '../../workflows/rejection';
+import { ApiError, conflict, forbidden, notFound, unprocessable, type Message } from '../errors';
 import { outageOf, ServiceUnavailableError } from '../outages';
 import { isUpdateLimitStatus } from './temporal-connection';
 import { throughUpdateGate, updatesRefusedByTemporal, UpdatesInFlightError } from './update-gate';
@@ -33,26 +31,40 @@ export function rejectionProblems(failure: ApplicationFailure): Problem[] | unde
   return (failure.details?.[0] as Problem[] | null | undefined) ?? undefined;
 }
 
-export function apiErrorFromTemporal(error: unknown, what: string): unknown {
+/**
+ * The API's one answer to each kind of workflow rejection (workflows/rejection.ts REJECTION, whose
+ * comments say the same): typed over the kinds, so a kind without an answer fails the typecheck.
+ */
+const ANSWERS: Record<Rejection, (message: Message, failure: ApplicationFailure) => ApiError> = {
+  [REJECTION.invalid]: (message, failure) => unprocessable(message, rejectionProblems(failure)),
+  [REJECTION.notFound]: (message) => notFound(message),
+  [REJECTION.conflict]: (message) => conflict(message),
+  [REJECTION.notActive]: (message) => new ApiError(409, 'contract_not_active', message),
+  [REJECTION.closed]: (message) => new ApiError(409, 'closed', message),
+  [REJECTION.reviewClosed]: (message) => new ApiError(409, 'review_closed', message),
+  [REJECTION.escalationNotOpen]: (message) => new ApiError(409, 'escalation_not_open', message),
+  [REJECTION.notNotified]: (message) => forbidden(message),
+  // Reached only once sendAgainWhileHandingOver's resends ran out: nothing was recorded, a moment's outage.
+  [REJECTION.handingOver]: (message) => new ServiceUnavailableError('temporal', message, 1),
+  [REJECTION.workflowIdTaken]: (message) => conflict(message),
+  // Not the client's doing: this API and the worker hold different GRANTFLOW_ACTOR_SECRETs (e.g.
+  // mid-rotation). Nothing was recorded; the request can be sent again once they agree.
+  [REJECTION.actorClaimRefused]: (_message, failure) => new ServiceUnavailableError('worker', say('worker_refused_signature', { reason: failure.message })),
+};
+
+/** The API's answer to a workflow's rejection (an Update refused, or a workflow failed with one), or undefined for any other failure. */
+export function apiErrorFromRejection(failure: ApplicationFailure): ApiError | undefined {
+  return isRejection(failure.type) ? ANSWERS[failure.type](rejectionMessage(failure), failure) : undefined;
+}
+
+/**
+ * What Temporal answered, as the API's error: a workflow's rejection by its kind; a workflow that
+ * is gone as 409 naming `what`; Temporal or its worker not answering as 503.
+ */
+export function apiErrorFromTemporal(error: unknown, what = 'The request'): unknown {
   const failure = updateRejection(error);
-  if (failure) {
-    const problems = rejectionProblems(failure);
-    const message = rejectionMessage(failure);
-    switch (failure.type) {
-      case REJECTION.invalid:
-        return unprocessable(message, problems);
-      case REJECTION.conflict:
-        return conflict(message);
-      case REJECTION.notFound:
-        return notFound(message);
-      case REJECTION.notActive:
-        return new ApiError(409, 'contract_not_active', message);
-      case ACTOR_CLAIM_REFUSED:
-        // Not the client's doing: this API and the worker hold different GRANTFLOW_ACTOR_SECRETs
-        // (e.g. mid-rotation). Nothing was recorded; the request can be sent again once they agree.
-        return new ServiceUnavailableError('worker', say('worker_refused_signature', { reason: failure.message }));
-    }
-  }
+  const rejected = failure && apiErrorFromRejection(failure);
+  if (rejected) return rejected;
   if (error instanceof WorkflowNotFoundError) {
     return new ApiError(409, 'contract_not_active', say('subject_workflow_ended', { subject: what }));
   }
@@ -62,23 +74,6 @@ export function apiErrorFromTemporal(error: unknown, what: string): unknown {
   // Temporal or its worker not answering (the request's deadline passed, RESOURCE_EXHAUSTED, an
   // aborted Update): 503 with Retry-After, never a 500. A workflow's own refusal is mapped above.
   return outageOf(error) ?? error;
-}
-
-/**
- * For the workflows a contract starts (material requests, quotas): what their Updates reject with,
- * or that they have finished, as the API's errors.
- */
-export function apiErrorFromChild(error: unknown, closedMessage: Message): unknown {
-  const failure = updateRejection(error);
-  if (failure) {
-    const problems = rejectionProblems(failure);
-    const message = rejectionMessage(failure);
-    if (failure.type === 'Invalid') return unprocessable(message, problems);
-    if (failure.type === 'NotFound') return notFound(message);
-    if (failure.type === 'Closed') return new ApiError(409, 'closed', message);
-  }
-  if (error instanceof WorkflowNotFoundError) return new ApiError(409, 'closed', closedMessage);
-  return apiErrorFromTemporal(error, typeof closedMessage === 'string' ? closedMessage : render(closedMessage, 'en'));
 }
 
 /**
@@ -103,14 +98,34 @@ export interface LateCall<T> {
   recorded: () => Promise<T | undefined>;
   /** The 409 for any other call after the workflow closed, with a code saying why. */
   closed: () => Promise<ApiError> | ApiError;
-  /** The workflow's own refusals as the API's errors (default: a contract workflow's mapping). */
-  rejected?: (error: unknown) => unknown;
+}
+
+/** How long a request refused with REJECTION.handingOver is sent again: a run hands over within a few workflow tasks. */
+const HANDOVER_RESEND_MS = 10_000;
+
+/**
+ * Sends, and again while the workflow refuses with REJECTION.handingOver (it is continuing as new:
+ * nothing was recorded, its next run takes the request a moment later), for up to
+ * HANDOVER_RESEND_MS; then, or on any other outcome, returns or throws what the last send did.
+ */
+export async function sendAgainWhileHandingOver<T>(send: () => Promise<T>, clock: () => number = Date.now): Promise<T> {
+  const until = clock() + HANDOVER_RESEND_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (updateRejection(error)?.type !== REJECTION.handingOver || clock() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(10 * attempt, 200)));
+    }
+  }
 }
 
 /**
  * Every route that sends an Update to a workflow goes through here, so a repeat or a late call
  * after the workflow closed is answered from the read model — the record as it stands, or a 409 —
- * and never surfaces as a 500. Each send passes the request's in-flight gate for `workflowId`
+ * and never surfaces as a 500; a workflow handing over to its next run is sent the request again
+ * (sendAgainWhileHandingOver), and its refusals are answered by their kind (apiErrorFromTemporal).
+ * Each send passes the request's in-flight gate for `workflowId`
  * (api/services/update-gate.ts): a burst on one workflow waits its turn or is answered 429 with
  * Retry-After; an Update Temporal refused because the workflow has all the Updates in flight it
  * admits (other API processes sent them) is answered 503 with Retry-After (its outcome unknown).
@@ -118,7 +133,7 @@ export interface LateCall<T> {
 export async function sendToWorkflow<T>(workflowId: string, send: () => Promise<T>, late: LateCall<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await throughUpdateGate(workflowId, send);
+      return await throughUpdateGate(workflowId, () => sendAgainWhileHandingOver(send));
     } catch (error) {
       if (error instanceof UpdatesInFlightError) throw error;
       if (isUpdateLimitExhausted(error)) throw updatesRefusedByTemporal();
@@ -131,7 +146,7 @@ export async function sendToWorkflow<T>(workflowId: string, send: () => Promise<
         }
         throw new ServiceUnavailableError('temporal', say('workflow_busy_retry'));
       }
-      if (!isWorkflowClosed(error)) throw late.rejected ? late.rejected(error) : apiErrorFromTemporal(error, 'The request');
+      if (!isWorkflowClosed(error)) throw apiErrorFromTemporal(error);
       const recorded = await late.recorded();
       if (recorded !== undefined) return recorded;
       throw await late.closed();
@@ -184,7 +199,7 @@ export async function startRefusal(handle: WorkflowHandle): Promise<ApiError | u
     await handle.result();
   } catch (failed) {
     const cause = failed instanceof WorkflowFailedError ? failed.cause : undefined;
-    if (cause instanceof ApplicationFailure && cause.type === WORKFLOW_ID_TAKEN) return conflict(cause.message);
+    if (cause instanceof ApplicationFailure && cause.type === REJECTION.workflowIdTaken) return apiErrorFromRejection(cause);
   }
   return undefined;
 }

@@ -50,7 +50,7 @@ describe('request limits and error answers', () => {
   const admin = tokenOf('admin');
   const tokens = { agency: tokenOf('agency_officer'), liaison: tokenOf('village_liaison'), finance: tokenOf('finance_officer') };
   const orgs = { purchaser: 'org_bureau', payer: 'org_finance', contractor: 'org_ngo', evaluator: 'org_evaluator', villages: ['org_village_a'] };
-  const list = vi.fn<ContractService['list']>(async (_actor, filter) => ({ items: [], total: 0, limit: filter.limit, offset: filter.offset, nextCursor: null }));
+  const list = vi.fn<ContractService['list']>(async (_actor, filter) => ({ items: [], total: 0, totalExact: true, limit: filter.limit, offset: filter.offset, nextCursor: null }));
 
   beforeAll(async () => {
     // The business rules of a contract definition judge nothing here: the schema's answers are under test.

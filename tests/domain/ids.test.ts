@@ -26,6 +26,7 @@ import {
   organizationEventKey,
   parseAnnouncedKey,
   parseId,
+  parseStepKey,
   probeEventKey,
   progressEventKey,
   quotaWorkflowId,
@@ -201,6 +202,19 @@ describe('every builder of derived ids', () => {
       }),
     );
     expect(parseAnnouncedKey(buildId('review', ['x']))).toBeUndefined();
+  });
+
+  it('parses back a step key: distinct kinds and references give distinct keys, and each its own', () => {
+    fc.assert(
+      fc.property(kind, refParts, kind, refParts, (k, parts, k2, parts2) => {
+        const key = stepKey(k, stepReference(parts));
+        expect(parseStepKey(key)).toEqual({ kind: k, reference: stepReference(parts) });
+        if (k !== k2 || JSON.stringify(parts) !== JSON.stringify(parts2)) expect(stepKey(k2, stepReference(parts2))).not.toBe(key);
+      }),
+      { numRuns: 500 },
+    );
+    expect(parseStepKey('paymentShortfall')).toBeUndefined();
+    expect(parseStepKey('a%zz~b')).toBeUndefined();
   });
 });
 

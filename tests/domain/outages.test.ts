@@ -6,9 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/errors';
 import { outageOf } from '../../api/outages';
-import { sendWhileContinuing } from '../../api/services/contracts';
-import { apiErrorFromTemporal } from '../../api/services/temporal-errors';
-import { REJECTION } from '../../workflows/contract-messages';
+import { apiErrorFromTemporal, sendAgainWhileHandingOver } from '../../api/services/temporal-errors';
+import { REJECTION } from '../../workflows/rejection';
 
 /** `error` wrapped `depth` times, as Drizzle and the Temporal client wrap what they catch. */
 function wrapped(error: Error, depth: number): Error {
@@ -76,11 +75,11 @@ describe('outages', () => {
     expect(outageOf(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))?.statusCode).toBe(503);
   });
 
-  it('answers 503, never 500, when a contract is still handing over after the resends', async () => {
-    const handingOver = new WorkflowUpdateFailedError('refused', ApplicationFailure.create({ type: REJECTION.continuing, message: 'continuing as new', nonRetryable: true }));
+  it('answers 503, never 500, when a workflow is still handing over after the resends', async () => {
+    const handingOver = new WorkflowUpdateFailedError('refused', ApplicationFailure.create({ type: REJECTION.handingOver, message: 'continuing as new', nonRetryable: true }));
     let now = 0;
     let sent = 0;
-    const answer = await sendWhileContinuing(
+    const refused = await sendAgainWhileHandingOver(
       () => {
         sent += 1;
         now += 3_000; // each attempt "takes" 3 s of the 10 s window
@@ -89,6 +88,8 @@ describe('outages', () => {
       () => now,
     ).catch((e: unknown) => e);
     expect(sent).toBeGreaterThan(1);
+    expect(refused).toBe(handingOver);
+    const answer = apiErrorFromTemporal(refused);
     expect(answer).toBeInstanceOf(ApiError);
     expect([(answer as ApiError).statusCode, (answer as ApiError).code]).toEqual([503, 'unavailable']);
   });

@@ -283,6 +283,7 @@ describe('reads that do not grow with the province', () => {
           expect(pages).toBeLessThan(CONTRACTS + 2);
           const page = await contracts.list(actor, { ...f, limit: size, offset: 0, ...(cursor ? { cursor } : {}) });
           expect(page.total).toBe(Math.min(expected.length, MAX_COUNTED));
+          expect(page.totalExact).toBe(expected.length <= MAX_COUNTED);
           for (const item of page.items) {
             if (f.overdue !== undefined) expect(item.overdue).toBe(f.overdue);
             if (f.status !== undefined) expect(item.status).toBe(f.status);

@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendWhileContinuing } from '../../api/services/contracts';
+import { sendAgainWhileHandingOver } from '../../api/services/temporal-errors';
 import { shanghaiDate } from '../../domain/dates';
 import { MAX_PAYMENTS_PER_CONTRACT } from '../../domain/limits';
 import { contractStateQuery, contractWorkflowId, recordPaymentUpdate, reversePaymentUpdate } from '../../workflows/contract-messages';
@@ -89,7 +89,7 @@ describe('worst case: the most payments allowed, each with the longest note', ()
     await pool(THROUGH_HTTP, payments, CONCURRENCY, async (i) => {
       // As the API does: the note stored first, the workflow told its reference.
       const stored = await storedText(stack.database.handle.db, note(i), id);
-      const result = await sendWhileContinuing(() => handle.executeUpdate(recordPaymentUpdate, { args: [{ ...body(i), note: stored, recordedBy: 'usr_worst_case' }] }));
+      const result = await sendAgainWhileHandingOver(() => handle.executeUpdate(recordPaymentUpdate, { args: [{ ...body(i), note: stored, recordedBy: 'usr_worst_case' }] }));
       outcomes.set(result.outcome, (outcomes.get(result.outcome) ?? 0) + 1);
     });
     expect(Object.fromEntries(outcomes)).toEqual({ created: payments - THROUGH_HTTP });
@@ -105,7 +105,7 @@ describe('worst case: the most payments allowed, each with the longest note', ()
     const reversal = await stack.http('POST', `/v1/contracts/${id}/payments/WC-7/reversal`, { token: parties.tokens.finance, body: { reason: '退回'.repeat(1000) } });
     expect(reversal.status).toBe(201);
     expect(reversal.body).toMatchObject({ reference: 'WC-7~reversal', amount: '-1.00' });
-    expect((await sendWhileContinuing(() => handle.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'WC-7', reason: textReferenceOf(id, '退回'.repeat(1000)), recordedBy: 'usr_x' }] }))).outcome).toBe('duplicate');
+    expect((await sendAgainWhileHandingOver(() => handle.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'WC-7', reason: textReferenceOf(id, '退回'.repeat(1000)), recordedBy: 'usr_x' }] }))).outcome).toBe('duplicate');
 
     const state = await handle.query(contractStateQuery);
     expect(state.ledger).toMatchObject({ count: MAX_PAYMENTS_PER_CONTRACT, receivedFen: (payments - 1) * 100 });

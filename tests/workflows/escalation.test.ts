@@ -21,6 +21,8 @@ import { CONTRACT_ID, HOLDER, LEVEL, STEP_KIND } from '../../workflows/search-at
 import type { TestDatabase } from '../helpers/database';
 import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
 import { storedText } from '../helpers/texts';
+import { expectRejection } from '../helpers/rejections';
+import { REJECTION } from '../../workflows/rejection';
 
 const HOUR = 3600 * 1000;
 const ladder: EscalationLadder = {
@@ -160,9 +162,11 @@ describe('escalation ladder (time-skipping)', () => {
       const [first] = await rows('ack');
       expect(first!.state).toBe('open');
 
-      await expect(
+      await expectRejection(
         handle.executeUpdate(acknowledgeUpdate, { args: [{ escalationId: first!.id, organizationId: 'org_bureau', userId: 'usr_x', note: await storedText(database.handle.db, 'not ours') }] }),
-      ).rejects.toThrow();
+        REJECTION.notNotified,
+        'only_notified_acknowledge',
+      );
       const ack = await handle.executeUpdate(acknowledgeUpdate, {
         args: [{ escalationId: first!.id, organizationId: 'org_finance', userId: 'usr_li', note: await storedText(database.handle.db, 'Transfer submitted to the treasury') }],
       });

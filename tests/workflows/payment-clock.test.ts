@@ -20,6 +20,8 @@ import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-coun
 import { eventually } from '../helpers/eventually';
 import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
 import { storedText } from '../helpers/texts';
+import { expectRejection } from '../helpers/rejections';
+import { REJECTION } from '../../workflows/rejection';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -74,7 +76,12 @@ describe('the payer’s clock (time-skipping)', () => {
       const windowEnd = addWorkingDays(filedOn, 5, calendar);
       expect(filed).toMatchObject({ outcome: 'created', acceptanceDueOn: windowEnd });
       // More than the tranche owes beside it: refused.
-      await expect(handle.executeUpdate(fileApplicationUpdate, { args: [{ applicationId: 'pa_2', tranche: 't1', amountFen: 1, filedBy: 'usr_contractor' }] })).rejects.toThrow();
+      const refused = await expectRejection(
+        handle.executeUpdate(fileApplicationUpdate, { args: [{ applicationId: 'pa_2', tranche: 't1', amountFen: 1, filedBy: 'usr_contractor' }] }),
+        REJECTION.invalid,
+        'application_cannot_be_filed',
+      );
+      expect(refused.problems.map((p) => p.field)).toEqual(['amount']);
 
       // Three working days past the window, still undecided: the purchaser's step is open.
       const late = addWorkingDays(windowEnd, 3, calendar);

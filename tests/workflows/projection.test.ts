@@ -62,7 +62,8 @@ describe('projections that cannot be written', () => {
       expect(failed).toHaveLength(1);
       expect(failed[0]!.retryState).toBe(temporal.api.enums.v1.RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED);
       const started = (await env.client.workflow.getHandle(contractWorkflowId(contract.id)).fetchHistory()).events!.find(
-        (e) => e.activityTaskStartedEventAttributes && e.eventId! > failed[0]!.scheduledEventId!,
+        // Event ids are Longs: compared as numbers (`>` would compare their strings).
+        (e) => e.activityTaskStartedEventAttributes && Number(e.eventId) > Number(failed[0]!.scheduledEventId),
       );
       expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(PROJECTION.retry!.maximumAttempts);
       expect(await memo()).toMatchObject({ activity: 'projectContract', rounds: 1, pending: 1, message: expect.stringMatching(/connection lost/) });

@@ -19,8 +19,9 @@ import { relativeContract } from '../fixtures/relative-contract';
 import { eventually } from '../helpers/eventually';
 import { historyFigures, TEMPORAL_LIMITS, type HistoryFigures, LONGEST_TASK_BOUND_MS } from '../helpers/history-size';
 import { startStack, type Stack } from '../helpers/stack';
-import { sendToReview } from '../../api/services/submissions';
-import { updateRejection } from '../../api/services/temporal-errors';
+import { sendAgainWhileHandingOver } from '../../api/services/temporal-errors';
+import { REJECTION } from '../../workflows/rejection';
+import { expectRejection } from '../helpers/rejections';
 import { reportFigure } from '../helpers/figures';
 
 const TEMPLATE = 'activity_evidence_pack';
@@ -80,12 +81,12 @@ describe('review of many stations (dev server)', () => {
       for (const [i, step] of plan.entries()) {
         const n = i + 1;
         const submissionId = `sub_${s}_${n}`;
-        const receipt = await sendToReview(() => handle.executeUpdate(submitUpdate, {
+        const receipt = await sendAgainWhileHandingOver(() => handle.executeUpdate(submitUpdate, {
           args: [{ submissionId, station: s, ...materials(s, n, step !== 'precheck'), submittedBy: 'usr_station' }],
         }));
         expect(receipt).toMatchObject({ submissionId, round: n, status: step === 'precheck' ? 'returned' : 'in_review' });
         if (step !== 'precheck') {
-          const decided = await sendToReview(() => handle.executeUpdate(decideUpdate, {
+          const decided = await sendAgainWhileHandingOver(() => handle.executeUpdate(decideUpdate, {
             args: [{ submissionId, outcome: step, reasons: step === 'return' ? [reason] : [], decidedBy: 'usr_evaluator' }],
           }));
           expect(decided.status).toBe(step === 'return' ? 'returned' : 'approved');
@@ -127,10 +128,10 @@ describe('review of many stations (dev server)', () => {
     // maxRounds 1: the second reviewer return opens tooManyReturns; runs hand over every ~150 events.
     const handle = await start(id, ['G'], { continueAsNewAfterEvents: 150 }, 1);
     const submit = (n: number, passes: boolean) =>
-      sendToReview(() => handle.executeUpdate(submitUpdate, { args: [{ submissionId: `sub_G_${n}`, station: 'G', ...materials('G', n, passes), submittedBy: 'usr_station' }] }));
+      sendAgainWhileHandingOver(() => handle.executeUpdate(submitUpdate, { args: [{ submissionId: `sub_G_${n}`, station: 'G', ...materials('G', n, passes), submittedBy: 'usr_station' }] }));
     for (let n = 1; n <= 2; n++) {
       expect((await submit(n, true)).status).toBe('in_review');
-      await sendToReview(() => handle.executeUpdate(decideUpdate, { args: [{ submissionId: `sub_G_${n}`, outcome: 'return', reasons: [reason], decidedBy: 'usr_evaluator' }] }));
+      await sendAgainWhileHandingOver(() => handle.executeUpdate(decideUpdate, { args: [{ submissionId: `sub_G_${n}`, outcome: 'return', reasons: [reason], decidedBy: 'usr_evaluator' }] }));
     }
     const open = await eventually(
       () => stack.database.handle.db.select().from(escalations).where(and(eq(escalations.contractId, id), eq(escalations.stepKind, 'tooManyReturns'))),
@@ -141,10 +142,8 @@ describe('review of many stations (dev server)', () => {
     // A repeat of the latest round is still recognised, in whichever run it arrives.
     expect((await submit(MAX_ROUNDS_PER_STATION, false)).round).toBe(MAX_ROUNDS_PER_STATION);
 
-    const refused = await submit(MAX_ROUNDS_PER_STATION + 1, true).catch((error: unknown) => error);
-    const failure = updateRejection(refused);
-    expect(failure?.type).toBe('Invalid');
-    expect(failure?.details?.[0]).toMatchObject([{ field: 'station', reason: expect.stringContaining(`at most ${MAX_ROUNDS_PER_STATION} are allowed per station`) }]);
+    const refused = await expectRejection(submit(MAX_ROUNDS_PER_STATION + 1, true), REJECTION.invalid, 'rounds_limit');
+    expect(refused.problems).toMatchObject([{ field: 'station', reason: expect.stringContaining(`at most ${MAX_ROUNDS_PER_STATION} are allowed per station`) }]);
 
     const figures = await runs(handle.workflowId);
     expect(figures.length).toBeGreaterThanOrEqual(3);

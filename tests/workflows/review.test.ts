@@ -12,6 +12,8 @@ import { byReference, completeMaterial } from '../fixtures/materials';
 import { relativeDefinition } from '../fixtures/relative-contract';
 import { sCountyKinds } from '../fixtures/s-county';
 import { eventually } from '../helpers/eventually';
+import { expectRejection } from '../helpers/rejections';
+import { REJECTION } from '../../workflows/rejection';
 import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
 
 describe('review deadline (time-skipping)', () => {
@@ -76,11 +78,14 @@ describe('review deadline (time-skipping)', () => {
 
       // The workflow's own validator refuses a reason naming a section the template does not have
       // (the API checks reasons too, before it asks).
-      await expect(
+      const refused = await expectRejection(
         handle.executeUpdate(decideUpdate, {
           args: [{ submissionId: 'sub_1', outcome: 'return', reasons: [{ code: 'other', templateId: 'activity_evidence_pack', sectionId: 'nonexistent' }], decidedBy: 'usr_evaluator' }],
         }),
-      ).rejects.toMatchObject({ cause: { type: 'Invalid', message: expect.stringContaining('does not have') } });
+        REJECTION.invalid,
+        'reason_not_in_milestone',
+      );
+      expect(refused.problems.map((p) => p.field)).toEqual(['reasons.0.sectionId']);
 
       const decided = await handle.executeUpdate(decideUpdate, {
         args: [{ submissionId: 'sub_1', outcome: 'approve', reasons: [], decidedBy: 'usr_evaluator' }],

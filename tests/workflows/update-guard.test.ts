@@ -29,7 +29,8 @@ function updateHandlers(source: string): Array<{ name: string; call: string }> {
 }
 
 describe('Update handlers', () => {
-  const handlers = readdirSync(dir)
+  // workflows/ and its folders (workflows/contract/).
+  const handlers = readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts'))
     .flatMap((file) => updateHandlers(readFileSync(path.join(dir, file), 'utf8')).map((h) => ({ ...h, file })));
 

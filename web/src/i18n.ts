@@ -59,7 +59,7 @@ export const MESSAGES = {
   filterOverdue: t('Only contracts in arrears', '只看有欠款的合同'),
   filterSearch: t('Search id or title', '搜索编号或名称'),
   contractsCount: t('{shown} of {total} contracts', '共 {total} 份合同，显示 {shown} 份'),
-  contractsCountAtLeast: t('{shown} of {total}+ contracts', '合同 {total} 份以上，显示 {shown} 份'),
+  contractsCountAtLeast: t('{shown} of more than {total} contracts', '合同超过 {total} 份，显示 {shown} 份'),
   contractsEmpty: t('No contract matches.', '没有符合条件的合同。'),
   contractsCaption: t('Contracts your organization is party to; select a column heading to sort.', '贵单位参与的合同；点击列标题排序。'),
 

@@ -1,6 +1,5 @@
 // My contracts: status, received against due, arrears, open escalations and the next deadline,
 // filtered (status and arrears by the API, text here) and sortable by any column.
-import { MAX_COUNTED } from '../../../domain/limits';
 import { CONTRACT_STATUSES } from '../../../domain/status';
 import { useMemo, useState } from 'preact/hooks';
 import { get, getAll } from '../api';
@@ -45,7 +44,7 @@ export function ContractsPage() {
     if (status) query.set('status', status);
     if (overdueOnly) query.set('overdue', 'true');
     const [contracts, escalations] = await Promise.all([
-      get<Page<ContractSummary> & { total: number }>(`/v1/contracts?${query}`),
+      get<Page<ContractSummary> & { total: number; totalExact: boolean }>(`/v1/contracts?${query}`),
       getAll<Escalation>('/v1/escalations?limit=200'),
     ]);
     const open = new Map<string, number>();
@@ -57,7 +56,7 @@ export function ContractsPage() {
       escalations: open.get(c.id) ?? 0,
       share: Number(c.dueToDate) > 0 ? Number(c.received) / Number(c.dueToDate) : 1,
     }));
-    return { rows, total: contracts.total };
+    return { rows, total: contracts.total, exact: contracts.totalExact };
   }, [status, overdueOnly]);
 
   const needle = search.trim().toLowerCase();
@@ -107,7 +106,7 @@ export function ContractsPage() {
         {(data) => (
           <>
             <p class="muted" role="status">
-              {m(data.total >= MAX_COUNTED ? 'contractsCountAtLeast' : 'contractsCount', { shown: shown.length, total: data.total })}
+              {m(data.exact ? 'contractsCount' : 'contractsCountAtLeast', { shown: shown.length, total: data.total })}
             </p>
             {shown.length === 0 ? (
               <p>{m('contractsEmpty')}</p>
