@@ -35,7 +35,17 @@ export default tseslint.config(
           // with every other room's directions by scripts/import-directions.ts; packages here.
           patterns: [
             {
-              group: ['fastify', 'drizzle-orm', 'drizzle-orm/*', 'postgres', '@electric-sql/*', 'pino', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'],
+              group: [
+                'fastify',
+                'drizzle-orm',
+                'drizzle-orm/*',
+                'postgres',
+                '@electric-sql/*',
+                'pino',
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/activity',
+              ],
               message: 'Not available inside the workflow sandbox.',
             },
           ],

@@ -44,9 +44,30 @@ export default defineConfig({
       // Files share a worker's modules (each builds its own app; no module keeps state), so the app's
       // imports load once per worker rather than once per file.
       { extends: true, test: { name: 'api', include: [API], isolate: false, sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'shared', include: ['tests/**/*.test.ts'], exclude: [API, ...HEAVY, ...ONE_AT_A_TIME], ...WITH_TEMPORAL, sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'heavy', include: HEAVY, fileParallelism: false, ...WITH_TEMPORAL, sequence: { groupOrder: 1 } } },
-      { extends: true, test: { name: 'alone', include: ONE_AT_A_TIME, fileParallelism: false, ...WITH_TEMPORAL, sequence: { groupOrder: 2 } } },
+      {
+        extends: true,
+        test: {
+          name: 'shared',
+          include: ['tests/**/*.test.ts'],
+          exclude: [API, ...HEAVY, ...ONE_AT_A_TIME],
+          ...WITH_TEMPORAL,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'heavy', include: HEAVY, fileParallelism: false, ...WITH_TEMPORAL, sequence: { groupOrder: 1 } },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'alone',
+          include: ONE_AT_A_TIME,
+          fileParallelism: false,
+          ...WITH_TEMPORAL,
+          sequence: { groupOrder: 2 },
+        },
+      },
     ],
   },
 });

@@ -28,7 +28,10 @@ export interface ContractProjection {
    * The workflow's state as the read model keeps it. `contract` (the definition) only when it
    * changed — the first projection and after an amendment — so a payment's projection stays small.
    */
-  snapshot: Omit<ContractState, 'ledger' | 'contract' | 'calendar' | 'steps'> & { contract?: Contract; receivedFen: number };
+  snapshot: Omit<ContractState, 'ledger' | 'contract' | 'calendar' | 'steps'> & {
+    contract?: Contract;
+    receivedFen: number;
+  };
   entries: LedgerEntry[];
   events: AuditEvent[];
   notices: KeyedNotice[];
@@ -73,8 +76,19 @@ async function writeContract(tx: Transaction, projection: Resolved<ContractProje
     };
     await tx
       .insert(contracts)
-      .values({ id: contract.id, ...definition, ...changes, amendments: [], createdBy: snapshot.createdBy, createdAt: new Date(snapshot.createdAt) })
-      .onConflictDoUpdate({ target: contracts.id, set: { ...definition, ...changes, updatedAt: sql`now()` }, setWhere: newer });
+      .values({
+        id: contract.id,
+        ...definition,
+        ...changes,
+        amendments: [],
+        createdBy: snapshot.createdBy,
+        createdAt: new Date(snapshot.createdAt),
+      })
+      .onConflictDoUpdate({
+        target: contracts.id,
+        set: { ...definition, ...changes, updatedAt: sql`now()` },
+        setWhere: newer,
+      });
   } else {
     await tx
       .update(contracts)
@@ -87,7 +101,12 @@ async function writeContract(tx: Transaction, projection: Resolved<ContractProje
     await tx
       .update(contracts)
       .set({ amendments: sql`${contracts.amendments} || ${amendment}::jsonb` })
-      .where(and(eq(contracts.id, contractId), sql`not (${contracts.amendments} @> ${JSON.stringify([{ version: projection.amendment.version }])}::jsonb)`));
+      .where(
+        and(
+          eq(contracts.id, contractId),
+          sql`not (${contracts.amendments} @> ${JSON.stringify([{ version: projection.amendment.version }])}::jsonb)`,
+        ),
+      );
   }
   if (projection.entries.length > 0) {
     // The row first, locked: two projections with entries committing together (an older revision's
@@ -117,7 +136,9 @@ async function writeContract(tx: Transaction, projection: Resolved<ContractProje
     // trusts revisions never to repeat with other content, and the ledger is the record.
     await tx
       .update(contracts)
-      .set({ receivedFen: sql`(select coalesce(sum(${ledgerEntries.amountFen}), 0) from ${ledgerEntries} where ${ledgerEntries.contractId} = ${contractId})` })
+      .set({
+        receivedFen: sql`(select coalesce(sum(${ledgerEntries.amountFen}), 0) from ${ledgerEntries} where ${ledgerEntries.contractId} = ${contractId})`,
+      })
       .where(eq(contracts.id, contractId));
   }
   await writeArrearsFrom(tx, contractId);
@@ -128,7 +149,12 @@ async function writeContract(tx: Transaction, projection: Resolved<ContractProje
   const parties =
     projection.notices.length === 0
       ? undefined
-      : (contract ?? ((await tx.select({ definition: contracts.definition }).from(contracts).where(eq(contracts.id, contractId)))[0]!.definition as Contract)).parties;
+      : (
+          contract ??
+          ((
+            await tx.select({ definition: contracts.definition }).from(contracts).where(eq(contracts.id, contractId))
+          )[0]!.definition as Contract)
+        ).parties;
   for (const notice of projection.notices) {
     const recipients = [...new Set(notice.recipients.map((role) => parties![role]).filter((id): id is string => !!id))];
     if (recipients.length === 0) continue;
@@ -157,13 +183,20 @@ async function writeContract(tx: Transaction, projection: Resolved<ContractProje
  */
 async function writeArrearsFrom(tx: Transaction, contractId: string): Promise<void> {
   const [row] = await tx
-    .select({ tranches: sql<Contract['tranches']>`${contracts.definition} -> 'tranches'`, receivedFen: contracts.receivedFen, arrearsFrom: contracts.arrearsFrom })
+    .select({
+      tranches: sql<Contract['tranches']>`${contracts.definition} -> 'tranches'`,
+      receivedFen: contracts.receivedFen,
+      arrearsFrom: contracts.arrearsFrom,
+    })
     .from(contracts)
     .where(eq(contracts.id, contractId));
   if (!row) return;
   const from = arrearsFrom({ tranches: row.tranches }, row.receivedFen);
   if ((row.arrearsFrom?.getTime() ?? null) === from) return;
-  await tx.update(contracts).set({ arrearsFrom: from === null ? null : new Date(from) }).where(eq(contracts.id, contractId));
+  await tx
+    .update(contracts)
+    .set({ arrearsFrom: from === null ? null : new Date(from) })
+    .where(eq(contracts.id, contractId));
 }
 
 export function createContractActivities(deps: { db: Database }) {

@@ -68,7 +68,7 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
     }
     const row = {
       status: outcome.ok ? 'delivered' : 'failed',
-      lastError: outcome.ok ? null : outcome.error ?? `HTTP ${outcome.status}`,
+      lastError: outcome.ok ? null : (outcome.error ?? `HTTP ${outcome.status}`),
       responseStatus: outcome.status ?? null,
       deliveredAt: outcome.ok ? new Date() : null,
       updatedAt: new Date(),
@@ -94,14 +94,21 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
       if (!n) return;
       const failures: string[] = [];
 
-      const endpoints = await deps.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.organizationId, n.organizationId));
+      const endpoints = await deps.db
+        .select()
+        .from(webhookEndpoints)
+        .where(eq(webhookEndpoints.organizationId, n.organizationId));
       for (const endpoint of endpoints) {
         const id = `${n.id}.webhook.${endpoint.id}`;
         const body = webhookBody(id, n);
         const failure = await attempt({ id, notification: n, channel: 'webhook', address: endpoint.url }, () =>
           postWebhook(
             endpoint.url,
-            { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(endpoint.secret, body), [DELIVERY_HEADER]: id },
+            {
+              'content-type': 'application/json',
+              [SIGNATURE_HEADER]: signBody(endpoint.secret, body),
+              [DELIVERY_HEADER]: id,
+            },
             body,
             deps.outbound ?? NO_EXCEPTIONS,
           ),
@@ -133,7 +140,10 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
       }
 
       if (failures.length > 0) {
-        throw ApplicationFailure.retryable(`Delivery failed for ${failures.length} target(s): ${failures.join('; ')}`, 'DeliveryFailed');
+        throw ApplicationFailure.retryable(
+          `Delivery failed for ${failures.length} target(s): ${failures.join('; ')}`,
+          'DeliveryFailed',
+        );
       }
     },
   };

@@ -62,7 +62,11 @@ export async function projectEscalation(db: Database, input: EscalationProjectio
       await tx
         .insert(escalations)
         .values(row)
-        .onConflictDoUpdate({ target: escalations.id, set: changes, setWhere: sql`${escalations.version} < ${projection.version}` });
+        .onConflictDoUpdate({
+          target: escalations.id,
+          set: changes,
+          setWhere: sql`${escalations.version} < ${projection.version}`,
+        });
     }
     const d = projection.delay;
     const delayRow = {
@@ -81,7 +85,11 @@ export async function projectEscalation(db: Database, input: EscalationProjectio
     await tx
       .insert(stepDelays)
       .values(delayRow)
-      .onConflictDoUpdate({ target: stepDelays.stepId, set: delayChanges, setWhere: sql`${stepDelays.version} < ${projection.version}` });
+      .onConflictDoUpdate({
+        target: stepDelays.stepId,
+        set: delayChanges,
+        setWhere: sql`${stepDelays.version} < ${projection.version}`,
+      });
     for (const e of projection.events) {
       await appendEvent(tx, { ...e, contractId: d.contractId, organizationId: null });
     }

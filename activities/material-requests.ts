@@ -40,8 +40,13 @@ export async function projectMaterialRequest(db: Database, input: MaterialReques
     await tx
       .insert(materialRequests)
       .values(row)
-      .onConflictDoUpdate({ target: materialRequests.id, set: changes, setWhere: sql`${materialRequests.version} < ${version}` });
-    for (const e of projection.events) await appendEvent(tx, { ...e, contractId: request.contractId, organizationId: null });
+      .onConflictDoUpdate({
+        target: materialRequests.id,
+        set: changes,
+        setWhere: sql`${materialRequests.version} < ${version}`,
+      });
+    for (const e of projection.events)
+      await appendEvent(tx, { ...e, contractId: request.contractId, organizationId: null });
     return writeNotifications(
       tx,
       request.contractId,

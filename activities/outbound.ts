@@ -19,7 +19,11 @@ export function guardedLookup(policy: OutboundPolicy) {
     const all = typeof options === 'object' && options.all === true;
     dnsLookup(hostname, { all: true, family }, (error, addresses) => {
       if (error) return callback(error, all ? [] : '');
-      const refused = refusedResolution(hostname, addresses.map((a) => a.address), policy);
+      const refused = refusedResolution(
+        hostname,
+        addresses.map((a) => a.address),
+        policy,
+      );
       if (refused) {
         const denied: NodeJS.ErrnoException = new Error(`${refused}; not sent`);
         denied.code = 'EADDRNOTALLOWED';
@@ -61,7 +65,11 @@ export async function postWebhook(
         res.resume();
         const status = res.statusCode ?? 0;
         if (status >= 300 && status < 400) {
-          resolve({ ok: false, status, error: `HTTP ${status}: redirect not followed${res.headers.location ? ` (to ${res.headers.location})` : ''}` });
+          resolve({
+            ok: false,
+            status,
+            error: `HTTP ${status}: redirect not followed${res.headers.location ? ` (to ${res.headers.location})` : ''}`,
+          });
         } else resolve({ ok: status >= 200 && status < 300, status });
       },
     );

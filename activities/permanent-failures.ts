@@ -39,7 +39,9 @@ function driverMessage(error: unknown): string {
 }
 
 /** The same activities, each turning database errors into failures as described above. */
-export function withPermanentFailures<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
+export function withPermanentFailures<T extends Record<string, (...args: never[]) => Promise<unknown>>>(
+  activities: T,
+): T {
   const wrapped: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(activities)) {
     wrapped[name] = async (...args: never[]) => {

@@ -33,14 +33,26 @@ export function createReviewActivities(deps: { db: Database }) {
         await tx
           .insert(submissions)
           .values(row)
-          .onConflictDoUpdate({ target: submissions.id, set: changes, setWhere: sql`${submissions.version} < ${input.version}` });
+          .onConflictDoUpdate({
+            target: submissions.id,
+            set: changes,
+            setWhere: sql`${submissions.version} < ${input.version}`,
+          });
         await appendEvent(tx, {
           idempotencyKey: submissionEventKey(r.submissionId, r.status),
           kind: `submission.${r.status}`,
-          actorId: r.status === 'in_review' || r.status === 'prechecking' ? r.submittedBy : r.decision?.decidedBy ?? null,
+          actorId:
+            r.status === 'in_review' || r.status === 'prechecking' ? r.submittedBy : (r.decision?.decidedBy ?? null),
           contractId: r.contractId,
           occurredAt: r.decision?.decidedAt ?? r.submittedAt,
-          payload: { submissionId: r.submissionId, milestoneId: r.milestoneId, station: r.station, round: r.round, decision: r.decision, precheck: r.precheck },
+          payload: {
+            submissionId: r.submissionId,
+            milestoneId: r.milestoneId,
+            station: r.station,
+            round: r.round,
+            decision: r.decision,
+            precheck: r.precheck,
+          },
         });
       });
     },

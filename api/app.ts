@@ -169,7 +169,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const handler = route.handler;
     route.handler = async function withTemporalDeadline(request, reply) {
       try {
-        return await deps.temporal.withDeadline(Date.now() + deadlineMs, async () => withUpdateGate(updateGate, () => handler.call(this, request, reply)));
+        return await deps.temporal.withDeadline(Date.now() + deadlineMs, async () =>
+          withUpdateGate(updateGate, () => handler.call(this, request, reply)),
+        );
       } catch (error) {
         const outage = outageOf(error);
         // A 503 a service said in its own words (a contract handing over, Temporal refusing an Update

@@ -91,7 +91,12 @@ function validationDetails(context: string | undefined, errors: AjvLikeError[]):
   return schemaReasons(errors).map(({ pointer, said }) => {
     const field = pointer.replace(/^\//, '').replace(/\//g, '.');
     const prefix = context && context !== 'body' ? `${context}.` : '';
-    return { field: field ? `${prefix}${field}` : context ?? '', reason: render(said, 'en'), code: said.code, params: said.params };
+    return {
+      field: field ? `${prefix}${field}` : (context ?? ''),
+      reason: render(said, 'en'),
+      code: said.code,
+      params: said.params,
+    };
   });
 }
 
@@ -128,11 +133,14 @@ export function firstProblemMessage(details: ErrorDetail[], fallback: Message): 
  * `translate` turns errors that are not the client's fault nor a bug — an outage (api/outages.ts) —
  * into their ApiError; an ApiError with `retryAfterSeconds` gets a Retry-After header.
  */
-export function registerErrorHandling(app: FastifyInstance, translate?: (error: unknown) => ApiError | undefined): void {
+export function registerErrorHandling(
+  app: FastifyInstance,
+  translate?: (error: unknown) => ApiError | undefined,
+): void {
   app.setErrorHandler(async (thrown: FastifyError | ApiError, request, reply) => {
     const lang = requestLang(request);
     reply.header('content-language', lang);
-    const error = thrown instanceof ApiError ? thrown : translate?.(thrown) ?? thrown;
+    const error = thrown instanceof ApiError ? thrown : (translate?.(thrown) ?? thrown);
     if (error instanceof ApiError) {
       if (error.statusCode === 401) reply.header('www-authenticate', 'Bearer');
       const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
@@ -147,20 +155,45 @@ export function registerErrorHandling(app: FastifyInstance, translate?: (error: 
       // The form's business rules too, when the route has them and they can judge the body as sent:
       // a person fixes every problem in one round (api/validation.ts alsoChecked).
       // Not past a collection's limit: the rules would walk what the array-length guard refused to look at.
-      const oversized = (fastifyError.validation as AjvLikeError[]).some((e) => e.keyword === 'maxItems' || e.keyword === 'maxProperties');
-      if (fastifyError.validationContext === 'body' && !oversized) details.push(...(await alsoChecked(request, details)));
+      const oversized = (fastifyError.validation as AjvLikeError[]).some(
+        (e) => e.keyword === 'maxItems' || e.keyword === 'maxProperties',
+      );
+      if (fastifyError.validationContext === 'body' && !oversized)
+        details.push(...(await alsoChecked(request, details)));
       const message = firstProblemMessage(details, say('invalid_request'));
       const said = typeof message === 'string' ? undefined : message;
-      return reply.status(400).send(errorBody('invalid_request', typeof message === 'string' ? message : render(message, 'en'), details, lang, said));
+      return reply
+        .status(400)
+        .send(
+          errorBody(
+            'invalid_request',
+            typeof message === 'string' ? message : render(message, 'en'),
+            details,
+            lang,
+            said,
+          ),
+        );
     }
     const status = fastifyError.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const malformed = fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError;
-      const code = malformed ? 'malformed_body' : codeByStatus[status] ?? 'invalid_request';
-      return reply.status(status).send(errorBody(code, fastifyError.message, undefined, lang, malformed && lang !== 'en' ? say('malformed_body') : undefined));
+      const code = malformed ? 'malformed_body' : (codeByStatus[status] ?? 'invalid_request');
+      return reply
+        .status(status)
+        .send(
+          errorBody(
+            code,
+            fastifyError.message,
+            undefined,
+            lang,
+            malformed && lang !== 'en' ? say('malformed_body') : undefined,
+          ),
+        );
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send(errorBody('internal_error', 'Internal server error', undefined, lang, say('internal_error')));
+    return reply
+      .status(500)
+      .send(errorBody('internal_error', 'Internal server error', undefined, lang, say('internal_error')));
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -214,7 +247,10 @@ export const errorResponseSchema = {
             properties: {
               field: { type: 'string', description: 'The field at fault, as a dotted path (tranches.2.amount)' },
               reason: { type: 'string', description: "What is wrong, in the request's Accept-Language (en or zh-CN)" },
-              code: { type: 'string', description: 'The stable code of the reason (the message catalog, domain/messages.ts)' },
+              code: {
+                type: 'string',
+                description: 'The stable code of the reason (the message catalog, domain/messages.ts)',
+              },
             },
           },
         },

@@ -24,7 +24,12 @@ const checkpoints = [{ id: 'june-80', by: '2023-06-30', minPercent: 80 }];
 /** The example body of each route that takes one, by "METHOD /url" as the route declares it. */
 export const REQUEST_EXAMPLES: Readonly<Record<string, unknown>> = {
   'POST /v1/organizations': { name: 'S County Civil Affairs Bureau', kind: 'purchaser' },
-  'POST /v1/users': { name: 'Officer Wei', organizationId: ORG.purchaser, roles: ['agency_officer'], email: 'wei@example.gov.cn' },
+  'POST /v1/users': {
+    name: 'Officer Wei',
+    organizationId: ORG.purchaser,
+    roles: ['agency_officer'],
+    email: 'wei@example.gov.cn',
+  },
   'POST /v1/contracts': {
     id: 'S-2023-lot3',
     title: 'Township social work stations, lot 3',
@@ -32,7 +37,13 @@ export const REQUEST_EXAMPLES: Readonly<Record<string, unknown>> = {
     value: '1154000.00',
     parties: { purchaser: ORG.purchaser, payer: ORG.payer, contractor: ORG.contractor, evaluator: ORG.evaluator },
     stations: [
-      { id: 'G', name: 'Station G', township: 'G Town', villages: [ORG.villageA, ORG.villageB], townshipOrganization: ORG.township },
+      {
+        id: 'G',
+        name: 'Station G',
+        township: 'G Town',
+        villages: [ORG.villageA, ORG.villageB],
+        townshipOrganization: ORG.township,
+      },
       { id: 'Y', name: 'Station Y', township: 'Y Town', villages: [] },
     ],
     budgetLines: [
@@ -43,12 +54,25 @@ export const REQUEST_EXAMPLES: Readonly<Record<string, unknown>> = {
     tranches,
     checkpoints,
     milestones: [
-      { id: 'midterm', title: 'Mid-term evaluation', due: '2023-03-31', stations: ['G', 'Y'], materials: ['midterm_report'], reviewWorkingDays: 10, maxRounds: 3 },
+      {
+        id: 'midterm',
+        title: 'Mid-term evaluation',
+        due: '2023-03-31',
+        stations: ['G', 'Y'],
+        materials: ['midterm_report'],
+        reviewWorkingDays: 10,
+        maxRounds: 3,
+      },
     ],
     quotas: [{ id: 'visits', metric: 'village_visits', perStation: true, period: 'month', target: 8 }],
     closeGraceDays: 90,
   },
-  'POST /v1/contracts/:id/payments': { reference: 'CZ-2022-118', amount: '300000.00', receivedOn: '2022-11-20', fundingSource: 'fiscal' },
+  'POST /v1/contracts/:id/payments': {
+    reference: 'CZ-2022-118',
+    amount: '300000.00',
+    receivedOn: '2022-11-20',
+    fundingSource: 'fiscal',
+  },
   'POST /v1/contracts/:id/payments/:reference/reversal': { reason: 'Entered against the wrong contract' },
   'POST /v1/contracts/:id/schedule': {
     tranches: [tranches[0], { ...tranches[1], due: '2023-07-31' }, tranches[2]],
@@ -56,7 +80,11 @@ export const REQUEST_EXAMPLES: Readonly<Record<string, unknown>> = {
     reason: 'The finance bureau moved the mid-term tranche to July',
   },
   'POST /v1/contracts/:id/termination': { reason: 'The contractor was dissolved' },
-  'POST /v1/contracts/:id/calendar': { holidays: ['2023-04-04'], workdays: [], reason: 'Sanyuesan, a county holiday this year' },
+  'POST /v1/contracts/:id/calendar': {
+    holidays: ['2023-04-04'],
+    workdays: [],
+    reason: 'Sanyuesan, a county holiday this year',
+  },
   'POST /v1/contracts/:id/payment-applications': {
     tranche: 't2',
     amount: '393200.00',
@@ -75,7 +103,11 @@ export const REQUEST_EXAMPLES: Readonly<Record<string, unknown>> = {
     due: '2023-05-12',
     contacts: ['ct_01j9volunteerlan'],
   },
-  'POST /v1/material-requests/:rid/deliveries': { items: [{ itemId: 'visits', quantity: 12 }], attachments: [], note: 'Sheets left at the station' },
+  'POST /v1/material-requests/:rid/deliveries': {
+    items: [{ itemId: 'visits', quantity: 12 }],
+    attachments: [],
+    note: 'Sheets left at the station',
+  },
   'POST /v1/material-requests/:rid/deliveries/:did/decision': {
     items: [
       { itemId: 'visits', outcome: 'accept' },
@@ -110,7 +142,14 @@ export const REQUEST_EXAMPLES: Readonly<Record<string, unknown>> = {
   },
   'POST /v1/submissions/:sid/decision': {
     outcome: 'return',
-    reasons: [{ code: 'goals_vague', templateId: 'midterm_report', sectionId: 'goals', text: 'Say how many visits, to whom, by when' }],
+    reasons: [
+      {
+        code: 'goals_vague',
+        templateId: 'midterm_report',
+        sectionId: 'goals',
+        text: 'Say how many visits, to whom, by when',
+      },
+    ],
   },
   'POST /v1/escalations/:id/acknowledge': { note: 'The second tranche is in the bureau’s approval queue' },
   'PUT /v1/calendar/years/:year': {

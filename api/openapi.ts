@@ -21,6 +21,7 @@ export function documentCommonErrors(route: RouteOptions): void {
   const schema = route.schema as { hide?: boolean; response?: Record<string | number, unknown> } | undefined;
   if (!schema?.response || schema.hide) return;
   for (const status of commonErrorStatuses(route)) {
-    if (schema.response[status] === undefined && schema.response[String(status)] === undefined) schema.response[status] = ErrorRef;
+    if (schema.response[status] === undefined && schema.response[String(status)] === undefined)
+      schema.response[status] = ErrorRef;
   }
 }

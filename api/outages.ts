@@ -99,7 +99,8 @@ export function outageOf(error: unknown): ServiceUnavailableError | undefined {
       return temporalOutage();
     }
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || isUnavailableSqlState(code, message))) return databaseOutage();
+    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || isUnavailableSqlState(code, message)))
+      return databaseOutage();
     if (/PGlite is closed/i.test(message)) return databaseOutage();
   }
   return undefined;

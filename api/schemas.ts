@@ -61,7 +61,8 @@ export const CursorQuery = Type.Optional(
     minLength: 1,
     maxLength: MAX_CURSOR_LENGTH,
     pattern: '^[A-Za-z0-9_-]+$',
-    description: "The previous page's `nextCursor`: the page after it, in the same order (opaque; positional only — your own visibility and filters apply)",
+    description:
+      "The previous page's `nextCursor`: the page after it, in the same order (opaque; positional only — your own visibility and filters apply)",
   }),
 );
 /** A keyset-paged list's `nextCursor`: the cursor of the next page, or null on the last. */
@@ -69,7 +70,8 @@ export const NextCursor = () =>
   Type.Unsafe<string | null>({
     type: ['string', 'null'],
     maxLength: MAX_CURSOR_LENGTH,
-    description: 'Pass as `cursor` for the next page; null when this page is the last (a full page may still be followed by an empty one)',
+    description:
+      'Pass as `cursor` for the next page; null when this page is the last (a full page may still be followed by an empty one)',
   });
 
 /** Rows per page of the administrators' lists (organizations, users): the whole of a county's at once. */
@@ -80,27 +82,41 @@ export const AdminListQuery = Type.Object(
 );
 
 /** A text in every language (domain/languages.ts Text): `{ en, 'zh-CN' }`. */
-export const TextSchema = Type.Object(Object.fromEntries(LANGS.map((lang) => [lang, Type.String()])) as Record<Lang, TString>, {
-  additionalProperties: false,
-});
+export const TextSchema = Type.Object(
+  Object.fromEntries(LANGS.map((lang) => [lang, Type.String()])) as Record<Lang, TString>,
+  {
+    additionalProperties: false,
+  },
+);
 
 export const OrganizationKindSchema = Type.Enum(ORGANIZATION_KINDS);
 export const RoleSchema = Type.Enum(ROLES);
-export const IdSchema = Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$' });
+export const IdSchema = Type.String({
+  minLength: 1,
+  maxLength: MAX_ID_LENGTH,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$',
+});
 export const Timestamp = Type.String({ format: 'date-time' });
 export const ErrorRef = Type.Ref('ErrorResponse');
 /** The optional Idempotency-Key header of routes that create something. */
 export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ maxLength: MAX_IDEMPOTENCY_KEY_LENGTH, description: '1–200 visible ASCII characters' })),
+  'idempotency-key': Type.Optional(
+    Type.String({ maxLength: MAX_IDEMPOTENCY_KEY_LENGTH, description: '1–200 visible ASCII characters' }),
+  ),
 });
 /** A row id in a query or path: a positive exact integer. */
-export const RowId = (description?: string) => Type.Integer({ minimum: 1, maximum: MAX_ROW_ID, ...(description ? { description } : {}) });
+export const RowId = (description?: string) =>
+  Type.Integer({ minimum: 1, maximum: MAX_ROW_ID, ...(description ? { description } : {}) });
 /**
  * A calendar day in a query (YYYY-MM-DD, Asia/Shanghai): a real date (format, so no 2023-02-30)
  * in the years 1900–2199, which every database date column can hold (there is no year 0000).
  */
 export const QueryDay = (description: string) =>
-  Type.String({ format: 'date', pattern: '^(19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$', description });
+  Type.String({
+    format: 'date',
+    pattern: '^(19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$',
+    description,
+  });
 
 /** The error responses a route can give, for its OpenAPI entry (those any route can give are added by api/openapi.ts). */
 export function errors(...statuses: number[]) {
@@ -128,6 +144,12 @@ export const UploadedAttachmentSchema = Type.Object(
 
 /** A stored attachment as it is shown: the content is fetched by its sha256, never echoed. */
 export const AttachmentMetaSchema = Type.Object(
-  { name: Type.String(), kind: Type.Enum(ATTACHMENT_KINDS), contentType: Type.String(), size: Type.Integer(), sha256: Type.String() },
+  {
+    name: Type.String(),
+    kind: Type.Enum(ATTACHMENT_KINDS),
+    contentType: Type.String(),
+    size: Type.Integer(),
+    sha256: Type.String(),
+  },
   { additionalProperties: false },
 );

@@ -24,7 +24,14 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 
 function makeAjv(options: Options): Ajv {
   // verbose: errors carry their schema, so an anyOf of constants is answered as the list of values.
-  const ajv = new Ajv({ allErrors: true, verbose: true, removeAdditional: false, useDefaults: true, strict: false, ...options });
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    removeAdditional: false,
+    useDefaults: true,
+    strict: false,
+    ...options,
+  });
   addFormats(ajv);
   return ajv;
 }
@@ -41,8 +48,10 @@ type JsonSchema = {
   additionalProperties?: unknown;
 };
 
-const isSchema = (value: unknown): value is JsonSchema => typeof value === 'object' && value !== null && !Array.isArray(value);
-const pointer = (path: string, key: string | number) => `${path}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+const isSchema = (value: unknown): value is JsonSchema =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const pointer = (path: string, key: string | number) =>
+  `${path}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
 
 /**
  * The arrays and records of `data` longer than their schema's maxItems / maxProperties, found
@@ -50,7 +59,13 @@ const pointer = (path: string, key: string | number) => `${path}/${String(key).r
  * maxItems (a 100,000-item array takes seconds), this takes microseconds. Follows properties,
  * record values and array items; stops at `limit` problems.
  */
-export function oversizedCollections(schema: unknown, data: unknown, path = '', found: ErrorObject[] = [], limit = 21): ErrorObject[] {
+export function oversizedCollections(
+  schema: unknown,
+  data: unknown,
+  path = '',
+  found: ErrorObject[] = [],
+  limit = 21,
+): ErrorObject[] {
   if (!isSchema(schema) || found.length >= limit) return found;
   if (Array.isArray(data)) {
     if (schema.maxItems !== undefined && data.length > schema.maxItems) {
@@ -63,7 +78,8 @@ export function oversizedCollections(schema: unknown, data: unknown, path = '', 
       });
       return found;
     }
-    if (isSchema(schema.items)) data.forEach((item, i) => oversizedCollections(schema.items, item, pointer(path, i), found, limit));
+    if (isSchema(schema.items))
+      data.forEach((item, i) => oversizedCollections(schema.items, item, pointer(path, i), found, limit));
     return found;
   }
   if (typeof data !== 'object' || data === null) return found;
@@ -165,7 +181,10 @@ function reasonOf(e: SchemaError): { pointer: string; said: Said } {
       return { pointer: e.instancePath, said: words ? say('must_be', { what: words }) : say('pattern_other') };
     }
     case 'minLength':
-      return { pointer: e.instancePath, said: num(p.limit) <= 1 ? say('required') : say('min_length', { limit: num(p.limit) }) };
+      return {
+        pointer: e.instancePath,
+        said: num(p.limit) <= 1 ? say('required') : say('min_length', { limit: num(p.limit) }),
+      };
     case 'maxLength':
       return { pointer: e.instancePath, said: say('max_length', { limit: num(p.limit) }) };
     case 'minimum':
@@ -179,15 +198,30 @@ function reasonOf(e: SchemaError): { pointer: string; said: Said } {
     case 'multipleOf':
       return { pointer: e.instancePath, said: say('multiple_of', { limit: num(p.multipleOf) }) };
     case 'type':
-      return { pointer: e.instancePath, said: say('wrong_type', { type: Array.isArray(p.type) ? p.type.join(',') : String(p.type) }) };
+      return {
+        pointer: e.instancePath,
+        said: say('wrong_type', { type: Array.isArray(p.type) ? p.type.join(',') : String(p.type) }),
+      };
     case 'format':
       return { pointer: e.instancePath, said: say('format', { format: String(p.format) }) };
     case 'minItems':
       return { pointer: e.instancePath, said: say('min_items', { limit: num(p.limit) }) };
     case 'maxItems':
-      return { pointer: e.instancePath, said: say('max_items', p.count === undefined ? { limit: num(p.limit) } : { limit: num(p.limit), count: num(p.count) }) };
+      return {
+        pointer: e.instancePath,
+        said: say(
+          'max_items',
+          p.count === undefined ? { limit: num(p.limit) } : { limit: num(p.limit), count: num(p.count) },
+        ),
+      };
     case 'maxProperties':
-      return { pointer: e.instancePath, said: say('max_properties', p.count === undefined ? { limit: num(p.limit) } : { limit: num(p.limit), count: num(p.count) }) };
+      return {
+        pointer: e.instancePath,
+        said: say(
+          'max_properties',
+          p.count === undefined ? { limit: num(p.limit) } : { limit: num(p.limit), count: num(p.count) },
+        ),
+      };
     case 'uniqueItems':
       return { pointer: e.instancePath, said: say('unique_items') };
     default:
@@ -200,10 +234,14 @@ function reasonOf(e: SchemaError): { pointer: string; said: Said } {
  * folded into it; an empty required text only "is required"), in catalog messages.
  */
 export function schemaReasons(errors: readonly SchemaError[]): Array<{ pointer: string; said: Said }> {
-  const alternatives = errors.filter((e) => (e.keyword === 'anyOf' || e.keyword === 'oneOf') && e.schemaPath).map((e) => `${e.schemaPath}/`);
+  const alternatives = errors
+    .filter((e) => (e.keyword === 'anyOf' || e.keyword === 'oneOf') && e.schemaPath)
+    .map((e) => `${e.schemaPath}/`);
   const kept = errors.filter((e) => !alternatives.some((prefix) => e.schemaPath?.startsWith(prefix)));
   const reasons = kept.map(reasonOf);
-  const empty = new Set(kept.filter((e) => e.keyword === 'minLength' && num(e.params.limit) <= 1).map((e) => e.instancePath));
+  const empty = new Set(
+    kept.filter((e) => e.keyword === 'minLength' && num(e.params.limit) <= 1).map((e) => e.instancePath),
+  );
   const seen = new Set<string>();
   return reasons.filter((r, i) => {
     if (empty.has(r.pointer) && kept[i]!.keyword !== 'minLength') return false;
@@ -215,7 +253,10 @@ export function schemaReasons(errors: readonly SchemaError[]): Array<{ pointer: 
 }
 
 /** The route's business rules (config.alsoCheck) on a body that failed its schema, less the fields the schema already faulted. */
-export async function alsoChecked(request: FastifyRequest, schemaDetails: ReadonlyArray<{ field?: string }>): Promise<Problem[]> {
+export async function alsoChecked(
+  request: FastifyRequest,
+  schemaDetails: ReadonlyArray<{ field?: string }>,
+): Promise<Problem[]> {
   const check = request.routeOptions.config.alsoCheck;
   if (!check) return [];
   let problems: Problem[];
@@ -225,6 +266,7 @@ export async function alsoChecked(request: FastifyRequest, schemaDetails: Readon
     return []; // a body too far from its schema for the rules to judge
   }
   const faulted = schemaDetails.map((d) => d.field ?? '');
-  const overlaps = (field: string) => faulted.some((f) => f === field || f.startsWith(`${field}.`) || field.startsWith(`${f}.`));
+  const overlaps = (field: string) =>
+    faulted.some((f) => f === field || f.startsWith(`${field}.`) || field.startsWith(`${f}.`));
   return problems.filter((p) => !overlaps(p.field));
 }

@@ -35,7 +35,11 @@ function label(frame: ProfileNode['callFrame'], root: string): string {
 }
 
 /** The `top` functions by self time over every .cpuprofile in `dir`, and the busy total in ms. */
-export function hotFunctions(dir: string, root: string, top = 15): { busyMs: number; idleMs: number; functions: HotFunction[] } {
+export function hotFunctions(
+  dir: string,
+  root: string,
+  top = 15,
+): { busyMs: number; idleMs: number; functions: HotFunction[] } {
   const selfUs = new Map<string, number>();
   let idleUs = 0;
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {

@@ -19,7 +19,12 @@ import { addDays, parseInstant, shanghaiDate } from '../domain/dates';
 import { contractWorkflow } from '../workflows';
 import { contractWorkflowId, recordPaymentUpdate, registeredUpdate } from '../workflows/contract-messages';
 import { escalationWorkflowId } from '../workflows/escalation-messages';
-import { deliverUpdate, materialRequestWorkflowId, requestMaterialsUpdate, reviewDeliveryUpdate } from '../workflows/material-request-messages';
+import {
+  deliverUpdate,
+  materialRequestWorkflowId,
+  requestMaterialsUpdate,
+  reviewDeliveryUpdate,
+} from '../workflows/material-request-messages';
 import { quotaWorkflowId, recordProgressUpdate } from '../workflows/quota-messages';
 import { decideUpdate, reviewWorkflowId, submitUpdate } from '../workflows/review-messages';
 import { byReference, completeMaterial } from '../tests/fixtures/materials';
@@ -41,7 +46,8 @@ async function runsOf(client: Client, workflowId: string): Promise<string[]> {
     const history = await client.workflow.getHandle(workflowId, runs.at(-1)).fetchHistory();
     const last = history.events?.at(-1);
     const next = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
-    if (last?.eventType !== proto.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW || !next) return runs;
+    if (last?.eventType !== proto.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW || !next)
+      return runs;
     runs.push(next);
   }
 }
@@ -70,7 +76,15 @@ export async function benchHistories(): Promise<void> {
       { id: 'cases', metric: 'casework', perStation: true, period: 'quarter', target: 6 },
     ];
     definition.milestones = [
-      { id: 'q1', title: 'Quarterly report', due: addDays(start, 90), stations: [], materials: ['activity_evidence_pack'], reviewWorkingDays: 3, maxRounds: 2 },
+      {
+        id: 'q1',
+        title: 'Quarterly report',
+        due: addDays(start, 90),
+        stations: [],
+        materials: ['activity_evidence_pack'],
+        reviewWorkingDays: 3,
+        maxRounds: 2,
+      },
     ];
     const validated = validateContractDefinition(definition, (id) => sCountyKinds[id]);
     if (!validated.ok) throw new Error(JSON.stringify(validated.problems));
@@ -84,7 +98,16 @@ export async function benchHistories(): Promise<void> {
     const today = async () => shanghaiDate(await env.currentTimeMs());
     const pay = async (reference: string, amount: string) =>
       handle.executeUpdate(recordPaymentUpdate, {
-        args: [{ reference, amount, receivedOn: await today(), fundingSource: 'fiscal', recordedBy: 'usr_finance', note: await text('财政直接支付，见凭证') }],
+        args: [
+          {
+            reference,
+            amount,
+            receivedOn: await today(),
+            fundingSource: 'fiscal',
+            recordedBy: 'usr_finance',
+            note: await text('财政直接支付，见凭证'),
+          },
+        ],
       });
 
     // The advance, on time.
@@ -111,16 +134,40 @@ export async function benchHistories(): Promise<void> {
     });
     const request = env.client.workflow.getHandle(materialRequestWorkflowId(contract.id, 'mr_bench'));
     await request.executeUpdate(deliverUpdate, {
-      args: [{ deliveryId: 'dl_1', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 4 }], attachments: [], deliveredBy: 'usr_liaison' }],
+      args: [
+        {
+          deliveryId: 'dl_1',
+          village: 'org_village_1',
+          items: [{ itemId: 'visits', quantity: 4 }],
+          attachments: [],
+          deliveredBy: 'usr_liaison',
+        },
+      ],
     });
 
     // The milestone's review: returned once, approved at the second round.
     const review = env.client.workflow.getHandle(reviewWorkflowId(contract.id, 'q1'));
     const material = completeMaterial('activity_evidence_pack');
     const materials = [{ ...material, attachments: material.attachments.map(({ content: _c, ...meta }) => meta) }];
-    await review.executeUpdate(submitUpdate, { args: [{ submissionId: 'sub_b1', station: '', ...byReference(materials, ['activity_evidence_pack']), submittedBy: 'usr_station' }] });
+    await review.executeUpdate(submitUpdate, {
+      args: [
+        {
+          submissionId: 'sub_b1',
+          station: '',
+          ...byReference(materials, ['activity_evidence_pack']),
+          submittedBy: 'usr_station',
+        },
+      ],
+    });
     await review.executeUpdate(decideUpdate, {
-      args: [{ submissionId: 'sub_b1', outcome: 'return', reasons: [{ code: 'goals_vague', templateId: 'activity_evidence_pack', sectionId: 'plan' }], decidedBy: 'usr_eval' }],
+      args: [
+        {
+          submissionId: 'sub_b1',
+          outcome: 'return',
+          reasons: [{ code: 'goals_vague', templateId: 'activity_evidence_pack', sectionId: 'plan' }],
+          decidedBy: 'usr_eval',
+        },
+      ],
     });
 
     const quotas = env.client.workflow.getHandle(quotaWorkflowId(contract.id));
@@ -133,21 +180,60 @@ export async function benchHistories(): Promise<void> {
       if (month === 0) {
         for (const metric of ['village_visits', 'casework'] as const) {
           await quotas.executeUpdate(recordProgressUpdate, {
-            args: [{ id: `pr_${++records}`, station: 'G', metric, count: 8, date: day, evidence: { note: await text('走访记录已上传'), attachments: [] }, recordedBy: 'usr_station' }],
+            args: [
+              {
+                id: `pr_${++records}`,
+                station: 'G',
+                metric,
+                count: 8,
+                date: day,
+                evidence: { note: await text('走访记录已上传'), attachments: [] },
+                recordedBy: 'usr_station',
+              },
+            ],
           });
         }
       }
       if (month === 0) {
         await env.sleep('10 days');
         await request.executeUpdate(deliverUpdate, {
-          args: [{ deliveryId: 'dl_2', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 6 }], attachments: [], deliveredBy: 'usr_liaison' }],
+          args: [
+            {
+              deliveryId: 'dl_2',
+              village: 'org_village_1',
+              items: [{ itemId: 'visits', quantity: 6 }],
+              attachments: [],
+              deliveredBy: 'usr_liaison',
+            },
+          ],
         });
         for (const deliveryId of ['dl_1', 'dl_2']) {
-          await request.executeUpdate(reviewDeliveryUpdate, { args: [{ deliveryId, items: [{ itemId: 'visits', outcome: 'accept' }], reviewedBy: 'usr_station' }] });
+          await request.executeUpdate(reviewDeliveryUpdate, {
+            args: [{ deliveryId, items: [{ itemId: 'visits', outcome: 'accept' }], reviewedBy: 'usr_station' }],
+          });
         }
-        const revised = [{ ...materials[0]!, sections: { ...materials[0]!.sections, plan: '活动方案：每月在 5 个村各开展 1 次长者互助小组，每次 10 人，由驻站社工带领。'.repeat(2) } }];
-        await review.executeUpdate(submitUpdate, { args: [{ submissionId: 'sub_b2', station: '', ...byReference(revised, ['activity_evidence_pack']), submittedBy: 'usr_station' }] });
-        await review.executeUpdate(decideUpdate, { args: [{ submissionId: 'sub_b2', outcome: 'approve', reasons: [], decidedBy: 'usr_eval' }] });
+        const revised = [
+          {
+            ...materials[0]!,
+            sections: {
+              ...materials[0]!.sections,
+              plan: '活动方案：每月在 5 个村各开展 1 次长者互助小组，每次 10 人，由驻站社工带领。'.repeat(2),
+            },
+          },
+        ];
+        await review.executeUpdate(submitUpdate, {
+          args: [
+            {
+              submissionId: 'sub_b2',
+              station: '',
+              ...byReference(revised, ['activity_evidence_pack']),
+              submittedBy: 'usr_station',
+            },
+          ],
+        });
+        await review.executeUpdate(decideUpdate, {
+          args: [{ submissionId: 'sub_b2', outcome: 'approve', reasons: [], decidedBy: 'usr_eval' }],
+        });
         await env.sleep('20 days');
       } else if (month === 9) {
         // Day ~300 passes unpaid (the checkpoint is missed, the mid-term tranche overdue); paid 10 days late.
@@ -168,7 +254,11 @@ export async function benchHistories(): Promise<void> {
     await quotas.result();
     await request.result();
     await review.result();
-    const steps = [...new Set((await db.select().from(escalations).where(eq(escalations.contractId, contract.id))).map((e) => e.stepId))];
+    const steps = [
+      ...new Set(
+        (await db.select().from(escalations).where(eq(escalations.contractId, contract.id))).map((e) => e.stepId),
+      ),
+    ];
     for (const stepId of steps) await env.client.workflow.getHandle(escalationWorkflowId(stepId)).result();
 
     const ids: Array<[Kind, string]> = [
@@ -204,5 +294,8 @@ export async function benchHistories(): Promise<void> {
   console.table(rows);
   const dir = path.resolve(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'histories.json'), `${JSON.stringify({ at: new Date().toISOString(), rows }, null, 2)}\n`);
+  writeFileSync(
+    path.join(dir, 'histories.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), rows }, null, 2)}\n`,
+  );
 }

@@ -25,7 +25,10 @@ export async function benchReplay(payments = 380): Promise<void> {
   try {
     const parties = await registerParties(stack.http, stack.adminToken);
     const id = `replay-${Date.now()}`;
-    const created = await stack.http('POST', '/v1/contracts', { token: parties.tokens.agency, body: sCountyContract(parties.orgs, { id, closeGraceDays: 3650 }) });
+    const created = await stack.http('POST', '/v1/contracts', {
+      token: parties.tokens.agency,
+      body: sCountyContract(parties.orgs, { id, closeGraceDays: 3650 }),
+    });
     if (created.status !== 201) throw new Error(JSON.stringify(created.body));
     const handle = stack.client.workflow.getHandle(contractWorkflowId(id));
     const firstRunId = (await handle.describe()).runId;
@@ -35,7 +38,17 @@ export async function benchReplay(payments = 380): Promise<void> {
       Array.from({ length: 8 }, async () => {
         while (next < payments) {
           const i = next++;
-          await handle.executeUpdate(recordPaymentUpdate, { args: [{ reference: `R-${i}`, amount: '1.00', receivedOn: today, fundingSource: 'fiscal', recordedBy: 'usr_bench' }] });
+          await handle.executeUpdate(recordPaymentUpdate, {
+            args: [
+              {
+                reference: `R-${i}`,
+                amount: '1.00',
+                receivedOn: today,
+                fundingSource: 'fiscal',
+                recordedBy: 'usr_bench',
+              },
+            ],
+          });
         }
       }),
     );
@@ -44,7 +57,9 @@ export async function benchReplay(payments = 380): Promise<void> {
     const bundle = await workflowBundle(TEST_ACTOR_SECRET);
     // Prefixes ending just after a workflow task started, at about these lengths, and the whole run.
     const targets = [100, 500, 1000, 2000, 3000, events.length];
-    const cuts = [...new Set(targets.map((t) => lastTaskStartedAtOrBefore(events, t)).filter((c): c is number => c !== undefined))];
+    const cuts = [
+      ...new Set(targets.map((t) => lastTaskStartedAtOrBefore(events, t)).filter((c): c is number => c !== undefined)),
+    ];
     const rows: { events: number; medianMs: number }[] = [];
     for (const cut of cuts) {
       const prefix = { events: events.slice(0, cut) };
@@ -57,12 +72,15 @@ export async function benchReplay(payments = 380): Promise<void> {
       rows.push({ events: cut, medianMs: samples.sort((a, b) => a - b)[Math.floor(ROUNDS / 2)]! });
     }
     const base = rows[0]!;
-    console.log(`contract with ${payments} payments: first run ${events.length} events${events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes ? ' (continued as new)' : ''}`);
+    console.log(
+      `contract with ${payments} payments: first run ${events.length} events${events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes ? ' (continued as new)' : ''}`,
+    );
     console.table(
       rows.map((r) => ({
         events: r.events,
         'replay median ms': r.medianMs.toFixed(1),
-        'ms per event above the smallest': r === base ? '' : ((r.medianMs - base.medianMs) / (r.events - base.events)).toFixed(3),
+        'ms per event above the smallest':
+          r === base ? '' : ((r.medianMs - base.medianMs) / (r.events - base.events)).toFixed(3),
       })),
     );
   } finally {
@@ -72,6 +90,7 @@ export async function benchReplay(payments = 380): Promise<void> {
 
 /** The length of the longest prefix of at most `limit` events that ends with a workflow task started. */
 function lastTaskStartedAtOrBefore(events: proto.api.history.v1.IHistoryEvent[], limit: number): number | undefined {
-  for (let i = Math.min(limit, events.length) - 1; i >= 0; i--) if (events[i]!.eventType === WORKFLOW_TASK_STARTED) return i + 1;
+  for (let i = Math.min(limit, events.length) - 1; i >= 0; i--)
+    if (events[i]!.eventType === WORKFLOW_TASK_STARTED) return i + 1;
   return undefined;
 }

@@ -8,7 +8,14 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type BundleOptions } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type BundleOptions,
+} from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { signingClientOptions } from '../api/services/actor-claims';
 import { shanghaiDate } from '../domain/dates';
@@ -41,7 +48,10 @@ function remoteProjectionBundle() {
       plugins: [
         ...(config.plugins ?? []),
         new webpack.DefinePlugin({ __GRANTFLOW_ACTOR_SECRET__: JSON.stringify(TEST_ACTOR_SECRET) }),
-        new webpack.NormalModuleReplacementPlugin(/[\\/]projection-mode(\.ts)?$/, path.resolve(__dirname, 'remote-projection-mode.ts')),
+        new webpack.NormalModuleReplacementPlugin(
+          /[\\/]projection-mode(\.ts)?$/,
+          path.resolve(__dirname, 'remote-projection-mode.ts'),
+        ),
       ],
     }),
   });
@@ -63,7 +73,9 @@ function report(what: string, before: number[], after: number[]) {
   const b = stats(before);
   const a = stats(after);
   const f = (x: number) => x.toFixed(1).padStart(8);
-  console.log(`${what.padEnd(34)} before p50 ${f(b.p50)} ms p99 ${f(b.p99)} ms | after p50 ${f(a.p50)} ms p99 ${f(a.p99)} ms | ratio p50 ${(a.p50 / b.p50).toFixed(2)} p99 ${(a.p99 / b.p99).toFixed(2)}  (n=${a.n})`);
+  console.log(
+    `${what.padEnd(34)} before p50 ${f(b.p50)} ms p99 ${f(b.p99)} ms | after p50 ${f(a.p50)} ms p99 ${f(a.p99)} ms | ratio p50 ${(a.p50 / b.p50).toFixed(2)} p99 ${(a.p99 / b.p99).toFixed(2)}  (n=${a.n})`,
+  );
 }
 
 async function main() {
@@ -78,19 +90,39 @@ async function main() {
   const remoteQueue = uniqueTaskQueue('bench-remote');
   const [localBundle, remoteBundle] = await Promise.all([workflowBundle(TEST_ACTOR_SECRET), remoteProjectionBundle()]);
   const workers = await Promise.all([
-    Worker.create({ connection: workerConnection, namespace: temporal.namespace, taskQueue: localQueue, workflowBundle: localBundle, activities }),
-    Worker.create({ connection: workerConnection, namespace: temporal.namespace, taskQueue: remoteQueue, workflowBundle: remoteBundle, activities }),
+    Worker.create({
+      connection: workerConnection,
+      namespace: temporal.namespace,
+      taskQueue: localQueue,
+      workflowBundle: localBundle,
+      activities,
+    }),
+    Worker.create({
+      connection: workerConnection,
+      namespace: temporal.namespace,
+      taskQueue: remoteQueue,
+      workflowBundle: remoteBundle,
+      activities,
+    }),
   ]);
   const running = workers.map((w) => w.run());
   const stamp = Date.now();
-  const contractInput = (id: string) => [{ contract: relativeContract(Date.now(), id), createdBy: 'usr_bench', createdAt: new Date().toISOString() }] as Parameters<typeof contractWorkflow>;
+  const contractInput = (id: string) =>
+    [
+      { contract: relativeContract(Date.now(), id), createdBy: 'usr_bench', createdAt: new Date().toISOString() },
+    ] as Parameters<typeof contractWorkflow>;
 
   try {
     // Warm up both workers (bundle load, connection, first workflow in the cache).
     for (const queue of [localQueue, remoteQueue]) {
       const id = `warm-${queue}`;
       await client.workflow.executeUpdateWithStart(registeredUpdate, {
-        startWorkflowOperation: new WithStartWorkflowOperation<typeof contractWorkflow>('contractWorkflow', { workflowId: contractWorkflowId(id), taskQueue: queue, workflowIdConflictPolicy: 'FAIL', args: contractInput(id) }),
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof contractWorkflow>('contractWorkflow', {
+          workflowId: contractWorkflowId(id),
+          taskQueue: queue,
+          workflowIdConflictPolicy: 'FAIL',
+          args: contractInput(id),
+        }),
       });
     }
 
@@ -103,7 +135,12 @@ async function main() {
         const before = `rt-before-${stamp}-${i}`;
         createBefore.push(
           await time(async () => {
-            const handle = await client.workflow.start<typeof contractWorkflow>('contractWorkflow', { workflowId: contractWorkflowId(before), taskQueue: localQueue, workflowIdReusePolicy: 'REJECT_DUPLICATE', args: contractInput(before) });
+            const handle = await client.workflow.start<typeof contractWorkflow>('contractWorkflow', {
+              workflowId: contractWorkflowId(before),
+              taskQueue: localQueue,
+              workflowIdReusePolicy: 'REJECT_DUPLICATE',
+              args: contractInput(before),
+            });
             await handle.executeUpdate(registeredUpdate);
           }),
         );
@@ -130,7 +167,9 @@ async function main() {
     const today = shanghaiDate(Date.now());
     const pay = (id: string, i: number) =>
       client.workflow.getHandle(contractWorkflowId(id)).executeUpdate(recordPaymentUpdate, {
-        args: [{ reference: `RT-${i}`, amount: '1.00', receivedOn: today, fundingSource: 'fiscal', recordedBy: 'usr_bench' }],
+        args: [
+          { reference: `RT-${i}`, amount: '1.00', receivedOn: today, fundingSource: 'fiscal', recordedBy: 'usr_bench' },
+        ],
       });
     const payBefore: number[] = [];
     const payAfter: number[] = [];
@@ -138,9 +177,12 @@ async function main() {
       payBefore.push(await time(() => pay(remoteId, i)));
       payAfter.push(await time(() => pay(localId, i)));
     }
-    const eventsOf = async (id: string) => (await client.workflow.getHandle(contractWorkflowId(id)).fetchHistory()).events!.length;
+    const eventsOf = async (id: string) =>
+      (await client.workflow.getHandle(contractWorkflowId(id)).fetchHistory()).events!.length;
 
-    console.log(`\nround trips (issue 19), ${contracts} creations and ${payments} payments per side, ${new Date().toISOString()}`);
+    console.log(
+      `\nround trips (issue 19), ${contracts} creations and ${payments} payments per side, ${new Date().toISOString()}`,
+    );
     report('contract creation (start+Update → UwS)', createBefore, createAfter);
     report('payment (activity → local activity)', payBefore, payAfter);
     const [eb, ea] = [await eventsOf(remoteId), await eventsOf(localId)];

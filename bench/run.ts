@@ -48,7 +48,12 @@ async function main() {
   await start('bench-raw');
   const raw = client.workflow.getHandle(contractWorkflowId('bench-raw'));
   const today = shanghaiDate(Date.now());
-  const body = (i: number) => ({ reference: `B-${i}`, amount: '1.00', receivedOn: today, fundingSource: 'fiscal' as const });
+  const body = (i: number) => ({
+    reference: `B-${i}`,
+    amount: '1.00',
+    receivedOn: today,
+    fundingSource: 'fiscal' as const,
+  });
 
   const apiPay: number[] = [];
   const rawPay: number[] = [];
@@ -57,14 +62,19 @@ async function main() {
       const i = round * ROUND + k;
       apiPay.push(
         await time(async () => {
-          const res = await http('POST', '/v1/contracts/bench-api/payments', { token: parties.tokens.finance, body: body(i) });
+          const res = await http('POST', '/v1/contracts/bench-api/payments', {
+            token: parties.tokens.finance,
+            body: body(i),
+          });
           if (res.status !== 201) throw new Error(JSON.stringify(res.body));
         }),
       );
     }
     for (let k = 0; k < ROUND; k++) {
       const i = round * ROUND + k;
-      rawPay.push(await time(() => raw.executeUpdate(recordPaymentUpdate, { args: [{ ...body(i), recordedBy: 'usr_bench' }] })));
+      rawPay.push(
+        await time(() => raw.executeUpdate(recordPaymentUpdate, { args: [{ ...body(i), recordedBy: 'usr_bench' }] })),
+      );
     }
   }
 

@@ -68,8 +68,10 @@ async function send(request: () => Promise<HttpResult>, ok: number[]): Promise<n
   for (let resent = 0; ; resent++) {
     const res = await request();
     if (ok.includes(res.status)) return resent;
-    if ((res.status !== 503 && res.status !== 429) || resent > 50) throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
-    const retryAfterMs = res.status === 429 ? Number(res.headers.get('retry-after') ?? 1) * 1000 : Math.min(50 * (resent + 1), 1000);
+    if ((res.status !== 503 && res.status !== 429) || resent > 50)
+      throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
+    const retryAfterMs =
+      res.status === 429 ? Number(res.headers.get('retry-after') ?? 1) * 1000 : Math.min(50 * (resent + 1), 1000);
     await new Promise((r) => setTimeout(r, retryAfterMs));
   }
 }
@@ -79,7 +81,10 @@ function rssMb(pid: number): number {
 }
 
 function fileBytes(file: string): number {
-  return ['', '-wal', '-shm'].reduce((sum, suffix) => sum + (existsSync(file + suffix) ? statSync(file + suffix).size : 0), 0);
+  return ['', '-wal', '-shm'].reduce(
+    (sum, suffix) => sum + (existsSync(file + suffix) ? statSync(file + suffix).size : 0),
+    0,
+  );
 }
 
 async function main() {
@@ -125,12 +130,24 @@ async function run(replicas: Replicas, temporalDb: string, profiles: string, log
     });
   const create = (i: number, id: string) =>
     send(
-      () => api(i)('POST', '/v1/contracts', { token: parties.tokens.agency, body: definition(id), headers: { 'idempotency-key': `create-${id}` } }),
+      () =>
+        api(i)('POST', '/v1/contracts', {
+          token: parties.tokens.agency,
+          body: definition(id),
+          headers: { 'idempotency-key': `create-${id}` },
+        }),
       [200, 201],
     );
   let reference = 0;
   const pay = (i: number, id: string) =>
-    send(() => api(i)('POST', `/v1/contracts/${id}/payments`, { token: parties.tokens.finance, body: { reference: `S-${++reference}`, amount: '1.00', receivedOn: today, fundingSource: 'fiscal' } }), [201]);
+    send(
+      () =>
+        api(i)('POST', `/v1/contracts/${id}/payments`, {
+          token: parties.tokens.finance,
+          body: { reference: `S-${++reference}`, amount: '1.00', receivedOn: today, fundingSource: 'fiscal' },
+        }),
+      [201],
+    );
   const read = (i: number, path: string) => send(() => api(i)('GET', path, { token: parties.tokens.finance }), [200]);
 
   const HOT = 'scale-hot';
@@ -152,7 +169,10 @@ async function run(replicas: Replicas, temporalDb: string, profiles: string, log
 
   // Seeding: alternating blocks at 8 and at 32 concurrent, so both see the same growing N.
   const BLOCK = 100;
-  const creation: Record<8 | 32, { n: number; seconds: number; latencies: Series[] }> = { 8: { n: 0, seconds: 0, latencies: [] }, 32: { n: 0, seconds: 0, latencies: [] } };
+  const creation: Record<8 | 32, { n: number; seconds: number; latencies: Series[] }> = {
+    8: { n: 0, seconds: 0, latencies: [] },
+    32: { n: 0, seconds: 0, latencies: [] },
+  };
   let seeded = 0;
   for (let block = 0; seeded < N - 1; block++) {
     const concurrency = block % 2 === 0 ? 8 : 32;
@@ -229,19 +249,43 @@ function print(r: {
   const [plain1, profiled1] = r.one.rssMb as [number, number];
   const [plainN, profiledN] = r.many.rssMb as [number, number];
   rows.push(['worker RSS', `${plain1.toFixed(0)} MB`, `${plainN.toFixed(0)} MB`, perContract(plain1, plainN)]);
-  rows.push(['worker RSS, profiled (--cpu-prof)', `${profiled1.toFixed(0)} MB`, `${profiledN.toFixed(0)} MB`, perContract(profiled1, profiledN)]);
-  rows.push(['Temporal SQLite', `${(r.one.temporalBytes / 1e6).toFixed(1)} MB`, `${(r.many.temporalBytes / 1e6).toFixed(1)} MB`, `${((r.many.temporalBytes - r.one.temporalBytes) / 1024 / (r.N - 1)).toFixed(1)} KB per contract`]);
+  rows.push([
+    'worker RSS, profiled (--cpu-prof)',
+    `${profiled1.toFixed(0)} MB`,
+    `${profiledN.toFixed(0)} MB`,
+    perContract(profiled1, profiledN),
+  ]);
+  rows.push([
+    'Temporal SQLite',
+    `${(r.one.temporalBytes / 1e6).toFixed(1)} MB`,
+    `${(r.many.temporalBytes / 1e6).toFixed(1)} MB`,
+    `${((r.many.temporalBytes - r.one.temporalBytes) / 1024 / (r.N - 1)).toFixed(1)} KB per contract`,
+  ]);
   const width = rows[0]!.map((_, c) => Math.max(...rows.map((x) => x[c]!.length)));
   const line = (x: string[]) => `| ${x.map((v, c) => v.padEnd(width[c]!)).join(' | ')} |`;
-  console.log(`\n${line(rows[0]!)}\n| ${width.map((w) => '-'.repeat(w)).join(' | ')} |\n${rows.slice(1).map(line).join('\n')}\n`);
+  console.log(
+    `\n${line(rows[0]!)}\n| ${width.map((w) => '-'.repeat(w)).join(' | ')} |\n${rows.slice(1).map(line).join('\n')}\n`,
+  );
   for (const c of [8, 32] as const) {
     const k = r.creation[c];
-    if (k.n > 0) console.log(`contract creation, ${c} concurrent: ${k.n} in ${k.seconds.toFixed(0)} s = ${(k.n / k.seconds).toFixed(1)}/s, p50 / p99 (median block, worst block) ${pooled(k)}; resent after 503/429: ${k.latencies.reduce((a, s) => a + s.resent, 0)}`);
+    if (k.n > 0)
+      console.log(
+        `contract creation, ${c} concurrent: ${k.n} in ${k.seconds.toFixed(0)} s = ${(k.n / k.seconds).toFixed(1)}/s, p50 / p99 (median block, worst block) ${pooled(k)}; resent after 503/429: ${k.latencies.reduce((a, s) => a + s.resent, 0)}`,
+      );
   }
-  console.log(`resent after 503/429 (payments, ${r.N} open): ${r.many.pay16.resent + r.many.spread16.resent} at 16 concurrent, ${r.one.pay16.resent} with 1 open`);
-  console.log(`worker restart (both stopped, one started) to the first answered payment of a contract not in memory: ${(r.firstAnswerMs / 1000).toFixed(1)} s (the worker logged "running" after ${(r.runningMs / 1000).toFixed(1)} s)`);
-  console.log(`\nworkers' CPU, top functions by self time (${(r.hot.busyMs / 1000).toFixed(1)} s busy, ${(r.hot.idleMs / 1000).toFixed(1)} s idle, both workers, whole run):`);
-  for (const f of r.hot.functions) console.log(`  ${(f.share * 100).toFixed(1).padStart(5)} %  ${(f.selfMs / 1000).toFixed(2).padStart(7)} s  ${f.name}`);
+  console.log(
+    `resent after 503/429 (payments, ${r.N} open): ${r.many.pay16.resent + r.many.spread16.resent} at 16 concurrent, ${r.one.pay16.resent} with 1 open`,
+  );
+  console.log(
+    `worker restart (both stopped, one started) to the first answered payment of a contract not in memory: ${(r.firstAnswerMs / 1000).toFixed(1)} s (the worker logged "running" after ${(r.runningMs / 1000).toFixed(1)} s)`,
+  );
+  console.log(
+    `\nworkers' CPU, top functions by self time (${(r.hot.busyMs / 1000).toFixed(1)} s busy, ${(r.hot.idleMs / 1000).toFixed(1)} s idle, both workers, whole run):`,
+  );
+  for (const f of r.hot.functions)
+    console.log(
+      `  ${(f.share * 100).toFixed(1).padStart(5)} %  ${(f.selfMs / 1000).toFixed(2).padStart(7)} s  ${f.name}`,
+    );
 }
 
 main().catch((error) => {

@@ -26,7 +26,10 @@ export async function storeTexts(db: Db, scope: string, texts: readonly string[]
   const references = texts.map((t) => textReferenceOf(scope, t));
   if (texts.length === 0) return references;
   // One row per reference (a request may carry the same text twice); each occurrence is one hold.
-  const rows = new Map<string, { id: string; scope: string; sha256: string; chars: number; body: string; holders: number }>();
+  const rows = new Map<
+    string,
+    { id: string; scope: string; sha256: string; chars: number; body: string; holders: number }
+  >();
   texts.forEach((body, i) => {
     const r = references[i]!;
     const row = rows.get(r.textRef);
@@ -36,7 +39,10 @@ export async function storeTexts(db: Db, scope: string, texts: readonly string[]
   await db
     .insert(freeTexts)
     .values([...rows.values()])
-    .onConflictDoUpdate({ target: freeTexts.id, set: { holders: sql`${freeTexts.holders} + excluded.holders`, storedAt: sql`now()` } });
+    .onConflictDoUpdate({
+      target: freeTexts.id,
+      set: { holders: sql`${freeTexts.holders} + excluded.holders`, storedAt: sql`now()` },
+    });
   return references;
 }
 
@@ -48,9 +54,15 @@ export async function releaseTexts(db: Db, references: readonly TextReference[])
   const counts = new Map<string, number>();
   for (const r of references) counts.set(r.textRef, (counts.get(r.textRef) ?? 0) + 1);
   for (const [id, n] of counts) {
-    await db.update(freeTexts).set({ holders: sql`${freeTexts.holders} - ${n}` }).where(eq(freeTexts.id, id));
+    await db
+      .update(freeTexts)
+      .set({ holders: sql`${freeTexts.holders} - ${n}` })
+      .where(eq(freeTexts.id, id));
   }
-  if (counts.size > 0) await db.delete(freeTexts).where(and(inArray(freeTexts.id, [...counts.keys()]), lte(freeTexts.holders, 0), isNull(freeTexts.acceptedAt)));
+  if (counts.size > 0)
+    await db
+      .delete(freeTexts)
+      .where(and(inArray(freeTexts.id, [...counts.keys()]), lte(freeTexts.holders, 0), isNull(freeTexts.acceptedAt)));
 }
 
 /** Marks the texts of a record a projection wrote as the record's: kept from now on. Idempotent. */
@@ -75,7 +87,10 @@ export async function resolveTexts<T>(db: Db, value: T): Promise<Resolved<T>> {
   const references = textReferencesIn(value);
   if (references.length === 0) return value as Resolved<T>;
   const ids = [...new Set(references.map((r) => r.textRef))];
-  const rows = await db.select({ id: freeTexts.id, body: freeTexts.body }).from(freeTexts).where(inArray(freeTexts.id, ids));
+  const rows = await db
+    .select({ id: freeTexts.id, body: freeTexts.body })
+    .from(freeTexts)
+    .where(inArray(freeTexts.id, ids));
   const bodies = new Map(rows.map((r) => [r.id, r.body]));
   const missing = ids.filter((id) => !bodies.has(id));
   if (missing.length > 0) throw new MissingTextError(missing);

@@ -55,7 +55,9 @@ export const events = pgTable(
     actorId: text('actor_id'),
     organizationId: text('organization_id'),
     contractId: text('contract_id'),
-    payload: jsonb('payload').notNull().default(sql`'{}'::jsonb`),
+    payload: jsonb('payload')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -430,7 +432,12 @@ export const freeTexts = pgTable(
     /** Of the latest store; unaccepted rows older than a day are a crashed request's and are swept. */
     storedAt: timestamp('stored_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('free_texts_scope_idx').on(t.scope), index('free_texts_unaccepted_idx').on(t.storedAt).where(sql`accepted_at IS NULL`)],
+  (t) => [
+    index('free_texts_scope_idx').on(t.scope),
+    index('free_texts_unaccepted_idx')
+      .on(t.storedAt)
+      .where(sql`accepted_at IS NULL`),
+  ],
 );
 
 // Payment applications (请款, issue 18): the contractor's application with its texts (invoice,
@@ -447,7 +454,9 @@ export const paymentApplications = pgTable(
     invoiceNumber: text('invoice_number').notNull(),
     invoiceDate: date('invoice_date', { mode: 'string' }).notNull(),
     note: text('note'),
-    attachments: jsonb('attachments').notNull().default(sql`'[]'::jsonb`),
+    attachments: jsonb('attachments')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     /** filing → pending → accepted | returned */
     status: text('status').notNull(),
     filedBy: text('filed_by').notNull(),

@@ -61,11 +61,17 @@ export function signActorClaim(secret: string, subject: ClaimSubject, now: numbe
  * refuses everything ('no_secret'): a worker bundled without the secret must not accept Updates
  * unchecked.
  */
-export function verifyActorClaim(secret: string | undefined, subject: ClaimSubject, claim: unknown, now: number): ClaimRefusal | undefined {
+export function verifyActorClaim(
+  secret: string | undefined,
+  subject: ClaimSubject,
+  claim: unknown,
+  now: number,
+): ClaimRefusal | undefined {
   if (!secret) return 'no_secret';
   if (claim === undefined || claim === null) return 'missing';
   const { v, exp, mac: given } = claim as Partial<ActorClaim>;
-  if (v !== 1 || !Number.isSafeInteger(exp) || typeof given !== 'string' || !/^[0-9a-f]{64}$/.test(given)) return 'malformed';
+  if (v !== 1 || !Number.isSafeInteger(exp) || typeof given !== 'string' || !/^[0-9a-f]{64}$/.test(given))
+    return 'malformed';
   if (!sameText(given, mac(secret, subject, exp!))) return 'forged';
   return now > exp! ? 'expired' : undefined;
 }
@@ -81,7 +87,9 @@ function sameText(a: string, b: string): boolean {
 
 /** Problems with a configured secret (empty when it is acceptable). */
 export function actorSecretProblems(secret: string): string[] {
-  return secret.length < ACTOR_SECRET_MIN_LENGTH ? [`GRANTFLOW_ACTOR_SECRET must be at least ${ACTOR_SECRET_MIN_LENGTH} characters long`] : [];
+  return secret.length < ACTOR_SECRET_MIN_LENGTH
+    ? [`GRANTFLOW_ACTOR_SECRET must be at least ${ACTOR_SECRET_MIN_LENGTH} characters long`]
+    : [];
 }
 
 /** The ApplicationFailure type of a refused claim (non-retryable; the API never causes one unless its secret differs from the worker's). */

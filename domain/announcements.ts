@@ -74,7 +74,13 @@ export function contractAnnouncements(
     status: string,
     payload: Record<string, unknown>,
     notice: Notice | undefined,
-    step: { kind: StepKind; stalled: boolean; dueAt: number; summary: StepOpening['summary']; coveredOn: string | null },
+    step: {
+      kind: StepKind;
+      stalled: boolean;
+      dueAt: number;
+      summary: StepOpening['summary'];
+      coveredOn: string | null;
+    },
   ) => {
     const key = announcedKey(what, id);
     const previous = out.announced[key];
@@ -85,10 +91,23 @@ export function contractAnnouncements(
     const reference = stepReference([id]);
     const changeKey = stepKey(step.kind, reference);
     if (step.stalled) {
-      out.steps.push({ key: changeKey, open: { contractId: contract.id, contractTitle: contract.title, kind: step.kind, reference, dueAt: step.dueAt, summary: step.summary } });
+      out.steps.push({
+        key: changeKey,
+        open: {
+          contractId: contract.id,
+          contractTitle: contract.title,
+          kind: step.kind,
+          reference,
+          dueAt: step.dueAt,
+          summary: step.summary,
+        },
+      });
     } else {
       // Money can be recorded after it arrived: the step was held until the day it arrived.
-      out.steps.push({ key: changeKey, resolve: { reason: `${what} ${status}`, at: step.coveredOn ? moneyStepHeldUntil(step.coveredOn, now) : now } });
+      out.steps.push({
+        key: changeKey,
+        resolve: { reason: `${what} ${status}`, at: step.coveredOn ? moneyStepHeldUntil(step.coveredOn, now) : now },
+      });
     }
   };
   for (const c of figures.checkpoints) {
@@ -101,14 +120,20 @@ export function contractAnnouncements(
     });
   }
   // An amendment may remove a checkpoint or tranche: its stall ends with it.
-  const current = new Set([...figures.checkpoints.map((c) => announcedKey('checkpoint', c.id)), ...figures.tranches.map((t) => announcedKey('tranche', t.id))]);
+  const current = new Set([
+    ...figures.checkpoints.map((c) => announcedKey('checkpoint', c.id)),
+    ...figures.tranches.map((t) => announcedKey('tranche', t.id)),
+  ]);
   for (const key of Object.keys(out.announced)) {
     if (current.has(key)) continue;
     delete out.announced[key];
     // Parsed, not split: a checkpoint id may hold any separator.
     const { what, id } = parseAnnouncedKey(key)!;
     const kind: StepKind = what === 'checkpoint' ? 'paymentShortfall' : 'trancheOverdue';
-    out.steps.push({ key: stepKey(kind, stepReference([id])), resolve: { reason: `${what} removed by amendment`, at: now } });
+    out.steps.push({
+      key: stepKey(kind, stepReference([id])),
+      resolve: { reason: `${what} removed by amendment`, at: now },
+    });
   }
   for (const t of figures.tranches) {
     const onClock = clock?.watched.has(t.id) ?? false;
@@ -129,7 +154,17 @@ export function contractAnnouncements(
     if (open && !stalled) out.steps.push({ key, resolve: { reason: 'tranche on the payer’s clock', at: now } });
     else if (!open && stalled && out.announced[announcedKey('tranche', t.id)] === 'overdue') {
       const reference = stepReference([t.id]);
-      out.steps.push({ key, open: { contractId: contract.id, contractTitle: contract.title, kind: 'trancheOverdue', reference, dueAt, summary: trancheStepSummary(t, now) } });
+      out.steps.push({
+        key,
+        open: {
+          contractId: contract.id,
+          contractTitle: contract.title,
+          kind: 'trancheOverdue',
+          reference,
+          dueAt,
+          summary: trancheStepSummary(t, now),
+        },
+      });
     }
   }
   return out;

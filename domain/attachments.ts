@@ -44,8 +44,14 @@ function textFileProblem(bytes: Uint8Array): Said | undefined {
  * `detected`: the MIME type identified from the bytes' signature, undefined when they have none.
  * The reason names the attachment (`name`), for the refusal.
  */
-export function attachmentContentSaid(name: string, declared: string, detected: string | undefined, bytes: Uint8Array): Said | undefined {
-  if (!isAcceptedContentType(declared)) return say('content_type_not_accepted', { types: Object.keys(ACCEPTED_CONTENT_TYPES) });
+export function attachmentContentSaid(
+  name: string,
+  declared: string,
+  detected: string | undefined,
+  bytes: Uint8Array,
+): Said | undefined {
+  if (!isAcceptedContentType(declared))
+    return say('content_type_not_accepted', { types: Object.keys(ACCEPTED_CONTENT_TYPES) });
   if (ACCEPTED_CONTENT_TYPES[declared] === 'text') {
     // Judged as text alone: text may begin like a signature ("BMW,…" looks like a BMP to a
     // sniffer), while a real binary file fails this rule on its first NUL or invalid byte.
@@ -57,7 +63,12 @@ export function attachmentContentSaid(name: string, declared: string, detected: 
 }
 
 /** attachmentContentSaid in English. */
-export function attachmentContentProblem(name: string, declared: string, detected: string | undefined, bytes: Uint8Array): string | undefined {
+export function attachmentContentProblem(
+  name: string,
+  declared: string,
+  detected: string | undefined,
+  bytes: Uint8Array,
+): string | undefined {
   const said = attachmentContentSaid(name, declared, detected, bytes);
   return said && render(said, 'en');
 }

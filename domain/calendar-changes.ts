@@ -28,7 +28,10 @@ export function validateCalendarOverrides(
   input: CalendarOverrides,
   problems: Problem[],
   prefix = 'calendar',
-  years: { fromYear: number; toYear: number } = { fromYear: TERM_FIRST_YEAR, toYear: TERM_LAST_YEAR + MAX_CLOSE_GRACE_YEARS },
+  years: { fromYear: number; toYear: number } = {
+    fromYear: TERM_FIRST_YEAR,
+    toYear: TERM_LAST_YEAR + MAX_CLOSE_GRACE_YEARS,
+  },
 ): Required<CalendarOverrides> {
   const lists = { holidays: new Map<string, number>(), workdays: new Map<string, number>() };
   const field = (name: string) => (prefix ? `${prefix}.${name}` : name);
@@ -41,7 +44,9 @@ export function validateCalendarOverrides(
       if (!isRealDate(day)) problems.push(problem(field(`${list}.${i}`), 'day_required'));
       else if (Number(day.slice(0, 4)) < years.fromYear || Number(day.slice(0, 4)) > years.toYear) {
         // Only the contract's years are ever counted: a day outside them could only bloat the calendar its workflows carry.
-        problems.push(problem(field(`${list}.${i}`), 'within_contract_years', { from: years.fromYear, to: years.toYear }));
+        problems.push(
+          problem(field(`${list}.${i}`), 'within_contract_years', { from: years.fromYear, to: years.toYear }),
+        );
       } else if (!lists[list].has(day)) lists[list].set(day, i);
     });
   }
@@ -73,12 +78,19 @@ export function validateCalendarAmendment<R extends FreeText>(
   past?: { current: CalendarOverrides | undefined; today: IsoDate },
 ): { ok: true; value: Required<CalendarOverrides> & { reason: R } } | { ok: false; problems: Problem[] } {
   const problems: Problem[] = [];
-  const days = validateCalendarOverrides({ holidays: input.holidays ?? [], workdays: input.workdays ?? [] }, problems, '', years);
+  const days = validateCalendarOverrides(
+    { holidays: input.holidays ?? [], workdays: input.workdays ?? [] },
+    problems,
+    '',
+    years,
+  );
   if (past) {
     for (const list of ['holidays', 'workdays'] as const) {
       const was = new Set(past.current?.[list] ?? []);
       const is = new Set(days[list]);
-      const changed = [...new Set([...was, ...is])].filter((day) => day < past.today && was.has(day) !== is.has(day)).sort();
+      const changed = [...new Set([...was, ...is])]
+        .filter((day) => day < past.today && was.has(day) !== is.has(day))
+        .sort();
       for (const day of changed) problems.push(problem(list, 'calendar_day_past', { day, today: past.today }));
     }
   }
@@ -149,7 +161,8 @@ export function calendarPatch(before: WorkingCalendar, after: WorkingCalendar): 
     const n = now.get(year) ?? { year, holidays: [], workdays: [] };
     if (!sameDays(o.holidays, n.holidays) || !sameDays(o.workdays, n.workdays)) years.push(n);
   }
-  const sameCover = before.coveredYears.from === after.coveredYears.from && before.coveredYears.to === after.coveredYears.to;
+  const sameCover =
+    before.coveredYears.from === after.coveredYears.from && before.coveredYears.to === after.coveredYears.to;
   if (years.length === 0 && sameCover) return undefined;
   return { years, coveredYears: { ...after.coveredYears } };
 }
@@ -181,7 +194,10 @@ const DAY_MS = 24 * 3600 * 1000;
  * The years of the calendar a contract's workflow holds (inclusive): from its term's first year
  * to a year past its close (end, grace days, and a year for ladders still climbing).
  */
-export function contractCalendarYears(contract: { term: { start: string; endAt: number }; closeGraceDays: number }): { fromYear: number; toYear: number } {
+export function contractCalendarYears(contract: { term: { start: string; endAt: number }; closeGraceDays: number }): {
+  fromYear: number;
+  toYear: number;
+} {
   const fromYear = Number(contract.term.start.slice(0, 4));
   const toYear = new Date(contract.term.endAt + (contract.closeGraceDays + 366) * DAY_MS).getUTCFullYear();
   return { fromYear, toYear };

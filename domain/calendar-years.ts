@@ -105,7 +105,10 @@ export function validateCalendarYear(
   if (!isRealDate(input.source.date)) problems.push(problem('source.date', 'real_day_required'));
   // The State Council publishes a year's schedule late in the year before (a correction may come
   // within the year): a notice dated outside those two years is a typing mistake.
-  else if (!problems.some((p) => p.field === 'year') && (input.source.date < `${year - 1}-01-01` || input.source.date > `${year}-12-31`)) {
+  else if (
+    !problems.some((p) => p.field === 'year') &&
+    (input.source.date < `${year - 1}-01-01` || input.source.date > `${year}-12-31`)
+  ) {
     problems.push(problem('source.date', 'notice_year', { year }));
   }
   if (problems.length > 0) return { ok: false, problems };
@@ -166,7 +169,11 @@ export function mergeCalendar(
     holidays.push(...p.holidays);
     workdays.push(...p.workdays);
   }
-  return { holidays: holidays.sort(), workdays: workdays.sort(), coveredYears: coveredYears(packaged.coveredYears, byYear) };
+  return {
+    holidays: holidays.sort(),
+    workdays: workdays.sort(),
+    coveredYears: coveredYears(packaged.coveredYears, byYear),
+  };
 }
 
 function coveredYears(packaged: { from: number; to: number }, published: ReadonlyMap<number, unknown>) {
@@ -177,12 +184,16 @@ function coveredYears(packaged: { from: number; to: number }, published: Readonl
 }
 
 /** Years of a term (inclusive) that no official schedule covers. */
-export function unpublishedYears(term: { start: string; end: string }, isPublished: (year: number) => boolean): number[] {
+export function unpublishedYears(
+  term: { start: string; end: string },
+  isPublished: (year: number) => boolean,
+): number[] {
   const first = Number(term.start.slice(0, 4));
   const last = Number(term.end.slice(0, 4));
   const missing: number[] = [];
   // Bounded by the years a publication can name, whatever the term says.
-  for (let y = Math.max(first, MIN_CALENDAR_YEAR - 1); y <= Math.min(last, MAX_CALENDAR_YEAR + 1); y++) if (!isPublished(y)) missing.push(y);
+  for (let y = Math.max(first, MIN_CALENDAR_YEAR - 1); y <= Math.min(last, MAX_CALENDAR_YEAR + 1); y++)
+    if (!isPublished(y)) missing.push(y);
   return missing;
 }
 
@@ -192,7 +203,10 @@ export interface CalendarWarning {
 }
 
 /** What a contract says about each year of its term without an official schedule. */
-export function calendarWarnings(term: { start: string; end: string }, isPublished: (year: number) => boolean): CalendarWarning[] {
+export function calendarWarnings(
+  term: { start: string; end: string },
+  isPublished: (year: number) => boolean,
+): CalendarWarning[] {
   return unpublishedYears(term, isPublished).map((year) => ({
     year,
     message: {

@@ -18,7 +18,8 @@ export interface CalendarOverrides {
 }
 
 /** The two lists of days a calendar (its official data or a contract's own) sets: days off and working weekends. */
-export const DAY_LISTS = ['holidays', 'workdays'] as const satisfies readonly (keyof CalendarOverrides & keyof WorkingCalendar)[];
+export const DAY_LISTS = ['holidays', 'workdays'] as const satisfies readonly (keyof CalendarOverrides &
+  keyof WorkingCalendar)[];
 
 const indexes = new WeakMap<WorkingCalendar, { off: Set<string>; on: Set<string> }>();
 
@@ -106,7 +107,9 @@ function weekdaysIn(first: number, last: number): number {
 
 /** True when every year from `fromDay` to `toDay` has official holiday data. */
 export function isCovered(calendar: WorkingCalendar, fromDay: IsoDate, toDay: IsoDate): boolean {
-  return Number(fromDay.slice(0, 4)) >= calendar.coveredYears.from && Number(toDay.slice(0, 4)) <= calendar.coveredYears.to;
+  return (
+    Number(fromDay.slice(0, 4)) >= calendar.coveredYears.from && Number(toDay.slice(0, 4)) <= calendar.coveredYears.to
+  );
 }
 
 /** A span a step was held: from `since`'s day (exclusive) up to `until`'s day (inclusive). */
@@ -122,7 +125,9 @@ export interface HeldInterval {
  * nothing. A count of days (integer).
  */
 export function workingDaysInAny(intervals: readonly HeldInterval[], calendar: WorkingCalendar): number {
-  const sorted = intervals.filter((i) => i.until > i.since).sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
+  const sorted = intervals
+    .filter((i) => i.until > i.since)
+    .sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
   let count = 0;
   let current: HeldInterval | undefined;
   for (const interval of sorted) {

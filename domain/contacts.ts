@@ -22,7 +22,11 @@ export type ContactView = Omit<HamletContact, 'phone'> & { phone: string | null 
  * `contractorsWorkingWithVillage`: the contractor organizations of the contracts whose stations
  * work with the village (all of them for the contacts route; one contract's for its own views).
  */
-export function mayReadVillageContacts(actor: Actor, village: string, contractorsWorkingWithVillage: readonly string[]): boolean {
+export function mayReadVillageContacts(
+  actor: Actor,
+  village: string,
+  contractorsWorkingWithVillage: readonly string[],
+): boolean {
   if (isAdmin(actor)) return true;
   if (!actor.organizationId) return false;
   if (actor.organizationId === village) return true;
@@ -41,7 +45,11 @@ export function redactContact(contact: HamletContact): ContactView {
 }
 
 /** `contact` as `actor` may see it within `contract`. */
-export function contactForReader(actor: Actor, contract: Pick<Contract, 'parties' | 'stations'>, contact: HamletContact): ContactView {
+export function contactForReader(
+  actor: Actor,
+  contract: Pick<Contract, 'parties' | 'stations'>,
+  contact: HamletContact,
+): ContactView {
   return mayReadVillageContacts(actor, contact.village, contractorsWorkingWith(contract, contact.village))
     ? { id: contact.id, village: contact.village, name: contact.name, phone: contact.phone, hamlet: contact.hamlet }
     : redactContact(contact);

@@ -36,7 +36,14 @@ import { pushReservedId } from './ids';
 import { PARTY_KINDS, PARTY_ROLES, type OrganizationKind } from './organizations';
 import { moneyTextProblem, problem, type Problem } from './problems';
 import { validateQuotas, type Quota } from './quotas';
-import { validatePaymentTerms, validateRelease, type EarlierPaymentTerms, type PaymentTerms, type PaymentTermsInput, type TrancheRelease } from './payment-terms';
+import {
+  validatePaymentTerms,
+  validateRelease,
+  type EarlierPaymentTerms,
+  type PaymentTerms,
+  type PaymentTermsInput,
+  type TrancheRelease,
+} from './payment-terms';
 
 export const FUNDING_SOURCES = ['fiscal', 'social_assistance_fund', 'welfare_lottery_fund', 'other'] as const;
 export type FundingSource = (typeof FUNDING_SOURCES)[number];
@@ -109,7 +116,10 @@ export interface MilestoneInput {
 }
 
 /** The organization that decides a milestone's submissions: its evaluator, or the purchaser when the milestone says so. */
-export function reviewingOrganization(contract: { parties: { purchaser: string; evaluator: string } }, milestone: { reviewer?: ReviewerParty } | undefined): string {
+export function reviewingOrganization(
+  contract: { parties: { purchaser: string; evaluator: string } },
+  milestone: { reviewer?: ReviewerParty } | undefined,
+): string {
   return milestone?.reviewer === 'purchaser' ? contract.parties.purchaser : contract.parties.evaluator;
 }
 
@@ -268,7 +278,10 @@ export function validateSchedule(
       // Cumulative shares in the order the tranches fall due (ties keep their order), so the
       // money due by any instant is one rounded share of the value: see scheduleAmounts.
       const order = tranches.map((t, i) => ({ t, i })).sort((a, b) => a.t.dueAt - b.t.dueAt || a.i - b.i);
-      const amounts = scheduleAmounts(valueFen, order.map(({ i }) => parts.get(i)!));
+      const amounts = scheduleAmounts(
+        valueFen,
+        order.map(({ i }) => parts.get(i)!),
+      );
       order.forEach(({ t }, k) => (t.amountFen = amounts[k]!));
     }
   }
@@ -356,11 +369,15 @@ export function validateContractDefinition(
   );
   uniqueIds(problems, 'stations', input.stations);
   input.stations.forEach((station, i) => {
-    pushProblems(problems, countProblem(`stations.${i}.villages`, station.villages.length, MAX_VILLAGES_PER_STATION, 'villages'));
+    pushProblems(
+      problems,
+      countProblem(`stations.${i}.villages`, station.villages.length, MAX_VILLAGES_PER_STATION, 'villages'),
+    );
     station.villages.forEach((village, j) => {
       const kind = organizationKind(village);
       if (!kind) problems.push(problem(`stations.${i}.villages.${j}`, 'unknown_organization', { id: village }));
-      else if (kind !== 'village') problems.push(problem(`stations.${i}.villages.${j}`, 'of_kind_not', { kind, expected: 'village' }));
+      else if (kind !== 'village')
+        problems.push(problem(`stations.${i}.villages.${j}`, 'of_kind_not', { kind, expected: 'village' }));
     });
     if (station.townshipOrganization !== undefined) {
       const kind = organizationKind(station.townshipOrganization);
@@ -388,7 +405,11 @@ export function validateContractDefinition(
 
   let staffing: Contract['staffing'];
   if (input.staffing) {
-    if (!Number.isInteger(input.staffing.headcount) || input.staffing.headcount < 1 || input.staffing.headcount > MAX_HEADCOUNT) {
+    if (
+      !Number.isInteger(input.staffing.headcount) ||
+      input.staffing.headcount < 1 ||
+      input.staffing.headcount > MAX_HEADCOUNT
+    ) {
       problems.push(problem('staffing.headcount', 'headcount_range', { max: MAX_HEADCOUNT }));
     }
     const payroll = money(problems, 'staffing.monthlyPayroll', input.staffing.monthlyPayroll, true);
@@ -447,7 +468,11 @@ export function validateContractDefinition(
   };
 }
 
-function validateMilestones(input: ContractDefinitionInput, startAt: number | undefined, problems: Problem[]): Milestone[] {
+function validateMilestones(
+  input: ContractDefinitionInput,
+  startAt: number | undefined,
+  problems: Problem[],
+): Milestone[] {
   const milestones: Milestone[] = [];
   if (!input.milestones) return milestones;
   uniqueIds(problems, 'milestones', input.milestones);
@@ -455,9 +480,11 @@ function validateMilestones(input: ContractDefinitionInput, startAt: number | un
   input.milestones.forEach((m, i) => {
     const field = `milestones.${i}`;
     const dueAt = instant(problems, `${field}.due`, m.due);
-    if (dueAt !== undefined && startAt !== undefined && dueAt < startAt) problems.push(problem(`${field}.due`, 'before_term'));
+    if (dueAt !== undefined && startAt !== undefined && dueAt < startAt)
+      problems.push(problem(`${field}.due`, 'before_term'));
     m.stations.forEach((station, j) => {
-      if (!stationIds.has(station)) problems.push(problem(`${field}.stations.${j}`, 'not_a_station', { id: station, known: [...stationIds] }));
+      if (!stationIds.has(station))
+        problems.push(problem(`${field}.stations.${j}`, 'not_a_station', { id: station, known: [...stationIds] }));
     });
     if (m.materials.length === 0) problems.push(problem(`${field}.materials`, 'at_least_one_template'));
     pushProblems(
@@ -467,7 +494,9 @@ function validateMilestones(input: ContractDefinitionInput, startAt: number | un
     );
     m.materials.forEach((templateId, j) => {
       if (!templateById(templateId)) {
-        problems.push(problem(`${field}.materials.${j}`, 'unknown_template', { id: templateId, known: TEMPLATES.map((t) => t.id) }));
+        problems.push(
+          problem(`${field}.materials.${j}`, 'unknown_template', { id: templateId, known: TEMPLATES.map((t) => t.id) }),
+        );
       }
     });
     if (!Number.isInteger(m.reviewWorkingDays) || m.reviewWorkingDays < 1 || m.reviewWorkingDays > 60) {
@@ -476,7 +505,13 @@ function validateMilestones(input: ContractDefinitionInput, startAt: number | un
     if (!Number.isInteger(m.maxRounds) || m.maxRounds < 1 || m.maxRounds > 20) {
       problems.push(problem(`${field}.maxRounds`, 'whole_number_between', { min: 1, max: 20 }));
     }
-    milestones.push({ ...m, stations: [...m.stations], materials: [...m.materials], dueAt: dueAt ?? 0, reviewer: m.reviewer ?? 'evaluator' });
+    milestones.push({
+      ...m,
+      stations: [...m.stations],
+      materials: [...m.materials],
+      dueAt: dueAt ?? 0,
+      reviewer: m.reviewer ?? 'evaluator',
+    });
   });
   return milestones;
 }
@@ -485,7 +520,10 @@ function validateMilestones(input: ContractDefinitionInput, startAt: number | un
  * True when a termination request repeats the one recorded (the same reason): it is answered with
  * the termination as it stands; a termination with another reason is refused (409).
  */
-export function isRepeatedTermination(recorded: { reason: FreeText } | null | undefined, request: { reason: FreeText }): boolean {
+export function isRepeatedTermination(
+  recorded: { reason: FreeText } | null | undefined,
+  request: { reason: FreeText },
+): boolean {
   return recorded !== null && recorded !== undefined && sameFreeText(recorded.reason, request.reason);
 }
 

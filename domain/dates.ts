@@ -15,7 +15,15 @@ export type IsoDate = string; // YYYY-MM-DD, a calendar day in Asia/Shanghai
  * 1900–1999 (so "0050-01-01" became 1950); setUTCFullYear does not. Months and days overflow
  * as in Date.UTC (month 12 is January of the next year, day 0 the last day of the month before).
  */
-export function utcInstant(year: number, monthIndex: number, day = 1, hours = 0, minutes = 0, seconds = 0, ms = 0): number {
+export function utcInstant(
+  year: number,
+  monthIndex: number,
+  day = 1,
+  hours = 0,
+  minutes = 0,
+  seconds = 0,
+  ms = 0,
+): number {
   const date = new Date(0);
   date.setUTCFullYear(year, monthIndex, day);
   date.setUTCHours(hours, minutes, seconds, ms);
@@ -46,7 +54,14 @@ export function parseInstant(text: string): number | undefined {
   }
   const dt = DATE_TIME.exec(text);
   if (!dt) return undefined;
-  const [y, m, d, hh, mm, ss] = [1, 2, 3, 4, 5, 6].map((i) => Number(dt[i] ?? 0)) as [number, number, number, number, number, number];
+  const [y, m, d, hh, mm, ss] = [1, 2, 3, 4, 5, 6].map((i) => Number(dt[i] ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (!validDay(y, m, d) || hh > 23 || mm > 59 || ss > 59) return undefined;
   const ms = Number((dt[7] ?? '').padEnd(3, '0'));
   const local = utcInstant(y, m - 1, d, hh, mm, ss, ms);

@@ -23,7 +23,15 @@ export const STEP_KINDS = [
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
-export const ESCALATION_PARTIES = ['purchaser', 'payer', 'contractor', 'evaluator', 'township', 'village', 'oversight'] as const;
+export const ESCALATION_PARTIES = [
+  'purchaser',
+  'payer',
+  'contractor',
+  'evaluator',
+  'township',
+  'village',
+  'oversight',
+] as const;
 export type EscalationParty = (typeof ESCALATION_PARTIES)[number];
 
 /** An escalation level's life: open until acknowledged, resolved (its step unblocked) or superseded by the next level. */
@@ -94,23 +102,49 @@ export const DEFAULT_LADDERS: Record<StepKind, EscalationLadder> = {
   // Payer's finance officers at once, the payer's heads after 5 working days, the purchaser after
   // 10, oversight after 20.
   paymentShortfall: {
-    levels: [level(0, ['payer'], 'warning'), level(5, ['payer'], 'critical'), level(10, ['purchaser'], 'critical'), level(20, ['oversight'], 'critical')],
+    levels: [
+      level(0, ['payer'], 'warning'),
+      level(5, ['payer'], 'critical'),
+      level(10, ['purchaser'], 'critical'),
+      level(20, ['oversight'], 'critical'),
+    ],
   },
   trancheOverdue: {
-    levels: [level(0, ['payer'], 'info'), level(5, ['payer'], 'warning'), level(10, ['purchaser'], 'critical'), level(20, ['oversight'], 'critical')],
+    levels: [
+      level(0, ['payer'], 'info'),
+      level(5, ['payer'], 'warning'),
+      level(10, ['purchaser'], 'critical'),
+      level(20, ['oversight'], 'critical'),
+    ],
   },
   reviewOverdue: { levels: [level(0, ['evaluator'], 'warning'), level(5, ['purchaser'], 'critical')] },
   tooManyReturns: { levels: [level(0, ['contractor'], 'warning'), level(5, ['purchaser'], 'critical')] },
   materialRequestOverdue: {
-    levels: [level(0, ['village'], 'info'), level(2, ['village'], 'warning'), level(5, ['township'], 'critical'), level(10, ['purchaser'], 'critical')],
+    levels: [
+      level(0, ['village'], 'info'),
+      level(2, ['village'], 'warning'),
+      level(5, ['township'], 'critical'),
+      level(10, ['purchaser'], 'critical'),
+    ],
   },
   quotaShortfall: { levels: [level(0, ['contractor'], 'warning'), level(5, ['purchaser'], 'critical')] },
   milestoneOverdue: { levels: [level(0, ['contractor'], 'warning'), level(5, ['purchaser'], 'critical')] },
   // The purchaser's officers at once, its heads after 3 working days, oversight after 10.
-  acceptanceOverdue: { levels: [level(0, ['purchaser'], 'warning'), level(3, ['purchaser'], 'critical'), level(10, ['oversight'], 'critical')] },
+  acceptanceOverdue: {
+    levels: [
+      level(0, ['purchaser'], 'warning'),
+      level(3, ['purchaser'], 'critical'),
+      level(10, ['oversight'], 'critical'),
+    ],
+  },
   // As a tranche overdue, but the statute's deadline has passed and interest runs: warning at once.
   paymentOverdue: {
-    levels: [level(0, ['payer'], 'warning'), level(5, ['payer'], 'critical'), level(10, ['purchaser'], 'critical'), level(20, ['oversight'], 'critical')],
+    levels: [
+      level(0, ['payer'], 'warning'),
+      level(5, ['payer'], 'critical'),
+      level(10, ['purchaser'], 'critical'),
+      level(20, ['oversight'], 'critical'),
+    ],
   },
 };
 
@@ -161,7 +195,9 @@ export function reachableLevels(
   ladder: EscalationLadder,
   parties: Partial<Record<EscalationParty, string>>,
 ): Array<{ index: number; level: EscalationLevel }> {
-  return ladder.levels.flatMap((level, index) => (level.notify.some((p) => parties[p] !== undefined) ? [{ index, level }] : []));
+  return ladder.levels.flatMap((level, index) =>
+    level.notify.some((p) => parties[p] !== undefined) ? [{ index, level }] : [],
+  );
 }
 
 /** Escalations reach people in the morning of a working day: 09:00 Asia/Shanghai. */
@@ -212,5 +248,9 @@ export function isRepeatedAcknowledgement(
   recorded: { acknowledgedBy?: string | null; acknowledgementNote?: FreeText | null },
   request: { userId: string; note: FreeText },
 ): boolean {
-  return recorded.acknowledgedBy === request.userId && recorded.acknowledgementNote != null && sameFreeText(recorded.acknowledgementNote, request.note);
+  return (
+    recorded.acknowledgedBy === request.userId &&
+    recorded.acknowledgementNote != null &&
+    sameFreeText(recorded.acknowledgementNote, request.note)
+  );
 }

@@ -24,7 +24,13 @@ const TEXT_REF = /^txt_[0-9a-f]{64}$/;
 export function isTextReference(value: unknown): value is TextReference {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.textRef === 'string' && TEXT_REF.test(v.textRef) && typeof v.sha256 === 'string' && typeof v.chars === 'number' && Object.keys(v).length === 3;
+  return (
+    typeof v.textRef === 'string' &&
+    TEXT_REF.test(v.textRef) &&
+    typeof v.sha256 === 'string' &&
+    typeof v.chars === 'number' &&
+    Object.keys(v).length === 3
+  );
 }
 
 /** The same shape with every TextReference replaced by its text. */

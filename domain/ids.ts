@@ -166,7 +166,8 @@ export function announcedKey(what: Announced, id: string): string {
 
 export function parseAnnouncedKey(key: string): { what: Announced; id: string } | undefined {
   const parsed = parseId(key);
-  if (!parsed || (parsed.kind !== 'checkpoint' && parsed.kind !== 'tranche') || parsed.parts.length !== 1) return undefined;
+  if (!parsed || (parsed.kind !== 'checkpoint' && parsed.kind !== 'tranche') || parsed.parts.length !== 1)
+    return undefined;
   return { what: parsed.kind, id: parsed.parts[0]! };
 }
 

@@ -54,6 +54,7 @@ export function mulDivRest(a: number, b: number, c: number): number {
 }
 
 function toSafeNumber(n: bigint): number {
-  if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER)) throw new RangeError(`${n} is beyond exact numbers`);
+  if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER))
+    throw new RangeError(`${n} is beyond exact numbers`);
   return Number(n);
 }

@@ -103,9 +103,17 @@ export function emptyLedgerSummary(): LedgerSummary {
 }
 
 /** The digest that tells a repeated payment (same content) from a conflicting one. */
-export function paymentContentDigest(p: { amountFen: Fen; receivedOn: string; fundingSource: string; budgetLine?: string; note?: FreeText }): string {
+export function paymentContentDigest(p: {
+  amountFen: Fen;
+  receivedOn: string;
+  fundingSource: string;
+  budgetLine?: string;
+  note?: FreeText;
+}): string {
   // The note by its digest: the same whether the note is the text (read model) or its reference (workflow).
-  return shortDigest(JSON.stringify([p.amountFen, p.receivedOn, p.fundingSource, p.budgetLine ?? null, freeTextDigest(p.note)]));
+  return shortDigest(
+    JSON.stringify([p.amountFen, p.receivedOn, p.fundingSource, p.budgetLine ?? null, freeTextDigest(p.note)]),
+  );
 }
 
 function packPayment(contract: Contract, p: RecordedPayment): string {
@@ -114,7 +122,14 @@ function packPayment(contract: Contract, p: RecordedPayment): string {
 }
 
 function unpackPayment(contract: Contract, packed: string): RecordedPayment {
-  const [content, amount, receivedOn, fundingSource, line, reversed] = packed.split(' ') as [string, string, string, string, string, string];
+  const [content, amount, receivedOn, fundingSource, line, reversed] = packed.split(' ') as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   return {
     content,
     amountFen: Number(amount),
@@ -126,7 +141,11 @@ function unpackPayment(contract: Contract, packed: string): RecordedPayment {
 }
 
 /** The payment recorded under `reference`, if any. */
-export function recordedPayment(contract: Contract, summary: LedgerSummary, reference: string): RecordedPayment | undefined {
+export function recordedPayment(
+  contract: Contract,
+  summary: LedgerSummary,
+  reference: string,
+): RecordedPayment | undefined {
   const packed = summary.payments[shortDigest(reference)];
   return packed === undefined ? undefined : unpackPayment(contract, packed);
 }
@@ -138,15 +157,19 @@ export function recordedPayment(contract: Contract, summary: LedgerSummary, refe
  */
 export function personnelShare(contract: Contract, amountFen: Fen, budgetLine: string | undefined): Fen {
   if (contract.budgetLines.length === 0) return amountFen;
-  if (budgetLine !== undefined) return contract.budgetLines.find((l) => l.id === budgetLine)?.kind === 'personnel' ? amountFen : 0;
-  const personnelBudget = contract.budgetLines.filter((l) => l.kind === 'personnel').reduce((s, l) => s + l.amountFen, 0);
+  if (budgetLine !== undefined)
+    return contract.budgetLines.find((l) => l.id === budgetLine)?.kind === 'personnel' ? amountFen : 0;
+  const personnelBudget = contract.budgetLines
+    .filter((l) => l.kind === 'personnel')
+    .reduce((s, l) => s + l.amountFen, 0);
   return Math.sign(amountFen) * mulDivFloor(Math.abs(amountFen), personnelBudget, contract.valueFen);
 }
 
 /** Per day: [net fen, personnel fen] of the entries. */
 export function ledgerDays(contract: Contract, ledger: readonly LedgerEntry[]): Record<IsoDate, [Fen, Fen]> {
   const days: Record<IsoDate, [Fen, Fen]> = {};
-  for (const e of ledger) addToDay(days, e.receivedOn, e.amountFen, personnelShare(contract, e.amountFen, e.budgetLine));
+  for (const e of ledger)
+    addToDay(days, e.receivedOn, e.amountFen, personnelShare(contract, e.amountFen, e.budgetLine));
   return days;
 }
 
@@ -163,7 +186,12 @@ const ownOr0 = (totals: Record<string, Fen>, key: string): Fen => (Object.hasOwn
 export function addToSummary(contract: Contract, summary: LedgerSummary, entry: LedgerEntry): void {
   summary.count += 1;
   summary.receivedFen += entry.amountFen;
-  addToDay(summary.days, entry.receivedOn, entry.amountFen, personnelShare(contract, entry.amountFen, entry.budgetLine));
+  addToDay(
+    summary.days,
+    entry.receivedOn,
+    entry.amountFen,
+    personnelShare(contract, entry.amountFen, entry.budgetLine),
+  );
   summary.byFundingSource[entry.fundingSource] = ownOr0(summary.byFundingSource, entry.fundingSource) + entry.amountFen;
   const line = entry.budgetLine ?? '';
   summary.byBudgetLine[line] = ownOr0(summary.byBudgetLine, line) + entry.amountFen;
@@ -178,7 +206,10 @@ export function addToSummary(contract: Contract, summary: LedgerSummary, entry: 
   } else if (entry.reverses !== undefined) {
     const key = shortDigest(entry.reverses);
     const original = unpackPayment(contract, summary.payments[key]!);
-    summary.payments[key] = packPayment(contract, { ...original, reversedBecause: shortDigest(freeTextDigest(entry.reason)) });
+    summary.payments[key] = packPayment(contract, {
+      ...original,
+      reversedBecause: shortDigest(freeTextDigest(entry.reason)),
+    });
   }
 }
 
@@ -196,7 +227,12 @@ export type PaymentCheck =
   | { outcome: 'invalid'; problems: Problem[] };
 
 /** Decides what recording `request` would do, without doing it. `now`: the current instant. */
-export function checkPayment(contract: Contract, ledger: LedgerSummary, request: PaymentRequest, now: number): PaymentCheck {
+export function checkPayment(
+  contract: Contract,
+  ledger: LedgerSummary,
+  request: PaymentRequest,
+  now: number,
+): PaymentCheck {
   const existing = recordedPayment(contract, ledger, request.reference);
   if (existing) {
     const amountFen = moneyProblem(request.amount) ? undefined : parseMoney(request.amount);
@@ -239,7 +275,12 @@ export type ReversalCheck =
   | { outcome: 'not_found' }
   | { outcome: 'conflict'; message: string; said: Said };
 
-export function checkReversal(contract: Contract, ledger: LedgerSummary, reference: string, reason: FreeText): ReversalCheck {
+export function checkReversal(
+  contract: Contract,
+  ledger: LedgerSummary,
+  reference: string,
+  reason: FreeText,
+): ReversalCheck {
   const original = recordedPayment(contract, ledger, reference);
   if (!original) return { outcome: 'not_found' };
   if (original.reversedBecause !== undefined) {

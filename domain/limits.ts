@@ -132,7 +132,11 @@ export const MAX_ROUNDS_PER_STATION = 60;
  */
 export function roundLimitProblem(station: string, rounds: number): Problem | undefined {
   return rounds >= MAX_ROUNDS_PER_STATION
-    ? problem('station', 'too_many_rounds', { ...(station ? { station } : {}), count: rounds, limit: MAX_ROUNDS_PER_STATION })
+    ? problem('station', 'too_many_rounds', {
+        ...(station ? { station } : {}),
+        count: rounds,
+        limit: MAX_ROUNDS_PER_STATION,
+      })
     : undefined;
 }
 
@@ -157,6 +161,7 @@ export function dayWithinYearsProblem(field: string, text: string): Problem | un
   const day = match ? Number(match[3]) : NaN;
   const real = match !== null && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
   if (!real) return { field, reason: 'must be a date (YYYY-MM-DD)' };
-  if (year < TERM_FIRST_YEAR || year > TERM_LAST_YEAR) return { field, reason: `must be in the years ${TERM_FIRST_YEAR}–${TERM_LAST_YEAR}` };
+  if (year < TERM_FIRST_YEAR || year > TERM_LAST_YEAR)
+    return { field, reason: `must be in the years ${TERM_FIRST_YEAR}–${TERM_LAST_YEAR}` };
   return undefined;
 }

@@ -116,14 +116,26 @@ export interface VillageStanding {
   items: ItemStanding[];
 }
 
-export function villageStanding(request: Pick<MaterialRequest, 'items'>, deliveries: readonly Delivery[], village: string): VillageStanding {
+export function villageStanding(
+  request: Pick<MaterialRequest, 'items'>,
+  deliveries: readonly Delivery[],
+  village: string,
+): VillageStanding {
   const lines = deliveries.filter((d) => d.village === village).flatMap((d) => d.lines);
   const items = request.items.map((item): ItemStanding => {
     const mine = lines.filter((l) => l.itemId === item.id);
     const sum = (status: LineStatus) => mine.filter((l) => l.status === status).reduce((s, l) => s + l.quantity, 0);
     const [accepted, pending, returned] = [sum('accepted'), sum('pending'), sum('returned')];
     const delivered = accepted + pending;
-    return { itemId: item.id, requested: item.quantity, delivered, accepted, pending, returned, outstanding: Math.max(0, item.quantity - delivered) };
+    return {
+      itemId: item.id,
+      requested: item.quantity,
+      delivered,
+      accepted,
+      pending,
+      returned,
+      outstanding: Math.max(0, item.quantity - delivered),
+    };
   });
   const status: VillageStatus = items.every((i) => i.accepted >= i.requested)
     ? 'accepted'
@@ -152,7 +164,10 @@ export function villageHolds(standing: VillageStanding): boolean {
 const ITEM_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** Problems with a new request against the contract (contacts are checked by the caller, who can look them up). */
-export function materialRequestProblems(input: Omit<MaterialRequestInput, 'contacts' | 'note'>, contract: Pick<Contract, 'stations' | 'term'>): Problem[] {
+export function materialRequestProblems(
+  input: Omit<MaterialRequestInput, 'contacts' | 'note'>,
+  contract: Pick<Contract, 'stations' | 'term'>,
+): Problem[] {
   const problems: Problem[] = [];
   const station = contract.stations.find((s) => s.id === input.station);
   if (!station) problems.push(problem('station', 'not_a_station', { known: contract.stations.map((s) => s.id) }));
@@ -162,7 +177,9 @@ export function materialRequestProblems(input: Omit<MaterialRequestInput, 'conta
     if (seenVillages.has(village)) problems.push(problem(`villages.${i}`, 'repeats_value', { value: village }));
     seenVillages.add(village);
     if (station && !station.villages.includes(village)) {
-      problems.push(problem(`villages.${i}`, 'not_a_village_of_station', { station: station.id, known: station.villages }));
+      problems.push(
+        problem(`villages.${i}`, 'not_a_village_of_station', { station: station.id, known: station.villages }),
+      );
     }
   });
   if (!input.title.trim()) problems.push(problem('title', 'not_empty'));
@@ -172,7 +189,8 @@ export function materialRequestProblems(input: Omit<MaterialRequestInput, 'conta
     if (!ITEM_ID.test(item.id)) problems.push(problem(`items.${i}.id`, 'item_id_format'));
     if (seenItems.has(item.id)) problems.push(problem(`items.${i}.id`, 'repeats_id', { id: item.id }));
     seenItems.add(item.id);
-    if (!MATERIAL_KINDS.includes(item.kind)) problems.push(problem(`items.${i}.kind`, 'one_of', { values: MATERIAL_KINDS }));
+    if (!MATERIAL_KINDS.includes(item.kind))
+      problems.push(problem(`items.${i}.kind`, 'one_of', { values: MATERIAL_KINDS }));
     if (!Number.isInteger(item.quantity) || item.quantity < 1 || item.quantity > 10_000) {
       problems.push(problem(`items.${i}.quantity`, 'whole_number_between', { min: 1, max: 10_000 }));
     }
@@ -180,7 +198,12 @@ export function materialRequestProblems(input: Omit<MaterialRequestInput, 'conta
   const dueAt = parseInstant(input.due);
   if (dueAt === undefined) problems.push(problem('due', 'date_or_date_time'));
   else if (dueAt < contract.term.startAt || dueAt > contract.term.endAt) {
-    problems.push(problem('due', 'within_term', { from: shanghaiDate(contract.term.startAt), to: shanghaiDate(contract.term.endAt) }));
+    problems.push(
+      problem('due', 'within_term', {
+        from: shanghaiDate(contract.term.startAt),
+        to: shanghaiDate(contract.term.endAt),
+      }),
+    );
   }
   return problems;
 }
@@ -207,9 +230,14 @@ export function deliveryProblems(
     }
     if (seen.has(line.itemId)) problems.push(problem(`items.${i}.itemId`, 'repeats_value', { value: line.itemId }));
     seen.add(line.itemId);
-    if (!Number.isInteger(line.quantity) || line.quantity < 1) problems.push(problem(`items.${i}.quantity`, 'whole_number_at_least', { min: 1 }));
+    if (!Number.isInteger(line.quantity) || line.quantity < 1)
+      problems.push(problem(`items.${i}.quantity`, 'whole_number_at_least', { min: 1 }));
     else if (line.quantity > item.outstanding) {
-      problems.push(item.outstanding === 0 ? problem(`items.${i}.quantity`, 'nothing_owed') : problem(`items.${i}.quantity`, 'more_than_owed', { owed: item.outstanding }));
+      problems.push(
+        item.outstanding === 0
+          ? problem(`items.${i}.quantity`, 'nothing_owed')
+          : problem(`items.${i}.quantity`, 'more_than_owed', { owed: item.outstanding }),
+      );
     }
   });
   return problems;
@@ -229,10 +257,12 @@ export function reviewProblems(delivery: Delivery, decisions: readonly LineDecis
   decisions.forEach((d, i) => {
     const line = delivery.lines.find((l) => l.itemId === d.itemId);
     if (!line) problems.push(problem(`items.${i}.itemId`, 'not_delivered_in', { id: delivery.id }));
-    else if (line.status !== 'pending') problems.push(problem(`items.${i}.itemId`, 'already_decided', { status: line.status }));
+    else if (line.status !== 'pending')
+      problems.push(problem(`items.${i}.itemId`, 'already_decided', { status: line.status }));
     if (seen.has(d.itemId)) problems.push(problem(`items.${i}.itemId`, 'repeats_value', { value: d.itemId }));
     seen.add(d.itemId);
-    if (d.outcome === 'return' && isBlankText(d.reason)) problems.push(problem(`items.${i}.reason`, 'say_why_returned'));
+    if (d.outcome === 'return' && isBlankText(d.reason))
+      problems.push(problem(`items.${i}.reason`, 'say_why_returned'));
   });
   return problems;
 }
@@ -244,7 +274,10 @@ export function isRepeatedDecision(delivery: Delivery, decisions: readonly LineD
     decisions.every((d) => {
       const line = delivery.lines.find((l) => l.itemId === d.itemId);
       if (!line) return false;
-      return d.outcome === 'accept' ? line.status === 'accepted' : line.status === 'returned' && sameFreeText(line.reason, typeof d.reason === 'string' ? d.reason.trim() : d.reason);
+      return d.outcome === 'accept'
+        ? line.status === 'accepted'
+        : line.status === 'returned' &&
+            sameFreeText(line.reason, typeof d.reason === 'string' ? d.reason.trim() : d.reason);
     })
   );
 }
@@ -254,7 +287,12 @@ export function isRepeatedDecision(delivery: Delivery, decisions: readonly LineD
  * organization id) that may read the village's contact details, "Wang Li (Banli)" in any other;
  * `reader` null: a text every party may read.
  */
-export function contactsText(contacts: readonly HamletContact[], village: string, lang: Lang, reader: string | null): string {
+export function contactsText(
+  contacts: readonly HamletContact[],
+  village: string,
+  lang: Lang,
+  reader: string | null,
+): string {
   const mine = contacts.filter((c) => c.village === village);
   if (mine.length === 0) return '';
   const phones = noticeMayCarryContacts(reader, village);
@@ -285,7 +323,12 @@ function outstandingText(request: MaterialRequest, standing: VillageStanding, la
  * organization id; null: every party): only a reader that may read the village's contact details
  * is given its volunteers' phones.
  */
-export function villageOwes(request: MaterialRequest, standing: VillageStanding, stationName: string, reader: string | null): Text {
+export function villageOwes(
+  request: MaterialRequest,
+  standing: VillageStanding,
+  stationName: string,
+  reader: string | null,
+): Text {
   const due = stepDueDay(request.dueAt);
   const village = request.villageNames?.[standing.village] ?? standing.village;
   return {

@@ -91,13 +91,23 @@ export function reasonProblems(reasons: readonly ReasonGiven[], milestoneTemplat
   // Bounded (domain/limits): a decision's reasons travel through the review workflow's history.
   pushProblems(problems, countProblem('reasons', reasons.length, MAX_RETURN_REASONS, 'reasons'));
   reasons.forEach((r, i) => {
-    if (typeof r.text === 'string') pushProblems(problems, lengthProblem(`reasons.${i}.text`, r.text, MAX_REASON_CHARS));
+    if (typeof r.text === 'string')
+      pushProblems(problems, lengthProblem(`reasons.${i}.text`, r.text, MAX_REASON_CHARS));
     const template = templateById(r.templateId);
     if (!template) {
       problems.push(problem(`reasons.${i}.templateId`, 'unknown_template', { id: r.templateId }));
     } else if (!milestoneTemplates.includes(r.templateId)) {
-      problems.push(problem(`reasons.${i}.templateId`, 'template_not_in_milestone', { id: r.templateId, known: milestoneTemplates }));
-    } else if (r.sectionId !== EVIDENCE_SECTION && r.sectionId !== DOCUMENT_SECTION && !template.sections.some((s) => s.id === r.sectionId)) {
+      problems.push(
+        problem(`reasons.${i}.templateId`, 'template_not_in_milestone', {
+          id: r.templateId,
+          known: milestoneTemplates,
+        }),
+      );
+    } else if (
+      r.sectionId !== EVIDENCE_SECTION &&
+      r.sectionId !== DOCUMENT_SECTION &&
+      !template.sections.some((s) => s.id === r.sectionId)
+    ) {
       problems.push(
         problem(`reasons.${i}.sectionId`, 'not_a_section', {
           id: r.sectionId,
@@ -132,7 +142,13 @@ export function materialsProblems(
     else {
       for (const sectionId of Object.keys(m.sections)) {
         if (!template.sections.some((s) => s.id === sectionId)) {
-          problems.push(problem(`materials.${i}.sections.${sectionId}`, 'not_a_section', { id: sectionId, template: m.templateId, known: template.sections.map((s) => s.id) }));
+          problems.push(
+            problem(`materials.${i}.sections.${sectionId}`, 'not_a_section', {
+              id: sectionId,
+              template: m.templateId,
+              known: template.sections.map((s) => s.id),
+            }),
+          );
         }
       }
     }
@@ -145,7 +161,9 @@ export function materialsProblems(
  * Submitted materials past the domain limits (domain/limits): sections per material, characters
  * per section, attachments per material. Each problem names the field and the limit.
  */
-export function submissionLimitProblems(materials: ReadonlyArray<{ sections: Record<string, string>; attachments: readonly unknown[] }>): Problem[] {
+export function submissionLimitProblems(
+  materials: ReadonlyArray<{ sections: Record<string, string>; attachments: readonly unknown[] }>,
+): Problem[] {
   const problems: Problem[] = [];
   materials.forEach((m, i) => {
     const sections = Object.entries(m.sections);
@@ -154,7 +172,8 @@ export function submissionLimitProblems(materials: ReadonlyArray<{ sections: Rec
       countProblem(`materials.${i}.sections`, sections.length, MAX_SECTIONS_PER_MATERIAL, 'sections'),
       countProblem(`materials.${i}.attachments`, m.attachments.length, MAX_ATTACHMENTS_PER_MATERIAL, 'attachments'),
     );
-    for (const [id, text] of sections) pushProblems(problems, lengthProblem(`materials.${i}.sections.${id}`, text, MAX_SECTION_CHARS));
+    for (const [id, text] of sections)
+      pushProblems(problems, lengthProblem(`materials.${i}.sections.${id}`, text, MAX_SECTION_CHARS));
   });
   return problems;
 }
@@ -165,15 +184,25 @@ export function submissionLimitProblems(materials: ReadonlyArray<{ sections: Rec
  * attachments by name (a repeated name by its occurrence) with hash and kind. Two submissions have
  * the same text exactly when sectionDiff finds no change between them.
  */
-export function materialsDigestText(materials: ReadonlyArray<{ templateId: string; sections: Record<string, string>; attachments: readonly AttachmentMeta[] }>): string {
+export function materialsDigestText(
+  materials: ReadonlyArray<{
+    templateId: string;
+    sections: Record<string, string>;
+    attachments: readonly AttachmentMeta[];
+  }>,
+): string {
   const byTemplate = new Map<string, unknown>();
   for (const m of materials) {
     if (byTemplate.has(m.templateId)) continue; // sectionDiff compares the first of a template
     const sections = Object.entries(m.sections).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const files = [...attachmentsByName(m.attachments).entries()].map(([name, a]) => [name, a.sha256, a.kind]).sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
+    const files = [...attachmentsByName(m.attachments).entries()]
+      .map(([name, a]) => [name, a.sha256, a.kind])
+      .sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
     byTemplate.set(m.templateId, sections.length === 0 && files.length === 0 ? null : [sections, files]);
   }
-  const entries = [...byTemplate.entries()].filter(([, v]) => v !== null).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = [...byTemplate.entries()]
+    .filter(([, v]) => v !== null)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify(entries);
 }
 
@@ -186,7 +215,13 @@ export function isRepeatedReviewDecision(
   recorded: { outcome: ReviewDecision; reasons: readonly ReasonGiven[]; decidedBy: string } | null,
   request: { outcome: ReviewDecision; reasons: readonly ReasonGiven[] },
 ): boolean {
-  if (!recorded || recorded.decidedBy === PRECHECK || recorded.outcome !== request.outcome || recorded.reasons.length !== request.reasons.length) return false;
+  if (
+    !recorded ||
+    recorded.decidedBy === PRECHECK ||
+    recorded.outcome !== request.outcome ||
+    recorded.reasons.length !== request.reasons.length
+  )
+    return false;
   const key = (r: ReasonGiven) => JSON.stringify([r.code, r.templateId, r.sectionId, freeTextDigest(r.text)]);
   const left = recorded.reasons.map(key).sort();
   const right = request.reasons.map(key).sort();
@@ -210,7 +245,10 @@ export function precheck(materials: MaterialSubmission[], required: string[]): P
       failures.push({
         templateId,
         sectionId: 'document',
-        reason: { en: `The ${t?.title.en ?? templateId} is missing.`, 'zh-CN': `缺少${t?.title['zh-CN'] ?? templateId}。` },
+        reason: {
+          en: `The ${t?.title.en ?? templateId} is missing.`,
+          'zh-CN': `缺少${t?.title['zh-CN'] ?? templateId}。`,
+        },
       });
     }
   }
@@ -220,11 +258,19 @@ export function precheck(materials: MaterialSubmission[], required: string[]): P
     for (const s of template.sections) {
       const text = material.sections[s.id] ?? '';
       const fail = (en: string, zh: string) =>
-        failures.push({ templateId: template.id, sectionId: s.id, reason: { en: `${s.title.en}: ${en}`, 'zh-CN': `${s.title['zh-CN']}：${zh}` } });
+        failures.push({
+          templateId: template.id,
+          sectionId: s.id,
+          reason: { en: `${s.title.en}: ${en}`, 'zh-CN': `${s.title['zh-CN']}：${zh}` },
+        });
       if (contentLength(text) === 0) fail('this section is empty.', '该部分未填写。');
-      else if (s.placeholder && text.includes(s.placeholder)) fail('still contains the template’s placeholder text.', '仍保留模板占位文字，请替换为实际内容。');
+      else if (s.placeholder && text.includes(s.placeholder))
+        fail('still contains the template’s placeholder text.', '仍保留模板占位文字，请替换为实际内容。');
       else if (contentLength(text) < s.minLength) {
-        fail(`too short (${contentLength(text)} characters, at least ${s.minLength}); describe what was actually done.`, `内容过短（${contentLength(text)} 字，至少 ${s.minLength} 字），请具体说明实际开展的工作。`);
+        fail(
+          `too short (${contentLength(text)} characters, at least ${s.minLength}); describe what was actually done.`,
+          `内容过短（${contentLength(text)} 字，至少 ${s.minLength} 字），请具体说明实际开展的工作。`,
+        );
       }
     }
     for (const e of template.evidence) {
@@ -276,7 +322,10 @@ function attachmentsByName(attachments: readonly AttachmentMeta[]): Map<string, 
  * What changed from the previous round to this one: each section's text, and each attachment
  * (by name: added, removed, or replaced when its content hash or kind differs).
  */
-export function sectionDiff(previous: readonly MaterialSubmission[], current: readonly MaterialSubmission[]): SectionChange[] {
+export function sectionDiff(
+  previous: readonly MaterialSubmission[],
+  current: readonly MaterialSubmission[],
+): SectionChange[] {
   const changes: SectionChange[] = [];
   const templates = [...new Set([...previous, ...current].map((m) => m.templateId))];
   for (const templateId of templates) {
@@ -288,7 +337,13 @@ export function sectionDiff(previous: readonly MaterialSubmission[], current: re
       const b = before[sectionId] ?? null;
       const a = after[sectionId] ?? null;
       if (b === a) continue;
-      changes.push({ templateId, sectionId, change: b === null ? 'added' : a === null ? 'removed' : 'changed', before: b, after: a });
+      changes.push({
+        templateId,
+        sectionId,
+        change: b === null ? 'added' : a === null ? 'removed' : 'changed',
+        before: b,
+        after: a,
+      });
     }
     const filesBefore = attachmentsByName(was?.attachments ?? []);
     const filesAfter = attachmentsByName(is?.attachments ?? []);
@@ -310,7 +365,10 @@ export function sectionDiff(previous: readonly MaterialSubmission[], current: re
 }
 
 /** A resubmission identical to the round it follows (sections and attachments): nothing to review again. */
-export function nothingChanged(previous: readonly MaterialSubmission[], current: readonly MaterialSubmission[]): boolean {
+export function nothingChanged(
+  previous: readonly MaterialSubmission[],
+  current: readonly MaterialSubmission[],
+): boolean {
   return sectionDiff(previous, current).length === 0;
 }
 

@@ -47,7 +47,10 @@ function typeName(types: string, lang: Lang): string {
 
 const FORMAT_NAMES: Record<string, { en: string; zh: string }> = {
   date: { en: 'a real date (YYYY-MM-DD)', zh: '真实存在的日期（YYYY-MM-DD）' },
-  'date-time': { en: 'a date and time (e.g. 2026-11-30T09:00:00+08:00)', zh: '日期和时间（例如 2026-11-30T09:00:00+08:00）' },
+  'date-time': {
+    en: 'a date and time (e.g. 2026-11-30T09:00:00+08:00)',
+    zh: '日期和时间（例如 2026-11-30T09:00:00+08:00）',
+  },
   time: { en: 'a time of day (HH:MM:SS)', zh: '时刻（HH:MM:SS）' },
   email: { en: 'an e-mail address', zh: '电子邮件地址' },
   uri: { en: 'a web address (https://…)', zh: '网址（https://…）' },
@@ -141,7 +144,10 @@ export const MESSAGES = {
     en: ({ values }) => `must be one of ${orList(values, 'en')}`,
     'zh-CN': ({ values }) => `必须是 ${orList(values, 'zh-CN')} 之一`,
   }),
-  equal_to: entry<{ value: string }>({ en: ({ value }) => `must be "${value}"`, 'zh-CN': ({ value }) => `必须为 "${value}"` }),
+  equal_to: entry<{ value: string }>({
+    en: ({ value }) => `must be "${value}"`,
+    'zh-CN': ({ value }) => `必须为 "${value}"`,
+  }),
   wrong_type: entry<{ type: string }>({
     en: ({ type }) => `must be ${typeName(type, 'en')}`,
     'zh-CN': ({ type }) => `必须是${typeName(type, 'zh-CN')}`,
@@ -150,14 +156,29 @@ export const MESSAGES = {
     en: ({ format }) => `must be ${FORMAT_NAMES[format]?.en ?? `in the ${format} format`}`,
     'zh-CN': ({ format }) => `必须是${FORMAT_NAMES[format]?.zh ?? ` ${format} 格式`}`,
   }),
-  min_length: entry<Limit>({ en: ({ limit }) => `must have at least ${limit} characters`, 'zh-CN': ({ limit }) => `至少需要 ${limit} 个字符` }),
-  max_length: entry<Limit>({ en: ({ limit }) => `must have at most ${limit} characters`, 'zh-CN': ({ limit }) => `最多 ${limit} 个字符` }),
-  minimum: entry<Limit>({ en: ({ limit }) => `must be at least ${limit}`, 'zh-CN': ({ limit }) => `不能小于 ${limit}` }),
+  min_length: entry<Limit>({
+    en: ({ limit }) => `must have at least ${limit} characters`,
+    'zh-CN': ({ limit }) => `至少需要 ${limit} 个字符`,
+  }),
+  max_length: entry<Limit>({
+    en: ({ limit }) => `must have at most ${limit} characters`,
+    'zh-CN': ({ limit }) => `最多 ${limit} 个字符`,
+  }),
+  minimum: entry<Limit>({
+    en: ({ limit }) => `must be at least ${limit}`,
+    'zh-CN': ({ limit }) => `不能小于 ${limit}`,
+  }),
   maximum: entry<Limit>({ en: ({ limit }) => `must be at most ${limit}`, 'zh-CN': ({ limit }) => `不能大于 ${limit}` }),
   above: entry<Limit>({ en: ({ limit }) => `must be more than ${limit}`, 'zh-CN': ({ limit }) => `必须大于 ${limit}` }),
   below: entry<Limit>({ en: ({ limit }) => `must be less than ${limit}`, 'zh-CN': ({ limit }) => `必须小于 ${limit}` }),
-  multiple_of: entry<Limit>({ en: ({ limit }) => `must be a multiple of ${limit}`, 'zh-CN': ({ limit }) => `必须是 ${limit} 的倍数` }),
-  min_items: entry<Limit>({ en: ({ limit }) => `must have at least ${limit} item${limit === 1 ? '' : 's'}`, 'zh-CN': ({ limit }) => `至少需要 ${limit} 项` }),
+  multiple_of: entry<Limit>({
+    en: ({ limit }) => `must be a multiple of ${limit}`,
+    'zh-CN': ({ limit }) => `必须是 ${limit} 的倍数`,
+  }),
+  min_items: entry<Limit>({
+    en: ({ limit }) => `must have at least ${limit} item${limit === 1 ? '' : 's'}`,
+    'zh-CN': ({ limit }) => `至少需要 ${limit} 项`,
+  }),
   max_items: entry<Limit & { count?: number }>({
     en: ({ limit, count }) => `must have at most ${limit} items${count === undefined ? '' : ` (has ${count})`}`,
     'zh-CN': ({ limit, count }) => `最多 ${limit} 项${count === undefined ? '' : `（现有 ${count} 项）`}`,
@@ -167,7 +188,10 @@ export const MESSAGES = {
     'zh-CN': ({ limit, count }) => `最多 ${limit} 个条目${count === undefined ? '' : `（现有 ${count} 个）`}`,
   }),
   unique_items: entry({ en: () => 'must not list the same item twice', 'zh-CN': () => '不能重复列出同一项' }),
-  no_matching_form: entry({ en: () => 'does not have any of the accepted forms', 'zh-CN': () => '不符合任何一种可接受的格式' }),
+  no_matching_form: entry({
+    en: () => 'does not have any of the accepted forms',
+    'zh-CN': () => '不符合任何一种可接受的格式',
+  }),
   invalid_value: entry({ en: () => 'is not an accepted value', 'zh-CN': () => '不是可接受的值' }),
   // Patterns, each said in words (api/validation.ts maps every pattern of a schema to one of these).
   pattern_id: entry({
@@ -187,10 +211,22 @@ export const MESSAGES = {
     en: () => 'a date written YYYY-MM-DD, in the years 1900–2199',
     'zh-CN': () => '日期，格式为 YYYY-MM-DD，年份在 1900–2199 之间',
   }),
-  pattern_http_url: entry({ en: () => 'a web address starting with http:// or https://', 'zh-CN': () => '以 http:// 或 https:// 开头的网址' }),
-  pattern_sha256: entry({ en: () => 'a SHA-256 digest: 64 hexadecimal digits', 'zh-CN': () => 'SHA-256 摘要：64 位十六进制数字' }),
-  pattern_cursor: entry({ en: () => "a previous page's nextCursor, as it was given", 'zh-CN': () => '上一页给出的 nextCursor，原样传入' }),
-  pattern_other: entry({ en: () => 'holds characters that are not allowed here', 'zh-CN': () => '包含此处不允许的字符' }),
+  pattern_http_url: entry({
+    en: () => 'a web address starting with http:// or https://',
+    'zh-CN': () => '以 http:// 或 https:// 开头的网址',
+  }),
+  pattern_sha256: entry({
+    en: () => 'a SHA-256 digest: 64 hexadecimal digits',
+    'zh-CN': () => 'SHA-256 摘要：64 位十六进制数字',
+  }),
+  pattern_cursor: entry({
+    en: () => "a previous page's nextCursor, as it was given",
+    'zh-CN': () => '上一页给出的 nextCursor，原样传入',
+  }),
+  pattern_other: entry({
+    en: () => 'holds characters that are not allowed here',
+    'zh-CN': () => '包含此处不允许的字符',
+  }),
   must_be: entry<{ what: string }>({
     en: ({ what }) => `must be ${renderLoose({ code: what }, 'en')}`,
     'zh-CN': ({ what }) => `必须是${renderLoose({ code: what }, 'zh-CN')}`,
@@ -210,11 +246,13 @@ export const MESSAGES = {
     'zh-CN': ({ hex, at }) => `第 ${at} 个字符是行分隔符（${hex}），请改用换行`,
   }),
   text_bidi_control: entry<{ hex: string; at: number }>({
-    en: ({ hex, at }) => `holds a bidirectional control character (${hex}) at character ${at}, which changes how the text displays`,
+    en: ({ hex, at }) =>
+      `holds a bidirectional control character (${hex}) at character ${at}, which changes how the text displays`,
     'zh-CN': ({ hex, at }) => `第 ${at} 个字符是双向文本控制符（${hex}），会改变文字的显示顺序`,
   }),
   text_invisible: entry<{ hex: string; at: number }>({
-    en: ({ hex, at }) => `holds an invisible character (${hex}) at character ${at}, which makes it look like other text`,
+    en: ({ hex, at }) =>
+      `holds an invisible character (${hex}) at character ${at}, which makes it look like other text`,
     'zh-CN': ({ hex, at }) => `第 ${at} 个字符是不可见字符（${hex}），会让文字看起来像别的文字`,
   }),
   text_control: entry<{ hex: string; at: number }>({
@@ -233,14 +271,20 @@ export const MESSAGES = {
     'zh-CN': ({ types }) => `不是可接受的文件类型（可接受：${plainList(types, 'zh-CN')}）`,
   }),
   content_not_text: entry<{ name: string; declared: string; reason: LooseSaid }>({
-    en: ({ name, declared, reason }) => `"${name}" is declared ${declared} but its content ${renderLoose(reason, 'en')}`,
+    en: ({ name, declared, reason }) =>
+      `"${name}" is declared ${declared} but its content ${renderLoose(reason, 'en')}`,
     'zh-CN': ({ name, declared, reason }) => `"${name}" 声明为 ${declared}，但其内容${renderLoose(reason, 'zh-CN')}`,
   }),
   content_type_mismatch: entry<{ name: string; declared: string; detected?: string }>({
-    en: ({ name, declared, detected }) => `"${name}" is declared ${declared} but its content is ${detected ?? 'of no recognised type'}`,
-    'zh-CN': ({ name, declared, detected }) => `"${name}" 声明为 ${declared}，但其内容${detected ? `是 ${detected}` : '不是可识别的类型'}`,
+    en: ({ name, declared, detected }) =>
+      `"${name}" is declared ${declared} but its content is ${detected ?? 'of no recognised type'}`,
+    'zh-CN': ({ name, declared, detected }) =>
+      `"${name}" 声明为 ${declared}，但其内容${detected ? `是 ${detected}` : '不是可识别的类型'}`,
   }),
-  larger_than_bytes: entry<Limit>({ en: ({ limit }) => `is larger than ${limit} bytes`, 'zh-CN': ({ limit }) => `超过 ${limit} 字节` }),
+  larger_than_bytes: entry<Limit>({
+    en: ({ limit }) => `is larger than ${limit} bytes`,
+    'zh-CN': ({ limit }) => `超过 ${limit} 字节`,
+  }),
   size_mismatch: entry<{ size: number; actual: number }>({
     en: ({ size, actual }) => `is ${size} but the content has ${actual} bytes`,
     'zh-CN': ({ size, actual }) => `为 ${size}，但内容有 ${actual} 字节`,
@@ -250,13 +294,22 @@ export const MESSAGES = {
   // ---- business rules (domain/) ----
   not_empty: entry({ en: () => 'must not be empty', 'zh-CN': () => '不能为空' }),
   repeats_id: entry<Id>({ en: ({ id }) => `repeats the id "${id}"`, 'zh-CN': ({ id }) => `标识 "${id}" 重复` }),
-  repeats_value: entry<{ value: string }>({ en: ({ value }) => `repeats "${value}"`, 'zh-CN': ({ value }) => `"${value}" 重复` }),
-  reserved_id: entry<Id>({ en: ({ id }) => `"${id}" is a reserved name; choose another id`, 'zh-CN': ({ id }) => `"${id}" 是保留名称，请换一个标识` }),
+  repeats_value: entry<{ value: string }>({
+    en: ({ value }) => `repeats "${value}"`,
+    'zh-CN': ({ value }) => `"${value}" 重复`,
+  }),
+  reserved_id: entry<Id>({
+    en: ({ id }) => `"${id}" is a reserved name; choose another id`,
+    'zh-CN': ({ id }) => `"${id}" 是保留名称，请换一个标识`,
+  }),
   whole_number_between: entry<Range>({
     en: ({ min, max }) => `must be a whole number between ${min} and ${max}`,
     'zh-CN': ({ min, max }) => `必须是 ${min} 到 ${max} 之间的整数`,
   }),
-  whole_number_at_least: entry<{ min: number }>({ en: ({ min }) => `must be a whole number of at least ${min}`, 'zh-CN': ({ min }) => `必须是不小于 ${min} 的整数` }),
+  whole_number_at_least: entry<{ min: number }>({
+    en: ({ min }) => `must be a whole number of at least ${min}`,
+    'zh-CN': ({ min }) => `必须是不小于 ${min} 的整数`,
+  }),
   days_between: entry<Range>({
     en: ({ min, max }) => `must be a whole number of days between ${min} and ${max}`,
     'zh-CN': ({ min, max }) => `必须是 ${min} 到 ${max} 之间的整数天数`,
@@ -270,7 +323,10 @@ export const MESSAGES = {
     'zh-CN': () => '必须是 ISO 8601 日期（YYYY-MM-DD）或日期时间',
   }),
   day_required: entry({ en: () => 'must be a date (YYYY-MM-DD)', 'zh-CN': () => '必须是日期（YYYY-MM-DD）' }),
-  real_day_required: entry({ en: () => 'must be a real date (YYYY-MM-DD)', 'zh-CN': () => '必须是真实存在的日期（YYYY-MM-DD）' }),
+  real_day_required: entry({
+    en: () => 'must be a real date (YYYY-MM-DD)',
+    'zh-CN': () => '必须是真实存在的日期（YYYY-MM-DD）',
+  }),
   years_between: entry<{ from: number; to: number }>({
     en: ({ from, to }) => `must be in the years ${from}–${to}`,
     'zh-CN': ({ from, to }) => `年份必须在 ${from}–${to} 之间`,
@@ -290,14 +346,20 @@ export const MESSAGES = {
     'zh-CN': () => '必须是以元为单位的金额，例如 "1154000.00"',
   }),
   money_negative: entry({ en: () => 'must not be negative', 'zh-CN': () => '不能为负数' }),
-  money_too_precise: entry({ en: () => 'must have at most two decimals (fen)', 'zh-CN': () => '最多两位小数（精确到分）' }),
+  money_too_precise: entry({
+    en: () => 'must have at most two decimals (fen)',
+    'zh-CN': () => '最多两位小数（精确到分）',
+  }),
   money_too_large: entry({ en: () => 'is too large', 'zh-CN': () => '金额过大' }),
   above_zero: entry({ en: () => 'must be greater than zero', 'zh-CN': () => '必须大于零' }),
   percent_format: entry({
     en: () => 'must be a percentage above 0 and at most 100, with at most two decimals',
     'zh-CN': () => '必须是大于 0、不超过 100 的百分比，最多两位小数',
   }),
-  amount_or_percent: entry({ en: () => 'must give exactly one of amount or percent', 'zh-CN': () => 'amount 和 percent 必须且只能填写一个' }),
+  amount_or_percent: entry({
+    en: () => 'must give exactly one of amount or percent',
+    'zh-CN': () => 'amount 和 percent 必须且只能填写一个',
+  }),
   // Amounts as the form takes them ("1154000.00"; a sum of shares may hold a fraction of a fen).
   must_add_up: entry<{ expected: string; actual: string }>({
     en: ({ expected, actual }) => `must add up to the contract value ${expected}, but add up to ${actual}`,
@@ -315,7 +377,10 @@ export const MESSAGES = {
     en: () => 'must be 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit',
     'zh-CN': () => '必须由 1–64 个字母、数字、"."、"_" 或 "-" 组成，以字母或数字开头',
   }),
-  item_id_format: entry({ en: () => 'must be 1–64 letters, digits, ".", "_" or "-"', 'zh-CN': () => '必须由 1–64 个字母、数字、"."、"_" 或 "-" 组成' }),
+  item_id_format: entry({
+    en: () => 'must be 1–64 letters, digits, ".", "_" or "-"',
+    'zh-CN': () => '必须由 1–64 个字母、数字、"."、"_" 或 "-" 组成',
+  }),
   reference_format: entry({
     en: () => 'must be 1–100 letters, digits or . _ : / -, starting with a letter or digit',
     'zh-CN': () => '必须由 1–100 个字母、数字或 . _ : / - 组成，以字母或数字开头',
@@ -325,24 +390,38 @@ export const MESSAGES = {
     en: ({ years, before }) => `must be less than ${years} years after term.start (before ${before})`,
     'zh-CN': ({ years, before }) => `必须在 term.start 之后 ${years} 年以内（早于${dayText(before, 'zh-CN')}）`,
   }),
-  unknown_organization: entry<Id>({ en: ({ id }) => `is not a known organization ("${id}")`, 'zh-CN': ({ id }) => `不是已登记的机构（"${id}"）` }),
+  unknown_organization: entry<Id>({
+    en: ({ id }) => `is not a known organization ("${id}")`,
+    'zh-CN': ({ id }) => `不是已登记的机构（"${id}"）`,
+  }),
   party_kind: entry<{ kind: string; role: string; kinds: readonly string[] }>({
-    en: ({ kind, role, kinds }) => `is an organization of kind ${kind}; a ${role} must be of kind ${kindName(kinds, 'en')}`,
-    'zh-CN': ({ kind, role, kinds }) => `是${kindName([kind], 'zh-CN')}类机构；合同的${kindName([role], 'zh-CN')}必须是${kindName(kinds, 'zh-CN')}类机构`,
+    en: ({ kind, role, kinds }) =>
+      `is an organization of kind ${kind}; a ${role} must be of kind ${kindName(kinds, 'en')}`,
+    'zh-CN': ({ kind, role, kinds }) =>
+      `是${kindName([kind], 'zh-CN')}类机构；合同的${kindName([role], 'zh-CN')}必须是${kindName(kinds, 'zh-CN')}类机构`,
   }),
   of_kind_not: entry<{ kind: string; expected: string }>({
     en: ({ kind, expected }) => `is of kind ${kind}, not ${expected}`,
     'zh-CN': ({ kind, expected }) => `是${kindName([kind], 'zh-CN')}类机构，不是${kindName([expected], 'zh-CN')}`,
   }),
-  headcount_range: entry<{ max: number }>({ en: ({ max }) => `must be a whole number from 1 to ${max}`, 'zh-CN': ({ max }) => `必须是 1 到 ${max} 之间的整数` }),
-  not_a_station: entry<{ id?: string; known: readonly string[] }>({
-    en: ({ id, known }) => `is not a station of this contract (${id ? `"${id}"; ` : ''}stations: ${plainList(known, 'en')})`,
-    'zh-CN': ({ id, known }) => `不是本合同的社工站（${id ? `"${id}"；` : ''}本合同的社工站：${plainList(known, 'zh-CN')}）`,
+  headcount_range: entry<{ max: number }>({
+    en: ({ max }) => `must be a whole number from 1 to ${max}`,
+    'zh-CN': ({ max }) => `必须是 1 到 ${max} 之间的整数`,
   }),
-  at_least_one_template: entry({ en: () => 'must name at least one template', 'zh-CN': () => '至少要指定一个材料模板' }),
+  not_a_station: entry<{ id?: string; known: readonly string[] }>({
+    en: ({ id, known }) =>
+      `is not a station of this contract (${id ? `"${id}"; ` : ''}stations: ${plainList(known, 'en')})`,
+    'zh-CN': ({ id, known }) =>
+      `不是本合同的社工站（${id ? `"${id}"；` : ''}本合同的社工站：${plainList(known, 'zh-CN')}）`,
+  }),
+  at_least_one_template: entry({
+    en: () => 'must name at least one template',
+    'zh-CN': () => '至少要指定一个材料模板',
+  }),
   unknown_template: entry<Id & { known?: readonly string[] }>({
     en: ({ id, known }) => `is not a known template ("${id}")${known ? `; known: ${plainList(known, 'en')}` : ''}`,
-    'zh-CN': ({ id, known }) => `不是已有的材料模板（"${id}"）${known ? `；已有模板：${plainList(known, 'zh-CN')}` : ''}`,
+    'zh-CN': ({ id, known }) =>
+      `不是已有的材料模板（"${id}"）${known ? `；已有模板：${plainList(known, 'zh-CN')}` : ''}`,
   }),
   template_not_in_milestone: entry<Id & { known: readonly string[] }>({
     en: ({ id, known }) => `"${id}" is not among this milestone's materials (${plainList(known, 'en')})`,
@@ -352,11 +431,16 @@ export const MESSAGES = {
     en: ({ id, template, known }) => `"${id}" is not a section of ${template} (${plainList(known, 'en')})`,
     'zh-CN': ({ id, template, known }) => `"${id}" 不是 ${template} 的章节（${plainList(known, 'zh-CN')}）`,
   }),
-  submitted_twice: entry<Id>({ en: ({ id }) => `"${id}" is submitted more than once`, 'zh-CN': ({ id }) => `"${id}" 提交了不止一次` }),
+  submitted_twice: entry<Id>({
+    en: ({ id }) => `"${id}" is submitted more than once`,
+    'zh-CN': ({ id }) => `"${id}" 提交了不止一次`,
+  }),
   at_least_one_village: entry({ en: () => 'must name at least one village', 'zh-CN': () => '至少要指定一个村' }),
   not_a_village_of_station: entry<{ station: string; known: readonly string[] }>({
-    en: ({ station, known }) => `is not a village of station ${station} (${known.length ? plainList(known, 'en') : 'it has none'})`,
-    'zh-CN': ({ station, known }) => `不是社工站 ${station} 的村（${known.length ? plainList(known, 'zh-CN') : '该站没有村'}）`,
+    en: ({ station, known }) =>
+      `is not a village of station ${station} (${known.length ? plainList(known, 'en') : 'it has none'})`,
+    'zh-CN': ({ station, known }) =>
+      `不是社工站 ${station} 的村（${known.length ? plainList(known, 'zh-CN') : '该站没有村'}）`,
   }),
   at_least_one_item: entry({ en: () => 'must ask for at least one item', 'zh-CN': () => '至少要索取一项材料' }),
   village_not_asked: entry<{ known: readonly string[] }>({
@@ -368,20 +452,39 @@ export const MESSAGES = {
     en: ({ known }) => `is not an item of this request (${plainList(known, 'en')})`,
     'zh-CN': ({ known }) => `不是本次索取的材料（${plainList(known, 'zh-CN')}）`,
   }),
-  nothing_owed: entry({ en: () => 'is not owed any more: everything asked for was delivered', 'zh-CN': () => '已无欠交：所索取的已全部交付' }),
-  more_than_owed: entry<{ owed: number }>({ en: ({ owed }) => `is more than the ${owed} still owed`, 'zh-CN': ({ owed }) => `超过了尚欠的 ${owed} 份` }),
+  nothing_owed: entry({
+    en: () => 'is not owed any more: everything asked for was delivered',
+    'zh-CN': () => '已无欠交：所索取的已全部交付',
+  }),
+  more_than_owed: entry<{ owed: number }>({
+    en: ({ owed }) => `is more than the ${owed} still owed`,
+    'zh-CN': ({ owed }) => `超过了尚欠的 ${owed} 份`,
+  }),
   decide_at_least_one: entry({ en: () => 'must decide at least one item', 'zh-CN': () => '至少要对一项材料作出决定' }),
-  not_delivered_in: entry<Id>({ en: ({ id }) => `was not delivered in ${id}`, 'zh-CN': ({ id }) => `不在交付 ${id} 之中` }),
-  already_decided: entry<{ status: string }>({ en: ({ status }) => `was ${status} already`, 'zh-CN': ({ status }) => `已经${statusZh(status)}` }),
+  not_delivered_in: entry<Id>({
+    en: ({ id }) => `was not delivered in ${id}`,
+    'zh-CN': ({ id }) => `不在交付 ${id} 之中`,
+  }),
+  already_decided: entry<{ status: string }>({
+    en: ({ status }) => `was ${status} already`,
+    'zh-CN': ({ status }) => `已经${statusZh(status)}`,
+  }),
   say_why_returned: entry({ en: () => 'must say why the item is sent back', 'zh-CN': () => '退回时必须说明原因' }),
   exceeds_unpaid: entry<{ unpaid: string }>({
     en: ({ unpaid }) => `exceeds what is still unpaid (${unpaid})`,
     'zh-CN': ({ unpaid }) => `超过了尚未支付的金额（${unpaid} 元）`,
   }),
-  not_a_budget_line: entry<Id>({ en: ({ id }) => `is not a budget line of this contract ("${id}")`, 'zh-CN': ({ id }) => `不是本合同的预算科目（"${id}"）` }),
+  not_a_budget_line: entry<Id>({
+    en: ({ id }) => `is not a budget line of this contract ("${id}")`,
+    'zh-CN': ({ id }) => `不是本合同的预算科目（"${id}"）`,
+  }),
   metric_not_counted: entry<{ known: readonly string[] }>({
-    en: ({ known }) => (known.length ? `has no quota in this contract (quotas count ${plainList(known, 'en')})` : 'cannot be recorded: this contract has no quotas'),
-    'zh-CN': ({ known }) => (known.length ? `本合同没有该项指标（指标有：${plainList(known, 'zh-CN')}）` : '无法记录：本合同没有指标'),
+    en: ({ known }) =>
+      known.length
+        ? `has no quota in this contract (quotas count ${plainList(known, 'en')})`
+        : 'cannot be recorded: this contract has no quotas',
+    'zh-CN': ({ known }) =>
+      known.length ? `本合同没有该项指标（指标有：${plainList(known, 'zh-CN')}）` : '无法记录：本合同没有指标',
   }),
   too_many: entry<{ count: number; limit: number; what: string }>({
     en: ({ count, limit, what }) => `has ${count} ${what}; at most ${limit} are allowed`,
@@ -396,28 +499,37 @@ export const MESSAGES = {
     'zh-CN': ({ count, limit }) => `本合同已有 ${count} 笔付款，每份合同最多 ${limit} 笔`,
   }),
   too_many_terms_changes: entry<{ count: number; limit: number }>({
-    en: ({ count, limit }) => `the payment terms of this contract have changed ${count} times; at most ${limit} changes are allowed per contract`,
+    en: ({ count, limit }) =>
+      `the payment terms of this contract have changed ${count} times; at most ${limit} changes are allowed per contract`,
     'zh-CN': ({ count, limit }) => `本合同的付款条款已变更 ${count} 次，每份合同最多变更 ${limit} 次`,
   }),
   too_many_requests_made: entry<{ count: number; limit: number }>({
-    en: ({ count, limit }) => `this contract has made ${count} material requests; at most ${limit} are allowed per contract`,
+    en: ({ count, limit }) =>
+      `this contract has made ${count} material requests; at most ${limit} are allowed per contract`,
     'zh-CN': ({ count, limit }) => `本合同已发出 ${count} 次材料索取，每份合同最多 ${limit} 次`,
   }),
   too_many_rounds: entry<{ station?: string; count: number; limit: number }>({
     en: ({ station, count, limit }) =>
       `${station ? `station ${station}` : 'this milestone'} has submitted ${count} rounds; at most ${limit} are allowed per station (pre-check returns included)`,
-    'zh-CN': ({ station, count, limit }) => `${station ? `社工站 ${station}` : '本里程碑'}已提交 ${count} 轮，每个站最多 ${limit} 轮（含预审退回）`,
+    'zh-CN': ({ station, count, limit }) =>
+      `${station ? `社工站 ${station}` : '本里程碑'}已提交 ${count} 轮，每个站最多 ${limit} 轮（含预审退回）`,
   }),
   not_a_step_kind: entry({ en: () => 'is not a kind of step', 'zh-CN': () => '不是已知的步骤类型' }),
   at_least_one_level: entry({ en: () => 'must have at least one level', 'zh-CN': () => '至少要有一级' }),
-  after_days_one_of: entry({ en: () => 'must give exactly one of afterWorkingDays or afterDays', 'zh-CN': () => 'afterWorkingDays 和 afterDays 必须且只能填写一个' }),
+  after_days_one_of: entry({
+    en: () => 'must give exactly one of afterWorkingDays or afterDays',
+    'zh-CN': () => 'afterWorkingDays 和 afterDays 必须且只能填写一个',
+  }),
   level_order: entry({ en: () => 'must not come before the level above it', 'zh-CN': () => '不能早于上一级' }),
   at_least_one_party: entry({ en: () => 'must name at least one party', 'zh-CN': () => '至少要指定一方' }),
   calendar_year_range: entry<{ from: number; to: number }>({
     en: ({ from, to }) => `must be a year from ${from} to ${to}`,
     'zh-CN': ({ from, to }) => `必须是 ${from} 到 ${to} 之间的年份`,
   }),
-  at_most_days: entry<Limit>({ en: ({ limit }) => `must list at most ${limit} days`, 'zh-CN': ({ limit }) => `最多列出 ${limit} 天` }),
+  at_most_days: entry<Limit>({
+    en: ({ limit }) => `must list at most ${limit} days`,
+    'zh-CN': ({ limit }) => `最多列出 ${limit} 天`,
+  }),
   day_not_in_year: entry<{ day: string; year: number }>({
     en: ({ day, year }) => `${day} is not in ${year}`,
     'zh-CN': ({ day, year }) => `${dayText(day, 'zh-CN')}不在 ${year} 年内`,
@@ -434,14 +546,20 @@ export const MESSAGES = {
     en: ({ day, weekday }) => `${day} is a ${weekday}; an adjusted working day must be a Saturday or Sunday`,
     'zh-CN': ({ day }) => `${dayText(day, 'zh-CN')}不是周末；调休上班日必须是周六或周日`,
   }),
-  holidays_required: entry({ en: () => 'must list the days off (at least one)', 'zh-CN': () => '必须列出休息日（至少一天）' }),
+  holidays_required: entry({
+    en: () => 'must list the days off (at least one)',
+    'zh-CN': () => '必须列出休息日（至少一天）',
+  }),
   notice_title_required: entry({ en: () => 'must name the notice (its title)', 'zh-CN': () => '必须写明通知的标题' }),
   notice_year: entry<{ year: number }>({
     en: ({ year }) => `must be in ${year - 1} or ${year} (the notice of ${year}'s schedule)`,
     'zh-CN': ({ year }) => `必须在 ${year - 1} 年或 ${year} 年（${year} 年安排的通知）`,
   }),
   return_needs_reason: entry({ en: () => 'must name at least one reason', 'zh-CN': () => '至少要给出一条理由' }),
-  station_not_in_milestone: entry({ en: () => 'is not a station of this milestone', 'zh-CN': () => '不是本里程碑的社工站' }),
+  station_not_in_milestone: entry({
+    en: () => 'is not a station of this milestone',
+    'zh-CN': () => '不是本里程碑的社工站',
+  }),
   nothing_changed: entry<{ round: number }>({
     en: ({ round }) => `are identical to round ${round} (sections and attachments), which was returned`,
     'zh-CN': ({ round }) => `与已被退回的第 ${round} 轮完全相同（章节和附件），请先修改再提交`,
@@ -461,23 +579,33 @@ export const MESSAGES = {
     'zh-CN': () => '必须是 0 到 100 之间的百分比，最多两位小数',
   }),
   statute_lpr_plausible: entry<{ max: number; rule: string }>({
-    en: ({ max, rule }) => `must be above 0 and at most ${max} % under the statute: the one-year LPR published on the day of signing (rule ${rule}: 《保障中小企业款项支付条例》)`,
-    'zh-CN': ({ max, rule }) => `必须大于 0 且不超过 ${max}%：签约当日公布的一年期贷款市场报价利率（规则 ${rule}：《保障中小企业款项支付条例》）`,
+    en: ({ max, rule }) =>
+      `must be above 0 and at most ${max} % under the statute: the one-year LPR published on the day of signing (rule ${rule}: 《保障中小企业款项支付条例》)`,
+    'zh-CN': ({ max, rule }) =>
+      `必须大于 0 且不超过 ${max}%：签约当日公布的一年期贷款市场报价利率（规则 ${rule}：《保障中小企业款项支付条例》）`,
   }),
   statute_rate_below_lpr: entry<{ lpr: string; rule: string }>({
-    en: ({ lpr, rule }) => `must not be below the one-year LPR at signing (${lpr} %) under the statute (rule ${rule}: 《保障中小企业款项支付条例》, State Council Order No. 802)`,
-    'zh-CN': ({ lpr, rule }) => `依《保障中小企业款项支付条例》（国务院令第 802 号）不得低于签约时的一年期贷款市场报价利率（${lpr}%）（规则 ${rule}）`,
+    en: ({ lpr, rule }) =>
+      `must not be below the one-year LPR at signing (${lpr} %) under the statute (rule ${rule}: 《保障中小企业款项支付条例》, State Council Order No. 802)`,
+    'zh-CN': ({ lpr, rule }) =>
+      `依《保障中小企业款项支付条例》（国务院令第 802 号）不得低于签约时的一年期贷款市场报价利率（${lpr}%）（规则 ${rule}）`,
   }),
   statute_interest_not_waived: entry<{ rule: string }>({
     en: ({ rule }) => `cannot be none under the statute: where no rate is agreed it is 0.05 % per day (rule ${rule})`,
     'zh-CN': ({ rule }) => `依条例不得约定为无：未约定利率的，按每日万分之五计付（规则 ${rule}）`,
   }),
-  not_a_milestone: entry<Id>({ en: ({ id }) => `is not a milestone of this contract ("${id}")`, 'zh-CN': ({ id }) => `不是本合同的里程碑（"${id}"）` }),
+  not_a_milestone: entry<Id>({
+    en: ({ id }) => `is not a milestone of this contract ("${id}")`,
+    'zh-CN': ({ id }) => `不是本合同的里程碑（"${id}"）`,
+  }),
   release_form: entry({
     en: () => 'must be "on_due_date", "on_application" or { "afterApproval": "<milestone id>" }',
     'zh-CN': () => '必须是 "on_due_date"、"on_application" 或 { "afterApproval": "<里程碑标识>" }',
   }),
-  not_a_tranche: entry<Id>({ en: ({ id }) => `is not a tranche of this contract ("${id}")`, 'zh-CN': ({ id }) => `不是本合同的拨付批次（"${id}"）` }),
+  not_a_tranche: entry<Id>({
+    en: ({ id }) => `is not a tranche of this contract ("${id}")`,
+    'zh-CN': ({ id }) => `不是本合同的拨付批次（"${id}"）`,
+  }),
   too_many_applications: entry<{ max: number }>({
     en: ({ max }) => `a contract holds at most ${max} payment applications`,
     'zh-CN': ({ max }) => `每份合同最多 ${max} 份请款申请`,
@@ -487,16 +615,21 @@ export const MESSAGES = {
     'zh-CN': ({ day }) => `尚不能请款：该批次于到期日${dayText(day, 'zh-CN')}起才可请款`,
   }),
   released_after_approval: entry<{ milestone: string }>({
-    en: ({ milestone }) => `cannot be applied for yet: the tranche is released only once milestone "${milestone}" is approved`,
+    en: ({ milestone }) =>
+      `cannot be applied for yet: the tranche is released only once milestone "${milestone}" is approved`,
     'zh-CN': ({ milestone }) => `尚不能请款：里程碑 "${milestone}" 通过评审后该批次才可请款`,
   }),
   more_than_tranche_owes: entry<{ left: string; tranche: string; applied: string; received: string }>({
-    en: ({ left, tranche, applied, received }) => `is more than the tranche still owes: at most ${left} (tranche ${tranche}, applied for ${applied}, received ${received})`,
-    'zh-CN': ({ left, tranche, applied, received }) => `超过了该批次尚欠的金额：最多 ${left}（批次 ${tranche}，已申请 ${applied}，已收到 ${received}）`,
+    en: ({ left, tranche, applied, received }) =>
+      `is more than the tranche still owes: at most ${left} (tranche ${tranche}, applied for ${applied}, received ${received})`,
+    'zh-CN': ({ left, tranche, applied, received }) =>
+      `超过了该批次尚欠的金额：最多 ${left}（批次 ${tranche}，已申请 ${applied}，已收到 ${received}）`,
   }),
   tranche_has_applications: entry<Id & { applications: readonly string[] }>({
-    en: ({ id, applications }) => `cannot remove tranche "${id}": payment application(s) ${plainList(applications, 'en')} stand for it (return them within their window, or pay the tranche, first)`,
-    'zh-CN': ({ id, applications }) => `不能删除批次 "${id}"：请款申请 ${plainList(applications, 'zh-CN')} 仍然有效（请先在验收期内退回，或付清该批次）`,
+    en: ({ id, applications }) =>
+      `cannot remove tranche "${id}": payment application(s) ${plainList(applications, 'en')} stand for it (return them within their window, or pay the tranche, first)`,
+    'zh-CN': ({ id, applications }) =>
+      `不能删除批次 "${id}"：请款申请 ${plainList(applications, 'zh-CN')} 仍然有效（请先在验收期内退回，或付清该批次）`,
   }),
   overdue_tranche_kept: entry<Id & { day: string; rule: string }>({
     en: ({ id, day, rule }) =>
@@ -504,7 +637,10 @@ export const MESSAGES = {
     'zh-CN': ({ id, day, rule }) =>
       `会改变批次 "${id}" 的欠款或逾期利息：付款方应于 ${dayText(day, 'zh-CN')} 前支付，该批次逾期支付或尚未支付；依条例，变更不得改动已逾期的批次——其金额、到期日、付款条件或已计入的到账款项（请先付清；规则 ${rule}）`,
   }),
-  give_a_reason_to_return: entry({ en: () => 'must give at least one reason to return', 'zh-CN': () => '退回时至少要给出一条理由' }),
+  give_a_reason_to_return: entry({
+    en: () => 'must give at least one reason to return',
+    'zh-CN': () => '退回时至少要给出一条理由',
+  }),
 
   // ---- refusals (the error's message) ----
   invalid_request: entry({ en: () => 'The request is not valid', 'zh-CN': () => '请求无效' }),
@@ -514,14 +650,18 @@ export const MESSAGES = {
   }),
   sign_in_required: entry({ en: () => 'A valid bearer token is required', 'zh-CN': () => '需要有效的访问令牌' }),
   token_not_valid: entry({ en: () => 'The bearer token is not valid', 'zh-CN': () => '访问令牌无效' }),
-  too_many_attempts: entry<{ after: string }>({ en: ({ after }) => `Too many requests; retry in ${after}`, 'zh-CN': ({ after }) => `请求过于频繁，请 ${after} 后再试` }),
+  too_many_attempts: entry<{ after: string }>({
+    en: ({ after }) => `Too many requests; retry in ${after}`,
+    'zh-CN': ({ after }) => `请求过于频繁，请 ${after} 后再试`,
+  }),
   only_roles_may: entry<{ roles: readonly string[]; action: string }>({
     en: ({ roles, action }) => `Only ${roles.join(' or ')} may ${action}`,
     'zh-CN': ({ roles, action }) => `只有${roles.map(roleZh).join('或')}可以${actionZh(action)}`,
   }),
   only_party_may: entry<{ role: string; party: string; contract: string; action: string }>({
     en: ({ role, party, contract, action }) => `Only a ${role} of ${party} of contract ${contract} may ${action}`,
-    'zh-CN': ({ role, party, contract, action }) => `只有合同 ${contract} 的${party === 'the payer' ? '付款方' : '购买方'}的${roleZh(role)}可以${actionZh(action)}`,
+    'zh-CN': ({ role, party, contract, action }) =>
+      `只有合同 ${contract} 的${party === 'the payer' ? '付款方' : '购买方'}的${roleZh(role)}可以${actionZh(action)}`,
   }),
   only_purchaser_starts: entry({
     en: () => 'Only an agency_officer of the purchaser named in the contract may start it',
@@ -552,7 +692,8 @@ export const MESSAGES = {
     'zh-CN': () => '只有本村的村联络员（或管理员）可以添加本村联系人',
   }),
   only_village_reads_contacts: entry({
-    en: () => "Only the village's users, the contractor's staff of a contract with this village, or an administrator may read its contacts",
+    en: () =>
+      "Only the village's users, the contractor's staff of a contract with this village, or an administrator may read its contacts",
     'zh-CN': () => '只有本村用户、与本村有合同的承接方人员或管理员可以查看本村联系人',
   }),
   only_own_delivery_log: entry({
@@ -571,7 +712,10 @@ export const MESSAGES = {
     en: ({ method, path }) => `No route ${method} ${path}`,
     'zh-CN': ({ method, path }) => `没有 ${method} ${path} 这个接口`,
   }),
-  not_in_inbox: entry<{ id: string | number }>({ en: ({ id }) => `Notification ${id} is not in your inbox`, 'zh-CN': ({ id }) => `通知 ${id} 不在您的收件箱中` }),
+  not_in_inbox: entry<{ id: string | number }>({
+    en: ({ id }) => `Notification ${id} is not in your inbox`,
+    'zh-CN': ({ id }) => `通知 ${id} 不在您的收件箱中`,
+  }),
   no_milestone: entry<{ contract: string; milestone: string }>({
     en: ({ contract, milestone }) => `Contract ${contract} has no milestone ${milestone}`,
     'zh-CN': ({ contract, milestone }) => `合同 ${contract} 没有里程碑 ${milestone}`,
@@ -588,8 +732,14 @@ export const MESSAGES = {
     en: ({ year, to }) => `${year} has no official schedule: the package ends with ${to} and none was published here`,
     'zh-CN': ({ year, to }) => `${year} 年没有官方节假日安排：内置数据截至 ${to} 年，本系统也未录入`,
   }),
-  contract_definition_invalid: entry({ en: () => 'The contract definition is not valid', 'zh-CN': () => '合同定义有误' }),
-  contract_exists: entry<Id>({ en: ({ id }) => `Contract ${id} already exists`, 'zh-CN': ({ id }) => `合同 ${id} 已存在` }),
+  contract_definition_invalid: entry({
+    en: () => 'The contract definition is not valid',
+    'zh-CN': () => '合同定义有误',
+  }),
+  contract_exists: entry<Id>({
+    en: ({ id }) => `Contract ${id} already exists`,
+    'zh-CN': ({ id }) => `合同 ${id} 已存在`,
+  }),
   contract_has_ended: entry<Id & { status: string }>({
     en: ({ id, status }) => `Contract ${id} is ${status}: its workflow has ended`,
     'zh-CN': ({ id, status }) => `合同 ${id} ${statusZh(status)}，其流程已结束`,
@@ -599,7 +749,8 @@ export const MESSAGES = {
     'zh-CN': ({ id, status }) => `合同 ${id} 当前${statusZh(status)}`,
   }),
   workflow_busy_retry: entry({
-    en: () => 'The contract\'s workflow could not take the request just now (nothing was recorded); send it again in a moment',
+    en: () =>
+      "The contract's workflow could not take the request just now (nothing was recorded); send it again in a moment",
     'zh-CN': () => '合同流程暂时无法处理此请求（未作任何记录），请稍后重新发送',
   }),
   subject_workflow_ended: entry<{ subject: string }>({
@@ -610,20 +761,31 @@ export const MESSAGES = {
     en: ({ reason }) => `The worker refused this API's signature, so nothing was recorded (${reason}); try again later`,
     'zh-CN': ({ reason }) => `工作进程拒绝了本 API 的签名，未作任何记录（${reason}）；请稍后再试`,
   }),
-  workflow_ended: entry({ en: () => "The request: the contract's workflow has ended", 'zh-CN': () => '合同的流程已结束，无法处理此请求' }),
-  contract_id_taken: entry({ en: () => 'A contract with this id already exists', 'zh-CN': () => '已存在相同标识的合同' }),
+  workflow_ended: entry({
+    en: () => "The request: the contract's workflow has ended",
+    'zh-CN': () => '合同的流程已结束，无法处理此请求',
+  }),
+  contract_id_taken: entry({
+    en: () => 'A contract with this id already exists',
+    'zh-CN': () => '已存在相同标识的合同',
+  }),
   contract_continuing: entry<Id>({
     en: ({ id }) => `The workflow of contract ${id} is continuing as new; send the request again`,
     'zh-CN': ({ id }) => `合同 ${id} 的流程正在续接，请重新发送请求`,
   }),
-  contract_calendar_invalid: entry({ en: () => "The contract's calendar cannot be amended", 'zh-CN': () => '无法修改合同的自有日历' }),
+  contract_calendar_invalid: entry({
+    en: () => "The contract's calendar cannot be amended",
+    'zh-CN': () => '无法修改合同的自有日历',
+  }),
   within_contract_years: entry<{ from: number; to: number }>({
     en: ({ from, to }) => `must fall within the contract's years (${from}–${to})`,
     'zh-CN': ({ from, to }) => `必须在合同涉及的年份内（${from}–${to}）`,
   }),
   calendar_day_past: entry<{ day: string; today: string }>({
-    en: ({ day, today }) => `cannot change ${dayText(day, 'en')}: it is before today (${dayText(today, 'en')}), and the working days already counted stay as they were counted`,
-    'zh-CN': ({ day, today }) => `不能修改 ${dayText(day, 'zh-CN')}：该日早于今天（${dayText(today, 'zh-CN')}），已计算的工作日不再变更`,
+    en: ({ day, today }) =>
+      `cannot change ${dayText(day, 'en')}: it is before today (${dayText(today, 'en')}), and the working days already counted stay as they were counted`,
+    'zh-CN': ({ day, today }) =>
+      `不能修改 ${dayText(day, 'zh-CN')}：该日早于今天（${dayText(today, 'zh-CN')}），已计算的工作日不再变更`,
   }),
   say_why_days_change: entry({ en: () => 'must say why the days change', 'zh-CN': () => '请说明修改日期的原因' }),
   idempotency_key_other_amendment: entry({
@@ -648,7 +810,10 @@ export const MESSAGES = {
     'zh-CN': ({ reference }) => `付款 ${reference} 已以另一理由冲销`,
   }),
   schedule_invalid: entry({ en: () => 'The schedule cannot be amended', 'zh-CN': () => '无法修改付款计划' }),
-  material_request_invalid: entry({ en: () => 'The material request cannot be made', 'zh-CN': () => '无法发起这次材料索取' }),
+  material_request_invalid: entry({
+    en: () => 'The material request cannot be made',
+    'zh-CN': () => '无法发起这次材料索取',
+  }),
   material_request_closed: entry<Id & { status?: string }>({
     en: ({ id, status }) => `Material request ${id} is ${status ?? 'closed'}`,
     'zh-CN': ({ id, status }) => `材料索取 ${id} ${status ? statusZh(status) : '已结束'}`,
@@ -662,7 +827,8 @@ export const MESSAGES = {
     'zh-CN': ({ id }) => `合同 ${id} 不再接受进度记录（已结束，或启动于指标功能之前）`,
   }),
   updates_in_flight_full: entry<{ seconds: number }>({
-    en: ({ seconds }) => `Too many changes to this contract or request are in progress at once, so nothing was recorded; send it again in ${seconds} s`,
+    en: ({ seconds }) =>
+      `Too many changes to this contract or request are in progress at once, so nothing was recorded; send it again in ${seconds} s`,
     'zh-CN': ({ seconds }) => `此合同或申请同时处理的变更过多，未作任何记录，请 ${seconds} 秒后重新发送`,
   }),
   updates_in_flight_refused: entry<{ seconds: number }>({
@@ -671,74 +837,117 @@ export const MESSAGES = {
     'zh-CN': ({ seconds }) =>
       `此合同或申请同时处理的变更过多，工作流服务未能确认此变更（可能已记录）；请 ${seconds} 秒后使用相同的 Idempotency-Key（付款：相同的付款编号）重新发送，只会记录一次`,
   }),
-  unknown_contact: entry<Id>({ en: ({ id }) => `is not a known contact ("${id}")`, 'zh-CN': ({ id }) => `不是已登记的联系人（"${id}"）` }),
+  unknown_contact: entry<Id>({
+    en: ({ id }) => `is not a known contact ("${id}")`,
+    'zh-CN': ({ id }) => `不是已登记的联系人（"${id}"）`,
+  }),
   contact_of_other_village: entry<{ village: string }>({
     en: ({ village }) => `is a contact of ${village}, which this request does not ask`,
     'zh-CN': ({ village }) => `是 ${village} 的联系人，而本次索取不涉及该村`,
   }),
   roles_misfit: entry<{ kind: string; roles: readonly string[]; rules: readonly string[] }>({
-    en: ({ kind, roles, rules }) => `An organization of kind ${kind} may not hold ${roles.map((r, i) => `the role ${r} (${rules[i]})`).join(', nor ')}`,
+    en: ({ kind, roles, rules }) =>
+      `An organization of kind ${kind} may not hold ${roles.map((r, i) => `the role ${r} (${rules[i]})`).join(', nor ')}`,
     'zh-CN': ({ kind, roles }) => `${kindName([kind], 'zh-CN')}类机构不能担任${roles.map(roleZh).join('、')}角色`,
   }),
   role_kinds: entry<{ kind: string; kinds?: readonly string[]; rule: string }>({
     en: ({ kind, rule }) => `is ${rule}, not ${kind}`,
-    'zh-CN': ({ kind, kinds }) => (kinds ? `只能由${kindName(kinds, 'zh-CN')}类机构担任，不能由${kindName([kind], 'zh-CN')}类机构担任` : '可以属于任何机构或不属于机构'),
+    'zh-CN': ({ kind, kinds }) =>
+      kinds
+        ? `只能由${kindName(kinds, 'zh-CN')}类机构担任，不能由${kindName([kind], 'zh-CN')}类机构担任`
+        : '可以属于任何机构或不属于机构',
   }),
-  org_required_for_role: entry({ en: () => 'is required for every role but admin', 'zh-CN': () => '除管理员外，每个角色都必须属于一个机构' }),
+  org_required_for_role: entry({
+    en: () => 'is required for every role but admin',
+    'zh-CN': () => '除管理员外，每个角色都必须属于一个机构',
+  }),
   unknown_organization_plain: entry({ en: () => 'is not a known organization', 'zh-CN': () => '不是已登记的机构' }),
-  organization_missing: entry<Id>({ en: ({ id }) => `Organization ${id} does not exist`, 'zh-CN': ({ id }) => `机构 ${id} 不存在` }),
+  organization_missing: entry<Id>({
+    en: ({ id }) => `Organization ${id} does not exist`,
+    'zh-CN': ({ id }) => `机构 ${id} 不存在`,
+  }),
   not_a_valid_key: entry({ en: () => 'is not a valid key', 'zh-CN': () => '不是有效的键' }),
-  at_most_ids_field: entry<Limit>({ en: ({ limit }) => `must name at most ${limit} ids`, 'zh-CN': ({ limit }) => `最多 ${limit} 个标识` }),
+  at_most_ids_field: entry<Limit>({
+    en: ({ limit }) => `must name at most ${limit} ids`,
+    'zh-CN': ({ limit }) => `最多 ${limit} 个标识`,
+  }),
   delivery_invalid: entry({ en: () => 'The delivery cannot be recorded', 'zh-CN': () => '无法记录这次交付' }),
   decision_invalid: entry({ en: () => 'The decision cannot be recorded', 'zh-CN': () => '无法记录这项决定' }),
   progress_invalid: entry({ en: () => 'The progress cannot be recorded', 'zh-CN': () => '无法记录这条进度' }),
-  attachments_refused: entry({ en: () => 'Attachments were refused; nothing was stored', 'zh-CN': () => '附件被拒收，未保存任何内容' }),
-  materials_do_not_fit: entry({ en: () => 'The materials do not fit this milestone', 'zh-CN': () => '材料与本里程碑的要求不符' }),
+  attachments_refused: entry({
+    en: () => 'Attachments were refused; nothing was stored',
+    'zh-CN': () => '附件被拒收，未保存任何内容',
+  }),
+  materials_do_not_fit: entry({
+    en: () => 'The materials do not fit this milestone',
+    'zh-CN': () => '材料与本里程碑的要求不符',
+  }),
   reason_not_in_milestone: entry({
     en: () => 'A reason names a template or section this milestone does not have',
     'zh-CN': () => '退回理由提到了本里程碑没有的模板或章节',
   }),
-  application_cannot_be_filed: entry({ en: () => 'The payment application cannot be filed', 'zh-CN': () => '无法提交该请款申请' }),
-  application_needs_reasons: entry({ en: () => 'A returned application needs its reasons', 'zh-CN': () => '退回请款申请须说明理由' }),
+  application_cannot_be_filed: entry({
+    en: () => 'The payment application cannot be filed',
+    'zh-CN': () => '无法提交该请款申请',
+  }),
+  application_needs_reasons: entry({
+    en: () => 'A returned application needs its reasons',
+    'zh-CN': () => '退回请款申请须说明理由',
+  }),
   application_other_figures: entry<Id>({
     en: ({ id }) => `Payment application ${id} was filed with other figures`,
     'zh-CN': ({ id }) => `请款申请 ${id} 已按其他金额或批次提交`,
   }),
   application_key_reused: entry<Id>({
-    en: ({ id }) => `This Idempotency-Key was used for another payment application (${id}), which stands as it was filed`,
+    en: ({ id }) =>
+      `This Idempotency-Key was used for another payment application (${id}), which stands as it was filed`,
     'zh-CN': ({ id }) => `这个 Idempotency-Key 已用于另一份请款申请（${id}），该申请按原样有效`,
   }),
   contract_before_applications: entry<Id>({
     en: ({ id }) => `Contract ${id} started before payment applications existed`,
     'zh-CN': ({ id }) => `合同 ${id} 启动于请款功能上线之前，不能请款`,
   }),
-  no_payment_application: entry<Id>({ en: ({ id }) => `No payment application ${id}`, 'zh-CN': ({ id }) => `没有请款申请 ${id}` }),
+  no_payment_application: entry<Id>({
+    en: ({ id }) => `No payment application ${id}`,
+    'zh-CN': ({ id }) => `没有请款申请 ${id}`,
+  }),
   application_decided: entry<Id & { outcome: string }>({
     en: ({ id, outcome }) => `Payment application ${id} was already decided (${outcome})`,
     'zh-CN': ({ id, outcome }) => `请款申请 ${id} 已有决定（${outcome === 'accept' ? '已验收' : '已退回'}）`,
   }),
   application_deemed_accepted: entry<Id & { day: string }>({
-    en: ({ id, day }) => `Payment application ${id} cannot be returned: its acceptance window ended on ${dayText(day, 'en')}: it stands deemed accepted (《保障中小企业款项支付条例》: the payment period runs from the end of the acceptance period) and can no longer be returned`,
-    'zh-CN': ({ id, day }) => `请款申请 ${id} 不能退回：其验收期已于${dayText(day, 'zh-CN')}届满，视为已验收（《保障中小企业款项支付条例》：付款期限自验收期届满之日起算）`,
+    en: ({ id, day }) =>
+      `Payment application ${id} cannot be returned: its acceptance window ended on ${dayText(day, 'en')}: it stands deemed accepted (《保障中小企业款项支付条例》: the payment period runs from the end of the acceptance period) and can no longer be returned`,
+    'zh-CN': ({ id, day }) =>
+      `请款申请 ${id} 不能退回：其验收期已于${dayText(day, 'zh-CN')}届满，视为已验收（《保障中小企业款项支付条例》：付款期限自验收期届满之日起算）`,
   }),
   application_not_filed: entry<Id>({
     en: ({ id }) => `Payment application ${id} is still being filed`,
     'zh-CN': ({ id }) => `请款申请 ${id} 仍在提交中`,
   }),
-  contract_ended_plain: entry<Id>({ en: ({ id }) => `Contract ${id} has ended`, 'zh-CN': ({ id }) => `合同 ${id} 已结束` }),
+  contract_ended_plain: entry<Id>({
+    en: ({ id }) => `Contract ${id} has ended`,
+    'zh-CN': ({ id }) => `合同 ${id} 已结束`,
+  }),
   only_contractor_staff_applies: entry<{ contract: string }>({
-    en: ({ contract }) => `Only contractor_staff of the contractor of contract ${contract} may file payment applications`,
+    en: ({ contract }) =>
+      `Only contractor_staff of the contractor of contract ${contract} may file payment applications`,
     'zh-CN': ({ contract }) => `只有合同 ${contract} 承接机构的机构工作人员可以提交请款申请`,
   }),
   only_purchaser_officer_decides: entry<{ contract: string }>({
-    en: ({ contract }) => `Only an agency_officer of the purchaser of contract ${contract} may decide payment applications`,
+    en: ({ contract }) =>
+      `Only an agency_officer of the purchaser of contract ${contract} may decide payment applications`,
     'zh-CN': ({ contract }) => `只有合同 ${contract} 购买方的业务主管可以对请款申请作出决定`,
   }),
   overdue_list_denied: entry<Id>({
-    en: ({ id }) => `Only users of organization ${id}, administrators and auditors of an organization party to its contracts may read its overdue payments`,
+    en: ({ id }) =>
+      `Only users of organization ${id}, administrators and auditors of an organization party to its contracts may read its overdue payments`,
     'zh-CN': ({ id }) => `只有机构 ${id} 的用户、管理员和其合同相关方的审计人员可以查看其逾期付款`,
   }),
-  return_needs_a_reason: entry({ en: () => 'A return needs at least one reason', 'zh-CN': () => '退回至少需要一条理由' }),
+  return_needs_a_reason: entry({
+    en: () => 'A return needs at least one reason',
+    'zh-CN': () => '退回至少需要一条理由',
+  }),
   review_ended: entry<{ milestone: string }>({
     en: ({ milestone }) => `The review of milestone ${milestone} has ended`,
     'zh-CN': ({ milestone }) => `里程碑 ${milestone} 的评审已结束`,
@@ -748,20 +957,28 @@ export const MESSAGES = {
     'zh-CN': ({ milestone }) => `里程碑 ${milestone} 的评审已随合同结束`,
   }),
   review_ended_submission: entry<{ milestone: string; submission: string; status: string }>({
-    en: ({ milestone, submission, status }) => `The review of milestone ${milestone} has ended; submission ${submission} is ${status}`,
-    'zh-CN': ({ milestone, submission, status }) => `里程碑 ${milestone} 的评审已结束；提交 ${submission} ${statusZh(status)}`,
+    en: ({ milestone, submission, status }) =>
+      `The review of milestone ${milestone} has ended; submission ${submission} is ${status}`,
+    'zh-CN': ({ milestone, submission, status }) =>
+      `里程碑 ${milestone} 的评审已结束；提交 ${submission} ${statusZh(status)}`,
   }),
   review_handing_over: entry<{ milestone: string }>({
     en: ({ milestone }) => `The review of milestone ${milestone} is moving to its next run; send again`,
     'zh-CN': ({ milestone }) => `里程碑 ${milestone} 的评审正在续接，请重新发送`,
   }),
-  station_not_in_this_milestone: entry({ en: () => 'The station is not part of this milestone', 'zh-CN': () => '该社工站不属于本里程碑' }),
+  station_not_in_this_milestone: entry({
+    en: () => 'The station is not part of this milestone',
+    'zh-CN': () => '该社工站不属于本里程碑',
+  }),
   round_in_review: entry<{ round: number }>({
     en: ({ round }) => `Round ${round} is still being reviewed`,
     'zh-CN': ({ round }) => `第 ${round} 轮仍在评审中`,
   }),
   already_approved: entry({ en: () => 'These materials were approved already', 'zh-CN': () => '这些材料已经通过评审' }),
-  rounds_limit: entry<{ limit: number }>({ en: ({ limit }) => `At most ${limit} rounds per station`, 'zh-CN': ({ limit }) => `每个社工站最多提交 ${limit} 轮` }),
+  rounds_limit: entry<{ limit: number }>({
+    en: ({ limit }) => `At most ${limit} rounds per station`,
+    'zh-CN': ({ limit }) => `每个社工站最多提交 ${limit} 轮`,
+  }),
   nothing_changed_since: entry<{ round: number }>({
     en: ({ round }) => `Nothing changed since round ${round}`,
     'zh-CN': ({ round }) => `自第 ${round} 轮以来没有任何修改`,
@@ -801,8 +1018,14 @@ export const MESSAGES = {
     en: () => 'The cursor is not one this list gave out; start again without it',
     'zh-CN': () => '该游标不是此列表给出的，请不带游标重新开始',
   }),
-  invalid_cursor_field: entry({ en: () => "is not a cursor this list gave out (a previous page's nextCursor)", 'zh-CN': () => '不是此列表给出的游标（上一页的 nextCursor）' }),
-  at_most_ids: entry<Limit>({ en: ({ limit }) => `At most ${limit} ids at once`, 'zh-CN': ({ limit }) => `一次最多 ${limit} 个标识` }),
+  invalid_cursor_field: entry({
+    en: () => "is not a cursor this list gave out (a previous page's nextCursor)",
+    'zh-CN': () => '不是此列表给出的游标（上一页的 nextCursor）',
+  }),
+  at_most_ids: entry<Limit>({
+    en: ({ limit }) => `At most ${limit} ids at once`,
+    'zh-CN': ({ limit }) => `一次最多 ${limit} 个标识`,
+  }),
   webhook_refused: entry<{ url: string; why: string }>({
     en: ({ url, why }) => `The webhook cannot be added: ${url} ${why}`,
     'zh-CN': ({ url, why }) => `无法添加 webhook：${url} ${why}`,
@@ -817,16 +1040,31 @@ export const MESSAGES = {
   error_unauthorized: entry({ en: () => 'A valid bearer token is required', 'zh-CN': () => '需要有效的访问令牌' }),
   error_forbidden: entry({ en: () => 'You may not do this', 'zh-CN': () => '您无权执行此操作' }),
   error_not_found: entry({ en: () => 'Not found', 'zh-CN': () => '未找到' }),
-  error_method_not_allowed: entry({ en: () => 'This method is not allowed here', 'zh-CN': () => '此处不允许该请求方法' }),
-  error_not_acceptable: entry({ en: () => 'The answer cannot be given in the asked format', 'zh-CN': () => '无法以所要求的格式应答' }),
+  error_method_not_allowed: entry({
+    en: () => 'This method is not allowed here',
+    'zh-CN': () => '此处不允许该请求方法',
+  }),
+  error_not_acceptable: entry({
+    en: () => 'The answer cannot be given in the asked format',
+    'zh-CN': () => '无法以所要求的格式应答',
+  }),
   error_request_timeout: entry({ en: () => 'The request took too long to arrive', 'zh-CN': () => '请求传输超时' }),
   error_conflict: entry({ en: () => 'This conflicts with what is recorded', 'zh-CN': () => '与已记录的内容冲突' }),
   error_payload_too_large: entry({ en: () => 'The request is too large', 'zh-CN': () => '请求内容过大' }),
   error_uri_too_long: entry({ en: () => 'The address is too long', 'zh-CN': () => '请求地址过长' }),
-  error_unsupported_media_type: entry({ en: () => 'Send the body as application/json', 'zh-CN': () => '请以 application/json 格式发送请求正文' }),
+  error_unsupported_media_type: entry({
+    en: () => 'Send the body as application/json',
+    'zh-CN': () => '请以 application/json 格式发送请求正文',
+  }),
   error_unprocessable: entry({ en: () => 'The request cannot be carried out', 'zh-CN': () => '无法执行该请求' }),
-  error_too_many_requests: entry({ en: () => 'Too many requests; try again later', 'zh-CN': () => '请求过于频繁，请稍后再试' }),
-  error_unavailable: entry({ en: () => 'The service is unavailable; try again later', 'zh-CN': () => '服务暂时不可用，请稍后再试' }),
+  error_too_many_requests: entry({
+    en: () => 'Too many requests; try again later',
+    'zh-CN': () => '请求过于频繁，请稍后再试',
+  }),
+  error_unavailable: entry({
+    en: () => 'The service is unavailable; try again later',
+    'zh-CN': () => '服务暂时不可用，请稍后再试',
+  }),
   error_closed: entry({ en: () => 'It has closed', 'zh-CN': () => '已结束，不能再处理' }),
   error_contract_not_active: entry({ en: () => 'The contract is not active', 'zh-CN': () => '合同已不在执行中' }),
   error_review_closed: entry({ en: () => 'The review has ended', 'zh-CN': () => '评审已结束' }),
@@ -839,7 +1077,10 @@ export const MESSAGES = {
     en: () => 'No worker is processing workflows, so nothing was recorded; try again later',
     'zh-CN': () => '没有工作进程在处理流程，未记录任何内容，请稍后再试',
   }),
-  unavailable_database: entry({ en: () => 'The database is unavailable; try again later', 'zh-CN': () => '数据库暂时不可用，请稍后再试' }),
+  unavailable_database: entry({
+    en: () => 'The database is unavailable; try again later',
+    'zh-CN': () => '数据库暂时不可用，请稍后再试',
+  }),
   malformed_body: entry({ en: () => 'The body is not valid JSON', 'zh-CN': () => '请求正文不是有效的 JSON' }),
 } as const;
 
@@ -865,7 +1106,8 @@ export interface Said<C extends MessageCode = MessageCode> {
   params?: MessageParams<C>;
 }
 
-type ParamsArg<C extends MessageCode> = Record<string, never> extends MessageParams<C> ? [params?: MessageParams<C>] : [params: MessageParams<C>];
+type ParamsArg<C extends MessageCode> =
+  Record<string, never> extends MessageParams<C> ? [params?: MessageParams<C>] : [params: MessageParams<C>];
 
 /** `say('one_of', { values: ['a', 'b'] })`: a message to render later in the reader's language. */
 export function say<C extends MessageCode>(code: C, ...[params]: ParamsArg<C>): Said<C> {

@@ -100,7 +100,10 @@ const zhDay = (d: string) => dayText(d, 'zh-CN');
  * The instant (epoch ms) a text's figures were computed, in Shanghai time: later payments change
  * the figures, so every text that quotes them says when they held.
  */
-const asOf = (at: number) => ({ en: `as of ${dateTimeText(at, 'en')} Beijing time`, 'zh-CN': `数据截至北京时间 ${dateTimeText(at, 'zh-CN')}` });
+const asOf = (at: number) => ({
+  en: `as of ${dateTimeText(at, 'en')} Beijing time`,
+  'zh-CN': `数据截至北京时间 ${dateTimeText(at, 'zh-CN')}`,
+});
 
 /** `at`: the instant (epoch ms) the figures in `c` were computed for. */
 export function checkpointNotice(contract: Contract, c: CheckpointStatus, at: number): Notice | undefined {
@@ -181,10 +184,15 @@ export function escalationNotice(input: {
   levels: number;
   holder: string;
 }): NoticeText {
-  const holder = Object.hasOwn(PARTY_NAMES, input.holder) ? PARTY_NAMES[input.holder as EscalationParty] : { en: input.holder, 'zh-CN': input.holder };
+  const holder = Object.hasOwn(PARTY_NAMES, input.holder)
+    ? PARTY_NAMES[input.holder as EscalationParty]
+    : { en: input.holder, 'zh-CN': input.holder };
   // `since` is the step's due instant (the end of its Shanghai day): said as that day.
   const sinceAt = parseInstant(input.since);
-  const since = sinceAt === undefined ? { en: input.since, zh: input.since } : { en: day(shanghaiDate(sinceAt)), zh: zhDay(shanghaiDate(sinceAt)) };
+  const since =
+    sinceAt === undefined
+      ? { en: input.since, zh: input.since }
+      : { en: day(shanghaiDate(sinceAt)), zh: zhDay(shanghaiDate(sinceAt)) };
   return {
     subject: {
       en: `${input.contractTitle}: stalled since ${since.en} — escalation level ${input.level} of ${input.levels}`,
@@ -250,16 +258,33 @@ export interface MoneyStepFigures {
  * for `at` (epoch ms): for an escalation's view beside the text written when it opened. undefined
  * for other kinds of step, or when an amendment removed the checkpoint or tranche.
  */
-export function moneyStepFigures(kind: StepKind, reference: string, figures: ContractFigures, at: number): MoneyStepFigures | undefined {
+export function moneyStepFigures(
+  kind: StepKind,
+  reference: string,
+  figures: ContractFigures,
+  at: number,
+): MoneyStepFigures | undefined {
   if (kind === 'paymentShortfall') {
     const c = figures.checkpoints.find((x) => x.id === reference);
     if (!c) return undefined;
-    return { status: c.status, requiredFen: c.requiredFen, receivedFen: c.requiredFen - c.outstandingFen, outstandingFen: c.outstandingFen, summary: checkpointStepSummary(c, at) };
+    return {
+      status: c.status,
+      requiredFen: c.requiredFen,
+      receivedFen: c.requiredFen - c.outstandingFen,
+      outstandingFen: c.outstandingFen,
+      summary: checkpointStepSummary(c, at),
+    };
   }
   if (kind === 'trancheOverdue') {
     const t = figures.tranches.find((x) => x.id === reference);
     if (!t) return undefined;
-    return { status: t.status, requiredFen: t.amountFen, receivedFen: t.amountFen - t.outstandingFen, outstandingFen: t.outstandingFen, summary: trancheStepSummary(t, at) };
+    return {
+      status: t.status,
+      requiredFen: t.amountFen,
+      receivedFen: t.amountFen - t.outstandingFen,
+      outstandingFen: t.outstandingFen,
+      summary: trancheStepSummary(t, at),
+    };
   }
   return undefined;
 }

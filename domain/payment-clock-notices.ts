@@ -6,11 +6,15 @@ import { moneyText, type Fen } from './money';
 import type { LateInterest, PaymentTerms } from './payment-terms';
 import type { Text } from './languages';
 
-const STATUTE_NAME = { en: 'the Regulation on Ensuring Payments to SMEs (State Council Order No. 802)', 'zh-CN': '《保障中小企业款项支付条例》' };
+const STATUTE_NAME = {
+  en: 'the Regulation on Ensuring Payments to SMEs (State Council Order No. 802)',
+  'zh-CN': '《保障中小企业款项支付条例》',
+};
 
 function rateText(rate: LateInterest): Text {
   if (rate.kind === 'statutory_daily') return { en: '0.05 % per day (statutory)', 'zh-CN': '每日万分之五（法定）' };
-  if (rate.kind === 'agreed') return { en: `${rate.annualRatePercent} % a year (agreed)`, 'zh-CN': `年利率 ${rate.annualRatePercent}%（约定）` };
+  if (rate.kind === 'agreed')
+    return { en: `${rate.annualRatePercent} % a year (agreed)`, 'zh-CN': `年利率 ${rate.annualRatePercent}%（约定）` };
   return { en: 'no interest agreed', 'zh-CN': '未约定逾期利息' };
 }
 
@@ -58,7 +62,10 @@ export function paymentOverdueSummary(input: {
   const rate = rateText(terms.lateInterest);
   const statute = terms.statute === 'sme_payment_2025' ? STATUTE_NAME : { en: 'the contract', 'zh-CN': '合同' };
   const since = released
-    ? { en: ` (payable since milestone "${released.milestoneTitle}" was approved on ${dayText(released.on, 'en')})`, 'zh-CN': `（里程碑「${released.milestoneTitle}」于 ${dayText(released.on, 'zh-CN')}通过评审后应付）` }
+    ? {
+        en: ` (payable since milestone "${released.milestoneTitle}" was approved on ${dayText(released.on, 'en')})`,
+        'zh-CN': `（里程碑「${released.milestoneTitle}」于 ${dayText(released.on, 'zh-CN')}通过评审后应付）`,
+      }
     : { en: '', 'zh-CN': '' };
   return {
     en:

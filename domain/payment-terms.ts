@@ -91,7 +91,9 @@ export const LPR_AT_SIGNING_MAX_PERCENT = 20;
  */
 export function paymentTermsOf(contract: { paymentTerms?: PaymentTermsInput }): PaymentTerms {
   const given = contract.paymentTerms ?? {};
-  const lateInterest: LateInterest = given.lateInterest ?? (given.statute === 'sme_payment_2025' ? { kind: 'statutory_daily' } : DEFAULT_PAYMENT_TERMS.lateInterest);
+  const lateInterest: LateInterest =
+    given.lateInterest ??
+    (given.statute === 'sme_payment_2025' ? { kind: 'statutory_daily' } : DEFAULT_PAYMENT_TERMS.lateInterest);
   return { ...DEFAULT_PAYMENT_TERMS, ...given, lateInterest };
 }
 
@@ -109,9 +111,18 @@ export function validatePaymentTerms(input: PaymentTermsInput, problems: Problem
   if (!Number.isInteger(terms.payWithinDays) || terms.payWithinDays < 0 || terms.payWithinDays > 365) {
     problems.push(problem(field('payWithinDays'), 'days_between', { min: 0, max: 365 }));
   } else if (terms.statute === 'sme_payment_2025' && terms.payWithinDays > SME_MAX_PAY_WITHIN_DAYS) {
-    problems.push(problem(field('payWithinDays'), 'statute_pay_within', { max: SME_MAX_PAY_WITHIN_DAYS, rule: STATUTE_RULES.maxPayWithin }));
+    problems.push(
+      problem(field('payWithinDays'), 'statute_pay_within', {
+        max: SME_MAX_PAY_WITHIN_DAYS,
+        rule: STATUTE_RULES.maxPayWithin,
+      }),
+    );
   }
-  if (!Number.isInteger(terms.acceptanceWorkingDays) || terms.acceptanceWorkingDays < 1 || terms.acceptanceWorkingDays > 60) {
+  if (
+    !Number.isInteger(terms.acceptanceWorkingDays) ||
+    terms.acceptanceWorkingDays < 1 ||
+    terms.acceptanceWorkingDays > 60
+  ) {
     problems.push(problem(field('acceptanceWorkingDays'), 'working_days_between', { min: 1, max: 60 }));
   }
   const interest = terms.lateInterest;
@@ -120,14 +131,30 @@ export function validatePaymentTerms(input: PaymentTermsInput, problems: Problem
     const lpr = percentToBasisPoints(interest.lprAtSigningPercent);
     if (rate === undefined) problems.push(problem(field('lateInterest.annualRatePercent'), 'percent_to_100'));
     if (lpr === undefined) problems.push(problem(field('lateInterest.lprAtSigningPercent'), 'percent_to_100'));
-    if (lpr !== undefined && terms.statute === 'sme_payment_2025' && (lpr <= 0 || lpr > LPR_AT_SIGNING_MAX_PERCENT * 100)) {
-      problems.push(problem(field('lateInterest.lprAtSigningPercent'), 'statute_lpr_plausible', { max: LPR_AT_SIGNING_MAX_PERCENT, rule: STATUTE_RULES.lprPlausible }));
+    if (
+      lpr !== undefined &&
+      terms.statute === 'sme_payment_2025' &&
+      (lpr <= 0 || lpr > LPR_AT_SIGNING_MAX_PERCENT * 100)
+    ) {
+      problems.push(
+        problem(field('lateInterest.lprAtSigningPercent'), 'statute_lpr_plausible', {
+          max: LPR_AT_SIGNING_MAX_PERCENT,
+          rule: STATUTE_RULES.lprPlausible,
+        }),
+      );
     } else if (rate !== undefined && lpr !== undefined && terms.statute === 'sme_payment_2025' && rate < lpr) {
-      problems.push(problem(field('lateInterest.annualRatePercent'), 'statute_rate_below_lpr', { lpr: String(interest.lprAtSigningPercent), rule: STATUTE_RULES.rateNotBelowLpr }));
+      problems.push(
+        problem(field('lateInterest.annualRatePercent'), 'statute_rate_below_lpr', {
+          lpr: String(interest.lprAtSigningPercent),
+          rule: STATUTE_RULES.rateNotBelowLpr,
+        }),
+      );
     }
   } else if (interest.kind === 'none') {
     if (terms.statute === 'sme_payment_2025') {
-      problems.push(problem(field('lateInterest'), 'statute_interest_not_waived', { rule: STATUTE_RULES.interestNotWaived }));
+      problems.push(
+        problem(field('lateInterest'), 'statute_interest_not_waived', { rule: STATUTE_RULES.interestNotWaived }),
+      );
     }
   } else if (interest.kind !== 'statutory_daily') {
     problems.push(problem(field('lateInterest.kind'), 'one_of', { values: ['statutory_daily', 'agreed', 'none'] }));
@@ -194,10 +221,15 @@ export function amendPaymentTerms(
   record: PaymentTermsRecord,
   next: PaymentTerms,
   on: IsoDate,
-): { ok: true; value: { paymentTerms: PaymentTerms; paymentTermsHistory?: EarlierPaymentTerms[] } } | { ok: false; problem: Problem } {
+):
+  | { ok: true; value: { paymentTerms: PaymentTerms; paymentTermsHistory?: EarlierPaymentTerms[] } }
+  | { ok: false; problem: Problem } {
   const history = [...(record.paymentTermsHistory ?? [])];
   const current = paymentTermsOf(record);
-  const keep = () => ({ ok: true as const, value: { paymentTerms: next, ...(history.length > 0 ? { paymentTermsHistory: history } : {}) } });
+  const keep = () => ({
+    ok: true as const,
+    value: { paymentTerms: next, ...(history.length > 0 ? { paymentTermsHistory: history } : {}) },
+  });
   if (canonicalJson(current) === canonicalJson(next)) return keep();
   const from = addDays(on, 1);
   if (history.at(-1)?.until === from) return keep();
@@ -215,7 +247,12 @@ export function releaseOf(tranche: { release?: TrancheRelease }): TrancheRelease
 }
 
 /** Problems of a tranche's release (field `tranches.<i>.release`): a milestone must be one of the contract's. */
-export function validateRelease(release: TrancheRelease | undefined, field: string, milestoneIds: ReadonlySet<string>, problems: Problem[]): void {
+export function validateRelease(
+  release: TrancheRelease | undefined,
+  field: string,
+  milestoneIds: ReadonlySet<string>,
+  problems: Problem[],
+): void {
   if (release === undefined || release === 'on_due_date' || release === 'on_application') return;
   if (typeof release === 'object' && release !== null && typeof release.afterApproval === 'string') {
     if (!milestoneIds.has(release.afterApproval)) {
@@ -259,7 +296,11 @@ export function applicationNotYetAllowed(
 }
 
 /** The last day of the purchaser's acceptance window for an application filed on `filedOn`: that many working days after it. */
-export function acceptanceWindowEnd(filedOn: IsoDate, terms: Pick<PaymentTerms, 'acceptanceWorkingDays'>, calendar: WorkingCalendar): IsoDate {
+export function acceptanceWindowEnd(
+  filedOn: IsoDate,
+  terms: Pick<PaymentTerms, 'acceptanceWorkingDays'>,
+  calendar: WorkingCalendar,
+): IsoDate {
   return addWorkingDays(filedOn, terms.acceptanceWorkingDays, calendar);
 }
 
@@ -289,8 +330,14 @@ export function windowOf(app: ApplicationFacts, record: PaymentTermsRecord, cale
  * of the acceptance period), so a later return is refused (409) and, where one was recorded
  * before this rule, does not stop the clock. A reason when refused.
  */
-export function lateReturnRefusal(applicationId: string, acceptanceDueOn: IsoDate, on: IsoDate): Said<'application_deemed_accepted'> | undefined {
-  return on > acceptanceDueOn ? say('application_deemed_accepted', { id: applicationId, day: acceptanceDueOn }) : undefined;
+export function lateReturnRefusal(
+  applicationId: string,
+  acceptanceDueOn: IsoDate,
+  on: IsoDate,
+): Said<'application_deemed_accepted'> | undefined {
+  return on > acceptanceDueOn
+    ? say('application_deemed_accepted', { id: applicationId, day: acceptanceDueOn })
+    : undefined;
 }
 
 /** Whether the application stands returned on `asOf`: returned by then, within its window. */
@@ -317,7 +364,12 @@ export interface ApplicationClock {
  * the window stops the clock; a return after it does not (lateReturnRefusal). The window is the
  * one fixed at filing when the facts carry it (windowOf).
  */
-export function applicationClock(app: ApplicationFacts, record: PaymentTermsRecord, calendar: WorkingCalendar, asOf: IsoDate): ApplicationClock {
+export function applicationClock(
+  app: ApplicationFacts,
+  record: PaymentTermsRecord,
+  calendar: WorkingCalendar,
+  asOf: IsoDate,
+): ApplicationClock {
   const acceptanceDueOn = windowOf(app, record, calendar);
   const decidedOn = app.decision && app.decision.on <= asOf ? app.decision.on : undefined;
   const heldUntil = decidedOn ?? asOf;
@@ -328,13 +380,20 @@ export function applicationClock(app: ApplicationFacts, record: PaymentTermsReco
   if (decidedOn !== undefined && decidedOn <= acceptanceDueOn) {
     return { acceptanceDueOn, startOn: decidedOn, deemed: false, purchaserLateWorkingDays };
   }
-  if (asOf > acceptanceDueOn) return { acceptanceDueOn, startOn: acceptanceDueOn, deemed: true, purchaserLateWorkingDays };
+  if (asOf > acceptanceDueOn)
+    return { acceptanceDueOn, startOn: acceptanceDueOn, deemed: true, purchaserLateWorkingDays };
   return { acceptanceDueOn, startOn: null, deemed: false, purchaserLateWorkingDays };
 }
 
 /** The last day the payer is on time, `payWithinDays` calendar or working days after `startOn`. */
-export function payerDeadline(startOn: IsoDate, terms: Pick<PaymentTerms, 'payWithinDays' | 'dayCount'>, calendar: WorkingCalendar): IsoDate {
-  return terms.dayCount === 'working' ? addWorkingDays(startOn, terms.payWithinDays, calendar) : addDays(startOn, terms.payWithinDays);
+export function payerDeadline(
+  startOn: IsoDate,
+  terms: Pick<PaymentTerms, 'payWithinDays' | 'dayCount'>,
+  calendar: WorkingCalendar,
+): IsoDate {
+  return terms.dayCount === 'working'
+    ? addWorkingDays(startOn, terms.payWithinDays, calendar)
+    : addDays(startOn, terms.payWithinDays);
 }
 
 /**
@@ -365,7 +424,13 @@ export function paymentDueOn(
  * from those terms on, as if released the day they took effect — never interest for days before
  * them.
  */
-function stretchedDueOn(dueOn: IsoDate | null, released: IsoDate | null, from: IsoDate | null, terms: PaymentTerms, calendar: WorkingCalendar): IsoDate | null {
+function stretchedDueOn(
+  dueOn: IsoDate | null,
+  released: IsoDate | null,
+  from: IsoDate | null,
+  terms: PaymentTerms,
+  calendar: WorkingCalendar,
+): IsoDate | null {
   if (dueOn === null || released === null || from === null || released >= from) return dueOn;
   const fromThen = payerDeadline(from, terms, calendar);
   return fromThen > dueOn ? fromThen : dueOn;
@@ -406,7 +471,8 @@ function mulMulDivRoundHalfUp(a: number, b: number, c: number, d: number): numbe
 /** Interest (fen) on `baseFen` for `days` calendar days at `rate`, rounded half up to the fen. */
 export function interestFor(baseFen: Fen, days: number, rate: LateInterest): Fen {
   if (rate.kind === 'none' || baseFen <= 0 || days <= 0) return 0;
-  if (rate.kind === 'statutory_daily') return mulMulDivRoundHalfUp(baseFen, days, STATUTORY_DAILY_BASIS_POINTS, WHOLE_BASIS_POINTS);
+  if (rate.kind === 'statutory_daily')
+    return mulMulDivRoundHalfUp(baseFen, days, STATUTORY_DAILY_BASIS_POINTS, WHOLE_BASIS_POINTS);
   const bp = percentToBasisPoints(rate.annualRatePercent) ?? 0;
   return mulMulDivRoundHalfUp(baseFen, days, bp, WHOLE_BASIS_POINTS * DAYS_PER_YEAR);
 }
@@ -421,7 +487,13 @@ export function interestFor(baseFen: Fen, days: number, rate: LateInterest): Fen
  * `amountFen`: the debt; `receipts`: money toward it by day (any order; before `dueOn` too).
  * Outstanding is clamped to [0, amountFen].
  */
-export function lateInterest(amountFen: Fen, receipts: readonly Receipt[], dueOn: IsoDate, asOf: IsoDate, rate: LateInterest): LateMoney {
+export function lateInterest(
+  amountFen: Fen,
+  receipts: readonly Receipt[],
+  dueOn: IsoDate,
+  asOf: IsoDate,
+  rate: LateInterest,
+): LateMoney {
   const byDay = new Map<number, Fen>();
   for (const r of receipts) {
     const n = dayNumber(r.on);
@@ -459,7 +531,13 @@ export function lateInterest(amountFen: Fen, receipts: readonly Receipt[], dueOn
     .filter((r) => r.base > 0)
     .map((r) => {
       const days = r.to - r.from + 1;
-      return { from: addDays(dueOn, r.from - dueN), to: addDays(dueOn, r.to - dueN), days, baseFen: r.base, interestFen: interestFor(r.base, days, rate) };
+      return {
+        from: addDays(dueOn, r.from - dueN),
+        to: addDays(dueOn, r.to - dueN),
+        days,
+        baseFen: r.base,
+        interestFen: interestFor(r.base, days, rate),
+      };
     });
   return {
     daysOverdue: segments.reduce((s, x) => s + x.days, 0),
@@ -556,7 +634,8 @@ export interface TrancheClock {
   applications: ApplicationMoney[];
 }
 
-const byFiling = (a: TrancheApplication, b: TrancheApplication) => (a.filedOn < b.filedOn ? -1 : a.filedOn > b.filedOn ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byFiling = (a: TrancheApplication, b: TrancheApplication) =>
+  a.filedOn < b.filedOn ? -1 : a.filedOn > b.filedOn ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
 /**
  * What each application (in filing order) is owed out of its tranche: a layer [startFen, endFen)
@@ -662,7 +741,14 @@ export function trancheClock(
   const clock = first ? owns.get(first.id) : undefined;
   const clockStartOn = clock?.startOn ?? null;
   const starts = [...owns.values()].flatMap((c) => (c.startOn === null ? [] : [c.startOn])).sort();
-  const { terms, period, startedOn } = trancheTerms(record, release, tranche.dueOn, approvedOn, starts[0] ?? null, asOf);
+  const { terms, period, startedOn } = trancheTerms(
+    record,
+    release,
+    tranche.dueOn,
+    approvedOn,
+    starts[0] ?? null,
+    asOf,
+  );
   const appliedFen = open.reduce((s, a) => s + a.amountFen, 0);
   const paid = receipts.filter((r) => r.on <= asOf).reduce((s, r) => s + r.fen, 0);
   const common = {
@@ -677,7 +763,10 @@ export function trancheClock(
     acceptedOn: clock && !clock.deemed ? clock.startOn : null,
     deemedAcceptedOn: clock?.deemed ? clock.startOn : null,
     // The latest of the applications' delays (applications in parallel are one delay, not a sum).
-    purchaserLateWorkingDays: filed.reduce((max, a) => Math.max(max, applicationClock(a, record, calendar, asOf).purchaserLateWorkingDays), 0),
+    purchaserLateWorkingDays: filed.reduce(
+      (max, a) => Math.max(max, applicationClock(a, record, calendar, asOf).purchaserLateWorkingDays),
+      0,
+    ),
     outstandingFen: Math.min(tranche.amountFen, Math.max(0, tranche.amountFen - paid)),
   };
   if (terms.basis === 'acceptance') {
@@ -689,7 +778,16 @@ export function trancheClock(
       const ownTerms = own.startOn === null ? undefined : applicationTerms(record, period, own.startOn);
       const dueOn = own.startOn === null || !ownTerms ? null : payerDeadline(own.startOn, ownTerms, calendar);
       // The layer as a debt of its own: what arrived up to its start does not pay it.
-      const late = dueOn === null || !ownTerms ? undefined : lateInterest(owedFen, [{ on: a.filedOn, fen: -layer.startFen }, ...receipts], dueOn, asOf, ownTerms.lateInterest);
+      const late =
+        dueOn === null || !ownTerms
+          ? undefined
+          : lateInterest(
+              owedFen,
+              [{ on: a.filedOn, fen: -layer.startFen }, ...receipts],
+              dueOn,
+              asOf,
+              ownTerms.lateInterest,
+            );
       const outstandingFen = Math.min(owedFen, Math.max(0, layer.endFen - Math.max(layer.startFen, paid)));
       return {
         id: a.id,
@@ -703,14 +801,17 @@ export function trancheClock(
         segments: late?.segments ?? [],
       };
     });
-    const dues = (list: ApplicationMoney[]) => list.flatMap((a) => (a.paymentDueOn === null ? [] : [a.paymentDueOn])).sort();
+    const dues = (list: ApplicationMoney[]) =>
+      list.flatMap((a) => (a.paymentDueOn === null ? [] : [a.paymentDueOn])).sort();
     const owedDues = dues(apps.filter((a) => a.outstandingFen > 0));
     return {
       ...common,
       paymentDueOn: owedDues[0] ?? dues(apps)[0] ?? null,
       owedFen: apps.reduce((s, a) => s + a.owedFen, 0),
       owedOutstandingFen: apps.reduce((s, a) => s + a.outstandingFen, 0),
-      overdueFen: apps.filter((a) => a.paymentDueOn !== null && asOf > a.paymentDueOn).reduce((s, a) => s + a.outstandingFen, 0),
+      overdueFen: apps
+        .filter((a) => a.paymentDueOn !== null && asOf > a.paymentDueOn)
+        .reduce((s, a) => s + a.outstandingFen, 0),
       daysOverdue: apps.reduce((max, a) => Math.max(max, a.daysOverdue), 0),
       interestFen: apps.reduce((s, a) => s + a.interestFen, 0),
       segments: apps.flatMap((a) => a.segments).sort((x, y) => (x.from < y.from ? -1 : x.from > y.from ? 1 : 0)),

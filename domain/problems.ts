@@ -11,12 +11,15 @@ export interface Problem {
   params?: unknown;
 }
 
-type ParamsArg<C extends MessageCode> = Record<string, never> extends MessageParams<C> ? [params?: MessageParams<C>] : [params: MessageParams<C>];
+type ParamsArg<C extends MessageCode> =
+  Record<string, never> extends MessageParams<C> ? [params?: MessageParams<C>] : [params: MessageParams<C>];
 
 /** `problem('tranches.2.amount', 'above_zero')`: a problem with its reason in English and its code for other languages. */
 export function problem<C extends MessageCode>(field: string, code: C, ...params: ParamsArg<C>): Problem {
   const said = say(code, ...(params as ParamsArg<C>));
-  return said.params === undefined ? { field, reason: render(said, 'en'), code } : { field, reason: render(said, 'en'), code, params: said.params };
+  return said.params === undefined
+    ? { field, reason: render(said, 'en'), code }
+    : { field, reason: render(said, 'en'), code, params: said.params };
 }
 
 const MONEY_CODES = {
@@ -33,5 +36,7 @@ export function moneyTextProblem(field: string, wrong: MoneyProblem): Problem {
 
 /** A problem of `field` from a message already said. */
 export function saidProblem(field: string, said: Said): Problem {
-  return said.params === undefined ? { field, reason: render(said, 'en'), code: said.code } : { field, reason: render(said, 'en'), code: said.code, params: said.params };
+  return said.params === undefined
+    ? { field, reason: render(said, 'en'), code: said.code }
+    : { field, reason: render(said, 'en'), code: said.code, params: said.params };
 }

@@ -1,13 +1,29 @@
 // Indicator quotas: how much of each kind of work a station (or the contract as a whole) owes per
 // month or quarter, and how recorded progress compares with it. Periods are Shanghai calendar
 // months or quarters; a period the term covers only in part owes a share of the target.
-import { addDays, calendarDaysBetween, dayNumber, dayText, parseInstant, shanghaiDate, startOfShanghaiDay, utcInstant, type IsoDate } from './dates';
+import {
+  addDays,
+  calendarDaysBetween,
+  dayNumber,
+  dayText,
+  parseInstant,
+  shanghaiDate,
+  startOfShanghaiDay,
+  utcInstant,
+  type IsoDate,
+} from './dates';
 import { pushReservedId } from './ids';
 import { divCeil, divFloor } from './integers';
 import { problem, type Problem } from './problems';
 import type { Text } from './languages';
 
-export const QUOTA_METRICS = ['village_visits', 'casework', 'group_work', 'community_activities', 'service_records'] as const;
+export const QUOTA_METRICS = [
+  'village_visits',
+  'casework',
+  'group_work',
+  'community_activities',
+  'service_records',
+] as const;
 export type QuotaMetric = (typeof QUOTA_METRICS)[number];
 
 export const QUOTA_PERIODS = ['month', 'quarter'] as const;
@@ -58,7 +74,11 @@ function periodBounds(day: IsoDate, period: QuotaPeriod): { first: IsoDate; last
  * Every period of a quota within the term [termStart, termEnd] (Shanghai days), in order. A period
  * the term covers only in part owes the target times the share of its days covered, rounded up.
  */
-export function quotaPeriods(quota: Pick<Quota, 'period' | 'target'>, termStart: IsoDate, termEnd: IsoDate): PeriodWindow[] {
+export function quotaPeriods(
+  quota: Pick<Quota, 'period' | 'target'>,
+  termStart: IsoDate,
+  termEnd: IsoDate,
+): PeriodWindow[] {
   const windows: PeriodWindow[] = [];
   let day = termStart;
   // By day number, not text: "+010000-01-01" (the day after 9999-12-31) sorts before "9999-…".
@@ -135,7 +155,8 @@ export function quotaStandings(
         const achieved = own.filter((p) => p.date >= w.from && p.date <= w.to).reduce((sum, p) => sum + p.count, 0);
         const started = now >= startOfShanghaiDay(w.from);
         const ended = now >= w.endsAt;
-        const status: PeriodStatus = achieved >= w.target ? 'met' : ended ? 'short' : started ? 'in_progress' : 'upcoming';
+        const status: PeriodStatus =
+          achieved >= w.target ? 'met' : ended ? 'short' : started ? 'in_progress' : 'upcoming';
         standings.push({
           quotaId: quota.id,
           metric: quota.metric,
@@ -163,8 +184,10 @@ export function validateQuotas(quotas: readonly Quota[], problems: Problem[]): v
     pushReservedId(problems, `${field}.id`, q.id);
     if (seen.has(q.id)) problems.push(problem(`${field}.id`, 'repeats_id', { id: q.id }));
     seen.add(q.id);
-    if (!QUOTA_METRICS.includes(q.metric)) problems.push(problem(`${field}.metric`, 'one_of', { values: QUOTA_METRICS }));
-    if (!QUOTA_PERIODS.includes(q.period)) problems.push(problem(`${field}.period`, 'one_of', { values: QUOTA_PERIODS }));
+    if (!QUOTA_METRICS.includes(q.metric))
+      problems.push(problem(`${field}.metric`, 'one_of', { values: QUOTA_METRICS }));
+    if (!QUOTA_PERIODS.includes(q.period))
+      problems.push(problem(`${field}.period`, 'one_of', { values: QUOTA_PERIODS }));
     if (!Number.isInteger(q.target) || q.target < 1 || q.target > 100_000) {
       problems.push(problem(`${field}.target`, 'whole_number_between', { min: 1, max: 100_000 }));
     }
@@ -174,7 +197,11 @@ export function validateQuotas(quotas: readonly Quota[], problems: Problem[]): v
 /** Problems with a progress record against the contract's quotas, as of `now`. */
 export function progressProblems(
   entry: { station: string; metric: string; count: number; date: string },
-  contract: { quotas?: readonly Quota[]; stations: ReadonlyArray<{ id: string }>; term: { startAt: number; endAt: number } },
+  contract: {
+    quotas?: readonly Quota[];
+    stations: ReadonlyArray<{ id: string }>;
+    term: { startAt: number; endAt: number };
+  },
   now: number,
 ): Problem[] {
   const problems: Problem[] = [];
@@ -191,7 +218,12 @@ export function progressProblems(
   const at = /^\d{4}-\d{2}-\d{2}$/.test(entry.date) ? parseInstant(entry.date) : undefined;
   if (at === undefined) problems.push(problem('date', 'day_required'));
   else if (entry.date < shanghaiDate(contract.term.startAt) || entry.date > shanghaiDate(contract.term.endAt)) {
-    problems.push(problem('date', 'within_term', { from: shanghaiDate(contract.term.startAt), to: shanghaiDate(contract.term.endAt) }));
+    problems.push(
+      problem('date', 'within_term', {
+        from: shanghaiDate(contract.term.startAt),
+        to: shanghaiDate(contract.term.endAt),
+      }),
+    );
   } else if (entry.date > shanghaiDate(now)) problems.push(problem('date', 'in_future'));
   return problems;
 }
@@ -218,7 +250,11 @@ export function shortfallSummary(standing: QuotaStanding, stationName: string | 
  * The window of a quota's period that contains `day`, clipped to the term; undefined outside it.
  * One period at a time, so nothing ever enumerates a whole (long) term.
  */
-export function periodWindowAt(quota: Pick<Quota, 'period' | 'target'>, term: { start: IsoDate; end: IsoDate }, day: IsoDate): PeriodWindow | undefined {
+export function periodWindowAt(
+  quota: Pick<Quota, 'period' | 'target'>,
+  term: { start: IsoDate; end: IsoDate },
+  day: IsoDate,
+): PeriodWindow | undefined {
   if (day < term.start || day > term.end) return undefined;
   const { first, last } = periodBounds(day, quota.period);
   const from = first < term.start ? term.start : first;
@@ -235,7 +271,12 @@ export function periodWindowAt(quota: Pick<Quota, 'period' | 'target'>, term: { 
 }
 
 /** The windows of a quota whose periods end in (after, upTo] (instants), in order. */
-export function periodsEndingIn(quota: Pick<Quota, 'period' | 'target'>, term: { start: IsoDate; end: IsoDate }, after: number, upTo: number): PeriodWindow[] {
+export function periodsEndingIn(
+  quota: Pick<Quota, 'period' | 'target'>,
+  term: { start: IsoDate; end: IsoDate },
+  after: number,
+  upTo: number,
+): PeriodWindow[] {
   const windows: PeriodWindow[] = [];
   const firstDay = shanghaiDate(after);
   let window = periodWindowAt(quota, term, firstDay < term.start ? term.start : firstDay);
@@ -247,15 +288,32 @@ export function periodsEndingIn(quota: Pick<Quota, 'period' | 'target'>, term: {
 }
 
 /** The first instant after `now` at which a period of any quota ends, or undefined once the term's last has. */
-export function nextPeriodEnd(quotas: ReadonlyArray<Pick<Quota, 'period' | 'target'>>, term: { start: IsoDate; end: IsoDate }, now: number): number | undefined {
+export function nextPeriodEnd(
+  quotas: ReadonlyArray<Pick<Quota, 'period' | 'target'>>,
+  term: { start: IsoDate; end: IsoDate },
+  now: number,
+): number | undefined {
   const today = shanghaiDate(now);
-  const ends = quotas.flatMap((q) => periodWindowAt(q, term, today < term.start ? term.start : today)?.endsAt ?? []).filter((t) => t > now);
+  const ends = quotas
+    .flatMap((q) => periodWindowAt(q, term, today < term.start ? term.start : today)?.endsAt ?? [])
+    .filter((t) => t > now);
   return ends.length > 0 ? Math.min(...ends) : undefined;
 }
 
 /** Work recorded for `quota` by `station` (null: every station) within a window. */
-export function achievedIn(quota: Pick<Quota, 'metric'>, station: string | null, window: { from: IsoDate; to: IsoDate }, progress: readonly ProgressEntry[]): number {
+export function achievedIn(
+  quota: Pick<Quota, 'metric'>,
+  station: string | null,
+  window: { from: IsoDate; to: IsoDate },
+  progress: readonly ProgressEntry[],
+): number {
   return progress
-    .filter((p) => p.metric === quota.metric && (station === null || p.station === station) && p.date >= window.from && p.date <= window.to)
+    .filter(
+      (p) =>
+        p.metric === quota.metric &&
+        (station === null || p.station === station) &&
+        p.date >= window.from &&
+        p.date <= window.to,
+    )
     .reduce((sum, p) => sum + p.count, 0);
 }

@@ -156,12 +156,30 @@ function checkpointStatus(contract: Contract, totals: DayTotal[], now: number): 
     const base = { id: c.id, by: c.by, minPercent: c.minPercent, requiredFen: c.requiredFen };
     const receivedByFen = totalAt(totals, Math.min(c.byAt, now));
     if (now < c.byAt) {
-      return { ...base, receivedByFen, status: 'pending', shortfallFen: 0, outstandingFen: 0, recoveredOn: null, coveredOn: null, daysLate: null };
+      return {
+        ...base,
+        receivedByFen,
+        status: 'pending',
+        shortfallFen: 0,
+        outstandingFen: 0,
+        recoveredOn: null,
+        coveredOn: null,
+        daysLate: null,
+      };
     }
     if (receivedByFen >= c.requiredFen) {
       // Reached by the checkpoint's day (a required amount of 0 is reached by then at the latest).
       const coveredOn = reachedOn(totals, c.requiredFen) ?? shanghaiDate(c.byAt);
-      return { ...base, receivedByFen, status: 'met', shortfallFen: 0, outstandingFen: 0, recoveredOn: null, coveredOn, daysLate: null };
+      return {
+        ...base,
+        receivedByFen,
+        status: 'met',
+        shortfallFen: 0,
+        outstandingFen: 0,
+        recoveredOn: null,
+        coveredOn,
+        daysLate: null,
+      };
     }
     const byDay = shanghaiDate(c.byAt);
     const shortfallFen = c.requiredFen - receivedByFen;
@@ -236,7 +254,11 @@ export function payrollStatus(contract: Contract, ledger: LedgerInput, now: numb
   return payrollStatusOfDays(contract, daysOf(contract, ledger), now);
 }
 
-function payrollStatusOfDays(contract: Contract, days: Record<IsoDate, [Fen, Fen]>, now: number): PayrollStatus | undefined {
+function payrollStatusOfDays(
+  contract: Contract,
+  days: Record<IsoDate, [Fen, Fen]>,
+  now: number,
+): PayrollStatus | undefined {
   if (!contract.staffing) return undefined;
   const { headcount, monthlyPayrollFen } = contract.staffing;
   const personnelReceivedFen = personnelByDays(days, now);
@@ -306,7 +328,9 @@ export function arrearsFrom(contract: Pick<Contract, 'tranches'>, receivedFen: F
 
 /** The next checkpoint or tranche date after `now`. */
 export function nextDeadline(contract: Contract, now: number): number | undefined {
-  const times = [...contract.checkpoints.map((c) => c.byAt), ...contract.tranches.map((t) => t.dueAt)].filter((t) => t > now);
+  const times = [...contract.checkpoints.map((c) => c.byAt), ...contract.tranches.map((t) => t.dueAt)].filter(
+    (t) => t > now,
+  );
   return times.length > 0 ? Math.min(...times) : undefined;
 }
 

@@ -3,7 +3,14 @@
 // any reviewer spends time on a submission.
 import type { Text } from './languages';
 
-export const ATTACHMENT_KINDS = ['photo', 'sign_in_sheet', 'case_record', 'service_register', 'report', 'other'] as const;
+export const ATTACHMENT_KINDS = [
+  'photo',
+  'sign_in_sheet',
+  'case_record',
+  'service_register',
+  'report',
+  'other',
+] as const;
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
 
 export interface TemplateSection {

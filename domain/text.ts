@@ -14,7 +14,8 @@ import type { Problem } from './problems';
 // U+2060–2064, the deprecated format controls U+206A–206F, and U+FEFF anywhere but at the start
 // (a byte-order mark). The marks U+200E/200F that right-to-left text needs, and the joiners
 // U+200C/200D of scripts and emoji, stay.
-const FORBIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B\u2028-\u202E\u2060-\u2064\u2066-\u206F]|(?<=[\s\S])\uFEFF|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const FORBIDDEN =
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B\u2028-\u202E\u2060-\u2064\u2066-\u206F]|(?<=[\s\S])\uFEFF|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Why `text` is not acceptable text (a catalog message, domain/messages.ts), or undefined when it is. */
 export function textProblemSaid(text: string): Said | undefined {
@@ -26,7 +27,8 @@ export function textProblemSaid(text: string): Said | undefined {
   const at = [...text.slice(0, found.index)].length + 1;
   if (code >= 0xd800 && code <= 0xdfff) return say('text_unpaired_surrogate', { hex, at });
   if (code === 0x2028 || code === 0x2029) return say('text_line_separator', { hex, at });
-  if ((code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)) return say('text_bidi_control', { hex, at });
+  if ((code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069))
+    return say('text_bidi_control', { hex, at });
   if (code >= 0x2000) return say('text_invisible', { hex, at });
   return say('text_control', { hex, at });
 }
@@ -62,7 +64,12 @@ export function textProblems(value: unknown, prefix = '', limit = 20): TextProbl
         const childPath = path ? `${path}.${key}` : key;
         if (keyReason) {
           const said = say('text_field_name', { reason: keyReason });
-          problems.push({ field: path || '(field name)', reason: render(said, 'en'), code: said.code, params: said.params });
+          problems.push({
+            field: path || '(field name)',
+            reason: render(said, 'en'),
+            code: said.code,
+            params: said.params,
+          });
         }
         stack.push([child, childPath]);
       }

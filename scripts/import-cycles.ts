@@ -10,7 +10,18 @@ import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
 /** Folders holding the project's TypeScript, relative to the repository (tsconfig.json's and web's). */
-export const SOURCE_DIRS = ['domain', 'workflows', 'activities', 'api', 'db', 'server', 'scripts', 'bench', 'tests', 'web/src'];
+export const SOURCE_DIRS = [
+  'domain',
+  'workflows',
+  'activities',
+  'api',
+  'db',
+  'server',
+  'scripts',
+  'bench',
+  'tests',
+  'web/src',
+];
 const SKIP = new Set(['node_modules', 'dist']);
 const EXTENSIONS = ['.ts', '.tsx', '.mts'];
 
@@ -53,15 +64,24 @@ export function moduleImports(fileName: string, text: string): Array<{ specifier
     if (ts.isImportDeclaration(node)) {
       const clause = node.importClause;
       const bindings = clause?.namedBindings;
-      const onlyTypeNames = !!bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly);
+      const onlyTypeNames =
+        !!bindings &&
+        ts.isNamedImports(bindings) &&
+        bindings.elements.length > 0 &&
+        bindings.elements.every((e) => e.isTypeOnly);
       add(node.moduleSpecifier, !!clause && (clause.isTypeOnly || (!clause.name && onlyTypeNames)));
     } else if (ts.isExportDeclaration(node)) {
       const names = node.exportClause;
-      const onlyTypeNames = !!names && ts.isNamedExports(names) && names.elements.length > 0 && names.elements.every((e) => e.isTypeOnly);
+      const onlyTypeNames =
+        !!names && ts.isNamedExports(names) && names.elements.length > 0 && names.elements.every((e) => e.isTypeOnly);
       add(node.moduleSpecifier, node.isTypeOnly || onlyTypeNames);
     } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
       add(node.moduleReference.expression, node.isTypeOnly);
-    } else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+    } else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
+        (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    ) {
       add(node.arguments[0], false);
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
       add(node.argument.literal, true);
@@ -82,7 +102,11 @@ export function importEdges(root: string, dirs: readonly string[] = SOURCE_DIRS)
   const known = new Set(files);
   const resolve = (from: string, specifier: string): string | undefined => {
     const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier));
-    const candidates = [base, ...EXTENSIONS.map((ext) => base + ext), ...EXTENSIONS.map((ext) => `${base}/index${ext}`)];
+    const candidates = [
+      base,
+      ...EXTENSIONS.map((ext) => base + ext),
+      ...EXTENSIONS.map((ext) => `${base}/index${ext}`),
+    ];
     return candidates.find((c) => known.has(c));
   };
   const edges = new Map<string, ImportEdge[]>();
@@ -93,7 +117,10 @@ export function importEdges(root: string, dirs: readonly string[] = SOURCE_DIRS)
       const target = resolve(file, specifier);
       if (target !== undefined) byTarget.set(target, (byTarget.get(target) ?? true) && typeOnly);
     }
-    edges.set(file, [...byTarget].map(([target, typeOnly]) => ({ target, typeOnly })));
+    edges.set(
+      file,
+      [...byTarget].map(([target, typeOnly]) => ({ target, typeOnly })),
+    );
   }
   return edges;
 }
@@ -144,7 +171,11 @@ export function importCircles(graph: ReadonlyMap<string, readonly string[]>): st
 }
 
 /** The shortest path from `start` back to itself within `group` (breadth first). */
-function circleThrough(start: string, group: ReadonlySet<string>, edges: (node: string) => readonly string[]): string[] {
+function circleThrough(
+  start: string,
+  group: ReadonlySet<string>,
+  edges: (node: string) => readonly string[],
+): string[] {
   const cameFrom = new Map<string, string>();
   const queue = [start];
   while (queue.length > 0) {

@@ -18,7 +18,12 @@ import { escalations } from '../db/schema';
 import { stepId, stepReference } from '../domain/ids';
 import { acknowledgeUpdate, escalationWorkflowId } from '../workflows/escalation-messages';
 import { decideUpdate, reviewWorkflowId, submitUpdate } from '../workflows/review-messages';
-import { deliverUpdate, materialRequestWorkflowId, requestMaterialsUpdate, reviewDeliveryUpdate } from '../workflows/material-request-messages';
+import {
+  deliverUpdate,
+  materialRequestWorkflowId,
+  requestMaterialsUpdate,
+  reviewDeliveryUpdate,
+} from '../workflows/material-request-messages';
 import { quotaWorkflowId, recordProgressUpdate } from '../workflows/quota-messages';
 import {
   amendScheduleUpdate,
@@ -72,18 +77,37 @@ async function main() {
   await worker.runUntil(async () => {
     if (missing('contract-source-terminated')) {
       // The source case, backdated: checkpoint missed at once, then terminated.
-      const source = validateContractDefinition(sCountyContract(sCountyOrgIds, { id: 'history-source', closeGraceDays: 3650 }), (id) => sCountyKinds[id]);
+      const source = validateContractDefinition(
+        sCountyContract(sCountyOrgIds, { id: 'history-source', closeGraceDays: 3650 }),
+        (id) => sCountyKinds[id],
+      );
       if (!source.ok) throw new Error('fixture invalid');
       const second = await env.client.workflow.start(contractWorkflow, {
         workflowId: contractWorkflowId(source.value.id),
         taskQueue,
-        args: [{ contract: source.value, createdBy: 'usr_agency', createdAt: new Date(await env.currentTimeMs()).toISOString() }],
+        args: [
+          {
+            contract: source.value,
+            createdBy: 'usr_agency',
+            createdAt: new Date(await env.currentTimeMs()).toISOString(),
+          },
+        ],
       });
       await second.executeUpdate(registeredUpdate);
       await second.executeUpdate(recordPaymentUpdate, {
-        args: [{ reference: 'CZ-1', amount: '530000.00', receivedOn: '2023-03-10', fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
+        args: [
+          {
+            reference: 'CZ-1',
+            amount: '530000.00',
+            receivedOn: '2023-03-10',
+            fundingSource: 'fiscal',
+            recordedBy: 'usr_finance',
+          },
+        ],
       });
-      await second.executeUpdate(terminateUpdate, { args: [{ reason: await text('dissolved'), terminatedBy: 'usr_agency' }] });
+      await second.executeUpdate(terminateUpdate, {
+        args: [{ reason: await text('dissolved'), terminatedBy: 'usr_agency' }],
+      });
       await second.result();
       await save('contract-source-terminated', second.workflowId);
     }
@@ -100,12 +124,22 @@ async function main() {
       await handle.executeUpdate(registeredUpdate);
       const pay = async (reference: string, amount: string) =>
         handle.executeUpdate(recordPaymentUpdate, {
-          args: [{ reference, amount, receivedOn: shanghaiDate(await env.currentTimeMs()), fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
+          args: [
+            {
+              reference,
+              amount,
+              receivedOn: shanghaiDate(await env.currentTimeMs()),
+              fundingSource: 'fiscal',
+              recordedBy: 'usr_finance',
+            },
+          ],
         });
       await pay('P-1', '300000.00');
       await pay('P-2', '230000.00');
       await pay('P-X', '1000.00');
-      await handle.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'P-X', reason: await text('wrong contract'), recordedBy: 'usr_finance' }] });
+      await handle.executeUpdate(reversePaymentUpdate, {
+        args: [{ reference: 'P-X', reason: await text('wrong contract'), recordedBy: 'usr_finance' }],
+      });
       const start = shanghaiDate(now);
       await handle.executeUpdate(amendScheduleUpdate, {
         args: [
@@ -126,7 +160,14 @@ async function main() {
       const shortfallStep = stepId(year.id, 'paymentShortfall', stepReference(['eighty']), 1);
       const [open] = await database.db.select().from(escalations).where(eq(escalations.stepId, shortfallStep));
       await env.client.workflow.getHandle(escalationWorkflowId(shortfallStep)).executeUpdate(acknowledgeUpdate, {
-        args: [{ escalationId: open!.id, organizationId: year.parties.payer, userId: 'usr_finance', note: await text('transfer on its way') }],
+        args: [
+          {
+            escalationId: open!.id,
+            organizationId: year.parties.payer,
+            userId: 'usr_finance',
+            note: await text('transfer on its way'),
+          },
+        ],
       });
       await env.sleep('8 days');
       await pay('P-3', '393200.00');
@@ -143,10 +184,20 @@ async function main() {
       const reviewNow = await env.currentTimeMs();
       const withMilestone = relativeDefinition(reviewNow, 'history-review');
       withMilestone.milestones = [
-        { id: 'q1', title: 'Quarterly report', due: addDays(shanghaiDate(reviewNow), 90), stations: [], materials: ['activity_evidence_pack'], reviewWorkingDays: 3, maxRounds: 2 },
+        {
+          id: 'q1',
+          title: 'Quarterly report',
+          due: addDays(shanghaiDate(reviewNow), 90),
+          stations: [],
+          materials: ['activity_evidence_pack'],
+          reviewWorkingDays: 3,
+          maxRounds: 2,
+        },
       ];
       // The mid-term tranche is payable once the report is approved: the review tells the contract (issue 18).
-      withMilestone.tranches = withMilestone.tranches.map((t) => (t.id === 't2' ? { ...t, release: { afterApproval: 'q1' } } : t));
+      withMilestone.tranches = withMilestone.tranches.map((t) =>
+        t.id === 't2' ? { ...t, release: { afterApproval: 'q1' } } : t,
+      );
       const reviewed = validateContractDefinition(withMilestone, (id) => sCountyKinds[id]);
       if (!reviewed.ok) throw new Error('fixture invalid');
       const third = await env.client.workflow.start(contractWorkflow, {
@@ -163,15 +214,36 @@ async function main() {
         const { references, contentSha256 } = materialReferences(ms);
         return { materials: references, contentSha256, precheck: precheck(ms, ['activity_evidence_pack']) };
       };
-      await review.executeUpdate(submitUpdate, { args: [{ submissionId: 'sub_h1', station: '', ...byReference(materials), submittedBy: 'usr_station' }] });
+      await review.executeUpdate(submitUpdate, {
+        args: [{ submissionId: 'sub_h1', station: '', ...byReference(materials), submittedBy: 'usr_station' }],
+      });
       await review.executeUpdate(decideUpdate, {
-        args: [{ submissionId: 'sub_h1', outcome: 'return', reasons: [{ code: 'goals_vague', templateId: 'activity_evidence_pack', sectionId: 'plan' }], decidedBy: 'usr_eval' }],
+        args: [
+          {
+            submissionId: 'sub_h1',
+            outcome: 'return',
+            reasons: [{ code: 'goals_vague', templateId: 'activity_evidence_pack', sectionId: 'plan' }],
+            decidedBy: 'usr_eval',
+          },
+        ],
       });
       await env.sleep('10 days');
       // Round 2 rewrites the section the reason named: an identical resubmission is refused.
-      const revised = [{ ...materials[0]!, sections: { ...materials[0]!.sections, plan: '活动方案：每月在 5 个村各开展 1 次长者互助小组，每次 10 人，由驻站社工带领。'.repeat(2) } }];
-      await review.executeUpdate(submitUpdate, { args: [{ submissionId: 'sub_h2', station: '', ...byReference(revised), submittedBy: 'usr_station' }] });
-      await review.executeUpdate(decideUpdate, { args: [{ submissionId: 'sub_h2', outcome: 'approve', reasons: [], decidedBy: 'usr_eval' }] });
+      const revised = [
+        {
+          ...materials[0]!,
+          sections: {
+            ...materials[0]!.sections,
+            plan: '活动方案：每月在 5 个村各开展 1 次长者互助小组，每次 10 人，由驻站社工带领。'.repeat(2),
+          },
+        },
+      ];
+      await review.executeUpdate(submitUpdate, {
+        args: [{ submissionId: 'sub_h2', station: '', ...byReference(revised), submittedBy: 'usr_station' }],
+      });
+      await review.executeUpdate(decideUpdate, {
+        args: [{ submissionId: 'sub_h2', outcome: 'approve', reasons: [], decidedBy: 'usr_eval' }],
+      });
       await review.result();
       await save('contract-with-milestone', third.workflowId);
       await save('review-returned-then-approved', review.workflowId);
@@ -184,7 +256,13 @@ async function main() {
       const chainNow = await env.currentTimeMs();
       const chain = relativeDefinition(chainNow, 'history-village');
       chain.stations = [
-        { id: 'G', name: 'Station G', township: 'G Town', villages: ['org_village_1'], townshipOrganization: 'org_township_g' },
+        {
+          id: 'G',
+          name: 'Station G',
+          township: 'G Town',
+          villages: ['org_village_1'],
+          townshipOrganization: 'org_township_g',
+        },
         { id: 'Y', name: 'Station Y', township: 'Y Town', villages: ['org_village_2'] },
       ];
       chain.quotas = [{ id: 'visits', metric: 'village_visits', perStation: true, period: 'month', target: 8 }];
@@ -210,7 +288,9 @@ async function main() {
             items: [{ id: 'visits', kind: 'visit_records', quantity: 10 }],
             due,
             dueAt: parseInstant(due)!,
-            contacts: [{ id: 'ct_h', village: 'org_village_1', name: 'Wang Li', phone: '13800000001', hamlet: 'Banli' }],
+            contacts: [
+              { id: 'ct_h', village: 'org_village_1', name: 'Wang Li', phone: '13800000001', hamlet: 'Banli' },
+            ],
             requestedBy: 'usr_station',
             requestedAt: new Date(chainNow).toISOString(),
           },
@@ -218,28 +298,72 @@ async function main() {
       });
       const requestHandle = env.client.workflow.getHandle(materialRequestWorkflowId(chained.value.id, 'mr_history'));
       await requestHandle.executeUpdate(deliverUpdate, {
-        args: [{ deliveryId: 'dl_h1', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 4 }], attachments: [], deliveredBy: 'usr_liaison' }],
+        args: [
+          {
+            deliveryId: 'dl_h1',
+            village: 'org_village_1',
+            items: [{ itemId: 'visits', quantity: 4 }],
+            attachments: [],
+            deliveredBy: 'usr_liaison',
+          },
+        ],
       });
       const quotas = env.client.workflow.getHandle(quotaWorkflowId(chained.value.id));
       await quotas.executeUpdate(recordProgressUpdate, {
-        args: [{ id: 'pr_h1', station: 'G', metric: 'village_visits', count: 8, date: today, evidence: { attachments: [] }, recordedBy: 'usr_station' }],
+        args: [
+          {
+            id: 'pr_h1',
+            station: 'G',
+            metric: 'village_visits',
+            count: 8,
+            date: today,
+            evidence: { attachments: [] },
+            recordedBy: 'usr_station',
+          },
+        ],
       });
       await env.sleep('12 days');
       await requestHandle.executeUpdate(deliverUpdate, {
-        args: [{ deliveryId: 'dl_h2', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 6 }], attachments: [], deliveredBy: 'usr_liaison' }],
+        args: [
+          {
+            deliveryId: 'dl_h2',
+            village: 'org_village_1',
+            items: [{ itemId: 'visits', quantity: 6 }],
+            attachments: [],
+            deliveredBy: 'usr_liaison',
+          },
+        ],
       });
       await requestHandle.executeUpdate(reviewDeliveryUpdate, {
-        args: [{ deliveryId: 'dl_h1', items: [{ itemId: 'visits', outcome: 'return', reason: await text('unsigned') }], reviewedBy: 'usr_station' }],
+        args: [
+          {
+            deliveryId: 'dl_h1',
+            items: [{ itemId: 'visits', outcome: 'return', reason: await text('unsigned') }],
+            reviewedBy: 'usr_station',
+          },
+        ],
       });
       await requestHandle.executeUpdate(deliverUpdate, {
-        args: [{ deliveryId: 'dl_h3', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 4 }], attachments: [], deliveredBy: 'usr_liaison' }],
+        args: [
+          {
+            deliveryId: 'dl_h3',
+            village: 'org_village_1',
+            items: [{ itemId: 'visits', quantity: 4 }],
+            attachments: [],
+            deliveredBy: 'usr_liaison',
+          },
+        ],
       });
       for (const deliveryId of ['dl_h2', 'dl_h3']) {
-        await requestHandle.executeUpdate(reviewDeliveryUpdate, { args: [{ deliveryId, items: [{ itemId: 'visits', outcome: 'accept' }], reviewedBy: 'usr_station' }] });
+        await requestHandle.executeUpdate(reviewDeliveryUpdate, {
+          args: [{ deliveryId, items: [{ itemId: 'visits', outcome: 'accept' }], reviewedBy: 'usr_station' }],
+        });
       }
       await requestHandle.result();
       await env.sleep('25 days');
-      await fourth.executeUpdate(terminateUpdate, { args: [{ reason: await text('merged into a new lot'), terminatedBy: 'usr_agency' }] });
+      await fourth.executeUpdate(terminateUpdate, {
+        args: [{ reason: await text('merged into a new lot'), terminatedBy: 'usr_agency' }],
+      });
       await fourth.result();
       await quotas.result();
       await save('contract-village-chain', fourth.workflowId);
@@ -259,15 +383,27 @@ async function main() {
       await fifth.executeUpdate(registeredUpdate);
       const payRestall = async (reference: string, amount: string) =>
         fifth.executeUpdate(recordPaymentUpdate, {
-          args: [{ reference, amount, receivedOn: shanghaiDate(await env.currentTimeMs()), fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
+          args: [
+            {
+              reference,
+              amount,
+              receivedOn: shanghaiDate(await env.currentTimeMs()),
+              fundingSource: 'fiscal',
+              recordedBy: 'usr_finance',
+            },
+          ],
         });
       await payRestall('R-1', '530000.00');
       await env.sleep('302 days');
       await payRestall('R-2', '393200.00');
       await env.sleep('10 days');
-      await fifth.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'R-2', reason: await text('bounced'), recordedBy: 'usr_finance' }] });
+      await fifth.executeUpdate(reversePaymentUpdate, {
+        args: [{ reference: 'R-2', reason: await text('bounced'), recordedBy: 'usr_finance' }],
+      });
       await env.sleep('3 days');
-      await fifth.executeUpdate(terminateUpdate, { args: [{ reason: await text('recorded'), terminatedBy: 'usr_agency' }] });
+      await fifth.executeUpdate(terminateUpdate, {
+        args: [{ reason: await text('recorded'), terminatedBy: 'usr_agency' }],
+      });
       await fifth.result();
       await save('contract-restalled', fifth.workflowId);
     }
@@ -288,11 +424,20 @@ async function main() {
       await sixth.signal(calendarPublishedSignal, { year: Number(day.slice(0, 4)) + 1, version: 1 });
       await env.sleep('1 hour');
       await sixth.executeUpdate(amendCalendarUpdate, {
-        args: [{ holidays: [addDays(day, 2), addDays(day, 3)], workdays: [], reason: await text('county festival'), amendedBy: 'usr_agency' }],
+        args: [
+          {
+            holidays: [addDays(day, 2), addDays(day, 3)],
+            workdays: [],
+            reason: await text('county festival'),
+            amendedBy: 'usr_agency',
+          },
+        ],
       });
       await env.sleep('10 days');
       const shortfallStep = stepId(amended.id, 'paymentShortfall', stepReference(['eighty']), 1);
-      await sixth.executeUpdate(terminateUpdate, { args: [{ reason: await text('recorded'), terminatedBy: 'usr_agency' }] });
+      await sixth.executeUpdate(terminateUpdate, {
+        args: [{ reason: await text('recorded'), terminatedBy: 'usr_agency' }],
+      });
       await sixth.result();
       await env.client.workflow.getHandle(escalationWorkflowId(shortfallStep)).result();
       await save('contract-calendar-amended', sixth.workflowId);
@@ -313,10 +458,23 @@ async function main() {
           staffing: undefined,
           tranches: [
             { id: 't1', label: 'First half', due: `${year}-01-31`, percent: 50, fundingSource: 'fiscal' },
-            { id: 't2', label: 'Second half', due: `${year + 1}-12-31`, percent: 50, fundingSource: 'fiscal', release: 'on_application' },
+            {
+              id: 't2',
+              label: 'Second half',
+              due: `${year + 1}-12-31`,
+              percent: 50,
+              fundingSource: 'fiscal',
+              release: 'on_application',
+            },
           ],
           checkpoints: [],
-          paymentTerms: { basis: 'acceptance', payWithinDays: 30, acceptanceWorkingDays: 5, statute: 'sme_payment_2025', lateInterest: { kind: 'statutory_daily' } },
+          paymentTerms: {
+            basis: 'acceptance',
+            payWithinDays: 30,
+            acceptanceWorkingDays: 5,
+            statute: 'sme_payment_2025',
+            lateInterest: { kind: 'statutory_daily' },
+          },
           closeGraceDays: 3650,
         }),
         (id) => sCountyKinds[id],
@@ -328,21 +486,39 @@ async function main() {
         args: [{ contract: clockContract.value, createdBy: 'usr_agency', createdAt: new Date(clockNow).toISOString() }],
       });
       await sixth.executeUpdate(registeredUpdate);
-      await sixth.executeUpdate(fileApplicationUpdate, { args: [{ applicationId: 'pa_1', tranche: 't1', amountFen: 5_000_000, filedBy: 'usr_contractor' }] });
+      await sixth.executeUpdate(fileApplicationUpdate, {
+        args: [{ applicationId: 'pa_1', tranche: 't1', amountFen: 5_000_000, filedBy: 'usr_contractor' }],
+      });
       await env.sleep('12 days');
-      await sixth.executeUpdate(decideApplicationUpdate, { args: [{ applicationId: 'pa_1', outcome: 'accept', decidedBy: 'usr_agency' }] });
+      await sixth.executeUpdate(decideApplicationUpdate, {
+        args: [{ applicationId: 'pa_1', outcome: 'accept', decidedBy: 'usr_agency' }],
+      });
       await env.sleep('40 days');
       await sixth.executeUpdate(recordPaymentUpdate, {
-        args: [{ reference: 'PC-1', amount: '50000.00', receivedOn: shanghaiDate(await env.currentTimeMs()), fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
+        args: [
+          {
+            reference: 'PC-1',
+            amount: '50000.00',
+            receivedOn: shanghaiDate(await env.currentTimeMs()),
+            fundingSource: 'fiscal',
+            recordedBy: 'usr_finance',
+          },
+        ],
       });
       await env.sleep('1 day');
-      await sixth.executeUpdate(terminateUpdate, { args: [{ reason: await text('recorded'), terminatedBy: 'usr_agency' }] });
+      await sixth.executeUpdate(terminateUpdate, {
+        args: [{ reason: await text('recorded'), terminatedBy: 'usr_agency' }],
+      });
       await sixth.result();
       await save('contract-payment-clock', sixth.workflowId);
     }
 
     if (missing('probe')) {
-      const probe = await env.client.workflow.start(probeWorkflow, { workflowId: 'history-probe', taskQueue, args: [{ wait: '30 days' }] });
+      const probe = await env.client.workflow.start(probeWorkflow, {
+        workflowId: 'history-probe',
+        taskQueue,
+        args: [{ wait: '30 days' }],
+      });
       await probe.result();
       await save('probe', probe.workflowId);
     }

@@ -13,21 +13,38 @@ const stamp = path.join(schemathesisDir, 'version');
 const schemathesisBinary = path.join(venv, 'bin', 'schemathesis');
 
 function run(command: string, args: string[]): void {
-  const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1' } });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.error?.message})`);
+  const result = spawnSync(command, args, {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1' },
+  });
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.error?.message})`);
 }
 
 function main(): void {
-  if (existsSync(schemathesisBinary) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === SCHEMATHESIS_VERSION) {
-    console.log(`[setup-schemathesis] schemathesis ${SCHEMATHESIS_VERSION}: ${path.relative(process.cwd(), schemathesisBinary)}`);
+  if (
+    existsSync(schemathesisBinary) &&
+    existsSync(stamp) &&
+    readFileSync(stamp, 'utf8').trim() === SCHEMATHESIS_VERSION
+  ) {
+    console.log(
+      `[setup-schemathesis] schemathesis ${SCHEMATHESIS_VERSION}: ${path.relative(process.cwd(), schemathesisBinary)}`,
+    );
     return;
   }
-  const python = ['python3', 'python'].find((candidate) => spawnSync(candidate, ['--version'], { stdio: 'ignore' }).status === 0);
+  const python = ['python3', 'python'].find(
+    (candidate) => spawnSync(candidate, ['--version'], { stdio: 'ignore' }).status === 0,
+  );
   if (!python) throw new Error('schemathesis needs Python 3 with pip (python3 -m venv); none found');
   rmSync(schemathesisDir, { recursive: true, force: true });
-  console.log(`[setup-schemathesis] installing schemathesis==${SCHEMATHESIS_VERSION} into ${path.relative(process.cwd(), venv)}/`);
+  console.log(
+    `[setup-schemathesis] installing schemathesis==${SCHEMATHESIS_VERSION} into ${path.relative(process.cwd(), venv)}/`,
+  );
   const requirement = `schemathesis==${SCHEMATHESIS_VERSION}`;
-  if (spawnSync(python, ['-m', 'venv', venv], { stdio: 'inherit' }).status === 0 && existsSync(path.join(venv, 'bin', 'python'))) {
+  if (
+    spawnSync(python, ['-m', 'venv', venv], { stdio: 'inherit' }).status === 0 &&
+    existsSync(path.join(venv, 'bin', 'python'))
+  ) {
     run(path.join(venv, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', requirement]);
   } else {
     // No venv module (Debian without python3-venv): install beside it and call it through a wrapper.

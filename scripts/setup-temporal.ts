@@ -31,10 +31,23 @@ function install(pkg: { pip: string; version: string; binary: string }): void {
   }
   const staging = path.join(temporalInstallDir, 'pip', pkg.pip);
   rmSync(staging, { recursive: true, force: true });
-  console.log(`[setup-temporal] installing ${pkg.pip}==${pkg.version} into ${path.relative(process.cwd(), temporalInstallDir)}/`);
+  console.log(
+    `[setup-temporal] installing ${pkg.pip}==${pkg.version} into ${path.relative(process.cwd(), temporalInstallDir)}/`,
+  );
   const result = spawnSync(
     python,
-    ['-m', 'pip', 'install', '--quiet', '--no-warn-script-location', '--disable-pip-version-check', '--no-deps', '--target', staging, `${pkg.pip}==${pkg.version}`],
+    [
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--no-warn-script-location',
+      '--disable-pip-version-check',
+      '--no-deps',
+      '--target',
+      staging,
+      `${pkg.pip}==${pkg.version}`,
+    ],
     { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
   );
   if (result.status !== 0) {

@@ -48,7 +48,8 @@ async function main() {
           uiPort: config.temporalUiPort,
           pidFile: path.join(runDir, 'temporal.pid'),
           supervise: {
-            onRestart: (reason, attempt) => logger.error({ reason, attempt }, 'Temporal dev server died; restarting it on the same ports'),
+            onRestart: (reason, attempt) =>
+              logger.error({ reason, attempt }, 'Temporal dev server died; restarting it on the same ports'),
             onRestarted: (address) => logger.info({ address }, 'Temporal dev server restarted'),
             onGiveUp: (reason) => {
               logger.fatal({ reason }, 'Temporal dev server keeps dying; stopping grantflow');
@@ -59,11 +60,19 @@ async function main() {
       (server) => server.stop(),
     );
     lock.update({ temporal: temporal.address });
-    const database = await lifecycle.start('database', () => openConfiguredDatabase(config), (db) => db.close());
+    const database = await lifecycle.start(
+      'database',
+      () => openConfiguredDatabase(config),
+      (db) => db.close(),
+    );
     await bootstrapAdmin(config, database);
     // The worker child reaches the embedded database through this process (PGlite admits one).
     const bridge = database.pglite
-      ? await lifecycle.start('database bridge', () => servePglite(database.pglite!, path.join(runDir, 'pglite.sock')), (b) => b.close())
+      ? await lifecycle.start(
+          'database bridge',
+          () => servePglite(database.pglite!, path.join(runDir, 'pglite.sock')),
+          (b) => b.close(),
+        )
       : undefined;
     const worker = await lifecycle.start(
       'worker',
@@ -98,7 +107,11 @@ async function main() {
         if (problem) throw new Error(problem);
       },
     };
-    const api = await lifecycle.start('api', () => startApi(config, temporal.address, database, [devServerProbe, workerProbe]), (a) => a.stop());
+    const api = await lifecycle.start(
+      'api',
+      () => startApi(config, temporal.address, database, [devServerProbe, workerProbe]),
+      (a) => a.stop(),
+    );
     lock.update({ url: api.url });
 
     await waitUntilReady(api.url, () => lifecycle.stopping);
@@ -122,7 +135,9 @@ async function main() {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       // Another program holds the API's port: say so plainly, no stack trace.
       const { address, port } = error as { address?: string; port?: number };
-      console.error(`Port ${port} on ${address} is taken by another program: stop it or set PORT to another port (PORT=0: any free port).`);
+      console.error(
+        `Port ${port} on ${address} is taken by another program: stop it or set PORT to another port (PORT=0: any free port).`,
+      );
     } else {
       logger.error({ err: error }, 'start failed');
     }

@@ -45,7 +45,13 @@ export function backupDataDir(dataDir: string, file: string): { contents: string
   const staging = mkdtempSync(path.join(os.tmpdir(), 'grantflow-backup-'));
   const partial = `${file}.partial`;
   try {
-    const manifest: Manifest = { format: 'grantflow-backup', version: 1, createdAt: new Date().toISOString(), dataDir, contents };
+    const manifest: Manifest = {
+      format: 'grantflow-backup',
+      version: 1,
+      createdAt: new Date().toISOString(),
+      dataDir,
+      contents,
+    };
     writeFileSync(path.join(staging, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
     mkdirSync(path.dirname(file), { recursive: true });
     tar(['-czf', partial, '-C', staging, MANIFEST, '-C', dataDir, ...contents]);
@@ -61,7 +67,10 @@ export function backupDataDir(dataDir: string, file: string): { contents: string
 /** Checks that `file` is a grantflow backup holding only plain files and directories under BACKED_UP. */
 function readManifest(file: string): Manifest {
   const names = tar(['-tzf', file]).split('\n').filter(Boolean);
-  const types = tar(['-tvzf', file]).split('\n').filter(Boolean).map((line) => line[0]);
+  const types = tar(['-tvzf', file])
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line[0]);
   names.forEach((name, i) => {
     const top = name.split('/')[0]!;
     const safe = !path.isAbsolute(name) && !name.split('/').includes('..');
@@ -73,7 +82,9 @@ function readManifest(file: string): Manifest {
   if (!names.includes(MANIFEST)) throw new BackupError(`${file} is not a grantflow backup: it has no ${MANIFEST}.`);
   const manifest = JSON.parse(tar(['-xzOf', file, MANIFEST])) as Manifest;
   if (manifest.format !== 'grantflow-backup' || manifest.version !== 1) {
-    throw new BackupError(`${file} is a backup of a format this version cannot read (${manifest.format} ${manifest.version}).`);
+    throw new BackupError(
+      `${file} is a backup of a format this version cannot read (${manifest.format} ${manifest.version}).`,
+    );
   }
   return manifest;
 }
@@ -102,4 +113,3 @@ export function restoreDataDir(dataDir: string, file: string): Manifest {
   }
   return manifest;
 }
-

@@ -134,7 +134,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (actorSecret) problems.push(...actorSecretProblems(actorSecret));
 
   const smtpUrl = nonEmpty(env, 'SMTP_URL');
-  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push(`SMTP_URL must start with smtp:// or smtps://, got "${smtpUrl}"`);
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl))
+    problems.push(`SMTP_URL must start with smtp:// or smtps://, got "${smtpUrl}"`);
 
   const allow = parseAllowList(env.GRANTFLOW_WEBHOOK_ALLOW);
   for (const problem of allow.problems) problems.push(`GRANTFLOW_WEBHOOK_ALLOW: ${problem}`);

@@ -129,7 +129,10 @@ export async function acquireDataDir(dataDir: string, role: string, state = 'sta
   mkdirSync(dataDir, { recursive: true });
   const info: OwnerInfo = { pid: process.pid, role, state, dataDir, since: new Date().toISOString() };
   const servers: net.Server[] = [];
-  const releaseAll = () => Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())))).then(() => undefined);
+  const releaseAll = () =>
+    Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())))).then(
+      () => undefined,
+    );
   try {
     for (const address of lockAddresses(dataDir)) servers.push(await holdAddress(dataDir, address, info));
   } catch (error) {
@@ -197,7 +200,9 @@ export async function acquireDataDirOrExit(dataDir: string, role: string, state?
       console.error(error.message);
       process.exit(BUSY_EXIT_CODE);
     }
-    console.error(`Cannot take the data directory ${dataDir}: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `Cannot take the data directory ${dataDir}: ${error instanceof Error ? error.message : String(error)}`,
+    );
     process.exit(1);
   }
 }

@@ -73,7 +73,8 @@ export async function stopOrphans(
       // gone meanwhile
     }
   }
-  while (found.some(({ pid }) => alive(pid)) && Date.now() < deadline + 5000) await new Promise((r) => setTimeout(r, 100));
+  while (found.some(({ pid }) => alive(pid)) && Date.now() < deadline + 5000)
+    await new Promise((r) => setTimeout(r, 100));
   for (const name of files) rmSync(path.join(runDir, name), { force: true });
   return found;
 }

@@ -226,7 +226,14 @@ export async function servePglite(db: PGlite, socketPath: string): Promise<Pglit
  * outlive the client that prepared it. Migrations are the engine's (it applies them before serving).
  */
 export function openBridgedDatabase(socketPath: string, maxConnections = 4): DatabaseHandle {
-  const client = postgres({ path: socketPath, user: 'postgres', database: 'postgres', max: maxConnections, prepare: false, onnotice: () => {} });
+  const client = postgres({
+    path: socketPath,
+    user: 'postgres',
+    database: 'postgres',
+    max: maxConnections,
+    prepare: false,
+    onnotice: () => {},
+  });
   const db = drizzle(client, { schema }) as unknown as Database;
   return {
     db,

@@ -16,7 +16,10 @@ import { createWorker } from './worker';
 const role = process.env.GRANTFLOW_LOG_PROCESS;
 // An unknown LOG_LEVEL logs at info until configOrExit names the mistake (pino would throw here, at import).
 const requestedLevel = process.env.LOG_LEVEL || 'info';
-export const logger = pino({ level: (LOG_LEVELS as readonly string[]).includes(requestedLevel) ? requestedLevel : 'info', base: role ? { process: role } : undefined });
+export const logger = pino({
+  level: (LOG_LEVELS as readonly string[]).includes(requestedLevel) ? requestedLevel : 'info',
+  base: role ? { process: role } : undefined,
+});
 
 /**
  * Loads the configuration, or prints what is wrong and exits. `requireTemporalAddress` is set by
@@ -31,7 +34,9 @@ export function configOrExit(options: { requireTemporalAddress?: boolean } = {})
       problems.push('TEMPORAL_ADDRESS is required for this process (host:port of the Temporal frontend)');
     }
     if (options.requireTemporalAddress && !config.actorSecret) {
-      problems.push('GRANTFLOW_ACTOR_SECRET is required for this process: the same value (at least 32 characters, e.g. `openssl rand -hex 32`) for the API and the worker');
+      problems.push(
+        'GRANTFLOW_ACTOR_SECRET is required for this process: the same value (at least 32 characters, e.g. `openssl rand -hex 32`) for the API and the worker',
+      );
     }
     if (problems.length > 0) throw new ConfigError(problems);
     return config;
@@ -57,7 +62,10 @@ export function actorSecretOf(config: Config): string {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
   const secret = readFileSync(file, 'utf8').trim();
-  if (secret.length < ACTOR_SECRET_MIN_LENGTH) throw new ConfigError([`${file} holds a secret shorter than ${ACTOR_SECRET_MIN_LENGTH} characters: remove the file or set GRANTFLOW_ACTOR_SECRET`]);
+  if (secret.length < ACTOR_SECRET_MIN_LENGTH)
+    throw new ConfigError([
+      `${file} holds a secret shorter than ${ACTOR_SECRET_MIN_LENGTH} characters: remove the file or set GRANTFLOW_ACTOR_SECRET`,
+    ]);
   return secret;
 }
 
@@ -106,12 +114,21 @@ export async function startWorker(config: Config, address: string, database: Dat
   };
 }
 
-export async function startApi(config: Config, address: string, database: DatabaseHandle, probes: ReadinessProbe[] = []) {
+export async function startApi(
+  config: Config,
+  address: string,
+  database: DatabaseHandle,
+  probes: ReadinessProbe[] = [],
+) {
   const { buildApp } = await import('../api/app');
   const { signingClientOptions } = await import('../api/services/actor-claims');
   const { apiConnectionOptions } = await import('../api/services/temporal-connection');
   const connection = await Connection.connect({ address, ...apiConnectionOptions() });
-  const temporal = new Client({ connection, namespace: config.temporalNamespace, ...signingClientOptions(actorSecretOf(config)) });
+  const temporal = new Client({
+    connection,
+    namespace: config.temporalNamespace,
+    ...signingClientOptions(actorSecretOf(config)),
+  });
   let app: FastifyInstance;
   try {
     app = await buildApp({
@@ -174,7 +191,10 @@ export class Lifecycle {
       }
       const since = Date.now() - (this.firstSignalAt ?? 0);
       if (since < FORCE_GRACE_MS) {
-        logger.info({ signal }, `already stopping (a signal more than ${FORCE_GRACE_MS / 1000} s after the first forces the exit)`);
+        logger.info(
+          { signal },
+          `already stopping (a signal more than ${FORCE_GRACE_MS / 1000} s after the first forces the exit)`,
+        );
         return;
       }
       logger.warn({ signal }, 'another signal while stopping: exiting now without draining');

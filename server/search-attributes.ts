@@ -40,7 +40,10 @@ export function devServerSearchAttributeArgs(): string[] {
 
 /** The equivalent CLI commands, for the README and the setup script's output. */
 export function searchAttributeCliCommands(namespace: string): string[] {
-  return SEARCH_ATTRIBUTES.map(({ name, type }) => `temporal operator search-attribute create --namespace ${namespace} --name ${name} --type ${CLI_TYPE[type]}`);
+  return SEARCH_ATTRIBUTES.map(
+    ({ name, type }) =>
+      `temporal operator search-attribute create --namespace ${namespace} --name ${name} --type ${CLI_TYPE[type]}`,
+  );
 }
 
 /**
@@ -50,13 +53,13 @@ export function searchAttributeCliCommands(namespace: string): string[] {
 export async function searchAttributeGaps(
   operator: OperatorService,
   namespace: string,
-): Promise<{ missing: typeof SEARCH_ATTRIBUTES[number][]; mistyped: string[] }> {
+): Promise<{ missing: (typeof SEARCH_ATTRIBUTES)[number][]; mistyped: string[] }> {
   const { customAttributes } = await operator.listSearchAttributes({ namespace });
   const existing = customAttributes ?? {};
   const missing = SEARCH_ATTRIBUTES.filter(({ name }) => existing[name] === undefined);
-  const mistyped = SEARCH_ATTRIBUTES.filter(({ name, type }) => existing[name] !== undefined && existing[name] !== INDEXED[type]).map(
-    ({ name, type }) => `${name} exists with type ${IndexedValueType[existing[name]!]}, grantflow needs ${type}`,
-  );
+  const mistyped = SEARCH_ATTRIBUTES.filter(
+    ({ name, type }) => existing[name] !== undefined && existing[name] !== INDEXED[type],
+  ).map(({ name, type }) => `${name} exists with type ${IndexedValueType[existing[name]!]}, grantflow needs ${type}`);
   return { missing, mistyped };
 }
 
@@ -68,11 +71,15 @@ export async function ensureSearchAttributes(operator: OperatorService, namespac
   } catch (error) {
     // The time-skipping test server creates attributes but cannot list them: create them all.
     if ((error as { code?: unknown }).code !== GRPC_UNIMPLEMENTED) throw error;
-    await operator.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map(({ name, type }) => [name, INDEXED[type]])) });
+    await operator.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map(({ name, type }) => [name, INDEXED[type]])),
+    });
     return SEARCH_ATTRIBUTES.map(({ name }) => name);
   }
   const { missing, mistyped } = gaps;
-  if (mistyped.length > 0) throw new Error(`Search attributes with the wrong type in namespace ${namespace}: ${mistyped.join('; ')}`);
+  if (mistyped.length > 0)
+    throw new Error(`Search attributes with the wrong type in namespace ${namespace}: ${mistyped.join('; ')}`);
   if (missing.length === 0) return [];
   await operator.addSearchAttributes({
     namespace,

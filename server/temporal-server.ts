@@ -96,7 +96,9 @@ export async function waitForTemporal(
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  throw new Error(`Temporal at ${address} (namespace ${namespace}) not ready after ${timeoutMs} ms: ${String(lastError)}`);
+  throw new Error(
+    `Temporal at ${address} (namespace ${namespace}) not ready after ${timeoutMs} ms: ${String(lastError)}`,
+  );
 }
 
 /** The guard that ties a server's life to this process's (see child-guard.mjs). */
@@ -142,7 +144,8 @@ async function startDevServer(cli: string, options: TemporalServerOptions): Prom
   args.push('--namespace', options.namespace, '--log-level', 'warn', '--ui-disable-news-fetch');
   // grantflow's search attributes exist from the start (workflows/search-attributes.ts).
   args.push(...devServerSearchAttributeArgs());
-  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {}))
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   if (options.dbFilename) {
     mkdirSync(path.dirname(options.dbFilename), { recursive: true });
     args.push('--db-filename', options.dbFilename);
@@ -208,7 +211,9 @@ async function startDevServer(cli: string, options: TemporalServerOptions): Prom
     while (restarts.length > 0 && now - restarts[0]! > RESTART_WINDOW_MS) restarts.shift();
     if (restarts.length >= MAX_RESTARTS) {
       down = `${reason}; given up after ${MAX_RESTARTS} restarts`;
-      options.supervise?.onGiveUp?.(`${reason}; it died ${MAX_RESTARTS + 1} times within ${RESTART_WINDOW_MS / 60_000} minutes:\n${tail.join('\n')}`);
+      options.supervise?.onGiveUp?.(
+        `${reason}; it died ${MAX_RESTARTS + 1} times within ${RESTART_WINDOW_MS / 60_000} minutes:\n${tail.join('\n')}`,
+      );
       return;
     }
     restarts.push(now);

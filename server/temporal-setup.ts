@@ -27,6 +27,8 @@ async function main(): Promise<void> {
 
 main().catch((error) => {
   console.error(`[temporal:setup] ${error instanceof Error ? error.message : String(error)}`);
-  console.error(`[temporal:setup] by hand, the same is:\n  ${searchAttributeCliCommands(process.env.TEMPORAL_NAMESPACE ?? 'default').join('\n  ')}`);
+  console.error(
+    `[temporal:setup] by hand, the same is:\n  ${searchAttributeCliCommands(process.env.TEMPORAL_NAMESPACE ?? 'default').join('\n  ')}`,
+  );
   process.exit(1);
 });

@@ -24,13 +24,19 @@ async function main() {
     (db) => db.close(),
   );
   await database.ping();
-  const worker = await lifecycle.start('worker', () => startWorker(config, address, database), (w) => w.stop());
+  const worker = await lifecycle.start(
+    'worker',
+    () => startWorker(config, address, database),
+    (w) => w.stop(),
+  );
   // A worker that stops by itself (its run() failed or ended) is a dead worker: exit, the engine restarts it.
   const ended = () => {
     if (!lifecycle.stopping) void lifecycle.shutdown(70, { reason: 'the worker stopped by itself' });
   };
   worker.running.then(ended, ended);
-  process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), process: 'worker', pid: process.pid, msg: WORKER_READY_MESSAGE })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ level: 30, time: Date.now(), process: 'worker', pid: process.pid, msg: WORKER_READY_MESSAGE })}\n`,
+  );
 }
 
 main().catch((error) => {

@@ -56,7 +56,11 @@ export interface WorkerSupervisor {
 
 function exitText(code: number | null, signal: NodeJS.Signals | null): string {
   // The guard reports a worker killed by a signal as 128 + its number.
-  return signal ? `signal ${signal}` : code !== null && code > 128 ? `exit code ${code} (signal ${code - 128})` : `exit code ${code}`;
+  return signal
+    ? `signal ${signal}`
+    : code !== null && code > 128
+      ? `exit code ${code} (signal ${code - 128})`
+      : `exit code ${code}`;
 }
 
 export function superviseWorker(options: WorkerSupervisorOptions): WorkerSupervisor {
@@ -80,17 +84,21 @@ export function superviseWorker(options: WorkerSupervisorOptions): WorkerSupervi
     readyAt = undefined;
     workerPid = undefined;
     // The trailing separator keeps /data from matching /data2 (server/orphans.ts).
-    const child = spawn(process.execPath, [childGuard, pidFile, '--', process.execPath, '--import', 'tsx', workerChild, `${options.runDir}${path.sep}`], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      detached: true,
-      env: {
-        ...options.env,
-        GRANTFLOW_LOG_PROCESS: 'worker',
-        GRANTFLOW_CHILD_GRACE_MS: String(DRAIN_GRACE_MS - 2000),
-        // A worker whose engine died has no database left to write to: no drain then.
-        GRANTFLOW_CHILD_ORPHAN_GRACE_MS: '0',
+    const child = spawn(
+      process.execPath,
+      [childGuard, pidFile, '--', process.execPath, '--import', 'tsx', workerChild, `${options.runDir}${path.sep}`],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
+        env: {
+          ...options.env,
+          GRANTFLOW_LOG_PROCESS: 'worker',
+          GRANTFLOW_CHILD_GRACE_MS: String(DRAIN_GRACE_MS - 2000),
+          // A worker whose engine died has no database left to write to: no drain then.
+          GRANTFLOW_CHILD_ORPHAN_GRACE_MS: '0',
+        },
       },
-    });
+    );
     guard = child;
     let partial = '';
     const forward = (chunk: Buffer) => {
@@ -135,7 +143,10 @@ export function superviseWorker(options: WorkerSupervisorOptions): WorkerSupervi
     quickDeaths += 1;
     if (quickDeaths > MAX_QUICK_DEATHS) {
       problem = `the worker died (${how}) ${quickDeaths} times in a row, each within ${QUICK_DEATH_MS / 1000} s; not restarted (see the log above, then restart grantflow)`;
-      options.log.fatal({ deaths: quickDeaths }, `worker keeps dying: gave up restarting it; the API goes on answering without a worker`);
+      options.log.fatal(
+        { deaths: quickDeaths },
+        `worker keeps dying: gave up restarting it; the API goes on answering without a worker`,
+      );
       return;
     }
     const delay = Math.min((options.backoffBaseMs ?? BACKOFF_BASE_MS) * 2 ** (quickDeaths - 1), BACKOFF_MAX_MS);

@@ -4,7 +4,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { requireSearchAttributes } from './search-attributes';
-import { bundleWorkflowCode, NativeConnection, Worker, type BundleOptions, type WorkflowBundle } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  Worker,
+  type BundleOptions,
+  type WorkflowBundle,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue';
 
@@ -40,7 +46,10 @@ export function workflowBundle(actorSecret: string): Promise<WorkflowBundle> {
       logger: quietBundlerLogger,
       webpackConfigHook: (config) => ({
         ...config,
-        plugins: [...(config.plugins ?? []), new webpack.DefinePlugin({ __GRANTFLOW_ACTOR_SECRET__: JSON.stringify(actorSecret) })],
+        plugins: [
+          ...(config.plugins ?? []),
+          new webpack.DefinePlugin({ __GRANTFLOW_ACTOR_SECRET__: JSON.stringify(actorSecret) }),
+        ],
       }),
     });
     cachedBundles.set(actorSecret, bundle);
@@ -67,7 +76,9 @@ function prebuiltBundle(actorSecret: string): WorkflowBundle | undefined {
   if (!file) return undefined;
   try {
     const prebuilt = JSON.parse(readFileSync(file, 'utf8')) as PrebuiltBundle;
-    return prebuilt.secretSha256 === secretDigest(actorSecret) && typeof prebuilt.code === 'string' ? { code: prebuilt.code } : undefined;
+    return prebuilt.secretSha256 === secretDigest(actorSecret) && typeof prebuilt.code === 'string'
+      ? { code: prebuilt.code }
+      : undefined;
   } catch {
     return undefined;
   }

@@ -10,7 +10,9 @@ import { expectedWorkerFailures, logEntryText } from './helpers/expected-failure
  * advertise the activity_failure_include_heartbeat capability (a real Temporal server ≥ 1.16, as
  * the dev server and production run, does), so every worker started against it warns once.
  */
-export const TEST_SERVER_WARNINGS: readonly RegExp[] = [/did not advertise the activity_failure_include_heartbeat capability/];
+export const TEST_SERVER_WARNINGS: readonly RegExp[] = [
+  /did not advertise the activity_failure_include_heartbeat capability/,
+];
 
 function print(entry: LogEntry): void {
   if (TEST_SERVER_WARNINGS.some((warning) => warning.test(entry.message))) return;

@@ -39,7 +39,9 @@ export async function tellCalendar(workflowIds: readonly string[], patch: Calend
       workflowIds.slice(i, i + TELL_BATCH).map((id) =>
         getExternalWorkflowHandle(id)
           .signal(calendarChangedSignal, { patch, cause })
-          .catch((error: unknown) => log.info('calendar change not passed on: the workflow is gone', { workflowId: id, error: String(error) })),
+          .catch((error: unknown) =>
+            log.info('calendar change not passed on: the workflow is gone', { workflowId: id, error: String(error) }),
+          ),
       ),
     );
   }
@@ -53,14 +55,23 @@ export async function calendarPublicationWorkflow(input: CalendarPublicationInpu
   const startedAt = input.startedAt ?? new Date().toISOString();
   const pages = input.pagesPerRun ?? PAGES_PER_RUN;
   for (let page = 0; page < pages; page++) {
-    const ids = await openContractIds({ ...(afterId !== undefined ? { afterId } : {}), ...(recentSince !== undefined ? { createdSince: recentSince } : {}), limit: CALENDAR_FANOUT_PAGE });
+    const ids = await openContractIds({
+      ...(afterId !== undefined ? { afterId } : {}),
+      ...(recentSince !== undefined ? { createdSince: recentSince } : {}),
+      limit: CALENDAR_FANOUT_PAGE,
+    });
     for (let i = 0; i < ids.length; i += CALENDAR_FANOUT_BATCH) {
       await Promise.all(
         ids.slice(i, i + CALENDAR_FANOUT_BATCH).map((id) =>
           getExternalWorkflowHandle(contractWorkflowId(id))
             .signal(calendarPublishedSignal, { year: input.year, version: input.version })
             // Ended since the read model said active: nothing left to recompute.
-            .catch((error: unknown) => log.info('contract not told of the publication: its workflow is gone', { contractId: id, error: String(error) })),
+            .catch((error: unknown) =>
+              log.info('contract not told of the publication: its workflow is gone', {
+                contractId: id,
+                error: String(error),
+              }),
+            ),
         ),
       );
     }

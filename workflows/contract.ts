@@ -11,7 +11,13 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { shanghaiDateTime } from '../domain/dates';
 import { nextDeadline } from '../domain/status';
-import { contractStateQuery, registeredUpdate, type ContractOutcome, type ContractState, type ContractWorkflowInput } from './contract-messages';
+import {
+  contractStateQuery,
+  registeredUpdate,
+  type ContractOutcome,
+  type ContractState,
+  type ContractWorkflowInput,
+} from './contract-messages';
 import { installAmendments } from './contract/amendments';
 import { installCalendar } from './contract/calendar';
 import { endChildren, installMaterialRequests, startChildren } from './contract/children';
@@ -81,7 +87,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     await waitUntil(
       () => run.changed || run.state.status !== 'active',
       next,
-      next === undefined ? undefined : `Wakes ${shanghaiDateTime(next)} Asia/Shanghai: next checkpoint, tranche, term end or close`,
+      next === undefined
+        ? undefined
+        : `Wakes ${shanghaiDateTime(next)} Asia/Shanghai: next checkpoint, tranche, term end or close`,
     );
   }
 

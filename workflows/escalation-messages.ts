@@ -78,7 +78,15 @@ export interface EscalationStateView {
   /** Set once the step's condition was met. */
   resolved: { resolvedAt: string; reason: string } | null;
   /** The escalations opened so far, oldest first. */
-  escalations: Array<{ id: string; level: number; severity: Severity; state: string; notifiedOrganizationIds: string[]; openedAt: string; closedAt?: string }>;
+  escalations: Array<{
+    id: string;
+    level: number;
+    severity: Severity;
+    state: string;
+    notifiedOrganizationIds: string[];
+    openedAt: string;
+    closedAt?: string;
+  }>;
 }
 
 /** Where the escalation stands (for operators: `temporal workflow query --type escalationState`). */

@@ -56,7 +56,9 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
     run.resolution ??= signal;
   });
   setHandler(calendarChangedSignal, ({ patch }) => run.takeCalendar(patch));
-  setHandler(acknowledgeUpdate, (request) => run.acknowledge(request), { validator: (request) => void run.acknowledgementCheck(request) });
+  setHandler(acknowledgeUpdate, (request) => run.acknowledge(request), {
+    validator: (request) => void run.acknowledgementCheck(request),
+  });
   setHandler(escalationStateQuery, () => run.view());
   // Operators find escalations by contract, step kind, holder and level (issue 19).
   run.showToOperators();
@@ -124,7 +126,12 @@ class EscalationRun {
       holderParty: this.input.holder,
       holderOrganizationId: this.holderOrganizationId,
       since: new Date(step.dueAt).toISOString(),
-      ...(resolvedAt ? { resolvedAt, workingDays: workingDaysBetween(this.since, shanghaiDate(Date.parse(resolvedAt)), this.calendar) } : {}),
+      ...(resolvedAt
+        ? {
+            resolvedAt,
+            workingDays: workingDaysBetween(this.since, shanghaiDate(Date.parse(resolvedAt)), this.calendar),
+          }
+        : {}),
     };
   }
 
@@ -157,10 +164,14 @@ class EscalationRun {
     const record = this.records.find((r) => r.id === request.escalationId);
     // Not this step's (the API found it in the read model): it is not open here.
     if (!record) reject(REJECTION.escalationNotOpen, say('no_escalation', { id: request.escalationId }));
-    if (!record.notifiedOrganizationIds.includes(request.organizationId)) reject(REJECTION.notNotified, say('only_notified_acknowledge'));
+    if (!record.notifiedOrganizationIds.includes(request.organizationId))
+      reject(REJECTION.notNotified, say('only_notified_acknowledge'));
     if (isRepeatedAcknowledgement(record, request)) return { record, repeated: true };
     if (record.state !== 'open' || this.resolution) {
-      reject(REJECTION.escalationNotOpen, say('escalation_not_open', { id: record.id, state: this.resolution ? 'resolved' : record.state }));
+      reject(
+        REJECTION.escalationNotOpen,
+        say('escalation_not_open', { id: record.id, state: this.resolution ? 'resolved' : record.state }),
+      );
     }
     return { record, repeated: false };
   }
@@ -189,7 +200,13 @@ class EscalationRun {
     this.changed = true;
     const ev = this.event('escalation.acknowledged', request.userId, { escalationId: record.id, note: request.note });
     this.version += 1;
-    await projectEscalation({ version: this.version, records: [...this.records], delay: this.delay(), notices: [], events: [ev] });
+    await projectEscalation({
+      version: this.version,
+      records: [...this.records],
+      delay: this.delay(),
+      notices: [],
+      events: [ev],
+    });
     return this.acknowledgement(record);
   }
 
@@ -256,9 +273,19 @@ class EscalationRun {
     this.records.push(record);
     this.nextRank = rank + 1;
     this.showToOperators();
-    const ev = this.event('escalation.opened', null, { escalationId: record.id, level: rank + 1, notified: organizationIds });
+    const ev = this.event('escalation.opened', null, {
+      escalationId: record.id,
+      level: rank + 1,
+      notified: organizationIds,
+    });
     this.version += 1;
-    const notificationIds = await projectEscalation({ version: this.version, records: [...this.records], delay: this.delay(), notices: this.notices(record, rank), events: [ev] });
+    const notificationIds = await projectEscalation({
+      version: this.version,
+      records: [...this.records],
+      delay: this.delay(),
+      notices: this.notices(record, rank),
+      events: [ev],
+    });
     for (const notificationId of notificationIds) this.deliveriesInFlight.push(deliverNotification({ notificationId }));
   }
 
@@ -275,10 +302,20 @@ class EscalationRun {
       escalationId: record.id,
       organizationIds: ids,
       severity: record.severity,
-      ...escalationNotice({ contractTitle: step.contractTitle, summary, since: this.since, level: rank + 1, levels: this.climb.length, holder: this.input.holder }),
+      ...escalationNotice({
+        contractTitle: step.contractTitle,
+        summary,
+        since: this.since,
+        level: rank + 1,
+        levels: this.climb.length,
+        holder: this.input.holder,
+      }),
       at: record.openedAt,
     });
-    return [...(shared.length > 0 ? [notice(shared, step.summary)] : []), ...own.map((id) => notice([id], step.summaryFor![id]!))];
+    return [
+      ...(shared.length > 0 ? [notice(shared, step.summary)] : []),
+      ...own.map((id) => notice([id], step.summaryFor![id]!)),
+    ];
   }
 
   /**
@@ -295,12 +332,26 @@ class EscalationRun {
       }
     }
     const finalDelay = this.delay(resolved.resolvedAt);
-    const ev = this.event('escalation.step_resolved', null, { reason: resolved.reason, workingDaysHeld: finalDelay.workingDays });
+    const ev = this.event('escalation.step_resolved', null, {
+      reason: resolved.reason,
+      workingDaysHeld: finalDelay.workingDays,
+    });
     this.version += 1;
-    await projectEscalation({ version: this.version, records: [...this.records], delay: finalDelay, notices: [], events: [ev] });
+    await projectEscalation({
+      version: this.version,
+      records: [...this.records],
+      delay: finalDelay,
+      notices: [],
+      events: [ev],
+    });
     await Promise.allSettled(this.deliveriesInFlight);
     await condition(allHandlersFinished);
-    return { levelsReached: this.records.length, resolvedAt: resolved.resolvedAt, reason: resolved.reason, workingDaysHeld: finalDelay.workingDays ?? 0 };
+    return {
+      levelsReached: this.records.length,
+      resolvedAt: resolved.resolvedAt,
+      reason: resolved.reason,
+      workingDaysHeld: finalDelay.workingDays ?? 0,
+    };
   }
 
   /** Where the escalation stands (the escalationState query). */
@@ -319,7 +370,12 @@ class EscalationRun {
       level: this.levelsReached(),
       levels: climb.length,
       nextLevel: next
-        ? { level: nextRank + 1, firesAt: new Date(this.firesAt(nextRank)).toISOString(), severity: next.level.severity, notify: next.level.notify.filter((p) => parties[p] !== undefined) }
+        ? {
+            level: nextRank + 1,
+            firesAt: new Date(this.firesAt(nextRank)).toISOString(),
+            severity: next.level.severity,
+            notify: next.level.notify.filter((p) => parties[p] !== undefined),
+          }
         : null,
       pausedUntil: this.pausedUntil > Date.now() && !resolution ? new Date(this.pausedUntil).toISOString() : null,
       resolved: resolution ?? null,

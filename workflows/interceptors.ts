@@ -15,14 +15,16 @@ import { reject, REJECTION } from './rejection';
 // Replaced at bundle time by webpack's DefinePlugin (server/worker.ts): workflow code cannot read
 // the environment, and a secret passed in a workflow's input would be written into its history.
 declare const __GRANTFLOW_ACTOR_SECRET__: string;
-const actorSecret: string | undefined = typeof __GRANTFLOW_ACTOR_SECRET__ === 'string' ? __GRANTFLOW_ACTOR_SECRET__ : undefined;
+const actorSecret: string | undefined =
+  typeof __GRANTFLOW_ACTOR_SECRET__ === 'string' ? __GRANTFLOW_ACTOR_SECRET__ : undefined;
 
 export { ACTOR_CLAIM_REFUSED };
 
 const EXPLANATION: Record<ClaimRefusal, string> = {
   missing: 'it carries no actor claim; changes are made through the grantflow API',
   malformed: 'its actor claim is malformed',
-  forged: 'its actor claim is not the API’s signature of this Update (or GRANTFLOW_ACTOR_SECRET differs between API and worker)',
+  forged:
+    'its actor claim is not the API’s signature of this Update (or GRANTFLOW_ACTOR_SECRET differs between API and worker)',
   expired: 'its actor claim has expired (claims are valid for minutes; send the request again through the API)',
   no_secret: 'this worker was bundled without GRANTFLOW_ACTOR_SECRET',
 };
@@ -40,10 +42,19 @@ export const interceptors: WorkflowInterceptorsFactory = () => ({
           refusal = 'malformed';
         }
         // Date.now() in a workflow is the time of this workflow task (Temporal's clock).
-        refusal ??= verifyActorClaim(actorSecret, { workflowId: workflowInfo().workflowId, update: input.name, args: input.args }, claim, Date.now());
+        refusal ??= verifyActorClaim(
+          actorSecret,
+          { workflowId: workflowInfo().workflowId, update: input.name, args: input.args },
+          claim,
+          Date.now(),
+        );
         if (refusal) {
           // Names only, never the arguments: they may hold personal data.
-          log.warn('refused an Update without a valid actor claim', { update: input.name, updateId: input.updateId, refusal });
+          log.warn('refused an Update without a valid actor claim', {
+            update: input.name,
+            updateId: input.updateId,
+            refusal,
+          });
           reject(REJECTION.actorClaimRefused, `Update ${input.name} refused: ${EXPLANATION[refusal]}`);
         }
         next(input);

@@ -3,7 +3,13 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Contract } from '../domain/contract';
-import type { Delivery, LineDecision, MaterialRequest, RequestStatus, VillageStanding } from '../domain/material-requests';
+import type {
+  Delivery,
+  LineDecision,
+  MaterialRequest,
+  RequestStatus,
+  VillageStanding,
+} from '../domain/material-requests';
 import type { FreeText, Resolved, TextReference } from '../domain/free-text';
 import type { AttachmentMeta } from '../domain/materials';
 
@@ -50,7 +56,9 @@ export interface MaterialRequestState {
 export type StoredMaterialRequestState = Resolved<MaterialRequestState>;
 
 /** Asks for materials: the contract validates the request and starts its workflow. */
-export const requestMaterialsUpdate = defineUpdate<{ requestId: string; created: boolean }, [MaterialRequest]>('requestMaterials');
+export const requestMaterialsUpdate = defineUpdate<{ requestId: string; created: boolean }, [MaterialRequest]>(
+  'requestMaterials',
+);
 export const deliverUpdate = defineUpdate<MaterialRequestState, [DeliverInput]>('deliver');
 export const reviewDeliveryUpdate = defineUpdate<MaterialRequestState, [ReviewDeliveryInput]>('reviewDelivery');
 export const cancelRequestUpdate = defineUpdate<MaterialRequestState, [CancelRequestInput]>('cancelRequest');

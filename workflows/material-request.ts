@@ -64,9 +64,15 @@ export async function materialRequestWorkflow(input: MaterialRequestWorkflowInpu
     await condition(() => run.registered);
     return run.state;
   });
-  setHandler(deliverUpdate, (delivery) => run.deliver(delivery), { validator: (delivery) => void run.deliveryCheck(delivery) });
-  setHandler(reviewDeliveryUpdate, (review) => run.reviewDelivery(review), { validator: (review) => void run.reviewCheck(review) });
-  setHandler(cancelRequestUpdate, (cancel) => run.cancel(cancel), { validator: (cancel) => void run.cancelCheck(cancel) });
+  setHandler(deliverUpdate, (delivery) => run.deliver(delivery), {
+    validator: (delivery) => void run.deliveryCheck(delivery),
+  });
+  setHandler(reviewDeliveryUpdate, (review) => run.reviewDelivery(review), {
+    validator: (review) => void run.reviewCheck(review),
+  });
+  setHandler(cancelRequestUpdate, (cancel) => run.cancel(cancel), {
+    validator: (cancel) => void run.cancelCheck(cancel),
+  });
 
   await run.project([run.event('material_request.created', input.request.requestedBy, { request: input.request })]);
   run.registered = true;
@@ -111,10 +117,20 @@ class MaterialRequestRun {
     this.request = request;
     this.station = contract.stations.find((s) => s.id === request.station)!;
     this.calendar = input.calendar;
-    this.state = { request, deliveries: [], villages: [], status: 'open', overdue: false, remindedAt: null, cancelled: null, closedAt: null };
+    this.state = {
+      request,
+      deliveries: [],
+      villages: [],
+      status: 'open',
+      overdue: false,
+      remindedAt: null,
+      cancelled: null,
+      closedAt: null,
+    };
     this.remindAt = reminderAt(request.dueAt, this.calendar);
     // A request made after its reminder time (or already due) is not reminded.
-    this.reminderDue = this.remindAt > Date.parse(request.requestedAt) && request.dueAt > Date.parse(request.requestedAt);
+    this.reminderDue =
+      this.remindAt > Date.parse(request.requestedAt) && request.dueAt > Date.parse(request.requestedAt);
   }
 
   private refresh(now: number): void {
@@ -134,7 +150,10 @@ class MaterialRequestRun {
     };
   }
 
-  async project(events: ReturnType<MaterialRequestRun['event']>[], notices: MaterialRequestNotice[] = []): Promise<void> {
+  async project(
+    events: ReturnType<MaterialRequestRun['event']>[],
+    notices: MaterialRequestNotice[] = [],
+  ): Promise<void> {
     this.refresh(Date.now());
     this.version += 1;
     const notificationIds = await projectMaterialRequest({ version: this.version, state: this.state, events, notices });
@@ -148,7 +167,12 @@ class MaterialRequestRun {
   private requireOpen(): void {
     const { request, state } = this;
     if (this.isClosed()) {
-      reject(REJECTION.closed, this.ended ? say('material_request_contract_ended', { id: request.id }) : say('material_request_closed', { id: request.id, status: state.status }));
+      reject(
+        REJECTION.closed,
+        this.ended
+          ? say('material_request_contract_ended', { id: request.id })
+          : say('material_request_closed', { id: request.id, status: state.status }),
+      );
     }
   }
 
@@ -160,7 +184,11 @@ class MaterialRequestRun {
     this.calendar = applyCalendarPatch(this.calendar, patch);
     if (this.reminderDue) this.remindAt = reminderAt(this.request.dueAt, this.calendar);
     this.changed = true;
-    await tellCalendar(openInBookSteps(this.steps).map((s) => escalationWorkflowId(s.stepId)), patch, cause);
+    await tellCalendar(
+      openInBookSteps(this.steps).map((s) => escalationWorkflowId(s.stepId)),
+      patch,
+      cause,
+    );
   }
 
   /** 'duplicate' for a delivery recorded already; refused when the request is closed or the delivery breaks a rule. */
@@ -193,7 +221,8 @@ class MaterialRequestRun {
   /** The delivery decided and whether the decision repeats one; refused when there is no such delivery, the request is closed or the decision breaks a rule. */
   reviewCheck(review: ReviewDeliveryInput): { delivery: Delivery; repeated: boolean } {
     const delivery = this.state.deliveries.find((d) => d.id === review.deliveryId);
-    if (!delivery) reject(REJECTION.notFound, say('no_delivery', { request: this.request.id, delivery: review.deliveryId }));
+    if (!delivery)
+      reject(REJECTION.notFound, say('no_delivery', { request: this.request.id, delivery: review.deliveryId }));
     if (isRepeatedDecision(delivery, review.items)) return { delivery, repeated: true };
     if (this.ended || this.state.cancelled) this.requireOpen();
     const problems = reviewProblems(delivery, review.items);
@@ -213,9 +242,16 @@ class MaterialRequestRun {
     delivery.reviewedBy = review.reviewedBy;
     delivery.reviewedAt = new Date(now).toISOString();
     // Sent back after the due day: the village holds the request again from now.
-    if (review.items.some((d) => d.outcome === 'return') && now >= this.request.dueAt) this.heldAgainSince.set(delivery.village, now);
+    if (review.items.some((d) => d.outcome === 'return') && now >= this.request.dueAt)
+      this.heldAgainSince.set(delivery.village, now);
     this.changed = true;
-    await this.project([this.event('material_request.reviewed', review.reviewedBy, { deliveryId: delivery.id, village: delivery.village, items: review.items })]);
+    await this.project([
+      this.event('material_request.reviewed', review.reviewedBy, {
+        deliveryId: delivery.id,
+        village: delivery.village,
+        items: review.items,
+      }),
+    ]);
     return this.state;
   }
 
@@ -228,7 +264,11 @@ class MaterialRequestRun {
 
   async cancel(cancel: CancelRequestInput): Promise<MaterialRequestState> {
     if (this.cancelCheck(cancel) === 'repeated') return this.state;
-    this.state.cancelled = { reason: cancel.reason, cancelledBy: cancel.cancelledBy, cancelledAt: new Date().toISOString() };
+    this.state.cancelled = {
+      reason: cancel.reason,
+      cancelledBy: cancel.cancelledBy,
+      cancelledAt: new Date().toISOString(),
+    };
     this.changed = true;
     await this.project([this.event('material_request.cancelled', cancel.cancelledBy, { reason: cancel.reason })]);
     return this.state;
@@ -247,7 +287,10 @@ class MaterialRequestRun {
       owing.map((standing) => ({
         idempotencyKey: materialRequestReminderKey(this.contract.id, request.id, standing.village),
         organizationIds: [standing.village],
-        subject: { en: `Reminder: "${request.title}" is due on ${dayText(dueDay, 'en')}`, 'zh-CN': `提醒：“${request.title}”将于${dayText(dueDay, 'zh-CN')}到期` },
+        subject: {
+          en: `Reminder: "${request.title}" is due on ${dayText(dueDay, 'en')}`,
+          'zh-CN': `提醒：“${request.title}”将于${dayText(dueDay, 'zh-CN')}到期`,
+        },
         body: villageOwes(request, standing, this.station.name, standing.village),
         at: new Date(now).toISOString(),
       })),
@@ -259,12 +302,18 @@ class MaterialRequestRun {
     this.refresh(now);
     if (!this.state.overdue || this.announcedOverdue) return;
     this.announcedOverdue = true;
-    await this.project([this.event('material_request.overdue', null, { villages: this.state.villages.filter(villageHolds).map((v) => v.village) })]);
+    await this.project([
+      this.event('material_request.overdue', null, {
+        villages: this.state.villages.filter(villageHolds).map((v) => v.village),
+      }),
+    ]);
   }
 
   /** The next instant something falls due (the reminder, the due day), if any is ahead. */
   nextWakeUp(now: number): number | undefined {
-    const next = [this.reminderDue ? this.remindAt : undefined, this.request.dueAt].filter((t): t is number => t !== undefined && t > now);
+    const next = [this.reminderDue ? this.remindAt : undefined, this.request.dueAt].filter(
+      (t): t is number => t !== undefined && t > now,
+    );
     return next.length > 0 ? Math.min(...next) : undefined;
   }
 
@@ -277,8 +326,17 @@ class MaterialRequestRun {
       const holds = !this.isClosed() && now >= request.dueAt && villageHolds(standing);
       if (holds) await this.openVillageStep(village, standing);
       else {
-        const stepId = resolveInBook(this.steps, stepKey('materialRequestOverdue', stepReference([request.id, village])), now);
-        if (stepId) await resolveStep(stepId, this.ended ? 'contract ended' : state.cancelled ? 'request cancelled' : `village ${standing.status}`, now);
+        const stepId = resolveInBook(
+          this.steps,
+          stepKey('materialRequestOverdue', stepReference([request.id, village])),
+          now,
+        );
+        if (stepId)
+          await resolveStep(
+            stepId,
+            this.ended ? 'contract ended' : state.cancelled ? 'request cancelled' : `village ${standing.status}`,
+            now,
+          );
       }
     }
   }
@@ -318,7 +376,11 @@ class MaterialRequestRun {
   async close(): Promise<MaterialRequestState> {
     const { state } = this;
     state.closedAt = new Date().toISOString();
-    await this.project([this.event('material_request.closed', null, { status: this.ended && state.status !== 'accepted' ? 'contract ended' : state.status })]);
+    await this.project([
+      this.event('material_request.closed', null, {
+        status: this.ended && state.status !== 'accepted' ? 'contract ended' : state.status,
+      }),
+    ]);
     await this.reconcileSteps(Date.now());
     await Promise.allSettled(this.deliveriesInFlight);
     return state;

@@ -12,7 +12,19 @@ import { formatMoney } from '../domain/money';
 import { arrears, nextDeadline } from '../domain/status';
 import type { ContractState } from './contract-messages';
 import type { EscalationStep } from './escalation-messages';
-import { ARREARS_FEN, CONTRACTOR, CONTRACT_ID, HOLDER, LEVEL, NEXT_DEADLINE, OVERDUE, PAYER, PURCHASER, STATUS, STEP_KIND } from './search-attributes';
+import {
+  ARREARS_FEN,
+  CONTRACTOR,
+  CONTRACT_ID,
+  HOLDER,
+  LEVEL,
+  NEXT_DEADLINE,
+  OVERDUE,
+  PAYER,
+  PURCHASER,
+  STATUS,
+  STEP_KIND,
+} from './search-attributes';
 
 type Pair = SearchAttributeUpdatePair;
 
@@ -20,7 +32,8 @@ type Pair = SearchAttributeUpdatePair;
 function sameValue(current: unknown, next: unknown): boolean {
   if (current === undefined || current === null) return next === null || next === undefined;
   if (next === null || next === undefined) return false;
-  if (current instanceof Date || next instanceof Date) return new Date(current as Date).getTime() === new Date(next as Date).getTime();
+  if (current instanceof Date || next instanceof Date)
+    return new Date(current as Date).getTime() === new Date(next as Date).getTime();
   return current === next;
 }
 
@@ -37,7 +50,10 @@ export function keepSearchAttributes(pairs: Pair[]): number {
 }
 
 /** The contract's search attributes at `now` (arrears as the API's summary computes them). */
-export function contractSearchAttributes(state: Pick<ContractState, 'contract' | 'status'> & { ledger: { receivedFen: number } }, now: number): Pair[] {
+export function contractSearchAttributes(
+  state: Pick<ContractState, 'contract' | 'status'> & { ledger: { receivedFen: number } },
+  now: number,
+): Pair[] {
   const { contract } = state;
   const owed = arrears(contract, state.ledger.receivedFen, now);
   const next = state.status === 'active' ? nextDeadline(contract, now) : undefined;
@@ -54,7 +70,11 @@ export function contractSearchAttributes(state: Pick<ContractState, 'contract' |
 }
 
 /** An escalation's search attributes: its contract, step kind, holder organization and level reached. */
-export function escalationSearchAttributes(step: EscalationStep, holderOrganizationId: string | null, level: number): Pair[] {
+export function escalationSearchAttributes(
+  step: EscalationStep,
+  holderOrganizationId: string | null,
+  level: number,
+): Pair[] {
   return [
     { key: CONTRACT_ID, value: step.contractId },
     { key: STEP_KIND, value: step.kind },
@@ -88,7 +108,10 @@ export function escalationStaticSummary(step: Pick<EscalationStep, 'kind' | 'ref
  * describe`): title and value, status, arrears and next deadline, and each open step with the party and
  * organization holding it. Not a command: setting it costs no history.
  */
-export function showContractDetails(state: Pick<ContractState, 'contract' | 'status' | 'ledger' | 'steps'>, now: number): void {
+export function showContractDetails(
+  state: Pick<ContractState, 'contract' | 'status' | 'ledger' | 'steps'>,
+  now: number,
+): void {
   const { contract } = state;
   const owed = arrears(contract, state.ledger.receivedFen, now);
   const next = state.status === 'active' ? nextDeadline(contract, now) : undefined;
@@ -104,7 +127,9 @@ export function showContractDetails(state: Pick<ContractState, 'contract' | 'sta
     const { kind, reference } = parseStepKey(key) ?? { kind: key, reference: '' };
     const holder: EscalationParty | undefined = STEP_HOLDER[kind as StepKind];
     const organization = holder ? (contract.parties as Partial<Record<EscalationParty, string>>)[holder] : undefined;
-    lines.push(`- ${kind} ${(decodeParts(reference) ?? []).join(' / ')}: held by ${holder ?? 'unknown'}${organization ? ` (${organization})` : ''} · escalation ${step.stepId}`);
+    lines.push(
+      `- ${kind} ${(decodeParts(reference) ?? []).join(' / ')}: held by ${holder ?? 'unknown'}${organization ? ` (${organization})` : ''} · escalation ${step.stepId}`,
+    );
   }
   setCurrentDetails(lines.join('\n'));
 }

@@ -63,4 +63,6 @@ export interface DecidedApplication {
 }
 
 export const fileApplicationUpdate = defineUpdate<FiledApplication, [FileApplicationInput]>('filePaymentApplication');
-export const decideApplicationUpdate = defineUpdate<DecidedApplication, [DecideApplicationInput]>('decidePaymentApplication');
+export const decideApplicationUpdate = defineUpdate<DecidedApplication, [DecideApplicationInput]>(
+  'decidePaymentApplication',
+);

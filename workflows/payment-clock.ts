@@ -87,7 +87,13 @@ const endOf = (day: IsoDate): number => parseInstant(day)!;
 function applicationsOf(state: ContractState, trancheId: string): TrancheApplication[] {
   return Object.entries(state.paymentClock?.applications ?? {})
     .filter(([, a]) => a.tranche === trancheId)
-    .map(([id, a]) => ({ id, filedOn: a.filedOn, amountFen: a.amountFen, ...(a.acceptanceDueOn ? { acceptanceDueOn: a.acceptanceDueOn } : {}), ...(a.decision ? { decision: { outcome: a.decision.outcome, on: a.decision.on } } : {}) }));
+    .map(([id, a]) => ({
+      id,
+      filedOn: a.filedOn,
+      amountFen: a.amountFen,
+      ...(a.acceptanceDueOn ? { acceptanceDueOn: a.acceptanceDueOn } : {}),
+      ...(a.decision ? { decision: { outcome: a.decision.outcome, on: a.decision.on } } : {}),
+    }));
 }
 
 /** Net fen per day, from the ledger summary. */
@@ -113,12 +119,21 @@ function clocks(state: ContractState, today: IsoDate): ClockOfTranche[] {
   if (!state.calendar) return [];
   // Only due dates, on every terms the contract has had: no clock to run (most contracts; spares the work on each change).
   const terms = [paymentTermsOf(contract), ...(contract.paymentTermsHistory ?? []).map((h) => h.terms)];
-  if (terms.every((t) => t.basis === 'due_date') && contract.tranches.every((t) => releaseOf(t) === 'on_due_date')) return [];
+  if (terms.every((t) => t.basis === 'due_date') && contract.tranches.every((t) => releaseOf(t) === 'on_due_date'))
+    return [];
   const receipts = trancheReceipts(contract.tranches, netDays(state));
   return contract.tranches.map((t) => {
     const release = releaseOf(t);
     const tranche = { id: t.id, dueOn: stepDueDay(t.dueAt), amountFen: t.amountFen, release };
-    const clock = trancheClock(contract, tranche, applicationsOf(state, t.id), receipts.get(t.id) ?? [], approvedOnOf(state, release), state.calendar!, today);
+    const clock = trancheClock(
+      contract,
+      tranche,
+      applicationsOf(state, t.id),
+      receipts.get(t.id) ?? [],
+      approvedOnOf(state, release),
+      state.calendar!,
+      today,
+    );
     return { label: t.label, clock, driven: clockDriven(clock.terms, release) };
   });
 }
@@ -178,11 +193,19 @@ export function paymentClockStepChanges(
       const tranche = contract.tranches.find((t) => t.id === app.tranche);
       const own = byTranche.get(app.tranche);
       // The payer's deadline as the window's end sets it, where the clock drives it: the application's own (basis acceptance), or the tranche's.
-      const deadline = !tranche || !own?.driven
-        ? null
-        : own.clock.terms.basis === 'acceptance'
-          ? (own.clock.applications.find((a) => a.id === id)?.paymentDueOn ?? null)
-          : paymentDueOn(own.clock.terms, own.clock.release, stepDueDay(tranche.dueAt), approvedOnOf(state, own.clock.release), clock.acceptanceDueOn, state.calendar);
+      const deadline =
+        !tranche || !own?.driven
+          ? null
+          : own.clock.terms.basis === 'acceptance'
+            ? (own.clock.applications.find((a) => a.id === id)?.paymentDueOn ?? null)
+            : paymentDueOn(
+                own.clock.terms,
+                own.clock.release,
+                stepDueDay(tranche.dueAt),
+                approvedOnOf(state, own.clock.release),
+                clock.acceptanceDueOn,
+                state.calendar,
+              );
       changes.push({
         key,
         open: {
@@ -201,20 +224,40 @@ export function paymentClockStepChanges(
           }),
         },
       });
-      events.push({ kind: 'payment_application.acceptance_overdue', subject: key, payload: { applicationId: id, tranche: app.tranche, acceptanceDueOn: clock.acceptanceDueOn } });
+      events.push({
+        kind: 'payment_application.acceptance_overdue',
+        subject: key,
+        payload: { applicationId: id, tranche: app.tranche, acceptanceDueOn: clock.acceptanceDueOn },
+      });
     }
     if (late && app.decision && (!step || step.open)) {
       changes.push({ key, resolve: { reason: `application ${app.decision.outcome}`, at: app.decision.at } });
-      events.push({ kind: 'payment_application.acceptance_decided_late', subject: key, payload: { applicationId: id, decidedOn: app.decision.on, purchaserLateWorkingDays: clock.purchaserLateWorkingDays } });
+      events.push({
+        kind: 'payment_application.acceptance_decided_late',
+        subject: key,
+        payload: {
+          applicationId: id,
+          decidedOn: app.decision.on,
+          purchaserLateWorkingDays: clock.purchaserLateWorkingDays,
+        },
+      });
     } else if (!late && step?.open && (app.decision || !trancheLabel.has(app.tranche))) {
       // Opened under a window the terms later widened (contracts filed before windows were kept), or its tranche amended away: a decision (or the tranche's removal) closes it all the same.
       const reason = app.decision ? `application ${app.decision.outcome}` : 'tranche removed by amendment';
       changes.push({ key, resolve: { reason, at: app.decision?.at ?? now } });
-      events.push({ kind: 'payment_application.acceptance_overdue_ended', subject: key, payload: { applicationId: id, reason } });
+      events.push({
+        kind: 'payment_application.acceptance_overdue_ended',
+        subject: key,
+        payload: { applicationId: id, reason },
+      });
     }
     if (late && !app.decision && step?.open && !trancheLabel.has(app.tranche)) {
       changes.push({ key, resolve: { reason: 'tranche removed by amendment', at: now } });
-      events.push({ kind: 'payment_application.acceptance_overdue_ended', subject: key, payload: { applicationId: id, reason: 'tranche removed by amendment' } });
+      events.push({
+        kind: 'payment_application.acceptance_overdue_ended',
+        subject: key,
+        payload: { applicationId: id, reason: 'tranche removed by amendment' },
+      });
     }
   }
   // A paymentOverdue step of a tranche amended away, or no longer driven by the clock, closes.
@@ -224,7 +267,11 @@ export function paymentClockStepChanges(
     const key = stepKey('paymentOverdue', stepReference([trancheId]));
     if (queued.has(key) || !state.steps?.[key]?.open) continue;
     changes.push({ key, resolve: { reason: 'tranche no longer on the payer’s clock (amended)', at: now } });
-    events.push({ kind: 'tranche.payment_overdue_ended', subject: key, payload: { tranche: trancheId, paidOn: null, reason: 'amended' } });
+    events.push({
+      kind: 'tranche.payment_overdue_ended',
+      subject: key,
+      payload: { tranche: trancheId, paidOn: null, reason: 'amended' },
+    });
   }
   for (const { label, clock, driven } of all) {
     if (!driven) continue;
@@ -254,16 +301,31 @@ export function paymentClockStepChanges(
           }),
         },
       });
-      events.push({ kind: 'tranche.payment_overdue', subject: key, payload: { tranche: clock.trancheId, paymentDueOn: clock.paymentDueOn, owedFen: owedLeft } });
+      events.push({
+        kind: 'tranche.payment_overdue',
+        subject: key,
+        payload: { tranche: clock.trancheId, paymentDueOn: clock.paymentDueOn, owedFen: owedLeft },
+      });
     } else if (!stalled && step?.open) {
       // Paid: held through the day the last money arrived (that day bears interest too).
       const paidOn = clock.segments.at(-1)?.to;
       const at = paidOn && owedLeft <= 0 ? moneyStepHeldUntil(paidOn, now) : now;
-      changes.push({ key, resolve: { reason: owedLeft <= 0 ? `paid; interest ${formatMoney(clock.interestFen)}` : 'no application standing', at } });
+      changes.push({
+        key,
+        resolve: {
+          reason: owedLeft <= 0 ? `paid; interest ${formatMoney(clock.interestFen)}` : 'no application standing',
+          at,
+        },
+      });
       events.push({
         kind: 'tranche.payment_overdue_ended',
         subject: key,
-        payload: { tranche: clock.trancheId, paidOn: owedLeft <= 0 ? (paidOn ?? null) : null, daysOverdue: clock.daysOverdue, interestFen: clock.interestFen },
+        payload: {
+          tranche: clock.trancheId,
+          paidOn: owedLeft <= 0 ? (paidOn ?? null) : null,
+          daysOverdue: clock.daysOverdue,
+          interestFen: clock.interestFen,
+        },
       });
     }
   }
@@ -276,7 +338,8 @@ export function paymentClockWakeUp(state: ContractState, now: number): number | 
   const today = shanghaiDate(now);
   const times: number[] = [];
   for (const app of Object.values(state.paymentClock?.applications ?? {})) {
-    if (!app.decision) times.push(endOf(applicationClock(app, state.contract, state.calendar, today).acceptanceDueOn) + 1);
+    if (!app.decision)
+      times.push(endOf(applicationClock(app, state.contract, state.calendar, today).acceptanceDueOn) + 1);
   }
   for (const { clock, driven } of clocks(state, today)) {
     if (!driven) continue;
@@ -313,10 +376,14 @@ export function trancheRemovalProblems(state: ContractState, tranches: ReadonlyA
     if (kept.has(t.id)) continue;
     const received = (receipts.get(t.id) ?? []).reduce((s, r) => s + r.fen, 0);
     const standing = applicationsOf(state, t.id).filter(
-      (a) => !isReturned(a, windowOf(a, state.contract, state.calendar!), today) && (a.decision === undefined || received < t.amountFen),
+      (a) =>
+        !isReturned(a, windowOf(a, state.contract, state.calendar!), today) &&
+        (a.decision === undefined || received < t.amountFen),
     );
     if (standing.length > 0) {
-      problems.push(problem('tranches', 'tranche_has_applications', { id: t.id, applications: standing.map((a) => a.id) }));
+      problems.push(
+        problem('tranches', 'tranche_has_applications', { id: t.id, applications: standing.map((a) => a.id) }),
+      );
     }
   }
   return problems;
@@ -340,22 +407,54 @@ export function breachedTrancheProblems(state: ContractState, amended: readonly 
   const after = clocksOfSchedule(state, amended, today);
   const problems: Problem[] = [];
   for (const [id, was] of before) {
-    if (was.terms.statute !== 'sme_payment_2025' || was.paymentDueOn === null || (was.overdueFen <= 0 && was.interestFen <= 0)) continue;
+    if (
+      was.terms.statute !== 'sme_payment_2025' ||
+      was.paymentDueOn === null ||
+      (was.overdueFen <= 0 && was.interestFen <= 0)
+    )
+      continue;
     const is = after.get(id);
-    if (is && is.paymentDueOn === was.paymentDueOn && is.overdueFen === was.overdueFen && is.interestFen === was.interestFen) continue;
-    problems.push(problem('tranches', 'overdue_tranche_kept', { id, day: was.paymentDueOn, rule: STATUTE_RULES.breachNotAmendedAway }));
+    if (
+      is &&
+      is.paymentDueOn === was.paymentDueOn &&
+      is.overdueFen === was.overdueFen &&
+      is.interestFen === was.interestFen
+    )
+      continue;
+    problems.push(
+      problem('tranches', 'overdue_tranche_kept', {
+        id,
+        day: was.paymentDueOn,
+        rule: STATUTE_RULES.breachNotAmendedAway,
+      }),
+    );
   }
   return problems;
 }
 
 /** Each tranche's clock on `today` were the schedule `tranches` (the money received spread over them in due order). */
-function clocksOfSchedule(state: ContractState, tranches: readonly Tranche[], today: IsoDate): Map<string, TrancheClock> {
+function clocksOfSchedule(
+  state: ContractState,
+  tranches: readonly Tranche[],
+  today: IsoDate,
+): Map<string, TrancheClock> {
   const receipts = trancheReceipts(tranches, netDays(state));
   return new Map(
     tranches.map((t) => {
       const release = releaseOf(t);
       const tranche = { id: t.id, dueOn: stepDueDay(t.dueAt), amountFen: t.amountFen, release };
-      return [t.id, trancheClock(state.contract, tranche, applicationsOf(state, t.id), receipts.get(t.id) ?? [], approvedOnOf(state, release), state.calendar!, today)];
+      return [
+        t.id,
+        trancheClock(
+          state.contract,
+          tranche,
+          applicationsOf(state, t.id),
+          receipts.get(t.id) ?? [],
+          approvedOnOf(state, release),
+          state.calendar!,
+          today,
+        ),
+      ];
     }),
   );
 }
@@ -365,7 +464,8 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
   // A milestone approved: tranches released after it fall due from that day (the first approval stands).
   setHandler(milestoneApprovedSignal, ({ milestoneId, approvedOn }) => {
     const state = ctx.state();
-    if (!state.contract.milestones?.some((m) => m.id === milestoneId) || state.milestonesApproved?.[milestoneId]) return;
+    if (!state.contract.milestones?.some((m) => m.id === milestoneId) || state.milestonesApproved?.[milestoneId])
+      return;
     (state.milestonesApproved ??= {})[milestoneId] = approvedOn;
     ctx.markChanged();
   });
@@ -381,24 +481,39 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
     if (!state.calendar) reject(REJECTION.conflict, say('contract_before_applications', { id: state.contract.id }));
     const problems: Problem[] = [];
     const count = Object.keys(state.paymentClock?.applications ?? {}).length;
-    if (count >= MAX_PAYMENT_APPLICATIONS) problems.push(problem('applications', 'too_many_applications', { max: MAX_PAYMENT_APPLICATIONS }));
+    if (count >= MAX_PAYMENT_APPLICATIONS)
+      problems.push(problem('applications', 'too_many_applications', { max: MAX_PAYMENT_APPLICATIONS }));
     const tranche = state.contract.tranches.find((t) => t.id === request.tranche);
     if (!tranche) problems.push(problem('tranche', 'not_a_tranche', { id: request.tranche }));
-    if (!Number.isSafeInteger(request.amountFen) || request.amountFen <= 0) problems.push(problem('amount', 'above_zero'));
+    if (!Number.isSafeInteger(request.amountFen) || request.amountFen <= 0)
+      problems.push(problem('amount', 'above_zero'));
     if (tranche && problems.length === 0) {
       const today = shanghaiDate(Date.now());
       const release = releaseOf(tranche);
       // The approval the review told (the read model's, sent by the API, for approvals before reviews told).
-      const notYet = applicationNotYetAllowed(release, stepDueDay(tranche.dueAt), approvedOnOf(state, release) ?? request.approvedOn ?? null, today);
+      const notYet = applicationNotYetAllowed(
+        release,
+        stepDueDay(tranche.dueAt),
+        approvedOnOf(state, release) ?? request.approvedOn ?? null,
+        today,
+      );
       if (notYet) problems.push(saidProblem('tranche', notYet));
       const applied = applicationsOf(state, tranche.id)
         .filter((a) => a.decision?.outcome !== 'return')
         .reduce((s, a) => s + a.amountFen, 0);
-      const received = (trancheReceipts(state.contract.tranches, netDays(state)).get(tranche.id) ?? []).reduce((s, r) => s + r.fen, 0);
+      const received = (trancheReceipts(state.contract.tranches, netDays(state)).get(tranche.id) ?? []).reduce(
+        (s, r) => s + r.fen,
+        0,
+      );
       const left = applicableFen(tranche.amountFen, applied, received);
       if (request.amountFen > left) {
         problems.push(
-          problem('amount', 'more_than_tranche_owes', { left: formatMoney(left), tranche: formatMoney(tranche.amountFen), applied: formatMoney(applied), received: formatMoney(received) }),
+          problem('amount', 'more_than_tranche_owes', {
+            left: formatMoney(left),
+            tranche: formatMoney(tranche.amountFen),
+            applied: formatMoney(applied),
+            received: formatMoney(received),
+          }),
         );
       }
     }
@@ -409,7 +524,13 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
   const filed = (id: string, app: ClockApplication, outcome: 'created' | 'duplicate') => {
     const state = ctx.state();
     const acceptanceDueOn = windowOf(app, state.contract, state.calendar!);
-    return { outcome, applicationId: id, filedOn: app.filedOn, acceptanceDueOn, acceptanceDueAt: new Date(endOf(acceptanceDueOn)).toISOString() };
+    return {
+      outcome,
+      applicationId: id,
+      filedOn: app.filedOn,
+      acceptanceDueOn,
+      acceptanceDueAt: new Date(endOf(acceptanceDueOn)).toISOString(),
+    };
   };
 
   setHandler(
@@ -420,12 +541,23 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
       if (check !== 'new') return filed(request.applicationId, check, 'duplicate');
       const state = ctx.state();
       const now = Date.now();
-      const app: ClockApplication = { tranche: request.tranche, amountFen: request.amountFen, filedOn: shanghaiDate(now), filedAt: now };
+      const app: ClockApplication = {
+        tranche: request.tranche,
+        amountFen: request.amountFen,
+        filedOn: shanghaiDate(now),
+        filedAt: now,
+      };
       // The window as the terms in force fix it today: a later amendment of the terms does not move it.
       app.acceptanceDueOn = windowOf(app, state.contract, state.calendar!);
       (state.paymentClock ??= { applications: {} }).applications[request.applicationId] = app;
       const answer = filed(request.applicationId, app, 'created');
-      await ctx.record('payment_application.filed', request.filedBy, { applicationId: request.applicationId, tranche: app.tranche, amountFen: app.amountFen, filedOn: app.filedOn, acceptanceDueOn: answer.acceptanceDueOn });
+      await ctx.record('payment_application.filed', request.filedBy, {
+        applicationId: request.applicationId,
+        tranche: app.tranche,
+        amountFen: app.amountFen,
+        filedOn: app.filedOn,
+        acceptanceDueOn: answer.acceptanceDueOn,
+      });
       return answer;
     },
     {
@@ -442,7 +574,10 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
     if (!app) reject(REJECTION.notFound, say('no_payment_application', { id: request.applicationId }));
     if (app.decision) {
       if (app.decision.outcome === request.outcome) return app;
-      reject(REJECTION.conflict, say('application_decided', { id: request.applicationId, outcome: app.decision.outcome }));
+      reject(
+        REJECTION.conflict,
+        say('application_decided', { id: request.applicationId, outcome: app.decision.outcome }),
+      );
     }
     ctx.requireActive();
     return 'new';
@@ -452,7 +587,14 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
     const state = ctx.state();
     const acceptanceDueOn = windowOf(app, state.contract, state.calendar!);
     const decision = app.decision!;
-    return { outcome, applicationId: id, decision: decision.outcome, decidedOn: decision.on, decidedAt: new Date(decision.at).toISOString(), late: decision.on > acceptanceDueOn };
+    return {
+      outcome,
+      applicationId: id,
+      decision: decision.outcome,
+      decidedOn: decision.on,
+      decidedAt: new Date(decision.at).toISOString(),
+      late: decision.on > acceptanceDueOn,
+    };
   };
 
   setHandler(
@@ -464,12 +606,16 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
       const now = Date.now();
       app.decision = { outcome: request.outcome, on: shanghaiDate(now), at: now };
       const answer = decided(request.applicationId, app, 'created');
-      await ctx.record(`payment_application.${request.outcome === 'accept' ? 'accepted' : 'returned'}`, request.decidedBy, {
-        applicationId: request.applicationId,
-        tranche: app.tranche,
-        decidedOn: app.decision.on,
-        late: answer.late,
-      });
+      await ctx.record(
+        `payment_application.${request.outcome === 'accept' ? 'accepted' : 'returned'}`,
+        request.decidedBy,
+        {
+          applicationId: request.applicationId,
+          tranche: app.tranche,
+          decidedOn: app.decision.on,
+          late: answer.late,
+        },
+      );
       return answer;
     },
     {
@@ -478,7 +624,11 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
         // In the validator only (not replayed): histories recorded before this rule replay as they ran.
         const state = ctx.state();
         const app = state.paymentClock!.applications[request.applicationId]!;
-        const refusal = lateReturnRefusal(request.applicationId, windowOf(app, state.contract, state.calendar!), shanghaiDate(Date.now()));
+        const refusal = lateReturnRefusal(
+          request.applicationId,
+          windowOf(app, state.contract, state.calendar!),
+          shanghaiDate(Date.now()),
+        );
         if (refusal) reject(REJECTION.conflict, refusal);
       },
     },

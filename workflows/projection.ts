@@ -5,7 +5,16 @@
 // — its other handlers and timers go on — and tries the same call again every hour on a durable
 // timer until it is written. The caller keeps awaiting it, so projections stay in order and nothing
 // a projection carries (new ledger entries, events, notices) is ever skipped.
-import { ActivityFailure, ApplicationFailure, isCancellation, log, proxyActivities, proxyLocalActivities, sleep, upsertMemo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  isCancellation,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  sleep,
+  upsertMemo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { PROJECTION, PROJECTION_LOCAL } from './activity-options';
 import { projectLocally } from './projection-mode';
@@ -42,7 +51,8 @@ export async function projectReliably<R>(activity: string, call: () => Promise<R
     } catch (error) {
       // A local activity's last failure can arrive as the activity's own ApplicationFailure,
       // unwrapped (seen after its retries waited on timers; tests/workflows/projection.test.ts).
-      if (!(error instanceof ActivityFailure || error instanceof ApplicationFailure) || isCancellation(error)) throw error;
+      if (!(error instanceof ActivityFailure || error instanceof ApplicationFailure) || isCancellation(error))
+        throw error;
       const now = new Date();
       id ??= ++calls;
       failing.set(id, {
@@ -54,7 +64,11 @@ export async function projectReliably<R>(activity: string, call: () => Promise<R
         pending: 0,
       });
       publish();
-      log.error('projection failed after its retries; trying again later', { activity, round, error: failureMessage(error) });
+      log.error('projection failed after its retries; trying again later', {
+        activity,
+        round,
+        error: failureMessage(error),
+      });
       await sleep(PROJECTION_RETRY_LATER_MS);
     }
   }

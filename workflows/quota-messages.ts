@@ -73,7 +73,9 @@ export interface QuotaWorkflowInput {
   continueAsNewAfterEvents?: number;
 }
 
-export const recordProgressUpdate = defineUpdate<ProgressRecord, [Omit<ProgressRecord, 'recordedAt'>]>('recordProgress');
+export const recordProgressUpdate = defineUpdate<ProgressRecord, [Omit<ProgressRecord, 'recordedAt'>]>(
+  'recordProgress',
+);
 export const quotaStateQuery = defineQuery<QuotaState>('quotaState');
 
 export { quotaWorkflowId } from '../domain/ids';

@@ -11,7 +11,16 @@ import { stepReference } from '../domain/ids';
 import { projections } from './projection';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../domain/dates';
 import type { WorkingCalendar } from '../domain/calendar';
-import { achievedIn, nextPeriodEnd, periodsEndingIn, periodWindowAt, progressProblems, shortfallSummary, type ProgressEntry, type Quota } from '../domain/quotas';
+import {
+  achievedIn,
+  nextPeriodEnd,
+  periodsEndingIn,
+  periodWindowAt,
+  progressProblems,
+  shortfallSummary,
+  type ProgressEntry,
+  type Quota,
+} from '../domain/quotas';
 import { contractEndedSignal } from './contract-ended';
 import {
   quotaStateQuery,
@@ -52,14 +61,19 @@ function calendarNear(calendar: WorkingCalendar, dueAt: number): WorkingCalendar
   return {
     holidays: calendar.holidays.filter(inYears),
     workdays: calendar.workdays.filter(inYears),
-    coveredYears: { from: Math.max(calendar.coveredYears.from, year), to: Math.min(calendar.coveredYears.to, year + 2) },
+    coveredYears: {
+      from: Math.max(calendar.coveredYears.from, year),
+      to: Math.min(calendar.coveredYears.to, year + 2),
+    },
   };
 }
 
 /** Adds a record to its station's month for its metric (dated by the month's first record). */
 function addToMonth(progress: ProgressEntry[], record: ProgressEntry): void {
   const month = record.date.slice(0, 7);
-  const bucket = progress.find((p) => p.station === record.station && p.metric === record.metric && p.date.slice(0, 7) === month);
+  const bucket = progress.find(
+    (p) => p.station === record.station && p.metric === record.metric && p.date.slice(0, 7) === month,
+  );
   if (bucket) bucket.count += record.count;
   else progress.push({ station: record.station, metric: record.metric, count: record.count, date: record.date });
 }
@@ -73,7 +87,9 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
     state.ended = true;
     state.endedStatus = status;
   });
-  setHandler(recordProgressUpdate, (record) => run.recordProgress(record), { validator: (record) => void run.progressCheck(record) });
+  setHandler(recordProgressUpdate, (record) => run.recordProgress(record), {
+    validator: (record) => void run.progressCheck(record),
+  });
 
   while (!state.ended) {
     // Cleared before anything is read, so progress recorded while this pass awaits wakes the next one.
@@ -81,7 +97,11 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
     const now = Date.now();
     await run.judge(now);
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_EVENTS) || info.historySize > CONTINUE_AS_NEW_BYTES) {
+    if (
+      info.continueAsNewSuggested ||
+      info.historyLength > (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_EVENTS) ||
+      info.historySize > CONTINUE_AS_NEW_BYTES
+    ) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof quotaWorkflow>({ ...input, calendar: run.calendar, state });
     }
@@ -115,14 +135,25 @@ class QuotaRun {
     this.quotas = contract.quotas ?? [];
     this.quotaById = new Map(this.quotas.map((q) => [q.id, q]));
     const startedAt = Date.now();
-    this.state = input.state ?? { progress: [], recent: [], steps: {}, ended: false, judgingFrom: startedAt, judgedThrough: startedAt };
+    this.state = input.state ?? {
+      progress: [],
+      recent: [],
+      steps: {},
+      ended: false,
+      judgingFrom: startedAt,
+      judgedThrough: startedAt,
+    };
     this.stationIds = contract.stations.map((s) => s.id);
     this.term = { start: shanghaiDate(contract.term.startAt), end: shanghaiDate(contract.term.endAt) };
     this.lastEnd = startOfShanghaiDay(addDays(this.term.end, 1));
   }
 
   /** Tells open steps (each holding the years calendarNear gave it) the part of `patch` about their years. */
-  private async tellSteps(steps: ReadonlyArray<{ stepId: string; dueAt: number }>, patch: CalendarPatch, cause: string): Promise<void> {
+  private async tellSteps(
+    steps: ReadonlyArray<{ stepId: string; dueAt: number }>,
+    patch: CalendarPatch,
+    cause: string,
+  ): Promise<void> {
     for (const step of steps) {
       const year = Number(shanghaiDate(step.dueAt).slice(0, 4));
       const part = patchForYears(patch, year, year + 2);
@@ -217,7 +248,9 @@ class QuotaRun {
     }
     const startedWith = this.calendar;
     for (let i = 0; i < opens.length; i += BATCH) {
-      await Promise.all(opens.slice(i, i + BATCH).map((step) => openStep(this.contract, calendarNear(startedWith, step.dueAt), step)));
+      await Promise.all(
+        opens.slice(i, i + BATCH).map((step) => openStep(this.contract, calendarNear(startedWith, step.dueAt), step)),
+      );
     }
     // The calendar changed while these steps were starting: they hear of it too.
     const patch = this.calendar !== startedWith ? calendarPatch(startedWith, this.calendar) : undefined;
@@ -229,7 +262,9 @@ class QuotaRun {
     const { state, contract, term } = this;
     const opens: EscalationStep[] = [];
     const owner = (quota: Quota, station: string | null) => `${quota.id}\u0000${station ?? ''}`;
-    const openByOwner = new Map(Object.entries(state.steps).map(([key, s]) => [`${s.quotaId}\u0000${s.station ?? ''}`, key]));
+    const openByOwner = new Map(
+      Object.entries(state.steps).map(([key, s]) => [`${s.quotaId}\u0000${s.station ?? ''}`, key]),
+    );
     for (const quota of this.quotas) {
       const owners: Array<string | null> = quota.perStation ? this.stationIds : [null];
       for (const window of periodsEndingIn(quota, term, state.judgedThrough, now)) {
@@ -246,12 +281,42 @@ class QuotaRun {
           // Judged at midnight after the period's last day, which is the step's due day.
           const dueAt = stepDueAt(window.endsAt);
           // A period falls short once (it is judged once): its step has one occurrence.
-          const opened = openInBook(state.steps, contract.id, 'quotaShortfall', reference, { dueAt, quotaId: quota.id, station, periodKey: window.key, from: window.from, to: window.to, target: window.target });
+          const opened = openInBook(state.steps, contract.id, 'quotaShortfall', reference, {
+            dueAt,
+            quotaId: quota.id,
+            station,
+            periodKey: window.key,
+            from: window.from,
+            to: window.to,
+            target: window.target,
+          });
           if (!opened) continue;
           openByOwner.set(owner(quota, station), opened.key);
-          const stationName = station === null ? null : (contract.stations.find((s) => s.id === station)?.name ?? station);
-          const standing = { quotaId: quota.id, metric: quota.metric, period: quota.period, station, periodKey: window.key, from: window.from, to: window.to, target: window.target, achieved: done, shortfall: window.target - done, status: 'short' as const, endsAt: window.endsAt };
-          opens.push({ contractId: contract.id, contractTitle: contract.title, kind: 'quotaShortfall', reference, stepId: opened.stepId, dueAt, summary: shortfallSummary(standing, stationName) });
+          const stationName =
+            station === null ? null : (contract.stations.find((s) => s.id === station)?.name ?? station);
+          const standing = {
+            quotaId: quota.id,
+            metric: quota.metric,
+            period: quota.period,
+            station,
+            periodKey: window.key,
+            from: window.from,
+            to: window.to,
+            target: window.target,
+            achieved: done,
+            shortfall: window.target - done,
+            status: 'short' as const,
+            endsAt: window.endsAt,
+          };
+          opens.push({
+            contractId: contract.id,
+            contractTitle: contract.title,
+            kind: 'quotaShortfall',
+            reference,
+            stepId: opened.stepId,
+            dueAt,
+            summary: shortfallSummary(standing, stationName),
+          });
         }
       }
     }
@@ -269,7 +334,10 @@ class QuotaRun {
     if (this.lastEnd > Date.now()) await sleep(this.lastEnd - Date.now());
     await this.judge(Date.now(), { opening: true, closing: false });
     const lastLevel = ladderFor('quotaShortfall', this.contract.escalationPolicies).levels.at(-1)!;
-    const climbedBy = Math.max(0, ...Object.values(this.state.steps).map((s) => levelFiresAt(s.dueAt, lastLevel, this.calendar)));
+    const climbedBy = Math.max(
+      0,
+      ...Object.values(this.state.steps).map((s) => levelFiresAt(s.dueAt, lastLevel, this.calendar)),
+    );
     // An hour's margin, so the last level fires before the step closes.
     if (climbedBy > Date.now()) await sleep(climbedBy - Date.now() + 3600 * 1000);
   }

@@ -112,7 +112,8 @@ export const decideUpdate = defineUpdate<RoundReceipt, [DecideInput]>('decide');
  * A review tells its contract when the milestone is approved (every station it names): a tranche
  * released `{ afterApproval }` of it falls due from that day (issue 18; workflows/payment-clock.ts).
  */
-export const milestoneApprovedSignal = defineSignal<[{ milestoneId: string; approvedOn: IsoDate }]>('milestoneApproved');
+export const milestoneApprovedSignal =
+  defineSignal<[{ milestoneId: string; approvedOn: IsoDate }]>('milestoneApproved');
 export const reviewStateQuery = defineQuery<ReviewState>('reviewState');
 export { contractEndedSignal } from './contract-ended';
 

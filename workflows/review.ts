@@ -5,7 +5,14 @@
 // station's rounds by MAX_ROUNDS_PER_STATION, each run's history by continuing as new with the
 // latest round per station (domain/limits). The workflow function wires the handlers and runs the
 // loop; the review's state, steps and handlers are a ReviewRun's.
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Contract, Milestone } from '../domain/contract';
 import { projections } from './projection';
@@ -14,8 +21,19 @@ import { dayText, parseInstant, shanghaiDate } from '../domain/dates';
 import { stepDueAt, stepDueDay, type StepKind } from '../domain/escalation';
 import { contractWorkflowId, stepKey, stepReference } from '../domain/ids';
 import type { ReviewDecision } from '../domain/decisions';
-import { MAX_ROUNDS_PER_STATION, REVIEW_RUN_MAX_BYTES, REVIEW_RUN_MAX_EVENTS, roundLimitProblem } from '../domain/limits';
-import { isRepeatedReviewDecision, materialsProblems, PRECHECK, reasonProblems, type ReasonGiven } from '../domain/materials';
+import {
+  MAX_ROUNDS_PER_STATION,
+  REVIEW_RUN_MAX_BYTES,
+  REVIEW_RUN_MAX_EVENTS,
+  roundLimitProblem,
+} from '../domain/limits';
+import {
+  isRepeatedReviewDecision,
+  materialsProblems,
+  PRECHECK,
+  reasonProblems,
+  type ReasonGiven,
+} from '../domain/materials';
 import {
   contractEndedSignal,
   decideUpdate,
@@ -77,7 +95,12 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
 
   await condition(allHandlersFinished);
   await run.closeAll(run.ended ? 'contract ended' : 'approved');
-  return { milestoneId: input.milestone.id, rounds: run.state.rounds.reduce((n, r) => n + r.round, 0), approvedStations: run.stations.filter((s) => run.approved(s)), ended: run.ended };
+  return {
+    milestoneId: input.milestone.id,
+    rounds: run.state.rounds.reduce((n, r) => n + r.round, 0),
+    approvedStations: run.stations.filter((s) => run.approved(s)),
+    ended: run.ended,
+  };
 }
 
 /** One milestone's review: the stations' latest rounds, the open steps, and what each handler does. */
@@ -156,14 +179,25 @@ class ReviewRun {
     return stepReference(station ? [this.milestone.id, station] : [this.milestone.id]);
   }
 
-  private async open(kind: StepKind, station: string, dueAt: number, summary: { en: string; 'zh-CN': string }, holder?: 'evaluator' | 'purchaser' | 'contractor'): Promise<void> {
+  private async open(
+    kind: StepKind,
+    station: string,
+    dueAt: number,
+    summary: { en: string; 'zh-CN': string },
+    holder?: 'evaluator' | 'purchaser' | 'contractor',
+  ): Promise<void> {
     const { contract } = this;
     const reference = this.referenceOf(station);
     const opening = openInBook(this.steps, contract.id, kind, reference, {});
     if (!opening) return;
     const { stepId } = opening;
     const startedWith = this.calendar;
-    const started = openStep(contract, startedWith, { contractId: contract.id, contractTitle: contract.title, kind, reference, stepId, dueAt, summary }, holder);
+    const started = openStep(
+      contract,
+      startedWith,
+      { contractId: contract.id, contractTitle: contract.title, kind, reference, stepId, dueAt, summary },
+      holder,
+    );
     this.starting.set(stepId, started);
     try {
       await started;
@@ -202,7 +236,11 @@ class ReviewRun {
     const now = Date.now();
     for (const round of this.state.rounds) {
       if (round.status !== 'in_review' || !round.reviewDueAt || Date.parse(round.reviewDueAt) <= now) continue;
-      const dueDay = addWorkingDays(shanghaiDate(Date.parse(round.submittedAt)), milestone.reviewWorkingDays, this.calendar);
+      const dueDay = addWorkingDays(
+        shanghaiDate(Date.parse(round.submittedAt)),
+        milestone.reviewWorkingDays,
+        this.calendar,
+      );
       const reviewDueAt = new Date(parseInstant(dueDay)!).toISOString();
       if (reviewDueAt === round.reviewDueAt) continue;
       round.reviewDueAt = reviewDueAt;
@@ -211,11 +249,17 @@ class ReviewRun {
       await this.project({ ...kept, precheck: [], decision: null });
     }
     this.changed = true;
-    await tellCalendar(openInBookSteps(this.steps).map((step) => escalationWorkflowId(step.stepId)), patch, cause);
+    await tellCalendar(
+      openInBookSteps(this.steps).map((step) => escalationWorkflowId(step.stepId)),
+      patch,
+      cause,
+    );
   }
 
   /** The round a repeated submission is (answered as it stands), or undefined for a new one; refused when it cannot be taken now. */
-  submitCheck(request: Pick<SubmitInput, 'station' | 'submissionId' | 'materials' | 'contentSha256'>): StationRound | undefined {
+  submitCheck(
+    request: Pick<SubmitInput, 'station' | 'submissionId' | 'materials' | 'contentSha256'>,
+  ): StationRound | undefined {
     const { milestone } = this;
     this.refuseWhileHandingOver();
     const existing = this.state.rounds.find((r) => r.submissionId === request.submissionId);
@@ -223,11 +267,14 @@ class ReviewRun {
     if (this.ended) reject(REJECTION.reviewClosed, say('review_ended_with_contract', { milestone: milestone.id }));
     if (!this.stations.includes(request.station)) {
       reject(REJECTION.invalid, say('station_not_in_this_milestone'), [
-        milestone.stations.length > 0 ? problem('station', 'one_of', { values: milestone.stations }) : problem('station', 'station_must_be_omitted'),
+        milestone.stations.length > 0
+          ? problem('station', 'one_of', { values: milestone.stations })
+          : problem('station', 'station_must_be_omitted'),
       ]);
     }
     const last = this.latest(request.station);
-    if (last?.status === 'in_review' || last?.status === 'prechecking') reject(REJECTION.conflict, say('round_in_review', { round: last.round }));
+    if (last?.status === 'in_review' || last?.status === 'prechecking')
+      reject(REJECTION.conflict, say('round_in_review', { round: last.round }));
     if (last?.status === 'approved') reject(REJECTION.conflict, say('already_approved'));
     const overLimit = roundLimitProblem(request.station, last?.round ?? 0);
     if (overLimit) reject(REJECTION.invalid, say('rounds_limit', { limit: MAX_ROUNDS_PER_STATION }), [overLimit]);
@@ -235,7 +282,9 @@ class ReviewRun {
     if (problems.length > 0) reject(REJECTION.invalid, say('materials_do_not_fit'), problems);
     // A round identical to the returned one would only be returned again: refused, not counted.
     if (last && last.contentSha256 === request.contentSha256) {
-      reject(REJECTION.invalid, say('nothing_changed_since', { round: last.round }), [problem('materials', 'nothing_changed', { round: last.round })]);
+      reject(REJECTION.invalid, say('nothing_changed_since', { round: last.round }), [
+        problem('materials', 'nothing_changed', { round: last.round }),
+      ]);
     }
     return undefined;
   }
@@ -295,13 +344,18 @@ class ReviewRun {
   }
 
   /** The round decided and whether the decision repeats one; refused when no round awaits it, it is not in review, or its reasons do not fit. */
-  decideCheck(request: { submissionId: string; outcome: ReviewDecision; reasons: ReasonGiven[] }): { round: StationRound; repeated: boolean } {
+  decideCheck(request: { submissionId: string; outcome: ReviewDecision; reasons: ReasonGiven[] }): {
+    round: StationRound;
+    repeated: boolean;
+  } {
     this.refuseWhileHandingOver();
     const round = this.state.rounds.find((r) => r.submissionId === request.submissionId);
     // An earlier round of a station is decided already (the API answers its repeats from the read model).
     if (!round) reject(REJECTION.notFound, say('no_submission_awaits', { id: request.submissionId }));
-    if (isRepeatedReviewDecision(this.decisions.get(round.submissionId) ?? null, request)) return { round, repeated: true };
-    if (round.status !== 'in_review') reject(REJECTION.conflict, say('submission_status', { id: round.submissionId, status: round.status }));
+    if (isRepeatedReviewDecision(this.decisions.get(round.submissionId) ?? null, request))
+      return { round, repeated: true };
+    if (round.status !== 'in_review')
+      reject(REJECTION.conflict, say('submission_status', { id: round.submissionId, status: round.status }));
     if (request.outcome === 'return' && request.reasons.length === 0) {
       reject(REJECTION.invalid, say('return_needs_a_reason'), [problem('reasons', 'return_needs_reason')]);
     }
@@ -315,7 +369,12 @@ class ReviewRun {
     // A repeat (its answer lost) is answered with the submission as it stands.
     if (repeated) return receipt(round);
     round.status = request.outcome === 'approve' ? 'approved' : 'returned';
-    const decision = { outcome: request.outcome, reasons: request.reasons, decidedBy: request.decidedBy, decidedAt: new Date().toISOString() };
+    const decision = {
+      outcome: request.outcome,
+      reasons: request.reasons,
+      decidedBy: request.decidedBy,
+      decidedAt: new Date().toISOString(),
+    };
     this.decisions.set(round.submissionId, decision);
     if (round.status === 'returned') {
       this.lastReturnedAt = Date.now();
@@ -341,7 +400,10 @@ class ReviewRun {
   /** Tells the contract the milestone is approved: tranches released after it fall due from then (issue 18). */
   private async tellContractApproved(approvedOn: string): Promise<void> {
     try {
-      await getExternalWorkflowHandle(contractWorkflowId(this.input.contract.id)).signal(milestoneApprovedSignal, { milestoneId: this.input.milestone.id, approvedOn });
+      await getExternalWorkflowHandle(contractWorkflowId(this.input.contract.id)).signal(milestoneApprovedSignal, {
+        milestoneId: this.input.milestone.id,
+        approvedOn,
+      });
     } catch {
       // The contract has ended: nothing of it falls due any more.
     }

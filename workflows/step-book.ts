@@ -36,7 +36,13 @@ export interface Opening {
  * occurrence (with `detail` beside it), and answers it; undefined, and nothing recorded, when that
  * step is open already.
  */
-export function openInBook<D extends object>(book: StepBook<D>, contractId: string, kind: StepKind, reference: string, detail: D): Opening | undefined {
+export function openInBook<D extends object>(
+  book: StepBook<D>,
+  contractId: string,
+  kind: StepKind,
+  reference: string,
+  detail: D,
+): Opening | undefined {
   const key = stepKey(kind, reference);
   const current = book[key];
   if (current?.open) return undefined;

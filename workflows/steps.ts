@@ -46,7 +46,10 @@ export async function openStep(
     // Step ids are injective (contract, kind, reference, occurrence), so the running workflow is
     // this very step's, left running when its owner was reset by an operator: it goes on climbing
     // and receives the step's resolution. Said loudly, as the start did not happen.
-    log.error('escalation step already has a running workflow; that workflow keeps escalating it', { stepId: step.stepId, error: error.message });
+    log.error('escalation step already has a running workflow; that workflow keeps escalating it', {
+      stepId: step.stepId,
+      error: error.message,
+    });
   }
 }
 

@@ -25,7 +25,9 @@ const StuckWorkflow = Type.Object(
     workflowType: Type.String(),
     contractId: NullableString(),
     reason: Type.Enum(STUCK_REASONS),
-    attempts: Type.Integer({ description: "The failing workflow task's attempt, or the projection's rounds of retries" }),
+    attempts: Type.Integer({
+      description: "The failing workflow task's attempt, or the projection's rounds of retries",
+    }),
     since: NullableString(),
     detail: Type.String(),
     projection: Type.Union([ProjectionFailure, Type.Null()]),
@@ -47,7 +49,9 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ operators: OperatorService
             {
               items: Type.Array(StuckWorkflow, { maxItems: 2 * MAX_SCANNED_WORKFLOWS }),
               scanned: Type.Integer({ description: 'Running workflows of the task queue looked at' }),
-              truncated: Type.Boolean({ description: `More than ${MAX_SCANNED_WORKFLOWS} were running; the rest were not looked at` }),
+              truncated: Type.Boolean({
+                description: `More than ${MAX_SCANNED_WORKFLOWS} were running; the rest were not looked at`,
+              }),
               scannedAt: Type.String({ format: 'date-time' }),
             },
             { additionalProperties: false },

@@ -2,9 +2,22 @@
 // Also runs the check that tells administrators, from 1 November, that next year is missing.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { MAX_CALENDAR_YEAR, MAX_CALENDAR_YEAR_DAYS, MIN_CALENDAR_YEAR, validateCalendarYear, type CalendarYearInput } from '../../domain/calendar-years';
+import {
+  MAX_CALENDAR_YEAR,
+  MAX_CALENDAR_YEAR_DAYS,
+  MIN_CALENDAR_YEAR,
+  validateCalendarYear,
+  type CalendarYearInput,
+} from '../../domain/calendar-years';
 import { actorOf, onlyRoles } from '../plugins/auth';
-import { errors, IdempotencyHeaders, MAX_DATE_TEXT_LENGTH, MAX_LABEL_LENGTH, NullableInteger, NullableString } from '../schemas';
+import {
+  errors,
+  IdempotencyHeaders,
+  MAX_DATE_TEXT_LENGTH,
+  MAX_LABEL_LENGTH,
+  NullableInteger,
+  NullableString,
+} from '../schemas';
 import type { CalendarService } from '../services/calendar';
 import type { IdempotencyService } from '../services/idempotency';
 import { sendIdempotently } from './idempotent';
@@ -17,10 +30,18 @@ const YearParams = Type.Object({ year: Type.Integer({ minimum: MIN_CALENDAR_YEAR
 
 const sourceFields = {
   year: Type.Integer(),
-  source: Type.Enum(['package', 'published'], { description: 'package: the chinese-days data shipped with grantflow; published: by an administrator here' }),
-  package: Type.Unsafe<string | null>({ type: ['string', 'null'], description: 'The package and its version, for a packaged year' }),
+  source: Type.Enum(['package', 'published'], {
+    description: 'package: the chinese-days data shipped with grantflow; published: by an administrator here',
+  }),
+  package: Type.Unsafe<string | null>({
+    type: ['string', 'null'],
+    description: 'The package and its version, for a packaged year',
+  }),
   version: NullableInteger(),
-  notice: Type.Unsafe<{ title: string; date: string } | null>({ anyOf: [Notice, { type: 'null' }], description: 'The notice a published year comes from' }),
+  notice: Type.Unsafe<{ title: string; date: string } | null>({
+    anyOf: [Notice, { type: 'null' }],
+    description: 'The notice a published year comes from',
+  }),
   publishedBy: NullableString(),
   publishedAt: NullableString(),
 };
@@ -59,7 +80,10 @@ export const CalendarYearInputSchema = Type.Object(
     source: Type.Object(
       {
         title: Type.String({ minLength: 1, maxLength: MAX_LABEL_LENGTH, description: "The notice's title" }),
-        date: Type.String({ maxLength: MAX_DATE_TEXT_LENGTH, description: 'The day the notice was issued, YYYY-MM-DD' }),
+        date: Type.String({
+          maxLength: MAX_DATE_TEXT_LENGTH,
+          description: 'The day the notice was issued, YYYY-MM-DD',
+        }),
       },
       closed,
     ),
@@ -75,7 +99,9 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{
 }> = async (app, { calendar, idempotency, missingYearCheckEveryMs = 6 * 3600 * 1000 }) => {
   if (missingYearCheckEveryMs > 0) {
     const check = () =>
-      calendar.announceMissingYear().catch((error: unknown) => app.log.warn({ err: error }, 'missing calendar year check failed'));
+      calendar
+        .announceMissingYear()
+        .catch((error: unknown) => app.log.warn({ err: error }, 'missing calendar year check failed'));
     let timer: NodeJS.Timeout | undefined;
     app.addHook('onReady', async () => {
       // Not awaited: starting the API does not wait on it (a failure is logged, the next run retries).
@@ -91,11 +117,15 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{
     {
       schema: {
         tags: ['calendar'],
-        summary: 'The years with an official schedule (days off and adjusted working days), each with its source: the package, or published here.',
+        summary:
+          'The years with an official schedule (days off and adjusted working days), each with its source: the package, or published here.',
         response: {
           200: Type.Object(
             {
-              coveredYears: Type.Object({ from: Type.Integer(), to: Type.Integer() }, { ...closed, description: 'The unbroken span of years with a schedule' }),
+              coveredYears: Type.Object(
+                { from: Type.Integer(), to: Type.Integer() },
+                { ...closed, description: 'The unbroken span of years with a schedule' },
+              ),
               items: Type.Array(
                 Type.Object({ ...sourceFields, holidayCount: Type.Integer(), workdayCount: Type.Integer() }, closed),
               ),
@@ -119,7 +149,10 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{
         tags: ['calendar'],
         summary: "One year's days in force, their source, and every version published here (newest first).",
         params: YearParams,
-        response: { 200: Type.Object({ ...CalendarYearView.properties, versions: Type.Array(VersionView) }, closed), ...errors(400, 401, 404) },
+        response: {
+          200: Type.Object({ ...CalendarYearView.properties, versions: Type.Array(VersionView) }, closed),
+          ...errors(400, 401, 404),
+        },
       },
     },
     async (request) => {
@@ -135,7 +168,10 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{
         ...onlyRoles(['admin'], 'publish the official calendar'),
         // Days that fail the schema and days that break the calendar's rules, in one answer.
         alsoCheck: (body, request) => {
-          const checked = validateCalendarYear(Number((request.params as { year: unknown }).year), body as CalendarYearInput);
+          const checked = validateCalendarYear(
+            Number((request.params as { year: unknown }).year),
+            body as CalendarYearInput,
+          );
           return checked.ok ? [] : checked.problems;
         },
       },

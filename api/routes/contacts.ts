@@ -8,14 +8,21 @@ import { sendIdempotently } from './idempotent';
 
 const closed = { additionalProperties: false } as const;
 const Contact = Type.Object(
-  { id: Type.String(), village: Type.String(), name: Type.String(), phone: Type.String(), hamlet: Type.String(), createdAt: Timestamp },
+  {
+    id: Type.String(),
+    village: Type.String(),
+    name: Type.String(),
+    phone: Type.String(),
+    hamlet: Type.String(),
+    createdAt: Timestamp,
+  },
   closed,
 );
 
-export const contactRoutes: FastifyPluginAsyncTypebox<{ contacts: ContactService; idempotency: IdempotencyService }> = async (
-  app,
-  { contacts, idempotency },
-) => {
+export const contactRoutes: FastifyPluginAsyncTypebox<{
+  contacts: ContactService;
+  idempotency: IdempotencyService;
+}> = async (app, { contacts, idempotency }) => {
   app.post(
     '/v1/organizations/:id/contacts',
     {
@@ -29,7 +36,10 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ contacts: ContactService
         body: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 100 }),
-            phone: Type.String({ pattern: '^\\+?[0-9][0-9 -]{4,19}$', description: 'Digits, spaces and dashes, optionally starting with +' }),
+            phone: Type.String({
+              pattern: '^\\+?[0-9][0-9 -]{4,19}$',
+              description: 'Digits, spaces and dashes, optionally starting with +',
+            }),
             hamlet: Type.String({ minLength: 1, maxLength: 100 }),
           },
           closed,
@@ -42,7 +52,11 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ contacts: ContactService
       return sendIdempotently(
         reply,
         idempotency,
-        { actorId: actor.userId, route: 'POST /v1/organizations/:id/contacts', key: request.headers['idempotency-key'] },
+        {
+          actorId: actor.userId,
+          route: 'POST /v1/organizations/:id/contacts',
+          key: request.headers['idempotency-key'],
+        },
         { village: request.params.id, body: request.body },
         async () => ({ statusCode: 201, body: await contacts.create(actor, request.params.id, request.body) }),
       );

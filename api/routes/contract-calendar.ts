@@ -12,12 +12,21 @@ const closed = { additionalProperties: false } as const;
 const ContractParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH }) });
 // Above the domain's limit, so a person meets the domain's 422 naming the field, not the schema's 400.
 const Days = (description: string) =>
-  Type.Array(Type.String({ maxLength: MAX_DATE_TEXT_LENGTH }), { maxItems: MAX_CONTRACT_CALENDAR_DAYS + 100, description });
+  Type.Array(Type.String({ maxLength: MAX_DATE_TEXT_LENGTH }), {
+    maxItems: MAX_CONTRACT_CALENDAR_DAYS + 100,
+    description,
+  });
 
 export const CalendarAmendmentInput = Type.Object(
   {
-    holidays: Type.Optional(Days("The contract's own days off, YYYY-MM-DD (e.g. a local festival); replaces the list in force")),
-    workdays: Type.Optional(Days("The contract's own working days, YYYY-MM-DD (days the official calendar has off); replaces the list in force")),
+    holidays: Type.Optional(
+      Days("The contract's own days off, YYYY-MM-DD (e.g. a local festival); replaces the list in force"),
+    ),
+    workdays: Type.Optional(
+      Days(
+        "The contract's own working days, YYYY-MM-DD (days the official calendar has off); replaces the list in force",
+      ),
+    ),
     reason: Type.String({ minLength: 1, maxLength: MAX_NOTE_LENGTH, description: 'Why the days change' }),
   },
   closed,
@@ -25,9 +34,13 @@ export const CalendarAmendmentInput = Type.Object(
 
 export const CalendarAmendmentView = Type.Object(
   {
-    version: Type.Integer({ description: 'Version of the contract\'s own days; 1 is what it was registered with' }),
-    holidays: Type.Array(Type.String({ format: 'date', maxLength: MAX_DATE_TEXT_LENGTH }), { maxItems: MAX_CONTRACT_CALENDAR_DAYS }),
-    workdays: Type.Array(Type.String({ format: 'date', maxLength: MAX_DATE_TEXT_LENGTH }), { maxItems: MAX_CONTRACT_CALENDAR_DAYS }),
+    version: Type.Integer({ description: "Version of the contract's own days; 1 is what it was registered with" }),
+    holidays: Type.Array(Type.String({ format: 'date', maxLength: MAX_DATE_TEXT_LENGTH }), {
+      maxItems: MAX_CONTRACT_CALENDAR_DAYS,
+    }),
+    workdays: Type.Array(Type.String({ format: 'date', maxLength: MAX_DATE_TEXT_LENGTH }), {
+      maxItems: MAX_CONTRACT_CALENDAR_DAYS,
+    }),
     reason: Type.String({ maxLength: MAX_NOTE_LENGTH }),
     amendedBy: Type.String({ maxLength: MAX_ID_LENGTH, description: 'The user who amended the days' }),
     amendedAt: Type.String({ format: 'date-time', maxLength: 40 }),
@@ -36,10 +49,10 @@ export const CalendarAmendmentView = Type.Object(
   closed,
 );
 
-export const contractCalendarRoutes: FastifyPluginAsyncTypebox<{ contractCalendars: ContractCalendarService; idempotency: IdempotencyService }> = async (
-  app,
-  { contractCalendars, idempotency },
-) => {
+export const contractCalendarRoutes: FastifyPluginAsyncTypebox<{
+  contractCalendars: ContractCalendarService;
+  idempotency: IdempotencyService;
+}> = async (app, { contractCalendars, idempotency }) => {
   app.post(
     '/v1/contracts/:id/calendar',
     {

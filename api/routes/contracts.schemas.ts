@@ -32,15 +32,24 @@ import {
 } from '../schemas';
 
 const closed = { additionalProperties: false } as const;
-const Money = Type.String({ maxLength: MAX_AMOUNT_LENGTH, description: 'CNY as a decimal string with at most two decimals, e.g. "1154000.00"' });
-const DateText = Type.String({ description: 'ISO 8601 date (end of that day in Asia/Shanghai) or date-time', maxLength: MAX_DATE_TEXT_LENGTH });
+const Money = Type.String({
+  maxLength: MAX_AMOUNT_LENGTH,
+  description: 'CNY as a decimal string with at most two decimals, e.g. "1154000.00"',
+});
+const DateText = Type.String({
+  description: 'ISO 8601 date (end of that day in Asia/Shanghai) or date-time',
+  maxLength: MAX_DATE_TEXT_LENGTH,
+});
 const Label = Type.String({ minLength: 1, maxLength: MAX_LABEL_LENGTH });
 export const FundingSourceSchema = Type.Enum(FUNDING_SOURCES);
 const Percent = Type.Number({ description: 'Percentage of the contract value, at most two decimals' });
 
 export const ReleaseSchema = Type.Union(
   [Type.Literal('on_due_date'), Type.Literal('on_application'), Type.Object({ afterApproval: IdSchema }, closed)],
-  { description: 'When the tranche may be paid: on its due date (default), on an application, or once a milestone is approved (issue 18)' },
+  {
+    description:
+      'When the tranche may be paid: on its due date (default), on an application, or once a milestone is approved (issue 18)',
+  },
 );
 
 export const TrancheInput = Type.Object(
@@ -61,18 +70,31 @@ const RatePercent = Type.Number({ description: 'Percent per year, at most two de
 /** The payer's legal clock (domain/payment-terms; 《保障中小企业款项支付条例》, State Council Order No. 802). */
 export const PaymentTermsSchema = Type.Object(
   {
-    basis: Type.Optional(Type.Enum(PAYMENT_BASES, { description: "What starts the payer's period (default due_date)" })),
-    payWithinDays: Type.Optional(Type.Integer({ description: 'Days the payer has (default 30; at most 60 under the statute)' })),
+    basis: Type.Optional(
+      Type.Enum(PAYMENT_BASES, { description: "What starts the payer's period (default due_date)" }),
+    ),
+    payWithinDays: Type.Optional(
+      Type.Integer({ description: 'Days the payer has (default 30; at most 60 under the statute)' }),
+    ),
     dayCount: Type.Optional(Type.Enum(DAY_COUNTS, { description: 'How payWithinDays counts (default calendar)' })),
-    acceptanceWorkingDays: Type.Optional(Type.Integer({ description: 'Working days the purchaser has to accept or return an application (default 10)' })),
+    acceptanceWorkingDays: Type.Optional(
+      Type.Integer({ description: 'Working days the purchaser has to accept or return an application (default 10)' }),
+    ),
     lateInterest: Type.Optional(
       Type.Union([
         Type.Object({ kind: Type.Literal('statutory_daily') }, closed),
-        Type.Object({ kind: Type.Literal('agreed'), annualRatePercent: RatePercent, lprAtSigningPercent: RatePercent }, closed),
+        Type.Object(
+          { kind: Type.Literal('agreed'), annualRatePercent: RatePercent, lprAtSigningPercent: RatePercent },
+          closed,
+        ),
         Type.Object({ kind: Type.Literal('none') }, closed),
       ]),
     ),
-    statute: Type.Optional(Type.Enum(STATUTES, { description: 'sme_payment_2025: the contract falls under the SME payment regulation (default none)' })),
+    statute: Type.Optional(
+      Type.Enum(STATUTES, {
+        description: 'sme_payment_2025: the contract falls under the SME payment regulation (default none)',
+      }),
+    ),
   },
   closed,
 );
@@ -100,9 +122,13 @@ const QuotaSchema = Type.Object(
   {
     id: IdSchema,
     metric: Type.Enum(QUOTA_METRICS),
-    perStation: Type.Boolean({ description: 'true: every station owes the target; false: the stations together owe it' }),
+    perStation: Type.Boolean({
+      description: 'true: every station owes the target; false: the stations together owe it',
+    }),
     period: Type.Enum(QUOTA_PERIODS),
-    target: Type.Integer({ description: 'How much per period (a period the term covers in part owes a prorated share)' }),
+    target: Type.Integer({
+      description: 'How much per period (a period the term covers in part owes a prorated share)',
+    }),
   },
   closed,
 );
@@ -139,13 +165,19 @@ export const ContractDefinition = Type.Object(
       { maxItems: MAX_STATIONS },
     ),
     budgetLines: Type.Optional(
-      Type.Array(Type.Object({ id: IdSchema, kind: Type.Enum(BUDGET_LINE_KINDS), amount: Money }, closed), { maxItems: MAX_BUDGET_LINES }),
+      Type.Array(Type.Object({ id: IdSchema, kind: Type.Enum(BUDGET_LINE_KINDS), amount: Money }, closed), {
+        maxItems: MAX_BUDGET_LINES,
+      }),
     ),
     staffing: Type.Optional(Type.Object({ headcount: Type.Integer(), monthlyPayroll: Money }, closed)),
     tranches: Type.Array(TrancheInput, { minItems: 1, maxItems: MAX_TRANCHES }),
     checkpoints: Type.Array(CheckpointInput, { maxItems: MAX_CHECKPOINTS }),
     paymentTerms: Type.Optional(PaymentTermsSchema),
-    closeGraceDays: Type.Optional(Type.Integer({ description: 'Days after the term during which full payment completes the contract (default 90)' })),
+    closeGraceDays: Type.Optional(
+      Type.Integer({
+        description: 'Days after the term during which full payment completes the contract (default 90)',
+      }),
+    ),
     escalationPolicies: Type.Optional(
       Type.Object(Object.fromEntries(STEP_KINDS.map((kind) => [kind, Type.Optional(Ladder)])), closed),
     ),
@@ -214,7 +246,10 @@ const TermsView = (description: string) =>
       acceptanceWorkingDays: Type.Integer(),
       lateInterest: Type.Union([
         Type.Object({ kind: Type.Literal('statutory_daily') }, closed),
-        Type.Object({ kind: Type.Literal('agreed'), annualRatePercent: Type.Number(), lprAtSigningPercent: Type.Number() }, closed),
+        Type.Object(
+          { kind: Type.Literal('agreed'), annualRatePercent: Type.Number(), lprAtSigningPercent: Type.Number() },
+          closed,
+        ),
         Type.Object({ kind: Type.Literal('none') }, closed),
       ]),
       statute: Type.Enum(STATUTES),
@@ -232,8 +267,14 @@ export const PaymentClockSchema = Type.Object(
           id: Type.String(),
           label: Type.String(),
           release: ReleaseSchema,
-          terms: TermsView('The terms this tranche’s clock runs on: those in force on the day it started (an amendment recorded later does not change them)'),
-          clockStartedOn: Type.Unsafe<string | null>({ type: ['string', 'null'], description: 'The day its clock started (acceptance, deemed acceptance, release or due day), null while it has not' }),
+          terms: TermsView(
+            'The terms this tranche’s clock runs on: those in force on the day it started (an amendment recorded later does not change them)',
+          ),
+          clockStartedOn: Type.Unsafe<string | null>({
+            type: ['string', 'null'],
+            description:
+              'The day its clock started (acceptance, deemed acceptance, release or due day), null while it has not',
+          }),
           releasedOn: DayOrNull(),
           applied: Type.String({ description: 'What the applications not returned ask for' }),
           appliedOn: DayOrNull(),
@@ -247,7 +288,16 @@ export const PaymentClockSchema = Type.Object(
           daysOverdue: Type.Integer(),
           interest: Type.String(),
           segments: Type.Array(
-            Type.Object({ from: Type.String(), to: Type.String(), days: Type.Integer(), base: Type.String(), interest: Type.String() }, closed),
+            Type.Object(
+              {
+                from: Type.String(),
+                to: Type.String(),
+                days: Type.Integer(),
+                base: Type.String(),
+                interest: Type.String(),
+              },
+              closed,
+            ),
             { maxItems: 2000 },
           ),
         },
@@ -290,7 +340,13 @@ export const ContractDetailView = Type.Object(
     ),
     stations: Type.Array(
       Type.Object(
-        { id: Type.String(), name: Type.String(), township: Type.String(), villages: Type.Array(Type.String()), townshipOrganization: NullableString() },
+        {
+          id: Type.String(),
+          name: Type.String(),
+          township: Type.String(),
+          villages: Type.Array(Type.String()),
+          townshipOrganization: NullableString(),
+        },
         closed,
       ),
     ),
@@ -313,10 +369,9 @@ export const ContractDetailView = Type.Object(
     budgetLines: Type.Array(Type.Object({ id: Type.String(), kind: Type.String(), amount: Type.String() }, closed)),
     staffing: Nullable(Type.Object({ headcount: Type.Integer(), monthlyPayroll: Type.String() }, closed)),
     closeGraceDays: Type.Integer(),
-    calendarWarnings: Type.Array(
-      Type.Object({ year: Type.Integer(), message: TextSchema }, closed),
-      { description: 'Years of the term with no official calendar yet (only weekends count as days off there), issue 17' },
-    ),
+    calendarWarnings: Type.Array(Type.Object({ year: Type.Integer(), message: TextSchema }, closed), {
+      description: 'Years of the term with no official calendar yet (only weekends count as days off there), issue 17',
+    }),
     unpaid: Type.String(),
     asOf: Type.String(),
     checkpoints: Type.Array(
@@ -359,8 +414,12 @@ export const ContractDetailView = Type.Object(
           monthlyPayroll: Type.String(),
           personnelReceived: Type.String(),
           monthsCovered: Type.Number(),
-          monthsUnfunded: Type.Integer({ description: 'Months elapsed of which no day is paid for; monthsCovered + monthsUnfunded ≤ termMonths' }),
-          termMonths: Type.Integer({ description: "Whole months of the term (at least 1); monthsCovered never exceeds it" }),
+          monthsUnfunded: Type.Integer({
+            description: 'Months elapsed of which no day is paid for; monthsCovered + monthsUnfunded ≤ termMonths',
+          }),
+          termMonths: Type.Integer({
+            description: 'Whole months of the term (at least 1); monthsCovered never exceeds it',
+          }),
           runOutDate: Type.String(),
         },
         closed,
@@ -370,9 +429,14 @@ export const ContractDetailView = Type.Object(
     paymentClock: PaymentClockSchema,
     scheduleVersion: Type.Integer(),
     amendments: Type.Array(
-      Type.Object({ version: Type.Integer(), reason: Type.String(), amendedBy: Type.String(), amendedAt: Type.String() }, closed),
+      Type.Object(
+        { version: Type.Integer(), reason: Type.String(), amendedBy: Type.String(), amendedAt: Type.String() },
+        closed,
+      ),
     ),
-    termination: Nullable(Type.Object({ reason: Type.String(), terminatedBy: Type.String(), terminatedAt: Type.String() }, closed)),
+    termination: Nullable(
+      Type.Object({ reason: Type.String(), terminatedBy: Type.String(), terminatedAt: Type.String() }, closed),
+    ),
     createdBy: Type.String(),
     createdAt: Type.String(),
     endedAt: NullableString(),
@@ -382,9 +446,16 @@ export const ContractDetailView = Type.Object(
 
 export const PaymentInput = Type.Object(
   {
-    reference: Type.String({ minLength: 1, maxLength: MAX_REFERENCE_LENGTH, description: "The payer's business reference (e.g. the voucher number)" }),
+    reference: Type.String({
+      minLength: 1,
+      maxLength: MAX_REFERENCE_LENGTH,
+      description: "The payer's business reference (e.g. the voucher number)",
+    }),
     amount: Money,
-    receivedOn: Type.String({ description: 'Day the money arrived (YYYY-MM-DD, Asia/Shanghai)', maxLength: MAX_DATE_TEXT_LENGTH }),
+    receivedOn: Type.String({
+      description: 'Day the money arrived (YYYY-MM-DD, Asia/Shanghai)',
+      maxLength: MAX_DATE_TEXT_LENGTH,
+    }),
     fundingSource: FundingSourceSchema,
     budgetLine: Type.Optional(IdSchema),
     note: Type.Optional(Type.String({ maxLength: MAX_NOTE_LENGTH })),

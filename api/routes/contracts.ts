@@ -2,7 +2,18 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CONTRACT_STATUSES } from '../../domain/status';
 import { Type } from 'typebox';
 import { actorOf, onlyRoles } from '../plugins/auth';
-import { CursorQuery, errors, IdempotencyHeaders, MAX_ID_LENGTH, MAX_OFFSET, MAX_ROW_ID, NextCursor, NullableInteger, NullableString, RowId } from '../schemas';
+import {
+  CursorQuery,
+  errors,
+  IdempotencyHeaders,
+  MAX_ID_LENGTH,
+  MAX_OFFSET,
+  MAX_ROW_ID,
+  NextCursor,
+  NullableInteger,
+  NullableString,
+  RowId,
+} from '../schemas';
 import { MAX_COUNTED } from '../services/cursor';
 import type { ContractDefinitionInput } from '../../domain/contract';
 import type { ContractService } from '../services/contracts';
@@ -32,10 +43,10 @@ export const TimelineEventView = Type.Object(
   { additionalProperties: false },
 );
 
-export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractService; idempotency: IdempotencyService }> = async (
-  app,
-  { contracts, idempotency },
-) => {
+export const contractRoutes: FastifyPluginAsyncTypebox<{
+  contracts: ContractService;
+  idempotency: IdempotencyService;
+}> = async (app, { contracts, idempotency }) => {
   app.post(
     '/v1/contracts',
     {
@@ -64,7 +75,9 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
         request.body,
         async () => ({
           statusCode: 201,
-          body: await contracts.create(actor, request.body, { resumable: request.headers['idempotency-key'] !== undefined }),
+          body: await contracts.create(actor, request.body, {
+            resumable: request.headers['idempotency-key'] !== undefined,
+          }),
         }),
       );
     },
@@ -94,7 +107,9 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
               total: Type.Integer({
                 description: `Contracts matching the filters (before cursor and offset), counted up to ${MAX_COUNTED}; more than that when totalExact is false`,
               }),
-              totalExact: Type.Boolean({ description: `False when more than ${MAX_COUNTED} contracts match (total then says ${MAX_COUNTED})` }),
+              totalExact: Type.Boolean({
+                description: `False when more than ${MAX_COUNTED} contracts match (total then says ${MAX_COUNTED})`,
+              }),
               limit: Type.Integer(),
               offset: Type.Integer(),
               nextCursor: NextCursor(),
@@ -131,8 +146,13 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
         params: ContractParams,
         querystring: Type.Object(
           {
-            after: Type.Integer({ minimum: 0, maximum: MAX_ROW_ID, default: 0, description: 'Return events after this id (the previous page\'s `next`)' }),
-            before: Type.Optional(RowId('With order=desc: events before this id (the previous page\'s `next`)')),
+            after: Type.Integer({
+              minimum: 0,
+              maximum: MAX_ROW_ID,
+              default: 0,
+              description: "Return events after this id (the previous page's `next`)",
+            }),
+            before: Type.Optional(RowId("With order=desc: events before this id (the previous page's `next`)")),
             order: Type.Enum(['asc', 'desc'], { default: 'asc' }),
             limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
           },
@@ -159,7 +179,8 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
       config: onlyRoles(['agency_officer'], 'amend disbursement schedules'),
       schema: {
         tags: ['contracts'],
-        summary: 'Amend the disbursement schedule (agency_officer of the purchaser); versioned and recorded. With an Idempotency-Key, a retry is the same version.',
+        summary:
+          'Amend the disbursement schedule (agency_officer of the purchaser); versioned and recorded. With an Idempotency-Key, a retry is the same version.',
         params: ContractParams,
         headers: IdempotencyHeaders,
         body: AmendmentInput,
@@ -175,7 +196,10 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServ
         idempotency,
         { actorId: actor.userId, route: 'POST /v1/contracts/:id/schedule', key },
         { id: request.params.id, body: request.body },
-        async () => ({ statusCode: 200, body: await contracts.amendSchedule(actor, request.params.id, request.body, key) }),
+        async () => ({
+          statusCode: 200,
+          body: await contracts.amendSchedule(actor, request.params.id, request.body, key),
+        }),
       );
     },
   );

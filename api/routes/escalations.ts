@@ -45,7 +45,10 @@ export const EscalationView = Type.Object(
   closed,
 );
 const MAX_PAGE = 200;
-const EscalationList = Type.Object({ items: Type.Array(EscalationView, { maxItems: MAX_PAGE }), nextCursor: NextCursor() }, closed);
+const EscalationList = Type.Object(
+  { items: Type.Array(EscalationView, { maxItems: MAX_PAGE }), nextCursor: NextCursor() },
+  closed,
+);
 const ListQuery = Type.Object(
   {
     status: Type.Optional(Type.Enum(ESCALATION_STATES)),
@@ -68,7 +71,8 @@ export const DelaysView = Type.Object(
             description: "The sum of the party's steps' working days held: steps held in parallel each add their days",
           }),
           workingDaysHoldingAnyStep: Type.Integer({
-            description: 'Working days on which the party held at least one step (the union of the steps\' spans): the delay attributed to it',
+            description:
+              "Working days on which the party held at least one step (the union of the steps' spans): the delay attributed to it",
           }),
           steps: Type.Integer(),
         },
@@ -94,14 +98,17 @@ export const DelaysView = Type.Object(
   closed,
 );
 
-export const escalationRoutes: FastifyPluginAsyncTypebox<{ escalations: EscalationService }> = async (app, { escalations }) => {
+export const escalationRoutes: FastifyPluginAsyncTypebox<{ escalations: EscalationService }> = async (
+  app,
+  { escalations },
+) => {
   app.get(
     '/v1/escalations',
     {
       schema: {
         tags: ['escalations'],
         summary:
-          'Escalations across the contracts the caller may see, most severe then oldest first; `limit` per page (a village\'s page may show fewer: other villages\' steps are left out), the next with `cursor`.',
+          "Escalations across the contracts the caller may see, most severe then oldest first; `limit` per page (a village's page may show fewer: other villages' steps are left out), the next with `cursor`.",
         querystring: ListQuery,
         response: { 200: EscalationList, ...errors(400, 401) },
       },

@@ -9,7 +9,12 @@ export interface ReadinessProbe {
 }
 
 const Check = Type.Object(
-  { name: Type.String(), ok: Type.Boolean(), error: Type.Optional(Type.String()), detail: Type.Optional(Type.String()) },
+  {
+    name: Type.String(),
+    ok: Type.Boolean(),
+    error: Type.Optional(Type.String()),
+    detail: Type.Optional(Type.String()),
+  },
   { additionalProperties: false },
 );
 const Readiness = Type.Object(

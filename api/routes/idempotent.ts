@@ -22,9 +22,16 @@ export async function sendIdempotently(
 
 /** A replayed refusal in the language the repeat asks for (its stored message and details carry their catalog codes). */
 function inRequestLanguage(reply: FastifyReply, result: StoredResponse): unknown {
-  const stored = result.body as { error?: { code: string; message: string; details?: ErrorDetail[] }; said?: unknown } | undefined;
+  const stored = result.body as
+    { error?: { code: string; message: string; details?: ErrorDetail[] }; said?: unknown } | undefined;
   if (result.statusCode < 400 || !stored?.error) return result.body;
   const lang = requestLang(reply.request);
   reply.header('content-language', lang);
-  return errorBody(stored.error.code, stored.error.message, stored.error.details, lang, isSaid(stored.said) ? stored.said : undefined);
+  return errorBody(
+    stored.error.code,
+    stored.error.message,
+    stored.error.details,
+    lang,
+    isSaid(stored.said) ? stored.said : undefined,
+  );
 }

@@ -37,8 +37,16 @@ export const MaterialRequestInput = Type.Object(
       ),
       { minItems: 1, maxItems: MAX_REQUEST_ITEMS },
     ),
-    due: Type.String({ maxLength: MAX_DATE_TEXT_LENGTH, description: 'ISO 8601 date (end of that day in Asia/Shanghai) or date-time' }),
-    contacts: Type.Optional(Type.Array(IdSchema, { maxItems: MAX_REQUEST_CONTACTS, description: 'Hamlet volunteers holding the materials (contact ids of the villages asked)' })),
+    due: Type.String({
+      maxLength: MAX_DATE_TEXT_LENGTH,
+      description: 'ISO 8601 date (end of that day in Asia/Shanghai) or date-time',
+    }),
+    contacts: Type.Optional(
+      Type.Array(IdSchema, {
+        maxItems: MAX_REQUEST_CONTACTS,
+        description: 'Hamlet volunteers holding the materials (contact ids of the villages asked)',
+      }),
+    ),
   },
   closed,
 );
@@ -46,7 +54,10 @@ export const MaterialRequestInput = Type.Object(
 export const DeliveryInput = Type.Object(
   {
     village: Type.Optional(IdSchema),
-    items: Type.Array(Type.Object({ itemId: IdSchema, quantity: Type.Integer() }, closed), { minItems: 1, maxItems: MAX_REQUEST_ITEMS }),
+    items: Type.Array(Type.Object({ itemId: IdSchema, quantity: Type.Integer() }, closed), {
+      minItems: 1,
+      maxItems: MAX_REQUEST_ITEMS,
+    }),
     attachments: Type.Optional(Type.Array(UploadedAttachmentSchema, { maxItems: MAX_ATTACHMENTS })),
     note: Type.Optional(Type.String({ maxLength: MAX_NOTE_LENGTH })),
   },
@@ -56,7 +67,14 @@ export const DeliveryInput = Type.Object(
 export const DeliveryDecisionInput = Type.Object(
   {
     items: Type.Array(
-      Type.Object({ itemId: IdSchema, outcome: Type.Enum(ACCEPTANCE_DECISIONS), reason: Type.Optional(Type.String({ maxLength: MAX_NOTE_LENGTH })) }, closed),
+      Type.Object(
+        {
+          itemId: IdSchema,
+          outcome: Type.Enum(ACCEPTANCE_DECISIONS),
+          reason: Type.Optional(Type.String({ maxLength: MAX_NOTE_LENGTH })),
+        },
+        closed,
+      ),
       { minItems: 1, maxItems: MAX_REQUEST_ITEMS },
     ),
   },
@@ -84,7 +102,12 @@ export const MaterialRequestView = Type.Object(
     villages: Type.Array(Type.String()),
     title: Type.String(),
     note: NullableString(),
-    items: Type.Array(Type.Object({ id: Type.String(), kind: Type.Enum(MATERIAL_KINDS), quantity: Type.Integer(), description: NullableString() }, closed)),
+    items: Type.Array(
+      Type.Object(
+        { id: Type.String(), kind: Type.Enum(MATERIAL_KINDS), quantity: Type.Integer(), description: NullableString() },
+        closed,
+      ),
+    ),
     due: Type.String(),
     dueAt: Type.String(),
     contacts: Type.Array(
@@ -93,7 +116,10 @@ export const MaterialRequestView = Type.Object(
           id: Type.String(),
           village: Type.String(),
           name: Type.String(),
-          phone: Type.Unsafe<string | null>({ type: ['string', 'null'], description: "null unless you may read the village's contacts (GET /v1/organizations/:id/contacts)" }),
+          phone: Type.Unsafe<string | null>({
+            type: ['string', 'null'],
+            description: "null unless you may read the village's contacts (GET /v1/organizations/:id/contacts)",
+          }),
           hamlet: Type.String(),
         },
         closed,
@@ -113,7 +139,15 @@ export const MaterialRequestView = Type.Object(
           id: Type.String(),
           village: Type.String(),
           items: Type.Array(
-            Type.Object({ itemId: Type.String(), quantity: Type.Integer(), status: Type.Enum(LINE_STATUSES), reason: NullableString() }, closed),
+            Type.Object(
+              {
+                itemId: Type.String(),
+                quantity: Type.Integer(),
+                status: Type.Enum(LINE_STATUSES),
+                reason: NullableString(),
+              },
+              closed,
+            ),
           ),
           attachments: Type.Array(AttachmentMetaSchema),
           note: NullableString(),
@@ -126,7 +160,10 @@ export const MaterialRequestView = Type.Object(
       ),
     ),
     remindedAt: NullableString(),
-    cancelled: Type.Union([Type.Object({ reason: Type.String(), cancelledBy: Type.String(), cancelledAt: Type.String() }, closed), Type.Null()]),
+    cancelled: Type.Union([
+      Type.Object({ reason: Type.String(), cancelledBy: Type.String(), cancelledAt: Type.String() }, closed),
+      Type.Null(),
+    ]),
     closedAt: NullableString(),
     requestedBy: Type.String(),
     requestedAt: Type.String(),
@@ -142,13 +179,23 @@ export const VillageSummary = Type.Object(
     requests: Type.Integer(),
     open: Type.Integer(),
     overdue: Type.Integer(),
-    workingDaysHeld: Type.Integer({ description: "The sum of the village's overdue requests' working days held: requests overdue at once each add their days" }),
+    workingDaysHeld: Type.Integer({
+      description:
+        "The sum of the village's overdue requests' working days held: requests overdue at once each add their days",
+    }),
     workingDaysHoldingAnyRequest: Type.Integer({
-      description: 'Working days on which the village held at least one overdue request: the delay attributed to the village',
+      description:
+        'Working days on which the village held at least one overdue request: the delay attributed to the village',
     }),
     overdueSteps: Type.Array(
       Type.Object(
-        { stepId: Type.String(), reference: Type.String(), since: Type.String(), resolvedAt: NullableString(), workingDays: Type.Integer() },
+        {
+          stepId: Type.String(),
+          reference: Type.String(),
+          since: Type.String(),
+          resolvedAt: NullableString(),
+          workingDays: Type.Integer(),
+        },
         closed,
       ),
     ),

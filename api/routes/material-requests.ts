@@ -7,16 +7,22 @@ import { errors, IdempotencyHeaders, IdSchema, MAX_NOTE_LENGTH } from '../schema
 import type { IdempotencyService } from '../services/idempotency';
 import { sendIdempotently } from './idempotent';
 import type { MaterialRequestService } from '../services/material-requests';
-import { DeliveryDecisionInput, DeliveryInput, MaterialRequestInput, MaterialRequestView, VillageSummary } from './material-requests.schemas';
+import {
+  DeliveryDecisionInput,
+  DeliveryInput,
+  MaterialRequestInput,
+  MaterialRequestView,
+  VillageSummary,
+} from './material-requests.schemas';
 
 const closed = { additionalProperties: false } as const;
 const ContractParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const RequestParams = Type.Object({ rid: IdSchema });
 
-export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests: MaterialRequestService; idempotency: IdempotencyService }> = async (
-  app,
-  { materialRequests, idempotency },
-) => {
+export const materialRequestRoutes: FastifyPluginAsyncTypebox<{
+  materialRequests: MaterialRequestService;
+  idempotency: IdempotencyService;
+}> = async (app, { materialRequests, idempotency }) => {
   app.post(
     '/v1/contracts/:id/material-requests',
     {
@@ -24,7 +30,7 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests
       schema: {
         tags: ['village chain'],
         summary:
-          "Ask villages of a station for materials by a due date (station_staff or contractor_staff of the contractor). The villages are reminded the working day before; after the due day each village still owing climbs the materialRequestOverdue ladder. Honours Idempotency-Key.",
+          'Ask villages of a station for materials by a due date (station_staff or contractor_staff of the contractor). The villages are reminded the working day before; after the due day each village still owing climbs the materialRequestOverdue ladder. Honours Idempotency-Key.',
         params: ContractParams,
         headers: IdempotencyHeaders,
         body: MaterialRequestInput,
@@ -40,7 +46,10 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests
         { actorId: actor.userId, route: 'POST /v1/contracts/:id/material-requests', key },
         { contract: request.params.id, body: request.body },
         // A request made again under the same key (its first answer lost) is the creation that key asked for.
-        async () => ({ statusCode: 201, body: (await materialRequests.create(actor, request.params.id, request.body, key)).request }),
+        async () => ({
+          statusCode: 201,
+          body: (await materialRequests.create(actor, request.params.id, request.body, key)).request,
+        }),
       );
     },
   );
@@ -50,7 +59,8 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests
     {
       schema: {
         tags: ['village chain'],
-        summary: "A contract's material requests, by due date; a village's users see only those addressed to their village.",
+        summary:
+          "A contract's material requests, by due date; a village's users see only those addressed to their village.",
         params: ContractParams,
         querystring: Type.Object(
           {
@@ -89,7 +99,7 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests
       schema: {
         tags: ['village chain'],
         summary:
-          "Deliver some or all of the items (village_liaison of a village asked, for that village only). Partial deliveries add up; nothing beyond what is still owed is accepted. Honours Idempotency-Key.",
+          'Deliver some or all of the items (village_liaison of a village asked, for that village only). Partial deliveries add up; nothing beyond what is still owed is accepted. Honours Idempotency-Key.',
         params: RequestParams,
         headers: IdempotencyHeaders,
         body: DeliveryInput,
@@ -104,7 +114,10 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests
         idempotency,
         { actorId: actor.userId, route: 'POST /v1/material-requests/:rid/deliveries', key },
         { request: request.params.rid, body: request.body },
-        async () => ({ statusCode: 201, body: await materialRequests.deliver(actor, request.params.rid, request.body, key) }),
+        async () => ({
+          statusCode: 201,
+          body: await materialRequests.deliver(actor, request.params.rid, request.body, key),
+        }),
       );
     },
   );
@@ -122,7 +135,8 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests
         response: { 200: MaterialRequestView, ...errors(400, 401, 403, 404, 409, 422) },
       },
     },
-    async (request) => materialRequests.review(actorOf(request), request.params.rid, request.params.did, request.body.items),
+    async (request) =>
+      materialRequests.review(actorOf(request), request.params.rid, request.params.did, request.body.items),
   );
 
   app.post(
@@ -131,7 +145,8 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests
       config: onlyRoles(CONTRACTOR_STAFF_ROLES, 'cancel material requests'),
       schema: {
         tags: ['village chain'],
-        summary: 'Withdraw a request with a reason (station_staff or contractor_staff of the contractor); its escalations close.',
+        summary:
+          'Withdraw a request with a reason (station_staff or contractor_staff of the contractor); its escalations close.',
         params: RequestParams,
         body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: MAX_NOTE_LENGTH }) }, closed),
         response: { 200: MaterialRequestView, ...errors(400, 401, 403, 404, 409) },
@@ -146,7 +161,7 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{ materialRequests
       schema: {
         tags: ['village chain'],
         summary:
-          "Each village of the contract: its requests, those overdue, and the working days it held requests past due (the delay attributed to the village), longest first.",
+          'Each village of the contract: its requests, those overdue, and the working days it held requests past due (the delay attributed to the village), longest first.',
         params: ContractParams,
         response: { 200: Type.Object({ items: Type.Array(VillageSummary) }, closed), ...errors(401, 404) },
       },

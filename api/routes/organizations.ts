@@ -2,7 +2,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notFound } from '../errors';
 import { actorOf, onlyRoles } from '../plugins/auth';
-import { AdminListQuery, errors, IdSchema, MAX_ADMIN_PAGE, NextCursor, OrganizationKindSchema, Timestamp } from '../schemas';
+import {
+  AdminListQuery,
+  errors,
+  IdSchema,
+  MAX_ADMIN_PAGE,
+  NextCursor,
+  OrganizationKindSchema,
+  Timestamp,
+} from '../schemas';
 import type { IdentityService } from '../services/identity';
 import { say } from '../../domain/messages';
 
@@ -11,7 +19,10 @@ const Organization = Type.Object(
   { additionalProperties: false },
 );
 
-export const organizationRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }> = async (app, { identity }) => {
+export const organizationRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }> = async (
+  app,
+  { identity },
+) => {
   app.post(
     '/v1/organizations',
     {
@@ -37,10 +48,14 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityS
     {
       schema: {
         tags: ['identity'],
-        summary: 'List organizations, oldest first; `limit` per page, the next with `cursor` (the previous page\'s `nextCursor`).',
+        summary:
+          "List organizations, oldest first; `limit` per page, the next with `cursor` (the previous page's `nextCursor`).",
         querystring: AdminListQuery,
         response: {
-          200: Type.Object({ items: Type.Array(Organization, { maxItems: MAX_ADMIN_PAGE }), nextCursor: NextCursor() }, { additionalProperties: false }),
+          200: Type.Object(
+            { items: Type.Array(Organization, { maxItems: MAX_ADMIN_PAGE }), nextCursor: NextCursor() },
+            { additionalProperties: false },
+          ),
           ...errors(400, 401),
         },
       },

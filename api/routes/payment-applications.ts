@@ -22,7 +22,11 @@ import {
   UploadedAttachmentSchema,
 } from '../schemas';
 import type { IdempotencyService } from '../services/idempotency';
-import { MAX_OVERDUE_PAGE_CONTRACTS, OVERDUE_PAGE_CONTRACTS, type PaymentApplicationService } from '../services/payment-applications';
+import {
+  MAX_OVERDUE_PAGE_CONTRACTS,
+  OVERDUE_PAGE_CONTRACTS,
+  type PaymentApplicationService,
+} from '../services/payment-applications';
 import { MAX_TRANCHES } from '../../domain/limits';
 import type { Static } from 'typebox';
 import { sendIdempotently } from './idempotent';
@@ -47,7 +51,9 @@ export const PaymentApplicationView = Type.Object(
     /** The last day of the purchaser's acceptance window (working days, Asia/Shanghai). */
     acceptanceDueOn: NullableString(),
     acceptanceDueAt: NullableString(),
-    deemedAccepted: Type.Boolean({ description: "Undecided after its window: the payer's period runs from the window's end" }),
+    deemedAccepted: Type.Boolean({
+      description: "Undecided after its window: the payer's period runs from the window's end",
+    }),
     decision: Type.Union([
       Type.Object(
         {
@@ -103,10 +109,10 @@ export const OverduePaymentsView = Type.Object(
 
 type OverduePayments = Static<typeof OverduePaymentsView>;
 
-export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{ applications: PaymentApplicationService; idempotency: IdempotencyService }> = async (
-  app,
-  { applications, idempotency },
-) => {
+export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{
+  applications: PaymentApplicationService;
+  idempotency: IdempotencyService;
+}> = async (app, { applications, idempotency }) => {
   app.post(
     '/v1/contracts/:id/payment-applications',
     {
@@ -115,7 +121,7 @@ export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{ applications:
       schema: {
         tags: ['payments'],
         summary:
-          "File a payment application (请款) for a tranche (contractor_staff of the contractor). 201 with its acceptance due time; 422 for an amount beyond what the tranche still owes or a tranche not released yet. Honours Idempotency-Key.",
+          'File a payment application (请款) for a tranche (contractor_staff of the contractor). 201 with its acceptance due time; 422 for an amount beyond what the tranche still owes or a tranche not released yet. Honours Idempotency-Key.',
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
         headers: IdempotencyHeaders,
         body: Type.Object(
@@ -123,7 +129,10 @@ export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{ applications:
             tranche: IdSchema,
             amount: Type.String({ maxLength: MAX_AMOUNT_LENGTH, description: 'CNY, e.g. "393200.00"' }),
             invoice: Type.Object(
-              { number: Type.String({ minLength: 1, maxLength: MAX_REFERENCE_LENGTH }), date: Type.String({ maxLength: 10, description: 'YYYY-MM-DD' }) },
+              {
+                number: Type.String({ minLength: 1, maxLength: MAX_REFERENCE_LENGTH }),
+                date: Type.String({ maxLength: 10, description: 'YYYY-MM-DD' }),
+              },
               closed,
             ),
             note: Type.Optional(Type.String({ maxLength: MAX_NOTE_LENGTH })),
@@ -131,7 +140,11 @@ export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{ applications:
           },
           closed,
         ),
-        response: { 200: PaymentApplicationView, 201: PaymentApplicationView, ...errors(400, 401, 403, 404, 409, 413, 422) },
+        response: {
+          200: PaymentApplicationView,
+          201: PaymentApplicationView,
+          ...errors(400, 401, 403, 404, 409, 413, 422),
+        },
       },
     },
     async (request, reply) => {
@@ -160,7 +173,9 @@ export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{ applications:
         body: Type.Object(
           {
             outcome: Type.Enum(ACCEPTANCE_DECISIONS),
-            reasons: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: MAX_NOTE_LENGTH }), { maxItems: MAX_RETURN_REASONS })),
+            reasons: Type.Optional(
+              Type.Array(Type.String({ minLength: 1, maxLength: MAX_NOTE_LENGTH }), { maxItems: MAX_RETURN_REASONS }),
+            ),
           },
           closed,
         ),
@@ -172,7 +187,11 @@ export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{ applications:
       return sendIdempotently(
         reply,
         idempotency,
-        { actorId: actor.userId, route: 'POST /v1/payment-applications/:aid/decision', key: request.headers['idempotency-key'] },
+        {
+          actorId: actor.userId,
+          route: 'POST /v1/payment-applications/:aid/decision',
+          key: request.headers['idempotency-key'],
+        },
         { application: request.params.aid, body: request.body },
         async () => ({ statusCode: 200, body: await applications.decide(actor, request.params.aid, request.body) }),
       );
@@ -186,7 +205,10 @@ export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{ applications:
         tags: ['payments'],
         summary: "A contract's payment applications, oldest first.",
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
-        response: { 200: Type.Object({ items: Type.Array(PaymentApplicationView, { maxItems: MAX_APPLICATIONS_SHOWN }) }, closed), ...errors(401, 404) },
+        response: {
+          200: Type.Object({ items: Type.Array(PaymentApplicationView, { maxItems: MAX_APPLICATIONS_SHOWN }) }, closed),
+          ...errors(401, 404),
+        },
       },
     },
     async (request) => applications.list(actorOf(request), request.params.id),
@@ -216,7 +238,12 @@ export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{ applications:
         querystring: Type.Object(
           {
             asOf: QueryDay('The day the list is drawn up for (YYYY-MM-DD, Asia/Shanghai)'),
-            limit: Type.Integer({ minimum: 1, maximum: MAX_OVERDUE_PAGE_CONTRACTS, default: OVERDUE_PAGE_CONTRACTS, description: "The payer's contracts this page reads (JSON; the CSV reads them all)" }),
+            limit: Type.Integer({
+              minimum: 1,
+              maximum: MAX_OVERDUE_PAGE_CONTRACTS,
+              default: OVERDUE_PAGE_CONTRACTS,
+              description: "The payer's contracts this page reads (JSON; the CSV reads them all)",
+            }),
             cursor: CursorQuery,
           },
           closed,
@@ -239,13 +266,38 @@ export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{ applications:
         const rows: OverduePayments['items'] = [];
         let next: string | undefined = cursor;
         do {
-          const page = await applications.overdue(actorOf(request), request.params.id, asOf, { limit: MAX_OVERDUE_PAGE_CONTRACTS, cursor: next });
+          const page = await applications.overdue(actorOf(request), request.params.id, asOf, {
+            limit: MAX_OVERDUE_PAGE_CONTRACTS,
+            cursor: next,
+          });
           rows.push(...page.items);
           next = page.nextCursor ?? undefined;
         } while (next);
         const csv = toCsv(
-          ['contract_id', 'contract_title', 'contractor_id', 'contractor_name', 'tranche', 'tranche_label', 'payment_due_on', 'outstanding', 'days_overdue', 'interest'],
-          rows.map((i) => [i.contractId, i.contractTitle, i.contractor, i.contractorName, i.tranche, i.trancheLabel, i.paymentDueOn, i.outstanding, i.daysOverdue, i.interest]),
+          [
+            'contract_id',
+            'contract_title',
+            'contractor_id',
+            'contractor_name',
+            'tranche',
+            'tranche_label',
+            'payment_due_on',
+            'outstanding',
+            'days_overdue',
+            'interest',
+          ],
+          rows.map((i) => [
+            i.contractId,
+            i.contractTitle,
+            i.contractor,
+            i.contractorName,
+            i.tranche,
+            i.trancheLabel,
+            i.paymentDueOn,
+            i.outstanding,
+            i.daysOverdue,
+            i.interest,
+          ]),
         );
         return reply
           .type('text/csv; charset=utf-8')

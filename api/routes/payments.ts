@@ -34,8 +34,12 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ contracts: ContractServi
       config: onlyRoles(['finance_officer'], 'reverse payments'),
       schema: {
         tags: ['payments'],
-        summary: 'Reverse a recorded payment with a reason (finance_officer of the payer). Nothing is edited or deleted.',
-        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }), reference: Type.String({ minLength: 1, maxLength: 100 }) }),
+        summary:
+          'Reverse a recorded payment with a reason (finance_officer of the payer). Nothing is edited or deleted.',
+        params: Type.Object({
+          id: Type.String({ minLength: 1, maxLength: 64 }),
+          reference: Type.String({ minLength: 1, maxLength: 100 }),
+        }),
         body: ReasonInput,
         response: { 200: LedgerEntryView, 201: LedgerEntryView, ...errors(400, 401, 403, 404, 409) },
       },

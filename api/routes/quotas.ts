@@ -4,7 +4,17 @@ import { Type } from 'typebox';
 import { QUOTA_METRICS, QUOTA_PERIODS } from '../../domain/quotas';
 import { CONTRACTOR_STAFF_ROLES } from '../../domain/organizations';
 import { actorOf, onlyRoles } from '../plugins/auth';
-import { AttachmentMetaSchema, errors, IdempotencyHeaders, IdSchema, MAX_NOTE_LENGTH, MAX_PROGRESS_ATTACHMENTS, NullableString, QueryDay, UploadedAttachmentSchema } from '../schemas';
+import {
+  AttachmentMetaSchema,
+  errors,
+  IdempotencyHeaders,
+  IdSchema,
+  MAX_NOTE_LENGTH,
+  MAX_PROGRESS_ATTACHMENTS,
+  NullableString,
+  QueryDay,
+  UploadedAttachmentSchema,
+} from '../schemas';
 import type { IdempotencyService } from '../services/idempotency';
 import { sendIdempotently } from './idempotent';
 import type { QuotaService } from '../services/quotas';
@@ -45,7 +55,10 @@ export const QuotaStandingView = Type.Object(
   closed,
 );
 
-export const quotaRoutes: FastifyPluginAsyncTypebox<{ quotas: QuotaService; idempotency: IdempotencyService }> = async (app, { quotas, idempotency }) => {
+export const quotaRoutes: FastifyPluginAsyncTypebox<{ quotas: QuotaService; idempotency: IdempotencyService }> = async (
+  app,
+  { quotas, idempotency },
+) => {
   app.post(
     '/v1/contracts/:id/progress',
     {
@@ -65,7 +78,12 @@ export const quotaRoutes: FastifyPluginAsyncTypebox<{ quotas: QuotaService; idem
             date: Day,
             evidence: Type.Optional(
               Type.Object(
-                { note: Type.Optional(Type.String({ maxLength: MAX_NOTE_LENGTH })), attachments: Type.Optional(Type.Array(UploadedAttachmentSchema, { maxItems: MAX_PROGRESS_ATTACHMENTS })) },
+                {
+                  note: Type.Optional(Type.String({ maxLength: MAX_NOTE_LENGTH })),
+                  attachments: Type.Optional(
+                    Type.Array(UploadedAttachmentSchema, { maxItems: MAX_PROGRESS_ATTACHMENTS }),
+                  ),
+                },
                 closed,
               ),
             ),
@@ -96,7 +114,12 @@ export const quotaRoutes: FastifyPluginAsyncTypebox<{ quotas: QuotaService; idem
         summary: 'Recorded progress, oldest first.',
         params: ContractParams,
         querystring: Type.Object(
-          { station: Type.Optional(IdSchema), metric: Type.Optional(Type.Enum(QUOTA_METRICS)), from: Type.Optional(QueryDay('Records on or after this day (YYYY-MM-DD)')), to: Type.Optional(QueryDay('Records on or before this day (YYYY-MM-DD)')) },
+          {
+            station: Type.Optional(IdSchema),
+            metric: Type.Optional(Type.Enum(QUOTA_METRICS)),
+            from: Type.Optional(QueryDay('Records on or after this day (YYYY-MM-DD)')),
+            to: Type.Optional(QueryDay('Records on or before this day (YYYY-MM-DD)')),
+          },
           closed,
         ),
         response: { 200: Type.Object({ items: Type.Array(ProgressRecord) }, closed), ...errors(400, 401, 404) },
@@ -110,10 +133,15 @@ export const quotaRoutes: FastifyPluginAsyncTypebox<{ quotas: QuotaService; idem
     {
       schema: {
         tags: ['quotas'],
-        summary: "Each quota's standing per station (station null: the stations together) and period: target, achieved, shortfall, status.",
+        summary:
+          "Each quota's standing per station (station null: the stations together) and period: target, achieved, shortfall, status.",
         params: ContractParams,
         querystring: Type.Object(
-          { station: Type.Optional(IdSchema), quota: Type.Optional(IdSchema), status: Type.Optional(Type.Enum(PERIOD_STATUSES)) },
+          {
+            station: Type.Optional(IdSchema),
+            quota: Type.Optional(IdSchema),
+            status: Type.Optional(Type.Enum(PERIOD_STATUSES)),
+          },
           closed,
         ),
         response: { 200: Type.Object({ items: Type.Array(QuotaStandingView) }, closed), ...errors(400, 401, 404) },

@@ -26,10 +26,14 @@ import { sendIdempotently } from './idempotent';
 
 const closed = { additionalProperties: false } as const;
 // A record is an array in disguise: its keys are bounded in number and in length too.
-const Sections = Type.Record(Type.String({ maxLength: MAX_ID_LENGTH }), Type.String({ maxLength: MAX_SECTION_LENGTH }), {
-  maxProperties: MAX_SECTIONS,
-  propertyNames: { maxLength: MAX_ID_LENGTH },
-});
+const Sections = Type.Record(
+  Type.String({ maxLength: MAX_ID_LENGTH }),
+  Type.String({ maxLength: MAX_SECTION_LENGTH }),
+  {
+    maxProperties: MAX_SECTIONS,
+    propertyNames: { maxLength: MAX_ID_LENGTH },
+  },
+);
 
 const Reason = Type.Object(
   {
@@ -50,11 +54,23 @@ export const SubmissionView = Type.Object(
     station: NullableString(),
     round: Type.Integer(),
     status: Type.Enum(SUBMISSION_STATUSES),
-    materials: Type.Array(Type.Object({ templateId: Type.String(), sections: Sections, attachments: Type.Array(AttachmentMetaSchema) }, closed)),
-    precheck: Type.Array(Type.Object({ templateId: Type.String(), sectionId: Type.String(), reason: TextSchema }, closed)),
+    materials: Type.Array(
+      Type.Object(
+        { templateId: Type.String(), sections: Sections, attachments: Type.Array(AttachmentMetaSchema) },
+        closed,
+      ),
+    ),
+    precheck: Type.Array(
+      Type.Object({ templateId: Type.String(), sectionId: Type.String(), reason: TextSchema }, closed),
+    ),
     decision: Type.Union([
       Type.Object(
-        { outcome: Type.Enum(REVIEW_DECISIONS), reasons: Type.Array(Reason), decidedBy: Type.String(), decidedAt: Type.String() },
+        {
+          outcome: Type.Enum(REVIEW_DECISIONS),
+          reasons: Type.Array(Reason),
+          decidedBy: Type.String(),
+          decidedAt: Type.String(),
+        },
         closed,
       ),
       Type.Null(),
@@ -67,7 +83,11 @@ export const SubmissionView = Type.Object(
           change: Type.Enum(SECTION_CHANGE_KINDS),
           before: NullableString(),
           after: NullableString(),
-          attachment: Type.Optional(Type.String({ description: 'The attachment’s file name (attachment changes only, under section "evidence")' })),
+          attachment: Type.Optional(
+            Type.String({
+              description: 'The attachment’s file name (attachment changes only, under section "evidence")',
+            }),
+          ),
         },
         closed,
       ),
@@ -79,10 +99,10 @@ export const SubmissionView = Type.Object(
   closed,
 );
 
-export const submissionRoutes: FastifyPluginAsyncTypebox<{ submissions: SubmissionService; idempotency: IdempotencyService }> = async (
-  app,
-  { submissions, idempotency },
-) => {
+export const submissionRoutes: FastifyPluginAsyncTypebox<{
+  submissions: SubmissionService;
+  idempotency: IdempotencyService;
+}> = async (app, { submissions, idempotency }) => {
   app.post(
     '/v1/contracts/:id/milestones/:mid/submissions',
     {
@@ -103,10 +123,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<{ submissions: Submissi
                 {
                   templateId: Type.String({ maxLength: MAX_ID_LENGTH }),
                   sections: Sections,
-                  attachments: Type.Array(
-                    UploadedAttachmentSchema,
-                    { maxItems: MAX_ATTACHMENTS },
-                  ),
+                  attachments: Type.Array(UploadedAttachmentSchema, { maxItems: MAX_ATTACHMENTS }),
                 },
                 closed,
               ),
@@ -140,7 +157,13 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<{ submissions: Submissi
         tags: ['evaluation'],
         summary: 'Approve, or return with reasons tied to sections (an evaluator of the reviewing organization only).',
         params: Type.Object({ sid: IdSchema }),
-        body: Type.Object({ outcome: Type.Enum(REVIEW_DECISIONS), reasons: Type.Array(Reason, { maxItems: MAX_RETURN_REASONS, default: [] }) }, closed),
+        body: Type.Object(
+          {
+            outcome: Type.Enum(REVIEW_DECISIONS),
+            reasons: Type.Array(Reason, { maxItems: MAX_RETURN_REASONS, default: [] }),
+          },
+          closed,
+        ),
         response: { 200: SubmissionView, ...errors(400, 401, 403, 404, 409, 422) },
       },
     },
@@ -171,7 +194,11 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<{ submissions: Submissi
         response: { 200: Type.Object({ items: Type.Array(SubmissionView) }, closed), ...errors(400, 401, 404) },
       },
     },
-    async (request) => submissions.list(actorOf(request), request.params.id, { milestoneId: request.query.milestone, station: request.query.station }),
+    async (request) =>
+      submissions.list(actorOf(request), request.params.id, {
+        milestoneId: request.query.milestone,
+        station: request.query.station,
+      }),
   );
 
   app.get(
@@ -186,7 +213,13 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<{ submissions: Submissi
             {
               stations: Type.Array(
                 Type.Object(
-                  { station: NullableString(), submissions: Type.Integer(), approved: Type.Integer(), returned: Type.Integer(), precheckFailures: Type.Integer() },
+                  {
+                    station: NullableString(),
+                    submissions: Type.Integer(),
+                    approved: Type.Integer(),
+                    returned: Type.Integer(),
+                    precheckFailures: Type.Integer(),
+                  },
                   closed,
                 ),
               ),

@@ -13,7 +13,10 @@ export const TemplateView = Type.Object(
     version: Type.Integer(),
     title: TextSchema,
     sections: Type.Array(
-      Type.Object({ id: Type.String(), title: TextSchema, minLength: Type.Integer(), placeholder: Type.Optional(Type.String()) }, closed),
+      Type.Object(
+        { id: Type.String(), title: TextSchema, minLength: Type.Integer(), placeholder: Type.Optional(Type.String()) },
+        closed,
+      ),
     ),
     evidence: Type.Array(Type.Object({ kind: Type.String(), min: Type.Integer(), label: TextSchema }, closed)),
   },

@@ -2,7 +2,17 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError, notFound } from '../errors';
 import { actorOf, onlyRoles } from '../plugins/auth';
-import { AdminListQuery, errors, IdSchema, MAX_ADMIN_PAGE, MAX_ID_LENGTH, NextCursor, NullableString, RoleSchema, Timestamp } from '../schemas';
+import {
+  AdminListQuery,
+  errors,
+  IdSchema,
+  MAX_ADMIN_PAGE,
+  MAX_ID_LENGTH,
+  NextCursor,
+  NullableString,
+  RoleSchema,
+  Timestamp,
+} from '../schemas';
 
 /** Ids one GET /v1/users/names may ask for. */
 const MAX_NAME_LOOKUPS = 100;
@@ -39,7 +49,13 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }
             name: Type.String({ minLength: 1, maxLength: 200 }),
             organizationId: Type.Optional(IdSchema),
             roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 9 }),
-            email: Type.Optional(Type.String({ format: 'email', maxLength: 254, description: 'Receives e-mail notifications when SMTP is configured' })),
+            email: Type.Optional(
+              Type.String({
+                format: 'email',
+                maxLength: 254,
+                description: 'Receives e-mail notifications when SMTP is configured',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -58,10 +74,14 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }
       config: onlyRoles(['admin'], 'list users'),
       schema: {
         tags: ['identity'],
-        summary: 'List users, oldest first; `limit` per page, the next with `cursor` (the previous page\'s `nextCursor`). Admin only.',
+        summary:
+          "List users, oldest first; `limit` per page, the next with `cursor` (the previous page's `nextCursor`). Admin only.",
         querystring: AdminListQuery,
         response: {
-          200: Type.Object({ items: Type.Array(User, { maxItems: MAX_ADMIN_PAGE }), nextCursor: NextCursor() }, { additionalProperties: false }),
+          200: Type.Object(
+            { items: Type.Array(User, { maxItems: MAX_ADMIN_PAGE }), nextCursor: NextCursor() },
+            { additionalProperties: false },
+          ),
           ...errors(400, 401, 403),
         },
       },
@@ -89,7 +109,12 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }
         ),
         response: {
           200: Type.Object(
-            { items: Type.Array(Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false }), { maxItems: MAX_NAME_LOOKUPS }) },
+            {
+              items: Type.Array(
+                Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false }),
+                { maxItems: MAX_NAME_LOOKUPS },
+              ),
+            },
             { additionalProperties: false },
           ),
           ...errors(400, 401),
@@ -100,7 +125,9 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }
       actorOf(request);
       const ids = [...new Set(request.query.ids.split(','))];
       if (ids.length > MAX_NAME_LOOKUPS) {
-        throw new ApiError(400, 'invalid_request', say('at_most_ids', { limit: MAX_NAME_LOOKUPS }), [problem('querystring.ids', 'at_most_ids_field', { limit: MAX_NAME_LOOKUPS })]);
+        throw new ApiError(400, 'invalid_request', say('at_most_ids', { limit: MAX_NAME_LOOKUPS }), [
+          problem('querystring.ids', 'at_most_ids_field', { limit: MAX_NAME_LOOKUPS }),
+        ]);
       }
       return { items: await identity.userNames(ids) };
     },

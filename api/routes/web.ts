@@ -40,7 +40,9 @@ export const webRoutes: FastifyPluginAsync<{ root: string }> = async (app, { roo
       reply
         .status(503)
         .type('text/plain; charset=utf-8')
-        .send('The dashboard has not been built. Run `npm run build:web` (npm start and npm test do it), then restart.'),
+        .send(
+          'The dashboard has not been built. Run `npm run build:web` (npm start and npm test do it), then restart.',
+        ),
     );
     return;
   }
@@ -51,9 +53,7 @@ export const webRoutes: FastifyPluginAsync<{ root: string }> = async (app, { roo
     const cache = file.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
     const url = file === 'index.html' ? '/' : `/${file}`;
     app.get(url, { schema: { hide: true } }, async (_request, reply) =>
-      reply
-        .headers({ ...PAGE_HEADERS, 'content-type': type, 'cache-control': cache })
-        .send(body),
+      reply.headers({ ...PAGE_HEADERS, 'content-type': type, 'cache-control': cache }).send(body),
     );
   }
 };

@@ -7,7 +7,12 @@ import type { WebhookService } from '../services/webhooks';
 
 const closed = { additionalProperties: false } as const;
 const Params = Type.Object({ id: IdSchema });
-const endpointFields = { id: Type.String(), organizationId: Type.String(), url: Type.String(), createdAt: Type.String() };
+const endpointFields = {
+  id: Type.String(),
+  organizationId: Type.String(),
+  url: Type.String(),
+  createdAt: Type.String(),
+};
 
 export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService }> = async (app, { webhooks }) => {
   app.post(
@@ -17,12 +22,15 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
       schema: {
         tags: ['notifications'],
         summary:
-"Add a webhook to an organization (admin). Each notification to it is POSTed as JSON with an x-grantflow-signature header: sha256=HMAC-SHA256(secret, body). The secret is shown once. " +
+          'Add a webhook to an organization (admin). Each notification to it is POSTed as JSON with an x-grantflow-signature header: sha256=HMAC-SHA256(secret, body). The secret is shown once. ' +
           'The URL must use https and reach a public address (checked now and on every delivery after name resolution; redirects are never followed); ' +
           'loopback, link-local, private and unspecified addresses and plain http are refused (422) unless GRANTFLOW_WEBHOOK_ALLOW names the host or its range.',
         params: Params,
         body: Type.Object({ url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }) }, closed),
-        response: { 201: Type.Object({ ...endpointFields, secret: Type.String() }, closed), ...errors(400, 401, 403, 404, 422) },
+        response: {
+          201: Type.Object({ ...endpointFields, secret: Type.String() }, closed),
+          ...errors(400, 401, 403, 404, 422),
+        },
       },
     },
     async (request, reply) => reply.status(201).send(await webhooks.create(request.params.id, request.body.url)),
@@ -36,7 +44,10 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
         tags: ['notifications'],
         summary: "An organization's webhooks (admin), without their secrets.",
         params: Params,
-        response: { 200: Type.Object({ items: Type.Array(Type.Object(endpointFields, closed)) }, closed), ...errors(401, 403, 404) },
+        response: {
+          200: Type.Object({ items: Type.Array(Type.Object(endpointFields, closed)) }, closed),
+          ...errors(401, 403, 404),
+        },
       },
     },
     async (request) => webhooks.list(request.params.id),

@@ -37,8 +37,10 @@ export async function checkAttachments(groups: Groups): Promise<{ files: FileToS
       const field = `${group.field}.${j}`;
       const bytes = Buffer.from(a.content, 'base64');
       const sha256 = createHash('sha256').update(bytes).digest('hex');
-      if (bytes.length > MAX_ATTACHMENT_BYTES) problems.push(problem(`${field}.content`, 'larger_than_bytes', { limit: MAX_ATTACHMENT_BYTES }));
-      if (bytes.length !== a.size) problems.push(problem(`${field}.size`, 'size_mismatch', { size: a.size, actual: bytes.length }));
+      if (bytes.length > MAX_ATTACHMENT_BYTES)
+        problems.push(problem(`${field}.content`, 'larger_than_bytes', { limit: MAX_ATTACHMENT_BYTES }));
+      if (bytes.length !== a.size)
+        problems.push(problem(`${field}.size`, 'size_mismatch', { size: a.size, actual: bytes.length }));
       if (sha256 !== a.sha256.toLowerCase()) problems.push(problem(`${field}.sha256`, 'digest_mismatch'));
       const detected = (await fileTypeFromBuffer(bytes))?.mime;
       const mismatch = attachmentContentSaid(a.name, a.contentType, detected, bytes);
@@ -47,7 +49,9 @@ export async function checkAttachments(groups: Groups): Promise<{ files: FileToS
     }
   }
   if (problems.length > 0) throw unprocessable(say('attachments_refused'), problems);
-  const metas = groups.map((group) => group.attachments.map(({ content: _content, ...meta }) => ({ ...meta, sha256: meta.sha256.toLowerCase() })));
+  const metas = groups.map((group) =>
+    group.attachments.map(({ content: _content, ...meta }) => ({ ...meta, sha256: meta.sha256.toLowerCase() })),
+  );
   return { files, metas };
 }
 
@@ -57,7 +61,11 @@ export async function checkAttachments(groups: Groups): Promise<{ files: FileToS
  * request holds them; a failure whose outcome is unknown (5xx, a timeout) keeps them, as the
  * record may have been made after all.
  */
-export async function withAttachments<T>(storage: FileStorage, groups: Groups, record: (metas: AttachmentMeta[][]) => Promise<T>): Promise<T> {
+export async function withAttachments<T>(
+  storage: FileStorage,
+  groups: Groups,
+  record: (metas: AttachmentMeta[][]) => Promise<T>,
+): Promise<T> {
   const { files, metas } = await checkAttachments(groups);
   const held = await storage.hold(files);
   try {

@@ -4,7 +4,14 @@
 // used wherever the calendar is read (db/calendar.ts). The administrators' inbox is told,
 // from 1 November, while next year has no schedule.
 import { desc, eq } from 'drizzle-orm';
-import { calendarInForce, coveredYearTest, officialCalendar, PACKAGE_SOURCE, publishedYears, type PublishedYearRow } from '../../db/calendar';
+import {
+  calendarInForce,
+  coveredYearTest,
+  officialCalendar,
+  PACKAGE_SOURCE,
+  publishedYears,
+  type PublishedYearRow,
+} from '../../db/calendar';
 import type { Database } from '../../db/client';
 import { appendEvent } from '../../db/events';
 import { calendarYears, notifications } from '../../db/schema';
@@ -167,7 +174,13 @@ export class CalendarService {
           kind: 'calendar_year.published',
           actorId: actor.userId,
           occurredAt: publishedAt.toISOString(),
-          payload: { year, version, source: publication.source, holidays: publication.holidays, workdays: publication.workdays },
+          payload: {
+            year,
+            version,
+            source: publication.source,
+            holidays: publication.holidays,
+            workdays: publication.workdays,
+          },
         });
         return row;
       });

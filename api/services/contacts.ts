@@ -40,12 +40,22 @@ export class ContactService {
       throw forbidden(say('only_village_adds_contacts'));
     }
     const org = await this.village(villageId);
-    if (org.kind !== 'village') throw unprocessable(say('contacts_belong_to_villages'), [problem('id', 'of_kind_not', { kind: org.kind, expected: 'village' })]);
+    if (org.kind !== 'village')
+      throw unprocessable(say('contacts_belong_to_villages'), [
+        problem('id', 'of_kind_not', { kind: org.kind, expected: 'village' }),
+      ]);
     const id = newId('ct');
     return this.db.transaction(async (tx) => {
       const [row] = await tx
         .insert(villageContacts)
-        .values({ id, villageId, name: input.name.trim(), phone: input.phone.trim(), hamlet: input.hamlet.trim(), createdBy: actor.userId })
+        .values({
+          id,
+          villageId,
+          name: input.name.trim(),
+          phone: input.phone.trim(),
+          hamlet: input.hamlet.trim(),
+          createdBy: actor.userId,
+        })
         .returning();
       await appendEvent(tx, {
         idempotencyKey: contactEventKey(id, 'created'),
@@ -64,7 +74,11 @@ export class ContactService {
       throw forbidden(say('only_village_reads_contacts'));
     }
     await this.village(villageId);
-    const rows = await this.db.select().from(villageContacts).where(eq(villageContacts.villageId, villageId)).orderBy(asc(villageContacts.hamlet), asc(villageContacts.name));
+    const rows = await this.db
+      .select()
+      .from(villageContacts)
+      .where(eq(villageContacts.villageId, villageId))
+      .orderBy(asc(villageContacts.hamlet), asc(villageContacts.name));
     return { items: rows.map(contactView) };
   }
 
@@ -77,7 +91,12 @@ export class ContactService {
     const rows = await this.db
       .select({ id: contracts.id })
       .from(contracts)
-      .where(and(sql`${villageId} = any(${contracts.partyOrganizationIds})`, sql`${contracts.definition}->'parties'->>'contractor' = ${actor.organizationId}`))
+      .where(
+        and(
+          sql`${villageId} = any(${contracts.partyOrganizationIds})`,
+          sql`${contracts.definition}->'parties'->>'contractor' = ${actor.organizationId}`,
+        ),
+      )
       .limit(1);
     return rows.length > 0 ? [actor.organizationId] : [];
   }

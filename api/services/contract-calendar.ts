@@ -40,30 +40,47 @@ export class ContractCalendarService {
   async amend(actor: Actor, id: string, body: CalendarAmendmentBody): Promise<StoredResponse> {
     const row = await loadVisibleContract(this.db, actor, id);
     if (actor.organizationId !== row.purchaserId || !actor.roles.includes('agency_officer')) {
-      throw forbidden(say('only_party_may', { role: 'agency_officer', party: 'the purchaser', contract: id, action: 'amend its calendar' }));
+      throw forbidden(
+        say('only_party_may', {
+          role: 'agency_officer',
+          party: 'the purchaser',
+          contract: id,
+          action: 'amend its calendar',
+        }),
+      );
     }
-    const checked = validateCalendarAmendment(body, contractCalendarYears(row.definition as Contract), { current: (row.definition as Contract).calendar, today: shanghaiDate(Date.now()) });
+    const checked = validateCalendarAmendment(body, contractCalendarYears(row.definition as Contract), {
+      current: (row.definition as Contract).calendar,
+      today: shanghaiDate(Date.now()),
+    });
     if (!checked.ok) throw unprocessable(say('contract_calendar_invalid'), checked.problems);
     const { holidays, workdays, reason } = checked.value;
     // The reason is stored first and travels by reference (claim check, domain/free-text).
-    const amendment: Resolved<CalendarAmendment> = await withTexts(this.db, id, [reason], ([stored]) => sendToWorkflow(
-      contractWorkflowId(id),
-      async () =>
-        resolveTexts(
-          this.db,
-          await this.temporal.workflow
-            .getHandle(contractWorkflowId(id))
-            .executeUpdate(amendCalendarUpdate, { args: [{ holidays, workdays, reason: stored!, amendedBy: actor.userId }] }),
+    const amendment: Resolved<CalendarAmendment> = await withTexts(
+      this.db,
+      id,
+      [reason],
+      ([stored]) =>
+        sendToWorkflow(
+          contractWorkflowId(id),
+          async () =>
+            resolveTexts(
+              this.db,
+              await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(amendCalendarUpdate, {
+                args: [{ holidays, workdays, reason: stored!, amendedBy: actor.userId }],
+              }),
+            ),
+          {
+            // Each amendment is answered by the workflow; once it has ended nothing can change.
+            recorded: async () => undefined,
+            closed: async () => {
+              const ended = await loadVisibleContract(this.db, actor, id);
+              return new ApiError(409, 'contract_not_active', say('contract_has_ended', { id, status: ended.status }));
+            },
+          },
         ),
-      {
-        // Each amendment is answered by the workflow; once it has ended nothing can change.
-        recorded: async () => undefined,
-        closed: async () => {
-          const ended = await loadVisibleContract(this.db, actor, id);
-          return new ApiError(409, 'contract_not_active', say('contract_has_ended', { id, status: ended.status }));
-        },
-      },
-    ), (answer) => answer.created);
+      (answer) => answer.created,
+    );
     return { statusCode: amendment.created ? 201 : 200, body: amendment };
   }
 }

@@ -12,7 +12,11 @@ import { atMicros, beyond, MAX_COUNTED, microsOf } from './cursor';
  * Overdue at `at` as the read model stores it: arrears_from (domain/status arrearsFrom) at or
  * before `at` — the same instant comparison as the summary's `arrears > 0`.
  */
-function overdueIs(arrearsFrom: typeof contracts.arrearsFrom | typeof contractParties.arrearsFrom, overdue: boolean | undefined, at: Date): SQL | undefined {
+function overdueIs(
+  arrearsFrom: typeof contracts.arrearsFrom | typeof contractParties.arrearsFrom,
+  overdue: boolean | undefined,
+  at: Date,
+): SQL | undefined {
   if (overdue === undefined) return undefined;
   return overdue ? and(isNotNull(arrearsFrom), lte(arrearsFrom, at)) : or(isNull(arrearsFrom), gt(arrearsFrom, at));
 }
@@ -32,8 +36,13 @@ export function contractsPageQuery(
   const at = new Date(now);
   const one = sql<number>`1`.as('one');
   if (isAdmin(actor)) {
-    const filters = [filter.status ? eq(contracts.status, filter.status) : undefined, overdueIs(contracts.arrearsFrom, filter.overdue, at)];
-    const after = position ? beyond([contracts.createdAt, contracts.id], [atMicros(position[0]), position[1]]) : undefined;
+    const filters = [
+      filter.status ? eq(contracts.status, filter.status) : undefined,
+      overdueIs(contracts.arrearsFrom, filter.overdue, at),
+    ];
+    const after = position
+      ? beyond([contracts.createdAt, contracts.id], [atMicros(position[0]), position[1]])
+      : undefined;
     return {
       page: db
         .select({ row: contracts, createdMicros: microsOf(contracts.createdAt).as('created_micros') })
@@ -41,7 +50,12 @@ export function contractsPageQuery(
         .where(and(...filters, after))
         .orderBy(asc(contracts.createdAt), asc(contracts.id))
         .$dynamic(),
-      counted: db.select({ one }).from(contracts).where(and(...filters)).limit(MAX_COUNTED + 1).as('counted'),
+      counted: db
+        .select({ one })
+        .from(contracts)
+        .where(and(...filters))
+        .limit(MAX_COUNTED + 1)
+        .as('counted'),
     };
   }
   const filters = [
@@ -49,7 +63,9 @@ export function contractsPageQuery(
     filter.status ? eq(contractParties.status, filter.status) : undefined,
     overdueIs(contractParties.arrearsFrom, filter.overdue, at),
   ];
-  const after = position ? beyond([contractParties.createdAt, contractParties.contractId], [atMicros(position[0]), position[1]]) : undefined;
+  const after = position
+    ? beyond([contractParties.createdAt, contractParties.contractId], [atMicros(position[0]), position[1]])
+    : undefined;
   return {
     page: db
       .select({ row: contracts, createdMicros: microsOf(contractParties.createdAt).as('created_micros') })
@@ -58,6 +74,11 @@ export function contractsPageQuery(
       .where(and(...filters, after))
       .orderBy(asc(contractParties.createdAt), asc(contractParties.contractId))
       .$dynamic(),
-    counted: db.select({ one }).from(contractParties).where(and(...filters)).limit(MAX_COUNTED + 1).as('counted'),
+    counted: db
+      .select({ one })
+      .from(contractParties)
+      .where(and(...filters))
+      .limit(MAX_COUNTED + 1)
+      .as('counted'),
   };
 }

@@ -88,13 +88,21 @@ export function contractSummary(row: ContractRow, now: number) {
 }
 
 /** `hasSchedule`: whether a year has an official calendar (db/calendar.ts coveredYearTest). */
-export function contractDetail(row: ContractRow, ledger: StoredLedgerEntry[], now: number, hasSchedule: (year: number) => boolean = () => true) {
+export function contractDetail(
+  row: ContractRow,
+  ledger: StoredLedgerEntry[],
+  now: number,
+  hasSchedule: (year: number) => boolean = () => true,
+) {
   const contract = row.definition as Contract;
   const figures = contractFigures(contract, ledger, now);
   return {
     ...contractSummary(row, now),
     ...definitionView(contract),
-    calendarWarnings: calendarWarnings({ start: shanghaiDate(contract.term.startAt), end: shanghaiDate(contract.term.endAt) }, hasSchedule),
+    calendarWarnings: calendarWarnings(
+      { start: shanghaiDate(contract.term.startAt), end: shanghaiDate(contract.term.endAt) },
+      hasSchedule,
+    ),
     unpaid: formatMoney(figures.unpaidFen),
     asOf: new Date(now).toISOString(),
     checkpoints: figures.checkpoints.map((c) => ({
@@ -137,12 +145,14 @@ export function contractDetail(row: ContractRow, ledger: StoredLedgerEntry[], no
     ledger: ledger.map(ledgerEntryView),
     scheduleVersion: row.scheduleVersion,
     // Appended by version as projections commit, so ordered here.
-    amendments: [...(row.amendments as StoredAmendment[])].sort((a, b) => a.version - b.version).map((a) => ({
-      version: a.version,
-      reason: a.reason,
-      amendedBy: a.amendedBy,
-      amendedAt: a.amendedAt,
-    })),
+    amendments: [...(row.amendments as StoredAmendment[])]
+      .sort((a, b) => a.version - b.version)
+      .map((a) => ({
+        version: a.version,
+        reason: a.reason,
+        amendedBy: a.amendedBy,
+        amendedAt: a.amendedAt,
+      })),
     termination: (row.termination as StoredTermination | null) ?? null,
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),

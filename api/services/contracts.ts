@@ -78,12 +78,19 @@ export class ContractService {
     private readonly taskQueue: string,
     private readonly clock: () => number = Date.now,
   ) {
-    this.contractById = db.select().from(contracts).where(eq(contracts.id, sql.placeholder('id'))).prepare('contract_by_id');
+    this.contractById = db
+      .select()
+      .from(contracts)
+      .where(eq(contracts.id, sql.placeholder('id')))
+      .prepare('contract_by_id');
     this.contractWithLedgerCount = db
       .select({
         ...getTableColumns(contracts),
         // Qualified by hand: inside the subquery an unqualified "id" would be the ledger entry's.
-        ledgerCount: sql<number>`(select count(*) from "ledger_entries" as "le" where "le"."contract_id" = "contracts"."id")`.mapWith(Number),
+        ledgerCount:
+          sql<number>`(select count(*) from "ledger_entries" as "le" where "le"."contract_id" = "contracts"."id")`.mapWith(
+            Number,
+          ),
       })
       .from(contracts)
       .where(eq(contracts.id, sql.placeholder('id')))
@@ -97,7 +104,12 @@ export class ContractService {
     this.entryByReference = db
       .select()
       .from(ledgerEntries)
-      .where(and(eq(ledgerEntries.contractId, sql.placeholder('contractId')), eq(ledgerEntries.reference, sql.placeholder('reference'))))
+      .where(
+        and(
+          eq(ledgerEntries.contractId, sql.placeholder('contractId')),
+          eq(ledgerEntries.reference, sql.placeholder('reference')),
+        ),
+      )
       .prepare('ledger_entry_by_reference');
   }
 
@@ -123,7 +135,13 @@ export class ContractService {
   }
 
   /** Only a user with `role` at the party `column` names may act. */
-  private async actingParty(actor: Actor, id: string, column: PartyColumn, role: Role, action: string): Promise<ContractRow> {
+  private async actingParty(
+    actor: Actor,
+    id: string,
+    column: PartyColumn,
+    role: Role,
+    action: string,
+  ): Promise<ContractRow> {
     const row = await this.visibleContract(actor, id);
     if (actor.organizationId !== row[column] || !actor.roles.includes(role)) {
       const party = column === 'payerId' ? 'the payer' : 'the purchaser';
@@ -161,7 +179,10 @@ export class ContractService {
     const ids = contractOrganizations(definition);
     const known = new Map<string, OrganizationKind>();
     if (ids.length > 0) {
-      const rows = await this.db.select({ id: organizations.id, kind: organizations.kind }).from(organizations).where(inArray(organizations.id, ids));
+      const rows = await this.db
+        .select({ id: organizations.id, kind: organizations.kind })
+        .from(organizations)
+        .where(inArray(organizations.id, ids));
       for (const row of rows) known.set(row.id, row.kind as OrganizationKind);
     }
     return validateContractDefinition(definition, (id) => known.get(id));
@@ -182,9 +203,16 @@ export class ContractService {
 
     const alreadyExists = () => conflict(say('contract_exists', { id: contract.id }));
     const sameAttempt = (row: { createdBy: string; definition: unknown }) =>
-      options.resumable === true && row.createdBy === actor.userId && canonicalJson(row.definition) === canonicalJson(contract);
+      options.resumable === true &&
+      row.createdBy === actor.userId &&
+      canonicalJson(row.definition) === canonicalJson(contract);
     const existingRow = async () =>
-      (await this.db.select({ createdBy: contracts.createdBy, definition: contracts.definition }).from(contracts).where(eq(contracts.id, contract.id)))[0];
+      (
+        await this.db
+          .select({ createdBy: contracts.createdBy, definition: contracts.definition })
+          .from(contracts)
+          .where(eq(contracts.id, contract.id))
+      )[0];
 
     const existing = await existingRow();
     if (existing && !sameAttempt(existing)) throw alreadyExists();
@@ -209,9 +237,10 @@ export class ContractService {
         // workflow's own first upsert finds nothing to change.
         staticSummary: contractStaticSummary(contract),
         staticDetails: contractStaticDetails(contract),
-        typedSearchAttributes: contractSearchAttributes({ contract, status: 'active', ledger: { receivedFen: 0 } }, now).filter(
-          (pair): pair is SearchAttributePair => pair.value !== null,
-        ),
+        typedSearchAttributes: contractSearchAttributes(
+          { contract, status: 'active', ledger: { receivedFen: 0 } },
+          now,
+        ).filter((pair): pair is SearchAttributePair => pair.value !== null),
       });
       try {
         await this.temporal.workflow.executeUpdateWithStart(registeredUpdate, { startWorkflowOperation });
@@ -241,9 +270,13 @@ export class ContractService {
    * (`offset` then skips that many more). `total` is counted up to MAX_COUNTED; `totalExact` false: there are more.
    */
   async list(actor: Actor, filter: ListFilter) {
-    const position = filter.cursor === undefined ? undefined : decodeCursor('contracts', filter.cursor, ['integer', 'string'] as const);
+    const position =
+      filter.cursor === undefined
+        ? undefined
+        : decodeCursor('contracts', filter.cursor, ['integer', 'string'] as const);
     const page = { limit: filter.limit, offset: filter.offset };
-    if (!isAdmin(actor) && !actor.organizationId) return { items: [], total: 0, totalExact: true, ...page, nextCursor: null };
+    if (!isAdmin(actor) && !actor.organizationId)
+      return { items: [], total: 0, totalExact: true, ...page, nextCursor: null };
     const now = this.clock();
     const query = contractsPageQuery(this.db, actor, filter, now, position);
     const [rows, [counted]] = await Promise.all([
@@ -262,17 +295,29 @@ export class ContractService {
 
   async detail(actor: Actor, id: string) {
     const [found] = await this.contractWithLedgerCount.execute({ id });
-    const { ledgerCount, ...row } = requireVisible(actor, id, found as (ContractRow & { ledgerCount: number }) | undefined) as ContractRow & { ledgerCount: number };
+    const { ledgerCount, ...row } = requireVisible(
+      actor,
+      id,
+      found as (ContractRow & { ledgerCount: number }) | undefined,
+    ) as ContractRow & { ledgerCount: number };
     const ledger = await this.ledger(id, ledgerCount);
     const now = this.clock();
     // The payer's clock (issue 18): each tranche's deadline, days overdue and interest.
-    const { interestFen: _total, tranches, ...clock } = await clockOfContract(this.db, row.definition as Contract, ledger, shanghaiDate(now));
+    const {
+      interestFen: _total,
+      tranches,
+      ...clock
+    } = await clockOfContract(this.db, row.definition as Contract, ledger, shanghaiDate(now));
     const paymentClock = { ...clock, tranches: tranches.map(({ interestFen: _i, overdueFen: _o, ...t }) => t) };
     return { ...contractDetail(row, ledger, now, await coveredYearTest(this.db)), paymentClock };
   }
 
   /** The contract's audit trail, oldest first: every change with its actor and time. */
-  async timeline(actor: Actor, id: string, page: { after: number; before?: number; order: 'asc' | 'desc'; limit: number }) {
+  async timeline(
+    actor: Actor,
+    id: string,
+    page: { after: number; before?: number; order: 'asc' | 'desc'; limit: number },
+  ) {
     const contractRow = await this.visibleContract(actor, id);
     const contract = contractRow.definition as Contract;
     const village = villageScope(actor, contract);
@@ -311,7 +356,9 @@ export class ContractService {
     return {
       // A village's users see only their own village's part of the village chain.
       // Volunteers' phones only for those who may read the village's contact details.
-      items: (village ? items.flatMap((e) => villageEventView(e, village, ownRequests!) ?? []) : items).map((e) => contactsEventView(e, actor, contract)),
+      items: (village ? items.flatMap((e) => villageEventView(e, village, ownRequests!) ?? []) : items).map((e) =>
+        contactsEventView(e, actor, contract),
+      ),
       next: rows.length === page.limit ? rows[rows.length - 1]!.id : null,
     };
   }
@@ -319,7 +366,14 @@ export class ContractService {
   async recordPayment(
     actor: Actor,
     id: string,
-    payment: { reference: string; amount: string; receivedOn: string; fundingSource: FundingSource; budgetLine?: string; note?: string },
+    payment: {
+      reference: string;
+      amount: string;
+      receivedOn: string;
+      fundingSource: FundingSource;
+      budgetLine?: string;
+      note?: string;
+    },
   ) {
     const row = await this.actingParty(actor, id, 'payerId', 'finance_officer', 'record payments');
     // A repeat of a recorded payment is answered from the read model (entries are committed before
@@ -334,63 +388,94 @@ export class ContractService {
     }
     const { note: text, ...fields } = payment;
     // The note is stored first and travels by reference (claim check); a refused payment leaves none.
-    return withTexts(this.db, id, [text], ([note]) => sendToWorkflow(
-      contractWorkflowId(id),
-      async () => {
-        const handle = this.temporal.workflow.getHandle(contractWorkflowId(id));
-        const result = await handle.executeUpdate(recordPaymentUpdate, { args: [{ ...fields, ...(note ? { note } : {}), recordedBy: actor.userId }] });
-        return { created: result.outcome === 'created', entry: ledgerEntryView(await this.entry(id, result.reference)) };
-      },
-      {
-        // The same rule the workflow applies: the same reference and content is the recorded entry.
-        recorded: async () => {
-          const { row, ledger } = await this.recorded(id);
-          const contract = row.definition as Contract;
-          const check = checkPayment(contract, summarize(contract, ledger), payment, this.clock());
-          if (check.outcome === 'conflict') throw conflict(check.said);
-          return check.outcome === 'duplicate' ? { created: false, entry: ledgerEntryView(ContractService.find(ledger, payment.reference)) } : undefined;
+    return withTexts(this.db, id, [text], ([note]) =>
+      sendToWorkflow(
+        contractWorkflowId(id),
+        async () => {
+          const handle = this.temporal.workflow.getHandle(contractWorkflowId(id));
+          const result = await handle.executeUpdate(recordPaymentUpdate, {
+            args: [{ ...fields, ...(note ? { note } : {}), recordedBy: actor.userId }],
+          });
+          return {
+            created: result.outcome === 'created',
+            entry: ledgerEntryView(await this.entry(id, result.reference)),
+          };
         },
-        closed: () => this.notActive(id),
-      },
-    ));
+        {
+          // The same rule the workflow applies: the same reference and content is the recorded entry.
+          recorded: async () => {
+            const { row, ledger } = await this.recorded(id);
+            const contract = row.definition as Contract;
+            const check = checkPayment(contract, summarize(contract, ledger), payment, this.clock());
+            if (check.outcome === 'conflict') throw conflict(check.said);
+            return check.outcome === 'duplicate'
+              ? { created: false, entry: ledgerEntryView(ContractService.find(ledger, payment.reference)) }
+              : undefined;
+          },
+          closed: () => this.notActive(id),
+        },
+      ),
+    );
   }
 
   async reversePayment(actor: Actor, id: string, reference: string, reason: string) {
     const row = await this.actingParty(actor, id, 'payerId', 'finance_officer', 'reverse payments');
     // A repeat of a recorded reversal: answered from the read model by the workflow's rule (see recordPayment).
-    const [reversalRow] = await this.entryByReference.execute({ contractId: id, reference: reversalReference(reference) });
+    const [reversalRow] = await this.entryByReference.execute({
+      contractId: id,
+      reference: reversalReference(reference),
+    });
     const [originalRow] = reversalRow ? await this.entryByReference.execute({ contractId: id, reference }) : [];
     if (reversalRow && originalRow) {
       const contract = row.definition as Contract;
-      const check = checkReversal(contract, summarize(contract, [ledgerEntryOf(originalRow), ledgerEntryOf(reversalRow)]), reference, reason);
+      const check = checkReversal(
+        contract,
+        summarize(contract, [ledgerEntryOf(originalRow), ledgerEntryOf(reversalRow)]),
+        reference,
+        reason,
+      );
       if (check.outcome === 'duplicate') return { created: false, entry: ledgerEntryView(ledgerEntryOf(reversalRow)) };
       if (check.outcome === 'conflict') throw conflict(check.message);
     }
-    return withTexts(this.db, id, [reason], ([stored]) => sendToWorkflow(
-      contractWorkflowId(id),
-      async () => {
-        const handle = this.temporal.workflow.getHandle(contractWorkflowId(id));
-        const result = await handle.executeUpdate(reversePaymentUpdate, { args: [{ reference, reason: stored!, recordedBy: actor.userId }] });
-        return { created: result.outcome === 'created', entry: ledgerEntryView(await this.entry(id, result.reference)) };
-      },
-      {
-        recorded: async () => {
-          const { row, ledger } = await this.recorded(id);
-          const contract = row.definition as Contract;
-          const check = checkReversal(contract, summarize(contract, ledger), reference, reason);
-          if (check.outcome === 'not_found') throw notFound(say('no_payment', { reference }));
-          if (check.outcome === 'conflict') throw conflict(check.said);
-          return check.outcome === 'duplicate' ? { created: false, entry: ledgerEntryView(ContractService.find(ledger, reversalReference(reference))) } : undefined;
+    return withTexts(this.db, id, [reason], ([stored]) =>
+      sendToWorkflow(
+        contractWorkflowId(id),
+        async () => {
+          const handle = this.temporal.workflow.getHandle(contractWorkflowId(id));
+          const result = await handle.executeUpdate(reversePaymentUpdate, {
+            args: [{ reference, reason: stored!, recordedBy: actor.userId }],
+          });
+          return {
+            created: result.outcome === 'created',
+            entry: ledgerEntryView(await this.entry(id, result.reference)),
+          };
         },
-        closed: () => this.notActive(id),
-      },
-    ));
+        {
+          recorded: async () => {
+            const { row, ledger } = await this.recorded(id);
+            const contract = row.definition as Contract;
+            const check = checkReversal(contract, summarize(contract, ledger), reference, reason);
+            if (check.outcome === 'not_found') throw notFound(say('no_payment', { reference }));
+            if (check.outcome === 'conflict') throw conflict(check.said);
+            return check.outcome === 'duplicate'
+              ? { created: false, entry: ledgerEntryView(ContractService.find(ledger, reversalReference(reference))) }
+              : undefined;
+          },
+          closed: () => this.notActive(id),
+        },
+      ),
+    );
   }
 
   async amendSchedule(
     actor: Actor,
     id: string,
-    amendment: { tranches: ContractDefinitionInput['tranches']; checkpoints: ContractDefinitionInput['checkpoints']; paymentTerms?: ContractDefinitionInput['paymentTerms']; reason: string },
+    amendment: {
+      tranches: ContractDefinitionInput['tranches'];
+      checkpoints: ContractDefinitionInput['checkpoints'];
+      paymentTerms?: ContractDefinitionInput['paymentTerms'];
+      reason: string;
+    },
     idempotencyKey?: string,
   ) {
     await this.actingParty(actor, id, 'purchaserId', 'agency_officer', 'amend the schedule');
@@ -400,14 +485,17 @@ export class ContractService {
       sendToWorkflow(
         contractWorkflowId(id),
         async () =>
-          void (await this.temporal.workflow
-            .getHandle(contractWorkflowId(id))
-            .executeUpdate(amendScheduleUpdate, { args: [{ ...amendment, reason: reason!, amendedBy: actor.userId, ...(amendmentId ? { amendmentId } : {}) }] })),
+          void (await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(amendScheduleUpdate, {
+            args: [{ ...amendment, reason: reason!, amendedBy: actor.userId, ...(amendmentId ? { amendmentId } : {}) }],
+          })),
         {
           // Without a key each amendment is a new version, even with the same content; with one, the
           // version recorded under it (once the workflow has ended) is the answer.
           recorded: async () =>
-            amendmentId !== undefined && ((await this.recorded(id)).row.amendments as StoredAmendment[]).some((a) => a.id === amendmentId) ? null : undefined,
+            amendmentId !== undefined &&
+            ((await this.recorded(id)).row.amendments as StoredAmendment[]).some((a) => a.id === amendmentId)
+              ? null
+              : undefined,
           closed: () => this.notActive(id),
         },
       ),
@@ -420,10 +508,16 @@ export class ContractService {
     await withTexts(this.db, id, [reason], ([stored]) =>
       sendToWorkflow(
         contractWorkflowId(id),
-        async () => void (await this.temporal.workflow.getHandle(contractWorkflowId(id)).executeUpdate(terminateUpdate, { args: [{ reason: stored!, terminatedBy: actor.userId }] })),
+        async () =>
+          void (await this.temporal.workflow
+            .getHandle(contractWorkflowId(id))
+            .executeUpdate(terminateUpdate, { args: [{ reason: stored!, terminatedBy: actor.userId }] })),
         {
           // The same rule the workflow applies while it runs: the same reason is the termination recorded.
-          recorded: async () => (isRepeatedTermination((await this.recorded(id)).row.termination as StoredTermination | null, { reason }) ? null : undefined),
+          recorded: async () =>
+            isRepeatedTermination((await this.recorded(id)).row.termination as StoredTermination | null, { reason })
+              ? null
+              : undefined,
           closed: () => this.notActive(id),
         },
       ),

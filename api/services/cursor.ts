@@ -21,7 +21,9 @@ export function encodeCursor(list: string, position: ReadonlyArray<string | numb
 
 /** The 400 for a cursor this list did not give out. */
 export function invalidCursor(): ApiError {
-  return new ApiError(400, 'invalid_cursor', say('invalid_cursor'), [problem('querystring.cursor', 'invalid_cursor_field')]);
+  return new ApiError(400, 'invalid_cursor', say('invalid_cursor'), [
+    problem('querystring.cursor', 'invalid_cursor_field'),
+  ]);
 }
 
 /** Characters no position holds and PostgreSQL or postgres.js refuse (NUL, controls, lone surrogates): a 400, not a 500. */
@@ -40,22 +42,36 @@ export function decodeCursor<const F extends readonly Field[]>(list: string, cur
   if (!Array.isArray(parsed) || parsed.length !== fields.length + 1 || parsed[0] !== list) throw refused();
   const values = parsed.slice(1);
   const fits = values.every((v, i) =>
-    fields[i] === 'string' ? typeof v === 'string' && v.length <= 1000 && !NOT_IN_A_POSITION.test(v) : Number.isSafeInteger(v),
+    fields[i] === 'string'
+      ? typeof v === 'string' && v.length <= 1000 && !NOT_IN_A_POSITION.test(v)
+      : Number.isSafeInteger(v),
   );
   if (!fits) throw refused();
   return values as Position<F>;
 }
 
 /** A timestamp column as integer microseconds since the epoch: exact, so a position never repeats or skips a row. */
-export const microsOf = (column: SQLWrapper): SQL<number> => sql<number>`(extract(epoch from ${column}) * 1000000)::bigint`.mapWith(Number);
+export const microsOf = (column: SQLWrapper): SQL<number> =>
+  sql<number>`(extract(epoch from ${column}) * 1000000)::bigint`.mapWith(Number);
 
 /** Integer microseconds since the epoch as a timestamptz (the inverse of microsOf). */
-export const atMicros = (micros: number): SQL => sql`(timestamptz 'epoch' + ${micros}::bigint * interval '1 microsecond')`;
+export const atMicros = (micros: number): SQL =>
+  sql`(timestamptz 'epoch' + ${micros}::bigint * interval '1 microsecond')`;
 
 /** `(a, b, …) > (x, y, …)` or `<`: after (or before) a position in a list ordered by these columns. */
-export function beyond(columns: SQLWrapper[], values: Array<SQL | string | number>, direction: 'after' | 'before' = 'after'): SQL {
-  const left = sql.join(columns.map((c) => sql`${c}`), sql`, `);
-  const right = sql.join(values.map((v) => (typeof v === 'object' ? v : sql`${v}`)), sql`, `);
+export function beyond(
+  columns: SQLWrapper[],
+  values: Array<SQL | string | number>,
+  direction: 'after' | 'before' = 'after',
+): SQL {
+  const left = sql.join(
+    columns.map((c) => sql`${c}`),
+    sql`, `,
+  );
+  const right = sql.join(
+    values.map((v) => (typeof v === 'object' ? v : sql`${v}`)),
+    sql`, `,
+  );
   return direction === 'after' ? sql`(${left}) > (${right})` : sql`(${left}) < (${right})`;
 }
 

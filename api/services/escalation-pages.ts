@@ -44,10 +44,11 @@ export function escalationsPageQuery(
         eq(escalationParties.organizationId, actor.organizationId ?? ''),
         filter.status ? eq(escalationParties.state, filter.status) : undefined,
         eq(escalationParties.severity, filter.severity),
-        after ? beyond([escalationParties.openedAt, escalationParties.escalationId], [atMicros(after[0]), after[1]]) : undefined,
+        after
+          ? beyond([escalationParties.openedAt, escalationParties.escalationId], [atMicros(after[0]), after[1]])
+          : undefined,
       ),
     )
     .orderBy(asc(escalationParties.openedAt), asc(escalationParties.escalationId))
     .$dynamic();
 }
-

@@ -8,7 +8,12 @@ import type { Database } from '../../db/client';
 import { contracts, escalations, ledgerEntries, stepDelays } from '../../db/schema';
 import { withOverrides, workingDaysBetween, workingDaysInAny } from '../../domain/calendar';
 import type { Contract } from '../../domain/contract';
-import { isRepeatedAcknowledgement, type EscalationParty, type EscalationState, type StepKind } from '../../domain/escalation';
+import {
+  isRepeatedAcknowledgement,
+  type EscalationParty,
+  type EscalationState,
+  type StepKind,
+} from '../../domain/escalation';
 import { shanghaiDate } from '../../domain/dates';
 import type { LedgerEntry } from '../../domain/ledger';
 import { formatMoney } from '../../domain/money';
@@ -64,7 +69,9 @@ export function escalationView(row: EscalationRow, figures: ContractFigures | un
     acknowledgedBy: row.acknowledgedBy,
     acknowledgementNote: row.acknowledgementNote,
     closedAt: row.closedAt?.toISOString() ?? null,
-    current: figures ? currentView(moneyStepFigures(row.stepKind as StepKind, row.stepReference, figures, at), at) : null,
+    current: figures
+      ? currentView(moneyStepFigures(row.stepKind as StepKind, row.stepReference, figures, at), at)
+      : null,
   };
 }
 
@@ -97,8 +104,15 @@ export class EscalationService {
     const figures = new Map<string, ContractFigures>();
     if (ids.length > 0) {
       const [definitions, entries] = await Promise.all([
-        this.db.select({ id: contracts.id, definition: contracts.definition }).from(contracts).where(inArray(contracts.id, ids)),
-        this.db.select().from(ledgerEntries).where(inArray(ledgerEntries.contractId, ids)).orderBy(asc(ledgerEntries.id)),
+        this.db
+          .select({ id: contracts.id, definition: contracts.definition })
+          .from(contracts)
+          .where(inArray(contracts.id, ids)),
+        this.db
+          .select()
+          .from(ledgerEntries)
+          .where(inArray(ledgerEntries.contractId, ids))
+          .orderBy(asc(ledgerEntries.id)),
       ]);
       const ledgers = new Map<string, LedgerEntry[]>();
       for (const e of entries) {
@@ -106,7 +120,8 @@ export class EscalationService {
         ledger.push(ledgerEntryOf(e));
         ledgers.set(e.contractId, ledger);
       }
-      for (const { id, definition } of definitions) figures.set(id, contractFigures(definition as Contract, ledgers.get(id) ?? [], now));
+      for (const { id, definition } of definitions)
+        figures.set(id, contractFigures(definition as Contract, ledgers.get(id) ?? [], now));
     }
     return rows.map((r) => escalationView(r, figures.get(r.contractId), now));
   }
@@ -118,7 +133,10 @@ export class EscalationService {
    * however many contracts the province has (issue 19).
    */
   async list(actor: Actor, filter: EscalationListFilter) {
-    const position = filter.cursor === undefined ? undefined : decodeCursor('escalations', filter.cursor, ['integer', 'integer', 'string'] as const);
+    const position =
+      filter.cursor === undefined
+        ? undefined
+        : decodeCursor('escalations', filter.cursor, ['integer', 'integer', 'string'] as const);
     if (position && !(position[0] >= 0 && position[0] < SEVERITIES_MOST_URGENT_FIRST.length)) throw invalidCursor();
     let contract: ContractRow | undefined;
     if (filter.contractId) contract = await this.requireVisibleContract(actor, filter.contractId);
@@ -133,29 +151,50 @@ export class EscalationService {
     let scanned = 0;
     let exhausted = false;
     const maxScanned = Math.max(MAX_SCANNED, 20 * filter.limit);
-    let from: { rank: number; after?: readonly [number, string] } = { rank: position?.[0] ?? 0, after: position ? [position[1], position[2]] : undefined };
+    let from: { rank: number; after?: readonly [number, string] } = {
+      rank: position?.[0] ?? 0,
+      after: position ? [position[1], position[2]] : undefined,
+    };
     while (visible.length < filter.limit && scanned < maxScanned) {
       if (from.rank >= SEVERITIES_MOST_URGENT_FIRST.length) {
         exhausted = true;
         break;
       }
       const batch = filter.limit - visible.length;
-      const query = escalationsPageQuery(this.db, actor, { ...filter, severity: SEVERITIES_MOST_URGENT_FIRST[from.rank]! }, from.after);
+      const query = escalationsPageQuery(
+        this.db,
+        actor,
+        { ...filter, severity: SEVERITIES_MOST_URGENT_FIRST[from.rank]! },
+        from.after,
+      );
       const rows = (await query.limit(batch)).map((r) => ({ ...r, rank: from.rank }));
       scanned += rows.length;
-      const villages = await this.villagesOf(actor, contract, rows.map((r) => r.row.contractId));
+      const villages = await this.villagesOf(
+        actor,
+        contract,
+        rows.map((r) => r.row.contractId),
+      );
       for (const r of rows) {
         const village = villages.get(r.row.contractId);
-        if (!village || isVillagesOwnStep(village, { kind: r.row.stepKind, reference: r.row.stepReference })) visible.push(r);
+        if (!village || isVillagesOwnStep(village, { kind: r.row.stepKind, reference: r.row.stepReference }))
+          visible.push(r);
       }
       lastScanned = rows[rows.length - 1] ?? lastScanned;
-      from = rows.length < batch ? { rank: from.rank + 1 } : { rank: from.rank, after: [lastScanned!.openedMicros, lastScanned!.row.id] };
+      from =
+        rows.length < batch
+          ? { rank: from.rank + 1 }
+          : { rank: from.rank, after: [lastScanned!.openedMicros, lastScanned!.row.id] };
     }
     const lastVisible = visible[visible.length - 1];
     let nextCursor: string | null = null;
     if (!exhausted && lastScanned) {
       const at = (r: Scanned, id: string) => encodeCursor('escalations', [r.rank, r.openedMicros, id]);
-      if (lastVisible && (visible.length === filter.limit || lastVisible === lastScanned || (lastVisible.rank === lastScanned.rank && lastVisible.openedMicros === lastScanned.openedMicros))) {
+      if (
+        lastVisible &&
+        (visible.length === filter.limit ||
+          lastVisible === lastScanned ||
+          (lastVisible.rank === lastScanned.rank && lastVisible.openedMicros === lastScanned.openedMicros))
+      ) {
         nextCursor = at(lastVisible, lastVisible.row.id);
       } else {
         // Only hidden rows since the last visible one: resume at their last instant ('' sorts before every id).
@@ -166,12 +205,19 @@ export class EscalationService {
   }
 
   /** The village the actor speaks for in each of these contracts (if any): read for one page's contracts only. */
-  private async villagesOf(actor: Actor, known: ContractRow | undefined, contractIds: string[]): Promise<Map<string, string | undefined>> {
+  private async villagesOf(
+    actor: Actor,
+    known: ContractRow | undefined,
+    contractIds: string[],
+  ): Promise<Map<string, string | undefined>> {
     if (isAdmin(actor) || !actor.organizationId) return new Map();
     if (known) return new Map([[known.id, villageScope(actor, known.definition as Contract)]]);
     const ids = [...new Set(contractIds)];
     if (ids.length === 0) return new Map();
-    const rows = await this.db.select({ id: contracts.id, definition: contracts.definition }).from(contracts).where(inArray(contracts.id, ids));
+    const rows = await this.db
+      .select({ id: contracts.id, definition: contracts.definition })
+      .from(contracts)
+      .where(inArray(contracts.id, ids));
     return new Map(rows.map((r) => [r.id, villageScope(actor, r.definition as Contract)]));
   }
 
@@ -184,16 +230,25 @@ export class EscalationService {
     }
     const request = { escalationId: id, organizationId: actor.organizationId, userId: actor.userId, note };
     const current = async () => (await this.db.select().from(escalations).where(eq(escalations.id, id)))[0]!;
-    await withTexts(this.db, row.contractId, [note], ([stored]) => sendToWorkflow(
-      escalationWorkflowId(row.stepId),
-      async () =>
-        void (await this.temporal.workflow.getHandle(escalationWorkflowId(row.stepId)).executeUpdate(acknowledgeUpdate, { args: [{ ...request, note: stored! }] })),
-      {
-        // The same rule the workflow applies while it runs.
-        recorded: async () => (isRepeatedAcknowledgement(await current(), request) ? null : undefined),
-        closed: async () => new ApiError(409, 'escalation_not_open', say('escalation_not_open', { id, state: (await current()).state })),
-      },
-    ));
+    await withTexts(this.db, row.contractId, [note], ([stored]) =>
+      sendToWorkflow(
+        escalationWorkflowId(row.stepId),
+        async () =>
+          void (await this.temporal.workflow
+            .getHandle(escalationWorkflowId(row.stepId))
+            .executeUpdate(acknowledgeUpdate, { args: [{ ...request, note: stored! }] })),
+        {
+          // The same rule the workflow applies while it runs.
+          recorded: async () => (isRepeatedAcknowledgement(await current(), request) ? null : undefined),
+          closed: async () =>
+            new ApiError(
+              409,
+              'escalation_not_open',
+              say('escalation_not_open', { id, state: (await current()).state }),
+            ),
+        },
+      ),
+    );
     return (await this.views([await current()]))[0]!;
   }
 
@@ -208,21 +263,29 @@ export class EscalationService {
     const rows = await this.db.select().from(stepDelays).where(eq(stepDelays.contractId, contractId));
     const today = shanghaiDate(this.clock());
     const years = rows.map((r) => r.since.getUTCFullYear());
-    const calendar = withOverrides(await calendarInForce(this.db, Math.min(...years, 9999), Number(today.slice(0, 4))), contract.calendar);
+    const calendar = withOverrides(
+      await calendarInForce(this.db, Math.min(...years, 9999), Number(today.slice(0, 4))),
+      contract.calendar,
+    );
     const village = villageScope(actor, contract);
-    const steps = rows.filter((r) => !village || isVillagesOwnStep(village, { kind: r.stepKind, reference: r.stepReference })).map((r) => ({
-      stepId: r.stepId,
-      kind: r.stepKind,
-      reference: r.stepReference,
-      party: r.holderParty,
-      organizationId: r.holderOrganizationId,
-      since: r.since.toISOString(),
-      resolvedAt: r.resolvedAt?.toISOString() ?? null,
-      workingDays: r.workingDays ?? workingDaysBetween(shanghaiDate(r.since.getTime()), today, calendar),
-    }));
+    const steps = rows
+      .filter((r) => !village || isVillagesOwnStep(village, { kind: r.stepKind, reference: r.stepReference }))
+      .map((r) => ({
+        stepId: r.stepId,
+        kind: r.stepKind,
+        reference: r.stepReference,
+        party: r.holderParty,
+        organizationId: r.holderOrganizationId,
+        since: r.since.toISOString(),
+        resolvedAt: r.resolvedAt?.toISOString() ?? null,
+        workingDays: r.workingDays ?? workingDaysBetween(shanghaiDate(r.since.getTime()), today, calendar),
+      }));
     const workingDaysHoldingAny = (held: ReadonlyArray<{ since: string; resolvedAt: string | null }>) =>
       workingDaysInAny(
-        held.map((s) => ({ since: shanghaiDate(Date.parse(s.since)), until: s.resolvedAt ? shanghaiDate(Date.parse(s.resolvedAt)) : today })),
+        held.map((s) => ({
+          since: shanghaiDate(Date.parse(s.since)),
+          until: s.resolvedAt ? shanghaiDate(Date.parse(s.resolvedAt)) : today,
+        })),
         calendar,
       );
     return { steps, workingDaysHoldingAny };
@@ -249,7 +312,9 @@ export class EscalationService {
       steps: held.length,
     }));
     return {
-      parties: parties.sort((a, b) => b.workingDaysHoldingAnyStep - a.workingDaysHoldingAnyStep || b.workingDays - a.workingDays),
+      parties: parties.sort(
+        (a, b) => b.workingDaysHoldingAnyStep - a.workingDaysHoldingAnyStep || b.workingDays - a.workingDays,
+      ),
       steps,
     };
   }

@@ -24,7 +24,9 @@ const ABANDONED_AFTER_MS = 5 * 60 * 1000;
 
 /** SHA-256 (hex) of the request's canonical JSON: equal for equal JSON values, whatever their key order. */
 export function hashRequest(body: unknown): string {
-  return createHash('sha256').update(canonicalJson(body ?? null)).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(body ?? null))
+    .digest('hex');
 }
 
 export class IdempotencyService {
@@ -37,7 +39,9 @@ export class IdempotencyService {
   ): Promise<StoredResponse> {
     if (scope.key === undefined) return perform();
     if (!KEY.test(scope.key)) {
-      throw new ApiError(400, 'invalid_request', say('idempotency_key_format'), [problem('headers.idempotency-key', 'not_a_valid_key')]);
+      throw new ApiError(400, 'invalid_request', say('idempotency_key_format'), [
+        problem('headers.idempotency-key', 'not_a_valid_key'),
+      ]);
     }
     const where = and(
       eq(idempotencyRecords.actorId, scope.actorId),
@@ -74,14 +78,26 @@ export class IdempotencyService {
 
     try {
       const response = await perform();
-      await this.db.update(idempotencyRecords).set({ statusCode: response.statusCode, response: response.body as object }).where(where);
+      await this.db
+        .update(idempotencyRecords)
+        .set({ statusCode: response.statusCode, response: response.body as object })
+        .where(where);
       return response;
     } catch (error) {
       // A 429 (a rate limit, a workflow's full gate) decided nothing either: the key stays free for the resend.
       if (error instanceof ApiError && error.statusCode < 500 && error.statusCode !== 429) {
         // With its catalog message (`said`), so a replay answers in the language the repeat asks for.
-        const stored = { statusCode: error.statusCode, body: { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }, ...(error.said ? { said: error.said } : {}) } };
-        await this.db.update(idempotencyRecords).set({ statusCode: stored.statusCode, response: stored.body }).where(where);
+        const stored = {
+          statusCode: error.statusCode,
+          body: {
+            error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
+            ...(error.said ? { said: error.said } : {}),
+          },
+        };
+        await this.db
+          .update(idempotencyRecords)
+          .set({ statusCode: stored.statusCode, response: stored.body })
+          .where(where);
       } else {
         // Nothing was decided: free the key so the client can retry.
         await this.db.delete(idempotencyRecords).where(where);

@@ -4,7 +4,14 @@ import type { Database } from '../../db/client';
 import { appendEvent } from '../../db/events';
 import { organizations, users } from '../../db/schema';
 import { organizationEventKey, userEventKey } from '../../domain/ids';
-import { organizationKindsFor, roleRuleText, rolesNotFitting, type Actor, type OrganizationKind, type Role } from '../../domain/organizations';
+import {
+  organizationKindsFor,
+  roleRuleText,
+  rolesNotFitting,
+  type Actor,
+  type OrganizationKind,
+  type Role,
+} from '../../domain/organizations';
 import { unprocessable } from '../errors';
 import { hashToken, newId, newToken } from './tokens';
 import { say } from '../../domain/messages';
@@ -62,10 +69,14 @@ async function byCreation<R extends { id: string }, V>(
   view: (row: R) => V,
   read: (after: [SQL, string] | undefined) => Promise<Array<{ row: R; micros: number }>>,
 ): Promise<{ items: V[]; nextCursor: string | null }> {
-  const position = page.cursor === undefined ? undefined : decodeCursor(list, page.cursor, ['integer', 'string'] as const);
+  const position =
+    page.cursor === undefined ? undefined : decodeCursor(list, page.cursor, ['integer', 'string'] as const);
   const rows = await read(position && [atMicros(position[0]), position[1]]);
   const last = rows.length === page.limit ? rows[rows.length - 1] : undefined;
-  return { items: rows.map((r) => view(r.row)), nextCursor: last ? encodeCursor(list, [last.micros, last.row.id]) : null };
+  return {
+    items: rows.map((r) => view(r.row)),
+    nextCursor: last ? encodeCursor(list, [last.micros, last.row.id]) : null,
+  };
 }
 
 export class IdentityService {
@@ -83,7 +94,10 @@ export class IdentityService {
   async createOrganization(actor: Actor, input: { name: string; kind: OrganizationKind }): Promise<OrganizationView> {
     const id = newId('org');
     return this.db.transaction(async (tx) => {
-      const [row] = await tx.insert(organizations).values({ id, name: input.name.trim(), kind: input.kind }).returning();
+      const [row] = await tx
+        .insert(organizations)
+        .values({ id, name: input.name.trim(), kind: input.kind })
+        .returning();
       await appendEvent(tx, {
         idempotencyKey: organizationEventKey(id, 'created'),
         kind: 'organization.created',
@@ -123,7 +137,9 @@ export class IdentityService {
     }
     const organization = input.organizationId ? await this.getOrganization(input.organizationId) : undefined;
     if (input.organizationId && !organization) {
-      throw unprocessable(say('organization_missing', { id: input.organizationId }), [problem('organizationId', 'unknown_organization_plain')]);
+      throw unprocessable(say('organization_missing', { id: input.organizationId }), [
+        problem('organizationId', 'unknown_organization_plain'),
+      ]);
     }
     // Roles fit organizations (domain/organizations.ts ROLE_ORGANIZATION_KINDS): a role its
     // organization can never play in a contract grants nothing and only misleads.
@@ -135,7 +151,11 @@ export class IdentityService {
           say('roles_misfit', { kind, roles: misfits, rules: misfits.map(roleRuleText) }),
           misfits.map((role) => {
             const kinds = organizationKindsFor(role);
-            return problem(`roles.${input.roles.indexOf(role)}`, 'role_kinds', { kind, rule: roleRuleText(role), ...(kinds ? { kinds } : {}) });
+            return problem(`roles.${input.roles.indexOf(role)}`, 'role_kinds', {
+              kind,
+              rule: roleRuleText(role),
+              ...(kinds ? { kinds } : {}),
+            });
           }),
         );
       }
@@ -169,7 +189,11 @@ export class IdentityService {
   /** The names of the users among `ids` (at most a hundred; unknown ids left out). */
   async userNames(ids: readonly string[]): Promise<Array<{ id: string; name: string }>> {
     if (ids.length === 0) return [];
-    return this.db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, [...ids])).orderBy(asc(users.id));
+    return this.db
+      .select({ id: users.id, name: users.name })
+      .from(users)
+      .where(inArray(users.id, [...ids]))
+      .orderBy(asc(users.id));
   }
 
   /** Users oldest first (created_at, id), a page at a time by cursor (issue 19). */
@@ -188,7 +212,11 @@ export class IdentityService {
   async rotateToken(actor: Actor, userId: string): Promise<(UserView & { token: string }) | undefined> {
     const token = newToken();
     return this.db.transaction(async (tx) => {
-      const [row] = await tx.update(users).set({ tokenHash: hashToken(token) }).where(eq(users.id, userId)).returning();
+      const [row] = await tx
+        .update(users)
+        .set({ tokenHash: hashToken(token) })
+        .where(eq(users.id, userId))
+        .returning();
       if (!row) return undefined;
       await appendEvent(tx, {
         idempotencyKey: userEventKey(userId, 'token', hashToken(token)),
@@ -236,7 +264,13 @@ export class IdentityService {
     const token = newToken();
     const inserted = await this.db
       .insert(users)
-      .values({ id: ADMIN_USER_ID, name: 'Administrator', organizationId: null, roles: ['admin'], tokenHash: hashToken(token) })
+      .values({
+        id: ADMIN_USER_ID,
+        name: 'Administrator',
+        organizationId: null,
+        roles: ['admin'],
+        tokenHash: hashToken(token),
+      })
       .onConflictDoNothing({ target: users.id })
       .returning({ id: users.id });
     // Another process may have won the race; then its token is the one that was printed.

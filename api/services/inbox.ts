@@ -71,10 +71,7 @@ export class InboxService {
   async markRead(actor: Actor, id: number) {
     const [n] = await this.db.select().from(notifications).where(eq(notifications.id, id));
     if (!n || !inboxesOf(actor).includes(n.organizationId)) throw notFound(say('not_in_inbox', { id }));
-    await this.db
-      .insert(notificationReads)
-      .values({ notificationId: id, userId: actor.userId })
-      .onConflictDoNothing();
+    await this.db.insert(notificationReads).values({ notificationId: id, userId: actor.userId }).onConflictDoNothing();
     const [read] = await this.db
       .select({ readAt: notificationReads.readAt })
       .from(notificationReads)

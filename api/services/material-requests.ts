@@ -48,10 +48,15 @@ type RequestRow = typeof materialRequests.$inferSelect;
  * The request as `actor` sees it: a village's user its own village's part only, everyone else all
  * of it; volunteers' phones only to those who may read the village's contact details.
  */
-export function materialRequestView(state: StoredMaterialRequestState, actor: Actor, contract: Pick<Contract, 'parties' | 'stations'>) {
+export function materialRequestView(
+  state: StoredMaterialRequestState,
+  actor: Actor,
+  contract: Pick<Contract, 'parties' | 'stations'>,
+) {
   const { request } = state;
   const onlyVillage = villageScope(actor, contract);
-  const mine = <T extends { village: string }>(list: T[]) => (onlyVillage ? list.filter((x) => x.village === onlyVillage) : list);
+  const mine = <T extends { village: string }>(list: T[]) =>
+    onlyVillage ? list.filter((x) => x.village === onlyVillage) : list;
   return {
     id: request.id,
     contractId: request.contractId,
@@ -59,7 +64,12 @@ export function materialRequestView(state: StoredMaterialRequestState, actor: Ac
     villages: request.villages,
     title: request.title,
     note: request.note ?? null,
-    items: request.items.map((i) => ({ id: i.id, kind: i.kind, quantity: i.quantity, description: i.description ?? null })),
+    items: request.items.map((i) => ({
+      id: i.id,
+      kind: i.kind,
+      quantity: i.quantity,
+      description: i.description ?? null,
+    })),
     due: request.due,
     dueAt: new Date(request.dueAt).toISOString(),
     contacts: mine(request.contacts).map((c) => contactForReader(actor, contract, c)),
@@ -69,7 +79,12 @@ export function materialRequestView(state: StoredMaterialRequestState, actor: Ac
     deliveries: mine(state.deliveries).map((d) => ({
       id: d.id,
       village: d.village,
-      items: d.lines.map((l) => ({ itemId: l.itemId, quantity: l.quantity, status: l.status, reason: l.reason ?? null })),
+      items: d.lines.map((l) => ({
+        itemId: l.itemId,
+        quantity: l.quantity,
+        status: l.status,
+        reason: l.reason ?? null,
+      })),
       attachments: d.attachments,
       note: d.note ?? null,
       deliveredBy: d.deliveredBy,
@@ -108,7 +123,10 @@ export class MaterialRequestService {
   }
 
   /** A request and its contract, or 404 for anyone who may not see it (another village's users included). */
-  private async load(actor: Actor, requestId: string): Promise<{ row: RequestRow; contractRow: ContractRow; contract: Contract; village?: string }> {
+  private async load(
+    actor: Actor,
+    requestId: string,
+  ): Promise<{ row: RequestRow; contractRow: ContractRow; contract: Contract; village?: string }> {
     const [row] = await this.db.select().from(materialRequests).where(eq(materialRequests.id, requestId));
     const missing = notFound(say('not_found_or_not_shared', { what: 'material_request', id: requestId }));
     if (!row) throw missing;
@@ -135,7 +153,8 @@ export class MaterialRequestService {
     contactIds.forEach((id, i) => {
       const contact = contacts.find((c) => c.id === id);
       if (!contact) problems.push(problem(`contacts.${i}`, 'unknown_contact', { id }));
-      else if (!body.villages.includes(contact.villageId)) problems.push(problem(`contacts.${i}`, 'contact_of_other_village', { village: contact.villageId }));
+      else if (!body.villages.includes(contact.villageId))
+        problems.push(problem(`contacts.${i}`, 'contact_of_other_village', { village: contact.villageId }));
     });
     if (problems.length > 0) throw unprocessable(say('material_request_invalid'), problems);
     const villageNames = await this.db
@@ -153,7 +172,12 @@ export class MaterialRequestService {
         villages: body.villages,
         title: body.title.trim(),
         ...(note ? { note } : {}),
-        items: body.items.map((i) => ({ id: i.id, kind: i.kind, quantity: i.quantity, ...(i.description ? { description: i.description } : {}) })),
+        items: body.items.map((i) => ({
+          id: i.id,
+          kind: i.kind,
+          quantity: i.quantity,
+          ...(i.description ? { description: i.description } : {}),
+        })),
         due: body.due,
         dueAt: parseInstant(body.due)!,
         contacts: contactIds.map((id) => {
@@ -166,10 +190,14 @@ export class MaterialRequestService {
       };
       return sendToWorkflow(
         contractWorkflowId(contractId),
-        () => this.temporal.workflow.getHandle(contractWorkflowId(contractId)).executeUpdate(requestMaterialsUpdate, { args: [request] }),
+        () =>
+          this.temporal.workflow
+            .getHandle(contractWorkflowId(contractId))
+            .executeUpdate(requestMaterialsUpdate, { args: [request] }),
         {
           // Made before the contract ended (a retry under the same key has the same id): it stands.
-          recorded: async () => ((await this.recordedState(request.id)) ? { requestId: request.id, created: false } : undefined),
+          recorded: async () =>
+            (await this.recordedState(request.id)) ? { requestId: request.id, created: false } : undefined,
           closed: () => new ApiError(409, 'contract_not_active', say('contract_ended_no_requests', { id: contractId })),
         },
       );
@@ -194,24 +222,42 @@ export class MaterialRequestService {
   ) {
     const closedMessage = say('material_request_closed', { id: requestId });
     const view = (state: StoredMaterialRequestState) => materialRequestView(state, reader.actor, reader.contract);
-    return sendToWorkflow(materialRequestWorkflowId(contractId, requestId), async () => view(await resolveTexts(this.db, await send())), {
-      recorded: async () => {
-        const state = await this.recordedState(requestId);
-        return state && repeat(state) ? view(state) : undefined;
+    return sendToWorkflow(
+      materialRequestWorkflowId(contractId, requestId),
+      async () => view(await resolveTexts(this.db, await send())),
+      {
+        recorded: async () => {
+          const state = await this.recordedState(requestId);
+          return state && repeat(state) ? view(state) : undefined;
+        },
+        closed: async () => {
+          const state = await this.recordedState(requestId);
+          return new ApiError(
+            409,
+            'closed',
+            state ? say('material_request_closed', { id: requestId, status: state.status }) : closedMessage,
+          );
+        },
       },
-      closed: async () => {
-        const state = await this.recordedState(requestId);
-        return new ApiError(409, 'closed', state ? say('material_request_closed', { id: requestId, status: state.status }) : closedMessage);
-      },
-    });
+    );
   }
 
   /** The request's state once it is in the read model (from the workflow; from the read model once it has finished). */
   private current(contractId: string, requestId: string): Promise<StoredMaterialRequestState> {
-    return sendToWorkflow(materialRequestWorkflowId(contractId, requestId), async () => resolveTexts(this.db, await this.temporal.workflow.getHandle(materialRequestWorkflowId(contractId, requestId)).executeUpdate(requestRegisteredUpdate)), {
-      recorded: () => this.recordedState(requestId),
-      closed: () => new ApiError(409, 'closed', say('material_request_closed', { id: requestId })),
-    });
+    return sendToWorkflow(
+      materialRequestWorkflowId(contractId, requestId),
+      async () =>
+        resolveTexts(
+          this.db,
+          await this.temporal.workflow
+            .getHandle(materialRequestWorkflowId(contractId, requestId))
+            .executeUpdate(requestRegisteredUpdate),
+        ),
+      {
+        recorded: () => this.recordedState(requestId),
+        closed: () => new ApiError(409, 'closed', say('material_request_closed', { id: requestId })),
+      },
+    );
   }
 
   async get(actor: Actor, requestId: string) {
@@ -219,7 +265,11 @@ export class MaterialRequestService {
     return materialRequestView(row.state as StoredMaterialRequestState, actor, contract);
   }
 
-  async list(actor: Actor, contractId: string, filter: { station?: string; village?: string; status?: RequestStatus; overdue?: boolean }) {
+  async list(
+    actor: Actor,
+    contractId: string,
+    filter: { station?: string; village?: string; status?: RequestStatus; overdue?: boolean },
+  ) {
     const contract = (await loadVisibleContract(this.db, actor, contractId)).definition as Contract;
     const ownVillage = villageScope(actor, contract);
     if (ownVillage && filter.village && filter.village !== ownVillage) return { items: [] };
@@ -246,22 +296,36 @@ export class MaterialRequestService {
     if (!ownVillage || !hasRole(actor, 'village_liaison')) {
       throw forbidden(say('only_village_liaison_delivers'));
     }
-    if (village !== ownVillage) throw forbidden(say('deliver_own_village', { own: ownVillage, village: village ?? '' }));
+    if (village !== ownVillage)
+      throw forbidden(say('deliver_own_village', { own: ownVillage, village: village ?? '' }));
     const deliveryId = idForKey('dl', [actor.userId, requestId], idempotencyKey);
     // A delivery the workflow refuses (more than is owed) leaves none of its files stored.
-    return withTexts(this.db, requestId, [body.note], ([note]) => withAttachments(this.storage, [{ field: 'attachments', attachments: body.attachments ?? [] }], ([attachments]) =>
-      this.sendToRequest(
-        row.contractId,
-        requestId,
-        () =>
-          this.temporal.workflow.getHandle(materialRequestWorkflowId(row.contractId, requestId)).executeUpdate(deliverUpdate, {
-            args: [{ deliveryId, village, items: body.items, attachments: attachments!, ...(note ? { note } : {}), deliveredBy: actor.userId }],
-          }),
-        // A retry under the same key is the same delivery.
-        (recorded) => recorded.deliveries.some((d) => d.id === deliveryId),
-        { actor, contract },
+    return withTexts(this.db, requestId, [body.note], ([note]) =>
+      withAttachments(this.storage, [{ field: 'attachments', attachments: body.attachments ?? [] }], ([attachments]) =>
+        this.sendToRequest(
+          row.contractId,
+          requestId,
+          () =>
+            this.temporal.workflow
+              .getHandle(materialRequestWorkflowId(row.contractId, requestId))
+              .executeUpdate(deliverUpdate, {
+                args: [
+                  {
+                    deliveryId,
+                    village,
+                    items: body.items,
+                    attachments: attachments!,
+                    ...(note ? { note } : {}),
+                    deliveredBy: actor.userId,
+                  },
+                ],
+              }),
+          // A retry under the same key is the same delivery.
+          (recorded) => recorded.deliveries.some((d) => d.id === deliveryId),
+          { actor, contract },
+        ),
       ),
-    ));
+    );
   }
 
   async review(actor: Actor, requestId: string, deliveryId: string, items: LineDecision[]) {
@@ -269,39 +333,52 @@ export class MaterialRequestService {
     this.requireStationStaff(actor, contract, 'accept or send back delivered materials');
     // Reasons are stored trimmed (claim check); blank ones stay for the workflow to refuse.
     const reasons = items.map((d) => (typeof d.reason === 'string' ? d.reason.trim() : undefined));
-    return withTexts(this.db, requestId, reasons, (references) => this.sendToRequest(
-      row.contractId,
-      requestId,
-      () =>
-        this.temporal.workflow
-          .getHandle(materialRequestWorkflowId(row.contractId, requestId))
-          .executeUpdate(reviewDeliveryUpdate, {
-            args: [{ deliveryId, items: items.map(({ reason: _r, ...d }, i) => ({ ...d, ...(references[i] ? { reason: references[i] } : {}) })), reviewedBy: actor.userId }],
-          }),
-      // The last acceptance ends the request's workflow: a retry of it is the decision recorded.
-      (recorded) => {
-        const delivery = recorded.deliveries.find((d) => d.id === deliveryId);
-        if (!delivery) throw notFound(say('no_delivery', { request: requestId, delivery: deliveryId }));
-        return isRepeatedDecision(delivery, items);
-      },
-      { actor, contract },
-    ));
+    return withTexts(this.db, requestId, reasons, (references) =>
+      this.sendToRequest(
+        row.contractId,
+        requestId,
+        () =>
+          this.temporal.workflow
+            .getHandle(materialRequestWorkflowId(row.contractId, requestId))
+            .executeUpdate(reviewDeliveryUpdate, {
+              args: [
+                {
+                  deliveryId,
+                  items: items.map(({ reason: _r, ...d }, i) => ({
+                    ...d,
+                    ...(references[i] ? { reason: references[i] } : {}),
+                  })),
+                  reviewedBy: actor.userId,
+                },
+              ],
+            }),
+        // The last acceptance ends the request's workflow: a retry of it is the decision recorded.
+        (recorded) => {
+          const delivery = recorded.deliveries.find((d) => d.id === deliveryId);
+          if (!delivery) throw notFound(say('no_delivery', { request: requestId, delivery: deliveryId }));
+          return isRepeatedDecision(delivery, items);
+        },
+        { actor, contract },
+      ),
+    );
   }
 
   async cancel(actor: Actor, requestId: string, reason: string) {
     const { row, contract } = await this.load(actor, requestId);
     this.requireStationStaff(actor, contract, 'cancel material requests');
-    return withTexts(this.db, requestId, [reason], ([stored]) => this.sendToRequest(
-      row.contractId,
-      requestId,
-      () =>
-        this.temporal.workflow
-          .getHandle(materialRequestWorkflowId(row.contractId, requestId))
-          .executeUpdate(cancelRequestUpdate, { args: [{ reason: stored!, cancelledBy: actor.userId }] }),
-      // Cancelling ends the workflow: a retry is answered with the cancelled request, as the workflow does.
-      (recorded) => recorded.cancelled !== null,
-      { actor, contract },
-    ));
+    return withTexts(this.db, requestId, [reason], ([stored]) =>
+      this.sendToRequest(
+        row.contractId,
+        requestId,
+        () =>
+          this.temporal.workflow
+            .getHandle(materialRequestWorkflowId(row.contractId, requestId))
+            .executeUpdate(cancelRequestUpdate, { args: [{ reason: stored!, cancelledBy: actor.userId }] }),
+        // Cancelling ends the workflow: a retry is answered with the cancelled request, as the workflow does.
+        (recorded) => recorded.cancelled !== null,
+        { actor, contract },
+      ),
+    );
   }
 
   /**
@@ -317,27 +394,43 @@ export class MaterialRequestService {
     const own = villageScope(actor, contract);
     const villageIds = contract.stations.flatMap((s) => s.villages).filter((v) => !own || v === own);
     const names = villageIds.length
-      ? await this.db.select({ id: organizations.id, name: organizations.name }).from(organizations).where(inArray(organizations.id, villageIds))
+      ? await this.db
+          .select({ id: organizations.id, name: organizations.name })
+          .from(organizations)
+          .where(inArray(organizations.id, villageIds))
       : [];
     const items = contract.stations.flatMap((station) =>
-      station.villages.filter((village) => !own || village === own).map((village) => {
-        const mine = rows.filter((r) => r.villages.includes(village));
-        const held = steps.filter((s) => s.kind === 'materialRequestOverdue' && s.organizationId === village);
-        const owing = (r: RequestRow) => (r.state as StoredMaterialRequestState).villages.some((v) => v.village === village && villageHolds(v));
-        return {
-          village,
-          name: names.find((n) => n.id === village)?.name ?? village,
-          station: station.id,
-          requests: mine.length,
-          open: mine.filter((r) => r.status !== 'accepted' && r.status !== 'cancelled').length,
-          overdue: mine.filter((r) => r.overdue && owing(r)).length,
-          workingDaysHeld: held.reduce((sum, s) => sum + s.workingDays, 0),
-          // Requests overdue at once count each day once: the delay attributed to the village.
-          workingDaysHoldingAnyRequest: workingDaysHoldingAny(held),
-          overdueSteps: held.map((s) => ({ stepId: s.stepId, reference: s.reference, since: s.since, resolvedAt: s.resolvedAt, workingDays: s.workingDays })),
-        };
-      }),
+      station.villages
+        .filter((village) => !own || village === own)
+        .map((village) => {
+          const mine = rows.filter((r) => r.villages.includes(village));
+          const held = steps.filter((s) => s.kind === 'materialRequestOverdue' && s.organizationId === village);
+          const owing = (r: RequestRow) =>
+            (r.state as StoredMaterialRequestState).villages.some((v) => v.village === village && villageHolds(v));
+          return {
+            village,
+            name: names.find((n) => n.id === village)?.name ?? village,
+            station: station.id,
+            requests: mine.length,
+            open: mine.filter((r) => r.status !== 'accepted' && r.status !== 'cancelled').length,
+            overdue: mine.filter((r) => r.overdue && owing(r)).length,
+            workingDaysHeld: held.reduce((sum, s) => sum + s.workingDays, 0),
+            // Requests overdue at once count each day once: the delay attributed to the village.
+            workingDaysHoldingAnyRequest: workingDaysHoldingAny(held),
+            overdueSteps: held.map((s) => ({
+              stepId: s.stepId,
+              reference: s.reference,
+              since: s.since,
+              resolvedAt: s.resolvedAt,
+              workingDays: s.workingDays,
+            })),
+          };
+        }),
     );
-    return { items: items.sort((a, b) => b.workingDaysHoldingAnyRequest - a.workingDaysHoldingAnyRequest || b.overdue - a.overdue) };
+    return {
+      items: items.sort(
+        (a, b) => b.workingDaysHoldingAnyRequest - a.workingDaysHoldingAnyRequest || b.overdue - a.overdue,
+      ),
+    };
   }
 }

@@ -95,7 +95,9 @@ export class OperatorService {
     const queue = this.taskQueue.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
     const running: WorkflowExecutionInfo[] = [];
     let truncated = false;
-    for await (const info of this.temporal.workflow.list({ query: `TaskQueue = '${queue}' AND ExecutionStatus = 'Running'` })) {
+    for await (const info of this.temporal.workflow.list({
+      query: `TaskQueue = '${queue}' AND ExecutionStatus = 'Running'`,
+    })) {
       if (running.length === MAX_SCANNED_WORKFLOWS) {
         truncated = true;
         break;
@@ -104,7 +106,9 @@ export class OperatorService {
     }
     const found = await inBatches(running, DESCRIBE_CONCURRENCY, async (info) => this.inspect(info));
     return {
-      items: found.flat().sort((a, b) => (a.since ?? '').localeCompare(b.since ?? '') || a.workflowId.localeCompare(b.workflowId)),
+      items: found
+        .flat()
+        .sort((a, b) => (a.since ?? '').localeCompare(b.since ?? '') || a.workflowId.localeCompare(b.workflowId)),
       scanned: running.length,
       truncated,
       scannedAt: new Date().toISOString(),
@@ -112,7 +116,12 @@ export class OperatorService {
   }
 
   private async inspect(info: WorkflowExecutionInfo): Promise<StuckWorkflow[]> {
-    const base = { workflowId: info.workflowId, runId: info.runId, workflowType: info.type, contractId: contractOf(info.workflowId) };
+    const base = {
+      workflowId: info.workflowId,
+      runId: info.runId,
+      workflowType: info.type,
+      contractId: contractOf(info.workflowId),
+    };
     const stuck: StuckWorkflow[] = [];
     const projection = info.memo?.[PROJECTION_FAILURE_MEMO] as ProjectionFailure | undefined;
     if (projection) {
@@ -152,7 +161,9 @@ export class OperatorService {
     try {
       for (const item of items) {
         const notice: StuckWorkflowNotice = { ...item, at };
-        await this.db.transaction((tx) => writeNotifications(tx, item.contractId, [stuckWorkflowNotification(notice, ADMINISTRATORS_INBOX)]));
+        await this.db.transaction((tx) =>
+          writeNotifications(tx, item.contractId, [stuckWorkflowNotification(notice, ADMINISTRATORS_INBOX)]),
+        );
       }
     } catch (error) {
       this.log?.warn({ err: error }, 'could not write stuck-workflow notices');

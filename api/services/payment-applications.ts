@@ -25,7 +25,13 @@ import { withAttachments, type UploadedAttachment } from './attachments';
 import { atMicros, beyond, decodeCursor, encodeCursor, microsOf } from './cursor';
 import type { FileStorage } from './file-storage';
 import { ledgerEntryOf } from './contract-views';
-import { clockOfContract, contractCalendar, milestoneApprovals, type ApplicationRow, type PaymentClockView } from './payment-clock-view';
+import {
+  clockOfContract,
+  contractCalendar,
+  milestoneApprovals,
+  type ApplicationRow,
+  type PaymentClockView,
+} from './payment-clock-view';
 import { sendToWorkflow } from './temporal-errors';
 import { idForKey } from './tokens';
 import { loadVisibleContract, type ContractRow } from './visibility';
@@ -122,7 +128,9 @@ export class PaymentApplicationService {
   private async settleFiling(row: ApplicationRow): Promise<ApplicationRow | undefined> {
     let held;
     try {
-      const state = await this.temporal.workflow.getHandle(contractWorkflowId(row.contractId)).query(contractStateQuery);
+      const state = await this.temporal.workflow
+        .getHandle(contractWorkflowId(row.contractId))
+        .query(contractStateQuery);
       held = state.paymentClock?.applications[row.id];
     } catch {
       return undefined;
@@ -130,16 +138,28 @@ export class PaymentApplicationService {
     if (!held) return undefined;
     const [contractRow] = await this.db.select().from(contracts).where(eq(contracts.id, row.contractId));
     const contract = contractRow!.definition as Contract;
-    const acceptanceDueOn = held.acceptanceDueOn ?? windowOf(held, contract, await contractCalendar(this.db, contract, held.filedOn));
+    const acceptanceDueOn =
+      held.acceptanceDueOn ?? windowOf(held, contract, await contractCalendar(this.db, contract, held.filedOn));
     await this.db
       .update(paymentApplications)
-      .set({ status: 'pending', tranche: held.tranche, amountFen: held.amountFen, filedAt: new Date(held.filedAt), filedOn: held.filedOn, acceptanceDueOn })
+      .set({
+        status: 'pending',
+        tranche: held.tranche,
+        amountFen: held.amountFen,
+        filedAt: new Date(held.filedAt),
+        filedOn: held.filedOn,
+        acceptanceDueOn,
+      })
       .where(and(eq(paymentApplications.id, row.id), eq(paymentApplications.status, 'filing')));
     return this.row(row.id);
   }
 
   /** The full clock of a contract on `asOf` (default today), for the contract's detail. */
-  async clockOf(contractRow: ContractRow, ledger: readonly LedgerEntry[], asOf: IsoDate = this.today()): Promise<PaymentClockView> {
+  async clockOf(
+    contractRow: ContractRow,
+    ledger: readonly LedgerEntry[],
+    asOf: IsoDate = this.today(),
+  ): Promise<PaymentClockView> {
     return clockOfContract(this.db, contractRow.definition as Contract, ledger, asOf);
   }
 
@@ -175,54 +195,72 @@ export class PaymentApplicationService {
       return applicationView(recorded, this.today());
     }
     // Not held by the workflow: a leftover of an attempt that never reached it, replaced by this one.
-    if (recorded && !sameFigures(recorded)) await this.db.delete(paymentApplications).where(and(eq(paymentApplications.id, id), eq(paymentApplications.status, 'filing')));
-    const release = releaseOf(tranche!);
-    const approvedOn = typeof release === 'object' ? ((await milestoneApprovals(this.db, contract)).get(release.afterApproval) ?? null) : null;
-    return withAttachments(this.storage, [{ field: 'attachments', attachments: body.attachments ?? [] }], async ([metas]) => {
+    if (recorded && !sameFigures(recorded))
       await this.db
-        .insert(paymentApplications)
-        .values({
-          id,
-          contractId,
-          tranche: tranche!.id,
-          amountFen,
-          invoiceNumber: body.invoice.number,
-          invoiceDate: body.invoice.date,
-          note: body.note ?? null,
-          attachments: metas ?? [],
-          status: 'filing',
-          filedBy: actor.userId,
-        })
-        .onConflictDoNothing();
-      try {
-        const filed = await sendToWorkflow(
-          contractWorkflowId(contractId),
-          () =>
-            this.temporal.workflow
-              .getHandle(contractWorkflowId(contractId))
-              .executeUpdate(fileApplicationUpdate, { args: [{ applicationId: id, tranche: tranche!.id, amountFen, filedBy: actor.userId, approvedOn }] }),
-          {
-            recorded: async () => undefined,
-            closed: async () => new ApiError(409, 'contract_not_active', say('contract_ended_plain', { id: contractId })),
-          },
-        );
+        .delete(paymentApplications)
+        .where(and(eq(paymentApplications.id, id), eq(paymentApplications.status, 'filing')));
+    const release = releaseOf(tranche!);
+    const approvedOn =
+      typeof release === 'object'
+        ? ((await milestoneApprovals(this.db, contract)).get(release.afterApproval) ?? null)
+        : null;
+    return withAttachments(
+      this.storage,
+      [{ field: 'attachments', attachments: body.attachments ?? [] }],
+      async ([metas]) => {
         await this.db
-          .update(paymentApplications)
-          .set({ status: 'pending', filedAt: new Date(this.clock()), filedOn: filed.filedOn, acceptanceDueOn: filed.acceptanceDueOn })
-          .where(and(eq(paymentApplications.id, id), eq(paymentApplications.status, 'filing')));
-      } catch (error) {
-        // A refusal removes the row — unless the workflow holds the application after all (filed
-        // with other figures under this key): then the row is its record and stays, settled.
-        if (error instanceof ApiError && error.statusCode < 500) {
-          const row = await this.row(id);
-          if (row?.status === 'filing' && !(await this.settleFiling(row))) {
-            await this.db.delete(paymentApplications).where(and(eq(paymentApplications.id, id), eq(paymentApplications.status, 'filing')));
+          .insert(paymentApplications)
+          .values({
+            id,
+            contractId,
+            tranche: tranche!.id,
+            amountFen,
+            invoiceNumber: body.invoice.number,
+            invoiceDate: body.invoice.date,
+            note: body.note ?? null,
+            attachments: metas ?? [],
+            status: 'filing',
+            filedBy: actor.userId,
+          })
+          .onConflictDoNothing();
+        try {
+          const filed = await sendToWorkflow(
+            contractWorkflowId(contractId),
+            () =>
+              this.temporal.workflow.getHandle(contractWorkflowId(contractId)).executeUpdate(fileApplicationUpdate, {
+                args: [{ applicationId: id, tranche: tranche!.id, amountFen, filedBy: actor.userId, approvedOn }],
+              }),
+            {
+              recorded: async () => undefined,
+              closed: async () =>
+                new ApiError(409, 'contract_not_active', say('contract_ended_plain', { id: contractId })),
+            },
+          );
+          await this.db
+            .update(paymentApplications)
+            .set({
+              status: 'pending',
+              filedAt: new Date(this.clock()),
+              filedOn: filed.filedOn,
+              acceptanceDueOn: filed.acceptanceDueOn,
+            })
+            .where(and(eq(paymentApplications.id, id), eq(paymentApplications.status, 'filing')));
+        } catch (error) {
+          // A refusal removes the row — unless the workflow holds the application after all (filed
+          // with other figures under this key): then the row is its record and stays, settled.
+          if (error instanceof ApiError && error.statusCode < 500) {
+            const row = await this.row(id);
+            if (row?.status === 'filing' && !(await this.settleFiling(row))) {
+              await this.db
+                .delete(paymentApplications)
+                .where(and(eq(paymentApplications.id, id), eq(paymentApplications.status, 'filing')));
+            }
           }
+          throw error;
         }
-        throw error;
-      }
-      return applicationView((await this.row(id))!, this.today());
-    });
+        return applicationView((await this.row(id))!, this.today());
+      },
+    );
   }
 
   /** Accepts or returns an application (agency_officer of the purchaser); reasons are kept with the row only. */
@@ -231,18 +269,21 @@ export class PaymentApplicationService {
     if (actor.organizationId !== contract.purchaserId || !actor.roles.includes('agency_officer')) {
       throw forbidden(say('only_purchaser_officer_decides', { contract: contract.id }));
     }
-    if (row.status === 'filing' && !(await this.settleFiling(row))) throw new ApiError(409, 'application_not_filed', say('application_not_filed', { id: applicationId }));
+    if (row.status === 'filing' && !(await this.settleFiling(row)))
+      throw new ApiError(409, 'application_not_filed', say('application_not_filed', { id: applicationId }));
     const reasons = body.reasons ?? [];
-    if (body.outcome === 'return' && reasons.length === 0) throw unprocessable(say('application_needs_reasons'), [problem('reasons', 'give_a_reason_to_return')]);
+    if (body.outcome === 'return' && reasons.length === 0)
+      throw unprocessable(say('application_needs_reasons'), [problem('reasons', 'give_a_reason_to_return')]);
     const decided = await sendToWorkflow(
       contractWorkflowId(row.contractId),
       () =>
-        this.temporal.workflow
-          .getHandle(contractWorkflowId(row.contractId))
-          .executeUpdate(decideApplicationUpdate, { args: [{ applicationId, outcome: body.outcome, decidedBy: actor.userId }] }),
+        this.temporal.workflow.getHandle(contractWorkflowId(row.contractId)).executeUpdate(decideApplicationUpdate, {
+          args: [{ applicationId, outcome: body.outcome, decidedBy: actor.userId }],
+        }),
       {
         recorded: async () => undefined,
-        closed: async () => new ApiError(409, 'contract_not_active', say('contract_ended_plain', { id: row.contractId })),
+        closed: async () =>
+          new ApiError(409, 'contract_not_active', say('contract_ended_plain', { id: row.contractId })),
       },
     );
     // The first answer's reasons stand: a repeat of the decision does not rewrite them.
@@ -267,7 +308,10 @@ export class PaymentApplicationService {
 
   async list(actor: Actor, contractId: string) {
     await loadVisibleContract(this.db, actor, contractId);
-    const filing = await this.db.select().from(paymentApplications).where(and(eq(paymentApplications.contractId, contractId), eq(paymentApplications.status, 'filing')));
+    const filing = await this.db
+      .select()
+      .from(paymentApplications)
+      .where(and(eq(paymentApplications.contractId, contractId), eq(paymentApplications.status, 'filing')));
     for (const row of filing) await this.settleFiling(row);
     const rows = await this.db
       .select()
@@ -289,13 +333,21 @@ export class PaymentApplicationService {
    * with their ledgers in one query; `nextCursor` continues after the last contract read (null
    * when none is left). A page may hold no row while a later one does.
    */
-  async overdue(actor: Actor, organizationId: string, asOf: IsoDate, page: { limit: number; cursor?: string } = { limit: OVERDUE_PAGE_CONTRACTS }) {
-    const position = page.cursor === undefined ? undefined : decodeCursor('overdue-payments', page.cursor, ['integer', 'string'] as const);
+  async overdue(
+    actor: Actor,
+    organizationId: string,
+    asOf: IsoDate,
+    page: { limit: number; cursor?: string } = { limit: OVERDUE_PAGE_CONTRACTS },
+  ) {
+    const position =
+      page.cursor === undefined
+        ? undefined
+        : decodeCursor('overdue-payments', page.cursor, ['integer', 'string'] as const);
     const own = isAdmin(actor) || actor.organizationId === organizationId;
     const denied = () => forbidden(say('overdue_list_denied', { id: organizationId }));
     if (!own && !actor.roles.includes('auditor')) throw denied();
     const [org] = await this.db.select().from(organizations).where(eq(organizations.id, organizationId));
-    if (!org) throw (own ? notFound(say('not_found', { what: 'organization', id: organizationId })) : denied());
+    if (!org) throw own ? notFound(say('not_found', { what: 'organization', id: organizationId })) : denied();
     // An auditor of another organization sees the contracts its organization is party to (as everywhere: api/services/visibility), and none is 403.
     const through = own ? organizationId : (actor.organizationId ?? '');
     const paidThrough = (after?: SQL) =>
@@ -306,21 +358,49 @@ export class PaymentApplicationService {
         .where(and(eq(contractParties.organizationId, through), eq(contracts.payerId, organizationId), after))
         .orderBy(asc(contractParties.createdAt), asc(contractParties.contractId));
     if (!own && (await paidThrough().limit(1)).length === 0) throw denied();
-    const after = position ? beyond([contractParties.createdAt, contractParties.contractId], [atMicros(position[0]), position[1]]) : undefined;
+    const after = position
+      ? beyond([contractParties.createdAt, contractParties.contractId], [atMicros(position[0]), position[1]])
+      : undefined;
     const read = await paidThrough(after).limit(page.limit);
     const rows = read.map((r) => r.row);
     const contractors = [...new Set(rows.map((r) => r.contractorId))];
     const names = new Map(
       contractors.length === 0
         ? []
-        : (await this.db.select({ id: organizations.id, name: organizations.name }).from(organizations).where(inArray(organizations.id, contractors))).map((o) => [o.id, o.name]),
+        : (
+            await this.db
+              .select({ id: organizations.id, name: organizations.name })
+              .from(organizations)
+              .where(inArray(organizations.id, contractors))
+          ).map((o) => [o.id, o.name]),
     );
     const ledgers = new Map<string, LedgerEntry[]>();
     if (rows.length > 0) {
-      const entries = await this.db.select().from(ledgerEntries).where(inArray(ledgerEntries.contractId, rows.map((r) => r.id))).orderBy(asc(ledgerEntries.contractId), asc(ledgerEntries.id));
-      for (const entry of entries) ledgers.set(entry.contractId, [...(ledgers.get(entry.contractId) ?? []), ledgerEntryOf(entry)]);
+      const entries = await this.db
+        .select()
+        .from(ledgerEntries)
+        .where(
+          inArray(
+            ledgerEntries.contractId,
+            rows.map((r) => r.id),
+          ),
+        )
+        .orderBy(asc(ledgerEntries.contractId), asc(ledgerEntries.id));
+      for (const entry of entries)
+        ledgers.set(entry.contractId, [...(ledgers.get(entry.contractId) ?? []), ledgerEntryOf(entry)]);
     }
-    const items: Array<{ contractId: string; contractTitle: string; contractor: string; contractorName: string; tranche: string; trancheLabel: string; paymentDueOn: IsoDate; outstanding: string; daysOverdue: number; interest: string }> = [];
+    const items: Array<{
+      contractId: string;
+      contractTitle: string;
+      contractor: string;
+      contractorName: string;
+      tranche: string;
+      trancheLabel: string;
+      paymentDueOn: IsoDate;
+      outstanding: string;
+      daysOverdue: number;
+      interest: string;
+    }> = [];
     for (const row of rows) {
       const clock = await this.clockOf(row, ledgers.get(row.id) ?? [], asOf);
       for (const t of clock.tranches) {
@@ -340,6 +420,11 @@ export class PaymentApplicationService {
       }
     }
     const last = read.length === page.limit ? read[read.length - 1] : undefined;
-    return { organizationId, asOf, items, nextCursor: last ? encodeCursor('overdue-payments', [last.createdMicros, last.row.id]) : null };
+    return {
+      organizationId,
+      asOf,
+      items,
+      nextCursor: last ? encodeCursor('overdue-payments', [last.createdMicros, last.row.id]) : null,
+    };
   }
 }

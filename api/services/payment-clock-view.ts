@@ -11,7 +11,15 @@ import { shanghaiDate, type IsoDate } from '../../domain/dates';
 import { stepDueDay } from '../../domain/escalation';
 import { ledgerDays, type LedgerEntry } from '../../domain/ledger';
 import { formatMoney, type Fen } from '../../domain/money';
-import { paymentTermsOf, releaseOf, trancheClock, trancheReceipts, type PaymentTerms, type TrancheApplication, type TrancheClock } from '../../domain/payment-terms';
+import {
+  paymentTermsOf,
+  releaseOf,
+  trancheClock,
+  trancheReceipts,
+  type PaymentTerms,
+  type TrancheApplication,
+  type TrancheClock,
+} from '../../domain/payment-terms';
 
 export type ApplicationRow = typeof paymentApplications.$inferSelect;
 
@@ -20,13 +28,21 @@ export type ApplicationRow = typeof paymentApplications.$inferSelect;
  * approved submission): the latest of those approvals' days. Missing while not approved.
  */
 export async function milestoneApprovals(db: Database, contract: Contract): Promise<Map<string, IsoDate>> {
-  const wanted = [...new Set(contract.tranches.flatMap((t) => (typeof t.release === 'object' ? [t.release.afterApproval] : [])))];
+  const wanted = [
+    ...new Set(contract.tranches.flatMap((t) => (typeof t.release === 'object' ? [t.release.afterApproval] : []))),
+  ];
   const approvals = new Map<string, IsoDate>();
   if (wanted.length === 0) return approvals;
   const rows = await db
     .select({ milestoneId: submissions.milestoneId, station: submissions.station, decision: submissions.decision })
     .from(submissions)
-    .where(and(eq(submissions.contractId, contract.id), inArray(submissions.milestoneId, wanted), eq(submissions.status, 'approved')));
+    .where(
+      and(
+        eq(submissions.contractId, contract.id),
+        inArray(submissions.milestoneId, wanted),
+        eq(submissions.status, 'approved'),
+      ),
+    );
   for (const id of wanted) {
     const milestone = contract.milestones?.find((m) => m.id === id);
     if (!milestone) continue;
@@ -110,11 +126,26 @@ export function paymentClockOf(
           filedOn: a.filedOn!,
           ...(a.acceptanceDueOn ? { acceptanceDueOn: a.acceptanceDueOn } : {}),
           amountFen: a.amountFen,
-          ...(a.decidedOn && (a.status === 'accepted' || a.status === 'returned') ? { decision: { outcome: a.status === 'accepted' ? ('accept' as const) : ('return' as const), on: a.decidedOn } } : {}),
+          ...(a.decidedOn && (a.status === 'accepted' || a.status === 'returned')
+            ? {
+                decision: {
+                  outcome: a.status === 'accepted' ? ('accept' as const) : ('return' as const),
+                  on: a.decidedOn,
+                },
+              }
+            : {}),
         }));
       const release = releaseOf(t);
       const approvedOn = typeof release === 'object' ? (approvals.get(release.afterApproval) ?? null) : null;
-      const clock = trancheClock(contract, { id: t.id, dueOn: stepDueDay(t.dueAt), amountFen: t.amountFen, release }, apps, receipts.get(t.id) ?? [], approvedOn, calendar, asOf);
+      const clock = trancheClock(
+        contract,
+        { id: t.id, dueOn: stepDueDay(t.dueAt), amountFen: t.amountFen, release },
+        apps,
+        receipts.get(t.id) ?? [],
+        approvedOn,
+        calendar,
+        asOf,
+      );
       const overdueFen = clock.overdueFen;
       return {
         id: t.id,
@@ -136,7 +167,13 @@ export function paymentClockOf(
         daysOverdue: clock.daysOverdue,
         interest: formatMoney(clock.interestFen),
         interestFen: clock.interestFen,
-        segments: clock.segments.map((s) => ({ from: s.from, to: s.to, days: s.days, base: formatMoney(s.baseFen), interest: formatMoney(s.interestFen) })),
+        segments: clock.segments.map((s) => ({
+          from: s.from,
+          to: s.to,
+          days: s.days,
+          base: formatMoney(s.baseFen),
+          interest: formatMoney(s.interestFen),
+        })),
       };
     });
   const interestFen = tranches.reduce((s, t) => s + t.interestFen, 0);
@@ -144,7 +181,22 @@ export function paymentClockOf(
 }
 
 /** The clock of a contract on `asOf`, read from the database. */
-export async function clockOfContract(db: Database, contract: Contract, ledger: readonly LedgerEntry[], asOf: IsoDate): Promise<PaymentClockView> {
-  const applications = await db.select().from(paymentApplications).where(eq(paymentApplications.contractId, contract.id));
-  return paymentClockOf(contract, ledger, applications, await milestoneApprovals(db, contract), await contractCalendar(db, contract, asOf), asOf);
+export async function clockOfContract(
+  db: Database,
+  contract: Contract,
+  ledger: readonly LedgerEntry[],
+  asOf: IsoDate,
+): Promise<PaymentClockView> {
+  const applications = await db
+    .select()
+    .from(paymentApplications)
+    .where(eq(paymentApplications.contractId, contract.id));
+  return paymentClockOf(
+    contract,
+    ledger,
+    applications,
+    await milestoneApprovals(db, contract),
+    await contractCalendar(db, contract, asOf),
+    asOf,
+  );
 }

@@ -67,39 +67,53 @@ export class QuotaService {
     const id = idForKey('pr', [actor.userId, contractId], idempotencyKey);
     const closedMessage = say('progress_closed', { id: contractId });
     // Progress the workflow refuses leaves none of its evidence stored: neither note nor attachments.
-    return withTexts(this.db, contractId, [body.evidence?.note], ([note]) => withAttachments(this.storage, [{ field: 'evidence.attachments', attachments: body.evidence?.attachments ?? [] }], ([attachments]) =>
-      sendToWorkflow(
-        quotaWorkflowId(contractId),
-        async () =>
-          recordView(
-            contractId,
-            await resolveTexts(this.db, await this.temporal.workflow.getHandle(quotaWorkflowId(contractId)).executeUpdate(recordProgressUpdate, {
-              args: [
-                {
-                  id,
-                  station: body.station,
-                  metric: body.metric,
-                  count: body.count,
-                  date: body.date,
-                  evidence: { ...(note ? { note } : {}), attachments: attachments! },
-                  recordedBy: actor.userId,
-                },
-              ],
-            })),
+    return withTexts(this.db, contractId, [body.evidence?.note], ([note]) =>
+      withAttachments(
+        this.storage,
+        [{ field: 'evidence.attachments', attachments: body.evidence?.attachments ?? [] }],
+        ([attachments]) =>
+          sendToWorkflow(
+            quotaWorkflowId(contractId),
+            async () =>
+              recordView(
+                contractId,
+                await resolveTexts(
+                  this.db,
+                  await this.temporal.workflow
+                    .getHandle(quotaWorkflowId(contractId))
+                    .executeUpdate(recordProgressUpdate, {
+                      args: [
+                        {
+                          id,
+                          station: body.station,
+                          metric: body.metric,
+                          count: body.count,
+                          date: body.date,
+                          evidence: { ...(note ? { note } : {}), attachments: attachments! },
+                          recordedBy: actor.userId,
+                        },
+                      ],
+                    }),
+                ),
+              ),
+            {
+              // A retry under the same key is the record made before the contract ended.
+              recorded: async () => {
+                const [row] = await this.db.select().from(progressRecords).where(eq(progressRecords.id, id));
+                return row ? recordView(contractId, row) : undefined;
+              },
+              closed: () => new ApiError(409, 'closed', closedMessage),
+            },
           ),
-        {
-          // A retry under the same key is the record made before the contract ended.
-          recorded: async () => {
-            const [row] = await this.db.select().from(progressRecords).where(eq(progressRecords.id, id));
-            return row ? recordView(contractId, row) : undefined;
-          },
-          closed: () => new ApiError(409, 'closed', closedMessage),
-        },
       ),
-    ));
+    );
   }
 
-  async records(actor: Actor, contractId: string, filter: { station?: string; metric?: string; from?: string; to?: string }) {
+  async records(
+    actor: Actor,
+    contractId: string,
+    filter: { station?: string; metric?: string; from?: string; to?: string },
+  ) {
     await this.contract(actor, contractId);
     const rows = await this.db
       .select()
@@ -118,10 +132,19 @@ export class QuotaService {
   }
 
   /** Every quota's standing per station (or for the stations together) and period. */
-  async standings(actor: Actor, contractId: string, filter: { station?: string; quota?: string; status?: PeriodStatus }) {
+  async standings(
+    actor: Actor,
+    contractId: string,
+    filter: { station?: string; quota?: string; status?: PeriodStatus },
+  ) {
     const contract = await this.contract(actor, contractId);
     const rows = await this.db
-      .select({ station: progressRecords.station, metric: progressRecords.metric, count: progressRecords.count, date: progressRecords.date })
+      .select({
+        station: progressRecords.station,
+        metric: progressRecords.metric,
+        count: progressRecords.count,
+        date: progressRecords.date,
+      })
       .from(progressRecords)
       .where(eq(progressRecords.contractId, contractId));
     // Counted per station, metric and month first (a month lies within one period of either kind,
@@ -142,9 +165,7 @@ export class QuotaService {
     );
     return {
       items: standings.filter(
-        (s) =>
-          (!filter.station || s.station === filter.station) &&
-          (!filter.status || s.status === filter.status),
+        (s) => (!filter.station || s.station === filter.station) && (!filter.status || s.status === filter.status),
       ),
     };
   }

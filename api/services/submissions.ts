@@ -40,7 +40,10 @@ export interface UploadedMaterial {
 type SubmissionRow = typeof submissions.$inferSelect;
 
 /** A submission as the API shows it: the read model's row with its content and its changes against the round before. */
-export function submissionView(row: SubmissionRow, content: { materials: MaterialSubmission[]; diff: SectionChange[] }) {
+export function submissionView(
+  row: SubmissionRow,
+  content: { materials: MaterialSubmission[]; diff: SectionChange[] },
+) {
   return {
     id: row.id,
     contractId: row.contractId,
@@ -94,7 +97,13 @@ export class SubmissionService {
     const [row] = await this.db
       .select({ rounds: max(submissions.round) })
       .from(submissions)
-      .where(and(eq(submissions.contractId, contractId), eq(submissions.milestoneId, milestoneId), eq(submissions.station, station)));
+      .where(
+        and(
+          eq(submissions.contractId, contractId),
+          eq(submissions.milestoneId, milestoneId),
+          eq(submissions.station, station),
+        ),
+      );
     return row?.rounds ?? 0;
   }
 
@@ -122,7 +131,10 @@ export class SubmissionService {
     if (recorded) return (await this.views([recorded]))[0]!;
     // Refused before anything is stored; the workflow applies the template and round rules again.
     const station = body.station ?? '';
-    const problems = [...materialsProblems(body.materials, milestone.materials), ...submissionLimitProblems(body.materials)];
+    const problems = [
+      ...materialsProblems(body.materials, milestone.materials),
+      ...submissionLimitProblems(body.materials),
+    ];
     const overLimit = roundLimitProblem(station, await this.stationRounds(contractId, milestoneId, station));
     if (overLimit) problems.push(overLimit);
     if (problems.length > 0) throw unprocessable(say('materials_do_not_fit'), problems);
@@ -131,7 +143,11 @@ export class SubmissionService {
       this.storage,
       body.materials.map((m, i) => ({ field: `materials.${i}.attachments`, attachments: m.attachments })),
       async (stored) => {
-        const materials: MaterialSubmission[] = body.materials.map((m, i) => ({ templateId: m.templateId, sections: m.sections, attachments: stored[i]! }));
+        const materials: MaterialSubmission[] = body.materials.map((m, i) => ({
+          templateId: m.templateId,
+          sections: m.sections,
+          attachments: stored[i]!,
+        }));
         const { references, contentSha256 } = materialReferences(materials);
         await this.contents.store({ submissionId, contractId, milestoneId, sha256: contentSha256, materials });
         try {
@@ -185,28 +201,50 @@ export class SubmissionService {
     if (problems.length > 0) throw unprocessable(say('reason_not_in_milestone'), problems);
     // A repeat (its answer lost) is answered from the read model, by the rule the review applies:
     // the review keeps decisions of its current run only.
-    if (isRepeatedReviewDecision(row.decision as Resolved<Round['decision']>, body)) return (await this.views([row]))[0]!;
+    if (isRepeatedReviewDecision(row.decision as Resolved<Round['decision']>, body))
+      return (await this.views([row]))[0]!;
     // The reasons' words are stored first and travel by reference (claim check).
-    return withTexts(this.db, row.contractId, body.reasons.map((r) => (typeof r.text === 'string' ? r.text : undefined)), (texts) => sendToWorkflow(
-      reviewWorkflowId(row.contractId, row.milestoneId),
-      async () => {
-        const handle = this.temporal.workflow.getHandle(reviewWorkflowId(row.contractId, row.milestoneId));
-        const reasons = body.reasons.map(({ text: _t, ...r }, i) => ({ ...r, ...(texts[i] ? { text: texts[i] } : {}) }));
-        await handle.executeUpdate(decideUpdate, { args: [{ submissionId, outcome: body.outcome, reasons, decidedBy: actor.userId }] });
-        return this.view(submissionId);
-      },
-      {
-        // The same rule the review applies while it runs.
-        recorded: async () => {
-          const current = (await this.submissionRow(submissionId))!;
-          return isRepeatedReviewDecision(current.decision as Resolved<Round['decision']>, body) ? (await this.views([current]))[0] : undefined;
-        },
-        closed: async () => {
-          const current = (await this.submissionRow(submissionId))!;
-          return new ApiError(409, 'review_closed', say('review_ended_submission', { milestone: row.milestoneId, submission: submissionId, status: current.status }));
-        },
-      },
-    ));
+    return withTexts(
+      this.db,
+      row.contractId,
+      body.reasons.map((r) => (typeof r.text === 'string' ? r.text : undefined)),
+      (texts) =>
+        sendToWorkflow(
+          reviewWorkflowId(row.contractId, row.milestoneId),
+          async () => {
+            const handle = this.temporal.workflow.getHandle(reviewWorkflowId(row.contractId, row.milestoneId));
+            const reasons = body.reasons.map(({ text: _t, ...r }, i) => ({
+              ...r,
+              ...(texts[i] ? { text: texts[i] } : {}),
+            }));
+            await handle.executeUpdate(decideUpdate, {
+              args: [{ submissionId, outcome: body.outcome, reasons, decidedBy: actor.userId }],
+            });
+            return this.view(submissionId);
+          },
+          {
+            // The same rule the review applies while it runs.
+            recorded: async () => {
+              const current = (await this.submissionRow(submissionId))!;
+              return isRepeatedReviewDecision(current.decision as Resolved<Round['decision']>, body)
+                ? (await this.views([current]))[0]
+                : undefined;
+            },
+            closed: async () => {
+              const current = (await this.submissionRow(submissionId))!;
+              return new ApiError(
+                409,
+                'review_closed',
+                say('review_ended_submission', {
+                  milestone: row.milestoneId,
+                  submission: submissionId,
+                  status: current.status,
+                }),
+              );
+            },
+          },
+        ),
+    );
   }
 
   async get(actor: Actor, submissionId: string) {
@@ -245,11 +283,20 @@ export class SubmissionService {
       precheck: row.precheck as Round['precheck'],
       decision: row.decision as Resolved<Round['decision']>,
     }));
-    const stations = new Map<string, { station: string | null; submissions: number; approved: number; returned: number; precheckFailures: number }>();
+    const stations = new Map<
+      string,
+      { station: string | null; submissions: number; approved: number; returned: number; precheckFailures: number }
+    >();
     const reasons = new Map<string, number>();
     for (const s of items) {
       const key = s.station ?? '';
-      const entry = stations.get(key) ?? { station: s.station, submissions: 0, approved: 0, returned: 0, precheckFailures: 0 };
+      const entry = stations.get(key) ?? {
+        station: s.station,
+        submissions: 0,
+        approved: 0,
+        returned: 0,
+        precheckFailures: 0,
+      };
       entry.submissions += 1;
       if (s.status === 'approved') entry.approved += 1;
       if (s.status === 'returned') entry.returned += 1;

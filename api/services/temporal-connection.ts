@@ -30,7 +30,9 @@ function updateRetryInterceptor(): Interceptor {
   const standard = defaultGrpcRetryOptions();
   return makeGrpcRetryInterceptor({
     retryableDecider: (attempt: number, status: Status) =>
-      isUpdateLimitStatus(status.code, status.details, true) ? attempt < UPDATE_EXHAUSTED_ATTEMPTS : standard.retryableDecider(attempt, status),
+      isUpdateLimitStatus(status.code, status.details, true)
+        ? attempt < UPDATE_EXHAUSTED_ATTEMPTS
+        : standard.retryableDecider(attempt, status),
     delayFunction: (attempt: number, status: Status) =>
       isUpdateLimitStatus(status.code, status.details, true)
         ? UPDATE_EXHAUSTED_FIRST_WAIT_MS * 2 ** (attempt - 1) * (0.8 + Math.random() * 0.4)

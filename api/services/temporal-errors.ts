@@ -18,7 +18,9 @@ import { throughUpdateGate, updatesRefusedByTemporal, UpdatesInFlightError } fro
 
 /** The ApplicationFailure an Update's validator or handler rejected with, if that is what happened. */
 export function updateRejection(error: unknown): ApplicationFailure | undefined {
-  return error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure ? error.cause : undefined;
+  return error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure
+    ? error.cause
+    : undefined;
 }
 
 /** What a workflow's rejection says: its catalog message (workflows/rejection.ts), else its English text. */
@@ -49,7 +51,8 @@ const ANSWERS: Record<Rejection, (message: Message, failure: ApplicationFailure)
   [REJECTION.workflowIdTaken]: (message) => conflict(message),
   // Not the client's doing: this API and the worker hold different GRANTFLOW_ACTOR_SECRETs (e.g.
   // mid-rotation). Nothing was recorded; the request can be sent again once they agree.
-  [REJECTION.actorClaimRefused]: (_message, failure) => new ServiceUnavailableError('worker', say('worker_refused_signature', { reason: failure.message })),
+  [REJECTION.actorClaimRefused]: (_message, failure) =>
+    new ServiceUnavailableError('worker', say('worker_refused_signature', { reason: failure.message })),
 };
 
 /** The API's answer to a workflow's rejection (an Update refused, or a workflow failed with one), or undefined for any other failure. */
@@ -84,7 +87,8 @@ export function apiErrorFromTemporal(error: unknown, what = 'The request'): unkn
 export function isWorkflowClosed(error: unknown): boolean {
   if (error instanceof WorkflowNotFoundError) return true;
   if (updateRejection(error)?.type === 'AcceptedUpdateCompletedWorkflow') return true;
-  const details = error instanceof ServiceError ? (error.cause as { details?: unknown } | undefined)?.details : undefined;
+  const details =
+    error instanceof ServiceError ? (error.cause as { details?: unknown } | undefined)?.details : undefined;
   return typeof details === 'string' && /workflow execution already completed/i.test(details);
 }
 
@@ -178,7 +182,8 @@ export function isUpdateTaskFailure(error: unknown): boolean {
     seen.add(e);
     const { code, details, message } = e as { code?: unknown; details?: unknown; message?: unknown };
     const text = `${typeof details === 'string' ? details : ''} ${typeof message === 'string' ? message : ''}`;
-    if ((code === undefined || code === GRPC_FAILED_PRECONDITION) && /unexpected workflow task failure/i.test(text)) return true;
+    if ((code === undefined || code === GRPC_FAILED_PRECONDITION) && /unexpected workflow task failure/i.test(text))
+      return true;
   }
   return false;
 }
@@ -199,7 +204,8 @@ export async function startRefusal(handle: WorkflowHandle): Promise<ApiError | u
     await handle.result();
   } catch (failed) {
     const cause = failed instanceof WorkflowFailedError ? failed.cause : undefined;
-    if (cause instanceof ApplicationFailure && cause.type === REJECTION.workflowIdTaken) return apiErrorFromRejection(cause);
+    if (cause instanceof ApplicationFailure && cause.type === REJECTION.workflowIdTaken)
+      return apiErrorFromRejection(cause);
   }
   return undefined;
 }

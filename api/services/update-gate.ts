@@ -20,7 +20,12 @@ export interface UpdateGateOptions {
   retryAfterSeconds: number;
 }
 
-export const DEFAULT_UPDATE_GATE: UpdateGateOptions = { perWorkflow: 8, queueLength: 32, waitMs: 5_000, retryAfterSeconds: 2 };
+export const DEFAULT_UPDATE_GATE: UpdateGateOptions = {
+  perWorkflow: 8,
+  queueLength: 32,
+  waitMs: 5_000,
+  retryAfterSeconds: 2,
+};
 
 /**
  * 429 `too_many_requests` with Retry-After: this process's gate for the workflow is full, so the
@@ -127,7 +132,8 @@ export class UpdateGate {
   }
 
   private dropIfIdle(workflowId: string, lane: Lane): void {
-    if (lane.inFlight <= 0 && lane.waiting.length === 0 && this.lanes.get(workflowId) === lane) this.lanes.delete(workflowId);
+    if (lane.inFlight <= 0 && lane.waiting.length === 0 && this.lanes.get(workflowId) === lane)
+      this.lanes.delete(workflowId);
   }
 }
 

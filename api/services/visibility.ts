@@ -56,7 +56,9 @@ export function villageEventView<E extends { kind: string; payload: Record<strin
 ): E | undefined {
   const p = event.payload;
   if (event.kind.startsWith('escalation.')) {
-    return isVillagesOwnStep(village, { kind: String(p.stepKind), reference: String(p.stepReference) }) ? event : undefined;
+    return isVillagesOwnStep(village, { kind: String(p.stepKind), reference: String(p.stepReference) })
+      ? event
+      : undefined;
   }
   if (!event.kind.startsWith('material_request.')) return event;
   if (!ownRequests.has(String(p.requestId))) return undefined;
@@ -64,7 +66,10 @@ export function villageEventView<E extends { kind: string; payload: Record<strin
   if ((delivery?.village ?? p.village ?? village) !== village) return undefined;
   const request = p.request as { contacts?: Array<{ village: string }> } | undefined;
   if (!request?.contacts) return event;
-  return { ...event, payload: { ...p, request: { ...request, contacts: request.contacts.filter((c) => c.village === village) } } };
+  return {
+    ...event,
+    payload: { ...p, request: { ...request, contacts: request.contacts.filter((c) => c.village === village) } },
+  };
 }
 
 /**
@@ -78,5 +83,11 @@ export function contactsEventView<E extends { kind: string; payload: Record<stri
 ): E {
   const request = event.payload.request as { contacts?: HamletContact[] } | undefined;
   if (!event.kind.startsWith('material_request.') || !Array.isArray(request?.contacts)) return event;
-  return { ...event, payload: { ...event.payload, request: { ...request, contacts: request.contacts.map((c) => contactForReader(actor, contract, c)) } } };
+  return {
+    ...event,
+    payload: {
+      ...event.payload,
+      request: { ...request, contacts: request.contacts.map((c) => contactForReader(actor, contract, c)) },
+    },
+  };
 }

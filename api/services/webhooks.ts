@@ -45,15 +45,24 @@ export class WebhookService {
   async create(organizationId: string, url: string) {
     await this.requireOrganization(organizationId);
     const refused = await refusedTarget(url, this.outbound);
-    if (refused) throw unprocessable(say('webhook_refused', { url, why: refused }), [problem('url', 'webhook_target_refused', { why: refused })]);
+    if (refused)
+      throw unprocessable(say('webhook_refused', { url, why: refused }), [
+        problem('url', 'webhook_target_refused', { why: refused }),
+      ]);
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
-    const [row] = await this.db.insert(webhookEndpoints).values({ id: newId('wh'), organizationId, url, secret }).returning();
+    const [row] = await this.db
+      .insert(webhookEndpoints)
+      .values({ id: newId('wh'), organizationId, url, secret })
+      .returning();
     return { id: row!.id, organizationId, url, secret, createdAt: row!.createdAt.toISOString() };
   }
 
   async list(organizationId: string) {
     await this.requireOrganization(organizationId);
-    const rows = await this.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.organizationId, organizationId));
+    const rows = await this.db
+      .select()
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.organizationId, organizationId));
     return { items: rows.map((r) => ({ id: r.id, organizationId, url: r.url, createdAt: r.createdAt.toISOString() })) };
   }
 

@@ -50,8 +50,10 @@ export class WorkerService {
   async check(): Promise<string> {
     const { workflowPollers, activityPollers } = await this.presence();
     const seconds = Math.round(this.pollWindowMs / 1000);
-    if (workflowPollers === 0) throw new Error(`no worker has polled task queue ${this.taskQueue} for workflow tasks within ${seconds} s`);
-    if (activityPollers === 0) throw new Error(`no worker has polled task queue ${this.taskQueue} for activity tasks within ${seconds} s`);
+    if (workflowPollers === 0)
+      throw new Error(`no worker has polled task queue ${this.taskQueue} for workflow tasks within ${seconds} s`);
+    if (activityPollers === 0)
+      throw new Error(`no worker has polled task queue ${this.taskQueue} for activity tasks within ${seconds} s`);
     return `${workflowPollers} workflow and ${activityPollers} activity poller(s) on ${this.taskQueue}`;
   }
 

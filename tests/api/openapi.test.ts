@@ -9,10 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_EXAMPLES } from '../../api/examples';
 import { buildFakeApp } from '../helpers/fake-app';
 
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+) => Ajv;
 
 interface Operation {
-  requestBody?: { content?: Record<string, { schema?: object; example?: unknown; examples?: Record<string, { value: unknown }> }> };
+  requestBody?: {
+    content?: Record<string, { schema?: object; example?: unknown; examples?: Record<string, { value: unknown }> }>;
+  };
 }
 
 describe('the OpenAPI document’s examples', () => {
@@ -32,7 +36,9 @@ describe('the OpenAPI document’s examples', () => {
     expect(served.statusCode).toBe(200);
     expect(served.json()).toEqual(doc);
     expect(served.json().openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/organizations', '/v1/users', '/v1/me', '/v1/contracts']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/organizations', '/v1/users', '/v1/me', '/v1/contracts']),
+    );
     const ui = await app.inject({ method: 'GET', url: '/docs/' });
     expect(ui.statusCode).toBe(200);
     expect(ui.body).toContain('swagger');
@@ -45,7 +51,10 @@ describe('the OpenAPI document’s examples', () => {
       for (const [method, operation] of Object.entries(methods)) {
         const json = operation.requestBody?.content?.['application/json'];
         if (!json?.schema) continue;
-        const examples = [...(json.example !== undefined ? [json.example] : []), ...Object.values(json.examples ?? {}).map((e) => e.value)];
+        const examples = [
+          ...(json.example !== undefined ? [json.example] : []),
+          ...Object.values(json.examples ?? {}).map((e) => e.value),
+        ];
         found.push({ where: `${method.toUpperCase()} ${path}`, schema: json.schema, examples });
       }
     }

@@ -23,21 +23,36 @@ function unbounded(schema: Schema | undefined, where: string, out: string[] = []
     if (schema.maxItems === undefined) out.push(`${where}: array without maxItems`);
     unbounded(schema.items, `${where}[]`, out, numbersToo);
   }
-  if (types.includes('string') && schema.maxLength === undefined && schema.enum === undefined && schema.const === undefined) {
+  if (
+    types.includes('string') &&
+    schema.maxLength === undefined &&
+    schema.enum === undefined &&
+    schema.const === undefined
+  ) {
     // A pattern bounds a string when it is anchored and repeats nothing without an upper bound.
     const pattern: string | undefined = schema.pattern;
-    const bounded = pattern !== undefined && pattern.startsWith('^') && pattern.endsWith('$') && !/(?<!\\)[*+]|\{\d+,\}/.test(pattern);
+    const bounded =
+      pattern !== undefined &&
+      pattern.startsWith('^') &&
+      pattern.endsWith('$') &&
+      !/(?<!\\)[*+]|\{\d+,\}/.test(pattern);
     if (!bounded) out.push(`${where}: string without maxLength`);
   }
-  if (numbersToo && (types.includes('integer') || types.includes('number')) && (schema.minimum === undefined || schema.maximum === undefined)) {
+  if (
+    numbersToo &&
+    (types.includes('integer') || types.includes('number')) &&
+    (schema.minimum === undefined || schema.maximum === undefined)
+  ) {
     out.push(`${where}: number without minimum and maximum`);
   }
-  for (const [key, child] of Object.entries<Schema>(schema.properties ?? {})) unbounded(child, `${where}.${key}`, out, numbersToo);
+  for (const [key, child] of Object.entries<Schema>(schema.properties ?? {}))
+    unbounded(child, `${where}.${key}`, out, numbersToo);
   if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
     if (schema.maxProperties === undefined) out.push(`${where}: record without maxProperties`);
     unbounded(schema.additionalProperties, `${where}{}`, out, numbersToo);
   }
-  for (const key of ['anyOf', 'oneOf', 'allOf']) for (const [i, child] of (schema[key] ?? []).entries()) unbounded(child, `${where}|${i}`, out, numbersToo);
+  for (const key of ['anyOf', 'oneOf', 'allOf'])
+    for (const [i, child] of (schema[key] ?? []).entries()) unbounded(child, `${where}|${i}`, out, numbersToo);
   return out;
 }
 
@@ -48,13 +63,34 @@ describe('request limits and error answers', () => {
   let http: Http;
   let doc: Schema;
   const admin = tokenOf('admin');
-  const tokens = { agency: tokenOf('agency_officer'), liaison: tokenOf('village_liaison'), finance: tokenOf('finance_officer') };
-  const orgs = { purchaser: 'org_bureau', payer: 'org_finance', contractor: 'org_ngo', evaluator: 'org_evaluator', villages: ['org_village_a'] };
-  const list = vi.fn<ContractService['list']>(async (_actor, filter) => ({ items: [], total: 0, totalExact: true, limit: filter.limit, offset: filter.offset, nextCursor: null }));
+  const tokens = {
+    agency: tokenOf('agency_officer'),
+    liaison: tokenOf('village_liaison'),
+    finance: tokenOf('finance_officer'),
+  };
+  const orgs = {
+    purchaser: 'org_bureau',
+    payer: 'org_finance',
+    contractor: 'org_ngo',
+    evaluator: 'org_evaluator',
+    villages: ['org_village_a'],
+  };
+  const list = vi.fn<ContractService['list']>(async (_actor, filter) => ({
+    items: [],
+    total: 0,
+    totalExact: true,
+    limit: filter.limit,
+    offset: filter.offset,
+    nextCursor: null,
+  }));
 
   beforeAll(async () => {
     // The business rules of a contract definition judge nothing here: the schema's answers are under test.
-    app = await buildFakeApp({ services: { contracts: fake<ContractService>('contracts', { list, validate: async () => ({ ok: false, problems: [] }) }) } });
+    app = await buildFakeApp({
+      services: {
+        contracts: fake<ContractService>('contracts', { list, validate: async () => ({ ok: false, problems: [] }) }),
+      },
+    });
     http = injector(app);
     doc = (await http('GET', '/openapi.json')).body;
   });
@@ -63,13 +99,21 @@ describe('request limits and error answers', () => {
   });
 
   it('the walk finds what it looks for', () => {
-    expect(unbounded({ type: 'object', properties: { a: { type: 'array', items: { type: 'string' } }, b: { type: 'string', pattern: '^[a-z]+$' } } }, 'x')).toEqual([
-      'x.a: array without maxItems',
-      'x.a[]: string without maxLength',
-      'x.b: string without maxLength',
+    expect(
+      unbounded(
+        {
+          type: 'object',
+          properties: { a: { type: 'array', items: { type: 'string' } }, b: { type: 'string', pattern: '^[a-z]+$' } },
+        },
+        'x',
+      ),
+    ).toEqual(['x.a: array without maxItems', 'x.a[]: string without maxLength', 'x.b: string without maxLength']);
+    expect(unbounded({ type: 'object', additionalProperties: { type: 'string', pattern: '^[0-9]{4}$' } }, 'r')).toEqual(
+      ['r: record without maxProperties'],
+    );
+    expect(unbounded({ type: 'integer', minimum: 0 }, 'q', [], true)).toEqual([
+      'q: number without minimum and maximum',
     ]);
-    expect(unbounded({ type: 'object', additionalProperties: { type: 'string', pattern: '^[0-9]{4}$' } }, 'r')).toEqual(['r: record without maxProperties']);
-    expect(unbounded({ type: 'integer', minimum: 0 }, 'q', [], true)).toEqual(['q: number without minimum and maximum']);
   });
 
   it('bounds every array, record and string of every request, and every number of a query or path', () => {
@@ -79,9 +123,18 @@ describe('request limits and error answers', () => {
       for (const [method, operation] of Object.entries<Schema>(methods)) {
         operations++;
         for (const parameter of operation.parameters ?? []) {
-          unbounded(parameter.schema, `${method.toUpperCase()} ${route} ${parameter.in}.${parameter.name}`, problems, parameter.in !== 'header');
+          unbounded(
+            parameter.schema,
+            `${method.toUpperCase()} ${route} ${parameter.in}.${parameter.name}`,
+            problems,
+            parameter.in !== 'header',
+          );
         }
-        unbounded(operation.requestBody?.content?.['application/json']?.schema, `${method.toUpperCase()} ${route} body`, problems);
+        unbounded(
+          operation.requestBody?.content?.['application/json']?.schema,
+          `${method.toUpperCase()} ${route} body`,
+          problems,
+        );
       }
     }
     expect(operations).toBeGreaterThan(40);
@@ -96,9 +149,13 @@ describe('request limits and error answers', () => {
         if (route.startsWith('/v1/')) expected.push(401, 429, 503);
         if (route.includes('{')) expected.push(414);
         if (WRITES.has(method)) expected.push(413, 415);
-        for (const status of expected) if (!operation.responses[status]) missing.push(`${method.toUpperCase()} ${route} ${status}`);
+        for (const status of expected)
+          if (!operation.responses[status]) missing.push(`${method.toUpperCase()} ${route} ${status}`);
         for (const [status, response] of Object.entries<Schema>(operation.responses)) {
-          if (Number(status) >= 400 && route !== '/readyz') expect(response.content['application/json'].schema.$ref, `${route} ${status}`).toBe('#/components/schemas/ErrorResponse');
+          if (Number(status) >= 400 && route !== '/readyz')
+            expect(response.content['application/json'].schema.$ref, `${route} ${status}`).toBe(
+              '#/components/schemas/ErrorResponse',
+            );
         }
       }
     }
@@ -114,9 +171,27 @@ describe('request limits and error answers', () => {
     const def = sCountyContract(orgs) as unknown as Record<string, unknown>;
     for (const [token, method, path, body, action] of [
       [tokens.liaison, 'POST', '/v1/contracts', { ...def, tranches: flood(100_000) }, 'start contracts'],
-      [tokens.liaison, 'POST', '/v1/contracts/S-2023-lot3/schedule', { tranches: flood(100_000), checkpoints: flood(100_000), reason: 'x' }, 'amend disbursement schedules'],
-      [tokens.finance, 'POST', '/v1/contracts/S-2023-lot3/material-requests', { items: flood(100_000), villages: [], station: 'G', title: 't', due: '2023-01-01' }, 'ask villages for materials'],
-      [tokens.agency, 'POST', '/v1/contracts/S-2023-lot3/payments', { reference: 'x'.repeat(500_000) }, 'record payments'],
+      [
+        tokens.liaison,
+        'POST',
+        '/v1/contracts/S-2023-lot3/schedule',
+        { tranches: flood(100_000), checkpoints: flood(100_000), reason: 'x' },
+        'amend disbursement schedules',
+      ],
+      [
+        tokens.finance,
+        'POST',
+        '/v1/contracts/S-2023-lot3/material-requests',
+        { items: flood(100_000), villages: [], station: 'G', title: 't', due: '2023-01-01' },
+        'ask villages for materials',
+      ],
+      [
+        tokens.agency,
+        'POST',
+        '/v1/contracts/S-2023-lot3/payments',
+        { reference: 'x'.repeat(500_000) },
+        'record payments',
+      ],
       [tokens.liaison, 'POST', '/v1/users', { name: 'x', roles: flood(100_000) }, 'create users'],
     ] as const) {
       // 403, not a 400 about the flood: the role was checked before the body was validated.
@@ -130,20 +205,29 @@ describe('request limits and error answers', () => {
     const def = sCountyContract(orgs) as unknown as Record<string, any>;
     const cases: Array<[unknown, string]> = [
       [{ ...def, tranches: flood(100_000) }, 'tranches'],
-      [{ ...def, stations: [{ ...def.stations[0], villages: Array.from({ length: 20_000 }, (_, i) => `org_${i}`) }] }, 'stations.0.villages'],
+      [
+        { ...def, stations: [{ ...def.stations[0], villages: Array.from({ length: 20_000 }, (_, i) => `org_${i}`) }] },
+        'stations.0.villages',
+      ],
       [{ ...def, calendar: { holidays: Array.from({ length: 50_000 }, () => '2023-01-02') } }, 'calendar.holidays'],
     ];
     for (const [body, field] of cases) {
       const res = await http('POST', '/v1/contracts', { token: tokens.agency, body });
       expect(res.status, field).toBe(400);
       expect(res.body.error.details.length).toBeLessThanOrEqual(21);
-      expect(res.body.error.details[0]).toMatchObject({ field, reason: expect.stringMatching(/^must have at most \d+ items \(has \d+\)$/), code: 'max_items' });
+      expect(res.body.error.details[0]).toMatchObject({
+        field,
+        reason: expect.stringMatching(/^must have at most \d+ items \(has \d+\)$/),
+        code: 'max_items',
+      });
     }
   });
 
   it('answers every fuzzer finding, and more of each kind, in the error shape with a documented status', async () => {
     const long = 'a'.repeat(1100);
-    const cases: Array<[string, string, number, { body?: unknown; rawBody?: string; headers?: Record<string, string> }?]> = [
+    const cases: Array<
+      [string, string, number, { body?: unknown; rawBody?: string; headers?: Record<string, string> }?]
+    > = [
       ['GET', '/v1/contracts/C-1/progress?from=0000-00-00', 400],
       ['GET', '/v1/contracts/C-1/progress?to=2023-02-30', 400],
       ['GET', '/v1/contracts/C-1/progress?from=99999-01-01', 400],
@@ -165,15 +249,23 @@ describe('request limits and error answers', () => {
     for (const [method, url, status, options] of cases) {
       const res = await http(method, url, { token: admin, ...options });
       expect(res.status, url.slice(0, 80)).toBe(status);
-      expect(res.body, url.slice(0, 80)).toEqual({ error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }) });
-      const template = url.split('?')[0]!.replace(/^\/v1\/(contracts|organizations)\/[^/]+/, '/v1/$1/{id}').replace(/^\/v1\/inbox\/[^/]+\/read$/, '/v1/inbox/{id}/read');
+      expect(res.body, url.slice(0, 80)).toEqual({
+        error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }),
+      });
+      const template = url
+        .split('?')[0]!
+        .replace(/^\/v1\/(contracts|organizations)\/[^/]+/, '/v1/$1/{id}')
+        .replace(/^\/v1\/inbox\/[^/]+\/read$/, '/v1/inbox/{id}/read');
       const operation = doc.paths[template]?.[method.toLowerCase()];
       expect(operation?.responses[status], `${method} ${template} documents ${status}`).toBeDefined();
     }
     // The largest offset and limit reach the service as the numbers given (it echoes them).
     const page = await http('GET', '/v1/contracts?offset=1000000&limit=200', { token: tokens.agency });
     expect(page.status).toBe(200);
-    expect(list).toHaveBeenLastCalledWith(expect.objectContaining({ userId: 'usr_agency_officer' }), expect.objectContaining({ offset: 1_000_000, limit: 200 }));
+    expect(list).toHaveBeenLastCalledWith(
+      expect.objectContaining({ userId: 'usr_agency_officer' }),
+      expect.objectContaining({ offset: 1_000_000, limit: 200 }),
+    );
     expect(page.body).toMatchObject({ offset: 1_000_000, limit: 200 });
   });
 });
@@ -220,9 +312,16 @@ describe('the array-length guard', () => {
     // Speed is the bench's business (machines are shared); what makes it fast is that no item of a
     // too-long array is read: every item here counts the reads of its fields.
     let reads = 0;
-    const item = { get tags() { reads += 1; return []; } };
+    const item = {
+      get tags() {
+        reads += 1;
+        return [];
+      },
+    };
     const found = oversizedCollections(schemaOf(100, 10), { list: Array.from({ length: 100_000 }, () => item) });
     expect(reads).toBe(0);
-    expect(found).toEqual([expect.objectContaining({ instancePath: '/list', keyword: 'maxItems', params: { limit: 100, count: 100_000 } })]);
+    expect(found).toEqual([
+      expect.objectContaining({ instancePath: '/list', keyword: 'maxItems', params: { limit: 100, count: 100_000 } }),
+    ]);
   });
 });

@@ -27,10 +27,20 @@ describe('the page’s requests', () => {
   });
 
   it('hand the API’s reasons, in that language, to the form', async () => {
-    recordingFetch(400, { error: { code: 'invalid_request', message: 'phone：必须是电话号码', details: [{ field: 'phone', reason: '必须是电话号码', code: 'must_be' }] } });
+    recordingFetch(400, {
+      error: {
+        code: 'invalid_request',
+        message: 'phone：必须是电话号码',
+        details: [{ field: 'phone', reason: '必须是电话号码', code: 'must_be' }],
+      },
+    });
     speakWithApiIn('zh-CN');
     const failure = await request('POST', '/v1/organizations/org_v/contacts', {}, 'gf_token').catch((e: unknown) => e);
-    expect(failure).toMatchObject({ status: 400, code: 'invalid_request', details: [{ field: 'phone', reason: '必须是电话号码', code: 'must_be' }] });
+    expect(failure).toMatchObject({
+      status: 400,
+      code: 'invalid_request',
+      details: [{ field: 'phone', reason: '必须是电话号码', code: 'must_be' }],
+    });
   });
 
   it('the page sets the language before its first request and on every change', async () => {

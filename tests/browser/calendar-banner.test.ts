@@ -13,7 +13,9 @@ import { startStack, type Stack } from '../helpers/stack';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium && process.env.GRANTFLOW_REQUIRE_BROWSER) {
-  throw new Error(`[tests/browser] no Chromium at ${CHROMIUM}, and GRANTFLOW_REQUIRE_BROWSER is set (as .ci/run sets it)`);
+  throw new Error(
+    `[tests/browser] no Chromium at ${CHROMIUM}, and GRANTFLOW_REQUIRE_BROWSER is set (as .ci/run sets it)`,
+  );
 }
 
 describe.skipIf(!hasChromium)('the calendar banner of a contract page', () => {
@@ -41,7 +43,14 @@ describe.skipIf(!hasChromium)('the calendar banner of a contract page', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
   });
 
@@ -59,7 +68,10 @@ describe.skipIf(!hasChromium)('the calendar banner of a contract page', () => {
       await page.keyboard.type(parties.tokens.agency);
       await page.keyboard.press('Enter');
       // Signed in once the contracts list shows (navigating before that could race the sign-in).
-      await page.locator('table.contracts tbody tr', { hasText: contractId }).getByRole('link', { name: contractId }).click();
+      await page
+        .locator('table.contracts tbody tr', { hasText: contractId })
+        .getByRole('link', { name: contractId })
+        .click();
       await page.getByRole('heading', { level: 1, name: /Township Social Work/ }).waitFor();
       return { context, page };
     };
@@ -67,19 +79,27 @@ describe.skipIf(!hasChromium)('the calendar banner of a contract page', () => {
     const en = await open('en-US', 'API token');
     const banner = en.page.getByTestId('calendar-warnings');
     await banner.waitFor();
-    expect(await banner.textContent()).toBe('2027: the official schedule is not published yet; only weekends are days off');
+    expect(await banner.textContent()).toBe(
+      '2027: the official schedule is not published yet; only weekends are days off',
+    );
     mkdirSync(path.join(projectRoot, 'artifacts'), { recursive: true });
     await en.page.screenshot({ path: path.join(projectRoot, 'artifacts', 'contract-calendar-banner.png') });
     await en.context.close();
 
     const zh = await open('zh-CN', 'API 令牌');
     await zh.page.getByTestId('calendar-warnings').waitFor();
-    expect(await zh.page.getByTestId('calendar-warnings').textContent()).toBe('2027 年：官方节假日安排尚未发布，暂只按周末计休息日');
+    expect(await zh.page.getByTestId('calendar-warnings').textContent()).toBe(
+      '2027 年：官方节假日安排尚未发布，暂只按周末计休息日',
+    );
     await zh.context.close();
 
     const published = await stack.http('PUT', '/v1/calendar/years/2027', {
       token: stack.adminToken,
-      body: { holidays: ['2027-01-01', '2027-02-05'], workdays: [], source: { title: 'Test notice (invented data)', date: '2026-12-15' } },
+      body: {
+        holidays: ['2027-01-01', '2027-02-05'],
+        workdays: [],
+        source: { title: 'Test notice (invented data)', date: '2026-12-15' },
+      },
     });
     expect(published.status).toBe(201);
     const after = await open('en-US', 'API token');

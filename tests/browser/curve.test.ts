@@ -6,7 +6,10 @@ import { disbursementCurve, fenOf } from '../../web/src/curve';
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 
-function detail(asOf: string, ledger: Array<{ reference: string; amount: string; receivedOn: string; kind?: 'payment' | 'reversal' }>): ContractDetail {
+function detail(
+  asOf: string,
+  ledger: Array<{ reference: string; amount: string; receivedOn: string; kind?: 'payment' | 'reversal' }>,
+): ContractDetail {
   return {
     asOf,
     value: '1154000.00',
@@ -70,7 +73,9 @@ describe('disbursement curve', () => {
     const second = curve.now + 1;
     expect(valueAt(curve.xs, curve.floor, second)).toBe(valueAt(curve.xs, curve.planned, second));
     expect(valueAt(curve.xs, curve.received, second)).toBeNull();
-    expect(valueAt(curve.xs, curve.planned, curve.now)! - valueAt(curve.xs, curve.floor, curve.now)!).toBe(923200 - 530000);
+    expect(valueAt(curve.xs, curve.planned, curve.now)! - valueAt(curve.xs, curve.floor, curve.now)!).toBe(
+      923200 - 530000,
+    );
   });
 
   it('takes reversals off what was received', () => {
@@ -108,11 +113,17 @@ describe('disbursement curve', () => {
     // The day before it arrived, the shortfall was still open.
     expect(valueAt(late.xs, late.received, at('2025-07-14T15:59:59Z'))).toBe(300000);
     // A payment recorded today reaches only as far as now.
-    const today = disbursementCurve(detail('2026-11-29T00:00:00.000Z', [{ reference: 'X', amount: '1154000.00', receivedOn: '2026-11-29' }]));
+    const today = disbursementCurve(
+      detail('2026-11-29T00:00:00.000Z', [{ reference: 'X', amount: '1154000.00', receivedOn: '2026-11-29' }]),
+    );
     expect(today.end).toBe(at('2026-11-29T00:00:00Z'));
     // Money arriving within the quarter after the term changes nothing of the span.
-    const soon = disbursementCurve(detail('2026-11-29T00:00:00.000Z', [{ reference: 'X', amount: '1154000.00', receivedOn: '2023-09-20' }]));
-    expect(soon.end).toBe(at('2023-08-31T15:59:59Z') + Math.round((at('2023-08-31T15:59:59Z') - at('2022-08-31T16:00:00Z')) / 4));
+    const soon = disbursementCurve(
+      detail('2026-11-29T00:00:00.000Z', [{ reference: 'X', amount: '1154000.00', receivedOn: '2023-09-20' }]),
+    );
+    expect(soon.end).toBe(
+      at('2023-08-31T15:59:59Z') + Math.round((at('2023-08-31T15:59:59Z') - at('2022-08-31T16:00:00Z')) / 4),
+    );
     expect(today.received[today.xs.indexOf(today.end)]).toBe(1154000);
   });
 });

@@ -17,7 +17,9 @@ import { startStack, type Stack } from '../helpers/stack';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium && process.env.GRANTFLOW_REQUIRE_BROWSER) {
-  throw new Error(`[tests/browser] no Chromium at ${CHROMIUM}, and GRANTFLOW_REQUIRE_BROWSER is set (as .ci/run sets it)`);
+  throw new Error(
+    `[tests/browser] no Chromium at ${CHROMIUM}, and GRANTFLOW_REQUIRE_BROWSER is set (as .ci/run sets it)`,
+  );
 }
 if (!hasChromium) {
   console.warn(
@@ -40,7 +42,11 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
 
   /** A browser tab of its own (own session storage) in a time zone far from Shanghai. */
   async function openTab(locale: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ locale, timezoneId: 'America/New_York', viewport: { width: 1360, height: 900 } });
+    const context = await browser.newContext({
+      locale,
+      timezoneId: 'America/New_York',
+      viewport: { width: 1360, height: 900 },
+    });
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
@@ -58,7 +64,10 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
   }
 
   const figure = (page: Page, label: string) =>
-    page.locator('dl.figures > div').filter({ has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
+    page
+      .locator('dl.figures > div')
+      .filter({ has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) })
+      .locator('dd');
 
   /** Every form control on the page has a label (or an accessible name of its own). Runs in the page. */
   const unlabelledControls = (page: Page) =>
@@ -99,12 +108,25 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
       { reference: 'CZ-2022-118', amount: '300000.00', receivedOn: '2022-11-20', fundingSource: 'fiscal' },
       { reference: 'CZ-2023-031', amount: '230000.00', receivedOn: '2023-03-10', fundingSource: 'fiscal' },
     ]) {
-      expect((await stack.http('POST', `/v1/contracts/${contractId}/payments`, { token: finance, body: payment })).status).toBe(201);
+      expect(
+        (await stack.http('POST', `/v1/contracts/${contractId}/payments`, { token: finance, body: payment })).status,
+      ).toBe(201);
     }
     // Station B's first round bounces at the pre-check; station G's waits for the evaluator.
-    const submit = (body: object) => stack.http('POST', `/v1/contracts/${contractId}/milestones/midterm/submissions`, { token: contractor, body });
-    expect((await submit({ station: 'B', materials: [completeMaterial('midterm_report', { goals: '【请填写服务目标】' })] })).body.status).toBe('returned');
-    expect((await submit({ station: 'G', materials: [completeMaterial('midterm_report'), completeMaterial('casework_record')] })).body.status).toBe('in_review');
+    const submit = (body: object) =>
+      stack.http('POST', `/v1/contracts/${contractId}/milestones/midterm/submissions`, { token: contractor, body });
+    expect(
+      (await submit({ station: 'B', materials: [completeMaterial('midterm_report', { goals: '【请填写服务目标】' })] }))
+        .body.status,
+    ).toBe('returned');
+    expect(
+      (
+        await submit({
+          station: 'G',
+          materials: [completeMaterial('midterm_report'), completeMaterial('casework_record')],
+        })
+      ).body.status,
+    ).toBe('in_review');
     liaison = (
       await stack.http('POST', '/v1/users', {
         token: stack.adminToken,
@@ -114,7 +136,13 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     // Station G asked village A for visit records by 12 May 2023, still owed; it recorded 6 visits in August.
     const asked = await stack.http('POST', `/v1/contracts/${contractId}/material-requests`, {
       token: contractor,
-      body: { station: 'G', villages: [parties.orgs.villages[0]], title: 'May visit records', items: [{ id: 'visits', kind: 'visit_records', quantity: 12 }], due: '2023-05-12' },
+      body: {
+        station: 'G',
+        villages: [parties.orgs.villages[0]],
+        title: 'May visit records',
+        items: [{ id: 'visits', kind: 'visit_records', quantity: 12 }],
+        due: '2023-05-12',
+      },
     });
     expect(asked.status).toBe(201);
     const visits = await stack.http('POST', `/v1/contracts/${contractId}/progress`, {
@@ -125,14 +153,23 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     // The overdue steps reach the escalation engine.
     await eventually(
       () => stack.http('GET', `/v1/contracts/${contractId}/escalations`, { token: finance }),
-      (r) => r.body.items.some((e: any) => e.step.kind === 'paymentShortfall') && r.body.items.some((e: any) => e.step.kind === 'trancheOverdue'),
+      (r) =>
+        r.body.items.some((e: any) => e.step.kind === 'paymentShortfall') &&
+        r.body.items.some((e: any) => e.step.kind === 'trancheOverdue'),
       30_000,
     );
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
     mkdirSync(ARTIFACTS, { recursive: true });
   });
@@ -226,7 +263,11 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     expect(await caption.textContent()).toContain('Checkpoint 80% by 30 Jun 2023: Recovered late.');
     // A day in Shanghai stays that day in a browser in New York.
     expect(await page.locator('#ledger tr', { hasText: 'CZ-2023-077' }).textContent()).toContain('15 Jul 2023');
-    await page.locator('#timeline tr', { hasText: 'CZ-2023-077' }).filter({ hasText: 'Payment recorded' }).filter({ hasText: 'Finance Officer Li (you)' }).waitFor();
+    await page
+      .locator('#timeline tr', { hasText: 'CZ-2023-077' })
+      .filter({ hasText: 'Payment recorded' })
+      .filter({ hasText: 'Finance Officer Li (you)' })
+      .waitFor();
     expect(await unlabelledControls(page)).toEqual([]);
 
     // Milestones are listed with their titles, reviewer and rounds.
@@ -238,14 +279,20 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     await requestRow.waitFor();
     expect(await requestRow.textContent()).toMatch(/overdue/i);
     expect(await requestRow.textContent()).toContain('Village A Committee: 12');
-    const quotaRow = page.locator('#quotas tbody tr').filter({ has: page.getByRole('rowheader', { name: 'G', exact: true }) });
+    const quotaRow = page
+      .locator('#quotas tbody tr')
+      .filter({ has: page.getByRole('rowheader', { name: 'G', exact: true }) });
     await quotaRow.waitFor();
     expect(await quotaRow.textContent()).toContain('2023-08');
     expect(await quotaRow.textContent()).toContain('6 / 8');
 
     // The API agrees with what the page shows.
     const detail = await stack.http('GET', `/v1/contracts/${contractId}`, { token: parties.tokens.finance });
-    expect(detail.body).toMatchObject({ received: '923200.00', arrears: '230800.00', checkpoints: [{ status: 'recovered' }] });
+    expect(detail.body).toMatchObject({
+      received: '923200.00',
+      arrears: '230800.00',
+      checkpoints: [{ status: 'recovered' }],
+    });
 
     await page.mouse.move(0, 0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'contract-page.png'), fullPage: true });
@@ -266,13 +313,17 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     const { finance } = parties.tokens;
     // The final tranche stays unpaid: its escalation stays open while the test acknowledges it.
     const forPayer = (e: any) =>
-      e.contractId === contractId && e.step.kind === 'trancheOverdue' && e.step.reference === 't3' && e.notifiedOrganizationIds.includes(parties.orgs.payer);
+      e.contractId === contractId &&
+      e.step.kind === 'trancheOverdue' &&
+      e.step.reference === 't3' &&
+      e.notifiedOrganizationIds.includes(parties.orgs.payer);
     const open = await eventually(
       () => stack.http('GET', '/v1/escalations?status=open', { token: finance }),
       (r) => r.body.items.some(forPayer),
     );
     const escalation = open.body.items.find(forPayer);
-    const unreadBefore = (await stack.http('GET', '/v1/inbox?unread=true&limit=200', { token: finance })).body.items.length;
+    const unreadBefore = (await stack.http('GET', '/v1/inbox?unread=true&limit=200', { token: finance })).body.items
+      .length;
     expect(unreadBefore).toBeGreaterThan(0);
 
     const { context, page } = await openTab('en-US');
@@ -289,10 +340,18 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
       acknowledgementNote: 'Treasury transfer scheduled for Friday',
     });
 
-    await page.getByRole('button', { name: /^Mark read: / }).first().click();
-    await page.getByText(/^read /).first().waitFor();
+    await page
+      .getByRole('button', { name: /^Mark read: / })
+      .first()
+      .click();
+    await page
+      .getByText(/^read /)
+      .first()
+      .waitFor();
     await expect
-      .poll(async () => (await stack.http('GET', '/v1/inbox?unread=true&limit=200', { token: finance })).body.items.length)
+      .poll(
+        async () => (await stack.http('GET', '/v1/inbox?unread=true&limit=200', { token: finance })).body.items.length,
+      )
       .toBe(unreadBefore - 1);
     await context.close();
   });
@@ -319,13 +378,22 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     await page.getByText(/：退回。$/).waitFor();
     await page.getByText('暂无待评审材料。').waitFor();
 
-    const submissions = await stack.http('GET', `/v1/contracts/${contractId}/submissions?station=G`, { token: parties.tokens.evaluator });
+    const submissions = await stack.http('GET', `/v1/contracts/${contractId}/submissions?station=G`, {
+      token: parties.tokens.evaluator,
+    });
     expect(submissions.body.items).toEqual([
       expect.objectContaining({
         status: 'returned',
         decision: expect.objectContaining({
           outcome: 'return',
-          reasons: [{ code: 'goals_vague', templateId: 'midterm_report', sectionId: 'goals', text: 'Name measurable goals: households visited per month' }],
+          reasons: [
+            {
+              code: 'goals_vague',
+              templateId: 'midterm_report',
+              sectionId: 'goals',
+              text: 'Name measurable goals: households visited per month',
+            },
+          ],
         }),
       }),
     ]);
@@ -342,7 +410,10 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     const goals = '目标：每月走访 20 户低保家庭，覆盖 5 个村，建立 30 份个案档案，开展 4 次小组活动。'.repeat(2);
     const resubmitted = await stack.http('POST', `/v1/contracts/${contractId}/milestones/midterm/submissions`, {
       token: parties.tokens.contractor,
-      body: { station: 'G', materials: [completeMaterial('midterm_report', { goals }), completeMaterial('casework_record')] },
+      body: {
+        station: 'G',
+        materials: [completeMaterial('midterm_report', { goals }), completeMaterial('casework_record')],
+      },
     });
     expect(resubmitted.body).toMatchObject({ round: 2, status: 'in_review' });
     await page.getByRole('link', { name: '评审队列' }).click();
@@ -351,7 +422,9 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     expect(await round2.locator('details', { hasText: '较上一轮的修改' }).textContent()).toContain('每月走访 20 户');
     await round2.getByRole('button', { name: '通过', exact: true }).click();
     await page.getByText(/：通过。$/).waitFor();
-    const approved = await stack.http('GET', `/v1/submissions/${resubmitted.body.id}`, { token: parties.tokens.evaluator });
+    const approved = await stack.http('GET', `/v1/submissions/${resubmitted.body.id}`, {
+      token: parties.tokens.evaluator,
+    });
     expect(approved.body).toMatchObject({ status: 'approved', decision: { outcome: 'approve' } });
     await context.close();
   });
@@ -373,14 +446,19 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     await expect.poll(() => request.textContent()).toContain('Village A Committee: 7');
     expect(await request.textContent()).toContain('Partially delivered');
     const read = await stack.http('GET', `/v1/contracts/${contractId}/material-requests`, { token: liaison });
-    expect(read.body.items[0].deliveries).toEqual([expect.objectContaining({ note: 'First five sheets, signed', items: [expect.objectContaining({ quantity: 5 })] })]);
+    expect(read.body.items[0].deliveries).toEqual([
+      expect.objectContaining({ note: 'First five sheets, signed', items: [expect.objectContaining({ quantity: 5 })] }),
+    ]);
     expect(await unlabelledControls(page)).toEqual([]);
     await context.close();
 
     // The station's staff send the five sheets back with a reason: the village owes twelve again.
     const station = await openTab('en-US');
     await signIn(station.page, parties.tokens.contractor, 'API token');
-    await station.page.locator('table.contracts tbody tr', { hasText: contractId }).getByRole('link', { name: contractId }).click();
+    await station.page
+      .locator('table.contracts tbody tr', { hasText: contractId })
+      .getByRole('link', { name: contractId })
+      .click();
     const pending = station.page.locator('#material-requests tbody tr', { hasText: 'May visit records' });
     await pending.getByText('5 × visit records').waitFor();
     await pending.getByRole('button', { name: 'Send back' }).click();
@@ -389,7 +467,9 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     await pending.getByRole('button', { name: 'Send back' }).click();
     await expect.poll(() => pending.textContent()).toContain('Village A Committee: 12');
     // Station G's two more visits in August complete its month.
-    const quotaRow = station.page.locator('#quotas tbody tr').filter({ has: station.page.getByRole('rowheader', { name: 'G', exact: true }) });
+    const quotaRow = station.page
+      .locator('#quotas tbody tr')
+      .filter({ has: station.page.getByRole('rowheader', { name: 'G', exact: true }) });
     expect(await quotaRow.textContent()).toContain('6 / 8');
     const progress = station.page.locator('form.progress-form');
     await progress.getByLabel('How many', { exact: true }).fill('0');

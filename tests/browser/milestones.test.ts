@@ -19,7 +19,13 @@ const round = (station: string | null, n: number, status: Submission['status'], 
 
 describe('milestone states', () => {
   it('says not submitted, in review, returned in round n and approved, per station', () => {
-    const items = [round('G', 1, 'returned'), round('G', 2, 'in_review'), round('B', 1, 'returned'), round('K', 1, 'returned'), round('K', 2, 'approved')];
+    const items = [
+      round('G', 1, 'returned'),
+      round('G', 2, 'in_review'),
+      round('B', 1, 'returned'),
+      round('K', 1, 'returned'),
+      round('K', 2, 'approved'),
+    ];
     expect(milestoneStates(milestone(['G', 'B', 'K', 'L']), items)).toEqual([
       { station: 'G', state: 'in_review', round: 2 },
       { station: 'B', state: 'returned', round: 1 },
@@ -35,6 +41,8 @@ describe('milestone states', () => {
 
   it('has one entry for a milestone of the whole contract', () => {
     expect(milestoneStates(milestone([]), [])).toEqual([{ station: null, state: 'not_submitted', round: null }]);
-    expect(milestoneStates(milestone([]), [round(null, 1, 'returned')])).toEqual([{ station: null, state: 'returned', round: 1 }]);
+    expect(milestoneStates(milestone([]), [round(null, 1, 'returned')])).toEqual([
+      { station: null, state: 'returned', round: 1 },
+    ]);
   });
 });

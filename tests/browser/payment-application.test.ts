@@ -17,11 +17,15 @@ import { startStack, type Stack } from '../helpers/stack';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium && process.env.GRANTFLOW_REQUIRE_BROWSER) {
-  throw new Error(`[tests/browser] no Chromium at ${CHROMIUM}, and GRANTFLOW_REQUIRE_BROWSER is set (as .ci/run sets it)`);
+  throw new Error(
+    `[tests/browser] no Chromium at ${CHROMIUM}, and GRANTFLOW_REQUIRE_BROWSER is set (as .ci/run sets it)`,
+  );
 }
 
 // A one-page PDF (its signature is what the API identifies it by) and a text file.
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n',
+);
 const RECORD = Buffer.from('验收记录：6 月服务已验收，签字：王。\n', 'utf8');
 const ROSTER = Buffer.from('name,visits\nWang,8\n', 'utf8');
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -51,7 +55,14 @@ describe.skipIf(!hasChromium)('a payment application with attachments, from the 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
   });
 
@@ -62,7 +73,11 @@ describe.skipIf(!hasChromium)('a payment application with attachments, from the 
   });
 
   async function contractPage(token: string): Promise<Page> {
-    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'America/New_York', viewport: { width: 1360, height: 900 } });
+    const context = await browser.newContext({
+      locale: 'en-US',
+      timezoneId: 'America/New_York',
+      viewport: { width: 1360, height: 900 },
+    });
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${stack.baseUrl}/`);
@@ -82,7 +97,9 @@ describe.skipIf(!hasChromium)('a payment application with attachments, from the 
     const files = form.getByLabel('Attachments (optional)');
 
     // A "PDF" that is text: the API says so beside the field, and nothing is filed.
-    await files.setInputFiles([{ name: 'fake.pdf', mimeType: 'application/pdf', buffer: Buffer.from('not a pdf at all\n') }]);
+    await files.setInputFiles([
+      { name: 'fake.pdf', mimeType: 'application/pdf', buffer: Buffer.from('not a pdf at all\n') },
+    ]);
     await form.getByRole('button', { name: 'File the application' }).click();
     const field = form.locator('.field', { has: page.getByLabel('Attachments (optional)') });
     await field.locator('.field-problem', { hasText: 'fake.pdf' }).waitFor();
@@ -98,7 +115,9 @@ describe.skipIf(!hasChromium)('a payment application with attachments, from the 
     const chosen = page.getByTestId('chosen-attachments');
     await expect.poll(() => chosen.locator('li').count()).toBe(3);
     await form.getByRole('button', { name: 'Remove roster.csv' }).click();
-    await expect.poll(() => chosen.locator('li').allTextContents()).toEqual([expect.stringContaining('发票-0601.pdf'), expect.stringContaining('验收记录.txt')]);
+    await expect
+      .poll(() => chosen.locator('li').allTextContents())
+      .toEqual([expect.stringContaining('发票-0601.pdf'), expect.stringContaining('验收记录.txt')]);
 
     await form.getByRole('button', { name: 'File the application' }).click();
     await page.getByText(/^Filed for CN¥100,000\.00/).waitFor();
@@ -106,10 +125,15 @@ describe.skipIf(!hasChromium)('a payment application with attachments, from the 
     const row = page.getByTestId('applications').locator('tbody tr', { hasText: 'INV-0601' });
     await row.waitFor();
     const listed = row.getByRole('list', { name: 'Attachments', exact: true });
-    expect(await listed.locator('li').allTextContents()).toEqual([expect.stringMatching(/^发票-0601\.pdf · 1 KB$/), expect.stringMatching(/^验收记录\.txt · 1 KB$/)]);
+    expect(await listed.locator('li').allTextContents()).toEqual([
+      expect.stringMatching(/^发票-0601\.pdf · 1 KB$/),
+      expect.stringMatching(/^验收记录\.txt · 1 KB$/),
+    ]);
 
     // The API holds them as the page sent them: the declared types and the hashes of the bytes.
-    const answer = await stack.http('GET', `/v1/contracts/${encodeURIComponent(contractId)}/payment-applications`, { token: parties.tokens.agency });
+    const answer = await stack.http('GET', `/v1/contracts/${encodeURIComponent(contractId)}/payment-applications`, {
+      token: parties.tokens.agency,
+    });
     expect(answer.body.items).toHaveLength(1);
     expect(answer.body.items[0].attachments).toEqual([
       { name: '发票-0601.pdf', kind: 'other', contentType: 'application/pdf', size: PDF.length, sha256: sha256(PDF) },
@@ -119,14 +143,25 @@ describe.skipIf(!hasChromium)('a payment application with attachments, from the 
     // The purchaser accepts it; then amends the late-payment rate. Every tranche's clock started on
     // its due date, so each keeps the statutory 0.05 % a day, and the page says so beside it.
     const applicationId = answer.body.items[0].id;
-    expect((await stack.http('POST', `/v1/payment-applications/${applicationId}/decision`, { token: parties.tokens.agency, body: { outcome: 'accept' } })).status).toBe(200);
+    expect(
+      (
+        await stack.http('POST', `/v1/payment-applications/${applicationId}/decision`, {
+          token: parties.tokens.agency,
+          body: { outcome: 'accept' },
+        })
+      ).status,
+    ).toBe(200);
     const { tranches, checkpoints } = sCountyContract(parties.orgs);
     const amended = await stack.http('POST', `/v1/contracts/${encodeURIComponent(contractId)}/schedule`, {
       token: parties.tokens.agency,
       body: {
         tranches,
         checkpoints,
-        paymentTerms: { basis: 'due_date', statute: 'sme_payment_2025', lateInterest: { kind: 'agreed', annualRatePercent: 7.3, lprAtSigningPercent: 3.45 } },
+        paymentTerms: {
+          basis: 'due_date',
+          statute: 'sme_payment_2025',
+          lateInterest: { kind: 'agreed', annualRatePercent: 7.3, lprAtSigningPercent: 3.45 },
+        },
         reason: 'Agreed rate',
       },
     });
@@ -134,13 +169,17 @@ describe.skipIf(!hasChromium)('a payment application with attachments, from the 
     await page.reload();
     const clockRow = page.getByTestId('payment-clock').locator('tbody tr', { hasText: 'Advance on signing' });
     await clockRow.waitFor();
-    expect(await clockRow.textContent()).toContain('Its clock started on 31 Oct 2022 and runs on the terms then in force: 30 calendar days, late money 0.05 % per day');
+    expect(await clockRow.textContent()).toContain(
+      'Its clock started on 31 Oct 2022 and runs on the terms then in force: 30 calendar days, late money 0.05 % per day',
+    );
     expect(await page.getByTestId('clock-terms').textContent()).toContain('7.3 % a year as agreed');
 
     // 中文: the field and the list say 附件.
     await page.getByLabel('Language').selectOption('zh-CN');
     await page.getByRole('button', { name: '附件（可选）' }).waitFor();
-    expect(await page.getByTestId('applications').getByRole('list', { name: '附件', exact: true }).locator('li').count()).toBe(2);
+    expect(
+      await page.getByTestId('applications').getByRole('list', { name: '附件', exact: true }).locator('li').count(),
+    ).toBe(2);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -8,7 +8,14 @@ import type { TimelineEvent } from '../../web/src/types';
 const zh = createI18n('zh-CN', () => {});
 const en = createI18n('en', () => {});
 const orgName = (id: string) => ({ org_a: 'Village A Committee', org_b: 'Village B Committee' })[id] ?? id;
-const event = (kind: string, payload: Record<string, unknown>): TimelineEvent => ({ id: 1, kind, actorId: null, actorName: null, occurredAt: '2023-07-01T01:00:00Z', payload });
+const event = (kind: string, payload: Record<string, unknown>): TimelineEvent => ({
+  id: 1,
+  kind,
+  actorId: null,
+  actorName: null,
+  occurredAt: '2023-07-01T01:00:00Z',
+  payload,
+});
 
 describe('timeline details', () => {
   it('words a resolved step in the page’s language, and leaves out a reason it does not know on a Chinese page', () => {
@@ -21,11 +28,34 @@ describe('timeline details', () => {
   });
 
   it('says levels, rounds, stations, villages and indicators in Chinese', () => {
-    expect(detailsOf(event('escalation.opened', { level: 2, notified: ['org_a', 'org_b'] }), zh, orgName)).toBe('第 2 级 · Village A Committee、Village B Committee');
-    expect(detailsOf(event('submission.returned', { milestoneId: 'midterm', station: 'G', round: 2 }), zh, orgName, () => '中期评估')).toBe('中期评估 · 站点 G · 第 2 轮');
-    expect(detailsOf(event('progress.recorded', { station: 'G', metric: 'village_visits', count: 6, date: '2023-08-20' }), zh, orgName)).toBe('站点 G · 入村走访 6 · 2023年8月20日');
-    expect(detailsOf(event('material_request.overdue', { villages: ['org_a'] }), zh, orgName)).toBe('Village A Committee');
+    expect(detailsOf(event('escalation.opened', { level: 2, notified: ['org_a', 'org_b'] }), zh, orgName)).toBe(
+      '第 2 级 · Village A Committee、Village B Committee',
+    );
+    expect(
+      detailsOf(
+        event('submission.returned', { milestoneId: 'midterm', station: 'G', round: 2 }),
+        zh,
+        orgName,
+        () => '中期评估',
+      ),
+    ).toBe('中期评估 · 站点 G · 第 2 轮');
+    expect(
+      detailsOf(
+        event('progress.recorded', { station: 'G', metric: 'village_visits', count: 6, date: '2023-08-20' }),
+        zh,
+        orgName,
+      ),
+    ).toBe('站点 G · 入村走访 6 · 2023年8月20日');
+    expect(detailsOf(event('material_request.overdue', { villages: ['org_a'] }), zh, orgName)).toBe(
+      'Village A Committee',
+    );
     expect(detailsOf(event('material_request.closed', { status: 'contract ended' }), zh, orgName)).toBe('合同已结束');
-    expect(detailsOf(event('payment.recorded', { reference: 'CZ-1', amountFen: 46_160_000, receivedOn: '2022-11-20' }), zh, orgName)).toBe('CZ-1 · ¥461,600.00 · 2022年11月20日');
+    expect(
+      detailsOf(
+        event('payment.recorded', { reference: 'CZ-1', amountFen: 46_160_000, receivedOn: '2022-11-20' }),
+        zh,
+        orgName,
+      ),
+    ).toBe('CZ-1 · ¥461,600.00 · 2022年11月20日');
   });
 });

@@ -12,7 +12,9 @@ describe('the page’s uploads', () => {
       const bytes = new Uint8Array(n).map((_, i) => (i * 31 + 7) & 0xff);
       expect(sha256Hex(bytes)).toBe(createHash('sha256').update(bytes).digest('hex'));
     }
-    expect(sha256Hex(new TextEncoder().encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(sha256Hex(new TextEncoder().encode('abc'))).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
         expect(sha256Hex(bytes)).toBe(createHash('sha256').update(bytes).digest('hex'));
@@ -23,7 +25,9 @@ describe('the page’s uploads', () => {
   it('declares the content type by the extension, whatever the browser reports', () => {
     expect(contentTypeOf('发票 0601.PDF', '')).toBe('application/pdf');
     expect(contentTypeOf('roster.csv', 'application/vnd.ms-excel')).toBe('text/csv');
-    expect(contentTypeOf('report.docx', '')).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    expect(contentTypeOf('report.docx', '')).toBe(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
     expect(contentTypeOf('scan.heic', 'image/heic')).toBe('image/heic');
     expect(contentTypeOf('noextension', '')).toBe('application/octet-stream');
   });

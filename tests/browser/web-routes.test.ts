@@ -29,7 +29,11 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 describe('serving the dashboard', () => {
   it('serves the page at / and its files, with the page’s security headers and caching', async () => {
     const app = await appServing(
-      builtSite({ 'index.html': '<!doctype html><title>x</title>', 'assets/index-abc123.js': 'console.log(1)', 'favicon.svg': '<svg/>' }),
+      builtSite({
+        'index.html': '<!doctype html><title>x</title>',
+        'assets/index-abc123.js': 'console.log(1)',
+        'favicon.svg': '<svg/>',
+      }),
     );
     const page = await app.inject({ method: 'GET', url: '/' });
     expect(page.statusCode).toBe(200);

@@ -17,7 +17,9 @@ import { startStack, type Stack } from '../helpers/stack';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium && process.env.GRANTFLOW_REQUIRE_BROWSER) {
-  throw new Error(`[tests/browser] no Chromium at ${CHROMIUM}, and GRANTFLOW_REQUIRE_BROWSER is set (as .ci/run sets it)`);
+  throw new Error(
+    `[tests/browser] no Chromium at ${CHROMIUM}, and GRANTFLOW_REQUIRE_BROWSER is set (as .ci/run sets it)`,
+  );
 }
 
 const ARTIFACTS = path.join(projectRoot, 'artifacts');
@@ -32,23 +34,39 @@ describe.skipIf(!hasChromium)('the page in the reader’s words', () => {
   const pageErrors: string[] = [];
 
   async function open(locale: 'en-US' | 'zh-CN', token: string): Promise<Page> {
-    const context = await browser.newContext({ locale, timezoneId: 'America/New_York', viewport: { width: 1360, height: 900 } });
+    const context = await browser.newContext({
+      locale,
+      timezoneId: 'America/New_York',
+      viewport: { width: 1360, height: 900 },
+    });
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${stack.baseUrl}/`);
     await page.getByLabel(locale === 'en-US' ? 'API token' : 'API 令牌').fill(token);
     await page.keyboard.press('Enter');
-    await page.locator('table.contracts tbody tr', { hasText: contractId }).getByRole('link', { name: contractId }).click();
+    await page
+      .locator('table.contracts tbody tr', { hasText: contractId })
+      .getByRole('link', { name: contractId })
+      .click();
     await page.locator('#timeline tbody tr').first().waitFor();
     return page;
   }
 
   const figure = (page: Page, section: string, label: string) =>
-    page.locator(`#${section} dl.figures > div`).filter({ has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
+    page
+      .locator(`#${section} dl.figures > div`)
+      .filter({ has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) })
+      .locator('dd');
   /** The timeline's rows of one event label, once they are there. */
-  const timelineRows = (page: Page, label: string) => page.locator('#timeline tbody tr').filter({ has: page.locator('td:nth-child(2)', { hasText: new RegExp(`^${label}$`) }) });
+  const timelineRows = (page: Page, label: string) =>
+    page
+      .locator('#timeline tbody tr')
+      .filter({ has: page.locator('td:nth-child(2)', { hasText: new RegExp(`^${label}$`) }) });
   const pay = (reference: string, amount: string, receivedOn: string) =>
-    stack.http('POST', `/v1/contracts/${contractId}/payments`, { token: parties.tokens.finance, body: { reference, amount, receivedOn, fundingSource: 'fiscal' } });
+    stack.http('POST', `/v1/contracts/${contractId}/payments`, {
+      token: parties.tokens.finance,
+      body: { reference, amount, receivedOn, fundingSource: 'fiscal' },
+    });
 
   beforeAll(async () => {
     stack = await startStack();
@@ -61,8 +79,24 @@ describe.skipIf(!hasChromium)('the page in the reader’s words', () => {
         closeGraceDays: 3650,
         quotas: [{ id: 'visits', metric: 'village_visits', perStation: true, period: 'month', target: 8 }],
         milestones: [
-          { id: 'midterm', title: 'Mid-term evaluation', due: '2023-03-31', stations: ['G', 'B', 'L'], materials: ['midterm_report'], reviewWorkingDays: 5, maxRounds: 3 },
-          { id: 'final', title: 'Final evaluation', due: '2023-08-31', stations: [], materials: ['midterm_report'], reviewWorkingDays: 5, maxRounds: 3 },
+          {
+            id: 'midterm',
+            title: 'Mid-term evaluation',
+            due: '2023-03-31',
+            stations: ['G', 'B', 'L'],
+            materials: ['midterm_report'],
+            reviewWorkingDays: 5,
+            maxRounds: 3,
+          },
+          {
+            id: 'final',
+            title: 'Final evaluation',
+            due: '2023-08-31',
+            stations: [],
+            materials: ['midterm_report'],
+            reviewWorkingDays: 5,
+            maxRounds: 3,
+          },
         ],
       }),
     });
@@ -100,18 +134,33 @@ describe.skipIf(!hasChromium)('the page in the reader’s words', () => {
     });
     expect(asked.status).toBe(201);
     expect(
-      (await stack.http('POST', `/v1/contracts/${contractId}/progress`, { token: contractor, body: { station: 'G', metric: 'village_visits', count: 6, date: '2023-08-20' } })).status,
+      (
+        await stack.http('POST', `/v1/contracts/${contractId}/progress`, {
+          token: contractor,
+          body: { station: 'G', metric: 'village_visits', count: 6, date: '2023-08-20' },
+        })
+      ).status,
     ).toBe(201);
     await eventually(
       () => stack.http('GET', `/v1/contracts/${contractId}/events?limit=500`, { token: parties.tokens.finance }),
-      (r) => ['escalation.step_resolved', 'material_request.created', 'progress.recorded', 'submission.in_review'].every((k) => r.body.items.some((e: any) => e.kind === k)),
+      (r) =>
+        ['escalation.step_resolved', 'material_request.created', 'progress.recorded', 'submission.in_review'].every(
+          (k) => r.body.items.some((e: any) => e.kind === k),
+        ),
       30_000,
     );
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
     mkdirSync(ARTIFACTS, { recursive: true });
   });
@@ -131,15 +180,21 @@ describe.skipIf(!hasChromium)('the page in the reader’s words', () => {
     expect(labels.filter((l) => ENGLISH.test(l))).toEqual([]);
     // The resolved advance: "款项已付清 · 14 个工作日", not "tranche paid · 14 个工作日".
     const resolved = timelineRows(page, '停滞环节已解决').locator('td:nth-child(4)');
-    await expect.poll(() => resolved.allTextContents()).toContainEqual(expect.stringMatching(/^款项已付清 · \d+ 个工作日$/));
+    await expect
+      .poll(() => resolved.allTextContents())
+      .toContainEqual(expect.stringMatching(/^款项已付清 · \d+ 个工作日$/));
     expect((await resolved.allTextContents()).filter((d) => ENGLISH.test(d))).toEqual([]);
     // Engine events say who in Chinese; a person by name, the id beside it on one line.
-    expect(await timelineRows(page, '发起督办').first().locator('td:nth-child(3)').textContent()).toBe('grantflow（自动）');
+    expect(await timelineRows(page, '发起督办').first().locator('td:nth-child(3)').textContent()).toBe(
+      'grantflow（自动）',
+    );
     const submitted = timelineRows(page, '材料通过预审，进入评审').first().locator('td:nth-child(3)');
     expect(await submitted.textContent()).toMatch(/^Project Lead Huang usr_/);
     expect(await submitted.locator('.mono').evaluate((el) => getComputedStyle(el).whiteSpace)).toBe('nowrap');
     // The progress recorded, in Chinese: station, indicator and count.
-    expect(await timelineRows(page, '登记指标进展').first().locator('td:nth-child(4)').textContent()).toContain('站点 G · 入村走访 6');
+    expect(await timelineRows(page, '登记指标进展').first().locator('td:nth-child(4)').textContent()).toContain(
+      '站点 G · 入村走访 6',
+    );
     await page.locator('#timeline').screenshot({ path: path.join(ARTIFACTS, 'timeline.zh-CN.png') });
     await page.locator('#submissions').screenshot({ path: path.join(ARTIFACTS, 'milestones.zh-CN.png') });
     await page.locator('#payroll').screenshot({ path: path.join(ARTIFACTS, 'payroll.zh-CN.png') });
@@ -155,24 +210,41 @@ describe.skipIf(!hasChromium)('the page in the reader’s words', () => {
     expect(labels).toContain('Progress recorded');
     const resolved = await timelineRows(page, 'Stalled step resolved').locator('td:nth-child(4)').allTextContents();
     expect(resolved).toContainEqual(expect.stringMatching(/^tranche paid · \d+ working days$/));
-    expect(await timelineRows(page, 'Materials passed pre-check, in review').first().locator('td:nth-child(3)').textContent()).toMatch(/^Project Lead Huang usr_/);
+    expect(
+      await timelineRows(page, 'Materials passed pre-check, in review')
+        .first()
+        .locator('td:nth-child(3)')
+        .textContent(),
+    ).toMatch(/^Project Lead Huang usr_/);
     await page.context().close();
   });
 
   it('shows each milestone’s state per station, and people by name, in both languages', async () => {
     for (const [locale, expected] of [
-      ['en-US', { G: 'Station G: in review (round 1)', B: 'Station B: returned in round 1', L: 'Station L: not submitted', whole: 'not submitted' }],
+      [
+        'en-US',
+        {
+          G: 'Station G: in review (round 1)',
+          B: 'Station B: returned in round 1',
+          L: 'Station L: not submitted',
+          whole: 'not submitted',
+        },
+      ],
       ['zh-CN', { G: '站点 G：评审中（第 1 轮）', B: '站点 B：第 1 轮被退回', L: '站点 L：未提交', whole: '未提交' }],
     ] as const) {
       const page = await open(locale, parties.tokens.agency);
       const midterm = page.locator('#submissions ul.milestones > li', { hasText: 'Mid-term evaluation' });
       await midterm.waitFor();
-      for (const station of ['G', 'B', 'L'] as const) expect(await midterm.locator(`li[data-station="${station}"]`).textContent()).toBe(expected[station]);
+      for (const station of ['G', 'B', 'L'] as const)
+        expect(await midterm.locator(`li[data-station="${station}"]`).textContent()).toBe(expected[station]);
       const final = page.locator('#submissions ul.milestones > li', { hasText: 'Final evaluation' });
       expect(await final.locator('li[data-station=""]').textContent()).toBe(expected.whole);
-      if (locale === 'zh-CN') expect(ENGLISH.test((await midterm.locator('ul.milestone-states').textContent()) ?? '')).toBe(false);
+      if (locale === 'zh-CN')
+        expect(ENGLISH.test((await midterm.locator('ul.milestone-states').textContent()) ?? '')).toBe(false);
       // People by name where the API gives their ids: who submitted, who recorded a payment.
-      const submitted = page.locator('#submissions tbody tr', { hasText: /^Mid-term evaluationG/ }).locator('td:nth-child(5) > div');
+      const submitted = page
+        .locator('#submissions tbody tr', { hasText: /^Mid-term evaluationG/ })
+        .locator('td:nth-child(5) > div');
       await expect.poll(() => submitted.textContent()).toMatch(/^Project Lead Huang usr_\w+$/);
       const recorder = page.locator('#ledger tbody tr', { hasText: 'CZ-2022-118' }).locator('td:nth-child(6)');
       await expect.poll(() => recorder.textContent()).toMatch(/^Finance Officer Li usr_\w+/);
@@ -190,7 +262,9 @@ describe.skipIf(!hasChromium)('the page in the reader’s words', () => {
       await row.waitFor();
       expect(await row.locator('ul.owed li').allTextContents()).toEqual([expected]);
       // Beside the curve, the stalled request names the village, and its id never breaks midway.
-      const held = page.locator('#holding li', { hasText: locale === 'en-US' ? 'Material request overdue' : '资料收集逾期' });
+      const held = page.locator('#holding li', {
+        hasText: locale === 'en-US' ? 'Material request overdue' : '资料收集逾期',
+      });
       expect(await held.textContent()).toContain('Village A Committee');
       expect(await held.locator('.mono').evaluate((el) => getComputedStyle(el).whiteSpace)).toBe('nowrap');
       await page.context().close();
@@ -201,11 +275,17 @@ describe.skipIf(!hasChromium)('the page in the reader’s words', () => {
     // 691,600.00 received, none naming a budget line: 900,000 / 1,154,000 of each is personnel money,
     // 539,376.08 in all: 7.19 months of 75,000.00; of the term's 12 months, 4 have no money at all.
     for (const [locale, labels, explained] of [
-      ['en-US', ['Months of payroll covered', 'Months so far without money'], ['CN¥900,000.00 of CN¥1,154,000.00 = 78%', 'at most the term’s 12 months']],
+      [
+        'en-US',
+        ['Months of payroll covered', 'Months so far without money'],
+        ['CN¥900,000.00 of CN¥1,154,000.00 = 78%', 'at most the term’s 12 months'],
+      ],
       ['zh-CN', ['可覆盖工资月数', '至今无经费月数'], ['¥900,000.00 / ¥1,154,000.00 = 78%', '最多为服务期的 12 个月']],
     ] as const) {
       const page = await open(locale, parties.tokens.finance);
-      expect(await figure(page, 'payroll', labels[0]).textContent()).toBe(locale === 'en-US' ? '7.2 of 12' : '7.2 / 12');
+      expect(await figure(page, 'payroll', labels[0]).textContent()).toBe(
+        locale === 'en-US' ? '7.2 of 12' : '7.2 / 12',
+      );
       expect(await figure(page, 'payroll', labels[1]).textContent()).toBe('4');
       const rule = (await page.locator('#payroll .payroll-rule').textContent()) ?? '';
       for (const words of explained) expect(rule).toContain(words);
@@ -249,7 +329,8 @@ describe.skipIf(!hasChromium)('the page in the reader’s words', () => {
       const caption = page.locator('figure.curve figcaption');
       await expect.poll(() => caption.textContent()).toContain(span);
       expect(await caption.textContent()).toContain(shortfall);
-      if (locale === 'en-US') await page.locator('.curve-row').screenshot({ path: path.join(ARTIFACTS, 'curve-after-term.png') });
+      if (locale === 'en-US')
+        await page.locator('.curve-row').screenshot({ path: path.join(ARTIFACTS, 'curve-after-term.png') });
       await page.context().close();
     }
   });

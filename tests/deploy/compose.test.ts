@@ -30,10 +30,18 @@ const networksOf = (service: Service): string[] =>
 /** A published port as host address and container port ("127.0.0.1:8080:8080" → 127.0.0.1, 8080). */
 function published(port: NonNullable<Service['ports']>[number]): { hostIp: string; target: number } {
   if (typeof port === 'object') return { hostIp: port.host_ip ?? '0.0.0.0', target: Number(port.target) };
-  const parts = String(port).replace(/\/(tcp|udp)$/, '').split(':');
+  const parts = String(port)
+    .replace(/\/(tcp|udp)$/, '')
+    .split(':');
   const target = Number(parts.at(-1)!.split('-')[0]);
   // [ip:]host:container, where ip may be a bracketed IPv6 address
-  const hostIp = parts.length >= 3 ? parts.slice(0, parts.length - 2).join(':').replace(/^\[|\]$/g, '') : '0.0.0.0';
+  const hostIp =
+    parts.length >= 3
+      ? parts
+          .slice(0, parts.length - 2)
+          .join(':')
+          .replace(/^\[|\]$/g, '')
+      : '0.0.0.0';
   return { hostIp, target };
 }
 
@@ -41,7 +49,14 @@ describe('docker-compose.yml', () => {
   const services = compose.services;
 
   it('has PostgreSQL, Temporal, its setup and UI, and grantflow api and worker', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'postgresql', 'temporal', 'temporal-setup', 'temporal-ui', 'worker']);
+    expect(Object.keys(services).sort()).toEqual([
+      'api',
+      'postgresql',
+      'temporal',
+      'temporal-setup',
+      'temporal-ui',
+      'worker',
+    ]);
   });
 
   it('gives every service an image or a build, and every long-running one a healthcheck', () => {
@@ -56,13 +71,16 @@ describe('docker-compose.yml', () => {
     const setup = services['temporal-setup']!;
     expect(setup.restart).toBe('no');
     expect(setup.command).toEqual(['npm', 'run', 'temporal:setup']);
-    const scripts = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const scripts = (
+      JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
     const entry = /server\/[\w-]+\.ts/.exec(scripts['temporal:setup'] ?? '')?.[0];
     expect(entry, 'the script runs a file the image holds (server/)').toBeDefined();
     expect(() => readFileSync(path.join(projectRoot, entry!))).not.toThrow();
     expect(setup.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
     expect(setup.depends_on?.temporal?.condition).toBe('service_healthy');
-    for (const name of ['api', 'worker']) expect(services[name]!.depends_on?.['temporal-setup']?.condition).toBe('service_completed_successfully');
+    for (const name of ['api', 'worker'])
+      expect(services[name]!.depends_on?.['temporal-setup']?.condition).toBe('service_completed_successfully');
     expect(networksOf(setup)).toEqual(['backend']);
   });
 
@@ -97,7 +115,8 @@ describe('docker-compose.yml', () => {
       for (const port of service.ports ?? []) {
         const { hostIp, target } = published(port);
         expect(target, `${name} publishes no Temporal frontend port`).not.toBe(7233);
-        if (name === 'temporal-ui') expect(hostIp, 'the UI acts with Temporal\'s rights: loopback only').toMatch(/^(127\.0\.0\.1|::1)$/);
+        if (name === 'temporal-ui')
+          expect(hostIp, "the UI acts with Temporal's rights: loopback only").toMatch(/^(127\.0\.0\.1|::1)$/);
         else expect(name, `${name} publishes ${String(port)}`).toBe('api');
       }
       expect(service.network_mode, `${name} is not on the host's network`).toBeUndefined();

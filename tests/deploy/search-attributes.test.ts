@@ -3,7 +3,12 @@
 import type { OperatorService } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
-import { devServerSearchAttributeArgs, ensureSearchAttributes, requireSearchAttributes, searchAttributeCliCommands } from '../../server/search-attributes';
+import {
+  devServerSearchAttributeArgs,
+  ensureSearchAttributes,
+  requireSearchAttributes,
+  searchAttributeCliCommands,
+} from '../../server/search-attributes';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 const Indexed = temporal.api.enums.v1.IndexedValueType;
@@ -16,8 +21,13 @@ function fakeOperator(initial: Record<string, temporal.api.enums.v1.IndexedValue
     async listSearchAttributes() {
       return { customAttributes: { ...attributes } };
     },
-    async addSearchAttributes({ searchAttributes }: { searchAttributes: Record<string, temporal.api.enums.v1.IndexedValueType> }) {
-      for (const name of Object.keys(searchAttributes)) if (attributes[name] !== undefined) throw new Error(`${name} already exists`);
+    async addSearchAttributes({
+      searchAttributes,
+    }: {
+      searchAttributes: Record<string, temporal.api.enums.v1.IndexedValueType>;
+    }) {
+      for (const name of Object.keys(searchAttributes))
+        if (attributes[name] !== undefined) throw new Error(`${name} already exists`);
       Object.assign(attributes, searchAttributes);
       created.push(Object.keys(searchAttributes));
       return {};
@@ -36,12 +46,16 @@ describe('search attribute registration', () => {
     expect(pairs).toContain('GrantflowArrearsFen=Int');
     expect(pairs).toContain('GrantflowNextDeadline=Datetime');
     for (const pair of pairs) expect(pair).toMatch(/^Grantflow[A-Za-z]+=(Keyword|Bool|Int|Datetime)$/);
-    expect(searchAttributeCliCommands('default')[0]).toMatch(/^temporal operator search-attribute create --namespace default --name Grantflow\w+ --type \w+$/);
+    expect(searchAttributeCliCommands('default')[0]).toMatch(
+      /^temporal operator search-attribute create --namespace default --name Grantflow\w+ --type \w+$/,
+    );
   });
 
   it('creates only what is missing, once, and is idempotent', async () => {
     const { operator, attributes, created } = fakeOperator({ GrantflowPayer: Indexed.INDEXED_VALUE_TYPE_KEYWORD });
-    await expect(requireSearchAttributes(operator, 'default')).rejects.toThrow(/missing GrantflowContractId.*npm run temporal:setup/);
+    await expect(requireSearchAttributes(operator, 'default')).rejects.toThrow(
+      /missing GrantflowContractId.*npm run temporal:setup/,
+    );
     const names = await ensureSearchAttributes(operator, 'default');
     expect(names).not.toContain('GrantflowPayer');
     expect(names).toHaveLength(SEARCH_ATTRIBUTES.length - 1);
@@ -53,7 +67,9 @@ describe('search attribute registration', () => {
 
   it('refuses a namespace where one exists with another type', async () => {
     const { operator, created } = fakeOperator({ GrantflowArrearsFen: Indexed.INDEXED_VALUE_TYPE_DOUBLE });
-    await expect(ensureSearchAttributes(operator, 'default')).rejects.toThrow(/GrantflowArrearsFen exists with type INDEXED_VALUE_TYPE_DOUBLE, grantflow needs INT/);
+    await expect(ensureSearchAttributes(operator, 'default')).rejects.toThrow(
+      /GrantflowArrearsFen exists with type INDEXED_VALUE_TYPE_DOUBLE, grantflow needs INT/,
+    );
     expect(created).toEqual([]);
     await expect(requireSearchAttributes(operator, 'default')).rejects.toThrow(/GrantflowArrearsFen/);
   });

@@ -2,7 +2,14 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ACTOR_SECRET_MIN_LENGTH, CLAIM_LIFETIME_MS, claimText, signActorClaim, verifyActorClaim, type ClaimSubject } from '../../domain/actor-claim';
+import {
+  ACTOR_SECRET_MIN_LENGTH,
+  CLAIM_LIFETIME_MS,
+  claimText,
+  signActorClaim,
+  verifyActorClaim,
+  type ClaimSubject,
+} from '../../domain/actor-claim';
 import { loadConfig } from '../../server/config';
 
 const secret = 's'.repeat(ACTOR_SECRET_MIN_LENGTH);
@@ -18,7 +25,11 @@ const subject = fc.record({
 function reordered(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reordered);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reordered(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reordered(v)]),
+    );
   }
   return value;
 }
@@ -54,9 +65,15 @@ describe('actor claims', () => {
         expect(verifyActorClaim(secret, s, { ...claim, exp: claim.exp + 60_000 }, now)).toBe('forged');
       }),
     );
-    const payment: ClaimSubject = { workflowId: 'contract~C-1', update: 'recordPayment', args: [{ reference: 'P-1', recordedBy: 'usr_a' }] };
+    const payment: ClaimSubject = {
+      workflowId: 'contract~C-1',
+      update: 'recordPayment',
+      args: [{ reference: 'P-1', recordedBy: 'usr_a' }],
+    };
     const claim = signActorClaim(secret, payment, now);
-    expect(verifyActorClaim(secret, { ...payment, args: [{ reference: 'P-1', recordedBy: 'usr_b' }] }, claim, now)).toBe('forged');
+    expect(
+      verifyActorClaim(secret, { ...payment, args: [{ reference: 'P-1', recordedBy: 'usr_b' }] }, claim, now),
+    ).toBe('forged');
   });
 
   it('expires CLAIM_LIFETIME_MS after it is made', () => {
@@ -73,7 +90,18 @@ describe('actor claims', () => {
     expect(verifyActorClaim(secret, s, undefined, now)).toBe('missing');
     expect(verifyActorClaim(secret, s, null, now)).toBe('missing');
     const { exp, mac } = good;
-    for (const bad of ['x', 42, {}, { v: 2, exp, mac }, { v: 1, exp, mac: mac.toUpperCase() }, { v: 1, exp, mac: mac.slice(1) }, { v: 1, exp, mac: 7 }, { v: 1, mac }, { v: 1, exp: String(exp), mac }, { v: 1, exp: exp + 0.5, mac }]) {
+    for (const bad of [
+      'x',
+      42,
+      {},
+      { v: 2, exp, mac },
+      { v: 1, exp, mac: mac.toUpperCase() },
+      { v: 1, exp, mac: mac.slice(1) },
+      { v: 1, exp, mac: 7 },
+      { v: 1, mac },
+      { v: 1, exp: String(exp), mac },
+      { v: 1, exp: exp + 0.5, mac },
+    ]) {
       expect(verifyActorClaim(secret, s, bad, now)).toBe('malformed');
     }
     expect(verifyActorClaim(undefined, s, good, now)).toBe('no_secret');
@@ -83,6 +111,8 @@ describe('actor claims', () => {
   it('takes GRANTFLOW_ACTOR_SECRET of at least 32 characters from the configuration', () => {
     expect(loadConfig({}).actorSecret).toBeUndefined();
     expect(loadConfig({ GRANTFLOW_ACTOR_SECRET: secret }).actorSecret).toBe(secret);
-    expect(() => loadConfig({ GRANTFLOW_ACTOR_SECRET: 'short' })).toThrow(/GRANTFLOW_ACTOR_SECRET must be at least 32 characters/);
+    expect(() => loadConfig({ GRANTFLOW_ACTOR_SECRET: 'short' })).toThrow(
+      /GRANTFLOW_ACTOR_SECRET must be at least 32 characters/,
+    );
   });
 });

@@ -44,7 +44,14 @@ describe('contract announcements', () => {
     expect(out.steps).toEqual([
       {
         key: stepKey('trancheOverdue', stepReference(['t1'])),
-        open: { contractId: 'A-1', contractTitle: contract.title, kind: 'trancheOverdue', reference: stepReference(['t1']), dueAt: stepDueAt(t1.dueAt), summary: expect.any(Object) },
+        open: {
+          contractId: 'A-1',
+          contractTitle: contract.title,
+          kind: 'trancheOverdue',
+          reference: stepReference(['t1']),
+          dueAt: stepDueAt(t1.dueAt),
+          summary: expect.any(Object),
+        },
       },
     ]);
     // Announced once: the same instant again, or a later one, announces nothing more.
@@ -59,7 +66,12 @@ describe('contract announcements', () => {
     const out = contractAnnouncements(contract, [payment('P-1', t1.amountFen, arrived)], overdue, now);
     expect(out.events.map((e) => e.kind)).toEqual(['tranche.paid']);
     expect(out.notices).toEqual([]);
-    expect(out.steps).toEqual([{ key: stepKey('trancheOverdue', stepReference(['t1'])), resolve: { reason: 'tranche paid', at: moneyStepHeldUntil(arrived, now) } }]);
+    expect(out.steps).toEqual([
+      {
+        key: stepKey('trancheOverdue', stepReference(['t1'])),
+        resolve: { reason: 'tranche paid', at: moneyStepHeldUntil(arrived, now) },
+      },
+    ]);
     expect(out.steps[0]!.resolve!.at).toBeLessThan(now);
   });
 
@@ -77,10 +89,17 @@ describe('contract announcements', () => {
     const missed = contractAnnouncements(contract, short, {}, eighty.byAt + DAY).announced;
     const arrived = addDays(dayOf(eighty.byAt), 4);
     const now = startOfShanghaiDay(addDays(arrived, 2));
-    const out = contractAnnouncements(contract, [...short, payment('P-2', contract.valueFen / 2, arrived)], missed, now);
+    const out = contractAnnouncements(
+      contract,
+      [...short, payment('P-2', contract.valueFen / 2, arrived)],
+      missed,
+      now,
+    );
     const key = announcedKey('checkpoint', 'eighty');
     expect(out.events.find((e) => e.subject === key)?.kind).toBe('checkpoint.recovered');
-    expect(out.notices.map((n) => [n.subject, n.status, n.notice.kind])).toEqual([[key, 'recovered', 'checkpoint.recovered']]);
+    expect(out.notices.map((n) => [n.subject, n.status, n.notice.kind])).toEqual([
+      [key, 'recovered', 'checkpoint.recovered'],
+    ]);
     expect(out.steps.find((s) => s.key === stepKey('paymentShortfall', stepReference(['eighty'])))?.resolve).toEqual({
       reason: 'checkpoint recovered',
       at: moneyStepHeldUntil(arrived, now),
@@ -88,39 +107,52 @@ describe('contract announcements', () => {
   });
 
   it('forgets a checkpoint or tranche an amendment removed, and resolves its step', () => {
-    const announced = { [announcedKey('checkpoint', 'gone~with/odd.id')]: 'missed', [announcedKey('tranche', 'old')]: 'overdue' };
+    const announced = {
+      [announcedKey('checkpoint', 'gone~with/odd.id')]: 'missed',
+      [announcedKey('tranche', 'old')]: 'overdue',
+    };
     const now = START + DAY;
     const out = contractAnnouncements(contract, [], announced, now);
     expect(out.announced).toEqual({});
     expect(out.steps).toEqual([
-      { key: stepKey('paymentShortfall', stepReference(['gone~with/odd.id'])), resolve: { reason: 'checkpoint removed by amendment', at: now } },
-      { key: stepKey('trancheOverdue', stepReference(['old'])), resolve: { reason: 'tranche removed by amendment', at: now } },
+      {
+        key: stepKey('paymentShortfall', stepReference(['gone~with/odd.id'])),
+        resolve: { reason: 'checkpoint removed by amendment', at: now },
+      },
+      {
+        key: stepKey('trancheOverdue', stepReference(['old'])),
+        resolve: { reason: 'tranche removed by amendment', at: now },
+      },
     ]);
   });
 
   it('announces each change once, whatever the payments and however often it is asked', () => {
     const days = fc.integer({ min: 0, max: 400 });
     fc.assert(
-      fc.property(fc.array(fc.tuple(days, fc.integer({ min: 1, max: 60_000_000 })), { maxLength: 6 }), fc.array(days, { minLength: 1, maxLength: 4 }), (paid, asked) => {
-        const entries = paid.map(([day, fen], i) => payment(`P-${i}`, fen, addDays(dayOf(START), day)));
-        let announced: Record<string, string> = {};
-        const opened = new Map<string, number>();
-        for (const day of [...asked].sort((a, b) => a - b)) {
-          const now = parseInstant(addDays(dayOf(START), day))!;
-          // Money is recorded on or before the day it is asked about.
-          const known = entries.filter((e) => e.receivedOn <= dayOf(now));
-          const out = contractAnnouncements(contract, known, announced, now);
-          const again = contractAnnouncements(contract, known, out.announced, now);
-          expect([again.events, again.notices, again.steps]).toEqual([[], [], []]);
-          // A step is opened only when not open already, and resolved only when open.
-          for (const step of out.steps) {
-            const open = opened.get(step.key) ?? 0;
-            if (step.open) expect(open).toBe(0);
-            opened.set(step.key, step.open ? 1 : 0);
+      fc.property(
+        fc.array(fc.tuple(days, fc.integer({ min: 1, max: 60_000_000 })), { maxLength: 6 }),
+        fc.array(days, { minLength: 1, maxLength: 4 }),
+        (paid, asked) => {
+          const entries = paid.map(([day, fen], i) => payment(`P-${i}`, fen, addDays(dayOf(START), day)));
+          let announced: Record<string, string> = {};
+          const opened = new Map<string, number>();
+          for (const day of [...asked].sort((a, b) => a - b)) {
+            const now = parseInstant(addDays(dayOf(START), day))!;
+            // Money is recorded on or before the day it is asked about.
+            const known = entries.filter((e) => e.receivedOn <= dayOf(now));
+            const out = contractAnnouncements(contract, known, announced, now);
+            const again = contractAnnouncements(contract, known, out.announced, now);
+            expect([again.events, again.notices, again.steps]).toEqual([[], [], []]);
+            // A step is opened only when not open already, and resolved only when open.
+            for (const step of out.steps) {
+              const open = opened.get(step.key) ?? 0;
+              if (step.open) expect(open).toBe(0);
+              opened.set(step.key, step.open ? 1 : 0);
+            }
+            announced = out.announced;
           }
-          announced = out.announced;
-        }
-      }),
+        },
+      ),
     );
   });
 });

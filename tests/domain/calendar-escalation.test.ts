@@ -52,19 +52,25 @@ describe('escalation ladders', () => {
       [10, ['purchaser']],
       [20, ['oversight']],
     ]);
-    expect(ladderFor('reviewOverdue', { reviewOverdue: { levels: [{ afterDays: 1, notify: ['purchaser'], severity: 'info' }] } }).levels).toHaveLength(1);
+    expect(
+      ladderFor('reviewOverdue', {
+        reviewOverdue: { levels: [{ afterDays: 1, notify: ['purchaser'], severity: 'info' }] },
+      }).levels,
+    ).toHaveLength(1);
   });
 
   it('fires a level at once, or at 09:00 Shanghai on the nth working day after the due day', () => {
     const calendar = calendarForYears(2024, 2024);
     const due = parseInstant('2024-09-27')!;
     expect(levelFiresAt(due, { afterWorkingDays: 0, notify: ['payer'], severity: 'warning' }, calendar)).toBe(due);
-    expect(new Date(levelFiresAt(due, { afterWorkingDays: 5, notify: ['payer'], severity: 'warning' }, calendar)).toISOString()).toBe(
-      '2024-10-10T01:00:00.000Z',
-    );
-    expect(new Date(levelFiresAt(due, { afterDays: 5, notify: ['payer'], severity: 'warning' }, calendar)).toISOString()).toBe(
-      '2024-10-02T01:00:00.000Z',
-    );
+    expect(
+      new Date(
+        levelFiresAt(due, { afterWorkingDays: 5, notify: ['payer'], severity: 'warning' }, calendar),
+      ).toISOString(),
+    ).toBe('2024-10-10T01:00:00.000Z');
+    expect(
+      new Date(levelFiresAt(due, { afterDays: 5, notify: ['payer'], severity: 'warning' }, calendar)).toISOString(),
+    ).toBe('2024-10-02T01:00:00.000Z');
   });
 
   it('validates ladders given in a contract', () => {
@@ -86,7 +92,10 @@ describe('escalation ladders', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems).toMatchObject([
-      { field: 'escalationPolicies.paymentShortfall.levels.1', reason: 'must give exactly one of afterWorkingDays or afterDays' },
+      {
+        field: 'escalationPolicies.paymentShortfall.levels.1',
+        reason: 'must give exactly one of afterWorkingDays or afterDays',
+      },
       { field: 'escalationPolicies.paymentShortfall.levels.2', reason: 'must not come before the level above it' },
       { field: 'escalationPolicies.paymentShortfall.levels.2.notify', reason: 'must name at least one party' },
       { field: 'calendar.holidays.0', reason: 'must be a date (YYYY-MM-DD)' },
@@ -100,7 +109,7 @@ describe("a step's due day: the last day it was on time", () => {
   const DAY = 24 * HOUR;
   const at9 = (day: string) => startOfShanghaiDay(day) + 9 * HOUR;
 
-  it('anchors a monthly quota on the month\'s last day, as a checkpoint by that day (July 2024)', () => {
+  it("anchors a monthly quota on the month's last day, as a checkpoint by that day (July 2024)", () => {
     const [july] = quotaPeriods({ period: 'month', target: 8 }, '2024-07-15', '2024-08-31');
     const quotaDue = stepDueAt(july!.endsAt); // judged at midnight on 1 August
     const checkpointDue = stepDueAt(parseInstant('2024-07-31')!);
@@ -124,24 +133,34 @@ describe("a step's due day: the last day it was on time", () => {
     const days = fc.integer({ min: 0, max: 6 * 365 }).map((n) => addDays('2020-01-01', n));
     // The same last on-time day as a date, as the next midnight, or as a moment inside it.
     const deadline = (day: string, form: number, offset: number) =>
-      form === 0 ? parseInstant(day)! : form === 1 ? startOfShanghaiDay(addDays(day, 1)) : startOfShanghaiDay(day) + 1 + (offset % (DAY - 1));
+      form === 0
+        ? parseInstant(day)!
+        : form === 1
+          ? startOfShanghaiDay(addDays(day, 1))
+          : startOfShanghaiDay(day) + 1 + (offset % (DAY - 1));
     fc.assert(
-      fc.property(days, fc.integer({ min: 0, max: 2 }), fc.nat(), fc.integer({ min: 1, max: 25 }), (day, form, offset, n) => {
-        const due = stepDueAt(deadline(day, form, offset));
-        expect(stepDueAt(due)).toBe(due);
-        expect(shanghaiDate(due)).toBe(day);
-        expect(stepDueDay(deadline(day, form, offset))).toBe(day);
-        const fires = levelFiresAt(due, { afterWorkingDays: n, notify: ['payer'], severity: 'warning' }, calendar);
-        const fireDay = shanghaiDate(fires);
-        expect(fires).toBe(at9(fireDay));
-        expect(isWorkingDay(fireDay, calendar)).toBe(true);
-        expect(workingDaysBetween(day, fireDay, calendar)).toBe(n);
-        expect(workingDaysBetween(day, addDays(fireDay, -1), calendar)).toBe(n - 1);
-        // Resolved on or before the due day: nothing held; on the day level N fires: N held.
-        expect(workingDaysBetween(shanghaiDate(due), day, calendar)).toBe(0);
-        expect(workingDaysBetween(shanghaiDate(due), addDays(day, -offset % 40), calendar)).toBe(0);
-        expect(workingDaysBetween(shanghaiDate(due), fireDay, calendar)).toBe(n);
-      }),
+      fc.property(
+        days,
+        fc.integer({ min: 0, max: 2 }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 25 }),
+        (day, form, offset, n) => {
+          const due = stepDueAt(deadline(day, form, offset));
+          expect(stepDueAt(due)).toBe(due);
+          expect(shanghaiDate(due)).toBe(day);
+          expect(stepDueDay(deadline(day, form, offset))).toBe(day);
+          const fires = levelFiresAt(due, { afterWorkingDays: n, notify: ['payer'], severity: 'warning' }, calendar);
+          const fireDay = shanghaiDate(fires);
+          expect(fires).toBe(at9(fireDay));
+          expect(isWorkingDay(fireDay, calendar)).toBe(true);
+          expect(workingDaysBetween(day, fireDay, calendar)).toBe(n);
+          expect(workingDaysBetween(day, addDays(fireDay, -1), calendar)).toBe(n - 1);
+          // Resolved on or before the due day: nothing held; on the day level N fires: N held.
+          expect(workingDaysBetween(shanghaiDate(due), day, calendar)).toBe(0);
+          expect(workingDaysBetween(shanghaiDate(due), addDays(day, -offset % 40), calendar)).toBe(0);
+          expect(workingDaysBetween(shanghaiDate(due), fireDay, calendar)).toBe(n);
+        },
+      ),
     );
   });
 });

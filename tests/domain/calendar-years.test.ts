@@ -25,22 +25,24 @@ const daysOf = (year: number): string[] => {
 const isWeekend = (day: string) => [0, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay());
 
 /** Any publication of a year that the rules accept, in any order, with the year it is for. */
-const validPublication = fc
-  .integer({ min: MIN_CALENDAR_YEAR, max: MAX_CALENDAR_YEAR })
-  .chain((year) => {
-    const days = daysOf(year);
-    return fc
-      .record({
-        holidays: fc.uniqueArray(fc.constantFrom(...days), { minLength: 1, maxLength: MAX_CALENDAR_YEAR_DAYS }),
-        weekendWork: fc.uniqueArray(fc.constantFrom(...days.filter(isWeekend)), { maxLength: MAX_CALENDAR_YEAR_DAYS }),
-        title: fc.string({ minLength: 1, maxLength: 50 }).filter((t) => t.trim().length > 0),
-        date: fc.constantFrom(...daysOf(year - 1)),
-      })
-      .map(({ holidays, weekendWork, title, date }) => ({
-        year,
-        input: { holidays, workdays: weekendWork.filter((d) => !holidays.includes(d)), source: { title, date } } satisfies CalendarYearInput,
-      }));
-  });
+const validPublication = fc.integer({ min: MIN_CALENDAR_YEAR, max: MAX_CALENDAR_YEAR }).chain((year) => {
+  const days = daysOf(year);
+  return fc
+    .record({
+      holidays: fc.uniqueArray(fc.constantFrom(...days), { minLength: 1, maxLength: MAX_CALENDAR_YEAR_DAYS }),
+      weekendWork: fc.uniqueArray(fc.constantFrom(...days.filter(isWeekend)), { maxLength: MAX_CALENDAR_YEAR_DAYS }),
+      title: fc.string({ minLength: 1, maxLength: 50 }).filter((t) => t.trim().length > 0),
+      date: fc.constantFrom(...daysOf(year - 1)),
+    })
+    .map(({ holidays, weekendWork, title, date }) => ({
+      year,
+      input: {
+        holidays,
+        workdays: weekendWork.filter((d) => !holidays.includes(d)),
+        source: { title, date },
+      } satisfies CalendarYearInput,
+    }));
+});
 
 const ok = (year: number, input: CalendarYearInput) => {
   const result = validateCalendarYear(year, input);
@@ -54,7 +56,16 @@ const problemsOf = (year: number, input: CalendarYearInput) => {
 
 // An invented 2027 (not the real schedule): Spring Festival 2027-02-05..11, a working Sunday before it.
 const sample: CalendarYearInput = {
-  holidays: ['2027-01-01', '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11'],
+  holidays: [
+    '2027-01-01',
+    '2027-02-05',
+    '2027-02-06',
+    '2027-02-07',
+    '2027-02-08',
+    '2027-02-09',
+    '2027-02-10',
+    '2027-02-11',
+  ],
   workdays: ['2027-01-31', '2027-02-20'],
   source: { title: '国务院办公厅关于2027年部分节假日安排的通知（测试）', date: '2026-11-10' },
 };
@@ -87,7 +98,10 @@ describe('publishing a year of the official calendar', () => {
   });
 
   it('names a date that is not a real date', () => {
-    const problems = problemsOf(2027, { ...sample, holidays: [...sample.holidays, '2027-02-30', '2027-2-1', 'tomorrow'] });
+    const problems = problemsOf(2027, {
+      ...sample,
+      holidays: [...sample.holidays, '2027-02-30', '2027-2-1', 'tomorrow'],
+    });
     expect(problems.map((p) => p.field)).toEqual(['holidays.8', 'holidays.9', 'holidays.10']);
     for (const p of problems) expect(p.reason).toMatch(/real date/);
   });
@@ -113,34 +127,52 @@ describe('publishing a year of the official calendar', () => {
 
   it('names an adjusted working day that is not a Saturday or Sunday', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...daysOf(2027).filter((d) => !isWeekend(d) && !sample.holidays.includes(d))), (weekday) => {
-        const problems = problemsOf(2027, { ...sample, workdays: [weekday] });
-        expect(problems).toHaveLength(1);
-        expect(problems[0]!.field).toBe('workdays.0');
-        expect(problems[0]!.reason).toMatch(/must be a Saturday or Sunday/);
-      }),
+      fc.property(
+        fc.constantFrom(...daysOf(2027).filter((d) => !isWeekend(d) && !sample.holidays.includes(d))),
+        (weekday) => {
+          const problems = problemsOf(2027, { ...sample, workdays: [weekday] });
+          expect(problems).toHaveLength(1);
+          expect(problems[0]!.field).toBe('workdays.0');
+          expect(problems[0]!.reason).toMatch(/must be a Saturday or Sunday/);
+        },
+      ),
     );
   });
 
   it('names a year without days off, a blank notice title, a notice date that is not a date, a year out of range', () => {
     expect(problemsOf(2027, { ...sample, holidays: [] }).map((p) => p.field)).toEqual(['holidays']);
-    expect(problemsOf(2027, { ...sample, source: { title: '   ', date: '2026-11-10' } }).map((p) => p.field)).toEqual(['source.title']);
-    expect(problemsOf(2027, { ...sample, source: { title: 'x', date: '2026-13-01' } }).map((p) => p.field)).toEqual(['source.date']);
+    expect(problemsOf(2027, { ...sample, source: { title: '   ', date: '2026-11-10' } }).map((p) => p.field)).toEqual([
+      'source.title',
+    ]);
+    expect(problemsOf(2027, { ...sample, source: { title: 'x', date: '2026-13-01' } }).map((p) => p.field)).toEqual([
+      'source.date',
+    ]);
     for (const date of ['9999-12-31', '2028-01-01', '2025-12-31']) {
-      expect(problemsOf(2027, { ...sample, source: { title: 'x', date } }), date).toMatchObject([{ field: 'source.date', reason: "must be in 2026 or 2027 (the notice of 2027's schedule)" }]);
+      expect(problemsOf(2027, { ...sample, source: { title: 'x', date } }), date).toMatchObject([
+        { field: 'source.date', reason: "must be in 2026 or 2027 (the notice of 2027's schedule)" },
+      ]);
     }
     expect(problemsOf(2027, { ...sample, source: { title: 'x', date: '2027-03-01' } })).toEqual([]);
-    expect(problemsOf(1999, { ...sample, holidays: ['1999-10-01'], workdays: [] }).map((p) => p.field)).toEqual(['year']);
-    expect(problemsOf(2027, { ...sample, workdays: [], holidays: daysOf(2027).slice(0, MAX_CALENDAR_YEAR_DAYS + 1) }).map((p) => p.field)).toEqual(['holidays']);
+    expect(problemsOf(1999, { ...sample, holidays: ['1999-10-01'], workdays: [] }).map((p) => p.field)).toEqual([
+      'year',
+    ]);
+    expect(
+      problemsOf(2027, { ...sample, workdays: [], holidays: daysOf(2027).slice(0, MAX_CALENDAR_YEAR_DAYS + 1) }).map(
+        (p) => p.field,
+      ),
+    ).toEqual(['holidays']);
   });
 
   it('knows real dates and weekdays as the Gregorian calendar does', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2199-12-31T00:00:00Z'), noInvalidDate: true }), (date) => {
-        const day = date.toISOString().slice(0, 10);
-        expect(isRealDate(day)).toBe(true);
-        expect(dayOfWeek(day)).toBe(date.getUTCDay());
-      }),
+      fc.property(
+        fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2199-12-31T00:00:00Z'), noInvalidDate: true }),
+        (date) => {
+          const day = date.toISOString().slice(0, 10);
+          expect(isRealDate(day)).toBe(true);
+          expect(dayOfWeek(day)).toBe(date.getUTCDay());
+        },
+      ),
     );
     expect(isRealDate('2028-02-29')).toBe(true);
     expect(isRealDate('2027-02-29')).toBe(false);
@@ -151,11 +183,16 @@ describe('publishing a year of the official calendar', () => {
 describe('published years over the packaged data', () => {
   const packaged = officialCalendar();
   const next = packaged.coveredYears.to + 1;
-  const year = (y: number) => ok(y, { holidays: [`${y}-01-01`], workdays: [], source: { title: 'notice', date: `${y - 1}-11-01` } });
+  const year = (y: number) =>
+    ok(y, { holidays: [`${y}-01-01`], workdays: [], source: { title: 'notice', date: `${y - 1}-11-01` } });
 
   it('replaces the package’s days of a published year and extends the covered years while they follow on', () => {
     const last = packaged.coveredYears.to;
-    const republished = ok(last, { holidays: [`${last}-03-03`], workdays: [], source: { title: 'correction', date: `${last}-01-02` } });
+    const republished = ok(last, {
+      holidays: [`${last}-03-03`],
+      workdays: [],
+      source: { title: 'correction', date: `${last}-01-02` },
+    });
     const calendar = mergeCalendar(packaged, [republished, year(next)], last, next);
     expect(calendar.holidays).toEqual([`${last}-03-03`, `${next}-01-01`]);
     expect(calendar.coveredYears).toEqual({ from: packaged.coveredYears.from, to: next });
@@ -182,7 +219,9 @@ describe('saying what is not known', () => {
         },
       },
     ]);
-    expect(calendarWarnings({ start: '2026-01-01', end: '2028-12-31' }, known).map((w) => w.year)).toEqual([2027, 2028]);
+    expect(calendarWarnings({ start: '2026-01-01', end: '2028-12-31' }, known).map((w) => w.year)).toEqual([
+      2027, 2028,
+    ]);
     expect(calendarWarnings({ start: '2025-01-01', end: '2026-12-31' }, known)).toEqual([]);
   });
 

@@ -13,7 +13,12 @@ function permuted(value: unknown, order: (keys: string[]) => string[]): unknown 
     const out = {};
     for (const key of order(Object.keys(value))) {
       // defineProperty: a key named "__proto__" stays an ordinary key, as JSON.parse makes it.
-      Object.defineProperty(out, key, { value: permuted((value as Record<string, unknown>)[key], order), enumerable: true, configurable: true, writable: true });
+      Object.defineProperty(out, key, {
+        value: permuted((value as Record<string, unknown>)[key], order),
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
     }
     return out;
   }
@@ -56,16 +61,21 @@ describe('canonical JSON', () => {
       }),
     );
     // Pairs that differ only a little are where a careless canonical form would collide.
-    const near = fc.tuple(json, json).map(([x, y]) => [x, { v: x }, [x], { v: x, w: y }, { w: y, v: x }, [x, y], [y, x]]);
+    const near = fc
+      .tuple(json, json)
+      .map(([x, y]) => [x, { v: x }, [x], { v: x, w: y }, { w: y, v: x }, [x, y], [y, x]]);
     fc.assert(
       fc.property(near, (values) => {
-        for (const a of values) for (const b of values) expect(hashRequest(a) === hashRequest(b)).toBe(isDeepStrictEqual(a, b));
+        for (const a of values)
+          for (const b of values) expect(hashRequest(a) === hashRequest(b)).toBe(isDeepStrictEqual(a, b));
       }),
     );
   });
 
   it('sorts keys by code unit, not by locale, and keeps the order of arrays', () => {
-    expect(canonicalJson({ b: 1, a: [3, 1, 2], B: { z: null, é: true, e: false } })).toBe('{"B":{"e":false,"z":null,"é":true},"a":[3,1,2],"b":1}');
+    expect(canonicalJson({ b: 1, a: [3, 1, 2], B: { z: null, é: true, e: false } })).toBe(
+      '{"B":{"e":false,"z":null,"é":true},"a":[3,1,2],"b":1}',
+    );
     expect(canonicalJson({ a: [1, 2] })).not.toBe(canonicalJson({ a: [2, 1] }));
     expect(canonicalJson({ a: undefined, b: 1 })).toBe('{"b":1}');
   });

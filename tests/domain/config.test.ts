@@ -43,9 +43,13 @@ describe('configuration', () => {
     expect(outbound.hosts).toEqual(['hooks.internal']);
     expect(outbound.ranges.map(([base, bits]) => `${base.toString()}/${bits}`)).toEqual(['10.0.3.0/24']);
     expect(rest.rateLimits).toEqual({ authFailuresPerMinute: 30, writesPerMinute: 300 });
-    expect(loadConfig({ GRANTFLOW_RATE_LIMIT_WRITES: '0', GRANTFLOW_RATE_LIMIT_AUTH_FAILURES: '5' }).rateLimits).toEqual({ authFailuresPerMinute: 5, writesPerMinute: 0 });
+    expect(
+      loadConfig({ GRANTFLOW_RATE_LIMIT_WRITES: '0', GRANTFLOW_RATE_LIMIT_AUTH_FAILURES: '5' }).rateLimits,
+    ).toEqual({ authFailuresPerMinute: 5, writesPerMinute: 0 });
     // A wait for an Update slot must end before the request's own Temporal deadline.
-    expect(() => loadConfig({ GRANTFLOW_TEMPORAL_DEADLINE_SECONDS: '5', GRANTFLOW_UPDATE_WAIT_SECONDS: '5' })).toThrow(/GRANTFLOW_UPDATE_WAIT_SECONDS \(5\) must be shorter than GRANTFLOW_TEMPORAL_DEADLINE_SECONDS \(5\)/);
+    expect(() => loadConfig({ GRANTFLOW_TEMPORAL_DEADLINE_SECONDS: '5', GRANTFLOW_UPDATE_WAIT_SECONDS: '5' })).toThrow(
+      /GRANTFLOW_UPDATE_WAIT_SECONDS \(5\) must be shorter than GRANTFLOW_TEMPORAL_DEADLINE_SECONDS \(5\)/,
+    );
     expect(rest).toEqual({
       port: 8080,
       host: '0.0.0.0',
@@ -88,14 +92,31 @@ describe('configuration', () => {
     }
     expect(caught).toBeInstanceOf(ConfigError);
     const problems = (caught as ConfigError).problems.join('\n');
-    for (const name of ['PORT', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'LOG_LEVEL', 'GRANTFLOW_ADMIN_TOKEN', 'TEMPORAL_UI_PORT', 'GRANTFLOW_WEBHOOK_ALLOW', 'GRANTFLOW_RATE_LIMIT_WRITES', 'GRANTFLOW_TEMPORAL_DEADLINE_SECONDS', 'GRANTFLOW_UPDATES_PER_WORKFLOW', 'GRANTFLOW_WORKER_CACHED_WORKFLOWS']) {
+    for (const name of [
+      'PORT',
+      'DATABASE_URL',
+      'TEMPORAL_ADDRESS',
+      'LOG_LEVEL',
+      'GRANTFLOW_ADMIN_TOKEN',
+      'TEMPORAL_UI_PORT',
+      'GRANTFLOW_WEBHOOK_ALLOW',
+      'GRANTFLOW_RATE_LIMIT_WRITES',
+      'GRANTFLOW_TEMPORAL_DEADLINE_SECONDS',
+      'GRANTFLOW_UPDATES_PER_WORKFLOW',
+      'GRANTFLOW_WORKER_CACHED_WORKFLOWS',
+    ]) {
       expect(problems).toContain(name);
     }
   });
 
   it('names an unknown LOG_LEVEL at start, without a stack trace', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', path.resolve('server/api-main.ts')], {
-      env: { ...process.env, LOG_LEVEL: 'loud', TEMPORAL_ADDRESS: '127.0.0.1:1', GRANTFLOW_ACTOR_SECRET: 'x'.repeat(40) },
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'loud',
+        TEMPORAL_ADDRESS: '127.0.0.1:1',
+        GRANTFLOW_ACTOR_SECRET: 'x'.repeat(40),
+      },
       encoding: 'utf8',
       timeout: 60_000,
     });

@@ -2,7 +2,14 @@
 // and that every view and text built for anyone else leaves them out.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { contactForReader, contractorsWorkingWith, mayReadVillageContacts, noticeMayCarryContacts, redactContact, type HamletContact } from '../../domain/contacts';
+import {
+  contactForReader,
+  contractorsWorkingWith,
+  mayReadVillageContacts,
+  noticeMayCarryContacts,
+  redactContact,
+  type HamletContact,
+} from '../../domain/contacts';
 import { contactsText, villageOwes, villageStanding, type MaterialRequest } from '../../domain/material-requests';
 import { ROLES, type Actor, type Role } from '../../domain/organizations';
 
@@ -11,7 +18,9 @@ const OTHER_VILLAGE = 'org_village_b';
 const CONTRACTOR = 'org_contractor';
 const contract = {
   parties: { purchaser: 'org_bureau', payer: 'org_finance', contractor: CONTRACTOR, evaluator: 'org_eval' },
-  stations: [{ id: 'G', name: 'Station G', township: 'G Town', villages: [VILLAGE], townshipOrganization: 'org_township' }],
+  stations: [
+    { id: 'G', name: 'Station G', township: 'G Town', villages: [VILLAGE], townshipOrganization: 'org_township' },
+  ],
 };
 const actor = (organizationId: string | null, ...roles: Role[]): Actor => ({ userId: 'usr_x', organizationId, roles });
 
@@ -25,7 +34,17 @@ const contact = fc.record({
   phone,
   hamlet: fc.stringMatching(/^[A-Za-z][A-Za-z]{0,11}$/),
 });
-const organization = fc.constantFrom(VILLAGE, OTHER_VILLAGE, CONTRACTOR, 'org_bureau', 'org_finance', 'org_eval', 'org_township', 'org_auditor', null);
+const organization = fc.constantFrom(
+  VILLAGE,
+  OTHER_VILLAGE,
+  CONTRACTOR,
+  'org_bureau',
+  'org_finance',
+  'org_eval',
+  'org_township',
+  'org_auditor',
+  null,
+);
 const anyActor = fc.record({
   userId: fc.constant('usr_x'),
   organizationId: organization,
@@ -42,7 +61,13 @@ describe('who may read a village’s contact details', () => {
     expect(mayReadVillageContacts(actor(CONTRACTOR, 'contractor_staff'), VILLAGE, working)).toBe(true);
     // The contractor's other people, and a contractor not working with the village.
     expect(mayReadVillageContacts(actor(CONTRACTOR, 'auditor'), VILLAGE, working)).toBe(false);
-    expect(mayReadVillageContacts(actor(CONTRACTOR, 'station_staff'), OTHER_VILLAGE, contractorsWorkingWith(contract, OTHER_VILLAGE))).toBe(false);
+    expect(
+      mayReadVillageContacts(
+        actor(CONTRACTOR, 'station_staff'),
+        OTHER_VILLAGE,
+        contractorsWorkingWith(contract, OTHER_VILLAGE),
+      ),
+    ).toBe(false);
     for (const [org, role] of [
       ['org_finance', 'finance_officer'],
       ['org_bureau', 'agency_officer'],
@@ -86,28 +111,35 @@ describe('texts per audience', () => {
 
   it('gives a village’s phones only to a notice for that village; every other reader, or all parties, get names and hamlets', () => {
     fc.assert(
-      fc.property(fc.array(contact, { minLength: 1, maxLength: 4 }), organization, fc.constantFrom(VILLAGE, OTHER_VILLAGE), (contacts, reader, village) => {
-        const r = request(contacts);
-        const text = JSON.stringify(villageOwes(r, villageStanding(r, [], village), 'Station G', reader));
-        const mine = contacts.filter((c) => c.village === village);
-        for (const c of mine) {
-          expect(text).toContain(c.name);
-          expect(text).toContain(c.hamlet);
-        }
-        if (noticeMayCarryContacts(reader, village)) {
-          expect(reader).toBe(village);
-          for (const c of mine) expect(text).toContain(c.phone);
-        } else {
-          // Neither this village's phones nor another village's ever appear.
-          for (const c of contacts) expect(text).not.toContain(c.phone);
-        }
-      }),
+      fc.property(
+        fc.array(contact, { minLength: 1, maxLength: 4 }),
+        organization,
+        fc.constantFrom(VILLAGE, OTHER_VILLAGE),
+        (contacts, reader, village) => {
+          const r = request(contacts);
+          const text = JSON.stringify(villageOwes(r, villageStanding(r, [], village), 'Station G', reader));
+          const mine = contacts.filter((c) => c.village === village);
+          for (const c of mine) {
+            expect(text).toContain(c.name);
+            expect(text).toContain(c.hamlet);
+          }
+          if (noticeMayCarryContacts(reader, village)) {
+            expect(reader).toBe(village);
+            for (const c of mine) expect(text).toContain(c.phone);
+          } else {
+            // Neither this village's phones nor another village's ever appear.
+            for (const c of contacts) expect(text).not.toContain(c.phone);
+          }
+        },
+      ),
     );
   });
 
   it('writes the volunteers in both languages', () => {
     const c = [{ id: 'ct_1', village: VILLAGE, name: 'Wang Li', phone: '138 0000 0001', hamlet: 'Banli' }];
-    expect(contactsText(c, VILLAGE, 'en', VILLAGE)).toBe(' Hamlet volunteers holding them: Wang Li (Banli, 138 0000 0001).');
+    expect(contactsText(c, VILLAGE, 'en', VILLAGE)).toBe(
+      ' Hamlet volunteers holding them: Wang Li (Banli, 138 0000 0001).',
+    );
     expect(contactsText(c, VILLAGE, 'en', 'org_township')).toBe(' Hamlet volunteers holding them: Wang Li (Banli).');
     expect(contactsText(c, VILLAGE, 'zh-CN', null)).toBe('屯志愿者：Wang Li（Banli）。');
     expect(contactsText(c, VILLAGE, 'zh-CN', VILLAGE)).toBe('屯志愿者：Wang Li（Banli，138 0000 0001）。');

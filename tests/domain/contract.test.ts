@@ -40,12 +40,18 @@ describe('contract definition', () => {
     const base = sCountyContract(sCountyOrgIds);
     for (const id of Object.getOwnPropertyNames(Object.prototype).filter((name) => /^[A-Za-z0-9]/.test(name))) {
       const problems = problemsOf({ ...base, checkpoints: [{ ...base.checkpoints[0]!, id }] });
-      expect(problems, id).toContainEqual(expect.objectContaining({ field: 'checkpoints.0.id', reason: `"${id}" is a reserved name; choose another id` }));
+      expect(problems, id).toContainEqual(
+        expect.objectContaining({ field: 'checkpoints.0.id', reason: `"${id}" is a reserved name; choose another id` }),
+      );
     }
-    expect(problemsOf({ ...base, tranches: base.tranches.map((t, i) => (i === 0 ? { ...t, id: 'constructor' } : t)) })).toContainEqual(expect.objectContaining({
-      field: 'tranches.0.id',
-      reason: '"constructor" is a reserved name; choose another id',
-    }));
+    expect(
+      problemsOf({ ...base, tranches: base.tranches.map((t, i) => (i === 0 ? { ...t, id: 'constructor' } : t)) }),
+    ).toContainEqual(
+      expect.objectContaining({
+        field: 'tranches.0.id',
+        reason: '"constructor" is a reserved name; choose another id',
+      }),
+    );
   });
 
   it('names the field and the reason of each problem', () => {
@@ -77,23 +83,31 @@ describe('contract definition', () => {
     expect(problemsOf({ ...base, parties: { ...base.parties, contractor: 'org_finance' } })).toMatchObject([
       { field: 'parties.contractor', reason: expect.stringContaining('kind payer') },
     ]);
-    expect(problemsOf({ ...base, value: '-5.00' })).toContainEqual(expect.objectContaining({ field: 'value', reason: 'must not be negative' }));
-    expect(problemsOf({ ...base, value: '1154000.001' })).toContainEqual(expect.objectContaining({
-      field: 'value',
-      reason: 'must have at most two decimals (fen)',
-    }));
-    expect(
-      problemsOf({ ...base, budgetLines: [{ id: 'p', kind: 'personnel', amount: '1000.00' }] }),
-    ).toMatchObject([{ field: 'budgetLines', reason: 'must add up to the contract value 1154000.00, but add up to 1000.00' }]);
+    expect(problemsOf({ ...base, value: '-5.00' })).toContainEqual(
+      expect.objectContaining({ field: 'value', reason: 'must not be negative' }),
+    );
+    expect(problemsOf({ ...base, value: '1154000.001' })).toContainEqual(
+      expect.objectContaining({
+        field: 'value',
+        reason: 'must have at most two decimals (fen)',
+      }),
+    );
+    expect(problemsOf({ ...base, budgetLines: [{ id: 'p', kind: 'personnel', amount: '1000.00' }] })).toMatchObject([
+      { field: 'budgetLines', reason: 'must add up to the contract value 1154000.00, but add up to 1000.00' },
+    ]);
     expect(
       problemsOf({
         ...base,
-        tranches: [{ id: 'x', label: 'x', due: '2022-10-01', amount: '1154000.00', percent: 100, fundingSource: 'fiscal' }],
+        tranches: [
+          { id: 'x', label: 'x', due: '2022-10-01', amount: '1154000.00', percent: 100, fundingSource: 'fiscal' },
+        ],
       }),
     ).toMatchObject([{ field: 'tranches.0', reason: 'must give exactly one of amount or percent' }]);
-    expect(problemsOf({ ...base, term: { start: '2023-09-01', end: '2022-08-31' } })).toContainEqual(expect.objectContaining({
-      field: 'term.end',
-      reason: 'must be after term.start',
-    }));
+    expect(problemsOf({ ...base, term: { start: '2023-09-01', end: '2022-08-31' } })).toContainEqual(
+      expect.objectContaining({
+        field: 'term.end',
+        reason: 'must be after term.start',
+      }),
+    );
   });
 });

@@ -3,7 +3,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { EVENT_KINDS, isEventKind, STEP_RESOLUTION_REASONS, stepResolutionText, type EventKind } from '../../domain/events';
+import {
+  EVENT_KINDS,
+  isEventKind,
+  STEP_RESOLUTION_REASONS,
+  stepResolutionText,
+  type EventKind,
+} from '../../domain/events';
 import type { CheckpointState, TrancheState } from '../../domain/status';
 import type { RoundStatus } from '../../workflows/review-messages';
 import { EVENT_KIND } from '../../web/src/i18n';
@@ -33,8 +39,12 @@ describe('event kinds', () => {
     expectTypeOf<`checkpoint.${CheckpointState}`>().toExtend<EventKind>();
     expectTypeOf<`tranche.${TrancheState}`>().toExtend<EventKind>();
     // And the sources still build them that way (a new template would need a look here).
-    const templates = sources.flatMap(({ text }) => [...text.matchAll(/kind:\s*`([^`]+)`|event\(\s*`([^`]+)`/g)].map((m) => m[1] ?? m[2]));
-    expect(templates.sort()).toEqual(['${what}.${status}', 'escalation.${d.stepKind}', 'submission.${r.status}'].sort());
+    const templates = sources.flatMap(({ text }) =>
+      [...text.matchAll(/kind:\s*`([^`]+)`|event\(\s*`([^`]+)`/g)].map((m) => m[1] ?? m[2]),
+    );
+    expect(templates.sort()).toEqual(
+      ['${what}.${status}', 'escalation.${d.stepKind}', 'submission.${r.status}'].sort(),
+    );
   });
 
   it('has a label in both languages for each kind, none empty, no two alike', () => {
@@ -51,11 +61,11 @@ describe('event kinds', () => {
   it('words every reason a step is resolved with, as the workflows pass it, in Chinese', () => {
     const passed = new Set<string>();
     for (const { text } of sources) {
-      for (const match of text.matchAll(/resolveStep\([^,]+,\s*([^)]*?),\s*[\w.()]+\)/g)) {
+      for (const match of text.matchAll(/resolveStep\(\s*[^,]+,\s*([^)]*?),\s*[\w.()]+,?\s*\)/g)) {
         for (const literal of match[1]!.matchAll(/'([^']+)'/g)) passed.add(literal[1]!);
       }
-      for (const match of text.matchAll(/close\('\w+', [^,]+, '([^']+)'\)/g)) passed.add(match[1]!);
-      for (const match of text.matchAll(/resolve: \{ reason: `\$\{what\} ([a-z ]+)`/g)) {
+      for (const match of text.matchAll(/close\(\s*'\w+',\s*[^,]+,\s*'([^']+)',?\s*\)/g)) passed.add(match[1]!);
+      for (const match of text.matchAll(/resolve:\s*\{\s*reason:\s*`\$\{what\} ([a-z ]+)`/g)) {
         passed.add(`checkpoint ${match[1]}`);
         passed.add(`tranche ${match[1]}`);
       }

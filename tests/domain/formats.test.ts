@@ -12,11 +12,15 @@ describe('money text', () => {
     expect(moneyText(-30_000_005, 'en')).toBe('-CN¥300,000.05');
     expect(moneyText(0, 'zh-CN')).toBe('¥0.00');
     fc.assert(
-      fc.property(fc.integer({ min: -(10 ** 15), max: 10 ** 15 }), fc.constantFrom('en' as const, 'zh-CN' as const), (fen, lang) => {
-        const intl = new Intl.NumberFormat(lang, { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 });
-        // Below 2^53 / 100 yuan a float prints the fen exactly.
-        expect(moneyText(fen, lang)).toBe(intl.format(fen / 100));
-      }),
+      fc.property(
+        fc.integer({ min: -(10 ** 15), max: 10 ** 15 }),
+        fc.constantFrom('en' as const, 'zh-CN' as const),
+        (fen, lang) => {
+          const intl = new Intl.NumberFormat(lang, { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 });
+          // Below 2^53 / 100 yuan a float prints the fen exactly.
+          expect(moneyText(fen, lang)).toBe(intl.format(fen / 100));
+        },
+      ),
     );
   });
 });
@@ -32,8 +36,18 @@ describe('day text', () => {
   });
 
   it('agrees with Intl in the Shanghai zone for every day', () => {
-    const zh = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' });
-    const en = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'short', day: 'numeric' });
+    const zh = new Intl.DateTimeFormat('zh-CN', {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+    });
+    const en = new Intl.DateTimeFormat('en-US', {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+    });
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 60_000 }), (offset) => {
         const day = addDays('1970-01-01', offset);

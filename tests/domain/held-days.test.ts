@@ -37,9 +37,15 @@ describe('working days holding any step', () => {
   });
 
   it('joins spans that touch: (a, b] and (b, c] are (a, c]', () => {
-    expect(workingDaysInAny([{ since: '2023-03-06', until: '2023-03-08' }, { since: '2023-03-08', until: '2023-03-10' }], calendar)).toBe(
-      workingDaysBetween('2023-03-06', '2023-03-10', calendar),
-    );
+    expect(
+      workingDaysInAny(
+        [
+          { since: '2023-03-06', until: '2023-03-08' },
+          { since: '2023-03-08', until: '2023-03-10' },
+        ],
+        calendar,
+      ),
+    ).toBe(workingDaysBetween('2023-03-06', '2023-03-10', calendar));
   });
 
   it('property: the day-by-day union; ≤ the sum, ≥ the largest, ≤ the whole span', () => {
@@ -51,7 +57,10 @@ describe('working days holding any step', () => {
         expect(union).toBeLessThanOrEqual(each.reduce((s, n) => s + n, 0));
         expect(union).toBeGreaterThanOrEqual(Math.max(...each));
         const first = intervals.map((i) => i.since).sort()[0]!;
-        const last = intervals.map((i) => i.until).sort().at(-1)!;
+        const last = intervals
+          .map((i) => i.until)
+          .sort()
+          .at(-1)!;
         expect(union).toBeLessThanOrEqual(workingDaysBetween(first, last, calendar));
       }),
       { numRuns: 300 },
@@ -64,7 +73,8 @@ describe('working days holding any step', () => {
       .chain((cuts) => {
         const sorted = [...cuts].sort((a, b) => a - b);
         const spans: HeldInterval[] = [];
-        for (let k = 0; k + 1 < sorted.length; k += 2) spans.push({ since: day(sorted[k]!), until: day(sorted[k + 1]!) });
+        for (let k = 0; k + 1 < sorted.length; k += 2)
+          spans.push({ since: day(sorted[k]!), until: day(sorted[k + 1]!) });
         return fc.shuffledSubarray(spans, { minLength: spans.length, maxLength: spans.length });
       });
     fc.assert(

@@ -41,21 +41,42 @@ import {
 
 // Strings over the characters that matter to the encoding (separator, escape, the escapes' own
 // letters) and to the old ones ('.', '-', ':', '/'), so near-collisions are frequent; plus any text.
-const tricky = fc.string({ unit: fc.constantFrom('a', 'b', '1', '~', '%', '2', '5', '7', 'E', 'e', '.', '-', ':', '/', '_'), maxLength: 8 });
-const text = fc.oneof(tricky, fc.string({ unit: 'grapheme', maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 6 }));
+const tricky = fc.string({
+  unit: fc.constantFrom('a', 'b', '1', '~', '%', '2', '5', '7', 'E', 'e', '.', '-', ':', '/', '_'),
+  maxLength: 8,
+});
+const text = fc.oneof(
+  tricky,
+  fc.string({ unit: 'grapheme', maxLength: 12 }),
+  fc.string({ unit: 'binary', maxLength: 6 }),
+);
 const kind = fc.constantFrom(...STEP_KINDS);
 const count = fc.integer({ min: 0, max: 10_000 });
 const refParts = fc.array(text, { minLength: 1, maxLength: 4 }) as fc.Arbitrary<[string, ...string[]]>;
 const reference = refParts.map((parts) => stepReference(parts));
-const aStepId = fc.tuple(text, kind, reference, fc.integer({ min: 1, max: 99 })).map(([c, k, r, o]) => stepId(c, k, r, o));
-const announced = fc.tuple(fc.constantFrom('checkpoint' as const, 'tranche' as const), text).map(([what, id]) => announcedKey(what, id));
+const aStepId = fc
+  .tuple(text, kind, reference, fc.integer({ min: 1, max: 99 }))
+  .map(([c, k, r, o]) => stepId(c, k, r, o));
+const announced = fc
+  .tuple(fc.constantFrom('checkpoint' as const, 'tranche' as const), text)
+  .map(([what, id]) => announcedKey(what, id));
 
 /** Each builder with arbitrary inputs; `parts` is what parsing its id must give back. */
-const builders: Array<{ name: string; input: fc.Arbitrary<unknown[]>; build: (...args: any[]) => string; parts: (...args: any[]) => string[] }> = [
+const builders: Array<{
+  name: string;
+  input: fc.Arbitrary<unknown[]>;
+  build: (...args: any[]) => string;
+  parts: (...args: any[]) => string[];
+}> = [
   { name: 'contractWorkflowId', input: fc.tuple(text), build: contractWorkflowId, parts: (c) => ['contract', c] },
   { name: 'reviewWorkflowId', input: fc.tuple(text, text), build: reviewWorkflowId, parts: (c, m) => ['review', c, m] },
   { name: 'quotaWorkflowId', input: fc.tuple(text), build: quotaWorkflowId, parts: (c) => ['quotas', c] },
-  { name: 'materialRequestWorkflowId', input: fc.tuple(text, text), build: materialRequestWorkflowId, parts: (c, r) => ['material-request', c, r] },
+  {
+    name: 'materialRequestWorkflowId',
+    input: fc.tuple(text, text),
+    build: materialRequestWorkflowId,
+    parts: (c, r) => ['material-request', c, r],
+  },
   { name: 'stepReference', input: fc.tuple(refParts), build: stepReference, parts: (p) => p },
   {
     name: 'stepId',
@@ -63,10 +84,30 @@ const builders: Array<{ name: string; input: fc.Arbitrary<unknown[]>; build: (..
     build: (c, k, p, o) => stepId(c, k, stepReference(p), o),
     parts: (c, k, p, o) => ['step', c, k, ...p, String(o)],
   },
-  { name: 'stepKey', input: fc.tuple(kind, refParts), build: (k, p) => stepKey(k, stepReference(p)), parts: (k, p) => [k, ...p] },
-  { name: 'escalationWorkflowId', input: fc.tuple(aStepId), build: escalationWorkflowId, parts: (s) => ['escalation', ...decodeParts(s)!] },
-  { name: 'escalationId', input: fc.tuple(aStepId, fc.integer({ min: 0, max: 20 })), build: escalationId, parts: (s, l) => [...decodeParts(s)!, `L${l + 1}`] },
-  { name: 'announcedKey', input: fc.tuple(fc.constantFrom('checkpoint', 'tranche'), text), build: announcedKey, parts: (w, id) => [w, id] },
+  {
+    name: 'stepKey',
+    input: fc.tuple(kind, refParts),
+    build: (k, p) => stepKey(k, stepReference(p)),
+    parts: (k, p) => [k, ...p],
+  },
+  {
+    name: 'escalationWorkflowId',
+    input: fc.tuple(aStepId),
+    build: escalationWorkflowId,
+    parts: (s) => ['escalation', ...decodeParts(s)!],
+  },
+  {
+    name: 'escalationId',
+    input: fc.tuple(aStepId, fc.integer({ min: 0, max: 20 })),
+    build: escalationId,
+    parts: (s, l) => [...decodeParts(s)!, `L${l + 1}`],
+  },
+  {
+    name: 'announcedKey',
+    input: fc.tuple(fc.constantFrom('checkpoint', 'tranche'), text),
+    build: announcedKey,
+    parts: (w, id) => [w, id],
+  },
   {
     name: 'contractEventKey',
     input: fc.tuple(text, count, text, fc.option(announced, { nil: undefined })),
@@ -79,27 +120,72 @@ const builders: Array<{ name: string; input: fc.Arbitrary<unknown[]>; build: (..
     build: contractNoticeKey,
     parts: (c, r, a, s) => ['contract-notice', c, String(r), ...decodeParts(a)!, s],
   },
-  { name: 'escalationEventKey', input: fc.tuple(aStepId, count, text), build: escalationEventKey, parts: (s, v, k) => ['escalation-event', ...decodeParts(s)!, String(v), k] },
+  {
+    name: 'escalationEventKey',
+    input: fc.tuple(aStepId, count, text),
+    build: escalationEventKey,
+    parts: (s, v, k) => ['escalation-event', ...decodeParts(s)!, String(v), k],
+  },
   {
     name: 'escalationNoticeKey',
     input: fc.tuple(fc.tuple(aStepId, fc.integer({ min: 0, max: 20 })).map(([s, l]) => escalationId(s, l))),
     build: escalationNoticeKey,
     parts: (e) => ['escalation-notice', ...decodeParts(e)!],
   },
-  { name: 'materialRequestEventKey', input: fc.tuple(text, text, count, text), build: materialRequestEventKey, parts: (c, r, v, k) => ['material-request-event', c, r, String(v), k] },
-  { name: 'materialRequestReminderKey', input: fc.tuple(text, text, text), build: materialRequestReminderKey, parts: (c, r, v) => ['material-request-reminder', c, r, v] },
-  { name: 'submissionEventKey', input: fc.tuple(text, text), build: submissionEventKey, parts: (s, st) => ['submission-event', s, st] },
-  { name: 'progressEventKey', input: fc.tuple(text, text), build: progressEventKey, parts: (c, r) => ['progress-event', c, r] },
-  { name: 'organizationEventKey', input: fc.tuple(text, text), build: organizationEventKey, parts: (o, w) => ['organization-event', o, w] },
+  {
+    name: 'materialRequestEventKey',
+    input: fc.tuple(text, text, count, text),
+    build: materialRequestEventKey,
+    parts: (c, r, v, k) => ['material-request-event', c, r, String(v), k],
+  },
+  {
+    name: 'materialRequestReminderKey',
+    input: fc.tuple(text, text, text),
+    build: materialRequestReminderKey,
+    parts: (c, r, v) => ['material-request-reminder', c, r, v],
+  },
+  {
+    name: 'submissionEventKey',
+    input: fc.tuple(text, text),
+    build: submissionEventKey,
+    parts: (s, st) => ['submission-event', s, st],
+  },
+  {
+    name: 'progressEventKey',
+    input: fc.tuple(text, text),
+    build: progressEventKey,
+    parts: (c, r) => ['progress-event', c, r],
+  },
+  {
+    name: 'organizationEventKey',
+    input: fc.tuple(text, text),
+    build: organizationEventKey,
+    parts: (o, w) => ['organization-event', o, w],
+  },
   {
     name: 'userEventKey',
     input: fc.tuple(text, text, fc.option(text, { nil: undefined })),
     build: userEventKey,
     parts: (u, w, d) => ['user-event', u, w, ...(d !== undefined ? [d] : [])],
   },
-  { name: 'contactEventKey', input: fc.tuple(text, text), build: contactEventKey, parts: (c, w) => ['contact-event', c, w] },
-  { name: 'probeEventKey', input: fc.tuple(text, text, text), build: probeEventKey, parts: (w, r, x) => ['probe-event', w, r, x] },
-  { name: 'keyedIdSource', input: fc.tuple(fc.array(text, { maxLength: 3 }), text), build: keyedIdSource, parts: (s, k) => ['keyed-id', ...s, k] },
+  {
+    name: 'contactEventKey',
+    input: fc.tuple(text, text),
+    build: contactEventKey,
+    parts: (c, w) => ['contact-event', c, w],
+  },
+  {
+    name: 'probeEventKey',
+    input: fc.tuple(text, text, text),
+    build: probeEventKey,
+    parts: (w, r, x) => ['probe-event', w, r, x],
+  },
+  {
+    name: 'keyedIdSource',
+    input: fc.tuple(fc.array(text, { maxLength: 3 }), text),
+    build: keyedIdSource,
+    parts: (s, k) => ['keyed-id', ...s, k],
+  },
 ];
 
 describe('the id encoding', () => {
@@ -141,8 +227,12 @@ describe('the id encoding', () => {
     expect(contractWorkflowId('S-2023-lot3')).toBe('contract~S-2023-lot3');
     expect(reviewWorkflowId('GZ-2024', '01-midterm')).toBe('review~GZ-2024~01-midterm');
     expect(stepReference(['june-80'])).toBe('june-80');
-    expect(stepId('GZ-2024', 'paymentShortfall', stepReference(['june-80']), 1)).toBe('step~GZ-2024~paymentShortfall~june-80~1');
-    expect(escalationId(stepId('GZ-2024', 'paymentShortfall', stepReference(['june-80']), 1), 1)).toBe('step~GZ-2024~paymentShortfall~june-80~1~L2');
+    expect(stepId('GZ-2024', 'paymentShortfall', stepReference(['june-80']), 1)).toBe(
+      'step~GZ-2024~paymentShortfall~june-80~1',
+    );
+    expect(escalationId(stepId('GZ-2024', 'paymentShortfall', stepReference(['june-80']), 1), 1)).toBe(
+      'step~GZ-2024~paymentShortfall~june-80~1~L2',
+    );
     // Separators and escapes inside a part are escaped, and only those.
     expect(stepReference(['a~b', '50%', 'c/d'])).toBe('a%7Eb~50%25~c/d');
   });
@@ -182,12 +272,30 @@ describe('every builder of derived ids', () => {
     expect(new Set(ID_KINDS).size).toBe(ID_KINDS.length);
     // Workflow ids, event keys and notification keys each start with the kind of their builder.
     const kindsOf = (names: string[]) =>
-      fc.sample(fc.tuple(...names.map((name) => builders.find((b) => b.name === name)!.input)), 20).map((inputs) =>
-        inputs.map((input, i) => parseId(builders.find((b) => b.name === names[i])!.build(...input))!.kind),
-      );
+      fc
+        .sample(fc.tuple(...names.map((name) => builders.find((b) => b.name === name)!.input)), 20)
+        .map((inputs) =>
+          inputs.map((input, i) => parseId(builders.find((b) => b.name === names[i])!.build(...input))!.kind),
+        );
     const namespaces = [
-      ['contractWorkflowId', 'reviewWorkflowId', 'quotaWorkflowId', 'materialRequestWorkflowId', 'escalationWorkflowId'],
-      ['contractEventKey', 'escalationEventKey', 'materialRequestEventKey', 'submissionEventKey', 'progressEventKey', 'organizationEventKey', 'userEventKey', 'contactEventKey', 'probeEventKey'],
+      [
+        'contractWorkflowId',
+        'reviewWorkflowId',
+        'quotaWorkflowId',
+        'materialRequestWorkflowId',
+        'escalationWorkflowId',
+      ],
+      [
+        'contractEventKey',
+        'escalationEventKey',
+        'materialRequestEventKey',
+        'submissionEventKey',
+        'progressEventKey',
+        'organizationEventKey',
+        'userEventKey',
+        'contactEventKey',
+        'probeEventKey',
+      ],
       ['contractNoticeKey', 'escalationNoticeKey', 'materialRequestReminderKey'],
     ];
     for (const names of namespaces) {
@@ -209,7 +317,8 @@ describe('every builder of derived ids', () => {
       fc.property(kind, refParts, kind, refParts, (k, parts, k2, parts2) => {
         const key = stepKey(k, stepReference(parts));
         expect(parseStepKey(key)).toEqual({ kind: k, reference: stepReference(parts) });
-        if (k !== k2 || JSON.stringify(parts) !== JSON.stringify(parts2)) expect(stepKey(k2, stepReference(parts2))).not.toBe(key);
+        if (k !== k2 || JSON.stringify(parts) !== JSON.stringify(parts2))
+          expect(stepKey(k2, stepReference(parts2))).not.toBe(key);
       }),
       { numRuns: 500 },
     );
@@ -222,7 +331,9 @@ describe('adversarial pairs that collided before', () => {
   it('contract "GZ-2024" with milestone "01-midterm" and contract "GZ-2024-01" with milestone "midterm"', () => {
     expect(reviewWorkflowId('GZ-2024', '01-midterm')).not.toBe(reviewWorkflowId('GZ-2024-01', 'midterm'));
     const ref = (m: string) => stepReference([m]);
-    expect(stepId('GZ-2024', 'milestoneOverdue', ref('01-midterm'), 1)).not.toBe(stepId('GZ-2024-01', 'milestoneOverdue', ref('midterm'), 1));
+    expect(stepId('GZ-2024', 'milestoneOverdue', ref('01-midterm'), 1)).not.toBe(
+      stepId('GZ-2024-01', 'milestoneOverdue', ref('midterm'), 1),
+    );
   });
 
   it('ids that end where another begins, with "." (the old step separator)', () => {
@@ -231,7 +342,9 @@ describe('adversarial pairs that collided before', () => {
       stepId('A', 'paymentShortfall', stepReference(['x.paymentShortfall.y']), 1),
     );
     // Before: "C.materialRequestOverdue.mr.1.v.1" for request "mr.1" of village "v" and request "mr" of village "1.v".
-    expect(stepId('C', 'materialRequestOverdue', stepReference(['mr.1', 'v']), 1)).not.toBe(stepId('C', 'materialRequestOverdue', stepReference(['mr', '1.v']), 1));
+    expect(stepId('C', 'materialRequestOverdue', stepReference(['mr.1', 'v']), 1)).not.toBe(
+      stepId('C', 'materialRequestOverdue', stepReference(['mr', '1.v']), 1),
+    );
     expect(contractWorkflowId('GZ-2024')).not.toBe(quotaWorkflowId('GZ-2024'));
     expect(materialRequestWorkflowId('A', 'mr_1')).not.toBe(materialRequestWorkflowId('B', 'mr_1'));
   });
@@ -258,9 +371,15 @@ describe('adversarial pairs that collided before', () => {
     const own = { kind: 'materialRequestOverdue', reference: stepReference(['mr_1', 'org_a']) };
     expect(isVillagesOwnStep('org_a', own)).toBe(true);
     // Before, endsWith("/org_a") matched another village whose id ends with "/org_a".
-    expect(isVillagesOwnStep('org_a', { kind: 'materialRequestOverdue', reference: stepReference(['mr_1', 'org_b/org_a']) })).toBe(false);
-    expect(isVillagesOwnStep('org_a', { kind: 'materialRequestOverdue', reference: stepReference(['mr_1~org_a', 'org_b']) })).toBe(false);
-    expect(isVillagesOwnStep('org_a', { kind: 'materialRequestOverdue', reference: stepReference(['mr_1', 'x~org_a']) })).toBe(false);
+    expect(
+      isVillagesOwnStep('org_a', { kind: 'materialRequestOverdue', reference: stepReference(['mr_1', 'org_b/org_a']) }),
+    ).toBe(false);
+    expect(
+      isVillagesOwnStep('org_a', { kind: 'materialRequestOverdue', reference: stepReference(['mr_1~org_a', 'org_b']) }),
+    ).toBe(false);
+    expect(
+      isVillagesOwnStep('org_a', { kind: 'materialRequestOverdue', reference: stepReference(['mr_1', 'x~org_a']) }),
+    ).toBe(false);
     // A reference this module did not build is nobody's.
     expect(isVillagesOwnStep('org_a', { kind: 'materialRequestOverdue', reference: 'mr_1/org_a' })).toBe(false);
     expect(isVillagesOwnStep('org_a', { kind: 'paymentShortfall', reference: 'june-80' })).toBe(true);
@@ -285,7 +404,9 @@ describe('adversarial pairs that collided before', () => {
     expect(contractEventKey('C', 5, 'checkpoint.missed', announcedKey('checkpoint', 'a:b'))).not.toBe(
       contractEventKey('C', 5, 'checkpoint.missed', announcedKey('checkpoint', 'a')),
     );
-    expect(contractEventKey('C', 5, 'payment.recorded')).not.toBe(contractEventKey('C', 5, 'payment.recorded', announcedKey('tranche', '')));
+    expect(contractEventKey('C', 5, 'payment.recorded')).not.toBe(
+      contractEventKey('C', 5, 'payment.recorded', announcedKey('tranche', '')),
+    );
     expect(materialRequestReminderKey('A', 'mr_1', 'org_v')).not.toBe(materialRequestReminderKey('B', 'mr_1', 'org_v'));
   });
 

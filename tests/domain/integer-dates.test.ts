@@ -39,7 +39,9 @@ function payrollContract(start: string, monthlyPayroll: string): Contract {
     value: '100000000.00',
     budgetLines: undefined,
     staffing: { headcount: 3, monthlyPayroll },
-    tranches: [{ id: 't', label: 'all', due: addDays(addMonths(start, 12), -1), percent: 100, fundingSource: 'fiscal' }],
+    tranches: [
+      { id: 't', label: 'all', due: addDays(addMonths(start, 12), -1), percent: 100, fundingSource: 'fiscal' },
+    ],
     checkpoints: [],
   });
 }
@@ -47,14 +49,22 @@ function payrollContract(start: string, monthlyPayroll: string): Contract {
 describe('payroll coverage in integers', () => {
   it('10000.00 a month from 2023-09-01 and 23000.00 received: runs out on 2023-11-10', () => {
     const contract = payrollContract('2023-09-01', '10000.00');
-    const { payroll } = contractFigures(contract, [payment('p', parseMoney('23000.00'), '2023-09-01')], at('2023-09-30'));
+    const { payroll } = contractFigures(
+      contract,
+      [payment('p', parseMoney('23000.00'), '2023-09-01')],
+      at('2023-09-30'),
+    );
     // September, October, then 9 of November's 30 days: 0.3 × 30 = 9 exactly, not 8.9999….
     expect(payroll).toMatchObject({ monthsCovered: 2.3, runOutDate: '2023-11-10', personnelReceivedFen: 2_300_000 });
   });
 
   it('10000.00 a month from 2023-08-01 and 14000.00 received: runs out on 2023-09-13 (0.4 × 30 = 12 days)', () => {
     const contract = payrollContract('2023-08-01', '10000.00');
-    const { payroll } = contractFigures(contract, [payment('p', parseMoney('14000.00'), '2023-08-01')], at('2023-08-02'));
+    const { payroll } = contractFigures(
+      contract,
+      [payment('p', parseMoney('14000.00'), '2023-08-01')],
+      at('2023-08-02'),
+    );
     expect(payroll).toMatchObject({ monthsCovered: 1.4, runOutDate: '2023-09-13' });
   });
 
@@ -71,7 +81,10 @@ describe('payroll coverage in integers', () => {
     });
     const ledger = [payment('p', parseMoney('5922008350.54'), '2022-10-01')];
     expect(personnelReceived(contract, ledger, at('2022-10-02'))).toBe(515_501_192_710);
-    const reversal = { ...payment('p~reversal', -parseMoney('5922008350.54'), '2022-10-01'), kind: 'reversal' as const };
+    const reversal = {
+      ...payment('p~reversal', -parseMoney('5922008350.54'), '2022-10-01'),
+      kind: 'reversal' as const,
+    };
     expect(personnelReceived(contract, [...ledger, reversal], at('2022-10-02'))).toBe(0);
   });
 
@@ -111,7 +124,9 @@ describe('payroll coverage in integers', () => {
           expect(payroll!.runOutDate).toBe(reference.runOut);
           // Months covered never exceed the term's months (the payroll card adds up).
           expect(Math.floor(payroll!.monthsCovered)).toBe(Math.min(reference.months, payroll!.termMonths));
-          expect(Math.round(payroll!.monthsCovered * 100)).toBe(Math.min(Number((BigInt(fundedFen) * 100n) / BigInt(monthlyFen)), payroll!.termMonths * 100));
+          expect(Math.round(payroll!.monthsCovered * 100)).toBe(
+            Math.min(Number((BigInt(fundedFen) * 100n) / BigInt(monthlyFen)), payroll!.termMonths * 100),
+          );
           expect(payroll!.runOutDate >= addMonths(start, reference.months)).toBe(true);
           expect(payroll!.runOutDate < addMonths(start, reference.months + 1)).toBe(true);
         },
@@ -123,10 +138,14 @@ describe('payroll coverage in integers', () => {
 
 describe('days and divisions in integers', () => {
   it('property: calendarDaysBetween counts days from the civil date alone, as UTC midnights do', () => {
-    const day = fc.integer({ min: -80_000, max: 80_000 }).map((n) => new Date(n * 86_400_000).toISOString().slice(0, 10));
+    const day = fc
+      .integer({ min: -80_000, max: 80_000 })
+      .map((n) => new Date(n * 86_400_000).toISOString().slice(0, 10));
     fc.assert(
       fc.property(day, day, (a, b) => {
-        expect(calendarDaysBetween(a, b)).toBe((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+        expect(calendarDaysBetween(a, b)).toBe(
+          (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000,
+        );
         expect(addDays(a, calendarDaysBetween(a, b))).toBe(b);
       }),
     );
@@ -166,6 +185,8 @@ describe('days and divisions in integers', () => {
       ['2023-07', 7],
     ]);
     // 93 a quarter, 2023-Q2 from 2023-05-01: 61 of 91 days owe exactly 93 × 61 / 91 = 62.34… → 63.
-    expect(quotaPeriods({ period: 'quarter', target: 93 }, '2023-05-01', '2023-06-30').map((w) => [w.key, w.target])).toEqual([['2023-Q2', 63]]);
+    expect(
+      quotaPeriods({ period: 'quarter', target: 93 }, '2023-05-01', '2023-06-30').map((w) => [w.key, w.target]),
+    ).toEqual([['2023-Q2', 63]]);
   });
 });

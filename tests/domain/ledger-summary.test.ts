@@ -58,7 +58,10 @@ const ledgerArbitrary = (c: Contract) =>
         amountFen: fc.integer({ min: 1, max: 5_000_000 }),
         day: fc.integer({ min: -60, max: 400 }),
         source: fc.constantFrom(...SOURCES),
-        line: c.budgetLines.length === 0 ? fc.constant(undefined) : fc.option(fc.constantFrom(...c.budgetLines.map((l) => l.id)), { nil: undefined }),
+        line:
+          c.budgetLines.length === 0
+            ? fc.constant(undefined)
+            : fc.option(fc.constantFrom(...c.budgetLines.map((l) => l.id)), { nil: undefined }),
         note: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
         reverse: fc.option(fc.string({ minLength: 1, maxLength: 10 }), { nil: undefined }),
       }),
@@ -80,7 +83,14 @@ const ledgerArbitrary = (c: Contract) =>
         };
         entries.push(payment);
         if (s.reverse !== undefined) {
-          entries.push(reversalEntry(payment.reference, { ...payment, content: '' }, { reason: s.reverse, recordedBy: 'usr_f' }, '2023-01-02T00:00:00Z'));
+          entries.push(
+            reversalEntry(
+              payment.reference,
+              { ...payment, content: '' },
+              { reason: s.reverse, recordedBy: 'usr_f' },
+              '2023-01-02T00:00:00Z',
+            ),
+          );
         }
       });
       return entries;
@@ -147,7 +157,10 @@ describe('LedgerSummary', () => {
           expect(reversalCheck).toEqual({ outcome: 'duplicate' });
           expect(checkReversal(c, summary, p.reference, `${reversal.reason}?`).outcome).toBe('conflict');
         } else {
-          expect(reversalCheck).toMatchObject({ outcome: 'new', original: { amountFen: p.amountFen, receivedOn: p.receivedOn, fundingSource: p.fundingSource } });
+          expect(reversalCheck).toMatchObject({
+            outcome: 'new',
+            original: { amountFen: p.amountFen, receivedOn: p.receivedOn, fundingSource: p.fundingSource },
+          });
         }
         expect(checkReversal(c, summary, `${p.reference}-none`, 'x')).toEqual({ outcome: 'not_found' });
       }),
@@ -181,7 +194,12 @@ describe('LedgerSummary', () => {
       };
       addToSummary(c, summary, entry);
       // Half are reversed too: more entries than the limit allows (a reversal counts as one).
-      if (i % 2 === 1) addToSummary(c, summary, reversalEntry(reference, { ...entry, content: '' }, { reason: '因'.repeat(2000), recordedBy: 'usr_f' }, 'x'));
+      if (i % 2 === 1)
+        addToSummary(
+          c,
+          summary,
+          reversalEntry(reference, { ...entry, content: '' }, { reason: '因'.repeat(2000), recordedBy: 'usr_f' }, 'x'),
+        );
     }
     const bytes = Buffer.byteLength(JSON.stringify(summary));
     reportFigure(`LedgerSummary at ${MAX_PAYMENTS_PER_CONTRACT} payments (half reversed): ${bytes} bytes`);

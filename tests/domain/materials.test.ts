@@ -22,12 +22,21 @@ import { ATTACHMENT_KINDS, TEMPLATES, templateById } from '../../domain/template
 const MILESTONE = ['midterm_report', 'casework_record'];
 const reason = (templateId: string, sectionId: string): ReasonGiven => ({ code: 'other', templateId, sectionId });
 const hash = (c: string) => c.repeat(64).slice(0, 64);
-const file = (name: string, sha: string, kind: AttachmentMeta['kind'] = 'photo'): AttachmentMeta => ({ name, kind, contentType: 'image/png', size: 10, sha256: hash(sha) });
+const file = (name: string, sha: string, kind: AttachmentMeta['kind'] = 'photo'): AttachmentMeta => ({
+  name,
+  kind,
+  contentType: 'image/png',
+  size: 10,
+  sha256: hash(sha),
+});
 
 describe('reasons of a return', () => {
   it('refuses a reason naming an unknown section of a template the milestone uses ("casework_record › nonexistent")', () => {
     expect(reasonProblems([reason('casework_record', 'nonexistent')], MILESTONE)).toMatchObject([
-      { field: 'reasons.0.sectionId', reason: expect.stringContaining('"nonexistent" is not a section of casework_record') },
+      {
+        field: 'reasons.0.sectionId',
+        reason: expect.stringContaining('"nonexistent" is not a section of casework_record'),
+      },
     ]);
     // A section of another template is no section of this one.
     expect(reasonProblems([reason('casework_record', 'overview')], MILESTONE)).toHaveLength(1);
@@ -43,35 +52,78 @@ describe('reasons of a return', () => {
   });
 
   it('names each bad reason by its position and lets the good ones be', () => {
-    const problems = reasonProblems([reason('midterm_report', 'goals'), reason('activity_evidence_pack', 'plan'), reason('casework_record', 'evidence'), reason('midterm_report', 'x')], MILESTONE);
+    const problems = reasonProblems(
+      [
+        reason('midterm_report', 'goals'),
+        reason('activity_evidence_pack', 'plan'),
+        reason('casework_record', 'evidence'),
+        reason('midterm_report', 'x'),
+      ],
+      MILESTONE,
+    );
     expect(problems.map((p) => p.field)).toEqual(['reasons.1.templateId', 'reasons.3.sectionId']);
   });
 
   it('accepts every section of every template the milestone uses, its evidence and the document as a whole', () => {
     fc.assert(
-      fc.property(fc.subarray(TEMPLATES.map((t) => t.id), { minLength: 1 }), fc.nat(), (used, pick) => {
-        const template = templateById(used[pick % used.length]!)!;
-        const sections = [...template.sections.map((s) => s.id), 'evidence', 'document'];
-        expect(reasonProblems(sections.map((s) => reason(template.id, s)), used)).toEqual([]);
-        // …and refuses every one of them once the milestone no longer uses the template.
-        const without = used.filter((id) => id !== template.id);
-        if (without.length > 0) expect(reasonProblems(sections.map((s) => reason(template.id, s)), without)).toHaveLength(sections.length);
-      }),
+      fc.property(
+        fc.subarray(
+          TEMPLATES.map((t) => t.id),
+          { minLength: 1 },
+        ),
+        fc.nat(),
+        (used, pick) => {
+          const template = templateById(used[pick % used.length]!)!;
+          const sections = [...template.sections.map((s) => s.id), 'evidence', 'document'];
+          expect(
+            reasonProblems(
+              sections.map((s) => reason(template.id, s)),
+              used,
+            ),
+          ).toEqual([]);
+          // …and refuses every one of them once the milestone no longer uses the template.
+          const without = used.filter((id) => id !== template.id);
+          if (without.length > 0)
+            expect(
+              reasonProblems(
+                sections.map((s) => reason(template.id, s)),
+                without,
+              ),
+            ).toHaveLength(sections.length);
+        },
+      ),
     );
   });
 });
 
 describe('materials of a submission', () => {
-  const material = (templateId: string, sections: Record<string, string> = {}): MaterialSubmission => ({ templateId, sections, attachments: [] });
+  const material = (templateId: string, sections: Record<string, string> = {}): MaterialSubmission => ({
+    templateId,
+    sections,
+    attachments: [],
+  });
 
-  it("refuses templates the milestone does not use, unknown ones, one twice, and sections a template does not have", () => {
-    expect(materialsProblems([material('midterm_report', { goals: 'x' }), material('casework_record')], MILESTONE)).toEqual([]);
+  it('refuses templates the milestone does not use, unknown ones, one twice, and sections a template does not have', () => {
+    expect(
+      materialsProblems([material('midterm_report', { goals: 'x' }), material('casework_record')], MILESTONE),
+    ).toEqual([]);
     expect(
       materialsProblems(
-        [material('midterm_report', { plan: 'x' }), material('groupwork_record'), material('nope'), material('casework_record'), material('casework_record')],
+        [
+          material('midterm_report', { plan: 'x' }),
+          material('groupwork_record'),
+          material('nope'),
+          material('casework_record'),
+          material('casework_record'),
+        ],
         MILESTONE,
       ).map((p) => p.field),
-    ).toEqual(['materials.0.sections.plan', 'materials.1.templateId', 'materials.2.templateId', 'materials.4.templateId']);
+    ).toEqual([
+      'materials.0.sections.plan',
+      'materials.1.templateId',
+      'materials.2.templateId',
+      'materials.4.templateId',
+    ]);
   });
 });
 
@@ -96,12 +148,25 @@ const materialsArb: fc.Arbitrary<MaterialSubmission[]> = fc.subarray(TEMPLATES, 
 );
 
 describe('what changed between rounds', () => {
-  const base: MaterialSubmission[] = [{ templateId: 'casework_record', sections: { goals: 'help' }, attachments: [file('record.png', '1', 'case_record'), file('p.png', '2')] }];
+  const base: MaterialSubmission[] = [
+    {
+      templateId: 'casework_record',
+      sections: { goals: 'help' },
+      attachments: [file('record.png', '1', 'case_record'), file('p.png', '2')],
+    },
+  ];
 
   it('names an attachment whose content changed (same name, other hash) as replaced, and nothing else', () => {
     const current = [{ ...base[0]!, attachments: [file('record.png', '9', 'case_record'), file('p.png', '2')] }];
     expect(sectionDiff(base, current)).toEqual([
-      { templateId: 'casework_record', sectionId: 'evidence', change: 'replaced', before: hash('1'), after: hash('9'), attachment: 'record.png' },
+      {
+        templateId: 'casework_record',
+        sectionId: 'evidence',
+        change: 'replaced',
+        before: hash('1'),
+        after: hash('9'),
+        attachment: 'record.png',
+      },
     ]);
     expect(nothingChanged(base, current)).toBe(false);
   });
@@ -118,7 +183,9 @@ describe('what changed between rounds', () => {
   it('compares every file when two share a name', () => {
     const twice = [{ ...base[0]!, attachments: [file('scan.png', '1'), file('scan.png', '2')] }];
     const secondChanged = [{ ...base[0]!, attachments: [file('scan.png', '1'), file('scan.png', '3')] }];
-    expect(sectionDiff(twice, secondChanged)).toEqual([expect.objectContaining({ change: 'replaced', attachment: 'scan.png', before: hash('2'), after: hash('3') })]);
+    expect(sectionDiff(twice, secondChanged)).toEqual([
+      expect.objectContaining({ change: 'replaced', attachment: 'scan.png', before: hash('2'), after: hash('3') }),
+    ]);
   });
 
   it('finds nothing changed in an identical resubmission, whatever the materials', () => {
@@ -141,12 +208,20 @@ describe('what changed between rounds', () => {
           a.sha256 = a.sha256 === hash('e') ? hash('d') : hash('e');
           const diff = sectionDiff(materials, changed);
           expect(diff).toHaveLength(1);
-          expect(diff[0]).toMatchObject({ templateId: m.templateId, sectionId: 'evidence', change: 'replaced', attachment: a.name, after: a.sha256 });
+          expect(diff[0]).toMatchObject({
+            templateId: m.templateId,
+            sectionId: 'evidence',
+            change: 'replaced',
+            attachment: a.name,
+            after: a.sha256,
+          });
         } else {
           const section = templateById(m.templateId)!.sections[pick % templateById(m.templateId)!.sections.length]!.id;
           m.sections[section] = `${m.sections[section] ?? ''}!`;
           const diff = sectionDiff(materials, changed);
-          expect(diff).toEqual([expect.objectContaining({ templateId: m.templateId, sectionId: section, after: m.sections[section] })]);
+          expect(diff).toEqual([
+            expect.objectContaining({ templateId: m.templateId, sectionId: section, after: m.sections[section] }),
+          ]);
         }
         expect(nothingChanged(materials, changed)).toBe(false);
       }),
@@ -159,8 +234,14 @@ describe('what changed between rounds', () => {
       fc.property(materialsArb, materialsArb, (a, b) => {
         const forward = sectionDiff(a, b);
         const backward = sectionDiff(b, a);
-        const key = (c: (typeof forward)[number]) => `${c.templateId}/${c.sectionId}/${c.attachment ?? ''}/${c.before ?? c.after}`;
-        expect(backward.map((c) => ({ ...c, change: mirror[c.change], before: c.after, after: c.before })).map(key).sort()).toEqual(forward.map(key).sort());
+        const key = (c: (typeof forward)[number]) =>
+          `${c.templateId}/${c.sectionId}/${c.attachment ?? ''}/${c.before ?? c.after}`;
+        expect(
+          backward
+            .map((c) => ({ ...c, change: mirror[c.change], before: c.after, after: c.before }))
+            .map(key)
+            .sort(),
+        ).toEqual(forward.map(key).sort());
         expect(nothingChanged(a, b)).toBe(nothingChanged(b, a));
       }),
     );
@@ -168,7 +249,10 @@ describe('what changed between rounds', () => {
 });
 
 describe('returns counted against maxRounds', () => {
-  const round = (status: string, precheckFailures = 0) => ({ status, precheck: Array.from({ length: precheckFailures }, () => ({})) });
+  const round = (status: string, precheckFailures = 0) => ({
+    status,
+    precheck: Array.from({ length: precheckFailures }, () => ({})),
+  });
 
   it('counts the reviewer’s returns only: a pre-check failure then two returns is two', () => {
     expect(reviewerReturns([round('returned', 3), round('returned'), round('returned')])).toBe(2);
@@ -178,10 +262,20 @@ describe('returns counted against maxRounds', () => {
 
   it('is the number of returned rounds that passed the pre-check, in any order', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ status: fc.constantFrom('returned', 'in_review', 'approved', 'prechecking'), failures: fc.nat(3) })), (rounds) => {
-        const returns = rounds.map((r) => round(r.status, r.status === 'returned' ? r.failures : 0));
-        expect(reviewerReturns(returns)).toBe(rounds.filter((r) => r.status === 'returned' && r.failures === 0).length);
-      }),
+      fc.property(
+        fc.array(
+          fc.record({
+            status: fc.constantFrom('returned', 'in_review', 'approved', 'prechecking'),
+            failures: fc.nat(3),
+          }),
+        ),
+        (rounds) => {
+          const returns = rounds.map((r) => round(r.status, r.status === 'returned' ? r.failures : 0));
+          expect(reviewerReturns(returns)).toBe(
+            rounds.filter((r) => r.status === 'returned' && r.failures === 0).length,
+          );
+        },
+      ),
     );
   });
 });
@@ -189,14 +283,18 @@ describe('returns counted against maxRounds', () => {
 describe('the content digest the review workflow compares (claim check)', () => {
   const pair = fc.tuple(materialsArb, materialsArb).chain(([a, b]) =>
     // Half the time a near copy of a: one section or one file changed, or one file moved.
-    fc.oneof(fc.constant([a, b] as const), fc.constant([a, structuredClone(a)] as const), fc.nat().map((n) => {
-      const c = structuredClone(a);
-      const m = c[n % c.length]!;
-      if (n % 3 === 0 && m.attachments.length > 1) m.attachments.reverse();
-      else if (n % 3 === 1) m.sections[Object.keys(m.sections)[0] ?? 'x'] = 'changed';
-      else m.attachments.push(file('added.png', 'f'));
-      return [a, c] as const;
-    })),
+    fc.oneof(
+      fc.constant([a, b] as const),
+      fc.constant([a, structuredClone(a)] as const),
+      fc.nat().map((n) => {
+        const c = structuredClone(a);
+        const m = c[n % c.length]!;
+        if (n % 3 === 0 && m.attachments.length > 1) m.attachments.reverse();
+        else if (n % 3 === 1) m.sections[Object.keys(m.sections)[0] ?? 'x'] = 'changed';
+        else m.attachments.push(file('added.png', 'f'));
+        return [a, c] as const;
+      }),
+    ),
   );
 
   it('is equal exactly when nothing changed, texts or their hashes alike', () => {
@@ -210,9 +308,19 @@ describe('the content digest the review workflow compares (claim check)', () => 
   });
 
   it('carries no text: per section its hash and length, per file its hash, size and kind', () => {
-    const materials: MaterialSubmission[] = [{ templateId: 'casework_record', sections: { background: '个案'.repeat(50) }, attachments: [file('r.png', '1', 'case_record')] }];
+    const materials: MaterialSubmission[] = [
+      {
+        templateId: 'casework_record',
+        sections: { background: '个案'.repeat(50) },
+        attachments: [file('r.png', '1', 'case_record')],
+      },
+    ];
     expect(materialReferences(materials).references).toEqual([
-      { templateId: 'casework_record', sections: { background: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/), chars: 100 } }, attachments: [{ sha256: hash('1'), size: 10, kind: 'case_record' }] },
+      {
+        templateId: 'casework_record',
+        sections: { background: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/), chars: 100 } },
+        attachments: [{ sha256: hash('1'), size: 10, kind: 'case_record' }],
+      },
     ]);
   });
 
@@ -220,7 +328,10 @@ describe('the content digest the review workflow compares (claim check)', () => 
     const at = (n: number) => [{ sections: { background: '字'.repeat(n) }, attachments: [] }];
     expect(submissionLimitProblems(at(MAX_SECTION_CHARS))).toEqual([]);
     expect(submissionLimitProblems(at(MAX_SECTION_CHARS + 1))).toMatchObject([
-      { field: 'materials.0.sections.background', reason: `has ${MAX_SECTION_CHARS + 1} characters; at most ${MAX_SECTION_CHARS} are allowed` },
+      {
+        field: 'materials.0.sections.background',
+        reason: `has ${MAX_SECTION_CHARS + 1} characters; at most ${MAX_SECTION_CHARS} are allowed`,
+      },
     ]);
   });
 });

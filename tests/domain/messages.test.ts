@@ -65,6 +65,10 @@ describe('the language a request asks for (Accept-Language)', () => {
   });
 
   it('is one of the languages the API speaks for any header, never an error', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 2000 }), (header) => (LANGS as readonly string[]).includes(languageOf(header))));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 2000 }), (header) =>
+        (LANGS as readonly string[]).includes(languageOf(header)),
+      ),
+    );
   });
 });

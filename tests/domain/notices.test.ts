@@ -4,9 +4,22 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateContractDefinition, type Contract } from '../../domain/contract';
 import { parseInstant, shanghaiDate, shanghaiDateTime } from '../../domain/dates';
-import { DEFAULT_LADDERS, ESCALATION_PARTIES, reachableLevels, type EscalationLadder, type EscalationParty } from '../../domain/escalation';
+import {
+  DEFAULT_LADDERS,
+  ESCALATION_PARTIES,
+  reachableLevels,
+  type EscalationLadder,
+  type EscalationParty,
+} from '../../domain/escalation';
 import type { LedgerEntry } from '../../domain/ledger';
-import { checkpointNotice, checkpointStepSummary, escalationNotice, moneyStepFigures, trancheNotice, trancheStepSummary } from '../../domain/notices';
+import {
+  checkpointNotice,
+  checkpointStepSummary,
+  escalationNotice,
+  moneyStepFigures,
+  trancheNotice,
+  trancheStepSummary,
+} from '../../domain/notices';
 import { contractFigures } from '../../domain/status';
 import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-county';
 
@@ -34,11 +47,14 @@ describe('Shanghai date and time of the figures', () => {
 
   it('always falls on the Shanghai day of the instant', () => {
     fc.assert(
-      fc.property(fc.integer({ min: Date.parse('2000-01-01T00:00:00Z'), max: Date.parse('2100-01-01T00:00:00Z') }), (instant) => {
-        const text = shanghaiDateTime(instant);
-        expect(text.slice(0, 10)).toBe(shanghaiDate(instant));
-        expect(text).toMatch(/^\d{4}-\d{2}-\d{2} ([01]\d|2[0-3]):[0-5]\d$/);
-      }),
+      fc.property(
+        fc.integer({ min: Date.parse('2000-01-01T00:00:00Z'), max: Date.parse('2100-01-01T00:00:00Z') }),
+        (instant) => {
+          const text = shanghaiDateTime(instant);
+          expect(text.slice(0, 10)).toBe(shanghaiDate(instant));
+          expect(text).toMatch(/^\d{4}-\d{2}-\d{2} ([01]\d|2[0-3]):[0-5]\d$/);
+        },
+      ),
     );
   });
 });
@@ -62,7 +78,9 @@ describe('texts of a money step', () => {
     // The source case: 530,000.00 received before the checkpoint, recorded later.
     const recorded = [payment('p1', 30_000_000, '2022-11-20'), payment('p2', 23_000_000, '2023-03-10')];
     const now = checkpointStepSummary(contractFigures(c, recorded, later).checkpoints[0]!, later);
-    expect(now.en).toContain('CN¥530,000.00 arrived by then, CN¥393,200.00 short (as of 20 Jul 2023 10:15 Beijing time).');
+    expect(now.en).toContain(
+      'CN¥530,000.00 arrived by then, CN¥393,200.00 short (as of 20 Jul 2023 10:15 Beijing time).',
+    );
     expect(now['zh-CN']).toContain('实际到账 ¥530,000.00，缺口 ¥393,200.00（数据截至北京时间 2023年7月20日 10:15）');
     // 100,000.00 more after the day: the shortfall at the day stays, less is missing now.
     const more = [...recorded, payment('p3', 10_000_000, '2023-07-10')];
@@ -71,7 +89,9 @@ describe('texts of a money step', () => {
     expect(partly['zh-CN']).toContain('目前仍缺 ¥293,200.00');
     // Covered in full.
     const covered = [...more, payment('p4', 29_320_000, '2023-07-15')];
-    expect(checkpointStepSummary(contractFigures(c, covered, later).checkpoints[0]!, later).en).toContain('covered on 15 Jul 2023 (as of');
+    expect(checkpointStepSummary(contractFigures(c, covered, later).checkpoints[0]!, later).en).toContain(
+      'covered on 15 Jul 2023 (as of',
+    );
   });
 
   it('dates a tranche’s figures, unpaid and paid', () => {
@@ -82,7 +102,9 @@ describe('texts of a money step', () => {
     );
     expect(trancheStepSummary(t1, when)['zh-CN']).toContain('数据截至北京时间 2022年11月2日 09:00');
     const paid = contractFigures(c, [payment('p', 46_160_000, '2022-11-01')], when).tranches[0]!;
-    expect(trancheStepSummary(paid, when).en).toContain('paid in full on 1 Nov 2022 (as of 2 Nov 2022 09:00 Beijing time)');
+    expect(trancheStepSummary(paid, when).en).toContain(
+      'paid in full on 1 Nov 2022 (as of 2 Nov 2022 09:00 Beijing time)',
+    );
   });
 
   it('dates the figures of the notices sent without the escalation engine', () => {
@@ -97,7 +119,11 @@ describe('texts of a money step', () => {
 
   it("gives a money step's figures now: required, received toward it, still missing", () => {
     const later = at('2023-07-20T10:15');
-    const figures = contractFigures(c, [payment('p1', 30_000_000, '2022-11-20'), payment('p2', 23_000_000, '2023-03-10')], later);
+    const figures = contractFigures(
+      c,
+      [payment('p1', 30_000_000, '2022-11-20'), payment('p2', 23_000_000, '2023-03-10')],
+      later,
+    );
     expect(moneyStepFigures('paymentShortfall', 'june-80', figures, later)).toMatchObject({
       status: 'missed',
       requiredFen: 92_320_000,
@@ -105,21 +131,40 @@ describe('texts of a money step', () => {
       outstandingFen: 39_320_000,
     });
     // 530,000.00 covers t1 (461,600.00) and 68,400.00 of t2.
-    expect(moneyStepFigures('trancheOverdue', 't2', figures, later)).toMatchObject({ status: 'overdue', requiredFen: 46_160_000, receivedFen: 6_840_000, outstandingFen: 39_320_000 });
+    expect(moneyStepFigures('trancheOverdue', 't2', figures, later)).toMatchObject({
+      status: 'overdue',
+      requiredFen: 46_160_000,
+      receivedFen: 6_840_000,
+      outstandingFen: 39_320_000,
+    });
     expect(moneyStepFigures('trancheOverdue', 'gone', figures, later)).toBeUndefined();
     expect(moneyStepFigures('quotaShortfall', 'june-80', figures, later)).toBeUndefined();
   });
 });
 
 describe('levels an escalation can reach', () => {
-  const withoutOversight: Partial<Record<EscalationParty, string>> = { purchaser: 'org_p', payer: 'org_f', contractor: 'org_c', evaluator: 'org_e' };
+  const withoutOversight: Partial<Record<EscalationParty, string>> = {
+    purchaser: 'org_p',
+    payer: 'org_f',
+    contractor: 'org_c',
+    evaluator: 'org_e',
+  };
   const message = (ladder: EscalationLadder, parties: Partial<Record<EscalationParty, string>>, rank: number) =>
-    escalationNotice({ contractTitle: 'Lot 3', summary: { en: 'X.', 'zh-CN': 'X。' }, since: '2023-06-30', level: rank, levels: reachableLevels(ladder, parties).length, holder: 'payer' });
+    escalationNotice({
+      contractTitle: 'Lot 3',
+      summary: { en: 'X.', 'zh-CN': 'X。' },
+      since: '2023-06-30',
+      level: rank,
+      levels: reachableLevels(ladder, parties).length,
+      holder: 'payer',
+    });
 
   it('does not count a last level for oversight on a contract without oversight: "level 3 of 3"', () => {
     const ladder = DEFAULT_LADDERS.paymentShortfall;
     expect(reachableLevels(ladder, withoutOversight).map((l) => l.index)).toEqual([0, 1, 2]);
-    expect(message(ladder, withoutOversight, 3).subject.en).toBe('Lot 3: stalled since 30 Jun 2023 — escalation level 3 of 3');
+    expect(message(ladder, withoutOversight, 3).subject.en).toBe(
+      'Lot 3: stalled since 30 Jun 2023 — escalation level 3 of 3',
+    );
     expect(message(ladder, withoutOversight, 3).subject['zh-CN']).toContain('第 3/3 级督办');
     // With an oversight body named, all four count.
     expect(message(ladder, { ...withoutOversight, oversight: 'org_o' }, 3).subject.en).toContain('level 3 of 4');
@@ -136,7 +181,11 @@ describe('levels an escalation can reach', () => {
     expect(reachableLevels(ladder, withoutOversight).map((l) => l.index)).toEqual([0, 2]);
     expect(message(ladder, withoutOversight, 2).subject.en).toContain('level 2 of 2');
     // A village request's ladder where the station names no township government.
-    expect(reachableLevels(DEFAULT_LADDERS.materialRequestOverdue, { village: 'org_v', purchaser: 'org_p' }).map((l) => l.index)).toEqual([0, 1, 3]);
+    expect(
+      reachableLevels(DEFAULT_LADDERS.materialRequestOverdue, { village: 'org_v', purchaser: 'org_p' }).map(
+        (l) => l.index,
+      ),
+    ).toEqual([0, 1, 3]);
   });
 
   it('keeps exactly the levels some notified party of which the contract has, in ladder order', () => {
@@ -147,9 +196,13 @@ describe('levels an escalation can reach', () => {
     });
     fc.assert(
       fc.property(fc.array(levelArb, { maxLength: 6 }), fc.subarray([...ESCALATION_PARTIES]), (levels, present) => {
-        const parties = Object.fromEntries(present.map((p) => [p, `org_${p}`])) as Partial<Record<EscalationParty, string>>;
+        const parties = Object.fromEntries(present.map((p) => [p, `org_${p}`])) as Partial<
+          Record<EscalationParty, string>
+        >;
         const reachable = reachableLevels({ levels }, parties);
-        expect(reachable.map((r) => r.index)).toEqual(levels.flatMap((l, i) => (l.notify.some((p) => present.includes(p)) ? [i] : [])));
+        expect(reachable.map((r) => r.index)).toEqual(
+          levels.flatMap((l, i) => (l.notify.some((p) => present.includes(p)) ? [i] : [])),
+        );
         for (const r of reachable) expect(r.level).toBe(levels[r.index]);
       }),
     );

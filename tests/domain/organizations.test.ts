@@ -1,6 +1,13 @@
 // Which kinds of organization may hold which role (domain/organizations.ts, issue 16 item 9).
 import { describe, expect, it } from 'vitest';
-import { ORGANIZATION_KINDS, organizationKindsFor, ROLE_ORGANIZATION_KINDS, roleRuleText, ROLES, rolesNotFitting } from '../../domain/organizations';
+import {
+  ORGANIZATION_KINDS,
+  organizationKindsFor,
+  ROLE_ORGANIZATION_KINDS,
+  roleRuleText,
+  ROLES,
+  rolesNotFitting,
+} from '../../domain/organizations';
 
 describe('roles fit organizations', () => {
   it('names a rule for every role but admin, with known kinds only', () => {

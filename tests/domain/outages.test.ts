@@ -22,7 +22,9 @@ const pgError = (code: string, message: string) => Object.assign(new Error(messa
 describe('outages', () => {
   it('maps every database connection failure to 503 naming the database, at any depth', () => {
     const failures = fc.oneof(
-      fc.constantFrom('ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT').map((code) => pgError(code, `write ${code}`)),
+      fc
+        .constantFrom('ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT')
+        .map((code) => pgError(code, `write ${code}`)),
       fc.constantFrom('08006', '08001', '57P01', '57P03', '53300', '3D000').map((code) => pgError(code, 'server gone')),
       fc.constant(pgError('55000', 'database "x" is not currently accepting connections')),
       fc.constant(new Error('PGlite is closed')),
@@ -30,7 +32,12 @@ describe('outages', () => {
     fc.assert(
       fc.property(failures, fc.integer({ min: 0, max: 5 }), (failure, depth) => {
         const outage = outageOf(wrapped(failure, depth));
-        expect(outage).toMatchObject({ statusCode: 503, code: 'unavailable', down: 'database', retryAfterSeconds: expect.any(Number) });
+        expect(outage).toMatchObject({
+          statusCode: 503,
+          code: 'unavailable',
+          down: 'database',
+          retryAfterSeconds: expect.any(Number),
+        });
         expect(outage!.message).toMatch(/database/);
       }),
     );
@@ -39,7 +46,9 @@ describe('outages', () => {
   it('maps Temporal not answering to 503: deadline, cancelled, unavailable, resource exhausted, aborted Update', () => {
     const failures = fc.oneof(
       fc.constantFrom(1, 4, 8, 14).map((code) => new ServiceError('call failed', { cause: grpcError(code, 'x') })),
-      fc.constant(new WorkflowUpdateRPCTimeoutOrCancelledError('timed out', { cause: grpcError(4, 'Deadline exceeded') })),
+      fc.constant(
+        new WorkflowUpdateRPCTimeoutOrCancelledError('timed out', { cause: grpcError(4, 'Deadline exceeded') }),
+      ),
       fc.constant(new ServiceError('update was aborted')),
     );
     fc.assert(
@@ -51,7 +60,10 @@ describe('outages', () => {
   });
 
   it('leaves refusals and bugs alone: a workflow rejection keeps its 4xx, data errors and others are no outage', () => {
-    const refusal = new WorkflowUpdateFailedError('rejected', ApplicationFailure.create({ type: REJECTION.invalid, message: 'no', nonRetryable: true }));
+    const refusal = new WorkflowUpdateFailedError(
+      'rejected',
+      ApplicationFailure.create({ type: REJECTION.invalid, message: 'no', nonRetryable: true }),
+    );
     const mapped = apiErrorFromTemporal(refusal, 'A payment');
     expect(mapped).toBeInstanceOf(ApiError);
     expect((mapped as ApiError).statusCode).toBe(422);
@@ -76,7 +88,10 @@ describe('outages', () => {
   });
 
   it('answers 503, never 500, when a workflow is still handing over after the resends', async () => {
-    const handingOver = new WorkflowUpdateFailedError('refused', ApplicationFailure.create({ type: REJECTION.handingOver, message: 'continuing as new', nonRetryable: true }));
+    const handingOver = new WorkflowUpdateFailedError(
+      'refused',
+      ApplicationFailure.create({ type: REJECTION.handingOver, message: 'continuing as new', nonRetryable: true }),
+    );
     let now = 0;
     let sent = 0;
     const refused = await sendAgainWhileHandingOver(

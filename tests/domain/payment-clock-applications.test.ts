@@ -40,7 +40,9 @@ describe('each application has its own clock', () => {
     // 40,000.00 arrived on 2023-05-10; the contractor applies for the remaining 60,000.00 on 2023-06-01, accepted 2023-06-08 → due 2023-07-08.
     const receipts = [{ on: '2023-05-10', fen: parseMoney('40000.00') }];
     expect(applicableFen(T.amountFen, 0, parseMoney('40000.00'))).toBe(parseMoney('60000.00'));
-    const apps = [{ id: 'a1', filedOn: '2023-06-01', amountFen: parseMoney('60000.00'), decision: accepted('2023-06-08') }];
+    const apps = [
+      { id: 'a1', filedOn: '2023-06-01', amountFen: parseMoney('60000.00'), decision: accepted('2023-06-08') },
+    ];
     const clock = trancheClock({ paymentTerms: terms }, T, apps, receipts, null, calendar, '2023-08-14');
     expect(clock.paymentDueOn).toBe('2023-07-08');
     expect(clock.owedOutstandingFen).toBe(parseMoney('60000.00'));
@@ -49,7 +51,15 @@ describe('each application has its own clock', () => {
     expect(clock.daysOverdue).toBe(37);
     expect(clock.interestFen).toBe(parseMoney('1110.00'));
     // Paid on 2023-08-14: nothing more after it.
-    const paid = trancheClock({ paymentTerms: terms }, T, apps, [...receipts, { on: '2023-08-14', fen: parseMoney('60000.00') }], null, calendar, '2023-12-31');
+    const paid = trancheClock(
+      { paymentTerms: terms },
+      T,
+      apps,
+      [...receipts, { on: '2023-08-14', fen: parseMoney('60000.00') }],
+      null,
+      calendar,
+      '2023-12-31',
+    );
     expect(paid.interestFen).toBe(parseMoney('1110.00'));
     expect(paid.owedOutstandingFen).toBe(0);
   });
@@ -62,11 +72,21 @@ describe('each application has its own clock', () => {
     ];
     expect(trancheClock({ paymentTerms: terms }, T, apps, receipts, null, calendar, '2023-10-31').interestFen).toBe(0);
     const pending = trancheClock({ paymentTerms: terms }, T, apps, receipts, null, calendar, '2023-11-02');
-    expect(pending).toMatchObject({ daysOverdue: 0, interestFen: 0, overdueFen: 0, owedOutstandingFen: parseMoney('40000.00') });
+    expect(pending).toMatchObject({
+      daysOverdue: 0,
+      interestFen: 0,
+      overdueFen: 0,
+      owedOutstandingFen: parseMoney('40000.00'),
+    });
     // a2: window of 10 working days from 2023-11-01 ends 2023-11-15, deemed accepted; due 2023-12-15.
     const late = trancheClock({ paymentTerms: terms }, T, apps, receipts, null, calendar, '2023-12-25');
     const a2 = late.applications.find((a) => a.id === 'a2')!;
-    expect(a2).toMatchObject({ acceptanceDueOn: '2023-11-15', deemed: true, paymentDueOn: '2023-12-15', daysOverdue: 10 });
+    expect(a2).toMatchObject({
+      acceptanceDueOn: '2023-11-15',
+      deemed: true,
+      paymentDueOn: '2023-12-15',
+      daysOverdue: 10,
+    });
     // 40,000.00 × 10 days × 0.05 % = 200.00; a1 owes nothing.
     expect(late.interestFen).toBe(parseMoney('200.00'));
     expect(late.paymentDueOn).toBe('2023-12-15');
@@ -75,17 +95,33 @@ describe('each application has its own clock', () => {
   it('the window fixed at filing stands whatever the terms say later', () => {
     const app = { filedOn: '2023-06-01', acceptanceDueOn: '2023-06-08' };
     const wider = { acceptanceWorkingDays: 60 };
-    expect(applicationClock(app, { paymentTerms: wider }, calendar, '2023-06-20')).toMatchObject({ acceptanceDueOn: '2023-06-08', startOn: '2023-06-08', deemed: true });
+    expect(applicationClock(app, { paymentTerms: wider }, calendar, '2023-06-20')).toMatchObject({
+      acceptanceDueOn: '2023-06-08',
+      startOn: '2023-06-08',
+      deemed: true,
+    });
   });
 });
 
 describe('a return after the window', () => {
   it('is refused, naming the window, and where one was recorded the deemed acceptance and its interest stand', () => {
     expect(lateReturnRefusal('pa_1', '2023-06-15', '2023-06-15')).toBeUndefined();
-    expect(lateReturnRefusal('pa_1', '2023-06-15', '2023-06-16')).toEqual({ code: 'application_deemed_accepted', params: { id: 'pa_1', day: '2023-06-15' } });
-    expect(render(lateReturnRefusal('pa_1', '2023-06-15', '2023-06-16')!, 'zh-CN')).toMatch(/2023年6月15日.*视为已验收/);
+    expect(lateReturnRefusal('pa_1', '2023-06-15', '2023-06-16')).toEqual({
+      code: 'application_deemed_accepted',
+      params: { id: 'pa_1', day: '2023-06-15' },
+    });
+    expect(render(lateReturnRefusal('pa_1', '2023-06-15', '2023-06-16')!, 'zh-CN')).toMatch(
+      /2023年6月15日.*视为已验收/,
+    );
     // Filed 2023-06-01, window ends 2023-06-15, deemed accepted, due 2023-07-15; "returned" only on 2023-09-01.
-    const apps = [{ id: 'a1', filedOn: '2023-06-01', amountFen: T.amountFen, decision: { outcome: 'return' as const, on: '2023-09-01' } }];
+    const apps = [
+      {
+        id: 'a1',
+        filedOn: '2023-06-01',
+        amountFen: T.amountFen,
+        decision: { outcome: 'return' as const, on: '2023-09-01' },
+      },
+    ];
     const aug31 = trancheClock({ paymentTerms: terms }, T, apps, [], null, calendar, '2023-08-31');
     expect(aug31.paymentDueOn).toBe('2023-07-15');
     expect(aug31.interestFen).toBeGreaterThan(0);
@@ -94,24 +130,50 @@ describe('a return after the window', () => {
     expect(sep2.deemedAcceptedOn).toBe('2023-06-15');
   });
   it('a return within the window stops the clock', () => {
-    const apps = [{ id: 'a1', filedOn: '2023-06-01', amountFen: T.amountFen, decision: { outcome: 'return' as const, on: '2023-06-15' } }];
-    expect(trancheClock({ paymentTerms: terms }, T, apps, [], null, calendar, '2023-12-31')).toMatchObject({ appliedFen: 0, paymentDueOn: null, interestFen: 0 });
+    const apps = [
+      {
+        id: 'a1',
+        filedOn: '2023-06-01',
+        amountFen: T.amountFen,
+        decision: { outcome: 'return' as const, on: '2023-06-15' },
+      },
+    ];
+    expect(trancheClock({ paymentTerms: terms }, T, apps, [], null, calendar, '2023-12-31')).toMatchObject({
+      appliedFen: 0,
+      paymentDueOn: null,
+      interestFen: 0,
+    });
   });
 });
 
 describe('the LPR at signing under the statute', () => {
   const problems = (lpr: number, rate: number) => {
     const list: Problem[] = [];
-    validatePaymentTerms({ statute: 'sme_payment_2025', lateInterest: { kind: 'agreed', annualRatePercent: rate, lprAtSigningPercent: lpr } }, list);
+    validatePaymentTerms(
+      {
+        statute: 'sme_payment_2025',
+        lateInterest: { kind: 'agreed', annualRatePercent: rate, lprAtSigningPercent: lpr },
+      },
+      list,
+    );
     return list;
   };
   it('must be above 0 (an agreed 0 % at an "LPR" of 0 % would waive the interest) and plausible, naming the rule', () => {
-    expect(problems(0, 0)).toEqual([expect.objectContaining({ field: 'paymentTerms.lateInterest.lprAtSigningPercent', reason: expect.stringContaining(STATUTE_RULES.lprPlausible), code: 'statute_lpr_plausible' })]);
+    expect(problems(0, 0)).toEqual([
+      expect.objectContaining({
+        field: 'paymentTerms.lateInterest.lprAtSigningPercent',
+        reason: expect.stringContaining(STATUTE_RULES.lprPlausible),
+        code: 'statute_lpr_plausible',
+      }),
+    ]);
     expect(problems(34.5, 40)[0]!.reason).toContain(STATUTE_RULES.lprPlausible);
     expect(problems(3.45, 3.45)).toEqual([]);
     // Without the statute an agreed rate stands as agreed.
     const none: Problem[] = [];
-    validatePaymentTerms({ statute: 'none', lateInterest: { kind: 'agreed', annualRatePercent: 0, lprAtSigningPercent: 0 } }, none);
+    validatePaymentTerms(
+      { statute: 'none', lateInterest: { kind: 'agreed', annualRatePercent: 0, lprAtSigningPercent: 0 } },
+      none,
+    );
     expect(none).toEqual([]);
   });
 });
@@ -148,7 +210,9 @@ describe('interest on late money (invariants)', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 50_000_000 }),
-        fc.array(fc.record({ on: dayArb(120), fen: fc.integer({ min: -20_000_000, max: 20_000_000 }) }), { maxLength: 6 }),
+        fc.array(fc.record({ on: dayArb(120), fen: fc.integer({ min: -20_000_000, max: 20_000_000 }) }), {
+          maxLength: 6,
+        }),
         dayArb(120),
         dayArb(120),
         (amount, receipts, a, b) => {
@@ -171,42 +235,58 @@ describe('interest on late money (invariants)', () => {
     fc.record({
       filed: fc.integer({ min: 0, max: 200 }),
       fen: fc.integer({ min: 1, max: 5_000_000 }),
-      decided: fc.option(fc.tuple(fc.constantFrom('accept' as const, 'return' as const), fc.integer({ min: 0, max: 30 })), { nil: undefined }),
+      decided: fc.option(
+        fc.tuple(fc.constantFrom('accept' as const, 'return' as const), fc.integer({ min: 0, max: 30 })),
+        { nil: undefined },
+      ),
     }),
     { minLength: 1, maxLength: 4 },
   );
-  const toApps = (list: Array<{ filed: number; fen: number; decided?: ['accept' | 'return', number] }>): TrancheApplication[] =>
+  const toApps = (
+    list: Array<{ filed: number; fen: number; decided?: ['accept' | 'return', number] }>,
+  ): TrancheApplication[] =>
     list.map((a, i) => ({
       id: `a${i}`,
       filedOn: addDays(FIRST, a.filed),
       amountFen: a.fen,
       ...(a.decided ? { decision: { outcome: a.decided[0], on: addDays(FIRST, a.filed + a.decided[1]) } } : {}),
     }));
-  const receiptsArb = fc.array(fc.record({ on: dayArb(300), fen: fc.integer({ min: 1, max: 5_000_000 }) }), { maxLength: 5 });
+  const receiptsArb = fc.array(fc.record({ on: dayArb(300), fen: fc.integer({ min: 1, max: 5_000_000 }) }), {
+    maxLength: 5,
+  });
 
   it('the applications’ layers lie within the tranche, in filing order, without overlap; what they still owe never exceeds what is left of the tranche', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000_000 }), appsArb, receiptsArb, fc.integer({ min: 0, max: 400 }), (amount, raw, receipts, at) => {
-        const tranche = { id: 't', dueOn: FIRST, amountFen: amount };
-        const apps = toApps(raw);
-        const layers = applicationLayers(amount, apps, receipts);
-        let end = 0;
-        for (const l of layers) {
-          expect(l.startFen).toBeGreaterThanOrEqual(end);
-          expect(l.endFen).toBeGreaterThanOrEqual(l.startFen);
-          expect(l.endFen).toBeLessThanOrEqual(amount);
-          end = l.endFen;
-        }
-        const asOf = addDays(FIRST, at);
-        const clock = trancheClock({ paymentTerms: terms }, tranche, apps, receipts, null, calendar, asOf);
-        expect(clock.owedOutstandingFen).toBeLessThanOrEqual(clock.outstandingFen);
-        expect(clock.overdueFen).toBeLessThanOrEqual(clock.owedOutstandingFen);
-        expect(clock.interestFen).toBe(clock.applications.reduce((s, a) => s + a.interestFen, 0));
-        // No application is charged for a day on or before its own deadline.
-        for (const a of clock.applications) for (const s of a.segments) expect(s.from > a.paymentDueOn!).toBe(true);
-        // Interest never decreases as the day moves on.
-        expect(trancheClock({ paymentTerms: terms }, tranche, apps, receipts, null, calendar, addDays(asOf, 1)).interestFen).toBeGreaterThanOrEqual(clock.interestFen);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 10_000_000 }),
+        appsArb,
+        receiptsArb,
+        fc.integer({ min: 0, max: 400 }),
+        (amount, raw, receipts, at) => {
+          const tranche = { id: 't', dueOn: FIRST, amountFen: amount };
+          const apps = toApps(raw);
+          const layers = applicationLayers(amount, apps, receipts);
+          let end = 0;
+          for (const l of layers) {
+            expect(l.startFen).toBeGreaterThanOrEqual(end);
+            expect(l.endFen).toBeGreaterThanOrEqual(l.startFen);
+            expect(l.endFen).toBeLessThanOrEqual(amount);
+            end = l.endFen;
+          }
+          const asOf = addDays(FIRST, at);
+          const clock = trancheClock({ paymentTerms: terms }, tranche, apps, receipts, null, calendar, asOf);
+          expect(clock.owedOutstandingFen).toBeLessThanOrEqual(clock.outstandingFen);
+          expect(clock.overdueFen).toBeLessThanOrEqual(clock.owedOutstandingFen);
+          expect(clock.interestFen).toBe(clock.applications.reduce((s, a) => s + a.interestFen, 0));
+          // No application is charged for a day on or before its own deadline.
+          for (const a of clock.applications) for (const s of a.segments) expect(s.from > a.paymentDueOn!).toBe(true);
+          // Interest never decreases as the day moves on.
+          expect(
+            trancheClock({ paymentTerms: terms }, tranche, apps, receipts, null, calendar, addDays(asOf, 1))
+              .interestFen,
+          ).toBeGreaterThanOrEqual(clock.interestFen);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -34,10 +34,18 @@ const terms: PaymentTerms = {
 const TRANCHE = parseMoney('393200.00');
 const june = { id: 'june', dueOn: '2023-06-30', amountFen: TRANCHE };
 const december = { id: 'december', dueOn: '2023-12-31', amountFen: TRANCHE };
-const acceptedOn = (id: string, filedOn: string, on: string): TrancheApplication => ({ id, filedOn, amountFen: TRANCHE, decision: { outcome: 'accept', on } });
+const acceptedOn = (id: string, filedOn: string, on: string): TrancheApplication => ({
+  id,
+  filedOn,
+  amountFen: TRANCHE,
+  decision: { outcome: 'accept', on },
+});
 
 /** The record after amending `record` to each of `changes` in turn, on its day. */
-function amended(record: PaymentTermsRecord, ...changes: Array<{ on: string; terms: PaymentTerms }>): PaymentTermsRecord {
+function amended(
+  record: PaymentTermsRecord,
+  ...changes: Array<{ on: string; terms: PaymentTerms }>
+): PaymentTermsRecord {
   let current = record;
   for (const change of changes) {
     const result = amendPaymentTerms(current, change.terms, change.on);
@@ -54,7 +62,15 @@ describe('an amendment does not move a clock that has started', () => {
 
   it('accepted on 2023-06-08 under 30 days → due 2023-07-08; 60 days from 2023-07-20 leave the deadline and the 7,274.20 of interest', () => {
     for (const record of [before, sixty]) {
-      const clock = trancheClock(record, june, [acceptedOn('a1', '2023-06-01', '2023-06-08')], paidInFull, null, calendar, '2023-09-01');
+      const clock = trancheClock(
+        record,
+        june,
+        [acceptedOn('a1', '2023-06-01', '2023-06-08')],
+        paidInFull,
+        null,
+        calendar,
+        '2023-09-01',
+      );
       expect(clock).toMatchObject({ startedOn: '2023-06-08', paymentDueOn: '2023-07-08', daysOverdue: 37 });
       expect(clock.terms.payWithinDays).toBe(30);
       expect(formatMoney(clock.interestFen)).toBe('7274.20');
@@ -62,13 +78,27 @@ describe('an amendment does not move a clock that has started', () => {
   });
 
   it('an application accepted after the amendment gets 60 days', () => {
-    const clock = trancheClock(sixty, december, [acceptedOn('a2', '2023-07-25', '2023-08-01')], [], null, calendar, '2023-12-31');
+    const clock = trancheClock(
+      sixty,
+      december,
+      [acceptedOn('a2', '2023-07-25', '2023-08-01')],
+      [],
+      null,
+      calendar,
+      '2023-12-31',
+    );
     expect(clock).toMatchObject({ startedOn: '2023-08-01', paymentDueOn: '2023-09-30' });
     expect(clock.terms.payWithinDays).toBe(60);
     // One accepted the day after the amendment was recorded gets it too.
-    expect(trancheClock(sixty, december, [acceptedOn('a3', '2023-07-18', '2023-07-21')], [], null, calendar, '2023-12-31').paymentDueOn).toBe('2023-09-19');
+    expect(
+      trancheClock(sixty, december, [acceptedOn('a3', '2023-07-18', '2023-07-21')], [], null, calendar, '2023-12-31')
+        .paymentDueOn,
+    ).toBe('2023-09-19');
     // One accepted on the day it was recorded (before or after it: a day has no order) keeps 30.
-    expect(trancheClock(sixty, december, [acceptedOn('a4', '2023-07-18', '2023-07-20')], [], null, calendar, '2023-12-31').paymentDueOn).toBe('2023-08-19');
+    expect(
+      trancheClock(sixty, december, [acceptedOn('a4', '2023-07-18', '2023-07-20')], [], null, calendar, '2023-12-31')
+        .paymentDueOn,
+    ).toBe('2023-08-19');
   });
 
   it('a second application of the same tranche accepted after the amendment runs on 60 days, the first on 30', () => {
@@ -86,11 +116,27 @@ describe('an amendment does not move a clock that has started', () => {
 
   it('the late-interest rate amended after the clock started leaves that tranche’s rate as it was', () => {
     const agreed = amended(before, { on: '2023-07-20', terms: { ...terms, lateInterest: AGREED } });
-    const clock = trancheClock(agreed, june, [acceptedOn('a1', '2023-06-01', '2023-06-08')], paidInFull, null, calendar, '2023-09-01');
+    const clock = trancheClock(
+      agreed,
+      june,
+      [acceptedOn('a1', '2023-06-01', '2023-06-08')],
+      paidInFull,
+      null,
+      calendar,
+      '2023-09-01',
+    );
     expect(clock.terms.lateInterest).toEqual(STATUTORY);
     expect(formatMoney(clock.interestFen)).toBe('7274.20');
     // A clock that starts after it: 393,200.00 × 7.3 % / 365 = 78.64 a day.
-    const later = trancheClock(agreed, december, [acceptedOn('a2', '2023-07-25', '2023-08-01')], [{ on: '2023-09-05', fen: TRANCHE }], null, calendar, '2023-12-31');
+    const later = trancheClock(
+      agreed,
+      december,
+      [acceptedOn('a2', '2023-07-25', '2023-08-01')],
+      [{ on: '2023-09-05', fen: TRANCHE }],
+      null,
+      calendar,
+      '2023-12-31',
+    );
     expect(later).toMatchObject({ paymentDueOn: '2023-08-31', daysOverdue: 5 });
     expect(formatMoney(later.interestFen)).toBe('393.20');
   });
@@ -104,32 +150,64 @@ describe('an amendment does not move a clock that has started', () => {
     expect(formatMoney(base.interestFen)).toBe('1966.00');
     const after = amended({ paymentTerms: dueDate }, { on: '2023-07-01', terms: { ...dueDate, lateInterest: AGREED } });
     expect(formatMoney(trancheClock(after, june, [], paid, null, calendar, '2023-08-01').interestFen)).toBe('1966.00');
-    const onTheDay = amended({ paymentTerms: dueDate }, { on: '2023-06-30', terms: { ...dueDate, lateInterest: AGREED } });
-    expect(formatMoney(trancheClock(onTheDay, june, [], paid, null, calendar, '2023-08-01').interestFen)).toBe('1966.00');
-    const dayBefore = amended({ paymentTerms: dueDate }, { on: '2023-06-29', terms: { ...dueDate, lateInterest: AGREED } });
-    expect(formatMoney(trancheClock(dayBefore, june, [], paid, null, calendar, '2023-08-01').interestFen)).toBe('786.40');
+    const onTheDay = amended(
+      { paymentTerms: dueDate },
+      { on: '2023-06-30', terms: { ...dueDate, lateInterest: AGREED } },
+    );
+    expect(formatMoney(trancheClock(onTheDay, june, [], paid, null, calendar, '2023-08-01').interestFen)).toBe(
+      '1966.00',
+    );
+    const dayBefore = amended(
+      { paymentTerms: dueDate },
+      { on: '2023-06-29', terms: { ...dueDate, lateInterest: AGREED } },
+    );
+    expect(formatMoney(trancheClock(dayBefore, june, [], paid, null, calendar, '2023-08-01').interestFen)).toBe(
+      '786.40',
+    );
   });
 
   it('a change of basis after the clock started leaves the tranche on the basis it started on', () => {
     const toDueDate = amended(before, { on: '2023-07-20', terms: { ...terms, basis: 'due_date' } });
-    const clock = trancheClock(toDueDate, june, [acceptedOn('a1', '2023-06-01', '2023-06-08')], paidInFull, null, calendar, '2023-09-01');
+    const clock = trancheClock(
+      toDueDate,
+      june,
+      [acceptedOn('a1', '2023-06-01', '2023-06-08')],
+      paidInFull,
+      null,
+      calendar,
+      '2023-09-01',
+    );
     expect(clock).toMatchObject({ paymentDueOn: '2023-07-08', daysOverdue: 37 });
     expect(clock.terms.basis).toBe('acceptance');
     // A tranche whose due day passed under basis acceptance, with no application, owes from the
     // day basis due_date took effect (2023-07-21), as if released then: 30 days, never a day before.
     const idle = (asOf: string) => trancheClock(toDueDate, { ...june, id: 'idle' }, [], [], null, calendar, asOf);
     expect(idle('2023-07-20')).toMatchObject({ startedOn: null, overdueFen: 0, interestFen: 0 });
-    expect(idle('2023-07-25')).toMatchObject({ startedOn: '2023-07-21', paymentDueOn: '2023-08-20', overdueFen: 0, interestFen: 0 });
+    expect(idle('2023-07-25')).toMatchObject({
+      startedOn: '2023-07-21',
+      paymentDueOn: '2023-08-20',
+      overdueFen: 0,
+      interestFen: 0,
+    });
     // 393,200.00 × 10 days × 0.05 % = 1,966.00
-    expect(idle('2023-08-30')).toMatchObject({ paymentDueOn: '2023-08-20', daysOverdue: 10, interestFen: parseMoney('1966.00') });
+    expect(idle('2023-08-30')).toMatchObject({
+      paymentDueOn: '2023-08-20',
+      daysOverdue: 10,
+      interestFen: parseMoney('1966.00'),
+    });
   });
 
   it('an application’s window is the one the terms in force on its filing day give, whatever is amended later', () => {
     // 10 working days from 2023-06-01 end on 2023-06-15; the window widened to 60 on 2023-06-05 (from the 6th).
     const wider = amended(before, { on: '2023-06-05', terms: { ...terms, acceptanceWorkingDays: 60 } });
-    expect(applicationClock({ filedOn: '2023-06-01' }, wider, calendar, '2023-06-20')).toMatchObject({ acceptanceDueOn: '2023-06-15', deemed: true });
+    expect(applicationClock({ filedOn: '2023-06-01' }, wider, calendar, '2023-06-20')).toMatchObject({
+      acceptanceDueOn: '2023-06-15',
+      deemed: true,
+    });
     expect(applicationClock({ filedOn: '2023-06-05' }, wider, calendar, '2023-06-20')).toMatchObject({ deemed: true });
-    expect(applicationClock({ filedOn: '2023-06-06' }, wider, calendar, '2023-06-20').acceptanceDueOn > '2023-08-01').toBe(true);
+    expect(
+      applicationClock({ filedOn: '2023-06-06' }, wider, calendar, '2023-06-20').acceptanceDueOn > '2023-08-01',
+    ).toBe(true);
   });
 });
 
@@ -154,11 +232,17 @@ describe('the history of the terms', () => {
   });
 
   it(`is bounded: past ${MAX_PAYMENT_TERMS_CHANGES} changes the next is refused, naming the limit`, () => {
-    const changes = Array.from({ length: MAX_PAYMENT_TERMS_CHANGES }, (_, i) => ({ on: addDays('2023-01-01', i), terms: { ...terms, payWithinDays: 31 + i } }));
+    const changes = Array.from({ length: MAX_PAYMENT_TERMS_CHANGES }, (_, i) => ({
+      on: addDays('2023-01-01', i),
+      terms: { ...terms, payWithinDays: 31 + i },
+    }));
     const full = amended({ paymentTerms: terms }, ...changes);
     expect(full.paymentTermsHistory).toHaveLength(MAX_PAYMENT_TERMS_CHANGES);
     const refused = amendPaymentTerms(full, { ...terms, payWithinDays: 10 }, '2023-03-01');
-    expect(refused).toMatchObject({ ok: false, problem: { field: 'paymentTerms', code: 'too_many_terms_changes', params: { limit: MAX_PAYMENT_TERMS_CHANGES } } });
+    expect(refused).toMatchObject({
+      ok: false,
+      problem: { field: 'paymentTerms', code: 'too_many_terms_changes', params: { limit: MAX_PAYMENT_TERMS_CHANGES } },
+    });
     // The same terms again, or another change on the day of the last one, add nothing and pass.
     expect(amendPaymentTerms(full, full.paymentTerms as PaymentTerms, '2023-03-01').ok).toBe(true);
     expect(amendPaymentTerms(full, { ...terms, payWithinDays: 10 }, changes.at(-1)!.on).ok).toBe(true);
@@ -174,11 +258,15 @@ describe('amendments recorded after a clock started (property)', () => {
     lateInterest: fc.oneof(
       fc.constant(STATUTORY),
       fc.constant({ kind: 'none' } as LateInterest),
-      fc.integer({ min: 1, max: 2000 }).map((bp): LateInterest => ({ kind: 'agreed', annualRatePercent: bp / 100, lprAtSigningPercent: 3.45 })),
+      fc
+        .integer({ min: 1, max: 2000 })
+        .map((bp): LateInterest => ({ kind: 'agreed', annualRatePercent: bp / 100, lprAtSigningPercent: 3.45 })),
     ),
     statute: fc.constantFrom('sme_payment_2025' as const, 'none' as const),
   });
-  const releaseArb: fc.Arbitrary<TrancheRelease> = fc.constantFrom<TrancheRelease>('on_due_date', 'on_application', { afterApproval: 'm1' });
+  const releaseArb: fc.Arbitrary<TrancheRelease> = fc.constantFrom<TrancheRelease>('on_due_date', 'on_application', {
+    afterApproval: 'm1',
+  });
 
   it('never move that tranche’s due day or change its interest', () => {
     fc.assert(
@@ -189,12 +277,22 @@ describe('amendments recorded after a clock started (property)', () => {
         fc.integer({ min: 0, max: 200 }), // filing (and approval) day
         fc.integer({ min: 0, max: 20 }), // days to the decision
         fc.boolean(), // decided (accepted), or left to be deemed accepted
-        fc.array(fc.record({ after: fc.integer({ min: 1, max: 120 }), terms: termsArb }), { minLength: 1, maxLength: 6 }),
-        fc.array(fc.record({ on: fc.integer({ min: 0, max: 500 }), fen: fc.integer({ min: 1, max: TRANCHE }) }), { maxLength: 3 }),
+        fc.array(fc.record({ after: fc.integer({ min: 1, max: 120 }), terms: termsArb }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        fc.array(fc.record({ on: fc.integer({ min: 0, max: 500 }), fen: fc.integer({ min: 1, max: TRANCHE }) }), {
+          maxLength: 3,
+        }),
         (initial, release, due, filed, decideAfter, decided, changes, paid) => {
           const day = (n: number) => addDays('2023-01-02', n);
           const tranche = { id: 't', dueOn: day(due), amountFen: TRANCHE, release };
-          const app: TrancheApplication = { id: 'a1', filedOn: day(filed), amountFen: TRANCHE, ...(decided ? { decision: { outcome: 'accept' as const, on: day(filed + decideAfter) } } : {}) };
+          const app: TrancheApplication = {
+            id: 'a1',
+            filedOn: day(filed),
+            amountFen: TRANCHE,
+            ...(decided ? { decision: { outcome: 'accept' as const, on: day(filed + decideAfter) } } : {}),
+          };
           const receipts = paid.map((r) => ({ on: day(r.on), fen: r.fen }));
           const asOf = day(600);
           const approvedOn = typeof release === 'object' ? day(filed) : null;
@@ -202,7 +300,9 @@ describe('amendments recorded after a clock started (property)', () => {
           const first = trancheClock(record, tranche, [app], receipts, approvedOn, calendar, asOf);
           fc.pre(first.startedOn !== null);
           // Amendments on days after the clock started (and after the application's own start).
-          const started = [first.startedOn!, ...first.applications.flatMap((a) => (a.startOn ? [a.startOn] : []))].sort().at(-1)!;
+          const started = [first.startedOn!, ...first.applications.flatMap((a) => (a.startOn ? [a.startOn] : []))]
+            .sort()
+            .at(-1)!;
           let on = started;
           const later = amended(
             record,

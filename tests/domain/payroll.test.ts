@@ -74,7 +74,13 @@ describe('payroll coverage', () => {
     const term = contractWith(0, 1, 1).term;
     const contract: Contract = {
       ...c,
-      term: { ...term, start: '2022-09-01', end: '2023-08-31', startAt: startOfShanghaiDay('2022-09-01'), endAt: startOfShanghaiDay('2023-09-01') - 1 },
+      term: {
+        ...term,
+        start: '2022-09-01',
+        end: '2023-08-31',
+        startAt: startOfShanghaiDay('2022-09-01'),
+        endAt: startOfShanghaiDay('2023-09-01') - 1,
+      },
       staffing: { headcount: 2, monthlyPayrollFen: 1_000_000 },
     };
     const p = payrollStatus(contract, [payment(1, 2_500_000, '2022-09-05')], startOfShanghaiDay('2023-06-15'))!;

@@ -29,7 +29,9 @@ describe('quota periods one at a time', () => {
           const all = quotaPeriods(quota, term.start, term.end);
           const after = parseInstant(addDays(term.start, fromDay))! + ms;
           const upTo = after + span * DAY;
-          expect(periodsEndingIn(quota, term, after, upTo)).toEqual(all.filter((w) => w.endsAt > after && w.endsAt <= upTo));
+          expect(periodsEndingIn(quota, term, after, upTo)).toEqual(
+            all.filter((w) => w.endsAt > after && w.endsAt <= upTo),
+          );
           const next = all.map((w) => w.endsAt).filter((t) => t > after);
           expect(nextPeriodEnd([quota], term, after)).toBe(next.length > 0 ? Math.min(...next) : undefined);
           for (const w of all.slice(0, 3)) expect(periodWindowAt(quota, term, w.to)).toEqual(w);

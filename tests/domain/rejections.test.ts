@@ -59,7 +59,9 @@ describe('rejections', () => {
         fc.string().filter((s) => !(kinds as string[]).includes(s)),
         (type) => {
           expect(isRejection(type)).toBe(false);
-          expect(apiErrorFromRejection(ApplicationFailure.create({ type, message: 'x', nonRetryable: true }))).toBeUndefined();
+          expect(
+            apiErrorFromRejection(ApplicationFailure.create({ type, message: 'x', nonRetryable: true })),
+          ).toBeUndefined();
         },
       ),
     );
@@ -70,15 +72,22 @@ describe('rejections', () => {
     const answer = apiErrorFromRejection(failure)!;
     expect(answer.said).toEqual(say('payment_invalid'));
     expect(answer.details).toEqual([expect.objectContaining({ field: 'amount', code: 'above_zero' })]);
-    const plain = apiErrorFromRejection(thrown(() => reject(REJECTION.workflowIdTaken, 'The review cannot start: workflow id "x" is taken')))!;
+    const plain = apiErrorFromRejection(
+      thrown(() => reject(REJECTION.workflowIdTaken, 'The review cannot start: workflow id "x" is taken')),
+    )!;
     expect(plain.message).toBe('The review cannot start: workflow id "x" is taken');
   });
 
   it('tells a worker whose secret differs apart from the workflow being busy', () => {
     const claim = apiErrorFromRejection(thrown(() => reject(REJECTION.actorClaimRefused, 'Update x refused: forged')));
-    const busy = apiErrorFromRejection(thrown(() => reject(REJECTION.handingOver, say('contract_continuing', { id: 'S-1' }))));
+    const busy = apiErrorFromRejection(
+      thrown(() => reject(REJECTION.handingOver, say('contract_continuing', { id: 'S-1' }))),
+    );
     expect(claim).toBeInstanceOf(ServiceUnavailableError);
     expect(busy).toBeInstanceOf(ServiceUnavailableError);
-    expect([(claim as ServiceUnavailableError).down, (busy as ServiceUnavailableError).down]).toEqual(['worker', 'temporal']);
+    expect([(claim as ServiceUnavailableError).down, (busy as ServiceUnavailableError).down]).toEqual([
+      'worker',
+      'temporal',
+    ]);
   });
 });

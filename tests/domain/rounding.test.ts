@@ -3,7 +3,12 @@
 // in full on its due day therefore never misses a checkpoint at or below the share due by its day.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateContractDefinition, validateSchedule, type Contract, type ContractDefinitionInput } from '../../domain/contract';
+import {
+  validateContractDefinition,
+  validateSchedule,
+  type Contract,
+  type ContractDefinitionInput,
+} from '../../domain/contract';
 import { addDays, parseInstant, startOfShanghaiDay } from '../../domain/dates';
 import type { LedgerEntry } from '../../domain/ledger';
 import { formatMoney, scheduleAmounts, shareOf } from '../../domain/money';
@@ -15,12 +20,25 @@ const lookup = (id: string) => sCountyKinds[id];
 const at = (date: string) => parseInstant(date)!;
 
 function payment(reference: string, amountFen: number, receivedOn: string): LedgerEntry {
-  return { reference, kind: 'payment', amountFen, receivedOn, fundingSource: 'fiscal', recordedBy: 'usr_f', recordedAt: `${receivedOn}T10:00:00Z` };
+  return {
+    reference,
+    kind: 'payment',
+    amountFen,
+    receivedOn,
+    fundingSource: 'fiscal',
+    recordedBy: 'usr_f',
+    recordedAt: `${receivedOn}T10:00:00Z`,
+  };
 }
 
 function define(overrides: Partial<ContractDefinitionInput>): Contract {
   const result = validateContractDefinition(
-    sCountyContract(sCountyOrgIds, { term: { start: '2023-01-01', end: '2023-12-31' }, budgetLines: undefined, staffing: undefined, ...overrides }),
+    sCountyContract(sCountyOrgIds, {
+      term: { start: '2023-01-01', end: '2023-12-31' },
+      budgetLines: undefined,
+      staffing: undefined,
+      ...overrides,
+    }),
     lookup,
   );
   if (!result.ok) throw new Error(JSON.stringify(result.problems));
@@ -42,7 +60,11 @@ describe('one rounding rule for the shares of a value', () => {
     });
     expect(contract.tranches.map((t) => formatMoney(t.amountFen))).toEqual(['40.01', '60.01']);
     expect(formatMoney(contract.checkpoints[0]!.requiredFen)).toBe('40.01');
-    const figures = contractFigures(contract, [payment('p1', contract.tranches[0]!.amountFen, '2023-03-31')], at('2023-04-01'));
+    const figures = contractFigures(
+      contract,
+      [payment('p1', contract.tranches[0]!.amountFen, '2023-03-31')],
+      at('2023-04-01'),
+    );
     expect(figures.checkpoints[0]).toMatchObject({ status: 'met', receivedByFen: 4001, shortfallFen: 0 });
     expect(figures.arrearsFen).toBe(0);
   });
@@ -107,7 +129,9 @@ describe('one rounding rule for the shares of a value', () => {
       problems,
     );
     expect(problems).toEqual([]);
-    expect(schedule.tranches[0]!.amountFen + schedule.tranches[1]!.amountFen).toBe(schedule.checkpoints[0]!.requiredFen);
+    expect(schedule.tranches[0]!.amountFen + schedule.tranches[1]!.amountFen).toBe(
+      schedule.checkpoints[0]!.requiredFen,
+    );
   });
 
   it('says exactly, to the fraction of a fen, what tranches that miss the value add up to', () => {
@@ -124,7 +148,9 @@ describe('one rounding rule for the shares of a value', () => {
       { startAt: startOfShanghaiDay('2023-01-01'), endAt: at('2023-12-31') },
       problems,
     );
-    expect(problems).toMatchObject([{ field: 'tranches', reason: 'must add up to the contract value 100.01, but add up to 100.005' }]);
+    expect(problems).toMatchObject([
+      { field: 'tranches', reason: 'must add up to the contract value 100.01, but add up to 100.005' },
+    ]);
   });
 
   it('keeps shares exact beyond 2^53 fen·basis points', () => {
@@ -132,9 +158,13 @@ describe('one rounding rule for the shares of a value', () => {
     expect(shareOf(999_999_999_999_999, 3333)).toBe(333_300_000_000_000);
     expect(shareOf(999_999_999_999_997, 3333)).toBe(333_299_999_999_999); // …999.0001 rounds down
     expect(shareOf(999_999_999_999_999, 5000)).toBe(500_000_000_000_000); // 499…999.5 rounds half up
-    expect(scheduleAmounts(999_999_999_999_999, [{ basisPoints: 3333 }, { basisPoints: 3333 }, { basisPoints: 3334 }]).reduce((s, a) => s + a, 0)).toBe(
-      999_999_999_999_999,
-    );
+    expect(
+      scheduleAmounts(999_999_999_999_999, [
+        { basisPoints: 3333 },
+        { basisPoints: 3333 },
+        { basisPoints: 3334 },
+      ]).reduce((s, a) => s + a, 0),
+    ).toBe(999_999_999_999_999);
   });
 });
 
@@ -167,7 +197,11 @@ const schedules: fc.Arbitrary<Generated> = fc
     cuts: fc.uniqueArray(fc.integer({ min: 1, max: 9999 }), { maxLength: 6 }),
     // Which parts are fixed amounts (by index), and the scale of the value.
     fixedMask: fc.array(fc.boolean(), { minLength: 7, maxLength: 7 }),
-    multiplier: fc.oneof(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 1, max: 2_000_000_000 }), fc.integer({ min: 1, max: 99_999_999_999 })),
+    multiplier: fc.oneof(
+      fc.integer({ min: 1, max: 10_000 }),
+      fc.integer({ min: 1, max: 2_000_000_000 }),
+      fc.integer({ min: 1, max: 99_999_999_999 }),
+    ),
     dueOffsets: fc.array(fc.integer({ min: 0, max: TERM_DAYS }), { minLength: 7, maxLength: 7 }),
     listingKeys: fc.array(fc.nat(), { minLength: 7, maxLength: 7 }),
     checkpointDays: fc.uniqueArray(fc.integer({ min: 0, max: TERM_DAYS }), { maxLength: 5 }),
@@ -191,23 +225,28 @@ const schedules: fc.Arbitrary<Generated> = fc
       fixedLeft -= fen;
       return { fen };
     });
-    const dueDays = dueOffsets.slice(0, parts.length).sort((a, b) => a - b).map((o) => addDays(TERM_START, o));
+    const dueDays = dueOffsets
+      .slice(0, parts.length)
+      .sort((a, b) => a - b)
+      .map((o) => addDays(TERM_START, o));
     const tranches = parts
       .map((part, i) => ({ id: `t${i}`, dueDay: dueDays[i]!, part, key: listingKeys[i]! }))
       .sort((a, b) => a.key - b.key)
       .map(({ id, dueDay, part }) => ({ id, dueDay, part }));
     const checkpoints: Generated['checkpoints'] = [];
     let floor = 1;
-    [...checkpointDays].sort((a, b) => a - b).forEach((offset, j) => {
-      const by = addDays(TERM_START, offset);
-      const covered = coveredBasisPoints(valueFen, tranches, by);
-      if (covered < floor) return;
-      // Half of them exactly at the share due by their day, the boundary where rounding bites.
-      const pick = checkpointPicks[j]!;
-      const basisPoints = pick < 0 ? covered : floor + (pick % (covered - floor + 1));
-      checkpoints.push({ by, basisPoints });
-      floor = basisPoints;
-    });
+    [...checkpointDays]
+      .sort((a, b) => a - b)
+      .forEach((offset, j) => {
+        const by = addDays(TERM_START, offset);
+        const covered = coveredBasisPoints(valueFen, tranches, by);
+        if (covered < floor) return;
+        // Half of them exactly at the share due by their day, the boundary where rounding bites.
+        const pick = checkpointPicks[j]!;
+        const basisPoints = pick < 0 ? covered : floor + (pick % (covered - floor + 1));
+        checkpoints.push({ by, basisPoints });
+        floor = basisPoints;
+      });
     return { valueFen, tranches, checkpoints };
   })
   .filter((s) => s.tranches.every((t) => !('fen' in t.part) || t.part.fen > 0) && s.valueFen <= 999_999_999_999_999);

@@ -13,7 +13,15 @@ function contract(): Contract {
 }
 
 function payment(reference: string, amountFen: number, receivedOn: string): LedgerEntry {
-  return { reference, kind: 'payment', amountFen, receivedOn, fundingSource: 'fiscal', recordedBy: 'usr_f', recordedAt: `${receivedOn}T10:00:00Z` };
+  return {
+    reference,
+    kind: 'payment',
+    amountFen,
+    receivedOn,
+    fundingSource: 'fiscal',
+    recordedBy: 'usr_f',
+    recordedAt: `${receivedOn}T10:00:00Z`,
+  };
 }
 
 const at = (date: string) => parseInstant(date)!;
@@ -51,12 +59,22 @@ describe('contract figures', () => {
   it('is pending before the checkpoint and met when the share arrived in time', () => {
     expect(contractFigures(contract(), sourceLedger, at('2023-05-01')).checkpoints[0]!.status).toBe('pending');
     const paid = [...sourceLedger, payment('p3', 39_320_000, '2023-06-30')];
-    expect(contractFigures(contract(), paid, at('2023-07-02')).checkpoints[0]).toMatchObject({ status: 'met', shortfallFen: 0, coveredOn: '2023-06-30' });
+    expect(contractFigures(contract(), paid, at('2023-07-02')).checkpoints[0]).toMatchObject({
+      status: 'met',
+      shortfallFen: 0,
+      coveredOn: '2023-06-30',
+    });
     // Entered a year late, dated on time: still met, covered on the receipt's day.
-    expect(contractFigures(contract(), paid, at('2024-07-02')).checkpoints[0]).toMatchObject({ status: 'met', coveredOn: '2023-06-30' });
+    expect(contractFigures(contract(), paid, at('2024-07-02')).checkpoints[0]).toMatchObject({
+      status: 'met',
+      coveredOn: '2023-06-30',
+    });
     // Covered by money that came before the checkpoint's day: the day the total reached the share.
     const early = [...sourceLedger, payment('p3', 39_320_000, '2023-05-08'), payment('p4', 5_000_000, '2023-06-20')];
-    expect(contractFigures(contract(), early, at('2023-07-02')).checkpoints[0]).toMatchObject({ status: 'met', coveredOn: '2023-05-08' });
+    expect(contractFigures(contract(), early, at('2023-07-02')).checkpoints[0]).toMatchObject({
+      status: 'met',
+      coveredOn: '2023-05-08',
+    });
   });
 
   it('stops holding a money step on the day its amount was reached, whenever that money was entered', () => {
@@ -68,13 +86,19 @@ describe('contract figures', () => {
     fc.assert(
       fc.property(receipts, fc.integer({ min: 0, max: 900 }), (list, enteredAfter) => {
         const ledger = list.map(([day, fen], i) => payment(`p${i}`, fen, day));
-        const lastDay = list.map(([day]) => day).sort().at(-1)!;
+        const lastDay = list
+          .map(([day]) => day)
+          .sort()
+          .at(-1)!;
         const now = at(addDays(lastDay, enteredAfter));
         const figures = contractFigures(c, ledger, now);
-        const reached = (amount: number) => [...list].sort((a, b) => (a[0] < b[0] ? -1 : 1)).reduce<{ sum: number; day: string | null }>(
-          (acc, [day, fen]) => (acc.day ? acc : { sum: acc.sum + fen, day: acc.sum + fen >= amount ? day : null }),
-          { sum: 0, day: null },
-        ).day;
+        const reached = (amount: number) =>
+          [...list]
+            .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+            .reduce<{ sum: number; day: string | null }>(
+              (acc, [day, fen]) => (acc.day ? acc : { sum: acc.sum + fen, day: acc.sum + fen >= amount ? day : null }),
+              { sum: 0, day: null },
+            ).day;
         for (const cp of figures.checkpoints) {
           if (cp.status !== 'met' && cp.status !== 'recovered') continue;
           expect(cp.coveredOn).toBe(reached(cp.requiredFen));
@@ -101,7 +125,10 @@ describe('contract figures', () => {
       daysLate: 45,
     });
     // Seen from before the late payment arrived, it was still missed.
-    expect(contractFigures(contract(), ledger, at('2023-08-01')).checkpoints[0]).toMatchObject({ status: 'missed', daysLate: 32 });
+    expect(contractFigures(contract(), ledger, at('2023-08-01')).checkpoints[0]).toMatchObject({
+      status: 'missed',
+      daysLate: 32,
+    });
   });
 
   it('counts a reversal as of the reversed payment, undoing a recovery', () => {
@@ -130,16 +157,27 @@ describe('contract figures', () => {
 describe('arrears from', () => {
   it('is at or before an instant exactly when the contract is in arrears then (the read model stores it for "overdue")', () => {
     const tranches = fc.array(
-      fc.record({ dueAt: fc.integer({ min: 0, max: 20 }).map((d) => at('2023-01-01') + d * 86_400_000), amountFen: fc.integer({ min: 0, max: 1_000_000 }) }),
+      fc.record({
+        dueAt: fc.integer({ min: 0, max: 20 }).map((d) => at('2023-01-01') + d * 86_400_000),
+        amountFen: fc.integer({ min: 0, max: 1_000_000 }),
+      }),
       { maxLength: 8 },
     );
     fc.assert(
-      fc.property(tranches, fc.integer({ min: 0, max: 5_000_000 }), fc.integer({ min: -2, max: 23 }), fc.integer({ min: -1, max: 1 }), (list, received, day, nudge) => {
-        const schedule = { tranches: list.map((t, i) => ({ ...t, id: `t${i}`, label: '', due: '', fundingSource: 'fiscal' as const })) } as unknown as Contract;
-        const now = at('2023-01-01') + day * 86_400_000 + nudge;
-        const from = arrearsFrom(schedule, received);
-        expect(from !== null && from <= now).toBe(arrears(schedule, received, now) > 0);
-      }),
+      fc.property(
+        tranches,
+        fc.integer({ min: 0, max: 5_000_000 }),
+        fc.integer({ min: -2, max: 23 }),
+        fc.integer({ min: -1, max: 1 }),
+        (list, received, day, nudge) => {
+          const schedule = {
+            tranches: list.map((t, i) => ({ ...t, id: `t${i}`, label: '', due: '', fundingSource: 'fiscal' as const })),
+          } as unknown as Contract;
+          const now = at('2023-01-01') + day * 86_400_000 + nudge;
+          const from = arrearsFrom(schedule, received);
+          expect(from !== null && from <= now).toBe(arrears(schedule, received, now) > 0);
+        },
+      ),
     );
   });
 
@@ -154,27 +192,45 @@ describe('arrears from', () => {
 describe('payment checks', () => {
   const now = at('2023-06-30');
   const summary = (ledger: LedgerEntry[]) => summarize(contract(), ledger);
-  const request = { reference: 'CZ-2023-001', amount: '100000.00', receivedOn: '2023-06-01', fundingSource: 'fiscal' as const };
+  const request = {
+    reference: 'CZ-2023-001',
+    amount: '100000.00',
+    receivedOn: '2023-06-01',
+    fundingSource: 'fiscal' as const,
+  };
 
   it('accepts a new payment in fen', () => {
-    expect(checkPayment(contract(), summary(sourceLedger), request, now)).toEqual({ outcome: 'new', amountFen: 10_000_000 });
+    expect(checkPayment(contract(), summary(sourceLedger), request, now)).toEqual({
+      outcome: 'new',
+      amountFen: 10_000_000,
+    });
   });
 
   it('returns the original for the same reference and content, and refuses other content', () => {
     const recorded = { ...payment('CZ-2023-001', 10_000_000, '2023-06-01') };
     expect(checkPayment(contract(), summary([recorded]), request, now)).toEqual({ outcome: 'duplicate' });
     // "100000.0" is the same amount in fen: the same payment.
-    expect(checkPayment(contract(), summary([recorded]), { ...request, amount: '100000.0' }, now)).toEqual({ outcome: 'duplicate' });
-    expect(checkPayment(contract(), summary([recorded]), { ...request, amount: '100000.01' }, now).outcome).toBe('conflict');
+    expect(checkPayment(contract(), summary([recorded]), { ...request, amount: '100000.0' }, now)).toEqual({
+      outcome: 'duplicate',
+    });
+    expect(checkPayment(contract(), summary([recorded]), { ...request, amount: '100000.01' }, now).outcome).toBe(
+      'conflict',
+    );
     expect(checkPayment(contract(), summary([recorded]), { ...request, note: 'x' }, now).outcome).toBe('conflict');
     expect(checkPayment(contract(), summary([recorded]), { ...request, amount: 'abc' }, now).outcome).toBe('conflict');
   });
 
   it('names each invalid field', () => {
-    const check = (overrides: object) => checkPayment(contract(), summary(sourceLedger), { ...request, ...overrides }, now);
-    expect(check({ amount: '0' })).toMatchObject({ outcome: 'invalid', problems: [{ field: 'amount', reason: 'must be greater than zero' }] });
+    const check = (overrides: object) =>
+      checkPayment(contract(), summary(sourceLedger), { ...request, ...overrides }, now);
+    expect(check({ amount: '0' })).toMatchObject({
+      outcome: 'invalid',
+      problems: [{ field: 'amount', reason: 'must be greater than zero' }],
+    });
     expect(check({ amount: '-1' })).toMatchObject({ problems: [{ field: 'amount', reason: 'must not be negative' }] });
-    expect(check({ amount: '1.234' })).toMatchObject({ problems: [{ field: 'amount', reason: 'must have at most two decimals (fen)' }] });
+    expect(check({ amount: '1.234' })).toMatchObject({
+      problems: [{ field: 'amount', reason: 'must have at most two decimals (fen)' }],
+    });
     expect(check({ amount: '624000.01' })).toMatchObject({
       problems: [{ field: 'amount', reason: 'exceeds what is still unpaid (624000.00)' }],
     });
@@ -185,9 +241,20 @@ describe('payment checks', () => {
   });
 
   it('reverses a payment once', () => {
-    expect(checkReversal(contract(), summary(sourceLedger), 'p1', 'wrong amount')).toMatchObject({ outcome: 'new', original: { amountFen: 30_000_000, receivedOn: '2022-11-20' } });
+    expect(checkReversal(contract(), summary(sourceLedger), 'p1', 'wrong amount')).toMatchObject({
+      outcome: 'new',
+      original: { amountFen: 30_000_000, receivedOn: '2022-11-20' },
+    });
     expect(checkReversal(contract(), summary(sourceLedger), 'nope', 'x')).toEqual({ outcome: 'not_found' });
-    const reversed = [...sourceLedger, { ...payment('p1~reversal', -30_000_000, '2022-11-20'), kind: 'reversal' as const, reverses: 'p1', reason: 'wrong amount' }];
+    const reversed = [
+      ...sourceLedger,
+      {
+        ...payment('p1~reversal', -30_000_000, '2022-11-20'),
+        kind: 'reversal' as const,
+        reverses: 'p1',
+        reason: 'wrong amount',
+      },
+    ];
     expect(checkReversal(contract(), summary(reversed), 'p1', 'wrong amount').outcome).toBe('duplicate');
     expect(checkReversal(contract(), summary(reversed), 'p1', 'other').outcome).toBe('conflict');
   });

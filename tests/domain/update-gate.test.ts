@@ -48,11 +48,13 @@ describe('update gate', () => {
     const gate = new UpdateGate({ perWorkflow: 2, queueLength: 2, waitMs: 1000, retryAfterSeconds: 3 }, clock.timers);
     const started: number[] = [];
     const sends = Array.from({ length: 5 }, () => deferred());
-    const runs = sends.map((s, i) => gate.run('wf-1', async () => {
-      started.push(i);
-      await s.done;
-      return i;
-    }));
+    const runs = sends.map((s, i) =>
+      gate.run('wf-1', async () => {
+        started.push(i);
+        await s.done;
+        return i;
+      }),
+    );
     const fifth = runs[4]!.catch((e: unknown) => e);
     await settle();
     expect(started).toEqual([0, 1]);
@@ -106,69 +108,82 @@ describe('update gate', () => {
       fc.record({ kind: fc.constant('timeout' as const) }),
     );
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.array(op, { maxLength: 40 }), async (k, q, ops) => {
-        const clock = manualTimers();
-        const gate = new UpdateGate({ perWorkflow: k, queueLength: q, waitMs: 1000, retryAfterSeconds: 1 }, clock.timers);
-        const running: { workflow: number; order: number; finish: () => void }[] = [];
-        const admitted = new Map<number, number[]>();
-        const outcomes: Promise<unknown>[] = [];
-        let arrivals = 0;
-        for (const o of ops) {
-          if (o.kind === 'arrive') {
-            const order = arrivals++;
-            const s = deferred();
-            outcomes.push(
-              gate
-                .run(`wf-${o.workflow}`, async () => {
-                  admitted.set(o.workflow, [...(admitted.get(o.workflow) ?? []), order]);
-                  running.push({ workflow: o.workflow, order, finish: s.finish });
-                  await s.done;
-                })
-                .catch((e: unknown) => expect(e).toBeInstanceOf(UpdatesInFlightError)),
-            );
-          } else if (o.kind === 'finish' && running.length > 0) {
-            running.splice(o.pick % running.length, 1)[0]!.finish();
-          } else if (o.kind === 'timeout') {
-            clock.fire();
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.array(op, { maxLength: 40 }),
+        async (k, q, ops) => {
+          const clock = manualTimers();
+          const gate = new UpdateGate(
+            { perWorkflow: k, queueLength: q, waitMs: 1000, retryAfterSeconds: 1 },
+            clock.timers,
+          );
+          const running: { workflow: number; order: number; finish: () => void }[] = [];
+          const admitted = new Map<number, number[]>();
+          const outcomes: Promise<unknown>[] = [];
+          let arrivals = 0;
+          for (const o of ops) {
+            if (o.kind === 'arrive') {
+              const order = arrivals++;
+              const s = deferred();
+              outcomes.push(
+                gate
+                  .run(`wf-${o.workflow}`, async () => {
+                    admitted.set(o.workflow, [...(admitted.get(o.workflow) ?? []), order]);
+                    running.push({ workflow: o.workflow, order, finish: s.finish });
+                    await s.done;
+                  })
+                  .catch((e: unknown) => expect(e).toBeInstanceOf(UpdatesInFlightError)),
+              );
+            } else if (o.kind === 'finish' && running.length > 0) {
+              running.splice(o.pick % running.length, 1)[0]!.finish();
+            } else if (o.kind === 'timeout') {
+              clock.fire();
+            }
+            await settle();
+            for (let w = 0; w <= 2; w++) {
+              const { inFlight, waiting } = gate.load(`wf-${w}`);
+              expect(inFlight).toBeLessThanOrEqual(k);
+              expect(waiting).toBeLessThanOrEqual(q);
+              expect(running.filter((r) => r.workflow === w)).toHaveLength(inFlight);
+              // FIFO: each workflow's requests start in the order they arrived.
+              const order = admitted.get(w) ?? [];
+              expect(order).toEqual([...order].sort((a, b) => a - b));
+            }
           }
-          await settle();
-          for (let w = 0; w <= 2; w++) {
-            const { inFlight, waiting } = gate.load(`wf-${w}`);
-            expect(inFlight).toBeLessThanOrEqual(k);
-            expect(waiting).toBeLessThanOrEqual(q);
-            expect(running.filter((r) => r.workflow === w)).toHaveLength(inFlight);
-            // FIFO: each workflow's requests start in the order they arrived.
-            const order = admitted.get(w) ?? [];
-            expect(order).toEqual([...order].sort((a, b) => a - b));
+          while (running.length > 0) {
+            running.shift()!.finish();
+            await settle();
           }
-        }
-        while (running.length > 0) {
-          running.shift()!.finish();
-          await settle();
-        }
-        clock.fire();
-        await Promise.all(outcomes);
-        expect(gate.lanesHeld).toBe(0);
-        expect(clock.pending).toBe(0);
-      }),
+          clock.fire();
+          await Promise.all(outcomes);
+          expect(gate.lanesHeld).toBe(0);
+          expect(clock.pending).toBe(0);
+        },
+      ),
       { numRuns: 150 },
     );
   });
 });
 
-describe('an Update Temporal refused for its workflow\'s Updates in flight', () => {
+describe("an Update Temporal refused for its workflow's Updates in flight", () => {
   const exhausted = () =>
     new ServiceError('Workflow Update failed', {
-      cause: Object.assign(new Error('8 RESOURCE_EXHAUSTED: limit on number of concurrent in-flight updates has been reached (10)'), {
-        code: 8,
-        details: 'limit on number of concurrent in-flight updates has been reached (10)',
-      }),
+      cause: Object.assign(
+        new Error('8 RESOURCE_EXHAUSTED: limit on number of concurrent in-flight updates has been reached (10)'),
+        {
+          code: 8,
+          details: 'limit on number of concurrent in-flight updates has been reached (10)',
+        },
+      ),
     });
   const late = { recorded: async () => undefined, closed: () => new UpdatesInFlightError(0) };
 
-  it('is answered 503 with the gate\'s Retry-After (its outcome unknown: texts, files and the Idempotency-Key kept), never a 500', async () => {
+  it("is answered 503 with the gate's Retry-After (its outcome unknown: texts, files and the Idempotency-Key kept), never a 500", async () => {
     const gate = new UpdateGate({ perWorkflow: 8, queueLength: 0, waitMs: 1000, retryAfterSeconds: 7 });
-    const refused = await withUpdateGate(gate, () => sendToWorkflow('wf', async () => Promise.reject(exhausted()), late)).catch((e: unknown) => e);
+    const refused = await withUpdateGate(gate, () =>
+      sendToWorkflow('wf', async () => Promise.reject(exhausted()), late),
+    ).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ServiceUnavailableError);
     expect(refused).toMatchObject({ statusCode: 503, code: 'unavailable', retryAfterSeconds: 7 });
     expect(gate.lanesHeld).toBe(0);

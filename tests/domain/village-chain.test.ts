@@ -64,7 +64,13 @@ describe('quota periods', () => {
       ['Y', '2023-03', 0, 'upcoming'],
     ]);
     expect(standings[3]!.shortfall).toBe(2);
-    const together = quotaStandings([{ ...quota, perStation: false, target: 14 }], ['G', 'Y'], { start: '2023-01-01', end: '2023-01-31' }, progress, now);
+    const together = quotaStandings(
+      [{ ...quota, perStation: false, target: 14 }],
+      ['G', 'Y'],
+      { start: '2023-01-01', end: '2023-01-31' },
+      progress,
+      now,
+    );
     expect(together).toEqual([expect.objectContaining({ station: null, achieved: 14, status: 'met' })]);
   });
 
@@ -75,14 +81,18 @@ describe('quota periods', () => {
       term: { startAt: parseInstant('2023-01-01T00:00')!, endAt: parseInstant('2023-12-31')! },
     };
     const now = parseInstant('2023-06-15T12:00')!;
-    expect(progressProblems({ station: 'G', metric: 'village_visits', count: 2, date: '2023-06-15' }, contract, now)).toEqual([]);
-    expect(progressProblems({ station: 'X', metric: 'casework', count: 0, date: '2023-06-16' }, contract, now).map((p) => p.field)).toEqual([
-      'station',
-      'metric',
-      'count',
-      'date',
-    ]);
-    expect(progressProblems({ station: 'G', metric: 'village_visits', count: 1, date: '2022-12-31' }, contract, now)[0]!.reason).toContain('within the contract term');
+    expect(
+      progressProblems({ station: 'G', metric: 'village_visits', count: 2, date: '2023-06-15' }, contract, now),
+    ).toEqual([]);
+    expect(
+      progressProblems({ station: 'X', metric: 'casework', count: 0, date: '2023-06-16' }, contract, now).map(
+        (p) => p.field,
+      ),
+    ).toEqual(['station', 'metric', 'count', 'date']);
+    expect(
+      progressProblems({ station: 'G', metric: 'village_visits', count: 1, date: '2022-12-31' }, contract, now)[0]!
+        .reason,
+    ).toContain('within the contract term');
   });
 });
 
@@ -123,7 +133,15 @@ describe('material requests', () => {
     const v2 = villageStanding(request, deliveries, 'v2');
     expect(v1.status).toBe('delivered');
     expect(v2.status).toBe('partially_delivered');
-    expect(v2.items[0]).toEqual({ itemId: 'visits', requested: 10, delivered: 3, accepted: 0, pending: 3, returned: 4, outstanding: 7 });
+    expect(v2.items[0]).toEqual({
+      itemId: 'visits',
+      requested: 10,
+      delivered: 3,
+      accepted: 0,
+      pending: 3,
+      returned: 4,
+      outstanding: 7,
+    });
     expect(requestStatus([v1, v2], false)).toBe('partially_delivered');
     expect(requestStatus([v1, v1], false)).toBe('delivered');
     expect(requestStatus([v1, v2], true)).toBe('cancelled');
@@ -132,7 +150,9 @@ describe('material requests', () => {
 
   it('refuses deliveries from villages not asked and beyond what is still owed', () => {
     const deliveries = [delivery('d1', 'v1', [{ itemId: 'visits', quantity: 8, status: 'pending' }])];
-    expect(deliveryProblems(request, deliveries, { village: 'v3', lines: [{ itemId: 'visits', quantity: 1 }] })[0]!.field).toBe('village');
+    expect(
+      deliveryProblems(request, deliveries, { village: 'v3', lines: [{ itemId: 'visits', quantity: 1 }] })[0]!.field,
+    ).toBe('village');
     const problems = deliveryProblems(request, deliveries, {
       village: 'v1',
       lines: [
@@ -144,7 +164,9 @@ describe('material requests', () => {
       { field: 'items.0.quantity', reason: 'is more than the 2 still owed' },
       { field: 'items.1.itemId', reason: 'is not an item of this request (visits, photos)' },
     ]);
-    expect(deliveryProblems(request, deliveries, { village: 'v1', lines: [{ itemId: 'visits', quantity: 2 }] })).toEqual([]);
+    expect(
+      deliveryProblems(request, deliveries, { village: 'v1', lines: [{ itemId: 'visits', quantity: 2 }] }),
+    ).toEqual([]);
   });
 
   it('needs a reason to send an item back, and decides each pending item once', () => {
@@ -152,7 +174,9 @@ describe('material requests', () => {
       { itemId: 'visits', quantity: 8, status: 'pending' },
       { itemId: 'photos', quantity: 2, status: 'accepted' },
     ]);
-    expect(reviewProblems(d, [{ itemId: 'visits', outcome: 'return' }])).toMatchObject([{ field: 'items.0.reason', reason: 'must say why the item is sent back' }]);
+    expect(reviewProblems(d, [{ itemId: 'visits', outcome: 'return' }])).toMatchObject([
+      { field: 'items.0.reason', reason: 'must say why the item is sent back' },
+    ]);
     expect(reviewProblems(d, [{ itemId: 'photos', outcome: 'accept' }])[0]!.reason).toBe('was accepted already');
     expect(reviewProblems(d, [{ itemId: 'visits', outcome: 'return', reason: 'not signed' }])).toEqual([]);
   });
@@ -161,10 +185,23 @@ describe('material requests', () => {
     const result = validateContractDefinition(sCountyContract(sCountyOrgIds), lookup);
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     const problems = materialRequestProblems(
-      { station: 'G', villages: ['org_village_2', 'org_village_2'], title: ' ', items: [{ id: 'a', kind: 'visit_records', quantity: 0 }], due: '2024-01-01' },
+      {
+        station: 'G',
+        villages: ['org_village_2', 'org_village_2'],
+        title: ' ',
+        items: [{ id: 'a', kind: 'visit_records', quantity: 0 }],
+        due: '2024-01-01',
+      },
       result.value,
     );
-    expect(problems.map((p) => p.field)).toEqual(['villages.0', 'villages.1', 'villages.1', 'title', 'items.0.quantity', 'due']);
+    expect(problems.map((p) => p.field)).toEqual([
+      'villages.0',
+      'villages.1',
+      'villages.1',
+      'title',
+      'items.0.quantity',
+      'due',
+    ]);
   });
 });
 
@@ -172,8 +209,20 @@ describe('contract definition: township organizations and quotas', () => {
   it('checks the township organization is of kind township and validates quotas', () => {
     const definition = sCountyContract(sCountyOrgIds, {
       stations: [
-        { id: 'G', name: 'Station G', township: 'G Town', villages: ['org_village_1'], townshipOrganization: 'org_township_g' },
-        { id: 'Y', name: 'Station Y', township: 'Y Town', villages: ['org_village_2'], townshipOrganization: 'org_village_1' },
+        {
+          id: 'G',
+          name: 'Station G',
+          township: 'G Town',
+          villages: ['org_village_1'],
+          townshipOrganization: 'org_township_g',
+        },
+        {
+          id: 'Y',
+          name: 'Station Y',
+          township: 'Y Town',
+          villages: ['org_village_2'],
+          townshipOrganization: 'org_village_1',
+        },
       ],
       quotas: [
         { id: 'v', metric: 'village_visits', perStation: true, period: 'month', target: 8 },

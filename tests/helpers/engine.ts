@@ -47,7 +47,10 @@ export function engineEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): NodeJ
 }
 
 /** Runs `npm <args>` in the project, in its own process group; collects its output. */
-export function spawnNpm(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number> } {
+export function spawnNpm(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; output: () => string; exited: Promise<number> } {
   const child = spawn('npm', args, { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));

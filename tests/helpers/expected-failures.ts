@@ -33,7 +33,8 @@ export function logEntryText(message: string, meta: Record<string, unknown> | un
   for (const value of Object.values(meta ?? {})) {
     if (typeof value === 'string') parts.push(value);
     else if (value instanceof Error) parts.push(value.message);
-    else if (value && typeof value === 'object' && typeof (value as { message?: unknown }).message === 'string') parts.push((value as { message: string }).message);
+    else if (value && typeof value === 'object' && typeof (value as { message?: unknown }).message === 'string')
+      parts.push((value as { message: string }).message);
   }
   return parts.join('\n');
 }

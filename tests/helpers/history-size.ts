@@ -9,7 +9,12 @@ import { temporal } from '@temporalio/proto';
  * Temporal's hard limits, and the TypeScript worker's isolate execution timeout (a workflow task that
  * runs longer is failed as a potential deadlock, 5 s by default).
  */
-export const TEMPORAL_LIMITS = { payloadBytes: 2 * 1024 * 1024, historyBytes: 50 * 1024 * 1024, historyEvents: 51_200, isolateExecutionMs: 5_000 } as const;
+export const TEMPORAL_LIMITS = {
+  payloadBytes: 2 * 1024 * 1024,
+  historyBytes: 50 * 1024 * 1024,
+  historyEvents: 51_200,
+  isolateExecutionMs: 5_000,
+} as const;
 
 /**
  * The longest workflow task a worst-case test accepts: half the deadlock limit. A task's wall time on a
@@ -53,7 +58,10 @@ export async function historyFigures(client: Client, workflowId: string, runId?:
       largestEventType = EventType[event.eventType ?? 0] ?? String(event.eventType);
     }
     if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) taskStartedAt = toMs(event.eventTime);
-    if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED || event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED) {
+    if (
+      event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED ||
+      event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
+    ) {
       if (taskStartedAt !== undefined) longestTaskMs = Math.max(longestTaskMs, toMs(event.eventTime) - taskStartedAt);
       taskStartedAt = undefined;
       if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED) failedTasks += 1;
@@ -61,7 +69,15 @@ export async function historyFigures(client: Client, workflowId: string, runId?:
   }
   const bytes = temporal.api.history.v1.History.encode(history).finish().length;
   const description = await handle.describe();
-  return { runId: runId ?? description.runId, events: events.length, bytes, largestEventBytes, largestEventType, longestTaskMs, failedTasks };
+  return {
+    runId: runId ?? description.runId,
+    events: events.length,
+    bytes,
+    largestEventBytes,
+    largestEventType,
+    longestTaskMs,
+    failedTasks,
+  };
 }
 
 /**

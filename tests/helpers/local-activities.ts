@@ -18,6 +18,13 @@ export function localActivityMarkers(events: temporal.api.history.v1.IHistoryEve
     const payload = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0] : undefined;
     if (!payload) return [];
     const data = defaultPayloadConverter.fromPayload(payload) as { activity_type: string; attempt: number };
-    return [{ eventId: Number(e.eventId), activityType: data.activity_type, attempt: data.attempt, ...(marker!.failure ? { failure: marker!.failure.message ?? '' } : {}) }];
+    return [
+      {
+        eventId: Number(e.eventId),
+        activityType: data.activity_type,
+        attempt: data.attempt,
+        ...(marker!.failure ? { failure: marker!.failure.message ?? '' } : {}),
+      },
+    ];
   });
 }

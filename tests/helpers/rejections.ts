@@ -20,12 +20,17 @@ export interface RejectionSeen {
  * when given, the catalog message `code`; answers what the refusal carries, for further checks.
  * Fails when the Update succeeded or failed some other way.
  */
-export async function expectRejection(sending: Promise<unknown>, kind: Rejection, code?: MessageCode): Promise<RejectionSeen> {
+export async function expectRejection(
+  sending: Promise<unknown>,
+  kind: Rejection,
+  code?: MessageCode,
+): Promise<RejectionSeen> {
   const outcome = await sending.then(
     (answer: unknown) => ({ answer }),
     (error: unknown) => ({ error }),
   );
-  if (!('error' in outcome)) throw new Error(`expected a ${kind} rejection, the Update answered ${JSON.stringify(outcome.answer)}`);
+  if (!('error' in outcome))
+    throw new Error(`expected a ${kind} rejection, the Update answered ${JSON.stringify(outcome.answer)}`);
   expect(outcome.error).toBeInstanceOf(WorkflowUpdateFailedError);
   const failure = (outcome.error as WorkflowUpdateFailedError).cause;
   expect(failure).toBeInstanceOf(ApplicationFailure);

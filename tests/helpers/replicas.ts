@@ -55,7 +55,8 @@ const GUARD = path.join(projectRoot, 'server', 'child-guard.mjs');
 
 /** Starts the topology; needs DATABASE_URL (PostgreSQL: the embedded database admits one process). */
 export async function startReplicas(options: ReplicaOptions = {}): Promise<Replicas> {
-  if (!process.env.DATABASE_URL) throw new Error('replicas need DATABASE_URL: several processes share one PostgreSQL database');
+  if (!process.env.DATABASE_URL)
+    throw new Error('replicas need DATABASE_URL: several processes share one PostgreSQL database');
   const temporal = await devServer({ dbFilename: options.temporalDbFilename });
   const database = await createTestDatabase();
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'grantflow-replicas-'));
@@ -82,16 +83,22 @@ export async function startReplicas(options: ReplicaOptions = {}): Promise<Repli
     serial += 1;
     const pidFile = path.join(runDir, `${role}-${serial}.pid`);
     const script = role === 'api' ? 'server/api-main.ts' : 'server/worker-main.ts';
-    const guard = spawn(process.execPath, [GUARD, pidFile, '--', process.execPath, ...nodeArgs, '--import', 'tsx', script], {
-      cwd: projectRoot,
-      env: { ...baseEnv, ...env },
-      // stdin stays open: the guard stops its process when this one goes away (EOF).
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const guard = spawn(
+      process.execPath,
+      [GUARD, pidFile, '--', process.execPath, ...nodeArgs, '--import', 'tsx', script],
+      {
+        cwd: projectRoot,
+        env: { ...baseEnv, ...env },
+        // stdin stays open: the guard stops its process when this one goes away (EOF).
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let text = '';
     guard.stdout!.on('data', (d) => (text = (text + d).slice(-200_000)));
     guard.stderr!.on('data', (d) => (text = (text + d).slice(-200_000)));
-    const exited = new Promise<number>((resolve) => guard.once('exit', (code, signal) => resolve(code ?? 128 + (os.constants.signals[signal!] ?? 0))));
+    const exited = new Promise<number>((resolve) =>
+      guard.once('exit', (code, signal) => resolve(code ?? 128 + (os.constants.signals[signal!] ?? 0))),
+    );
     const replica: ReplicaProcess = { role, guard, pid: 0, output: () => text, exited };
     all.push(replica);
     void (async () => {

@@ -90,7 +90,16 @@ export async function startStack(
   // Signs its Updates as the API's client does (stack.client is the API's own client).
   const client = new Client({ connection, namespace: temporal.namespace, ...signingClientOptions(TEST_ACTOR_SECRET) });
   const fileStorage = options.filesDir ? new LocalFileStorage(options.filesDir) : undefined;
-  const app = await buildApp({ database: database.handle, temporal: client, taskQueue, logLevel: (process.env.STACK_LOG_LEVEL as 'silent') ?? 'silent', fileStorage, outbound: options.outbound, rateLimits: options.rateLimits, updateGate: options.updateGate });
+  const app = await buildApp({
+    database: database.handle,
+    temporal: client,
+    taskQueue,
+    logLevel: (process.env.STACK_LOG_LEVEL as 'silent') ?? 'silent',
+    fileStorage,
+    outbound: options.outbound,
+    rateLimits: options.rateLimits,
+    updateGate: options.updateGate,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -34,7 +34,9 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
 }
 
 /** The dev server (started with grantflow's search attributes), or the cluster at TEMPORAL_ADDRESS (they are registered there). */
-export async function devServer(options: { dbFilename?: string; dynamicConfig?: Record<string, string | number | boolean> } = {}): Promise<TemporalServer> {
+export async function devServer(
+  options: { dbFilename?: string; dynamicConfig?: Record<string, string | number | boolean> } = {},
+): Promise<TemporalServer> {
   const server = await obtainTemporalServer({
     address: process.env.TEMPORAL_ADDRESS,
     namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
@@ -67,5 +69,8 @@ export function uniqueTaskQueue(name: string): string {
  * namespace and the per-request deadline wrapper.
  */
 export function offlineTemporalClient(): Client {
-  return { options: { namespace: 'default' }, withDeadline: (_at: number, fn: () => Promise<unknown>) => fn() } as unknown as Client;
+  return {
+    options: { namespace: 'default' },
+    withDeadline: (_at: number, fn: () => Promise<unknown>) => fn(),
+  } as unknown as Client;
 }

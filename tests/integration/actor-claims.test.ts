@@ -47,7 +47,11 @@ describe('Updates need the API’s actor claim', () => {
   });
   /** A client on the same frontend with the given interceptors (none: a bare Temporal client). */
   const clientWith = (interceptors: WorkflowClientInterceptor[]) =>
-    new Client({ connection: stack.client.connection, namespace: stack.client.options.namespace, interceptors: { workflow: interceptors } });
+    new Client({
+      connection: stack.client.connection,
+      namespace: stack.client.options.namespace,
+      interceptors: { workflow: interceptors },
+    });
   /** The ApplicationFailure an Update was refused with. */
   const refusal = async (sending: Promise<unknown>): Promise<ApplicationFailure> => {
     const error = await sending.then(
@@ -61,7 +65,13 @@ describe('Updates need the API’s actor claim', () => {
   };
   /** The ledger as recorded: the read model's rows (the workflow keeps only a summary). */
   const ledgerReferences = async () =>
-    (await stack.database.handle.db.select({ reference: ledgerEntries.reference }).from(ledgerEntries).where(eq(ledgerEntries.contractId, contractId)).orderBy(asc(ledgerEntries.id))).map((row) => row.reference);
+    (
+      await stack.database.handle.db
+        .select({ reference: ledgerEntries.reference })
+        .from(ledgerEntries)
+        .where(eq(ledgerEntries.contractId, contractId))
+        .orderBy(asc(ledgerEntries.id))
+    ).map((row) => row.reference);
   /** The history as text, every payload decoded (payload data travels as bytes, base64 in JSON). */
   const historyText = async () => {
     const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
@@ -120,9 +130,15 @@ describe('Updates need the API’s actor claim', () => {
   it('refuses every kind of change a contract takes, before its own validator', async () => {
     const bare = clientWith([]).workflow.getHandle(workflowId);
     const attempts = [
-      bare.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'RAW-1', reason: textReferenceOf('tests', 'x'), recordedBy: 'usr_x' }] }),
-      bare.executeUpdate(amendScheduleUpdate, { args: [{ tranches: [], checkpoints: [], reason: textReferenceOf('tests', 'x'), amendedBy: 'usr_x' }] }),
-      bare.executeUpdate(terminateUpdate, { args: [{ reason: textReferenceOf('tests', 'taken over'), terminatedBy: 'usr_x' }] }),
+      bare.executeUpdate(reversePaymentUpdate, {
+        args: [{ reference: 'RAW-1', reason: textReferenceOf('tests', 'x'), recordedBy: 'usr_x' }],
+      }),
+      bare.executeUpdate(amendScheduleUpdate, {
+        args: [{ tranches: [], checkpoints: [], reason: textReferenceOf('tests', 'x'), amendedBy: 'usr_x' }],
+      }),
+      bare.executeUpdate(terminateUpdate, {
+        args: [{ reason: textReferenceOf('tests', 'taken over'), terminatedBy: 'usr_x' }],
+      }),
     ];
     const refusals = await Promise.all(attempts.map(refusal));
     expect(refusals.map((r) => r.type)).toEqual([ACTOR_CLAIM_REFUSED, ACTOR_CLAIM_REFUSED, ACTOR_CLAIM_REFUSED]);
@@ -130,8 +146,13 @@ describe('Updates need the API’s actor claim', () => {
   });
 
   it('refuses a claim signed with another secret, made for other arguments, expired or malformed', async () => {
-    const forged = clientWith(signingClientOptions('another-secret-that-is-long-enough-0123').interceptors!.workflow as WorkflowClientInterceptor[]);
-    const byOtherSecret = await refusal(forged.workflow.getHandle(workflowId).executeUpdate(recordPaymentUpdate, { args: [payment('RAW-2')] }));
+    const forged = clientWith(
+      signingClientOptions('another-secret-that-is-long-enough-0123').interceptors!
+        .workflow as WorkflowClientInterceptor[],
+    );
+    const byOtherSecret = await refusal(
+      forged.workflow.getHandle(workflowId).executeUpdate(recordPaymentUpdate, { args: [payment('RAW-2')] }),
+    );
     expect(byOtherSecret.message).toMatch(/not the API’s signature/);
 
     // A real claim, lifted from an Update the API signed, reused with another actor.
@@ -146,41 +167,84 @@ describe('Updates need the API’s actor claim', () => {
         });
       },
     };
-    const swapped = await refusal(clientWith([swapActor]).workflow.getHandle(workflowId).executeUpdate(recordPaymentUpdate, { args: [payment('RAW-3')] }));
+    const swapped = await refusal(
+      clientWith([swapActor])
+        .workflow.getHandle(workflowId)
+        .executeUpdate(recordPaymentUpdate, { args: [payment('RAW-3')] }),
+    );
     expect(swapped.type).toBe(ACTOR_CLAIM_REFUSED);
 
     // A claim the API made long ago, sent again.
     const stale: WorkflowClientInterceptor = {
       async startUpdate(input, next) {
-        const claim = signActorClaim(TEST_ACTOR_SECRET, { workflowId, update: input.updateName, args: input.args }, Date.now() - CLAIM_LIFETIME_MS - 60_000);
-        return next({ ...input, headers: { ...input.headers, [ACTOR_CLAIM_HEADER]: defaultPayloadConverter.toPayload(claim) } });
+        const claim = signActorClaim(
+          TEST_ACTOR_SECRET,
+          { workflowId, update: input.updateName, args: input.args },
+          Date.now() - CLAIM_LIFETIME_MS - 60_000,
+        );
+        return next({
+          ...input,
+          headers: { ...input.headers, [ACTOR_CLAIM_HEADER]: defaultPayloadConverter.toPayload(claim) },
+        });
       },
     };
-    const expired = await refusal(clientWith([stale]).workflow.getHandle(workflowId).executeUpdate(recordPaymentUpdate, { args: [payment('RAW-5')] }));
+    const expired = await refusal(
+      clientWith([stale])
+        .workflow.getHandle(workflowId)
+        .executeUpdate(recordPaymentUpdate, { args: [payment('RAW-5')] }),
+    );
     expect(expired.message).toMatch(/expired/);
 
     const garbage: WorkflowClientInterceptor = {
       async startUpdate(input, next) {
-        return next({ ...input, headers: { ...input.headers, [ACTOR_CLAIM_HEADER]: defaultPayloadConverter.toPayload({ v: 1, exp: Date.now() + 60_000, mac: 'not hex' }) } });
+        return next({
+          ...input,
+          headers: {
+            ...input.headers,
+            [ACTOR_CLAIM_HEADER]: defaultPayloadConverter.toPayload({ v: 1, exp: Date.now() + 60_000, mac: 'not hex' }),
+          },
+        });
       },
     };
-    const malformed = await refusal(clientWith([garbage]).workflow.getHandle(workflowId).executeUpdate(recordPaymentUpdate, { args: [payment('RAW-4')] }));
+    const malformed = await refusal(
+      clientWith([garbage])
+        .workflow.getHandle(workflowId)
+        .executeUpdate(recordPaymentUpdate, { args: [payment('RAW-4')] }),
+    );
     expect(malformed.message).toMatch(/malformed/);
 
     expect(await ledgerReferences()).toEqual([]);
-    expect(logged).toHaveBeenCalledWith('WARN', 'refused an Update without a valid actor claim', expect.objectContaining({ refusal: 'forged' }));
-    expect(logged).toHaveBeenCalledWith('WARN', 'refused an Update without a valid actor claim', expect.objectContaining({ refusal: 'malformed' }));
-    expect(logged).toHaveBeenCalledWith('WARN', 'refused an Update without a valid actor claim', expect.objectContaining({ refusal: 'expired' }));
+    expect(logged).toHaveBeenCalledWith(
+      'WARN',
+      'refused an Update without a valid actor claim',
+      expect.objectContaining({ refusal: 'forged' }),
+    );
+    expect(logged).toHaveBeenCalledWith(
+      'WARN',
+      'refused an Update without a valid actor claim',
+      expect.objectContaining({ refusal: 'malformed' }),
+    );
+    expect(logged).toHaveBeenCalledWith(
+      'WARN',
+      'refused an Update without a valid actor claim',
+      expect.objectContaining({ refusal: 'expired' }),
+    );
   });
 
   it('answers 503, not 500, when the API and the worker hold different secrets', async () => {
     // What the API does with the refusal a mismatched secret causes: the worker refused, nothing
     // was recorded, and the client may send the request again once the two agree.
-    const mismatched = clientWith(signingClientOptions('a-secret-the-worker-does-not-hold-0123456').interceptors!.workflow as WorkflowClientInterceptor[]);
+    const mismatched = clientWith(
+      signingClientOptions('a-secret-the-worker-does-not-hold-0123456').interceptors!
+        .workflow as WorkflowClientInterceptor[],
+    );
     const error = await mismatched.workflow
       .getHandle(workflowId)
       .executeUpdate(recordPaymentUpdate, { args: [payment('RAW-MISMATCH')] })
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     const answered = apiErrorFromTemporal(error, `Contract ${contractId}`);
     expect(answered).toBeInstanceOf(ApiError);
     expect([(answered as ApiError).statusCode, (answered as ApiError).code]).toEqual([503, 'unavailable']);
@@ -212,7 +276,9 @@ describe('the actor secret of `npm start`', () => {
       expect(statSync(file).mode & 0o777).toBe(0o600);
       expect(actorSecretOf(config)).toBe(first);
       const configured = 'c'.repeat(40);
-      expect(actorSecretOf(loadConfig({ GRANTFLOW_DATA_DIR: dataDir, GRANTFLOW_ACTOR_SECRET: configured }))).toBe(configured);
+      expect(actorSecretOf(loadConfig({ GRANTFLOW_DATA_DIR: dataDir, GRANTFLOW_ACTOR_SECRET: configured }))).toBe(
+        configured,
+      );
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

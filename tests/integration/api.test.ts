@@ -35,7 +35,11 @@ describe('API foundation', () => {
       body: { name: 'S County Finance Bureau', kind: 'payer' },
     });
     expect(org.status).toBe(201);
-    expect(org.body).toMatchObject({ id: expect.stringMatching(/^org_/), name: 'S County Finance Bureau', kind: 'payer' });
+    expect(org.body).toMatchObject({
+      id: expect.stringMatching(/^org_/),
+      name: 'S County Finance Bureau',
+      kind: 'payer',
+    });
 
     const user = await stack.http('POST', '/v1/users', {
       token: admin,
@@ -69,7 +73,10 @@ describe('API foundation', () => {
 
   it('replaces a token so the old one stops working', async () => {
     const admin = stack.adminToken;
-    const org = await stack.http('POST', '/v1/organizations', { token: admin, body: { name: 'Evaluator', kind: 'evaluator' } });
+    const org = await stack.http('POST', '/v1/organizations', {
+      token: admin,
+      body: { name: 'Evaluator', kind: 'evaluator' },
+    });
     const user = await stack.http('POST', '/v1/users', {
       token: admin,
       body: { name: 'Reviewer', organizationId: org.body.id, roles: ['evaluator'] },

@@ -7,7 +7,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUSY_EXIT_CODE } from '../../server/engine-lock';
 import { sCountyContract } from '../fixtures/s-county';
-import { engineEnv, killGroup, newDataDir, processesMentioning, runNpm, startEngine, type Engine } from '../helpers/engine';
+import {
+  engineEnv,
+  killGroup,
+  newDataDir,
+  processesMentioning,
+  runNpm,
+  startEngine,
+  type Engine,
+} from '../helpers/engine';
 import { eventually } from '../helpers/eventually';
 import { registerParties, type Parties } from '../helpers/parties';
 import { httpClient, type Http } from '../helpers/stack';
@@ -50,7 +58,10 @@ describe('backup and restore of the embedded engine', () => {
     const first = (engine = await startEngine(env));
     const http = httpClient(first.api);
     const parties = await registerParties(http, ADMIN);
-    const created = await http('POST', '/v1/contracts', { token: parties.tokens.agency, body: sCountyContract(parties.orgs, { closeGraceDays: 3650 }) });
+    const created = await http('POST', '/v1/contracts', {
+      token: parties.tokens.agency,
+      body: sCountyContract(parties.orgs, { closeGraceDays: 3650 }),
+    });
     expect(created.status).toBe(201);
     for (const [reference, amount, receivedOn] of [
       ['CZ-2022-118', '300000.00', '2022-11-20'],

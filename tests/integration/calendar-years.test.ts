@@ -47,9 +47,13 @@ describe('the official calendar as data', () => {
   /** The calendar the contract's workflow took when it started: its workingCalendar activity's result, from its history. */
   const calendarOf = async (contractId: string): Promise<WorkingCalendar> => {
     const history = (await stack.client.workflow.getHandle(contractWorkflowId(contractId)).fetchHistory()).events ?? [];
-    const scheduled = history.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'workingCalendar');
+    const scheduled = history.find(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'workingCalendar',
+    );
     expect(scheduled).toBeDefined();
-    const completed = history.find((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '') === String(scheduled!.eventId));
+    const completed = history.find(
+      (e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '') === String(scheduled!.eventId),
+    );
     return defaultPayloadConverter.fromPayload(completed!.activityTaskCompletedEventAttributes!.result!.payloads![0]!);
   };
 
@@ -83,12 +87,16 @@ describe('the official calendar as data', () => {
     const agencyInbox = await stack.http('GET', '/v1/inbox', { token: parties.tokens.agency });
     expect(agencyInbox.body.items.some((n: any) => n.kind === 'calendar.year_missing')).toBe(false);
     expect((await stack.http('POST', `/v1/inbox/${notices[0].id}/read`, { token: admin() })).status).toBe(200);
-    expect((await stack.http('POST', `/v1/inbox/${notices[0].id}/read`, { token: parties.tokens.agency })).status).toBe(404);
+    expect((await stack.http('POST', `/v1/inbox/${notices[0].id}/read`, { token: parties.tokens.agency })).status).toBe(
+      404,
+    );
   });
 
   it('warns on a contract whose term reaches into 2027 while it is unpublished', async () => {
     const id = `cal-before-${Date.now()}`;
-    expect((await stack.http('POST', '/v1/contracts', { token: parties.tokens.agency, body: contractInto2027(id) })).status).toBe(201);
+    expect(
+      (await stack.http('POST', '/v1/contracts', { token: parties.tokens.agency, body: contractInto2027(id) })).status,
+    ).toBe(201);
     const detail = await stack.http('GET', `/v1/contracts/${id}`, { token: parties.tokens.contractor });
     expect(detail.body.calendarWarnings).toEqual([
       {
@@ -112,7 +120,11 @@ describe('the official calendar as data', () => {
 
     const bad = await stack.http('PUT', '/v1/calendar/years/2027', {
       token: admin(),
-      body: { ...year2027, holidays: [...year2027.holidays, '2027-02-30', '2028-01-01'], workdays: ['2027-02-09', '2027-02-17'] },
+      body: {
+        ...year2027,
+        holidays: [...year2027.holidays, '2027-02-30', '2028-01-01'],
+        workdays: ['2027-02-09', '2027-02-17'],
+      },
     });
     expect(bad.status).toBe(422);
     expect(bad.body.error.code).toBe('unprocessable');
@@ -121,7 +133,10 @@ describe('the official calendar as data', () => {
       { field: 'holidays.6', reason: 'must be a real date (YYYY-MM-DD)' },
       { field: 'holidays.7', reason: '2028-01-01 is not in 2027' },
       { field: 'workdays.0', reason: '2027-02-09 is also a day off (holidays.3); a day is either off or working' },
-      { field: 'workdays.1', reason: '2027-02-17 is a Wednesday; an adjusted working day must be a Saturday or Sunday' },
+      {
+        field: 'workdays.1',
+        reason: '2027-02-17 is a Wednesday; an adjusted working day must be a Saturday or Sunday',
+      },
     ]);
 
     const tooMany = await stack.http('PUT', '/v1/calendar/years/2027', {
@@ -134,29 +149,58 @@ describe('the official calendar as data', () => {
   });
 
   it('publishes 2027, reads it back with its source, and keeps every version with its publisher', async () => {
-    const first = await stack.http('PUT', '/v1/calendar/years/2027', { token: admin(), body: year2027, headers: { 'idempotency-key': 'cal-2027-a' } });
+    const first = await stack.http('PUT', '/v1/calendar/years/2027', {
+      token: admin(),
+      body: year2027,
+      headers: { 'idempotency-key': 'cal-2027-a' },
+    });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ year: 2027, source: 'published', package: null, version: 1, notice: year2027.source, holidays: year2027.holidays, workdays: year2027.workdays });
+    expect(first.body).toMatchObject({
+      year: 2027,
+      source: 'published',
+      package: null,
+      version: 1,
+      notice: year2027.source,
+      holidays: year2027.holidays,
+      workdays: year2027.workdays,
+    });
     expect(first.body.publishedBy).toMatch(/.+/);
     // The same key again: the first answer, replayed.
-    const replay = await stack.http('PUT', '/v1/calendar/years/2027', { token: admin(), body: year2027, headers: { 'idempotency-key': 'cal-2027-a' } });
+    const replay = await stack.http('PUT', '/v1/calendar/years/2027', {
+      token: admin(),
+      body: year2027,
+      headers: { 'idempotency-key': 'cal-2027-a' },
+    });
     expect(replay.status).toBe(201);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.body).toEqual(first.body);
     // The same days without a key: nothing new, the version in force.
-    const same = await stack.http('PUT', '/v1/calendar/years/2027', { token: admin(), body: { ...year2027, holidays: [...year2027.holidays].reverse() } });
+    const same = await stack.http('PUT', '/v1/calendar/years/2027', {
+      token: admin(),
+      body: { ...year2027, holidays: [...year2027.holidays].reverse() },
+    });
     expect(same.status).toBe(200);
     expect(same.body.version).toBe(1);
 
     // A correction: version 2; version 1 is kept.
-    const corrected = { ...year2027, holidays: [...year2027.holidays, '2027-10-01'], source: { title: year2027.source.title, date: '2026-12-20' } };
+    const corrected = {
+      ...year2027,
+      holidays: [...year2027.holidays, '2027-10-01'],
+      source: { title: year2027.source.title, date: '2026-12-20' },
+    };
     const second = await stack.http('PUT', '/v1/calendar/years/2027', { token: admin(), body: corrected });
     expect(second.status).toBe(201);
     expect(second.body.version).toBe(2);
 
     const read = await stack.http('GET', '/v1/calendar/years/2027', { token: parties.tokens.contractor });
     expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ year: 2027, source: 'published', version: 2, holidays: corrected.holidays, workdays: corrected.workdays });
+    expect(read.body).toMatchObject({
+      year: 2027,
+      source: 'published',
+      version: 2,
+      holidays: corrected.holidays,
+      workdays: corrected.workdays,
+    });
     expect(read.body.versions.map((v: any) => [v.version, v.notice.date, v.holidays.length])).toEqual([
       [2, '2026-12-20', 7],
       [1, '2026-12-15', 6],
@@ -165,10 +209,19 @@ describe('the official calendar as data', () => {
 
     const list = await stack.http('GET', '/v1/calendar/years', { token: parties.tokens.contractor });
     expect(list.body.coveredYears).toEqual({ from: 2004, to: 2027 });
-    expect(list.body.items.at(-1)).toMatchObject({ year: 2027, source: 'published', version: 2, holidayCount: 7, workdayCount: 1 });
+    expect(list.body.items.at(-1)).toMatchObject({
+      year: 2027,
+      source: 'published',
+      version: 2,
+      holidayCount: 7,
+      workdayCount: 1,
+    });
 
     // Audited, and append-only.
-    const audit = await stack.database.handle.db.select().from(events).where(sql`${events.kind} = 'calendar_year.published'`);
+    const audit = await stack.database.handle.db
+      .select()
+      .from(events)
+      .where(sql`${events.kind} = 'calendar_year.published'`);
     expect(audit.map((e) => [(e.payload as any).year, (e.payload as any).version, e.actorId])).toEqual([
       [2027, 1, first.body.publishedBy],
       [2027, 2, first.body.publishedBy],
@@ -178,18 +231,23 @@ describe('the official calendar as data', () => {
         () => 'accepted',
         (error: Error & { cause?: Error }) => String(error.cause?.message ?? error.message),
       );
-    expect(await refusal(sql`update calendar_years set version = 9 where year = 2027`)).toMatch(/calendar_years is append-only \(UPDATE refused\)/);
+    expect(await refusal(sql`update calendar_years set version = 9 where year = 2027`)).toMatch(
+      /calendar_years is append-only \(UPDATE refused\)/,
+    );
     expect(await refusal(sql`delete from calendar_years`)).toMatch(/calendar_years is append-only \(DELETE refused\)/);
   });
 
   it('gives contracts started after the publication its days off, and drops the warning', async () => {
     const id = `cal-after-${Date.now()}`;
-    expect((await stack.http('POST', '/v1/contracts', { token: parties.tokens.agency, body: contractInto2027(id) })).status).toBe(201);
+    expect(
+      (await stack.http('POST', '/v1/contracts', { token: parties.tokens.agency, body: contractInto2027(id) })).status,
+    ).toBe(201);
     const detail = await stack.http('GET', `/v1/contracts/${id}`, { token: parties.tokens.contractor });
     expect(detail.body.calendarWarnings).toEqual([]);
     const calendar = await calendarOf(id);
     expect(calendar.coveredYears.to).toBe(2027);
-    for (const day of ['2027-02-05', '2027-02-08', '2027-02-11', '2027-10-01']) expect([day, isWorkingDay(day, calendar)]).toEqual([day, false]);
+    for (const day of ['2027-02-05', '2027-02-08', '2027-02-11', '2027-10-01'])
+      expect([day, isWorkingDay(day, calendar)]).toEqual([day, false]);
     expect(isWorkingDay('2027-02-20', calendar)).toBe(true); // a Saturday worked in lieu
     expect(isWorkingDay('2026-10-01', calendar)).toBe(false); // the package's 2026 is still there
 
@@ -203,7 +261,9 @@ describe('the official calendar as data', () => {
     const later = new CalendarService(stack.database.handle.db, () => Date.parse('2027-11-02T09:00:00+08:00'));
     expect(await later.announceMissingYear()).toBe(2028);
     const inbox = await stack.http('GET', '/v1/inbox', { token: admin() });
-    expect(inbox.body.items.filter((n: any) => n.kind === 'calendar.year_missing').map((n: any) => n.subject.en)).toEqual([
+    expect(
+      inbox.body.items.filter((n: any) => n.kind === 'calendar.year_missing').map((n: any) => n.subject.en),
+    ).toEqual([
       'The official calendar for 2028 is not published yet',
       'The official calendar for 2027 is not published yet',
     ]);

@@ -39,12 +39,35 @@ describe('contracts and payments over the API', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ id, status: 'active', value: '1154000.00', received: '0.00' });
 
-    expect((await pay(id, { reference: 'CZ-2022-118', amount: '300000.00', receivedOn: '2022-11-20', fundingSource: 'fiscal' })).status).toBe(201);
-    expect((await pay(id, { reference: 'CZ-2023-031', amount: '230000.00', receivedOn: '2023-03-10', fundingSource: 'fiscal' })).status).toBe(201);
+    expect(
+      (
+        await pay(id, {
+          reference: 'CZ-2022-118',
+          amount: '300000.00',
+          receivedOn: '2022-11-20',
+          fundingSource: 'fiscal',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await pay(id, {
+          reference: 'CZ-2023-031',
+          amount: '230000.00',
+          receivedOn: '2023-03-10',
+          fundingSource: 'fiscal',
+        })
+      ).status,
+    ).toBe(201);
 
     const detail = await stack.http('GET', `/v1/contracts/${id}`, { token: parties.tokens.contractor });
     expect(detail.status).toBe(200);
-    expect(detail.body).toMatchObject({ received: '530000.00', dueToDate: '1154000.00', arrears: '624000.00', overdue: true });
+    expect(detail.body).toMatchObject({
+      received: '530000.00',
+      dueToDate: '1154000.00',
+      arrears: '624000.00',
+      overdue: true,
+    });
     expect(detail.body.checkpoints).toEqual([
       {
         id: 'june-80',
@@ -59,16 +82,31 @@ describe('contracts and payments over the API', () => {
         daysLate: expect.any(Number),
       },
     ]);
-    expect(detail.body.payroll).toMatchObject({ headcount: 23, monthlyPayroll: '75000.00', monthsCovered: 5.51, runOutDate: '2023-02-15' });
+    expect(detail.body.payroll).toMatchObject({
+      headcount: 23,
+      monthlyPayroll: '75000.00',
+      monthsCovered: 5.51,
+      runOutDate: '2023-02-15',
+    });
     expect(detail.body.ledger.map((e: any) => [e.reference, e.amount])).toEqual([
       ['CZ-2022-118', '300000.00'],
       ['CZ-2023-031', '230000.00'],
     ]);
 
     // The shortfall finally arrives: the checkpoint is recovered, 45 days late.
-    await pay(id, { reference: 'CZ-2023-077', amount: '393200.00', receivedOn: '2023-08-14', fundingSource: 'social_assistance_fund' });
+    await pay(id, {
+      reference: 'CZ-2023-077',
+      amount: '393200.00',
+      receivedOn: '2023-08-14',
+      fundingSource: 'social_assistance_fund',
+    });
     const after = await stack.http('GET', `/v1/contracts/${id}`, { token: parties.tokens.finance });
-    expect(after.body.checkpoints[0]).toMatchObject({ status: 'recovered', recoveredOn: '2023-08-14', daysLate: 45, outstanding: '0.00' });
+    expect(after.body.checkpoints[0]).toMatchObject({
+      status: 'recovered',
+      recoveredOn: '2023-08-14',
+      daysLate: 45,
+      outstanding: '0.00',
+    });
     expect(after.body.arrears).toBe('230800.00');
 
     // The shortfall was escalated (handed over years late, straight to the highest level due,
@@ -84,10 +122,14 @@ describe('contracts and payments over the API', () => {
     const notice = inbox.body.items.find((n: any) => n.contractId === id && n.kind === 'escalation.paymentShortfall');
     expect(notice.subject.en).toContain('stalled since 30 Jun 2023');
     // Written when the step stalled, before any payment was recorded.
-    expect(notice.body.en).toContain('Payment checkpoint june-80: 80% of the contract value (CN¥923,200.00) was due by 30 Jun 2023');
+    expect(notice.body.en).toContain(
+      'Payment checkpoint june-80: 80% of the contract value (CN¥923,200.00) was due by 30 Jun 2023',
+    );
     expect(notice.body['zh-CN']).toContain('财政局');
     const agencyInbox = await stack.http('GET', '/v1/inbox', { token: parties.tokens.agency });
-    expect(agencyInbox.body.items.some((n: any) => n.contractId === id && n.kind === 'checkpoint.recovered')).toBe(true);
+    expect(agencyInbox.body.items.some((n: any) => n.contractId === id && n.kind === 'checkpoint.recovered')).toBe(
+      true,
+    );
     const outsiderInbox = await stack.http('GET', '/v1/inbox', { token: parties.tokens.outsider });
     expect(outsiderInbox.body.items.filter((n: any) => n.contractId === id)).toEqual([]);
 
@@ -102,15 +144,28 @@ describe('contracts and payments over the API', () => {
       body: { note: 'not ours to pay' },
     });
     expect(byContractor.status).toBe(403);
-    const byOutsider = await stack.http('POST', `/v1/escalations/${t3.id}/acknowledge`, { token: parties.tokens.outsider, body: { note: 'x' } });
+    const byOutsider = await stack.http('POST', `/v1/escalations/${t3.id}/acknowledge`, {
+      token: parties.tokens.outsider,
+      body: { note: 'x' },
+    });
     expect(byOutsider.status).toBe(404);
     const acknowledged = await stack.http('POST', `/v1/escalations/${t3.id}/acknowledge`, {
       token: parties.tokens.finance,
       body: { note: 'Final tranche waits for the evaluation report' },
     });
     expect(acknowledged.status).toBe(200);
-    expect(acknowledged.body).toMatchObject({ state: 'acknowledged', acknowledgementNote: 'Final tranche waits for the evaluation report' });
-    expect((await stack.http('POST', `/v1/escalations/${t3.id}/acknowledge`, { token: parties.tokens.finance, body: { note: 'again' } })).status).toBe(409);
+    expect(acknowledged.body).toMatchObject({
+      state: 'acknowledged',
+      acknowledgementNote: 'Final tranche waits for the evaluation report',
+    });
+    expect(
+      (
+        await stack.http('POST', `/v1/escalations/${t3.id}/acknowledge`, {
+          token: parties.tokens.finance,
+          body: { note: 'again' },
+        })
+      ).status,
+    ).toBe(409);
 
     // Who held the money steps, in working days: the payer.
     const delays = await stack.http('GET', `/v1/contracts/${id}/delays`, { token: parties.tokens.agency });
@@ -132,36 +187,52 @@ describe('contracts and payments over the API', () => {
     const timeline = await stack.http('GET', `/v1/contracts/${id}/events`, { token: parties.tokens.contractor });
     const kinds = timeline.body.items.map((e: any) => e.kind);
     expect(kinds[0]).toBe('contract.started');
-    expect(kinds).toEqual(expect.arrayContaining(['checkpoint.missed', 'payment.recorded', 'checkpoint.recovered', 'tranche.overdue']));
+    expect(kinds).toEqual(
+      expect.arrayContaining(['checkpoint.missed', 'payment.recorded', 'checkpoint.recovered', 'tranche.overdue']),
+    );
     const payments = timeline.body.items.filter((e: any) => e.kind === 'payment.recorded');
     expect(payments).toHaveLength(3);
     expect(new Set(payments.map((e: any) => e.actorId)).size).toBe(1);
     // Newest first, a page at a time: the pages together are the timeline reversed.
-    const first = await stack.http('GET', `/v1/contracts/${id}/events?order=desc&limit=3`, { token: parties.tokens.contractor });
-    const rest = await stack.http('GET', `/v1/contracts/${id}/events?order=desc&limit=500&before=${first.body.next}`, { token: parties.tokens.contractor });
+    const first = await stack.http('GET', `/v1/contracts/${id}/events?order=desc&limit=3`, {
+      token: parties.tokens.contractor,
+    });
+    const rest = await stack.http('GET', `/v1/contracts/${id}/events?order=desc&limit=500&before=${first.body.next}`, {
+      token: parties.tokens.contractor,
+    });
     const newestFirst = [...first.body.items, ...rest.body.items].map((e: any) => e.id);
     expect(newestFirst).toEqual(timeline.body.items.map((e: any) => e.id).reverse());
     expect(rest.body.next).toBeNull();
-    expect((await stack.http('GET', `/v1/contracts/${id}/events`, { token: parties.tokens.outsider })).status).toBe(404);
+    expect((await stack.http('GET', `/v1/contracts/${id}/events`, { token: parties.tokens.outsider })).status).toBe(
+      404,
+    );
   });
 
   it('names each problem of a contract definition', async () => {
     const base = sourceCase(freshId('bad'));
     const unknownField = await start({ ...base, colour: 'red' });
     expect(unknownField.status).toBe(400);
-    expect(unknownField.body.error.details).toContainEqual(expect.objectContaining({ field: 'colour', reason: 'is not a known field' }));
+    expect(unknownField.body.error.details).toContainEqual(
+      expect.objectContaining({ field: 'colour', reason: 'is not a known field' }),
+    );
 
     const wrongSum = await start({ ...base, tranches: base.tranches.slice(0, 1) });
     expect(wrongSum.status).toBe(422);
-    expect(wrongSum.body.error.details).toMatchObject([{ field: 'tranches', reason: expect.stringContaining('must add up to the contract value') }]);
+    expect(wrongSum.body.error.details).toMatchObject([
+      { field: 'tranches', reason: expect.stringContaining('must add up to the contract value') },
+    ]);
 
     const unknownOrg = await start({ ...base, parties: { ...base.parties, evaluator: 'org_nobody' } });
     expect(unknownOrg.status).toBe(422);
-    expect(unknownOrg.body.error.details).toMatchObject([{ field: 'parties.evaluator', reason: 'is not a known organization ("org_nobody")' }]);
+    expect(unknownOrg.body.error.details).toMatchObject([
+      { field: 'parties.evaluator', reason: 'is not a known organization ("org_nobody")' },
+    ]);
 
     const overPrecise = await start({ ...base, value: '1154000.001' });
     expect(overPrecise.status).toBe(422);
-    expect(overPrecise.body.error.details).toContainEqual(expect.objectContaining({ field: 'value', reason: 'must have at most two decimals (fen)' }));
+    expect(overPrecise.body.error.details).toContainEqual(
+      expect.objectContaining({ field: 'value', reason: 'must have at most two decimals (fen)' }),
+    );
 
     const list = await stack.http('GET', '/v1/contracts', { token: parties.tokens.agency });
     expect(list.body.items.map((c: any) => c.id)).not.toContain(base.id);
@@ -215,18 +286,31 @@ describe('contracts and payments over the API', () => {
     expect(retried.body).toMatchObject({ id: definition.id, status: 'active', createdBy: me.body.id });
     // Without a key, or with another definition, it is still a second start: 409.
     expect((await start(definition)).status).toBe(409);
-    expect((await start({ ...definition, title: 'Another' }, { 'idempotency-key': `other-${definition.id}` })).status).toBe(409);
+    expect(
+      (await start({ ...definition, title: 'Another' }, { 'idempotency-key': `other-${definition.id}` })).status,
+    ).toBe(409);
   });
 
   it('records a payment exactly once: same reference and content → 200 with the original, other content → 409', async () => {
     const id = freshId('pay');
     await start(sourceCase(id));
-    const payment = { reference: 'V-001', amount: '1000.00', receivedOn: '2023-01-05', fundingSource: 'fiscal', note: 'first' };
+    const payment = {
+      reference: 'V-001',
+      amount: '1000.00',
+      receivedOn: '2023-01-05',
+      fundingSource: 'fiscal',
+      note: 'first',
+    };
 
     const [a, b] = await Promise.all([pay(id, payment), pay(id, payment)]);
     expect([a.status, b.status].sort()).toEqual([200, 201]);
     expect(a.body).toEqual(b.body);
-    expect(a.body).toMatchObject({ reference: 'V-001', amount: '1000.00', kind: 'payment', recordedBy: expect.stringMatching(/^usr_/) });
+    expect(a.body).toMatchObject({
+      reference: 'V-001',
+      amount: '1000.00',
+      kind: 'payment',
+      recordedBy: expect.stringMatching(/^usr_/),
+    });
 
     const repeat = await pay(id, payment);
     expect(repeat.status).toBe(200);
@@ -268,11 +352,21 @@ describe('contracts and payments over the API', () => {
     // again with the same amendment id: it is the same version.
     const handle = stack.client.workflow.getHandle(contractWorkflowId(id));
     const reason = await storedText(stack.database.handle.db, 'after a 503', id);
-    const update = { tranches: schedule.tranches, checkpoints: schedule.checkpoints, reason, amendedBy: 'usr_agency', amendmentId: 'am_retried' };
+    const update = {
+      tranches: schedule.tranches,
+      checkpoints: schedule.checkpoints,
+      reason,
+      amendedBy: 'usr_agency',
+      amendmentId: 'am_retried',
+    };
     expect((await handle.executeUpdate(amendScheduleUpdate, { args: [update] })).version).toBe(4);
     expect((await handle.executeUpdate(amendScheduleUpdate, { args: [update] })).version).toBe(4);
-    await expect(handle.executeUpdate(amendScheduleUpdate, { args: [{ ...update, checkpoints: [] }] })).rejects.toThrow();
-    expect((await stack.http('GET', `/v1/contracts/${id}`, { token: parties.tokens.agency })).body.amendments).toHaveLength(3);
+    await expect(
+      handle.executeUpdate(amendScheduleUpdate, { args: [{ ...update, checkpoints: [] }] }),
+    ).rejects.toThrow();
+    expect(
+      (await stack.http('GET', `/v1/contracts/${id}`, { token: parties.tokens.agency })).body.amendments,
+    ).toHaveLength(3);
   });
 
   it('refuses bad payments with 422 naming the reason, and records nothing', async () => {
@@ -308,9 +402,15 @@ describe('contracts and payments over the API', () => {
     expect(outsiderList.body.items).toEqual([]);
 
     // An agency officer may only start contracts for their own bureau.
-    const foreign = await stack.http('POST', '/v1/contracts', { token: parties.tokens.outsider, body: sourceCase(freshId('x')) });
+    const foreign = await stack.http('POST', '/v1/contracts', {
+      token: parties.tokens.outsider,
+      body: sourceCase(freshId('x')),
+    });
     expect(foreign.status).toBe(403);
-    expect((await stack.http('POST', '/v1/contracts', { token: parties.tokens.finance, body: sourceCase(freshId('y')) })).status).toBe(403);
+    expect(
+      (await stack.http('POST', '/v1/contracts', { token: parties.tokens.finance, body: sourceCase(freshId('y')) }))
+        .status,
+    ).toBe(403);
   });
 
   it('corrects a payment with a reversal entry, never an edit', async () => {
@@ -322,7 +422,12 @@ describe('contracts and payments over the API', () => {
       body: { reason: 'Entered against the wrong contract' },
     });
     expect(reversal.status).toBe(201);
-    expect(reversal.body).toMatchObject({ kind: 'reversal', amount: '-5000.00', reverses: 'V-7', receivedOn: '2023-02-01' });
+    expect(reversal.body).toMatchObject({
+      kind: 'reversal',
+      amount: '-5000.00',
+      reverses: 'V-7',
+      receivedOn: '2023-02-01',
+    });
     const again = await stack.http('POST', `/v1/contracts/${id}/payments/V-7/reversal`, {
       token: parties.tokens.finance,
       body: { reason: 'Entered against the wrong contract' },
@@ -356,13 +461,22 @@ describe('contracts and payments over the API', () => {
     expect(amended.status).toBe(200);
     expect(amended.body.scheduleVersion).toBe(2);
     expect(amended.body.amendments).toEqual([
-      { version: 2, reason: 'Finance bureau asked to move the mid-term tranche', amendedBy: expect.any(String), amendedAt: expect.any(String) },
+      {
+        version: 2,
+        reason: 'Finance bureau asked to move the mid-term tranche',
+        amendedBy: expect.any(String),
+        amendedAt: expect.any(String),
+      },
     ]);
     expect(amended.body.checkpoints.map((c: any) => [c.id, c.required])).toEqual([['july-70', '807800.00']]);
 
     const badAmendment = await stack.http('POST', `/v1/contracts/${id}/schedule`, {
       token: parties.tokens.agency,
-      body: { reason: 'x', tranches: [{ id: 't1', label: 'All', due: '2022-10-31', percent: 90, fundingSource: 'fiscal' }], checkpoints: [] },
+      body: {
+        reason: 'x',
+        tranches: [{ id: 't1', label: 'All', due: '2022-10-31', percent: 90, fundingSource: 'fiscal' }],
+        checkpoints: [],
+      },
     });
     expect(badAmendment.status).toBe(422);
 
@@ -372,7 +486,12 @@ describe('contracts and payments over the API', () => {
     });
     expect(terminated.status).toBe(200);
     expect(terminated.body).toMatchObject({ status: 'terminated', termination: { reason: 'Contractor dissolved' } });
-    const late = await pay(id, { reference: 'V-late', amount: '10.00', receivedOn: '2023-01-05', fundingSource: 'fiscal' });
+    const late = await pay(id, {
+      reference: 'V-late',
+      amount: '10.00',
+      receivedOn: '2023-01-05',
+      fundingSource: 'fiscal',
+    });
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('contract_not_active');
   });

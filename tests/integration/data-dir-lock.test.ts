@@ -7,13 +7,23 @@ import net from 'node:net';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireDataDir, BUSY_EXIT_CODE, DataDirBusyError, queryOwner, type DataDirLock } from '../../server/engine-lock';
+import {
+  acquireDataDir,
+  BUSY_EXIT_CODE,
+  DataDirBusyError,
+  queryOwner,
+  type DataDirLock,
+} from '../../server/engine-lock';
 import { projectRoot } from '../../server/temporal-binaries';
 import { engineEnv, newDataDir, runNpm } from '../helpers/engine';
 import { TEST_ACTOR_SECRET } from '../helpers/temporal';
 
 function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: projectRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -102,7 +112,17 @@ describe('the data directory lock', () => {
     // A container sharing the directory as a volume has its own abstract namespace: only the file
     // socket is common. Listen there alone, as that owner would appear, and try to take the directory.
     const other = newDataDir('lock-file-only');
-    const owner = net.createServer((socket) => socket.end(JSON.stringify({ pid: 4242, role: 'engine', state: 'running', dataDir: other, since: new Date().toISOString() })));
+    const owner = net.createServer((socket) =>
+      socket.end(
+        JSON.stringify({
+          pid: 4242,
+          role: 'engine',
+          state: 'running',
+          dataDir: other,
+          since: new Date().toISOString(),
+        }),
+      ),
+    );
     try {
       await new Promise<void>((resolve) => owner.listen(path.join(other, 'engine.sock'), resolve));
       const refusal = await acquireDataDir(other, 'engine').catch((error: unknown) => error);
@@ -144,7 +164,9 @@ describe('the data directory lock', () => {
           for (const text of said.filter((s) => s !== 'won')) expect(text).toBe(`busy ${winners[0]!.child.pid}`);
         } finally {
           for (const c of contenders) c.child.stdin!.end();
-          await Promise.all(contenders.map((c) => new Promise((r) => (c.child.exitCode !== null ? r(null) : c.child.once('exit', r)))));
+          await Promise.all(
+            contenders.map((c) => new Promise((r) => (c.child.exitCode !== null ? r(null) : c.child.once('exit', r)))),
+          );
           rmSync(dir, { recursive: true, force: true });
         }
       }),

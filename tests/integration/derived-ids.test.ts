@@ -40,7 +40,8 @@ describe('ids derived from business ids', () => {
         },
       ],
     });
-  const create = (id: string, milestone: string) => stack.http('POST', '/v1/contracts', { token: parties.tokens.agency, body: definition(id, milestone) });
+  const create = (id: string, milestone: string) =>
+    stack.http('POST', '/v1/contracts', { token: parties.tokens.agency, body: definition(id, milestone) });
 
   beforeAll(async () => {
     filesDir = mkdtempSync(path.join(os.tmpdir(), 'grantflow-files-'));
@@ -75,7 +76,13 @@ describe('ids derived from business ids', () => {
       });
       expect(res.status).toBe(201);
       // Round 1 of its own contract's review, not round 2 of the other's.
-      expect(res.body).toMatchObject({ contractId: c.id, milestoneId: c.milestone, station: 'G', round: 1, status: 'in_review' });
+      expect(res.body).toMatchObject({
+        contractId: c.id,
+        milestoneId: c.milestone,
+        station: 'G',
+        round: 1,
+        status: 'in_review',
+      });
       submitted.push(res.body.id);
     }
 
@@ -91,8 +98,14 @@ describe('ids derived from business ids', () => {
   });
 
   it('takes the longest derived ids in a path (an escalation id of 64-character business ids)', async () => {
-    const longest = escalationId(stepId('C'.repeat(64), 'quotaShortfall', stepReference(['Q'.repeat(64), 'S'.repeat(64), '2027-Q4']), 1), 9);
-    const res = await stack.http('POST', `/v1/escalations/${encodeURIComponent(longest)}/acknowledge`, { token: parties.tokens.finance, body: { note: 'x' } });
+    const longest = escalationId(
+      stepId('C'.repeat(64), 'quotaShortfall', stepReference(['Q'.repeat(64), 'S'.repeat(64), '2027-Q4']), 1),
+      9,
+    );
+    const res = await stack.http('POST', `/v1/escalations/${encodeURIComponent(longest)}/acknowledge`, {
+      token: parties.tokens.finance,
+      body: { note: 'x' },
+    });
     // Looked up and not found, rather than refused by the router as too long (414).
     expect(res.status).toBe(404);
     expect(res.body.error.message).toContain(longest);
@@ -102,7 +115,11 @@ describe('ids derived from business ids', () => {
     const id = `${run}-taken`;
     const workflowId = reviewWorkflowId(id, 'final');
     // A stray workflow holding the id the contract's review would get.
-    const stray = await stack.client.workflow.start('probeWorkflow', { workflowId, taskQueue: stack.taskQueue, args: [{ wait: '1 hour' }] });
+    const stray = await stack.client.workflow.start('probeWorkflow', {
+      workflowId,
+      taskQueue: stack.taskQueue,
+      args: [{ wait: '1 hour' }],
+    });
     try {
       const res = await create(id, 'final');
       expect(res.status).toBe(409);

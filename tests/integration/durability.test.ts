@@ -53,7 +53,11 @@ describe('continue-as-new', () => {
   });
 
   it('carries the whole ledger into the new run and keeps accepting payments', async () => {
-    const client = new Client({ connection, namespace: temporal.namespace, ...signingClientOptions(TEST_ACTOR_SECRET) });
+    const client = new Client({
+      connection,
+      namespace: temporal.namespace,
+      ...signingClientOptions(TEST_ACTOR_SECRET),
+    });
     const taskQueue = uniqueTaskQueue('can');
     const workerConnection = await NativeConnection.connect({ address: temporal.address });
     const worker = await Worker.create({
@@ -68,7 +72,9 @@ describe('continue-as-new', () => {
       const handle = await client.workflow.start(contractWorkflow, {
         workflowId: contractWorkflowId(contract.id),
         taskQueue,
-        args: [{ contract, createdBy: 'usr_agency', createdAt: new Date().toISOString(), continueAsNewAfterEvents: 60 }],
+        args: [
+          { contract, createdBy: 'usr_agency', createdAt: new Date().toISOString(), continueAsNewAfterEvents: 60 },
+        ],
       });
       const firstRun = handle.firstExecutionRunId;
       await handle.executeUpdate(registeredUpdate);
@@ -83,7 +89,10 @@ describe('continue-as-new', () => {
       expect(description.runId).not.toBe(firstRun);
       const state = await client.workflow.getHandle(handle.workflowId).query(contractStateQuery);
       expect(state.ledger.count).toBe(40);
-      const rows = await database.handle.db.select().from(ledgerEntries).where(eq(ledgerEntries.contractId, contract.id));
+      const rows = await database.handle.db
+        .select()
+        .from(ledgerEntries)
+        .where(eq(ledgerEntries.contractId, contract.id));
       expect(rows).toHaveLength(40);
       const recorded = await database.handle.db.select().from(events).where(eq(events.contractId, contract.id));
       expect(recorded.filter((e) => e.kind === 'payment.recorded')).toHaveLength(40);
@@ -127,7 +136,11 @@ describe('a worker killed with SIGKILL mid-contract', () => {
 
   // The production worker entry point, as a separate process.
   const startWorkerProcess = (): ChildProcess => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/worker-main.ts'], { cwd: projectRoot, env: workerEnv, stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/worker-main.ts'], {
+      cwd: projectRoot,
+      env: workerEnv,
+      stdio: 'ignore',
+    });
     started.push(child);
     return child;
   };
@@ -135,7 +148,11 @@ describe('a worker killed with SIGKILL mid-contract', () => {
 
   it('loses nothing and duplicates nothing', async () => {
     const connection = await Connection.connect({ address: temporal.address });
-    const client = new Client({ connection, namespace: temporal.namespace, ...signingClientOptions(TEST_ACTOR_SECRET) });
+    const client = new Client({
+      connection,
+      namespace: temporal.namespace,
+      ...signingClientOptions(TEST_ACTOR_SECRET),
+    });
     const contract = relativeContract(Date.now(), `sigkill-${Date.now()}`);
 
     let worker = startWorkerProcess();

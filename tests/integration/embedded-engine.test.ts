@@ -38,7 +38,10 @@ describe('npm start on one data directory', () => {
     engine = await startEngine(env);
     expect(engine.readyAtAnnouncement).toBe(200);
     const http = httpClient(engine.api);
-    const created = await http('POST', '/v1/organizations', { token: ADMIN, body: { name: 'S County Civil Affairs Bureau', kind: 'purchaser' } });
+    const created = await http('POST', '/v1/organizations', {
+      token: ADMIN,
+      body: { name: 'S County Civil Affairs Bureau', kind: 'purchaser' },
+    });
     expect(created.status).toBe(201);
     const before = processesMentioning(dataDir);
     const filesBefore = readdirSync(dataDir).sort();
@@ -74,7 +77,8 @@ describe('npm start on one data directory', () => {
     expect(log).toContain('"msg":"worker drained"');
     expect(log).toContain('already stopping');
     expect(log).not.toContain('exiting now without draining');
-    for (const step of ['api', 'worker', 'database', 'temporal']) expect(log).toContain(`"step":"${step}","msg":"stopped"`);
+    for (const step of ['api', 'worker', 'database', 'temporal'])
+      expect(log).toContain(`"step":"${step}","msg":"stopped"`);
     expect(log).toContain('"msg":"all stopped"');
     expect(alive(serverPid)).toBe(false);
     expect(alive(guard)).toBe(false);

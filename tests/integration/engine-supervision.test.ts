@@ -79,7 +79,11 @@ describe('npm start supervises its servers', () => {
   beforeAll(async () => {
     dataDir = newDataDir('supervision');
     temporalPort = await freePort();
-    env = engineEnv(dataDir, { GRANTFLOW_ADMIN_TOKEN: ADMIN, TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(await freePort()) });
+    env = engineEnv(dataDir, {
+      GRANTFLOW_ADMIN_TOKEN: ADMIN,
+      TEMPORAL_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(await freePort()),
+    });
   });
   afterEach(async () => {
     // A failed test must not leave its engine holding the directory for the next one.
@@ -98,7 +102,10 @@ describe('npm start supervises its servers', () => {
     expect(running.temporal).toBe(`127.0.0.1:${temporalPort}`);
     http = httpClient(running.api);
     parties = await registerParties(http, ADMIN);
-    const contract = await http('POST', '/v1/contracts', { token: parties.tokens.agency, body: sCountyContract(parties.orgs, { closeGraceDays: 3650 }) });
+    const contract = await http('POST', '/v1/contracts', {
+      token: parties.tokens.agency,
+      body: sCountyContract(parties.orgs, { closeGraceDays: 3650 }),
+    });
     expect(contract.status).toBe(201);
     expect(await pay()).toBe(201);
 

@@ -24,9 +24,13 @@ const file = (text: string) => {
 };
 /** The stored files' hashes (holds, directories and anything else left out). */
 const storedFiles = (dir: string) =>
-  (readdirSync(dir, { recursive: true }) as string[]).filter((p) => statSync(path.join(dir, p)).isFile() && /^[0-9a-f]{64}$/.test(path.basename(p))).map((p) => path.basename(p)).sort();
+  (readdirSync(dir, { recursive: true }) as string[])
+    .filter((p) => statSync(path.join(dir, p)).isFile() && /^[0-9a-f]{64}$/.test(path.basename(p)))
+    .map((p) => path.basename(p))
+    .sort();
 /** Every regular file under the store, holds included. */
-const everyFile = (dir: string) => (readdirSync(dir, { recursive: true }) as string[]).filter((p) => statSync(path.join(dir, p)).isFile()).length;
+const everyFile = (dir: string) =>
+  (readdirSync(dir, { recursive: true }) as string[]).filter((p) => statSync(path.join(dir, p)).isFile()).length;
 
 describe('file store holds', () => {
   it('leaves nothing of a refused upload', async () => {
@@ -74,16 +78,25 @@ describe('file store holds', () => {
 
   it('holds exactly the files of the uploads not refused, in any order of holds and refusals', async () => {
     const names = ['a', 'b', 'c', 'd'];
-    const uploads = fc.array(fc.record({ files: fc.subarray(names, { minLength: 1 }), refused: fc.boolean() }), { minLength: 1, maxLength: 6 });
+    const uploads = fc.array(fc.record({ files: fc.subarray(names, { minLength: 1 }), refused: fc.boolean() }), {
+      minLength: 1,
+      maxLength: 6,
+    });
     await fc.assert(
       fc.asyncProperty(
         uploads.chain((list) =>
           // Each upload's hold, then later its outcome, interleaved with the others'.
-          fc.tuple(fc.constant(list), fc.array(fc.double({ noNaN: true }), { minLength: list.length * 2, maxLength: list.length * 2 })),
+          fc.tuple(
+            fc.constant(list),
+            fc.array(fc.double({ noNaN: true }), { minLength: list.length * 2, maxLength: list.length * 2 }),
+          ),
         ),
         async ([list, keys]) => {
           const { dir, storage } = store();
-          const steps = list.flatMap((_, i) => [i, i]).map((upload, k) => ({ upload, key: keys[k]! })).sort((x, y) => x.key - y.key);
+          const steps = list
+            .flatMap((_, i) => [i, i])
+            .map((upload, k) => ({ upload, key: keys[k]! }))
+            .sort((x, y) => x.key - y.key);
           const held = new Map<number, HeldFiles>();
           const settled = new Set<number>();
           for (const { upload } of steps) {

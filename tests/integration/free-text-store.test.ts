@@ -3,7 +3,14 @@
 import fc from 'fast-check';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptTexts, releaseTexts, resolveTexts, storeTexts, sweepUnacceptedTexts, textReferenceOf } from '../../db/free-texts';
+import {
+  acceptTexts,
+  releaseTexts,
+  resolveTexts,
+  storeTexts,
+  sweepUnacceptedTexts,
+  textReferenceOf,
+} from '../../db/free-texts';
 import { freeTexts } from '../../db/schema';
 import { isTextReference } from '../../domain/free-text';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -23,7 +30,13 @@ describe('free-text store', () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ op: fc.constantFrom<Step['op']>('store', 'release', 'accept'), text: fc.constantFrom<0 | 1>(0, 1) }), { maxLength: 30 }),
+        fc.array(
+          fc.record({
+            op: fc.constantFrom<Step['op']>('store', 'release', 'accept'),
+            text: fc.constantFrom<0 | 1>(0, 1),
+          }),
+          { maxLength: 30 },
+        ),
         async (steps) => {
           const db = database.handle.db;
           const scope = `prop-${++run}`;
@@ -44,7 +57,10 @@ describe('free-text store', () => {
               accepted[step.text] = true;
             }
             for (const i of [0, 1]) {
-              const rows = await db.select().from(freeTexts).where(eq(freeTexts.id, textReferenceOf(scope, texts[i]!).textRef));
+              const rows = await db
+                .select()
+                .from(freeTexts)
+                .where(eq(freeTexts.id, textReferenceOf(scope, texts[i]!).textRef));
               const shouldExist = held[i]! > 0 || accepted[i]!;
               expect(rows.length).toBe(shouldExist ? 1 : 0);
               if (rows[0]) expect(rows[0].body).toBe(texts[i]);
@@ -68,7 +84,10 @@ describe('free-text store', () => {
     const db = database.handle.db;
     const [note, reason] = await storeTexts(db, 'resolve', ['a note', 'a reason']);
     const value = { entry: { note, amountFen: 100 }, lines: [{ reason }, { reason: 'plain text stays' }] };
-    expect(await resolveTexts(db, value)).toEqual({ entry: { note: 'a note', amountFen: 100 }, lines: [{ reason: 'a reason' }, { reason: 'plain text stays' }] });
+    expect(await resolveTexts(db, value)).toEqual({
+      entry: { note: 'a note', amountFen: 100 },
+      lines: [{ reason: 'a reason' }, { reason: 'plain text stays' }],
+    });
     await expect(resolveTexts(db, { note: textReferenceOf('resolve', 'never stored') })).rejects.toThrow(/not stored/);
   });
 

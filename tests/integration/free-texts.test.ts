@@ -16,18 +16,23 @@ describe('free texts: stored first, never in a workflow history', () => {
   let parties: Parties;
   const id = `texts-${Date.now()}`;
   const marker = (what: string) => `${what} ${id} 受助人王某某家庭情况`;
-  const pay = (body: object) => stack.http('POST', `/v1/contracts/${id}/payments`, { token: parties.tokens.finance, body });
+  const pay = (body: object) =>
+    stack.http('POST', `/v1/contracts/${id}/payments`, { token: parties.tokens.finance, body });
   /** Updates the contract's workflow has accepted so far. */
   const updatesAccepted = async () =>
     ((await stack.client.workflow.getHandle(contractWorkflowId(id)).fetchHistory()).events ?? []).filter(
       (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
     ).length;
-  const stored = async (body: string) => stack.database.handle.db.select().from(freeTexts).where(eq(freeTexts.body, body));
+  const stored = async (body: string) =>
+    stack.database.handle.db.select().from(freeTexts).where(eq(freeTexts.body, body));
 
   beforeAll(async () => {
     stack = await startStack();
     parties = await registerParties(stack.http, stack.adminToken);
-    const created = await stack.http('POST', '/v1/contracts', { token: parties.tokens.agency, body: sCountyContract(parties.orgs, { id, closeGraceDays: 3650 }) });
+    const created = await stack.http('POST', '/v1/contracts', {
+      token: parties.tokens.agency,
+      body: sCountyContract(parties.orgs, { id, closeGraceDays: 3650 }),
+    });
     expect(created.status).toBe(201);
   });
   afterAll(async () => {
@@ -35,7 +40,13 @@ describe('free texts: stored first, never in a workflow history', () => {
   });
 
   it('answers notes and reasons from the read model, keeps them out of the history, and stores nothing for a refusal', async () => {
-    const payment = { reference: 'N-1', amount: '1000.00', receivedOn: '2023-01-05', fundingSource: 'fiscal', note: marker('payment') };
+    const payment = {
+      reference: 'N-1',
+      amount: '1000.00',
+      receivedOn: '2023-01-05',
+      fundingSource: 'fiscal',
+      note: marker('payment'),
+    };
     const first = await pay(payment);
     expect(first.status).toBe(201);
     expect(first.body.note).toBe(payment.note);
@@ -51,17 +62,32 @@ describe('free texts: stored first, never in a workflow history', () => {
     expect(conflicting.status).toBe(409);
     expect(await stored(marker('conflicting'))).toEqual([]);
     // Refused by the workflow (more than is unpaid): nothing of it stays.
-    const refused = await pay({ reference: 'N-2', amount: '9999999.00', receivedOn: '2023-01-05', fundingSource: 'fiscal', note: marker('refused') });
+    const refused = await pay({
+      reference: 'N-2',
+      amount: '9999999.00',
+      receivedOn: '2023-01-05',
+      fundingSource: 'fiscal',
+      note: marker('refused'),
+    });
     expect(refused.status).toBe(422);
     expect(await stored(marker('refused'))).toEqual([]);
 
-    const reversal = await stack.http('POST', `/v1/contracts/${id}/payments/N-1/reversal`, { token: parties.tokens.finance, body: { reason: marker('reversal') } });
+    const reversal = await stack.http('POST', `/v1/contracts/${id}/payments/N-1/reversal`, {
+      token: parties.tokens.finance,
+      body: { reason: marker('reversal') },
+    });
     expect(reversal.status).toBe(201);
     expect(reversal.body.reason).toBe(marker('reversal'));
-    const reversalRepeat = await stack.http('POST', `/v1/contracts/${id}/payments/N-1/reversal`, { token: parties.tokens.finance, body: { reason: marker('reversal') } });
+    const reversalRepeat = await stack.http('POST', `/v1/contracts/${id}/payments/N-1/reversal`, {
+      token: parties.tokens.finance,
+      body: { reason: marker('reversal') },
+    });
     expect(reversalRepeat.status).toBe(200);
     expect(reversalRepeat.body).toEqual(reversal.body);
-    const otherReason = await stack.http('POST', `/v1/contracts/${id}/payments/N-1/reversal`, { token: parties.tokens.finance, body: { reason: marker('other reversal') } });
+    const otherReason = await stack.http('POST', `/v1/contracts/${id}/payments/N-1/reversal`, {
+      token: parties.tokens.finance,
+      body: { reason: marker('other reversal') },
+    });
     expect(otherReason.status).toBe(409);
     const schedule = sCountyContract(parties.orgs, { id });
     const amended = await stack.http('POST', `/v1/contracts/${id}/schedule`, {
@@ -70,12 +96,29 @@ describe('free texts: stored first, never in a workflow history', () => {
     });
     expect(amended.status).toBe(200);
     expect(amended.body.amendments.at(-1).reason).toBe(marker('amendment'));
-    const terminated = await stack.http('POST', `/v1/contracts/${id}/termination`, { token: parties.tokens.agency, body: { reason: marker('termination') } });
+    const terminated = await stack.http('POST', `/v1/contracts/${id}/termination`, {
+      token: parties.tokens.agency,
+      body: { reason: marker('termination') },
+    });
     expect(terminated.status).toBe(200);
     expect(terminated.body.termination.reason).toBe(marker('termination'));
     // A repeat of the termination is recognised by its text, now that the workflow has ended.
-    expect((await stack.http('POST', `/v1/contracts/${id}/termination`, { token: parties.tokens.agency, body: { reason: marker('termination') } })).status).toBe(200);
-    expect((await stack.http('POST', `/v1/contracts/${id}/termination`, { token: parties.tokens.agency, body: { reason: marker('other') } })).status).toBe(409);
+    expect(
+      (
+        await stack.http('POST', `/v1/contracts/${id}/termination`, {
+          token: parties.tokens.agency,
+          body: { reason: marker('termination') },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await stack.http('POST', `/v1/contracts/${id}/termination`, {
+          token: parties.tokens.agency,
+          body: { reason: marker('other') },
+        })
+      ).status,
+    ).toBe(409);
     expect(await stored(marker('other'))).toEqual([]);
 
     const history = await historyText(stack.client, contractWorkflowId(id));

@@ -39,9 +39,14 @@ describe('delays of money recorded late, over the API', () => {
       ],
       closeGraceDays: 3650,
     });
-    expect((await stack.http('POST', '/v1/contracts', { token: parties.tokens.agency, body: definition })).status).toBe(201);
+    expect((await stack.http('POST', '/v1/contracts', { token: parties.tokens.agency, body: definition })).status).toBe(
+      201,
+    );
     const pay = (reference: string, amount: string, receivedOn: string) =>
-      stack.http('POST', `/v1/contracts/${id}/payments`, { token: parties.tokens.finance, body: { reference, amount, receivedOn, fundingSource: 'fiscal' } });
+      stack.http('POST', `/v1/contracts/${id}/payments`, {
+        token: parties.tokens.finance,
+        body: { reference, amount, receivedOn, fundingSource: 'fiscal' },
+      });
     // Half on its due day; 30 % more two weeks after c2's day (recovering it); all entered today.
     expect((await pay('P-1', '50000.00', '2024-06-28')).status).toBe(201);
     expect((await pay('P-2', '30000.00', '2024-10-14')).status).toBe(201);
@@ -53,14 +58,20 @@ describe('delays of money recorded late, over the API', () => {
     ]);
     const delays = await eventually(
       () => stack.http('GET', `/v1/contracts/${id}/delays`, { token: parties.tokens.agency }),
-      (res) => ['c1', 't1', 'c2'].every((ref) => res.body.steps.some((s: any) => s.reference === ref && s.resolvedAt !== null)),
+      (res) =>
+        ['c1', 't1', 'c2'].every((ref) =>
+          res.body.steps.some((s: any) => s.reference === ref && s.resolvedAt !== null),
+        ),
     );
     const held = (reference: string) => delays.body.steps.find((s: any) => s.reference === reference);
     expect(held('c1')).toMatchObject({ party: 'payer', workingDays: 0 });
     expect(held('t1')).toMatchObject({ party: 'payer', workingDays: 0 });
     // 30 Sep 2024 was the last day on time; National Day followed; the money came on 14 October.
     const calendar = calendarForYears(2024, 2024);
-    expect(held('c2')).toMatchObject({ party: 'payer', workingDays: workingDaysBetween('2024-09-30', '2024-10-14', calendar) });
+    expect(held('c2')).toMatchObject({
+      party: 'payer',
+      workingDays: workingDaysBetween('2024-09-30', '2024-10-14', calendar),
+    });
     expect(held('c2').workingDays).toBe(6);
     expect(shanghaiDate(Date.parse(held('c2').resolvedAt))).toBe('2024-10-14');
     // t2 is still owed: it counts up to today.

@@ -30,7 +30,9 @@ describe('an Idempotency-Key after a refusal', () => {
   ] as const) {
     it(`is free again after ${name}: the resend is performed`, async () => {
       const scope = { actorId: 'usr_1', route: 'POST /v1/things', key };
-      await expect(service.run(scope, { a: 1 }, () => Promise.reject(refusal()))).rejects.toMatchObject({ statusCode: refusal().statusCode });
+      await expect(service.run(scope, { a: 1 }, () => Promise.reject(refusal()))).rejects.toMatchObject({
+        statusCode: refusal().statusCode,
+      });
       let performed = 0;
       const again = await service.run(scope, { a: 1 }, async () => {
         performed += 1;
@@ -39,13 +41,18 @@ describe('an Idempotency-Key after a refusal', () => {
       expect(performed).toBe(1);
       expect(again).toEqual(created);
       // …and now spent: the next repeat is the stored answer.
-      expect(await service.run(scope, { a: 1 }, () => Promise.reject(new Error('not performed twice')))).toEqual({ ...created, replayed: true });
+      expect(await service.run(scope, { a: 1 }, () => Promise.reject(new Error('not performed twice')))).toEqual({
+        ...created,
+        replayed: true,
+      });
     });
   }
 
   it('is spent by a 422: the repeat is the stored refusal, not performed again', async () => {
     const scope = { actorId: 'usr_1', route: 'POST /v1/things', key: 'k-422' };
-    await expect(service.run(scope, { a: 1 }, () => Promise.reject(new ApiError(422, 'unprocessable', 'no')))).rejects.toMatchObject({ statusCode: 422 });
+    await expect(
+      service.run(scope, { a: 1 }, () => Promise.reject(new ApiError(422, 'unprocessable', 'no'))),
+    ).rejects.toMatchObject({ statusCode: 422 });
     const repeat = await service.run(scope, { a: 1 }, () => Promise.reject(new Error('not performed twice')));
     expect(repeat).toMatchObject({ statusCode: 422, replayed: true });
   });

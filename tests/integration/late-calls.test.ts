@@ -32,14 +32,29 @@ describe('repeats, late calls and readiness', () => {
       term: { start: addDays(today, -40), end: addDays(today, 400) },
       tranches: [{ id: 't1', label: 'All', due: addDays(today, 400), percent: 100, fundingSource: 'fiscal' }],
       checkpoints: [],
-      milestones: [{ id: 'm1', title: 'Mid-term', due: addDays(today, 200), stations: ['G'], materials: ['midterm_report', 'casework_record'], reviewWorkingDays: 5, maxRounds: 3 }],
+      milestones: [
+        {
+          id: 'm1',
+          title: 'Mid-term',
+          due: addDays(today, 200),
+          stations: ['G'],
+          materials: ['midterm_report', 'casework_record'],
+          reviewWorkingDays: 5,
+          maxRounds: 3,
+        },
+      ],
       quotas: [{ id: 'visits', metric: 'village_visits', perStation: true, period: 'month', target: 20 }],
       ...overrides,
     });
 
-  const post = (path: string, token: string, body: object, headers: Record<string, string> = {}) => stack.http('POST', path, { token, body, headers });
+  const post = (path: string, token: string, body: object, headers: Record<string, string> = {}) =>
+    stack.http('POST', path, { token, body, headers });
   /** Resolves once the workflow has closed, whatever its outcome. */
-  const closed = (workflowId: string) => stack.client.workflow.getHandle(workflowId).result().catch(() => undefined);
+  const closed = (workflowId: string) =>
+    stack.client.workflow
+      .getHandle(workflowId)
+      .result()
+      .catch(() => undefined);
   /** The key's stored answer is gone, as when the first attempt failed after the workflow recorded it. */
   const forgetKeys = () => stack.database.handle.db.delete(idempotencyRecords);
 
@@ -64,7 +79,12 @@ describe('repeats, late calls and readiness', () => {
       expect(created.status).toBe(201);
       const [submitted, progress, asked] = await Promise.all([
         post(`/v1/contracts/${id}/milestones/m1/submissions`, parties.tokens.contractor, { station: 'G', materials }),
-        post(`/v1/contracts/${id}/progress`, parties.tokens.contractor, { station: 'G', metric: 'village_visits', count: 3, date: today }),
+        post(`/v1/contracts/${id}/progress`, parties.tokens.contractor, {
+          station: 'G',
+          metric: 'village_visits',
+          count: 3,
+          date: today,
+        }),
         post(`/v1/contracts/${id}/material-requests`, parties.tokens.contractor, {
           station: 'G',
           villages: [parties.orgs.villages[0]],
@@ -73,7 +93,10 @@ describe('repeats, late calls and readiness', () => {
           due: addDays(today, 10),
         }),
       ]);
-      expect([submitted.status, progress.status, asked.status], JSON.stringify([submitted.body, progress.body, asked.body])).toEqual([201, 201, 201]);
+      expect(
+        [submitted.status, progress.status, asked.status],
+        JSON.stringify([submitted.body, progress.body, asked.body]),
+      ).toEqual([201, 201, 201]);
       expect(submitted.body.status).toBe('in_review');
       // What was created is acted on at once too: the village delivers, the evaluator decides.
       const [delivered, decided] = await Promise.all([
@@ -103,7 +126,13 @@ describe('repeats, late calls and readiness', () => {
       items: [{ id: 'r', kind: 'household_roster', quantity: 1, description: 'signed' }],
       due: addDays(today, 5),
     };
-    const shuffled = { due: request.due, items: [{ description: 'signed', quantity: 1, kind: 'household_roster', id: 'r' }], title: 'Roster', villages: request.villages, station: 'G' };
+    const shuffled = {
+      due: request.due,
+      items: [{ description: 'signed', quantity: 1, kind: 'household_roster', id: 'r' }],
+      title: 'Roster',
+      villages: request.villages,
+      station: 'G',
+    };
     const key = { 'idempotency-key': `mr-${id}` };
     const made = await post(`/v1/contracts/${id}/material-requests`, parties.tokens.contractor, request, key);
     const repeated = await post(`/v1/contracts/${id}/material-requests`, parties.tokens.contractor, shuffled, key);
@@ -111,13 +140,22 @@ describe('repeats, late calls and readiness', () => {
     expect(repeated.headers.get('idempotent-replayed')).toBe('true');
     expect(repeated.body.id).toBe(made.body.id);
     // An array in another order is another request.
-    const otherOrder = await post(`/v1/contracts/${id}/material-requests`, parties.tokens.contractor, { ...request, villages: [...request.villages, parties.orgs.villages[1]!].reverse() }, key);
+    const otherOrder = await post(
+      `/v1/contracts/${id}/material-requests`,
+      parties.tokens.contractor,
+      { ...request, villages: [...request.villages, parties.orgs.villages[1]!].reverse() },
+      key,
+    );
     expect(otherOrder.status).toBe(422);
     expect(otherOrder.body.error.code).toBe('idempotency_key_reused');
     // An error answer is replayed as well, with its status.
     const bad = { ...request, station: 'nowhere' };
-    const refused = await post(`/v1/contracts/${id}/material-requests`, parties.tokens.contractor, bad, { 'idempotency-key': `bad-${id}` });
-    const refusedAgain = await post(`/v1/contracts/${id}/material-requests`, parties.tokens.contractor, bad, { 'idempotency-key': `bad-${id}` });
+    const refused = await post(`/v1/contracts/${id}/material-requests`, parties.tokens.contractor, bad, {
+      'idempotency-key': `bad-${id}`,
+    });
+    const refusedAgain = await post(`/v1/contracts/${id}/material-requests`, parties.tokens.contractor, bad, {
+      'idempotency-key': `bad-${id}`,
+    });
     expect([refused.status, refusedAgain.status]).toEqual([422, 422]);
     expect(refusedAgain.body).toEqual(refused.body);
     expect(refusedAgain.headers.get('idempotent-replayed')).toBe('true');
@@ -135,7 +173,17 @@ describe('repeats, late calls and readiness', () => {
         tranches: [{ id: 't1', label: 'All', due: '2023-06-30', percent: 100, fundingSource: 'fiscal' }],
         checkpoints: [],
         closeGraceDays: 3650,
-        milestones: [{ id: 'm1', title: 'Final', due: '2023-12-31', stations: ['G'], materials: ['midterm_report', 'casework_record'], reviewWorkingDays: 5, maxRounds: 3 }],
+        milestones: [
+          {
+            id: 'm1',
+            title: 'Final',
+            due: '2023-12-31',
+            stations: ['G'],
+            materials: ['midterm_report', 'casework_record'],
+            reviewWorkingDays: 5,
+            maxRounds: 3,
+          },
+        ],
         quotas: [{ id: 'visits', metric: 'village_visits', perStation: true, period: 'month', target: 20 }],
       }),
     );
@@ -146,7 +194,8 @@ describe('repeats, late calls and readiness', () => {
       (r) => r.body.items?.some((e: any) => e.step.kind === 'trancheOverdue'),
     );
     const escalation = open.body.items.find((e: any) => e.step.kind === 'trancheOverdue');
-    const ack = (note: string) => post(`/v1/escalations/${escalation.id}/acknowledge`, parties.tokens.finance, { note });
+    const ack = (note: string) =>
+      post(`/v1/escalations/${escalation.id}/acknowledge`, parties.tokens.finance, { note });
     const acknowledged = await ack('Paying this week');
     expect(acknowledged.status).toBe(200);
     const ackAgain = await ack('Paying this week');
@@ -159,23 +208,41 @@ describe('repeats, late calls and readiness', () => {
     expect(paid.status).toBe(201);
     await closed(contractWorkflowId(id));
     await closed(escalationWorkflowId(escalation.step.id));
-    expect((await stack.http('GET', `/v1/contracts/${id}`, { token: parties.tokens.finance })).body.status).toBe('completed');
+    expect((await stack.http('GET', `/v1/contracts/${id}`, { token: parties.tokens.finance })).body.status).toBe(
+      'completed',
+    );
 
     // Payments: the same reference and content → 200 with the original; other content → 409.
     const repeat = await post(`/v1/contracts/${id}/payments`, parties.tokens.finance, payment);
     expect(repeat.status).toBe(200);
     expect(repeat.body).toEqual(paid.body);
-    const reordered = await post(`/v1/contracts/${id}/payments`, parties.tokens.finance, { fundingSource: 'fiscal', receivedOn: '2024-01-10', amount: '1154000.00', reference: 'FULL-1' });
+    const reordered = await post(`/v1/contracts/${id}/payments`, parties.tokens.finance, {
+      fundingSource: 'fiscal',
+      receivedOn: '2024-01-10',
+      amount: '1154000.00',
+      reference: 'FULL-1',
+    });
     expect(reordered.status).toBe(200);
-    const changed = await post(`/v1/contracts/${id}/payments`, parties.tokens.finance, { ...payment, note: 'typo fixed' });
+    const changed = await post(`/v1/contracts/${id}/payments`, parties.tokens.finance, {
+      ...payment,
+      note: 'typo fixed',
+    });
     expect([changed.status, changed.body.error.code]).toEqual([409, 'conflict']);
-    const another = await post(`/v1/contracts/${id}/payments`, parties.tokens.finance, { ...payment, reference: 'FULL-2', amount: '1.00' });
+    const another = await post(`/v1/contracts/${id}/payments`, parties.tokens.finance, {
+      ...payment,
+      reference: 'FULL-2',
+      amount: '1.00',
+    });
     expect([another.status, another.body.error.code]).toEqual([409, 'contract_not_active']);
 
     // Reversals, amendments and terminations of a completed contract.
-    const reversal = await post(`/v1/contracts/${id}/payments/FULL-1/reversal`, parties.tokens.finance, { reason: 'wrong contract' });
+    const reversal = await post(`/v1/contracts/${id}/payments/FULL-1/reversal`, parties.tokens.finance, {
+      reason: 'wrong contract',
+    });
     expect([reversal.status, reversal.body.error.code]).toEqual([409, 'contract_not_active']);
-    expect((await post(`/v1/contracts/${id}/payments/NOPE/reversal`, parties.tokens.finance, { reason: 'x' })).status).toBe(404);
+    expect(
+      (await post(`/v1/contracts/${id}/payments/NOPE/reversal`, parties.tokens.finance, { reason: 'x' })).status,
+    ).toBe(404);
     const amendment = await post(`/v1/contracts/${id}/schedule`, parties.tokens.agency, {
       reason: 'late',
       tranches: [{ id: 't1', label: 'All', due: '2023-12-31', percent: 100, fundingSource: 'fiscal' }],
@@ -195,9 +262,17 @@ describe('repeats, late calls and readiness', () => {
 
     // The review and the quotas ended with the contract.
     await closed(reviewWorkflowId(id, 'm1'));
-    const late = await post(`/v1/contracts/${id}/milestones/m1/submissions`, parties.tokens.contractor, { station: 'G', materials });
+    const late = await post(`/v1/contracts/${id}/milestones/m1/submissions`, parties.tokens.contractor, {
+      station: 'G',
+      materials,
+    });
     expect([late.status, late.body.error.code]).toEqual([409, 'review_closed']);
-    const progress = await post(`/v1/contracts/${id}/progress`, parties.tokens.contractor, { station: 'G', metric: 'village_visits', count: 1, date: '2023-12-01' });
+    const progress = await post(`/v1/contracts/${id}/progress`, parties.tokens.contractor, {
+      station: 'G',
+      metric: 'village_visits',
+      count: 1,
+      date: '2023-12-01',
+    });
     expect([progress.status, progress.body.error.code]).toEqual([409, 'closed']);
     const asked = await post(`/v1/contracts/${id}/material-requests`, parties.tokens.contractor, {
       station: 'G',
@@ -212,9 +287,15 @@ describe('repeats, late calls and readiness', () => {
   it('answers a repeated decision with the submission as it stands once the review has ended, and refuses a contradicting one', async () => {
     const id = freshId('review');
     expect((await post('/v1/contracts', parties.tokens.agency, current(id))).status).toBe(201);
-    const submitted = await post(`/v1/contracts/${id}/milestones/m1/submissions`, parties.tokens.contractor, { station: 'G', materials }, { 'idempotency-key': `sub-${id}` });
+    const submitted = await post(
+      `/v1/contracts/${id}/milestones/m1/submissions`,
+      parties.tokens.contractor,
+      { station: 'G', materials },
+      { 'idempotency-key': `sub-${id}` },
+    );
     expect(submitted.status).toBe(201);
-    const decide = (body: object) => post(`/v1/submissions/${submitted.body.id}/decision`, parties.tokens.evaluator, body);
+    const decide = (body: object) =>
+      post(`/v1/submissions/${submitted.body.id}/decision`, parties.tokens.evaluator, body);
     const approved = await decide({ outcome: 'approve' });
     expect(approved.status).toBe(200);
     await closed(reviewWorkflowId(id, 'm1'));
@@ -222,26 +303,41 @@ describe('repeats, late calls and readiness', () => {
     const repeat = await decide({ outcome: 'approve' });
     expect(repeat.status).toBe(200);
     expect(repeat.body).toEqual(approved.body);
-    const contradicting = await decide({ outcome: 'return', reasons: [{ code: 'goals_vague', templateId: 'midterm_report', sectionId: 'goals' }] });
+    const contradicting = await decide({
+      outcome: 'return',
+      reasons: [{ code: 'goals_vague', templateId: 'midterm_report', sectionId: 'goals' }],
+    });
     expect([contradicting.status, contradicting.body.error.code]).toEqual([409, 'review_closed']);
     // The submission sent again under its key, its stored answer lost: the submission as recorded.
     await forgetKeys();
-    const resent = await post(`/v1/contracts/${id}/milestones/m1/submissions`, parties.tokens.contractor, { station: 'G', materials }, { 'idempotency-key': `sub-${id}` });
+    const resent = await post(
+      `/v1/contracts/${id}/milestones/m1/submissions`,
+      parties.tokens.contractor,
+      { station: 'G', materials },
+      { 'idempotency-key': `sub-${id}` },
+    );
     expect(resent.status).toBe(201);
     expect(resent.body).toMatchObject({ id: submitted.body.id, status: 'approved' });
-    const fresh = await post(`/v1/contracts/${id}/milestones/m1/submissions`, parties.tokens.contractor, { station: 'G', materials });
+    const fresh = await post(`/v1/contracts/${id}/milestones/m1/submissions`, parties.tokens.contractor, {
+      station: 'G',
+      materials,
+    });
     expect([fresh.status, fresh.body.error.code]).toEqual([409, 'review_closed']);
   });
 
   it('answers a repeated return while the review runs, with reasons in any order', async () => {
     const id = freshId('return');
     expect((await post('/v1/contracts', parties.tokens.agency, current(id))).status).toBe(201);
-    const submitted = await post(`/v1/contracts/${id}/milestones/m1/submissions`, parties.tokens.contractor, { station: 'G', materials });
+    const submitted = await post(`/v1/contracts/${id}/milestones/m1/submissions`, parties.tokens.contractor, {
+      station: 'G',
+      materials,
+    });
     const reasons = [
       { code: 'goals_vague', templateId: 'midterm_report', sectionId: 'goals', text: 'Name measurable goals' },
       { code: 'evidence_missing', templateId: 'casework_record', sectionId: 'evidence' },
     ];
-    const decide = (body: object) => post(`/v1/submissions/${submitted.body.id}/decision`, parties.tokens.evaluator, body);
+    const decide = (body: object) =>
+      post(`/v1/submissions/${submitted.body.id}/decision`, parties.tokens.evaluator, body);
     const returned = await decide({ outcome: 'return', reasons });
     expect(returned.status).toBe(200);
     const repeat = await decide({ outcome: 'return', reasons: [...reasons].reverse() });
@@ -263,10 +359,16 @@ describe('repeats, late calls and readiness', () => {
     });
     const rid = made.body.id;
     const deliveryKey = { 'idempotency-key': `dl-${id}` };
-    const delivered = await post(`/v1/material-requests/${rid}/deliveries`, liaison, { items: [{ itemId: 'm', quantity: 1 }] }, deliveryKey);
+    const delivered = await post(
+      `/v1/material-requests/${rid}/deliveries`,
+      liaison,
+      { items: [{ itemId: 'm', quantity: 1 }] },
+      deliveryKey,
+    );
     expect(delivered.status).toBe(201);
     const did = delivered.body.deliveries[0].id;
-    const decide = (items: object[]) => post(`/v1/material-requests/${rid}/deliveries/${did}/decision`, parties.tokens.contractor, { items });
+    const decide = (items: object[]) =>
+      post(`/v1/material-requests/${rid}/deliveries/${did}/decision`, parties.tokens.contractor, { items });
     expect((await decide([{ itemId: 'm', outcome: 'accept' }])).status).toBe(200);
     await closed(materialRequestWorkflowId(id, rid));
 
@@ -274,15 +376,30 @@ describe('repeats, late calls and readiness', () => {
     expect([repeat.status, repeat.body.status]).toEqual([200, 'accepted']);
     const contradicting = await decide([{ itemId: 'm', outcome: 'return', reason: 'unsigned' }]);
     expect([contradicting.status, contradicting.body.error.code]).toEqual([409, 'closed']);
-    expect((await post(`/v1/material-requests/${rid}/deliveries/dl_nope/decision`, parties.tokens.contractor, { items: [{ itemId: 'm', outcome: 'accept' }] })).status).toBe(404);
-    const cancel = await post(`/v1/material-requests/${rid}/cancellation`, parties.tokens.contractor, { reason: 'not needed' });
+    expect(
+      (
+        await post(`/v1/material-requests/${rid}/deliveries/dl_nope/decision`, parties.tokens.contractor, {
+          items: [{ itemId: 'm', outcome: 'accept' }],
+        })
+      ).status,
+    ).toBe(404);
+    const cancel = await post(`/v1/material-requests/${rid}/cancellation`, parties.tokens.contractor, {
+      reason: 'not needed',
+    });
     expect([cancel.status, cancel.body.error.code]).toEqual([409, 'closed']);
     // The delivery sent again under its key, its stored answer lost: the request as it stands.
     await forgetKeys();
-    const redelivered = await post(`/v1/material-requests/${rid}/deliveries`, liaison, { items: [{ itemId: 'm', quantity: 1 }] }, deliveryKey);
+    const redelivered = await post(
+      `/v1/material-requests/${rid}/deliveries`,
+      liaison,
+      { items: [{ itemId: 'm', quantity: 1 }] },
+      deliveryKey,
+    );
     expect([redelivered.status, redelivered.body.status]).toEqual([201, 'accepted']);
     expect(redelivered.body.deliveries).toHaveLength(1);
-    const more = await post(`/v1/material-requests/${rid}/deliveries`, liaison, { items: [{ itemId: 'm', quantity: 1 }] });
+    const more = await post(`/v1/material-requests/${rid}/deliveries`, liaison, {
+      items: [{ itemId: 'm', quantity: 1 }],
+    });
     expect([more.status, more.body.error.code]).toEqual([409, 'closed']);
 
     // Progress recorded, then the contract terminated: its quota workflow closes at once.
@@ -290,14 +407,20 @@ describe('repeats, late calls and readiness', () => {
     const body = { station: 'G', metric: 'village_visits', count: 4, date: today };
     const recorded = await post(`/v1/contracts/${id}/progress`, parties.tokens.contractor, body, progressKey);
     expect(recorded.status).toBe(201);
-    const terminated = await post(`/v1/contracts/${id}/termination`, parties.tokens.agency, { reason: 'Contractor dissolved' });
+    const terminated = await post(`/v1/contracts/${id}/termination`, parties.tokens.agency, {
+      reason: 'Contractor dissolved',
+    });
     expect(terminated.status).toBe(200);
     await closed(contractWorkflowId(id));
     await closed(quotaWorkflowId(id));
-    const terminatedAgain = await post(`/v1/contracts/${id}/termination`, parties.tokens.agency, { reason: 'Contractor dissolved' });
+    const terminatedAgain = await post(`/v1/contracts/${id}/termination`, parties.tokens.agency, {
+      reason: 'Contractor dissolved',
+    });
     expect([terminatedAgain.status, terminatedAgain.body.status]).toEqual([200, 'terminated']);
     // Another reason is not the termination recorded: refused, the recorded reason unchanged.
-    const otherReason = await post(`/v1/contracts/${id}/termination`, parties.tokens.agency, { reason: 'Budget withdrawn' });
+    const otherReason = await post(`/v1/contracts/${id}/termination`, parties.tokens.agency, {
+      reason: 'Budget withdrawn',
+    });
     expect(otherReason.status).toBe(409);
     await forgetKeys();
     const again = await post(`/v1/contracts/${id}/progress`, parties.tokens.contractor, body, progressKey);

@@ -25,7 +25,13 @@ describe('domain limits over the API', () => {
     const admin = `gf_test_admin_${randomBytes(12).toString('hex')}`;
     await new IdentityService(database.handle.db).ensureAdmin(admin);
     const temporal = offlineTemporalClient();
-    app = await buildApp({ database: database.handle, temporal, taskQueue: 'unused', logLevel: 'silent', rateLimits: { writesPerMinute: 0, authFailuresPerMinute: 0 } });
+    app = await buildApp({
+      database: database.handle,
+      temporal,
+      taskQueue: 'unused',
+      logLevel: 'silent',
+      rateLimits: { writesPerMinute: 0, authFailuresPerMinute: 0 },
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     http = httpClient(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`);
     parties = await registerParties(http, admin);
@@ -35,7 +41,8 @@ describe('domain limits over the API', () => {
     await database?.drop();
   });
 
-  const create = (overrides: object) => http('POST', '/v1/contracts', { token: parties.tokens.agency, body: sCountyContract(parties.orgs, overrides) });
+  const create = (overrides: object) =>
+    http('POST', '/v1/contracts', { token: parties.tokens.agency, body: sCountyContract(parties.orgs, overrides) });
 
   it('refuses the issue’s three terms with 422 naming the term and the years allowed', async () => {
     for (const term of [
@@ -45,21 +52,53 @@ describe('domain limits over the API', () => {
     ]) {
       const res = await create({ term });
       expect(res.status, JSON.stringify(term)).toBe(422);
-      expect(res.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.stringMatching(/^term\./), reason: 'must be in the years 2000–2100' })]));
+      expect(res.body.error.details).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            field: expect.stringMatching(/^term\./),
+            reason: 'must be in the years 2000–2100',
+          }),
+        ]),
+      );
     }
   });
 
   it('refuses a headcount of 1e300 and lists past their limit with 422, not the schema’s 400', async () => {
     const headcount = await create({ staffing: { headcount: 1e300, monthlyPayroll: '75000.00' } });
     expect(headcount.status).toBe(422);
-    expect(headcount.body.error.details).toContainEqual(expect.objectContaining({ field: 'staffing.headcount', reason: `must be a whole number from 1 to ${MAX_HEADCOUNT}` }));
-    const stations = await create({ stations: Array.from({ length: MAX_STATIONS_PER_CONTRACT + 1 }, (_, i) => ({ id: `s${i}`, name: 's', township: 't', villages: [] })) });
+    expect(headcount.body.error.details).toContainEqual(
+      expect.objectContaining({
+        field: 'staffing.headcount',
+        reason: `must be a whole number from 1 to ${MAX_HEADCOUNT}`,
+      }),
+    );
+    const stations = await create({
+      stations: Array.from({ length: MAX_STATIONS_PER_CONTRACT + 1 }, (_, i) => ({
+        id: `s${i}`,
+        name: 's',
+        township: 't',
+        villages: [],
+      })),
+    });
     expect(stations.status).toBe(422);
-    expect(stations.body.error.details).toContainEqual(expect.objectContaining({ field: 'stations', reason: `has ${MAX_STATIONS_PER_CONTRACT + 1} stations; at most ${MAX_STATIONS_PER_CONTRACT} are allowed` }));
+    expect(stations.body.error.details).toContainEqual(
+      expect.objectContaining({
+        field: 'stations',
+        reason: `has ${MAX_STATIONS_PER_CONTRACT + 1} stations; at most ${MAX_STATIONS_PER_CONTRACT} are allowed`,
+      }),
+    );
     const tranches = await create({
-      tranches: Array.from({ length: MAX_TRANCHES + 1 }, (_, i) => ({ id: `t${i}`, label: 't', due: '2023-06-30', amount: '1.00', fundingSource: 'fiscal' })),
+      tranches: Array.from({ length: MAX_TRANCHES + 1 }, (_, i) => ({
+        id: `t${i}`,
+        label: 't',
+        due: '2023-06-30',
+        amount: '1.00',
+        fundingSource: 'fiscal',
+      })),
     });
     expect(tranches.status).toBe(422);
-    expect(tranches.body.error.details).toContainEqual(expect.objectContaining({ field: 'tranches', reason: expect.stringContaining(`at most ${MAX_TRANCHES}`) }));
+    expect(tranches.body.error.details).toContainEqual(
+      expect.objectContaining({ field: 'tranches', reason: expect.stringContaining(`at most ${MAX_TRANCHES}`) }),
+    );
   });
 });

@@ -71,7 +71,12 @@ describe('notification delivery', () => {
     parties = await registerParties(stack.http, stack.adminToken);
     const user = await stack.http('POST', '/v1/users', {
       token: stack.adminToken,
-      body: { name: 'Finance Head Zhao', organizationId: parties.orgs.payer, roles: ['finance_officer'], email: 'zhao@finance.example.cn' },
+      body: {
+        name: 'Finance Head Zhao',
+        organizationId: parties.orgs.payer,
+        roles: ['finance_officer'],
+        email: 'zhao@finance.example.cn',
+      },
     });
     expect(user.body.email).toBe('zhao@finance.example.cn');
     financeMailToken = user.body.token;
@@ -89,8 +94,17 @@ describe('notification delivery', () => {
     });
     expect(webhook.status).toBe(201);
     expect(webhook.body.secret).toMatch(/^whsec_/);
-    expect((await stack.http('POST', `/v1/organizations/${parties.orgs.payer}/webhooks`, { token: parties.tokens.finance, body: { url: 'http://x.test/' } })).status).toBe(403);
-    const listed = await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/webhooks`, { token: stack.adminToken });
+    expect(
+      (
+        await stack.http('POST', `/v1/organizations/${parties.orgs.payer}/webhooks`, {
+          token: parties.tokens.finance,
+          body: { url: 'http://x.test/' },
+        })
+      ).status,
+    ).toBe(403);
+    const listed = await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/webhooks`, {
+      token: stack.adminToken,
+    });
     expect(JSON.stringify(listed.body)).not.toContain(webhook.body.secret);
 
     // A backdated contract: its shortfall and overdue tranches escalate at once to the payer.
@@ -147,11 +161,20 @@ describe('notification delivery', () => {
     for (const d of webhookLog) await activities.deliverNotification({ notificationId: d.notificationId });
     expect(received.length).toBe(before);
     expect(mails.length).toBe(mailsBefore);
-    const rows = await stack.database.handle.db.select().from(deliveries).where(eq(deliveries.organizationId, parties.orgs.payer));
+    const rows = await stack.database.handle.db
+      .select()
+      .from(deliveries)
+      .where(eq(deliveries.organizationId, parties.orgs.payer));
     expect(rows.every((r) => r.status === 'delivered')).toBe(true);
 
     // The delivery log is the payer's own business.
-    expect((await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/deliveries`, { token: parties.tokens.contractor })).status).toBe(403);
+    expect(
+      (
+        await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/deliveries`, {
+          token: parties.tokens.contractor,
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('refuses webhooks to loopback, link-local, private and unspecified addresses and plain http', async () => {
@@ -167,13 +190,20 @@ describe('notification delivery', () => {
       'http://93.184.216.34/hook',
     ];
     for (const url of targets) {
-      const res = await stack.http('POST', `/v1/organizations/${parties.orgs.payer}/webhooks`, { token: stack.adminToken, body: { url } });
+      const res = await stack.http('POST', `/v1/organizations/${parties.orgs.payer}/webhooks`, {
+        token: stack.adminToken,
+        body: { url },
+      });
       expect(res.status, url).toBe(422);
       expect(res.body.error.details[0].field, url).toBe('url');
     }
     // The organization's webhooks did not change.
-    const listed = await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/webhooks`, { token: stack.adminToken });
-    expect(listed.body.items.map((w: any) => w.url).filter((u: string) => !u.startsWith('http://127.0.0.1:'))).toEqual([]);
+    const listed = await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/webhooks`, {
+      token: stack.adminToken,
+    });
+    expect(listed.body.items.map((w: any) => w.url).filter((u: string) => !u.startsWith('http://127.0.0.1:'))).toEqual(
+      [],
+    );
   });
 
   it('keeps an inbox read state per user', async () => {
@@ -195,6 +225,8 @@ describe('notification delivery', () => {
     const colleague = await stack.http('GET', '/v1/inbox?unread=true', { token: financeMailToken });
     expect(colleague.body.items.map((n: any) => n.id)).toContain(first.id);
     // Someone else's notification is not in your inbox.
-    expect((await stack.http('POST', `/v1/inbox/${first.id}/read`, { token: parties.tokens.contractor })).status).toBe(404);
+    expect((await stack.http('POST', `/v1/inbox/${first.id}/read`, { token: parties.tokens.contractor })).status).toBe(
+      404,
+    );
   });
 });

@@ -110,7 +110,8 @@ describe('outages and stuck workflows', () => {
 
   it('bounds a projection that cannot be written, shows it to operators, and lets other contracts go on', async () => {
     // A poisoned row: the read model refuses this one contract's ledger entries.
-    await database.handle.db.execute(sql.raw(`
+    await database.handle.db.execute(
+      sql.raw(`
       create function outages_poison() returns trigger language plpgsql as $$
       begin
         if new.contract_id = '${poisoned}' then
@@ -118,14 +119,20 @@ describe('outages and stuck workflows', () => {
         end if;
         return new;
       end $$
-    `));
+    `),
+    );
     await database.handle.db.execute(
-      sql.raw('create trigger outages_poison before insert on ledger_entries for each row execute function outages_poison()'),
+      sql.raw(
+        'create trigger outages_poison before insert on ledger_entries for each row execute function outages_poison()',
+      ),
     );
 
     // The workflow records the payment but cannot write it: the request gets no answer in time.
     const started = Date.now();
-    const stuck = await http('POST', `/v1/contracts/${poisoned}/payments`, { token: parties.tokens.finance, body: payment('P-POISON-1') });
+    const stuck = await http('POST', `/v1/contracts/${poisoned}/payments`, {
+      token: parties.tokens.finance,
+      body: payment('P-POISON-1'),
+    });
     expect(stuck.status).toBe(503);
     expect(stuck.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(stuck.body.error.code).toBe('unavailable');
@@ -140,11 +147,16 @@ describe('outages and stuck workflows', () => {
     expect(projections.length).toBeGreaterThan(0);
     for (const e of projections) expect(e.activityTaskScheduledEventAttributes!.retryPolicy!.maximumAttempts).toBe(10);
     const failed = await eventually(
-      async () => (await client.workflow.getHandle(workflowId).fetchHistory()).events!.filter((e) => e.activityTaskFailedEventAttributes),
+      async () =>
+        (await client.workflow.getHandle(workflowId).fetchHistory()).events!.filter(
+          (e) => e.activityTaskFailedEventAttributes,
+        ),
       (list) => list.length > 0,
     );
     expect(failed).toHaveLength(1);
-    expect(failed[0]!.activityTaskFailedEventAttributes!.retryState).toBe(proto.api.enums.v1.RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE);
+    expect(failed[0]!.activityTaskFailedEventAttributes!.retryState).toBe(
+      proto.api.enums.v1.RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE,
+    );
 
     // Shown to operators: the admin route, from the workflow's memo.
     const listed = await eventually(
@@ -167,7 +179,9 @@ describe('outages and stuck workflows', () => {
     // …and in the administrators' inbox, once per workflow however often it is found.
     await http('GET', '/v1/admin/stuck-workflows', { token: adminToken });
     const inbox = await http('GET', '/v1/inbox', { token: adminToken });
-    const notices = inbox.body.items.filter((n: { kind: string; body: { en: string } }) => n.kind === 'workflow_stuck' && n.body.en.includes(workflowId));
+    const notices = inbox.body.items.filter(
+      (n: { kind: string; body: { en: string } }) => n.kind === 'workflow_stuck' && n.body.en.includes(workflowId),
+    );
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatchObject({ severity: 'critical', contractId: poisoned });
     // Not in any organization's inbox.
@@ -175,7 +189,10 @@ describe('outages and stuck workflows', () => {
     expect(payerInbox.body.items.filter((n: { kind: string }) => n.kind === 'workflow_stuck')).toEqual([]);
 
     // Every other contract goes on.
-    const ok = await http('POST', `/v1/contracts/${healthy}/payments`, { token: parties.tokens.finance, body: payment('P-OK-1') });
+    const ok = await http('POST', `/v1/contracts/${healthy}/payments`, {
+      token: parties.tokens.finance,
+      body: payment('P-OK-1'),
+    });
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
 
     // /readyz stays 200 and counts it.
@@ -203,45 +220,64 @@ describe('outages and stuck workflows', () => {
       projection: null,
     });
     const inbox = await http('GET', '/v1/inbox', { token: adminToken });
-    const notices = inbox.body.items.filter((n: { kind: string; body: { en: string } }) => n.kind === 'workflow_stuck' && n.body.en.includes(workflowId));
+    const notices = inbox.body.items.filter(
+      (n: { kind: string; body: { en: string } }) => n.kind === 'workflow_stuck' && n.body.en.includes(workflowId),
+    );
     expect(notices).toHaveLength(1);
     // Ready all the same: the count is a detail.
     const ready = await http('GET', '/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body.checks).toContainEqual({ name: 'workflows', ok: true, detail: expect.stringMatching(/^2 stuck workflow/) });
+    expect(ready.body.checks).toContainEqual({
+      name: 'workflows',
+      ok: true,
+      detail: expect.stringMatching(/^2 stuck workflow/),
+    });
     await client.workflow.getHandle(workflowId).terminate('test over');
   }, 90_000);
 
-  it('answers 503 with Retry-After within the deadline when no worker runs, and /readyz names the worker', async () => {
-    expect((await http('GET', '/readyz')).status).toBe(200);
-    worker.shutdown();
-    await running;
+  it(
+    'answers 503 with Retry-After within the deadline when no worker runs, and /readyz names the worker',
+    async () => {
+      expect((await http('GET', '/readyz')).status).toBe(200);
+      worker.shutdown();
+      await running;
 
-    const notReady = await eventually(
-      () => http('GET', '/readyz'),
-      (res) => res.status === 503,
-      POLL_WINDOW_MS + 15_000,
-    );
-    expect(notReady.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(notReady.body.status).toBe('unavailable');
-    expect(notReady.body.checks).toContainEqual({ name: 'worker', ok: false, error: expect.stringContaining(taskQueue) });
-    expect(notReady.body.checks).toContainEqual({ name: 'database', ok: true });
-    expect(notReady.body.checks).toContainEqual({ name: 'temporal', ok: true });
+      const notReady = await eventually(
+        () => http('GET', '/readyz'),
+        (res) => res.status === 503,
+        POLL_WINDOW_MS + 15_000,
+      );
+      expect(notReady.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(notReady.body.status).toBe('unavailable');
+      expect(notReady.body.checks).toContainEqual({
+        name: 'worker',
+        ok: false,
+        error: expect.stringContaining(taskQueue),
+      });
+      expect(notReady.body.checks).toContainEqual({ name: 'database', ok: true });
+      expect(notReady.body.checks).toContainEqual({ name: 'temporal', ok: true });
 
-    const started = Date.now();
-    const res = await http('POST', `/v1/contracts/${healthy}/payments`, { token: parties.tokens.finance, body: payment('P-OK-2') });
-    const took = Date.now() - started;
-    expect(res.status).toBe(503);
-    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(res.body).toEqual({ error: { code: 'unavailable', message: expect.stringMatching(/worker.*task queue/i) } });
-    expect(took).toBeGreaterThanOrEqual(DEADLINE_MS - 100);
-    expect(took).toBeLessThan(DEADLINE_MS + 4000);
+      const started = Date.now();
+      const res = await http('POST', `/v1/contracts/${healthy}/payments`, {
+        token: parties.tokens.finance,
+        body: payment('P-OK-2'),
+      });
+      const took = Date.now() - started;
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(res.body).toEqual({
+        error: { code: 'unavailable', message: expect.stringMatching(/worker.*task queue/i) },
+      });
+      expect(took).toBeGreaterThanOrEqual(DEADLINE_MS - 100);
+      expect(took).toBeLessThan(DEADLINE_MS + 4000);
 
-    // Reads from the read model need no worker.
-    const read = await http('GET', `/v1/contracts/${healthy}`, { token: parties.tokens.finance });
-    expect(read.status).toBe(200);
-    expect((await http('GET', '/healthz')).status).toBe(200);
-  }, POLL_WINDOW_MS + 60_000);
+      // Reads from the read model need no worker.
+      const read = await http('GET', `/v1/contracts/${healthy}`, { token: parties.tokens.finance });
+      expect(read.status).toBe(200);
+      expect((await http('GET', '/healthz')).status).toBe(200);
+    },
+    POLL_WINDOW_MS + 60_000,
+  );
 
   it('answers 503 naming the database when it is gone, and /readyz names it', async () => {
     if (database.url) {
@@ -262,7 +298,10 @@ describe('outages and stuck workflows', () => {
       ['POST', `/v1/contracts/${healthy}/payments`],
       ['GET', '/v1/inbox'],
     ] as const) {
-      const res = await http(method, path, { token: parties.tokens.finance, body: method === 'POST' ? payment('P-OK-3') : undefined });
+      const res = await http(method, path, {
+        token: parties.tokens.finance,
+        body: method === 'POST' ? payment('P-OK-3') : undefined,
+      });
       expect(res.status, `${method} ${path}`).toBe(503);
       expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(res.body).toEqual({ error: { code: 'unavailable', message: expect.stringMatching(/database/i) } });

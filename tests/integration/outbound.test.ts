@@ -11,9 +11,36 @@ import { loadConfig } from '../../server/config';
 
 describe('webhook target rules', () => {
   it('refuses every non-public address family and form, and lets public unicast through', () => {
-    const refused = ['127.0.0.1', '127.8.9.10', '::1', '0.0.0.0', '::', '169.254.169.254', 'fe80::1', '10.0.0.1', '172.16.5.4', '192.168.0.1', 'fd12::3', '100.64.0.1', '224.0.0.1', '255.255.255.255', '::ffff:127.0.0.1', '::ffff:10.1.2.3', '::127.0.0.1', '::7f00:1', '::a00:1', '100::1', '64:ff9b::7f00:1', '2002:7f00:1::', '2001::1', '4000::1'];
-    for (const address of refused) expect(refusedAddress(address, NO_EXCEPTIONS), address).toMatch(/is a [\w-]+( IPv6)? address/);
-    for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111']) expect(refusedAddress(address, NO_EXCEPTIONS), address).toBeUndefined();
+    const refused = [
+      '127.0.0.1',
+      '127.8.9.10',
+      '::1',
+      '0.0.0.0',
+      '::',
+      '169.254.169.254',
+      'fe80::1',
+      '10.0.0.1',
+      '172.16.5.4',
+      '192.168.0.1',
+      'fd12::3',
+      '100.64.0.1',
+      '224.0.0.1',
+      '255.255.255.255',
+      '::ffff:127.0.0.1',
+      '::ffff:10.1.2.3',
+      '::127.0.0.1',
+      '::7f00:1',
+      '::a00:1',
+      '100::1',
+      '64:ff9b::7f00:1',
+      '2002:7f00:1::',
+      '2001::1',
+      '4000::1',
+    ];
+    for (const address of refused)
+      expect(refusedAddress(address, NO_EXCEPTIONS), address).toMatch(/is a [\w-]+( IPv6)? address/);
+    for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111'])
+      expect(refusedAddress(address, NO_EXCEPTIONS), address).toBeUndefined();
   });
 
   it('lets no IPv6 address outside the global unicast block 2000::/3 through', () => {
@@ -29,7 +56,16 @@ describe('webhook target rules', () => {
   });
 
   it('reads literal addresses in any form the URL parser accepts', () => {
-    for (const url of ['https://2130706433/', 'https://0x7f000001/', 'https://0177.0.0.1/', 'https://127.1/', 'https://[::1]/', 'https://[::ffff:7f00:1]/', 'https://0/', 'https://[::127.0.0.1]/']) {
+    for (const url of [
+      'https://2130706433/',
+      'https://0x7f000001/',
+      'https://0177.0.0.1/',
+      'https://127.1/',
+      'https://[::1]/',
+      'https://[::ffff:7f00:1]/',
+      'https://0/',
+      'https://[::127.0.0.1]/',
+    ]) {
       expect(refusedUrl(url, NO_EXCEPTIONS), url).toMatch(/is a [\w-]+( IPv6)? address/);
     }
     expect(refusedUrl('http://93.184.216.34/', NO_EXCEPTIONS)).toMatch(/must use https/);
@@ -53,20 +89,28 @@ describe('webhook target rules', () => {
 
   it('refuses a name that resolves to a refused address, after resolution', async () => {
     const outcome = await new Promise<string>((resolve) =>
-      guardedLookup(NO_EXCEPTIONS)('localhost', { all: true }, (error) => resolve(error ? String(error.code) : 'connected')),
+      guardedLookup(NO_EXCEPTIONS)('localhost', { all: true }, (error) =>
+        resolve(error ? String(error.code) : 'connected'),
+      ),
     );
     expect(outcome).toBe('EADDRNOTALLOWED');
     const allowed = await new Promise<string>((resolve) =>
-      guardedLookup(parseAllowList('localhost').policy)('localhost', { all: true }, (error) => resolve(error ? String(error.code) : 'connected')),
+      guardedLookup(parseAllowList('localhost').policy)('localhost', { all: true }, (error) =>
+        resolve(error ? String(error.code) : 'connected'),
+      ),
     );
     expect(allowed).toBe('connected');
   });
 
   it('judges a name at registration by what it resolves to, by the rule deliveries use', async () => {
-    expect(await refusedTarget('https://localhost/hook', NO_EXCEPTIONS)).toMatch(/^localhost resolves to .* is a loopback address$/);
+    expect(await refusedTarget('https://localhost/hook', NO_EXCEPTIONS)).toMatch(
+      /^localhost resolves to .* is a loopback address$/,
+    );
     expect(await refusedTarget('http://localhost/hook', parseAllowList('localhost').policy)).toBeUndefined();
     expect(await refusedTarget('https://127.0.0.1/hook', NO_EXCEPTIONS)).toMatch(/loopback/);
-    expect(await refusedTarget('https://grantflow.invalid/hook', NO_EXCEPTIONS)).toBe('cannot be resolved (grantflow.invalid)');
+    expect(await refusedTarget('https://grantflow.invalid/hook', NO_EXCEPTIONS)).toBe(
+      'cannot be resolved (grantflow.invalid)',
+    );
   });
 });
 
@@ -90,14 +134,22 @@ describe('webhook delivery', () => {
     const outcome = await postWebhook(`${base}/hook`, {}, '{}', NO_EXCEPTIONS);
     expect(outcome.ok).toBe(false);
     expect(outcome.error).toMatch(/refused/);
-    const byName = await postWebhook(`http://localhost:${(server.address() as AddressInfo).port}/hook`, {}, '{}', parseAllowList('127.0.0.2').policy);
+    const byName = await postWebhook(
+      `http://localhost:${(server.address() as AddressInfo).port}/hook`,
+      {},
+      '{}',
+      parseAllowList('127.0.0.2').policy,
+    );
     expect(byName.ok).toBe(false);
     expect(hits).toEqual([]);
   });
 
   it('delivers to an allow-listed receiver, and treats a redirect as a failure without following it', async () => {
     const policy = parseAllowList('127.0.0.1').policy;
-    expect(await postWebhook(`${base}/hook`, { 'content-type': 'application/json' }, '{"a":1}', policy)).toEqual({ ok: true, status: 204 });
+    expect(await postWebhook(`${base}/hook`, { 'content-type': 'application/json' }, '{"a":1}', policy)).toEqual({
+      ok: true,
+      status: 204,
+    });
     const moved = await postWebhook(`${base}/moved`, {}, '{}', policy);
     expect(moved).toMatchObject({ ok: false, status: 301 });
     expect(moved.error).toMatch(/redirect not followed/);

@@ -37,10 +37,22 @@ describe('payment applications over the API: access, inputs, retries and amendme
       staffing: undefined,
       tranches: [
         { id: 't1', label: 'First half', due: `${year}-01-31`, percent: 50, fundingSource: 'fiscal' },
-        { id: 't2', label: 'Second half', due: `${year + 1}-12-31`, percent: 50, fundingSource: 'fiscal', release: 'on_application' },
+        {
+          id: 't2',
+          label: 'Second half',
+          due: `${year + 1}-12-31`,
+          percent: 50,
+          fundingSource: 'fiscal',
+          release: 'on_application',
+        },
       ],
       checkpoints: [],
-      paymentTerms: { basis: 'acceptance', payWithinDays: 30, statute: 'sme_payment_2025', lateInterest: { kind: 'statutory_daily' } },
+      paymentTerms: {
+        basis: 'acceptance',
+        payWithinDays: 30,
+        statute: 'sme_payment_2025',
+        lateInterest: { kind: 'statutory_daily' },
+      },
       closeGraceDays: 3650,
     } as never);
 
@@ -50,21 +62,45 @@ describe('payment applications over the API: access, inputs, retries and amendme
     return id;
   }
   const apply = (id: string, body: Record<string, unknown>, key?: string, token = parties.tokens.contractor) =>
-    stack.http('POST', `/v1/contracts/${id}/payment-applications`, { token, body, headers: key ? { 'idempotency-key': key } : {} });
+    stack.http('POST', `/v1/contracts/${id}/payment-applications`, {
+      token,
+      body,
+      headers: key ? { 'idempotency-key': key } : {},
+    });
 
   it('the overdue list: an auditor of an organization party to none of the payer’s contracts is refused 403; one party to a contract sees that contract only', async () => {
-    const township = (await stack.http('POST', '/v1/organizations', { token: stack.adminToken, body: { name: 'Far Township', kind: 'township' } })).body.id;
-    const auditor = (await stack.http('POST', '/v1/users', { token: stack.adminToken, body: { name: 'Auditor Far', organizationId: township, roles: ['auditor'] } })).body.token;
-    const res = await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/overdue-payments?asOf=${today}`, { token: auditor });
+    const township = (
+      await stack.http('POST', '/v1/organizations', {
+        token: stack.adminToken,
+        body: { name: 'Far Township', kind: 'township' },
+      })
+    ).body.id;
+    const auditor = (
+      await stack.http('POST', '/v1/users', {
+        token: stack.adminToken,
+        body: { name: 'Auditor Far', organizationId: township, roles: ['auditor'] },
+      })
+    ).body.token;
+    const res = await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/overdue-payments?asOf=${today}`, {
+      token: auditor,
+    });
     expect(res.status).toBe(403);
     // An auditor of the purchaser (party to the payer's contracts) is let in.
-    const near = await stack.http('POST', '/v1/users', { token: stack.adminToken, body: { name: 'Auditor Near', organizationId: parties.orgs.purchaser, roles: ['auditor'] } });
+    const near = await stack.http('POST', '/v1/users', {
+      token: stack.adminToken,
+      body: { name: 'Auditor Near', organizationId: parties.orgs.purchaser, roles: ['auditor'] },
+    });
     expect(near.status, JSON.stringify(near.body)).toBe(201);
     await newContract(`pa-r1-${Date.now()}`);
-    const seen = await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/overdue-payments?asOf=${today}`, { token: near.body.token });
+    const seen = await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/overdue-payments?asOf=${today}`, {
+      token: near.body.token,
+    });
     expect(seen.status).toBe(200);
     // Nothing of another organization's contracts: the auditor of the far township sees no list at all, even for an unknown payer.
-    expect((await stack.http('GET', `/v1/organizations/org_unknown/overdue-payments?asOf=${today}`, { token: auditor })).status).toBe(403);
+    expect(
+      (await stack.http('GET', `/v1/organizations/org_unknown/overdue-payments?asOf=${today}`, { token: auditor }))
+        .status,
+    ).toBe(403);
   });
 
   it('the overdue list pages by the payer’s contracts: every row exactly once, in order; the CSV whole; a cursor it did not give out is a 400', async () => {
@@ -72,7 +108,11 @@ describe('payment applications over the API: access, inputs, retries and amendme
     for (let i = 0; i < 3; i++) {
       const id = `pa-page-${i}-${Date.now()}`;
       // Due on 31 January under the default terms (due date + 30 days): overdue today, without interest.
-      const body = { ...definitionOf(id), paymentTerms: undefined, tranches: [{ id: 't1', label: 'Whole', due: `${year}-01-31`, percent: 100, fundingSource: 'fiscal' }] };
+      const body = {
+        ...definitionOf(id),
+        paymentTerms: undefined,
+        tranches: [{ id: 't1', label: 'Whole', due: `${year}-01-31`, percent: 100, fundingSource: 'fiscal' }],
+      };
       const res = await stack.http('POST', '/v1/contracts', { token: parties.tokens.agency, body });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       ids.push(id);
@@ -89,17 +129,30 @@ describe('payment applications over the API: access, inputs, retries and amendme
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const page: { status: number; body: any } = await stack.http('GET', `${base}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, { token: parties.tokens.finance });
+        const page: { status: number; body: any } = await stack.http(
+          'GET',
+          `${base}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+          { token: parties.tokens.finance },
+        );
         expect(page.status, JSON.stringify(page.body)).toBe(200);
-        expect(new Set(page.body.items.map((i: { contractId: string }) => i.contractId)).size).toBeLessThanOrEqual(limit);
+        expect(new Set(page.body.items.map((i: { contractId: string }) => i.contractId)).size).toBeLessThanOrEqual(
+          limit,
+        );
         walked.push(...page.body.items.map(key));
         cursor = page.body.nextCursor;
       } while (cursor && ++pages < 200);
       expect(walked).toEqual(all);
     }
     // The CSV is the whole list whatever the page size.
-    const csv = await stack.http('GET', `${base}&limit=1`, { token: parties.tokens.finance, headers: { accept: 'text/csv' } });
-    expect(parseCsv(csv.body as string).slice(1).map(([contract, , , , tranche]) => `${contract}/${tranche}`)).toEqual(all);
+    const csv = await stack.http('GET', `${base}&limit=1`, {
+      token: parties.tokens.finance,
+      headers: { accept: 'text/csv' },
+    });
+    expect(
+      parseCsv(csv.body as string)
+        .slice(1)
+        .map(([contract, , , , tranche]) => `${contract}/${tranche}`),
+    ).toEqual(all);
     // Another list's cursor, or none at all.
     const contractsPage = await stack.http('GET', '/v1/contracts?limit=1', { token: parties.tokens.finance });
     for (const cursor of [contractsPage.body.nextCursor as string, 'bm90LWEtY3Vyc29y']) {
@@ -112,7 +165,9 @@ describe('payment applications over the API: access, inputs, retries and amendme
   it('asOf at the ends of its range answers 200 or a 4xx, never a 5xx', async () => {
     await newContract(`pa-r2-${Date.now()}`);
     for (const asOf of ['1900-01-01', '2199-12-31']) {
-      const res = await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/overdue-payments?asOf=${asOf}`, { token: parties.tokens.finance });
+      const res = await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/overdue-payments?asOf=${asOf}`, {
+        token: parties.tokens.finance,
+      });
       expect(res.status).toBeLessThan(500);
     }
   });
@@ -144,21 +199,53 @@ describe('payment applications over the API: access, inputs, retries and amendme
 
   it('a retry after a lost answer under the same key with another amount is 409, and the application the workflow holds stays listed and decidable', async () => {
     const id = await newContract(`pa-r4-${Date.now()}`);
-    const user = (await stack.http('POST', '/v1/users', { token: stack.adminToken, body: { name: 'Staff A4', organizationId: parties.orgs.contractor, roles: ['contractor_staff'] } })).body;
+    const user = (
+      await stack.http('POST', '/v1/users', {
+        token: stack.adminToken,
+        body: { name: 'Staff A4', organizationId: parties.orgs.contractor, roles: ['contractor_staff'] },
+      })
+    ).body;
     const key = 'retry-after-503';
     const aid = idForKey('pa', [user.id, id], key);
     // The state a 5xx leaves when the workflow filed the application but the answer was lost
     // (timeout) or the row's update to "pending" failed: the row still "filing", the workflow holding it.
     await stack.database.handle.db.insert(paymentApplications).values({
-      id: aid, contractId: id, tranche: 't2', amountFen: 1_000_000, invoiceNumber: 'INV-A', invoiceDate: today, note: null, attachments: [], status: 'filing', filedBy: user.id,
+      id: aid,
+      contractId: id,
+      tranche: 't2',
+      amountFen: 1_000_000,
+      invoiceNumber: 'INV-A',
+      invoiceDate: today,
+      note: null,
+      attachments: [],
+      status: 'filing',
+      filedBy: user.id,
     });
-    await stack.client.workflow.getHandle(contractWorkflowId(id)).executeUpdate(fileApplicationUpdate, { args: [{ applicationId: aid, tranche: 't2', amountFen: 1_000_000, filedBy: user.id }] });
+    await stack.client.workflow.getHandle(contractWorkflowId(id)).executeUpdate(fileApplicationUpdate, {
+      args: [{ applicationId: aid, tranche: 't2', amountFen: 1_000_000, filedBy: user.id }],
+    });
     // The client retries under the same key (its idempotency record was freed by the 5xx), with a corrected amount.
-    const retry = await apply(id, { tranche: 't2', amount: '20000.00', invoice: { number: 'INV-A', date: today } }, key, user.token);
-    const rows = await stack.database.handle.db.select().from(paymentApplications).where(eq(paymentApplications.id, aid));
+    const retry = await apply(
+      id,
+      { tranche: 't2', amount: '20000.00', invoice: { number: 'INV-A', date: today } },
+      key,
+      user.token,
+    );
+    const rows = await stack.database.handle.db
+      .select()
+      .from(paymentApplications)
+      .where(eq(paymentApplications.id, aid));
     const list = await stack.http('GET', `/v1/contracts/${id}/payment-applications`, { token: parties.tokens.agency });
-    const decide = await stack.http('POST', `/v1/payment-applications/${aid}/decision`, { token: parties.tokens.agency, body: { outcome: 'accept' } });
-    const fresh = await apply(id, { tranche: 't2', amount: '50000.00', invoice: { number: 'INV-B', date: today } }, undefined, user.token);
+    const decide = await stack.http('POST', `/v1/payment-applications/${aid}/decision`, {
+      token: parties.tokens.agency,
+      body: { outcome: 'accept' },
+    });
+    const fresh = await apply(
+      id,
+      { tranche: 't2', amount: '50000.00', invoice: { number: 'INV-B', date: today } },
+      undefined,
+      user.token,
+    );
     expect(retry.status).toBe(409);
     expect(retry.body.error.code).toBe('idempotency_key_reused');
     expect(rows).toHaveLength(1);
@@ -177,12 +264,19 @@ describe('payment applications over the API: access, inputs, retries and amendme
     const definition = definitionOf(id) as any;
     const amended = await stack.http('POST', `/v1/contracts/${id}/schedule`, {
       token: parties.tokens.agency,
-      body: { tranches: [definition.tranches[0], { ...definition.tranches[1], id: 't3' }], checkpoints: [], reason: 'renumber' },
+      body: {
+        tranches: [definition.tranches[0], { ...definition.tranches[1], id: 't3' }],
+        checkpoints: [],
+        reason: 'renumber',
+      },
     });
     const detail = await stack.http('GET', `/v1/contracts/${id}`, { token: parties.tokens.contractor });
     const clockTranches = detail.body.paymentClock?.tranches?.map((t: any) => `${t.id}:${t.applied}`);
     const again = await apply(id, { tranche: 't3', amount: '50000.00', invoice: { number: 'INV-2', date: today } });
-    const decide = await stack.http('POST', `/v1/payment-applications/${filed.body.id}/decision`, { token: parties.tokens.agency, body: { outcome: 'accept' } });
+    const decide = await stack.http('POST', `/v1/payment-applications/${filed.body.id}/decision`, {
+      token: parties.tokens.agency,
+      body: { outcome: 'accept' },
+    });
     expect(amended.status).toBe(422);
     expect(JSON.stringify(amended.body)).toContain('cannot remove tranche \\"t2\\"');
     expect(clockTranches).toContain('t2:50000.00');
@@ -191,9 +285,12 @@ describe('payment applications over the API: access, inputs, retries and amendme
   });
 
   it('the yearly CSV starts with the UTF-8 byte order mark (Excel on a Chinese Windows reads it as UTF-8)', async () => {
-    const response = await fetch(`${stack.baseUrl}/v1/organizations/${parties.orgs.payer}/overdue-payments?asOf=${today}`, {
-      headers: { authorization: `Bearer ${parties.tokens.finance}`, accept: 'text/csv' },
-    });
+    const response = await fetch(
+      `${stack.baseUrl}/v1/organizations/${parties.orgs.payer}/overdue-payments?asOf=${today}`,
+      {
+        headers: { authorization: `Bearer ${parties.tokens.finance}`, accept: 'text/csv' },
+      },
+    );
     expect(response.status).toBe(200);
     // Raw bytes: fetch's text() would drop the mark.
     const bytes = new Uint8Array(await response.arrayBuffer());

@@ -44,10 +44,22 @@ describe('payment applications over the API', () => {
       staffing: undefined,
       tranches: [
         { id: 't1', label: 'First half', due: `${year}-01-31`, percent: 50, fundingSource: 'fiscal' },
-        { id: 't2', label: 'Second half', due: `${year + 1}-12-31`, percent: 50, fundingSource: 'fiscal', release: 'on_application' },
+        {
+          id: 't2',
+          label: 'Second half',
+          due: `${year + 1}-12-31`,
+          percent: 50,
+          fundingSource: 'fiscal',
+          release: 'on_application',
+        },
       ],
       checkpoints: [],
-      paymentTerms: { basis: 'acceptance', payWithinDays: 30, statute: 'sme_payment_2025', lateInterest: { kind: 'statutory_daily' } },
+      paymentTerms: {
+        basis: 'acceptance',
+        payWithinDays: 30,
+        statute: 'sme_payment_2025',
+        lateInterest: { kind: 'statutory_daily' },
+      },
       closeGraceDays: 3650,
     });
     // The statute's rules refuse a contract that breaks them, naming the rule.
@@ -57,22 +69,38 @@ describe('payment applications over the API', () => {
     });
     expect(tooLong.status).toBe(422);
     expect(JSON.stringify(tooLong.body)).toContain('sme_payment_2025.max_60_days');
-    expect((await stack.http('POST', '/v1/contracts', { token: parties.tokens.agency, body: definition })).status).toBe(201);
+    expect((await stack.http('POST', '/v1/contracts', { token: parties.tokens.agency, body: definition })).status).toBe(
+      201,
+    );
 
     const apply = (body: Record<string, unknown>, key?: string, token = parties.tokens.contractor) =>
-      stack.http('POST', `/v1/contracts/${id}/payment-applications`, { token, body, headers: key ? { 'idempotency-key': key } : {} });
+      stack.http('POST', `/v1/contracts/${id}/payment-applications`, {
+        token,
+        body,
+        headers: key ? { 'idempotency-key': key } : {},
+      });
     const note = `Salaries unpaid since May ${Date.now()}`;
     const body = { tranche: 't1', amount: '30000.00', invoice: { number: 'INV-001', date: today }, note };
 
     expect((await apply(body, undefined, parties.tokens.agency)).status).toBe(403);
     const tooMuch = await apply({ ...body, amount: '50000.01' });
     expect(tooMuch.status).toBe(422);
-    expect(tooMuch.body.error.details[0]).toMatchObject({ field: 'amount', reason: expect.stringContaining('50000.00') });
+    expect(tooMuch.body.error.details[0]).toMatchObject({
+      field: 'amount',
+      reason: expect.stringContaining('50000.00'),
+    });
 
     const filed = await apply(body, 'k-1');
     expect(filed.status).toBe(201);
     const calendar = calendarForYears(year, year + 1);
-    expect(filed.body).toMatchObject({ status: 'pending', tranche: 't1', amount: '30000.00', filedOn: today, note, decision: null });
+    expect(filed.body).toMatchObject({
+      status: 'pending',
+      tranche: 't1',
+      amount: '30000.00',
+      filedOn: today,
+      note,
+      decision: null,
+    });
     expect(filed.body.acceptanceDueOn).toBe(addWorkingDays(today, 10, calendar));
     const again = await apply(body, 'k-1');
     expect(again.status).toBe(201);
@@ -82,42 +110,89 @@ describe('payment applications over the API', () => {
     expect((await apply({ ...body, amount: '20000.01' })).status).toBe(422);
 
     const decide = (outcome: string, token = parties.tokens.agency, reasons?: string[]) =>
-      stack.http('POST', `/v1/payment-applications/${filed.body.id}/decision`, { token, body: { outcome, ...(reasons ? { reasons } : {}) } });
+      stack.http('POST', `/v1/payment-applications/${filed.body.id}/decision`, {
+        token,
+        body: { outcome, ...(reasons ? { reasons } : {}) },
+      });
     expect((await decide('accept', parties.tokens.contractor)).status).toBe(403);
     const accepted = await decide('accept');
     expect(accepted.status).toBe(200);
-    expect(accepted.body).toMatchObject({ status: 'accepted', decision: { outcome: 'accept', decidedOn: today, late: false, reasons: [] } });
+    expect(accepted.body).toMatchObject({
+      status: 'accepted',
+      decision: { outcome: 'accept', decidedOn: today, late: false, reasons: [] },
+    });
     expect((await decide('accept')).status).toBe(200);
     expect((await decide('return', parties.tokens.agency, ['no'])).status).toBe(409);
 
     const list = await stack.http('GET', `/v1/contracts/${id}/payment-applications`, { token: parties.tokens.finance });
     expect(list.body.items.map((a: any) => a.id)).toEqual([filed.body.id]);
-    expect((await stack.http('GET', `/v1/payment-applications/${filed.body.id}`, { token: parties.tokens.outsider })).status).toBe(404);
+    expect(
+      (await stack.http('GET', `/v1/payment-applications/${filed.body.id}`, { token: parties.tokens.outsider })).status,
+    ).toBe(404);
 
     // The contract's clock: accepted today, due 30 calendar days later.
     const dueOn = addDays(today, 30);
     const detail = await stack.http('GET', `/v1/contracts/${id}`, { token: parties.tokens.contractor });
     expect(detail.status).toBe(200);
     const t1 = detail.body.paymentClock.tranches.find((t: any) => t.id === 't1');
-    expect(t1).toMatchObject({ applied: '30000.00', appliedOn: today, acceptedOn: today, deemedAcceptedOn: null, paymentDueOn: dueOn, daysOverdue: 0, interest: '0.00' });
+    expect(t1).toMatchObject({
+      applied: '30000.00',
+      appliedOn: today,
+      acceptedOn: today,
+      deemedAcceptedOn: null,
+      paymentDueOn: dueOn,
+      daysOverdue: 0,
+      interest: '0.00',
+    });
     expect(detail.body.paymentClock.interest).toBe('0.00');
 
     // The payer's list 45 days on: 15 days overdue on 30,000.00 at 0.05 % a day.
     const asOf = addDays(dueOn, 15);
-    const expectedInterest = formatMoney(interestFor(parseMoney('30000.00'), calendarDaysBetween(dueOn, asOf), { kind: 'statutory_daily' }));
+    const expectedInterest = formatMoney(
+      interestFor(parseMoney('30000.00'), calendarDaysBetween(dueOn, asOf), { kind: 'statutory_daily' }),
+    );
     expect(expectedInterest).toBe('225.00');
-    const overdue = await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/overdue-payments?asOf=${asOf}`, { token: parties.tokens.finance });
+    const overdue = await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/overdue-payments?asOf=${asOf}`, {
+      token: parties.tokens.finance,
+    });
     expect(overdue.status).toBe(200);
     expect(overdue.body.items).toEqual([
-      expect.objectContaining({ contractId: id, tranche: 't1', paymentDueOn: dueOn, outstanding: '30000.00', daysOverdue: 15, interest: expectedInterest }),
+      expect.objectContaining({
+        contractId: id,
+        tranche: 't1',
+        paymentDueOn: dueOn,
+        outstanding: '30000.00',
+        daysOverdue: 15,
+        interest: expectedInterest,
+      }),
     ]);
-    const csv = await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/overdue-payments?asOf=${asOf}`, { token: parties.tokens.finance, headers: { accept: 'text/csv' } });
+    const csv = await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/overdue-payments?asOf=${asOf}`, {
+      token: parties.tokens.finance,
+      headers: { accept: 'text/csv' },
+    });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const rows = parseCsv(csv.body as string);
     expect(rows[0]).toContain('interest');
-    expect(rows[1]).toEqual([id, definition.title, parties.orgs.contractor, 'Social Work Organization D', 't1', 'First half', dueOn, '30000.00', '15', '225.00']);
-    expect((await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/overdue-payments?asOf=${asOf}`, { token: parties.tokens.otherFinance })).status).toBe(403);
+    expect(rows[1]).toEqual([
+      id,
+      definition.title,
+      parties.orgs.contractor,
+      'Social Work Organization D',
+      't1',
+      'First half',
+      dueOn,
+      '30000.00',
+      '15',
+      '225.00',
+    ]);
+    expect(
+      (
+        await stack.http('GET', `/v1/organizations/${parties.orgs.payer}/overdue-payments?asOf=${asOf}`, {
+          token: parties.tokens.otherFinance,
+        })
+      ).status,
+    ).toBe(403);
 
     // Claim check: the note lives in PostgreSQL; the workflow's history holds ids, amounts and days.
     const history = historyText(await stack.client.workflow.getHandle(contractWorkflowId(id)).fetchHistory());
@@ -128,18 +203,29 @@ describe('payment applications over the API', () => {
     // Returned with reasons (kept with the row only); what was applied for is free again.
     const second = await apply({ ...body, amount: '20000.00', invoice: { number: 'INV-002', date: today } });
     expect(second.status).toBe(201);
-    const returnWithout = await stack.http('POST', `/v1/payment-applications/${second.body.id}/decision`, { token: parties.tokens.agency, body: { outcome: 'return' } });
+    const returnWithout = await stack.http('POST', `/v1/payment-applications/${second.body.id}/decision`, {
+      token: parties.tokens.agency,
+      body: { outcome: 'return' },
+    });
     expect(returnWithout.status).toBe(422);
     const returned = await stack.http('POST', `/v1/payment-applications/${second.body.id}/decision`, {
       token: parties.tokens.agency,
       body: { outcome: 'return', reasons: ['Invoice names the wrong lot'] },
     });
-    expect(returned.body).toMatchObject({ status: 'returned', decision: { outcome: 'return', reasons: ['Invoice names the wrong lot'] } });
-    expect((await stack.http('GET', `/v1/payment-applications/${second.body.id}`, { token: parties.tokens.contractor })).body.decision.reasons).toEqual([
-      'Invoice names the wrong lot',
-    ]);
-    expect(historyText(await stack.client.workflow.getHandle(contractWorkflowId(id)).fetchHistory())).not.toContain('wrong lot');
-    expect((await apply({ ...body, amount: '20000.00', invoice: { number: 'INV-003', date: today } })).status).toBe(201);
+    expect(returned.body).toMatchObject({
+      status: 'returned',
+      decision: { outcome: 'return', reasons: ['Invoice names the wrong lot'] },
+    });
+    expect(
+      (await stack.http('GET', `/v1/payment-applications/${second.body.id}`, { token: parties.tokens.contractor })).body
+        .decision.reasons,
+    ).toEqual(['Invoice names the wrong lot']);
+    expect(historyText(await stack.client.workflow.getHandle(contractWorkflowId(id)).fetchHistory())).not.toContain(
+      'wrong lot',
+    );
+    expect((await apply({ ...body, amount: '20000.00', invoice: { number: 'INV-003', date: today } })).status).toBe(
+      201,
+    );
 
     // The purchaser amends the terms where it amends the schedule; the statute's rules hold there too.
     const amend = (paymentTerms: Record<string, unknown>) =>
@@ -166,6 +252,8 @@ describe('payment applications over the API', () => {
         '/v1/organizations/{id}/overdue-payments',
       ]),
     );
-    expect(Object.keys(doc.body.paths['/v1/organizations/{id}/overdue-payments'].get.responses['200'].content).sort()).toEqual(['application/json', 'text/csv']);
+    expect(
+      Object.keys(doc.body.paths['/v1/organizations/{id}/overdue-payments'].get.responses['200'].content).sort(),
+    ).toEqual(['application/json', 'text/csv']);
   });
 });

@@ -25,7 +25,11 @@ describe('personal data: volunteers’ phones', () => {
     { name: 'Zhao Min', phone: '+86 137-5555-0192', hamlet: 'Xiatun' },
   ];
   /** Every spelling of the phones a body could carry them in: as entered, and digits only. */
-  const phoneSpellings = volunteers.flatMap((v) => [v.phone, v.phone.replace(/\D/g, ''), v.phone.replace(/\D/g, '').slice(-8)]);
+  const phoneSpellings = volunteers.flatMap((v) => [
+    v.phone,
+    v.phone.replace(/\D/g, ''),
+    v.phone.replace(/\D/g, '').slice(-8),
+  ]);
   const expectNoPhone = (body: unknown, what: string) => {
     const text = JSON.stringify(body);
     for (const p of phoneSpellings) expect(text, `${what} holds ${p}`).not.toContain(p);
@@ -40,9 +44,11 @@ describe('personal data: volunteers’ phones', () => {
     parties = await registerParties(stack.http, stack.adminToken);
     [villageA, villageB] = parties.orgs.villages as [string, string];
     const admin = stack.adminToken;
-    const org = async (name: string, kind: string) => (await stack.http('POST', '/v1/organizations', { token: admin, body: { name, kind } })).body.id as string;
+    const org = async (name: string, kind: string) =>
+      (await stack.http('POST', '/v1/organizations', { token: admin, body: { name, kind } })).body.id as string;
     const user = async (name: string, organizationId: string, roles: string[]) =>
-      (await stack.http('POST', '/v1/users', { token: admin, body: { name, organizationId, roles } })).body.token as string;
+      (await stack.http('POST', '/v1/users', { token: admin, body: { name, organizationId, roles } })).body
+        .token as string;
     const township = await org('G Town Government', 'township');
     const audit = await org('County Audit Bureau', 'auditor');
     tokens.station = await user('Station G worker', parties.orgs.contractor, ['station_staff']);
@@ -57,20 +63,34 @@ describe('personal data: volunteers’ phones', () => {
         id: contractId,
         term: { start: addDays(today, -60), end: addDays(today, 300) },
         parties: { ...sCountyContract(parties.orgs).parties, oversight: audit },
-        stations: [{ id: 'G', name: 'Station G', township: 'G Town', villages: [villageA, villageB], townshipOrganization: township }],
+        stations: [
+          {
+            id: 'G',
+            name: 'Station G',
+            township: 'G Town',
+            villages: [villageA, villageB],
+            townshipOrganization: township,
+          },
+        ],
         tranches: [{ id: 't1', label: 'All', due: addDays(today, 300), percent: 100, fundingSource: 'fiscal' }],
         checkpoints: [],
         // An overdue request tells every party at once: each inbox is then a place a phone could leak to.
-        escalationPolicies: { materialRequestOverdue: { levels: [{ afterDays: 0, notify: [...everyone], severity: 'warning' }] } },
+        escalationPolicies: {
+          materialRequestOverdue: { levels: [{ afterDays: 0, notify: [...everyone], severity: 'warning' }] },
+        },
       }),
     });
     expect(created.status).toBe(201);
 
     for (const v of volunteers) {
-      const added = await stack.http('POST', `/v1/organizations/${villageA}/contacts`, { token: tokens.liaisonA, body: v });
+      const added = await stack.http('POST', `/v1/organizations/${villageA}/contacts`, {
+        token: tokens.liaisonA,
+        body: v,
+      });
       expect(added.status).toBe(201);
     }
-    const contacts = (await stack.http('GET', `/v1/organizations/${villageA}/contacts`, { token: tokens.station })).body.items;
+    const contacts = (await stack.http('GET', `/v1/organizations/${villageA}/contacts`, { token: tokens.station })).body
+      .items;
     expect(contacts).toHaveLength(2);
     // Due yesterday: overdue at once, so its escalation opens and every party is notified.
     const made = await stack.http('POST', `/v1/contracts/${contractId}/material-requests`, {
@@ -91,7 +111,15 @@ describe('personal data: volunteers’ phones', () => {
       () => stack.http('GET', `/v1/contracts/${contractId}/escalations`, { token: tokens.station }),
       (r) => r.body.items?.some((e: any) => e.step.reference === stepReference([requestId, villageA])),
     );
-    for (const token of [tokens.liaisonA, tokens.township, tokens.auditor, parties.tokens.finance, parties.tokens.agency, parties.tokens.evaluator, parties.tokens.contractor]) {
+    for (const token of [
+      tokens.liaisonA,
+      tokens.township,
+      tokens.auditor,
+      parties.tokens.finance,
+      parties.tokens.agency,
+      parties.tokens.evaluator,
+      parties.tokens.contractor,
+    ]) {
       await eventually(
         () => stack.http('GET', '/v1/inbox', { token }),
         (r) => r.body.items?.some((n: any) => n.kind === 'escalation.materialRequestOverdue'),
@@ -131,9 +159,15 @@ describe('personal data: volunteers’ phones', () => {
       }
       if (who === 'village B') continue;
       // They see who holds the materials: name and hamlet, without the phone.
-      expect(seen.request.body.contacts).toEqual(volunteers.map((v) => expect.objectContaining({ village: villageA, name: v.name, hamlet: v.hamlet, phone: null })));
+      expect(seen.request.body.contacts).toEqual(
+        volunteers.map((v) =>
+          expect.objectContaining({ village: villageA, name: v.name, hamlet: v.hamlet, phone: null }),
+        ),
+      );
       expect(seen.inbox.body.items.some((n: any) => n.body.en.includes('Wang Li (Banli)'))).toBe(true);
-      const created = seen.events.body.items.find((e: any) => e.kind === 'material_request.created' && e.payload.requestId === requestId);
+      const created = seen.events.body.items.find(
+        (e: any) => e.kind === 'material_request.created' && e.payload.requestId === requestId,
+      );
       expect(created.payload.request.contacts.map((c: any) => [c.name, c.phone])).toEqual([
         ['Wang Li', null],
         ['Zhao Min', null],
@@ -142,7 +176,11 @@ describe('personal data: volunteers’ phones', () => {
   });
 
   it('shows the phones to the village’s liaison and to the contractor’s staff working with the village', async () => {
-    for (const [who, token] of Object.entries({ 'village A liaison': tokens.liaisonA, 'station staff': tokens.station, 'contractor staff': parties.tokens.contractor })) {
+    for (const [who, token] of Object.entries({
+      'village A liaison': tokens.liaisonA,
+      'station staff': tokens.station,
+      'contractor staff': parties.tokens.contractor,
+    })) {
       expect((await stack.http('GET', `/v1/organizations/${villageA}/contacts`, { token })).status, who).toBe(200);
       const seen = await everything(token);
       expectPhones(seen.request.body, `${who}: request`);
@@ -151,7 +189,10 @@ describe('personal data: volunteers’ phones', () => {
     }
     // The village's own notice names its volunteers with their phones.
     const inboxA = await stack.http('GET', '/v1/inbox?limit=100', { token: tokens.liaisonA });
-    expectPhones(inboxA.body.items.filter((n: any) => n.kind === 'escalation.materialRequestOverdue'), 'village A: inbox');
+    expectPhones(
+      inboxA.body.items.filter((n: any) => n.kind === 'escalation.materialRequestOverdue'),
+      'village A: inbox',
+    );
   });
 
   it('leaves the phones out of every text shared by all parties, and out of notices to organizations whose every user may not read them', async () => {
@@ -162,6 +203,9 @@ describe('personal data: volunteers’ phones', () => {
     expect(mine[0].summary.en).toContain('Wang Li (Banli); Zhao Min (Xiatun)');
     expectNoPhone(mine[0].summary, 'escalation summary');
     // The contractor's inbox reaches all its users, staff or not: its notice has no phone.
-    expectNoPhone((await stack.http('GET', '/v1/inbox?limit=100', { token: parties.tokens.contractor })).body, 'contractor inbox');
+    expectNoPhone(
+      (await stack.http('GET', '/v1/inbox?limit=100', { token: parties.tokens.contractor })).body,
+      'contractor inbox',
+    );
   });
 });

@@ -30,7 +30,10 @@ describe('readiness', () => {
       logLevel: 'silent',
     });
     // No worker polls 'unused', so the API is not ready anyway; the database check itself passes.
-    expect((await app.inject({ method: 'GET', url: '/readyz' })).json().checks).toContainEqual({ name: 'database', ok: true });
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).json().checks).toContainEqual({
+      name: 'database',
+      ok: true,
+    });
 
     await database.handle.close();
     const res = await app.inject({ method: 'GET', url: '/readyz' });

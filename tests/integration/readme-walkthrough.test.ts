@@ -39,13 +39,18 @@ describe('the README walkthrough', () => {
       .replace(/^API=.*$/m, `API=${stack.baseUrl}`)
       .replace(/^ADMIN=.*$/m, `ADMIN=${stack.adminToken}`);
     const tail = VARIABLES.map((name) => `printf '%s=%s\\n' ${name} "$${name}"`).join('\n');
-    const result = await run('bash', ['-euo', 'pipefail', '-c', `${script}\n${tail}`], { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }).catch(
-      (error: { stdout?: string; stderr?: string; message: string }) => {
-        throw new Error(`the walkthrough stopped: ${error.message}\n--- stdout\n${error.stdout}\n--- stderr\n${error.stderr}`);
-      },
-    );
+    const result = await run('bash', ['-euo', 'pipefail', '-c', `${script}\n${tail}`], {
+      timeout: 120_000,
+      maxBuffer: 16 * 1024 * 1024,
+    }).catch((error: { stdout?: string; stderr?: string; message: string }) => {
+      throw new Error(
+        `the walkthrough stopped: ${error.message}\n--- stdout\n${error.stdout}\n--- stderr\n${error.stderr}`,
+      );
+    });
     output = result.stdout;
-    vars = Object.fromEntries(VARIABLES.map((name) => [name, new RegExp(`^${name}=(.*)$`, 'm').exec(output)?.[1] ?? ''])) as typeof vars;
+    vars = Object.fromEntries(
+      VARIABLES.map((name) => [name, new RegExp(`^${name}=(.*)$`, 'm').exec(output)?.[1] ?? '']),
+    ) as typeof vars;
   }, 240_000);
   afterAll(async () => {
     await stack?.stop();
@@ -62,8 +67,17 @@ describe('the README walkthrough', () => {
   it('the source contract: 530000.00 received, the June checkpoint missed by 393200.00, its escalation open at once', async () => {
     const contract = await stack.http('GET', '/v1/contracts/S-2023-lot3', { token: vars.FINANCE });
     expect(contract.status).toBe(200);
-    expect(contract.body).toMatchObject({ received: '530000.00', arrears: expect.any(String), payroll: expect.objectContaining({ monthsCovered: expect.any(Number) }) });
-    expect(contract.body.checkpoints[0]).toMatchObject({ required: '923200.00', receivedBy: '530000.00', status: 'missed', shortfall: '393200.00' });
+    expect(contract.body).toMatchObject({
+      received: '530000.00',
+      arrears: expect.any(String),
+      payroll: expect.objectContaining({ monthsCovered: expect.any(Number) }),
+    });
+    expect(contract.body.checkpoints[0]).toMatchObject({
+      required: '923200.00',
+      receivedBy: '530000.00',
+      status: 'missed',
+      shortfall: '393200.00',
+    });
     const escalations = await eventually(
       () => stack.http('GET', '/v1/escalations?status=open', { token: vars.FINANCE }),
       (res) => res.status === 200 && res.body.items.some((e: { contractId: string }) => e.contractId === 'S-2023-lot3'),

@@ -38,12 +38,24 @@ it.runIf(process.env.DATABASE_URL)('projections committing together each total t
   });
   for (let trial = 0; trial < 10; trial++) {
     const id = `race-${trial}`;
-    await projectContract({ contractId: id, snapshot: { ...snapshot(1, 0), contract: relativeContract(Date.now(), id) }, entries: [], events: [], notices: [] });
+    await projectContract({
+      contractId: id,
+      snapshot: { ...snapshot(1, 0), contract: relativeContract(Date.now(), id) },
+      entries: [],
+      events: [],
+      notices: [],
+    });
     // A later revision committed first: the older ones below skip the row's guarded update.
     await projectContract({ contractId: id, snapshot: snapshot(10, 500), entries: [], events: [], notices: [] });
     await Promise.all(
       [2, 3, 4, 5, 6].map((revision) =>
-        projectContract({ contractId: id, snapshot: snapshot(revision, (revision - 1) * 100), entries: [payment(`P-${revision}`)], events: [], notices: [] }),
+        projectContract({
+          contractId: id,
+          snapshot: snapshot(revision, (revision - 1) * 100),
+          entries: [payment(`P-${revision}`)],
+          events: [],
+          notices: [],
+        }),
       ),
     );
     const [row] = (await database.handle.db.execute(

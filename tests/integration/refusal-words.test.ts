@@ -51,7 +51,10 @@ describe('refusals in the reader’s words', () => {
     http = httpClient(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`);
     parties = await registerParties(http, admin);
     village = parties.orgs.villages[0]!;
-    const user = await http('POST', '/v1/users', { token: admin, body: { name: 'Liaison Tan', organizationId: village, roles: ['village_liaison'] } });
+    const user = await http('POST', '/v1/users', {
+      token: admin,
+      body: { name: 'Liaison Tan', organizationId: village, roles: ['village_liaison'] },
+    });
     liaison = user.body.token;
   });
   afterAll(async () => {
@@ -63,7 +66,9 @@ describe('refusals in the reader’s words', () => {
     const res = await http('POST', '/v1/organizations', { token: admin, body: { name: 'X', kind: 'ministry' } });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-language')).toBe('en');
-    expect(res.body.error.details).toEqual([{ field: 'kind', reason: expect.stringMatching(/^must be one of "purchaser", /), code: 'one_of' }]);
+    expect(res.body.error.details).toEqual([
+      { field: 'kind', reason: expect.stringMatching(/^must be one of "purchaser", /), code: 'one_of' },
+    ]);
   });
 
   it('an enum error lists the allowed values, in each language', async () => {
@@ -78,7 +83,11 @@ describe('refusals in the reader’s words', () => {
     });
     expect(zh.headers.get('content-language')).toBe('zh-CN');
     expect(zh.body.error.details).toEqual([
-      { field: 'kind', reason: '必须是 "purchaser"、"payer"、"contractor"、"evaluator"、"township"、"village" 或 "auditor" 之一', code: 'one_of' },
+      {
+        field: 'kind',
+        reason: '必须是 "purchaser"、"payer"、"contractor"、"evaluator"、"township"、"village" 或 "auditor" 之一',
+        code: 'one_of',
+      },
     ]);
     expect(zh.body.error.message).toBe(`kind：${zh.body.error.details[0].reason}`);
   });
@@ -90,7 +99,11 @@ describe('refusals in the reader’s words', () => {
     expect(en.status).toBe(400);
     expect(en.body.error.details).toEqual([
       { field: 'name', reason: 'is required', code: 'required' },
-      { field: 'phone', reason: 'must be a phone number: digits, spaces or dashes, optionally starting with +', code: 'must_be' },
+      {
+        field: 'phone',
+        reason: 'must be a phone number: digits, spaces or dashes, optionally starting with +',
+        code: 'must_be',
+      },
     ]);
     expect(zh.body.error.details).toEqual([
       { field: 'name', reason: '为必填项', code: 'required' },
@@ -98,7 +111,11 @@ describe('refusals in the reader’s words', () => {
     ]);
     for (const answer of [en, zh]) expect(JSON.stringify(answer.body)).not.toMatch(/\^|\[0-9\]|must NOT|pattern/);
     // A missing field is "required" too, in the language asked for.
-    const missing = await http('POST', `/v1/organizations/${village}/contacts`, { token: liaison, body: { phone: '+86 138 0000 0000', hamlet: 'Upper' }, headers: ZH });
+    const missing = await http('POST', `/v1/organizations/${village}/contacts`, {
+      token: liaison,
+      body: { phone: '+86 138 0000 0000', hamlet: 'Upper' },
+      headers: ZH,
+    });
     expect(missing.body.error.details).toEqual([{ field: 'name', reason: '为必填项', code: 'required' }]);
   });
 
@@ -113,12 +130,20 @@ describe('refusals in the reader’s words', () => {
     expect(en.body.error).toEqual({
       code: 'unprocessable',
       message: 'The contract definition is not valid',
-      details: [{ field: 'tranches', reason: 'must add up to the contract value 1154000.00, but add up to 1038600.00', code: 'must_add_up' }],
+      details: [
+        {
+          field: 'tranches',
+          reason: 'must add up to the contract value 1154000.00, but add up to 1038600.00',
+          code: 'must_add_up',
+        },
+      ],
     });
     expect(zh.body.error).toEqual({
       code: 'unprocessable',
       message: '合同定义有误',
-      details: [{ field: 'tranches', reason: '合计应等于合同金额 1154000.00 元，实际合计 1038600.00 元', code: 'must_add_up' }],
+      details: [
+        { field: 'tranches', reason: '合计应等于合同金额 1154000.00 元，实际合计 1038600.00 元', code: 'must_add_up' },
+      ],
     });
   });
 
@@ -128,15 +153,25 @@ describe('refusals in the reader’s words', () => {
       tranches: [{ id: 't1', label: 'All', due: '2022-10-31', percent: 90, fundingSource: 'fiscal' }],
     });
     const key = { 'idempotency-key': `words-replay-${randomBytes(4).toString('hex')}` };
-    const first = await http('POST', '/v1/contracts', { token: parties.tokens.agency, body: definition, headers: { ...EN, ...key } });
-    const again = await http('POST', '/v1/contracts', { token: parties.tokens.agency, body: definition, headers: { ...ZH, ...key } });
+    const first = await http('POST', '/v1/contracts', {
+      token: parties.tokens.agency,
+      body: definition,
+      headers: { ...EN, ...key },
+    });
+    const again = await http('POST', '/v1/contracts', {
+      token: parties.tokens.agency,
+      body: definition,
+      headers: { ...ZH, ...key },
+    });
     expect(first.status).toBe(422);
     expect(again.status).toBe(422);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body.error).toEqual({
       code: 'unprocessable',
       message: '合同定义有误',
-      details: [{ field: 'tranches', reason: '合计应等于合同金额 1154000.00 元，实际合计 1038600.00 元', code: 'must_add_up' }],
+      details: [
+        { field: 'tranches', reason: '合计应等于合同金额 1154000.00 元，实际合计 1038600.00 元', code: 'must_add_up' },
+      ],
     });
   });
 
@@ -165,11 +200,22 @@ describe('refusals in the reader’s words', () => {
   it('does not run the rules on a body past a collection’s limit (the array-length guard looks at no item)', async () => {
     const definition = sCountyContract(parties.orgs, {
       id: 'words-flood',
-      stations: Array.from({ length: 5000 }, (_, i) => ({ id: `s${i}`, name: 's', township: 't', villages: ['org_nobody'] })),
+      stations: Array.from({ length: 5000 }, (_, i) => ({
+        id: `s${i}`,
+        name: 's',
+        township: 't',
+        villages: ['org_nobody'],
+      })),
     });
     const res = await http('POST', '/v1/contracts', { token: parties.tokens.agency, body: definition, headers: EN });
     expect(res.status).toBe(400);
-    expect(res.body.error.details).toEqual([{ field: 'stations', reason: expect.stringMatching(/^must have at most \d+ items \(has 5000\)$/), code: 'max_items' }]);
+    expect(res.body.error.details).toEqual([
+      {
+        field: 'stations',
+        reason: expect.stringMatching(/^must have at most \d+ items \(has 5000\)$/),
+        code: 'max_items',
+      },
+    ]);
   });
 
   it('reports a calendar year’s schema and rule problems in one answer', async () => {
@@ -226,7 +272,11 @@ describe('a workflow’s rejection, as the API answers it', () => {
 
   it('writes the message and the problems in the reader’s language, English by default', () => {
     const error = apiErrorFromTemporal(
-      rejectedUpdate(() => reject(REJECTION.invalid, say('payment_invalid'), [problem('receivedOn', 'in_future', { today: '2023-06-30' })])),
+      rejectedUpdate(() =>
+        reject(REJECTION.invalid, say('payment_invalid'), [
+          problem('receivedOn', 'in_future', { today: '2023-06-30' }),
+        ]),
+      ),
       'The payment',
     ) as ApiError;
     expect(error).toBeInstanceOf(ApiError);
@@ -235,7 +285,9 @@ describe('a workflow’s rejection, as the API answers it', () => {
       error: {
         code: 'unprocessable',
         message: 'The payment cannot be recorded',
-        details: [{ field: 'receivedOn', reason: 'is in the future (today is 2023-06-30 in Asia/Shanghai)', code: 'in_future' }],
+        details: [
+          { field: 'receivedOn', reason: 'is in the future (today is 2023-06-30 in Asia/Shanghai)', code: 'in_future' },
+        ],
       },
     });
     expect(errorBody(error.code, error.message, error.details, 'zh-CN', error.said)).toEqual({
@@ -248,11 +300,21 @@ describe('a workflow’s rejection, as the API answers it', () => {
   });
 
   it('a conflict without problems, and a rejection from before the catalog (text only) keeps its text in English', () => {
-    const conflict = apiErrorFromTemporal(rejectedUpdate(() => reject(REJECTION.notActive, say('contract_not_active', { id: 'S-1', status: 'terminated' }))), 'x') as ApiError;
+    const conflict = apiErrorFromTemporal(
+      rejectedUpdate(() =>
+        reject(REJECTION.notActive, say('contract_not_active', { id: 'S-1', status: 'terminated' })),
+      ),
+      'x',
+    ) as ApiError;
     expect(conflict.statusCode).toBe(409);
-    expect(errorBody(conflict.code, conflict.message, conflict.details, 'zh-CN', conflict.said).error.message).toBe('合同 S-1 当前已终止');
+    expect(errorBody(conflict.code, conflict.message, conflict.details, 'zh-CN', conflict.said).error.message).toBe(
+      '合同 S-1 当前已终止',
+    );
     const old = apiErrorFromTemporal(
-      new WorkflowUpdateFailedError('rejected', ApplicationFailure.create({ type: REJECTION.conflict, message: 'Old words', nonRetryable: true })),
+      new WorkflowUpdateFailedError(
+        'rejected',
+        ApplicationFailure.create({ type: REJECTION.conflict, message: 'Old words', nonRetryable: true }),
+      ),
       'x',
     ) as ApiError;
     expect(errorBody(old.code, old.message, old.details, 'en', old.said).error.message).toBe('Old words');

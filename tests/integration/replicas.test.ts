@@ -17,7 +17,12 @@ describe.runIf(process.env.DATABASE_URL)('two APIs and two workers on one Tempor
   let b: Http;
   let parties: Parties;
   const today = shanghaiDate(Date.now());
-  const payment = (reference: string, amount = '1.00') => ({ reference, amount, receivedOn: today, fundingSource: 'fiscal' });
+  const payment = (reference: string, amount = '1.00') => ({
+    reference,
+    amount,
+    receivedOn: today,
+    fundingSource: 'fiscal',
+  });
 
   /** A write as a client sends it: again after a 503 (Temporal busy, e.g. too many Updates in flight). */
   async function send(http: Http, path: string, body: unknown): Promise<HttpResult> {
@@ -25,7 +30,9 @@ describe.runIf(process.env.DATABASE_URL)('two APIs and two workers on one Tempor
       const res = await http('POST', path, { token: parties.tokens.finance, body });
       // Sent again after a 503 or a 429, as a client honouring Retry-After would.
       if ((res.status !== 503 && res.status !== 429) || attempt === 20) return res;
-      await new Promise((r) => setTimeout(r, res.status === 429 ? Number(res.headers.get('retry-after') ?? 1) * 1000 : 100 * attempt));
+      await new Promise((r) =>
+        setTimeout(r, res.status === 429 ? Number(res.headers.get('retry-after') ?? 1) * 1000 : 100 * attempt),
+      );
     }
   }
 
@@ -47,7 +54,12 @@ describe.runIf(process.env.DATABASE_URL)('two APIs and two workers on one Tempor
           from contracts c where c.id = ${ID}`,
     );
     const row = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows)[0] as Record<string, string | number>;
-    return { received: Number(row.received), sum: Number(row.sum), entries: Number(row.entries), references: Number(row.refs) };
+    return {
+      received: Number(row.received),
+      sum: Number(row.sum),
+      entries: Number(row.entries),
+      references: Number(row.refs),
+    };
   };
 
   beforeAll(async () => {
@@ -55,7 +67,10 @@ describe.runIf(process.env.DATABASE_URL)('two APIs and two workers on one Tempor
     a = replicas.apis[0]!.http!;
     b = replicas.apis[1]!.http!;
     parties = await registerParties(a, replicas.adminToken);
-    const created = await b('POST', '/v1/contracts', { token: parties.tokens.agency, body: sCountyContract(parties.orgs, { id: ID, closeGraceDays: 3650 }) });
+    const created = await b('POST', '/v1/contracts', {
+      token: parties.tokens.agency,
+      body: sCountyContract(parties.orgs, { id: ID, closeGraceDays: 3650 }),
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
   });
 
@@ -81,7 +96,9 @@ describe.runIf(process.env.DATABASE_URL)('two APIs and two workers on one Tempor
       expect((await detail(writer)).ledger).toHaveLength(seen.ledger.length);
     }
     // A reversal adds an entry (nothing is edited): the other API shows it and the lower total at once.
-    const reversed = await send(a, `/v1/contracts/${ID}/payments/RP-0/reversal`, { reason: 'Recorded against the wrong contract' });
+    const reversed = await send(a, `/v1/contracts/${ID}/payments/RP-0/reversal`, {
+      reason: 'Recorded against the wrong contract',
+    });
     expect(reversed.status, JSON.stringify(reversed.body)).toBe(201);
     const seen = await detail(b);
     expect(seen.ledger.filter((e) => e.kind === 'reversal')).toHaveLength(1);
@@ -95,13 +112,18 @@ describe.runIf(process.env.DATABASE_URL)('two APIs and two workers on one Tempor
     const references = Array.from({ length: 20 }, (_, i) => `RB-${i}`);
     // Each payment is sent through both APIs at once, as a client retrying on another replica would.
     const answers = await Promise.all(
-      references.flatMap((reference) => [a, b].map((http) => send(http, `/v1/contracts/${ID}/payments`, payment(reference, '10.00')))),
+      references.flatMap((reference) =>
+        [a, b].map((http) => send(http, `/v1/contracts/${ID}/payments`, payment(reference, '10.00'))),
+      ),
     );
     for (const res of answers) expect([200, 201], JSON.stringify(res.body)).toContain(res.status);
     // Per reference at most one answer created the entry; the other found it recorded (both 200 only
     // when the creating answer was lost to a 503 and its resend found it: outcome unknown, then known).
     for (let i = 0; i < references.length; i++) {
-      expect([[200, 201], [200, 200]]).toContainEqual([answers[2 * i]!.status, answers[2 * i + 1]!.status].sort());
+      expect([
+        [200, 201],
+        [200, 200],
+      ]).toContainEqual([answers[2 * i]!.status, answers[2 * i + 1]!.status].sort());
     }
     const after = await rowAndLedger();
     expect(after.entries).toBe(before.entries + references.length);

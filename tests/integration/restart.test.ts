@@ -67,7 +67,14 @@ describe('all-in-one start, stop and restart', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'grantflow-restart-'));
-    env = { PATH: process.env.PATH, HOME: process.env.HOME, GRANTFLOW_DATA_DIR: dataDir, PORT: '0', TEMPORAL_PORT: '0', TEMPORAL_UI_PORT: '0' };
+    env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      GRANTFLOW_DATA_DIR: dataDir,
+      PORT: '0',
+      TEMPORAL_PORT: '0',
+      TEMPORAL_UI_PORT: '0',
+    };
     if (process.env.DATABASE_URL) {
       database = await createTestDatabase();
       await database.handle.close();
@@ -89,7 +96,11 @@ describe('all-in-one start, stop and restart', () => {
     const workflowId = `restart-probe-${Date.now()}`;
     const connection = await Connection.connect({ address: first.temporal });
     const client = new Client({ connection });
-    await client.workflow.start(probeWorkflow, { workflowId, taskQueue: DEFAULT_TASK_QUEUE, args: [{ wait: '7 days' }] });
+    await client.workflow.start(probeWorkflow, {
+      workflowId,
+      taskQueue: DEFAULT_TASK_QUEUE,
+      args: [{ wait: '7 days' }],
+    });
     await connection.close();
 
     expect(await stop(first)).toBe(0);

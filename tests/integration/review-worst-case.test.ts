@@ -8,7 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate } from '../../domain/dates';
-import { MAX_ATTACHMENTS_PER_MATERIAL, MAX_REASON_CHARS, MAX_RETURN_REASONS, MAX_SECTION_CHARS } from '../../domain/limits';
+import {
+  MAX_ATTACHMENTS_PER_MATERIAL,
+  MAX_REASON_CHARS,
+  MAX_RETURN_REASONS,
+  MAX_SECTION_CHARS,
+} from '../../domain/limits';
 import { TEMPLATES } from '../../domain/templates';
 import { reviewWorkflowId } from '../../workflows/review-messages';
 import { attachment, completeMaterial } from '../fixtures/materials';
@@ -40,7 +45,15 @@ describe('review worst case', () => {
         tranches: [{ id: 't1', label: 'All', due: addDays(today, 300), percent: 100, fundingSource: 'fiscal' }],
         checkpoints: [],
         milestones: [
-          { id: 'm', title: 'Everything', due: addDays(today, 290), stations: ['G'], materials: TEMPLATES.map((t) => t.id), reviewWorkingDays: 5, maxRounds: MAX_ROUNDS },
+          {
+            id: 'm',
+            title: 'Everything',
+            due: addDays(today, 290),
+            stations: ['G'],
+            materials: TEMPLATES.map((t) => t.id),
+            reviewWorkingDays: 5,
+            maxRounds: MAX_ROUNDS,
+          },
         ],
       }),
     });
@@ -58,7 +71,10 @@ describe('review worst case', () => {
       const sections = Object.fromEntries(
         t.sections.map((s, i) => {
           const text = `第${n}轮${s.title['zh-CN']}${i}：`;
-          return [s.id, (text + '社工入户走访、建立个案档案并链接救助资源。'.repeat(MAX_SECTION_CHARS)).slice(0, MAX_SECTION_CHARS)];
+          return [
+            s.id,
+            (text + '社工入户走访、建立个案档案并链接救助资源。'.repeat(MAX_SECTION_CHARS)).slice(0, MAX_SECTION_CHARS),
+          ];
         }),
       );
       const extra = Array.from({ length: MAX_ATTACHMENTS_PER_MATERIAL - base.attachments.length }, (_, i) =>
@@ -99,12 +115,21 @@ describe('review worst case', () => {
     // The texts are read back whole, with the change against the round before.
     const final = await stack.http('GET', `/v1/submissions/${last}`, { token: parties.tokens.evaluator });
     expect(final.body.materials[0].sections[TEMPLATES[0]!.sections[0]!.id]).toHaveLength(MAX_SECTION_CHARS);
-    expect(final.body.diff.filter((d: any) => d.change === 'changed')).toHaveLength(TEMPLATES.reduce((n, t) => n + t.sections.length, 0));
+    expect(final.body.diff.filter((d: any) => d.change === 'changed')).toHaveLength(
+      TEMPLATES.reduce((n, t) => n + t.sections.length, 0),
+    );
 
     const handle = stack.client.workflow.getHandle(reviewWorkflowId(contractId, 'm'));
-    expect(await handle.result()).toEqual({ milestoneId: 'm', rounds: MAX_ROUNDS, approvedStations: ['G'], ended: false });
+    expect(await handle.result()).toEqual({
+      milestoneId: 'm',
+      rounds: MAX_ROUNDS,
+      approvedStations: ['G'],
+      ended: false,
+    });
     const figures = await historyFigures(stack.client, handle.workflowId);
-    reportFigure(`review worst case: ${MAX_ROUNDS} rounds in ${Math.round(elapsed)} ms; history ${JSON.stringify(figures)}`);
+    reportFigure(
+      `review worst case: ${MAX_ROUNDS} rounds in ${Math.round(elapsed)} ms; history ${JSON.stringify(figures)}`,
+    );
     expect(figures.failedTasks).toBe(0);
     expect(figures.largestEventBytes).toBeLessThan(0.25 * TEMPORAL_LIMITS.payloadBytes);
     expect(figures.longestTaskMs).toBeLessThan(LONGEST_TASK_BOUND_MS);

@@ -37,10 +37,24 @@ const DAY = 86_400_000;
 const BASE = Date.parse('2024-01-01T00:00:00Z');
 /** "Now" for every list: some contracts' tranches are past, some to come. */
 const NOW = BASE + 400 * DAY;
-const LARGE = new Set(['contracts', 'contract_parties', 'escalations', 'escalation_parties', 'notifications', 'notification_reads', 'events', 'organizations', 'users']);
+const LARGE = new Set([
+  'contracts',
+  'contract_parties',
+  'escalations',
+  'escalation_parties',
+  'notifications',
+  'notification_reads',
+  'events',
+  'organizations',
+  'users',
+]);
 
 const admin: Actor = { userId: 'usr_admin', organizationId: null, roles: ['admin'] };
-const orgActor = (organizationId: string): Actor => ({ userId: `usr_${organizationId}`, organizationId, roles: ['finance_officer'] });
+const orgActor = (organizationId: string): Actor => ({
+  userId: `usr_${organizationId}`,
+  organizationId,
+  roles: ['finance_officer'],
+});
 const payer = orgActor('org_payer');
 
 interface PlanNode {
@@ -55,7 +69,9 @@ interface PlanNode {
 
 async function planOf(db: Database, query: SQLWrapper): Promise<PlanNode> {
   const result = (await db.execute(sql`explain (format json) ${query}`)) as unknown;
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>;
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<
+    Record<string, unknown>
+  >;
   const cell = Object.values(rows[0]!)[0];
   const json = (typeof cell === 'string' ? JSON.parse(cell) : cell) as Array<{ Plan: PlanNode }>;
   return json[0]!.Plan;
@@ -73,14 +89,28 @@ function nodes(plan: PlanNode): PlanNode[] {
  */
 function expectBoundedIndexScan(plan: PlanNode, ...orderingIndexes: string[]) {
   const all = nodes(plan);
-  expect(all.filter((n) => n['Node Type'] === 'Seq Scan' && LARGE.has(n['Relation Name'] ?? '')), JSON.stringify(plan)).toEqual([]);
+  expect(
+    all.filter((n) => n['Node Type'] === 'Seq Scan' && LARGE.has(n['Relation Name'] ?? '')),
+    JSON.stringify(plan),
+  ).toEqual([]);
   // (A SubPlan is a per-row probe by primary key, e.g. the caller's read mark: its own nodes are bounded.)
-  const main = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).filter((p) => p['Parent Relationship'] !== 'SubPlan').flatMap(main)];
-  expect(main(plan).filter((n) => /Sort|Hash|Aggregate|Bitmap/.test(n['Node Type'])), JSON.stringify(plan)).toEqual([]);
+  const main = (n: PlanNode): PlanNode[] => [
+    n,
+    ...(n.Plans ?? []).filter((p) => p['Parent Relationship'] !== 'SubPlan').flatMap(main),
+  ];
+  expect(
+    main(plan).filter((n) => /Sort|Hash|Aggregate|Bitmap/.test(n['Node Type'])),
+    JSON.stringify(plan),
+  ).toEqual([]);
   expect(plan['Node Type']).toBe('Limit');
   // The outer path from the Limit reads the ordering index: rows come in the list's order.
   let node = plan;
-  for (let outer = plan.Plans?.find((p) => p['Parent Relationship'] === 'Outer'); outer; outer = node.Plans?.find((p) => p['Parent Relationship'] === 'Outer')) node = outer;
+  for (
+    let outer = plan.Plans?.find((p) => p['Parent Relationship'] === 'Outer');
+    outer;
+    outer = node.Plans?.find((p) => p['Parent Relationship'] === 'Outer')
+  )
+    node = outer;
   expect(['Index Scan', 'Index Only Scan']).toContain(node['Node Type']);
   expect(orderingIndexes).toContain(node['Index Name']);
 }
@@ -92,9 +122,14 @@ function expectBoundedIndexScan(plan: PlanNode, ...orderingIndexes: string[]) {
  */
 function expectWithinOrganization(plan: PlanNode) {
   const scans = nodes(plan).filter((n) => LARGE.has(n['Relation Name'] ?? ''));
-  expect(scans.filter((n) => !['Index Scan', 'Index Only Scan', 'Bitmap Heap Scan'].includes(n['Node Type'])), JSON.stringify(plan)).toEqual([]);
+  expect(
+    scans.filter((n) => !['Index Scan', 'Index Only Scan', 'Bitmap Heap Scan'].includes(n['Node Type'])),
+    JSON.stringify(plan),
+  ).toEqual([]);
   const outer = scans[0]!;
-  expect(`${outer['Index Cond'] ?? ''} ${outer['Recheck Cond'] ?? ''}`, JSON.stringify(plan)).toContain('organization_id');
+  expect(`${outer['Index Cond'] ?? ''} ${outer['Recheck Cond'] ?? ''}`, JSON.stringify(plan)).toContain(
+    'organization_id',
+  );
 }
 
 function rowsOf(result: unknown): Array<Record<string, unknown>> {
@@ -104,7 +139,9 @@ function rowsOf(result: unknown): Array<Record<string, unknown>> {
 /** The migration's backfill of arrears_from, run here on rows written without it. */
 function backfillStatement(): string {
   const text = readFileSync(path.join(migrationsFolder, '0013_scale_reads.sql'), 'utf8');
-  const statement = text.split('--> statement-breakpoint').find((s) => s.includes('UPDATE contracts AS c SET arrears_from'));
+  const statement = text
+    .split('--> statement-breakpoint')
+    .find((s) => s.includes('UPDATE contracts AS c SET arrears_from'));
   return statement!.replace(/^\s*--.*$/gm, '').trim();
 }
 
@@ -198,10 +235,19 @@ describe('reads that do not grow with the province', () => {
 
     adminToken = `gf_test_admin_${randomBytes(12).toString('hex')}`;
     await new IdentityService(db).ensureAdmin(adminToken);
-    app = await buildApp({ database: database.handle, temporal, taskQueue: 'unused', logLevel: 'silent', rateLimits: { writesPerMinute: 0, authFailuresPerMinute: 0 } });
+    app = await buildApp({
+      database: database.handle,
+      temporal,
+      taskQueue: 'unused',
+      logLevel: 'silent',
+      rateLimits: { writesPerMinute: 0, authFailuresPerMinute: 0 },
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     http = httpClient(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`);
-    const user = await http('POST', '/v1/users', { token: adminToken, body: { name: 'NGO staff', organizationId: 'org_c7', roles: ['contractor_staff'] } });
+    const user = await http('POST', '/v1/users', {
+      token: adminToken,
+      body: { name: 'NGO staff', organizationId: 'org_c7', roles: ['contractor_staff'] },
+    });
     contractorToken = user.body.token;
   }, 300_000);
 
@@ -231,11 +277,15 @@ describe('reads that do not grow with the province', () => {
       const limit = nodes(counted).find((n) => n['Node Type'] === 'Limit');
       expect(limit, JSON.stringify(counted)).toBeDefined();
       expect(nodes(limit!).filter((n) => LARGE.has(n['Relation Name'] ?? '')).length).toBeGreaterThan(0);
-      expect(nodes(counted).filter((n) => LARGE.has(n['Relation Name'] ?? '') && !nodes(limit!).includes(n))).toEqual([]);
+      expect(nodes(counted).filter((n) => LARGE.has(n['Relation Name'] ?? '') && !nodes(limit!).includes(n))).toEqual(
+        [],
+      );
     }
     for (const filter of [{}, { status: 'active' as const }, { overdue: true }]) {
       for (const position of [undefined, [all[5000]!.micros, all[5000]!.id] as const]) {
-        expectWithinOrganization(await planOf(db, contractsPageQuery(db, orgActor('org_c7'), filter, NOW, position).page.limit(50)));
+        expectWithinOrganization(
+          await planOf(db, contractsPageQuery(db, orgActor('org_c7'), filter, NOW, position).page.limit(50)),
+        );
       }
     }
   });
@@ -249,8 +299,19 @@ describe('reads that do not grow with the province', () => {
     ];
     for (const [actor, filter, index] of cases) {
       for (const severity of SEVERITIES_MOST_URGENT_FIRST) {
-        expectBoundedIndexScan(await planOf(db, escalationsPageQuery(db, actor, { ...filter, severity }).limit(50)), index);
-        expectBoundedIndexScan(await planOf(db, escalationsPageQuery(db, actor, { ...filter, severity }, [Date.parse('2024-01-10') * 1000, 'esc_5']).limit(50)), index);
+        expectBoundedIndexScan(
+          await planOf(db, escalationsPageQuery(db, actor, { ...filter, severity }).limit(50)),
+          index,
+        );
+        expectBoundedIndexScan(
+          await planOf(
+            db,
+            escalationsPageQuery(db, actor, { ...filter, severity }, [Date.parse('2024-01-10') * 1000, 'esc_5']).limit(
+              50,
+            ),
+          ),
+          index,
+        );
       }
     }
     const inbox = new InboxService(db);
@@ -261,19 +322,34 @@ describe('reads that do not grow with the province', () => {
     }
     for (const severity of SEVERITIES_MOST_URGENT_FIRST) {
       for (const status of [undefined, 'open']) {
-        expectWithinOrganization(await planOf(db, escalationsPageQuery(db, orgActor('org_c7'), { severity, status }).limit(50)));
+        expectWithinOrganization(
+          await planOf(db, escalationsPageQuery(db, orgActor('org_c7'), { severity, status }).limit(50)),
+        );
       }
     }
   });
 
   it('walks any contract list by cursor: every row once, in order, for any limit and filter', async () => {
-    const actors = fc.constantFrom(admin, payer, orgActor('org_p3'), orgActor('org_c7'), orgActor('org_c42'), orgActor('org_nobody'));
-    const filter = fc.record({ status: fc.option(fc.constantFrom(...STATUSES), { nil: undefined }), overdue: fc.option(fc.boolean(), { nil: undefined }) });
+    const actors = fc.constantFrom(
+      admin,
+      payer,
+      orgActor('org_p3'),
+      orgActor('org_c7'),
+      orgActor('org_c42'),
+      orgActor('org_nobody'),
+    );
+    const filter = fc.record({
+      status: fc.option(fc.constantFrom(...STATUSES), { nil: undefined }),
+      overdue: fc.option(fc.boolean(), { nil: undefined }),
+    });
     await fc.assert(
       fc.asyncProperty(actors, filter, fc.integer({ min: 1, max: 200 }), async (actor, f, limit) => {
         const expected = all
           .filter((c) => actor.organizationId === null || c.parties.includes(actor.organizationId))
-          .filter((c) => (f.status === undefined || c.status === f.status) && (f.overdue === undefined || c.overdue === f.overdue))
+          .filter(
+            (c) =>
+              (f.status === undefined || c.status === f.status) && (f.overdue === undefined || c.overdue === f.overdue),
+          )
           .map((c) => c.id);
         // Walking the payer's or everyone's list one at a time would take 10,000 requests: bigger pages there.
         const size = expected.length > 2000 ? Math.max(limit, 150) : limit;
@@ -311,16 +387,30 @@ describe('reads that do not grow with the province', () => {
   it('walks escalations by cursor: most severe first, then oldest, every one once', async () => {
     const rank = (s: string) => SEVERITIES_MOST_URGENT_FIRST.indexOf(s as never);
     const expectedRows = rowsOf(
-      await db.execute(sql`select id, severity, state, (extract(epoch from opened_at) * 1000000)::bigint as micros from escalations`),
-    ).sort((a, b) => rank(String(a.severity)) - rank(String(b.severity)) || Number(a.micros) - Number(b.micros) || (String(a.id) < String(b.id) ? -1 : 1));
+      await db.execute(
+        sql`select id, severity, state, (extract(epoch from opened_at) * 1000000)::bigint as micros from escalations`,
+      ),
+    ).sort(
+      (a, b) =>
+        rank(String(a.severity)) - rank(String(b.severity)) ||
+        Number(a.micros) - Number(b.micros) ||
+        (String(a.id) < String(b.id) ? -1 : 1),
+    );
     for (const [actor, status, limit] of [
       [admin, undefined, 200],
       [payer, 'open', 97],
       [orgActor('org_c7'), undefined, 7],
       [orgActor('org_c7'), 'resolved', 1],
     ] as const) {
-      const visible = new Set(all.filter((c) => actor.organizationId === null || c.parties.includes(actor.organizationId)).map((c) => c.id));
-      const expected = expectedRows.filter((r) => (status === undefined || r.state === status) && visible.has(`c${String(r.id).slice(4).padStart(5, '0')}`)).map((r) => r.id);
+      const visible = new Set(
+        all.filter((c) => actor.organizationId === null || c.parties.includes(actor.organizationId)).map((c) => c.id),
+      );
+      const expected = expectedRows
+        .filter(
+          (r) =>
+            (status === undefined || r.state === status) && visible.has(`c${String(r.id).slice(4).padStart(5, '0')}`),
+        )
+        .map((r) => r.id);
       const seen: string[] = [];
       let cursor: string | undefined;
       for (;;) {
@@ -333,13 +423,19 @@ describe('reads that do not grow with the province', () => {
     }
   }, 120_000);
 
-  it('pages the administrators\' lists (organizations, users) by cursor, every row once', async () => {
-    const whole = (await http('GET', '/v1/organizations?limit=1000', { token: adminToken })).body.items.map((o: { id: string }) => o.id);
+  it("pages the administrators' lists (organizations, users) by cursor, every row once", async () => {
+    const whole = (await http('GET', '/v1/organizations?limit=1000', { token: adminToken })).body.items.map(
+      (o: { id: string }) => o.id,
+    );
     expect(whole.length).toBe(PURCHASERS + CONTRACTORS + 2);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { status: number; body: { items: Array<{ id: string }>; nextCursor: string | null } } = await http('GET', `/v1/organizations?limit=7${cursor ? `&cursor=${cursor}` : ''}`, { token: adminToken });
+      const res: { status: number; body: { items: Array<{ id: string }>; nextCursor: string | null } } = await http(
+        'GET',
+        `/v1/organizations?limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: adminToken },
+      );
       expect(res.status).toBe(200);
       seen.push(...res.body.items.map((o) => o.id));
       cursor = res.body.nextCursor;
@@ -348,7 +444,9 @@ describe('reads that do not grow with the province', () => {
     const users = await http('GET', '/v1/users?limit=1', { token: adminToken });
     expect(users.body.items).toHaveLength(1);
     const next = await http('GET', `/v1/users?limit=1&cursor=${users.body.nextCursor}`, { token: adminToken });
-    expect(next.body.items.map((u: { id: string }) => u.id)).not.toEqual(users.body.items.map((u: { id: string }) => u.id));
+    expect(next.body.items.map((u: { id: string }) => u.id)).not.toEqual(
+      users.body.items.map((u: { id: string }) => u.id),
+    );
     expect((await http('GET', `/v1/users?cursor=${seen.length}`, { token: adminToken })).status).toBe(400);
   });
 
@@ -358,7 +456,9 @@ describe('reads that do not grow with the province', () => {
     const cursor = encodeCursor('contracts', [deep.micros, deep.id]);
     const page = await contracts.list(orgActor('org_c7'), { limit: 200, offset: 0, cursor });
     const own = all.filter((c) => c.parties.includes('org_c7'));
-    expect(page.items.map((i) => i.id)).toEqual(own.filter((c) => c.micros > deep.micros || (c.micros === deep.micros && c.id > deep.id)).map((c) => c.id));
+    expect(page.items.map((i) => i.id)).toEqual(
+      own.filter((c) => c.micros > deep.micros || (c.micros === deep.micros && c.id > deep.id)).map((c) => c.id),
+    );
     // Over HTTP too, with the contractor's own token.
     const res = await http('GET', `/v1/contracts?limit=200&cursor=${cursor}`, { token: contractorToken });
     expect(res.status).toBe(200);
@@ -368,27 +468,59 @@ describe('reads that do not grow with the province', () => {
   it('a bad cursor is a 400 in the one error shape, never a 500', async () => {
     const bad = fc.oneof(
       fc.string({ minLength: 1, maxLength: 300 }),
-      fc.base64String({ minLength: 4, maxLength: 300 }).map((s) => s.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') || 'x'),
+      fc
+        .base64String({ minLength: 4, maxLength: 300 })
+        .map((s) => s.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') || 'x'),
       fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v)).toString('base64url') || 'x'),
-      fc.tuple(fc.constantFrom('contracts', 'escalations', 'other'), fc.anything()).map((v) => Buffer.from(JSON.stringify(v)).toString('base64url')),
+      fc
+        .tuple(fc.constantFrom('contracts', 'escalations', 'other'), fc.anything())
+        .map((v) => Buffer.from(JSON.stringify(v)).toString('base64url')),
       // Shaped like each list's own cursors, with crafted fields: any rank, any integer, strings with NUL, controls, lone surrogates.
       fc
         .tuple(
           fc.constantFrom('contracts', 'escalations', 'organizations', 'users'),
-          fc.array(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.constant(-1), fc.string({ unit: 'binary', maxLength: 8 }), fc.constantFrom('\u0000', 'a\u0000b', '\ud800', '\u001f')), { minLength: 1, maxLength: 4 }),
+          fc.array(
+            fc.oneof(
+              fc.integer(),
+              fc.maxSafeInteger(),
+              fc.constant(-1),
+              fc.string({ unit: 'binary', maxLength: 8 }),
+              fc.constantFrom('\u0000', 'a\u0000b', '\ud800', '\u001f'),
+            ),
+            { minLength: 1, maxLength: 4 },
+          ),
         )
         .map(([list, fields]) => Buffer.from(JSON.stringify([list, ...fields])).toString('base64url')),
     );
     await fc.assert(
-      fc.asyncProperty(bad, fc.constantFrom('/v1/contracts', '/v1/escalations', '/v1/contracts/c00001/escalations', '/v1/organizations', '/v1/users'), async (cursor, route) => {
-        const res = await http('GET', `${route}?cursor=${encodeURIComponent(cursor)}`, { token: adminToken });
-        expect([200, 400]).toContain(res.status);
-        if (res.status === 400) expect(res.body).toEqual({ error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }) });
-      }),
+      fc.asyncProperty(
+        bad,
+        fc.constantFrom(
+          '/v1/contracts',
+          '/v1/escalations',
+          '/v1/contracts/c00001/escalations',
+          '/v1/organizations',
+          '/v1/users',
+        ),
+        async (cursor, route) => {
+          const res = await http('GET', `${route}?cursor=${encodeURIComponent(cursor)}`, { token: adminToken });
+          expect([200, 400]).toContain(res.status);
+          if (res.status === 400)
+            expect(res.body).toEqual({
+              error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }),
+            });
+        },
+      ),
       { numRuns: 250 },
     );
     // The escalation list's severity rank outside its range, and NUL in a position: 400, not 500.
-    for (const crafted of [['escalations', -1, 0, 'x'], ['escalations', 3, 0, 'x'], ['escalations', 99, 0, 'x'], ['contracts', 0, '\u0000'], ['escalations', 0, 0, 'a\u0000']]) {
+    for (const crafted of [
+      ['escalations', -1, 0, 'x'],
+      ['escalations', 3, 0, 'x'],
+      ['escalations', 99, 0, 'x'],
+      ['contracts', 0, '\u0000'],
+      ['escalations', 0, 0, 'a\u0000'],
+    ]) {
       const cursor = Buffer.from(JSON.stringify(crafted)).toString('base64url');
       const answer = await http('GET', `/v1/${crafted[0]}?cursor=${cursor}`, { token: adminToken });
       expect(answer.status, JSON.stringify(crafted)).toBe(400);
@@ -434,7 +566,11 @@ describe("a village's escalation pages", () => {
           ${(['critical', 'warning', 'info'] as const)[i % 3]}, array['payer'], array['org_payer'], 'open', '{"en":"x","zh-CN":"x"}'::jsonb,
           now(), timestamptz '2024-01-01' + ${Math.floor(i / 4)} * interval '1 minute', 1)`);
     }
-    const written = rowsOf(await db.execute(sql`select id, severity, (extract(epoch from opened_at) * 1000000)::bigint as micros, step_kind, step_reference from escalations`));
+    const written = rowsOf(
+      await db.execute(
+        sql`select id, severity, (extract(epoch from opened_at) * 1000000)::bigint as micros, step_kind, step_reference from escalations`,
+      ),
+    );
     rows = written
       .map((r) => ({
         id: String(r.id),

@@ -9,7 +9,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate } from '../../domain/dates';
 import { contractWorkflowId } from '../../domain/ids';
 import { escalationStateQuery } from '../../workflows/escalation-messages';
-import { ARREARS_FEN, CONTRACT_ID, HOLDER, LEVEL, NEXT_DEADLINE, OVERDUE, PAYER, STATUS, STEP_KIND } from '../../workflows/search-attributes';
+import {
+  ARREARS_FEN,
+  CONTRACT_ID,
+  HOLDER,
+  LEVEL,
+  NEXT_DEADLINE,
+  OVERDUE,
+  PAYER,
+  STATUS,
+  STEP_KIND,
+} from '../../workflows/search-attributes';
 import { sCountyContract } from '../fixtures/s-county';
 import { eventually } from '../helpers/eventually';
 import { registerParties, type Parties } from '../helpers/parties';
@@ -79,7 +89,8 @@ describe('search attributes, summaries and escalationState (dev server)', () => 
     // Another payer's contracts are not among them.
     expect(await list(`${PAYER.name} = "${parties.orgs.purchaser}"`)).toEqual([]);
 
-    const attributes = async (id: string) => (await stack.client.workflow.getHandle(contractWorkflowId(id)).describe()).typedSearchAttributes;
+    const attributes = async (id: string) =>
+      (await stack.client.workflow.getHandle(contractWorkflowId(id)).describe()).typedSearchAttributes;
     const before = await attributes(overdueId);
     expect(before.get(CONTRACT_ID)).toBe(overdueId);
     expect(before.get(STATUS)).toBe('active');
@@ -112,17 +123,21 @@ describe('search attributes, summaries and escalationState (dev server)', () => 
     // (The SDK's own upserts of TemporalChangeVersion, one per patch marker, are not ours.)
     const upserted = events!
       .filter((e) => e.upsertWorkflowSearchAttributesEventAttributes)
-      .map((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes!.searchAttributes!.indexedFields!).filter((name) => name !== 'TemporalChangeVersion'))
+      .map((e) =>
+        Object.keys(e.upsertWorkflowSearchAttributesEventAttributes!.searchAttributes!.indexedFields!).filter(
+          (name) => name !== 'TemporalChangeVersion',
+        ),
+      )
       .filter((names) => names.length > 0);
-    expect(upserted).toEqual([
-      [ARREARS_FEN.name],
-      [ARREARS_FEN.name],
-    ]);
+    expect(upserted).toEqual([[ARREARS_FEN.name], [ARREARS_FEN.name]]);
   });
 
   it('finds the escalations of a contract by kind, holder and level, and answers escalationState', async () => {
     const query = `${CONTRACT_ID.name} = "${overdueId}" AND ${STEP_KIND.name} = "paymentShortfall" AND ${HOLDER.name} = "${parties.orgs.payer}" AND ${LEVEL.name} >= 3`;
-    const [found] = await eventually(() => list(query), (infos) => infos.length === 1);
+    const [found] = await eventually(
+      () => list(query),
+      (infos) => infos.length === 1,
+    );
     expect(found!.type).toBe('escalationWorkflow');
     const state = await stack.client.workflow.getHandle(found!.workflowId).query(escalationStateQuery);
     expect(state).toMatchObject({
@@ -138,23 +153,39 @@ describe('search attributes, summaries and escalationState (dev server)', () => 
       resolved: null,
     });
     expect(Date.parse(state.dueAt)).toBe(Date.parse('2023-06-30T23:59:59.999+08:00'));
-    expect(state.escalations).toEqual([expect.objectContaining({ level: 3, severity: 'critical', state: 'open', notifiedOrganizationIds: expect.arrayContaining([parties.orgs.payer]) })]);
+    expect(state.escalations).toEqual([
+      expect.objectContaining({
+        level: 3,
+        severity: 'critical',
+        state: 'open',
+        notifiedOrganizationIds: expect.arrayContaining([parties.orgs.payer]),
+      }),
+    ]);
     // The escalation of tranche t1, which the payments covered, is no longer running.
     const t1 = await eventually(
-      () => list(`${CONTRACT_ID.name} = "${overdueId}" AND ${STEP_KIND.name} = "trancheOverdue" AND ExecutionStatus = "Completed"`),
+      () =>
+        list(
+          `${CONTRACT_ID.name} = "${overdueId}" AND ${STEP_KIND.name} = "trancheOverdue" AND ExecutionStatus = "Completed"`,
+        ),
       (infos) => infos.length === 1,
     );
-    expect((await stack.client.workflow.getHandle(t1[0]!.workflowId).query(escalationStateQuery)).resolved).toMatchObject({ reason: 'tranche paid' });
+    expect(
+      (await stack.client.workflow.getHandle(t1[0]!.workflowId).query(escalationStateQuery)).resolved,
+    ).toMatchObject({ reason: 'tranche paid' });
   });
 
   it('shows a static summary, current details and timer summaries in the Web UI', async () => {
     const handle = stack.client.workflow.getHandle(contractWorkflowId(overdueId));
     const description = await handle.describe();
-    expect(await description.staticSummary()).toBe('2023 Township Social Work Service Station Operation, lot 3 · 1154000.00 CNY');
+    expect(await description.staticSummary()).toBe(
+      '2023 Township Social Work Service Station Operation, lot 3 · 1154000.00 CNY',
+    );
     expect(await description.staticDetails()).toContain(`payer ${parties.orgs.payer}`);
     // Who holds which step: the missed checkpoint and the tranches still short, each held by the payer.
     const { currentDetails } = await handle.query(workflowMetadataQuery);
-    expect(currentDetails).toContain(`2023 Township Social Work Service Station Operation, lot 3 (${overdueId}) · 1154000.00 CNY`);
+    expect(currentDetails).toContain(
+      `2023 Township Social Work Service Station Operation, lot 3 (${overdueId}) · 1154000.00 CNY`,
+    );
     expect(currentDetails).toContain('arrears 624000.00');
     expect(currentDetails).toMatch(new RegExp(`- paymentShortfall june-80: held by payer \\(${parties.orgs.payer}\\)`));
     expect(currentDetails).toMatch(/- trancheOverdue t2: held by payer/);
@@ -164,7 +195,9 @@ describe('search attributes, summaries and escalationState (dev server)', () => 
     const timers = events!.filter((e) => e.timerStartedEventAttributes);
     expect(timers.length).toBeGreaterThan(0);
     const summary = timers.at(-1)!.userMetadata?.summary;
-    expect(summary && stack.client.options.loadedDataConverter.payloadConverter.fromPayload(summary)).toMatch(/^Wakes \d{4}-\d{2}-\d{2} \d{2}:\d{2} Asia\/Shanghai/);
+    expect(summary && stack.client.options.loadedDataConverter.payloadConverter.fromPayload(summary)).toMatch(
+      /^Wakes \d{4}-\d{2}-\d{2} \d{2}:\d{2} Asia\/Shanghai/,
+    );
     // Each escalation workflow says what stalled.
     const [escalation] = await list(`${CONTRACT_ID.name} = "${overdueId}" AND ${STEP_KIND.name} = "paymentShortfall"`);
     expect(await (await stack.client.workflow.getHandle(escalation!.workflowId).describe()).staticSummary()).toBe(

@@ -63,12 +63,20 @@ describe.skipIf(!process.env.DATABASE_URL)('bursts of payments on one contract',
   }
 
   async function newContract(id: string): Promise<void> {
-    const created = await stack.http('POST', '/v1/contracts', { token: parties.tokens.agency, body: sCountyContract(parties.orgs, { id, closeGraceDays: 3650 }) });
+    const created = await stack.http('POST', '/v1/contracts', {
+      token: parties.tokens.agency,
+      body: sCountyContract(parties.orgs, { id, closeGraceDays: 3650 }),
+    });
     expect(created.status).toBe(201);
   }
 
   const today = shanghaiDate(Date.now());
-  const payment = (reference: string) => ({ reference, amount: '1.00', receivedOn: today, fundingSource: 'fiscal' as const });
+  const payment = (reference: string) => ({
+    reference,
+    amount: '1.00',
+    receivedOn: today,
+    fundingSource: 'fiscal' as const,
+  });
   const pay = (http: Http, id: string, reference: string) =>
     http('POST', `/v1/contracts/${id}/payments`, { token: parties.tokens.finance, body: payment(reference) });
 
@@ -76,7 +84,12 @@ describe.skipIf(!process.env.DATABASE_URL)('bursts of payments on one contract',
    * Sends every payment at once while the ledger is locked; lets the lock go once `refusals` of
    * them were answered 429 or 503 (those let through are waiting on their projection until then).
    */
-  async function burstWhileLocked(http: Http, id: string, references: string[], refusals: number): Promise<HttpResult[]> {
+  async function burstWhileLocked(
+    http: Http,
+    id: string,
+    references: string[],
+    refusals: number,
+  ): Promise<HttpResult[]> {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     let locked!: () => void;
@@ -100,7 +113,17 @@ describe.skipIf(!process.env.DATABASE_URL)('bursts of payments on one contract',
     try {
       await Promise.race([
         everyRefusal,
-        new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${refused} of ${refusals} refusals in 60 s; answers so far: ${JSON.stringify(answers.map((a) => a && [a.status, a.body]))}`)), 60_000)),
+        new Promise((_, reject) =>
+          setTimeout(
+            () =>
+              reject(
+                new Error(
+                  `only ${refused} of ${refusals} refusals in 60 s; answers so far: ${JSON.stringify(answers.map((a) => a && [a.status, a.body]))}`,
+                ),
+              ),
+            60_000,
+          ),
+        ),
       ]);
     } finally {
       release();
@@ -113,14 +136,18 @@ describe.skipIf(!process.env.DATABASE_URL)('bursts of payments on one contract',
   function expectRefusal(res: HttpResult, retryAfter: number): void {
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe(String(retryAfter));
-    expect(res.body).toEqual({ error: { code: 'too_many_requests', message: expect.stringMatching(/nothing was recorded/) } });
+    expect(res.body).toEqual({
+      error: { code: 'too_many_requests', message: expect.stringMatching(/nothing was recorded/) },
+    });
   }
 
   /** Temporal's own refusal: 503, its outcome unknown, sent again it is recorded once. */
   function expectTemporalRefusal(res: HttpResult, retryAfter: number): void {
     expect(res.status, JSON.stringify(res.body)).toBe(503);
     expect(res.headers.get('retry-after'), JSON.stringify(res.body)).toBe(String(retryAfter));
-    expect(res.body).toEqual({ error: { code: 'unavailable', message: expect.stringMatching(/may have been recorded/) } });
+    expect(res.body).toEqual({
+      error: { code: 'unavailable', message: expect.stringMatching(/may have been recorded/) },
+    });
   }
 
   async function ledgerReferences(id: string): Promise<string[]> {
@@ -140,7 +167,13 @@ describe.skipIf(!process.env.DATABASE_URL)('bursts of payments on one contract',
    * is there once. `strict`: no refusal is in the ledger before it is sent again (else counted: a 503
    * whose payment was recorded after all answers 200 when sent again).
    */
-  async function expectLedgerExactlyOnce(http: Http, id: string, references: string[], answers: HttpResult[], strict: boolean): Promise<number> {
+  async function expectLedgerExactlyOnce(
+    http: Http,
+    id: string,
+    references: string[],
+    answers: HttpResult[],
+    strict: boolean,
+  ): Promise<number> {
     const created = references.filter((_, i) => answers[i]!.status === 201);
     const refused = references.filter((_, i) => answers[i]!.status === 429 || answers[i]!.status === 503);
     const ledger = await ledgerReferences(id);
@@ -158,57 +191,73 @@ describe.skipIf(!process.env.DATABASE_URL)('bursts of payments on one contract',
     return recordedAnyway;
   }
 
-  it('lets K through, queues Q and answers the rest 429 with Retry-After; the 201s are recorded once, the 429s not until sent again', { timeout: 180_000 }, async () => {
-    const gate = { perWorkflow: 2, queueLength: 4, waitMs: 90_000, retryAfterSeconds: 3 };
-    const http = await replica(gate);
-    const id = `burst-gate-${Date.now()}`;
-    await newContract(id);
-    const references = Array.from({ length: 40 }, (_, i) => `BG-${i}`);
-    const through = gate.perWorkflow + gate.queueLength;
+  it(
+    'lets K through, queues Q and answers the rest 429 with Retry-After; the 201s are recorded once, the 429s not until sent again',
+    { timeout: 180_000 },
+    async () => {
+      const gate = { perWorkflow: 2, queueLength: 4, waitMs: 90_000, retryAfterSeconds: 3 };
+      const http = await replica(gate);
+      const id = `burst-gate-${Date.now()}`;
+      await newContract(id);
+      const references = Array.from({ length: 40 }, (_, i) => `BG-${i}`);
+      const through = gate.perWorkflow + gate.queueLength;
 
-    const answers = await burstWhileLocked(http, id, references, references.length - through);
+      const answers = await burstWhileLocked(http, id, references, references.length - through);
 
-    expect(statusCounts(answers)).toEqual({ 201: through, 429: references.length - through });
-    for (const res of answers.filter((a) => a.status === 429)) expectRefusal(res, gate.retryAfterSeconds);
-    expect(await expectLedgerExactlyOnce(http, id, references, answers, true)).toBe(0);
-  });
+      expect(statusCounts(answers)).toEqual({ 201: through, 429: references.length - through });
+      for (const res of answers.filter((a) => a.status === 429)) expectRefusal(res, gate.retryAfterSeconds);
+      expect(await expectLedgerExactlyOnce(http, id, references, answers, true)).toBe(0);
+    },
+  );
 
-  it("answers 503 with Retry-After when Temporal refuses an Update for the workflow's Updates in flight (another API process holds them), never a 500 or a 20 s wait", { timeout: 180_000 }, async () => {
-    // A gate wider than the server's limit: the refusals come from Temporal, not from this process.
-    const gate = { perWorkflow: 8, queueLength: 0, waitMs: 1_000, retryAfterSeconds: 4 };
-    const http = await replica(gate);
-    const id = `burst-server-${Date.now()}`;
-    await newContract(id);
-    const references = Array.from({ length: gate.perWorkflow }, (_, i) => `BS-${i}`);
+  it(
+    "answers 503 with Retry-After when Temporal refuses an Update for the workflow's Updates in flight (another API process holds them), never a 500 or a 20 s wait",
+    { timeout: 180_000 },
+    async () => {
+      // A gate wider than the server's limit: the refusals come from Temporal, not from this process.
+      const gate = { perWorkflow: 8, queueLength: 0, waitMs: 1_000, retryAfterSeconds: 4 };
+      const http = await replica(gate);
+      const id = `burst-server-${Date.now()}`;
+      await newContract(id);
+      const references = Array.from({ length: gate.perWorkflow }, (_, i) => `BS-${i}`);
 
-    const started = Date.now();
-    // The lock goes once Temporal has refused one: the payments it admitted then complete.
-    const answers = await burstWhileLocked(http, id, references, 1);
+      const started = Date.now();
+      // The lock goes once Temporal has refused one: the payments it admitted then complete.
+      const answers = await burstWhileLocked(http, id, references, 1);
 
-    for (const res of answers) {
-      expect([201, 503]).toContain(res.status);
-      if (res.status === 503) expectTemporalRefusal(res, gate.retryAfterSeconds);
-    }
-    expect(answers.filter((a) => a.status === 201).length).toBeGreaterThanOrEqual(1);
-    // Refused after a short retry (api/services/temporal-connection.ts), not at the request's 20 s deadline.
-    expect(Date.now() - started).toBeLessThan(20_000);
-    const recordedAnyway = await expectLedgerExactlyOnce(http, id, references, answers, false);
-    reportFigure(`Temporal's limit: ${JSON.stringify(statusCounts(answers))}, ${recordedAnyway} answered 503 yet recorded`);
-  });
+      for (const res of answers) {
+        expect([201, 503]).toContain(res.status);
+        if (res.status === 503) expectTemporalRefusal(res, gate.retryAfterSeconds);
+      }
+      expect(answers.filter((a) => a.status === 201).length).toBeGreaterThanOrEqual(1);
+      // Refused after a short retry (api/services/temporal-connection.ts), not at the request's 20 s deadline.
+      expect(Date.now() - started).toBeLessThan(20_000);
+      const recordedAnyway = await expectLedgerExactlyOnce(http, id, references, answers, false);
+      reportFigure(
+        `Temporal's limit: ${JSON.stringify(statusCounts(answers))}, ${recordedAnyway} answered 503 yet recorded`,
+      );
+    },
+  );
 
-  it('a burst through two API processes with the default gate: every answer 201, 429 or 503 with Retry-After, none 500', { timeout: 180_000 }, async () => {
-    const one = await replica({});
-    const two = await replica({});
-    const id = `burst-two-${Date.now()}`;
-    await newContract(id);
-    const references = Array.from({ length: 40 }, (_, i) => `B2-${i}`);
-    const answers = await Promise.all(references.map((reference, i) => pay(i % 2 === 0 ? one : two, id, reference)));
-    for (const res of answers) {
-      expect([201, 429, 503]).toContain(res.status);
-      if (res.status === 429) expectRefusal(res, 2);
-      if (res.status === 503) expectTemporalRefusal(res, 2);
-    }
-    const recordedAnyway = await expectLedgerExactlyOnce(one, id, references, answers, false);
-    reportFigure(`two API processes: ${JSON.stringify(statusCounts(answers))}, ${recordedAnyway} answered 503 yet recorded`);
-  });
+  it(
+    'a burst through two API processes with the default gate: every answer 201, 429 or 503 with Retry-After, none 500',
+    { timeout: 180_000 },
+    async () => {
+      const one = await replica({});
+      const two = await replica({});
+      const id = `burst-two-${Date.now()}`;
+      await newContract(id);
+      const references = Array.from({ length: 40 }, (_, i) => `B2-${i}`);
+      const answers = await Promise.all(references.map((reference, i) => pay(i % 2 === 0 ? one : two, id, reference)));
+      for (const res of answers) {
+        expect([201, 429, 503]).toContain(res.status);
+        if (res.status === 429) expectRefusal(res, 2);
+        if (res.status === 503) expectTemporalRefusal(res, 2);
+      }
+      const recordedAnyway = await expectLedgerExactlyOnce(one, id, references, answers, false);
+      reportFigure(
+        `two API processes: ${JSON.stringify(statusCounts(answers))}, ${recordedAnyway} answered 503 yet recorded`,
+      );
+    },
+  );
 });

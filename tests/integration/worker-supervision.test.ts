@@ -7,7 +7,16 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { superviseWorker, MAX_QUICK_DEATHS } from '../../server/worker-supervisor';
 import { sCountyContract } from '../fixtures/s-county';
-import { alive, engineEnv, killGroup, newDataDir, processesMentioning, startEngine, waitFor, type Engine } from '../helpers/engine';
+import {
+  alive,
+  engineEnv,
+  killGroup,
+  newDataDir,
+  processesMentioning,
+  startEngine,
+  waitFor,
+  type Engine,
+} from '../helpers/engine';
 import { registerParties, type Parties } from '../helpers/parties';
 import { httpClient, type Http } from '../helpers/stack';
 import { reportFigure } from '../helpers/figures';
@@ -21,7 +30,10 @@ function workerPids(dataDir: string): { pid: number; guard: number } {
 async function timed(url: string, token?: string): Promise<{ status: number; ms: number; body: string }> {
   const started = performance.now();
   try {
-    const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(url, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      signal: AbortSignal.timeout(10_000),
+    });
     const body = await response.text();
     return { status: response.status, ms: performance.now() - started, body };
   } catch (error) {
@@ -76,12 +88,18 @@ describe('npm start supervises its worker', () => {
     process.kill(pid, 'SIGKILL');
     let writeMs = NaN;
     try {
-      await waitFor(() => ready.some((z) => z.status === 503), 20_000, '/readyz 503 while the worker is down', () => running.output().slice(-3000));
+      await waitFor(
+        () => ready.some((z) => z.status === 503),
+        20_000,
+        '/readyz 503 while the worker is down',
+        () => running.output().slice(-3000),
+      );
       // Writes are tried until one succeeds; each one waits for the worker for as long as the API lets it.
       for (;;) {
         const status = await pay();
         if (status === 201) break;
-        if (performance.now() - killedAt > 180_000) throw new Error(`no payment went through within 180 s of the kill:\n${running.output().slice(-3000)}`);
+        if (performance.now() - killedAt > 180_000)
+          throw new Error(`no payment went through within 180 s of the kill:\n${running.output().slice(-3000)}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
       writeMs = performance.now() - killedAt;
@@ -114,7 +132,10 @@ describe('npm start supervises its worker', () => {
     expect(running.readyAtAnnouncement).toBe(200);
     http = httpClient(running.api);
     parties = await registerParties(http, ADMIN);
-    const contract = await http('POST', '/v1/contracts', { token: parties.tokens.agency, body: sCountyContract(parties.orgs, { closeGraceDays: 3650 }) });
+    const contract = await http('POST', '/v1/contracts', {
+      token: parties.tokens.agency,
+      body: sCountyContract(parties.orgs, { closeGraceDays: 3650 }),
+    });
     expect(contract.status).toBe(201);
     expect(await pay()).toBe(201);
 
@@ -129,7 +150,9 @@ describe('npm start supervises its worker', () => {
       expect(health.every((h) => h.status === 200)).toBe(true);
       expect(reads.every((r) => r.status === 200)).toBe(true);
       const down = ready.find((z) => z.status === 503)!;
-      expect(JSON.parse(down.body).checks).toContainEqual(expect.objectContaining({ name: 'worker', ok: false, error: expect.stringContaining('the worker died') }));
+      expect(JSON.parse(down.body).checks).toContainEqual(
+        expect.objectContaining({ name: 'worker', ok: false, error: expect.stringContaining('the worker died') }),
+      );
       expect(running.output().match(/"msg":"worker restarted"/g) ?? []).toHaveLength(round);
       const after = workerPids(dataDir);
       expect(after.pid).not.toBe(before.pid);
@@ -154,7 +177,8 @@ describe('npm start supervises its worker', () => {
     expect(await running.exited).toBe(0);
     engine = undefined;
     expect(running.output()).toContain('"msg":"worker drained"');
-    for (const step of ['api', 'worker', 'database bridge', 'database', 'temporal']) expect(running.output()).toContain(`"step":"${step}","msg":"stopped"`);
+    for (const step of ['api', 'worker', 'database bridge', 'database', 'temporal'])
+      expect(running.output()).toContain(`"step":"${step}","msg":"stopped"`);
     expect(alive(pid) || alive(guard)).toBe(false);
     expect(processesMentioning(dataDir)).toEqual([]);
   }, 600_000);
@@ -170,9 +194,20 @@ describe('npm start supervises its worker', () => {
     };
     // A real worker child with a configuration it refuses at once (exit 78).
     // The backoff shortened tenfold: the give-up is what is tested here, not the waits.
-    const supervisor = superviseWorker({ runDir, env: { PATH: process.env.PATH, PORT: 'not-a-port' }, output: (line) => lines.push(line), log, backoffBaseMs: 50 });
+    const supervisor = superviseWorker({
+      runDir,
+      env: { PATH: process.env.PATH, PORT: 'not-a-port' },
+      output: (line) => lines.push(line),
+      log,
+      backoffBaseMs: 50,
+    });
     try {
-      await waitFor(() => events.some((e) => e.startsWith('fatal')), 150_000, 'the supervisor gives up', () => events.join('\n'));
+      await waitFor(
+        () => events.some((e) => e.startsWith('fatal')),
+        150_000,
+        'the supervisor gives up',
+        () => events.join('\n'),
+      );
       expect(events.filter((e) => e === 'error worker died; restarting it')).toHaveLength(MAX_QUICK_DEATHS);
       expect(supervisor.problem()).toMatch(/died \(exit code 78\) 6 times in a row.*not restarted/);
       expect(lines.join('\n')).toContain('PORT must be a port number');

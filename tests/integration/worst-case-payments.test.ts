@@ -9,7 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendAgainWhileHandingOver } from '../../api/services/temporal-errors';
 import { shanghaiDate } from '../../domain/dates';
 import { MAX_PAYMENTS_PER_CONTRACT } from '../../domain/limits';
-import { contractStateQuery, contractWorkflowId, recordPaymentUpdate, reversePaymentUpdate } from '../../workflows/contract-messages';
+import {
+  contractStateQuery,
+  contractWorkflowId,
+  recordPaymentUpdate,
+  reversePaymentUpdate,
+} from '../../workflows/contract-messages';
 import { sCountyContract } from '../fixtures/s-county';
 import { historyFigures, TEMPORAL_LIMITS, type HistoryFigures } from '../helpers/history-size';
 import { registerParties, type Parties } from '../helpers/parties';
@@ -42,7 +47,8 @@ async function runsOf(client: Client, workflowId: string, firstRunId: string): P
     const history = await client.workflow.getHandle(workflowId, runs.at(-1)).fetchHistory();
     const last = history.events?.at(-1);
     const next = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
-    if (last?.eventType !== proto.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW || !next) return runs;
+    if (last?.eventType !== proto.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW || !next)
+      return runs;
     runs.push(next);
   }
 }
@@ -72,14 +78,23 @@ describe('worst case: the most payments allowed, each with the longest note', ()
 
     const today = shanghaiDate(Date.now());
     const note = (i: number) => `${String(i).padStart(5, '0')} ${'付款说明'.repeat(NOTE_LENGTH)}`.slice(0, NOTE_LENGTH);
-    const body = (i: number) => ({ reference: `WC-${i}`, amount: '1.00', receivedOn: today, fundingSource: 'fiscal' as const, note: note(i) });
+    const body = (i: number) => ({
+      reference: `WC-${i}`,
+      amount: '1.00',
+      receivedOn: today,
+      fundingSource: 'fiscal' as const,
+      note: note(i),
+    });
     // One entry of the limit is a reversal, so payments and reversals together reach it.
     const payments = MAX_PAYMENTS_PER_CONTRACT - 1;
     const started = Date.now();
 
     const statuses = new Map<number, number>();
     await pool(0, THROUGH_HTTP, CONCURRENCY, async (i) => {
-      const res = await stack.http('POST', `/v1/contracts/${id}/payments`, { token: parties.tokens.finance, body: body(i) });
+      const res = await stack.http('POST', `/v1/contracts/${id}/payments`, {
+        token: parties.tokens.finance,
+        body: body(i),
+      });
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       if (res.status === 201) expect(res.body.note).toBe(note(i));
     });
@@ -89,23 +104,46 @@ describe('worst case: the most payments allowed, each with the longest note', ()
     await pool(THROUGH_HTTP, payments, CONCURRENCY, async (i) => {
       // As the API does: the note stored first, the workflow told its reference.
       const stored = await storedText(stack.database.handle.db, note(i), id);
-      const result = await sendAgainWhileHandingOver(() => handle.executeUpdate(recordPaymentUpdate, { args: [{ ...body(i), note: stored, recordedBy: 'usr_worst_case' }] }));
+      const result = await sendAgainWhileHandingOver(() =>
+        handle.executeUpdate(recordPaymentUpdate, {
+          args: [{ ...body(i), note: stored, recordedBy: 'usr_worst_case' }],
+        }),
+      );
       outcomes.set(result.outcome, (outcomes.get(result.outcome) ?? 0) + 1);
     });
     expect(Object.fromEntries(outcomes)).toEqual({ created: payments - THROUGH_HTTP });
     const elapsed = (Date.now() - started) / 1000;
-    reportFigure(`${payments} payments with ${NOTE_LENGTH}-character notes in ${elapsed.toFixed(1)} s (${(payments / elapsed).toFixed(1)}/s)`);
+    reportFigure(
+      `${payments} payments with ${NOTE_LENGTH}-character notes in ${elapsed.toFixed(1)} s (${(payments / elapsed).toFixed(1)}/s)`,
+    );
 
     // After many continue-as-new: a repeat, a conflict and a reversal still answer as they should.
-    const repeat = await stack.http('POST', `/v1/contracts/${id}/payments`, { token: parties.tokens.finance, body: body(5) });
+    const repeat = await stack.http('POST', `/v1/contracts/${id}/payments`, {
+      token: parties.tokens.finance,
+      body: body(5),
+    });
     expect(repeat.status).toBe(200);
     expect(repeat.body).toMatchObject({ reference: 'WC-5', note: note(5) });
-    const conflict = await stack.http('POST', `/v1/contracts/${id}/payments`, { token: parties.tokens.finance, body: { ...body(5), note: 'other' } });
+    const conflict = await stack.http('POST', `/v1/contracts/${id}/payments`, {
+      token: parties.tokens.finance,
+      body: { ...body(5), note: 'other' },
+    });
     expect(conflict.status).toBe(409);
-    const reversal = await stack.http('POST', `/v1/contracts/${id}/payments/WC-7/reversal`, { token: parties.tokens.finance, body: { reason: '退回'.repeat(1000) } });
+    const reversal = await stack.http('POST', `/v1/contracts/${id}/payments/WC-7/reversal`, {
+      token: parties.tokens.finance,
+      body: { reason: '退回'.repeat(1000) },
+    });
     expect(reversal.status).toBe(201);
     expect(reversal.body).toMatchObject({ reference: 'WC-7~reversal', amount: '-1.00' });
-    expect((await sendAgainWhileHandingOver(() => handle.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'WC-7', reason: textReferenceOf(id, '退回'.repeat(1000)), recordedBy: 'usr_x' }] }))).outcome).toBe('duplicate');
+    expect(
+      (
+        await sendAgainWhileHandingOver(() =>
+          handle.executeUpdate(reversePaymentUpdate, {
+            args: [{ reference: 'WC-7', reason: textReferenceOf(id, '退回'.repeat(1000)), recordedBy: 'usr_x' }],
+          }),
+        )
+      ).outcome,
+    ).toBe('duplicate');
 
     const state = await handle.query(contractStateQuery);
     expect(state.ledger).toMatchObject({ count: MAX_PAYMENTS_PER_CONTRACT, receivedFen: (payments - 1) * 100 });

@@ -29,16 +29,25 @@ function acyclic(graph: ReadonlyMap<string, readonly string[]>): boolean {
 describe('importCircles', () => {
   it('finds the circle, its way round, and nothing in a graph without one', () => {
     expect(importCircles(graphOf({ a: ['b'], b: ['c'], c: [], d: ['a', 'c'] }))).toEqual([]);
-    expect(importCircles(graphOf({ 'domain/contract.ts': ['domain/escalation.ts'], 'domain/escalation.ts': ['domain/notices.ts'], 'domain/notices.ts': ['domain/contract.ts'] }))).toEqual([
-      ['domain/contract.ts', 'domain/escalation.ts', 'domain/notices.ts', 'domain/contract.ts'],
-    ]);
+    expect(
+      importCircles(
+        graphOf({
+          'domain/contract.ts': ['domain/escalation.ts'],
+          'domain/escalation.ts': ['domain/notices.ts'],
+          'domain/notices.ts': ['domain/contract.ts'],
+        }),
+      ),
+    ).toEqual([['domain/contract.ts', 'domain/escalation.ts', 'domain/notices.ts', 'domain/contract.ts']]);
     expect(importCircles(graphOf({ a: ['a'] }))).toEqual([['a', 'a']]);
     expect(importCircles(graphOf({ a: ['b'], b: ['a'], c: ['d'], d: ['c'], e: ['a'] }))).toHaveLength(2);
   });
 
   it('reports a circle exactly when the graph has one, each a real path of imports', () => {
     const nodes = ['a', 'b', 'c', 'd', 'e', 'f'];
-    const edgeList = fc.uniqueArray(fc.tuple(fc.constantFrom(...nodes), fc.constantFrom(...nodes)), { maxLength: 12, selector: ([x, y]) => `${x}>${y}` });
+    const edgeList = fc.uniqueArray(fc.tuple(fc.constantFrom(...nodes), fc.constantFrom(...nodes)), {
+      maxLength: 12,
+      selector: ([x, y]) => `${x}>${y}`,
+    });
     fc.assert(
       fc.property(edgeList, (edges) => {
         const graph = new Map(nodes.map((n) => [n, edges.filter(([from]) => from === n).map(([, to]) => to)]));

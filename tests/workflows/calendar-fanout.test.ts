@@ -46,10 +46,12 @@ describe('calendar publication fan-out', () => {
     const { env } = harness;
     const old = new Date(Date.now() - 30 * 24 * 3600 * 1000);
     // 250 active contracts (3 pages of 100), 5 ended ones that are never read.
-    await db.insert(contracts).values([
-      ...Array.from({ length: 250 }, (_, i) => row(`fan-${String(i).padStart(3, '0')}`, 'active', old)),
-      ...Array.from({ length: 5 }, (_, i) => row(`fan-ended-${i}`, 'terminated', old)),
-    ]);
+    await db
+      .insert(contracts)
+      .values([
+        ...Array.from({ length: 250 }, (_, i) => row(`fan-${String(i).padStart(3, '0')}`, 'active', old)),
+        ...Array.from({ length: 5 }, (_, i) => row(`fan-ended-${i}`, 'terminated', old)),
+      ]);
     const real = createActivities({ db });
     const calls: Array<{ afterId?: string; createdSince?: string; ids: string[] }> = [];
     let added = false;
@@ -62,7 +64,11 @@ describe('calendar publication fan-out', () => {
         ...real,
         async openContractIds(input: { afterId?: string; limit: number; createdSince?: string }) {
           const ids = await real.openContractIds(input);
-          calls.push({ ...(input.afterId ? { afterId: input.afterId } : {}), ...(input.createdSince ? { createdSince: input.createdSince } : {}), ids });
+          calls.push({
+            ...(input.afterId ? { afterId: input.afterId } : {}),
+            ...(input.createdSince ? { createdSince: input.createdSince } : {}),
+            ids,
+          });
           // Registered while the first pass runs, with an id the cursor has passed already.
           if (!added && input.afterId === 'fan-099') {
             added = true;

@@ -46,7 +46,8 @@ const expectAt = (actual: Date | undefined, expected: number) => {
 /** The scenario's year: 2027, or the first year laid out like it whose publication day is still ahead. */
 function scenarioYear(now: number): number {
   for (let year = 2027; ; year++) {
-    const likeThe2027 = new Date(Date.UTC(year, 0, 1)).getUTCDay() === 5 && new Date(Date.UTC(year, 1, 29)).getUTCMonth() === 2;
+    const likeThe2027 =
+      new Date(Date.UTC(year, 0, 1)).getUTCDay() === 5 && new Date(Date.UTC(year, 1, 29)).getUTCMonth() === 2;
     if (likeThe2027 && at9(`${year - 1}-12-15`) > now + HOUR) return year;
   }
 }
@@ -57,7 +58,9 @@ function scenarioContract(year: number, id: string): Contract {
     term: { start: `${year - 1}-09-01`, end: `${year}-08-31` },
     tranches: [{ id: 't1', label: 'All', due: `${year}-08-31`, percent: 100, fundingSource: 'fiscal' }],
     checkpoints: [{ id: 'c1', by: `${year}-02-04`, minPercent: 100 }],
-    stations: [{ id: 'G', name: 'Station G', township: 'G Town', villages: ['org_village_1'], townshipOrganization: TOWNSHIP }],
+    stations: [
+      { id: 'G', name: 'Station G', township: 'G Town', villages: ['org_village_1'], townshipOrganization: TOWNSHIP },
+    ],
     quotas: [{ id: 'visits', metric: 'village_visits', perStation: false, period: 'month', target: 8 }],
   });
   const result = validateContractDefinition(definition, (org) => kinds[org] as never);
@@ -110,7 +113,8 @@ async function levels(harness: TimeSkippingHarness, contractId: string, stepKind
   return rows.filter((r) => r.stepReference.startsWith(stepReferenceStart));
 }
 
-const openedAtLevel = (rows: Array<{ level: number; openedAt: Date }>, level: number) => rows.find((r) => r.level === level)?.openedAt;
+const openedAtLevel = (rows: Array<{ level: number; openedAt: Date }>, level: number) =>
+  rows.find((r) => r.level === level)?.openedAt;
 
 describe('a published year reaches a running contract and its children (time-skipping)', () => {
   let harness: TimeSkippingHarness;
@@ -141,25 +145,38 @@ describe('a published year reaches a running contract and its children (time-ski
       const fanOut = env.client.workflow.getHandle(`calendar-publication:${year}:v1`);
       expect(await fanOut.result()).toEqual({ signalled: 1 });
       // Publishing the same again adds no version and tells nobody twice (the fan-out ran once).
-      expect((await calendar.publish(admin, year, {
-        holidays: [`${year}-02-05`, `${year}-02-08`, `${year}-02-09`, `${year}-02-10`, `${year}-02-11`],
-        workdays: [],
-        source: { title: 'Invented test notice', date: `${year - 1}-12-15` },
-      })).statusCode).toBe(200);
+      expect(
+        (
+          await calendar.publish(admin, year, {
+            holidays: [`${year}-02-05`, `${year}-02-08`, `${year}-02-09`, `${year}-02-10`, `${year}-02-11`],
+            workdays: [],
+            source: { title: 'Invented test notice', date: `${year - 1}-12-15` },
+          })
+        ).statusCode,
+      ).toBe(200);
 
       // Past 18 February 09:00: the checkpoint and the material request climbed on the published days.
       await env.sleep(at9(`${year}-02-18`) + HOUR - (await env.currentTimeMs()));
-      const checkpoint = await eventually(() => levels(harness, contract.id, 'paymentShortfall'), (r) => r.length >= 2);
+      const checkpoint = await eventually(
+        () => levels(harness, contract.id, 'paymentShortfall'),
+        (r) => r.length >= 2,
+      );
       expect(checkpoint.map((r) => r.level)).toEqual([1, 2]);
       expectAt(openedAtLevel(checkpoint, 2), at9(`${year}-02-18`));
-      const request = await eventually(() => levels(harness, contract.id, 'materialRequestOverdue'), (r) => r.length >= 3);
+      const request = await eventually(
+        () => levels(harness, contract.id, 'materialRequestOverdue'),
+        (r) => r.length >= 3,
+      );
       expect(request.map((r) => r.level)).toEqual([1, 2, 3]);
       // Level 2 (2 working days) on 15 February, the township (5) on the 18th.
       expectAt(openedAtLevel(request, 2), at9(`${year}-02-15`));
       expectAt(openedAtLevel(request, 3), at9(`${year}-02-18`));
       expect(request.find((r) => r.level === 3)!.notifiedOrganizationIds).toEqual([TOWNSHIP]);
       // January's shortfall (due day 31 January) climbed to the purchaser on 12 February.
-      const quota = await eventually(() => levels(harness, contract.id, 'quotaShortfall'), (r) => r.some((e) => e.openedAt.getTime() > at9(`${year}-02-01`)));
+      const quota = await eventually(
+        () => levels(harness, contract.id, 'quotaShortfall'),
+        (r) => r.some((e) => e.openedAt.getTime() > at9(`${year}-02-01`)),
+      );
       const january = quota.filter((r) => r.stepReference.includes(`${year}-01`));
       expect(january.map((r) => r.level)).toEqual([1, 2]);
       expectAt(openedAtLevel(january, 2), at9(`${year}-02-12`));
@@ -168,15 +185,37 @@ describe('a published year reaches a running contract and its children (time-ski
       // 10-working-day levels still ahead (25 February) move to the 26th; the levels fired stay.
       await env.sleep(at9(`${year}-02-19`) - (await env.currentTimeMs()));
       const amendment = await handle.executeUpdate(amendCalendarUpdate, {
-        args: [{ holidays: [`${year}-02-22`], workdays: [], reason: await storedText(harness.database.handle.db, 'Lantern festival of the county (invented)'), amendedBy: 'usr_agency' }],
+        args: [
+          {
+            holidays: [`${year}-02-22`],
+            workdays: [],
+            reason: await storedText(harness.database.handle.db, 'Lantern festival of the county (invented)'),
+            amendedBy: 'usr_agency',
+          },
+        ],
       });
       expect(amendment).toMatchObject({ version: 2, holidays: [`${year}-02-22`], created: true });
       const again = await handle.executeUpdate(amendCalendarUpdate, {
-        args: [{ holidays: [`${year}-02-22`], workdays: [], reason: await storedText(harness.database.handle.db, 'sent twice'), amendedBy: 'usr_agency' }],
+        args: [
+          {
+            holidays: [`${year}-02-22`],
+            workdays: [],
+            reason: await storedText(harness.database.handle.db, 'sent twice'),
+            amendedBy: 'usr_agency',
+          },
+        ],
       });
-      expect(await resolveTexts(harness.database.handle.db, again)).toMatchObject({ version: 2, created: false, reason: 'Lantern festival of the county (invented)' });
+      expect(await resolveTexts(harness.database.handle.db, again)).toMatchObject({
+        version: 2,
+        created: false,
+        reason: 'Lantern festival of the county (invented)',
+      });
       const amended = await eventually(
-        () => db.select().from(events).where(and(eq(events.contractId, contract.id), eq(events.kind, 'contract.calendar_amended'))),
+        () =>
+          db
+            .select()
+            .from(events)
+            .where(and(eq(events.contractId, contract.id), eq(events.kind, 'contract.calendar_amended'))),
         (r) => r.length === 1,
       );
       expect(amended[0]!.payload).toMatchObject({ version: 2, holidays: [`${year}-02-22`], amendedBy: 'usr_agency' });
@@ -187,10 +226,16 @@ describe('a published year reaches a running contract and its children (time-ski
       expect((await levels(harness, contract.id, 'paymentShortfall')).map((r) => r.level)).toEqual([1, 2]);
       expect((await levels(harness, contract.id, 'materialRequestOverdue')).map((r) => r.level)).toEqual([1, 2, 3]);
       await env.sleep(at9(`${year}-02-26`) + HOUR - (await env.currentTimeMs()));
-      const movedCheckpoint = await eventually(() => levels(harness, contract.id, 'paymentShortfall'), (r) => r.length >= 3);
+      const movedCheckpoint = await eventually(
+        () => levels(harness, contract.id, 'paymentShortfall'),
+        (r) => r.length >= 3,
+      );
       expectAt(openedAtLevel(movedCheckpoint, 2), at9(`${year}-02-18`));
       expectAt(openedAtLevel(movedCheckpoint, 3), at9(`${year}-02-26`));
-      const movedRequest = await eventually(() => levels(harness, contract.id, 'materialRequestOverdue'), (r) => r.length >= 4);
+      const movedRequest = await eventually(
+        () => levels(harness, contract.id, 'materialRequestOverdue'),
+        (r) => r.length >= 4,
+      );
       expectAt(openedAtLevel(movedRequest, 3), at9(`${year}-02-18`));
       expectAt(openedAtLevel(movedRequest, 4), at9(`${year}-02-26`));
     });
@@ -213,9 +258,15 @@ describe('without the publication (time-skipping)', () => {
     await worker.runUntil(async () => {
       const { year, contract } = await register(harness, taskQueue, 'cal-unpublished');
       await env.sleep(at9(`${year}-02-11`) + HOUR - (await env.currentTimeMs()));
-      const checkpoint = await eventually(() => levels(harness, contract.id, 'paymentShortfall'), (r) => r.length >= 2);
+      const checkpoint = await eventually(
+        () => levels(harness, contract.id, 'paymentShortfall'),
+        (r) => r.length >= 2,
+      );
       expectAt(openedAtLevel(checkpoint, 2), at9(`${year}-02-11`));
-      const request = await eventually(() => levels(harness, contract.id, 'materialRequestOverdue'), (r) => r.length >= 3);
+      const request = await eventually(
+        () => levels(harness, contract.id, 'materialRequestOverdue'),
+        (r) => r.length >= 3,
+      );
       expectAt(openedAtLevel(request, 3), at9(`${year}-02-11`));
       const quota = await levels(harness, contract.id, 'quotaShortfall');
       const january = quota.filter((r) => r.stepReference.includes(`${year}-01`));

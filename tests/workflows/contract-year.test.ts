@@ -57,7 +57,11 @@ describe('contract workflow over a year (time-skipping)', () => {
       expect(afterCheckpoint.announced[announcedKey('checkpoint', 'eighty')]).toBe('missed');
       const missed = await db.select().from(events).where(eq(events.kind, 'checkpoint.missed'));
       expect(missed).toHaveLength(1);
-      expect(missed[0]!.payload).toMatchObject({ requiredFen: 92_320_000, receivedByFen: 53_000_000, shortfallFen: 39_320_000 });
+      expect(missed[0]!.payload).toMatchObject({
+        requiredFen: 92_320_000,
+        receivedByFen: 53_000_000,
+        shortfallFen: 39_320_000,
+      });
       // The shortfall went to the escalation engine: its first level tells the payer.
       const stepId = buildStepId(contract.id, 'paymentShortfall', stepReference(['eighty']), 1);
       const opened = await eventually(
@@ -123,7 +127,15 @@ describe('contract closing with arrears (time-skipping)', () => {
       });
       await handle.executeUpdate(registeredUpdate);
       await handle.executeUpdate(recordPaymentUpdate, {
-        args: [{ reference: 'P-1', amount: '530000.00', receivedOn: shanghaiDate(startNow), fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
+        args: [
+          {
+            reference: 'P-1',
+            amount: '530000.00',
+            receivedOn: shanghaiDate(startNow),
+            fundingSource: 'fiscal',
+            recordedBy: 'usr_finance',
+          },
+        ],
       });
       const final = await handle.result();
       expect(final.status).toBe('closed');
@@ -165,7 +177,9 @@ describe('a checkpoint that stalls again (time-skipping)', () => {
       });
       await handle.executeUpdate(registeredUpdate);
       const pay = (reference: string, amount: string, receivedOn: string) =>
-        handle.executeUpdate(recordPaymentUpdate, { args: [{ reference, amount, receivedOn, fundingSource: 'fiscal', recordedBy: 'usr_finance' }] });
+        handle.executeUpdate(recordPaymentUpdate, {
+          args: [{ reference, amount, receivedOn, fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
+        });
 
       await pay('P-1', '530000.00', shanghaiDate(startNow));
       await env.sleep('302 days');
@@ -179,7 +193,9 @@ describe('a checkpoint that stalls again (time-skipping)', () => {
 
       // Ten days later the recovering payment turns out to be a mistake: it is reversed.
       await env.sleep('10 days');
-      await handle.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'P-2', reason: await storedText(db, 'bounced'), recordedBy: 'usr_finance' }] });
+      await handle.executeUpdate(reversePaymentUpdate, {
+        args: [{ reference: 'P-2', reason: await storedText(db, 'bounced'), recordedBy: 'usr_finance' }],
+      });
       const second = buildStepId(contract.id, 'paymentShortfall', stepReference(['eighty']), 2);
       const [again] = await eventually(
         () => db.select().from(stepDelays).where(eq(stepDelays.stepId, second)),
@@ -189,7 +205,9 @@ describe('a checkpoint that stalls again (time-skipping)', () => {
       expect(again!.since.getTime()).toBe(met!.resolvedAt!.getTime());
       expect(again!.since.getTime()).toBeGreaterThan(met!.since.getTime());
 
-      await handle.executeUpdate(terminateUpdate, { args: [{ reason: await storedText(db, 'test over'), terminatedBy: 'usr_agency' }] });
+      await handle.executeUpdate(terminateUpdate, {
+        args: [{ reason: await storedText(db, 'test over'), terminatedBy: 'usr_agency' }],
+      });
       expect((await handle.result()).status).toBe('terminated');
     });
   });

@@ -94,7 +94,9 @@ describe('escalation ladder (time-skipping)', () => {
     database.handle.db.select().from(escalations).where(eq(escalations.stepId, stepId)).orderBy(asc(escalations.level));
 
   it('climbs level by level at 09:00 on the right working days, then closes everything on resolution', async () => {
-    await (await newWorker()).runUntil(async () => {
+    await (
+      await newWorker()
+    ).runUntil(async () => {
       const { friday, input } = await setUp('climb');
       const handle = await env.client.workflow.start(escalationWorkflow, {
         workflowId: escalationWorkflowId('climb'),
@@ -121,10 +123,28 @@ describe('escalation ladder (time-skipping)', () => {
 
       // What an operator sees (issue 19): where it stands, its search attributes, its timers' summaries.
       const state = await handle.query(escalationStateQuery);
-      expect(state).toMatchObject({ stepId: 'climb', holder: 'payer', holderOrganizationId: 'org_finance', level: 4, levels: 4, nextLevel: null, resolved: null });
-      expect(state.escalations.map((e) => [e.level, e.state])).toEqual([[1, 'superseded'], [2, 'superseded'], [3, 'superseded'], [4, 'open']]);
+      expect(state).toMatchObject({
+        stepId: 'climb',
+        holder: 'payer',
+        holderOrganizationId: 'org_finance',
+        level: 4,
+        levels: 4,
+        nextLevel: null,
+        resolved: null,
+      });
+      expect(state.escalations.map((e) => [e.level, e.state])).toEqual([
+        [1, 'superseded'],
+        [2, 'superseded'],
+        [3, 'superseded'],
+        [4, 'open'],
+      ]);
       const attributes = (await handle.describe()).typedSearchAttributes;
-      expect([attributes.get(CONTRACT_ID), attributes.get(STEP_KIND), attributes.get(HOLDER), attributes.get(LEVEL)]).toEqual(['c-esc', 'paymentShortfall', 'org_finance', 4]);
+      expect([
+        attributes.get(CONTRACT_ID),
+        attributes.get(STEP_KIND),
+        attributes.get(HOLDER),
+        attributes.get(LEVEL),
+      ]).toEqual(['c-esc', 'paymentShortfall', 'org_finance', 4]);
       const { events } = await handle.fetchHistory();
       const summaries = events!
         .filter((e) => e.timerStartedEventAttributes && e.userMetadata?.summary)
@@ -138,7 +158,10 @@ describe('escalation ladder (time-skipping)', () => {
       ]);
 
       const signalledAt = await env.currentTimeMs();
-      await handle.signal(stepResolvedSignal, { resolvedAt: new Date(signalledAt).toISOString(), reason: 'payment arrived' });
+      await handle.signal(stepResolvedSignal, {
+        resolvedAt: new Date(signalledAt).toISOString(),
+        reason: 'payment arrived',
+      });
       const outcome = await handle.result();
       expect(outcome.levelsReached).toBe(4);
       const closed = await rows('climb');
@@ -148,27 +171,52 @@ describe('escalation ladder (time-skipping)', () => {
       // Held from Friday to the following Saturday: Sat (worked), Wed, Thu, Fri = 4 working days.
       expect(delay).toMatchObject({ holderParty: 'payer', holderOrganizationId: 'org_finance', workingDays: 4 });
 
-      const inbox = await database.handle.db.select().from(notifications).where(eq(notifications.organizationId, 'org_county'));
+      const inbox = await database.handle.db
+        .select()
+        .from(notifications)
+        .where(eq(notifications.organizationId, 'org_county'));
       expect(inbox).toHaveLength(1);
       expect((inbox[0]!.body as Record<string, string>).en).toContain('the payer (finance bureau) can unblock it');
     });
   });
 
   it('pauses the climb while acknowledged, and refuses organizations it did not notify', async () => {
-    await (await newWorker()).runUntil(async () => {
+    await (
+      await newWorker()
+    ).runUntil(async () => {
       const { friday, input } = await setUp('ack');
-      const handle = await env.client.workflow.start(escalationWorkflow, { workflowId: escalationWorkflowId('ack'), taskQueue, args: [input] });
+      const handle = await env.client.workflow.start(escalationWorkflow, {
+        workflowId: escalationWorkflowId('ack'),
+        taskQueue,
+        args: [input],
+      });
       await env.sleep(2 * HOUR);
       const [first] = await rows('ack');
       expect(first!.state).toBe('open');
 
       await expectRejection(
-        handle.executeUpdate(acknowledgeUpdate, { args: [{ escalationId: first!.id, organizationId: 'org_bureau', userId: 'usr_x', note: await storedText(database.handle.db, 'not ours') }] }),
+        handle.executeUpdate(acknowledgeUpdate, {
+          args: [
+            {
+              escalationId: first!.id,
+              organizationId: 'org_bureau',
+              userId: 'usr_x',
+              note: await storedText(database.handle.db, 'not ours'),
+            },
+          ],
+        }),
         REJECTION.notNotified,
         'only_notified_acknowledge',
       );
       const ack = await handle.executeUpdate(acknowledgeUpdate, {
-        args: [{ escalationId: first!.id, organizationId: 'org_finance', userId: 'usr_li', note: await storedText(database.handle.db, 'Transfer submitted to the treasury') }],
+        args: [
+          {
+            escalationId: first!.id,
+            organizationId: 'org_finance',
+            userId: 'usr_li',
+            note: await storedText(database.handle.db, 'Transfer submitted to the treasury'),
+          },
+        ],
       });
       // Acknowledged on Friday with 2 working days of grace: Saturday, then Wednesday (holidays Mon–Tue).
       expect(ack.pausedUntil).toBe(new Date(startOfShanghaiDay(addDays(friday, 5)) + 9 * HOUR).toISOString());
@@ -182,8 +230,15 @@ describe('escalation ladder (time-skipping)', () => {
         [4, addDays(friday, 6)],
       ]);
       expect(after[1]!.notifiedParties.sort()).toEqual(['payer', 'purchaser']);
-      expect(after[0]).toMatchObject({ state: 'superseded', acknowledgedBy: 'usr_li', acknowledgementNote: 'Transfer submitted to the treasury' });
-      await handle.signal(stepResolvedSignal, { resolvedAt: new Date(await env.currentTimeMs()).toISOString(), reason: 'paid' });
+      expect(after[0]).toMatchObject({
+        state: 'superseded',
+        acknowledgedBy: 'usr_li',
+        acknowledgementNote: 'Transfer submitted to the treasury',
+      });
+      await handle.signal(stepResolvedSignal, {
+        resolvedAt: new Date(await env.currentTimeMs()).toISOString(),
+        reason: 'paid',
+      });
       await handle.result();
     });
   });

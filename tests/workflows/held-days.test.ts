@@ -103,19 +103,37 @@ describe('money dated on time but recorded late (time-skipping)', () => {
       });
       await handle.executeUpdate(registeredUpdate);
       await handle.executeUpdate(recordPaymentUpdate, {
-        args: [{ reference: 'P-1', amount: '50000.00', receivedOn: '2024-06-28', fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
+        args: [
+          {
+            reference: 'P-1',
+            amount: '50000.00',
+            receivedOn: '2024-06-28',
+            fundingSource: 'fiscal',
+            recordedBy: 'usr_finance',
+          },
+        ],
       });
       expect((await handle.query(contractStateQuery)).announced[announcedKey('checkpoint', 'c1')]).toBe('met');
-      const delays = await resolvedDelays(harness, contract.id, [stepId(contract.id, 'paymentShortfall', stepReference(['c1']), 1), stepId(contract.id, 'trancheOverdue', stepReference(['t1']), 1)]);
-      expect(delays.get(stepId(contract.id, 'paymentShortfall', stepReference(['c1']), 1))).toMatchObject({ holderParty: 'payer', workingDays: 0 });
-      expect(delays.get(stepId(contract.id, 'trancheOverdue', stepReference(['t1']), 1))).toMatchObject({ holderParty: 'payer', workingDays: 0 });
+      const delays = await resolvedDelays(harness, contract.id, [
+        stepId(contract.id, 'paymentShortfall', stepReference(['c1']), 1),
+        stepId(contract.id, 'trancheOverdue', stepReference(['t1']), 1),
+      ]);
+      expect(delays.get(stepId(contract.id, 'paymentShortfall', stepReference(['c1']), 1))).toMatchObject({
+        holderParty: 'payer',
+        workingDays: 0,
+      });
+      expect(delays.get(stepId(contract.id, 'trancheOverdue', stepReference(['t1']), 1))).toMatchObject({
+        holderParty: 'payer',
+        workingDays: 0,
+      });
       // The second half is still owed: its step stays open.
       expect(delays.get(stepId(contract.id, 'trancheOverdue', stepReference(['t2']), 1))!.resolvedAt).toBeNull();
-      await handle.executeUpdate(terminateUpdate, { args: [{ reason: await storedText(harness.database.handle.db, 'test over'), terminatedBy: 'usr_agency' }] });
+      await handle.executeUpdate(terminateUpdate, {
+        args: [{ reason: await storedText(harness.database.handle.db, 'test over'), terminatedBy: 'usr_agency' }],
+      });
       await handle.result();
     });
   });
-
 });
 
 // Its own environment: workflows left by the test above (on a stopped worker's task queue) would
@@ -154,14 +172,19 @@ describe('money recorded late, recovered late and reversed (time-skipping)', () 
       });
       await handle.executeUpdate(registeredUpdate);
       const pay = (reference: string, amount: string, receivedOn: string) =>
-        handle.executeUpdate(recordPaymentUpdate, { args: [{ reference, amount, receivedOn, fundingSource: 'fiscal', recordedBy: 'usr_finance' }] });
+        handle.executeUpdate(recordPaymentUpdate, {
+          args: [{ reference, amount, receivedOn, fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
+        });
       const step = (kind: StepKind, ref: string, n: number) => stepId(contract.id, kind, stepReference([ref]), n);
 
       // Half the value, received on the due Friday, entered the next Tuesday at 10:00: met, 0 days.
       await env.sleep(at10(addDays(friday, 4)) - (await env.currentTimeMs()));
       await pay('P-1', '577000.00', friday);
       expect((await handle.query(contractStateQuery)).announced[announcedKey('checkpoint', 'c1')]).toBe('met');
-      let delays = await resolvedDelays(harness, contract.id, [step('paymentShortfall', 'c1', 1), step('trancheOverdue', 't1', 1)]);
+      let delays = await resolvedDelays(harness, contract.id, [
+        step('paymentShortfall', 'c1', 1),
+        step('trancheOverdue', 't1', 1),
+      ]);
       expect(delays.get(step('paymentShortfall', 'c1', 1))!.workingDays).toBe(0);
       expect(delays.get(step('trancheOverdue', 't1', 1))!.workingDays).toBe(0);
 
@@ -173,23 +196,42 @@ describe('money recorded late, recovered late and reversed (time-skipping)', () 
       await pay('P-2', '288500.00', monday);
       expect((await handle.query(contractStateQuery)).announced[announcedKey('checkpoint', 'c2')]).toBe('recovered');
       delays = await resolvedDelays(harness, contract.id, [step('paymentShortfall', 'c2', 1)]);
-      expect(delays.get(step('paymentShortfall', 'c2', 1))!.workingDays).toBe(workingDaysBetween(later, monday, calendar));
+      expect(delays.get(step('paymentShortfall', 'c2', 1))!.workingDays).toBe(
+        workingDaysBetween(later, monday, calendar),
+      );
       expect(workingDaysBetween(later, monday, calendar)).toBeLessThan(workingDaysBetween(later, thursday, calendar));
 
       // The first payment bounces (reversed the next day): it never arrived, so c1 and c2 stall again;
       // money arriving the Monday after covers both. c1 is held again from its own due day (its
       // first stall charged nothing), c2 from the day it was last covered: no day counted twice.
       await env.sleep(at10(addDays(thursday, 1)) - (await env.currentTimeMs()));
-      await handle.executeUpdate(reversePaymentUpdate, { args: [{ reference: 'P-1', reason: await storedText(harness.database.handle.db, 'bounced'), recordedBy: 'usr_finance' }] });
+      await handle.executeUpdate(reversePaymentUpdate, {
+        args: [
+          {
+            reference: 'P-1',
+            reason: await storedText(harness.database.handle.db, 'bounced'),
+            recordedBy: 'usr_finance',
+          },
+        ],
+      });
       const nextMonday = addDays(thursday, 4);
       await env.sleep(at10(nextMonday) - (await env.currentTimeMs()));
       await pay('P-3', '577000.00', nextMonday);
-      delays = await resolvedDelays(harness, contract.id, [step('paymentShortfall', 'c1', 2), step('paymentShortfall', 'c2', 2)]);
-      expect(delays.get(step('paymentShortfall', 'c1', 2))!.workingDays).toBe(workingDaysBetween(friday, nextMonday, calendar));
-      const c2Total = delays.get(step('paymentShortfall', 'c2', 1))!.workingDays! + delays.get(step('paymentShortfall', 'c2', 2))!.workingDays!;
+      delays = await resolvedDelays(harness, contract.id, [
+        step('paymentShortfall', 'c1', 2),
+        step('paymentShortfall', 'c2', 2),
+      ]);
+      expect(delays.get(step('paymentShortfall', 'c1', 2))!.workingDays).toBe(
+        workingDaysBetween(friday, nextMonday, calendar),
+      );
+      const c2Total =
+        delays.get(step('paymentShortfall', 'c2', 1))!.workingDays! +
+        delays.get(step('paymentShortfall', 'c2', 2))!.workingDays!;
       expect(c2Total).toBe(workingDaysBetween(later, nextMonday, calendar));
 
-      await handle.executeUpdate(terminateUpdate, { args: [{ reason: await storedText(harness.database.handle.db, 'test over'), terminatedBy: 'usr_agency' }] });
+      await handle.executeUpdate(terminateUpdate, {
+        args: [{ reason: await storedText(harness.database.handle.db, 'test over'), terminatedBy: 'usr_agency' }],
+      });
       await handle.result();
     });
   });
@@ -253,7 +295,11 @@ describe('a due day anchored on the last day on time (time-skipping)', () => {
       const previous = previousWorkingDay(month!.to, calendar);
       await env.sleep(at9(previous) + HOUR - (await env.currentTimeMs()));
       const [reminder] = await eventually(
-        () => db.select().from(notifications).where(and(eq(notifications.contractId, contract.id), eq(notifications.kind, 'material_request.reminder'))),
+        () =>
+          db
+            .select()
+            .from(notifications)
+            .where(and(eq(notifications.contractId, contract.id), eq(notifications.kind, 'material_request.reminder'))),
         (r) => r.length === 1,
       );
       expectAbout(reminder!.createdAt.getTime(), at9(previous));
@@ -263,11 +309,21 @@ describe('a due day anchored on the last day on time (time-skipping)', () => {
       const lastDue = quarter!.to > month!.to ? quarter!.to : month!.to;
       await env.sleep(levelAt(lastDue, 5) + HOUR - (await env.currentTimeMs()));
       const rows = await eventually(
-        () => db.select().from(escalations).where(eq(escalations.contractId, contract.id)).orderBy(asc(escalations.openedAt)),
-        (r) => ['paymentShortfall', 'quotaShortfall', 'materialRequestOverdue'].every((k) => r.some((e) => e.stepKind === k && e.level >= 2)),
+        () =>
+          db
+            .select()
+            .from(escalations)
+            .where(eq(escalations.contractId, contract.id))
+            .orderBy(asc(escalations.openedAt)),
+        (r) =>
+          ['paymentShortfall', 'quotaShortfall', 'materialRequestOverdue'].every((k) =>
+            r.some((e) => e.stepKind === k && e.level >= 2),
+          ),
       );
       const opened = (kind: string, reference: string, level: number) =>
-        rows.find((e) => e.stepKind === kind && e.stepReference.startsWith(reference) && e.level === level)!.openedAt.getTime();
+        rows
+          .find((e) => e.stepKind === kind && e.stepReference.startsWith(reference) && e.level === level)!
+          .openedAt.getTime();
       expectAbout(opened('paymentShortfall', 'c1', 2), levelAt(month!.to, 5));
       expectAbout(opened('quotaShortfall', stepReference(['visits', month!.key]), 2), levelAt(month!.to, 5));
       expectAbout(opened('quotaShortfall', stepReference(['cases', quarter!.key]), 2), levelAt(quarter!.to, 5));
@@ -282,15 +338,38 @@ describe('a due day anchored on the last day on time (time-skipping)', () => {
         [definition.quotas[1]!, quarter!],
       ] as const) {
         await quotaHandle.executeUpdate(recordProgressUpdate, {
-          args: [{ id: `pr_${quota.id}`, station: 'G', metric: quota.metric, count: window.target, date: window.to, evidence: { attachments: [] }, recordedBy: 'usr_g' }],
+          args: [
+            {
+              id: `pr_${quota.id}`,
+              station: 'G',
+              metric: quota.metric,
+              count: window.target,
+              date: window.to,
+              evidence: { attachments: [] },
+              recordedBy: 'usr_g',
+            },
+          ],
         });
       }
       await requestHandle.executeUpdate(deliverUpdate, {
-        args: [{ deliveryId: 'dl_1', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 4 }], attachments: [], deliveredBy: 'usr_liaison' }],
+        args: [
+          {
+            deliveryId: 'dl_1',
+            village: 'org_village_1',
+            items: [{ itemId: 'visits', quantity: 4 }],
+            attachments: [],
+            deliveredBy: 'usr_liaison',
+          },
+        ],
       });
       const visitsStep = stepId(contract.id, 'quotaShortfall', stepReference(['visits', month!.key]), 1);
       const casesStep = stepId(contract.id, 'quotaShortfall', stepReference(['cases', quarter!.key]), 1);
-      const requestStep = stepId(contract.id, 'materialRequestOverdue', stepReference(['mr_midnight', 'org_village_1']), 1);
+      const requestStep = stepId(
+        contract.id,
+        'materialRequestOverdue',
+        stepReference(['mr_midnight', 'org_village_1']),
+        1,
+      );
       const delays = await resolvedDelays(harness, contract.id, [visitsStep, casesStep, requestStep]);
       expect(delays.get(visitsStep)!.workingDays).toBe(workingDaysBetween(month!.to, seventh, calendar));
       expect(delays.get(casesStep)!.workingDays).toBe(7);
@@ -301,7 +380,9 @@ describe('a due day anchored on the last day on time (time-skipping)', () => {
       // Started here rather than by the contract, so told of its end here.
       await requestHandle.signal(contractEndedSignal, { status: 'terminated' });
       await requestHandle.result();
-      await handle.executeUpdate(terminateUpdate, { args: [{ reason: await storedText(harness.database.handle.db, 'test over'), terminatedBy: 'usr_agency' }] });
+      await handle.executeUpdate(terminateUpdate, {
+        args: [{ reason: await storedText(harness.database.handle.db, 'test over'), terminatedBy: 'usr_agency' }],
+      });
       await handle.result();
     });
   });
@@ -362,14 +443,34 @@ describe('days charged to the party holding a milestone (time-skipping)', () => 
       // Each round rewrites a section (a resubmission identical to the returned round is refused).
       const firstSection = Object.keys(material.sections)[0]!;
       const roundOf = (submissionId: string) =>
-        materials.map((m) => ({ ...m, sections: { ...m.sections, [firstSection]: `${m.sections[firstSection]}（${submissionId}）` } }));
+        materials.map((m) => ({
+          ...m,
+          sections: { ...m.sections, [firstSection]: `${m.sections[firstSection]}（${submissionId}）` },
+        }));
       const submit = (m: string, submissionId: string) =>
         handles.get(m)!.executeUpdate(submitUpdate, {
-          args: [{ submissionId, station: '', ...byReference(roundOf(submissionId), ['activity_evidence_pack']), submittedBy: 'usr_station' }],
+          args: [
+            {
+              submissionId,
+              station: '',
+              ...byReference(roundOf(submissionId), ['activity_evidence_pack']),
+              submittedBy: 'usr_station',
+            },
+          ],
         });
       const decide = (m: string, submissionId: string, outcome: 'approve' | 'return') =>
         handles.get(m)!.executeUpdate(decideUpdate, {
-          args: [{ submissionId, outcome, reasons: outcome === 'return' ? [{ code: 'evidence_missing' as const, templateId: 'activity_evidence_pack', sectionId: 'evidence' }] : [], decidedBy: 'usr_evaluator' }],
+          args: [
+            {
+              submissionId,
+              outcome,
+              reasons:
+                outcome === 'return'
+                  ? [{ code: 'evidence_missing' as const, templateId: 'activity_evidence_pack', sectionId: 'evidence' }]
+                  : [],
+              decidedBy: 'usr_evaluator',
+            },
+          ],
         });
 
       // In time order; each at 10:00 (plus minutes to keep the order) of its day.
@@ -403,7 +504,9 @@ describe('days charged to the party holding a milestone (time-skipping)', () => 
         (r) => r.length >= 3 && r.every((row) => row.resolvedAt !== null),
       );
       const held = (kind: string, reference: string) =>
-        rows.filter((r) => r.stepKind === kind && r.stepReference === reference).map((r) => [r.holderParty, r.workingDays]);
+        rows
+          .filter((r) => r.stepKind === kind && r.stepReference === reference)
+          .map((r) => [r.holderParty, r.workingDays]);
       // The issue's case: submitted the day before it was due, approved inside review time: nothing.
       expect(held('milestoneOverdue', 'early')).toEqual([]);
       // Submitted late: held by the contractor until the day it submitted.

@@ -13,7 +13,15 @@ import { MAX_PAYMENT_TERMS_CHANGES } from '../../domain/limits';
 import { stepId, stepKey, stepReference } from '../../domain/ids';
 import { trancheClock, type PaymentTermsInput } from '../../domain/payment-terms';
 import { contractWorkflow } from '../../workflows';
-import { amendScheduleUpdate, contractStateQuery, contractWorkflowId, recordPaymentUpdate, registeredUpdate, terminateUpdate, type AmendScheduleInput } from '../../workflows/contract-messages';
+import {
+  amendScheduleUpdate,
+  contractStateQuery,
+  contractWorkflowId,
+  recordPaymentUpdate,
+  registeredUpdate,
+  terminateUpdate,
+  type AmendScheduleInput,
+} from '../../workflows/contract-messages';
 import { decideApplicationUpdate, fileApplicationUpdate } from '../../workflows/payment-clock-messages';
 import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-county';
 import { eventually } from '../helpers/eventually';
@@ -21,7 +29,13 @@ import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-s
 import { storedText } from '../helpers/texts';
 
 const DAY = 24 * 3600 * 1000;
-const TERMS: PaymentTermsInput = { basis: 'acceptance', payWithinDays: 30, acceptanceWorkingDays: 5, statute: 'sme_payment_2025', lateInterest: { kind: 'statutory_daily' } };
+const TERMS: PaymentTermsInput = {
+  basis: 'acceptance',
+  payWithinDays: 30,
+  acceptanceWorkingDays: 5,
+  statute: 'sme_payment_2025',
+  lateInterest: { kind: 'statutory_daily' },
+};
 
 function tranchesOf(year: number, firstId = 't1'): AmendScheduleInput['tranches'] {
   return [
@@ -80,118 +94,253 @@ describe('the payer’s clock when the schedule or the terms are amended', () =>
     const { worker, taskQueue } = await harness.worker('clock-widened');
     await worker.runUntil(async () => {
       const { handle, contract, year, calendar } = await started('clock-widened', taskQueue);
-      const filed = await handle.executeUpdate(fileApplicationUpdate, { args: [{ applicationId: 'pa_w1', tranche: 't1', amountFen: 5_000_000, filedBy: 'usr_contractor' }] });
+      const filed = await handle.executeUpdate(fileApplicationUpdate, {
+        args: [{ applicationId: 'pa_w1', tranche: 't1', amountFen: 5_000_000, filedBy: 'usr_contractor' }],
+      });
       const windowEnd = addWorkingDays(filed.filedOn, 5, calendar);
-      await env.sleep(calendarDaysBetween(shanghaiDate(await env.currentTimeMs()), addWorkingDays(windowEnd, 3, calendar)) * DAY);
+      await env.sleep(
+        calendarDaysBetween(shanghaiDate(await env.currentTimeMs()), addWorkingDays(windowEnd, 3, calendar)) * DAY,
+      );
       const step = stepId(contract.id, 'acceptanceOverdue', stepReference(['pa_w1']), 1);
-      await eventually(() => db.select().from(stepDelays).where(eq(stepDelays.stepId, step)), (rows) => rows.length > 0);
+      await eventually(
+        () => db.select().from(stepDelays).where(eq(stepDelays.stepId, step)),
+        (rows) => rows.length > 0,
+      );
       // The purchaser widens its own window to 60 working days, then accepts.
       await handle.executeUpdate(amendScheduleUpdate, {
-        args: [{ tranches: tranchesOf(year), checkpoints: [], paymentTerms: { ...TERMS, acceptanceWorkingDays: 60 }, reason: await storedText(db, 'wider window'), amendedBy: 'usr_agency' }],
+        args: [
+          {
+            tranches: tranchesOf(year),
+            checkpoints: [],
+            paymentTerms: { ...TERMS, acceptanceWorkingDays: 60 },
+            reason: await storedText(db, 'wider window'),
+            amendedBy: 'usr_agency',
+          },
+        ],
       });
       // A return is no longer possible: the window (fixed at filing) has ended, the application stands deemed accepted.
-      const returned = await handle.executeUpdate(decideApplicationUpdate, { args: [{ applicationId: 'pa_w1', outcome: 'return', decidedBy: 'usr_agency' }] }).then(
-        () => 'returned',
-        (e: Error) => String(e.cause ?? e.message),
-      );
-      expect(returned).toMatch(/deemed accepted/);
-      const decided = await handle.executeUpdate(decideApplicationUpdate, { args: [{ applicationId: 'pa_w1', outcome: 'accept', decidedBy: 'usr_agency' }] });
-      expect(decided.late).toBe(true);
-      const rows = await eventually(() => db.select().from(stepDelays).where(eq(stepDelays.stepId, step)), (r) => r[0]?.resolvedAt != null);
-      expect(rows[0]!.resolvedAt).not.toBeNull();
-      await handle.executeUpdate(terminateUpdate, { args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }] });
-      await handle.result();
-    });
-  });
-
-  it('a tranche whose accepted application is still unpaid is not amended away (422 naming it); terms amended after its clock started leave its deadline and its paymentOverdue step, which closes when paid', { timeout: 240_000 }, async () => {
-    const { env } = harness;
-    const db = harness.database.handle.db;
-    const { worker, taskQueue } = await harness.worker('clock-amended-away');
-    await worker.runUntil(async () => {
-      const { handle, contract, year } = await started('clock-amended-away', taskQueue);
-      await handle.executeUpdate(fileApplicationUpdate, { args: [{ applicationId: 'pa_w2', tranche: 't1', amountFen: 5_000_000, filedBy: 'usr_contractor' }] });
-      const decided = await handle.executeUpdate(decideApplicationUpdate, { args: [{ applicationId: 'pa_w2', outcome: 'accept', decidedBy: 'usr_agency' }] });
-      const dueOn = addDays(decided.decidedOn, 30);
-      await env.sleep(calendarDaysBetween(shanghaiDate(await env.currentTimeMs()), addDays(dueOn, 3)) * DAY);
-      const step = stepId(contract.id, 'paymentOverdue', stepReference(['t1']), 1);
-      await eventually(() => db.select().from(stepDelays).where(eq(stepDelays.stepId, step)), (rows) => rows.length > 0);
-      // Renaming t1 away while its application is owed: refused, naming the tranche.
-      const renamed = await handle
-        .executeUpdate(amendScheduleUpdate, { args: [{ tranches: tranchesOf(year, 't1b'), checkpoints: [], reason: await storedText(db, 'rename'), amendedBy: 'usr_agency' }] })
+      const returned = await handle
+        .executeUpdate(decideApplicationUpdate, {
+          args: [{ applicationId: 'pa_w1', outcome: 'return', decidedBy: 'usr_agency' }],
+        })
         .then(
-          () => 'accepted',
-          (e: Error & { cause?: { type?: string; message?: string } }) => `${e.cause?.type}: ${e.cause?.message}`,
+          () => 'returned',
+          (e: Error) => String(e.cause ?? e.message),
         );
-      expect(renamed).toMatch(/^Invalid/);
-      // Under the statute what a tranche in breach owes, its deadline and its interest come out of
-      // an amendment as they went in: halving t1 is refused naming the rule. On basis acceptance its
-      // deadline runs from the acceptance, so moving its due day or its release changes none of it.
-      const refusal = (tranches: AmendScheduleInput['tranches']) =>
-        storedText(db, 'move').then((reason) =>
-          handle.executeUpdate(amendScheduleUpdate, { args: [{ tranches, checkpoints: [], reason, amendedBy: 'usr_agency' }] }).then(
-            () => undefined,
-            (e: Error & { cause?: { type?: string; details?: unknown[] } }) => ({ type: e.cause?.type, problems: e.cause?.details?.[0] as Array<{ field: string; code: string; params?: Record<string, unknown> }> }),
-          ),
-        );
-      const [first, second] = tranchesOf(year);
-      const refused = await refusal([{ ...first!, percent: 40 }, { ...second!, percent: 60 }]);
-      expect(refused?.type).toBe('Invalid');
-      expect(refused?.problems).toEqual([expect.objectContaining({ field: 'tranches', code: 'overdue_tranche_kept', params: expect.objectContaining({ id: 't1', day: dueOn, rule: 'sme_payment_2025.breach_not_amended_away' }) })]);
-      expect(await refusal([{ ...first!, due: `${year}-06-30` }, second!])).toBeUndefined();
-      expect(await refusal([first!, { ...second!, due: `${year + 1}-11-30` }])).toBeUndefined();
-      // The terms change to basis due_date and 60 days: t1's clock started on its acceptance, on
-      // basis acceptance and 30 days, and keeps running on them — the breach is not amended away.
-      const amendedOn = shanghaiDate(await env.currentTimeMs());
-      await handle.executeUpdate(amendScheduleUpdate, {
-        args: [{ tranches: tranchesOf(year), checkpoints: [], paymentTerms: { ...TERMS, basis: 'due_date', payWithinDays: 60 }, reason: await storedText(db, 'basis'), amendedBy: 'usr_agency' }],
+      expect(returned).toMatch(/deemed accepted/);
+      const decided = await handle.executeUpdate(decideApplicationUpdate, {
+        args: [{ applicationId: 'pa_w1', outcome: 'accept', decidedBy: 'usr_agency' }],
       });
-      await env.sleep(2 * DAY);
-      const state = await handle.query(contractStateQuery);
-      expect(state.contract.paymentTermsHistory).toEqual([{ terms: expect.objectContaining({ basis: 'acceptance', payWithinDays: 30 }), until: addDays(amendedOn, 1) }]);
-      expect(state.steps?.[stepKey('paymentOverdue', stepReference(['t1']))]?.open).toBe(true);
-      expect((await db.select().from(stepDelays).where(eq(stepDelays.stepId, step)))[0]!.resolvedAt).toBeNull();
-      // The read model's definition (what the API computes its clock from) carries the same history: due 30 days after the acceptance.
-      const [row] = await db.select().from(contracts).where(eq(contracts.id, contract.id));
-      const t1 = { id: 't1', dueOn: `${year}-01-31`, amountFen: 5_000_000 };
-      const accepted = { id: 'pa_w2', filedOn: decided.decidedOn, amountFen: 5_000_000, decision: { outcome: 'accept' as const, on: decided.decidedOn } };
-      const readClock = trancheClock(row!.definition as Contract, t1, [accepted], [], null, calendarForYears(year, year + 2), shanghaiDate(await env.currentTimeMs()));
-      expect(readClock).toMatchObject({ paymentDueOn: dueOn, terms: expect.objectContaining({ basis: 'acceptance', payWithinDays: 30 }) });
-      const today = shanghaiDate(await env.currentTimeMs());
-      await handle.executeUpdate(recordPaymentUpdate, { args: [{ reference: 'P-W2', amount: '50000.00', receivedOn: today, fundingSource: 'fiscal', recordedBy: 'usr_finance' }] });
-      const rows = await eventually(() => db.select().from(stepDelays).where(eq(stepDelays.stepId, step)), (r) => r[0]?.resolvedAt != null);
+      expect(decided.late).toBe(true);
+      const rows = await eventually(
+        () => db.select().from(stepDelays).where(eq(stepDelays.stepId, step)),
+        (r) => r[0]?.resolvedAt != null,
+      );
       expect(rows[0]!.resolvedAt).not.toBeNull();
-      await handle.executeUpdate(terminateUpdate, { args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }] });
+      await handle.executeUpdate(terminateUpdate, {
+        args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }],
+      });
       await handle.result();
     });
   });
 
-  it(`the terms change on at most ${MAX_PAYMENT_TERMS_CHANGES} days: the next change is refused, naming paymentTerms and the limit`, { timeout: 240_000 }, async () => {
-    const { env } = harness;
-    const db = harness.database.handle.db;
-    const { worker, taskQueue } = await harness.worker('clock-terms-limit');
-    await worker.runUntil(async () => {
-      const { handle, year } = await started('clock-terms-limit', taskQueue);
-      const amend = async (payWithinDays: number) =>
-        handle.executeUpdate(amendScheduleUpdate, {
-          args: [{ tranches: tranchesOf(year), checkpoints: [], paymentTerms: { ...TERMS, payWithinDays }, reason: await storedText(db, `terms ${payWithinDays}`), amendedBy: 'usr_agency' }],
+  it(
+    'a tranche whose accepted application is still unpaid is not amended away (422 naming it); terms amended after its clock started leave its deadline and its paymentOverdue step, which closes when paid',
+    { timeout: 240_000 },
+    async () => {
+      const { env } = harness;
+      const db = harness.database.handle.db;
+      const { worker, taskQueue } = await harness.worker('clock-amended-away');
+      await worker.runUntil(async () => {
+        const { handle, contract, year } = await started('clock-amended-away', taskQueue);
+        await handle.executeUpdate(fileApplicationUpdate, {
+          args: [{ applicationId: 'pa_w2', tranche: 't1', amountFen: 5_000_000, filedBy: 'usr_contractor' }],
         });
-      for (let i = 0; i < MAX_PAYMENT_TERMS_CHANGES; i += 1) {
-        await amend(31 + i);
-        await env.sleep(DAY);
-      }
-      const refused = await amend(10).then(
-        () => 'accepted',
-        (e: Error & { cause?: { type?: string; details?: unknown[] } }) => ({ type: e.cause?.type, details: e.cause?.details }),
-      );
-      expect(refused).toMatchObject({ type: 'Invalid', details: expect.arrayContaining([[expect.objectContaining({ field: 'paymentTerms', code: 'too_many_terms_changes', params: expect.objectContaining({ limit: MAX_PAYMENT_TERMS_CHANGES }) })]]) });
-      const state = await handle.query(contractStateQuery);
-      expect(state.contract.paymentTermsHistory).toHaveLength(MAX_PAYMENT_TERMS_CHANGES);
-      expect(state.contract.paymentTerms?.payWithinDays).toBe(30 + MAX_PAYMENT_TERMS_CHANGES);
-      await handle.executeUpdate(terminateUpdate, { args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }] });
-      await handle.result();
-    });
-  });
+        const decided = await handle.executeUpdate(decideApplicationUpdate, {
+          args: [{ applicationId: 'pa_w2', outcome: 'accept', decidedBy: 'usr_agency' }],
+        });
+        const dueOn = addDays(decided.decidedOn, 30);
+        await env.sleep(calendarDaysBetween(shanghaiDate(await env.currentTimeMs()), addDays(dueOn, 3)) * DAY);
+        const step = stepId(contract.id, 'paymentOverdue', stepReference(['t1']), 1);
+        await eventually(
+          () => db.select().from(stepDelays).where(eq(stepDelays.stepId, step)),
+          (rows) => rows.length > 0,
+        );
+        // Renaming t1 away while its application is owed: refused, naming the tranche.
+        const renamed = await handle
+          .executeUpdate(amendScheduleUpdate, {
+            args: [
+              {
+                tranches: tranchesOf(year, 't1b'),
+                checkpoints: [],
+                reason: await storedText(db, 'rename'),
+                amendedBy: 'usr_agency',
+              },
+            ],
+          })
+          .then(
+            () => 'accepted',
+            (e: Error & { cause?: { type?: string; message?: string } }) => `${e.cause?.type}: ${e.cause?.message}`,
+          );
+        expect(renamed).toMatch(/^Invalid/);
+        // Under the statute what a tranche in breach owes, its deadline and its interest come out of
+        // an amendment as they went in: halving t1 is refused naming the rule. On basis acceptance its
+        // deadline runs from the acceptance, so moving its due day or its release changes none of it.
+        const refusal = (tranches: AmendScheduleInput['tranches']) =>
+          storedText(db, 'move').then((reason) =>
+            handle
+              .executeUpdate(amendScheduleUpdate, {
+                args: [{ tranches, checkpoints: [], reason, amendedBy: 'usr_agency' }],
+              })
+              .then(
+                () => undefined,
+                (e: Error & { cause?: { type?: string; details?: unknown[] } }) => ({
+                  type: e.cause?.type,
+                  problems: e.cause?.details?.[0] as Array<{
+                    field: string;
+                    code: string;
+                    params?: Record<string, unknown>;
+                  }>,
+                }),
+              ),
+          );
+        const [first, second] = tranchesOf(year);
+        const refused = await refusal([
+          { ...first!, percent: 40 },
+          { ...second!, percent: 60 },
+        ]);
+        expect(refused?.type).toBe('Invalid');
+        expect(refused?.problems).toEqual([
+          expect.objectContaining({
+            field: 'tranches',
+            code: 'overdue_tranche_kept',
+            params: expect.objectContaining({ id: 't1', day: dueOn, rule: 'sme_payment_2025.breach_not_amended_away' }),
+          }),
+        ]);
+        expect(await refusal([{ ...first!, due: `${year}-06-30` }, second!])).toBeUndefined();
+        expect(await refusal([first!, { ...second!, due: `${year + 1}-11-30` }])).toBeUndefined();
+        // The terms change to basis due_date and 60 days: t1's clock started on its acceptance, on
+        // basis acceptance and 30 days, and keeps running on them — the breach is not amended away.
+        const amendedOn = shanghaiDate(await env.currentTimeMs());
+        await handle.executeUpdate(amendScheduleUpdate, {
+          args: [
+            {
+              tranches: tranchesOf(year),
+              checkpoints: [],
+              paymentTerms: { ...TERMS, basis: 'due_date', payWithinDays: 60 },
+              reason: await storedText(db, 'basis'),
+              amendedBy: 'usr_agency',
+            },
+          ],
+        });
+        await env.sleep(2 * DAY);
+        const state = await handle.query(contractStateQuery);
+        expect(state.contract.paymentTermsHistory).toEqual([
+          { terms: expect.objectContaining({ basis: 'acceptance', payWithinDays: 30 }), until: addDays(amendedOn, 1) },
+        ]);
+        expect(state.steps?.[stepKey('paymentOverdue', stepReference(['t1']))]?.open).toBe(true);
+        expect((await db.select().from(stepDelays).where(eq(stepDelays.stepId, step)))[0]!.resolvedAt).toBeNull();
+        // The read model's definition (what the API computes its clock from) carries the same history: due 30 days after the acceptance.
+        const [row] = await db.select().from(contracts).where(eq(contracts.id, contract.id));
+        const t1 = { id: 't1', dueOn: `${year}-01-31`, amountFen: 5_000_000 };
+        const accepted = {
+          id: 'pa_w2',
+          filedOn: decided.decidedOn,
+          amountFen: 5_000_000,
+          decision: { outcome: 'accept' as const, on: decided.decidedOn },
+        };
+        const readClock = trancheClock(
+          row!.definition as Contract,
+          t1,
+          [accepted],
+          [],
+          null,
+          calendarForYears(year, year + 2),
+          shanghaiDate(await env.currentTimeMs()),
+        );
+        expect(readClock).toMatchObject({
+          paymentDueOn: dueOn,
+          terms: expect.objectContaining({ basis: 'acceptance', payWithinDays: 30 }),
+        });
+        const today = shanghaiDate(await env.currentTimeMs());
+        await handle.executeUpdate(recordPaymentUpdate, {
+          args: [
+            {
+              reference: 'P-W2',
+              amount: '50000.00',
+              receivedOn: today,
+              fundingSource: 'fiscal',
+              recordedBy: 'usr_finance',
+            },
+          ],
+        });
+        const rows = await eventually(
+          () => db.select().from(stepDelays).where(eq(stepDelays.stepId, step)),
+          (r) => r[0]?.resolvedAt != null,
+        );
+        expect(rows[0]!.resolvedAt).not.toBeNull();
+        await handle.executeUpdate(terminateUpdate, {
+          args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }],
+        });
+        await handle.result();
+      });
+    },
+  );
+
+  it(
+    `the terms change on at most ${MAX_PAYMENT_TERMS_CHANGES} days: the next change is refused, naming paymentTerms and the limit`,
+    { timeout: 240_000 },
+    async () => {
+      const { env } = harness;
+      const db = harness.database.handle.db;
+      const { worker, taskQueue } = await harness.worker('clock-terms-limit');
+      await worker.runUntil(async () => {
+        const { handle, year } = await started('clock-terms-limit', taskQueue);
+        const amend = async (payWithinDays: number) =>
+          handle.executeUpdate(amendScheduleUpdate, {
+            args: [
+              {
+                tranches: tranchesOf(year),
+                checkpoints: [],
+                paymentTerms: { ...TERMS, payWithinDays },
+                reason: await storedText(db, `terms ${payWithinDays}`),
+                amendedBy: 'usr_agency',
+              },
+            ],
+          });
+        for (let i = 0; i < MAX_PAYMENT_TERMS_CHANGES; i += 1) {
+          await amend(31 + i);
+          await env.sleep(DAY);
+        }
+        const refused = await amend(10).then(
+          () => 'accepted',
+          (e: Error & { cause?: { type?: string; details?: unknown[] } }) => ({
+            type: e.cause?.type,
+            details: e.cause?.details,
+          }),
+        );
+        expect(refused).toMatchObject({
+          type: 'Invalid',
+          details: expect.arrayContaining([
+            [
+              expect.objectContaining({
+                field: 'paymentTerms',
+                code: 'too_many_terms_changes',
+                params: expect.objectContaining({ limit: MAX_PAYMENT_TERMS_CHANGES }),
+              }),
+            ],
+          ]),
+        });
+        const state = await handle.query(contractStateQuery);
+        expect(state.contract.paymentTermsHistory).toHaveLength(MAX_PAYMENT_TERMS_CHANGES);
+        expect(state.contract.paymentTerms?.payWithinDays).toBe(30 + MAX_PAYMENT_TERMS_CHANGES);
+        await handle.executeUpdate(terminateUpdate, {
+          args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }],
+        });
+        await handle.result();
+      });
+    },
+  );
 
   it('an amendment retried under the same id with other paymentTerms is refused (409), not answered with the old terms', async () => {
     const db = harness.database.handle.db;
@@ -199,7 +348,14 @@ describe('the payer’s clock when the schedule or the terms are amended', () =>
     await worker.runUntil(async () => {
       const { handle, year } = await started('clock-amendment-key', taskQueue);
       const reason = await storedText(db, 'terms');
-      const first = { tranches: tranchesOf(year), checkpoints: [], paymentTerms: { ...TERMS, payWithinDays: 45 }, reason, amendedBy: 'usr_agency', amendmentId: 'am_same' };
+      const first = {
+        tranches: tranchesOf(year),
+        checkpoints: [],
+        paymentTerms: { ...TERMS, payWithinDays: 45 },
+        reason,
+        amendedBy: 'usr_agency',
+        amendmentId: 'am_same',
+      };
       expect((await handle.executeUpdate(amendScheduleUpdate, { args: [first] })).version).toBe(2);
       // A retry after a 503 (the API's idempotency record freed) with other terms: same tranches, checkpoints, reason.
       const second = { ...first, paymentTerms: { ...TERMS, payWithinDays: 60 } };
@@ -210,7 +366,9 @@ describe('the payer’s clock when the schedule or the terms are amended', () =>
       expect(outcome).toBe('refused Conflict');
       // The same retry with the same terms is the same amendment.
       expect((await handle.executeUpdate(amendScheduleUpdate, { args: [first] })).version).toBe(2);
-      await handle.executeUpdate(terminateUpdate, { args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }] });
+      await handle.executeUpdate(terminateUpdate, {
+        args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }],
+      });
       await handle.result();
     });
   });

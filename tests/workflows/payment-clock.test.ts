@@ -14,7 +14,12 @@ import { stepId, stepReference } from '../../domain/ids';
 import { moneyText } from '../../domain/money';
 import { interestFor } from '../../domain/payment-terms';
 import { contractWorkflow } from '../../workflows';
-import { contractWorkflowId, recordPaymentUpdate, registeredUpdate, terminateUpdate } from '../../workflows/contract-messages';
+import {
+  contractWorkflowId,
+  recordPaymentUpdate,
+  registeredUpdate,
+  terminateUpdate,
+} from '../../workflows/contract-messages';
 import { decideApplicationUpdate, fileApplicationUpdate } from '../../workflows/payment-clock-messages';
 import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-county';
 import { eventually } from '../helpers/eventually';
@@ -38,7 +43,13 @@ function contractOf(id: string, year: number): Contract {
         { id: 't2', label: 'Second half', due: `${year + 1}-12-31`, percent: 50, fundingSource: 'fiscal' },
       ],
       checkpoints: [],
-      paymentTerms: { basis: 'acceptance', payWithinDays: 30, acceptanceWorkingDays: 5, statute: 'sme_payment_2025', lateInterest: { kind: 'statutory_daily' } },
+      paymentTerms: {
+        basis: 'acceptance',
+        payWithinDays: 30,
+        acceptanceWorkingDays: 5,
+        statute: 'sme_payment_2025',
+        lateInterest: { kind: 'statutory_daily' },
+      },
       closeGraceDays: 3650,
     }),
     (org) => sCountyKinds[org],
@@ -71,13 +82,17 @@ describe('the payer’s clock (time-skipping)', () => {
         args: [{ contract, createdBy: 'usr_agency', createdAt: new Date(start).toISOString() }],
       });
       await handle.executeUpdate(registeredUpdate);
-      const filed = await handle.executeUpdate(fileApplicationUpdate, { args: [{ applicationId: 'pa_1', tranche: 't1', amountFen: 5_000_000, filedBy: 'usr_contractor' }] });
+      const filed = await handle.executeUpdate(fileApplicationUpdate, {
+        args: [{ applicationId: 'pa_1', tranche: 't1', amountFen: 5_000_000, filedBy: 'usr_contractor' }],
+      });
       const filedOn = filed.filedOn;
       const windowEnd = addWorkingDays(filedOn, 5, calendar);
       expect(filed).toMatchObject({ outcome: 'created', acceptanceDueOn: windowEnd });
       // More than the tranche owes beside it: refused.
       const refused = await expectRejection(
-        handle.executeUpdate(fileApplicationUpdate, { args: [{ applicationId: 'pa_2', tranche: 't1', amountFen: 1, filedBy: 'usr_contractor' }] }),
+        handle.executeUpdate(fileApplicationUpdate, {
+          args: [{ applicationId: 'pa_2', tranche: 't1', amountFen: 1, filedBy: 'usr_contractor' }],
+        }),
         REJECTION.invalid,
         'application_cannot_be_filed',
       );
@@ -95,13 +110,22 @@ describe('the payer’s clock (time-skipping)', () => {
       const paymentDueOn = addDays(windowEnd, 30);
       expect((opened[0]!.summary as { 'zh-CN': string })['zh-CN']).toContain('《保障中小企业款项支付条例》');
 
-      const decided = await handle.executeUpdate(decideApplicationUpdate, { args: [{ applicationId: 'pa_1', outcome: 'accept', decidedBy: 'usr_agency' }] });
+      const decided = await handle.executeUpdate(decideApplicationUpdate, {
+        args: [{ applicationId: 'pa_1', outcome: 'accept', decidedBy: 'usr_agency' }],
+      });
       expect(decided).toMatchObject({ outcome: 'created', decision: 'accept', late: true });
       const [acceptanceDelay] = await eventually(
-        () => db.select().from(stepDelays).where(and(eq(stepDelays.stepId, acceptanceStep))),
+        () =>
+          db
+            .select()
+            .from(stepDelays)
+            .where(and(eq(stepDelays.stepId, acceptanceStep))),
         (rows) => rows[0]?.resolvedAt !== null && rows.length > 0,
       );
-      expect(acceptanceDelay).toMatchObject({ holderParty: 'purchaser', workingDays: workingDaysBetween(windowEnd, decided.decidedOn, calendar) });
+      expect(acceptanceDelay).toMatchObject({
+        holderParty: 'purchaser',
+        workingDays: workingDaysBetween(windowEnd, decided.decidedOn, calendar),
+      });
       expect(acceptanceDelay!.workingDays).toBeGreaterThanOrEqual(3);
 
       // Ten days past the deadline (from the window's end, not the late acceptance): the payer's step.
@@ -120,13 +144,28 @@ describe('the payer’s clock (time-skipping)', () => {
       expect(summary).toContain(moneyText(interestFor(5_000_000, 1, { kind: 'statutory_daily' }), 'en'));
 
       const today = shanghaiDate(await env.currentTimeMs());
-      await handle.executeUpdate(recordPaymentUpdate, { args: [{ reference: 'P-1', amount: '50000.00', receivedOn: today, fundingSource: 'fiscal', recordedBy: 'usr_finance' }] });
+      await handle.executeUpdate(recordPaymentUpdate, {
+        args: [
+          {
+            reference: 'P-1',
+            amount: '50000.00',
+            receivedOn: today,
+            fundingSource: 'fiscal',
+            recordedBy: 'usr_finance',
+          },
+        ],
+      });
       const [paymentDelay] = await eventually(
         () => db.select().from(stepDelays).where(eq(stepDelays.stepId, paymentStep)),
         (rows) => rows.length > 0 && rows[0]!.resolvedAt !== null,
       );
-      expect(paymentDelay).toMatchObject({ holderParty: 'payer', workingDays: workingDaysBetween(paymentDueOn, today, calendar) });
-      await handle.executeUpdate(terminateUpdate, { args: [{ reason: await storedText(db, 'test over'), terminatedBy: 'usr_agency' }] });
+      expect(paymentDelay).toMatchObject({
+        holderParty: 'payer',
+        workingDays: workingDaysBetween(paymentDueOn, today, calendar),
+      });
+      await handle.executeUpdate(terminateUpdate, {
+        args: [{ reason: await storedText(db, 'test over'), terminatedBy: 'usr_agency' }],
+      });
       await handle.result();
     });
   });

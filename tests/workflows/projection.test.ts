@@ -40,14 +40,20 @@ describe('projections that cannot be written', () => {
         end $$
       `),
     );
-    await db.execute(sql.raw('create trigger projection_broken before insert or update on contracts for each row execute function projection_broken()'));
+    await db.execute(
+      sql.raw(
+        'create trigger projection_broken before insert or update on contracts for each row execute function projection_broken()',
+      ),
+    );
     const memo = async () => {
       const description = await env.client.workflow.getHandle(contractWorkflowId(contract.id)).describe();
       return description.memo?.[PROJECTION_FAILURE_MEMO] as ProjectionFailure | undefined;
     };
     const failedAttempts = async () => {
       const { events } = await env.client.workflow.getHandle(contractWorkflowId(contract.id)).fetchHistory();
-      return events!.filter((e) => e.activityTaskFailedEventAttributes).map((e) => e.activityTaskFailedEventAttributes!);
+      return events!
+        .filter((e) => e.activityTaskFailedEventAttributes)
+        .map((e) => e.activityTaskFailedEventAttributes!);
     };
 
     await worker.runUntil(async () => {
@@ -61,12 +67,19 @@ describe('projections that cannot be written', () => {
       const failed = await failedAttempts();
       expect(failed).toHaveLength(1);
       expect(failed[0]!.retryState).toBe(temporal.api.enums.v1.RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED);
-      const started = (await env.client.workflow.getHandle(contractWorkflowId(contract.id)).fetchHistory()).events!.find(
+      const started = (
+        await env.client.workflow.getHandle(contractWorkflowId(contract.id)).fetchHistory()
+      ).events!.find(
         // Event ids are Longs: compared as numbers (`>` would compare their strings).
         (e) => e.activityTaskStartedEventAttributes && Number(e.eventId) > Number(failed[0]!.scheduledEventId),
       );
       expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(PROJECTION.retry!.maximumAttempts);
-      expect(await memo()).toMatchObject({ activity: 'projectContract', rounds: 1, pending: 1, message: expect.stringMatching(/connection lost/) });
+      expect(await memo()).toMatchObject({
+        activity: 'projectContract',
+        rounds: 1,
+        pending: 1,
+        message: expect.stringMatching(/connection lost/),
+      });
 
       // Nothing more until the hour is up.
       await env.sleep('30 minutes');

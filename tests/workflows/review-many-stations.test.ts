@@ -13,7 +13,12 @@ import { MAX_ROUNDS_PER_STATION, MAX_STATIONS_PER_CONTRACT, REVIEW_RUN_MAX_EVENT
 import { templateById } from '../../domain/templates';
 import type { Milestone } from '../../domain/contract';
 import { reviewWorkflow } from '../../workflows';
-import { decideUpdate, reviewWorkflowId, submitUpdate, type ReviewWorkflowInput } from '../../workflows/review-messages';
+import {
+  decideUpdate,
+  reviewWorkflowId,
+  submitUpdate,
+  type ReviewWorkflowInput,
+} from '../../workflows/review-messages';
 import { byReference, completeMaterial } from '../fixtures/materials';
 import { relativeContract } from '../fixtures/relative-contract';
 import { eventually } from '../helpers/eventually';
@@ -31,7 +36,14 @@ const IN_FLIGHT = 6;
 
 /** Round n of a station: passing the pre-check, or failing it (a section too short); each round's content differs. */
 const materials = (station: string, n: number, passes: boolean) =>
-  byReference([completeMaterial(TEMPLATE, { [SECTION]: passes ? `${station} 第${n}轮：${'入户走访并建立个案档案。'.repeat(40)}` : `${station}短${n}` })], [TEMPLATE]);
+  byReference(
+    [
+      completeMaterial(TEMPLATE, {
+        [SECTION]: passes ? `${station} 第${n}轮：${'入户走访并建立个案档案。'.repeat(40)}` : `${station}短${n}`,
+      }),
+    ],
+    [TEMPLATE],
+  );
 
 const reason = { code: 'steps_too_general' as const, templateId: TEMPLATE, sectionId: SECTION, text: '请具体说明' };
 
@@ -48,7 +60,17 @@ describe('review of many stations (dev server)', () => {
     const now = Date.now();
     const contract = relativeContract(now, id);
     const due = addDays(shanghaiDate(now), 200);
-    const milestone: Milestone = { id: 'm', title: 'Service report', due, dueAt: parseInstant(due)!, stations, materials: [TEMPLATE], reviewer: 'evaluator', reviewWorkingDays: 5, maxRounds };
+    const milestone: Milestone = {
+      id: 'm',
+      title: 'Service report',
+      due,
+      dueAt: parseInstant(due)!,
+      stations,
+      materials: [TEMPLATE],
+      reviewer: 'evaluator',
+      reviewWorkingDays: 5,
+      maxRounds,
+    };
     const year = Number(shanghaiDate(now).slice(0, 4));
     return stack.client.workflow.start(reviewWorkflow, {
       workflowId: reviewWorkflowId(contract.id, 'm'),
@@ -76,19 +98,37 @@ describe('review of many stations (dev server)', () => {
     const started = performance.now();
     const answered: string[] = [];
     // Per station, seven rounds (eleven Updates): pre-check and reviewer returns in turn, then approval.
-    const plan: Array<'precheck' | 'return' | 'approve'> = ['precheck', 'return', 'precheck', 'return', 'precheck', 'return', 'approve'];
+    const plan: Array<'precheck' | 'return' | 'approve'> = [
+      'precheck',
+      'return',
+      'precheck',
+      'return',
+      'precheck',
+      'return',
+      'approve',
+    ];
     const station = async (s: string) => {
       for (const [i, step] of plan.entries()) {
         const n = i + 1;
         const submissionId = `sub_${s}_${n}`;
-        const receipt = await sendAgainWhileHandingOver(() => handle.executeUpdate(submitUpdate, {
-          args: [{ submissionId, station: s, ...materials(s, n, step !== 'precheck'), submittedBy: 'usr_station' }],
-        }));
-        expect(receipt).toMatchObject({ submissionId, round: n, status: step === 'precheck' ? 'returned' : 'in_review' });
+        const receipt = await sendAgainWhileHandingOver(() =>
+          handle.executeUpdate(submitUpdate, {
+            args: [{ submissionId, station: s, ...materials(s, n, step !== 'precheck'), submittedBy: 'usr_station' }],
+          }),
+        );
+        expect(receipt).toMatchObject({
+          submissionId,
+          round: n,
+          status: step === 'precheck' ? 'returned' : 'in_review',
+        });
         if (step !== 'precheck') {
-          const decided = await sendAgainWhileHandingOver(() => handle.executeUpdate(decideUpdate, {
-            args: [{ submissionId, outcome: step, reasons: step === 'return' ? [reason] : [], decidedBy: 'usr_evaluator' }],
-          }));
+          const decided = await sendAgainWhileHandingOver(() =>
+            handle.executeUpdate(decideUpdate, {
+              args: [
+                { submissionId, outcome: step, reasons: step === 'return' ? [reason] : [], decidedBy: 'usr_evaluator' },
+              ],
+            }),
+          );
           expect(decided.status).toBe(step === 'return' ? 'returned' : 'approved');
         }
         answered.push(submissionId);
@@ -101,11 +141,18 @@ describe('review of many stations (dev server)', () => {
       }),
     );
     expect(answered).toHaveLength(stations.length * plan.length);
-    expect(await handle.result()).toEqual({ milestoneId: 'm', rounds: stations.length * plan.length, approvedStations: stations, ended: false });
+    expect(await handle.result()).toEqual({
+      milestoneId: 'm',
+      rounds: stations.length * plan.length,
+      approvedStations: stations,
+      ended: false,
+    });
     const elapsed = performance.now() - started;
 
     const figures = await runs(handle.workflowId);
-    reportFigure(`review of ${stations.length} stations: ${answered.length} rounds in ${Math.round(elapsed)} ms over ${figures.length} runs; ${JSON.stringify(figures.map(({ runId: _r, ...f }) => f))}`);
+    reportFigure(
+      `review of ${stations.length} stations: ${answered.length} rounds in ${Math.round(elapsed)} ms over ${figures.length} runs; ${JSON.stringify(figures.map(({ runId: _r, ...f }) => f))}`,
+    );
     // At least two hand-overs.
     expect(figures.length).toBeGreaterThanOrEqual(3);
     for (const f of figures) {
@@ -120,7 +167,12 @@ describe('review of many stations (dev server)', () => {
     // The read model holds every round, each in its final status.
     const rows = await stack.database.handle.db.select().from(submissions).where(eq(submissions.contractId, id));
     expect(rows).toHaveLength(stations.length * plan.length);
-    expect(rows.filter((r) => r.status === 'approved').map((r) => r.station).sort()).toEqual(stations);
+    expect(
+      rows
+        .filter((r) => r.status === 'approved')
+        .map((r) => r.station)
+        .sort(),
+    ).toEqual(stations);
   }, 90_000);
 
   it(`refuses a station's round past MAX_ROUNDS_PER_STATION (${MAX_ROUNDS_PER_STATION}), pre-check returns included, and keeps an escalation across runs`, async () => {
@@ -128,13 +180,27 @@ describe('review of many stations (dev server)', () => {
     // maxRounds 1: the second reviewer return opens tooManyReturns; runs hand over every ~150 events.
     const handle = await start(id, ['G'], { continueAsNewAfterEvents: 150 }, 1);
     const submit = (n: number, passes: boolean) =>
-      sendAgainWhileHandingOver(() => handle.executeUpdate(submitUpdate, { args: [{ submissionId: `sub_G_${n}`, station: 'G', ...materials('G', n, passes), submittedBy: 'usr_station' }] }));
+      sendAgainWhileHandingOver(() =>
+        handle.executeUpdate(submitUpdate, {
+          args: [
+            { submissionId: `sub_G_${n}`, station: 'G', ...materials('G', n, passes), submittedBy: 'usr_station' },
+          ],
+        }),
+      );
     for (let n = 1; n <= 2; n++) {
       expect((await submit(n, true)).status).toBe('in_review');
-      await sendAgainWhileHandingOver(() => handle.executeUpdate(decideUpdate, { args: [{ submissionId: `sub_G_${n}`, outcome: 'return', reasons: [reason], decidedBy: 'usr_evaluator' }] }));
+      await sendAgainWhileHandingOver(() =>
+        handle.executeUpdate(decideUpdate, {
+          args: [{ submissionId: `sub_G_${n}`, outcome: 'return', reasons: [reason], decidedBy: 'usr_evaluator' }],
+        }),
+      );
     }
     const open = await eventually(
-      () => stack.database.handle.db.select().from(escalations).where(and(eq(escalations.contractId, id), eq(escalations.stepKind, 'tooManyReturns'))),
+      () =>
+        stack.database.handle.db
+          .select()
+          .from(escalations)
+          .where(and(eq(escalations.contractId, id), eq(escalations.stepKind, 'tooManyReturns'))),
       (r) => r.length >= 1,
     );
     expect(open[0]!.closedAt).toBeNull();
@@ -143,7 +209,12 @@ describe('review of many stations (dev server)', () => {
     expect((await submit(MAX_ROUNDS_PER_STATION, false)).round).toBe(MAX_ROUNDS_PER_STATION);
 
     const refused = await expectRejection(submit(MAX_ROUNDS_PER_STATION + 1, true), REJECTION.invalid, 'rounds_limit');
-    expect(refused.problems).toMatchObject([{ field: 'station', reason: expect.stringContaining(`at most ${MAX_ROUNDS_PER_STATION} are allowed per station`) }]);
+    expect(refused.problems).toMatchObject([
+      {
+        field: 'station',
+        reason: expect.stringContaining(`at most ${MAX_ROUNDS_PER_STATION} are allowed per station`),
+      },
+    ]);
 
     const figures = await runs(handle.workflowId);
     expect(figures.length).toBeGreaterThanOrEqual(3);
@@ -152,7 +223,11 @@ describe('review of many stations (dev server)', () => {
     await stack.client.workflow.getHandle(handle.workflowId).signal('contractEnded', { status: 'terminated' });
     expect(await handle.result()).toMatchObject({ rounds: MAX_ROUNDS_PER_STATION, ended: true });
     const closed = await eventually(
-      () => stack.database.handle.db.select().from(escalations).where(and(eq(escalations.contractId, id), eq(escalations.stepKind, 'tooManyReturns'))),
+      () =>
+        stack.database.handle.db
+          .select()
+          .from(escalations)
+          .where(and(eq(escalations.contractId, id), eq(escalations.stepKind, 'tooManyReturns'))),
       (r) => r.every((e) => e.closedAt !== null),
     );
     expect(closed.length).toBeGreaterThanOrEqual(1);

@@ -67,7 +67,12 @@ describe('review deadline (time-skipping)', () => {
       // Three working days pass without a decision, then five more.
       await env.sleep('20 days');
       const rows = await eventually(
-        () => database.handle.db.select().from(escalations).where(eq(escalations.contractId, contract.id)).orderBy(asc(escalations.level)),
+        () =>
+          database.handle.db
+            .select()
+            .from(escalations)
+            .where(eq(escalations.contractId, contract.id))
+            .orderBy(asc(escalations.level)),
         (r) => r.length >= 2,
       );
       expect(rows.map((r) => [r.stepKind, r.level, r.notifiedOrganizationIds])).toEqual([
@@ -80,7 +85,14 @@ describe('review deadline (time-skipping)', () => {
       // (the API checks reasons too, before it asks).
       const refused = await expectRejection(
         handle.executeUpdate(decideUpdate, {
-          args: [{ submissionId: 'sub_1', outcome: 'return', reasons: [{ code: 'other', templateId: 'activity_evidence_pack', sectionId: 'nonexistent' }], decidedBy: 'usr_evaluator' }],
+          args: [
+            {
+              submissionId: 'sub_1',
+              outcome: 'return',
+              reasons: [{ code: 'other', templateId: 'activity_evidence_pack', sectionId: 'nonexistent' }],
+              decidedBy: 'usr_evaluator',
+            },
+          ],
         }),
         REJECTION.invalid,
         'reason_not_in_milestone',
@@ -101,7 +113,6 @@ describe('review deadline (time-skipping)', () => {
       expect(closed.find((e) => e.level === 2)!.state).toBe('resolved');
     });
   });
-
 });
 
 // Its own environment: workflows left by the test above (on a stopped worker's task queue) would
@@ -122,7 +133,15 @@ describe('milestone deadline (time-skipping)', () => {
       const now = await env.currentTimeMs();
       const definition = relativeDefinition(now, 'review-2');
       definition.milestones = [
-        { id: 'm1', title: 'Mid-term evaluation', due: addDays(shanghaiDate(now), 10), stations: [], materials: ['midterm_report'], reviewWorkingDays: 5, maxRounds: 3 },
+        {
+          id: 'm1',
+          title: 'Mid-term evaluation',
+          due: addDays(shanghaiDate(now), 10),
+          stations: [],
+          materials: ['midterm_report'],
+          reviewWorkingDays: 5,
+          maxRounds: 3,
+        },
       ];
       const result = validateContractDefinition(definition, (id) => sCountyKinds[id]);
       if (!result.ok) throw new Error(JSON.stringify(result.problems));
@@ -138,7 +157,12 @@ describe('milestone deadline (time-skipping)', () => {
         () => database.handle.db.select().from(escalations).where(eq(escalations.contractId, contract.id)),
         (r) => r.length >= 1,
       );
-      expect(rows[0]).toMatchObject({ stepKind: 'milestoneOverdue', stepReference: 'm1', level: 1, notifiedOrganizationIds: [contract.parties.contractor] });
+      expect(rows[0]).toMatchObject({
+        stepKind: 'milestoneOverdue',
+        stepReference: 'm1',
+        level: 1,
+        notifiedOrganizationIds: [contract.parties.contractor],
+      });
       expect(rows[0]!.dueAt.getTime()).toBe(contract.milestones![0]!.dueAt);
     });
   });

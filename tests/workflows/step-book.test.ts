@@ -9,7 +9,9 @@ import { openInBook, openInBookSteps, resolveInBook, type StepBook } from '../..
 
 const kind = fc.constantFrom(...STEP_KINDS);
 const part = fc.string({ unit: fc.constantFrom('a', 'b', '~', '%', '/', '.', '1'), minLength: 1, maxLength: 5 });
-const reference = fc.array(part, { minLength: 1, maxLength: 3 }).map((parts) => stepReference(parts as [string, ...string[]]));
+const reference = fc
+  .array(part, { minLength: 1, maxLength: 3 })
+  .map((parts) => stepReference(parts as [string, ...string[]]));
 /** A step of the book and what happens to it: opened (true) or resolved (false). */
 const moves = fc.array(fc.tuple(kind, reference, fc.boolean()), { maxLength: 40 });
 
@@ -17,12 +19,20 @@ describe('the step book', () => {
   it('opens a step once until it resolves, then as its next occurrence with an id of its own', () => {
     const book: StepBook = {};
     const first = openInBook(book, 'C-1', 'paymentShortfall', stepReference(['eighty']), {});
-    expect(first).toEqual({ key: stepKey('paymentShortfall', stepReference(['eighty'])), stepId: stepId('C-1', 'paymentShortfall', stepReference(['eighty']), 1), occurrence: 1 });
+    expect(first).toEqual({
+      key: stepKey('paymentShortfall', stepReference(['eighty'])),
+      stepId: stepId('C-1', 'paymentShortfall', stepReference(['eighty']), 1),
+      occurrence: 1,
+    });
     expect(openInBook(book, 'C-1', 'paymentShortfall', stepReference(['eighty']), {})).toBeUndefined();
     expect(resolveInBook(book, first!.key, 1_000)).toBe(first!.stepId);
     expect(resolveInBook(book, first!.key, 2_000)).toBeUndefined();
     const again = openInBook(book, 'C-1', 'paymentShortfall', stepReference(['eighty']), {});
-    expect(again).toMatchObject({ occurrence: 2, lastMetAt: 1_000, stepId: stepId('C-1', 'paymentShortfall', stepReference(['eighty']), 2) });
+    expect(again).toMatchObject({
+      occurrence: 2,
+      lastMetAt: 1_000,
+      stepId: stepId('C-1', 'paymentShortfall', stepReference(['eighty']), 2),
+    });
   });
 
   it('keeps what its owner puts beside a step, and forgets a step whose reference never recurs', () => {
@@ -56,7 +66,8 @@ describe('the step book', () => {
         expect(new Set(openInBookSteps(book).map((s) => s.key))).toEqual(open);
         expect(JSON.parse(JSON.stringify(book))).toEqual(book);
         // Every key is a step key its kind and reference parse back from.
-        for (const key of Object.keys(book)) expect(stepKey(parseStepKey(key)!.kind as StepKind, parseStepKey(key)!.reference)).toBe(key);
+        for (const key of Object.keys(book))
+          expect(stepKey(parseStepKey(key)!.kind as StepKind, parseStepKey(key)!.reference)).toBe(key);
       }),
     );
   });

@@ -35,7 +35,9 @@ describe('Update handlers', () => {
     .flatMap((file) => updateHandlers(readFileSync(path.join(dir, file), 'utf8')).map((h) => ({ ...h, file })));
 
   it('are found (the scan works)', () => {
-    expect(handlers.map((h) => h.name)).toEqual(expect.arrayContaining(['recordPaymentUpdate', 'decideUpdate', 'recordProgressUpdate', 'registeredUpdate']));
+    expect(handlers.map((h) => h.name)).toEqual(
+      expect.arrayContaining(['recordPaymentUpdate', 'decideUpdate', 'recordProgressUpdate', 'registeredUpdate']),
+    );
   });
 
   it('each have a validator, so the actor claim is checked, unless they only read', () => {

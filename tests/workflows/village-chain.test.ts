@@ -14,7 +14,11 @@ import type { MaterialRequest } from '../../domain/material-requests';
 import { quotaPeriods } from '../../domain/quotas';
 import { materialRequestWorkflow, quotaWorkflow } from '../../workflows';
 import { contractEndedSignal } from '../../workflows/contract-ended';
-import { deliverUpdate, materialRequestWorkflowId, reviewDeliveryUpdate } from '../../workflows/material-request-messages';
+import {
+  deliverUpdate,
+  materialRequestWorkflowId,
+  reviewDeliveryUpdate,
+} from '../../workflows/material-request-messages';
 import { quotaWorkflowId, recordProgressUpdate } from '../../workflows/quota-messages';
 import { relativeDefinition } from '../fixtures/relative-contract';
 import { sCountyKinds } from '../fixtures/s-county';
@@ -93,7 +97,15 @@ describe('material request (time-skipping)', () => {
 
       // Part delivered in time; the rest is still owed when the reminder goes out.
       const partial = await handle.executeUpdate(deliverUpdate, {
-        args: [{ deliveryId: 'dl_1', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 5 }], attachments: [], deliveredBy: 'usr_liaison' }],
+        args: [
+          {
+            deliveryId: 'dl_1',
+            village: 'org_village_1',
+            items: [{ itemId: 'visits', quantity: 5 }],
+            attachments: [],
+            deliveredBy: 'usr_liaison',
+          },
+        ],
       });
       expect(partial.status).toBe('partially_delivered');
       expect(partial.villages[0]!.items[0]).toMatchObject({ delivered: 5, pending: 5, outstanding: 7 });
@@ -101,7 +113,11 @@ describe('material request (time-skipping)', () => {
       const thursday = addDays(friday, -1);
       await env.sleep(at9(thursday) + HOUR - (await env.currentTimeMs()));
       const reminders = await eventually(
-        () => db.select().from(notifications).where(and(eq(notifications.contractId, contract.id), eq(notifications.kind, 'material_request.reminder'))),
+        () =>
+          db
+            .select()
+            .from(notifications)
+            .where(and(eq(notifications.contractId, contract.id), eq(notifications.kind, 'material_request.reminder'))),
         (r) => r.length === 1,
       );
       expect(reminders[0]!.organizationId).toBe('org_village_1');
@@ -116,13 +132,18 @@ describe('material request (time-skipping)', () => {
       await env.sleep(levelTwo - (await env.currentTimeMs()) - HOUR);
       const beforeLevelTwo = await db.select().from(escalations).where(eq(escalations.contractId, contract.id));
       expect(beforeLevelTwo.map((e) => e.level)).toEqual([1]);
-      expect(beforeLevelTwo[0]).toMatchObject({ stepKind: 'materialRequestOverdue', stepReference: stepReference(['mr_ladder', 'org_village_1']), notifiedOrganizationIds: ['org_village_1'] });
+      expect(beforeLevelTwo[0]).toMatchObject({
+        stepKind: 'materialRequestOverdue',
+        stepReference: stepReference(['mr_ladder', 'org_village_1']),
+        notifiedOrganizationIds: ['org_village_1'],
+      });
       const overdue = await db.select().from(materialRequests).where(eq(materialRequests.id, request.id));
       expect(overdue[0]).toMatchObject({ status: 'partially_delivered', overdue: true });
 
       await env.sleep(township - (await env.currentTimeMs()) + HOUR);
       const climbed = await eventually(
-        () => db.select().from(escalations).where(eq(escalations.contractId, contract.id)).orderBy(asc(escalations.level)),
+        () =>
+          db.select().from(escalations).where(eq(escalations.contractId, contract.id)).orderBy(asc(escalations.level)),
         (r) => r.length === 3,
       );
       expect(climbed.map((e) => [e.level, e.severity, e.notifiedOrganizationIds, e.state])).toEqual([
@@ -139,7 +160,12 @@ describe('material request (time-skipping)', () => {
         expect(JSON.stringify(e.summary)).toContain('Wang Li (Banli)');
         expect(JSON.stringify(e.summary)).not.toContain('13800000001');
       }
-      const notices = await db.select().from(notifications).where(and(eq(notifications.contractId, contract.id), eq(notifications.kind, 'escalation.materialRequestOverdue')));
+      const notices = await db
+        .select()
+        .from(notifications)
+        .where(
+          and(eq(notifications.contractId, contract.id), eq(notifications.kind, 'escalation.materialRequestOverdue')),
+        );
       expect(notices.map((n) => n.organizationId).sort()).toEqual(['org_village_1', 'org_village_1', TOWNSHIP].sort());
       for (const n of notices) {
         const text = JSON.stringify([n.subject, n.body]);
@@ -149,7 +175,15 @@ describe('material request (time-skipping)', () => {
 
       // The village delivers the rest: its step resolves and every escalation closes.
       const delivered = await handle.executeUpdate(deliverUpdate, {
-        args: [{ deliveryId: 'dl_2', village: 'org_village_1', items: [{ itemId: 'visits', quantity: 7 }], attachments: [], deliveredBy: 'usr_liaison' }],
+        args: [
+          {
+            deliveryId: 'dl_2',
+            village: 'org_village_1',
+            items: [{ itemId: 'visits', quantity: 7 }],
+            attachments: [],
+            deliveredBy: 'usr_liaison',
+          },
+        ],
       });
       expect(delivered).toMatchObject({ status: 'delivered', overdue: false });
       const closed = await eventually(
@@ -168,7 +202,9 @@ describe('material request (time-skipping)', () => {
 
       // Station staff accept both deliveries: the request is done and its workflow ends.
       for (const deliveryId of ['dl_1', 'dl_2']) {
-        await handle.executeUpdate(reviewDeliveryUpdate, { args: [{ deliveryId, items: [{ itemId: 'visits', outcome: 'accept' }], reviewedBy: 'usr_station' }] });
+        await handle.executeUpdate(reviewDeliveryUpdate, {
+          args: [{ deliveryId, items: [{ itemId: 'visits', outcome: 'accept' }], reviewedBy: 'usr_station' }],
+        });
       }
       const final = await handle.result();
       expect(final.status).toBe('accepted');
@@ -202,7 +238,11 @@ describe('indicator quota (time-skipping)', () => {
       const contract = contractOf(definition);
       const year = Number(shanghaiDate(now).slice(0, 4));
       const calendar = calendarForYears(year, year + 1);
-      const [first] = quotaPeriods(contract.quotas![0]!, shanghaiDate(contract.term.startAt), shanghaiDate(contract.term.endAt));
+      const [first] = quotaPeriods(
+        contract.quotas![0]!,
+        shanghaiDate(contract.term.startAt),
+        shanghaiDate(contract.term.endAt),
+      );
       const handle = await env.client.workflow.start(quotaWorkflow, {
         workflowId: quotaWorkflowId(contract.id),
         taskQueue,
@@ -210,7 +250,15 @@ describe('indicator quota (time-skipping)', () => {
       });
 
       // Station G makes its visits (its record sent twice counts once); station Y records none.
-      const visits = { id: 'pr_g', station: 'G', metric: 'village_visits' as const, count: 8, date: shanghaiDate(now), evidence: { attachments: [] }, recordedBy: 'usr_g' };
+      const visits = {
+        id: 'pr_g',
+        station: 'G',
+        metric: 'village_visits' as const,
+        count: 8,
+        date: shanghaiDate(now),
+        evidence: { attachments: [] },
+        recordedBy: 'usr_g',
+      };
       const recorded = await handle.executeUpdate(recordProgressUpdate, { args: [visits] });
       const retried = await handle.executeUpdate(recordProgressUpdate, { args: [visits] });
       expect(retried.recordedAt).toBe(recorded.recordedAt);
@@ -232,14 +280,29 @@ describe('indicator quota (time-skipping)', () => {
       // Five working days later the purchaser is told.
       await env.sleep('9 days');
       const climbed = await eventually(
-        () => db.select().from(escalations).where(eq(escalations.contractId, contract.id)).orderBy(asc(escalations.level)),
+        () =>
+          db.select().from(escalations).where(eq(escalations.contractId, contract.id)).orderBy(asc(escalations.level)),
         (r) => r.length === 2,
       );
-      expect(climbed[1]).toMatchObject({ level: 2, severity: 'critical', notifiedOrganizationIds: [contract.parties.purchaser] });
+      expect(climbed[1]).toMatchObject({
+        level: 2,
+        severity: 'critical',
+        notifiedOrganizationIds: [contract.parties.purchaser],
+      });
 
       // Station Y's records for that month arrive late and reach the target: the step closes.
       await handle.executeUpdate(recordProgressUpdate, {
-        args: [{ id: 'pr_y', station: 'Y', metric: 'village_visits', count: first!.target, date: first!.to, evidence: { attachments: [] }, recordedBy: 'usr_y' }],
+        args: [
+          {
+            id: 'pr_y',
+            station: 'Y',
+            metric: 'village_visits',
+            count: first!.target,
+            date: first!.to,
+            evidence: { attachments: [] },
+            recordedBy: 'usr_y',
+          },
+        ],
       });
       const resolved = await eventually(
         () => db.select().from(escalations).where(eq(escalations.contractId, contract.id)),
@@ -300,7 +363,8 @@ describe('the last quota period (time-skipping)', () => {
       await handle.signal(contractEndedSignal, { status: 'completed' });
       const final = await handle.result();
       const rows = await eventually(
-        () => db.select().from(escalations).where(eq(escalations.contractId, contract.id)).orderBy(asc(escalations.level)),
+        () =>
+          db.select().from(escalations).where(eq(escalations.contractId, contract.id)).orderBy(asc(escalations.level)),
         (r) => r.length === 2 && r.every((e) => e.state !== 'open'),
       );
       expect(rows.map((e) => [e.stepReference, e.level, e.notifiedOrganizationIds])).toEqual([

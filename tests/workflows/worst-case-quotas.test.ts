@@ -32,7 +32,8 @@ async function runsOf(client: Client, workflowId: string, firstRunId: string): P
     const history = await client.workflow.getHandle(workflowId, runs.at(-1)).fetchHistory();
     const last = history.events?.at(-1);
     const next = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
-    if (last?.eventType !== proto.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW || !next) return runs;
+    if (last?.eventType !== proto.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW || !next)
+      return runs;
     runs.push(next);
   }
 }
@@ -73,8 +74,19 @@ describe('worst case: a 10-year term with the most stations and monthly quotas (
         term: { start, end },
         tranches: [{ id: 't1', label: 'All', due: end, percent: 100, fundingSource: 'fiscal' }],
         checkpoints: [],
-        stations: Array.from({ length: stations }, (_, i) => ({ id: `S${i}`, name: `Station ${i}`, township: `Town ${i}`, villages: [] })),
-        quotas: Array.from({ length: quotas }, (_, i) => ({ id: `q${i}`, metric: QUOTA_METRICS[i % QUOTA_METRICS.length]!, perStation: true, period: 'month' as const, target: 5 })),
+        stations: Array.from({ length: stations }, (_, i) => ({
+          id: `S${i}`,
+          name: `Station ${i}`,
+          township: `Town ${i}`,
+          villages: [],
+        })),
+        quotas: Array.from({ length: quotas }, (_, i) => ({
+          id: `q${i}`,
+          metric: QUOTA_METRICS[i % QUOTA_METRICS.length]!,
+          perStation: true,
+          period: 'month' as const,
+          target: 5,
+        })),
       });
       const result = validateContractDefinition(definition, (id) => sCountyKinds[id]);
       if (!result.ok) throw new Error(JSON.stringify(result.problems));
@@ -103,7 +115,10 @@ describe('worst case: a 10-year term with the most stations and monthly quotas (
       const final = await env.client.workflow.getHandle(workflowId).result();
       expect(final.steps).toEqual({});
       // Every escalation it started closes with it.
-      for (const stepId of stepIds.slice(0, 20)) expect((await env.client.workflow.getHandle(escalationWorkflowId(stepId)).describe()).status.name).not.toBe('FAILED');
+      for (const stepId of stepIds.slice(0, 20))
+        expect((await env.client.workflow.getHandle(escalationWorkflowId(stepId)).describe()).status.name).not.toBe(
+          'FAILED',
+        );
 
       const runs = await runsOf(env.client, workflowId, handle.firstExecutionRunId);
       const figures: HistoryFigures[] = [];
@@ -112,7 +127,9 @@ describe('worst case: a 10-year term with the most stations and monthly quotas (
       let started = 0;
       for (const runId of runs) {
         const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
-        started += (history.events ?? []).filter((e) => e.eventType === proto.api.enums.v1.EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED).length;
+        started += (history.events ?? []).filter(
+          (e) => e.eventType === proto.api.enums.v1.EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
+        ).length;
       }
       expect(started).toBe(months * stations * quotas);
       for (const f of figures) {
@@ -131,7 +148,11 @@ describe('worst case: a 10-year term with the most stations and monthly quotas (
     await drive('worst-quotas-months', 5, 4, 2);
   });
 
-  it(`judges the last month of ${STATIONS} stations × ${QUOTAS} quotas with bounded tasks and history`, { timeout: 420_000 }, async () => {
-    await drive('worst-quotas', STATIONS, QUOTAS, 1);
-  });
+  it(
+    `judges the last month of ${STATIONS} stations × ${QUOTAS} quotas with bounded tasks and history`,
+    { timeout: 420_000 },
+    async () => {
+      await drive('worst-quotas', STATIONS, QUOTAS, 1);
+    },
+  );
 });

@@ -23,7 +23,9 @@ export class ApiFailure extends Error {
 
   /** The API's reasons for one field (e.g. "amount"), joined. */
   reasonFor(field: string): string | undefined {
-    const reasons = this.details.filter((d) => d.field === field || d.field?.startsWith(`${field}.`)).map((d) => d.reason);
+    const reasons = this.details
+      .filter((d) => d.field === field || d.field?.startsWith(`${field}.`))
+      .map((d) => d.reason);
     return reasons.length > 0 ? reasons.join('; ') : undefined;
   }
 }
@@ -74,12 +76,22 @@ export async function request<T>(
   if (!response.ok) {
     const error = (parsed as { error?: { code?: string; message?: string; details?: Problem[] } } | undefined)?.error;
     if (response.status === 401 && token === session.token()) onUnauthorized();
-    throw new ApiFailure(response.status, error?.code ?? 'http_error', error?.message ?? `${response.status} ${response.statusText}`, error?.details ?? []);
+    throw new ApiFailure(
+      response.status,
+      error?.code ?? 'http_error',
+      error?.message ?? `${response.status} ${response.statusText}`,
+      error?.details ?? [],
+    );
   }
   return { status: response.status, body: parsed as T };
 }
 
-export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown, token = session.token()): Promise<T> {
+export async function api<T>(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  token = session.token(),
+): Promise<T> {
   return (await request<T>(method, path, body, token)).body;
 }
 

@@ -14,7 +14,14 @@ export interface Curve {
   received: Array<number | null>;
   /** min(planned, received) where received is known, else planned: the shortfall's lower edge. */
   floor: number[];
-  checkpoints: Array<{ id: string; x: number; required: number; minPercent: number; by: string; status: ContractDetail['checkpoints'][number]['status'] }>;
+  checkpoints: Array<{
+    id: string;
+    x: number;
+    required: number;
+    minPercent: number;
+    by: string;
+    status: ContractDetail['checkpoints'][number]['status'];
+  }>;
   now: number;
   /**
    * The span to draw: the term, and after it up to today, but at most a quarter of the term more
@@ -74,11 +81,23 @@ export function disbursementCurve(detail: ContractDetail): Curve {
   // A twentieth of the span more shows the last step standing, not on the chart's edge.
   const lastReceipt = Math.max(...entries.filter((e) => e.at <= now).map((e) => e.at), end);
   const termView = Math.min(Math.max(end, now), end + Math.round((end - start) / 4));
-  const viewEnd = lastReceipt <= termView ? termView : Math.min(now, lastReceipt + Math.max(DAY_SECONDS - 1, Math.round((lastReceipt - start) / 20)));
+  const viewEnd =
+    lastReceipt <= termView
+      ? termView
+      : Math.min(now, lastReceipt + Math.max(DAY_SECONDS - 1, Math.round((lastReceipt - start) / 20)));
   // The second after now closes the shading: nothing is known to be missing in the future.
-  const xs = [...new Set([start, end, viewEnd, now, ...(now < viewEnd ? [now + 1] : []), ...tranches.map((t) => t.at), ...entries.map((e) => e.at), ...checkpoints.map((c) => c.x)])].sort(
-    (a, b) => a - b,
-  );
+  const xs = [
+    ...new Set([
+      start,
+      end,
+      viewEnd,
+      now,
+      ...(now < viewEnd ? [now + 1] : []),
+      ...tranches.map((t) => t.at),
+      ...entries.map((e) => e.at),
+      ...checkpoints.map((c) => c.x),
+    ]),
+  ].sort((a, b) => a - b);
   const planned: number[] = [];
   const received: Array<number | null> = [];
   const floor: number[] = [];

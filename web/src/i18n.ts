@@ -61,7 +61,10 @@ export const MESSAGES = {
   contractsCount: t('{shown} of {total} contracts', '共 {total} 份合同，显示 {shown} 份'),
   contractsCountAtLeast: t('{shown} of more than {total} contracts', '合同超过 {total} 份，显示 {shown} 份'),
   contractsEmpty: t('No contract matches.', '没有符合条件的合同。'),
-  contractsCaption: t('Contracts your organization is party to; select a column heading to sort.', '贵单位参与的合同；点击列标题排序。'),
+  contractsCaption: t(
+    'Contracts your organization is party to; select a column heading to sort.',
+    '贵单位参与的合同；点击列标题排序。',
+  ),
 
   colContract: t('Contract', '合同'),
   colStatus: t('Status', '状态'),
@@ -147,9 +150,15 @@ export const MESSAGES = {
   holdingTotals: t('Working days holding any step so far, per party', '各方至今占用任一环节的工作日'),
 
   paymentTitle: t('Record a payment received', '登记到账'),
-  paymentIntro: t('The API checks every field; its answer appears beside the field.', '各字段由 API 校验，结果显示在字段旁。'),
+  paymentIntro: t(
+    'The API checks every field; its answer appears beside the field.',
+    '各字段由 API 校验，结果显示在字段旁。',
+  ),
   paymentReference: t('Voucher reference', '凭证号'),
-  paymentReferenceHint: t('The payer’s own reference, e.g. CZ-2023-031. Sending it again is harmless.', '付款方自己的凭证号，例如 CZ-2023-031。重复提交不会重复登记。'),
+  paymentReferenceHint: t(
+    'The payer’s own reference, e.g. CZ-2023-031. Sending it again is harmless.',
+    '付款方自己的凭证号，例如 CZ-2023-031。重复提交不会重复登记。',
+  ),
   paymentAmount: t('Amount (CNY)', '金额（元）'),
   paymentAmountHint: t('Decimal, at most two decimals, e.g. 230000.00', '小数，最多两位，例如 230000.00'),
   paymentReceivedOn: t('Received on (Asia/Shanghai)', '到账日期（北京时间）'),
@@ -159,7 +168,10 @@ export const MESSAGES = {
   paymentNote: t('Note (optional)', '备注（可选）'),
   paymentSubmit: t('Record payment', '登记到账'),
   paymentRecorded: t('Payment {reference} of {amount} recorded.', '已登记到账 {reference}，金额 {amount}。'),
-  paymentDuplicate: t('Payment {reference} was already recorded with this content; nothing changed.', '凭证 {reference} 已按相同内容登记过，未重复登记。'),
+  paymentDuplicate: t(
+    'Payment {reference} was already recorded with this content; nothing changed.',
+    '凭证 {reference} 已按相同内容登记过，未重复登记。',
+  ),
   paymentRefused: t('Not recorded: {message}', '未登记：{message}'),
 
   checkpointsTitle: t('Checkpoints', '拨付节点'),
@@ -177,13 +189,19 @@ export const MESSAGES = {
   clockCalendarDays: t('calendar days', '日'),
   clockWorkingDays: t('working days', '个工作日'),
   clockRateStatutory: t('0.05 % per day (statutory, none agreed)', '每日万分之五（未约定，按法定）'),
-  clockRateAgreed: t('{rate} % a year as agreed (one-year LPR at signing {lpr} %)', '约定年利率 {rate}%（签约时一年期 LPR {lpr}%）'),
+  clockRateAgreed: t(
+    '{rate} % a year as agreed (one-year LPR at signing {lpr} %)',
+    '约定年利率 {rate}%（签约时一年期 LPR {lpr}%）',
+  ),
   clockRateNone: t('none agreed', '未约定'),
   clockStatute: t(
     'Under the Regulation on Ensuring Payments to SMEs (《保障中小企业款项支付条例》, State Council Order No. 802, in force 1 June 2025).',
     '适用《保障中小企业款项支付条例》（国务院令第802号修订，2025年6月1日起施行）。',
   ),
-  clockNoStatute: t('The contract does not say it falls under the SME payment regulation.', '合同未约定适用《保障中小企业款项支付条例》。'),
+  clockNoStatute: t(
+    'The contract does not say it falls under the SME payment regulation.',
+    '合同未约定适用《保障中小企业款项支付条例》。',
+  ),
   colRelease: t('Payable', '放款条件'),
   colApplied: t('Applied for', '已请款'),
   colAcceptance: t('Acceptance', '验收'),
@@ -333,19 +351,31 @@ export const MESSAGES = {
   progressDate: t('Done on (Asia/Shanghai)', '完成日期（北京时间）'),
   progressNote: t('Evidence note (optional)', '佐证说明（可选）'),
   progressSubmit: t('Record progress', '登记'),
-  progressRecorded: t('Recorded: {count} {metric} at station {station} on {date}.', '已登记：{station} 站 {date} {metric} {count}。'),
+  progressRecorded: t(
+    'Recorded: {count} {metric} at station {station} on {date}.',
+    '已登记：{station} 站 {date} {metric} {count}。',
+  ),
   progressRefused: t('The progress was refused: {message}', '登记未被接受：{message}'),
   overdue: t('Overdue', '逾期'),
 
   escalationsTitle: t('Escalations', '督办'),
   escalationsEmpty: t('No escalation.', '暂无督办。'),
-  escalationNow: t('Now ({time}): {outstanding} still missing; {received} of {required} received', '当前（{time}）：仍缺 {outstanding}；应付 {required}，已到账 {received}'),
-  escalationNowCovered: t('Now ({time}): covered; {received} of {required} received', '当前（{time}）：已补足；应付 {required}，已到账 {received}'),
+  escalationNow: t(
+    'Now ({time}): {outstanding} still missing; {received} of {required} received',
+    '当前（{time}）：仍缺 {outstanding}；应付 {required}，已到账 {received}',
+  ),
+  escalationNowCovered: t(
+    'Now ({time}): covered; {received} of {required} received',
+    '当前（{time}）：已补足；应付 {required}，已到账 {received}',
+  ),
   escalationWhenOpened: t('When escalated: {summary}', '督办发起时：{summary}'),
   acknowledge: t('Acknowledge', '确认收悉'),
   acknowledgeNote: t('Note (what you will do)', '说明（将如何处理）'),
   acknowledged: t('Acknowledged {time}: {note}', '已于 {time} 确认：{note}'),
-  acknowledgeDone: t('Escalation acknowledged; the climb pauses for the grace period.', '已确认督办，升级在宽限期内暂停。'),
+  acknowledgeDone: t(
+    'Escalation acknowledged; the climb pauses for the grace period.',
+    '已确认督办，升级在宽限期内暂停。',
+  ),
   delaysTitle: t('Delay attributed per party', '各方延误归属'),
   delaysEmpty: t('No delay recorded.', '暂无延误记录。'),
 
@@ -376,7 +406,10 @@ export const MESSAGES = {
   reviewsTitle: t('Review queue', '评审队列'),
   reviewsIntro: t('Submissions that passed the pre-check and wait for a decision.', '已通过预审、等待评审结论的材料。'),
   reviewsEmpty: t('Nothing waits for review.', '暂无待评审材料。'),
-  reviewsItem: t('{contract} · {milestone} · station {station} · round {round}', '{contract} · {milestone} · 站点 {station} · 第 {round} 轮'),
+  reviewsItem: t(
+    '{contract} · {milestone} · station {station} · round {round}',
+    '{contract} · {milestone} · 站点 {station} · 第 {round} 轮',
+  ),
   reviewsWholeContract: t('whole contract', '全合同'),
   reviewsAttachments: t('Attachments', '附件'),
   reviewsEvidence: t('Evidence attachments', '佐证材料'),
@@ -544,7 +577,10 @@ export const EVENT_KIND: Labels<EventKind> = {
   'payment_application.accepted': t('Payment application accepted', '请款验收通过'),
   'payment_application.returned': t('Payment application returned', '请款申请退回'),
   'payment_application.acceptance_overdue': t('Acceptance window passed without a decision', '验收期限届满未处理'),
-  'payment_application.acceptance_decided_late': t('Application decided after its acceptance window', '逾期后作出验收决定'),
+  'payment_application.acceptance_decided_late': t(
+    'Application decided after its acceptance window',
+    '逾期后作出验收决定',
+  ),
   'payment_application.acceptance_overdue_ended': t('Acceptance no longer overdue', '验收逾期已结束'),
   'tranche.payment_overdue': t('Statutory payment deadline passed', '超过法定付款期限'),
   'tranche.payment_overdue_ended': t('Overdue payment settled', '逾期款项已付清'),
@@ -614,13 +650,20 @@ function instantOf(value: string): number | undefined {
 }
 
 export function createI18n(lang: Lang, setLang: (lang: Lang) => void): I18n {
-  const compactFormat = new Intl.NumberFormat(lang, { style: 'currency', currency: 'CNY', notation: 'compact', maximumFractionDigits: 1 });
+  const compactFormat = new Intl.NumberFormat(lang, {
+    style: 'currency',
+    currency: 'CNY',
+    notation: 'compact',
+    maximumFractionDigits: 1,
+  });
   const percentFormat = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 });
   return {
     lang,
     setLang,
     m(key, values = {}) {
-      return MESSAGES[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+      return MESSAGES[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) =>
+        name in values ? String(values[name]) : whole,
+      );
     },
     text: (value) => (value ? value[lang] : ''),
     // The one money format of the page and the API's texts (domain/money.ts), exact to the fen.

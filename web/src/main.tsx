@@ -20,7 +20,11 @@ function LanguageSwitch() {
   return (
     <div class="lang-switch">
       <label for="lang-select">{m('language')}</label>
-      <select id="lang-select" value={lang} onChange={(e) => setLang((e.currentTarget as HTMLSelectElement).value as Lang)}>
+      <select
+        id="lang-select"
+        value={lang}
+        onChange={(e) => setLang((e.currentTarget as HTMLSelectElement).value as Lang)}
+      >
         {(Object.entries(LANGUAGE_NAMES) as Array<[Lang, string]>).map(([l, name]) => (
           <option key={l} value={l} lang={l}>
             {name}
@@ -46,7 +50,9 @@ function Login({ onSignedIn }: { onSignedIn(me: Me): void }) {
       session.start(candidate);
       onSignedIn(me);
     } catch (error) {
-      setProblem(error instanceof ApiFailure && error.status === 401 ? m('loginInvalid') : String((error as Error).message));
+      setProblem(
+        error instanceof ApiFailure && error.status === 401 ? m('loginInvalid') : String((error as Error).message),
+      );
     } finally {
       setBusy(false);
     }
@@ -104,8 +110,13 @@ function Shell({ onSignOut, inboxGeneration }: { onSignOut(): void; inboxGenerat
   const route = useRoute();
   const isEvaluator = me.roles.includes('evaluator');
   // The payer's yearly list: its users (a purchaser may pay from its own budget), auditors, administrators.
-  const seesOverdue = me.organization?.kind === 'payer' || me.organization?.kind === 'purchaser' || me.roles.includes('auditor') || me.roles.includes('admin');
-  const current = (page: string) => (route.page === page || (page === 'contracts' && route.page === 'contract') ? 'page' : undefined);
+  const seesOverdue =
+    me.organization?.kind === 'payer' ||
+    me.organization?.kind === 'purchaser' ||
+    me.roles.includes('auditor') ||
+    me.roles.includes('admin');
+  const current = (page: string) =>
+    route.page === page || (page === 'contracts' && route.page === 'contract') ? 'page' : undefined;
   return (
     <>
       <a
@@ -221,7 +232,9 @@ function App() {
   const [userNames, setUserNames] = useState<Map<string, string>>(new Map());
   const asked = useRef(new Set<string>());
   const learnUserNames = useCallback((ids: string[]) => {
-    const fresh = [...new Set(ids)].filter((id) => !asked.current.has(id) && id.length <= 64 && /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(id));
+    const fresh = [...new Set(ids)].filter(
+      (id) => !asked.current.has(id) && id.length <= 64 && /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(id),
+    );
     for (const id of fresh) asked.current.add(id);
     for (let i = 0; i < fresh.length; i += 100) {
       const batch = fresh.slice(i, i + 100);
@@ -234,7 +247,10 @@ function App() {
   }, []);
 
   const sessionValue = useMemo<Session | null>(
-    () => (me ? { me, organizations, inboxChanged: () => setInboxGeneration((g) => g + 1), userNames, learnUserNames } : null),
+    () =>
+      me
+        ? { me, organizations, inboxChanged: () => setInboxGeneration((g) => g + 1), userNames, learnUserNames }
+        : null,
     [me, organizations, userNames, learnUserNames],
   );
 

@@ -22,9 +22,13 @@ export function milestoneStates(milestone: Milestone, submissions: readonly Subm
   const stations: Array<string | null> = milestone.stations.length > 0 ? milestone.stations : [null];
   return stations.map((station) => {
     const rounds = submissions.filter((s) => s.milestoneId === milestone.id && (s.station ?? null) === station);
-    const latest = rounds.reduce<Submission | undefined>((last, s) => (!last || s.round > last.round ? s : last), undefined);
+    const latest = rounds.reduce<Submission | undefined>(
+      (last, s) => (!last || s.round > last.round ? s : last),
+      undefined,
+    );
     if (!latest) return { station, state: 'not_submitted', round: null };
-    const state: MilestoneStateKind = latest.status === 'approved' ? 'approved' : latest.status === 'returned' ? 'returned' : 'in_review';
+    const state: MilestoneStateKind =
+      latest.status === 'approved' ? 'approved' : latest.status === 'returned' ? 'returned' : 'in_review';
     return { station, state, round: latest.round };
   });
 }

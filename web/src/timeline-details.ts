@@ -9,15 +9,27 @@ import type { TimelineEvent } from './types';
  * An event's particulars in the page's language: figures, dates, names and the users' own words
  * (references, notes, titles); never an English word written by the engine on a Chinese page.
  */
-export function detailsOf(event: TimelineEvent, i18n: I18n, orgName: (id: string) => string, milestoneTitle: (id: string) => string = (id) => id): string {
+export function detailsOf(
+  event: TimelineEvent,
+  i18n: I18n,
+  orgName: (id: string) => string,
+  milestoneTitle: (id: string) => string = (id) => id,
+): string {
   const { m, text } = i18n;
   const p = event.payload;
-  const str = (key: string, from: Record<string, unknown> = p) => (typeof from[key] === 'string' ? (from[key] as string) : undefined);
-  const num = (key: string, from: Record<string, unknown> = p) => (typeof from[key] === 'number' ? (from[key] as number) : undefined);
+  const str = (key: string, from: Record<string, unknown> = p) =>
+    typeof from[key] === 'string' ? (from[key] as string) : undefined;
+  const num = (key: string, from: Record<string, unknown> = p) =>
+    typeof from[key] === 'number' ? (from[key] as number) : undefined;
   const obj = (key: string) => (p[key] && typeof p[key] === 'object' ? (p[key] as Record<string, unknown>) : {});
   const fen = (key: string) => (num(key) !== undefined ? i18n.money(num(key)! / 100) : undefined);
   const orgs = (key: string, from: Record<string, unknown> = p) =>
-    Array.isArray(from[key]) ? (from[key] as unknown[]).filter((v): v is string => typeof v === 'string').map(orgName).join(m('listSeparator')) : undefined;
+    Array.isArray(from[key])
+      ? (from[key] as unknown[])
+          .filter((v): v is string => typeof v === 'string')
+          .map(orgName)
+          .join(m('listSeparator'))
+      : undefined;
   const round = (n: number | undefined) => (n === undefined ? undefined : m('eventRound', { round: n }));
   const station = (s: string | undefined) => (s ? m('eventStation', { station: s }) : undefined);
   const kind = isEventKind(event.kind) ? event.kind : undefined;
@@ -38,14 +50,20 @@ export function detailsOf(event: TimelineEvent, i18n: I18n, orgName: (id: string
       const known = reason === undefined ? undefined : stepResolutionText(reason);
       // An unknown reason is the engine's English: shown on an English page only.
       parts.push(known ? text(known) : i18n.lang === 'en' ? reason : undefined);
-      parts.push(num('workingDaysHeld') !== undefined ? m('workingDays', { days: num('workingDaysHeld')! }) : undefined);
+      parts.push(
+        num('workingDaysHeld') !== undefined ? m('workingDays', { days: num('workingDaysHeld')! }) : undefined,
+      );
       break;
     }
     case 'submission.prechecking':
     case 'submission.in_review':
     case 'submission.returned':
     case 'submission.approved':
-      parts.push(str('milestoneId') && milestoneTitle(str('milestoneId')!), station(str('station')), round(num('round')));
+      parts.push(
+        str('milestoneId') && milestoneTitle(str('milestoneId')!),
+        station(str('station')),
+        round(num('round')),
+      );
       break;
     case 'contract.started':
       parts.push(str('title', obj('contract')));
@@ -77,7 +95,10 @@ export function detailsOf(event: TimelineEvent, i18n: I18n, orgName: (id: string
     case 'material_request.delivered': {
       const delivery = obj('delivery');
       const items = Array.isArray(delivery.items) ? (delivery.items as Array<Record<string, unknown>>) : [];
-      parts.push(orgName(str('village', delivery) ?? ''), items.map((i) => `${str('itemId', i) ?? ''} × ${num('quantity', i) ?? 0}`).join(m('listSeparator')));
+      parts.push(
+        orgName(str('village', delivery) ?? ''),
+        items.map((i) => `${str('itemId', i) ?? ''} × ${num('quantity', i) ?? 0}`).join(m('listSeparator')),
+      );
       break;
     }
     case 'material_request.reviewed':
@@ -95,8 +116,15 @@ export function detailsOf(event: TimelineEvent, i18n: I18n, orgName: (id: string
     }
     case 'progress.recorded': {
       const metric = str('metric');
-      const label = metric && (QUOTA_METRICS as readonly string[]).includes(metric) ? METRIC_LABELS[metric as QuotaMetric] : undefined;
-      parts.push(station(str('station')), label ? `${text(label)} ${num('count') ?? ''}` : undefined, str('date') && i18n.date(str('date')!));
+      const label =
+        metric && (QUOTA_METRICS as readonly string[]).includes(metric)
+          ? METRIC_LABELS[metric as QuotaMetric]
+          : undefined;
+      parts.push(
+        station(str('station')),
+        label ? `${text(label)} ${num('count') ?? ''}` : undefined,
+        str('date') && i18n.date(str('date')!),
+      );
       break;
     }
     default:
@@ -105,4 +133,3 @@ export function detailsOf(event: TimelineEvent, i18n: I18n, orgName: (id: string
   }
   return parts.filter((x): x is string => Boolean(x)).join(' · ');
 }
-

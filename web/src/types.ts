@@ -2,7 +2,12 @@
 // imports: nothing of the server reaches the bundle, and a change of shape fails the web typecheck);
 // the others mirror api/routes/*.ts.
 import type { Static } from 'typebox';
-import type { ContractDetailView, ContractSummaryView, LedgerEntryView, PaymentInput } from '../../api/routes/contracts.schemas';
+import type {
+  ContractDetailView,
+  ContractSummaryView,
+  LedgerEntryView,
+  PaymentInput,
+} from '../../api/routes/contracts.schemas';
 import type { TimelineEventView } from '../../api/routes/contracts';
 import type { DelaysView, EscalationView } from '../../api/routes/escalations';
 import type { NotificationView } from '../../api/routes/inbox';

@@ -25,7 +25,9 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
     setState((s) => ({ ...s, loading: true }));
     load().then(
       (data) => current && setState({ data, loading: false }),
-      (error: unknown) => current && setState((s) => ({ ...s, error: error instanceof Error ? error : new Error(String(error)), loading: false })),
+      (error: unknown) =>
+        current &&
+        setState((s) => ({ ...s, error: error instanceof Error ? error : new Error(String(error)), loading: false })),
     );
     return () => {
       current = false;
@@ -100,7 +102,15 @@ export function Field({ label, hint, problem, children }: FieldProps) {
 }
 
 /** Problems of a failed request that no field shows: the message, and details of other fields. */
-export function FormProblems({ failure, fields, prefix }: { failure: ApiFailure | undefined; fields: string[]; prefix: string }) {
+export function FormProblems({
+  failure,
+  fields,
+  prefix,
+}: {
+  failure: ApiFailure | undefined;
+  fields: string[];
+  prefix: string;
+}) {
   if (!failure) return null;
   const others = failure.details.filter((d) => !fields.some((f) => d.field === f || d.field?.startsWith(`${f}.`)));
   return (
@@ -118,7 +128,9 @@ export function FormProblems({ failure, fields, prefix }: { failure: ApiFailure 
 }
 
 export function asFailure(error: unknown): ApiFailure {
-  return error instanceof ApiFailure ? error : new ApiFailure(0, 'network', error instanceof Error ? error.message : String(error), []);
+  return error instanceof ApiFailure
+    ? error
+    : new ApiFailure(0, 'network', error instanceof Error ? error.message : String(error), []);
 }
 
 /** A badge's colour. */
@@ -150,7 +162,7 @@ export function useSession(): Session {
 /** An organization's name when the API lists it, else its id. */
 export function useOrgName(): (id: string | null | undefined) => string {
   const { organizations } = useSession();
-  return (id) => (id ? organizations.get(id)?.name ?? id : '');
+  return (id) => (id ? (organizations.get(id)?.name ?? id) : '');
 }
 
 /**
@@ -188,7 +200,17 @@ export function Actor({ id }: { id: string | null }) {
   );
 }
 
-export function Section({ title, id, children, actions }: { title: string; id: string; children: ComponentChildren; actions?: ComponentChildren }) {
+export function Section({
+  title,
+  id,
+  children,
+  actions,
+}: {
+  title: string;
+  id: string;
+  children: ComponentChildren;
+  actions?: ComponentChildren;
+}) {
   return (
     <section class="card" aria-labelledby={`${id}-title`} id={id}>
       <div class="card-head">
@@ -209,7 +231,10 @@ export function shanghaiToday(): string {
 
 /** The contractor's own staff (project leads, station workers) act for its stations. */
 export function isStationStaff(me: Me, contractorId: string): boolean {
-  return isContractorStaff({ userId: me.id, organizationId: me.organization?.id ?? null, roles: me.roles }, contractorId);
+  return isContractorStaff(
+    { userId: me.id, organizationId: me.organization?.id ?? null, roles: me.roles },
+    contractorId,
+  );
 }
 
 /**

@@ -9,7 +9,14 @@ import { shortDigest } from '../../domain/digest';
 import { freeTextDigest } from '../../domain/free-text';
 import { say } from '../../domain/messages';
 import type { Problem } from '../../domain/problems';
-import { amendScheduleUpdate, RECENT_AMENDMENT_IDS, terminateUpdate, type AmendScheduleInput, type Amendment, type TerminateInput } from '../contract-messages';
+import {
+  amendScheduleUpdate,
+  RECENT_AMENDMENT_IDS,
+  terminateUpdate,
+  type AmendScheduleInput,
+  type Amendment,
+  type TerminateInput,
+} from '../contract-messages';
 import { amendedPaymentTerms, breachedTrancheProblems, milestoneIdsOf, trancheRemovalProblems } from '../payment-clock';
 import { reject, REJECTION } from '../rejection';
 import type { ContractRun } from './run';
@@ -32,7 +39,11 @@ function installScheduleAmendment(run: ContractRun): void {
       milestoneIdsOf(state.contract),
     );
     // The terms in force from tomorrow: clocks already started keep theirs (domain/payment-terms).
-    return { schedule, problems, terms: amendedPaymentTerms(state.contract, request, shanghaiDate(Date.now()), problems) };
+    return {
+      schedule,
+      problems,
+      terms: amendedPaymentTerms(state.contract, request, shanghaiDate(Date.now()), problems),
+    };
   };
 
   /** A retry of a recent amendment (same Idempotency-Key): answered with the schedule in force, nothing added. */
@@ -87,10 +98,22 @@ function installScheduleAmendment(run: ContractRun): void {
         checkpoints: schedule.checkpoints,
         ...(terms ? { paymentTerms: terms.paymentTerms } : {}),
       };
-      run.amendDefinition({ ...state.contract, tranches: schedule.tranches, checkpoints: schedule.checkpoints, ...(terms ?? {}) });
+      run.amendDefinition({
+        ...state.contract,
+        tranches: schedule.tranches,
+        checkpoints: schedule.checkpoints,
+        ...(terms ?? {}),
+      });
       state.scheduleVersion = amendment.version;
-      if (request.amendmentId !== undefined) state.recentAmendmentIds = [...(state.recentAmendmentIds ?? []), amendmentKey(request)].slice(-RECENT_AMENDMENT_IDS);
-      await run.projectChange([], run.event('contract.schedule_amended', request.amendedBy, { ...amendment }), amendment);
+      if (request.amendmentId !== undefined)
+        state.recentAmendmentIds = [...(state.recentAmendmentIds ?? []), amendmentKey(request)].slice(
+          -RECENT_AMENDMENT_IDS,
+        );
+      await run.projectChange(
+        [],
+        run.event('contract.schedule_amended', request.amendedBy, { ...amendment }),
+        amendment,
+      );
       return amendment;
     },
     { validator: (request) => void amendmentCheck(request) },
@@ -111,7 +134,11 @@ function installTermination(run: ContractRun): void {
     terminateUpdate,
     async (request) => {
       if (terminationCheck(request) === 'repeated') return state.terminated!;
-      const termination = { reason: request.reason, terminatedBy: request.terminatedBy, terminatedAt: new Date().toISOString() };
+      const termination = {
+        reason: request.reason,
+        terminatedBy: request.terminatedBy,
+        terminatedAt: new Date().toISOString(),
+      };
       state.status = 'terminated';
       state.terminated = termination;
       state.endedAt = termination.terminatedAt;

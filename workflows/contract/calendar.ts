@@ -3,7 +3,12 @@
 // in force and pass what changed on to its open steps and its children, which recompute what has
 // not happened yet.
 import { setHandler } from '@temporalio/workflow';
-import { calendarPatch, contractCalendarYears, sameOverrides, validateCalendarAmendment } from '../../domain/calendar-changes';
+import {
+  calendarPatch,
+  contractCalendarYears,
+  sameOverrides,
+  validateCalendarAmendment,
+} from '../../domain/calendar-changes';
 import { shanghaiDate } from '../../domain/dates';
 import type { FreeText } from '../../domain/free-text';
 import { say } from '../../domain/messages';
@@ -56,7 +61,10 @@ export function installCalendar(run: ContractRun): void {
   const amendmentCheck = (request: { holidays: string[]; workdays: string[]; reason: FreeText }) => {
     run.requireActive();
     // No day before today changes: the working days already counted stay as counted.
-    const checked = validateCalendarAmendment(request, contractCalendarYears(state.contract), { current: state.contract.calendar, today: shanghaiDate(Date.now()) });
+    const checked = validateCalendarAmendment(request, contractCalendarYears(state.contract), {
+      current: state.contract.calendar,
+      today: shanghaiDate(Date.now()),
+    });
     if (!checked.ok) reject(REJECTION.invalid, say('contract_calendar_invalid'), checked.problems);
     return checked.value;
   };
@@ -69,7 +77,12 @@ export function installCalendar(run: ContractRun): void {
       // The days in force already: no new version (a repeat whose answer was lost is answered too).
       if (sameOverrides(state.contract.calendar, overrides)) return ownCalendar(false);
       const amendedAt = new Date().toISOString();
-      state.ownCalendar = { version: (state.ownCalendar?.version ?? 1) + 1, reason, amendedBy: request.amendedBy, amendedAt };
+      state.ownCalendar = {
+        version: (state.ownCalendar?.version ?? 1) + 1,
+        reason,
+        amendedBy: request.amendedBy,
+        amendedAt,
+      };
       run.amendDefinition({ ...state.contract, calendar: overrides });
       const amendment = ownCalendar(true);
       const { created: _created, ...payload } = amendment;

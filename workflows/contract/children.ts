@@ -2,7 +2,13 @@
 // quotas (started before the contract is registered) and each material request (started by an
 // Update). They outlive a continue-as-new of the contract (ParentClosePolicy.ABANDON); the contract
 // tells them when it ends and passes calendar changes on to them.
-import { allHandlersFinished, condition, getExternalWorkflowHandle, ParentClosePolicy, setHandler } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  ParentClosePolicy,
+  setHandler,
+} from '@temporalio/workflow';
 import { materialRequestLimitProblem } from '../../domain/limits';
 import { materialRequestProblems, type MaterialRequest } from '../../domain/material-requests';
 import { say } from '../../domain/messages';

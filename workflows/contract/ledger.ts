@@ -6,7 +6,14 @@ import { setHandler, condition } from '@temporalio/workflow';
 import type { AuditEvent as ContractEventInput } from '../../domain/events';
 import { shortDigest } from '../../domain/digest';
 import type { FreeText } from '../../domain/free-text';
-import { addToSummary, checkPayment, checkReversal, reversalEntry, reversalReference, type LedgerEntry } from '../../domain/ledger';
+import {
+  addToSummary,
+  checkPayment,
+  checkReversal,
+  reversalEntry,
+  reversalReference,
+  type LedgerEntry,
+} from '../../domain/ledger';
 import { paymentLimitProblem } from '../../domain/limits';
 import { say } from '../../domain/messages';
 import { recordPaymentUpdate, reversePaymentUpdate, type RecordPaymentInput } from '../contract-messages';
@@ -70,7 +77,11 @@ export function installLedger(run: ContractRun): void {
         recordedBy: request.recordedBy,
         recordedAt: new Date().toISOString(),
       };
-      await recordEntry(entry, run.event('payment.recorded', request.recordedBy, { ...entry }), shortDigest(request.reference));
+      await recordEntry(
+        entry,
+        run.event('payment.recorded', request.recordedBy, { ...entry }),
+        shortDigest(request.reference),
+      );
       return { outcome: 'created', reference: entry.reference };
     },
     {
@@ -95,9 +106,17 @@ export function installLedger(run: ContractRun): void {
     async (request) => {
       const check = reversalCheck(request);
       // Keyed by the payment's reference: its reversal's projection is what a repeat waits for.
-      if (check.outcome === 'duplicate') return recorded(request.reference).then(() => ({ outcome: 'duplicate' as const, reference: reversalReference(request.reference) }));
+      if (check.outcome === 'duplicate')
+        return recorded(request.reference).then(() => ({
+          outcome: 'duplicate' as const,
+          reference: reversalReference(request.reference),
+        }));
       const entry = reversalEntry(request.reference, check.original, request, new Date().toISOString());
-      await recordEntry(entry, run.event('payment.reversed', request.recordedBy, { ...entry }), shortDigest(request.reference));
+      await recordEntry(
+        entry,
+        run.event('payment.reversed', request.recordedBy, { ...entry }),
+        shortDigest(request.reference),
+      );
       return { outcome: 'created', reference: entry.reference };
     },
     {

@@ -15,7 +15,13 @@ import { contractEventKey, contractNoticeKey } from '../../domain/ids';
 import { emptyLedgerSummary, type LedgerEntry } from '../../domain/ledger';
 import { say } from '../../domain/messages';
 import { tellCalendar } from '../calendar-updates';
-import type { Amendment, ContractOutcome, ContractState, ContractStateView, ContractWorkflowInput } from '../contract-messages';
+import type {
+  Amendment,
+  ContractOutcome,
+  ContractState,
+  ContractStateView,
+  ContractWorkflowInput,
+} from '../contract-messages';
 import { contractSearchAttributes, keepSearchAttributes, showContractDetails } from '../operator-view';
 import { clockWatchedTranches, paymentClockStepChanges } from '../payment-clock';
 import { projections } from '../projection';
@@ -125,7 +131,10 @@ export class ContractRun {
     });
     state.announced = due.announced;
     const events = due.events.map((e) => this.event(e.kind, null, e.payload, e.subject));
-    const notices = due.notices.map((n) => ({ ...n.notice, idempotencyKey: contractNoticeKey(this.contractId, state.revision + 1, n.subject, n.status) }));
+    const notices = due.notices.map((n) => ({
+      ...n.notice,
+      idempotencyKey: contractNoticeKey(this.contractId, state.revision + 1, n.subject, n.status),
+    }));
     this.steps.push(...due.steps);
     const clock = paymentClockStepChanges(state, now, this.steps.queuedKeys());
     this.steps.push(...clock.steps);
@@ -138,7 +147,12 @@ export class ContractRun {
    * is new; the definition travels only when it changed, so a payment's projection stays small —
    * then hands the queued steps over and brings the operators' view up to date.
    */
-  async project(entries: LedgerEntry[], events: ContractEventInput[], notices: ContractNoticeInput[] = [], amendment?: Amendment): Promise<void> {
+  async project(
+    entries: LedgerEntry[],
+    events: ContractEventInput[],
+    notices: ContractNoticeInput[] = [],
+    amendment?: Amendment,
+  ): Promise<void> {
     const { state } = this;
     state.revision += 1;
     const { ledger, calendar: _calendar, steps: _steps, contract, ...rest } = state;

@@ -72,11 +72,16 @@ export class StepQueue {
       if (!opening) return;
       // A step that stalls again (a reversal after a recovery) is held again from when it was
       // last met, not from its original due time, so no day is charged to its holder twice.
-      const dueAt = opening.occurrence > 1 ? Math.max(change.open.dueAt, opening.lastMetAt ?? Date.now()) : change.open.dueAt;
+      const dueAt =
+        opening.occurrence > 1 ? Math.max(change.open.dueAt, opening.lastMetAt ?? Date.now()) : change.open.dueAt;
       const startedWith = state.calendar!;
       await openStep(state.contract, startedWith, { ...change.open, stepId: opening.stepId, dueAt });
       // The calendar changed while the step was starting: the step hears of it too.
-      await this.run.tellIfChanged([escalationWorkflowId(opening.stepId)], startedWith, 'calendar changed while the step started');
+      await this.run.tellIfChanged(
+        [escalationWorkflowId(opening.stepId)],
+        startedWith,
+        'calendar changed while the step started',
+      );
     } else if (change.resolve) {
       const stepId = resolveInBook(steps, change.key, change.resolve.at);
       if (stepId) await resolveStep(stepId, change.resolve.reason, change.resolve.at);

@@ -75,7 +75,11 @@ export function CurveChart({ detail }: { detail: ContractDetail }) {
       } else {
         // Today lies beyond the drawn span: say so at its edge.
         ctx.textAlign = 'right';
-        ctx.fillText(m('chartTodayBeyond', { date: date(new Date(curve.now * 1000).toISOString()) }), left + plotWidth - 4 * px, top + 12 * px);
+        ctx.fillText(
+          m('chartTodayBeyond', { date: date(new Date(curve.now * 1000).toISOString()) }),
+          left + plotWidth - 4 * px,
+          top + 12 * px,
+        );
       }
       ctx.restore();
     };
@@ -133,9 +137,24 @@ export function CurveChart({ detail }: { detail: ContractDetail }) {
         </li>
       </ul>
       <figcaption>
-        {m('chartSpan', { start: date(new Date(span.start * 1000).toISOString()), end: date(new Date(span.end * 1000).toISOString()) })}{' '}
-        {m('chartSummary', { planned: money(detail.dueToDate), received: money(detail.received), shortfall: money(detail.arrears) })}{' '}
-        {detail.checkpoints.map((c) => m('chartCheckpoint', { percent: c.minPercent, date: date(c.by), status: text(CHECKPOINT_STATUS[c.status]) })).join(' ')}
+        {m('chartSpan', {
+          start: date(new Date(span.start * 1000).toISOString()),
+          end: date(new Date(span.end * 1000).toISOString()),
+        })}{' '}
+        {m('chartSummary', {
+          planned: money(detail.dueToDate),
+          received: money(detail.received),
+          shortfall: money(detail.arrears),
+        })}{' '}
+        {detail.checkpoints
+          .map((c) =>
+            m('chartCheckpoint', {
+              percent: c.minPercent,
+              date: date(c.by),
+              status: text(CHECKPOINT_STATUS[c.status]),
+            }),
+          )
+          .join(' ')}
       </figcaption>
     </figure>
   );

@@ -25,9 +25,21 @@ function AcknowledgeForm({ escalation, onDone }: { escalation: Escalation; onDon
     });
   };
   return (
-    <form class="inline-form" onSubmit={submit} noValidate aria-label={`${m('acknowledge')}: ${text(stepLabel(escalation.step.kind))} ${escalation.step.reference}`}>
+    <form
+      class="inline-form"
+      onSubmit={submit}
+      noValidate
+      aria-label={`${m('acknowledge')}: ${text(stepLabel(escalation.step.kind))} ${escalation.step.reference}`}
+    >
       <Field label={m('acknowledgeNote')} problem={failure?.reasonFor('note')}>
-        {(attrs) => <input {...attrs} name="note" value={note} onInput={(e) => setNote((e.currentTarget as HTMLInputElement).value)} />}
+        {(attrs) => (
+          <input
+            {...attrs}
+            name="note"
+            value={note}
+            onInput={(e) => setNote((e.currentTarget as HTMLInputElement).value)}
+          />
+        )}
       </Field>
       <FormProblems failure={failure} fields={['note']} prefix={failure?.message ?? ''} />
       <button type="submit" disabled={busy}>
@@ -70,86 +82,88 @@ export function EscalationTable({
       {items.length === 0 ? (
         <p class="muted">{emptyText ?? m('escalationsEmpty')}</p>
       ) : (
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{m('colStep')}</th>
-              <th scope="col">{m('colSeverity')}</th>
-              <th scope="col">{m('colState')}</th>
-              <th scope="col">{m('colNotified')}</th>
-              <th scope="col">{m('colOpenedAt')}</th>
-              <th scope="col">{m('colAction')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((e) => {
-              const mine = me.organization !== null && e.notifiedOrganizationIds.includes(me.organization.id);
-              return (
-                <tr key={e.id}>
-                  <td>
-                    <strong>{text(stepLabel(e.step.kind)) || e.step.kind}</strong> <span class="muted">
-                      <Reference reference={e.step.reference} />
-                    </span>
-                    {showContract && (
-                      <div>
-                        <a href={href.contract(e.contractId)}>{m('openContract', { id: e.contractId })}</a>
-                      </div>
-                    )}
-                    {e.current ? (
-                      // A money step: today's figures first, then the text as it was sent (its figures dated).
-                      <>
-                        <div class="small">
-                          {m(e.current.outstanding !== '0.00' ? 'escalationNow' : 'escalationNowCovered', {
-                            time: dateTime(e.current.asOf),
-                            outstanding: money(e.current.outstanding),
-                            received: money(e.current.received),
-                            required: money(e.current.required),
-                          })}
-                        </div>
-                        <div class="small muted">{m('escalationWhenOpened', { summary: text(e.summary) })}</div>
-                      </>
-                    ) : (
-                      <div class="small">{text(e.summary)}</div>
-                    )}
-                  </td>
-                  <td>
-                    <Badge tone={severityTone(e.severity)}>{text(SEVERITY[e.severity])}</Badge>
-                    <div class="muted small">
-                      {m('colLevel')} {e.level}
-                    </div>
-                  </td>
-                  <td>
-                    <Badge tone={escalationTone(e.state)}>{text(ESCALATION_STATE[e.state])}</Badge>
-                  </td>
-                  <td>
-                    {e.notifiedParties.map((p) => text(partyLabel(p))).join(', ')}
-                    <div class="muted small">{e.notifiedOrganizationIds.map(orgName).join(', ')}</div>
-                  </td>
-                  <td>{dateTime(e.openedAt)}</td>
-                  <td>
-                    {e.acknowledgedAt ? (
-                      <span class="small">
-                        {m('acknowledged', { time: dateTime(e.acknowledgedAt), note: e.acknowledgementNote ?? '' })} · {actorName(e.acknowledgedBy)}
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{m('colStep')}</th>
+                <th scope="col">{m('colSeverity')}</th>
+                <th scope="col">{m('colState')}</th>
+                <th scope="col">{m('colNotified')}</th>
+                <th scope="col">{m('colOpenedAt')}</th>
+                <th scope="col">{m('colAction')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((e) => {
+                const mine = me.organization !== null && e.notifiedOrganizationIds.includes(me.organization.id);
+                return (
+                  <tr key={e.id}>
+                    <td>
+                      <strong>{text(stepLabel(e.step.kind)) || e.step.kind}</strong>{' '}
+                      <span class="muted">
+                        <Reference reference={e.step.reference} />
                       </span>
-                    ) : e.state === 'open' && mine ? (
-                      <AcknowledgeForm
-                        escalation={e}
-                        onDone={() => {
-                          setAcknowledged(e.id);
-                          onChanged();
-                        }}
-                      />
-                    ) : (
-                      m('none')
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+                      {showContract && (
+                        <div>
+                          <a href={href.contract(e.contractId)}>{m('openContract', { id: e.contractId })}</a>
+                        </div>
+                      )}
+                      {e.current ? (
+                        // A money step: today's figures first, then the text as it was sent (its figures dated).
+                        <>
+                          <div class="small">
+                            {m(e.current.outstanding !== '0.00' ? 'escalationNow' : 'escalationNowCovered', {
+                              time: dateTime(e.current.asOf),
+                              outstanding: money(e.current.outstanding),
+                              received: money(e.current.received),
+                              required: money(e.current.required),
+                            })}
+                          </div>
+                          <div class="small muted">{m('escalationWhenOpened', { summary: text(e.summary) })}</div>
+                        </>
+                      ) : (
+                        <div class="small">{text(e.summary)}</div>
+                      )}
+                    </td>
+                    <td>
+                      <Badge tone={severityTone(e.severity)}>{text(SEVERITY[e.severity])}</Badge>
+                      <div class="muted small">
+                        {m('colLevel')} {e.level}
+                      </div>
+                    </td>
+                    <td>
+                      <Badge tone={escalationTone(e.state)}>{text(ESCALATION_STATE[e.state])}</Badge>
+                    </td>
+                    <td>
+                      {e.notifiedParties.map((p) => text(partyLabel(p))).join(', ')}
+                      <div class="muted small">{e.notifiedOrganizationIds.map(orgName).join(', ')}</div>
+                    </td>
+                    <td>{dateTime(e.openedAt)}</td>
+                    <td>
+                      {e.acknowledgedAt ? (
+                        <span class="small">
+                          {m('acknowledged', { time: dateTime(e.acknowledgedAt), note: e.acknowledgementNote ?? '' })} ·{' '}
+                          {actorName(e.acknowledgedBy)}
+                        </span>
+                      ) : e.state === 'open' && mine ? (
+                        <AcknowledgeForm
+                          escalation={e}
+                          onDone={() => {
+                            setAcknowledged(e.id);
+                            onChanged();
+                          }}
+                        />
+                      ) : (
+                        m('none')
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
     </>
   );
@@ -181,7 +195,8 @@ export function DelayTable({ delays }: { delays: Delays }) {
             <th scope="row">{text(partyLabel(p.party)) || p.party}</th>
             <td>{orgName(p.organizationId)}</td>
             <td class="num">
-              <span class="bar" aria-hidden="true" style={{ width: `${(p.workingDaysHoldingAnyStep / most) * 6}em` }} /> {p.workingDaysHoldingAnyStep}
+              <span class="bar" aria-hidden="true" style={{ width: `${(p.workingDaysHoldingAnyStep / most) * 6}em` }} />{' '}
+              {p.workingDaysHoldingAnyStep}
             </td>
             <td class="num">{p.steps}</td>
           </tr>

@@ -7,7 +7,18 @@ import type { AcceptanceDecision } from '../../../domain/decisions';
 import { request } from '../api';
 import { useI18n } from '../i18n';
 import type { ContractDetail, PaymentApplication } from '../types';
-import { Actor, Await, Badge, encode, Field, FormProblems, shanghaiToday, useLoad, useSession, useSubmission } from '../ui';
+import {
+  Actor,
+  Await,
+  Badge,
+  encode,
+  Field,
+  FormProblems,
+  shanghaiToday,
+  useLoad,
+  useSession,
+  useSubmission,
+} from '../ui';
 import { ApiFailure, get } from '../api';
 import { MAX_ATTACHMENT_BYTES } from '../../../domain/attachments';
 import { ACCEPTED_EXTENSIONS, toUpload } from '../uploads';
@@ -18,7 +29,10 @@ function rateText(terms: Clock['terms'], m: ReturnType<typeof useI18n>['m']): st
   return terms.lateInterest.kind === 'statutory_daily'
     ? m('clockRateStatutory')
     : terms.lateInterest.kind === 'agreed'
-      ? m('clockRateAgreed', { rate: terms.lateInterest.annualRatePercent, lpr: terms.lateInterest.lprAtSigningPercent })
+      ? m('clockRateAgreed', {
+          rate: terms.lateInterest.annualRatePercent,
+          lpr: terms.lateInterest.lprAtSigningPercent,
+        })
       : m('clockRateNone');
 }
 
@@ -39,7 +53,11 @@ export function PaymentClockTable({ c }: { c: ContractDetail }) {
   const clock = c.paymentClock;
   const day = (d: string | null) => (d ? date(d) : m('none'));
   const release = (r: Clock['tranches'][number]['release']) =>
-    r === 'on_due_date' ? m('releaseOnDueDate') : r === 'on_application' ? m('releaseOnApplication') : m('releaseAfterApproval', { milestone: r.afterApproval });
+    r === 'on_due_date'
+      ? m('releaseOnDueDate')
+      : r === 'on_application'
+        ? m('releaseOnApplication')
+        : m('releaseAfterApproval', { milestone: r.afterApproval });
   return (
     <>
       <p class="muted small" data-testid="clock-terms">
@@ -51,12 +69,20 @@ export function PaymentClockTable({ c }: { c: ContractDetail }) {
             <tr>
               <th scope="col">{m('colTranche')}</th>
               <th scope="col">{m('colRelease')}</th>
-              <th scope="col" class="num">{m('colApplied')}</th>
+              <th scope="col" class="num">
+                {m('colApplied')}
+              </th>
               <th scope="col">{m('colAcceptance')}</th>
               <th scope="col">{m('colPaymentDue')}</th>
-              <th scope="col" class="num">{m('colOverdue')}</th>
-              <th scope="col" class="num">{m('colDaysOverdue')}</th>
-              <th scope="col" class="num">{m('colInterest')}</th>
+              <th scope="col" class="num">
+                {m('colOverdue')}
+              </th>
+              <th scope="col" class="num">
+                {m('colDaysOverdue')}
+              </th>
+              <th scope="col" class="num">
+                {m('colInterest')}
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -73,10 +99,17 @@ export function PaymentClockTable({ c }: { c: ContractDetail }) {
                 </td>
                 <td class="small">
                   {t.acceptedOn && m('acceptedOn', { day: date(t.acceptedOn) })}
-                  {t.deemedAcceptedOn && <Badge tone="warn">{m('deemedAcceptedOn', { day: date(t.deemedAcceptedOn) })}</Badge>}
-                  {!t.acceptedOn && !t.deemedAcceptedOn && t.acceptanceDueOn && m('acceptanceDueBy', { day: date(t.acceptanceDueOn) })}
+                  {t.deemedAcceptedOn && (
+                    <Badge tone="warn">{m('deemedAcceptedOn', { day: date(t.deemedAcceptedOn) })}</Badge>
+                  )}
+                  {!t.acceptedOn &&
+                    !t.deemedAcceptedOn &&
+                    t.acceptanceDueOn &&
+                    m('acceptanceDueBy', { day: date(t.acceptanceDueOn) })}
                   {!t.acceptanceDueOn && m('none')}
-                  {t.purchaserLateWorkingDays > 0 && <div class="bad">{m('purchaserLate', { days: t.purchaserLateWorkingDays })}</div>}
+                  {t.purchaserLateWorkingDays > 0 && (
+                    <div class="bad">{m('purchaserLate', { days: t.purchaserLateWorkingDays })}</div>
+                  )}
                 </td>
                 <td>
                   {day(t.paymentDueOn)}
@@ -94,7 +127,10 @@ export function PaymentClockTable({ c }: { c: ContractDetail }) {
                 </td>
                 <td class={`num${t.overdue !== '0.00' ? ' bad' : ''}`}>{money(t.overdue)}</td>
                 <td class="num">{t.daysOverdue}</td>
-                <td class={`num${t.interest !== '0.00' ? ' bad' : ''}`} title={t.segments.map((s) => `${s.from}–${s.to}: ${s.days} × ${s.base} → ${s.interest}`).join('\n')}>
+                <td
+                  class={`num${t.interest !== '0.00' ? ' bad' : ''}`}
+                  title={t.segments.map((s) => `${s.from}–${s.to}: ${s.days} × ${s.base} → ${s.interest}`).join('\n')}
+                >
                   {money(t.interest)}
                 </td>
               </tr>
@@ -120,13 +156,21 @@ const FILE_FIELDS = ['tranche', 'amount', 'invoice', 'note', 'attachments'];
 
 /** A size as a person reads it: KB below a megabyte, else MB with one decimal. */
 function sizeText(bytes: number): string {
-  return bytes < 1024 * 1024 ? `${Math.max(1, Math.ceil(bytes / 1024))} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  return bytes < 1024 * 1024
+    ? `${Math.max(1, Math.ceil(bytes / 1024))} KB`
+    : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 /** Contractor staff file an application for a tranche. */
 export function ApplicationForm({ c, onFiled }: { c: ContractDetail; onFiled(): void }) {
   const { m, money } = useI18n();
-  const [form, setForm] = useState({ tranche: c.tranches.find((t) => t.status !== 'paid')?.id ?? c.tranches[0]?.id ?? '', amount: '', number: '', date: shanghaiToday(), note: '' });
+  const [form, setForm] = useState({
+    tranche: c.tranches.find((t) => t.status !== 'paid')?.id ?? c.tranches[0]?.id ?? '',
+    amount: '',
+    number: '',
+    date: shanghaiToday(),
+    note: '',
+  });
   const [done, setDone] = useState<PaymentApplication>();
   /** The files chosen so far (the invoice, its scan, acceptance records); read and hashed when the form is sent. */
   const [files, setFiles] = useState<File[]>([]);
@@ -147,7 +191,16 @@ export function ApplicationForm({ c, onFiled }: { c: ContractDetail; onFiled(): 
     void send(async () => {
       setDone(undefined);
       // Too large for the API (domain/attachments): said beside the field, nothing sent.
-      const large = files.flatMap((f, i) => (f.size > MAX_ATTACHMENT_BYTES ? [{ field: `attachments.${i}`, reason: m('attachmentTooLarge', { name: f.name, size: sizeText(MAX_ATTACHMENT_BYTES) }) }] : []));
+      const large = files.flatMap((f, i) =>
+        f.size > MAX_ATTACHMENT_BYTES
+          ? [
+              {
+                field: `attachments.${i}`,
+                reason: m('attachmentTooLarge', { name: f.name, size: sizeText(MAX_ATTACHMENT_BYTES) }),
+              },
+            ]
+          : [],
+      );
       if (large.length > 0) throw new ApiFailure(422, 'invalid', m('attachmentsTooLarge'), large);
       const attachments = await Promise.all(files.map((f) => toUpload(f, 'other')));
       const { body } = await request<PaymentApplication>('POST', `/v1/contracts/${encode(c.id)}/payment-applications`, {
@@ -180,10 +233,21 @@ export function ApplicationForm({ c, onFiled }: { c: ContractDetail; onFiled(): 
           )}
         </Field>
         <Field label={m('paymentAmount')} hint={m('paymentAmountHint')} problem={problem('amount')}>
-          {(attrs) => <input {...attrs} name="amount" inputMode="decimal" autoComplete="off" value={form.amount} onInput={set('amount')} />}
+          {(attrs) => (
+            <input
+              {...attrs}
+              name="amount"
+              inputMode="decimal"
+              autoComplete="off"
+              value={form.amount}
+              onInput={set('amount')}
+            />
+          )}
         </Field>
         <Field label={m('invoiceNumber')} problem={problem('invoice.number')}>
-          {(attrs) => <input {...attrs} name="invoiceNumber" autoComplete="off" value={form.number} onInput={set('number')} />}
+          {(attrs) => (
+            <input {...attrs} name="invoiceNumber" autoComplete="off" value={form.number} onInput={set('number')} />
+          )}
         </Field>
         <Field label={m('invoiceDate')} problem={problem('invoice.date')}>
           {(attrs) => <input {...attrs} name="invoiceDate" type="date" value={form.date} onInput={set('date')} />}
@@ -191,8 +255,22 @@ export function ApplicationForm({ c, onFiled }: { c: ContractDetail; onFiled(): 
         <Field label={m('paymentNote')} problem={problem('note')}>
           {(attrs) => <textarea {...attrs} name="note" rows={2} value={form.note} onInput={set('note')} />}
         </Field>
-        <Field label={m('applicationAttachments')} hint={m('applicationAttachmentsHint', { size: sizeText(MAX_ATTACHMENT_BYTES) })} problem={problem('attachments')}>
-          {(attrs) => <input {...attrs} key={picker} name="attachments" type="file" multiple accept={ACCEPTED_EXTENSIONS} onChange={choose} />}
+        <Field
+          label={m('applicationAttachments')}
+          hint={m('applicationAttachmentsHint', { size: sizeText(MAX_ATTACHMENT_BYTES) })}
+          problem={problem('attachments')}
+        >
+          {(attrs) => (
+            <input
+              {...attrs}
+              key={picker}
+              name="attachments"
+              type="file"
+              multiple
+              accept={ACCEPTED_EXTENSIONS}
+              onChange={choose}
+            />
+          )}
         </Field>
       </div>
       {files.length > 0 && (
@@ -207,11 +285,18 @@ export function ApplicationForm({ c, onFiled }: { c: ContractDetail; onFiled(): 
           ))}
         </ul>
       )}
-      <FormProblems failure={failure} fields={FILE_FIELDS} prefix={m('applicationRefused', { message: failure?.message ?? '' })} />
+      <FormProblems
+        failure={failure}
+        fields={FILE_FIELDS}
+        prefix={m('applicationRefused', { message: failure?.message ?? '' })}
+      />
       <div role="status">
         {done && (
           <p class="alert alert-ok">
-            {m('applicationFiled', { amount: money(done.amount), day: done.acceptanceDueOn ? m('acceptanceDueBy', { day: done.acceptanceDueOn }) : '' })}
+            {m('applicationFiled', {
+              amount: money(done.amount),
+              day: done.acceptanceDueOn ? m('acceptanceDueBy', { day: done.acceptanceDueOn }) : '',
+            })}
           </p>
         )}
       </div>
@@ -232,15 +317,29 @@ function Decide({ application, onDecided }: { application: PaymentApplication; o
         .split('\n')
         .map((r) => r.trim())
         .filter(Boolean);
-      await request('POST', `/v1/payment-applications/${encode(application.id)}/decision`, { outcome, ...(list.length > 0 ? { reasons: list } : {}) });
+      await request('POST', `/v1/payment-applications/${encode(application.id)}/decision`, {
+        outcome,
+        ...(list.length > 0 ? { reasons: list } : {}),
+      });
       onDecided();
     });
   return (
     <div class="decide">
       <Field label={m('returnReasons')} hint={m('returnReasonsHint')} problem={failure?.reasonFor('reasons')}>
-        {(attrs) => <textarea {...attrs} rows={2} value={reasons} onInput={(e) => setReasons((e.currentTarget as HTMLTextAreaElement).value)} />}
+        {(attrs) => (
+          <textarea
+            {...attrs}
+            rows={2}
+            value={reasons}
+            onInput={(e) => setReasons((e.currentTarget as HTMLTextAreaElement).value)}
+          />
+        )}
       </Field>
-      <FormProblems failure={failure} fields={['reasons']} prefix={m('applicationDecisionRefused', { message: failure?.message ?? '' })} />
+      <FormProblems
+        failure={failure}
+        fields={['reasons']}
+        prefix={m('applicationDecisionRefused', { message: failure?.message ?? '' })}
+      />
       <button type="button" class="primary" aria-disabled={busy} onClick={() => decide('accept')}>
         {m('applicationAccept')}
       </button>{' '}
@@ -255,8 +354,13 @@ function Decide({ application, onDecided }: { application: PaymentApplication; o
 export function ApplicationList({ c, version, onChanged }: { c: ContractDetail; version: number; onChanged(): void }) {
   const { m, money, date, dateTime } = useI18n();
   const { me } = useSession();
-  const loaded = useLoad(() => get<{ items: PaymentApplication[] }>(`/v1/contracts/${encode(c.id)}/payment-applications`).then((r) => r.items), [c.id, version]);
-  const decides = me.roles.includes('agency_officer') && me.organization?.id === c.parties.purchaser && c.status === 'active';
+  const loaded = useLoad(
+    () =>
+      get<{ items: PaymentApplication[] }>(`/v1/contracts/${encode(c.id)}/payment-applications`).then((r) => r.items),
+    [c.id, version],
+  );
+  const decides =
+    me.roles.includes('agency_officer') && me.organization?.id === c.parties.purchaser && c.status === 'active';
   const label = (id: string) => c.tranches.find((t) => t.id === id)?.label ?? id;
   const tone = (s: string) => (s === 'accepted' ? 'ok' : s === 'returned' ? 'bad' : 'warn');
   return (
@@ -270,7 +374,9 @@ export function ApplicationList({ c, version, onChanged }: { c: ContractDetail; 
               <thead>
                 <tr>
                   <th scope="col">{m('colTranche')}</th>
-                  <th scope="col" class="num">{m('colAmount')}</th>
+                  <th scope="col" class="num">
+                    {m('colAmount')}
+                  </th>
                   <th scope="col">{m('colInvoice')}</th>
                   <th scope="col">{m('colFiled')}</th>
                   <th scope="col">{m('colAcceptanceDue')}</th>

@@ -9,7 +9,6 @@ import { encode, Field, FormProblems, shanghaiToday, useSubmission } from '../ui
 
 const FIELDS = ['reference', 'amount', 'receivedOn', 'fundingSource', 'budgetLine', 'note'];
 
-
 export function PaymentForm({ contract, onRecorded }: { contract: ContractDetail; onRecorded(): void }) {
   const { m, text, money } = useI18n();
   const [form, setForm] = useState({
@@ -33,7 +32,9 @@ export function PaymentForm({ contract, onRecorded }: { contract: ContractDetail
   // Keyboard users land where the answer is: the first field refused, else the refusal, else the confirmation.
   useEffect(() => {
     if (!failure) return;
-    const target = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? formRef.current?.querySelector<HTMLElement>('[role="alert"]');
+    const target =
+      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]') ??
+      formRef.current?.querySelector<HTMLElement>('[role="alert"]');
     target?.focus();
   }, [failure]);
   useEffect(() => {
@@ -53,7 +54,11 @@ export function PaymentForm({ contract, onRecorded }: { contract: ContractDetail
         ...(form.note.trim() ? { note: form.note.trim() } : {}),
       };
       // 201: recorded now; 200: this very payment was recorded before (the API answers with it).
-      const { status, body: entry } = await request<LedgerEntry>('POST', `/v1/contracts/${encode(contract.id)}/payments`, body);
+      const { status, body: entry } = await request<LedgerEntry>(
+        'POST',
+        `/v1/contracts/${encode(contract.id)}/payments`,
+        body,
+      );
       setDone({ created: status === 201, reference: entry.reference, amount: entry.amount });
       setForm((f) => ({ ...f, reference: '', amount: '', note: '' }));
       onRecorded();
@@ -68,13 +73,26 @@ export function PaymentForm({ contract, onRecorded }: { contract: ContractDetail
       </p>
       <div class="form-grid">
         <Field label={m('paymentReference')} hint={m('paymentReferenceHint')} problem={problem('reference')}>
-          {(attrs) => <input {...attrs} name="reference" autoComplete="off" value={form.reference} onInput={set('reference')} />}
+          {(attrs) => (
+            <input {...attrs} name="reference" autoComplete="off" value={form.reference} onInput={set('reference')} />
+          )}
         </Field>
         <Field label={m('paymentAmount')} hint={m('paymentAmountHint')} problem={problem('amount')}>
-          {(attrs) => <input {...attrs} name="amount" inputMode="decimal" autoComplete="off" value={form.amount} onInput={set('amount')} />}
+          {(attrs) => (
+            <input
+              {...attrs}
+              name="amount"
+              inputMode="decimal"
+              autoComplete="off"
+              value={form.amount}
+              onInput={set('amount')}
+            />
+          )}
         </Field>
         <Field label={m('paymentReceivedOn')} problem={problem('receivedOn')}>
-          {(attrs) => <input {...attrs} name="receivedOn" type="date" value={form.receivedOn} onInput={set('receivedOn')} />}
+          {(attrs) => (
+            <input {...attrs} name="receivedOn" type="date" value={form.receivedOn} onInput={set('receivedOn')} />
+          )}
         </Field>
         <Field label={m('paymentFundingSource')} problem={problem('fundingSource')}>
           {(attrs) => (
@@ -103,12 +121,19 @@ export function PaymentForm({ contract, onRecorded }: { contract: ContractDetail
           {(attrs) => <textarea {...attrs} name="note" rows={2} value={form.note} onInput={set('note')} />}
         </Field>
       </div>
-      <FormProblems failure={failure} fields={FIELDS} prefix={m('paymentRefused', { message: failure?.message ?? '' })} />
+      <FormProblems
+        failure={failure}
+        fields={FIELDS}
+        prefix={m('paymentRefused', { message: failure?.message ?? '' })}
+      />
       {/* Always present, so screen readers announce what is put in it. */}
       <div role="status">
         {done && (
           <p ref={doneRef} tabIndex={-1} class="alert alert-ok">
-            {m(done.created ? 'paymentRecorded' : 'paymentDuplicate', { reference: done.reference, amount: money(done.amount) })}
+            {m(done.created ? 'paymentRecorded' : 'paymentDuplicate', {
+              reference: done.reference,
+              amount: money(done.amount),
+            })}
           </p>
         )}
       </div>

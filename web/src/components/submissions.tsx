@@ -10,17 +10,32 @@ import { Actor, Badge, useActorName, type Tone } from '../ui';
 export function sectionTitle(i18n: I18n, templates: Template[], templateId: string, sectionId: string): string {
   const template = templates.find((t) => t.id === templateId);
   const section = template?.sections.find((s) => s.id === sectionId);
-  const sectionName =
-    section ? i18n.text(section.title) : sectionId === 'evidence' ? i18n.m('reviewsEvidence') : sectionId === 'document' ? i18n.m('reviewsDocument') : sectionId;
+  const sectionName = section
+    ? i18n.text(section.title)
+    : sectionId === 'evidence'
+      ? i18n.m('reviewsEvidence')
+      : sectionId === 'document'
+        ? i18n.m('reviewsDocument')
+        : sectionId;
   return `${template ? i18n.text(template.title) : templateId} › ${sectionName}`;
 }
 
-const SUBMISSION_TONE: Record<SubmissionStatus, Tone> = { approved: 'ok', returned: 'bad', in_review: 'warn', prechecking: 'muted' };
+const SUBMISSION_TONE: Record<SubmissionStatus, Tone> = {
+  approved: 'ok',
+  returned: 'bad',
+  in_review: 'warn',
+  prechecking: 'muted',
+};
 export const submissionTone = (status: SubmissionStatus) => SUBMISSION_TONE[status];
 
 type Milestone = ContractDetail['milestones'][number];
 
-const STATE_TONE: Record<MilestoneStateKind, Tone> = { not_submitted: 'muted', in_review: 'warn', returned: 'bad', approved: 'ok' };
+const STATE_TONE: Record<MilestoneStateKind, Tone> = {
+  not_submitted: 'muted',
+  in_review: 'warn',
+  returned: 'bad',
+  approved: 'ok',
+};
 const STATE_MESSAGE = {
   not_submitted: 'milestoneNotSubmitted',
   in_review: 'milestoneInReview',
@@ -49,7 +64,9 @@ export function MilestoneList({ milestones, submissions }: { milestones: Milesto
               const state = m(STATE_MESSAGE[st.state], { round: st.round ?? 0 });
               return (
                 <li key={st.station ?? ''} data-station={st.station ?? ''} data-state={st.state}>
-                  <Badge tone={STATE_TONE[st.state]}>{st.station === null ? state : m('milestoneStationState', { station: st.station, state })}</Badge>
+                  <Badge tone={STATE_TONE[st.state]}>
+                    {st.station === null ? state : m('milestoneStationState', { station: st.station, state })}
+                  </Badge>
                 </li>
               );
             })}
@@ -60,14 +77,25 @@ export function MilestoneList({ milestones, submissions }: { milestones: Milesto
   );
 }
 
-export function SubmissionHistory({ items, templates, milestones = [] }: { items: Submission[]; templates: Template[]; milestones?: Milestone[] }) {
+export function SubmissionHistory({
+  items,
+  templates,
+  milestones = [],
+}: {
+  items: Submission[];
+  templates: Template[];
+  milestones?: Milestone[];
+}) {
   const i18n = useI18n();
   const { m, text, dateTime } = i18n;
   const actorName = useActorName();
   const milestoneTitle = (id: string) => milestones.find((ms) => ms.id === id)?.title ?? id;
   if (items.length === 0) return milestones.length > 0 ? <p class="muted">{m('submissionsEmpty')}</p> : null;
   const sorted = [...items].sort(
-    (a, b) => a.milestoneId.localeCompare(b.milestoneId) || (a.station ?? '').localeCompare(b.station ?? '') || a.round - b.round,
+    (a, b) =>
+      a.milestoneId.localeCompare(b.milestoneId) ||
+      (a.station ?? '').localeCompare(b.station ?? '') ||
+      a.round - b.round,
   );
   return (
     <div class="table-wrap">
@@ -115,7 +143,8 @@ export function SubmissionHistory({ items, templates, milestones = [] }: { items
                   <ul class="reasons">
                     {s.decision.reasons.map((r, i) => (
                       <li key={i}>
-                        <strong>{text(RETURN_REASON[r.code as ReturnReason]) || r.code}</strong> — {sectionTitle(i18n, templates, r.templateId, r.sectionId)}
+                        <strong>{text(RETURN_REASON[r.code as ReturnReason]) || r.code}</strong> —{' '}
+                        {sectionTitle(i18n, templates, r.templateId, r.sectionId)}
                         {r.text && <div class="small">“{r.text}”</div>}
                       </li>
                     ))}
@@ -140,7 +169,12 @@ export function SubmissionHistory({ items, templates, milestones = [] }: { items
                     {m('submissionChanged', {
                       // Each section once; an attachment by its name.
                       sections: [
-                        ...new Set(s.diff.map((d) => `${sectionTitle(i18n, templates, d.templateId, d.sectionId)}${d.attachment !== undefined ? ` (${d.attachment})` : ''}`)),
+                        ...new Set(
+                          s.diff.map(
+                            (d) =>
+                              `${sectionTitle(i18n, templates, d.templateId, d.sectionId)}${d.attachment !== undefined ? ` (${d.attachment})` : ''}`,
+                          ),
+                        ),
                       ].join('; '),
                     })}
                   </p>

@@ -10,7 +10,15 @@ import { asFailure, encode, Failure, Loading, useActorName, useOrgName, useSessi
 
 const PAGE = 100;
 
-export function Timeline({ contractId, version, milestones = [] }: { contractId: string; version: number; milestones?: Array<{ id: string; title: string }> }) {
+export function Timeline({
+  contractId,
+  version,
+  milestones = [],
+}: {
+  contractId: string;
+  version: number;
+  milestones?: Array<{ id: string; title: string }>;
+}) {
   const i18n = useI18n();
   const { m, text, dateTime } = i18n;
   const orgName = useOrgName();
@@ -76,7 +84,9 @@ export function Timeline({ contractId, version, milestones = [] }: { contractId:
                     actorName(e.actorId)
                   )}
                 </td>
-                <td class="small">{detailsOf(e, i18n, orgName, (id) => milestones.find((ms) => ms.id === id)?.title ?? id)}</td>
+                <td class="small">
+                  {detailsOf(e, i18n, orgName, (id) => milestones.find((ms) => ms.id === id)?.title ?? id)}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -9,13 +9,40 @@ import { MATERIAL_KINDS, type MaterialKind, type RequestStatus } from '../../../
 import { get, post } from '../api';
 import { MATERIAL_KIND, MATERIAL_REQUEST_STATUS, QUOTA_STATUS, useI18n } from '../i18n';
 import type { ContractDetail, MaterialRequest, Page, QuotaStanding } from '../types';
-import { Await, Badge, encode, Field, FormProblems, isStationStaff, shanghaiToday, useLoad, useOrgName, useSession, useSubmission, type Tone } from '../ui';
+import {
+  Await,
+  Badge,
+  encode,
+  Field,
+  FormProblems,
+  isStationStaff,
+  shanghaiToday,
+  useLoad,
+  useOrgName,
+  useSession,
+  useSubmission,
+  type Tone,
+} from '../ui';
 
-const REQUEST_TONE: Record<RequestStatus, Tone> = { open: 'info', partially_delivered: 'info', delivered: 'ok', accepted: 'ok', cancelled: 'muted' };
+const REQUEST_TONE: Record<RequestStatus, Tone> = {
+  open: 'info',
+  partially_delivered: 'info',
+  delivered: 'ok',
+  accepted: 'ok',
+  cancelled: 'muted',
+};
 const PERIOD_TONE: Record<PeriodStatus, Tone> = { upcoming: 'info', in_progress: 'info', met: 'ok', short: 'bad' };
 
 /** A village liaison delivers what their village still owes: a quantity per item, a note. */
-function DeliverForm({ request, village, onDelivered }: { request: MaterialRequest; village: string; onDelivered(): void }) {
+function DeliverForm({
+  request,
+  village,
+  onDelivered,
+}: {
+  request: MaterialRequest;
+  village: string;
+  onDelivered(): void;
+}) {
   const { m, text } = useI18n();
   const orgName = useOrgName();
   const owing = request.villageStatus.find((v) => v.village === village)?.items.filter((i) => i.outstanding > 0) ?? [];
@@ -35,7 +62,10 @@ function DeliverForm({ request, village, onDelivered }: { request: MaterialReque
     if (items.length === 0) return;
     setSent(items.map((i) => i.itemId));
     await send(async () => {
-      await post(`/v1/material-requests/${encode(request.id)}/deliveries`, { items, ...(note.trim() ? { note: note.trim() } : {}) });
+      await post(`/v1/material-requests/${encode(request.id)}/deliveries`, {
+        items,
+        ...(note.trim() ? { note: note.trim() } : {}),
+      });
       setQuantities({});
       setNote('');
       onDelivered();
@@ -46,9 +76,20 @@ function DeliverForm({ request, village, onDelivered }: { request: MaterialReque
       <h4>{m('deliverTitle', { village: orgName(village) })}</h4>
       {owing.map((standing) => {
         const item = request.items.find((i) => i.id === standing.itemId)!;
-        const label = m('deliverQuantity', { item: item.description ?? text(MATERIAL_KIND[item.kind]), owed: standing.outstanding });
+        const label = m('deliverQuantity', {
+          item: item.description ?? text(MATERIAL_KIND[item.kind]),
+          owed: standing.outstanding,
+        });
         return (
-          <Field key={standing.itemId} label={label} problem={sent.includes(standing.itemId) ? failure?.reasonFor(`items.${sent.indexOf(standing.itemId)}.quantity`) : undefined}>
+          <Field
+            key={standing.itemId}
+            label={label}
+            problem={
+              sent.includes(standing.itemId)
+                ? failure?.reasonFor(`items.${sent.indexOf(standing.itemId)}.quantity`)
+                : undefined
+            }
+          >
             {(attrs) => (
               <input
                 {...attrs}
@@ -57,15 +98,25 @@ function DeliverForm({ request, village, onDelivered }: { request: MaterialReque
                 max={standing.outstanding}
                 inputMode="numeric"
                 value={quantities[standing.itemId] ?? ''}
-                onInput={(e) => setQuantities((q) => ({ ...q, [standing.itemId]: (e.currentTarget as HTMLInputElement).value }))}
+                onInput={(e) =>
+                  setQuantities((q) => ({ ...q, [standing.itemId]: (e.currentTarget as HTMLInputElement).value }))
+                }
               />
             )}
           </Field>
         );
       })}
-      <Field label={m('deliverNote')}>{(attrs) => <input {...attrs} value={note} onInput={(e) => setNote((e.currentTarget as HTMLInputElement).value)} />}</Field>
+      <Field label={m('deliverNote')}>
+        {(attrs) => (
+          <input {...attrs} value={note} onInput={(e) => setNote((e.currentTarget as HTMLInputElement).value)} />
+        )}
+      </Field>
       <div role="status">{empty && <p class="field-problem">{m('deliverNothing')}</p>}</div>
-      <FormProblems failure={failure} fields={['items']} prefix={m('deliverRefused', { message: failure?.message ?? '' })} />
+      <FormProblems
+        failure={failure}
+        fields={['items']}
+        prefix={m('deliverRefused', { message: failure?.message ?? '' })}
+      />
       <button type="submit" class="primary" aria-disabled={busy}>
         {busy ? m('saving') : m('deliverSubmit')}
       </button>
@@ -74,7 +125,15 @@ function DeliverForm({ request, village, onDelivered }: { request: MaterialReque
 }
 
 /** Station staff accept a delivery's pending items, or send them back with a reason. */
-function DecideForm({ request, delivery, onDecided }: { request: MaterialRequest; delivery: MaterialRequest['deliveries'][number]; onDecided(): void }) {
+function DecideForm({
+  request,
+  delivery,
+  onDecided,
+}: {
+  request: MaterialRequest;
+  delivery: MaterialRequest['deliveries'][number];
+  onDecided(): void;
+}) {
   const { m, text, dateTime } = useI18n();
   const orgName = useOrgName();
   const [reason, setReason] = useState('');
@@ -89,7 +148,11 @@ function DecideForm({ request, delivery, onDecided }: { request: MaterialRequest
     setNeedsReason(outcome === 'return' && !reason.trim());
     if (outcome === 'return' && !reason.trim()) return;
     await send(async () => {
-      const items = pending.map((i) => ({ itemId: i.itemId, outcome, ...(outcome === 'return' ? { reason: reason.trim() } : {}) }));
+      const items = pending.map((i) => ({
+        itemId: i.itemId,
+        outcome,
+        ...(outcome === 'return' ? { reason: reason.trim() } : {}),
+      }));
       await post(`/v1/material-requests/${encode(request.id)}/deliveries/${encode(delivery.id)}/decision`, { items });
       onDecided();
     });
@@ -108,7 +171,9 @@ function DecideForm({ request, delivery, onDecided }: { request: MaterialRequest
         {m('acceptDelivery')}
       </button>
       <Field label={m('returnReason')} problem={needsReason ? m('returnNeedsReason') : undefined}>
-        {(attrs) => <input {...attrs} value={reason} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />}
+        {(attrs) => (
+          <input {...attrs} value={reason} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
+        )}
       </Field>
       <button type="submit" aria-disabled={busy}>
         {m('returnDelivery')}
@@ -118,7 +183,15 @@ function DecideForm({ request, delivery, onDecided }: { request: MaterialRequest
   );
 }
 
-export function MaterialRequests({ contractId, contractorId, version }: { contractId: string; contractorId: string; version: number }) {
+export function MaterialRequests({
+  contractId,
+  contractorId,
+  version,
+}: {
+  contractId: string;
+  contractorId: string;
+  version: number;
+}) {
   const { m, text, date } = useI18n();
   const orgName = useOrgName();
   const { me } = useSession();
@@ -144,7 +217,10 @@ export function MaterialRequests({ contractId, contractorId, version }: { contra
           count: v.items
             .map((i) => {
               const item = r.items.find((x) => x.id === i.itemId);
-              return m('owedItem', { count: i.outstanding, item: item ? item.description ?? text(MATERIAL_KIND[item.kind]) : i.itemId });
+              return m('owedItem', {
+                count: i.outstanding,
+                item: item ? (item.description ?? text(MATERIAL_KIND[item.kind])) : i.itemId,
+              });
             })
             .join(m('listSeparator')),
         }),
@@ -177,9 +253,7 @@ export function MaterialRequests({ contractId, contractorId, version }: { contra
                     <td>{r.villages.map(orgName).join(', ')}</td>
                     <td>{date(r.dueAt)}</td>
                     <td>
-                      <Badge tone={REQUEST_TONE[r.status]}>
-                        {text(MATERIAL_REQUEST_STATUS[r.status])}
-                      </Badge>{' '}
+                      <Badge tone={REQUEST_TONE[r.status]}>{text(MATERIAL_REQUEST_STATUS[r.status])}</Badge>{' '}
                       {r.overdue && <Badge tone="bad">{m('overdue')}</Badge>}
                     </td>
                     <td>
@@ -197,7 +271,14 @@ export function MaterialRequests({ contractId, contractorId, version }: { contra
                         open(r) &&
                         r.deliveries
                           .filter((d) => d.items.some((i) => i.status === 'pending'))
-                          .map((d) => <DecideForm key={d.id} request={r} delivery={d} onDecided={() => setDelivered((n) => n + 1)} />)}
+                          .map((d) => (
+                            <DecideForm
+                              key={d.id}
+                              request={r}
+                              delivery={d}
+                              onDecided={() => setDelivered((n) => n + 1)}
+                            />
+                          ))}
                     </td>
                   </tr>
                 ))}
@@ -259,7 +340,11 @@ export function RequestForm({ contract, onRequested }: { contract: ContractDetai
       <div class="form-grid">
         <Field label={m('requestStation')} problem={problem('station')}>
           {(attrs) => (
-            <select {...attrs} value={station} onChange={(e) => (setStation((e.currentTarget as HTMLSelectElement).value), setVillages([]))}>
+            <select
+              {...attrs}
+              value={station}
+              onChange={(e) => (setStation((e.currentTarget as HTMLSelectElement).value), setVillages([]))}
+            >
               {stations.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.name}
@@ -286,10 +371,19 @@ export function RequestForm({ contract, onRequested }: { contract: ContractDetai
           {problem('villages') && <p class="field-problem">{problem('villages')}</p>}
         </fieldset>
         <Field label={m('requestWhat')} problem={problem('title')}>
-          {(attrs) => <input {...attrs} value={title} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} />}
+          {(attrs) => (
+            <input {...attrs} value={title} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} />
+          )}
         </Field>
         <Field label={m('requestDue')} problem={problem('due')}>
-          {(attrs) => <input {...attrs} type="date" value={due} onInput={(e) => setDue((e.currentTarget as HTMLInputElement).value)} />}
+          {(attrs) => (
+            <input
+              {...attrs}
+              type="date"
+              value={due}
+              onInput={(e) => setDue((e.currentTarget as HTMLInputElement).value)}
+            />
+          )}
         </Field>
         {items.map((item, i) => (
           <Fragment key={i}>
@@ -305,7 +399,16 @@ export function RequestForm({ contract, onRequested }: { contract: ContractDetai
               )}
             </Field>
             <Field label={m('requestItemQuantity', { n: i + 1 })} problem={problem(`items.${i}.quantity`)}>
-              {(attrs) => <input {...attrs} type="number" min={1} inputMode="numeric" value={item.quantity} onInput={setItem(i, 'quantity')} />}
+              {(attrs) => (
+                <input
+                  {...attrs}
+                  type="number"
+                  min={1}
+                  inputMode="numeric"
+                  value={item.quantity}
+                  onInput={setItem(i, 'quantity')}
+                />
+              )}
             </Field>
             <Field label={m('requestItemDescription', { n: i + 1 })}>
               {(attrs) => <input {...attrs} value={item.description} onInput={setItem(i, 'description')} />}
@@ -313,11 +416,24 @@ export function RequestForm({ contract, onRequested }: { contract: ContractDetai
           </Fragment>
         ))}
       </div>
-      <button type="button" onClick={() => setItems((list) => [...list, { kind: 'visit_records', quantity: '', description: '' }])}>
+      <button
+        type="button"
+        onClick={() => setItems((list) => [...list, { kind: 'visit_records', quantity: '', description: '' }])}
+      >
         {m('requestAddItem')}
       </button>
-      <FormProblems failure={failure} fields={REQUEST_FIELDS} prefix={m('requestRefused', { message: failure?.message ?? '' })} />
-      <div role="status">{sent && <p class="alert alert-ok">{m('requestSent', { title: sent.title, villages: sent.villages.map(orgName).join(', ') })}</p>}</div>
+      <FormProblems
+        failure={failure}
+        fields={REQUEST_FIELDS}
+        prefix={m('requestRefused', { message: failure?.message ?? '' })}
+      />
+      <div role="status">
+        {sent && (
+          <p class="alert alert-ok">
+            {m('requestSent', { title: sent.title, villages: sent.villages.map(orgName).join(', ') })}
+          </p>
+        )}
+      </div>
       <button type="submit" class="primary" aria-disabled={busy}>
         {busy ? m('saving') : m('requestSubmit')}
       </button>
@@ -350,13 +466,16 @@ export function ProgressForm({ contract, onRecorded }: { contract: ContractDetai
     event.preventDefault();
     setDone(undefined);
     await send(async () => {
-      const record = await post<{ count: number; metric: QuotaMetric; station: string; date: string }>(`/v1/contracts/${encode(contract.id)}/progress`, {
-        station: form.station,
-        metric: form.metric,
-        count: Number(form.count),
-        date: form.date,
-        ...(form.note.trim() ? { evidence: { note: form.note.trim() } } : {}),
-      });
+      const record = await post<{ count: number; metric: QuotaMetric; station: string; date: string }>(
+        `/v1/contracts/${encode(contract.id)}/progress`,
+        {
+          station: form.station,
+          metric: form.metric,
+          count: Number(form.count),
+          date: form.date,
+          ...(form.note.trim() ? { evidence: { note: form.note.trim() } } : {}),
+        },
+      );
       setDone(record);
       setForm((f) => ({ ...f, count: '', note: '' }));
       onRecorded();
@@ -390,7 +509,9 @@ export function ProgressForm({ contract, onRecorded }: { contract: ContractDetai
           )}
         </Field>
         <Field label={m('progressCount')} problem={problem('count')}>
-          {(attrs) => <input {...attrs} type="number" min={1} inputMode="numeric" value={form.count} onInput={set('count')} />}
+          {(attrs) => (
+            <input {...attrs} type="number" min={1} inputMode="numeric" value={form.count} onInput={set('count')} />
+          )}
         </Field>
         <Field label={m('progressDate')} problem={problem('date')}>
           {(attrs) => <input {...attrs} type="date" value={form.date} onInput={set('date')} />}
@@ -399,11 +520,20 @@ export function ProgressForm({ contract, onRecorded }: { contract: ContractDetai
           {(attrs) => <input {...attrs} value={form.note} onInput={set('note')} />}
         </Field>
       </div>
-      <FormProblems failure={failure} fields={PROGRESS_FIELDS} prefix={m('progressRefused', { message: failure?.message ?? '' })} />
+      <FormProblems
+        failure={failure}
+        fields={PROGRESS_FIELDS}
+        prefix={m('progressRefused', { message: failure?.message ?? '' })}
+      />
       <div role="status">
         {done && (
           <p class="alert alert-ok">
-            {m('progressRecorded', { count: done.count, metric: text(METRIC_LABELS[done.metric]), station: done.station, date: date(done.date) })}
+            {m('progressRecorded', {
+              count: done.count,
+              metric: text(METRIC_LABELS[done.metric]),
+              station: done.station,
+              date: date(done.date),
+            })}
           </p>
         )}
       </div>

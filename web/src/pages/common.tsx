@@ -22,10 +22,25 @@ export function PageTitle({ children, sub }: { children: ComponentChildren; sub?
 }
 
 // Each state's badge colour, typed by its list in domain/: a state added without one fails the typecheck.
-const CONTRACT_TONE: Record<ContractStatus, Tone> = { active: 'info', completed: 'ok', closed: 'bad', terminated: 'muted' };
+const CONTRACT_TONE: Record<ContractStatus, Tone> = {
+  active: 'info',
+  completed: 'ok',
+  closed: 'bad',
+  terminated: 'muted',
+};
 const SEVERITY_TONE: Record<Severity, Tone> = { critical: 'bad', warning: 'warn', info: 'info' };
-const ESCALATION_TONE: Record<EscalationState, Tone> = { open: 'bad', acknowledged: 'warn', resolved: 'ok', superseded: 'muted' };
-export const CHECKPOINT_TONE: Record<CheckpointState, Tone> = { met: 'ok', missed: 'bad', recovered: 'warn', pending: 'muted' };
+const ESCALATION_TONE: Record<EscalationState, Tone> = {
+  open: 'bad',
+  acknowledged: 'warn',
+  resolved: 'ok',
+  superseded: 'muted',
+};
+export const CHECKPOINT_TONE: Record<CheckpointState, Tone> = {
+  met: 'ok',
+  missed: 'bad',
+  recovered: 'warn',
+  pending: 'muted',
+};
 export const TRANCHE_TONE: Record<TrancheState, Tone> = { paid: 'ok', overdue: 'bad', upcoming: 'muted' };
 
 export const statusTone = (status: ContractStatus) => CONTRACT_TONE[status];

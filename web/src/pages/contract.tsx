@@ -61,12 +61,22 @@ function Checkpoints({ c }: { c: ContractDetail }) {
         <thead>
           <tr>
             <th scope="col">{m('colBy')}</th>
-            <th scope="col" class="num">{m('colMinPercent')}</th>
-            <th scope="col" class="num">{m('colRequired')}</th>
-            <th scope="col" class="num">{m('colReceivedBy')}</th>
+            <th scope="col" class="num">
+              {m('colMinPercent')}
+            </th>
+            <th scope="col" class="num">
+              {m('colRequired')}
+            </th>
+            <th scope="col" class="num">
+              {m('colReceivedBy')}
+            </th>
             <th scope="col">{m('colStatus')}</th>
-            <th scope="col" class="num">{m('colShortfall')}</th>
-            <th scope="col" class="num">{m('colOutstanding')}</th>
+            <th scope="col" class="num">
+              {m('colShortfall')}
+            </th>
+            <th scope="col" class="num">
+              {m('colOutstanding')}
+            </th>
             <th scope="col">{m('colRecoveredOn')}</th>
           </tr>
         </thead>
@@ -84,7 +94,9 @@ function Checkpoints({ c }: { c: ContractDetail }) {
               </td>
               <td class="num">{money(cp.shortfall)}</td>
               <td class="num">{money(cp.outstanding)}</td>
-              <td>{cp.recoveredOn ? `${date(cp.recoveredOn)} (${m('colDaysLate')}: ${cp.daysLate ?? 0})` : m('none')}</td>
+              <td>
+                {cp.recoveredOn ? `${date(cp.recoveredOn)} (${m('colDaysLate')}: ${cp.daysLate ?? 0})` : m('none')}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -102,10 +114,14 @@ function Tranches({ c }: { c: ContractDetail }) {
           <tr>
             <th scope="col">{m('colTranche')}</th>
             <th scope="col">{m('colDueOn')}</th>
-            <th scope="col" class="num">{m('colAmount')}</th>
+            <th scope="col" class="num">
+              {m('colAmount')}
+            </th>
             <th scope="col">{m('colFundingSource')}</th>
             <th scope="col">{m('colStatus')}</th>
-            <th scope="col" class="num">{m('colOutstanding')}</th>
+            <th scope="col" class="num">
+              {m('colOutstanding')}
+            </th>
             <th scope="col">{m('colPaidOn')}</th>
           </tr>
         </thead>
@@ -183,7 +199,9 @@ function Ledger({ c }: { c: ContractDetail }) {
           <tr>
             <th scope="col">{m('colReference')}</th>
             <th scope="col">{m('colKind')}</th>
-            <th scope="col" class="num">{m('colAmount')}</th>
+            <th scope="col" class="num">
+              {m('colAmount')}
+            </th>
             <th scope="col">{m('colReceivedOn')}</th>
             <th scope="col">{m('colFundingSource')}</th>
             <th scope="col">{m('colRecordedBy')}</th>
@@ -214,7 +232,9 @@ function Ledger({ c }: { c: ContractDetail }) {
 function Parties({ c }: { c: ContractDetail }) {
   const { m, text } = useI18n();
   const orgName = useOrgName();
-  const entries = Object.entries(c.parties).filter((entry): entry is [EscalationParty, string] => typeof entry[1] === 'string');
+  const entries = Object.entries(c.parties).filter(
+    (entry): entry is [EscalationParty, string] => typeof entry[1] === 'string',
+  );
   return (
     <>
       <dl class="parties">
@@ -255,15 +275,20 @@ export function ContractPage({ id }: { id: string }) {
       </p>
       <Await loaded={detail}>
         {(c) => {
-          const pays = me.roles.includes('finance_officer') && me.organization?.id === c.parties.payer && c.status === 'active';
+          const pays =
+            me.roles.includes('finance_officer') && me.organization?.id === c.parties.payer && c.status === 'active';
           const stationStaff = isStationStaff(me, c.parties.contractor);
-          const files = me.roles.includes('contractor_staff') && me.organization?.id === c.parties.contractor && c.status === 'active';
+          const files =
+            me.roles.includes('contractor_staff') &&
+            me.organization?.id === c.parties.contractor &&
+            c.status === 'active';
           return (
             <>
               <PageTitle
                 sub={
                   <p class="subtitle">
-                    <span class="mono">{c.id}</span> <Badge tone={statusTone(c.status)}>{text(CONTRACT_STATUS[c.status])}</Badge>{' '}
+                    <span class="mono">{c.id}</span>{' '}
+                    <Badge tone={statusTone(c.status)}>{text(CONTRACT_STATUS[c.status])}</Badge>{' '}
                     <span class="muted">
                       {m('figTerm')} {date(c.term.start)} – {date(c.term.end)}
                     </span>

@@ -61,12 +61,18 @@ export function ContractsPage() {
 
   const needle = search.trim().toLowerCase();
   const shown = useMemo(() => {
-    const rows = (loaded.data?.rows ?? []).filter((r) => !needle || r.id.toLowerCase().includes(needle) || r.title.toLowerCase().includes(needle));
+    const rows = (loaded.data?.rows ?? []).filter(
+      (r) => !needle || r.id.toLowerCase().includes(needle) || r.title.toLowerCase().includes(needle),
+    );
     return rows.sort((a, b) => (sort.descending ? -1 : 1) * compare(a, b, sort.key));
   }, [loaded.data, needle, sort]);
 
   const header = (key: SortKey, label: string, numeric = false) => (
-    <th scope="col" class={numeric ? 'num' : undefined} aria-sort={sort.key === key ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
+    <th
+      scope="col"
+      class={numeric ? 'num' : undefined}
+      aria-sort={sort.key === key ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+    >
       <button
         type="button"
         class="sort"
@@ -84,7 +90,11 @@ export function ContractsPage() {
       <form class="filters" onSubmit={(e) => e.preventDefault()} role="search">
         <div class="field">
           <label for="filter-status">{m('filterStatus')}</label>
-          <select id="filter-status" value={status} onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value as ContractStatus | '')}>
+          <select
+            id="filter-status"
+            value={status}
+            onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value as ContractStatus | '')}
+          >
             <option value="">{m('filterAny')}</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -94,12 +104,22 @@ export function ContractsPage() {
           </select>
         </div>
         <div class="field check">
-          <input id="filter-overdue" type="checkbox" checked={overdueOnly} onChange={(e) => setOverdueOnly((e.currentTarget as HTMLInputElement).checked)} />
+          <input
+            id="filter-overdue"
+            type="checkbox"
+            checked={overdueOnly}
+            onChange={(e) => setOverdueOnly((e.currentTarget as HTMLInputElement).checked)}
+          />
           <label for="filter-overdue">{m('filterOverdue')}</label>
         </div>
         <div class="field grow">
           <label for="filter-search">{m('filterSearch')}</label>
-          <input id="filter-search" type="search" value={search} onInput={(e) => setSearch((e.currentTarget as HTMLInputElement).value)} />
+          <input
+            id="filter-search"
+            type="search"
+            value={search}
+            onInput={(e) => setSearch((e.currentTarget as HTMLInputElement).value)}
+          />
         </div>
       </form>
       <Await loaded={loaded}>
@@ -142,7 +162,14 @@ export function ContractsPage() {
                           </div>
                         </td>
                         <td class="num">
-                          <meter min={0} max={1} low={0.8} optimum={1} value={Math.min(1, c.share)} aria-label={m('colReceivedShare')} />{' '}
+                          <meter
+                            min={0}
+                            max={1}
+                            low={0.8}
+                            optimum={1}
+                            value={Math.min(1, c.share)}
+                            aria-label={m('colReceivedShare')}
+                          />{' '}
                           {percent(c.share)}
                         </td>
                         <td class={`num${c.overdue ? ' bad' : ''}`}>{money(c.arrears)}</td>

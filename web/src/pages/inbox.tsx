@@ -39,7 +39,9 @@ function Notifications({ unreadOnly }: { unreadOnly: boolean }) {
       setItems((list) => list?.map((n) => (n.id === id ? { ...n, readAt } : n)));
       inboxChanged();
       // The button is gone: keep the keyboard on the notification just read.
-      requestAnimationFrame(() => document.getElementById(`notification-${id}`)?.closest<HTMLElement>('article')?.focus());
+      requestAnimationFrame(() =>
+        document.getElementById(`notification-${id}`)?.closest<HTMLElement>('article')?.focus(),
+      );
     } catch (failure) {
       setError(asFailure(failure));
     }
@@ -70,10 +72,18 @@ function Notifications({ unreadOnly }: { unreadOnly: boolean }) {
                     </>
                   )}
                   {' · '}
-                  {n.readAt ? <span>{m('inboxRead', { time: dateTime(n.readAt) })}</span> : <strong>{m('inboxUnread')}</strong>}
+                  {n.readAt ? (
+                    <span>{m('inboxRead', { time: dateTime(n.readAt) })}</span>
+                  ) : (
+                    <strong>{m('inboxUnread')}</strong>
+                  )}
                 </p>
                 {!n.readAt && (
-                  <button type="button" onClick={() => void markRead(n.id)} aria-label={`${m('inboxMarkRead')}: ${text(n.subject)}`}>
+                  <button
+                    type="button"
+                    onClick={() => void markRead(n.id)}
+                    aria-label={`${m('inboxMarkRead')}: ${text(n.subject)}`}
+                  >
                     {m('inboxMarkRead')}
                   </button>
                 )}
@@ -125,7 +135,12 @@ export function InboxPage() {
         title={m('inboxNotifications')}
         actions={
           <div class="field check">
-            <input id="unread-only" type="checkbox" checked={unreadOnly} onChange={(e) => setUnreadOnly((e.currentTarget as HTMLInputElement).checked)} />
+            <input
+              id="unread-only"
+              type="checkbox"
+              checked={unreadOnly}
+              onChange={(e) => setUnreadOnly((e.currentTarget as HTMLInputElement).checked)}
+            />
             <label for="unread-only">{m('inboxUnreadOnly')}</label>
           </div>
         }

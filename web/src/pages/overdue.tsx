@@ -13,15 +13,23 @@ export function OverduePage() {
   const { m, money, date } = useI18n();
   const { me } = useSession();
   const [organization, setOrganization] = useState(me.organization?.id ?? '');
-  const [asOf, setAsOf] = useState(`${shanghaiToday().slice(0, 4)}-12-31` > shanghaiToday() ? shanghaiToday() : `${shanghaiToday().slice(0, 4)}-12-31`);
+  const [asOf, setAsOf] = useState(
+    `${shanghaiToday().slice(0, 4)}-12-31` > shanghaiToday() ? shanghaiToday() : `${shanghaiToday().slice(0, 4)}-12-31`,
+  );
   const path = `/v1/organizations/${encode(organization)}/overdue-payments?asOf=${encode(asOf)}`;
   // Paged by the payer's contracts (nextCursor): the table is every page's rows.
-  const loaded = useLoad(async () => (organization ? { items: await getAll<OverduePayments['items'][number]>(`${path}&limit=500`) } : undefined), [path]);
+  const loaded = useLoad(
+    async () =>
+      organization ? { items: await getAll<OverduePayments['items'][number]>(`${path}&limit=500`) } : undefined,
+    [path],
+  );
   const [csvUrl, setCsvUrl] = useState<string>();
 
   const downloadCsv = async () => {
     const token = session.token();
-    const response = await fetch(path, { headers: { accept: 'text/csv', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+    const response = await fetch(path, {
+      headers: { accept: 'text/csv', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    });
     if (!response.ok) return;
     if (csvUrl) URL.revokeObjectURL(csvUrl);
     const url = URL.createObjectURL(await response.blob());
@@ -37,10 +45,23 @@ export function OverduePage() {
       <PageTitle sub={<p class="subtitle muted">{m('overdueIntro')}</p>}>{m('overdueTitle')}</PageTitle>
       <div class="form-grid">
         <Field label={m('overdueOrganization')}>
-          {(attrs) => <input {...attrs} value={organization} onChange={(e) => setOrganization((e.currentTarget as HTMLInputElement).value.trim())} />}
+          {(attrs) => (
+            <input
+              {...attrs}
+              value={organization}
+              onChange={(e) => setOrganization((e.currentTarget as HTMLInputElement).value.trim())}
+            />
+          )}
         </Field>
         <Field label={m('overdueAsOf')}>
-          {(attrs) => <input {...attrs} type="date" value={asOf} onChange={(e) => setAsOf((e.currentTarget as HTMLInputElement).value)} />}
+          {(attrs) => (
+            <input
+              {...attrs}
+              type="date"
+              value={asOf}
+              onChange={(e) => setAsOf((e.currentTarget as HTMLInputElement).value)}
+            />
+          )}
         </Field>
       </div>
       <p>
@@ -61,9 +82,15 @@ export function OverduePage() {
                     <th scope="col">{m('overdueContractor')}</th>
                     <th scope="col">{m('colTranche')}</th>
                     <th scope="col">{m('colPaymentDue')}</th>
-                    <th scope="col" class="num">{m('colOverdue')}</th>
-                    <th scope="col" class="num">{m('colDaysOverdue')}</th>
-                    <th scope="col" class="num">{m('colInterest')}</th>
+                    <th scope="col" class="num">
+                      {m('colOverdue')}
+                    </th>
+                    <th scope="col" class="num">
+                      {m('colDaysOverdue')}
+                    </th>
+                    <th scope="col" class="num">
+                      {m('colInterest')}
+                    </th>
                   </tr>
                 </thead>
                 <tbody>

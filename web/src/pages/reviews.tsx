@@ -25,7 +25,11 @@ function sectionChoices(submission: Submission, templates: Template[]) {
   return submission.materials.flatMap((material) => {
     const template = templates.find((t) => t.id === material.templateId);
     const ids = [...(template?.sections.map((s) => s.id) ?? Object.keys(material.sections)), 'evidence', 'document'];
-    return ids.map((sectionId) => ({ templateId: material.templateId, sectionId, value: `${material.templateId}/${sectionId}` }));
+    return ids.map((sectionId) => ({
+      templateId: material.templateId,
+      sectionId,
+      value: `${material.templateId}/${sectionId}`,
+    }));
   });
 }
 
@@ -34,7 +38,15 @@ interface Decided {
   outcome: ReviewDecision;
 }
 
-function DecisionForm({ submission, templates, onDecided }: { submission: Submission; templates: Template[]; onDecided(decided: Decided): void }) {
+function DecisionForm({
+  submission,
+  templates,
+  onDecided,
+}: {
+  submission: Submission;
+  templates: Template[];
+  onDecided(decided: Decided): void;
+}) {
   const i18n = useI18n();
   const { m, text } = i18n;
   const choices = sectionChoices(submission, templates);
@@ -68,7 +80,10 @@ function DecisionForm({ submission, templates, onDecided }: { submission: Submis
 
   return (
     <form class="decision" onSubmit={(e) => (e.preventDefault(), void decide('return'))} noValidate>
-      <fieldset aria-describedby={reasonsProblem ? `${legendId}-problem` : undefined} class={reasonsProblem ? 'field-invalid' : undefined}>
+      <fieldset
+        aria-describedby={reasonsProblem ? `${legendId}-problem` : undefined}
+        class={reasonsProblem ? 'field-invalid' : undefined}
+      >
         <legend id={legendId}>{m('reviewsChecklist')}</legend>
         {reasonsProblem && (
           <p class="field-problem" id={`${legendId}-problem`}>
@@ -80,7 +95,10 @@ function DecisionForm({ submission, templates, onDecided }: { submission: Submis
             const id = `${submission.id}-${code}`;
             const given = checked[code];
             const update = (change: Partial<{ section: string; text: string }>) =>
-              setChecked((c) => ({ ...c, [code]: { ...(c[code] ?? { section: choices[0]?.value ?? '', text: '' }), ...change } }));
+              setChecked((c) => ({
+                ...c,
+                [code]: { ...(c[code] ?? { section: choices[0]?.value ?? '', text: '' }), ...change },
+              }));
             return (
               <li key={code}>
                 <div class="check">
@@ -106,7 +124,11 @@ function DecisionForm({ submission, templates, onDecided }: { submission: Submis
                   <div class="reason-details">
                     <Field label={m('reviewsSectionFor', { reason: text(RETURN_REASON[code]) })}>
                       {(attrs) => (
-                        <select {...attrs} value={given.section} onChange={(e) => update({ section: (e.currentTarget as HTMLSelectElement).value })}>
+                        <select
+                          {...attrs}
+                          value={given.section}
+                          onChange={(e) => update({ section: (e.currentTarget as HTMLSelectElement).value })}
+                        >
                           {choices.map((c) => (
                             <option key={c.value} value={c.value}>
                               {sectionTitle(i18n, templates, c.templateId, c.sectionId)}
@@ -116,7 +138,13 @@ function DecisionForm({ submission, templates, onDecided }: { submission: Submis
                       )}
                     </Field>
                     <Field label={m('reviewsTextFor', { reason: text(RETURN_REASON[code]) })}>
-                      {(attrs) => <input {...attrs} value={given.text} onInput={(e) => update({ text: (e.currentTarget as HTMLInputElement).value })} />}
+                      {(attrs) => (
+                        <input
+                          {...attrs}
+                          value={given.text}
+                          onInput={(e) => update({ text: (e.currentTarget as HTMLInputElement).value })}
+                        />
+                      )}
                     </Field>
                   </div>
                 )}
@@ -125,7 +153,11 @@ function DecisionForm({ submission, templates, onDecided }: { submission: Submis
           })}
         </ul>
       </fieldset>
-      <FormProblems failure={failure} fields={['reasons']} prefix={m('reviewsRefused', { message: failure?.message ?? '' })} />
+      <FormProblems
+        failure={failure}
+        fields={['reasons']}
+        prefix={m('reviewsRefused', { message: failure?.message ?? '' })}
+      />
       <div class="buttons">
         <button type="submit" class="danger" disabled={busy}>
           {m('reviewsReturn')}
@@ -152,7 +184,11 @@ function Materials({ submission, templates }: { submission: Submission; template
       {submission.materials.map((material) => {
         const template = templates.find((t) => t.id === material.templateId);
         return (
-          <section key={material.templateId} class="material" aria-label={template ? text(template.title) : material.templateId}>
+          <section
+            key={material.templateId}
+            class="material"
+            aria-label={template ? text(template.title) : material.templateId}
+          >
             <h4>{template ? text(template.title) : material.templateId}</h4>
             {sectionOrder(material, template).map((sectionId) => (
               <details key={sectionId}>
@@ -164,7 +200,10 @@ function Materials({ submission, templates }: { submission: Submission; template
               <p class="small">
                 {m('reviewsAttachments')}:{' '}
                 {material.attachments
-                  .map((a) => `${a.name} (${text(ATTACHMENT_KIND[a.kind as AttachmentKind]) || a.kind}, ${Math.ceil(a.size / 1024)} KB)`)
+                  .map(
+                    (a) =>
+                      `${a.name} (${text(ATTACHMENT_KIND[a.kind as AttachmentKind]) || a.kind}, ${Math.ceil(a.size / 1024)} KB)`,
+                  )
                   .join(', ')}
               </p>
             )}
@@ -181,9 +220,16 @@ function Materials({ submission, templates }: { submission: Submission; template
                 {d.attachment !== undefined ? (
                   // An attachment: its name and what happened to it (before/after are content hashes).
                   <div class="small">
-                    {m(d.change === 'added' ? 'reviewsAttachmentAdded' : d.change === 'removed' ? 'reviewsAttachmentRemoved' : 'reviewsAttachmentReplaced', {
-                      name: d.attachment,
-                    })}
+                    {m(
+                      d.change === 'added'
+                        ? 'reviewsAttachmentAdded'
+                        : d.change === 'removed'
+                          ? 'reviewsAttachmentRemoved'
+                          : 'reviewsAttachmentReplaced',
+                      {
+                        name: d.attachment,
+                      },
+                    )}
                   </div>
                 ) : (
                   <div class="diff">
@@ -214,7 +260,11 @@ export function ReviewsPage() {
           get<Page<Submission>>(`/v1/contracts/${encode(contract.id)}/submissions`),
         ]);
         // Only the milestones this user's organization reviews (the evaluator, or the purchaser when a milestone says so).
-        const reviewerOf = (milestoneId: string) => reviewingOrganization(detail, detail.milestones.find((ms) => ms.id === milestoneId));
+        const reviewerOf = (milestoneId: string) =>
+          reviewingOrganization(
+            detail,
+            detail.milestones.find((ms) => ms.id === milestoneId),
+          );
         return submissions.items
           .filter((s) => s.status === 'in_review' && reviewerOf(s.milestoneId) === me.organization?.id)
           .map((submission): Queued => ({ submission, contract }));
@@ -230,7 +280,12 @@ export function ReviewsPage() {
       <p class="muted">{m('reviewsIntro')}</p>
       <div role="status">
         {decided && (
-          <p class="alert alert-ok">{m('reviewsDecided', { id: decided.id, outcome: m(decided.outcome === 'approve' ? 'outcomeApprove' : 'outcomeReturn') })}</p>
+          <p class="alert alert-ok">
+            {m('reviewsDecided', {
+              id: decided.id,
+              outcome: m(decided.outcome === 'approve' ? 'outcomeApprove' : 'outcomeReturn'),
+            })}
+          </p>
         )}
       </div>
       <Await loaded={templates}>
@@ -245,11 +300,16 @@ export function ReviewsPage() {
                     <li key={s.id}>
                       <article class="card" aria-labelledby={`review-${s.id}`}>
                         <h2 id={`review-${s.id}`}>
-                          {m('reviewsItem', { contract: contract.title, milestone: s.milestoneId, station: s.station ?? m('reviewsWholeContract'), round: s.round })}
+                          {m('reviewsItem', {
+                            contract: contract.title,
+                            milestone: s.milestoneId,
+                            station: s.station ?? m('reviewsWholeContract'),
+                            round: s.round,
+                          })}
                         </h2>
                         <p class="muted small">
-                          <a href={href.contract(contract.id)}>{m('openContract', { id: contract.id })}</a> · {m('colSubmittedAt')} {dateTime(s.submittedAt)} ·{' '}
-                          <Actor id={s.submittedBy} />
+                          <a href={href.contract(contract.id)}>{m('openContract', { id: contract.id })}</a> ·{' '}
+                          {m('colSubmittedAt')} {dateTime(s.submittedAt)} · <Actor id={s.submittedBy} />
                           {s.reviewDueAt && ` · ${m('colReviewDue')} ${dateTime(s.reviewDueAt)}`}
                         </p>
                         <Materials submission={s} templates={templateList} />
