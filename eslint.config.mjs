@@ -53,10 +53,4 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    // Its two longest functions (about 105 lines) are being changed by the payment clock's own
-    // branch (issue 18 leftovers); they are split once it has landed.
-    files: ['workflows/payment-clock.ts'],
-    rules: { 'max-lines-per-function': 'off' },
-  },
 );

@@ -107,7 +107,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
 async function turn(run: ContractRun, input: ContractWorkflowInput, now: number): Promise<boolean> {
   const { state } = run;
   const due = run.announce(now);
-  if (due.events.length > 0) await run.project([], due.events, due.notices);
+  // Steps queued without an event (a tranche the payer's clock took over or let go) are handed over too.
+  if (due.events.length > 0 || run.steps.queuedKeys().size > 0) await run.project([], due.events, due.notices);
   // A handler may have ended the contract (terminated it) while the turn awaited.
   if (state.status !== 'active') return false;
   const { contract } = state;

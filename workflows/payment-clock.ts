@@ -7,7 +7,7 @@ import { setHandler } from '@temporalio/workflow';
 import type { Contract, Tranche } from '../domain/contract';
 import { parseInstant, shanghaiDate, type IsoDate } from '../domain/dates';
 import { stepDueAt, stepDueDay } from '../domain/escalation';
-import { stepKey, stepReference } from '../domain/ids';
+import { parseStepKey, referenceParts, stepKey, stepReference } from '../domain/ids';
 import { formatMoney, type Fen } from '../domain/money';
 import { acceptanceStepSummary, paymentOverdueSummary } from '../domain/payment-clock-notices';
 import {
@@ -175,16 +175,34 @@ export function paymentClockStepChanges(
   queued: ReadonlySet<string> = new Set(),
 ): { steps: StepChange[]; events: ClockEvent[] } {
   if (!state.calendar) return { steps: [], events: [] };
-  const applications = state.paymentClock?.applications ?? {};
-  const changes: StepChange[] = [];
-  const events: ClockEvent[] = [];
-  const { contract } = state;
   const today = shanghaiDate(now);
+  const judged: Judged = { state, now, today, queued, all: clocks(state, today), changes: [], events: [] };
+  acceptanceStepChanges(judged);
+  offClockStepChanges(judged);
+  paymentStepChanges(judged);
+  return { steps: judged.changes, events: judged.events };
+}
+
+/** What one judgement of the clock works on, and the changes and events it gathers. */
+interface Judged {
+  state: ContractState;
+  now: number;
+  today: IsoDate;
+  queued: ReadonlySet<string>;
+  all: ClockOfTranche[];
+  changes: StepChange[];
+  events: ClockEvent[];
+}
+
+/** acceptanceOverdue: opened per application not decided by its window's end, resolved when decided or its tranche goes. */
+function acceptanceStepChanges({ state, now, today, queued, all, changes, events }: Judged): void {
+  const applications = state.paymentClock?.applications ?? {};
+  const { contract } = state;
+  const calendar = state.calendar!;
   const trancheLabel = new Map(contract.tranches.map((t) => [t.id, t.label]));
-  const all = clocks(state, today);
   const byTranche = new Map(all.map((c) => [c.clock.trancheId, c]));
   for (const [id, app] of Object.entries(applications)) {
-    const clock = applicationClock(app, contract, state.calendar, today);
+    const clock = applicationClock(app, contract, calendar, today);
     const key = stepKey('acceptanceOverdue', stepReference([id]));
     if (queued.has(key)) continue;
     const step = state.steps?.[key];
@@ -204,7 +222,7 @@ export function paymentClockStepChanges(
                 stepDueDay(tranche.dueAt),
                 approvedOnOf(state, own.clock.release),
                 clock.acceptanceDueOn,
-                state.calendar,
+                calendar,
               );
       changes.push({
         key,
@@ -260,12 +278,21 @@ export function paymentClockStepChanges(
       });
     }
   }
-  // A paymentOverdue step of a tranche amended away, or no longer driven by the clock, closes.
+}
+
+/**
+ * A paymentOverdue step of a tranche amended away, or no longer driven by the clock (its release
+ * or the terms amended), closes — every open one in the step book, whether or not an application
+ * was ever filed for its tranche (one released after an approval needs none).
+ */
+function offClockStepChanges({ state, now, queued, all, changes, events }: Judged): void {
   const onClock = new Set(all.filter((c) => c.driven).map((c) => c.clock.trancheId));
-  for (const trancheId of new Set(Object.values(applications).map((a) => a.tranche))) {
-    if (onClock.has(trancheId)) continue;
-    const key = stepKey('paymentOverdue', stepReference([trancheId]));
-    if (queued.has(key) || !state.steps?.[key]?.open) continue;
+  for (const [key, step] of Object.entries(state.steps ?? {})) {
+    if (!step.open || queued.has(key)) continue;
+    const parsed = parseStepKey(key);
+    if (parsed?.kind !== 'paymentOverdue') continue;
+    const trancheId = referenceParts(parsed.reference)?.[0];
+    if (trancheId === undefined || onClock.has(trancheId)) continue;
     changes.push({ key, resolve: { reason: 'tranche no longer on the payer’s clock (amended)', at: now } });
     events.push({
       kind: 'tranche.payment_overdue_ended',
@@ -273,6 +300,11 @@ export function paymentClockStepChanges(
       payload: { tranche: trancheId, paidOn: null, reason: 'amended' },
     });
   }
+}
+
+/** paymentOverdue: opened per clock-driven tranche unpaid after its deadline, resolved from the day it is paid. */
+function paymentStepChanges({ state, now, today, queued, all, changes, events }: Judged): void {
+  const { contract } = state;
   for (const { label, clock, driven } of all) {
     if (!driven) continue;
     const key = stepKey('paymentOverdue', stepReference([clock.trancheId]));
@@ -329,7 +361,6 @@ export function paymentClockStepChanges(
       });
     }
   }
-  return { steps: changes, events };
 }
 
 /** The next instant (epoch ms, after `now`) at which the clock has something to judge: a window's or a deadline's end. */
@@ -461,7 +492,13 @@ function clocksOfSchedule(
 
 /** Registers the file and decide Updates and the milestones' approvals on the contract workflow. */
 export function installPaymentClock(ctx: PaymentClockContext): void {
-  // A milestone approved: tranches released after it fall due from that day (the first approval stands).
+  installApprovals(ctx);
+  installFiling(ctx);
+  installDecisions(ctx);
+}
+
+/** A milestone approved: tranches released after it fall due from that day (the first approval stands). */
+function installApprovals(ctx: PaymentClockContext): void {
   setHandler(milestoneApprovedSignal, ({ milestoneId, approvedOn }) => {
     const state = ctx.state();
     if (!state.contract.milestones?.some((m) => m.id === milestoneId) || state.milestonesApproved?.[milestoneId])
@@ -469,58 +506,62 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
     (state.milestonesApproved ??= {})[milestoneId] = approvedOn;
     ctx.markChanged();
   });
+}
 
-  const fileCheck = (request: FileApplicationInput): 'new' | ClockApplication => {
-    const state = ctx.state();
-    const existing = state.paymentClock?.applications[request.applicationId];
-    if (existing) {
-      if (existing.tranche === request.tranche && existing.amountFen === request.amountFen) return existing;
-      reject(REJECTION.conflict, say('application_other_figures', { id: request.applicationId }));
-    }
-    ctx.requireActive();
-    if (!state.calendar) reject(REJECTION.conflict, say('contract_before_applications', { id: state.contract.id }));
-    const problems: Problem[] = [];
-    const count = Object.keys(state.paymentClock?.applications ?? {}).length;
-    if (count >= MAX_PAYMENT_APPLICATIONS)
-      problems.push(problem('applications', 'too_many_applications', { max: MAX_PAYMENT_APPLICATIONS }));
-    const tranche = state.contract.tranches.find((t) => t.id === request.tranche);
-    if (!tranche) problems.push(problem('tranche', 'not_a_tranche', { id: request.tranche }));
-    if (!Number.isSafeInteger(request.amountFen) || request.amountFen <= 0)
-      problems.push(problem('amount', 'above_zero'));
-    if (tranche && problems.length === 0) {
-      const today = shanghaiDate(Date.now());
-      const release = releaseOf(tranche);
-      // The approval the review told (the read model's, sent by the API, for approvals before reviews told).
-      const notYet = applicationNotYetAllowed(
-        release,
-        stepDueDay(tranche.dueAt),
-        approvedOnOf(state, release) ?? request.approvedOn ?? null,
-        today,
+/** An application to file: 'new', the one already filed under its id, or refused (its figures, the tranche, what it still owes). */
+function fileCheck(ctx: PaymentClockContext, request: FileApplicationInput): 'new' | ClockApplication {
+  const state = ctx.state();
+  const existing = state.paymentClock?.applications[request.applicationId];
+  if (existing) {
+    if (existing.tranche === request.tranche && existing.amountFen === request.amountFen) return existing;
+    reject(REJECTION.conflict, say('application_other_figures', { id: request.applicationId }));
+  }
+  ctx.requireActive();
+  if (!state.calendar) reject(REJECTION.conflict, say('contract_before_applications', { id: state.contract.id }));
+  const problems: Problem[] = [];
+  const count = Object.keys(state.paymentClock?.applications ?? {}).length;
+  if (count >= MAX_PAYMENT_APPLICATIONS)
+    problems.push(problem('applications', 'too_many_applications', { max: MAX_PAYMENT_APPLICATIONS }));
+  const tranche = state.contract.tranches.find((t) => t.id === request.tranche);
+  if (!tranche) problems.push(problem('tranche', 'not_a_tranche', { id: request.tranche }));
+  if (!Number.isSafeInteger(request.amountFen) || request.amountFen <= 0)
+    problems.push(problem('amount', 'above_zero'));
+  if (tranche && problems.length === 0) {
+    const today = shanghaiDate(Date.now());
+    const release = releaseOf(tranche);
+    // The approval the review told (the read model's, sent by the API, for approvals before reviews told).
+    const notYet = applicationNotYetAllowed(
+      release,
+      stepDueDay(tranche.dueAt),
+      approvedOnOf(state, release) ?? request.approvedOn ?? null,
+      today,
+    );
+    if (notYet) problems.push(saidProblem('tranche', notYet));
+    const applied = applicationsOf(state, tranche.id)
+      .filter((a) => a.decision?.outcome !== 'return')
+      .reduce((s, a) => s + a.amountFen, 0);
+    const received = (trancheReceipts(state.contract.tranches, netDays(state)).get(tranche.id) ?? []).reduce(
+      (s, r) => s + r.fen,
+      0,
+    );
+    const left = applicableFen(tranche.amountFen, applied, received);
+    if (request.amountFen > left) {
+      problems.push(
+        problem('amount', 'more_than_tranche_owes', {
+          left: formatMoney(left),
+          tranche: formatMoney(tranche.amountFen),
+          applied: formatMoney(applied),
+          received: formatMoney(received),
+        }),
       );
-      if (notYet) problems.push(saidProblem('tranche', notYet));
-      const applied = applicationsOf(state, tranche.id)
-        .filter((a) => a.decision?.outcome !== 'return')
-        .reduce((s, a) => s + a.amountFen, 0);
-      const received = (trancheReceipts(state.contract.tranches, netDays(state)).get(tranche.id) ?? []).reduce(
-        (s, r) => s + r.fen,
-        0,
-      );
-      const left = applicableFen(tranche.amountFen, applied, received);
-      if (request.amountFen > left) {
-        problems.push(
-          problem('amount', 'more_than_tranche_owes', {
-            left: formatMoney(left),
-            tranche: formatMoney(tranche.amountFen),
-            applied: formatMoney(applied),
-            received: formatMoney(received),
-          }),
-        );
-      }
     }
-    if (problems.length > 0) reject(REJECTION.invalid, say('application_cannot_be_filed'), problems);
-    return 'new';
-  };
+  }
+  if (problems.length > 0) reject(REJECTION.invalid, say('application_cannot_be_filed'), problems);
+  return 'new';
+}
 
+/** The file Update: an application's window fixed at filing. */
+function installFiling(ctx: PaymentClockContext): void {
   const filed = (id: string, app: ClockApplication, outcome: 'created' | 'duplicate') => {
     const state = ctx.state();
     const acceptanceDueOn = windowOf(app, state.contract, state.calendar!);
@@ -537,7 +578,7 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
     fileApplicationUpdate,
     async (request) => {
       ctx.refuseWhileContinuing();
-      const check = fileCheck(request);
+      const check = fileCheck(ctx, request);
       if (check !== 'new') return filed(request.applicationId, check, 'duplicate');
       const state = ctx.state();
       const now = Date.now();
@@ -563,11 +604,14 @@ export function installPaymentClock(ctx: PaymentClockContext): void {
     {
       validator: (request) => {
         ctx.refuseWhileContinuing();
-        fileCheck(request);
+        fileCheck(ctx, request);
       },
     },
   );
+}
 
+/** The decide Update: the purchaser accepts or returns an application (a return only within its window). */
+function installDecisions(ctx: PaymentClockContext): void {
   const decideCheck = (request: DecideApplicationInput): 'new' | ClockApplication => {
     const state = ctx.state();
     const app = state.paymentClock?.applications[request.applicationId];

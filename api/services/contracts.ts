@@ -379,7 +379,10 @@ export class ContractService {
     // A repeat of a recorded payment is answered from the read model (entries are committed before
     // an Update answers) by the workflow's own rule — whichever version of grantflow digested it.
     const [recordedRow] = await this.entryByReference.execute({ contractId: id, reference: payment.reference });
-    if (recordedRow) {
+    // Only a payment answers a payment: a reversal's reference (`<reference>~reversal`) is one no
+    // payment may take, and the workflow refuses it (422) — here it would be judged without the
+    // payment it reverses.
+    if (recordedRow && recordedRow.kind === 'payment') {
       const recorded = ledgerEntryOf(recordedRow);
       const contract = row.definition as Contract;
       const check = checkPayment(contract, summarize(contract, [recorded]), payment, this.clock());

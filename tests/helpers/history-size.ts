@@ -35,6 +35,8 @@ export interface HistoryFigures {
   longestTaskMs: number;
   /** Workflow tasks that failed (a deadlock, a payload too large, a non-determinism). */
   failedTasks: number;
+  /** Why each failed: its cause and message, so an assertion on failedTasks says why. */
+  failures: string[];
 }
 
 const toMs = (t: temporal.api.history.v1.IHistoryEvent['eventTime']) =>
@@ -49,6 +51,7 @@ export async function historyFigures(client: Client, workflowId: string, runId?:
   let largestEventType = '';
   let longestTaskMs = 0;
   let failedTasks = 0;
+  const failures: string[] = [];
   let taskStartedAt: number | undefined;
   const EventType = temporal.api.enums.v1.EventType;
   for (const event of events) {
@@ -64,7 +67,11 @@ export async function historyFigures(client: Client, workflowId: string, runId?:
     ) {
       if (taskStartedAt !== undefined) longestTaskMs = Math.max(longestTaskMs, toMs(event.eventTime) - taskStartedAt);
       taskStartedAt = undefined;
-      if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED) failedTasks += 1;
+      if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED) {
+        failedTasks += 1;
+        const failed = event.workflowTaskFailedEventAttributes;
+        failures.push(`${failed?.cause ?? '?'}: ${failed?.failure?.message ?? ''}`.slice(0, 500));
+      }
     }
   }
   const bytes = temporal.api.history.v1.History.encode(history).finish().length;
@@ -77,6 +84,7 @@ export async function historyFigures(client: Client, workflowId: string, runId?:
     largestEventType,
     longestTaskMs,
     failedTasks,
+    failures,
   };
 }
 

@@ -438,6 +438,12 @@ describe('contracts and payments over the API', () => {
       body: { reason: 'x' },
     });
     expect(missing.status).toBe(404);
+    // A payment may not take the reversal's reference (found by schemathesis: it was a 500).
+    const taken = await stack.http('POST', `/v1/contracts/${id}/payments`, {
+      token: parties.tokens.finance,
+      body: { reference: 'V-7~reversal', amount: '5000.00', receivedOn: '2023-06-01', fundingSource: 'fiscal' },
+    });
+    expect(taken.status, JSON.stringify(taken.body)).toBe(422);
     const detail = await stack.http('GET', `/v1/contracts/${id}`, { token: parties.tokens.finance });
     expect(detail.body.received).toBe('0.00');
     expect(detail.body.ledger.map((e: any) => e.amount)).toEqual(['5000.00', '-5000.00']);

@@ -239,7 +239,10 @@ describe('payment applications over the API', () => {
     const amended = await amend({ ...definition.paymentTerms, payWithinDays: 45 });
     expect(amended.status).toBe(200);
     expect(amended.body.paymentClock.terms.payWithinDays).toBe(45);
-    expect(amended.body.paymentClock.tranches.find((t: any) => t.id === 't1').paymentDueOn).toBe(addDays(today, 45));
+    // An amendment takes effect the next day: t1, accepted today, keeps the 30 days it started on.
+    const first = amended.body.paymentClock.tranches.find((t: any) => t.id === 't1');
+    expect(first.paymentDueOn).toBe(addDays(today, 30));
+    expect(first.terms.payWithinDays).toBe(30);
   });
 
   it('documents the routes, the CSV answer included', async () => {

@@ -156,7 +156,7 @@ describe('review of many stations (dev server)', () => {
     // At least two hand-overs.
     expect(figures.length).toBeGreaterThanOrEqual(3);
     for (const f of figures) {
-      expect(f.failedTasks).toBe(0);
+      expect(f.failedTasks, f.failures.join('\n')).toBe(0);
       expect(f.events).toBeLessThan(0.1 * TEMPORAL_LIMITS.historyEvents);
       expect(f.bytes).toBeLessThan(0.1 * TEMPORAL_LIMITS.historyBytes);
       expect(f.largestEventBytes).toBeLessThan(512 * 1024);

@@ -133,7 +133,7 @@ describe('worst case: a 10-year term with the most stations and monthly quotas (
       }
       expect(started).toBe(months * stations * quotas);
       for (const f of figures) {
-        expect(f.failedTasks).toBe(0);
+        expect(f.failedTasks, f.failures.join('\n')).toBe(0);
         expect(f.largestEventBytes).toBeLessThan(0.25 * TEMPORAL_LIMITS.payloadBytes);
         expect(f.longestTaskMs).toBeLessThan(LONGEST_TASK_BOUND_MS);
         expect(f.bytes).toBeLessThan(0.1 * TEMPORAL_LIMITS.historyBytes);
