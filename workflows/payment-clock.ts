@@ -121,20 +121,10 @@ function clocks(state: ContractState, today: IsoDate): ClockOfTranche[] {
   const terms = [paymentTermsOf(contract), ...(contract.paymentTermsHistory ?? []).map((h) => h.terms)];
   if (terms.every((t) => t.basis === 'due_date') && contract.tranches.every((t) => releaseOf(t) === 'on_due_date'))
     return [];
-  const receipts = trancheReceipts(contract.tranches, netDays(state));
+  const byId = clocksOfSchedule(state, contract.tranches, today);
   return contract.tranches.map((t) => {
-    const release = releaseOf(t);
-    const tranche = { id: t.id, dueOn: stepDueDay(t.dueAt), amountFen: t.amountFen, release };
-    const clock = trancheClock(
-      contract,
-      tranche,
-      applicationsOf(state, t.id),
-      receipts.get(t.id) ?? [],
-      approvedOnOf(state, release),
-      state.calendar!,
-      today,
-    );
-    return { label: t.label, clock, driven: clockDriven(clock.terms, release) };
+    const clock = byId.get(t.id)!;
+    return { label: t.label, clock, driven: clockDriven(clock.terms, releaseOf(t)) };
   });
 }
 
@@ -463,7 +453,7 @@ export function breachedTrancheProblems(state: ContractState, amended: readonly 
   return problems;
 }
 
-/** Each tranche's clock on `today` were the schedule `tranches` (the money received spread over them in due order). */
+/** Each tranche's clock on `today` were the schedule `tranches` (the money received spread over them in due order), by tranche id. */
 function clocksOfSchedule(
   state: ContractState,
   tranches: readonly Tranche[],
