@@ -13,14 +13,7 @@ import type { AuditEvent } from '../domain/events';
 import { contractWorkflowId } from '../domain/ids';
 import type { KeyedNotice } from '../domain/notices';
 import { arrearsFrom } from '../domain/status';
-import type { Amendment, ContractState } from '../workflows/contract-messages';
-
-// The names workflows/contract.ts still imports these two records by, from here. It is being split
-// into workflows/contract/ on branch i15-workflows, so its import lines wait for that merge: then
-// they read domain/events AuditEvent and domain/notices KeyedNotice, and these two aliases go with
-// the named exception in scripts/import-cycles.ts.
-export type ContractEventInput = AuditEvent;
-export type ContractNoticeInput = KeyedNotice;
+import type { Amendment, ContractState } from '../domain/contract-state';
 
 export interface ContractProjection {
   contractId: string;

@@ -6,7 +6,7 @@ import { appendEvent } from '../db/events';
 import { resolveAndAcceptTexts } from '../db/free-texts';
 import { writeNotifications } from '../db/notifications';
 import { materialRequests } from '../db/schema';
-import type { MaterialRequestState } from '../workflows/material-request-messages';
+import type { MaterialRequestState } from '../domain/material-requests';
 import type { AuditEvent } from '../domain/events';
 import type { MaterialRequestNotice } from '../domain/notices';
 

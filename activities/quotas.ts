@@ -4,7 +4,7 @@ import { appendEvent } from '../db/events';
 import { resolveAndAcceptTexts } from '../db/free-texts';
 import { progressRecords } from '../db/schema';
 import { progressEventKey } from '../domain/ids';
-import type { ProgressRecord } from '../workflows/quota-messages';
+import type { ProgressRecord } from '../domain/quotas';
 
 export function createQuotaActivities(deps: { db: Database }) {
   return {

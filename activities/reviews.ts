@@ -7,7 +7,7 @@ import { appendEvent } from '../db/events';
 import { resolveAndAcceptTexts } from '../db/free-texts';
 import { submissions } from '../db/schema';
 import { submissionEventKey } from '../domain/ids';
-import type { Round } from '../workflows/review-messages';
+import type { Round } from '../domain/materials';
 
 export function createReviewActivities(deps: { db: Database }) {
   return {

@@ -23,6 +23,20 @@ export const STEP_KINDS = [
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
+/** A stalled step as its owner's step book keeps it (workflows/step-book.ts); plain JSON, carried across continue-as-new. */
+export interface BookedStep {
+  /** The id of the step's latest occurrence (domain/ids stepId), which its escalation workflow's id is built from. */
+  stepId: string;
+  /** 1, 2, … as the step stalls again. */
+  occurrence: number;
+  open: boolean;
+  /** When the latest occurrence's condition was met (epoch ms), once it resolved. */
+  resolvedAt?: number;
+}
+
+/** Steps by domain/ids stepKey; `D` is what an owner keeps beside each (a quota's period and target). */
+export type StepBook<D extends object = object> = Record<string, BookedStep & D>;
+
 export const ESCALATION_PARTIES = [
   'purchaser',
   'payer',

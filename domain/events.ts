@@ -37,7 +37,7 @@ export const EVENT_KINDS = [
   'escalation.opened',
   'escalation.acknowledged',
   'escalation.step_resolved',
-  // activities/reviews.ts: `submission.${RoundStatus}`
+  // activities/reviews.ts: `submission.${SubmissionStatus}`
   ...stateKinds('submission', SUBMISSION_STATUSES),
   // workflows/material-request.ts
   'material_request.created',

@@ -1,7 +1,7 @@
 // Material requests down the three-level service system: a township station asks its villages'
 // social work rooms (and, through them, hamlet volunteers) for records and evidence by a due date.
 // Villages deliver in parts; station staff accept each delivered item or send it back.
-import { isBlankText, sameFreeText, type FreeText } from './free-text';
+import { isBlankText, sameFreeText, type FreeText, type Resolved } from './free-text';
 import { previousWorkingDay, type WorkingCalendar } from './calendar';
 import { noticeMayCarryContacts, type HamletContact } from './contacts';
 import type { Contract } from './contract';
@@ -336,3 +336,18 @@ export function villageOwes(
     'zh-CN': `${stationName}请${village}于 ${dayText(due, 'zh-CN')} 前提供“${request.title}”，尚欠：${outstandingText(request, standing, 'zh-CN')}。${contactsText(request.contacts, standing.village, 'zh-CN', reader)}`,
   };
 }
+
+export interface MaterialRequestState {
+  request: MaterialRequest;
+  deliveries: Delivery[];
+  villages: VillageStanding[];
+  status: RequestStatus;
+  /** Past due with a village still holding it. */
+  overdue: boolean;
+  remindedAt: string | null;
+  cancelled: { reason: FreeText; cancelledBy: string; cancelledAt: string } | null;
+  closedAt: string | null;
+}
+
+/** The state as the read model keeps it and the API answers it: texts instead of references. */
+export type StoredMaterialRequestState = Resolved<MaterialRequestState>;

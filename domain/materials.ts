@@ -76,6 +76,25 @@ export interface ReasonGiven {
   text?: FreeText;
 }
 
+/** A round of a station's materials as the review decides it and the read model (submissions) keeps it. */
+export interface Round {
+  submissionId: string;
+  contractId: string;
+  milestoneId: string;
+  station: string;
+  round: number;
+  status: SubmissionStatus;
+  /** Identifies the content (see SubmitInput); the texts are read from submission_contents. */
+  contentSha256: string;
+  submittedBy: string;
+  submittedAt: string;
+  /** Failures of the automatic pre-check; a round that fails it is returned at once. */
+  precheck: PrecheckFailure[];
+  /** When the reviewer must decide by (rounds that passed the pre-check). */
+  reviewDueAt: string | null;
+  decision: { outcome: ReviewDecision; reasons: ReasonGiven[]; decidedBy: string; decidedAt: string } | null;
+}
+
 /** Where a reason or pre-check failure may point besides a template's own sections. */
 export const EVIDENCE_SECTION = 'evidence';
 export const DOCUMENT_SECTION = 'document';

@@ -12,7 +12,9 @@ import {
   utcInstant,
   type IsoDate,
 } from './dates';
+import type { Resolved, TextReference } from './free-text';
 import { pushReservedId } from './ids';
+import type { AttachmentMeta } from './materials';
 import { divCeil, divFloor } from './integers';
 import { problem, type Problem } from './problems';
 import type { Text } from './languages';
@@ -317,3 +319,14 @@ export function achievedIn(
     )
     .reduce((sum, p) => sum + p.count, 0);
 }
+
+export interface ProgressRecord extends ProgressEntry {
+  id: string;
+  /** The note is a casework text, possibly about beneficiaries: stored by the API, carried by reference. */
+  evidence: { note?: TextReference; attachments: AttachmentMeta[] };
+  recordedBy: string;
+  recordedAt: string;
+}
+
+/** A progress record as the read model and the API hold it: with its note's text. */
+export type StoredProgressRecord = Resolved<ProgressRecord>;

@@ -15,9 +15,9 @@ import {
   contractStateQuery,
   registeredUpdate,
   type ContractOutcome,
-  type ContractState,
   type ContractWorkflowInput,
 } from './contract-messages';
+import type { ContractState } from '../domain/contract-state';
 import { installAmendments } from './contract/amendments';
 import { installCalendar } from './contract/calendar';
 import { endChildren, installMaterialRequests, startChildren } from './contract/children';

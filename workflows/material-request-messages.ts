@@ -3,14 +3,8 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Contract } from '../domain/contract';
-import type {
-  Delivery,
-  LineDecision,
-  MaterialRequest,
-  RequestStatus,
-  VillageStanding,
-} from '../domain/material-requests';
-import type { FreeText, Resolved, TextReference } from '../domain/free-text';
+import type { LineDecision, MaterialRequest, MaterialRequestState } from '../domain/material-requests';
+import type { TextReference } from '../domain/free-text';
 import type { AttachmentMeta } from '../domain/materials';
 
 export interface MaterialRequestWorkflowInput {
@@ -39,21 +33,6 @@ export interface CancelRequestInput {
   reason: TextReference;
   cancelledBy: string;
 }
-
-export interface MaterialRequestState {
-  request: MaterialRequest;
-  deliveries: Delivery[];
-  villages: VillageStanding[];
-  status: RequestStatus;
-  /** Past due with a village still holding it. */
-  overdue: boolean;
-  remindedAt: string | null;
-  cancelled: { reason: FreeText; cancelledBy: string; cancelledAt: string } | null;
-  closedAt: string | null;
-}
-
-/** The state as the read model keeps it and the API answers it: texts instead of references. */
-export type StoredMaterialRequestState = Resolved<MaterialRequestState>;
 
 /** Asks for materials: the contract validates the request and starts its workflow. */
 export const requestMaterialsUpdate = defineUpdate<{ requestId: string; created: boolean }, [MaterialRequest]>(

@@ -12,7 +12,7 @@ import { DELIVERY } from './activity-options';
 import { projections } from './projection';
 import type { MaterialRequestNotice } from '../domain/notices';
 import { materialRequestEventKey, materialRequestReminderKey, stepKey, stepReference } from '../domain/ids';
-import { stepDueAt, stepDueDay } from '../domain/escalation';
+import { stepDueAt, stepDueDay, type StepBook } from '../domain/escalation';
 import { dayText } from '../domain/dates';
 import {
   deliveryProblems,
@@ -34,14 +34,14 @@ import {
   reviewDeliveryUpdate,
   type CancelRequestInput,
   type DeliverInput,
-  type MaterialRequestState,
   type MaterialRequestWorkflowInput,
   type ReviewDeliveryInput,
 } from './material-request-messages';
+import type { MaterialRequestState } from '../domain/material-requests';
 import { reject, REJECTION } from './rejection';
 import { say } from '../domain/messages';
 import { openStep, partiesOf, resolveStep } from './steps';
-import { openInBook, openInBookSteps, resolveInBook, type StepBook } from './step-book';
+import { openInBook, openInBookSteps, resolveInBook } from './step-book';
 import { applyCalendarPatch, calendarPatch, type CalendarPatch } from '../domain/calendar-changes';
 import { calendarChangedSignal } from './calendar-messages';
 import { tellCalendar } from './calendar-updates';

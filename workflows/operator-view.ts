@@ -10,7 +10,7 @@ import { STEP_HOLDER, type EscalationParty, type StepKind } from '../domain/esca
 import { decodeParts, parseStepKey } from '../domain/ids';
 import { formatMoney } from '../domain/money';
 import { arrears, nextDeadline } from '../domain/status';
-import type { ContractState } from './contract-messages';
+import type { ContractState } from '../domain/contract-state';
 import type { EscalationStep } from './escalation-messages';
 import {
   ARREARS_FEN,

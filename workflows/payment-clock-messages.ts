@@ -4,25 +4,7 @@
 import { defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from '../domain/dates';
 import type { AcceptanceDecision } from '../domain/decisions';
-
-export interface ClockApplication {
-  tranche: string;
-  amountFen: number;
-  /** The Shanghai day it was filed (workflow time). */
-  filedOn: IsoDate;
-  filedAt: number;
-  /** The last day of its acceptance window, fixed at filing (absent for applications filed before it was kept). */
-  acceptanceDueOn?: IsoDate;
-  decision?: { outcome: AcceptanceDecision; on: IsoDate; at: number };
-}
-
-/**
- * Bounded: at most MAX_PAYMENT_APPLICATIONS (domain/payment-terms) applications of ~150 bytes
- * each (ids ≤ 64 characters), about 30 KB.
- */
-export interface PaymentClockState {
-  applications: Record<string, ClockApplication>;
-}
+import type { RecordOutcome } from '../domain/outcomes';
 
 export interface FileApplicationInput {
   applicationId: string;
@@ -37,7 +19,7 @@ export interface FileApplicationInput {
 }
 
 export interface FiledApplication {
-  outcome: 'created' | 'duplicate';
+  outcome: RecordOutcome;
   applicationId: string;
   filedOn: IsoDate;
   /** The last day of the purchaser's acceptance window. */
@@ -53,7 +35,7 @@ export interface DecideApplicationInput {
 }
 
 export interface DecidedApplication {
-  outcome: 'created' | 'duplicate';
+  outcome: RecordOutcome;
   applicationId: string;
   decision: AcceptanceDecision;
   decidedOn: IsoDate;

@@ -9,6 +9,7 @@ import { parseInstant, shanghaiDate, type IsoDate } from '../domain/dates';
 import { stepDueAt, stepDueDay } from '../domain/escalation';
 import { parseStepKey, referenceParts, stepKey, stepReference } from '../domain/ids';
 import { formatMoney, type Fen } from '../domain/money';
+import type { ClockApplication } from '../domain/payment-clock';
 import { acceptanceStepSummary, paymentOverdueSummary } from '../domain/payment-clock-notices';
 import {
   amendPaymentTerms,
@@ -35,13 +36,13 @@ import {
 } from '../domain/payment-terms';
 import { say } from '../domain/messages';
 import { problem, saidProblem, type Problem } from '../domain/problems';
+import type { RecordOutcome } from '../domain/outcomes';
 import { moneyStepHeldUntil } from '../domain/status';
-import type { ContractState } from './contract-messages';
+import type { ContractState } from '../domain/contract-state';
 import type { EscalationStep } from './escalation-messages';
 import {
   decideApplicationUpdate,
   fileApplicationUpdate,
-  type ClockApplication,
   type DecideApplicationInput,
   type FileApplicationInput,
 } from './payment-clock-messages';
@@ -552,7 +553,7 @@ function fileCheck(ctx: PaymentClockContext, request: FileApplicationInput): 'ne
 
 /** The file Update: an application's window fixed at filing. */
 function installFiling(ctx: PaymentClockContext): void {
-  const filed = (id: string, app: ClockApplication, outcome: 'created' | 'duplicate') => {
+  const filed = (id: string, app: ClockApplication, outcome: RecordOutcome) => {
     const state = ctx.state();
     const acceptanceDueOn = windowOf(app, state.contract, state.calendar!);
     return {
@@ -617,7 +618,7 @@ function installDecisions(ctx: PaymentClockContext): void {
     return 'new';
   };
 
-  const decided = (id: string, app: ClockApplication, outcome: 'created' | 'duplicate') => {
+  const decided = (id: string, app: ClockApplication, outcome: RecordOutcome) => {
     const state = ctx.state();
     const acceptanceDueOn = windowOf(app, state.contract, state.calendar!);
     const decision = app.decision!;

@@ -3,22 +3,9 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Contract } from '../domain/contract';
-import type { AttachmentMeta } from '../domain/materials';
 import type { IsoDate } from '../domain/dates';
-import type { Resolved, TextReference } from '../domain/free-text';
-import type { ProgressEntry } from '../domain/quotas';
-import type { BookedStep, StepBook } from './step-book';
-
-export interface ProgressRecord extends ProgressEntry {
-  id: string;
-  /** The note is a casework text, possibly about beneficiaries: stored by the API, carried by reference. */
-  evidence: { note?: TextReference; attachments: AttachmentMeta[] };
-  recordedBy: string;
-  recordedAt: string;
-}
-
-/** A progress record as the read model and the API hold it: with its note's text. */
-export type StoredProgressRecord = Resolved<ProgressRecord>;
+import type { ProgressEntry, ProgressRecord } from '../domain/quotas';
+import type { BookedStep, StepBook } from '../domain/escalation';
 
 /** What the quotas keep beside a shortfall step in their step book: the period it judged. */
 export interface QuotaShortfall {

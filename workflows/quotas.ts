@@ -26,10 +26,10 @@ import {
   quotaStateQuery,
   recordProgressUpdate,
   type OpenQuotaStep,
-  type ProgressRecord,
   type QuotaState,
   type QuotaWorkflowInput,
 } from './quota-messages';
+import type { ProgressRecord } from '../domain/quotas';
 import { reject, REJECTION } from './rejection';
 import { say } from '../domain/messages';
 import type { EscalationStep } from './escalation-messages';

@@ -4,8 +4,8 @@ import type { WorkingCalendar } from '../domain/calendar';
 import type { Contract, Milestone } from '../domain/contract';
 import type { IsoDate } from '../domain/dates';
 import type { ReviewDecision } from '../domain/decisions';
-import type { MaterialReference, PrecheckFailure, ReasonGiven, SubmissionStatus } from '../domain/materials';
-import type { StepBook } from './step-book';
+import type { MaterialReference, PrecheckFailure, ReasonGiven, Round } from '../domain/materials';
+import type { StepBook } from '../domain/escalation';
 
 export interface ReviewWorkflowInput {
   contract: Contract;
@@ -54,26 +54,6 @@ export interface DecideInput {
   outcome: ReviewDecision;
   reasons: ReasonGiven[];
   decidedBy: string;
-}
-
-export type RoundStatus = SubmissionStatus;
-
-export interface Round {
-  submissionId: string;
-  contractId: string;
-  milestoneId: string;
-  station: string;
-  round: number;
-  status: RoundStatus;
-  /** Identifies the content (see SubmitInput); the texts are read from submission_contents. */
-  contentSha256: string;
-  submittedBy: string;
-  submittedAt: string;
-  /** Failures of the automatic pre-check; a round that fails it is returned at once. */
-  precheck: PrecheckFailure[];
-  /** When the reviewer must decide by (rounds that passed the pre-check). */
-  reviewDueAt: string | null;
-  decision: { outcome: ReviewDecision; reasons: ReasonGiven[]; decidedBy: string; decidedAt: string } | null;
 }
 
 /**

@@ -18,7 +18,7 @@ import type { Contract, Milestone } from '../domain/contract';
 import { projections } from './projection';
 import { addWorkingDays } from '../domain/calendar';
 import { dayText, parseInstant, shanghaiDate } from '../domain/dates';
-import { stepDueAt, stepDueDay, type StepKind } from '../domain/escalation';
+import { stepDueAt, stepDueDay, type StepBook, type StepKind } from '../domain/escalation';
 import { contractWorkflowId, stepKey, stepReference } from '../domain/ids';
 import type { ReviewDecision } from '../domain/decisions';
 import {
@@ -43,17 +43,17 @@ import {
   type ReviewOutcome,
   type ReviewState,
   type ReviewWorkflowInput,
-  type Round,
   type DecideInput,
   type RoundReceipt,
   type StationRound,
   type SubmitInput,
 } from './review-messages';
+import type { Round } from '../domain/materials';
 import { reject, REJECTION } from './rejection';
 import { say } from '../domain/messages';
 import { problem } from '../domain/problems';
 import { openStep, resolveStep } from './steps';
-import { openInBook, openInBookSteps, resolveInBook, type StepBook } from './step-book';
+import { openInBook, openInBookSteps, resolveInBook } from './step-book';
 import { applyCalendarPatch, calendarPatch, type CalendarPatch } from '../domain/calendar-changes';
 import { calendarChangedSignal } from './calendar-messages';
 import { tellCalendar } from './calendar-updates';

@@ -6,21 +6,8 @@
 // continue-as-new as it is. Bounded by its owner's references (checkpoints, tranches and
 // applications; stations; villages); an owner whose references never recur (quota periods)
 // forgets a step when it resolves.
-import type { StepKind } from '../domain/escalation';
+import type { StepBook, StepKind } from '../domain/escalation';
 import { stepId as buildStepId, stepKey } from '../domain/ids';
-
-export interface BookedStep {
-  /** The id of the step's latest occurrence (domain/ids stepId), which its escalation workflow's id is built from. */
-  stepId: string;
-  /** 1, 2, … as the step stalls again. */
-  occurrence: number;
-  open: boolean;
-  /** When the latest occurrence's condition was met (epoch ms), once it resolved. */
-  resolvedAt?: number;
-}
-
-/** Steps by domain/ids stepKey; `D` is what an owner keeps beside each (a quota's period and target). */
-export type StepBook<D extends object = object> = Record<string, BookedStep & D>;
 
 /** A step just opened: its key, its new occurrence and that occurrence's id, and when the occurrence before was met. */
 export interface Opening {

@@ -5,7 +5,7 @@ import { and, asc, eq, gt, isNotNull, isNull, lte, or, sql, type SQL } from 'dri
 import type { Database } from '../../db/client';
 import { contractParties, contracts } from '../../db/schema';
 import { isAdmin, type Actor } from '../../domain/organizations';
-import type { ContractStatus } from '../../workflows/contract-messages';
+import type { ContractStatus } from '../../domain/status';
 import { atMicros, beyond, MAX_COUNTED, microsOf } from './cursor';
 
 /**

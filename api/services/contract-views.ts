@@ -8,7 +8,8 @@ import { shanghaiDate } from '../../domain/dates';
 import type { StoredLedgerEntry } from '../../domain/ledger';
 import { formatMoney } from '../../domain/money';
 import { arrears, contractFigures, dueToDate, nextDeadline } from '../../domain/status';
-import type { ContractStatus, StoredAmendment, StoredTermination } from '../../workflows/contract-messages';
+import type { ContractStatus } from '../../domain/status';
+import type { StoredAmendment, StoredTermination } from '../../domain/contract-state';
 
 type LedgerRow = typeof ledgerEntries.$inferSelect;
 

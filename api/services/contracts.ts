@@ -24,10 +24,9 @@ import {
   registeredUpdate,
   reversePaymentUpdate,
   terminateUpdate,
-  type ContractStatus,
-  type StoredAmendment,
-  type StoredTermination,
 } from '../../workflows/contract-messages';
+import type { ContractStatus } from '../../domain/status';
+import type { StoredAmendment, StoredTermination } from '../../domain/contract-state';
 import { contractSearchAttributes, contractStaticDetails, contractStaticSummary } from '../../workflows/operator-view';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../errors';
 import { contractDetail, contractSummary, ledgerEntryOf, ledgerEntryView } from './contract-views';

@@ -28,9 +28,8 @@ import {
   requestMaterialsUpdate,
   requestRegisteredUpdate,
   reviewDeliveryUpdate,
-  type MaterialRequestState,
-  type StoredMaterialRequestState,
 } from '../../workflows/material-request-messages';
+import type { MaterialRequestState, StoredMaterialRequestState } from '../../domain/material-requests';
 import { ApiError, forbidden, notFound, unprocessable } from '../errors';
 import { withAttachments, type UploadedAttachment } from './attachments';
 import { withTexts } from './free-texts';

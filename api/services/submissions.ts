@@ -19,7 +19,8 @@ import {
 import type { ReviewDecision } from '../../domain/decisions';
 import { roundLimitProblem } from '../../domain/limits';
 import { isContractorStaff, type Actor } from '../../domain/organizations';
-import { decideUpdate, reviewWorkflowId, submitUpdate, type Round } from '../../workflows/review-messages';
+import { decideUpdate, reviewWorkflowId, submitUpdate } from '../../workflows/review-messages';
+import type { Round } from '../../domain/materials';
 import { withTexts } from './free-texts';
 import type { Resolved } from '../../domain/free-text';
 import { ApiError, forbidden, notFound, unprocessable } from '../errors';

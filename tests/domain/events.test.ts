@@ -11,7 +11,7 @@ import {
   type EventKind,
 } from '../../domain/events';
 import type { CheckpointState, TrancheState } from '../../domain/status';
-import type { RoundStatus } from '../../workflows/review-messages';
+import type { SubmissionStatus } from '../../domain/materials';
 import { EVENT_KIND } from '../../web/src/i18n';
 
 const root = path.resolve(__dirname, '../..');
@@ -35,7 +35,7 @@ describe('event kinds', () => {
   });
 
   it('covers the kinds built from statuses', () => {
-    expectTypeOf<`submission.${RoundStatus}`>().toExtend<EventKind>();
+    expectTypeOf<`submission.${SubmissionStatus}`>().toExtend<EventKind>();
     expectTypeOf<`checkpoint.${CheckpointState}`>().toExtend<EventKind>();
     expectTypeOf<`tranche.${TrancheState}`>().toExtend<EventKind>();
     // And the sources still build them that way (a new template would need a look here).

@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { STEP_KINDS, type StepKind } from '../../domain/escalation';
 import { parseStepKey, stepId, stepKey, stepReference } from '../../domain/ids';
-import { openInBook, openInBookSteps, resolveInBook, type StepBook } from '../../workflows/step-book';
+import { openInBook, openInBookSteps, resolveInBook } from '../../workflows/step-book';
+import type { StepBook } from '../../domain/escalation';
 
 const kind = fc.constantFrom(...STEP_KINDS);
 const part = fc.string({ unit: fc.constantFrom('a', 'b', '~', '%', '/', '.', '1'), minLength: 1, maxLength: 5 });

@@ -14,9 +14,9 @@ import {
   RECENT_AMENDMENT_IDS,
   terminateUpdate,
   type AmendScheduleInput,
-  type Amendment,
   type TerminateInput,
 } from '../contract-messages';
+import type { Amendment } from '../../domain/contract-state';
 import { amendedPaymentTerms, breachedTrancheProblems, milestoneIdsOf, trancheRemovalProblems } from '../payment-clock';
 import { reject, REJECTION } from '../rejection';
 import type { ContractRun } from './run';

@@ -12,7 +12,7 @@ import {
 import { materialRequestLimitProblem } from '../../domain/limits';
 import { materialRequestProblems, type MaterialRequest } from '../../domain/material-requests';
 import { say } from '../../domain/messages';
-import type { ContractState } from '../contract-messages';
+import type { ContractState } from '../../domain/contract-state';
 import { contractEndedSignal } from '../contract-ended';
 import { isWorkflowIdTaken, startOwnChild } from '../children';
 import { materialRequestWorkflow } from '../material-request';

@@ -3,7 +3,7 @@
 // by the projection before the Update answers. Each Update has one check, run by its validator and
 // again by its handler (the state may have moved between them).
 import { setHandler, condition } from '@temporalio/workflow';
-import type { AuditEvent as ContractEventInput } from '../../domain/events';
+import type { AuditEvent } from '../../domain/events';
 import { shortDigest } from '../../domain/digest';
 import type { FreeText } from '../../domain/free-text';
 import {
@@ -33,7 +33,7 @@ export function installLedger(run: ContractRun): void {
   };
 
   /** Adds an entry to the summary at once (a concurrent repeat sees it) and projects it. */
-  async function recordEntry(entry: LedgerEntry, change: ContractEventInput, key: string): Promise<void> {
+  async function recordEntry(entry: LedgerEntry, change: AuditEvent, key: string): Promise<void> {
     addToSummary(state.contract, state.ledger, entry);
     run.changed = true;
     projecting.add(key);

@@ -5,8 +5,8 @@
 // calendar); workflows/contract.ts wires them and runs the main loop.
 import { condition, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { AuditEvent as ContractEventInput } from '../../domain/events';
-import type { KeyedNotice as ContractNoticeInput } from '../../domain/notices';
+import type { AuditEvent } from '../../domain/events';
+import type { KeyedNotice } from '../../domain/notices';
 import { contractAnnouncements } from '../../domain/announcements';
 import { withOverrides, type WorkingCalendar } from '../../domain/calendar';
 import { calendarPatch, contractCalendarYears } from '../../domain/calendar-changes';
@@ -15,13 +15,8 @@ import { contractEventKey, contractNoticeKey } from '../../domain/ids';
 import { emptyLedgerSummary, type LedgerEntry } from '../../domain/ledger';
 import { say } from '../../domain/messages';
 import { tellCalendar } from '../calendar-updates';
-import type {
-  Amendment,
-  ContractOutcome,
-  ContractState,
-  ContractStateView,
-  ContractWorkflowInput,
-} from '../contract-messages';
+import type { ContractOutcome, ContractStateView, ContractWorkflowInput } from '../contract-messages';
+import type { Amendment, ContractState } from '../../domain/contract-state';
 import { contractSearchAttributes, keepSearchAttributes, showContractDetails } from '../operator-view';
 import { clockWatchedTranches, paymentClockStepChanges } from '../payment-clock';
 import { projections } from '../projection';
@@ -107,7 +102,7 @@ export class ContractRun {
   }
 
   /** An audit event of the next projection; `subject` (an announced key) tells apart events of one kind in it. */
-  event(kind: string, actorId: string | null, payload: Record<string, unknown>, subject?: string): ContractEventInput {
+  event(kind: string, actorId: string | null, payload: Record<string, unknown>, subject?: string): AuditEvent {
     return {
       idempotencyKey: contractEventKey(this.contractId, this.state.revision + 1, kind, subject),
       kind,
@@ -121,7 +116,7 @@ export class ContractRun {
    * The events and notices for what changed since it was last announced (domain/announcements),
    * with the steps that calls for queued. Synchronous, so concurrent handlers never announce twice.
    */
-  announce(now: number): { events: ContractEventInput[]; notices: ContractNoticeInput[] } {
+  announce(now: number): { events: AuditEvent[]; notices: KeyedNotice[] } {
     const { state } = this;
     // The payer's clock watches some tranches: late from its deadline, their paymentOverdue step climbs instead.
     const due = contractAnnouncements(state.contract, state.ledger, state.announced, now, {
@@ -149,8 +144,8 @@ export class ContractRun {
    */
   async project(
     entries: LedgerEntry[],
-    events: ContractEventInput[],
-    notices: ContractNoticeInput[] = [],
+    events: AuditEvent[],
+    notices: KeyedNotice[] = [],
     amendment?: Amendment,
   ): Promise<void> {
     const { state } = this;
@@ -178,13 +173,13 @@ export class ContractRun {
   }
 
   /** A change by a party, projected together with what it caused (a recovered checkpoint, …). */
-  async projectChange(entries: LedgerEntry[], change: ContractEventInput, amendment?: Amendment): Promise<void> {
+  async projectChange(entries: LedgerEntry[], change: AuditEvent, amendment?: Amendment): Promise<void> {
     const caused = this.announce(Date.now());
     await this.project(entries, [change, ...caused.events], caused.notices, amendment);
   }
 
   /** Ends the contract at `now` (epoch ms) with `status` (completed, closed) and its event. */
-  async end(status: 'completed' | 'closed', now: number, change: ContractEventInput): Promise<void> {
+  async end(status: 'completed' | 'closed', now: number, change: AuditEvent): Promise<void> {
     this.state.status = status;
     this.state.endedAt = new Date(now).toISOString();
     await this.project([], [change]);

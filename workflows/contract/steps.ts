@@ -10,7 +10,7 @@ import { escalationWorkflowId } from '../escalation-messages';
 import { openInBook, openInBookSteps, resolveInBook } from '../step-book';
 import { openStep, resolveStep } from '../steps';
 import type { WorkingCalendar } from '../../domain/calendar';
-import type { ContractState } from '../contract-messages';
+import type { ContractState } from '../../domain/contract-state';
 
 /** What the queue needs of its contract's run (workflows/contract/run.ts), apart so the two do not import each other. */
 export interface StepQueueHost {
