@@ -513,6 +513,45 @@ async function main() {
       await save('contract-payment-clock', sixth.workflowId);
     }
 
+    if (missing('contract-application-before-registration')) {
+      // An application sent while the contract starts: it waits for the registration (patched
+      // 'applications-wait-for-registration'), then is filed.
+      const earlyNow = await env.currentTimeMs();
+      const earlyYear = Number(shanghaiDate(earlyNow).slice(0, 4)) - 1;
+      const early = validateContractDefinition(
+        sCountyContract(sCountyOrgIds, {
+          id: 'history-application-early',
+          term: { start: `${earlyYear}-01-01`, end: `${earlyYear + 1}-12-31` },
+          value: '100000.00',
+          budgetLines: undefined,
+          staffing: undefined,
+          tranches: [
+            { id: 't1', label: 'First half', due: `${earlyYear}-01-31`, percent: 50, fundingSource: 'fiscal' },
+            { id: 't2', label: 'Second half', due: `${earlyYear + 1}-12-31`, percent: 50, fundingSource: 'fiscal' },
+          ],
+          checkpoints: [],
+          paymentTerms: { basis: 'acceptance', payWithinDays: 30, acceptanceWorkingDays: 5 },
+          closeGraceDays: 3650,
+        }),
+        (id) => sCountyKinds[id],
+      );
+      if (!early.ok) throw new Error('fixture invalid');
+      const seventh = await env.client.workflow.start(contractWorkflow, {
+        workflowId: contractWorkflowId(early.value.id),
+        taskQueue,
+        args: [{ contract: early.value, createdBy: 'usr_agency', createdAt: new Date(earlyNow).toISOString() }],
+      });
+      await seventh.executeUpdate(fileApplicationUpdate, {
+        args: [{ applicationId: 'pa_1', tranche: 't1', amountFen: 5_000_000, filedBy: 'usr_contractor' }],
+      });
+      await seventh.executeUpdate(registeredUpdate);
+      await seventh.executeUpdate(terminateUpdate, {
+        args: [{ reason: await text('recorded'), terminatedBy: 'usr_agency' }],
+      });
+      await seventh.result();
+      await save('contract-application-before-registration', seventh.workflowId);
+    }
+
     if (missing('probe')) {
       const probe = await env.client.workflow.start(probeWorkflow, {
         workflowId: 'history-probe',

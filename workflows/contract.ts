@@ -56,6 +56,8 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   // Payment applications and the payer's legal clock (issue 18): workflows/payment-clock.ts.
   installPaymentClock({
     state: () => run.state,
+    registered: () => run.registered,
+    untilRegistered: () => run.untilRegistered(),
     requireActive: () => run.requireActive(),
     refuseWhileContinuing: () => run.refuseWhileHandingOver(),
     record: async (kind, actorId, payload) => {

@@ -3,7 +3,7 @@
 // watched on the workflow's own timers (its wake-ups), and the `acceptanceOverdue` and
 // `paymentOverdue` steps handed to the escalation engine. The rules are domain/payment-terms'.
 // Deterministic: no I/O; applications carry ids, amounts and days only (texts stay in PostgreSQL).
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import type { Contract, Tranche } from '../domain/contract';
 import { parseInstant, shanghaiDate, type IsoDate } from '../domain/dates';
 import { stepDueAt, stepDueDay } from '../domain/escalation';
@@ -374,6 +374,10 @@ export function paymentClockWakeUp(state: ContractState, now: number): number | 
 
 export interface PaymentClockContext {
   state: () => ContractState;
+  /** True once the contract is registered (its calendar loaded: windows and deadlines can be counted). */
+  registered: () => boolean;
+  /** Resolves once it is; refuses with the reason the contract could not start. */
+  untilRegistered: () => Promise<void>;
   requireActive: () => void;
   refuseWhileContinuing: () => void;
   /** Marks the state changed and projects an audit event (kind, actor, payload of ids, amounts and days). */
@@ -551,6 +555,9 @@ function fileCheck(ctx: PaymentClockContext, request: FileApplicationInput): 'ne
   return 'new';
 }
 
+/** patched() id: a filing sent before the contract is registered waits for it. */
+const APPLICATIONS_WAIT_FOR_REGISTRATION = 'applications-wait-for-registration';
+
 /** The file Update: an application's window fixed at filing. */
 function installFiling(ctx: PaymentClockContext): void {
   const filed = (id: string, app: ClockApplication, outcome: RecordOutcome) => {
@@ -569,6 +576,9 @@ function installFiling(ctx: PaymentClockContext): void {
     fileApplicationUpdate,
     async (request) => {
       ctx.refuseWhileContinuing();
+      // As every Update that needs the calendar: one sent while the contract starts waits for its
+      // registration (version 1.0 refused it; no history holds one accepted before registration).
+      if (!ctx.registered() && patched(APPLICATIONS_WAIT_FOR_REGISTRATION)) await ctx.untilRegistered();
       const check = fileCheck(ctx, request);
       if (check !== 'new') return filed(request.applicationId, check, 'duplicate');
       const state = ctx.state();
@@ -595,6 +605,8 @@ function installFiling(ctx: PaymentClockContext): void {
     {
       validator: (request) => {
         ctx.refuseWhileContinuing();
+        // Checked by the handler once the contract is registered.
+        if (!ctx.registered()) return;
         fileCheck(ctx, request);
       },
     },

@@ -169,4 +169,35 @@ describe('the payer’s clock (time-skipping)', () => {
       await handle.result();
     });
   });
+
+  // As every Update that needs the contract's calendar: one sent before the contract is registered
+  // (its calendar still loading) waits for the registration instead of being refused.
+  it('files an application sent before the contract is registered once it is', async () => {
+    const { env } = harness;
+    const { worker, taskQueue } = await harness.worker('payment-clock-early');
+    await worker.runUntil(async () => {
+      const start = await env.currentTimeMs();
+      // The term began last year: its first tranche is past due, so open to applications.
+      const year = Number(shanghaiDate(start).slice(0, 4)) - 1;
+      const contract = contractOf('clock-early', year);
+      const handle = await env.client.workflow.start(contractWorkflow, {
+        workflowId: contractWorkflowId(contract.id),
+        taskQueue,
+        args: [{ contract, createdBy: 'usr_agency', createdAt: new Date(start).toISOString() }],
+      });
+      const filed = await handle.executeUpdate(fileApplicationUpdate, {
+        args: [{ applicationId: 'pa_early', tranche: 't1', amountFen: 5_000_000, filedBy: 'usr_contractor' }],
+      });
+      const calendar = calendarForYears(year, year + 1);
+      expect(filed).toMatchObject({
+        outcome: 'created',
+        acceptanceDueOn: addWorkingDays(filed.filedOn, 5, calendar),
+      });
+      expect(await handle.executeUpdate(registeredUpdate)).toMatchObject({ revision: expect.any(Number) });
+      await handle.executeUpdate(terminateUpdate, {
+        args: [{ reason: await storedText(harness.database.handle.db, 'test over'), terminatedBy: 'usr_agency' }],
+      });
+      await handle.result();
+    });
+  });
 });
