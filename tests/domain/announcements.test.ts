@@ -3,7 +3,7 @@
 // money steps handed to the escalation engine.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { contractAnnouncements } from '../../domain/announcements';
+import { contractAnnouncements, type PayerClockView } from '../../domain/announcements';
 import { addDays, parseInstant, shanghaiDate, startOfShanghaiDay } from '../../domain/dates';
 import { stepDueAt } from '../../domain/escalation';
 import { announcedKey, stepKey, stepReference } from '../../domain/ids';
@@ -154,5 +154,61 @@ describe('contract announcements', () => {
         },
       ),
     );
+  });
+});
+
+describe('contract announcements beside the payer’s clock (PayerClockView)', () => {
+  const key = stepKey('trancheOverdue', stepReference(['t1']));
+  const overdueAt = t1.dueAt + DAY;
+  const view = (watched: string[], open: string[] = [], queued: string[] = []): PayerClockView => ({
+    watched: new Set(watched),
+    isOpen: (k) => open.includes(k),
+    queued: new Set(queued),
+  });
+
+  it('a watched tranche past its due day: announced overdue, but no notice and no trancheOverdue step (the clock’s paymentOverdue climbs instead)', () => {
+    const out = contractAnnouncements(contract, [], {}, overdueAt, view(['t1']));
+    expect(out.announced[announcedKey('tranche', 't1')]).toBe('overdue');
+    expect(out.events.map((e) => e.kind)).toEqual(['tranche.overdue']);
+    expect(out.notices).toEqual([]);
+    // (Resolving a step never opened changes nothing: workflows/step-book resolveInBook.)
+    expect(out.steps).toEqual([{ key, resolve: { reason: 'tranche overdue', at: overdueAt } }]);
+    // Unwatched, the same tranche opens its step.
+    expect(contractAnnouncements(contract, [], {}, overdueAt, view([])).steps.map((s) => [s.key, !!s.open])).toEqual([
+      [key, true],
+    ]);
+  });
+
+  it('a tranche the clock took over (an amendment of its release or terms) closes its open trancheOverdue step', () => {
+    const announced = contractAnnouncements(contract, [], {}, overdueAt).announced;
+    const later = overdueAt + 3 * DAY;
+    const out = contractAnnouncements(contract, [], announced, later, view(['t1'], [key]));
+    expect(out.events).toEqual([]);
+    expect(out.steps).toEqual([{ key, resolve: { reason: 'tranche on the payer’s clock', at: later } }]);
+    // Not open: nothing to close.
+    expect(contractAnnouncements(contract, [], announced, later, view(['t1'])).steps).toEqual([]);
+  });
+
+  it('a tranche the clock let go of (overdue, announced, no step open) opens its trancheOverdue step', () => {
+    const announced = contractAnnouncements(contract, [], {}, overdueAt, view(['t1'])).announced;
+    const later = overdueAt + 3 * DAY;
+    const out = contractAnnouncements(contract, [], announced, later, view([]));
+    expect(out.events).toEqual([]);
+    expect(out.steps).toEqual([
+      {
+        key,
+        open: {
+          contractId: 'A-1',
+          contractTitle: contract.title,
+          kind: 'trancheOverdue',
+          reference: stepReference(['t1']),
+          dueAt: stepDueAt(t1.dueAt),
+          summary: expect.any(Object),
+        },
+      },
+    ]);
+    // Open already, or a change of it queued: left alone.
+    expect(contractAnnouncements(contract, [], announced, later, view([], [key])).steps).toEqual([]);
+    expect(contractAnnouncements(contract, [], announced, later, view([], [], [key])).steps).toEqual([]);
   });
 });

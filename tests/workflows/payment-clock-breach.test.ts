@@ -33,6 +33,8 @@ import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-coun
 import { eventually } from '../helpers/eventually';
 import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
 import { storedText } from '../helpers/texts';
+import { expectRejection } from '../helpers/rejections';
+import { REJECTION } from '../../workflows/rejection';
 
 const DAY = 24 * 3600 * 1000;
 const STATUTE_DUE_DATE: PaymentTermsInput = {
@@ -125,15 +127,20 @@ async function stateClock(
   );
 }
 
-type Outcome = 'accepted' | { type?: string; problems?: unknown };
-const outcomeOf = (p: Promise<unknown>): Promise<Outcome> =>
-  p.then(
-    () => 'accepted' as const,
-    (e: Error & { cause?: { type?: string; details?: unknown[] } }) => ({
-      type: e.cause?.type,
-      problems: e.cause?.details?.[0],
-    }),
-  );
+/** The clock's figures a breach may not lose: what is overdue, the interest it bore, its deadline. */
+const kept = (clock: { overdueFen: number; interestFen: number; paymentDueOn: string | null }) => ({
+  overdueFen: clock.overdueFen,
+  interestFen: clock.interestFen,
+  paymentDueOn: clock.paymentDueOn,
+});
+
+const twoHalves = (
+  year: number,
+  first: Partial<AmendScheduleInput['tranches'][number]> = {},
+): AmendScheduleInput['tranches'] => [
+  { id: 't1', label: 'First half', due: `${year}-01-31`, percent: 50, fundingSource: 'fiscal', ...first },
+  { id: 't2', label: 'Second half', due: `${year + 1}-12-31`, percent: 50, fundingSource: 'fiscal' },
+];
 
 describe('a statutory breach is not amended away', () => {
   let harness: TimeSkippingHarness;
@@ -144,72 +151,103 @@ describe('a statutory breach is not amended away', () => {
     await harness?.teardown();
   });
 
-  async function started(
+  type Handle = Awaited<ReturnType<TimeSkippingHarness['env']['client']['workflow']['start']>>;
+  interface Running {
+    db: Database;
+    handle: Handle;
+    year: number;
+    today: string;
+    contractId: string;
+    /** Sends a schedule amendment (`tranches` of this year, terms unchanged unless given). */
+    amend: (tranches: AmendScheduleInput['tranches'], paymentTerms?: PaymentTermsInput) => Promise<unknown>;
+    file: (applicationId: string, tranche: string, amountFen: number) => Promise<unknown>;
+    accept: (applicationId: string) => Promise<{ decidedOn: string }>;
+    pay: (reference: string, amount: string, receivedOn: string) => Promise<unknown>;
+  }
+
+  /**
+   * Runs `scenario` on contract `id` (term from 1 January this year, `tranches` of this year's
+   * number, `terms`), registered, on a worker of its own; terminates it afterwards.
+   */
+  async function onContract(
     id: string,
-    taskQueue: string,
     tranches: (year: number) => AmendScheduleInput['tranches'],
     terms: PaymentTermsInput,
-  ) {
+    scenario: (run: Running) => Promise<void>,
+  ): Promise<void> {
     const { env } = harness;
-    const now = await env.currentTimeMs();
-    const year = Number(shanghaiDate(now).slice(0, 4));
-    const contract = contractOf(id, year, tranches(year), terms);
-    const handle = await env.client.workflow.start(contractWorkflow, {
-      workflowId: contractWorkflowId(contract.id),
-      taskQueue,
-      args: [{ contract, createdBy: 'usr_agency', createdAt: new Date(now).toISOString() }],
+    const db = harness.database.handle.db;
+    const { worker, taskQueue } = await harness.worker(id);
+    await worker.runUntil(async () => {
+      const now = await env.currentTimeMs();
+      const year = Number(shanghaiDate(now).slice(0, 4));
+      const contract = contractOf(id, year, tranches(year), terms);
+      const handle = await env.client.workflow.start(contractWorkflow, {
+        workflowId: contractWorkflowId(contract.id),
+        taskQueue,
+        args: [{ contract, createdBy: 'usr_agency', createdAt: new Date(now).toISOString() }],
+      });
+      await handle.executeUpdate(registeredUpdate);
+      await scenario({
+        db,
+        handle,
+        year,
+        today: shanghaiDate(now),
+        contractId: contract.id,
+        amend: async (schedule, paymentTerms) =>
+          handle.executeUpdate(amendScheduleUpdate, {
+            args: [
+              {
+                tranches: schedule,
+                checkpoints: [],
+                ...(paymentTerms ? { paymentTerms } : {}),
+                reason: await storedText(db, 'amended'),
+                amendedBy: 'usr_agency',
+              },
+            ],
+          }),
+        file: (applicationId, tranche, amountFen) =>
+          handle.executeUpdate(fileApplicationUpdate, {
+            args: [{ applicationId, tranche, amountFen, filedBy: 'usr_contractor' }],
+          }),
+        accept: (applicationId) =>
+          handle.executeUpdate(decideApplicationUpdate, {
+            args: [{ applicationId, outcome: 'accept', decidedBy: 'usr_agency' }],
+          }),
+        pay: (reference, amount, receivedOn) =>
+          handle.executeUpdate(recordPaymentUpdate, {
+            args: [{ reference, amount, receivedOn, fundingSource: 'fiscal', recordedBy: 'usr_finance' }],
+          }),
+      });
+      await handle.executeUpdate(terminateUpdate, {
+        args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }],
+      });
     });
-    await handle.executeUpdate(registeredUpdate);
-    return { handle, year, today: shanghaiDate(now), contractId: contract.id };
+  }
+
+  /** Expects `amending` refused for the breach rule, then the clock as `after` reads it unchanged from `before`. */
+  async function expectBreachKept(
+    amending: Promise<unknown>,
+    before: Parameters<typeof kept>[0],
+    after: () => Promise<Parameters<typeof kept>[0]>,
+  ) {
+    const refused = await expectRejection(amending, REJECTION.invalid);
+    expect(refused.problems.map((p) => p.code)).toContain('overdue_tranche_kept');
+    expect(kept(await after())).toEqual(kept(before));
   }
 
   it(
     'basis due_date, no application ever filed: a tranche in breach of the statute keeps its due day (overdue_tranche_kept)',
     { timeout: 240_000 },
     async () => {
-      const db = harness.database.handle.db;
-      const { worker, taskQueue } = await harness.worker('breach-due-date');
-      await worker.runUntil(async () => {
-        const tranches = (year: number): AmendScheduleInput['tranches'] => [
-          { id: 't1', label: 'First half', due: `${year}-01-31`, percent: 50, fundingSource: 'fiscal' },
-          { id: 't2', label: 'Second half', due: `${year + 1}-12-31`, percent: 50, fundingSource: 'fiscal' },
-        ];
-        const { handle, year, today, contractId } = await started(
-          'breach-due-date',
-          taskQueue,
-          tranches,
-          STATUTE_DUE_DATE,
-        );
-        const before = await readClock(db, handle, contractId, 't1', today);
+      await onContract('breach-due-date', twoHalves, STATUTE_DUE_DATE, async (run) => {
+        const clock = () => readClock(run.db, run.handle, run.contractId, 't1', run.today);
+        const before = await clock();
         // Sanity: t1 is in breach under the statute, with interest.
         expect(before.terms.statute).toBe('sme_payment_2025');
         expect(before.overdueFen).toBe(5_000_000);
         expect(before.interestFen).toBeGreaterThan(0);
-        const [t1, t2] = tranches(year);
-        const moved = await outcomeOf(
-          handle.executeUpdate(amendScheduleUpdate, {
-            args: [
-              {
-                tranches: [{ ...t1!, due: `${year + 1}-06-30` }, t2!],
-                checkpoints: [],
-                reason: await storedText(db, 'move'),
-                amendedBy: 'usr_agency',
-              },
-            ],
-          }),
-        );
-        const after = await readClock(db, handle, contractId, 't1', today);
-        expect({ moved, overdueFen: after.overdueFen, interestFen: after.interestFen }).toEqual({
-          moved: expect.objectContaining({
-            type: 'Invalid',
-            problems: [expect.objectContaining({ code: 'overdue_tranche_kept' })],
-          }),
-          overdueFen: before.overdueFen,
-          interestFen: before.interestFen,
-        });
-        await handle.executeUpdate(terminateUpdate, {
-          args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }],
-        });
+        await expectBreachKept(run.amend(twoHalves(run.year, { due: `${run.year + 1}-06-30` })), before, clock);
       });
     },
   );
@@ -218,58 +256,15 @@ describe('a statutory breach is not amended away', () => {
     'a tranche paid late keeps the interest it bore: moving its due day afterwards does not erase it',
     { timeout: 240_000 },
     async () => {
-      const db = harness.database.handle.db;
-      const { worker, taskQueue } = await harness.worker('breach-paid-late');
-      await worker.runUntil(async () => {
-        const tranches = (year: number): AmendScheduleInput['tranches'] => [
-          { id: 't1', label: 'First half', due: `${year}-01-31`, percent: 50, fundingSource: 'fiscal' },
-          { id: 't2', label: 'Second half', due: `${year + 1}-12-31`, percent: 50, fundingSource: 'fiscal' },
-        ];
-        const { handle, year, today, contractId } = await started(
-          'breach-paid-late',
-          taskQueue,
-          tranches,
-          STATUTE_DUE_DATE,
-        );
-        // An application on t1 (filed before the money) makes state.paymentClock exist, so breachedTrancheProblems runs at all.
-        await handle.executeUpdate(fileApplicationUpdate, {
-          args: [{ applicationId: 'pa_l', tranche: 't1', amountFen: 100, filedBy: 'usr_contractor' }],
-        });
-        await handle.executeUpdate(recordPaymentUpdate, {
-          args: [
-            {
-              reference: 'P-LATE',
-              amount: '50000.00',
-              receivedOn: today,
-              fundingSource: 'fiscal',
-              recordedBy: 'usr_finance',
-            },
-          ],
-        });
-        const paid = await readClock(db, handle, contractId, 't1', today);
+      await onContract('breach-paid-late', twoHalves, STATUTE_DUE_DATE, async (run) => {
+        // An application on t1 (filed before the money) gives the contract a payer's clock record.
+        await run.file('pa_l', 't1', 100);
+        await run.pay('P-LATE', '50000.00', run.today);
+        const clock = () => readClock(run.db, run.handle, run.contractId, 't1', run.today);
+        const paid = await clock();
         expect(paid.overdueFen).toBe(0);
         expect(paid.interestFen).toBeGreaterThan(0);
-        const [t1, t2] = tranches(year);
-        const moved = await outcomeOf(
-          handle.executeUpdate(amendScheduleUpdate, {
-            args: [
-              {
-                tranches: [{ ...t1!, due: today }, t2!],
-                checkpoints: [],
-                reason: await storedText(db, 'move'),
-                amendedBy: 'usr_agency',
-              },
-            ],
-          }),
-        );
-        const after = await readClock(db, handle, contractId, 't1', today);
-        expect({ moved, interestFen: after.interestFen }).toEqual({
-          moved: expect.objectContaining({ type: 'Invalid' }),
-          interestFen: paid.interestFen,
-        });
-        await handle.executeUpdate(terminateUpdate, {
-          args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }],
-        });
+        await expectBreachKept(run.amend(twoHalves(run.year, { due: run.today })), paid, clock);
       });
     },
   );
@@ -278,211 +273,93 @@ describe('a statutory breach is not amended away', () => {
     'the breach of t2 stays when an earlier, paid tranche is shrunk or moved after it (its money would be re-applied to t2)',
     { timeout: 240_000 },
     async () => {
-      const { env } = harness;
-      const db = harness.database.handle.db;
-      const { worker, taskQueue } = await harness.worker('breach-realloc');
-      await worker.runUntil(async () => {
-        const tranches = (year: number): AmendScheduleInput['tranches'] => [
-          { id: 't1', label: 'Advance', due: `${year}-01-31`, percent: 40, fundingSource: 'fiscal' },
-          { id: 't2', label: 'Mid-term', due: `${year}-03-31`, percent: 30, fundingSource: 'fiscal' },
-          { id: 't3', label: 'Final', due: `${year + 1}-12-31`, percent: 30, fundingSource: 'fiscal' },
-        ];
-        const { handle, year, today, contractId } = await started(
-          'breach-realloc',
-          taskQueue,
-          tranches,
-          STATUTE_DUE_DATE,
-        );
-        // Make breachedTrancheProblems run (it returns [] while state.paymentClock is absent): an application on t1.
-        await handle.executeUpdate(fileApplicationUpdate, {
-          args: [{ applicationId: 'pa_x', tranche: 't1', amountFen: 100, filedBy: 'usr_contractor' }],
-        });
+      const tranches = (year: number): AmendScheduleInput['tranches'] => [
+        { id: 't1', label: 'Advance', due: `${year}-01-31`, percent: 40, fundingSource: 'fiscal' },
+        { id: 't2', label: 'Mid-term', due: `${year}-03-31`, percent: 30, fundingSource: 'fiscal' },
+        { id: 't3', label: 'Final', due: `${year + 1}-12-31`, percent: 30, fundingSource: 'fiscal' },
+      ];
+      await onContract('breach-realloc', tranches, STATUTE_DUE_DATE, async (run) => {
+        await run.file('pa_x', 't1', 100);
         // t1 was paid on time (recorded now with the day the money arrived); t2 never was.
-        await handle.executeUpdate(recordPaymentUpdate, {
-          args: [
-            {
-              reference: 'P-T1',
-              amount: '40000.00',
-              receivedOn: `${year}-01-20`,
-              fundingSource: 'fiscal',
-              recordedBy: 'usr_finance',
-            },
-          ],
-        });
-        const before = await readClock(db, handle, contractId, 't2', today);
+        await run.pay('P-T1', '40000.00', `${run.year}-01-20`);
+        const clock = async () =>
+          readClock(run.db, run.handle, run.contractId, 't2', shanghaiDate(await harness.env.currentTimeMs()));
+        const before = await clock();
         expect(before.overdueFen).toBe(3_000_000);
         expect(before.interestFen).toBeGreaterThan(0);
-        const [t1, t2, t3] = tranches(year);
-        const shrink = await outcomeOf(
-          handle.executeUpdate(amendScheduleUpdate, {
-            args: [
-              {
-                tranches: [{ ...t1!, percent: 10 }, t2!, { ...t3!, percent: 60 }],
-                checkpoints: [],
-                reason: await storedText(db, 'shrink t1'),
-                amendedBy: 'usr_agency',
-              },
-            ],
-          }),
-        );
-        const after = await readClock(db, handle, contractId, 't2', shanghaiDate(await env.currentTimeMs()));
-        expect({ shrink, overdueFen: after.overdueFen, interestFen: after.interestFen }).toEqual({
-          shrink: expect.objectContaining({ type: 'Invalid' }),
-          overdueFen: before.overdueFen,
-          interestFen: before.interestFen,
-        });
-        await handle.executeUpdate(terminateUpdate, {
-          args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }],
-        });
+        const [t1, t2, t3] = tranches(run.year);
+        await expectBreachKept(run.amend([{ ...t1!, percent: 10 }, t2!, { ...t3!, percent: 60 }]), before, clock);
+        await expectBreachKept(run.amend([t2!, { ...t1!, due: `${run.year}-06-30` }, t3!]), before, clock);
       });
     },
   );
+
+  /** t1 released on application (due next year), t2 at the term's end. */
+  const onApplication = (year: number) => twoHalves(year, { due: `${year + 1}-01-31`, release: 'on_application' });
 
   it(
     'an acceptance starts the clock; an amendment later that day (twice) does not change the terms it runs on',
     { timeout: 240_000 },
     async () => {
-      const db = harness.database.handle.db;
-      const { worker, taskQueue } = await harness.worker('breach-same-day');
-      await worker.runUntil(async () => {
-        const tranches = (year: number): AmendScheduleInput['tranches'] => [
-          {
-            id: 't1',
-            label: 'First half',
-            due: `${year + 1}-01-31`,
-            percent: 50,
-            fundingSource: 'fiscal',
-            release: 'on_application',
-          },
-          { id: 't2', label: 'Second half', due: `${year + 1}-12-31`, percent: 50, fundingSource: 'fiscal' },
-        ];
-        const { handle, year } = await started('breach-same-day', taskQueue, tranches, STATUTE_ACCEPTANCE);
-        await handle.executeUpdate(fileApplicationUpdate, {
-          args: [{ applicationId: 'pa_s1', tranche: 't1', amountFen: 5_000_000, filedBy: 'usr_contractor' }],
-        });
-        const decided = await handle.executeUpdate(decideApplicationUpdate, {
-          args: [{ applicationId: 'pa_s1', outcome: 'accept', decidedBy: 'usr_agency' }],
-        });
-        const started_ = await stateClock(handle, 't1', decided.decidedOn);
-        expect(started_.paymentDueOn).toBe(addDays(decided.decidedOn, 30));
+      await onContract('breach-same-day', onApplication, STATUTE_ACCEPTANCE, async (run) => {
+        await run.file('pa_s1', 't1', 5_000_000);
+        const { decidedOn } = await run.accept('pa_s1');
+        const started = await stateClock(run.handle, 't1', decidedOn);
+        expect(started.paymentDueOn).toBe(addDays(decidedOn, 30));
         // Later the same day: 60 days, then (a second change that day) no statute and no interest.
-        for (const terms of [
-          { ...STATUTE_ACCEPTANCE, payWithinDays: 60 },
-          {
-            ...STATUTE_ACCEPTANCE,
-            payWithinDays: 60,
-            statute: 'none' as const,
-            lateInterest: { kind: 'none' as const },
-          },
-        ]) {
-          await handle.executeUpdate(amendScheduleUpdate, {
-            args: [
-              {
-                tranches: tranches(year),
-                checkpoints: [],
-                paymentTerms: terms,
-                reason: await storedText(db, 'same day'),
-                amendedBy: 'usr_agency',
-              },
-            ],
-          });
-        }
-        const later = addDays(decided.decidedOn, 90);
-        const after = await stateClock(handle, 't1', later);
+        await run.amend(onApplication(run.year), { ...STATUTE_ACCEPTANCE, payWithinDays: 60 });
+        await run.amend(onApplication(run.year), {
+          ...STATUTE_ACCEPTANCE,
+          payWithinDays: 60,
+          statute: 'none',
+          lateInterest: { kind: 'none' },
+        });
+        const after = await stateClock(run.handle, 't1', addDays(decidedOn, 90));
         expect({
           paymentDueOn: after.paymentDueOn,
           statute: after.terms.statute,
           interestPositive: after.interestFen > 0,
-        }).toEqual({
-          paymentDueOn: addDays(decided.decidedOn, 30),
-          statute: 'sme_payment_2025',
-          interestPositive: true,
-        });
-        await handle.executeUpdate(terminateUpdate, {
-          args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }],
-        });
+        }).toEqual({ paymentDueOn: addDays(decidedOn, 30), statute: 'sme_payment_2025', interestPositive: true });
       });
     },
   );
+
   it(
     'under dayCount working, a breach is not erased by declaring the past working days of its period holidays (the contract\u2019s own days)',
     { timeout: 240_000 },
     async () => {
       const { env } = harness;
-      const db = harness.database.handle.db;
-      const { worker, taskQueue } = await harness.worker('breach-calendar');
-      await worker.runUntil(async () => {
-        const tranches = (year: number): AmendScheduleInput['tranches'] => [
-          {
-            id: 't1',
-            label: 'First half',
-            due: `${year + 1}-01-31`,
-            percent: 50,
-            fundingSource: 'fiscal',
-            release: 'on_application',
-          },
-          { id: 't2', label: 'Second half', due: `${year + 1}-12-31`, percent: 50, fundingSource: 'fiscal' },
-        ];
-        const { handle, year } = await started('breach-calendar', taskQueue, tranches, {
-          ...STATUTE_ACCEPTANCE,
-          dayCount: 'working',
-        });
-        await handle.executeUpdate(fileApplicationUpdate, {
-          args: [{ applicationId: 'pa_c1', tranche: 't1', amountFen: 5_000_000, filedBy: 'usr_contractor' }],
-        });
-        const decided = await handle.executeUpdate(decideApplicationUpdate, {
-          args: [{ applicationId: 'pa_c1', outcome: 'accept', decidedBy: 'usr_agency' }],
-        });
-        const first = await stateClock(handle, 't1', decided.decidedOn);
+      const terms: PaymentTermsInput = { ...STATUTE_ACCEPTANCE, dayCount: 'working' };
+      await onContract('breach-calendar', onApplication, terms, async (run) => {
+        await run.file('pa_c1', 't1', 5_000_000);
+        const { decidedOn } = await run.accept('pa_c1');
+        const first = await stateClock(run.handle, 't1', decidedOn);
         // Past the deadline (30 working days after the acceptance) by a week.
-        await env.sleep((calendarDaysBetween(decided.decidedOn, first.paymentDueOn!) + 7) * DAY);
+        await env.sleep((calendarDaysBetween(decidedOn, first.paymentDueOn!) + 7) * DAY);
         const today = shanghaiDate(await env.currentTimeMs());
-        const late = await stateClock(handle, 't1', today);
+        const late = await stateClock(run.handle, 't1', today);
         expect(late.overdueFen).toBe(5_000_000);
         expect(late.interestFen).toBeGreaterThan(0);
         const paymentOverdue = stepKey('paymentOverdue', stepReference(['t1']));
-        expect((await handle.query(contractStateQuery)).steps?.[paymentOverdue]?.open).toBe(true);
+        const stepOpen = async () => (await run.handle.query(contractStateQuery)).steps?.[paymentOverdue]?.open;
+        expect(await stepOpen()).toBe(true);
         // The purchaser declares every working day since the acceptance a day off (fewer than 400).
-        const calendar = calendarForYears(year, year + 1);
+        const calendar = calendarForYears(run.year, run.year + 1);
         const holidays: string[] = [];
-        for (let d = addDays(decided.decidedOn, 1); d <= today; d = addDays(d, 1))
+        for (let d = addDays(decidedOn, 1); d <= today; d = addDays(d, 1))
           if (isWorkingDay(d, calendar)) holidays.push(d);
-        const amended = await outcomeOf(
-          handle.executeUpdate(amendCalendarUpdate, {
-            args: [{ holidays, workdays: [], reason: await storedText(db, 'days off'), amendedBy: 'usr_agency' }],
+        await expectRejection(
+          run.handle.executeUpdate(amendCalendarUpdate, {
+            args: [{ holidays, workdays: [], reason: await storedText(run.db, 'days off'), amendedBy: 'usr_agency' }],
           }),
+          REJECTION.invalid,
         );
         await env.sleep(DAY);
-        const after = await stateClock(handle, 't1', today);
-        const state = await handle.query(contractStateQuery);
+        expect(kept(await stateClock(run.handle, 't1', today))).toEqual(kept(late));
         // Any later change (here a schedule amendment that changes nothing) makes the workflow judge its clock again.
-        await handle.executeUpdate(amendScheduleUpdate, {
-          args: [
-            {
-              tranches: tranches(year),
-              checkpoints: [],
-              reason: await storedText(db, 'nothing'),
-              amendedBy: 'usr_agency',
-            },
-          ],
-        });
+        await run.amend(onApplication(run.year));
         await env.sleep(DAY / 24);
-        expect({
-          amended,
-          paymentDueOn: after.paymentDueOn,
-          overdueFen: after.overdueFen,
-          interestFen: after.interestFen,
-          stepOpen: state.steps?.[paymentOverdue]?.open,
-        }).toEqual({
-          amended: expect.objectContaining({ type: 'Invalid' }),
-          paymentDueOn: late.paymentDueOn,
-          overdueFen: late.overdueFen,
-          interestFen: late.interestFen,
-          stepOpen: true,
-        });
-        await handle.executeUpdate(terminateUpdate, {
-          args: [{ reason: await storedText(db, 'over'), terminatedBy: 'usr_agency' }],
-        });
+        expect(await stepOpen()).toBe(true);
       });
     },
   );
