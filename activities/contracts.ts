@@ -4,8 +4,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { appendEvent } from '../db/events';
+import { insertNotifications } from '../db/notifications';
 import { resolveAndAcceptTexts } from '../db/free-texts';
-import { contracts, ledgerEntries, notifications } from '../db/schema';
+import { contracts, ledgerEntries } from '../db/schema';
 import { contractOrganizations, type Contract } from '../domain/contract';
 import type { Resolved } from '../domain/free-text';
 import type { LedgerEntry } from '../domain/ledger';
@@ -148,25 +149,16 @@ async function writeContract(tx: Transaction, projection: Resolved<ContractProje
             await tx.select({ definition: contracts.definition }).from(contracts).where(eq(contracts.id, contractId))
           )[0]!.definition as Contract)
         ).parties;
-  for (const notice of projection.notices) {
-    const recipients = [...new Set(notice.recipients.map((role) => parties![role]).filter((id): id is string => !!id))];
-    if (recipients.length === 0) continue;
-    await tx
-      .insert(notifications)
-      .values(
-        recipients.map((organizationId) => ({
-          idempotencyKey: notice.idempotencyKey,
-          organizationId,
-          contractId,
-          kind: notice.kind,
-          severity: notice.severity,
-          subject: notice.subject,
-          body: notice.body,
-          createdAt: new Date(projection.events[0]?.occurredAt ?? snapshot.createdAt),
-        })),
-      )
-      .onConflictDoNothing();
-  }
+  const at = projection.events[0]?.occurredAt ?? snapshot.createdAt;
+  await insertNotifications(
+    tx,
+    contractId,
+    projection.notices.map(({ recipients, ...notice }) => ({
+      ...notice,
+      organizationIds: [...new Set(recipients.map((role) => parties![role]).filter((id): id is string => !!id))],
+      at,
+    })),
+  );
 }
 
 /**

@@ -8,15 +8,15 @@ import { notifications } from './schema';
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
-/** Writes the notifications (new ones only) and returns the ids of all of them, oldest first. */
-export async function writeNotifications(
-  tx: Transaction,
+/** Writes the notifications, new ones only (a row per organization and idempotency key). */
+export async function insertNotifications(
+  db: Database | Transaction,
   contractId: string | null,
-  notices: InboxNotification[],
-): Promise<number[]> {
+  notices: readonly InboxNotification[],
+): Promise<void> {
   for (const n of notices) {
     if (n.organizationIds.length === 0) continue;
-    await tx
+    await db
       .insert(notifications)
       .values(
         n.organizationIds.map((organizationId) => ({
@@ -33,6 +33,15 @@ export async function writeNotifications(
       )
       .onConflictDoNothing();
   }
+}
+
+/** Writes the notifications (new ones only) and returns the ids of all of them, oldest first, for delivery. */
+export async function writeNotifications(
+  tx: Transaction,
+  contractId: string | null,
+  notices: InboxNotification[],
+): Promise<number[]> {
+  await insertNotifications(tx, contractId, notices);
   const keys = notices.map((n) => n.idempotencyKey);
   if (keys.length === 0) return [];
   const rows = await tx

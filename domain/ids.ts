@@ -118,6 +118,27 @@ export function escalationWorkflowId(stepId: string): string {
   return buildId('escalation', idParts(stepId));
 }
 
+/**
+ * The contract a workflow of grantflow belongs to, from its id (any builder above), or null for
+ * an id of no contract's workflow (a probe's, another application's). An escalation's id holds its
+ * step's id, whose first part after the kind is the contract.
+ */
+export function contractIdOfWorkflowId(workflowId: string): string | null {
+  const id = parseId(workflowId);
+  if (!id) return null;
+  switch (id.kind) {
+    case 'contract':
+    case 'review':
+    case 'quotas':
+    case 'material-request':
+      return id.parts[0] ?? null;
+    case 'escalation':
+      return id.parts[0] === 'step' ? (id.parts[1] ?? null) : null;
+    default:
+      return null;
+  }
+}
+
 // ---- Stalled steps.
 
 /**
@@ -131,6 +152,17 @@ export function stepReference(parts: readonly [string, ...string[]]): string {
 /** The parts of a reference `stepReference` built, or undefined for any other string. */
 export function referenceParts(reference: string): string[] | undefined {
   return decodeParts(reference);
+}
+
+/** A material request's step for one village (materialRequestOverdue): the request, then the village. */
+export function villageStepReference(requestId: string, village: string): string {
+  return stepReference([requestId, village]);
+}
+
+/** The request and village of a reference `villageStepReference` built, or undefined for any other. */
+export function parseVillageStepReference(reference: string): { requestId: string; village: string } | undefined {
+  const parts = referenceParts(reference);
+  return parts?.length === 2 ? { requestId: parts[0]!, village: parts[1]! } : undefined;
 }
 
 /** One occurrence (1, 2, … as the step stalls again) of a step of a contract. */

@@ -53,6 +53,10 @@ export function receivedTotal(ledger: readonly LedgerEntry[]): Fen {
   return ledger.reduce((sum, e) => sum + e.amountFen, 0);
 }
 
+/**
+ * The ledger reference of the reversal of payment `reference` (public: the API answers with it).
+ * Injective and never a payment's: a payment's reference matches REFERENCE, which has no "~".
+ */
 export function reversalReference(reference: string): string {
   return `${reference}~reversal`;
 }

@@ -14,7 +14,8 @@ import {
 } from '../../db/calendar';
 import type { Database } from '../../db/client';
 import { appendEvent } from '../../db/events';
-import { calendarYears, notifications } from '../../db/schema';
+import { insertNotifications } from '../../db/notifications';
+import { calendarYears } from '../../db/schema';
 import {
   calendarYearEventKey,
   missingYearNotice,
@@ -203,18 +204,17 @@ export class CalendarService {
     const year = yearToAnnounceMissing(shanghaiDate(now), await coveredYearTest(this.db));
     if (year === undefined) return undefined;
     const { subject, body } = missingYearNotice(year);
-    await this.db
-      .insert(notifications)
-      .values({
+    await insertNotifications(this.db, null, [
+      {
         idempotencyKey: missingYearNoticeKey(year),
-        organizationId: ADMINISTRATORS_INBOX,
+        organizationIds: [ADMINISTRATORS_INBOX],
         kind: 'calendar.year_missing',
         severity: 'warning',
         subject,
         body,
-        createdAt: new Date(now),
-      })
-      .onConflictDoNothing();
+        at: new Date(now).toISOString(),
+      },
+    ]);
     return year;
   }
 

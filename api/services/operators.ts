@@ -6,7 +6,7 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../../db/client';
 import { writeNotifications } from '../../db/notifications';
-import { parseId } from '../../domain/ids';
+import { contractIdOfWorkflowId } from '../../domain/ids';
 import { stuckWorkflowNotification, type StuckReason, type StuckWorkflowNotice } from '../../domain/notices';
 import { PROJECTION_FAILURE_MEMO, type ProjectionFailure } from '../../workflows/projection-messages';
 import { ADMINISTRATORS_INBOX } from './inbox';
@@ -47,11 +47,6 @@ export interface StuckScan {
 function isoFromTimestamp(t: { seconds?: unknown; nanos?: number | null } | null | undefined): string | null {
   if (!t?.seconds) return null;
   return new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString();
-}
-
-/** The contract id every grantflow workflow id starts with (domain/ids), or null. */
-function contractOf(workflowId: string): string | null {
-  return parseId(workflowId)?.parts[0] ?? null;
 }
 
 async function inBatches<T, R>(items: T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -120,7 +115,7 @@ export class OperatorService {
       workflowId: info.workflowId,
       runId: info.runId,
       workflowType: info.type,
-      contractId: contractOf(info.workflowId),
+      contractId: contractIdOfWorkflowId(info.workflowId),
     };
     const stuck: StuckWorkflow[] = [];
     const projection = info.memo?.[PROJECTION_FAILURE_MEMO] as ProjectionFailure | undefined;

@@ -5,7 +5,7 @@ import type { Database } from '../../db/client';
 import { contracts } from '../../db/schema';
 import { contactForReader, type HamletContact } from '../../domain/contacts';
 import type { Contract } from '../../domain/contract';
-import { referenceParts } from '../../domain/ids';
+import { parseVillageStepReference } from '../../domain/ids';
 import { isAdmin, type Actor } from '../../domain/organizations';
 import { notFound } from '../errors';
 import { say } from '../../domain/messages';
@@ -40,8 +40,7 @@ export function villageScope(actor: Actor, contract: Pick<Contract, 'stations'>)
 export function isVillagesOwnStep(village: string, step: { kind: string; reference: string }): boolean {
   if (step.kind !== 'materialRequestOverdue') return true;
   // Parsed, not matched by suffix: a village whose id ends another's must not see its steps.
-  const parts = referenceParts(step.reference);
-  return parts?.length === 2 && parts[1] === village;
+  return parseVillageStepReference(step.reference)?.village === village;
 }
 
 /**

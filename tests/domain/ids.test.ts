@@ -11,6 +11,7 @@ import {
   contactEventKey,
   contractEventKey,
   contractNoticeKey,
+  contractIdOfWorkflowId,
   contractWorkflowId,
   decodeParts,
   encodeParts,
@@ -27,6 +28,7 @@ import {
   parseAnnouncedKey,
   parseId,
   parseStepKey,
+  parseVillageStepReference,
   probeEventKey,
   progressEventKey,
   quotaWorkflowId,
@@ -37,6 +39,7 @@ import {
   stepReference,
   submissionEventKey,
   userEventKey,
+  villageStepReference,
 } from '../../domain/ids';
 
 // Strings over the characters that matter to the encoding (separator, escape, the escapes' own
@@ -387,6 +390,38 @@ describe('adversarial pairs that collided before', () => {
       fc.property(text, text, text, (request, village, viewer) => {
         const step = { kind: 'materialRequestOverdue', reference: stepReference([request, village]) };
         expect(isVillagesOwnStep(viewer, step)).toBe(viewer === village);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('every workflow id of a contract names that contract (an escalation’s through its step id)', () => {
+    fc.assert(
+      fc.property(text, text, kind, refParts, fc.integer({ min: 1, max: 99 }), (contract, other, k, parts, n) => {
+        const ids = [
+          contractWorkflowId(contract),
+          reviewWorkflowId(contract, other),
+          quotaWorkflowId(contract),
+          materialRequestWorkflowId(contract, other),
+          escalationWorkflowId(stepId(contract, k, stepReference(parts), n)),
+        ];
+        for (const id of ids) expect(contractIdOfWorkflowId(id)).toBe(contract);
+      }),
+      { numRuns: 500 },
+    );
+    // Not a contract's workflow: no contract.
+    expect(contractIdOfWorkflowId('history-probe')).toBeNull();
+    expect(contractIdOfWorkflowId(buildId('probe-event', ['w', 'r', 'x']))).toBeNull();
+  });
+
+  it('a village step reference gives back its request and village, and no other reference does', () => {
+    fc.assert(
+      fc.property(text, text, refParts, (request, village, parts) => {
+        expect(parseVillageStepReference(villageStepReference(request, village))).toEqual({
+          requestId: request,
+          village,
+        });
+        if (parts.length !== 2) expect(parseVillageStepReference(stepReference(parts))).toBeUndefined();
       }),
       { numRuns: 1000 },
     );
