@@ -27,6 +27,8 @@ import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-coun
 import { eventually } from '../helpers/eventually';
 import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
 import { storedText } from '../helpers/texts';
+import { expectRejection } from '../helpers/rejections';
+import { REJECTION } from '../../workflows/rejection';
 
 const DAY = 24 * 3600 * 1000;
 const TERMS: PaymentTermsInput = {
@@ -119,15 +121,13 @@ describe('the payer’s clock when the schedule or the terms are amended', () =>
         ],
       });
       // A return is no longer possible: the window (fixed at filing) has ended, the application stands deemed accepted.
-      const returned = await handle
-        .executeUpdate(decideApplicationUpdate, {
+      const returned = await expectRejection(
+        handle.executeUpdate(decideApplicationUpdate, {
           args: [{ applicationId: 'pa_w1', outcome: 'return', decidedBy: 'usr_agency' }],
-        })
-        .then(
-          () => 'returned',
-          (e: Error) => String(e.cause ?? e.message),
-        );
-      expect(returned).toMatch(/deemed accepted/);
+        }),
+        REJECTION.conflict,
+      );
+      expect(returned.failure.message).toMatch(/deemed accepted/);
       const decided = await handle.executeUpdate(decideApplicationUpdate, {
         args: [{ applicationId: 'pa_w1', outcome: 'accept', decidedBy: 'usr_agency' }],
       });
@@ -167,8 +167,8 @@ describe('the payer’s clock when the schedule or the terms are amended', () =>
           (rows) => rows.length > 0,
         );
         // Renaming t1 away while its application is owed: refused, naming the tranche.
-        const renamed = await handle
-          .executeUpdate(amendScheduleUpdate, {
+        await expectRejection(
+          handle.executeUpdate(amendScheduleUpdate, {
             args: [
               {
                 tranches: tranchesOf(year, 't1b'),
@@ -177,48 +177,33 @@ describe('the payer’s clock when the schedule or the terms are amended', () =>
                 amendedBy: 'usr_agency',
               },
             ],
-          })
-          .then(
-            () => 'accepted',
-            (e: Error & { cause?: { type?: string; message?: string } }) => `${e.cause?.type}: ${e.cause?.message}`,
-          );
-        expect(renamed).toMatch(/^Invalid/);
+          }),
+          REJECTION.invalid,
+        );
         // Under the statute what a tranche in breach owes, its deadline and its interest come out of
         // an amendment as they went in: halving t1 is refused naming the rule. On basis acceptance its
         // deadline runs from the acceptance, so moving its due day or its release changes none of it.
-        const refusal = (tranches: AmendScheduleInput['tranches']) =>
-          storedText(db, 'move').then((reason) =>
-            handle
-              .executeUpdate(amendScheduleUpdate, {
-                args: [{ tranches, checkpoints: [], reason, amendedBy: 'usr_agency' }],
-              })
-              .then(
-                () => undefined,
-                (e: Error & { cause?: { type?: string; details?: unknown[] } }) => ({
-                  type: e.cause?.type,
-                  problems: e.cause?.details?.[0] as Array<{
-                    field: string;
-                    code: string;
-                    params?: Record<string, unknown>;
-                  }>,
-                }),
-              ),
-          );
+        const amend = async (tranches: AmendScheduleInput['tranches']) =>
+          handle.executeUpdate(amendScheduleUpdate, {
+            args: [{ tranches, checkpoints: [], reason: await storedText(db, 'move'), amendedBy: 'usr_agency' }],
+          });
         const [first, second] = tranchesOf(year);
-        const refused = await refusal([
-          { ...first!, percent: 40 },
-          { ...second!, percent: 60 },
-        ]);
-        expect(refused?.type).toBe('Invalid');
-        expect(refused?.problems).toEqual([
+        const refused = await expectRejection(
+          amend([
+            { ...first!, percent: 40 },
+            { ...second!, percent: 60 },
+          ]),
+          REJECTION.invalid,
+        );
+        expect(refused.problems).toEqual([
           expect.objectContaining({
             field: 'tranches',
             code: 'overdue_tranche_kept',
             params: expect.objectContaining({ id: 't1', day: dueOn, rule: 'sme_payment_2025.breach_not_amended_away' }),
           }),
         ]);
-        expect(await refusal([{ ...first!, due: `${year}-06-30` }, second!])).toBeUndefined();
-        expect(await refusal([first!, { ...second!, due: `${year + 1}-11-30` }])).toBeUndefined();
+        await amend([{ ...first!, due: `${year}-06-30` }, second!]);
+        await amend([first!, { ...second!, due: `${year + 1}-11-30` }]);
         // The terms change to basis due_date and 60 days: t1's clock started on its acceptance, on
         // basis acceptance and 30 days, and keeps running on them — the breach is not amended away.
         const amendedOn = shanghaiDate(await env.currentTimeMs());
@@ -312,25 +297,14 @@ describe('the payer’s clock when the schedule or the terms are amended', () =>
           await amend(31 + i);
           await env.sleep(DAY);
         }
-        const refused = await amend(10).then(
-          () => 'accepted',
-          (e: Error & { cause?: { type?: string; details?: unknown[] } }) => ({
-            type: e.cause?.type,
-            details: e.cause?.details,
+        const refused = await expectRejection(amend(10), REJECTION.invalid);
+        expect(refused.problems).toEqual([
+          expect.objectContaining({
+            field: 'paymentTerms',
+            code: 'too_many_terms_changes',
+            params: expect.objectContaining({ limit: MAX_PAYMENT_TERMS_CHANGES }),
           }),
-        );
-        expect(refused).toMatchObject({
-          type: 'Invalid',
-          details: expect.arrayContaining([
-            [
-              expect.objectContaining({
-                field: 'paymentTerms',
-                code: 'too_many_terms_changes',
-                params: expect.objectContaining({ limit: MAX_PAYMENT_TERMS_CHANGES }),
-              }),
-            ],
-          ]),
-        });
+        ]);
         const state = await handle.query(contractStateQuery);
         expect(state.contract.paymentTermsHistory).toHaveLength(MAX_PAYMENT_TERMS_CHANGES);
         expect(state.contract.paymentTerms?.payWithinDays).toBe(30 + MAX_PAYMENT_TERMS_CHANGES);
@@ -359,11 +333,7 @@ describe('the payer’s clock when the schedule or the terms are amended', () =>
       expect((await handle.executeUpdate(amendScheduleUpdate, { args: [first] })).version).toBe(2);
       // A retry after a 503 (the API's idempotency record freed) with other terms: same tranches, checkpoints, reason.
       const second = { ...first, paymentTerms: { ...TERMS, payWithinDays: 60 } };
-      const outcome = await handle.executeUpdate(amendScheduleUpdate, { args: [second] }).then(
-        (a) => `answered version ${a.version}`,
-        (e: Error & { cause?: { type?: string } }) => `refused ${e.cause?.type}`,
-      );
-      expect(outcome).toBe('refused Conflict');
+      await expectRejection(handle.executeUpdate(amendScheduleUpdate, { args: [second] }), REJECTION.conflict);
       // The same retry with the same terms is the same amendment.
       expect((await handle.executeUpdate(amendScheduleUpdate, { args: [first] })).version).toBe(2);
       await handle.executeUpdate(terminateUpdate, {
