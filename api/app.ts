@@ -1,4 +1,5 @@
 // Builds the HTTP API: external plugins first, then the app's own (auth), then one plugin per resource.
+import packageJson from '../package.json' with { type: 'json' };
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import swagger from '@fastify/swagger';
@@ -206,7 +207,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       openapi: '3.0.3',
       info: {
         title: 'grantflow API',
-        version: '0.1.0',
+        version: packageJson.version,
         description: 'Durable workflows for grant-funded government service contracts.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },

@@ -36,6 +36,8 @@ describe('the OpenAPI document’s examples', () => {
     expect(served.statusCode).toBe(200);
     expect(served.json()).toEqual(doc);
     expect(served.json().openapi).toMatch(/^3\./);
+    // The release the README declares (version 1.0: running workflows change only behind patched()).
+    expect(served.json().info.version).toMatch(/^1\.\d+\.\d+$/);
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/v1/organizations', '/v1/users', '/v1/me', '/v1/contracts']),
     );
