@@ -8,23 +8,16 @@
 //   which must not be copied into workflow histories and memos.
 import { ApplicationFailure } from '@temporalio/common';
 import { DrizzleQueryError } from 'drizzle-orm';
+import { causes } from '../domain/causes';
 
 /** ApplicationFailure type of a write refused for its data. */
 export const BAD_DATA = 'BadData';
 /** ApplicationFailure type of any other failed query (retried). */
 export const DATABASE_ERROR = 'DatabaseError';
 
-function* chain(error: unknown): Generator<unknown> {
-  const seen = new Set<unknown>();
-  for (let e = error; e && typeof e === 'object' && !seen.has(e); e = (e as { cause?: unknown }).cause) {
-    seen.add(e);
-    yield e;
-  }
-}
-
 /** The SQLSTATE of a data or constraint error anywhere in `error`'s cause chain. */
 export function badDataState(error: unknown): string | undefined {
-  for (const e of chain(error)) {
+  for (const e of causes(error)) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code)) return code;
   }
@@ -34,7 +27,7 @@ export function badDataState(error: unknown): string | undefined {
 /** The message of the deepest cause (the driver's, e.g. `connect ECONNREFUSED …`). */
 function driverMessage(error: unknown): string {
   let message = error instanceof Error ? error.message : String(error);
-  for (const e of chain(error)) if (e instanceof Error && !(e instanceof DrizzleQueryError)) message = e.message;
+  for (const e of causes(error)) if (e instanceof Error && !(e instanceof DrizzleQueryError)) message = e.message;
   return message;
 }
 
@@ -56,7 +49,7 @@ export function withPermanentFailures<T extends Record<string, (...args: never[]
             nonRetryable: true,
           });
         }
-        if ([...chain(error)].some((e) => e instanceof DrizzleQueryError)) {
+        if ([...causes(error)].some((e) => e instanceof DrizzleQueryError)) {
           throw ApplicationFailure.create({ type: DATABASE_ERROR, message: `${name}: ${driverMessage(error)}` });
         }
         throw error;

@@ -3,6 +3,7 @@
 // socket's timeout. The one place that tells an outage (Temporal or a worker not answering,
 // the database gone) from a bug; the app's error handler and api/services/temporal-errors use it.
 import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { causes } from '../domain/causes';
 import { ApiError, type Message } from './errors';
 
 /** Seconds a client is told to wait before trying again (the Retry-After header). */
@@ -55,16 +56,6 @@ function isUnavailableSqlState(code: string, message: string): boolean {
     ['57P01', '57P02', '57P03', '53300', '3D000'].includes(code) ||
     (code === '55000' && /not currently accepting connections/i.test(message))
   );
-}
-
-function* causes(error: unknown): Generator<unknown> {
-  const seen = new Set<unknown>();
-  let current = error;
-  while (current && typeof current === 'object' && !seen.has(current)) {
-    seen.add(current);
-    yield current;
-    current = (current as { cause?: unknown }).cause;
-  }
 }
 
 function grpcCode(error: unknown): number | undefined {

@@ -57,17 +57,7 @@ const versionView = (row: PublishedYearRow) => ({
 /** A year as read: where its days come from, and the days. */
 function yearView(year: number, row: PublishedYearRow | undefined) {
   if (row) {
-    return {
-      year,
-      source: 'published' as const,
-      package: null,
-      version: row.version,
-      notice: { title: row.sourceTitle, date: row.sourceDate },
-      publishedBy: row.publishedBy,
-      publishedAt: row.publishedAt.toISOString(),
-      holidays: row.holidays,
-      workdays: row.workdays,
-    };
+    return { year, source: 'published' as const, package: null, ...versionView(row) };
   }
   const packaged = officialCalendar();
   const inYear = (d: string) => d.startsWith(`${year}-`);

@@ -12,6 +12,7 @@ import { rejectionSaid, say } from '../../domain/messages';
 import type { Problem } from '../../domain/problems';
 import { isRejection, REJECTION, type Rejection } from '../../workflows/rejection';
 import { ApiError, conflict, forbidden, notFound, unprocessable, type Message } from '../errors';
+import { causes } from '../../domain/causes';
 import { outageOf, ServiceUnavailableError } from '../outages';
 import { isUpdateLimitStatus } from './temporal-connection';
 import { throughUpdateGate, updatesRefusedByTemporal, UpdatesInFlightError } from './update-gate';
@@ -163,9 +164,7 @@ export async function sendToWorkflow<T>(workflowId: string, send: () => Promise<
  * as it admits: RESOURCE_EXHAUSTED from UpdateWorkflowExecution, wrapped in a ServiceError.
  */
 export function isUpdateLimitExhausted(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  for (let e = error; e && typeof e === 'object' && !seen.has(e); e = (e as { cause?: unknown }).cause) {
-    seen.add(e);
+  for (const e of causes(error)) {
     const { code, details } = e as { code?: unknown; details?: unknown };
     if (isUpdateLimitStatus(code, details)) return true;
   }
@@ -177,9 +176,7 @@ const UPDATE_TASK_FAILURE_TRIES = 4;
 
 /** Temporal's answer to an Update whose workflow task failed or closed the workflow before taking it (FAILED_PRECONDITION). */
 export function isUpdateTaskFailure(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  for (let e = error; e && typeof e === 'object' && !seen.has(e); e = (e as { cause?: unknown }).cause) {
-    seen.add(e);
+  for (const e of causes(error)) {
     const { code, details, message } = e as { code?: unknown; details?: unknown; message?: unknown };
     const text = `${typeof details === 'string' ? details : ''} ${typeof message === 'string' ? message : ''}`;
     if ((code === undefined || code === GRPC_FAILED_PRECONDITION) && /unexpected workflow task failure/i.test(text))
