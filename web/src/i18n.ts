@@ -16,14 +16,12 @@ import type { ReturnReason, SubmissionStatus } from '../../domain/materials';
 import type { LedgerKind } from '../../domain/ledger';
 import type { Role } from '../../domain/organizations';
 import type { AttachmentKind } from '../../domain/templates';
-import { isLang, type Lang, type Text } from '../../domain/languages';
+import { isLang, text as t, type Lang, type Text } from '../../domain/languages';
 
 export type { Lang, Text };
 
 /** Each language by its own name, in the order the language switch offers them (the users' own first). */
 export const LANGUAGE_NAMES: Record<Lang, string> = { 'zh-CN': '中文（简体）', en: 'English' };
-
-const t = (en: string, zh: string): Text => ({ en, 'zh-CN': zh });
 
 export const MESSAGES = {
   appName: t('grantflow', 'grantflow'),
