@@ -5,7 +5,7 @@
 // `entry` demands every language of LANGS (domain/languages.ts), so a message missing a translation fails the typecheck.
 // Side-effect free: the API, the workflows and the page import it.
 import { dayText } from './dates';
-import type { OrganizationKind, Role } from './organizations';
+import { PARTY_NAMES, ROLE_NAMES, type Party, type Role } from './organizations';
 import type { Lang } from './languages';
 
 export const DEFAULT_LANG: Lang = 'en';
@@ -57,27 +57,6 @@ const FORMAT_NAMES: Record<string, { en: string; zh: string }> = {
   uuid: { en: 'a UUID', zh: 'UUID' },
 };
 
-/** Organization kinds and party roles as a Chinese reader calls them (the API's own names in English). */
-const KIND_ZH: Readonly<Record<OrganizationKind, string>> = {
-  purchaser: '购买方',
-  payer: '付款方',
-  contractor: '承接机构',
-  evaluator: '评估机构',
-  township: '乡镇',
-  village: '村',
-  auditor: '审计机构',
-};
-const ROLE_ZH: Readonly<Record<Role, string>> = {
-  agency_officer: '业务主管',
-  finance_officer: '财务人员',
-  evaluator: '评估人员',
-  contractor_staff: '机构工作人员',
-  station_staff: '站点社工',
-  village_liaison: '村联络员',
-  township_officer: '乡镇干部',
-  auditor: '审计人员',
-  admin: '管理员',
-};
 /** What a refused caller wanted to do (the routes' and services' action phrases), in Chinese; one not listed is left out. */
 const ACTION_ZH: Readonly<Record<string, string>> = {
   "replace users' tokens": '更换用户令牌',
@@ -127,9 +106,12 @@ const STATUS_ZH: Readonly<Record<string, string>> = {
   pending: '待验收',
 };
 const statusZh = (status: string) => STATUS_ZH[status] ?? status;
+/** Kinds of organization and party roles: the API's own names in English, their glossary names in Chinese. */
 const kindName = (kinds: readonly string[], lang: Lang) =>
-  lang === 'en' ? kinds.join(' or ') : kinds.map((k) => KIND_ZH[k as OrganizationKind] ?? k).join('或');
-const roleZh = (role: string) => ROLE_ZH[role as Role] ?? role;
+  lang === 'en'
+    ? kinds.join(' or ')
+    : kinds.map((k) => (Object.hasOwn(PARTY_NAMES, k) ? PARTY_NAMES[k as Party]['zh-CN'] : k)).join('或');
+const roleZh = (role: string) => (Object.hasOwn(ROLE_NAMES, role) ? ROLE_NAMES[role as Role]['zh-CN'] : role);
 const actionZh = (action: string) => ACTION_ZH[action] ?? '执行此操作';
 
 /**
@@ -661,7 +643,7 @@ export const MESSAGES = {
   only_party_may: entry<{ role: string; party: string; contract: string; action: string }>({
     en: ({ role, party, contract, action }) => `Only a ${role} of ${party} of contract ${contract} may ${action}`,
     'zh-CN': ({ role, party, contract, action }) =>
-      `只有合同 ${contract} 的${party === 'the payer' ? '付款方' : '购买方'}的${roleZh(role)}可以${actionZh(action)}`,
+      `只有合同 ${contract} 的${PARTY_NAMES[party === 'the payer' ? 'payer' : 'purchaser']['zh-CN']}的${roleZh(role)}可以${actionZh(action)}`,
   }),
   only_purchaser_starts: entry({
     en: () => 'Only an agency_officer of the purchaser named in the contract may start it',

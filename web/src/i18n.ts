@@ -10,11 +10,11 @@ import type { BudgetLineKind, FundingSource } from '../../domain/contract';
 import { dateTimeText, dayText, parseInstant, shanghaiDate } from '../../domain/dates';
 import { moneyProblem, moneyText, parseMoney } from '../../domain/money';
 import type { EventKind } from '../../domain/events';
-import type { EscalationParty, EscalationState, StepKind } from '../../domain/escalation';
+import type { EscalationState, StepKind } from '../../domain/escalation';
 import { MATERIAL_KIND_LABELS, type MaterialKind, type RequestStatus } from '../../domain/material-requests';
 import type { ReturnReason, SubmissionStatus } from '../../domain/materials';
 import type { LedgerKind } from '../../domain/ledger';
-import type { Role } from '../../domain/organizations';
+import { PARTY_NAMES, ROLE_NAMES, type Party, type Role } from '../../domain/organizations';
 import type { AttachmentKind } from '../../domain/templates';
 import { isLang, text as t, type Lang, type Text } from '../../domain/languages';
 
@@ -471,15 +471,13 @@ export const LEDGER_KIND: Labels<LedgerKind> = {
   reversal: t('Reversal', '冲正'),
 };
 
-export const PARTY: Labels<EscalationParty> = {
-  purchaser: t('Purchaser', '采购方'),
-  payer: t('Payer', '付款方'),
-  contractor: t('Contractor', '承接机构'),
-  evaluator: t('Evaluator', '评估方'),
-  township: t('Township government', '乡镇政府'),
-  village: t('Village committee', '村委会'),
-  oversight: t('Oversight', '监督方'),
-};
+/** The parties by their one name (domain/organizations PARTY_NAMES), capitalized as a label. */
+export const PARTY = Object.fromEntries(
+  Object.entries(PARTY_NAMES).map(([party, { en, 'zh-CN': zh }]) => [
+    party,
+    t(en.charAt(0).toUpperCase() + en.slice(1), zh),
+  ]),
+) as Labels<Party>;
 
 export const STEP_KIND: Labels<StepKind> = {
   paymentShortfall: t('Payment shortfall', '拨付缺口'),
@@ -549,17 +547,7 @@ export const ATTACHMENT_KIND: Labels<AttachmentKind> = {
   other: t('other', '其他'),
 };
 
-export const ROLE: Labels<Role> = {
-  agency_officer: t('Agency officer', '业务主管'),
-  finance_officer: t('Finance officer', '财务人员'),
-  evaluator: t('Evaluator', '评估人员'),
-  contractor_staff: t('Contractor staff', '机构工作人员'),
-  station_staff: t('Station staff', '站点社工'),
-  village_liaison: t('Village liaison', '村联络员'),
-  township_officer: t('Township officer', '乡镇干部'),
-  auditor: t('Auditor', '审计人员'),
-  admin: t('Administrator', '管理员'),
-};
+export const ROLE: Labels<Role> = ROLE_NAMES;
 
 // Typed by domain/events.ts's list: a kind without a label in both languages fails the typecheck.
 export const EVENT_KIND: Labels<EventKind> = {
