@@ -6,7 +6,7 @@
 // Side-effect free: the API, the workflows and the page import it.
 import { dayText } from './dates';
 import { PARTY_NAMES, ROLE_NAMES, type Party, type Role } from './organizations';
-import type { Lang } from './languages';
+import { text, type Lang, type Text } from './languages';
 
 export const DEFAULT_LANG: Lang = 'en';
 
@@ -31,30 +31,27 @@ function orList(values: readonly (string | number)[], lang: Lang): string {
 const plainList = (values: readonly (string | number)[], lang: Lang) => values.join(lang === 'en' ? ', ' : '、');
 
 /** JSON Schema type names as a person says them. */
-const TYPE_NAMES: Record<string, { en: string; zh: string }> = {
-  string: { en: 'text', zh: '文本' },
-  number: { en: 'a number', zh: '数字' },
-  integer: { en: 'a whole number', zh: '整数' },
-  boolean: { en: 'true or false', zh: 'true 或 false' },
-  object: { en: 'an object', zh: '对象' },
-  array: { en: 'a list', zh: '列表' },
-  null: { en: 'null', zh: 'null' },
+const TYPE_NAMES: Readonly<Record<string, Text>> = {
+  string: text('text', '文本'),
+  number: text('a number', '数字'),
+  integer: text('a whole number', '整数'),
+  boolean: text('true or false', 'true 或 false'),
+  object: text('an object', '对象'),
+  array: text('a list', '列表'),
+  null: text('null', 'null'),
 };
 function typeName(types: string, lang: Lang): string {
-  const names = types.split(',').map((t) => TYPE_NAMES[t.trim()]?.[lang === 'en' ? 'en' : 'zh'] ?? t);
+  const names = types.split(',').map((t) => TYPE_NAMES[t.trim()]?.[lang] ?? t);
   return lang === 'en' ? names.join(' or ') : names.join('或');
 }
 
-const FORMAT_NAMES: Record<string, { en: string; zh: string }> = {
-  date: { en: 'a real date (YYYY-MM-DD)', zh: '真实存在的日期（YYYY-MM-DD）' },
-  'date-time': {
-    en: 'a date and time (e.g. 2026-11-30T09:00:00+08:00)',
-    zh: '日期和时间（例如 2026-11-30T09:00:00+08:00）',
-  },
-  time: { en: 'a time of day (HH:MM:SS)', zh: '时刻（HH:MM:SS）' },
-  email: { en: 'an e-mail address', zh: '电子邮件地址' },
-  uri: { en: 'a web address (https://…)', zh: '网址（https://…）' },
-  uuid: { en: 'a UUID', zh: 'UUID' },
+const FORMAT_NAMES: Readonly<Record<string, Text>> = {
+  date: text('a real date (YYYY-MM-DD)', '真实存在的日期（YYYY-MM-DD）'),
+  'date-time': text('a date and time (e.g. 2026-11-30T09:00:00+08:00)', '日期和时间（例如 2026-11-30T09:00:00+08:00）'),
+  time: text('a time of day (HH:MM:SS)', '时刻（HH:MM:SS）'),
+  email: text('an e-mail address', '电子邮件地址'),
+  uri: text('a web address (https://…)', '网址（https://…）'),
+  uuid: text('a UUID', 'UUID'),
 };
 
 /** What a refused caller wanted to do (the routes' and services' action phrases), in Chinese; one not listed is left out. */
@@ -136,7 +133,7 @@ export const MESSAGES = {
   }),
   format: entry<{ format: string }>({
     en: ({ format }) => `must be ${FORMAT_NAMES[format]?.en ?? `in the ${format} format`}`,
-    'zh-CN': ({ format }) => `必须是${FORMAT_NAMES[format]?.zh ?? ` ${format} 格式`}`,
+    'zh-CN': ({ format }) => `必须是${FORMAT_NAMES[format]?.['zh-CN'] ?? ` ${format} 格式`}`,
   }),
   min_length: entry<Limit>({
     en: ({ limit }) => `must have at least ${limit} characters`,
@@ -684,11 +681,11 @@ export const MESSAGES = {
   }),
   not_found: entry<{ what: string; id: string }>({
     en: ({ what, id }) => `${WHAT[what]?.en ?? what} ${id} does not exist`,
-    'zh-CN': ({ what, id }) => `${WHAT[what]?.zh ?? what} ${id} 不存在`,
+    'zh-CN': ({ what, id }) => `${WHAT[what]?.['zh-CN'] ?? what} ${id} 不存在`,
   }),
   not_found_or_not_shared: entry<{ what: string; id: string }>({
     en: ({ what, id }) => `${WHAT[what]?.en ?? what} ${id} does not exist or is not shared with your organization`,
-    'zh-CN': ({ what, id }) => `${WHAT[what]?.zh ?? what} ${id} 不存在，或未与您的机构共享`,
+    'zh-CN': ({ what, id }) => `${WHAT[what]?.['zh-CN'] ?? what} ${id} 不存在，或未与您的机构共享`,
   }),
   no_route: entry<{ method: string; path: string }>({
     en: ({ method, path }) => `No route ${method} ${path}`,
@@ -1067,15 +1064,15 @@ export const MESSAGES = {
 } as const;
 
 /** What a `not_found` names, in each language. */
-const WHAT: Record<string, { en: string; zh: string }> = {
-  contract: { en: 'Contract', zh: '合同' },
-  organization: { en: 'Organization', zh: '机构' },
-  user: { en: 'User', zh: '用户' },
-  submission: { en: 'Submission', zh: '提交' },
-  escalation: { en: 'Escalation', zh: '催办' },
-  material_request: { en: 'Material request', zh: '材料索取' },
-  notification: { en: 'Notification', zh: '通知' },
-  payment_application: { en: 'Payment application', zh: '请款申请' },
+const WHAT: Readonly<Record<string, Text>> = {
+  contract: text('Contract', '合同'),
+  organization: text('Organization', '机构'),
+  user: text('User', '用户'),
+  submission: text('Submission', '提交'),
+  escalation: text('Escalation', '催办'),
+  material_request: text('Material request', '材料索取'),
+  notification: text('Notification', '通知'),
+  payment_application: text('Payment application', '请款申请'),
 };
 
 export type MessageCode = keyof typeof MESSAGES;
