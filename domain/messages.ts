@@ -71,16 +71,16 @@ const ACTION_ZH: Readonly<Record<string, string>> = {
   'terminate the contract': '终止合同',
   'submit materials': '提交材料',
   'decide on submissions': '评审提交的材料',
-  'record payments': '登记付款',
-  'reverse payments': '冲销付款',
-  'accept or send back deliveries': '验收或退回交付的材料',
-  'accept or send back delivered materials': '验收或退回交付的材料',
-  'ask villages for materials': '向村索取材料',
-  'request materials': '索取材料',
-  'cancel material requests': '取消材料索取',
+  'record payments': '登记到账',
+  'reverse payments': '冲正到账',
+  'accept or send back deliveries': '验收或退回交付的资料',
+  'accept or send back delivered materials': '验收或退回交付的资料',
+  'ask villages for materials': '向村收集资料',
+  'request materials': '向村收集资料',
+  'cancel material requests': '取消资料收集请求',
   'record progress': '记录进度',
   "add a village's contacts": '添加村联系人',
-  'deliver materials': '交付材料',
+  'deliver materials': '交付资料',
 };
 /** The states a refusal names (contracts, submissions, escalations, requests and their items), in Chinese. */
 const STATUS_ZH: Readonly<Record<string, string>> = {
@@ -346,11 +346,11 @@ export const MESSAGES = {
   }),
   checkpoint_order: entry<Id>({
     en: ({ id }) => `must come after checkpoint "${id}" (checkpoints are in date order)`,
-    'zh-CN': ({ id }) => `必须晚于检查点 "${id}"（检查点按日期先后排列）`,
+    'zh-CN': ({ id }) => `必须晚于拨付节点 "${id}"（拨付节点按日期先后排列）`,
   }),
   checkpoint_cumulative: entry<Id>({
     en: ({ id }) => `must not be below checkpoint "${id}" (shares are cumulative)`,
-    'zh-CN': ({ id }) => `不能低于检查点 "${id}"（比例是累计的）`,
+    'zh-CN': ({ id }) => `不能低于拨付节点 "${id}"（比例是累计的）`,
   }),
   contract_id_format: entry({
     en: () => 'must be 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit',
@@ -404,7 +404,7 @@ export const MESSAGES = {
   }),
   template_not_in_milestone: entry<Id & { known: readonly string[] }>({
     en: ({ id, known }) => `"${id}" is not among this milestone's materials (${plainList(known, 'en')})`,
-    'zh-CN': ({ id, known }) => `"${id}" 不在本里程碑要求的材料中（${plainList(known, 'zh-CN')}）`,
+    'zh-CN': ({ id, known }) => `"${id}" 不在本评估节点要求的材料中（${plainList(known, 'zh-CN')}）`,
   }),
   not_a_section: entry<Id & { template: string; known: readonly string[] }>({
     en: ({ id, template, known }) => `"${id}" is not a section of ${template} (${plainList(known, 'en')})`,
@@ -421,25 +421,25 @@ export const MESSAGES = {
     'zh-CN': ({ station, known }) =>
       `不是社工站 ${station} 的村（${known.length ? plainList(known, 'zh-CN') : '该站没有村'}）`,
   }),
-  at_least_one_item: entry({ en: () => 'must ask for at least one item', 'zh-CN': () => '至少要索取一项材料' }),
+  at_least_one_item: entry({ en: () => 'must ask for at least one item', 'zh-CN': () => '至少要收集一项资料' }),
   village_not_asked: entry<{ known: readonly string[] }>({
     en: ({ known }) => `was not asked by this request (${plainList(known, 'en')})`,
-    'zh-CN': ({ known }) => `不在本次索取的村之列（${plainList(known, 'zh-CN')}）`,
+    'zh-CN': ({ known }) => `不在本次收集请求的村之列（${plainList(known, 'zh-CN')}）`,
   }),
-  deliver_at_least_one: entry({ en: () => 'must deliver at least one item', 'zh-CN': () => '至少要交付一项材料' }),
+  deliver_at_least_one: entry({ en: () => 'must deliver at least one item', 'zh-CN': () => '至少要交付一项资料' }),
   not_an_item: entry<{ known: readonly string[] }>({
     en: ({ known }) => `is not an item of this request (${plainList(known, 'en')})`,
-    'zh-CN': ({ known }) => `不是本次索取的材料（${plainList(known, 'zh-CN')}）`,
+    'zh-CN': ({ known }) => `不是本次收集请求的资料（${plainList(known, 'zh-CN')}）`,
   }),
   nothing_owed: entry({
     en: () => 'is not owed any more: everything asked for was delivered',
-    'zh-CN': () => '已无欠交：所索取的已全部交付',
+    'zh-CN': () => '已无欠交：所收集的资料已全部交付',
   }),
   more_than_owed: entry<{ owed: number }>({
     en: ({ owed }) => `is more than the ${owed} still owed`,
     'zh-CN': ({ owed }) => `超过了尚欠的 ${owed} 份`,
   }),
-  decide_at_least_one: entry({ en: () => 'must decide at least one item', 'zh-CN': () => '至少要对一项材料作出决定' }),
+  decide_at_least_one: entry({ en: () => 'must decide at least one item', 'zh-CN': () => '至少要对一项资料作出决定' }),
   not_delivered_in: entry<Id>({
     en: ({ id }) => `was not delivered in ${id}`,
     'zh-CN': ({ id }) => `不在交付 ${id} 之中`,
@@ -475,7 +475,7 @@ export const MESSAGES = {
   }),
   too_many_payments: entry<{ count: number; limit: number }>({
     en: ({ count, limit }) => `this contract holds ${count} payments; at most ${limit} are allowed per contract`,
-    'zh-CN': ({ count, limit }) => `本合同已有 ${count} 笔付款，每份合同最多 ${limit} 笔`,
+    'zh-CN': ({ count, limit }) => `本合同已有 ${count} 笔到账，每份合同最多 ${limit} 笔`,
   }),
   too_many_terms_changes: entry<{ count: number; limit: number }>({
     en: ({ count, limit }) =>
@@ -485,15 +485,15 @@ export const MESSAGES = {
   too_many_requests_made: entry<{ count: number; limit: number }>({
     en: ({ count, limit }) =>
       `this contract has made ${count} material requests; at most ${limit} are allowed per contract`,
-    'zh-CN': ({ count, limit }) => `本合同已发出 ${count} 次材料索取，每份合同最多 ${limit} 次`,
+    'zh-CN': ({ count, limit }) => `本合同已发出 ${count} 次资料收集请求，每份合同最多 ${limit} 次`,
   }),
   too_many_rounds: entry<{ station?: string; count: number; limit: number }>({
     en: ({ station, count, limit }) =>
       `${station ? `station ${station}` : 'this milestone'} has submitted ${count} rounds; at most ${limit} are allowed per station (pre-check returns included)`,
     'zh-CN': ({ station, count, limit }) =>
-      `${station ? `社工站 ${station}` : '本里程碑'}已提交 ${count} 轮，每个站最多 ${limit} 轮（含预审退回）`,
+      `${station ? `社工站 ${station}` : '本评估节点'}已提交 ${count} 轮，每个站最多 ${limit} 轮（含预审退回）`,
   }),
-  not_a_step_kind: entry({ en: () => 'is not a kind of step', 'zh-CN': () => '不是已知的步骤类型' }),
+  not_a_step_kind: entry({ en: () => 'is not a kind of step', 'zh-CN': () => '不是已知的环节类型' }),
   at_least_one_level: entry({ en: () => 'must have at least one level', 'zh-CN': () => '至少要有一级' }),
   after_days_one_of: entry({
     en: () => 'must give exactly one of afterWorkingDays or afterDays',
@@ -537,7 +537,7 @@ export const MESSAGES = {
   return_needs_reason: entry({ en: () => 'must name at least one reason', 'zh-CN': () => '至少要给出一条理由' }),
   station_not_in_milestone: entry({
     en: () => 'is not a station of this milestone',
-    'zh-CN': () => '不是本里程碑的社工站',
+    'zh-CN': () => '不是本评估节点的社工站',
   }),
   nothing_changed: entry<{ round: number }>({
     en: ({ round }) => `are identical to round ${round} (sections and attachments), which was returned`,
@@ -545,7 +545,7 @@ export const MESSAGES = {
   }),
   station_must_be_omitted: entry({
     en: () => 'must be omitted: this milestone covers the whole contract',
-    'zh-CN': () => '不应填写：本里程碑针对整份合同',
+    'zh-CN': () => '不应填写：本评估节点针对整份合同',
   }),
 
   // payment terms and applications: the rules of 《保障中小企业款项支付条例》 (State Council Order No. 802, in force 2025-06-01)
@@ -575,15 +575,15 @@ export const MESSAGES = {
   }),
   not_a_milestone: entry<Id>({
     en: ({ id }) => `is not a milestone of this contract ("${id}")`,
-    'zh-CN': ({ id }) => `不是本合同的里程碑（"${id}"）`,
+    'zh-CN': ({ id }) => `不是本合同的评估节点（"${id}"）`,
   }),
   release_form: entry({
     en: () => 'must be "on_due_date", "on_application" or { "afterApproval": "<milestone id>" }',
-    'zh-CN': () => '必须是 "on_due_date"、"on_application" 或 { "afterApproval": "<里程碑标识>" }',
+    'zh-CN': () => '必须是 "on_due_date"、"on_application" 或 { "afterApproval": "<评估节点标识>" }',
   }),
   not_a_tranche: entry<Id>({
     en: ({ id }) => `is not a tranche of this contract ("${id}")`,
-    'zh-CN': ({ id }) => `不是本合同的拨付批次（"${id}"）`,
+    'zh-CN': ({ id }) => `不是本合同的款项（"${id}"）`,
   }),
   too_many_applications: entry<{ max: number }>({
     en: ({ max }) => `a contract holds at most ${max} payment applications`,
@@ -591,30 +591,30 @@ export const MESSAGES = {
   }),
   released_on_due_date: entry<{ day: string }>({
     en: ({ day }) => `cannot be applied for yet: the tranche is released on its due date ${dayText(day, 'en')}`,
-    'zh-CN': ({ day }) => `尚不能请款：该批次于到期日${dayText(day, 'zh-CN')}起才可请款`,
+    'zh-CN': ({ day }) => `尚不能请款：该笔款项于到期日${dayText(day, 'zh-CN')}起才可请款`,
   }),
   released_after_approval: entry<{ milestone: string }>({
     en: ({ milestone }) =>
       `cannot be applied for yet: the tranche is released only once milestone "${milestone}" is approved`,
-    'zh-CN': ({ milestone }) => `尚不能请款：里程碑 "${milestone}" 通过评审后该批次才可请款`,
+    'zh-CN': ({ milestone }) => `尚不能请款：评估节点 "${milestone}" 通过评审后该笔款项才可请款`,
   }),
   more_than_tranche_owes: entry<{ left: string; tranche: string; applied: string; received: string }>({
     en: ({ left, tranche, applied, received }) =>
       `is more than the tranche still owes: at most ${left} (tranche ${tranche}, applied for ${applied}, received ${received})`,
     'zh-CN': ({ left, tranche, applied, received }) =>
-      `超过了该批次尚欠的金额：最多 ${left}（批次 ${tranche}，已申请 ${applied}，已收到 ${received}）`,
+      `超过了该笔款项尚欠的金额：最多 ${left}（款项 ${tranche}，已申请 ${applied}，已收到 ${received}）`,
   }),
   tranche_has_applications: entry<Id & { applications: readonly string[] }>({
     en: ({ id, applications }) =>
       `cannot remove tranche "${id}": payment application(s) ${plainList(applications, 'en')} stand for it (return them within their window, or pay the tranche, first)`,
     'zh-CN': ({ id, applications }) =>
-      `不能删除批次 "${id}"：请款申请 ${plainList(applications, 'zh-CN')} 仍然有效（请先在验收期内退回，或付清该批次）`,
+      `不能删除款项 "${id}"：请款申请 ${plainList(applications, 'zh-CN')} 仍然有效（请先在验收期内退回，或付清该笔款项）`,
   }),
   overdue_tranche_kept: entry<Id & { day: string; rule: string }>({
     en: ({ id, day, rule }) =>
       `would change what tranche "${id}" owes or the interest it bears: the payer was to pay it by ${dayText(day, 'en')} and paid it late or not yet; under the statute an amendment may not change a tranche in breach — its amount, due date, release, or the money already counted toward it (pay it first; rule ${rule})`,
     'zh-CN': ({ id, day, rule }) =>
-      `会改变批次 "${id}" 的欠款或逾期利息：付款方应于 ${dayText(day, 'zh-CN')} 前支付，该批次逾期支付或尚未支付；依条例，变更不得改动已逾期的批次——其金额、到期日、付款条件或已计入的到账款项（请先付清；规则 ${rule}）`,
+      `会改变款项 "${id}" 的欠款或逾期利息：付款方应于 ${dayText(day, 'zh-CN')} 前支付，该笔款项逾期支付或尚未支付；依条例，变更不得改动已逾期的款项——其金额、到期日、付款条件或已计入的到账款项（请先付清；规则 ${rule}）`,
   }),
   give_a_reason_to_return: entry({
     en: () => 'must give at least one reason to return',
@@ -644,7 +644,7 @@ export const MESSAGES = {
   }),
   only_purchaser_starts: entry({
     en: () => 'Only an agency_officer of the purchaser named in the contract may start it',
-    'zh-CN': () => '只有合同所列购买方的业务主管可以启动合同',
+    'zh-CN': () => '只有合同所列采购方的业务主管可以启动合同',
   }),
   only_contractor_staff: entry<{ action: string }>({
     en: ({ action }) => `Only station_staff or contractor_staff of the contractor may ${action}`,
@@ -652,15 +652,15 @@ export const MESSAGES = {
   }),
   only_reviewing_evaluator: entry({
     en: () => 'Only an evaluator of the reviewing organization of this contract may decide',
-    'zh-CN': () => '只有本合同评审机构的评估人员可以作出评审决定',
+    'zh-CN': () => '只有本合同评审机构的评估人员可以作出评审结论',
   }),
   only_notified_acknowledge: entry({
     en: () => 'Only a user of an organization this escalation notified may acknowledge it',
-    'zh-CN': () => '只有收到此催办通知的机构的用户可以确认它',
+    'zh-CN': () => '只有收到此督办通知的机构的用户可以确认它',
   }),
   only_village_liaison_delivers: entry({
     en: () => 'Only a village_liaison of a village this request asks may deliver',
-    'zh-CN': () => '只有被索取材料的村的村联络员可以交付',
+    'zh-CN': () => '只有本次收集请求所涉村的村联络员可以交付',
   }),
   deliver_own_village: entry<{ own: string; village: string }>({
     en: ({ own, village }) => `A user of ${own} may deliver only for ${own}, not for ${village}`,
@@ -673,7 +673,7 @@ export const MESSAGES = {
   only_village_reads_contacts: entry({
     en: () =>
       "Only the village's users, the contractor's staff of a contract with this village, or an administrator may read its contacts",
-    'zh-CN': () => '只有本村用户、与本村有合同的承接方人员或管理员可以查看本村联系人',
+    'zh-CN': () => '只有本村用户、与本村有合同的承接机构人员或管理员可以查看本村联系人',
   }),
   only_own_delivery_log: entry({
     en: () => "Only administrators and the organization's own users may read its delivery log",
@@ -697,15 +697,15 @@ export const MESSAGES = {
   }),
   no_milestone: entry<{ contract: string; milestone: string }>({
     en: ({ contract, milestone }) => `Contract ${contract} has no milestone ${milestone}`,
-    'zh-CN': ({ contract, milestone }) => `合同 ${contract} 没有里程碑 ${milestone}`,
+    'zh-CN': ({ contract, milestone }) => `合同 ${contract} 没有评估节点 ${milestone}`,
   }),
   no_delivery: entry<{ request: string; delivery: string }>({
     en: ({ request, delivery }) => `Material request ${request} has no delivery ${delivery}`,
-    'zh-CN': ({ request, delivery }) => `材料索取 ${request} 没有交付 ${delivery}`,
+    'zh-CN': ({ request, delivery }) => `资料收集请求 ${request} 没有交付 ${delivery}`,
   }),
   no_payment: entry<{ reference: string }>({
     en: ({ reference }) => `No payment with reference ${reference}`,
-    'zh-CN': ({ reference }) => `没有凭证号为 ${reference} 的付款`,
+    'zh-CN': ({ reference }) => `没有凭证号为 ${reference} 的到账`,
   }),
   no_official_schedule: entry<{ year: number; to: number }>({
     en: ({ year, to }) => `${year} has no official schedule: the package ends with ${to} and none was published here`,
@@ -773,33 +773,33 @@ export const MESSAGES = {
   }),
   contract_ended_no_requests: entry<Id>({
     en: ({ id }) => `Contract ${id} has ended; no material request can be made`,
-    'zh-CN': ({ id }) => `合同 ${id} 已结束，不能再发起材料索取`,
+    'zh-CN': ({ id }) => `合同 ${id} 已结束，不能再发起资料收集请求`,
   }),
   contract_ended_no_progress: entry<Id>({
     en: ({ id }) => `Contract ${id} has ended; progress can no longer be recorded`,
     'zh-CN': ({ id }) => `合同 ${id} 已结束，不能再记录进度`,
   }),
-  payment_invalid: entry({ en: () => 'The payment cannot be recorded', 'zh-CN': () => '无法记录这笔付款' }),
+  payment_invalid: entry({ en: () => 'The payment cannot be recorded', 'zh-CN': () => '无法登记这笔到账' }),
   payment_reference_used: entry<{ reference: string }>({
     en: ({ reference }) => `Payment reference ${reference} is already recorded with other content`,
-    'zh-CN': ({ reference }) => `凭证号 ${reference} 的付款已记录，且内容不同`,
+    'zh-CN': ({ reference }) => `凭证号 ${reference} 的到账已登记，且内容不同`,
   }),
   payment_reversed_otherwise: entry<{ reference: string }>({
     en: ({ reference }) => `Payment ${reference} was already reversed with another reason`,
-    'zh-CN': ({ reference }) => `付款 ${reference} 已以另一理由冲销`,
+    'zh-CN': ({ reference }) => `到账 ${reference} 已以另一理由冲正`,
   }),
-  schedule_invalid: entry({ en: () => 'The schedule cannot be amended', 'zh-CN': () => '无法修改付款计划' }),
+  schedule_invalid: entry({ en: () => 'The schedule cannot be amended', 'zh-CN': () => '无法修改拨付计划' }),
   material_request_invalid: entry({
     en: () => 'The material request cannot be made',
-    'zh-CN': () => '无法发起这次材料索取',
+    'zh-CN': () => '无法发起这次资料收集请求',
   }),
   material_request_closed: entry<Id & { status?: string }>({
     en: ({ id, status }) => `Material request ${id} is ${status ?? 'closed'}`,
-    'zh-CN': ({ id, status }) => `材料索取 ${id} ${status ? statusZh(status) : '已结束'}`,
+    'zh-CN': ({ id, status }) => `资料收集请求 ${id} ${status ? statusZh(status) : '已结束'}`,
   }),
   material_request_contract_ended: entry<Id>({
     en: ({ id }) => `Material request ${id} is closed: its contract ended`,
-    'zh-CN': ({ id }) => `材料索取 ${id} 已结束：其合同已结束`,
+    'zh-CN': ({ id }) => `资料收集请求 ${id} 已结束：其合同已结束`,
   }),
   progress_closed: entry<Id>({
     en: ({ id }) => `Contract ${id} no longer takes progress (it has ended, or it started before quotas existed)`,
@@ -814,7 +814,7 @@ export const MESSAGES = {
     en: ({ seconds }) =>
       `Too many changes to this contract or request are in progress at once, and the workflow service could not confirm this one (it may have been recorded); send it again in ${seconds} s with the same Idempotency-Key (a payment: the same reference), and it is recorded once`,
     'zh-CN': ({ seconds }) =>
-      `此合同或申请同时处理的变更过多，工作流服务未能确认此变更（可能已记录）；请 ${seconds} 秒后使用相同的 Idempotency-Key（付款：相同的付款编号）重新发送，只会记录一次`,
+      `此合同或申请同时处理的变更过多，工作流服务未能确认此变更（可能已记录）；请 ${seconds} 秒后使用相同的 Idempotency-Key（到账：相同的凭证号）重新发送，只会记录一次`,
   }),
   unknown_contact: entry<Id>({
     en: ({ id }) => `is not a known contact ("${id}")`,
@@ -822,7 +822,7 @@ export const MESSAGES = {
   }),
   contact_of_other_village: entry<{ village: string }>({
     en: ({ village }) => `is a contact of ${village}, which this request does not ask`,
-    'zh-CN': ({ village }) => `是 ${village} 的联系人，而本次索取不涉及该村`,
+    'zh-CN': ({ village }) => `是 ${village} 的联系人，而本次收集请求不涉及该村`,
   }),
   roles_misfit: entry<{ kind: string; roles: readonly string[]; rules: readonly string[] }>({
     en: ({ kind, roles, rules }) =>
@@ -859,11 +859,11 @@ export const MESSAGES = {
   }),
   materials_do_not_fit: entry({
     en: () => 'The materials do not fit this milestone',
-    'zh-CN': () => '材料与本里程碑的要求不符',
+    'zh-CN': () => '材料与本评估节点的要求不符',
   }),
   reason_not_in_milestone: entry({
     en: () => 'A reason names a template or section this milestone does not have',
-    'zh-CN': () => '退回理由提到了本里程碑没有的模板或章节',
+    'zh-CN': () => '退回理由提到了本评估节点没有的模板或章节',
   }),
   application_cannot_be_filed: entry({
     en: () => 'The payment application cannot be filed',
@@ -875,7 +875,7 @@ export const MESSAGES = {
   }),
   application_other_figures: entry<Id>({
     en: ({ id }) => `Payment application ${id} was filed with other figures`,
-    'zh-CN': ({ id }) => `请款申请 ${id} 已按其他金额或批次提交`,
+    'zh-CN': ({ id }) => `请款申请 ${id} 已按其他金额或款项提交`,
   }),
   application_key_reused: entry<Id>({
     en: ({ id }) =>
@@ -916,7 +916,7 @@ export const MESSAGES = {
   only_purchaser_officer_decides: entry<{ contract: string }>({
     en: ({ contract }) =>
       `Only an agency_officer of the purchaser of contract ${contract} may decide payment applications`,
-    'zh-CN': ({ contract }) => `只有合同 ${contract} 购买方的业务主管可以对请款申请作出决定`,
+    'zh-CN': ({ contract }) => `只有合同 ${contract} 采购方的业务主管可以对请款申请作出决定`,
   }),
   overdue_list_denied: entry<Id>({
     en: ({ id }) =>
@@ -929,25 +929,25 @@ export const MESSAGES = {
   }),
   review_ended: entry<{ milestone: string }>({
     en: ({ milestone }) => `The review of milestone ${milestone} has ended`,
-    'zh-CN': ({ milestone }) => `里程碑 ${milestone} 的评审已结束`,
+    'zh-CN': ({ milestone }) => `评估节点 ${milestone} 的评审已结束`,
   }),
   review_ended_with_contract: entry<{ milestone: string }>({
     en: ({ milestone }) => `The review of milestone ${milestone} has ended with its contract`,
-    'zh-CN': ({ milestone }) => `里程碑 ${milestone} 的评审已随合同结束`,
+    'zh-CN': ({ milestone }) => `评估节点 ${milestone} 的评审已随合同结束`,
   }),
   review_ended_submission: entry<{ milestone: string; submission: string; status: string }>({
     en: ({ milestone, submission, status }) =>
       `The review of milestone ${milestone} has ended; submission ${submission} is ${status}`,
     'zh-CN': ({ milestone, submission, status }) =>
-      `里程碑 ${milestone} 的评审已结束；提交 ${submission} ${statusZh(status)}`,
+      `评估节点 ${milestone} 的评审已结束；材料提交 ${submission} ${statusZh(status)}`,
   }),
   review_handing_over: entry<{ milestone: string }>({
     en: ({ milestone }) => `The review of milestone ${milestone} is moving to its next run; send again`,
-    'zh-CN': ({ milestone }) => `里程碑 ${milestone} 的评审正在续接，请重新发送`,
+    'zh-CN': ({ milestone }) => `评估节点 ${milestone} 的评审正在续接，请重新发送`,
   }),
   station_not_in_this_milestone: entry({
     en: () => 'The station is not part of this milestone',
-    'zh-CN': () => '该社工站不属于本里程碑',
+    'zh-CN': () => '该社工站不属于本评估节点',
   }),
   round_in_review: entry<{ round: number }>({
     en: ({ round }) => `Round ${round} is still being reviewed`,
@@ -964,17 +964,17 @@ export const MESSAGES = {
   }),
   no_submission_awaits: entry<Id>({
     en: ({ id }) => `No submission ${id} awaits a decision in this review`,
-    'zh-CN': ({ id }) => `本评审中没有待决定的提交 ${id}`,
+    'zh-CN': ({ id }) => `本评审中没有待作出评审结论的材料提交 ${id}`,
   }),
   submission_status: entry<Id & { status: string }>({
     en: ({ id, status }) => `Submission ${id} is ${status}`,
-    'zh-CN': ({ id, status }) => `提交 ${id} ${statusZh(status)}`,
+    'zh-CN': ({ id, status }) => `材料提交 ${id} ${statusZh(status)}`,
   }),
   escalation_not_open: entry<Id & { state: string }>({
     en: ({ id, state }) => `Escalation ${id} is ${state}`,
-    'zh-CN': ({ id, state }) => `催办 ${id} ${statusZh(state)}`,
+    'zh-CN': ({ id, state }) => `督办 ${id} ${statusZh(state)}`,
   }),
-  no_escalation: entry<Id>({ en: ({ id }) => `No escalation ${id}`, 'zh-CN': ({ id }) => `没有催办 ${id}` }),
+  no_escalation: entry<Id>({ en: ({ id }) => `No escalation ${id}`, 'zh-CN': ({ id }) => `没有督办 ${id}` }),
   closed: entry({ en: () => 'It has closed', 'zh-CN': () => '已结束' }),
   idempotency_key_format: entry({
     en: () => 'Idempotency-Key must be 1–200 visible ASCII characters',
@@ -1047,7 +1047,7 @@ export const MESSAGES = {
   error_closed: entry({ en: () => 'It has closed', 'zh-CN': () => '已结束，不能再处理' }),
   error_contract_not_active: entry({ en: () => 'The contract is not active', 'zh-CN': () => '合同已不在执行中' }),
   error_review_closed: entry({ en: () => 'The review has ended', 'zh-CN': () => '评审已结束' }),
-  error_escalation_not_open: entry({ en: () => 'The escalation is not open', 'zh-CN': () => '催办已不在待处理状态' }),
+  error_escalation_not_open: entry({ en: () => 'The escalation is not open', 'zh-CN': () => '督办已不在待处理状态' }),
   unavailable_temporal: entry({
     en: () => 'The workflow engine did not answer, so nothing was recorded; try again later',
     'zh-CN': () => '工作流引擎没有应答，未记录任何内容，请稍后再试',
@@ -1068,9 +1068,9 @@ const WHAT: Readonly<Record<string, Text>> = {
   contract: text('Contract', '合同'),
   organization: text('Organization', '机构'),
   user: text('User', '用户'),
-  submission: text('Submission', '提交'),
-  escalation: text('Escalation', '催办'),
-  material_request: text('Material request', '材料索取'),
+  submission: text('Submission', '材料提交'),
+  escalation: text('Escalation', '督办'),
+  material_request: text('Material request', '资料收集请求'),
   notification: text('Notification', '通知'),
   payment_application: text('Payment application', '请款申请'),
 };
