@@ -2,7 +2,7 @@
 // listed once: the page labels each in both languages as a Record<EventKind, …>, so a kind added
 // here without labels fails the web typecheck, and tests/domain/events.test.ts fails when a kind
 // written by activities/, workflows/ or api/ is missing here.
-import type { Text } from './languages';
+import { text as t, type Text } from './languages';
 import { SUBMISSION_STATUSES } from './materials';
 import { CHECKPOINT_STATES, TRANCHE_STATES } from './status';
 
@@ -82,8 +82,6 @@ const KINDS: ReadonlySet<string> = new Set(EVENT_KINDS);
 export function isEventKind(kind: string): kind is EventKind {
   return KINDS.has(kind);
 }
-
-const t = (en: string, zh: string): Text => ({ en, 'zh-CN': zh });
 
 /**
  * Why an escalated step was closed, as the workflows word it (workflows/contract.ts, review.ts,

@@ -13,6 +13,14 @@ export function isLang(value: unknown): value is Lang {
 /** A text people read, in every language: `{ en, 'zh-CN' }`. */
 export type Text = Record<Lang, string>;
 
+/**
+ * A Text from its English and its Chinese: the one builder of the label tables (domain/events.ts,
+ * domain/organizations.ts, web/src/i18n.ts); a language added to LANGS changes it, and every table with it.
+ */
+export function text(en: string, zh: string): Text {
+  return { en, 'zh-CN': zh };
+}
+
 /** What a notice says: its subject line and its body, each in every language. */
 export interface NoticeText {
   subject: Text;

@@ -5,8 +5,8 @@
 // `entry` demands every language of LANGS (domain/languages.ts), so a message missing a translation fails the typecheck.
 // Side-effect free: the API, the workflows and the page import it.
 import { dayText } from './dates';
-import type { OrganizationKind, Role } from './organizations';
-import type { Lang } from './languages';
+import { PARTY_NAMES, ROLE_NAMES, type Party, type Role } from './organizations';
+import { text, type Lang, type Text } from './languages';
 
 export const DEFAULT_LANG: Lang = 'en';
 
@@ -31,53 +31,29 @@ function orList(values: readonly (string | number)[], lang: Lang): string {
 const plainList = (values: readonly (string | number)[], lang: Lang) => values.join(lang === 'en' ? ', ' : '、');
 
 /** JSON Schema type names as a person says them. */
-const TYPE_NAMES: Record<string, { en: string; zh: string }> = {
-  string: { en: 'text', zh: '文本' },
-  number: { en: 'a number', zh: '数字' },
-  integer: { en: 'a whole number', zh: '整数' },
-  boolean: { en: 'true or false', zh: 'true 或 false' },
-  object: { en: 'an object', zh: '对象' },
-  array: { en: 'a list', zh: '列表' },
-  null: { en: 'null', zh: 'null' },
+const TYPE_NAMES: Readonly<Record<string, Text>> = {
+  string: text('text', '文本'),
+  number: text('a number', '数字'),
+  integer: text('a whole number', '整数'),
+  boolean: text('true or false', 'true 或 false'),
+  object: text('an object', '对象'),
+  array: text('a list', '列表'),
+  null: text('null', 'null'),
 };
 function typeName(types: string, lang: Lang): string {
-  const names = types.split(',').map((t) => TYPE_NAMES[t.trim()]?.[lang === 'en' ? 'en' : 'zh'] ?? t);
+  const names = types.split(',').map((t) => TYPE_NAMES[t.trim()]?.[lang] ?? t);
   return lang === 'en' ? names.join(' or ') : names.join('或');
 }
 
-const FORMAT_NAMES: Record<string, { en: string; zh: string }> = {
-  date: { en: 'a real date (YYYY-MM-DD)', zh: '真实存在的日期（YYYY-MM-DD）' },
-  'date-time': {
-    en: 'a date and time (e.g. 2026-11-30T09:00:00+08:00)',
-    zh: '日期和时间（例如 2026-11-30T09:00:00+08:00）',
-  },
-  time: { en: 'a time of day (HH:MM:SS)', zh: '时刻（HH:MM:SS）' },
-  email: { en: 'an e-mail address', zh: '电子邮件地址' },
-  uri: { en: 'a web address (https://…)', zh: '网址（https://…）' },
-  uuid: { en: 'a UUID', zh: 'UUID' },
+const FORMAT_NAMES: Readonly<Record<string, Text>> = {
+  date: text('a real date (YYYY-MM-DD)', '真实存在的日期（YYYY-MM-DD）'),
+  'date-time': text('a date and time (e.g. 2026-11-30T09:00:00+08:00)', '日期和时间（例如 2026-11-30T09:00:00+08:00）'),
+  time: text('a time of day (HH:MM:SS)', '时刻（HH:MM:SS）'),
+  email: text('an e-mail address', '电子邮件地址'),
+  uri: text('a web address (https://…)', '网址（https://…）'),
+  uuid: text('a UUID', 'UUID'),
 };
 
-/** Organization kinds and party roles as a Chinese reader calls them (the API's own names in English). */
-const KIND_ZH: Readonly<Record<OrganizationKind, string>> = {
-  purchaser: '购买方',
-  payer: '付款方',
-  contractor: '承接机构',
-  evaluator: '评估机构',
-  township: '乡镇',
-  village: '村',
-  auditor: '审计机构',
-};
-const ROLE_ZH: Readonly<Record<Role, string>> = {
-  agency_officer: '业务主管',
-  finance_officer: '财务人员',
-  evaluator: '评估人员',
-  contractor_staff: '机构工作人员',
-  station_staff: '站点社工',
-  village_liaison: '村联络员',
-  township_officer: '乡镇干部',
-  auditor: '审计人员',
-  admin: '管理员',
-};
 /** What a refused caller wanted to do (the routes' and services' action phrases), in Chinese; one not listed is left out. */
 const ACTION_ZH: Readonly<Record<string, string>> = {
   "replace users' tokens": '更换用户令牌',
@@ -95,16 +71,16 @@ const ACTION_ZH: Readonly<Record<string, string>> = {
   'terminate the contract': '终止合同',
   'submit materials': '提交材料',
   'decide on submissions': '评审提交的材料',
-  'record payments': '登记付款',
-  'reverse payments': '冲销付款',
-  'accept or send back deliveries': '验收或退回交付的材料',
-  'accept or send back delivered materials': '验收或退回交付的材料',
-  'ask villages for materials': '向村索取材料',
-  'request materials': '索取材料',
-  'cancel material requests': '取消材料索取',
+  'record payments': '登记到账',
+  'reverse payments': '冲正到账',
+  'accept or send back deliveries': '验收或退回交付的资料',
+  'accept or send back delivered materials': '验收或退回交付的资料',
+  'ask villages for materials': '向村收集资料',
+  'request materials': '向村收集资料',
+  'cancel material requests': '取消资料收集请求',
   'record progress': '记录进度',
   "add a village's contacts": '添加村联系人',
-  'deliver materials': '交付材料',
+  'deliver materials': '交付资料',
 };
 /** The states a refusal names (contracts, submissions, escalations, requests and their items), in Chinese. */
 const STATUS_ZH: Readonly<Record<string, string>> = {
@@ -127,9 +103,12 @@ const STATUS_ZH: Readonly<Record<string, string>> = {
   pending: '待验收',
 };
 const statusZh = (status: string) => STATUS_ZH[status] ?? status;
+/** Kinds of organization and party roles: the API's own names in English, their glossary names in Chinese. */
 const kindName = (kinds: readonly string[], lang: Lang) =>
-  lang === 'en' ? kinds.join(' or ') : kinds.map((k) => KIND_ZH[k as OrganizationKind] ?? k).join('或');
-const roleZh = (role: string) => ROLE_ZH[role as Role] ?? role;
+  lang === 'en'
+    ? kinds.join(' or ')
+    : kinds.map((k) => (Object.hasOwn(PARTY_NAMES, k) ? PARTY_NAMES[k as Party]['zh-CN'] : k)).join('或');
+const roleZh = (role: string) => (Object.hasOwn(ROLE_NAMES, role) ? ROLE_NAMES[role as Role]['zh-CN'] : role);
 const actionZh = (action: string) => ACTION_ZH[action] ?? '执行此操作';
 
 /**
@@ -154,7 +133,7 @@ export const MESSAGES = {
   }),
   format: entry<{ format: string }>({
     en: ({ format }) => `must be ${FORMAT_NAMES[format]?.en ?? `in the ${format} format`}`,
-    'zh-CN': ({ format }) => `必须是${FORMAT_NAMES[format]?.zh ?? ` ${format} 格式`}`,
+    'zh-CN': ({ format }) => `必须是${FORMAT_NAMES[format]?.['zh-CN'] ?? ` ${format} 格式`}`,
   }),
   min_length: entry<Limit>({
     en: ({ limit }) => `must have at least ${limit} characters`,
@@ -367,11 +346,11 @@ export const MESSAGES = {
   }),
   checkpoint_order: entry<Id>({
     en: ({ id }) => `must come after checkpoint "${id}" (checkpoints are in date order)`,
-    'zh-CN': ({ id }) => `必须晚于检查点 "${id}"（检查点按日期先后排列）`,
+    'zh-CN': ({ id }) => `必须晚于拨付节点 "${id}"（拨付节点按日期先后排列）`,
   }),
   checkpoint_cumulative: entry<Id>({
     en: ({ id }) => `must not be below checkpoint "${id}" (shares are cumulative)`,
-    'zh-CN': ({ id }) => `不能低于检查点 "${id}"（比例是累计的）`,
+    'zh-CN': ({ id }) => `不能低于拨付节点 "${id}"（比例是累计的）`,
   }),
   contract_id_format: entry({
     en: () => 'must be 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit',
@@ -425,7 +404,7 @@ export const MESSAGES = {
   }),
   template_not_in_milestone: entry<Id & { known: readonly string[] }>({
     en: ({ id, known }) => `"${id}" is not among this milestone's materials (${plainList(known, 'en')})`,
-    'zh-CN': ({ id, known }) => `"${id}" 不在本里程碑要求的材料中（${plainList(known, 'zh-CN')}）`,
+    'zh-CN': ({ id, known }) => `"${id}" 不在本评估节点要求的材料中（${plainList(known, 'zh-CN')}）`,
   }),
   not_a_section: entry<Id & { template: string; known: readonly string[] }>({
     en: ({ id, template, known }) => `"${id}" is not a section of ${template} (${plainList(known, 'en')})`,
@@ -442,25 +421,25 @@ export const MESSAGES = {
     'zh-CN': ({ station, known }) =>
       `不是社工站 ${station} 的村（${known.length ? plainList(known, 'zh-CN') : '该站没有村'}）`,
   }),
-  at_least_one_item: entry({ en: () => 'must ask for at least one item', 'zh-CN': () => '至少要索取一项材料' }),
+  at_least_one_item: entry({ en: () => 'must ask for at least one item', 'zh-CN': () => '至少要收集一项资料' }),
   village_not_asked: entry<{ known: readonly string[] }>({
     en: ({ known }) => `was not asked by this request (${plainList(known, 'en')})`,
-    'zh-CN': ({ known }) => `不在本次索取的村之列（${plainList(known, 'zh-CN')}）`,
+    'zh-CN': ({ known }) => `不在本次收集请求的村之列（${plainList(known, 'zh-CN')}）`,
   }),
-  deliver_at_least_one: entry({ en: () => 'must deliver at least one item', 'zh-CN': () => '至少要交付一项材料' }),
+  deliver_at_least_one: entry({ en: () => 'must deliver at least one item', 'zh-CN': () => '至少要交付一项资料' }),
   not_an_item: entry<{ known: readonly string[] }>({
     en: ({ known }) => `is not an item of this request (${plainList(known, 'en')})`,
-    'zh-CN': ({ known }) => `不是本次索取的材料（${plainList(known, 'zh-CN')}）`,
+    'zh-CN': ({ known }) => `不是本次收集请求的资料（${plainList(known, 'zh-CN')}）`,
   }),
   nothing_owed: entry({
     en: () => 'is not owed any more: everything asked for was delivered',
-    'zh-CN': () => '已无欠交：所索取的已全部交付',
+    'zh-CN': () => '已无欠交：所收集的资料已全部交付',
   }),
   more_than_owed: entry<{ owed: number }>({
     en: ({ owed }) => `is more than the ${owed} still owed`,
     'zh-CN': ({ owed }) => `超过了尚欠的 ${owed} 份`,
   }),
-  decide_at_least_one: entry({ en: () => 'must decide at least one item', 'zh-CN': () => '至少要对一项材料作出决定' }),
+  decide_at_least_one: entry({ en: () => 'must decide at least one item', 'zh-CN': () => '至少要对一项资料作出决定' }),
   not_delivered_in: entry<Id>({
     en: ({ id }) => `was not delivered in ${id}`,
     'zh-CN': ({ id }) => `不在交付 ${id} 之中`,
@@ -496,7 +475,7 @@ export const MESSAGES = {
   }),
   too_many_payments: entry<{ count: number; limit: number }>({
     en: ({ count, limit }) => `this contract holds ${count} payments; at most ${limit} are allowed per contract`,
-    'zh-CN': ({ count, limit }) => `本合同已有 ${count} 笔付款，每份合同最多 ${limit} 笔`,
+    'zh-CN': ({ count, limit }) => `本合同已有 ${count} 笔到账，每份合同最多 ${limit} 笔`,
   }),
   too_many_terms_changes: entry<{ count: number; limit: number }>({
     en: ({ count, limit }) =>
@@ -506,15 +485,15 @@ export const MESSAGES = {
   too_many_requests_made: entry<{ count: number; limit: number }>({
     en: ({ count, limit }) =>
       `this contract has made ${count} material requests; at most ${limit} are allowed per contract`,
-    'zh-CN': ({ count, limit }) => `本合同已发出 ${count} 次材料索取，每份合同最多 ${limit} 次`,
+    'zh-CN': ({ count, limit }) => `本合同已发出 ${count} 次资料收集请求，每份合同最多 ${limit} 次`,
   }),
   too_many_rounds: entry<{ station?: string; count: number; limit: number }>({
     en: ({ station, count, limit }) =>
       `${station ? `station ${station}` : 'this milestone'} has submitted ${count} rounds; at most ${limit} are allowed per station (pre-check returns included)`,
     'zh-CN': ({ station, count, limit }) =>
-      `${station ? `社工站 ${station}` : '本里程碑'}已提交 ${count} 轮，每个站最多 ${limit} 轮（含预审退回）`,
+      `${station ? `社工站 ${station}` : '本评估节点'}已提交 ${count} 轮，每个站最多 ${limit} 轮（含预审退回）`,
   }),
-  not_a_step_kind: entry({ en: () => 'is not a kind of step', 'zh-CN': () => '不是已知的步骤类型' }),
+  not_a_step_kind: entry({ en: () => 'is not a kind of step', 'zh-CN': () => '不是已知的环节类型' }),
   at_least_one_level: entry({ en: () => 'must have at least one level', 'zh-CN': () => '至少要有一级' }),
   after_days_one_of: entry({
     en: () => 'must give exactly one of afterWorkingDays or afterDays',
@@ -558,7 +537,7 @@ export const MESSAGES = {
   return_needs_reason: entry({ en: () => 'must name at least one reason', 'zh-CN': () => '至少要给出一条理由' }),
   station_not_in_milestone: entry({
     en: () => 'is not a station of this milestone',
-    'zh-CN': () => '不是本里程碑的社工站',
+    'zh-CN': () => '不是本评估节点的社工站',
   }),
   nothing_changed: entry<{ round: number }>({
     en: ({ round }) => `are identical to round ${round} (sections and attachments), which was returned`,
@@ -566,7 +545,7 @@ export const MESSAGES = {
   }),
   station_must_be_omitted: entry({
     en: () => 'must be omitted: this milestone covers the whole contract',
-    'zh-CN': () => '不应填写：本里程碑针对整份合同',
+    'zh-CN': () => '不应填写：本评估节点针对整份合同',
   }),
 
   // payment terms and applications: the rules of 《保障中小企业款项支付条例》 (State Council Order No. 802, in force 2025-06-01)
@@ -596,15 +575,15 @@ export const MESSAGES = {
   }),
   not_a_milestone: entry<Id>({
     en: ({ id }) => `is not a milestone of this contract ("${id}")`,
-    'zh-CN': ({ id }) => `不是本合同的里程碑（"${id}"）`,
+    'zh-CN': ({ id }) => `不是本合同的评估节点（"${id}"）`,
   }),
   release_form: entry({
     en: () => 'must be "on_due_date", "on_application" or { "afterApproval": "<milestone id>" }',
-    'zh-CN': () => '必须是 "on_due_date"、"on_application" 或 { "afterApproval": "<里程碑标识>" }',
+    'zh-CN': () => '必须是 "on_due_date"、"on_application" 或 { "afterApproval": "<评估节点标识>" }',
   }),
   not_a_tranche: entry<Id>({
     en: ({ id }) => `is not a tranche of this contract ("${id}")`,
-    'zh-CN': ({ id }) => `不是本合同的拨付批次（"${id}"）`,
+    'zh-CN': ({ id }) => `不是本合同的款项（"${id}"）`,
   }),
   too_many_applications: entry<{ max: number }>({
     en: ({ max }) => `a contract holds at most ${max} payment applications`,
@@ -612,30 +591,30 @@ export const MESSAGES = {
   }),
   released_on_due_date: entry<{ day: string }>({
     en: ({ day }) => `cannot be applied for yet: the tranche is released on its due date ${dayText(day, 'en')}`,
-    'zh-CN': ({ day }) => `尚不能请款：该批次于到期日${dayText(day, 'zh-CN')}起才可请款`,
+    'zh-CN': ({ day }) => `尚不能请款：该笔款项于到期日${dayText(day, 'zh-CN')}起才可请款`,
   }),
   released_after_approval: entry<{ milestone: string }>({
     en: ({ milestone }) =>
       `cannot be applied for yet: the tranche is released only once milestone "${milestone}" is approved`,
-    'zh-CN': ({ milestone }) => `尚不能请款：里程碑 "${milestone}" 通过评审后该批次才可请款`,
+    'zh-CN': ({ milestone }) => `尚不能请款：评估节点 "${milestone}" 通过评审后该笔款项才可请款`,
   }),
   more_than_tranche_owes: entry<{ left: string; tranche: string; applied: string; received: string }>({
     en: ({ left, tranche, applied, received }) =>
       `is more than the tranche still owes: at most ${left} (tranche ${tranche}, applied for ${applied}, received ${received})`,
     'zh-CN': ({ left, tranche, applied, received }) =>
-      `超过了该批次尚欠的金额：最多 ${left}（批次 ${tranche}，已申请 ${applied}，已收到 ${received}）`,
+      `超过了该笔款项尚欠的金额：最多 ${left}（款项 ${tranche}，已申请 ${applied}，已收到 ${received}）`,
   }),
   tranche_has_applications: entry<Id & { applications: readonly string[] }>({
     en: ({ id, applications }) =>
       `cannot remove tranche "${id}": payment application(s) ${plainList(applications, 'en')} stand for it (return them within their window, or pay the tranche, first)`,
     'zh-CN': ({ id, applications }) =>
-      `不能删除批次 "${id}"：请款申请 ${plainList(applications, 'zh-CN')} 仍然有效（请先在验收期内退回，或付清该批次）`,
+      `不能删除款项 "${id}"：请款申请 ${plainList(applications, 'zh-CN')} 仍然有效（请先在验收期内退回，或付清该笔款项）`,
   }),
   overdue_tranche_kept: entry<Id & { day: string; rule: string }>({
     en: ({ id, day, rule }) =>
       `would change what tranche "${id}" owes or the interest it bears: the payer was to pay it by ${dayText(day, 'en')} and paid it late or not yet; under the statute an amendment may not change a tranche in breach — its amount, due date, release, or the money already counted toward it (pay it first; rule ${rule})`,
     'zh-CN': ({ id, day, rule }) =>
-      `会改变批次 "${id}" 的欠款或逾期利息：付款方应于 ${dayText(day, 'zh-CN')} 前支付，该批次逾期支付或尚未支付；依条例，变更不得改动已逾期的批次——其金额、到期日、付款条件或已计入的到账款项（请先付清；规则 ${rule}）`,
+      `会改变款项 "${id}" 的欠款或逾期利息：付款方应于 ${dayText(day, 'zh-CN')} 前支付，该笔款项逾期支付或尚未支付；依条例，变更不得改动已逾期的款项——其金额、到期日、付款条件或已计入的到账款项（请先付清；规则 ${rule}）`,
   }),
   give_a_reason_to_return: entry({
     en: () => 'must give at least one reason to return',
@@ -661,11 +640,11 @@ export const MESSAGES = {
   only_party_may: entry<{ role: string; party: string; contract: string; action: string }>({
     en: ({ role, party, contract, action }) => `Only a ${role} of ${party} of contract ${contract} may ${action}`,
     'zh-CN': ({ role, party, contract, action }) =>
-      `只有合同 ${contract} 的${party === 'the payer' ? '付款方' : '购买方'}的${roleZh(role)}可以${actionZh(action)}`,
+      `只有合同 ${contract} 的${PARTY_NAMES[party === 'the payer' ? 'payer' : 'purchaser']['zh-CN']}的${roleZh(role)}可以${actionZh(action)}`,
   }),
   only_purchaser_starts: entry({
     en: () => 'Only an agency_officer of the purchaser named in the contract may start it',
-    'zh-CN': () => '只有合同所列购买方的业务主管可以启动合同',
+    'zh-CN': () => '只有合同所列采购方的业务主管可以启动合同',
   }),
   only_contractor_staff: entry<{ action: string }>({
     en: ({ action }) => `Only station_staff or contractor_staff of the contractor may ${action}`,
@@ -673,15 +652,15 @@ export const MESSAGES = {
   }),
   only_reviewing_evaluator: entry({
     en: () => 'Only an evaluator of the reviewing organization of this contract may decide',
-    'zh-CN': () => '只有本合同评审机构的评估人员可以作出评审决定',
+    'zh-CN': () => '只有本合同评审机构的评估人员可以作出评审结论',
   }),
   only_notified_acknowledge: entry({
     en: () => 'Only a user of an organization this escalation notified may acknowledge it',
-    'zh-CN': () => '只有收到此催办通知的机构的用户可以确认它',
+    'zh-CN': () => '只有收到此督办通知的机构的用户可以确认它',
   }),
   only_village_liaison_delivers: entry({
     en: () => 'Only a village_liaison of a village this request asks may deliver',
-    'zh-CN': () => '只有被索取材料的村的村联络员可以交付',
+    'zh-CN': () => '只有本次收集请求所涉村的村联络员可以交付',
   }),
   deliver_own_village: entry<{ own: string; village: string }>({
     en: ({ own, village }) => `A user of ${own} may deliver only for ${own}, not for ${village}`,
@@ -694,7 +673,7 @@ export const MESSAGES = {
   only_village_reads_contacts: entry({
     en: () =>
       "Only the village's users, the contractor's staff of a contract with this village, or an administrator may read its contacts",
-    'zh-CN': () => '只有本村用户、与本村有合同的承接方人员或管理员可以查看本村联系人',
+    'zh-CN': () => '只有本村用户、与本村有合同的承接机构人员或管理员可以查看本村联系人',
   }),
   only_own_delivery_log: entry({
     en: () => "Only administrators and the organization's own users may read its delivery log",
@@ -702,11 +681,11 @@ export const MESSAGES = {
   }),
   not_found: entry<{ what: string; id: string }>({
     en: ({ what, id }) => `${WHAT[what]?.en ?? what} ${id} does not exist`,
-    'zh-CN': ({ what, id }) => `${WHAT[what]?.zh ?? what} ${id} 不存在`,
+    'zh-CN': ({ what, id }) => `${WHAT[what]?.['zh-CN'] ?? what} ${id} 不存在`,
   }),
   not_found_or_not_shared: entry<{ what: string; id: string }>({
     en: ({ what, id }) => `${WHAT[what]?.en ?? what} ${id} does not exist or is not shared with your organization`,
-    'zh-CN': ({ what, id }) => `${WHAT[what]?.zh ?? what} ${id} 不存在，或未与您的机构共享`,
+    'zh-CN': ({ what, id }) => `${WHAT[what]?.['zh-CN'] ?? what} ${id} 不存在，或未与您的机构共享`,
   }),
   no_route: entry<{ method: string; path: string }>({
     en: ({ method, path }) => `No route ${method} ${path}`,
@@ -718,15 +697,15 @@ export const MESSAGES = {
   }),
   no_milestone: entry<{ contract: string; milestone: string }>({
     en: ({ contract, milestone }) => `Contract ${contract} has no milestone ${milestone}`,
-    'zh-CN': ({ contract, milestone }) => `合同 ${contract} 没有里程碑 ${milestone}`,
+    'zh-CN': ({ contract, milestone }) => `合同 ${contract} 没有评估节点 ${milestone}`,
   }),
   no_delivery: entry<{ request: string; delivery: string }>({
     en: ({ request, delivery }) => `Material request ${request} has no delivery ${delivery}`,
-    'zh-CN': ({ request, delivery }) => `材料索取 ${request} 没有交付 ${delivery}`,
+    'zh-CN': ({ request, delivery }) => `资料收集请求 ${request} 没有交付 ${delivery}`,
   }),
   no_payment: entry<{ reference: string }>({
     en: ({ reference }) => `No payment with reference ${reference}`,
-    'zh-CN': ({ reference }) => `没有凭证号为 ${reference} 的付款`,
+    'zh-CN': ({ reference }) => `没有凭证号为 ${reference} 的到账`,
   }),
   no_official_schedule: entry<{ year: number; to: number }>({
     en: ({ year, to }) => `${year} has no official schedule: the package ends with ${to} and none was published here`,
@@ -794,33 +773,33 @@ export const MESSAGES = {
   }),
   contract_ended_no_requests: entry<Id>({
     en: ({ id }) => `Contract ${id} has ended; no material request can be made`,
-    'zh-CN': ({ id }) => `合同 ${id} 已结束，不能再发起材料索取`,
+    'zh-CN': ({ id }) => `合同 ${id} 已结束，不能再发起资料收集请求`,
   }),
   contract_ended_no_progress: entry<Id>({
     en: ({ id }) => `Contract ${id} has ended; progress can no longer be recorded`,
     'zh-CN': ({ id }) => `合同 ${id} 已结束，不能再记录进度`,
   }),
-  payment_invalid: entry({ en: () => 'The payment cannot be recorded', 'zh-CN': () => '无法记录这笔付款' }),
+  payment_invalid: entry({ en: () => 'The payment cannot be recorded', 'zh-CN': () => '无法登记这笔到账' }),
   payment_reference_used: entry<{ reference: string }>({
     en: ({ reference }) => `Payment reference ${reference} is already recorded with other content`,
-    'zh-CN': ({ reference }) => `凭证号 ${reference} 的付款已记录，且内容不同`,
+    'zh-CN': ({ reference }) => `凭证号 ${reference} 的到账已登记，且内容不同`,
   }),
   payment_reversed_otherwise: entry<{ reference: string }>({
     en: ({ reference }) => `Payment ${reference} was already reversed with another reason`,
-    'zh-CN': ({ reference }) => `付款 ${reference} 已以另一理由冲销`,
+    'zh-CN': ({ reference }) => `到账 ${reference} 已以另一理由冲正`,
   }),
-  schedule_invalid: entry({ en: () => 'The schedule cannot be amended', 'zh-CN': () => '无法修改付款计划' }),
+  schedule_invalid: entry({ en: () => 'The schedule cannot be amended', 'zh-CN': () => '无法修改拨付计划' }),
   material_request_invalid: entry({
     en: () => 'The material request cannot be made',
-    'zh-CN': () => '无法发起这次材料索取',
+    'zh-CN': () => '无法发起这次资料收集请求',
   }),
   material_request_closed: entry<Id & { status?: string }>({
     en: ({ id, status }) => `Material request ${id} is ${status ?? 'closed'}`,
-    'zh-CN': ({ id, status }) => `材料索取 ${id} ${status ? statusZh(status) : '已结束'}`,
+    'zh-CN': ({ id, status }) => `资料收集请求 ${id} ${status ? statusZh(status) : '已结束'}`,
   }),
   material_request_contract_ended: entry<Id>({
     en: ({ id }) => `Material request ${id} is closed: its contract ended`,
-    'zh-CN': ({ id }) => `材料索取 ${id} 已结束：其合同已结束`,
+    'zh-CN': ({ id }) => `资料收集请求 ${id} 已结束：其合同已结束`,
   }),
   progress_closed: entry<Id>({
     en: ({ id }) => `Contract ${id} no longer takes progress (it has ended, or it started before quotas existed)`,
@@ -835,7 +814,7 @@ export const MESSAGES = {
     en: ({ seconds }) =>
       `Too many changes to this contract or request are in progress at once, and the workflow service could not confirm this one (it may have been recorded); send it again in ${seconds} s with the same Idempotency-Key (a payment: the same reference), and it is recorded once`,
     'zh-CN': ({ seconds }) =>
-      `此合同或申请同时处理的变更过多，工作流服务未能确认此变更（可能已记录）；请 ${seconds} 秒后使用相同的 Idempotency-Key（付款：相同的付款编号）重新发送，只会记录一次`,
+      `此合同或申请同时处理的变更过多，工作流服务未能确认此变更（可能已记录）；请 ${seconds} 秒后使用相同的 Idempotency-Key（到账：相同的凭证号）重新发送，只会记录一次`,
   }),
   unknown_contact: entry<Id>({
     en: ({ id }) => `is not a known contact ("${id}")`,
@@ -843,7 +822,7 @@ export const MESSAGES = {
   }),
   contact_of_other_village: entry<{ village: string }>({
     en: ({ village }) => `is a contact of ${village}, which this request does not ask`,
-    'zh-CN': ({ village }) => `是 ${village} 的联系人，而本次索取不涉及该村`,
+    'zh-CN': ({ village }) => `是 ${village} 的联系人，而本次收集请求不涉及该村`,
   }),
   roles_misfit: entry<{ kind: string; roles: readonly string[]; rules: readonly string[] }>({
     en: ({ kind, roles, rules }) =>
@@ -880,11 +859,11 @@ export const MESSAGES = {
   }),
   materials_do_not_fit: entry({
     en: () => 'The materials do not fit this milestone',
-    'zh-CN': () => '材料与本里程碑的要求不符',
+    'zh-CN': () => '材料与本评估节点的要求不符',
   }),
   reason_not_in_milestone: entry({
     en: () => 'A reason names a template or section this milestone does not have',
-    'zh-CN': () => '退回理由提到了本里程碑没有的模板或章节',
+    'zh-CN': () => '退回理由提到了本评估节点没有的模板或章节',
   }),
   application_cannot_be_filed: entry({
     en: () => 'The payment application cannot be filed',
@@ -896,7 +875,7 @@ export const MESSAGES = {
   }),
   application_other_figures: entry<Id>({
     en: ({ id }) => `Payment application ${id} was filed with other figures`,
-    'zh-CN': ({ id }) => `请款申请 ${id} 已按其他金额或批次提交`,
+    'zh-CN': ({ id }) => `请款申请 ${id} 已按其他金额或款项提交`,
   }),
   application_key_reused: entry<Id>({
     en: ({ id }) =>
@@ -937,7 +916,7 @@ export const MESSAGES = {
   only_purchaser_officer_decides: entry<{ contract: string }>({
     en: ({ contract }) =>
       `Only an agency_officer of the purchaser of contract ${contract} may decide payment applications`,
-    'zh-CN': ({ contract }) => `只有合同 ${contract} 购买方的业务主管可以对请款申请作出决定`,
+    'zh-CN': ({ contract }) => `只有合同 ${contract} 采购方的业务主管可以对请款申请作出决定`,
   }),
   overdue_list_denied: entry<Id>({
     en: ({ id }) =>
@@ -950,25 +929,25 @@ export const MESSAGES = {
   }),
   review_ended: entry<{ milestone: string }>({
     en: ({ milestone }) => `The review of milestone ${milestone} has ended`,
-    'zh-CN': ({ milestone }) => `里程碑 ${milestone} 的评审已结束`,
+    'zh-CN': ({ milestone }) => `评估节点 ${milestone} 的评审已结束`,
   }),
   review_ended_with_contract: entry<{ milestone: string }>({
     en: ({ milestone }) => `The review of milestone ${milestone} has ended with its contract`,
-    'zh-CN': ({ milestone }) => `里程碑 ${milestone} 的评审已随合同结束`,
+    'zh-CN': ({ milestone }) => `评估节点 ${milestone} 的评审已随合同结束`,
   }),
   review_ended_submission: entry<{ milestone: string; submission: string; status: string }>({
     en: ({ milestone, submission, status }) =>
       `The review of milestone ${milestone} has ended; submission ${submission} is ${status}`,
     'zh-CN': ({ milestone, submission, status }) =>
-      `里程碑 ${milestone} 的评审已结束；提交 ${submission} ${statusZh(status)}`,
+      `评估节点 ${milestone} 的评审已结束；材料提交 ${submission} ${statusZh(status)}`,
   }),
   review_handing_over: entry<{ milestone: string }>({
     en: ({ milestone }) => `The review of milestone ${milestone} is moving to its next run; send again`,
-    'zh-CN': ({ milestone }) => `里程碑 ${milestone} 的评审正在续接，请重新发送`,
+    'zh-CN': ({ milestone }) => `评估节点 ${milestone} 的评审正在续接，请重新发送`,
   }),
   station_not_in_this_milestone: entry({
     en: () => 'The station is not part of this milestone',
-    'zh-CN': () => '该社工站不属于本里程碑',
+    'zh-CN': () => '该社工站不属于本评估节点',
   }),
   round_in_review: entry<{ round: number }>({
     en: ({ round }) => `Round ${round} is still being reviewed`,
@@ -985,17 +964,17 @@ export const MESSAGES = {
   }),
   no_submission_awaits: entry<Id>({
     en: ({ id }) => `No submission ${id} awaits a decision in this review`,
-    'zh-CN': ({ id }) => `本评审中没有待决定的提交 ${id}`,
+    'zh-CN': ({ id }) => `本评审中没有待作出评审结论的材料提交 ${id}`,
   }),
   submission_status: entry<Id & { status: string }>({
     en: ({ id, status }) => `Submission ${id} is ${status}`,
-    'zh-CN': ({ id, status }) => `提交 ${id} ${statusZh(status)}`,
+    'zh-CN': ({ id, status }) => `材料提交 ${id} ${statusZh(status)}`,
   }),
   escalation_not_open: entry<Id & { state: string }>({
     en: ({ id, state }) => `Escalation ${id} is ${state}`,
-    'zh-CN': ({ id, state }) => `催办 ${id} ${statusZh(state)}`,
+    'zh-CN': ({ id, state }) => `督办 ${id} ${statusZh(state)}`,
   }),
-  no_escalation: entry<Id>({ en: ({ id }) => `No escalation ${id}`, 'zh-CN': ({ id }) => `没有催办 ${id}` }),
+  no_escalation: entry<Id>({ en: ({ id }) => `No escalation ${id}`, 'zh-CN': ({ id }) => `没有督办 ${id}` }),
   closed: entry({ en: () => 'It has closed', 'zh-CN': () => '已结束' }),
   idempotency_key_format: entry({
     en: () => 'Idempotency-Key must be 1–200 visible ASCII characters',
@@ -1068,7 +1047,7 @@ export const MESSAGES = {
   error_closed: entry({ en: () => 'It has closed', 'zh-CN': () => '已结束，不能再处理' }),
   error_contract_not_active: entry({ en: () => 'The contract is not active', 'zh-CN': () => '合同已不在执行中' }),
   error_review_closed: entry({ en: () => 'The review has ended', 'zh-CN': () => '评审已结束' }),
-  error_escalation_not_open: entry({ en: () => 'The escalation is not open', 'zh-CN': () => '催办已不在待处理状态' }),
+  error_escalation_not_open: entry({ en: () => 'The escalation is not open', 'zh-CN': () => '督办已不在待处理状态' }),
   unavailable_temporal: entry({
     en: () => 'The workflow engine did not answer, so nothing was recorded; try again later',
     'zh-CN': () => '工作流引擎没有应答，未记录任何内容，请稍后再试',
@@ -1085,15 +1064,15 @@ export const MESSAGES = {
 } as const;
 
 /** What a `not_found` names, in each language. */
-const WHAT: Record<string, { en: string; zh: string }> = {
-  contract: { en: 'Contract', zh: '合同' },
-  organization: { en: 'Organization', zh: '机构' },
-  user: { en: 'User', zh: '用户' },
-  submission: { en: 'Submission', zh: '提交' },
-  escalation: { en: 'Escalation', zh: '催办' },
-  material_request: { en: 'Material request', zh: '材料索取' },
-  notification: { en: 'Notification', zh: '通知' },
-  payment_application: { en: 'Payment application', zh: '请款申请' },
+const WHAT: Readonly<Record<string, Text>> = {
+  contract: text('Contract', '合同'),
+  organization: text('Organization', '机构'),
+  user: text('User', '用户'),
+  submission: text('Submission', '材料提交'),
+  escalation: text('Escalation', '督办'),
+  material_request: text('Material request', '资料收集请求'),
+  notification: text('Notification', '通知'),
+  payment_application: text('Payment application', '请款申请'),
 };
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -1,9 +1,9 @@
 // What the parties are told when a money step changes state, in zh-CN and en: what is stalled,
 // since when, what is owed, and who can unblock it.
 import type { Contract } from './contract';
-import type { PartyRole } from './organizations';
+import { PARTY_NAMES, type Party, type PartyRole } from './organizations';
 import { dateTimeText, dayText, parseInstant, shanghaiDate } from './dates';
-import type { EscalationParty, StepKind } from './escalation';
+import type { StepKind } from './escalation';
 import { moneyText, type Fen } from './money';
 import type { CheckpointStatus, ContractFigures, TrancheStatus } from './status';
 import type { Severity } from './severity';
@@ -69,10 +69,10 @@ export interface StuckWorkflowNotice {
  * is found stuck again.
  */
 export function stuckWorkflowNotification(stuck: StuckWorkflowNotice, inbox: string): InboxNotification {
-  const what =
+  const what: Text =
     stuck.reason === 'workflow_task_failing'
-      ? { en: 'its workflow tasks keep failing', zh: '其工作流任务持续失败' }
-      : { en: 'a read-model projection cannot be written', zh: '读模型投影无法写入' };
+      ? { en: 'its workflow tasks keep failing', 'zh-CN': '其工作流任务持续失败' }
+      : { en: 'a read-model projection cannot be written', 'zh-CN': '读模型投影无法写入' };
   return {
     idempotencyKey: `workflow-stuck:${stuck.workflowId}`,
     organizationIds: [inbox],
@@ -84,7 +84,7 @@ export function stuckWorkflowNotification(stuck: StuckWorkflowNotice, inbox: str
     },
     body: {
       en: `The ${stuck.workflowType} workflow ${stuck.workflowId}${stuck.contractId ? ` (contract ${stuck.contractId})` : ''} is stuck: ${what.en}. Other contracts go on. Details: ${stuck.detail}. See GET /v1/admin/stuck-workflows.`,
-      'zh-CN': `${stuck.workflowType} 工作流 ${stuck.workflowId}${stuck.contractId ? `（合同 ${stuck.contractId}）` : ''}停滞：${what.zh}。其他合同不受影响。详情：${stuck.detail}。见 GET /v1/admin/stuck-workflows。`,
+      'zh-CN': `${stuck.workflowType} 工作流 ${stuck.workflowId}${stuck.contractId ? `（合同 ${stuck.contractId}）` : ''}停滞：${what['zh-CN']}。其他合同不受影响。详情：${stuck.detail}。见 GET /v1/admin/stuck-workflows。`,
     },
     at: stuck.at,
   };
@@ -123,7 +123,7 @@ export function checkpointNotice(contract: Contract, c: CheckpointStatus, at: nu
           `${yuan(c.receivedByFen)} had arrived, ${yuan(c.shortfallFen)} short (${when.en}). The payer can unblock this by disbursing the shortfall.`,
         'zh-CN':
           `截至 ${zhDay(c.by)}，应拨付合同金额的 ${c.minPercent}%（${zhYuan(c.requiredFen)}）；` +
-          `实际到账 ${zhYuan(c.receivedByFen)}，缺口 ${zhYuan(c.shortfallFen)}（${when['zh-CN']}）。请付款方（财政局）拨付缺口资金。`,
+          `实际到账 ${zhYuan(c.receivedByFen)}，缺口 ${zhYuan(c.shortfallFen)}（${when['zh-CN']}）。请付款方拨付缺口资金。`,
       },
     };
   }
@@ -164,17 +164,6 @@ export function trancheNotice(contract: Contract, t: TrancheStatus, at: number):
   };
 }
 
-/** Each party that can hold a step, as a notice names it (typed by ESCALATION_PARTIES: none goes unnamed). */
-const PARTY_NAMES: Record<EscalationParty, Text> = {
-  purchaser: { en: 'the purchaser (civil affairs bureau)', 'zh-CN': '购买方（民政局）' },
-  payer: { en: 'the payer (finance bureau)', 'zh-CN': '付款方（财政局）' },
-  contractor: { en: 'the contractor (social work organization)', 'zh-CN': '承接方（社工机构）' },
-  evaluator: { en: 'the evaluator', 'zh-CN': '评估方' },
-  township: { en: 'the township government', 'zh-CN': '乡镇政府' },
-  village: { en: 'the village committee', 'zh-CN': '村委' },
-  oversight: { en: 'the oversight body', 'zh-CN': '监督机构' },
-};
-
 /** The message of one escalation level: what is stalled, since when, what is owed, who can unblock it. */
 export function escalationNotice(input: {
   contractTitle: string;
@@ -184,23 +173,25 @@ export function escalationNotice(input: {
   levels: number;
   holder: string;
 }): NoticeText {
-  const holder = Object.hasOwn(PARTY_NAMES, input.holder)
-    ? PARTY_NAMES[input.holder as EscalationParty]
+  // The holder by its glossary name (domain/organizations PARTY_NAMES); it starts the English sentence.
+  const named = Object.hasOwn(PARTY_NAMES, input.holder) ? PARTY_NAMES[input.holder as Party] : undefined;
+  const holder = named
+    ? { en: `The ${named.en}`, 'zh-CN': named['zh-CN'] }
     : { en: input.holder, 'zh-CN': input.holder };
   // `since` is the step's due instant (the end of its Shanghai day): said as that day.
   const sinceAt = parseInstant(input.since);
-  const since =
+  const since: Text =
     sinceAt === undefined
-      ? { en: input.since, zh: input.since }
-      : { en: day(shanghaiDate(sinceAt)), zh: zhDay(shanghaiDate(sinceAt)) };
+      ? { en: input.since, 'zh-CN': input.since }
+      : { en: day(shanghaiDate(sinceAt)), 'zh-CN': zhDay(shanghaiDate(sinceAt)) };
   return {
     subject: {
       en: `${input.contractTitle}: stalled since ${since.en} — escalation level ${input.level} of ${input.levels}`,
-      'zh-CN': `${input.contractTitle}：自 ${since.zh} 起停滞——第 ${input.level}/${input.levels} 级督办`,
+      'zh-CN': `${input.contractTitle}：自 ${since['zh-CN']} 起停滞——第 ${input.level}/${input.levels} 级督办`,
     },
     body: {
       en: `${input.summary.en} It has been stalled since ${since.en}. ${holder.en} can unblock it.`,
-      'zh-CN': `${input.summary['zh-CN']}自 ${since.zh} 起未办结，需由${holder['zh-CN']}处理。`,
+      'zh-CN': `${input.summary['zh-CN']}自 ${since['zh-CN']} 起未办结，需由${holder['zh-CN']}处理。`,
     },
   };
 }

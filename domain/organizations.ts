@@ -1,4 +1,5 @@
 // Parties and the roles their people hold. Shared by api/ (authorization) and workflows/ (who to notify).
+import { text, type Text } from './languages';
 
 export const ORGANIZATION_KINDS = [
   'purchaser',
@@ -24,12 +25,48 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Each role by its name in every language, as a label (the page's; the API's refusals in Chinese). */
+export const ROLE_NAMES: Readonly<Record<Role, Text>> = {
+  agency_officer: text('Agency officer', '业务主管'),
+  finance_officer: text('Finance officer', '财务人员'),
+  evaluator: text('Evaluator', '评估人员'),
+  contractor_staff: text('Contractor staff', '机构工作人员'),
+  station_staff: text('Station staff', '站点社工'),
+  village_liaison: text('Village liaison', '村联络员'),
+  township_officer: text('Township officer', '乡镇干部'),
+  auditor: text('Auditor', '审计人员'),
+  admin: text('Administrator', '管理员'),
+};
+
 /** The contractor's own staff, project leads and station workers: they act for the stations. */
 export const CONTRACTOR_STAFF_ROLES = ['contractor_staff', 'station_staff'] as const satisfies readonly Role[];
 
 /** The parts organizations play in a contract (domain/contract.ts ContractParties). */
 export const PARTY_ROLES = ['purchaser', 'payer', 'contractor', 'evaluator', 'oversight'] as const;
 export type PartyRole = (typeof PARTY_ROLES)[number];
+
+/**
+ * Whom the texts name: a kind of organization or a part it plays in a contract (every
+ * domain/escalation EscalationParty is one of these).
+ */
+export type Party = OrganizationKind | PartyRole;
+
+/**
+ * Each party by its one name in every language (README glossary: purchaser 采购方, payer 付款方,
+ * contractor 承接机构, evaluator 评估方), as a noun inside a sentence: the API's refusals
+ * (domain/messages), the notices (domain/notices) and the page (web/src/i18n, capitalized as a label)
+ * all name a party from here.
+ */
+export const PARTY_NAMES: Readonly<Record<Party, Text>> = {
+  purchaser: text('purchaser', '采购方'),
+  payer: text('payer', '付款方'),
+  contractor: text('contractor', '承接机构'),
+  evaluator: text('evaluator', '评估方'),
+  township: text('township government', '乡镇政府'),
+  village: text('village committee', '村委会'),
+  oversight: text('oversight body', '监督方'),
+  auditor: text('auditor', '审计机构'),
+};
 
 /** Kinds an organization may have to stand in each party role. */
 export const PARTY_KINDS: Readonly<Record<PartyRole, readonly OrganizationKind[]>> = {

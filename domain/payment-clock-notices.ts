@@ -64,7 +64,7 @@ export function paymentOverdueSummary(input: {
   const since = released
     ? {
         en: ` (payable since milestone "${released.milestoneTitle}" was approved on ${dayText(released.on, 'en')})`,
-        'zh-CN': `（里程碑「${released.milestoneTitle}」于 ${dayText(released.on, 'zh-CN')}通过评审后应付）`,
+        'zh-CN': `（评估节点「${released.milestoneTitle}」于 ${dayText(released.on, 'zh-CN')}通过评审后应付）`,
       }
     : { en: '', 'zh-CN': '' };
   return {

@@ -2,8 +2,9 @@
 // browser against the whole engine: every timeline event labelled in the page's language (no raw
 // key, no English fragment on a Chinese page), actors by name, each milestone's state per station,
 // what villages still owe item by item, a payroll card that adds up and says how, and a
-// disbursement curve reaching money paid after the term.
-import { existsSync, mkdirSync } from 'node:fs';
+// disbursement curve reaching money paid after the term. And every catalog of texts (the API's, the
+// notices', the page's) in the README glossary's words, one name per concept (issue 15 item 8).
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,53 @@ if (!hasChromium && process.env.GRANTFLOW_REQUIRE_BROWSER) {
 const ARTIFACTS = path.join(projectRoot, 'artifacts');
 /** Two or more Latin letters in a row: an English word (station ids such as "G" are single letters). */
 const ENGLISH = /[A-Za-z]{2,}/;
+
+/** Words the README glossary replaced, each with the glossary's word: none may appear in a text people read. */
+const NOT_GLOSSARY: ReadonlyArray<[RegExp, string]> = [
+  [/购买方/, '采购方 (purchaser)'],
+  [/承接方/, '承接机构 (contractor)'],
+  [/评估机构/, '评估方 (evaluator)'],
+  [/里程碑/, '评估节点 (milestone)'],
+  [/催办/, '督办 (escalation)'],
+  [/检查点/, '拨付节点 (checkpoint)'],
+  [/批次/, '款项 (tranche)'],
+  [/索取/, '资料收集请求 / 向村收集资料 (material request)'],
+  [/冲销/, '冲正 (reversal)'],
+  [/\bbureau\b/i, 'purchaser or payer (a party by its part in the contract)'],
+];
+/** The catalogs: the API's refusals, the notices, the event reasons, the party and role names, the page. */
+const CATALOGS = [
+  'domain/messages.ts',
+  'domain/notices.ts',
+  'domain/payment-clock-notices.ts',
+  'domain/events.ts',
+  'domain/organizations.ts',
+  'web/src/i18n.ts',
+];
+/** "file:line: word (say …)" for each replaced word in `text` (lines of `file`, comments left out). */
+function notGlossary(file: string, text: string): string[] {
+  return text.split('\n').flatMap((line, index) => {
+    if (/^\s*(\/\/|\/\*|\*)/.test(line)) return [];
+    return NOT_GLOSSARY.filter(([word]) => word.test(line)).map(
+      ([word, say]) => `${file}:${index + 1}: ${word.source} (say ${say})`,
+    );
+  });
+}
+
+describe('the catalogs in the glossary’s words', () => {
+  it.each(CATALOGS)('%s uses no word the README glossary replaced', (file) => {
+    expect(notGlossary(file, readFileSync(path.join(projectRoot, file), 'utf8'))).toEqual([]);
+  });
+
+  it('catches a replaced word in a text, not in a comment', () => {
+    expect(
+      notGlossary('x.ts', "  // 里程碑 in a comment\n  a: t('Milestone', '里程碑'),\n  b: 'the finance bureau',"),
+    ).toEqual([
+      'x.ts:2: 里程碑 (say 评估节点 (milestone))',
+      'x.ts:3: \\bbureau\\b (say purchaser or payer (a party by its part in the contract))',
+    ]);
+  });
+});
 
 describe.skipIf(!hasChromium)('the page in the reader’s words', () => {
   let stack: Stack;
@@ -175,6 +223,11 @@ describe.skipIf(!hasChromium)('the page in the reader’s words', () => {
     const events = page.locator('#timeline tbody td:nth-child(2)');
     await timelineRows(page, '向村发出资料收集请求').waitFor();
     await timelineRows(page, '登记指标进展').waitFor();
+    // The whole page, the engine's texts (escalations, steps held) included, in the glossary's Chinese
+    // words (the English ones are left out: organizations' own names, "S County Finance Bureau", may hold them).
+    const shown = (await page.locator('body').textContent()) ?? '';
+    const chinese = NOT_GLOSSARY.filter(([word]) => !ENGLISH.test(word.source));
+    expect(chinese.filter(([word]) => word.test(shown)).map(([word]) => word.source)).toEqual([]);
     const labels = await events.allTextContents();
     expect(labels.length).toBeGreaterThan(8);
     expect(labels.filter((l) => ENGLISH.test(l))).toEqual([]);

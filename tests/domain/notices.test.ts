@@ -20,6 +20,7 @@ import {
   trancheNotice,
   trancheStepSummary,
 } from '../../domain/notices';
+import { PARTY_NAMES } from '../../domain/organizations';
 import { contractFigures } from '../../domain/status';
 import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-county';
 
@@ -168,6 +169,29 @@ describe('levels an escalation can reach', () => {
     expect(message(ladder, withoutOversight, 3).subject['zh-CN']).toContain('第 3/3 级督办');
     // With an oversight body named, all four count.
     expect(message(ladder, { ...withoutOversight, oversight: 'org_o' }, 3).subject.en).toContain('level 3 of 4');
+  });
+
+  it('names the holder by its one name (README glossary), which starts the English sentence', () => {
+    for (const holder of ESCALATION_PARTIES) {
+      const notice = escalationNotice({
+        contractTitle: 'Lot 3',
+        summary: { en: 'X.', 'zh-CN': 'X。' },
+        since: '2023-06-30',
+        level: 1,
+        levels: 1,
+        holder,
+      });
+      expect(notice.body.en).toBe(
+        `X. It has been stalled since 30 Jun 2023. The ${PARTY_NAMES[holder].en} can unblock it.`,
+      );
+      expect(notice.body['zh-CN']).toBe(`X。自 2023年6月30日 起未办结，需由${PARTY_NAMES[holder]['zh-CN']}处理。`);
+    }
+    expect(message(DEFAULT_LADDERS.paymentShortfall, withoutOversight, 1).body.en).toContain(
+      'The payer can unblock it.',
+    );
+    expect(PARTY_NAMES.purchaser['zh-CN']).toBe('采购方');
+    expect(PARTY_NAMES.contractor['zh-CN']).toBe('承接机构');
+    expect(PARTY_NAMES.evaluator['zh-CN']).toBe('评估方');
   });
 
   it('skips an unreachable level in the middle, keeping each level’s place in the ladder', () => {

@@ -125,7 +125,7 @@ describe('contracts and payments over the API', () => {
     expect(notice.body.en).toContain(
       'Payment checkpoint june-80: 80% of the contract value (CN¥923,200.00) was due by 30 Jun 2023',
     );
-    expect(notice.body['zh-CN']).toContain('财政局');
+    expect(notice.body['zh-CN']).toContain('需由付款方处理');
     const agencyInbox = await stack.http('GET', '/v1/inbox', { token: parties.tokens.agency });
     expect(agencyInbox.body.items.some((n: any) => n.contractId === id && n.kind === 'checkpoint.recovered')).toBe(
       true,

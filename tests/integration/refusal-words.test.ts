@@ -293,7 +293,7 @@ describe('a workflow’s rejection, as the API answers it', () => {
     expect(errorBody(error.code, error.message, error.details, 'zh-CN', error.said)).toEqual({
       error: {
         code: 'unprocessable',
-        message: '无法记录这笔付款',
+        message: '无法登记这笔到账',
         details: [{ field: 'receivedOn', reason: '是将来的日期（北京时间今天是2023年6月30日）', code: 'in_future' }],
       },
     });

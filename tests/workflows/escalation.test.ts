@@ -176,7 +176,7 @@ describe('escalation ladder (time-skipping)', () => {
         .from(notifications)
         .where(eq(notifications.organizationId, 'org_county'));
       expect(inbox).toHaveLength(1);
-      expect((inbox[0]!.body as Record<string, string>).en).toContain('the payer (finance bureau) can unblock it');
+      expect((inbox[0]!.body as Record<string, string>).en).toContain('The payer can unblock it.');
     });
   });
 

@@ -139,7 +139,7 @@ describe('a tranche released after a milestone’s approval (time-skipping)', ()
         );
         expect(moneyText(interestFor(46_160_000, 1, { kind: 'statutory_daily' }), 'en')).toContain('230.80');
         expect(summary['zh-CN']).toContain(
-          `里程碑「Quarterly report」于 ${dayText(approvedOn, 'zh-CN')}通过评审后应付`,
+          `评估节点「Quarterly report」于 ${dayText(approvedOn, 'zh-CN')}通过评审后应付`,
         );
         expect(summary['zh-CN']).toContain('《保障中小企业款项支付条例》');
         // Still no trancheOverdue for it: the clock, not the due date, watches this tranche.

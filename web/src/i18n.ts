@@ -10,20 +10,18 @@ import type { BudgetLineKind, FundingSource } from '../../domain/contract';
 import { dateTimeText, dayText, parseInstant, shanghaiDate } from '../../domain/dates';
 import { moneyProblem, moneyText, parseMoney } from '../../domain/money';
 import type { EventKind } from '../../domain/events';
-import type { EscalationParty, EscalationState, StepKind } from '../../domain/escalation';
+import type { EscalationState, StepKind } from '../../domain/escalation';
 import { MATERIAL_KIND_LABELS, type MaterialKind, type RequestStatus } from '../../domain/material-requests';
 import type { ReturnReason, SubmissionStatus } from '../../domain/materials';
 import type { LedgerKind } from '../../domain/ledger';
-import type { Role } from '../../domain/organizations';
+import { PARTY_NAMES, ROLE_NAMES, type Party, type Role } from '../../domain/organizations';
 import type { AttachmentKind } from '../../domain/templates';
-import { isLang, type Lang, type Text } from '../../domain/languages';
+import { isLang, text as t, type Lang, type Text } from '../../domain/languages';
 
 export type { Lang, Text };
 
 /** Each language by its own name, in the order the language switch offers them (the users' own first). */
 export const LANGUAGE_NAMES: Record<Lang, string> = { 'zh-CN': '中文（简体）', en: 'English' };
-
-const t = (en: string, zh: string): Text => ({ en, 'zh-CN': zh });
 
 export const MESSAGES = {
   appName: t('grantflow', 'grantflow'),
@@ -132,7 +130,7 @@ export const MESSAGES = {
   chartPlanned: t('Planned, cumulative', '计划累计拨付'),
   chartReceived: t('Received, cumulative', '实际累计到账'),
   chartShortfall: t('Shortfall', '缺口'),
-  chartCheckpoint: t('Checkpoint {percent}% by {date}: {status}.', '节点“{date}前{percent}%”：{status}。'),
+  chartCheckpoint: t('Checkpoint {percent}% by {date}: {status}.', '拨付节点“{date}前{percent}%”：{status}。'),
   chartToday: t('today', '今天'),
   chartSpan: t('The chart runs from {start} to {end}.', '图表时间范围：{start} 至 {end}。'),
   chartTodayBeyond: t('today ({date}) →', '今天（{date}）→'),
@@ -180,7 +178,7 @@ export const MESSAGES = {
   clockTitle: t("The payer's legal clock", '付款期限与逾期利息'),
   clockTermsAcceptance: t(
     'The payer pays within {days} {count} of the acceptance of an application; the purchaser accepts or returns it within {acceptance} working days, and an acceptance it leaves late counts from the end of that window. Late money: {rate}. {statute}',
-    '付款方应自请款验收之日起 {days} {count}内付款；购买方应在 {acceptance} 个工作日内验收或退回，逾期未验收的，付款期限自验收期限届满之日起算。逾期利息：{rate}。{statute}',
+    '付款方应自请款验收之日起 {days} {count}内付款；采购方应在 {acceptance} 个工作日内验收或退回，逾期未验收的，付款期限自验收期限届满之日起算。逾期利息：{rate}。{statute}',
   ),
   clockTermsDueDate: t(
     'Each tranche is due on its date (or {days} {count} after its release, when it is released later). Late money: {rate}. {statute}',
@@ -216,7 +214,7 @@ export const MESSAGES = {
   acceptedOn: t('accepted {day}', '{day} 验收'),
   deemedAcceptedOn: t('deemed accepted {day}', '视为 {day} 验收'),
   acceptanceDueBy: t('to be decided by {day}', '应于 {day} 前验收'),
-  purchaserLate: t('purchaser {days} working days late', '购买方逾期 {days} 个工作日'),
+  purchaserLate: t('purchaser {days} working days late', '采购方逾期 {days} 个工作日'),
   interestTotal: t('Interest accrued on the contract, as of {day}', '截至 {day} 合同逾期利息合计'),
   clockOwnTerms: t(
     'Its clock started on {day} and runs on the terms then in force: {days} {count}, late money {rate}.',
@@ -226,7 +224,7 @@ export const MESSAGES = {
   applicationsEmpty: t('No payment application yet.', '尚无请款申请。'),
   applicationIntro: t(
     "File a payment application (请款) for a tranche: the purchaser's acceptance window starts today. The API checks every field.",
-    '为一笔款项提交请款申请：购买方的验收期限自今日起算。各字段由 API 校验。',
+    '为一笔款项提交请款申请：采购方的验收期限自今日起算。各字段由 API 校验。',
   ),
   invoiceNumber: t('Invoice number', '发票号码'),
   invoiceDate: t('Invoice date', '开票日期'),
@@ -253,7 +251,7 @@ export const MESSAGES = {
   deemedAccepted: t("Window passed: the payer's period runs", '验收期限已过，付款期限照常起算'),
   decidedLate: t('Decided after its window', '逾期验收'),
   returnReasons: t('Reasons (one per line; needed to return)', '理由（每行一条；退回时必填）'),
-  returnReasonsHint: t('Kept with the application; the contractor reads them.', '随申请保存，承接方可见。'),
+  returnReasonsHint: t('Kept with the application; the contractor reads them.', '随申请保存，承接机构可见。'),
   applicationAccept: t('Accept', '验收通过'),
   applicationReturn: t('Return', '退回'),
   applicationDecisionRefused: t('The decision was not recorded: {message}', '验收结果未记录：{message}'),
@@ -266,7 +264,7 @@ export const MESSAGES = {
   overdueAsOf: t('As of', '截至日期'),
   overdueCsv: t('Download CSV', '下载 CSV'),
   overdueEmpty: t('Nothing overdue on that day.', '该日无逾期款项。'),
-  overdueContractor: t('Contractor', '承接方'),
+  overdueContractor: t('Contractor', '承接机构'),
   payrollTitle: t('Payroll coverage', '工资保障'),
   payrollHeadcount: t('Staff', '人员'),
   payrollMonthly: t('Monthly payroll', '月工资总额'),
@@ -473,15 +471,13 @@ export const LEDGER_KIND: Labels<LedgerKind> = {
   reversal: t('Reversal', '冲正'),
 };
 
-export const PARTY: Labels<EscalationParty> = {
-  purchaser: t('Purchaser', '采购方'),
-  payer: t('Payer', '付款方'),
-  contractor: t('Contractor', '承接机构'),
-  evaluator: t('Evaluator', '评估方'),
-  township: t('Township government', '乡镇政府'),
-  village: t('Village committee', '村委会'),
-  oversight: t('Oversight', '监督方'),
-};
+/** The parties by their one name (domain/organizations PARTY_NAMES), capitalized as a label. */
+export const PARTY = Object.fromEntries(
+  Object.entries(PARTY_NAMES).map(([party, { en, 'zh-CN': zh }]) => [
+    party,
+    t(en.charAt(0).toUpperCase() + en.slice(1), zh),
+  ]),
+) as Labels<Party>;
 
 export const STEP_KIND: Labels<StepKind> = {
   paymentShortfall: t('Payment shortfall', '拨付缺口'),
@@ -551,17 +547,7 @@ export const ATTACHMENT_KIND: Labels<AttachmentKind> = {
   other: t('other', '其他'),
 };
 
-export const ROLE: Labels<Role> = {
-  agency_officer: t('Agency officer', '业务主管'),
-  finance_officer: t('Finance officer', '财务人员'),
-  evaluator: t('Evaluator', '评估人员'),
-  contractor_staff: t('Contractor staff', '机构工作人员'),
-  station_staff: t('Station staff', '站点社工'),
-  village_liaison: t('Village liaison', '村联络员'),
-  township_officer: t('Township officer', '乡镇干部'),
-  auditor: t('Auditor', '审计人员'),
-  admin: t('Administrator', '管理员'),
-};
+export const ROLE: Labels<Role> = ROLE_NAMES;
 
 // Typed by domain/events.ts's list: a kind without a label in both languages fails the typecheck.
 export const EVENT_KIND: Labels<EventKind> = {

@@ -1,7 +1,8 @@
 // Milestones and submissions: every round with its status, pre-check failures, the decision with
 // its reasons tied to sections, and what changed since the previous round.
 import type { ReturnReason, SubmissionStatus } from '../../../domain/materials';
-import { PARTY, RETURN_REASON, SUBMISSION_STATUS, useI18n, type I18n, type MessageKey } from '../i18n';
+import { PARTY_NAMES } from '../../../domain/organizations';
+import { RETURN_REASON, SUBMISSION_STATUS, useI18n, type I18n, type MessageKey } from '../i18n';
 import { milestoneStates, type MilestoneStateKind } from '../milestones';
 import type { ContractDetail, Submission, Template } from '../types';
 import { Actor, Badge, useActorName, type Tone } from '../ui';
@@ -54,7 +55,7 @@ export function MilestoneList({ milestones, submissions }: { milestones: Milesto
           <strong>{ms.title}</strong> <span class="mono muted nowrap">{ms.id}</span> —{' '}
           {m('milestoneLine', {
             due: date(ms.due),
-            reviewer: text(PARTY[ms.reviewer]),
+            reviewer: text(PARTY_NAMES[ms.reviewer]),
             stations: ms.stations.length > 0 ? ms.stations.join(', ') : m('reviewsWholeContract'),
             days: ms.reviewWorkingDays,
             rounds: ms.maxRounds,
