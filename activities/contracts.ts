@@ -2,7 +2,7 @@
 // is newer), new ledger entries, audit events and notifications, each keyed so a retry or a replay
 // changes nothing.
 import { and, eq, sql } from 'drizzle-orm';
-import type { Database } from '../db/client';
+import type { Database, Transaction } from '../db/client';
 import { appendEvent } from '../db/events';
 import { insertNotifications } from '../db/notifications';
 import { resolveAndAcceptTexts } from '../db/free-texts';
@@ -40,8 +40,6 @@ export async function projectContract(db: Database, input: ContractProjection): 
     await writeContract(tx, projection);
   });
 }
-
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 async function writeContract(tx: Transaction, projection: Resolved<ContractProjection>): Promise<void> {
   const { snapshot, contractId } = projection;

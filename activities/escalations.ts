@@ -1,11 +1,11 @@
 // Read model of escalations and step delays, plus their notifications and audit events, in one
 // transaction per change; every write is keyed so retries and replays change nothing.
 import { resolveAndAcceptTexts } from '../db/free-texts';
-import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { appendEvent } from '../db/events';
 import { writeNotifications } from '../db/notifications';
 import { escalations, stepDelays } from '../db/schema';
+import { upsertNewerVersion } from '../db/versioned-rows';
 import type { EscalationRecord } from '../domain/escalation';
 import type { AuditEvent } from '../domain/events';
 import type { InboxNotification } from '../domain/notices';
@@ -58,15 +58,7 @@ export async function projectEscalation(db: Database, input: EscalationProjectio
         closedAt: date(r.closedAt),
         version: projection.version,
       };
-      const { id: _id, ...changes } = row;
-      await tx
-        .insert(escalations)
-        .values(row)
-        .onConflictDoUpdate({
-          target: escalations.id,
-          set: changes,
-          setWhere: sql`${escalations.version} < ${projection.version}`,
-        });
+      await upsertNewerVersion(tx, escalations, 'id', row);
     }
     const d = projection.delay;
     const delayRow = {
@@ -81,15 +73,7 @@ export async function projectEscalation(db: Database, input: EscalationProjectio
       workingDays: d.workingDays ?? null,
       version: projection.version,
     };
-    const { stepId: _stepId, ...delayChanges } = delayRow;
-    await tx
-      .insert(stepDelays)
-      .values(delayRow)
-      .onConflictDoUpdate({
-        target: stepDelays.stepId,
-        set: delayChanges,
-        setWhere: sql`${stepDelays.version} < ${projection.version}`,
-      });
+    await upsertNewerVersion(tx, stepDelays, 'stepId', delayRow);
     for (const e of projection.events) {
       await appendEvent(tx, { ...e, contractId: d.contractId, organizationId: null });
     }

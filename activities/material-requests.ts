@@ -1,11 +1,11 @@
 // Read model of material requests: the request's state (newest version only), its audit events
 // and its reminders, in one transaction per change; every write is keyed so retries change nothing.
-import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { appendEvent } from '../db/events';
 import { resolveAndAcceptTexts } from '../db/free-texts';
 import { writeNotifications } from '../db/notifications';
 import { materialRequests } from '../db/schema';
+import { upsertNewerVersion } from '../db/versioned-rows';
 import type { MaterialRequestState } from '../domain/material-requests';
 import type { AuditEvent } from '../domain/events';
 import type { MaterialRequestNotice } from '../domain/notices';
@@ -36,15 +36,7 @@ export async function projectMaterialRequest(db: Database, input: MaterialReques
       state,
       version,
     };
-    const { id: _id, ...changes } = row;
-    await tx
-      .insert(materialRequests)
-      .values(row)
-      .onConflictDoUpdate({
-        target: materialRequests.id,
-        set: changes,
-        setWhere: sql`${materialRequests.version} < ${version}`,
-      });
+    await upsertNewerVersion(tx, materialRequests, 'id', row);
     for (const e of projection.events)
       await appendEvent(tx, { ...e, contractId: request.contractId, organizationId: null });
     return writeNotifications(

@@ -1,11 +1,11 @@
 // Evaluation materials: the submissions read model, upserted under a version guard. The texts are
 // not here: the API stored them (submission_contents) and ran the pre-check before the review
 // workflow heard of the submission.
-import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { appendEvent } from '../db/events';
 import { resolveAndAcceptTexts } from '../db/free-texts';
 import { submissions } from '../db/schema';
+import { upsertNewerVersion } from '../db/versioned-rows';
 import { submissionEventKey } from '../domain/ids';
 import type { Round } from '../domain/materials';
 
@@ -29,15 +29,7 @@ export function createReviewActivities(deps: { db: Database }) {
           submittedAt: new Date(r.submittedAt),
           version: input.version,
         };
-        const { id: _id, ...changes } = row;
-        await tx
-          .insert(submissions)
-          .values(row)
-          .onConflictDoUpdate({
-            target: submissions.id,
-            set: changes,
-            setWhere: sql`${submissions.version} < ${input.version}`,
-          });
+        await upsertNewerVersion(tx, submissions, 'id', row);
         await appendEvent(tx, {
           idempotencyKey: submissionEventKey(r.submissionId, r.status),
           kind: `submission.${r.status}`,

@@ -3,10 +3,8 @@
 // replayed write adds nothing twice; the ids are returned for delivery.
 import { inArray } from 'drizzle-orm';
 import type { InboxNotification } from '../domain/notices';
-import type { Database } from './client';
+import type { Database, Transaction } from './client';
 import { notifications } from './schema';
-
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /** Writes the notifications, new ones only (a row per organization and idempotency key). */
 export async function insertNotifications(
