@@ -178,17 +178,11 @@ export function registerErrorHandling(
     if (status >= 400 && status < 500) {
       const malformed = fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError;
       const code = malformed ? 'malformed_body' : (codeByStatus[status] ?? 'invalid_request');
-      return reply
-        .status(status)
-        .send(
-          errorBody(
-            code,
-            fastifyError.message,
-            undefined,
-            lang,
-            malformed && lang !== 'en' ? say('malformed_body') : undefined,
-          ),
-        );
+      // A body past the route's limit (its own bodyLimit, else the server's) is answered with that limit.
+      const tooLarge = status === 413 ? say('body_too_large', { limit: request.routeOptions.bodyLimit }) : undefined;
+      const said = tooLarge ?? (malformed && lang !== 'en' ? say('malformed_body') : undefined);
+      const message = tooLarge ? render(tooLarge, 'en') : fastifyError.message;
+      return reply.status(status).send(errorBody(code, message, undefined, lang, said));
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply

@@ -3,7 +3,7 @@ import { Type, type TString } from 'typebox';
 import { LANGS, type Lang } from '../domain/languages';
 import { ORGANIZATION_KINDS, ROLES } from '../domain/organizations';
 import { ATTACHMENT_KINDS } from '../domain/templates';
-import { MAX_ATTACHMENT_BYTES } from '../domain/attachments';
+import { base64Length, MAX_ATTACHMENT_BYTES } from '../domain/attachments';
 
 // Request limits, far beyond what a real user sends (the README lists them). Every array in a
 // request has a maxItems and every string a maxLength (or a pattern or enum that bounds it), so no
@@ -22,7 +22,7 @@ export const MAX_DATE_TEXT_LENGTH = 40;
 /** Characters of one section of evaluation material. */
 export const MAX_SECTION_LENGTH = 50_000;
 /** Characters of an attachment's base64 content: MAX_ATTACHMENT_BYTES (domain/attachments) encoded. */
-export const MAX_ATTACHMENT_BASE64_LENGTH = 4 * Math.ceil(MAX_ATTACHMENT_BYTES / 3);
+export const MAX_ATTACHMENT_BASE64_LENGTH = base64Length(MAX_ATTACHMENT_BYTES);
 /** Characters of an Idempotency-Key header. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 export const MAX_TRANCHES = 100;

@@ -9,6 +9,19 @@ import { textProblemSaid } from './text';
 /** Largest attachment, in bytes. */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
+/**
+ * Largest request body, in bytes, of a route that carries attachments (a payment application, a
+ * submission, a material request's delivery, a progress record): their bytes travel base64 inside
+ * the JSON, a third larger than on disk (base64Length). The API's bodyLimit on those routes, and
+ * what the page checks a form's files against before it reads them.
+ */
+export const MAX_UPLOAD_REQUEST_BYTES = 64 * 1024 * 1024;
+
+/** Characters of `bytes` bytes written in base64 (with padding), as a JSON body carries a file. */
+export function base64Length(bytes: number): number {
+  return 4 * Math.ceil(bytes / 3);
+}
+
 /** Accepted content types: binary ones are identified by their signature, text ones have none. */
 export const ACCEPTED_CONTENT_TYPES = {
   'image/jpeg': 'binary',

@@ -33,21 +33,60 @@ export function utf8(text: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** The SHA-256 digest (32 bytes) of `data`. */
-export function sha256(data: Uint8Array): Uint8Array {
-  const bitLength = data.length * 8;
-  const padded = new Uint8Array((((data.length + 8) >> 6) + 1) << 6);
-  padded.set(data);
-  padded[data.length] = 0x80;
-  const view = new DataView(padded.buffer);
-  view.setUint32(padded.length - 8, Math.floor(bitLength / 2 ** 32));
-  view.setUint32(padded.length - 4, bitLength >>> 0);
-  const h = new Uint32Array([
-    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-  ]);
-  const w = new Uint32Array(64);
-  const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
-  for (let offset = 0; offset < padded.length; offset += 64) {
+const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
+
+const H0 = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+
+/**
+ * SHA-256 of data given in pieces (a file read chunk by chunk, so that hashing it never holds a
+ * page for long): update() any number of times, then digest() once.
+ */
+export class Sha256 {
+  private readonly h = Uint32Array.from(H0);
+  private readonly w = new Uint32Array(64);
+  /** The bytes of a block not yet complete, and how many there are. */
+  private readonly pending = new Uint8Array(64);
+  private readonly pendingView = new DataView(this.pending.buffer);
+  private filled = 0;
+  private length = 0;
+
+  update(data: Uint8Array): this {
+    this.length += data.length;
+    let i = 0;
+    if (this.filled > 0) {
+      i = Math.min(64 - this.filled, data.length);
+      this.pending.set(data.subarray(0, i), this.filled);
+      this.filled += i;
+      if (this.filled < 64) return this;
+      this.compress(this.pendingView, 0);
+      this.filled = 0;
+    }
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    for (; i + 64 <= data.length; i += 64) this.compress(view, i);
+    this.pending.set(data.subarray(i));
+    this.filled = data.length - i;
+    return this;
+  }
+
+  /** The digest (32 bytes) of everything given to update(). */
+  digest(): Uint8Array {
+    const bitLength = this.length * 8;
+    const tail = new Uint8Array(this.filled < 56 ? 64 : 128);
+    tail.set(this.pending.subarray(0, this.filled));
+    tail[this.filled] = 0x80;
+    const view = new DataView(tail.buffer);
+    view.setUint32(tail.length - 8, Math.floor(bitLength / 2 ** 32));
+    view.setUint32(tail.length - 4, bitLength >>> 0);
+    for (let offset = 0; offset < tail.length; offset += 64) this.compress(view, offset);
+    const out = new Uint8Array(32);
+    const outView = new DataView(out.buffer);
+    for (let i = 0; i < 8; i++) outView.setUint32(i * 4, this.h[i]!);
+    return out;
+  }
+
+  /** One 64-byte block at `offset` of `view` into the state. */
+  private compress(view: DataView, offset: number): void {
+    const { h, w } = this;
     for (let t = 0; t < 16; t++) w[t] = view.getUint32(offset + t * 4);
     for (let t = 16; t < 64; t++) {
       const s0 = rotr(w[t - 15]!, 7) ^ rotr(w[t - 15]!, 18) ^ (w[t - 15]! >>> 3);
@@ -76,10 +115,11 @@ export function sha256(data: Uint8Array): Uint8Array {
     h[6] = (h[6]! + g) >>> 0;
     h[7] = (h[7]! + hh) >>> 0;
   }
-  const out = new Uint8Array(32);
-  const outView = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) outView.setUint32(i * 4, h[i]!);
-  return out;
+}
+
+/** The SHA-256 digest (32 bytes) of `data`. */
+export function sha256(data: Uint8Array): Uint8Array {
+  return new Sha256().update(data).digest();
 }
 
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

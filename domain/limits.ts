@@ -160,8 +160,8 @@ export function dayWithinYearsProblem(field: string, text: string): Problem | un
   const month = match ? Number(match[2]) : NaN;
   const day = match ? Number(match[3]) : NaN;
   const real = match !== null && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
-  if (!real) return { field, reason: 'must be a date (YYYY-MM-DD)' };
+  if (!real) return problem(field, 'day_required');
   if (year < TERM_FIRST_YEAR || year > TERM_LAST_YEAR)
-    return { field, reason: `must be in the years ${TERM_FIRST_YEAR}–${TERM_LAST_YEAR}` };
+    return problem(field, 'years_between', { from: TERM_FIRST_YEAR, to: TERM_LAST_YEAR });
   return undefined;
 }

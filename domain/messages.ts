@@ -30,6 +30,12 @@ function orList(values: readonly (string | number)[], lang: Lang): string {
 /** a, b, c / a、b、c (ids, as they are written) */
 const plainList = (values: readonly (string | number)[], lang: Lang) => values.join(lang === 'en' ? ', ' : '、');
 
+/** A size as a person reads it: KB below a megabyte (at least 1), else MB with at most one decimal. */
+export function byteSize(bytes: number): string {
+  const mb = 1024 * 1024;
+  return bytes < mb ? `${Math.max(1, Math.ceil(bytes / 1024))} KB` : `${Number((bytes / mb).toFixed(1))} MB`;
+}
+
 /** JSON Schema type names as a person says them. */
 const TYPE_NAMES: Readonly<Record<string, Text>> = {
   string: text('text', '文本'),
@@ -1030,6 +1036,10 @@ export const MESSAGES = {
   error_request_timeout: entry({ en: () => 'The request took too long to arrive', 'zh-CN': () => '请求传输超时' }),
   error_conflict: entry({ en: () => 'This conflicts with what is recorded', 'zh-CN': () => '与已记录的内容冲突' }),
   error_payload_too_large: entry({ en: () => 'The request is too large', 'zh-CN': () => '请求内容过大' }),
+  body_too_large: entry<Limit>({
+    en: ({ limit }) => `The request is too large: this route takes at most ${limit} bytes (${byteSize(limit)})`,
+    'zh-CN': ({ limit }) => `请求内容过大：此接口最多接受 ${limit} 字节（${byteSize(limit)}）`,
+  }),
   error_uri_too_long: entry({ en: () => 'The address is too long', 'zh-CN': () => '请求地址过长' }),
   error_unsupported_media_type: entry({
     en: () => 'Send the body as application/json',

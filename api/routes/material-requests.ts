@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { MAX_UPLOAD_REQUEST_BYTES } from '../../domain/attachments';
 import { REQUEST_STATUSES } from '../../domain/material-requests';
 import { CONTRACTOR_STAFF_ROLES } from '../../domain/organizations';
 import { actorOf, onlyRoles } from '../plugins/auth';
@@ -94,7 +95,7 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{
     '/v1/material-requests/:rid/deliveries',
     {
       // Attachments travel inside the JSON body, base64-encoded.
-      bodyLimit: 64 * 1024 * 1024,
+      bodyLimit: MAX_UPLOAD_REQUEST_BYTES,
       config: onlyRoles(['village_liaison'], 'deliver materials'),
       schema: {
         tags: ['village chain'],

@@ -1,8 +1,10 @@
 // Payment applications (请款) and the payer's yearly list of overdue payments (issue 18).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { MAX_UPLOAD_REQUEST_BYTES } from '../../domain/attachments';
 import { toCsv, UTF8_BOM } from '../../domain/csv';
 import { ACCEPTANCE_DECISIONS } from '../../domain/decisions';
+import { applicationProblems, type ApplicationFields } from '../../domain/payment-applications';
 import { PAYMENT_APPLICATION_STATUSES } from '../../domain/status';
 import { actorOf, onlyRoles } from '../plugins/auth';
 import {
@@ -109,6 +111,19 @@ export const OverduePaymentsView = Type.Object(
 
 type OverduePayments = Static<typeof OverduePaymentsView>;
 
+/** The judged fields of a filing as sent, whatever its shape: a field that is not text is '' (the schema names it). */
+function sentFields(body: unknown): ApplicationFields {
+  const record = (value: unknown) =>
+    (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  const { tranche, amount, invoice } = record(body);
+  return {
+    tranche: text(tranche),
+    amount: text(amount),
+    invoice: { number: text(record(invoice).number), date: text(record(invoice).date) },
+  };
+}
+
 export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{
   applications: PaymentApplicationService;
   idempotency: IdempotencyService;
@@ -116,8 +131,12 @@ export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/v1/contracts/:id/payment-applications',
     {
-      bodyLimit: 64 * 1024 * 1024,
-      config: onlyRoles(['contractor_staff'], 'file payment applications'),
+      bodyLimit: MAX_UPLOAD_REQUEST_BYTES,
+      config: {
+        ...onlyRoles(['contractor_staff'], 'file payment applications'),
+        // A filing that fails its schema is judged by the filing's rules too, so one answer lists every field it misses.
+        alsoCheck: (body) => applicationProblems(sentFields(body)),
+      },
       schema: {
         tags: ['payments'],
         summary:

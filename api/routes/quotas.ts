@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { PERIOD_STATUSES } from '../../domain/quotas';
 import { Type } from 'typebox';
+import { MAX_UPLOAD_REQUEST_BYTES } from '../../domain/attachments';
 import { QUOTA_METRICS, QUOTA_PERIODS } from '../../domain/quotas';
 import { CONTRACTOR_STAFF_ROLES } from '../../domain/organizations';
 import { actorOf, onlyRoles } from '../plugins/auth';
@@ -62,7 +63,7 @@ export const quotaRoutes: FastifyPluginAsyncTypebox<{ quotas: QuotaService; idem
   app.post(
     '/v1/contracts/:id/progress',
     {
-      bodyLimit: 64 * 1024 * 1024,
+      bodyLimit: MAX_UPLOAD_REQUEST_BYTES,
       config: onlyRoles(CONTRACTOR_STAFF_ROLES, 'record progress'),
       schema: {
         tags: ['quotas'],

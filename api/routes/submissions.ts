@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { MAX_UPLOAD_REQUEST_BYTES } from '../../domain/attachments';
 import { REVIEW_DECISIONS } from '../../domain/decisions';
 import { CONTRACTOR_STAFF_ROLES } from '../../domain/organizations';
 import { RETURN_REASONS, SECTION_CHANGE_KINDS, SUBMISSION_STATUSES } from '../../domain/materials';
@@ -107,7 +108,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<{
     '/v1/contracts/:id/milestones/:mid/submissions',
     {
       // Attachments travel inside the JSON body, base64-encoded.
-      bodyLimit: 64 * 1024 * 1024,
+      bodyLimit: MAX_UPLOAD_REQUEST_BYTES,
       config: onlyRoles(CONTRACTOR_STAFF_ROLES, 'submit materials'),
       schema: {
         tags: ['evaluation'],

@@ -306,7 +306,12 @@ export class ContractService {
       interestFen: _total,
       tranches,
       ...clock
-    } = await clockOfContract(this.db, row.definition as Contract, ledger, shanghaiDate(now));
+    } = await clockOfContract(
+      { db: this.db, workflows: this.temporal.workflow },
+      row.definition as Contract,
+      ledger,
+      shanghaiDate(now),
+    );
     const paymentClock = { ...clock, tranches: tranches.map(({ interestFen: _i, overdueFen: _o, ...t }) => t) };
     return { ...contractDetail(row, ledger, now, await coveredYearTest(this.db)), paymentClock };
   }

@@ -3,7 +3,7 @@
 // the contract workflow decides (files, accepts, returns) with ids, amounts and days, so a decision
 // is durable and drives the acceptanceOverdue / paymentOverdue escalations (workflows/payment-clock.ts).
 import type { Client } from '@temporalio/client';
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { contractParties, contracts, ledgerEntries, organizations, paymentApplications } from '../../db/schema';
 import type { Contract } from '../../domain/contract';
@@ -12,13 +12,13 @@ import type { AcceptanceDecision } from '../../domain/decisions';
 import type { LedgerEntry } from '../../domain/ledger';
 import type { AttachmentMeta } from '../../domain/materials';
 import { say } from '../../domain/messages';
-import { formatMoney, moneyProblem, parseMoney } from '../../domain/money';
+import { formatMoney, parseMoney } from '../../domain/money';
 import { isAdmin, type Actor } from '../../domain/organizations';
-import { dayWithinYearsProblem } from '../../domain/limits';
-import { releaseOf, windowOf } from '../../domain/payment-terms';
-import { moneyTextProblem, problem, type Problem } from '../../domain/problems';
+import { releaseOf } from '../../domain/payment-terms';
+import { applicationProblems } from '../../domain/payment-applications';
+import { problem } from '../../domain/problems';
 import type { PaymentApplicationStatus } from '../../domain/status';
-import { contractStateQuery, contractWorkflowId } from '../../workflows/contract-messages';
+import { contractWorkflowId } from '../../workflows/contract-messages';
 import { decideApplicationUpdate, fileApplicationUpdate } from '../../workflows/payment-clock-messages';
 import { ApiError, forbidden, notFound, unprocessable } from '../errors';
 import { withAttachments, type UploadedAttachment } from './attachments';
@@ -27,9 +27,11 @@ import type { FileStorage } from './file-storage';
 import { ledgerEntryOf } from './contract-views';
 import {
   clockOfContract,
-  contractCalendar,
+  contractApplications,
   milestoneApprovals,
+  settleFiling,
   type ApplicationRow,
+  type ApplicationSources,
   type PaymentClockView,
 } from './payment-clock-view';
 import { sendToWorkflow } from './temporal-errors';
@@ -119,39 +121,9 @@ export class PaymentApplicationService {
     }
   }
 
-  /**
-   * A row still "filing" (its filing's answer lost: a timeout, a 5xx) as the workflow has it: when
-   * the contract's workflow holds the application, the row becomes "pending" with the workflow's
-   * days (and returns), so that an application the workflow holds is always listed and decidable;
-   * undefined when the workflow does not hold it (or cannot be asked).
-   */
-  private async settleFiling(row: ApplicationRow): Promise<ApplicationRow | undefined> {
-    let held;
-    try {
-      const state = await this.temporal.workflow
-        .getHandle(contractWorkflowId(row.contractId))
-        .query(contractStateQuery);
-      held = state.paymentClock?.applications[row.id];
-    } catch {
-      return undefined;
-    }
-    if (!held) return undefined;
-    const [contractRow] = await this.db.select().from(contracts).where(eq(contracts.id, row.contractId));
-    const contract = contractRow!.definition as Contract;
-    const acceptanceDueOn =
-      held.acceptanceDueOn ?? windowOf(held, contract, await contractCalendar(this.db, contract, held.filedOn));
-    await this.db
-      .update(paymentApplications)
-      .set({
-        status: 'pending',
-        tranche: held.tranche,
-        amountFen: held.amountFen,
-        filedAt: new Date(held.filedAt),
-        filedOn: held.filedOn,
-        acceptanceDueOn,
-      })
-      .where(and(eq(paymentApplications.id, row.id), eq(paymentApplications.status, 'filing')));
-    return this.row(row.id);
+  /** Where a contract's applications are read from (api/services/payment-clock-view contractApplications). */
+  private get sources(): ApplicationSources {
+    return { db: this.db, workflows: this.temporal.workflow };
   }
 
   /** The full clock of a contract on `asOf` (default today), for the contract's detail. */
@@ -160,7 +132,7 @@ export class PaymentApplicationService {
     ledger: readonly LedgerEntry[],
     asOf: IsoDate = this.today(),
   ): Promise<PaymentClockView> {
-    return clockOfContract(this.db, contractRow.definition as Contract, ledger, asOf);
+    return clockOfContract(this.sources, contractRow.definition as Contract, ledger, asOf);
   }
 
   /**
@@ -175,21 +147,18 @@ export class PaymentApplicationService {
       throw forbidden(say('only_contractor_staff_applies', { contract: contractId }));
     }
     const contract = contractRow.definition as Contract;
-    const problems: Problem[] = [];
-    const amountProblem = moneyProblem(body.amount);
-    if (amountProblem) problems.push(moneyTextProblem('amount', amountProblem));
-    const dateProblem = dayWithinYearsProblem('invoice.date', body.invoice.date);
-    if (dateProblem) problems.push(dateProblem);
-    if (!body.invoice.number.trim()) problems.push(problem('invoice.number', 'not_empty'));
-    const tranche = contract.tranches.find((t) => t.id === body.tranche);
-    if (!tranche) problems.push(problem('tranche', 'not_a_tranche', { id: body.tranche }));
+    const problems = applicationProblems(
+      body,
+      contract.tranches.map((t) => t.id),
+    );
     if (problems.length > 0) throw unprocessable(say('application_cannot_be_filed'), problems);
+    const tranche = contract.tranches.find((t) => t.id === body.tranche);
     const id = idForKey('pa', [actor.userId, contractId], idempotencyKey);
     const amountFen = parseMoney(body.amount);
     const sameFigures = (row: ApplicationRow) => row.tranche === tranche!.id && row.amountFen === amountFen;
     let recorded = await this.row(id);
     // A row left "filing" by an earlier attempt (its answer lost): settled from the workflow first.
-    if (recorded?.status === 'filing') recorded = (await this.settleFiling(recorded)) ?? recorded;
+    if (recorded?.status === 'filing') recorded = (await settleFiling(this.sources, recorded)) ?? recorded;
     if (recorded && recorded.status !== 'filing') {
       if (!sameFigures(recorded)) throw keyReused(id);
       return applicationView(recorded, this.today());
@@ -250,7 +219,7 @@ export class PaymentApplicationService {
           // with other figures under this key): then the row is its record and stays, settled.
           if (error instanceof ApiError && error.statusCode < 500) {
             const row = await this.row(id);
-            if (row?.status === 'filing' && !(await this.settleFiling(row))) {
+            if (row?.status === 'filing' && !(await settleFiling(this.sources, row))) {
               await this.db
                 .delete(paymentApplications)
                 .where(and(eq(paymentApplications.id, id), eq(paymentApplications.status, 'filing')));
@@ -269,7 +238,7 @@ export class PaymentApplicationService {
     if (actor.organizationId !== contract.purchaserId || !actor.roles.includes('agency_officer')) {
       throw forbidden(say('only_purchaser_officer_decides', { contract: contract.id }));
     }
-    if (row.status === 'filing' && !(await this.settleFiling(row)))
+    if (row.status === 'filing' && !(await settleFiling(this.sources, row)))
       throw new ApiError(409, 'application_not_filed', say('application_not_filed', { id: applicationId }));
     const reasons = body.reasons ?? [];
     if (body.outcome === 'return' && reasons.length === 0)
@@ -308,16 +277,8 @@ export class PaymentApplicationService {
 
   async list(actor: Actor, contractId: string) {
     await loadVisibleContract(this.db, actor, contractId);
-    const filing = await this.db
-      .select()
-      .from(paymentApplications)
-      .where(and(eq(paymentApplications.contractId, contractId), eq(paymentApplications.status, 'filing')));
-    for (const row of filing) await this.settleFiling(row);
-    const rows = await this.db
-      .select()
-      .from(paymentApplications)
-      .where(and(eq(paymentApplications.contractId, contractId), sql`${paymentApplications.status} <> 'filing'`))
-      .orderBy(asc(paymentApplications.createdAt), asc(paymentApplications.id));
+    // An application still "filing" is listed once its workflow holds it (contractApplications settles it).
+    const rows = (await contractApplications(this.sources, contractId)).filter((r) => r.status !== 'filing');
     const today = this.today();
     return { items: rows.map((r) => applicationView(r, today)) };
   }

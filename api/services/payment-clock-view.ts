@@ -1,10 +1,11 @@
 // The payer's clock as the API shows it (issue 18): each tranche's clock and the contract's total
 // interest, from the read model (ledger, payment applications, approved submissions) and the
 // calendar in force. The rules are domain/payment-terms'.
-import { and, eq, inArray } from 'drizzle-orm';
+import type { WorkflowClient } from '@temporalio/client';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { calendarInForce } from '../../db/calendar';
 import type { Database } from '../../db/client';
-import { paymentApplications, submissions } from '../../db/schema';
+import { contracts, paymentApplications, submissions } from '../../db/schema';
 import { withOverrides, type WorkingCalendar } from '../../domain/calendar';
 import type { Contract } from '../../domain/contract';
 import { shanghaiDate, type IsoDate } from '../../domain/dates';
@@ -19,7 +20,9 @@ import {
   type PaymentTerms,
   type TrancheApplication,
   type TrancheClock,
+  windowOf,
 } from '../../domain/payment-terms';
+import { contractStateQuery, contractWorkflowId } from '../../workflows/contract-messages';
 
 export type ApplicationRow = typeof paymentApplications.$inferSelect;
 
@@ -180,21 +183,82 @@ export function paymentClockOf(
   return { terms, asOf, tranches, interest: formatMoney(interestFen), interestFen };
 }
 
-/** The clock of a contract on `asOf`, read from the database. */
+/** What reads a contract's applications: the read model, and the contract's workflow for those still "filing". */
+export interface ApplicationSources {
+  db: Database;
+  workflows: WorkflowClient;
+}
+
+/** How long a read waits for a workflow to say whether it holds an application left "filing". */
+const SETTLE_QUERY_MS = 5_000;
+
+/**
+ * A row still "filing" (its filing's answer lost: a timeout, a 5xx) as the workflow has it: when
+ * the contract's workflow holds the application, the row becomes "pending" with the workflow's
+ * days (and returns), so that an application the workflow holds is always listed, counted on the
+ * payer's clock and decidable; undefined when the workflow does not hold it (or cannot be asked
+ * within SETTLE_QUERY_MS).
+ */
+export async function settleFiling(
+  { db, workflows }: ApplicationSources,
+  row: ApplicationRow,
+): Promise<ApplicationRow | undefined> {
+  let held;
+  try {
+    const state = await workflows.withDeadline(Date.now() + SETTLE_QUERY_MS, () =>
+      workflows.getHandle(contractWorkflowId(row.contractId)).query(contractStateQuery),
+    );
+    held = state.paymentClock?.applications[row.id];
+  } catch {
+    return undefined;
+  }
+  if (!held) return undefined;
+  const [contractRow] = await db.select().from(contracts).where(eq(contracts.id, row.contractId));
+  const contract = contractRow!.definition as Contract;
+  const acceptanceDueOn =
+    held.acceptanceDueOn ?? windowOf(held, contract, await contractCalendar(db, contract, held.filedOn));
+  await db
+    .update(paymentApplications)
+    .set({
+      status: 'pending',
+      tranche: held.tranche,
+      amountFen: held.amountFen,
+      filedAt: new Date(held.filedAt),
+      filedOn: held.filedOn,
+      acceptanceDueOn,
+    })
+    .where(and(eq(paymentApplications.id, row.id), eq(paymentApplications.status, 'filing')));
+  return (await db.select().from(paymentApplications).where(eq(paymentApplications.id, row.id)))[0];
+}
+
+/**
+ * A contract's applications, oldest first, as its workflow holds them: each row left "filing" is
+ * settled first (settleFiling); one the workflow does not hold stays "filing". The one read of a
+ * contract's applications for its list, its detail's clock and the payer's overdue list.
+ */
+export async function contractApplications(sources: ApplicationSources, contractId: string): Promise<ApplicationRow[]> {
+  const rows = await sources.db
+    .select()
+    .from(paymentApplications)
+    .where(eq(paymentApplications.contractId, contractId))
+    .orderBy(asc(paymentApplications.createdAt), asc(paymentApplications.id));
+  const settled: ApplicationRow[] = [];
+  for (const row of rows) settled.push(row.status === 'filing' ? ((await settleFiling(sources, row)) ?? row) : row);
+  return settled;
+}
+
+/** The clock of a contract on `asOf`, from the read model (its applications as contractApplications reads them). */
 export async function clockOfContract(
-  db: Database,
+  sources: ApplicationSources,
   contract: Contract,
   ledger: readonly LedgerEntry[],
   asOf: IsoDate,
 ): Promise<PaymentClockView> {
-  const applications = await db
-    .select()
-    .from(paymentApplications)
-    .where(eq(paymentApplications.contractId, contract.id));
+  const { db } = sources;
   return paymentClockOf(
     contract,
     ledger,
-    applications,
+    await contractApplications(sources, contract.id),
     await milestoneApprovals(db, contract),
     await contractCalendar(db, contract, asOf),
     asOf,

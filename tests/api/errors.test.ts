@@ -7,9 +7,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { notFound } from '../../api/errors';
 import type { ContractService } from '../../api/services/contracts';
 import type { IdentityService } from '../../api/services/identity';
-import { render, say } from '../../domain/messages';
+import { MAX_UPLOAD_REQUEST_BYTES } from '../../domain/attachments';
+import { byteSize, render, say } from '../../domain/messages';
+import { applicationProblems } from '../../domain/payment-applications';
 import { sCountyContract } from '../fixtures/s-county';
 import { as, buildFakeApp, fake, fakeActor } from '../helpers/fake-app';
+import { operations, ROUTE_ROLES } from './routes';
 
 const ZH = { 'accept-language': 'zh-CN,zh;q=0.9' };
 const ORGS = { purchaser: 'org_p', payer: 'org_f', contractor: 'org_c', evaluator: 'org_e', villages: ['org_va'] };
@@ -159,6 +162,78 @@ describe('the error shape', () => {
     expect(encoding.statusCode).toBe(400);
     expect(encoding.json()).toEqual({ error: { code: 'invalid_request', message: expect.any(String) } });
     expect(createOrganization).not.toHaveBeenCalled();
+  });
+
+  it('names the limit a body went past, for every route that takes a body: its own, else the server’s', async () => {
+    const doc = app.swagger() as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+    const checked: string[] = [];
+    for (const operation of operations(app)) {
+      if (operation.method === 'GET') continue;
+      // Routes that carry files (base64 inside the JSON) take MAX_UPLOAD_REQUEST_BYTES, the rest the server's 1 MB.
+      const body = doc.paths[operation.name.split(' ')[1]!]![operation.method.toLowerCase()]!.requestBody;
+      const limit = JSON.stringify(body ?? {}).includes('base64-encoded') ? MAX_UPLOAD_REQUEST_BYTES : 1024 * 1024;
+      const role = ROUTE_ROLES[operation.name]?.[0] ?? 'admin';
+      for (const [headers, lang] of [
+        [as(role), 'en'],
+        [{ ...as(role), ...ZH }, 'zh-CN'],
+      ] as const) {
+        const res = await app.inject({
+          method: operation.method,
+          url: operation.url,
+          headers: { ...headers, 'content-type': 'application/json' },
+          payload: Buffer.alloc(limit + 1, 0x20),
+        });
+        expect(res.statusCode, operation.name).toBe(413);
+        expect(res.json(), operation.name).toEqual({
+          error: { code: 'payload_too_large', message: render(say('body_too_large', { limit }), lang) },
+        });
+      }
+      checked.push(`${operation.name} ${byteSize(limit)}`);
+    }
+    expect(checked).toEqual(
+      expect.arrayContaining([
+        'POST /v1/contracts/{id}/payment-applications 64 MB',
+        'POST /v1/contracts/{id}/milestones/{mid}/submissions 64 MB',
+        'POST /v1/contracts/{id}/progress 64 MB',
+        'POST /v1/organizations 1 MB',
+      ]),
+    );
+    expect(render(say('body_too_large', { limit: MAX_UPLOAD_REQUEST_BYTES }), 'en')).toBe(
+      'The request is too large: this route takes at most 67108864 bytes (64 MB)',
+    );
+  });
+
+  it('tells an empty payment application every field it misses at once, by the filing’s rules, in each language', async () => {
+    const empty = { tranche: 't1', amount: '', invoice: { number: '', date: '' } };
+    const url = '/v1/contracts/C-1/payment-applications';
+    const res = await post(url, empty, as('contractor_staff'));
+    expect(res.statusCode).toBe(400);
+    const fields = (details: Array<{ field: string }>) => details.map((d) => d.field).sort();
+    expect(fields(res.json().error.details)).toEqual(['amount', 'invoice.date', 'invoice.number']);
+    expect(res.json().error.details).toEqual(
+      expect.arrayContaining([{ field: 'amount', reason: 'is required', code: 'required' }]),
+    );
+    // Each problem as the page says it before sending (domain/payment-applications).
+    expect(
+      applicationProblems(empty)
+        .map((p) => p.field)
+        .sort(),
+    ).toEqual(fields(res.json().error.details));
+    const zh = await post(
+      url,
+      { ...empty, invoice: { number: '', date: '2023-02-30' } },
+      { ...as('contractor_staff'), ...ZH },
+    );
+    expect(zh.json().error.details).toEqual(
+      expect.arrayContaining([
+        { field: 'amount', reason: render(say('required'), 'zh-CN'), code: 'required' },
+        { field: 'invoice.date', reason: render(say('day_required'), 'zh-CN'), code: 'day_required' },
+      ]),
+    );
+    // A body too far from its schema to judge: the schema's problems alone, no 500.
+    const odd = await post(url, { tranche: 't1', amount: 12, invoice: 'INV-1' }, as('contractor_staff'));
+    expect(odd.statusCode).toBe(400);
+    expect(fields(odd.json().error.details)).toEqual(['amount', 'invoice']);
   });
 
   it('answers a service’s refusal in the reader’s language, an outage as 503 with Retry-After, and a bug as 500 without its insides', async () => {

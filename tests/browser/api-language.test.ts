@@ -19,10 +19,10 @@ describe('the page’s requests', () => {
   it('carry the page’s language as Accept-Language, whichever it is now', async () => {
     const sent = recordingFetch();
     speakWithApiIn('zh-CN');
-    await request('GET', '/v1/me', undefined, 'gf_token');
-    await request('POST', '/v1/contracts', { id: 'x' }, 'gf_token');
+    await request('GET', '/v1/me', undefined, { token: 'gf_token' });
+    await request('POST', '/v1/contracts', { id: 'x' }, { token: 'gf_token' });
     speakWithApiIn('en');
-    await request('GET', '/v1/me', undefined, 'gf_token');
+    await request('GET', '/v1/me', undefined, { token: 'gf_token' });
     expect(sent.map((h) => h['accept-language'])).toEqual(['zh-CN', 'zh-CN', 'en']);
   });
 
@@ -35,12 +35,21 @@ describe('the page’s requests', () => {
       },
     });
     speakWithApiIn('zh-CN');
-    const failure = await request('POST', '/v1/organizations/org_v/contacts', {}, 'gf_token').catch((e: unknown) => e);
+    const failure = await request('POST', '/v1/organizations/org_v/contacts', {}, { token: 'gf_token' }).catch(
+      (e: unknown) => e,
+    );
     expect(failure).toMatchObject({
       status: 400,
       code: 'invalid_request',
       details: [{ field: 'phone', reason: '必须是电话号码', code: 'must_be' }],
     });
+  });
+
+  it('carry an Idempotency-Key when the form gives one, and none otherwise', async () => {
+    const sent = recordingFetch(201);
+    await request('POST', '/v1/contracts/C-1/payment-applications', {}, { token: 'gf_token', idempotencyKey: 'k-1' });
+    await request('POST', '/v1/contracts/C-1/payments', {}, { token: 'gf_token' });
+    expect(sent.map((h) => h['idempotency-key'])).toEqual(['k-1', undefined]);
   });
 
   it('the page sets the language before its first request and on every change', async () => {

@@ -194,7 +194,9 @@ describe('payment applications over the API: access, inputs, retries and amendme
     }
     expect(unexpected).toEqual([]);
     const ancient = await apply(id, { ...base, invoice: { number: 'INV-1', date: '0000-01-01' } });
-    expect(ancient.body.error.details).toEqual([{ field: 'invoice.date', reason: 'must be in the years 2000–2100' }]);
+    expect(ancient.body.error.details).toEqual([
+      { field: 'invoice.date', reason: 'must be in the years 2000–2100', code: 'years_between' },
+    ]);
   });
 
   it('a retry after a lost answer under the same key with another amount is 409, and the application the workflow holds stays listed and decidable', async () => {
@@ -255,6 +257,40 @@ describe('payment applications over the API: access, inputs, retries and amendme
     // What the tranche still owes counts the application the workflow holds: 50,000.00 − 10,000.00.
     expect(fresh.status).toBe(422);
     expect(JSON.stringify(fresh.body)).toContain('at most 40000.00');
+  });
+
+  it('the contract detail counts an application its workflow holds though its row was left "filing", as the list does', async () => {
+    const id = await newContract(`pa-r6-${Date.now()}`);
+    const staff = (await stack.http('GET', '/v1/me', { token: parties.tokens.contractor })).body.id as string;
+    const aid = idForKey('pa', [staff, id], 'lost-answer');
+    // The state a lost answer leaves: the workflow filed the application, the row still "filing".
+    await stack.database.handle.db.insert(paymentApplications).values({
+      id: aid,
+      contractId: id,
+      tranche: 't2',
+      amountFen: 1_500_000,
+      invoiceNumber: 'INV-L',
+      invoiceDate: today,
+      note: null,
+      attachments: [],
+      status: 'filing',
+      filedBy: staff,
+    });
+    await stack.client.workflow.getHandle(contractWorkflowId(id)).executeUpdate(fileApplicationUpdate, {
+      args: [{ applicationId: aid, tranche: 't2', amountFen: 1_500_000, filedBy: staff }],
+    });
+    const detail = await stack.http('GET', `/v1/contracts/${id}`, { token: parties.tokens.contractor });
+    expect(detail.status).toBe(200);
+    const t2 = detail.body.paymentClock.tranches.find((t: { id: string }) => t.id === 't2');
+    expect(t2).toMatchObject({ applied: '15000.00', appliedOn: today, acceptanceDueOn: expect.any(String) });
+    const [row] = await stack.database.handle.db
+      .select()
+      .from(paymentApplications)
+      .where(eq(paymentApplications.id, aid));
+    expect(row!.status).toBe('pending');
+    expect(t2.acceptanceDueOn).toBe(row!.acceptanceDueOn);
+    const list = await stack.http('GET', `/v1/contracts/${id}/payment-applications`, { token: parties.tokens.agency });
+    expect(list.body.items.map((i: { id: string; status: string }) => [i.id, i.status])).toEqual([[aid, 'pending']]);
   });
 
   it('a tranche is not amended away while its application is pending: 422 naming the tranche, and the application stays decidable', async () => {

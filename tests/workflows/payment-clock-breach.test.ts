@@ -4,6 +4,7 @@
 // late, not by moving an earlier paid tranche's money onto it, not by amending terms on the day a
 // clock starts, and not by declaring past working days holidays (STATUTE_RULES.breachNotAmendedAway).
 import { eq } from 'drizzle-orm';
+import type { WorkflowClient } from '@temporalio/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clockOfContract } from '../../api/services/payment-clock-view';
 import { ledgerEntryOf } from '../../api/services/contract-views';
@@ -81,7 +82,7 @@ function contractOf(
  */
 async function readClock(
   db: Database,
-  handle: { query: (q: typeof contractStateQuery) => Promise<{ revision: number }> },
+  handle: { query: (q: typeof contractStateQuery) => Promise<{ revision: number }>; client: WorkflowClient },
   contractId: string,
   trancheId: string,
   asOf: string,
@@ -94,7 +95,7 @@ async function readClock(
   const ledger = (await db.select().from(ledgerEntries).where(eq(ledgerEntries.contractId, contractId))).map(
     ledgerEntryOf,
   );
-  const view = await clockOfContract(db, row!.definition as Contract, ledger, asOf);
+  const view = await clockOfContract({ db, workflows: handle.client }, row!.definition as Contract, ledger, asOf);
   return view.tranches.find((t) => t.id === trancheId)!;
 }
 

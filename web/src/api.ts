@@ -54,18 +54,30 @@ export function whenUnauthorized(handler: () => void): void {
   onUnauthorized = handler;
 }
 
-/** One request; the status with the parsed body when it succeeds, an ApiFailure when it does not. */
+export interface RequestOptions {
+  /** The bearer token; the session's by default. */
+  token?: string | null;
+  /** Sent as Idempotency-Key (a form's attempt: web/src/idempotency.ts). */
+  idempotencyKey?: string;
+}
+
+/**
+ * One request; the status with the parsed body when it succeeds, an ApiFailure when it does not.
+ * `body`: a value sent as JSON, or a Blob of JSON sent as it is (a body with files: web/src/uploads.ts).
+ */
 export async function request<T>(
   method: 'GET' | 'POST',
   path: string,
   body?: unknown,
-  token = session.token(),
+  { token = session.token(), idempotencyKey }: RequestOptions = {},
 ): Promise<{ status: number; body: T }> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (language) headers['accept-language'] = language;
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
+  const payload = body === undefined || body instanceof Blob ? body : JSON.stringify(body);
+  const response = await fetch(path, { method, headers, body: payload });
   const text = await response.text();
   let parsed: unknown;
   try {
@@ -92,7 +104,7 @@ export async function api<T>(
   body?: unknown,
   token = session.token(),
 ): Promise<T> {
-  return (await request<T>(method, path, body, token)).body;
+  return (await request<T>(method, path, body, { token })).body;
 }
 
 export const get = <T>(path: string) => api<T>('GET', path);

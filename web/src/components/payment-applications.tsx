@@ -19,9 +19,19 @@ import {
   useSession,
   useSubmission,
 } from '../ui';
-import { ApiFailure, get } from '../api';
-import { MAX_ATTACHMENT_BYTES } from '../../../domain/attachments';
-import { ACCEPTED_EXTENSIONS, toUpload } from '../uploads';
+import { ApiFailure, get, type Problem } from '../api';
+import { MAX_ATTACHMENT_BYTES, MAX_UPLOAD_REQUEST_BYTES } from '../../../domain/attachments';
+import { byteSize, renderLoose } from '../../../domain/messages';
+import { applicationProblems, type ApplicationFields } from '../../../domain/payment-applications';
+import { useIdempotentAttempts } from '../idempotency';
+import {
+  ACCEPTED_EXTENSIONS,
+  requestBytes,
+  toUploads,
+  UPLOAD_CAPACITY_BYTES,
+  uploadBody,
+  type Upload,
+} from '../uploads';
 
 type Clock = ContractDetail['paymentClock'];
 
@@ -129,7 +139,17 @@ export function PaymentClockTable({ c }: { c: ContractDetail }) {
                 <td class="num">{t.daysOverdue}</td>
                 <td
                   class={`num${t.interest !== '0.00' ? ' bad' : ''}`}
-                  title={t.segments.map((s) => `${s.from}–${s.to}: ${s.days} × ${s.base} → ${s.interest}`).join('\n')}
+                  title={t.segments
+                    .map((s) =>
+                      m('interestSegment', {
+                        from: date(s.from),
+                        to: date(s.to),
+                        days: s.days,
+                        base: money(s.base),
+                        interest: money(s.interest),
+                      }),
+                    )
+                    .join('\n')}
                 >
                   {money(t.interest)}
                 </td>
@@ -154,16 +174,9 @@ export function PaymentClockTable({ c }: { c: ContractDetail }) {
 
 const FILE_FIELDS = ['tranche', 'amount', 'invoice', 'note', 'attachments'];
 
-/** A size as a person reads it: KB below a megabyte, else MB with one decimal. */
-function sizeText(bytes: number): string {
-  return bytes < 1024 * 1024
-    ? `${Math.max(1, Math.ceil(bytes / 1024))} KB`
-    : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
 /** Contractor staff file an application for a tranche. */
 export function ApplicationForm({ c, onFiled }: { c: ContractDetail; onFiled(): void }) {
-  const { m, money } = useI18n();
+  const { lang, m, money, date } = useI18n();
   const [form, setForm] = useState({
     tranche: c.tranches.find((t) => t.status !== 'paid')?.id ?? c.tranches[0]?.id ?? '',
     amount: '',
@@ -176,7 +189,10 @@ export function ApplicationForm({ c, onFiled }: { c: ContractDetail; onFiled(): 
   const [files, setFiles] = useState<File[]>([]);
   /** Bumped to clear the file input once its files are taken into `files` or sent. */
   const [picker, setPicker] = useState(0);
+  /** Files read so far while the form is sent (they are read and hashed one at a time). */
+  const [reading, setReading] = useState<{ done: number; total: number }>();
   const { busy, failure, submit: send } = useSubmission();
+  const attempt = useIdempotentAttempts();
   const choose = (event: Event) => {
     const chosen = [...((event.currentTarget as HTMLInputElement).files ?? [])];
     setFiles((f) => [...f, ...chosen.filter((c) => !f.some((x) => x.name === c.name && x.size === c.size))]);
@@ -186,31 +202,73 @@ export function ApplicationForm({ c, onFiled }: { c: ContractDetail; onFiled(): 
     const value = (event.currentTarget as HTMLInputElement).value;
     setForm((f) => ({ ...f, [field]: value }));
   };
+  /**
+   * Every refusal the page can give before it reads a file or sends anything, in the page's
+   * language: the fields by the filing's rules (domain/payment-applications), each file larger than
+   * MAX_ATTACHMENT_BYTES, and files too large together for one request (MAX_UPLOAD_REQUEST_BYTES).
+   */
+  const refusals = (body: ApplicationFields & { note?: string }): Problem[] => {
+    const fields = applicationProblems(
+      body,
+      c.tranches.map((t) => t.id),
+    ).map((p) => ({
+      field: p.field,
+      reason: p.code ? renderLoose({ code: p.code, params: p.params }, lang) : p.reason,
+    }));
+    const large = files.flatMap((f, i) =>
+      f.size > MAX_ATTACHMENT_BYTES
+        ? [
+            {
+              field: `attachments.${i}`,
+              reason: m('attachmentTooLarge', { name: f.name, size: byteSize(MAX_ATTACHMENT_BYTES) }),
+            },
+          ]
+        : [],
+    );
+    const bytes = requestBytes(body, files, 'other');
+    const together =
+      bytes > MAX_UPLOAD_REQUEST_BYTES
+        ? [
+            {
+              field: 'attachments',
+              reason: m('attachmentsTooLargeTogether', {
+                size: byteSize(bytes),
+                limit: byteSize(MAX_UPLOAD_REQUEST_BYTES),
+              }),
+            },
+          ]
+        : [];
+    return [...fields, ...large, ...together];
+  };
   const submit = (event: Event) => {
     event.preventDefault();
     void send(async () => {
       setDone(undefined);
-      // Too large for the API (domain/attachments): said beside the field, nothing sent.
-      const large = files.flatMap((f, i) =>
-        f.size > MAX_ATTACHMENT_BYTES
-          ? [
-              {
-                field: `attachments.${i}`,
-                reason: m('attachmentTooLarge', { name: f.name, size: sizeText(MAX_ATTACHMENT_BYTES) }),
-              },
-            ]
-          : [],
-      );
-      if (large.length > 0) throw new ApiFailure(422, 'invalid', m('attachmentsTooLarge'), large);
-      const attachments = await Promise.all(files.map((f) => toUpload(f, 'other')));
-      const { body } = await request<PaymentApplication>('POST', `/v1/contracts/${encode(c.id)}/payment-applications`, {
+      const body = {
         tranche: form.tranche,
         amount: form.amount.trim().replace(/[,，\s]/g, ''),
         invoice: { number: form.number.trim(), date: form.date },
         ...(form.note.trim() ? { note: form.note.trim() } : {}),
-        ...(attachments.length > 0 ? { attachments } : {}),
-      });
-      setDone(body);
+      };
+      const refused = refusals(body);
+      if (refused.length > 0) throw new ApiFailure(422, 'invalid', m('applicationNeedsFixing'), refused);
+      let attachments: Upload[];
+      try {
+        attachments = await toUploads(files, 'other', (done, total) => setReading({ done, total }));
+      } finally {
+        setReading(undefined);
+      }
+      // The same application sent again after no answer (or a 5xx) goes under the same Idempotency-Key.
+      const identity = { ...body, attachments: attachments.map(({ content: _bytes, ...meta }) => meta) };
+      const { body: filed } = await attempt(identity, (idempotencyKey) =>
+        request<PaymentApplication>(
+          'POST',
+          `/v1/contracts/${encode(c.id)}/payment-applications`,
+          uploadBody(body, attachments),
+          { idempotencyKey },
+        ),
+      );
+      setDone(filed);
       setForm((f) => ({ ...f, amount: '', number: '', note: '' }));
       setFiles([]);
       onFiled();
@@ -257,7 +315,10 @@ export function ApplicationForm({ c, onFiled }: { c: ContractDetail; onFiled(): 
         </Field>
         <Field
           label={m('applicationAttachments')}
-          hint={m('applicationAttachmentsHint', { size: sizeText(MAX_ATTACHMENT_BYTES) })}
+          hint={m('applicationAttachmentsHint', {
+            size: byteSize(MAX_ATTACHMENT_BYTES),
+            total: byteSize(UPLOAD_CAPACITY_BYTES),
+          })}
           problem={problem('attachments')}
         >
           {(attrs) => (
@@ -277,7 +338,7 @@ export function ApplicationForm({ c, onFiled }: { c: ContractDetail; onFiled(): 
         <ul class="attachments small" data-testid="chosen-attachments" aria-label={m('attachmentsChosen')}>
           {files.map((f) => (
             <li key={`${f.name}/${f.size}`}>
-              {f.name} <span class="muted">· {sizeText(f.size)}</span>{' '}
+              {f.name} <span class="muted">· {byteSize(f.size)}</span>{' '}
               <button type="button" class="small-action" onClick={() => setFiles((all) => all.filter((x) => x !== f))}>
                 {m('attachmentRemove', { name: f.name })}
               </button>
@@ -291,11 +352,16 @@ export function ApplicationForm({ c, onFiled }: { c: ContractDetail; onFiled(): 
         prefix={m('applicationRefused', { message: failure?.message ?? '' })}
       />
       <div role="status">
+        {reading && (
+          <p class="muted" data-testid="attachments-reading">
+            {m('attachmentsReading', { done: reading.done, total: reading.total })}
+          </p>
+        )}
         {done && (
           <p class="alert alert-ok">
             {m('applicationFiled', {
               amount: money(done.amount),
-              day: done.acceptanceDueOn ? m('acceptanceDueBy', { day: done.acceptanceDueOn }) : '',
+              day: done.acceptanceDueOn ? m('acceptanceDueBy', { day: date(done.acceptanceDueOn) }) : '',
             })}
           </p>
         )}
@@ -311,16 +377,17 @@ function Decide({ application, onDecided }: { application: PaymentApplication; o
   const { m } = useI18n();
   const [reasons, setReasons] = useState('');
   const { busy, failure, submit } = useSubmission();
+  const attempt = useIdempotentAttempts();
   const decide = (outcome: AcceptanceDecision) =>
     void submit(async () => {
       const list = reasons
         .split('\n')
         .map((r) => r.trim())
         .filter(Boolean);
-      await request('POST', `/v1/payment-applications/${encode(application.id)}/decision`, {
-        outcome,
-        ...(list.length > 0 ? { reasons: list } : {}),
-      });
+      const body = { outcome, ...(list.length > 0 ? { reasons: list } : {}) };
+      await attempt(body, (idempotencyKey) =>
+        request('POST', `/v1/payment-applications/${encode(application.id)}/decision`, body, { idempotencyKey }),
+      );
       onDecided();
     });
   return (
@@ -398,7 +465,7 @@ export function ApplicationList({ c, version, onChanged }: { c: ContractDetail; 
                         <ul class="attachments" aria-label={m('reviewsAttachments')}>
                           {a.attachments.map((f) => (
                             <li key={f.sha256 + f.name} title={`SHA-256 ${f.sha256}`}>
-                              {f.name} <span class="muted">· {sizeText(f.size)}</span>
+                              {f.name} <span class="muted">· {byteSize(f.size)}</span>
                             </li>
                           ))}
                         </ul>
