@@ -4,7 +4,7 @@ import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { Ajv, type ErrorObject, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { say, type PatternCode, type Said } from '../domain/messages';
-import type { Problem } from '../domain/problems';
+import { isFieldWithin, type Problem } from '../domain/problems';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -266,7 +266,6 @@ export async function alsoChecked(
     return []; // a body too far from its schema for the rules to judge
   }
   const faulted = schemaDetails.map((d) => d.field ?? '');
-  const overlaps = (field: string) =>
-    faulted.some((f) => f === field || f.startsWith(`${field}.`) || field.startsWith(`${f}.`));
+  const overlaps = (field: string) => faulted.some((f) => isFieldWithin(f, field) || isFieldWithin(field, f));
   return problems.filter((p) => !overlaps(p.field));
 }

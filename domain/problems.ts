@@ -40,3 +40,8 @@ export function saidProblem(field: string, said: Said): Problem {
     ? { field, reason: render(said, 'en'), code: said.code }
     : { field, reason: render(said, 'en'), code: said.code, params: said.params };
 }
+
+/** Whether a problem's `field` ("tranches.0.amount") is `within` ("tranches") or that field itself. */
+export function isFieldWithin(field: string | undefined, within: string): boolean {
+  return field === within || (field?.startsWith(`${within}.`) ?? false);
+}

@@ -1,5 +1,6 @@
 // The dashboard's only way to the data: the public /v1 API, with the user's bearer token from
 // session storage. Errors arrive in the API's one shape { error: { code, message, details? } }.
+import { isFieldWithin } from '../../domain/problems';
 import type { Page } from './types';
 
 export interface Problem {
@@ -23,9 +24,7 @@ export class ApiFailure extends Error {
 
   /** The API's reasons for one field (e.g. "amount"), joined. */
   reasonFor(field: string): string | undefined {
-    const reasons = this.details
-      .filter((d) => d.field === field || d.field?.startsWith(`${field}.`))
-      .map((d) => d.reason);
+    const reasons = this.details.filter((d) => isFieldWithin(d.field, field)).map((d) => d.reason);
     return reasons.length > 0 ? reasons.join('; ') : undefined;
   }
 }

@@ -7,6 +7,7 @@ import { ApiFailure } from './api';
 import { useI18n } from './i18n';
 import { shanghaiDate } from '../../domain/dates';
 import { isContractorStaff } from '../../domain/organizations';
+import { isFieldWithin } from '../../domain/problems';
 import type { Me, Organization } from './types';
 
 export interface Loaded<T> {
@@ -112,7 +113,7 @@ export function FormProblems({
   prefix: string;
 }) {
   if (!failure) return null;
-  const others = failure.details.filter((d) => !fields.some((f) => d.field === f || d.field?.startsWith(`${f}.`)));
+  const others = failure.details.filter((d) => !fields.some((f) => isFieldWithin(d.field, f)));
   return (
     <div class="alert alert-error" role="alert" tabIndex={-1}>
       <p>{prefix}</p>
