@@ -5,7 +5,6 @@ import { FUNDING_SOURCES } from '../../../domain/contract';
 import { request } from '../api';
 import { BUDGET_LINE, FUNDING_SOURCE, useI18n } from '../i18n';
 import type { ContractDetail, LedgerEntry, PaymentRequest } from '../types';
-import { useIdempotentAttempts } from '../idempotency';
 import { encode, Field, FormProblems, shanghaiToday, useSubmission } from '../ui';
 
 const FIELDS = ['reference', 'amount', 'receivedOn', 'fundingSource', 'budgetLine', 'note'];
@@ -21,7 +20,6 @@ export function PaymentForm({ contract, onRecorded }: { contract: ContractDetail
     note: '',
   });
   const { busy, failure, submit: send } = useSubmission();
-  const attempt = useIdempotentAttempts();
   // Kept as data, written out at render: the message follows a change of language.
   const [done, setDone] = useState<{ created: boolean; reference: string; amount: string }>();
   const set = (field: keyof typeof form) => (event: Event) => {
@@ -56,9 +54,10 @@ export function PaymentForm({ contract, onRecorded }: { contract: ContractDetail
         ...(form.note.trim() ? { note: form.note.trim() } : {}),
       };
       // 201: recorded now; 200: this very payment was recorded before (the API answers with it).
-      // The same payment sent again after no answer (or a 5xx) goes under the same Idempotency-Key.
-      const { status, body: entry } = await attempt(body, (idempotencyKey) =>
-        request<LedgerEntry>('POST', `/v1/contracts/${encode(contract.id)}/payments`, body, { idempotencyKey }),
+      const { status, body: entry } = await request<LedgerEntry>(
+        'POST',
+        `/v1/contracts/${encode(contract.id)}/payments`,
+        body,
       );
       setDone({ created: status === 201, reference: entry.reference, amount: entry.amount });
       setForm((f) => ({ ...f, reference: '', amount: '', note: '' }));
