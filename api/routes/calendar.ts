@@ -189,12 +189,8 @@ export const calendarRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      return sendIdempotently(
-        reply,
-        idempotency,
-        { actorId: actor.userId, route: 'PUT /v1/calendar/years/:year', key: request.headers['idempotency-key'] },
-        { year: request.params.year, body: request.body },
-        () => calendar.publish(actor, request.params.year, request.body),
+      return sendIdempotently(reply, idempotency, actor.userId, { year: request.params.year, body: request.body }, () =>
+        calendar.publish(actor, request.params.year, request.body),
       );
     },
   );

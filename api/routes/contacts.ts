@@ -52,11 +52,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{
       return sendIdempotently(
         reply,
         idempotency,
-        {
-          actorId: actor.userId,
-          route: 'POST /v1/organizations/:id/contacts',
-          key: request.headers['idempotency-key'],
-        },
+        actor.userId,
         { village: request.params.id, body: request.body },
         async () => ({ statusCode: 201, body: await contacts.create(actor, request.params.id, request.body) }),
       );

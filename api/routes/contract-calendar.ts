@@ -71,12 +71,8 @@ export const contractCalendarRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      return sendIdempotently(
-        reply,
-        idempotency,
-        { actorId: actor.userId, route: 'POST /v1/contracts/:id/calendar', key: request.headers['idempotency-key'] },
-        { id: request.params.id, body: request.body },
-        () => contractCalendars.amend(actor, request.params.id, request.body),
+      return sendIdempotently(reply, idempotency, actor.userId, { id: request.params.id, body: request.body }, () =>
+        contractCalendars.amend(actor, request.params.id, request.body),
       );
     },
   );

@@ -68,18 +68,12 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      return sendIdempotently(
-        reply,
-        idempotency,
-        { actorId: actor.userId, route: 'POST /v1/contracts', key: request.headers['idempotency-key'] },
-        request.body,
-        async () => ({
-          statusCode: 201,
-          body: await contracts.create(actor, request.body, {
-            resumable: request.headers['idempotency-key'] !== undefined,
-          }),
+      return sendIdempotently(reply, idempotency, actor.userId, request.body, async () => ({
+        statusCode: 201,
+        body: await contracts.create(actor, request.body, {
+          resumable: request.headers['idempotency-key'] !== undefined,
         }),
-      );
+      }));
     },
   );
 
@@ -194,7 +188,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox<{
       return sendIdempotently(
         reply,
         idempotency,
-        { actorId: actor.userId, route: 'POST /v1/contracts/:id/schedule', key },
+        actor.userId,
         { id: request.params.id, body: request.body },
         async () => ({
           statusCode: 200,

@@ -8,13 +8,24 @@ import type { IdempotencyService, StoredResponse } from '../services/idempotency
 
 export const REPLAYED_HEADER = 'idempotent-replayed';
 
+/**
+ * Answers `perform()`'s response, or — for a repeat of `request` under the request's Idempotency-Key
+ * by the same actor on the same route ("POST /v1/contracts/:id/schedule", from Fastify's route) —
+ * the stored first answer. `request`: what identifies the request (its parameters and body).
+ */
 export async function sendIdempotently(
   reply: FastifyReply,
   idempotency: IdempotencyService,
-  scope: { actorId: string; route: string; key: string | undefined },
+  actorId: string,
   request: unknown,
   perform: () => Promise<StoredResponse>,
 ): Promise<FastifyReply> {
+  const header = reply.request.headers['idempotency-key'];
+  const scope = {
+    actorId,
+    route: `${reply.request.method} ${reply.request.routeOptions.url}`,
+    key: typeof header === 'string' ? header : undefined,
+  };
   const result = await idempotency.run(scope, request, perform);
   if (result.replayed) reply.header(REPLAYED_HEADER, 'true');
   return reply.status(result.statusCode).send(result.replayed ? inRequestLanguage(reply, result) : result.body);

@@ -44,7 +44,7 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{
       return sendIdempotently(
         reply,
         idempotency,
-        { actorId: actor.userId, route: 'POST /v1/contracts/:id/material-requests', key },
+        actor.userId,
         { contract: request.params.id, body: request.body },
         // A request made again under the same key (its first answer lost) is the creation that key asked for.
         async () => ({
@@ -113,7 +113,7 @@ export const materialRequestRoutes: FastifyPluginAsyncTypebox<{
       return sendIdempotently(
         reply,
         idempotency,
-        { actorId: actor.userId, route: 'POST /v1/material-requests/:rid/deliveries', key },
+        actor.userId,
         { request: request.params.rid, body: request.body },
         async () => ({
           statusCode: 201,

@@ -172,7 +172,7 @@ export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{
       return sendIdempotently(
         reply,
         idempotency,
-        { actorId: actor.userId, route: 'POST /v1/contracts/:id/payment-applications', key },
+        actor.userId,
         { contract: request.params.id, body: request.body },
         async () => ({ statusCode: 201, body: await applications.file(actor, request.params.id, request.body, key) }),
       );
@@ -206,11 +206,7 @@ export const paymentApplicationRoutes: FastifyPluginAsyncTypebox<{
       return sendIdempotently(
         reply,
         idempotency,
-        {
-          actorId: actor.userId,
-          route: 'POST /v1/payment-applications/:aid/decision',
-          key: request.headers['idempotency-key'],
-        },
+        actor.userId,
         { application: request.params.aid, body: request.body },
         async () => ({ statusCode: 200, body: await applications.decide(actor, request.params.aid, request.body) }),
       );

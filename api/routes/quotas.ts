@@ -100,7 +100,7 @@ export const quotaRoutes: FastifyPluginAsyncTypebox<{ quotas: QuotaService; idem
       return sendIdempotently(
         reply,
         idempotency,
-        { actorId: actor.userId, route: 'POST /v1/contracts/:id/progress', key },
+        actor.userId,
         { contract: request.params.id, body: request.body },
         async () => ({ statusCode: 201, body: await quotas.record(actor, request.params.id, request.body, key) }),
       );

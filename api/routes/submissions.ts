@@ -143,7 +143,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<{
       return sendIdempotently(
         reply,
         idempotency,
-        { actorId: actor.userId, route: 'POST /v1/contracts/:id/milestones/:mid/submissions', key },
+        actor.userId,
         { contract: id, milestone: mid, body: request.body },
         async () => ({ statusCode: 201, body: await submissions.submit(actor, id, mid, request.body, key) }),
       );

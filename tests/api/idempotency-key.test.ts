@@ -122,7 +122,8 @@ describe('the Idempotency-Key header', () => {
       });
       expect(stored).toHaveBeenCalledTimes(1);
       const [scope] = stored.mock.calls[0]!;
-      expect(scope).toEqual({ actorId: actor.userId, route: expect.any(String), key: `key-${operation.name}` });
+      // The route as Fastify registered it ("POST /v1/contracts/:id/schedule"): the scope records were stored under.
+      expect(scope).toEqual({ actorId: actor.userId, route: operation.route, key: `key-${operation.name}` });
       routes.add(scope.route);
     }
     // One scope per route: the same key on two routes is two keys.
