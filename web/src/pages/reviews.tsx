@@ -1,6 +1,7 @@
 // The evaluator's review queue: every submission in review on the contracts the caller's
 // organization is party to, its materials and changes, and the decision: approve, or return with
 // reasons from the checklist, each tied to a section.
+import { encodeParts } from '../../../domain/ids';
 import { useState } from 'preact/hooks';
 import { reviewingOrganization } from '../../../domain/contract';
 import type { ReviewDecision } from '../../../domain/decisions';
@@ -28,7 +29,8 @@ function sectionChoices(submission: Submission, templates: Template[]) {
     return ids.map((sectionId) => ({
       templateId: material.templateId,
       sectionId,
-      value: `${material.templateId}/${sectionId}`,
+      // Injective (domain/ids): two sections never share a value, whatever their ids hold.
+      value: encodeParts([material.templateId, sectionId]),
     }));
   });
 }
@@ -62,8 +64,10 @@ function DecisionForm({
         ? []
         : RETURN_REASONS.flatMap((code) => {
             const given = checked[code];
-            if (!given) return [];
-            const [templateId, sectionId] = given.section.split('/') as [string, string];
+            // The choice the select's value names (its template and section, not split back out of the value).
+            const choice = given && choices.find((c) => c.value === given.section);
+            if (!given || !choice) return [];
+            const { templateId, sectionId } = choice;
             return [{ code, templateId, sectionId, ...(given.text.trim() ? { text: given.text.trim() } : {}) }];
           });
     setBusy(true);
