@@ -190,7 +190,9 @@ export function escalationId(stepId: string, level: number): string {
 
 // ---- What a contract announces: its checkpoints and tranches, by id.
 
-export type Announced = 'checkpoint' | 'tranche';
+/** What a contract announces the status of (domain/announcements): kinds of ids too. */
+export const ANNOUNCED = ['checkpoint', 'tranche'] as const satisfies readonly IdKind[];
+export type Announced = (typeof ANNOUNCED)[number];
 
 export function announcedKey(what: Announced, id: string): string {
   return buildId(what, [id]);
@@ -198,9 +200,9 @@ export function announcedKey(what: Announced, id: string): string {
 
 export function parseAnnouncedKey(key: string): { what: Announced; id: string } | undefined {
   const parsed = parseId(key);
-  if (!parsed || (parsed.kind !== 'checkpoint' && parsed.kind !== 'tranche') || parsed.parts.length !== 1)
-    return undefined;
-  return { what: parsed.kind, id: parsed.parts[0]! };
+  const what = ANNOUNCED.find((a) => a === parsed?.kind);
+  if (!parsed || !what || parsed.parts.length !== 1) return undefined;
+  return { what, id: parsed.parts[0]! };
 }
 
 // ---- Idempotency keys of audit events and notifications (each table's keys are unique).

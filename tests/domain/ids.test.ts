@@ -6,6 +6,7 @@ import { isVillagesOwnStep } from '../../api/services/visibility';
 import { idForKey } from '../../api/services/tokens';
 import { STEP_KINDS } from '../../domain/escalation';
 import {
+  ANNOUNCED,
   announcedKey,
   buildId,
   contactEventKey,
@@ -60,9 +61,7 @@ const reference = refParts.map((parts) => stepReference(parts));
 const aStepId = fc
   .tuple(text, kind, reference, fc.integer({ min: 1, max: 99 }))
   .map(([c, k, r, o]) => stepId(c, k, r, o));
-const announced = fc
-  .tuple(fc.constantFrom('checkpoint' as const, 'tranche' as const), text)
-  .map(([what, id]) => announcedKey(what, id));
+const announced = fc.tuple(fc.constantFrom(...ANNOUNCED), text).map(([what, id]) => announcedKey(what, id));
 
 /** Each builder with arbitrary inputs; `parts` is what parsing its id must give back. */
 const builders: Array<{
@@ -107,7 +106,7 @@ const builders: Array<{
   },
   {
     name: 'announcedKey',
-    input: fc.tuple(fc.constantFrom('checkpoint', 'tranche'), text),
+    input: fc.tuple(fc.constantFrom(...ANNOUNCED), text),
     build: announcedKey,
     parts: (w, id) => [w, id],
   },
@@ -308,7 +307,7 @@ describe('every builder of derived ids', () => {
 
   it('parses back an announced key whatever its id holds', () => {
     fc.assert(
-      fc.property(fc.constantFrom('checkpoint' as const, 'tranche' as const), text, (what, id) => {
+      fc.property(fc.constantFrom(...ANNOUNCED), text, (what, id) => {
         expect(parseAnnouncedKey(announcedKey(what, id))).toEqual({ what, id });
       }),
     );
