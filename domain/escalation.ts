@@ -6,6 +6,7 @@ import { addWorkingDays } from './calendar';
 import { addDays, shanghaiDate, startOfShanghaiDay, type IsoDate } from './dates';
 import type { Text } from './languages';
 import type { Severity } from './severity';
+import { PARTY_ROLES } from './organizations';
 import { problem, type Problem } from './problems';
 
 export const STEP_KINDS = [
@@ -37,15 +38,11 @@ export interface BookedStep {
 /** Steps by domain/ids stepKey; `D` is what an owner keeps beside each (a quota's period and target). */
 export type StepBook<D extends object = object> = Record<string, BookedStep & D>;
 
-export const ESCALATION_PARTIES = [
-  'purchaser',
-  'payer',
-  'contractor',
-  'evaluator',
-  'township',
-  'village',
-  'oversight',
-] as const;
+/**
+ * Who a step can be escalated to: a contract's parties (PARTY_ROLES), and the village a material
+ * request waits on with the township of its station (workflows/material-request.ts).
+ */
+export const ESCALATION_PARTIES = [...PARTY_ROLES, 'township', 'village'] as const;
 export type EscalationParty = (typeof ESCALATION_PARTIES)[number];
 
 /** An escalation level's life: open until acknowledged, resolved (its step unblocked) or superseded by the next level. */

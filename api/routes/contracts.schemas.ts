@@ -1,9 +1,10 @@
 // TypeBox schemas of the contract resource. Field names are the public contract of the API.
 import { CHECKPOINT_STATES, CONTRACT_STATUSES, TRANCHE_STATES } from '../../domain/status';
-import { Type } from 'typebox';
+import { Type, type TOptional, type TSchema } from 'typebox';
 import { BUDGET_LINE_KINDS, FUNDING_SOURCES, REVIEWER_PARTIES } from '../../domain/contract';
 import { ESCALATION_PARTIES, STEP_KINDS } from '../../domain/escalation';
 import { LEDGER_KINDS } from '../../domain/ledger';
+import { isOptionalPartyRole, PARTY_ROLES, type OptionalPartyRole, type PartyRole } from '../../domain/organizations';
 import { SEVERITIES } from '../../domain/severity';
 import { QUOTA_METRICS, QUOTA_PERIODS } from '../../domain/quotas';
 import { DAY_COUNTS, PAYMENT_BASES, RELEASE_KINDS, STATUTES } from '../../domain/payment-terms';
@@ -131,6 +132,17 @@ const QuotaSchema = Type.Object(
   closed,
 );
 
+/** A contract's parties (domain/contract ContractParties): an organization per PARTY_ROLES, the optional ones optional. */
+const partiesSchema = <Id extends TSchema>(id: Id) =>
+  Type.Object(
+    Object.fromEntries(PARTY_ROLES.map((role) => [role, isOptionalPartyRole(role) ? Type.Optional(id) : id])) as Record<
+      Exclude<PartyRole, OptionalPartyRole>,
+      Id
+    > &
+      Record<OptionalPartyRole, TOptional<Id>>,
+    closed,
+  );
+
 export const CheckpointInput = Type.Object({ id: IdSchema, by: DateText, minPercent: Percent }, closed);
 
 export const ContractDefinition = Type.Object(
@@ -139,16 +151,7 @@ export const ContractDefinition = Type.Object(
     title: Label,
     term: Type.Object({ start: DateText, end: DateText }, closed),
     value: Money,
-    parties: Type.Object(
-      {
-        purchaser: IdSchema,
-        payer: IdSchema,
-        contractor: IdSchema,
-        evaluator: IdSchema,
-        oversight: Type.Optional(IdSchema),
-      },
-      closed,
-    ),
+    parties: partiesSchema(IdSchema),
     stations: Type.Array(
       Type.Object(
         {
@@ -319,16 +322,7 @@ export const ContractDetailView = Type.Object(
   {
     ...summaryFields,
     term: Type.Object({ start: Type.String(), end: Type.String() }, closed),
-    parties: Type.Object(
-      {
-        purchaser: Type.String(),
-        payer: Type.String(),
-        contractor: Type.String(),
-        evaluator: Type.String(),
-        oversight: Type.Optional(Type.String()),
-      },
-      closed,
-    ),
+    parties: partiesSchema(Type.String()),
     stations: Type.Array(
       Type.Object(
         {
