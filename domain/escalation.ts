@@ -58,11 +58,11 @@ export interface EscalationRecord {
   id: string;
   contractId: string;
   stepId: string;
-  stepKind: string;
+  stepKind: StepKind;
   stepReference: string;
   level: number;
   severity: Severity;
-  notifiedParties: string[];
+  notifiedParties: EscalationParty[];
   notifiedOrganizationIds: string[];
   state: EscalationState;
   summary: Text;
