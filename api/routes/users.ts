@@ -10,6 +10,7 @@ import {
   MAX_ID_LENGTH,
   NextCursor,
   NullableString,
+  OrganizationKindSchema,
   RoleSchema,
   Timestamp,
 } from '../schemas';
@@ -166,7 +167,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }
               roles: Type.Array(RoleSchema),
               organization: Type.Union([
                 Type.Object(
-                  { id: Type.String(), name: Type.String(), kind: Type.String() },
+                  { id: Type.String(), name: Type.String(), kind: OrganizationKindSchema },
                   { additionalProperties: false },
                 ),
                 Type.Null(),
