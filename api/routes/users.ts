@@ -35,6 +35,23 @@ const UserWithToken = Type.Object(
   { additionalProperties: false },
 );
 
+/** GET /v1/me: the calling user, with their organization. */
+export const MeView = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    roles: Type.Array(RoleSchema),
+    organization: Type.Union([
+      Type.Object(
+        { id: Type.String(), name: Type.String(), kind: OrganizationKindSchema },
+        { additionalProperties: false },
+      ),
+      Type.Null(),
+    ]),
+  },
+  { additionalProperties: false },
+);
+
 export const userRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }> = async (app, { identity }) => {
   app.post(
     '/v1/users',
@@ -160,21 +177,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }
         tags: ['identity'],
         summary: 'The calling user, with their organization.',
         response: {
-          200: Type.Object(
-            {
-              id: Type.String(),
-              name: Type.String(),
-              roles: Type.Array(RoleSchema),
-              organization: Type.Union([
-                Type.Object(
-                  { id: Type.String(), name: Type.String(), kind: OrganizationKindSchema },
-                  { additionalProperties: false },
-                ),
-                Type.Null(),
-              ]),
-            },
-            { additionalProperties: false },
-          ),
+          200: MeView,
           ...errors(401),
         },
       },
