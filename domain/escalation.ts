@@ -24,6 +24,9 @@ export const STEP_KINDS = [
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
+/** Kinds of step about money: a checkpoint's shortfall, an overdue tranche (their figures: domain/notices moneyStepFigures). */
+export const MONEY_STEP_KINDS = ['paymentShortfall', 'trancheOverdue'] as const satisfies readonly StepKind[];
+
 /** A stalled step as its owner's step book keeps it (workflows/step-book.ts); plain JSON, carried across continue-as-new. */
 export interface BookedStep {
   /** The id of the step's latest occurrence (domain/ids stepId), which its escalation workflow's id is built from. */

@@ -10,6 +10,7 @@ import { withOverrides, workingDaysBetween, workingDaysInAny } from '../../domai
 import type { Contract } from '../../domain/contract';
 import {
   isRepeatedAcknowledgement,
+  MONEY_STEP_KINDS,
   type EscalationParty,
   type EscalationState,
   type StepKind,
@@ -33,7 +34,7 @@ import { say } from '../../domain/messages';
 type EscalationRow = typeof escalations.$inferSelect;
 
 /** Kinds of step about money: their view carries today's figures beside the text written when they opened. */
-const MONEY_STEPS: ReadonlySet<string> = new Set<StepKind>(['paymentShortfall', 'trancheOverdue']);
+const MONEY_STEPS: ReadonlySet<StepKind> = new Set(MONEY_STEP_KINDS);
 
 /** Today's figures of a money step, money as decimal strings; `at` is when they were computed (epoch ms). */
 function currentView(now: MoneyStepFigures | undefined, at: number) {
