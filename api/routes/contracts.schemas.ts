@@ -65,7 +65,11 @@ export const TrancheInput = Type.Object(
 
 const RatePercent = Type.Number({ description: 'Percent per year, at most two decimals' });
 
-/** Interest on late money (domain/payment-terms LateInterest): one form per LATE_INTEREST_KINDS. */
+/**
+ * Interest on late money (domain/payment-terms LateInterest): one form per LATE_INTEREST_KINDS. The
+ * definition's and the payer's clock's both: a form missing here or one the domain lacks fails the
+ * typecheck of the contract routes (they answer with the domain's terms and pass the body to it).
+ */
 const LateInterestSchema = Type.Union([
   Type.Object({ kind: Type.Literal('statutory_daily') }, closed),
   Type.Object(
@@ -133,13 +137,13 @@ const QuotaSchema = Type.Object(
 );
 
 /** A contract's parties (domain/contract ContractParties): an organization per PARTY_ROLES, the optional ones optional. */
+type PartiesProperties<Id extends TSchema> = Record<Exclude<PartyRole, OptionalPartyRole>, Id> &
+  Record<OptionalPartyRole, TOptional<Id>>;
 const partiesSchema = <Id extends TSchema>(id: Id) =>
   Type.Object(
-    Object.fromEntries(PARTY_ROLES.map((role) => [role, isOptionalPartyRole(role) ? Type.Optional(id) : id])) as Record<
-      Exclude<PartyRole, OptionalPartyRole>,
-      Id
-    > &
-      Record<OptionalPartyRole, TOptional<Id>>,
+    Object.fromEntries(
+      PARTY_ROLES.map((role) => [role, isOptionalPartyRole(role) ? Type.Optional(id) : id]),
+    ) as PartiesProperties<Id>,
     closed,
   );
 
