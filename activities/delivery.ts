@@ -4,7 +4,7 @@
 // an activity retry or a worker restart sends nothing twice. A failed target fails the activity,
 // and Temporal retries it with backoff.
 import type { Text } from '../domain/languages';
-import type { DeliveryChannel } from '../domain/notices';
+import type { DeliveryChannel, DeliveryStatus } from '../domain/notices';
 import { createHmac } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
@@ -66,8 +66,9 @@ export function createDeliveryActivities(deps: DeliveryDeps) {
     } catch (error) {
       outcome = { ok: false, error: error instanceof Error ? error.message : String(error) };
     }
+    const status: DeliveryStatus = outcome.ok ? 'delivered' : 'failed';
     const row = {
-      status: outcome.ok ? 'delivered' : 'failed',
+      status,
       lastError: outcome.ok ? null : (outcome.error ?? `HTTP ${outcome.status}`),
       responseStatus: outcome.status ?? null,
       deliveredAt: outcome.ok ? new Date() : null,

@@ -6,16 +6,16 @@ import { appendEvent } from '../db/events';
 import { writeNotifications } from '../db/notifications';
 import { escalations, stepDelays } from '../db/schema';
 import { upsertNewerVersion } from '../db/versioned-rows';
-import type { EscalationRecord } from '../domain/escalation';
+import type { EscalationParty, EscalationRecord, StepKind } from '../domain/escalation';
 import type { AuditEvent } from '../domain/events';
 import type { InboxNotification } from '../domain/notices';
 
 export interface StepDelayRecord {
   stepId: string;
   contractId: string;
-  stepKind: string;
+  stepKind: StepKind;
   stepReference: string;
-  holderParty: string;
+  holderParty: EscalationParty;
   holderOrganizationId: string | null;
   since: string;
   resolvedAt?: string;

@@ -1,4 +1,6 @@
 // The one Drizzle schema. Migrations under db/migrations are generated from it (npm run db:generate).
+// A text column holding one of a domain list names it (`text('x', { enum: LIST })`): a type only, so
+// rows read back as the domain's union and writers must pass one; the database keeps plain text.
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -14,13 +16,23 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { FUNDING_SOURCES } from '../domain/contract';
+import { ESCALATION_PARTIES, ESCALATION_STATES, STEP_KINDS } from '../domain/escalation';
+import { LEDGER_KINDS } from '../domain/ledger';
+import { REQUEST_STATUSES } from '../domain/material-requests';
+import { SUBMISSION_STATUSES } from '../domain/materials';
+import { DELIVERY_CHANNELS, DELIVERY_STATUSES } from '../domain/notices';
+import { ORGANIZATION_KINDS, ROLES } from '../domain/organizations';
+import { QUOTA_METRICS } from '../domain/quotas';
+import { SEVERITIES } from '../domain/severity';
+import { CONTRACT_STATUSES } from '../domain/status';
 
 export const organizations = pgTable(
   'organizations',
   {
     id: text('id').primaryKey(),
     name: text('name').notNull(),
-    kind: text('kind').notNull(),
+    kind: text('kind', { enum: ORGANIZATION_KINDS }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   // The administrators' list pages by (created_at, id) (issue 19).
@@ -34,7 +46,7 @@ export const users = pgTable(
     name: text('name').notNull(),
     // null only for platform administrators, who belong to no party.
     organizationId: text('organization_id').references(() => organizations.id),
-    roles: text('roles').array().notNull(),
+    roles: text('roles', { enum: ROLES }).array().notNull(),
     // Where e-mail notifications go (when SMTP_URL is configured); optional.
     email: text('email'),
     // sha256 of the bearer token; the token itself is never stored.
@@ -72,7 +84,7 @@ export const contracts = pgTable(
     id: text('id').primaryKey(),
     workflowId: text('workflow_id').notNull(),
     title: text('title').notNull(),
-    status: text('status').notNull(),
+    status: text('status', { enum: CONTRACT_STATUSES }).notNull(),
     valueFen: bigint('value_fen', { mode: 'number' }).notNull(),
     receivedFen: bigint('received_fen', { mode: 'number' }).notNull(),
     purchaserId: text('purchaser_id').notNull(),
@@ -118,7 +130,7 @@ export const contractParties = pgTable(
       .references(() => contracts.id, { onDelete: 'cascade' }),
     organizationId: text('organization_id').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
-    status: text('status').notNull(),
+    status: text('status', { enum: CONTRACT_STATUSES }).notNull(),
     arrearsFrom: timestamp('arrears_from', { withTimezone: true }),
   },
   (t) => [
@@ -135,10 +147,10 @@ export const ledgerEntries = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     contractId: text('contract_id').notNull(),
     reference: text('reference').notNull(),
-    kind: text('kind').notNull(),
+    kind: text('kind', { enum: LEDGER_KINDS }).notNull(),
     amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
     receivedOn: date('received_on', { mode: 'string' }).notNull(),
-    fundingSource: text('funding_source').notNull(),
+    fundingSource: text('funding_source', { enum: FUNDING_SOURCES }).notNull(),
     budgetLine: text('budget_line'),
     note: text('note'),
     reverses: text('reverses'),
@@ -158,7 +170,7 @@ export const notifications = pgTable(
     organizationId: text('organization_id').notNull(),
     contractId: text('contract_id'),
     kind: text('kind').notNull(),
-    severity: text('severity').notNull(),
+    severity: text('severity', { enum: SEVERITIES }).notNull(),
     subject: jsonb('subject').notNull(),
     body: jsonb('body').notNull(),
     escalationId: text('escalation_id'),
@@ -192,13 +204,13 @@ export const escalations = pgTable(
     id: text('id').primaryKey(),
     contractId: text('contract_id').notNull(),
     stepId: text('step_id').notNull(),
-    stepKind: text('step_kind').notNull(),
+    stepKind: text('step_kind', { enum: STEP_KINDS }).notNull(),
     stepReference: text('step_reference').notNull(),
     level: integer('level').notNull(),
-    severity: text('severity').notNull(),
-    notifiedParties: text('notified_parties').array().notNull(),
+    severity: text('severity', { enum: SEVERITIES }).notNull(),
+    notifiedParties: text('notified_parties', { enum: ESCALATION_PARTIES }).array().notNull(),
     notifiedOrganizationIds: text('notified_organization_ids').array().notNull(),
-    state: text('state').notNull(),
+    state: text('state', { enum: ESCALATION_STATES }).notNull(),
     summary: jsonb('summary').notNull(),
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
     openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
@@ -228,8 +240,8 @@ export const escalationParties = pgTable(
       .references(() => escalations.id, { onDelete: 'cascade' }),
     organizationId: text('organization_id').notNull(),
     contractId: text('contract_id').notNull(),
-    severity: text('severity').notNull(),
-    state: text('state').notNull(),
+    severity: text('severity', { enum: SEVERITIES }).notNull(),
+    state: text('state', { enum: ESCALATION_STATES }).notNull(),
     openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
   },
   (t) => [
@@ -246,9 +258,9 @@ export const stepDelays = pgTable(
   {
     stepId: text('step_id').primaryKey(),
     contractId: text('contract_id').notNull(),
-    stepKind: text('step_kind').notNull(),
+    stepKind: text('step_kind', { enum: STEP_KINDS }).notNull(),
     stepReference: text('step_reference').notNull(),
-    holderParty: text('holder_party').notNull(),
+    holderParty: text('holder_party', { enum: ESCALATION_PARTIES }).notNull(),
     holderOrganizationId: text('holder_organization_id'),
     since: timestamp('since', { withTimezone: true }).notNull(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
@@ -281,9 +293,9 @@ export const deliveries = pgTable(
     id: text('id').primaryKey(),
     notificationId: bigint('notification_id', { mode: 'number' }).notNull(),
     organizationId: text('organization_id').notNull(),
-    channel: text('channel').notNull(),
+    channel: text('channel', { enum: DELIVERY_CHANNELS }).notNull(),
     target: text('target').notNull(),
-    status: text('status').notNull(),
+    status: text('status', { enum: DELIVERY_STATUSES }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     responseStatus: integer('response_status'),
@@ -313,7 +325,7 @@ export const submissions = pgTable(
     milestoneId: text('milestone_id').notNull(),
     station: text('station').notNull(),
     round: integer('round').notNull(),
-    status: text('status').notNull(),
+    status: text('status', { enum: SUBMISSION_STATUSES }).notNull(),
     precheck: jsonb('precheck').notNull(),
     decision: jsonb('decision'),
     reviewDueAt: timestamp('review_due_at', { withTimezone: true }),
@@ -366,7 +378,7 @@ export const materialRequests = pgTable(
     contractId: text('contract_id').notNull(),
     station: text('station').notNull(),
     villages: text('villages').array().notNull(),
-    status: text('status').notNull(),
+    status: text('status', { enum: REQUEST_STATUSES }).notNull(),
     overdue: boolean('overdue').notNull(),
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
     requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
@@ -383,7 +395,7 @@ export const progressRecords = pgTable(
     id: text('id').primaryKey(),
     contractId: text('contract_id').notNull(),
     station: text('station').notNull(),
-    metric: text('metric').notNull(),
+    metric: text('metric', { enum: QUOTA_METRICS }).notNull(),
     count: integer('count').notNull(),
     date: date('date', { mode: 'string' }).notNull(),
     evidence: jsonb('evidence').notNull(),

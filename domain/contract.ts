@@ -33,7 +33,13 @@ import {
   type SchedulePart,
 } from './money';
 import { pushReservedId } from './ids';
-import { PARTY_KINDS, PARTY_ROLES, type OrganizationKind } from './organizations';
+import {
+  PARTY_KINDS,
+  PARTY_ROLES,
+  type OptionalPartyRole,
+  type OrganizationKind,
+  type PartyRole,
+} from './organizations';
 import { moneyTextProblem, problem, type Problem } from './problems';
 import { validateQuotas, type Quota } from './quotas';
 import {
@@ -56,12 +62,16 @@ export const CONTRACT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** Days after the term's end during which the contract may still be paid in full. */
 export const DEFAULT_CLOSE_GRACE_DAYS = 90;
 
+/** The organization (id) standing in each party role: every one of PARTY_ROLES but the optional ones. */
+export type ContractParties = Record<Exclude<PartyRole, OptionalPartyRole>, string> &
+  Partial<Record<OptionalPartyRole, string>>;
+
 export interface ContractDefinitionInput {
   id: string;
   title: string;
   term: { start: string; end: string };
   value: string;
-  parties: { purchaser: string; payer: string; contractor: string; evaluator: string; oversight?: string };
+  parties: ContractParties;
   stations: StationInput[];
   budgetLines?: Array<{ id: string; kind: BudgetLineKind; amount: string }>;
   staffing?: { headcount: number; monthlyPayroll: string };
@@ -152,7 +162,7 @@ export interface Contract {
   title: string;
   term: { start: string; end: string; startAt: number; endAt: number };
   valueFen: Fen;
-  parties: ContractDefinitionInput['parties'];
+  parties: ContractParties;
   stations: ContractDefinitionInput['stations'];
   budgetLines: Array<{ id: string; kind: BudgetLineKind; amountFen: Fen }>;
   staffing?: { headcount: number; monthlyPayrollFen: Fen };

@@ -6,6 +6,7 @@ import { addWorkingDays } from './calendar';
 import { addDays, shanghaiDate, startOfShanghaiDay, type IsoDate } from './dates';
 import type { Text } from './languages';
 import type { Severity } from './severity';
+import { PARTY_ROLES } from './organizations';
 import { problem, type Problem } from './problems';
 
 export const STEP_KINDS = [
@@ -23,6 +24,9 @@ export const STEP_KINDS = [
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
+/** Kinds of step about money: a checkpoint's shortfall, an overdue tranche (their figures: domain/notices moneyStepFigures). */
+export const MONEY_STEP_KINDS = ['paymentShortfall', 'trancheOverdue'] as const satisfies readonly StepKind[];
+
 /** A stalled step as its owner's step book keeps it (workflows/step-book.ts); plain JSON, carried across continue-as-new. */
 export interface BookedStep {
   /** The id of the step's latest occurrence (domain/ids stepId), which its escalation workflow's id is built from. */
@@ -37,15 +41,11 @@ export interface BookedStep {
 /** Steps by domain/ids stepKey; `D` is what an owner keeps beside each (a quota's period and target). */
 export type StepBook<D extends object = object> = Record<string, BookedStep & D>;
 
-export const ESCALATION_PARTIES = [
-  'purchaser',
-  'payer',
-  'contractor',
-  'evaluator',
-  'township',
-  'village',
-  'oversight',
-] as const;
+/**
+ * Who a step can be escalated to: a contract's parties (PARTY_ROLES), and the village a material
+ * request waits on with the township of its station (workflows/material-request.ts).
+ */
+export const ESCALATION_PARTIES = [...PARTY_ROLES, 'township', 'village'] as const;
 export type EscalationParty = (typeof ESCALATION_PARTIES)[number];
 
 /** An escalation level's life: open until acknowledged, resolved (its step unblocked) or superseded by the next level. */
@@ -61,11 +61,11 @@ export interface EscalationRecord {
   id: string;
   contractId: string;
   stepId: string;
-  stepKind: string;
+  stepKind: StepKind;
   stepReference: string;
   level: number;
   severity: Severity;
-  notifiedParties: string[];
+  notifiedParties: EscalationParty[];
   notifiedOrganizationIds: string[];
   state: EscalationState;
   summary: Text;

@@ -583,9 +583,9 @@ export const MESSAGES = {
     en: ({ id }) => `is not a milestone of this contract ("${id}")`,
     'zh-CN': ({ id }) => `不是本合同的评估节点（"${id}"）`,
   }),
-  release_form: entry({
-    en: () => 'must be "on_due_date", "on_application" or { "afterApproval": "<milestone id>" }',
-    'zh-CN': () => '必须是 "on_due_date"、"on_application" 或 { "afterApproval": "<评估节点标识>" }',
+  release_form: entry<Values>({
+    en: ({ values }) => `must be ${quoted(values).join(', ')} or { "afterApproval": "<milestone id>" }`,
+    'zh-CN': ({ values }) => `必须是 ${quoted(values).join('、')} 或 { "afterApproval": "<评估节点标识>" }`,
   }),
   not_a_tranche: entry<Id>({
     en: ({ id }) => `is not a tranche of this contract ("${id}")`,

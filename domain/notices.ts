@@ -30,11 +30,9 @@ export interface KeyedNotice extends Notice {
  * projection writes nothing twice. `at`: ISO 8601 instant; `escalationId` when an escalation level
  * sent it.
  */
-export interface InboxNotification extends NoticeText {
+export interface InboxNotification extends NoticeText, Pick<Notice, 'kind' | 'severity'> {
   idempotencyKey: string;
   organizationIds: string[];
-  kind: string;
-  severity: Severity;
   escalationId?: string;
   at: string;
 }

@@ -44,6 +44,11 @@ export const CONTRACTOR_STAFF_ROLES = ['contractor_staff', 'station_staff'] as c
 /** The parts organizations play in a contract (domain/contract.ts ContractParties). */
 export const PARTY_ROLES = ['purchaser', 'payer', 'contractor', 'evaluator', 'oversight'] as const;
 export type PartyRole = (typeof PARTY_ROLES)[number];
+/** The party roles a contract may leave empty; it names an organization for every other one. */
+export const OPTIONAL_PARTY_ROLES = ['oversight'] as const satisfies readonly PartyRole[];
+export type OptionalPartyRole = (typeof OPTIONAL_PARTY_ROLES)[number];
+export const isOptionalPartyRole = (role: PartyRole): role is OptionalPartyRole =>
+  (OPTIONAL_PARTY_ROLES as readonly PartyRole[]).includes(role);
 
 /**
  * Whom the texts name: a kind of organization or a part it plays in a contract (every

@@ -27,10 +27,16 @@ export type DayCount = (typeof DAY_COUNTS)[number];
 export const STATUTES = ['sme_payment_2025', 'none'] as const;
 export type Statute = (typeof STATUTES)[number];
 
-export type LateInterest =
-  | { kind: 'statutory_daily' }
-  | { kind: 'agreed'; annualRatePercent: number; lprAtSigningPercent: number }
-  | { kind: 'none' };
+/** Interest on late money: the statute's 0.05 % per day, a rate agreed in the contract, or none. */
+export const LATE_INTEREST_KINDS = ['statutory_daily', 'agreed', 'none'] as const;
+export type LateInterestKind = (typeof LATE_INTEREST_KINDS)[number];
+/** What each kind of late interest states beside its kind (every kind has an entry). */
+interface LateInterestFields {
+  statutory_daily: unknown;
+  agreed: { annualRatePercent: number; lprAtSigningPercent: number };
+  none: unknown;
+}
+export type LateInterest = { [K in LateInterestKind]: { kind: K } & LateInterestFields[K] }[LateInterestKind];
 
 export interface PaymentTerms {
   /** What starts the payer's period: the tranche's due date, or the acceptance of an application. */
@@ -157,7 +163,7 @@ export function validatePaymentTerms(input: PaymentTermsInput, problems: Problem
       );
     }
   } else if (interest.kind !== 'statutory_daily') {
-    problems.push(problem(field('lateInterest.kind'), 'one_of', { values: ['statutory_daily', 'agreed', 'none'] }));
+    problems.push(problem(field('lateInterest.kind'), 'one_of', { values: LATE_INTEREST_KINDS }));
   }
   return terms;
 }
@@ -239,8 +245,11 @@ export function amendPaymentTerms(
   return keep();
 }
 
-/** When a tranche may be paid: on its due date (today's behaviour), after a milestone's approval, or on an application. */
-export type TrancheRelease = 'on_due_date' | 'on_application' | { afterApproval: string };
+/** The releases a word names: a tranche paid on its due date (today's behaviour) or on an application. */
+export const RELEASE_KINDS = ['on_due_date', 'on_application'] as const;
+export type ReleaseKind = (typeof RELEASE_KINDS)[number];
+/** When a tranche may be paid: on its due date, on an application (RELEASE_KINDS), or after a milestone's approval. */
+export type TrancheRelease = ReleaseKind | { afterApproval: string };
 
 export function releaseOf(tranche: { release?: TrancheRelease }): TrancheRelease {
   return tranche.release ?? 'on_due_date';
@@ -253,14 +262,14 @@ export function validateRelease(
   milestoneIds: ReadonlySet<string>,
   problems: Problem[],
 ): void {
-  if (release === undefined || release === 'on_due_date' || release === 'on_application') return;
+  if (release === undefined || (RELEASE_KINDS as readonly unknown[]).includes(release)) return;
   if (typeof release === 'object' && release !== null && typeof release.afterApproval === 'string') {
     if (!milestoneIds.has(release.afterApproval)) {
       problems.push(problem(`${field}.afterApproval`, 'not_a_milestone', { id: release.afterApproval }));
     }
     return;
   }
-  problems.push(problem(field, 'release_form'));
+  problems.push(problem(field, 'release_form', { values: RELEASE_KINDS }));
 }
 
 /**

@@ -4,6 +4,7 @@ import { getExternalWorkflowHandle, log, ParentClosePolicy } from '@temporalio/w
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Contract } from '../domain/contract';
 import { ladderFor, STEP_HOLDER, type EscalationParty } from '../domain/escalation';
+import { PARTY_ROLES } from '../domain/organizations';
 import { escalationWorkflow } from './escalation';
 import { escalationWorkflowId, stepResolvedSignal, type EscalationStep } from './escalation-messages';
 import { isWorkflowIdTaken, startOwnChild } from './children';
@@ -11,14 +12,7 @@ import { escalationStaticSummary } from './operator-view';
 
 /** The organizations of a contract's party roles. */
 export function partiesOf(contract: Contract): Partial<Record<EscalationParty, string>> {
-  const { parties } = contract;
-  return {
-    purchaser: parties.purchaser,
-    payer: parties.payer,
-    contractor: parties.contractor,
-    evaluator: parties.evaluator,
-    oversight: parties.oversight,
-  };
+  return Object.fromEntries(PARTY_ROLES.map((role) => [role, contract.parties[role]]));
 }
 
 export async function openStep(

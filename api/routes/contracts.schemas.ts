@@ -1,12 +1,13 @@
 // TypeBox schemas of the contract resource. Field names are the public contract of the API.
 import { CHECKPOINT_STATES, CONTRACT_STATUSES, TRANCHE_STATES } from '../../domain/status';
-import { Type } from 'typebox';
+import { Type, type TOptional, type TSchema } from 'typebox';
 import { BUDGET_LINE_KINDS, FUNDING_SOURCES, REVIEWER_PARTIES } from '../../domain/contract';
 import { ESCALATION_PARTIES, STEP_KINDS } from '../../domain/escalation';
 import { LEDGER_KINDS } from '../../domain/ledger';
+import { isOptionalPartyRole, PARTY_ROLES, type OptionalPartyRole, type PartyRole } from '../../domain/organizations';
 import { SEVERITIES } from '../../domain/severity';
 import { QUOTA_METRICS, QUOTA_PERIODS } from '../../domain/quotas';
-import { DAY_COUNTS, PAYMENT_BASES, STATUTES } from '../../domain/payment-terms';
+import { DAY_COUNTS, PAYMENT_BASES, RELEASE_KINDS, STATUTES } from '../../domain/payment-terms';
 import {
   IdSchema,
   MAX_AMOUNT_LENGTH,
@@ -44,13 +45,10 @@ const Label = Type.String({ minLength: 1, maxLength: MAX_LABEL_LENGTH });
 export const FundingSourceSchema = Type.Enum(FUNDING_SOURCES);
 const Percent = Type.Number({ description: 'Percentage of the contract value, at most two decimals' });
 
-export const ReleaseSchema = Type.Union(
-  [Type.Literal('on_due_date'), Type.Literal('on_application'), Type.Object({ afterApproval: IdSchema }, closed)],
-  {
-    description:
-      'When the tranche may be paid: on its due date (default), on an application, or once a milestone is approved (issue 18)',
-  },
-);
+export const ReleaseSchema = Type.Union([Type.Enum(RELEASE_KINDS), Type.Object({ afterApproval: IdSchema }, closed)], {
+  description:
+    'When the tranche may be paid: on its due date (default), on an application, or once a milestone is approved (issue 18)',
+});
 
 export const TrancheInput = Type.Object(
   {
@@ -67,6 +65,20 @@ export const TrancheInput = Type.Object(
 
 const RatePercent = Type.Number({ description: 'Percent per year, at most two decimals' });
 
+/**
+ * Interest on late money (domain/payment-terms LateInterest): one form per LATE_INTEREST_KINDS. The
+ * definition's and the payer's clock's both: a form missing here or one the domain lacks fails the
+ * typecheck of the contract routes (they answer with the domain's terms and pass the body to it).
+ */
+const LateInterestSchema = Type.Union([
+  Type.Object({ kind: Type.Literal('statutory_daily') }, closed),
+  Type.Object(
+    { kind: Type.Literal('agreed'), annualRatePercent: RatePercent, lprAtSigningPercent: RatePercent },
+    closed,
+  ),
+  Type.Object({ kind: Type.Literal('none') }, closed),
+]);
+
 /** The payer's legal clock (domain/payment-terms; 《保障中小企业款项支付条例》, State Council Order No. 802). */
 export const PaymentTermsSchema = Type.Object(
   {
@@ -80,16 +92,7 @@ export const PaymentTermsSchema = Type.Object(
     acceptanceWorkingDays: Type.Optional(
       Type.Integer({ description: 'Working days the purchaser has to accept or return an application (default 10)' }),
     ),
-    lateInterest: Type.Optional(
-      Type.Union([
-        Type.Object({ kind: Type.Literal('statutory_daily') }, closed),
-        Type.Object(
-          { kind: Type.Literal('agreed'), annualRatePercent: RatePercent, lprAtSigningPercent: RatePercent },
-          closed,
-        ),
-        Type.Object({ kind: Type.Literal('none') }, closed),
-      ]),
-    ),
+    lateInterest: Type.Optional(LateInterestSchema),
     statute: Type.Optional(
       Type.Enum(STATUTES, {
         description: 'sme_payment_2025: the contract falls under the SME payment regulation (default none)',
@@ -133,6 +136,17 @@ const QuotaSchema = Type.Object(
   closed,
 );
 
+/** A contract's parties (domain/contract ContractParties): an organization per PARTY_ROLES, the optional ones optional. */
+type PartiesProperties<Id extends TSchema> = Record<Exclude<PartyRole, OptionalPartyRole>, Id> &
+  Record<OptionalPartyRole, TOptional<Id>>;
+const partiesSchema = <Id extends TSchema>(id: Id) =>
+  Type.Object(
+    Object.fromEntries(
+      PARTY_ROLES.map((role) => [role, isOptionalPartyRole(role) ? Type.Optional(id) : id]),
+    ) as PartiesProperties<Id>,
+    closed,
+  );
+
 export const CheckpointInput = Type.Object({ id: IdSchema, by: DateText, minPercent: Percent }, closed);
 
 export const ContractDefinition = Type.Object(
@@ -141,16 +155,7 @@ export const ContractDefinition = Type.Object(
     title: Label,
     term: Type.Object({ start: DateText, end: DateText }, closed),
     value: Money,
-    parties: Type.Object(
-      {
-        purchaser: IdSchema,
-        payer: IdSchema,
-        contractor: IdSchema,
-        evaluator: IdSchema,
-        oversight: Type.Optional(IdSchema),
-      },
-      closed,
-    ),
+    parties: partiesSchema(IdSchema),
     stations: Type.Array(
       Type.Object(
         {
@@ -244,14 +249,7 @@ const TermsView = (description: string) =>
       payWithinDays: Type.Integer(),
       dayCount: Type.Enum(DAY_COUNTS),
       acceptanceWorkingDays: Type.Integer(),
-      lateInterest: Type.Union([
-        Type.Object({ kind: Type.Literal('statutory_daily') }, closed),
-        Type.Object(
-          { kind: Type.Literal('agreed'), annualRatePercent: Type.Number(), lprAtSigningPercent: Type.Number() },
-          closed,
-        ),
-        Type.Object({ kind: Type.Literal('none') }, closed),
-      ]),
+      lateInterest: LateInterestSchema,
       statute: Type.Enum(STATUTES),
     },
     { ...closed, description },
@@ -328,16 +326,7 @@ export const ContractDetailView = Type.Object(
   {
     ...summaryFields,
     term: Type.Object({ start: Type.String(), end: Type.String() }, closed),
-    parties: Type.Object(
-      {
-        purchaser: Type.String(),
-        payer: Type.String(),
-        contractor: Type.String(),
-        evaluator: Type.String(),
-        oversight: Type.Optional(Type.String()),
-      },
-      closed,
-    ),
+    parties: partiesSchema(Type.String()),
     stations: Type.Array(
       Type.Object(
         {
@@ -366,7 +355,9 @@ export const ContractDetailView = Type.Object(
         closed,
       ),
     ),
-    budgetLines: Type.Array(Type.Object({ id: Type.String(), kind: Type.String(), amount: Type.String() }, closed)),
+    budgetLines: Type.Array(
+      Type.Object({ id: Type.String(), kind: Type.Enum(BUDGET_LINE_KINDS), amount: Type.String() }, closed),
+    ),
     staffing: Nullable(Type.Object({ headcount: Type.Integer(), monthlyPayroll: Type.String() }, closed)),
     closeGraceDays: Type.Integer(),
     calendarWarnings: Type.Array(Type.Object({ year: Type.Integer(), message: TextSchema }, closed), {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ESCALATION_PARTIES, ESCALATION_STATES, STEP_KINDS } from '../../domain/escalation';
 import { SEVERITIES } from '../../domain/severity';
+import { CHECKPOINT_STATES, TRANCHE_STATES } from '../../domain/status';
 import { actorOf } from '../plugins/auth';
 import { CursorQuery, errors, NextCursor, NullableString, TextSchema } from '../schemas';
 import type { EscalationService } from '../services/escalations';
@@ -31,7 +32,9 @@ export const EscalationView = Type.Object(
       Type.Object(
         {
           asOf: Type.String({ description: 'When these figures were computed (ISO 8601)' }),
-          status: Type.String({ description: "The checkpoint's or tranche's status now" }),
+          status: Type.Enum([...CHECKPOINT_STATES, ...TRANCHE_STATES], {
+            description: "The checkpoint's or tranche's status now",
+          }),
           required: Type.String({ description: 'What the step requires: the checkpoint amount or the tranche, CNY' }),
           received: Type.String({ description: 'Received toward it so far, CNY' }),
           outstanding: Type.String({ description: 'Still missing today, CNY' }),
@@ -65,7 +68,7 @@ export const DelaysView = Type.Object(
     parties: Type.Array(
       Type.Object(
         {
-          party: Type.String(),
+          party: Type.Enum(ESCALATION_PARTIES),
           organizationId: NullableString(),
           workingDays: Type.Integer({
             description: "The sum of the party's steps' working days held: steps held in parallel each add their days",
@@ -83,9 +86,9 @@ export const DelaysView = Type.Object(
       Type.Object(
         {
           stepId: Type.String(),
-          kind: Type.String(),
+          kind: Type.Enum(STEP_KINDS),
           reference: Type.String(),
-          party: Type.String(),
+          party: Type.Enum(ESCALATION_PARTIES),
           organizationId: NullableString(),
           since: Type.String(),
           resolvedAt: NullableString(),

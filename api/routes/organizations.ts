@@ -14,7 +14,8 @@ import {
 import type { IdentityService } from '../services/identity';
 import { say } from '../../domain/messages';
 
-const Organization = Type.Object(
+/** An organization, as every organization route answers it. */
+export const OrganizationView = Type.Object(
   { id: Type.String(), name: Type.String(), kind: OrganizationKindSchema, createdAt: Timestamp },
   { additionalProperties: false },
 );
@@ -34,7 +35,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityS
           { name: Type.String({ minLength: 1, maxLength: 200 }), kind: OrganizationKindSchema },
           { additionalProperties: false },
         ),
-        response: { 201: Organization, ...errors(400, 401, 403) },
+        response: { 201: OrganizationView, ...errors(400, 401, 403) },
       },
     },
     async (request, reply) => {
@@ -53,7 +54,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityS
         querystring: AdminListQuery,
         response: {
           200: Type.Object(
-            { items: Type.Array(Organization, { maxItems: MAX_ADMIN_PAGE }), nextCursor: NextCursor() },
+            { items: Type.Array(OrganizationView, { maxItems: MAX_ADMIN_PAGE }), nextCursor: NextCursor() },
             { additionalProperties: false },
           ),
           ...errors(400, 401),
@@ -73,7 +74,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityS
         tags: ['identity'],
         summary: 'One organization.',
         params: Type.Object({ id: IdSchema }),
-        response: { 200: Organization, ...errors(401, 404) },
+        response: { 200: OrganizationView, ...errors(401, 404) },
       },
     },
     async (request) => {

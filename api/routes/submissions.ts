@@ -224,7 +224,18 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<{
                   closed,
                 ),
               ),
-              reasons: Type.Array(Type.Object({ code: Type.String(), count: Type.Integer() }, closed)),
+              reasons: Type.Array(
+                Type.Object(
+                  {
+                    code: Type.Enum([...RETURN_REASONS, 'precheck'], {
+                      description:
+                        "A reviewer's reason for returning a round, or precheck: sections the pre-check faulted",
+                    }),
+                    count: Type.Integer(),
+                  },
+                  closed,
+                ),
+              ),
             },
             closed,
           ),

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { TEMPLATES } from '../../domain/templates';
+import { ATTACHMENT_KINDS, TEMPLATES } from '../../domain/templates';
 import { actorOf } from '../plugins/auth';
 import { errors, TextSchema } from '../schemas';
 
@@ -18,7 +18,9 @@ export const TemplateView = Type.Object(
         closed,
       ),
     ),
-    evidence: Type.Array(Type.Object({ kind: Type.String(), min: Type.Integer(), label: TextSchema }, closed)),
+    evidence: Type.Array(
+      Type.Object({ kind: Type.Enum(ATTACHMENT_KINDS), min: Type.Integer(), label: TextSchema }, closed),
+    ),
   },
   closed,
 );

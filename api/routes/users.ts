@@ -10,6 +10,7 @@ import {
   MAX_ID_LENGTH,
   NextCursor,
   NullableString,
+  OrganizationKindSchema,
   RoleSchema,
   Timestamp,
 } from '../schemas';
@@ -31,6 +32,23 @@ const userFields = {
 const User = Type.Object(userFields, { additionalProperties: false });
 const UserWithToken = Type.Object(
   { ...userFields, token: Type.String({ description: 'Bearer token; shown only in this response.' }) },
+  { additionalProperties: false },
+);
+
+/** GET /v1/me: the calling user, with their organization. */
+export const MeView = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    roles: Type.Array(RoleSchema),
+    organization: Type.Union([
+      Type.Object(
+        { id: Type.String(), name: Type.String(), kind: OrganizationKindSchema },
+        { additionalProperties: false },
+      ),
+      Type.Null(),
+    ]),
+  },
   { additionalProperties: false },
 );
 
@@ -159,21 +177,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }
         tags: ['identity'],
         summary: 'The calling user, with their organization.',
         response: {
-          200: Type.Object(
-            {
-              id: Type.String(),
-              name: Type.String(),
-              roles: Type.Array(RoleSchema),
-              organization: Type.Union([
-                Type.Object(
-                  { id: Type.String(), name: Type.String(), kind: Type.String() },
-                  { additionalProperties: false },
-                ),
-                Type.Null(),
-              ]),
-            },
-            { additionalProperties: false },
-          ),
+          200: MeView,
           ...errors(401),
         },
       },

@@ -8,7 +8,6 @@ import { shanghaiDate } from '../../domain/dates';
 import type { StoredLedgerEntry } from '../../domain/ledger';
 import { formatMoney } from '../../domain/money';
 import { arrears, contractFigures, dueToDate, nextDeadline } from '../../domain/status';
-import type { ContractStatus } from '../../domain/status';
 import type { StoredAmendment, StoredTermination } from '../../domain/contract-state';
 
 type LedgerRow = typeof ledgerEntries.$inferSelect;
@@ -16,10 +15,10 @@ type LedgerRow = typeof ledgerEntries.$inferSelect;
 export function ledgerEntryOf(row: LedgerRow): StoredLedgerEntry {
   return {
     reference: row.reference,
-    kind: row.kind as StoredLedgerEntry['kind'],
+    kind: row.kind,
     amountFen: row.amountFen,
     receivedOn: row.receivedOn,
-    fundingSource: row.fundingSource as StoredLedgerEntry['fundingSource'],
+    fundingSource: row.fundingSource,
     ...(row.budgetLine !== null ? { budgetLine: row.budgetLine } : {}),
     ...(row.note !== null ? { note: row.note } : {}),
     ...(row.reverses !== null ? { reverses: row.reverses } : {}),
@@ -78,7 +77,7 @@ export function contractSummary(row: ContractRow, now: number) {
   return {
     id: row.id,
     title: row.title,
-    status: row.status as ContractStatus,
+    status: row.status,
     value: formatMoney(row.valueFen),
     received: formatMoney(row.receivedFen),
     dueToDate: formatMoney(due),

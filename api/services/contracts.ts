@@ -182,7 +182,7 @@ export class ContractService {
         .select({ id: organizations.id, kind: organizations.kind })
         .from(organizations)
         .where(inArray(organizations.id, ids));
-      for (const row of rows) known.set(row.id, row.kind as OrganizationKind);
+      for (const row of rows) known.set(row.id, row.kind);
     }
     return validateContractDefinition(definition, (id) => known.get(id));
   }

@@ -6,6 +6,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { escalationParties, escalations } from '../../db/schema';
 import { isAdmin, type Actor } from '../../domain/organizations';
+import type { EscalationState } from '../../domain/escalation';
 import type { Severity } from '../../domain/severity';
 import { atMicros, beyond, microsOf } from './cursor';
 
@@ -17,7 +18,7 @@ import { atMicros, beyond, microsOf } from './cursor';
 export function escalationsPageQuery(
   db: Database,
   actor: Actor,
-  filter: { severity: Severity; status?: string; contractId?: string },
+  filter: { severity: Severity; status?: EscalationState; contractId?: string },
   after?: readonly [number, string],
 ) {
   if (filter.contractId || isAdmin(actor)) {

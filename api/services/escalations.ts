@@ -1,6 +1,6 @@
 // Escalations and delays: read from the read model, acknowledged through the step's workflow.
 import type { Text } from '../../domain/languages';
-import { SEVERITIES_MOST_URGENT_FIRST, type Severity } from '../../domain/severity';
+import { SEVERITIES_MOST_URGENT_FIRST } from '../../domain/severity';
 import type { Client } from '@temporalio/client';
 import { asc, eq, inArray } from 'drizzle-orm';
 import { calendarInForce } from '../../db/calendar';
@@ -10,6 +10,7 @@ import { withOverrides, workingDaysBetween, workingDaysInAny } from '../../domai
 import type { Contract } from '../../domain/contract';
 import {
   isRepeatedAcknowledgement,
+  MONEY_STEP_KINDS,
   type EscalationParty,
   type EscalationState,
   type StepKind,
@@ -33,7 +34,7 @@ import { say } from '../../domain/messages';
 type EscalationRow = typeof escalations.$inferSelect;
 
 /** Kinds of step about money: their view carries today's figures beside the text written when they opened. */
-const MONEY_STEPS: ReadonlySet<string> = new Set<StepKind>(['paymentShortfall', 'trancheOverdue']);
+const MONEY_STEPS: ReadonlySet<StepKind> = new Set(MONEY_STEP_KINDS);
 
 /** Today's figures of a money step, money as decimal strings; `at` is when they were computed (epoch ms). */
 function currentView(now: MoneyStepFigures | undefined, at: number) {
@@ -56,11 +57,11 @@ export function escalationView(row: EscalationRow, figures: ContractFigures | un
   return {
     id: row.id,
     contractId: row.contractId,
-    step: { id: row.stepId, kind: row.stepKind as StepKind, reference: row.stepReference },
+    step: { id: row.stepId, kind: row.stepKind, reference: row.stepReference },
     level: row.level,
-    severity: row.severity as Severity,
-    state: row.state as EscalationState,
-    notifiedParties: row.notifiedParties as EscalationParty[],
+    severity: row.severity,
+    state: row.state,
+    notifiedParties: row.notifiedParties,
     notifiedOrganizationIds: row.notifiedOrganizationIds,
     summary: row.summary as Text,
     dueAt: row.dueAt.toISOString(),
@@ -69,14 +70,12 @@ export function escalationView(row: EscalationRow, figures: ContractFigures | un
     acknowledgedBy: row.acknowledgedBy,
     acknowledgementNote: row.acknowledgementNote,
     closedAt: row.closedAt?.toISOString() ?? null,
-    current: figures
-      ? currentView(moneyStepFigures(row.stepKind as StepKind, row.stepReference, figures, at), at)
-      : null,
+    current: figures ? currentView(moneyStepFigures(row.stepKind, row.stepReference, figures, at), at) : null,
   };
 }
 
 export interface EscalationListFilter {
-  status?: string;
+  status?: EscalationState;
   contractId?: string;
   limit: number;
   /** A previous page's nextCursor (api/services/cursor.ts). */
@@ -297,7 +296,7 @@ export class EscalationService {
    */
   async delays(actor: Actor, contractId: string) {
     const { steps, workingDaysHoldingAny } = await this.heldSteps(actor, contractId);
-    const byParty = new Map<string, { party: string; organizationId: string | null; held: typeof steps }>();
+    const byParty = new Map<string, { party: EscalationParty; organizationId: string | null; held: typeof steps }>();
     for (const s of steps) {
       const key = JSON.stringify([s.party, s.organizationId]);
       const entry = byParty.get(key) ?? { party: s.party, organizationId: s.organizationId, held: [] };

@@ -45,7 +45,7 @@ export interface UserView {
 const orgView = (row: typeof organizations.$inferSelect): OrganizationView => ({
   id: row.id,
   name: row.name,
-  kind: row.kind as OrganizationKind,
+  kind: row.kind,
   createdAt: row.createdAt.toISOString(),
 });
 
@@ -53,7 +53,7 @@ const userView = (row: typeof users.$inferSelect): UserView => ({
   id: row.id,
   name: row.name,
   organizationId: row.organizationId,
-  roles: row.roles as Role[],
+  roles: row.roles,
   email: row.email,
   createdAt: row.createdAt.toISOString(),
 });
@@ -233,7 +233,7 @@ export class IdentityService {
   async actorForToken(token: string): Promise<(Actor & { name: string }) | undefined> {
     const [row] = await this.userByTokenHash.execute({ tokenHash: hashToken(token) });
     if (!row) return undefined;
-    return { userId: row.id, organizationId: row.organizationId, roles: row.roles as Role[], name: row.name };
+    return { userId: row.id, organizationId: row.organizationId, roles: row.roles, name: row.name };
   }
 
   async getUser(id: string): Promise<UserView | undefined> {

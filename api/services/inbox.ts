@@ -5,7 +5,6 @@ import type { Text } from '../../domain/languages';
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { notificationReads, notifications } from '../../db/schema';
-import type { Severity } from '../../domain/severity';
 import { isAdmin, type Actor } from '../../domain/organizations';
 import { notFound } from '../errors';
 import { say } from '../../domain/messages';
@@ -55,7 +54,7 @@ export class InboxService {
       items: rows.map(({ n, readAt }) => ({
         id: n.id,
         kind: n.kind,
-        severity: n.severity as Severity,
+        severity: n.severity,
         contractId: n.contractId,
         escalationId: n.escalationId,
         subject: n.subject as Text,

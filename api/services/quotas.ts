@@ -27,7 +27,7 @@ const recordView = (contractId: string, r: StoredProgressRecord | ProgressRow) =
   id: r.id,
   contractId,
   station: r.station,
-  metric: r.metric as QuotaMetric,
+  metric: r.metric,
   count: r.count,
   date: r.date,
   evidence: {
@@ -113,7 +113,7 @@ export class QuotaService {
   async records(
     actor: Actor,
     contractId: string,
-    filter: { station?: string; metric?: string; from?: string; to?: string },
+    filter: { station?: string; metric?: QuotaMetric; from?: string; to?: string },
   ) {
     await this.contract(actor, contractId);
     const rows = await this.db
@@ -155,7 +155,7 @@ export class QuotaService {
       const key = `${r.station}\u0000${r.metric}\u0000${r.date.slice(0, 7)}`;
       const bucket = months.get(key);
       if (bucket) bucket.count += r.count;
-      else months.set(key, { station: r.station, metric: r.metric as QuotaMetric, count: r.count, date: r.date });
+      else months.set(key, { station: r.station, metric: r.metric, count: r.count, date: r.date });
     }
     const standings = quotaStandings(
       (contract.quotas ?? []).filter((q) => !filter.quota || q.id === filter.quota),

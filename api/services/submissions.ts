@@ -20,7 +20,7 @@ import type { ReviewDecision } from '../../domain/decisions';
 import { roundLimitProblem } from '../../domain/limits';
 import { isContractorStaff, type Actor } from '../../domain/organizations';
 import { decideUpdate, reviewWorkflowId, submitUpdate } from '../../workflows/review-messages';
-import type { Round } from '../../domain/materials';
+import type { ReturnReason, Round } from '../../domain/materials';
 import { withTexts } from './free-texts';
 import type { Resolved } from '../../domain/free-text';
 import { ApiError, forbidden, notFound, unprocessable } from '../errors';
@@ -288,7 +288,7 @@ export class SubmissionService {
       string,
       { station: string | null; submissions: number; approved: number; returned: number; precheckFailures: number }
     >();
-    const reasons = new Map<string, number>();
+    const reasons = new Map<ReturnReason | 'precheck', number>();
     for (const s of items) {
       const key = s.station ?? '';
       const entry = stations.get(key) ?? {

@@ -21,6 +21,7 @@ import { IdentityService } from '../../api/services/identity';
 import { InboxService } from '../../api/services/inbox';
 import { migrationsFolder, type Database } from '../../db/client';
 import type { Contract } from '../../domain/contract';
+import type { EscalationState } from '../../domain/escalation';
 import type { Actor } from '../../domain/organizations';
 import { referenceParts, stepReference } from '../../domain/ids';
 import { SEVERITIES_MOST_URGENT_FIRST, type Severity } from '../../domain/severity';
@@ -291,7 +292,7 @@ describe('reads that do not grow with the province', () => {
   });
 
   it('pages escalations and the inbox with a Limit over an index scan in their order', async () => {
-    const cases: Array<[Actor, { status?: string }, string]> = [
+    const cases: Array<[Actor, { status?: EscalationState }, string]> = [
       [admin, {}, 'escalations_severity_idx'],
       [admin, { status: 'open' }, 'escalations_state_severity_idx'],
       [payer, {}, 'escalation_parties_org_idx'],
@@ -321,7 +322,7 @@ describe('reads that do not grow with the province', () => {
       expectWithinOrganization(await planOf(db, inbox.pageQuery(orgActor('org_c7'), page)));
     }
     for (const severity of SEVERITIES_MOST_URGENT_FIRST) {
-      for (const status of [undefined, 'open']) {
+      for (const status of [undefined, 'open' as const]) {
         expectWithinOrganization(
           await planOf(db, escalationsPageQuery(db, orgActor('org_c7'), { severity, status }).limit(50)),
         );

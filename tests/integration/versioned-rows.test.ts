@@ -17,7 +17,7 @@ describe('versioned read-model rows', () => {
     await database?.drop();
   });
 
-  const delay = (stepId: string, version: number) => ({
+  const delay = (stepId: string, version: number): typeof stepDelays.$inferInsert & { version: number } => ({
     stepId,
     contractId: 'C-1',
     stepKind: 'trancheOverdue',

@@ -6,6 +6,7 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { contracts } from '../../db/schema';
+import type { ContractStatus } from '../../domain/status';
 import { workflowBundle } from '../../server/worker';
 import { calendarPublicationWorkflow } from '../../workflows';
 import { TEST_ACTOR_SECRET, uniqueTaskQueue } from '../helpers/temporal';
@@ -20,7 +21,7 @@ describe('calendar publication fan-out', () => {
     await harness?.teardown();
   });
 
-  const row = (id: string, status: string, createdAt: Date) => ({
+  const row = (id: string, status: ContractStatus, createdAt: Date) => ({
     id,
     workflowId: `contract:${id}`,
     title: id,

@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contracts, escalations, events } from '../../db/schema';
 import { validateContractDefinition, type Contract } from '../../domain/contract';
 import { parseInstant, startOfShanghaiDay } from '../../domain/dates';
+import type { StepKind } from '../../domain/escalation';
 import type { MaterialRequest } from '../../domain/material-requests';
 import { reachRunningContracts } from '../../api/services/calendar-reach';
 import { CalendarService } from '../../api/services/calendar';
@@ -104,7 +105,7 @@ async function register(harness: TimeSkippingHarness, taskQueue: string, id: str
 }
 
 /** The escalations of a contract's step kind, by level. */
-async function levels(harness: TimeSkippingHarness, contractId: string, stepKind: string, stepReferenceStart = '') {
+async function levels(harness: TimeSkippingHarness, contractId: string, stepKind: StepKind, stepReferenceStart = '') {
   const rows = await harness.database.handle.db
     .select()
     .from(escalations)

@@ -4,6 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import { render } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { PARTY_KINDS } from '../../domain/organizations';
 import { api, ApiFailure, get, getAll, session, speakWithApiIn, whenUnauthorized } from './api';
 import { createI18n, I18nContext, initialLang, LANGUAGE_NAMES, rememberLang, ROLE, useI18n, type Lang } from './i18n';
 import { ContractPage } from './pages/contract';
@@ -109,10 +110,9 @@ function Shell({ onSignOut, inboxGeneration }: { onSignOut(): void; inboxGenerat
   const { me } = useSession();
   const route = useRoute();
   const isEvaluator = me.roles.includes('evaluator');
-  // The payer's yearly list: its users (a purchaser may pay from its own budget), auditors, administrators.
+  // The payer's yearly list: its users (of an organization that may pay: PARTY_KINDS), auditors, administrators.
   const seesOverdue =
-    me.organization?.kind === 'payer' ||
-    me.organization?.kind === 'purchaser' ||
+    (me.organization !== null && PARTY_KINDS.payer.includes(me.organization.kind)) ||
     me.roles.includes('auditor') ||
     me.roles.includes('admin');
   const current = (page: string) =>

@@ -1,8 +1,10 @@
 // Where each milestone stands, from its submissions: per station it covers (or once for the whole
 // contract), the latest round's state. Pure: tested without a browser (tests/browser/milestones.test.ts).
+import type { SubmissionStatus } from '../../domain/materials';
 import type { ContractDetail, Submission } from './types';
 
-export type MilestoneStateKind = 'not_submitted' | 'in_review' | 'returned' | 'approved';
+/** Nothing submitted yet, or the latest round's status (domain/materials), pre-checking counted as in review. */
+export type MilestoneStateKind = 'not_submitted' | Exclude<SubmissionStatus, 'prechecking'>;
 
 export interface MilestoneStationState {
   /** The station's id, or null for a milestone of the whole contract. */
@@ -27,8 +29,7 @@ export function milestoneStates(milestone: Milestone, submissions: readonly Subm
       undefined,
     );
     if (!latest) return { station, state: 'not_submitted', round: null };
-    const state: MilestoneStateKind =
-      latest.status === 'approved' ? 'approved' : latest.status === 'returned' ? 'returned' : 'in_review';
+    const state: MilestoneStateKind = latest.status === 'prechecking' ? 'in_review' : latest.status;
     return { station, state, round: latest.round };
   });
 }

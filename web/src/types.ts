@@ -16,7 +16,8 @@ import type { QuotaStandingView } from '../../api/routes/quotas';
 import type { OverduePaymentsView, PaymentApplicationView } from '../../api/routes/payment-applications';
 import type { SubmissionView } from '../../api/routes/submissions';
 import type { TemplateView } from '../../api/routes/templates';
-import type { Role } from '../../domain/organizations';
+import type { OrganizationView } from '../../api/routes/organizations';
+import type { MeView } from '../../api/routes/users';
 
 export type ContractSummary = Static<typeof ContractSummaryView>;
 export type ContractDetail = Static<typeof ContractDetailView>;
@@ -26,18 +27,8 @@ export type ContractStatus = ContractSummary['status'];
 export type PaymentApplication = Static<typeof PaymentApplicationView>;
 export type OverduePayments = Static<typeof OverduePaymentsView>;
 
-export interface Me {
-  id: string;
-  name: string;
-  roles: Role[];
-  organization: { id: string; name: string; kind: string } | null;
-}
-
-export interface Organization {
-  id: string;
-  name: string;
-  kind: string;
-}
+export type Me = Static<typeof MeView>;
+export type Organization = Static<typeof OrganizationView>;
 
 /** A timeline event; its payload read field by field (web/src/timeline-details.ts). */
 export type TimelineEvent = Omit<Static<typeof TimelineEventView>, 'payload'> & { payload: Record<string, unknown> };

@@ -1,7 +1,6 @@
 // Escalations with their acknowledgement, the working days each party held stalled steps, and
 // who holds which stalled step now.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { EscalationParty, StepKind } from '../../../domain/escalation';
 import { referenceParts } from '../../../domain/ids';
 import { post } from '../api';
 import { ESCALATION_STATE, PARTY, SEVERITY, STEP_KIND, useI18n } from '../i18n';
@@ -9,9 +8,6 @@ import { escalationTone, severityTone } from '../pages/common';
 import { href } from '../router';
 import type { Delays, Escalation } from '../types';
 import { Badge, encode, Field, FormProblems, useActorName, useOrgName, useSession, useSubmission } from '../ui';
-
-const partyLabel = (party: string) => PARTY[party as EscalationParty];
-const stepLabel = (kind: string) => STEP_KIND[kind as StepKind];
 
 function AcknowledgeForm({ escalation, onDone }: { escalation: Escalation; onDone(): void }) {
   const { m, text } = useI18n();
@@ -29,7 +25,7 @@ function AcknowledgeForm({ escalation, onDone }: { escalation: Escalation; onDon
       class="inline-form"
       onSubmit={submit}
       noValidate
-      aria-label={`${m('acknowledge')}: ${text(stepLabel(escalation.step.kind))} ${escalation.step.reference}`}
+      aria-label={`${m('acknowledge')}: ${text(STEP_KIND[escalation.step.kind])} ${escalation.step.reference}`}
     >
       <Field label={m('acknowledgeNote')} problem={failure?.reasonFor('note')}>
         {(attrs) => (
@@ -100,7 +96,7 @@ export function EscalationTable({
                 return (
                   <tr key={e.id}>
                     <td>
-                      <strong>{text(stepLabel(e.step.kind)) || e.step.kind}</strong>{' '}
+                      <strong>{text(STEP_KIND[e.step.kind]) || e.step.kind}</strong>{' '}
                       <span class="muted">
                         <Reference reference={e.step.reference} />
                       </span>
@@ -136,7 +132,7 @@ export function EscalationTable({
                       <Badge tone={escalationTone(e.state)}>{text(ESCALATION_STATE[e.state])}</Badge>
                     </td>
                     <td>
-                      {e.notifiedParties.map((p) => text(partyLabel(p))).join(', ')}
+                      {e.notifiedParties.map((p) => text(PARTY[p])).join(', ')}
                       <div class="muted small">{e.notifiedOrganizationIds.map(orgName).join(', ')}</div>
                     </td>
                     <td>{dateTime(e.openedAt)}</td>
@@ -192,7 +188,7 @@ export function DelayTable({ delays }: { delays: Delays }) {
       <tbody>
         {delays.parties.map((p) => (
           <tr key={`${p.party}-${p.organizationId}`}>
-            <th scope="row">{text(partyLabel(p.party)) || p.party}</th>
+            <th scope="row">{text(PARTY[p.party]) || p.party}</th>
             <td>{orgName(p.organizationId)}</td>
             <td class="num">
               <span class="bar" aria-hidden="true" style={{ width: `${(p.workingDaysHoldingAnyStep / most) * 6}em` }} />{' '}
@@ -242,8 +238,8 @@ export function Holding({ delays }: { delays: Delays }) {
             <li key={s.stepId}>
               <strong>
                 {m('holdingStep', {
-                  party: `${text(partyLabel(s.party)) || s.party}${s.organizationId ? ` (${orgName(s.organizationId)})` : ''}`,
-                  step: text(stepLabel(s.kind)) || s.kind,
+                  party: `${text(PARTY[s.party]) || s.party}${s.organizationId ? ` (${orgName(s.organizationId)})` : ''}`,
+                  step: text(STEP_KIND[s.kind]) || s.kind,
                   reference: REFERENCE_SLOT,
                 })
                   .split(REFERENCE_SLOT)
@@ -260,7 +256,7 @@ export function Holding({ delays }: { delays: Delays }) {
           <ul class="plain">
             {delays.parties.map((p) => (
               <li key={`${p.party}-${p.organizationId}`}>
-                {text(partyLabel(p.party)) || p.party}: {p.workingDaysHoldingAnyStep}
+                {text(PARTY[p.party]) || p.party}: {p.workingDaysHoldingAnyStep}
               </li>
             ))}
           </ul>

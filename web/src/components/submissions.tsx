@@ -1,6 +1,6 @@
 // Milestones and submissions: every round with its status, pre-check failures, the decision with
 // its reasons tied to sections, and what changed since the previous round.
-import type { ReturnReason, SubmissionStatus } from '../../../domain/materials';
+import type { SubmissionStatus } from '../../../domain/materials';
 import { PARTY_NAMES } from '../../../domain/organizations';
 import { RETURN_REASON, SUBMISSION_STATUS, useI18n, type I18n, type MessageKey } from '../i18n';
 import { milestoneStates, type MilestoneStateKind } from '../milestones';
@@ -144,7 +144,7 @@ export function SubmissionHistory({
                   <ul class="reasons">
                     {s.decision.reasons.map((r, i) => (
                       <li key={i}>
-                        <strong>{text(RETURN_REASON[r.code as ReturnReason]) || r.code}</strong> —{' '}
+                        <strong>{text(RETURN_REASON[r.code]) || r.code}</strong> —{' '}
                         {sectionTitle(i18n, templates, r.templateId, r.sectionId)}
                         {r.text && <div class="small">“{r.text}”</div>}
                       </li>

@@ -6,7 +6,6 @@ import { useState } from 'preact/hooks';
 import { reviewingOrganization } from '../../../domain/contract';
 import type { ReviewDecision } from '../../../domain/decisions';
 import { RETURN_REASONS, type ReturnReason } from '../../../domain/materials';
-import type { AttachmentKind } from '../../../domain/templates';
 import { get, post, type ApiFailure } from '../api';
 import { sectionTitle } from '../components/submissions';
 import { ATTACHMENT_KIND, RETURN_REASON, useI18n } from '../i18n';
@@ -204,10 +203,7 @@ function Materials({ submission, templates }: { submission: Submission; template
               <p class="small">
                 {m('reviewsAttachments')}:{' '}
                 {material.attachments
-                  .map(
-                    (a) =>
-                      `${a.name} (${text(ATTACHMENT_KIND[a.kind as AttachmentKind]) || a.kind}, ${Math.ceil(a.size / 1024)} KB)`,
-                  )
+                  .map((a) => `${a.name} (${text(ATTACHMENT_KIND[a.kind]) || a.kind}, ${Math.ceil(a.size / 1024)} KB)`)
                   .join(', ')}
               </p>
             )}
