@@ -25,7 +25,7 @@ import { DELIVERY_CHANNELS, DELIVERY_STATUSES } from '../domain/notices';
 import { ORGANIZATION_KINDS, ROLES } from '../domain/organizations';
 import { QUOTA_METRICS } from '../domain/quotas';
 import { SEVERITIES } from '../domain/severity';
-import { CONTRACT_STATUSES } from '../domain/status';
+import { CONTRACT_STATUSES, PAYMENT_APPLICATION_STATUSES } from '../domain/status';
 
 export const organizations = pgTable(
   'organizations',
@@ -470,7 +470,7 @@ export const paymentApplications = pgTable(
       .notNull()
       .default(sql`'[]'::jsonb`),
     /** filing → pending → accepted | returned */
-    status: text('status').notNull(),
+    status: text('status', { enum: PAYMENT_APPLICATION_STATUSES }).notNull(),
     filedBy: text('filed_by').notNull(),
     filedAt: timestamp('filed_at', { withTimezone: true }),
     filedOn: date('filed_on', { mode: 'string' }),

@@ -17,7 +17,6 @@ import { isAdmin, type Actor } from '../../domain/organizations';
 import { releaseOf } from '../../domain/payment-terms';
 import { applicationProblems } from '../../domain/payment-applications';
 import { problem } from '../../domain/problems';
-import type { PaymentApplicationStatus } from '../../domain/status';
 import { contractWorkflowId } from '../../workflows/contract-messages';
 import { decideApplicationUpdate, fileApplicationUpdate } from '../../workflows/payment-clock-messages';
 import { ApiError, forbidden, notFound, unprocessable } from '../errors';
@@ -66,7 +65,7 @@ export function applicationView(row: ApplicationRow, today: IsoDate) {
     invoice: { number: row.invoiceNumber, date: row.invoiceDate },
     note: row.note,
     attachments: row.attachments as AttachmentMeta[],
-    status: row.status as PaymentApplicationStatus,
+    status: row.status,
     filedBy: row.filedBy,
     filedAt: row.filedAt?.toISOString() ?? null,
     filedOn: row.filedOn,
