@@ -29,6 +29,7 @@ import {
   contractApplications,
   milestoneApprovals,
   settleFiling,
+  SETTLE_READ_MS,
   type ApplicationRow,
   type ApplicationSources,
   type PaymentClockView,
@@ -88,8 +89,9 @@ export function applicationView(row: ApplicationRow, today: IsoDate) {
 }
 
 /** An Idempotency-Key already used for an application with other figures (409). */
+/** 422 idempotency_key_reused, as every route with an Idempotency-Key answers it (api/services/idempotency.ts). */
 function keyReused(id: string): ApiError {
-  return new ApiError(409, 'idempotency_key_reused', say('application_key_reused', { id }));
+  return new ApiError(422, 'idempotency_key_reused', say('application_key_reused', { id }));
 }
 
 export class PaymentApplicationService {
@@ -130,8 +132,9 @@ export class PaymentApplicationService {
     contractRow: ContractRow,
     ledger: readonly LedgerEntry[],
     asOf: IsoDate = this.today(),
+    deadline?: number,
   ): Promise<PaymentClockView> {
-    return clockOfContract(this.sources, contractRow.definition as Contract, ledger, asOf);
+    return clockOfContract(this.sources, contractRow.definition as Contract, ledger, asOf, deadline);
   }
 
   /**
@@ -361,8 +364,10 @@ export class PaymentApplicationService {
       daysOverdue: number;
       interest: string;
     }> = [];
+    // One deadline for the page's questions to workflows about rows left "filing" (SETTLE_READ_MS).
+    const deadline = Date.now() + SETTLE_READ_MS;
     for (const row of rows) {
-      const clock = await this.clockOf(row, ledgers.get(row.id) ?? [], asOf);
+      const clock = await this.clockOf(row, ledgers.get(row.id) ?? [], asOf, deadline);
       for (const t of clock.tranches) {
         if (t.overdueFen <= 0) continue;
         items.push({

@@ -12,6 +12,7 @@ import { shanghaiDate, type IsoDate } from '../../domain/dates';
 import { stepDueDay } from '../../domain/escalation';
 import { ledgerDays, type LedgerEntry } from '../../domain/ledger';
 import { formatMoney, type Fen } from '../../domain/money';
+import type { ClockApplication, PaymentClockState } from '../../domain/payment-clock';
 import {
   paymentTermsOf,
   releaseOf,
@@ -189,30 +190,40 @@ export interface ApplicationSources {
   workflows: WorkflowClient;
 }
 
-/** How long a read waits for a workflow to say whether it holds an application left "filing". */
+/** How long a filing or a decision waits for a workflow to say whether it holds an application left "filing". */
 const SETTLE_QUERY_MS = 5_000;
-
 /**
- * A row still "filing" (its filing's answer lost: a timeout, a 5xx) as the workflow has it: when
- * the contract's workflow holds the application, the row becomes "pending" with the workflow's
- * days (and returns), so that an application the workflow holds is always listed, counted on the
- * payer's clock and decidable; undefined when the workflow does not hold it (or cannot be asked
- * within SETTLE_QUERY_MS).
+ * How long one read (a contract's detail or list, a page of the payer's overdue list) waits in all
+ * for workflows to say which of its rows left "filing" they hold: a read asks each contract once,
+ * whatever its number of such rows, and past this deadline answers with the read model as it is
+ * (the rows not settled: not listed, not counted) — a worker or Temporal down slows a read by this
+ * much at most, never by a wait per row or per contract.
  */
-export async function settleFiling(
-  { db, workflows }: ApplicationSources,
-  row: ApplicationRow,
-): Promise<ApplicationRow | undefined> {
-  let held;
+export const SETTLE_READ_MS = 2_000;
+
+/** The applications `contractId`'s workflow holds, or undefined when it cannot say before `deadline` (epoch ms). */
+async function heldApplications(
+  workflows: WorkflowClient,
+  contractId: string,
+  deadline: number,
+): Promise<PaymentClockState['applications'] | undefined> {
+  if (Date.now() >= deadline) return undefined;
   try {
-    const state = await workflows.withDeadline(Date.now() + SETTLE_QUERY_MS, () =>
-      workflows.getHandle(contractWorkflowId(row.contractId)).query(contractStateQuery),
+    const state = await workflows.withDeadline(deadline, () =>
+      workflows.getHandle(contractWorkflowId(contractId)).query(contractStateQuery),
     );
-    held = state.paymentClock?.applications[row.id];
+    return state.paymentClock?.applications ?? {};
   } catch {
     return undefined;
   }
-  if (!held) return undefined;
+}
+
+/**
+ * `row` (still "filing") as the workflow holds it, `held`: "pending" with the workflow's days (and
+ * returns), so that an application the workflow holds is always listed, counted on the payer's
+ * clock and decidable.
+ */
+async function settleHeld(db: Database, row: ApplicationRow, held: ClockApplication): Promise<ApplicationRow> {
   const [contractRow] = await db.select().from(contracts).where(eq(contracts.id, row.contractId));
   const contract = contractRow!.definition as Contract;
   const acceptanceDueOn =
@@ -228,22 +239,46 @@ export async function settleFiling(
       acceptanceDueOn,
     })
     .where(and(eq(paymentApplications.id, row.id), eq(paymentApplications.status, 'filing')));
-  return (await db.select().from(paymentApplications).where(eq(paymentApplications.id, row.id)))[0];
+  return (await db.select().from(paymentApplications).where(eq(paymentApplications.id, row.id)))[0]!;
 }
 
 /**
- * A contract's applications, oldest first, as its workflow holds them: each row left "filing" is
- * settled first (settleFiling); one the workflow does not hold stays "filing". The one read of a
- * contract's applications for its list, its detail's clock and the payer's overdue list.
+ * A row still "filing" (its filing's answer lost: a timeout, a 5xx) settled as the workflow holds
+ * it (settleHeld); undefined when the workflow does not hold it (or cannot be asked within
+ * SETTLE_QUERY_MS).
  */
-export async function contractApplications(sources: ApplicationSources, contractId: string): Promise<ApplicationRow[]> {
+export async function settleFiling(
+  { db, workflows }: ApplicationSources,
+  row: ApplicationRow,
+): Promise<ApplicationRow | undefined> {
+  const held = (await heldApplications(workflows, row.contractId, Date.now() + SETTLE_QUERY_MS))?.[row.id];
+  return held ? settleHeld(db, row, held) : undefined;
+}
+
+/**
+ * A contract's applications, oldest first, as its workflow holds them: the rows left "filing" are
+ * settled first, from one question to the workflow asked before `deadline` (epoch ms; default
+ * SETTLE_READ_MS from now); one the workflow does not hold (or that could not be asked) stays
+ * "filing". The one read of a contract's applications for its list, its detail's clock and the
+ * payer's overdue list.
+ */
+export async function contractApplications(
+  sources: ApplicationSources,
+  contractId: string,
+  deadline = Date.now() + SETTLE_READ_MS,
+): Promise<ApplicationRow[]> {
   const rows = await sources.db
     .select()
     .from(paymentApplications)
     .where(eq(paymentApplications.contractId, contractId))
     .orderBy(asc(paymentApplications.createdAt), asc(paymentApplications.id));
+  if (!rows.some((r) => r.status === 'filing')) return rows;
+  const held = await heldApplications(sources.workflows, contractId, deadline);
   const settled: ApplicationRow[] = [];
-  for (const row of rows) settled.push(row.status === 'filing' ? ((await settleFiling(sources, row)) ?? row) : row);
+  for (const row of rows) {
+    const application = row.status === 'filing' ? held?.[row.id] : undefined;
+    settled.push(application ? await settleHeld(sources.db, row, application) : row);
+  }
   return settled;
 }
 
@@ -253,12 +288,14 @@ export async function clockOfContract(
   contract: Contract,
   ledger: readonly LedgerEntry[],
   asOf: IsoDate,
+  /** When the read stops asking workflows about rows left "filing" (contractApplications). */
+  deadline?: number,
 ): Promise<PaymentClockView> {
   const { db } = sources;
   return paymentClockOf(
     contract,
     ledger,
-    await contractApplications(sources, contract.id),
+    await contractApplications(sources, contract.id, deadline),
     await milestoneApprovals(db, contract),
     await contractCalendar(db, contract, asOf),
     asOf,

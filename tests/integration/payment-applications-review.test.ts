@@ -248,7 +248,7 @@ describe('payment applications over the API: access, inputs, retries and amendme
       undefined,
       user.token,
     );
-    expect(retry.status).toBe(409);
+    expect(retry.status).toBe(422);
     expect(retry.body.error.code).toBe('idempotency_key_reused');
     expect(rows).toHaveLength(1);
     expect(rows[0]!.amountFen).toBe(1_000_000);
