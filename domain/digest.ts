@@ -39,7 +39,8 @@ const H0 = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b0568
 
 /**
  * SHA-256 of data given in pieces (a file read chunk by chunk, so that hashing it never holds a
- * page for long): update() any number of times, then digest() once.
+ * page for long): update() any number of times, then digest() once — after it, update() and
+ * digest() throw, as node:crypto's Hash does (the state is spent).
  */
 export class Sha256 {
   private readonly h = Uint32Array.from(H0);
@@ -49,8 +50,10 @@ export class Sha256 {
   private readonly pendingView = new DataView(this.pending.buffer);
   private filled = 0;
   private length = 0;
+  private spent = false;
 
   update(data: Uint8Array): this {
+    this.refuseIfSpent();
     this.length += data.length;
     let i = 0;
     if (this.filled > 0) {
@@ -70,6 +73,8 @@ export class Sha256 {
 
   /** The digest (32 bytes) of everything given to update(). */
   digest(): Uint8Array {
+    this.refuseIfSpent();
+    this.spent = true;
     const bitLength = this.length * 8;
     const tail = new Uint8Array(this.filled < 56 ? 64 : 128);
     tail.set(this.pending.subarray(0, this.filled));
@@ -82,6 +87,10 @@ export class Sha256 {
     const outView = new DataView(out.buffer);
     for (let i = 0; i < 8; i++) outView.setUint32(i * 4, this.h[i]!);
     return out;
+  }
+
+  private refuseIfSpent(): void {
+    if (this.spent) throw new Error('Sha256: digest() was called already; hash again with a new Sha256');
   }
 
   /** One 64-byte block at `offset` of `view` into the state. */

@@ -34,6 +34,9 @@ describe('the page’s uploads', () => {
         const node = createHash('sha256');
         for (const piece of pieces) node.update(piece);
         expect(Buffer.from(hash.digest()).toString('hex')).toBe(node.digest('hex'));
+        // Spent, as node's: a second digest or a later update is refused, never a wrong hash.
+        expect(() => hash.digest()).toThrow(/digest\(\) was called already/);
+        expect(() => hash.update(new Uint8Array(1))).toThrow(/digest\(\) was called already/);
       }),
     );
   });
