@@ -96,7 +96,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   }
 
   await condition(allHandlersFinished);
-  await run.steps.closeAll(`contract ${run.state.status}`);
+  // Its steps close saying how it ended (the loop runs while it is active).
+  const { status } = run.state;
+  await run.steps.closeAll(status === 'active' ? 'contract ended' : `contract ${status}`);
   await endChildren(run);
   return run.outcome();
 }

@@ -7,6 +7,7 @@ import { patched, setHandler } from '@temporalio/workflow';
 import type { Contract, Tranche } from '../domain/contract';
 import { parseInstant, shanghaiDate, type IsoDate } from '../domain/dates';
 import { stepDueAt, stepDueDay } from '../domain/escalation';
+import { paidWithInterest, type StepResolution } from '../domain/events';
 import { parseStepKey, referenceParts, stepKey, stepReference } from '../domain/ids';
 import { formatMoney, type Fen } from '../domain/money';
 import type { ClockApplication } from '../domain/payment-clock';
@@ -78,7 +79,7 @@ export function amendedPaymentTerms(
 export interface StepChange {
   key: string;
   open?: Omit<EscalationStep, 'stepId'>;
-  resolve?: { reason: string; at: number };
+  resolve?: { reason: StepResolution; at: number };
 }
 
 /** The end (last millisecond, Asia/Shanghai) of a day. */
@@ -252,7 +253,9 @@ function acceptanceStepChanges({ state, now, today, queued, all, changes, events
       });
     } else if (!late && step?.open && (app.decision || !trancheLabel.has(app.tranche))) {
       // Opened under a window the terms later widened (contracts filed before windows were kept), or its tranche amended away: a decision (or the tranche's removal) closes it all the same.
-      const reason = app.decision ? `application ${app.decision.outcome}` : 'tranche removed by amendment';
+      const reason: StepResolution = app.decision
+        ? `application ${app.decision.outcome}`
+        : 'tranche removed by amendment';
       changes.push({ key, resolve: { reason, at: app.decision?.at ?? now } });
       events.push({
         kind: 'payment_application.acceptance_overdue_ended',
@@ -336,7 +339,7 @@ function paymentStepChanges({ state, now, today, queued, all, changes, events }:
       changes.push({
         key,
         resolve: {
-          reason: owedLeft <= 0 ? `paid; interest ${formatMoney(clock.interestFen)}` : 'no application standing',
+          reason: owedLeft <= 0 ? paidWithInterest(clock.interestFen) : 'no application standing',
           at,
         },
       });

@@ -7,6 +7,7 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Contract } from '../domain/contract';
 import { ladderFor, levelFiresAt, stepDueAt } from '../domain/escalation';
+import { supersededByPeriod, type StepResolution } from '../domain/events';
 import { stepReference } from '../domain/ids';
 import { projections } from './projection';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../domain/dates';
@@ -231,9 +232,9 @@ class QuotaRun {
    */
   async judge(now: number, { opening = !this.state.ended, closing = this.state.ended } = {}): Promise<void> {
     const { state } = this;
-    const resolves: Array<{ stepId: string; reason: string }> = [];
+    const resolves: Array<{ stepId: string; reason: StepResolution }> = [];
     // A period is judged once: its step, once resolved, is forgotten (the book stays bounded).
-    const close = (key: string, reason: string) => {
+    const close = (key: string, reason: StepResolution) => {
       const stepId = resolveInBook(state.steps, key, now, { forget: true });
       if (stepId) resolves.push({ stepId, reason });
     };
@@ -258,7 +259,11 @@ class QuotaRun {
   }
 
   /** The periods ended since the last pass, judged: the steps to open (`opening`), their predecessors closed through `close`. */
-  private judgePeriods(now: number, opening: boolean, close: (key: string, reason: string) => void): EscalationStep[] {
+  private judgePeriods(
+    now: number,
+    opening: boolean,
+    close: (key: string, reason: StepResolution) => void,
+  ): EscalationStep[] {
     const { state, contract, term } = this;
     const opens: EscalationStep[] = [];
     const owner = (quota: Quota, station: string | null) => `${quota.id}\u0000${station ?? ''}`;
@@ -271,7 +276,7 @@ class QuotaRun {
         for (const station of owners) {
           const previous = openByOwner.get(owner(quota, station));
           if (previous !== undefined) {
-            close(previous, `superseded: period ${window.key} was judged`);
+            close(previous, supersededByPeriod(window.key));
             openByOwner.delete(owner(quota, station));
           }
           const done = achievedIn(quota, station, window, state.progress);

@@ -21,6 +21,7 @@ import { dayText, parseInstant, shanghaiDate } from '../domain/dates';
 import { stepDueAt, stepDueDay, type StepBook, type StepKind } from '../domain/escalation';
 import { contractWorkflowId, stepKey, stepReference } from '../domain/ids';
 import type { ReviewDecision } from '../domain/decisions';
+import type { StepResolution } from '../domain/events';
 import {
   MAX_ROUNDS_PER_STATION,
   REVIEW_RUN_MAX_BYTES,
@@ -209,11 +210,11 @@ class ReviewRun {
     if (patch) await tellCalendar([escalationWorkflowId(stepId)], patch, 'calendar changed while the step started');
   }
 
-  private async close(kind: StepKind, station: string, reason: string): Promise<void> {
+  private async close(kind: StepKind, station: string, reason: StepResolution): Promise<void> {
     await this.resolve(stepKey(kind, this.referenceOf(station)), reason);
   }
 
-  private async resolve(key: string, reason: string): Promise<void> {
+  private async resolve(key: string, reason: StepResolution): Promise<void> {
     const at = Date.now();
     const stepId = resolveInBook(this.steps, key, at);
     if (!stepId) return;
@@ -222,7 +223,7 @@ class ReviewRun {
     await resolveStep(stepId, reason, at);
   }
 
-  async closeAll(reason: string): Promise<void> {
+  async closeAll(reason: StepResolution): Promise<void> {
     for (const { key } of openInBookSteps(this.steps)) await this.resolve(key, reason);
   }
 

@@ -4,6 +4,7 @@ import { getExternalWorkflowHandle, log, ParentClosePolicy } from '@temporalio/w
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Contract } from '../domain/contract';
 import { ladderFor, STEP_HOLDER, type EscalationParty } from '../domain/escalation';
+import type { StepResolution } from '../domain/events';
 import { escalationWorkflow } from './escalation';
 import { escalationWorkflowId, stepResolvedSignal, type EscalationStep } from './escalation-messages';
 import { isWorkflowIdTaken, startOwnChild } from './children';
@@ -53,7 +54,7 @@ export async function openStep(
   }
 }
 
-export async function resolveStep(stepId: string, reason: string, at: number): Promise<void> {
+export async function resolveStep(stepId: string, reason: StepResolution, at: number): Promise<void> {
   try {
     await getExternalWorkflowHandle(escalationWorkflowId(stepId)).signal(stepResolvedSignal, {
       resolvedAt: new Date(at).toISOString(),

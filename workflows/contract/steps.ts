@@ -5,6 +5,7 @@
 // (state.steps, workflows/step-book.ts), so it survives continue-as-new; the queue is drained
 // before a run hands over.
 import type { StepChange } from '../../domain/announcements';
+import type { StepResolution } from '../../domain/events';
 import type { EscalationStep } from '../escalation-messages';
 import { escalationWorkflowId } from '../escalation-messages';
 import { openInBook, openInBookSteps, resolveInBook } from '../step-book';
@@ -50,7 +51,7 @@ export class StepQueue {
   }
 
   /** Resolves every step still open (the contract ended with `reason`). */
-  async closeAll(reason: string): Promise<void> {
+  async closeAll(reason: StepResolution): Promise<void> {
     const steps = this.run.state.steps ?? {};
     for (const { key } of openInBookSteps(steps)) {
       const at = Date.now();
