@@ -14,7 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
-import type { Contract, Milestone } from '../domain/contract';
+import type { Contract, Milestone, ReviewerParty } from '../domain/contract';
 import { projections } from './projection';
 import { addWorkingDays } from '../domain/calendar';
 import { dayText, parseInstant, shanghaiDate } from '../domain/dates';
@@ -53,12 +53,11 @@ import type { Round } from '../domain/materials';
 import { reject, REJECTION } from './rejection';
 import { say } from '../domain/messages';
 import { problem } from '../domain/problems';
-import { openStep, resolveStep } from './steps';
-import { openInBook, openInBookSteps, resolveInBook } from './step-book';
-import { applyCalendarPatch, calendarPatch, type CalendarPatch } from '../domain/calendar-changes';
+import { StepHandover } from './step-handover';
+import { applyCalendarPatch, type CalendarPatch } from '../domain/calendar-changes';
 import { calendarChangedSignal } from './calendar-messages';
 import { tellCalendar } from './calendar-updates';
-import { escalationWorkflowId } from './escalation-messages';
+import type { Text } from '../domain/languages';
 import { waitUntil } from './wait';
 
 const { projectSubmission } = projections;
@@ -95,7 +94,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   }
 
   await condition(allHandlersFinished);
-  await run.closeAll(run.ended ? 'contract ended' : 'approved');
+  await run.steps.closeAll(run.ended ? 'contract ended' : 'approved');
   return {
     milestoneId: input.milestone.id,
     rounds: run.state.rounds.reduce((n, r) => n + r.round, 0),
@@ -115,10 +114,10 @@ class ReviewRun {
   private readonly milestone: Milestone;
   /** The calendar in force: its contract passes on published years and its own days (calendarChangedSignal). */
   private calendar: WorkingCalendar;
-  /** Its steps (workflows/step-book.ts; references: the milestone, and the station if any). */
-  private readonly steps: StepBook;
-  /** stepId → its escalation workflow starting. */
-  private readonly starting = new Map<string, Promise<void>>();
+  /** Its step book (workflows/step-book.ts; references: the milestone, and the station if any). */
+  private readonly book: StepBook;
+  /** Its steps' handover: opened by the main loop, resolved by the handlers too. */
+  readonly steps: StepHandover;
   private version: number;
   /**
    * Set once the run has decided to continue as new: new Updates are refused (handingOver) so that
@@ -141,7 +140,11 @@ class ReviewRun {
     this.calendar = input.calendar;
     this.state = carried?.state ?? { milestoneId: milestone.id, rounds: [] };
     this.stations = milestone.stations.length > 0 ? milestone.stations : [''];
-    this.steps = carried?.steps ?? {};
+    this.book = carried?.steps ?? {};
+    this.steps = new StepHandover(
+      { contract: () => this.contract, book: () => this.book, calendar: () => this.calendar },
+      { concurrent: true },
+    );
     this.version = carried?.version ?? 0;
     this.lastReturnedAt = carried?.lastReturnedAt ?? 0;
     this.milestoneDueDay = stepDueDay(milestone.dueAt);
@@ -180,51 +183,35 @@ class ReviewRun {
     return stepReference(station ? [this.milestone.id, station] : [this.milestone.id]);
   }
 
-  private async open(
+  /** Hands the step of `kind` at `station` over (holder: the step kind's, unless given); undefined when it is open already. */
+  private open(
     kind: StepKind,
     station: string,
     dueAt: number,
-    summary: { en: string; 'zh-CN': string },
-    holder?: 'evaluator' | 'purchaser' | 'contractor',
-  ): Promise<void> {
+    summary: Text,
+    holder?: ReviewerParty,
+  ): Promise<void> | undefined {
     const { contract } = this;
     const reference = this.referenceOf(station);
-    const opening = openInBook(this.steps, contract.id, kind, reference, {});
-    if (!opening) return;
-    const { stepId } = opening;
-    const startedWith = this.calendar;
-    const started = openStep(
-      contract,
-      startedWith,
-      { contractId: contract.id, contractTitle: contract.title, kind, reference, stepId, dueAt, summary },
-      holder,
+    return this.steps.open(
+      kind,
+      reference,
+      {},
+      ({ stepId }) => ({
+        contractId: contract.id,
+        contractTitle: contract.title,
+        kind,
+        reference,
+        stepId,
+        dueAt,
+        summary,
+      }),
+      { holder },
     );
-    this.starting.set(stepId, started);
-    try {
-      await started;
-    } finally {
-      this.starting.delete(stepId);
-    }
-    // The calendar changed while the step was starting: the step hears of it too.
-    const patch = this.calendar !== startedWith ? calendarPatch(startedWith, this.calendar) : undefined;
-    if (patch) await tellCalendar([escalationWorkflowId(stepId)], patch, 'calendar changed while the step started');
   }
 
   private async close(kind: StepKind, station: string, reason: StepResolution): Promise<void> {
-    await this.resolve(stepKey(kind, this.referenceOf(station)), reason);
-  }
-
-  private async resolve(key: string, reason: StepResolution): Promise<void> {
-    const at = Date.now();
-    const stepId = resolveInBook(this.steps, key, at);
-    if (!stepId) return;
-    // A step closed while its escalation is still starting is told once it has started.
-    await this.starting.get(stepId);
-    await resolveStep(stepId, reason, at);
-  }
-
-  async closeAll(reason: StepResolution): Promise<void> {
-    for (const { key } of openInBookSteps(this.steps)) await this.resolve(key, reason);
+    await this.steps.resolve(stepKey(kind, this.referenceOf(station)), reason, Date.now());
   }
 
   /**
@@ -250,11 +237,7 @@ class ReviewRun {
       await this.project({ ...kept, precheck: [], decision: null });
     }
     this.changed = true;
-    await tellCalendar(
-      openInBookSteps(this.steps).map((step) => escalationWorkflowId(step.stepId)),
-      patch,
-      cause,
-    );
+    await tellCalendar(this.steps.openWorkflowIds(), patch, cause);
   }
 
   /** The round a repeated submission is (answered as it stands), or undefined for a new one; refused when it cannot be taken now. */
@@ -474,7 +457,7 @@ class ReviewRun {
         calendar: this.calendar,
         carried: {
           state: this.state,
-          steps: this.steps,
+          steps: this.book,
           version: this.version,
           lastReturnedAt: this.lastReturnedAt,
         },

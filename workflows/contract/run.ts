@@ -9,12 +9,12 @@ import type { AuditEvent } from '../../domain/events';
 import type { KeyedNotice } from '../../domain/notices';
 import { contractAnnouncements } from '../../domain/announcements';
 import { withOverrides, type WorkingCalendar } from '../../domain/calendar';
-import { calendarPatch, contractCalendarYears } from '../../domain/calendar-changes';
+import { contractCalendarYears } from '../../domain/calendar-changes';
 import type { Contract } from '../../domain/contract';
 import { contractEventKey, contractNoticeKey } from '../../domain/ids';
 import { emptyLedgerSummary, type LedgerEntry } from '../../domain/ledger';
 import { say } from '../../domain/messages';
-import { tellCalendar } from '../calendar-updates';
+import { tellCalendar, tellChangedWhileStarting, type StartedWithCalendar } from '../calendar-updates';
 import type { ContractOutcome, ContractStateView, ContractWorkflowInput } from '../contract-messages';
 import type { Amendment, ContractState } from '../../domain/contract-state';
 import { contractSearchAttributes, keepSearchAttributes, showContractDetails } from '../operator-view';
@@ -71,7 +71,7 @@ export class ContractRun {
     this.contractId = this.state.contract.id;
     this.registered = this.state.revision > 0;
     this.definitionChanged = !this.registered;
-    this.steps = new StepQueue(this);
+    this.steps = new StepQueue(this.state);
   }
 
   /** Reads the contract's calendar, once (a continued run carries it). */
@@ -192,11 +192,16 @@ export class ContractRun {
     showContractDetails(this.state, now);
   }
 
-  /** Tells `workflowIds` what changed since `since` (the calendar they were started with), if anything did. */
-  async tellIfChanged(workflowIds: string[], since: WorkingCalendar, cause: string): Promise<void> {
-    const { calendar } = this.state;
-    const patch = calendar && since !== calendar ? calendarPatch(since, calendar) : undefined;
-    if (patch) await tellCalendar(workflowIds, patch, cause);
+  /** Tells `workflowIds`, started with the calendar `startedWith`, what changed in it while they started, if anything did. */
+  async tellChangedWhileStarting(
+    workflowIds: string[],
+    startedWith: WorkingCalendar,
+    what: StartedWithCalendar,
+  ): Promise<void> {
+    const telling = tellChangedWhileStarting(startedWith, this.state.calendar, what, (patch, cause) =>
+      tellCalendar(workflowIds, patch, cause),
+    );
+    if (telling) await telling;
   }
 
   /** The contractState query's answer: the state without the ledger's digests and the calendar. */
