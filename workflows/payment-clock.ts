@@ -382,7 +382,8 @@ export interface PaymentClockContext {
   /** Resolves once it is; refuses with the reason the contract could not start. */
   untilRegistered: () => Promise<void>;
   requireActive: () => void;
-  refuseWhileContinuing: () => void;
+  /** Refuses while the run hands over to its next one (workflows/continue-as-new.ts): first in every validator. */
+  refuseWhileHandingOver: () => void;
   /** Marks the state changed and projects an audit event (kind, actor, payload of ids, amounts and days). */
   record: (kind: string, actorId: string, payload: Record<string, unknown>) => Promise<void>;
   /** Marks the state changed (the loop judges the clock again and sets its next wake-up). */
@@ -578,7 +579,6 @@ function installFiling(ctx: PaymentClockContext): void {
   setHandler(
     fileApplicationUpdate,
     async (request) => {
-      ctx.refuseWhileContinuing();
       // As every Update that needs the calendar: one sent while the contract starts waits for its
       // registration (version 1.0 refused it; no history holds one accepted before registration).
       if (!ctx.registered() && patched(APPLICATIONS_WAIT_FOR_REGISTRATION)) await ctx.untilRegistered();
@@ -607,7 +607,7 @@ function installFiling(ctx: PaymentClockContext): void {
     },
     {
       validator: (request) => {
-        ctx.refuseWhileContinuing();
+        ctx.refuseWhileHandingOver();
         // Checked by the handler once the contract is registered.
         if (!ctx.registered()) return;
         fileCheck(ctx, request);
@@ -670,6 +670,7 @@ function installDecisions(ctx: PaymentClockContext): void {
     },
     {
       validator: (request) => {
+        ctx.refuseWhileHandingOver();
         if (decideCheck(request) !== 'new' || request.outcome !== 'return') return;
         // In the validator only (not replayed): histories recorded before this rule replay as they ran.
         const state = ctx.state();

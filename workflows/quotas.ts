@@ -4,10 +4,11 @@
 // period that fell short resolves its step once the target is reached, until the next period is
 // judged. Bounded whatever the term (see QuotaState): periods are judged one at a time. The workflow
 // function wires the handlers and runs the loop; the judging is a QuotaRun's.
-import { allHandlersFinished, condition, continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler, sleep } from '@temporalio/workflow';
 import type { Contract } from '../domain/contract';
 import { ladderFor, levelFiresAt, stepDueAt } from '../domain/escalation';
 import { supersededByPeriod } from '../domain/events';
+import { QUOTA_RUN_MAX_BYTES, QUOTA_RUN_MAX_EVENTS } from '../domain/limits';
 import { stepReference } from '../domain/ids';
 import { projections } from './projection';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../domain/dates';
@@ -40,14 +41,11 @@ import { calendarChangedSignal } from './calendar-messages';
 import { tellCalendar } from './calendar-updates';
 import { escalationWorkflowId } from './escalation-messages';
 import { waitUntil } from './wait';
+import { historyIsLong, RunHandover } from './continue-as-new';
 
 const { projectProgress } = projections;
 
 const RECENT_MS = 7 * 24 * 3600 * 1000;
-/** A run continues as new after a judging pass past this many events (a pass adds at most ~4 per step). */
-const CONTINUE_AS_NEW_EVENTS = 1_000;
-/** …or past this many bytes (a step's start carries its summary, ladder and calendar, ~3 KB). */
-const CONTINUE_AS_NEW_BYTES = 1024 * 1024;
 
 /**
  * The calendar an escalation needs: the years from its due day's to two years after (a ladder
@@ -86,7 +84,10 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
     state.endedStatus = status;
   });
   setHandler(recordProgressUpdate, (record) => run.recordProgress(record), {
-    validator: (record) => void run.progressCheck(record),
+    validator: (record) => {
+      run.handover.refuseWhileHandingOver();
+      run.progressCheck(record);
+    },
   });
 
   while (!state.ended) {
@@ -94,12 +95,9 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
     run.changed = false;
     const now = Date.now();
     await run.judge(now);
-    const info = workflowInfo();
-    if (
-      info.continueAsNewSuggested ||
-      info.historyLength > (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_EVENTS) ||
-      info.historySize > CONTINUE_AS_NEW_BYTES
-    ) {
+    if (historyIsLong({ events: input.continueAsNewAfterEvents ?? QUOTA_RUN_MAX_EVENTS, bytes: QUOTA_RUN_MAX_BYTES })) {
+      // Progress sent meanwhile is refused (the API sends it again, to the next run).
+      run.handover.handingOver = true;
       await condition(allHandlersFinished);
       await continueAsNew<typeof quotaWorkflow>({ ...input, calendar: run.calendar, state });
     }
@@ -127,6 +125,8 @@ class QuotaRun {
   private readonly lastEnd: number;
   /** The shortfall steps' handover (workflows/step-handover.ts), a judging pass's at a time. */
   private readonly steps: StepHandover<QuotaShortfall>;
+  /** Handing over to the next run (workflows/continue-as-new.ts): recording progress is refused meanwhile. */
+  readonly handover: RunHandover;
 
   constructor(input: QuotaWorkflowInput) {
     const { contract } = input;
@@ -146,6 +146,8 @@ class QuotaRun {
     this.stationIds = contract.stations.map((s) => s.id);
     this.term = { start: shanghaiDate(contract.term.startAt), end: shanghaiDate(contract.term.endAt) };
     this.lastEnd = startOfShanghaiDay(addDays(this.term.end, 1));
+    // The quotas have no message of their own: the API answers as for their contract's workflow.
+    this.handover = new RunHandover(() => say('contract_continuing', { id: contract.id }));
     this.steps = new StepHandover(
       { contract: () => this.contract, book: () => this.state.steps, calendar: () => this.calendar },
       {

@@ -11,7 +11,6 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   setHandler,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Contract, Milestone, ReviewerParty } from '../domain/contract';
@@ -59,6 +58,7 @@ import { calendarChangedSignal } from './calendar-messages';
 import { tellCalendar } from './calendar-updates';
 import type { Text } from '../domain/languages';
 import { waitUntil } from './wait';
+import { historyIsLong, RunHandover } from './continue-as-new';
 
 const { projectSubmission } = projections;
 
@@ -77,15 +77,25 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   setHandler(contractEndedSignal, () => {
     run.ended = true;
   });
-  setHandler(submitUpdate, (request) => run.submit(request), { validator: (request) => void run.submitCheck(request) });
-  setHandler(decideUpdate, (request) => run.decide(request), { validator: (request) => void run.decideCheck(request) });
+  setHandler(submitUpdate, (request) => run.submit(request), {
+    validator: (request) => {
+      run.handover.refuseWhileHandingOver();
+      run.submitCheck(request);
+    },
+  });
+  setHandler(decideUpdate, (request) => run.decide(request), {
+    validator: (request) => {
+      run.handover.refuseWhileHandingOver();
+      run.decideCheck(request);
+    },
+  });
 
   while (!run.ended && !run.allApproved()) {
     const now = Date.now();
     await run.escalate(now);
-    const info = workflowInfo();
-    const bound = input.continueAsNewAfterEvents ?? REVIEW_RUN_MAX_EVENTS;
-    if (info.continueAsNewSuggested || info.historyLength > bound || info.historySize > REVIEW_RUN_MAX_BYTES) {
+    if (
+      historyIsLong({ events: input.continueAsNewAfterEvents ?? REVIEW_RUN_MAX_EVENTS, bytes: REVIEW_RUN_MAX_BYTES })
+    ) {
       await run.handOver();
       continue;
     }
@@ -120,10 +130,10 @@ class ReviewRun {
   readonly steps: StepHandover;
   private version: number;
   /**
-   * Set once the run has decided to continue as new: new Updates are refused (handingOver) so that
+   * Handing over to the next run (workflows/continue-as-new.ts): new Updates are refused so that
    * those in flight can finish; without this, a steady stream of Updates would keep the run open.
    */
-  private handingOver = false;
+  readonly handover: RunHandover;
   /**
    * This run's decisions of the stations' latest rounds, to recognise a repeated decision (its
    * answer lost); not carried into the next run, where the API recognises it from the read model.
@@ -148,6 +158,7 @@ class ReviewRun {
     this.version = carried?.version ?? 0;
     this.lastReturnedAt = carried?.lastReturnedAt ?? 0;
     this.milestoneDueDay = stepDueDay(milestone.dueAt);
+    this.handover = new RunHandover(() => say('review_handing_over', { milestone: milestone.id }));
   }
 
   private latest(station: string): StationRound | undefined {
@@ -168,10 +179,6 @@ class ReviewRun {
    */
   private contractorHolds(): boolean {
     return this.stations.some((s) => this.latest(s)?.status !== 'approved' && this.latest(s)?.status !== 'in_review');
-  }
-
-  private refuseWhileHandingOver(): void {
-    if (this.handingOver) reject(REJECTION.handingOver, say('review_handing_over', { milestone: this.milestone.id }));
   }
 
   private async project(round: Round): Promise<void> {
@@ -245,7 +252,6 @@ class ReviewRun {
     request: Pick<SubmitInput, 'station' | 'submissionId' | 'materials' | 'contentSha256'>,
   ): StationRound | undefined {
     const { milestone } = this;
-    this.refuseWhileHandingOver();
     const existing = this.state.rounds.find((r) => r.submissionId === request.submissionId);
     if (existing) return existing;
     if (this.ended) reject(REJECTION.reviewClosed, say('review_ended_with_contract', { milestone: milestone.id }));
@@ -332,7 +338,6 @@ class ReviewRun {
     round: StationRound;
     repeated: boolean;
   } {
-    this.refuseWhileHandingOver();
     const round = this.state.rounds.find((r) => r.submissionId === request.submissionId);
     // An earlier round of a station is decided already (the API answers its repeats from the read model).
     if (!round) reject(REJECTION.notFound, say('no_submission_awaits', { id: request.submissionId }));
@@ -449,7 +454,7 @@ class ReviewRun {
    * but not yet delivered there itself). Ended or approved meanwhile: this run finishes instead.
    */
   async handOver(): Promise<void> {
-    this.handingOver = true;
+    this.handover.handingOver = true;
     await condition(allHandlersFinished);
     if (!this.ended && !this.allApproved()) {
       await continueAsNew<typeof reviewWorkflow>({
@@ -463,6 +468,6 @@ class ReviewRun {
         },
       });
     }
-    this.handingOver = false;
+    this.handover.handingOver = false;
   }
 }

@@ -116,7 +116,12 @@ function installScheduleAmendment(run: ContractRun): void {
       );
       return amendment;
     },
-    { validator: (request) => void amendmentCheck(request) },
+    {
+      validator: (request) => {
+        run.handover.refuseWhileHandingOver();
+        amendmentCheck(request);
+      },
+    },
   );
 }
 
@@ -146,6 +151,11 @@ function installTermination(run: ContractRun): void {
       await run.project([], [run.event('contract.terminated', request.terminatedBy, { reason: request.reason })]);
       return termination;
     },
-    { validator: (request) => void terminationCheck(request) },
+    {
+      validator: (request) => {
+        run.handover.refuseWhileHandingOver();
+        terminationCheck(request);
+      },
+    },
   );
 }

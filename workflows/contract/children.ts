@@ -144,6 +144,11 @@ export function installMaterialRequests(run: ContractRun): void {
       await run.tellChangedWhileStarting([workflowId], startedWith, 'request');
       return { requestId: request.id, created: true };
     },
-    { validator: (request) => void materialRequestCheck(request) },
+    {
+      validator: (request) => {
+        run.handover.refuseWhileHandingOver();
+        materialRequestCheck(request);
+      },
+    },
   );
 }

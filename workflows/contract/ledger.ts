@@ -86,7 +86,7 @@ export function installLedger(run: ContractRun): void {
     },
     {
       validator: (request) => {
-        run.refuseWhileHandingOver();
+        run.handover.refuseWhileHandingOver();
         paymentCheck(request);
       },
     },
@@ -121,7 +121,7 @@ export function installLedger(run: ContractRun): void {
     },
     {
       validator: (request) => {
-        run.refuseWhileHandingOver();
+        run.handover.refuseWhileHandingOver();
         reversalCheck(request);
       },
     },

@@ -17,6 +17,7 @@ import { say } from '../../domain/messages';
 import { tellCalendar, tellChangedWhileStarting, type StartedWithCalendar } from '../calendar-updates';
 import type { ContractOutcome, ContractStateView, ContractWorkflowInput } from '../contract-messages';
 import type { Amendment, ContractState } from '../../domain/contract-state';
+import { RunHandover } from '../continue-as-new';
 import { contractSearchAttributes, keepSearchAttributes, showContractDetails } from '../operator-view';
 import { clockWatchedTranches, paymentClockStepChanges } from '../payment-clock';
 import { projections } from '../projection';
@@ -44,12 +45,8 @@ export class ContractRun {
   registered: boolean;
   /** Why the contract could not start (a child's workflow id was taken): its registration is refused with it. */
   startRefusal: string | undefined;
-  /**
-   * Set once this run is to continue as new: payments, reversals and applications are refused
-   * (REJECTION.handingOver, the API sends them again) so that the handlers in flight can finish
-   * even under a steady stream.
-   */
-  handingOver = false;
+  /** Handing over to the next run (workflows/continue-as-new.ts): every Update's validator refuses meanwhile. */
+  readonly handover: RunHandover;
   readonly steps: StepQueue;
   /** Whether the read model's row still needs the definition (first projection, after an amendment). */
   private definitionChanged: boolean;
@@ -70,6 +67,7 @@ export class ContractRun {
         };
     this.contractId = this.state.contract.id;
     this.registered = this.state.revision > 0;
+    this.handover = new RunHandover(() => say('contract_continuing', { id: this.contractId }));
     this.definitionChanged = !this.registered;
     this.steps = new StepQueue(this.state);
   }
@@ -82,10 +80,6 @@ export class ContractRun {
   requireActive(): void {
     const { status } = this.state;
     if (status !== 'active') reject(REJECTION.notActive, say('contract_not_active', { id: this.contractId, status }));
-  }
-
-  refuseWhileHandingOver(): void {
-    if (this.handingOver) reject(REJECTION.handingOver, say('contract_continuing', { id: this.contractId }));
   }
 
   /** Resolves once the contract is registered; refuses with the reason it could not start. */
