@@ -618,6 +618,12 @@ function installFiling(ctx: PaymentClockContext): void {
 
 /** The decide Update: the purchaser accepts or returns an application (a return only within its window). */
 function installDecisions(ctx: PaymentClockContext): void {
+  /**
+   * 'new', or the application already decided so (a repeat); refused when there is no such
+   * application, it was decided otherwise, the contract has ended, or it is returned after its
+   * window (deemed accepted then). Run by the validator and again by the handler: the validator
+   * refused a late return since version 1.0, so no history holds one the handler now refuses.
+   */
   const decideCheck = (request: DecideApplicationInput): 'new' | ClockApplication => {
     const state = ctx.state();
     const app = state.paymentClock?.applications[request.applicationId];
@@ -630,6 +636,11 @@ function installDecisions(ctx: PaymentClockContext): void {
       );
     }
     ctx.requireActive();
+    if (request.outcome === 'return') {
+      const window = windowOf(app, state.contract, state.calendar!);
+      const refusal = lateReturnRefusal(request.applicationId, window, shanghaiDate(Date.now()));
+      if (refusal) reject(REJECTION.conflict, refusal);
+    }
     return 'new';
   };
 
@@ -671,16 +682,7 @@ function installDecisions(ctx: PaymentClockContext): void {
     {
       validator: (request) => {
         ctx.refuseWhileHandingOver();
-        if (decideCheck(request) !== 'new' || request.outcome !== 'return') return;
-        // In the validator only (not replayed): histories recorded before this rule replay as they ran.
-        const state = ctx.state();
-        const app = state.paymentClock!.applications[request.applicationId]!;
-        const refusal = lateReturnRefusal(
-          request.applicationId,
-          windowOf(app, state.contract, state.calendar!),
-          shanghaiDate(Date.now()),
-        );
-        if (refusal) reject(REJECTION.conflict, refusal);
+        decideCheck(request);
       },
     },
   );

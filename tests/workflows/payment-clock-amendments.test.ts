@@ -27,6 +27,8 @@ import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-coun
 import { eventually } from '../helpers/eventually';
 import { timeSkippingHarness, type TimeSkippingHarness } from '../helpers/time-skipping';
 import { storedText } from '../helpers/texts';
+import { expectRejection } from '../helpers/rejections';
+import { REJECTION } from '../../workflows/rejection';
 
 const DAY = 24 * 3600 * 1000;
 const TERMS: PaymentTermsInput = {
@@ -119,15 +121,15 @@ describe('the payer’s clock when the schedule or the terms are amended', () =>
         ],
       });
       // A return is no longer possible: the window (fixed at filing) has ended, the application stands deemed accepted.
-      const returned = await handle
-        .executeUpdate(decideApplicationUpdate, {
+      // (One check, decideCheck, refuses it in the validator and again in the handler.)
+      const returned = await expectRejection(
+        handle.executeUpdate(decideApplicationUpdate, {
           args: [{ applicationId: 'pa_w1', outcome: 'return', decidedBy: 'usr_agency' }],
-        })
-        .then(
-          () => 'returned',
-          (e: Error) => String(e.cause ?? e.message),
-        );
-      expect(returned).toMatch(/deemed accepted/);
+        }),
+        REJECTION.conflict,
+        'application_deemed_accepted',
+      );
+      expect(returned.failure.message).toMatch(/deemed accepted/);
       const decided = await handle.executeUpdate(decideApplicationUpdate, {
         args: [{ applicationId: 'pa_w1', outcome: 'accept', decidedBy: 'usr_agency' }],
       });
