@@ -255,15 +255,15 @@ class MaterialRequestRun {
     return this.state;
   }
 
-  /** 'repeated' for a request cancelled already; refused when it is closed otherwise. */
-  cancelCheck(_cancel: CancelRequestInput): 'repeated' | 'new' {
-    if (this.state.cancelled) return 'repeated';
+  /** 'duplicate' for a request cancelled already; refused when it is closed otherwise. */
+  cancelCheck(_cancel: CancelRequestInput): 'duplicate' | 'new' {
+    if (this.state.cancelled) return 'duplicate';
     this.requireOpen();
     return 'new';
   }
 
   async cancel(cancel: CancelRequestInput): Promise<MaterialRequestState> {
-    if (this.cancelCheck(cancel) === 'repeated') return this.state;
+    if (this.cancelCheck(cancel) === 'duplicate') return this.state;
     this.state.cancelled = {
       reason: cancel.reason,
       cancelledBy: cancel.cancelledBy,

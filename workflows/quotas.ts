@@ -9,6 +9,7 @@ import type { Contract } from '../domain/contract';
 import { ladderFor, levelFiresAt, stepDueAt } from '../domain/escalation';
 import { supersededByPeriod } from '../domain/events';
 import { QUOTA_RUN_MAX_BYTES, QUOTA_RUN_MAX_EVENTS } from '../domain/limits';
+import { endedWithTerm } from '../domain/status';
 import { stepReference } from '../domain/ids';
 import { projections } from './projection';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../domain/dates';
@@ -105,7 +106,7 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
   }
 
   await condition(allHandlersFinished);
-  if (state.endedStatus === 'completed' || state.endedStatus === 'closed') await run.finalJudgement();
+  if (endedWithTerm(state.endedStatus)) await run.finalJudgement();
   await run.judge(Date.now(), { opening: false, closing: true });
   return state;
 }
@@ -253,18 +254,17 @@ class QuotaRun {
   /** The periods ended since the last pass, judged: their shortfalls opened (`opening`) and their predecessors resolved in `pass`. */
   private judgePeriods(now: number, opening: boolean, pass: StepPass<QuotaShortfall>): void {
     const { state, contract, term } = this;
-    const owner = (quota: Quota, station: string | null) => `${quota.id}\u0000${station ?? ''}`;
-    const openByOwner = new Map(
-      Object.entries(state.steps).map(([key, s]) => [`${s.quotaId}\u0000${s.station ?? ''}`, key]),
-    );
+    // Whose a step is, as one key: its quota and its station (none for the contract as a whole).
+    const owner = (quotaId: string, station: string | null) => `${quotaId}\u0000${station ?? ''}`;
+    const openByOwner = new Map(Object.entries(state.steps).map(([key, s]) => [owner(s.quotaId, s.station), key]));
     for (const quota of this.quotas) {
       const owners: Array<string | null> = quota.perStation ? this.stationIds : [null];
       for (const window of periodsEndingIn(quota, term, state.judgedThrough, now)) {
         for (const station of owners) {
-          const previous = openByOwner.get(owner(quota, station));
+          const previous = openByOwner.get(owner(quota.id, station));
           if (previous !== undefined) {
             pass.resolve(previous, supersededByPeriod(window.key));
-            openByOwner.delete(owner(quota, station));
+            openByOwner.delete(owner(quota.id, station));
           }
           const done = achievedIn(quota, station, window, state.progress);
           if (done >= window.target || !opening || window.endsAt <= state.judgingFrom) continue;
@@ -311,7 +311,7 @@ class QuotaRun {
               summary: shortfallSummary(standing, stationName),
             }),
           );
-          if (opened) openByOwner.set(owner(quota, station), opened.key);
+          if (opened) openByOwner.set(owner(quota.id, station), opened.key);
         }
       }
     }

@@ -128,9 +128,9 @@ function installScheduleAmendment(run: ContractRun): void {
 function installTermination(run: ContractRun): void {
   const { state } = run;
 
-  /** 'repeated' for a repeat of the termination in force; refused when the contract has ended otherwise. */
-  const terminationCheck = (request: TerminateInput): 'repeated' | 'new' => {
-    if (isRepeatedTermination(state.terminated, request)) return 'repeated';
+  /** 'duplicate' for a repeat of the termination in force; refused when the contract has ended otherwise. */
+  const terminationCheck = (request: TerminateInput): 'duplicate' | 'new' => {
+    if (isRepeatedTermination(state.terminated, request)) return 'duplicate';
     run.requireActive();
     return 'new';
   };
@@ -138,7 +138,7 @@ function installTermination(run: ContractRun): void {
   setHandler(
     terminateUpdate,
     async (request) => {
-      if (terminationCheck(request) === 'repeated') return state.terminated!;
+      if (terminationCheck(request) === 'duplicate') return state.terminated!;
       const termination = {
         reason: request.reason,
         terminatedBy: request.terminatedBy,

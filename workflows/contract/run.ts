@@ -12,6 +12,7 @@ import { withOverrides, type WorkingCalendar } from '../../domain/calendar';
 import { contractCalendarYears } from '../../domain/calendar-changes';
 import type { Contract } from '../../domain/contract';
 import { contractEventKey, contractNoticeKey } from '../../domain/ids';
+import type { TermEndStatus } from '../../domain/status';
 import { emptyLedgerSummary, type LedgerEntry } from '../../domain/ledger';
 import { say } from '../../domain/messages';
 import { tellCalendar, tellChangedWhileStarting, type StartedWithCalendar } from '../calendar-updates';
@@ -172,8 +173,8 @@ export class ContractRun {
     await this.project(entries, [change, ...caused.events], caused.notices, amendment);
   }
 
-  /** Ends the contract at `now` (epoch ms) with `status` (completed, closed) and its event. */
-  async end(status: 'completed' | 'closed', now: number, change: AuditEvent): Promise<void> {
+  /** Ends the contract at `now` (epoch ms) with `status` (its term is over) and its event. */
+  async end(status: TermEndStatus, now: number, change: AuditEvent): Promise<void> {
     this.state.status = status;
     this.state.endedAt = new Date(now).toISOString();
     await this.project([], [change]);
