@@ -5,6 +5,7 @@
 // Pure: the contract workflow calls it, keys the events and notices, and queues the steps.
 import type { Contract } from './contract';
 import { stepDueAt, type StepKind } from './escalation';
+import type { StepResolution } from './events';
 import { announcedKey, parseAnnouncedKey, stepKey, stepReference, type Announced } from './ids';
 import { checkpointNotice, checkpointStepSummary, trancheNotice, trancheStepSummary, type Notice } from './notices';
 import { contractFigures, moneyStepHeldUntil, type LedgerInput } from './status';
@@ -26,7 +27,7 @@ export interface StepChange {
   key: string;
   open?: StepOpening;
   /** `at`: when the step's condition was met, epoch ms (may be before it was announced). */
-  resolve?: { reason: string; at: number };
+  resolve?: { reason: StepResolution; at: number };
 }
 
 export interface Announcements {
@@ -80,6 +81,8 @@ export function contractAnnouncements(
       dueAt: number;
       summary: StepOpening['summary'];
       coveredOn: string | null;
+      /** Why the step resolves when the status is not a stall: the checkpoint or tranche reached it. */
+      resolution: StepResolution;
     },
   ) => {
     const key = announcedKey(what, id);
@@ -106,7 +109,7 @@ export function contractAnnouncements(
       // Money can be recorded after it arrived: the step was held until the day it arrived.
       out.steps.push({
         key: changeKey,
-        resolve: { reason: `${what} ${status}`, at: step.coveredOn ? moneyStepHeldUntil(step.coveredOn, now) : now },
+        resolve: { reason: step.resolution, at: step.coveredOn ? moneyStepHeldUntil(step.coveredOn, now) : now },
       });
     }
   };
@@ -117,6 +120,7 @@ export function contractAnnouncements(
       dueAt: stepDueAt(contract.checkpoints.find((d) => d.id === c.id)?.byAt ?? now),
       summary: checkpointStepSummary(c, now),
       coveredOn: c.coveredOn,
+      resolution: `checkpoint ${c.status}`,
     });
   }
   // An amendment may remove a checkpoint or tranche: its stall ends with it.
@@ -145,6 +149,7 @@ export function contractAnnouncements(
       dueAt,
       summary: trancheStepSummary(t, now),
       coveredOn: t.paidOn,
+      resolution: `tranche ${t.status}`,
     });
     // The watcher changed while the status did not (an amendment of its release or the terms):
     // the trancheOverdue step follows (known only with the clock's view of the open steps).

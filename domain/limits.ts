@@ -150,6 +150,25 @@ export const REVIEW_RUN_MAX_EVENTS = 4000;
 export const REVIEW_RUN_MAX_BYTES = 4 * 1024 * 1024;
 
 /**
+ * A contract's workflow continues as new past these (or when Temporal suggests it), well inside
+ * Temporal's limits. Events: a worker that does not hold a contract in its cache (a restart, an
+ * eviction, a failed workflow task — what a burst brings) replays the whole run before it answers
+ * anything, and replay measured about 2 ms per event (bench/replay-cost.ts: a 3,300-event run 7 to
+ * 8 s, on 2 loaded cores); 1,000 events (about 110 payments) bound a run's replay to about 2.6 s.
+ * Bytes: a payment adds at most ~7 KB (its note travels in the Update and in the projection), so a
+ * run ends well before 5 MB whatever arrives while it drains.
+ */
+export const CONTRACT_RUN_MAX_EVENTS = 1_000;
+export const CONTRACT_RUN_MAX_BYTES = 3 * 1024 * 1024;
+
+/**
+ * The quota workflow continues as new after a judging pass past this many events (a pass adds at
+ * most ~4 per step) or bytes (a step's start carries its summary, ladder and calendar, ~3 KB).
+ */
+export const QUOTA_RUN_MAX_EVENTS = 1_000;
+export const QUOTA_RUN_MAX_BYTES = 1024 * 1024;
+
+/**
  * Problem of a calendar day (YYYY-MM-DD, Asia/Shanghai) given with a contract's business (an
  * invoice's date, …): a real day within TERM_FIRST_YEAR–TERM_LAST_YEAR, as the contract's own
  * dates are. `field` names it in the 422.

@@ -31,6 +31,18 @@ function isEntries(ledger: LedgerInput): ledger is readonly LedgerEntry[] {
 export const CONTRACT_STATUSES = ['active', 'completed', 'closed', 'terminated'] as const;
 export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
 
+/**
+ * How a contract ends by itself once its term is over (its workflow's main loop): completed when
+ * paid in full, closed with arrears after the grace. Terminated is the purchaser's doing.
+ */
+export const TERM_END_STATUSES = ['completed', 'closed'] as const satisfies readonly ContractStatus[];
+export type TermEndStatus = (typeof TERM_END_STATUSES)[number];
+
+/** Whether `status` (a contract's, or how it ended) is one its term's end gives it. */
+export function endedWithTerm(status: string | undefined): status is TermEndStatus {
+  return (TERM_END_STATUSES as readonly (string | undefined)[]).includes(status);
+}
+
 export const CHECKPOINT_STATES = ['pending', 'met', 'missed', 'recovered'] as const;
 export type CheckpointState = (typeof CHECKPOINT_STATES)[number];
 

@@ -6,9 +6,12 @@
 //   the number of contracts and resumes where it was after a worker restart.
 // - tellCalendar: a workflow passes a calendar patch on to other workflows (its children, its open
 //   escalation steps), in batches; a workflow already gone has nothing left to count.
+// - tellChangedWhileStarting: what a workflow started with the calendar it held (an escalation
+//   step, a material request) hears what changed in it while it was starting.
 import { continueAsNew, getExternalWorkflowHandle, log, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { CalendarPatch } from '../domain/calendar-changes';
+import type { WorkingCalendar } from '../domain/calendar';
+import { calendarPatch, type CalendarPatch } from '../domain/calendar-changes';
 import { contractWorkflowId } from '../domain/ids';
 import {
   CALENDAR_FANOUT_BATCH,
@@ -45,6 +48,26 @@ export async function tellCalendar(workflowIds: readonly string[], patch: Calend
       ),
     );
   }
+}
+
+/** What started with a calendar: one escalation step, a pass's steps, a material request. */
+export type StartedWithCalendar = 'step' | 'steps' | 'request';
+
+/**
+ * Tells what started with the calendar `startedWith` what changed in it while it was starting
+ * (`current`: the calendar in force now), through `tell` — tellCalendar to its workflows, or to
+ * each step the part of its years — saying so as the cause; undefined when nothing changed. Not
+ * async: a caller awaits the telling only when there is one, as the workflows did before they
+ * shared this (their histories replay through the same awaits).
+ */
+export function tellChangedWhileStarting(
+  startedWith: WorkingCalendar,
+  current: WorkingCalendar | undefined,
+  what: StartedWithCalendar,
+  tell: (patch: CalendarPatch, cause: string) => Promise<void>,
+): Promise<void> | undefined {
+  const patch = current && current !== startedWith ? calendarPatch(startedWith, current) : undefined;
+  return patch ? tell(patch, `calendar changed while the ${what} started`) : undefined;
 }
 
 /** Tells every active contract that `year` was published as `version`. Returns how many were signalled. */

@@ -2,14 +2,15 @@
 // are the read model's record), watches every checkpoint and tranche on durable timers, announces
 // misses and recoveries, and mirrors each change into the read model through an idempotent
 // projection activity. Its state is bounded (see ContractState) and it continues as new before its
-// history grows past CONTINUE_AS_NEW_EVENTS events or CONTINUE_AS_NEW_BYTES.
+// history grows past domain/limits CONTRACT_RUN_MAX_EVENTS events or CONTRACT_RUN_MAX_BYTES.
 //
 // Shaped like temporalio/samples-typescript's safe-message-handlers: this function wires the
 // handlers and runs the main loop; the run's state and what the parts share are in
 // workflows/contract/run.ts, the handlers beside it (ledger, amendments, children, calendar), the
 // stalled steps' queue in contract/steps.ts and what is announced in domain/announcements.ts.
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
 import { shanghaiDateTime } from '../domain/dates';
+import { CONTRACT_RUN_MAX_BYTES, CONTRACT_RUN_MAX_EVENTS } from '../domain/limits';
 import { nextDeadline } from '../domain/status';
 import {
   contractStateQuery,
@@ -23,22 +24,11 @@ import { installCalendar } from './contract/calendar';
 import { endChildren, installMaterialRequests, startChildren } from './contract/children';
 import { installLedger } from './contract/ledger';
 import { ContractRun } from './contract/run';
+import { historyIsLong } from './continue-as-new';
 import { installPaymentClock, paymentClockWakeUp } from './payment-clock';
 import { waitUntil } from './wait';
 
 const DAY_MS = 24 * 3600 * 1000;
-
-/**
- * A run continues as new past these, well inside Temporal's limits (51,200 events, 50 MB per run).
- * Events: a worker that does not hold a contract in its cache (a restart, an eviction, a failed
- * workflow task — what a burst brings) replays the whole run before it answers anything, and
- * replay measured about 2 ms per event (bench/replay-cost.ts: a 3,300-event run 7 to 8 s, on 2
- * loaded cores); 1,000 events (about 110 payments) bound a run's replay to about 2.6 s. Bytes: a
- * payment adds at most ~7 KB (its note travels in the Update and in the projection), so a run
- * ends well before 5 MB whatever arrives while it drains.
- */
-const CONTINUE_AS_NEW_EVENTS = 1_000;
-const CONTINUE_AS_NEW_BYTES = 3 * 1024 * 1024;
 
 export async function contractWorkflow(input: ContractWorkflowInput): Promise<ContractOutcome> {
   const run = new ContractRun(input);
@@ -59,7 +49,7 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
     registered: () => run.registered,
     untilRegistered: () => run.untilRegistered(),
     requireActive: () => run.requireActive(),
-    refuseWhileContinuing: () => run.refuseWhileHandingOver(),
+    refuseWhileHandingOver: () => run.handover.refuseWhileHandingOver(),
     record: async (kind, actorId, payload) => {
       run.changed = true;
       await run.projectChange([], run.event(kind, actorId, payload));
@@ -96,7 +86,9 @@ export async function contractWorkflow(input: ContractWorkflowInput): Promise<Co
   }
 
   await condition(allHandlersFinished);
-  await run.steps.closeAll(`contract ${run.state.status}`);
+  // Its steps close saying how it ended (the loop runs while it is active).
+  const { status } = run.state;
+  await run.steps.closeAll(status === 'active' ? 'contract ended' : `contract ${status}`);
   await endChildren(run);
   return run.outcome();
 }
@@ -123,11 +115,12 @@ async function turn(run: ContractRun, input: ContractWorkflowInput, now: number)
     await run.end('closed', now, run.event('contract.closed_with_arrears', null, { unpaidFen: unpaid }));
     return false;
   }
-  const info = workflowInfo();
-  const events = input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_EVENTS;
-  const bytes = input.continueAsNewAfterBytes ?? CONTINUE_AS_NEW_BYTES;
-  if (info.continueAsNewSuggested || info.historyLength > events || info.historySize > bytes) {
-    run.handingOver = true;
+  const limits = {
+    events: input.continueAsNewAfterEvents ?? CONTRACT_RUN_MAX_EVENTS,
+    bytes: input.continueAsNewAfterBytes ?? CONTRACT_RUN_MAX_BYTES,
+  };
+  if (historyIsLong(limits)) {
+    run.handover.handingOver = true;
     await condition(allHandlersFinished);
     // The definition travels once, as the input's contract (amended since the first run, perhaps):
     // twice, a definition at the body limit plus the ledger summary could pass 2 MB.

@@ -40,12 +40,11 @@ import {
 import type { MaterialRequestState } from '../domain/material-requests';
 import { reject, REJECTION } from './rejection';
 import { say } from '../domain/messages';
-import { openStep, partiesOf, resolveStep } from './steps';
-import { openInBook, openInBookSteps, resolveInBook } from './step-book';
-import { applyCalendarPatch, calendarPatch, type CalendarPatch } from '../domain/calendar-changes';
+import { partiesOf } from './steps';
+import { StepHandover } from './step-handover';
+import { applyCalendarPatch, type CalendarPatch } from '../domain/calendar-changes';
 import { calendarChangedSignal } from './calendar-messages';
 import { tellCalendar } from './calendar-updates';
-import { escalationWorkflowId } from './escalation-messages';
 import { waitUntil } from './wait';
 
 const { projectMaterialRequest } = projections;
@@ -105,8 +104,13 @@ class MaterialRequestRun {
   private announcedOverdue = false;
   /** True once the request's first projection is in the read model. */
   registered = false;
-  /** Each village's overdue step (workflows/step-book.ts). */
-  private readonly steps: StepBook = {};
+  /** Each village's overdue step (workflows/step-book.ts), and their handover. */
+  private readonly book: StepBook = {};
+  private readonly steps = new StepHandover({
+    contract: () => this.contract,
+    book: () => this.book,
+    calendar: () => this.calendar,
+  });
   /** When a village began holding the request again after an item was sent back past the due day. */
   private readonly heldAgainSince = new Map<string, number>();
   private readonly deliveriesInFlight: Array<Promise<void>> = [];
@@ -184,11 +188,7 @@ class MaterialRequestRun {
     this.calendar = applyCalendarPatch(this.calendar, patch);
     if (this.reminderDue) this.remindAt = reminderAt(this.request.dueAt, this.calendar);
     this.changed = true;
-    await tellCalendar(
-      openInBookSteps(this.steps).map((s) => escalationWorkflowId(s.stepId)),
-      patch,
-      cause,
-    );
+    await tellCalendar(this.steps.openWorkflowIds(), patch, cause);
   }
 
   /** 'duplicate' for a delivery recorded already; refused when the request is closed or the delivery breaks a rule. */
@@ -255,15 +255,15 @@ class MaterialRequestRun {
     return this.state;
   }
 
-  /** 'repeated' for a request cancelled already; refused when it is closed otherwise. */
-  cancelCheck(_cancel: CancelRequestInput): 'repeated' | 'new' {
-    if (this.state.cancelled) return 'repeated';
+  /** 'duplicate' for a request cancelled already; refused when it is closed otherwise. */
+  cancelCheck(_cancel: CancelRequestInput): 'duplicate' | 'new' {
+    if (this.state.cancelled) return 'duplicate';
     this.requireOpen();
     return 'new';
   }
 
   async cancel(cancel: CancelRequestInput): Promise<MaterialRequestState> {
-    if (this.cancelCheck(cancel) === 'repeated') return this.state;
+    if (this.cancelCheck(cancel) === 'duplicate') return this.state;
     this.state.cancelled = {
       reason: cancel.reason,
       cancelledBy: cancel.cancelledBy,
@@ -326,50 +326,41 @@ class MaterialRequestRun {
       const holds = !this.isClosed() && now >= request.dueAt && villageHolds(standing);
       if (holds) await this.openVillageStep(village, standing);
       else {
-        const stepId = resolveInBook(
-          this.steps,
+        const resolving = this.steps.resolve(
           stepKey('materialRequestOverdue', stepReference([request.id, village])),
+          this.ended ? 'contract ended' : state.cancelled ? 'request cancelled' : `village ${standing.status}`,
           now,
         );
-        if (stepId)
-          await resolveStep(
-            stepId,
-            this.ended ? 'contract ended' : state.cancelled ? 'request cancelled' : `village ${standing.status}`,
-            now,
-          );
+        if (resolving) await resolving;
       }
     }
   }
 
-  /** Opens the village's overdue step unless it is open. */
-  private async openVillageStep(village: string, standing: ReturnType<typeof villageStanding>): Promise<void> {
+  /** Opens the village's overdue step unless it is open (undefined then). */
+  private openVillageStep(village: string, standing: ReturnType<typeof villageStanding>): Promise<void> | undefined {
     const { contract, request } = this;
     const reference = stepReference([request.id, village]);
-    const opening = openInBook(this.steps, contract.id, 'materialRequestOverdue', reference, {});
-    if (!opening) return;
-    const id = opening.stepId;
-    const startedWith = this.calendar;
-    await openStep(
-      contract,
-      startedWith,
-      {
+    return this.steps.open(
+      'materialRequestOverdue',
+      reference,
+      {},
+      ({ stepId }) => ({
         contractId: contract.id,
         contractTitle: contract.title,
         kind: 'materialRequestOverdue',
         reference,
-        stepId: id,
+        stepId,
         dueAt: Math.max(stepDueAt(request.dueAt), this.heldAgainSince.get(village) ?? 0),
         // Every notified party reads the summary; the village alone its volunteers' phones.
         summary: villageOwes(request, standing, this.station.name, null),
         summaryFor: { [village]: villageOwes(request, standing, this.station.name, village) },
+      }),
+      {
+        holder: 'village',
+        // This village and its township stand in the ladder's village and township places.
+        parties: { ...partiesOf(contract), village, township: this.station.townshipOrganization },
       },
-      'village',
-      // This village and its township stand in the ladder's village and township places.
-      { ...partiesOf(contract), village, township: this.station.townshipOrganization },
     );
-    // The calendar changed while the step was starting: the step hears of it too.
-    const patch = this.calendar !== startedWith ? calendarPatch(startedWith, this.calendar) : undefined;
-    if (patch) await tellCalendar([escalationWorkflowId(id)], patch, 'calendar changed while the step started');
   }
 
   /** Closes the request (accepted, cancelled, or its contract ended) and the villages' steps. */

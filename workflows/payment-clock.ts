@@ -7,6 +7,7 @@ import { patched, setHandler } from '@temporalio/workflow';
 import type { Contract, Tranche } from '../domain/contract';
 import { parseInstant, shanghaiDate, type IsoDate } from '../domain/dates';
 import { stepDueAt, stepDueDay } from '../domain/escalation';
+import { paidWithInterest, type StepResolution } from '../domain/events';
 import { parseStepKey, referenceParts, stepKey, stepReference } from '../domain/ids';
 import { formatMoney, type Fen } from '../domain/money';
 import type { ClockApplication } from '../domain/payment-clock';
@@ -78,7 +79,7 @@ export function amendedPaymentTerms(
 export interface StepChange {
   key: string;
   open?: Omit<EscalationStep, 'stepId'>;
-  resolve?: { reason: string; at: number };
+  resolve?: { reason: StepResolution; at: number };
 }
 
 /** The end (last millisecond, Asia/Shanghai) of a day. */
@@ -252,7 +253,9 @@ function acceptanceStepChanges({ state, now, today, queued, all, changes, events
       });
     } else if (!late && step?.open && (app.decision || !trancheLabel.has(app.tranche))) {
       // Opened under a window the terms later widened (contracts filed before windows were kept), or its tranche amended away: a decision (or the tranche's removal) closes it all the same.
-      const reason = app.decision ? `application ${app.decision.outcome}` : 'tranche removed by amendment';
+      const reason: StepResolution = app.decision
+        ? `application ${app.decision.outcome}`
+        : 'tranche removed by amendment';
       changes.push({ key, resolve: { reason, at: app.decision?.at ?? now } });
       events.push({
         kind: 'payment_application.acceptance_overdue_ended',
@@ -336,7 +339,7 @@ function paymentStepChanges({ state, now, today, queued, all, changes, events }:
       changes.push({
         key,
         resolve: {
-          reason: owedLeft <= 0 ? `paid; interest ${formatMoney(clock.interestFen)}` : 'no application standing',
+          reason: owedLeft <= 0 ? paidWithInterest(clock.interestFen) : 'no application standing',
           at,
         },
       });
@@ -379,7 +382,8 @@ export interface PaymentClockContext {
   /** Resolves once it is; refuses with the reason the contract could not start. */
   untilRegistered: () => Promise<void>;
   requireActive: () => void;
-  refuseWhileContinuing: () => void;
+  /** Refuses while the run hands over to its next one (workflows/continue-as-new.ts): first in every validator. */
+  refuseWhileHandingOver: () => void;
   /** Marks the state changed and projects an audit event (kind, actor, payload of ids, amounts and days). */
   record: (kind: string, actorId: string, payload: Record<string, unknown>) => Promise<void>;
   /** Marks the state changed (the loop judges the clock again and sets its next wake-up). */
@@ -575,7 +579,6 @@ function installFiling(ctx: PaymentClockContext): void {
   setHandler(
     fileApplicationUpdate,
     async (request) => {
-      ctx.refuseWhileContinuing();
       // As every Update that needs the calendar: one sent while the contract starts waits for its
       // registration (version 1.0 refused it; no history holds one accepted before registration).
       if (!ctx.registered() && patched(APPLICATIONS_WAIT_FOR_REGISTRATION)) await ctx.untilRegistered();
@@ -604,7 +607,7 @@ function installFiling(ctx: PaymentClockContext): void {
     },
     {
       validator: (request) => {
-        ctx.refuseWhileContinuing();
+        ctx.refuseWhileHandingOver();
         // Checked by the handler once the contract is registered.
         if (!ctx.registered()) return;
         fileCheck(ctx, request);
@@ -615,6 +618,12 @@ function installFiling(ctx: PaymentClockContext): void {
 
 /** The decide Update: the purchaser accepts or returns an application (a return only within its window). */
 function installDecisions(ctx: PaymentClockContext): void {
+  /**
+   * 'new', or the application already decided so (a repeat); refused when there is no such
+   * application, it was decided otherwise, the contract has ended, or it is returned after its
+   * window (deemed accepted then). Run by the validator and again by the handler: the validator
+   * refused a late return since version 1.0, so no history holds one the handler now refuses.
+   */
   const decideCheck = (request: DecideApplicationInput): 'new' | ClockApplication => {
     const state = ctx.state();
     const app = state.paymentClock?.applications[request.applicationId];
@@ -627,6 +636,11 @@ function installDecisions(ctx: PaymentClockContext): void {
       );
     }
     ctx.requireActive();
+    if (request.outcome === 'return') {
+      const window = windowOf(app, state.contract, state.calendar!);
+      const refusal = lateReturnRefusal(request.applicationId, window, shanghaiDate(Date.now()));
+      if (refusal) reject(REJECTION.conflict, refusal);
+    }
     return 'new';
   };
 
@@ -667,16 +681,8 @@ function installDecisions(ctx: PaymentClockContext): void {
     },
     {
       validator: (request) => {
-        if (decideCheck(request) !== 'new' || request.outcome !== 'return') return;
-        // In the validator only (not replayed): histories recorded before this rule replay as they ran.
-        const state = ctx.state();
-        const app = state.paymentClock!.applications[request.applicationId]!;
-        const refusal = lateReturnRefusal(
-          request.applicationId,
-          windowOf(app, state.contract, state.calendar!),
-          shanghaiDate(Date.now()),
-        );
-        if (refusal) reject(REJECTION.conflict, refusal);
+        ctx.refuseWhileHandingOver();
+        decideCheck(request);
       },
     },
   );

@@ -4,9 +4,12 @@
 // period that fell short resolves its step once the target is reached, until the next period is
 // judged. Bounded whatever the term (see QuotaState): periods are judged one at a time. The workflow
 // function wires the handlers and runs the loop; the judging is a QuotaRun's.
-import { allHandlersFinished, condition, continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler, sleep } from '@temporalio/workflow';
 import type { Contract } from '../domain/contract';
 import { ladderFor, levelFiresAt, stepDueAt } from '../domain/escalation';
+import { supersededByPeriod } from '../domain/events';
+import { QUOTA_RUN_MAX_BYTES, QUOTA_RUN_MAX_EVENTS } from '../domain/limits';
+import { endedWithTerm } from '../domain/status';
 import { stepReference } from '../domain/ids';
 import { projections } from './projection';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../domain/dates';
@@ -26,30 +29,24 @@ import {
   quotaStateQuery,
   recordProgressUpdate,
   type OpenQuotaStep,
+  type QuotaShortfall,
   type QuotaState,
   type QuotaWorkflowInput,
 } from './quota-messages';
 import type { ProgressRecord } from '../domain/quotas';
 import { reject, REJECTION } from './rejection';
 import { say } from '../domain/messages';
-import type { EscalationStep } from './escalation-messages';
-import { openStep, resolveStep } from './steps';
-import { openInBook, resolveInBook } from './step-book';
-import { applyCalendarPatch, calendarPatch, patchForYears, type CalendarPatch } from '../domain/calendar-changes';
+import { StepHandover, type StepPass } from './step-handover';
+import { applyCalendarPatch, patchForYears, type CalendarPatch } from '../domain/calendar-changes';
 import { calendarChangedSignal } from './calendar-messages';
 import { tellCalendar } from './calendar-updates';
 import { escalationWorkflowId } from './escalation-messages';
 import { waitUntil } from './wait';
+import { historyIsLong, RunHandover } from './continue-as-new';
 
 const { projectProgress } = projections;
 
 const RECENT_MS = 7 * 24 * 3600 * 1000;
-/** Escalations started or told at once (one workflow task each batch, instead of one per step). */
-const BATCH = 20;
-/** A run continues as new after a judging pass past this many events (a pass adds at most ~4 per step). */
-const CONTINUE_AS_NEW_EVENTS = 1_000;
-/** …or past this many bytes (a step's start carries its summary, ladder and calendar, ~3 KB). */
-const CONTINUE_AS_NEW_BYTES = 1024 * 1024;
 
 /**
  * The calendar an escalation needs: the years from its due day's to two years after (a ladder
@@ -88,7 +85,10 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
     state.endedStatus = status;
   });
   setHandler(recordProgressUpdate, (record) => run.recordProgress(record), {
-    validator: (record) => void run.progressCheck(record),
+    validator: (record) => {
+      run.handover.refuseWhileHandingOver();
+      run.progressCheck(record);
+    },
   });
 
   while (!state.ended) {
@@ -96,12 +96,9 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
     run.changed = false;
     const now = Date.now();
     await run.judge(now);
-    const info = workflowInfo();
-    if (
-      info.continueAsNewSuggested ||
-      info.historyLength > (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_EVENTS) ||
-      info.historySize > CONTINUE_AS_NEW_BYTES
-    ) {
+    if (historyIsLong({ events: input.continueAsNewAfterEvents ?? QUOTA_RUN_MAX_EVENTS, bytes: QUOTA_RUN_MAX_BYTES })) {
+      // Progress sent meanwhile is refused (the API sends it again, to the next run).
+      run.handover.handingOver = true;
       await condition(allHandlersFinished);
       await continueAsNew<typeof quotaWorkflow>({ ...input, calendar: run.calendar, state });
     }
@@ -109,7 +106,7 @@ export async function quotaWorkflow(input: QuotaWorkflowInput): Promise<QuotaSta
   }
 
   await condition(allHandlersFinished);
-  if (state.endedStatus === 'completed' || state.endedStatus === 'closed') await run.finalJudgement();
+  if (endedWithTerm(state.endedStatus)) await run.finalJudgement();
   await run.judge(Date.now(), { opening: false, closing: true });
   return state;
 }
@@ -127,6 +124,10 @@ class QuotaRun {
   private readonly term: { start: string; end: string };
   /** The instant the term's last period ends (every quota's last period ends with the term). */
   private readonly lastEnd: number;
+  /** The shortfall steps' handover (workflows/step-handover.ts), a judging pass's at a time. */
+  private readonly steps: StepHandover<QuotaShortfall>;
+  /** Handing over to the next run (workflows/continue-as-new.ts): recording progress is refused meanwhile. */
+  readonly handover: RunHandover;
 
   constructor(input: QuotaWorkflowInput) {
     const { contract } = input;
@@ -146,9 +147,19 @@ class QuotaRun {
     this.stationIds = contract.stations.map((s) => s.id);
     this.term = { start: shanghaiDate(contract.term.startAt), end: shanghaiDate(contract.term.endAt) };
     this.lastEnd = startOfShanghaiDay(addDays(this.term.end, 1));
+    // The quotas have no message of their own: the API answers as for their contract's workflow.
+    this.handover = new RunHandover(() => say('contract_continuing', { id: contract.id }));
+    this.steps = new StepHandover(
+      { contract: () => this.contract, book: () => this.state.steps, calendar: () => this.calendar },
+      {
+        // A long contract's steps do not each carry every year of its term.
+        calendarFor: (calendar, step) => calendarNear(calendar, step.dueAt),
+        tellSteps: (steps, patch, cause) => this.tellSteps(steps, patch, cause),
+      },
+    );
   }
 
-  /** Tells open steps (each holding the years calendarNear gave it) the part of `patch` about their years. */
+  /** Tells steps (each holding the years calendarNear gave it) the part of `patch` about their years. */
   private async tellSteps(
     steps: ReadonlyArray<{ stepId: string; dueAt: number }>,
     patch: CalendarPatch,
@@ -229,50 +240,31 @@ class QuotaRun {
    * late progress reached, and (`closing`) every one still open. State first, then the
    * escalations, in batches.
    */
-  async judge(now: number, { opening = !this.state.ended, closing = this.state.ended } = {}): Promise<void> {
-    const { state } = this;
-    const resolves: Array<{ stepId: string; reason: string }> = [];
+  judge(now: number, { opening = !this.state.ended, closing = this.state.ended } = {}): Promise<void> {
     // A period is judged once: its step, once resolved, is forgotten (the book stays bounded).
-    const close = (key: string, reason: string) => {
-      const stepId = resolveInBook(state.steps, key, now, { forget: true });
-      if (stepId) resolves.push({ stepId, reason });
-    };
-    for (const [key, step] of Object.entries(state.steps)) {
-      if (closing) close(key, 'contract ended');
-      else if (this.achieved(step) >= step.target) close(key, 'target reached by progress recorded late');
+    const pass = this.steps.pass(now, { forget: true });
+    for (const [key, step] of Object.entries(this.state.steps)) {
+      if (closing) pass.resolve(key, 'contract ended');
+      else if (this.achieved(step) >= step.target) pass.resolve(key, 'target reached by progress recorded late');
     }
-    const opens = closing ? [] : this.judgePeriods(now, opening, close);
-    // Closing first: a superseded step and its successor never race for the same owner's attention.
-    for (let i = 0; i < resolves.length; i += BATCH) {
-      await Promise.all(resolves.slice(i, i + BATCH).map((r) => resolveStep(r.stepId, r.reason, now)));
-    }
-    const startedWith = this.calendar;
-    for (let i = 0; i < opens.length; i += BATCH) {
-      await Promise.all(
-        opens.slice(i, i + BATCH).map((step) => openStep(this.contract, calendarNear(startedWith, step.dueAt), step)),
-      );
-    }
-    // The calendar changed while these steps were starting: they hear of it too.
-    const patch = this.calendar !== startedWith ? calendarPatch(startedWith, this.calendar) : undefined;
-    if (patch) await this.tellSteps(opens, patch, 'calendar changed while the steps started');
+    if (!closing) this.judgePeriods(now, opening, pass);
+    return pass.handOver();
   }
 
-  /** The periods ended since the last pass, judged: the steps to open (`opening`), their predecessors closed through `close`. */
-  private judgePeriods(now: number, opening: boolean, close: (key: string, reason: string) => void): EscalationStep[] {
+  /** The periods ended since the last pass, judged: their shortfalls opened (`opening`) and their predecessors resolved in `pass`. */
+  private judgePeriods(now: number, opening: boolean, pass: StepPass<QuotaShortfall>): void {
     const { state, contract, term } = this;
-    const opens: EscalationStep[] = [];
-    const owner = (quota: Quota, station: string | null) => `${quota.id}\u0000${station ?? ''}`;
-    const openByOwner = new Map(
-      Object.entries(state.steps).map(([key, s]) => [`${s.quotaId}\u0000${s.station ?? ''}`, key]),
-    );
+    // Whose a step is, as one key: its quota and its station (none for the contract as a whole).
+    const owner = (quotaId: string, station: string | null) => `${quotaId}\u0000${station ?? ''}`;
+    const openByOwner = new Map(Object.entries(state.steps).map(([key, s]) => [owner(s.quotaId, s.station), key]));
     for (const quota of this.quotas) {
       const owners: Array<string | null> = quota.perStation ? this.stationIds : [null];
       for (const window of periodsEndingIn(quota, term, state.judgedThrough, now)) {
         for (const station of owners) {
-          const previous = openByOwner.get(owner(quota, station));
+          const previous = openByOwner.get(owner(quota.id, station));
           if (previous !== undefined) {
-            close(previous, `superseded: period ${window.key} was judged`);
-            openByOwner.delete(owner(quota, station));
+            pass.resolve(previous, supersededByPeriod(window.key));
+            openByOwner.delete(owner(quota.id, station));
           }
           const done = achievedIn(quota, station, window, state.progress);
           if (done >= window.target || !opening || window.endsAt <= state.judgingFrom) continue;
@@ -280,18 +272,6 @@ class QuotaRun {
           const reference = stepReference(station === null ? [quota.id, window.key] : [quota.id, station, window.key]);
           // Judged at midnight after the period's last day, which is the step's due day.
           const dueAt = stepDueAt(window.endsAt);
-          // A period falls short once (it is judged once): its step has one occurrence.
-          const opened = openInBook(state.steps, contract.id, 'quotaShortfall', reference, {
-            dueAt,
-            quotaId: quota.id,
-            station,
-            periodKey: window.key,
-            from: window.from,
-            to: window.to,
-            target: window.target,
-          });
-          if (!opened) continue;
-          openByOwner.set(owner(quota, station), opened.key);
           const stationName =
             station === null ? null : (contract.stations.find((s) => s.id === station)?.name ?? station);
           const standing = {
@@ -308,21 +288,35 @@ class QuotaRun {
             status: 'short' as const,
             endsAt: window.endsAt,
           };
-          opens.push({
-            contractId: contract.id,
-            contractTitle: contract.title,
-            kind: 'quotaShortfall',
+          // A period falls short once (it is judged once): its step has one occurrence.
+          const opened = pass.open(
+            'quotaShortfall',
             reference,
-            stepId: opened.stepId,
-            dueAt,
-            summary: shortfallSummary(standing, stationName),
-          });
+            {
+              dueAt,
+              quotaId: quota.id,
+              station,
+              periodKey: window.key,
+              from: window.from,
+              to: window.to,
+              target: window.target,
+            },
+            ({ stepId }) => ({
+              contractId: contract.id,
+              contractTitle: contract.title,
+              kind: 'quotaShortfall',
+              reference,
+              stepId,
+              dueAt,
+              summary: shortfallSummary(standing, stationName),
+            }),
+          );
+          if (opened) openByOwner.set(owner(quota.id, station), opened.key);
         }
       }
     }
     state.judgedThrough = Math.max(state.judgedThrough, now);
     this.prune();
-    return opens;
   }
 
   /**

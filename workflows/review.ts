@@ -11,16 +11,16 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   setHandler,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
-import type { Contract, Milestone } from '../domain/contract';
+import type { Contract, Milestone, ReviewerParty } from '../domain/contract';
 import { projections } from './projection';
 import { addWorkingDays } from '../domain/calendar';
 import { dayText, parseInstant, shanghaiDate } from '../domain/dates';
 import { stepDueAt, stepDueDay, type StepBook, type StepKind } from '../domain/escalation';
 import { contractWorkflowId, stepKey, stepReference } from '../domain/ids';
 import type { ReviewDecision } from '../domain/decisions';
+import type { StepResolution } from '../domain/events';
 import {
   MAX_ROUNDS_PER_STATION,
   REVIEW_RUN_MAX_BYTES,
@@ -52,13 +52,13 @@ import type { Round } from '../domain/materials';
 import { reject, REJECTION } from './rejection';
 import { say } from '../domain/messages';
 import { problem } from '../domain/problems';
-import { openStep, resolveStep } from './steps';
-import { openInBook, openInBookSteps, resolveInBook } from './step-book';
-import { applyCalendarPatch, calendarPatch, type CalendarPatch } from '../domain/calendar-changes';
+import { StepHandover } from './step-handover';
+import { applyCalendarPatch, type CalendarPatch } from '../domain/calendar-changes';
 import { calendarChangedSignal } from './calendar-messages';
 import { tellCalendar } from './calendar-updates';
-import { escalationWorkflowId } from './escalation-messages';
+import type { Text } from '../domain/languages';
 import { waitUntil } from './wait';
+import { historyIsLong, RunHandover } from './continue-as-new';
 
 const { projectSubmission } = projections;
 
@@ -77,15 +77,25 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   setHandler(contractEndedSignal, () => {
     run.ended = true;
   });
-  setHandler(submitUpdate, (request) => run.submit(request), { validator: (request) => void run.submitCheck(request) });
-  setHandler(decideUpdate, (request) => run.decide(request), { validator: (request) => void run.decideCheck(request) });
+  setHandler(submitUpdate, (request) => run.submit(request), {
+    validator: (request) => {
+      run.handover.refuseWhileHandingOver();
+      run.submitCheck(request);
+    },
+  });
+  setHandler(decideUpdate, (request) => run.decide(request), {
+    validator: (request) => {
+      run.handover.refuseWhileHandingOver();
+      run.decideCheck(request);
+    },
+  });
 
   while (!run.ended && !run.allApproved()) {
     const now = Date.now();
     await run.escalate(now);
-    const info = workflowInfo();
-    const bound = input.continueAsNewAfterEvents ?? REVIEW_RUN_MAX_EVENTS;
-    if (info.continueAsNewSuggested || info.historyLength > bound || info.historySize > REVIEW_RUN_MAX_BYTES) {
+    if (
+      historyIsLong({ events: input.continueAsNewAfterEvents ?? REVIEW_RUN_MAX_EVENTS, bytes: REVIEW_RUN_MAX_BYTES })
+    ) {
       await run.handOver();
       continue;
     }
@@ -94,7 +104,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
   }
 
   await condition(allHandlersFinished);
-  await run.closeAll(run.ended ? 'contract ended' : 'approved');
+  await run.steps.closeAll(run.ended ? 'contract ended' : 'approved');
   return {
     milestoneId: input.milestone.id,
     rounds: run.state.rounds.reduce((n, r) => n + r.round, 0),
@@ -114,16 +124,16 @@ class ReviewRun {
   private readonly milestone: Milestone;
   /** The calendar in force: its contract passes on published years and its own days (calendarChangedSignal). */
   private calendar: WorkingCalendar;
-  /** Its steps (workflows/step-book.ts; references: the milestone, and the station if any). */
-  private readonly steps: StepBook;
-  /** stepId → its escalation workflow starting. */
-  private readonly starting = new Map<string, Promise<void>>();
+  /** Its step book (workflows/step-book.ts; references: the milestone, and the station if any). */
+  private readonly book: StepBook;
+  /** Its steps' handover: opened by the main loop, resolved by the handlers too. */
+  readonly steps: StepHandover;
   private version: number;
   /**
-   * Set once the run has decided to continue as new: new Updates are refused (handingOver) so that
+   * Handing over to the next run (workflows/continue-as-new.ts): new Updates are refused so that
    * those in flight can finish; without this, a steady stream of Updates would keep the run open.
    */
-  private handingOver = false;
+  readonly handover: RunHandover;
   /**
    * This run's decisions of the stations' latest rounds, to recognise a repeated decision (its
    * answer lost); not carried into the next run, where the API recognises it from the read model.
@@ -140,10 +150,15 @@ class ReviewRun {
     this.calendar = input.calendar;
     this.state = carried?.state ?? { milestoneId: milestone.id, rounds: [] };
     this.stations = milestone.stations.length > 0 ? milestone.stations : [''];
-    this.steps = carried?.steps ?? {};
+    this.book = carried?.steps ?? {};
+    this.steps = new StepHandover(
+      { contract: () => this.contract, book: () => this.book, calendar: () => this.calendar },
+      { concurrent: true },
+    );
     this.version = carried?.version ?? 0;
     this.lastReturnedAt = carried?.lastReturnedAt ?? 0;
     this.milestoneDueDay = stepDueDay(milestone.dueAt);
+    this.handover = new RunHandover(() => say('review_handing_over', { milestone: milestone.id }));
   }
 
   private latest(station: string): StationRound | undefined {
@@ -166,10 +181,6 @@ class ReviewRun {
     return this.stations.some((s) => this.latest(s)?.status !== 'approved' && this.latest(s)?.status !== 'in_review');
   }
 
-  private refuseWhileHandingOver(): void {
-    if (this.handingOver) reject(REJECTION.handingOver, say('review_handing_over', { milestone: this.milestone.id }));
-  }
-
   private async project(round: Round): Promise<void> {
     this.version += 1;
     await projectSubmission({ round, version: this.version });
@@ -179,51 +190,35 @@ class ReviewRun {
     return stepReference(station ? [this.milestone.id, station] : [this.milestone.id]);
   }
 
-  private async open(
+  /** Hands the step of `kind` at `station` over (holder: the step kind's, unless given); undefined when it is open already. */
+  private open(
     kind: StepKind,
     station: string,
     dueAt: number,
-    summary: { en: string; 'zh-CN': string },
-    holder?: 'evaluator' | 'purchaser' | 'contractor',
-  ): Promise<void> {
+    summary: Text,
+    holder?: ReviewerParty,
+  ): Promise<void> | undefined {
     const { contract } = this;
     const reference = this.referenceOf(station);
-    const opening = openInBook(this.steps, contract.id, kind, reference, {});
-    if (!opening) return;
-    const { stepId } = opening;
-    const startedWith = this.calendar;
-    const started = openStep(
-      contract,
-      startedWith,
-      { contractId: contract.id, contractTitle: contract.title, kind, reference, stepId, dueAt, summary },
-      holder,
+    return this.steps.open(
+      kind,
+      reference,
+      {},
+      ({ stepId }) => ({
+        contractId: contract.id,
+        contractTitle: contract.title,
+        kind,
+        reference,
+        stepId,
+        dueAt,
+        summary,
+      }),
+      { holder },
     );
-    this.starting.set(stepId, started);
-    try {
-      await started;
-    } finally {
-      this.starting.delete(stepId);
-    }
-    // The calendar changed while the step was starting: the step hears of it too.
-    const patch = this.calendar !== startedWith ? calendarPatch(startedWith, this.calendar) : undefined;
-    if (patch) await tellCalendar([escalationWorkflowId(stepId)], patch, 'calendar changed while the step started');
   }
 
-  private async close(kind: StepKind, station: string, reason: string): Promise<void> {
-    await this.resolve(stepKey(kind, this.referenceOf(station)), reason);
-  }
-
-  private async resolve(key: string, reason: string): Promise<void> {
-    const at = Date.now();
-    const stepId = resolveInBook(this.steps, key, at);
-    if (!stepId) return;
-    // A step closed while its escalation is still starting is told once it has started.
-    await this.starting.get(stepId);
-    await resolveStep(stepId, reason, at);
-  }
-
-  async closeAll(reason: string): Promise<void> {
-    for (const { key } of openInBookSteps(this.steps)) await this.resolve(key, reason);
+  private async close(kind: StepKind, station: string, reason: StepResolution): Promise<void> {
+    await this.steps.resolve(stepKey(kind, this.referenceOf(station)), reason, Date.now());
   }
 
   /**
@@ -249,11 +244,7 @@ class ReviewRun {
       await this.project({ ...kept, precheck: [], decision: null });
     }
     this.changed = true;
-    await tellCalendar(
-      openInBookSteps(this.steps).map((step) => escalationWorkflowId(step.stepId)),
-      patch,
-      cause,
-    );
+    await tellCalendar(this.steps.openWorkflowIds(), patch, cause);
   }
 
   /** The round a repeated submission is (answered as it stands), or undefined for a new one; refused when it cannot be taken now. */
@@ -261,7 +252,6 @@ class ReviewRun {
     request: Pick<SubmitInput, 'station' | 'submissionId' | 'materials' | 'contentSha256'>,
   ): StationRound | undefined {
     const { milestone } = this;
-    this.refuseWhileHandingOver();
     const existing = this.state.rounds.find((r) => r.submissionId === request.submissionId);
     if (existing) return existing;
     if (this.ended) reject(REJECTION.reviewClosed, say('review_ended_with_contract', { milestone: milestone.id }));
@@ -348,7 +338,6 @@ class ReviewRun {
     round: StationRound;
     repeated: boolean;
   } {
-    this.refuseWhileHandingOver();
     const round = this.state.rounds.find((r) => r.submissionId === request.submissionId);
     // An earlier round of a station is decided already (the API answers its repeats from the read model).
     if (!round) reject(REJECTION.notFound, say('no_submission_awaits', { id: request.submissionId }));
@@ -465,7 +454,7 @@ class ReviewRun {
    * but not yet delivered there itself). Ended or approved meanwhile: this run finishes instead.
    */
   async handOver(): Promise<void> {
-    this.handingOver = true;
+    this.handover.handingOver = true;
     await condition(allHandlersFinished);
     if (!this.ended && !this.allApproved()) {
       await continueAsNew<typeof reviewWorkflow>({
@@ -473,12 +462,12 @@ class ReviewRun {
         calendar: this.calendar,
         carried: {
           state: this.state,
-          steps: this.steps,
+          steps: this.book,
           version: this.version,
           lastReturnedAt: this.lastReturnedAt,
         },
       });
     }
-    this.handingOver = false;
+    this.handover.handingOver = false;
   }
 }

@@ -5,6 +5,7 @@ import type { WorkingCalendar } from '../domain/calendar';
 import type { Contract } from '../domain/contract';
 import { ladderFor, STEP_HOLDER, type EscalationParty } from '../domain/escalation';
 import { PARTY_ROLES } from '../domain/organizations';
+import type { StepResolution } from '../domain/events';
 import { escalationWorkflow } from './escalation';
 import { escalationWorkflowId, stepResolvedSignal, type EscalationStep } from './escalation-messages';
 import { isWorkflowIdTaken, startOwnChild } from './children';
@@ -47,7 +48,7 @@ export async function openStep(
   }
 }
 
-export async function resolveStep(stepId: string, reason: string, at: number): Promise<void> {
+export async function resolveStep(stepId: string, reason: StepResolution, at: number): Promise<void> {
   try {
     await getExternalWorkflowHandle(escalationWorkflowId(stepId)).signal(stepResolvedSignal, {
       resolvedAt: new Date(at).toISOString(),

@@ -27,6 +27,19 @@ describe('timeline details', () => {
     expect(detailsOf(unknown, en, orgName)).toBe('something new · 3 working days');
   });
 
+  it('words the payer’s clock’s reasons in Chinese, the interest of a paid tranche too', () => {
+    const paid = event('escalation.step_resolved', { reason: 'paid; interest 1530.00', workingDaysHeld: 12 });
+    expect(detailsOf(paid, zh, orgName)).toBe('已付清；利息 1530.00 元 · 12 个工作日');
+    expect(detailsOf(paid, en, orgName)).toBe('paid; interest 1530.00 · 12 working days');
+    const accepted = event('escalation.step_resolved', { reason: 'application accept', workingDaysHeld: 2 });
+    expect(detailsOf(accepted, zh, orgName)).toBe('请款已验收通过 · 2 个工作日');
+    const amended = event('escalation.step_resolved', {
+      reason: 'tranche no longer on the payer’s clock (amended)',
+      workingDaysHeld: 4,
+    });
+    expect(detailsOf(amended, zh, orgName)).toBe('合同变更后款项不再适用法定付款期限 · 4 个工作日');
+  });
+
   it('says levels, rounds, stations, villages and indicators in Chinese', () => {
     expect(detailsOf(event('escalation.opened', { level: 2, notified: ['org_a', 'org_b'] }), zh, orgName)).toBe(
       '第 2 级 · Village A Committee、Village B Committee',

@@ -3,7 +3,14 @@ import { validateContractDefinition, type Contract } from '../../domain/contract
 import fc from 'fast-check';
 import { addDays, parseInstant, startOfShanghaiDay } from '../../domain/dates';
 import { checkPayment, checkReversal, summarize, type LedgerEntry } from '../../domain/ledger';
-import { arrears, arrearsFrom, contractFigures, moneyStepHeldUntil } from '../../domain/status';
+import {
+  arrears,
+  arrearsFrom,
+  CONTRACT_STATUSES,
+  contractFigures,
+  endedWithTerm,
+  moneyStepHeldUntil,
+} from '../../domain/status';
 import { sCountyContract, sCountyKinds, sCountyOrgIds } from '../fixtures/s-county';
 
 function contract(): Contract {
@@ -257,5 +264,12 @@ describe('payment checks', () => {
     ];
     expect(checkReversal(contract(), summary(reversed), 'p1', 'wrong amount').outcome).toBe('duplicate');
     expect(checkReversal(contract(), summary(reversed), 'p1', 'other').outcome).toBe('conflict');
+  });
+});
+
+describe('how a contract ends', () => {
+  it('by its term (completed, or closed with arrears), not by the purchaser’s termination', () => {
+    expect(CONTRACT_STATUSES.filter(endedWithTerm)).toEqual(['completed', 'closed']);
+    expect(endedWithTerm(undefined)).toBe(false);
   });
 });

@@ -121,11 +121,13 @@ describe('the payer’s clock when the schedule or the terms are amended', () =>
         ],
       });
       // A return is no longer possible: the window (fixed at filing) has ended, the application stands deemed accepted.
+      // (One check, decideCheck, refuses it in the validator and again in the handler.)
       const returned = await expectRejection(
         handle.executeUpdate(decideApplicationUpdate, {
           args: [{ applicationId: 'pa_w1', outcome: 'return', decidedBy: 'usr_agency' }],
         }),
         REJECTION.conflict,
+        'application_deemed_accepted',
       );
       expect(returned.failure.message).toMatch(/deemed accepted/);
       const decided = await handle.executeUpdate(decideApplicationUpdate, {

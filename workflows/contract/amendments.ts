@@ -116,16 +116,21 @@ function installScheduleAmendment(run: ContractRun): void {
       );
       return amendment;
     },
-    { validator: (request) => void amendmentCheck(request) },
+    {
+      validator: (request) => {
+        run.handover.refuseWhileHandingOver();
+        amendmentCheck(request);
+      },
+    },
   );
 }
 
 function installTermination(run: ContractRun): void {
   const { state } = run;
 
-  /** 'repeated' for a repeat of the termination in force; refused when the contract has ended otherwise. */
-  const terminationCheck = (request: TerminateInput): 'repeated' | 'new' => {
-    if (isRepeatedTermination(state.terminated, request)) return 'repeated';
+  /** 'duplicate' for a repeat of the termination in force; refused when the contract has ended otherwise. */
+  const terminationCheck = (request: TerminateInput): 'duplicate' | 'new' => {
+    if (isRepeatedTermination(state.terminated, request)) return 'duplicate';
     run.requireActive();
     return 'new';
   };
@@ -133,7 +138,7 @@ function installTermination(run: ContractRun): void {
   setHandler(
     terminateUpdate,
     async (request) => {
-      if (terminationCheck(request) === 'repeated') return state.terminated!;
+      if (terminationCheck(request) === 'duplicate') return state.terminated!;
       const termination = {
         reason: request.reason,
         terminatedBy: request.terminatedBy,
@@ -146,6 +151,11 @@ function installTermination(run: ContractRun): void {
       await run.project([], [run.event('contract.terminated', request.terminatedBy, { reason: request.reason })]);
       return termination;
     },
-    { validator: (request) => void terminationCheck(request) },
+    {
+      validator: (request) => {
+        run.handover.refuseWhileHandingOver();
+        terminationCheck(request);
+      },
+    },
   );
 }

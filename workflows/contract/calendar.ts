@@ -90,6 +90,11 @@ export function installCalendar(run: ContractRun): void {
       await refresh(`own calendar amended (version ${amendment.version})`);
       return amendment;
     },
-    { validator: (request) => void amendmentCheck(request) },
+    {
+      validator: (request) => {
+        run.handover.refuseWhileHandingOver();
+        amendmentCheck(request);
+      },
+    },
   );
 }

@@ -141,9 +141,14 @@ export function installMaterialRequests(run: ContractRun): void {
         requests.splice(requests.indexOf(request.id), 1);
         throw error;
       }
-      await run.tellIfChanged([workflowId], startedWith, 'calendar changed while the request started');
+      await run.tellChangedWhileStarting([workflowId], startedWith, 'request');
       return { requestId: request.id, created: true };
     },
-    { validator: (request) => void materialRequestCheck(request) },
+    {
+      validator: (request) => {
+        run.handover.refuseWhileHandingOver();
+        materialRequestCheck(request);
+      },
+    },
   );
 }

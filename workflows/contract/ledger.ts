@@ -21,28 +21,42 @@ import { reject, REJECTION } from '../rejection';
 import type { ContractRun } from './run';
 
 export function installLedger(run: ContractRun): void {
-  const { state } = run;
-  /** Payments (by reference digest) whose projection is still being written: a repeat waits for it. */
-  const projecting = new Set<string>();
+  const entries = new LedgerEntries(run);
+  installPayments(run, entries);
+  installReversals(run, entries);
+}
+
+/** What payments and reversals share: recording an entry, and answering a repeat once its entry is written. */
+class LedgerEntries {
+  /** Payments (by reference digest) whose projection, or their reversal's, is still being written: a repeat waits for it. */
+  private readonly projecting = new Set<string>();
+
+  constructor(private readonly run: ContractRun) {}
 
   /** A repeat is answered once the entry it repeats is in the read model (where the API reads it). */
-  const recorded = async (reference: string) => {
+  async recorded(reference: string) {
     const key = shortDigest(reference);
-    await condition(() => !projecting.has(key));
+    await condition(() => !this.projecting.has(key));
     return { outcome: 'duplicate' as const, reference };
-  };
+  }
 
-  /** Adds an entry to the summary at once (a concurrent repeat sees it) and projects it. */
-  async function recordEntry(entry: LedgerEntry, change: AuditEvent, key: string): Promise<void> {
-    addToSummary(state.contract, state.ledger, entry);
+  /** Adds an entry to the summary at once (a concurrent repeat sees it) and projects it; `key`: what a repeat waits for. */
+  async record(entry: LedgerEntry, change: AuditEvent, key: string): Promise<void> {
+    const { run } = this;
+    addToSummary(run.state.contract, run.state.ledger, entry);
     run.changed = true;
-    projecting.add(key);
+    this.projecting.add(key);
     try {
       await run.projectChange([entry], change);
     } finally {
-      projecting.delete(key);
+      this.projecting.delete(key);
     }
   }
+}
+
+/** The recordPayment Update. */
+function installPayments(run: ContractRun, entries: LedgerEntries): void {
+  const { state } = run;
 
   /**
    * The payment's amount when it is new, 'duplicate' when it repeats one recorded; refused when the
@@ -65,7 +79,7 @@ export function installLedger(run: ContractRun): void {
     recordPaymentUpdate,
     async (request) => {
       const amountFen = paymentCheck(request);
-      if (amountFen === 'duplicate') return recorded(request.reference);
+      if (amountFen === 'duplicate') return entries.recorded(request.reference);
       const entry: LedgerEntry = {
         reference: request.reference,
         kind: 'payment',
@@ -77,7 +91,7 @@ export function installLedger(run: ContractRun): void {
         recordedBy: request.recordedBy,
         recordedAt: new Date().toISOString(),
       };
-      await recordEntry(
+      await entries.record(
         entry,
         run.event('payment.recorded', request.recordedBy, { ...entry }),
         shortDigest(request.reference),
@@ -86,11 +100,16 @@ export function installLedger(run: ContractRun): void {
     },
     {
       validator: (request) => {
-        run.refuseWhileHandingOver();
+        run.handover.refuseWhileHandingOver();
         paymentCheck(request);
       },
     },
   );
+}
+
+/** The reversePayment Update: a correction as a new, negative entry. */
+function installReversals(run: ContractRun, entries: LedgerEntries): void {
+  const { state } = run;
 
   /** The payment reversed when the reversal is new or repeats one; refused when there is no such payment or it conflicts. */
   const reversalCheck = (request: { reference: string; reason: FreeText }) => {
@@ -107,12 +126,12 @@ export function installLedger(run: ContractRun): void {
       const check = reversalCheck(request);
       // Keyed by the payment's reference: its reversal's projection is what a repeat waits for.
       if (check.outcome === 'duplicate')
-        return recorded(request.reference).then(() => ({
+        return entries.recorded(request.reference).then(() => ({
           outcome: 'duplicate' as const,
           reference: reversalReference(request.reference),
         }));
       const entry = reversalEntry(request.reference, check.original, request, new Date().toISOString());
-      await recordEntry(
+      await entries.record(
         entry,
         run.event('payment.reversed', request.recordedBy, { ...entry }),
         shortDigest(request.reference),
@@ -121,7 +140,7 @@ export function installLedger(run: ContractRun): void {
     },
     {
       validator: (request) => {
-        run.refuseWhileHandingOver();
+        run.handover.refuseWhileHandingOver();
         reversalCheck(request);
       },
     },

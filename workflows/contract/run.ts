@@ -9,14 +9,16 @@ import type { AuditEvent } from '../../domain/events';
 import type { KeyedNotice } from '../../domain/notices';
 import { contractAnnouncements } from '../../domain/announcements';
 import { withOverrides, type WorkingCalendar } from '../../domain/calendar';
-import { calendarPatch, contractCalendarYears } from '../../domain/calendar-changes';
+import { contractCalendarYears } from '../../domain/calendar-changes';
 import type { Contract } from '../../domain/contract';
 import { contractEventKey, contractNoticeKey } from '../../domain/ids';
+import type { TermEndStatus } from '../../domain/status';
 import { emptyLedgerSummary, type LedgerEntry } from '../../domain/ledger';
 import { say } from '../../domain/messages';
-import { tellCalendar } from '../calendar-updates';
+import { tellCalendar, tellChangedWhileStarting, type StartedWithCalendar } from '../calendar-updates';
 import type { ContractOutcome, ContractStateView, ContractWorkflowInput } from '../contract-messages';
 import type { Amendment, ContractState } from '../../domain/contract-state';
+import { RunHandover } from '../continue-as-new';
 import { contractSearchAttributes, keepSearchAttributes, showContractDetails } from '../operator-view';
 import { clockWatchedTranches, paymentClockStepChanges } from '../payment-clock';
 import { projections } from '../projection';
@@ -44,12 +46,8 @@ export class ContractRun {
   registered: boolean;
   /** Why the contract could not start (a child's workflow id was taken): its registration is refused with it. */
   startRefusal: string | undefined;
-  /**
-   * Set once this run is to continue as new: payments, reversals and applications are refused
-   * (REJECTION.handingOver, the API sends them again) so that the handlers in flight can finish
-   * even under a steady stream.
-   */
-  handingOver = false;
+  /** Handing over to the next run (workflows/continue-as-new.ts): every Update's validator refuses meanwhile. */
+  readonly handover: RunHandover;
   readonly steps: StepQueue;
   /** Whether the read model's row still needs the definition (first projection, after an amendment). */
   private definitionChanged: boolean;
@@ -70,8 +68,9 @@ export class ContractRun {
         };
     this.contractId = this.state.contract.id;
     this.registered = this.state.revision > 0;
+    this.handover = new RunHandover(() => say('contract_continuing', { id: this.contractId }));
     this.definitionChanged = !this.registered;
-    this.steps = new StepQueue(this);
+    this.steps = new StepQueue(this.state);
   }
 
   /** Reads the contract's calendar, once (a continued run carries it). */
@@ -82,10 +81,6 @@ export class ContractRun {
   requireActive(): void {
     const { status } = this.state;
     if (status !== 'active') reject(REJECTION.notActive, say('contract_not_active', { id: this.contractId, status }));
-  }
-
-  refuseWhileHandingOver(): void {
-    if (this.handingOver) reject(REJECTION.handingOver, say('contract_continuing', { id: this.contractId }));
   }
 
   /** Resolves once the contract is registered; refuses with the reason it could not start. */
@@ -178,8 +173,8 @@ export class ContractRun {
     await this.project(entries, [change, ...caused.events], caused.notices, amendment);
   }
 
-  /** Ends the contract at `now` (epoch ms) with `status` (completed, closed) and its event. */
-  async end(status: 'completed' | 'closed', now: number, change: AuditEvent): Promise<void> {
+  /** Ends the contract at `now` (epoch ms) with `status` (its term is over) and its event. */
+  async end(status: TermEndStatus, now: number, change: AuditEvent): Promise<void> {
     this.state.status = status;
     this.state.endedAt = new Date(now).toISOString();
     await this.project([], [change]);
@@ -192,11 +187,16 @@ export class ContractRun {
     showContractDetails(this.state, now);
   }
 
-  /** Tells `workflowIds` what changed since `since` (the calendar they were started with), if anything did. */
-  async tellIfChanged(workflowIds: string[], since: WorkingCalendar, cause: string): Promise<void> {
-    const { calendar } = this.state;
-    const patch = calendar && since !== calendar ? calendarPatch(since, calendar) : undefined;
-    if (patch) await tellCalendar(workflowIds, patch, cause);
+  /** Tells `workflowIds`, started with the calendar `startedWith`, what changed in it while they started, if anything did. */
+  async tellChangedWhileStarting(
+    workflowIds: string[],
+    startedWith: WorkingCalendar,
+    what: StartedWithCalendar,
+  ): Promise<void> {
+    const telling = tellChangedWhileStarting(startedWith, this.state.calendar, what, (patch, cause) =>
+      tellCalendar(workflowIds, patch, cause),
+    );
+    if (telling) await telling;
   }
 
   /** The contractState query's answer: the state without the ledger's digests and the calendar. */
