@@ -23,9 +23,9 @@ export interface StepOpening {
 }
 
 /** A change of a stalled step, by its key among the contract's steps (domain/ids stepKey). */
-export interface StepChange {
+export interface StepChange<Opening = StepOpening> {
   key: string;
-  open?: StepOpening;
+  open?: Opening;
   /** `at`: when the step's condition was met, epoch ms (may be before it was announced). */
   resolve?: { reason: StepResolution; at: number };
 }

@@ -11,7 +11,7 @@ import type { Activities } from '../activities';
 import { DELIVERY } from './activity-options';
 import { projections } from './projection';
 import type { MaterialRequestNotice } from '../domain/notices';
-import { materialRequestEventKey, materialRequestReminderKey, stepKey, stepReference } from '../domain/ids';
+import { materialRequestEventKey, materialRequestReminderKey, stepKey, villageStepReference } from '../domain/ids';
 import { stepDueAt, stepDueDay, type StepBook } from '../domain/escalation';
 import { dayText } from '../domain/dates';
 import {
@@ -327,7 +327,7 @@ class MaterialRequestRun {
       if (holds) await this.openVillageStep(village, standing);
       else {
         const resolving = this.steps.resolve(
-          stepKey('materialRequestOverdue', stepReference([request.id, village])),
+          stepKey('materialRequestOverdue', villageStepReference(request.id, village)),
           this.ended ? 'contract ended' : state.cancelled ? 'request cancelled' : `village ${standing.status}`,
           now,
         );
@@ -339,7 +339,7 @@ class MaterialRequestRun {
   /** Opens the village's overdue step unless it is open (undefined then). */
   private openVillageStep(village: string, standing: ReturnType<typeof villageStanding>): Promise<void> | undefined {
     const { contract, request } = this;
-    const reference = stepReference([request.id, village]);
+    const reference = villageStepReference(request.id, village);
     return this.steps.open(
       'materialRequestOverdue',
       reference,

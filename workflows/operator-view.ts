@@ -7,7 +7,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Contract } from '../domain/contract';
 import { shanghaiDateTime } from '../domain/dates';
 import { STEP_HOLDER, type EscalationParty, type StepKind } from '../domain/escalation';
-import { decodeParts, parseStepKey } from '../domain/ids';
+import { parseStepKey, referenceParts } from '../domain/ids';
 import { formatMoney } from '../domain/money';
 import { arrears, nextDeadline } from '../domain/status';
 import type { ContractState } from '../domain/contract-state';
@@ -100,7 +100,7 @@ export function contractStaticDetails(contract: Pick<Contract, 'id' | 'term' | '
 
 /** An escalation workflow's static summary: what stalled, in which contract. */
 export function escalationStaticSummary(step: Pick<EscalationStep, 'kind' | 'reference' | 'contractTitle'>): string {
-  return `Escalation: ${step.kind} ${(decodeParts(step.reference) ?? [step.reference]).join(' / ')} · ${step.contractTitle}`;
+  return `Escalation: ${step.kind} ${(referenceParts(step.reference) ?? [step.reference]).join(' / ')} · ${step.contractTitle}`;
 }
 
 /**
@@ -128,7 +128,7 @@ export function showContractDetails(
     const holder: EscalationParty | undefined = STEP_HOLDER[kind as StepKind];
     const organization = holder ? (contract.parties as Partial<Record<EscalationParty, string>>)[holder] : undefined;
     lines.push(
-      `- ${kind} ${(decodeParts(reference) ?? []).join(' / ')}: held by ${holder ?? 'unknown'}${organization ? ` (${organization})` : ''} · escalation ${step.stepId}`,
+      `- ${kind} ${(referenceParts(reference) ?? []).join(' / ')}: held by ${holder ?? 'unknown'}${organization ? ` (${organization})` : ''} · escalation ${step.stepId}`,
     );
   }
   setCurrentDetails(lines.join('\n'));

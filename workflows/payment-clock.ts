@@ -3,6 +3,7 @@
 // watched on the workflow's own timers (its wake-ups), and the `acceptanceOverdue` and
 // `paymentOverdue` steps handed to the escalation engine. The rules are domain/payment-terms'.
 // Deterministic: no I/O; applications carry ids, amounts and days only (texts stay in PostgreSQL).
+import type { StepChange as AnnouncedStepChange } from '../domain/announcements';
 import { patched, setHandler } from '@temporalio/workflow';
 import type { Contract, Tranche } from '../domain/contract';
 import { parseInstant, shanghaiDate, type IsoDate } from '../domain/dates';
@@ -76,11 +77,8 @@ export function amendedPaymentTerms(
 }
 
 /** A change of a step, as the contract workflow's drainer takes it. */
-export interface StepChange {
-  key: string;
-  open?: Omit<EscalationStep, 'stepId'>;
-  resolve?: { reason: StepResolution; at: number };
-}
+/** A change of one of the clock's steps (domain/announcements StepChange), opened with what the escalation engine takes. */
+export type StepChange = AnnouncedStepChange<Omit<EscalationStep, 'stepId'>>;
 
 /** The end (last millisecond, Asia/Shanghai) of a day. */
 const endOf = (day: IsoDate): number => parseInstant(day)!;
