@@ -4,6 +4,7 @@
 // materialRequestOverdue ladder (village liaison, village committee, township, purchaser). The
 // workflow function wires the handlers and runs the loop; the request's state and steps are a
 // MaterialRequestRun.
+import type { AuditEvent } from '../domain/events';
 import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { Contract } from '../domain/contract';
@@ -144,7 +145,7 @@ class MaterialRequestRun {
     state.overdue = state.status !== 'cancelled' && now >= request.dueAt && state.villages.some(villageHolds);
   }
 
-  event(kind: string, actorId: string | null, payload: Record<string, unknown>) {
+  event(kind: string, actorId: string | null, payload: Record<string, unknown>): AuditEvent {
     return {
       idempotencyKey: materialRequestEventKey(this.contract.id, this.request.id, this.version + 1, kind),
       kind,
@@ -154,10 +155,7 @@ class MaterialRequestRun {
     };
   }
 
-  async project(
-    events: ReturnType<MaterialRequestRun['event']>[],
-    notices: MaterialRequestNotice[] = [],
-  ): Promise<void> {
+  async project(events: AuditEvent[], notices: MaterialRequestNotice[] = []): Promise<void> {
     this.refresh(Date.now());
     this.version += 1;
     const notificationIds = await projectMaterialRequest({ version: this.version, state: this.state, events, notices });

@@ -18,6 +18,19 @@ const t1 = contract.tranches.find((t) => t.id === 't1')!;
 const eighty = contract.checkpoints.find((c) => c.id === 'eighty')!;
 const dayOf = (at: number) => shanghaiDate(at);
 
+/** t1's trancheOverdue step, opened as the escalation engine takes it. */
+const t1Opened = {
+  key: stepKey('trancheOverdue', stepReference(['t1'])),
+  open: {
+    contractId: 'A-1',
+    contractTitle: contract.title,
+    kind: 'trancheOverdue',
+    reference: stepReference(['t1']),
+    dueAt: stepDueAt(t1.dueAt),
+    summary: expect.any(Object),
+  },
+};
+
 const payment = (reference: string, amountFen: number, receivedOn: string): LedgerEntry => ({
   reference,
   kind: 'payment',
@@ -41,19 +54,7 @@ describe('contract announcements', () => {
     expect(out.announced[key]).toBe('overdue');
     expect(out.events.map((e) => [e.kind, e.subject])).toEqual([['tranche.overdue', key]]);
     expect(out.notices).toEqual([]);
-    expect(out.steps).toEqual([
-      {
-        key: stepKey('trancheOverdue', stepReference(['t1'])),
-        open: {
-          contractId: 'A-1',
-          contractTitle: contract.title,
-          kind: 'trancheOverdue',
-          reference: stepReference(['t1']),
-          dueAt: stepDueAt(t1.dueAt),
-          summary: expect.any(Object),
-        },
-      },
-    ]);
+    expect(out.steps).toEqual([t1Opened]);
     // Announced once: the same instant again, or a later one, announces nothing more.
     expect(contractAnnouncements(contract, [], out.announced, now).events).toEqual([]);
     expect(contractAnnouncements(contract, [], out.announced, now + 3 * DAY).steps).toEqual([]);
@@ -194,19 +195,7 @@ describe('contract announcements beside the payer’s clock (PayerClockView)', (
     const later = overdueAt + 3 * DAY;
     const out = contractAnnouncements(contract, [], announced, later, view([]));
     expect(out.events).toEqual([]);
-    expect(out.steps).toEqual([
-      {
-        key,
-        open: {
-          contractId: 'A-1',
-          contractTitle: contract.title,
-          kind: 'trancheOverdue',
-          reference: stepReference(['t1']),
-          dueAt: stepDueAt(t1.dueAt),
-          summary: expect.any(Object),
-        },
-      },
-    ]);
+    expect(out.steps).toEqual([t1Opened]);
     // Open already, or a change of it queued: left alone.
     expect(contractAnnouncements(contract, [], announced, later, view([], [key])).steps).toEqual([]);
     expect(contractAnnouncements(contract, [], announced, later, view([], [], [key])).steps).toEqual([]);
