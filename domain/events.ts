@@ -3,7 +3,7 @@
 // here without labels fails the web typecheck, and tests/domain/events.test.ts fails when a kind
 // written by activities/, workflows/ or api/ is missing here.
 import { text as t, type Text } from './languages';
-import { formatMoney, type Fen } from './money';
+import { formatMoney, moneyText, type Fen } from './money';
 import { SUBMISSION_STATUSES } from './materials';
 import { CHECKPOINT_STATES, TRANCHE_STATES } from './status';
 
@@ -139,7 +139,12 @@ export const STEP_RESOLUTIONS = {
 const VARIABLE_RESOLUTIONS = [
   {
     pattern: /^paid; interest (-?\d+\.\d{2})$/,
-    text: (interest: string) => t(`paid; interest ${interest}`, `已付清；利息 ${interest} 元`),
+    text: (interest: string) => {
+      // "-?yuan.fen" as formatMoney wrote it, back to integer fen (any size, either sign).
+      const [whole, cents] = interest.replace('-', '').split('.') as [string, string];
+      const fen = (interest.startsWith('-') ? -1 : 1) * (Number(whole) * 100 + Number(cents));
+      return t(`paid; interest ${moneyText(fen, 'en')}`, `已付清；利息 ${moneyText(fen, 'zh-CN')}`);
+    },
   },
   {
     pattern: /^superseded: period (.+) was judged$/,

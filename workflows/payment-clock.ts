@@ -578,7 +578,8 @@ function installFiling(ctx: PaymentClockContext): void {
     fileApplicationUpdate,
     async (request) => {
       // As every Update that needs the calendar: one sent while the contract starts waits for its
-      // registration (version 1.0 refused it; no history holds one accepted before registration).
+      // registration. 1.0 accepted one once the calendar was loaded, registered or not, and ran it
+      // at once: its histories hold no marker, patched() answers false and nothing is awaited.
       if (!ctx.registered() && patched(APPLICATIONS_WAIT_FOR_REGISTRATION)) await ctx.untilRegistered();
       const check = fileCheck(ctx, request);
       if (check !== 'new') return filed(request.applicationId, check, 'duplicate');

@@ -116,7 +116,10 @@ export class StepHandover<D extends object = object> {
   async closeAll(reason: StepResolution): Promise<void> {
     for (const { key } of openInBookSteps(this.owner.book())) {
       const telling = this.resolve(key, reason, Date.now());
-      if (telling) await telling;
+      // A review (concurrent) awaited each step in 1.0, even one a handler resolved meanwhile
+      // (its resolve was an async function): one microtask each, kept so its commands keep their order.
+      if (this.options.concurrent) await telling;
+      else if (telling) await telling;
     }
   }
 

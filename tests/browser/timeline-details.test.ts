@@ -29,8 +29,8 @@ describe('timeline details', () => {
 
   it('words the payer’s clock’s reasons in Chinese, the interest of a paid tranche too', () => {
     const paid = event('escalation.step_resolved', { reason: 'paid; interest 1530.00', workingDaysHeld: 12 });
-    expect(detailsOf(paid, zh, orgName)).toBe('已付清；利息 1530.00 元 · 12 个工作日');
-    expect(detailsOf(paid, en, orgName)).toBe('paid; interest 1530.00 · 12 working days');
+    expect(detailsOf(paid, zh, orgName)).toBe('已付清；利息 ¥1,530.00 · 12 个工作日');
+    expect(detailsOf(paid, en, orgName)).toBe('paid; interest CN¥1,530.00 · 12 working days');
     const accepted = event('escalation.step_resolved', { reason: 'application accept', workingDaysHeld: 2 });
     expect(detailsOf(accepted, zh, orgName)).toBe('请款已验收通过 · 2 个工作日');
     const amended = event('escalation.step_resolved', {

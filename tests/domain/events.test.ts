@@ -81,8 +81,8 @@ describe('event kinds', () => {
       '合同变更后款项不再适用法定付款期限',
     );
     expect(stepResolutionText('paid; interest 1234.56')).toEqual({
-      en: 'paid; interest 1234.56',
-      'zh-CN': '已付清；利息 1234.56 元',
+      en: 'paid; interest CN¥1,234.56',
+      'zh-CN': '已付清；利息 ¥1,234.56',
     });
     expect(stepResolutionText(paidWithInterest(1_234_56))).toEqual(stepResolutionText('paid; interest 1234.56'));
     expect(stepResolutionText(supersededByPeriod('2023-Q2'))?.['zh-CN']).toBe('已由 2023-Q2 期的评定取代');
