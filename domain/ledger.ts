@@ -9,9 +9,9 @@ import { freeTextDigest, type FreeText, type Resolved } from './free-text';
 import { mulDivFloor } from './integers';
 import { formatMoney, moneyProblem, parseMoney, type Fen } from './money';
 import { moneyTextProblem, problem, type Problem } from './problems';
-import { render, say, type Said } from './messages';
+import { say, type Said } from './messages';
 
-const conflictOf = (said: Said) => ({ outcome: 'conflict' as const, message: render(said, 'en'), said });
+const conflictOf = (said: Said) => ({ outcome: 'conflict' as const, said });
 
 export const LEDGER_KINDS = ['payment', 'reversal'] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
@@ -227,7 +227,7 @@ export function summarize(contract: Contract, ledger: readonly LedgerEntry[]): L
 export type PaymentCheck =
   | { outcome: 'new'; amountFen: Fen }
   | { outcome: 'duplicate' }
-  | { outcome: 'conflict'; message: string; said: Said }
+  | { outcome: 'conflict'; said: Said }
   | { outcome: 'invalid'; problems: Problem[] };
 
 /** Decides what recording `request` would do, without doing it. `now`: the current instant. */
@@ -277,7 +277,7 @@ export type ReversalCheck =
   | { outcome: 'new'; original: RecordedPayment }
   | { outcome: 'duplicate' }
   | { outcome: 'not_found' }
-  | { outcome: 'conflict'; message: string; said: Said };
+  | { outcome: 'conflict'; said: Said };
 
 export function checkReversal(
   contract: Contract,

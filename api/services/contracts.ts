@@ -391,7 +391,7 @@ export class ContractService {
       const contract = row.definition as Contract;
       const check = checkPayment(contract, summarize(contract, [recorded]), payment, this.clock());
       if (check.outcome === 'duplicate') return { created: false, entry: ledgerEntryView(recorded) };
-      if (check.outcome === 'conflict') throw conflict(check.message);
+      if (check.outcome === 'conflict') throw conflict(check.said);
     }
     const { note: text, ...fields } = payment;
     // The note is stored first and travels by reference (claim check); a refused payment leaves none.
@@ -442,7 +442,7 @@ export class ContractService {
         reason,
       );
       if (check.outcome === 'duplicate') return { created: false, entry: ledgerEntryView(ledgerEntryOf(reversalRow)) };
-      if (check.outcome === 'conflict') throw conflict(check.message);
+      if (check.outcome === 'conflict') throw conflict(check.said);
     }
     return withTexts(this.db, id, [reason], ([stored]) =>
       sendToWorkflow(

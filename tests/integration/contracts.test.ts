@@ -319,6 +319,13 @@ describe('contracts and payments over the API', () => {
     const other = await pay(id, { ...payment, amount: '1000.01' });
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('conflict');
+    // In the reader's language, as every refusal (the API's own check answered in English only).
+    const otherZh = await stack.http('POST', `/v1/contracts/${id}/payments`, {
+      token: parties.tokens.finance,
+      body: { ...payment, amount: '1000.01' },
+      headers: { 'accept-language': 'zh-CN' },
+    });
+    expect(otherZh.body.error.message).toBe('凭证号 V-001 的到账已登记，且内容不同');
 
     const detail = await stack.http('GET', `/v1/contracts/${id}`, { token: parties.tokens.finance });
     expect(detail.body.ledger).toHaveLength(1);
