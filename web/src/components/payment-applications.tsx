@@ -57,6 +57,25 @@ function termsText(terms: Clock['terms'], m: ReturnType<typeof useI18n>['m']): s
   });
 }
 
+/** The columns of a tranche's late money, in the clock's table and the payer's yearly list alike. */
+export function LateMoneyHeads() {
+  const { m } = useI18n();
+  return (
+    <>
+      <th scope="col">{m('colPaymentDue')}</th>
+      <th scope="col" class="num">
+        {m('colOverdue')}
+      </th>
+      <th scope="col" class="num">
+        {m('colDaysOverdue')}
+      </th>
+      <th scope="col" class="num">
+        {m('colInterest')}
+      </th>
+    </>
+  );
+}
+
 /** The clock of every tranche, and the contract's total interest. */
 export function PaymentClockTable({ c }: { c: ContractDetail }) {
   const { m, money, date } = useI18n();
@@ -83,16 +102,7 @@ export function PaymentClockTable({ c }: { c: ContractDetail }) {
                 {m('colApplied')}
               </th>
               <th scope="col">{m('colAcceptance')}</th>
-              <th scope="col">{m('colPaymentDue')}</th>
-              <th scope="col" class="num">
-                {m('colOverdue')}
-              </th>
-              <th scope="col" class="num">
-                {m('colDaysOverdue')}
-              </th>
-              <th scope="col" class="num">
-                {m('colInterest')}
-              </th>
+              <LateMoneyHeads />
             </tr>
           </thead>
           <tbody>

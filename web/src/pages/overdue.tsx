@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 import { getAll, session } from '../api';
 import { useI18n } from '../i18n';
 import { href } from '../router';
+import { LateMoneyHeads } from '../components/payment-applications';
 import type { OverduePayments } from '../types';
 import { Await, encode, Field, shanghaiToday, useLoad, useSession } from '../ui';
 import { PageTitle } from './common';
@@ -81,16 +82,7 @@ export function OverduePage() {
                     <th scope="col">{m('colContract')}</th>
                     <th scope="col">{m('overdueContractor')}</th>
                     <th scope="col">{m('colTranche')}</th>
-                    <th scope="col">{m('colPaymentDue')}</th>
-                    <th scope="col" class="num">
-                      {m('colOverdue')}
-                    </th>
-                    <th scope="col" class="num">
-                      {m('colDaysOverdue')}
-                    </th>
-                    <th scope="col" class="num">
-                      {m('colInterest')}
-                    </th>
+                    <LateMoneyHeads />
                   </tr>
                 </thead>
                 <tbody>
